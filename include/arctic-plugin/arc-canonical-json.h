@@ -1,0 +1,16 @@
+/*
+ * Copyright 2026 The Arctic Authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+gchar *
+arc_canonical_json(JsonNode *node, const gchar *skip_member, GError **error);
+JsonNode *
+arc_json_parse_object(const gchar *data, gssize length, gsize max_depth, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,94 @@
+/*
+ * Copyright 2026 The Arctic Authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+/* The plugin ABI. A module is accepted when its major equals ARC_PLUGIN_ABI_MAJOR and its
+ * minor is not newer than ARC_PLUGIN_ABI_MINOR. Adding a vfunc at the end of an interface
+ * bumps the minor; any other change bumps the major. */
+#define ARC_PLUGIN_ABI_MAJOR 1
+#define ARC_PLUGIN_ABI_MINOR 0
+
+/* The one symbol a plugin module exports. */
+#define ARC_PLUGIN_DESCRIPTOR_SYMBOL "arc_plugin_descriptor"
+
+typedef enum {
+	ARC_PLUGIN_KIND_STORAGE,
+	ARC_PLUGIN_KIND_LICENSE,
+	ARC_PLUGIN_KIND_TRANSPORT,
+	ARC_PLUGIN_KIND_TUNNEL,
+	ARC_PLUGIN_KIND_LAST /*< skip >*/
+} ArcPluginKind;
+
+typedef struct {
+	guint32 abi_major;
+	guint32 abi_minor;
+	const gchar *name;
+	ArcPluginKind kind;
+	const gchar *version;
+	GType (*get_type)(void);
+	gpointer reserved[8];
+} ArcPluginDescriptor;
+
+/**
+ * ARC_PLUGIN_DEFINE:
+ * @plugin_name: the name the agent knows the plugin by, as in agent.conf
+ * @plugin_kind: an #ArcPluginKind
+ * @plugin_version: a version string for --list-plugins
+ * @type_func: the get_type function of the plugin's #ArcPlugin subclass
+ *
+ * Defines the descriptor of a plugin module. Use it once, in a file compiled only into the
+ * module, and build the module with -fvisibility=hidden so it is the only exported symbol.
+ */
+#define ARC_PLUGIN_DEFINE(plugin_name, plugin_kind, plugin_version, type_func)                     \
+	G_MODULE_EXPORT const ArcPluginDescriptor arc_plugin_descriptor = {                        \
+	    .abi_major = ARC_PLUGIN_ABI_MAJOR,                                                     \
+	    .abi_minor = ARC_PLUGIN_ABI_MINOR,                                                     \
+	    .name = plugin_name,                                                                   \
+	    .kind = plugin_kind,                                                                   \
+	    .version = plugin_version,                                                             \
+	    .get_type = type_func,                                                                 \
+	};
+
+#define ARC_TYPE_PLUGIN (arc_plugin_get_type())
+G_DECLARE_DERIVABLE_TYPE(ArcPlugin, arc_plugin, ARC, PLUGIN, GObject)
+
+/**
+ * ArcPluginClass:
+ * @setup: called once after the plugin is instantiated, before any interface method. @config
+ *   holds the agent configuration; a plugin reads its own group, named `plugin:NAME`.
+ *   @data_dir is the agent's data directory. Return %FALSE and set @error to refuse.
+ */
+struct _ArcPluginClass {
+	GObjectClass parent_class;
+	gboolean (*setup)(ArcPlugin *self, GKeyFile *config, const gchar *data_dir,
+			  GError **error);
+	gpointer padding[12];
+};
+
+const gchar *
+arc_plugin_get_name(ArcPlugin *self);
+void
+arc_plugin_set_name(ArcPlugin *self, const gchar *name);
+gboolean
+arc_plugin_setup(ArcPlugin *self, GKeyFile *config, const gchar *data_dir, GError **error);
+const gchar *
+arc_plugin_kind_to_string(ArcPluginKind kind);
+gboolean
+arc_plugin_kind_from_string(const gchar *str, ArcPluginKind *kind);
+GType
+arc_plugin_kind_interface_type(ArcPluginKind kind);
+
+/* used by the runners: make sure a failing vfunc set an ARC_ERROR and prefix the name */
+gboolean
+arc_plugin_check_result(ArcPlugin *self, const gchar *vfunc_name, gboolean ok, GError *error_local,
+			GError **error);
+gboolean
+arc_plugin_not_supported(ArcPlugin *self, const gchar *vfunc_name, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,226 @@
+/*
+ * Copyright 2026 The Arctic Authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "arc-canonical-json.h"
+
+#include "arc-error.h"
+
+/* The canonical form signed by licenses, handshakes and gossip (docs/protocol.md §1):
+ * objects with members sorted by the bytes of their UTF-8 names, no insignificant
+ * whitespace, integers in decimal, strings with only '"', '\\' and control characters
+ * escaped. Non-integer numbers have no canonical form here and are refused. */
+
+static gboolean arc_canonical_json_append(GString *out, JsonNode *node, const gchar *skip,
+					  GError **error);
+
+static void
+arc_canonical_json_append_string(GString *out, const gchar *str)
+{
+	g_string_append_c(out, '"');
+	for (const guchar *p = (const guchar *)str; *p != '\0'; p++) {
+		switch (*p) {
+		case '"':
+			g_string_append(out, "\\\"");
+			break;
+		case '\\':
+			g_string_append(out, "\\\\");
+			break;
+		case '\b':
+			g_string_append(out, "\\b");
+			break;
+		case '\f':
+			g_string_append(out, "\\f");
+			break;
+		case '\n':
+			g_string_append(out, "\\n");
+			break;
+		case '\r':
+			g_string_append(out, "\\r");
+			break;
+		case '\t':
+			g_string_append(out, "\\t");
+			break;
+		default:
+			if (*p < 0x20)
+				g_string_append_printf(out, "\\u%04x", *p);
+			else
+				g_string_append_c(out, (gchar)*p);
+		}
+	}
+	g_string_append_c(out, '"');
+}
+
+static gint
+arc_canonical_json_cmp(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(const gchar *const *)a, *(const gchar *const *)b);
+}
+
+static gboolean
+arc_canonical_json_append_object(GString *out, JsonObject *obj, const gchar *skip, GError **error)
+{
+	g_autoptr(GList) members = json_object_get_members(obj);
+	g_autoptr(GPtrArray) names = g_ptr_array_new();
+	gboolean first = TRUE;
+
+	for (GList *l = members; l != NULL; l = l->next) {
+		if (skip == NULL || g_strcmp0(l->data, skip) != 0)
+			g_ptr_array_add(names, l->data);
+	}
+	g_ptr_array_sort(names, arc_canonical_json_cmp);
+	g_string_append_c(out, '{');
+	for (guint i = 0; i < names->len; i++) {
+		const gchar *name = g_ptr_array_index(names, i);
+		if (!first)
+			g_string_append_c(out, ',');
+		first = FALSE;
+		arc_canonical_json_append_string(out, name);
+		g_string_append_c(out, ':');
+		if (!arc_canonical_json_append(out, json_object_get_member(obj, name), NULL, error))
+			return FALSE;
+	}
+	g_string_append_c(out, '}');
+	return TRUE;
+}
+
+static gboolean
+arc_canonical_json_append_value(GString *out, JsonNode *node, GError **error)
+{
+	GType vtype = json_node_get_value_type(node);
+
+	if (vtype == G_TYPE_STRING) {
+		arc_canonical_json_append_string(out, json_node_get_string(node));
+	} else if (vtype == G_TYPE_INT64) {
+		g_string_append_printf(out, "%" G_GINT64_FORMAT, json_node_get_int(node));
+	} else if (vtype == G_TYPE_BOOLEAN) {
+		g_string_append(out, json_node_get_boolean(node) ? "true" : "false");
+	} else {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+				    "non-integer numbers cannot be signed");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+arc_canonical_json_append(GString *out, JsonNode *node, const gchar *skip, GError **error)
+{
+	switch (JSON_NODE_TYPE(node)) {
+	case JSON_NODE_OBJECT:
+		return arc_canonical_json_append_object(out, json_node_get_object(node), skip,
+							error);
+	case JSON_NODE_ARRAY: {
+		JsonArray *array = json_node_get_array(node);
+		g_string_append_c(out, '[');
+		for (guint i = 0; i < json_array_get_length(array); i++) {
+			if (i > 0)
+				g_string_append_c(out, ',');
+			if (!arc_canonical_json_append(out, json_array_get_element(array, i), NULL,
+						       error))
+				return FALSE;
+		}
+		g_string_append_c(out, ']');
+		return TRUE;
+	}
+	case JSON_NODE_NULL:
+		g_string_append(out, "null");
+		return TRUE;
+	case JSON_NODE_VALUE:
+		return arc_canonical_json_append_value(out, node, error);
+	default:
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+				    "unexpected JSON node");
+		return FALSE;
+	}
+}
+
+/**
+ * arc_canonical_json:
+ * @node: a JSON tree
+ * @skip_member: (nullable): a member of the top-level object to leave out, e.g. "signature"
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the canonical form of @node, the bytes that get signed
+ */
+gchar *
+arc_canonical_json(JsonNode *node, const gchar *skip_member, GError **error)
+{
+	g_autoptr(GString) out = g_string_new(NULL);
+
+	if (!arc_canonical_json_append(out, node, skip_member, error))
+		return NULL;
+	return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+/* Measured on the raw bytes, before json-glib's recursive parser sees them, so a hostile
+ * body of a million '[' cannot exhaust the stack. */
+static gboolean
+arc_json_check_depth(const gchar *data, gsize len, gsize max_depth)
+{
+	gsize depth = 0;
+	gboolean in_string = FALSE;
+
+	for (gsize i = 0; i < len; i++) {
+		gchar c = data[i];
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = FALSE;
+			continue;
+		}
+		if (c == '"') {
+			in_string = TRUE;
+		} else if (c == '{' || c == '[') {
+			if (++depth > max_depth)
+				return FALSE;
+		} else if ((c == '}' || c == ']') && depth > 0) {
+			depth--;
+		}
+	}
+	return TRUE;
+}
+
+/**
+ * arc_json_parse_object:
+ * @data: bytes from the network or a file
+ * @length: bytes in @data, or -1 if NUL-terminated
+ * @max_depth: deepest nesting accepted
+ * @error: return location for a #GError
+ *
+ * Parses untrusted bytes that must hold one JSON object.
+ *
+ * Returns: (transfer full): the object node, or %NULL with %ARC_ERROR_INVALID_REQUEST
+ */
+JsonNode *
+arc_json_parse_object(const gchar *data, gssize length, gsize max_depth, GError **error)
+{
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autoptr(GError) error_local = NULL;
+	gsize len = length < 0 ? strlen(data) : (gsize)length;
+	JsonNode *root;
+
+	if (!g_utf8_validate_len(data, len, NULL)) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+				    "body is not valid UTF-8");
+		return NULL;
+	}
+	if (!arc_json_check_depth(data, len, max_depth)) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+				    "JSON nested too deeply");
+		return NULL;
+	}
+	if (!json_parser_load_from_data(parser, data, (gssize)len, &error_local)) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST, "malformed JSON: %s",
+			    error_local->message);
+		return NULL;
+	}
+	root = json_parser_get_root(parser);
+	if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root)) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+				    "expected a JSON object");
+		return NULL;
+	}
+	return json_node_ref(root);
+}
