@@ -24,6 +24,8 @@ static const ArcErrorEntry arc_error_table[] = {
      "com.tillered.Arctic1.Error.InvalidTransport"},
     {ARC_ERROR_PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", 413,
      "com.tillered.Arctic1.Error.PayloadTooLarge"},
+    {ARC_ERROR_LENGTH_REQUIRED, "LENGTH_REQUIRED", 411,
+     "com.tillered.Arctic1.Error.LengthRequired"},
     {ARC_ERROR_UNAUTHORIZED, "UNAUTHORIZED", 401, "com.tillered.Arctic1.Error.Unauthorized"},
     {ARC_ERROR_TOKEN_EXPIRED, "TOKEN_EXPIRED", 401, "com.tillered.Arctic1.Error.TokenExpired"},
     {ARC_ERROR_FORBIDDEN, "FORBIDDEN", 403, "com.tillered.Arctic1.Error.Forbidden"},

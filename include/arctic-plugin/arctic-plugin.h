@@ -6,6 +6,7 @@
 
 #define __ARCTIC_PLUGIN_H_INSIDE__
 
+#include "arc-base64url.h"
 #include "arc-canonical-json.h"
 #include "arc-error.h"
 #include "arc-id.h"

@@ -1,0 +1,561 @@
+/*
+ * Copyright 2026 The Arctic Authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "auth"
+
+#include "arc-auth-manager.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#include "arc-jwt.h"
+#include "arc-time.h"
+
+#define ARC_AUTH_RECORD_KIND "credential"
+#define ARC_AUTH_CACHE_MAX 4096
+#define ARC_AUTH_CLOCK_SKEW_SECS 60
+#define ARC_AUTH_RECOVERY_BYTES 32
+
+/* Verified tokens are cached by their exact bytes: an Ed25519 verification costs more than
+ * serving a request, and a client reuses its token for an hour. A hit still checks expiry
+ * and that the credential was not revoked. */
+typedef struct {
+	ArcScope scopes;
+	gchar *client_id;
+	gint64 exp;
+} ArcAuthCachedToken;
+
+struct _ArcAuthManager {
+	GObject parent_instance;
+	ArcStorage *storage;
+	ArcIdentity *identity;
+	gchar *peer_id;
+	gchar *cluster_id;
+	GHashTable *credentials; /* client_id → ArcCredential */
+	GHashTable *peer_keys;	 /* peer_id → GBytes (32) */
+	GHashTable *token_cache; /* token → ArcAuthCachedToken */
+	gchar *recovery_token;	 /* sodium_malloc */
+};
+
+G_DEFINE_FINAL_TYPE(ArcAuthManager, arc_auth_manager, G_TYPE_OBJECT)
+
+void
+arc_caller_free(ArcCaller *self)
+{
+	if (self == NULL)
+		return;
+	g_free(self->client_id);
+	g_free(self);
+}
+
+void
+arc_token_grant_free(ArcTokenGrant *self)
+{
+	if (self == NULL)
+		return;
+	g_free(self->access_token);
+	g_free(self->scope);
+	g_free(self);
+}
+
+static void
+arc_auth_cached_token_free(ArcAuthCachedToken *self)
+{
+	g_free(self->client_id);
+	g_free(self);
+}
+
+static void
+arc_auth_manager_finalize(GObject *object)
+{
+	ArcAuthManager *self = ARC_AUTH_MANAGER(object);
+	g_clear_object(&self->storage);
+	g_clear_object(&self->identity);
+	g_free(self->peer_id);
+	g_free(self->cluster_id);
+	g_hash_table_unref(self->credentials);
+	g_hash_table_unref(self->peer_keys);
+	g_hash_table_unref(self->token_cache);
+	if (self->recovery_token != NULL)
+		sodium_free(self->recovery_token);
+	G_OBJECT_CLASS(arc_auth_manager_parent_class)->finalize(object);
+}
+
+static void
+arc_auth_manager_class_init(ArcAuthManagerClass *klass)
+{
+	G_OBJECT_CLASS(klass)->finalize = arc_auth_manager_finalize;
+}
+
+static void
+arc_auth_manager_init(ArcAuthManager *self)
+{
+	self->credentials = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+						  (GDestroyNotify)arc_credential_free);
+	self->peer_keys =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_bytes_unref);
+	self->token_cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+						  (GDestroyNotify)arc_auth_cached_token_free);
+}
+
+/**
+ * arc_auth_manager_new:
+ * @storage: where credentials are kept
+ *
+ * Returns: (transfer full): the manager of credentials, tokens and the recovery token
+ */
+ArcAuthManager *
+arc_auth_manager_new(ArcStorage *storage)
+{
+	ArcAuthManager *self = g_object_new(ARC_TYPE_AUTH_MANAGER, NULL);
+	self->storage = g_object_ref(storage);
+	return self;
+}
+
+/**
+ * arc_auth_manager_load:
+ * @self: the manager
+ * @error: return location for a #GError
+ *
+ * Reads the stored credentials.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+arc_auth_manager_load(ArcAuthManager *self, GError **error)
+{
+	g_autoptr(GPtrArray) records = arc_storage_list_records(self->storage, ARC_AUTH_RECORD_KIND,
+								 error);
+	if (records == NULL)
+		return FALSE;
+	for (guint i = 0; i < records->len; i++) {
+		ArcRecord *record = g_ptr_array_index(records, i);
+		g_autofree gchar *key = NULL;
+		g_autofree gchar *last_used = NULL;
+		ArcCredential *credential;
+
+		if (record->deleted)
+			continue;
+		credential = arc_credential_from_json(record->body, error);
+		if (credential == NULL) {
+			g_prefix_error(error, "credential %s: ", record->id);
+			return FALSE;
+		}
+		key = g_strconcat("credential.last_used.", credential->client_id, NULL);
+		last_used = arc_storage_get_meta(self->storage, key, NULL);
+		if (last_used != NULL)
+			credential->last_used_at = g_ascii_strtoll(last_used, NULL, 10);
+		g_hash_table_replace(self->credentials, credential->client_id, credential);
+	}
+	return TRUE;
+}
+
+/**
+ * arc_auth_manager_set_issuer:
+ * @self: the manager
+ * @identity: the local peer's key, which signs tokens
+ * @peer_id: the local peer id (`iss`, `kid`)
+ * @cluster_id: the audience of every token
+ */
+void
+arc_auth_manager_set_issuer(ArcAuthManager *self, ArcIdentity *identity, const gchar *peer_id,
+			    const gchar *cluster_id)
+{
+	g_set_object(&self->identity, identity);
+	g_free(self->peer_id);
+	self->peer_id = g_strdup(peer_id);
+	g_free(self->cluster_id);
+	self->cluster_id = g_strdup(cluster_id);
+	arc_auth_manager_add_peer_key(self, peer_id, arc_identity_get_public_key(identity));
+}
+
+/**
+ * arc_auth_manager_add_peer_key:
+ * @self: the manager
+ * @peer_id: a peer of the cluster
+ * @public_key: its Ed25519 key; tokens it issued are accepted here
+ */
+void
+arc_auth_manager_add_peer_key(ArcAuthManager *self, const gchar *peer_id,
+			      const guint8 *public_key)
+{
+	g_hash_table_replace(self->peer_keys, g_strdup(peer_id),
+			     g_bytes_new(public_key, ARC_IDENTITY_PUBLIC_KEY_SIZE));
+}
+
+static gint
+arc_auth_manager_strcmp_cb(gconstpointer a, gconstpointer b)
+{
+	return g_strcmp0(*(const gchar *const *)a, *(const gchar *const *)b);
+}
+
+/**
+ * arc_auth_manager_get_peer_keys:
+ * @self: the manager
+ *
+ * Returns: (transfer container) (element-type utf8): the ids of the peers whose tokens are
+ *   accepted, sorted
+ */
+GPtrArray *
+arc_auth_manager_get_peer_keys(ArcAuthManager *self)
+{
+	GPtrArray *ids = g_ptr_array_new();
+	GHashTableIter iter;
+	gpointer key;
+
+	g_hash_table_iter_init(&iter, self->peer_keys);
+	while (g_hash_table_iter_next(&iter, &key, NULL))
+		g_ptr_array_add(ids, key);
+	g_ptr_array_sort(ids, (GCompareFunc)arc_auth_manager_strcmp_cb);
+	return ids;
+}
+
+/**
+ * arc_auth_manager_prepare_credential:
+ * @self: the manager
+ * @scopes: the new credential's scopes
+ * @kind: "cluster" for the shared cluster credential, "api" otherwise
+ * @created_by: client id of the creator, or "bootstrap"
+ * @license_id: the license in force
+ * @secret_out: (out): the secret, to be shown once
+ *
+ * Returns: (transfer full): a credential not yet stored; see
+ *   arc_auth_manager_stage_credential() and arc_auth_manager_adopt_credential()
+ */
+ArcCredential *
+arc_auth_manager_prepare_credential(ArcAuthManager *self, ArcScope scopes, const gchar *kind,
+				    const gchar *created_by, const gchar *license_id,
+				    gchar **secret_out)
+{
+	g_autofree gchar *client_id = arc_id_new("cli_");
+	gchar *secret = arc_credential_new_secret();
+	ArcCredential *credential = arc_credential_new(client_id, secret, scopes);
+
+	credential->kind = g_strdup(kind);
+	credential->created_by = g_strdup(created_by);
+	credential->license_id = g_strdup(license_id);
+	credential->created_at = g_get_real_time() / G_USEC_PER_SEC;
+	*secret_out = secret;
+	return credential;
+}
+
+static ArcRecord *
+arc_auth_manager_record(ArcAuthManager *self, const gchar *client_id, const gchar *body,
+			gboolean deleted)
+{
+	g_autoptr(ArcRecord) existing =
+	    arc_storage_get_record(self->storage, ARC_AUTH_RECORD_KIND, client_id, NULL);
+	ArcRecord *record = arc_record_new(ARC_AUTH_RECORD_KIND, client_id, body);
+
+	record->version = existing != NULL ? existing->version + 1 : 1;
+	record->writer = g_strdup(self->peer_id);
+	record->deleted = deleted;
+	record->updated_at = g_get_real_time();
+	return record;
+}
+
+/**
+ * arc_auth_manager_stage_credential:
+ * @self: the manager
+ * @txn: the transaction that will store it
+ * @credential: a prepared credential
+ */
+void
+arc_auth_manager_stage_credential(ArcAuthManager *self, ArcStorageTxn *txn,
+				  const ArcCredential *credential)
+{
+	g_autofree gchar *body = arc_credential_to_json(credential);
+	g_autoptr(ArcRecord) record =
+	    arc_auth_manager_record(self, credential->client_id, body, FALSE);
+	arc_storage_txn_put_record(txn, record);
+}
+
+/**
+ * arc_auth_manager_adopt_credential:
+ * @self: the manager
+ * @credential: (transfer full): a credential whose transaction committed
+ */
+void
+arc_auth_manager_adopt_credential(ArcAuthManager *self, ArcCredential *credential)
+{
+	g_hash_table_replace(self->credentials, credential->client_id, credential);
+}
+
+static void
+arc_auth_manager_touch(ArcAuthManager *self, ArcCredential *credential, gint64 now)
+{
+	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+	g_autofree gchar *key = g_strconcat("credential.last_used.", credential->client_id, NULL);
+	g_autofree gchar *value = g_strdup_printf("%" G_GINT64_FORMAT, now);
+	g_autoptr(GError) error = NULL;
+
+	credential->last_used_at = now;
+	arc_storage_txn_set_meta(txn, key, value);
+	if (!arc_storage_commit(self->storage, txn, &error))
+		g_warning("cannot record when %s was last used: %s", credential->client_id,
+			  error->message);
+}
+
+/**
+ * arc_auth_manager_issue_token:
+ * @self: the manager
+ * @client_id: the OAuth2 client id
+ * @secret: the client secret
+ * @error: return location for a #GError
+ *
+ * The client-credentials grant.
+ *
+ * Returns: (transfer full): the access token, or %NULL with %ARC_ERROR_UNAUTHORIZED
+ */
+ArcTokenGrant *
+arc_auth_manager_issue_token(ArcAuthManager *self, const gchar *client_id, const gchar *secret,
+			     GError **error)
+{
+	ArcCredential *credential = g_hash_table_lookup(self->credentials, client_id);
+	g_autoptr(ArcJwt) jwt = arc_jwt_new();
+	ArcTokenGrant *grant;
+	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+
+	if (!arc_credential_check_secret(credential, secret)) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_UNAUTHORIZED,
+				    "invalid client credentials");
+		return NULL;
+	}
+	if (self->identity == NULL) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_NOT_BOOTSTRAPPED,
+				    "agent is not bootstrapped");
+		return NULL;
+	}
+	jwt->kid = g_strdup(self->peer_id);
+	jwt->iss = g_strdup(self->peer_id);
+	jwt->sub = g_strdup(client_id);
+	jwt->aud = g_strdup(self->cluster_id);
+	jwt->scope = arc_scope_to_claim(credential->scopes);
+	jwt->iat = now;
+	jwt->exp = now + ARC_TOKEN_LIFETIME_SECS;
+	jwt->jti = arc_id_new(NULL);
+	grant = g_new0(ArcTokenGrant, 1);
+	grant->access_token = arc_jwt_encode(jwt, self->identity);
+	grant->expires_in = ARC_TOKEN_LIFETIME_SECS;
+	grant->scope = g_strdup(jwt->scope);
+	arc_auth_manager_touch(self, credential, now);
+	return grant;
+}
+
+static ArcCaller *
+arc_auth_manager_caller_from_cache(ArcAuthManager *self, ArcAuthCachedToken *cached, gint64 now,
+				   GError **error)
+{
+	ArcCaller *caller;
+
+	if (now >= cached->exp) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_TOKEN_EXPIRED, "token has expired");
+		return NULL;
+	}
+	if (!g_hash_table_contains(self->credentials, cached->client_id)) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_UNAUTHORIZED,
+				    "the token's credential has been revoked");
+		return NULL;
+	}
+	caller = g_new0(ArcCaller, 1);
+	caller->client_id = g_strdup(cached->client_id);
+	caller->scopes = cached->scopes;
+	return caller;
+}
+
+static ArcAuthCachedToken *
+arc_auth_manager_verify(ArcAuthManager *self, const gchar *token, gint64 now, GError **error)
+{
+	g_autoptr(ArcJwt) jwt = arc_jwt_parse(token, strlen(token), error);
+	GBytes *key;
+	ArcAuthCachedToken *cached;
+
+	if (jwt == NULL)
+		return NULL;
+	key = g_hash_table_lookup(self->peer_keys, jwt->kid);
+	if (key == NULL) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_UNAUTHORIZED,
+				    "token was not issued by a peer of this cluster");
+		return NULL;
+	}
+	if (!arc_jwt_verify_signature(jwt, g_bytes_get_data(key, NULL), error))
+		return NULL;
+	if (g_strcmp0(jwt->aud, self->cluster_id) != 0 || g_strcmp0(jwt->iss, jwt->kid) != 0) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_UNAUTHORIZED,
+				    "token is for another cluster");
+		return NULL;
+	}
+	if (jwt->iat > now + ARC_AUTH_CLOCK_SKEW_SECS) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_UNAUTHORIZED,
+				    "token was issued in the future");
+		return NULL;
+	}
+	cached = g_new0(ArcAuthCachedToken, 1);
+	cached->client_id = g_strdup(jwt->sub);
+	cached->scopes = arc_scope_parse_claim(jwt->scope);
+	cached->exp = jwt->exp;
+	return cached;
+}
+
+/**
+ * arc_auth_manager_authenticate_bearer:
+ * @self: the manager
+ * @token: the bearer token of a request
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): who is calling, or %NULL with %ARC_ERROR_UNAUTHORIZED or
+ *   %ARC_ERROR_TOKEN_EXPIRED
+ */
+ArcCaller *
+arc_auth_manager_authenticate_bearer(ArcAuthManager *self, const gchar *token, GError **error)
+{
+	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+	ArcAuthCachedToken *cached = g_hash_table_lookup(self->token_cache, token);
+
+	if (cached == NULL) {
+		if (self->cluster_id == NULL) {
+			g_set_error_literal(error, ARC_ERROR, ARC_ERROR_UNAUTHORIZED,
+					    "agent is not bootstrapped");
+			return NULL;
+		}
+		cached = arc_auth_manager_verify(self, token, now, error);
+		if (cached == NULL)
+			return NULL;
+		if (g_hash_table_size(self->token_cache) >= ARC_AUTH_CACHE_MAX)
+			g_hash_table_remove_all(self->token_cache);
+		g_hash_table_insert(self->token_cache, g_strdup(token), cached);
+	}
+	return arc_auth_manager_caller_from_cache(self, cached, now, error);
+}
+
+/**
+ * arc_auth_manager_setup_recovery:
+ * @self: the manager
+ * @path: where to write the token, mode 0600
+ * @error: return location for a #GError
+ *
+ * Makes a new break-glass token; the previous one stops working.
+ *
+ * Returns: %TRUE if the token was written
+ */
+gboolean
+arc_auth_manager_setup_recovery(ArcAuthManager *self, const gchar *path, GError **error)
+{
+	guint8 raw[ARC_AUTH_RECOVERY_BYTES];
+	g_autofree gchar *b64 = NULL;
+	g_autofree gchar *line = NULL;
+	gboolean ok;
+
+	if (self->recovery_token != NULL) {
+		sodium_free(self->recovery_token);
+		self->recovery_token = NULL;
+	}
+	randombytes_buf(raw, sizeof(raw));
+	b64 = arc_base64url_encode(raw, sizeof(raw));
+	sodium_memzero(raw, sizeof(raw));
+	line = g_strconcat(b64, "\n", NULL);
+	ok = g_file_set_contents_full(path, line, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+	sodium_memzero(line, strlen(line));
+	if (ok) {
+		self->recovery_token = sodium_malloc(strlen(b64) + 1);
+		memcpy(self->recovery_token, b64, strlen(b64) + 1);
+	}
+	sodium_memzero(b64, strlen(b64));
+	return ok;
+}
+
+/**
+ * arc_auth_manager_authenticate_recovery:
+ * @self: the manager
+ * @value: the `X-Arctic-Recovery` header
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): an admin caller, or %NULL with %ARC_ERROR_UNAUTHORIZED
+ */
+ArcCaller *
+arc_auth_manager_authenticate_recovery(ArcAuthManager *self, const gchar *value, GError **error)
+{
+	gsize len = strlen(value);
+	ArcCaller *caller;
+
+	if (self->recovery_token == NULL || len != strlen(self->recovery_token) ||
+	    sodium_memcmp(value, self->recovery_token, len) != 0) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_UNAUTHORIZED,
+				    "invalid recovery token");
+		return NULL;
+	}
+	caller = g_new0(ArcCaller, 1);
+	caller->scopes = ARC_SCOPE_ALL;
+	caller->recovery = TRUE;
+	return caller;
+}
+
+static gint
+arc_auth_manager_cmp_cb(gconstpointer a, gconstpointer b)
+{
+	const ArcCredential *ca = *(ArcCredential *const *)a;
+	const ArcCredential *cb = *(ArcCredential *const *)b;
+	return g_strcmp0(ca->client_id, cb->client_id);
+}
+
+/**
+ * arc_auth_manager_list_credentials:
+ * @self: the manager
+ *
+ * Returns: (transfer container) (element-type ArcCredential): by client id
+ */
+GPtrArray *
+arc_auth_manager_list_credentials(ArcAuthManager *self)
+{
+	GPtrArray *list = g_ptr_array_new();
+	GHashTableIter iter;
+	gpointer value;
+
+	g_hash_table_iter_init(&iter, self->credentials);
+	while (g_hash_table_iter_next(&iter, NULL, &value))
+		g_ptr_array_add(list, value);
+	g_ptr_array_sort(list, arc_auth_manager_cmp_cb);
+	return list;
+}
+
+const ArcCredential *
+arc_auth_manager_lookup(ArcAuthManager *self, const gchar *client_id)
+{
+	return g_hash_table_lookup(self->credentials, client_id);
+}
+
+/**
+ * arc_auth_manager_revoke:
+ * @self: the manager
+ * @client_id: the credential to revoke
+ * @revoked_by: (nullable): client id of the caller
+ * @error: return location for a #GError
+ *
+ * Replaces the credential with a tombstone; its tokens stop working at once.
+ *
+ * Returns: %TRUE once the tombstone is stored
+ */
+gboolean
+arc_auth_manager_revoke(ArcAuthManager *self, const gchar *client_id, const gchar *revoked_by,
+			GError **error)
+{
+	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+	g_autoptr(ArcRecord) record = NULL;
+	g_autofree gchar *key = g_strconcat("credential.last_used.", client_id, NULL);
+
+	if (!g_hash_table_contains(self->credentials, client_id)) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_NOT_FOUND, "credential %s not found",
+			    client_id);
+		return FALSE;
+	}
+	record = arc_auth_manager_record(self, client_id, "{}", TRUE);
+	arc_storage_txn_put_record(txn, record);
+	arc_storage_txn_delete_meta(txn, key);
+	if (!arc_storage_commit(self->storage, txn, error))
+		return FALSE;
+	g_hash_table_remove(self->credentials, client_id);
+	g_hash_table_remove_all(self->token_cache);
+	g_info("credential %s revoked by %s", client_id, revoked_by != NULL ? revoked_by : "recovery");
+	return TRUE;
+}

@@ -1,0 +1,227 @@
+/*
+ * Copyright 2026 The Arctic Authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include "arc-config.h"
+
+#include <arctic-plugin.h>
+
+#define ARC_CONFIG_DEFAULT_PORT 8080
+#define ARC_CONFIG_DEFAULT_MAX_BODY (1024 * 1024)
+
+/**
+ * arc_config_new:
+ *
+ * Returns: (transfer full): the built-in defaults
+ */
+ArcConfig *
+arc_config_new(void)
+{
+	ArcConfig *self = g_new0(ArcConfig, 1);
+	self->keyfile = g_key_file_new();
+	self->data_dir = g_strdup(ARC_DEFAULT_DATA_DIR);
+	self->listen_address = g_strdup("0.0.0.0");
+	self->listen_port = ARC_CONFIG_DEFAULT_PORT;
+	self->plugin_dir = g_strdup(ARC_PLUGINDIR);
+	self->storage_plugin = g_strdup("sqlite");
+	self->license_plugin = g_strdup("ed25519-file");
+	self->recovery_token_file = g_strdup(ARC_RECOVERY_TOKEN_PATH);
+	self->log_format = ARC_LOG_FORMAT_JSON;
+	self->max_body_size = ARC_CONFIG_DEFAULT_MAX_BODY;
+	return self;
+}
+
+void
+arc_config_free(ArcConfig *self)
+{
+	if (self == NULL)
+		return;
+	g_free(self->config_path);
+	g_key_file_unref(self->keyfile);
+	g_free(self->data_dir);
+	g_free(self->listen_address);
+	g_free(self->plugin_dir);
+	g_free(self->storage_plugin);
+	g_free(self->license_plugin);
+	g_free(self->recovery_token_file);
+	g_free(self);
+}
+
+static gboolean
+arc_config_parse_port(const gchar *str, guint16 *port, GError **error)
+{
+	guint64 value = 0;
+	if (!g_ascii_string_to_unsigned(str, 10, 1, G_MAXUINT16, &value, NULL)) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+			    "'%s' is not a port number (1-65535)", str);
+		return FALSE;
+	}
+	*port = (guint16)value;
+	return TRUE;
+}
+
+/**
+ * arc_config_set_listen:
+ * @self: the config
+ * @listen: `ADDRESS:PORT`, `[IPV6]:PORT`, `ADDRESS` or `PORT`
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE if @listen was understood
+ */
+gboolean
+arc_config_set_listen(ArcConfig *self, const gchar *listen, GError **error)
+{
+	g_autofree gchar *host = NULL;
+	const gchar *colon = strrchr(listen, ':');
+	guint16 port = self->listen_port;
+
+	if (g_ascii_isdigit(listen[0]) && strchr(listen, '.') == NULL && colon == NULL)
+		return arc_config_parse_port(listen, &self->listen_port, error);
+	if (listen[0] == '[') {
+		const gchar *end = strchr(listen, ']');
+		if (end == NULL || (end[1] != '\0' && end[1] != ':')) {
+			g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+				    "'%s' is not ADDRESS:PORT", listen);
+			return FALSE;
+		}
+		host = g_strndup(listen + 1, (gsize)(end - listen - 1));
+		if (end[1] == ':' && !arc_config_parse_port(end + 2, &port, error))
+			return FALSE;
+	} else if (colon != NULL && strchr(listen, ':') == colon) {
+		host = g_strndup(listen, (gsize)(colon - listen));
+		if (!arc_config_parse_port(colon + 1, &port, error))
+			return FALSE;
+	} else {
+		host = g_strdup(listen);
+	}
+	if (!g_hostname_is_ip_address(host)) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+			    "'%s' is not an IP address to listen on", host);
+		return FALSE;
+	}
+	g_free(self->listen_address);
+	self->listen_address = g_steal_pointer(&host);
+	self->listen_port = port;
+	return TRUE;
+}
+
+gboolean
+arc_config_set_log_format(ArcConfig *self, const gchar *format, GError **error)
+{
+	if (g_strcmp0(format, "json") == 0) {
+		self->log_format = ARC_LOG_FORMAT_JSON;
+	} else if (g_strcmp0(format, "text") == 0) {
+		self->log_format = ARC_LOG_FORMAT_TEXT;
+	} else {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+			    "log format '%s' is not 'json' or 'text'", format);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static void
+arc_config_take_string(GKeyFile *kf, const gchar *group, const gchar *key, gchar **dest)
+{
+	g_autofree gchar *value = g_key_file_get_string(kf, group, key, NULL);
+	if (value != NULL && value[0] != '\0') {
+		g_free(*dest);
+		*dest = g_steal_pointer(&value);
+	}
+}
+
+static gboolean
+arc_config_apply_keyfile(ArcConfig *self, GError **error)
+{
+	GKeyFile *kf = self->keyfile;
+	g_autofree gchar *listen = g_key_file_get_string(kf, "agent", "listen", NULL);
+	g_autofree gchar *port = g_key_file_get_string(kf, "agent", "api_port", NULL);
+	g_autofree gchar *log_format = g_key_file_get_string(kf, "agent", "log_format", NULL);
+
+	arc_config_take_string(kf, "agent", "data_dir", &self->data_dir);
+	arc_config_take_string(kf, "agent", "plugin_dir", &self->plugin_dir);
+	arc_config_take_string(kf, "agent", "recovery_token_file", &self->recovery_token_file);
+	arc_config_take_string(kf, "plugins", "storage", &self->storage_plugin);
+	arc_config_take_string(kf, "plugins", "license", &self->license_plugin);
+	if (g_key_file_has_key(kf, "agent", "max_body_size", NULL)) {
+		guint64 value = g_key_file_get_uint64(kf, "agent", "max_body_size", NULL);
+		if (value < 1024 || value > 64 * 1024 * 1024) {
+			g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+					    "max_body_size must be between 1024 and 67108864");
+			return FALSE;
+		}
+		self->max_body_size = value;
+	}
+	if (listen != NULL && !arc_config_set_listen(self, listen, error))
+		return FALSE;
+	if (port != NULL && !arc_config_parse_port(port, &self->listen_port, error))
+		return FALSE;
+	if (log_format != NULL && !arc_config_set_log_format(self, log_format, error))
+		return FALSE;
+	return TRUE;
+}
+
+/**
+ * arc_config_load_file:
+ * @self: the config
+ * @path: an agent.conf
+ * @must_exist: whether a missing file is an error (it is when named on the command line)
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE if the file was read, or was absent and optional
+ */
+gboolean
+arc_config_load_file(ArcConfig *self, const gchar *path, gboolean must_exist, GError **error)
+{
+	g_autoptr(GError) error_local = NULL;
+
+	if (!g_key_file_load_from_file(self->keyfile, path, G_KEY_FILE_NONE, &error_local)) {
+		if (!must_exist && g_error_matches(error_local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+			return TRUE;
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST, "%s: %s", path,
+			    error_local->message);
+		return FALSE;
+	}
+	g_free(self->config_path);
+	self->config_path = g_strdup(path);
+	if (!arc_config_apply_keyfile(self, error)) {
+		g_prefix_error(error, "%s: ", path);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/**
+ * arc_config_apply_environment:
+ * @self: the config
+ * @error: return location for a #GError
+ *
+ * Applies API_PORT, DATA_DIR and LOG_FORMAT, as the product documentation names them.
+ *
+ * Returns: %TRUE if every variable set was valid
+ */
+gboolean
+arc_config_apply_environment(ArcConfig *self, GError **error)
+{
+	const gchar *port = g_getenv("API_PORT");
+	const gchar *data_dir = g_getenv("DATA_DIR");
+	const gchar *log_format = g_getenv("LOG_FORMAT");
+
+	if (port != NULL && port[0] != '\0' &&
+	    !arc_config_parse_port(port, &self->listen_port, error)) {
+		g_prefix_error(error, "API_PORT: ");
+		return FALSE;
+	}
+	if (data_dir != NULL && data_dir[0] != '\0') {
+		g_free(self->data_dir);
+		self->data_dir = g_strdup(data_dir);
+	}
+	if (log_format != NULL && log_format[0] != '\0' &&
+	    !arc_config_set_log_format(self, log_format, error)) {
+		g_prefix_error(error, "LOG_FORMAT: ");
+		return FALSE;
+	}
+	return TRUE;
+}

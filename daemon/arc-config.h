@@ -1,0 +1,52 @@
+/*
+ * Copyright 2026 The Arctic Authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+	ARC_LOG_FORMAT_JSON,
+	ARC_LOG_FORMAT_TEXT,
+} ArcLogFormat;
+
+/**
+ * ArcConfig:
+ *
+ * The agent's settings, from (lowest to highest precedence) built-in defaults, agent.conf,
+ * the environment (API_PORT, DATA_DIR, LOG_FORMAT) and the command line.
+ */
+typedef struct {
+	gchar *config_path;
+	GKeyFile *keyfile;
+	gchar *data_dir;
+	gchar *listen_address;
+	guint16 listen_port;
+	gchar *plugin_dir;
+	gchar *storage_plugin;
+	gchar *license_plugin;
+	gchar *recovery_token_file;
+	ArcLogFormat log_format;
+	gsize max_body_size;
+	gboolean session_bus;
+	gboolean no_dbus;
+} ArcConfig;
+
+ArcConfig *
+arc_config_new(void);
+void
+arc_config_free(ArcConfig *self);
+gboolean
+arc_config_load_file(ArcConfig *self, const gchar *path, gboolean must_exist, GError **error);
+gboolean
+arc_config_apply_environment(ArcConfig *self, GError **error);
+gboolean
+arc_config_set_listen(ArcConfig *self, const gchar *listen, GError **error);
+gboolean
+arc_config_set_log_format(ArcConfig *self, const gchar *format, GError **error);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcConfig, arc_config_free)
+
+G_END_DECLS

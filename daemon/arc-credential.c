@@ -1,0 +1,187 @@
+/*
+ * Copyright 2026 The Arctic Authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "arc-credential.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#include "arc-time.h"
+
+#define ARC_CREDENTIAL_SECRET_BYTES 32
+
+static void
+arc_credential_hash(const guint8 *salt, const gchar *secret, guint8 *out)
+{
+	crypto_generichash(out, ARC_CREDENTIAL_HASH_SIZE, (const guchar *)secret, strlen(secret),
+			   salt, ARC_CREDENTIAL_SALT_SIZE);
+}
+
+/**
+ * arc_credential_new:
+ * @client_id: `cli_…`
+ * @secret: the client secret, hashed here and not kept
+ * @scopes: what the client may do
+ *
+ * Returns: (transfer full): the credential
+ */
+ArcCredential *
+arc_credential_new(const gchar *client_id, const gchar *secret, ArcScope scopes)
+{
+	ArcCredential *self = g_new0(ArcCredential, 1);
+	self->client_id = g_strdup(client_id);
+	self->scopes = scopes;
+	randombytes_buf(self->salt, sizeof(self->salt));
+	arc_credential_hash(self->salt, secret, self->hash);
+	return self;
+}
+
+void
+arc_credential_free(ArcCredential *self)
+{
+	if (self == NULL)
+		return;
+	g_free(self->client_id);
+	g_free(self->license_id);
+	g_free(self->kind);
+	g_free(self->created_by);
+	g_free(self);
+}
+
+/**
+ * arc_credential_check_secret:
+ * @self: (nullable): the credential, or %NULL for an unknown client
+ * @secret: what the client presented
+ *
+ * Takes the same time whether or not the client exists or the secret matches.
+ *
+ * Returns: %TRUE if @secret is the credential's secret
+ */
+gboolean
+arc_credential_check_secret(const ArcCredential *self, const gchar *secret)
+{
+	static const guint8 dummy_salt[ARC_CREDENTIAL_SALT_SIZE] = {0};
+	guint8 computed[ARC_CREDENTIAL_HASH_SIZE];
+	gboolean ok;
+
+	arc_credential_hash(self != NULL ? self->salt : dummy_salt, secret, computed);
+	ok = self != NULL && sodium_memcmp(computed, self->hash, sizeof(computed)) == 0;
+	sodium_memzero(computed, sizeof(computed));
+	return ok;
+}
+
+/**
+ * arc_credential_new_secret:
+ *
+ * Returns: (transfer full): `sec_` and 256 random bits in base64url
+ */
+gchar *
+arc_credential_new_secret(void)
+{
+	guint8 raw[ARC_CREDENTIAL_SECRET_BYTES];
+	g_autofree gchar *b64 = NULL;
+	gchar *secret;
+
+	randombytes_buf(raw, sizeof(raw));
+	b64 = arc_base64url_encode(raw, sizeof(raw));
+	secret = g_strconcat("sec_", b64, NULL);
+	sodium_memzero(raw, sizeof(raw));
+	sodium_memzero(b64, strlen(b64));
+	return secret;
+}
+
+/**
+ * arc_credential_to_json:
+ * @self: the credential
+ *
+ * Returns: (transfer full): the record body, with the salted hash and never the secret
+ */
+gchar *
+arc_credential_to_json(const ArcCredential *self)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonNode) root = NULL;
+	g_autofree gchar *salt = arc_base64url_encode(self->salt, sizeof(self->salt));
+	g_autofree gchar *hash = arc_base64url_encode(self->hash, sizeof(self->hash));
+	g_autofree gchar *created = arc_time_format_rfc3339(self->created_at);
+	g_auto(GStrv) scopes = arc_scope_to_strv(self->scopes);
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "client_id");
+	json_builder_add_string_value(b, self->client_id);
+	json_builder_set_member_name(b, "salt");
+	json_builder_add_string_value(b, salt);
+	json_builder_set_member_name(b, "secret_hash");
+	json_builder_add_string_value(b, hash);
+	json_builder_set_member_name(b, "scopes");
+	json_builder_begin_array(b);
+	for (guint i = 0; scopes[i] != NULL; i++)
+		json_builder_add_string_value(b, scopes[i]);
+	json_builder_end_array(b);
+	json_builder_set_member_name(b, "license_id");
+	json_builder_add_string_value(b, self->license_id);
+	json_builder_set_member_name(b, "kind");
+	json_builder_add_string_value(b, self->kind);
+	json_builder_set_member_name(b, "created_by");
+	json_builder_add_string_value(b, self->created_by);
+	json_builder_set_member_name(b, "created_at");
+	json_builder_add_string_value(b, created);
+	json_builder_end_object(b);
+	root = json_builder_get_root(b);
+	return json_to_string(root, FALSE);
+}
+
+static gboolean
+arc_credential_decode_fixed(JsonObject *obj, const gchar *name, guint8 *out, gsize size)
+{
+	const gchar *text = json_object_get_string_member_with_default(obj, name, "");
+	gsize len = 0;
+	g_autofree guint8 *raw = arc_base64url_decode(text, -1, &len);
+
+	if (raw == NULL || len != size)
+		return FALSE;
+	memcpy(out, raw, size);
+	return TRUE;
+}
+
+/**
+ * arc_credential_from_json:
+ * @json: a record body written by arc_credential_to_json()
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the credential
+ */
+ArcCredential *
+arc_credential_from_json(const gchar *json, GError **error)
+{
+	g_autoptr(JsonNode) root = arc_json_parse_object(json, -1, 4, error);
+	g_autoptr(ArcCredential) self = g_new0(ArcCredential, 1);
+	g_autoptr(GPtrArray) names = g_ptr_array_new();
+	JsonObject *obj;
+	JsonArray *scopes;
+
+	if (root == NULL)
+		return NULL;
+	obj = json_node_get_object(root);
+	self->client_id = g_strdup(json_object_get_string_member_with_default(obj, "client_id", NULL));
+	self->license_id = g_strdup(json_object_get_string_member_with_default(obj, "license_id", NULL));
+	self->kind = g_strdup(json_object_get_string_member_with_default(obj, "kind", "api"));
+	self->created_by = g_strdup(json_object_get_string_member_with_default(obj, "created_by", NULL));
+	self->created_at = arc_time_parse_rfc3339(
+	    json_object_get_string_member_with_default(obj, "created_at", NULL));
+	scopes = json_object_get_array_member(obj, "scopes");
+	for (guint i = 0; scopes != NULL && i < json_array_get_length(scopes); i++)
+		g_ptr_array_add(names, (gpointer)json_array_get_string_element(scopes, i));
+	g_ptr_array_add(names, NULL);
+	if (self->client_id == NULL ||
+	    !arc_credential_decode_fixed(obj, "salt", self->salt, sizeof(self->salt)) ||
+	    !arc_credential_decode_fixed(obj, "secret_hash", self->hash, sizeof(self->hash)) ||
+	    !arc_scope_parse_list((const gchar *const *)names->pdata, &self->scopes, error)) {
+		if (error != NULL && *error == NULL)
+			g_set_error_literal(error, ARC_ERROR, ARC_ERROR_STORAGE,
+					    "credential record is malformed");
+		return NULL;
+	}
+	return g_steal_pointer(&self);
+}

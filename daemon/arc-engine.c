@@ -1,0 +1,973 @@
+/*
+ * Copyright 2026 The Arctic Authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "engine"
+
+#include "config.h"
+
+#include "arc-engine.h"
+
+#include <glib/gstdio.h>
+
+#include "arc-identity.h"
+#include "arc-time.h"
+
+/* The engine owns the managers and knows nothing of HTTP or D-Bus: the REST and D-Bus
+ * adapters call these methods and serialise what they return. */
+
+struct _ArcEngine {
+	GObject parent_instance;
+	ArcConfig *config;
+	ArcPluginLoader *loader;
+	ArcStorage *storage;
+	ArcLicenseBackend *license_backend;
+	ArcAuthManager *auth;
+	ArcIdentity *identity;
+	ArcLicense *license;
+	gchar *peer_id;
+	gchar *cluster_id;
+	gchar *peer_name;
+	ArcLicenseState license_state;
+	gint64 license_state_since;
+	guint license_timer_id;
+	gboolean listeners_ready;
+	gchar *listeners_detail;
+	ArcClockFunc clock_func;
+	gpointer clock_data;
+};
+
+enum { PROP_0, PROP_BOOTSTRAPPED, PROP_PEER_ID, PROP_CLUSTER_ID, PROP_LICENSE_ID,
+       PROP_LICENSE_STATE, N_PROPS };
+static GParamSpec *arc_engine_props[N_PROPS];
+
+G_DEFINE_FINAL_TYPE(ArcEngine, arc_engine, G_TYPE_OBJECT)
+
+void
+arc_identity_info_free(ArcIdentityInfo *self)
+{
+	if (self == NULL)
+		return;
+	g_free(self->peer_id);
+	g_free(self->name);
+	g_free(self->public_key);
+	g_free(self->license_id);
+	g_free(self->customer_id);
+	g_free(self->cluster_id);
+	g_free(self);
+}
+
+void
+arc_bootstrap_result_free(ArcBootstrapResult *self)
+{
+	if (self == NULL)
+		return;
+	g_free(self->peer_id);
+	g_free(self->name);
+	g_free(self->peer_public_key);
+	g_free(self->client_id);
+	if (self->client_secret != NULL) {
+		memset(self->client_secret, 0, strlen(self->client_secret));
+		g_free(self->client_secret);
+	}
+	g_free(self->license_id);
+	g_free(self->customer_id);
+	g_free(self->cluster_id);
+	g_free(self);
+}
+
+void
+arc_license_info_free(ArcLicenseInfo *self)
+{
+	if (self == NULL)
+		return;
+	arc_license_unref(self->license);
+	g_free(self);
+}
+
+void
+arc_created_credential_free(ArcCreatedCredential *self)
+{
+	if (self == NULL)
+		return;
+	if (self->client_secret != NULL) {
+		memset(self->client_secret, 0, strlen(self->client_secret));
+		g_free(self->client_secret);
+	}
+	g_free(self);
+}
+
+static void
+arc_engine_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+	ArcEngine *self = ARC_ENGINE(object);
+	switch (prop_id) {
+	case PROP_BOOTSTRAPPED:
+		g_value_set_boolean(value, self->peer_id != NULL);
+		break;
+	case PROP_PEER_ID:
+		g_value_set_string(value, self->peer_id);
+		break;
+	case PROP_CLUSTER_ID:
+		g_value_set_string(value, self->cluster_id);
+		break;
+	case PROP_LICENSE_ID:
+		g_value_set_string(value, self->license != NULL ? self->license->license_id : NULL);
+		break;
+	case PROP_LICENSE_STATE:
+		g_value_set_string(value, self->license != NULL
+					      ? arc_license_state_to_string(self->license_state)
+					      : NULL);
+		break;
+	default:
+		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+	}
+}
+
+static void
+arc_engine_finalize(GObject *object)
+{
+	ArcEngine *self = ARC_ENGINE(object);
+	arc_engine_stop(self);
+	g_clear_object(&self->auth);
+	g_clear_object(&self->identity);
+	g_clear_object(&self->loader);
+	g_clear_pointer(&self->license, arc_license_unref);
+	g_free(self->peer_id);
+	g_free(self->cluster_id);
+	g_free(self->peer_name);
+	g_free(self->listeners_detail);
+	G_OBJECT_CLASS(arc_engine_parent_class)->finalize(object);
+}
+
+static void
+arc_engine_class_init(ArcEngineClass *klass)
+{
+	GObjectClass *object_class = G_OBJECT_CLASS(klass);
+	object_class->finalize = arc_engine_finalize;
+	object_class->get_property = arc_engine_get_property;
+	arc_engine_props[PROP_BOOTSTRAPPED] = g_param_spec_boolean(
+	    "bootstrapped", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+	arc_engine_props[PROP_PEER_ID] = g_param_spec_string(
+	    "peer-id", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+	arc_engine_props[PROP_CLUSTER_ID] = g_param_spec_string(
+	    "cluster-id", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+	arc_engine_props[PROP_LICENSE_ID] = g_param_spec_string(
+	    "license-id", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+	arc_engine_props[PROP_LICENSE_STATE] = g_param_spec_string(
+	    "license-state", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+	g_object_class_install_properties(object_class, N_PROPS, arc_engine_props);
+}
+
+static void
+arc_engine_init(ArcEngine *self)
+{
+}
+
+static gint64
+arc_engine_real_clock_cb(gpointer user_data)
+{
+	return g_get_real_time() / G_USEC_PER_SEC;
+}
+
+/**
+ * arc_engine_new:
+ * @config: (transfer none): the settings; must outlive the engine
+ *
+ * Returns: (transfer full): an engine; call arc_engine_load_plugins() and arc_engine_start()
+ */
+ArcEngine *
+arc_engine_new(ArcConfig *config)
+{
+	ArcEngine *self = g_object_new(ARC_TYPE_ENGINE, NULL);
+	self->config = config;
+	self->clock_func = arc_engine_real_clock_cb;
+	self->loader = arc_plugin_loader_new(config->plugin_dir);
+	return self;
+}
+
+/**
+ * arc_engine_set_clock:
+ * @self: the engine
+ * @func: returns seconds since the epoch
+ * @user_data: for @func
+ *
+ * Lets tests move time, e.g. through the license states.
+ */
+void
+arc_engine_set_clock(ArcEngine *self, ArcClockFunc func, gpointer user_data)
+{
+	self->clock_func = func;
+	self->clock_data = user_data;
+}
+
+gint64
+arc_engine_now(ArcEngine *self)
+{
+	return self->clock_func(self->clock_data);
+}
+
+ArcPluginLoader *
+arc_engine_get_plugin_loader(ArcEngine *self)
+{
+	return self->loader;
+}
+
+/**
+ * arc_engine_load_plugins:
+ * @self: the engine
+ * @error: return location for a #GError
+ *
+ * Loads the plugin directory and picks the storage and license plugins agent.conf names.
+ *
+ * Returns: %TRUE if both required plugins are there
+ */
+gboolean
+arc_engine_load_plugins(ArcEngine *self, GError **error)
+{
+	ArcPlugin *storage, *license;
+
+	if (!arc_plugin_loader_scan(self->loader, error))
+		return FALSE;
+	storage = arc_plugin_loader_get_plugin(self->loader, ARC_PLUGIN_KIND_STORAGE,
+					       self->config->storage_plugin, error);
+	if (storage == NULL)
+		return FALSE;
+	license = arc_plugin_loader_get_plugin(self->loader, ARC_PLUGIN_KIND_LICENSE,
+					       self->config->license_plugin, error);
+	if (license == NULL)
+		return FALSE;
+	if (!arc_plugin_setup(storage, self->config->keyfile, self->config->data_dir, error) ||
+	    !arc_plugin_setup(license, self->config->keyfile, self->config->data_dir, error))
+		return FALSE;
+	self->storage = ARC_STORAGE(storage);
+	self->license_backend = ARC_LICENSE_BACKEND(license);
+	return TRUE;
+}
+
+static gchar *
+arc_engine_peer_key_path(ArcEngine *self)
+{
+	return g_build_filename(self->config->data_dir, "peer.key", NULL);
+}
+
+static gboolean
+arc_engine_update_license_state(ArcEngine *self, gboolean persist);
+
+static gboolean
+arc_engine_license_timer_cb(gpointer user_data)
+{
+	ArcEngine *self = ARC_ENGINE(user_data);
+	self->license_timer_id = 0;
+	arc_engine_update_license_state(self, TRUE);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+arc_engine_schedule_license_timer(ArcEngine *self, gint64 next_change, gint64 now)
+{
+	gint64 wait = next_change == G_MAXINT64 ? 3600 : MIN(next_change - now + 1, 3600);
+	if (self->license_timer_id != 0)
+		g_source_remove(self->license_timer_id);
+	self->license_timer_id =
+	    g_timeout_add_seconds((guint)MAX(wait, 1), arc_engine_license_timer_cb, self);
+}
+
+static gboolean
+arc_engine_persist_license_state(ArcEngine *self, ArcLicenseState state, gint64 since,
+				 GError **error)
+{
+	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+	g_autofree gchar *since_str = g_strdup_printf("%" G_GINT64_FORMAT, since);
+
+	arc_storage_txn_set_meta(txn, "license.state", arc_license_state_to_string(state));
+	arc_storage_txn_set_meta(txn, "license.state_since", since_str);
+	arc_storage_txn_set_meta(txn, "license.state_license_id", self->license->license_id);
+	return arc_storage_commit(self->storage, txn, error);
+}
+
+/* The persisted state is a ratchet: for the same license the state never goes back, so
+ * setting the clock back does not revive an expired license. */
+static gboolean
+arc_engine_update_license_state(ArcEngine *self, gboolean persist)
+{
+	gint64 now = arc_engine_now(self);
+	gint64 next_change = G_MAXINT64;
+	ArcLicenseState state;
+	g_autoptr(GError) error = NULL;
+
+	if (self->license == NULL)
+		return TRUE;
+	state = arc_license_state_compute(self->license->expires_at, now, &next_change);
+	if (state < self->license_state)
+		state = self->license_state;
+	arc_engine_schedule_license_timer(self, next_change, now);
+	if (state == self->license_state && self->license_state_since != 0)
+		return TRUE;
+	if (persist && !arc_engine_persist_license_state(self, state, now, &error)) {
+		g_warning("cannot persist license state: %s", error->message);
+		return FALSE;
+	}
+	if (state != self->license_state && state > ARC_LICENSE_STATE_VALID)
+		g_warning("license %s: %s", self->license->license_id,
+			  arc_license_state_describe(state));
+	self->license_state = state;
+	self->license_state_since = now;
+	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_LICENSE_STATE]);
+	return TRUE;
+}
+
+static void
+arc_engine_load_license_state(ArcEngine *self)
+{
+	g_autofree gchar *state_str = arc_storage_get_meta(self->storage, "license.state", NULL);
+	g_autofree gchar *since = arc_storage_get_meta(self->storage, "license.state_since", NULL);
+	g_autofree gchar *lic_id =
+	    arc_storage_get_meta(self->storage, "license.state_license_id", NULL);
+	ArcLicenseState state;
+
+	self->license_state = ARC_LICENSE_STATE_VALID;
+	self->license_state_since = 0;
+	if (g_strcmp0(lic_id, self->license->license_id) != 0 ||
+	    !arc_license_state_from_string(state_str, &state))
+		return;
+	self->license_state = state;
+	self->license_state_since = since != NULL ? g_ascii_strtoll(since, NULL, 10) : 0;
+}
+
+static gboolean
+arc_engine_check_identity(ArcEngine *self, GError **error)
+{
+	g_autofree gchar *path = arc_engine_peer_key_path(self);
+	g_autoptr(ArcRecord) record = NULL;
+	g_autoptr(JsonNode) body = NULL;
+	g_autoptr(GError) error_local = NULL;
+	const gchar *stored_key;
+
+	self->identity = arc_identity_load(path, &error_local);
+	if (self->identity == NULL) {
+		if (g_error_matches(error_local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+			g_set_error(error, ARC_ERROR, ARC_ERROR_INTERNAL,
+				    "%s is missing but arctic.db says this agent is peer %s: "
+				    "restore peer.key from a backup, or reset the agent (remove "
+				    "arctic.db) and bootstrap again",
+				    path, self->peer_id);
+			return FALSE;
+		}
+		arc_error_convert(&error_local);
+		g_propagate_error(error, g_steal_pointer(&error_local));
+		return FALSE;
+	}
+	record = arc_storage_get_record(self->storage, "peer", self->peer_id, error);
+	if (record == NULL) {
+		if (error != NULL && *error == NULL)
+			g_set_error(error, ARC_ERROR, ARC_ERROR_STORAGE,
+				    "arctic.db has no peer record for %s", self->peer_id);
+		return FALSE;
+	}
+	body = arc_json_parse_object(record->body, -1, 8, error);
+	if (body == NULL)
+		return FALSE;
+	stored_key = json_object_get_string_member_with_default(json_node_get_object(body),
+								 "public_key", "");
+	if (g_strcmp0(stored_key, arc_identity_get_public_key_base64(self->identity)) != 0) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INTERNAL,
+			    "%s does not match the identity stored in arctic.db for peer %s: "
+			    "restore the original peer.key, or reset the agent (remove arctic.db) "
+			    "and bootstrap again",
+			    path, self->peer_id);
+		return FALSE;
+	}
+	self->peer_name = g_strdup(json_object_get_string_member_with_default(
+	    json_node_get_object(body), "name", ""));
+	return TRUE;
+}
+
+static gboolean
+arc_engine_load_bootstrap_state(ArcEngine *self, GError **error)
+{
+	g_autofree gchar *document = NULL;
+
+	self->peer_id = arc_storage_get_meta(self->storage, "peer_id", error);
+	if (self->peer_id == NULL)
+		return error == NULL || *error == NULL;
+	self->cluster_id = arc_storage_get_meta(self->storage, "cluster_id", error);
+	document = arc_storage_get_meta(self->storage, "license", error);
+	if (self->cluster_id == NULL || document == NULL) {
+		if (error != NULL && *error == NULL)
+			g_set_error_literal(error, ARC_ERROR, ARC_ERROR_STORAGE,
+					    "arctic.db is bootstrapped but incomplete");
+		return FALSE;
+	}
+	if (!arc_engine_check_identity(self, error))
+		return FALSE;
+	/* the stored license must still verify: a revoked issuer key stops the agent */
+	self->license = arc_license_backend_verify(self->license_backend, document,
+						   strlen(document), error);
+	if (self->license == NULL) {
+		g_prefix_error(error, "the stored license no longer verifies, refusing to start: ");
+		return FALSE;
+	}
+	arc_engine_load_license_state(self);
+	arc_auth_manager_set_issuer(self->auth, self->identity, self->peer_id, self->cluster_id);
+	return arc_engine_update_license_state(self, TRUE);
+}
+
+/**
+ * arc_engine_start:
+ * @self: the engine, with plugins loaded
+ * @error: return location for a #GError
+ *
+ * Opens storage and, for a bootstrapped agent, checks peer.key and the stored license.
+ *
+ * Returns: %TRUE if the agent may serve
+ */
+gboolean
+arc_engine_start(ArcEngine *self, GError **error)
+{
+	g_autoptr(GError) error_local = NULL;
+
+	if (g_mkdir_with_parents(self->config->data_dir, 0700) != 0) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INTERNAL, "cannot create data directory %s: %s",
+			    self->config->data_dir, g_strerror(errno));
+		return FALSE;
+	}
+	if (!arc_storage_open(self->storage, self->config->data_dir, error))
+		return FALSE;
+	self->auth = arc_auth_manager_new(self->storage);
+	if (!arc_auth_manager_load(self->auth, error))
+		return FALSE;
+	if (!arc_engine_load_bootstrap_state(self, error))
+		return FALSE;
+	if (!arc_auth_manager_setup_recovery(self->auth, self->config->recovery_token_file,
+					     &error_local)) {
+		g_warning("recovery token disabled: %s", error_local->message);
+	}
+	if (self->peer_id != NULL)
+		g_info("agent is peer %s of cluster %s", self->peer_id, self->cluster_id);
+	else
+		g_info("agent is not bootstrapped yet: POST /v1/bootstrap with a license");
+	return TRUE;
+}
+
+void
+arc_engine_stop(ArcEngine *self)
+{
+	if (self->license_timer_id != 0) {
+		g_source_remove(self->license_timer_id);
+		self->license_timer_id = 0;
+	}
+	if (self->storage != NULL)
+		arc_storage_close(self->storage);
+}
+
+gboolean
+arc_engine_is_bootstrapped(ArcEngine *self)
+{
+	return self->peer_id != NULL;
+}
+
+void
+arc_engine_set_listeners_ready(ArcEngine *self, gboolean ready, const gchar *detail)
+{
+	self->listeners_ready = ready;
+	g_free(self->listeners_detail);
+	self->listeners_detail = g_strdup(detail);
+}
+
+static void
+arc_engine_add_check(GArray *checks, const gchar *name, gboolean ok, gchar *message)
+{
+	ArcReadinessCheck check = {name, ok, message};
+	g_array_append_val(checks, check);
+}
+
+static void
+arc_readiness_check_clear(gpointer data)
+{
+	ArcReadinessCheck *check = data;
+	g_free(check->message);
+}
+
+/**
+ * arc_engine_get_readiness:
+ * @self: the engine
+ * @all_ok: (out): whether every check passes
+ *
+ * The checks of /readyz and of the systemd READY notification.
+ *
+ * Returns: (transfer full) (element-type ArcReadinessCheck): the checks
+ */
+GArray *
+arc_engine_get_readiness(ArcEngine *self, gboolean *all_ok)
+{
+	GArray *checks = g_array_new(FALSE, TRUE, sizeof(ArcReadinessCheck));
+	g_autoptr(GError) error = NULL;
+	gboolean storage_ok;
+
+	g_array_set_clear_func(checks, arc_readiness_check_clear);
+	storage_ok = self->storage != NULL && arc_storage_check(self->storage, &error);
+	arc_engine_add_check(checks, "storage", storage_ok,
+			     storage_ok ? arc_storage_describe(self->storage)
+					: g_strdup(error != NULL ? error->message : "not open"));
+	if (self->license == NULL)
+		arc_engine_add_check(checks, "license", TRUE, g_strdup("awaiting bootstrap"));
+	else
+		arc_engine_add_check(checks, "license", TRUE,
+				     g_strdup_printf("%s: %s", self->license->license_id,
+						     arc_license_state_to_string(self->license_state)));
+	arc_engine_add_check(checks, "plugins", self->license_backend != NULL,
+			     g_strdup_printf("storage=%s license=%s", self->config->storage_plugin,
+					     self->config->license_plugin));
+	arc_engine_add_check(checks, "listeners", self->listeners_ready,
+			     g_strdup(self->listeners_detail != NULL ? self->listeners_detail
+								     : "not listening"));
+	*all_ok = TRUE;
+	for (guint i = 0; i < checks->len; i++)
+		*all_ok = *all_ok && g_array_index(checks, ArcReadinessCheck, i).ok;
+	return checks;
+}
+
+/**
+ * arc_engine_get_identity:
+ * @self: the engine
+ *
+ * Returns: (transfer full): who this agent is
+ */
+ArcIdentityInfo *
+arc_engine_get_identity(ArcEngine *self)
+{
+	ArcIdentityInfo *info = g_new0(ArcIdentityInfo, 1);
+	info->peer_id = g_strdup(self->peer_id);
+	info->name = g_strdup(self->peer_name);
+	info->cluster_id = g_strdup(self->cluster_id);
+	info->version = PACKAGE_VERSION;
+	if (self->identity != NULL)
+		info->public_key = g_strdup(arc_identity_get_public_key_base64(self->identity));
+	if (self->license != NULL) {
+		info->license_id = g_strdup(self->license->license_id);
+		info->customer_id = g_strdup(self->license->customer_id);
+	}
+	return info;
+}
+
+/**
+ * arc_engine_get_license:
+ * @self: the engine
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the license in force, or %NULL with %ARC_ERROR_NOT_BOOTSTRAPPED
+ */
+ArcLicenseInfo *
+arc_engine_get_license(ArcEngine *self, GError **error)
+{
+	ArcLicenseInfo *info;
+	gint64 now = arc_engine_now(self);
+
+	if (self->license == NULL) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_NOT_BOOTSTRAPPED,
+				    "agent is not bootstrapped");
+		return NULL;
+	}
+	arc_engine_update_license_state(self, TRUE);
+	info = g_new0(ArcLicenseInfo, 1);
+	info->license = arc_license_ref(self->license);
+	info->state = self->license_state;
+	info->state_since = self->license_state_since;
+	info->now = now;
+	arc_license_state_compute(self->license->expires_at, now, &info->next_change);
+	return info;
+}
+
+ArcLicenseState
+arc_engine_get_license_state(ArcEngine *self)
+{
+	return self->license_state;
+}
+
+/**
+ * arc_engine_get_jwks_keys:
+ * @self: the engine
+ *
+ * Returns: (transfer container) (element-type utf8): pairs of peer id and base64url public
+ *   key, for /.well-known/jwks.json
+ */
+GPtrArray *
+arc_engine_get_jwks_keys(ArcEngine *self)
+{
+	GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
+	if (self->identity != NULL) {
+		g_ptr_array_add(keys, g_strdup(self->peer_id));
+		g_ptr_array_add(keys, arc_base64url_encode(arc_identity_get_public_key(self->identity),
+							   ARC_IDENTITY_PUBLIC_KEY_SIZE));
+	}
+	return keys;
+}
+
+#define ARC_ENGINE_MAX_NAME 128
+#define ARC_ENGINE_MAX_DESCRIPTION 1024
+
+typedef struct {
+	gchar *license_doc;
+	gchar *name;
+	gchar *description;
+} ArcBootstrapRequest;
+
+static void
+arc_bootstrap_request_free(ArcBootstrapRequest *self)
+{
+	g_free(self->license_doc);
+	g_free(self->name);
+	g_free(self->description);
+	g_free(self);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcBootstrapRequest, arc_bootstrap_request_free)
+
+static gboolean
+arc_engine_get_optional_string(JsonObject *obj, const gchar *name, gsize max, gchar **out,
+			       GError **error)
+{
+	JsonNode *node = json_object_get_member(obj, name);
+	if (node == NULL || JSON_NODE_HOLDS_NULL(node))
+		return TRUE;
+	if (json_node_get_value_type(node) != G_TYPE_STRING ||
+	    strlen(json_node_get_string(node)) > max) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+			    "'%s' must be a string of at most %u bytes", name, (guint)max);
+		return FALSE;
+	}
+	*out = g_strdup(json_node_get_string(node));
+	return TRUE;
+}
+
+/* Both documented shapes: the bare license object, or {"license": …, "name", "description"} */
+static ArcBootstrapRequest *
+arc_engine_parse_bootstrap(const gchar *body, gsize length, GError **error)
+{
+	g_autoptr(JsonNode) root = arc_json_parse_object(body, (gssize)length, 16, error);
+	g_autoptr(ArcBootstrapRequest) req = g_new0(ArcBootstrapRequest, 1);
+	JsonObject *obj;
+	JsonNode *license;
+
+	if (root == NULL)
+		return NULL;
+	obj = json_node_get_object(root);
+	license = json_object_get_member(obj, "license");
+	if (license == NULL) {
+		req->license_doc = json_to_string(root, FALSE);
+		return g_steal_pointer(&req);
+	}
+	if (!JSON_NODE_HOLDS_OBJECT(license)) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+				    "'license' must be the license object");
+		return NULL;
+	}
+	if (!arc_engine_get_optional_string(obj, "name", ARC_ENGINE_MAX_NAME, &req->name, error) ||
+	    !arc_engine_get_optional_string(obj, "description", ARC_ENGINE_MAX_DESCRIPTION,
+					    &req->description, error))
+		return NULL;
+	req->license_doc = json_to_string(license, FALSE);
+	return g_steal_pointer(&req);
+}
+
+static gchar *
+arc_engine_peer_record_body(ArcEngine *self, const gchar *peer_id, const gchar *name,
+			    const gchar *description, const gchar *public_key, gint64 now)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonNode) root = NULL;
+	g_autofree gchar *created = arc_time_format_rfc3339(now);
+	g_autofree gchar *address =
+	    g_strdup_printf("%s:%u", self->config->listen_address, self->config->listen_port);
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "id");
+	json_builder_add_string_value(b, peer_id);
+	json_builder_set_member_name(b, "name");
+	json_builder_add_string_value(b, name);
+	json_builder_set_member_name(b, "description");
+	json_builder_add_string_value(b, description != NULL ? description : "");
+	json_builder_set_member_name(b, "public_key");
+	json_builder_add_string_value(b, public_key);
+	json_builder_set_member_name(b, "address");
+	json_builder_add_string_value(b, address);
+	json_builder_set_member_name(b, "created_at");
+	json_builder_add_string_value(b, created);
+	json_builder_end_object(b);
+	root = json_builder_get_root(b);
+	return json_to_string(root, FALSE);
+}
+
+static ArcStorageTxn *
+arc_engine_bootstrap_txn(ArcEngine *self, ArcBootstrapResult *res, ArcLicense *license,
+			 const gchar *description, ArcCredential *credential, gint64 now)
+{
+	ArcStorageTxn *txn = arc_storage_txn_new();
+	g_autofree gchar *body = arc_engine_peer_record_body(self, res->peer_id, res->name,
+							     description, res->peer_public_key, now);
+	g_autoptr(ArcRecord) peer = arc_record_new("peer", res->peer_id, body);
+	g_autofree gchar *now_str = g_strdup_printf("%" G_GINT64_FORMAT, now);
+
+	peer->version = 1;
+	peer->writer = g_strdup(res->peer_id);
+	peer->updated_at = g_get_real_time();
+	arc_storage_txn_put_record(txn, peer);
+	arc_storage_txn_set_meta(txn, "peer_id", res->peer_id);
+	arc_storage_txn_set_meta(txn, "cluster_id", res->cluster_id);
+	arc_storage_txn_set_meta(txn, "license", license->document);
+	arc_storage_txn_set_meta(txn, "bootstrapped_at", now_str);
+	arc_storage_txn_set_meta(txn, "license.state", "valid");
+	arc_storage_txn_set_meta(txn, "license.state_since", now_str);
+	arc_storage_txn_set_meta(txn, "license.state_license_id", license->license_id);
+	arc_auth_manager_stage_credential(self->auth, txn, credential);
+	return txn;
+}
+
+static ArcLicense *
+arc_engine_verify_new_license(ArcEngine *self, const gchar *document, gint64 now, GError **error)
+{
+	g_autoptr(ArcLicense) license =
+	    arc_license_backend_verify(self->license_backend, document, strlen(document), error);
+
+	if (license == NULL) {
+		/* the runner prefixed the plugin name; keep the code, say it plainly */
+		return NULL;
+	}
+	if (now >= license->expires_at) {
+		g_autofree gchar *when = arc_time_format_rfc3339(license->expires_at);
+		g_set_error(error, ARC_ERROR, ARC_ERROR_LICENSE_EXPIRED,
+			    "license has expired (expired %s)", when);
+		return NULL;
+	}
+	return g_steal_pointer(&license);
+}
+
+static void
+arc_engine_adopt_bootstrap(ArcEngine *self, ArcBootstrapResult *res, ArcLicense *license,
+			   ArcIdentity *identity, ArcCredential *credential, gint64 now)
+{
+	self->peer_id = g_strdup(res->peer_id);
+	self->cluster_id = g_strdup(res->cluster_id);
+	self->peer_name = g_strdup(res->name);
+	self->license = arc_license_ref(license);
+	self->identity = g_object_ref(identity);
+	self->license_state = ARC_LICENSE_STATE_VALID;
+	self->license_state_since = now;
+	arc_auth_manager_set_issuer(self->auth, identity, self->peer_id, self->cluster_id);
+	arc_auth_manager_adopt_credential(self->auth, credential);
+	arc_engine_update_license_state(self, TRUE);
+	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_PEER_ID]);
+	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_CLUSTER_ID]);
+	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_LICENSE_ID]);
+	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_BOOTSTRAPPED]);
+	g_info("bootstrapped as peer %s of cluster %s with license %s", self->peer_id,
+	       self->cluster_id, license->license_id);
+}
+
+/**
+ * arc_engine_bootstrap:
+ * @self: the engine
+ * @body: the request body, untrusted: a license, or `{"license": …, "name", "description"}`
+ * @length: bytes in @body
+ * @error: return location for a #GError
+ *
+ * Verifies the license, creates the peer identity, the cluster and the cluster credential,
+ * and stores them in one transaction. Happens once.
+ *
+ * Returns: (transfer full): the new identity and the credential's secret, or %NULL
+ */
+ArcBootstrapResult *
+arc_engine_bootstrap(ArcEngine *self, const gchar *body, gsize length, GError **error)
+{
+	g_autoptr(ArcBootstrapRequest) req = NULL;
+	g_autoptr(ArcLicense) license = NULL;
+	g_autoptr(ArcIdentity) identity = NULL;
+	g_autoptr(ArcBootstrapResult) res = NULL;
+	g_autoptr(ArcCredential) credential = NULL;
+	g_autoptr(ArcStorageTxn) txn = NULL;
+	g_autofree gchar *key_path = arc_engine_peer_key_path(self);
+	gboolean key_existed = g_file_test(key_path, G_FILE_TEST_EXISTS);
+	gint64 now = arc_engine_now(self);
+
+	if (arc_engine_is_bootstrapped(self)) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_ALREADY_BOOTSTRAPPED,
+				    "agent is already bootstrapped");
+		return NULL;
+	}
+	req = arc_engine_parse_bootstrap(body, length, error);
+	if (req == NULL)
+		return NULL;
+	license = arc_engine_verify_new_license(self, req->license_doc, now, error);
+	if (license == NULL)
+		return NULL;
+	identity = arc_identity_load_or_create(key_path, error);
+	if (identity == NULL)
+		return NULL;
+	res = g_new0(ArcBootstrapResult, 1);
+	res->peer_id = arc_id_new("peer_");
+	res->cluster_id = arc_id_new("clu_");
+	res->name = g_strdup(req->name != NULL && req->name[0] != '\0' ? req->name
+								       : g_get_host_name());
+	res->peer_public_key = g_strdup(arc_identity_get_public_key_base64(identity));
+	res->license_id = g_strdup(license->license_id);
+	res->customer_id = g_strdup(license->customer_id);
+	res->expires_at = license->expires_at;
+	res->max_nodes = license->max_nodes;
+	res->max_services = license->max_services;
+	credential = arc_auth_manager_prepare_credential(self->auth, ARC_SCOPE_ADMIN, "cluster",
+							 "bootstrap", license->license_id,
+							 &res->client_secret);
+	res->client_id = g_strdup(credential->client_id);
+	txn = arc_engine_bootstrap_txn(self, res, license, req->description, credential, now);
+	if (!arc_storage_commit(self->storage, txn, error)) {
+		if (!key_existed)
+			g_unlink(key_path);
+		return NULL;
+	}
+	arc_engine_adopt_bootstrap(self, res, license, identity, g_steal_pointer(&credential), now);
+	return g_steal_pointer(&res);
+}
+
+/**
+ * arc_engine_issue_token:
+ * @self: the engine
+ * @client_id: OAuth2 client id
+ * @client_secret: OAuth2 client secret
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): an access token, or %NULL with %ARC_ERROR_UNAUTHORIZED
+ */
+ArcTokenGrant *
+arc_engine_issue_token(ArcEngine *self, const gchar *client_id, const gchar *client_secret,
+		       GError **error)
+{
+	return arc_auth_manager_issue_token(self->auth, client_id, client_secret, error);
+}
+
+/**
+ * arc_engine_authenticate:
+ * @self: the engine
+ * @bearer: (nullable): the bearer token
+ * @recovery: (nullable): the recovery token
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the caller, or %NULL with %ARC_ERROR_UNAUTHORIZED or
+ *   %ARC_ERROR_TOKEN_EXPIRED
+ */
+ArcCaller *
+arc_engine_authenticate(ArcEngine *self, const gchar *bearer, const gchar *recovery,
+			GError **error)
+{
+	if (recovery != NULL)
+		return arc_auth_manager_authenticate_recovery(self->auth, recovery, error);
+	if (bearer == NULL) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_UNAUTHORIZED, "unauthorized");
+		return NULL;
+	}
+	return arc_auth_manager_authenticate_bearer(self->auth, bearer, error);
+}
+
+/**
+ * arc_engine_authorize:
+ * @self: the engine
+ * @caller: who is calling
+ * @needed: the scope the operation requires
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE if @caller may; otherwise %ARC_ERROR_FORBIDDEN
+ */
+gboolean
+arc_engine_authorize(ArcEngine *self, const ArcCaller *caller, ArcScope needed, GError **error)
+{
+	if (!arc_scope_allows(caller->scopes, needed)) {
+		g_autofree gchar *claim = arc_scope_to_claim(needed);
+		g_set_error(error, ARC_ERROR, ARC_ERROR_FORBIDDEN, "forbidden: requires scope %s",
+			    claim);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/**
+ * arc_engine_list_credentials:
+ * @self: the engine
+ * @caller: who is calling
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer container) (element-type ArcCredential): the credentials
+ */
+GPtrArray *
+arc_engine_list_credentials(ArcEngine *self, const ArcCaller *caller, GError **error)
+{
+	if (!arc_engine_authorize(self, caller, ARC_SCOPE_CREDENTIALS_READ, error))
+		return NULL;
+	return arc_auth_manager_list_credentials(self->auth);
+}
+
+/**
+ * arc_engine_create_credential:
+ * @self: the engine
+ * @caller: who is calling
+ * @scopes: (nullable): scope names or URNs; %NULL or empty inherits the caller's scopes
+ * @error: return location for a #GError
+ *
+ * A caller can hand out only scopes it holds itself.
+ *
+ * Returns: (transfer full): the credential and its secret, or %NULL
+ */
+ArcCreatedCredential *
+arc_engine_create_credential(ArcEngine *self, const ArcCaller *caller,
+			     const gchar *const *scopes, GError **error)
+{
+	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+	g_autoptr(ArcCreatedCredential) created = g_new0(ArcCreatedCredential, 1);
+	ArcCredential *credential;
+	ArcScope wanted = caller->scopes;
+
+	if (!arc_engine_authorize(self, caller, ARC_SCOPE_CREDENTIALS_WRITE, error))
+		return NULL;
+	if (scopes != NULL && scopes[0] != NULL && !arc_scope_parse_list(scopes, &wanted, error))
+		return NULL;
+	if (!arc_scope_is_subset(wanted, caller->scopes)) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_FORBIDDEN,
+				    "forbidden: a credential cannot grant scopes its creator lacks");
+		return NULL;
+	}
+	if (wanted & ARC_SCOPE_ADMIN)
+		wanted = ARC_SCOPE_ADMIN;
+	credential = arc_auth_manager_prepare_credential(
+	    self->auth, wanted, "api", caller->client_id != NULL ? caller->client_id : "recovery",
+	    self->license->license_id, &created->client_secret);
+	arc_auth_manager_stage_credential(self->auth, txn, credential);
+	if (!arc_storage_commit(self->storage, txn, error)) {
+		arc_credential_free(credential);
+		return NULL;
+	}
+	arc_auth_manager_adopt_credential(self->auth, credential);
+	created->credential = credential;
+	g_info("credential %s created by %s", credential->client_id, credential->created_by);
+	return g_steal_pointer(&created);
+}
+
+/**
+ * arc_engine_revoke_credential:
+ * @self: the engine
+ * @caller: who is calling
+ * @client_id: the credential to revoke
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE once revoked; %ARC_ERROR_CANNOT_REVOKE_CURRENT for the caller's own
+ */
+gboolean
+arc_engine_revoke_credential(ArcEngine *self, const ArcCaller *caller, const gchar *client_id,
+			     GError **error)
+{
+	if (!arc_engine_authorize(self, caller, ARC_SCOPE_CREDENTIALS_WRITE, error))
+		return FALSE;
+	if (g_strcmp0(caller->client_id, client_id) == 0) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_CANNOT_REVOKE_CURRENT,
+				    "cannot revoke the credential currently in use");
+		return FALSE;
+	}
+	return arc_auth_manager_revoke(self->auth, client_id, caller->client_id, error);
+}

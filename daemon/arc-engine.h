@@ -1,0 +1,157 @@
+/*
+ * Copyright 2026 The Arctic Authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <arctic-plugin.h>
+
+#include "arc-auth-manager.h"
+#include "arc-config.h"
+#include "arc-license-state.h"
+#include "arc-plugin-loader.h"
+
+G_BEGIN_DECLS
+
+/**
+ * ArcIdentityInfo:
+ *
+ * What `GET /v1/cluster/identity` and the D-Bus Agent properties show. Fields are %NULL
+ * before bootstrap.
+ */
+typedef struct {
+	gchar *peer_id;
+	gchar *name;
+	gchar *public_key;
+	gchar *license_id;
+	gchar *customer_id;
+	gchar *cluster_id;
+	const gchar *version;
+} ArcIdentityInfo;
+
+void
+arc_identity_info_free(ArcIdentityInfo *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcIdentityInfo, arc_identity_info_free)
+
+/**
+ * ArcBootstrapResult:
+ *
+ * The answer to a bootstrap; @client_secret is shown this once.
+ */
+typedef struct {
+	gchar *peer_id;
+	gchar *name;
+	gchar *peer_public_key;
+	gchar *client_id;
+	gchar *client_secret;
+	gchar *license_id;
+	gchar *customer_id;
+	gchar *cluster_id;
+	gint64 expires_at;
+	gint64 max_nodes;
+	gint64 max_services;
+} ArcBootstrapResult;
+
+void
+arc_bootstrap_result_free(ArcBootstrapResult *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcBootstrapResult, arc_bootstrap_result_free)
+
+/**
+ * ArcLicenseInfo:
+ *
+ * The license in force and where it stands in the expiry state machine.
+ */
+typedef struct {
+	ArcLicense *license;
+	ArcLicenseState state;
+	gint64 state_since;
+	gint64 next_change; /* G_MAXINT64 when none */
+	gint64 now;
+} ArcLicenseInfo;
+
+void
+arc_license_info_free(ArcLicenseInfo *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcLicenseInfo, arc_license_info_free)
+
+/**
+ * ArcReadinessCheck:
+ * @name: storage, license, plugins, listeners
+ * @ok: whether it passes
+ * @message: detail for the operator
+ */
+typedef struct {
+	const gchar *name;
+	gboolean ok;
+	gchar *message;
+} ArcReadinessCheck;
+
+/**
+ * ArcCreatedCredential:
+ *
+ * A new credential with its secret, shown this once.
+ */
+typedef struct {
+	const ArcCredential *credential;
+	gchar *client_secret;
+} ArcCreatedCredential;
+
+void
+arc_created_credential_free(ArcCreatedCredential *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcCreatedCredential, arc_created_credential_free)
+
+typedef gint64 (*ArcClockFunc)(gpointer user_data);
+
+#define ARC_TYPE_ENGINE (arc_engine_get_type())
+G_DECLARE_FINAL_TYPE(ArcEngine, arc_engine, ARC, ENGINE, GObject)
+
+ArcEngine *
+arc_engine_new(ArcConfig *config);
+void
+arc_engine_set_clock(ArcEngine *self, ArcClockFunc func, gpointer user_data);
+gint64
+arc_engine_now(ArcEngine *self);
+ArcPluginLoader *
+arc_engine_get_plugin_loader(ArcEngine *self);
+gboolean
+arc_engine_load_plugins(ArcEngine *self, GError **error);
+gboolean
+arc_engine_start(ArcEngine *self, GError **error);
+void
+arc_engine_stop(ArcEngine *self);
+gboolean
+arc_engine_is_bootstrapped(ArcEngine *self);
+void
+arc_engine_set_listeners_ready(ArcEngine *self, gboolean ready, const gchar *detail);
+GArray *
+arc_engine_get_readiness(ArcEngine *self, gboolean *all_ok);
+
+ArcIdentityInfo *
+arc_engine_get_identity(ArcEngine *self);
+ArcBootstrapResult *
+arc_engine_bootstrap(ArcEngine *self, const gchar *body, gsize length, GError **error);
+ArcLicenseInfo *
+arc_engine_get_license(ArcEngine *self, GError **error);
+ArcLicenseState
+arc_engine_get_license_state(ArcEngine *self);
+GPtrArray *
+arc_engine_get_jwks_keys(ArcEngine *self);
+
+ArcTokenGrant *
+arc_engine_issue_token(ArcEngine *self, const gchar *client_id, const gchar *client_secret,
+		       GError **error);
+ArcCaller *
+arc_engine_authenticate(ArcEngine *self, const gchar *bearer, const gchar *recovery,
+			GError **error);
+gboolean
+arc_engine_authorize(ArcEngine *self, const ArcCaller *caller, ArcScope needed, GError **error);
+
+GPtrArray *
+arc_engine_list_credentials(ArcEngine *self, const ArcCaller *caller, GError **error);
+ArcCreatedCredential *
+arc_engine_create_credential(ArcEngine *self, const ArcCaller *caller,
+			     const gchar *const *scopes, GError **error);
+gboolean
+arc_engine_revoke_credential(ArcEngine *self, const ArcCaller *caller, const gchar *client_id,
+			     GError **error);
+
+G_END_DECLS

@@ -1,0 +1,233 @@
+/*
+ * Copyright 2026 The Arctic Authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "arc-identity.h"
+
+#include <arctic-plugin.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* peer.key holds the base64 of the 32-byte Ed25519 seed on one line, mode 0600. The expanded
+ * secret key lives only in sodium_malloc memory. */
+
+#define ARC_IDENTITY_SEED_B64_MAX 64
+
+struct _ArcIdentity {
+	GObject parent_instance;
+	gchar *path;
+	guint8 *secret_key; /* sodium_malloc, crypto_sign_SECRETKEYBYTES */
+	guint8 public_key[ARC_IDENTITY_PUBLIC_KEY_SIZE];
+	gchar *public_key_b64;
+};
+
+G_DEFINE_FINAL_TYPE(ArcIdentity, arc_identity, G_TYPE_OBJECT)
+
+static void
+arc_identity_finalize(GObject *object)
+{
+	ArcIdentity *self = ARC_IDENTITY(object);
+	if (self->secret_key != NULL)
+		sodium_free(self->secret_key);
+	g_free(self->path);
+	g_free(self->public_key_b64);
+	G_OBJECT_CLASS(arc_identity_parent_class)->finalize(object);
+}
+
+static void
+arc_identity_class_init(ArcIdentityClass *klass)
+{
+	G_OBJECT_CLASS(klass)->finalize = arc_identity_finalize;
+}
+
+static void
+arc_identity_init(ArcIdentity *self)
+{
+}
+
+static ArcIdentity *
+arc_identity_new_from_seed(const gchar *path, const guint8 *seed)
+{
+	ArcIdentity *self = g_object_new(ARC_TYPE_IDENTITY, NULL);
+	self->path = g_strdup(path);
+	self->secret_key = sodium_malloc(crypto_sign_SECRETKEYBYTES);
+	crypto_sign_seed_keypair(self->public_key, self->secret_key, seed);
+	self->public_key_b64 = g_base64_encode(self->public_key, sizeof(self->public_key));
+	return self;
+}
+
+static gboolean
+arc_identity_check_mode(const gchar *path, int fd, GError **error)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) != 0) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INTERNAL, "cannot stat %s: %s", path,
+			    g_strerror(errno));
+		return FALSE;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INTERNAL, "%s is not a regular file", path);
+		return FALSE;
+	}
+	if ((st.st_mode & 077) != 0) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INTERNAL,
+			    "%s is accessible by other users (mode %04o); it is the peer's private "
+			    "key: run 'chmod 600 %s' and start the agent again",
+			    path, (guint)(st.st_mode & 07777), path);
+		return FALSE;
+	}
+	if (st.st_uid != geteuid()) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INTERNAL,
+			    "%s is owned by uid %u, not by the agent's user (uid %u): run 'chown %u "
+			    "%s'",
+			    path, (guint)st.st_uid, (guint)geteuid(), (guint)geteuid(), path);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+arc_identity_read_seed(const gchar *path, guint8 *seed, GError **error)
+{
+	gchar buf[ARC_IDENTITY_SEED_B64_MAX + 2] = {0};
+	g_autofree guchar *raw = NULL;
+	gsize raw_len = 0;
+	gssize n;
+	int fd = g_open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+
+	if (fd < 0) {
+		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "cannot open %s: %s",
+			    path, g_strerror(errno));
+		return FALSE;
+	}
+	if (!arc_identity_check_mode(path, fd, error)) {
+		close(fd);
+		return FALSE;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n > 0)
+		g_strstrip(buf);
+	if (n > 0 && n <= ARC_IDENTITY_SEED_B64_MAX)
+		raw = g_base64_decode(buf, &raw_len);
+	sodium_memzero(buf, sizeof(buf));
+	if (raw_len != crypto_sign_SEEDBYTES) {
+		if (raw != NULL)
+			sodium_memzero(raw, raw_len);
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INTERNAL,
+			    "%s does not hold an Ed25519 key; restore it from a backup or reset the "
+			    "agent (remove arctic.db and peer.key) and bootstrap again",
+			    path);
+		return FALSE;
+	}
+	memcpy(seed, raw, crypto_sign_SEEDBYTES);
+	sodium_memzero(raw, raw_len);
+	return TRUE;
+}
+
+/**
+ * arc_identity_load:
+ * @path: the peer.key file
+ * @error: return location for a #GError
+ *
+ * Loads the peer's key, refusing a file other users can read.
+ *
+ * Returns: (transfer full): the identity, or %NULL
+ */
+ArcIdentity *
+arc_identity_load(const gchar *path, GError **error)
+{
+	guint8 *seed = sodium_malloc(crypto_sign_SEEDBYTES);
+	ArcIdentity *self = NULL;
+
+	if (arc_identity_read_seed(path, seed, error))
+		self = arc_identity_new_from_seed(path, seed);
+	sodium_free(seed);
+	return self;
+}
+
+static gboolean
+arc_identity_write_seed(const gchar *path, const guint8 *seed, GError **error)
+{
+	g_autofree gchar *b64 = g_base64_encode(seed, crypto_sign_SEEDBYTES);
+	g_autofree gchar *line = g_strconcat(b64, "\n", NULL);
+	gboolean ok;
+
+	ok = g_file_set_contents_full(path, line, -1,
+				      G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+				      0600, error);
+	sodium_memzero(b64, strlen(b64));
+	sodium_memzero(line, strlen(line));
+	return ok;
+}
+
+/**
+ * arc_identity_load_or_create:
+ * @path: the peer.key file
+ * @error: return location for a #GError
+ *
+ * Used at bootstrap: keeps an existing, well-protected key (a restored peer.key keeps the
+ * host's identity) and otherwise creates one.
+ *
+ * Returns: (transfer full): the identity, or %NULL
+ */
+ArcIdentity *
+arc_identity_load_or_create(const gchar *path, GError **error)
+{
+	g_autoptr(GError) error_local = NULL;
+	ArcIdentity *self = arc_identity_load(path, &error_local);
+	guint8 *seed;
+
+	if (self != NULL)
+		return self;
+	if (!g_error_matches(error_local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+		arc_error_convert(&error_local);
+		g_propagate_error(error, g_steal_pointer(&error_local));
+		return NULL;
+	}
+	seed = sodium_malloc(crypto_sign_SEEDBYTES);
+	randombytes_buf(seed, crypto_sign_SEEDBYTES);
+	if (arc_identity_write_seed(path, seed, error))
+		self = arc_identity_new_from_seed(path, seed);
+	else
+		arc_error_convert(error);
+	sodium_free(seed);
+	return self;
+}
+
+const guint8 *
+arc_identity_get_public_key(ArcIdentity *self)
+{
+	return self->public_key;
+}
+
+const gchar *
+arc_identity_get_public_key_base64(ArcIdentity *self)
+{
+	return self->public_key_b64;
+}
+
+const gchar *
+arc_identity_get_path(ArcIdentity *self)
+{
+	return self->path;
+}
+
+/**
+ * arc_identity_sign:
+ * @self: the identity
+ * @data: bytes to sign
+ * @len: length of @data
+ * @signature: (out caller-allocates): the Ed25519 signature
+ */
+void
+arc_identity_sign(ArcIdentity *self, const guint8 *data, gsize len,
+		  guint8 signature[ARC_IDENTITY_SIGNATURE_SIZE])
+{
+	crypto_sign_detached(signature, NULL, data, len, self->secret_key);
+}

@@ -1,0 +1,263 @@
+/*
+ * Copyright 2026 The Arctic Authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "plugins"
+
+#include "arc-plugin-loader.h"
+
+#include <gmodule.h>
+
+struct _ArcPluginLoader {
+	GObject parent_instance;
+	gchar *directory;
+	GPtrArray *infos; /* of ArcPluginInfo, in file-name order */
+};
+
+G_DEFINE_FINAL_TYPE(ArcPluginLoader, arc_plugin_loader, G_TYPE_OBJECT)
+
+static void
+arc_plugin_info_free(ArcPluginInfo *info)
+{
+	g_free(info->path);
+	g_free(info->name);
+	g_free(info->version);
+	g_clear_object(&info->plugin);
+	g_free(info->refused);
+	g_free(info);
+}
+
+static void
+arc_plugin_loader_finalize(GObject *object)
+{
+	ArcPluginLoader *self = ARC_PLUGIN_LOADER(object);
+	g_free(self->directory);
+	g_ptr_array_unref(self->infos);
+	G_OBJECT_CLASS(arc_plugin_loader_parent_class)->finalize(object);
+}
+
+static void
+arc_plugin_loader_class_init(ArcPluginLoaderClass *klass)
+{
+	G_OBJECT_CLASS(klass)->finalize = arc_plugin_loader_finalize;
+}
+
+static void
+arc_plugin_loader_init(ArcPluginLoader *self)
+{
+	self->infos = g_ptr_array_new_with_free_func((GDestroyNotify)arc_plugin_info_free);
+}
+
+/**
+ * arc_plugin_loader_new:
+ * @directory: where the plugin modules are
+ *
+ * Returns: (transfer full): a loader; call arc_plugin_loader_scan()
+ */
+ArcPluginLoader *
+arc_plugin_loader_new(const gchar *directory)
+{
+	ArcPluginLoader *self = g_object_new(ARC_TYPE_PLUGIN_LOADER, NULL);
+	self->directory = g_strdup(directory);
+	return self;
+}
+
+const gchar *
+arc_plugin_loader_get_directory(ArcPluginLoader *self)
+{
+	return self->directory;
+}
+
+static gboolean
+arc_plugin_loader_refuse(ArcPluginInfo *info, const gchar *format, ...) G_GNUC_PRINTF(2, 3);
+
+static gboolean
+arc_plugin_loader_refuse(ArcPluginInfo *info, const gchar *format, ...)
+{
+	va_list args;
+	va_start(args, format);
+	info->refused = g_strdup_vprintf(format, args);
+	va_end(args);
+	g_warning("refusing plugin %s: %s", info->path, info->refused);
+	return FALSE;
+}
+
+static gboolean
+arc_plugin_loader_check_descriptor(ArcPluginLoader *self, ArcPluginInfo *info,
+				   const ArcPluginDescriptor *desc)
+{
+	info->abi_major = desc->abi_major;
+	info->abi_minor = desc->abi_minor;
+	if (desc->abi_major != ARC_PLUGIN_ABI_MAJOR || desc->abi_minor > ARC_PLUGIN_ABI_MINOR) {
+		return arc_plugin_loader_refuse(
+		    info, "built for plugin ABI %u.%u, this agent provides ABI %u.%u",
+		    desc->abi_major, desc->abi_minor, (guint)ARC_PLUGIN_ABI_MAJOR,
+		    (guint)ARC_PLUGIN_ABI_MINOR);
+	}
+	if (desc->name == NULL || desc->name[0] == '\0' || desc->get_type == NULL)
+		return arc_plugin_loader_refuse(info, "descriptor has no name or no get_type");
+	if ((guint)desc->kind >= ARC_PLUGIN_KIND_LAST)
+		return arc_plugin_loader_refuse(info, "descriptor has unknown kind %u",
+						(guint)desc->kind);
+	g_free(info->name);
+	info->name = g_strdup(desc->name);
+	info->kind = desc->kind;
+	info->version = g_strdup(desc->version != NULL ? desc->version : "");
+	for (guint i = 0; i < self->infos->len; i++) {
+		ArcPluginInfo *other = g_ptr_array_index(self->infos, i);
+		if (other->plugin != NULL && g_strcmp0(other->name, info->name) == 0)
+			return arc_plugin_loader_refuse(info, "a plugin named '%s' is already "
+							      "loaded from %s",
+							info->name, other->path);
+	}
+	return TRUE;
+}
+
+static gboolean
+arc_plugin_loader_instantiate(ArcPluginInfo *info, const ArcPluginDescriptor *desc)
+{
+	GType type = desc->get_type();
+	GType iface = arc_plugin_kind_interface_type(info->kind);
+
+	if (!g_type_is_a(type, ARC_TYPE_PLUGIN))
+		return arc_plugin_loader_refuse(info, "type %s is not an ArcPlugin",
+						g_type_name(type));
+	if (!g_type_is_a(type, iface))
+		return arc_plugin_loader_refuse(info, "type %s does not implement %s",
+						g_type_name(type), g_type_name(iface));
+	if (G_TYPE_IS_ABSTRACT(type))
+		return arc_plugin_loader_refuse(info, "type %s is abstract", g_type_name(type));
+	info->plugin = g_object_new(type, NULL);
+	arc_plugin_set_name(info->plugin, info->name);
+	return TRUE;
+}
+
+static void
+arc_plugin_loader_load_file(ArcPluginLoader *self, const gchar *path)
+{
+	ArcPluginInfo *info = g_new0(ArcPluginInfo, 1);
+	const ArcPluginDescriptor *desc = NULL;
+	GModule *module;
+
+	info->path = g_strdup(path);
+	info->name = g_path_get_basename(path);
+	info->kind = ARC_PLUGIN_KIND_LAST;
+	g_ptr_array_add(self->infos, info);
+
+	module = g_module_open(path, G_MODULE_BIND_LOCAL | G_MODULE_BIND_LAZY);
+	if (module == NULL) {
+		arc_plugin_loader_refuse(info, "cannot be loaded: %s", g_module_error());
+		return;
+	}
+	if (!g_module_symbol(module, ARC_PLUGIN_DESCRIPTOR_SYMBOL, (gpointer *)&desc) ||
+	    desc == NULL) {
+		arc_plugin_loader_refuse(info, "no %s symbol: not an Arctic plugin",
+					 ARC_PLUGIN_DESCRIPTOR_SYMBOL);
+		g_module_close(module);
+		return;
+	}
+	if (!arc_plugin_loader_check_descriptor(self, info, desc)) {
+		g_module_close(module);
+		return;
+	}
+	/* GTypes cannot be unregistered: once get_type() runs the code must stay */
+	g_module_make_resident(module);
+	if (arc_plugin_loader_instantiate(info, desc))
+		g_debug("loaded %s plugin %s %s from %s", arc_plugin_kind_to_string(info->kind),
+			info->name, info->version, path);
+}
+
+static gint
+arc_plugin_loader_cmp_cb(gconstpointer a, gconstpointer b)
+{
+	return g_strcmp0(*(const gchar *const *)a, *(const gchar *const *)b);
+}
+
+/**
+ * arc_plugin_loader_scan:
+ * @self: the loader
+ * @error: return location for a #GError
+ *
+ * Loads every `*.so` of the directory in file-name order. A module that cannot be used is
+ * refused with a logged reason; only an unreadable directory is an error.
+ *
+ * Returns: %TRUE if the directory could be read
+ */
+gboolean
+arc_plugin_loader_scan(ArcPluginLoader *self, GError **error)
+{
+	g_autoptr(GDir) dir = NULL;
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GError) error_local = NULL;
+	const gchar *name;
+
+	dir = g_dir_open(self->directory, 0, &error_local);
+	if (dir == NULL) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INTERNAL,
+			    "cannot read plugin directory %s: %s", self->directory,
+			    error_local->message);
+		return FALSE;
+	}
+	while ((name = g_dir_read_name(dir)) != NULL) {
+		if (g_str_has_suffix(name, ".so"))
+			g_ptr_array_add(names, g_strdup(name));
+	}
+	g_ptr_array_sort(names, arc_plugin_loader_cmp_cb);
+	for (guint i = 0; i < names->len; i++) {
+		g_autofree gchar *path =
+		    g_build_filename(self->directory, g_ptr_array_index(names, i), NULL);
+		arc_plugin_loader_load_file(self, path);
+	}
+	return TRUE;
+}
+
+/**
+ * arc_plugin_loader_get_infos:
+ * @self: the loader
+ *
+ * Returns: (transfer none) (element-type ArcPluginInfo): every module seen
+ */
+GPtrArray *
+arc_plugin_loader_get_infos(ArcPluginLoader *self)
+{
+	return self->infos;
+}
+
+/**
+ * arc_plugin_loader_get_plugin:
+ * @self: the loader
+ * @kind: the kind the agent needs
+ * @name: the plugin agent.conf chose
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer none): the plugin, or %NULL with an error naming it and the directory
+ */
+ArcPlugin *
+arc_plugin_loader_get_plugin(ArcPluginLoader *self, ArcPluginKind kind, const gchar *name,
+			     GError **error)
+{
+	for (guint i = 0; i < self->infos->len; i++) {
+		ArcPluginInfo *info = g_ptr_array_index(self->infos, i);
+		if (g_strcmp0(info->name, name) != 0)
+			continue;
+		if (info->plugin == NULL) {
+			g_set_error(error, ARC_ERROR, ARC_ERROR_INTERNAL,
+				    "%s plugin '%s' in %s was refused: %s",
+				    arc_plugin_kind_to_string(kind), name, self->directory,
+				    info->refused);
+			return NULL;
+		}
+		if (info->kind != kind) {
+			g_set_error(error, ARC_ERROR, ARC_ERROR_INTERNAL,
+				    "plugin '%s' in %s is a %s plugin, not a %s plugin", name,
+				    self->directory, arc_plugin_kind_to_string(info->kind),
+				    arc_plugin_kind_to_string(kind));
+			return NULL;
+		}
+		return info->plugin;
+	}
+	g_set_error(error, ARC_ERROR, ARC_ERROR_INTERNAL,
+		    "%s plugin '%s' not found in plugin directory %s", arc_plugin_kind_to_string(kind),
+		    name, self->directory);
+	return NULL;
+}

@@ -1,0 +1,116 @@
+/*
+ * Copyright 2026 The Arctic Authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "arc-rest-request.h"
+
+#include "arc-time.h"
+
+#define ARC_REST_MAX_JSON_DEPTH 16
+
+static void
+arc_rest_set_json(SoupServerMessage *msg, guint status, JsonNode *root)
+{
+	gsize len = 0;
+	g_autoptr(JsonGenerator) gen = json_generator_new();
+	gchar *data;
+
+	json_generator_set_root(gen, root);
+	data = json_generator_to_data(gen, &len);
+	soup_server_message_set_status(msg, status, NULL);
+	soup_server_message_set_response(msg, "application/json", SOUP_MEMORY_TAKE, data, len);
+}
+
+/**
+ * arc_rest_reply_json:
+ * @req: the request
+ * @status: HTTP status
+ * @builder: a builder holding the complete response
+ */
+void
+arc_rest_reply_json(ArcRestRequest *req, guint status, JsonBuilder *builder)
+{
+	g_autoptr(JsonNode) root = json_builder_get_root(builder);
+	arc_rest_set_json(req->msg, status, root);
+}
+
+/**
+ * arc_rest_reply_error_literal:
+ * @msg: the message
+ * @code: the error
+ * @message: what went wrong, for humans
+ *
+ * The one error shape of the API: `{"error": message, "code": CODE}`, status from the error
+ * table.
+ */
+void
+arc_rest_reply_error_literal(SoupServerMessage *msg, ArcError code, const gchar *message)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonNode) root = NULL;
+	guint status = arc_error_http_status(code);
+
+	json_builder_begin_object(b);
+	arc_rest_builder_add_string(b, "error", message);
+	arc_rest_builder_add_string(b, "code", arc_error_to_code(code));
+	json_builder_end_object(b);
+	root = json_builder_get_root(b);
+	if (status == SOUP_STATUS_UNAUTHORIZED)
+		soup_message_headers_replace(soup_server_message_get_response_headers(msg),
+					     "WWW-Authenticate", "Bearer");
+	arc_rest_set_json(msg, status, root);
+}
+
+void
+arc_rest_reply_error(SoupServerMessage *msg, const GError *error)
+{
+	ArcError code = error->domain == ARC_ERROR ? (ArcError)error->code : ARC_ERROR_INTERNAL;
+	arc_rest_reply_error_literal(msg, code, error->message);
+}
+
+/**
+ * arc_rest_parse_body:
+ * @req: the request
+ * @optional: whether an empty body is fine (then %NULL is returned without an error)
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): the body's JSON object
+ */
+JsonNode *
+arc_rest_parse_body(ArcRestRequest *req, gboolean optional, GError **error)
+{
+	gsize len = 0;
+	const gchar *data = req->body != NULL ? g_bytes_get_data(req->body, &len) : NULL;
+
+	if (len == 0) {
+		if (!optional)
+			g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+					    "request body is required");
+		return NULL;
+	}
+	return arc_json_parse_object(data, (gssize)len, ARC_REST_MAX_JSON_DEPTH, error);
+}
+
+void
+arc_rest_builder_add_string(JsonBuilder *b, const gchar *name, const gchar *value)
+{
+	json_builder_set_member_name(b, name);
+	if (value != NULL)
+		json_builder_add_string_value(b, value);
+	else
+		json_builder_add_null_value(b);
+}
+
+void
+arc_rest_builder_add_time(JsonBuilder *b, const gchar *name, gint64 unix_secs)
+{
+	g_autofree gchar *text = unix_secs > 0 ? arc_time_format_rfc3339(unix_secs) : NULL;
+	arc_rest_builder_add_string(b, name, text);
+}
+
+void
+arc_rest_builder_add_int(JsonBuilder *b, const gchar *name, gint64 value)
+{
+	json_builder_set_member_name(b, name);
+	json_builder_add_int_value(b, value);
+}

@@ -1,0 +1,71 @@
+/*
+ * Copyright 2026 The Arctic Authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "arc-engine.h"
+
+G_BEGIN_DECLS
+
+#define ARC_REST_MAX_PARAMS 4
+
+/**
+ * ArcRestRequest:
+ *
+ * One API request on its way through the REST adapter.
+ */
+typedef struct {
+	SoupServerMessage *msg;
+	ArcEngine *engine;
+	ArcCaller *caller;
+	const gchar *params[ARC_REST_MAX_PARAMS];
+	GBytes *body;
+} ArcRestRequest;
+
+typedef void (*ArcRestHandler)(ArcRestRequest *req);
+
+typedef enum {
+	ARC_REST_AUTH_PUBLIC,
+	ARC_REST_AUTH_TOKEN, /* any valid token */
+	ARC_REST_AUTH_SCOPE, /* a valid token with the route's scope */
+} ArcRestAuth;
+
+/**
+ * ArcRestRoute:
+ * @method: HTTP method
+ * @pattern: path with `{}` for a parameter segment, e.g. `/v1/credentials/{}`
+ * @auth: what the route requires
+ * @scope: the scope, for %ARC_REST_AUTH_SCOPE
+ * @handler: the handler
+ */
+typedef struct {
+	const gchar *method;
+	const gchar *pattern;
+	ArcRestAuth auth;
+	ArcScope scope;
+	ArcRestHandler handler;
+} ArcRestRoute;
+
+const ArcRestRoute *
+arc_rest_routes_get(guint *n_routes);
+
+void
+arc_rest_reply_json(ArcRestRequest *req, guint status, JsonBuilder *builder);
+void
+arc_rest_reply_error(SoupServerMessage *msg, const GError *error);
+void
+arc_rest_reply_error_literal(SoupServerMessage *msg, ArcError code, const gchar *message);
+JsonNode *
+arc_rest_parse_body(ArcRestRequest *req, gboolean optional, GError **error);
+void
+arc_rest_builder_add_string(JsonBuilder *b, const gchar *name, const gchar *value);
+void
+arc_rest_builder_add_time(JsonBuilder *b, const gchar *name, gint64 unix_secs);
+void
+arc_rest_builder_add_int(JsonBuilder *b, const gchar *name, gint64 value);
+
+G_END_DECLS

@@ -1,0 +1,431 @@
+/*
+ * Copyright 2026 The Arctic Authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "rest"
+
+#include "arc-rest-request.h"
+
+#include "arc-time.h"
+
+/* Handlers of spec/arctic-reference.md §4. Each parses its input, calls one engine method
+ * and serialises the answer. */
+
+static void
+arc_rest_add_timestamp(JsonBuilder *b)
+{
+	arc_rest_builder_add_time(b, "timestamp", g_get_real_time() / G_USEC_PER_SEC);
+}
+
+static void
+arc_rest_livez(ArcRestRequest *req)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	json_builder_begin_object(b);
+	arc_rest_builder_add_string(b, "status", "ok");
+	arc_rest_add_timestamp(b);
+	json_builder_end_object(b);
+	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
+}
+
+static void
+arc_rest_readyz(ArcRestRequest *req)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	gboolean ok = FALSE;
+	g_autoptr(GArray) checks = arc_engine_get_readiness(req->engine, &ok);
+
+	json_builder_begin_object(b);
+	arc_rest_builder_add_string(b, "status", ok ? "ok" : "unavailable");
+	arc_rest_add_timestamp(b);
+	json_builder_set_member_name(b, "checks");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < checks->len; i++) {
+		ArcReadinessCheck *check = &g_array_index(checks, ArcReadinessCheck, i);
+		json_builder_begin_object(b);
+		arc_rest_builder_add_string(b, "name", check->name);
+		arc_rest_builder_add_string(b, "status", check->ok ? "ok" : "fail");
+		arc_rest_builder_add_string(b, "message", check->message);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+	json_builder_end_object(b);
+	arc_rest_reply_json(req, ok ? SOUP_STATUS_OK : SOUP_STATUS_SERVICE_UNAVAILABLE, b);
+}
+
+static void
+arc_rest_identity(ArcRestRequest *req)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(ArcIdentityInfo) info = arc_engine_get_identity(req->engine);
+
+	json_builder_begin_object(b);
+	arc_rest_builder_add_string(b, "peer_id", info->peer_id);
+	arc_rest_builder_add_string(b, "name", info->name);
+	arc_rest_builder_add_string(b, "public_key", info->public_key);
+	arc_rest_builder_add_string(b, "license_id", info->license_id);
+	arc_rest_builder_add_string(b, "customer_id", info->customer_id);
+	arc_rest_builder_add_string(b, "cluster_id", info->cluster_id);
+	arc_rest_builder_add_string(b, "version", info->version);
+	json_builder_end_object(b);
+	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
+}
+
+static void
+arc_rest_bootstrap(ArcRestRequest *req)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(ArcBootstrapResult) res = NULL;
+	gsize len = 0;
+	const gchar *data = g_bytes_get_data(req->body, &len);
+
+	res = arc_engine_bootstrap(req->engine, data != NULL ? data : "", len, &error);
+	if (res == NULL) {
+		arc_rest_reply_error(req->msg, error);
+		return;
+	}
+	json_builder_begin_object(b);
+	arc_rest_builder_add_string(b, "peer_id", res->peer_id);
+	arc_rest_builder_add_string(b, "name", res->name);
+	arc_rest_builder_add_string(b, "peer_public_key", res->peer_public_key);
+	arc_rest_builder_add_string(b, "client_id", res->client_id);
+	arc_rest_builder_add_string(b, "client_secret", res->client_secret);
+	arc_rest_builder_add_string(b, "license_id", res->license_id);
+	arc_rest_builder_add_string(b, "customer_id", res->customer_id);
+	arc_rest_builder_add_string(b, "cluster_id", res->cluster_id);
+	arc_rest_builder_add_time(b, "expires_at", res->expires_at);
+	arc_rest_builder_add_int(b, "max_nodes", res->max_nodes);
+	arc_rest_builder_add_int(b, "max_services", res->max_services);
+	json_builder_end_object(b);
+	arc_rest_reply_json(req, SOUP_STATUS_CREATED, b);
+}
+
+/* RFC 6749 §2.3.1: client_secret_basic carries form-urlencoded id and secret */
+static gboolean
+arc_rest_token_basic_auth(SoupServerMessage *msg, gchar **client_id, gchar **secret)
+{
+	SoupMessageHeaders *headers = soup_server_message_get_request_headers(msg);
+	const gchar *auth = soup_message_headers_get_one(headers, "Authorization");
+	g_autofree guchar *raw = NULL;
+	g_autofree gchar *text = NULL;
+	gsize len = 0;
+	gchar *colon;
+
+	if (auth == NULL || g_ascii_strncasecmp(auth, "Basic ", 6) != 0)
+		return FALSE;
+	raw = g_base64_decode(auth + 6, &len);
+	text = g_strndup((const gchar *)raw, len);
+	colon = strchr(text, ':');
+	if (raw != NULL)
+		memset(raw, 0, len);
+	if (colon == NULL)
+		return FALSE;
+	*colon = '\0';
+	*client_id = g_uri_unescape_string(text, NULL);
+	*secret = g_uri_unescape_string(colon + 1, NULL);
+	memset(text, 0, strlen(colon + 1) + (gsize)(colon - text));
+	return *client_id != NULL && *secret != NULL;
+}
+
+static void
+arc_rest_token(ArcRestRequest *req)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GHashTable) form = NULL;
+	g_autoptr(ArcTokenGrant) grant = NULL;
+	g_autofree gchar *client_id = NULL;
+	g_autofree gchar *secret = NULL;
+	g_autofree gchar *text = NULL;
+	gsize len = 0;
+	const gchar *data = g_bytes_get_data(req->body, &len);
+
+	text = g_strndup(data != NULL ? data : "", len);
+	form = soup_form_decode(text);
+	memset(text, 0, len);
+	if (g_strcmp0(g_hash_table_lookup(form, "grant_type"), "client_credentials") != 0) {
+		arc_rest_reply_error_literal(req->msg, ARC_ERROR_INVALID_REQUEST,
+					     "grant_type must be client_credentials");
+		return;
+	}
+	if (!arc_rest_token_basic_auth(req->msg, &client_id, &secret)) {
+		g_clear_pointer(&client_id, g_free);
+		g_clear_pointer(&secret, g_free);
+		client_id = g_strdup(g_hash_table_lookup(form, "client_id"));
+		secret = g_strdup(g_hash_table_lookup(form, "client_secret"));
+	}
+	if (client_id == NULL || secret == NULL) {
+		arc_rest_reply_error_literal(req->msg, ARC_ERROR_UNAUTHORIZED,
+					     "client_id and client_secret are required");
+		return;
+	}
+	grant = arc_engine_issue_token(req->engine, client_id, secret, &error);
+	memset(secret, 0, strlen(secret));
+	if (grant == NULL) {
+		arc_rest_reply_error(req->msg, error);
+		return;
+	}
+	json_builder_begin_object(b);
+	arc_rest_builder_add_string(b, "access_token", grant->access_token);
+	arc_rest_builder_add_string(b, "token_type", "Bearer");
+	arc_rest_builder_add_int(b, "expires_in", grant->expires_in);
+	arc_rest_builder_add_string(b, "scope", grant->scope);
+	json_builder_end_object(b);
+	soup_message_headers_replace(soup_server_message_get_response_headers(req->msg),
+				     "Cache-Control", "no-store");
+	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
+}
+
+static gchar *
+arc_rest_base_url(ArcRestRequest *req)
+{
+	SoupMessageHeaders *headers = soup_server_message_get_request_headers(req->msg);
+	const gchar *host = soup_message_headers_get_one(headers, "Host");
+	GUri *uri = soup_server_message_get_uri(req->msg);
+
+	if (host != NULL)
+		return g_strdup_printf("http://%s", host);
+	return g_strdup_printf("http://%s:%d", g_uri_get_host(uri), g_uri_get_port(uri));
+}
+
+static void
+arc_rest_add_string_array(JsonBuilder *b, const gchar *name, const gchar *const *values)
+{
+	json_builder_set_member_name(b, name);
+	json_builder_begin_array(b);
+	for (guint i = 0; values != NULL && values[i] != NULL; i++)
+		json_builder_add_string_value(b, values[i]);
+	json_builder_end_array(b);
+}
+
+static void
+arc_rest_openid_configuration(ArcRestRequest *req)
+{
+	static const gchar *const grants[] = {"client_credentials", NULL};
+	static const gchar *const auth_methods[] = {"client_secret_post", "client_secret_basic",
+						    NULL};
+	static const gchar *const algs[] = {"EdDSA", NULL};
+	static const gchar *const response_types[] = {"token", NULL};
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(ArcIdentityInfo) info = arc_engine_get_identity(req->engine);
+	g_autofree gchar *base = arc_rest_base_url(req);
+	g_autofree gchar *token = g_strconcat(base, "/v1/oauth/token", NULL);
+	g_autofree gchar *jwks = g_strconcat(base, "/.well-known/jwks.json", NULL);
+	g_auto(GStrv) scopes = arc_scope_to_strv(ARC_SCOPE_ALL);
+
+	json_builder_begin_object(b);
+	arc_rest_builder_add_string(b, "issuer", info->peer_id);
+	arc_rest_builder_add_string(b, "token_endpoint", token);
+	arc_rest_builder_add_string(b, "jwks_uri", jwks);
+	arc_rest_add_string_array(b, "grant_types_supported", grants);
+	arc_rest_add_string_array(b, "token_endpoint_auth_methods_supported", auth_methods);
+	arc_rest_add_string_array(b, "id_token_signing_alg_values_supported", algs);
+	arc_rest_add_string_array(b, "response_types_supported", response_types);
+	arc_rest_add_string_array(b, "scopes_supported", (const gchar *const *)scopes);
+	json_builder_end_object(b);
+	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
+}
+
+static void
+arc_rest_jwks(ArcRestRequest *req)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(GPtrArray) keys = arc_engine_get_jwks_keys(req->engine);
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "keys");
+	json_builder_begin_array(b);
+	for (guint i = 0; i + 1 < keys->len; i += 2) {
+		json_builder_begin_object(b);
+		arc_rest_builder_add_string(b, "kty", "OKP");
+		arc_rest_builder_add_string(b, "crv", "Ed25519");
+		arc_rest_builder_add_string(b, "x", g_ptr_array_index(keys, i + 1));
+		arc_rest_builder_add_string(b, "kid", g_ptr_array_index(keys, i));
+		arc_rest_builder_add_string(b, "use", "sig");
+		arc_rest_builder_add_string(b, "alg", "EdDSA");
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+	json_builder_end_object(b);
+	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
+}
+
+static void
+arc_rest_license(ArcRestRequest *req)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(ArcLicenseInfo) info = arc_engine_get_license(req->engine, &error);
+	ArcLicense *lic;
+	gint64 days;
+
+	if (info == NULL) {
+		arc_rest_reply_error(req->msg, error);
+		return;
+	}
+	lic = info->license;
+	days = (lic->expires_at - info->now) / (24 * 3600);
+	json_builder_begin_object(b);
+	arc_rest_builder_add_string(b, "license_id", lic->license_id);
+	arc_rest_builder_add_string(b, "customer_id", lic->customer_id);
+	arc_rest_builder_add_time(b, "issued_at", lic->issued_at);
+	arc_rest_builder_add_time(b, "expires_at", lic->expires_at);
+	arc_rest_builder_add_int(b, "max_nodes", lic->max_nodes);
+	arc_rest_builder_add_int(b, "max_services", lic->max_services);
+	arc_rest_add_string_array(b, "features", (const gchar *const *)lic->features);
+	arc_rest_builder_add_string(b, "issuer", lic->issuer_key);
+	arc_rest_builder_add_string(b, "state", arc_license_state_to_string(info->state));
+	arc_rest_builder_add_time(b, "state_since", info->state_since);
+	if (info->next_change != G_MAXINT64) {
+		ArcLicenseState next = arc_license_state_compute(lic->expires_at,
+								 info->next_change, NULL);
+		arc_rest_builder_add_string(b, "next_state", arc_license_state_to_string(next));
+		arc_rest_builder_add_time(b, "next_state_at", info->next_change);
+	} else {
+		arc_rest_builder_add_string(b, "next_state", NULL);
+		arc_rest_builder_add_string(b, "next_state_at", NULL);
+	}
+	arc_rest_builder_add_int(b, "days_until_expiry", days);
+	arc_rest_builder_add_string(b, "message", arc_license_state_describe(info->state));
+	json_builder_end_object(b);
+	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
+}
+
+static void
+arc_rest_add_credential(JsonBuilder *b, const ArcCredential *credential)
+{
+	g_auto(GStrv) scopes = arc_scope_to_strv(credential->scopes);
+	arc_rest_builder_add_string(b, "client_id", credential->client_id);
+	arc_rest_add_string_array(b, "scopes", (const gchar *const *)scopes);
+	arc_rest_builder_add_string(b, "license_id", credential->license_id);
+	arc_rest_builder_add_time(b, "created_at", credential->created_at);
+}
+
+static void
+arc_rest_credentials_list(ArcRestRequest *req)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) list = arc_engine_list_credentials(req->engine, req->caller, &error);
+
+	if (list == NULL) {
+		arc_rest_reply_error(req->msg, error);
+		return;
+	}
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "credentials");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < list->len; i++) {
+		const ArcCredential *credential = g_ptr_array_index(list, i);
+		json_builder_begin_object(b);
+		arc_rest_add_credential(b, credential);
+		arc_rest_builder_add_time(b, "last_used_at", credential->last_used_at);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+	json_builder_end_object(b);
+	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
+}
+
+static gboolean
+arc_rest_parse_scopes(JsonNode *root, GPtrArray *scopes, GError **error)
+{
+	JsonNode *node = root != NULL ? json_object_get_member(json_node_get_object(root), "scopes")
+				      : NULL;
+	JsonArray *array;
+
+	if (node == NULL || JSON_NODE_HOLDS_NULL(node))
+		return TRUE;
+	if (!JSON_NODE_HOLDS_ARRAY(node)) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+				    "'scopes' must be an array of strings");
+		return FALSE;
+	}
+	array = json_node_get_array(node);
+	for (guint i = 0; i < json_array_get_length(array); i++) {
+		JsonNode *item = json_array_get_element(array, i);
+		if (json_node_get_value_type(item) != G_TYPE_STRING) {
+			g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+					    "'scopes' must be an array of strings");
+			return FALSE;
+		}
+		g_ptr_array_add(scopes, (gpointer)json_node_get_string(item));
+	}
+	return TRUE;
+}
+
+static void
+arc_rest_credentials_create(ArcRestRequest *req)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonNode) root = arc_rest_parse_body(req, TRUE, &error);
+	g_autoptr(GPtrArray) scopes = g_ptr_array_new();
+	g_autoptr(ArcCreatedCredential) created = NULL;
+
+	if ((root == NULL && error != NULL) || !arc_rest_parse_scopes(root, scopes, &error)) {
+		arc_rest_reply_error(req->msg, error);
+		return;
+	}
+	g_ptr_array_add(scopes, NULL);
+	created = arc_engine_create_credential(req->engine, req->caller,
+					       (const gchar *const *)scopes->pdata, &error);
+	if (created == NULL) {
+		arc_rest_reply_error(req->msg, error);
+		return;
+	}
+	json_builder_begin_object(b);
+	arc_rest_add_credential(b, created->credential);
+	arc_rest_builder_add_string(b, "client_secret", created->client_secret);
+	json_builder_end_object(b);
+	arc_rest_reply_json(req, SOUP_STATUS_CREATED, b);
+}
+
+static void
+arc_rest_credentials_revoke(ArcRestRequest *req)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(GError) error = NULL;
+
+	if (!arc_engine_revoke_credential(req->engine, req->caller, req->params[0], &error)) {
+		arc_rest_reply_error(req->msg, error);
+		return;
+	}
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "deleted");
+	json_builder_add_boolean_value(b, TRUE);
+	json_builder_end_object(b);
+	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
+}
+
+static const ArcRestRoute arc_rest_routes[] = {
+    {"GET", "/livez", ARC_REST_AUTH_PUBLIC, 0, arc_rest_livez},
+    {"GET", "/readyz", ARC_REST_AUTH_PUBLIC, 0, arc_rest_readyz},
+    {"GET", "/.well-known/openid-configuration", ARC_REST_AUTH_PUBLIC, 0,
+     arc_rest_openid_configuration},
+    {"GET", "/.well-known/jwks.json", ARC_REST_AUTH_PUBLIC, 0, arc_rest_jwks},
+    {"GET", "/v1/cluster/identity", ARC_REST_AUTH_PUBLIC, 0, arc_rest_identity},
+    {"POST", "/v1/bootstrap", ARC_REST_AUTH_PUBLIC, 0, arc_rest_bootstrap},
+    {"POST", "/v1/oauth/token", ARC_REST_AUTH_PUBLIC, 0, arc_rest_token},
+    {"GET", "/v1/license", ARC_REST_AUTH_TOKEN, 0, arc_rest_license},
+    {"GET", "/v1/credentials", ARC_REST_AUTH_SCOPE, ARC_SCOPE_CREDENTIALS_READ,
+     arc_rest_credentials_list},
+    {"POST", "/v1/credentials", ARC_REST_AUTH_SCOPE, ARC_SCOPE_CREDENTIALS_WRITE,
+     arc_rest_credentials_create},
+    {"DELETE", "/v1/credentials/{}", ARC_REST_AUTH_SCOPE, ARC_SCOPE_CREDENTIALS_WRITE,
+     arc_rest_credentials_revoke},
+};
+
+/**
+ * arc_rest_routes_get:
+ * @n_routes: (out): the number of routes
+ *
+ * Returns: the route table
+ */
+const ArcRestRoute *
+arc_rest_routes_get(guint *n_routes)
+{
+	*n_routes = G_N_ELEMENTS(arc_rest_routes);
+	return arc_rest_routes;
+}

@@ -1,0 +1,255 @@
+/*
+ * Copyright 2026 The Arctic Authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "rest"
+
+#include "config.h"
+
+#include "arc-rest-server.h"
+
+#include "arc-rest-request.h"
+
+/* The REST adapter: parse, authorise, call one engine method, serialise. Routing is a table
+ * (arc-rest-routes.c) so that the route × scope test can walk it. */
+
+struct _ArcRestServer {
+	GObject parent_instance;
+	ArcEngine *engine;
+	ArcConfig *config;
+	SoupServer *server;
+	guint16 port;
+};
+
+G_DEFINE_FINAL_TYPE(ArcRestServer, arc_rest_server, G_TYPE_OBJECT)
+
+static void
+arc_rest_server_finalize(GObject *object)
+{
+	ArcRestServer *self = ARC_REST_SERVER(object);
+	if (self->server != NULL)
+		soup_server_disconnect(self->server);
+	g_clear_object(&self->server);
+	g_clear_object(&self->engine);
+	G_OBJECT_CLASS(arc_rest_server_parent_class)->finalize(object);
+}
+
+static void
+arc_rest_server_class_init(ArcRestServerClass *klass)
+{
+	G_OBJECT_CLASS(klass)->finalize = arc_rest_server_finalize;
+}
+
+static void
+arc_rest_server_init(ArcRestServer *self)
+{
+}
+
+/* Matches @path against @pattern segment by segment; `{}` captures one non-empty segment. */
+static gboolean
+arc_rest_server_match(const gchar *pattern, const gchar *path, const gchar **params,
+		      gchar **storage)
+{
+	guint n = 0;
+
+	while (*pattern != '\0' && *path != '\0') {
+		if (pattern[0] == '{' && pattern[1] == '}') {
+			const gchar *end = strchr(path, '/');
+			gsize len = end != NULL ? (gsize)(end - path) : strlen(path);
+			if (len == 0 || n >= ARC_REST_MAX_PARAMS)
+				return FALSE;
+			storage[n] = g_uri_unescape_segment(path, path + len, "/");
+			if (storage[n] == NULL)
+				return FALSE;
+			params[n] = storage[n];
+			n++;
+			path += len;
+			pattern += 2;
+			continue;
+		}
+		if (*pattern != *path)
+			return FALSE;
+		pattern++;
+		path++;
+	}
+	return *pattern == '\0' && *path == '\0';
+}
+
+static const gchar *
+arc_rest_server_bearer(SoupServerMessage *msg)
+{
+	SoupMessageHeaders *headers = soup_server_message_get_request_headers(msg);
+	const gchar *auth = soup_message_headers_get_one(headers, "Authorization");
+
+	if (auth == NULL || g_ascii_strncasecmp(auth, "Bearer ", 7) != 0)
+		return NULL;
+	auth += 7;
+	while (*auth == ' ')
+		auth++;
+	return auth[0] != '\0' ? auth : NULL;
+}
+
+static gboolean
+arc_rest_server_authenticate(ArcRestServer *self, ArcRestRequest *req, const ArcRestRoute *route,
+			     GError **error)
+{
+	SoupMessageHeaders *headers = soup_server_message_get_request_headers(req->msg);
+	const gchar *recovery = soup_message_headers_get_one(headers, "X-Arctic-Recovery");
+
+	if (route->auth == ARC_REST_AUTH_PUBLIC)
+		return TRUE;
+	req->caller = arc_engine_authenticate(self->engine, arc_rest_server_bearer(req->msg),
+					      recovery, error);
+	if (req->caller == NULL)
+		return FALSE;
+	if (req->caller->recovery) {
+		g_warning("recovery token used for %s %s from %s: admin scope granted",
+			  soup_server_message_get_method(req->msg),
+			  g_uri_get_path(soup_server_message_get_uri(req->msg)),
+			  soup_server_message_get_remote_host(req->msg));
+	}
+	if (route->auth == ARC_REST_AUTH_SCOPE &&
+	    !arc_engine_authorize(self->engine, req->caller, route->scope, error))
+		return FALSE;
+	return TRUE;
+}
+
+static void
+arc_rest_server_reply_not_allowed(SoupServerMessage *msg, GString *allowed)
+{
+	soup_message_headers_replace(soup_server_message_get_response_headers(msg), "Allow",
+				     allowed->str);
+	arc_rest_reply_error_literal(msg, ARC_ERROR_METHOD_NOT_ALLOWED, "method not allowed");
+}
+
+static void
+arc_rest_server_dispatch(ArcRestServer *self, SoupServerMessage *msg, const gchar *path)
+{
+	const gchar *method = soup_server_message_get_method(msg);
+	g_autoptr(GString) allowed = g_string_new(NULL);
+	guint n_routes = 0;
+	const ArcRestRoute *routes = arc_rest_routes_get(&n_routes);
+
+	for (guint i = 0; i < n_routes; i++) {
+		ArcRestRequest req = {.msg = msg, .engine = self->engine};
+		gchar *storage[ARC_REST_MAX_PARAMS] = {NULL};
+		g_autoptr(GError) error = NULL;
+		gboolean matched = arc_rest_server_match(routes[i].pattern, path, req.params,
+							 storage);
+
+		if (matched && g_strcmp0(routes[i].method, method) != 0) {
+			g_string_append_printf(allowed, "%s%s", allowed->len > 0 ? ", " : "",
+					       routes[i].method);
+			matched = FALSE;
+		}
+		if (matched) {
+			req.body = soup_message_body_flatten(soup_server_message_get_request_body(msg));
+			if (arc_rest_server_authenticate(self, &req, &routes[i], &error))
+				routes[i].handler(&req);
+			else
+				arc_rest_reply_error(msg, error);
+			arc_caller_free(req.caller);
+			g_bytes_unref(req.body);
+		}
+		for (guint j = 0; j < ARC_REST_MAX_PARAMS; j++)
+			g_free(storage[j]);
+		if (matched)
+			return;
+	}
+	if (allowed->len > 0)
+		arc_rest_server_reply_not_allowed(msg, allowed);
+	else
+		arc_rest_reply_error_literal(msg, ARC_ERROR_NOT_FOUND, "no such endpoint");
+}
+
+static void
+arc_rest_server_handler_cb(SoupServer *server, SoupServerMessage *msg, const char *path,
+			   GHashTable *query, gpointer user_data)
+{
+	ArcRestServer *self = ARC_REST_SERVER(user_data);
+	arc_rest_server_dispatch(self, msg, path);
+	g_debug("%s %s -> %u", soup_server_message_get_method(msg), path,
+		soup_server_message_get_status(msg));
+}
+
+/* Runs once the headers are in, before any body byte is read: oversized and unbounded
+ * bodies are refused without buffering them. */
+static void
+arc_rest_server_early_cb(SoupServer *server, SoupServerMessage *msg, const char *path,
+			 GHashTable *query, gpointer user_data)
+{
+	ArcRestServer *self = ARC_REST_SERVER(user_data);
+	SoupMessageHeaders *headers = soup_server_message_get_request_headers(msg);
+	SoupEncoding encoding = soup_message_headers_get_encoding(headers);
+
+	if (encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF) {
+		arc_rest_reply_error_literal(msg, ARC_ERROR_LENGTH_REQUIRED,
+					     "request bodies need a Content-Length");
+		return;
+	}
+	if (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
+	    soup_message_headers_get_content_length(headers) > (goffset)self->config->max_body_size) {
+		g_autofree gchar *text = g_strdup_printf("request body larger than %" G_GSIZE_FORMAT
+							 " bytes",
+							 self->config->max_body_size);
+		arc_rest_reply_error_literal(msg, ARC_ERROR_PAYLOAD_TOO_LARGE, text);
+	}
+}
+
+/**
+ * arc_rest_server_new:
+ * @engine: the engine the API drives
+ * @config: (transfer none): listen address and body limit; must outlive the server
+ *
+ * Returns: (transfer full): a server; call arc_rest_server_listen()
+ */
+ArcRestServer *
+arc_rest_server_new(ArcEngine *engine, ArcConfig *config)
+{
+	ArcRestServer *self = g_object_new(ARC_TYPE_REST_SERVER, NULL);
+	self->engine = g_object_ref(engine);
+	self->config = config;
+	self->server = soup_server_new("server-header", "arctic-agent/" PACKAGE_VERSION " ", NULL);
+	soup_server_add_early_handler(self->server, NULL, arc_rest_server_early_cb, self, NULL);
+	soup_server_add_handler(self->server, NULL, arc_rest_server_handler_cb, self, NULL);
+	return self;
+}
+
+/**
+ * arc_rest_server_listen:
+ * @self: the server
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE once the API port is open
+ */
+gboolean
+arc_rest_server_listen(ArcRestServer *self, GError **error)
+{
+	g_autoptr(GSocketAddress) address = NULL;
+	g_autoptr(GSList) uris = NULL;
+
+	address = g_inet_socket_address_new_from_string(self->config->listen_address,
+							 self->config->listen_port);
+	if (address == NULL) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+			    "cannot listen on '%s'", self->config->listen_address);
+		return FALSE;
+	}
+	if (!soup_server_listen(self->server, address, 0, error)) {
+		g_prefix_error(error, "cannot listen on %s:%u: ", self->config->listen_address,
+			       self->config->listen_port);
+		arc_error_convert(error);
+		return FALSE;
+	}
+	uris = soup_server_get_uris(self->server);
+	if (uris != NULL)
+		self->port = (guint16)g_uri_get_port(uris->data);
+	g_slist_free_full(g_steal_pointer(&uris), (GDestroyNotify)g_uri_unref);
+	return TRUE;
+}
+
+guint16
+arc_rest_server_get_port(ArcRestServer *self)
+{
+	return self->port;
+}
