@@ -135,14 +135,33 @@ arc_credential_to_json(const ArcCredential *self)
 static gboolean
 arc_credential_decode_fixed(JsonObject *obj, const gchar *name, guint8 *out, gsize size)
 {
-	const gchar *text = json_object_get_string_member_with_default(obj, name, "");
+	const gchar *text = arc_json_object_get_string(obj, name);
 	gsize len = 0;
-	g_autofree guint8 *raw = arc_base64url_decode(text, -1, &len);
+	g_autofree guint8 *raw = text != NULL ? arc_base64url_decode(text, -1, &len) : NULL;
 
 	if (raw == NULL || len != size)
 		return FALSE;
 	memcpy(out, raw, size);
 	return TRUE;
+}
+
+static gboolean
+arc_credential_load_scopes(JsonObject *obj, ArcScope *scopes, GError **error)
+{
+	JsonArray *array = arc_json_object_get_array(obj, "scopes");
+	g_autoptr(GPtrArray) names = g_ptr_array_new();
+
+	for (guint i = 0; array != NULL && i < json_array_get_length(array); i++) {
+		JsonNode *item = json_array_get_element(array, i);
+		if (json_node_get_value_type(item) != G_TYPE_STRING) {
+			g_set_error_literal(error, ARC_ERROR, ARC_ERROR_STORAGE,
+					    "credential record: scopes must be strings");
+			return FALSE;
+		}
+		g_ptr_array_add(names, (gpointer)json_node_get_string(item));
+	}
+	g_ptr_array_add(names, NULL);
+	return arc_scope_parse_list((const gchar *const *)names->pdata, scopes, error);
 }
 
 /**
@@ -157,31 +176,26 @@ arc_credential_from_json(const gchar *json, GError **error)
 {
 	g_autoptr(JsonNode) root = arc_json_parse_object(json, -1, 4, error);
 	g_autoptr(ArcCredential) self = g_new0(ArcCredential, 1);
-	g_autoptr(GPtrArray) names = g_ptr_array_new();
+	const gchar *kind;
 	JsonObject *obj;
-	JsonArray *scopes;
 
 	if (root == NULL)
 		return NULL;
 	obj = json_node_get_object(root);
-	self->client_id = g_strdup(json_object_get_string_member_with_default(obj, "client_id", NULL));
-	self->license_id = g_strdup(json_object_get_string_member_with_default(obj, "license_id", NULL));
-	self->kind = g_strdup(json_object_get_string_member_with_default(obj, "kind", "api"));
-	self->created_by = g_strdup(json_object_get_string_member_with_default(obj, "created_by", NULL));
-	self->created_at = arc_time_parse_rfc3339(
-	    json_object_get_string_member_with_default(obj, "created_at", NULL));
-	scopes = json_object_get_array_member(obj, "scopes");
-	for (guint i = 0; scopes != NULL && i < json_array_get_length(scopes); i++)
-		g_ptr_array_add(names, (gpointer)json_array_get_string_element(scopes, i));
-	g_ptr_array_add(names, NULL);
+	self->client_id = g_strdup(arc_json_object_get_string(obj, "client_id"));
+	self->license_id = g_strdup(arc_json_object_get_string(obj, "license_id"));
+	kind = arc_json_object_get_string(obj, "kind");
+	self->kind = g_strdup(kind != NULL ? kind : "api");
+	self->created_by = g_strdup(arc_json_object_get_string(obj, "created_by"));
+	self->created_at = arc_time_parse_rfc3339(arc_json_object_get_string(obj, "created_at"));
 	if (self->client_id == NULL ||
 	    !arc_credential_decode_fixed(obj, "salt", self->salt, sizeof(self->salt)) ||
-	    !arc_credential_decode_fixed(obj, "secret_hash", self->hash, sizeof(self->hash)) ||
-	    !arc_scope_parse_list((const gchar *const *)names->pdata, &self->scopes, error)) {
-		if (error != NULL && *error == NULL)
-			g_set_error_literal(error, ARC_ERROR, ARC_ERROR_STORAGE,
-					    "credential record is malformed");
+	    !arc_credential_decode_fixed(obj, "secret_hash", self->hash, sizeof(self->hash))) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_STORAGE,
+				    "credential record is malformed");
 		return NULL;
 	}
+	if (!arc_credential_load_scopes(obj, &self->scopes, error))
+		return NULL;
 	return g_steal_pointer(&self);
 }

@@ -8,12 +8,15 @@
 
 G_BEGIN_DECLS
 
+#define ARC_DBUS_SERVICE_NAME "com.tillered.Arctic1"
+#define ARC_DBUS_SERVICE_PATH "/com/tillered/Arctic1"
+#define ARC_DBUS_SERVICE_ACTION_MANAGE "com.tillered.arctic.manage"
+
 #define ARC_TYPE_DBUS_SERVICE (arc_dbus_service_get_type())
 G_DECLARE_FINAL_TYPE(ArcDbusService, arc_dbus_service, ARC, DBUS_SERVICE, GObject)
 
-ArcDbusService *
-arc_dbus_service_new(ArcEngine *engine, gboolean session_bus);
-void
-arc_dbus_service_start(ArcDbusService *self);
+ArcDbusService *arc_dbus_service_new(ArcEngine *engine, gboolean session_bus);
+void arc_dbus_service_start(ArcDbusService *self);
+GDBusObjectManagerServer *arc_dbus_service_get_object_manager(ArcDbusService *self);
 
 G_END_DECLS

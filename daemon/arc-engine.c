@@ -368,8 +368,7 @@ arc_engine_check_identity(ArcEngine *self, GError **error)
 	body = arc_json_parse_object(record->body, -1, 8, error);
 	if (body == NULL)
 		return FALSE;
-	stored_key = json_object_get_string_member_with_default(json_node_get_object(body),
-								 "public_key", "");
+	stored_key = arc_json_object_get_string(json_node_get_object(body), "public_key");
 	if (g_strcmp0(stored_key, arc_identity_get_public_key_base64(self->identity)) != 0) {
 		g_set_error(error, ARC_ERROR, ARC_ERROR_INTERNAL,
 			    "%s does not match the identity stored in arctic.db for peer %s: "
@@ -378,8 +377,7 @@ arc_engine_check_identity(ArcEngine *self, GError **error)
 			    path, self->peer_id);
 		return FALSE;
 	}
-	self->peer_name = g_strdup(json_object_get_string_member_with_default(
-	    json_node_get_object(body), "name", ""));
+	self->peer_name = g_strdup(arc_json_object_get_string(json_node_get_object(body), "name"));
 	return TRUE;
 }
 
@@ -926,6 +924,12 @@ arc_engine_create_credential(ArcEngine *self, const ArcCaller *caller,
 
 	if (!arc_engine_authorize(self, caller, ARC_SCOPE_CREDENTIALS_WRITE, error))
 		return NULL;
+	/* the recovery token works before bootstrap, but there is no cluster to join yet */
+	if (!arc_engine_is_bootstrapped(self)) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_NOT_BOOTSTRAPPED,
+				    "agent is not bootstrapped");
+		return NULL;
+	}
 	if (scopes != NULL && scopes[0] != NULL && !arc_scope_parse_list(scopes, &wanted, error))
 		return NULL;
 	if (!arc_scope_is_subset(wanted, caller->scopes)) {

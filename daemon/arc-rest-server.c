@@ -167,9 +167,24 @@ arc_rest_server_handler_cb(SoupServer *server, SoupServerMessage *msg, const cha
 			   GHashTable *query, gpointer user_data)
 {
 	ArcRestServer *self = ARC_REST_SERVER(user_data);
+
+	/* already answered by the early handler */
+	if (soup_server_message_get_status(msg) != SOUP_STATUS_NONE)
+		return;
 	arc_rest_server_dispatch(self, msg, path);
 	g_debug("%s %s -> %u", soup_server_message_get_method(msg), path,
 		soup_server_message_get_status(msg));
+}
+
+static void
+arc_rest_server_refuse_early(SoupServerMessage *msg, ArcError code, const gchar *message)
+{
+	/* libsoup still reads the announced body after an early answer (unless the client
+	 * asked for 100-continue), so make sure none of it is kept, and close afterwards */
+	soup_message_body_set_accumulate(soup_server_message_get_request_body(msg), FALSE);
+	soup_message_headers_replace(soup_server_message_get_response_headers(msg), "Connection",
+				     "close");
+	arc_rest_reply_error_literal(msg, code, message);
 }
 
 /* Runs once the headers are in, before any body byte is read: oversized and unbounded
@@ -183,7 +198,7 @@ arc_rest_server_early_cb(SoupServer *server, SoupServerMessage *msg, const char 
 	SoupEncoding encoding = soup_message_headers_get_encoding(headers);
 
 	if (encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF) {
-		arc_rest_reply_error_literal(msg, ARC_ERROR_LENGTH_REQUIRED,
+		arc_rest_server_refuse_early(msg, ARC_ERROR_LENGTH_REQUIRED,
 					     "request bodies need a Content-Length");
 		return;
 	}
@@ -192,7 +207,7 @@ arc_rest_server_early_cb(SoupServer *server, SoupServerMessage *msg, const char 
 		g_autofree gchar *text = g_strdup_printf("request body larger than %" G_GSIZE_FORMAT
 							 " bytes",
 							 self->config->max_body_size);
-		arc_rest_reply_error_literal(msg, ARC_ERROR_PAYLOAD_TOO_LARGE, text);
+		arc_rest_server_refuse_early(msg, ARC_ERROR_PAYLOAD_TOO_LARGE, text);
 	}
 }
 
@@ -226,7 +241,7 @@ gboolean
 arc_rest_server_listen(ArcRestServer *self, GError **error)
 {
 	g_autoptr(GSocketAddress) address = NULL;
-	g_autoptr(GSList) uris = NULL;
+	GSList *listeners;
 
 	address = g_inet_socket_address_new_from_string(self->config->listen_address,
 							 self->config->listen_port);
@@ -241,10 +256,15 @@ arc_rest_server_listen(ArcRestServer *self, GError **error)
 		arc_error_convert(error);
 		return FALSE;
 	}
-	uris = soup_server_get_uris(self->server);
-	if (uris != NULL)
-		self->port = (guint16)g_uri_get_port(uris->data);
-	g_slist_free_full(g_steal_pointer(&uris), (GDestroyNotify)g_uri_unref);
+	/* the bound port, which differs from the configured one when that is 0 */
+	listeners = soup_server_get_listeners(self->server);
+	if (listeners != NULL) {
+		g_autoptr(GSocketAddress) local =
+		    g_socket_get_local_address(G_SOCKET(listeners->data), NULL);
+		if (G_IS_INET_SOCKET_ADDRESS(local))
+			self->port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(local));
+	}
+	g_slist_free(listeners);
 	return TRUE;
 }
 

@@ -49,3 +49,32 @@ arc_base64url_decode(const gchar *text, gssize text_len, gsize *out_len)
 	*out_len = bin_len;
 	return g_steal_pointer(&out);
 }
+
+/**
+ * arc_base64_decode_strict:
+ * @text: padded standard base64 (RFC 4648 §4), untrusted
+ * @text_len: bytes in @text, or -1 if NUL-terminated
+ * @out_len: (out): bytes decoded
+ *
+ * Unlike g_base64_decode(), refuses anything but the one canonical encoding of the bytes:
+ * no stray characters, no whitespace, correct padding, zero trailing bits. Signatures and
+ * keys must not have two spellings.
+ *
+ * Returns: (transfer full) (nullable): the bytes, or %NULL
+ */
+guint8 *
+arc_base64_decode_strict(const gchar *text, gssize text_len, gsize *out_len)
+{
+	gsize len = text_len < 0 ? strlen(text) : (gsize)text_len;
+	gsize cap = len * 3 / 4 + 1;
+	g_autofree guint8 *out = g_malloc(cap);
+	const char *end = NULL;
+	size_t bin_len = 0;
+
+	if (sodium_base642bin(out, cap, text, len, NULL, &bin_len, &end,
+			      sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	    end != text + len)
+		return NULL;
+	*out_len = bin_len;
+	return g_steal_pointer(&out);
+}

@@ -153,33 +153,97 @@ arc_canonical_json(JsonNode *node, const gchar *skip_member, GError **error)
 	return g_string_free(g_steal_pointer(&out), FALSE);
 }
 
-/* Measured on the raw bytes, before json-glib's recursive parser sees them, so a hostile
- * body of a million '[' cannot exhaust the stack. */
-static gboolean
-arc_json_check_depth(const gchar *data, gsize len, gsize max_depth)
+static gint
+arc_json_hex4(const gchar *p, gsize avail)
 {
-	gsize depth = 0;
+	gint value = 0;
+
+	if (avail < 4)
+		return -1;
+	for (guint i = 0; i < 4; i++) {
+		gint digit = g_ascii_xdigit_value(p[i]);
+		if (digit < 0)
+			return -1;
+		value = value * 16 + digit;
+	}
+	return value;
+}
+
+/* Returns the index of the escape's last byte, or 0 if it is malformed. A \u escape must
+ * not leave half a surrogate pair: json-glib would turn it into bytes that are not UTF-8 and
+ * swallow the next character, so two documents would share one canonical form. */
+static gsize
+arc_json_check_escape(const gchar *data, gsize len, gsize i)
+{
+	gint unit;
+
+	if (i + 1 >= len)
+		return 0;
+	if (data[i + 1] != '\0' && strchr("\"\\/bfnrt", data[i + 1]) != NULL)
+		return i + 1;
+	if (data[i + 1] != 'u' || (unit = arc_json_hex4(data + i + 2, len - i - 2)) < 0)
+		return 0;
+	/* NUL would cut the string short in the parsed tree: "a\u0000b" and "a\u0000c" must
+	 * not share a canonical form */
+	if (unit == 0 || (unit >= 0xdc00 && unit <= 0xdfff))
+		return 0;
+	if (unit < 0xd800 || unit > 0xdbff)
+		return i + 5;
+	if (i + 7 >= len || data[i + 6] != '\\' || data[i + 7] != 'u')
+		return 0;
+	unit = arc_json_hex4(data + i + 8, len - i - 8);
+	return (unit >= 0xdc00 && unit <= 0xdfff) ? i + 11 : 0;
+}
+
+static gboolean
+arc_json_is_space(gchar c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Checked on the raw bytes before json-glib's recursive parser sees them: exactly one
+ * object with nothing but whitespace after it (json-glib keeps the first of several values
+ * and leaks the rest), nesting at most @max_depth (a million '[' would exhaust the stack),
+ * well-formed escapes and no raw control characters in strings.
+ * Returns what is wrong, or %NULL. */
+static const gchar *
+arc_json_check_syntax(const gchar *data, gsize len, gsize max_depth)
+{
+	gsize i = 0, depth = 0;
 	gboolean in_string = FALSE;
 
-	for (gsize i = 0; i < len; i++) {
+	while (i < len && arc_json_is_space(data[i]))
+		i++;
+	if (i == len || data[i] != '{')
+		return "expected a JSON object";
+	for (; i < len; i++) {
 		gchar c = data[i];
 		if (in_string) {
-			if (c == '\\')
-				i++;
+			if (c == '\\' && (i = arc_json_check_escape(data, len, i)) == 0)
+				return "invalid escape in a JSON string";
 			else if (c == '"')
 				in_string = FALSE;
+			else if ((guchar)c < 0x20)
+				return "control character in a JSON string";
 			continue;
 		}
 		if (c == '"') {
 			in_string = TRUE;
 		} else if (c == '{' || c == '[') {
 			if (++depth > max_depth)
-				return FALSE;
-		} else if ((c == '}' || c == ']') && depth > 0) {
-			depth--;
+				return "JSON nested too deeply";
+		} else if (c == '}' || c == ']') {
+			if (depth == 0 || --depth == 0)
+				break;
 		}
 	}
-	return TRUE;
+	if (i >= len)
+		return "unterminated JSON object";
+	for (i++; i < len; i++) {
+		if (!arc_json_is_space(data[i]))
+			return "more than one JSON value";
+	}
+	return NULL;
 }
 
 /**
@@ -199,6 +263,7 @@ arc_json_parse_object(const gchar *data, gssize length, gsize max_depth, GError 
 	g_autoptr(JsonParser) parser = json_parser_new();
 	g_autoptr(GError) error_local = NULL;
 	gsize len = length < 0 ? strlen(data) : (gsize)length;
+	const gchar *syntax_error;
 	JsonNode *root;
 
 	if (!g_utf8_validate_len(data, len, NULL)) {
@@ -206,9 +271,10 @@ arc_json_parse_object(const gchar *data, gssize length, gsize max_depth, GError 
 				    "body is not valid UTF-8");
 		return NULL;
 	}
-	if (!arc_json_check_depth(data, len, max_depth)) {
-		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
-				    "JSON nested too deeply");
+	syntax_error = arc_json_check_syntax(data, len, max_depth);
+	if (syntax_error != NULL) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST, "malformed JSON: %s",
+			    syntax_error);
 		return NULL;
 	}
 	if (!json_parser_load_from_data(parser, data, (gssize)len, &error_local)) {
@@ -223,4 +289,38 @@ arc_json_parse_object(const gchar *data, gssize length, gsize max_depth, GError 
 		return NULL;
 	}
 	return json_node_ref(root);
+}
+
+/**
+ * arc_json_object_get_string:
+ * @object: an object from untrusted input
+ * @member: the member name
+ *
+ * json-glib's getters warn when a member has another type; input from the network may.
+ *
+ * Returns: (nullable): the string, or %NULL if @member is absent or not a string
+ */
+const gchar *
+arc_json_object_get_string(JsonObject *object, const gchar *member)
+{
+	JsonNode *node = json_object_get_member(object, member);
+	if (node == NULL || json_node_get_value_type(node) != G_TYPE_STRING)
+		return NULL;
+	return json_node_get_string(node);
+}
+
+/**
+ * arc_json_object_get_array:
+ * @object: an object from untrusted input
+ * @member: the member name
+ *
+ * Returns: (nullable): the array, or %NULL if @member is absent or not an array
+ */
+JsonArray *
+arc_json_object_get_array(JsonObject *object, const gchar *member)
+{
+	JsonNode *node = json_object_get_member(object, member);
+	if (node == NULL || !JSON_NODE_HOLDS_ARRAY(node))
+		return NULL;
+	return json_node_get_array(node);
 }

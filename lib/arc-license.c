@@ -7,6 +7,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "arc-base64url.h"
 #include "arc-canonical-json.h"
 #include "arc-error.h"
 
@@ -167,10 +168,7 @@ arc_license_get_signature(JsonObject *obj, gchar **out, GError **error)
 
 	if (str == NULL)
 		return FALSE;
-	if (strlen(str) != 88)
-		raw_len = 0;
-	else
-		raw = g_base64_decode(str, &raw_len);
+	raw = arc_base64_decode_strict(str, -1, &raw_len);
 	if (raw_len != crypto_sign_BYTES) {
 		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
 				    "license: signature must be 64 bytes in base64");
@@ -269,8 +267,8 @@ arc_license_verify(ArcLicense *self, const guint8 *public_key, GError **error)
 	g_autofree guchar *sig = NULL;
 	gsize sig_len = 0;
 
-	sig = g_base64_decode(self->signature, &sig_len);
-	if (sig_len != crypto_sign_BYTES ||
+	sig = arc_base64_decode_strict(self->signature, -1, &sig_len);
+	if (sig == NULL || sig_len != crypto_sign_BYTES ||
 	    crypto_sign_verify_detached(sig, (const guchar *)self->canonical,
 					strlen(self->canonical), public_key) != 0) {
 		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_LICENSE_INVALID,

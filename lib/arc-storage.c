@@ -195,7 +195,7 @@ arc_storage_get_record(ArcStorage *self, const gchar *kind, const gchar *id, GEr
  * @kind: the record kind
  * @error: return location for a #GError
  *
- * Returns: (transfer container) (element-type ArcRecord): the records, ordered by id
+ * Returns: (transfer full) (element-type ArcRecord): the records, ordered by id
  */
 GPtrArray *
 arc_storage_list_records(ArcStorage *self, const gchar *kind, GError **error)

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <glib-object.h>
+#include <gmodule.h>
 
 G_BEGIN_DECLS
 
@@ -44,6 +45,7 @@ typedef struct {
  *
  * Defines the descriptor of a plugin module. Use it once, in a file compiled only into the
  * module, and build the module with -fvisibility=hidden so it is the only exported symbol.
+ * The macro supplies its own semicolon.
  */
 #define ARC_PLUGIN_DEFINE(plugin_name, plugin_kind, plugin_version, type_func)                     \
 	G_MODULE_EXPORT const ArcPluginDescriptor arc_plugin_descriptor = {                        \

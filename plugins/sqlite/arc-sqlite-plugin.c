@@ -1,0 +1,531 @@
+/*
+ * Copyright 2026 The Arctic Authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "arc-sqlite-plugin.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "arc-sqlite-migrations.h"
+#include "arc-sqlite-statement.h"
+
+/* How long a write waits for another connection (sqlite3 CLI, a backup) before failing. */
+#define ARC_SQLITE_BUSY_TIMEOUT_MS 5000
+
+typedef enum {
+	ARC_SQLITE_STMT_BEGIN,
+	ARC_SQLITE_STMT_COMMIT,
+	ARC_SQLITE_STMT_ROLLBACK,
+	ARC_SQLITE_STMT_GET_META,
+	ARC_SQLITE_STMT_SET_META,
+	ARC_SQLITE_STMT_DELETE_META,
+	ARC_SQLITE_STMT_GET_RECORD,
+	ARC_SQLITE_STMT_LIST_RECORDS,
+	ARC_SQLITE_STMT_PUT_RECORD,
+	ARC_SQLITE_STMT_PURGE_RECORD,
+	ARC_SQLITE_STMT_CHECK,
+	ARC_SQLITE_STMT_LAST
+} ArcSqliteStmtId;
+
+/* the column order arc_sqlite_plugin_record_from_row() reads */
+#define ARC_SQLITE_RECORD_COLUMNS "kind, id, version, writer, body, signature, deleted, updated_at"
+
+static const gchar *const arc_sqlite_stmt_sql[] = {
+	/* IMMEDIATE takes the write lock up front: a deferred transaction could fail half way
+	 * with SQLITE_BUSY when it upgrades from reading to writing */
+	[ARC_SQLITE_STMT_BEGIN] = "BEGIN IMMEDIATE",
+	[ARC_SQLITE_STMT_COMMIT] = "COMMIT",
+	[ARC_SQLITE_STMT_ROLLBACK] = "ROLLBACK",
+	[ARC_SQLITE_STMT_GET_META] = "SELECT value FROM meta WHERE key = ?1",
+	[ARC_SQLITE_STMT_SET_META] = "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+				     "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+	[ARC_SQLITE_STMT_DELETE_META] = "DELETE FROM meta WHERE key = ?1",
+	[ARC_SQLITE_STMT_GET_RECORD] = "SELECT " ARC_SQLITE_RECORD_COLUMNS " FROM records "
+				       "WHERE kind = ?1 AND id = ?2",
+	[ARC_SQLITE_STMT_LIST_RECORDS] = "SELECT " ARC_SQLITE_RECORD_COLUMNS " FROM records "
+					 "WHERE kind = ?1 ORDER BY id",
+	/* an upsert rather than INSERT OR REPLACE, which deletes the old row first */
+	[ARC_SQLITE_STMT_PUT_RECORD] =
+		"INSERT INTO records (" ARC_SQLITE_RECORD_COLUMNS ") "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+		"ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, "
+		"writer = excluded.writer, body = excluded.body, signature = excluded.signature, "
+		"deleted = excluded.deleted, updated_at = excluded.updated_at",
+	[ARC_SQLITE_STMT_PURGE_RECORD] = "DELETE FROM records WHERE kind = ?1 AND id = ?2",
+	/* reads the database header, so a schema changed under the agent (by a newer agent
+	 * sharing the data dir) shows up, not only a closed connection */
+	[ARC_SQLITE_STMT_CHECK] = "PRAGMA user_version",
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(arc_sqlite_stmt_sql) == ARC_SQLITE_STMT_LAST);
+
+struct _ArcSqlitePlugin {
+	ArcPlugin parent_instance;
+	/* the engine may call from a GTask thread, and a transaction or a statement lease
+	 * spans several sqlite calls on shared cached statements */
+	GMutex mutex;
+	sqlite3 *db;
+	gchar *path;
+	sqlite3_stmt *stmts[ARC_SQLITE_STMT_LAST];
+};
+
+static void arc_sqlite_plugin_storage_iface_init(ArcStorageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE(ArcSqlitePlugin, arc_sqlite_plugin, ARC_TYPE_PLUGIN,
+			      G_IMPLEMENT_INTERFACE(ARC_TYPE_STORAGE,
+						    arc_sqlite_plugin_storage_iface_init))
+
+static const gchar *
+arc_sqlite_plugin_str_or_none(const gchar *str)
+{
+	return str != NULL ? str : "(none)";
+}
+
+static gboolean
+arc_sqlite_plugin_ensure_open(ArcSqlitePlugin *self, GError **error)
+{
+	if (self->db != NULL)
+		return TRUE;
+	g_set_error(error, ARC_ERROR, ARC_ERROR_STORAGE, "%s is not open",
+		    self->path != NULL ? self->path : ARC_SQLITE_DB_FILENAME);
+	return FALSE;
+}
+
+/* Runs a cached statement that returns no rows. */
+static gboolean
+arc_sqlite_plugin_run(ArcSqlitePlugin *self, ArcSqliteStmtId id, GError **error)
+{
+	g_autoptr(ArcSqliteStmtLease) stmt = self->stmts[id];
+	return arc_sqlite_step_done(stmt, error);
+}
+
+static void
+arc_sqlite_plugin_close_locked(ArcSqlitePlugin *self)
+{
+	for (guint i = 0; i < ARC_SQLITE_STMT_LAST; i++)
+		g_clear_pointer(&self->stmts[i], sqlite3_finalize);
+	if (self->db == NULL)
+		return;
+	/* the last connection to close checkpoints the WAL into arctic.db */
+	if (sqlite3_close(self->db) != SQLITE_OK)
+		g_warning("cannot close %s: %s", self->path, sqlite3_errmsg(self->db));
+	self->db = NULL;
+}
+
+/* Creates the database file with mode 0600 whatever the umask: it holds the cluster's state
+ * and credential hashes. SQLite gives the -wal and -shm files the mode of the database. */
+static gboolean
+arc_sqlite_plugin_create_file(const gchar *path, GError **error)
+{
+	gint fd = g_open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	gint saved_errno;
+
+	if (fd < 0) {
+		saved_errno = errno;
+		/* an existing file keeps the mode its owner chose */
+		if (saved_errno == EEXIST)
+			return TRUE;
+		g_set_error(error, ARC_ERROR, ARC_ERROR_STORAGE, "cannot create %s: %s", path,
+			    g_strerror(saved_errno));
+		return FALSE;
+	}
+	if (fchmod(fd, 0600) != 0) {
+		saved_errno = errno;
+		close(fd);
+		g_set_error(error, ARC_ERROR, ARC_ERROR_STORAGE, "cannot set the mode of %s: %s",
+			    path, g_strerror(saved_errno));
+		return FALSE;
+	}
+	close(fd);
+	return TRUE;
+}
+
+/* WAL with synchronous=FULL syncs the WAL on every commit, so a commit that returned is on
+ * disk; foreign_keys is per connection and off by default, and later schemas may rely on it. */
+static gboolean
+arc_sqlite_plugin_configure(ArcSqlitePlugin *self, GError **error)
+{
+	g_autofree gchar *journal_mode = NULL;
+
+	journal_mode = arc_sqlite_query_text(self->db, "PRAGMA journal_mode = WAL", error);
+	if (journal_mode == NULL)
+		return FALSE;
+	if (g_ascii_strcasecmp(journal_mode, "wal") != 0) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_STORAGE,
+			    "cannot use write-ahead logging (journal mode is %s)", journal_mode);
+		return FALSE;
+	}
+	return arc_sqlite_exec(self->db,
+			       "PRAGMA synchronous = FULL;"
+			       "PRAGMA foreign_keys = ON;",
+			       error);
+}
+
+static gboolean
+arc_sqlite_plugin_prepare(ArcSqlitePlugin *self, GError **error)
+{
+	for (guint i = 0; i < ARC_SQLITE_STMT_LAST; i++) {
+		if (sqlite3_prepare_v3(self->db, arc_sqlite_stmt_sql[i], -1,
+				       SQLITE_PREPARE_PERSISTENT, &self->stmts[i],
+				       NULL) != SQLITE_OK)
+			return arc_sqlite_set_error(self->db, error, "cannot prepare %s",
+						    arc_sqlite_stmt_sql[i]);
+	}
+	return TRUE;
+}
+
+static gboolean
+arc_sqlite_plugin_connect(ArcSqlitePlugin *self, GError **error)
+{
+	gint64 version = 0;
+	gint rc;
+
+	/* the handle is allocated even when opening fails, and must then be closed too */
+	rc = sqlite3_open_v2(self->path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_EXRESCODE,
+			     NULL);
+	if (rc != SQLITE_OK) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_STORAGE, "cannot open %s: %s", self->path,
+			    self->db != NULL ? sqlite3_errmsg(self->db) : sqlite3_errstr(rc));
+		return FALSE;
+	}
+	sqlite3_busy_timeout(self->db, ARC_SQLITE_BUSY_TIMEOUT_MS);
+
+	/* until the schema is known to be ours, closing must not checkpoint a WAL left by a
+	 * newer agent into its database: a refused file stays exactly as it was */
+	sqlite3_db_config(self->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+	if (!arc_sqlite_schema_get_version(self->db, self->path, &version, error))
+		return FALSE;
+	sqlite3_db_config(self->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
+
+	if (!arc_sqlite_plugin_configure(self, error) ||
+	    !arc_sqlite_schema_migrate(self->db, version, error) ||
+	    !arc_sqlite_plugin_prepare(self, error)) {
+		g_prefix_error(error, "cannot open %s: ", self->path);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+arc_sqlite_plugin_open(ArcStorage *storage, const gchar *data_dir, GError **error)
+{
+	ArcSqlitePlugin *self = ARC_SQLITE_PLUGIN(storage);
+	G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+
+	arc_sqlite_plugin_close_locked(self);
+	g_free(self->path);
+	self->path = g_build_filename(data_dir, ARC_SQLITE_DB_FILENAME, NULL);
+	if (!arc_sqlite_plugin_create_file(self->path, error))
+		return FALSE;
+	if (!arc_sqlite_plugin_connect(self, error)) {
+		arc_sqlite_plugin_close_locked(self);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static void
+arc_sqlite_plugin_close(ArcStorage *storage)
+{
+	ArcSqlitePlugin *self = ARC_SQLITE_PLUGIN(storage);
+	G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+
+	arc_sqlite_plugin_close_locked(self);
+}
+
+static gchar *
+arc_sqlite_plugin_get_meta(ArcStorage *storage, const gchar *key, GError **error)
+{
+	ArcSqlitePlugin *self = ARC_SQLITE_PLUGIN(storage);
+	G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+	g_autoptr(ArcSqliteStmtLease) stmt = NULL;
+	gboolean has_row = FALSE;
+
+	if (!arc_sqlite_plugin_ensure_open(self, error))
+		return NULL;
+	stmt = self->stmts[ARC_SQLITE_STMT_GET_META];
+	if (!arc_sqlite_bind_text(stmt, 1, key, error) ||
+	    !arc_sqlite_step_row(stmt, &has_row, error)) {
+		g_prefix_error(error, "cannot read meta %s: ", arc_sqlite_plugin_str_or_none(key));
+		return NULL;
+	}
+	if (!has_row)
+		return NULL;
+	return g_strdup((const gchar *)sqlite3_column_text(stmt, 0));
+}
+
+static ArcRecord *
+arc_sqlite_plugin_record_from_row(sqlite3_stmt *stmt)
+{
+	ArcRecord *record = g_new0(ArcRecord, 1);
+
+	record->kind = g_strdup((const gchar *)sqlite3_column_text(stmt, 0));
+	record->id = g_strdup((const gchar *)sqlite3_column_text(stmt, 1));
+	record->version = sqlite3_column_int64(stmt, 2);
+	record->writer = g_strdup((const gchar *)sqlite3_column_text(stmt, 3));
+	record->body = g_strdup((const gchar *)sqlite3_column_text(stmt, 4));
+	record->signature = g_strdup((const gchar *)sqlite3_column_text(stmt, 5));
+	record->deleted = sqlite3_column_int64(stmt, 6) != 0;
+	record->updated_at = sqlite3_column_int64(stmt, 7);
+	return record;
+}
+
+static ArcRecord *
+arc_sqlite_plugin_get_record(ArcStorage *storage, const gchar *kind, const gchar *id,
+			     GError **error)
+{
+	ArcSqlitePlugin *self = ARC_SQLITE_PLUGIN(storage);
+	G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+	g_autoptr(ArcSqliteStmtLease) stmt = NULL;
+	gboolean has_row = FALSE;
+
+	if (!arc_sqlite_plugin_ensure_open(self, error))
+		return NULL;
+	stmt = self->stmts[ARC_SQLITE_STMT_GET_RECORD];
+	if (!arc_sqlite_bind_text(stmt, 1, kind, error) ||
+	    !arc_sqlite_bind_text(stmt, 2, id, error) ||
+	    !arc_sqlite_step_row(stmt, &has_row, error)) {
+		g_prefix_error(error,
+			       "cannot read record %s/%s: ", arc_sqlite_plugin_str_or_none(kind),
+			       arc_sqlite_plugin_str_or_none(id));
+		return NULL;
+	}
+	if (!has_row)
+		return NULL;
+	return arc_sqlite_plugin_record_from_row(stmt);
+}
+
+static GPtrArray *
+arc_sqlite_plugin_list_records(ArcStorage *storage, const gchar *kind, GError **error)
+{
+	ArcSqlitePlugin *self = ARC_SQLITE_PLUGIN(storage);
+	G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+	g_autoptr(ArcSqliteStmtLease) stmt = NULL;
+	g_autoptr(GPtrArray) records =
+		g_ptr_array_new_with_free_func((GDestroyNotify)arc_record_free);
+	gboolean has_row = FALSE;
+
+	if (!arc_sqlite_plugin_ensure_open(self, error))
+		return NULL;
+	stmt = self->stmts[ARC_SQLITE_STMT_LIST_RECORDS];
+	if (!arc_sqlite_bind_text(stmt, 1, kind, error)) {
+		g_prefix_error(error, "cannot list records: ");
+		return NULL;
+	}
+	while (TRUE) {
+		if (!arc_sqlite_step_row(stmt, &has_row, error)) {
+			g_prefix_error(error, "cannot list records of kind %s: ",
+				       arc_sqlite_plugin_str_or_none(kind));
+			return NULL;
+		}
+		if (!has_row)
+			break;
+		g_ptr_array_add(records, arc_sqlite_plugin_record_from_row(stmt));
+	}
+	return g_steal_pointer(&records);
+}
+
+static gboolean
+arc_sqlite_plugin_set_meta(ArcSqlitePlugin *self, const ArcStorageOp *op, GError **error)
+{
+	g_autoptr(ArcSqliteStmtLease) stmt = self->stmts[ARC_SQLITE_STMT_SET_META];
+
+	if (!arc_sqlite_bind_text(stmt, 1, op->key, error) ||
+	    !arc_sqlite_bind_text(stmt, 2, op->value, error) ||
+	    !arc_sqlite_step_done(stmt, error)) {
+		g_prefix_error(error,
+			       "cannot set meta %s: ", arc_sqlite_plugin_str_or_none(op->key));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+arc_sqlite_plugin_delete_meta(ArcSqlitePlugin *self, const ArcStorageOp *op, GError **error)
+{
+	g_autoptr(ArcSqliteStmtLease) stmt = self->stmts[ARC_SQLITE_STMT_DELETE_META];
+
+	if (!arc_sqlite_bind_text(stmt, 1, op->key, error) || !arc_sqlite_step_done(stmt, error)) {
+		g_prefix_error(error,
+			       "cannot delete meta %s: ", arc_sqlite_plugin_str_or_none(op->key));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+arc_sqlite_plugin_put_record(ArcSqlitePlugin *self, const ArcRecord *record, GError **error)
+{
+	g_autoptr(ArcSqliteStmtLease) stmt = self->stmts[ARC_SQLITE_STMT_PUT_RECORD];
+
+	sqlite3_bind_int64(stmt, 3, record->version);
+	sqlite3_bind_int64(stmt, 7, record->deleted ? 1 : 0);
+	sqlite3_bind_int64(stmt, 8, record->updated_at);
+	if (!arc_sqlite_bind_text(stmt, 1, record->kind, error) ||
+	    !arc_sqlite_bind_text(stmt, 2, record->id, error) ||
+	    !arc_sqlite_bind_text(stmt, 4, record->writer, error) ||
+	    !arc_sqlite_bind_text(stmt, 5, record->body, error) ||
+	    !arc_sqlite_bind_text(stmt, 6, record->signature, error) ||
+	    !arc_sqlite_step_done(stmt, error)) {
+		g_prefix_error(error, "cannot write record %s/%s: ",
+			       arc_sqlite_plugin_str_or_none(record->kind),
+			       arc_sqlite_plugin_str_or_none(record->id));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+arc_sqlite_plugin_purge_record(ArcSqlitePlugin *self, const ArcRecord *record, GError **error)
+{
+	g_autoptr(ArcSqliteStmtLease) stmt = self->stmts[ARC_SQLITE_STMT_PURGE_RECORD];
+
+	if (!arc_sqlite_bind_text(stmt, 1, record->kind, error) ||
+	    !arc_sqlite_bind_text(stmt, 2, record->id, error) ||
+	    !arc_sqlite_step_done(stmt, error)) {
+		g_prefix_error(error, "cannot purge record %s/%s: ",
+			       arc_sqlite_plugin_str_or_none(record->kind),
+			       arc_sqlite_plugin_str_or_none(record->id));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+arc_sqlite_plugin_apply_op(ArcSqlitePlugin *self, const ArcStorageOp *op, GError **error)
+{
+	switch (op->kind) {
+	case ARC_STORAGE_OP_SET_META:
+		return arc_sqlite_plugin_set_meta(self, op, error);
+	case ARC_STORAGE_OP_DELETE_META:
+		return arc_sqlite_plugin_delete_meta(self, op, error);
+	case ARC_STORAGE_OP_PUT_RECORD:
+		return arc_sqlite_plugin_put_record(self, op->record, error);
+	case ARC_STORAGE_OP_PURGE_RECORD:
+		return arc_sqlite_plugin_purge_record(self, op->record, error);
+	default:
+		g_set_error(error, ARC_ERROR, ARC_ERROR_NOT_SUPPORTED,
+			    "unknown storage operation %d", (gint)op->kind);
+		return FALSE;
+	}
+}
+
+static void
+arc_sqlite_plugin_rollback(ArcSqlitePlugin *self)
+{
+	g_autoptr(GError) error_local = NULL;
+
+	/* some errors (a full disk, for one) have rolled the transaction back already */
+	if (sqlite3_get_autocommit(self->db))
+		return;
+	if (!arc_sqlite_plugin_run(self, ARC_SQLITE_STMT_ROLLBACK, &error_local))
+		g_warning("cannot roll back a transaction on %s: %s", self->path,
+			  error_local->message);
+}
+
+static gboolean
+arc_sqlite_plugin_commit(ArcStorage *storage, ArcStorageTxn *txn, GError **error)
+{
+	ArcSqlitePlugin *self = ARC_SQLITE_PLUGIN(storage);
+	G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+	guint n_ops = arc_storage_txn_get_size(txn);
+
+	if (!arc_sqlite_plugin_ensure_open(self, error))
+		return FALSE;
+	if (n_ops == 0)
+		return TRUE;
+	if (!arc_sqlite_plugin_run(self, ARC_SQLITE_STMT_BEGIN, error)) {
+		g_prefix_error(error, "cannot begin a transaction: ");
+		return FALSE;
+	}
+	for (guint i = 0; i < n_ops; i++) {
+		if (!arc_sqlite_plugin_apply_op(self, arc_storage_txn_get_op(txn, i), error)) {
+			arc_sqlite_plugin_rollback(self);
+			g_prefix_error(error, "transaction rolled back: ");
+			return FALSE;
+		}
+	}
+	if (!arc_sqlite_plugin_run(self, ARC_SQLITE_STMT_COMMIT, error)) {
+		arc_sqlite_plugin_rollback(self);
+		g_prefix_error(error, "cannot commit a transaction: ");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+arc_sqlite_plugin_check(ArcStorage *storage, GError **error)
+{
+	ArcSqlitePlugin *self = ARC_SQLITE_PLUGIN(storage);
+	G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+	g_autoptr(ArcSqliteStmtLease) stmt = NULL;
+	gboolean has_row = FALSE;
+	gint64 version;
+
+	if (!arc_sqlite_plugin_ensure_open(self, error))
+		return FALSE;
+	stmt = self->stmts[ARC_SQLITE_STMT_CHECK];
+	if (!arc_sqlite_step_row(stmt, &has_row, error)) {
+		g_prefix_error(error, "cannot read %s: ", self->path);
+		return FALSE;
+	}
+	version = has_row ? sqlite3_column_int64(stmt, 0) : -1;
+	if (version != ARC_SQLITE_SCHEMA_VERSION) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_STORAGE,
+			    "%s changed under the agent: schema version %" G_GINT64_FORMAT
+			    " instead of %d",
+			    self->path, version, ARC_SQLITE_SCHEMA_VERSION);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gchar *
+arc_sqlite_plugin_describe(ArcStorage *storage)
+{
+	ArcSqlitePlugin *self = ARC_SQLITE_PLUGIN(storage);
+	G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+
+	if (self->path == NULL)
+		return g_strdup(ARC_SQLITE_DB_FILENAME " (not opened yet)");
+	return g_strdup(self->path);
+}
+
+static void
+arc_sqlite_plugin_storage_iface_init(ArcStorageInterface *iface)
+{
+	iface->open = arc_sqlite_plugin_open;
+	iface->close = arc_sqlite_plugin_close;
+	iface->get_meta = arc_sqlite_plugin_get_meta;
+	iface->get_record = arc_sqlite_plugin_get_record;
+	iface->list_records = arc_sqlite_plugin_list_records;
+	iface->commit = arc_sqlite_plugin_commit;
+	iface->check = arc_sqlite_plugin_check;
+	iface->describe = arc_sqlite_plugin_describe;
+}
+
+static void
+arc_sqlite_plugin_finalize(GObject *object)
+{
+	ArcSqlitePlugin *self = ARC_SQLITE_PLUGIN(object);
+
+	arc_sqlite_plugin_close_locked(self);
+	g_free(self->path);
+	g_mutex_clear(&self->mutex);
+	G_OBJECT_CLASS(arc_sqlite_plugin_parent_class)->finalize(object);
+}
+
+static void
+arc_sqlite_plugin_class_init(ArcSqlitePluginClass *klass)
+{
+	G_OBJECT_CLASS(klass)->finalize = arc_sqlite_plugin_finalize;
+}
+
+static void
+arc_sqlite_plugin_init(ArcSqlitePlugin *self)
+{
+	g_mutex_init(&self->mutex);
+}

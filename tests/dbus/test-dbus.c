@@ -1,0 +1,799 @@
+/*
+ * Copyright 2026 The Arctic Authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "arc-dbus-generated.h"
+
+/* The D-Bus API of the built arctic-agent, on a private session bus (DESIGN.md §7): the test
+ * talks to the agent only through D-Bus and HTTP, as a user would. */
+
+#define ARC_DBUS_TEST_BUS_NAME "com.tillered.Arctic1"
+#define ARC_DBUS_TEST_OBJECT_PATH "/com/tillered/Arctic1"
+#define ARC_DBUS_TEST_AGENT_IFACE "com.tillered.Arctic1.Agent"
+#define ARC_DBUS_TEST_TIMEOUT_US (15 * G_USEC_PER_SEC)
+#define ARC_DBUS_TEST_POLL_US (20 * 1000)
+#define ARC_DBUS_TEST_DBUS_UNAVAILABLE "D-Bus unavailable"
+
+typedef struct {
+	GTestDBus *bus;
+	gchar *tmpdir;
+	gchar *config_path;
+	gchar *license_path;
+	gchar *stderr_path;
+	GSubprocess *agent;
+	gboolean agent_exited;
+	guint16 port;
+	GDBusConnection *connection;
+	ArcDbusAgent *proxy;
+	GPtrArray *changed; /* names of properties seen in PropertiesChanged */
+} ArcDbusTestFixture;
+
+static const gchar *
+arc_dbus_test_getenv(const gchar *name)
+{
+	const gchar *value = g_getenv(name);
+	if (value == NULL)
+		g_error("%s is not set: run this test through meson", name);
+	return value;
+}
+
+static gboolean
+arc_dbus_test_have_dbus_daemon(void)
+{
+	g_autofree gchar *path = g_find_program_in_path("dbus-daemon");
+	if (path == NULL) {
+		g_test_skip("dbus-daemon is not installed");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static void
+arc_dbus_test_rm_rf(const gchar *path)
+{
+	g_autoptr(GDir) dir = NULL;
+	const gchar *name;
+
+	if (g_file_test(path, G_FILE_TEST_IS_DIR) && !g_file_test(path, G_FILE_TEST_IS_SYMLINK)) {
+		dir = g_dir_open(path, 0, NULL);
+		while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
+			g_autofree gchar *child = g_build_filename(path, name, NULL);
+			arc_dbus_test_rm_rf(child);
+		}
+	}
+	g_remove(path);
+}
+
+static gchar *
+arc_dbus_test_read_file(const gchar *path)
+{
+	g_autoptr(GError) error = NULL;
+	gchar *contents = NULL;
+
+	if (!g_file_get_contents(path, &contents, NULL, &error)) {
+		if (!g_error_matches(error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+			g_error("cannot read %s: %s", path, error->message);
+		return g_strdup("");
+	}
+	return contents;
+}
+
+static void
+arc_dbus_test_write_file(const gchar *path, const gchar *contents, gint mode)
+{
+	g_autoptr(GError) error = NULL;
+
+	g_file_set_contents(path, contents, -1, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(g_chmod(path, mode), ==, 0);
+}
+
+/* a port nobody listens on now; the agent binds it a moment later */
+static guint16
+arc_dbus_test_free_port(void)
+{
+	g_autoptr(GSocket) socket = NULL;
+	g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
+	g_autoptr(GSocketAddress) any = g_inet_socket_address_new(loopback, 0);
+	g_autoptr(GSocketAddress) bound = NULL;
+	g_autoptr(GError) error = NULL;
+
+	socket = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+			      &error);
+	g_assert_no_error(error);
+	g_socket_bind(socket, any, FALSE, &error);
+	g_assert_no_error(error);
+	bound = g_socket_get_local_address(socket, &error);
+	g_assert_no_error(error);
+	return g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
+}
+
+static void
+arc_dbus_test_run_tool(const gchar *const *argv)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *err = NULL;
+	gint status = 0;
+
+	g_spawn_sync(NULL, (gchar **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err,
+		     &status, &error);
+	g_assert_no_error(error);
+	if (!g_spawn_check_wait_status(status, &error))
+		g_error("%s %s failed: %s\n%s", argv[0], argv[1], error->message, err);
+}
+
+/* An issuer of our own, trusted through the issuers dir named in agent.conf. */
+static void
+arc_dbus_test_make_issuer_and_config(ArcDbusTestFixture *fx)
+{
+	const gchar *tool = arc_dbus_test_getenv("ARC_LICENSE_TOOL");
+	g_autofree gchar *issuers = g_build_filename(fx->tmpdir, "issuers", NULL);
+	g_autofree gchar *secret = g_build_filename(fx->tmpdir, "issuer.key", NULL);
+	g_autofree gchar *public = g_build_filename(issuers, "test.pub", NULL);
+	g_autofree gchar *token = g_build_filename(fx->tmpdir, "recovery.token", NULL);
+	g_autofree gchar *conf = NULL;
+	const gchar *keygen[] = {tool, "keygen", "--secret", secret, "--public", public, NULL};
+	const gchar *issue[] = {tool,
+				"issue",
+				"--key",
+				secret,
+				"--customer-id",
+				"cust_dbus",
+				"--days",
+				"365",
+				"--max-nodes",
+				"5",
+				"--max-services",
+				"10",
+				"--output",
+				fx->license_path,
+				NULL};
+
+	g_assert_cmpint(g_mkdir(issuers, 0755), ==, 0);
+	arc_dbus_test_run_tool(keygen);
+	g_assert_cmpint(g_chmod(public, 0644), ==, 0);
+	arc_dbus_test_run_tool(issue);
+
+	conf = g_strdup_printf("[agent]\nrecovery_token_file=%s\n\n"
+			       "[plugin:ed25519-file]\nissuers_dir=%s\n",
+			       token, issuers);
+	fx->config_path = g_build_filename(fx->tmpdir, "agent.conf", NULL);
+	arc_dbus_test_write_file(fx->config_path, conf, 0644);
+}
+
+static void
+arc_dbus_test_agent_exited_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	ArcDbusTestFixture *fx = user_data;
+	g_subprocess_wait_finish(G_SUBPROCESS(source), res, NULL);
+	fx->agent_exited = TRUE;
+}
+
+static void
+arc_dbus_test_check_agent_alive(ArcDbusTestFixture *fx)
+{
+	if (fx->agent_exited) {
+		g_autofree gchar *log = arc_dbus_test_read_file(fx->stderr_path);
+		g_error("arctic-agent exited early; its stderr:\n%s", log);
+	}
+}
+
+/* runs in the agent between fork and exec: a test that dies takes its agent with it */
+static void
+arc_dbus_test_agent_child_setup_cb(gpointer user_data)
+{
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+}
+
+/* Starts the built agent. @bus_address: %NULL to keep the environment's buses (the private
+ * session bus), otherwise the address given to both DBUS_*_BUS_ADDRESS variables. */
+static void
+arc_dbus_test_start_agent(ArcDbusTestFixture *fx, gboolean session_bus, const gchar *bus_address)
+{
+	g_autoptr(GSubprocessLauncher) launcher =
+		g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+	g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *data_dir = g_build_filename(fx->tmpdir, "data", NULL);
+
+	fx->port = arc_dbus_test_free_port();
+	fx->stderr_path = g_build_filename(fx->tmpdir, "agent.stderr", NULL);
+	g_ptr_array_add(argv, g_strdup(arc_dbus_test_getenv("ARC_AGENT")));
+	if (session_bus)
+		g_ptr_array_add(argv, g_strdup("--session-bus"));
+	g_ptr_array_add(argv, g_strdup("--config"));
+	g_ptr_array_add(argv, g_strdup(fx->config_path));
+	g_ptr_array_add(argv, g_strdup("--data-dir"));
+	g_ptr_array_add(argv, g_strdup(data_dir));
+	g_ptr_array_add(argv, g_strdup("--listen"));
+	g_ptr_array_add(argv, g_strdup_printf("127.0.0.1:%u", fx->port));
+	g_ptr_array_add(argv, g_strdup("--plugin-dir"));
+	g_ptr_array_add(argv, g_strdup(arc_dbus_test_getenv("ARC_PLUGIN_DIR")));
+	g_ptr_array_add(argv, NULL);
+
+	g_subprocess_launcher_set_stderr_file_path(launcher, fx->stderr_path);
+	g_subprocess_launcher_set_child_setup(launcher, arc_dbus_test_agent_child_setup_cb, NULL,
+					      NULL);
+	g_subprocess_launcher_unsetenv(launcher, "API_PORT");
+	g_subprocess_launcher_unsetenv(launcher, "DATA_DIR");
+	g_subprocess_launcher_unsetenv(launcher, "LOG_FORMAT");
+	g_subprocess_launcher_unsetenv(launcher, "JOURNAL_STREAM");
+	if (bus_address != NULL) {
+		g_subprocess_launcher_setenv(launcher, "DBUS_SYSTEM_BUS_ADDRESS", bus_address,
+					     TRUE);
+		g_subprocess_launcher_setenv(launcher, "DBUS_SESSION_BUS_ADDRESS", bus_address,
+					     TRUE);
+	}
+	fx->agent =
+		g_subprocess_launcher_spawnv(launcher, (const gchar *const *)argv->pdata, &error);
+	g_assert_no_error(error);
+	g_subprocess_wait_async(fx->agent, NULL, arc_dbus_test_agent_exited_cb, fx);
+}
+
+static void
+arc_dbus_test_sleep(void)
+{
+	g_main_context_iteration(NULL, FALSE);
+	g_usleep(ARC_DBUS_TEST_POLL_US);
+}
+
+/* Stops the agent we started, by its pid, and checks it shut down cleanly. */
+static void
+arc_dbus_test_stop_agent(ArcDbusTestFixture *fx)
+{
+	gint64 deadline = g_get_monotonic_time() + ARC_DBUS_TEST_TIMEOUT_US;
+
+	if (fx->agent == NULL)
+		return;
+	if (!fx->agent_exited)
+		g_subprocess_send_signal(fx->agent, SIGTERM);
+	while (!fx->agent_exited && g_get_monotonic_time() < deadline)
+		arc_dbus_test_sleep();
+	if (!fx->agent_exited) {
+		g_subprocess_force_exit(fx->agent);
+		g_error("arctic-agent did not stop on SIGTERM");
+	}
+	if (!g_subprocess_get_if_exited(fx->agent) ||
+	    g_subprocess_get_exit_status(fx->agent) != 0) {
+		g_autofree gchar *log = arc_dbus_test_read_file(fx->stderr_path);
+		g_error("arctic-agent did not exit cleanly; its stderr:\n%s", log);
+	}
+	g_clear_object(&fx->agent);
+}
+
+static gboolean
+arc_dbus_test_name_has_owner(ArcDbusTestFixture *fx)
+{
+	g_autoptr(GVariant) reply = NULL;
+	g_autoptr(GError) error = NULL;
+	gboolean has_owner = FALSE;
+
+	reply = g_dbus_connection_call_sync(
+		fx->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+		"org.freedesktop.DBus", "NameHasOwner",
+		g_variant_new("(s)", ARC_DBUS_TEST_BUS_NAME), G_VARIANT_TYPE("(b)"),
+		G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+	g_assert_no_error(error);
+	g_variant_get(reply, "(b)", &has_owner);
+	return has_owner;
+}
+
+static void
+arc_dbus_test_properties_changed_cb(GDBusProxy *proxy, GVariant *changed, GStrv invalidated,
+				    gpointer user_data)
+{
+	ArcDbusTestFixture *fx = user_data;
+	GVariantIter iter;
+	const gchar *name;
+
+	g_variant_iter_init(&iter, changed);
+	while (g_variant_iter_next(&iter, "{&sv}", &name, NULL))
+		g_ptr_array_add(fx->changed, g_strdup(name));
+}
+
+static void
+arc_dbus_test_fixture_setup(ArcDbusTestFixture *fx, gconstpointer user_data)
+{
+	g_autoptr(GError) error = NULL;
+
+	fx->tmpdir = g_dir_make_tmp("arctic-dbus-XXXXXX", &error);
+	g_assert_no_error(error);
+	fx->changed = g_ptr_array_new_with_free_func(g_free);
+	fx->license_path = g_build_filename(fx->tmpdir, "license.json", NULL);
+	arc_dbus_test_make_issuer_and_config(fx);
+}
+
+/* Brings up a private bus and an agent on it, and waits until the agent owns its name.
+ * @session_bus: the agent serves it as its session bus (--session-bus), or as its system bus */
+static gboolean
+arc_dbus_test_fixture_start_on_bus_full(ArcDbusTestFixture *fx, gboolean session_bus)
+{
+	g_autoptr(GError) error = NULL;
+	gint64 deadline;
+
+	if (!arc_dbus_test_have_dbus_daemon())
+		return FALSE;
+	fx->bus = g_test_dbus_new(G_TEST_DBUS_NONE);
+	g_test_dbus_up(fx->bus);
+	fx->connection = g_dbus_connection_new_for_address_sync(
+		g_test_dbus_get_bus_address(fx->bus),
+		G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+			G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+		NULL, NULL, &error);
+	g_assert_no_error(error);
+
+	arc_dbus_test_start_agent(fx, session_bus,
+				  session_bus ? NULL : g_test_dbus_get_bus_address(fx->bus));
+	deadline = g_get_monotonic_time() + ARC_DBUS_TEST_TIMEOUT_US;
+	while (!arc_dbus_test_name_has_owner(fx)) {
+		arc_dbus_test_check_agent_alive(fx);
+		g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+		arc_dbus_test_sleep();
+	}
+	fx->proxy = arc_dbus_agent_proxy_new_sync(
+		fx->connection, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, ARC_DBUS_TEST_BUS_NAME,
+		ARC_DBUS_TEST_OBJECT_PATH, NULL, &error);
+	g_assert_no_error(error);
+	g_signal_connect(fx->proxy, "g-properties-changed",
+			 G_CALLBACK(arc_dbus_test_properties_changed_cb), fx);
+	return TRUE;
+}
+
+static gboolean
+arc_dbus_test_fixture_start_on_bus(ArcDbusTestFixture *fx)
+{
+	return arc_dbus_test_fixture_start_on_bus_full(fx, TRUE);
+}
+
+static void
+arc_dbus_test_fixture_teardown(ArcDbusTestFixture *fx, gconstpointer user_data)
+{
+	g_clear_object(&fx->proxy);
+	arc_dbus_test_stop_agent(fx);
+	if (fx->connection != NULL) {
+		g_dbus_connection_close_sync(fx->connection, NULL, NULL);
+		g_clear_object(&fx->connection);
+	}
+	if (fx->bus != NULL) {
+		g_test_dbus_down(fx->bus);
+		g_clear_object(&fx->bus);
+	}
+	arc_dbus_test_rm_rf(fx->tmpdir);
+	g_free(fx->tmpdir);
+	g_free(fx->config_path);
+	g_free(fx->license_path);
+	g_free(fx->stderr_path);
+	g_ptr_array_unref(fx->changed);
+}
+
+/* HTTP: GET a path of the agent and parse the JSON object it answers with */
+static JsonObject *
+arc_dbus_test_http_get(ArcDbusTestFixture *fx, const gchar *path, guint *status)
+{
+	/* no proxy: the default resolver would read GSettings, absent under ISOLATE_DIRS */
+	g_autoptr(SoupSession) session =
+		soup_session_new_with_options("proxy-resolver", NULL, NULL);
+	g_autofree gchar *uri = g_strdup_printf("http://127.0.0.1:%u%s", fx->port, path);
+	g_autoptr(SoupMessage) msg = soup_message_new("GET", uri);
+	g_autoptr(GBytes) body = NULL;
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autoptr(GError) error = NULL;
+
+	body = soup_session_send_and_read(session, msg, NULL, &error);
+	if (body == NULL) {
+		*status = 0;
+		return NULL;
+	}
+	*status = soup_message_get_status(msg);
+	json_parser_load_from_data(parser, g_bytes_get_data(body, NULL),
+				   (gssize)g_bytes_get_size(body), &error);
+	g_assert_no_error(error);
+	g_assert_true(JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser)));
+	return json_object_ref(json_node_get_object(json_parser_get_root(parser)));
+}
+
+static gchar *
+arc_dbus_test_vardict_string(GVariant *dict, const gchar *key)
+{
+	g_autoptr(GVariant) value = g_variant_lookup_value(dict, key, G_VARIANT_TYPE_STRING);
+	if (value == NULL)
+		g_error("a{sv} has no string '%s'", key);
+	return g_variant_dup_string(value, NULL);
+}
+
+static gint64
+arc_dbus_test_vardict_int64(GVariant *dict, const gchar *key)
+{
+	g_autoptr(GVariant) value = g_variant_lookup_value(dict, key, G_VARIANT_TYPE_INT64);
+	if (value == NULL)
+		g_error("a{sv} has no int64 '%s'", key);
+	return g_variant_get_int64(value);
+}
+
+static gchar *
+arc_dbus_test_license_text(ArcDbusTestFixture *fx)
+{
+	return arc_dbus_test_read_file(fx->license_path);
+}
+
+static void
+arc_dbus_test_assert_dbus_error(GError *error, const gchar *name)
+{
+	g_autofree gchar *remote = NULL;
+
+	g_assert_error(error, G_IO_ERROR, G_IO_ERROR_DBUS_ERROR);
+	remote = g_dbus_error_get_remote_error(error);
+	g_assert_cmpstr(remote, ==, name);
+}
+
+static GVariant *
+arc_dbus_test_bootstrap(ArcDbusTestFixture *fx, const gchar *name)
+{
+	g_autofree gchar *license = arc_dbus_test_license_text(fx);
+	g_autoptr(GError) error = NULL;
+	GVariant *result = NULL;
+
+	arc_dbus_agent_call_bootstrap_sync(fx->proxy, license, name, &result, NULL, &error);
+	g_assert_no_error(error);
+	return result;
+}
+
+static void
+arc_dbus_test_wait_bootstrapped(ArcDbusTestFixture *fx)
+{
+	gint64 deadline = g_get_monotonic_time() + ARC_DBUS_TEST_TIMEOUT_US;
+
+	while (!arc_dbus_agent_get_bootstrapped(fx->proxy)) {
+		arc_dbus_test_check_agent_alive(fx);
+		g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+		arc_dbus_test_sleep();
+	}
+}
+
+static gboolean
+arc_dbus_test_changed_contains(ArcDbusTestFixture *fx, const gchar *name)
+{
+	for (guint i = 0; i < fx->changed->len; i++) {
+		if (g_strcmp0(g_ptr_array_index(fx->changed, i), name) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* tests */
+
+static void
+arc_dbus_test_name_func(ArcDbusTestFixture *fx, gconstpointer user_data)
+{
+	g_autoptr(GVariant) pid_reply = NULL;
+	g_autoptr(GVariant) objects = NULL;
+	g_autoptr(GVariant) children = NULL;
+	g_autoptr(GVariant) xml_reply = NULL;
+	g_autofree gchar *pid_str = NULL;
+	g_autoptr(GDBusNodeInfo) node = NULL;
+	g_autoptr(GError) error = NULL;
+	const gchar *xml = NULL;
+	guint32 pid = 0;
+
+	if (!arc_dbus_test_fixture_start_on_bus(fx))
+		return;
+
+	/* the name belongs to the agent we started */
+	pid_reply = g_dbus_connection_call_sync(
+		fx->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+		"org.freedesktop.DBus", "GetConnectionUnixProcessID",
+		g_variant_new("(s)", ARC_DBUS_TEST_BUS_NAME), G_VARIANT_TYPE("(u)"),
+		G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+	g_assert_no_error(error);
+	g_variant_get(pid_reply, "(u)", &pid);
+	pid_str = g_strdup_printf("%u", pid);
+	g_assert_cmpstr(g_subprocess_get_identifier(fx->agent), ==, pid_str);
+
+	/* the root object carries the Agent interface and the ObjectManager */
+	xml_reply = g_dbus_connection_call_sync(
+		fx->connection, ARC_DBUS_TEST_BUS_NAME, ARC_DBUS_TEST_OBJECT_PATH,
+		"org.freedesktop.DBus.Introspectable", "Introspect", NULL, G_VARIANT_TYPE("(s)"),
+		G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+	g_assert_no_error(error);
+	g_variant_get(xml_reply, "(&s)", &xml);
+	node = g_dbus_node_info_new_for_xml(xml, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(g_dbus_node_info_lookup_interface(node, ARC_DBUS_TEST_AGENT_IFACE));
+	g_assert_nonnull(
+		g_dbus_node_info_lookup_interface(node, "org.freedesktop.DBus.ObjectManager"));
+
+	/* no peers or services yet: the ObjectManager answers with no children */
+	objects = g_dbus_connection_call_sync(
+		fx->connection, ARC_DBUS_TEST_BUS_NAME, ARC_DBUS_TEST_OBJECT_PATH,
+		"org.freedesktop.DBus.ObjectManager", "GetManagedObjects", NULL,
+		G_VARIANT_TYPE("(a{oa{sa{sv}}})"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+	g_assert_no_error(error);
+	children = g_variant_get_child_value(objects, 0);
+	g_assert_cmpuint(g_variant_n_children(children), ==, 0);
+}
+
+static void
+arc_dbus_test_properties_func(ArcDbusTestFixture *fx, gconstpointer user_data)
+{
+	g_autoptr(JsonObject) identity = NULL;
+	guint status = 0;
+
+	if (!arc_dbus_test_fixture_start_on_bus(fx))
+		return;
+	g_assert_false(arc_dbus_agent_get_bootstrapped(fx->proxy));
+	g_assert_cmpstr(arc_dbus_agent_get_peer_id(fx->proxy), ==, "");
+	g_assert_cmpstr(arc_dbus_agent_get_cluster_id(fx->proxy), ==, "");
+	g_assert_cmpstr(arc_dbus_agent_get_license_id(fx->proxy), ==, "");
+	g_assert_cmpstr(arc_dbus_agent_get_license_state(fx->proxy), ==, "");
+
+	identity = arc_dbus_test_http_get(fx, "/v1/cluster/identity", &status);
+	g_assert_cmpuint(status, ==, 200);
+	g_assert_cmpstr(arc_dbus_agent_get_version(fx->proxy), !=, "");
+	g_assert_cmpstr(arc_dbus_agent_get_version(fx->proxy), ==,
+			json_object_get_string_member(identity, "version"));
+}
+
+static void
+arc_dbus_test_bootstrap_func(ArcDbusTestFixture *fx, gconstpointer user_data)
+{
+	g_autoptr(GVariant) result = NULL;
+	g_autofree gchar *peer_id = NULL;
+	g_autofree gchar *cluster_id = NULL;
+	g_autofree gchar *license_id = NULL;
+	g_autofree gchar *secret = NULL;
+	g_autofree gchar *name = NULL;
+	g_autofree gchar *license = NULL;
+	g_autoptr(GError) error = NULL;
+	GVariant *again = NULL;
+
+	if (!arc_dbus_test_fixture_start_on_bus(fx))
+		return;
+	result = arc_dbus_test_bootstrap(fx, "dbus-node");
+	peer_id = arc_dbus_test_vardict_string(result, "peer_id");
+	cluster_id = arc_dbus_test_vardict_string(result, "cluster_id");
+	license_id = arc_dbus_test_vardict_string(result, "license_id");
+	secret = arc_dbus_test_vardict_string(result, "client_secret");
+	name = arc_dbus_test_vardict_string(result, "name");
+	g_assert_true(g_str_has_prefix(peer_id, "peer_"));
+	g_assert_true(g_str_has_prefix(cluster_id, "clu_"));
+	g_assert_true(g_str_has_prefix(license_id, "lic_"));
+	g_assert_true(g_str_has_prefix(secret, "sec_"));
+	g_assert_cmpstr(name, ==, "dbus-node");
+	g_free(arc_dbus_test_vardict_string(result, "peer_public_key"));
+	g_free(arc_dbus_test_vardict_string(result, "client_id"));
+	g_free(arc_dbus_test_vardict_string(result, "customer_id"));
+	g_assert_cmpint(arc_dbus_test_vardict_int64(result, "max_nodes"), ==, 5);
+	g_assert_cmpint(arc_dbus_test_vardict_int64(result, "max_services"), ==, 10);
+	g_assert_cmpint(arc_dbus_test_vardict_int64(result, "expires_at"), >,
+			g_get_real_time() / G_USEC_PER_SEC + 364 * 24 * 3600);
+
+	/* the properties follow, announced by PropertiesChanged */
+	arc_dbus_test_wait_bootstrapped(fx);
+	g_assert_true(arc_dbus_test_changed_contains(fx, "Bootstrapped"));
+	g_assert_true(arc_dbus_test_changed_contains(fx, "PeerId"));
+	g_assert_cmpstr(arc_dbus_agent_get_peer_id(fx->proxy), ==, peer_id);
+	g_assert_cmpstr(arc_dbus_agent_get_cluster_id(fx->proxy), ==, cluster_id);
+	g_assert_cmpstr(arc_dbus_agent_get_license_id(fx->proxy), ==, license_id);
+	g_assert_cmpstr(arc_dbus_agent_get_license_state(fx->proxy), ==, "valid");
+
+	/* once only */
+	license = arc_dbus_test_license_text(fx);
+	arc_dbus_agent_call_bootstrap_sync(fx->proxy, license, "", &again, NULL, &error);
+	arc_dbus_test_assert_dbus_error(error, "com.tillered.Arctic1.Error.AlreadyBootstrapped");
+	g_assert_null(again);
+}
+
+static void
+arc_dbus_test_bootstrap_bad_license_func(ArcDbusTestFixture *fx, gconstpointer user_data)
+{
+	g_autofree gchar *license = NULL;
+	g_autofree gchar *tampered = NULL;
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autoptr(GError) error = NULL;
+	GVariant *result = NULL;
+	JsonObject *obj;
+
+	if (!arc_dbus_test_fixture_start_on_bus(fx))
+		return;
+
+	/* more nodes than the issuer signed for */
+	license = arc_dbus_test_license_text(fx);
+	json_parser_load_from_data(parser, license, -1, &error);
+	g_assert_no_error(error);
+	obj = json_node_get_object(json_parser_get_root(parser));
+	json_object_set_int_member(obj, "max_nodes", 500);
+	tampered = json_to_string(json_parser_get_root(parser), FALSE);
+	arc_dbus_agent_call_bootstrap_sync(fx->proxy, tampered, "", &result, NULL, &error);
+	arc_dbus_test_assert_dbus_error(error, "com.tillered.Arctic1.Error.LicenseInvalid");
+	g_clear_error(&error);
+
+	/* not a JSON object */
+	arc_dbus_agent_call_bootstrap_sync(fx->proxy, "[1, 2]", "", &result, NULL, &error);
+	arc_dbus_test_assert_dbus_error(error, "com.tillered.Arctic1.Error.InvalidRequest");
+	g_clear_error(&error);
+	arc_dbus_agent_call_bootstrap_sync(fx->proxy, "not json", "", &result, NULL, &error);
+	arc_dbus_test_assert_dbus_error(error, "com.tillered.Arctic1.Error.InvalidRequest");
+	g_clear_error(&error);
+	g_assert_null(result);
+
+	/* nothing changed: the good license still bootstraps */
+	g_variant_unref(arc_dbus_test_bootstrap(fx, ""));
+	arc_dbus_test_wait_bootstrapped(fx);
+}
+
+static void
+arc_dbus_test_identity_func(ArcDbusTestFixture *fx, gconstpointer user_data)
+{
+	const gchar *keys[] = {"peer_id",     "name",       "public_key", "license_id",
+			       "customer_id", "cluster_id", "version"};
+	g_autoptr(GVariant) identity = NULL;
+	g_autoptr(JsonObject) rest = NULL;
+	g_autoptr(GError) error = NULL;
+	guint status = 0;
+
+	if (!arc_dbus_test_fixture_start_on_bus(fx))
+		return;
+	g_variant_unref(arc_dbus_test_bootstrap(fx, "identity-node"));
+
+	arc_dbus_agent_call_get_identity_sync(fx->proxy, &identity, NULL, &error);
+	g_assert_no_error(error);
+	rest = arc_dbus_test_http_get(fx, "/v1/cluster/identity", &status);
+	g_assert_cmpuint(status, ==, 200);
+	for (guint i = 0; i < G_N_ELEMENTS(keys); i++) {
+		g_autofree gchar *value = arc_dbus_test_vardict_string(identity, keys[i]);
+		g_assert_cmpstr(value, !=, "");
+		g_assert_cmpstr(value, ==, json_object_get_string_member(rest, keys[i]));
+	}
+}
+
+/* As the system bus service, writes need root or polkit: there is no polkit on the private
+ * bus, so a caller other than root is refused, and root is let through without asking. */
+static void
+arc_dbus_test_system_bus_func(ArcDbusTestFixture *fx, gconstpointer user_data)
+{
+	g_autofree gchar *license = NULL;
+	g_autoptr(GVariant) identity = NULL;
+	g_autoptr(GError) error = NULL;
+	GVariant *result = NULL;
+
+	if (!arc_dbus_test_fixture_start_on_bus_full(fx, FALSE))
+		return;
+	arc_dbus_agent_call_get_identity_sync(fx->proxy, &identity, NULL, &error);
+	g_assert_no_error(error);
+
+	license = arc_dbus_test_license_text(fx);
+	arc_dbus_agent_call_bootstrap_sync(fx->proxy, license, "", &result, NULL, &error);
+	if (getuid() == 0) {
+		g_assert_no_error(error);
+		g_variant_unref(result);
+		arc_dbus_test_wait_bootstrapped(fx);
+	} else {
+		arc_dbus_test_assert_dbus_error(error, "com.tillered.Arctic1.Error.Forbidden");
+		g_assert_false(arc_dbus_agent_get_bootstrapped(fx->proxy));
+	}
+}
+
+static void
+arc_dbus_test_wait_for_log(ArcDbusTestFixture *fx, const gchar *needle)
+{
+	gint64 deadline = g_get_monotonic_time() + ARC_DBUS_TEST_TIMEOUT_US;
+
+	for (;;) {
+		g_autofree gchar *log = arc_dbus_test_read_file(fx->stderr_path);
+		if (strstr(log, needle) != NULL)
+			return;
+		arc_dbus_test_check_agent_alive(fx);
+		g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+		arc_dbus_test_sleep();
+	}
+}
+
+static guint
+arc_dbus_test_count_log(ArcDbusTestFixture *fx, const gchar *needle)
+{
+	g_autofree gchar *log = arc_dbus_test_read_file(fx->stderr_path);
+	guint count = 0;
+
+	for (const gchar *p = strstr(log, needle); p != NULL; p = strstr(p + 1, needle))
+		count++;
+	return count;
+}
+
+static void
+arc_dbus_test_assert_livez(ArcDbusTestFixture *fx)
+{
+	g_autoptr(JsonObject) livez = NULL;
+	guint status = 0;
+
+	livez = arc_dbus_test_http_get(fx, "/livez", &status);
+	g_assert_cmpuint(status, ==, 200);
+	g_assert_cmpstr(json_object_get_string_member(livez, "status"), ==, "ok");
+}
+
+/* Without a reachable bus the agent says so once and serves REST alone. */
+static void
+arc_dbus_test_no_bus_func(ArcDbusTestFixture *fx, gconstpointer user_data)
+{
+	gboolean session_bus = GPOINTER_TO_INT(user_data);
+	g_autofree gchar *address = g_strdup_printf("unix:path=%s/no-such-bus-socket", fx->tmpdir);
+	gint64 deadline = g_get_monotonic_time() + ARC_DBUS_TEST_TIMEOUT_US;
+
+	arc_dbus_test_start_agent(fx, session_bus, address);
+	for (;;) {
+		g_autoptr(JsonObject) livez = NULL;
+		guint status = 0;
+
+		livez = arc_dbus_test_http_get(fx, "/livez", &status);
+		if (status == 200)
+			break;
+		arc_dbus_test_check_agent_alive(fx);
+		g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+		arc_dbus_test_sleep();
+	}
+	arc_dbus_test_wait_for_log(fx, ARC_DBUS_TEST_DBUS_UNAVAILABLE);
+
+	/* still serving a while later, and nothing repeated */
+	g_usleep(G_USEC_PER_SEC / 2);
+	arc_dbus_test_assert_livez(fx);
+	arc_dbus_test_stop_agent(fx);
+	g_assert_cmpuint(arc_dbus_test_count_log(fx, ARC_DBUS_TEST_DBUS_UNAVAILABLE), ==, 1);
+	g_assert_cmpuint(arc_dbus_test_count_log(fx, "serving REST only"), ==, 1);
+}
+
+/* A bus that goes away (dbus-daemon restarted) does not take the agent down with it. */
+static void
+arc_dbus_test_bus_vanishes_func(ArcDbusTestFixture *fx, gconstpointer user_data)
+{
+	if (!arc_dbus_test_fixture_start_on_bus(fx))
+		return;
+	g_assert_cmpuint(arc_dbus_test_count_log(fx, ARC_DBUS_TEST_DBUS_UNAVAILABLE), ==, 0);
+	g_clear_object(&fx->proxy);
+	g_dbus_connection_close_sync(fx->connection, NULL, NULL);
+	g_clear_object(&fx->connection);
+	g_test_dbus_down(fx->bus);
+	g_clear_object(&fx->bus);
+
+	arc_dbus_test_wait_for_log(fx, ARC_DBUS_TEST_DBUS_UNAVAILABLE);
+	g_usleep(G_USEC_PER_SEC / 2);
+	arc_dbus_test_check_agent_alive(fx);
+	arc_dbus_test_assert_livez(fx);
+	arc_dbus_test_stop_agent(fx);
+	g_assert_cmpuint(arc_dbus_test_count_log(fx, ARC_DBUS_TEST_DBUS_UNAVAILABLE), ==, 1);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+	g_test_add("/dbus/name", ArcDbusTestFixture, NULL, arc_dbus_test_fixture_setup,
+		   arc_dbus_test_name_func, arc_dbus_test_fixture_teardown);
+	g_test_add("/dbus/properties", ArcDbusTestFixture, NULL, arc_dbus_test_fixture_setup,
+		   arc_dbus_test_properties_func, arc_dbus_test_fixture_teardown);
+	g_test_add("/dbus/bootstrap", ArcDbusTestFixture, NULL, arc_dbus_test_fixture_setup,
+		   arc_dbus_test_bootstrap_func, arc_dbus_test_fixture_teardown);
+	g_test_add("/dbus/bootstrap-bad-license", ArcDbusTestFixture, NULL,
+		   arc_dbus_test_fixture_setup, arc_dbus_test_bootstrap_bad_license_func,
+		   arc_dbus_test_fixture_teardown);
+	g_test_add("/dbus/identity", ArcDbusTestFixture, NULL, arc_dbus_test_fixture_setup,
+		   arc_dbus_test_identity_func, arc_dbus_test_fixture_teardown);
+	g_test_add("/dbus/no-bus/system", ArcDbusTestFixture, GINT_TO_POINTER(FALSE),
+		   arc_dbus_test_fixture_setup, arc_dbus_test_no_bus_func,
+		   arc_dbus_test_fixture_teardown);
+	g_test_add("/dbus/no-bus/session", ArcDbusTestFixture, GINT_TO_POINTER(TRUE),
+		   arc_dbus_test_fixture_setup, arc_dbus_test_no_bus_func,
+		   arc_dbus_test_fixture_teardown);
+	g_test_add("/dbus/system-bus", ArcDbusTestFixture, NULL, arc_dbus_test_fixture_setup,
+		   arc_dbus_test_system_bus_func, arc_dbus_test_fixture_teardown);
+	g_test_add("/dbus/bus-vanishes", ArcDbusTestFixture, NULL, arc_dbus_test_fixture_setup,
+		   arc_dbus_test_bus_vanishes_func, arc_dbus_test_fixture_teardown);
+	return g_test_run();
+}

@@ -1,0 +1,103 @@
+/*
+ * Copyright 2026 The Arctic Authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <arctic-plugin.h>
+#include <glib/gstdio.h>
+
+#include "arc-config.h"
+
+static void
+config_listen_func(void)
+{
+	const struct {
+		const gchar *in;
+		const gchar *address;
+		guint16 port;
+	} good[] = {
+	    {"127.0.0.1:9000", "127.0.0.1", 9000},
+	    {"0.0.0.0", "0.0.0.0", 8080},
+	    {"9001", "0.0.0.0", 9001},
+	    {"[::1]:9002", "::1", 9002},
+	    {"::", "::", 8080},
+	};
+	const gchar *bad[] = {"localhost:80", "1.2.3.4:0", "1.2.3.4:65536", "[::1", "1.2.3.4:x",
+			      "300.1.1.1:80"};
+
+	for (guint i = 0; i < G_N_ELEMENTS(good); i++) {
+		g_autoptr(ArcConfig) config = arc_config_new();
+		g_autoptr(GError) error = NULL;
+		g_assert_true(arc_config_set_listen(config, good[i].in, &error));
+		g_assert_no_error(error);
+		g_assert_cmpstr(config->listen_address, ==, good[i].address);
+		g_assert_cmpuint(config->listen_port, ==, good[i].port);
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_autoptr(ArcConfig) config = arc_config_new();
+		g_autoptr(GError) error = NULL;
+		g_assert_false(arc_config_set_listen(config, bad[i], &error));
+		g_assert_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST);
+		g_assert_cmpstr(config->listen_address, ==, "0.0.0.0");
+	}
+}
+
+static void
+config_file_and_env_func(void)
+{
+	g_autoptr(ArcConfig) config = arc_config_new();
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *dir = g_dir_make_tmp("arc-config-XXXXXX", NULL);
+	g_autofree gchar *path = g_build_filename(dir, "agent.conf", NULL);
+	const gchar *text = "[agent]\ndata_dir=/srv/arctic\nlisten=127.0.0.1:7000\n"
+			    "log_format=text\n[plugins]\nstorage=other\n";
+
+	g_assert_true(g_file_set_contents(path, text, -1, NULL));
+	g_assert_true(arc_config_load_file(config, path, TRUE, &error));
+	g_assert_no_error(error);
+	g_assert_cmpstr(config->data_dir, ==, "/srv/arctic");
+	g_assert_cmpuint(config->listen_port, ==, 7000);
+	g_assert_cmpint(config->log_format, ==, ARC_LOG_FORMAT_TEXT);
+	g_assert_cmpstr(config->storage_plugin, ==, "other");
+
+	/* the environment overrides the file */
+	g_setenv("API_PORT", "7100", TRUE);
+	g_setenv("DATA_DIR", "/var/lib/arctic", TRUE);
+	g_setenv("LOG_FORMAT", "json", TRUE);
+	g_assert_true(arc_config_apply_environment(config, &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(config->listen_port, ==, 7100);
+	g_assert_cmpstr(config->data_dir, ==, "/var/lib/arctic");
+	g_assert_cmpint(config->log_format, ==, ARC_LOG_FORMAT_JSON);
+
+	g_setenv("API_PORT", "eighty", TRUE);
+	g_assert_false(arc_config_apply_environment(config, &error));
+	g_assert_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST);
+	g_assert_nonnull(strstr(error->message, "API_PORT"));
+	g_unsetenv("API_PORT");
+	g_unsetenv("DATA_DIR");
+	g_unsetenv("LOG_FORMAT");
+	g_unlink(path);
+	g_rmdir(dir);
+}
+
+static void
+config_missing_file_func(void)
+{
+	g_autoptr(ArcConfig) config = arc_config_new();
+	g_autoptr(GError) error = NULL;
+
+	g_assert_true(arc_config_load_file(config, "/nonexistent/agent.conf", FALSE, &error));
+	g_assert_no_error(error);
+	g_assert_false(arc_config_load_file(config, "/nonexistent/agent.conf", TRUE, &error));
+	g_assert_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+	g_test_add_func("/config/listen", config_listen_func);
+	g_test_add_func("/config/file-and-env", config_file_and_env_func);
+	g_test_add_func("/config/missing-file", config_missing_file_func);
+	return g_test_run();
+}
