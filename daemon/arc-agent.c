@@ -54,32 +54,35 @@ static gboolean
 arc_agent_parse_options(int *argc, char ***argv, ArcAgentOptions *opts, GError **error)
 {
 	const GOptionEntry entries[] = {
-	    {"config", 'c', 0, G_OPTION_ARG_FILENAME, &opts->config_path,
-	     "Configuration file (default " ARC_AGENT_CONF ")", "FILE"},
-	    {"data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &opts->data_dir,
-	     "Data directory holding peer.key and arctic.db (default /opt/tillered, or DATA_DIR)",
-	     "DIR"},
-	    {"listen", 'l', 0, G_OPTION_ARG_STRING, &opts->listen,
-	     "API address, ADDRESS:PORT (default 0.0.0.0:8080, port also from API_PORT)", "ADDR"},
-	    {"plugin-dir", 0, 0, G_OPTION_ARG_FILENAME, &opts->plugin_dir,
-	     "Directory to load plugins from (default " ARC_PLUGINDIR ")", "DIR"},
-	    {"log-format", 0, 0, G_OPTION_ARG_STRING, &opts->log_format,
-	     "json or text (default json, or LOG_FORMAT)", "FORMAT"},
-	    {"list-plugins", 0, 0, G_OPTION_ARG_NONE, &opts->list_plugins,
-	     "List the plugins found, with kind, version and ABI, and exit", NULL},
-	    {"session-bus", 0, 0, G_OPTION_ARG_NONE, &opts->session_bus,
-	     "Serve D-Bus on the session bus instead of the system bus (tests)", NULL},
-	    {"no-dbus", 0, 0, G_OPTION_ARG_NONE, &opts->no_dbus, "Do not use D-Bus at all", NULL},
-	    {"verbose", 'v', 0, G_OPTION_ARG_NONE, &opts->verbose, "Log debug messages", NULL},
-	    {"version", 0, 0, G_OPTION_ARG_NONE, &opts->version, "Print the version and exit",
-	     NULL},
-	    {NULL}};
+		{"config", 'c', 0, G_OPTION_ARG_FILENAME, &opts->config_path,
+		 "Configuration file (default " ARC_AGENT_CONF ")", "FILE"},
+		{"data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &opts->data_dir,
+		 "Data directory holding peer.key and arctic.db (default /opt/tillered, or "
+		 "DATA_DIR)",
+		 "DIR"},
+		{"listen", 'l', 0, G_OPTION_ARG_STRING, &opts->listen,
+		 "API address, ADDRESS:PORT (default 0.0.0.0:8080, port also from API_PORT)",
+		 "ADDR"},
+		{"plugin-dir", 0, 0, G_OPTION_ARG_FILENAME, &opts->plugin_dir,
+		 "Directory to load plugins from (default " ARC_PLUGINDIR ")", "DIR"},
+		{"log-format", 0, 0, G_OPTION_ARG_STRING, &opts->log_format,
+		 "json or text (default json, or LOG_FORMAT)", "FORMAT"},
+		{"list-plugins", 0, 0, G_OPTION_ARG_NONE, &opts->list_plugins,
+		 "List the plugins found, with kind, version and ABI, and exit", NULL},
+		{"session-bus", 0, 0, G_OPTION_ARG_NONE, &opts->session_bus,
+		 "Serve D-Bus on the session bus instead of the system bus (tests)", NULL},
+		{"no-dbus", 0, 0, G_OPTION_ARG_NONE, &opts->no_dbus, "Do not use D-Bus at all",
+		 NULL},
+		{"verbose", 'v', 0, G_OPTION_ARG_NONE, &opts->verbose, "Log debug messages", NULL},
+		{"version", 0, 0, G_OPTION_ARG_NONE, &opts->version, "Print the version and exit",
+		 NULL},
+		{NULL}};
 	g_autoptr(GOptionContext) context = g_option_context_new(NULL);
 
 	g_option_context_set_summary(context, "The Arctic cluster networking agent.");
 	g_option_context_set_description(
-	    context, "Environment: API_PORT, DATA_DIR and LOG_FORMAT override agent.conf; the "
-		     "command line overrides both.\n");
+		context, "Environment: API_PORT, DATA_DIR and LOG_FORMAT override agent.conf; the "
+			 "command line overrides both.\n");
 	g_option_context_add_main_entries(context, entries, NULL);
 	return g_option_context_parse(context, argc, argv, error);
 }
@@ -126,10 +129,10 @@ arc_agent_list_plugins(ArcEngine *engine)
 	g_print("%-16s %-10s %-10s %-6s %s\n", "NAME", "KIND", "VERSION", "ABI", "STATUS");
 	for (guint i = 0; i < infos->len; i++) {
 		ArcPluginInfo *info = g_ptr_array_index(infos, i);
-		g_autofree gchar *abi = info->abi_major > 0 || info->abi_minor > 0
-					    ? g_strdup_printf("%u.%u", info->abi_major,
-							      info->abi_minor)
-					    : g_strdup("-");
+		g_autofree gchar *abi =
+			info->abi_major > 0 || info->abi_minor > 0
+				? g_strdup_printf("%u.%u", info->abi_major, info->abi_minor)
+				: g_strdup("-");
 		g_print("%-16s %-10s %-10s %-6s %s%s\n", info->name,
 			info->kind < ARC_PLUGIN_KIND_LAST ? arc_plugin_kind_to_string(info->kind)
 							  : "-",

@@ -33,9 +33,9 @@ struct _ArcAuthManager {
 	gchar *peer_id;
 	gchar *cluster_id;
 	GHashTable *credentials; /* client_id → ArcCredential */
-	GHashTable *peer_keys;	 /* peer_id → GBytes (32) */
+	GHashTable *peer_keys;   /* peer_id → GBytes (32) */
 	GHashTable *token_cache; /* token → ArcAuthCachedToken */
-	gchar *recovery_token;	 /* sodium_malloc */
+	gchar *recovery_token;   /* sodium_malloc */
 };
 
 G_DEFINE_FINAL_TYPE(ArcAuthManager, arc_auth_manager, G_TYPE_OBJECT)
@@ -93,8 +93,8 @@ arc_auth_manager_init(ArcAuthManager *self)
 {
 	self->credentials = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
 						  (GDestroyNotify)arc_credential_free);
-	self->peer_keys =
-	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_bytes_unref);
+	self->peer_keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+						(GDestroyNotify)g_bytes_unref);
 	self->token_cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 						  (GDestroyNotify)arc_auth_cached_token_free);
 }
@@ -125,8 +125,8 @@ arc_auth_manager_new(ArcStorage *storage)
 gboolean
 arc_auth_manager_load(ArcAuthManager *self, GError **error)
 {
-	g_autoptr(GPtrArray) records = arc_storage_list_records(self->storage, ARC_AUTH_RECORD_KIND,
-								 error);
+	g_autoptr(GPtrArray) records =
+		arc_storage_list_records(self->storage, ARC_AUTH_RECORD_KIND, error);
 	if (records == NULL)
 		return FALSE;
 	for (guint i = 0; i < records->len; i++) {
@@ -177,8 +177,7 @@ arc_auth_manager_set_issuer(ArcAuthManager *self, ArcIdentity *identity, const g
  * @public_key: its Ed25519 key; tokens it issued are accepted here
  */
 void
-arc_auth_manager_add_peer_key(ArcAuthManager *self, const gchar *peer_id,
-			      const guint8 *public_key)
+arc_auth_manager_add_peer_key(ArcAuthManager *self, const gchar *peer_id, const guint8 *public_key)
 {
 	g_hash_table_replace(self->peer_keys, g_strdup(peer_id),
 			     g_bytes_new(public_key, ARC_IDENTITY_PUBLIC_KEY_SIZE));
@@ -245,7 +244,7 @@ arc_auth_manager_record(ArcAuthManager *self, const gchar *client_id, const gcha
 			gboolean deleted)
 {
 	g_autoptr(ArcRecord) existing =
-	    arc_storage_get_record(self->storage, ARC_AUTH_RECORD_KIND, client_id, NULL);
+		arc_storage_get_record(self->storage, ARC_AUTH_RECORD_KIND, client_id, NULL);
 	ArcRecord *record = arc_record_new(ARC_AUTH_RECORD_KIND, client_id, body);
 
 	record->version = existing != NULL ? existing->version + 1 : 1;
@@ -267,7 +266,7 @@ arc_auth_manager_stage_credential(ArcAuthManager *self, ArcStorageTxn *txn,
 {
 	g_autofree gchar *body = arc_credential_to_json(credential);
 	g_autoptr(ArcRecord) record =
-	    arc_auth_manager_record(self, credential->client_id, body, FALSE);
+		arc_auth_manager_record(self, credential->client_id, body, FALSE);
 	arc_storage_txn_put_record(txn, record);
 }
 
@@ -556,6 +555,7 @@ arc_auth_manager_revoke(ArcAuthManager *self, const gchar *client_id, const gcha
 		return FALSE;
 	g_hash_table_remove(self->credentials, client_id);
 	g_hash_table_remove_all(self->token_cache);
-	g_info("credential %s revoked by %s", client_id, revoked_by != NULL ? revoked_by : "recovery");
+	g_info("credential %s revoked by %s", client_id,
+	       revoked_by != NULL ? revoked_by : "recovery");
 	return TRUE;
 }

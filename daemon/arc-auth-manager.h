@@ -26,8 +26,7 @@ typedef struct {
 	gboolean recovery;
 } ArcCaller;
 
-void
-arc_caller_free(ArcCaller *self);
+void arc_caller_free(ArcCaller *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcCaller, arc_caller_free)
 
 /**
@@ -42,49 +41,35 @@ typedef struct {
 	gchar *scope;
 } ArcTokenGrant;
 
-void
-arc_token_grant_free(ArcTokenGrant *self);
+void arc_token_grant_free(ArcTokenGrant *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcTokenGrant, arc_token_grant_free)
 
 #define ARC_TYPE_AUTH_MANAGER (arc_auth_manager_get_type())
 G_DECLARE_FINAL_TYPE(ArcAuthManager, arc_auth_manager, ARC, AUTH_MANAGER, GObject)
 
-ArcAuthManager *
-arc_auth_manager_new(ArcStorage *storage);
-gboolean
-arc_auth_manager_load(ArcAuthManager *self, GError **error);
-void
-arc_auth_manager_set_issuer(ArcAuthManager *self, ArcIdentity *identity, const gchar *peer_id,
-			    const gchar *cluster_id);
-void
-arc_auth_manager_add_peer_key(ArcAuthManager *self, const gchar *peer_id,
-			      const guint8 *public_key);
-GPtrArray *
-arc_auth_manager_get_peer_keys(ArcAuthManager *self);
-ArcCredential *
-arc_auth_manager_prepare_credential(ArcAuthManager *self, ArcScope scopes, const gchar *kind,
-				    const gchar *created_by, const gchar *license_id,
-				    gchar **secret_out);
-void
-arc_auth_manager_stage_credential(ArcAuthManager *self, ArcStorageTxn *txn,
-				  const ArcCredential *credential);
-void
-arc_auth_manager_adopt_credential(ArcAuthManager *self, ArcCredential *credential);
-ArcTokenGrant *
-arc_auth_manager_issue_token(ArcAuthManager *self, const gchar *client_id, const gchar *secret,
-			     GError **error);
-ArcCaller *
-arc_auth_manager_authenticate_bearer(ArcAuthManager *self, const gchar *token, GError **error);
-gboolean
-arc_auth_manager_setup_recovery(ArcAuthManager *self, const gchar *path, GError **error);
-ArcCaller *
-arc_auth_manager_authenticate_recovery(ArcAuthManager *self, const gchar *value, GError **error);
-GPtrArray *
-arc_auth_manager_list_credentials(ArcAuthManager *self);
-const ArcCredential *
-arc_auth_manager_lookup(ArcAuthManager *self, const gchar *client_id);
-gboolean
-arc_auth_manager_revoke(ArcAuthManager *self, const gchar *client_id, const gchar *revoked_by,
-			GError **error);
+ArcAuthManager *arc_auth_manager_new(ArcStorage *storage);
+gboolean arc_auth_manager_load(ArcAuthManager *self, GError **error);
+void arc_auth_manager_set_issuer(ArcAuthManager *self, ArcIdentity *identity, const gchar *peer_id,
+				 const gchar *cluster_id);
+void arc_auth_manager_add_peer_key(ArcAuthManager *self, const gchar *peer_id,
+				   const guint8 *public_key);
+GPtrArray *arc_auth_manager_get_peer_keys(ArcAuthManager *self);
+ArcCredential *arc_auth_manager_prepare_credential(ArcAuthManager *self, ArcScope scopes,
+						   const gchar *kind, const gchar *created_by,
+						   const gchar *license_id, gchar **secret_out);
+void arc_auth_manager_stage_credential(ArcAuthManager *self, ArcStorageTxn *txn,
+				       const ArcCredential *credential);
+void arc_auth_manager_adopt_credential(ArcAuthManager *self, ArcCredential *credential);
+ArcTokenGrant *arc_auth_manager_issue_token(ArcAuthManager *self, const gchar *client_id,
+					    const gchar *secret, GError **error);
+ArcCaller *arc_auth_manager_authenticate_bearer(ArcAuthManager *self, const gchar *token,
+						GError **error);
+gboolean arc_auth_manager_setup_recovery(ArcAuthManager *self, const gchar *path, GError **error);
+ArcCaller *arc_auth_manager_authenticate_recovery(ArcAuthManager *self, const gchar *value,
+						  GError **error);
+GPtrArray *arc_auth_manager_list_credentials(ArcAuthManager *self);
+const ArcCredential *arc_auth_manager_lookup(ArcAuthManager *self, const gchar *client_id);
+gboolean arc_auth_manager_revoke(ArcAuthManager *self, const gchar *client_id,
+				 const gchar *revoked_by, GError **error);
 
 G_END_DECLS

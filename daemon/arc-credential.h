@@ -31,18 +31,12 @@ typedef struct {
 	gint64 last_used_at; /* 0 = never */
 } ArcCredential;
 
-ArcCredential *
-arc_credential_new(const gchar *client_id, const gchar *secret, ArcScope scopes);
-void
-arc_credential_free(ArcCredential *self);
-gboolean
-arc_credential_check_secret(const ArcCredential *self, const gchar *secret);
-gchar *
-arc_credential_new_secret(void);
-gchar *
-arc_credential_to_json(const ArcCredential *self);
-ArcCredential *
-arc_credential_from_json(const gchar *json, GError **error);
+ArcCredential *arc_credential_new(const gchar *client_id, const gchar *secret, ArcScope scopes);
+void arc_credential_free(ArcCredential *self);
+gboolean arc_credential_check_secret(const ArcCredential *self, const gchar *secret);
+gchar *arc_credential_new_secret(void);
+gchar *arc_credential_to_json(const ArcCredential *self);
+ArcCredential *arc_credential_from_json(const gchar *json, GError **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcCredential, arc_credential_free)
 
 G_END_DECLS

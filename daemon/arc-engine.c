@@ -37,8 +37,15 @@ struct _ArcEngine {
 	gpointer clock_data;
 };
 
-enum { PROP_0, PROP_BOOTSTRAPPED, PROP_PEER_ID, PROP_CLUSTER_ID, PROP_LICENSE_ID,
-       PROP_LICENSE_STATE, N_PROPS };
+enum {
+	PROP_0,
+	PROP_BOOTSTRAPPED,
+	PROP_PEER_ID,
+	PROP_CLUSTER_ID,
+	PROP_LICENSE_ID,
+	PROP_LICENSE_STATE,
+	N_PROPS
+};
 static GParamSpec *arc_engine_props[N_PROPS];
 
 G_DEFINE_FINAL_TYPE(ArcEngine, arc_engine, G_TYPE_OBJECT)
@@ -116,8 +123,8 @@ arc_engine_get_property(GObject *object, guint prop_id, GValue *value, GParamSpe
 		break;
 	case PROP_LICENSE_STATE:
 		g_value_set_string(value, self->license != NULL
-					      ? arc_license_state_to_string(self->license_state)
-					      : NULL);
+						  ? arc_license_state_to_string(self->license_state)
+						  : NULL);
 		break;
 	default:
 		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
@@ -147,15 +154,15 @@ arc_engine_class_init(ArcEngineClass *klass)
 	object_class->finalize = arc_engine_finalize;
 	object_class->get_property = arc_engine_get_property;
 	arc_engine_props[PROP_BOOTSTRAPPED] = g_param_spec_boolean(
-	    "bootstrapped", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+		"bootstrapped", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 	arc_engine_props[PROP_PEER_ID] = g_param_spec_string(
-	    "peer-id", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+		"peer-id", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 	arc_engine_props[PROP_CLUSTER_ID] = g_param_spec_string(
-	    "cluster-id", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+		"cluster-id", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 	arc_engine_props[PROP_LICENSE_ID] = g_param_spec_string(
-	    "license-id", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+		"license-id", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 	arc_engine_props[PROP_LICENSE_STATE] = g_param_spec_string(
-	    "license-state", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+		"license-state", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 	g_object_class_install_properties(object_class, N_PROPS, arc_engine_props);
 }
 
@@ -251,8 +258,7 @@ arc_engine_peer_key_path(ArcEngine *self)
 	return g_build_filename(self->config->data_dir, "peer.key", NULL);
 }
 
-static gboolean
-arc_engine_update_license_state(ArcEngine *self, gboolean persist);
+static gboolean arc_engine_update_license_state(ArcEngine *self, gboolean persist);
 
 static gboolean
 arc_engine_license_timer_cb(gpointer user_data)
@@ -270,7 +276,7 @@ arc_engine_schedule_license_timer(ArcEngine *self, gint64 next_change, gint64 no
 	if (self->license_timer_id != 0)
 		g_source_remove(self->license_timer_id);
 	self->license_timer_id =
-	    g_timeout_add_seconds((guint)MAX(wait, 1), arc_engine_license_timer_cb, self);
+		g_timeout_add_seconds((guint)MAX(wait, 1), arc_engine_license_timer_cb, self);
 }
 
 static gboolean
@@ -323,7 +329,7 @@ arc_engine_load_license_state(ArcEngine *self)
 	g_autofree gchar *state_str = arc_storage_get_meta(self->storage, "license.state", NULL);
 	g_autofree gchar *since = arc_storage_get_meta(self->storage, "license.state_since", NULL);
 	g_autofree gchar *lic_id =
-	    arc_storage_get_meta(self->storage, "license.state_license_id", NULL);
+		arc_storage_get_meta(self->storage, "license.state_license_id", NULL);
 	ArcLicenseState state;
 
 	self->license_state = ARC_LICENSE_STATE_VALID;
@@ -426,8 +432,9 @@ arc_engine_start(ArcEngine *self, GError **error)
 	g_autoptr(GError) error_local = NULL;
 
 	if (g_mkdir_with_parents(self->config->data_dir, 0700) != 0) {
-		g_set_error(error, ARC_ERROR, ARC_ERROR_INTERNAL, "cannot create data directory %s: %s",
-			    self->config->data_dir, g_strerror(errno));
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INTERNAL,
+			    "cannot create data directory %s: %s", self->config->data_dir,
+			    g_strerror(errno));
 		return FALSE;
 	}
 	if (!arc_storage_open(self->storage, self->config->data_dir, error))
@@ -511,9 +518,10 @@ arc_engine_get_readiness(ArcEngine *self, gboolean *all_ok)
 	if (self->license == NULL)
 		arc_engine_add_check(checks, "license", TRUE, g_strdup("awaiting bootstrap"));
 	else
-		arc_engine_add_check(checks, "license", TRUE,
-				     g_strdup_printf("%s: %s", self->license->license_id,
-						     arc_license_state_to_string(self->license_state)));
+		arc_engine_add_check(
+			checks, "license", TRUE,
+			g_strdup_printf("%s: %s", self->license->license_id,
+					arc_license_state_to_string(self->license_state)));
 	arc_engine_add_check(checks, "plugins", self->license_backend != NULL,
 			     g_strdup_printf("storage=%s license=%s", self->config->storage_plugin,
 					     self->config->license_plugin));
@@ -596,8 +604,9 @@ arc_engine_get_jwks_keys(ArcEngine *self)
 	GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
 	if (self->identity != NULL) {
 		g_ptr_array_add(keys, g_strdup(self->peer_id));
-		g_ptr_array_add(keys, arc_base64url_encode(arc_identity_get_public_key(self->identity),
-							   ARC_IDENTITY_PUBLIC_KEY_SIZE));
+		g_ptr_array_add(keys,
+				arc_base64url_encode(arc_identity_get_public_key(self->identity),
+						     ARC_IDENTITY_PUBLIC_KEY_SIZE));
 	}
 	return keys;
 }
@@ -676,7 +685,7 @@ arc_engine_peer_record_body(ArcEngine *self, const gchar *peer_id, const gchar *
 	g_autoptr(JsonNode) root = NULL;
 	g_autofree gchar *created = arc_time_format_rfc3339(now);
 	g_autofree gchar *address =
-	    g_strdup_printf("%s:%u", self->config->listen_address, self->config->listen_port);
+		g_strdup_printf("%s:%u", self->config->listen_address, self->config->listen_port);
 
 	json_builder_begin_object(b);
 	json_builder_set_member_name(b, "id");
@@ -701,8 +710,8 @@ arc_engine_bootstrap_txn(ArcEngine *self, ArcBootstrapResult *res, ArcLicense *l
 			 const gchar *description, ArcCredential *credential, gint64 now)
 {
 	ArcStorageTxn *txn = arc_storage_txn_new();
-	g_autofree gchar *body = arc_engine_peer_record_body(self, res->peer_id, res->name,
-							     description, res->peer_public_key, now);
+	g_autofree gchar *body = arc_engine_peer_record_body(
+		self, res->peer_id, res->name, description, res->peer_public_key, now);
 	g_autoptr(ArcRecord) peer = arc_record_new("peer", res->peer_id, body);
 	g_autofree gchar *now_str = g_strdup_printf("%" G_GINT64_FORMAT, now);
 
@@ -724,8 +733,8 @@ arc_engine_bootstrap_txn(ArcEngine *self, ArcBootstrapResult *res, ArcLicense *l
 static ArcLicense *
 arc_engine_verify_new_license(ArcEngine *self, const gchar *document, gint64 now, GError **error)
 {
-	g_autoptr(ArcLicense) license =
-	    arc_license_backend_verify(self->license_backend, document, strlen(document), error);
+	g_autoptr(ArcLicense) license = arc_license_backend_verify(self->license_backend, document,
+								   strlen(document), error);
 
 	if (license == NULL) {
 		/* the runner prefixed the plugin name; keep the code, say it plainly */
@@ -804,8 +813,8 @@ arc_engine_bootstrap(ArcEngine *self, const gchar *body, gsize length, GError **
 	res = g_new0(ArcBootstrapResult, 1);
 	res->peer_id = arc_id_new("peer_");
 	res->cluster_id = arc_id_new("clu_");
-	res->name = g_strdup(req->name != NULL && req->name[0] != '\0' ? req->name
-								       : g_get_host_name());
+	res->name =
+		g_strdup(req->name != NULL && req->name[0] != '\0' ? req->name : g_get_host_name());
 	res->peer_public_key = g_strdup(arc_identity_get_public_key_base64(identity));
 	res->license_id = g_strdup(license->license_id);
 	res->customer_id = g_strdup(license->customer_id);
@@ -853,8 +862,7 @@ arc_engine_issue_token(ArcEngine *self, const gchar *client_id, const gchar *cli
  *   %ARC_ERROR_TOKEN_EXPIRED
  */
 ArcCaller *
-arc_engine_authenticate(ArcEngine *self, const gchar *bearer, const gchar *recovery,
-			GError **error)
+arc_engine_authenticate(ArcEngine *self, const gchar *bearer, const gchar *recovery, GError **error)
 {
 	if (recovery != NULL)
 		return arc_auth_manager_authenticate_recovery(self->auth, recovery, error);
@@ -914,8 +922,8 @@ arc_engine_list_credentials(ArcEngine *self, const ArcCaller *caller, GError **e
  * Returns: (transfer full): the credential and its secret, or %NULL
  */
 ArcCreatedCredential *
-arc_engine_create_credential(ArcEngine *self, const ArcCaller *caller,
-			     const gchar *const *scopes, GError **error)
+arc_engine_create_credential(ArcEngine *self, const ArcCaller *caller, const gchar *const *scopes,
+			     GError **error)
 {
 	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
 	g_autoptr(ArcCreatedCredential) created = g_new0(ArcCreatedCredential, 1);
@@ -933,15 +941,17 @@ arc_engine_create_credential(ArcEngine *self, const ArcCaller *caller,
 	if (scopes != NULL && scopes[0] != NULL && !arc_scope_parse_list(scopes, &wanted, error))
 		return NULL;
 	if (!arc_scope_is_subset(wanted, caller->scopes)) {
-		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_FORBIDDEN,
-				    "forbidden: a credential cannot grant scopes its creator lacks");
+		g_set_error_literal(
+			error, ARC_ERROR, ARC_ERROR_FORBIDDEN,
+			"forbidden: a credential cannot grant scopes its creator lacks");
 		return NULL;
 	}
 	if (wanted & ARC_SCOPE_ADMIN)
 		wanted = ARC_SCOPE_ADMIN;
 	credential = arc_auth_manager_prepare_credential(
-	    self->auth, wanted, "api", caller->client_id != NULL ? caller->client_id : "recovery",
-	    self->license->license_id, &created->client_secret);
+		self->auth, wanted, "api",
+		caller->client_id != NULL ? caller->client_id : "recovery",
+		self->license->license_id, &created->client_secret);
 	arc_auth_manager_stage_credential(self->auth, txn, credential);
 	if (!arc_storage_commit(self->storage, txn, error)) {
 		arc_credential_free(credential);

@@ -29,8 +29,7 @@ typedef struct {
 	const gchar *version;
 } ArcIdentityInfo;
 
-void
-arc_identity_info_free(ArcIdentityInfo *self);
+void arc_identity_info_free(ArcIdentityInfo *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcIdentityInfo, arc_identity_info_free)
 
 /**
@@ -52,8 +51,7 @@ typedef struct {
 	gint64 max_services;
 } ArcBootstrapResult;
 
-void
-arc_bootstrap_result_free(ArcBootstrapResult *self);
+void arc_bootstrap_result_free(ArcBootstrapResult *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcBootstrapResult, arc_bootstrap_result_free)
 
 /**
@@ -69,8 +67,7 @@ typedef struct {
 	gint64 now;
 } ArcLicenseInfo;
 
-void
-arc_license_info_free(ArcLicenseInfo *self);
+void arc_license_info_free(ArcLicenseInfo *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcLicenseInfo, arc_license_info_free)
 
 /**
@@ -95,8 +92,7 @@ typedef struct {
 	gchar *client_secret;
 } ArcCreatedCredential;
 
-void
-arc_created_credential_free(ArcCreatedCredential *self);
+void arc_created_credential_free(ArcCreatedCredential *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcCreatedCredential, arc_created_credential_free)
 
 typedef gint64 (*ArcClockFunc)(gpointer user_data);
@@ -104,54 +100,35 @@ typedef gint64 (*ArcClockFunc)(gpointer user_data);
 #define ARC_TYPE_ENGINE (arc_engine_get_type())
 G_DECLARE_FINAL_TYPE(ArcEngine, arc_engine, ARC, ENGINE, GObject)
 
-ArcEngine *
-arc_engine_new(ArcConfig *config);
-void
-arc_engine_set_clock(ArcEngine *self, ArcClockFunc func, gpointer user_data);
-gint64
-arc_engine_now(ArcEngine *self);
-ArcPluginLoader *
-arc_engine_get_plugin_loader(ArcEngine *self);
-gboolean
-arc_engine_load_plugins(ArcEngine *self, GError **error);
-gboolean
-arc_engine_start(ArcEngine *self, GError **error);
-void
-arc_engine_stop(ArcEngine *self);
-gboolean
-arc_engine_is_bootstrapped(ArcEngine *self);
-void
-arc_engine_set_listeners_ready(ArcEngine *self, gboolean ready, const gchar *detail);
-GArray *
-arc_engine_get_readiness(ArcEngine *self, gboolean *all_ok);
+ArcEngine *arc_engine_new(ArcConfig *config);
+void arc_engine_set_clock(ArcEngine *self, ArcClockFunc func, gpointer user_data);
+gint64 arc_engine_now(ArcEngine *self);
+ArcPluginLoader *arc_engine_get_plugin_loader(ArcEngine *self);
+gboolean arc_engine_load_plugins(ArcEngine *self, GError **error);
+gboolean arc_engine_start(ArcEngine *self, GError **error);
+void arc_engine_stop(ArcEngine *self);
+gboolean arc_engine_is_bootstrapped(ArcEngine *self);
+void arc_engine_set_listeners_ready(ArcEngine *self, gboolean ready, const gchar *detail);
+GArray *arc_engine_get_readiness(ArcEngine *self, gboolean *all_ok);
 
-ArcIdentityInfo *
-arc_engine_get_identity(ArcEngine *self);
-ArcBootstrapResult *
-arc_engine_bootstrap(ArcEngine *self, const gchar *body, gsize length, GError **error);
-ArcLicenseInfo *
-arc_engine_get_license(ArcEngine *self, GError **error);
-ArcLicenseState
-arc_engine_get_license_state(ArcEngine *self);
-GPtrArray *
-arc_engine_get_jwks_keys(ArcEngine *self);
+ArcIdentityInfo *arc_engine_get_identity(ArcEngine *self);
+ArcBootstrapResult *arc_engine_bootstrap(ArcEngine *self, const gchar *body, gsize length,
+					 GError **error);
+ArcLicenseInfo *arc_engine_get_license(ArcEngine *self, GError **error);
+ArcLicenseState arc_engine_get_license_state(ArcEngine *self);
+GPtrArray *arc_engine_get_jwks_keys(ArcEngine *self);
 
-ArcTokenGrant *
-arc_engine_issue_token(ArcEngine *self, const gchar *client_id, const gchar *client_secret,
-		       GError **error);
-ArcCaller *
-arc_engine_authenticate(ArcEngine *self, const gchar *bearer, const gchar *recovery,
-			GError **error);
-gboolean
-arc_engine_authorize(ArcEngine *self, const ArcCaller *caller, ArcScope needed, GError **error);
+ArcTokenGrant *arc_engine_issue_token(ArcEngine *self, const gchar *client_id,
+				      const gchar *client_secret, GError **error);
+ArcCaller *arc_engine_authenticate(ArcEngine *self, const gchar *bearer, const gchar *recovery,
+				   GError **error);
+gboolean arc_engine_authorize(ArcEngine *self, const ArcCaller *caller, ArcScope needed,
+			      GError **error);
 
-GPtrArray *
-arc_engine_list_credentials(ArcEngine *self, const ArcCaller *caller, GError **error);
-ArcCreatedCredential *
-arc_engine_create_credential(ArcEngine *self, const ArcCaller *caller,
-			     const gchar *const *scopes, GError **error);
-gboolean
-arc_engine_revoke_credential(ArcEngine *self, const ArcCaller *caller, const gchar *client_id,
-			     GError **error);
+GPtrArray *arc_engine_list_credentials(ArcEngine *self, const ArcCaller *caller, GError **error);
+ArcCreatedCredential *arc_engine_create_credential(ArcEngine *self, const ArcCaller *caller,
+						   const gchar *const *scopes, GError **error);
+gboolean arc_engine_revoke_credential(ArcEngine *self, const ArcCaller *caller,
+				      const gchar *client_id, GError **error);
 
 G_END_DECLS

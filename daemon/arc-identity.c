@@ -82,10 +82,11 @@ arc_identity_check_mode(const gchar *path, int fd, GError **error)
 		return FALSE;
 	}
 	if (st.st_uid != geteuid()) {
-		g_set_error(error, ARC_ERROR, ARC_ERROR_INTERNAL,
-			    "%s is owned by uid %u, not by the agent's user (uid %u): run 'chown %u "
-			    "%s'",
-			    path, (guint)st.st_uid, (guint)geteuid(), (guint)geteuid(), path);
+		g_set_error(
+			error, ARC_ERROR, ARC_ERROR_INTERNAL,
+			"%s is owned by uid %u, not by the agent's user (uid %u): run 'chown %u "
+			"%s'",
+			path, (guint)st.st_uid, (guint)geteuid(), (guint)geteuid(), path);
 		return FALSE;
 	}
 	return TRUE;
@@ -101,8 +102,8 @@ arc_identity_read_seed(const gchar *path, guint8 *seed, GError **error)
 	int fd = g_open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
 
 	if (fd < 0) {
-		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "cannot open %s: %s",
-			    path, g_strerror(errno));
+		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
+			    "cannot open %s: %s", path, g_strerror(errno));
 		return FALSE;
 	}
 	if (!arc_identity_check_mode(path, fd, error)) {
@@ -119,10 +120,11 @@ arc_identity_read_seed(const gchar *path, guint8 *seed, GError **error)
 	if (raw_len != crypto_sign_SEEDBYTES) {
 		if (raw != NULL)
 			sodium_memzero(raw, raw_len);
-		g_set_error(error, ARC_ERROR, ARC_ERROR_INTERNAL,
-			    "%s does not hold an Ed25519 key; restore it from a backup or reset the "
-			    "agent (remove arctic.db and peer.key) and bootstrap again",
-			    path);
+		g_set_error(
+			error, ARC_ERROR, ARC_ERROR_INTERNAL,
+			"%s does not hold an Ed25519 key; restore it from a backup or reset the "
+			"agent (remove arctic.db and peer.key) and bootstrap again",
+			path);
 		return FALSE;
 	}
 	memcpy(seed, raw, crypto_sign_SEEDBYTES);

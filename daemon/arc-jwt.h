@@ -30,16 +30,11 @@ typedef struct {
 	guint8 signature[ARC_IDENTITY_SIGNATURE_SIZE];
 } ArcJwt;
 
-ArcJwt *
-arc_jwt_new(void);
-void
-arc_jwt_free(ArcJwt *self);
-ArcJwt *
-arc_jwt_parse(const gchar *token, gsize len, GError **error);
-gboolean
-arc_jwt_verify_signature(ArcJwt *self, const guint8 *public_key, GError **error);
-gchar *
-arc_jwt_encode(ArcJwt *self, ArcIdentity *identity);
+ArcJwt *arc_jwt_new(void);
+void arc_jwt_free(ArcJwt *self);
+ArcJwt *arc_jwt_parse(const gchar *token, gsize len, GError **error);
+gboolean arc_jwt_verify_signature(ArcJwt *self, const guint8 *public_key, GError **error);
+gchar *arc_jwt_encode(ArcJwt *self, ArcIdentity *identity);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcJwt, arc_jwt_free)
 
 G_END_DECLS

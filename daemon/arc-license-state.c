@@ -5,7 +5,7 @@
 #include "arc-license-state.h"
 
 static const gchar *arc_license_state_names[] = {
-    "valid", "warning", "grace_period", "read_only", "suspended",
+	"valid", "warning", "grace_period", "read_only", "suspended",
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(arc_license_state_names) == ARC_LICENSE_STATE_LAST);
 
@@ -44,10 +44,10 @@ ArcLicenseState
 arc_license_state_compute(gint64 expires_at, gint64 now, gint64 *next_change)
 {
 	const gint64 bounds[] = {
-	    expires_at - ARC_LICENSE_WARNING_SECS,
-	    expires_at,
-	    expires_at + ARC_LICENSE_GRACE_SECS,
-	    expires_at + ARC_LICENSE_GRACE_SECS + ARC_LICENSE_READ_ONLY_SECS,
+		expires_at - ARC_LICENSE_WARNING_SECS,
+		expires_at,
+		expires_at + ARC_LICENSE_GRACE_SECS,
+		expires_at + ARC_LICENSE_GRACE_SECS + ARC_LICENSE_READ_ONLY_SECS,
 	};
 	guint state = 0;
 

@@ -22,13 +22,9 @@ typedef enum {
 	ARC_LICENSE_STATE_LAST /*< skip >*/
 } ArcLicenseState;
 
-const gchar *
-arc_license_state_to_string(ArcLicenseState state);
-gboolean
-arc_license_state_from_string(const gchar *str, ArcLicenseState *state);
-ArcLicenseState
-arc_license_state_compute(gint64 expires_at, gint64 now, gint64 *next_change);
-const gchar *
-arc_license_state_describe(ArcLicenseState state);
+const gchar *arc_license_state_to_string(ArcLicenseState state);
+gboolean arc_license_state_from_string(const gchar *str, ArcLicenseState *state);
+ArcLicenseState arc_license_state_compute(gint64 expires_at, gint64 now, gint64 *next_change);
+const gchar *arc_license_state_describe(ArcLicenseState state);
 
 G_END_DECLS

@@ -8,7 +8,6 @@
 
 G_BEGIN_DECLS
 
-void
-arc_log_setup(ArcLogFormat format, gboolean verbose);
+void arc_log_setup(ArcLogFormat format, gboolean verbose);
 
 G_END_DECLS

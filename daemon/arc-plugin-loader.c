@@ -68,8 +68,8 @@ arc_plugin_loader_get_directory(ArcPluginLoader *self)
 	return self->directory;
 }
 
-static gboolean
-arc_plugin_loader_refuse(ArcPluginInfo *info, const gchar *format, ...) G_GNUC_PRINTF(2, 3);
+static gboolean arc_plugin_loader_refuse(ArcPluginInfo *info, const gchar *format, ...)
+	G_GNUC_PRINTF(2, 3);
 
 static gboolean
 arc_plugin_loader_refuse(ArcPluginInfo *info, const gchar *format, ...)
@@ -90,9 +90,9 @@ arc_plugin_loader_check_descriptor(ArcPluginLoader *self, ArcPluginInfo *info,
 	info->abi_minor = desc->abi_minor;
 	if (desc->abi_major != ARC_PLUGIN_ABI_MAJOR || desc->abi_minor > ARC_PLUGIN_ABI_MINOR) {
 		return arc_plugin_loader_refuse(
-		    info, "built for plugin ABI %u.%u, this agent provides ABI %u.%u",
-		    desc->abi_major, desc->abi_minor, (guint)ARC_PLUGIN_ABI_MAJOR,
-		    (guint)ARC_PLUGIN_ABI_MINOR);
+			info, "built for plugin ABI %u.%u, this agent provides ABI %u.%u",
+			desc->abi_major, desc->abi_minor, (guint)ARC_PLUGIN_ABI_MAJOR,
+			(guint)ARC_PLUGIN_ABI_MINOR);
 	}
 	if (desc->name == NULL || desc->name[0] == '\0' || desc->get_type == NULL)
 		return arc_plugin_loader_refuse(info, "descriptor has no name or no get_type");
@@ -106,8 +106,9 @@ arc_plugin_loader_check_descriptor(ArcPluginLoader *self, ArcPluginInfo *info,
 	for (guint i = 0; i < self->infos->len; i++) {
 		ArcPluginInfo *other = g_ptr_array_index(self->infos, i);
 		if (other->plugin != NULL && g_strcmp0(other->name, info->name) == 0)
-			return arc_plugin_loader_refuse(info, "a plugin named '%s' is already "
-							      "loaded from %s",
+			return arc_plugin_loader_refuse(info,
+							"a plugin named '%s' is already "
+							"loaded from %s",
 							info->name, other->path);
 	}
 	return TRUE;
@@ -205,7 +206,7 @@ arc_plugin_loader_scan(ArcPluginLoader *self, GError **error)
 	g_ptr_array_sort(names, arc_plugin_loader_cmp_cb);
 	for (guint i = 0; i < names->len; i++) {
 		g_autofree gchar *path =
-		    g_build_filename(self->directory, g_ptr_array_index(names, i), NULL);
+			g_build_filename(self->directory, g_ptr_array_index(names, i), NULL);
 		arc_plugin_loader_load_file(self, path);
 	}
 	return TRUE;
@@ -257,7 +258,7 @@ arc_plugin_loader_get_plugin(ArcPluginLoader *self, ArcPluginKind kind, const gc
 		return info->plugin;
 	}
 	g_set_error(error, ARC_ERROR, ARC_ERROR_INTERNAL,
-		    "%s plugin '%s' not found in plugin directory %s", arc_plugin_kind_to_string(kind),
-		    name, self->directory);
+		    "%s plugin '%s' not found in plugin directory %s",
+		    arc_plugin_kind_to_string(kind), name, self->directory);
 	return NULL;
 }

@@ -33,16 +33,11 @@ typedef struct {
 #define ARC_TYPE_PLUGIN_LOADER (arc_plugin_loader_get_type())
 G_DECLARE_FINAL_TYPE(ArcPluginLoader, arc_plugin_loader, ARC, PLUGIN_LOADER, GObject)
 
-ArcPluginLoader *
-arc_plugin_loader_new(const gchar *directory);
-const gchar *
-arc_plugin_loader_get_directory(ArcPluginLoader *self);
-gboolean
-arc_plugin_loader_scan(ArcPluginLoader *self, GError **error);
-GPtrArray *
-arc_plugin_loader_get_infos(ArcPluginLoader *self);
-ArcPlugin *
-arc_plugin_loader_get_plugin(ArcPluginLoader *self, ArcPluginKind kind, const gchar *name,
-			     GError **error);
+ArcPluginLoader *arc_plugin_loader_new(const gchar *directory);
+const gchar *arc_plugin_loader_get_directory(ArcPluginLoader *self);
+gboolean arc_plugin_loader_scan(ArcPluginLoader *self, GError **error);
+GPtrArray *arc_plugin_loader_get_infos(ArcPluginLoader *self);
+ArcPlugin *arc_plugin_loader_get_plugin(ArcPluginLoader *self, ArcPluginKind kind,
+					const gchar *name, GError **error);
 
 G_END_DECLS

@@ -50,22 +50,14 @@ typedef struct {
 	ArcRestHandler handler;
 } ArcRestRoute;
 
-const ArcRestRoute *
-arc_rest_routes_get(guint *n_routes);
+const ArcRestRoute *arc_rest_routes_get(guint *n_routes);
 
-void
-arc_rest_reply_json(ArcRestRequest *req, guint status, JsonBuilder *builder);
-void
-arc_rest_reply_error(SoupServerMessage *msg, const GError *error);
-void
-arc_rest_reply_error_literal(SoupServerMessage *msg, ArcError code, const gchar *message);
-JsonNode *
-arc_rest_parse_body(ArcRestRequest *req, gboolean optional, GError **error);
-void
-arc_rest_builder_add_string(JsonBuilder *b, const gchar *name, const gchar *value);
-void
-arc_rest_builder_add_time(JsonBuilder *b, const gchar *name, gint64 unix_secs);
-void
-arc_rest_builder_add_int(JsonBuilder *b, const gchar *name, gint64 value);
+void arc_rest_reply_json(ArcRestRequest *req, guint status, JsonBuilder *builder);
+void arc_rest_reply_error(SoupServerMessage *msg, const GError *error);
+void arc_rest_reply_error_literal(SoupServerMessage *msg, ArcError code, const gchar *message);
+JsonNode *arc_rest_parse_body(ArcRestRequest *req, gboolean optional, GError **error);
+void arc_rest_builder_add_string(JsonBuilder *b, const gchar *name, const gchar *value);
+void arc_rest_builder_add_time(JsonBuilder *b, const gchar *name, gint64 unix_secs);
+void arc_rest_builder_add_int(JsonBuilder *b, const gchar *name, gint64 value);
 
 G_END_DECLS

@@ -278,8 +278,8 @@ arc_rest_license(ArcRestRequest *req)
 	arc_rest_builder_add_string(b, "state", arc_license_state_to_string(info->state));
 	arc_rest_builder_add_time(b, "state_since", info->state_since);
 	if (info->next_change != G_MAXINT64) {
-		ArcLicenseState next = arc_license_state_compute(lic->expires_at,
-								 info->next_change, NULL);
+		ArcLicenseState next =
+			arc_license_state_compute(lic->expires_at, info->next_change, NULL);
 		arc_rest_builder_add_string(b, "next_state", arc_license_state_to_string(next));
 		arc_rest_builder_add_time(b, "next_state_at", info->next_change);
 	} else {
@@ -331,8 +331,8 @@ arc_rest_credentials_list(ArcRestRequest *req)
 static gboolean
 arc_rest_parse_scopes(JsonNode *root, GPtrArray *scopes, GError **error)
 {
-	JsonNode *node = root != NULL ? json_object_get_member(json_node_get_object(root), "scopes")
-				      : NULL;
+	JsonNode *node =
+		root != NULL ? json_object_get_member(json_node_get_object(root), "scopes") : NULL;
 	JsonArray *array;
 
 	if (node == NULL || JSON_NODE_HOLDS_NULL(node))
@@ -400,21 +400,21 @@ arc_rest_credentials_revoke(ArcRestRequest *req)
 }
 
 static const ArcRestRoute arc_rest_routes[] = {
-    {"GET", "/livez", ARC_REST_AUTH_PUBLIC, 0, arc_rest_livez},
-    {"GET", "/readyz", ARC_REST_AUTH_PUBLIC, 0, arc_rest_readyz},
-    {"GET", "/.well-known/openid-configuration", ARC_REST_AUTH_PUBLIC, 0,
-     arc_rest_openid_configuration},
-    {"GET", "/.well-known/jwks.json", ARC_REST_AUTH_PUBLIC, 0, arc_rest_jwks},
-    {"GET", "/v1/cluster/identity", ARC_REST_AUTH_PUBLIC, 0, arc_rest_identity},
-    {"POST", "/v1/bootstrap", ARC_REST_AUTH_PUBLIC, 0, arc_rest_bootstrap},
-    {"POST", "/v1/oauth/token", ARC_REST_AUTH_PUBLIC, 0, arc_rest_token},
-    {"GET", "/v1/license", ARC_REST_AUTH_TOKEN, 0, arc_rest_license},
-    {"GET", "/v1/credentials", ARC_REST_AUTH_SCOPE, ARC_SCOPE_CREDENTIALS_READ,
-     arc_rest_credentials_list},
-    {"POST", "/v1/credentials", ARC_REST_AUTH_SCOPE, ARC_SCOPE_CREDENTIALS_WRITE,
-     arc_rest_credentials_create},
-    {"DELETE", "/v1/credentials/{}", ARC_REST_AUTH_SCOPE, ARC_SCOPE_CREDENTIALS_WRITE,
-     arc_rest_credentials_revoke},
+	{"GET", "/livez", ARC_REST_AUTH_PUBLIC, 0, arc_rest_livez},
+	{"GET", "/readyz", ARC_REST_AUTH_PUBLIC, 0, arc_rest_readyz},
+	{"GET", "/.well-known/openid-configuration", ARC_REST_AUTH_PUBLIC, 0,
+	 arc_rest_openid_configuration},
+	{"GET", "/.well-known/jwks.json", ARC_REST_AUTH_PUBLIC, 0, arc_rest_jwks},
+	{"GET", "/v1/cluster/identity", ARC_REST_AUTH_PUBLIC, 0, arc_rest_identity},
+	{"POST", "/v1/bootstrap", ARC_REST_AUTH_PUBLIC, 0, arc_rest_bootstrap},
+	{"POST", "/v1/oauth/token", ARC_REST_AUTH_PUBLIC, 0, arc_rest_token},
+	{"GET", "/v1/license", ARC_REST_AUTH_TOKEN, 0, arc_rest_license},
+	{"GET", "/v1/credentials", ARC_REST_AUTH_SCOPE, ARC_SCOPE_CREDENTIALS_READ,
+	 arc_rest_credentials_list},
+	{"POST", "/v1/credentials", ARC_REST_AUTH_SCOPE, ARC_SCOPE_CREDENTIALS_WRITE,
+	 arc_rest_credentials_create},
+	{"DELETE", "/v1/credentials/{}", ARC_REST_AUTH_SCOPE, ARC_SCOPE_CREDENTIALS_WRITE,
+	 arc_rest_credentials_revoke},
 };
 
 /**

@@ -134,8 +134,8 @@ arc_rest_server_dispatch(ArcRestServer *self, SoupServerMessage *msg, const gcha
 		ArcRestRequest req = {.msg = msg, .engine = self->engine};
 		gchar *storage[ARC_REST_MAX_PARAMS] = {NULL};
 		g_autoptr(GError) error = NULL;
-		gboolean matched = arc_rest_server_match(routes[i].pattern, path, req.params,
-							 storage);
+		gboolean matched =
+			arc_rest_server_match(routes[i].pattern, path, req.params, storage);
 
 		if (matched && g_strcmp0(routes[i].method, method) != 0) {
 			g_string_append_printf(allowed, "%s%s", allowed->len > 0 ? ", " : "",
@@ -143,7 +143,8 @@ arc_rest_server_dispatch(ArcRestServer *self, SoupServerMessage *msg, const gcha
 			matched = FALSE;
 		}
 		if (matched) {
-			req.body = soup_message_body_flatten(soup_server_message_get_request_body(msg));
+			req.body = soup_message_body_flatten(
+				soup_server_message_get_request_body(msg));
 			if (arc_rest_server_authenticate(self, &req, &routes[i], &error))
 				routes[i].handler(&req);
 			else
@@ -203,10 +204,11 @@ arc_rest_server_early_cb(SoupServer *server, SoupServerMessage *msg, const char 
 		return;
 	}
 	if (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
-	    soup_message_headers_get_content_length(headers) > (goffset)self->config->max_body_size) {
-		g_autofree gchar *text = g_strdup_printf("request body larger than %" G_GSIZE_FORMAT
-							 " bytes",
-							 self->config->max_body_size);
+	    soup_message_headers_get_content_length(headers) >
+		    (goffset)self->config->max_body_size) {
+		g_autofree gchar *text =
+			g_strdup_printf("request body larger than %" G_GSIZE_FORMAT " bytes",
+					self->config->max_body_size);
 		arc_rest_server_refuse_early(msg, ARC_ERROR_PAYLOAD_TOO_LARGE, text);
 	}
 }
@@ -244,10 +246,10 @@ arc_rest_server_listen(ArcRestServer *self, GError **error)
 	GSList *listeners;
 
 	address = g_inet_socket_address_new_from_string(self->config->listen_address,
-							 self->config->listen_port);
+							self->config->listen_port);
 	if (address == NULL) {
-		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
-			    "cannot listen on '%s'", self->config->listen_address);
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST, "cannot listen on '%s'",
+			    self->config->listen_address);
 		return FALSE;
 	}
 	if (!soup_server_listen(self->server, address, 0, error)) {
@@ -260,7 +262,7 @@ arc_rest_server_listen(ArcRestServer *self, GError **error)
 	listeners = soup_server_get_listeners(self->server);
 	if (listeners != NULL) {
 		g_autoptr(GSocketAddress) local =
-		    g_socket_get_local_address(G_SOCKET(listeners->data), NULL);
+			g_socket_get_local_address(G_SOCKET(listeners->data), NULL);
 		if (G_IS_INET_SOCKET_ADDRESS(local))
 			self->port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(local));
 	}

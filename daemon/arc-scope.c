@@ -11,13 +11,13 @@ static const struct {
 	ArcScope scope;
 	const gchar *name;
 } arc_scope_names[] = {
-    {ARC_SCOPE_ADMIN, "admin"},
-    {ARC_SCOPE_PEERS_READ, "peers.read"},
-    {ARC_SCOPE_PEERS_WRITE, "peers.write"},
-    {ARC_SCOPE_SERVICES_READ, "services.read"},
-    {ARC_SCOPE_SERVICES_WRITE, "services.write"},
-    {ARC_SCOPE_CREDENTIALS_READ, "credentials.read"},
-    {ARC_SCOPE_CREDENTIALS_WRITE, "credentials.write"},
+	{ARC_SCOPE_ADMIN, "admin"},
+	{ARC_SCOPE_PEERS_READ, "peers.read"},
+	{ARC_SCOPE_PEERS_WRITE, "peers.write"},
+	{ARC_SCOPE_SERVICES_READ, "services.read"},
+	{ARC_SCOPE_SERVICES_WRITE, "services.write"},
+	{ARC_SCOPE_CREDENTIALS_READ, "credentials.read"},
+	{ARC_SCOPE_CREDENTIALS_WRITE, "credentials.write"},
 };
 
 /**

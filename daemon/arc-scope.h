@@ -22,19 +22,12 @@ typedef enum {
 	ARC_SCOPE_ALL = (1 << 7) - 1,
 } ArcScope;
 
-gboolean
-arc_scope_parse_one(const gchar *name, ArcScope *scope);
-gboolean
-arc_scope_parse_list(const gchar *const *names, ArcScope *scopes, GError **error);
-ArcScope
-arc_scope_parse_claim(const gchar *claim);
-gchar *
-arc_scope_to_claim(ArcScope scopes);
-GStrv
-arc_scope_to_strv(ArcScope scopes);
-gboolean
-arc_scope_allows(ArcScope granted, ArcScope needed);
-gboolean
-arc_scope_is_subset(ArcScope wanted, ArcScope granted);
+gboolean arc_scope_parse_one(const gchar *name, ArcScope *scope);
+gboolean arc_scope_parse_list(const gchar *const *names, ArcScope *scopes, GError **error);
+ArcScope arc_scope_parse_claim(const gchar *claim);
+gchar *arc_scope_to_claim(ArcScope scopes);
+GStrv arc_scope_to_strv(ArcScope scopes);
+gboolean arc_scope_allows(ArcScope granted, ArcScope needed);
+gboolean arc_scope_is_subset(ArcScope wanted, ArcScope granted);
 
 G_END_DECLS

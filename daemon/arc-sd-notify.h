@@ -8,7 +8,6 @@
 
 G_BEGIN_DECLS
 
-gboolean
-arc_sd_notify(const gchar *state, GError **error);
+gboolean arc_sd_notify(const gchar *state, GError **error);
 
 G_END_DECLS

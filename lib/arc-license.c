@@ -330,6 +330,6 @@ arc_license_sign_document(const gchar *document, gssize length, const guint8 *se
 gboolean
 arc_license_has_feature(ArcLicense *self, const gchar *feature)
 {
-	return self->features != NULL && g_strv_contains((const gchar *const *)self->features,
-							 feature);
+	return self->features != NULL &&
+	       g_strv_contains((const gchar *const *)self->features, feature);
 }

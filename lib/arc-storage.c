@@ -151,8 +151,8 @@ arc_storage_get_meta(ArcStorage *self, const gchar *key, GError **error)
 		return NULL;
 	}
 	value = iface->get_meta(self, key, &error_local);
-	if (!arc_plugin_check_result(ARC_PLUGIN(self), "get_meta", error_local == NULL,
-				     error_local, error)) {
+	if (!arc_plugin_check_result(ARC_PLUGIN(self), "get_meta", error_local == NULL, error_local,
+				     error)) {
 		g_free(value);
 		return NULL;
 	}
@@ -209,8 +209,8 @@ arc_storage_list_records(ArcStorage *self, const gchar *kind, GError **error)
 		return NULL;
 	}
 	records = iface->list_records(self, kind, &error_local);
-	if (!arc_plugin_check_result(ARC_PLUGIN(self), "list_records", records != NULL,
-				     error_local, error)) {
+	if (!arc_plugin_check_result(ARC_PLUGIN(self), "list_records", records != NULL, error_local,
+				     error)) {
 		if (records != NULL)
 			g_ptr_array_unref(records);
 		return NULL;

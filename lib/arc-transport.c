@@ -55,9 +55,8 @@ arc_transport_stop(ArcTransport *self)
 }
 
 void
-arc_transport_connect_async(ArcTransport *self, GSocketAddress *address,
-			    GCancellable *cancellable, GAsyncReadyCallback callback,
-			    gpointer user_data)
+arc_transport_connect_async(ArcTransport *self, GSocketAddress *address, GCancellable *cancellable,
+			    GAsyncReadyCallback callback, gpointer user_data)
 {
 	ArcTransportInterface *iface = ARC_TRANSPORT_GET_IFACE(self);
 	if (iface->connect_async == NULL || iface->connect_finish == NULL) {

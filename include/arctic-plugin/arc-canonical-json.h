@@ -8,14 +8,10 @@
 
 G_BEGIN_DECLS
 
-gchar *
-arc_canonical_json(JsonNode *node, const gchar *skip_member, GError **error);
-JsonNode *
-arc_json_parse_object(const gchar *data, gssize length, gsize max_depth, GError **error);
+gchar *arc_canonical_json(JsonNode *node, const gchar *skip_member, GError **error);
+JsonNode *arc_json_parse_object(const gchar *data, gssize length, gsize max_depth, GError **error);
 
-const gchar *
-arc_json_object_get_string(JsonObject *object, const gchar *member);
-JsonArray *
-arc_json_object_get_array(JsonObject *object, const gchar *member);
+const gchar *arc_json_object_get_string(JsonObject *object, const gchar *member);
+JsonArray *arc_json_object_get_array(JsonObject *object, const gchar *member);
 
 G_END_DECLS

@@ -49,17 +49,11 @@ typedef enum {
 	ARC_ERROR_LAST /*< skip >*/
 } ArcError;
 
-GQuark
-arc_error_quark(void);
-const gchar *
-arc_error_to_code(ArcError code);
-guint
-arc_error_http_status(ArcError code);
-const gchar *
-arc_error_dbus_name(ArcError code);
-gboolean
-arc_error_from_code(const gchar *code_str, ArcError *code);
-void
-arc_error_convert(GError **error);
+GQuark arc_error_quark(void);
+const gchar *arc_error_to_code(ArcError code);
+guint arc_error_http_status(ArcError code);
+const gchar *arc_error_dbus_name(ArcError code);
+gboolean arc_error_from_code(const gchar *code_str, ArcError *code);
+void arc_error_convert(GError **error);
 
 G_END_DECLS

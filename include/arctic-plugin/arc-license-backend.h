@@ -27,10 +27,8 @@ struct _ArcLicenseBackendInterface {
 	GPtrArray *(*list_issuers)(ArcLicenseBackend *self);
 };
 
-ArcLicense *
-arc_license_backend_verify(ArcLicenseBackend *self, const gchar *document, gsize length,
-			   GError **error);
-GPtrArray *
-arc_license_backend_list_issuers(ArcLicenseBackend *self);
+ArcLicense *arc_license_backend_verify(ArcLicenseBackend *self, const gchar *document, gsize length,
+				       GError **error);
+GPtrArray *arc_license_backend_list_issuers(ArcLicenseBackend *self);
 
 G_END_DECLS

@@ -43,23 +43,15 @@ typedef struct {
 } ArcLicense;
 
 #define ARC_TYPE_LICENSE (arc_license_get_type())
-GType
-arc_license_get_type(void);
-ArcLicense *
-arc_license_parse(const gchar *document, gssize length, GError **error);
-ArcLicense *
-arc_license_ref(ArcLicense *self);
-void
-arc_license_unref(ArcLicense *self);
-const gchar *
-arc_license_get_canonical_form(ArcLicense *self);
-gboolean
-arc_license_verify(ArcLicense *self, const guint8 *public_key, GError **error);
-gchar *
-arc_license_sign_document(const gchar *document, gssize length, const guint8 *secret_key,
-			  GError **error);
-gboolean
-arc_license_has_feature(ArcLicense *self, const gchar *feature);
+GType arc_license_get_type(void);
+ArcLicense *arc_license_parse(const gchar *document, gssize length, GError **error);
+ArcLicense *arc_license_ref(ArcLicense *self);
+void arc_license_unref(ArcLicense *self);
+const gchar *arc_license_get_canonical_form(ArcLicense *self);
+gboolean arc_license_verify(ArcLicense *self, const guint8 *public_key, GError **error);
+gchar *arc_license_sign_document(const gchar *document, gssize length, const guint8 *secret_key,
+				 GError **error);
+gboolean arc_license_has_feature(ArcLicense *self, const gchar *feature);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcLicense, arc_license_unref)
 
 G_END_DECLS

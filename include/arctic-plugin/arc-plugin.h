@@ -49,12 +49,12 @@ typedef struct {
  */
 #define ARC_PLUGIN_DEFINE(plugin_name, plugin_kind, plugin_version, type_func)                     \
 	G_MODULE_EXPORT const ArcPluginDescriptor arc_plugin_descriptor = {                        \
-	    .abi_major = ARC_PLUGIN_ABI_MAJOR,                                                     \
-	    .abi_minor = ARC_PLUGIN_ABI_MINOR,                                                     \
-	    .name = plugin_name,                                                                   \
-	    .kind = plugin_kind,                                                                   \
-	    .version = plugin_version,                                                             \
-	    .get_type = type_func,                                                                 \
+		.abi_major = ARC_PLUGIN_ABI_MAJOR,                                                 \
+		.abi_minor = ARC_PLUGIN_ABI_MINOR,                                                 \
+		.name = plugin_name,                                                               \
+		.kind = plugin_kind,                                                               \
+		.version = plugin_version,                                                         \
+		.get_type = type_func,                                                             \
 	};
 
 #define ARC_TYPE_PLUGIN (arc_plugin_get_type())
@@ -68,29 +68,20 @@ G_DECLARE_DERIVABLE_TYPE(ArcPlugin, arc_plugin, ARC, PLUGIN, GObject)
  */
 struct _ArcPluginClass {
 	GObjectClass parent_class;
-	gboolean (*setup)(ArcPlugin *self, GKeyFile *config, const gchar *data_dir,
-			  GError **error);
+	gboolean (*setup)(ArcPlugin *self, GKeyFile *config, const gchar *data_dir, GError **error);
 	gpointer padding[12];
 };
 
-const gchar *
-arc_plugin_get_name(ArcPlugin *self);
-void
-arc_plugin_set_name(ArcPlugin *self, const gchar *name);
-gboolean
-arc_plugin_setup(ArcPlugin *self, GKeyFile *config, const gchar *data_dir, GError **error);
-const gchar *
-arc_plugin_kind_to_string(ArcPluginKind kind);
-gboolean
-arc_plugin_kind_from_string(const gchar *str, ArcPluginKind *kind);
-GType
-arc_plugin_kind_interface_type(ArcPluginKind kind);
+const gchar *arc_plugin_get_name(ArcPlugin *self);
+void arc_plugin_set_name(ArcPlugin *self, const gchar *name);
+gboolean arc_plugin_setup(ArcPlugin *self, GKeyFile *config, const gchar *data_dir, GError **error);
+const gchar *arc_plugin_kind_to_string(ArcPluginKind kind);
+gboolean arc_plugin_kind_from_string(const gchar *str, ArcPluginKind *kind);
+GType arc_plugin_kind_interface_type(ArcPluginKind kind);
 
 /* used by the runners: make sure a failing vfunc set an ARC_ERROR and prefix the name */
-gboolean
-arc_plugin_check_result(ArcPlugin *self, const gchar *vfunc_name, gboolean ok, GError *error_local,
-			GError **error);
-gboolean
-arc_plugin_not_supported(ArcPlugin *self, const gchar *vfunc_name, GError **error);
+gboolean arc_plugin_check_result(ArcPlugin *self, const gchar *vfunc_name, gboolean ok,
+				 GError *error_local, GError **error);
+gboolean arc_plugin_not_supported(ArcPlugin *self, const gchar *vfunc_name, GError **error);
 
 G_END_DECLS

@@ -33,14 +33,10 @@ typedef struct {
 } ArcRecord;
 
 #define ARC_TYPE_RECORD (arc_record_get_type())
-GType
-arc_record_get_type(void);
-ArcRecord *
-arc_record_new(const gchar *kind, const gchar *id, const gchar *body);
-ArcRecord *
-arc_record_copy(const ArcRecord *self);
-void
-arc_record_free(ArcRecord *self);
+GType arc_record_get_type(void);
+ArcRecord *arc_record_new(const gchar *kind, const gchar *id, const gchar *body);
+ArcRecord *arc_record_copy(const ArcRecord *self);
+void arc_record_free(ArcRecord *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcRecord, arc_record_free)
 
 G_END_DECLS

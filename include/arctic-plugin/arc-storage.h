@@ -34,22 +34,14 @@ typedef struct {
 /* A set of writes that the storage applies all together or not at all. */
 typedef struct _ArcStorageTxn ArcStorageTxn;
 
-ArcStorageTxn *
-arc_storage_txn_new(void);
-void
-arc_storage_txn_free(ArcStorageTxn *self);
-void
-arc_storage_txn_set_meta(ArcStorageTxn *self, const gchar *key, const gchar *value);
-void
-arc_storage_txn_delete_meta(ArcStorageTxn *self, const gchar *key);
-void
-arc_storage_txn_put_record(ArcStorageTxn *self, const ArcRecord *record);
-void
-arc_storage_txn_purge_record(ArcStorageTxn *self, const gchar *kind, const gchar *id);
-guint
-arc_storage_txn_get_size(ArcStorageTxn *self);
-const ArcStorageOp *
-arc_storage_txn_get_op(ArcStorageTxn *self, guint idx);
+ArcStorageTxn *arc_storage_txn_new(void);
+void arc_storage_txn_free(ArcStorageTxn *self);
+void arc_storage_txn_set_meta(ArcStorageTxn *self, const gchar *key, const gchar *value);
+void arc_storage_txn_delete_meta(ArcStorageTxn *self, const gchar *key);
+void arc_storage_txn_put_record(ArcStorageTxn *self, const ArcRecord *record);
+void arc_storage_txn_purge_record(ArcStorageTxn *self, const gchar *kind, const gchar *id);
+guint arc_storage_txn_get_size(ArcStorageTxn *self);
+const ArcStorageOp *arc_storage_txn_get_op(ArcStorageTxn *self, guint idx);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcStorageTxn, arc_storage_txn_free)
 
 #define ARC_TYPE_STORAGE (arc_storage_get_type())
@@ -82,21 +74,14 @@ struct _ArcStorageInterface {
 };
 
 /* runners: what the agent calls; they check the plugin's result and name it in errors */
-gboolean
-arc_storage_open(ArcStorage *self, const gchar *data_dir, GError **error);
-void
-arc_storage_close(ArcStorage *self);
-gchar *
-arc_storage_get_meta(ArcStorage *self, const gchar *key, GError **error);
-ArcRecord *
-arc_storage_get_record(ArcStorage *self, const gchar *kind, const gchar *id, GError **error);
-GPtrArray *
-arc_storage_list_records(ArcStorage *self, const gchar *kind, GError **error);
-gboolean
-arc_storage_commit(ArcStorage *self, ArcStorageTxn *txn, GError **error);
-gboolean
-arc_storage_check(ArcStorage *self, GError **error);
-gchar *
-arc_storage_describe(ArcStorage *self);
+gboolean arc_storage_open(ArcStorage *self, const gchar *data_dir, GError **error);
+void arc_storage_close(ArcStorage *self);
+gchar *arc_storage_get_meta(ArcStorage *self, const gchar *key, GError **error);
+ArcRecord *arc_storage_get_record(ArcStorage *self, const gchar *kind, const gchar *id,
+				  GError **error);
+GPtrArray *arc_storage_list_records(ArcStorage *self, const gchar *kind, GError **error);
+gboolean arc_storage_commit(ArcStorage *self, ArcStorageTxn *txn, GError **error);
+gboolean arc_storage_check(ArcStorage *self, GError **error);
+gchar *arc_storage_describe(ArcStorage *self);
 
 G_END_DECLS

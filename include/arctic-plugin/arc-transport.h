@@ -34,17 +34,12 @@ struct _ArcTransportInterface {
 	GIOStream *(*connect_finish)(ArcTransport *self, GAsyncResult *result, GError **error);
 };
 
-const gchar *
-arc_transport_get_protocol(ArcTransport *self);
-gboolean
-arc_transport_listen(ArcTransport *self, GSocketAddress *address, GError **error);
-void
-arc_transport_stop(ArcTransport *self);
-void
-arc_transport_connect_async(ArcTransport *self, GSocketAddress *address,
-			    GCancellable *cancellable, GAsyncReadyCallback callback,
-			    gpointer user_data);
-GIOStream *
-arc_transport_connect_finish(ArcTransport *self, GAsyncResult *result, GError **error);
+const gchar *arc_transport_get_protocol(ArcTransport *self);
+gboolean arc_transport_listen(ArcTransport *self, GSocketAddress *address, GError **error);
+void arc_transport_stop(ArcTransport *self);
+void arc_transport_connect_async(ArcTransport *self, GSocketAddress *address,
+				 GCancellable *cancellable, GAsyncReadyCallback callback,
+				 gpointer user_data);
+GIOStream *arc_transport_connect_finish(ArcTransport *self, GAsyncResult *result, GError **error);
 
 G_END_DECLS

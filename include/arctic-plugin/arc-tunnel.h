@@ -45,16 +45,11 @@ struct _ArcTunnelInterface {
 	GVariant *(*get_stats)(ArcTunnel *self);
 };
 
-gboolean
-arc_tunnel_start(ArcTunnel *self, const gchar *ifname, guint16 listen_port,
-		 GBytes *private_key, GError **error);
-void
-arc_tunnel_stop(ArcTunnel *self);
-gboolean
-arc_tunnel_set_peer(ArcTunnel *self, const ArcTunnelPeer *peer, GError **error);
-gboolean
-arc_tunnel_remove_peer(ArcTunnel *self, const gchar *public_key, GError **error);
-GVariant *
-arc_tunnel_get_stats(ArcTunnel *self);
+gboolean arc_tunnel_start(ArcTunnel *self, const gchar *ifname, guint16 listen_port,
+			  GBytes *private_key, GError **error);
+void arc_tunnel_stop(ArcTunnel *self);
+gboolean arc_tunnel_set_peer(ArcTunnel *self, const ArcTunnelPeer *peer, GError **error);
+gboolean arc_tunnel_remove_peer(ArcTunnel *self, const gchar *public_key, GError **error);
+GVariant *arc_tunnel_get_stats(ArcTunnel *self);
 
 G_END_DECLS

@@ -102,8 +102,7 @@ arc_rest_assert_same_ids(GPtrArray *before, GPtrArray *after)
 }
 
 static ArcTestResponse *
-arc_rest_post_large(ArcRestFixture *fixture, gsize size, const gchar *extra_header,
-		    gboolean *early)
+arc_rest_post_large(ArcRestFixture *fixture, gsize size, const gchar *extra_header, gboolean *early)
 {
 	g_autofree gchar *body = g_malloc(size);
 	g_autoptr(GBytes) bytes = NULL;
@@ -122,8 +121,8 @@ arc_rest_post_large(ArcRestFixture *fixture, gsize size, const gchar *extra_head
 			       "%s"
 			       "Content-Length: %" G_GSIZE_FORMAT "\r\n"
 			       "\r\n",
-			       arc_test_agent_get_port(fixture->agent), fixture->token, extra_header,
-			       size);
+			       arc_test_agent_get_port(fixture->agent), fixture->token,
+			       extra_header, size);
 	resp = arc_test_agent_raw(fixture->agent, head, bytes, early, &error);
 	g_assert_no_error(error);
 	arc_test_assert_status(resp->status, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE);

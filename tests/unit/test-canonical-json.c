@@ -11,18 +11,18 @@ canonical_json_func(void)
 		const gchar *in;
 		const gchar *out; /* NULL: refused */
 	} cases[] = {
-	    {"{}", "{}"},
-	    {"{ \"b\" : 1, \"a\" : 2 }", "{\"a\":2,\"b\":1}"},
-	    {"{\"z\":{\"y\":[3, 2, {\"b\":true,\"a\":null}]}}",
-	     "{\"z\":{\"y\":[3,2,{\"a\":null,\"b\":true}]}}"},
-	    {"{\"s\":\"tab\\tquote\\\"back\\\\slash\\u0001\"}",
-	     "{\"s\":\"tab\\tquote\\\"back\\\\slash\\u0001\"}"},
-	    {"{\"s\":\"\\u00e9\\u2603\"}", "{\"s\":\"\xc3\xa9\xe2\x98\x83\"}"},
-	    {"{\"s\":\"\\/\"}", "{\"s\":\"/\"}"},
-	    {"{\"n\":-42}", "{\"n\":-42}"},
-	    {"{\"B\":1,\"a\":2,\"_\":3}", "{\"B\":1,\"_\":3,\"a\":2}"},
-	    {"{\"f\":1.5}", NULL},
-	    {"{\"signature\":\"x\",\"k\":1}", "{\"k\":1}"},
+		{"{}", "{}"},
+		{"{ \"b\" : 1, \"a\" : 2 }", "{\"a\":2,\"b\":1}"},
+		{"{\"z\":{\"y\":[3, 2, {\"b\":true,\"a\":null}]}}",
+		 "{\"z\":{\"y\":[3,2,{\"a\":null,\"b\":true}]}}"},
+		{"{\"s\":\"tab\\tquote\\\"back\\\\slash\\u0001\"}",
+		 "{\"s\":\"tab\\tquote\\\"back\\\\slash\\u0001\"}"},
+		{"{\"s\":\"\\u00e9\\u2603\"}", "{\"s\":\"\xc3\xa9\xe2\x98\x83\"}"},
+		{"{\"s\":\"\\/\"}", "{\"s\":\"/\"}"},
+		{"{\"n\":-42}", "{\"n\":-42}"},
+		{"{\"B\":1,\"a\":2,\"_\":3}", "{\"B\":1,\"_\":3,\"a\":2}"},
+		{"{\"f\":1.5}", NULL},
+		{"{\"signature\":\"x\",\"k\":1}", "{\"k\":1}"},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -68,8 +68,8 @@ parse_object_func(void)
 	{
 		/* brackets inside strings do not count */
 		g_autoptr(GError) error = NULL;
-		g_autoptr(JsonNode) node =
-		    arc_json_parse_object("{\"a\":\"[[[[[[[[[[[[[[[[[[[[\\\"[[[\"}", -1, 2, &error);
+		g_autoptr(JsonNode) node = arc_json_parse_object(
+			"{\"a\":\"[[[[[[[[[[[[[[[[[[[[\\\"[[[\"}", -1, 2, &error);
 		g_assert_no_error(error);
 		g_assert_nonnull(node);
 	}

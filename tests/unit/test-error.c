@@ -40,7 +40,8 @@ error_table_func(void)
 static void
 error_convert_func(void)
 {
-	g_autoptr(GError) error = g_error_new_literal(G_IO_ERROR, G_IO_ERROR_FAILED, "disk on fire");
+	g_autoptr(GError) error =
+		g_error_new_literal(G_IO_ERROR, G_IO_ERROR_FAILED, "disk on fire");
 	arc_error_convert(&error);
 	g_assert_error(error, ARC_ERROR, ARC_ERROR_INTERNAL);
 	g_assert_cmpstr(error->message, ==, "disk on fire");

@@ -67,8 +67,8 @@ jwt_roundtrip_func(JwtFixture *fx, gconstpointer data)
 	g_assert_cmpstr(parsed->scope, ==, "urn:tillered:arctic:admin");
 	g_assert_cmpint(parsed->iat, ==, 1700000000);
 	g_assert_cmpint(parsed->exp, ==, 1700003600);
-	g_assert_true(
-	    arc_jwt_verify_signature(parsed, arc_identity_get_public_key(fx->identity), &error));
+	g_assert_true(arc_jwt_verify_signature(parsed, arc_identity_get_public_key(fx->identity),
+					       &error));
 	g_assert_no_error(error);
 }
 
@@ -99,8 +99,8 @@ jwt_tampered_func(JwtFixture *fx, gconstpointer data)
 	g_autoptr(ArcJwt) parsed = arc_jwt_parse(forged, strlen(forged), &error);
 
 	g_assert_no_error(error);
-	g_assert_false(
-	    arc_jwt_verify_signature(parsed, arc_identity_get_public_key(fx->identity), &error));
+	g_assert_false(arc_jwt_verify_signature(parsed, arc_identity_get_public_key(fx->identity),
+						&error));
 	g_assert_error(error, ARC_ERROR, ARC_ERROR_UNAUTHORIZED);
 }
 
@@ -127,19 +127,19 @@ jwt_malformed_func(void)
 	g_autofree gchar *short_sig = arc_base64url_encode(sig, 32);
 	g_autofree gchar *huge = g_strnfill(ARC_JWT_MAX_SIZE + 1, 'a');
 	const gchar *cases[] = {
-	    "",
-	    "abc",
-	    "a.b",
-	    "a.b.c.d",
-	    "!!!.b.c",
-	    huge,
-	    g_strjoin(".", none_header, claims, sig_b64, NULL),
-	    g_strjoin(".", hs_header, claims, sig_b64, NULL),
-	    g_strjoin(".", good_header, bad_claims, sig_b64, NULL),
-	    g_strjoin(".", good_header, array_claims, sig_b64, NULL),
-	    g_strjoin(".", good_header, claims, short_sig, NULL),
-	    g_strjoin(".", good_header, claims, "", NULL),
-	    g_strjoin(".", good_header, claims, "====", NULL),
+		"",
+		"abc",
+		"a.b",
+		"a.b.c.d",
+		"!!!.b.c",
+		huge,
+		g_strjoin(".", none_header, claims, sig_b64, NULL),
+		g_strjoin(".", hs_header, claims, sig_b64, NULL),
+		g_strjoin(".", good_header, bad_claims, sig_b64, NULL),
+		g_strjoin(".", good_header, array_claims, sig_b64, NULL),
+		g_strjoin(".", good_header, claims, short_sig, NULL),
+		g_strjoin(".", good_header, claims, "", NULL),
+		g_strjoin(".", good_header, claims, "====", NULL),
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {

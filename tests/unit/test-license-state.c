@@ -20,16 +20,16 @@ license_state_table_func(void)
 		ArcLicenseState state;
 		gint64 next;
 	} cases[] = {
-	    {EXPIRES - 365 * DAY, ARC_LICENSE_STATE_VALID, EXPIRES - 30 * DAY},
-	    {EXPIRES - 30 * DAY - 1, ARC_LICENSE_STATE_VALID, EXPIRES - 30 * DAY},
-	    {EXPIRES - 30 * DAY, ARC_LICENSE_STATE_WARNING, EXPIRES},
-	    {EXPIRES - 1, ARC_LICENSE_STATE_WARNING, EXPIRES},
-	    {EXPIRES, ARC_LICENSE_STATE_GRACE_PERIOD, EXPIRES + 14 * DAY},
-	    {EXPIRES + 14 * DAY - 1, ARC_LICENSE_STATE_GRACE_PERIOD, EXPIRES + 14 * DAY},
-	    {EXPIRES + 14 * DAY, ARC_LICENSE_STATE_READ_ONLY, EXPIRES + 44 * DAY},
-	    {EXPIRES + 44 * DAY - 1, ARC_LICENSE_STATE_READ_ONLY, EXPIRES + 44 * DAY},
-	    {EXPIRES + 44 * DAY, ARC_LICENSE_STATE_SUSPENDED, G_MAXINT64},
-	    {EXPIRES + 3650 * DAY, ARC_LICENSE_STATE_SUSPENDED, G_MAXINT64},
+		{EXPIRES - 365 * DAY, ARC_LICENSE_STATE_VALID, EXPIRES - 30 * DAY},
+		{EXPIRES - 30 * DAY - 1, ARC_LICENSE_STATE_VALID, EXPIRES - 30 * DAY},
+		{EXPIRES - 30 * DAY, ARC_LICENSE_STATE_WARNING, EXPIRES},
+		{EXPIRES - 1, ARC_LICENSE_STATE_WARNING, EXPIRES},
+		{EXPIRES, ARC_LICENSE_STATE_GRACE_PERIOD, EXPIRES + 14 * DAY},
+		{EXPIRES + 14 * DAY - 1, ARC_LICENSE_STATE_GRACE_PERIOD, EXPIRES + 14 * DAY},
+		{EXPIRES + 14 * DAY, ARC_LICENSE_STATE_READ_ONLY, EXPIRES + 44 * DAY},
+		{EXPIRES + 44 * DAY - 1, ARC_LICENSE_STATE_READ_ONLY, EXPIRES + 44 * DAY},
+		{EXPIRES + 44 * DAY, ARC_LICENSE_STATE_SUSPENDED, G_MAXINT64},
+		{EXPIRES + 3650 * DAY, ARC_LICENSE_STATE_SUSPENDED, G_MAXINT64},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -130,9 +130,9 @@ engine_license(EngineFixture *fx)
 {
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *doc = g_strdup_printf(
-	    "{\"customer_id\":\"cust_state\",\"license_id\":\"lic_state\","
-	    "\"issued_at\":\"2020-01-01T00:00:00Z\",\"expires_at\":\"2033-05-18T03:33:20Z\","
-	    "\"max_nodes\":3,\"max_services\":5,\"features\":[]}");
+		"{\"customer_id\":\"cust_state\",\"license_id\":\"lic_state\","
+		"\"issued_at\":\"2020-01-01T00:00:00Z\",\"expires_at\":\"2033-05-18T03:33:20Z\","
+		"\"max_nodes\":3,\"max_services\":5,\"features\":[]}");
 	gchar *signed_doc = arc_license_sign_document(doc, -1, fx->issuer_sk, &error);
 	g_assert_no_error(error);
 	return signed_doc;

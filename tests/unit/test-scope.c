@@ -14,16 +14,16 @@ scope_parse_func(void)
 		gboolean ok;
 		ArcScope scope;
 	} cases[] = {
-	    {"admin", TRUE, ARC_SCOPE_ADMIN},
-	    {"urn:tillered:arctic:admin", TRUE, ARC_SCOPE_ADMIN},
-	    {"peers.read", TRUE, ARC_SCOPE_PEERS_READ},
-	    {"urn:tillered:arctic:services.write", TRUE, ARC_SCOPE_SERVICES_WRITE},
-	    {"credentials.read", TRUE, ARC_SCOPE_CREDENTIALS_READ},
-	    {"urn:tillered:arctic:", FALSE, 0},
-	    {"peers", FALSE, 0},
-	    {"PEERS.READ", FALSE, 0},
-	    {"urn:other:peers.read", FALSE, 0},
-	    {"", FALSE, 0},
+		{"admin", TRUE, ARC_SCOPE_ADMIN},
+		{"urn:tillered:arctic:admin", TRUE, ARC_SCOPE_ADMIN},
+		{"peers.read", TRUE, ARC_SCOPE_PEERS_READ},
+		{"urn:tillered:arctic:services.write", TRUE, ARC_SCOPE_SERVICES_WRITE},
+		{"credentials.read", TRUE, ARC_SCOPE_CREDENTIALS_READ},
+		{"urn:tillered:arctic:", FALSE, 0},
+		{"peers", FALSE, 0},
+		{"PEERS.READ", FALSE, 0},
+		{"urn:other:peers.read", FALSE, 0},
+		{"", FALSE, 0},
 	};
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
 		ArcScope scope = 0;
