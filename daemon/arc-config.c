@@ -53,9 +53,10 @@ static gboolean
 arc_config_parse_port(const gchar *str, guint16 *port, GError **error)
 {
 	guint64 value = 0;
-	if (!g_ascii_string_to_unsigned(str, 10, 1, G_MAXUINT16, &value, NULL)) {
+	/* 0 asks the kernel for a free port; the agent logs the one it got */
+	if (!g_ascii_string_to_unsigned(str, 10, 0, G_MAXUINT16, &value, NULL)) {
 		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
-			    "'%s' is not a port number (1-65535)", str);
+			    "'%s' is not a port number (0-65535)", str);
 		return FALSE;
 	}
 	*port = (guint16)value;

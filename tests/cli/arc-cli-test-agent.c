@@ -63,7 +63,7 @@ arc_cli_test_agent_handler_cb(SoupServer *server, SoupServerMessage *msg, const 
 {
 	ArcCliTestAgent *self = user_data;
 	g_autofree gchar *key = g_strdup_printf("%s %s", soup_server_message_get_method(msg), path);
-	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+	G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
 	ArcCliTestResponse *response = g_hash_table_lookup(self->responses, key);
 	const gchar *body = "{\"error\":\"not found\",\"code\":\"NOT_FOUND\"}";
 	guint status = SOUP_STATUS_NOT_FOUND;
@@ -183,7 +183,7 @@ void
 arc_cli_test_agent_set_response(ArcCliTestAgent *self, const gchar *method, const gchar *path,
 				guint status, const gchar *body)
 {
-	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+	G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
 	ArcCliTestResponse *response = g_new0(ArcCliTestResponse, 1);
 
 	response->status = status;
@@ -216,7 +216,7 @@ arc_cli_test_agent_find_last(ArcCliTestAgent *self, const gchar *method, const g
 guint
 arc_cli_test_agent_count_requests(ArcCliTestAgent *self, const gchar *method, const gchar *path)
 {
-	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+	G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
 	g_autofree gchar *key = g_strdup_printf("%s %s", method, path);
 	guint count = 0;
 
@@ -240,7 +240,7 @@ arc_cli_test_agent_count_requests(ArcCliTestAgent *self, const gchar *method, co
 gchar *
 arc_cli_test_agent_get_last_body(ArcCliTestAgent *self, const gchar *method, const gchar *path)
 {
-	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+	G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
 	ArcCliTestRequest *request = arc_cli_test_agent_find_last(self, method, path);
 
 	return request != NULL ? g_strdup(request->body) : NULL;
@@ -259,7 +259,7 @@ gchar *
 arc_cli_test_agent_get_last_header(ArcCliTestAgent *self, const gchar *method, const gchar *path,
 				   const gchar *header)
 {
-	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+	G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
 	ArcCliTestRequest *request = arc_cli_test_agent_find_last(self, method, path);
 
 	if (request == NULL)
