@@ -666,6 +666,43 @@ arc_sqlite_durable_after_kill_func(void)
 	arc_test_assert_record_equal(got, record);
 }
 
+/* The documented reset after a crash: the agent was killed (its WAL is still there), then
+ * `rm arctic.db`. The new database must start empty: SQLite does not replay a WAL whose
+ * database is gone into a new file, and this keeps it so. */
+static void
+arc_sqlite_reset_after_kill_func(void)
+{
+	g_autofree gchar *data_dir = g_build_filename(g_get_user_data_dir(), "arctic", NULL);
+	g_autofree gchar *db = g_build_filename(data_dir, "arctic.db", NULL);
+	g_autofree gchar *wal = g_strconcat(db, "-wal", NULL);
+	g_autoptr(ArcStorage) storage = NULL;
+	g_autoptr(ArcRecord) record = arc_test_record_new("peer", "peer_01", 9, "{\"d\":1}");
+	g_autoptr(ArcRecord) got = NULL;
+	g_autoptr(GError) error = NULL;
+
+	if (g_test_subprocess()) {
+		g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+		storage = arc_test_storage_new();
+		g_assert_cmpint(g_mkdir_with_parents(data_dir, 0700), ==, 0);
+		g_assert_true(arc_storage_open(storage, data_dir, NULL));
+		arc_storage_txn_put_record(txn, record);
+		if (arc_storage_commit(storage, txn, NULL))
+			kill(getpid(), SIGKILL);
+		return;
+	}
+	g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+	g_test_trap_assert_failed();
+	g_assert_true(g_file_test(wal, G_FILE_TEST_EXISTS));
+	g_assert_cmpint(g_unlink(db), ==, 0);
+
+	storage = arc_test_storage_new();
+	g_assert_true(arc_storage_open(storage, data_dir, &error));
+	g_assert_no_error(error);
+	got = arc_storage_get_record(storage, "peer", "peer_01", &error);
+	g_assert_no_error(error);
+	g_assert_null(got);
+}
+
 static void
 arc_test_add(const gchar *path, void (*func)(ArcTestFixture *, gconstpointer))
 {
@@ -694,5 +731,6 @@ main(int argc, char **argv)
 	arc_test_add("/sqlite/fixture-current", arc_sqlite_fixture_current_func);
 	arc_test_add("/sqlite/fixture-v1", arc_sqlite_fixture_v1_func);
 	g_test_add_func("/sqlite/durable-after-kill", arc_sqlite_durable_after_kill_func);
+	g_test_add_func("/sqlite/reset-after-kill", arc_sqlite_reset_after_kill_func);
 	return g_test_run();
 }
