@@ -71,6 +71,7 @@ arc_plugins_fixture_setup(ArcPluginsFixture *fixture, gconstpointer user_data)
 	if (!(flags & ARC_PLUGINS_DIR_NO_LICENSE))
 		arc_plugins_link(fixture->plugin_dir, "ed25519-file.so", license);
 	arc_plugins_link(fixture->plugin_dir, "bad-abi.so", ARC_TEST_BAD_ABI_MODULE);
+	arc_plugins_link(fixture->plugin_dir, "newer-minor.so", ARC_TEST_NEWER_MINOR_MODULE);
 	arc_plugins_link(fixture->plugin_dir, "no-descriptor.so", ARC_TEST_NO_DESCRIPTOR_MODULE);
 	arc_plugins_write_random(fixture->plugin_dir, "corrupt.so");
 	arc_test_agent_set_plugin_dir(fixture->agent, fixture->plugin_dir);
@@ -164,6 +165,7 @@ arc_plugins_list_func(ArcPluginsFixture *fixture, gconstpointer user_data)
 	arc_plugins_assert_loaded(output, "sqlite", "storage");
 	arc_plugins_assert_loaded(output, "ed25519-file", "license");
 	arc_plugins_assert_refused(output, "bad-abi.so", "99.0", "ABI 1.0");
+	arc_plugins_assert_refused(output, "newer-minor.so", "ABI 1.1", "ABI 1.0");
 	arc_plugins_assert_refused(output, "no-descriptor.so", "no arc_plugin_descriptor symbol",
 				   NULL);
 	arc_plugins_assert_refused(output, "corrupt.so", "cannot be loaded", NULL);
