@@ -55,7 +55,7 @@ static void
 seed_license_show_func(void)
 {
 	g_autofree gchar *url_a = NULL, *url_b = NULL, *lic_a = NULL, *lic_b = NULL;
-	g_autoptr(ArcTestAgent) a = seed_agent("cust_SEEDA", &url_a, &lic_a);
+	G_GNUC_UNUSED g_autoptr(ArcTestAgent) a = seed_agent("cust_SEEDA", &url_a, &lic_a);
 	g_autoptr(ArcTestAgent) b = seed_agent("cust_SEEDB", &url_b, &lic_b);
 	g_autoptr(ArcCliTestResult) boot_a = NULL, boot_b = NULL, local = NULL, remote = NULL;
 	g_autofree gchar *local_id = NULL, *remote_id = NULL, *boot_b_id = NULL;
