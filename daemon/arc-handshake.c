@@ -1,0 +1,463 @@
+/*
+ * Copyright 2026 The Arctic Authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "handshake"
+
+#include "arc-handshake.h"
+
+#include <arctic-plugin.h>
+#include <gio/gio.h>
+#include <sodium.h>
+#include <string.h>
+
+#define ARC_HANDSHAKE_MAX_DEPTH 10
+#define ARC_HANDSHAKE_MAX_NAME 128
+#define ARC_HANDSHAKE_MAX_ADDRESS 261 /* a 255-byte host name, ':' and a port */
+#define ARC_HANDSHAKE_MAX_SESSION 64
+
+void
+arc_handshake_peer_free(ArcHandshakePeer *self)
+{
+	if (self == NULL)
+		return;
+	g_free(self->peer_id);
+	g_free(self->name);
+	g_free(self->address);
+	g_free(self->public_key);
+	g_free(self->license);
+	g_free(self);
+}
+
+/**
+ * arc_handshake_peer_new:
+ * @peer_id: the peer id
+ * @name: (nullable): the peer's name
+ * @address: `host:port` of its API
+ * @key: its Ed25519 public key
+ * @license: its license document
+ *
+ * Returns: (transfer full): an identity record to send
+ */
+ArcHandshakePeer *
+arc_handshake_peer_new(const gchar *peer_id, const gchar *name, const gchar *address,
+		       const guint8 *key, const gchar *license)
+{
+	ArcHandshakePeer *self = g_new0(ArcHandshakePeer, 1);
+	self->peer_id = g_strdup(peer_id);
+	self->name = g_strdup(name != NULL ? name : "");
+	self->address = g_strdup(address);
+	memcpy(self->key, key, sizeof(self->key));
+	self->public_key = g_base64_encode(key, sizeof(self->key));
+	self->license = g_strdup(license);
+	return self;
+}
+
+void
+arc_handshake_message_free(ArcHandshakeMessage *self)
+{
+	if (self == NULL)
+		return;
+	arc_handshake_peer_free(self->peer);
+	g_free(self->session);
+	g_free(self);
+}
+
+static gboolean
+arc_handshake_fail(GError **error, const gchar *what)
+{
+	g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST, "handshake message: %s", what);
+	return FALSE;
+}
+
+static gboolean
+arc_handshake_get_fixed(JsonObject *obj, const gchar *member, guint8 *out, gsize size,
+			GError **error)
+{
+	const gchar *text = arc_json_object_get_string(obj, member);
+	g_autofree guint8 *raw = NULL;
+	gsize len = 0;
+
+	if (text != NULL)
+		raw = arc_base64_decode_strict(text, -1, &len);
+	if (raw == NULL || len != size) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+			    "handshake message: '%s' must be %u bytes of base64", member,
+			    (guint)size);
+		return FALSE;
+	}
+	memcpy(out, raw, size);
+	return TRUE;
+}
+
+/* host:port, [v6]:port; the host is not resolved here */
+static gboolean
+arc_handshake_address_is_valid(const gchar *address)
+{
+	g_autoptr(GSocketConnectable) parsed = NULL;
+
+	if (address == NULL || strlen(address) > ARC_HANDSHAKE_MAX_ADDRESS)
+		return FALSE;
+	for (const gchar *p = address; *p != '\0'; p++) {
+		if (!g_ascii_isgraph(*p))
+			return FALSE;
+	}
+	parsed = g_network_address_parse(address, 0, NULL);
+	return parsed != NULL && g_network_address_get_port(G_NETWORK_ADDRESS(parsed)) != 0;
+}
+
+static ArcHandshakePeer *
+arc_handshake_parse_peer(JsonObject *parent, GError **error)
+{
+	JsonNode *node = json_object_get_member(parent, "peer");
+	g_autoptr(ArcHandshakePeer) peer = g_new0(ArcHandshakePeer, 1);
+	JsonObject *obj;
+	JsonNode *license;
+	const gchar *name;
+
+	if (node == NULL || !JSON_NODE_HOLDS_OBJECT(node)) {
+		arc_handshake_fail(error, "'peer' must be an identity record");
+		return NULL;
+	}
+	obj = json_node_get_object(node);
+	peer->peer_id = g_strdup(arc_json_object_get_string(obj, "peer_id"));
+	if (!arc_id_is_valid(peer->peer_id, "peer_")) {
+		arc_handshake_fail(error, "'peer_id' is not a peer id");
+		return NULL;
+	}
+	name = arc_json_object_get_string(obj, "name");
+	if (name == NULL || strlen(name) > ARC_HANDSHAKE_MAX_NAME) {
+		arc_handshake_fail(error, "'name' must be a string of at most 128 bytes");
+		return NULL;
+	}
+	peer->name = g_strdup(name);
+	peer->address = g_strdup(arc_json_object_get_string(obj, "address"));
+	if (!arc_handshake_address_is_valid(peer->address)) {
+		arc_handshake_fail(error, "'address' must be host:port");
+		return NULL;
+	}
+	if (!arc_handshake_get_fixed(obj, "public_key", peer->key, sizeof(peer->key), error))
+		return NULL;
+	peer->public_key = g_base64_encode(peer->key, sizeof(peer->key));
+	license = json_object_get_member(obj, "license");
+	if (license == NULL || !JSON_NODE_HOLDS_OBJECT(license)) {
+		arc_handshake_fail(error, "'license' must be the license object");
+		return NULL;
+	}
+	peer->license = json_to_string(license, FALSE);
+	return g_steal_pointer(&peer);
+}
+
+static JsonObject *
+arc_handshake_parse_envelope(const gchar *data, gsize len, JsonNode **root, GError **error)
+{
+	JsonNode *version;
+	JsonObject *obj;
+
+	if (len > ARC_HANDSHAKE_MAX_SIZE) {
+		arc_handshake_fail(error, "too large");
+		return NULL;
+	}
+	*root = arc_json_parse_object(data, (gssize)len, ARC_HANDSHAKE_MAX_DEPTH, error);
+	if (*root == NULL)
+		return NULL;
+	obj = json_node_get_object(*root);
+	version = json_object_get_member(obj, "version");
+	if (version == NULL || json_node_get_value_type(version) != G_TYPE_INT64 ||
+	    json_node_get_int(version) != ARC_HANDSHAKE_VERSION) {
+		arc_handshake_fail(error, "unsupported version (this agent speaks version 1)");
+		return NULL;
+	}
+	return obj;
+}
+
+static gboolean
+arc_handshake_parse_session(JsonObject *obj, ArcHandshakeMessage *msg, GError **error)
+{
+	const gchar *session = arc_json_object_get_string(obj, "session");
+
+	if (session == NULL || session[0] == '\0' || strlen(session) > ARC_HANDSHAKE_MAX_SESSION) {
+		arc_handshake_fail(error, "'session' must be a short string");
+		return FALSE;
+	}
+	for (const gchar *p = session; *p != '\0'; p++) {
+		if (!g_ascii_isalnum(*p) && *p != '_')
+			return arc_handshake_fail(error, "'session' must be a short string");
+	}
+	msg->session = g_strdup(session);
+	return TRUE;
+}
+
+/**
+ * arc_handshake_parse_hello:
+ * @data: the request body, untrusted
+ * @len: its length
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the initiator's record and challenge, or %NULL with
+ *   %ARC_ERROR_INVALID_REQUEST
+ */
+ArcHandshakeMessage *
+arc_handshake_parse_hello(const gchar *data, gsize len, GError **error)
+{
+	g_autoptr(JsonNode) root = NULL;
+	g_autoptr(ArcHandshakeMessage) msg = g_new0(ArcHandshakeMessage, 1);
+	JsonObject *obj = arc_handshake_parse_envelope(data, len, &root, error);
+
+	if (obj == NULL)
+		return NULL;
+	msg->peer = arc_handshake_parse_peer(obj, error);
+	if (msg->peer == NULL || !arc_handshake_get_fixed(obj, "challenge", msg->challenge,
+							  sizeof(msg->challenge), error))
+		return NULL;
+	return g_steal_pointer(&msg);
+}
+
+/**
+ * arc_handshake_parse_reply:
+ * @data: the response body, untrusted
+ * @len: its length
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the responder's session, record, challenge and signature
+ */
+ArcHandshakeMessage *
+arc_handshake_parse_reply(const gchar *data, gsize len, GError **error)
+{
+	g_autoptr(JsonNode) root = NULL;
+	g_autoptr(ArcHandshakeMessage) msg = g_new0(ArcHandshakeMessage, 1);
+	JsonObject *obj = arc_handshake_parse_envelope(data, len, &root, error);
+
+	if (obj == NULL || !arc_handshake_parse_session(obj, msg, error))
+		return NULL;
+	msg->peer = arc_handshake_parse_peer(obj, error);
+	if (msg->peer == NULL ||
+	    !arc_handshake_get_fixed(obj, "challenge", msg->challenge, sizeof(msg->challenge),
+				     error) ||
+	    !arc_handshake_get_fixed(obj, "signature", msg->signature, sizeof(msg->signature),
+				     error))
+		return NULL;
+	return g_steal_pointer(&msg);
+}
+
+/**
+ * arc_handshake_parse_confirm:
+ * @data: the request body, untrusted
+ * @len: its length
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the session and the initiator's signature
+ */
+ArcHandshakeMessage *
+arc_handshake_parse_confirm(const gchar *data, gsize len, GError **error)
+{
+	g_autoptr(JsonNode) root = NULL;
+	g_autoptr(ArcHandshakeMessage) msg = g_new0(ArcHandshakeMessage, 1);
+	JsonObject *obj = arc_handshake_parse_envelope(data, len, &root, error);
+
+	if (obj == NULL || !arc_handshake_parse_session(obj, msg, error) ||
+	    !arc_handshake_get_fixed(obj, "signature", msg->signature, sizeof(msg->signature),
+				     error))
+		return NULL;
+	return g_steal_pointer(&msg);
+}
+
+static void
+arc_handshake_add_bytes(JsonBuilder *b, const gchar *member, const guint8 *data, gsize len)
+{
+	g_autofree gchar *text = g_base64_encode(data, len);
+	json_builder_set_member_name(b, member);
+	json_builder_add_string_value(b, text);
+}
+
+static void
+arc_handshake_add_string(JsonBuilder *b, const gchar *member, const gchar *value)
+{
+	json_builder_set_member_name(b, member);
+	json_builder_add_string_value(b, value);
+}
+
+static void
+arc_handshake_add_peer(JsonBuilder *b, const ArcHandshakePeer *peer)
+{
+	g_autoptr(JsonNode) license = json_from_string(peer->license, NULL);
+
+	json_builder_set_member_name(b, "peer");
+	json_builder_begin_object(b);
+	arc_handshake_add_string(b, "peer_id", peer->peer_id);
+	arc_handshake_add_string(b, "name", peer->name);
+	arc_handshake_add_string(b, "address", peer->address);
+	arc_handshake_add_string(b, "public_key", peer->public_key);
+	json_builder_set_member_name(b, "license");
+	if (license != NULL)
+		json_builder_add_value(b, g_steal_pointer(&license));
+	else
+		json_builder_add_null_value(b);
+	json_builder_end_object(b);
+}
+
+static gchar *
+arc_handshake_finish(JsonBuilder *b)
+{
+	g_autoptr(JsonNode) root = NULL;
+	json_builder_end_object(b);
+	root = json_builder_get_root(b);
+	return json_to_string(root, FALSE);
+}
+
+static JsonBuilder *
+arc_handshake_begin(void)
+{
+	JsonBuilder *b = json_builder_new();
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "version");
+	json_builder_add_int_value(b, ARC_HANDSHAKE_VERSION);
+	return b;
+}
+
+/**
+ * arc_handshake_hello_to_json:
+ * @peer: the initiator's record
+ * @challenge: its fresh challenge
+ *
+ * Returns: (transfer full): the body of `POST /v1/handshake/hello`
+ */
+gchar *
+arc_handshake_hello_to_json(const ArcHandshakePeer *peer, const guint8 *challenge)
+{
+	g_autoptr(JsonBuilder) b = arc_handshake_begin();
+	arc_handshake_add_peer(b, peer);
+	arc_handshake_add_bytes(b, "challenge", challenge, ARC_HANDSHAKE_CHALLENGE_SIZE);
+	return arc_handshake_finish(b);
+}
+
+/**
+ * arc_handshake_reply_to_json:
+ * @session: the responder's session id
+ * @peer: the responder's record
+ * @challenge: its fresh challenge
+ * @signature: its signature over the transcript
+ *
+ * Returns: (transfer full): the answer to a hello
+ */
+gchar *
+arc_handshake_reply_to_json(const gchar *session, const ArcHandshakePeer *peer,
+			    const guint8 *challenge, const guint8 *signature)
+{
+	g_autoptr(JsonBuilder) b = arc_handshake_begin();
+	arc_handshake_add_string(b, "session", session);
+	arc_handshake_add_peer(b, peer);
+	arc_handshake_add_bytes(b, "challenge", challenge, ARC_HANDSHAKE_CHALLENGE_SIZE);
+	arc_handshake_add_bytes(b, "signature", signature, ARC_IDENTITY_SIGNATURE_SIZE);
+	return arc_handshake_finish(b);
+}
+
+/**
+ * arc_handshake_confirm_to_json:
+ * @session: the responder's session id
+ * @signature: the initiator's signature over the transcript
+ *
+ * Returns: (transfer full): the body of `POST /v1/handshake/confirm`
+ */
+gchar *
+arc_handshake_confirm_to_json(const gchar *session, const guint8 *signature)
+{
+	g_autoptr(JsonBuilder) b = arc_handshake_begin();
+	arc_handshake_add_string(b, "session", session);
+	arc_handshake_add_bytes(b, "signature", signature, ARC_IDENTITY_SIGNATURE_SIZE);
+	return arc_handshake_finish(b);
+}
+
+static void
+arc_handshake_add_side(JsonBuilder *b, const gchar *member, const ArcHandshakePeer *peer,
+		       const gchar *license_id)
+{
+	json_builder_set_member_name(b, member);
+	json_builder_begin_object(b);
+	arc_handshake_add_string(b, "peer_id", peer->peer_id);
+	arc_handshake_add_string(b, "address", peer->address);
+	arc_handshake_add_string(b, "license_id", license_id);
+	json_builder_end_object(b);
+}
+
+/**
+ * arc_handshake_transcript_bytes:
+ * @transcript: what the signatures bind
+ * @role: whose signature
+ * @len: (out): the length
+ *
+ * Returns: (transfer full): `arctic-handshake-v1 NUL role NUL canonical-json`
+ */
+gchar *
+arc_handshake_transcript_bytes(const ArcHandshakeTranscript *transcript, ArcHandshakeRole role,
+			       gsize *len)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonNode) root = NULL;
+	g_autofree gchar *canonical = NULL;
+	const gchar *role_name = role == ARC_HANDSHAKE_ROLE_INITIATOR ? "initiator" : "responder";
+	GByteArray *out = g_byte_array_new();
+
+	json_builder_begin_object(b);
+	arc_handshake_add_bytes(b, "challenge_a", transcript->challenge_a,
+				ARC_HANDSHAKE_CHALLENGE_SIZE);
+	arc_handshake_add_bytes(b, "challenge_b", transcript->challenge_b,
+				ARC_HANDSHAKE_CHALLENGE_SIZE);
+	arc_handshake_add_side(b, "initiator", transcript->initiator,
+			       transcript->initiator_license_id);
+	arc_handshake_add_side(b, "responder", transcript->responder,
+			       transcript->responder_license_id);
+	arc_handshake_add_string(b, "session", transcript->session);
+	json_builder_end_object(b);
+	root = json_builder_get_root(b);
+	/* strings only: the canonical form always exists */
+	canonical = arc_canonical_json(root, NULL, NULL);
+	g_byte_array_append(out, (const guint8 *)ARC_HANDSHAKE_DOMAIN,
+			    sizeof(ARC_HANDSHAKE_DOMAIN));
+	g_byte_array_append(out, (const guint8 *)role_name, (guint)strlen(role_name) + 1);
+	g_byte_array_append(out, (const guint8 *)canonical, (guint)strlen(canonical));
+	*len = out->len;
+	return (gchar *)g_byte_array_free(out, FALSE);
+}
+
+/**
+ * arc_handshake_sign:
+ * @transcript: what the signature binds
+ * @role: the signer's role
+ * @identity: the signer's key
+ * @signature: (out caller-allocates): 64 bytes
+ */
+void
+arc_handshake_sign(const ArcHandshakeTranscript *transcript, ArcHandshakeRole role,
+		   ArcIdentity *identity, guint8 *signature)
+{
+	gsize len = 0;
+	g_autofree gchar *bytes = arc_handshake_transcript_bytes(transcript, role, &len);
+	arc_identity_sign(identity, (const guint8 *)bytes, len, signature);
+}
+
+/**
+ * arc_handshake_verify:
+ * @transcript: what the signature must bind
+ * @role: the role the signer claims
+ * @key: the signer's public key, from its identity record
+ * @signature: the signature
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE if the signature is good; otherwise %ARC_ERROR_HANDSHAKE_FAILED with the
+ *   seed guide's words
+ */
+gboolean
+arc_handshake_verify(const ArcHandshakeTranscript *transcript, ArcHandshakeRole role,
+		     const guint8 *key, const guint8 *signature, GError **error)
+{
+	gsize len = 0;
+	g_autofree gchar *bytes = arc_handshake_transcript_bytes(transcript, role, &len);
+
+	if (crypto_sign_verify_detached(signature, (const guchar *)bytes, len, key) != 0) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_HANDSHAKE_FAILED,
+				    "handshake failed: invalid signature");
+		return FALSE;
+	}
+	return TRUE;
+}

@@ -1,0 +1,100 @@
+/*
+ * Copyright 2026 The Arctic Authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "arc-identity.h"
+
+G_BEGIN_DECLS
+
+/* The messages of the peer handshake (docs/protocol.md §5): parsing of untrusted bytes,
+ * serialisation, and the transcript both sides sign. No I/O here. */
+
+#define ARC_HANDSHAKE_VERSION 1
+#define ARC_HANDSHAKE_CHALLENGE_SIZE 32
+#define ARC_HANDSHAKE_MAX_SIZE (96 * 1024)
+#define ARC_HANDSHAKE_DOMAIN "arctic-handshake-v1"
+
+typedef enum {
+	ARC_HANDSHAKE_ROLE_INITIATOR,
+	ARC_HANDSHAKE_ROLE_RESPONDER,
+} ArcHandshakeRole;
+
+/**
+ * ArcHandshakePeer:
+ * @peer_id: `peer_` + ULID
+ * @name: the peer's name, possibly empty
+ * @address: where its API answers, `host:port`
+ * @public_key: its Ed25519 key, base64
+ * @key: the same, decoded
+ * @license: its license document (JSON), to be verified by the license backend
+ *
+ * The identity record each side presents.
+ */
+typedef struct {
+	gchar *peer_id;
+	gchar *name;
+	gchar *address;
+	gchar *public_key;
+	guint8 key[ARC_IDENTITY_PUBLIC_KEY_SIZE];
+	gchar *license;
+} ArcHandshakePeer;
+
+/**
+ * ArcHandshakeMessage:
+ * @peer: the sender's record (hello and reply)
+ * @challenge: the sender's challenge (hello and reply)
+ * @session: the responder's session id (reply and confirm)
+ * @signature: the sender's signature over the transcript (reply and confirm)
+ */
+typedef struct {
+	ArcHandshakePeer *peer;
+	guint8 challenge[ARC_HANDSHAKE_CHALLENGE_SIZE];
+	gchar *session;
+	guint8 signature[ARC_IDENTITY_SIGNATURE_SIZE];
+} ArcHandshakeMessage;
+
+/**
+ * ArcHandshakeTranscript:
+ *
+ * What both signatures bind: both challenges, both peer ids, addresses and license ids, and
+ * the session.
+ */
+typedef struct {
+	const ArcHandshakePeer *initiator;
+	const gchar *initiator_license_id;
+	const ArcHandshakePeer *responder;
+	const gchar *responder_license_id;
+	const guint8 *challenge_a;
+	const guint8 *challenge_b;
+	const gchar *session;
+} ArcHandshakeTranscript;
+
+void arc_handshake_peer_free(ArcHandshakePeer *self);
+ArcHandshakePeer *arc_handshake_peer_new(const gchar *peer_id, const gchar *name,
+					 const gchar *address, const guint8 *key,
+					 const gchar *license);
+void arc_handshake_message_free(ArcHandshakeMessage *self);
+
+ArcHandshakeMessage *arc_handshake_parse_hello(const gchar *data, gsize len, GError **error);
+ArcHandshakeMessage *arc_handshake_parse_reply(const gchar *data, gsize len, GError **error);
+ArcHandshakeMessage *arc_handshake_parse_confirm(const gchar *data, gsize len, GError **error);
+gchar *arc_handshake_hello_to_json(const ArcHandshakePeer *peer, const guint8 *challenge);
+gchar *arc_handshake_reply_to_json(const gchar *session, const ArcHandshakePeer *peer,
+				   const guint8 *challenge, const guint8 *signature);
+gchar *arc_handshake_confirm_to_json(const gchar *session, const guint8 *signature);
+
+gchar *arc_handshake_transcript_bytes(const ArcHandshakeTranscript *transcript,
+				      ArcHandshakeRole role, gsize *len);
+void arc_handshake_sign(const ArcHandshakeTranscript *transcript, ArcHandshakeRole role,
+			ArcIdentity *identity, guint8 *signature);
+gboolean arc_handshake_verify(const ArcHandshakeTranscript *transcript, ArcHandshakeRole role,
+			      const guint8 *key, const guint8 *signature, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcHandshakePeer, arc_handshake_peer_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcHandshakeMessage, arc_handshake_message_free)
+
+G_END_DECLS
