@@ -35,6 +35,7 @@ extern const ArcCliCommand arc_cli_cmd_cluster;
 extern const ArcCliCommand arc_cli_cmd_credentials;
 extern const ArcCliCommand arc_cli_cmd_health;
 extern const ArcCliCommand arc_cli_cmd_license;
+extern const ArcCliCommand arc_cli_cmd_peers;
 
 gboolean arc_cli_command_run(const ArcCliCommand *command, ArcCliContext *ctx, gchar **argv,
 			     GError **error);

@@ -17,8 +17,13 @@
  * new arc-cli-cmd-*.c file and one line in this table.
  */
 static const ArcCliCommand *arc_cli_commands[] = {
-	&arc_cli_cmd_bootstrap, &arc_cli_cmd_cluster, &arc_cli_cmd_credentials,
-	&arc_cli_cmd_health,    &arc_cli_cmd_license, NULL,
+	&arc_cli_cmd_bootstrap,
+	&arc_cli_cmd_cluster,
+	&arc_cli_cmd_credentials,
+	&arc_cli_cmd_health,
+	&arc_cli_cmd_license,
+	&arc_cli_cmd_peers,
+	NULL,
 };
 
 static void

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "arc-engine.h"
+#include "arc-engine-private.h"
 
 #include <glib/gstdio.h>
 
@@ -464,6 +465,18 @@ arc_engine_stop(ArcEngine *self)
 	}
 	if (self->storage != NULL)
 		arc_storage_close(self->storage);
+}
+
+ArcStorage *
+arc_engine_get_storage(ArcEngine *self)
+{
+	return self->storage;
+}
+
+const gchar *
+arc_engine_get_peer_id(ArcEngine *self)
+{
+	return self->peer_id;
 }
 
 gboolean

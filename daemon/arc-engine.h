@@ -95,6 +95,23 @@ typedef struct {
 void arc_created_credential_free(ArcCreatedCredential *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcCreatedCredential, arc_created_credential_free)
 
+/**
+ * ArcPeerInfo:
+ *
+ * A peer as `GET /v1/peers` shows it.
+ */
+typedef struct {
+	gchar *id;
+	gchar *name;
+	gchar *public_key;
+	gchar *address;
+	gint64 created_at;
+	gboolean is_local;
+} ArcPeerInfo;
+
+void arc_peer_info_free(ArcPeerInfo *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcPeerInfo, arc_peer_info_free)
+
 typedef gint64 (*ArcClockFunc)(gpointer user_data);
 
 #define ARC_TYPE_ENGINE (arc_engine_get_type())
@@ -124,6 +141,11 @@ ArcCaller *arc_engine_authenticate(ArcEngine *self, const gchar *bearer, const g
 				   GError **error);
 gboolean arc_engine_authorize(ArcEngine *self, const ArcCaller *caller, ArcScope needed,
 			      GError **error);
+
+GPtrArray *arc_engine_list_peers(ArcEngine *self, const ArcCaller *caller, gint is_local,
+				 GError **error);
+ArcPeerInfo *arc_engine_get_peer(ArcEngine *self, const ArcCaller *caller, const gchar *peer_id,
+				 GError **error);
 
 GPtrArray *arc_engine_list_credentials(ArcEngine *self, const ArcCaller *caller, GError **error);
 ArcCreatedCredential *arc_engine_create_credential(ArcEngine *self, const ArcCaller *caller,

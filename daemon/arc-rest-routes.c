@@ -399,6 +399,84 @@ arc_rest_credentials_revoke(ArcRestRequest *req)
 	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
 }
 
+static void
+arc_rest_add_peer(JsonBuilder *b, const ArcPeerInfo *peer)
+{
+	json_builder_begin_object(b);
+	arc_rest_builder_add_string(b, "id", peer->id);
+	arc_rest_builder_add_string(b, "name", peer->name);
+	arc_rest_builder_add_string(b, "public_key", peer->public_key);
+	json_builder_set_member_name(b, "is_local");
+	json_builder_add_boolean_value(b, peer->is_local);
+	arc_rest_builder_add_string(b, "address", peer->address);
+	arc_rest_builder_add_time(b, "created_at", peer->created_at);
+	json_builder_end_object(b);
+}
+
+/* ?is_local=true|false; absent: every peer */
+static gboolean
+arc_rest_peers_filter(ArcRestRequest *req, gint *is_local, GError **error)
+{
+	const gchar *query = g_uri_get_query(soup_server_message_get_uri(req->msg));
+	g_autoptr(GHashTable) params = NULL;
+	const gchar *value;
+
+	*is_local = -1;
+	if (query == NULL)
+		return TRUE;
+	params = g_uri_parse_params(query, -1, "&", G_URI_PARAMS_NONE, NULL);
+	value = params != NULL ? g_hash_table_lookup(params, "is_local") : NULL;
+	if (value == NULL)
+		return TRUE;
+	if (g_strcmp0(value, "true") == 0) {
+		*is_local = 1;
+	} else if (g_strcmp0(value, "false") == 0) {
+		*is_local = 0;
+	} else {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+				    "is_local must be true or false");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static void
+arc_rest_peers_list(ArcRestRequest *req)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) peers = NULL;
+	gint is_local = -1;
+
+	if (arc_rest_peers_filter(req, &is_local, &error))
+		peers = arc_engine_list_peers(req->engine, req->caller, is_local, &error);
+	if (peers == NULL) {
+		arc_rest_reply_error(req->msg, error);
+		return;
+	}
+	json_builder_begin_array(b);
+	for (guint i = 0; i < peers->len; i++)
+		arc_rest_add_peer(b, g_ptr_array_index(peers, i));
+	json_builder_end_array(b);
+	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
+}
+
+static void
+arc_rest_peers_get(ArcRestRequest *req)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(ArcPeerInfo) peer =
+		arc_engine_get_peer(req->engine, req->caller, req->params[0], &error);
+
+	if (peer == NULL) {
+		arc_rest_reply_error(req->msg, error);
+		return;
+	}
+	arc_rest_add_peer(b, peer);
+	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
+}
+
 static const ArcRestRoute arc_rest_routes[] = {
 	{"GET", "/livez", ARC_REST_AUTH_PUBLIC, 0, arc_rest_livez},
 	{"GET", "/readyz", ARC_REST_AUTH_PUBLIC, 0, arc_rest_readyz},
@@ -409,6 +487,8 @@ static const ArcRestRoute arc_rest_routes[] = {
 	{"POST", "/v1/bootstrap", ARC_REST_AUTH_PUBLIC, 0, arc_rest_bootstrap},
 	{"POST", "/v1/oauth/token", ARC_REST_AUTH_PUBLIC, 0, arc_rest_token},
 	{"GET", "/v1/license", ARC_REST_AUTH_TOKEN, 0, arc_rest_license},
+	{"GET", "/v1/peers", ARC_REST_AUTH_SCOPE, ARC_SCOPE_PEERS_READ, arc_rest_peers_list},
+	{"GET", "/v1/peers/{}", ARC_REST_AUTH_SCOPE, ARC_SCOPE_PEERS_READ, arc_rest_peers_get},
 	{"GET", "/v1/credentials", ARC_REST_AUTH_SCOPE, ARC_SCOPE_CREDENTIALS_READ,
 	 arc_rest_credentials_list},
 	{"POST", "/v1/credentials", ARC_REST_AUTH_SCOPE, ARC_SCOPE_CREDENTIALS_WRITE,

@@ -660,6 +660,55 @@ arc_rest_openid_configuration_func(ArcRestFixture *fixture, gconstpointer user_d
 	arc_rest_verify_jws(fixture->token, jwk);
 }
 
+/* the local peer, as GET /v1/peers shows it after bootstrap */
+static void
+arc_rest_peers_local_func(ArcRestFixture *fixture, gconstpointer user_data)
+{
+	g_autoptr(JsonNode) list = NULL;
+	g_autoptr(JsonNode) remote = NULL;
+	g_autoptr(JsonNode) one = NULL;
+	g_autoptr(JsonNode) missing = NULL;
+	g_autoptr(JsonNode) bad = NULL;
+	g_autoptr(JsonNode) identity = NULL;
+	g_autofree gchar *path = NULL;
+	JsonObject *peer;
+	guint status = 0;
+
+	identity = arc_test_agent_call(fixture->agent, "GET", "/v1/cluster/identity", NULL, NULL,
+				       &status);
+	list = arc_test_agent_call(fixture->agent, "GET", "/v1/peers", fixture->token, NULL,
+				   &status);
+	g_assert_cmpuint(status, ==, 200);
+	g_assert_true(JSON_NODE_HOLDS_ARRAY(list));
+	g_assert_cmpuint(json_array_get_length(json_node_get_array(list)), ==, 1);
+	peer = json_array_get_object_element(json_node_get_array(list), 0);
+	g_assert_cmpstr(json_object_get_string_member(peer, "id"), ==,
+			arc_test_agent_get_peer_id(fixture->agent));
+	g_assert_true(json_object_get_boolean_member(peer, "is_local"));
+	g_assert_cmpstr(
+		json_object_get_string_member(peer, "public_key"), ==,
+		json_object_get_string_member(json_node_get_object(identity), "public_key"));
+	g_assert_true(json_object_has_member(peer, "address"));
+	g_assert_true(json_object_has_member(peer, "created_at"));
+
+	remote = arc_test_agent_call(fixture->agent, "GET", "/v1/peers?is_local=false",
+				     fixture->token, NULL, &status);
+	g_assert_cmpuint(status, ==, 200);
+	g_assert_cmpuint(json_array_get_length(json_node_get_array(remote)), ==, 0);
+	bad = arc_test_agent_call(fixture->agent, "GET", "/v1/peers?is_local=maybe", fixture->token,
+				  NULL, &status);
+	g_assert_cmpuint(status, ==, 400);
+
+	path = g_strdup_printf("/v1/peers/%s", arc_test_agent_get_peer_id(fixture->agent));
+	one = arc_test_agent_call(fixture->agent, "GET", path, fixture->token, NULL, &status);
+	g_assert_cmpuint(status, ==, 200);
+	g_assert_true(json_object_get_boolean_member(json_node_get_object(one), "is_local"));
+	missing = arc_test_agent_call(fixture->agent, "GET",
+				      "/v1/peers/peer_01JZZZZZZZZZZZZZZZZZZZZZZZ", fixture->token,
+				      NULL, &status);
+	g_assert_cmpuint(status, ==, 404);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -686,6 +735,8 @@ main(int argc, char **argv)
 	ARC_REST_TEST("oauth/refused", arc_rest_fixture_setup_bootstrapped,
 		      arc_rest_token_refused_func);
 	ARC_REST_TEST("oauth/jwt", arc_rest_fixture_setup_bootstrapped, arc_rest_token_jwt_func);
+	ARC_REST_TEST("peers/local", arc_rest_fixture_setup_bootstrapped,
+		      arc_rest_peers_local_func);
 	ARC_REST_TEST("oauth/jwks-matches-identity", arc_rest_fixture_setup_bootstrapped,
 		      arc_rest_jwks_matches_identity_func);
 	ARC_REST_TEST("oauth/openid-configuration", arc_rest_fixture_setup_bootstrapped,

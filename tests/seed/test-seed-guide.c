@@ -109,6 +109,14 @@ seed_recovery_func(void)
 	g_assert_nonnull(strstr(refused->err, "agent is already bootstrapped"));
 	id1 = arc_cli_test_runv("cluster", "identity", NULL);
 	peer1 = seed_value(id1->out, "Peer ID:");
+	/* "List existing peers: arctic peers list" */
+	{
+		g_autoptr(ArcCliTestResult) list = arc_cli_test_runv("peers", "list", NULL);
+		g_assert_cmpint(list->exit_code, ==, 0);
+		g_assert_true(g_str_has_prefix(list->out, "ID "));
+		g_assert_nonnull(strstr(list->out, "ADDRESS"));
+		g_assert_nonnull(strstr(list->out, peer1));
+	}
 	key1 = seed_value(id1->out, "Public Key:");
 
 	g_assert_true(arc_test_agent_stop(agent, NULL, &error));
