@@ -6,6 +6,7 @@
  * as the agent drives it. Databases are inspected with a second SQLite connection.
  */
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <string.h>
 #include <sqlite3.h>
@@ -634,8 +635,27 @@ arc_sqlite_fixture_v1_func(ArcTestFixture *fixture, gconstpointer user_data)
 	g_assert_cmpint(g_ascii_strtoll(version, NULL, 10), ==, ARC_SQLITE_SCHEMA_VERSION);
 }
 
-/* What commit() acknowledged survives the agent being killed right after the reply. Runs in
- * a subprocess that dies by SIGKILL: no close, no finalize, no atexit. */
+/* Commits @record in a subprocess that dies by SIGKILL right after the commit returned: no
+ * close, no finalize, no atexit, as when the agent is killed after a reply. */
+static void
+arc_sqlite_commit_then_die(const gchar *data_dir, const ArcRecord *record)
+{
+	if (g_test_subprocess()) {
+		g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+		g_autoptr(ArcStorage) storage = arc_test_storage_new();
+		g_assert_cmpint(g_mkdir_with_parents(data_dir, 0700), ==, 0);
+		g_assert_true(arc_storage_open(storage, data_dir, NULL));
+		arc_storage_txn_put_record(txn, record);
+		if (arc_storage_commit(storage, txn, NULL))
+			kill(getpid(), SIGKILL);
+		/* a commit that failed ends normally, which the parent's assertion refuses */
+		exit(0);
+	}
+	g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+	g_test_trap_assert_failed();
+}
+
+/* What commit() acknowledged survives the agent being killed right after the reply. */
 static void
 arc_sqlite_durable_after_kill_func(void)
 {
@@ -645,18 +665,7 @@ arc_sqlite_durable_after_kill_func(void)
 	g_autoptr(ArcRecord) got = NULL;
 	g_autoptr(GError) error = NULL;
 
-	if (g_test_subprocess()) {
-		g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
-		storage = arc_test_storage_new();
-		g_assert_cmpint(g_mkdir_with_parents(data_dir, 0700), ==, 0);
-		g_assert_true(arc_storage_open(storage, data_dir, NULL));
-		arc_storage_txn_put_record(txn, record);
-		if (arc_storage_commit(storage, txn, NULL))
-			kill(getpid(), SIGKILL);
-		return;
-	}
-	g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-	g_test_trap_assert_failed();
+	arc_sqlite_commit_then_die(data_dir, record);
 
 	storage = arc_test_storage_new();
 	g_assert_true(arc_storage_open(storage, data_dir, &error));
@@ -680,18 +689,7 @@ arc_sqlite_reset_after_kill_func(void)
 	g_autoptr(ArcRecord) got = NULL;
 	g_autoptr(GError) error = NULL;
 
-	if (g_test_subprocess()) {
-		g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
-		storage = arc_test_storage_new();
-		g_assert_cmpint(g_mkdir_with_parents(data_dir, 0700), ==, 0);
-		g_assert_true(arc_storage_open(storage, data_dir, NULL));
-		arc_storage_txn_put_record(txn, record);
-		if (arc_storage_commit(storage, txn, NULL))
-			kill(getpid(), SIGKILL);
-		return;
-	}
-	g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-	g_test_trap_assert_failed();
+	arc_sqlite_commit_then_die(data_dir, record);
 	g_assert_true(g_file_test(wal, G_FILE_TEST_EXISTS));
 	g_assert_cmpint(g_unlink(db), ==, 0);
 
