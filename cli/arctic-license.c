@@ -299,36 +299,36 @@ arc_license_tool_issue_check(ArcLicenseToolIssue *issue, GError **error)
 	return TRUE;
 }
 
+/* The license fields as JSON, in the order the issuer writes them; `show -o json` prints the
+ * same shape. Duplicate features are dropped. */
 static gchar *
-arc_license_tool_issue_build(ArcLicenseToolIssue *issue)
+arc_license_tool_fields_json(const ArcLicense *fields, gboolean pretty)
 {
 	g_autoptr(JsonBuilder) builder = json_builder_new();
 	g_autoptr(JsonGenerator) gen = json_generator_new();
 	g_autoptr(JsonNode) root = NULL;
 	g_autoptr(GPtrArray) features = g_ptr_array_new();
-	g_autofree gchar *issued =
-		arc_license_tool_format_rfc3339(g_date_time_to_unix(issue->issued));
-	g_autofree gchar *expires =
-		arc_license_tool_format_rfc3339(g_date_time_to_unix(issue->expires));
+	g_autofree gchar *issued = arc_license_tool_format_rfc3339(fields->issued_at);
+	g_autofree gchar *expires = arc_license_tool_format_rfc3339(fields->expires_at);
 
-	for (guint i = 0; issue->features != NULL && issue->features[i] != NULL; i++) {
-		if (!g_ptr_array_find_with_equal_func(features, issue->features[i], g_str_equal,
+	for (guint i = 0; fields->features != NULL && fields->features[i] != NULL; i++) {
+		if (!g_ptr_array_find_with_equal_func(features, fields->features[i], g_str_equal,
 						      NULL))
-			g_ptr_array_add(features, issue->features[i]);
+			g_ptr_array_add(features, fields->features[i]);
 	}
 	json_builder_begin_object(builder);
 	json_builder_set_member_name(builder, "customer_id");
-	json_builder_add_string_value(builder, issue->customer_id);
+	json_builder_add_string_value(builder, fields->customer_id);
 	json_builder_set_member_name(builder, "license_id");
-	json_builder_add_string_value(builder, issue->license_id);
+	json_builder_add_string_value(builder, fields->license_id);
 	json_builder_set_member_name(builder, "issued_at");
 	json_builder_add_string_value(builder, issued);
 	json_builder_set_member_name(builder, "expires_at");
 	json_builder_add_string_value(builder, expires);
 	json_builder_set_member_name(builder, "max_nodes");
-	json_builder_add_int_value(builder, issue->max_nodes);
+	json_builder_add_int_value(builder, fields->max_nodes);
 	json_builder_set_member_name(builder, "max_services");
-	json_builder_add_int_value(builder, issue->max_services);
+	json_builder_add_int_value(builder, fields->max_services);
 	json_builder_set_member_name(builder, "features");
 	json_builder_begin_array(builder);
 	for (guint i = 0; i < features->len; i++)
@@ -337,7 +337,23 @@ arc_license_tool_issue_build(ArcLicenseToolIssue *issue)
 	json_builder_end_object(builder);
 	root = json_builder_get_root(builder);
 	json_generator_set_root(gen, root);
+	json_generator_set_pretty(gen, pretty);
 	return json_generator_to_data(gen, NULL);
+}
+
+static gchar *
+arc_license_tool_issue_build(ArcLicenseToolIssue *issue)
+{
+	ArcLicense fields = {
+		.customer_id = issue->customer_id,
+		.license_id = issue->license_id,
+		.issued_at = g_date_time_to_unix(issue->issued),
+		.expires_at = g_date_time_to_unix(issue->expires),
+		.max_nodes = issue->max_nodes,
+		.max_services = issue->max_services,
+		.features = issue->features,
+	};
+	return arc_license_tool_fields_json(&fields, FALSE);
 }
 
 static gboolean
@@ -519,35 +535,7 @@ arc_license_tool_verify(gint argc, gchar **argv, GError **error)
 static gchar *
 arc_license_tool_show_json(ArcLicense *license)
 {
-	g_autoptr(JsonBuilder) builder = json_builder_new();
-	g_autoptr(JsonGenerator) gen = json_generator_new();
-	g_autoptr(JsonNode) root = NULL;
-	g_autofree gchar *issued = arc_license_tool_format_rfc3339(license->issued_at);
-	g_autofree gchar *expires = arc_license_tool_format_rfc3339(license->expires_at);
-
-	json_builder_begin_object(builder);
-	json_builder_set_member_name(builder, "customer_id");
-	json_builder_add_string_value(builder, license->customer_id);
-	json_builder_set_member_name(builder, "license_id");
-	json_builder_add_string_value(builder, license->license_id);
-	json_builder_set_member_name(builder, "issued_at");
-	json_builder_add_string_value(builder, issued);
-	json_builder_set_member_name(builder, "expires_at");
-	json_builder_add_string_value(builder, expires);
-	json_builder_set_member_name(builder, "max_nodes");
-	json_builder_add_int_value(builder, license->max_nodes);
-	json_builder_set_member_name(builder, "max_services");
-	json_builder_add_int_value(builder, license->max_services);
-	json_builder_set_member_name(builder, "features");
-	json_builder_begin_array(builder);
-	for (guint i = 0; license->features[i] != NULL; i++)
-		json_builder_add_string_value(builder, license->features[i]);
-	json_builder_end_array(builder);
-	json_builder_end_object(builder);
-	root = json_builder_get_root(builder);
-	json_generator_set_root(gen, root);
-	json_generator_set_pretty(gen, TRUE);
-	return json_generator_to_data(gen, NULL);
+	return arc_license_tool_fields_json(license, TRUE);
 }
 
 static void
