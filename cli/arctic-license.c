@@ -92,16 +92,6 @@ arc_license_tool_format_time(gint64 unix_time)
 	return g_date_time_format(dt, "%Y-%m-%d %H:%M:%S UTC");
 }
 
-static gchar *
-arc_license_tool_format_rfc3339(gint64 unix_time)
-{
-	g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(unix_time);
-
-	if (dt == NULL)
-		return g_strdup_printf("@%" G_GINT64_FORMAT, unix_time);
-	return g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ");
-}
-
 static ArcLicense *
 arc_license_tool_load_license(const gchar *path, GError **error)
 {
@@ -308,8 +298,8 @@ arc_license_tool_fields_json(const ArcLicense *fields, gboolean pretty)
 	g_autoptr(JsonGenerator) gen = json_generator_new();
 	g_autoptr(JsonNode) root = NULL;
 	g_autoptr(GPtrArray) features = g_ptr_array_new();
-	g_autofree gchar *issued = arc_license_tool_format_rfc3339(fields->issued_at);
-	g_autofree gchar *expires = arc_license_tool_format_rfc3339(fields->expires_at);
+	g_autofree gchar *issued = arc_time_format_rfc3339(fields->issued_at);
+	g_autofree gchar *expires = arc_time_format_rfc3339(fields->expires_at);
 
 	for (guint i = 0; fields->features != NULL && fields->features[i] != NULL; i++) {
 		if (!g_ptr_array_find_with_equal_func(features, fields->features[i], g_str_equal,
