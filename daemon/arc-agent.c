@@ -195,6 +195,7 @@ arc_agent_run(ArcConfig *config)
 	}
 	detail = g_strdup_printf("api %s:%u", config->listen_address,
 				 arc_rest_server_get_port(rest));
+	arc_engine_set_api_port(engine, arc_rest_server_get_port(rest));
 	arc_engine_set_listeners_ready(engine, TRUE, detail);
 	g_info("serving the API on %s:%u", config->listen_address, arc_rest_server_get_port(rest));
 	if (!config->no_dbus) {

@@ -7,9 +7,13 @@
 #include "arc-config.h"
 
 #include <arctic-plugin.h>
+#include <gio/gio.h>
 
 #define ARC_CONFIG_DEFAULT_PORT 8080
 #define ARC_CONFIG_DEFAULT_MAX_BODY (1024 * 1024)
+/* the initiator waits for the confirmation, which includes the responder's probe back */
+#define ARC_CONFIG_DEFAULT_HANDSHAKE_TIMEOUT 10
+#define ARC_CONFIG_DEFAULT_REACH_BACK_TIMEOUT 5
 
 /**
  * arc_config_new:
@@ -30,6 +34,8 @@ arc_config_new(void)
 	self->recovery_token_file = g_strdup(ARC_RECOVERY_TOKEN_PATH);
 	self->log_format = ARC_LOG_FORMAT_JSON;
 	self->max_body_size = ARC_CONFIG_DEFAULT_MAX_BODY;
+	self->handshake_timeout = ARC_CONFIG_DEFAULT_HANDSHAKE_TIMEOUT;
+	self->reach_back_timeout = ARC_CONFIG_DEFAULT_REACH_BACK_TIMEOUT;
 	return self;
 }
 
@@ -46,6 +52,7 @@ arc_config_free(ArcConfig *self)
 	g_free(self->storage_plugin);
 	g_free(self->license_plugin);
 	g_free(self->recovery_token_file);
+	g_free(self->advertise_address);
 	g_free(self);
 }
 
@@ -134,6 +141,53 @@ arc_config_take_string(GKeyFile *kf, const gchar *group, const gchar *key, gchar
 }
 
 static gboolean
+arc_config_get_seconds(GKeyFile *kf, const gchar *key, guint max, guint *out, GError **error)
+{
+	g_autofree gchar *text = g_key_file_get_string(kf, "peers", key, NULL);
+	guint64 value = 0;
+
+	if (text == NULL)
+		return TRUE;
+	if (!g_ascii_string_to_unsigned(text, 10, 1, max, &value, NULL)) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+			    "[peers] %s must be a number of seconds between 1 and %u", key, max);
+		return FALSE;
+	}
+	*out = (guint)value;
+	return TRUE;
+}
+
+/* [agent] advertise, [peers] handshake_timeout and reach_back_timeout */
+static gboolean
+arc_config_apply_peers(ArcConfig *self, GKeyFile *kf, GError **error)
+{
+	g_autofree gchar *advertise = g_key_file_get_string(kf, "agent", "advertise", NULL);
+
+	if (advertise != NULL) {
+		g_autoptr(GSocketConnectable) parsed = g_network_address_parse(advertise, 0, NULL);
+		if (parsed == NULL || g_network_address_get_port(G_NETWORK_ADDRESS(parsed)) == 0) {
+			g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+				    "[agent] advertise must be host:port, not '%s'", advertise);
+			return FALSE;
+		}
+		g_free(self->advertise_address);
+		self->advertise_address = g_steal_pointer(&advertise);
+	}
+	if (!arc_config_get_seconds(kf, "handshake_timeout", 300, &self->handshake_timeout,
+				    error) ||
+	    !arc_config_get_seconds(kf, "reach_back_timeout", 300, &self->reach_back_timeout,
+				    error))
+		return FALSE;
+	if (self->reach_back_timeout >= self->handshake_timeout) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+				    "[peers] reach_back_timeout must be shorter than "
+				    "handshake_timeout: the initiator waits for the probe");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
 arc_config_apply_keyfile(ArcConfig *self, GError **error)
 {
 	GKeyFile *kf = self->keyfile;
@@ -156,6 +210,8 @@ arc_config_apply_keyfile(ArcConfig *self, GError **error)
 		self->max_body_size = value;
 	}
 	if (listen != NULL && !arc_config_set_listen(self, listen, error))
+		return FALSE;
+	if (!arc_config_apply_peers(self, kf, error))
 		return FALSE;
 	if (port != NULL && !arc_config_parse_port(port, &self->listen_port, error))
 		return FALSE;

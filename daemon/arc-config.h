@@ -29,6 +29,9 @@ typedef struct {
 	gchar *storage_plugin;
 	gchar *license_plugin;
 	gchar *recovery_token_file;
+	gchar *advertise_address;
+	guint handshake_timeout;
+	guint reach_back_timeout;
 	ArcLogFormat log_format;
 	gsize max_body_size;
 	gboolean session_bus;

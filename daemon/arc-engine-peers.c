@@ -8,8 +8,12 @@
 
 #include "arc-time.h"
 
-/* The peers of the cluster as the engine shows them: read from the replicated `peer` records.
- * Adding and removing peers (the handshake) comes with issue 3. */
+/* The peers of the cluster as the engine shows them: the replicated `peer` records, and the
+ * operations on them that need no other agent (update, delete, receiving a deactivation).
+ * The handshake that adds a peer lives in arc-engine-handshake.c. */
+
+#define ARC_ENGINE_PEER_MAX_NAME 128
+#define ARC_ENGINE_LEAVE_WINDOW_SECS 300
 
 void
 arc_peer_info_free(ArcPeerInfo *self)
@@ -20,6 +24,7 @@ arc_peer_info_free(ArcPeerInfo *self)
 	g_free(self->name);
 	g_free(self->public_key);
 	g_free(self->address);
+	g_free(self->state);
 	g_free(self);
 }
 
@@ -29,20 +34,176 @@ arc_engine_peer_from_record(ArcEngine *self, const ArcRecord *record)
 	g_autoptr(JsonNode) root = arc_json_parse_object(record->body, -1, 8, NULL);
 	ArcPeerInfo *info;
 	JsonObject *obj;
+	const gchar *state;
 
 	if (root == NULL) {
 		g_warning("peer record %s is not a JSON object, ignored", record->id);
 		return NULL;
 	}
 	obj = json_node_get_object(root);
+	state = arc_json_object_get_string(obj, "state");
 	info = g_new0(ArcPeerInfo, 1);
 	info->id = g_strdup(record->id);
 	info->name = g_strdup(arc_json_object_get_string(obj, "name"));
 	info->public_key = g_strdup(arc_json_object_get_string(obj, "public_key"));
 	info->address = g_strdup(arc_json_object_get_string(obj, "address"));
+	info->state = g_strdup(state != NULL ? state : "active");
 	info->created_at = arc_time_parse_rfc3339(arc_json_object_get_string(obj, "created_at"));
 	info->is_local = g_strcmp0(record->id, arc_engine_get_peer_id(self)) == 0;
 	return info;
+}
+
+/**
+ * arc_engine_peer_body:
+ *
+ * Returns: (transfer full): the body of a `peer` record
+ */
+gchar *
+arc_engine_peer_body(const gchar *id, const gchar *name, const gchar *description,
+		     const gchar *public_key, const gchar *address, const gchar *license_id,
+		     const gchar *state, gint64 created_at)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonNode) root = NULL;
+	g_autofree gchar *created = arc_time_format_rfc3339(created_at);
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "id");
+	json_builder_add_string_value(b, id);
+	json_builder_set_member_name(b, "name");
+	json_builder_add_string_value(b, name != NULL ? name : "");
+	json_builder_set_member_name(b, "description");
+	json_builder_add_string_value(b, description != NULL ? description : "");
+	json_builder_set_member_name(b, "public_key");
+	json_builder_add_string_value(b, public_key);
+	json_builder_set_member_name(b, "address");
+	json_builder_add_string_value(b, address);
+	if (license_id != NULL) {
+		json_builder_set_member_name(b, "license_id");
+		json_builder_add_string_value(b, license_id);
+	}
+	json_builder_set_member_name(b, "state");
+	json_builder_add_string_value(b, state);
+	json_builder_set_member_name(b, "created_at");
+	json_builder_add_string_value(b, created);
+	json_builder_end_object(b);
+	root = json_builder_get_root(b);
+	return json_to_string(root, FALSE);
+}
+
+/**
+ * arc_engine_stage_peer:
+ * @self: the engine
+ * @txn: the transaction
+ * @id: the peer
+ * @body: the new body
+ * @deleted: whether this is a tombstone
+ *
+ * Writes the next version of a `peer` record, written by this agent.
+ */
+void
+arc_engine_stage_peer(ArcEngine *self, ArcStorageTxn *txn, const gchar *id, const gchar *body,
+		      gboolean deleted)
+{
+	g_autoptr(ArcRecord) old =
+		arc_storage_get_record(arc_engine_get_storage(self), "peer", id, NULL);
+	g_autoptr(ArcRecord) record = arc_record_new("peer", id, body);
+
+	record->version = old != NULL ? old->version + 1 : 1;
+	record->writer = g_strdup(arc_engine_get_peer_id(self));
+	record->deleted = deleted;
+	record->updated_at = g_get_real_time();
+	arc_storage_txn_put_record(txn, record);
+}
+
+/**
+ * arc_engine_load_peers:
+ * @self: the engine
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer container) (element-type ArcPeerInfo): the peers not deleted, by id
+ */
+GPtrArray *
+arc_engine_load_peers(ArcEngine *self, GError **error)
+{
+	g_autoptr(GPtrArray) records = NULL;
+	g_autoptr(GPtrArray) peers =
+		g_ptr_array_new_with_free_func((GDestroyNotify)arc_peer_info_free);
+
+	records = arc_storage_list_records(arc_engine_get_storage(self), "peer", error);
+	if (records == NULL)
+		return NULL;
+	for (guint i = 0; i < records->len; i++) {
+		ArcRecord *record = g_ptr_array_index(records, i);
+		ArcPeerInfo *info;
+
+		if (record->deleted)
+			continue;
+		info = arc_engine_peer_from_record(self, record);
+		if (info != NULL)
+			g_ptr_array_add(peers, info);
+	}
+	return g_steal_pointer(&peers);
+}
+
+/**
+ * arc_engine_find_peer:
+ * @peers: (element-type ArcPeerInfo): from arc_engine_load_peers()
+ * @id: (nullable): a peer id
+ * @public_key: (nullable): a base64 key
+ * @address: (nullable): a `host:port`
+ *
+ * Returns: (transfer none) (nullable): the first peer matching any of the given fields
+ */
+ArcPeerInfo *
+arc_engine_find_peer(GPtrArray *peers, const gchar *id, const gchar *public_key,
+		     const gchar *address)
+{
+	for (guint i = 0; i < peers->len; i++) {
+		ArcPeerInfo *peer = g_ptr_array_index(peers, i);
+		if ((id != NULL && g_strcmp0(peer->id, id) == 0) ||
+		    (public_key != NULL && g_strcmp0(peer->public_key, public_key) == 0) ||
+		    (address != NULL && g_ascii_strcasecmp(peer->address, address) == 0))
+			return peer;
+	}
+	return NULL;
+}
+
+/* the nodes the license counts: every peer that has not left */
+guint
+arc_engine_count_active_peers(GPtrArray *peers)
+{
+	guint n = 0;
+	for (guint i = 0; i < peers->len; i++) {
+		ArcPeerInfo *peer = g_ptr_array_index(peers, i);
+		if (g_strcmp0(peer->state, "active") == 0)
+			n++;
+	}
+	return n;
+}
+
+gboolean
+arc_engine_peer_is_revoked(ArcEngine *self, const gchar *peer_id)
+{
+	g_autoptr(ArcRecord) record =
+		arc_storage_get_record(arc_engine_get_storage(self), "revoked_peer", peer_id, NULL);
+	return record != NULL;
+}
+
+/* this agent left the cluster with `DELETE /v1/peers/self` */
+gboolean
+arc_engine_is_deactivated(ArcEngine *self)
+{
+	g_autoptr(GPtrArray) peers = NULL;
+	ArcPeerInfo *local;
+
+	if (!arc_engine_is_bootstrapped(self))
+		return FALSE;
+	peers = arc_engine_load_peers(self, NULL);
+	local = peers != NULL
+			? arc_engine_find_peer(peers, arc_engine_get_peer_id(self), NULL, NULL)
+			: NULL;
+	return local != NULL && g_strcmp0(local->state, "deactivated") == 0;
 }
 
 /**
@@ -57,31 +218,44 @@ arc_engine_peer_from_record(ArcEngine *self, const ArcRecord *record)
 GPtrArray *
 arc_engine_list_peers(ArcEngine *self, const ArcCaller *caller, gint is_local, GError **error)
 {
-	g_autoptr(GPtrArray) records = NULL;
-	g_autoptr(GPtrArray) peers =
-		g_ptr_array_new_with_free_func((GDestroyNotify)arc_peer_info_free);
+	g_autoptr(GPtrArray) peers = NULL;
 
 	if (!arc_engine_authorize(self, caller, ARC_SCOPE_PEERS_READ, error))
 		return NULL;
-	records = arc_storage_list_records(arc_engine_get_storage(self), "peer", error);
-	if (records == NULL)
+	peers = arc_engine_load_peers(self, error);
+	if (peers == NULL)
 		return NULL;
-	for (guint i = 0; i < records->len; i++) {
-		ArcRecord *record = g_ptr_array_index(records, i);
-		ArcPeerInfo *info;
-
-		if (record->deleted)
-			continue;
-		info = arc_engine_peer_from_record(self, record);
-		if (info == NULL)
-			continue;
-		if (is_local >= 0 && info->is_local != (is_local != 0)) {
-			arc_peer_info_free(info);
-			continue;
-		}
-		g_ptr_array_add(peers, info);
+	for (guint i = peers->len; is_local >= 0 && i > 0; i--) {
+		ArcPeerInfo *info = g_ptr_array_index(peers, i - 1);
+		if (info->is_local != (is_local != 0))
+			g_ptr_array_remove_index(peers, i - 1);
 	}
 	return g_steal_pointer(&peers);
+}
+
+static ArcPeerInfo *
+arc_engine_lookup_peer(ArcEngine *self, const gchar *peer_id, ArcRecord **record_out,
+		       GError **error)
+{
+	g_autoptr(ArcRecord) record = NULL;
+	g_autoptr(GError) error_local = NULL;
+	ArcPeerInfo *info = NULL;
+
+	record =
+		arc_storage_get_record(arc_engine_get_storage(self), "peer", peer_id, &error_local);
+	if (error_local != NULL) {
+		g_propagate_error(error, g_steal_pointer(&error_local));
+		return NULL;
+	}
+	if (record != NULL && !record->deleted)
+		info = arc_engine_peer_from_record(self, record);
+	if (info == NULL) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_NOT_FOUND, "peer not found: %s", peer_id);
+		return NULL;
+	}
+	if (record_out != NULL)
+		*record_out = g_steal_pointer(&record);
+	return info;
 }
 
 /**
@@ -96,21 +270,179 @@ arc_engine_list_peers(ArcEngine *self, const ArcCaller *caller, gint is_local, G
 ArcPeerInfo *
 arc_engine_get_peer(ArcEngine *self, const ArcCaller *caller, const gchar *peer_id, GError **error)
 {
-	g_autoptr(ArcRecord) record = NULL;
-	g_autoptr(GError) error_local = NULL;
-	ArcPeerInfo *info = NULL;
-
 	if (!arc_engine_authorize(self, caller, ARC_SCOPE_PEERS_READ, error))
 		return NULL;
-	record =
-		arc_storage_get_record(arc_engine_get_storage(self), "peer", peer_id, &error_local);
-	if (error_local != NULL) {
-		g_propagate_error(error, g_steal_pointer(&error_local));
+	return arc_engine_lookup_peer(self, peer_id, NULL, error);
+}
+
+/* the same body with other values for some members */
+static gchar *
+arc_engine_peer_body_edit(const gchar *body, const gchar *member, const gchar *value)
+{
+	g_autoptr(JsonNode) root = arc_json_parse_object(body, -1, 8, NULL);
+	if (root == NULL)
+		return NULL;
+	json_object_set_string_member(json_node_get_object(root), member, value);
+	return json_to_string(root, FALSE);
+}
+
+/**
+ * arc_engine_update_peer:
+ * @self: the engine
+ * @caller: who is calling
+ * @peer_id: the peer
+ * @name: its new name (an alias for remote peers)
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the peer as stored, or %NULL
+ */
+ArcPeerInfo *
+arc_engine_update_peer(ArcEngine *self, const ArcCaller *caller, const gchar *peer_id,
+		       const gchar *name, GError **error)
+{
+	g_autoptr(ArcRecord) record = NULL;
+	g_autoptr(ArcPeerInfo) info = NULL;
+	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+	g_autofree gchar *body = NULL;
+
+	if (!arc_engine_authorize(self, caller, ARC_SCOPE_PEERS_WRITE, error))
+		return NULL;
+	if (name == NULL || strlen(name) > ARC_ENGINE_PEER_MAX_NAME ||
+	    !g_utf8_validate(name, -1, NULL)) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+			    "'name' must be a string of at most %d bytes",
+			    ARC_ENGINE_PEER_MAX_NAME);
 		return NULL;
 	}
-	if (record != NULL && !record->deleted)
-		info = arc_engine_peer_from_record(self, record);
+	info = arc_engine_lookup_peer(self, peer_id, &record, error);
 	if (info == NULL)
-		g_set_error(error, ARC_ERROR, ARC_ERROR_NOT_FOUND, "peer not found: %s", peer_id);
-	return info;
+		return NULL;
+	body = arc_engine_peer_body_edit(record->body, "name", name);
+	if (body == NULL) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_STORAGE, "peer record %s is damaged",
+			    peer_id);
+		return NULL;
+	}
+	arc_engine_stage_peer(self, txn, peer_id, body, FALSE);
+	if (!arc_storage_commit(arc_engine_get_storage(self), txn, error))
+		return NULL;
+	if (info->is_local)
+		arc_engine_set_peer_name(self, name);
+	g_free(info->name);
+	info->name = g_strdup(name);
+	g_info("peer %s renamed to '%s'", peer_id, name);
+	arc_engine_emit_peer_changed(self, peer_id);
+	return g_steal_pointer(&info);
+}
+
+/**
+ * arc_engine_delete_peer:
+ * @self: the engine
+ * @caller: who is calling
+ * @peer_id: a remote peer
+ * @error: return location for a #GError
+ *
+ * Removes a remote peer from this agent's view of the cluster. The local peer leaves with
+ * arc_engine_remove_self_async() instead.
+ *
+ * Returns: %TRUE once the deletion is stored
+ */
+gboolean
+arc_engine_delete_peer(ArcEngine *self, const ArcCaller *caller, const gchar *peer_id,
+		       GError **error)
+{
+	g_autoptr(ArcRecord) record = NULL;
+	g_autoptr(ArcPeerInfo) info = NULL;
+	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+
+	if (!arc_engine_authorize(self, caller, ARC_SCOPE_PEERS_WRITE, error))
+		return FALSE;
+	info = arc_engine_lookup_peer(self, peer_id, &record, error);
+	if (info == NULL)
+		return FALSE;
+	if (info->is_local) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+				    "cannot delete the local peer: use 'arctic peers remove-self' "
+				    "to leave the cluster");
+		return FALSE;
+	}
+	arc_engine_stage_peer(self, txn, peer_id, record->body, TRUE);
+	if (!arc_storage_commit(arc_engine_get_storage(self), txn, error))
+		return FALSE;
+	g_info("peer %s (%s) deleted by %s", peer_id, info->address,
+	       caller->client_id != NULL ? caller->client_id : "recovery");
+	arc_engine_emit_peer_changed(self, peer_id);
+	return TRUE;
+}
+
+/**
+ * arc_engine_handshake_leave:
+ * @self: the engine
+ * @body: `POST /v1/handshake/leave`, untrusted
+ * @length: bytes in @body
+ * @error: return location for a #GError
+ *
+ * A peer announces that it left the cluster. The announcement must be signed by the key
+ * this agent holds for it and be recent; the peer is then removed and can never come back
+ * with the same id.
+ *
+ * Returns: %TRUE once the peer is removed
+ */
+gboolean
+arc_engine_handshake_leave(ArcEngine *self, const gchar *body, gsize length, GError **error)
+{
+	g_autofree gchar *peer_id = NULL;
+	g_autofree gchar *license_id = NULL;
+	g_autofree guchar *key = NULL;
+	g_autoptr(ArcRecord) record = NULL;
+	g_autoptr(ArcPeerInfo) info = NULL;
+	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+	g_autoptr(ArcRecord) revoked = NULL;
+	g_autofree gchar *revoked_body = NULL;
+	guint8 signature[ARC_IDENTITY_SIGNATURE_SIZE];
+	gint64 timestamp = 0, now = arc_engine_now(self);
+	gsize key_len = 0;
+
+	if (!arc_engine_is_bootstrapped(self)) {
+		arc_handshake_set_error(error, ARC_HANDSHAKE_REASON_NOT_BOOTSTRAPPED);
+		return FALSE;
+	}
+	if (!arc_handshake_parse_leave(body, length, &peer_id, &license_id, &timestamp, signature,
+				       error))
+		return FALSE;
+	info = arc_engine_lookup_peer(self, peer_id, &record, error);
+	if (info == NULL)
+		return FALSE;
+	if (info->is_local) {
+		arc_handshake_set_error(error, ARC_HANDSHAKE_REASON_SELF);
+		return FALSE;
+	}
+	key = g_base64_decode(info->public_key, &key_len);
+	if (key_len != ARC_IDENTITY_PUBLIC_KEY_SIZE ||
+	    !arc_handshake_verify_leave(peer_id, license_id, timestamp, key, signature, error)) {
+		g_warning("deactivation announcement for peer %s refused: bad signature", peer_id);
+		arc_handshake_set_error(error, ARC_HANDSHAKE_REASON_INVALID_SIGNATURE);
+		return FALSE;
+	}
+	if (ABS(now - timestamp) > ARC_ENGINE_LEAVE_WINDOW_SECS) {
+		g_warning("deactivation announcement for peer %s refused: signed %" G_GINT64_FORMAT
+			  " s from now",
+			  peer_id, timestamp - now);
+		arc_handshake_set_error(error, ARC_HANDSHAKE_REASON_SESSION_EXPIRED);
+		return FALSE;
+	}
+	arc_engine_stage_peer(self, txn, peer_id, record->body, TRUE);
+	revoked_body =
+		g_strdup_printf("{\"public_key\":\"%s\",\"revoked_at\":%" G_GINT64_FORMAT "}",
+				info->public_key, now);
+	revoked = arc_record_new("revoked_peer", peer_id, revoked_body);
+	revoked->version = 1;
+	revoked->writer = g_strdup(peer_id);
+	revoked->updated_at = g_get_real_time();
+	arc_storage_txn_put_record(txn, revoked);
+	if (!arc_storage_commit(arc_engine_get_storage(self), txn, error))
+		return FALSE;
+	g_info("peer %s (%s) left the cluster", peer_id, info->address);
+	arc_engine_emit_peer_changed(self, peer_id);
+	return TRUE;
 }

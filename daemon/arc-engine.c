@@ -36,6 +36,8 @@ struct _ArcEngine {
 	gchar *listeners_detail;
 	ArcClockFunc clock_func;
 	gpointer clock_data;
+	ArcHandshakeState *handshake;
+	guint16 api_port;
 };
 
 enum {
@@ -48,6 +50,9 @@ enum {
 	N_PROPS
 };
 static GParamSpec *arc_engine_props[N_PROPS];
+
+enum { SIGNAL_PEER_CHANGED, N_SIGNALS };
+static guint arc_engine_signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE(ArcEngine, arc_engine, G_TYPE_OBJECT)
 
@@ -141,6 +146,7 @@ arc_engine_finalize(GObject *object)
 	g_clear_object(&self->identity);
 	g_clear_object(&self->loader);
 	g_clear_pointer(&self->license, arc_license_unref);
+	g_clear_pointer(&self->handshake, arc_handshake_state_free);
 	g_free(self->peer_id);
 	g_free(self->cluster_id);
 	g_free(self->peer_name);
@@ -165,6 +171,13 @@ arc_engine_class_init(ArcEngineClass *klass)
 	arc_engine_props[PROP_LICENSE_STATE] = g_param_spec_string(
 		"license-state", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 	g_object_class_install_properties(object_class, N_PROPS, arc_engine_props);
+	/**
+	 * ArcEngine::peer-changed:
+	 * @peer_id: the peer added, changed or removed
+	 */
+	arc_engine_signals[SIGNAL_PEER_CHANGED] =
+		g_signal_new("peer-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL,
+			     NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -191,6 +204,7 @@ arc_engine_new(ArcConfig *config)
 	self->config = config;
 	self->clock_func = arc_engine_real_clock_cb;
 	self->loader = arc_plugin_loader_new(config->plugin_dir);
+	self->api_port = config->listen_port;
 	return self;
 }
 
@@ -479,6 +493,98 @@ arc_engine_get_peer_id(ArcEngine *self)
 	return self->peer_id;
 }
 
+ArcIdentity *
+arc_engine_get_identity_key(ArcEngine *self)
+{
+	return self->identity;
+}
+
+ArcLicense *
+arc_engine_get_license_doc(ArcEngine *self)
+{
+	return self->license;
+}
+
+ArcLicenseBackend *
+arc_engine_get_license_backend(ArcEngine *self)
+{
+	return self->license_backend;
+}
+
+ArcConfig *
+arc_engine_get_config(ArcEngine *self)
+{
+	return self->config;
+}
+
+void
+arc_engine_set_peer_name(ArcEngine *self, const gchar *name)
+{
+	g_free(self->peer_name);
+	self->peer_name = g_strdup(name);
+}
+
+void
+arc_engine_emit_peer_changed(ArcEngine *self, const gchar *peer_id)
+{
+	g_signal_emit(self, arc_engine_signals[SIGNAL_PEER_CHANGED], 0, peer_id);
+}
+
+ArcHandshakeState *
+arc_engine_get_handshake_state(ArcEngine *self)
+{
+	if (self->handshake == NULL)
+		self->handshake = arc_handshake_state_new(self);
+	return self->handshake;
+}
+
+/**
+ * arc_engine_set_api_port:
+ * @self: the engine
+ * @port: the port the API listens on, once bound
+ *
+ * The port this agent advertises to its peers (it differs from the configured one when
+ * that is 0).
+ */
+void
+arc_engine_set_api_port(ArcEngine *self, guint16 port)
+{
+	g_autoptr(ArcRecord) record = NULL;
+	g_autoptr(JsonNode) root = NULL;
+	g_autofree gchar *address = NULL;
+	g_autoptr(GError) error = NULL;
+	JsonObject *obj;
+
+	self->api_port = port;
+	if (self->peer_id == NULL)
+		return;
+	/* the local record follows a new port or advertise setting */
+	record = arc_storage_get_record(self->storage, "peer", self->peer_id, NULL);
+	root = record != NULL ? arc_json_parse_object(record->body, -1, 8, NULL) : NULL;
+	if (root == NULL)
+		return;
+	obj = json_node_get_object(root);
+	address = arc_engine_advertised_address(self, NULL);
+	if (g_strcmp0(arc_json_object_get_string(obj, "address"), address) != 0) {
+		g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+		g_autofree gchar *body = NULL;
+
+		json_object_set_string_member(obj, "address", address);
+		body = json_to_string(root, FALSE);
+		arc_engine_stage_peer(self, txn, self->peer_id, body, FALSE);
+		if (!arc_storage_commit(self->storage, txn, &error))
+			g_warning("cannot record the new address %s: %s", address, error->message);
+		else
+			g_info("this agent is now advertised at %s", address);
+	}
+}
+
+guint16
+arc_engine_get_api_port(ArcEngine *self)
+{
+	return self->api_port;
+}
+
 gboolean
 arc_engine_is_bootstrapped(ArcEngine *self)
 {
@@ -690,41 +796,15 @@ arc_engine_parse_bootstrap(const gchar *body, gsize length, GError **error)
 	return g_steal_pointer(&req);
 }
 
-static gchar *
-arc_engine_peer_record_body(ArcEngine *self, const gchar *peer_id, const gchar *name,
-			    const gchar *description, const gchar *public_key, gint64 now)
-{
-	g_autoptr(JsonBuilder) b = json_builder_new();
-	g_autoptr(JsonNode) root = NULL;
-	g_autofree gchar *created = arc_time_format_rfc3339(now);
-	g_autofree gchar *address =
-		g_strdup_printf("%s:%u", self->config->listen_address, self->config->listen_port);
-
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "id");
-	json_builder_add_string_value(b, peer_id);
-	json_builder_set_member_name(b, "name");
-	json_builder_add_string_value(b, name);
-	json_builder_set_member_name(b, "description");
-	json_builder_add_string_value(b, description != NULL ? description : "");
-	json_builder_set_member_name(b, "public_key");
-	json_builder_add_string_value(b, public_key);
-	json_builder_set_member_name(b, "address");
-	json_builder_add_string_value(b, address);
-	json_builder_set_member_name(b, "created_at");
-	json_builder_add_string_value(b, created);
-	json_builder_end_object(b);
-	root = json_builder_get_root(b);
-	return json_to_string(root, FALSE);
-}
-
 static ArcStorageTxn *
 arc_engine_bootstrap_txn(ArcEngine *self, ArcBootstrapResult *res, ArcLicense *license,
 			 const gchar *description, ArcCredential *credential, gint64 now)
 {
 	ArcStorageTxn *txn = arc_storage_txn_new();
-	g_autofree gchar *body = arc_engine_peer_record_body(
-		self, res->peer_id, res->name, description, res->peer_public_key, now);
+	g_autofree gchar *address = arc_engine_advertised_address(self, NULL);
+	g_autofree gchar *body =
+		arc_engine_peer_body(res->peer_id, res->name, description, res->peer_public_key,
+				     address, license->license_id, "active", now);
 	g_autoptr(ArcRecord) peer = arc_record_new("peer", res->peer_id, body);
 	g_autofree gchar *now_str = g_strdup_printf("%" G_GINT64_FORMAT, now);
 

@@ -105,12 +105,44 @@ typedef struct {
 	gchar *name;
 	gchar *public_key;
 	gchar *address;
+	gchar *state;
 	gint64 created_at;
 	gboolean is_local;
 } ArcPeerInfo;
 
 void arc_peer_info_free(ArcPeerInfo *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcPeerInfo, arc_peer_info_free)
+
+/**
+ * ArcHandshakeStep:
+ * @step: connect, hello, verify_reply, confirm, store, …
+ * @ok: whether it passed
+ * @detail: what happened, for `arctic peers add --debug`
+ * @elapsed_ms: how long it took
+ */
+typedef struct {
+	gchar *step;
+	gboolean ok;
+	gchar *detail;
+	gdouble elapsed_ms;
+} ArcHandshakeStep;
+
+void arc_handshake_step_free(ArcHandshakeStep *self);
+
+/**
+ * ArcLeaveResult:
+ * @peer_id: the local peer, now deactivated
+ * @notified: (element-type utf8): the peers that acknowledged the announcement
+ * @unreachable: (element-type utf8): triples of peer id, address and error
+ */
+typedef struct {
+	gchar *peer_id;
+	GPtrArray *notified;
+	GPtrArray *unreachable;
+} ArcLeaveResult;
+
+void arc_leave_result_free(ArcLeaveResult *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcLeaveResult, arc_leave_result_free)
 
 typedef gint64 (*ArcClockFunc)(gpointer user_data);
 
@@ -146,6 +178,30 @@ GPtrArray *arc_engine_list_peers(ArcEngine *self, const ArcCaller *caller, gint 
 				 GError **error);
 ArcPeerInfo *arc_engine_get_peer(ArcEngine *self, const ArcCaller *caller, const gchar *peer_id,
 				 GError **error);
+
+void arc_engine_add_peer_async(ArcEngine *self, const ArcCaller *caller, const gchar *address,
+			       const gchar *name, GCancellable *cancellable,
+			       GAsyncReadyCallback callback, gpointer user_data);
+ArcPeerInfo *arc_engine_add_peer_finish(ArcEngine *self, GAsyncResult *res, GPtrArray **steps,
+					GError **error);
+ArcPeerInfo *arc_engine_update_peer(ArcEngine *self, const ArcCaller *caller, const gchar *peer_id,
+				    const gchar *name, GError **error);
+gboolean arc_engine_delete_peer(ArcEngine *self, const ArcCaller *caller, const gchar *peer_id,
+				GError **error);
+void arc_engine_remove_self_async(ArcEngine *self, const ArcCaller *caller,
+				  GCancellable *cancellable, GAsyncReadyCallback callback,
+				  gpointer user_data);
+ArcLeaveResult *arc_engine_remove_self_finish(ArcEngine *self, GAsyncResult *res, GError **error);
+
+gchar *arc_engine_handshake_hello(ArcEngine *self, const gchar *body, gsize length, GError **error);
+void arc_engine_handshake_confirm_async(ArcEngine *self, const gchar *body, gsize length,
+					GCancellable *cancellable, GAsyncReadyCallback callback,
+					gpointer user_data);
+gboolean arc_engine_handshake_confirm_finish(ArcEngine *self, GAsyncResult *res, GError **error);
+gboolean arc_engine_handshake_leave(ArcEngine *self, const gchar *body, gsize length,
+				    GError **error);
+void arc_engine_set_api_port(ArcEngine *self, guint16 port);
+guint16 arc_engine_get_api_port(ArcEngine *self);
 
 GPtrArray *arc_engine_list_credentials(ArcEngine *self, const ArcCaller *caller, GError **error);
 ArcCreatedCredential *arc_engine_create_credential(ArcEngine *self, const ArcCaller *caller,

@@ -15,6 +15,114 @@
 #define ARC_HANDSHAKE_MAX_NAME 128
 #define ARC_HANDSHAKE_MAX_ADDRESS 261 /* a 255-byte host name, ':' and a port */
 #define ARC_HANDSHAKE_MAX_SESSION 64
+#define ARC_HANDSHAKE_LEAVE_DOMAIN "arctic-leave-v1"
+
+G_DEFINE_QUARK(arc - handshake - error - quark, arc_handshake_error)
+
+static const struct {
+	const gchar *reason;
+	ArcError code;
+	const gchar *message;
+} arc_handshake_reasons[] = {
+	[ARC_HANDSHAKE_REASON_CONNECTION_REFUSED] = {"connection_refused",
+						     ARC_ERROR_PEER_UNREACHABLE,
+						     "handshake failed: connection refused"},
+	[ARC_HANDSHAKE_REASON_CONNECTION_TIMEOUT] = {"connection_timeout",
+						     ARC_ERROR_PEER_UNREACHABLE,
+						     "handshake failed: connection timeout"},
+	[ARC_HANDSHAKE_REASON_LICENSE_MISMATCH] = {"license_mismatch", ARC_ERROR_LICENSE_MISMATCH,
+						   "handshake failed: license mismatch"},
+	[ARC_HANDSHAKE_REASON_LICENSE_INVALID] = {"license_invalid", ARC_ERROR_LICENSE_INVALID,
+						  "handshake failed: invalid license"},
+	[ARC_HANDSHAKE_REASON_LICENSE_EXPIRED] = {"license_expired", ARC_ERROR_LICENSE_EXPIRED,
+						  "handshake failed: license expired"},
+	[ARC_HANDSHAKE_REASON_INVALID_SIGNATURE] = {"invalid_signature", ARC_ERROR_HANDSHAKE_FAILED,
+						    "handshake failed: invalid signature"},
+	[ARC_HANDSHAKE_REASON_NODE_LIMIT_EXCEEDED] = {"node_limit_exceeded",
+						      ARC_ERROR_NODE_LIMIT_EXCEEDED,
+						      "handshake failed: node limit exceeded"},
+	[ARC_HANDSHAKE_REASON_ALREADY_EXISTS] = {"already_exists", ARC_ERROR_ALREADY_EXISTS,
+						 "peer already exists in cluster"},
+	[ARC_HANDSHAKE_REASON_UNREACHABLE_BACK] = {"unreachable_back", ARC_ERROR_PEER_UNREACHABLE,
+						   "handshake failed: the peer cannot reach this "
+						   "agent at its advertised address"},
+	[ARC_HANDSHAKE_REASON_SESSION_EXPIRED] = {"session_expired", ARC_ERROR_HANDSHAKE_FAILED,
+						  "handshake failed: session expired or unknown"},
+	[ARC_HANDSHAKE_REASON_PROTOCOL_ERROR] = {"protocol_error", ARC_ERROR_HANDSHAKE_FAILED,
+						 "handshake failed: invalid handshake message"},
+	[ARC_HANDSHAKE_REASON_NOT_BOOTSTRAPPED] = {"not_bootstrapped", ARC_ERROR_HANDSHAKE_FAILED,
+						   "handshake failed: agent is not bootstrapped"},
+	[ARC_HANDSHAKE_REASON_REVOKED] = {"revoked", ARC_ERROR_HANDSHAKE_FAILED,
+					  "handshake failed: peer has left the cluster"},
+	[ARC_HANDSHAKE_REASON_SELF] = {"self", ARC_ERROR_INVALID_REQUEST,
+				       "cannot add the local agent as its own peer"},
+	[ARC_HANDSHAKE_REASON_BUSY] = {"busy", ARC_ERROR_UNAVAILABLE,
+				       "handshake failed: too many handshakes in progress"},
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(arc_handshake_reasons) == ARC_HANDSHAKE_REASON_LAST);
+
+const gchar *
+arc_handshake_reason_to_string(ArcHandshakeReason reason)
+{
+	g_return_val_if_fail(reason < ARC_HANDSHAKE_REASON_LAST, NULL);
+	return arc_handshake_reasons[reason].reason;
+}
+
+gboolean
+arc_handshake_reason_from_string(const gchar *str, ArcHandshakeReason *reason)
+{
+	for (guint i = 0; str != NULL && i < ARC_HANDSHAKE_REASON_LAST; i++) {
+		if (g_strcmp0(arc_handshake_reasons[i].reason, str) == 0) {
+			*reason = (ArcHandshakeReason)i;
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+/* the API code that goes with @reason */
+ArcError
+arc_handshake_reason_to_error(ArcHandshakeReason reason)
+{
+	g_return_val_if_fail(reason < ARC_HANDSHAKE_REASON_LAST, ARC_ERROR_INTERNAL);
+	return arc_handshake_reasons[reason].code;
+}
+
+/* what the operator reads: the seed guide's words where it has them */
+const gchar *
+arc_handshake_reason_get_message(ArcHandshakeReason reason)
+{
+	g_return_val_if_fail(reason < ARC_HANDSHAKE_REASON_LAST, NULL);
+	return arc_handshake_reasons[reason].message;
+}
+
+void
+arc_handshake_set_error(GError **error, ArcHandshakeReason reason)
+{
+	g_set_error_literal(error, ARC_HANDSHAKE_ERROR, (gint)reason,
+			    arc_handshake_reason_get_message(reason));
+}
+
+/**
+ * arc_handshake_error_convert:
+ * @error: (inout) (nullable): an error of %ARC_HANDSHAKE_ERROR
+ *
+ * Turns a handshake error into the #ArcError its reason maps to, keeping the message, for
+ * the adapters (D-Bus) that have no `reason`.
+ */
+void
+arc_handshake_error_convert(GError **error)
+{
+	GError *old;
+
+	if (error == NULL || *error == NULL || (*error)->domain != ARC_HANDSHAKE_ERROR)
+		return;
+	old = *error;
+	*error = g_error_new_literal(ARC_ERROR,
+				     arc_handshake_reason_to_error((ArcHandshakeReason)old->code),
+				     old->message);
+	g_error_free(old);
+}
 
 void
 arc_handshake_peer_free(ArcHandshakePeer *self)
@@ -91,7 +199,7 @@ arc_handshake_get_fixed(JsonObject *obj, const gchar *member, guint8 *out, gsize
 }
 
 /* host:port, [v6]:port; the host is not resolved here */
-static gboolean
+gboolean
 arc_handshake_address_is_valid(const gchar *address)
 {
 	g_autoptr(GSocketConnectable) parsed = NULL;
@@ -455,8 +563,116 @@ arc_handshake_verify(const ArcHandshakeTranscript *transcript, ArcHandshakeRole 
 	g_autofree gchar *bytes = arc_handshake_transcript_bytes(transcript, role, &len);
 
 	if (crypto_sign_verify_detached(signature, (const guchar *)bytes, len, key) != 0) {
-		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_HANDSHAKE_FAILED,
-				    "handshake failed: invalid signature");
+		arc_handshake_set_error(error, ARC_HANDSHAKE_REASON_INVALID_SIGNATURE);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gchar *
+arc_handshake_leave_bytes(const gchar *peer_id, const gchar *license_id, gint64 timestamp,
+			  gsize *len)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonNode) root = NULL;
+	g_autofree gchar *canonical = NULL;
+	GByteArray *out = g_byte_array_new();
+
+	json_builder_begin_object(b);
+	arc_handshake_add_string(b, "license_id", license_id);
+	arc_handshake_add_string(b, "peer_id", peer_id);
+	json_builder_set_member_name(b, "timestamp");
+	json_builder_add_int_value(b, timestamp);
+	json_builder_end_object(b);
+	root = json_builder_get_root(b);
+	canonical = arc_canonical_json(root, NULL, NULL);
+	g_byte_array_append(out, (const guint8 *)ARC_HANDSHAKE_LEAVE_DOMAIN,
+			    sizeof(ARC_HANDSHAKE_LEAVE_DOMAIN));
+	g_byte_array_append(out, (const guint8 *)canonical, strlen(canonical));
+	*len = out->len;
+	return (gchar *)g_byte_array_free(out, FALSE);
+}
+
+/**
+ * arc_handshake_leave_to_json:
+ * @peer_id: the peer that leaves
+ * @license_id: its license
+ * @timestamp: now, seconds since the epoch
+ * @identity: its key
+ *
+ * The signed deactivation announcement of `DELETE /v1/peers/self`, the body of
+ * `POST /v1/handshake/leave`.
+ *
+ * Returns: (transfer full): the message
+ */
+gchar *
+arc_handshake_leave_to_json(const gchar *peer_id, const gchar *license_id, gint64 timestamp,
+			    ArcIdentity *identity)
+{
+	g_autoptr(JsonBuilder) b = arc_handshake_begin();
+	guint8 signature[ARC_IDENTITY_SIGNATURE_SIZE];
+	gsize len = 0;
+	g_autofree gchar *bytes = arc_handshake_leave_bytes(peer_id, license_id, timestamp, &len);
+
+	arc_identity_sign(identity, (const guint8 *)bytes, len, signature);
+	arc_handshake_add_string(b, "peer_id", peer_id);
+	arc_handshake_add_string(b, "license_id", license_id);
+	json_builder_set_member_name(b, "timestamp");
+	json_builder_add_int_value(b, timestamp);
+	arc_handshake_add_bytes(b, "signature", signature, sizeof(signature));
+	return arc_handshake_finish(b);
+}
+
+/**
+ * arc_handshake_parse_leave:
+ * @data: the request body, untrusted
+ * @len: its length
+ * @peer_id: (out): the peer that leaves
+ * @license_id: (out): its license id
+ * @timestamp: (out): when it signed
+ * @signature: (out caller-allocates): 64 bytes
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE if the message is well formed (not yet verified)
+ */
+gboolean
+arc_handshake_parse_leave(const gchar *data, gsize len, gchar **peer_id, gchar **license_id,
+			  gint64 *timestamp, guint8 *signature, GError **error)
+{
+	g_autoptr(JsonNode) root = NULL;
+	JsonObject *obj = arc_handshake_parse_envelope(data, len, &root, error);
+	JsonNode *ts;
+	const gchar *id, *lic;
+
+	if (obj == NULL)
+		return FALSE;
+	id = arc_json_object_get_string(obj, "peer_id");
+	if (!arc_id_is_valid(id, "peer_"))
+		return arc_handshake_fail(error, "'peer_id' is not a peer id");
+	lic = arc_json_object_get_string(obj, "license_id");
+	if (lic == NULL || lic[0] == '\0' || strlen(lic) > ARC_HANDSHAKE_MAX_NAME)
+		return arc_handshake_fail(error, "'license_id' must be a short string");
+	ts = json_object_get_member(obj, "timestamp");
+	if (ts == NULL || json_node_get_value_type(ts) != G_TYPE_INT64)
+		return arc_handshake_fail(error, "'timestamp' must be an integer");
+	if (!arc_handshake_get_fixed(obj, "signature", signature, ARC_IDENTITY_SIGNATURE_SIZE,
+				     error))
+		return FALSE;
+	*timestamp = json_node_get_int(ts);
+	*peer_id = g_strdup(id);
+	*license_id = g_strdup(lic);
+	return TRUE;
+}
+
+gboolean
+arc_handshake_verify_leave(const gchar *peer_id, const gchar *license_id, gint64 timestamp,
+			   const guint8 *key, const guint8 *signature, GError **error)
+{
+	gsize len = 0;
+	g_autofree gchar *bytes = arc_handshake_leave_bytes(peer_id, license_id, timestamp, &len);
+
+	if (crypto_sign_verify_detached(signature, (const guchar *)bytes, len, key) != 0) {
+		arc_handshake_set_error(error, ARC_HANDSHAKE_REASON_INVALID_SIGNATURE);
 		return FALSE;
 	}
 	return TRUE;

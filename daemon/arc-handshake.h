@@ -6,6 +6,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include <arctic-plugin.h>
+
 #include "arc-identity.h"
 
 G_BEGIN_DECLS
@@ -17,6 +19,41 @@ G_BEGIN_DECLS
 #define ARC_HANDSHAKE_CHALLENGE_SIZE 32
 #define ARC_HANDSHAKE_MAX_SIZE (96 * 1024)
 #define ARC_HANDSHAKE_DOMAIN "arctic-handshake-v1"
+
+/**
+ * ArcHandshakeReason:
+ *
+ * Why a handshake failed: the `reason` of the API's error body, the error code of
+ * %ARC_HANDSHAKE_ERROR. The API code and the message (the seed guide's words) follow from it.
+ */
+typedef enum {
+	ARC_HANDSHAKE_REASON_CONNECTION_REFUSED,
+	ARC_HANDSHAKE_REASON_CONNECTION_TIMEOUT,
+	ARC_HANDSHAKE_REASON_LICENSE_MISMATCH,
+	ARC_HANDSHAKE_REASON_LICENSE_INVALID,
+	ARC_HANDSHAKE_REASON_LICENSE_EXPIRED,
+	ARC_HANDSHAKE_REASON_INVALID_SIGNATURE,
+	ARC_HANDSHAKE_REASON_NODE_LIMIT_EXCEEDED,
+	ARC_HANDSHAKE_REASON_ALREADY_EXISTS,
+	ARC_HANDSHAKE_REASON_UNREACHABLE_BACK,
+	ARC_HANDSHAKE_REASON_SESSION_EXPIRED,
+	ARC_HANDSHAKE_REASON_PROTOCOL_ERROR,
+	ARC_HANDSHAKE_REASON_NOT_BOOTSTRAPPED,
+	ARC_HANDSHAKE_REASON_REVOKED,
+	ARC_HANDSHAKE_REASON_SELF,
+	ARC_HANDSHAKE_REASON_BUSY,
+	ARC_HANDSHAKE_REASON_LAST /*< skip >*/
+} ArcHandshakeReason;
+
+#define ARC_HANDSHAKE_ERROR (arc_handshake_error_quark())
+GQuark arc_handshake_error_quark(void);
+const gchar *arc_handshake_reason_to_string(ArcHandshakeReason reason);
+gboolean arc_handshake_reason_from_string(const gchar *str, ArcHandshakeReason *reason);
+ArcError arc_handshake_reason_to_error(ArcHandshakeReason reason);
+const gchar *arc_handshake_reason_get_message(ArcHandshakeReason reason);
+void arc_handshake_set_error(GError **error, ArcHandshakeReason reason);
+void arc_handshake_error_convert(GError **error);
+gboolean arc_handshake_address_is_valid(const gchar *address);
 
 typedef enum {
 	ARC_HANDSHAKE_ROLE_INITIATOR,
@@ -86,6 +123,14 @@ gchar *arc_handshake_hello_to_json(const ArcHandshakePeer *peer, const guint8 *c
 gchar *arc_handshake_reply_to_json(const gchar *session, const ArcHandshakePeer *peer,
 				   const guint8 *challenge, const guint8 *signature);
 gchar *arc_handshake_confirm_to_json(const gchar *session, const guint8 *signature);
+
+gchar *arc_handshake_leave_to_json(const gchar *peer_id, const gchar *license_id, gint64 timestamp,
+				   ArcIdentity *identity);
+gboolean arc_handshake_parse_leave(const gchar *data, gsize len, gchar **peer_id,
+				   gchar **license_id, gint64 *timestamp, guint8 *signature,
+				   GError **error);
+gboolean arc_handshake_verify_leave(const gchar *peer_id, const gchar *license_id, gint64 timestamp,
+				    const guint8 *key, const guint8 *signature, GError **error);
 
 gchar *arc_handshake_transcript_bytes(const ArcHandshakeTranscript *transcript,
 				      ArcHandshakeRole role, gsize *len);

@@ -4,6 +4,7 @@
  */
 #include "arc-rest-request.h"
 
+#include "arc-handshake.h"
 #include "arc-time.h"
 
 #define ARC_REST_MAX_JSON_DEPTH 16
@@ -65,7 +66,127 @@ void
 arc_rest_reply_error(SoupServerMessage *msg, const GError *error)
 {
 	ArcError code = error->domain == ARC_ERROR ? (ArcError)error->code : ARC_ERROR_INTERNAL;
+
+	if (error->domain == ARC_HANDSHAKE_ERROR) {
+		arc_rest_reply_handshake_error(msg, error, NULL, FALSE);
+		return;
+	}
 	arc_rest_reply_error_literal(msg, code, error->message);
+}
+
+/**
+ * arc_rest_builder_add_steps:
+ * @b: a builder inside an object
+ * @steps: (element-type ArcHandshakeStep): what the handshake did
+ */
+void
+arc_rest_builder_add_steps(JsonBuilder *b, GPtrArray *steps)
+{
+	json_builder_set_member_name(b, "steps");
+	json_builder_begin_array(b);
+	for (guint i = 0; steps != NULL && i < steps->len; i++) {
+		ArcHandshakeStep *step = g_ptr_array_index(steps, i);
+		json_builder_begin_object(b);
+		arc_rest_builder_add_string(b, "step", step->step);
+		json_builder_set_member_name(b, "ok");
+		json_builder_add_boolean_value(b, step->ok);
+		arc_rest_builder_add_string(b, "detail", step->detail);
+		json_builder_set_member_name(b, "elapsed_ms");
+		json_builder_add_double_value(b, step->elapsed_ms);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+}
+
+/**
+ * arc_rest_reply_handshake_error:
+ * @msg: the message
+ * @error: the failure; %ARC_HANDSHAKE_ERROR adds its `reason`
+ * @steps: (nullable) (element-type ArcHandshakeStep): what the handshake did; the failed
+ *   step's detail becomes `detail`
+ * @with_steps: whether to include @steps (`?debug=true`)
+ *
+ * `{"error", "code", "reason", "detail", "steps"}`
+ */
+void
+arc_rest_reply_handshake_error(SoupServerMessage *msg, const GError *error, GPtrArray *steps,
+			       gboolean with_steps)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonNode) root = NULL;
+	ArcError code = ARC_ERROR_INTERNAL;
+	const gchar *detail = NULL;
+
+	if (error->domain == ARC_ERROR)
+		code = (ArcError)error->code;
+	else if (error->domain == ARC_HANDSHAKE_ERROR)
+		code = arc_handshake_reason_to_error((ArcHandshakeReason)error->code);
+	for (guint i = 0; steps != NULL && i < steps->len; i++) {
+		ArcHandshakeStep *step = g_ptr_array_index(steps, i);
+		if (!step->ok)
+			detail = step->detail;
+	}
+	json_builder_begin_object(b);
+	arc_rest_builder_add_string(b, "error", error->message);
+	arc_rest_builder_add_string(b, "code", arc_error_to_code(code));
+	if (error->domain == ARC_HANDSHAKE_ERROR)
+		arc_rest_builder_add_string(
+			b, "reason",
+			arc_handshake_reason_to_string((ArcHandshakeReason)error->code));
+	if (detail != NULL)
+		arc_rest_builder_add_string(b, "detail", detail);
+	if (with_steps)
+		arc_rest_builder_add_steps(b, steps);
+	json_builder_end_object(b);
+	root = json_builder_get_root(b);
+	if (arc_error_http_status(code) == SOUP_STATUS_UNAUTHORIZED)
+		soup_message_headers_replace(soup_server_message_get_response_headers(msg),
+					     "WWW-Authenticate", "Bearer");
+	arc_rest_set_json(msg, arc_error_http_status(code), root);
+}
+
+/* ?name=true */
+gboolean
+arc_rest_query_flag(ArcRestRequest *req, const gchar *name)
+{
+	const gchar *query = g_uri_get_query(soup_server_message_get_uri(req->msg));
+	g_autoptr(GHashTable) params = NULL;
+
+	if (query == NULL)
+		return FALSE;
+	params = g_uri_parse_params(query, -1, "&", G_URI_PARAMS_NONE, NULL);
+	return params != NULL && g_strcmp0(g_hash_table_lookup(params, name), "true") == 0;
+}
+
+/**
+ * arc_rest_request_pause:
+ * @req: a request being handled
+ *
+ * Returns: (transfer full): the request, kept until it is answered
+ */
+ArcRestPending *
+arc_rest_request_pause(ArcRestRequest *req)
+{
+	ArcRestPending *self = g_new0(ArcRestPending, 1);
+	self->req.msg = g_object_ref(req->msg);
+	self->req.engine = g_object_ref(req->engine);
+	self->req.body = req->body != NULL ? g_bytes_ref(req->body) : NULL;
+	soup_server_message_pause(req->msg);
+	return self;
+}
+
+/* answer first: the message goes out on unpause */
+void
+arc_rest_pending_free(ArcRestPending *self)
+{
+	if (self == NULL)
+		return;
+	soup_server_message_unpause(self->req.msg);
+	g_object_unref(self->req.msg);
+	g_object_unref(self->req.engine);
+	if (self->req.body != NULL)
+		g_bytes_unref(self->req.body);
+	g_free(self);
 }
 
 /**

@@ -52,9 +52,28 @@ typedef struct {
 
 const ArcRestRoute *arc_rest_routes_get(guint *n_routes);
 
+/**
+ * ArcRestPending:
+ * @req: the request, its message paused until arc_rest_pending_free()
+ *
+ * A request whose answer comes later (the handshake talks to another agent first). The
+ * caller is not kept: authorise before pausing.
+ */
+typedef struct {
+	ArcRestRequest req;
+} ArcRestPending;
+
+ArcRestPending *arc_rest_request_pause(ArcRestRequest *req);
+void arc_rest_pending_free(ArcRestPending *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcRestPending, arc_rest_pending_free)
+
 void arc_rest_reply_json(ArcRestRequest *req, guint status, JsonBuilder *builder);
 void arc_rest_reply_error(SoupServerMessage *msg, const GError *error);
 void arc_rest_reply_error_literal(SoupServerMessage *msg, ArcError code, const gchar *message);
+void arc_rest_reply_handshake_error(SoupServerMessage *msg, const GError *error, GPtrArray *steps,
+				    gboolean with_steps);
+void arc_rest_builder_add_steps(JsonBuilder *b, GPtrArray *steps);
+gboolean arc_rest_query_flag(ArcRestRequest *req, const gchar *name);
 JsonNode *arc_rest_parse_body(ArcRestRequest *req, gboolean optional, GError **error);
 void arc_rest_builder_add_string(JsonBuilder *b, const gchar *name, const gchar *value);
 void arc_rest_builder_add_time(JsonBuilder *b, const gchar *name, gint64 unix_secs);

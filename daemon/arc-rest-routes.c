@@ -400,17 +400,38 @@ arc_rest_credentials_revoke(ArcRestRequest *req)
 }
 
 static void
-arc_rest_add_peer(JsonBuilder *b, const ArcPeerInfo *peer)
+arc_rest_add_peer_members(JsonBuilder *b, const ArcPeerInfo *peer)
 {
-	json_builder_begin_object(b);
 	arc_rest_builder_add_string(b, "id", peer->id);
 	arc_rest_builder_add_string(b, "name", peer->name);
 	arc_rest_builder_add_string(b, "public_key", peer->public_key);
 	json_builder_set_member_name(b, "is_local");
 	json_builder_add_boolean_value(b, peer->is_local);
 	arc_rest_builder_add_string(b, "address", peer->address);
+	arc_rest_builder_add_string(b, "state", peer->state);
 	arc_rest_builder_add_time(b, "created_at", peer->created_at);
+}
+
+static void
+arc_rest_add_peer(JsonBuilder *b, const ArcPeerInfo *peer)
+{
+	json_builder_begin_object(b);
+	arc_rest_add_peer_members(b, peer);
 	json_builder_end_object(b);
+}
+
+/* `self` names the local peer in /v1/peers/{id} */
+static const gchar *
+arc_rest_peer_param(ArcRestRequest *req)
+{
+	if (g_strcmp0(req->params[0], "self") == 0) {
+		g_autoptr(ArcIdentityInfo) info = arc_engine_get_identity(req->engine);
+		if (info->peer_id != NULL) {
+			req->params[1] = g_intern_string(info->peer_id);
+			return req->params[1];
+		}
+	}
+	return req->params[0];
 }
 
 /* ?is_local=true|false; absent: every peer */
@@ -467,7 +488,7 @@ arc_rest_peers_get(ArcRestRequest *req)
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autoptr(GError) error = NULL;
 	g_autoptr(ArcPeerInfo) peer =
-		arc_engine_get_peer(req->engine, req->caller, req->params[0], &error);
+		arc_engine_get_peer(req->engine, req->caller, arc_rest_peer_param(req), &error);
 
 	if (peer == NULL) {
 		arc_rest_reply_error(req->msg, error);
@@ -475,6 +496,245 @@ arc_rest_peers_get(ArcRestRequest *req)
 	}
 	arc_rest_add_peer(b, peer);
 	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
+}
+
+static void
+arc_rest_peers_add_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(ArcRestPending) pending = user_data;
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) steps = NULL;
+	g_autoptr(ArcPeerInfo) peer = NULL;
+	gboolean debug = arc_rest_query_flag(&pending->req, "debug");
+
+	peer = arc_engine_add_peer_finish(ARC_ENGINE(source), res, &steps, &error);
+	if (peer == NULL) {
+		arc_rest_reply_handshake_error(pending->req.msg, error, steps, debug);
+		return;
+	}
+	json_builder_begin_object(b);
+	arc_rest_add_peer_members(b, peer);
+	if (debug)
+		arc_rest_builder_add_steps(b, steps);
+	json_builder_end_object(b);
+	arc_rest_reply_json(&pending->req, SOUP_STATUS_CREATED, b);
+}
+
+static gboolean
+arc_rest_get_optional_string(JsonObject *obj, const gchar *member, const gchar **out,
+			     GError **error)
+{
+	JsonNode *node = json_object_get_member(obj, member);
+	if (node == NULL || JSON_NODE_HOLDS_NULL(node))
+		return TRUE;
+	if (json_node_get_value_type(node) != G_TYPE_STRING) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST, "'%s' must be a string",
+			    member);
+		return FALSE;
+	}
+	*out = json_node_get_string(node);
+	return TRUE;
+}
+
+static void
+arc_rest_peers_add(ArcRestRequest *req)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonNode) root = arc_rest_parse_body(req, FALSE, &error);
+	const gchar *address = NULL, *name = NULL;
+	JsonObject *obj;
+
+	if (root == NULL) {
+		arc_rest_reply_error(req->msg, error);
+		return;
+	}
+	obj = json_node_get_object(root);
+	if (!arc_rest_get_optional_string(obj, "address", &address, &error) ||
+	    !arc_rest_get_optional_string(obj, "name", &name, &error)) {
+		arc_rest_reply_error(req->msg, error);
+		return;
+	}
+	if (address == NULL || address[0] == '\0') {
+		arc_rest_reply_error_literal(req->msg, ARC_ERROR_INVALID_REQUEST,
+					     "'address' is required (host:port)");
+		return;
+	}
+	arc_engine_add_peer_async(req->engine, req->caller, address, name, NULL,
+				  arc_rest_peers_add_cb, arc_rest_request_pause(req));
+}
+
+static void
+arc_rest_peers_update(ArcRestRequest *req)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonNode) root = arc_rest_parse_body(req, FALSE, &error);
+	g_autoptr(ArcPeerInfo) peer = NULL;
+	const gchar *name = NULL;
+
+	if (root == NULL ||
+	    !arc_rest_get_optional_string(json_node_get_object(root), "name", &name, &error)) {
+		arc_rest_reply_error(req->msg, error);
+		return;
+	}
+	if (name == NULL) {
+		arc_rest_reply_error_literal(req->msg, ARC_ERROR_INVALID_REQUEST,
+					     "'name' is required");
+		return;
+	}
+	peer = arc_engine_update_peer(req->engine, req->caller, arc_rest_peer_param(req), name,
+				      &error);
+	if (peer == NULL) {
+		arc_rest_reply_error(req->msg, error);
+		return;
+	}
+	arc_rest_add_peer(b, peer);
+	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
+}
+
+static void
+arc_rest_peers_delete(ArcRestRequest *req)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(GError) error = NULL;
+
+	if (!arc_engine_delete_peer(req->engine, req->caller, req->params[0], &error)) {
+		arc_rest_reply_error(req->msg, error);
+		return;
+	}
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "deleted");
+	json_builder_add_boolean_value(b, TRUE);
+	arc_rest_builder_add_string(b, "id", req->params[0]);
+	json_builder_end_object(b);
+	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
+}
+
+static void
+arc_rest_peers_remove_self_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(ArcRestPending) pending = user_data;
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(ArcLeaveResult) result =
+		arc_engine_remove_self_finish(ARC_ENGINE(source), res, &error);
+
+	if (result == NULL) {
+		arc_rest_reply_error(pending->req.msg, error);
+		return;
+	}
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "deactivated");
+	json_builder_add_boolean_value(b, TRUE);
+	arc_rest_builder_add_string(b, "id", result->peer_id);
+	json_builder_set_member_name(b, "notified");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < result->notified->len; i++)
+		json_builder_add_string_value(b, g_ptr_array_index(result->notified, i));
+	json_builder_end_array(b);
+	json_builder_set_member_name(b, "unreachable");
+	json_builder_begin_array(b);
+	for (guint i = 0; i + 2 < result->unreachable->len; i += 3) {
+		json_builder_begin_object(b);
+		arc_rest_builder_add_string(b, "id", g_ptr_array_index(result->unreachable, i));
+		arc_rest_builder_add_string(b, "address",
+					    g_ptr_array_index(result->unreachable, i + 1));
+		arc_rest_builder_add_string(b, "error",
+					    g_ptr_array_index(result->unreachable, i + 2));
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+	json_builder_end_object(b);
+	arc_rest_reply_json(&pending->req, SOUP_STATUS_OK, b);
+}
+
+static void
+arc_rest_peers_remove_self(ArcRestRequest *req)
+{
+	arc_engine_remove_self_async(req->engine, req->caller, NULL, arc_rest_peers_remove_self_cb,
+				     arc_rest_request_pause(req));
+}
+
+static const gchar *
+arc_rest_body_data(ArcRestRequest *req, gsize *len)
+{
+	const gchar *data = req->body != NULL ? g_bytes_get_data(req->body, len) : NULL;
+	if (data == NULL) {
+		*len = 0;
+		return "";
+	}
+	return data;
+}
+
+static void
+arc_rest_handshake_hello(ArcRestRequest *req)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *reply = NULL;
+	gsize len = 0;
+	const gchar *data = arc_rest_body_data(req, &len);
+
+	reply = arc_engine_handshake_hello(req->engine, data, len, &error);
+	if (reply == NULL) {
+		arc_rest_reply_error(req->msg, error);
+		return;
+	}
+	len = strlen(reply);
+	soup_server_message_set_status(req->msg, SOUP_STATUS_OK, NULL);
+	soup_server_message_set_response(req->msg, "application/json", SOUP_MEMORY_TAKE,
+					 g_steal_pointer(&reply), len);
+}
+
+static void
+arc_rest_reply_ok(ArcRestRequest *req, const gchar *member)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(ArcIdentityInfo) info = arc_engine_get_identity(req->engine);
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, member);
+	json_builder_add_boolean_value(b, TRUE);
+	arc_rest_builder_add_string(b, "peer_id", info->peer_id);
+	json_builder_end_object(b);
+	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
+}
+
+static void
+arc_rest_handshake_confirm_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(ArcRestPending) pending = user_data;
+	g_autoptr(GError) error = NULL;
+
+	if (!arc_engine_handshake_confirm_finish(ARC_ENGINE(source), res, &error)) {
+		arc_rest_reply_error(pending->req.msg, error);
+		return;
+	}
+	arc_rest_reply_ok(&pending->req, "stored");
+}
+
+static void
+arc_rest_handshake_confirm(ArcRestRequest *req)
+{
+	gsize len = 0;
+	const gchar *data = arc_rest_body_data(req, &len);
+	arc_engine_handshake_confirm_async(req->engine, data, len, NULL,
+					   arc_rest_handshake_confirm_cb,
+					   arc_rest_request_pause(req));
+}
+
+static void
+arc_rest_handshake_leave(ArcRestRequest *req)
+{
+	g_autoptr(GError) error = NULL;
+	gsize len = 0;
+	const gchar *data = arc_rest_body_data(req, &len);
+
+	if (!arc_engine_handshake_leave(req->engine, data, len, &error)) {
+		arc_rest_reply_error(req->msg, error);
+		return;
+	}
+	arc_rest_reply_ok(req, "removed");
 }
 
 static const ArcRestRoute arc_rest_routes[] = {
@@ -489,6 +749,15 @@ static const ArcRestRoute arc_rest_routes[] = {
 	{"GET", "/v1/license", ARC_REST_AUTH_TOKEN, 0, arc_rest_license},
 	{"GET", "/v1/peers", ARC_REST_AUTH_SCOPE, ARC_SCOPE_PEERS_READ, arc_rest_peers_list},
 	{"GET", "/v1/peers/{}", ARC_REST_AUTH_SCOPE, ARC_SCOPE_PEERS_READ, arc_rest_peers_get},
+	{"POST", "/v1/peers", ARC_REST_AUTH_SCOPE, ARC_SCOPE_PEERS_WRITE, arc_rest_peers_add},
+	{"PUT", "/v1/peers/{}", ARC_REST_AUTH_SCOPE, ARC_SCOPE_PEERS_WRITE, arc_rest_peers_update},
+	{"DELETE", "/v1/peers/self", ARC_REST_AUTH_SCOPE, ARC_SCOPE_PEERS_WRITE,
+	 arc_rest_peers_remove_self},
+	{"DELETE", "/v1/peers/{}", ARC_REST_AUTH_SCOPE, ARC_SCOPE_PEERS_WRITE,
+	 arc_rest_peers_delete},
+	{"POST", "/v1/handshake/hello", ARC_REST_AUTH_PUBLIC, 0, arc_rest_handshake_hello},
+	{"POST", "/v1/handshake/confirm", ARC_REST_AUTH_PUBLIC, 0, arc_rest_handshake_confirm},
+	{"POST", "/v1/handshake/leave", ARC_REST_AUTH_PUBLIC, 0, arc_rest_handshake_leave},
 	{"GET", "/v1/credentials", ARC_REST_AUTH_SCOPE, ARC_SCOPE_CREDENTIALS_READ,
 	 arc_rest_credentials_list},
 	{"POST", "/v1/credentials", ARC_REST_AUTH_SCOPE, ARC_SCOPE_CREDENTIALS_WRITE,

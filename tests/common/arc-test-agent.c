@@ -55,6 +55,7 @@ struct _ArcTestAgent {
 	gchar *client_secret;
 	gchar *peer_id;
 	gchar *cluster_id;
+	GString *extra_config;
 };
 
 G_DEFINE_FINAL_TYPE(ArcTestAgent, arc_test_agent, G_TYPE_OBJECT)
@@ -150,6 +151,8 @@ arc_test_agent_finalize(GObject *object)
 	g_free(self->client_secret);
 	g_free(self->peer_id);
 	g_free(self->cluster_id);
+	if (self->extra_config != NULL)
+		g_string_free(self->extra_config, TRUE);
 	G_OBJECT_CLASS(arc_test_agent_parent_class)->finalize(object);
 }
 
@@ -202,12 +205,15 @@ arc_test_agent_write_file(const gchar *path, const gchar *contents, gint mode)
 static void
 arc_test_agent_write_config(ArcTestAgent *self)
 {
-	g_autofree gchar *conf = g_strdup_printf("[agent]\n"
-						 "recovery_token_file=%s\n"
-						 "\n"
-						 "[plugin:ed25519-file]\n"
-						 "issuers_dir=%s\n",
-						 self->recovery_path, self->issuers_dir);
+	g_autofree gchar *conf =
+		g_strdup_printf("[agent]\n"
+				"recovery_token_file=%s\n"
+				"\n"
+				"[plugin:ed25519-file]\n"
+				"issuers_dir=%s\n"
+				"%s",
+				self->recovery_path, self->issuers_dir,
+				self->extra_config != NULL ? self->extra_config->str : "");
 	arc_test_agent_write_file(self->config_path, conf, 0644);
 }
 
@@ -1052,6 +1058,22 @@ JsonNode *
 arc_test_agent_bootstrap(ArcTestAgent *self, GError **error)
 {
 	g_autofree gchar *license = arc_test_agent_make_default_license(self);
+	return arc_test_agent_bootstrap_with(self, license, error);
+}
+
+/**
+ * arc_test_agent_bootstrap_with:
+ * @self: a running, unbootstrapped agent
+ * @license: the license document
+ * @error: return location for a #GError
+ *
+ * Like arc_test_agent_bootstrap() with the given license.
+ *
+ * Returns: (transfer full): the 201 answer
+ */
+JsonNode *
+arc_test_agent_bootstrap_with(ArcTestAgent *self, const gchar *license, GError **error)
+{
 	g_autoptr(ArcTestResponse) resp = NULL;
 	JsonObject *obj;
 
@@ -1146,4 +1168,54 @@ arc_test_agent_token(ArcTestAgent *self, const gchar *client_id, const gchar *se
 		return NULL;
 	}
 	return g_strdup(json_object_get_string_member(obj, "access_token"));
+}
+
+/**
+ * arc_test_agent_add_config:
+ * @self: the agent
+ * @text: whole groups of agent.conf, e.g. "[peers]\nhandshake_timeout=2\n"
+ *
+ * Appended to agent.conf; takes effect at the next start.
+ */
+void
+arc_test_agent_add_config(ArcTestAgent *self, const gchar *text)
+{
+	if (self->extra_config == NULL)
+		self->extra_config = g_string_new(NULL);
+	g_string_append_printf(self->extra_config, "\n%s", text);
+	arc_test_agent_write_config(self);
+}
+
+/**
+ * arc_test_agent_share_issuer:
+ * @self: the agent
+ * @source: another agent
+ *
+ * Makes @self trust, and sign licenses with, the issuer of @source (and its foreign key),
+ * as agents of one vendor do.
+ */
+void
+arc_test_agent_share_issuer(ArcTestAgent *self, ArcTestAgent *source)
+{
+	g_autofree gchar *pub_b64 = NULL;
+	g_autofree gchar *pub_line = NULL;
+
+	memcpy(self->issuer_pk, source->issuer_pk, sizeof(self->issuer_pk));
+	memcpy(self->issuer_sk, source->issuer_sk, sizeof(self->issuer_sk));
+	memcpy(self->foreign_sk, source->foreign_sk, sizeof(self->foreign_sk));
+	pub_b64 = g_base64_encode(self->issuer_pk, sizeof(self->issuer_pk));
+	pub_line = g_strconcat(pub_b64, "\n", NULL);
+	arc_test_agent_write_file(self->issuer_pub_path, pub_line, 0644);
+}
+
+/**
+ * arc_test_agent_get_address:
+ * @self: the agent
+ *
+ * Returns: (transfer full): `127.0.0.1:PORT`, what `POST /v1/peers` takes
+ */
+gchar *
+arc_test_agent_get_address(ArcTestAgent *self)
+{
+	return g_strdup_printf("127.0.0.1:%u", self->port);
 }

@@ -75,6 +75,9 @@ void arc_test_agent_set_no_dbus(ArcTestAgent *self, gboolean no_dbus);
 void arc_test_agent_add_args(ArcTestAgent *self, const gchar *const *args);
 void arc_test_agent_setenv(ArcTestAgent *self, const gchar *name, const gchar *value);
 guint16 arc_test_agent_get_port(ArcTestAgent *self);
+gchar *arc_test_agent_get_address(ArcTestAgent *self);
+void arc_test_agent_add_config(ArcTestAgent *self, const gchar *text);
+void arc_test_agent_share_issuer(ArcTestAgent *self, ArcTestAgent *source);
 gchar *arc_test_agent_get_base_url(ArcTestAgent *self);
 gchar *arc_test_agent_build_path(ArcTestAgent *self, const gchar *name);
 
@@ -113,6 +116,7 @@ ArcTestResponse *arc_test_agent_raw(ArcTestAgent *self, const gchar *head, GByte
 /* conveniences */
 guint64 arc_test_agent_get_rss_kb(ArcTestAgent *self);
 JsonNode *arc_test_agent_bootstrap(ArcTestAgent *self, GError **error);
+JsonNode *arc_test_agent_bootstrap_with(ArcTestAgent *self, const gchar *license, GError **error);
 const gchar *arc_test_agent_get_client_id(ArcTestAgent *self);
 const gchar *arc_test_agent_get_client_secret(ArcTestAgent *self);
 const gchar *arc_test_agent_get_peer_id(ArcTestAgent *self);

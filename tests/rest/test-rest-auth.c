@@ -496,6 +496,10 @@ static const ArcRestSpecRoute arc_rest_spec_routes[] = {
 	{"POST", "/v1/oauth/token", ARC_REST_AUTH_PUBLIC, 0},
 	{"POST", "/v1/bootstrap", ARC_REST_AUTH_PUBLIC, 0},
 	{"GET", "/v1/cluster/identity", ARC_REST_AUTH_PUBLIC, 0},
+	/* agent to agent: authenticated by the handshake's signatures (docs/protocol.md §5) */
+	{"POST", "/v1/handshake/hello", ARC_REST_AUTH_PUBLIC, 0},
+	{"POST", "/v1/handshake/confirm", ARC_REST_AUTH_PUBLIC, 0},
+	{"POST", "/v1/handshake/leave", ARC_REST_AUTH_PUBLIC, 0},
 	{"GET", "/v1/license", ARC_REST_AUTH_TOKEN, 0},
 	{"GET", "/v1/peers", ARC_REST_AUTH_SCOPE, ARC_SCOPE_PEERS_READ},
 	{"GET", "/v1/peers/{}", ARC_REST_AUTH_SCOPE, ARC_SCOPE_PEERS_READ},

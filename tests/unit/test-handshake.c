@@ -122,7 +122,7 @@ hs_assert_refused(HsFixture *fx, const ArcHandshakeTranscript *t, ArcHandshakeRo
 {
 	g_autoptr(GError) error = NULL;
 	g_assert_false(arc_handshake_verify(t, role, key, sig, &error));
-	g_assert_error(error, ARC_ERROR, ARC_ERROR_HANDSHAKE_FAILED);
+	g_assert_error(error, ARC_HANDSHAKE_ERROR, ARC_HANDSHAKE_REASON_INVALID_SIGNATURE);
 	g_assert_cmpstr(error->message, ==, "handshake failed: invalid signature");
 }
 

@@ -1,0 +1,1086 @@
+/*
+ * Copyright 2026 The Arctic Authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "handshake"
+
+#include "arc-engine-private.h"
+
+#include <sodium.h>
+
+#include "arc-license-state.h"
+#include "arc-peer-client.h"
+#include "arc-time.h"
+
+/* The peer handshake of docs/protocol.md §5, both roles. The initiator (the agent that got
+ * `POST /v1/peers`) runs arc_engine_add_peer_async(); the responder answers
+ * `POST /v1/handshake/hello` and `POST /v1/handshake/confirm`. Each side checks the other's
+ * record with arc_engine_check_candidate() and stores it only when every check passed and
+ * the other's signature over the transcript verified. */
+
+#define ARC_HANDSHAKE_SESSION_SECS 10
+#define ARC_HANDSHAKE_MAX_SESSIONS 256
+
+typedef struct {
+	gchar *id;
+	ArcHandshakePeer *initiator;
+	gchar *initiator_license_id;
+	ArcHandshakePeer *responder;
+	guint8 challenge_a[ARC_HANDSHAKE_CHALLENGE_SIZE];
+	guint8 challenge_b[ARC_HANDSHAKE_CHALLENGE_SIZE];
+	gint64 expires; /* monotonic µs */
+} ArcHandshakeSession;
+
+struct _ArcHandshakeState {
+	GHashTable *sessions;  /* id → ArcHandshakeSession */
+	GHashTable *in_flight; /* addresses this agent is adding */
+	ArcPeerClient *client;
+	ArcPeerClient *probe;
+};
+
+static void
+arc_handshake_session_free(ArcHandshakeSession *self)
+{
+	if (self == NULL)
+		return;
+	g_free(self->id);
+	arc_handshake_peer_free(self->initiator);
+	g_free(self->initiator_license_id);
+	arc_handshake_peer_free(self->responder);
+	sodium_memzero(self->challenge_b, sizeof(self->challenge_b));
+	g_free(self);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcHandshakeSession, arc_handshake_session_free)
+
+ArcHandshakeState *
+arc_handshake_state_new(ArcEngine *engine)
+{
+	ArcConfig *config = arc_engine_get_config(engine);
+	ArcHandshakeState *self = g_new0(ArcHandshakeState, 1);
+
+	self->sessions = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+					       (GDestroyNotify)arc_handshake_session_free);
+	self->in_flight = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	self->client = arc_peer_client_new(config->handshake_timeout);
+	self->probe = arc_peer_client_new(config->reach_back_timeout);
+	return self;
+}
+
+void
+arc_handshake_state_free(ArcHandshakeState *self)
+{
+	if (self == NULL)
+		return;
+	g_hash_table_unref(self->sessions);
+	g_hash_table_unref(self->in_flight);
+	g_clear_object(&self->client);
+	g_clear_object(&self->probe);
+	g_free(self);
+}
+
+void
+arc_handshake_step_free(ArcHandshakeStep *self)
+{
+	if (self == NULL)
+		return;
+	g_free(self->step);
+	g_free(self->detail);
+	g_free(self);
+}
+
+/* ---- the checks both sides make ---- */
+
+static void
+arc_engine_fail(GError **error, gchar **detail, ArcHandshakeReason reason, gchar *text)
+{
+	arc_handshake_set_error(error, reason);
+	if (detail != NULL)
+		*detail = text;
+	else
+		g_free(text);
+}
+
+/* whether this agent may take a peer at all */
+static gboolean
+arc_engine_check_can_join(ArcEngine *self, gchar **detail, GError **error)
+{
+	if (!arc_engine_is_bootstrapped(self)) {
+		arc_engine_fail(error, detail, ARC_HANDSHAKE_REASON_NOT_BOOTSTRAPPED,
+				g_strdup("this agent has no license yet: bootstrap it first"));
+		return FALSE;
+	}
+	if (arc_engine_is_deactivated(self)) {
+		arc_engine_fail(error, detail, ARC_HANDSHAKE_REASON_REVOKED,
+				g_strdup("this agent left the cluster (peers remove-self); reset "
+					 "it and bootstrap again to rejoin"));
+		return FALSE;
+	}
+	if (arc_engine_get_license_state(self) >= ARC_LICENSE_STATE_READ_ONLY) {
+		arc_engine_fail(error, detail, ARC_HANDSHAKE_REASON_LICENSE_EXPIRED,
+				g_strdup_printf("this agent's license is %s",
+						arc_license_state_to_string(
+							arc_engine_get_license_state(self))));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* Node limit and duplicates against this agent's view; @known is set for a peer this agent
+ * already holds with the same key. */
+static gboolean
+arc_engine_check_membership(ArcEngine *self, const ArcHandshakePeer *peer, gboolean *known,
+			    gchar **detail, GError **error)
+{
+	g_autoptr(GPtrArray) peers = arc_engine_load_peers(self, error);
+	ArcLicense *own = arc_engine_get_license_doc(self);
+	ArcPeerInfo *same;
+
+	*known = FALSE;
+	if (peers == NULL)
+		return FALSE;
+	if (arc_engine_peer_is_revoked(self, peer->peer_id)) {
+		arc_engine_fail(error, detail, ARC_HANDSHAKE_REASON_REVOKED,
+				g_strdup_printf("peer %s left the cluster and cannot rejoin with "
+						"the same identity",
+						peer->peer_id));
+		return FALSE;
+	}
+	same = arc_engine_find_peer(peers, peer->peer_id, NULL, NULL);
+	if (same != NULL && g_strcmp0(same->public_key, peer->public_key) != 0) {
+		arc_engine_fail(error, detail, ARC_HANDSHAKE_REASON_INVALID_SIGNATURE,
+				g_strdup_printf("peer %s presents key %s, which does not match "
+						"its record (%s)",
+						peer->peer_id, peer->public_key, same->public_key));
+		return FALSE;
+	}
+	if (same != NULL) {
+		*known = TRUE;
+		return TRUE;
+	}
+	same = arc_engine_find_peer(peers, NULL, peer->public_key, NULL);
+	if (same == NULL)
+		same = arc_engine_find_peer(peers, NULL, NULL, peer->address);
+	if (same != NULL) {
+		arc_engine_fail(error, detail, ARC_HANDSHAKE_REASON_ALREADY_EXISTS,
+				g_strdup_printf("%s (%s) is already in the cluster as peer %s "
+						"(%s): delete that peer first",
+						peer->peer_id, peer->address, same->id,
+						same->address));
+		return FALSE;
+	}
+	if (own->max_nodes > 0 && arc_engine_count_active_peers(peers) + 1 > own->max_nodes) {
+		arc_engine_fail(error, detail, ARC_HANDSHAKE_REASON_NODE_LIMIT_EXCEEDED,
+				g_strdup_printf("license %s allows %" G_GINT64_FORMAT
+						" nodes and the cluster has %u",
+						own->license_id, own->max_nodes,
+						arc_engine_count_active_peers(peers)));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* The other side's record: its license from a trusted issuer, of our customer, in force;
+ * not us; then membership. */
+static ArcLicense *
+arc_engine_check_candidate(ArcEngine *self, const ArcHandshakePeer *peer, gboolean *known,
+			   gchar **detail, GError **error)
+{
+	ArcLicense *own = arc_engine_get_license_doc(self);
+	g_autoptr(ArcLicense) license = NULL;
+	g_autoptr(GError) error_local = NULL;
+	ArcLicenseState state;
+
+	if (g_strcmp0(peer->peer_id, arc_engine_get_peer_id(self)) == 0) {
+		arc_engine_fail(error, detail, ARC_HANDSHAKE_REASON_SELF,
+				g_strdup_printf("%s is this agent", peer->address));
+		return NULL;
+	}
+	license = arc_license_backend_verify(arc_engine_get_license_backend(self), peer->license,
+					     strlen(peer->license), &error_local);
+	if (license == NULL) {
+		arc_engine_fail(error, detail, ARC_HANDSHAKE_REASON_LICENSE_INVALID,
+				g_strdup_printf("the license of peer %s does not verify: %s",
+						peer->peer_id, error_local->message));
+		return NULL;
+	}
+	if (g_strcmp0(license->customer_id, own->customer_id) != 0) {
+		arc_engine_fail(error, detail, ARC_HANDSHAKE_REASON_LICENSE_MISMATCH,
+				g_strdup_printf("peer %s has license %s of customer %s; this "
+						"agent has license %s of customer %s",
+						peer->peer_id, license->license_id,
+						license->customer_id, own->license_id,
+						own->customer_id));
+		return NULL;
+	}
+	state = arc_license_state_compute(license->expires_at, arc_engine_now(self), NULL);
+	if (state >= ARC_LICENSE_STATE_READ_ONLY) {
+		arc_engine_fail(error, detail, ARC_HANDSHAKE_REASON_LICENSE_EXPIRED,
+				g_strdup_printf("the license %s of peer %s is %s",
+						license->license_id, peer->peer_id,
+						arc_license_state_to_string(state)));
+		return NULL;
+	}
+	if (!arc_engine_check_membership(self, peer, known, detail, error))
+		return NULL;
+	return g_steal_pointer(&license);
+}
+
+/* ---- this agent's record ---- */
+
+static gchar *
+arc_engine_join_host_port(const gchar *host, guint16 port)
+{
+	if (strchr(host, ':') != NULL)
+		return g_strdup_printf("[%s]:%u", host, port);
+	return g_strdup_printf("%s:%u", host, port);
+}
+
+/* The local address a connection to @remote would leave from: a connected UDP socket
+ * sends nothing but knows its route. */
+static gchar *
+arc_engine_route_source(const gchar *remote)
+{
+	g_autoptr(GSocketConnectable) parsed = g_network_address_parse(remote, 0, NULL);
+	g_autoptr(GInetAddress) target = NULL;
+	g_autoptr(GSocketAddress) dest = NULL;
+	g_autoptr(GSocket) socket = NULL;
+	g_autoptr(GSocketAddress) local = NULL;
+
+	if (parsed == NULL)
+		return NULL;
+	target = g_inet_address_new_from_string(
+		g_network_address_get_hostname(G_NETWORK_ADDRESS(parsed)));
+	if (target == NULL)
+		return NULL;
+	dest = g_inet_socket_address_new(target,
+					 g_network_address_get_port(G_NETWORK_ADDRESS(parsed)));
+	socket = g_socket_new(g_inet_address_get_family(target), G_SOCKET_TYPE_DATAGRAM,
+			      G_SOCKET_PROTOCOL_UDP, NULL);
+	if (socket == NULL || !g_socket_connect(socket, dest, NULL, NULL))
+		return NULL;
+	local = g_socket_get_local_address(socket, NULL);
+	if (!G_IS_INET_SOCKET_ADDRESS(local))
+		return NULL;
+	return g_inet_address_to_string(
+		g_inet_socket_address_get_address(G_INET_SOCKET_ADDRESS(local)));
+}
+
+/**
+ * arc_engine_advertised_address:
+ * @self: the engine
+ * @remote: (nullable): the agent it is for
+ *
+ * Where other agents reach this one: `advertise` of agent.conf, else the listen address
+ * unless it is a wildcard, else the local address on the route to @remote, else the host
+ * name.
+ *
+ * Returns: (transfer full): `host:port`
+ */
+gchar *
+arc_engine_advertised_address(ArcEngine *self, const gchar *remote)
+{
+	ArcConfig *config = arc_engine_get_config(self);
+	g_autoptr(GInetAddress) listen = g_inet_address_new_from_string(config->listen_address);
+	g_autofree gchar *source = NULL;
+
+	if (config->advertise_address != NULL)
+		return g_strdup(config->advertise_address);
+	if (listen != NULL && !g_inet_address_get_is_any(listen))
+		return arc_engine_join_host_port(config->listen_address,
+						 arc_engine_get_api_port(self));
+	source = remote != NULL ? arc_engine_route_source(remote) : NULL;
+	return arc_engine_join_host_port(source != NULL ? source : g_get_host_name(),
+					 arc_engine_get_api_port(self));
+}
+
+static ArcHandshakePeer *
+arc_engine_own_record(ArcEngine *self, const gchar *remote)
+{
+	g_autoptr(ArcIdentityInfo) info = arc_engine_get_identity(self);
+	g_autofree gchar *address = arc_engine_advertised_address(self, remote);
+	ArcIdentity *identity = arc_engine_get_identity_key(self);
+
+	return arc_handshake_peer_new(info->peer_id, info->name, address,
+				      arc_identity_get_public_key(identity),
+				      arc_engine_get_license_doc(self)->document);
+}
+
+/* Stores @peer, new or known (then with its latest address, keeping name and creation). */
+static gboolean
+arc_engine_store_peer(ArcEngine *self, const ArcHandshakePeer *peer, const gchar *address,
+		      const gchar *license_id, const gchar *name, GError **error)
+{
+	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+	g_autoptr(ArcRecord) old =
+		arc_storage_get_record(arc_engine_get_storage(self), "peer", peer->peer_id, NULL);
+	g_autoptr(JsonNode) old_body = NULL;
+	g_autofree gchar *body = NULL;
+	const gchar *stored_name = name;
+	gint64 created_at = arc_engine_now(self);
+
+	if (old != NULL && !old->deleted) {
+		old_body = arc_json_parse_object(old->body, -1, 8, NULL);
+		if (old_body != NULL) {
+			JsonObject *obj = json_node_get_object(old_body);
+			gint64 was = arc_time_parse_rfc3339(
+				arc_json_object_get_string(obj, "created_at"));
+			if (name == NULL)
+				stored_name = arc_json_object_get_string(obj, "name");
+			if (was > 0)
+				created_at = was;
+		}
+	}
+	body = arc_engine_peer_body(peer->peer_id, stored_name, NULL, peer->public_key, address,
+				    license_id, "active", created_at);
+	arc_engine_stage_peer(self, txn, peer->peer_id, body, FALSE);
+	if (!arc_storage_commit(arc_engine_get_storage(self), txn, error))
+		return FALSE;
+	arc_engine_emit_peer_changed(self, peer->peer_id);
+	return TRUE;
+}
+
+/* ---- responder ---- */
+
+static void
+arc_engine_log_refusal(const gchar *what, const ArcHandshakePeer *peer, const GError *error,
+		       const gchar *detail)
+{
+	g_warning("%s from %s at %s refused: %s%s%s", what, peer != NULL ? peer->peer_id : "?",
+		  peer != NULL ? peer->address : "?", error->message, detail != NULL ? " — " : "",
+		  detail != NULL ? detail : "");
+}
+
+static void
+arc_handshake_state_prune(ArcHandshakeState *state)
+{
+	GHashTableIter iter;
+	ArcHandshakeSession *session;
+	gint64 now = g_get_monotonic_time();
+
+	g_hash_table_iter_init(&iter, state->sessions);
+	while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&session)) {
+		if (session->expires <= now)
+			g_hash_table_iter_remove(&iter);
+	}
+}
+
+static ArcHandshakeTranscript
+arc_handshake_session_transcript(ArcHandshakeSession *session, const gchar *responder_license_id)
+{
+	ArcHandshakeTranscript t = {
+		.initiator = session->initiator,
+		.initiator_license_id = session->initiator_license_id,
+		.responder = session->responder,
+		.responder_license_id = responder_license_id,
+		.challenge_a = session->challenge_a,
+		.challenge_b = session->challenge_b,
+		.session = session->id,
+	};
+	return t;
+}
+
+/**
+ * arc_engine_handshake_hello:
+ * @self: the engine
+ * @body: `POST /v1/handshake/hello`, untrusted
+ * @length: bytes in @body
+ * @error: return location for a #GError, %ARC_HANDSHAKE_ERROR for a refusal
+ *
+ * Checks the initiator's record, opens a session and answers with this agent's record, a
+ * fresh challenge and its signature as responder.
+ *
+ * Returns: (transfer full): the reply's body
+ */
+gchar *
+arc_engine_handshake_hello(ArcEngine *self, const gchar *body, gsize length, GError **error)
+{
+	ArcHandshakeState *state = arc_engine_get_handshake_state(self);
+	g_autoptr(ArcHandshakeMessage) hello = NULL;
+	g_autoptr(ArcLicense) license = NULL;
+	g_autoptr(ArcHandshakeSession) session = NULL;
+	g_autofree gchar *detail = NULL;
+	g_autofree gchar *reply = NULL;
+	guint8 raw[16];
+	gchar hex[sizeof(raw) * 2 + 1];
+	guint8 signature[ARC_IDENTITY_SIGNATURE_SIZE];
+	ArcHandshakeTranscript t;
+	gboolean known = FALSE;
+	GError *error_local = NULL;
+
+	hello = arc_handshake_parse_hello(body, length, &error_local);
+	if (hello == NULL) {
+		g_warning("handshake hello refused: %s", error_local->message);
+		g_propagate_error(error, error_local);
+		return NULL;
+	}
+	if (!arc_engine_check_can_join(self, &detail, &error_local)) {
+		arc_engine_log_refusal("handshake", hello->peer, error_local, detail);
+		g_propagate_error(error, error_local);
+		return NULL;
+	}
+	license = arc_engine_check_candidate(self, hello->peer, &known, &detail, &error_local);
+	if (license == NULL) {
+		arc_engine_log_refusal("handshake", hello->peer, error_local, detail);
+		g_propagate_error(error, error_local);
+		return NULL;
+	}
+	arc_handshake_state_prune(state);
+	if (g_hash_table_size(state->sessions) >= ARC_HANDSHAKE_MAX_SESSIONS) {
+		arc_handshake_set_error(error, ARC_HANDSHAKE_REASON_BUSY);
+		return NULL;
+	}
+	session = g_new0(ArcHandshakeSession, 1);
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(hex, sizeof(hex), raw, sizeof(raw));
+	session->id = g_strconcat("hs_", hex, NULL);
+	session->initiator = g_steal_pointer(&hello->peer);
+	session->initiator_license_id = g_strdup(license->license_id);
+	session->responder = arc_engine_own_record(self, session->initiator->address);
+	memcpy(session->challenge_a, hello->challenge, sizeof(session->challenge_a));
+	randombytes_buf(session->challenge_b, sizeof(session->challenge_b));
+	session->expires = g_get_monotonic_time() + ARC_HANDSHAKE_SESSION_SECS * G_USEC_PER_SEC;
+	t = arc_handshake_session_transcript(session, arc_engine_get_license_doc(self)->license_id);
+	arc_handshake_sign(&t, ARC_HANDSHAKE_ROLE_RESPONDER, arc_engine_get_identity_key(self),
+			   signature);
+	reply = arc_handshake_reply_to_json(session->id, session->responder, session->challenge_b,
+					    signature);
+	g_debug("handshake hello from %s at %s: session %s%s", session->initiator->peer_id,
+		session->initiator->address, session->id, known ? " (known peer)" : "");
+	g_hash_table_insert(state->sessions, session->id, session);
+	session = NULL;
+	return g_steal_pointer(&reply);
+}
+
+typedef struct {
+	ArcEngine *engine;
+	ArcHandshakeSession *session;
+} ArcConfirmOp;
+
+static void
+arc_confirm_op_free(ArcConfirmOp *self)
+{
+	g_object_unref(self->engine);
+	arc_handshake_session_free(self->session);
+	g_free(self);
+}
+
+/* the initiator must answer at the address it advertised, as itself */
+static gboolean
+arc_engine_check_identity_answer(ArcPeerResponse *response, const ArcHandshakePeer *peer,
+				 gchar **detail)
+{
+	gsize len = 0;
+	const gchar *data = g_bytes_get_data(response->body, &len);
+	g_autoptr(JsonNode) root = NULL;
+	JsonObject *obj;
+
+	if (response->status != 200) {
+		*detail = g_strdup_printf("%s answered HTTP %u to GET /v1/cluster/identity",
+					  peer->address, response->status);
+		return FALSE;
+	}
+	root = len > 0 ? arc_json_parse_object(data, (gssize)len, 8, NULL) : NULL;
+	obj = root != NULL ? json_node_get_object(root) : NULL;
+	if (obj == NULL ||
+	    g_strcmp0(arc_json_object_get_string(obj, "peer_id"), peer->peer_id) != 0 ||
+	    g_strcmp0(arc_json_object_get_string(obj, "public_key"), peer->public_key) != 0) {
+		*detail = g_strdup_printf("the agent at %s is not peer %s", peer->address,
+					  peer->peer_id);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static void
+arc_engine_confirm_probe_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GTask) task = G_TASK(user_data);
+	ArcConfirmOp *op = g_task_get_task_data(task);
+	ArcHandshakePeer *peer = op->session->initiator;
+	g_autoptr(ArcPeerResponse) response = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *detail = NULL;
+	gboolean known = FALSE;
+
+	response = arc_peer_client_request_finish(ARC_PEER_CLIENT(source), res, &error);
+	if (response == NULL) {
+		detail = g_strdup_printf("this agent cannot reach %s at %s: %s", peer->peer_id,
+					 peer->address, error->message);
+	} else {
+		arc_engine_check_identity_answer(response, peer, &detail);
+	}
+	if (detail != NULL) {
+		g_clear_error(&error);
+		arc_handshake_set_error(&error, ARC_HANDSHAKE_REASON_UNREACHABLE_BACK);
+		arc_engine_log_refusal("handshake", peer, error, detail);
+		g_task_return_error(task, g_steal_pointer(&error));
+		return;
+	}
+	/* the view may have changed while the probe ran */
+	if (!arc_engine_check_can_join(op->engine, &detail, &error) ||
+	    !arc_engine_check_membership(op->engine, peer, &known, &detail, &error) ||
+	    !arc_engine_store_peer(op->engine, peer, peer->address,
+				   op->session->initiator_license_id, known ? NULL : "", &error)) {
+		arc_engine_log_refusal("handshake", peer, error, detail);
+		g_task_return_error(task, g_steal_pointer(&error));
+		return;
+	}
+	g_info("peer %s at %s joined (handshake it initiated)%s", peer->peer_id, peer->address,
+	       known ? ", record refreshed" : "");
+	g_task_return_boolean(task, TRUE);
+}
+
+/**
+ * arc_engine_handshake_confirm_async:
+ * @self: the engine
+ * @body: `POST /v1/handshake/confirm`, untrusted
+ * @length: bytes in @body
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: for @callback
+ *
+ * Consumes the session (a confirm counts once), verifies the initiator's signature over the
+ * transcript, checks that the initiator answers at its advertised address, and stores it.
+ */
+void
+arc_engine_handshake_confirm_async(ArcEngine *self, const gchar *body, gsize length,
+				   GCancellable *cancellable, GAsyncReadyCallback callback,
+				   gpointer user_data)
+{
+	ArcHandshakeState *state = arc_engine_get_handshake_state(self);
+	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
+	g_autoptr(ArcHandshakeMessage) confirm = NULL;
+	ArcConfirmOp *op;
+	ArcHandshakeTranscript t;
+	GError *error = NULL;
+	gpointer key = NULL, value = NULL;
+
+	confirm = arc_handshake_parse_confirm(body, length, &error);
+	if (confirm == NULL) {
+		g_warning("handshake confirm refused: %s", error->message);
+		g_task_return_error(task, error);
+		return;
+	}
+	if (!g_hash_table_steal_extended(state->sessions, confirm->session, &key, &value) ||
+	    ((ArcHandshakeSession *)value)->expires <= g_get_monotonic_time()) {
+		arc_handshake_session_free(value);
+		g_warning("handshake confirm refused: session %s is unknown, used or expired",
+			  confirm->session);
+		arc_handshake_set_error(&error, ARC_HANDSHAKE_REASON_SESSION_EXPIRED);
+		g_task_return_error(task, error);
+		return;
+	}
+	op = g_new0(ArcConfirmOp, 1);
+	op->engine = g_object_ref(self);
+	op->session = value;
+	g_task_set_task_data(task, op, (GDestroyNotify)arc_confirm_op_free);
+	t = arc_handshake_session_transcript(op->session,
+					     arc_engine_get_license_doc(self)->license_id);
+	if (!arc_handshake_verify(&t, ARC_HANDSHAKE_ROLE_INITIATOR, op->session->initiator->key,
+				  confirm->signature, &error)) {
+		arc_engine_log_refusal("handshake", op->session->initiator, error,
+				       "the confirmation is not signed by the key the initiator "
+				       "presented, over this session");
+		g_task_return_error(task, error);
+		return;
+	}
+	arc_peer_client_request_async(state->probe, "GET", op->session->initiator->address,
+				      "/v1/cluster/identity", NULL, cancellable,
+				      arc_engine_confirm_probe_cb, g_steal_pointer(&task));
+}
+
+gboolean
+arc_engine_handshake_confirm_finish(ArcEngine *self, GAsyncResult *res, GError **error)
+{
+	g_return_val_if_fail(g_task_is_valid(res, self), FALSE);
+	return g_task_propagate_boolean(G_TASK(res), error);
+}
+
+/* ---- initiator ---- */
+
+typedef struct {
+	ArcEngine *engine;
+	gchar *address;
+	gchar *name;
+	gchar *caller;
+	GPtrArray *steps;
+	gint64 step_start;
+	ArcHandshakePeer *me;
+	guint8 challenge_a[ARC_HANDSHAKE_CHALLENGE_SIZE];
+	ArcHandshakeMessage *reply;
+	gchar *peer_license_id;
+	gboolean in_flight;
+} ArcAddPeerOp;
+
+static void
+arc_add_peer_op_free(ArcAddPeerOp *self)
+{
+	if (self->in_flight)
+		g_hash_table_remove(arc_engine_get_handshake_state(self->engine)->in_flight,
+				    self->address);
+	g_object_unref(self->engine);
+	g_free(self->address);
+	g_free(self->name);
+	g_free(self->caller);
+	g_ptr_array_unref(self->steps);
+	arc_handshake_peer_free(self->me);
+	arc_handshake_message_free(self->reply);
+	g_free(self->peer_license_id);
+	g_free(self);
+}
+
+static void
+arc_add_peer_op_step(ArcAddPeerOp *op, const gchar *step, gboolean ok, gchar *detail)
+{
+	ArcHandshakeStep *s = g_new0(ArcHandshakeStep, 1);
+	gint64 now = g_get_monotonic_time();
+
+	s->step = g_strdup(step);
+	s->ok = ok;
+	s->detail = detail;
+	s->elapsed_ms = (gdouble)(now - op->step_start) / 1000.0;
+	op->step_start = now;
+	g_ptr_array_add(op->steps, s);
+	if (!ok)
+		g_warning("adding peer %s failed at %s: %s", op->address, step,
+			  detail != NULL ? detail : "");
+	else
+		g_debug("adding peer %s: %s ok: %s", op->address, step,
+			detail != NULL ? detail : "");
+}
+
+static void
+arc_add_peer_fail(GTask *task, const gchar *step, GError *error, gchar *detail)
+{
+	ArcAddPeerOp *op = g_task_get_task_data(task);
+	arc_add_peer_op_step(op, step, FALSE, detail != NULL ? detail : g_strdup(error->message));
+	g_task_return_error(task, error);
+}
+
+static ArcHandshakeTranscript
+arc_add_peer_transcript(ArcAddPeerOp *op)
+{
+	ArcHandshakeTranscript t = {
+		.initiator = op->me,
+		.initiator_license_id = arc_engine_get_license_doc(op->engine)->license_id,
+		.responder = op->reply->peer,
+		.responder_license_id = op->peer_license_id,
+		.challenge_a = op->challenge_a,
+		.challenge_b = op->reply->challenge,
+		.session = op->reply->session,
+	};
+	return t;
+}
+
+static void
+arc_add_peer_confirm_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GTask) task = G_TASK(user_data);
+	ArcAddPeerOp *op = g_task_get_task_data(task);
+	ArcHandshakePeer *peer = op->reply->peer;
+	g_autoptr(ArcPeerResponse) response = NULL;
+	g_autoptr(ArcPeerInfo) info = NULL;
+	GError *error = NULL;
+	gchar *detail = NULL;
+	gboolean known = FALSE;
+
+	response = arc_peer_client_request_finish(ARC_PEER_CLIENT(source), res, &error);
+	if (response == NULL) {
+		arc_peer_client_convert_error(&error, op->address, &detail);
+		arc_add_peer_fail(task, "confirm", error, detail);
+		return;
+	}
+	if (!arc_peer_response_check(response, op->address, &detail, &error)) {
+		arc_add_peer_fail(task, "confirm", error, detail);
+		return;
+	}
+	arc_add_peer_op_step(op, "confirm", TRUE,
+			     g_strdup_printf("%s verified our signature, reached us at %s and "
+					     "stored this agent",
+					     peer->peer_id, op->me->address));
+	/* the view may have changed during the exchange */
+	if (!arc_engine_check_membership(op->engine, peer, &known, &detail, &error)) {
+		arc_add_peer_fail(task, "store", error, detail);
+		return;
+	}
+	if (known) {
+		arc_handshake_set_error(&error, ARC_HANDSHAKE_REASON_ALREADY_EXISTS);
+		arc_add_peer_fail(task, "store", error,
+				  g_strdup_printf("%s was added meanwhile", peer->peer_id));
+		return;
+	}
+	if (!arc_engine_store_peer(op->engine, peer, op->address, op->peer_license_id,
+				   op->name != NULL ? op->name : "", &error)) {
+		arc_add_peer_fail(task, "store", error, NULL);
+		return;
+	}
+	arc_add_peer_op_step(op, "store", TRUE,
+			     g_strdup_printf("stored peer %s at %s", peer->peer_id, op->address));
+	g_info("peer %s at %s added by %s", peer->peer_id, op->address, op->caller);
+	info = arc_engine_get_peer(op->engine, &(ArcCaller){.scopes = ARC_SCOPE_ADMIN},
+				   peer->peer_id, &error);
+	if (info == NULL) {
+		g_task_return_error(task, error);
+		return;
+	}
+	g_task_return_pointer(task, g_steal_pointer(&info), (GDestroyNotify)arc_peer_info_free);
+}
+
+static void
+arc_add_peer_hello_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GTask) task = G_TASK(user_data);
+	ArcAddPeerOp *op = g_task_get_task_data(task);
+	ArcHandshakeState *state = arc_engine_get_handshake_state(op->engine);
+	g_autoptr(ArcPeerResponse) response = NULL;
+	g_autoptr(ArcLicense) license = NULL;
+	g_autofree gchar *confirm = NULL;
+	guint8 signature[ARC_IDENTITY_SIGNATURE_SIZE];
+	ArcHandshakeTranscript t;
+	GError *error = NULL;
+	gchar *detail = NULL;
+	gboolean known = FALSE;
+	gsize len = 0;
+	const gchar *data;
+
+	response = arc_peer_client_request_finish(ARC_PEER_CLIENT(source), res, &error);
+	if (response == NULL) {
+		arc_peer_client_convert_error(&error, op->address, &detail);
+		arc_add_peer_fail(task, "connect", error, detail);
+		return;
+	}
+	arc_add_peer_op_step(op, "connect", TRUE, g_strdup_printf("%s answered", op->address));
+	if (!arc_peer_response_check(response, op->address, &detail, &error)) {
+		arc_add_peer_fail(task, "hello", error, detail);
+		return;
+	}
+	data = g_bytes_get_data(response->body, &len);
+	op->reply = arc_handshake_parse_reply(data != NULL ? data : "", len, &error);
+	if (op->reply == NULL) {
+		detail = g_strdup_printf("%s sent a bad reply: %s", op->address, error->message);
+		g_clear_error(&error);
+		arc_handshake_set_error(&error, ARC_HANDSHAKE_REASON_PROTOCOL_ERROR);
+		arc_add_peer_fail(task, "hello", error, detail);
+		return;
+	}
+	arc_add_peer_op_step(op, "hello", TRUE,
+			     g_strdup_printf("%s is peer %s, license checks passed on its side",
+					     op->address, op->reply->peer->peer_id));
+	license = arc_engine_check_candidate(op->engine, op->reply->peer, &known, &detail, &error);
+	if (license == NULL) {
+		arc_add_peer_fail(task, "verify_reply", error, detail);
+		return;
+	}
+	if (known) {
+		arc_handshake_set_error(&error, ARC_HANDSHAKE_REASON_ALREADY_EXISTS);
+		arc_add_peer_fail(task, "verify_reply", error,
+				  g_strdup_printf("%s is already peer %s", op->address,
+						  op->reply->peer->peer_id));
+		return;
+	}
+	op->peer_license_id = g_strdup(license->license_id);
+	t = arc_add_peer_transcript(op);
+	if (!arc_handshake_verify(&t, ARC_HANDSHAKE_ROLE_RESPONDER, op->reply->peer->key,
+				  op->reply->signature, &error)) {
+		arc_add_peer_fail(task, "verify_reply", error,
+				  g_strdup_printf("the reply of %s is not signed by the key it "
+						  "presents, over this exchange",
+						  op->address));
+		return;
+	}
+	arc_add_peer_op_step(op, "verify_reply", TRUE,
+			     g_strdup_printf("license %s of customer %s, signature of %s verified",
+					     license->license_id, license->customer_id,
+					     op->reply->peer->peer_id));
+	arc_handshake_sign(&t, ARC_HANDSHAKE_ROLE_INITIATOR,
+			   arc_engine_get_identity_key(op->engine), signature);
+	confirm = arc_handshake_confirm_to_json(op->reply->session, signature);
+	arc_peer_client_request_async(state->client, "POST", op->address, "/v1/handshake/confirm",
+				      confirm, g_task_get_cancellable(task),
+				      arc_add_peer_confirm_cb, g_steal_pointer(&task));
+}
+
+/**
+ * arc_engine_add_peer_async:
+ * @self: the engine
+ * @caller: who is calling
+ * @address: the other agent's API, `host:port`
+ * @name: (nullable): an alias for it
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: for @callback
+ *
+ * Runs the handshake with the agent at @address and, when both sides accepted, stores it.
+ */
+void
+arc_engine_add_peer_async(ArcEngine *self, const ArcCaller *caller, const gchar *address,
+			  const gchar *name, GCancellable *cancellable,
+			  GAsyncReadyCallback callback, gpointer user_data)
+{
+	ArcHandshakeState *state;
+	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
+	g_autoptr(GPtrArray) peers = NULL;
+	g_autofree gchar *hello = NULL;
+	ArcAddPeerOp *op = g_new0(ArcAddPeerOp, 1);
+	GError *error = NULL;
+	gchar *detail = NULL;
+	ArcPeerInfo *same;
+
+	op->engine = g_object_ref(self);
+	op->address = g_strdup(address);
+	op->name = g_strdup(name);
+	op->caller = g_strdup(caller->client_id != NULL ? caller->client_id : "recovery");
+	op->steps = g_ptr_array_new_with_free_func((GDestroyNotify)arc_handshake_step_free);
+	op->step_start = g_get_monotonic_time();
+	g_task_set_task_data(task, op, (GDestroyNotify)arc_add_peer_op_free);
+	if (!arc_engine_authorize(self, caller, ARC_SCOPE_PEERS_WRITE, &error)) {
+		g_task_return_error(task, error);
+		return;
+	}
+	if (!arc_handshake_address_is_valid(address)) {
+		g_task_return_new_error(task, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+					"'address' must be host:port, e.g. 192.168.1.20:8080");
+		return;
+	}
+	if (name != NULL && (strlen(name) > 128 || !g_utf8_validate(name, -1, NULL))) {
+		g_task_return_new_error(task, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+					"'name' must be a string of at most 128 bytes");
+		return;
+	}
+	state = arc_engine_get_handshake_state(self);
+	if (!arc_engine_check_can_join(self, &detail, &error)) {
+		arc_add_peer_fail(task, "check", error, detail);
+		return;
+	}
+	peers = arc_engine_load_peers(self, &error);
+	if (peers == NULL) {
+		g_task_return_error(task, error);
+		return;
+	}
+	same = arc_engine_find_peer(peers, NULL, NULL, address);
+	if (same != NULL) {
+		arc_handshake_set_error(&error, same->is_local
+							? ARC_HANDSHAKE_REASON_SELF
+							: ARC_HANDSHAKE_REASON_ALREADY_EXISTS);
+		arc_add_peer_fail(task, "check", error,
+				  g_strdup_printf("%s is already peer %s", address, same->id));
+		return;
+	}
+	if (arc_engine_get_license_doc(self)->max_nodes > 0 &&
+	    arc_engine_count_active_peers(peers) + 1 >
+		    arc_engine_get_license_doc(self)->max_nodes) {
+		arc_handshake_set_error(&error, ARC_HANDSHAKE_REASON_NODE_LIMIT_EXCEEDED);
+		arc_add_peer_fail(task, "check", error,
+				  g_strdup_printf("license %s allows %" G_GINT64_FORMAT
+						  " nodes and the cluster has %u",
+						  arc_engine_get_license_doc(self)->license_id,
+						  arc_engine_get_license_doc(self)->max_nodes,
+						  arc_engine_count_active_peers(peers)));
+		return;
+	}
+	if (!g_hash_table_add(state->in_flight, g_strdup(address))) {
+		arc_handshake_set_error(&error, ARC_HANDSHAKE_REASON_BUSY);
+		arc_add_peer_fail(
+			task, "check", error,
+			g_strdup_printf("a handshake with %s is already running", address));
+		return;
+	}
+	op->in_flight = TRUE;
+	op->me = arc_engine_own_record(self, address);
+	arc_add_peer_op_step(op, "check", TRUE,
+			     g_strdup_printf("this agent is %s, advertised at %s", op->me->peer_id,
+					     op->me->address));
+	randombytes_buf(op->challenge_a, sizeof(op->challenge_a));
+	hello = arc_handshake_hello_to_json(op->me, op->challenge_a);
+	arc_peer_client_request_async(state->client, "POST", address, "/v1/handshake/hello", hello,
+				      cancellable, arc_add_peer_hello_cb, g_steal_pointer(&task));
+}
+
+/**
+ * arc_engine_add_peer_finish:
+ * @self: the engine
+ * @res: the result
+ * @steps: (out) (optional) (transfer container) (element-type ArcHandshakeStep): what
+ *   happened, also on failure
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the new peer
+ */
+ArcPeerInfo *
+arc_engine_add_peer_finish(ArcEngine *self, GAsyncResult *res, GPtrArray **steps, GError **error)
+{
+	ArcAddPeerOp *op;
+
+	g_return_val_if_fail(g_task_is_valid(res, self), NULL);
+	op = g_task_get_task_data(G_TASK(res));
+	if (steps != NULL)
+		*steps = g_ptr_array_ref(op->steps);
+	return g_task_propagate_pointer(G_TASK(res), error);
+}
+
+/* ---- leaving ---- */
+
+void
+arc_leave_result_free(ArcLeaveResult *self)
+{
+	if (self == NULL)
+		return;
+	g_free(self->peer_id);
+	g_ptr_array_unref(self->notified);
+	g_ptr_array_unref(self->unreachable);
+	g_free(self);
+}
+
+typedef struct {
+	ArcLeaveResult *result;
+	guint pending;
+} ArcLeaveOp;
+
+static void
+arc_leave_op_free(ArcLeaveOp *self)
+{
+	arc_leave_result_free(self->result);
+	g_free(self);
+}
+
+typedef struct {
+	GTask *task;
+	gchar *peer_id;
+	gchar *address;
+} ArcLeaveNotice;
+
+static void
+arc_leave_notice_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	ArcLeaveNotice *notice = user_data;
+	ArcLeaveOp *op = g_task_get_task_data(notice->task);
+	g_autoptr(ArcPeerResponse) response = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *detail = NULL;
+
+	response = arc_peer_client_request_finish(ARC_PEER_CLIENT(source), res, &error);
+	if (response != NULL &&
+	    arc_peer_response_check(response, notice->address, &detail, &error)) {
+		g_ptr_array_add(op->result->notified, g_strdup(notice->peer_id));
+	} else {
+		g_ptr_array_add(op->result->unreachable, g_strdup(notice->peer_id));
+		g_ptr_array_add(op->result->unreachable, g_strdup(notice->address));
+		g_ptr_array_add(op->result->unreachable,
+				g_strdup(detail != NULL ? detail : error->message));
+		g_warning("cannot tell peer %s at %s that this agent left: %s", notice->peer_id,
+			  notice->address, detail != NULL ? detail : error->message);
+	}
+	if (--op->pending == 0)
+		g_task_return_pointer(notice->task, g_steal_pointer(&op->result),
+				      (GDestroyNotify)arc_leave_result_free);
+	g_object_unref(notice->task);
+	g_free(notice->peer_id);
+	g_free(notice->address);
+	g_free(notice);
+}
+
+/**
+ * arc_engine_remove_self_async:
+ * @self: the engine
+ * @caller: who is calling
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: for @callback
+ *
+ * The local peer leaves the cluster: it is marked deactivated and forgets the others (both
+ * stored first), then a signed deactivation announcement goes to every peer it knew.
+ */
+void
+arc_engine_remove_self_async(ArcEngine *self, const ArcCaller *caller, GCancellable *cancellable,
+			     GAsyncReadyCallback callback, gpointer user_data)
+{
+	ArcHandshakeState *state = arc_engine_get_handshake_state(self);
+	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
+	g_autoptr(GPtrArray) peers = NULL;
+	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+	g_autofree gchar *message = NULL;
+	ArcLeaveOp *op;
+	GError *error = NULL;
+	const gchar *own_id = arc_engine_get_peer_id(self);
+
+	if (!arc_engine_authorize(self, caller, ARC_SCOPE_PEERS_WRITE, &error)) {
+		g_task_return_error(task, error);
+		return;
+	}
+	if (!arc_engine_is_bootstrapped(self)) {
+		g_task_return_new_error(task, ARC_ERROR, ARC_ERROR_NOT_BOOTSTRAPPED,
+					"agent is not bootstrapped");
+		return;
+	}
+	if (arc_engine_is_deactivated(self)) {
+		g_task_return_new_error(task, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+					"this agent has already left the cluster");
+		return;
+	}
+	peers = arc_engine_load_peers(self, &error);
+	if (peers == NULL) {
+		g_task_return_error(task, error);
+		return;
+	}
+	for (guint i = 0; i < peers->len; i++) {
+		ArcPeerInfo *peer = g_ptr_array_index(peers, i);
+		g_autoptr(ArcRecord) record = arc_storage_get_record(arc_engine_get_storage(self),
+								     "peer", peer->id, NULL);
+		if (record == NULL)
+			continue;
+		if (peer->is_local) {
+			g_autoptr(JsonNode) root = arc_json_parse_object(record->body, -1, 8, NULL);
+			g_autofree gchar *body = NULL;
+			if (root == NULL)
+				continue;
+			json_object_set_string_member(json_node_get_object(root), "state",
+						      "deactivated");
+			body = json_to_string(root, FALSE);
+			arc_engine_stage_peer(self, txn, peer->id, body, FALSE);
+		} else {
+			arc_engine_stage_peer(self, txn, peer->id, record->body, TRUE);
+		}
+	}
+	if (!arc_storage_commit(arc_engine_get_storage(self), txn, &error)) {
+		g_task_return_error(task, error);
+		return;
+	}
+	g_info("this agent (peer %s) left the cluster, by %s", own_id,
+	       caller->client_id != NULL ? caller->client_id : "recovery");
+	op = g_new0(ArcLeaveOp, 1);
+	op->result = g_new0(ArcLeaveResult, 1);
+	op->result->peer_id = g_strdup(own_id);
+	op->result->notified = g_ptr_array_new_with_free_func(g_free);
+	op->result->unreachable = g_ptr_array_new_with_free_func(g_free);
+	op->pending = 1;
+	g_task_set_task_data(task, op, (GDestroyNotify)arc_leave_op_free);
+	message = arc_handshake_leave_to_json(own_id, arc_engine_get_license_doc(self)->license_id,
+					      arc_engine_now(self),
+					      arc_engine_get_identity_key(self));
+	for (guint i = 0; i < peers->len; i++) {
+		ArcPeerInfo *peer = g_ptr_array_index(peers, i);
+		ArcLeaveNotice *notice;
+
+		arc_engine_emit_peer_changed(self, peer->id);
+		if (peer->is_local)
+			continue;
+		notice = g_new0(ArcLeaveNotice, 1);
+		notice->task = g_object_ref(task);
+		notice->peer_id = g_strdup(peer->id);
+		notice->address = g_strdup(peer->address);
+		op->pending++;
+		arc_peer_client_request_async(state->client, "POST", peer->address,
+					      "/v1/handshake/leave", message, cancellable,
+					      arc_leave_notice_cb, notice);
+	}
+	if (--op->pending == 0)
+		g_task_return_pointer(task, g_steal_pointer(&op->result),
+				      (GDestroyNotify)arc_leave_result_free);
+}
+
+ArcLeaveResult *
+arc_engine_remove_self_finish(ArcEngine *self, GAsyncResult *res, GError **error)
+{
+	g_return_val_if_fail(g_task_is_valid(res, self), NULL);
+	return g_task_propagate_pointer(G_TASK(res), error);
+}
