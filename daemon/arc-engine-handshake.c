@@ -726,6 +726,26 @@ arc_add_peer_confirm_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	g_task_return_pointer(task, g_steal_pointer(&info), (GDestroyNotify)arc_peer_info_free);
 }
 
+/* the address the operator gave may already belong to another peer */
+static gboolean
+arc_add_peer_check_dialed(ArcAddPeerOp *op, gchar **detail, GError **error)
+{
+	g_autoptr(GPtrArray) peers = arc_engine_load_peers(op->engine, error);
+	ArcPeerInfo *same;
+
+	if (peers == NULL)
+		return FALSE;
+	same = arc_engine_find_peer(peers, NULL, NULL, op->address);
+	if (same != NULL && g_strcmp0(same->id, op->reply->peer->peer_id) != 0) {
+		arc_engine_fail(error, detail, ARC_HANDSHAKE_REASON_ALREADY_EXISTS,
+				g_strdup_printf("%s is already peer %s (now it answers as %s): "
+						"delete that peer first",
+						op->address, same->id, op->reply->peer->peer_id));
+		return FALSE;
+	}
+	return TRUE;
+}
+
 static void
 arc_add_peer_hello_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -771,11 +791,13 @@ arc_add_peer_hello_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		arc_add_peer_fail(task, "verify_reply", error, detail);
 		return;
 	}
-	if (known) {
-		arc_handshake_set_error(&error, ARC_HANDSHAKE_REASON_ALREADY_EXISTS);
-		arc_add_peer_fail(task, "verify_reply", error,
-				  g_strdup_printf("%s is already peer %s", op->address,
-						  op->reply->peer->peer_id));
+	if (known || !arc_add_peer_check_dialed(op, &detail, &error)) {
+		if (known) {
+			arc_handshake_set_error(&error, ARC_HANDSHAKE_REASON_ALREADY_EXISTS);
+			detail = g_strdup_printf("%s is already peer %s", op->address,
+						 op->reply->peer->peer_id);
+		}
+		arc_add_peer_fail(task, "verify_reply", error, detail);
 		return;
 	}
 	op->peer_license_id = g_strdup(license->license_id);
@@ -857,13 +879,13 @@ arc_engine_add_peer_async(ArcEngine *self, const ArcCaller *caller, const gchar 
 		g_task_return_error(task, error);
 		return;
 	}
+	/* a known address is checked once the other side said who it is: a key that no
+	 * longer matches its record must say so, not "already exists" */
 	same = arc_engine_find_peer(peers, NULL, NULL, address);
-	if (same != NULL) {
-		arc_handshake_set_error(&error, same->is_local
-							? ARC_HANDSHAKE_REASON_SELF
-							: ARC_HANDSHAKE_REASON_ALREADY_EXISTS);
+	if (same != NULL && same->is_local) {
+		arc_handshake_set_error(&error, ARC_HANDSHAKE_REASON_SELF);
 		arc_add_peer_fail(task, "check", error,
-				  g_strdup_printf("%s is already peer %s", address, same->id));
+				  g_strdup_printf("%s is this agent", address));
 		return;
 	}
 	if (arc_engine_get_license_doc(self)->max_nodes > 0 &&

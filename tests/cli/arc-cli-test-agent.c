@@ -13,7 +13,8 @@ typedef struct {
 } ArcCliTestResponse;
 
 typedef struct {
-	gchar *key; /* "METHOD /path" */
+	gchar *key;   /* "METHOD /path" */
+	gchar *query; /* nullable */
 	gchar *body;
 	SoupMessageHeaders *headers;
 } ArcCliTestRequest;
@@ -40,6 +41,7 @@ static void
 arc_cli_test_request_free(ArcCliTestRequest *request)
 {
 	g_free(request->key);
+	g_free(request->query);
 	g_free(request->body);
 	soup_message_headers_unref(request->headers);
 	g_free(request);
@@ -52,6 +54,7 @@ arc_cli_test_agent_record(ArcCliTestAgent *self, SoupServerMessage *msg, const g
 	ArcCliTestRequest *request = g_new0(ArcCliTestRequest, 1);
 
 	request->key = g_strdup(key);
+	request->query = g_strdup(g_uri_get_query(soup_server_message_get_uri(msg)));
 	request->body = g_strndup(body->data != NULL ? body->data : "", (gsize)body->length);
 	request->headers = soup_message_headers_ref(soup_server_message_get_request_headers(msg));
 	g_ptr_array_add(self->requests, request);
@@ -244,6 +247,24 @@ arc_cli_test_agent_get_last_body(ArcCliTestAgent *self, const gchar *method, con
 	ArcCliTestRequest *request = arc_cli_test_agent_find_last(self, method, path);
 
 	return request != NULL ? g_strdup(request->body) : NULL;
+}
+
+/**
+ * arc_cli_test_agent_get_last_query:
+ * @self: a fake agent
+ * @method: an HTTP method
+ * @path: a path, without the query
+ *
+ * Returns: (transfer full) (nullable): the query string of the last such request, e.g.
+ * `debug=true`, or %NULL if it had none (or there was no such request)
+ */
+gchar *
+arc_cli_test_agent_get_last_query(ArcCliTestAgent *self, const gchar *method, const gchar *path)
+{
+	G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+	ArcCliTestRequest *request = arc_cli_test_agent_find_last(self, method, path);
+
+	return request != NULL ? g_strdup(request->query) : NULL;
 }
 
 /**

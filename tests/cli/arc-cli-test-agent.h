@@ -11,6 +11,7 @@ G_BEGIN_DECLS
 /*
  * A fake agent for the CLI's behaviour tests: a SoupServer on 127.0.0.1 (free port) in its
  * own thread and main context, answering canned responses and recording what it was sent.
+ * Requests are told apart by method and path; the query is recorded, not matched.
  */
 typedef struct _ArcCliTestAgent ArcCliTestAgent;
 
@@ -23,6 +24,8 @@ guint arc_cli_test_agent_count_requests(ArcCliTestAgent *self, const gchar *meth
 					const gchar *path);
 gchar *arc_cli_test_agent_get_last_body(ArcCliTestAgent *self, const gchar *method,
 					const gchar *path);
+gchar *arc_cli_test_agent_get_last_query(ArcCliTestAgent *self, const gchar *method,
+					 const gchar *path);
 gchar *arc_cli_test_agent_get_last_header(ArcCliTestAgent *self, const gchar *method,
 					  const gchar *path, const gchar *header);
 

@@ -1,0 +1,13 @@
+/*
+ * Copyright 2026 The Arctic Authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+gchar *arc_cli_peer_address_parse(const gchar *text, GError **error);
+
+G_END_DECLS
