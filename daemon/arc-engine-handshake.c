@@ -755,6 +755,7 @@ arc_add_peer_hello_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	g_autoptr(ArcPeerResponse) response = NULL;
 	g_autoptr(ArcLicense) license = NULL;
 	g_autofree gchar *confirm = NULL;
+	GCancellable *cancellable;
 	guint8 signature[ARC_IDENTITY_SIGNATURE_SIZE];
 	ArcHandshakeTranscript t;
 	GError *error = NULL;
@@ -817,9 +818,10 @@ arc_add_peer_hello_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	arc_handshake_sign(&t, ARC_HANDSHAKE_ROLE_INITIATOR,
 			   arc_engine_get_identity_key(op->engine), signature);
 	confirm = arc_handshake_confirm_to_json(op->reply->session, signature);
+	cancellable = g_task_get_cancellable(task);
 	arc_peer_client_request_async(state->client, "POST", op->address, "/v1/handshake/confirm",
-				      confirm, g_task_get_cancellable(task),
-				      arc_add_peer_confirm_cb, g_steal_pointer(&task));
+				      confirm, cancellable, arc_add_peer_confirm_cb,
+				      g_steal_pointer(&task));
 }
 
 /**

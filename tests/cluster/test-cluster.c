@@ -1,0 +1,478 @@
+/*
+ * Copyright 2026 The Arctic Authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "arc-cluster-fixture.h"
+
+/* Suite 'cluster': real agents joined with the real CLI, and every failure of
+ * spec/seed-handshake-failures.txt produced by the situation the guide describes. Each
+ * failure is checked where the operator sees it (the CLI's line, word for word), where the
+ * other agent refused it (its log), and in both agents' stored views, which must not
+ * change. */
+
+static void
+cl_assert_error_line(ArcCliTestResult *res, const gchar *message)
+{
+	g_autofree gchar *line = g_strdup_printf("Error: %s\n", message);
+
+	if (res->exit_code != 1 || g_strcmp0(res->err, line) != 0)
+		g_printerr("exit %d\nstdout: %s\nstderr: %s\n", res->exit_code, res->out, res->err);
+	g_assert_cmpint(res->exit_code, ==, 1);
+	g_assert_cmpstr(res->err, ==, line);
+	g_assert_cmpstr(res->out, ==, "");
+}
+
+/* A adds B and C: both sides store each other, `peers list` shows them */
+static void
+cl_join_func(void)
+{
+	g_autoptr(ArcClusterAgent) a =
+		arc_cluster_agent_new(NULL, "agent-a", ARC_CLUSTER_CUSTOMER, 10, NULL);
+	g_autoptr(ArcClusterAgent) b =
+		arc_cluster_agent_new(a, "agent-b", ARC_CLUSTER_CUSTOMER, 10, NULL);
+	g_autoptr(ArcClusterAgent) c =
+		arc_cluster_agent_new(a, "agent-c", ARC_CLUSTER_CUSTOMER, 10, NULL);
+	g_autoptr(ArcCliTestResult) add = NULL, list = NULL, get = NULL;
+	g_autofree gchar *peers_b = NULL;
+
+	ARC_CLI_TEST_REQUIRE_CLI();
+	arc_cluster_agent_bootstrap(a);
+	arc_cluster_agent_bootstrap(b);
+	arc_cluster_agent_bootstrap(c);
+
+	add = arc_cluster_cli(a, "peers", "add", b->address, "--name", "bee", NULL);
+	if (add->exit_code != 0) {
+		g_autofree gchar *log = arc_test_agent_get_log(a->agent);
+		g_printerr("%s%s\n%s", add->out, add->err, log);
+	}
+	g_assert_cmpint(add->exit_code, ==, 0);
+	g_assert_cmpstr(add->err, ==, "");
+	g_assert_nonnull(strstr(add->out, b->peer_id));
+	g_assert_nonnull(strstr(add->out, "Is Local:       No"));
+	g_assert_nonnull(strstr(add->out, "Name:           bee"));
+	arc_cluster_join(a, c);
+
+	list = arc_cluster_cli(a, "peers", "list", NULL);
+	g_assert_cmpint(list->exit_code, ==, 0);
+	g_assert_true(g_str_has_prefix(list->out, "ID "));
+	g_assert_nonnull(strstr(list->out, a->peer_id));
+	g_assert_nonnull(strstr(list->out, b->peer_id));
+	g_assert_nonnull(strstr(list->out, c->peer_id));
+	g_assert_nonnull(strstr(list->out, b->address));
+	g_assert_nonnull(strstr(list->out, c->address));
+
+	/* B stored A, at the address A advertised and B reached back */
+	peers_b = arc_cluster_peers(b);
+	g_assert_nonnull(strstr(peers_b, a->peer_id));
+	g_assert_nonnull(strstr(peers_b, a->address));
+	g_assert_null(strstr(peers_b, c->peer_id));
+	get = arc_cluster_cli(b, "peers", "get", a->peer_id, NULL);
+	g_assert_cmpint(get->exit_code, ==, 0);
+	g_assert_nonnull(strstr(get->out, "Is Local:       No"));
+
+	/* an alias, changed later */
+	{
+		g_autoptr(ArcCliTestResult) upd =
+			arc_cluster_cli(a, "peers", "update", b->peer_id, "--name", "bee-2", NULL);
+		g_autofree gchar *peers_a = NULL;
+		g_assert_cmpint(upd->exit_code, ==, 0);
+		g_assert_nonnull(strstr(upd->out, "Name:           bee-2"));
+		peers_a = arc_cluster_peers(a);
+		g_assert_nonnull(strstr(peers_a, "\"bee-2\""));
+	}
+}
+
+/* "Connection Refused": nothing listens at the address */
+static void
+cl_connection_refused_func(void)
+{
+	g_autoptr(ArcClusterAgent) a =
+		arc_cluster_agent_new(NULL, "agent-a", ARC_CLUSTER_CUSTOMER, 10, NULL);
+	g_autofree gchar *closed = arc_cli_test_closed_port_url();
+	g_autofree gchar *before = NULL, *after = NULL;
+	g_autoptr(ArcCliTestResult) add = NULL, livez = NULL;
+
+	ARC_CLI_TEST_REQUIRE_CLI();
+	arc_cluster_agent_bootstrap(a);
+	before = arc_cluster_peers(a);
+	add = arc_cluster_cli(a, "peers", "add", closed + strlen("http://"), NULL);
+	cl_assert_error_line(add, "handshake failed: connection refused");
+	after = arc_cluster_peers(a);
+	g_assert_cmpstr(before, ==, after);
+	arc_cluster_assert_log(a, "failed at connect");
+}
+
+/* The receiving side of an unreachable path: B cannot reach A where A says it is. A
+ * advertises a port nothing listens on. */
+static void
+cl_unreachable_back_func(void)
+{
+	g_autofree gchar *closed = arc_cli_test_closed_port_url();
+	g_autofree gchar *conf =
+		g_strdup_printf("[agent]\nadvertise=%s\n", closed + strlen("http://"));
+	g_autoptr(ArcClusterAgent) a =
+		arc_cluster_agent_new(NULL, "agent-a", ARC_CLUSTER_CUSTOMER, 10, conf);
+	g_autoptr(ArcClusterAgent) b =
+		arc_cluster_agent_new(a, "agent-b", ARC_CLUSTER_CUSTOMER, 10, NULL);
+	g_autofree gchar *before_a = NULL, *before_b = NULL, *after_a = NULL, *after_b = NULL;
+	g_autoptr(ArcCliTestResult) add = NULL;
+
+	ARC_CLI_TEST_REQUIRE_CLI();
+	arc_cluster_agent_bootstrap(a);
+	arc_cluster_agent_bootstrap(b);
+	before_a = arc_cluster_peers(a);
+	before_b = arc_cluster_peers(b);
+	add = arc_cluster_cli(a, "peers", "add", b->address, NULL);
+	cl_assert_error_line(add, "handshake failed: the peer cannot reach this agent at its "
+				  "advertised address");
+	arc_cluster_assert_log(b, "cannot reach");
+	after_a = arc_cluster_peers(a);
+	after_b = arc_cluster_peers(b);
+	g_assert_cmpstr(before_a, ==, after_a);
+	g_assert_cmpstr(before_b, ==, after_b);
+}
+
+/* "License Mismatch": B was bootstrapped with another customer's license; refused by
+ * whichever side receives the handshake */
+static void
+cl_license_mismatch_func(void)
+{
+	g_autoptr(ArcClusterAgent) a =
+		arc_cluster_agent_new(NULL, "agent-a", ARC_CLUSTER_CUSTOMER, 10, NULL);
+	g_autoptr(ArcClusterAgent) b = arc_cluster_agent_new(a, "agent-b", "cust_OTHER", 10, NULL);
+	g_autofree gchar *before_a = NULL, *before_b = NULL, *after_a = NULL, *after_b = NULL;
+	g_autoptr(ArcCliTestResult) ab = NULL, ba = NULL, show_a = NULL, show_b = NULL;
+
+	ARC_CLI_TEST_REQUIRE_CLI();
+	arc_cluster_agent_bootstrap(a);
+	arc_cluster_agent_bootstrap(b);
+	before_a = arc_cluster_peers(a);
+	before_b = arc_cluster_peers(b);
+
+	ab = arc_cluster_cli(a, "peers", "add", b->address, NULL);
+	cl_assert_error_line(ab, "handshake failed: license mismatch");
+	arc_cluster_assert_log(b, "refused: handshake failed: license mismatch");
+	ba = arc_cluster_cli(b, "peers", "add", a->address, NULL);
+	cl_assert_error_line(ba, "handshake failed: license mismatch");
+	arc_cluster_assert_log(a, "refused: handshake failed: license mismatch");
+
+	after_a = arc_cluster_peers(a);
+	after_b = arc_cluster_peers(b);
+	g_assert_cmpstr(before_a, ==, after_a);
+	g_assert_cmpstr(before_b, ==, after_b);
+
+	/* the guide's diagnosis: the license ids differ */
+	show_a = arc_cluster_cli(a, "license", "show", NULL);
+	show_b = arc_cluster_cli(a, "license", "show", "--url", b->url, NULL);
+	g_assert_cmpint(show_a->exit_code, ==, 0);
+	g_assert_cmpint(show_b->exit_code, ==, 0);
+	{
+		const gchar *id_a = strstr(show_a->out, "License ID:");
+		const gchar *id_b = strstr(show_b->out, "License ID:");
+		g_assert_nonnull(id_a);
+		g_assert_nonnull(id_b);
+		g_assert_false(strncmp(id_a, id_b, strcspn(id_a, "\n")) == 0);
+	}
+}
+
+/* Replaces the public key stored for @peer_id in @agent's database, as a corrupted or
+ * tampered record would have it. The agent must be stopped. */
+static void
+cl_tamper_peer_key(ArcClusterAgent *agent, const gchar *peer_id)
+{
+	g_autofree gchar *db =
+		g_build_filename(arc_test_agent_get_data_dir(agent->agent), "arctic.db", NULL);
+	sqlite3 *handle = NULL;
+	sqlite3_stmt *stmt = NULL;
+	const gchar *sql = "UPDATE records SET body = json_set(body, '$.public_key', "
+			   "'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=') "
+			   "WHERE kind = 'peer' AND id = ?1";
+
+	g_assert_cmpint(sqlite3_open(db, &handle), ==, SQLITE_OK);
+	g_assert_cmpint(sqlite3_prepare_v2(handle, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+	sqlite3_bind_text(stmt, 1, peer_id, -1, SQLITE_TRANSIENT);
+	g_assert_cmpint(sqlite3_step(stmt), ==, SQLITE_DONE);
+	g_assert_cmpint(sqlite3_changes(handle), ==, 1);
+	sqlite3_finalize(stmt);
+	sqlite3_close(handle);
+}
+
+static void
+cl_start(ArcClusterAgent *agent)
+{
+	g_autoptr(GError) error = NULL;
+	g_assert_true(arc_test_agent_start(agent->agent, &error));
+	g_assert_no_error(error);
+}
+
+/* "Invalid Signature": a peer key that does not match its record. On the initiating side
+ * A holds a tampered key for B; on the receiving side B holds one for A. */
+static void
+cl_invalid_signature_func(void)
+{
+	g_autoptr(ArcClusterAgent) a =
+		arc_cluster_agent_new(NULL, "agent-a", ARC_CLUSTER_CUSTOMER, 10, NULL);
+	g_autoptr(ArcClusterAgent) b =
+		arc_cluster_agent_new(a, "agent-b", ARC_CLUSTER_CUSTOMER, 10, NULL);
+	g_autofree gchar *before_a = NULL, *before_b = NULL, *after_a = NULL, *after_b = NULL;
+	g_autoptr(ArcCliTestResult) initiating = NULL, receiving = NULL, del = NULL;
+	g_autoptr(GError) error = NULL;
+
+	ARC_CLI_TEST_REQUIRE_CLI();
+	arc_cluster_agent_bootstrap(a);
+	arc_cluster_agent_bootstrap(b);
+	arc_cluster_join(a, b);
+
+	/* initiating side: A's record of B no longer matches B's key */
+	g_assert_true(arc_test_agent_stop(a->agent, NULL, &error));
+	cl_tamper_peer_key(a, b->peer_id);
+	cl_start(a);
+	before_a = arc_cluster_peers(a);
+	before_b = arc_cluster_peers(b);
+	initiating = arc_cluster_cli(a, "peers", "add", b->address, NULL);
+	cl_assert_error_line(initiating, "handshake failed: invalid signature");
+	arc_cluster_assert_log(a, "does not match its record");
+	after_a = arc_cluster_peers(a);
+	after_b = arc_cluster_peers(b);
+	g_assert_cmpstr(before_a, ==, after_a);
+	g_assert_cmpstr(before_b, ==, after_b);
+
+	/* receiving side: A forgets B and adds it again, but B's record of A was tampered */
+	del = arc_cluster_cli(a, "peers", "delete", b->peer_id, "--yes", NULL);
+	g_assert_cmpint(del->exit_code, ==, 0);
+	g_assert_true(arc_test_agent_stop(b->agent, NULL, &error));
+	cl_tamper_peer_key(b, a->peer_id);
+	cl_start(b);
+	g_clear_pointer(&before_a, g_free);
+	g_clear_pointer(&before_b, g_free);
+	g_clear_pointer(&after_a, g_free);
+	g_clear_pointer(&after_b, g_free);
+	before_a = arc_cluster_peers(a);
+	before_b = arc_cluster_peers(b);
+	receiving = arc_cluster_cli(a, "peers", "add", b->address, NULL);
+	cl_assert_error_line(receiving, "handshake failed: invalid signature");
+	arc_cluster_assert_log(b, "refused: handshake failed: invalid signature");
+	after_a = arc_cluster_peers(a);
+	after_b = arc_cluster_peers(b);
+	g_assert_cmpstr(before_a, ==, after_a);
+	g_assert_cmpstr(before_b, ==, after_b);
+}
+
+/* "Node Limit Exceeded": licenses for two nodes; A and B are a cluster. The receiving side
+ * refuses C's handshake, the initiating side refuses before contacting anyone. */
+static void
+cl_node_limit_func(void)
+{
+	g_autoptr(ArcClusterAgent) a =
+		arc_cluster_agent_new(NULL, "agent-a", ARC_CLUSTER_CUSTOMER, 2, NULL);
+	g_autoptr(ArcClusterAgent) b =
+		arc_cluster_agent_new(a, "agent-b", ARC_CLUSTER_CUSTOMER, 2, NULL);
+	g_autoptr(ArcClusterAgent) c =
+		arc_cluster_agent_new(a, "agent-c", ARC_CLUSTER_CUSTOMER, 2, NULL);
+	g_autofree gchar *before_a = NULL, *before_c = NULL, *after_a = NULL, *after_c = NULL;
+	g_autoptr(ArcCliTestResult) receiving = NULL, initiating = NULL, show = NULL;
+
+	ARC_CLI_TEST_REQUIRE_CLI();
+	arc_cluster_agent_bootstrap(a);
+	arc_cluster_agent_bootstrap(b);
+	arc_cluster_agent_bootstrap(c);
+	arc_cluster_join(a, b);
+	before_a = arc_cluster_peers(a);
+	before_c = arc_cluster_peers(c);
+
+	receiving = arc_cluster_cli(c, "peers", "add", a->address, NULL);
+	cl_assert_error_line(receiving, "handshake failed: node limit exceeded");
+	arc_cluster_assert_log(a, "refused: handshake failed: node limit exceeded");
+	initiating = arc_cluster_cli(a, "peers", "add", c->address, NULL);
+	cl_assert_error_line(initiating, "handshake failed: node limit exceeded");
+	arc_cluster_assert_log(a, "failed at check");
+
+	after_a = arc_cluster_peers(a);
+	after_c = arc_cluster_peers(c);
+	g_assert_cmpstr(before_a, ==, after_a);
+	g_assert_cmpstr(before_c, ==, after_c);
+	/* "Check your license limits: arctic license show" */
+	show = arc_cluster_cli(a, "license", "show", NULL);
+	g_assert_cmpint(show->exit_code, ==, 0);
+	g_assert_nonnull(strstr(show->out, "Max Nodes:"));
+	g_assert_nonnull(strstr(show->out, "2"));
+}
+
+/* "Peer Already Exists", then the guide's way out: list, delete with --yes, add again. The
+ * receiving side refuses an agent that was reset (new peer id, same host key) while its
+ * old record is still there. */
+static void
+cl_already_exists_func(void)
+{
+	g_autoptr(ArcClusterAgent) a =
+		arc_cluster_agent_new(NULL, "agent-a", ARC_CLUSTER_CUSTOMER, 10, NULL);
+	g_autoptr(ArcClusterAgent) b =
+		arc_cluster_agent_new(a, "agent-b", ARC_CLUSTER_CUSTOMER, 10, NULL);
+	g_autofree gchar *before_a = NULL, *before_b = NULL, *after_a = NULL, *after_b = NULL;
+	g_autofree gchar *old_b = NULL, *db = NULL;
+	g_autoptr(ArcCliTestResult) again = NULL, reverse = NULL, reset = NULL, asked = NULL,
+				    del = NULL, back = NULL;
+	g_autoptr(GError) error = NULL;
+
+	ARC_CLI_TEST_REQUIRE_CLI();
+	arc_cluster_agent_bootstrap(a);
+	arc_cluster_agent_bootstrap(b);
+	arc_cluster_join(a, b);
+	before_a = arc_cluster_peers(a);
+	before_b = arc_cluster_peers(b);
+	again = arc_cluster_cli(a, "peers", "add", b->address, NULL);
+	cl_assert_error_line(again, "peer already exists in cluster");
+	reverse = arc_cluster_cli(b, "peers", "add", a->address, NULL);
+	cl_assert_error_line(reverse, "peer already exists in cluster");
+	after_a = arc_cluster_peers(a);
+	after_b = arc_cluster_peers(b);
+	g_assert_cmpstr(before_a, ==, after_a);
+	g_assert_cmpstr(before_b, ==, after_b);
+
+	/* B is reset as the guide's recovery steps say: stop, remove arctic.db, start,
+	 * bootstrap again with the same license; peer.key stays */
+	old_b = g_strdup(b->peer_id);
+	g_assert_true(arc_test_agent_stop(b->agent, NULL, &error));
+	db = g_build_filename(arc_test_agent_get_data_dir(b->agent), "arctic.db", NULL);
+	g_assert_cmpint(g_unlink(db), ==, 0);
+	cl_start(b);
+	g_remove(b->config);
+	arc_cluster_agent_bootstrap(b);
+	g_assert_cmpstr(b->peer_id, !=, old_b);
+
+	g_clear_pointer(&before_a, g_free);
+	before_a = arc_cluster_peers(a);
+	reset = arc_cluster_cli(b, "peers", "add", a->address, NULL);
+	cl_assert_error_line(reset, "peer already exists in cluster");
+	arc_cluster_assert_log(a, "refused: peer already exists in cluster");
+	g_clear_pointer(&after_a, g_free);
+	after_a = arc_cluster_peers(a);
+	g_assert_cmpstr(before_a, ==, after_a);
+
+	/* "If you need to re-add, delete first": without --yes the CLI asks, and with no
+	 * terminal it refuses and deletes nothing */
+	asked = arc_cluster_cli(a, "peers", "delete", old_b, NULL);
+	g_assert_cmpint(asked->exit_code, !=, 0);
+	g_assert_nonnull(strstr(asked->err, "--yes"));
+	g_assert_true(arc_cluster_knows(a, old_b));
+	del = arc_cluster_cli(a, "peers", "delete", old_b, "--yes", NULL);
+	g_assert_cmpint(del->exit_code, ==, 0);
+	g_assert_false(arc_cluster_knows(a, old_b));
+	back = arc_cluster_cli(a, "peers", "add", b->address, NULL);
+	g_assert_cmpint(back->exit_code, ==, 0);
+	g_assert_true(arc_cluster_knows(a, b->peer_id));
+	g_assert_true(arc_cluster_knows(b, a->peer_id));
+}
+
+/* the local peer cannot be deleted; it leaves with remove-self, and the others forget it */
+static void
+cl_remove_self_func(void)
+{
+	g_autoptr(ArcClusterAgent) a =
+		arc_cluster_agent_new(NULL, "agent-a", ARC_CLUSTER_CUSTOMER, 10, NULL);
+	g_autoptr(ArcClusterAgent) b =
+		arc_cluster_agent_new(a, "agent-b", ARC_CLUSTER_CUSTOMER, 10, NULL);
+	g_autoptr(ArcClusterAgent) c =
+		arc_cluster_agent_new(a, "agent-c", ARC_CLUSTER_CUSTOMER, 10, NULL);
+	g_autoptr(ArcCliTestResult) local = NULL, leave = NULL, rejoin = NULL, readd = NULL;
+	g_autofree gchar *peers_c = NULL;
+
+	ARC_CLI_TEST_REQUIRE_CLI();
+	arc_cluster_agent_bootstrap(a);
+	arc_cluster_agent_bootstrap(b);
+	arc_cluster_agent_bootstrap(c);
+	arc_cluster_join(a, c);
+	arc_cluster_join(b, c);
+
+	local = arc_cluster_cli(c, "peers", "delete", c->peer_id, "--yes", NULL);
+	g_assert_cmpint(local->exit_code, ==, 1);
+	g_assert_true(g_str_has_prefix(local->err, "Error: cannot delete the local peer"));
+	g_assert_nonnull(strstr(local->err, "remove-self"));
+
+	leave = arc_cluster_cli(c, "peers", "remove-self", "--yes", NULL);
+	g_assert_cmpint(leave->exit_code, ==, 0);
+	g_assert_nonnull(strstr(leave->out, "left the cluster"));
+	g_assert_nonnull(strstr(leave->out, "Notified: 2 peer(s)"));
+	g_assert_false(arc_cluster_knows(a, c->peer_id));
+	g_assert_false(arc_cluster_knows(b, c->peer_id));
+	peers_c = arc_cluster_peers(c);
+	g_assert_nonnull(strstr(peers_c, "\"deactivated\""));
+	g_assert_null(strstr(peers_c, a->peer_id));
+
+	/* it is out for good with this identity */
+	rejoin = arc_cluster_cli(c, "peers", "add", a->address, NULL);
+	g_assert_cmpint(rejoin->exit_code, ==, 1);
+	readd = arc_cluster_cli(a, "peers", "add", c->address, NULL);
+	g_assert_cmpint(readd->exit_code, ==, 1);
+	g_assert_false(arc_cluster_knows(a, c->peer_id));
+}
+
+/* "Enable Debug Logging": --debug shows each step, --trace each HTTP exchange with the
+ * secrets hidden */
+static void
+cl_debug_trace_func(void)
+{
+	g_autoptr(ArcClusterAgent) a =
+		arc_cluster_agent_new(NULL, "agent-a", ARC_CLUSTER_CUSTOMER, 10, NULL);
+	g_autoptr(ArcClusterAgent) b =
+		arc_cluster_agent_new(a, "agent-b", ARC_CLUSTER_CUSTOMER, 10, NULL);
+	g_autoptr(ArcClusterAgent) c = arc_cluster_agent_new(a, "agent-c", "cust_OTHER", 10, NULL);
+	g_autoptr(ArcCliTestResult) debug = NULL, failed = NULL, trace = NULL;
+	g_autofree gchar *config = NULL;
+	const gchar *steps[] = {"check", "connect", "hello", "verify_reply", "confirm", "store"};
+
+	ARC_CLI_TEST_REQUIRE_CLI();
+	arc_cluster_agent_bootstrap(a);
+	arc_cluster_agent_bootstrap(b);
+	arc_cluster_agent_bootstrap(c);
+
+	debug = arc_cluster_cli(a, "peers", "add", b->address, "--debug", NULL);
+	g_assert_cmpint(debug->exit_code, ==, 0);
+	for (guint i = 0; i < G_N_ELEMENTS(steps); i++) {
+		g_autofree gchar *line = g_strdup_printf("handshake: %s ok", steps[i]);
+		g_assert_nonnull(strstr(debug->err, line));
+	}
+	g_assert_nonnull(strstr(debug->out, b->peer_id));
+
+	failed = arc_cluster_cli(a, "peers", "add", c->address, "--debug", NULL);
+	g_assert_cmpint(failed->exit_code, ==, 1);
+	g_assert_nonnull(strstr(failed->err, "handshake: hello FAILED"));
+	g_assert_nonnull(strstr(failed->err, "reason license_mismatch"));
+	g_assert_true(g_str_has_suffix(failed->err, "Error: handshake failed: license mismatch\n"));
+
+	trace = arc_cluster_cli(a, "peers", "add", c->address, "--trace", NULL);
+	g_assert_cmpint(trace->exit_code, ==, 1);
+	g_assert_nonnull(strstr(trace->err, "POST"));
+	g_assert_nonnull(strstr(trace->err, "/v1/peers"));
+	g_assert_nonnull(strstr(trace->err, "422"));
+	/* the client secret of A's CLI config must not appear */
+	g_assert_true(g_file_get_contents(a->config, &config, NULL, NULL));
+	{
+		const gchar *secret = strstr(config, "client_secret: ");
+		g_autofree gchar *value = NULL;
+		g_assert_nonnull(secret);
+		secret += strlen("client_secret: ");
+		value = g_strndup(secret, strcspn(secret, "\n"));
+		g_assert_null(strstr(trace->err, value));
+	}
+	g_assert_null(strstr(trace->err, "eyJ"));
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+	g_test_add_func("/cluster/join", cl_join_func);
+	g_test_add_func("/cluster/connection-refused", cl_connection_refused_func);
+	g_test_add_func("/cluster/unreachable-back", cl_unreachable_back_func);
+	g_test_add_func("/cluster/license-mismatch", cl_license_mismatch_func);
+	g_test_add_func("/cluster/invalid-signature", cl_invalid_signature_func);
+	g_test_add_func("/cluster/node-limit", cl_node_limit_func);
+	g_test_add_func("/cluster/already-exists", cl_already_exists_func);
+	g_test_add_func("/cluster/remove-self", cl_remove_self_func);
+	g_test_add_func("/cluster/debug-trace", cl_debug_trace_func);
+	return g_test_run();
+}
