@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Runs a development cluster from the build tree, no root needed: three agents on 127.0.0.1
+# (ports 8080, 8081, 8082, or from API_PORT on; AGENTS=N for another count), data in
+# ./dev-data of the checkout, a development license issuer made on the spot. Each agent is
+# bootstrapped with the arctic CLI and joined to the others with `arctic peers add` (real
+# handshakes), then `arctic peers list` is printed. Ctrl-C stops them; running it again
+# reuses dev-data.
+#
+#   tools/dev-cluster.sh [BUILD_DIR]
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$top/build}
+dev=$top/dev-data
+base=${API_PORT:-8080}
+count=${AGENTS:-3}
+
+if [ ! -f "$build/build.ninja" ]; then
+	meson setup "$build" "$top"
+fi
+meson compile -C "$build" >/dev/null
+
+mkdir -p "$dev/issuers"
+chmod 0700 "$dev"
+if [ ! -f "$dev/issuer.key" ]; then
+	echo "Creating a development license issuer in $dev"
+	"$build/cli/arctic-license" keygen --secret "$dev/issuer.key" --public "$dev/issuers/dev.pub"
+	chmod 0644 "$dev/issuers/dev.pub"
+fi
+if [ ! -f "$dev/license.json" ]; then
+	"$build/cli/arctic-license" issue --key "$dev/issuer.key" --customer-id cust_development \
+		--days 365 --max-nodes 10 --max-services 100 --feature development \
+		--output "$dev/license.json"
+fi
+
+bus=--no-dbus
+if [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
+	bus=--session-bus
+fi
+
+pids=()
+stop() {
+	for pid in "${pids[@]}"; do
+		kill "$pid" 2>/dev/null || true
+	done
+	for pid in "${pids[@]}"; do
+		wait "$pid" 2>/dev/null || true
+	done
+}
+trap stop EXIT INT TERM
+
+url_of() {
+	echo "http://127.0.0.1:$((base + $1 - 1))"
+}
+
+# arctic as the operator of agent N: each agent has a CLI config of its own
+arctic_as() {
+	local n=$1
+	shift
+	ARCTIC_CONFIG=$dev/agent-$n/cli-config.yaml "$build/cli/arctic" "$@"
+}
+
+for n in $(seq "$count"); do
+	mkdir -p "$dev/agent-$n"
+	chmod 0700 "$dev/agent-$n"
+	cat >"$dev/agent-$n/agent.conf" <<CONF
+# written by tools/dev-cluster.sh
+[agent]
+data_dir=$dev/agent-$n/data
+listen=127.0.0.1:$((base + n - 1))
+log_format=text
+recovery_token_file=$dev/agent-$n/recovery.token
+
+[plugin:ed25519-file]
+issuers_dir=$dev/issuers
+CONF
+	"$build/daemon/arctic-agent" --config "$dev/agent-$n/agent.conf" \
+		--plugin-dir "$build/plugins/all" "$bus" 2>"$dev/agent-$n/agent.log" &
+	pids+=($!)
+done
+
+for n in $(seq "$count"); do
+	url=$(url_of "$n")
+	for _ in $(seq 100); do
+		if curl -sf "$url/readyz" >/dev/null 2>&1; then break; fi
+		if ! kill -0 "${pids[$((n - 1))]}" 2>/dev/null; then
+			echo "agent-$n exited; its log:" >&2
+			cat "$dev/agent-$n/agent.log" >&2
+			exit 1
+		fi
+		sleep 0.1
+	done
+	if [ "$(curl -sf "$url/v1/cluster/identity" | sed -n 's/.*"peer_id":\(null\).*/\1/p')" = "null" ]; then
+		arctic_as "$n" bootstrap --url "$url" --license-file "$dev/license.json" \
+			--name "agent-$n" >/dev/null
+		echo "agent-$n bootstrapped at $url"
+	fi
+done
+
+# a full mesh, each pair joined once by a real handshake
+for n in $(seq "$count"); do
+	for m in $(seq $((n + 1)) "$count"); do
+		address=127.0.0.1:$((base + m - 1))
+		if arctic_as "$n" peers list -o json | grep -q "\"$address\""; then
+			continue
+		fi
+		arctic_as "$n" peers add "$address" --name "agent-$m" >/dev/null
+		echo "agent-$n joined agent-$m ($address)"
+	done
+done
+
+echo
+echo "arctic peers list (on agent-1):"
+arctic_as 1 peers list
+echo
+echo "The cluster is running (data and logs in $dev). Try, in another shell:"
+echo "  export ARCTIC_CONFIG=$dev/agent-1/cli-config.yaml"
+echo "  $build/cli/arctic peers list"
+echo "  $build/cli/arctic peers add 127.0.0.1:$((base + count)) --debug   # nothing there"
+echo "  curl $(url_of 2)/v1/cluster/identity"
+echo "Ctrl-C stops them."
+wait "${pids[0]}"
