@@ -8,6 +8,12 @@
 
 #include "arc-handshake.h"
 
+#define HS_VECTOR_SIG_A                                                                            \
+	"a8c1ed8132415d1097a7d20c67521c15faf631500636a089d36d9ee0d01832e6"                         \
+	"a7c4bf440b667f8311709eee5b23ceb801f14a77286407af1ff6f3b8515b070d"
+#define HS_VECTOR_SIG_B                                                                            \
+	"6c69ed684133b58554b2b9d66cb7c7d59d29b8f3509f6d88060d0140016b3528"                         \
+	"a89eeceef4b36f87bb5a5edea57022c357f1446d44e617352cc11c57dd92fa05"
 #define LICENSE_JSON "{\"customer_id\":\"cust_x\",\"license_id\":\"lic_x\"}"
 
 typedef struct {
@@ -219,6 +225,83 @@ hs_malformed_func(void)
 	}
 }
 
+/* The test vector of docs/protocol.md §5.3: fixed keys, challenges and ids give these bytes
+ * and this signature, so another implementation can check itself against ours. */
+static ArcIdentity *
+hs_identity_from_seed(const gchar *dir, const gchar *name, guint8 first)
+{
+	guint8 seed[32];
+	g_autofree gchar *b64 = NULL;
+	g_autofree gchar *line = NULL;
+	g_autofree gchar *path = g_build_filename(dir, name, NULL);
+	g_autoptr(GError) error = NULL;
+	ArcIdentity *identity;
+
+	for (guint i = 0; i < sizeof(seed); i++)
+		seed[i] = (guint8)(first + i);
+	b64 = g_base64_encode(seed, sizeof(seed));
+	line = g_strconcat(b64, "\n", NULL);
+	g_file_set_contents_full(path, line, -1, G_FILE_SET_CONTENTS_NONE, 0600, &error);
+	g_assert_no_error(error);
+	identity = arc_identity_load(path, &error);
+	g_assert_no_error(error);
+	return identity;
+}
+
+static void
+hs_vector_func(void)
+{
+	g_autofree gchar *dir = g_dir_make_tmp("arc-hs-XXXXXX", NULL);
+	g_autoptr(ArcIdentity) id_a = hs_identity_from_seed(dir, "a.key", 0x00);
+	g_autoptr(ArcIdentity) id_b = hs_identity_from_seed(dir, "b.key", 0x20);
+	g_autoptr(ArcHandshakePeer) a =
+		arc_handshake_peer_new("peer_01JAAAAAAAAAAAAAAAAAAAAAAA", "a", "10.0.0.1:8080",
+				       arc_identity_get_public_key(id_a), LICENSE_JSON);
+	g_autoptr(ArcHandshakePeer) b =
+		arc_handshake_peer_new("peer_01JBBBBBBBBBBBBBBBBBBBBBBB", "b", "10.0.0.2:8080",
+				       arc_identity_get_public_key(id_b), LICENSE_JSON);
+	guint8 ca[32], cb[32], sig_a[64], sig_b[64];
+	gchar hex_a[129], hex_b[129];
+	ArcHandshakeTranscript t;
+	g_autofree gchar *bytes = NULL;
+	gsize len = 0;
+	const gchar expected[] =
+		"arctic-handshake-v1\0initiator\0"
+		"{\"challenge_a\":\"ERERERERERERERERERERERERERERERERERERERERERE=\","
+		"\"challenge_b\":\"IiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiI=\","
+		"\"initiator\":{\"address\":\"10.0.0.1:8080\",\"license_id\":\"lic_x\","
+		"\"peer_id\":\"peer_01JAAAAAAAAAAAAAAAAAAAAAAA\"},"
+		"\"responder\":{\"address\":\"10.0.0.2:8080\",\"license_id\":\"lic_x\","
+		"\"peer_id\":\"peer_01JBBBBBBBBBBBBBBBBBBBBBBB\"},"
+		"\"session\":\"hs_00112233445566778899aabbccddeeff\"}";
+
+	memset(ca, 0x11, sizeof(ca));
+	memset(cb, 0x22, sizeof(cb));
+	t = (ArcHandshakeTranscript){
+		.initiator = a,
+		.initiator_license_id = "lic_x",
+		.responder = b,
+		.responder_license_id = "lic_x",
+		.challenge_a = ca,
+		.challenge_b = cb,
+		.session = "hs_00112233445566778899aabbccddeeff",
+	};
+	bytes = arc_handshake_transcript_bytes(&t, ARC_HANDSHAKE_ROLE_INITIATOR, &len);
+	arc_handshake_sign(&t, ARC_HANDSHAKE_ROLE_INITIATOR, id_a, sig_a);
+	arc_handshake_sign(&t, ARC_HANDSHAKE_ROLE_RESPONDER, id_b, sig_b);
+	sodium_bin2hex(hex_a, sizeof(hex_a), sig_a, sizeof(sig_a));
+	sodium_bin2hex(hex_b, sizeof(hex_b), sig_b, sizeof(sig_b));
+	if (g_getenv("ARC_PRINT_VECTOR") != NULL)
+		g_printerr("A %s\nB %s\nkey A %s\nkey B %s\n", hex_a, hex_b,
+			   arc_identity_get_public_key_base64(id_a),
+			   arc_identity_get_public_key_base64(id_b));
+	g_assert_cmpuint(len, ==, sizeof(expected) - 1);
+	g_assert_cmpmem(bytes, len, expected, sizeof(expected) - 1);
+	g_assert_cmpstr(hex_a, ==, HS_VECTOR_SIG_A);
+	g_assert_cmpstr(hex_b, ==, HS_VECTOR_SIG_B);
+	g_rmdir(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -228,5 +311,6 @@ main(int argc, char **argv)
 		   hs_teardown);
 	g_test_add("/handshake/binding", HsFixture, NULL, hs_setup, hs_binding_func, hs_teardown);
 	g_test_add_func("/handshake/malformed", hs_malformed_func);
+	g_test_add_func("/handshake/vector", hs_vector_func);
 	return g_test_run();
 }
