@@ -709,6 +709,118 @@ arc_rest_peers_local_func(ArcRestFixture *fixture, gconstpointer user_data)
 	g_assert_cmpuint(status, ==, 404);
 }
 
+static void
+arc_rest_assert_error(JsonNode *body, guint status, guint want_status, const gchar *code,
+		      const gchar *reason)
+{
+	JsonObject *obj;
+
+	g_assert_cmpuint(status, ==, want_status);
+	g_assert_nonnull(body);
+	obj = json_node_get_object(body);
+	g_assert_cmpstr(json_object_get_string_member(obj, "code"), ==, code);
+	if (reason != NULL)
+		g_assert_cmpstr(json_object_get_string_member_with_default(obj, "reason", NULL), ==,
+				reason);
+}
+
+/* bad input to the peer write API and the handshake endpoints: the documented error, and
+ * the stored peers unchanged */
+static void
+arc_rest_peers_bad_input_func(ArcRestFixture *fixture, gconstpointer user_data)
+{
+	static const gchar *const bad_adds[] = {
+		"{}",
+		"{\"address\": 42}",
+		"{\"address\": \"\"}",
+		"{\"address\": \"no-port\"}",
+		"{\"address\": \"host:0\"}",
+		"{\"address\": \"host:99999\"}",
+		"{\"address\": \"a b:80\"}",
+		"{\"address\": \"127.0.0.1:8080\", \"name\": 7}",
+		"[1]",
+		"not json",
+	};
+	static const gchar *const bad_handshakes[] = {
+		"", "{}", "{\"version\": 2}", "{\"version\": 1, \"peer\": {}}", "\x01\x02",
+	};
+	g_autoptr(JsonNode) before = NULL, after = NULL, local = NULL, renamed = NULL;
+	g_autofree gchar *self_path = NULL;
+	JsonNode *body;
+	guint status = 0;
+
+	before = arc_test_agent_call(fixture->agent, "GET", "/v1/peers", fixture->token, NULL,
+				     &status);
+	for (guint i = 0; i < G_N_ELEMENTS(bad_adds); i++) {
+		body = arc_test_agent_call(fixture->agent, "POST", "/v1/peers", fixture->token,
+					   bad_adds[i], &status);
+		g_test_message("POST /v1/peers %s -> %u", bad_adds[i], status);
+		arc_rest_assert_error(body, status, 400, "INVALID_REQUEST", NULL);
+		json_node_unref(body);
+	}
+	/* adding the agent to itself */
+	{
+		g_autofree gchar *self_add = g_strdup_printf(
+			"{\"address\": \"127.0.0.1:%u\"}", arc_test_agent_get_port(fixture->agent));
+		body = arc_test_agent_call(fixture->agent, "POST", "/v1/peers", fixture->token,
+					   self_add, &status);
+		arc_rest_assert_error(body, status, 400, "INVALID_REQUEST", "self");
+		json_node_unref(body);
+	}
+	body = arc_test_agent_call(fixture->agent, "PUT",
+				   "/v1/peers/peer_01JZZZZZZZZZZZZZZZZZZZZZZZ", fixture->token,
+				   "{\"name\": \"x\"}", &status);
+	arc_rest_assert_error(body, status, 404, "NOT_FOUND", NULL);
+	json_node_unref(body);
+	self_path = g_strdup_printf("/v1/peers/%s", arc_test_agent_get_peer_id(fixture->agent));
+	body = arc_test_agent_call(fixture->agent, "PUT", self_path, fixture->token, "{}", &status);
+	arc_rest_assert_error(body, status, 400, "INVALID_REQUEST", NULL);
+	json_node_unref(body);
+	body = arc_test_agent_call(fixture->agent, "DELETE",
+				   "/v1/peers/peer_01JZZZZZZZZZZZZZZZZZZZZZZZ", fixture->token,
+				   NULL, &status);
+	arc_rest_assert_error(body, status, 404, "NOT_FOUND", NULL);
+	json_node_unref(body);
+	body = arc_test_agent_call(fixture->agent, "DELETE", self_path, fixture->token, NULL,
+				   &status);
+	arc_rest_assert_error(body, status, 400, "INVALID_REQUEST", NULL);
+	g_assert_nonnull(strstr(json_object_get_string_member(json_node_get_object(body), "error"),
+				"remove-self"));
+	json_node_unref(body);
+
+	for (guint i = 0; i < G_N_ELEMENTS(bad_handshakes); i++) {
+		body = arc_test_agent_call(fixture->agent, "POST", "/v1/handshake/hello", NULL,
+					   bad_handshakes[i], &status);
+		arc_rest_assert_error(body, status, 400, "INVALID_REQUEST", NULL);
+		json_node_unref(body);
+		body = arc_test_agent_call(fixture->agent, "POST", "/v1/handshake/leave", NULL,
+					   bad_handshakes[i], &status);
+		arc_rest_assert_error(body, status, 400, "INVALID_REQUEST", NULL);
+		json_node_unref(body);
+	}
+	body = arc_test_agent_call(
+		fixture->agent, "POST", "/v1/handshake/confirm", NULL,
+		"{\"version\": 1, \"session\": \"hs_0123\", \"signature\": "
+		"\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+		"AAAAAAAAAAAAAAAAAAAA==\"}",
+		&status);
+	arc_rest_assert_error(body, status, 422, "HANDSHAKE_FAILED", "session_expired");
+	json_node_unref(body);
+
+	after = arc_test_agent_call(fixture->agent, "GET", "/v1/peers", fixture->token, NULL,
+				    &status);
+	g_assert_true(json_node_equal(before, after));
+
+	/* and the local peer can be renamed, which is also the agent's name */
+	renamed = arc_test_agent_call(fixture->agent, "PUT", "/v1/peers/self", fixture->token,
+				      "{\"name\": \"renamed\"}", &status);
+	g_assert_cmpuint(status, ==, 200);
+	local = arc_test_agent_call(fixture->agent, "GET", "/v1/cluster/identity", NULL, NULL,
+				    &status);
+	g_assert_cmpstr(json_object_get_string_member(json_node_get_object(local), "name"), ==,
+			"renamed");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -737,6 +849,8 @@ main(int argc, char **argv)
 	ARC_REST_TEST("oauth/jwt", arc_rest_fixture_setup_bootstrapped, arc_rest_token_jwt_func);
 	ARC_REST_TEST("peers/local", arc_rest_fixture_setup_bootstrapped,
 		      arc_rest_peers_local_func);
+	ARC_REST_TEST("peers/bad-input", arc_rest_fixture_setup_bootstrapped,
+		      arc_rest_peers_bad_input_func);
 	ARC_REST_TEST("oauth/jwks-matches-identity", arc_rest_fixture_setup_bootstrapped,
 		      arc_rest_jwks_matches_identity_func);
 	ARC_REST_TEST("oauth/openid-configuration", arc_rest_fixture_setup_bootstrapped,
