@@ -40,6 +40,15 @@ struct _ArcAuthManager {
 
 G_DEFINE_FINAL_TYPE(ArcAuthManager, arc_auth_manager, G_TYPE_OBJECT)
 
+/* who did it, for the log: a client id, the recovery token, or a local caller (D-Bus) */
+const gchar *
+arc_caller_describe(const ArcCaller *self)
+{
+	if (self->client_id != NULL)
+		return self->client_id;
+	return self->recovery ? "the recovery token" : "a local caller";
+}
+
 void
 arc_caller_free(ArcCaller *self)
 {

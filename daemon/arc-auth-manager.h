@@ -27,6 +27,7 @@ typedef struct {
 } ArcCaller;
 
 void arc_caller_free(ArcCaller *self);
+const gchar *arc_caller_describe(const ArcCaller *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcCaller, arc_caller_free)
 
 /**

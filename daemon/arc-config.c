@@ -163,7 +163,8 @@ arc_config_apply_peers(ArcConfig *self, GKeyFile *kf, GError **error)
 {
 	g_autofree gchar *advertise = g_key_file_get_string(kf, "agent", "advertise", NULL);
 
-	if (advertise != NULL) {
+	/* empty: not set, the address is worked out */
+	if (advertise != NULL && advertise[0] != '\0') {
 		g_autoptr(GSocketConnectable) parsed = g_network_address_parse(advertise, 0, NULL);
 		if (parsed == NULL || g_network_address_get_port(G_NETWORK_ADDRESS(parsed)) == 0) {
 			g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,

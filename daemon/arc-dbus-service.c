@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "arc-dbus-generated.h"
+#include "arc-handshake.h"
 
 /* The D-Bus adapter (DESIGN.md §2, §5 "D-Bus"): it parses, authorises, calls one engine
  * method and serialises, like the REST adapter. Without a bus the agent serves REST alone. */
@@ -24,6 +25,10 @@
 #define ARC_DBUS_POLKIT_PATH "/org/freedesktop/PolicyKit1/Authority"
 #define ARC_DBUS_POLKIT_IFACE "org.freedesktop.PolicyKit1.Authority"
 #define ARC_DBUS_POLKIT_ALLOW_INTERACT 0x1
+
+/* The objects below the ObjectManager only mirror what the engine shows; reading the peers
+ * needs no more than this. */
+static const ArcCaller arc_dbus_service_peer_reader = {.scopes = ARC_SCOPE_PEERS_READ};
 
 struct _ArcDbusService {
 	GObject parent_instance;
@@ -40,14 +45,29 @@ struct _ArcDbusService {
 
 G_DEFINE_FINAL_TYPE(ArcDbusService, arc_dbus_service, G_TYPE_OBJECT)
 
-/* A write waiting for its authorisation; the method's arguments stay in the invocation. */
-typedef void (*ArcDbusServiceWriteFunc)(ArcDbusService *self, GDBusMethodInvocation *invocation);
+/* A write waiting for its authorisation; the method's arguments stay in the invocation.
+ * @caller holds the scope the write was registered with, once the bus caller is authorised. */
+typedef void (*ArcDbusServiceWriteFunc)(ArcDbusService *self, GDBusMethodInvocation *invocation,
+					const ArcCaller *caller);
 
 typedef struct {
 	ArcDbusService *self;
 	GDBusMethodInvocation *invocation; /* owned until returned */
 	ArcDbusServiceWriteFunc func;
+	ArcScope scope;
 } ArcDbusServiceWrite;
+
+/* what the authorisation task knows about the caller */
+typedef struct {
+	GDBusMethodInvocation *invocation;
+	guint32 uid;
+} ArcDbusServiceAuth;
+
+/* A method call waiting for an asynchronous engine operation. */
+typedef struct {
+	ArcDbusService *self;
+	GDBusMethodInvocation *invocation;
+} ArcDbusServiceCall;
 
 static void
 arc_dbus_service_write_free(ArcDbusServiceWrite *write)
@@ -58,11 +78,40 @@ arc_dbus_service_write_free(ArcDbusServiceWrite *write)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcDbusServiceWrite, arc_dbus_service_write_free)
 
 static void
-arc_dbus_service_return_error(GDBusMethodInvocation *invocation, const GError *error)
+arc_dbus_service_auth_free(ArcDbusServiceAuth *auth)
 {
-	ArcError code = error->domain == ARC_ERROR ? (ArcError)error->code : ARC_ERROR_INTERNAL;
-	g_dbus_method_invocation_return_dbus_error(invocation, arc_error_dbus_name(code),
-						   error->message);
+	g_object_unref(auth->invocation);
+	g_free(auth);
+}
+
+static ArcDbusServiceCall *
+arc_dbus_service_call_new(ArcDbusService *self, GDBusMethodInvocation *invocation)
+{
+	ArcDbusServiceCall *call = g_new0(ArcDbusServiceCall, 1);
+
+	call->self = g_object_ref(self);
+	call->invocation = g_object_ref(invocation);
+	return call;
+}
+
+static void
+arc_dbus_service_call_free(ArcDbusServiceCall *call)
+{
+	g_object_unref(call->self);
+	g_object_unref(call->invocation);
+	g_free(call);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcDbusServiceCall, arc_dbus_service_call_free)
+
+/* Answers with the D-Bus name of the error's #ArcError and the engine's message unchanged;
+ * handshake reasons become the #ArcError they map to, as in the REST adapter. */
+static void
+arc_dbus_service_return_error(GDBusMethodInvocation *invocation, GError **error)
+{
+	arc_handshake_error_convert(error);
+	arc_error_convert(error);
+	g_dbus_method_invocation_return_dbus_error(
+		invocation, arc_error_dbus_name((ArcError)(*error)->code), (*error)->message);
 }
 
 static void
@@ -95,12 +144,156 @@ arc_dbus_service_sync_properties(ArcDbusService *self)
 	arc_dbus_agent_set_bootstrapped(self->agent, bootstrapped);
 }
 
+/* peer objects: one com.tillered.Arctic1.Peer object per peer the engine shows */
+
+static gboolean
+arc_dbus_service_is_path_element(const gchar *str)
+{
+	if (str[0] == '\0')
+		return FALSE;
+	for (const gchar *p = str; *p != '\0'; p++) {
+		if (!g_ascii_isalnum(*p) && *p != '_')
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* Peer ids (peer_ + ULID) are path elements as they are; anything else, from a damaged
+ * replicated record, is escaped so that it stays one element below /peers. */
+static gchar *
+arc_dbus_service_peer_path(const gchar *peer_id)
+{
+	g_autofree gchar *escaped = NULL;
+
+	if (arc_dbus_service_is_path_element(peer_id))
+		return g_strconcat(ARC_DBUS_SERVICE_PEERS_PATH "/", peer_id, NULL);
+	escaped = g_dbus_escape_object_path(peer_id);
+	return g_strconcat(ARC_DBUS_SERVICE_PEERS_PATH "/", escaped[0] != '\0' ? escaped : "_",
+			   NULL);
+}
+
+/* Returns: (transfer full) (nullable): the Peer interface exported for @peer_id */
+static ArcDbusPeer *
+arc_dbus_service_lookup_peer(ArcDbusService *self, const gchar *peer_id, gchar **path_out)
+{
+	g_autofree gchar *path = arc_dbus_service_peer_path(peer_id);
+	g_autoptr(GDBusObject) object =
+		g_dbus_object_manager_get_object(G_DBUS_OBJECT_MANAGER(self->manager), path);
+	ArcDbusPeer *peer =
+		object != NULL ? arc_dbus_object_get_peer(ARC_DBUS_OBJECT(object)) : NULL;
+
+	if (path_out != NULL)
+		*path_out = g_steal_pointer(&path);
+	return peer;
+}
+
+/* the skeleton announces only the properties whose values differ, in one signal */
+static void
+arc_dbus_service_set_peer_properties(ArcDbusPeer *peer, const ArcPeerInfo *info)
+{
+	arc_dbus_peer_set_name(peer, info->name != NULL ? info->name : "");
+	arc_dbus_peer_set_address(peer, info->address != NULL ? info->address : "");
+	arc_dbus_peer_set_public_key(peer, info->public_key != NULL ? info->public_key : "");
+	arc_dbus_peer_set_is_local(peer, info->is_local);
+	arc_dbus_peer_set_state(peer, info->state != NULL ? info->state : "");
+	arc_dbus_peer_set_created_at(peer, info->created_at);
+}
+
+/* Exports the object of @info, or updates the one already exported. */
+static void
+arc_dbus_service_export_peer(ArcDbusService *self, const ArcPeerInfo *info)
+{
+	g_autofree gchar *path = NULL;
+	g_autoptr(ArcDbusPeer) peer = arc_dbus_service_lookup_peer(self, info->id, &path);
+	g_autoptr(ArcDbusObjectSkeleton) object = NULL;
+
+	if (peer != NULL && g_strcmp0(arc_dbus_peer_get_id(peer), info->id) == 0) {
+		arc_dbus_service_set_peer_properties(peer, info);
+		return;
+	}
+	if (peer != NULL) {
+		g_warning("peer %s would be exported at %s, which peer %s holds: not exported",
+			  info->id, path, arc_dbus_peer_get_id(peer));
+		return;
+	}
+	/* every property is set before the export, so InterfacesAdded carries them all */
+	peer = arc_dbus_peer_skeleton_new();
+	arc_dbus_peer_set_id(peer, info->id);
+	arc_dbus_service_set_peer_properties(peer, info);
+	object = arc_dbus_object_skeleton_new(path);
+	arc_dbus_object_skeleton_set_peer(object, peer);
+	g_dbus_object_manager_server_export(self->manager, G_DBUS_OBJECT_SKELETON(object));
+}
+
+static void
+arc_dbus_service_unexport_peer(ArcDbusService *self, const gchar *peer_id)
+{
+	g_autofree gchar *path = NULL;
+	g_autoptr(ArcDbusPeer) peer = arc_dbus_service_lookup_peer(self, peer_id, &path);
+
+	if (peer != NULL && g_strcmp0(arc_dbus_peer_get_id(peer), peer_id) == 0)
+		g_dbus_object_manager_server_unexport(self->manager, path);
+}
+
+/* Makes the peer objects what the engine shows: at start, and when the local peer changes
+ * (bootstrap), which changes IsLocal too. */
+static void
+arc_dbus_service_sync_peers(ArcDbusService *self)
+{
+	g_autoptr(GPtrArray) peers = NULL;
+	g_autoptr(GHashTable) ids = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autolist(GDBusObject) objects = NULL;
+	g_autoptr(GError) error = NULL;
+
+	peers = arc_engine_list_peers(self->engine, &arc_dbus_service_peer_reader, -1, &error);
+	if (peers == NULL) {
+		g_warning("cannot list the peers for D-Bus: %s", error->message);
+		return;
+	}
+	for (guint i = 0; i < peers->len; i++) {
+		ArcPeerInfo *info = g_ptr_array_index(peers, i);
+		arc_dbus_service_export_peer(self, info);
+		g_hash_table_add(ids, info->id);
+	}
+	objects = g_dbus_object_manager_get_objects(G_DBUS_OBJECT_MANAGER(self->manager));
+	for (GList *l = objects; l != NULL; l = l->next) {
+		g_autoptr(ArcDbusPeer) peer = arc_dbus_object_get_peer(ARC_DBUS_OBJECT(l->data));
+		if (peer != NULL && !g_hash_table_contains(ids, arc_dbus_peer_get_id(peer)))
+			g_dbus_object_manager_server_unexport(
+				self->manager, g_dbus_object_get_object_path(l->data));
+	}
+}
+
+/* After any add, update, delete or departure of @peer_id: its object follows. */
+static void
+arc_dbus_service_peer_changed_cb(ArcEngine *engine, const gchar *peer_id, gpointer user_data)
+{
+	ArcDbusService *self = ARC_DBUS_SERVICE(user_data);
+	g_autoptr(ArcPeerInfo) info = NULL;
+	g_autoptr(GError) error = NULL;
+
+	info = arc_engine_get_peer(engine, &arc_dbus_service_peer_reader, peer_id, &error);
+	if (info != NULL) {
+		arc_dbus_service_export_peer(self, info);
+		return;
+	}
+	if (!g_error_matches(error, ARC_ERROR, ARC_ERROR_NOT_FOUND)) {
+		g_warning("cannot read peer %s for D-Bus: %s", peer_id, error->message);
+		return;
+	}
+	arc_dbus_service_unexport_peer(self, peer_id);
+}
+
 /* Every engine property is read again on any change: the engine changes several at once
  * (bootstrap) and the skeleton sends only the values that differ, in one signal. */
 static void
 arc_dbus_service_engine_notify_cb(GObject *engine, GParamSpec *pspec, gpointer user_data)
 {
-	arc_dbus_service_sync_properties(ARC_DBUS_SERVICE(user_data));
+	ArcDbusService *self = ARC_DBUS_SERVICE(user_data);
+
+	arc_dbus_service_sync_properties(self);
+	if (g_strcmp0(pspec->name, "bootstrapped") == 0 || g_strcmp0(pspec->name, "peer-id") == 0)
+		arc_dbus_service_sync_peers(self);
 }
 
 /* serialisation */
@@ -214,7 +407,7 @@ arc_dbus_service_caller_uid_cb(GObject *source, GAsyncResult *res, gpointer user
 {
 	g_autoptr(GTask) task = G_TASK(user_data);
 	ArcDbusService *self = g_task_get_source_object(task);
-	GDBusMethodInvocation *invocation = g_task_get_task_data(task);
+	ArcDbusServiceAuth *auth = g_task_get_task_data(task);
 	g_autoptr(GVariant) reply = NULL;
 	g_autoptr(GError) error = NULL;
 	guint32 uid = 0;
@@ -228,6 +421,7 @@ arc_dbus_service_caller_uid_cb(GObject *source, GAsyncResult *res, gpointer user
 		return;
 	}
 	g_variant_get(reply, "(u)", &uid);
+	auth->uid = uid;
 	if (uid == 0 || (self->session_bus && uid == (guint32)getuid())) {
 		g_task_return_boolean(task, TRUE);
 		return;
@@ -237,7 +431,7 @@ arc_dbus_service_caller_uid_cb(GObject *source, GAsyncResult *res, gpointer user
 					"forbidden: uid %u is not the agent's user", uid);
 		return;
 	}
-	arc_dbus_service_check_polkit(g_steal_pointer(&task), invocation);
+	arc_dbus_service_check_polkit(g_steal_pointer(&task), auth->invocation);
 }
 
 static void
@@ -246,9 +440,11 @@ arc_dbus_service_authorize_async(ArcDbusService *self, GDBusMethodInvocation *in
 {
 	g_autoptr(GTask) task = g_task_new(self, self->cancellable, callback, user_data);
 	const gchar *sender = g_dbus_method_invocation_get_sender(invocation);
+	ArcDbusServiceAuth *auth = g_new0(ArcDbusServiceAuth, 1);
 
+	auth->invocation = g_object_ref(invocation);
 	g_task_set_source_tag(task, arc_dbus_service_authorize_async);
-	g_task_set_task_data(task, g_object_ref(invocation), g_object_unref);
+	g_task_set_task_data(task, auth, (GDestroyNotify)arc_dbus_service_auth_free);
 	if (sender == NULL) {
 		g_task_return_new_error(task, ARC_ERROR, ARC_ERROR_FORBIDDEN,
 					"forbidden: the caller has no bus name");
@@ -266,6 +462,8 @@ arc_dbus_service_authorized_cb(GObject *source, GAsyncResult *res, gpointer user
 {
 	g_autoptr(ArcDbusServiceWrite) write = user_data;
 	g_autoptr(GError) error = NULL;
+	ArcDbusServiceAuth *auth = g_task_get_task_data(G_TASK(res));
+	ArcCaller caller = {.scopes = write->scope};
 
 	if (!g_task_propagate_boolean(G_TASK(res), &error)) {
 		arc_error_convert(&error);
@@ -273,22 +471,29 @@ arc_dbus_service_authorized_cb(GObject *source, GAsyncResult *res, gpointer user
 		       g_dbus_method_invocation_get_interface_name(write->invocation),
 		       g_dbus_method_invocation_get_method_name(write->invocation),
 		       g_dbus_method_invocation_get_sender(write->invocation), error->message);
-		arc_dbus_service_return_error(write->invocation, error);
+		arc_dbus_service_return_error(write->invocation, &error);
 		return;
 	}
-	write->func(write->self, write->invocation);
+	/* the engine names callers by credential; a bus caller has none, so say who it is here */
+	g_info("%s.%s by uid %u (%s)",
+	       g_dbus_method_invocation_get_interface_name(write->invocation),
+	       g_dbus_method_invocation_get_method_name(write->invocation), auth->uid,
+	       g_dbus_method_invocation_get_sender(write->invocation));
+	write->func(write->self, write->invocation, &caller);
 }
 
-/* Authorises the caller of @invocation, then runs @func, which returns the invocation. */
+/* Authorises the caller of @invocation, then runs @func with a caller holding @scope; @func
+ * returns the invocation. */
 static void
 arc_dbus_service_authorize_write(ArcDbusService *self, GDBusMethodInvocation *invocation,
-				 ArcDbusServiceWriteFunc func)
+				 ArcScope scope, ArcDbusServiceWriteFunc func)
 {
 	ArcDbusServiceWrite *write = g_new0(ArcDbusServiceWrite, 1);
 
 	write->self = g_object_ref(self);
 	write->invocation = invocation;
 	write->func = func;
+	write->scope = scope;
 	arc_dbus_service_authorize_async(self, invocation, arc_dbus_service_authorized_cb, write);
 }
 
@@ -324,7 +529,8 @@ arc_dbus_service_bootstrap_body(const gchar *license_json, const gchar *name, GE
 }
 
 static void
-arc_dbus_service_bootstrap(ArcDbusService *self, GDBusMethodInvocation *invocation)
+arc_dbus_service_bootstrap(ArcDbusService *self, GDBusMethodInvocation *invocation,
+			   const ArcCaller *caller)
 {
 	g_autoptr(ArcBootstrapResult) res = NULL;
 	g_autoptr(GError) error = NULL;
@@ -338,7 +544,7 @@ arc_dbus_service_bootstrap(ArcDbusService *self, GDBusMethodInvocation *invocati
 	if (body != NULL)
 		res = arc_engine_bootstrap(self->engine, body, strlen(body), &error);
 	if (res == NULL) {
-		arc_dbus_service_return_error(invocation, error);
+		arc_dbus_service_return_error(invocation, &error);
 		return;
 	}
 	arc_dbus_agent_complete_bootstrap(self->agent, invocation,
@@ -350,7 +556,8 @@ arc_dbus_service_handle_bootstrap_cb(ArcDbusAgent *agent, GDBusMethodInvocation 
 				     const gchar *license_json, const gchar *name,
 				     gpointer user_data)
 {
-	arc_dbus_service_authorize_write(ARC_DBUS_SERVICE(user_data), invocation,
+	/* the engine's bootstrap takes no caller: before it, there are no credentials */
+	arc_dbus_service_authorize_write(ARC_DBUS_SERVICE(user_data), invocation, ARC_SCOPE_NONE,
 					 arc_dbus_service_bootstrap);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
@@ -364,6 +571,155 @@ arc_dbus_service_handle_get_identity_cb(ArcDbusAgent *agent, GDBusMethodInvocati
 
 	arc_dbus_agent_complete_get_identity(agent, invocation,
 					     arc_dbus_service_identity_to_variant(info));
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* com.tillered.Arctic1.Agent: peers */
+
+static void
+arc_dbus_service_add_peer_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(ArcDbusServiceCall) call = user_data;
+	g_autoptr(ArcPeerInfo) info = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *path = NULL;
+
+	info = arc_engine_add_peer_finish(ARC_ENGINE(source), res, NULL, &error);
+	if (info == NULL) {
+		arc_dbus_service_return_error(call->invocation, &error);
+		return;
+	}
+	/* the engine's peer-changed exported it already; this only makes sure */
+	arc_dbus_service_export_peer(call->self, info);
+	path = arc_dbus_service_peer_path(info->id);
+	arc_dbus_agent_complete_add_peer(call->self->agent, call->invocation, path);
+}
+
+static void
+arc_dbus_service_add_peer(ArcDbusService *self, GDBusMethodInvocation *invocation,
+			  const ArcCaller *caller)
+{
+	g_autoptr(GError) error = NULL;
+	const gchar *address = NULL;
+	const gchar *name = NULL;
+
+	g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(&s&s)", &address,
+		      &name);
+	if (address[0] == '\0') {
+		g_set_error_literal(&error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+				    "'address' is required (host:port)");
+		arc_dbus_service_return_error(invocation, &error);
+		return;
+	}
+	arc_engine_add_peer_async(self->engine, caller, address, name[0] != '\0' ? name : NULL,
+				  self->cancellable, arc_dbus_service_add_peer_cb,
+				  arc_dbus_service_call_new(self, invocation));
+}
+
+static void
+arc_dbus_service_update_peer(ArcDbusService *self, GDBusMethodInvocation *invocation,
+			     const ArcCaller *caller)
+{
+	g_autoptr(ArcPeerInfo) info = NULL;
+	g_autoptr(GError) error = NULL;
+	const gchar *peer_id = NULL;
+	const gchar *name = NULL;
+
+	g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(&s&s)", &peer_id,
+		      &name);
+	info = arc_engine_update_peer(self->engine, caller, peer_id, name, &error);
+	if (info == NULL) {
+		arc_dbus_service_return_error(invocation, &error);
+		return;
+	}
+	arc_dbus_agent_complete_update_peer(self->agent, invocation);
+}
+
+static void
+arc_dbus_service_remove_peer(ArcDbusService *self, GDBusMethodInvocation *invocation,
+			     const ArcCaller *caller)
+{
+	g_autoptr(GError) error = NULL;
+	const gchar *peer_id = NULL;
+
+	g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(&s)", &peer_id);
+	if (!arc_engine_delete_peer(self->engine, caller, peer_id, &error)) {
+		arc_dbus_service_return_error(invocation, &error);
+		return;
+	}
+	arc_dbus_agent_complete_remove_peer(self->agent, invocation);
+}
+
+static void
+arc_dbus_service_remove_self_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(ArcDbusServiceCall) call = user_data;
+	g_autoptr(ArcLeaveResult) result = NULL;
+	g_autoptr(GPtrArray) notified = g_ptr_array_new();
+	g_autoptr(GError) error = NULL;
+	GVariantBuilder unreachable;
+
+	result = arc_engine_remove_self_finish(ARC_ENGINE(source), res, &error);
+	if (result == NULL) {
+		arc_dbus_service_return_error(call->invocation, &error);
+		return;
+	}
+	for (guint i = 0; i < result->notified->len; i++)
+		g_ptr_array_add(notified, g_ptr_array_index(result->notified, i));
+	g_ptr_array_add(notified, NULL);
+	g_variant_builder_init(&unreachable, G_VARIANT_TYPE("a(sss)"));
+	for (guint i = 0; i + 2 < result->unreachable->len; i += 3)
+		g_variant_builder_add(&unreachable, "(sss)",
+				      (const gchar *)g_ptr_array_index(result->unreachable, i),
+				      (const gchar *)g_ptr_array_index(result->unreachable, i + 1),
+				      (const gchar *)g_ptr_array_index(result->unreachable, i + 2));
+	arc_dbus_agent_complete_remove_self(call->self->agent, call->invocation,
+					    (const gchar *const *)notified->pdata,
+					    g_variant_builder_end(&unreachable));
+}
+
+static void
+arc_dbus_service_remove_self(ArcDbusService *self, GDBusMethodInvocation *invocation,
+			     const ArcCaller *caller)
+{
+	arc_engine_remove_self_async(self->engine, caller, self->cancellable,
+				     arc_dbus_service_remove_self_cb,
+				     arc_dbus_service_call_new(self, invocation));
+}
+
+static gboolean
+arc_dbus_service_handle_add_peer_cb(ArcDbusAgent *agent, GDBusMethodInvocation *invocation,
+				    const gchar *address, const gchar *name, gpointer user_data)
+{
+	arc_dbus_service_authorize_write(ARC_DBUS_SERVICE(user_data), invocation,
+					 ARC_SCOPE_PEERS_WRITE, arc_dbus_service_add_peer);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+arc_dbus_service_handle_update_peer_cb(ArcDbusAgent *agent, GDBusMethodInvocation *invocation,
+				       const gchar *peer_id, const gchar *name, gpointer user_data)
+{
+	arc_dbus_service_authorize_write(ARC_DBUS_SERVICE(user_data), invocation,
+					 ARC_SCOPE_PEERS_WRITE, arc_dbus_service_update_peer);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+arc_dbus_service_handle_remove_peer_cb(ArcDbusAgent *agent, GDBusMethodInvocation *invocation,
+				       const gchar *peer_id, gpointer user_data)
+{
+	arc_dbus_service_authorize_write(ARC_DBUS_SERVICE(user_data), invocation,
+					 ARC_SCOPE_PEERS_WRITE, arc_dbus_service_remove_peer);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+arc_dbus_service_handle_remove_self_cb(ArcDbusAgent *agent, GDBusMethodInvocation *invocation,
+				       gpointer user_data)
+{
+	arc_dbus_service_authorize_write(ARC_DBUS_SERVICE(user_data), invocation,
+					 ARC_SCOPE_PEERS_WRITE, arc_dbus_service_remove_self);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -548,11 +904,22 @@ arc_dbus_service_new(ArcEngine *engine, gboolean session_bus)
 	self->session_bus = session_bus;
 	arc_dbus_agent_set_version(self->agent, info->version);
 	arc_dbus_service_sync_properties(self);
+	arc_dbus_service_sync_peers(self);
 	g_signal_connect_object(engine, "notify", G_CALLBACK(arc_dbus_service_engine_notify_cb),
 				self, 0);
+	g_signal_connect_object(engine, "peer-changed",
+				G_CALLBACK(arc_dbus_service_peer_changed_cb), self, 0);
 	g_signal_connect(self->agent, "handle-bootstrap",
 			 G_CALLBACK(arc_dbus_service_handle_bootstrap_cb), self);
 	g_signal_connect(self->agent, "handle-get-identity",
 			 G_CALLBACK(arc_dbus_service_handle_get_identity_cb), self);
+	g_signal_connect(self->agent, "handle-add-peer",
+			 G_CALLBACK(arc_dbus_service_handle_add_peer_cb), self);
+	g_signal_connect(self->agent, "handle-update-peer",
+			 G_CALLBACK(arc_dbus_service_handle_update_peer_cb), self);
+	g_signal_connect(self->agent, "handle-remove-peer",
+			 G_CALLBACK(arc_dbus_service_handle_remove_peer_cb), self);
+	g_signal_connect(self->agent, "handle-remove-self",
+			 G_CALLBACK(arc_dbus_service_handle_remove_self_cb), self);
 	return self;
 }

@@ -853,7 +853,7 @@ arc_engine_add_peer_async(ArcEngine *self, const ArcCaller *caller, const gchar 
 	op->engine = g_object_ref(self);
 	op->address = g_strdup(address);
 	op->name = g_strdup(name);
-	op->caller = g_strdup(caller->client_id != NULL ? caller->client_id : "recovery");
+	op->caller = g_strdup(arc_caller_describe(caller));
 	op->steps = g_ptr_array_new_with_free_func((GDestroyNotify)arc_handshake_step_free);
 	op->step_start = g_get_monotonic_time();
 	g_task_set_task_data(task, op, (GDestroyNotify)arc_add_peer_op_free);
@@ -1069,8 +1069,7 @@ arc_engine_remove_self_async(ArcEngine *self, const ArcCaller *caller, GCancella
 		g_task_return_error(task, error);
 		return;
 	}
-	g_info("this agent (peer %s) left the cluster, by %s", own_id,
-	       caller->client_id != NULL ? caller->client_id : "recovery");
+	g_info("this agent (peer %s) left the cluster, by %s", own_id, arc_caller_describe(caller));
 	op = g_new0(ArcLeaveOp, 1);
 	op->result = g_new0(ArcLeaveResult, 1);
 	op->result->peer_id = g_strdup(own_id);

@@ -369,8 +369,7 @@ arc_engine_delete_peer(ArcEngine *self, const ArcCaller *caller, const gchar *pe
 	arc_engine_stage_peer(self, txn, peer_id, record->body, TRUE);
 	if (!arc_storage_commit(arc_engine_get_storage(self), txn, error))
 		return FALSE;
-	g_info("peer %s (%s) deleted by %s", peer_id, info->address,
-	       caller->client_id != NULL ? caller->client_id : "recovery");
+	g_info("peer %s (%s) deleted by %s", peer_id, info->address, arc_caller_describe(caller));
 	arc_engine_emit_peer_changed(self, peer_id);
 	return TRUE;
 }

@@ -1043,7 +1043,8 @@ arc_engine_create_credential(ArcEngine *self, const ArcCaller *caller, const gch
 		wanted = ARC_SCOPE_ADMIN;
 	credential = arc_auth_manager_prepare_credential(
 		self->auth, wanted, "api",
-		caller->client_id != NULL ? caller->client_id : "recovery",
+		caller->client_id != NULL ? caller->client_id
+					  : (caller->recovery ? "recovery" : "local"),
 		self->license->license_id, &created->client_secret);
 	arc_auth_manager_stage_credential(self->auth, txn, credential);
 	if (!arc_storage_commit(self->storage, txn, error)) {

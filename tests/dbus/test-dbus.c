@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "arc-dbus-generated.h"
+#include "arc-test-agent.h"
 
 /* The D-Bus API of the built arctic-agent, on a private session bus (DESIGN.md §7): the test
  * talks to the agent only through D-Bus and HTTP, as a user would. */
@@ -18,6 +19,9 @@
 #define ARC_DBUS_TEST_BUS_NAME "com.tillered.Arctic1"
 #define ARC_DBUS_TEST_OBJECT_PATH "/com/tillered/Arctic1"
 #define ARC_DBUS_TEST_AGENT_IFACE "com.tillered.Arctic1.Agent"
+#define ARC_DBUS_TEST_PEER_IFACE "com.tillered.Arctic1.Peer"
+#define ARC_DBUS_TEST_PEERS_PATH "/com/tillered/Arctic1/peers"
+#define ARC_DBUS_TEST_CUSTOMER_ID "cust_dbus"
 #define ARC_DBUS_TEST_TIMEOUT_US (15 * G_USEC_PER_SEC)
 #define ARC_DBUS_TEST_POLL_US (20 * 1000)
 #define ARC_DBUS_TEST_DBUS_UNAVAILABLE "D-Bus unavailable"
@@ -34,6 +38,9 @@ typedef struct {
 	GDBusConnection *connection;
 	ArcDbusAgent *proxy;
 	GPtrArray *changed; /* names of properties seen in PropertiesChanged */
+	GPtrArray *events;  /* "added PATH", "removed PATH", "changed PATH PROPERTY" of peers */
+	guint signal_ids[3];
+	ArcTestAgent *other; /* a second agent of the same customer, REST only */
 } ArcDbusTestFixture;
 
 static const gchar *
@@ -146,7 +153,7 @@ arc_dbus_test_make_issuer_and_config(ArcDbusTestFixture *fx)
 				"--key",
 				secret,
 				"--customer-id",
-				"cust_dbus",
+				ARC_DBUS_TEST_CUSTOMER_ID,
 				"--days",
 				"365",
 				"--max-nodes",
@@ -205,6 +212,7 @@ arc_dbus_test_start_agent(ArcDbusTestFixture *fx, gboolean session_bus, const gc
 	g_autofree gchar *data_dir = g_build_filename(fx->tmpdir, "data", NULL);
 
 	fx->port = arc_dbus_test_free_port();
+	g_free(fx->stderr_path);
 	fx->stderr_path = g_build_filename(fx->tmpdir, "agent.stderr", NULL);
 	g_ptr_array_add(argv, g_strdup(arc_dbus_test_getenv("ARC_AGENT")));
 	if (session_bus)
@@ -307,17 +315,29 @@ arc_dbus_test_fixture_setup(ArcDbusTestFixture *fx, gconstpointer user_data)
 	fx->tmpdir = g_dir_make_tmp("arctic-dbus-XXXXXX", &error);
 	g_assert_no_error(error);
 	fx->changed = g_ptr_array_new_with_free_func(g_free);
+	fx->events = g_ptr_array_new_with_free_func(g_free);
 	fx->license_path = g_build_filename(fx->tmpdir, "license.json", NULL);
 	arc_dbus_test_make_issuer_and_config(fx);
 }
 
 /* Brings up a private bus and an agent on it, and waits until the agent owns its name.
  * @session_bus: the agent serves it as its session bus (--session-bus), or as its system bus */
+static void
+arc_dbus_test_wait_name(ArcDbusTestFixture *fx)
+{
+	gint64 deadline = g_get_monotonic_time() + ARC_DBUS_TEST_TIMEOUT_US;
+
+	while (!arc_dbus_test_name_has_owner(fx)) {
+		arc_dbus_test_check_agent_alive(fx);
+		g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+		arc_dbus_test_sleep();
+	}
+}
+
 static gboolean
 arc_dbus_test_fixture_start_on_bus_full(ArcDbusTestFixture *fx, gboolean session_bus)
 {
 	g_autoptr(GError) error = NULL;
-	gint64 deadline;
 
 	if (!arc_dbus_test_have_dbus_daemon())
 		return FALSE;
@@ -332,12 +352,7 @@ arc_dbus_test_fixture_start_on_bus_full(ArcDbusTestFixture *fx, gboolean session
 
 	arc_dbus_test_start_agent(fx, session_bus,
 				  session_bus ? NULL : g_test_dbus_get_bus_address(fx->bus));
-	deadline = g_get_monotonic_time() + ARC_DBUS_TEST_TIMEOUT_US;
-	while (!arc_dbus_test_name_has_owner(fx)) {
-		arc_dbus_test_check_agent_alive(fx);
-		g_assert_cmpint(g_get_monotonic_time(), <, deadline);
-		arc_dbus_test_sleep();
-	}
+	arc_dbus_test_wait_name(fx);
 	fx->proxy = arc_dbus_agent_proxy_new_sync(
 		fx->connection, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, ARC_DBUS_TEST_BUS_NAME,
 		ARC_DBUS_TEST_OBJECT_PATH, NULL, &error);
@@ -356,8 +371,13 @@ arc_dbus_test_fixture_start_on_bus(ArcDbusTestFixture *fx)
 static void
 arc_dbus_test_fixture_teardown(ArcDbusTestFixture *fx, gconstpointer user_data)
 {
+	g_clear_object(&fx->other);
 	g_clear_object(&fx->proxy);
 	arc_dbus_test_stop_agent(fx);
+	for (guint i = 0; i < G_N_ELEMENTS(fx->signal_ids); i++) {
+		if (fx->signal_ids[i] != 0)
+			g_dbus_connection_signal_unsubscribe(fx->connection, fx->signal_ids[i]);
+	}
 	if (fx->connection != NULL) {
 		g_dbus_connection_close_sync(fx->connection, NULL, NULL);
 		g_clear_object(&fx->connection);
@@ -372,6 +392,7 @@ arc_dbus_test_fixture_teardown(ArcDbusTestFixture *fx, gconstpointer user_data)
 	g_free(fx->license_path);
 	g_free(fx->stderr_path);
 	g_ptr_array_unref(fx->changed);
+	g_ptr_array_unref(fx->events);
 }
 
 /* HTTP: GET a path of the agent and parse the JSON object it answers with */
@@ -459,13 +480,19 @@ arc_dbus_test_wait_bootstrapped(ArcDbusTestFixture *fx)
 }
 
 static gboolean
-arc_dbus_test_changed_contains(ArcDbusTestFixture *fx, const gchar *name)
+arc_dbus_test_strings_contain(GPtrArray *strings, const gchar *str)
 {
-	for (guint i = 0; i < fx->changed->len; i++) {
-		if (g_strcmp0(g_ptr_array_index(fx->changed, i), name) == 0)
+	for (guint i = 0; i < strings->len; i++) {
+		if (g_strcmp0(g_ptr_array_index(strings, i), str) == 0)
 			return TRUE;
 	}
 	return FALSE;
+}
+
+static gboolean
+arc_dbus_test_changed_contains(ArcDbusTestFixture *fx, const gchar *name)
+{
+	return arc_dbus_test_strings_contain(fx->changed, name);
 }
 
 /* tests */
@@ -678,6 +705,12 @@ arc_dbus_test_system_bus_func(ArcDbusTestFixture *fx, gconstpointer user_data)
 	} else {
 		arc_dbus_test_assert_dbus_error(error, "com.tillered.Arctic1.Error.Forbidden");
 		g_assert_false(arc_dbus_agent_get_bootstrapped(fx->proxy));
+		g_clear_error(&error);
+		arc_dbus_agent_call_remove_peer_sync(fx->proxy, "peer_x", NULL, &error);
+		arc_dbus_test_assert_dbus_error(error, "com.tillered.Arctic1.Error.Forbidden");
+		g_clear_error(&error);
+		arc_dbus_agent_call_remove_self_sync(fx->proxy, NULL, NULL, NULL, &error);
+		arc_dbus_test_assert_dbus_error(error, "com.tillered.Arctic1.Error.Forbidden");
 	}
 }
 
@@ -769,6 +802,621 @@ arc_dbus_test_bus_vanishes_func(ArcDbusTestFixture *fx, gconstpointer user_data)
 	g_assert_cmpuint(arc_dbus_test_count_log(fx, ARC_DBUS_TEST_DBUS_UNAVAILABLE), ==, 1);
 }
 
+/* peers: one com.tillered.Arctic1.Peer object each, below the ObjectManager */
+
+static void
+arc_dbus_test_object_manager_cb(GDBusConnection *connection, const gchar *sender, const gchar *path,
+				const gchar *iface, const gchar *signal, GVariant *params,
+				gpointer user_data)
+{
+	ArcDbusTestFixture *fx = user_data;
+	const gchar *object = NULL;
+
+	g_variant_get_child(params, 0, "&o", &object);
+	if (!g_str_has_prefix(object, ARC_DBUS_TEST_PEERS_PATH "/"))
+		return;
+	g_ptr_array_add(
+		fx->events,
+		g_strdup_printf("%s %s",
+				g_strcmp0(signal, "InterfacesAdded") == 0 ? "added" : "removed",
+				object));
+}
+
+static void
+arc_dbus_test_peer_properties_cb(GDBusConnection *connection, const gchar *sender,
+				 const gchar *path, const gchar *iface, const gchar *signal,
+				 GVariant *params, gpointer user_data)
+{
+	ArcDbusTestFixture *fx = user_data;
+	g_autoptr(GVariant) changed = g_variant_get_child_value(params, 1);
+	GVariantIter iter;
+	const gchar *name;
+
+	g_variant_iter_init(&iter, changed);
+	while (g_variant_iter_next(&iter, "{&sv}", &name, NULL))
+		g_ptr_array_add(fx->events, g_strdup_printf("changed %s %s", path, name));
+}
+
+/* records the peer objects' InterfacesAdded, InterfacesRemoved and PropertiesChanged */
+static void
+arc_dbus_test_watch_peers(ArcDbusTestFixture *fx)
+{
+	fx->signal_ids[0] = g_dbus_connection_signal_subscribe(
+		fx->connection, NULL, "org.freedesktop.DBus.ObjectManager", "InterfacesAdded",
+		ARC_DBUS_TEST_OBJECT_PATH, NULL, G_DBUS_SIGNAL_FLAGS_NONE,
+		arc_dbus_test_object_manager_cb, fx, NULL);
+	fx->signal_ids[1] = g_dbus_connection_signal_subscribe(
+		fx->connection, NULL, "org.freedesktop.DBus.ObjectManager", "InterfacesRemoved",
+		ARC_DBUS_TEST_OBJECT_PATH, NULL, G_DBUS_SIGNAL_FLAGS_NONE,
+		arc_dbus_test_object_manager_cb, fx, NULL);
+	fx->signal_ids[2] = g_dbus_connection_signal_subscribe(
+		fx->connection, NULL, "org.freedesktop.DBus.Properties", "PropertiesChanged", NULL,
+		ARC_DBUS_TEST_PEER_IFACE, G_DBUS_SIGNAL_FLAGS_NONE,
+		arc_dbus_test_peer_properties_cb, fx, NULL);
+}
+
+static void
+arc_dbus_test_wait_event(ArcDbusTestFixture *fx, const gchar *event)
+{
+	gint64 deadline = g_get_monotonic_time() + ARC_DBUS_TEST_TIMEOUT_US;
+
+	while (!arc_dbus_test_strings_contain(fx->events, event)) {
+		arc_dbus_test_check_agent_alive(fx);
+		if (g_get_monotonic_time() >= deadline)
+			g_error("no D-Bus signal '%s' arrived", event);
+		arc_dbus_test_sleep();
+	}
+}
+
+static guint
+arc_dbus_test_count_events(ArcDbusTestFixture *fx, const gchar *prefix)
+{
+	guint count = 0;
+
+	for (guint i = 0; i < fx->events->len; i++) {
+		if (g_str_has_prefix(g_ptr_array_index(fx->events, i), prefix))
+			count++;
+	}
+	return count;
+}
+
+static void
+arc_dbus_test_wait_events(ArcDbusTestFixture *fx, const gchar *prefix, guint count)
+{
+	gint64 deadline = g_get_monotonic_time() + ARC_DBUS_TEST_TIMEOUT_US;
+
+	while (arc_dbus_test_count_events(fx, prefix) < count) {
+		arc_dbus_test_check_agent_alive(fx);
+		if (g_get_monotonic_time() >= deadline)
+			g_error("fewer than %u D-Bus signals '%s…' arrived", count, prefix);
+		arc_dbus_test_sleep();
+	}
+}
+
+static gchar *
+arc_dbus_test_peer_path(const gchar *peer_id)
+{
+	return g_strconcat(ARC_DBUS_TEST_PEERS_PATH "/", peer_id, NULL);
+}
+
+static GVariant *
+arc_dbus_test_managed_objects(ArcDbusTestFixture *fx)
+{
+	g_autoptr(GVariant) reply = NULL;
+	g_autoptr(GError) error = NULL;
+
+	reply = g_dbus_connection_call_sync(
+		fx->connection, ARC_DBUS_TEST_BUS_NAME, ARC_DBUS_TEST_OBJECT_PATH,
+		"org.freedesktop.DBus.ObjectManager", "GetManagedObjects", NULL,
+		G_VARIANT_TYPE("(a{oa{sa{sv}}})"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+	g_assert_no_error(error);
+	return g_variant_get_child_value(reply, 0);
+}
+
+/* Returns: (nullable): the Peer properties of @path as GetManagedObjects lists them */
+static GVariant *
+arc_dbus_test_managed_peer(ArcDbusTestFixture *fx, const gchar *path)
+{
+	g_autoptr(GVariant) objects = arc_dbus_test_managed_objects(fx);
+	g_autoptr(GVariant) ifaces =
+		g_variant_lookup_value(objects, path, G_VARIANT_TYPE("a{sa{sv}}"));
+
+	if (ifaces == NULL)
+		return NULL;
+	return g_variant_lookup_value(ifaces, ARC_DBUS_TEST_PEER_IFACE, G_VARIANT_TYPE_VARDICT);
+}
+
+static guint
+arc_dbus_test_count_peer_objects(ArcDbusTestFixture *fx)
+{
+	g_autoptr(GVariant) objects = arc_dbus_test_managed_objects(fx);
+	GVariantIter iter;
+	const gchar *path;
+	guint count = 0;
+
+	g_variant_iter_init(&iter, objects);
+	while (g_variant_iter_next(&iter, "{&o@a{sa{sv}}}", &path, NULL)) {
+		if (g_str_has_prefix(path, ARC_DBUS_TEST_PEERS_PATH "/"))
+			count++;
+	}
+	return count;
+}
+
+static gboolean
+arc_dbus_test_vardict_bool(GVariant *dict, const gchar *key)
+{
+	g_autoptr(GVariant) value = g_variant_lookup_value(dict, key, G_VARIANT_TYPE_BOOLEAN);
+	if (value == NULL)
+		g_error("a{sv} has no boolean '%s'", key);
+	return g_variant_get_boolean(value);
+}
+
+/* the agent's REST API as the operator reaches it, with the recovery token */
+static JsonNode *
+arc_dbus_test_api(ArcDbusTestFixture *fx, const gchar *method, const gchar *path,
+		  const gchar *json_body, guint *status)
+{
+	g_autoptr(SoupSession) session =
+		soup_session_new_with_options("proxy-resolver", NULL, NULL);
+	g_autofree gchar *uri = g_strdup_printf("http://127.0.0.1:%u%s", fx->port, path);
+	g_autofree gchar *token_path = g_build_filename(fx->tmpdir, "recovery.token", NULL);
+	g_autofree gchar *token = arc_dbus_test_read_file(token_path);
+	g_autoptr(SoupMessage) msg = soup_message_new(method, uri);
+	g_autoptr(GBytes) body = NULL;
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autoptr(GError) error = NULL;
+
+	soup_message_headers_replace(soup_message_get_request_headers(msg), "X-Arctic-Recovery",
+				     g_strstrip(token));
+	if (json_body != NULL) {
+		g_autoptr(GBytes) request = g_bytes_new(json_body, strlen(json_body));
+		soup_message_set_request_body_from_bytes(msg, "application/json", request);
+	}
+	body = soup_session_send_and_read(session, msg, NULL, &error);
+	g_assert_no_error(error);
+	*status = soup_message_get_status(msg);
+	json_parser_load_from_data(parser, g_bytes_get_data(body, NULL),
+				   (gssize)g_bytes_get_size(body), &error);
+	g_assert_no_error(error);
+	return json_node_copy(json_parser_get_root(parser));
+}
+
+static void
+arc_dbus_test_assert_error_message(GError *error, const gchar *name, const gchar *message)
+{
+	arc_dbus_test_assert_dbus_error(error, name);
+	g_dbus_error_strip_remote_error(error);
+	g_assert_cmpstr(error->message, ==, message);
+}
+
+/* Bootstraps over D-Bus and waits for the local peer's object. Returns: the local peer id */
+static gchar *
+arc_dbus_test_bootstrap_peers(ArcDbusTestFixture *fx, const gchar *name)
+{
+	g_autoptr(GVariant) result = NULL;
+	g_autofree gchar *path = NULL;
+	g_autofree gchar *event = NULL;
+	gchar *peer_id;
+
+	arc_dbus_test_watch_peers(fx);
+	result = arc_dbus_test_bootstrap(fx, name);
+	peer_id = arc_dbus_test_vardict_string(result, "peer_id");
+	path = arc_dbus_test_peer_path(peer_id);
+	event = g_strconcat("added ", path, NULL);
+	arc_dbus_test_wait_event(fx, event);
+	return peer_id;
+}
+
+/* Another agent, REST only, of the same customer and trusting the same issuer. */
+static void
+arc_dbus_test_start_other(ArcDbusTestFixture *fx)
+{
+	const gchar *tool = arc_dbus_test_getenv("ARC_LICENSE_TOOL");
+	g_autofree gchar *secret = g_build_filename(fx->tmpdir, "issuer.key", NULL);
+	g_autofree gchar *public = g_build_filename(fx->tmpdir, "issuers", "test.pub", NULL);
+	g_autofree gchar *license_path = g_build_filename(fx->tmpdir, "other-license.json", NULL);
+	g_autofree gchar *public_key = arc_dbus_test_read_file(public);
+	g_autofree gchar *license = NULL;
+	g_autoptr(JsonNode) boot = NULL;
+	g_autoptr(GError) error = NULL;
+	const gchar *issue[] = {tool,
+				"issue",
+				"--key",
+				secret,
+				"--customer-id",
+				ARC_DBUS_TEST_CUSTOMER_ID,
+				"--days",
+				"365",
+				"--max-nodes",
+				"5",
+				"--max-services",
+				"10",
+				"--output",
+				license_path,
+				NULL};
+
+	arc_dbus_test_run_tool(issue);
+	license = arc_dbus_test_read_file(license_path);
+	fx->other = arc_test_agent_new();
+	arc_dbus_test_write_file(arc_test_agent_get_issuer_pub_path(fx->other), public_key, 0644);
+	arc_test_agent_start(fx->other, &error);
+	g_assert_no_error(error);
+	boot = arc_test_agent_bootstrap_with(fx->other, license, &error);
+	g_assert_no_error(error);
+}
+
+/* Adds the other agent over D-Bus. Returns: the path of its new object */
+static gchar *
+arc_dbus_test_add_other(ArcDbusTestFixture *fx, const gchar *name)
+{
+	g_autofree gchar *address = arc_test_agent_get_address(fx->other);
+	g_autofree gchar *event = NULL;
+	g_autoptr(GError) error = NULL;
+	gchar *path = NULL;
+
+	arc_dbus_agent_call_add_peer_sync(fx->proxy, address, name, &path, NULL, &error);
+	g_assert_no_error(error);
+	event = g_strconcat("added ", path, NULL);
+	arc_dbus_test_wait_event(fx, event);
+	return path;
+}
+
+/* The Peer object at @path shows what GET /v1/peers shows for that peer. */
+static void
+arc_dbus_test_assert_peer_as_rest(ArcDbusTestFixture *fx, const gchar *path)
+{
+	g_autoptr(GVariant) props = arc_dbus_test_managed_peer(fx, path);
+	g_autoptr(JsonNode) list = NULL;
+	g_autoptr(GDateTime) created = NULL;
+	g_autofree gchar *id = NULL;
+	JsonObject *rest = NULL;
+	JsonArray *peers;
+	guint status = 0;
+	const gchar *strings[][2] = {
+		{"Name", "name"},
+		{"Address", "address"},
+		{"PublicKey", "public_key"},
+		{"State", "state"},
+	};
+
+	g_assert_nonnull(props);
+	id = arc_dbus_test_vardict_string(props, "Id");
+	list = arc_dbus_test_api(fx, "GET", "/v1/peers", NULL, &status);
+	g_assert_cmpuint(status, ==, 200);
+	peers = json_node_get_array(list);
+	for (guint i = 0; i < json_array_get_length(peers); i++) {
+		JsonObject *peer = json_array_get_object_element(peers, i);
+		if (g_strcmp0(json_object_get_string_member(peer, "id"), id) == 0)
+			rest = peer;
+	}
+	g_assert_nonnull(rest);
+	for (guint i = 0; i < G_N_ELEMENTS(strings); i++) {
+		g_autofree gchar *value = arc_dbus_test_vardict_string(props, strings[i][0]);
+		g_assert_cmpstr(value, ==, json_object_get_string_member(rest, strings[i][1]));
+	}
+	g_assert_cmpint(arc_dbus_test_vardict_bool(props, "IsLocal"), ==,
+			json_object_get_boolean_member(rest, "is_local"));
+	created = g_date_time_new_from_iso8601(json_object_get_string_member(rest, "created_at"),
+					       NULL);
+	g_assert_nonnull(created);
+	g_assert_cmpint(arc_dbus_test_vardict_int64(props, "CreatedAt"), ==,
+			g_date_time_to_unix(created));
+}
+
+static void
+arc_dbus_test_peers_objects_func(ArcDbusTestFixture *fx, gconstpointer user_data)
+{
+	g_autofree gchar *peer_id = NULL;
+	g_autofree gchar *path = NULL;
+	g_autofree gchar *id = NULL;
+	g_autofree gchar *name = NULL;
+	g_autofree gchar *address = NULL;
+	g_autofree gchar *public_key = NULL;
+	g_autofree gchar *state = NULL;
+	g_autofree gchar *own_key = NULL;
+	g_autoptr(GVariant) props = NULL;
+	g_autoptr(GVariant) again = NULL;
+	g_autoptr(GVariant) identity = NULL;
+	g_autoptr(GError) error = NULL;
+
+	if (!arc_dbus_test_fixture_start_on_bus(fx))
+		return;
+	peer_id = arc_dbus_test_bootstrap_peers(fx, "local-node");
+	path = arc_dbus_test_peer_path(peer_id);
+	g_assert_cmpuint(arc_dbus_test_count_peer_objects(fx), ==, 1);
+
+	props = arc_dbus_test_managed_peer(fx, path);
+	g_assert_nonnull(props);
+	id = arc_dbus_test_vardict_string(props, "Id");
+	name = arc_dbus_test_vardict_string(props, "Name");
+	address = arc_dbus_test_vardict_string(props, "Address");
+	public_key = arc_dbus_test_vardict_string(props, "PublicKey");
+	state = arc_dbus_test_vardict_string(props, "State");
+	g_assert_cmpstr(id, ==, peer_id);
+	g_assert_cmpstr(name, ==, "local-node");
+	g_assert_cmpstr(address, !=, "");
+	arc_dbus_agent_call_get_identity_sync(fx->proxy, &identity, NULL, &error);
+	g_assert_no_error(error);
+	own_key = arc_dbus_test_vardict_string(identity, "public_key");
+	g_assert_cmpstr(public_key, ==, own_key);
+	g_assert_cmpstr(state, ==, "active");
+	g_assert_true(arc_dbus_test_vardict_bool(props, "IsLocal"));
+	g_assert_cmpint(arc_dbus_test_vardict_int64(props, "CreatedAt"), >, 0);
+	arc_dbus_test_assert_peer_as_rest(fx, path);
+
+	/* a restarted agent exports its peers from the start (on a new port: a new Address) */
+	g_clear_object(&fx->proxy);
+	arc_dbus_test_stop_agent(fx);
+	fx->agent_exited = FALSE;
+	arc_dbus_test_start_agent(fx, TRUE, NULL);
+	arc_dbus_test_wait_name(fx);
+	again = arc_dbus_test_managed_peer(fx, path);
+	g_assert_nonnull(again);
+	g_assert_true(arc_dbus_test_vardict_bool(again, "IsLocal"));
+	arc_dbus_test_assert_peer_as_rest(fx, path);
+}
+
+static void
+arc_dbus_test_peers_update_func(ArcDbusTestFixture *fx, gconstpointer user_data)
+{
+	g_autofree gchar *peer_id = NULL;
+	g_autofree gchar *path = NULL;
+	g_autofree gchar *event = NULL;
+	g_autofree gchar *changed_prefix = NULL;
+	g_autofree gchar *rest_path = NULL;
+	g_autofree gchar *name = NULL;
+	g_autoptr(GVariant) props = NULL;
+	g_autoptr(JsonNode) rest = NULL;
+	g_autoptr(GError) error = NULL;
+	guint status = 0;
+
+	if (!arc_dbus_test_fixture_start_on_bus(fx))
+		return;
+	peer_id = arc_dbus_test_bootstrap_peers(fx, "before");
+	path = arc_dbus_test_peer_path(peer_id);
+
+	arc_dbus_agent_call_update_peer_sync(fx->proxy, peer_id, "after", NULL, &error);
+	g_assert_no_error(error);
+	event = g_strdup_printf("changed %s Name", path);
+	arc_dbus_test_wait_event(fx, event);
+	props = arc_dbus_test_managed_peer(fx, path);
+	name = arc_dbus_test_vardict_string(props, "Name");
+	g_assert_cmpstr(name, ==, "after");
+	rest_path = g_strconcat("/v1/peers/", peer_id, NULL);
+	rest = arc_dbus_test_api(fx, "GET", rest_path, NULL, &status);
+	g_assert_cmpuint(status, ==, 200);
+	g_assert_cmpstr(json_object_get_string_member(json_node_get_object(rest), "name"), ==,
+			"after");
+
+	/* the same name again changes nothing, so nothing is announced: a later change shows
+	 * that the earlier signal would have arrived before it */
+	arc_dbus_agent_call_update_peer_sync(fx->proxy, peer_id, "after", NULL, &error);
+	g_assert_no_error(error);
+	arc_dbus_agent_call_update_peer_sync(fx->proxy, peer_id, "", NULL, &error);
+	g_assert_no_error(error);
+	changed_prefix = g_strdup_printf("changed %s ", path);
+	arc_dbus_test_wait_events(fx, changed_prefix, 2);
+	g_usleep(G_USEC_PER_SEC / 10);
+	g_main_context_iteration(NULL, FALSE);
+	g_assert_cmpuint(arc_dbus_test_count_events(fx, changed_prefix), ==, 2);
+
+	/* an unknown peer */
+	arc_dbus_agent_call_update_peer_sync(fx->proxy, "peer_01J00000000000000000000000", "x",
+					     NULL, &error);
+	arc_dbus_test_assert_error_message(error, "com.tillered.Arctic1.Error.NotFound",
+					   "peer not found: peer_01J00000000000000000000000");
+}
+
+static void
+arc_dbus_test_peers_remove_local_func(ArcDbusTestFixture *fx, gconstpointer user_data)
+{
+	const gchar *message = "cannot delete the local peer: use 'arctic peers remove-self' to "
+			       "leave the cluster";
+	g_autofree gchar *peer_id = NULL;
+	g_autofree gchar *path = NULL;
+	g_autofree gchar *rest_path = NULL;
+	g_autoptr(GVariant) props = NULL;
+	g_autoptr(JsonNode) rest = NULL;
+	g_autoptr(GError) error = NULL;
+	guint status = 0;
+
+	if (!arc_dbus_test_fixture_start_on_bus(fx))
+		return;
+	peer_id = arc_dbus_test_bootstrap_peers(fx, "");
+	path = arc_dbus_test_peer_path(peer_id);
+
+	arc_dbus_agent_call_remove_peer_sync(fx->proxy, peer_id, NULL, &error);
+	arc_dbus_test_assert_error_message(error, "com.tillered.Arctic1.Error.InvalidRequest",
+					   message);
+	rest_path = g_strconcat("/v1/peers/", peer_id, NULL);
+	rest = arc_dbus_test_api(fx, "DELETE", rest_path, NULL, &status);
+	g_assert_cmpuint(status, ==, 400);
+	g_assert_cmpstr(json_object_get_string_member(json_node_get_object(rest), "error"), ==,
+			message);
+	props = arc_dbus_test_managed_peer(fx, path);
+	g_assert_nonnull(props);
+	g_assert_cmpuint(arc_dbus_test_count_events(fx, "removed "), ==, 0);
+}
+
+static void
+arc_dbus_test_peers_add_refused_func(ArcDbusTestFixture *fx, gconstpointer user_data)
+{
+	g_autofree gchar *address = NULL;
+	g_autofree gchar *body = NULL;
+	g_autofree gchar *peer_id = NULL;
+	g_autoptr(JsonNode) rest = NULL;
+	g_autoptr(GError) error = NULL;
+	gchar *path = NULL;
+	guint status = 0;
+
+	if (!arc_dbus_test_fixture_start_on_bus(fx))
+		return;
+	/* nothing listens on a port just freed */
+	address = g_strdup_printf("127.0.0.1:%u", arc_dbus_test_free_port());
+
+	/* a handshake reason becomes the ArcError it maps to, with the engine's message */
+	arc_dbus_agent_call_add_peer_sync(fx->proxy, address, "", &path, NULL, &error);
+	arc_dbus_test_assert_error_message(error, "com.tillered.Arctic1.Error.HandshakeFailed",
+					   "handshake failed: agent is not bootstrapped");
+	g_clear_error(&error);
+
+	peer_id = arc_dbus_test_bootstrap_peers(fx, "");
+	arc_dbus_agent_call_add_peer_sync(fx->proxy, address, "nobody", &path, NULL, &error);
+	arc_dbus_test_assert_error_message(error, "com.tillered.Arctic1.Error.PeerUnreachable",
+					   "handshake failed: connection refused");
+	g_clear_error(&error);
+	body = g_strdup_printf("{\"address\": \"%s\", \"name\": \"nobody\"}", address);
+	rest = arc_dbus_test_api(fx, "POST", "/v1/peers", body, &status);
+	g_assert_cmpuint(status, ==, 422);
+	g_assert_cmpstr(json_object_get_string_member(json_node_get_object(rest), "error"), ==,
+			"handshake failed: connection refused");
+
+	arc_dbus_agent_call_add_peer_sync(fx->proxy, "", "", &path, NULL, &error);
+	arc_dbus_test_assert_error_message(error, "com.tillered.Arctic1.Error.InvalidRequest",
+					   "'address' is required (host:port)");
+	g_clear_error(&error);
+	arc_dbus_agent_call_add_peer_sync(fx->proxy, "no-port", "", &path, NULL, &error);
+	arc_dbus_test_assert_error_message(error, "com.tillered.Arctic1.Error.InvalidRequest",
+					   "'address' must be host:port, e.g. 192.168.1.20:8080");
+	g_assert_null(path);
+	g_assert_cmpuint(arc_dbus_test_count_peer_objects(fx), ==, 1);
+}
+
+static void
+arc_dbus_test_peers_add_remove_func(ArcDbusTestFixture *fx, gconstpointer user_data)
+{
+	g_autofree gchar *local_id = NULL;
+	g_autofree gchar *local_path = NULL;
+	g_autofree gchar *path = NULL;
+	g_autofree gchar *other_path = NULL;
+	g_autofree gchar *other_address = NULL;
+	g_autofree gchar *removed = NULL;
+	g_autofree gchar *id = NULL;
+	g_autofree gchar *name = NULL;
+	g_autofree gchar *address = NULL;
+	g_autofree gchar *public_key = NULL;
+	g_autofree gchar *state = NULL;
+	g_autoptr(GVariant) props = NULL;
+	g_autoptr(JsonNode) identity = NULL;
+	g_autoptr(GError) error = NULL;
+	gchar *again = NULL;
+	guint status = 0;
+
+	if (!arc_dbus_test_fixture_start_on_bus(fx))
+		return;
+	local_id = arc_dbus_test_bootstrap_peers(fx, "local-node");
+	local_path = arc_dbus_test_peer_path(local_id);
+	arc_dbus_test_start_other(fx);
+	other_path = arc_dbus_test_peer_path(arc_test_agent_get_peer_id(fx->other));
+	other_address = arc_test_agent_get_address(fx->other);
+
+	/* a new object, announced by InterfacesAdded, at the path AddPeer answers */
+	path = arc_dbus_test_add_other(fx, "other-node");
+	g_assert_cmpstr(path, ==, other_path);
+	props = arc_dbus_test_managed_peer(fx, path);
+	g_assert_nonnull(props);
+	id = arc_dbus_test_vardict_string(props, "Id");
+	name = arc_dbus_test_vardict_string(props, "Name");
+	address = arc_dbus_test_vardict_string(props, "Address");
+	public_key = arc_dbus_test_vardict_string(props, "PublicKey");
+	state = arc_dbus_test_vardict_string(props, "State");
+	g_assert_cmpstr(id, ==, arc_test_agent_get_peer_id(fx->other));
+	g_assert_cmpstr(name, ==, "other-node");
+	g_assert_cmpstr(address, ==, other_address);
+	identity =
+		arc_test_agent_call(fx->other, "GET", "/v1/cluster/identity", NULL, NULL, &status);
+	g_assert_cmpuint(status, ==, 200);
+	g_assert_cmpstr(public_key, ==, arc_test_json_string(identity, "public_key"));
+	g_assert_cmpstr(state, ==, "active");
+	g_assert_false(arc_dbus_test_vardict_bool(props, "IsLocal"));
+	g_assert_cmpuint(arc_dbus_test_count_peer_objects(fx), ==, 2);
+
+	/* the same again: refused as REST refuses it */
+	arc_dbus_agent_call_add_peer_sync(fx->proxy, other_address, "", &again, NULL, &error);
+	arc_dbus_test_assert_error_message(error, "com.tillered.Arctic1.Error.AlreadyExists",
+					   "peer already exists in cluster");
+	g_clear_error(&error);
+	g_assert_null(again);
+
+	/* removed: InterfacesRemoved, and the local peer stays */
+	arc_dbus_agent_call_remove_peer_sync(fx->proxy, arc_test_agent_get_peer_id(fx->other), NULL,
+					     &error);
+	g_assert_no_error(error);
+	removed = g_strconcat("removed ", path, NULL);
+	arc_dbus_test_wait_event(fx, removed);
+	g_assert_null(arc_dbus_test_managed_peer(fx, path));
+	g_assert_cmpuint(arc_dbus_test_count_peer_objects(fx), ==, 1);
+	g_assert_cmpuint(arc_dbus_test_count_events(fx, "removed "), ==, 1);
+
+	/* and gone for good */
+	arc_dbus_agent_call_remove_peer_sync(fx->proxy, arc_test_agent_get_peer_id(fx->other), NULL,
+					     &error);
+	arc_dbus_test_assert_dbus_error(error, "com.tillered.Arctic1.Error.NotFound");
+}
+
+/* RemoveSelf with the other agent answering, or stopped (then it is unreachable). */
+static void
+arc_dbus_test_peers_remove_self_func(ArcDbusTestFixture *fx, gconstpointer user_data)
+{
+	gboolean reachable = GPOINTER_TO_INT(user_data);
+	g_autofree gchar *local_id = NULL;
+	g_autofree gchar *local_path = NULL;
+	g_autofree gchar *other_path = NULL;
+	g_autofree gchar *other_address = NULL;
+	g_autofree gchar *removed = NULL;
+	g_autofree gchar *changed = NULL;
+	g_autofree gchar *state = NULL;
+	g_auto(GStrv) notified = NULL;
+	g_autoptr(GVariant) unreachable = NULL;
+	g_autoptr(GVariant) props = NULL;
+	g_autoptr(GError) error = NULL;
+	const gchar *id = NULL;
+	const gchar *address = NULL;
+	const gchar *reason = NULL;
+
+	if (!arc_dbus_test_fixture_start_on_bus(fx))
+		return;
+	local_id = arc_dbus_test_bootstrap_peers(fx, "leaver");
+	local_path = arc_dbus_test_peer_path(local_id);
+	arc_dbus_test_start_other(fx);
+	other_path = arc_dbus_test_add_other(fx, "");
+	other_address = arc_test_agent_get_address(fx->other);
+	if (!reachable) {
+		arc_test_agent_stop(fx->other, NULL, &error);
+		g_assert_no_error(error);
+	}
+
+	arc_dbus_agent_call_remove_self_sync(fx->proxy, &notified, &unreachable, NULL, &error);
+	g_assert_no_error(error);
+	if (reachable) {
+		g_assert_cmpuint(g_strv_length(notified), ==, 1);
+		g_assert_cmpstr(notified[0], ==, arc_test_agent_get_peer_id(fx->other));
+		g_assert_cmpuint(g_variant_n_children(unreachable), ==, 0);
+	} else {
+		g_assert_cmpuint(g_strv_length(notified), ==, 0);
+		g_assert_cmpuint(g_variant_n_children(unreachable), ==, 1);
+		g_variant_get_child(unreachable, 0, "(&s&s&s)", &id, &address, &reason);
+		g_assert_cmpstr(id, ==, arc_test_agent_get_peer_id(fx->other));
+		g_assert_cmpstr(address, ==, other_address);
+		g_assert_cmpstr(reason, !=, "");
+	}
+
+	/* the other peer's object goes, the local one stays, deactivated */
+	removed = g_strconcat("removed ", other_path, NULL);
+	arc_dbus_test_wait_event(fx, removed);
+	changed = g_strdup_printf("changed %s State", local_path);
+	arc_dbus_test_wait_event(fx, changed);
+	props = arc_dbus_test_managed_peer(fx, local_path);
+	g_assert_nonnull(props);
+	state = arc_dbus_test_vardict_string(props, "State");
+	g_assert_cmpstr(state, ==, "deactivated");
+	g_assert_cmpuint(arc_dbus_test_count_peer_objects(fx), ==, 1);
+
+	arc_dbus_agent_call_remove_self_sync(fx->proxy, NULL, NULL, NULL, &error);
+	arc_dbus_test_assert_error_message(error, "com.tillered.Arctic1.Error.InvalidRequest",
+					   "this agent has already left the cluster");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -795,5 +1443,22 @@ main(int argc, char **argv)
 		   arc_dbus_test_system_bus_func, arc_dbus_test_fixture_teardown);
 	g_test_add("/dbus/bus-vanishes", ArcDbusTestFixture, NULL, arc_dbus_test_fixture_setup,
 		   arc_dbus_test_bus_vanishes_func, arc_dbus_test_fixture_teardown);
+	g_test_add("/dbus/peers/objects", ArcDbusTestFixture, NULL, arc_dbus_test_fixture_setup,
+		   arc_dbus_test_peers_objects_func, arc_dbus_test_fixture_teardown);
+	g_test_add("/dbus/peers/update", ArcDbusTestFixture, NULL, arc_dbus_test_fixture_setup,
+		   arc_dbus_test_peers_update_func, arc_dbus_test_fixture_teardown);
+	g_test_add("/dbus/peers/remove-local", ArcDbusTestFixture, NULL,
+		   arc_dbus_test_fixture_setup, arc_dbus_test_peers_remove_local_func,
+		   arc_dbus_test_fixture_teardown);
+	g_test_add("/dbus/peers/add-refused", ArcDbusTestFixture, NULL, arc_dbus_test_fixture_setup,
+		   arc_dbus_test_peers_add_refused_func, arc_dbus_test_fixture_teardown);
+	g_test_add("/dbus/peers/add-remove", ArcDbusTestFixture, NULL, arc_dbus_test_fixture_setup,
+		   arc_dbus_test_peers_add_remove_func, arc_dbus_test_fixture_teardown);
+	g_test_add("/dbus/peers/remove-self", ArcDbusTestFixture, GINT_TO_POINTER(TRUE),
+		   arc_dbus_test_fixture_setup, arc_dbus_test_peers_remove_self_func,
+		   arc_dbus_test_fixture_teardown);
+	g_test_add("/dbus/peers/remove-self-unreachable", ArcDbusTestFixture,
+		   GINT_TO_POINTER(FALSE), arc_dbus_test_fixture_setup,
+		   arc_dbus_test_peers_remove_self_func, arc_dbus_test_fixture_teardown);
 	return g_test_run();
 }
