@@ -423,10 +423,12 @@ arc_engine_handshake_leave(ArcEngine *self, const gchar *body, gsize length, GEr
 		arc_handshake_set_error(error, ARC_HANDSHAKE_REASON_INVALID_SIGNATURE);
 		return FALSE;
 	}
-	if (ABS(now - timestamp) > ARC_ENGINE_LEAVE_WINDOW_SECS) {
-		g_warning("deactivation announcement for peer %s refused: signed %" G_GINT64_FORMAT
-			  " s from now",
-			  peer_id, timestamp - now);
+	/* compared without subtracting: an untrusted timestamp must not overflow */
+	if (timestamp < now - ARC_ENGINE_LEAVE_WINDOW_SECS ||
+	    timestamp > now + ARC_ENGINE_LEAVE_WINDOW_SECS) {
+		g_warning("deactivation announcement for peer %s refused: its timestamp "
+			  "%" G_GINT64_FORMAT " is more than %d s from now",
+			  peer_id, timestamp, ARC_ENGINE_LEAVE_WINDOW_SECS);
 		arc_handshake_set_error(error, ARC_HANDSHAKE_REASON_SESSION_EXPIRED);
 		return FALSE;
 	}

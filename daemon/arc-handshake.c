@@ -222,6 +222,7 @@ arc_handshake_parse_peer(JsonObject *parent, GError **error)
 	JsonObject *obj;
 	JsonNode *license;
 	const gchar *name;
+	g_autofree gchar *canonical = NULL;
 
 	if (node == NULL || !JSON_NODE_HOLDS_OBJECT(node)) {
 		arc_handshake_fail(error, "'peer' must be an identity record");
@@ -250,6 +251,13 @@ arc_handshake_parse_peer(JsonObject *parent, GError **error)
 	license = json_object_get_member(obj, "license");
 	if (license == NULL || !JSON_NODE_HOLDS_OBJECT(license)) {
 		arc_handshake_fail(error, "'license' must be the license object");
+		return NULL;
+	}
+	/* a license is verified in its canonical form; one that has none (e.g. a number out of
+	 * range) is no license */
+	canonical = arc_canonical_json(license, NULL, NULL);
+	if (canonical == NULL) {
+		arc_handshake_fail(error, "'license' must be a license object");
 		return NULL;
 	}
 	peer->license = json_to_string(license, FALSE);
@@ -483,7 +491,9 @@ arc_handshake_add_side(JsonBuilder *b, const gchar *member, const ArcHandshakePe
 	json_builder_set_member_name(b, member);
 	json_builder_begin_object(b);
 	arc_handshake_add_string(b, "peer_id", peer->peer_id);
+	arc_handshake_add_string(b, "name", peer->name);
 	arc_handshake_add_string(b, "address", peer->address);
+	arc_handshake_add_string(b, "public_key", peer->public_key);
 	arc_handshake_add_string(b, "license_id", license_id);
 	json_builder_end_object(b);
 }

@@ -9,11 +9,11 @@
 #include "arc-handshake.h"
 
 #define HS_VECTOR_SIG_A                                                                            \
-	"a8c1ed8132415d1097a7d20c67521c15faf631500636a089d36d9ee0d01832e6"                         \
-	"a7c4bf440b667f8311709eee5b23ceb801f14a77286407af1ff6f3b8515b070d"
+	"48802b4b12e1aa9d7afeb23ad79367a20f200d282b9d4393f119bf231fc570a5"                         \
+	"2d358b67cb118892902ce9b1cb5960a868dd8d91ac251e4a435f806d1aa85f0c"
 #define HS_VECTOR_SIG_B                                                                            \
-	"6c69ed684133b58554b2b9d66cb7c7d59d29b8f3509f6d88060d0140016b3528"                         \
-	"a89eeceef4b36f87bb5a5edea57022c357f1446d44e617352cc11c57dd92fa05"
+	"90d8083f9cc0b81f634a5df5f046bbcdccfb0bad5bb677563f90a8a41e6dc646"                         \
+	"43547f32ce64c0b3f316dd33faaf391d0f3852e1fabea93fefcabeb032daa508"
 #define LICENSE_JSON "{\"customer_id\":\"cust_x\",\"license_id\":\"lic_x\"}"
 
 typedef struct {
@@ -270,9 +270,11 @@ hs_vector_func(void)
 		"{\"challenge_a\":\"ERERERERERERERERERERERERERERERERERERERERERE=\","
 		"\"challenge_b\":\"IiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiI=\","
 		"\"initiator\":{\"address\":\"10.0.0.1:8080\",\"license_id\":\"lic_x\","
-		"\"peer_id\":\"peer_01JAAAAAAAAAAAAAAAAAAAAAAA\"},"
+		"\"name\":\"a\",\"peer_id\":\"peer_01JAAAAAAAAAAAAAAAAAAAAAAA\","
+		"\"public_key\":\"A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg=\"},"
 		"\"responder\":{\"address\":\"10.0.0.2:8080\",\"license_id\":\"lic_x\","
-		"\"peer_id\":\"peer_01JBBBBBBBBBBBBBBBBBBBBBBB\"},"
+		"\"name\":\"b\",\"peer_id\":\"peer_01JBBBBBBBBBBBBBBBBBBBBBBB\","
+		"\"public_key\":\"Kay64UG8yvCyLhqU000LxzYeUm0L/hLIl5S8kyKWbdc=\"},"
 		"\"session\":\"hs_00112233445566778899aabbccddeeff\"}";
 
 	memset(ca, 0x11, sizeof(ca));
