@@ -148,6 +148,10 @@ arc_peer_client_request_async(ArcPeerClient *self, const gchar *method, const gc
 		return;
 	}
 	msg = soup_message_new_from_uri(method, uri);
+	/* every agent-to-agent request may be sent again (a hello opens a fresh session, a
+	 * repeated confirm or leave is refused or has no effect), so kept-alive connections to
+	 * the other agent are reused for POSTs too */
+	soup_message_add_flags(msg, SOUP_MESSAGE_IDEMPOTENT);
 	if (body != NULL) {
 		g_autoptr(GBytes) bytes = g_bytes_new(body, strlen(body));
 		soup_message_set_request_body_from_bytes(msg, "application/json", bytes);

@@ -10,6 +10,9 @@
 
 #include "arc-rest-request.h"
 
+#include <errno.h>
+#include <sys/socket.h>
+
 /* The REST adapter: parse, authorise, call one engine method, serialise. Routing is a table
  * (arc-rest-routes.c) so that the route × scope test can walk it. */
 
@@ -19,14 +22,43 @@ struct _ArcRestServer {
 	ArcConfig *config;
 	SoupServer *server;
 	guint16 port;
+	GHashTable *idle_watches; /* GSocket → ArcRestIdleWatch */
 };
 
+/*
+ * libsoup 3.2 (Debian 12) never closes a kept-alive connection that the client closes while
+ * it is idle (fixed upstream in 3.3.0): every curl or CLI run would leave the agent one file
+ * descriptor in CLOSE_WAIT. Between requests the agent watches each kept-alive socket, ahead
+ * of libsoup's own source; when the client has closed it, the connection is taken back from
+ * the server (which forgets it) and closed.
+ */
+typedef struct {
+	ArcRestServer *server;
+	SoupServerMessage *msg;
+	GSocket *socket;
+	GSource *source;
+	gulong disconnected_id;
+} ArcRestIdleWatch;
+
 G_DEFINE_FINAL_TYPE(ArcRestServer, arc_rest_server, G_TYPE_OBJECT)
+
+static void
+arc_rest_idle_watch_free(ArcRestIdleWatch *watch)
+{
+	if (watch->disconnected_id != 0)
+		g_signal_handler_disconnect(watch->msg, watch->disconnected_id);
+	g_source_destroy(watch->source);
+	g_source_unref(watch->source);
+	g_object_unref(watch->msg);
+	g_object_unref(watch->socket);
+	g_free(watch);
+}
 
 static void
 arc_rest_server_finalize(GObject *object)
 {
 	ArcRestServer *self = ARC_REST_SERVER(object);
+	g_hash_table_unref(self->idle_watches);
 	if (self->server != NULL)
 		soup_server_disconnect(self->server);
 	g_clear_object(&self->server);
@@ -43,6 +75,69 @@ arc_rest_server_class_init(ArcRestServerClass *klass)
 static void
 arc_rest_server_init(ArcRestServer *self)
 {
+	self->idle_watches = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+						   (GDestroyNotify)arc_rest_idle_watch_free);
+}
+
+/* the connection ended some other way: nothing to watch */
+static void
+arc_rest_idle_watch_disconnected_cb(SoupServerMessage *msg, gpointer user_data)
+{
+	ArcRestIdleWatch *watch = user_data;
+	g_signal_handler_disconnect(msg, watch->disconnected_id);
+	watch->disconnected_id = 0;
+	g_hash_table_remove(watch->server->idle_watches, watch->socket);
+}
+
+static gboolean
+arc_rest_idle_watch_cb(GSocket *socket, GIOCondition condition, gpointer user_data)
+{
+	ArcRestIdleWatch *watch = user_data;
+	ArcRestServer *self = watch->server;
+	g_autoptr(GIOStream) stream = NULL;
+	gchar byte;
+	gssize n = recv(g_socket_get_fd(socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		return G_SOURCE_CONTINUE;
+	if (n > 0) {
+		/* the next request: libsoup reads it; the watch is armed again after it */
+		g_hash_table_remove(self->idle_watches, socket);
+		return G_SOURCE_REMOVE;
+	}
+	/* closed by the client (or broken) while idle */
+	g_signal_handler_disconnect(watch->msg, watch->disconnected_id);
+	watch->disconnected_id = 0;
+	stream = soup_server_message_steal_connection(watch->msg);
+	if (stream != NULL)
+		g_io_stream_close(stream, NULL, NULL);
+	g_hash_table_remove(self->idle_watches, socket);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+arc_rest_server_request_finished_cb(SoupServer *server, SoupServerMessage *msg, gpointer user_data)
+{
+	ArcRestServer *self = ARC_REST_SERVER(user_data);
+	GSocket *socket = soup_server_message_get_socket(msg);
+	ArcRestIdleWatch *watch;
+
+	if (socket == NULL || g_socket_is_closed(socket))
+		return;
+	watch = g_new0(ArcRestIdleWatch, 1);
+	watch->server = self;
+	watch->msg = g_object_ref(msg);
+	watch->socket = g_object_ref(socket);
+	watch->source = g_socket_create_source(socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+	/* ahead of libsoup's source on the same socket, which would otherwise see the end of
+	 * the stream first and drop the connection's state without closing it */
+	g_source_set_priority(watch->source, G_PRIORITY_HIGH);
+	g_source_set_callback(watch->source, (GSourceFunc)(GCallback)arc_rest_idle_watch_cb, watch,
+			      NULL);
+	g_source_attach(watch->source, NULL);
+	watch->disconnected_id = g_signal_connect(
+		msg, "disconnected", G_CALLBACK(arc_rest_idle_watch_disconnected_cb), watch);
+	g_hash_table_replace(self->idle_watches, socket, watch);
 }
 
 /* Matches @path against @pattern segment by segment; `{}` captures one non-empty segment. */
@@ -229,6 +324,8 @@ arc_rest_server_new(ArcEngine *engine, ArcConfig *config)
 	self->server = soup_server_new("server-header", "arctic-agent/" PACKAGE_VERSION " ", NULL);
 	soup_server_add_early_handler(self->server, NULL, arc_rest_server_early_cb, self, NULL);
 	soup_server_add_handler(self->server, NULL, arc_rest_server_handler_cb, self, NULL);
+	g_signal_connect(self->server, "request-finished",
+			 G_CALLBACK(arc_rest_server_request_finished_cb), self);
 	return self;
 }
 

@@ -1045,6 +1045,30 @@ arc_test_agent_get_rss_kb(ArcTestAgent *self)
 }
 
 /**
+ * arc_test_agent_count_fds:
+ * @self: a running agent
+ *
+ * Returns: how many file descriptors the agent has open, from /proc, or -1 if unknown
+ */
+gint
+arc_test_agent_count_fds(ArcTestAgent *self)
+{
+	g_autofree gchar *path = NULL;
+	g_autoptr(GDir) dir = NULL;
+	gint n = 0;
+
+	if (self->process == NULL)
+		return -1;
+	path = g_strdup_printf("/proc/%s/fd", g_subprocess_get_identifier(self->process));
+	dir = g_dir_open(path, 0, NULL);
+	if (dir == NULL)
+		return -1;
+	while (g_dir_read_name(dir) != NULL)
+		n++;
+	return n;
+}
+
+/**
  * arc_test_agent_bootstrap:
  * @self: a running, unbootstrapped agent
  * @error: return location for a #GError
