@@ -93,7 +93,7 @@ cl_connection_refused_func(void)
 		arc_cluster_agent_new(NULL, "agent-a", ARC_CLUSTER_CUSTOMER, 10, NULL);
 	g_autofree gchar *closed = arc_cli_test_closed_port_url();
 	g_autofree gchar *before = NULL, *after = NULL;
-	g_autoptr(ArcCliTestResult) add = NULL, livez = NULL;
+	g_autoptr(ArcCliTestResult) add = NULL;
 
 	ARC_CLI_TEST_REQUIRE_CLI();
 	arc_cluster_agent_bootstrap(a);
