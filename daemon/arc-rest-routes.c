@@ -382,21 +382,31 @@ arc_rest_credentials_create(ArcRestRequest *req)
 	arc_rest_reply_json(req, SOUP_STATUS_CREATED, b);
 }
 
+/* `{"deleted": true}`, with the id when there is one */
+static void
+arc_rest_reply_deleted(ArcRestRequest *req, const gchar *id)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "deleted");
+	json_builder_add_boolean_value(b, TRUE);
+	if (id != NULL)
+		arc_rest_builder_add_string(b, "id", id);
+	json_builder_end_object(b);
+	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
+}
+
 static void
 arc_rest_credentials_revoke(ArcRestRequest *req)
 {
-	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autoptr(GError) error = NULL;
 
 	if (!arc_engine_revoke_credential(req->engine, req->caller, req->params[0], &error)) {
 		arc_rest_reply_error(req->msg, error);
 		return;
 	}
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "deleted");
-	json_builder_add_boolean_value(b, TRUE);
-	json_builder_end_object(b);
-	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
+	arc_rest_reply_deleted(req, NULL);
 }
 
 static void
@@ -596,19 +606,13 @@ arc_rest_peers_update(ArcRestRequest *req)
 static void
 arc_rest_peers_delete(ArcRestRequest *req)
 {
-	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autoptr(GError) error = NULL;
 
 	if (!arc_engine_delete_peer(req->engine, req->caller, req->params[0], &error)) {
 		arc_rest_reply_error(req->msg, error);
 		return;
 	}
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "deleted");
-	json_builder_add_boolean_value(b, TRUE);
-	arc_rest_builder_add_string(b, "id", req->params[0]);
-	json_builder_end_object(b);
-	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
+	arc_rest_reply_deleted(req, req->params[0]);
 }
 
 static void

@@ -142,6 +142,29 @@ arc_cluster_peers(ArcClusterAgent *self)
 	return g_strdup(list->out);
 }
 
+/**
+ * arc_cluster_views:
+ * @a: an agent
+ * @b: (nullable): another
+ *
+ * Returns: (transfer full): both agents' stored views, for arc_cluster_assert_views()
+ */
+gchar *
+arc_cluster_views(ArcClusterAgent *a, ArcClusterAgent *b)
+{
+	g_autofree gchar *view_a = arc_cluster_peers(a);
+	g_autofree gchar *view_b = b != NULL ? arc_cluster_peers(b) : g_strdup("");
+	return g_strconcat(view_a, "\n--\n", view_b, NULL);
+}
+
+/* a failure changed neither agent's database */
+void
+arc_cluster_assert_views(ArcClusterAgent *a, ArcClusterAgent *b, const gchar *before)
+{
+	g_autofree gchar *after = arc_cluster_views(a, b);
+	g_assert_cmpstr(after, ==, before);
+}
+
 gboolean
 arc_cluster_knows(ArcClusterAgent *self, const gchar *peer_id)
 {

@@ -30,6 +30,8 @@ void arc_cluster_agent_bootstrap(ArcClusterAgent *self);
 ArcCliTestResult *arc_cluster_cli(ArcClusterAgent *self, const gchar *first_arg,
 				  ...) G_GNUC_NULL_TERMINATED;
 gchar *arc_cluster_peers(ArcClusterAgent *self);
+gchar *arc_cluster_views(ArcClusterAgent *a, ArcClusterAgent *b);
+void arc_cluster_assert_views(ArcClusterAgent *a, ArcClusterAgent *b, const gchar *before);
 gboolean arc_cluster_knows(ArcClusterAgent *self, const gchar *peer_id);
 void arc_cluster_assert_log(ArcClusterAgent *self, const gchar *needle);
 void arc_cluster_join(ArcClusterAgent *from, ArcClusterAgent *to);

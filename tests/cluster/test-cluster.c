@@ -92,16 +92,15 @@ cl_connection_refused_func(void)
 	g_autoptr(ArcClusterAgent) a =
 		arc_cluster_agent_new(NULL, "agent-a", ARC_CLUSTER_CUSTOMER, 10, NULL);
 	g_autofree gchar *closed = arc_cli_test_closed_port_url();
-	g_autofree gchar *before = NULL, *after = NULL;
+	g_autofree gchar *before = NULL;
 	g_autoptr(ArcCliTestResult) add = NULL;
 
 	ARC_CLI_TEST_REQUIRE_CLI();
 	arc_cluster_agent_bootstrap(a);
-	before = arc_cluster_peers(a);
+	before = arc_cluster_views(a, NULL);
 	add = arc_cluster_cli(a, "peers", "add", closed + strlen("http://"), NULL);
 	cl_assert_error_line(add, "handshake failed: connection refused");
-	after = arc_cluster_peers(a);
-	g_assert_cmpstr(before, ==, after);
+	arc_cluster_assert_views(a, NULL, before);
 	arc_cluster_assert_log(a, "failed at connect");
 }
 
@@ -117,22 +116,18 @@ cl_unreachable_back_func(void)
 		arc_cluster_agent_new(NULL, "agent-a", ARC_CLUSTER_CUSTOMER, 10, conf);
 	g_autoptr(ArcClusterAgent) b =
 		arc_cluster_agent_new(a, "agent-b", ARC_CLUSTER_CUSTOMER, 10, NULL);
-	g_autofree gchar *before_a = NULL, *before_b = NULL, *after_a = NULL, *after_b = NULL;
+	g_autofree gchar *before = NULL;
 	g_autoptr(ArcCliTestResult) add = NULL;
 
 	ARC_CLI_TEST_REQUIRE_CLI();
 	arc_cluster_agent_bootstrap(a);
 	arc_cluster_agent_bootstrap(b);
-	before_a = arc_cluster_peers(a);
-	before_b = arc_cluster_peers(b);
+	before = arc_cluster_views(a, b);
 	add = arc_cluster_cli(a, "peers", "add", b->address, NULL);
 	cl_assert_error_line(add, "handshake failed: the peer cannot reach this agent at its "
 				  "advertised address");
 	arc_cluster_assert_log(b, "cannot reach");
-	after_a = arc_cluster_peers(a);
-	after_b = arc_cluster_peers(b);
-	g_assert_cmpstr(before_a, ==, after_a);
-	g_assert_cmpstr(before_b, ==, after_b);
+	arc_cluster_assert_views(a, b, before);
 }
 
 /* "License Mismatch": B was bootstrapped with another customer's license; refused by
@@ -143,14 +138,13 @@ cl_license_mismatch_func(void)
 	g_autoptr(ArcClusterAgent) a =
 		arc_cluster_agent_new(NULL, "agent-a", ARC_CLUSTER_CUSTOMER, 10, NULL);
 	g_autoptr(ArcClusterAgent) b = arc_cluster_agent_new(a, "agent-b", "cust_OTHER", 10, NULL);
-	g_autofree gchar *before_a = NULL, *before_b = NULL, *after_a = NULL, *after_b = NULL;
+	g_autofree gchar *before = NULL;
 	g_autoptr(ArcCliTestResult) ab = NULL, ba = NULL, show_a = NULL, show_b = NULL;
 
 	ARC_CLI_TEST_REQUIRE_CLI();
 	arc_cluster_agent_bootstrap(a);
 	arc_cluster_agent_bootstrap(b);
-	before_a = arc_cluster_peers(a);
-	before_b = arc_cluster_peers(b);
+	before = arc_cluster_views(a, b);
 
 	ab = arc_cluster_cli(a, "peers", "add", b->address, NULL);
 	cl_assert_error_line(ab, "handshake failed: license mismatch");
@@ -159,10 +153,7 @@ cl_license_mismatch_func(void)
 	cl_assert_error_line(ba, "handshake failed: license mismatch");
 	arc_cluster_assert_log(a, "refused: handshake failed: license mismatch");
 
-	after_a = arc_cluster_peers(a);
-	after_b = arc_cluster_peers(b);
-	g_assert_cmpstr(before_a, ==, after_a);
-	g_assert_cmpstr(before_b, ==, after_b);
+	arc_cluster_assert_views(a, b, before);
 
 	/* the guide's diagnosis: the license ids differ */
 	show_a = arc_cluster_cli(a, "license", "show", NULL);
@@ -217,7 +208,7 @@ cl_invalid_signature_func(void)
 		arc_cluster_agent_new(NULL, "agent-a", ARC_CLUSTER_CUSTOMER, 10, NULL);
 	g_autoptr(ArcClusterAgent) b =
 		arc_cluster_agent_new(a, "agent-b", ARC_CLUSTER_CUSTOMER, 10, NULL);
-	g_autofree gchar *before_a = NULL, *before_b = NULL, *after_a = NULL, *after_b = NULL;
+	g_autofree gchar *before = NULL;
 	g_autoptr(ArcCliTestResult) initiating = NULL, receiving = NULL, del = NULL;
 	g_autoptr(GError) error = NULL;
 
@@ -230,15 +221,11 @@ cl_invalid_signature_func(void)
 	g_assert_true(arc_test_agent_stop(a->agent, NULL, &error));
 	cl_tamper_peer_key(a, b->peer_id);
 	cl_start(a);
-	before_a = arc_cluster_peers(a);
-	before_b = arc_cluster_peers(b);
+	before = arc_cluster_views(a, b);
 	initiating = arc_cluster_cli(a, "peers", "add", b->address, NULL);
 	cl_assert_error_line(initiating, "handshake failed: invalid signature");
 	arc_cluster_assert_log(a, "does not match its record");
-	after_a = arc_cluster_peers(a);
-	after_b = arc_cluster_peers(b);
-	g_assert_cmpstr(before_a, ==, after_a);
-	g_assert_cmpstr(before_b, ==, after_b);
+	arc_cluster_assert_views(a, b, before);
 
 	/* receiving side: A forgets B and adds it again, but B's record of A was tampered */
 	del = arc_cluster_cli(a, "peers", "delete", b->peer_id, "--yes", NULL);
@@ -246,19 +233,12 @@ cl_invalid_signature_func(void)
 	g_assert_true(arc_test_agent_stop(b->agent, NULL, &error));
 	cl_tamper_peer_key(b, a->peer_id);
 	cl_start(b);
-	g_clear_pointer(&before_a, g_free);
-	g_clear_pointer(&before_b, g_free);
-	g_clear_pointer(&after_a, g_free);
-	g_clear_pointer(&after_b, g_free);
-	before_a = arc_cluster_peers(a);
-	before_b = arc_cluster_peers(b);
+	g_clear_pointer(&before, g_free);
+	before = arc_cluster_views(a, b);
 	receiving = arc_cluster_cli(a, "peers", "add", b->address, NULL);
 	cl_assert_error_line(receiving, "handshake failed: invalid signature");
 	arc_cluster_assert_log(b, "refused: handshake failed: invalid signature");
-	after_a = arc_cluster_peers(a);
-	after_b = arc_cluster_peers(b);
-	g_assert_cmpstr(before_a, ==, after_a);
-	g_assert_cmpstr(before_b, ==, after_b);
+	arc_cluster_assert_views(a, b, before);
 }
 
 /* "Node Limit Exceeded": licenses for two nodes; A and B are a cluster. The receiving side
@@ -272,7 +252,7 @@ cl_node_limit_func(void)
 		arc_cluster_agent_new(a, "agent-b", ARC_CLUSTER_CUSTOMER, 2, NULL);
 	g_autoptr(ArcClusterAgent) c =
 		arc_cluster_agent_new(a, "agent-c", ARC_CLUSTER_CUSTOMER, 2, NULL);
-	g_autofree gchar *before_a = NULL, *before_c = NULL, *after_a = NULL, *after_c = NULL;
+	g_autofree gchar *before = NULL;
 	g_autoptr(ArcCliTestResult) receiving = NULL, initiating = NULL, show = NULL;
 
 	ARC_CLI_TEST_REQUIRE_CLI();
@@ -280,8 +260,7 @@ cl_node_limit_func(void)
 	arc_cluster_agent_bootstrap(b);
 	arc_cluster_agent_bootstrap(c);
 	arc_cluster_join(a, b);
-	before_a = arc_cluster_peers(a);
-	before_c = arc_cluster_peers(c);
+	before = arc_cluster_views(a, c);
 
 	receiving = arc_cluster_cli(c, "peers", "add", a->address, NULL);
 	cl_assert_error_line(receiving, "handshake failed: node limit exceeded");
@@ -290,10 +269,7 @@ cl_node_limit_func(void)
 	cl_assert_error_line(initiating, "handshake failed: node limit exceeded");
 	arc_cluster_assert_log(a, "failed at check");
 
-	after_a = arc_cluster_peers(a);
-	after_c = arc_cluster_peers(c);
-	g_assert_cmpstr(before_a, ==, after_a);
-	g_assert_cmpstr(before_c, ==, after_c);
+	arc_cluster_assert_views(a, c, before);
 	/* "Check your license limits: arctic license show" */
 	show = arc_cluster_cli(a, "license", "show", NULL);
 	g_assert_cmpint(show->exit_code, ==, 0);
@@ -311,7 +287,7 @@ cl_already_exists_func(void)
 		arc_cluster_agent_new(NULL, "agent-a", ARC_CLUSTER_CUSTOMER, 10, NULL);
 	g_autoptr(ArcClusterAgent) b =
 		arc_cluster_agent_new(a, "agent-b", ARC_CLUSTER_CUSTOMER, 10, NULL);
-	g_autofree gchar *before_a = NULL, *before_b = NULL, *after_a = NULL, *after_b = NULL;
+	g_autofree gchar *before = NULL;
 	g_autofree gchar *old_b = NULL, *db = NULL;
 	g_autoptr(ArcCliTestResult) again = NULL, reverse = NULL, reset = NULL, asked = NULL,
 				    del = NULL, back = NULL;
@@ -321,16 +297,12 @@ cl_already_exists_func(void)
 	arc_cluster_agent_bootstrap(a);
 	arc_cluster_agent_bootstrap(b);
 	arc_cluster_join(a, b);
-	before_a = arc_cluster_peers(a);
-	before_b = arc_cluster_peers(b);
+	before = arc_cluster_views(a, b);
 	again = arc_cluster_cli(a, "peers", "add", b->address, NULL);
 	cl_assert_error_line(again, "peer already exists in cluster");
 	reverse = arc_cluster_cli(b, "peers", "add", a->address, NULL);
 	cl_assert_error_line(reverse, "peer already exists in cluster");
-	after_a = arc_cluster_peers(a);
-	after_b = arc_cluster_peers(b);
-	g_assert_cmpstr(before_a, ==, after_a);
-	g_assert_cmpstr(before_b, ==, after_b);
+	arc_cluster_assert_views(a, b, before);
 
 	/* B is reset as the guide's recovery steps say: stop, remove arctic.db, start,
 	 * bootstrap again with the same license; peer.key stays */
@@ -343,14 +315,12 @@ cl_already_exists_func(void)
 	arc_cluster_agent_bootstrap(b);
 	g_assert_cmpstr(b->peer_id, !=, old_b);
 
-	g_clear_pointer(&before_a, g_free);
-	before_a = arc_cluster_peers(a);
+	g_clear_pointer(&before, g_free);
+	before = arc_cluster_views(a, NULL);
 	reset = arc_cluster_cli(b, "peers", "add", a->address, NULL);
 	cl_assert_error_line(reset, "peer already exists in cluster");
 	arc_cluster_assert_log(a, "refused: peer already exists in cluster");
-	g_clear_pointer(&after_a, g_free);
-	after_a = arc_cluster_peers(a);
-	g_assert_cmpstr(before_a, ==, after_a);
+	arc_cluster_assert_views(a, NULL, before);
 
 	/* "If you need to re-add, delete first": without --yes the CLI asks, and with no
 	 * terminal it refuses and deletes nothing */
