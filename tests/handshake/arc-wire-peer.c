@@ -166,7 +166,7 @@ arc_wire_peer_identity_cb(SoupServer *server, SoupServerMessage *msg, const char
 			  GHashTable *query, gpointer user_data)
 {
 	ArcWirePeer *self = ARC_WIRE_PEER(user_data);
-	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+	G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
 	g_autofree gchar *body = NULL;
 
 	if (!arc_wire_peer_check_method(msg, "GET"))
@@ -256,7 +256,7 @@ arc_wire_peer_hello_cb(SoupServer *server, SoupServerMessage *msg, const char *p
 {
 	ArcWirePeer *self = ARC_WIRE_PEER(user_data);
 	SoupMessageBody *body = soup_server_message_get_request_body(msg);
-	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+	G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
 	g_autoptr(ArcHandshakeMessage) hello = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *honest = NULL;
@@ -289,7 +289,7 @@ arc_wire_peer_confirm_cb(SoupServer *server, SoupServerMessage *msg, const char 
 {
 	ArcWirePeer *self = ARC_WIRE_PEER(user_data);
 	SoupMessageBody *body = soup_server_message_get_request_body(msg);
-	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+	G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
 	g_autoptr(ArcHandshakeMessage) confirm = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *answer = NULL;
@@ -450,7 +450,7 @@ arc_wire_peer_get_other_public_key(ArcWirePeer *self)
 const gchar *
 arc_wire_peer_get_license_id(ArcWirePeer *self)
 {
-	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+	G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
 	return self->license_id;
 }
 
@@ -464,7 +464,7 @@ arc_wire_peer_get_license_id(ArcWirePeer *self)
 void
 arc_wire_peer_set_license(ArcWirePeer *self, const gchar *license)
 {
-	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+	G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
 
 	g_free(self->license_id);
 	self->license_id = arc_wire_peer_license_id(license);
@@ -477,7 +477,7 @@ arc_wire_peer_set_license(ArcWirePeer *self, const gchar *license)
 void
 arc_wire_peer_set_reply(ArcWirePeer *self, ArcWireReply reply)
 {
-	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+	G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
 	self->reply = reply;
 }
 
@@ -485,14 +485,14 @@ arc_wire_peer_set_reply(ArcWirePeer *self, ArcWireReply reply)
 void
 arc_wire_peer_set_refuse_confirm(ArcWirePeer *self, gboolean refuse)
 {
-	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+	G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
 	self->refuse_confirm = refuse;
 }
 
 guint
 arc_wire_peer_get_hellos(ArcWirePeer *self)
 {
-	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+	G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
 	return self->hellos;
 }
 
@@ -500,7 +500,7 @@ arc_wire_peer_get_hellos(ArcWirePeer *self)
 guint
 arc_wire_peer_get_confirms(ArcWirePeer *self)
 {
-	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+	G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
 	return self->confirms;
 }
 
@@ -508,7 +508,7 @@ arc_wire_peer_get_confirms(ArcWirePeer *self)
 guint
 arc_wire_peer_get_verified_confirms(ArcWirePeer *self)
 {
-	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+	G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
 	return self->verified_confirms;
 }
 
@@ -516,7 +516,7 @@ arc_wire_peer_get_verified_confirms(ArcWirePeer *self)
 guint
 arc_wire_peer_get_probes(ArcWirePeer *self)
 {
-	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+	G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
 	return self->probes;
 }
 
@@ -532,7 +532,7 @@ arc_wire_peer_get_probes(ArcWirePeer *self)
 gchar *
 arc_wire_peer_hello(ArcWirePeer *self, guint8 *challenge_a)
 {
-	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+	G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
 
 	randombytes_buf(challenge_a, ARC_HANDSHAKE_CHALLENGE_SIZE);
 	return arc_handshake_hello_to_json(self->record, challenge_a);
@@ -569,7 +569,7 @@ gboolean
 arc_wire_peer_check_reply(ArcWirePeer *self, const guint8 *challenge_a,
 			  const ArcHandshakeMessage *reply, GError **error)
 {
-	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+	G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
 	g_autofree gchar *license_id = arc_wire_peer_license_id(reply->peer->license);
 	ArcHandshakeTranscript t;
 
@@ -593,7 +593,7 @@ gchar *
 arc_wire_peer_confirm(ArcWirePeer *self, const guint8 *challenge_a,
 		      const ArcHandshakeMessage *reply)
 {
-	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+	G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
 	g_autofree gchar *license_id = arc_wire_peer_license_id(reply->peer->license);
 	guint8 signature[ARC_IDENTITY_SIGNATURE_SIZE];
 	ArcHandshakeTranscript t;
@@ -615,7 +615,7 @@ arc_wire_peer_confirm(ArcWirePeer *self, const guint8 *challenge_a,
 gchar *
 arc_wire_peer_leave(ArcWirePeer *self, gint64 timestamp, gboolean other_key)
 {
-	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+	G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
 
 	return arc_handshake_leave_to_json(self->peer_id, self->license_id, timestamp,
 					   other_key ? self->other : self->identity);

@@ -642,7 +642,7 @@ arc_wire_leave(ArcWireFixture *fx, const gchar *body)
 static void
 arc_wire_leave_accepted_func(ArcWireFixture *fx, gconstpointer user_data)
 {
-	g_autoptr(ArcWireExchange) ex = arc_wire_join(fx);
+	G_GNUC_UNUSED g_autoptr(ArcWireExchange) ex = arc_wire_join(fx);
 	g_autofree gchar *body = arc_wire_peer_leave(fx->peer, arc_wire_now(), FALSE);
 	g_autoptr(ArcTestResponse) resp = arc_wire_leave(fx, body);
 	g_autoptr(ArcTestResponse) again = NULL;
@@ -756,7 +756,7 @@ static void
 arc_wire_leave_refused_func(ArcWireFixture *fx, gconstpointer user_data)
 {
 	const ArcWireLeaveCase *c = user_data;
-	g_autoptr(ArcWireExchange) ex = arc_wire_join(fx);
+	G_GNUC_UNUSED g_autoptr(ArcWireExchange) ex = arc_wire_join(fx);
 	g_autofree gchar *before = arc_wire_peer_list(fx);
 	g_autofree gchar *body = c->make(fx);
 	g_autoptr(ArcTestResponse) resp = arc_wire_leave(fx, body);
