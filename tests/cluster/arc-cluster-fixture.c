@@ -120,6 +120,7 @@ arc_cluster_agent_bootstrap(ArcClusterAgent *self)
 	if (boot->exit_code != 0)
 		g_printerr("bootstrap of %s failed: %s%s", self->name, boot->out, boot->err);
 	g_assert_cmpint(boot->exit_code, ==, 0);
+	g_free(self->peer_id);
 	self->peer_id = arc_cluster_value(boot->out, "Peer ID:");
 	g_assert_nonnull(self->peer_id);
 }
