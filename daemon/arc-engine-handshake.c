@@ -1069,6 +1069,7 @@ arc_engine_remove_self_async(ArcEngine *self, const ArcCaller *caller, GCancella
 		g_task_return_error(task, error);
 		return;
 	}
+	arc_engine_set_deactivated(self);
 	g_info("this agent (peer %s) left the cluster, by %s", own_id, arc_caller_describe(caller));
 	op = g_new0(ArcLeaveOp, 1);
 	op->result = g_new0(ArcLeaveResult, 1);

@@ -190,9 +190,10 @@ arc_engine_peer_is_revoked(ArcEngine *self, const gchar *peer_id)
 	return record != NULL;
 }
 
-/* this agent left the cluster with `DELETE /v1/peers/self` */
+/* whether the local record says this agent left the cluster with `DELETE /v1/peers/self`;
+ * arc_engine_is_deactivated() keeps the answer */
 gboolean
-arc_engine_is_deactivated(ArcEngine *self)
+arc_engine_read_deactivated(ArcEngine *self)
 {
 	g_autoptr(GPtrArray) peers = NULL;
 	ArcPeerInfo *local;

@@ -31,7 +31,9 @@ gchar *arc_engine_peer_body(const gchar *id, const gchar *name, const gchar *des
 			    const gchar *state, gint64 created_at);
 void arc_engine_stage_peer(ArcEngine *self, ArcStorageTxn *txn, const gchar *id, const gchar *body,
 			   gboolean deleted);
+gboolean arc_engine_read_deactivated(ArcEngine *self);
 gboolean arc_engine_is_deactivated(ArcEngine *self);
+void arc_engine_set_deactivated(ArcEngine *self);
 
 /* arc-engine-handshake.c */
 typedef struct _ArcHandshakeState ArcHandshakeState;

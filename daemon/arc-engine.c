@@ -38,6 +38,7 @@ struct _ArcEngine {
 	gpointer clock_data;
 	ArcHandshakeState *handshake;
 	guint16 api_port;
+	gint deactivated; /* -1: not read yet */
 };
 
 enum {
@@ -205,6 +206,7 @@ arc_engine_new(ArcConfig *config)
 	self->clock_func = arc_engine_real_clock_cb;
 	self->loader = arc_plugin_loader_new(config->plugin_dir);
 	self->api_port = config->listen_port;
+	self->deactivated = -1;
 	return self;
 }
 
@@ -528,6 +530,23 @@ void
 arc_engine_emit_peer_changed(ArcEngine *self, const gchar *peer_id)
 {
 	g_signal_emit(self, arc_engine_signals[SIGNAL_PEER_CHANGED], 0, peer_id);
+}
+
+/* checked on every handshake: read from the local record once, then kept */
+gboolean
+arc_engine_is_deactivated(ArcEngine *self)
+{
+	if (self->peer_id == NULL)
+		return FALSE;
+	if (self->deactivated < 0)
+		self->deactivated = arc_engine_read_deactivated(self) ? 1 : 0;
+	return self->deactivated > 0;
+}
+
+void
+arc_engine_set_deactivated(ArcEngine *self)
+{
+	self->deactivated = 1;
 }
 
 ArcHandshakeState *
