@@ -28,30 +28,38 @@ struct _ArcRestServer {
 /*
  * libsoup 3.2 (Debian 12) never closes a kept-alive connection that the client closes while
  * it is idle (fixed upstream in 3.3.0): every curl or CLI run would leave the agent one file
- * descriptor in CLOSE_WAIT. Between requests the agent watches each kept-alive socket, ahead
+ * descriptor in CLOSE_WAIT. The agent watches each kept-alive socket between requests, ahead
  * of libsoup's own source; when the client has closed it, the connection is taken back from
- * the server (which forgets it) and closed.
+ * the server (which forgets it) and closed. One watch per connection, paused while a request
+ * is being served (nothing is polled for but errors), so a request costs two hash lookups,
+ * no allocation and no wake-up of the main loop.
  */
 typedef struct {
+	GSource source;
 	ArcRestServer *server;
-	SoupServerMessage *msg;
+	SoupServerMessage *msg; /* the connection's first; it keeps the connection */
 	GSocket *socket;
-	GSource *source;
+	GPollFD pollfd;
 	gulong disconnected_id;
 } ArcRestIdleWatch;
 
 G_DEFINE_FINAL_TYPE(ArcRestServer, arc_rest_server, G_TYPE_OBJECT)
 
 static void
-arc_rest_idle_watch_free(ArcRestIdleWatch *watch)
+arc_rest_idle_watch_finalize(GSource *source)
 {
+	ArcRestIdleWatch *watch = (ArcRestIdleWatch *)source;
 	if (watch->disconnected_id != 0)
 		g_signal_handler_disconnect(watch->msg, watch->disconnected_id);
-	g_source_destroy(watch->source);
-	g_source_unref(watch->source);
 	g_object_unref(watch->msg);
 	g_object_unref(watch->socket);
-	g_free(watch);
+}
+
+static void
+arc_rest_idle_watch_free(ArcRestIdleWatch *watch)
+{
+	g_source_destroy(&watch->source);
+	g_source_unref(&watch->source);
 }
 
 static void
@@ -89,21 +97,44 @@ arc_rest_idle_watch_disconnected_cb(SoupServerMessage *msg, gpointer user_data)
 	g_hash_table_remove(watch->server->idle_watches, watch->socket);
 }
 
-static gboolean
-arc_rest_idle_watch_cb(GSocket *socket, GIOCondition condition, gpointer user_data)
+#define ARC_REST_IDLE_EVENTS (G_IO_IN | G_IO_HUP | G_IO_ERR)
+
+static void
+arc_rest_idle_watch_set_armed(ArcRestIdleWatch *watch, gboolean armed)
 {
-	ArcRestIdleWatch *watch = user_data;
-	ArcRestServer *self = watch->server;
+	watch->pollfd.events = armed ? ARC_REST_IDLE_EVENTS : 0;
+	watch->pollfd.revents = 0;
+}
+
+/* poll() reports hang-ups and errors even for no events: a paused watch then dispatches to
+ * step aside (libsoup finishes that connection itself) rather than wake the loop forever */
+static gboolean
+arc_rest_idle_watch_check(GSource *source)
+{
+	ArcRestIdleWatch *watch = (ArcRestIdleWatch *)source;
+	return watch->pollfd.revents != 0;
+}
+
+static gboolean
+arc_rest_idle_watch_dispatch(GSource *source, GSourceFunc callback, gpointer user_data)
+{
+	ArcRestIdleWatch *watch = (ArcRestIdleWatch *)source;
 	g_autoptr(GIOStream) stream = NULL;
 	gchar byte;
-	gssize n = recv(g_socket_get_fd(socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+	gssize n;
+
+	if (watch->pollfd.events == 0) {
+		g_hash_table_remove(watch->server->idle_watches, watch->socket);
+		return G_SOURCE_REMOVE;
+	}
+	n = recv(g_socket_get_fd(watch->socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
 
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
 		return G_SOURCE_CONTINUE;
 	if (n > 0) {
-		/* the next request: libsoup reads it; the watch is armed again after it */
-		g_hash_table_remove(self->idle_watches, socket);
-		return G_SOURCE_REMOVE;
+		/* the next request: libsoup reads it; the watch resumes after it */
+		arc_rest_idle_watch_set_armed(watch, FALSE);
+		return G_SOURCE_CONTINUE;
 	}
 	/* closed by the client (or broken) while idle */
 	g_signal_handler_disconnect(watch->msg, watch->disconnected_id);
@@ -111,8 +142,28 @@ arc_rest_idle_watch_cb(GSocket *socket, GIOCondition condition, gpointer user_da
 	stream = soup_server_message_steal_connection(watch->msg);
 	if (stream != NULL)
 		g_io_stream_close(stream, NULL, NULL);
-	g_hash_table_remove(self->idle_watches, socket);
+	g_hash_table_remove(watch->server->idle_watches, watch->socket);
 	return G_SOURCE_REMOVE;
+}
+
+static GSourceFuncs arc_rest_idle_watch_funcs = {
+	.check = arc_rest_idle_watch_check,
+	.dispatch = arc_rest_idle_watch_dispatch,
+	.finalize = arc_rest_idle_watch_finalize,
+};
+
+/* a request is being read (possibly one the client pipelined, already in libsoup's buffer):
+ * the connection is busy, not idle */
+static void
+arc_rest_server_request_started_cb(SoupServer *server, SoupServerMessage *msg, gpointer user_data)
+{
+	ArcRestServer *self = ARC_REST_SERVER(user_data);
+	GSocket *socket = soup_server_message_get_socket(msg);
+	ArcRestIdleWatch *watch =
+		socket != NULL ? g_hash_table_lookup(self->idle_watches, socket) : NULL;
+
+	if (watch != NULL)
+		arc_rest_idle_watch_set_armed(watch, FALSE);
 }
 
 static void
@@ -124,20 +175,31 @@ arc_rest_server_request_finished_cb(SoupServer *server, SoupServerMessage *msg, 
 
 	if (socket == NULL || g_socket_is_closed(socket))
 		return;
-	watch = g_new0(ArcRestIdleWatch, 1);
+	watch = g_hash_table_lookup(self->idle_watches, socket);
+	if (watch != NULL) {
+		arc_rest_idle_watch_set_armed(watch, TRUE);
+		return;
+	}
+	watch = (ArcRestIdleWatch *)g_source_new(&arc_rest_idle_watch_funcs,
+						 sizeof(ArcRestIdleWatch));
 	watch->server = self;
 	watch->msg = g_object_ref(msg);
 	watch->socket = g_object_ref(socket);
-	watch->source = g_socket_create_source(socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+	/* libsoup caches the addresses now; taking the connection back after the client left
+	 * would otherwise ask the kernel for them and warn that it is no longer connected */
+	soup_server_message_get_remote_address(msg);
+	soup_server_message_get_local_address(msg);
+	watch->pollfd.fd = g_socket_get_fd(socket);
+	arc_rest_idle_watch_set_armed(watch, TRUE);
+	g_source_add_poll(&watch->source, &watch->pollfd);
 	/* ahead of libsoup's source on the same socket, which would otherwise see the end of
 	 * the stream first and drop the connection's state without closing it */
-	g_source_set_priority(watch->source, G_PRIORITY_HIGH);
-	g_source_set_callback(watch->source, (GSourceFunc)(GCallback)arc_rest_idle_watch_cb, watch,
-			      NULL);
-	g_source_attach(watch->source, NULL);
+	g_source_set_priority(&watch->source, G_PRIORITY_HIGH);
+	g_source_set_name(&watch->source, "arctic idle connection");
+	g_source_attach(&watch->source, NULL);
 	watch->disconnected_id = g_signal_connect(
 		msg, "disconnected", G_CALLBACK(arc_rest_idle_watch_disconnected_cb), watch);
-	g_hash_table_replace(self->idle_watches, socket, watch);
+	g_hash_table_insert(self->idle_watches, socket, watch);
 }
 
 /* Matches @path against @pattern segment by segment; `{}` captures one non-empty segment. */
@@ -324,6 +386,8 @@ arc_rest_server_new(ArcEngine *engine, ArcConfig *config)
 	self->server = soup_server_new("server-header", "arctic-agent/" PACKAGE_VERSION " ", NULL);
 	soup_server_add_early_handler(self->server, NULL, arc_rest_server_early_cb, self, NULL);
 	soup_server_add_handler(self->server, NULL, arc_rest_server_handler_cb, self, NULL);
+	g_signal_connect(self->server, "request-started",
+			 G_CALLBACK(arc_rest_server_request_started_cb), self);
 	g_signal_connect(self->server, "request-finished",
 			 G_CALLBACK(arc_rest_server_request_finished_cb), self);
 	return self;
