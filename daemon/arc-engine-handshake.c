@@ -100,19 +100,31 @@ arc_engine_fail(GError **error, gchar **detail, ArcHandshakeReason reason, gchar
 		g_free(text);
 }
 
-/* whether this agent may take a peer at all */
+/* Whether this agent may take a peer at all. The messages depend on who reads them: the
+ * operator of this agent (@local, it is adding a peer) or the initiator at the other end,
+ * which relays the reason as something wrong with its peer. */
 static gboolean
-arc_engine_check_can_join(ArcEngine *self, gchar **detail, GError **error)
+arc_engine_check_can_join(ArcEngine *self, gboolean local, gchar **detail, GError **error)
 {
 	if (!arc_engine_is_bootstrapped(self)) {
+		if (local) {
+			g_set_error_literal(error, ARC_ERROR, ARC_ERROR_NOT_BOOTSTRAPPED,
+					    "agent is not bootstrapped");
+			return FALSE;
+		}
 		arc_engine_fail(error, detail, ARC_HANDSHAKE_REASON_NOT_BOOTSTRAPPED,
-				g_strdup("this agent has no license yet: bootstrap it first"));
+				g_strdup("the agent there has no license yet: bootstrap it first"));
 		return FALSE;
 	}
 	if (arc_engine_is_deactivated(self)) {
+		if (local) {
+			g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+					    "this agent has left the cluster: reset it (remove "
+					    "arctic.db) and bootstrap it again to join a cluster");
+			return FALSE;
+		}
 		arc_engine_fail(error, detail, ARC_HANDSHAKE_REASON_REVOKED,
-				g_strdup("this agent left the cluster (peers remove-self); reset "
-					 "it and bootstrap again to rejoin"));
+				g_strdup("the agent there left the cluster (peers remove-self)"));
 		return FALSE;
 	}
 	if (arc_engine_get_license_state(self) >= ARC_LICENSE_STATE_READ_ONLY) {
@@ -413,7 +425,7 @@ arc_engine_handshake_hello(ArcEngine *self, const gchar *body, gsize length, GEr
 		g_propagate_error(error, error_local);
 		return NULL;
 	}
-	if (!arc_engine_check_can_join(self, &detail, &error_local)) {
+	if (!arc_engine_check_can_join(self, FALSE, &detail, &error_local)) {
 		arc_engine_log_refusal("handshake", hello->peer, error_local, detail);
 		g_propagate_error(error, error_local);
 		return NULL;
@@ -517,7 +529,7 @@ arc_engine_confirm_probe_cb(GObject *source, GAsyncResult *res, gpointer user_da
 		return;
 	}
 	/* the view may have changed while the probe ran */
-	if (!arc_engine_check_can_join(op->engine, &detail, &error) ||
+	if (!arc_engine_check_can_join(op->engine, FALSE, &detail, &error) ||
 	    !arc_engine_check_membership(op->engine, peer, &known, &detail, &error) ||
 	    !arc_engine_store_peer(op->engine, peer, peer->address,
 				   op->session->initiator_license_id, known ? NULL : "", &error)) {
@@ -872,7 +884,7 @@ arc_engine_add_peer_async(ArcEngine *self, const ArcCaller *caller, const gchar 
 		return;
 	}
 	state = arc_engine_get_handshake_state(self);
-	if (!arc_engine_check_can_join(self, &detail, &error)) {
+	if (!arc_engine_check_can_join(self, TRUE, &detail, &error)) {
 		arc_add_peer_fail(task, "check", error, detail);
 		return;
 	}

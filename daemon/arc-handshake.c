@@ -51,7 +51,7 @@ static const struct {
 	[ARC_HANDSHAKE_REASON_PROTOCOL_ERROR] = {"protocol_error", ARC_ERROR_HANDSHAKE_FAILED,
 						 "handshake failed: invalid handshake message"},
 	[ARC_HANDSHAKE_REASON_NOT_BOOTSTRAPPED] = {"not_bootstrapped", ARC_ERROR_HANDSHAKE_FAILED,
-						   "handshake failed: agent is not bootstrapped"},
+						   "handshake failed: the peer is not bootstrapped"},
 	[ARC_HANDSHAKE_REASON_REVOKED] = {"revoked", ARC_ERROR_HANDSHAKE_FAILED,
 					  "handshake failed: peer has left the cluster"},
 	[ARC_HANDSHAKE_REASON_SELF] = {"self", ARC_ERROR_INVALID_REQUEST,

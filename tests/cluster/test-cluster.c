@@ -104,6 +104,26 @@ cl_connection_refused_func(void)
 	arc_cluster_assert_log(a, "failed at connect");
 }
 
+/* an agent that was never bootstrapped answers, but cannot join */
+static void
+cl_not_bootstrapped_func(void)
+{
+	g_autoptr(ArcClusterAgent) a =
+		arc_cluster_agent_new(NULL, "agent-a", ARC_CLUSTER_CUSTOMER, 10, NULL);
+	g_autoptr(ArcClusterAgent) fresh =
+		arc_cluster_agent_new(a, "fresh", ARC_CLUSTER_CUSTOMER, 10, NULL);
+	g_autofree gchar *before = NULL;
+	g_autoptr(ArcCliTestResult) add = NULL;
+
+	ARC_CLI_TEST_REQUIRE_CLI();
+	arc_cluster_agent_bootstrap(a);
+	before = arc_cluster_views(a, NULL);
+	add = arc_cluster_cli(a, "peers", "add", fresh->address, NULL);
+	cl_assert_error_line(add, "handshake failed: the peer is not bootstrapped");
+	arc_cluster_assert_log(fresh, "refused: handshake failed: the peer is not bootstrapped");
+	arc_cluster_assert_views(a, NULL, before);
+}
+
 /* The receiving side of an unreachable path: B cannot reach A where A says it is. A
  * advertises a port nothing listens on. */
 static void
@@ -374,9 +394,10 @@ cl_remove_self_func(void)
 
 	/* it is out for good with this identity */
 	rejoin = arc_cluster_cli(c, "peers", "add", a->address, NULL);
-	g_assert_cmpint(rejoin->exit_code, ==, 1);
+	cl_assert_error_line(rejoin, "this agent has left the cluster: reset it (remove arctic.db) "
+				     "and bootstrap it again to join a cluster");
 	readd = arc_cluster_cli(a, "peers", "add", c->address, NULL);
-	g_assert_cmpint(readd->exit_code, ==, 1);
+	cl_assert_error_line(readd, "handshake failed: peer has left the cluster");
 	g_assert_false(arc_cluster_knows(a, c->peer_id));
 }
 
@@ -438,6 +459,7 @@ main(int argc, char **argv)
 	g_test_add_func("/cluster/join", cl_join_func);
 	g_test_add_func("/cluster/connection-refused", cl_connection_refused_func);
 	g_test_add_func("/cluster/unreachable-back", cl_unreachable_back_func);
+	g_test_add_func("/cluster/not-bootstrapped", cl_not_bootstrapped_func);
 	g_test_add_func("/cluster/license-mismatch", cl_license_mismatch_func);
 	g_test_add_func("/cluster/invalid-signature", cl_invalid_signature_func);
 	g_test_add_func("/cluster/node-limit", cl_node_limit_func);

@@ -1254,10 +1254,10 @@ arc_dbus_test_peers_add_refused_func(ArcDbusTestFixture *fx, gconstpointer user_
 	/* nothing listens on a port just freed */
 	address = g_strdup_printf("127.0.0.1:%u", arc_dbus_test_free_port());
 
-	/* a handshake reason becomes the ArcError it maps to, with the engine's message */
+	/* an agent that is not bootstrapped adds no peer */
 	arc_dbus_agent_call_add_peer_sync(fx->proxy, address, "", &path, NULL, &error);
-	arc_dbus_test_assert_error_message(error, "com.tillered.Arctic1.Error.HandshakeFailed",
-					   "handshake failed: agent is not bootstrapped");
+	arc_dbus_test_assert_error_message(error, "com.tillered.Arctic1.Error.NotBootstrapped",
+					   "agent is not bootstrapped");
 	g_clear_error(&error);
 
 	peer_id = arc_dbus_test_bootstrap_peers(fx, "");
