@@ -2,9 +2,15 @@
  * Copyright 2026 The Arctic Authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#define _XOPEN_SOURCE 600
+#define _DEFAULT_SOURCE
+
 #include "arc-cli-test-run.h"
 
+#include <fcntl.h>
 #include <gio/gio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 /**
  * arc_cli_test_result_free:
@@ -19,14 +25,13 @@ arc_cli_test_result_free(ArcCliTestResult *self)
 }
 
 static GSubprocessLauncher *
-arc_cli_test_launcher_new(const gchar *const *env)
+arc_cli_test_launcher_new_full(const gchar *const *env, GSubprocessFlags stdin_flags)
 {
 	const gchar *unset[] = {
 		"ARCTIC_CONFIG", "ARCTIC_RECOVERY_TOKEN", "LANGUAGE", "LANG", "http_proxy",
 		"HTTP_PROXY",    "https_proxy",           "no_proxy", NULL};
-	GSubprocessLauncher *launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDIN_PIPE |
-								  G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-								  G_SUBPROCESS_FLAGS_STDERR_PIPE);
+	GSubprocessLauncher *launcher = g_subprocess_launcher_new(
+		stdin_flags | G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
 
 	for (guint i = 0; unset[i] != NULL; i++)
 		g_subprocess_launcher_unsetenv(launcher, unset[i]);
@@ -41,6 +46,12 @@ arc_cli_test_launcher_new(const gchar *const *env)
 		g_subprocess_launcher_setenv(launcher, kv[0], kv[1] != NULL ? kv[1] : "", TRUE);
 	}
 	return launcher;
+}
+
+static GSubprocessLauncher *
+arc_cli_test_launcher_new(const gchar *const *env)
+{
+	return arc_cli_test_launcher_new_full(env, G_SUBPROCESS_FLAGS_STDIN_PIPE);
 }
 
 /* $ARCTIC_CLI_WRAPPER (e.g. "valgrind --error-exitcode=99"), $ARCTIC_CLI, then @args */
@@ -92,6 +103,48 @@ arc_cli_test_run(const gchar *const *env, const gchar *const *args)
 	result->exit_code = g_subprocess_get_exit_status(proc);
 	g_test_message("arctic exited %d\nstdout:\n%s\nstderr:\n%s", result->exit_code, result->out,
 		       result->err);
+	return result;
+}
+
+/**
+ * arc_cli_test_run_tty:
+ * @args: the arguments after `arctic`
+ * @typed: what the user types at the terminal, e.g. "y\n"
+ *
+ * Like arc_cli_test_run() with no extra environment, but stdin is a terminal (a
+ * pseudo-terminal this test holds) on which @typed is typed.
+ *
+ * Returns: (transfer full): exit code, stdout and stderr
+ */
+ArcCliTestResult *
+arc_cli_test_run_tty(const gchar *const *args, const gchar *typed)
+{
+	g_autoptr(GSubprocessLauncher) launcher =
+		arc_cli_test_launcher_new_full(NULL, G_SUBPROCESS_FLAGS_NONE);
+	g_auto(GStrv) argv = arc_cli_test_argv(args);
+	g_autoptr(GSubprocess) proc = NULL;
+	g_autoptr(GError) error = NULL;
+	ArcCliTestResult *result = g_new0(ArcCliTestResult, 1);
+	gint master = posix_openpt(O_RDWR | O_NOCTTY);
+	gint slave;
+
+	g_assert_cmpint(master, >=, 0);
+	g_assert_cmpint(grantpt(master), ==, 0);
+	g_assert_cmpint(unlockpt(master), ==, 0);
+	slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+	g_assert_cmpint(slave, >=, 0);
+	g_subprocess_launcher_take_stdin_fd(launcher, slave);
+	/* typed ahead: the terminal keeps the line until the program reads it */
+	g_assert_cmpint(write(master, typed, strlen(typed)), ==, (gssize)strlen(typed));
+	proc = g_subprocess_launcher_spawnv(launcher, (const gchar *const *)argv, &error);
+	g_assert_no_error(error);
+	g_subprocess_communicate_utf8(proc, NULL, NULL, &result->out, &result->err, &error);
+	g_assert_no_error(error);
+	close(master);
+	g_assert_true(g_subprocess_get_if_exited(proc));
+	result->exit_code = g_subprocess_get_exit_status(proc);
+	g_test_message("arctic (on a terminal) exited %d\nstdout:\n%s\nstderr:\n%s",
+		       result->exit_code, result->out, result->err);
 	return result;
 }
 

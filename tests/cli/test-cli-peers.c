@@ -416,6 +416,34 @@ arc_test_delete_refused_func(ArcTestFixture *fixture, gconstpointer data)
 	g_assert_cmpstr(missing->err, ==, "Error: not found\n");
 }
 
+/* "without --yes it asks": on a terminal the question is asked, and only a yes deletes */
+static void
+arc_test_delete_asks_func(ArcTestFixture *fixture, gconstpointer data)
+{
+	const gchar *args[] = {"peers", "delete", "peer_01NEW", NULL};
+	g_autoptr(ArcCliTestResult) no = NULL;
+	g_autoptr(ArcCliTestResult) yes = NULL;
+
+	ARC_CLI_TEST_REQUIRE_CLI();
+	arc_cli_test_agent_set_response(fixture->agent, "DELETE", "/v1/peers/peer_01NEW", 200,
+					"{\"deleted\":true,\"id\":\"peer_01NEW\"}");
+	no = arc_cli_test_run_tty(args, "n\n");
+	g_assert_cmpint(no->exit_code, ==, 1);
+	g_assert_true(g_str_has_prefix(
+		no->err, "Delete peer peer_01NEW from this agent's view of the cluster? [y/N] "));
+	g_assert_nonnull(strstr(no->err, "Error: aborted"));
+	g_assert_cmpuint(
+		arc_cli_test_agent_count_requests(fixture->agent, "DELETE", "/v1/peers/peer_01NEW"),
+		==, 0);
+
+	yes = arc_cli_test_run_tty(args, "y\n");
+	g_assert_cmpint(yes->exit_code, ==, 0);
+	g_assert_cmpstr(yes->out, ==, "Peer peer_01NEW deleted\n");
+	g_assert_cmpuint(
+		arc_cli_test_agent_count_requests(fixture->agent, "DELETE", "/v1/peers/peer_01NEW"),
+		==, 1);
+}
+
 static void
 arc_test_remove_self_func(ArcTestFixture *fixture, gconstpointer data)
 {
@@ -532,6 +560,8 @@ main(int argc, char **argv)
 		   arc_test_delete_func, arc_test_fixture_teardown);
 	g_test_add("/cli/peers/delete-refused", ArcTestFixture, NULL, arc_test_fixture_setup,
 		   arc_test_delete_refused_func, arc_test_fixture_teardown);
+	g_test_add("/cli/peers/delete-asks", ArcTestFixture, NULL, arc_test_fixture_setup,
+		   arc_test_delete_asks_func, arc_test_fixture_teardown);
 	g_test_add("/cli/peers/remove-self", ArcTestFixture, NULL, arc_test_fixture_setup,
 		   arc_test_remove_self_func, arc_test_fixture_teardown);
 	g_test_add("/cli/peers/remove-self-all-notified", ArcTestFixture, NULL,
