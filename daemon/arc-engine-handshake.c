@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "arc-license-state.h"
+#include "arc-metrics.h"
 #include "arc-peer-client.h"
 #include "arc-time.h"
 
@@ -353,10 +354,28 @@ arc_engine_store_peer(ArcEngine *self, const ArcHandshakePeer *peer, const gchar
 
 /* ---- responder ---- */
 
+/* arctic_handshakes_total{role, result}: ok, or the reason of the failure */
+static void
+arc_engine_count_handshake(const gchar *role, const GError *error)
+{
+	const gchar *result = "ok";
+	g_autofree gchar *labels = NULL;
+
+	if (error != NULL)
+		result = error->domain == ARC_HANDSHAKE_ERROR
+				 ? arc_handshake_reason_to_string((ArcHandshakeReason)error->code)
+				 : arc_error_to_code(error->domain == ARC_ERROR
+							     ? (ArcError)error->code
+							     : ARC_ERROR_INTERNAL);
+	labels = g_strdup_printf("role=\"%s\",result=\"%s\"", role, result);
+	arc_metrics_count("arctic_handshakes_total", labels);
+}
+
 static void
 arc_engine_log_refusal(const gchar *what, const ArcHandshakePeer *peer, const GError *error,
 		       const gchar *detail)
 {
+	arc_engine_count_handshake("responder", error);
 	g_warning("%s from %s at %s refused: %s%s%s", what, peer != NULL ? peer->peer_id : "?",
 		  peer != NULL ? peer->address : "?", error->message, detail != NULL ? " — " : "",
 		  detail != NULL ? detail : "");
@@ -537,6 +556,7 @@ arc_engine_confirm_probe_cb(GObject *source, GAsyncResult *res, gpointer user_da
 		g_task_return_error(task, g_steal_pointer(&error));
 		return;
 	}
+	arc_engine_count_handshake("responder", NULL);
 	g_info("peer %s at %s joined (handshake it initiated)%s", peer->peer_id, peer->address,
 	       known ? ", record refreshed" : "");
 	g_task_return_boolean(task, TRUE);
@@ -665,6 +685,7 @@ static void
 arc_add_peer_fail(GTask *task, const gchar *step, GError *error, gchar *detail)
 {
 	ArcAddPeerOp *op = g_task_get_task_data(task);
+	arc_engine_count_handshake("initiator", error);
 	arc_add_peer_op_step(op, step, FALSE, detail != NULL ? detail : g_strdup(error->message));
 	g_task_return_error(task, error);
 }
@@ -728,6 +749,7 @@ arc_add_peer_confirm_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	}
 	arc_add_peer_op_step(op, "store", TRUE,
 			     g_strdup_printf("stored peer %s at %s", peer->peer_id, op->address));
+	arc_engine_count_handshake("initiator", NULL);
 	g_info("peer %s at %s added by %s", peer->peer_id, op->address, op->caller);
 	info = arc_engine_get_peer(op->engine, &(ArcCaller){.scopes = ARC_SCOPE_ADMIN},
 				   peer->peer_id, &error);

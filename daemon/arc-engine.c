@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "arc-identity.h"
+#include "arc-metrics.h"
 #include "arc-time.h"
 
 /* The engine owns the managers and knows nothing of HTTP or D-Bus: the REST and D-Bus
@@ -976,13 +977,24 @@ arc_engine_issue_token(ArcEngine *self, const gchar *client_id, const gchar *cli
 ArcCaller *
 arc_engine_authenticate(ArcEngine *self, const gchar *bearer, const gchar *recovery, GError **error)
 {
+	g_autoptr(GError) error_local = NULL;
+	ArcCaller *caller;
+
 	if (recovery != NULL)
 		return arc_auth_manager_authenticate_recovery(self->auth, recovery, error);
 	if (bearer == NULL) {
 		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_UNAUTHORIZED, "unauthorized");
 		return NULL;
 	}
-	return arc_auth_manager_authenticate_bearer(self->auth, bearer, error);
+	caller = arc_auth_manager_authenticate_bearer(self->auth, bearer, &error_local);
+	if (caller == NULL) {
+		arc_metrics_count("arctic_token_rejections_total",
+				  g_error_matches(error_local, ARC_ERROR, ARC_ERROR_TOKEN_EXPIRED)
+					  ? "reason=\"expired\""
+					  : "reason=\"invalid\"");
+		g_propagate_error(error, g_steal_pointer(&error_local));
+	}
+	return caller;
 }
 
 /**

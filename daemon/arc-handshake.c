@@ -50,8 +50,9 @@ static const struct {
 						  "handshake failed: session expired or unknown"},
 	[ARC_HANDSHAKE_REASON_PROTOCOL_ERROR] = {"protocol_error", ARC_ERROR_HANDSHAKE_FAILED,
 						 "handshake failed: invalid handshake message"},
-	[ARC_HANDSHAKE_REASON_NOT_BOOTSTRAPPED] = {"not_bootstrapped", ARC_ERROR_HANDSHAKE_FAILED,
-						   "handshake failed: the peer is not bootstrapped"},
+	[ARC_HANDSHAKE_REASON_NOT_BOOTSTRAPPED] =
+		{"not_bootstrapped", ARC_ERROR_HANDSHAKE_FAILED,
+		 "handshake failed: the peer is not bootstrapped"},
 	[ARC_HANDSHAKE_REASON_REVOKED] = {"revoked", ARC_ERROR_HANDSHAKE_FAILED,
 					  "handshake failed: peer has left the cluster"},
 	[ARC_HANDSHAKE_REASON_SELF] = {"self", ARC_ERROR_INVALID_REQUEST,

@@ -6,6 +6,7 @@
 
 #include "arc-rest-request.h"
 
+#include "arc-metrics.h"
 #include "arc-time.h"
 
 /* Handlers of spec/arctic-reference.md §4. Each parses its input, calls one engine method
@@ -741,9 +742,43 @@ arc_rest_handshake_leave(ArcRestRequest *req)
 	arc_rest_reply_ok(req, "removed");
 }
 
+/* Prometheus text format; public like the health endpoints, for scrapers */
+static void
+arc_rest_metrics(ArcRestRequest *req)
+{
+	g_autoptr(GString) gauges = g_string_new(NULL);
+	g_autofree gchar *text = NULL;
+	g_autoptr(GPtrArray) peers = NULL;
+	guint active = 0, deactivated = 0;
+	const ArcCaller reader = {.scopes = ARC_SCOPE_PEERS_READ};
+	gsize len;
+
+	if (arc_engine_is_bootstrapped(req->engine))
+		peers = arc_engine_list_peers(req->engine, &reader, -1, NULL);
+	for (guint i = 0; peers != NULL && i < peers->len; i++) {
+		ArcPeerInfo *peer = g_ptr_array_index(peers, i);
+		if (g_strcmp0(peer->state, "active") == 0)
+			active++;
+		else
+			deactivated++;
+	}
+	g_string_append_printf(gauges,
+			       "# HELP arctic_peers Peers this agent stores, by state.\n"
+			       "# TYPE arctic_peers gauge\n"
+			       "arctic_peers{state=\"active\"} %u\n"
+			       "arctic_peers{state=\"deactivated\"} %u\n",
+			       active, deactivated);
+	text = arc_metrics_render(gauges->str);
+	len = strlen(text);
+	soup_server_message_set_status(req->msg, SOUP_STATUS_OK, NULL);
+	soup_server_message_set_response(req->msg, "text/plain; version=0.0.4; charset=utf-8",
+					 SOUP_MEMORY_TAKE, g_steal_pointer(&text), len);
+}
+
 static const ArcRestRoute arc_rest_routes[] = {
 	{"GET", "/livez", ARC_REST_AUTH_PUBLIC, 0, arc_rest_livez},
 	{"GET", "/readyz", ARC_REST_AUTH_PUBLIC, 0, arc_rest_readyz},
+	{"GET", "/metrics", ARC_REST_AUTH_PUBLIC, 0, arc_rest_metrics},
 	{"GET", "/.well-known/openid-configuration", ARC_REST_AUTH_PUBLIC, 0,
 	 arc_rest_openid_configuration},
 	{"GET", "/.well-known/jwks.json", ARC_REST_AUTH_PUBLIC, 0, arc_rest_jwks},

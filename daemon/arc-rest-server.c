@@ -11,6 +11,8 @@
 #include "arc-rest-request.h"
 
 #include <errno.h>
+
+#include "arc-metrics.h"
 #include <sys/socket.h>
 
 /* The REST adapter: parse, authorise, call one engine method, serialise. Routing is a table
@@ -154,13 +156,45 @@ static GSourceFuncs arc_rest_idle_watch_funcs = {
 
 /* a request is being read (possibly one the client pipelined, already in libsoup's buffer):
  * the connection is busy, not idle */
+static GQuark
+arc_rest_started_quark(void)
+{
+	return g_quark_from_static_string("arc-rest-started");
+}
+
+static GQuark
+arc_rest_route_quark(void)
+{
+	return g_quark_from_static_string("arc-rest-route");
+}
+
+/* method, route pattern (never the raw path: bounded labels) and status of an answer */
+static void
+arc_rest_server_count(SoupServerMessage *msg)
+{
+	const gchar *route = g_object_get_qdata(G_OBJECT(msg), arc_rest_route_quark());
+	gint64 *started = g_object_get_qdata(G_OBJECT(msg), arc_rest_started_quark());
+	g_autofree gchar *labels = g_strdup_printf(
+		"method=\"%s\",route=\"%s\",status=\"%u\"", soup_server_message_get_method(msg),
+		route != NULL ? route : "none", soup_server_message_get_status(msg));
+
+	arc_metrics_count("arctic_api_requests_total", labels);
+	if (started != NULL)
+		arc_metrics_observe_request((gdouble)(g_get_monotonic_time() - *started) /
+					    G_USEC_PER_SEC);
+}
+
 static void
 arc_rest_server_request_started_cb(SoupServer *server, SoupServerMessage *msg, gpointer user_data)
 {
 	ArcRestServer *self = ARC_REST_SERVER(user_data);
 	GSocket *socket = soup_server_message_get_socket(msg);
-	ArcRestIdleWatch *watch =
-		socket != NULL ? g_hash_table_lookup(self->idle_watches, socket) : NULL;
+	gint64 *started = g_new(gint64, 1);
+	ArcRestIdleWatch *watch;
+
+	*started = g_get_monotonic_time();
+	g_object_set_qdata_full(G_OBJECT(msg), arc_rest_started_quark(), started, g_free);
+	watch = socket != NULL ? g_hash_table_lookup(self->idle_watches, socket) : NULL;
 
 	if (watch != NULL)
 		arc_rest_idle_watch_set_armed(watch, FALSE);
@@ -173,6 +207,7 @@ arc_rest_server_request_finished_cb(SoupServer *server, SoupServerMessage *msg, 
 	GSocket *socket = soup_server_message_get_socket(msg);
 	ArcRestIdleWatch *watch;
 
+	arc_rest_server_count(msg);
 	if (socket == NULL || g_socket_is_closed(socket))
 		return;
 	watch = g_hash_table_lookup(self->idle_watches, socket);
@@ -200,6 +235,12 @@ arc_rest_server_request_finished_cb(SoupServer *server, SoupServerMessage *msg, 
 	watch->disconnected_id = g_signal_connect(
 		msg, "disconnected", G_CALLBACK(arc_rest_idle_watch_disconnected_cb), watch);
 	g_hash_table_insert(self->idle_watches, socket, watch);
+}
+
+static void
+arc_rest_server_aborted_cb(SoupServer *server, SoupServerMessage *msg, gpointer user_data)
+{
+	arc_rest_server_count(msg);
 }
 
 /* Matches @path against @pattern segment by segment; `{}` captures one non-empty segment. */
@@ -300,6 +341,8 @@ arc_rest_server_dispatch(ArcRestServer *self, SoupServerMessage *msg, const gcha
 			matched = FALSE;
 		}
 		if (matched) {
+			g_object_set_qdata(G_OBJECT(msg), arc_rest_route_quark(),
+					   (gpointer)routes[i].pattern);
 			req.body = soup_message_body_flatten(
 				soup_server_message_get_request_body(msg));
 			if (arc_rest_server_authenticate(self, &req, &routes[i], &error))
@@ -390,6 +433,8 @@ arc_rest_server_new(ArcEngine *engine, ArcConfig *config)
 			 G_CALLBACK(arc_rest_server_request_started_cb), self);
 	g_signal_connect(self->server, "request-finished",
 			 G_CALLBACK(arc_rest_server_request_finished_cb), self);
+	g_signal_connect(self->server, "request-aborted", G_CALLBACK(arc_rest_server_aborted_cb),
+			 NULL);
 	return self;
 }
 

@@ -172,7 +172,12 @@ arc_test_agent_init(ArcTestAgent *self)
 	self->plugin_dir = g_strdup(ARC_TEST_PLUGINS_DIR);
 }
 
-static guint16
+/**
+ * arc_test_agent_free_port:
+ *
+ * Returns: a port of 127.0.0.1 that nothing listened on a moment ago
+ */
+guint16
 arc_test_agent_free_port(void)
 {
 	g_autoptr(GError) error = NULL;

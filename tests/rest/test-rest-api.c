@@ -874,6 +874,67 @@ arc_rest_closed_connections_func(ArcRestFixture *fixture, gconstpointer user_dat
 	arc_rest_one_connection(fixture->agent);
 }
 
+static gchar *
+arc_rest_metrics_text(ArcTestAgent *agent)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(ArcTestResponse) resp =
+		arc_test_agent_send(agent, "GET", "/metrics", NULL, NULL, 0, NULL, &error);
+
+	g_assert_no_error(error);
+	g_assert_cmpuint(resp->status, ==, 200);
+	g_assert_true(g_str_has_prefix(soup_message_headers_get_content_type(resp->headers, NULL),
+				       "text/plain"));
+	return g_strndup(g_bytes_get_data(resp->body, NULL), g_bytes_get_size(resp->body));
+}
+
+/* the value of the sample named exactly @series, 0 when absent */
+static guint64
+arc_rest_metric(const gchar *text, const gchar *series)
+{
+	g_autofree gchar *needle = g_strconcat("\n", series, " ", NULL);
+	const gchar *at = strstr(text, needle);
+	return at != NULL ? g_ascii_strtoull(at + strlen(needle), NULL, 10) : 0;
+}
+
+/* GET /metrics: what the agent did, in the Prometheus text format */
+static void
+arc_rest_metrics_func(ArcRestFixture *fixture, gconstpointer user_data)
+{
+	g_autofree gchar *before = arc_rest_metrics_text(fixture->agent);
+	g_autofree gchar *after = NULL;
+	g_autofree gchar *closed = NULL;
+	g_autoptr(JsonNode) livez = NULL, rejected = NULL, failed = NULL;
+	guint status = 0;
+
+	g_assert_nonnull(strstr(before, "# TYPE arctic_api_requests_total counter\n"));
+	g_assert_nonnull(strstr(before, "arctic_build_info{version="));
+	g_assert_nonnull(strstr(before, "arctic_peers{state=\"active\"} 1\n"));
+	livez = arc_test_agent_call(fixture->agent, "GET", "/livez", NULL, NULL, &status);
+	rejected = arc_test_agent_call(fixture->agent, "GET", "/v1/peers", "not-a-token", NULL,
+				       &status);
+	g_assert_cmpuint(status, ==, 401);
+	closed = g_strdup_printf("{\"address\": \"127.0.0.1:%u\"}", arc_test_agent_free_port());
+	failed = arc_test_agent_call(fixture->agent, "POST", "/v1/peers", fixture->token, closed,
+				     &status);
+	g_assert_cmpuint(status, ==, 422);
+
+	after = arc_rest_metrics_text(fixture->agent);
+	g_test_message("%s", after);
+#define LIVEZ "arctic_api_requests_total{method=\"GET\",route=\"/livez\",status=\"200\"}"
+#define UNAUTH "arctic_api_requests_total{method=\"GET\",route=\"/v1/peers\",status=\"401\"}"
+#define REJECTED "arctic_token_rejections_total{reason=\"invalid\"}"
+#define REFUSED "arctic_handshakes_total{role=\"initiator\",result=\"connection_refused\"}"
+	g_assert_cmpuint(arc_rest_metric(after, LIVEZ), ==, arc_rest_metric(before, LIVEZ) + 1);
+	g_assert_cmpuint(arc_rest_metric(after, UNAUTH), ==, arc_rest_metric(before, UNAUTH) + 1);
+	g_assert_cmpuint(arc_rest_metric(after, REJECTED), ==,
+			 arc_rest_metric(before, REJECTED) + 1);
+	g_assert_cmpuint(arc_rest_metric(before, REFUSED), ==, 0);
+	g_assert_cmpuint(arc_rest_metric(after, REFUSED), ==, 1);
+	g_assert_nonnull(strstr(after, "arctic_api_request_duration_seconds_count "));
+	g_assert_null(strstr(after, "not-a-token"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -902,6 +963,7 @@ main(int argc, char **argv)
 	ARC_REST_TEST("oauth/jwt", arc_rest_fixture_setup_bootstrapped, arc_rest_token_jwt_func);
 	ARC_REST_TEST("peers/local", arc_rest_fixture_setup_bootstrapped,
 		      arc_rest_peers_local_func);
+	ARC_REST_TEST("metrics", arc_rest_fixture_setup_bootstrapped, arc_rest_metrics_func);
 	ARC_REST_TEST("connections/closed-by-client", arc_rest_fixture_setup,
 		      arc_rest_closed_connections_func);
 	ARC_REST_TEST("peers/bad-input", arc_rest_fixture_setup_bootstrapped,

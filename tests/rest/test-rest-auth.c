@@ -491,6 +491,7 @@ typedef struct {
 static const ArcRestSpecRoute arc_rest_spec_routes[] = {
 	{"GET", "/livez", ARC_REST_AUTH_PUBLIC, 0},
 	{"GET", "/readyz", ARC_REST_AUTH_PUBLIC, 0},
+	{"GET", "/metrics", ARC_REST_AUTH_PUBLIC, 0},
 	{"GET", "/.well-known/openid-configuration", ARC_REST_AUTH_PUBLIC, 0},
 	{"GET", "/.well-known/jwks.json", ARC_REST_AUTH_PUBLIC, 0},
 	{"POST", "/v1/oauth/token", ARC_REST_AUTH_PUBLIC, 0},
