@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "arc-jwt.h"
+#include "arc-record-sign.h"
 #include "arc-time.h"
 
 #define ARC_AUTH_RECORD_KIND "credential"
@@ -260,6 +261,9 @@ arc_auth_manager_record(ArcAuthManager *self, const gchar *client_id, const gcha
 	record->writer = g_strdup(self->peer_id);
 	record->deleted = deleted;
 	record->updated_at = g_get_real_time();
+	/* before bootstrap adopts the key, the engine signs the bootstrap transaction */
+	if (self->identity != NULL && !arc_record_sign(record, self->identity, NULL))
+		g_warning("cannot sign credential record %s", client_id);
 	return record;
 }
 

@@ -346,7 +346,7 @@ arc_engine_store_peer(ArcEngine *self, const ArcHandshakePeer *peer, const gchar
 	body = arc_engine_peer_body(peer->peer_id, stored_name, NULL, peer->public_key, address,
 				    license_id, "active", created_at);
 	arc_engine_stage_peer(self, txn, peer->peer_id, body, FALSE);
-	if (!arc_storage_commit(arc_engine_get_storage(self), txn, error))
+	if (!arc_engine_commit(self, txn, error))
 		return FALSE;
 	arc_engine_emit_peer_changed(self, peer->peer_id);
 	return TRUE;
@@ -1099,7 +1099,7 @@ arc_engine_remove_self_async(ArcEngine *self, const ArcCaller *caller, GCancella
 			arc_engine_stage_peer(self, txn, peer->id, record->body, TRUE);
 		}
 	}
-	if (!arc_storage_commit(arc_engine_get_storage(self), txn, &error)) {
+	if (!arc_engine_commit(self, txn, &error)) {
 		g_task_return_error(task, error);
 		return;
 	}

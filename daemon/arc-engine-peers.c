@@ -325,7 +325,7 @@ arc_engine_update_peer(ArcEngine *self, const ArcCaller *caller, const gchar *pe
 		return NULL;
 	}
 	arc_engine_stage_peer(self, txn, peer_id, body, FALSE);
-	if (!arc_storage_commit(arc_engine_get_storage(self), txn, error))
+	if (!arc_engine_commit(self, txn, error))
 		return NULL;
 	if (info->is_local)
 		arc_engine_set_peer_name(self, name);
@@ -368,7 +368,7 @@ arc_engine_delete_peer(ArcEngine *self, const ArcCaller *caller, const gchar *pe
 		return FALSE;
 	}
 	arc_engine_stage_peer(self, txn, peer_id, record->body, TRUE);
-	if (!arc_storage_commit(arc_engine_get_storage(self), txn, error))
+	if (!arc_engine_commit(self, txn, error))
 		return FALSE;
 	g_info("peer %s (%s) deleted by %s", peer_id, info->address, arc_caller_describe(caller));
 	arc_engine_emit_peer_changed(self, peer_id);
@@ -439,10 +439,10 @@ arc_engine_handshake_leave(ArcEngine *self, const gchar *body, gsize length, GEr
 				info->public_key, now);
 	revoked = arc_record_new("revoked_peer", peer_id, revoked_body);
 	revoked->version = 1;
-	revoked->writer = g_strdup(peer_id);
+	revoked->writer = g_strdup(arc_engine_get_peer_id(self));
 	revoked->updated_at = g_get_real_time();
 	arc_storage_txn_put_record(txn, revoked);
-	if (!arc_storage_commit(arc_engine_get_storage(self), txn, error))
+	if (!arc_engine_commit(self, txn, error))
 		return FALSE;
 	g_info("peer %s (%s) left the cluster", peer_id, info->address);
 	arc_engine_emit_peer_changed(self, peer_id);

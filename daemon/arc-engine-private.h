@@ -12,6 +12,7 @@ G_BEGIN_DECLS
 
 /* for the files of the engine split by concern (arc-engine-*.c) */
 ArcStorage *arc_engine_get_storage(ArcEngine *self);
+gboolean arc_engine_commit(ArcEngine *self, ArcStorageTxn *txn, GError **error);
 const gchar *arc_engine_get_peer_id(ArcEngine *self);
 ArcIdentity *arc_engine_get_identity_key(ArcEngine *self);
 ArcLicense *arc_engine_get_license_doc(ArcEngine *self);

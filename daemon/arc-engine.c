@@ -13,6 +13,7 @@
 
 #include "arc-identity.h"
 #include "arc-metrics.h"
+#include "arc-record-sign.h"
 #include "arc-time.h"
 
 /* The engine owns the managers and knows nothing of HTTP or D-Bus: the REST and D-Bus
@@ -405,6 +406,36 @@ arc_engine_check_identity(ArcEngine *self, GError **error)
 	return TRUE;
 }
 
+/* Records this agent wrote before records were signed (issue 3) are signed once, at start. */
+static void
+arc_engine_sign_unsigned_records(ArcEngine *self)
+{
+	static const gchar *const kinds[] = {"peer", "credential", "revoked_peer"};
+	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+	g_autoptr(GError) error = NULL;
+
+	for (guint k = 0; k < G_N_ELEMENTS(kinds); k++) {
+		g_autoptr(GPtrArray) records =
+			arc_storage_list_records(self->storage, kinds[k], NULL);
+		for (guint i = 0; records != NULL && i < records->len; i++) {
+			ArcRecord *record = g_ptr_array_index(records, i);
+			if (record->signature != NULL ||
+			    (record->writer != NULL &&
+			     g_strcmp0(record->writer, self->peer_id) != 0))
+				continue;
+			arc_storage_txn_put_record(txn, record);
+		}
+	}
+	if (arc_storage_txn_get_size(txn) == 0)
+		return;
+	if (!arc_engine_commit(self, txn, &error)) {
+		g_warning("cannot sign the records written before signatures: %s", error->message);
+		return;
+	}
+	g_info("signed %u records written before records were signed",
+	       arc_storage_txn_get_size(txn));
+}
+
 static gboolean
 arc_engine_load_bootstrap_state(ArcEngine *self, GError **error)
 {
@@ -432,6 +463,7 @@ arc_engine_load_bootstrap_state(ArcEngine *self, GError **error)
 	}
 	arc_engine_load_license_state(self);
 	arc_auth_manager_set_issuer(self->auth, self->identity, self->peer_id, self->cluster_id);
+	arc_engine_sign_unsigned_records(self);
 	return arc_engine_update_license_state(self, TRUE);
 }
 
@@ -482,6 +514,25 @@ arc_engine_stop(ArcEngine *self)
 	}
 	if (self->storage != NULL)
 		arc_storage_close(self->storage);
+}
+
+/**
+ * arc_engine_commit:
+ * @self: the engine
+ * @txn: writes to store together
+ * @error: return location for a #GError
+ *
+ * Signs the records this agent writes (docs/protocol.md §6.1), then commits.
+ *
+ * Returns: %TRUE once stored
+ */
+gboolean
+arc_engine_commit(ArcEngine *self, ArcStorageTxn *txn, GError **error)
+{
+	if (self->identity != NULL && self->peer_id != NULL &&
+	    !arc_record_sign_txn(txn, self->identity, self->peer_id, error))
+		return FALSE;
+	return arc_storage_commit(self->storage, txn, error);
 }
 
 ArcStorage *
@@ -592,7 +643,7 @@ arc_engine_set_api_port(ArcEngine *self, guint16 port)
 		json_object_set_string_member(obj, "address", address);
 		body = json_to_string(root, FALSE);
 		arc_engine_stage_peer(self, txn, self->peer_id, body, FALSE);
-		if (!arc_storage_commit(self->storage, txn, &error))
+		if (!arc_engine_commit(self, txn, &error))
 			g_warning("cannot record the new address %s: %s", address, error->message);
 		else
 			g_info("this agent is now advertised at %s", address);
@@ -939,7 +990,8 @@ arc_engine_bootstrap(ArcEngine *self, const gchar *body, gsize length, GError **
 							 &res->client_secret);
 	res->client_id = g_strdup(credential->client_id);
 	txn = arc_engine_bootstrap_txn(self, res, license, req->description, credential, now);
-	if (!arc_storage_commit(self->storage, txn, error)) {
+	if (!arc_record_sign_txn(txn, identity, res->peer_id, error) ||
+	    !arc_storage_commit(self->storage, txn, error)) {
 		if (!key_existed)
 			g_unlink(key_path);
 		return NULL;
@@ -1078,7 +1130,7 @@ arc_engine_create_credential(ArcEngine *self, const ArcCaller *caller, const gch
 					  : (caller->recovery ? "recovery" : "local"),
 		self->license->license_id, &created->client_secret);
 	arc_auth_manager_stage_credential(self->auth, txn, credential);
-	if (!arc_storage_commit(self->storage, txn, error)) {
+	if (!arc_engine_commit(self, txn, error)) {
 		arc_credential_free(credential);
 		return NULL;
 	}

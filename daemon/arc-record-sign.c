@@ -203,3 +203,35 @@ arc_record_registry_hash(GPtrArray *records)
 	}
 	return g_strdup(g_checksum_get_string(sum));
 }
+
+/**
+ * arc_record_sign_txn:
+ * @txn: writes about to be committed
+ * @identity: the local peer's key
+ * @peer_id: the local peer
+ * @error: return location for a #GError
+ *
+ * Signs every record @txn puts that this peer writes (its writer is @peer_id, or unset and
+ * then set to it); records of other writers, received by replication, keep their own
+ * signatures.
+ *
+ * Returns: %TRUE if every such record could be signed
+ */
+gboolean
+arc_record_sign_txn(ArcStorageTxn *txn, ArcIdentity *identity, const gchar *peer_id, GError **error)
+{
+	for (guint i = 0; i < arc_storage_txn_get_size(txn); i++) {
+		const ArcStorageOp *op = arc_storage_txn_get_op(txn, i);
+		ArcRecord *record = op->record;
+
+		if (op->kind != ARC_STORAGE_OP_PUT_RECORD || record == NULL)
+			continue;
+		if (record->writer == NULL)
+			record->writer = g_strdup(peer_id);
+		if (g_strcmp0(record->writer, peer_id) != 0)
+			continue;
+		if (!arc_record_sign(record, identity, error))
+			return FALSE;
+	}
+	return TRUE;
+}

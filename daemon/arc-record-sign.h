@@ -20,5 +20,7 @@ gboolean arc_record_sign(ArcRecord *record, ArcIdentity *identity, GError **erro
 gboolean arc_record_verify(const ArcRecord *record, const guint8 *key, GError **error);
 gint arc_record_compare_versions(const ArcRecord *a, const ArcRecord *b);
 gchar *arc_record_registry_hash(GPtrArray *records);
+gboolean arc_record_sign_txn(ArcStorageTxn *txn, ArcIdentity *identity, const gchar *peer_id,
+			     GError **error);
 
 G_END_DECLS

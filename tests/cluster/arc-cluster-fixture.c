@@ -123,6 +123,18 @@ arc_cluster_agent_bootstrap(ArcClusterAgent *self)
 	g_free(self->peer_id);
 	self->peer_id = arc_cluster_value(boot->out, "Peer ID:");
 	g_assert_nonnull(self->peer_id);
+	/* and its key, as `arctic cluster identity` shows it */
+	{
+		g_autoptr(ArcCliTestResult) id = arc_cluster_cli(self, "cluster", "identity", NULL);
+		g_autofree gchar *b64 = arc_cluster_value(id->out, "Public Key:");
+		g_autofree guchar *raw = NULL;
+		gsize len = 0;
+
+		g_assert_nonnull(b64);
+		raw = g_base64_decode(b64, &len);
+		g_assert_cmpuint(len, ==, sizeof(self->public_key));
+		memcpy(self->public_key, raw, len);
+	}
 }
 
 /**

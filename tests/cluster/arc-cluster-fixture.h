@@ -20,6 +20,7 @@ typedef struct {
 	gchar *config;
 	gchar *license;
 	gchar *peer_id;
+	guint8 public_key[32];
 } ArcClusterAgent;
 
 ArcClusterAgent *arc_cluster_agent_new(ArcClusterAgent *issuer_of, const gchar *name,

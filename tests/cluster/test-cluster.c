@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include "arc-cluster-fixture.h"
+#include "arc-record-sign.h"
 
 /* Suite 'cluster': real agents joined with the real CLI, and every failure of
  * spec/seed-handshake-failures.txt produced by the situation the guide describes. Each
@@ -23,6 +24,52 @@ cl_assert_error_line(ArcCliTestResult *res, const gchar *message)
 	g_assert_cmpint(res->exit_code, ==, 1);
 	g_assert_cmpstr(res->err, ==, line);
 	g_assert_cmpstr(res->out, ==, "");
+}
+
+/* every record in @agent's database is signed by its writer, one of @peers (docs/protocol.md
+ * §6.1); read while the agent runs, as a backup tool would */
+static void
+cl_assert_records_signed(ArcClusterAgent *agent, ArcClusterAgent *const *peers, guint n_peers)
+{
+	g_autofree gchar *db =
+		g_build_filename(arc_test_agent_get_data_dir(agent->agent), "arctic.db", NULL);
+	sqlite3 *handle = NULL;
+	sqlite3_stmt *stmt = NULL;
+	guint checked = 0;
+
+	g_assert_cmpint(sqlite3_open_v2(db, &handle, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+	g_assert_cmpint(sqlite3_prepare_v2(handle,
+					   "SELECT kind, id, version, writer, body, signature, "
+					   "deleted, updated_at FROM records",
+					   -1, &stmt, NULL),
+			==, SQLITE_OK);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		g_autoptr(ArcRecord) record =
+			arc_record_new((const gchar *)sqlite3_column_text(stmt, 0),
+				       (const gchar *)sqlite3_column_text(stmt, 1),
+				       (const gchar *)sqlite3_column_text(stmt, 4));
+		g_autoptr(GError) error = NULL;
+		const guint8 *key = NULL;
+
+		record->version = sqlite3_column_int64(stmt, 2);
+		record->writer = g_strdup((const gchar *)sqlite3_column_text(stmt, 3));
+		record->signature = g_strdup((const gchar *)sqlite3_column_text(stmt, 5));
+		record->deleted = sqlite3_column_int(stmt, 6) != 0;
+		record->updated_at = sqlite3_column_int64(stmt, 7);
+		for (guint i = 0; i < n_peers; i++) {
+			if (g_strcmp0(peers[i]->peer_id, record->writer) == 0)
+				key = peers[i]->public_key;
+		}
+		g_assert_nonnull(key);
+		if (!arc_record_verify(record, key, &error))
+			g_printerr("%s/%s by %s: %s\n", record->kind, record->id, record->writer,
+				   error->message);
+		g_assert_no_error(error);
+		checked++;
+	}
+	sqlite3_finalize(stmt);
+	sqlite3_close(handle);
+	g_assert_cmpuint(checked, >=, 3);
 }
 
 /* A adds B and C: both sides store each other, `peers list` shows them */
@@ -72,6 +119,12 @@ cl_join_func(void)
 	get = arc_cluster_cli(b, "peers", "get", a->peer_id, NULL);
 	g_assert_cmpint(get->exit_code, ==, 0);
 	g_assert_nonnull(strstr(get->out, "Is Local:       No"));
+
+	{
+		ArcClusterAgent *const all[] = {a, b, c};
+		cl_assert_records_signed(a, all, G_N_ELEMENTS(all));
+		cl_assert_records_signed(b, all, G_N_ELEMENTS(all));
+	}
 
 	/* an alias, changed later */
 	{

@@ -238,6 +238,34 @@ rs_registry_hash_func(RsFixture *fx, gconstpointer data)
 	g_assert_cmpstr(h4, !=, h1);
 }
 
+/* a transaction's own records are signed (their writer set when missing), others' kept */
+static void
+rs_sign_txn_func(RsFixture *fx, gconstpointer data)
+{
+	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+	g_autoptr(ArcRecord) own = rs_record("svc_1", 1, "peer_01JAAAAAAAAAAAAAAAAAAAAAAA");
+	g_autoptr(ArcRecord) unset = rs_record("svc_2", 1, "peer_01JAAAAAAAAAAAAAAAAAAAAAAA");
+	g_autoptr(ArcRecord) foreign = rs_record("svc_3", 1, "peer_01JBBBBBBBBBBBBBBBBBBBBBBB");
+	g_autoptr(GError) error = NULL;
+	const ArcRecord *stored[3];
+
+	g_clear_pointer(&unset->writer, g_free);
+	foreign->signature = g_strdup("kept");
+	arc_storage_txn_set_meta(txn, "k", "v");
+	arc_storage_txn_put_record(txn, own);
+	arc_storage_txn_put_record(txn, unset);
+	arc_storage_txn_put_record(txn, foreign);
+	g_assert_true(
+		arc_record_sign_txn(txn, fx->writer, "peer_01JAAAAAAAAAAAAAAAAAAAAAAA", &error));
+	g_assert_no_error(error);
+	for (guint i = 0; i < 3; i++)
+		stored[i] = arc_storage_txn_get_op(txn, i + 1)->record;
+	g_assert_true(arc_record_verify(stored[0], arc_identity_get_public_key(fx->writer), NULL));
+	g_assert_cmpstr(stored[1]->writer, ==, "peer_01JAAAAAAAAAAAAAAAAAAAAAAA");
+	g_assert_true(arc_record_verify(stored[1], arc_identity_get_public_key(fx->writer), NULL));
+	g_assert_cmpstr(stored[2]->signature, ==, "kept");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -247,6 +275,7 @@ main(int argc, char **argv)
 		   rs_teardown);
 	g_test_add("/record/vector", RsFixture, NULL, rs_setup, rs_vector_func, rs_teardown);
 	g_test_add("/record/order", RsFixture, NULL, rs_setup, rs_order_func, rs_teardown);
+	g_test_add("/record/sign-txn", RsFixture, NULL, rs_setup, rs_sign_txn_func, rs_teardown);
 	g_test_add("/record/registry-hash", RsFixture, NULL, rs_setup, rs_registry_hash_func,
 		   rs_teardown);
 	return g_test_run();
