@@ -6,6 +6,7 @@
 
 #include "arc-engine-private.h"
 
+#include "arc-record-sign.h"
 #include "arc-time.h"
 
 /* The peers of the cluster as the engine shows them: the replicated `peer` records, and the
@@ -447,4 +448,73 @@ arc_engine_handshake_leave(ArcEngine *self, const gchar *body, gsize length, GEr
 	g_info("peer %s (%s) left the cluster", peer_id, info->address);
 	arc_engine_emit_peer_changed(self, peer_id);
 	return TRUE;
+}
+
+/* the kinds of replicated records this version knows */
+static const gchar *const arc_engine_record_kinds[] = {"credential", "peer", "revoked_peer"};
+
+void
+arc_cluster_status_free(ArcClusterStatus *self)
+{
+	if (self == NULL)
+		return;
+	g_free(self->registry_hash);
+	g_ptr_array_unref(self->kinds);
+	g_array_unref(self->live);
+	g_array_unref(self->deleted);
+	g_ptr_array_unref(self->peers);
+	g_free(self);
+}
+
+/**
+ * arc_engine_get_cluster_status:
+ * @self: the engine
+ * @caller: who is calling (admin)
+ * @error: return location for a #GError
+ *
+ * The local side of `arctic cluster status`: the registry hash over every replicated record,
+ * the counts per kind, and the peers. What each peer last said of itself comes with gossip.
+ *
+ * Returns: (transfer full): the status
+ */
+ArcClusterStatus *
+arc_engine_get_cluster_status(ArcEngine *self, const ArcCaller *caller, GError **error)
+{
+	g_autoptr(ArcClusterStatus) status = g_new0(ArcClusterStatus, 1);
+	g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func((GDestroyNotify)arc_record_free);
+
+	if (!arc_engine_authorize(self, caller, ARC_SCOPE_ADMIN, error))
+		return NULL;
+	if (!arc_engine_is_bootstrapped(self)) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_NOT_BOOTSTRAPPED,
+				    "agent is not bootstrapped");
+		return NULL;
+	}
+	status->kinds = g_ptr_array_new();
+	status->live = g_array_new(FALSE, TRUE, sizeof(guint));
+	status->deleted = g_array_new(FALSE, TRUE, sizeof(guint));
+	for (guint k = 0; k < G_N_ELEMENTS(arc_engine_record_kinds); k++) {
+		g_autoptr(GPtrArray) records = arc_storage_list_records(
+			arc_engine_get_storage(self), arc_engine_record_kinds[k], error);
+		guint live = 0, deleted = 0;
+
+		if (records == NULL)
+			return NULL;
+		for (guint i = 0; i < records->len; i++) {
+			ArcRecord *record = g_ptr_array_index(records, i);
+			if (record->deleted)
+				deleted++;
+			else
+				live++;
+			g_ptr_array_add(all, arc_record_copy(record));
+		}
+		g_ptr_array_add(status->kinds, (gpointer)arc_engine_record_kinds[k]);
+		g_array_append_val(status->live, live);
+		g_array_append_val(status->deleted, deleted);
+	}
+	status->registry_hash = arc_record_registry_hash(all);
+	status->peers = arc_engine_load_peers(self, error);
+	if (status->peers == NULL)
+		return NULL;
+	return g_steal_pointer(&status);
 }

@@ -144,6 +144,27 @@ typedef struct {
 void arc_leave_result_free(ArcLeaveResult *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcLeaveResult, arc_leave_result_free)
 
+/**
+ * ArcClusterStatus:
+ * @registry_hash: the hash two agents compare to know they hold the same records
+ * @kinds: (element-type utf8): record kinds, in order
+ * @live: per kind, records that are not deleted
+ * @deleted: per kind, tombstones
+ * @peers: (element-type ArcPeerInfo): the peers this agent stores
+ *
+ * What `GET /v1/cluster/status` shows (docs/protocol.md §6).
+ */
+typedef struct {
+	gchar *registry_hash;
+	GPtrArray *kinds;
+	GArray *live;
+	GArray *deleted;
+	GPtrArray *peers;
+} ArcClusterStatus;
+
+void arc_cluster_status_free(ArcClusterStatus *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcClusterStatus, arc_cluster_status_free)
+
 typedef gint64 (*ArcClockFunc)(gpointer user_data);
 
 #define ARC_TYPE_ENGINE (arc_engine_get_type())
@@ -202,6 +223,9 @@ gboolean arc_engine_handshake_leave(ArcEngine *self, const gchar *body, gsize le
 				    GError **error);
 void arc_engine_set_api_port(ArcEngine *self, guint16 port);
 guint16 arc_engine_get_api_port(ArcEngine *self);
+
+ArcClusterStatus *arc_engine_get_cluster_status(ArcEngine *self, const ArcCaller *caller,
+						GError **error);
 
 GPtrArray *arc_engine_list_credentials(ArcEngine *self, const ArcCaller *caller, GError **error);
 ArcCreatedCredential *arc_engine_create_credential(ArcEngine *self, const ArcCaller *caller,

@@ -742,6 +742,56 @@ arc_rest_handshake_leave(ArcRestRequest *req)
 	arc_rest_reply_ok(req, "removed");
 }
 
+/* `arctic cluster status`: the local registry and the peers; the gossip view of each peer
+ * (last seen, its registry hash) is null until gossip runs */
+static void
+arc_rest_cluster_status(ArcRestRequest *req)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(ArcClusterStatus) status =
+		arc_engine_get_cluster_status(req->engine, req->caller, &error);
+	g_autoptr(ArcIdentityInfo) info = arc_engine_get_identity(req->engine);
+
+	if (status == NULL) {
+		arc_rest_reply_error(req->msg, error);
+		return;
+	}
+	json_builder_begin_object(b);
+	arc_rest_builder_add_string(b, "peer_id", info->peer_id);
+	arc_rest_builder_add_string(b, "cluster_id", info->cluster_id);
+	arc_rest_builder_add_string(b, "registry_hash", status->registry_hash);
+	json_builder_set_member_name(b, "records");
+	json_builder_begin_object(b);
+	for (guint i = 0; i < status->kinds->len; i++) {
+		json_builder_set_member_name(b, g_ptr_array_index(status->kinds, i));
+		json_builder_begin_object(b);
+		arc_rest_builder_add_int(b, "live", g_array_index(status->live, guint, i));
+		arc_rest_builder_add_int(b, "deleted", g_array_index(status->deleted, guint, i));
+		json_builder_end_object(b);
+	}
+	json_builder_end_object(b);
+	json_builder_set_member_name(b, "peers");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < status->peers->len; i++) {
+		ArcPeerInfo *peer = g_ptr_array_index(status->peers, i);
+		json_builder_begin_object(b);
+		arc_rest_builder_add_string(b, "id", peer->id);
+		arc_rest_builder_add_string(b, "name", peer->name);
+		arc_rest_builder_add_string(b, "address", peer->address);
+		arc_rest_builder_add_string(b, "state", peer->state);
+		json_builder_set_member_name(b, "is_local");
+		json_builder_add_boolean_value(b, peer->is_local);
+		arc_rest_builder_add_string(b, "last_seen", NULL);
+		arc_rest_builder_add_string(b, "registry_hash",
+					    peer->is_local ? status->registry_hash : NULL);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+	json_builder_end_object(b);
+	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
+}
+
 /* Prometheus text format; public like the health endpoints, for scrapers */
 static void
 arc_rest_metrics(ArcRestRequest *req)
@@ -783,6 +833,8 @@ static const ArcRestRoute arc_rest_routes[] = {
 	 arc_rest_openid_configuration},
 	{"GET", "/.well-known/jwks.json", ARC_REST_AUTH_PUBLIC, 0, arc_rest_jwks},
 	{"GET", "/v1/cluster/identity", ARC_REST_AUTH_PUBLIC, 0, arc_rest_identity},
+	{"GET", "/v1/cluster/status", ARC_REST_AUTH_SCOPE, ARC_SCOPE_ADMIN,
+	 arc_rest_cluster_status},
 	{"POST", "/v1/bootstrap", ARC_REST_AUTH_PUBLIC, 0, arc_rest_bootstrap},
 	{"POST", "/v1/oauth/token", ARC_REST_AUTH_PUBLIC, 0, arc_rest_token},
 	{"GET", "/v1/license", ARC_REST_AUTH_TOKEN, 0, arc_rest_license},

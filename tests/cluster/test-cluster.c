@@ -125,6 +125,19 @@ cl_join_func(void)
 		cl_assert_records_signed(a, all, G_N_ELEMENTS(all));
 		cl_assert_records_signed(b, all, G_N_ELEMENTS(all));
 	}
+	/* `arctic cluster status`: the local registry and every stored peer */
+	{
+		g_autoptr(ArcCliTestResult) st = arc_cluster_cli(a, "cluster", "status", NULL);
+		g_autofree gchar *local = g_strconcat(a->peer_id, "*", NULL);
+		g_assert_cmpint(st->exit_code, ==, 0);
+		g_assert_nonnull(strstr(st->out, "Registry Hash:  "));
+		g_assert_nonnull(strstr(st->out, "Records:        credential 1, peer 3"));
+		g_assert_nonnull(strstr(st->out, "ID  "));
+		g_assert_nonnull(strstr(st->out, local));
+		g_assert_nonnull(strstr(st->out, b->peer_id));
+		g_assert_nonnull(strstr(st->out, c->peer_id));
+		g_assert_nonnull(strstr(st->out, "active"));
+	}
 
 	/* an alias, changed later */
 	{

@@ -935,6 +935,46 @@ arc_rest_metrics_func(ArcRestFixture *fixture, gconstpointer user_data)
 	g_assert_null(strstr(after, "not-a-token"));
 }
 
+/* GET /v1/cluster/status: the registry hash moves with what is stored, and only then */
+static void
+arc_rest_cluster_status_func(ArcRestFixture *fixture, gconstpointer user_data)
+{
+	g_autoptr(JsonNode) first = NULL, again = NULL, after = NULL, created = NULL;
+	g_autofree gchar *hash1 = NULL;
+	JsonObject *obj;
+	JsonArray *peers;
+	guint status = 0;
+
+	first = arc_test_agent_call(fixture->agent, "GET", "/v1/cluster/status", fixture->token,
+				    NULL, &status);
+	g_assert_cmpuint(status, ==, 200);
+	obj = json_node_get_object(first);
+	hash1 = g_strdup(json_object_get_string_member(obj, "registry_hash"));
+	g_assert_cmpuint(strlen(hash1), ==, 64);
+	g_assert_cmpint(json_object_get_int_member(
+				json_object_get_object_member(
+					json_object_get_object_member(obj, "records"), "peer"),
+				"live"),
+			==, 1);
+	peers = json_object_get_array_member(obj, "peers");
+	g_assert_cmpuint(json_array_get_length(peers), ==, 1);
+	g_assert_cmpstr(json_object_get_string_member(json_array_get_object_element(peers, 0),
+						      "registry_hash"),
+			==, hash1);
+
+	again = arc_test_agent_call(fixture->agent, "GET", "/v1/cluster/status", fixture->token,
+				    NULL, &status);
+	g_assert_cmpstr(json_object_get_string_member(json_node_get_object(again), "registry_hash"),
+			==, hash1);
+	created = arc_test_agent_call(fixture->agent, "POST", "/v1/credentials", fixture->token,
+				      "{\"scopes\": [\"peers.read\"]}", &status);
+	g_assert_cmpuint(status, ==, 201);
+	after = arc_test_agent_call(fixture->agent, "GET", "/v1/cluster/status", fixture->token,
+				    NULL, &status);
+	g_assert_cmpstr(json_object_get_string_member(json_node_get_object(after), "registry_hash"),
+			!=, hash1);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -964,6 +1004,8 @@ main(int argc, char **argv)
 	ARC_REST_TEST("peers/local", arc_rest_fixture_setup_bootstrapped,
 		      arc_rest_peers_local_func);
 	ARC_REST_TEST("metrics", arc_rest_fixture_setup_bootstrapped, arc_rest_metrics_func);
+	ARC_REST_TEST("cluster/status", arc_rest_fixture_setup_bootstrapped,
+		      arc_rest_cluster_status_func);
 	ARC_REST_TEST("connections/closed-by-client", arc_rest_fixture_setup,
 		      arc_rest_closed_connections_func);
 	ARC_REST_TEST("peers/bad-input", arc_rest_fixture_setup_bootstrapped,

@@ -502,6 +502,7 @@ static const ArcRestSpecRoute arc_rest_spec_routes[] = {
 	{"POST", "/v1/handshake/confirm", ARC_REST_AUTH_PUBLIC, 0},
 	{"POST", "/v1/handshake/leave", ARC_REST_AUTH_PUBLIC, 0},
 	{"GET", "/v1/license", ARC_REST_AUTH_TOKEN, 0},
+	{"GET", "/v1/cluster/status", ARC_REST_AUTH_SCOPE, ARC_SCOPE_ADMIN},
 	{"GET", "/v1/peers", ARC_REST_AUTH_SCOPE, ARC_SCOPE_PEERS_READ},
 	{"GET", "/v1/peers/{}", ARC_REST_AUTH_SCOPE, ARC_SCOPE_PEERS_READ},
 	{"POST", "/v1/peers", ARC_REST_AUTH_SCOPE, ARC_SCOPE_PEERS_WRITE},
