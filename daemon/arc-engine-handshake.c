@@ -138,6 +138,22 @@ arc_engine_check_can_join(ArcEngine *self, gboolean local, gchar **detail, GErro
 	return TRUE;
 }
 
+/* one more node must fit in this agent's license */
+static gboolean
+arc_engine_check_node_limit(ArcEngine *self, GPtrArray *peers, gchar **detail, GError **error)
+{
+	ArcLicense *own = arc_engine_get_license_doc(self);
+	guint active = arc_engine_count_active_peers(peers);
+
+	if (own->max_nodes <= 0 || active + 1 <= own->max_nodes)
+		return TRUE;
+	arc_engine_fail(error, detail, ARC_HANDSHAKE_REASON_NODE_LIMIT_EXCEEDED,
+			g_strdup_printf("license %s allows %" G_GINT64_FORMAT
+					" nodes and the cluster has %u",
+					own->license_id, own->max_nodes, active));
+	return FALSE;
+}
+
 /* Node limit and duplicates against this agent's view; @known is set for a peer this agent
  * already holds with the same key. */
 static gboolean
@@ -145,7 +161,6 @@ arc_engine_check_membership(ArcEngine *self, const ArcHandshakePeer *peer, gbool
 			    gchar **detail, GError **error)
 {
 	g_autoptr(GPtrArray) peers = arc_engine_load_peers(self, error);
-	ArcLicense *own = arc_engine_get_license_doc(self);
 	ArcPeerInfo *same;
 
 	*known = FALSE;
@@ -181,15 +196,7 @@ arc_engine_check_membership(ArcEngine *self, const ArcHandshakePeer *peer, gbool
 						same->address));
 		return FALSE;
 	}
-	if (own->max_nodes > 0 && arc_engine_count_active_peers(peers) + 1 > own->max_nodes) {
-		arc_engine_fail(error, detail, ARC_HANDSHAKE_REASON_NODE_LIMIT_EXCEEDED,
-				g_strdup_printf("license %s allows %" G_GINT64_FORMAT
-						" nodes and the cluster has %u",
-						own->license_id, own->max_nodes,
-						arc_engine_count_active_peers(peers)));
-		return FALSE;
-	}
-	return TRUE;
+	return arc_engine_check_node_limit(self, peers, detail, error);
 }
 
 /* The other side's record: its license from a trusted issuer, of our customer, in force;
@@ -345,7 +352,7 @@ arc_engine_store_peer(ArcEngine *self, const ArcHandshakePeer *peer, const gchar
 	}
 	body = arc_engine_peer_body(peer->peer_id, stored_name, NULL, peer->public_key, address,
 				    license_id, "active", created_at);
-	arc_engine_stage_peer(self, txn, peer->peer_id, body, FALSE);
+	arc_engine_stage_peer(self, txn, old, peer->peer_id, body, FALSE);
 	if (!arc_engine_commit(self, txn, error))
 		return FALSE;
 	arc_engine_emit_peer_changed(self, peer->peer_id);
@@ -924,16 +931,9 @@ arc_engine_add_peer_async(ArcEngine *self, const ArcCaller *caller, const gchar 
 				  g_strdup_printf("%s is this agent", address));
 		return;
 	}
-	if (arc_engine_get_license_doc(self)->max_nodes > 0 &&
-	    arc_engine_count_active_peers(peers) + 1 >
-		    arc_engine_get_license_doc(self)->max_nodes) {
-		arc_handshake_set_error(&error, ARC_HANDSHAKE_REASON_NODE_LIMIT_EXCEEDED);
-		arc_add_peer_fail(task, "check", error,
-				  g_strdup_printf("license %s allows %" G_GINT64_FORMAT
-						  " nodes and the cluster has %u",
-						  arc_engine_get_license_doc(self)->license_id,
-						  arc_engine_get_license_doc(self)->max_nodes,
-						  arc_engine_count_active_peers(peers)));
+	/* before anything is sent: the other side would refuse it too */
+	if (!arc_engine_check_node_limit(self, peers, &detail, &error)) {
+		arc_add_peer_fail(task, "check", error, detail);
 		return;
 	}
 	if (!g_hash_table_add(state->in_flight, g_strdup(address))) {
@@ -1054,6 +1054,7 @@ arc_engine_remove_self_async(ArcEngine *self, const ArcCaller *caller, GCancella
 {
 	ArcHandshakeState *state = arc_engine_get_handshake_state(self);
 	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
+	g_autoptr(GPtrArray) records = NULL;
 	g_autoptr(GPtrArray) peers = NULL;
 	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
 	g_autofree gchar *message = NULL;
@@ -1075,18 +1076,17 @@ arc_engine_remove_self_async(ArcEngine *self, const ArcCaller *caller, GCancella
 					"this agent has already left the cluster");
 		return;
 	}
-	peers = arc_engine_load_peers(self, &error);
+	records = arc_storage_list_records(arc_engine_get_storage(self), "peer", &error);
+	peers = records != NULL ? arc_engine_load_peers(self, &error) : NULL;
 	if (peers == NULL) {
 		g_task_return_error(task, error);
 		return;
 	}
-	for (guint i = 0; i < peers->len; i++) {
-		ArcPeerInfo *peer = g_ptr_array_index(peers, i);
-		g_autoptr(ArcRecord) record = arc_storage_get_record(arc_engine_get_storage(self),
-								     "peer", peer->id, NULL);
-		if (record == NULL)
+	for (guint i = 0; i < records->len; i++) {
+		ArcRecord *record = g_ptr_array_index(records, i);
+		if (record->deleted)
 			continue;
-		if (peer->is_local) {
+		if (g_strcmp0(record->id, own_id) == 0) {
 			g_autoptr(JsonNode) root = arc_json_parse_object(record->body, -1, 8, NULL);
 			g_autofree gchar *body = NULL;
 			if (root == NULL)
@@ -1094,9 +1094,9 @@ arc_engine_remove_self_async(ArcEngine *self, const ArcCaller *caller, GCancella
 			json_object_set_string_member(json_node_get_object(root), "state",
 						      "deactivated");
 			body = json_to_string(root, FALSE);
-			arc_engine_stage_peer(self, txn, peer->id, body, FALSE);
+			arc_engine_stage_peer(self, txn, record, record->id, body, FALSE);
 		} else {
-			arc_engine_stage_peer(self, txn, peer->id, record->body, TRUE);
+			arc_engine_stage_peer(self, txn, record, record->id, record->body, TRUE);
 		}
 	}
 	if (!arc_engine_commit(self, txn, &error)) {

@@ -96,6 +96,7 @@ arc_engine_peer_body(const gchar *id, const gchar *name, const gchar *descriptio
  * arc_engine_stage_peer:
  * @self: the engine
  * @txn: the transaction
+ * @old: (nullable): the version it replaces, as the caller read it; %NULL for a new record
  * @id: the peer
  * @body: the new body
  * @deleted: whether this is a tombstone
@@ -103,11 +104,9 @@ arc_engine_peer_body(const gchar *id, const gchar *name, const gchar *descriptio
  * Writes the next version of a `peer` record, written by this agent.
  */
 void
-arc_engine_stage_peer(ArcEngine *self, ArcStorageTxn *txn, const gchar *id, const gchar *body,
-		      gboolean deleted)
+arc_engine_stage_peer(ArcEngine *self, ArcStorageTxn *txn, const ArcRecord *old, const gchar *id,
+		      const gchar *body, gboolean deleted)
 {
-	g_autoptr(ArcRecord) old =
-		arc_storage_get_record(arc_engine_get_storage(self), "peer", id, NULL);
 	g_autoptr(ArcRecord) record = arc_record_new("peer", id, body);
 
 	record->version = old != NULL ? old->version + 1 : 1;
@@ -325,7 +324,7 @@ arc_engine_update_peer(ArcEngine *self, const ArcCaller *caller, const gchar *pe
 			    peer_id);
 		return NULL;
 	}
-	arc_engine_stage_peer(self, txn, peer_id, body, FALSE);
+	arc_engine_stage_peer(self, txn, record, peer_id, body, FALSE);
 	if (!arc_engine_commit(self, txn, error))
 		return NULL;
 	if (info->is_local)
@@ -368,7 +367,7 @@ arc_engine_delete_peer(ArcEngine *self, const ArcCaller *caller, const gchar *pe
 				    "to leave the cluster");
 		return FALSE;
 	}
-	arc_engine_stage_peer(self, txn, peer_id, record->body, TRUE);
+	arc_engine_stage_peer(self, txn, record, peer_id, record->body, TRUE);
 	if (!arc_engine_commit(self, txn, error))
 		return FALSE;
 	g_info("peer %s (%s) deleted by %s", peer_id, info->address, arc_caller_describe(caller));
@@ -434,7 +433,7 @@ arc_engine_handshake_leave(ArcEngine *self, const gchar *body, gsize length, GEr
 		arc_handshake_set_error(error, ARC_HANDSHAKE_REASON_SESSION_EXPIRED);
 		return FALSE;
 	}
-	arc_engine_stage_peer(self, txn, peer_id, record->body, TRUE);
+	arc_engine_stage_peer(self, txn, record, peer_id, record->body, TRUE);
 	revoked_body =
 		g_strdup_printf("{\"public_key\":\"%s\",\"revoked_at\":%" G_GINT64_FORMAT "}",
 				info->public_key, now);

@@ -30,8 +30,8 @@ gboolean arc_engine_peer_is_revoked(ArcEngine *self, const gchar *peer_id);
 gchar *arc_engine_peer_body(const gchar *id, const gchar *name, const gchar *description,
 			    const gchar *public_key, const gchar *address, const gchar *license_id,
 			    const gchar *state, gint64 created_at);
-void arc_engine_stage_peer(ArcEngine *self, ArcStorageTxn *txn, const gchar *id, const gchar *body,
-			   gboolean deleted);
+void arc_engine_stage_peer(ArcEngine *self, ArcStorageTxn *txn, const ArcRecord *old,
+			   const gchar *id, const gchar *body, gboolean deleted);
 gboolean arc_engine_read_deactivated(ArcEngine *self);
 gboolean arc_engine_is_deactivated(ArcEngine *self);
 void arc_engine_set_deactivated(ArcEngine *self);

@@ -642,7 +642,7 @@ arc_engine_set_api_port(ArcEngine *self, guint16 port)
 
 		json_object_set_string_member(obj, "address", address);
 		body = json_to_string(root, FALSE);
-		arc_engine_stage_peer(self, txn, self->peer_id, body, FALSE);
+		arc_engine_stage_peer(self, txn, record, self->peer_id, body, FALSE);
 		if (!arc_engine_commit(self, txn, &error))
 			g_warning("cannot record the new address %s: %s", address, error->message);
 		else

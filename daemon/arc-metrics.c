@@ -37,14 +37,19 @@ static gdouble arc_metrics_request_sum;
 void
 arc_metrics_count(const gchar *name, const gchar *labels)
 {
-	g_autofree gchar *key = g_strdup_printf("%s{%s}", name, labels);
-	gpointer value;
+	gchar key[512];
+	guint64 *value;
 
+	/* called for every request: no allocation once a series exists */
+	g_snprintf(key, sizeof(key), "%s{%s}", name, labels);
 	if (arc_metrics_values == NULL)
-		arc_metrics_values = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+		arc_metrics_values = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	value = g_hash_table_lookup(arc_metrics_values, key);
-	g_hash_table_replace(arc_metrics_values, g_steal_pointer(&key),
-			     GSIZE_TO_POINTER(GPOINTER_TO_SIZE(value) + 1));
+	if (value == NULL) {
+		value = g_new0(guint64, 1);
+		g_hash_table_insert(arc_metrics_values, g_strdup(key), value);
+	}
+	(*value)++;
 }
 
 void
@@ -97,9 +102,9 @@ arc_metrics_render(const gchar *extra)
 		for (guint i = 0; i < keys->len; i++) {
 			const gchar *key = g_ptr_array_index(keys, i);
 			if (strncmp(key, name, len) == 0 && key[len] == '{')
-				g_string_append_printf(out, "%s %" G_GSIZE_FORMAT "\n", key,
-						       GPOINTER_TO_SIZE(g_hash_table_lookup(
-							       arc_metrics_values, key)));
+				g_string_append_printf(
+					out, "%s %" G_GUINT64_FORMAT "\n", key,
+					*(guint64 *)g_hash_table_lookup(arc_metrics_values, key));
 		}
 	}
 	g_string_append(out, "# HELP arctic_api_request_duration_seconds Time from reading a "

@@ -174,9 +174,11 @@ arc_rest_server_count(SoupServerMessage *msg)
 {
 	const gchar *route = g_object_get_qdata(G_OBJECT(msg), arc_rest_route_quark());
 	gint64 *started = g_object_get_qdata(G_OBJECT(msg), arc_rest_started_quark());
-	g_autofree gchar *labels = g_strdup_printf(
-		"method=\"%s\",route=\"%s\",status=\"%u\"", soup_server_message_get_method(msg),
-		route != NULL ? route : "none", soup_server_message_get_status(msg));
+	gchar labels[256];
+
+	g_snprintf(labels, sizeof(labels), "method=\"%s\",route=\"%s\",status=\"%u\"",
+		   soup_server_message_get_method(msg), route != NULL ? route : "none",
+		   soup_server_message_get_status(msg));
 
 	arc_metrics_count("arctic_api_requests_total", labels);
 	if (started != NULL)
