@@ -9,6 +9,7 @@
 
 #include <fcntl.h>
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -274,4 +275,22 @@ arc_cli_test_closed_port_url(void)
 	port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
 	g_socket_close(socket, NULL);
 	return g_strdup_printf("http://127.0.0.1:%u", port);
+}
+
+/**
+ * arc_cli_test_parse_object:
+ * @text: what the CLI printed as JSON
+ * @node: (out): the parsed document, to free
+ *
+ * Returns: (transfer none): the object @text must be
+ */
+JsonObject *
+arc_cli_test_parse_object(const gchar *text, JsonNode **node)
+{
+	g_autoptr(GError) error = NULL;
+
+	*node = json_from_string(text, &error);
+	g_assert_no_error(error);
+	g_assert_true(JSON_NODE_HOLDS_OBJECT(*node));
+	return json_node_get_object(*node);
 }

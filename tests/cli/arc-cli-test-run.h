@@ -5,6 +5,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -24,6 +25,7 @@ void arc_cli_test_write_config(const gchar *yaml);
 gchar *arc_cli_test_write_file(const gchar *name, const gchar *contents);
 void arc_cli_test_write_cluster_config(const gchar *first_endpoint, ...) G_GNUC_NULL_TERMINATED;
 gchar *arc_cli_test_closed_port_url(void);
+JsonObject *arc_cli_test_parse_object(const gchar *text, JsonNode **node);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcCliTestResult, arc_cli_test_result_free)
 

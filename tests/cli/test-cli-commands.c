@@ -58,17 +58,6 @@ arc_test_fixture_teardown(ArcTestFixture *fixture, gconstpointer data)
 	arc_cli_test_agent_free(fixture->agent);
 }
 
-static JsonObject *
-arc_test_parse_object(const gchar *text, JsonNode **node)
-{
-	g_autoptr(GError) error = NULL;
-
-	*node = json_from_string(text, &error);
-	g_assert_no_error(error);
-	g_assert_true(JSON_NODE_HOLDS_OBJECT(*node));
-	return json_node_get_object(*node);
-}
-
 static void
 arc_test_health_func(ArcTestFixture *fixture, gconstpointer data)
 {
@@ -95,7 +84,7 @@ arc_test_health_func(ArcTestFixture *fixture, gconstpointer data)
 
 	json = arc_cli_test_runv("health", "-j", NULL);
 	g_assert_cmpint(json->exit_code, ==, 0);
-	object = arc_test_parse_object(json->out, &node);
+	object = arc_cli_test_parse_object(json->out, &node);
 	g_assert_cmpstr(json_object_get_string_member(object, "peer_id"), ==, "peer_01REMOTE");
 	g_assert_cmpstr(json_object_get_string_member(object, "url"), ==, fixture->url);
 	g_assert_cmpstr(json_object_get_string_member(object, "status"), ==, "ok");
@@ -129,7 +118,7 @@ arc_test_health_not_ready_func(ArcTestFixture *fixture, gconstpointer data)
 
 	json = arc_cli_test_runv("health", "--readyz", "-j", NULL);
 	g_assert_cmpint(json->exit_code, ==, 1);
-	object = arc_test_parse_object(json->out, &node);
+	object = arc_cli_test_parse_object(json->out, &node);
 	g_assert_cmpuint(json_array_get_length(json_object_get_array_member(object, "checks")), ==,
 			 2);
 }
@@ -155,7 +144,7 @@ arc_test_cluster_identity_func(ArcTestFixture *fixture, gconstpointer data)
 			"Version:        0.1.0\n");
 	json = arc_cli_test_runv("cluster", "identity", "-j", NULL);
 	g_assert_cmpint(json->exit_code, ==, 0);
-	arc_test_parse_object(json->out, &printed);
+	arc_cli_test_parse_object(json->out, &printed);
 	g_assert_true(json_node_equal(printed, expected));
 }
 
@@ -356,7 +345,7 @@ arc_test_preferences_func(ArcTestFixture *fixture, gconstpointer data)
 	arc_cli_test_write_config(yaml);
 	json = arc_cli_test_runv("cluster", "identity", NULL);
 	g_assert_cmpint(json->exit_code, ==, 0);
-	arc_test_parse_object(json->out, &node);
+	arc_cli_test_parse_object(json->out, &node);
 	table = arc_cli_test_runv("cluster", "identity", "-o", "table", NULL);
 	g_assert_cmpint(table->exit_code, ==, 0);
 	g_assert_true(g_str_has_prefix(table->out, "Peer ID:        peer_01REMOTE\n"));

@@ -61,17 +61,6 @@ arc_test_fixture_teardown(ArcTestFixture *fixture, gconstpointer data)
 	arc_cli_test_agent_free(fixture->agent);
 }
 
-static JsonObject *
-arc_test_parse_object(const gchar *text, JsonNode **node)
-{
-	g_autoptr(GError) error = NULL;
-
-	*node = json_from_string(text, &error);
-	g_assert_no_error(error);
-	g_assert_true(JSON_NODE_HOLDS_OBJECT(*node));
-	return json_node_get_object(*node);
-}
-
 /* @first comes before @second in @text, and both are there */
 static void
 arc_test_assert_order(const gchar *text, const gchar *first, const gchar *second)
@@ -135,7 +124,7 @@ arc_test_add_formats_func(ArcTestFixture *fixture, gconstpointer data)
 					ARC_TEST_PEER_DEBUG_BODY);
 	json = arc_cli_test_runv("peers", "add", "10.0.0.5:8080", "-j", "--debug", NULL);
 	g_assert_cmpint(json->exit_code, ==, 0);
-	arc_test_parse_object(json->out, &printed);
+	arc_cli_test_parse_object(json->out, &printed);
 	g_assert_true(json_node_equal(printed, expected));
 	g_assert_nonnull(strstr(json->err, "debug: handshake: hello ok"));
 
@@ -364,7 +353,7 @@ arc_test_delete_func(ArcTestFixture *fixture, gconstpointer data)
 
 	json = arc_cli_test_runv("peers", "delete", "peer_01NEW", "-y", "-j", NULL);
 	g_assert_cmpint(json->exit_code, ==, 0);
-	object = arc_test_parse_object(json->out, &node);
+	object = arc_cli_test_parse_object(json->out, &node);
 	g_assert_true(json_object_get_boolean_member(object, "deleted"));
 	g_assert_cmpstr(json_object_get_string_member(object, "id"), ==, "peer_01NEW");
 
@@ -477,7 +466,7 @@ arc_test_remove_self_func(ArcTestFixture *fixture, gconstpointer data)
 
 	json = arc_cli_test_runv("peers", "remove-self", "-y", "-o", "json", NULL);
 	g_assert_cmpint(json->exit_code, ==, 0);
-	object = arc_test_parse_object(json->out, &node);
+	object = arc_cli_test_parse_object(json->out, &node);
 	g_assert_true(json_object_get_boolean_member(object, "deactivated"));
 	g_assert_cmpuint(json_array_get_length(json_object_get_array_member(object, "unreachable")),
 			 ==, 2);
