@@ -33,6 +33,8 @@ struct _ArcAuthManager {
 	ArcIdentity *identity;
 	gchar *peer_id;
 	gchar *cluster_id;
+	gchar *former_cluster_id; /* accepted as audience until former_until */
+	gint64 former_until;
 	GHashTable *credentials; /* client_id → ArcCredential */
 	GHashTable *peer_keys;   /* peer_id → GBytes (32) */
 	GHashTable *token_cache; /* token → ArcAuthCachedToken */
@@ -84,6 +86,7 @@ arc_auth_manager_finalize(GObject *object)
 	g_clear_object(&self->identity);
 	g_free(self->peer_id);
 	g_free(self->cluster_id);
+	g_free(self->former_cluster_id);
 	g_hash_table_unref(self->credentials);
 	g_hash_table_unref(self->peer_keys);
 	g_hash_table_unref(self->token_cache);
@@ -191,6 +194,38 @@ arc_auth_manager_add_peer_key(ArcAuthManager *self, const gchar *peer_id, const 
 {
 	g_hash_table_replace(self->peer_keys, g_strdup(peer_id),
 			     g_bytes_new(public_key, ARC_IDENTITY_PUBLIC_KEY_SIZE));
+}
+
+/**
+ * arc_auth_manager_reset_peer_keys:
+ * @self: the manager
+ *
+ * Forgets every peer key but this agent's own, before arc_auth_manager_add_peer_key() is
+ * called for each active peer: a peer that left or was removed no longer counts, and
+ * neither do the tokens it issued.
+ */
+void
+arc_auth_manager_reset_peer_keys(ArcAuthManager *self)
+{
+	g_hash_table_remove_all(self->peer_keys);
+	g_hash_table_remove_all(self->token_cache);
+	if (self->identity != NULL)
+		arc_auth_manager_add_peer_key(self, self->peer_id,
+					      arc_identity_get_public_key(self->identity));
+}
+
+/**
+ * arc_auth_manager_set_former_cluster_id:
+ * @self: the manager
+ * @cluster_id: the cluster id this agent held before two clusters merged
+ * @until: Unix time until which tokens for it are still accepted
+ */
+void
+arc_auth_manager_set_former_cluster_id(ArcAuthManager *self, const gchar *cluster_id, gint64 until)
+{
+	g_free(self->former_cluster_id);
+	self->former_cluster_id = g_strdup(cluster_id);
+	self->former_until = until;
 }
 
 static gint
@@ -329,7 +364,7 @@ arc_auth_manager_issue_token(ArcAuthManager *self, const gchar *client_id, const
 	ArcTokenGrant *grant;
 	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
 
-	if (!arc_credential_check_secret(credential, secret)) {
+	if (!arc_credential_check_secret(credential, secret, now)) {
 		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_UNAUTHORIZED,
 				    "invalid client credentials");
 		return NULL;
@@ -393,7 +428,9 @@ arc_auth_manager_verify(ArcAuthManager *self, const gchar *token, gint64 now, GE
 	}
 	if (!arc_jwt_verify_signature(jwt, g_bytes_get_data(key, NULL), error))
 		return NULL;
-	if (g_strcmp0(jwt->aud, self->cluster_id) != 0 || g_strcmp0(jwt->iss, jwt->kid) != 0) {
+	if ((g_strcmp0(jwt->aud, self->cluster_id) != 0 &&
+	     (g_strcmp0(jwt->aud, self->former_cluster_id) != 0 || now >= self->former_until)) ||
+	    g_strcmp0(jwt->iss, jwt->kid) != 0) {
 		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_UNAUTHORIZED,
 				    "token is for another cluster");
 		return NULL;
@@ -538,21 +575,77 @@ arc_auth_manager_lookup(ArcAuthManager *self, const gchar *client_id)
 }
 
 /**
- * arc_auth_manager_revoke:
+ * arc_auth_manager_get_cluster_credential:
  * @self: the manager
+ * @cluster_id: the cluster id in force
+ *
+ * The shared credential created at the bootstrap of the cluster's first peer. Every agent
+ * bootstrapped on its own created one; when clusters merge, the one of the cluster id that
+ * won is the cluster's (the others stay valid credentials).
+ *
+ * Returns: (transfer none) (nullable): the cluster credential
+ */
+const ArcCredential *
+arc_auth_manager_get_cluster_credential(ArcAuthManager *self, const gchar *cluster_id)
+{
+	GHashTableIter iter;
+	gpointer value;
+	const ArcCredential *oldest = NULL;
+
+	g_hash_table_iter_init(&iter, self->credentials);
+	while (g_hash_table_iter_next(&iter, NULL, &value)) {
+		const ArcCredential *credential = value;
+		if (g_strcmp0(credential->kind, "cluster") != 0)
+			continue;
+		if (g_strcmp0(credential->cluster_id, cluster_id) == 0)
+			return credential;
+		/* agents bootstrapped before the credential stated its cluster */
+		if (credential->cluster_id == NULL &&
+		    (oldest == NULL || credential->created_at < oldest->created_at))
+			oldest = credential;
+	}
+	return oldest;
+}
+
+/**
+ * arc_auth_manager_prepare_rotation:
+ * @self: the manager
+ * @credential: the credential to rotate
+ * @rotated_by: the local peer id
+ * @now: Unix time
+ * @secret_out: (out): the new secret, shown once
+ *
+ * Returns: (transfer full): the rotated credential, not yet stored: stage it with
+ *   arc_auth_manager_stage_credential(), then adopt it
+ */
+ArcCredential *
+arc_auth_manager_prepare_rotation(ArcAuthManager *self, const ArcCredential *credential,
+				  const gchar *rotated_by, gint64 now, gchar **secret_out)
+{
+	g_autofree gchar *json = arc_credential_to_json(credential);
+	ArcCredential *rotated = arc_credential_from_json(json, NULL);
+	gchar *secret = arc_credential_new_secret();
+
+	g_return_val_if_fail(rotated != NULL, NULL);
+	rotated->last_used_at = credential->last_used_at;
+	arc_credential_rotate(rotated, secret, rotated_by, now);
+	*secret_out = secret;
+	return rotated;
+}
+
+/**
+ * arc_auth_manager_stage_revoke:
+ * @self: the manager
+ * @txn: the transaction that will store the tombstone
  * @client_id: the credential to revoke
- * @revoked_by: (nullable): client id of the caller
  * @error: return location for a #GError
  *
- * Replaces the credential with a tombstone; its tokens stop working at once.
- *
- * Returns: %TRUE once the tombstone is stored
+ * Returns: %TRUE if the credential exists and its tombstone is staged
  */
 gboolean
-arc_auth_manager_revoke(ArcAuthManager *self, const gchar *client_id, const gchar *revoked_by,
-			GError **error)
+arc_auth_manager_stage_revoke(ArcAuthManager *self, ArcStorageTxn *txn, const gchar *client_id,
+			      GError **error)
 {
-	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
 	g_autoptr(ArcRecord) record = NULL;
 	g_autofree gchar *key = g_strconcat("credential.last_used.", client_id, NULL);
 
@@ -564,11 +657,53 @@ arc_auth_manager_revoke(ArcAuthManager *self, const gchar *client_id, const gcha
 	record = arc_auth_manager_record(self, client_id, "{}", TRUE);
 	arc_storage_txn_put_record(txn, record);
 	arc_storage_txn_delete_meta(txn, key);
-	if (!arc_storage_commit(self->storage, txn, error))
-		return FALSE;
+	return TRUE;
+}
+
+/**
+ * arc_auth_manager_forget:
+ * @self: the manager
+ * @client_id: a credential whose tombstone is stored
+ *
+ * Its tokens stop working at once.
+ */
+void
+arc_auth_manager_forget(ArcAuthManager *self, const gchar *client_id)
+{
 	g_hash_table_remove(self->credentials, client_id);
 	g_hash_table_remove_all(self->token_cache);
-	g_info("credential %s revoked by %s", client_id,
-	       revoked_by != NULL ? revoked_by : "recovery");
-	return TRUE;
+}
+
+/**
+ * arc_auth_manager_apply_record:
+ * @self: the manager
+ * @record: a `credential` record another peer wrote, stored
+ *
+ * A credential created, rotated or revoked on another peer takes effect here.
+ */
+void
+arc_auth_manager_apply_record(ArcAuthManager *self, const ArcRecord *record)
+{
+	g_autoptr(GError) error = NULL;
+	ArcCredential *credential;
+	const ArcCredential *old;
+
+	if (record->deleted) {
+		if (g_hash_table_contains(self->credentials, record->id))
+			g_info("credential %s revoked on peer %s", record->id, record->writer);
+		arc_auth_manager_forget(self, record->id);
+		return;
+	}
+	credential = arc_credential_from_json(record->body, &error);
+	if (credential == NULL || g_strcmp0(credential->client_id, record->id) != 0) {
+		g_warning("credential record %s from peer %s is not a credential: %s", record->id,
+			  record->writer, error != NULL ? error->message : "its id differs");
+		arc_credential_free(credential);
+		return;
+	}
+	old = g_hash_table_lookup(self->credentials, record->id);
+	if (old != NULL)
+		credential->last_used_at = old->last_used_at;
+	g_hash_table_replace(self->credentials, credential->client_id, credential);
+	g_hash_table_remove_all(self->token_cache);
 }

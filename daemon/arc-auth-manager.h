@@ -70,7 +70,18 @@ ArcCaller *arc_auth_manager_authenticate_recovery(ArcAuthManager *self, const gc
 						  GError **error);
 GPtrArray *arc_auth_manager_list_credentials(ArcAuthManager *self);
 const ArcCredential *arc_auth_manager_lookup(ArcAuthManager *self, const gchar *client_id);
-gboolean arc_auth_manager_revoke(ArcAuthManager *self, const gchar *client_id,
-				 const gchar *revoked_by, GError **error);
+gboolean arc_auth_manager_stage_revoke(ArcAuthManager *self, ArcStorageTxn *txn,
+				       const gchar *client_id, GError **error);
+const ArcCredential *arc_auth_manager_get_cluster_credential(ArcAuthManager *self,
+							     const gchar *cluster_id);
+ArcCredential *arc_auth_manager_prepare_rotation(ArcAuthManager *self,
+						 const ArcCredential *credential,
+						 const gchar *rotated_by, gint64 now,
+						 gchar **secret_out);
+void arc_auth_manager_forget(ArcAuthManager *self, const gchar *client_id);
+void arc_auth_manager_apply_record(ArcAuthManager *self, const ArcRecord *record);
+void arc_auth_manager_reset_peer_keys(ArcAuthManager *self);
+void arc_auth_manager_set_former_cluster_id(ArcAuthManager *self, const gchar *cluster_id,
+					    gint64 until);
 
 G_END_DECLS

@@ -36,6 +36,12 @@ arc_config_new(void)
 	self->max_body_size = ARC_CONFIG_DEFAULT_MAX_BODY;
 	self->handshake_timeout = ARC_CONFIG_DEFAULT_HANDSHAKE_TIMEOUT;
 	self->reach_back_timeout = ARC_CONFIG_DEFAULT_REACH_BACK_TIMEOUT;
+	self->gossip_interval = 1000;
+	self->gossip_fanout = 3;
+	self->gossip_suspect_after = 5000;
+	self->gossip_unreachable_after = 30000;
+	self->gossip_max_clock_skew = 30000;
+	self->gossip_timeout = 2000;
 	return self;
 }
 
@@ -188,6 +194,62 @@ arc_config_apply_peers(ArcConfig *self, GKeyFile *kf, GError **error)
 	return TRUE;
 }
 
+/* a duration in seconds, decimals allowed ("0.2"), kept in milliseconds */
+static gboolean
+arc_config_get_duration(GKeyFile *kf, const gchar *key, guint min_ms, guint max_ms, guint *out,
+			GError **error)
+{
+	g_autofree gchar *text = g_key_file_get_string(kf, "gossip", key, NULL);
+	gchar *end = NULL;
+	gdouble value;
+
+	if (text == NULL)
+		return TRUE;
+	value = g_ascii_strtod(text, &end);
+	if (end == text || *end != '\0' || !(value * 1000 >= min_ms && value * 1000 <= max_ms)) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+			    "[gossip] %s must be a number of seconds between %g and %g, not '%s'",
+			    key, min_ms / 1000.0, max_ms / 1000.0, text);
+		return FALSE;
+	}
+	*out = (guint)(value * 1000 + 0.5);
+	return TRUE;
+}
+
+/* [gossip] interval, fanout, suspect_after, unreachable_after, max_clock_skew, timeout */
+static gboolean
+arc_config_apply_gossip(ArcConfig *self, GKeyFile *kf, GError **error)
+{
+	g_autofree gchar *fanout = g_key_file_get_string(kf, "gossip", "fanout", NULL);
+	guint64 value = 0;
+
+	if (!arc_config_get_duration(kf, "interval", 10, 3600000, &self->gossip_interval, error) ||
+	    !arc_config_get_duration(kf, "suspect_after", 10, 3600000, &self->gossip_suspect_after,
+				     error) ||
+	    !arc_config_get_duration(kf, "unreachable_after", 10, 86400000,
+				     &self->gossip_unreachable_after, error) ||
+	    !arc_config_get_duration(kf, "max_clock_skew", 1000, 3600000,
+				     &self->gossip_max_clock_skew, error) ||
+	    !arc_config_get_duration(kf, "timeout", 10, 300000, &self->gossip_timeout, error))
+		return FALSE;
+	if (fanout != NULL) {
+		if (!g_ascii_string_to_unsigned(fanout, 10, 1, 64, &value, NULL)) {
+			g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+				    "[gossip] fanout must be a number between 1 and 64, not '%s'",
+				    fanout);
+			return FALSE;
+		}
+		self->gossip_fanout = (guint)value;
+	}
+	if (self->gossip_unreachable_after < self->gossip_suspect_after) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+				    "[gossip] unreachable_after must not be shorter than "
+				    "suspect_after");
+		return FALSE;
+	}
+	return TRUE;
+}
+
 static gboolean
 arc_config_apply_keyfile(ArcConfig *self, GError **error)
 {
@@ -212,7 +274,7 @@ arc_config_apply_keyfile(ArcConfig *self, GError **error)
 	}
 	if (listen != NULL && !arc_config_set_listen(self, listen, error))
 		return FALSE;
-	if (!arc_config_apply_peers(self, kf, error))
+	if (!arc_config_apply_peers(self, kf, error) || !arc_config_apply_gossip(self, kf, error))
 		return FALSE;
 	if (port != NULL && !arc_config_parse_port(port, &self->listen_port, error))
 		return FALSE;

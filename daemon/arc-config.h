@@ -32,6 +32,13 @@ typedef struct {
 	gchar *advertise_address;
 	guint handshake_timeout;
 	guint reach_back_timeout;
+	/* [gossip], all in milliseconds */
+	guint gossip_interval;
+	guint gossip_fanout;
+	guint gossip_suspect_after;
+	guint gossip_unreachable_after;
+	guint gossip_max_clock_skew;
+	guint gossip_timeout;
 	ArcLogFormat log_format;
 	gsize max_body_size;
 	gboolean session_bus;

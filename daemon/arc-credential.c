@@ -46,6 +46,8 @@ arc_credential_free(ArcCredential *self)
 	g_free(self->license_id);
 	g_free(self->kind);
 	g_free(self->created_by);
+	g_free(self->cluster_id);
+	g_free(self->rotated_by);
 	g_free(self);
 }
 
@@ -53,22 +55,55 @@ arc_credential_free(ArcCredential *self)
  * arc_credential_check_secret:
  * @self: (nullable): the credential, or %NULL for an unknown client
  * @secret: what the client presented
+ * @now: Unix time, for the grace period of a rotated secret
  *
- * Takes the same time whether or not the client exists or the secret matches.
+ * Takes the same time whether or not the client exists or the secret matches, and checks
+ * the previous secret of a rotated credential every time.
  *
- * Returns: %TRUE if @secret is the credential's secret
+ * Returns: %TRUE if @secret is the credential's secret, or its previous secret within the
+ *   24 hours after a rotation
  */
 gboolean
-arc_credential_check_secret(const ArcCredential *self, const gchar *secret)
+arc_credential_check_secret(const ArcCredential *self, const gchar *secret, gint64 now)
 {
 	static const guint8 dummy_salt[ARC_CREDENTIAL_SALT_SIZE] = {0};
 	guint8 computed[ARC_CREDENTIAL_HASH_SIZE];
-	gboolean ok;
+	guint8 previous[ARC_CREDENTIAL_HASH_SIZE];
+	gboolean ok, ok_previous;
 
 	arc_credential_hash(self != NULL ? self->salt : dummy_salt, secret, computed);
+	arc_credential_hash(self != NULL ? self->previous_salt : dummy_salt, secret, previous);
 	ok = self != NULL && sodium_memcmp(computed, self->hash, sizeof(computed)) == 0;
+	ok_previous = self != NULL &&
+		      sodium_memcmp(previous, self->previous_hash, sizeof(previous)) == 0 &&
+		      self->has_previous && now < self->previous_until;
 	sodium_memzero(computed, sizeof(computed));
-	return ok;
+	sodium_memzero(previous, sizeof(previous));
+	return ok || ok_previous;
+}
+
+/**
+ * arc_credential_rotate:
+ * @self: the credential
+ * @secret: its new secret, hashed here and not kept
+ * @rotated_by: the peer that rotates it
+ * @now: Unix time
+ *
+ * The current secret becomes the previous one, accepted for 24 more hours.
+ */
+void
+arc_credential_rotate(ArcCredential *self, const gchar *secret, const gchar *rotated_by, gint64 now)
+{
+	memcpy(self->previous_salt, self->salt, sizeof(self->salt));
+	memcpy(self->previous_hash, self->hash, sizeof(self->hash));
+	self->has_previous = TRUE;
+	self->previous_until = now + ARC_CREDENTIAL_ROTATION_GRACE_SECS;
+	randombytes_buf(self->salt, sizeof(self->salt));
+	arc_credential_hash(self->salt, secret, self->hash);
+	self->rotation = MAX(self->rotation, 1) + 1;
+	g_free(self->rotated_by);
+	self->rotated_by = g_strdup(rotated_by);
+	self->rotated_at = now;
 }
 
 /**
@@ -127,6 +162,30 @@ arc_credential_to_json(const ArcCredential *self)
 	json_builder_add_string_value(b, self->created_by);
 	json_builder_set_member_name(b, "created_at");
 	json_builder_add_string_value(b, created);
+	if (self->cluster_id != NULL) {
+		g_autofree gchar *rotated = arc_time_format_rfc3339(self->rotated_at);
+		json_builder_set_member_name(b, "cluster_id");
+		json_builder_add_string_value(b, self->cluster_id);
+		json_builder_set_member_name(b, "rotation");
+		json_builder_add_int_value(b, MAX(self->rotation, 1));
+		json_builder_set_member_name(b, "rotated_by");
+		json_builder_add_string_value(b, self->rotated_by);
+		json_builder_set_member_name(b, "rotated_at");
+		json_builder_add_string_value(b, rotated);
+	}
+	if (self->has_previous) {
+		g_autofree gchar *prev_salt =
+			arc_base64url_encode(self->previous_salt, sizeof(self->previous_salt));
+		g_autofree gchar *prev_hash =
+			arc_base64url_encode(self->previous_hash, sizeof(self->previous_hash));
+		g_autofree gchar *until = arc_time_format_rfc3339(self->previous_until);
+		json_builder_set_member_name(b, "previous_salt");
+		json_builder_add_string_value(b, prev_salt);
+		json_builder_set_member_name(b, "previous_secret_hash");
+		json_builder_add_string_value(b, prev_hash);
+		json_builder_set_member_name(b, "previous_valid_until");
+		json_builder_add_string_value(b, until);
+	}
 	json_builder_end_object(b);
 	root = json_builder_get_root(b);
 	return json_to_string(root, FALSE);
@@ -197,5 +256,22 @@ arc_credential_from_json(const gchar *json, GError **error)
 	}
 	if (!arc_credential_load_scopes(obj, &self->scopes, error))
 		return NULL;
+	self->cluster_id = g_strdup(arc_json_object_get_string(obj, "cluster_id"));
+	self->rotation = json_object_get_int_member_with_default(obj, "rotation", 1);
+	self->rotated_by = g_strdup(arc_json_object_get_string(obj, "rotated_by"));
+	self->rotated_at = arc_time_parse_rfc3339(arc_json_object_get_string(obj, "rotated_at"));
+	if (arc_json_object_get_string(obj, "previous_secret_hash") != NULL) {
+		if (!arc_credential_decode_fixed(obj, "previous_salt", self->previous_salt,
+						 sizeof(self->previous_salt)) ||
+		    !arc_credential_decode_fixed(obj, "previous_secret_hash", self->previous_hash,
+						 sizeof(self->previous_hash))) {
+			g_set_error_literal(error, ARC_ERROR, ARC_ERROR_STORAGE,
+					    "credential record is malformed");
+			return NULL;
+		}
+		self->has_previous = TRUE;
+		self->previous_until = arc_time_parse_rfc3339(
+			arc_json_object_get_string(obj, "previous_valid_until"));
+	}
 	return g_steal_pointer(&self);
 }

@@ -29,11 +29,24 @@ typedef struct {
 	gchar *created_by;
 	gint64 created_at;
 	gint64 last_used_at; /* 0 = never */
+	/* the shared cluster credential (kind "cluster") */
+	gchar *cluster_id;
+	gint64 rotation; /* 1, then one more per rotation */
+	gchar *rotated_by;
+	gint64 rotated_at;
+	gboolean has_previous; /* the secret before the last rotation, in its grace period */
+	guint8 previous_salt[ARC_CREDENTIAL_SALT_SIZE];
+	guint8 previous_hash[ARC_CREDENTIAL_HASH_SIZE];
+	gint64 previous_until;
 } ArcCredential;
+
+#define ARC_CREDENTIAL_ROTATION_GRACE_SECS (24 * 3600)
 
 ArcCredential *arc_credential_new(const gchar *client_id, const gchar *secret, ArcScope scopes);
 void arc_credential_free(ArcCredential *self);
-gboolean arc_credential_check_secret(const ArcCredential *self, const gchar *secret);
+gboolean arc_credential_check_secret(const ArcCredential *self, const gchar *secret, gint64 now);
+void arc_credential_rotate(ArcCredential *self, const gchar *secret, const gchar *rotated_by,
+			   gint64 now);
 gchar *arc_credential_new_secret(void);
 gchar *arc_credential_to_json(const ArcCredential *self);
 ArcCredential *arc_credential_from_json(const gchar *json, GError **error);

@@ -6,6 +6,8 @@
 
 #include "arc-engine-private.h"
 
+#include "arc-record-sign.h"
+
 #include <sodium.h>
 
 #include "arc-license-state.h"
@@ -199,6 +201,44 @@ arc_engine_check_membership(ArcEngine *self, const ArcHandshakePeer *peer, gbool
 	return arc_engine_check_node_limit(self, peers, detail, error);
 }
 
+/* The other side's own `peer` record, which this agent stores as it is: signed by the key
+ * the handshake proved, for the id and key it presents (docs/protocol.md §5.1). */
+static gboolean
+arc_engine_check_peer_record(const ArcHandshakePeer *peer, gchar **detail, GError **error)
+{
+	const ArcRecord *record = peer->record;
+	g_autoptr(JsonNode) body = NULL;
+	g_autoptr(GError) error_local = NULL;
+	const gchar *key = NULL;
+
+	if (record == NULL) {
+		arc_engine_fail(
+			error, detail, ARC_HANDSHAKE_REASON_PROTOCOL_ERROR,
+			g_strdup_printf("peer %s sent no signed peer record", peer->peer_id));
+		return FALSE;
+	}
+	body = arc_json_parse_object(record->body, -1, 8, NULL);
+	if (body != NULL)
+		key = arc_json_object_get_string(json_node_get_object(body), "public_key");
+	if (g_strcmp0(record->kind, "peer") != 0 || g_strcmp0(record->id, peer->peer_id) != 0 ||
+	    g_strcmp0(record->writer, peer->peer_id) != 0 || record->deleted) {
+		arc_engine_fail(error, detail, ARC_HANDSHAKE_REASON_PROTOCOL_ERROR,
+				g_strdup_printf("the peer record %s sent is not its own, live "
+						"record",
+						peer->peer_id));
+		return FALSE;
+	}
+	if (g_strcmp0(key, peer->public_key) != 0 ||
+	    !arc_record_verify(record, peer->key, &error_local)) {
+		arc_engine_fail(error, detail, ARC_HANDSHAKE_REASON_INVALID_SIGNATURE,
+				g_strdup_printf("the peer record of %s is not signed by the key "
+						"it presents",
+						peer->peer_id));
+		return FALSE;
+	}
+	return TRUE;
+}
+
 /* The other side's record: its license from a trusted issuer, of our customer, in force;
  * not us; then membership. */
 static ArcLicense *
@@ -319,41 +359,31 @@ arc_engine_own_record(ArcEngine *self, const gchar *remote)
 	g_autoptr(ArcIdentityInfo) info = arc_engine_get_identity(self);
 	g_autofree gchar *address = arc_engine_advertised_address(self, remote);
 	ArcIdentity *identity = arc_engine_get_identity_key(self);
+	ArcHandshakePeer *peer = arc_handshake_peer_new(info->peer_id, info->name, address,
+							arc_identity_get_public_key(identity),
+							arc_engine_get_license_doc(self)->document);
 
-	return arc_handshake_peer_new(info->peer_id, info->name, address,
-				      arc_identity_get_public_key(identity),
-				      arc_engine_get_license_doc(self)->document);
+	peer->record =
+		arc_storage_get_record(arc_engine_get_storage(self), "peer", info->peer_id, NULL);
+	return peer;
 }
 
-/* Stores @peer, new or known (then with its latest address, keeping name and creation). */
+/* Stores @peer's own record unless this agent holds a later version of it; @name, when
+ * given, becomes this agent's alias for it. */
 static gboolean
-arc_engine_store_peer(ArcEngine *self, const ArcHandshakePeer *peer, const gchar *address,
-		      const gchar *license_id, const gchar *name, GError **error)
+arc_engine_store_peer(ArcEngine *self, const ArcHandshakePeer *peer, const gchar *name,
+		      GError **error)
 {
 	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
 	g_autoptr(ArcRecord) old =
 		arc_storage_get_record(arc_engine_get_storage(self), "peer", peer->peer_id, NULL);
-	g_autoptr(JsonNode) old_body = NULL;
-	g_autofree gchar *body = NULL;
-	const gchar *stored_name = name;
-	gint64 created_at = arc_engine_now(self);
 
-	if (old != NULL && !old->deleted) {
-		old_body = arc_json_parse_object(old->body, -1, 8, NULL);
-		if (old_body != NULL) {
-			JsonObject *obj = json_node_get_object(old_body);
-			gint64 was = arc_time_parse_rfc3339(
-				arc_json_object_get_string(obj, "created_at"));
-			if (name == NULL)
-				stored_name = arc_json_object_get_string(obj, "name");
-			if (was > 0)
-				created_at = was;
-		}
-	}
-	body = arc_engine_peer_body(peer->peer_id, stored_name, NULL, peer->public_key, address,
-				    license_id, "active", created_at);
-	arc_engine_stage_peer(self, txn, old, peer->peer_id, body, FALSE);
-	if (!arc_engine_commit(self, txn, error))
+	/* a tombstone of an earlier delete gives way: the peer is back, and not revoked */
+	if (old == NULL || old->deleted || arc_record_compare_versions(peer->record, old) > 0)
+		arc_storage_txn_put_record(txn, peer->record);
+	if (name != NULL && name[0] != '\0')
+		arc_engine_stage_alias(self, txn, peer->peer_id, name);
+	if (arc_storage_txn_get_size(txn) > 0 && !arc_engine_commit(self, txn, error))
 		return FALSE;
 	arc_engine_emit_peer_changed(self, peer->peer_id);
 	return TRUE;
@@ -557,8 +587,7 @@ arc_engine_confirm_probe_cb(GObject *source, GAsyncResult *res, gpointer user_da
 	/* the view may have changed while the probe ran */
 	if (!arc_engine_check_can_join(op->engine, FALSE, &detail, &error) ||
 	    !arc_engine_check_membership(op->engine, peer, &known, &detail, &error) ||
-	    !arc_engine_store_peer(op->engine, peer, peer->address,
-				   op->session->initiator_license_id, known ? NULL : "", &error)) {
+	    !arc_engine_store_peer(op->engine, peer, NULL, &error)) {
 		arc_engine_log_refusal("handshake", peer, error, detail);
 		g_task_return_error(task, g_steal_pointer(&error));
 		return;
@@ -592,6 +621,7 @@ arc_engine_handshake_confirm_async(ArcEngine *self, const gchar *body, gsize len
 	ArcConfirmOp *op;
 	ArcHandshakeTranscript t;
 	GError *error = NULL;
+	g_autofree gchar *detail = NULL;
 	gpointer key = NULL, value = NULL;
 
 	confirm = arc_handshake_parse_confirm(body, length, &error);
@@ -620,6 +650,12 @@ arc_engine_handshake_confirm_async(ArcEngine *self, const gchar *body, gsize len
 		arc_engine_log_refusal("handshake", op->session->initiator, error,
 				       "the confirmation is not signed by the key the initiator "
 				       "presented, over this session");
+		g_task_return_error(task, error);
+		return;
+	}
+	/* the record is checked once the key is proven */
+	if (!arc_engine_check_peer_record(op->session->initiator, &detail, &error)) {
+		arc_engine_log_refusal("handshake", op->session->initiator, error, detail);
 		g_task_return_error(task, error);
 		return;
 	}
@@ -749,8 +785,7 @@ arc_add_peer_confirm_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 				  g_strdup_printf("%s was added meanwhile", peer->peer_id));
 		return;
 	}
-	if (!arc_engine_store_peer(op->engine, peer, op->address, op->peer_license_id,
-				   op->name != NULL ? op->name : "", &error)) {
+	if (!arc_engine_store_peer(op->engine, peer, op->name, &error)) {
 		arc_add_peer_fail(task, "store", error, NULL);
 		return;
 	}
@@ -850,6 +885,10 @@ arc_add_peer_hello_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 				  g_strdup_printf("the reply of %s is not signed by the key it "
 						  "presents, over this exchange",
 						  op->address));
+		return;
+	}
+	if (!arc_engine_check_peer_record(op->reply->peer, &detail, &error)) {
+		arc_add_peer_fail(task, "verify_reply", error, detail);
 		return;
 	}
 	arc_add_peer_op_step(op, "verify_reply", TRUE,
@@ -1099,7 +1138,10 @@ arc_engine_remove_self_async(ArcEngine *self, const ArcCaller *caller, GCancella
 			arc_engine_stage_peer(self, txn, record, record->id, record->body, TRUE);
 		}
 	}
-	if (!arc_engine_commit(self, txn, &error)) {
+	/* not pushed: what this agent forgets is its own business. The others learn of the
+	 * departure from the announcement, and those it misses from the revocation the others
+	 * write and gossip. */
+	if (!arc_engine_commit_full(self, txn, NULL, FALSE, &error)) {
 		g_task_return_error(task, error);
 		return;
 	}

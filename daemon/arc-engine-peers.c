@@ -30,9 +30,11 @@ arc_peer_info_free(ArcPeerInfo *self)
 }
 
 static ArcPeerInfo *
-arc_engine_peer_from_record(ArcEngine *self, const ArcRecord *record)
+arc_engine_peer_from_record(ArcEngine *self, const ArcRecord *record, GHashTable *aliases)
 {
 	g_autoptr(JsonNode) root = arc_json_parse_object(record->body, -1, 8, NULL);
+	const gchar *alias = aliases != NULL ? g_hash_table_lookup(aliases, record->id) : NULL;
+	const ArcMember *member;
 	ArcPeerInfo *info;
 	JsonObject *obj;
 	const gchar *state;
@@ -45,13 +47,90 @@ arc_engine_peer_from_record(ArcEngine *self, const ArcRecord *record)
 	state = arc_json_object_get_string(obj, "state");
 	info = g_new0(ArcPeerInfo, 1);
 	info->id = g_strdup(record->id);
-	info->name = g_strdup(arc_json_object_get_string(obj, "name"));
+	info->name = g_strdup(alias != NULL ? alias : arc_json_object_get_string(obj, "name"));
 	info->public_key = g_strdup(arc_json_object_get_string(obj, "public_key"));
 	info->address = g_strdup(arc_json_object_get_string(obj, "address"));
 	info->state = g_strdup(state != NULL ? state : "active");
 	info->created_at = arc_time_parse_rfc3339(arc_json_object_get_string(obj, "created_at"));
 	info->is_local = g_strcmp0(record->id, arc_engine_get_peer_id(self)) == 0;
+	/* beyond the node limit after two partitions merged (docs/protocol.md §6.4) */
+	member = arc_engine_lookup_member(self, record->id);
+	if (member != NULL && member->over_limit) {
+		g_free(info->state);
+		info->state = g_strdup("over_limit");
+	}
 	return info;
+}
+
+/* peer id → the name the cluster gave it (`PUT /v1/peers/{id}`) */
+static GHashTable *
+arc_engine_load_aliases(ArcEngine *self)
+{
+	GHashTable *aliases = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	g_autoptr(GPtrArray) records =
+		arc_storage_list_records(arc_engine_get_storage(self), "peer_alias", NULL);
+
+	for (guint i = 0; records != NULL && i < records->len; i++) {
+		ArcRecord *record = g_ptr_array_index(records, i);
+		g_autoptr(JsonNode) root = NULL;
+		const gchar *name;
+
+		if (record->deleted)
+			continue;
+		root = arc_json_parse_object(record->body, -1, 4, NULL);
+		name = root != NULL ? arc_json_object_get_string(json_node_get_object(root), "name")
+				    : NULL;
+		if (name != NULL)
+			g_hash_table_replace(aliases, g_strdup(record->id), g_strdup(name));
+	}
+	return aliases;
+}
+
+/**
+ * arc_engine_stage_alias:
+ * @self: the engine
+ * @txn: the transaction
+ * @peer_id: a peer
+ * @name: the name the cluster shows for it
+ *
+ * Names are replicated `peer_alias` records that any active peer may write, so every agent
+ * shows the same name; without one a peer shows the name it gave itself.
+ */
+void
+arc_engine_stage_alias(ArcEngine *self, ArcStorageTxn *txn, const gchar *peer_id, const gchar *name)
+{
+	g_autoptr(ArcRecord) old =
+		arc_storage_get_record(arc_engine_get_storage(self), "peer_alias", peer_id, NULL);
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonNode) root = NULL;
+	g_autofree gchar *body = NULL;
+	g_autoptr(ArcRecord) record = NULL;
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "name");
+	json_builder_add_string_value(b, name);
+	json_builder_end_object(b);
+	root = json_builder_get_root(b);
+	body = json_to_string(root, FALSE);
+	record = arc_record_new("peer_alias", peer_id, body);
+	record->version = old != NULL ? old->version + 1 : 1;
+	record->writer = g_strdup(arc_engine_get_peer_id(self));
+	record->updated_at = g_get_real_time();
+	arc_storage_txn_put_record(txn, record);
+}
+
+/* the local peer's name as the cluster shows it */
+void
+arc_engine_refresh_name(ArcEngine *self)
+{
+	g_autoptr(GHashTable) aliases = arc_engine_load_aliases(self);
+	g_autoptr(ArcRecord) record = arc_storage_get_record(arc_engine_get_storage(self), "peer",
+							     arc_engine_get_peer_id(self), NULL);
+	g_autoptr(ArcPeerInfo) info =
+		record != NULL ? arc_engine_peer_from_record(self, record, aliases) : NULL;
+
+	if (info != NULL)
+		arc_engine_set_peer_name(self, info->name);
 }
 
 /**
@@ -62,7 +141,7 @@ arc_engine_peer_from_record(ArcEngine *self, const ArcRecord *record)
 gchar *
 arc_engine_peer_body(const gchar *id, const gchar *name, const gchar *description,
 		     const gchar *public_key, const gchar *address, const gchar *license_id,
-		     const gchar *state, gint64 created_at)
+		     const gchar *cluster_id, const gchar *state, gint64 created_at)
 {
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autoptr(JsonNode) root = NULL;
@@ -82,6 +161,10 @@ arc_engine_peer_body(const gchar *id, const gchar *name, const gchar *descriptio
 	if (license_id != NULL) {
 		json_builder_set_member_name(b, "license_id");
 		json_builder_add_string_value(b, license_id);
+	}
+	if (cluster_id != NULL) {
+		json_builder_set_member_name(b, "cluster_id");
+		json_builder_add_string_value(b, cluster_id);
 	}
 	json_builder_set_member_name(b, "state");
 	json_builder_add_string_value(b, state);
@@ -129,17 +212,19 @@ arc_engine_load_peers(ArcEngine *self, GError **error)
 	g_autoptr(GPtrArray) records = NULL;
 	g_autoptr(GPtrArray) peers =
 		g_ptr_array_new_with_free_func((GDestroyNotify)arc_peer_info_free);
+	g_autoptr(GHashTable) aliases = NULL;
 
 	records = arc_storage_list_records(arc_engine_get_storage(self), "peer", error);
 	if (records == NULL)
 		return NULL;
+	aliases = arc_engine_load_aliases(self);
 	for (guint i = 0; i < records->len; i++) {
 		ArcRecord *record = g_ptr_array_index(records, i);
 		ArcPeerInfo *info;
 
 		if (record->deleted)
 			continue;
-		info = arc_engine_peer_from_record(self, record);
+		info = arc_engine_peer_from_record(self, record, aliases);
 		if (info != NULL)
 			g_ptr_array_add(peers, info);
 	}
@@ -248,8 +333,10 @@ arc_engine_lookup_peer(ArcEngine *self, const gchar *peer_id, ArcRecord **record
 		g_propagate_error(error, g_steal_pointer(&error_local));
 		return NULL;
 	}
-	if (record != NULL && !record->deleted)
-		info = arc_engine_peer_from_record(self, record);
+	if (record != NULL && !record->deleted) {
+		g_autoptr(GHashTable) aliases = arc_engine_load_aliases(self);
+		info = arc_engine_peer_from_record(self, record, aliases);
+	}
 	if (info == NULL) {
 		g_set_error(error, ARC_ERROR, ARC_ERROR_NOT_FOUND, "peer not found: %s", peer_id);
 		return NULL;
@@ -276,15 +363,73 @@ arc_engine_get_peer(ArcEngine *self, const ArcCaller *caller, const gchar *peer_
 	return arc_engine_lookup_peer(self, peer_id, NULL, error);
 }
 
-/* the same body with other values for some members */
-static gchar *
-arc_engine_peer_body_edit(const gchar *body, const gchar *member, const gchar *value)
+/**
+ * arc_engine_edit_own_record:
+ * @self: the engine
+ * @member: a member of the local `peer` record's body
+ * @value: its new value
+ * @error: return location for a #GError
+ *
+ * Writes the next version of the local peer's own record when @member changes; gossip
+ * carries it to every peer.
+ *
+ * Returns: %TRUE if stored or unchanged
+ */
+gboolean
+arc_engine_edit_own_record(ArcEngine *self, const gchar *member, const gchar *value, GError **error)
 {
-	g_autoptr(JsonNode) root = arc_json_parse_object(body, -1, 8, NULL);
+	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+	g_autoptr(ArcRecord) record = arc_storage_get_record(arc_engine_get_storage(self), "peer",
+							     arc_engine_get_peer_id(self), error);
+	g_autoptr(JsonNode) root = NULL;
+	g_autofree gchar *body = NULL;
+	JsonObject *obj;
+
+	if (record == NULL)
+		return error == NULL || *error == NULL;
+	root = arc_json_parse_object(record->body, -1, 8, error);
 	if (root == NULL)
-		return NULL;
-	json_object_set_string_member(json_node_get_object(root), member, value);
-	return json_to_string(root, FALSE);
+		return FALSE;
+	obj = json_node_get_object(root);
+	if (g_strcmp0(arc_json_object_get_string(obj, member), value) == 0)
+		return TRUE;
+	json_object_set_string_member(obj, member, value);
+	body = json_to_string(root, FALSE);
+	arc_engine_stage_peer(self, txn, record, record->id, body, FALSE);
+	return arc_engine_commit(self, txn, error);
+}
+
+/**
+ * arc_engine_stage_revocation:
+ * @self: the engine
+ * @txn: the transaction
+ * @peer_id: a peer that left or was removed
+ * @public_key: its key, base64
+ *
+ * A `revoked_peer` record, never purged: that peer id never joins again.
+ */
+void
+arc_engine_stage_revocation(ArcEngine *self, ArcStorageTxn *txn, const gchar *peer_id,
+			    const gchar *public_key)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonNode) root = NULL;
+	g_autofree gchar *body = NULL;
+	g_autoptr(ArcRecord) revoked = NULL;
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "public_key");
+	json_builder_add_string_value(b, public_key != NULL ? public_key : "");
+	json_builder_set_member_name(b, "revoked_at");
+	json_builder_add_int_value(b, arc_engine_now(self));
+	json_builder_end_object(b);
+	root = json_builder_get_root(b);
+	body = json_to_string(root, FALSE);
+	revoked = arc_record_new("revoked_peer", peer_id, body);
+	revoked->version = 1;
+	revoked->writer = g_strdup(arc_engine_get_peer_id(self));
+	revoked->updated_at = g_get_real_time();
+	arc_storage_txn_put_record(txn, revoked);
 }
 
 /**
@@ -304,7 +449,6 @@ arc_engine_update_peer(ArcEngine *self, const ArcCaller *caller, const gchar *pe
 	g_autoptr(ArcRecord) record = NULL;
 	g_autoptr(ArcPeerInfo) info = NULL;
 	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
-	g_autofree gchar *body = NULL;
 
 	if (!arc_engine_authorize(self, caller, ARC_SCOPE_PEERS_WRITE, error))
 		return NULL;
@@ -318,13 +462,7 @@ arc_engine_update_peer(ArcEngine *self, const ArcCaller *caller, const gchar *pe
 	info = arc_engine_lookup_peer(self, peer_id, &record, error);
 	if (info == NULL)
 		return NULL;
-	body = arc_engine_peer_body_edit(record->body, "name", name);
-	if (body == NULL) {
-		g_set_error(error, ARC_ERROR, ARC_ERROR_STORAGE, "peer record %s is damaged",
-			    peer_id);
-		return NULL;
-	}
-	arc_engine_stage_peer(self, txn, record, peer_id, body, FALSE);
+	arc_engine_stage_alias(self, txn, peer_id, name);
 	if (!arc_engine_commit(self, txn, error))
 		return NULL;
 	if (info->is_local)
@@ -368,9 +506,12 @@ arc_engine_delete_peer(ArcEngine *self, const ArcCaller *caller, const gchar *pe
 		return FALSE;
 	}
 	arc_engine_stage_peer(self, txn, record, peer_id, record->body, TRUE);
+	if (!arc_engine_peer_is_revoked(self, peer_id))
+		arc_engine_stage_revocation(self, txn, peer_id, info->public_key);
 	if (!arc_engine_commit(self, txn, error))
 		return FALSE;
-	g_info("peer %s (%s) deleted by %s", peer_id, info->address, arc_caller_describe(caller));
+	g_info("peer %s (%s) removed from the cluster by %s", peer_id, info->address,
+	       arc_caller_describe(caller));
 	arc_engine_emit_peer_changed(self, peer_id);
 	return TRUE;
 }
@@ -397,8 +538,6 @@ arc_engine_handshake_leave(ArcEngine *self, const gchar *body, gsize length, GEr
 	g_autoptr(ArcRecord) record = NULL;
 	g_autoptr(ArcPeerInfo) info = NULL;
 	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
-	g_autoptr(ArcRecord) revoked = NULL;
-	g_autofree gchar *revoked_body = NULL;
 	guint8 signature[ARC_IDENTITY_SIGNATURE_SIZE];
 	gint64 timestamp = 0, now = arc_engine_now(self);
 	gsize key_len = 0;
@@ -434,23 +573,14 @@ arc_engine_handshake_leave(ArcEngine *self, const gchar *body, gsize length, GEr
 		return FALSE;
 	}
 	arc_engine_stage_peer(self, txn, record, peer_id, record->body, TRUE);
-	revoked_body =
-		g_strdup_printf("{\"public_key\":\"%s\",\"revoked_at\":%" G_GINT64_FORMAT "}",
-				info->public_key, now);
-	revoked = arc_record_new("revoked_peer", peer_id, revoked_body);
-	revoked->version = 1;
-	revoked->writer = g_strdup(arc_engine_get_peer_id(self));
-	revoked->updated_at = g_get_real_time();
-	arc_storage_txn_put_record(txn, revoked);
+	if (!arc_engine_peer_is_revoked(self, peer_id))
+		arc_engine_stage_revocation(self, txn, peer_id, info->public_key);
 	if (!arc_engine_commit(self, txn, error))
 		return FALSE;
 	g_info("peer %s (%s) left the cluster", peer_id, info->address);
 	arc_engine_emit_peer_changed(self, peer_id);
 	return TRUE;
 }
-
-/* the kinds of replicated records this version knows */
-static const gchar *const arc_engine_record_kinds[] = {"credential", "peer", "revoked_peer"};
 
 void
 arc_cluster_status_free(ArcClusterStatus *self)
@@ -481,6 +611,7 @@ arc_engine_get_cluster_status(ArcEngine *self, const ArcCaller *caller, GError *
 {
 	g_autoptr(ArcClusterStatus) status = g_new0(ArcClusterStatus, 1);
 	g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func((GDestroyNotify)arc_record_free);
+	const gchar *const *kinds = arc_engine_replicated_kinds();
 
 	if (!arc_engine_authorize(self, caller, ARC_SCOPE_ADMIN, error))
 		return NULL;
@@ -492,9 +623,10 @@ arc_engine_get_cluster_status(ArcEngine *self, const ArcCaller *caller, GError *
 	status->kinds = g_ptr_array_new();
 	status->live = g_array_new(FALSE, TRUE, sizeof(guint));
 	status->deleted = g_array_new(FALSE, TRUE, sizeof(guint));
-	for (guint k = 0; k < G_N_ELEMENTS(arc_engine_record_kinds); k++) {
-		g_autoptr(GPtrArray) records = arc_storage_list_records(
-			arc_engine_get_storage(self), arc_engine_record_kinds[k], error);
+
+	for (guint k = 0; kinds[k] != NULL; k++) {
+		g_autoptr(GPtrArray) records =
+			arc_storage_list_records(arc_engine_get_storage(self), kinds[k], error);
 		guint live = 0, deleted = 0;
 
 		if (records == NULL)
@@ -507,7 +639,7 @@ arc_engine_get_cluster_status(ArcEngine *self, const ArcCaller *caller, GError *
 				live++;
 			g_ptr_array_add(all, arc_record_copy(record));
 		}
-		g_ptr_array_add(status->kinds, (gpointer)arc_engine_record_kinds[k]);
+		g_ptr_array_add(status->kinds, (gpointer)kinds[k]);
 		g_array_append_val(status->live, live);
 		g_array_append_val(status->deleted, deleted);
 	}

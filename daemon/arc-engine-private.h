@@ -20,6 +20,7 @@ ArcLicenseBackend *arc_engine_get_license_backend(ArcEngine *self);
 ArcConfig *arc_engine_get_config(ArcEngine *self);
 void arc_engine_set_peer_name(ArcEngine *self, const gchar *name);
 void arc_engine_emit_peer_changed(ArcEngine *self, const gchar *peer_id);
+void arc_engine_emit_peer_state_changed(ArcEngine *self, const gchar *peer_id, const gchar *state);
 
 /* arc-engine-peers.c: the `peer` records */
 GPtrArray *arc_engine_load_peers(ArcEngine *self, GError **error);
@@ -29,12 +30,59 @@ guint arc_engine_count_active_peers(GPtrArray *peers);
 gboolean arc_engine_peer_is_revoked(ArcEngine *self, const gchar *peer_id);
 gchar *arc_engine_peer_body(const gchar *id, const gchar *name, const gchar *description,
 			    const gchar *public_key, const gchar *address, const gchar *license_id,
-			    const gchar *state, gint64 created_at);
+			    const gchar *cluster_id, const gchar *state, gint64 created_at);
 void arc_engine_stage_peer(ArcEngine *self, ArcStorageTxn *txn, const ArcRecord *old,
 			   const gchar *id, const gchar *body, gboolean deleted);
+void arc_engine_stage_alias(ArcEngine *self, ArcStorageTxn *txn, const gchar *peer_id,
+			    const gchar *name);
+void arc_engine_refresh_name(ArcEngine *self);
+void arc_engine_stage_revocation(ArcEngine *self, ArcStorageTxn *txn, const gchar *peer_id,
+				 const gchar *public_key);
 gboolean arc_engine_read_deactivated(ArcEngine *self);
 gboolean arc_engine_is_deactivated(ArcEngine *self);
 void arc_engine_set_deactivated(ArcEngine *self);
+
+/* arc-engine-records.c: what gossip replicates (docs/protocol.md §6) */
+
+/**
+ * ArcMember:
+ * @id: an active peer
+ * @address: where its API answers
+ * @cluster_id: (nullable): the cluster id its record states
+ * @key: its Ed25519 key
+ * @created_at: when it was bootstrapped, the order of the node limit
+ * @over_limit: beyond the license's max_nodes in that order
+ */
+typedef struct {
+	gchar *id;
+	gchar *address;
+	gchar *cluster_id;
+	guint8 key[ARC_IDENTITY_PUBLIC_KEY_SIZE];
+	gint64 created_at;
+	gboolean over_limit;
+} ArcMember;
+
+typedef struct _ArcRecordsState ArcRecordsState;
+ArcRecordsState *arc_records_state_new(void);
+void arc_records_state_free(ArcRecordsState *self);
+ArcRecordsState *arc_engine_get_records_state(ArcEngine *self);
+ArcAuthManager *arc_engine_get_auth(ArcEngine *self);
+const gchar *arc_engine_get_cluster_id(ArcEngine *self);
+const gchar *const *arc_engine_replicated_kinds(void);
+void arc_engine_records_invalidate(ArcEngine *self);
+GPtrArray *arc_engine_list_all_records(ArcEngine *self, GError **error);
+const gchar *arc_engine_get_registry_hash(ArcEngine *self);
+GPtrArray *arc_engine_get_members(ArcEngine *self);
+const ArcMember *arc_engine_lookup_member(ArcEngine *self, const gchar *peer_id);
+gint arc_engine_merge_records(ArcEngine *self, GPtrArray *records, const gchar *from,
+			      GPtrArray **candidates, GError **error);
+void arc_engine_purge_tombstones(ArcEngine *self);
+gboolean arc_engine_commit_full(ArcEngine *self, ArcStorageTxn *txn, const gchar *from,
+				gboolean push, GError **error);
+void arc_engine_members_changed(ArcEngine *self, GPtrArray *members);
+void arc_engine_offer_cluster_id(ArcEngine *self, const gchar *cluster_id, const gchar *from);
+gboolean arc_engine_edit_own_record(ArcEngine *self, const gchar *member, const gchar *value,
+				    GError **error);
 
 /* arc-engine-handshake.c */
 typedef struct _ArcHandshakeState ArcHandshakeState;

@@ -11,6 +11,7 @@
 
 #include <glib/gstdio.h>
 
+#include "arc-gossip.h"
 #include "arc-identity.h"
 #include "arc-metrics.h"
 #include "arc-record-sign.h"
@@ -39,6 +40,8 @@ struct _ArcEngine {
 	ArcClockFunc clock_func;
 	gpointer clock_data;
 	ArcHandshakeState *handshake;
+	ArcRecordsState *records;
+	ArcGossip *gossip;
 	guint16 api_port;
 	gint deactivated; /* -1: not read yet */
 };
@@ -54,7 +57,7 @@ enum {
 };
 static GParamSpec *arc_engine_props[N_PROPS];
 
-enum { SIGNAL_PEER_CHANGED, N_SIGNALS };
+enum { SIGNAL_PEER_CHANGED, SIGNAL_PEER_STATE_CHANGED, N_SIGNALS };
 static guint arc_engine_signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE(ArcEngine, arc_engine, G_TYPE_OBJECT)
@@ -150,6 +153,7 @@ arc_engine_finalize(GObject *object)
 	g_clear_object(&self->loader);
 	g_clear_pointer(&self->license, arc_license_unref);
 	g_clear_pointer(&self->handshake, arc_handshake_state_free);
+	g_clear_pointer(&self->records, arc_records_state_free);
 	g_free(self->peer_id);
 	g_free(self->cluster_id);
 	g_free(self->peer_name);
@@ -181,6 +185,14 @@ arc_engine_class_init(ArcEngineClass *klass)
 	arc_engine_signals[SIGNAL_PEER_CHANGED] =
 		g_signal_new("peer-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL,
 			     NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+	/**
+	 * ArcEngine::peer-state-changed:
+	 * @peer_id: a peer
+	 * @state: what this agent now observes of it: alive, suspect or unreachable
+	 */
+	arc_engine_signals[SIGNAL_PEER_STATE_CHANGED] =
+		g_signal_new("peer-state-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0,
+			     NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 }
 
 static void
@@ -209,6 +221,7 @@ arc_engine_new(ArcConfig *config)
 	self->loader = arc_plugin_loader_new(config->plugin_dir);
 	self->api_port = config->listen_port;
 	self->deactivated = -1;
+	self->records = arc_records_state_new();
 	return self;
 }
 
@@ -278,6 +291,7 @@ arc_engine_peer_key_path(ArcEngine *self)
 }
 
 static gboolean arc_engine_update_license_state(ArcEngine *self, gboolean persist);
+static void arc_engine_start_gossip(ArcEngine *self);
 
 static gboolean
 arc_engine_license_timer_cb(gpointer user_data)
@@ -406,6 +420,19 @@ arc_engine_check_identity(ArcEngine *self, GError **error)
 	return TRUE;
 }
 
+/* Tokens issued for the cluster id this agent held before two clusters merged stay valid for
+ * one token lifetime (docs/protocol.md §6.4). */
+static void
+arc_engine_load_former_cluster_id(ArcEngine *self)
+{
+	g_autofree gchar *former = arc_storage_get_meta(self->storage, "cluster.former_id", NULL);
+	g_autofree gchar *until = arc_storage_get_meta(self->storage, "cluster.former_until", NULL);
+
+	if (former != NULL && until != NULL)
+		arc_auth_manager_set_former_cluster_id(self->auth, former,
+						       g_ascii_strtoll(until, NULL, 10));
+}
+
 /* Records this agent wrote before records were signed (issue 3) are signed once, at start. */
 static void
 arc_engine_sign_unsigned_records(ArcEngine *self)
@@ -463,7 +490,12 @@ arc_engine_load_bootstrap_state(ArcEngine *self, GError **error)
 	}
 	arc_engine_load_license_state(self);
 	arc_auth_manager_set_issuer(self->auth, self->identity, self->peer_id, self->cluster_id);
+	arc_engine_load_former_cluster_id(self);
 	arc_engine_sign_unsigned_records(self);
+	/* records from before gossip do not state the cluster id */
+	if (!arc_engine_edit_own_record(self, "cluster_id", self->cluster_id, error))
+		return FALSE;
+	arc_engine_refresh_name(self);
 	return arc_engine_update_license_state(self, TRUE);
 }
 
@@ -498,9 +530,10 @@ arc_engine_start(ArcEngine *self, GError **error)
 					     &error_local)) {
 		g_warning("recovery token disabled: %s", error_local->message);
 	}
-	if (self->peer_id != NULL)
+	if (self->peer_id != NULL) {
 		g_info("agent is peer %s of cluster %s", self->peer_id, self->cluster_id);
-	else
+		arc_engine_start_gossip(self);
+	} else
 		g_info("agent is not bootstrapped yet: POST /v1/bootstrap with a license");
 	return TRUE;
 }
@@ -508,6 +541,10 @@ arc_engine_start(ArcEngine *self, GError **error)
 void
 arc_engine_stop(ArcEngine *self)
 {
+	if (self->gossip != NULL) {
+		arc_gossip_stop(self->gossip);
+		g_clear_object(&self->gossip);
+	}
 	if (self->license_timer_id != 0) {
 		g_source_remove(self->license_timer_id);
 		self->license_timer_id = 0;
@@ -529,10 +566,131 @@ arc_engine_stop(ArcEngine *self)
 gboolean
 arc_engine_commit(ArcEngine *self, ArcStorageTxn *txn, GError **error)
 {
+	return arc_engine_commit_full(self, txn, NULL, TRUE, error);
+}
+
+/**
+ * arc_engine_commit_full:
+ * @self: the engine
+ * @txn: writes to store together
+ * @from: (nullable): the peer that sent the records @txn stores, which is not sent them back
+ * @push: whether to push the records to other peers at once
+ * @error: return location for a #GError
+ *
+ * Signs the records this agent writes, commits, and hands the records to gossip.
+ *
+ * Returns: %TRUE once stored
+ */
+gboolean
+arc_engine_commit_full(ArcEngine *self, ArcStorageTxn *txn, const gchar *from, gboolean push,
+		       GError **error)
+{
+	g_autoptr(GPtrArray) records = NULL;
+
 	if (self->identity != NULL && self->peer_id != NULL &&
 	    !arc_record_sign_txn(txn, self->identity, self->peer_id, error))
 		return FALSE;
-	return arc_storage_commit(self->storage, txn, error);
+	if (!arc_storage_commit(self->storage, txn, error))
+		return FALSE;
+	records = g_ptr_array_new_with_free_func((GDestroyNotify)arc_record_free);
+	for (guint i = 0; i < arc_storage_txn_get_size(txn); i++) {
+		const ArcStorageOp *op = arc_storage_txn_get_op(txn, i);
+		if (op->kind == ARC_STORAGE_OP_PUT_RECORD && op->record != NULL)
+			g_ptr_array_add(records, arc_record_copy(op->record));
+	}
+	if (records->len > 0) {
+		/* the members now, so that tokens of a removed peer stop at once */
+		arc_engine_records_invalidate(self);
+		g_ptr_array_unref(arc_engine_get_members(self));
+	}
+	if (push && records->len > 0 && self->gossip != NULL && !arc_engine_is_deactivated(self))
+		arc_gossip_push(self->gossip, records, from);
+	return TRUE;
+}
+
+static void
+arc_engine_start_gossip(ArcEngine *self)
+{
+	if (self->gossip != NULL || self->peer_id == NULL)
+		return;
+	g_ptr_array_unref(arc_engine_get_members(self));
+	self->gossip = arc_gossip_new(self);
+	arc_gossip_start(self->gossip);
+}
+
+ArcRecordsState *
+arc_engine_get_records_state(ArcEngine *self)
+{
+	return self->records;
+}
+
+ArcAuthManager *
+arc_engine_get_auth(ArcEngine *self)
+{
+	return self->auth;
+}
+
+const gchar *
+arc_engine_get_cluster_id(ArcEngine *self)
+{
+	return self->cluster_id;
+}
+
+/* tokens of every active peer are accepted here */
+void
+arc_engine_members_changed(ArcEngine *self, GPtrArray *members)
+{
+	if (self->auth == NULL)
+		return;
+	arc_auth_manager_reset_peer_keys(self->auth);
+	for (guint i = 0; i < members->len; i++) {
+		ArcMember *member = g_ptr_array_index(members, i);
+		arc_auth_manager_add_peer_key(self->auth, member->id, member->key);
+	}
+}
+
+/**
+ * arc_engine_offer_cluster_id:
+ * @self: the engine
+ * @cluster_id: the cluster id another peer holds, untrusted beyond its signature
+ * @from: that peer
+ *
+ * Two clusters that met merge under the older (smaller) cluster id (docs/protocol.md §6.4):
+ * this agent adopts @cluster_id if it is smaller than its own, keeps accepting tokens for
+ * its former id for one token lifetime, and states the new id in its own record, which
+ * spreads it.
+ */
+void
+arc_engine_offer_cluster_id(ArcEngine *self, const gchar *cluster_id, const gchar *from)
+{
+	g_autoptr(ArcStorageTxn) txn = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *until = NULL;
+	g_autofree gchar *former = NULL;
+	gint64 expires = arc_engine_now(self) + ARC_TOKEN_LIFETIME_SECS;
+
+	if (self->cluster_id == NULL || !arc_id_is_valid(cluster_id, "clu_") ||
+	    strcmp(cluster_id, self->cluster_id) >= 0)
+		return;
+	txn = arc_storage_txn_new();
+	until = g_strdup_printf("%" G_GINT64_FORMAT, expires);
+	arc_storage_txn_set_meta(txn, "cluster_id", cluster_id);
+	arc_storage_txn_set_meta(txn, "cluster.former_id", self->cluster_id);
+	arc_storage_txn_set_meta(txn, "cluster.former_until", until);
+	if (!arc_storage_commit(self->storage, txn, &error)) {
+		g_warning("cannot adopt cluster id %s: %s", cluster_id, error->message);
+		return;
+	}
+	former = g_steal_pointer(&self->cluster_id);
+	self->cluster_id = g_strdup(cluster_id);
+	arc_auth_manager_set_issuer(self->auth, self->identity, self->peer_id, self->cluster_id);
+	arc_auth_manager_set_former_cluster_id(self->auth, former, expires);
+	g_info("cluster %s merged into cluster %s, the older id (learned from peer %s)", former,
+	       cluster_id, from);
+	if (!arc_engine_edit_own_record(self, "cluster_id", cluster_id, &error))
+		g_warning("cannot state cluster id %s in this agent's record: %s", cluster_id,
+			  error->message);
+	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_CLUSTER_ID]);
 }
 
 ArcStorage *
@@ -584,6 +742,145 @@ arc_engine_emit_peer_changed(ArcEngine *self, const gchar *peer_id)
 	g_signal_emit(self, arc_engine_signals[SIGNAL_PEER_CHANGED], 0, peer_id);
 }
 
+void
+arc_engine_emit_peer_state_changed(ArcEngine *self, const gchar *peer_id, const gchar *state)
+{
+	g_signal_emit(self, arc_engine_signals[SIGNAL_PEER_STATE_CHANGED], 0, peer_id, state);
+}
+
+/**
+ * arc_engine_get_peer_health:
+ * @self: the engine
+ * @peer_id: a peer
+ * @last_seen: (out) (optional): its last signed message, ms since the epoch, 0 if none
+ * @registry_hash: (out) (optional) (transfer none): the registry hash it last stated
+ *
+ * Returns: (transfer none) (nullable): alive, suspect or unreachable as this agent observes
+ *   it; %NULL for the local peer and peers gossip does not track
+ */
+const gchar *
+arc_engine_get_peer_health(ArcEngine *self, const gchar *peer_id, gint64 *last_seen,
+			   const gchar **registry_hash)
+{
+	ArcGossipState state;
+	gint64 seen = 0;
+	const gchar *hash = NULL;
+
+	if (self->gossip == NULL ||
+	    !arc_gossip_get_peer(self->gossip, peer_id, &state, &seen, &hash))
+		return NULL;
+	if (last_seen != NULL)
+		*last_seen = seen;
+	if (registry_hash != NULL)
+		*registry_hash = hash;
+	return arc_gossip_state_to_string(state);
+}
+
+static gboolean
+arc_engine_check_gossip(ArcEngine *self, GError **error)
+{
+	if (self->gossip == NULL) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_FORBIDDEN,
+				    "gossip refused: this agent is not bootstrapped");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/**
+ * arc_engine_gossip_receive:
+ * @self: the engine
+ * @type: `digest` or `records`
+ * @body: the request, untrusted
+ * @length: bytes in @body
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the signed answer, or %NULL
+ */
+gchar *
+arc_engine_gossip_receive(ArcEngine *self, const gchar *type, const gchar *body, gsize length,
+			  GError **error)
+{
+	if (!arc_engine_check_gossip(self, error))
+		return NULL;
+	return arc_gossip_receive(self->gossip, type, body, length, error);
+}
+
+static void
+arc_engine_probe_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GTask) task = user_data;
+	GError *error = NULL;
+	gchar *reply = arc_gossip_probe_finish(ARC_GOSSIP(source), res, &error);
+
+	if (reply == NULL)
+		g_task_return_error(task, error);
+	else
+		g_task_return_pointer(task, reply, g_free);
+}
+
+void
+arc_engine_gossip_probe_async(ArcEngine *self, const gchar *body, gsize length,
+			      GAsyncReadyCallback callback, gpointer user_data)
+{
+	g_autoptr(GTask) task = g_task_new(self, NULL, callback, user_data);
+	GError *error = NULL;
+
+	if (!arc_engine_check_gossip(self, &error)) {
+		g_task_return_error(task, error);
+		return;
+	}
+	arc_gossip_probe_async(self->gossip, body, length, arc_engine_probe_cb,
+			       g_steal_pointer(&task));
+}
+
+gchar *
+arc_engine_gossip_probe_finish(ArcEngine *self, GAsyncResult *res, GError **error)
+{
+	return g_task_propagate_pointer(G_TASK(res), error);
+}
+
+/**
+ * arc_engine_sync:
+ * @self: the engine
+ * @caller: who is calling (admin)
+ * @error: return location for a #GError
+ *
+ * `POST /v1/cluster/sync`: a gossip round with every peer now.
+ *
+ * Returns: the number of peers contacted, or -1
+ */
+gint
+arc_engine_sync(ArcEngine *self, const ArcCaller *caller, GError **error)
+{
+	if (!arc_engine_authorize(self, caller, ARC_SCOPE_ADMIN, error))
+		return -1;
+	if (self->gossip == NULL) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_NOT_BOOTSTRAPPED,
+				    "agent is not bootstrapped");
+		return -1;
+	}
+	if (arc_engine_is_deactivated(self)) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+				    "this agent has left the cluster");
+		return -1;
+	}
+	g_info("cluster sync triggered by %s", arc_caller_describe(caller));
+	return (gint)arc_gossip_sync_all(self->gossip);
+}
+
+guint
+arc_engine_count_peers_in_state(ArcEngine *self, const gchar *state)
+{
+	if (self->gossip == NULL)
+		return 0;
+	for (ArcGossipState s = ARC_GOSSIP_STATE_ALIVE; s <= ARC_GOSSIP_STATE_UNREACHABLE; s++) {
+		if (g_strcmp0(arc_gossip_state_to_string(s), state) == 0)
+			return arc_gossip_count_state(self->gossip, s);
+	}
+	return 0;
+}
+
 /* checked on every handshake: read from the local record once, then kept */
 gboolean
 arc_engine_is_deactivated(ArcEngine *self)
@@ -624,7 +921,6 @@ arc_engine_set_api_port(ArcEngine *self, guint16 port)
 	g_autoptr(JsonNode) root = NULL;
 	g_autofree gchar *address = NULL;
 	g_autoptr(GError) error = NULL;
-	JsonObject *obj;
 
 	self->api_port = port;
 	if (self->peer_id == NULL)
@@ -634,20 +930,14 @@ arc_engine_set_api_port(ArcEngine *self, guint16 port)
 	root = record != NULL ? arc_json_parse_object(record->body, -1, 8, NULL) : NULL;
 	if (root == NULL)
 		return;
-	obj = json_node_get_object(root);
 	address = arc_engine_advertised_address(self, NULL);
-	if (g_strcmp0(arc_json_object_get_string(obj, "address"), address) != 0) {
-		g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
-		g_autofree gchar *body = NULL;
-
-		json_object_set_string_member(obj, "address", address);
-		body = json_to_string(root, FALSE);
-		arc_engine_stage_peer(self, txn, record, self->peer_id, body, FALSE);
-		if (!arc_engine_commit(self, txn, &error))
-			g_warning("cannot record the new address %s: %s", address, error->message);
-		else
-			g_info("this agent is now advertised at %s", address);
-	}
+	if (g_strcmp0(arc_json_object_get_string(json_node_get_object(root), "address"), address) ==
+	    0)
+		return;
+	if (!arc_engine_edit_own_record(self, "address", address, &error))
+		g_warning("cannot record the new address %s: %s", address, error->message);
+	else
+		g_info("this agent is now advertised at %s", address);
 }
 
 guint16
@@ -792,11 +1082,21 @@ GPtrArray *
 arc_engine_get_jwks_keys(ArcEngine *self)
 {
 	GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
-	if (self->identity != NULL) {
-		g_ptr_array_add(keys, g_strdup(self->peer_id));
-		g_ptr_array_add(keys,
-				arc_base64url_encode(arc_identity_get_public_key(self->identity),
-						     ARC_IDENTITY_PUBLIC_KEY_SIZE));
+	g_autoptr(GPtrArray) members = NULL;
+
+	if (self->identity == NULL)
+		return keys;
+	/* this agent first, then every active peer whose tokens it accepts */
+	g_ptr_array_add(keys, g_strdup(self->peer_id));
+	g_ptr_array_add(keys, arc_base64url_encode(arc_identity_get_public_key(self->identity),
+						   ARC_IDENTITY_PUBLIC_KEY_SIZE));
+	members = arc_engine_get_members(self);
+	for (guint i = 0; i < members->len; i++) {
+		ArcMember *member = g_ptr_array_index(members, i);
+		if (g_strcmp0(member->id, self->peer_id) == 0)
+			continue;
+		g_ptr_array_add(keys, g_strdup(member->id));
+		g_ptr_array_add(keys, arc_base64url_encode(member->key, sizeof(member->key)));
 	}
 	return keys;
 }
@@ -875,7 +1175,7 @@ arc_engine_bootstrap_txn(ArcEngine *self, ArcBootstrapResult *res, ArcLicense *l
 	g_autofree gchar *address = arc_engine_advertised_address(self, NULL);
 	g_autofree gchar *body =
 		arc_engine_peer_body(res->peer_id, res->name, description, res->peer_public_key,
-				     address, license->license_id, "active", now);
+				     address, license->license_id, res->cluster_id, "active", now);
 	g_autoptr(ArcRecord) peer = arc_record_new("peer", res->peer_id, body);
 	g_autofree gchar *now_str = g_strdup_printf("%" G_GINT64_FORMAT, now);
 
@@ -989,6 +1289,10 @@ arc_engine_bootstrap(ArcEngine *self, const gchar *body, gsize length, GError **
 							 "bootstrap", license->license_id,
 							 &res->client_secret);
 	res->client_id = g_strdup(credential->client_id);
+	credential->cluster_id = g_strdup(res->cluster_id);
+	credential->rotation = 1;
+	credential->rotated_by = g_strdup(res->peer_id);
+	credential->rotated_at = now;
 	txn = arc_engine_bootstrap_txn(self, res, license, req->description, credential, now);
 	if (!arc_record_sign_txn(txn, identity, res->peer_id, error) ||
 	    !arc_storage_commit(self->storage, txn, error)) {
@@ -996,7 +1300,9 @@ arc_engine_bootstrap(ArcEngine *self, const gchar *body, gsize length, GError **
 			g_unlink(key_path);
 		return NULL;
 	}
+	arc_engine_records_invalidate(self);
 	arc_engine_adopt_bootstrap(self, res, license, identity, g_steal_pointer(&credential), now);
+	arc_engine_start_gossip(self);
 	return g_steal_pointer(&res);
 }
 
@@ -1140,6 +1446,159 @@ arc_engine_create_credential(ArcEngine *self, const ArcCaller *caller, const gch
 	return g_steal_pointer(&created);
 }
 
+void
+arc_cluster_init_result_free(ArcClusterInitResult *self)
+{
+	if (self == NULL)
+		return;
+	g_free(self->cluster_id);
+	g_free(self->created_by);
+	g_free(self->oldest_peer_id);
+	g_free(self);
+}
+
+/**
+ * arc_engine_cluster_init:
+ * @self: the engine
+ * @caller: who is calling (admin)
+ * @force: mint a new cluster id
+ * @error: return location for a #GError
+ *
+ * `POST /v1/cluster/init`: the legacy way to give an agent a cluster. Bootstrap already
+ * creates the cluster, so without @force this says which cluster the agent is in. @force
+ * mints a new cluster id, for a lone agent only: in a cluster the oldest id always wins
+ * (docs/protocol.md §6.4), so a new one would be overruled at the next gossip round.
+ *
+ * Returns: (transfer full): the cluster, or %NULL
+ */
+ArcClusterInitResult *
+arc_engine_cluster_init(ArcEngine *self, const ArcCaller *caller, gboolean force, GError **error)
+{
+	g_autoptr(ArcClusterInitResult) res = g_new0(ArcClusterInitResult, 1);
+	g_autoptr(GPtrArray) members = NULL;
+	ArcMember *oldest = NULL;
+
+	if (!arc_engine_authorize(self, caller, ARC_SCOPE_ADMIN, error))
+		return NULL;
+	if (!arc_engine_is_bootstrapped(self)) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_NOT_BOOTSTRAPPED,
+				    "agent is not bootstrapped");
+		return NULL;
+	}
+	members = arc_engine_get_members(self);
+	oldest = members->len > 0 ? g_ptr_array_index(members, 0) : NULL;
+	if (force) {
+		g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+		g_autofree gchar *cluster_id = arc_id_new("clu_");
+
+		if (members->len > 1) {
+			g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+				    "this agent is in a cluster of %u peers, whose oldest cluster "
+				    "id always wins: remove the other peers first",
+				    members->len);
+			return NULL;
+		}
+		arc_storage_txn_set_meta(txn, "cluster_id", cluster_id);
+		if (!arc_storage_commit(self->storage, txn, error))
+			return NULL;
+		g_info("cluster id %s replaced by %s (cluster init --force by %s)",
+		       self->cluster_id, cluster_id, arc_caller_describe(caller));
+		g_free(self->cluster_id);
+		self->cluster_id = g_strdup(cluster_id);
+		arc_auth_manager_set_issuer(self->auth, self->identity, self->peer_id,
+					    self->cluster_id);
+		if (!arc_engine_edit_own_record(self, "cluster_id", cluster_id, error))
+			return NULL;
+		g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_CLUSTER_ID]);
+		res->was_created = TRUE;
+		res->created_by = g_strdup(self->peer_id);
+	} else {
+		res->created_by = g_strdup(oldest != NULL ? oldest->id : self->peer_id);
+	}
+	res->cluster_id = g_strdup(self->cluster_id);
+	res->oldest_peer_id = g_strdup(oldest != NULL ? oldest->id : self->peer_id);
+	return g_steal_pointer(&res);
+}
+
+/**
+ * arc_engine_get_cluster_credential:
+ * @self: the engine
+ * @caller: who is calling (admin)
+ * @error: return location for a #GError
+ *
+ * `GET /v1/cluster/credentials`: the shared cluster credential, without its secret.
+ *
+ * Returns: (transfer none): the credential, or %NULL
+ */
+const ArcCredential *
+arc_engine_get_cluster_credential(ArcEngine *self, const ArcCaller *caller, GError **error)
+{
+	const ArcCredential *credential;
+
+	if (!arc_engine_authorize(self, caller, ARC_SCOPE_ADMIN, error))
+		return NULL;
+	credential = self->cluster_id != NULL
+			     ? arc_auth_manager_get_cluster_credential(self->auth, self->cluster_id)
+			     : NULL;
+	if (credential == NULL) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_NOT_FOUND,
+				    "this cluster has no shared credential");
+		return NULL;
+	}
+	return credential;
+}
+
+/**
+ * arc_engine_rotate_cluster_credential:
+ * @self: the engine
+ * @caller: who is calling (credentials.write)
+ * @error: return location for a #GError
+ *
+ * `POST /v1/cluster/credentials/rotate`: a new secret for the shared cluster credential,
+ * valid at once on every peer as gossip carries it; the previous secret stays valid for 24
+ * hours.
+ *
+ * Returns: (transfer full): the credential and its new secret, or %NULL
+ */
+ArcCreatedCredential *
+arc_engine_rotate_cluster_credential(ArcEngine *self, const ArcCaller *caller, GError **error)
+{
+	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+	g_autoptr(ArcCreatedCredential) created = g_new0(ArcCreatedCredential, 1);
+	const ArcCredential *current;
+	ArcCredential *rotated;
+
+	if (!arc_engine_authorize(self, caller, ARC_SCOPE_CREDENTIALS_WRITE, error))
+		return NULL;
+	if (!arc_engine_is_bootstrapped(self)) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_NOT_BOOTSTRAPPED,
+				    "agent is not bootstrapped");
+		return NULL;
+	}
+	current = arc_auth_manager_get_cluster_credential(self->auth, self->cluster_id);
+	if (current == NULL) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_NOT_FOUND,
+				    "this cluster has no shared credential");
+		return NULL;
+	}
+	rotated = arc_auth_manager_prepare_rotation(self->auth, current, self->peer_id,
+						    arc_engine_now(self), &created->client_secret);
+	/* an older agent's credential did not state its cluster: it does from now on */
+	if (rotated->cluster_id == NULL)
+		rotated->cluster_id = g_strdup(self->cluster_id);
+	arc_auth_manager_stage_credential(self->auth, txn, rotated);
+	if (!arc_engine_commit(self, txn, error)) {
+		arc_credential_free(rotated);
+		return NULL;
+	}
+	arc_auth_manager_adopt_credential(self->auth, rotated);
+	created->credential = rotated;
+	g_info("cluster credential %s rotated to version %" G_GINT64_FORMAT
+	       " by %s; the previous secret is accepted for 24 hours",
+	       rotated->client_id, rotated->rotation, arc_caller_describe(caller));
+	return g_steal_pointer(&created);
+}
+
 /**
  * arc_engine_revoke_credential:
  * @self: the engine
@@ -1153,6 +1612,8 @@ gboolean
 arc_engine_revoke_credential(ArcEngine *self, const ArcCaller *caller, const gchar *client_id,
 			     GError **error)
 {
+	g_autoptr(ArcStorageTxn) txn = NULL;
+
 	if (!arc_engine_authorize(self, caller, ARC_SCOPE_CREDENTIALS_WRITE, error))
 		return FALSE;
 	if (g_strcmp0(caller->client_id, client_id) == 0) {
@@ -1160,5 +1621,11 @@ arc_engine_revoke_credential(ArcEngine *self, const ArcCaller *caller, const gch
 				    "cannot revoke the credential currently in use");
 		return FALSE;
 	}
-	return arc_auth_manager_revoke(self->auth, client_id, caller->client_id, error);
+	txn = arc_storage_txn_new();
+	if (!arc_auth_manager_stage_revoke(self->auth, txn, client_id, error) ||
+	    !arc_engine_commit(self, txn, error))
+		return FALSE;
+	arc_auth_manager_forget(self->auth, client_id);
+	g_info("credential %s revoked by %s", client_id, arc_caller_describe(caller));
+	return TRUE;
 }

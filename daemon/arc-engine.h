@@ -165,6 +165,23 @@ typedef struct {
 void arc_cluster_status_free(ArcClusterStatus *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcClusterStatus, arc_cluster_status_free)
 
+/**
+ * ArcClusterInitResult:
+ * @cluster_id: the cluster id in force
+ * @created_by: the peer that created it (the oldest peer, unless just created here)
+ * @oldest_peer_id: the oldest active peer
+ * @was_created: whether this call created it
+ */
+typedef struct {
+	gchar *cluster_id;
+	gchar *created_by;
+	gchar *oldest_peer_id;
+	gboolean was_created;
+} ArcClusterInitResult;
+
+void arc_cluster_init_result_free(ArcClusterInitResult *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcClusterInitResult, arc_cluster_init_result_free)
+
 typedef gint64 (*ArcClockFunc)(gpointer user_data);
 
 #define ARC_TYPE_ENGINE (arc_engine_get_type())
@@ -227,9 +244,25 @@ guint16 arc_engine_get_api_port(ArcEngine *self);
 ArcClusterStatus *arc_engine_get_cluster_status(ArcEngine *self, const ArcCaller *caller,
 						GError **error);
 
+gchar *arc_engine_gossip_receive(ArcEngine *self, const gchar *type, const gchar *body,
+				 gsize length, GError **error);
+void arc_engine_gossip_probe_async(ArcEngine *self, const gchar *body, gsize length,
+				   GAsyncReadyCallback callback, gpointer user_data);
+gchar *arc_engine_gossip_probe_finish(ArcEngine *self, GAsyncResult *res, GError **error);
+gint arc_engine_sync(ArcEngine *self, const ArcCaller *caller, GError **error);
+const gchar *arc_engine_get_peer_health(ArcEngine *self, const gchar *peer_id, gint64 *last_seen,
+					const gchar **registry_hash);
+guint arc_engine_count_peers_in_state(ArcEngine *self, const gchar *state);
+
 GPtrArray *arc_engine_list_credentials(ArcEngine *self, const ArcCaller *caller, GError **error);
 ArcCreatedCredential *arc_engine_create_credential(ArcEngine *self, const ArcCaller *caller,
 						   const gchar *const *scopes, GError **error);
+ArcClusterInitResult *arc_engine_cluster_init(ArcEngine *self, const ArcCaller *caller,
+					      gboolean force, GError **error);
+const ArcCredential *arc_engine_get_cluster_credential(ArcEngine *self, const ArcCaller *caller,
+						       GError **error);
+ArcCreatedCredential *arc_engine_rotate_cluster_credential(ArcEngine *self, const ArcCaller *caller,
+							   GError **error);
 gboolean arc_engine_revoke_credential(ArcEngine *self, const ArcCaller *caller,
 				      const gchar *client_id, GError **error);
 

@@ -56,6 +56,8 @@ arc_gossip_signed_bytes(JsonNode *envelope, gsize *len, GError **error)
  * @timestamp: now, milliseconds since the epoch
  * @body: (transfer none): the message's JSON object
  * @identity: this agent's key
+ * @nonce_out: (out caller-allocates) (optional): the fresh nonce, %ARC_GOSSIP_NONCE_SIZE bytes,
+ *   which an answer names in its `in_reply_to`
  *
  * `{"version": 1, "type", "from", "timestamp", "nonce", "body", "signature"}`, signed over
  * everything but the signature, with a fresh nonce.
@@ -64,7 +66,7 @@ arc_gossip_signed_bytes(JsonNode *envelope, gsize *len, GError **error)
  */
 gchar *
 arc_gossip_message_build(const gchar *type, const gchar *from, gint64 timestamp, JsonNode *body,
-			 ArcIdentity *identity)
+			 ArcIdentity *identity, guint8 *nonce_out)
 {
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autoptr(JsonNode) root = NULL;
@@ -76,6 +78,8 @@ arc_gossip_message_build(const gchar *type, const gchar *from, gint64 timestamp,
 	gsize len = 0;
 
 	randombytes_buf(nonce, sizeof(nonce));
+	if (nonce_out != NULL)
+		memcpy(nonce_out, nonce, sizeof(nonce));
 	nonce_b64 = g_base64_encode(nonce, sizeof(nonce));
 	json_builder_begin_object(b);
 	json_builder_set_member_name(b, "version");

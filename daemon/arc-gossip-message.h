@@ -43,7 +43,7 @@ void arc_gossip_message_free(ArcGossipMessage *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcGossipMessage, arc_gossip_message_free)
 
 gchar *arc_gossip_message_build(const gchar *type, const gchar *from, gint64 timestamp,
-				JsonNode *body, ArcIdentity *identity);
+				JsonNode *body, ArcIdentity *identity, guint8 *nonce_out);
 ArcGossipMessage *arc_gossip_message_parse(const gchar *data, gsize len, GError **error);
 gboolean arc_gossip_message_verify(const ArcGossipMessage *self, const guint8 *key, GError **error);
 

@@ -6,6 +6,8 @@
 
 #include "arc-handshake.h"
 
+#include "arc-record-sign.h"
+
 #include <arctic-plugin.h>
 #include <gio/gio.h>
 #include <sodium.h>
@@ -135,6 +137,7 @@ arc_handshake_peer_free(ArcHandshakePeer *self)
 	g_free(self->address);
 	g_free(self->public_key);
 	g_free(self->license);
+	g_clear_pointer(&self->record, arc_record_free);
 	g_free(self);
 }
 
@@ -262,6 +265,14 @@ arc_handshake_parse_peer(JsonObject *parent, GError **error)
 		return NULL;
 	}
 	peer->license = json_to_string(license, FALSE);
+	node = json_object_get_member(obj, "record");
+	if (node != NULL) {
+		peer->record = arc_record_from_json(node, error);
+		if (peer->record == NULL) {
+			g_prefix_error(error, "handshake message: ");
+			return NULL;
+		}
+	}
 	return g_steal_pointer(&peer);
 }
 
@@ -410,6 +421,10 @@ arc_handshake_add_peer(JsonBuilder *b, const ArcHandshakePeer *peer)
 		json_builder_add_value(b, g_steal_pointer(&license));
 	else
 		json_builder_add_null_value(b);
+	if (peer->record != NULL) {
+		json_builder_set_member_name(b, "record");
+		arc_record_add_json(b, peer->record);
+	}
 	json_builder_end_object(b);
 }
 

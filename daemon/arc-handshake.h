@@ -68,6 +68,8 @@ typedef enum {
  * @public_key: its Ed25519 key, base64
  * @key: the same, decoded
  * @license: its license document (JSON), to be verified by the license backend
+ * @record: (nullable): its own `peer` record as it signed it (docs/protocol.md §6.1), which
+ *   the other side stores as it is
  *
  * The identity record each side presents.
  */
@@ -78,6 +80,7 @@ typedef struct {
 	gchar *public_key;
 	guint8 key[ARC_IDENTITY_PUBLIC_KEY_SIZE];
 	gchar *license;
+	ArcRecord *record;
 } ArcHandshakePeer;
 
 /**

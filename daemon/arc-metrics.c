@@ -16,6 +16,13 @@ static const struct {
 	{"arctic_handshakes_total",
 	 "Peer handshakes, by role (initiator, responder) and result (ok or the reason)"},
 	{"arctic_token_rejections_total", "Bearer tokens refused, by reason (invalid, expired)"},
+	{"arctic_gossip_rounds_total",
+	 "Anti-entropy rounds this agent started, by result (in_sync, merged, failed)"},
+	{"arctic_gossip_messages_total",
+	 "Gossip messages received, by type and result (ok or why they were refused)"},
+	{"arctic_gossip_records_total",
+	 "Records received by gossip, by result (accepted, refused)"},
+	{"arctic_gossip_bytes_total", "Gossip bytes, by direction (sent, received)"},
 };
 
 /* seconds; the API answers most requests in well under a millisecond */
@@ -37,6 +44,18 @@ static gdouble arc_metrics_request_sum;
 void
 arc_metrics_count(const gchar *name, const gchar *labels)
 {
+	arc_metrics_add(name, labels, 1);
+}
+
+/**
+ * arc_metrics_add:
+ * @name: a counter
+ * @labels: its labels, `key="value",…`
+ * @n: how much to add
+ */
+void
+arc_metrics_add(const gchar *name, const gchar *labels, guint64 n)
+{
 	gchar key[512];
 	guint64 *value;
 
@@ -49,7 +68,7 @@ arc_metrics_count(const gchar *name, const gchar *labels)
 		value = g_new0(guint64, 1);
 		g_hash_table_insert(arc_metrics_values, g_strdup(key), value);
 	}
-	(*value)++;
+	*value += n;
 }
 
 void

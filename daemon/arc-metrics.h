@@ -12,6 +12,7 @@ G_BEGIN_DECLS
  * format by `GET /metrics`. One set per process; the main loop is the only writer. */
 
 void arc_metrics_count(const gchar *name, const gchar *labels);
+void arc_metrics_add(const gchar *name, const gchar *labels, guint64 n);
 void arc_metrics_observe_request(gdouble seconds);
 gchar *arc_metrics_render(const gchar *extra);
 void arc_metrics_reset(void);

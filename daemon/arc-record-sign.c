@@ -235,3 +235,141 @@ arc_record_sign_txn(ArcStorageTxn *txn, ArcIdentity *identity, const gchar *peer
 	}
 	return TRUE;
 }
+
+/**
+ * arc_record_add_json:
+ * @b: a builder, where a value is expected
+ * @record: a signed record
+ *
+ * Adds the wire form of a record (docs/protocol.md §6.1): `{"kind", "id", "version",
+ * "writer", "deleted", "updated_at" (ms), "body" (the object), "signature"}`.
+ */
+void
+arc_record_add_json(JsonBuilder *b, const ArcRecord *record)
+{
+	g_autoptr(JsonNode) body =
+		arc_json_parse_object(record->body, -1, ARC_RECORD_MAX_DEPTH, NULL);
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "kind");
+	json_builder_add_string_value(b, record->kind);
+	json_builder_set_member_name(b, "id");
+	json_builder_add_string_value(b, record->id);
+	json_builder_set_member_name(b, "version");
+	json_builder_add_int_value(b, record->version);
+	json_builder_set_member_name(b, "writer");
+	json_builder_add_string_value(b, record->writer);
+	json_builder_set_member_name(b, "deleted");
+	json_builder_add_boolean_value(b, record->deleted);
+	json_builder_set_member_name(b, "updated_at");
+	json_builder_add_int_value(b, record->updated_at / 1000);
+	json_builder_set_member_name(b, "body");
+	if (body != NULL)
+		json_builder_add_value(b, g_steal_pointer(&body));
+	else
+		json_builder_add_null_value(b);
+	json_builder_set_member_name(b, "signature");
+	json_builder_add_string_value(b, record->signature != NULL ? record->signature : "");
+	json_builder_end_object(b);
+}
+
+static gboolean
+arc_record_fail(GError **error, const gchar *what)
+{
+	g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST, "record: %s", what);
+	return FALSE;
+}
+
+static gboolean
+arc_record_is_word(const gchar *text, gsize max)
+{
+	if (text == NULL || text[0] == '\0' || strlen(text) > max)
+		return FALSE;
+	for (const gchar *p = text; *p != '\0'; p++) {
+		if (!g_ascii_isalnum(*p) && *p != '_' && *p != '-')
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+arc_record_get_int(JsonObject *obj, const gchar *member, gint64 min, gint64 max, gint64 *out)
+{
+	JsonNode *node = json_object_get_member(obj, member);
+
+	if (node == NULL || json_node_get_value_type(node) != G_TYPE_INT64)
+		return FALSE;
+	*out = json_node_get_int(node);
+	return *out >= min && *out <= max;
+}
+
+/**
+ * arc_record_from_json:
+ * @node: the wire form of a record, untrusted
+ * @error: return location for a #GError
+ *
+ * Checks the shape only; the signature is checked with arc_record_verify() against the key
+ * of the writer.
+ *
+ * Returns: (transfer full): the record, or %NULL with %ARC_ERROR_INVALID_REQUEST
+ */
+ArcRecord *
+arc_record_from_json(JsonNode *node, GError **error)
+{
+	g_autoptr(ArcRecord) record = NULL;
+	JsonObject *obj;
+	JsonNode *member;
+	const gchar *kind, *id, *writer, *signature;
+	g_autofree gchar *canonical = NULL;
+
+	if (node == NULL || !JSON_NODE_HOLDS_OBJECT(node)) {
+		arc_record_fail(error, "must be an object");
+		return NULL;
+	}
+	obj = json_node_get_object(node);
+	kind = arc_json_object_get_string(obj, "kind");
+	id = arc_json_object_get_string(obj, "id");
+	writer = arc_json_object_get_string(obj, "writer");
+	signature = arc_json_object_get_string(obj, "signature");
+	if (!arc_record_is_word(kind, ARC_RECORD_MAX_KIND)) {
+		arc_record_fail(error, "'kind' must be a short word");
+		return NULL;
+	}
+	if (!arc_record_is_word(id, ARC_RECORD_MAX_ID)) {
+		arc_record_fail(error, "'id' must be a short word");
+		return NULL;
+	}
+	if (!arc_id_is_valid(writer, "peer_")) {
+		arc_record_fail(error, "'writer' is not a peer id");
+		return NULL;
+	}
+	if (signature == NULL || strlen(signature) != 88) {
+		arc_record_fail(error, "'signature' must be 64 bytes of base64");
+		return NULL;
+	}
+	member = json_object_get_member(obj, "deleted");
+	if (member == NULL || json_node_get_value_type(member) != G_TYPE_BOOLEAN) {
+		arc_record_fail(error, "'deleted' must be a boolean");
+		return NULL;
+	}
+	node = json_object_get_member(obj, "body");
+	if (node == NULL || !JSON_NODE_HOLDS_OBJECT(node) ||
+	    (canonical = arc_canonical_json(node, NULL, NULL)) == NULL) {
+		arc_record_fail(error, "'body' must be an object");
+		return NULL;
+	}
+	record = arc_record_new(kind, id, canonical);
+	record->writer = g_strdup(writer);
+	record->signature = g_strdup(signature);
+	record->deleted = json_node_get_boolean(member);
+	if (!arc_record_get_int(obj, "version", 1, G_MAXINT64 / 2, &record->version)) {
+		arc_record_fail(error, "'version' must be a positive integer");
+		return NULL;
+	}
+	if (!arc_record_get_int(obj, "updated_at", 0, G_MAXINT64 / 1000 - 1, &record->updated_at)) {
+		arc_record_fail(error, "'updated_at' must be milliseconds since the epoch");
+		return NULL;
+	}
+	record->updated_at *= 1000;
+	return g_steal_pointer(&record);
+}

@@ -14,12 +14,16 @@ G_BEGIN_DECLS
  * signature covers, which of two versions wins, and the registry hash two agents compare. */
 
 #define ARC_RECORD_DOMAIN "arctic-record-v1"
+#define ARC_RECORD_MAX_KIND 32
+#define ARC_RECORD_MAX_ID 128
 
 gchar *arc_record_signing_bytes(const ArcRecord *record, gsize *len, GError **error);
 gboolean arc_record_sign(ArcRecord *record, ArcIdentity *identity, GError **error);
 gboolean arc_record_verify(const ArcRecord *record, const guint8 *key, GError **error);
 gint arc_record_compare_versions(const ArcRecord *a, const ArcRecord *b);
 gchar *arc_record_registry_hash(GPtrArray *records);
+void arc_record_add_json(JsonBuilder *b, const ArcRecord *record);
+ArcRecord *arc_record_from_json(JsonNode *node, GError **error);
 gboolean arc_record_sign_txn(ArcStorageTxn *txn, ArcIdentity *identity, const gchar *peer_id,
 			     GError **error);
 

@@ -383,6 +383,56 @@ arc_rest_credentials_create(ArcRestRequest *req)
 	arc_rest_reply_json(req, SOUP_STATUS_CREATED, b);
 }
 
+static void
+arc_rest_add_cluster_credential(JsonBuilder *b, const ArcCredential *credential)
+{
+	arc_rest_builder_add_string(b, "client_id", credential->client_id);
+	arc_rest_builder_add_int(b, "version", MAX(credential->rotation, 1));
+	arc_rest_builder_add_string(b, "rotated_by",
+				    credential->rotated_by != NULL ? credential->rotated_by
+								   : credential->created_by);
+	arc_rest_builder_add_time(b, "rotated_at",
+				  credential->rotated_at > 0 ? credential->rotated_at
+							     : credential->created_at);
+}
+
+static void
+arc_rest_cluster_credentials(ArcRestRequest *req)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(GError) error = NULL;
+	const ArcCredential *credential =
+		arc_engine_get_cluster_credential(req->engine, req->caller, &error);
+
+	if (credential == NULL) {
+		arc_rest_reply_error(req->msg, error);
+		return;
+	}
+	json_builder_begin_object(b);
+	arc_rest_add_cluster_credential(b, credential);
+	json_builder_end_object(b);
+	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
+}
+
+static void
+arc_rest_cluster_credentials_rotate(ArcRestRequest *req)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(ArcCreatedCredential) created =
+		arc_engine_rotate_cluster_credential(req->engine, req->caller, &error);
+
+	if (created == NULL) {
+		arc_rest_reply_error(req->msg, error);
+		return;
+	}
+	json_builder_begin_object(b);
+	arc_rest_add_cluster_credential(b, created->credential);
+	arc_rest_builder_add_string(b, "client_secret", created->client_secret);
+	json_builder_end_object(b);
+	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
+}
+
 /* `{"deleted": true}`, with the id when there is one */
 static void
 arc_rest_reply_deleted(ArcRestRequest *req, const gchar *id)
@@ -742,8 +792,125 @@ arc_rest_handshake_leave(ArcRestRequest *req)
 	arc_rest_reply_ok(req, "removed");
 }
 
-/* `arctic cluster status`: the local registry and the peers; the gossip view of each peer
- * (last seen, its registry hash) is null until gossip runs */
+/* a signed gossip message in, a signed answer out (docs/protocol.md §6.3) */
+static void
+arc_rest_gossip_reply(ArcRestRequest *req, gchar *reply, const GError *error)
+{
+	gsize len;
+
+	if (reply == NULL) {
+		arc_rest_reply_error(req->msg, error);
+		return;
+	}
+	len = strlen(reply);
+	soup_server_message_set_status(req->msg, SOUP_STATUS_OK, NULL);
+	soup_server_message_set_response(req->msg, "application/json", SOUP_MEMORY_TAKE, reply,
+					 len);
+}
+
+static void
+arc_rest_gossip(ArcRestRequest *req, const gchar *type)
+{
+	g_autoptr(GError) error = NULL;
+	gsize len = 0;
+	const gchar *data = arc_rest_body_data(req, &len);
+	gchar *reply = arc_engine_gossip_receive(req->engine, type, data, len, &error);
+
+	arc_rest_gossip_reply(req, reply, error);
+}
+
+static void
+arc_rest_gossip_digest(ArcRestRequest *req)
+{
+	arc_rest_gossip(req, "digest");
+}
+
+static void
+arc_rest_gossip_records(ArcRestRequest *req)
+{
+	arc_rest_gossip(req, "records");
+}
+
+static void
+arc_rest_gossip_probe_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(ArcRestPending) pending = user_data;
+	g_autoptr(GError) error = NULL;
+	gchar *reply = arc_engine_gossip_probe_finish(ARC_ENGINE(source), res, &error);
+
+	arc_rest_gossip_reply(&pending->req, reply, error);
+}
+
+static void
+arc_rest_gossip_probe(ArcRestRequest *req)
+{
+	gsize len = 0;
+	const gchar *data = arc_rest_body_data(req, &len);
+	arc_engine_gossip_probe_async(req->engine, data, len, arc_rest_gossip_probe_cb,
+				      arc_rest_request_pause(req));
+}
+
+static void
+arc_rest_cluster_init(ArcRestRequest *req)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonNode) root = arc_rest_parse_body(req, TRUE, &error);
+	g_autoptr(ArcClusterInitResult) res = NULL;
+	gboolean force = FALSE;
+
+	if (root == NULL && error != NULL) {
+		arc_rest_reply_error(req->msg, error);
+		return;
+	}
+	if (root != NULL) {
+		JsonNode *node = json_object_get_member(json_node_get_object(root), "force");
+		if (node != NULL && json_node_get_value_type(node) != G_TYPE_BOOLEAN) {
+			arc_rest_reply_error_literal(req->msg, ARC_ERROR_INVALID_REQUEST,
+						     "'force' must be true or false");
+			return;
+		}
+		force = node != NULL && json_node_get_boolean(node);
+	}
+	res = arc_engine_cluster_init(req->engine, req->caller, force, &error);
+	if (res == NULL) {
+		arc_rest_reply_error(req->msg, error);
+		return;
+	}
+	json_builder_begin_object(b);
+	arc_rest_builder_add_string(b, "cluster_id", res->cluster_id);
+	arc_rest_builder_add_string(b, "created_by", res->created_by);
+	arc_rest_builder_add_string(b, "oldest_peer_id", res->oldest_peer_id);
+	json_builder_set_member_name(b, "was_created");
+	json_builder_add_boolean_value(b, res->was_created);
+	arc_rest_builder_add_string(b, "message",
+				    res->was_created ? "Cluster initialized"
+						     : "Cluster already initialized");
+	json_builder_end_object(b);
+	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
+}
+
+static void
+arc_rest_cluster_sync(ArcRestRequest *req)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(GError) error = NULL;
+	gint n = arc_engine_sync(req->engine, req->caller, &error);
+
+	if (n < 0) {
+		arc_rest_reply_error(req->msg, error);
+		return;
+	}
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "triggered");
+	json_builder_add_boolean_value(b, TRUE);
+	arc_rest_builder_add_int(b, "peers", n);
+	json_builder_end_object(b);
+	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
+}
+
+/* `arctic cluster status`: the local registry and the peers, with what gossip observes of
+ * each (state, last seen, the registry hash it stated) */
 static void
 arc_rest_cluster_status(ArcRestRequest *req)
 {
@@ -775,6 +942,11 @@ arc_rest_cluster_status(ArcRestRequest *req)
 	json_builder_begin_array(b);
 	for (guint i = 0; i < status->peers->len; i++) {
 		ArcPeerInfo *peer = g_ptr_array_index(status->peers, i);
+		const gchar *hash = NULL;
+		gint64 last_seen = 0;
+		const gchar *reachability =
+			arc_engine_get_peer_health(req->engine, peer->id, &last_seen, &hash);
+
 		json_builder_begin_object(b);
 		arc_rest_builder_add_string(b, "id", peer->id);
 		arc_rest_builder_add_string(b, "name", peer->name);
@@ -782,9 +954,13 @@ arc_rest_cluster_status(ArcRestRequest *req)
 		arc_rest_builder_add_string(b, "state", peer->state);
 		json_builder_set_member_name(b, "is_local");
 		json_builder_add_boolean_value(b, peer->is_local);
-		arc_rest_builder_add_string(b, "last_seen", NULL);
+		arc_rest_builder_add_string(b, "reachability", reachability);
+		if (last_seen > 0)
+			arc_rest_builder_add_time(b, "last_seen", last_seen / 1000);
+		else
+			arc_rest_builder_add_string(b, "last_seen", NULL);
 		arc_rest_builder_add_string(b, "registry_hash",
-					    peer->is_local ? status->registry_hash : NULL);
+					    peer->is_local ? status->registry_hash : hash);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
@@ -849,6 +1025,15 @@ static const ArcRestRoute arc_rest_routes[] = {
 	{"POST", "/v1/handshake/hello", ARC_REST_AUTH_PUBLIC, 0, arc_rest_handshake_hello},
 	{"POST", "/v1/handshake/confirm", ARC_REST_AUTH_PUBLIC, 0, arc_rest_handshake_confirm},
 	{"POST", "/v1/handshake/leave", ARC_REST_AUTH_PUBLIC, 0, arc_rest_handshake_leave},
+	{"POST", "/v1/gossip/digest", ARC_REST_AUTH_PUBLIC, 0, arc_rest_gossip_digest},
+	{"POST", "/v1/gossip/records", ARC_REST_AUTH_PUBLIC, 0, arc_rest_gossip_records},
+	{"POST", "/v1/gossip/probe", ARC_REST_AUTH_PUBLIC, 0, arc_rest_gossip_probe},
+	{"POST", "/v1/cluster/sync", ARC_REST_AUTH_SCOPE, ARC_SCOPE_ADMIN, arc_rest_cluster_sync},
+	{"POST", "/v1/cluster/init", ARC_REST_AUTH_SCOPE, ARC_SCOPE_ADMIN, arc_rest_cluster_init},
+	{"GET", "/v1/cluster/credentials", ARC_REST_AUTH_SCOPE, ARC_SCOPE_ADMIN,
+	 arc_rest_cluster_credentials},
+	{"POST", "/v1/cluster/credentials/rotate", ARC_REST_AUTH_SCOPE, ARC_SCOPE_CREDENTIALS_WRITE,
+	 arc_rest_cluster_credentials_rotate},
 	{"GET", "/v1/credentials", ARC_REST_AUTH_SCOPE, ARC_SCOPE_CREDENTIALS_READ,
 	 arc_rest_credentials_list},
 	{"POST", "/v1/credentials", ARC_REST_AUTH_SCOPE, ARC_SCOPE_CREDENTIALS_WRITE,

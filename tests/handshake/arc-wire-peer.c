@@ -10,6 +10,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "arc-record-sign.h"
 #include "arc-wire-tamper.h"
 
 struct _ArcWirePeer {
@@ -454,6 +455,25 @@ arc_wire_peer_get_license_id(ArcWirePeer *self)
 	return self->license_id;
 }
 
+/* its own `peer` record, signed, as an agent presents it in the handshake */
+static ArcRecord *
+arc_wire_peer_own_record(ArcWirePeer *self)
+{
+	g_autofree gchar *body = g_strdup_printf(
+		"{\"id\":\"%s\",\"name\":\"wire\",\"description\":\"\",\"public_key\":\"%s\","
+		"\"address\":\"%s\",\"license_id\":\"%s\",\"state\":\"active\","
+		"\"created_at\":\"2026-01-01T00:00:00Z\"}",
+		self->peer_id, arc_identity_get_public_key_base64(self->identity), self->address,
+		self->license_id);
+	ArcRecord *record = arc_record_new("peer", self->peer_id, body);
+
+	record->version = 1;
+	record->writer = g_strdup(self->peer_id);
+	record->updated_at = g_get_real_time();
+	g_assert_true(arc_record_sign(record, self->identity, NULL));
+	return record;
+}
+
 /**
  * arc_wire_peer_set_license:
  * @self: the peer
@@ -472,6 +492,7 @@ arc_wire_peer_set_license(ArcWirePeer *self, const gchar *license)
 	arc_handshake_peer_free(self->record);
 	self->record = arc_handshake_peer_new(self->peer_id, "wire", self->address,
 					      arc_identity_get_public_key(self->identity), license);
+	self->record->record = arc_wire_peer_own_record(self);
 }
 
 void

@@ -57,7 +57,7 @@ gm_build(GmFixture *fx, gint64 timestamp)
 		"{\"registry_hash\":\"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b785"
 		"2b855\",\"records\":[{\"kind\":\"peer\",\"id\":\"x\"}]}",
 		NULL);
-	return arc_gossip_message_build("digest", GM_FROM, timestamp, body, fx->sender);
+	return arc_gossip_message_build("digest", GM_FROM, timestamp, body, fx->sender, NULL);
 }
 
 /* what the sender built parses and verifies with its key only */

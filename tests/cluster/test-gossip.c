@@ -1,0 +1,601 @@
+/*
+ * Copyright 2026 The Arctic Authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <string.h>
+
+#include "arc-gossip-message.h"
+#include "arc-identity.h"
+#include "arc-record-sign.h"
+#include "arc-test-agent.h"
+
+/* Suite 'cluster': replication by gossip between real agents on 127.0.0.1 (docs/protocol.md
+ * §6): transitive discovery, convergence, the shared credential and tokens across peers,
+ * failure detection, crashes, departures, and the messages an agent must refuse. Gossip
+ * runs fast here (a round every 100 ms); every wait is bounded. */
+
+#define GS_CONFIG                                                                                  \
+	"[gossip]\ninterval=0.1\nsuspect_after=0.6\nunreachable_after=1.5\ntimeout=1\n"            \
+	"[peers]\nhandshake_timeout=4\nreach_back_timeout=2\n"
+#define GS_WAIT_MS 15000
+
+typedef struct {
+	ArcTestAgent *agent;
+	gchar *address;
+	gchar *token;
+	gchar *peer_id;
+} GsNode;
+
+static void
+gs_node_free(GsNode *self)
+{
+	if (self == NULL)
+		return;
+	g_clear_object(&self->agent);
+	g_free(self->address);
+	g_free(self->token);
+	g_free(self->peer_id);
+	g_free(self);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GsNode, gs_node_free)
+
+static void
+gs_node_login(GsNode *self)
+{
+	g_autoptr(GError) error = NULL;
+
+	g_free(self->token);
+	self->token = arc_test_agent_token(self->agent, arc_test_agent_get_client_id(self->agent),
+					   arc_test_agent_get_client_secret(self->agent), &error);
+	g_assert_no_error(error);
+}
+
+/* a bootstrapped agent trusting @issuer_of's license issuer */
+static GsNode *
+gs_node_new(GsNode *issuer_of, const gchar *extra_config)
+{
+	GsNode *self = g_new0(GsNode, 1);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonNode) boot = NULL;
+
+	self->agent = arc_test_agent_new();
+	if (issuer_of != NULL)
+		arc_test_agent_share_issuer(self->agent, issuer_of->agent);
+	arc_test_agent_set_no_dbus(self->agent, TRUE);
+	arc_test_agent_add_config(self->agent, GS_CONFIG);
+	if (extra_config != NULL)
+		arc_test_agent_add_config(self->agent, extra_config);
+	g_assert_true(arc_test_agent_start(self->agent, &error));
+	g_assert_no_error(error);
+	boot = arc_test_agent_bootstrap(self->agent, &error);
+	g_assert_no_error(error);
+	self->address = arc_test_agent_get_address(self->agent);
+	self->peer_id = g_strdup(arc_test_agent_get_peer_id(self->agent));
+	gs_node_login(self);
+	return self;
+}
+
+static JsonNode *
+gs_call(GsNode *self, const gchar *method, const gchar *path, const gchar *body, guint *status)
+{
+	return arc_test_agent_call(self->agent, method, path, self->token, body, status);
+}
+
+/* `POST /v1/peers` on @from for @to */
+static void
+gs_join(GsNode *from, GsNode *to)
+{
+	g_autofree gchar *body = g_strdup_printf("{\"address\":\"%s\"}", to->address);
+	guint status = 0;
+	g_autoptr(JsonNode) res = gs_call(from, "POST", "/v1/peers", body, &status);
+
+	if (status != 201) {
+		g_autofree gchar *log = arc_test_agent_get_log(from->agent);
+		g_printerr("join answered %u\n%s", status, log);
+	}
+	g_assert_cmpuint(status, ==, 201);
+}
+
+static JsonObject *
+gs_object(JsonNode *node)
+{
+	g_assert_nonnull(node);
+	g_assert_true(JSON_NODE_HOLDS_OBJECT(node));
+	return json_node_get_object(node);
+}
+
+static gchar *
+gs_registry_hash(GsNode *self)
+{
+	guint status = 0;
+	g_autoptr(JsonNode) res = gs_call(self, "GET", "/v1/cluster/status", NULL, &status);
+	g_assert_cmpuint(status, ==, 200);
+	return g_strdup(json_object_get_string_member(gs_object(res), "registry_hash"));
+}
+
+/* the peer @peer_id as @self's cluster status shows it, NULL if not there */
+static JsonObject *
+gs_status_peer(JsonNode *status, const gchar *peer_id)
+{
+	JsonArray *peers = json_object_get_array_member(gs_object(status), "peers");
+	for (guint i = 0; i < json_array_get_length(peers); i++) {
+		JsonObject *peer = json_array_get_object_element(peers, i);
+		if (g_strcmp0(json_object_get_string_member(peer, "id"), peer_id) == 0)
+			return peer;
+	}
+	return NULL;
+}
+
+static gboolean
+gs_knows(GsNode *self, const gchar *peer_id)
+{
+	guint status = 0;
+	g_autofree gchar *path = g_strconcat("/v1/peers/", peer_id, NULL);
+	g_autoptr(JsonNode) res = gs_call(self, "GET", path, NULL, &status);
+	return status == 200;
+}
+
+/* whether every node holds the same records and knows every other */
+static gboolean
+gs_converged(GsNode *const *nodes, guint n)
+{
+	g_autofree gchar *first = gs_registry_hash(nodes[0]);
+
+	for (guint i = 0; i < n; i++) {
+		g_autofree gchar *hash = i > 0 ? gs_registry_hash(nodes[i]) : NULL;
+		if (i > 0 && g_strcmp0(hash, first) != 0)
+			return FALSE;
+		for (guint j = 0; j < n; j++) {
+			if (i != j && !gs_knows(nodes[i], nodes[j]->peer_id))
+				return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+#define GS_WAIT_FOR(cond)                                                                          \
+	G_STMT_START                                                                               \
+	{                                                                                          \
+		gint64 gs_deadline_ = g_get_monotonic_time() + GS_WAIT_MS * 1000;                  \
+		while (!(cond) && g_get_monotonic_time() < gs_deadline_)                           \
+			g_usleep(50 * 1000);                                                       \
+		g_assert_true(cond);                                                               \
+	}                                                                                          \
+	G_STMT_END
+
+static gchar *
+gs_token_for(GsNode *self, const gchar *client_id, const gchar *secret, guint *status)
+{
+	g_autofree gchar *body = g_strdup_printf(
+		"grant_type=client_credentials&client_id=%s&client_secret=%s", client_id, secret);
+	g_autoptr(JsonNode) res =
+		arc_test_agent_request(self->agent, "POST", "/v1/oauth/token", NULL, body,
+				       "application/x-www-form-urlencoded", status);
+	if (*status != 200)
+		return NULL;
+	return g_strdup(json_object_get_string_member(gs_object(res), "access_token"));
+}
+
+static guint
+gs_status_with(GsNode *self, const gchar *token, const gchar *path)
+{
+	guint status = 0;
+	g_autoptr(JsonNode) res =
+		arc_test_agent_call(self->agent, "GET", path, token, NULL, &status);
+	return status;
+}
+
+/* A joins B and B joins C: A and C meet by themselves, every node ends with the same
+ * records, a credential made on one peer works on all, a token issued by one is accepted by
+ * all, and a revocation anywhere stops it everywhere. The cluster id is the oldest. */
+static void
+gs_replication_func(void)
+{
+	g_autoptr(GsNode) a = gs_node_new(NULL, NULL);
+	g_autoptr(GsNode) b = gs_node_new(a, NULL);
+	g_autoptr(GsNode) c = gs_node_new(a, NULL);
+	GsNode *all[] = {a, b, c};
+	g_autoptr(JsonNode) created = NULL;
+	g_autofree gchar *client_id = NULL, *secret = NULL, *token_c = NULL, *oldest = NULL;
+	const gchar *ids[] = {arc_test_agent_get_cluster_id(a->agent),
+			      arc_test_agent_get_cluster_id(b->agent),
+			      arc_test_agent_get_cluster_id(c->agent)};
+	guint status = 0;
+
+	gs_join(a, b);
+	gs_join(b, c);
+	/* transitive discovery: nobody added A and C to each other */
+	GS_WAIT_FOR(gs_knows(a, c->peer_id) && gs_knows(c, a->peer_id));
+	GS_WAIT_FOR(gs_converged(all, 3));
+
+	/* the oldest cluster id won everywhere */
+	oldest = g_strdup(ids[0]);
+	for (guint i = 1; i < 3; i++) {
+		if (strcmp(ids[i], oldest) < 0) {
+			g_free(oldest);
+			oldest = g_strdup(ids[i]);
+		}
+	}
+	for (guint i = 0; i < 3; i++) {
+		g_autoptr(JsonNode) id = arc_test_agent_request(
+			all[i]->agent, "GET", "/v1/cluster/identity", NULL, NULL, NULL, &status);
+		g_assert_cmpstr(json_object_get_string_member(gs_object(id), "cluster_id"), ==,
+				oldest);
+	}
+
+	/* a credential created on C */
+	created = gs_call(c, "POST", "/v1/credentials", "{\"scopes\":[\"peers.read\"]}", &status);
+	g_assert_cmpuint(status, ==, 201);
+	client_id = g_strdup(json_object_get_string_member(gs_object(created), "client_id"));
+	secret = g_strdup(json_object_get_string_member(gs_object(created), "client_secret"));
+	/* works against A once replicated; a token from C is accepted by A and B */
+	GS_WAIT_FOR(({
+		g_autofree gchar *t = gs_token_for(a, client_id, secret, &status);
+		t != NULL;
+	}));
+	token_c = gs_token_for(c, client_id, secret, &status);
+	g_assert_nonnull(token_c);
+	g_assert_cmpuint(gs_status_with(a, token_c, "/v1/peers"), ==, 200);
+	g_assert_cmpuint(gs_status_with(b, token_c, "/v1/peers"), ==, 200);
+	/* its scope holds everywhere */
+	g_assert_cmpuint(gs_status_with(b, token_c, "/v1/credentials"), ==, 403);
+
+	/* revoked on B: the token stops on every peer */
+	{
+		g_autofree gchar *path = g_strconcat("/v1/credentials/", client_id, NULL);
+		g_autoptr(JsonNode) del = gs_call(b, "DELETE", path, NULL, &status);
+		g_assert_cmpuint(status, ==, 200);
+	}
+	GS_WAIT_FOR(gs_status_with(a, token_c, "/v1/peers") == 401 &&
+		    gs_status_with(c, token_c, "/v1/peers") == 401);
+	GS_WAIT_FOR(gs_converged(all, 3));
+}
+
+/* One client id and secret work against every peer; a rotation on one peer makes the new
+ * secret work everywhere while the old one keeps working for the grace period. */
+static void
+gs_shared_credential_func(void)
+{
+	g_autoptr(GsNode) a = gs_node_new(NULL, NULL);
+	g_autoptr(GsNode) b = gs_node_new(a, NULL);
+	GsNode *all[] = {a, b};
+	g_autoptr(JsonNode) info = NULL, rotated = NULL, after = NULL;
+	g_autofree gchar *client_id = NULL, *new_secret = NULL;
+	const gchar *old_secret;
+	guint status = 0;
+
+	gs_join(a, b);
+	GS_WAIT_FOR(gs_converged(all, 2));
+	info = gs_call(a, "GET", "/v1/cluster/credentials", NULL, &status);
+	g_assert_cmpuint(status, ==, 200);
+	client_id = g_strdup(json_object_get_string_member(gs_object(info), "client_id"));
+	g_assert_cmpint(json_object_get_int_member(gs_object(info), "version"), ==, 1);
+	g_assert_null(json_object_get_member(gs_object(info), "client_secret"));
+	/* the same on B, and the secret that came with its bootstrap works on B too */
+	{
+		g_autoptr(JsonNode) info_b =
+			gs_call(b, "GET", "/v1/cluster/credentials", NULL, &status);
+		g_autofree gchar *t = NULL;
+		GsNode *owner =
+			g_strcmp0(arc_test_agent_get_client_id(a->agent), client_id) == 0 ? a : b;
+		GsNode *other = owner == a ? b : a;
+
+		g_assert_cmpstr(json_object_get_string_member(gs_object(info_b), "client_id"), ==,
+				client_id);
+		old_secret = arc_test_agent_get_client_secret(owner->agent);
+		t = gs_token_for(other, client_id, old_secret, &status);
+		g_assert_nonnull(t);
+
+		rotated = gs_call(other, "POST", "/v1/cluster/credentials/rotate", NULL, &status);
+		g_assert_cmpuint(status, ==, 200);
+		g_assert_cmpstr(json_object_get_string_member(gs_object(rotated), "client_id"), ==,
+				client_id);
+		g_assert_cmpint(json_object_get_int_member(gs_object(rotated), "version"), ==, 2);
+		g_assert_cmpstr(json_object_get_string_member(gs_object(rotated), "rotated_by"), ==,
+				other->peer_id);
+		new_secret = g_strdup(
+			json_object_get_string_member(gs_object(rotated), "client_secret"));
+		/* the new secret on the other peer once gossip carried it; the old one too */
+		GS_WAIT_FOR(({
+			g_autofree gchar *n = gs_token_for(owner, client_id, new_secret, &status);
+			n != NULL;
+		}));
+		g_free(t);
+		t = gs_token_for(owner, client_id, old_secret, &status);
+		g_assert_nonnull(t);
+		after = gs_call(owner, "GET", "/v1/cluster/credentials", NULL, &status);
+		g_assert_cmpint(json_object_get_int_member(gs_object(after), "version"), ==, 2);
+	}
+}
+
+static const gchar *
+gs_reachability(GsNode *self, const gchar *peer_id)
+{
+	static gchar state[32];
+	guint status = 0;
+	g_autoptr(JsonNode) res = gs_call(self, "GET", "/v1/cluster/status", NULL, &status);
+	JsonObject *peer = gs_status_peer(res, peer_id);
+	const gchar *value =
+		peer != NULL ? json_object_get_string_member_with_default(peer, "reachability", "")
+			     : "";
+	g_strlcpy(state, value != NULL ? value : "", sizeof(state));
+	return state;
+}
+
+/* kill -9 of a node: the others see it suspect, then unreachable; writes go on without it;
+ * once restarted it catches up and is alive again */
+static void
+gs_crash_func(void)
+{
+	g_autoptr(GsNode) a = gs_node_new(NULL, NULL);
+	g_autoptr(GsNode) b = gs_node_new(a, NULL);
+	g_autoptr(GsNode) c = gs_node_new(a, NULL);
+	GsNode *all[] = {a, b, c};
+	g_autoptr(JsonNode) created = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *path = NULL;
+	guint status = 0;
+
+	gs_join(a, b);
+	gs_join(a, c);
+	GS_WAIT_FOR(gs_converged(all, 3));
+	GS_WAIT_FOR(g_strcmp0(gs_reachability(a, c->peer_id), "alive") == 0);
+
+	arc_test_agent_kill(c->agent);
+	GS_WAIT_FOR(g_strcmp0(gs_reachability(a, c->peer_id), "unreachable") == 0 &&
+		    g_strcmp0(gs_reachability(b, c->peer_id), "unreachable") == 0);
+	/* the others keep serving and writing */
+	created = gs_call(a, "POST", "/v1/credentials", "{\"scopes\":[\"peers.read\"]}", &status);
+	g_assert_cmpuint(status, ==, 201);
+	path = g_strdup("/v1/credentials");
+
+	g_assert_true(arc_test_agent_start(c->agent, &error));
+	g_assert_no_error(error);
+	gs_node_login(c);
+	GS_WAIT_FOR(gs_converged(all, 3));
+	GS_WAIT_FOR(g_strcmp0(gs_reachability(a, c->peer_id), "alive") == 0);
+	{
+		/* the credential written while it was down */
+		g_autoptr(JsonNode) list = gs_call(c, "GET", path, NULL, &status);
+		g_autofree gchar *text = json_to_string(list, FALSE);
+		g_assert_nonnull(strstr(
+			text, json_object_get_string_member(gs_object(created), "client_id")));
+	}
+	{
+		g_autofree gchar *log = arc_test_agent_get_log(a->agent);
+		g_assert_nonnull(strstr(log, "is unreachable"));
+		g_assert_nonnull(strstr(log, "is alive again"));
+	}
+}
+
+/* a peer removed on one node is gone from every node, and its gossip is refused; a peer
+ * that leaves while another is down is forgotten by that one once it is back */
+static void
+gs_removal_func(void)
+{
+	g_autoptr(GsNode) a = gs_node_new(NULL, NULL);
+	g_autoptr(GsNode) b = gs_node_new(a, NULL);
+	g_autoptr(GsNode) c = gs_node_new(a, NULL);
+	g_autoptr(GsNode) d = gs_node_new(a, NULL);
+	GsNode *all[] = {a, b, c, d};
+	GsNode *rest[] = {a, b};
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *path = g_strconcat("/v1/peers/", c->peer_id, NULL);
+	guint status = 0;
+
+	gs_join(a, b);
+	gs_join(a, c);
+	gs_join(a, d);
+	GS_WAIT_FOR(gs_converged(all, 4));
+
+	/* B is down while D leaves */
+	g_assert_true(arc_test_agent_stop(b->agent, NULL, &error));
+	{
+		g_autoptr(JsonNode) leave = gs_call(d, "DELETE", "/v1/peers/self", NULL, &status);
+		g_assert_cmpuint(status, ==, 200);
+	}
+	/* C is removed by A */
+	{
+		g_autoptr(JsonNode) del = gs_call(a, "DELETE", path, NULL, &status);
+		g_assert_cmpuint(status, ==, 200);
+	}
+	g_assert_true(arc_test_agent_start(b->agent, &error));
+	g_assert_no_error(error);
+	gs_node_login(b);
+	GS_WAIT_FOR(!gs_knows(b, c->peer_id) && !gs_knows(b, d->peer_id));
+	GS_WAIT_FOR(gs_converged(rest, 2));
+	/* C's gossip is refused by every remaining node, and logged */
+	{
+		g_autofree gchar *needle = g_strdup_printf(
+			"gossip from %s refused: it is not an active peer", c->peer_id);
+		GS_WAIT_FOR(({
+			g_autofree gchar *log = arc_test_agent_get_log(b->agent);
+			strstr(log, needle) != NULL;
+		}));
+	}
+	/* and neither comes back by a handshake */
+	{
+		g_autofree gchar *body = g_strdup_printf("{\"address\":\"%s\"}", c->address);
+		g_autoptr(JsonNode) again = gs_call(b, "POST", "/v1/peers", body, &status);
+		g_assert_cmpuint(status, ==, 422);
+		g_assert_cmpstr(json_object_get_string_member(gs_object(again), "reason"), ==,
+				"revoked");
+	}
+}
+
+/* ---- messages on the wire: the test signs as a member, with B's own key ---- */
+
+static ArcIdentity *
+gs_identity_of(GsNode *self)
+{
+	g_autofree gchar *path =
+		g_build_filename(arc_test_agent_get_data_dir(self->agent), "peer.key", NULL);
+	g_autoptr(GError) error = NULL;
+	ArcIdentity *identity = arc_identity_load(path, &error);
+	g_assert_no_error(error);
+	return identity;
+}
+
+static gchar *
+gs_message(GsNode *sender, ArcIdentity *identity, const gchar *type, gint64 timestamp,
+	   const gchar *body)
+{
+	g_autoptr(JsonNode) node = json_from_string(body, NULL);
+	return arc_gossip_message_build(type, sender->peer_id, timestamp, node, identity, NULL);
+}
+
+static ArcTestResponse *
+gs_post(GsNode *to, const gchar *type, const gchar *message)
+{
+	g_autofree gchar *path = g_strconcat("/v1/gossip/", type, NULL);
+	g_autoptr(GError) error = NULL;
+	ArcTestResponse *res = arc_test_agent_send(to->agent, "POST", path, NULL, message, -1,
+						   "application/json", &error);
+	g_assert_no_error(error);
+	return res;
+}
+
+/* a peer_alias record for @peer_id written and signed by @writer */
+static gchar *
+gs_alias_record(GsNode *writer, ArcIdentity *identity, const gchar *peer_id, const gchar *name,
+		gint64 version)
+{
+	g_autofree gchar *body = g_strdup_printf("{\"name\":\"%s\"}", name);
+	g_autoptr(ArcRecord) record = arc_record_new("peer_alias", peer_id, body);
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonNode) root = NULL;
+
+	record->version = version;
+	record->writer = g_strdup(writer->peer_id);
+	record->updated_at = g_get_real_time();
+	g_assert_true(arc_record_sign(record, identity, NULL));
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "records");
+	json_builder_begin_array(b);
+	arc_record_add_json(b, record);
+	json_builder_end_array(b);
+	json_builder_end_object(b);
+	root = json_builder_get_root(b);
+	return json_to_string(root, FALSE);
+}
+
+static gchar *
+gs_peer_name(GsNode *self, const gchar *peer_id)
+{
+	guint status = 0;
+	g_autofree gchar *path = g_strconcat("/v1/peers/", peer_id, NULL);
+	g_autoptr(JsonNode) res = gs_call(self, "GET", path, NULL, &status);
+	g_assert_cmpuint(status, ==, 200);
+	return g_strdup(json_object_get_string_member(gs_object(res), "name"));
+}
+
+/* replayed, duplicated, reordered, skewed and foreign messages */
+static void
+gs_wire_func(void)
+{
+	g_autoptr(GsNode) a = gs_node_new(NULL, NULL);
+	g_autoptr(GsNode) b = gs_node_new(a, NULL);
+	g_autoptr(ArcIdentity) key_b = NULL;
+	g_autofree gchar *digest = NULL, *v2 = NULL, *v1 = NULL, *name = NULL, *record_v2 = NULL,
+			 *record_v1 = NULL, *stranger_dir = NULL, *stranger_key = NULL;
+	g_autoptr(ArcTestResponse) first = NULL, again = NULL, ahead = NULL, behind = NULL,
+				   near = NULL, newer = NULL, older = NULL, dup = NULL,
+				   foreign = NULL, garbage = NULL;
+	g_autoptr(ArcIdentity) stranger = NULL;
+	gint64 now = g_get_real_time() / 1000;
+
+	gs_join(a, b);
+	key_b = gs_identity_of(b);
+
+	/* a digest from B is answered; the same bytes again are a replay */
+	digest = gs_message(b, key_b, "digest", now, "{\"registry_hash\":\"x\"}");
+	first = gs_post(a, "digest", digest);
+	g_assert_cmpuint(first->status, ==, 200);
+	again = gs_post(a, "digest", digest);
+	g_assert_cmpuint(again->status, ==, 401);
+	g_assert_nonnull(strstr(g_bytes_get_data(again->body, NULL), "replayed"));
+
+	/* clocks: 10 s off is within the default 30 s tolerance, 60 s is not, and the log
+	 * says which way */
+	{
+		g_autofree gchar *m = gs_message(b, key_b, "digest", now + 10000, "{}");
+		near = gs_post(a, "digest", m);
+		g_assert_cmpuint(near->status, ==, 200);
+	}
+	{
+		g_autofree gchar *m = gs_message(b, key_b, "digest", now + 60000, "{}");
+		ahead = gs_post(a, "digest", m);
+		g_assert_cmpuint(ahead->status, ==, 401);
+	}
+	{
+		g_autofree gchar *m = gs_message(b, key_b, "digest", now - 60000, "{}");
+		behind = gs_post(a, "digest", m);
+		g_assert_cmpuint(behind->status, ==, 401);
+	}
+	{
+		g_autofree gchar *log = arc_test_agent_get_log(a->agent);
+		g_autofree gchar *needle = g_strdup_printf(
+			"gossip message from %s refused: its clock is ahead", b->peer_id);
+		g_assert_nonnull(strstr(log, needle));
+	}
+
+	/* records: version 2 then version 1 of the same record, and a duplicate: the newer
+	 * stays */
+	record_v2 = gs_alias_record(b, key_b, a->peer_id, "two", 2);
+	record_v1 = gs_alias_record(b, key_b, a->peer_id, "one", 1);
+	v2 = gs_message(b, key_b, "records", now, record_v2);
+	newer = gs_post(a, "records", v2);
+	g_assert_cmpuint(newer->status, ==, 200);
+	name = gs_peer_name(a, a->peer_id);
+	g_assert_cmpstr(name, ==, "two");
+	v1 = gs_message(b, key_b, "records", now + 1, record_v1);
+	older = gs_post(a, "records", v1);
+	g_assert_cmpuint(older->status, ==, 200);
+	{
+		g_autofree gchar *m = gs_message(b, key_b, "records", now + 2, record_v2);
+		dup = gs_post(a, "records", m);
+		g_assert_cmpuint(dup->status, ==, 200);
+	}
+	g_free(name);
+	name = gs_peer_name(a, a->peer_id);
+	g_assert_cmpstr(name, ==, "two");
+
+	/* a well-signed message from a peer that is no member */
+	stranger_dir = g_build_filename(arc_test_agent_get_tmpdir(a->agent), "stranger", NULL);
+	g_assert_cmpint(g_mkdir_with_parents(stranger_dir, 0700), ==, 0);
+	stranger_key = g_build_filename(stranger_dir, "peer.key", NULL);
+	stranger = arc_identity_load_or_create(stranger_key, NULL);
+	g_assert_nonnull(stranger);
+	{
+		g_autoptr(JsonNode) body = json_from_string("{}", NULL);
+		g_autofree gchar *m = arc_gossip_message_build(
+			"digest", "peer_01JSTRANGERSTRANGERSTRANGE", now, body, stranger, NULL);
+		foreign = gs_post(a, "digest", m);
+		g_assert_cmpuint(foreign->status, ==, 403);
+	}
+	/* and bytes that are no message */
+	garbage = gs_post(a, "records", "{\"version\":1,\"type\":\"records\"}");
+	g_assert_cmpuint(garbage->status, ==, 400);
+	/* B's key signing as B, but altered in transit */
+	{
+		g_autofree gchar *m = gs_message(b, key_b, "digest", now + 3, "{\"a\":1}");
+		gchar *at = strstr(m, "\"a\":1");
+		g_autoptr(ArcTestResponse) altered = NULL;
+		g_assert_nonnull(at);
+		at[4] = '2';
+		altered = gs_post(a, "digest", m);
+		g_assert_cmpuint(altered->status, ==, 401);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+	g_test_add_func("/gossip/replication", gs_replication_func);
+	g_test_add_func("/gossip/shared-credential", gs_shared_credential_func);
+	g_test_add_func("/gossip/crash", gs_crash_func);
+	g_test_add_func("/gossip/removal", gs_removal_func);
+	g_test_add_func("/gossip/wire", gs_wire_func);
+	return g_test_run();
+}
