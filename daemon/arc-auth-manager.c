@@ -33,12 +33,11 @@ struct _ArcAuthManager {
 	ArcIdentity *identity;
 	gchar *peer_id;
 	gchar *cluster_id;
-	gchar *former_cluster_id; /* accepted as audience until former_until */
-	gint64 former_until;
-	GHashTable *credentials; /* client_id → ArcCredential */
-	GHashTable *peer_keys;   /* peer_id → GBytes (32) */
-	GHashTable *token_cache; /* token → ArcAuthCachedToken */
-	gchar *recovery_token;   /* sodium_malloc */
+	GHashTable *former_cluster_ids; /* id → gint64: accepted as audience until then */
+	GHashTable *credentials;        /* client_id → ArcCredential */
+	GHashTable *peer_keys;          /* peer_id → GBytes (32) */
+	GHashTable *token_cache;        /* token → ArcAuthCachedToken */
+	gchar *recovery_token;          /* sodium_malloc */
 };
 
 G_DEFINE_FINAL_TYPE(ArcAuthManager, arc_auth_manager, G_TYPE_OBJECT)
@@ -86,7 +85,7 @@ arc_auth_manager_finalize(GObject *object)
 	g_clear_object(&self->identity);
 	g_free(self->peer_id);
 	g_free(self->cluster_id);
-	g_free(self->former_cluster_id);
+	g_hash_table_unref(self->former_cluster_ids);
 	g_hash_table_unref(self->credentials);
 	g_hash_table_unref(self->peer_keys);
 	g_hash_table_unref(self->token_cache);
@@ -110,6 +109,7 @@ arc_auth_manager_init(ArcAuthManager *self)
 						(GDestroyNotify)g_bytes_unref);
 	self->token_cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 						  (GDestroyNotify)arc_auth_cached_token_free);
+	self->former_cluster_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 }
 
 /**
@@ -215,17 +215,28 @@ arc_auth_manager_reset_peer_keys(ArcAuthManager *self)
 }
 
 /**
- * arc_auth_manager_set_former_cluster_id:
+ * arc_auth_manager_add_former_cluster_id:
  * @self: the manager
- * @cluster_id: the cluster id this agent held before two clusters merged
+ * @cluster_id: a cluster id this agent held before clusters merged
  * @until: Unix time until which tokens for it are still accepted
  */
 void
-arc_auth_manager_set_former_cluster_id(ArcAuthManager *self, const gchar *cluster_id, gint64 until)
+arc_auth_manager_add_former_cluster_id(ArcAuthManager *self, const gchar *cluster_id, gint64 until)
 {
-	g_free(self->former_cluster_id);
-	self->former_cluster_id = g_strdup(cluster_id);
-	self->former_until = until;
+	gint64 *value = g_new(gint64, 1);
+	*value = until;
+	g_hash_table_replace(self->former_cluster_ids, g_strdup(cluster_id), value);
+}
+
+static gboolean
+arc_auth_manager_audience_ok(ArcAuthManager *self, const gchar *aud, gint64 now)
+{
+	const gint64 *until;
+
+	if (g_strcmp0(aud, self->cluster_id) == 0)
+		return TRUE;
+	until = aud != NULL ? g_hash_table_lookup(self->former_cluster_ids, aud) : NULL;
+	return until != NULL && now < *until;
 }
 
 static gint
@@ -428,8 +439,7 @@ arc_auth_manager_verify(ArcAuthManager *self, const gchar *token, gint64 now, GE
 	}
 	if (!arc_jwt_verify_signature(jwt, g_bytes_get_data(key, NULL), error))
 		return NULL;
-	if ((g_strcmp0(jwt->aud, self->cluster_id) != 0 &&
-	     (g_strcmp0(jwt->aud, self->former_cluster_id) != 0 || now >= self->former_until)) ||
+	if (!arc_auth_manager_audience_ok(self, jwt->aud, now) ||
 	    g_strcmp0(jwt->iss, jwt->kid) != 0) {
 		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_UNAUTHORIZED,
 				    "token is for another cluster");

@@ -81,7 +81,7 @@ ArcCredential *arc_auth_manager_prepare_rotation(ArcAuthManager *self,
 void arc_auth_manager_forget(ArcAuthManager *self, const gchar *client_id);
 void arc_auth_manager_apply_record(ArcAuthManager *self, const ArcRecord *record);
 void arc_auth_manager_reset_peer_keys(ArcAuthManager *self);
-void arc_auth_manager_set_former_cluster_id(ArcAuthManager *self, const gchar *cluster_id,
+void arc_auth_manager_add_former_cluster_id(ArcAuthManager *self, const gchar *cluster_id,
 					    gint64 until);
 
 G_END_DECLS

@@ -189,14 +189,18 @@ arc_dbus_service_lookup_peer(ArcDbusService *self, const gchar *peer_id, gchar *
 
 /* the skeleton announces only the properties whose values differ, in one signal */
 static void
-arc_dbus_service_set_peer_properties(ArcDbusPeer *peer, const ArcPeerInfo *info)
+arc_dbus_service_set_peer_properties(ArcDbusService *self, ArcDbusPeer *peer,
+				     const ArcPeerInfo *info)
 {
+	const gchar *reachability = arc_engine_get_peer_health(self->engine, info->id, NULL, NULL);
+
 	arc_dbus_peer_set_name(peer, info->name != NULL ? info->name : "");
 	arc_dbus_peer_set_address(peer, info->address != NULL ? info->address : "");
 	arc_dbus_peer_set_public_key(peer, info->public_key != NULL ? info->public_key : "");
 	arc_dbus_peer_set_is_local(peer, info->is_local);
 	arc_dbus_peer_set_state(peer, info->state != NULL ? info->state : "");
 	arc_dbus_peer_set_created_at(peer, info->created_at);
+	arc_dbus_peer_set_reachability(peer, reachability != NULL ? reachability : "");
 }
 
 /* Exports the object of @info, or updates the one already exported. */
@@ -208,7 +212,7 @@ arc_dbus_service_export_peer(ArcDbusService *self, const ArcPeerInfo *info)
 	g_autoptr(ArcDbusObjectSkeleton) object = NULL;
 
 	if (peer != NULL && g_strcmp0(arc_dbus_peer_get_id(peer), info->id) == 0) {
-		arc_dbus_service_set_peer_properties(peer, info);
+		arc_dbus_service_set_peer_properties(self, peer, info);
 		return;
 	}
 	if (peer != NULL) {
@@ -219,7 +223,7 @@ arc_dbus_service_export_peer(ArcDbusService *self, const ArcPeerInfo *info)
 	/* every property is set before the export, so InterfacesAdded carries them all */
 	peer = arc_dbus_peer_skeleton_new();
 	arc_dbus_peer_set_id(peer, info->id);
-	arc_dbus_service_set_peer_properties(peer, info);
+	arc_dbus_service_set_peer_properties(self, peer, info);
 	object = arc_dbus_object_skeleton_new(path);
 	arc_dbus_object_skeleton_set_peer(object, peer);
 	g_dbus_object_manager_server_export(self->manager, G_DBUS_OBJECT_SKELETON(object));
@@ -282,6 +286,18 @@ arc_dbus_service_peer_changed_cb(ArcEngine *engine, const gchar *peer_id, gpoint
 		return;
 	}
 	arc_dbus_service_unexport_peer(self, peer_id);
+}
+
+/* gossip observed a change: Reachability follows */
+static void
+arc_dbus_service_peer_state_changed_cb(ArcEngine *engine, const gchar *peer_id, const gchar *state,
+				       gpointer user_data)
+{
+	ArcDbusService *self = ARC_DBUS_SERVICE(user_data);
+	g_autoptr(ArcDbusPeer) peer = arc_dbus_service_lookup_peer(self, peer_id, NULL);
+
+	if (peer != NULL && g_strcmp0(arc_dbus_peer_get_id(peer), peer_id) == 0)
+		arc_dbus_peer_set_reachability(peer, state);
 }
 
 /* Every engine property is read again on any change: the engine changes several at once
@@ -714,6 +730,29 @@ arc_dbus_service_handle_remove_peer_cb(ArcDbusAgent *agent, GDBusMethodInvocatio
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+static void
+arc_dbus_service_sync(ArcDbusService *self, GDBusMethodInvocation *invocation,
+		      const ArcCaller *caller)
+{
+	g_autoptr(GError) error = NULL;
+	gint n = arc_engine_sync(self->engine, caller, &error);
+
+	if (n < 0) {
+		arc_dbus_service_return_error(invocation, &error);
+		return;
+	}
+	arc_dbus_agent_complete_sync(self->agent, invocation, (guint)n);
+}
+
+static gboolean
+arc_dbus_service_handle_sync_cb(ArcDbusAgent *agent, GDBusMethodInvocation *invocation,
+				gpointer user_data)
+{
+	arc_dbus_service_authorize_write(ARC_DBUS_SERVICE(user_data), invocation, ARC_SCOPE_ADMIN,
+					 arc_dbus_service_sync);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 static gboolean
 arc_dbus_service_handle_remove_self_cb(ArcDbusAgent *agent, GDBusMethodInvocation *invocation,
 				       gpointer user_data)
@@ -921,5 +960,9 @@ arc_dbus_service_new(ArcEngine *engine, gboolean session_bus)
 			 G_CALLBACK(arc_dbus_service_handle_remove_peer_cb), self);
 	g_signal_connect(self->agent, "handle-remove-self",
 			 G_CALLBACK(arc_dbus_service_handle_remove_self_cb), self);
+	g_signal_connect(self->agent, "handle-sync", G_CALLBACK(arc_dbus_service_handle_sync_cb),
+			 self);
+	g_signal_connect_object(engine, "peer-state-changed",
+				G_CALLBACK(arc_dbus_service_peer_state_changed_cb), self, 0);
 	return self;
 }

@@ -420,17 +420,20 @@ arc_engine_check_identity(ArcEngine *self, GError **error)
 	return TRUE;
 }
 
-/* Tokens issued for the cluster id this agent held before two clusters merged stay valid for
- * one token lifetime (docs/protocol.md §6.4). */
+/* Tokens issued for the cluster ids this agent held before clusters merged stay valid for one
+ * token lifetime (docs/protocol.md §6.4): meta cluster.former_ids, "id until" per line. */
 static void
-arc_engine_load_former_cluster_id(ArcEngine *self)
+arc_engine_load_former_cluster_ids(ArcEngine *self)
 {
-	g_autofree gchar *former = arc_storage_get_meta(self->storage, "cluster.former_id", NULL);
-	g_autofree gchar *until = arc_storage_get_meta(self->storage, "cluster.former_until", NULL);
+	g_autofree gchar *former = arc_storage_get_meta(self->storage, "cluster.former_ids", NULL);
+	g_auto(GStrv) lines = former != NULL ? g_strsplit(former, "\n", -1) : NULL;
 
-	if (former != NULL && until != NULL)
-		arc_auth_manager_set_former_cluster_id(self->auth, former,
-						       g_ascii_strtoll(until, NULL, 10));
+	for (guint i = 0; lines != NULL && lines[i] != NULL; i++) {
+		g_auto(GStrv) parts = g_strsplit(lines[i], " ", 2);
+		if (g_strv_length(parts) == 2)
+			arc_auth_manager_add_former_cluster_id(self->auth, parts[0],
+							       g_ascii_strtoll(parts[1], NULL, 10));
+	}
 }
 
 /* Records this agent wrote before records were signed (issue 3) are signed once, at start. */
@@ -490,7 +493,7 @@ arc_engine_load_bootstrap_state(ArcEngine *self, GError **error)
 	}
 	arc_engine_load_license_state(self);
 	arc_auth_manager_set_issuer(self->auth, self->identity, self->peer_id, self->cluster_id);
-	arc_engine_load_former_cluster_id(self);
+	arc_engine_load_former_cluster_ids(self);
 	arc_engine_sign_unsigned_records(self);
 	/* records from before gossip do not state the cluster id */
 	if (!arc_engine_edit_own_record(self, "cluster_id", self->cluster_id, error))
@@ -665,18 +668,29 @@ arc_engine_offer_cluster_id(ArcEngine *self, const gchar *cluster_id, const gcha
 {
 	g_autoptr(ArcStorageTxn) txn = NULL;
 	g_autoptr(GError) error = NULL;
-	g_autofree gchar *until = NULL;
 	g_autofree gchar *former = NULL;
-	gint64 expires = arc_engine_now(self) + ARC_TOKEN_LIFETIME_SECS;
+	g_autofree gchar *stored = NULL;
+	g_autoptr(GString) list = g_string_new(NULL);
+	gint64 now = arc_engine_now(self);
+	gint64 expires = now + ARC_TOKEN_LIFETIME_SECS;
 
 	if (self->cluster_id == NULL || !arc_id_is_valid(cluster_id, "clu_") ||
 	    strcmp(cluster_id, self->cluster_id) >= 0)
 		return;
+	/* the ids still in their grace period, and the one given up now */
+	stored = arc_storage_get_meta(self->storage, "cluster.former_ids", NULL);
+	if (stored != NULL) {
+		g_auto(GStrv) lines = g_strsplit(stored, "\n", -1);
+		for (guint i = 0; lines[i] != NULL; i++) {
+			const gchar *space = strchr(lines[i], ' ');
+			if (space != NULL && g_ascii_strtoll(space + 1, NULL, 10) > now)
+				g_string_append_printf(list, "%s\n", lines[i]);
+		}
+	}
+	g_string_append_printf(list, "%s %" G_GINT64_FORMAT, self->cluster_id, expires);
 	txn = arc_storage_txn_new();
-	until = g_strdup_printf("%" G_GINT64_FORMAT, expires);
 	arc_storage_txn_set_meta(txn, "cluster_id", cluster_id);
-	arc_storage_txn_set_meta(txn, "cluster.former_id", self->cluster_id);
-	arc_storage_txn_set_meta(txn, "cluster.former_until", until);
+	arc_storage_txn_set_meta(txn, "cluster.former_ids", list->str);
 	if (!arc_storage_commit(self->storage, txn, &error)) {
 		g_warning("cannot adopt cluster id %s: %s", cluster_id, error->message);
 		return;
@@ -684,7 +698,7 @@ arc_engine_offer_cluster_id(ArcEngine *self, const gchar *cluster_id, const gcha
 	former = g_steal_pointer(&self->cluster_id);
 	self->cluster_id = g_strdup(cluster_id);
 	arc_auth_manager_set_issuer(self->auth, self->identity, self->peer_id, self->cluster_id);
-	arc_auth_manager_set_former_cluster_id(self->auth, former, expires);
+	arc_auth_manager_add_former_cluster_id(self->auth, former, expires);
 	g_info("cluster %s merged into cluster %s, the older id (learned from peer %s)", former,
 	       cluster_id, from);
 	if (!arc_engine_edit_own_record(self, "cluster_id", cluster_id, &error))

@@ -974,17 +974,20 @@ arc_rest_metrics(ArcRestRequest *req)
 {
 	g_autoptr(GString) gauges = g_string_new(NULL);
 	g_autofree gchar *text = NULL;
-	g_autoptr(GPtrArray) peers = NULL;
-	guint active = 0, deactivated = 0;
-	const ArcCaller reader = {.scopes = ARC_SCOPE_PEERS_READ};
+	g_autoptr(ArcClusterStatus) status = NULL;
+	guint active = 0, deactivated = 0, over_limit = 0;
+	const ArcCaller reader = {.scopes = ARC_SCOPE_ADMIN};
+	static const gchar *const reachability[] = {"alive", "suspect", "unreachable"};
 	gsize len;
 
 	if (arc_engine_is_bootstrapped(req->engine))
-		peers = arc_engine_list_peers(req->engine, &reader, -1, NULL);
-	for (guint i = 0; peers != NULL && i < peers->len; i++) {
-		ArcPeerInfo *peer = g_ptr_array_index(peers, i);
+		status = arc_engine_get_cluster_status(req->engine, &reader, NULL);
+	for (guint i = 0; status != NULL && i < status->peers->len; i++) {
+		ArcPeerInfo *peer = g_ptr_array_index(status->peers, i);
 		if (g_strcmp0(peer->state, "active") == 0)
 			active++;
+		else if (g_strcmp0(peer->state, "over_limit") == 0)
+			over_limit++;
 		else
 			deactivated++;
 	}
@@ -992,8 +995,26 @@ arc_rest_metrics(ArcRestRequest *req)
 			       "# HELP arctic_peers Peers this agent stores, by state.\n"
 			       "# TYPE arctic_peers gauge\n"
 			       "arctic_peers{state=\"active\"} %u\n"
-			       "arctic_peers{state=\"deactivated\"} %u\n",
-			       active, deactivated);
+			       "arctic_peers{state=\"deactivated\"} %u\n"
+			       "arctic_peers{state=\"over_limit\"} %u\n",
+			       active, deactivated, over_limit);
+	g_string_append(gauges, "# HELP arctic_gossip_members Other peers by what gossip "
+				"observes of them.\n# TYPE arctic_gossip_members gauge\n");
+	for (guint i = 0; i < G_N_ELEMENTS(reachability); i++)
+		g_string_append_printf(
+			gauges, "arctic_gossip_members{reachability=\"%s\"} %u\n", reachability[i],
+			arc_engine_count_peers_in_state(req->engine, reachability[i]));
+	g_string_append(gauges,
+			"# HELP arctic_records Replicated records this agent holds, by "
+			"kind and whether they are tombstones.\n# TYPE arctic_records gauge\n");
+	for (guint i = 0; status != NULL && i < status->kinds->len; i++) {
+		const gchar *kind = g_ptr_array_index(status->kinds, i);
+		g_string_append_printf(gauges,
+				       "arctic_records{kind=\"%s\",deleted=\"false\"} %u\n"
+				       "arctic_records{kind=\"%s\",deleted=\"true\"} %u\n",
+				       kind, g_array_index(status->live, guint, i), kind,
+				       g_array_index(status->deleted, guint, i));
+	}
 	text = arc_metrics_render(gauges->str);
 	len = strlen(text);
 	soup_server_message_set_status(req->msg, SOUP_STATUS_OK, NULL);

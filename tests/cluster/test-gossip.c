@@ -185,6 +185,20 @@ gs_status_with(GsNode *self, const gchar *token, const gchar *path)
 	return status;
 }
 
+static gboolean
+gs_metrics_contain(GsNode *self, const gchar *needle)
+{
+	g_autoptr(ArcTestResponse) metrics = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *text = NULL;
+
+	metrics = arc_test_agent_send(self->agent, "GET", "/metrics", NULL, NULL, 0, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(metrics->status, ==, 200);
+	text = g_strndup(g_bytes_get_data(metrics->body, NULL), g_bytes_get_size(metrics->body));
+	return strstr(text, needle) != NULL;
+}
+
 /* A joins B and B joins C: A and C meet by themselves, every node ends with the same
  * records, a credential made on one peer works on all, a token issued by one is accepted by
  * all, and a revocation anywhere stops it everywhere. The cluster id is the oldest. */
@@ -208,6 +222,9 @@ gs_replication_func(void)
 	GS_WAIT_FOR(gs_knows(a, c->peer_id) && gs_knows(c, a->peer_id));
 	GS_WAIT_FOR(gs_converged(all, 3));
 
+	/* tokens issued before the merge, for the cluster id an agent gave up, still work */
+	g_assert_cmpuint(gs_status_with(c, c->token, "/v1/peers"), ==, 200);
+	g_assert_cmpuint(gs_status_with(b, b->token, "/v1/peers"), ==, 200);
 	/* the oldest cluster id won everywhere */
 	oldest = g_strdup(ids[0]);
 	for (guint i = 1; i < 3; i++) {
@@ -249,6 +266,16 @@ gs_replication_func(void)
 	GS_WAIT_FOR(gs_status_with(a, token_c, "/v1/peers") == 401 &&
 		    gs_status_with(c, token_c, "/v1/peers") == 401);
 	GS_WAIT_FOR(gs_converged(all, 3));
+
+	/* what /metrics says of it; the next round after convergence finds the two in sync */
+	GS_WAIT_FOR(gs_metrics_contain(a, "arctic_gossip_rounds_total{result=\"in_sync\"} "));
+	g_assert_true(gs_metrics_contain(a, "arctic_gossip_members{reachability=\"alive\"} 2\n"));
+	g_assert_true(gs_metrics_contain(a, "arctic_records{kind=\"peer\",deleted=\"false\"} 3\n"));
+	g_assert_true(gs_metrics_contain(a, "arctic_gossip_records_total{result=\"accepted\"} "));
+	g_assert_true(gs_metrics_contain(
+		a, "arctic_gossip_messages_total{type=\"digest\",result=\"ok\"} "));
+	g_assert_true(gs_metrics_contain(
+		a, "arctic_handshakes_total{role=\"initiator\",result=\"ok\"} "));
 }
 
 /* One client id and secret work against every peer; a rotation on one peer makes the new

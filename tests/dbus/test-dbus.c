@@ -1417,6 +1417,64 @@ arc_dbus_test_peers_remove_self_func(ArcDbusTestFixture *fx, gconstpointer user_
 					   "this agent has already left the cluster");
 }
 
+/* Reachability follows what gossip observes of a peer; Sync starts a round with each peer */
+static void
+arc_dbus_test_peers_reachability_func(ArcDbusTestFixture *fx, gconstpointer user_data)
+{
+	g_autofree gchar *local_id = NULL;
+	g_autofree gchar *local_path = NULL;
+	g_autofree gchar *path = NULL;
+	g_autofree gchar *conf = NULL;
+	g_autofree gchar *changed = NULL;
+	g_autofree gchar *local_reach = NULL;
+	g_autoptr(GError) error = NULL;
+	gint64 deadline;
+	guint peers = 0;
+
+	/* fast gossip, so that a stopped peer is unreachable within a second or two */
+	conf = arc_dbus_test_read_file(fx->config_path);
+	{
+		g_autofree gchar *more = g_strconcat(conf,
+						     "\n[gossip]\ninterval=0.1\n"
+						     "suspect_after=0.5\nunreachable_after=1\n"
+						     "timeout=1\n",
+						     NULL);
+		arc_dbus_test_write_file(fx->config_path, more, 0644);
+	}
+	if (!arc_dbus_test_fixture_start_on_bus(fx))
+		return;
+	local_id = arc_dbus_test_bootstrap_peers(fx, "watcher");
+	local_path = arc_dbus_test_peer_path(local_id);
+	arc_dbus_test_start_other(fx);
+	path = arc_dbus_test_add_other(fx, "watched");
+
+	{
+		g_autoptr(GVariant) props = arc_dbus_test_managed_peer(fx, path);
+		g_autoptr(GVariant) local = arc_dbus_test_managed_peer(fx, local_path);
+		g_autofree gchar *reach = arc_dbus_test_vardict_string(props, "Reachability");
+		local_reach = arc_dbus_test_vardict_string(local, "Reachability");
+		g_assert_cmpstr(reach, ==, "alive");
+		g_assert_cmpstr(local_reach, ==, "");
+	}
+	arc_dbus_agent_call_sync_sync(fx->proxy, &peers, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(peers, ==, 1);
+
+	arc_test_agent_kill(fx->other);
+	changed = g_strdup_printf("changed %s Reachability", path);
+	arc_dbus_test_wait_event(fx, changed);
+	deadline = g_get_monotonic_time() + ARC_DBUS_TEST_TIMEOUT_US;
+	for (;;) {
+		g_autoptr(GVariant) props = arc_dbus_test_managed_peer(fx, path);
+		g_autofree gchar *reach = arc_dbus_test_vardict_string(props, "Reachability");
+		if (g_strcmp0(reach, "unreachable") == 0)
+			break;
+		g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+		g_assert_true(g_strcmp0(reach, "alive") == 0 || g_strcmp0(reach, "suspect") == 0);
+		arc_dbus_test_sleep();
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1454,6 +1512,9 @@ main(int argc, char **argv)
 		   arc_dbus_test_peers_add_refused_func, arc_dbus_test_fixture_teardown);
 	g_test_add("/dbus/peers/add-remove", ArcDbusTestFixture, NULL, arc_dbus_test_fixture_setup,
 		   arc_dbus_test_peers_add_remove_func, arc_dbus_test_fixture_teardown);
+	g_test_add("/dbus/peers/reachability", ArcDbusTestFixture, NULL,
+		   arc_dbus_test_fixture_setup, arc_dbus_test_peers_reachability_func,
+		   arc_dbus_test_fixture_teardown);
 	g_test_add("/dbus/peers/remove-self", ArcDbusTestFixture, GINT_TO_POINTER(TRUE),
 		   arc_dbus_test_fixture_setup, arc_dbus_test_peers_remove_self_func,
 		   arc_dbus_test_fixture_teardown);
