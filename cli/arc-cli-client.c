@@ -33,6 +33,15 @@ struct _ArcCliClient {
 
 G_DEFINE_FINAL_TYPE(ArcCliClient, arc_cli_client, G_TYPE_OBJECT)
 
+/* One request, as sent to whichever endpoint answers */
+typedef struct {
+	const gchar *method;
+	const gchar *path;
+	const gchar *content_type;
+	GBytes *body;        /* nullable */
+	gboolean idempotent; /* sending it twice does no harm */
+} ArcCliClientRequest;
+
 static void
 arc_cli_client_finalize(GObject *object)
 {
@@ -220,11 +229,10 @@ arc_cli_client_connection_error(const GError *error)
 }
 
 static SoupMessage *
-arc_cli_client_new_message(ArcCliClient *self, const gchar *base, const gchar *method,
-			   const gchar *path, const gchar *content_type, GBytes *body)
+arc_cli_client_new_message(ArcCliClient *self, const gchar *base, const ArcCliClientRequest *req)
 {
-	g_autofree gchar *url = g_strconcat(base, path, NULL);
-	SoupMessage *msg = soup_message_new(method, url);
+	g_autofree gchar *url = g_strconcat(base, req->path, NULL);
+	SoupMessage *msg = soup_message_new(req->method, url);
 	SoupMessageHeaders *headers;
 
 	if (msg == NULL)
@@ -238,35 +246,67 @@ arc_cli_client_new_message(ArcCliClient *self, const gchar *base, const gchar *m
 	}
 	if (self->recovery_token != NULL)
 		soup_message_headers_replace(headers, "X-Arctic-Recovery", self->recovery_token);
-	if (body != NULL)
-		soup_message_set_request_body_from_bytes(msg, content_type, body);
+	if (req->body != NULL)
+		soup_message_set_request_body_from_bytes(msg, req->content_type, req->body);
 	return msg;
 }
 
-static GBytes *
-arc_cli_client_send_to(ArcCliClient *self, const gchar *base, const gchar *method,
-		       const gchar *path, const gchar *content_type, GBytes *body, guint *status,
-		       GError **error)
+static void
+arc_cli_client_network_event_cb(SoupMessage *msg, GSocketClientEvent event, GIOStream *connection,
+				gpointer user_data)
 {
-	g_autoptr(SoupMessage) msg =
-		arc_cli_client_new_message(self, base, method, path, content_type, body);
+	gboolean *connected = user_data;
+
+	if (event == G_SOCKET_CLIENT_CONNECTED)
+		*connected = TRUE;
+}
+
+/*
+ * Whether a request that failed may go to the next endpoint: only if this one cannot have
+ * received it (refused, unreachable, unknown host, or a timeout before any connection was
+ * made), or if it does no harm to send it twice (@idempotent) and no answer came.
+ */
+static gboolean
+arc_cli_client_may_fail_over(const GError *error, gboolean connected, gboolean idempotent)
+{
+	if (error->domain == G_RESOLVER_ERROR ||
+	    g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) ||
+	    g_error_matches(error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
+	    g_error_matches(error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE))
+		return TRUE;
+	if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+		return idempotent || !connected;
+	return FALSE;
+}
+
+/* One attempt at one endpoint; after a failure @may_retry says if the next may be tried */
+static GBytes *
+arc_cli_client_send_to(ArcCliClient *self, const gchar *base, const ArcCliClientRequest *req,
+		       guint *status, gboolean *may_retry, GError **error)
+{
+	g_autoptr(SoupMessage) msg = arc_cli_client_new_message(self, base, req);
 	g_autoptr(GError) error_local = NULL;
 	GBytes *response;
 	gint64 start = g_get_monotonic_time();
+	gboolean connected = FALSE;
 
 	if (msg == NULL) {
 		g_set_error(error, ARC_CLI_ERROR, ARC_CLI_ERROR_USAGE, _("invalid agent URL: %s"),
 			    base);
 		return NULL;
 	}
-	arc_cli_output_debug("%s %s%s", method, base, path);
+	g_signal_connect(msg, "network-event", G_CALLBACK(arc_cli_client_network_event_cb),
+			 &connected);
+	arc_cli_output_debug("%s %s%s", req->method, base, req->path);
 	if (self->trace)
-		arc_cli_trace_request(msg, body);
+		arc_cli_trace_request(msg, req->body);
 	response = soup_session_send_and_read(self->session, msg, NULL, &error_local);
+	g_signal_handlers_disconnect_by_data(msg, &connected);
 	if (response == NULL) {
 		if (self->trace)
 			g_printerr("< (%s)\n", error_local->message);
 		arc_cli_output_debug("%s: %s", base, error_local->message);
+		*may_retry = arc_cli_client_may_fail_over(error_local, connected, req->idempotent);
 		g_propagate_error(error, arc_cli_client_connection_error(error_local));
 		return NULL;
 	}
@@ -276,31 +316,44 @@ arc_cli_client_send_to(ArcCliClient *self, const gchar *base, const gchar *metho
 	return response;
 }
 
-/* Tries the endpoints in order until one answers; after that only that one */
+/*
+ * Tries the endpoints in order until one answers; after that only that one. Each endpoint
+ * is tried once, and the next only when the request cannot have reached this one (or can be
+ * sent twice): a POST that timed out may have been carried out.
+ */
 static GBytes *
-arc_cli_client_send(ArcCliClient *self, const gchar *method, const gchar *path,
-		    const gchar *content_type, GBytes *body, guint *status, GError **error)
+arc_cli_client_send(ArcCliClient *self, const ArcCliClientRequest *req, guint *status,
+		    GError **error)
 {
 	g_autoptr(GError) error_local = NULL;
 
 	for (guint i = self->current; i < self->urls->len; i++) {
 		const gchar *base = g_ptr_array_index(self->urls, i);
+		const gchar *next =
+			i + 1 < self->urls->len ? g_ptr_array_index(self->urls, i + 1) : NULL;
+		gboolean may_retry = FALSE;
 		GBytes *response;
 
 		g_clear_error(&error_local);
-		response = arc_cli_client_send_to(self, base, method, path, content_type, body,
-						  status, &error_local);
+		response =
+			arc_cli_client_send_to(self, base, req, status, &may_retry, &error_local);
 		if (response != NULL) {
 			self->current = i;
 			self->connected = TRUE;
 			return response;
 		}
-		if (self->connected ||
+		if (next == NULL || self->connected ||
 		    !g_error_matches(error_local, ARC_CLI_ERROR, ARC_CLI_ERROR_CONNECTION))
 			break;
-		if (i + 1 < self->urls->len)
-			arc_cli_output_debug("%s unreachable, trying %s", base,
-					     (const gchar *)g_ptr_array_index(self->urls, i + 1));
+		if (!may_retry) {
+			arc_cli_output_debug("not trying %s: %s may have received the request",
+					     next, base);
+			break;
+		}
+		/* TRANSLATORS: first %s is an agent URL, second the reason, third the next URL */
+		arc_cli_output_warning(_("%s unreachable (%s), trying %s"), base,
+				       error_local->message, next);
+		self->current = i + 1;
 	}
 	if (error_local == NULL) {
 		g_set_error_literal(error, ARC_CLI_ERROR, ARC_CLI_ERROR_CONFIG,
@@ -408,14 +461,20 @@ arc_cli_client_request(ArcCliClient *self, const gchar *method, const gchar *pat
 {
 	g_autoptr(GBytes) request = NULL;
 	g_autoptr(GBytes) response = NULL;
+	ArcCliClientRequest req = {
+		.method = method,
+		.path = path,
+		.content_type = "application/json",
+		.idempotent = g_strcmp0(method, "GET") == 0 || g_strcmp0(method, "HEAD") == 0,
+	};
 
 	if (body != NULL) {
 		gchar *text = json_to_string(body, FALSE);
 
 		request = g_bytes_new_take(text, strlen(text));
 	}
-	response =
-		arc_cli_client_send(self, method, path, "application/json", request, status, error);
+	req.body = request;
+	response = arc_cli_client_send(self, &req, status, error);
 	if (response == NULL)
 		return NULL;
 	return arc_cli_client_parse_response(response, *status, error);
@@ -472,11 +531,17 @@ arc_cli_client_fetch_token(ArcCliClient *self, const gchar *client_id, const gch
 	g_autoptr(JsonNode) node = NULL;
 	const gchar *token;
 	guint status = 0;
+	/* issuing a token changes nothing: this POST may go to the next endpoint too */
+	ArcCliClientRequest req = {
+		.method = "POST",
+		.path = "/v1/oauth/token",
+		.content_type = "application/x-www-form-urlencoded",
+		.body = request,
+		.idempotent = TRUE,
+	};
 
 	arc_cli_output_debug("requesting an access token for client %s", client_id);
-	response =
-		arc_cli_client_send(self, "POST", "/v1/oauth/token",
-				    "application/x-www-form-urlencoded", request, &status, error);
+	response = arc_cli_client_send(self, &req, &status, error);
 	if (response == NULL)
 		return FALSE;
 	node = arc_cli_client_parse_response(response, status, error);

@@ -358,3 +358,39 @@ arc_cli_cluster_promote_endpoint(ArcCliCluster *self, const gchar *url)
 	}
 	return FALSE;
 }
+
+static ArcCliPeer *
+arc_cli_cluster_find_endpoint_peer(const ArcCliCluster *self, const gchar *url)
+{
+	for (guint i = 0; i < self->peers->len; i++) {
+		ArcCliPeer *peer = g_ptr_array_index(self->peers, i);
+
+		if (g_ptr_array_find_with_equal_func(peer->endpoints, url,
+						     arc_cli_cluster_url_equal, NULL))
+			return peer;
+	}
+	return NULL;
+}
+
+/**
+ * arc_cli_cluster_remember_endpoint:
+ * @self: a cluster entry
+ * @url: the endpoint that just answered
+ *
+ * Makes @url the endpoint tried first next time: the first of its peer's endpoints, and its
+ * peer the `default_peer` (if the peer has an id).
+ *
+ * Returns: %TRUE if anything changed
+ */
+gboolean
+arc_cli_cluster_remember_endpoint(ArcCliCluster *self, const gchar *url)
+{
+	gboolean changed = arc_cli_cluster_promote_endpoint(self, url);
+	ArcCliPeer *peer = arc_cli_cluster_find_endpoint_peer(self, url);
+
+	if (peer == NULL || peer->peer_id == NULL || peer == arc_cli_cluster_get_default_peer(self))
+		return changed;
+	g_free(self->default_peer);
+	self->default_peer = g_strdup(peer->peer_id);
+	return TRUE;
+}

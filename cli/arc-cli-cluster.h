@@ -39,6 +39,7 @@ ArcCliPeer *arc_cli_cluster_get_default_peer(const ArcCliCluster *self);
 void arc_cli_cluster_set_peer(ArcCliCluster *self, ArcCliPeer *peer);
 gboolean arc_cli_cluster_has_endpoint(const ArcCliCluster *self, const gchar *url);
 gboolean arc_cli_cluster_promote_endpoint(ArcCliCluster *self, const gchar *url);
+gboolean arc_cli_cluster_remember_endpoint(ArcCliCluster *self, const gchar *url);
 void arc_cli_cluster_set_client_secret(ArcCliCluster *self, const gchar *secret);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcCliPeer, arc_cli_peer_free)

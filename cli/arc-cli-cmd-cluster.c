@@ -7,11 +7,18 @@
 #include <glib/gi18n.h>
 
 #include "arc-cli-command.h"
+#include "arc-cli-error.h"
 #include "arc-cli-fields.h"
 #include "arc-cli-json.h"
 #include "arc-cli-time.h"
 
-/* `arctic cluster identity | status` (§5.9); init and sync come with gossip */
+/*
+ * `arctic cluster identity | status | init | sync | credentials` (§5.9). `credentials` shows
+ * the shared cluster credential (GET /v1/cluster/credentials, without its secret); it sits
+ * here, next to the API path it mirrors, while `arctic credentials rotate` changes it.
+ */
+
+#define ARC_CLI_CLUSTER_INIT_USAGE "cluster init [--force] [--yes]"
 
 static void
 arc_cli_cluster_print_identity(JsonObject *identity)
@@ -192,16 +199,163 @@ arc_cli_cluster_status_run(ArcCliContext *ctx, gchar **argv, GError **error)
 	return TRUE;
 }
 
+/* POST with @body (nullable); prints the answer in -o json|yaml and returns it for a table */
+static JsonObject *
+arc_cli_cluster_post(ArcCliContext *ctx, const gchar *path, JsonNode *body, JsonNode **response,
+		     GError **error)
+{
+	ArcCliClient *client = arc_cli_context_get_authed_client(ctx, error);
+	JsonObject *object;
+
+	if (client == NULL)
+		return NULL;
+	*response = arc_cli_client_call(client, "POST", path, body, error);
+	if (*response == NULL)
+		return NULL;
+	object = arc_cli_json_expect_object(*response, error);
+	if (object == NULL)
+		return NULL;
+	if (arc_cli_context_get_format(ctx) != ARC_CLI_OUTPUT_TABLE &&
+	    !arc_cli_output_print_node(arc_cli_context_get_format(ctx), *response, error))
+		return NULL;
+	return object;
+}
+
+static gboolean
+arc_cli_cluster_sync_run(ArcCliContext *ctx, gchar **argv, GError **error)
+{
+	g_autoptr(JsonNode) response = NULL;
+
+	if (!arc_cli_command_parse(&argv, "cluster sync",
+				   N_("Make the agent sync with every peer now"), NULL, error))
+		return FALSE;
+	if (!arc_cli_command_check_args(argv, 0, 0, "arctic cluster sync", error))
+		return FALSE;
+	if (arc_cli_cluster_post(ctx, "/v1/cluster/sync", NULL, &response, error) == NULL)
+		return FALSE;
+	if (arc_cli_context_get_format(ctx) == ARC_CLI_OUTPUT_TABLE)
+		g_print("%s\n", _("Cluster sync triggered"));
+	return TRUE;
+}
+
+static JsonNode *
+arc_cli_cluster_init_body(gboolean force)
+{
+	g_autoptr(JsonBuilder) builder = json_builder_new();
+
+	json_builder_begin_object(builder);
+	json_builder_set_member_name(builder, "force");
+	json_builder_add_boolean_value(builder, force);
+	json_builder_end_object(builder);
+	return json_builder_get_root(builder);
+}
+
+static void
+arc_cli_cluster_print_init(JsonObject *result)
+{
+	g_autoptr(ArcCliFields) fields = arc_cli_fields_new(16);
+	const gchar *message = arc_cli_json_get_string(result, "message");
+
+	g_print("%s\n", message != NULL && message[0] != '\0' ? message : _("Cluster initialized"));
+	arc_cli_fields_add_member(fields, _("Cluster ID:"), result, "cluster_id",
+				  ARC_CLI_FIELD_TEXT);
+	arc_cli_fields_add_member(fields, _("Created By:"), result, "created_by",
+				  ARC_CLI_FIELD_TEXT);
+	arc_cli_fields_add_member(fields, _("Oldest Peer:"), result, "oldest_peer_id",
+				  ARC_CLI_FIELD_TEXT);
+	arc_cli_fields_add_member(fields, _("Was Created:"), result, "was_created",
+				  ARC_CLI_FIELD_TEXT);
+	arc_cli_fields_print(fields);
+}
+
+static gboolean
+arc_cli_cluster_init_run(ArcCliContext *ctx, gchar **argv, GError **error)
+{
+	gboolean force = FALSE;
+	gboolean yes = FALSE;
+	const GOptionEntry entries[] = {
+		{"force", 0, 0, G_OPTION_ARG_NONE, &force,
+		 N_("Make a new cluster ID even if there is one (destroys the cluster state)"),
+		 NULL},
+		{"yes", 'y', 0, G_OPTION_ARG_NONE, &yes, N_("Do not ask for confirmation"), NULL},
+		{NULL},
+	};
+	g_autoptr(JsonNode) body = NULL;
+	g_autoptr(JsonNode) response = NULL;
+	JsonObject *result;
+
+	if (!arc_cli_command_parse(&argv, ARC_CLI_CLUSTER_INIT_USAGE,
+				   N_("Give an agent upgraded from a version without clusters its "
+				      "cluster identity"),
+				   entries, error))
+		return FALSE;
+	if (!arc_cli_command_check_args(argv, 0, 0, "arctic " ARC_CLI_CLUSTER_INIT_USAGE, error))
+		return FALSE;
+	if (force && !yes &&
+	    !arc_cli_command_confirm(_("Make a new cluster ID for this agent? The existing "
+				       "cluster state is destroyed."),
+				     error))
+		return FALSE;
+	body = arc_cli_cluster_init_body(force);
+	result = arc_cli_cluster_post(ctx, "/v1/cluster/init", body, &response, error);
+	if (result == NULL)
+		return FALSE;
+	if (arc_cli_context_get_format(ctx) == ARC_CLI_OUTPUT_TABLE)
+		arc_cli_cluster_print_init(result);
+	return TRUE;
+}
+
+static gboolean
+arc_cli_cluster_credentials_run(ArcCliContext *ctx, gchar **argv, GError **error)
+{
+	ArcCliClient *client;
+	g_autoptr(JsonNode) response = NULL;
+	g_autoptr(ArcCliFields) fields = arc_cli_fields_new(16);
+	JsonObject *credential;
+
+	if (!arc_cli_command_parse(&argv, "cluster credentials",
+				   N_("Show the shared cluster credential (never its secret)"),
+				   NULL, error))
+		return FALSE;
+	if (!arc_cli_command_check_args(argv, 0, 0, "arctic cluster credentials", error))
+		return FALSE;
+	client = arc_cli_context_get_authed_client(ctx, error);
+	if (client == NULL)
+		return FALSE;
+	response = arc_cli_client_call(client, "GET", "/v1/cluster/credentials", NULL, error);
+	if (response == NULL)
+		return FALSE;
+	credential = arc_cli_json_expect_object(response, error);
+	if (credential == NULL)
+		return FALSE;
+	if (arc_cli_context_get_format(ctx) != ARC_CLI_OUTPUT_TABLE)
+		return arc_cli_output_print_node(arc_cli_context_get_format(ctx), response, error);
+	arc_cli_fields_add_member(fields, _("Client ID:"), credential, "client_id",
+				  ARC_CLI_FIELD_TEXT);
+	arc_cli_fields_add_member(fields, _("Version:"), credential, "version", ARC_CLI_FIELD_TEXT);
+	arc_cli_fields_add_member(fields, _("Rotated By:"), credential, "rotated_by",
+				  ARC_CLI_FIELD_TEXT);
+	arc_cli_fields_add_member(fields, _("Rotated At:"), credential, "rotated_at",
+				  ARC_CLI_FIELD_TIME);
+	arc_cli_fields_print(fields);
+	return TRUE;
+}
+
 static const ArcCliSubcommand arc_cli_cluster_subcommands[] = {
 	{"identity", N_("Show the public identity of an agent (no credentials needed)"),
 	 arc_cli_cluster_identity_run},
 	{"status", N_("Show this agent's registry and what it knows of each peer"),
 	 arc_cli_cluster_status_run},
+	{"init", N_("Give an agent upgraded from a version without clusters its cluster identity"),
+	 arc_cli_cluster_init_run},
+	{"sync", N_("Make the agent sync with every peer now"), arc_cli_cluster_sync_run},
+	{"credentials", N_("Show the shared cluster credential (never its secret)"),
+	 arc_cli_cluster_credentials_run},
 	{NULL},
 };
 
 const ArcCliCommand arc_cli_cmd_cluster = {
 	.name = "cluster",
-	.summary = N_("Inspect the cluster"),
+	.summary = N_("Inspect and initialise the cluster"),
 	.subcommands = arc_cli_cluster_subcommands,
 };

@@ -12,10 +12,11 @@
 #include "arc-cli-json.h"
 #include "arc-error.h"
 
-/* `arctic credentials list | create | revoke` (§5.8) */
+/* `arctic credentials list | create | revoke | rotate` (§5.8) */
 
 #define ARC_CLI_CREDENTIALS_CREATE_USAGE "credentials create [--scopes SCOPE,...] [SCOPE...]"
 #define ARC_CLI_CREDENTIALS_REVOKE_USAGE "credentials revoke CLIENT-ID [--yes]"
+#define ARC_CLI_CREDENTIALS_ROTATE_USAGE "credentials rotate [--update-config]"
 
 static void
 arc_cli_credentials_print_one(JsonObject *credential)
@@ -219,10 +220,139 @@ arc_cli_credentials_revoke_run(ArcCliContext *ctx, gchar **argv, GError **error)
 	return TRUE;
 }
 
+static void
+arc_cli_credentials_print_rotated(JsonObject *rotated)
+{
+	g_autoptr(ArcCliFields) fields = arc_cli_fields_new(16);
+
+	g_print("%s\n", _("Cluster credential rotated"));
+	arc_cli_fields_add_member(fields, _("Client ID:"), rotated, "client_id",
+				  ARC_CLI_FIELD_TEXT);
+	arc_cli_fields_add_member(fields, _("Client Secret:"), rotated, "client_secret",
+				  ARC_CLI_FIELD_TEXT);
+	arc_cli_fields_add_member(fields, _("Version:"), rotated, "version", ARC_CLI_FIELD_TEXT);
+	arc_cli_fields_add_member(fields, _("Rotated By:"), rotated, "rotated_by",
+				  ARC_CLI_FIELD_TEXT);
+	arc_cli_fields_add_member(fields, _("Rotated At:"), rotated, "rotated_at",
+				  ARC_CLI_FIELD_TIME);
+	arc_cli_fields_print(fields);
+	g_print("\n%s\n%s\n",
+		_("WARNING: The client secret is only shown once. Store it securely."),
+		_("The old secret stays valid for 24 hours."));
+}
+
+/* The config's cluster entry for --update-config; checked before anything is rotated */
+static ArcCliCluster *
+arc_cli_credentials_config_cluster(ArcCliContext *ctx, GError **error)
+{
+	ArcCliConfig *config = arc_cli_context_get_config(ctx);
+	ArcCliCluster *used = arc_cli_context_get_cluster(ctx);
+	ArcCliCluster *cluster =
+		used != NULL ? arc_cli_config_get_cluster(config, used->cluster_id) : NULL;
+
+	if (cluster == NULL || cluster->client_id == NULL) {
+		g_set_error(error, ARC_CLI_ERROR, ARC_CLI_ERROR_CONFIG,
+			    /* TRANSLATORS: %s is the path of the CLI config file */
+			    _("--update-config: no cluster with client credentials in %s"),
+			    arc_cli_config_get_path(config));
+		return NULL;
+	}
+	return cluster;
+}
+
+/* Only the entry of the credential that was rotated gets its new secret */
+static gboolean
+arc_cli_credentials_update_config(ArcCliContext *ctx, ArcCliCluster *cluster, JsonObject *rotated,
+				  GError **error)
+{
+	ArcCliConfig *config = arc_cli_context_get_config(ctx);
+	const gchar *client_id = arc_cli_json_get_string(rotated, "client_id");
+	const gchar *secret = arc_cli_json_get_string(rotated, "client_secret");
+
+	if (client_id == NULL || secret == NULL) {
+		g_set_error_literal(error, ARC_CLI_ERROR, ARC_CLI_ERROR_GENERAL,
+				    _("unexpected response from the agent"));
+		return FALSE;
+	}
+	if (g_strcmp0(client_id, cluster->client_id) != 0) {
+		g_set_error(error, ARC_CLI_ERROR, ARC_CLI_ERROR_CONFIG,
+			    /* TRANSLATORS: the first %s is the rotated client id; then the
+			       cluster id, the client id the config has for it, the config path */
+			    _("the rotated credential %s is not the credential of cluster %s "
+			      "(%s) in %s: configuration not updated"),
+			    client_id, cluster->cluster_id, cluster->client_id,
+			    arc_cli_config_get_path(config));
+		return FALSE;
+	}
+	arc_cli_cluster_set_client_secret(cluster, secret);
+	arc_cli_config_set_cluster(config, cluster);
+	if (!arc_cli_config_save(config, error))
+		return FALSE;
+	if (arc_cli_context_get_format(ctx) == ARC_CLI_OUTPUT_TABLE)
+		g_print(_("Configuration updated: %s\n"), arc_cli_config_get_path(config));
+	else
+		g_printerr(_("Configuration updated: %s\n"), arc_cli_config_get_path(config));
+	return TRUE;
+}
+
+static gboolean
+arc_cli_credentials_rotate_run(ArcCliContext *ctx, gchar **argv, GError **error)
+{
+	gboolean update_config = FALSE;
+	const GOptionEntry entries[] = {
+		{"update-config", 0, 0, G_OPTION_ARG_NONE, &update_config,
+		 N_("Write the new secret into the current cluster's entry of the config file"),
+		 NULL},
+		{NULL},
+	};
+	ArcCliClient *client;
+	g_autoptr(ArcCliCluster) cluster = NULL;
+	g_autoptr(JsonNode) response = NULL;
+	JsonObject *rotated;
+
+	if (!arc_cli_command_parse(&argv, ARC_CLI_CREDENTIALS_ROTATE_USAGE,
+				   N_("Rotate the shared cluster credential: a new secret, the old "
+				      "one valid for 24 more hours"),
+				   entries, error))
+		return FALSE;
+	if (!arc_cli_command_check_args(argv, 0, 0, "arctic " ARC_CLI_CREDENTIALS_ROTATE_USAGE,
+					error))
+		return FALSE;
+	/* which entry gets the secret is known once the agent is chosen, before any request */
+	if (update_config) {
+		if (arc_cli_context_get_client(ctx, error) == NULL)
+			return FALSE;
+		cluster = arc_cli_credentials_config_cluster(ctx, error);
+		if (cluster == NULL)
+			return FALSE;
+	}
+	client = arc_cli_context_get_authed_client(ctx, error);
+	if (client == NULL)
+		return FALSE;
+	response =
+		arc_cli_client_call(client, "POST", "/v1/cluster/credentials/rotate", NULL, error);
+	if (response == NULL)
+		return FALSE;
+	rotated = arc_cli_json_expect_object(response, error);
+	if (rotated == NULL)
+		return FALSE;
+	/* the secret is shown only once: print it before anything else can fail */
+	if (arc_cli_context_get_format(ctx) != ARC_CLI_OUTPUT_TABLE) {
+		if (!arc_cli_output_print_node(arc_cli_context_get_format(ctx), response, error))
+			return FALSE;
+	} else {
+		arc_cli_credentials_print_rotated(rotated);
+	}
+	if (cluster == NULL)
+		return TRUE;
+	return arc_cli_credentials_update_config(ctx, cluster, rotated, error);
+}
+
 static const ArcCliSubcommand arc_cli_credentials_subcommands[] = {
 	{"list", N_("List the client credentials"), arc_cli_credentials_list_run},
 	{"create", N_("Create a client credential"), arc_cli_credentials_create_run},
 	{"revoke", N_("Revoke a client credential"), arc_cli_credentials_revoke_run},
+	{"rotate", N_("Rotate the shared cluster credential"), arc_cli_credentials_rotate_run},
 	{NULL},
 };
 

@@ -15,7 +15,8 @@
 /*
  * `arctic peers list | get | add | update | delete | remove-self` (spec §5.5, API §4.7).
  * `add` asks the agent to run the handshake with another agent; with --debug the agent
- * reports each step and they are shown on stderr.
+ * reports each step and they are shown on stderr. The new peer is added to the cluster's
+ * entry in the CLI config, as one more place to fail over to.
  */
 
 #define ARC_CLI_PEERS_ADD_USAGE "peers add ADDRESS [--name ALIAS]"
@@ -286,6 +287,45 @@ arc_cli_peers_add_request(ArcCliClient *client, JsonNode *body, GError **error)
 	return g_steal_pointer(&response);
 }
 
+/*
+ * The new peer joins the cluster's entry in the config file, so that later commands can
+ * fail over to it. Only for a cluster the agent we asked belongs to, only if the entry does
+ * not know the peer yet, and without a word on success: the command's output stays the
+ * agent's answer.
+ */
+static void
+arc_cli_peers_add_to_config(ArcCliContext *ctx, ArcCliClient *client, const gchar *address,
+			    JsonObject *peer)
+{
+	ArcCliConfig *config = arc_cli_context_get_config(ctx);
+	ArcCliCluster *used = arc_cli_context_get_cluster(ctx);
+	const gchar *peer_id = arc_cli_json_get_string(peer, "id");
+	const gchar *name = arc_cli_json_get_string(peer, "name");
+	g_autoptr(ArcCliCluster) cluster = NULL;
+	g_autoptr(GError) error_local = NULL;
+	g_autofree gchar *endpoint = g_strconcat("http://", address, NULL);
+
+	if (used == NULL || peer_id == NULL || peer_id[0] == '\0')
+		return;
+	cluster = arc_cli_config_get_cluster(config, used->cluster_id);
+	if (cluster == NULL ||
+	    !arc_cli_cluster_has_endpoint(cluster, arc_cli_client_get_url(client)))
+		return;
+	if (arc_cli_cluster_get_peer(cluster, peer_id) != NULL ||
+	    arc_cli_cluster_has_endpoint(cluster, endpoint))
+		return;
+	arc_cli_cluster_set_peer(
+		cluster,
+		arc_cli_peer_new(peer_id, name != NULL && name[0] != '\0' ? name : NULL, endpoint));
+	arc_cli_config_set_cluster(config, cluster);
+	if (!arc_cli_config_save(config, &error_local)) {
+		arc_cli_output_warning("%s", error_local->message);
+		return;
+	}
+	arc_cli_output_debug("added peer %s at %s to cluster %s in %s", peer_id, endpoint,
+			     cluster->cluster_id, arc_cli_config_get_path(config));
+}
+
 static gboolean
 arc_cli_peers_add_run(ArcCliContext *ctx, gchar **argv, GError **error)
 {
@@ -317,7 +357,10 @@ arc_cli_peers_add_run(ArcCliContext *ctx, gchar **argv, GError **error)
 	response = arc_cli_peers_add_request(client, body, error);
 	if (response == NULL)
 		return FALSE;
-	return arc_cli_peers_print_peer(ctx, response, error);
+	if (!arc_cli_peers_print_peer(ctx, response, error))
+		return FALSE;
+	arc_cli_peers_add_to_config(ctx, client, address, json_node_get_object(response));
+	return TRUE;
 }
 
 static gboolean

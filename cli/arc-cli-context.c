@@ -297,18 +297,24 @@ arc_cli_context_add_peer_urls(GPtrArray *urls, const ArcCliPeer *peer)
 		g_autofree gchar *url =
 			arc_cli_client_normalize_url(g_ptr_array_index(peer->endpoints, i), NULL);
 
-		if (url != NULL)
+		/* each endpoint is tried once, even if listed twice */
+		if (url != NULL && !g_ptr_array_find_with_equal_func(urls, url, g_str_equal, NULL))
 			g_ptr_array_add(urls, g_steal_pointer(&url));
 	}
 }
 
-/* The default peer's endpoints; with the auto_failover preference, then every other peer's */
+/*
+ * The default peer's endpoints, then every other peer's in file order: with the shared
+ * cluster credential any peer can answer (spec §3.3). `auto_failover: false` in the
+ * preferences keeps to the default peer's endpoints.
+ */
 static GPtrArray *
 arc_cli_context_config_urls(ArcCliContext *self, GError **error)
 {
 	const gchar *current = arc_cli_config_get_current_cluster(self->config);
 	g_autoptr(GPtrArray) urls = g_ptr_array_new_with_free_func(g_free);
 	ArcCliPeer *peer;
+	gboolean all_peers;
 
 	if (current == NULL) {
 		g_set_error_literal(error, ARC_CLI_ERROR, ARC_CLI_ERROR_CONFIG,
@@ -325,10 +331,8 @@ arc_cli_context_config_urls(ArcCliContext *self, GError **error)
 	peer = arc_cli_cluster_get_default_peer(self->cluster);
 	if (peer != NULL)
 		arc_cli_context_add_peer_urls(urls, peer);
-	for (guint i = 0;
-	     arc_cli_config_get_preference_bool(self->config, "auto_failover", FALSE) &&
-	     i < self->cluster->peers->len;
-	     i++) {
+	all_peers = arc_cli_config_get_preference_bool(self->config, "auto_failover", TRUE);
+	for (guint i = 0; all_peers && i < self->cluster->peers->len; i++) {
 		if (g_ptr_array_index(self->cluster->peers, i) != peer)
 			arc_cli_context_add_peer_urls(urls,
 						      g_ptr_array_index(self->cluster->peers, i));
@@ -381,6 +385,19 @@ arc_cli_context_get_client(ArcCliContext *self, GError **error)
 	self->client = arc_cli_client_new(urls, self->timeout, self->opt_trace);
 	arc_cli_client_set_recovery_token(self->client, self->recovery_token);
 	return self->client;
+}
+
+/**
+ * arc_cli_context_get_cluster:
+ * @self: a context whose client was made with arc_cli_context_get_client()
+ *
+ * Returns: (transfer none) (nullable): the config's cluster entry whose credentials this
+ * command uses, as it was when the command started
+ */
+ArcCliCluster *
+arc_cli_context_get_cluster(ArcCliContext *self)
+{
+	return self->cluster;
 }
 
 /**
@@ -443,8 +460,9 @@ arc_cli_context_get_authed_client(ArcCliContext *self, GError **error)
  * arc_cli_context_remember_endpoint:
  * @self: a context
  *
- * If the endpoint that answered came from the config file and is not the first of its peer,
- * moves it first and saves the file, so that the next command tries it first.
+ * If the endpoint that answered came from the config file and is not the one tried first,
+ * makes it the first of its peer and its peer the default, and saves the file, so that the
+ * next command tries it first. The file is written only after a failover, not every time.
  */
 void
 arc_cli_context_remember_endpoint(ArcCliContext *self)
@@ -459,11 +477,11 @@ arc_cli_context_remember_endpoint(ArcCliContext *self)
 	url = arc_cli_client_get_url(self->client);
 	/* re-read: the command may have changed the file since */
 	fresh = arc_cli_config_get_cluster(self->config, self->cluster->cluster_id);
-	if (fresh == NULL || !arc_cli_cluster_promote_endpoint(fresh, url))
+	if (fresh == NULL || !arc_cli_cluster_remember_endpoint(fresh, url))
 		return;
 	arc_cli_config_set_cluster(self->config, fresh);
 	if (!arc_cli_config_save(self->config, &error_local))
 		arc_cli_output_debug("%s", error_local->message);
 	else
-		arc_cli_output_debug("remembered %s as the first endpoint", url);
+		arc_cli_output_debug("remembered %s as the endpoint to try first", url);
 }

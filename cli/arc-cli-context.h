@@ -25,6 +25,7 @@ ArcCliOutputFormat arc_cli_context_get_format(ArcCliContext *self);
 const gchar *arc_cli_context_get_url(ArcCliContext *self);
 
 ArcCliClient *arc_cli_context_get_client(ArcCliContext *self, GError **error);
+ArcCliCluster *arc_cli_context_get_cluster(ArcCliContext *self);
 gboolean arc_cli_context_authenticate(ArcCliContext *self, GError **error);
 ArcCliClient *arc_cli_context_get_authed_client(ArcCliContext *self, GError **error);
 void arc_cli_context_remember_endpoint(ArcCliContext *self);

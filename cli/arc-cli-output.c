@@ -140,6 +140,25 @@ arc_cli_output_note(const gchar *format, ...)
 }
 
 /**
+ * arc_cli_output_warning:
+ * @format: printf format
+ *
+ * Prints `Warning: <message>` on stderr: something went wrong, but the command goes on.
+ */
+void
+arc_cli_output_warning(const gchar *format, ...)
+{
+	va_list args;
+	g_autofree gchar *text = NULL;
+
+	va_start(args, format);
+	text = g_strdup_vprintf(format, args);
+	va_end(args);
+	/* TRANSLATORS: how a problem the command got past is reported; %s is the message */
+	g_printerr(_("Warning: %s\n"), text);
+}
+
+/**
  * arc_cli_output_error:
  * @error: the error a command failed with
  *

@@ -22,6 +22,7 @@ void arc_cli_output_set_debug(gboolean debug);
 gboolean arc_cli_output_get_debug(void);
 void arc_cli_output_debug(const gchar *format, ...) G_GNUC_PRINTF(1, 2);
 void arc_cli_output_note(const gchar *format, ...) G_GNUC_PRINTF(1, 2);
+void arc_cli_output_warning(const gchar *format, ...) G_GNUC_PRINTF(1, 2);
 void arc_cli_output_error(const GError *error);
 
 G_END_DECLS
