@@ -31,7 +31,8 @@ typedef struct {
 	ArcHandshakePeer *responder;
 	guint8 challenge_a[ARC_HANDSHAKE_CHALLENGE_SIZE];
 	guint8 challenge_b[ARC_HANDSHAKE_CHALLENGE_SIZE];
-	gint64 expires; /* monotonic µs */
+	gint64 expires;   /* monotonic µs */
+	gboolean vouched; /* met through the cluster: no node limit, see check_membership */
 } ArcHandshakeSession;
 
 struct _ArcHandshakeState {
@@ -157,10 +158,12 @@ arc_engine_check_node_limit(ArcEngine *self, GPtrArray *peers, gchar **detail, G
 }
 
 /* Node limit and duplicates against this agent's view; @known is set for a peer this agent
- * already holds with the same key. */
+ * already holds with the same key. A peer @vouched for by the cluster (a member gossiped its
+ * record, and this is transitive discovery) is not held to the node limit here: the limit
+ * then marks the peers that joined last over_limit on every node (docs/protocol.md §6.4). */
 static gboolean
-arc_engine_check_membership(ArcEngine *self, const ArcHandshakePeer *peer, gboolean *known,
-			    gchar **detail, GError **error)
+arc_engine_check_membership(ArcEngine *self, const ArcHandshakePeer *peer, gboolean vouched,
+			    gboolean *known, gchar **detail, GError **error)
 {
 	g_autoptr(GPtrArray) peers = arc_engine_load_peers(self, error);
 	ArcPeerInfo *same;
@@ -198,6 +201,8 @@ arc_engine_check_membership(ArcEngine *self, const ArcHandshakePeer *peer, gbool
 						same->address));
 		return FALSE;
 	}
+	if (vouched)
+		return TRUE;
 	return arc_engine_check_node_limit(self, peers, detail, error);
 }
 
@@ -242,8 +247,8 @@ arc_engine_check_peer_record(const ArcHandshakePeer *peer, gchar **detail, GErro
 /* The other side's record: its license from a trusted issuer, of our customer, in force;
  * not us; then membership. */
 static ArcLicense *
-arc_engine_check_candidate(ArcEngine *self, const ArcHandshakePeer *peer, gboolean *known,
-			   gchar **detail, GError **error)
+arc_engine_check_candidate(ArcEngine *self, const ArcHandshakePeer *peer, gboolean vouched,
+			   gboolean *known, gchar **detail, GError **error)
 {
 	ArcLicense *own = arc_engine_get_license_doc(self);
 	g_autoptr(ArcLicense) license = NULL;
@@ -280,7 +285,7 @@ arc_engine_check_candidate(ArcEngine *self, const ArcHandshakePeer *peer, gboole
 						arc_license_state_to_string(state)));
 		return NULL;
 	}
-	if (!arc_engine_check_membership(self, peer, known, detail, error))
+	if (!arc_engine_check_membership(self, peer, vouched, known, detail, error))
 		return NULL;
 	return g_steal_pointer(&license);
 }
@@ -473,6 +478,7 @@ arc_engine_handshake_hello(ArcEngine *self, const gchar *body, gsize length, GEr
 	guint8 signature[ARC_IDENTITY_SIGNATURE_SIZE];
 	ArcHandshakeTranscript t;
 	gboolean known = FALSE;
+	gboolean vouched;
 	GError *error_local = NULL;
 
 	hello = arc_handshake_parse_hello(body, length, &error_local);
@@ -486,7 +492,11 @@ arc_engine_handshake_hello(ArcEngine *self, const gchar *body, gsize length, GEr
 		g_propagate_error(error, error_local);
 		return NULL;
 	}
-	license = arc_engine_check_candidate(self, hello->peer, &known, &detail, &error_local);
+	/* the initiator says it met this agent through the cluster, and this agent learned of
+	 * it the same way */
+	vouched = hello->discovery && arc_engine_is_vouched(self, hello->peer->peer_id);
+	license = arc_engine_check_candidate(self, hello->peer, vouched, &known, &detail,
+					     &error_local);
 	if (license == NULL) {
 		arc_engine_log_refusal("handshake", hello->peer, error_local, detail);
 		g_propagate_error(error, error_local);
@@ -503,6 +513,7 @@ arc_engine_handshake_hello(ArcEngine *self, const gchar *body, gsize length, GEr
 	session->id = g_strconcat("hs_", hex, NULL);
 	session->initiator = g_steal_pointer(&hello->peer);
 	session->initiator_license_id = g_strdup(license->license_id);
+	session->vouched = vouched;
 	session->responder = arc_engine_own_record(self, session->initiator->address);
 	memcpy(session->challenge_a, hello->challenge, sizeof(session->challenge_a));
 	randombytes_buf(session->challenge_b, sizeof(session->challenge_b));
@@ -586,7 +597,8 @@ arc_engine_confirm_probe_cb(GObject *source, GAsyncResult *res, gpointer user_da
 	}
 	/* the view may have changed while the probe ran */
 	if (!arc_engine_check_can_join(op->engine, FALSE, &detail, &error) ||
-	    !arc_engine_check_membership(op->engine, peer, &known, &detail, &error) ||
+	    !arc_engine_check_membership(op->engine, peer, op->session->vouched, &known, &detail,
+					 &error) ||
 	    !arc_engine_store_peer(op->engine, peer, NULL, &error)) {
 		arc_engine_log_refusal("handshake", peer, error, detail);
 		g_task_return_error(task, g_steal_pointer(&error));
@@ -685,6 +697,7 @@ typedef struct {
 	ArcHandshakeMessage *reply;
 	gchar *peer_license_id;
 	gboolean in_flight;
+	gboolean discovery;
 } ArcAddPeerOp;
 
 static void
@@ -775,7 +788,8 @@ arc_add_peer_confirm_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 					     "stored this agent",
 					     peer->peer_id, op->me->address));
 	/* the view may have changed during the exchange */
-	if (!arc_engine_check_membership(op->engine, peer, &known, &detail, &error)) {
+	if (!arc_engine_check_membership(op->engine, peer, op->discovery, &known, &detail,
+					 &error)) {
 		arc_add_peer_fail(task, "store", error, detail);
 		return;
 	}
@@ -863,7 +877,8 @@ arc_add_peer_hello_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	arc_add_peer_op_step(op, "hello", TRUE,
 			     g_strdup_printf("%s is peer %s, license checks passed on its side",
 					     op->address, op->reply->peer->peer_id));
-	license = arc_engine_check_candidate(op->engine, op->reply->peer, &known, &detail, &error);
+	license = arc_engine_check_candidate(op->engine, op->reply->peer, op->discovery, &known,
+					     &detail, &error);
 	if (license == NULL) {
 		arc_add_peer_fail(task, "verify_reply", error, detail);
 		return;
@@ -904,6 +919,11 @@ arc_add_peer_hello_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 				      g_steal_pointer(&task));
 }
 
+static void arc_engine_start_add_peer(ArcEngine *self, const ArcCaller *caller,
+				      const gchar *address, const gchar *name, gboolean discovery,
+				      GCancellable *cancellable, GAsyncReadyCallback callback,
+				      gpointer user_data);
+
 /**
  * arc_engine_add_peer_async:
  * @self: the engine
@@ -921,6 +941,37 @@ arc_engine_add_peer_async(ArcEngine *self, const ArcCaller *caller, const gchar 
 			  const gchar *name, GCancellable *cancellable,
 			  GAsyncReadyCallback callback, gpointer user_data)
 {
+	arc_engine_start_add_peer(self, caller, address, name, FALSE, cancellable, callback,
+				  user_data);
+}
+
+/**
+ * arc_engine_discover_peer_async:
+ * @self: the engine
+ * @address: where a peer that a member gossiped about answers
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done; finish with arc_engine_add_peer_finish()
+ * @user_data: for @callback
+ *
+ * Transitive discovery (docs/protocol.md §6.4): the handshake with a peer this agent learned
+ * of through the cluster. The node limit does not refuse it: the peers that joined last are
+ * marked over_limit instead.
+ */
+void
+arc_engine_discover_peer_async(ArcEngine *self, const gchar *address, GCancellable *cancellable,
+			       GAsyncReadyCallback callback, gpointer user_data)
+{
+	ArcCaller caller = {.client_id = (gchar *)"transitive discovery",
+			    .scopes = ARC_SCOPE_PEERS_WRITE};
+	arc_engine_start_add_peer(self, &caller, address, NULL, TRUE, cancellable, callback,
+				  user_data);
+}
+
+static void
+arc_engine_start_add_peer(ArcEngine *self, const ArcCaller *caller, const gchar *address,
+			  const gchar *name, gboolean discovery, GCancellable *cancellable,
+			  GAsyncReadyCallback callback, gpointer user_data)
+{
 	ArcHandshakeState *state;
 	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
 	g_autoptr(GPtrArray) peers = NULL;
@@ -933,6 +984,7 @@ arc_engine_add_peer_async(ArcEngine *self, const ArcCaller *caller, const gchar 
 	op->engine = g_object_ref(self);
 	op->address = g_strdup(address);
 	op->name = g_strdup(name);
+	op->discovery = discovery;
 	op->caller = g_strdup(arc_caller_describe(caller));
 	op->steps = g_ptr_array_new_with_free_func((GDestroyNotify)arc_handshake_step_free);
 	op->step_start = g_get_monotonic_time();
@@ -971,7 +1023,7 @@ arc_engine_add_peer_async(ArcEngine *self, const ArcCaller *caller, const gchar 
 		return;
 	}
 	/* before anything is sent: the other side would refuse it too */
-	if (!arc_engine_check_node_limit(self, peers, &detail, &error)) {
+	if (!discovery && !arc_engine_check_node_limit(self, peers, &detail, &error)) {
 		arc_add_peer_fail(task, "check", error, detail);
 		return;
 	}
@@ -988,7 +1040,7 @@ arc_engine_add_peer_async(ArcEngine *self, const ArcCaller *caller, const gchar 
 			     g_strdup_printf("this agent is %s, advertised at %s", op->me->peer_id,
 					     op->me->address));
 	randombytes_buf(op->challenge_a, sizeof(op->challenge_a));
-	hello = arc_handshake_hello_to_json(op->me, op->challenge_a);
+	hello = arc_handshake_hello_to_json(op->me, op->challenge_a, op->discovery);
 	arc_peer_client_request_async(state->client, "POST", address, "/v1/handshake/hello", hello,
 				      cancellable, arc_add_peer_hello_cb, g_steal_pointer(&task));
 }

@@ -790,6 +790,13 @@ arc_engine_get_peer_health(ArcEngine *self, const gchar *peer_id, gint64 *last_s
 	return arc_gossip_state_to_string(state);
 }
 
+/* whether a member gossiped @peer_id's own record to this agent (a discovery candidate) */
+gboolean
+arc_engine_is_vouched(ArcEngine *self, const gchar *peer_id)
+{
+	return self->gossip != NULL && arc_gossip_is_candidate(self->gossip, peer_id);
+}
+
 static gboolean
 arc_engine_check_gossip(ArcEngine *self, GError **error)
 {

@@ -1028,8 +1028,6 @@ arc_gossip_discover(ArcGossip *self, GPtrArray *candidates)
 				? arc_json_object_get_string(json_node_get_object(root), "state")
 				: NULL;
 		gint64 *next = g_hash_table_lookup(self->discovery, record->id);
-		ArcCaller caller = {.client_id = (gchar *)"transitive discovery",
-				    .scopes = ARC_SCOPE_ADMIN};
 
 		if (address == NULL || g_strcmp0(state, "active") != 0)
 			continue;
@@ -1045,8 +1043,8 @@ arc_gossip_discover(ArcGossip *self, GPtrArray *candidates)
 		*next = now + ARC_GOSSIP_DISCOVERY_RETRY_USEC;
 		g_info("learned of peer %s at %s through the cluster: meeting it", record->id,
 		       address);
-		arc_engine_add_peer_async(self->engine, &caller, address, NULL, self->cancellable,
-					  arc_gossip_discovered_cb, g_strdup(record->id));
+		arc_engine_discover_peer_async(self->engine, address, self->cancellable,
+					       arc_gossip_discovered_cb, g_strdup(record->id));
 	}
 }
 
@@ -1333,6 +1331,13 @@ arc_gossip_get_peer(ArcGossip *self, const gchar *peer_id, ArcGossipState *state
 	*last_seen = peer->last_seen;
 	*registry_hash = peer->registry_hash;
 	return TRUE;
+}
+
+/* a peer a member told this agent about, that it has not met yet */
+gboolean
+arc_gossip_is_candidate(ArcGossip *self, const gchar *peer_id)
+{
+	return g_hash_table_contains(self->discovery, peer_id);
 }
 
 guint

@@ -35,6 +35,7 @@ void arc_gossip_probe_async(ArcGossip *self, const gchar *data, gsize len,
 gchar *arc_gossip_probe_finish(ArcGossip *self, GAsyncResult *res, GError **error);
 gboolean arc_gossip_get_peer(ArcGossip *self, const gchar *peer_id, ArcGossipState *state,
 			     gint64 *last_seen, const gchar **registry_hash);
+gboolean arc_gossip_is_candidate(ArcGossip *self, const gchar *peer_id);
 guint arc_gossip_count_state(ArcGossip *self, ArcGossipState state);
 
 G_END_DECLS

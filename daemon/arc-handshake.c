@@ -338,6 +338,7 @@ arc_handshake_parse_hello(const gchar *data, gsize len, GError **error)
 	if (msg->peer == NULL || !arc_handshake_get_fixed(obj, "challenge", msg->challenge,
 							  sizeof(msg->challenge), error))
 		return NULL;
+	msg->discovery = json_object_get_boolean_member_with_default(obj, "discovery", FALSE);
 	return g_steal_pointer(&msg);
 }
 
@@ -451,15 +452,21 @@ arc_handshake_begin(void)
  * arc_handshake_hello_to_json:
  * @peer: the initiator's record
  * @challenge: its fresh challenge
+ * @discovery: the initiator learned of the responder through the cluster
  *
  * Returns: (transfer full): the body of `POST /v1/handshake/hello`
  */
 gchar *
-arc_handshake_hello_to_json(const ArcHandshakePeer *peer, const guint8 *challenge)
+arc_handshake_hello_to_json(const ArcHandshakePeer *peer, const guint8 *challenge,
+			    gboolean discovery)
 {
 	g_autoptr(JsonBuilder) b = arc_handshake_begin();
 	arc_handshake_add_peer(b, peer);
 	arc_handshake_add_bytes(b, "challenge", challenge, ARC_HANDSHAKE_CHALLENGE_SIZE);
+	if (discovery) {
+		json_builder_set_member_name(b, "discovery");
+		json_builder_add_boolean_value(b, TRUE);
+	}
 	return arc_handshake_finish(b);
 }
 

@@ -89,12 +89,15 @@ typedef struct {
  * @challenge: the sender's challenge (hello and reply)
  * @session: the responder's session id (reply and confirm)
  * @signature: the sender's signature over the transcript (reply and confirm)
+ * @discovery: (hello) the initiator learned of the responder through the cluster rather than
+ *   from an operator: the node limit then marks peers over_limit instead of refusing them
  */
 typedef struct {
 	ArcHandshakePeer *peer;
 	guint8 challenge[ARC_HANDSHAKE_CHALLENGE_SIZE];
 	gchar *session;
 	guint8 signature[ARC_IDENTITY_SIGNATURE_SIZE];
+	gboolean discovery;
 } ArcHandshakeMessage;
 
 /**
@@ -122,7 +125,8 @@ void arc_handshake_message_free(ArcHandshakeMessage *self);
 ArcHandshakeMessage *arc_handshake_parse_hello(const gchar *data, gsize len, GError **error);
 ArcHandshakeMessage *arc_handshake_parse_reply(const gchar *data, gsize len, GError **error);
 ArcHandshakeMessage *arc_handshake_parse_confirm(const gchar *data, gsize len, GError **error);
-gchar *arc_handshake_hello_to_json(const ArcHandshakePeer *peer, const guint8 *challenge);
+gchar *arc_handshake_hello_to_json(const ArcHandshakePeer *peer, const guint8 *challenge,
+				   gboolean discovery);
 gchar *arc_handshake_reply_to_json(const gchar *session, const ArcHandshakePeer *peer,
 				   const guint8 *challenge, const guint8 *signature);
 gchar *arc_handshake_confirm_to_json(const gchar *session, const guint8 *signature);

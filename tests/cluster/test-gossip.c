@@ -50,13 +50,15 @@ gs_node_login(GsNode *self)
 	g_assert_no_error(error);
 }
 
-/* a bootstrapped agent trusting @issuer_of's license issuer */
+/* a bootstrapped agent trusting @issuer_of's license issuer, licensed for @max_nodes */
 static GsNode *
-gs_node_new(GsNode *issuer_of, const gchar *extra_config)
+gs_node_new_full(GsNode *issuer_of, const gchar *extra_config, gint64 max_nodes)
 {
 	GsNode *self = g_new0(GsNode, 1);
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonNode) boot = NULL;
+	g_autofree gchar *license = NULL;
+	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
 
 	self->agent = arc_test_agent_new();
 	if (issuer_of != NULL)
@@ -67,12 +69,20 @@ gs_node_new(GsNode *issuer_of, const gchar *extra_config)
 		arc_test_agent_add_config(self->agent, extra_config);
 	g_assert_true(arc_test_agent_start(self->agent, &error));
 	g_assert_no_error(error);
-	boot = arc_test_agent_bootstrap(self->agent, &error);
+	license = arc_test_agent_make_license(self->agent, ARC_TEST_CUSTOMER_ID, now - 3600,
+					      now + 365 * 24 * 3600, max_nodes, 100);
+	boot = arc_test_agent_bootstrap_with(self->agent, license, &error);
 	g_assert_no_error(error);
 	self->address = arc_test_agent_get_address(self->agent);
 	self->peer_id = g_strdup(arc_test_agent_get_peer_id(self->agent));
 	gs_node_login(self);
 	return self;
+}
+
+static GsNode *
+gs_node_new(GsNode *issuer_of, const gchar *extra_config)
+{
+	return gs_node_new_full(issuer_of, extra_config, 10);
 }
 
 static JsonNode *
@@ -450,6 +460,118 @@ gs_removal_func(void)
 	}
 }
 
+static guint
+gs_count_credentials(GsNode *self)
+{
+	guint status = 0;
+	g_autoptr(JsonNode) res = gs_call(self, "GET", "/v1/credentials", NULL, &status);
+	g_assert_cmpuint(status, ==, 200);
+	return json_array_get_length(json_object_get_array_member(gs_object(res), "credentials"));
+}
+
+/* A node away while more changed than one message carries (ARC_GOSSIP_MAX_RECORDS, 256)
+ * catches up over several rounds once back, deletions included. */
+static void
+gs_long_absence_func(void)
+{
+	g_autoptr(GsNode) a = gs_node_new(NULL, NULL);
+	g_autoptr(GsNode) b = gs_node_new(a, NULL);
+	GsNode *all[] = {a, b};
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func(g_free);
+	guint status = 0, expected;
+
+	gs_join(a, b);
+	GS_WAIT_FOR(gs_converged(all, 2));
+	g_assert_true(arc_test_agent_stop(b->agent, NULL, &error));
+	g_assert_no_error(error);
+	for (guint i = 0; i < 300; i++) {
+		g_autoptr(JsonNode) created = gs_call(a, "POST", "/v1/credentials",
+						      "{\"scopes\":[\"peers.read\"]}", &status);
+		g_assert_cmpuint(status, ==, 201);
+		g_ptr_array_add(ids, g_strdup(json_object_get_string_member(gs_object(created),
+									    "client_id")));
+	}
+	for (guint i = 0; i < 10; i++) {
+		g_autofree gchar *path =
+			g_strconcat("/v1/credentials/", (gchar *)g_ptr_array_index(ids, i), NULL);
+		g_autoptr(JsonNode) del = gs_call(a, "DELETE", path, NULL, &status);
+		g_assert_cmpuint(status, ==, 200);
+	}
+	expected = gs_count_credentials(a);
+	g_assert_true(arc_test_agent_start(b->agent, &error));
+	g_assert_no_error(error);
+	gs_node_login(b);
+	GS_WAIT_FOR(gs_converged(all, 2));
+	g_assert_cmpuint(gs_count_credentials(b), ==, expected);
+}
+
+/* the state `GET /v1/peers/{id}` on @self shows for @peer_id */
+static gchar *
+gs_peer_state(GsNode *self, const gchar *peer_id)
+{
+	guint status = 0;
+	g_autofree gchar *path = g_strconcat("/v1/peers/", peer_id, NULL);
+	g_autoptr(JsonNode) res = gs_call(self, "GET", path, NULL, &status);
+	if (status != 200)
+		return g_strdup("");
+	return g_strdup(json_object_get_string_member(gs_object(res), "state"));
+}
+
+static gboolean
+gs_over_limit_is(GsNode *const *nodes, guint n, const gchar *peer_id)
+{
+	for (guint i = 0; i < n; i++) {
+		for (guint j = 0; j < n; j++) {
+			g_autofree gchar *state = gs_peer_state(nodes[i], nodes[j]->peer_id);
+			const gchar *expected = g_strcmp0(nodes[j]->peer_id, peer_id) == 0
+							? "over_limit"
+							: "active";
+			if (g_strcmp0(state, expected) != 0)
+				return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+/* Two clusters of two, licensed for three nodes, meet: an operator's add is checked against
+ * the limit, but the peers each side brings are met by discovery, and the one bootstrapped
+ * last is over_limit on every node (DESIGN.md §5). */
+static void
+gs_node_limit_func(void)
+{
+	g_autoptr(GsNode) a = gs_node_new_full(NULL, NULL, 3);
+	g_autoptr(GsNode) b = gs_node_new_full(a, NULL, 3);
+	g_autoptr(GsNode) c = gs_node_new_full(a, NULL, 3);
+	g_autoptr(GsNode) d = gs_node_new_full(a, NULL, 3);
+	GsNode *all[] = {a, b, c, d};
+	guint status = 0;
+
+	gs_join(a, b);
+	gs_join(c, d);
+	/* A's cluster has room for one more: C; D comes with it */
+	gs_join(a, c);
+	GS_WAIT_FOR(gs_converged(all, 4));
+	GS_WAIT_FOR(gs_over_limit_is(all, 4, d->peer_id));
+	/* an operator cannot add a fifth */
+	{
+		g_autoptr(GsNode) e = gs_node_new_full(a, NULL, 3);
+		g_autofree gchar *body = g_strdup_printf("{\"address\":\"%s\"}", e->address);
+		g_autoptr(JsonNode) refused = gs_call(b, "POST", "/v1/peers", body, &status);
+		g_assert_cmpuint(status, ==, 422);
+		g_assert_cmpstr(json_object_get_string_member(gs_object(refused), "reason"), ==,
+				"node_limit_exceeded");
+	}
+	/* once a peer is removed, D is within the limit again */
+	{
+		g_autofree gchar *path = g_strconcat("/v1/peers/", b->peer_id, NULL);
+		g_autoptr(JsonNode) del = gs_call(a, "DELETE", path, NULL, &status);
+		GsNode *rest[] = {a, c, d};
+		g_assert_cmpuint(status, ==, 200);
+		GS_WAIT_FOR(gs_over_limit_is(rest, 3, "none"));
+	}
+}
+
 /* ---- messages on the wire: the test signs as a member, with B's own key ---- */
 
 static ArcIdentity *
@@ -623,6 +745,8 @@ main(int argc, char **argv)
 	g_test_add_func("/gossip/shared-credential", gs_shared_credential_func);
 	g_test_add_func("/gossip/crash", gs_crash_func);
 	g_test_add_func("/gossip/removal", gs_removal_func);
+	g_test_add_func("/gossip/long-absence", gs_long_absence_func);
+	g_test_add_func("/gossip/node-limit", gs_node_limit_func);
 	g_test_add_func("/gossip/wire", gs_wire_func);
 	return g_test_run();
 }

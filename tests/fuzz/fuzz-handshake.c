@@ -92,7 +92,7 @@ arc_fuzz_handshake_peer_equal(const ArcHandshakePeer *a, const ArcHandshakePeer 
 static void
 arc_fuzz_handshake_reparse_hello(ArcHandshakeMessage *msg)
 {
-	g_autofree gchar *again = arc_handshake_hello_to_json(msg->peer, msg->challenge);
+	g_autofree gchar *again = arc_handshake_hello_to_json(msg->peer, msg->challenge, msg->discovery);
 	g_autoptr(ArcHandshakeMessage) back = arc_handshake_parse_hello(again, strlen(again), NULL);
 
 	if (back == NULL || !arc_fuzz_handshake_peer_equal(back->peer, msg->peer) ||

@@ -556,7 +556,7 @@ arc_wire_peer_hello(ArcWirePeer *self, guint8 *challenge_a)
 	G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
 
 	randombytes_buf(challenge_a, ARC_HANDSHAKE_CHALLENGE_SIZE);
-	return arc_handshake_hello_to_json(self->record, challenge_a);
+	return arc_handshake_hello_to_json(self->record, challenge_a, FALSE);
 }
 
 /* the exchange as this peer, the initiator, sees it: its own record as it sent it */

@@ -90,7 +90,7 @@ hs_roundtrip_func(HsFixture *fx, gconstpointer data)
 {
 	g_autoptr(GError) error = NULL;
 	guint8 sig[ARC_IDENTITY_SIGNATURE_SIZE];
-	g_autofree gchar *hello = arc_handshake_hello_to_json(fx->peer_a, fx->challenge_a);
+	g_autofree gchar *hello = arc_handshake_hello_to_json(fx->peer_a, fx->challenge_a, FALSE);
 	g_autofree gchar *reply = NULL;
 	g_autofree gchar *confirm = NULL;
 	g_autoptr(ArcHandshakeMessage) m1 = arc_handshake_parse_hello(hello, strlen(hello), &error);
