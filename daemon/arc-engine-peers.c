@@ -613,13 +613,8 @@ arc_engine_get_cluster_status(ArcEngine *self, const ArcCaller *caller, GError *
 	g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func((GDestroyNotify)arc_record_free);
 	const gchar *const *kinds = arc_engine_replicated_kinds();
 
-	if (!arc_engine_authorize(self, caller, ARC_SCOPE_ADMIN, error))
+	if (!arc_engine_authorize_bootstrapped(self, caller, ARC_SCOPE_ADMIN, error))
 		return NULL;
-	if (!arc_engine_is_bootstrapped(self)) {
-		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_NOT_BOOTSTRAPPED,
-				    "agent is not bootstrapped");
-		return NULL;
-	}
 	status->kinds = g_ptr_array_new();
 	status->live = g_array_new(FALSE, TRUE, sizeof(guint));
 	status->deleted = g_array_new(FALSE, TRUE, sizeof(guint));

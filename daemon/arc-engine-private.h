@@ -12,6 +12,8 @@ G_BEGIN_DECLS
 
 /* for the files of the engine split by concern (arc-engine-*.c) */
 ArcStorage *arc_engine_get_storage(ArcEngine *self);
+gboolean arc_engine_authorize_bootstrapped(ArcEngine *self, const ArcCaller *caller,
+					   ArcScope needed, GError **error);
 gboolean arc_engine_commit(ArcEngine *self, ArcStorageTxn *txn, GError **error);
 const gchar *arc_engine_get_peer_id(ArcEngine *self);
 ArcIdentity *arc_engine_get_identity_key(ArcEngine *self);

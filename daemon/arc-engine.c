@@ -1398,6 +1398,48 @@ arc_engine_authorize(ArcEngine *self, const ArcCaller *caller, ArcScope needed, 
 }
 
 /**
+ * arc_engine_authorize_bootstrapped:
+ * @self: the engine
+ * @caller: who is calling
+ * @needed: the scope the operation requires
+ * @error: return location for a #GError
+ *
+ * For operations on the cluster: the scope, then a bootstrapped agent (the recovery token
+ * works before bootstrap, but there is no cluster yet).
+ *
+ * Returns: %TRUE if @caller may; otherwise %ARC_ERROR_FORBIDDEN or
+ *   %ARC_ERROR_NOT_BOOTSTRAPPED
+ */
+gboolean
+arc_engine_authorize_bootstrapped(ArcEngine *self, const ArcCaller *caller, ArcScope needed,
+				  GError **error)
+{
+	if (!arc_engine_authorize(self, caller, needed, error))
+		return FALSE;
+	if (!arc_engine_is_bootstrapped(self)) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_NOT_BOOTSTRAPPED,
+				    "agent is not bootstrapped");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* stores a credential made or changed here and makes it effective; frees it on failure */
+static gboolean
+arc_engine_store_credential(ArcEngine *self, ArcCredential *credential, GError **error)
+{
+	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+
+	arc_auth_manager_stage_credential(self->auth, txn, credential);
+	if (!arc_engine_commit(self, txn, error)) {
+		arc_credential_free(credential);
+		return FALSE;
+	}
+	arc_auth_manager_adopt_credential(self->auth, credential);
+	return TRUE;
+}
+
+/**
  * arc_engine_list_credentials:
  * @self: the engine
  * @caller: who is calling
@@ -1428,19 +1470,12 @@ ArcCreatedCredential *
 arc_engine_create_credential(ArcEngine *self, const ArcCaller *caller, const gchar *const *scopes,
 			     GError **error)
 {
-	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
 	g_autoptr(ArcCreatedCredential) created = g_new0(ArcCreatedCredential, 1);
 	ArcCredential *credential;
 	ArcScope wanted = caller->scopes;
 
-	if (!arc_engine_authorize(self, caller, ARC_SCOPE_CREDENTIALS_WRITE, error))
+	if (!arc_engine_authorize_bootstrapped(self, caller, ARC_SCOPE_CREDENTIALS_WRITE, error))
 		return NULL;
-	/* the recovery token works before bootstrap, but there is no cluster to join yet */
-	if (!arc_engine_is_bootstrapped(self)) {
-		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_NOT_BOOTSTRAPPED,
-				    "agent is not bootstrapped");
-		return NULL;
-	}
 	if (scopes != NULL && scopes[0] != NULL && !arc_scope_parse_list(scopes, &wanted, error))
 		return NULL;
 	if (!arc_scope_is_subset(wanted, caller->scopes)) {
@@ -1456,12 +1491,8 @@ arc_engine_create_credential(ArcEngine *self, const ArcCaller *caller, const gch
 		caller->client_id != NULL ? caller->client_id
 					  : (caller->recovery ? "recovery" : "local"),
 		self->license->license_id, &created->client_secret);
-	arc_auth_manager_stage_credential(self->auth, txn, credential);
-	if (!arc_engine_commit(self, txn, error)) {
-		arc_credential_free(credential);
+	if (!arc_engine_store_credential(self, credential, error))
 		return NULL;
-	}
-	arc_auth_manager_adopt_credential(self->auth, credential);
 	created->credential = credential;
 	g_info("credential %s created by %s", credential->client_id, credential->created_by);
 	return g_steal_pointer(&created);
@@ -1499,13 +1530,8 @@ arc_engine_cluster_init(ArcEngine *self, const ArcCaller *caller, gboolean force
 	g_autoptr(GPtrArray) members = NULL;
 	ArcMember *oldest = NULL;
 
-	if (!arc_engine_authorize(self, caller, ARC_SCOPE_ADMIN, error))
+	if (!arc_engine_authorize_bootstrapped(self, caller, ARC_SCOPE_ADMIN, error))
 		return NULL;
-	if (!arc_engine_is_bootstrapped(self)) {
-		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_NOT_BOOTSTRAPPED,
-				    "agent is not bootstrapped");
-		return NULL;
-	}
 	members = arc_engine_get_members(self);
 	oldest = members->len > 0 ? g_ptr_array_index(members, 0) : NULL;
 	if (force) {
@@ -1584,18 +1610,12 @@ arc_engine_get_cluster_credential(ArcEngine *self, const ArcCaller *caller, GErr
 ArcCreatedCredential *
 arc_engine_rotate_cluster_credential(ArcEngine *self, const ArcCaller *caller, GError **error)
 {
-	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
 	g_autoptr(ArcCreatedCredential) created = g_new0(ArcCreatedCredential, 1);
 	const ArcCredential *current;
 	ArcCredential *rotated;
 
-	if (!arc_engine_authorize(self, caller, ARC_SCOPE_CREDENTIALS_WRITE, error))
+	if (!arc_engine_authorize_bootstrapped(self, caller, ARC_SCOPE_CREDENTIALS_WRITE, error))
 		return NULL;
-	if (!arc_engine_is_bootstrapped(self)) {
-		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_NOT_BOOTSTRAPPED,
-				    "agent is not bootstrapped");
-		return NULL;
-	}
 	current = arc_auth_manager_get_cluster_credential(self->auth, self->cluster_id);
 	if (current == NULL) {
 		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_NOT_FOUND,
@@ -1607,12 +1627,8 @@ arc_engine_rotate_cluster_credential(ArcEngine *self, const ArcCaller *caller, G
 	/* an older agent's credential did not state its cluster: it does from now on */
 	if (rotated->cluster_id == NULL)
 		rotated->cluster_id = g_strdup(self->cluster_id);
-	arc_auth_manager_stage_credential(self->auth, txn, rotated);
-	if (!arc_engine_commit(self, txn, error)) {
-		arc_credential_free(rotated);
+	if (!arc_engine_store_credential(self, rotated, error))
 		return NULL;
-	}
-	arc_auth_manager_adopt_credential(self->auth, rotated);
 	created->credential = rotated;
 	g_info("cluster credential %s rotated to version %" G_GINT64_FORMAT
 	       " by %s; the previous secret is accepted for 24 hours",

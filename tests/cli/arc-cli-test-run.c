@@ -294,3 +294,36 @@ arc_cli_test_parse_object(const gchar *text, JsonNode **node)
 	g_assert_true(JSON_NODE_HOLDS_OBJECT(*node));
 	return json_node_get_object(*node);
 }
+
+/**
+ * arc_cli_test_run_german:
+ * @args: the arguments
+ *
+ * Runs the CLI with LANGUAGE=de and the German catalog of the build tree
+ * (ARCTIC_TEST_LOCALEDIR).
+ *
+ * Returns: (transfer full) (nullable): the result, or %NULL when the catalog is not built
+ *   (the test is then marked skipped)
+ */
+ArcCliTestResult *
+arc_cli_test_run_german(const gchar *const *args)
+{
+	const gchar *localedir = g_getenv("ARCTIC_TEST_LOCALEDIR");
+	g_autofree gchar *mo = NULL;
+	g_autofree gchar *env_dir = NULL;
+
+	if (localedir == NULL) {
+		g_test_skip("ARCTIC_TEST_LOCALEDIR is not set");
+		return NULL;
+	}
+	mo = g_build_filename(localedir, "de", "LC_MESSAGES", "arctic.mo", NULL);
+	if (!g_file_test(mo, G_FILE_TEST_EXISTS)) {
+		g_test_skip("the German catalog is not built");
+		return NULL;
+	}
+	env_dir = g_strdup_printf("ARCTIC_LOCALEDIR=%s", localedir);
+	{
+		const gchar *env[] = {"LANGUAGE=de", env_dir, NULL};
+		return arc_cli_test_run(env, args);
+	}
+}

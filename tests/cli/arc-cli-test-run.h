@@ -20,6 +20,7 @@ void arc_cli_test_result_free(ArcCliTestResult *self);
 ArcCliTestResult *arc_cli_test_run(const gchar *const *env, const gchar *const *args);
 ArcCliTestResult *arc_cli_test_run_tty(const gchar *const *args, const gchar *typed);
 ArcCliTestResult *arc_cli_test_runv(const gchar *first_arg, ...) G_GNUC_NULL_TERMINATED;
+ArcCliTestResult *arc_cli_test_run_german(const gchar *const *args);
 gchar *arc_cli_test_config_path(void);
 void arc_cli_test_write_config(const gchar *yaml);
 gchar *arc_cli_test_write_file(const gchar *name, const gchar *contents);

@@ -388,28 +388,13 @@ arc_test_help_func(ArcTestFixture *fixture, gconstpointer data)
 static void
 arc_test_german_func(ArcTestFixture *fixture, gconstpointer data)
 {
-	const gchar *localedir = g_getenv("ARCTIC_TEST_LOCALEDIR");
 	const gchar *args[] = {"cluster", "sync", NULL};
-	g_autofree gchar *mo = NULL;
-	g_autofree gchar *env_dir = NULL;
 	g_autoptr(ArcCliTestResult) result = NULL;
 
 	ARC_CLI_TEST_REQUIRE_CLI();
-	if (localedir == NULL) {
-		g_test_skip("ARCTIC_TEST_LOCALEDIR is not set");
+	result = arc_cli_test_run_german(args);
+	if (result == NULL)
 		return;
-	}
-	mo = g_build_filename(localedir, "de", "LC_MESSAGES", "arctic.mo", NULL);
-	if (!g_file_test(mo, G_FILE_TEST_EXISTS)) {
-		g_test_skip("the German catalog is not built");
-		return;
-	}
-	env_dir = g_strdup_printf("ARCTIC_LOCALEDIR=%s", localedir);
-	{
-		const gchar *env[] = {"LANGUAGE=de", env_dir, NULL};
-
-		result = arc_cli_test_run(env, args);
-	}
 	g_assert_cmpint(result->exit_code, ==, 0);
 	g_assert_cmpstr(result->out, ==, "Cluster-Synchronisierung angestoßen\n");
 }
