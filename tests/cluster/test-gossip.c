@@ -97,7 +97,7 @@ gs_join(GsNode *from, GsNode *to)
 {
 	g_autofree gchar *body = g_strdup_printf("{\"address\":\"%s\"}", to->address);
 	guint status = 0;
-	g_autoptr(JsonNode) res = gs_call(from, "POST", "/v1/peers", body, &status);
+	G_GNUC_UNUSED g_autoptr(JsonNode) res = gs_call(from, "POST", "/v1/peers", body, &status);
 
 	if (status != 201) {
 		g_autofree gchar *log = arc_test_agent_get_log(from->agent);
@@ -141,7 +141,7 @@ gs_knows(GsNode *self, const gchar *peer_id)
 {
 	guint status = 0;
 	g_autofree gchar *path = g_strconcat("/v1/peers/", peer_id, NULL);
-	g_autoptr(JsonNode) res = gs_call(self, "GET", path, NULL, &status);
+	G_GNUC_UNUSED g_autoptr(JsonNode) res = gs_call(self, "GET", path, NULL, &status);
 	return status == 200;
 }
 
@@ -190,7 +190,7 @@ static guint
 gs_status_with(GsNode *self, const gchar *token, const gchar *path)
 {
 	guint status = 0;
-	g_autoptr(JsonNode) res =
+	G_GNUC_UNUSED g_autoptr(JsonNode) res =
 		arc_test_agent_call(self->agent, "GET", path, token, NULL, &status);
 	return status;
 }
@@ -270,7 +270,7 @@ gs_replication_func(void)
 	/* revoked on B: the token stops on every peer */
 	{
 		g_autofree gchar *path = g_strconcat("/v1/credentials/", client_id, NULL);
-		g_autoptr(JsonNode) del = gs_call(b, "DELETE", path, NULL, &status);
+		G_GNUC_UNUSED g_autoptr(JsonNode) del = gs_call(b, "DELETE", path, NULL, &status);
 		g_assert_cmpuint(status, ==, 200);
 	}
 	GS_WAIT_FOR(gs_status_with(a, token_c, "/v1/peers") == 401 &&
@@ -428,12 +428,13 @@ gs_removal_func(void)
 	/* B is down while D leaves */
 	g_assert_true(arc_test_agent_stop(b->agent, NULL, &error));
 	{
-		g_autoptr(JsonNode) leave = gs_call(d, "DELETE", "/v1/peers/self", NULL, &status);
+		G_GNUC_UNUSED g_autoptr(JsonNode) leave =
+			gs_call(d, "DELETE", "/v1/peers/self", NULL, &status);
 		g_assert_cmpuint(status, ==, 200);
 	}
 	/* C is removed by A */
 	{
-		g_autoptr(JsonNode) del = gs_call(a, "DELETE", path, NULL, &status);
+		G_GNUC_UNUSED g_autoptr(JsonNode) del = gs_call(a, "DELETE", path, NULL, &status);
 		g_assert_cmpuint(status, ==, 200);
 	}
 	g_assert_true(arc_test_agent_start(b->agent, &error));
@@ -495,7 +496,7 @@ gs_long_absence_func(void)
 	for (guint i = 0; i < 10; i++) {
 		g_autofree gchar *path =
 			g_strconcat("/v1/credentials/", (gchar *)g_ptr_array_index(ids, i), NULL);
-		g_autoptr(JsonNode) del = gs_call(a, "DELETE", path, NULL, &status);
+		G_GNUC_UNUSED g_autoptr(JsonNode) del = gs_call(a, "DELETE", path, NULL, &status);
 		g_assert_cmpuint(status, ==, 200);
 	}
 	expected = gs_count_credentials(a);
@@ -565,7 +566,7 @@ gs_node_limit_func(void)
 	/* once a peer is removed, D is within the limit again */
 	{
 		g_autofree gchar *path = g_strconcat("/v1/peers/", b->peer_id, NULL);
-		g_autoptr(JsonNode) del = gs_call(a, "DELETE", path, NULL, &status);
+		G_GNUC_UNUSED g_autoptr(JsonNode) del = gs_call(a, "DELETE", path, NULL, &status);
 		GsNode *rest[] = {a, c, d};
 		g_assert_cmpuint(status, ==, 200);
 		GS_WAIT_FOR(gs_over_limit_is(rest, 3, "none"));
