@@ -114,8 +114,9 @@ static void
 arc_cli_cluster_print_peers(JsonArray *peers)
 {
 	/* TRANSLATORS: column headings of `arctic cluster status` */
-	const gchar *headings[] = {N_("ID"),    N_("NAME"),      N_("ADDRESS"),
-				   N_("STATE"), N_("LAST SEEN"), N_("REGISTRY HASH")};
+	const gchar *headings[] = {N_("ID"),           N_("NAME"),         N_("ADDRESS"),
+				   N_("STATE"),        N_("REACHABILITY"), N_("LAST SEEN"),
+				   N_("REGISTRY HASH")};
 	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
 	gsize widths[G_N_ELEMENTS(headings)];
 
@@ -143,8 +144,9 @@ arc_cli_cluster_print_peers(JsonArray *peers)
 		row[1] = g_strdup(arc_cli_cluster_cell(peer, "name"));
 		row[2] = g_strdup(arc_cli_cluster_cell(peer, "address"));
 		row[3] = g_strdup(arc_cli_cluster_cell(peer, "state"));
-		row[4] = g_strdup(seen != NULL ? seen : "-");
-		row[5] = g_steal_pointer(&hash);
+		row[4] = g_strdup(arc_cli_cluster_cell(peer, "reachability"));
+		row[5] = g_strdup(seen != NULL ? seen : "-");
+		row[6] = g_steal_pointer(&hash);
 		for (guint c = 0; c < G_N_ELEMENTS(headings); c++)
 			widths[c] = MAX(widths[c], (gsize)g_utf8_strlen(row[c], -1));
 		g_ptr_array_add(rows, row);

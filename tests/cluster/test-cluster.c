@@ -185,6 +185,9 @@ cl_join_func(void)
 		g_assert_nonnull(strstr(st->out, b->peer_id));
 		g_assert_nonnull(strstr(st->out, c->peer_id));
 		g_assert_nonnull(strstr(st->out, "active"));
+		/* what gossip observes of each other peer */
+		g_assert_nonnull(strstr(st->out, "REACHABILITY"));
+		g_assert_nonnull(strstr(st->out, "alive"));
 	}
 
 	/* an alias, changed later */
