@@ -358,16 +358,60 @@ arc_engine_advertised_address(ArcEngine *self, const gchar *remote)
 					 arc_engine_get_api_port(self));
 }
 
+/**
+ * arc_engine_own_address:
+ * @self: the engine
+ * @stored: (nullable): the address in the local peer's own record
+ * @remote: (nullable): the agent about to be met
+ *
+ * The address the local peer's own record should state. `advertise`, or a listen address
+ * that is not a wildcard, is fixed. Otherwise a stored IP address stays (with the current
+ * port): one address for every peer, not one per route. A host name, the fallback when no
+ * route was known, gives way to the source address of the route to @remote.
+ *
+ * Returns: (transfer full): `host:port`
+ */
+gchar *
+arc_engine_own_address(ArcEngine *self, const gchar *stored, const gchar *remote)
+{
+	ArcConfig *config = arc_engine_get_config(self);
+	g_autoptr(GInetAddress) listen = g_inet_address_new_from_string(config->listen_address);
+	g_autoptr(GSocketConnectable) parsed =
+		stored != NULL ? g_network_address_parse(stored, 0, NULL) : NULL;
+	const gchar *host =
+		parsed != NULL ? g_network_address_get_hostname(G_NETWORK_ADDRESS(parsed)) : NULL;
+
+	if (config->advertise_address != NULL ||
+	    (listen != NULL && !g_inet_address_get_is_any(listen)))
+		return arc_engine_advertised_address(self, remote);
+	if (host != NULL && g_hostname_is_ip_address(host))
+		return arc_engine_join_host_port(host, arc_engine_get_api_port(self));
+	return arc_engine_advertised_address(self, remote);
+}
+
 static ArcHandshakePeer *
 arc_engine_own_record(ArcEngine *self, const gchar *remote)
 {
 	g_autoptr(ArcIdentityInfo) info = arc_engine_get_identity(self);
-	g_autofree gchar *address = arc_engine_advertised_address(self, remote);
+	g_autoptr(ArcRecord) stored =
+		arc_storage_get_record(arc_engine_get_storage(self), "peer", info->peer_id, NULL);
+	g_autoptr(JsonNode) body =
+		stored != NULL ? arc_json_parse_object(stored->body, -1, 8, NULL) : NULL;
+	g_autofree gchar *address = arc_engine_own_address(
+		self,
+		body != NULL ? arc_json_object_get_string(json_node_get_object(body), "address")
+			     : NULL,
+		remote);
+	g_autoptr(GError) error = NULL;
 	ArcIdentity *identity = arc_engine_get_identity_key(self);
-	ArcHandshakePeer *peer = arc_handshake_peer_new(info->peer_id, info->name, address,
-							arc_identity_get_public_key(identity),
-							arc_engine_get_license_doc(self)->document);
+	ArcHandshakePeer *peer;
 
+	/* the record the other side stores states the address this one advertises */
+	if (!arc_engine_edit_own_record(self, "address", address, &error))
+		g_warning("cannot record this agent's address %s: %s", address, error->message);
+	peer = arc_handshake_peer_new(info->peer_id, info->name, address,
+				      arc_identity_get_public_key(identity),
+				      arc_engine_get_license_doc(self)->document);
 	peer->record =
 		arc_storage_get_record(arc_engine_get_storage(self), "peer", info->peer_id, NULL);
 	return peer;

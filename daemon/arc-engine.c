@@ -951,7 +951,8 @@ arc_engine_set_api_port(ArcEngine *self, guint16 port)
 	root = record != NULL ? arc_json_parse_object(record->body, -1, 8, NULL) : NULL;
 	if (root == NULL)
 		return;
-	address = arc_engine_advertised_address(self, NULL);
+	address = arc_engine_own_address(
+		self, arc_json_object_get_string(json_node_get_object(root), "address"), NULL);
 	if (g_strcmp0(arc_json_object_get_string(json_node_get_object(root), "address"), address) ==
 	    0)
 		return;
