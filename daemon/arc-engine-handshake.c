@@ -432,7 +432,10 @@ arc_engine_store_peer(ArcEngine *self, const ArcHandshakePeer *peer, const gchar
 		arc_storage_txn_put_record(txn, peer->record);
 	if (name != NULL && name[0] != '\0')
 		arc_engine_stage_alias(self, txn, peer->peer_id, name);
-	if (arc_storage_txn_get_size(txn) > 0 && !arc_engine_commit(self, txn, error))
+	/* pushed to the others: @peer gets everything in its first rounds, and before the
+	 * other side has stored this agent too it would refuse a push */
+	if (arc_storage_txn_get_size(txn) > 0 &&
+	    !arc_engine_commit_full(self, txn, peer->peer_id, TRUE, error))
 		return FALSE;
 	arc_engine_emit_peer_changed(self, peer->peer_id);
 	return TRUE;
@@ -773,7 +776,12 @@ arc_add_peer_op_step(ArcAddPeerOp *op, const gchar *step, gboolean ok, gchar *de
 	s->elapsed_ms = (gdouble)(now - op->step_start) / 1000.0;
 	op->step_start = now;
 	g_ptr_array_add(op->steps, s);
-	if (!ok)
+	/* discovery races with the other side's own discovery: a peer met meanwhile is no
+	 * failure anyone needs to hear about */
+	if (!ok && op->discovery)
+		g_info("meeting peer %s stopped at %s: %s", op->address, step,
+		       detail != NULL ? detail : "");
+	else if (!ok)
 		g_warning("adding peer %s failed at %s: %s", op->address, step,
 			  detail != NULL ? detail : "");
 	else

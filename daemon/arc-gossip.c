@@ -262,6 +262,8 @@ arc_gossip_refresh_peers(ArcGossip *self)
 		if (g_strcmp0(member->id, own) == 0)
 			continue;
 		g_hash_table_add(current, member->id);
+		/* met: no longer a candidate of discovery */
+		g_hash_table_remove(self->discovery, member->id);
 		if (g_hash_table_contains(self->peers, member->id))
 			continue;
 		peer = g_new0(ArcGossipPeer, 1);
@@ -1140,7 +1142,12 @@ arc_gossip_open(ArcGossip *self, const gchar *type, const gchar *data, gsize len
 	}
 	if (error_local != NULL) {
 		arc_gossip_count_message(type, why);
-		arc_gossip_log_refusal(self, msg->from, why, error_local);
+		/* a peer being met sends before this agent has stored it: no news */
+		if (g_strcmp0(why, "not_a_member") == 0 &&
+		    g_hash_table_contains(self->discovery, msg->from))
+			g_debug("%s", error_local->message);
+		else
+			arc_gossip_log_refusal(self, msg->from, why, error_local);
 		g_propagate_error(error, g_steal_pointer(&error_local));
 		return NULL;
 	}
