@@ -27,6 +27,7 @@
 #define ARC_GOSSIP_DISCOVERY_RETRY_USEC (30 * G_USEC_PER_SEC)
 #define ARC_GOSSIP_LOG_EVERY_USEC (60 * G_USEC_PER_SEC)
 #define ARC_GOSSIP_PURGE_SECS 3600
+#define ARC_GOSSIP_IDLE_SECS 5
 
 typedef struct {
 	gchar *id;
@@ -165,9 +166,12 @@ arc_gossip_new(ArcEngine *engine)
 	self->engine = engine;
 	self->config = arc_engine_get_config(engine);
 	timeout_secs = MAX(1, (self->config->gossip_timeout + 999) / 1000);
-	self->client = arc_peer_client_new(timeout_secs);
+	/* Connections are kept a few seconds: a small cluster reuses them from round to round,
+	 * while in a large one a given peer's turn comes too seldom for an open connection to
+	 * be worth its memory on both sides. */
+	self->client = arc_peer_client_new_full(timeout_secs, ARC_GOSSIP_IDLE_SECS);
 	/* a probe waits for the prober's own attempt */
-	self->probe_client = arc_peer_client_new(2 * timeout_secs + 1);
+	self->probe_client = arc_peer_client_new_full(2 * timeout_secs + 1, ARC_GOSSIP_IDLE_SECS);
 	self->guard = arc_gossip_replay_guard_new(self->config->gossip_max_clock_skew);
 	return self;
 }

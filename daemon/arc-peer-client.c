@@ -57,9 +57,22 @@ arc_peer_client_init(ArcPeerClient *self)
 ArcPeerClient *
 arc_peer_client_new(guint timeout_secs)
 {
+	return arc_peer_client_new_full(timeout_secs, 30);
+}
+
+/**
+ * arc_peer_client_new_full:
+ * @timeout_secs: the limit for connecting and for each read or write
+ * @idle_secs: how long an idle connection is kept for the next request
+ *
+ * Returns: (transfer full): a client
+ */
+ArcPeerClient *
+arc_peer_client_new_full(guint timeout_secs, guint idle_secs)
+{
 	ArcPeerClient *self = g_object_new(ARC_TYPE_PEER_CLIENT, NULL);
 	self->session =
-		soup_session_new_with_options("timeout", timeout_secs, "idle-timeout", 30,
+		soup_session_new_with_options("timeout", timeout_secs, "idle-timeout", idle_secs,
 					      "user-agent", "arctic-agent/" PACKAGE_VERSION, NULL);
 	soup_session_set_proxy_resolver(self->session, NULL);
 	return self;

@@ -13,7 +13,10 @@
 #include <errno.h>
 
 #include "arc-metrics.h"
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 /* The REST adapter: parse, authorise, call one engine method, serialise. Routing is a table
  * (arc-rest-routes.c) so that the route × scope test can walk it. */
@@ -23,6 +26,8 @@ struct _ArcRestServer {
 	ArcEngine *engine;
 	ArcConfig *config;
 	SoupServer *server;
+	GSocketService *service;
+	GSocket *quiet_end; /* see arc_rest_server_add_quiet_listener() */
 	guint16 port;
 	GHashTable *idle_watches; /* GSocket → ArcRestIdleWatch */
 };
@@ -69,9 +74,15 @@ arc_rest_server_finalize(GObject *object)
 {
 	ArcRestServer *self = ARC_REST_SERVER(object);
 	g_hash_table_unref(self->idle_watches);
+	if (self->service != NULL) {
+		g_socket_service_stop(self->service);
+		g_socket_listener_close(G_SOCKET_LISTENER(self->service));
+		g_clear_object(&self->service);
+	}
 	if (self->server != NULL)
 		soup_server_disconnect(self->server);
 	g_clear_object(&self->server);
+	g_clear_object(&self->quiet_end);
 	g_clear_object(&self->engine);
 	G_OBJECT_CLASS(arc_rest_server_parent_class)->finalize(object);
 }
@@ -154,6 +165,82 @@ static GSourceFuncs arc_rest_idle_watch_funcs = {
 	.finalize = arc_rest_idle_watch_finalize,
 };
 
+/*
+ * The agent accepts connections itself (GSocketService) and hands each to libsoup with
+ * soup_server_accept_iostream(): libsoup 3.2's own listener keeps a reference to every
+ * socket it ever accepted (fixed upstream in 3.3, "soup-listener: Plug a leak"), about
+ * 800 bytes per connection. Agents open a connection to one another about once a second,
+ * so that was some 70 MB a day. Such a connection's GSocket is kept on its remote address
+ * object, which libsoup hands back with each message.
+ */
+static GQuark
+arc_rest_socket_quark(void)
+{
+	return g_quark_from_static_string("arc-rest-socket");
+}
+
+static GSocket *
+arc_rest_server_socket_of(SoupServerMessage *msg)
+{
+	GSocketAddress *remote = soup_server_message_get_remote_address(msg);
+	return remote != NULL ? g_object_get_qdata(G_OBJECT(remote), arc_rest_socket_quark())
+			      : NULL;
+}
+
+/*
+ * libsoup 3.2 keeps a connection alive after a request only on a server that has a listener
+ * of its own (soup-server.c, request_finished()); connections handed over with
+ * soup_server_accept_iostream() would be closed after every request. The server gets one
+ * listener that never accepts anything: one end of a socket pair, whose other end is kept
+ * open and never written to, so it never becomes readable.
+ */
+static gboolean
+arc_rest_server_add_quiet_listener(ArcRestServer *self, GError **error)
+{
+	gint fds[2];
+	g_autoptr(GSocket) end = NULL;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INTERNAL, "socketpair: %s",
+			    g_strerror(errno));
+		return FALSE;
+	}
+	end = g_socket_new_from_fd(fds[0], error);
+	if (end == NULL) {
+		close(fds[0]);
+		close(fds[1]);
+		return FALSE;
+	}
+	self->quiet_end = g_socket_new_from_fd(fds[1], error);
+	if (self->quiet_end == NULL) {
+		close(fds[1]);
+		return FALSE;
+	}
+	return soup_server_listen_socket(self->server, end, 0, error);
+}
+
+static gboolean
+arc_rest_server_incoming_cb(GSocketService *service, GSocketConnection *connection, GObject *source,
+			    gpointer user_data)
+{
+	ArcRestServer *self = ARC_REST_SERVER(user_data);
+	GSocket *socket = g_socket_connection_get_socket(connection);
+	g_autoptr(GSocketAddress) local = g_socket_connection_get_local_address(connection, NULL);
+	g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address(connection, NULL);
+	g_autoptr(GError) error = NULL;
+
+	/* a client already gone: the service drops the connection */
+	if (local == NULL || remote == NULL)
+		return TRUE;
+	g_socket_set_option(socket, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
+	g_object_set_qdata_full(G_OBJECT(remote), arc_rest_socket_quark(), g_object_ref(socket),
+				g_object_unref);
+	if (!soup_server_accept_iostream(self->server, G_IO_STREAM(connection), local, remote,
+					 &error))
+		g_debug("connection from a client not taken: %s", error->message);
+	return TRUE;
+}
+
 /* a request is being read (possibly one the client pipelined, already in libsoup's buffer):
  * the connection is busy, not idle */
 static GQuark
@@ -190,7 +277,7 @@ static void
 arc_rest_server_request_started_cb(SoupServer *server, SoupServerMessage *msg, gpointer user_data)
 {
 	ArcRestServer *self = ARC_REST_SERVER(user_data);
-	GSocket *socket = soup_server_message_get_socket(msg);
+	GSocket *socket = arc_rest_server_socket_of(msg);
 	gint64 *started = g_new(gint64, 1);
 	ArcRestIdleWatch *watch;
 
@@ -206,7 +293,7 @@ static void
 arc_rest_server_request_finished_cb(SoupServer *server, SoupServerMessage *msg, gpointer user_data)
 {
 	ArcRestServer *self = ARC_REST_SERVER(user_data);
-	GSocket *socket = soup_server_message_get_socket(msg);
+	GSocket *socket = arc_rest_server_socket_of(msg);
 	ArcRestIdleWatch *watch;
 
 	arc_rest_server_count(msg);
@@ -222,10 +309,6 @@ arc_rest_server_request_finished_cb(SoupServer *server, SoupServerMessage *msg, 
 	watch->server = self;
 	watch->msg = g_object_ref(msg);
 	watch->socket = g_object_ref(socket);
-	/* libsoup caches the addresses now; taking the connection back after the client left
-	 * would otherwise ask the kernel for them and warn that it is no longer connected */
-	soup_server_message_get_remote_address(msg);
-	soup_server_message_get_local_address(msg);
 	watch->pollfd.fd = g_socket_get_fd(socket);
 	arc_rest_idle_watch_set_armed(watch, TRUE);
 	g_source_add_poll(&watch->source, &watch->pollfd);
@@ -451,7 +534,7 @@ gboolean
 arc_rest_server_listen(ArcRestServer *self, GError **error)
 {
 	g_autoptr(GSocketAddress) address = NULL;
-	GSList *listeners;
+	g_autoptr(GSocketAddress) effective = NULL;
 
 	address = g_inet_socket_address_new_from_string(self->config->listen_address,
 							self->config->listen_port);
@@ -460,21 +543,26 @@ arc_rest_server_listen(ArcRestServer *self, GError **error)
 			    self->config->listen_address);
 		return FALSE;
 	}
-	if (!soup_server_listen(self->server, address, 0, error)) {
+	if (!arc_rest_server_add_quiet_listener(self, error)) {
+		g_prefix_error(error, "cannot set up the API server: ");
+		return FALSE;
+	}
+	self->service = g_socket_service_new();
+	g_socket_listener_set_backlog(G_SOCKET_LISTENER(self->service), SOMAXCONN);
+	if (!g_socket_listener_add_address(G_SOCKET_LISTENER(self->service), address,
+					   G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL,
+					   &effective, error)) {
 		g_prefix_error(error, "cannot listen on %s:%u: ", self->config->listen_address,
 			       self->config->listen_port);
 		arc_error_convert(error);
+		g_clear_object(&self->service);
 		return FALSE;
 	}
 	/* the bound port, which differs from the configured one when that is 0 */
-	listeners = soup_server_get_listeners(self->server);
-	if (listeners != NULL) {
-		g_autoptr(GSocketAddress) local =
-			g_socket_get_local_address(G_SOCKET(listeners->data), NULL);
-		if (G_IS_INET_SOCKET_ADDRESS(local))
-			self->port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(local));
-	}
-	g_slist_free(listeners);
+	if (G_IS_INET_SOCKET_ADDRESS(effective))
+		self->port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(effective));
+	g_signal_connect(self->service, "incoming", G_CALLBACK(arc_rest_server_incoming_cb), self);
+	g_socket_service_start(self->service);
 	return TRUE;
 }
 

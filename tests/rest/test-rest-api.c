@@ -874,6 +874,27 @@ arc_rest_closed_connections_func(ArcRestFixture *fixture, gconstpointer user_dat
 	arc_rest_one_connection(fixture->agent);
 }
 
+/* Agents open a connection to one another about once a second: a connection must cost the
+ * agent nothing once closed (libsoup 3.2's own listener kept each accepted socket, about 800
+ * bytes, for good). */
+static void
+arc_rest_connections_memory_func(ArcRestFixture *fixture, gconstpointer user_data)
+{
+	guint64 before, after;
+
+	for (guint i = 0; i < 200; i++)
+		arc_rest_one_connection(fixture->agent);
+	before = arc_test_agent_get_rss_kb(fixture->agent);
+	for (guint i = 0; i < 2000; i++)
+		arc_rest_one_connection(fixture->agent);
+	after = arc_test_agent_get_rss_kb(fixture->agent);
+	g_test_message("RSS %" G_GUINT64_FORMAT " KiB before, %" G_GUINT64_FORMAT
+		       " KiB after 2000 connections",
+		       before, after);
+	if (arc_rest_rss_is_meaningful())
+		g_assert_cmpuint(after, <, before + 512);
+}
+
 static gchar *
 arc_rest_metrics_text(ArcTestAgent *agent)
 {
@@ -1008,6 +1029,8 @@ main(int argc, char **argv)
 		      arc_rest_cluster_status_func);
 	ARC_REST_TEST("connections/closed-by-client", arc_rest_fixture_setup,
 		      arc_rest_closed_connections_func);
+	ARC_REST_TEST("connections-memory", arc_rest_fixture_setup,
+		      arc_rest_connections_memory_func);
 	ARC_REST_TEST("peers/bad-input", arc_rest_fixture_setup_bootstrapped,
 		      arc_rest_peers_bad_input_func);
 	ARC_REST_TEST("oauth/jwks-matches-identity", arc_rest_fixture_setup_bootstrapped,
