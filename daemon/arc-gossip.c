@@ -6,6 +6,7 @@
 
 #include "arc-gossip.h"
 
+#include <malloc.h>
 #include <string.h>
 
 #include "arc-engine-private.h"
@@ -28,6 +29,8 @@
 #define ARC_GOSSIP_LOG_EVERY_USEC (60 * G_USEC_PER_SEC)
 #define ARC_GOSSIP_PURGE_SECS 3600
 #define ARC_GOSSIP_IDLE_SECS 5
+#define ARC_GOSSIP_MAX_MEETINGS 4
+#define ARC_GOSSIP_TRIM_SECS 60
 
 typedef struct {
 	gchar *id;
@@ -58,6 +61,8 @@ struct _ArcGossip {
 	GHashTable *refusals;  /* sender → gint64 last logged (monotonic) */
 	guint timer_id;
 	guint purge_id;
+	guint meetings; /* discovery handshakes in flight */
+	gint64 trimmed_mono;
 };
 
 G_DEFINE_FINAL_TYPE(ArcGossip, arc_gossip, G_TYPE_OBJECT)
@@ -925,6 +930,12 @@ arc_gossip_tick_cb(gpointer user_data)
 	if (target != NULL)
 		arc_gossip_start_round(self, target);
 	arc_gossip_check_peers(self);
+	/* Bursts (an agent meeting a whole cluster) leave free memory inside the heap, which
+	 * malloc keeps; once a minute it goes back to the system. */
+	if (g_get_monotonic_time() - self->trimmed_mono >= ARC_GOSSIP_TRIM_SECS * G_USEC_PER_SEC) {
+		self->trimmed_mono = g_get_monotonic_time();
+		malloc_trim(0);
+	}
 	return G_SOURCE_CONTINUE;
 }
 
@@ -993,10 +1004,26 @@ arc_gossip_push(ArcGossip *self, GPtrArray *records, const gchar *exclude)
 
 /* ---- transitive discovery ---- */
 
+typedef struct {
+	ArcGossip *gossip;
+	gchar *peer_id;
+} ArcGossipMeeting;
+
+static void
+arc_gossip_meeting_free(ArcGossipMeeting *self)
+{
+	self->gossip->meetings--;
+	g_object_unref(self->gossip);
+	g_free(self->peer_id);
+	g_free(self);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcGossipMeeting, arc_gossip_meeting_free)
+
 static void
 arc_gossip_discovered_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	g_autofree gchar *peer_id = user_data;
+	g_autoptr(ArcGossipMeeting) meeting = user_data;
+	const gchar *peer_id = meeting->peer_id;
 	g_autoptr(ArcPeerInfo) info = NULL;
 	g_autoptr(GError) error = NULL;
 
@@ -1015,7 +1042,9 @@ arc_gossip_discovered_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 
 /* A peer another member knows and this agent does not: this agent runs the handshake with it
  * (docs/protocol.md §6.4). Of two agents that learn of each other at once, the one with the
- * smaller id goes first; the other waits a few rounds. */
+ * smaller id goes first; the other waits a few rounds. At most ARC_GOSSIP_MAX_MEETINGS run at
+ * once (an agent joining a large cluster learns of every peer at once): the others come
+ * again with the next rounds. */
 static void
 arc_gossip_discover(ArcGossip *self, GPtrArray *candidates)
 {
@@ -1044,13 +1073,19 @@ arc_gossip_discover(ArcGossip *self, GPtrArray *candidates)
 					: now + 3 * (gint64)self->config->gossip_interval * 1000;
 			g_hash_table_insert(self->discovery, g_strdup(record->id), next);
 		}
-		if (now < *next)
+		if (now < *next || self->meetings >= ARC_GOSSIP_MAX_MEETINGS)
 			continue;
 		*next = now + ARC_GOSSIP_DISCOVERY_RETRY_USEC;
 		g_info("learned of peer %s at %s through the cluster: meeting it", record->id,
 		       address);
-		arc_engine_discover_peer_async(self->engine, address, self->cancellable,
-					       arc_gossip_discovered_cb, g_strdup(record->id));
+		{
+			ArcGossipMeeting *meeting = g_new0(ArcGossipMeeting, 1);
+			meeting->gossip = g_object_ref(self);
+			meeting->peer_id = g_strdup(record->id);
+			self->meetings++;
+			arc_engine_discover_peer_async(self->engine, address, self->cancellable,
+						       arc_gossip_discovered_cb, meeting);
+		}
 	}
 }
 
