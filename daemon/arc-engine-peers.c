@@ -516,6 +516,33 @@ arc_engine_delete_peer(ArcEngine *self, const ArcCaller *caller, const gchar *pe
 	return TRUE;
 }
 
+/* whether @peer_id is revoked here already, and the announcement is recent and signed by the
+ * key its revocation names: then it changes nothing, and is acknowledged */
+static gboolean
+arc_engine_leave_already_known(ArcEngine *self, const gchar *peer_id, const gchar *license_id,
+			       gint64 timestamp, const guint8 *signature)
+{
+	gint64 now = arc_engine_now(self);
+	g_autoptr(ArcRecord) revoked =
+		arc_storage_get_record(arc_engine_get_storage(self), "revoked_peer", peer_id, NULL);
+	g_autoptr(JsonNode) root = NULL;
+	g_autofree guchar *key = NULL;
+	const gchar *public_key;
+	gsize key_len = 0;
+
+	if (revoked == NULL || timestamp < now - ARC_ENGINE_LEAVE_WINDOW_SECS ||
+	    timestamp > now + ARC_ENGINE_LEAVE_WINDOW_SECS)
+		return FALSE;
+	root = arc_json_parse_object(revoked->body, -1, 4, NULL);
+	public_key = root != NULL
+			     ? arc_json_object_get_string(json_node_get_object(root), "public_key")
+			     : NULL;
+	if (public_key != NULL)
+		key = g_base64_decode(public_key, &key_len);
+	return key_len == ARC_IDENTITY_PUBLIC_KEY_SIZE &&
+	       arc_handshake_verify_leave(peer_id, license_id, timestamp, key, signature, NULL);
+}
+
 /**
  * arc_engine_handshake_leave:
  * @self: the engine
@@ -549,6 +576,9 @@ arc_engine_handshake_leave(ArcEngine *self, const gchar *body, gsize length, GEr
 	if (!arc_handshake_parse_leave(body, length, &peer_id, &license_id, &timestamp, signature,
 				       error))
 		return FALSE;
+	/* gossip may have carried the departure here before the announcement itself */
+	if (arc_engine_leave_already_known(self, peer_id, license_id, timestamp, signature))
+		return TRUE;
 	info = arc_engine_lookup_peer(self, peer_id, &record, error);
 	if (info == NULL)
 		return FALSE;
