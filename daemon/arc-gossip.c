@@ -945,7 +945,7 @@ arc_gossip_tick_cb(gpointer user_data)
  *
  * A round with every member now (`POST /v1/cluster/sync`).
  *
- * Returns: the number of peers contacted
+ * Returns: the number of peers a round runs with (started now, or already under way)
  */
 guint
 arc_gossip_sync_all(ArcGossip *self)
@@ -962,7 +962,9 @@ arc_gossip_sync_all(ArcGossip *self)
 	while (g_hash_table_iter_next(&iter, &key, NULL))
 		g_ptr_array_add(ids, key);
 	for (guint i = 0; i < ids->len; i++) {
-		if (arc_gossip_start_round(self, g_ptr_array_index(ids, i)))
+		ArcGossipPeer *peer = g_hash_table_lookup(self->peers, g_ptr_array_index(ids, i));
+		/* a round already under way counts: it is the round asked for */
+		if (peer->in_flight || arc_gossip_start_round(self, peer->id))
 			n++;
 	}
 	return n;
