@@ -2,8 +2,8 @@
 # Runs a development cluster from the build tree, no root needed: three agents on 127.0.0.1
 # (ports 8080, 8081, 8082, or from API_PORT on; AGENTS=N for another count), data in
 # ./dev-data of the checkout, a development license issuer made on the spot. Each agent is
-# bootstrapped with the arctic CLI and joined to the others with `arctic peers add` (real
-# handshakes), then `arctic peers list` is printed. Ctrl-C stops them; running it again
+# bootstrapped with the arctic CLI; agent-1 adds the others with `arctic peers add` (real
+# handshakes), they meet each other through gossip, then `arctic peers list` is printed. Ctrl-C stops them; running it again
 # reuses dev-data.
 #
 #   tools/dev-cluster.sh [BUILD_DIR]
@@ -97,7 +97,7 @@ for n in $(seq "$count"); do
 	fi
 done
 
-# a full mesh, each pair joined once by a real handshake
+# a full mesh: a pair that already met (through gossip, after agent-1 added both) is skipped
 for n in $(seq "$count"); do
 	for m in $(seq $((n + 1)) "$count"); do
 		address=127.0.0.1:$((base + m - 1))
