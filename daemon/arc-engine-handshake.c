@@ -40,6 +40,7 @@ struct _ArcHandshakeState {
 	GHashTable *in_flight; /* addresses this agent is adding */
 	ArcPeerClient *client;
 	ArcPeerClient *probe;
+	guint prune_id; /* while sessions are open */
 };
 
 static void
@@ -75,6 +76,8 @@ arc_handshake_state_free(ArcHandshakeState *self)
 {
 	if (self == NULL)
 		return;
+	if (self->prune_id != 0)
+		g_source_remove(self->prune_id);
 	g_hash_table_unref(self->sessions);
 	g_hash_table_unref(self->in_flight);
 	g_clear_object(&self->client);
@@ -484,6 +487,19 @@ arc_handshake_state_prune(ArcHandshakeState *state)
 	}
 }
 
+/* sessions an initiator never confirmed go when they expire, not at the next hello */
+static gboolean
+arc_handshake_state_prune_cb(gpointer user_data)
+{
+	ArcHandshakeState *state = user_data;
+
+	arc_handshake_state_prune(state);
+	if (g_hash_table_size(state->sessions) > 0)
+		return G_SOURCE_CONTINUE;
+	state->prune_id = 0;
+	return G_SOURCE_REMOVE;
+}
+
 static ArcHandshakeTranscript
 arc_handshake_session_transcript(ArcHandshakeSession *session, const gchar *responder_license_id)
 {
@@ -554,6 +570,9 @@ arc_engine_handshake_hello(ArcEngine *self, const gchar *body, gsize length, GEr
 		arc_handshake_set_error(error, ARC_HANDSHAKE_REASON_BUSY);
 		return NULL;
 	}
+	if (state->prune_id == 0)
+		state->prune_id = g_timeout_add_seconds(ARC_HANDSHAKE_SESSION_SECS,
+							arc_handshake_state_prune_cb, state);
 	session = g_new0(ArcHandshakeSession, 1);
 	randombytes_buf(raw, sizeof(raw));
 	sodium_bin2hex(hex, sizeof(hex), raw, sizeof(raw));

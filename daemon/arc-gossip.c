@@ -30,7 +30,7 @@
 #define ARC_GOSSIP_PURGE_SECS 3600
 #define ARC_GOSSIP_IDLE_SECS 5
 #define ARC_GOSSIP_MAX_MEETINGS 4
-#define ARC_GOSSIP_TRIM_SECS 60
+#define ARC_GOSSIP_QUIET_SECS 10
 
 typedef struct {
 	gchar *id;
@@ -61,7 +61,8 @@ struct _ArcGossip {
 	GHashTable *refusals;  /* sender → gint64 last logged (monotonic) */
 	guint timer_id;
 	guint purge_id;
-	guint meetings; /* discovery handshakes in flight */
+	guint meetings;   /* discovery handshakes in flight */
+	gint64 busy_mono; /* when records last arrived */
 	gint64 trimmed_mono;
 };
 
@@ -615,6 +616,7 @@ arc_gossip_merge(ArcGossip *self, JsonObject *body, const gchar *from)
 	if (records->len == 0)
 		return 0;
 	stored = arc_engine_merge_records(self->engine, records, from, &candidates, &error);
+	self->busy_mono = g_get_monotonic_time();
 	if (stored < 0)
 		g_warning("cannot store records from peer %s: %s", from, error->message);
 	else if (stored > 0)
@@ -931,8 +933,9 @@ arc_gossip_tick_cb(gpointer user_data)
 		arc_gossip_start_round(self, target);
 	arc_gossip_check_peers(self);
 	/* Bursts (an agent meeting a whole cluster) leave free memory inside the heap, which
-	 * malloc keeps; once a minute it goes back to the system. */
-	if (g_get_monotonic_time() - self->trimmed_mono >= ARC_GOSSIP_TRIM_SECS * G_USEC_PER_SEC) {
+	 * malloc keeps: it goes back to the system once things are quiet again. */
+	if (self->busy_mono > self->trimmed_mono &&
+	    g_get_monotonic_time() - self->busy_mono >= ARC_GOSSIP_QUIET_SECS * G_USEC_PER_SEC) {
 		self->trimmed_mono = g_get_monotonic_time();
 		malloc_trim(0);
 	}
