@@ -42,6 +42,7 @@ arc_config_new(void)
 	self->gossip_unreachable_after = 30000;
 	self->gossip_max_clock_skew = 30000;
 	self->gossip_timeout = 2000;
+	self->tombstone_retention = 7 * 24 * 3600;
 	return self;
 }
 
@@ -221,6 +222,8 @@ static gboolean
 arc_config_apply_gossip(ArcConfig *self, GKeyFile *kf, GError **error)
 {
 	g_autofree gchar *fanout = g_key_file_get_string(kf, "gossip", "fanout", NULL);
+	g_autofree gchar *retention =
+		g_key_file_get_string(kf, "gossip", "tombstone_retention", NULL);
 	guint64 value = 0;
 
 	if (!arc_config_get_duration(kf, "interval", 10, 3600000, &self->gossip_interval, error) ||
@@ -232,6 +235,16 @@ arc_config_apply_gossip(ArcConfig *self, GKeyFile *kf, GError **error)
 				     &self->gossip_max_clock_skew, error) ||
 	    !arc_config_get_duration(kf, "timeout", 10, 300000, &self->gossip_timeout, error))
 		return FALSE;
+	if (retention != NULL) {
+		if (!g_ascii_string_to_unsigned(retention, 10, 1, 365 * 86400, &value, NULL)) {
+			g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+				    "[gossip] tombstone_retention must be a number of seconds "
+				    "between 1 and 31536000, not '%s'",
+				    retention);
+			return FALSE;
+		}
+		self->tombstone_retention = (guint)value;
+	}
 	if (fanout != NULL) {
 		if (!g_ascii_string_to_unsigned(fanout, 10, 1, 64, &value, NULL)) {
 			g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,

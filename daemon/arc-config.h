@@ -39,6 +39,7 @@ typedef struct {
 	guint gossip_unreachable_after;
 	guint gossip_max_clock_skew;
 	guint gossip_timeout;
+	guint tombstone_retention; /* seconds */
 	ArcLogFormat log_format;
 	gsize max_body_size;
 	gboolean session_bus;

@@ -77,7 +77,8 @@ const gchar *arc_engine_get_registry_hash(ArcEngine *self);
 GPtrArray *arc_engine_get_members(ArcEngine *self);
 const ArcMember *arc_engine_lookup_member(ArcEngine *self, const gchar *peer_id);
 gint arc_engine_merge_records(ArcEngine *self, GPtrArray *records, const gchar *from,
-			      GPtrArray **candidates, GError **error);
+			      GPtrArray **candidates, GPtrArray **purged, GError **error);
+void arc_engine_apply_purged(ArcEngine *self, GPtrArray *markers, const gchar *from);
 void arc_engine_purge_tombstones(ArcEngine *self);
 gboolean arc_engine_commit_full(ArcEngine *self, ArcStorageTxn *txn, const gchar *from,
 				gboolean push, GError **error);

@@ -18,8 +18,6 @@
 static const gchar *const arc_engine_kinds[] = {"credential", "peer", "peer_alias", "revoked_peer",
 						NULL};
 
-#define ARC_ENGINE_TOMBSTONE_RETENTION_SECS (7 * 24 * 3600)
-
 struct _ArcRecordsState {
 	gchar *registry_hash; /* NULL: to compute */
 	GPtrArray *members;   /* (element-type ArcMember), NULL: to load */
@@ -411,7 +409,7 @@ arc_engine_stage_leaver(ArcEngine *self, ArcStorageTxn *txn, const ArcRecord *re
  */
 gint
 arc_engine_merge_records(ArcEngine *self, GPtrArray *records, const gchar *from,
-			 GPtrArray **candidates, GError **error)
+			 GPtrArray **candidates, GPtrArray **purged, GError **error)
 {
 	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
 	g_autoptr(GPtrArray) accepted = g_ptr_array_new();
@@ -421,6 +419,7 @@ arc_engine_merge_records(ArcEngine *self, GPtrArray *records, const gchar *from,
 	guint refused = 0;
 
 	*candidates = g_ptr_array_new_with_free_func((GDestroyNotify)arc_record_free);
+	*purged = g_ptr_array_new_with_free_func(g_free);
 	for (guint i = 0; i < records->len; i++) {
 		ArcRecord *record = g_ptr_array_index(records, i);
 		g_autoptr(ArcRecord) local = NULL;
@@ -444,12 +443,18 @@ arc_engine_merge_records(ArcEngine *self, GPtrArray *records, const gchar *from,
 		}
 		if (local != NULL && arc_record_compare_versions(record, local) <= 0)
 			continue;
-		if (local == NULL &&
-		    record->version <= arc_engine_purged_version(self, record->kind, record->id)) {
-			g_debug("from %s: %s/%s v%" G_GINT64_FORMAT " was deleted here before",
-				from, record->kind, record->id, record->version);
-			refused++;
-			continue;
+		if (local == NULL) {
+			gint64 gone = arc_engine_purged_version(self, record->kind, record->id);
+			if (record->version <= gone) {
+				/* the sender missed the deletion: it learns it from the answer */
+				g_debug("from %s: %s/%s v%" G_GINT64_FORMAT " was deleted here",
+					from, record->kind, record->id, record->version);
+				g_ptr_array_add(*purged,
+						g_strdup_printf("%s/%s/%" G_GINT64_FORMAT,
+								record->kind, record->id, gone));
+				refused++;
+				continue;
+			}
 		}
 		arc_storage_txn_put_record(txn, record);
 		g_ptr_array_add(accepted, record);
@@ -482,6 +487,65 @@ arc_engine_merge_records(ArcEngine *self, GPtrArray *records, const gchar *from,
 }
 
 /**
+ * arc_engine_apply_purged:
+ * @self: the engine
+ * @markers: (element-type utf8): `kind/id/version` of records another member deleted and
+ *   purged, untrusted beyond the member's signature
+ * @from: that member
+ *
+ * An agent away for longer than the tombstone retention still holds records the others
+ * deleted and purged meanwhile: it drops each of them when its version is not above the
+ * purged one, and remembers that version, as a purge here would. Revocations are never
+ * purged, so never dropped this way.
+ */
+void
+arc_engine_apply_purged(ArcEngine *self, GPtrArray *markers, const gchar *from)
+{
+	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+	g_autoptr(GError) error = NULL;
+	guint dropped = 0;
+
+	for (guint i = 0; i < markers->len; i++) {
+		g_auto(GStrv) parts = g_strsplit(g_ptr_array_index(markers, i), "/", 3);
+		g_autoptr(ArcRecord) local = NULL;
+		g_autofree gchar *key = NULL;
+		g_autofree gchar *value = NULL;
+		gint64 version;
+
+		if (g_strv_length(parts) != 3 || !arc_engine_kind_is_replicated(parts[0]) ||
+		    g_strcmp0(parts[0], "revoked_peer") == 0 ||
+		    !g_ascii_string_to_signed(parts[2], 10, 1, G_MAXINT64, &version, NULL))
+			continue;
+		local = arc_storage_get_record(arc_engine_get_storage(self), parts[0], parts[1],
+					       NULL);
+		if (local == NULL || local->version > version)
+			continue;
+		key = g_strdup_printf("gossip.purged.%s/%s", parts[0], parts[1]);
+		value = g_strdup_printf("%" G_GINT64_FORMAT, version);
+		arc_storage_txn_purge_record(txn, parts[0], parts[1]);
+		arc_storage_txn_set_meta(txn, key, value);
+		dropped++;
+	}
+	if (dropped == 0)
+		return;
+	if (!arc_storage_commit(arc_engine_get_storage(self), txn, &error)) {
+		g_warning("cannot drop the records deleted elsewhere: %s", error->message);
+		return;
+	}
+	arc_engine_records_invalidate(self);
+	for (guint i = 0; i < markers->len; i++) {
+		g_auto(GStrv) parts = g_strsplit(g_ptr_array_index(markers, i), "/", 3);
+		if (g_strv_length(parts) == 3 && g_strcmp0(parts[0], "credential") == 0)
+			arc_auth_manager_forget(arc_engine_get_auth(self), parts[1]);
+		if (g_strv_length(parts) == 3 && g_str_has_prefix(parts[0], "peer"))
+			arc_engine_emit_peer_changed(self, parts[1]);
+	}
+	g_info("dropped %u records that were deleted while this agent was away (told by peer "
+	       "%s)",
+	       dropped, from);
+}
+
+/**
  * arc_engine_purge_tombstones:
  * @self: the engine
  *
@@ -494,7 +558,8 @@ arc_engine_purge_tombstones(ArcEngine *self)
 {
 	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
 	g_autoptr(GError) error = NULL;
-	gint64 limit = arc_engine_now(self) - ARC_ENGINE_TOMBSTONE_RETENTION_SECS;
+	guint retention = arc_engine_get_config(self)->tombstone_retention;
+	gint64 limit = arc_engine_now(self) - retention;
 	guint purged = 0;
 
 	for (guint k = 0; arc_engine_kinds[k] != NULL; k++) {
@@ -525,6 +590,5 @@ arc_engine_purge_tombstones(ArcEngine *self)
 		return;
 	}
 	arc_engine_records_invalidate(self);
-	g_info("purged %u tombstones older than %d days", purged,
-	       ARC_ENGINE_TOMBSTONE_RETENTION_SECS / 86400);
+	g_info("purged %u tombstones older than %u s", purged, retention);
 }

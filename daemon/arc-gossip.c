@@ -198,7 +198,9 @@ arc_gossip_start(ArcGossip *self)
 	if (self->timer_id != 0)
 		return;
 	self->timer_id = g_timeout_add(self->config->gossip_interval, arc_gossip_tick_cb, self);
-	self->purge_id = g_timeout_add_seconds(ARC_GOSSIP_PURGE_SECS, arc_gossip_purge_cb, self);
+	self->purge_id = g_timeout_add_seconds(
+		CLAMP(self->config->tombstone_retention / 2, 1, ARC_GOSSIP_PURGE_SECS),
+		arc_gossip_purge_cb, self);
 	arc_engine_purge_tombstones(self->engine);
 	g_debug("gossip every %u ms, fanout %u", self->config->gossip_interval,
 		self->config->gossip_fanout);
@@ -606,16 +608,20 @@ static void arc_gossip_discover(ArcGossip *self, GPtrArray *candidates);
 /* stores what another member sent and meets the peers it named that this agent does not
  * know */
 static gint
-arc_gossip_merge(ArcGossip *self, JsonObject *body, const gchar *from)
+arc_gossip_merge(ArcGossip *self, JsonObject *body, const gchar *from, GPtrArray **purged_out)
 {
 	g_autoptr(GPtrArray) records = arc_gossip_parse_records(body, from);
 	g_autoptr(GPtrArray) candidates = NULL;
+	g_autoptr(GPtrArray) purged = NULL;
 	g_autoptr(GError) error = NULL;
 	gint stored;
 
 	if (records->len == 0)
 		return 0;
-	stored = arc_engine_merge_records(self->engine, records, from, &candidates, &error);
+	stored =
+		arc_engine_merge_records(self->engine, records, from, &candidates, &purged, &error);
+	if (purged_out != NULL)
+		*purged_out = g_steal_pointer(&purged);
 	self->busy_mono = g_get_monotonic_time();
 	if (stored < 0)
 		g_warning("cannot store records from peer %s: %s", from, error->message);
@@ -641,6 +647,23 @@ arc_gossip_round_end(ArcGossip *self, const gchar *peer_id, const gchar *result)
 	arc_metrics_count("arctic_gossip_rounds_total", labels);
 }
 
+/* records this agent sent that the other had deleted and purged (docs/protocol.md §6.2) */
+static void
+arc_gossip_apply_purged(ArcGossip *self, JsonObject *body, const gchar *from)
+{
+	JsonArray *array = arc_json_object_get_array(body, "purged");
+	g_autoptr(GPtrArray) markers = g_ptr_array_new();
+
+	for (guint i = 0;
+	     array != NULL && i < json_array_get_length(array) && i < ARC_GOSSIP_MAX_RECORDS; i++) {
+		const gchar *marker = json_array_get_string_element(array, i);
+		if (marker != NULL)
+			g_ptr_array_add(markers, (gpointer)marker);
+	}
+	if (markers->len > 0)
+		arc_engine_apply_purged(self->engine, markers, from);
+}
+
 static void
 arc_gossip_records_reply_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -663,7 +686,8 @@ arc_gossip_records_reply_cb(GObject *source, GAsyncResult *res, gpointer user_da
 		arc_gossip_round_end(self, call->peer_id, "failed");
 		return;
 	}
-	arc_gossip_merge(self, json_node_get_object(body), call->peer_id);
+	arc_gossip_merge(self, json_node_get_object(body), call->peer_id, NULL);
+	arc_gossip_apply_purged(self, json_node_get_object(body), call->peer_id);
 	arc_gossip_round_end(self, call->peer_id, "merged");
 }
 
@@ -1234,10 +1258,11 @@ arc_gossip_on_records(ArcGossip *self, ArcGossipMessage *msg, GError **error)
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autoptr(GPtrArray) wanted =
 		g_ptr_array_new_with_free_func((GDestroyNotify)arc_record_free);
+	g_autoptr(GPtrArray) purged = NULL;
 	gint stored;
 
 	arc_gossip_heard(self, msg->from, NULL);
-	stored = arc_gossip_merge(self, body, msg->from);
+	stored = arc_gossip_merge(self, body, msg->from, &purged);
 	for (guint i = 0; want != NULL && i < json_array_get_length(want) &&
 			  wanted->len < ARC_GOSSIP_MAX_RECORDS;
 	     i++) {
@@ -1259,6 +1284,13 @@ arc_gossip_on_records(ArcGossip *self, ArcGossipMessage *msg, GError **error)
 	json_builder_set_member_name(b, "stored");
 	json_builder_add_int_value(b, MAX(stored, 0));
 	arc_gossip_add_records(b, wanted);
+	if (purged != NULL && purged->len > 0) {
+		json_builder_set_member_name(b, "purged");
+		json_builder_begin_array(b);
+		for (guint i = 0; i < purged->len; i++)
+			json_builder_add_string_value(b, g_ptr_array_index(purged, i));
+		json_builder_end_array(b);
+	}
 	return arc_gossip_reply(self, "records", msg, b);
 }
 

@@ -507,6 +507,61 @@ gs_long_absence_func(void)
 	g_assert_cmpuint(gs_count_credentials(b), ==, expected);
 }
 
+static gboolean
+gs_has_credential(GsNode *self, const gchar *client_id)
+{
+	guint status = 0;
+	g_autoptr(JsonNode) res = gs_call(self, "GET", "/v1/credentials", NULL, &status);
+	g_autofree gchar *text = json_to_string(res, FALSE);
+	g_assert_cmpuint(status, ==, 200);
+	return strstr(text, client_id) != NULL;
+}
+
+/* A node away for longer than the tombstone retention holds a record the others deleted and
+ * purged meanwhile: it learns of the deletion when it offers the record, and the record does
+ * not come back. */
+static void
+gs_absence_beyond_retention_func(void)
+{
+	const gchar *conf = "[gossip]\ntombstone_retention=2\n";
+	g_autoptr(GsNode) a = gs_node_new(NULL, conf);
+	g_autoptr(GsNode) b = gs_node_new(a, conf);
+	GsNode *all[] = {a, b};
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonNode) created = NULL;
+	g_autofree gchar *client_id = NULL;
+	g_autofree gchar *path = NULL;
+	guint status = 0;
+
+	gs_join(a, b);
+	created = gs_call(a, "POST", "/v1/credentials", "{\"scopes\":[\"peers.read\"]}", &status);
+	g_assert_cmpuint(status, ==, 201);
+	client_id = g_strdup(json_object_get_string_member(gs_object(created), "client_id"));
+	GS_WAIT_FOR(gs_converged(all, 2) && gs_has_credential(b, client_id));
+
+	g_assert_true(arc_test_agent_stop(b->agent, NULL, &error));
+	g_assert_no_error(error);
+	path = g_strconcat("/v1/credentials/", client_id, NULL);
+	{
+		G_GNUC_UNUSED g_autoptr(JsonNode) del = gs_call(a, "DELETE", path, NULL, &status);
+		g_assert_cmpuint(status, ==, 200);
+	}
+	/* the tombstone is purged on A */
+	GS_WAIT_FOR(
+		gs_metrics_contain(a, "arctic_records{kind=\"credential\",deleted=\"true\"} 0\n"));
+
+	g_assert_true(arc_test_agent_start(b->agent, &error));
+	g_assert_no_error(error);
+	gs_node_login(b);
+	GS_WAIT_FOR(gs_converged(all, 2));
+	g_assert_false(gs_has_credential(b, client_id));
+	g_assert_false(gs_has_credential(a, client_id));
+	GS_WAIT_FOR(({
+		g_autofree gchar *log = arc_test_agent_get_log(b->agent);
+		strstr(log, "deleted while this agent was away") != NULL;
+	}));
+}
+
 /* the state `GET /v1/peers/{id}` on @self shows for @peer_id */
 static gchar *
 gs_peer_state(GsNode *self, const gchar *peer_id)
@@ -747,6 +802,7 @@ main(int argc, char **argv)
 	g_test_add_func("/gossip/crash", gs_crash_func);
 	g_test_add_func("/gossip/removal", gs_removal_func);
 	g_test_add_func("/gossip/long-absence", gs_long_absence_func);
+	g_test_add_func("/gossip/absence-beyond-retention", gs_absence_beyond_retention_func);
 	g_test_add_func("/gossip/node-limit", gs_node_limit_func);
 	g_test_add_func("/gossip/wire", gs_wire_func);
 	return g_test_run();
