@@ -20,10 +20,9 @@ config_listen_func(void)
 		{"9001", "0.0.0.0", 9001},
 		{"[::1]:9002", "::1", 9002},
 		{"::", "::", 8080},
-	    {"127.0.0.1:0", "127.0.0.1", 0},
+		{"127.0.0.1:0", "127.0.0.1", 0},
 	};
-	const gchar *bad[] = {"localhost:80", "1.2.3.4:65536",
-			      "[::1",         "1.2.3.4:x", "300.1.1.1:80"};
+	const gchar *bad[] = {"localhost:80", "1.2.3.4:65536", "[::1", "1.2.3.4:x", "300.1.1.1:80"};
 
 	for (guint i = 0; i < G_N_ELEMENTS(good); i++) {
 		g_autoptr(ArcConfig) config = arc_config_new();
@@ -93,6 +92,79 @@ config_missing_file_func(void)
 	g_assert_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST);
 }
 
+static gboolean
+config_load_text(ArcConfig *config, const gchar *text, GError **error)
+{
+	g_autofree gchar *dir = g_dir_make_tmp("arc-config-XXXXXX", NULL);
+	g_autofree gchar *path = g_build_filename(dir, "agent.conf", NULL);
+	gboolean ok;
+
+	g_assert_true(g_file_set_contents(path, text, -1, NULL));
+	ok = arc_config_load_file(config, path, TRUE, error);
+	g_unlink(path);
+	g_rmdir(dir);
+	return ok;
+}
+
+/* [gossip]: durations in seconds with decimals, kept in milliseconds; bad values are refused
+ * with the key named */
+static void
+config_gossip_func(void)
+{
+	const gchar *bad[] = {
+		"[gossip]\ninterval=0\n",
+		"[gossip]\ninterval=fast\n",
+		"[gossip]\nfanout=0\n",
+		"[gossip]\nfanout=65\n",
+		"[gossip]\nmax_clock_skew=0.5\n",
+		"[gossip]\nsuspect_after=10\nunreachable_after=5\n",
+		"[gossip]\ntombstone_retention=0\n",
+		"[gossip]\ntimeout=-1\n",
+	};
+	const gchar *keys[] = {"interval",
+			       "interval",
+			       "fanout",
+			       "fanout",
+			       "max_clock_skew",
+			       "unreachable_after",
+			       "tombstone_retention",
+			       "timeout"};
+
+	{
+		g_autoptr(ArcConfig) config = arc_config_new();
+		g_autoptr(GError) error = NULL;
+
+		g_assert_cmpuint(config->gossip_interval, ==, 1000);
+		g_assert_cmpuint(config->gossip_fanout, ==, 3);
+		g_assert_cmpuint(config->gossip_suspect_after, ==, 5000);
+		g_assert_cmpuint(config->gossip_unreachable_after, ==, 30000);
+		g_assert_cmpuint(config->gossip_max_clock_skew, ==, 30000);
+		g_assert_cmpuint(config->tombstone_retention, ==, 7 * 24 * 3600);
+		g_assert_true(config_load_text(config,
+					       "[gossip]\ninterval=0.2\nfanout=5\n"
+					       "suspect_after=1.5\nunreachable_after=4\n"
+					       "max_clock_skew=10\ntimeout=0.5\n"
+					       "tombstone_retention=3600\n",
+					       &error));
+		g_assert_no_error(error);
+		g_assert_cmpuint(config->gossip_interval, ==, 200);
+		g_assert_cmpuint(config->gossip_fanout, ==, 5);
+		g_assert_cmpuint(config->gossip_suspect_after, ==, 1500);
+		g_assert_cmpuint(config->gossip_unreachable_after, ==, 4000);
+		g_assert_cmpuint(config->gossip_max_clock_skew, ==, 10000);
+		g_assert_cmpuint(config->gossip_timeout, ==, 500);
+		g_assert_cmpuint(config->tombstone_retention, ==, 3600);
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_autoptr(ArcConfig) config = arc_config_new();
+		g_autoptr(GError) error = NULL;
+
+		g_assert_false(config_load_text(config, bad[i], &error));
+		g_assert_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST);
+		g_assert_nonnull(strstr(error->message, keys[i]));
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -100,5 +172,6 @@ main(int argc, char **argv)
 	g_test_add_func("/config/listen", config_listen_func);
 	g_test_add_func("/config/file-and-env", config_file_and_env_func);
 	g_test_add_func("/config/missing-file", config_missing_file_func);
+	g_test_add_func("/config/gossip", config_gossip_func);
 	return g_test_run();
 }
