@@ -53,5 +53,8 @@ void arc_bench_agent_free(ArcBenchAgent *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcBenchAgent, arc_bench_agent_free)
 
 guint16 arc_bench_free_port(GError **error);
+void arc_bench_rm_rf(const gchar *path);
+gboolean arc_bench_make_license(const gchar *build_dir, const gchar *work, guint max_nodes,
+				GError **error);
 const gchar *arc_bench_json_get_string(JsonNode *node, const gchar *member);
 JsonNode *arc_bench_json_from_bytes(GBytes *bytes, GError **error);

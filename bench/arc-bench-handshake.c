@@ -77,26 +77,6 @@ arc_bench_interrupt_cb(int signum)
 
 /* ---- files and file systems ---- */
 
-static void
-arc_bench_rm_rf(const gchar *path)
-{
-	GStatBuf st;
-
-	if (g_lstat(path, &st) != 0)
-		return;
-	if (S_ISDIR(st.st_mode)) {
-		g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
-		const gchar *name;
-		while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
-			g_autofree gchar *child = g_build_filename(path, name, NULL);
-			arc_bench_rm_rf(child);
-		}
-		if (g_rmdir(path) != 0)
-			g_printerr("cannot remove %s: %s\n", path, g_strerror(errno));
-	} else if (g_unlink(path) != 0) {
-		g_printerr("cannot remove %s: %s\n", path, g_strerror(errno));
-	}
-}
 
 /* "ext4 on /dev/vda": the mount of /proc/self/mountinfo with the longest prefix of @path */
 static gchar *
@@ -140,48 +120,6 @@ arc_bench_is_tmpfs(const gchar *path)
 {
 	g_autofree gchar *fs = arc_bench_describe_fs(path);
 	return g_str_has_prefix(fs, "tmpfs ") || g_str_has_prefix(fs, "ramfs ");
-}
-
-static gboolean
-arc_bench_run_tool(gchar **argv, GError **error)
-{
-	g_autofree gchar *out = NULL;
-	g_autofree gchar *err = NULL;
-	gint status = 0;
-
-	if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
-			  error))
-		return FALSE;
-	if (!g_spawn_check_wait_status(status, error)) {
-		g_prefix_error(error, "%s: %s: ", argv[0], err != NULL ? g_strstrip(err) : "");
-		return FALSE;
-	}
-	return TRUE;
-}
-
-/* a development issuer and a license of it for 10 nodes, made on the spot */
-static gboolean
-arc_bench_make_license(const gchar *build_dir, const gchar *work, GError **error)
-{
-	g_autofree gchar *tool = g_build_filename(build_dir, "cli", "arctic-license", NULL);
-	g_autofree gchar *issuers = g_build_filename(work, "issuers", NULL);
-	g_autofree gchar *key = g_build_filename(work, "issuer.key", NULL);
-	g_autofree gchar *pub = g_build_filename(issuers, "bench.pub", NULL);
-	g_autofree gchar *license = g_build_filename(work, "license.json", NULL);
-	gchar *keygen[] = {tool, "keygen", "--secret", key, "--public", pub, NULL};
-	gchar *issue[] = {tool,       "issue", "--key",       key,  "--customer-id",  "cust_bench",
-			  "--days",   "365",   "--max-nodes", "10", "--max-services", "100",
-			  "--output", license, NULL};
-
-	if (g_mkdir_with_parents(issuers, 0755) != 0) {
-		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errno), "cannot create %s",
-			    issuers);
-		return FALSE;
-	}
-	if (!arc_bench_run_tool(keygen, error))
-		return FALSE;
-	g_chmod(pub, 0644);
-	return arc_bench_run_tool(issue, error);
 }
 
 /* what the handshake's signatures cost on this machine, with the agent's libsodium */
@@ -753,7 +691,7 @@ arc_bench_run(GPtrArray *pairs, const ArcBenchOptions *opts, const gchar *work, 
 	ArcBenchMachine machine[2];
 	gboolean ok;
 
-	if (!arc_bench_make_license(opts->build_dir, work, error))
+	if (!arc_bench_make_license(opts->build_dir, work, 10, error))
 		return FALSE;
 	for (guint i = 0; i < pairs->len; i++) {
 		ArcBenchPair *pair = g_ptr_array_index(pairs, i);

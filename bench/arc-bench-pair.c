@@ -97,6 +97,11 @@ arc_bench_pair_free(ArcBenchPair *self)
 	g_free(self->label);
 	g_free(self->dir);
 	g_free(self->fs);
+	g_free(self->build_dir);
+	g_free(self->license);
+	g_free(self->b_config);
+	g_free(self->b_data);
+	g_free(self->b_log);
 	g_free(self->cli_config);
 	g_free(self->first_failure);
 	g_free(self->cli_failure);
@@ -212,6 +217,13 @@ arc_bench_pair_start(ArcBenchPair *self, const gchar *build_dir, const gchar *wo
 
 		if (config == NULL)
 			return FALSE;
+		if (i == 1) {
+			self->build_dir = g_strdup(build_dir);
+			self->license = g_strdup(license);
+			self->b_config = g_strdup(config);
+			self->b_data = g_strdup(data);
+			self->b_log = g_strdup(log);
+		}
 		self->agent[i] = arc_bench_agent_start(build_dir, label, config, data, log, error);
 		if (self->agent[i] == NULL ||
 		    !arc_bench_agent_bootstrap(self->agent[i], license, error))
@@ -284,27 +296,45 @@ arc_bench_pair_add_sched(ArcBenchPair *self, const ArcBenchCpu *before, const Ar
 	arc_bench_append(self->wait_cpu, wait);
 }
 
-/* both sides forget each other, so that the next cycle is a fresh handshake */
+/* The responder starts over as a new agent (stopped, data removed, started and bootstrapped
+ * again), so that the next cycle is a fresh handshake: a peer removed from a cluster is
+ * revoked for good (docs/protocol.md §6.4), so the same identity cannot be added again. */
+static gboolean
+arc_bench_pair_reset_responder(ArcBenchPair *self, GError **error)
+{
+	g_autofree gchar *label = g_strdup(self->agent[1]->label);
+
+	g_clear_pointer(&self->agent[1], arc_bench_agent_free);
+	arc_bench_rm_rf(self->b_data);
+	self->agent[1] = arc_bench_agent_start(self->build_dir, label, self->b_config, self->b_data,
+					       self->b_log, error);
+	if (self->agent[1] == NULL ||
+	    !arc_bench_agent_bootstrap(self->agent[1], self->license, error))
+		return FALSE;
+	self->side[1].fds_start = arc_bench_agent_count_fds(self->agent[1]);
+	return TRUE;
+}
+
+/* A removes B, and B starts over, so that the next cycle is a fresh handshake */
 static gboolean
 arc_bench_pair_unpeer(ArcBenchPair *self, gboolean strict, GError **error)
 {
-	for (guint i = 0; i < ARC_BENCH_SIDES; i++) {
-		ArcBenchAgent *agent = self->agent[i];
-		g_autofree gchar *path =
-			g_strdup_printf("/v1/peers/%s", self->agent[1 - i]->peer_id);
-		g_autoptr(GBytes) reply = NULL;
-		guint status = 0;
+	ArcBenchAgent *agent = self->agent[0];
+	g_autofree gchar *path = g_strdup_printf("/v1/peers/%s", self->agent[1]->peer_id);
+	g_autoptr(GBytes) reply = NULL;
+	guint status = 0;
 
-		reply = arc_bench_agent_request(agent, "DELETE", path, agent->token, NULL, NULL, 0,
-						&status, error);
-		if (reply == NULL)
-			return FALSE;
-		if (strict && status != SOUP_STATUS_OK) {
-			g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
-				    "DELETE %s on %s answered %u", path, agent->label, status);
-			return FALSE;
-		}
+	reply = arc_bench_agent_request(agent, "DELETE", path, agent->token, NULL, NULL, 0, &status,
+					error);
+	if (reply == NULL)
+		return FALSE;
+	if (strict && status != SOUP_STATUS_OK) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "DELETE %s on %s answered %u",
+			    path, agent->label, status);
+		return FALSE;
 	}
+	if (!arc_bench_pair_reset_responder(self, error))
+		return FALSE;
 	g_usleep(ARC_BENCH_SETTLE_US);
 	return TRUE;
 }

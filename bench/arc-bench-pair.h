@@ -45,6 +45,11 @@ typedef struct {
 	gchar *dir;
 	gchar *fs;
 	gchar *cli_config;
+	gchar *build_dir; /* to start the responder again */
+	gchar *license;
+	gchar *b_config;
+	gchar *b_data;
+	gchar *b_log;
 	ArcBenchAgent *agent[ARC_BENCH_SIDES];
 	GArray *latency;                    /* gdouble ms, one per measured cycle */
 	GArray *steps[ARC_BENCH_STEPS + 1]; /* gdouble ms, same cycles; the last: the rest */
