@@ -31,6 +31,9 @@ gs_node_free(GsNode *self)
 {
 	if (self == NULL)
 		return;
+	/* stopped cleanly, so that an agent run under valgrind writes its summary */
+	if (arc_test_agent_is_running(self->agent))
+		arc_test_agent_stop(self->agent, NULL, NULL);
 	g_clear_object(&self->agent);
 	g_free(self->address);
 	g_free(self->token);
