@@ -175,9 +175,12 @@ arc_gossip_new(ArcEngine *engine)
 	/* Connections are kept a few seconds: a small cluster reuses them from round to round,
 	 * while in a large one a given peer's turn comes too seldom for an open connection to
 	 * be worth its memory on both sides. */
-	self->client = arc_peer_client_new_full(timeout_secs, ARC_GOSSIP_IDLE_SECS);
+	/* a digest lists every record: answers may be as large as a gossip message may be */
+	self->client =
+		arc_peer_client_new_full(timeout_secs, ARC_GOSSIP_IDLE_SECS, ARC_GOSSIP_MAX_SIZE);
 	/* a probe waits for the prober's own attempt */
-	self->probe_client = arc_peer_client_new_full(2 * timeout_secs + 1, ARC_GOSSIP_IDLE_SECS);
+	self->probe_client = arc_peer_client_new_full(2 * timeout_secs + 1, ARC_GOSSIP_IDLE_SECS,
+						      ARC_GOSSIP_MAX_SIZE);
 	self->guard = arc_gossip_replay_guard_new(self->config->gossip_max_clock_skew);
 	return self;
 }

@@ -15,6 +15,7 @@
 struct _ArcPeerClient {
 	GObject parent_instance;
 	SoupSession *session;
+	gsize max_body;
 };
 
 G_DEFINE_FINAL_TYPE(ArcPeerClient, arc_peer_client, G_TYPE_OBJECT)
@@ -57,20 +58,22 @@ arc_peer_client_init(ArcPeerClient *self)
 ArcPeerClient *
 arc_peer_client_new(guint timeout_secs)
 {
-	return arc_peer_client_new_full(timeout_secs, 30);
+	return arc_peer_client_new_full(timeout_secs, 30, ARC_PEER_CLIENT_MAX_BODY);
 }
 
 /**
  * arc_peer_client_new_full:
  * @timeout_secs: the limit for connecting and for each read or write
  * @idle_secs: how long an idle connection is kept for the next request
+ * @max_body: the largest answer taken
  *
  * Returns: (transfer full): a client
  */
 ArcPeerClient *
-arc_peer_client_new_full(guint timeout_secs, guint idle_secs)
+arc_peer_client_new_full(guint timeout_secs, guint idle_secs, gsize max_body)
 {
 	ArcPeerClient *self = g_object_new(ARC_TYPE_PEER_CLIENT, NULL);
+	self->max_body = max_body;
 	self->session =
 		soup_session_new_with_options("timeout", timeout_secs, "idle-timeout", idle_secs,
 					      "user-agent", "arctic-agent/" PACKAGE_VERSION, NULL);
@@ -118,7 +121,7 @@ arc_peer_client_read_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		g_task_return_error(task, g_steal_pointer(&error));
 		return;
 	}
-	if (g_bytes_get_size(body) > ARC_PEER_CLIENT_MAX_BODY) {
+	if (g_bytes_get_size(body) > ARC_PEER_CLIENT(g_task_get_source_object(task))->max_body) {
 		g_task_return_new_error(
 			task, ARC_HANDSHAKE_ERROR, ARC_HANDSHAKE_REASON_PROTOCOL_ERROR, "%s",
 			arc_handshake_reason_get_message(ARC_HANDSHAKE_REASON_PROTOCOL_ERROR));

@@ -30,7 +30,7 @@ void arc_peer_response_free(ArcPeerResponse *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcPeerResponse, arc_peer_response_free)
 
 ArcPeerClient *arc_peer_client_new(guint timeout_secs);
-ArcPeerClient *arc_peer_client_new_full(guint timeout_secs, guint idle_secs);
+ArcPeerClient *arc_peer_client_new_full(guint timeout_secs, guint idle_secs, gsize max_body);
 void arc_peer_client_request_async(ArcPeerClient *self, const gchar *method, const gchar *address,
 				   const gchar *path, const gchar *body, GCancellable *cancellable,
 				   GAsyncReadyCallback callback, gpointer user_data);
