@@ -84,6 +84,7 @@ typedef struct {
 	gdouble opens_per_s; /* TCP connections opened, per node */
 	gdouble idle_cpu_ms_per_s;
 	gdouble rss_mean_kib;
+	gdouble rss_formed_mean_kib; /* before the restart */
 	gdouble rss_min_kib;
 	gdouble rss_max_kib;
 } ArcBenchFigures;
@@ -340,7 +341,7 @@ arc_bench_wait_ready(ArcBenchAgent *agent, GError **error)
 /* as arc_bench_agent_start(), and the agent dies with the bench */
 static ArcBenchAgent *
 arc_bench_start_agent(const gchar *build_dir, guint i, const gchar *config, const gchar *data,
-		      const gchar *log, GError **error)
+		      const gchar *log, guint16 port, GError **error)
 {
 	g_autoptr(ArcBenchAgent) self = g_new0(ArcBenchAgent, 1);
 	g_autoptr(GSubprocessLauncher) launcher =
@@ -349,8 +350,8 @@ arc_bench_start_agent(const gchar *build_dir, guint i, const gchar *config, cons
 	g_autofree gchar *plugins = g_build_filename(build_dir, "plugins", "all", NULL);
 	const gchar *const unset[] = {"API_PORT",      "DATA_DIR",       "LOG_FORMAT",
 				      "NOTIFY_SOCKET", "JOURNAL_STREAM", NULL};
-	guint16 port = arc_bench_free_port(error);
-
+	if (port == 0)
+		port = arc_bench_free_port(error);
 	if (port == 0)
 		return NULL;
 	self->label = g_strdup_printf("agent %u", i);
@@ -451,7 +452,8 @@ arc_bench_cluster_start(ArcBenchCluster *self, const gchar *work, GError **error
 
 		if (config == NULL || arc_bench_check_interrupted(error))
 			return FALSE;
-		agent = arc_bench_start_agent(self->opts->build_dir, i, config, data, log, error);
+		agent = arc_bench_start_agent(self->opts->build_dir, i, config, data, log, 0,
+					      error);
 		if (agent == NULL)
 			return FALSE;
 		g_ptr_array_add(self->agents, agent);
@@ -599,6 +601,53 @@ arc_bench_cluster_form(ArcBenchCluster *self, ArcBenchFigures *f, GError **error
 		    "N=%u: the cluster did not form in %d s: %u/%u agents list all peers (fewest "
 		    "%u), %u distinct registry hashes",
 		    self->n, self->opts->formation_timeout, complete, self->n, fewest, hashes);
+	return FALSE;
+}
+
+/* Every agent stopped and started again on its port with its data: what it then holds is
+ * what its N peers cost it, without the heap left from the burst of meeting them. */
+static gboolean
+arc_bench_cluster_restart(ArcBenchCluster *self, GError **error)
+{
+	gint64 deadline;
+	guint complete = 0, fewest = 0, hashes = 0;
+
+	for (guint i = 0; i < self->n; i++) {
+		ArcBenchAgent *old = arc_bench_cluster_agent(self, i);
+		g_autofree gchar *config = g_strdup_printf("%s/agent%u.conf", self->dir, i);
+		g_autofree gchar *data = g_strdup_printf("%s/data%u", self->dir, i);
+		g_autofree gchar *log = g_strdup_printf("%s/agent%u.restarted.log", self->dir, i);
+		const gchar *colon = strrchr(old->address, ':');
+		guint16 port = colon != NULL ? (guint16)atoi(colon + 1) : 0;
+		ArcBenchAgent *agent;
+
+		if (arc_bench_check_interrupted(error))
+			return FALSE;
+		arc_bench_agent_stop(old);
+		agent = arc_bench_start_agent(self->opts->build_dir, i, config, data, log, port,
+					      error);
+		if (agent == NULL)
+			return FALSE;
+		agent->peer_id = g_strdup(old->peer_id);
+		agent->cluster_id = g_strdup(old->cluster_id);
+		agent->client_id = g_strdup(old->client_id);
+		agent->client_secret = g_strdup(old->client_secret);
+		agent->token = g_strdup(old->token);
+		g_ptr_array_index(self->agents, i) = agent;
+		arc_bench_agent_free(old);
+	}
+	deadline = g_get_monotonic_time() + (gint64)self->opts->formation_timeout * G_USEC_PER_SEC;
+	while (g_get_monotonic_time() < deadline) {
+		if (arc_bench_check_interrupted(error) ||
+		    !arc_bench_cluster_check(self, &complete, &fewest, &hashes, error))
+			return FALSE;
+		if (complete == self->n && hashes == 1)
+			return TRUE;
+		arc_bench_sleep(ARC_BENCH_CHECK_PAUSE_US);
+	}
+	g_set_error(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+		    "N=%u: after the restart, %u/%u agents list all peers, %u registry hashes",
+		    self->n, complete, self->n, hashes);
 	return FALSE;
 }
 
@@ -1073,8 +1122,9 @@ arc_bench_print_size(const ArcBenchFigures *f)
 		f->opens_per_s);
 	g_print("    agents' CPU while idle: %.2f ms/s per node\n", f->idle_cpu_ms_per_s);
 	arc_bench_print_load("the idle window", &f->idle_load);
-	g_print("    VmRSS per agent (KiB): mean %.0f, min %.0f, max %.0f\n", f->rss_mean_kib,
-		f->rss_min_kib, f->rss_max_kib);
+	g_print("    VmRSS per agent (KiB): mean %.0f, min %.0f, max %.0f (right after forming the "
+		"cluster, before every agent was restarted: mean %.0f)\n",
+		f->rss_mean_kib, f->rss_min_kib, f->rss_max_kib, f->rss_formed_mean_kib);
 }
 
 static void
@@ -1154,7 +1204,7 @@ arc_bench_print_row(GPtrArray *figures, const gchar *label, ArcBenchRow row, gin
 
 /* (mean RSS at the largest N - at the smallest) / (difference in known peers) */
 static gdouble
-arc_bench_rss_slope(GPtrArray *figures, guint *small, guint *large)
+arc_bench_rss_slope(GPtrArray *figures, gboolean formed, guint *small, guint *large)
 {
 	const ArcBenchFigures *lo = NULL, *hi = NULL;
 
@@ -1171,6 +1221,9 @@ arc_bench_rss_slope(GPtrArray *figures, guint *small, guint *large)
 		return -1;
 	*small = lo->n;
 	*large = hi->n;
+	if (formed)
+		return (hi->rss_formed_mean_kib - lo->rss_formed_mean_kib) /
+		       (gdouble)(hi->n - lo->n);
 	return (hi->rss_mean_kib - lo->rss_mean_kib) / (gdouble)(hi->n - lo->n);
 }
 
@@ -1178,7 +1231,8 @@ static void
 arc_bench_print_summary(GPtrArray *figures)
 {
 	guint small = 0, large = 0;
-	gdouble slope = arc_bench_rss_slope(figures, &small, &large);
+	gdouble slope = arc_bench_rss_slope(figures, FALSE, &small, &large);
+	gdouble formed = arc_bench_rss_slope(figures, TRUE, &small, &large);
 
 	g_print("\nSummary (default [gossip] interval 1 s, fanout 3; a MISS does not change the "
 		"exit status)\n");
@@ -1214,6 +1268,9 @@ arc_bench_print_summary(GPtrArray *figures)
 		g_print(ARC_BENCH_LABEL, label);
 		arc_bench_print_cell(slope, 1, ARC_BENCH_TARGET_RSS_KIB);
 		g_print("<= 16 (mean RSS difference / %u peers)\n", large - small);
+		g_print(ARC_BENCH_LABEL, "  the same, before the restart (KiB)");
+		arc_bench_print_cell(formed, 1, 0);
+		g_print("(what forming the cluster left in the heap)\n");
 	}
 }
 
@@ -1232,7 +1289,9 @@ arc_bench_print_method(void)
 		"lo's rx bytes "
 		"(each byte on lo\nis counted once as rx) divided by N: HTTP headers and TCP/IP "
 		"overhead included, and whatever\nelse on this machine used lo in the window. "
-		"RSS is VmRSS after the idle window.\n");
+		"RSS is VmRSS after the idle window; before\nit every agent was restarted with its "
+		"data, so that the figure is what N peers cost an\nagent, not the heap left from "
+		"meeting them all at once (shown too, \"before the restart\").\n");
 }
 
 /* ---- the run ---- */
@@ -1271,7 +1330,15 @@ arc_bench_run_size(const ArcBenchOptions *opts, const gchar *work, ArcBenchFigur
 		if (agent->token == NULL)
 			return FALSE;
 	}
-	if (!arc_bench_run_writes(cluster, f, error) || !arc_bench_measure_idle(cluster, f, error))
+	if (!arc_bench_run_writes(cluster, f, error))
+		return FALSE;
+	/* the burst of forming the cluster, as the agents keep it */
+	arc_bench_measure_rss(cluster, f);
+	f->rss_formed_mean_kib = f->rss_mean_kib;
+	if (!arc_bench_cluster_restart(cluster, error))
+		return FALSE;
+	g_print("  every agent restarted with its data; the cluster agrees again\n");
+	if (!arc_bench_measure_idle(cluster, f, error))
 		return FALSE;
 	arc_bench_measure_rss(cluster, f);
 	f->measured = TRUE;
