@@ -1,0 +1,113 @@
+/*
+ * Copyright 2026 The Arctic Authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* CIDRs and the route evaluation of docs/routing.md: a pure module, no I/O. */
+
+/**
+ * ArcCidr:
+ * @family: 4 or 6
+ * @prefix: the prefix length
+ * @bytes: the network address, 4 or 16 bytes used
+ */
+typedef struct {
+	guint8 family;
+	guint8 prefix;
+	guint8 bytes[16];
+} ArcCidr;
+
+gboolean arc_cidr_parse(const gchar *text, ArcCidr *out, GError **error);
+gboolean arc_cidr_parse_address(const gchar *text, ArcCidr *out, GError **error);
+gchar *arc_cidr_to_string(const ArcCidr *cidr);
+gboolean arc_cidr_contains(const ArcCidr *cidr, const ArcCidr *address);
+
+/**
+ * ArcRouteCategory:
+ *
+ * Most specific first (docs/routing.md).
+ */
+typedef enum {
+	ARC_ROUTE_CATEGORY_INTERFACE,
+	ARC_ROUTE_CATEGORY_SOURCE_DESTINATION,
+	ARC_ROUTE_CATEGORY_SOURCE,
+	ARC_ROUTE_CATEGORY_DESTINATION,
+	ARC_ROUTE_CATEGORY_NONE,
+} ArcRouteCategory;
+
+const gchar *arc_route_category_to_string(ArcRouteCategory category);
+
+/**
+ * ArcRoute:
+ * @id: the route id
+ * @service_id: the service it selects
+ * @priority: higher is preferred
+ * @has_source: whether @source applies
+ * @source: the source CIDR
+ * @has_destination: whether @destination applies
+ * @destination: the destination CIDR
+ */
+typedef struct {
+	gint64 id;
+	gchar *service_id;
+	gint64 priority;
+	gboolean has_source;
+	ArcCidr source;
+	gboolean has_destination;
+	ArcCidr destination;
+} ArcRoute;
+
+ArcRouteCategory arc_route_get_category(const ArcRoute *route);
+
+/**
+ * ArcRouteLoser:
+ * @route: a route that did not win
+ * @reason: why, in the operator's words
+ */
+typedef struct {
+	const ArcRoute *route;
+	gchar *reason;
+} ArcRouteLoser;
+
+/**
+ * ArcRouteDecision:
+ * @category: the category of the winner, %ARC_ROUTE_CATEGORY_NONE when nothing matched
+ * @service_id: (nullable): the service chosen
+ * @route: (nullable): the route that chose it (%NULL for an interface match)
+ * @reason: why it won
+ * @losers: (element-type ArcRouteLoser): every other route, with why it lost
+ */
+typedef struct {
+	ArcRouteCategory category;
+	gchar *service_id;
+	const ArcRoute *route;
+	gchar *reason;
+	GArray *losers;
+} ArcRouteDecision;
+
+void arc_route_decision_free(ArcRouteDecision *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcRouteDecision, arc_route_decision_free)
+
+typedef struct _ArcRouteTable ArcRouteTable;
+
+ArcRouteTable *arc_route_table_new(void);
+void arc_route_table_free(ArcRouteTable *self);
+void arc_route_table_add(ArcRouteTable *self, gint64 id, const gchar *service_id, gint64 priority,
+			 const ArcCidr *source, const ArcCidr *destination);
+gboolean arc_route_table_remove(ArcRouteTable *self, gint64 id);
+void arc_route_table_bind_interface(ArcRouteTable *self, const gchar *interface,
+				    const gchar *service_id);
+guint arc_route_table_get_size(ArcRouteTable *self);
+const ArcRoute *arc_route_table_lookup(ArcRouteTable *self, const ArcCidr *source,
+				       const ArcCidr *destination, const gchar *interface,
+				       const gchar **service_id);
+ArcRouteDecision *arc_route_table_explain(ArcRouteTable *self, const ArcCidr *source,
+					  const ArcCidr *destination, const gchar *interface);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcRouteTable, arc_route_table_free)
+
+G_END_DECLS
