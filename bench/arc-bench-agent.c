@@ -10,11 +10,12 @@
 #include <glib/gstdio.h>
 #include <errno.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <stdlib.h>
 #include <time.h>
 
-#define ARC_BENCH_READY_SECS 10
+#define ARC_BENCH_READY_SECS 30
 #define ARC_BENCH_STOP_SECS 10
 
 /**
@@ -207,37 +208,48 @@ arc_bench_agent_wait_ready(ArcBenchAgent *self, GError **error)
  * @config_path: its agent.conf
  * @data_dir: its data directory
  * @log_path: where its output goes
+ * @port: the API port on 127.0.0.1, 0 for a free one
  * @error: return location for a #GError
  *
- * Starts `arctic-agent` on a free port of 127.0.0.1, without D-Bus, and waits until
- * `GET /readyz` answers 200.
+ * Starts `arctic-agent` on 127.0.0.1, without D-Bus, and waits until `GET /readyz` answers
+ * 200. The agent dies with the bench (PR_SET_PDEATHSIG), even a bench that was killed.
  *
  * Returns: (transfer full): the running agent
  */
+/* PR_SET_PDEATHSIG: no agent outlives a bench that was killed */
+static void
+arc_bench_child_setup_cb(gpointer user_data)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
+
 ArcBenchAgent *
 arc_bench_agent_start(const gchar *build_dir, const gchar *label, const gchar *config_path,
-		      const gchar *data_dir, const gchar *log_path, GError **error)
+		      const gchar *data_dir, const gchar *log_path, guint16 port, GError **error)
 {
 	g_autoptr(ArcBenchAgent) self = g_new0(ArcBenchAgent, 1);
 	g_autoptr(GSubprocessLauncher) launcher =
 		g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDERR_MERGE);
 	g_autofree gchar *agent = g_build_filename(build_dir, "daemon", "arctic-agent", NULL);
 	g_autofree gchar *plugins = g_build_filename(build_dir, "plugins", "all", NULL);
-	guint16 port = arc_bench_free_port(error);
+	/* the agent applies these over its options */
+	const gchar *const unset[] = {"API_PORT",      "DATA_DIR",       "LOG_FORMAT",
+				      "NOTIFY_SOCKET", "JOURNAL_STREAM", NULL};
 
+	if (port == 0)
+		port = arc_bench_free_port(error);
 	if (port == 0)
 		return NULL;
 	self->label = g_strdup(label);
 	self->address = g_strdup_printf("127.0.0.1:%u", port);
 	self->log_path = g_strdup(log_path);
-	self->session = soup_session_new_with_options("timeout", 30, "user-agent",
-						      "arc-bench-handshake", NULL);
+	self->session =
+		soup_session_new_with_options("timeout", 30, "user-agent", "arc-bench", NULL);
 	soup_session_set_proxy_resolver(self->session, NULL);
-	/* the agent applies these over its options */
-	g_subprocess_launcher_unsetenv(launcher, "API_PORT");
-	g_subprocess_launcher_unsetenv(launcher, "DATA_DIR");
-	g_subprocess_launcher_unsetenv(launcher, "LOG_FORMAT");
+	for (guint k = 0; unset[k] != NULL; k++)
+		g_subprocess_launcher_unsetenv(launcher, unset[k]);
 	g_subprocess_launcher_set_stdout_file_path(launcher, log_path);
+	g_subprocess_launcher_set_child_setup(launcher, arc_bench_child_setup_cb, NULL, NULL);
 	self->proc = g_subprocess_launcher_spawn(
 		launcher, error, agent, "--config", config_path, "--data-dir", data_dir, "--listen",
 		self->address, "--plugin-dir", plugins, "--no-dbus", "--log-format", "text", NULL);

@@ -34,7 +34,7 @@ typedef struct {
 
 ArcBenchAgent *arc_bench_agent_start(const gchar *build_dir, const gchar *label,
 				     const gchar *config_path, const gchar *data_dir,
-				     const gchar *log_path, GError **error);
+				     const gchar *log_path, guint16 port, GError **error);
 gboolean arc_bench_agent_bootstrap(ArcBenchAgent *self, const gchar *license_path, GError **error);
 gchar *arc_bench_agent_token_form(ArcBenchAgent *self);
 gchar *arc_bench_agent_fetch_token(ArcBenchAgent *self, GError **error);

@@ -14,7 +14,6 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -22,7 +21,6 @@
 #define ARC_BENCH_TARGET_P99_MS 2000.0
 #define ARC_BENCH_TARGET_IDLE_BPS 2048.0
 #define ARC_BENCH_TARGET_RSS_KIB 16.0
-#define ARC_BENCH_READY_SECS 30
 #define ARC_BENCH_WRITE_TIMEOUT_SECS 60
 #define ARC_BENCH_SWEEP_PAUSE_US 5000
 #define ARC_BENCH_CHECK_PAUSE_US G_USEC_PER_SEC
@@ -304,77 +302,6 @@ arc_bench_write_config(const gchar *work, const gchar *dir, guint i, GError **er
 	return g_steal_pointer(&path);
 }
 
-/* PR_SET_PDEATHSIG: no agent outlives a bench that was killed */
-static void
-arc_bench_child_setup_cb(gpointer user_data)
-{
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static gboolean
-arc_bench_wait_ready(ArcBenchAgent *agent, GError **error)
-{
-	gint64 deadline = g_get_monotonic_time() + ARC_BENCH_READY_SECS * G_USEC_PER_SEC;
-
-	while (g_get_monotonic_time() < deadline && !arc_bench_interrupted) {
-		g_autoptr(GBytes) reply = NULL;
-		guint status = 0;
-
-		if (g_subprocess_get_identifier(agent->proc) == NULL) {
-			g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
-				    "arctic-agent %s exited at start; see %s", agent->label,
-				    agent->log_path);
-			return FALSE;
-		}
-		reply = arc_bench_agent_request(agent, "GET", "/readyz", NULL, NULL, NULL, 0,
-						&status, NULL);
-		if (reply != NULL && status == SOUP_STATUS_OK)
-			return TRUE;
-		g_usleep(20 * 1000);
-	}
-	g_set_error(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-		    "arctic-agent %s not ready after %d s; see %s", agent->label,
-		    ARC_BENCH_READY_SECS, agent->log_path);
-	return FALSE;
-}
-
-/* as arc_bench_agent_start(), and the agent dies with the bench */
-static ArcBenchAgent *
-arc_bench_start_agent(const gchar *build_dir, guint i, const gchar *config, const gchar *data,
-		      const gchar *log, guint16 port, GError **error)
-{
-	g_autoptr(ArcBenchAgent) self = g_new0(ArcBenchAgent, 1);
-	g_autoptr(GSubprocessLauncher) launcher =
-		g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDERR_MERGE);
-	g_autofree gchar *agent = g_build_filename(build_dir, "daemon", "arctic-agent", NULL);
-	g_autofree gchar *plugins = g_build_filename(build_dir, "plugins", "all", NULL);
-	const gchar *const unset[] = {"API_PORT",      "DATA_DIR",       "LOG_FORMAT",
-				      "NOTIFY_SOCKET", "JOURNAL_STREAM", NULL};
-	if (port == 0)
-		port = arc_bench_free_port(error);
-	if (port == 0)
-		return NULL;
-	self->label = g_strdup_printf("agent %u", i);
-	self->address = g_strdup_printf("127.0.0.1:%u", port);
-	self->log_path = g_strdup(log);
-	self->session = soup_session_new_with_options("timeout", 30, "user-agent",
-						      "arc-bench-gossip", NULL);
-	soup_session_set_proxy_resolver(self->session, NULL);
-	for (guint k = 0; unset[k] != NULL; k++)
-		g_subprocess_launcher_unsetenv(launcher, unset[k]);
-	g_subprocess_launcher_set_stdout_file_path(launcher, log);
-	g_subprocess_launcher_set_child_setup(launcher, arc_bench_child_setup_cb, NULL, NULL);
-	self->proc = g_subprocess_launcher_spawn(
-		launcher, error, agent, "--config", config, "--data-dir", data, "--listen",
-		self->address, "--plugin-dir", plugins, "--no-dbus", "--log-format", "text", NULL);
-	if (self->proc == NULL)
-		return NULL;
-	self->pid = (pid_t)atoi(g_subprocess_get_identifier(self->proc));
-	if (!arc_bench_wait_ready(self, error))
-		return NULL;
-	return g_steal_pointer(&self);
-}
-
 /* ---- the cluster ---- */
 
 /* SIGTERM to all first, so that they shut down side by side */
@@ -448,11 +375,12 @@ arc_bench_cluster_start(ArcBenchCluster *self, const gchar *work, GError **error
 		g_autofree gchar *config = arc_bench_write_config(work, self->dir, i, error);
 		g_autofree gchar *data = g_strdup_printf("%s/data%u", self->dir, i);
 		g_autofree gchar *log = g_strdup_printf("%s/agent%u.log", self->dir, i);
+		g_autofree gchar *label = g_strdup_printf("agent %u", i);
 		ArcBenchAgent *agent;
 
 		if (config == NULL || arc_bench_check_interrupted(error))
 			return FALSE;
-		agent = arc_bench_start_agent(self->opts->build_dir, i, config, data, log, 0,
+		agent = arc_bench_agent_start(self->opts->build_dir, label, config, data, log, 0,
 					      error);
 		if (agent == NULL)
 			return FALSE;
@@ -617,6 +545,7 @@ arc_bench_cluster_restart(ArcBenchCluster *self, GError **error)
 		g_autofree gchar *config = g_strdup_printf("%s/agent%u.conf", self->dir, i);
 		g_autofree gchar *data = g_strdup_printf("%s/data%u", self->dir, i);
 		g_autofree gchar *log = g_strdup_printf("%s/agent%u.restarted.log", self->dir, i);
+		g_autofree gchar *label = g_strdup_printf("agent %u", i);
 		const gchar *colon = strrchr(old->address, ':');
 		guint16 port = colon != NULL ? (guint16)atoi(colon + 1) : 0;
 		ArcBenchAgent *agent;
@@ -624,7 +553,7 @@ arc_bench_cluster_restart(ArcBenchCluster *self, GError **error)
 		if (arc_bench_check_interrupted(error))
 			return FALSE;
 		arc_bench_agent_stop(old);
-		agent = arc_bench_start_agent(self->opts->build_dir, i, config, data, log, port,
+		agent = arc_bench_agent_start(self->opts->build_dir, label, config, data, log, port,
 					      error);
 		if (agent == NULL)
 			return FALSE;

@@ -77,7 +77,6 @@ arc_bench_interrupt_cb(int signum)
 
 /* ---- files and file systems ---- */
 
-
 /* "ext4 on /dev/vda": the mount of /proc/self/mountinfo with the longest prefix of @path */
 static gchar *
 arc_bench_describe_fs(const gchar *path)

@@ -224,7 +224,8 @@ arc_bench_pair_start(ArcBenchPair *self, const gchar *build_dir, const gchar *wo
 			self->b_data = g_strdup(data);
 			self->b_log = g_strdup(log);
 		}
-		self->agent[i] = arc_bench_agent_start(build_dir, label, config, data, log, error);
+		self->agent[i] =
+			arc_bench_agent_start(build_dir, label, config, data, log, 0, error);
 		if (self->agent[i] == NULL ||
 		    !arc_bench_agent_bootstrap(self->agent[i], license, error))
 			return FALSE;
@@ -307,7 +308,7 @@ arc_bench_pair_reset_responder(ArcBenchPair *self, GError **error)
 	g_clear_pointer(&self->agent[1], arc_bench_agent_free);
 	arc_bench_rm_rf(self->b_data);
 	self->agent[1] = arc_bench_agent_start(self->build_dir, label, self->b_config, self->b_data,
-					       self->b_log, error);
+					       self->b_log, 0, error);
 	if (self->agent[1] == NULL ||
 	    !arc_bench_agent_bootstrap(self->agent[1], self->license, error))
 		return FALSE;
