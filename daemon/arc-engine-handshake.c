@@ -409,14 +409,22 @@ arc_engine_own_record(ArcEngine *self, const gchar *remote)
 	ArcIdentity *identity = arc_engine_get_identity_key(self);
 	ArcHandshakePeer *peer;
 
-	/* the record the other side stores states the address this one advertises */
-	if (!arc_engine_edit_own_record(self, "address", address, &error))
-		g_warning("cannot record this agent's address %s: %s", address, error->message);
+	/* the record the other side stores states the address this one advertises; it is
+	 * written again only when that changed (a host name giving way to a route's source) */
+	if (body != NULL &&
+	    g_strcmp0(arc_json_object_get_string(json_node_get_object(body), "address"), address) !=
+		    0) {
+		if (!arc_engine_edit_own_record(self, "address", address, &error))
+			g_warning("cannot record this agent's address %s: %s", address,
+				  error->message);
+		g_clear_pointer(&stored, arc_record_free);
+		stored = arc_storage_get_record(arc_engine_get_storage(self), "peer", info->peer_id,
+						NULL);
+	}
 	peer = arc_handshake_peer_new(info->peer_id, info->name, address,
 				      arc_identity_get_public_key(identity),
 				      arc_engine_get_license_doc(self)->document);
-	peer->record =
-		arc_storage_get_record(arc_engine_get_storage(self), "peer", info->peer_id, NULL);
+	peer->record = g_steal_pointer(&stored);
 	return peer;
 }
 

@@ -72,6 +72,7 @@ ArcAuthManager *arc_engine_get_auth(ArcEngine *self);
 const gchar *arc_engine_get_cluster_id(ArcEngine *self);
 const gchar *const *arc_engine_replicated_kinds(void);
 void arc_engine_records_invalidate(ArcEngine *self);
+void arc_engine_records_changed(ArcEngine *self, GPtrArray *records);
 GPtrArray *arc_engine_list_all_records(ArcEngine *self, GError **error);
 const gchar *arc_engine_get_registry_hash(ArcEngine *self);
 GPtrArray *arc_engine_get_members(ArcEngine *self);

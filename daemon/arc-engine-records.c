@@ -79,6 +79,32 @@ arc_engine_records_invalidate(ArcEngine *self)
 }
 
 /**
+ * arc_engine_records_changed:
+ * @self: the engine
+ * @records: (element-type ArcRecord): records just stored
+ *
+ * The registry hash is computed again when next asked for. When peers or revocations
+ * changed, the members are read again now, so that the tokens of a removed peer stop at
+ * once; other writes (a credential, a name) keep them, and the token cache with them.
+ */
+void
+arc_engine_records_changed(ArcEngine *self, GPtrArray *records)
+{
+	ArcRecordsState *state = arc_engine_get_records_state(self);
+
+	g_clear_pointer(&state->registry_hash, g_free);
+	for (guint i = 0; i < records->len; i++) {
+		const ArcRecord *record = g_ptr_array_index(records, i);
+		if (g_strcmp0(record->kind, "peer") == 0 ||
+		    g_strcmp0(record->kind, "revoked_peer") == 0) {
+			arc_engine_records_invalidate(self);
+			g_ptr_array_unref(arc_engine_get_members(self));
+			return;
+		}
+	}
+}
+
+/**
  * arc_engine_list_all_records:
  * @self: the engine
  * @error: return location for a #GError

@@ -601,11 +601,8 @@ arc_engine_commit_full(ArcEngine *self, ArcStorageTxn *txn, const gchar *from, g
 		if (op->kind == ARC_STORAGE_OP_PUT_RECORD && op->record != NULL)
 			g_ptr_array_add(records, arc_record_copy(op->record));
 	}
-	if (records->len > 0) {
-		/* the members now, so that tokens of a removed peer stop at once */
-		arc_engine_records_invalidate(self);
-		g_ptr_array_unref(arc_engine_get_members(self));
-	}
+	if (records->len > 0)
+		arc_engine_records_changed(self, records);
 	if (push && records->len > 0 && self->gossip != NULL && !arc_engine_is_deactivated(self))
 		arc_gossip_push(self->gossip, records, from);
 	return TRUE;
