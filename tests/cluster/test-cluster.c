@@ -308,47 +308,43 @@ cl_license_mismatch_func(void)
 	}
 }
 
-/* Replaces the public key stored for @peer_id in @agent's database, as a corrupted or
- * tampered record would have it. The agent must be stopped. */
+/* Runs @sql, with @peer_id as ?1, on @agent's database, which must change at least
+ * @min_changes rows. The agent must be stopped. */
 static void
-cl_tamper_peer_key(ArcClusterAgent *agent, const gchar *peer_id)
+cl_edit_db(ArcClusterAgent *agent, const gchar *sql, const gchar *peer_id, gint min_changes)
 {
 	g_autofree gchar *db =
 		g_build_filename(arc_test_agent_get_data_dir(agent->agent), "arctic.db", NULL);
 	sqlite3 *handle = NULL;
 	sqlite3_stmt *stmt = NULL;
-	const gchar *sql = "UPDATE records SET body = json_set(body, '$.public_key', "
-			   "'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=') "
-			   "WHERE kind = 'peer' AND id = ?1";
 
 	g_assert_cmpint(sqlite3_open(db, &handle), ==, SQLITE_OK);
 	g_assert_cmpint(sqlite3_prepare_v2(handle, sql, -1, &stmt, NULL), ==, SQLITE_OK);
 	sqlite3_bind_text(stmt, 1, peer_id, -1, SQLITE_TRANSIENT);
 	g_assert_cmpint(sqlite3_step(stmt), ==, SQLITE_DONE);
-	g_assert_cmpint(sqlite3_changes(handle), ==, 1);
+	g_assert_cmpint(sqlite3_changes(handle), >=, min_changes);
 	sqlite3_finalize(stmt);
 	sqlite3_close(handle);
 }
 
+/* Replaces the public key stored for @peer_id in @agent's database, as a corrupted or
+ * tampered record would have it. */
+static void
+cl_tamper_peer_key(ArcClusterAgent *agent, const gchar *peer_id)
+{
+	cl_edit_db(
+		agent,
+		"UPDATE records SET body = json_set(body, '$.public_key', "
+		"'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=') WHERE kind = 'peer' AND id = ?1",
+		peer_id, 1);
+}
+
 /* Removes every record about @peer_id from @agent's database, as a backup from before the
- * two met would have it. The agent must be stopped. */
+ * two met would have it. */
 static void
 cl_forget_peer(ArcClusterAgent *agent, const gchar *peer_id)
 {
-	g_autofree gchar *db =
-		g_build_filename(arc_test_agent_get_data_dir(agent->agent), "arctic.db", NULL);
-	sqlite3 *handle = NULL;
-	sqlite3_stmt *stmt = NULL;
-
-	g_assert_cmpint(sqlite3_open(db, &handle), ==, SQLITE_OK);
-	g_assert_cmpint(
-		sqlite3_prepare_v2(handle, "DELETE FROM records WHERE id = ?1", -1, &stmt, NULL),
-		==, SQLITE_OK);
-	sqlite3_bind_text(stmt, 1, peer_id, -1, SQLITE_TRANSIENT);
-	g_assert_cmpint(sqlite3_step(stmt), ==, SQLITE_DONE);
-	g_assert_cmpint(sqlite3_changes(handle), >=, 1);
-	sqlite3_finalize(stmt);
-	sqlite3_close(handle);
+	cl_edit_db(agent, "DELETE FROM records WHERE id = ?1", peer_id, 1);
 }
 
 static void
