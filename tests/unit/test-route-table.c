@@ -296,88 +296,381 @@ rt_explain_func(void)
 	g_assert_cmpstr(rt_reason_of(decision, 7), ==, "the source is outside 172.16.0.0/12");
 }
 
-/* Random tables against a brute force written differently: every matching route gets a
- * sort key, the smallest key wins. */
+/* ---- random tables against a brute force ---- */
+
+/* a route as the brute force sees it */
+typedef struct {
+	gint64 id;
+	gint64 priority;
+	gboolean has_src, has_dst;
+	ArcCidr src, dst;
+	gboolean present;
+} RtRoute;
+
+/* Routes and packets are drawn around a few base addresses per family that share prefixes of
+ * random lengths, so that CIDRs nest, fork and match at every depth. */
+typedef struct {
+	GRand *rand;
+	gdouble ipv6; /* the chance of an IPv6 CIDR or address */
+	ArcCidr bases[2][6];
+} RtGen;
+
+static guint
+rt_bits(guint family)
+{
+	return family == 4 ? 32 : 128;
+}
+
+/* every bit of @cidr's address from @from on, random */
+static void
+rt_randomize_bits(GRand *rand, ArcCidr *cidr, guint from)
+{
+	for (guint bit = from; bit < rt_bits(cidr->family); bit++) {
+		guint8 mask = (guint8)(0x80 >> (bit % 8));
+		if (g_rand_boolean(rand))
+			cidr->bytes[bit / 8] |= mask;
+		else
+			cidr->bytes[bit / 8] &= (guint8)~mask;
+	}
+}
+
+static void
+rt_gen_init(RtGen *gen, GRand *rand)
+{
+	const gdouble ipv6[] = {0.0, 0.3, 0.5, 1.0};
+
+	gen->rand = rand;
+	gen->ipv6 = ipv6[g_rand_int_range(rand, 0, G_N_ELEMENTS(ipv6))];
+	for (guint f = 0; f < 2; f++) {
+		ArcCidr root = {.family = f == 0 ? 4 : 6};
+
+		root.prefix = (guint8)rt_bits(root.family);
+		rt_randomize_bits(rand, &root, 0);
+		for (guint i = 0; i < G_N_ELEMENTS(gen->bases[f]); i++) {
+			gen->bases[f][i] = root;
+			rt_randomize_bits(rand, &gen->bases[f][i],
+					  g_rand_int_range(rand, 0, rt_bits(root.family) + 1));
+		}
+	}
+}
+
+/* a base address, of a random family */
+static ArcCidr
+rt_gen_base(RtGen *gen)
+{
+	guint f = g_rand_double(gen->rand) < gen->ipv6 ? 1 : 0;
+	return gen->bases[f][g_rand_int_range(gen->rand, 0, G_N_ELEMENTS(gen->bases[f]))];
+}
+
+static ArcCidr
+rt_gen_cidr(RtGen *gen)
+{
+	ArcCidr cidr = rt_gen_base(gen);
+
+	cidr.prefix = (guint8)g_rand_int_range(gen->rand, 0, rt_bits(cidr.family) + 1);
+	/* arc_cidr_parse() refuses host bits, but the table must read only the prefix */
+	if (g_rand_int_range(gen->rand, 0, 10) == 0)
+		return cidr;
+	for (guint bit = cidr.prefix; bit < rt_bits(cidr.family); bit++)
+		cidr.bytes[bit / 8] &= (guint8) ~(0x80 >> (bit % 8));
+	return cidr;
+}
+
+/* an address sharing a random number of leading bits with a base; now and then a network,
+ * which only the routes containing all of it match */
+static ArcCidr
+rt_gen_address(RtGen *gen)
+{
+	ArcCidr address = rt_gen_base(gen);
+
+	rt_randomize_bits(gen->rand, &address,
+			  g_rand_int_range(gen->rand, 0, rt_bits(address.family) + 1));
+	if (g_rand_int_range(gen->rand, 0, 20) == 0)
+		address.prefix = (guint8)g_rand_int_range(gen->rand, 0, rt_bits(address.family));
+	return address;
+}
+
+static RtRoute
+rt_gen_route(RtGen *gen, gint64 id)
+{
+	RtRoute route = {.id = id, .present = TRUE};
+	guint kind =
+		g_rand_int_range(gen->rand, 0, 20); /* 0 neither, then source, destination, both */
+
+	route.priority = g_rand_int_range(gen->rand, 0, 4);
+	route.has_src = kind > 0 && kind % 3 != 2;
+	route.has_dst = kind > 0 && kind % 3 != 1;
+	if (route.has_src)
+		route.src = rt_gen_cidr(gen);
+	if (route.has_dst)
+		route.dst = rt_gen_cidr(gen);
+	return route;
+}
+
+/* @n routes with the ids 1 to @n in a random order */
+static RtRoute *
+rt_gen_routes(RtGen *gen, guint n)
+{
+	RtRoute *routes = g_new0(RtRoute, n);
+
+	for (guint i = 0; i < n; i++) {
+		guint j = g_rand_int_range(gen->rand, 0, i + 1);
+		routes[i] = routes[j];
+		routes[j] = rt_gen_route(gen, i + 1);
+	}
+	return routes;
+}
+
+static void
+rt_add(ArcRouteTable *table, const RtRoute *route)
+{
+	g_autofree gchar *service = g_strdup_printf("svc-%" G_GINT64_FORMAT, route->id);
+
+	arc_route_table_add(table, route->id, service, route->priority,
+			    route->has_src ? &route->src : NULL,
+			    route->has_dst ? &route->dst : NULL);
+}
+
+/* compares the first prefix bits, bytewise then bitwise */
+static gboolean
+rt_inside(const ArcCidr *cidr, const ArcCidr *address)
+{
+	guint full = cidr->prefix / 8;
+
+	if (cidr->family != address->family || cidr->prefix > address->prefix ||
+	    memcmp(cidr->bytes, address->bytes, full) != 0)
+		return FALSE;
+	for (guint bit = full * 8; bit < cidr->prefix; bit++) {
+		if ((cidr->bytes[bit / 8] ^ address->bytes[bit / 8]) & (0x80 >> (bit % 8)))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* the id of the winner among the present @routes, 0 for none: every matching route gets a
+ * sort key, the smallest key wins */
+static gint64
+rt_reference(const RtRoute *routes, guint n, const ArcCidr *src, const ArcCidr *dst)
+{
+	gint64 best[5] = {0};
+
+	for (guint i = 0; i < n; i++) {
+		const RtRoute *r = &routes[i];
+		/* category rank, -dst prefix, -src prefix, -priority, id */
+		gint64 key[5] = {r->has_dst ? (r->has_src ? 0 : 2) : 1,
+				 r->has_dst ? -(gint64)r->dst.prefix : 0,
+				 r->has_src ? -(gint64)r->src.prefix : 0, -r->priority, r->id};
+
+		if (!r->present || (!r->has_src && !r->has_dst) ||
+		    (r->has_src && !rt_inside(&r->src, src)) ||
+		    (r->has_dst && !rt_inside(&r->dst, dst)))
+			continue;
+		for (guint k = 0; k < 5; k++) {
+			if (best[4] != 0 && key[k] == best[k])
+				continue;
+			if (best[4] == 0 || key[k] < best[k])
+				memcpy(best, key, sizeof(key));
+			break;
+		}
+	}
+	return best[4];
+}
+
+/* the table's winner, checked against its service */
+static gint64
+rt_lookup(ArcRouteTable *table, const ArcCidr *src, const ArcCidr *dst)
+{
+	const gchar *service = NULL;
+	const ArcRoute *route = arc_route_table_lookup(table, src, dst, NULL, &service);
+	g_autofree gchar *expected =
+		route != NULL ? g_strdup_printf("svc-%" G_GINT64_FORMAT, route->id) : NULL;
+
+	g_assert_cmpstr(service, ==, expected);
+	return route != NULL ? route->id : 0;
+}
+
+static void
+rt_check_packet(ArcRouteTable *table, const RtRoute *routes, guint n, const ArcCidr *src,
+		const ArcCidr *dst)
+{
+	gint64 expected = rt_reference(routes, n, src, dst);
+	gint64 got = rt_lookup(table, src, dst);
+
+	if (got != expected) {
+		g_autofree gchar *s = arc_cidr_to_string(src);
+		g_autofree gchar *d = arc_cidr_to_string(dst);
+		g_error("%s -> %s: route %" G_GINT64_FORMAT ", expected %" G_GINT64_FORMAT, s, d,
+			got, expected);
+	}
+}
+
+/* explain() names the route lookup() chose and accounts for every other route */
+static void
+rt_check_explain(ArcRouteTable *table, const ArcCidr *src, const ArcCidr *dst)
+{
+	g_autoptr(ArcRouteDecision) decision = arc_route_table_explain(table, src, dst, NULL);
+	gint64 winner = rt_lookup(table, src, dst);
+
+	g_assert_cmpint(decision->route != NULL ? decision->route->id : 0, ==, winner);
+	g_assert_cmpuint(decision->losers->len + (winner != 0 ? 1 : 0), ==,
+			 arc_route_table_get_size(table));
+}
+
+/* one step of rt_random_func(): mostly lookups, with removals and additions between */
+static void
+rt_random_step(ArcRouteTable *table, RtGen *gen, RtRoute *routes, guint n, guint *present)
+{
+	guint what = g_rand_int_range(gen->rand, 0, 10);
+	RtRoute *route = &routes[g_rand_int_range(gen->rand, 0, n)];
+
+	if (what < 6) {
+		ArcCidr src = rt_gen_address(gen), dst = rt_gen_address(gen);
+		rt_check_packet(table, routes, n, &src, &dst);
+		if (what == 0 && n <= 500)
+			rt_check_explain(table, &src, &dst);
+	} else if (route->present) {
+		g_assert_true(arc_route_table_remove(table, route->id));
+		g_assert_false(arc_route_table_remove(table, route->id));
+		route->present = FALSE;
+		(*present)--;
+	} else {
+		rt_add(table, route);
+		route->present = TRUE;
+		(*present)++;
+	}
+	g_assert_cmpuint(arc_route_table_get_size(table), ==, *present);
+}
+
+/* Tables of 1 to 2,000 routes, IPv4, IPv6 and both, equal priorities, with removals and
+ * re-additions between the lookups. */
 static void
 rt_random_func(void)
 {
 	g_autoptr(GRand) rand = g_rand_new_with_seed(20261202);
 
-	for (guint t = 0; t < 200; t++) {
+	for (guint t = 0; t < 150; t++) {
 		g_autoptr(ArcRouteTable) table = arc_route_table_new();
-		g_autoptr(GArray) src = g_array_new(FALSE, TRUE, sizeof(ArcCidr));
-		g_autoptr(GArray) dst = g_array_new(FALSE, TRUE, sizeof(ArcCidr));
-		g_autoptr(GArray) flags = g_array_new(FALSE, TRUE, sizeof(guint));
-		g_autoptr(GArray) prio = g_array_new(FALSE, TRUE, sizeof(gint64));
-		guint n = g_rand_int_range(rand, 1, 40);
+		g_autofree RtRoute *routes = NULL;
+		RtGen gen;
+		guint n =
+			t == 0 ? 2000
+			       : 1 + g_rand_int_range(rand, 0, 1 << g_rand_int_range(rand, 0, 11));
+		guint present = n;
 
+		rt_gen_init(&gen, rand);
+		routes = rt_gen_routes(&gen, n);
+		for (guint i = 0; i < n; i++)
+			rt_add(table, &routes[i]);
+		for (guint step = 0; step < 60; step++)
+			rt_random_step(table, &gen, routes, n, &present);
+	}
+}
+
+static void
+rt_compare_explain(ArcRouteTable *a, ArcRouteTable *b, const ArcCidr *src, const ArcCidr *dst)
+{
+	g_autoptr(ArcRouteDecision) da = arc_route_table_explain(a, src, dst, NULL);
+	g_autoptr(ArcRouteDecision) db = arc_route_table_explain(b, src, dst, NULL);
+
+	g_assert_cmpint(da->route != NULL ? da->route->id : 0, ==,
+			db->route != NULL ? db->route->id : 0);
+	g_assert_cmpstr(da->reason, ==, db->reason);
+	g_assert_cmpuint(da->losers->len, ==, db->losers->len);
+	for (guint i = 0; i < da->losers->len; i++) {
+		ArcRouteLoser *la = &g_array_index(da->losers, ArcRouteLoser, i);
+		ArcRouteLoser *lb = &g_array_index(db->losers, ArcRouteLoser, i);
+		g_assert_cmpint(la->route->id, ==, lb->route->id);
+		g_assert_cmpstr(la->reason, ==, lb->reason);
+	}
+}
+
+/* the same answers as @built, and as the brute force */
+static void
+rt_compare_tables(ArcRouteTable *table, ArcRouteTable *built, RtGen *gen, const RtRoute *routes,
+		  guint n)
+{
+	g_assert_cmpuint(arc_route_table_get_size(table), ==, arc_route_table_get_size(built));
+	for (guint q = 0; q < 300; q++) {
+		ArcCidr src = rt_gen_address(gen), dst = rt_gen_address(gen);
+		g_assert_cmpint(rt_lookup(table, &src, &dst), ==, rt_lookup(built, &src, &dst));
+		rt_check_packet(table, routes, n, &src, &dst);
+		if (q % 30 == 0)
+			rt_compare_explain(table, built, &src, &dst);
+	}
+}
+
+/* ids are meant to be unique; when one comes twice, the route added first wins a tie and
+ * is removed first */
+static void
+rt_same_id_func(void)
+{
+	g_autoptr(ArcRouteTable) table = arc_route_table_new();
+	ArcCidr dst = rt_cidr("10.0.0.0/8");
+	const gchar *service = NULL;
+
+	arc_route_table_add(table, 7, "svc_first", 1, NULL, &dst);
+	arc_route_table_add(table, 7, "svc_second", 1, NULL, &dst);
+	arc_route_table_add(table, 9, "svc_third", 1, NULL, &dst);
+	g_assert_cmpint(rt_winner(table, "192.0.2.1", "10.1.1.1", NULL, &service), ==, 7);
+	g_assert_cmpstr(service, ==, "svc_first");
+	g_assert_true(arc_route_table_remove(table, 7));
+	g_assert_cmpint(rt_winner(table, "192.0.2.1", "10.1.1.1", NULL, &service), ==, 7);
+	g_assert_cmpstr(service, ==, "svc_second");
+	g_assert_true(arc_route_table_remove(table, 7));
+	g_assert_false(arc_route_table_remove(table, 7));
+	g_assert_cmpint(rt_winner(table, "192.0.2.1", "10.1.1.1", NULL, &service), ==, 9);
+	g_assert_cmpuint(arc_route_table_get_size(table), ==, 1);
+}
+
+/* Removing routes leaves the table a table built without them would be, and removing
+ * every route leaves it empty, ready to be filled again. */
+static void
+rt_remove_func(void)
+{
+	g_autoptr(GRand) rand = g_rand_new_with_seed(20261203);
+
+	for (guint t = 0; t < 3; t++) {
+		g_autoptr(ArcRouteTable) table = arc_route_table_new();
+		g_autoptr(ArcRouteTable) built = arc_route_table_new();
+		g_autofree RtRoute *routes = NULL;
+		const guint n = 800;
+		RtGen gen;
+
+		rt_gen_init(&gen, rand);
+		routes = rt_gen_routes(&gen, n);
+		for (guint i = 0; i < n; i++)
+			rt_add(table, &routes[i]);
+		/* half of them, in a random order */
+		for (guint removed = 0; removed < n / 2;) {
+			RtRoute *route = &routes[g_rand_int_range(rand, 0, n)];
+			if (!route->present)
+				continue;
+			g_assert_true(arc_route_table_remove(table, route->id));
+			route->present = FALSE;
+			removed++;
+		}
 		for (guint i = 0; i < n; i++) {
-			ArcCidr s = {.family = 4}, d = {.family = 4};
-			guint f = g_rand_int_range(rand, 1, 4); /* 1 src, 2 dst, 3 both */
-			gint64 p = g_rand_int_range(rand, 0, 4);
-
-			s.prefix = (guint8)g_rand_int_range(rand, 0, 33);
-			d.prefix = (guint8)g_rand_int_range(rand, 0, 33);
-			/* a small address space, so that routes overlap */
-			s.bytes[0] = 10;
-			s.bytes[1] = (guint8)g_rand_int_range(rand, 0, 2);
-			d.bytes[0] = 192;
-			d.bytes[1] = (guint8)g_rand_int_range(rand, 0, 2);
-			for (guint bit = s.prefix; bit < 32; bit++)
-				s.bytes[bit / 8] &= (guint8) ~(0x80 >> (bit % 8));
-			for (guint bit = d.prefix; bit < 32; bit++)
-				d.bytes[bit / 8] &= (guint8) ~(0x80 >> (bit % 8));
-			g_array_append_val(src, s);
-			g_array_append_val(dst, d);
-			g_array_append_val(flags, f);
-			g_array_append_val(prio, p);
-			/* ids in a random order */
-			arc_route_table_add(table, (gint64)(n - i) * 7 % 1000 + i, "svc", p,
-					    (f & 1) ? &s : NULL, (f & 2) ? &d : NULL);
+			if (routes[i].present)
+				rt_add(built, &routes[i]);
+			else
+				g_assert_false(arc_route_table_remove(table, routes[i].id));
 		}
+		rt_compare_tables(table, built, &gen, routes, n);
+		/* all of them, then the same ones back */
+		for (guint i = 0; i < n; i++) {
+			if (routes[i].present)
+				g_assert_true(arc_route_table_remove(table, routes[i].id));
+		}
+		g_assert_cmpuint(arc_route_table_get_size(table), ==, 0);
 		for (guint q = 0; q < 50; q++) {
-			ArcCidr a = {.family = 4, .prefix = 32}, b = {.family = 4, .prefix = 32};
-			const ArcRoute *got;
-			gint64 best_id = -1;
-			gint64 best_key[5] = {0};
-
-			a.bytes[0] = 10;
-			a.bytes[1] = (guint8)g_rand_int_range(rand, 0, 2);
-			a.bytes[2] = (guint8)g_rand_int(rand);
-			a.bytes[3] = (guint8)g_rand_int(rand);
-			b.bytes[0] = 192;
-			b.bytes[1] = (guint8)g_rand_int_range(rand, 0, 2);
-			b.bytes[2] = (guint8)g_rand_int(rand);
-			b.bytes[3] = (guint8)g_rand_int(rand);
-			for (guint i = 0; i < n; i++) {
-				guint f = g_array_index(flags, guint, i);
-				const ArcCidr *s = &g_array_index(src, ArcCidr, i);
-				const ArcCidr *d = &g_array_index(dst, ArcCidr, i);
-				gint64 id = (gint64)(n - i) * 7 % 1000 + i;
-				/* category rank, -dst prefix, -src prefix, -priority, id */
-				gint64 key[5] = {f == 3 ? 0 : (f == 1 ? 1 : 2),
-						 (f & 2) ? -(gint64)d->prefix : 0,
-						 (f & 1) ? -(gint64)s->prefix : 0,
-						 -g_array_index(prio, gint64, i), id};
-				gboolean smaller = FALSE;
-
-				if (((f & 1) && !arc_cidr_contains(s, &a)) ||
-				    ((f & 2) && !arc_cidr_contains(d, &b)))
-					continue;
-				for (guint k = 0; k < 5 && best_id >= 0; k++) {
-					if (key[k] != best_key[k]) {
-						smaller = key[k] < best_key[k];
-						break;
-					}
-				}
-				if (best_id < 0 || smaller) {
-					best_id = id;
-					memcpy(best_key, key, sizeof(key));
-				}
-			}
-			got = arc_route_table_lookup(table, &a, &b, NULL, NULL);
-			g_assert_cmpint(got != NULL ? got->id : -1, ==, best_id);
+			ArcCidr src = rt_gen_address(&gen), dst = rt_gen_address(&gen);
+			g_assert_cmpint(rt_lookup(table, &src, &dst), ==, 0);
 		}
+		for (guint i = 0; i < n; i++) {
+			if (routes[i].present)
+				rt_add(table, &routes[i]);
+		}
+		rt_compare_tables(table, built, &gen, routes, n);
 	}
 }
 
@@ -391,5 +684,7 @@ main(int argc, char **argv)
 	g_test_add_func("/routes/rules", rt_rules_func);
 	g_test_add_func("/routes/explain", rt_explain_func);
 	g_test_add_func("/routes/random", rt_random_func);
+	g_test_add_func("/routes/remove", rt_remove_func);
+	g_test_add_func("/routes/same-id", rt_same_id_func);
 	return g_test_run();
 }
