@@ -15,8 +15,8 @@
  * must pass before it is stored. The transport is arc-gossip.c. */
 
 /* every kind this version replicates, sorted */
-static const gchar *const arc_engine_kinds[] = {"credential", "peer", "peer_alias", "revoked_peer",
-						NULL};
+static const gchar *const arc_engine_kinds[] = {"credential", "peer",	"peer_alias", "revoked_peer",
+						"route",      "service", NULL};
 
 struct _ArcRecordsState {
 	gchar *registry_hash; /* NULL: to compute */
@@ -93,6 +93,7 @@ arc_engine_records_changed(ArcEngine *self, GPtrArray *records)
 	ArcRecordsState *state = arc_engine_get_records_state(self);
 
 	g_clear_pointer(&state->registry_hash, g_free);
+	arc_engine_services_changed(self, records);
 	for (guint i = 0; i < records->len; i++) {
 		const ArcRecord *record = g_ptr_array_index(records, i);
 		if (g_strcmp0(record->kind, "peer") == 0 ||
@@ -442,6 +443,8 @@ arc_engine_merge_records(ArcEngine *self, GPtrArray *records, const gchar *from,
 	g_autoptr(GHashTable) revoked_now =
 		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_autoptr(GPtrArray) displaced =
+		g_ptr_array_new_with_free_func((GDestroyNotify)arc_record_free);
 	guint refused = 0;
 
 	*candidates = g_ptr_array_new_with_free_func((GDestroyNotify)arc_record_free);
@@ -469,6 +472,8 @@ arc_engine_merge_records(ArcEngine *self, GPtrArray *records, const gchar *from,
 		}
 		if (local != NULL && arc_record_compare_versions(record, local) <= 0)
 			continue;
+		if (local != NULL && arc_engine_route_displaced(self, local, record))
+			g_ptr_array_add(displaced, arc_record_copy(local));
 		if (local == NULL) {
 			gint64 gone = arc_engine_purged_version(self, record->kind, record->id);
 			if (record->version <= gone) {
@@ -501,6 +506,8 @@ arc_engine_merge_records(ArcEngine *self, GPtrArray *records, const gchar *from,
 	arc_metrics_add("arctic_gossip_records_total", "result=\"accepted\"", accepted->len);
 	for (guint i = 0; i < accepted->len; i++)
 		arc_engine_apply_received(self, g_ptr_array_index(accepted, i));
+	if (displaced->len > 0)
+		arc_engine_renumber_routes(self, displaced);
 	for (guint i = 0; i < accepted->len; i++) {
 		ArcRecord *record = g_ptr_array_index(accepted, i);
 		if (g_strcmp0(record->kind, "peer") == 0 && !record->deleted) {

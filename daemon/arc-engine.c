@@ -41,6 +41,7 @@ struct _ArcEngine {
 	gpointer clock_data;
 	ArcHandshakeState *handshake;
 	ArcRecordsState *records;
+	ArcServicesState *services;
 	ArcGossip *gossip;
 	guint16 api_port;
 	gint deactivated; /* -1: not read yet */
@@ -57,7 +58,7 @@ enum {
 };
 static GParamSpec *arc_engine_props[N_PROPS];
 
-enum { SIGNAL_PEER_CHANGED, SIGNAL_PEER_STATE_CHANGED, N_SIGNALS };
+enum { SIGNAL_PEER_CHANGED, SIGNAL_PEER_STATE_CHANGED, SIGNAL_SERVICE_CHANGED, N_SIGNALS };
 static guint arc_engine_signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE(ArcEngine, arc_engine, G_TYPE_OBJECT)
@@ -154,6 +155,7 @@ arc_engine_finalize(GObject *object)
 	g_clear_pointer(&self->license, arc_license_unref);
 	g_clear_pointer(&self->handshake, arc_handshake_state_free);
 	g_clear_pointer(&self->records, arc_records_state_free);
+	g_clear_pointer(&self->services, arc_services_state_free);
 	g_free(self->peer_id);
 	g_free(self->cluster_id);
 	g_free(self->peer_name);
@@ -193,6 +195,13 @@ arc_engine_class_init(ArcEngineClass *klass)
 	arc_engine_signals[SIGNAL_PEER_STATE_CHANGED] =
 		g_signal_new("peer-state-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0,
 			     NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+	/**
+	 * ArcEngine::service-changed:
+	 * @service_id: the service created, changed (its routes too) or deleted
+	 */
+	arc_engine_signals[SIGNAL_SERVICE_CHANGED] =
+		g_signal_new("service-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0,
+			     NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -222,6 +231,7 @@ arc_engine_new(ArcConfig *config)
 	self->api_port = config->listen_port;
 	self->deactivated = -1;
 	self->records = arc_records_state_new();
+	self->services = arc_services_state_new();
 	return self;
 }
 
@@ -751,6 +761,18 @@ void
 arc_engine_emit_peer_changed(ArcEngine *self, const gchar *peer_id)
 {
 	g_signal_emit(self, arc_engine_signals[SIGNAL_PEER_CHANGED], 0, peer_id);
+}
+
+void
+arc_engine_emit_service_changed(ArcEngine *self, const gchar *service_id)
+{
+	g_signal_emit(self, arc_engine_signals[SIGNAL_SERVICE_CHANGED], 0, service_id);
+}
+
+ArcServicesState *
+arc_engine_get_services_state(ArcEngine *self)
+{
+	return self->services;
 }
 
 void

@@ -84,3 +84,85 @@ arc_license_state_describe(ArcLicenseState state)
 		return "unknown license state";
 	}
 }
+
+/* a moment of the license's life, for a message the operator reads */
+static gchar *
+arc_license_state_format_day(gint64 unix_secs)
+{
+	g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc(unix_secs);
+
+	if (when == NULL)
+		return g_strdup("?");
+	return g_date_time_format(when, "%Y-%m-%d %H:%M:%S UTC");
+}
+
+#define ARC_LICENSE_RENEW_HINT "renew it with 'arctic license update --license-file FILE'"
+
+/**
+ * arc_license_state_message:
+ * @state: the state of the license in force
+ * @expires_at: its expiry, seconds since the epoch
+ *
+ * What the operator should know and do: the log lines, `/readyz`, `GET /v1/license`, the
+ * D-Bus signal and the refusals of arc_license_state_allows() all say this.
+ *
+ * Returns: (transfer full): the message
+ */
+gchar *
+arc_license_state_message(ArcLicenseState state, gint64 expires_at)
+{
+	g_autofree gchar *expiry = arc_license_state_format_day(expires_at);
+	g_autofree gchar *read_only =
+		arc_license_state_format_day(expires_at + ARC_LICENSE_GRACE_SECS);
+
+	switch (state) {
+	case ARC_LICENSE_STATE_VALID:
+		return g_strdup_printf("the license is valid until %s", expiry);
+	case ARC_LICENSE_STATE_WARNING:
+		return g_strdup_printf("the license expires on %s: " ARC_LICENSE_RENEW_HINT,
+				       expiry);
+	case ARC_LICENSE_STATE_GRACE_PERIOD:
+		return g_strdup_printf("the license expired on %s; the agent stays fully "
+				       "operational until %s, then becomes read-only: "
+				       "" ARC_LICENSE_RENEW_HINT,
+				       expiry, read_only);
+	case ARC_LICENSE_STATE_READ_ONLY:
+		return g_strdup_printf("the license expired on %s and the agent is read-only: "
+				       "" ARC_LICENSE_RENEW_HINT,
+				       expiry);
+	case ARC_LICENSE_STATE_SUSPENDED:
+		return g_strdup_printf("the license expired on %s and the agent is suspended: "
+				       "" ARC_LICENSE_RENEW_HINT,
+				       expiry);
+	default:
+		return g_strdup(arc_license_state_describe(state));
+	}
+}
+
+/**
+ * arc_license_state_allows:
+ * @state: the state of the license in force
+ * @needed: the scope an operation requires
+ * @refusal: (out): the error code when it is refused
+ *
+ * The enforcement of DESIGN.md §5 "license states": in `read_only` the writes of peers,
+ * services and routes (scopes peers.write and services.write) are refused; in `suspended`
+ * every operation that needs a token is. The license operations themselves, and whatever
+ * needs no token (health, identity, token, the peer-to-peer endpoints), are not asked.
+ *
+ * Returns: %TRUE if an operation requiring @needed may run in @state
+ */
+gboolean
+arc_license_state_allows(ArcLicenseState state, ArcScope needed, ArcError *refusal)
+{
+	if (state >= ARC_LICENSE_STATE_SUSPENDED) {
+		*refusal = ARC_ERROR_LICENSE_SUSPENDED;
+		return FALSE;
+	}
+	if (state == ARC_LICENSE_STATE_READ_ONLY &&
+	    (needed & (ARC_SCOPE_PEERS_WRITE | ARC_SCOPE_SERVICES_WRITE)) != 0) {
+		*refusal = ARC_ERROR_LICENSE_READ_ONLY;
+		return FALSE;
+	}
+	return TRUE;
+}

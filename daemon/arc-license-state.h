@@ -4,7 +4,9 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <arctic-plugin.h>
+
+#include "arc-scope.h"
 
 G_BEGIN_DECLS
 
@@ -26,5 +28,7 @@ const gchar *arc_license_state_to_string(ArcLicenseState state);
 gboolean arc_license_state_from_string(const gchar *str, ArcLicenseState *state);
 ArcLicenseState arc_license_state_compute(gint64 expires_at, gint64 now, gint64 *next_change);
 const gchar *arc_license_state_describe(ArcLicenseState state);
+gchar *arc_license_state_message(ArcLicenseState state, gint64 expires_at);
+gboolean arc_license_state_allows(ArcLicenseState state, ArcScope needed, ArcError *refusal);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include "arc-rest-request.h"
 
 #include "arc-metrics.h"
+#include "arc-rest-services.h"
 #include "arc-time.h"
 
 /* Handlers of spec/arctic-reference.md §4. Each parses its input, calls one engine method
@@ -1055,6 +1056,28 @@ static const ArcRestRoute arc_rest_routes[] = {
 	 arc_rest_cluster_credentials},
 	{"POST", "/v1/cluster/credentials/rotate", ARC_REST_AUTH_SCOPE, ARC_SCOPE_CREDENTIALS_WRITE,
 	 arc_rest_cluster_credentials_rotate},
+	{"GET", "/v1/services", ARC_REST_AUTH_SCOPE, ARC_SCOPE_SERVICES_READ,
+	 arc_rest_services_list},
+	{"GET", "/v1/services/{}", ARC_REST_AUTH_SCOPE, ARC_SCOPE_SERVICES_READ,
+	 arc_rest_services_get},
+	{"POST", "/v1/services", ARC_REST_AUTH_SCOPE, ARC_SCOPE_SERVICES_WRITE,
+	 arc_rest_services_create},
+	{"PUT", "/v1/services/{}", ARC_REST_AUTH_SCOPE, ARC_SCOPE_SERVICES_WRITE,
+	 arc_rest_services_update},
+	{"DELETE", "/v1/services/{}", ARC_REST_AUTH_SCOPE, ARC_SCOPE_SERVICES_WRITE,
+	 arc_rest_services_delete},
+	{"GET", "/v1/services/{}/routes", ARC_REST_AUTH_SCOPE, ARC_SCOPE_SERVICES_READ,
+	 arc_rest_routes_list},
+	{"POST", "/v1/services/{}/routes", ARC_REST_AUTH_SCOPE, ARC_SCOPE_SERVICES_WRITE,
+	 arc_rest_routes_add},
+	{"PUT", "/v1/services/{}/routes/{}", ARC_REST_AUTH_SCOPE, ARC_SCOPE_SERVICES_WRITE,
+	 arc_rest_routes_update},
+	{"DELETE", "/v1/services/{}/routes/{}", ARC_REST_AUTH_SCOPE, ARC_SCOPE_SERVICES_WRITE,
+	 arc_rest_routes_delete},
+	{"GET", "/v1/routes", ARC_REST_AUTH_SCOPE, ARC_SCOPE_SERVICES_READ,
+	 arc_rest_routes_list_all},
+	{"GET", "/v1/routes/lookup", ARC_REST_AUTH_SCOPE, ARC_SCOPE_SERVICES_READ,
+	 arc_rest_routes_lookup},
 	{"GET", "/v1/credentials", ARC_REST_AUTH_SCOPE, ARC_SCOPE_CREDENTIALS_READ,
 	 arc_rest_credentials_list},
 	{"POST", "/v1/credentials", ARC_REST_AUTH_SCOPE, ARC_SCOPE_CREDENTIALS_WRITE,

@@ -526,6 +526,8 @@ static const ArcRestSpecRoute arc_rest_spec_routes[] = {
 	{"POST", "/v1/services/{}/routes", ARC_REST_AUTH_SCOPE, ARC_SCOPE_SERVICES_WRITE},
 	{"PUT", "/v1/services/{}/routes/{}", ARC_REST_AUTH_SCOPE, ARC_SCOPE_SERVICES_WRITE},
 	{"DELETE", "/v1/services/{}/routes/{}", ARC_REST_AUTH_SCOPE, ARC_SCOPE_SERVICES_WRITE},
+	{"GET", "/v1/routes", ARC_REST_AUTH_SCOPE, ARC_SCOPE_SERVICES_READ},
+	{"GET", "/v1/routes/lookup", ARC_REST_AUTH_SCOPE, ARC_SCOPE_SERVICES_READ},
 	{"GET", "/v1/credentials", ARC_REST_AUTH_SCOPE, ARC_SCOPE_CREDENTIALS_READ},
 	{"POST", "/v1/credentials", ARC_REST_AUTH_SCOPE, ARC_SCOPE_CREDENTIALS_WRITE},
 	{"DELETE", "/v1/credentials/{}", ARC_REST_AUTH_SCOPE, ARC_SCOPE_CREDENTIALS_WRITE},
