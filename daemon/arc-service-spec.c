@@ -362,7 +362,7 @@ arc_service_spec_check(ArcServiceSpec *spec, gboolean create, GError **error)
 	if (spec->transport_type != NULL && g_strcmp0(spec->transport_type, "tcp") != 0 &&
 	    g_strcmp0(spec->transport_type, "kcp") != 0) {
 		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_TRANSPORT,
-				    "transport must be tcp or kcp");
+				    "Transport must be tcp or kcp");
 		return FALSE;
 	}
 	if (spec->bandwidth_limit_mbps < 0 ||
