@@ -1226,6 +1226,7 @@ arc_engine_lookup_route(ArcEngine *self, const ArcCaller *caller, const gchar *p
 		candidate = g_new0(ArcRouteCandidate, 1);
 		candidate->route = arc_route_info_copy(route);
 		candidate->reason = g_strdup(loser->reason);
+		candidate->matches = loser->matches;
 		g_ptr_array_add(lookup->candidates, candidate);
 	}
 	return g_steal_pointer(&lookup);

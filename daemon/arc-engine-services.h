@@ -82,10 +82,12 @@ typedef struct {
  * ArcRouteCandidate:
  * @route: a route evaluated that did not win
  * @reason: why it lost, in the operator's words
+ * @matches: whether it matches the packet (and lost to a better route)
  */
 typedef struct {
 	ArcRouteInfo *route;
 	gchar *reason;
+	gboolean matches;
 } ArcRouteCandidate;
 
 /**

@@ -354,7 +354,16 @@ arc_rest_routes_lookup(ArcRestRequest *req)
 	const gchar *src = g_hash_table_lookup(params, "src");
 	const gchar *dst = g_hash_table_lookup(params, "dst");
 	const gchar *interface = g_hash_table_lookup(params, "interface");
-	g_autoptr(ArcRouteLookup) lookup = arc_engine_lookup_route(
+	const gchar *all = g_hash_table_lookup(params, "all");
+	guint unmatched = 0;
+	g_autoptr(ArcRouteLookup) lookup = NULL;
+
+	if (all != NULL && g_strcmp0(all, "true") != 0 && g_strcmp0(all, "false") != 0) {
+		arc_rest_reply_error_literal(req->msg, ARC_ERROR_INVALID_REQUEST,
+					     "all must be true or false");
+		return;
+	}
+	lookup = arc_engine_lookup_route(
 		req->engine, req->caller, g_hash_table_lookup(params, "peer"), src, dst,
 		interface != NULL && interface[0] != '\0' ? interface : NULL, &error);
 
@@ -385,6 +394,12 @@ arc_rest_routes_lookup(ArcRestRequest *req)
 	json_builder_begin_array(b);
 	for (guint i = 0; i < lookup->candidates->len; i++) {
 		ArcRouteCandidate *candidate = g_ptr_array_index(lookup->candidates, i);
+
+		/* the routes that do not match at all are counted, and listed when asked */
+		if (!candidate->matches && g_strcmp0(all, "true") != 0) {
+			unmatched++;
+			continue;
+		}
 		json_builder_begin_object(b);
 		json_builder_set_member_name(b, "route");
 		arc_rest_add_route(b, candidate->route, TRUE);
@@ -393,9 +408,12 @@ arc_rest_routes_lookup(ArcRestRequest *req)
 			b, "category",
 			arc_rest_category_name(arc_rest_route_category(candidate->route)));
 		arc_rest_builder_add_string(b, "reason", candidate->reason);
+		arc_rest_add_bool(b, "matches", candidate->matches);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
+	json_builder_set_member_name(b, "unmatched_count");
+	json_builder_add_int_value(b, unmatched);
 	json_builder_end_object(b);
 	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
 }

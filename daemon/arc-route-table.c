@@ -917,11 +917,12 @@ arc_route_table_explain(ArcRouteTable *self, const ArcCidr *source, const ArcCid
 	}
 	for (GList *link = self->order.head; link != NULL; link = link->next) {
 		const ArcRoute *route = link->data;
-		ArcRouteLoser loser = {route, NULL};
+		ArcRouteLoser loser = {route, NULL, FALSE};
 
 		if (route == winner)
 			continue;
-		if (!arc_route_matches(route, source, destination))
+		loser.matches = arc_route_matches(route, source, destination);
+		if (!loser.matches)
 			loser.reason = arc_route_mismatch(route, source, destination);
 		else if (winner == NULL)
 			loser.reason = g_strdup("the interface match comes first");

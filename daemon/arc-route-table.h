@@ -68,10 +68,12 @@ ArcRouteCategory arc_route_get_category(const ArcRoute *route);
  * ArcRouteLoser:
  * @route: a route that did not win
  * @reason: why, in the operator's words
+ * @matches: whether it matches the packet (it lost to a better one) or not at all
  */
 typedef struct {
 	const ArcRoute *route;
 	gchar *reason;
+	gboolean matches;
 } ArcRouteLoser;
 
 /**

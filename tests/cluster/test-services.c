@@ -509,8 +509,27 @@ sv_lookup_func(void)
 		for (guint i = 0; i < json_array_get_length(candidates); i++) {
 			JsonObject *cand = json_array_get_object_element(candidates, i);
 			g_assert_cmpstr(json_object_get_string_member(cand, "reason"), !=, "");
+			g_assert_true(json_object_get_boolean_member(cand, "matches"));
 		}
 	}
+	/* routes that do not match the packet are counted, and listed with all=true */
+	{
+		g_autoptr(JsonNode) res = sv_call(
+			a, "GET", "/v1/routes/lookup?src=172.16.0.1&dst=8.8.8.8", NULL, 200);
+		g_autoptr(JsonNode) every = sv_call(
+			a, "GET", "/v1/routes/lookup?src=172.16.0.1&dst=8.8.8.8&all=true", NULL, 200);
+		JsonArray *listed = json_object_get_array_member(gs_object(every), "candidates");
+		g_assert_cmpuint(
+			json_array_get_length(json_object_get_array_member(gs_object(res), "candidates")),
+			==, 0);
+		g_assert_cmpint(json_object_get_int_member(gs_object(res), "unmatched_count"), ==, 4);
+		g_assert_cmpuint(json_array_get_length(listed), ==, 4);
+		g_assert_nonnull(strstr(json_object_get_string_member(
+						json_array_get_object_element(listed, 0), "reason"),
+					"outside"));
+	}
+	sv_assert_refused(a, "GET", "/v1/routes/lookup?src=1.2.3.4&dst=1.2.3.4&all=yes", NULL, 400,
+			  "INVALID_REQUEST");
 	sv_assert_refused(a, "GET", "/v1/routes/lookup?src=10.1.2.3", NULL, 400, "MISSING_FIELD");
 	sv_assert_refused(a, "GET", "/v1/routes/lookup?src=10.1.2.3/8&dst=1.2.3.4", NULL, 400,
 			  "INVALID_REQUEST");
