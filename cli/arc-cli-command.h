@@ -32,10 +32,13 @@ typedef struct {
 /* The command groups, one file each (arc-cli-cmd-*.c) */
 extern const ArcCliCommand arc_cli_cmd_bootstrap;
 extern const ArcCliCommand arc_cli_cmd_cluster;
+extern const ArcCliCommand arc_cli_cmd_compose;
 extern const ArcCliCommand arc_cli_cmd_credentials;
 extern const ArcCliCommand arc_cli_cmd_health;
 extern const ArcCliCommand arc_cli_cmd_license;
 extern const ArcCliCommand arc_cli_cmd_peers;
+extern const ArcCliCommand arc_cli_cmd_routes;
+extern const ArcCliCommand arc_cli_cmd_services;
 
 gboolean arc_cli_command_run(const ArcCliCommand *command, ArcCliContext *ctx, gchar **argv,
 			     GError **error);

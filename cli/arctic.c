@@ -19,10 +19,13 @@
 static const ArcCliCommand *arc_cli_commands[] = {
 	&arc_cli_cmd_bootstrap,
 	&arc_cli_cmd_cluster,
+	&arc_cli_cmd_compose,
 	&arc_cli_cmd_credentials,
 	&arc_cli_cmd_health,
 	&arc_cli_cmd_license,
 	&arc_cli_cmd_peers,
+	&arc_cli_cmd_services,
+	&arc_cli_cmd_routes,
 	NULL,
 };
 
