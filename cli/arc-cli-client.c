@@ -29,6 +29,7 @@ struct _ArcCliClient {
 	gboolean trace;
 	gchar *bearer_token;
 	gchar *recovery_token;
+	gboolean license_warned; /* once per command */
 };
 
 G_DEFINE_FINAL_TYPE(ArcCliClient, arc_cli_client, G_TYPE_OBJECT)
@@ -279,6 +280,49 @@ arc_cli_client_may_fail_over(const GError *error, gboolean connected, gboolean i
 	return FALSE;
 }
 
+/* what an agent whose license is not valid means for the operator (docs/license.md) */
+static gchar *
+arc_cli_client_license_advice(const gchar *state)
+{
+	if (g_strcmp0(state, "warning") == 0)
+		return g_strdup(_("the license expires soon: renew it with 'arctic license update "
+				  "--license-file FILE'"));
+	if (g_strcmp0(state, "grace_period") == 0)
+		return g_strdup(_("the license has expired and the agent becomes read-only when "
+				  "the grace period ends: renew it with 'arctic license update "
+				  "--license-file FILE'"));
+	if (g_strcmp0(state, "read_only") == 0)
+		return g_strdup(_("the license has expired and the agent is read-only: peers, "
+				  "services and routes cannot be changed; renew it with 'arctic "
+				  "license update --license-file FILE'"));
+	if (g_strcmp0(state, "suspended") == 0)
+		return g_strdup(
+			_("the license has expired and the agent is suspended: only health, "
+			  "identity, license and token requests are served; renew it with "
+			  "'arctic license update --license-file FILE'"));
+	/* TRANSLATORS: %s is a license state the agent names and this CLI does not know */
+	return g_strdup_printf(_("the license is %s: renew it with 'arctic license update "
+				 "--license-file FILE'"),
+			       state);
+}
+
+/* One line on stderr, never on stdout with the data, the first time an answer of the
+ * agent says its license is not valid. The token endpoint's answer does not count: the
+ * command's own request follows it (and after `license update` the license is valid). */
+static void
+arc_cli_client_check_license(ArcCliClient *self, SoupMessage *msg, const ArcCliClientRequest *req)
+{
+	const gchar *state = soup_message_headers_get_one(soup_message_get_response_headers(msg),
+							  "Arctic-License-State");
+	g_autofree gchar *advice = NULL;
+
+	if (state == NULL || self->license_warned || g_strcmp0(req->path, "/v1/oauth/token") == 0)
+		return;
+	self->license_warned = TRUE;
+	advice = arc_cli_client_license_advice(state);
+	arc_cli_output_warning("%s", advice);
+}
+
 /* One attempt at one endpoint; after a failure @may_retry says if the next may be tried */
 static GBytes *
 arc_cli_client_send_to(ArcCliClient *self, const gchar *base, const ArcCliClientRequest *req,
@@ -312,6 +356,7 @@ arc_cli_client_send_to(ArcCliClient *self, const gchar *base, const ArcCliClient
 	}
 	if (self->trace)
 		arc_cli_trace_response(msg, response, g_get_monotonic_time() - start);
+	arc_cli_client_check_license(self, msg, req);
 	*status = soup_message_get_status(msg);
 	return response;
 }

@@ -12,7 +12,7 @@
 #include "arc-cli-json.h"
 #include "arc-cli-time.h"
 
-/* `arctic license show | status` (§5.4) */
+/* `arctic license show | status | update` (§5.4, docs/license.md) */
 
 static void
 arc_cli_license_print(JsonObject *license)
@@ -163,14 +163,110 @@ arc_cli_license_status_run(ArcCliContext *ctx, gchar **argv, GError **error)
 	return TRUE;
 }
 
+#define ARC_CLI_LICENSE_UPDATE_USAGE "license update --license-file PATH"
+
+/* The file holds the license object; a file already wrapped as {"license": …} is accepted */
+static JsonNode *
+arc_cli_license_read_file(const gchar *path, GError **error)
+{
+	g_autoptr(GError) error_local = NULL;
+	g_autofree gchar *data = NULL;
+	g_autoptr(JsonNode) node = NULL;
+	gsize length = 0;
+	JsonNode *inner;
+
+	if (!g_file_get_contents(path, &data, &length, &error_local) ||
+	    (node = arc_cli_json_parse(data, length, &error_local)) == NULL) {
+		g_set_error(error, ARC_CLI_ERROR, ARC_CLI_ERROR_GENERAL,
+			    /* TRANSLATORS: %s is the reason */
+			    _("failed to read license file: %s"), error_local->message);
+		return NULL;
+	}
+	if (!JSON_NODE_HOLDS_OBJECT(node)) {
+		g_set_error(error, ARC_CLI_ERROR, ARC_CLI_ERROR_GENERAL,
+			    _("failed to read license file: %s"), _("not a JSON object"));
+		return NULL;
+	}
+	inner = json_object_get_member(json_node_get_object(node), "license");
+	if (inner != NULL && JSON_NODE_HOLDS_OBJECT(inner) &&
+	    !json_object_has_member(json_node_get_object(node), "signature"))
+		return json_node_copy(inner);
+	return g_steal_pointer(&node);
+}
+
+static JsonNode *
+arc_cli_license_update_body(JsonNode *license)
+{
+	g_autoptr(JsonBuilder) builder = json_builder_new();
+
+	json_builder_begin_object(builder);
+	json_builder_set_member_name(builder, "license");
+	json_builder_add_value(builder, json_node_copy(license));
+	json_builder_end_object(builder);
+	return json_builder_get_root(builder);
+}
+
+static gboolean
+arc_cli_license_update_run(ArcCliContext *ctx, gchar **argv, GError **error)
+{
+	g_autofree gchar *license_file = NULL;
+	g_autoptr(JsonNode) license = NULL;
+	g_autoptr(JsonNode) body = NULL;
+	g_autoptr(JsonNode) response = NULL;
+	ArcCliClient *client;
+	JsonObject *result;
+	const GOptionEntry entries[] = {
+		{"license-file", 0, 0, G_OPTION_ARG_FILENAME, &license_file,
+		 N_("Renewed license (JSON) of the same customer"), N_("PATH")},
+		{NULL},
+	};
+
+	if (!arc_cli_command_parse(&argv, ARC_CLI_LICENSE_UPDATE_USAGE,
+				   N_("Install a renewed license on the agent; every peer of the "
+				      "cluster receives it"),
+				   entries, error))
+		return FALSE;
+	if (!arc_cli_command_check_args(argv, 0, 0, "arctic " ARC_CLI_LICENSE_UPDATE_USAGE, error))
+		return FALSE;
+	if (license_file == NULL) {
+		g_set_error_literal(error, ARC_CLI_ERROR, ARC_CLI_ERROR_USAGE,
+				    _("--license-file is required"));
+		return FALSE;
+	}
+	license = arc_cli_license_read_file(license_file, error);
+	if (license == NULL)
+		return FALSE;
+	client = arc_cli_context_get_authed_client(ctx, error);
+	if (client == NULL)
+		return FALSE;
+	body = arc_cli_license_update_body(license);
+	response = arc_cli_client_call(client, "PUT", "/v1/license", body, error);
+	if (response == NULL)
+		return FALSE;
+	result = arc_cli_json_expect_object(response, error);
+	if (result == NULL)
+		return FALSE;
+	if (arc_cli_context_get_format(ctx) != ARC_CLI_OUTPUT_TABLE)
+		return arc_cli_output_print_node(arc_cli_context_get_format(ctx), response, error);
+	arc_cli_license_print(result);
+	/* TRANSLATORS: %s is a license id */
+	arc_cli_output_note(_("License %s is in force on this agent; the other peers of the "
+			      "cluster receive it within seconds."),
+			    arc_cli_json_get_string(result, "license_id"));
+	return TRUE;
+}
+
 static const ArcCliSubcommand arc_cli_license_subcommands[] = {
 	{"show", N_("Show the agent's license"), arc_cli_license_show_run},
 	{"status", N_("Show the license state and when it changes"), arc_cli_license_status_run},
+	{"update",
+	 N_("Install a renewed license on the agent; every peer of the cluster receives it"),
+	 arc_cli_license_update_run},
 	{NULL},
 };
 
 const ArcCliCommand arc_cli_cmd_license = {
 	.name = "license",
-	.summary = N_("Show the license of an agent and its state"),
+	.summary = N_("Show the license of an agent and its state, and renew it"),
 	.subcommands = arc_cli_license_subcommands,
 };

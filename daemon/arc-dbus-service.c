@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "arc-dbus-generated.h"
+#include "arc-dbus-services.h"
+#include "arc-engine-license.h"
 #include "arc-handshake.h"
 
 /* The D-Bus adapter (DESIGN.md §2, §5 "D-Bus"): it parses, authorises, calls one engine
@@ -38,6 +40,7 @@ struct _ArcDbusService {
 	GDBusConnection *connection;
 	GDBusObjectManagerServer *manager;
 	ArcDbusAgent *agent; /* the skeleton on the root object */
+	ArcDbusServices *services;
 	guint owner_id;
 	gulong closed_id;
 	gboolean unavailable; /* already logged, so it is logged once */
@@ -300,14 +303,33 @@ arc_dbus_service_peer_state_changed_cb(ArcEngine *engine, const gchar *peer_id, 
 		arc_dbus_peer_set_reachability(peer, state);
 }
 
+/* LicenseStateChanged, when the LicenseState property has just taken a new value: with the
+ * message the log and /readyz show (docs/license.md "Warnings") */
+static void
+arc_dbus_service_signal_license_state(ArcDbusService *self, const gchar *former)
+{
+	const gchar *state = arc_dbus_agent_get_license_state(self->agent);
+	g_autofree gchar *message = NULL;
+
+	if (g_strcmp0(state, former) == 0 || state == NULL || state[0] == '\0')
+		return;
+	message = arc_engine_get_license_message(self->engine);
+	/* the property's PropertiesChanged first: the skeleton would send it from an idle */
+	g_dbus_interface_skeleton_flush(G_DBUS_INTERFACE_SKELETON(self->agent));
+	arc_dbus_agent_emit_license_state_changed(self->agent, state,
+						  message != NULL ? message : "");
+}
+
 /* Every engine property is read again on any change: the engine changes several at once
  * (bootstrap) and the skeleton sends only the values that differ, in one signal. */
 static void
 arc_dbus_service_engine_notify_cb(GObject *engine, GParamSpec *pspec, gpointer user_data)
 {
 	ArcDbusService *self = ARC_DBUS_SERVICE(user_data);
+	g_autofree gchar *license_state = g_strdup(arc_dbus_agent_get_license_state(self->agent));
 
 	arc_dbus_service_sync_properties(self);
+	arc_dbus_service_signal_license_state(self, license_state);
 	if (g_strcmp0(pspec->name, "bootstrapped") == 0 || g_strcmp0(pspec->name, "peer-id") == 0)
 		arc_dbus_service_sync_peers(self);
 }
@@ -511,6 +533,30 @@ arc_dbus_service_authorize_write(ArcDbusService *self, GDBusMethodInvocation *in
 	write->func = func;
 	write->scope = scope;
 	arc_dbus_service_authorize_async(self, invocation, arc_dbus_service_authorized_cb, write);
+}
+
+static void
+arc_dbus_service_services_write(ArcDbusService *self, GDBusMethodInvocation *invocation,
+				const ArcCaller *caller)
+{
+	arc_dbus_services_authorized(self->services, invocation, caller);
+}
+
+/**
+ * arc_dbus_service_authorize_services_write:
+ * @self: the service
+ * @invocation: a write of services or routes (arc-dbus-services.c)
+ *
+ * Authorises the caller as every write is, then hands @invocation to
+ * arc_dbus_services_authorized() with a caller holding the services scopes.
+ */
+void
+arc_dbus_service_authorize_services_write(ArcDbusService *self, GDBusMethodInvocation *invocation)
+{
+	/* the engine answers a write with the service as stored, which it reads back */
+	arc_dbus_service_authorize_write(self, invocation,
+					 ARC_SCOPE_SERVICES_READ | ARC_SCOPE_SERVICES_WRITE,
+					 arc_dbus_service_services_write);
 }
 
 /* com.tillered.Arctic1.Agent */
@@ -894,6 +940,7 @@ arc_dbus_service_dispose(GObject *object)
 		arc_dbus_service_unexport(self);
 		g_clear_object(&self->connection);
 	}
+	g_clear_object(&self->services);
 	g_clear_object(&self->agent);
 	g_clear_object(&self->manager);
 	g_clear_object(&self->engine);
@@ -944,6 +991,7 @@ arc_dbus_service_new(ArcEngine *engine, gboolean session_bus)
 	arc_dbus_agent_set_version(self->agent, info->version);
 	arc_dbus_service_sync_properties(self);
 	arc_dbus_service_sync_peers(self);
+	self->services = arc_dbus_services_new(self, engine, self->manager, self->agent);
 	g_signal_connect_object(engine, "notify", G_CALLBACK(arc_dbus_service_engine_notify_cb),
 				self, 0);
 	g_signal_connect_object(engine, "peer-changed",

@@ -111,4 +111,10 @@ void arc_engine_discover_peer_async(ArcEngine *self, const gchar *address,
 				    gpointer user_data);
 gboolean arc_engine_is_vouched(ArcEngine *self, const gchar *peer_id);
 
+/* arc-engine.c and arc-engine-license.c: the license lifecycle (docs/license.md) */
+gboolean arc_engine_check_scope(const ArcCaller *caller, ArcScope needed, GError **error);
+void arc_engine_adopt_license(ArcEngine *self, ArcLicense *license);
+gboolean arc_engine_check_license_record(ArcEngine *self, const ArcRecord *record, GError **error);
+void arc_engine_license_received(ArcEngine *self, const ArcRecord *record);
+
 G_END_DECLS

@@ -15,8 +15,8 @@
  * must pass before it is stored. The transport is arc-gossip.c. */
 
 /* every kind this version replicates, sorted */
-static const gchar *const arc_engine_kinds[] = {"credential", "peer",	"peer_alias", "revoked_peer",
-						"route",      "service", NULL};
+static const gchar *const arc_engine_kinds[] = {"credential",   "license", "peer",    "peer_alias",
+						"revoked_peer", "route",   "service", NULL};
 
 struct _ArcRecordsState {
 	gchar *registry_hash; /* NULL: to compute */
@@ -359,6 +359,10 @@ arc_engine_check_received(ArcEngine *self, const ArcRecord *record, GHashTable *
 	}
 	if (!arc_record_verify(record, key, &error_local))
 		return arc_engine_refuse(error, record, error_local->message);
+	/* a license is checked here too, not only by the agent that took it */
+	if (g_strcmp0(record->kind, "license") == 0 &&
+	    !arc_engine_check_license_record(self, record, &error_local))
+		return arc_engine_refuse(error, record, error_local->message);
 	return TRUE;
 }
 
@@ -377,6 +381,10 @@ arc_engine_apply_received(ArcEngine *self, const ArcRecord *record)
 {
 	if (g_strcmp0(record->kind, "credential") == 0) {
 		arc_auth_manager_apply_record(arc_engine_get_auth(self), record);
+		return;
+	}
+	if (g_strcmp0(record->kind, "license") == 0) {
+		arc_engine_license_received(self, record);
 		return;
 	}
 	if (g_strcmp0(record->kind, "revoked_peer") == 0 &&

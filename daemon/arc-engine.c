@@ -34,6 +34,7 @@ struct _ArcEngine {
 	gchar *peer_name;
 	ArcLicenseState license_state;
 	gint64 license_state_since;
+	gboolean license_state_logged; /* since start or since the license changed */
 	guint license_timer_id;
 	gboolean listeners_ready;
 	gchar *listeners_detail;
@@ -335,14 +336,32 @@ arc_engine_persist_license_state(ArcEngine *self, ArcLicenseState state, gint64 
 	return arc_storage_commit(self->storage, txn, error);
 }
 
+/* A line at start and at every change: a warning unless the license is valid. */
+static void
+arc_engine_log_license_state(ArcEngine *self)
+{
+	g_autofree gchar *message =
+		arc_license_state_message(self->license_state, self->license->expires_at);
+
+	self->license_state_logged = TRUE;
+	if (self->license_state == ARC_LICENSE_STATE_VALID) {
+		g_info("license %s is valid: %s", self->license->license_id, message);
+		return;
+	}
+	g_warning("license %s is %s: %s", self->license->license_id,
+		  arc_license_state_to_string(self->license_state), message);
+}
+
 /* The persisted state is a ratchet: for the same license the state never goes back, so
- * setting the clock back does not revive an expired license. */
+ * setting the clock back does not revive an expired license. A new license starts afresh
+ * (arc_engine_adopt_license()). */
 static gboolean
 arc_engine_update_license_state(ArcEngine *self, gboolean persist)
 {
 	gint64 now = arc_engine_now(self);
 	gint64 next_change = G_MAXINT64;
 	ArcLicenseState state;
+	gboolean changed;
 	g_autoptr(GError) error = NULL;
 
 	if (self->license == NULL)
@@ -351,19 +370,51 @@ arc_engine_update_license_state(ArcEngine *self, gboolean persist)
 	if (state < self->license_state)
 		state = self->license_state;
 	arc_engine_schedule_license_timer(self, next_change, now);
-	if (state == self->license_state && self->license_state_since != 0)
+	changed = state != self->license_state;
+	if (!changed && self->license_state_since != 0) {
+		if (!self->license_state_logged && state != ARC_LICENSE_STATE_VALID)
+			arc_engine_log_license_state(self);
 		return TRUE;
+	}
 	if (persist && !arc_engine_persist_license_state(self, state, now, &error)) {
 		g_warning("cannot persist license state: %s", error->message);
 		return FALSE;
 	}
-	if (state != self->license_state && state > ARC_LICENSE_STATE_VALID)
-		g_warning("license %s: %s", self->license->license_id,
-			  arc_license_state_describe(state));
 	self->license_state = state;
 	self->license_state_since = now;
+	if (changed || (!self->license_state_logged && state != ARC_LICENSE_STATE_VALID))
+		arc_engine_log_license_state(self);
 	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_LICENSE_STATE]);
 	return TRUE;
+}
+
+/**
+ * arc_engine_adopt_license:
+ * @self: the engine
+ * @license: a verified license of this agent's customer, newer than the one in force, whose
+ *   document is already stored as meta `license`
+ *
+ * Puts @license in force: its own state (the ratchet starts again), its node and service
+ * limits, the state persisted and announced.
+ */
+void
+arc_engine_adopt_license(ArcEngine *self, ArcLicense *license)
+{
+	g_autofree gchar *former = g_strdup(self->license->license_id);
+
+	g_clear_pointer(&self->license, arc_license_unref);
+	self->license = arc_license_ref(license);
+	self->license_state = ARC_LICENSE_STATE_VALID;
+	self->license_state_since = 0;
+	self->license_state_logged = FALSE;
+	g_info("license %s replaces license %s", license->license_id, former);
+	arc_engine_update_license_state(self, TRUE);
+	/* the limits of the new license: members and services are counted again */
+	arc_engine_records_invalidate(self);
+	g_ptr_array_unref(arc_engine_get_members(self));
+	arc_services_state_free(self->services);
+	self->services = arc_services_state_new();
+	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_LICENSE_ID]);
 }
 
 static void
@@ -1036,13 +1087,18 @@ arc_engine_get_readiness(ArcEngine *self, gboolean *all_ok)
 	arc_engine_add_check(checks, "storage", storage_ok,
 			     storage_ok ? arc_storage_describe(self->storage)
 					: g_strdup(error != NULL ? error->message : "not open"));
-	if (self->license == NULL)
+	/* ready in every license state: a suspended agent must still take a renewed license
+	 * (docs/license.md "Warnings") */
+	if (self->license == NULL) {
 		arc_engine_add_check(checks, "license", TRUE, g_strdup("awaiting bootstrap"));
-	else
+	} else {
+		g_autofree gchar *message =
+			arc_license_state_message(self->license_state, self->license->expires_at);
 		arc_engine_add_check(
 			checks, "license", TRUE,
-			g_strdup_printf("%s: %s", self->license->license_id,
-					arc_license_state_to_string(self->license_state)));
+			g_strdup_printf("%s is %s: %s", self->license->license_id,
+					arc_license_state_to_string(self->license_state), message));
+	}
 	arc_engine_add_check(checks, "plugins", self->license_backend != NULL,
 			     g_strdup_printf("storage=%s license=%s", self->config->storage_plugin,
 					     self->config->license_plugin));
@@ -1397,16 +1453,17 @@ arc_engine_authenticate(ArcEngine *self, const gchar *bearer, const gchar *recov
 }
 
 /**
- * arc_engine_authorize:
- * @self: the engine
+ * arc_engine_check_scope:
  * @caller: who is calling
  * @needed: the scope the operation requires
  * @error: return location for a #GError
  *
- * Returns: %TRUE if @caller may; otherwise %ARC_ERROR_FORBIDDEN
+ * The scope alone, for the license operations, which every license state allows.
+ *
+ * Returns: %TRUE if @caller holds @needed; otherwise %ARC_ERROR_FORBIDDEN
  */
 gboolean
-arc_engine_authorize(ArcEngine *self, const ArcCaller *caller, ArcScope needed, GError **error)
+arc_engine_check_scope(const ArcCaller *caller, ArcScope needed, GError **error)
 {
 	if (!arc_scope_allows(caller->scopes, needed)) {
 		g_autofree gchar *claim = arc_scope_to_claim(needed);
@@ -1415,6 +1472,37 @@ arc_engine_authorize(ArcEngine *self, const ArcCaller *caller, ArcScope needed, 
 		return FALSE;
 	}
 	return TRUE;
+}
+
+/**
+ * arc_engine_authorize:
+ * @self: the engine
+ * @caller: who is calling
+ * @needed: the scope the operation requires
+ * @error: return location for a #GError
+ *
+ * The scope, then the license state (DESIGN.md §5 "license states"): in `read_only` the
+ * writes of peers, services and routes are refused, in `suspended` every operation that
+ * comes here. What needs no token (health, identity, token, the peer-to-peer endpoints)
+ * never comes here, nor do the license operations (arc_engine_check_scope()).
+ *
+ * Returns: %TRUE if @caller may; otherwise %ARC_ERROR_FORBIDDEN,
+ *   %ARC_ERROR_LICENSE_READ_ONLY or %ARC_ERROR_LICENSE_SUSPENDED
+ */
+gboolean
+arc_engine_authorize(ArcEngine *self, const ArcCaller *caller, ArcScope needed, GError **error)
+{
+	ArcError refusal = ARC_ERROR_FORBIDDEN;
+	g_autofree gchar *message = NULL;
+
+	if (!arc_engine_check_scope(caller, needed, error))
+		return FALSE;
+	if (self->license == NULL ||
+	    arc_license_state_allows(self->license_state, needed, &refusal))
+		return TRUE;
+	message = arc_license_state_message(self->license_state, self->license->expires_at);
+	g_set_error(error, ARC_ERROR, refusal, "refused: %s", message);
+	return FALSE;
 }
 
 /**

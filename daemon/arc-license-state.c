@@ -114,6 +114,8 @@ arc_license_state_message(ArcLicenseState state, gint64 expires_at)
 	g_autofree gchar *expiry = arc_license_state_format_day(expires_at);
 	g_autofree gchar *read_only =
 		arc_license_state_format_day(expires_at + ARC_LICENSE_GRACE_SECS);
+	g_autofree gchar *suspended = arc_license_state_format_day(
+		expires_at + ARC_LICENSE_GRACE_SECS + ARC_LICENSE_READ_ONLY_SECS);
 
 	switch (state) {
 	case ARC_LICENSE_STATE_VALID:
@@ -127,12 +129,14 @@ arc_license_state_message(ArcLicenseState state, gint64 expires_at)
 				       "" ARC_LICENSE_RENEW_HINT,
 				       expiry, read_only);
 	case ARC_LICENSE_STATE_READ_ONLY:
-		return g_strdup_printf("the license expired on %s and the agent is read-only: "
-				       "" ARC_LICENSE_RENEW_HINT,
-				       expiry);
+		return g_strdup_printf("the license expired on %s and the agent is read-only "
+				       "(peers, services and routes cannot be changed) until %s, "
+				       "then suspended: " ARC_LICENSE_RENEW_HINT,
+				       expiry, suspended);
 	case ARC_LICENSE_STATE_SUSPENDED:
-		return g_strdup_printf("the license expired on %s and the agent is suspended: "
-				       "" ARC_LICENSE_RENEW_HINT,
+		return g_strdup_printf("the license expired on %s and the agent is suspended "
+				       "(only health, identity, license and token requests are "
+				       "served): " ARC_LICENSE_RENEW_HINT,
 				       expiry);
 	default:
 		return g_strdup(arc_license_state_describe(state));
@@ -143,7 +147,7 @@ arc_license_state_message(ArcLicenseState state, gint64 expires_at)
  * arc_license_state_allows:
  * @state: the state of the license in force
  * @needed: the scope an operation requires
- * @refusal: (out): the error code when it is refused
+ * @refusal: (out) (optional): the error code when it is refused
  *
  * The enforcement of DESIGN.md §5 "license states": in `read_only` the writes of peers,
  * services and routes (scopes peers.write and services.write) are refused; in `suspended`
@@ -155,14 +159,38 @@ arc_license_state_message(ArcLicenseState state, gint64 expires_at)
 gboolean
 arc_license_state_allows(ArcLicenseState state, ArcScope needed, ArcError *refusal)
 {
-	if (state >= ARC_LICENSE_STATE_SUSPENDED) {
-		*refusal = ARC_ERROR_LICENSE_SUSPENDED;
-		return FALSE;
-	}
-	if (state == ARC_LICENSE_STATE_READ_ONLY &&
-	    (needed & (ARC_SCOPE_PEERS_WRITE | ARC_SCOPE_SERVICES_WRITE)) != 0) {
-		*refusal = ARC_ERROR_LICENSE_READ_ONLY;
-		return FALSE;
-	}
-	return TRUE;
+	ArcError code = ARC_ERROR_LAST;
+
+	if (state >= ARC_LICENSE_STATE_SUSPENDED)
+		code = ARC_ERROR_LICENSE_SUSPENDED;
+	else if (state == ARC_LICENSE_STATE_READ_ONLY &&
+		 (needed & (ARC_SCOPE_PEERS_WRITE | ARC_SCOPE_SERVICES_WRITE)) != 0)
+		code = ARC_ERROR_LICENSE_READ_ONLY;
+	if (code == ARC_ERROR_LAST)
+		return TRUE;
+	if (refusal != NULL)
+		*refusal = code;
+	return FALSE;
+}
+
+/**
+ * arc_license_compare_age:
+ * @a: a license
+ * @b: another license
+ *
+ * Which of two licenses of one customer is the newer: the later `expires_at`, then the later
+ * `issued_at`, then the greater `license_id` (bytewise), so that every node picks the same
+ * one whatever order the licenses reach it in (docs/license.md "Renewal").
+ *
+ * Returns: a positive number if @a is newer than @b, negative if older, 0 for the same
+ *   license id and dates
+ */
+gint
+arc_license_compare_age(const ArcLicense *a, const ArcLicense *b)
+{
+	if (a->expires_at != b->expires_at)
+		return a->expires_at > b->expires_at ? 1 : -1;
+	if (a->issued_at != b->issued_at)
+		return a->issued_at > b->issued_at ? 1 : -1;
+	return g_strcmp0(a->license_id, b->license_id);
 }

@@ -30,5 +30,6 @@ ArcLicenseState arc_license_state_compute(gint64 expires_at, gint64 now, gint64 
 const gchar *arc_license_state_describe(ArcLicenseState state);
 gchar *arc_license_state_message(ArcLicenseState state, gint64 expires_at);
 gboolean arc_license_state_allows(ArcLicenseState state, ArcScope needed, ArcError *refusal);
+gint arc_license_compare_age(const ArcLicense *a, const ArcLicense *b);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 
 #include "arc-rest-request.h"
 
+#include "arc-engine-license.h"
 #include "arc-metrics.h"
 #include "arc-rest-services.h"
 #include "arc-time.h"
@@ -253,20 +254,16 @@ arc_rest_jwks(ArcRestRequest *req)
 	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
 }
 
+/* GET /v1/license, and the answer of PUT /v1/license */
 static void
-arc_rest_license(ArcRestRequest *req)
+arc_rest_reply_license(ArcRestRequest *req, ArcLicenseInfo *info)
 {
 	g_autoptr(JsonBuilder) b = json_builder_new();
-	g_autoptr(GError) error = NULL;
-	g_autoptr(ArcLicenseInfo) info = arc_engine_get_license(req->engine, &error);
-	ArcLicense *lic;
+	g_autofree gchar *message = NULL;
+	ArcLicense *lic = info->license;
 	gint64 days;
 
-	if (info == NULL) {
-		arc_rest_reply_error(req->msg, error);
-		return;
-	}
-	lic = info->license;
+	message = arc_license_state_message(info->state, lic->expires_at);
 	days = (lic->expires_at - info->now) / (24 * 3600);
 	json_builder_begin_object(b);
 	arc_rest_builder_add_string(b, "license_id", lic->license_id);
@@ -289,9 +286,40 @@ arc_rest_license(ArcRestRequest *req)
 		arc_rest_builder_add_string(b, "next_state_at", NULL);
 	}
 	arc_rest_builder_add_int(b, "days_until_expiry", days);
-	arc_rest_builder_add_string(b, "message", arc_license_state_describe(info->state));
+	arc_rest_builder_add_string(b, "message", message);
 	json_builder_end_object(b);
 	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
+}
+
+static void
+arc_rest_license(ArcRestRequest *req)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(ArcLicenseInfo) info = arc_engine_get_license(req->engine, &error);
+
+	if (info == NULL) {
+		arc_rest_reply_error(req->msg, error);
+		return;
+	}
+	arc_rest_reply_license(req, info);
+}
+
+/* PUT /v1/license: the bare license or {"license": …}, as bootstrap takes it */
+static void
+arc_rest_license_update(ArcRestRequest *req)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(ArcLicenseInfo) info = NULL;
+	gsize length = 0;
+	const gchar *body = g_bytes_get_data(req->body, &length);
+
+	info = arc_engine_update_license(req->engine, req->caller, body != NULL ? body : "", length,
+					 &error);
+	if (info == NULL) {
+		arc_rest_reply_error(req->msg, error);
+		return;
+	}
+	arc_rest_reply_license(req, info);
 }
 
 static void
@@ -1036,6 +1064,7 @@ static const ArcRestRoute arc_rest_routes[] = {
 	{"POST", "/v1/bootstrap", ARC_REST_AUTH_PUBLIC, 0, arc_rest_bootstrap},
 	{"POST", "/v1/oauth/token", ARC_REST_AUTH_PUBLIC, 0, arc_rest_token},
 	{"GET", "/v1/license", ARC_REST_AUTH_TOKEN, 0, arc_rest_license},
+	{"PUT", "/v1/license", ARC_REST_AUTH_SCOPE, ARC_SCOPE_ADMIN, arc_rest_license_update},
 	{"GET", "/v1/peers", ARC_REST_AUTH_SCOPE, ARC_SCOPE_PEERS_READ, arc_rest_peers_list},
 	{"GET", "/v1/peers/{}", ARC_REST_AUTH_SCOPE, ARC_SCOPE_PEERS_READ, arc_rest_peers_get},
 	{"POST", "/v1/peers", ARC_REST_AUTH_SCOPE, ARC_SCOPE_PEERS_WRITE, arc_rest_peers_add},

@@ -10,6 +10,8 @@
 
 #include "arc-rest-request.h"
 
+#include "arc-engine-license.h"
+
 #include <errno.h>
 
 #include "arc-metrics.h"
@@ -372,6 +374,23 @@ arc_rest_server_bearer(SoupServerMessage *msg)
 	return auth[0] != '\0' ? auth : NULL;
 }
 
+/* the license endpoints answer in every license state, so that a renewal can always be
+ * installed (docs/license.md) */
+static gboolean
+arc_rest_server_is_license_route(const ArcRestRoute *route)
+{
+	return g_strcmp0(route->pattern, "/v1/license") == 0;
+}
+
+static gboolean
+arc_rest_server_authorize(ArcRestServer *self, ArcRestRequest *req, const ArcRestRoute *route,
+			  GError **error)
+{
+	if (arc_rest_server_is_license_route(route))
+		return arc_engine_authorize_license(self->engine, req->caller, route->scope, error);
+	return arc_engine_authorize(self->engine, req->caller, route->scope, error);
+}
+
 static gboolean
 arc_rest_server_authenticate(ArcRestServer *self, ArcRestRequest *req, const ArcRestRoute *route,
 			     GError **error)
@@ -392,9 +411,25 @@ arc_rest_server_authenticate(ArcRestServer *self, ArcRestRequest *req, const Arc
 			  soup_server_message_get_remote_host(req->msg));
 	}
 	if (route->auth == ARC_REST_AUTH_SCOPE &&
-	    !arc_engine_authorize(self->engine, req->caller, route->scope, error))
+	    !arc_rest_server_authorize(self, req, route, error))
 		return FALSE;
 	return TRUE;
+}
+
+/* Every answer of an agent whose license is not valid says so, for the CLI to warn with
+ * (docs/license.md "Warnings"). Set again after a request that may have changed it. */
+static void
+arc_rest_server_set_license_header(ArcRestServer *self, SoupServerMessage *msg)
+{
+	SoupMessageHeaders *headers = soup_server_message_get_response_headers(msg);
+	ArcLicenseState state = arc_engine_get_license_state(self->engine);
+
+	if (!arc_engine_is_bootstrapped(self->engine) || state == ARC_LICENSE_STATE_VALID) {
+		soup_message_headers_remove(headers, "Arctic-License-State");
+		return;
+	}
+	soup_message_headers_replace(headers, "Arctic-License-State",
+				     arc_license_state_to_string(state));
 }
 
 static void
@@ -457,7 +492,9 @@ arc_rest_server_handler_cb(SoupServer *server, SoupServerMessage *msg, const cha
 	/* already answered by the early handler */
 	if (soup_server_message_get_status(msg) != SOUP_STATUS_NONE)
 		return;
+	arc_rest_server_set_license_header(self, msg);
 	arc_rest_server_dispatch(self, msg, path);
+	arc_rest_server_set_license_header(self, msg);
 	g_debug("%s %s -> %u", soup_server_message_get_method(msg), path,
 		soup_server_message_get_status(msg));
 }
@@ -484,6 +521,7 @@ arc_rest_server_early_cb(SoupServer *server, SoupServerMessage *msg, const char 
 	SoupEncoding encoding = soup_message_headers_get_encoding(headers);
 
 	if (encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF) {
+		arc_rest_server_set_license_header(self, msg);
 		arc_rest_server_refuse_early(msg, ARC_ERROR_LENGTH_REQUIRED,
 					     "request bodies need a Content-Length");
 		return;
@@ -494,6 +532,7 @@ arc_rest_server_early_cb(SoupServer *server, SoupServerMessage *msg, const char 
 		g_autofree gchar *text =
 			g_strdup_printf("request body larger than %" G_GSIZE_FORMAT " bytes",
 					self->config->max_body_size);
+		arc_rest_server_set_license_header(self, msg);
 		arc_rest_server_refuse_early(msg, ARC_ERROR_PAYLOAD_TOO_LARGE, text);
 	}
 }

@@ -174,7 +174,7 @@ cl_join_func(void)
 	}
 	/* `arctic cluster status`: the local registry and every stored peer; each agent's
 	 * cluster credential is replicated */
-	cl_wait_status(a, "credential 3, peer 3");
+	cl_wait_status(a, "credential 3, license 0, peer 3");
 	{
 		g_autoptr(ArcCliTestResult) st = arc_cluster_cli(a, "cluster", "status", NULL);
 		g_autofree gchar *local = g_strconcat(a->peer_id, "*", NULL);

@@ -49,7 +49,7 @@ netns_setup() {
 	mkdir -p "$tmp/issuers"
 	"$licensetool" keygen --secret "$tmp/issuer.key" --public "$tmp/issuers/test.pub" >/dev/null
 	chmod 0644 "$tmp/issuers/test.pub"
-	"$licensetool" issue --key "$tmp/issuer.key" --customer-id cust_NETNS --days 30 \
+	"$licensetool" issue --key "$tmp/issuer.key" --customer-id cust_NETNS --days 365 \
 		--max-nodes 10 --max-services 10 --output "$tmp/license.json" >/dev/null 2>&1
 }
 

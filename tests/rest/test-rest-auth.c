@@ -505,6 +505,7 @@ static const ArcRestSpecRoute arc_rest_spec_routes[] = {
 	{"POST", "/v1/gossip/records", ARC_REST_AUTH_PUBLIC, 0},
 	{"POST", "/v1/gossip/probe", ARC_REST_AUTH_PUBLIC, 0},
 	{"GET", "/v1/license", ARC_REST_AUTH_TOKEN, 0},
+	{"PUT", "/v1/license", ARC_REST_AUTH_SCOPE, ARC_SCOPE_ADMIN},
 	{"GET", "/v1/cluster/status", ARC_REST_AUTH_SCOPE, ARC_SCOPE_ADMIN},
 	{"POST", "/v1/cluster/sync", ARC_REST_AUTH_SCOPE, ARC_SCOPE_ADMIN},
 	{"POST", "/v1/cluster/init", ARC_REST_AUTH_SCOPE, ARC_SCOPE_ADMIN},
