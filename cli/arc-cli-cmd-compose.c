@@ -255,7 +255,8 @@ arc_cli_compose_diff_run(ArcCliContext *ctx, gchar **argv, GError **error)
 	g_autoptr(ArcComposePlan) plan = NULL;
 	const GOptionEntry entries[] = {
 		{"prune", 0, 0, G_OPTION_ARG_NONE, &prune,
-		 N_("Show deletions of what the file does not name as changes"), NULL},
+		 N_("Plan the deletion of what the file does not name (apply --prune would do it)"),
+		 NULL},
 		{"ignore-unreachable", 0, 0, G_OPTION_ARG_NONE, &ignore_unreachable,
 		 N_("Skip peers that cannot be reached"), NULL},
 		{"strict", 0, 0, G_OPTION_ARG_NONE, &strict, N_("Treat warnings as errors"), NULL},
@@ -356,6 +357,28 @@ arc_cli_compose_apply_finish(ArcCliContext *ctx, ArcComposeSession *session,
 	return TRUE;
 }
 
+/* A step failed after a peer was bootstrapped: its credential, shown only once, is still
+ * written where the operator asked and saved in the CLI config, so that the cluster stays
+ * reachable and the next apply can go on from there. Problems are warnings: the error
+ * that stopped the apply is the one to report. */
+static void
+arc_cli_compose_keep_credentials(ArcComposeSession *session, ArcCliComposeApplyOptions *opts)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (session->bootstrap == NULL)
+		return;
+	if (!arc_compose_session_write_credentials(session, opts->credentials_file, opts->env_file,
+						   &error)) {
+		arc_cli_output_warning(_("the cluster credential could not be written: %s"),
+				       error->message);
+		g_clear_error(&error);
+	}
+	if (opts->save_config && !arc_compose_session_save_config(session, &error))
+		arc_cli_output_warning(_("the CLI configuration could not be saved: %s"),
+				       error->message);
+}
+
 static gboolean
 arc_cli_compose_apply_plan(ArcCliContext *ctx, ArcComposeFile *file,
 			   ArcCliComposeApplyOptions *opts, GError **error)
@@ -381,8 +404,10 @@ arc_cli_compose_apply_plan(ArcCliContext *ctx, ArcComposeFile *file,
 		if (license == NULL)
 			return FALSE;
 	}
-	if (!arc_compose_session_apply(session, license, error))
+	if (!arc_compose_session_apply(session, license, error)) {
+		arc_cli_compose_keep_credentials(session, opts);
 		return FALSE;
+	}
 	return arc_cli_compose_apply_finish(ctx, session, opts, error);
 }
 

@@ -20,10 +20,12 @@
  */
 
 #define ARC_CLI_SERVICES_LIST_USAGE                                                                \
-	"services list [--source-peer ID] [--target-peer ID] [--requires-interface [true|false]]"
+	"services list [--source-peer PEER] [--target-peer PEER] [--requires-interface "           \
+	"[true|false]]"
 #define ARC_CLI_SERVICES_GET_USAGE "services get SERVICE-ID"
 #define ARC_CLI_SERVICES_CREATE_USAGE                                                              \
-	"services create --target-peer ID [--source-peer ID] [--name NAME] [--transport tcp|kcp] " \
+	"services create --target-peer PEER [--source-peer PEER] [--name NAME] [--transport "      \
+	"tcp|kcp] "                                                                                \
 	"[--requires-interface] [--desired-ipv4 CIDR] [--desired-ipv6 CIDR] "                      \
 	"[--bandwidth-limit MBPS] [--fully-transparent] [--routes-file FILE]"
 #define ARC_CLI_SERVICES_UPDATE_USAGE                                                              \
@@ -77,9 +79,10 @@ arc_cli_services_option_entries(ArcCliServiceOptions *o, gboolean create)
 {
 	const GOptionEntry entries[] = {
 		{"target-peer", 0, 0, G_OPTION_ARG_STRING, &o->target_peer,
-		 N_("The peer the traffic goes to"), N_("ID")},
+		 N_("The peer the traffic goes to, by id or name"), N_("PEER")},
 		{"source-peer", 0, 0, G_OPTION_ARG_STRING, &o->source_peer,
-		 N_("The peer the traffic enters at (default: this agent's)"), N_("ID")},
+		 N_("The peer the traffic enters at, by id or name (default: this agent)"),
+		 N_("PEER")},
 		{"name", 0, 0, G_OPTION_ARG_STRING, &o->name,
 		 N_("A name for the service, unique in the cluster (\"\" removes it)"), N_("NAME")},
 		{"transport", 0, 0, G_OPTION_ARG_STRING, &o->transport,
@@ -299,9 +302,9 @@ arc_cli_services_list_run(ArcCliContext *ctx, gchar **argv, GError **error)
 	gboolean requires = FALSE, no_requires = FALSE;
 	const GOptionEntry entries[] = {
 		{"source-peer", 0, 0, G_OPTION_ARG_STRING, &source,
-		 N_("Only services from this peer"), N_("ID")},
+		 N_("Only services from this peer (id or name)"), N_("PEER")},
 		{"target-peer", 0, 0, G_OPTION_ARG_STRING, &target,
-		 N_("Only services to this peer"), N_("ID")},
+		 N_("Only services to this peer (id or name)"), N_("PEER")},
 		{"requires-interface", 0, 0, G_OPTION_ARG_NONE, &requires,
 		 N_("Only services with an interface"), NULL},
 		{"no-requires-interface", 0, 0, G_OPTION_ARG_NONE, &no_requires,

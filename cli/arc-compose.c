@@ -413,13 +413,14 @@ arc_compose_read_int(ArcComposeReader *self, yaml_node_t *node, const gchar *key
 		text = arc_compose_scalar_text(node);
 		if (arc_cli_yaml_scalar_resolve(text, NULL, value, NULL) ==
 		    ARC_CLI_YAML_SCALAR_INT) {
+			g_autofree gchar *low = NULL, *high = NULL;
+
 			if (*value >= min && *value <= max)
 				return TRUE;
-			ARC_COMPOSE_ERROR(self, node,
-					  _("%s: %" G_GINT64_FORMAT
-					    " is out of range (%" G_GINT64_FORMAT
-					    " to %" G_GINT64_FORMAT ")"),
-					  key, *value, min, max);
+			low = g_strdup_printf("%" G_GINT64_FORMAT, min);
+			high = g_strdup_printf("%" G_GINT64_FORMAT, max);
+			ARC_COMPOSE_ERROR(self, node, _("%s: %s is out of range (%s to %s)"), key,
+					  text, low, high);
 			return FALSE;
 		}
 	}

@@ -443,6 +443,31 @@ arc_services_peer_names(ArcEngine *self)
 	return names;
 }
 
+/* @value as a peer id: itself when it is one (or looks like one), else the id of the one
+ * peer the cluster shows under that name; unchanged when none or several are */
+static void
+arc_services_resolve_peer_name(ArcEngine *self, gchar **value)
+{
+	g_autoptr(GHashTable) names = NULL;
+	GHashTableIter iter;
+	gpointer id, name;
+	const gchar *found = NULL;
+
+	if (*value == NULL || g_str_has_prefix(*value, "peer_"))
+		return;
+	names = arc_services_peer_names(self);
+	g_hash_table_iter_init(&iter, names);
+	while (g_hash_table_iter_next(&iter, &id, &name)) {
+		if (g_strcmp0(name, *value) != 0)
+			continue;
+		if (found != NULL)
+			return;
+		found = id;
+	}
+	if (found != NULL)
+		arc_set_str(value, found);
+}
+
 static gint
 arc_route_info_cmp_id(gconstpointer pa, gconstpointer pb)
 {
@@ -485,10 +510,33 @@ arc_services_present(ArcEngine *self, ArcServicesState *state, const ArcServiceI
 	return info;
 }
 
+/* @id as a service id: itself, or the id of the service of that name (names are unique),
+ * kept in *@holder */
+static const gchar *
+arc_services_resolve_id(ArcServicesState *state, const gchar *id, gchar **holder)
+{
+	GHashTableIter iter;
+	gpointer value;
+
+	if (id == NULL || g_hash_table_contains(state->services, id) ||
+	    g_str_has_prefix(id, "svc_"))
+		return id;
+	g_hash_table_iter_init(&iter, state->services);
+	while (g_hash_table_iter_next(&iter, NULL, &value)) {
+		ArcServiceInfo *info = value;
+		if (g_strcmp0(info->name, id) == 0) {
+			*holder = g_strdup(info->id);
+			return *holder;
+		}
+	}
+	return id;
+}
+
 static ArcServiceInfo *
 arc_services_find(ArcServicesState *state, const gchar *id, GError **error)
 {
 	ArcServiceInfo *info = id != NULL ? g_hash_table_lookup(state->services, id) : NULL;
+
 	if (info == NULL)
 		g_set_error(error, ARC_ERROR, ARC_ERROR_NOT_FOUND, "service not found: %s",
 			    id != NULL ? id : "");
@@ -519,6 +567,8 @@ arc_engine_list_services(ArcEngine *self, const ArcCaller *caller, const ArcServ
 	g_autoptr(GPtrArray) list =
 		g_ptr_array_new_with_free_func((GDestroyNotify)arc_service_info_free);
 	g_autoptr(GHashTable) names = NULL;
+	g_autofree gchar *source = NULL;
+	g_autofree gchar *target = NULL;
 	ArcServicesState *state;
 	GHashTableIter iter;
 	gpointer value;
@@ -529,14 +579,17 @@ arc_engine_list_services(ArcEngine *self, const ArcCaller *caller, const ArcServ
 	if (state == NULL)
 		return NULL;
 	names = arc_services_peer_names(self);
+	/* the filters take a peer's name as well as its id */
+	source = g_strdup(filter != NULL ? filter->source_peer_id : NULL);
+	target = g_strdup(filter != NULL ? filter->target_peer_id : NULL);
+	arc_services_resolve_peer_name(self, &source);
+	arc_services_resolve_peer_name(self, &target);
 	g_hash_table_iter_init(&iter, state->services);
 	while (g_hash_table_iter_next(&iter, NULL, &value)) {
 		ArcServiceInfo *info = value;
 		if (filter != NULL &&
-		    ((filter->source_peer_id != NULL &&
-		      g_strcmp0(filter->source_peer_id, info->source_peer_id) != 0) ||
-		     (filter->target_peer_id != NULL &&
-		      g_strcmp0(filter->target_peer_id, info->target_peer_id) != 0) ||
+		    ((source != NULL && g_strcmp0(source, info->source_peer_id) != 0) ||
+		     (target != NULL && g_strcmp0(target, info->target_peer_id) != 0) ||
 		     (filter->requires_interface >= 0 &&
 		      info->requires_interface != (filter->requires_interface != 0))))
 			continue;
@@ -558,6 +611,7 @@ arc_engine_list_services(ArcEngine *self, const ArcCaller *caller, const ArcServ
 ArcServiceInfo *
 arc_engine_get_service(ArcEngine *self, const ArcCaller *caller, const gchar *id, GError **error)
 {
+	g_autofree gchar *resolved = NULL;
 	g_autoptr(GHashTable) names = NULL;
 	ArcServicesState *state;
 	ArcServiceInfo *cached;
@@ -567,6 +621,7 @@ arc_engine_get_service(ArcEngine *self, const ArcCaller *caller, const gchar *id
 	state = arc_services_load(self, error);
 	if (state == NULL)
 		return NULL;
+	id = arc_services_resolve_id(state, id, &resolved);
 	cached = arc_services_find(state, id, error);
 	if (cached == NULL)
 		return NULL;
@@ -751,6 +806,8 @@ arc_engine_create_service(ArcEngine *self, const ArcCaller *caller, const ArcSer
 	info->transport_type = g_strdup("tcp");
 	info->created_at = info->updated_at = arc_engine_now(self);
 	arc_services_apply_spec(info, spec);
+	arc_services_resolve_peer_name(self, &info->source_peer_id);
+	arc_services_resolve_peer_name(self, &info->target_peer_id);
 	if (info->target_peer_id == NULL) {
 		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_MISSING_FIELD,
 				    "'target_peer_id' is required");
@@ -791,6 +848,7 @@ ArcServiceInfo *
 arc_engine_update_service(ArcEngine *self, const ArcCaller *caller, const gchar *id,
 			  const ArcServiceSpec *spec, GError **error)
 {
+	g_autofree gchar *resolved = NULL;
 	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
 	g_autoptr(ArcServiceInfo) info = NULL;
 	ArcServicesState *state;
@@ -801,6 +859,7 @@ arc_engine_update_service(ArcEngine *self, const ArcCaller *caller, const gchar 
 	state = arc_services_load(self, error);
 	if (state == NULL)
 		return NULL;
+	id = arc_services_resolve_id(state, id, &resolved);
 	old = arc_services_find(state, id, error);
 	if (old == NULL)
 		return NULL;
@@ -812,6 +871,8 @@ arc_engine_update_service(ArcEngine *self, const ArcCaller *caller, const gchar 
 	}
 	info = arc_service_info_copy(old);
 	arc_services_apply_spec(info, spec);
+	arc_services_resolve_peer_name(self, &info->source_peer_id);
+	arc_services_resolve_peer_name(self, &info->target_peer_id);
 	if (!arc_services_check(self, state, info, old, error))
 		return NULL;
 	info->updated_at = arc_engine_now(self);
@@ -836,6 +897,7 @@ arc_engine_update_service(ArcEngine *self, const ArcCaller *caller, const gchar 
 gboolean
 arc_engine_delete_service(ArcEngine *self, const ArcCaller *caller, const gchar *id, GError **error)
 {
+	g_autofree gchar *resolved = NULL;
 	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
 	g_autoptr(GPtrArray) routes = NULL;
 	ArcServicesState *state;
@@ -846,6 +908,7 @@ arc_engine_delete_service(ArcEngine *self, const ArcCaller *caller, const gchar 
 	state = arc_services_load(self, error);
 	if (state == NULL)
 		return FALSE;
+	id = arc_services_resolve_id(state, id, &resolved);
 	old = arc_services_find(state, id, error);
 	if (old == NULL)
 		return FALSE;
@@ -876,6 +939,7 @@ GPtrArray *
 arc_engine_list_routes(ArcEngine *self, const ArcCaller *caller, const gchar *service_id,
 		       GError **error)
 {
+	g_autofree gchar *resolved = NULL;
 	ArcServicesState *state;
 
 	if (!arc_engine_authorize(self, caller, ARC_SCOPE_SERVICES_READ, error))
@@ -883,6 +947,7 @@ arc_engine_list_routes(ArcEngine *self, const ArcCaller *caller, const gchar *se
 	state = arc_services_load(self, error);
 	if (state == NULL)
 		return NULL;
+	service_id = arc_services_resolve_id(state, service_id, &resolved);
 	if (service_id != NULL && arc_services_find(state, service_id, error) == NULL)
 		return NULL;
 	return arc_services_routes_of(state, service_id);
@@ -904,6 +969,7 @@ GArray *
 arc_engine_add_routes(ArcEngine *self, const ArcCaller *caller, const gchar *service_id,
 		      GPtrArray *specs, GError **error)
 {
+	g_autofree gchar *resolved = NULL;
 	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
 	g_autoptr(GArray) ids = NULL;
 	ArcServicesState *state;
@@ -913,6 +979,7 @@ arc_engine_add_routes(ArcEngine *self, const ArcCaller *caller, const gchar *ser
 	state = arc_services_load(self, error);
 	if (state == NULL)
 		return NULL;
+	service_id = arc_services_resolve_id(state, service_id, &resolved);
 	if (arc_services_find(state, service_id, error) == NULL)
 		return NULL;
 	ids = arc_services_stage_routes(self, state, txn, service_id, specs);
@@ -955,6 +1022,7 @@ ArcRouteInfo *
 arc_engine_update_route(ArcEngine *self, const ArcCaller *caller, const gchar *service_id,
 			gint64 route_id, const ArcRouteSpec *spec, GError **error)
 {
+	g_autofree gchar *resolved = NULL;
 	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
 	g_autoptr(ArcRouteInfo) route = NULL;
 	g_autofree gchar *id = NULL;
@@ -966,6 +1034,7 @@ arc_engine_update_route(ArcEngine *self, const ArcCaller *caller, const gchar *s
 	state = arc_services_load(self, error);
 	if (state == NULL)
 		return NULL;
+	service_id = arc_services_resolve_id(state, service_id, &resolved);
 	old = arc_services_find_route(state, service_id, route_id, error);
 	if (old == NULL)
 		return NULL;
@@ -1003,6 +1072,7 @@ gboolean
 arc_engine_delete_route(ArcEngine *self, const ArcCaller *caller, const gchar *service_id,
 			gint64 route_id, GError **error)
 {
+	g_autofree gchar *resolved = NULL;
 	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
 	g_autofree gchar *id = NULL;
 	ArcServicesState *state;
@@ -1013,6 +1083,7 @@ arc_engine_delete_route(ArcEngine *self, const ArcCaller *caller, const gchar *s
 	state = arc_services_load(self, error);
 	if (state == NULL)
 		return FALSE;
+	service_id = arc_services_resolve_id(state, service_id, &resolved);
 	old = arc_services_find_route(state, service_id, route_id, error);
 	if (old == NULL)
 		return FALSE;

@@ -74,7 +74,8 @@ recovery_token_file=$dev/agent-$n/recovery.token
 [plugin:ed25519-file]
 issuers_dir=$dev/issuers
 CONF
-	"$build/daemon/arctic-agent" --config "$dev/agent-$n/agent.conf" \
+	# API_PORT, when set, chose the first port; the agent would read it as its own
+	env -u API_PORT "$build/daemon/arctic-agent" --config "$dev/agent-$n/agent.conf" \
 		--plugin-dir "$build/plugins/all" "$bus" 2>"$dev/agent-$n/agent.log" &
 	pids+=($!)
 done

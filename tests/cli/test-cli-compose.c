@@ -304,12 +304,47 @@ arc_test_unreachable_func(ArcTestFixture *fixture, gconstpointer data)
 	}
 }
 
+/* the license allows one service, the file has two: apply stops at the second, and the
+ * credential of the cluster it bootstrapped is kept (file and CLI config) all the same */
+static void
+arc_test_apply_fails_func(ArcTestFixture *fixture, gconstpointer data)
+{
+	g_autoptr(ArcCliTestResult) apply = NULL;
+	g_autoptr(ArcCliTestResult) list = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *credentials = NULL;
+	g_autofree gchar *credentials_text = NULL;
+	g_autofree gchar *license = NULL;
+	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+
+	ARC_CLI_TEST_REQUIRE_CLI();
+	license = arc_test_agent_make_license(fixture->agents[0], ARC_TEST_CUSTOMER_ID, now - 3600,
+					      now + 365 * 24 * 3600, 10, 1);
+	g_assert_true(g_file_set_contents(fixture->license, license, -1, NULL));
+	arc_test_write_compose(fixture, 10, FALSE);
+	credentials = arc_test_agent_build_path(fixture->agents[0], "credentials.json");
+
+	apply = arc_test_compose("apply", fixture->compose, "--credentials-file", credentials);
+	g_assert_cmpint(apply->exit_code, ==, 1);
+	g_assert_nonnull(strstr(apply->err, "Error: create service db"));
+	g_assert_true(g_file_get_contents(credentials, &credentials_text, NULL, &error));
+	g_assert_no_error(error);
+	g_assert_nonnull(strstr(credentials_text, "\"client_secret\""));
+	/* the saved configuration reaches the cluster: the service created before the stop */
+	list = arc_cli_test_runv("services", "list", NULL);
+	g_assert_cmpint(list->exit_code, ==, 0);
+	g_assert_nonnull(strstr(list->out, "agent-a  agent-b  tcp"));
+	g_assert_null(strstr(list->out, "agent-b  agent-c"));
+}
+
 int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 	g_test_add("/cli/compose/apply", ArcTestFixture, NULL, arc_test_fixture_setup,
 		   arc_test_apply_func, arc_test_fixture_teardown);
+	g_test_add("/cli/compose/apply-fails", ArcTestFixture, NULL, arc_test_fixture_setup,
+		   arc_test_apply_fails_func, arc_test_fixture_teardown);
 	g_test_add("/cli/compose/diff-export", ArcTestFixture, NULL, arc_test_fixture_setup,
 		   arc_test_diff_export_func, arc_test_fixture_teardown);
 	g_test_add("/cli/compose/prune", ArcTestFixture, NULL, arc_test_fixture_setup,

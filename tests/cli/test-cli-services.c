@@ -109,10 +109,14 @@ arc_test_created_id(ArcCliTestResult *result)
 static gchar *
 arc_test_create(ArcTestFixture *fixture, const gchar *name)
 {
+	/* the target by its name, as an operator types it */
 	g_autoptr(ArcCliTestResult) created = arc_cli_test_runv(
-		"services", "create", "--target-peer", fixture->b_id, "--name", name, NULL);
+		"services", "create", "--target-peer", "agent-b", "--name", name, NULL);
+	g_autofree gchar *id = arc_test_created_id(created);
+	g_autofree gchar *target = g_strdup_printf("\nTarget Peer ID:         %s\n", fixture->b_id);
 
-	return arc_test_created_id(created);
+	g_assert_nonnull(strstr(created->out, target));
+	return g_steal_pointer(&id);
 }
 
 /* create, get, list (and its filters), update and delete, as the user sees them */
@@ -123,13 +127,13 @@ arc_test_lifecycle_func(ArcTestFixture *fixture, gconstpointer data)
 	g_autoptr(ArcCliTestResult) got = NULL;
 	g_autoptr(ArcCliTestResult) list = NULL;
 	g_autoptr(ArcCliTestResult) by_target = NULL;
+	g_autoptr(ArcCliTestResult) by_name = NULL;
 	g_autoptr(ArcCliTestResult) without_iface = NULL;
 	g_autoptr(ArcCliTestResult) with_iface = NULL;
 	g_autoptr(ArcCliTestResult) updated = NULL;
 	g_autoptr(ArcCliTestResult) json = NULL;
 	g_autoptr(ArcCliTestResult) deleted = NULL;
 	g_autoptr(ArcCliTestResult) gone = NULL;
-	g_autoptr(ArcCliTestResult) empty = NULL;
 	g_autoptr(JsonNode) node = NULL;
 	g_autofree gchar *id = NULL;
 	g_autofree gchar *plain = NULL;
@@ -208,6 +212,9 @@ arc_test_lifecycle_func(ArcTestFixture *fixture, gconstpointer data)
 	g_assert_cmpint(by_target->exit_code, ==, 0);
 	g_assert_cmpstr(by_target->out, ==, "");
 	g_assert_cmpstr(by_target->err, ==, "No services found.\n");
+	by_name = arc_cli_test_runv("services", "list", "--target-peer", "agent-b", NULL);
+	g_assert_cmpint(by_name->exit_code, ==, 0);
+	g_assert_cmpstr(by_name->out, ==, list->out);
 
 	/* a partial update: what was not given stays */
 	updated = arc_cli_test_runv("services", "update", id, "--bandwidth-limit", "0",
@@ -252,6 +259,7 @@ arc_test_routes_func(ArcTestFixture *fixture, gconstpointer data)
 	g_autoptr(ArcCliTestResult) added = NULL;
 	g_autoptr(ArcCliTestResult) batch = NULL;
 	g_autoptr(ArcCliTestResult) list = NULL;
+	g_autoptr(ArcCliTestResult) by_name = NULL;
 	g_autoptr(ArcCliTestResult) all = NULL;
 	g_autoptr(ArcCliTestResult) updated = NULL;
 	g_autoptr(ArcCliTestResult) deleted = NULL;
@@ -276,6 +284,10 @@ arc_test_routes_func(ArcTestFixture *fixture, gconstpointer data)
 
 	list = arc_cli_test_runv("routes", "list", id, NULL);
 	g_assert_cmpint(list->exit_code, ==, 0);
+	/* a service is named by its name as well as its id */
+	by_name = arc_cli_test_runv("routes", "list", "web", NULL);
+	g_assert_cmpint(by_name->exit_code, ==, 0);
+	g_assert_cmpstr(by_name->out, ==, list->out);
 	g_assert_cmpstr(list->out, ==,
 			"ID  PRIORITY  SOURCE CIDR  DEST CIDR\n"
 			"1   100       10.0.0.0/8   192.168.100.0/24\n"

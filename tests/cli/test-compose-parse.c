@@ -202,6 +202,7 @@ arc_test_warning_func(void)
 		"  routes:\n  - {priority: 1, source_cidr: 10.0.0.0/8, dest_cidr: 'fd00::/8'}\n",
 		&report);
 
+	g_assert_nonnull(file);
 	g_assert_cmpuint(report->errors->len, ==, 0);
 	g_assert_cmpuint(report->warnings->len, ==, 1);
 	g_assert_cmpstr(g_ptr_array_index(report->warnings, 0), ==,
