@@ -562,34 +562,6 @@ arc_dbus_services_handle_create_cb(ArcDbusAgent *agent, GDBusMethodInvocation *i
 
 /* LookupRoute: a read, open to every local user */
 
-static const gchar *
-arc_dbus_services_category_name(ArcRouteCategory category)
-{
-	switch (category) {
-	case ARC_ROUTE_CATEGORY_INTERFACE:
-		return "interface";
-	case ARC_ROUTE_CATEGORY_SOURCE_DESTINATION:
-		return "source_destination";
-	case ARC_ROUTE_CATEGORY_SOURCE:
-		return "source";
-	case ARC_ROUTE_CATEGORY_DESTINATION:
-		return "destination";
-	case ARC_ROUTE_CATEGORY_NONE:
-		break;
-	}
-	return "none";
-}
-
-static ArcRouteCategory
-arc_dbus_services_route_category(const ArcRouteInfo *route)
-{
-	if (route->source_cidr != NULL && route->dest_cidr != NULL)
-		return ARC_ROUTE_CATEGORY_SOURCE_DESTINATION;
-	if (route->source_cidr != NULL)
-		return ARC_ROUTE_CATEGORY_SOURCE;
-	return ARC_ROUTE_CATEGORY_DESTINATION;
-}
-
 static void
 arc_dbus_services_add_string(GVariantBuilder *builder, const gchar *key, const gchar *value)
 {
@@ -629,8 +601,7 @@ arc_dbus_services_candidates_to_variant(GPtrArray *candidates)
 		arc_dbus_services_add_string(&item, "service_id", candidate->route->service_id);
 		arc_dbus_services_add_string(
 			&item, "category",
-			arc_dbus_services_category_name(
-				arc_dbus_services_route_category(candidate->route)));
+			arc_route_category_to_wire(arc_route_info_get_category(candidate->route)));
 		arc_dbus_services_add_string(&item, "reason", candidate->reason);
 		g_variant_builder_add_value(&builder, g_variant_builder_end(&item));
 	}
@@ -649,7 +620,7 @@ arc_dbus_services_lookup_to_variant(const ArcRouteLookup *lookup, const gchar *s
 	arc_dbus_services_add_string(&builder, "dst", dst);
 	arc_dbus_services_add_string(&builder, "interface", interface);
 	arc_dbus_services_add_string(&builder, "category",
-				     arc_dbus_services_category_name(lookup->category));
+				     arc_route_category_to_wire(lookup->category));
 	arc_dbus_services_add_string(&builder, "reason", lookup->reason);
 	if (lookup->service != NULL) {
 		g_autofree gchar *path = arc_dbus_services_path(lookup->service->id);

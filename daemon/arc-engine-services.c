@@ -21,6 +21,22 @@ struct _ArcServicesState {
 	GHashTable *tables;     /* source peer id → ArcRouteTable of its active services */
 };
 
+/**
+ * arc_route_info_get_category:
+ * @route: a route
+ *
+ * Returns: the category its CIDRs give it (docs/routing.md)
+ */
+ArcRouteCategory
+arc_route_info_get_category(const ArcRouteInfo *route)
+{
+	if (route->source_cidr != NULL && route->dest_cidr != NULL)
+		return ARC_ROUTE_CATEGORY_SOURCE_DESTINATION;
+	if (route->source_cidr != NULL)
+		return ARC_ROUTE_CATEGORY_SOURCE;
+	return ARC_ROUTE_CATEGORY_DESTINATION;
+}
+
 void
 arc_route_info_free(ArcRouteInfo *self)
 {
@@ -532,6 +548,23 @@ arc_services_resolve_id(ArcServicesState *state, const gchar *id, gchar **holder
 	return id;
 }
 
+/* The start of every call about one service: @caller authorised for @needed, the index
+ * loaded, and *@service_id made a service id if it was a service's name (kept in
+ * *@resolved). */
+static ArcServicesState *
+arc_services_open(ArcEngine *self, const ArcCaller *caller, ArcScope needed,
+		  const gchar **service_id, gchar **resolved, GError **error)
+{
+	ArcServicesState *state;
+
+	if (!arc_engine_authorize(self, caller, needed, error))
+		return NULL;
+	state = arc_services_load(self, error);
+	if (state != NULL)
+		*service_id = arc_services_resolve_id(state, *service_id, resolved);
+	return state;
+}
+
 static ArcServiceInfo *
 arc_services_find(ArcServicesState *state, const gchar *id, GError **error)
 {
@@ -616,12 +649,9 @@ arc_engine_get_service(ArcEngine *self, const ArcCaller *caller, const gchar *id
 	ArcServicesState *state;
 	ArcServiceInfo *cached;
 
-	if (!arc_engine_authorize(self, caller, ARC_SCOPE_SERVICES_READ, error))
-		return NULL;
-	state = arc_services_load(self, error);
+	state = arc_services_open(self, caller, ARC_SCOPE_SERVICES_READ, &id, &resolved, error);
 	if (state == NULL)
 		return NULL;
-	id = arc_services_resolve_id(state, id, &resolved);
 	cached = arc_services_find(state, id, error);
 	if (cached == NULL)
 		return NULL;
@@ -854,12 +884,9 @@ arc_engine_update_service(ArcEngine *self, const ArcCaller *caller, const gchar 
 	ArcServicesState *state;
 	ArcServiceInfo *old;
 
-	if (!arc_engine_authorize(self, caller, ARC_SCOPE_SERVICES_WRITE, error))
-		return NULL;
-	state = arc_services_load(self, error);
+	state = arc_services_open(self, caller, ARC_SCOPE_SERVICES_WRITE, &id, &resolved, error);
 	if (state == NULL)
 		return NULL;
-	id = arc_services_resolve_id(state, id, &resolved);
 	old = arc_services_find(state, id, error);
 	if (old == NULL)
 		return NULL;
@@ -903,12 +930,9 @@ arc_engine_delete_service(ArcEngine *self, const ArcCaller *caller, const gchar 
 	ArcServicesState *state;
 	ArcServiceInfo *old;
 
-	if (!arc_engine_authorize(self, caller, ARC_SCOPE_SERVICES_WRITE, error))
-		return FALSE;
-	state = arc_services_load(self, error);
+	state = arc_services_open(self, caller, ARC_SCOPE_SERVICES_WRITE, &id, &resolved, error);
 	if (state == NULL)
 		return FALSE;
-	id = arc_services_resolve_id(state, id, &resolved);
 	old = arc_services_find(state, id, error);
 	if (old == NULL)
 		return FALSE;
@@ -942,12 +966,10 @@ arc_engine_list_routes(ArcEngine *self, const ArcCaller *caller, const gchar *se
 	g_autofree gchar *resolved = NULL;
 	ArcServicesState *state;
 
-	if (!arc_engine_authorize(self, caller, ARC_SCOPE_SERVICES_READ, error))
-		return NULL;
-	state = arc_services_load(self, error);
+	state = arc_services_open(self, caller, ARC_SCOPE_SERVICES_READ, &service_id, &resolved,
+				  error);
 	if (state == NULL)
 		return NULL;
-	service_id = arc_services_resolve_id(state, service_id, &resolved);
 	if (service_id != NULL && arc_services_find(state, service_id, error) == NULL)
 		return NULL;
 	return arc_services_routes_of(state, service_id);
@@ -974,12 +996,10 @@ arc_engine_add_routes(ArcEngine *self, const ArcCaller *caller, const gchar *ser
 	g_autoptr(GArray) ids = NULL;
 	ArcServicesState *state;
 
-	if (!arc_engine_authorize(self, caller, ARC_SCOPE_SERVICES_WRITE, error))
-		return NULL;
-	state = arc_services_load(self, error);
+	state = arc_services_open(self, caller, ARC_SCOPE_SERVICES_WRITE, &service_id, &resolved,
+				  error);
 	if (state == NULL)
 		return NULL;
-	service_id = arc_services_resolve_id(state, service_id, &resolved);
 	if (arc_services_find(state, service_id, error) == NULL)
 		return NULL;
 	ids = arc_services_stage_routes(self, state, txn, service_id, specs);
@@ -1029,12 +1049,10 @@ arc_engine_update_route(ArcEngine *self, const ArcCaller *caller, const gchar *s
 	ArcServicesState *state;
 	ArcRouteInfo *old;
 
-	if (!arc_engine_authorize(self, caller, ARC_SCOPE_SERVICES_WRITE, error))
-		return NULL;
-	state = arc_services_load(self, error);
+	state = arc_services_open(self, caller, ARC_SCOPE_SERVICES_WRITE, &service_id, &resolved,
+				  error);
 	if (state == NULL)
 		return NULL;
-	service_id = arc_services_resolve_id(state, service_id, &resolved);
 	old = arc_services_find_route(state, service_id, route_id, error);
 	if (old == NULL)
 		return NULL;
@@ -1078,12 +1096,10 @@ arc_engine_delete_route(ArcEngine *self, const ArcCaller *caller, const gchar *s
 	ArcServicesState *state;
 	ArcRouteInfo *old;
 
-	if (!arc_engine_authorize(self, caller, ARC_SCOPE_SERVICES_WRITE, error))
-		return FALSE;
-	state = arc_services_load(self, error);
+	state = arc_services_open(self, caller, ARC_SCOPE_SERVICES_WRITE, &service_id, &resolved,
+				  error);
 	if (state == NULL)
 		return FALSE;
-	service_id = arc_services_resolve_id(state, service_id, &resolved);
 	old = arc_services_find_route(state, service_id, route_id, error);
 	if (old == NULL)
 		return FALSE;

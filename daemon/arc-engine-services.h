@@ -34,6 +34,7 @@ typedef struct {
 
 void arc_route_info_free(ArcRouteInfo *self);
 ArcRouteInfo *arc_route_info_copy(const ArcRouteInfo *self);
+ArcRouteCategory arc_route_info_get_category(const ArcRouteInfo *route);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcRouteInfo, arc_route_info_free)
 
 /**

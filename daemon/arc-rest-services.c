@@ -317,34 +317,6 @@ arc_rest_routes_delete(ArcRestRequest *req)
 	arc_rest_reply_deleted_id(req, NULL, id);
 }
 
-static const gchar *
-arc_rest_category_name(ArcRouteCategory category)
-{
-	switch (category) {
-	case ARC_ROUTE_CATEGORY_INTERFACE:
-		return "interface";
-	case ARC_ROUTE_CATEGORY_SOURCE_DESTINATION:
-		return "source_destination";
-	case ARC_ROUTE_CATEGORY_SOURCE:
-		return "source";
-	case ARC_ROUTE_CATEGORY_DESTINATION:
-		return "destination";
-	case ARC_ROUTE_CATEGORY_NONE:
-		break;
-	}
-	return "none";
-}
-
-static ArcRouteCategory
-arc_rest_route_category(const ArcRouteInfo *route)
-{
-	if (route->source_cidr != NULL && route->dest_cidr != NULL)
-		return ARC_ROUTE_CATEGORY_SOURCE_DESTINATION;
-	if (route->source_cidr != NULL)
-		return ARC_ROUTE_CATEGORY_SOURCE;
-	return ARC_ROUTE_CATEGORY_DESTINATION;
-}
-
 void
 arc_rest_routes_lookup(ArcRestRequest *req)
 {
@@ -376,7 +348,7 @@ arc_rest_routes_lookup(ArcRestRequest *req)
 	arc_rest_builder_add_string(b, "src", src);
 	arc_rest_builder_add_string(b, "dst", dst);
 	arc_rest_builder_add_string(b, "interface", interface);
-	arc_rest_builder_add_string(b, "category", arc_rest_category_name(lookup->category));
+	arc_rest_builder_add_string(b, "category", arc_route_category_to_wire(lookup->category));
 	arc_rest_builder_add_string(b, "service_id",
 				    lookup->service != NULL ? lookup->service->id : NULL);
 	json_builder_set_member_name(b, "route");
@@ -406,7 +378,7 @@ arc_rest_routes_lookup(ArcRestRequest *req)
 		arc_rest_builder_add_string(b, "service_id", candidate->route->service_id);
 		arc_rest_builder_add_string(
 			b, "category",
-			arc_rest_category_name(arc_rest_route_category(candidate->route)));
+			arc_route_category_to_wire(arc_route_info_get_category(candidate->route)));
 		arc_rest_builder_add_string(b, "reason", candidate->reason);
 		arc_rest_add_bool(b, "matches", candidate->matches);
 		json_builder_end_object(b);

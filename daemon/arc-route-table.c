@@ -139,6 +139,31 @@ arc_cidr_to_string(const ArcCidr *cidr)
 }
 
 /**
+ * arc_route_category_to_wire:
+ * @category: a category
+ *
+ * Returns: its name in the API and on D-Bus: `interface`, `source_destination`, `source`,
+ *   `destination` or `none`
+ */
+const gchar *
+arc_route_category_to_wire(ArcRouteCategory category)
+{
+	switch (category) {
+	case ARC_ROUTE_CATEGORY_INTERFACE:
+		return "interface";
+	case ARC_ROUTE_CATEGORY_SOURCE_DESTINATION:
+		return "source_destination";
+	case ARC_ROUTE_CATEGORY_SOURCE:
+		return "source";
+	case ARC_ROUTE_CATEGORY_DESTINATION:
+		return "destination";
+	case ARC_ROUTE_CATEGORY_NONE:
+		break;
+	}
+	return "none";
+}
+
+/**
  * arc_cidr_contains:
  * @cidr: a network
  * @address: an address (or a network: then whether all of it is inside)

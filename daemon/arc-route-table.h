@@ -41,6 +41,7 @@ typedef enum {
 } ArcRouteCategory;
 
 const gchar *arc_route_category_to_string(ArcRouteCategory category);
+const gchar *arc_route_category_to_wire(ArcRouteCategory category);
 
 /**
  * ArcRoute:
