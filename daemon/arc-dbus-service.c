@@ -636,6 +636,99 @@ arc_dbus_service_handle_get_identity_cb(ArcDbusAgent *agent, GDBusMethodInvocati
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* com.tillered.Arctic1.Agent: license (docs/license.md) */
+
+/* the members of GET /v1/license; times in unix seconds, null as "" or 0 */
+static GVariant *
+arc_dbus_service_license_to_variant(const ArcLicenseInfo *info)
+{
+	ArcLicense *lic = info->license;
+	g_autofree gchar *message = arc_license_state_message(info->state, lic->expires_at);
+	const gchar *next_state = NULL;
+	gint64 next_state_at = 0;
+	GVariantBuilder builder;
+
+	if (info->next_change != G_MAXINT64) {
+		next_state = arc_license_state_to_string(
+			arc_license_state_compute(lic->expires_at, info->next_change, NULL));
+		next_state_at = info->next_change;
+	}
+	g_variant_builder_init(&builder, G_VARIANT_TYPE_VARDICT);
+	arc_dbus_service_add_string(&builder, "license_id", lic->license_id);
+	arc_dbus_service_add_string(&builder, "customer_id", lic->customer_id);
+	arc_dbus_service_add_int64(&builder, "issued_at", lic->issued_at);
+	arc_dbus_service_add_int64(&builder, "expires_at", lic->expires_at);
+	arc_dbus_service_add_int64(&builder, "max_nodes", lic->max_nodes);
+	arc_dbus_service_add_int64(&builder, "max_services", lic->max_services);
+	g_variant_builder_add(&builder, "{sv}", "features",
+			      g_variant_new_strv((const gchar *const *)lic->features,
+						 lic->features != NULL ? -1 : 0));
+	arc_dbus_service_add_string(&builder, "issuer", lic->issuer_key);
+	arc_dbus_service_add_string(&builder, "state", arc_license_state_to_string(info->state));
+	arc_dbus_service_add_int64(&builder, "state_since", info->state_since);
+	arc_dbus_service_add_string(&builder, "next_state", next_state);
+	arc_dbus_service_add_int64(&builder, "next_state_at", next_state_at);
+	arc_dbus_service_add_int64(&builder, "days_until_expiry",
+				   (lic->expires_at - info->now) / (24 * 3600));
+	arc_dbus_service_add_string(&builder, "message", message);
+	return g_variant_builder_end(&builder);
+}
+
+static gboolean
+arc_dbus_service_handle_get_license_cb(ArcDbusAgent *agent, GDBusMethodInvocation *invocation,
+				       gpointer user_data)
+{
+	ArcDbusService *self = ARC_DBUS_SERVICE(user_data);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(ArcLicenseInfo) info = arc_engine_get_license(self->engine, &error);
+
+	if (info == NULL) {
+		arc_dbus_service_return_error(invocation, &error);
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	arc_dbus_agent_complete_get_license(agent, invocation,
+					    arc_dbus_service_license_to_variant(info));
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* @license_json is the body of PUT /v1/license, bare or {"license": …}: the engine parses it */
+static void
+arc_dbus_service_update_license(ArcDbusService *self, GDBusMethodInvocation *invocation,
+				const ArcCaller *caller)
+{
+	g_autoptr(ArcLicenseInfo) info = NULL;
+	g_autoptr(GError) error = NULL;
+	const gchar *license_json = NULL;
+	gsize length;
+
+	g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(&s)", &license_json);
+	length = strlen(license_json);
+	if (length > ARC_DBUS_SERVICE_MAX_LICENSE_SIZE) {
+		g_set_error(&error, ARC_ERROR, ARC_ERROR_PAYLOAD_TOO_LARGE,
+			    "license_json is larger than %u bytes",
+			    (guint)ARC_DBUS_SERVICE_MAX_LICENSE_SIZE);
+		arc_dbus_service_return_error(invocation, &error);
+		return;
+	}
+	info = arc_engine_update_license(self->engine, caller, license_json, length, &error);
+	if (info == NULL) {
+		arc_dbus_service_return_error(invocation, &error);
+		return;
+	}
+	arc_dbus_agent_complete_update_license(self->agent, invocation,
+					       arc_dbus_service_license_to_variant(info));
+}
+
+static gboolean
+arc_dbus_service_handle_update_license_cb(ArcDbusAgent *agent, GDBusMethodInvocation *invocation,
+					  const gchar *license_json, gpointer user_data)
+{
+	/* admin, as PUT /v1/license; the engine checks the scope alone, in every license state */
+	arc_dbus_service_authorize_write(ARC_DBUS_SERVICE(user_data), invocation, ARC_SCOPE_ADMIN,
+					 arc_dbus_service_update_license);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 /* com.tillered.Arctic1.Agent: peers */
 
 static void
@@ -1010,6 +1103,10 @@ arc_dbus_service_new(ArcEngine *engine, gboolean session_bus)
 			 G_CALLBACK(arc_dbus_service_handle_remove_self_cb), self);
 	g_signal_connect(self->agent, "handle-sync", G_CALLBACK(arc_dbus_service_handle_sync_cb),
 			 self);
+	g_signal_connect(self->agent, "handle-get-license",
+			 G_CALLBACK(arc_dbus_service_handle_get_license_cb), self);
+	g_signal_connect(self->agent, "handle-update-license",
+			 G_CALLBACK(arc_dbus_service_handle_update_license_cb), self);
 	g_signal_connect_object(engine, "peer-state-changed",
 				G_CALLBACK(arc_dbus_service_peer_state_changed_cb), self, 0);
 	return self;

@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -776,6 +777,14 @@ arc_dbus_test_system_bus_func(ArcDbusTestFixture *fx, gconstpointer user_data)
 			fx->proxy, g_variant_new_parsed("{'target_peer_id': <'peer_x'>}"), NULL,
 			NULL, &error);
 		arc_dbus_test_assert_dbus_error(error, "com.tillered.Arctic1.Error.Forbidden");
+		g_clear_error(&error);
+		arc_dbus_agent_call_update_license_sync(fx->proxy, license, NULL, NULL, &error);
+		arc_dbus_test_assert_dbus_error(error, "com.tillered.Arctic1.Error.Forbidden");
+		g_clear_error(&error);
+		/* a read: open to everyone, so it reaches the engine */
+		arc_dbus_agent_call_get_license_sync(fx->proxy, NULL, NULL, &error);
+		arc_dbus_test_assert_dbus_error(error,
+						"com.tillered.Arctic1.Error.NotBootstrapped");
 	}
 }
 
@@ -2086,6 +2095,306 @@ arc_dbus_test_services_errors_func(ArcDbusTestFixture *fx, gconstpointer user_da
 	g_assert_cmpuint(arc_dbus_test_count_service_objects(fx), ==, 0);
 }
 
+/* license renewal (docs/license.md "Renewal"): UpdateLicense is PUT /v1/license */
+
+#define ARC_DBUS_TEST_DAY (24 * 3600)
+
+/* a license of @customer_id signed by the agent's trusted issuer, issued @issued_ago seconds
+ * ago and valid for @days days from then */
+static gchar *
+arc_dbus_test_issue_license(ArcDbusTestFixture *fx, const gchar *name, const gchar *customer_id,
+			    gint64 issued_ago, gint days)
+{
+	const gchar *tool = arc_dbus_test_getenv("ARC_LICENSE_TOOL");
+	g_autofree gchar *secret = g_build_filename(fx->tmpdir, "issuer.key", NULL);
+	g_autofree gchar *path = g_build_filename(fx->tmpdir, name, NULL);
+	g_autoptr(GDateTime) issued =
+		g_date_time_new_from_unix_utc(g_get_real_time() / G_USEC_PER_SEC - issued_ago);
+	g_autofree gchar *issued_at = g_date_time_format(issued, "%Y-%m-%dT%H:%M:%SZ");
+	g_autofree gchar *days_str = g_strdup_printf("%d", days);
+	const gchar *issue[] = {
+		tool,          "issue",       "--key",          secret,   "--customer-id",
+		customer_id,   "--issued-at", issued_at,        "--days", days_str,
+		"--max-nodes", "5",           "--max-services", "10",     "--output",
+		path,          NULL};
+
+	arc_dbus_test_run_tool(issue);
+	return arc_dbus_test_read_file(path);
+}
+
+static gchar *
+arc_dbus_test_license_id(const gchar *license)
+{
+	g_autoptr(JsonNode) node = json_from_string(license, NULL);
+
+	g_assert_nonnull(node);
+	return g_strdup(json_object_get_string_member(json_node_get_object(node), "license_id"));
+}
+
+/* As time would (tests/common/arc-test-license.c): the stopped agent's stored license is
+ * replaced by one that expired @expired_ago seconds ago, and the agent computes its state at
+ * the next start. */
+static void
+arc_dbus_test_age_license(ArcDbusTestFixture *fx, gint64 expired_ago)
+{
+	g_autofree gchar *license =
+		arc_dbus_test_issue_license(fx, "expired-license.json", ARC_DBUS_TEST_CUSTOMER_ID,
+					    365 * ARC_DBUS_TEST_DAY + expired_ago, 365);
+	g_autofree gchar *db = g_build_filename(fx->tmpdir, "data", "arctic.db", NULL);
+	sqlite3 *handle = NULL;
+	sqlite3_stmt *stmt = NULL;
+
+	arc_dbus_test_stop_agent(fx);
+	fx->agent_exited = FALSE;
+	g_assert_cmpint(sqlite3_open(db, &handle), ==, SQLITE_OK);
+	g_assert_cmpint(sqlite3_prepare_v2(handle,
+					   "UPDATE meta SET value = ?1 WHERE key = 'license'", -1,
+					   &stmt, NULL),
+			==, SQLITE_OK);
+	sqlite3_bind_text(stmt, 1, license, -1, SQLITE_TRANSIENT);
+	g_assert_cmpint(sqlite3_step(stmt), ==, SQLITE_DONE);
+	g_assert_cmpint(sqlite3_changes(handle), ==, 1);
+	sqlite3_finalize(stmt);
+	sqlite3_close(handle);
+	/* the proxy follows the new owner of the name and loads its properties again */
+	arc_dbus_test_start_agent(fx, TRUE, NULL);
+	arc_dbus_test_wait_name(fx);
+}
+
+static void
+arc_dbus_test_wait_license_state(ArcDbusTestFixture *fx, const gchar *state)
+{
+	gint64 deadline = g_get_monotonic_time() + ARC_DBUS_TEST_TIMEOUT_US;
+
+	while (g_strcmp0(arc_dbus_agent_get_license_state(fx->proxy), state) != 0) {
+		arc_dbus_test_check_agent_alive(fx);
+		g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+		arc_dbus_test_sleep();
+	}
+}
+
+/* GetLicense and UpdateLicense answer with the members of GET /v1/license */
+static void
+arc_dbus_test_assert_license_as_rest(ArcDbusTestFixture *fx, GVariant *license)
+{
+	const gchar *strings[] = {"license_id", "customer_id", "issuer", "state", "message"};
+	const gchar *ints[] = {"max_nodes", "max_services", "days_until_expiry"};
+	const gchar *times[] = {"issued_at", "expires_at", "state_since", "next_state_at"};
+	g_autoptr(JsonNode) rest = NULL;
+	g_autoptr(GVariant) features = NULL;
+	g_autofree gchar *next_state = NULL;
+	JsonObject *obj;
+	guint status = 0;
+
+	rest = arc_dbus_test_api(fx, "GET", "/v1/license", NULL, &status);
+	g_assert_cmpuint(status, ==, 200);
+	obj = json_node_get_object(rest);
+	for (guint i = 0; i < G_N_ELEMENTS(strings); i++) {
+		g_autofree gchar *value = arc_dbus_test_vardict_string(license, strings[i]);
+		g_assert_cmpstr(value, ==, json_object_get_string_member(obj, strings[i]));
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(ints); i++)
+		g_assert_cmpint(arc_dbus_test_vardict_int64(license, ints[i]), ==,
+				json_object_get_int_member(obj, ints[i]));
+	for (guint i = 0; i < G_N_ELEMENTS(times); i++)
+		g_assert_cmpint(arc_dbus_test_vardict_int64(license, times[i]), ==,
+				arc_dbus_test_rest_time(obj, times[i]));
+	next_state = arc_dbus_test_vardict_string(license, "next_state");
+	g_assert_cmpstr(next_state, ==, json_object_get_string_member(obj, "next_state"));
+	features = g_variant_lookup_value(license, "features", G_VARIANT_TYPE_STRING_ARRAY);
+	g_assert_nonnull(features);
+	g_assert_cmpuint(g_variant_n_children(features), ==,
+			 json_array_get_length(json_object_get_array_member(obj, "features")));
+}
+
+/* what a services write over REST answers: 201, or the error's code */
+static gchar *
+arc_dbus_test_rest_create_service(ArcDbusTestFixture *fx, const gchar *target_id, guint *status)
+{
+	g_autofree gchar *body = g_strdup_printf(
+		"{\"target_peer_id\": \"%s\", \"name\": \"after-renewal\"}", target_id);
+	g_autoptr(JsonNode) answer = arc_dbus_test_api(fx, "POST", "/v1/services", body, status);
+	JsonObject *obj = json_node_get_object(answer);
+
+	return g_strdup(json_object_get_string_member_with_default(obj, "code", ""));
+}
+
+/* An agent in read_only is renewed over D-Bus: valid again, announced, and writable. */
+static void
+arc_dbus_test_license_update_func(ArcDbusTestFixture *fx, gconstpointer user_data)
+{
+	g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func(g_free);
+	g_autofree gchar *local_id = NULL;
+	g_autofree gchar *code = NULL;
+	g_autofree gchar *fresh = NULL;
+	g_autofree gchar *fresh_id = NULL;
+	g_autofree gchar *wrapped = NULL;
+	g_autofree gchar *state = NULL;
+	g_autofree gchar *answer_id = NULL;
+	g_autofree gchar *again_id = NULL;
+	g_autoptr(GVariant) answer = NULL;
+	g_autoptr(GVariant) again = NULL;
+	g_autoptr(GVariant) shown = NULL;
+	g_autoptr(JsonNode) rest = NULL;
+	g_autoptr(GError) error = NULL;
+	gint64 deadline;
+	const gchar *other_id;
+	guint status = 0;
+	gulong id;
+
+	if (!arc_dbus_test_fixture_start_on_bus(fx))
+		return;
+	local_id = arc_dbus_test_two_peers(fx);
+	other_id = arc_test_agent_get_peer_id(fx->other);
+	arc_dbus_test_age_license(fx, 20 * ARC_DBUS_TEST_DAY);
+	arc_dbus_test_wait_license_state(fx, "read_only");
+	code = arc_dbus_test_rest_create_service(fx, other_id, &status);
+	g_assert_cmpuint(status, ==, 403);
+	g_assert_cmpstr(code, ==, "LICENSE_READ_ONLY");
+
+	/* the renewal, bare as the issuer wrote it */
+	fresh = arc_dbus_test_issue_license(fx, "renewed-license.json", ARC_DBUS_TEST_CUSTOMER_ID,
+					    3600, 365);
+	fresh_id = arc_dbus_test_license_id(fresh);
+	g_ptr_array_set_size(fx->changed, 0);
+	id = g_signal_connect(fx->proxy, "license-state-changed",
+			      G_CALLBACK(arc_dbus_test_license_state_cb), seen);
+	arc_dbus_agent_call_update_license_sync(fx->proxy, fresh, &answer, NULL, &error);
+	g_assert_no_error(error);
+	answer_id = arc_dbus_test_vardict_string(answer, "license_id");
+	state = arc_dbus_test_vardict_string(answer, "state");
+	g_assert_cmpstr(answer_id, ==, fresh_id);
+	g_assert_cmpstr(state, ==, "valid");
+	arc_dbus_test_assert_license_as_rest(fx, answer);
+
+	/* LicenseState and LicenseId follow; LicenseStateChanged says it is valid again */
+	deadline = g_get_monotonic_time() + ARC_DBUS_TEST_TIMEOUT_US;
+	while (seen->len == 0 && g_get_monotonic_time() < deadline)
+		arc_dbus_test_sleep();
+	g_assert_cmpuint(seen->len, ==, 1);
+	g_assert_true(g_str_has_prefix(g_ptr_array_index(seen, 0), "valid|"));
+	arc_dbus_test_wait_license_state(fx, "valid");
+	g_assert_true(arc_dbus_test_changed_contains(fx, "LicenseState"));
+	g_assert_cmpstr(arc_dbus_agent_get_license_id(fx->proxy), ==, fresh_id);
+
+	/* REST shows the new license, and services can be written again */
+	rest = arc_dbus_test_api(fx, "GET", "/v1/license", NULL, &status);
+	g_assert_cmpuint(status, ==, 200);
+	g_assert_cmpstr(json_object_get_string_member(json_node_get_object(rest), "license_id"), ==,
+			fresh_id);
+	g_assert_cmpstr(json_object_get_string_member(json_node_get_object(rest), "state"), ==,
+			"valid");
+	g_free(g_steal_pointer(&code));
+	code = arc_dbus_test_rest_create_service(fx, other_id, &status);
+	g_assert_cmpstr(code, ==, "");
+	g_assert_cmpuint(status, ==, 201);
+
+	/* GetLicense shows it too; the same license again, wrapped, changes nothing */
+	arc_dbus_agent_call_get_license_sync(fx->proxy, &shown, NULL, &error);
+	g_assert_no_error(error);
+	arc_dbus_test_assert_license_as_rest(fx, shown);
+	wrapped = g_strdup_printf("{\"license\": %s}", fresh);
+	arc_dbus_agent_call_update_license_sync(fx->proxy, wrapped, &again, NULL, &error);
+	g_assert_no_error(error);
+	again_id = arc_dbus_test_vardict_string(again, "license_id");
+	g_assert_cmpstr(again_id, ==, fresh_id);
+	g_usleep(G_USEC_PER_SEC / 5);
+	g_main_context_iteration(NULL, FALSE);
+	g_signal_handler_disconnect(fx->proxy, id);
+	g_assert_cmpuint(seen->len, ==, 1);
+}
+
+/* Refused renewals answer with the error and message of PUT /v1/license and change nothing. */
+static void
+arc_dbus_test_license_update_refused_func(ArcDbusTestFixture *fx, gconstpointer user_data)
+{
+	g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func(g_free);
+	g_autofree gchar *other_customer = NULL;
+	g_autofree gchar *older = NULL;
+	g_autofree gchar *wrapped = NULL;
+	g_autofree gchar *license_id = NULL;
+	g_autoptr(JsonNode) before = NULL;
+	g_autoptr(JsonNode) after = NULL;
+	g_autoptr(GError) error = NULL;
+	GVariant *result = NULL;
+	guint status = 0;
+	gulong id;
+	struct {
+		const gchar *json;
+		const gchar *error;
+		guint status;
+	} cases[] = {
+		{NULL /* another customer */, "com.tillered.Arctic1.Error.LicenseMismatch", 422},
+		{NULL /* the same, wrapped */, "com.tillered.Arctic1.Error.LicenseMismatch", 422},
+		{NULL /* older */, "com.tillered.Arctic1.Error.LicenseInvalid", 422},
+		{"not json", "com.tillered.Arctic1.Error.InvalidRequest", 400},
+		{"", "com.tillered.Arctic1.Error.InvalidRequest", 400},
+		{"[1, 2]", "com.tillered.Arctic1.Error.InvalidRequest", 400},
+		{"{\"license\": 3}", "com.tillered.Arctic1.Error.InvalidRequest", 400},
+		{"{\"customer_id\": \"" ARC_DBUS_TEST_CUSTOMER_ID "\"}",
+		 "com.tillered.Arctic1.Error.InvalidRequest", 400},
+	};
+
+	if (!arc_dbus_test_fixture_start_on_bus(fx))
+		return;
+
+	/* nothing to renew before bootstrap */
+	arc_dbus_agent_call_get_license_sync(fx->proxy, &result, NULL, &error);
+	arc_dbus_test_assert_dbus_error(error, "com.tillered.Arctic1.Error.NotBootstrapped");
+	g_clear_error(&error);
+	other_customer = arc_dbus_test_license_text(fx);
+	arc_dbus_agent_call_update_license_sync(fx->proxy, other_customer, &result, NULL, &error);
+	arc_dbus_test_assert_dbus_error(error, "com.tillered.Arctic1.Error.NotBootstrapped");
+	g_clear_error(&error);
+	g_assert_null(result);
+	g_free(other_customer);
+
+	g_variant_unref(arc_dbus_test_bootstrap(fx, ""));
+	arc_dbus_test_wait_bootstrapped(fx);
+	license_id = g_strdup(arc_dbus_agent_get_license_id(fx->proxy));
+	before = arc_dbus_test_api(fx, "GET", "/v1/license", NULL, &status);
+	g_assert_cmpuint(status, ==, 200);
+
+	other_customer =
+		arc_dbus_test_issue_license(fx, "other-customer.json", "cust_other", 60, 730);
+	wrapped = g_strdup_printf("{\"license\": %s}", other_customer);
+	older = arc_dbus_test_issue_license(fx, "older-license.json", ARC_DBUS_TEST_CUSTOMER_ID,
+					    3600, 30);
+	cases[0].json = other_customer;
+	cases[1].json = wrapped;
+	cases[2].json = older;
+	id = g_signal_connect(fx->proxy, "license-state-changed",
+			      G_CALLBACK(arc_dbus_test_license_state_cb), seen);
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(JsonNode) rest = NULL;
+
+		g_test_message("UpdateLicense %s", cases[i].json);
+		arc_dbus_agent_call_update_license_sync(fx->proxy, cases[i].json, &result, NULL,
+							&error);
+		rest = arc_dbus_test_api(fx, "PUT", "/v1/license", cases[i].json, &status);
+		g_assert_cmpuint(status, ==, cases[i].status);
+		arc_dbus_test_assert_error_message(
+			error, cases[i].error,
+			json_object_get_string_member(json_node_get_object(rest), "error"));
+		g_clear_error(&error);
+		g_assert_null(result);
+	}
+
+	/* nothing changed, here or over REST */
+	after = arc_dbus_test_api(fx, "GET", "/v1/license", NULL, &status);
+	g_assert_cmpuint(status, ==, 200);
+	g_assert_cmpstr(json_object_get_string_member(json_node_get_object(after), "license_id"),
+			==, license_id);
+	g_assert_cmpstr(json_object_get_string_member(json_node_get_object(after), "expires_at"),
+			==,
+			json_object_get_string_member(json_node_get_object(before), "expires_at"));
+	g_main_context_iteration(NULL, FALSE);
+	g_signal_handler_disconnect(fx->proxy, id);
+	g_assert_cmpuint(seen->len, ==, 0);
+	g_assert_cmpstr(arc_dbus_agent_get_license_id(fx->proxy), ==, license_id);
+	g_assert_cmpstr(arc_dbus_agent_get_license_state(fx->proxy), ==, "valid");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -2141,5 +2450,10 @@ main(int argc, char **argv)
 		   arc_dbus_test_services_methods_func, arc_dbus_test_fixture_teardown);
 	g_test_add("/dbus/services/errors", ArcDbusTestFixture, NULL, arc_dbus_test_fixture_setup,
 		   arc_dbus_test_services_errors_func, arc_dbus_test_fixture_teardown);
+	g_test_add("/dbus/license/update", ArcDbusTestFixture, NULL, arc_dbus_test_fixture_setup,
+		   arc_dbus_test_license_update_func, arc_dbus_test_fixture_teardown);
+	g_test_add("/dbus/license/update-refused", ArcDbusTestFixture, NULL,
+		   arc_dbus_test_fixture_setup, arc_dbus_test_license_update_refused_func,
+		   arc_dbus_test_fixture_teardown);
 	return g_test_run();
 }
