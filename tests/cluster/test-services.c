@@ -171,6 +171,7 @@ sv_replication_func(void)
 					json_array_get_int_element(route_ids, 1));
 		g_autoptr(JsonNode) upd = sv_call(c, "PUT", route_path, "{\"priority\":300}", 200);
 		g_autoptr(JsonNode) del = sv_call(b, "DELETE", gone_path, NULL, 200);
+		g_assert_true(json_object_get_boolean_member(gs_object(del), "deleted"));
 		g_assert_cmpint(json_object_get_int_member(gs_object(upd), "priority"), ==, 300);
 		g_assert_cmpstr(json_object_get_string_member(gs_object(upd), "dest_cidr"), ==,
 				"192.168.100.0/24");
