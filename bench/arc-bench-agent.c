@@ -575,3 +575,49 @@ arc_bench_rm_rf(const gchar *path)
 		g_printerr("cannot remove %s: %s\n", path, g_strerror(errno));
 	}
 }
+
+/* ---- Ctrl-C ---- */
+
+static volatile sig_atomic_t arc_bench_interrupted = 0;
+
+static void
+arc_bench_interrupt_cb(int signum)
+{
+	arc_bench_interrupted = 1;
+}
+
+/* SIGINT and SIGTERM only raise a flag: the bench stops at its next check and cleans up */
+void
+arc_bench_catch_interrupts(void)
+{
+	struct sigaction sa = {.sa_handler = arc_bench_interrupt_cb};
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+gboolean
+arc_bench_is_interrupted(void)
+{
+	return arc_bench_interrupted != 0;
+}
+
+/* Returns: %TRUE, with G_IO_ERROR_CANCELLED, once interrupted */
+gboolean
+arc_bench_check_interrupted(GError **error)
+{
+	if (!arc_bench_interrupted)
+		return FALSE;
+	g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "interrupted");
+	return TRUE;
+}
+
+/* sleeps @usec unless interrupted */
+void
+arc_bench_sleep(gint64 usec)
+{
+	gint64 until = g_get_monotonic_time() + usec;
+
+	while (!arc_bench_interrupted && g_get_monotonic_time() < until)
+		g_usleep(MIN(until - g_get_monotonic_time(), 100 * 1000));
+}

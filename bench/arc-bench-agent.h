@@ -58,3 +58,8 @@ gboolean arc_bench_make_license(const gchar *build_dir, const gchar *work, guint
 				GError **error);
 const gchar *arc_bench_json_get_string(JsonNode *node, const gchar *member);
 JsonNode *arc_bench_json_from_bytes(GBytes *bytes, GError **error);
+
+void arc_bench_catch_interrupts(void);
+gboolean arc_bench_is_interrupted(void);
+gboolean arc_bench_check_interrupted(GError **error);
+void arc_bench_sleep(gint64 usec);

@@ -104,23 +104,6 @@ typedef struct {
 	GThread *thread;
 } ArcBenchApply;
 
-static volatile sig_atomic_t arc_bench_interrupted = 0;
-
-static void
-arc_bench_interrupt_cb(int signum)
-{
-	arc_bench_interrupted = 1;
-}
-
-static gboolean
-arc_bench_check_interrupted(GError **error)
-{
-	if (!arc_bench_interrupted)
-		return FALSE;
-	g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "interrupted");
-	return TRUE;
-}
-
 static gdouble
 arc_bench_secs(gint64 from_us, gint64 to_us)
 {
@@ -776,7 +759,7 @@ arc_bench_run_converge(ArcBenchRun *self, ArcBenchApply *apply, ArcBenchFigures 
 			f->converge_s = arc_bench_secs(apply->start_us, g_get_monotonic_time());
 			return TRUE;
 		}
-		while (!arc_bench_interrupted && g_get_monotonic_time() < next)
+		while (!arc_bench_is_interrupted() && g_get_monotonic_time() < next)
 			g_usleep(MAX(next - g_get_monotonic_time(), 0));
 	}
 	tokens = arc_bench_run_count_tokens(self);
@@ -872,7 +855,7 @@ arc_bench_run_one(const ArcBenchOptions *opts, const gchar *work, ArcBenchFigure
 	    !arc_bench_write_compose(self, error) || !arc_bench_run_first_apply(self, f, error) ||
 	    !arc_bench_run_second_apply(self, f, error)) {
 		/* a failed run keeps its files to be looked at; Ctrl-C does not */
-		self->keep = self->keep || !arc_bench_interrupted;
+		self->keep = self->keep || !arc_bench_is_interrupted();
 		return FALSE;
 	}
 	arc_bench_stat_finish(&stat, f);
@@ -1137,15 +1120,13 @@ main(int argc, char **argv)
 		g_ptr_array_new_with_free_func((GDestroyNotify)arc_bench_figures_free);
 	g_autofree gchar *tmpl = NULL;
 	g_autofree gchar *work = NULL;
-	struct sigaction sa = {.sa_handler = arc_bench_interrupt_cb};
 	gboolean ok = FALSE;
 
 	if (!arc_bench_parse_options(&opts, &argc, &argv, &error)) {
 		g_printerr("%s\n", error->message);
 		return 2;
 	}
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	arc_bench_catch_interrupts();
 	tmpl = g_build_filename(opts.base, "arc-bench-compose-XXXXXX", NULL);
 	if (g_mkdtemp(tmpl) == NULL)
 		g_set_error(&error, G_IO_ERROR, g_io_error_from_errno(errno),
@@ -1156,12 +1137,12 @@ main(int argc, char **argv)
 		ok = arc_bench_run_all(&opts, work, figures, &error);
 	if (figures->len > 0 && ((ArcBenchFigures *)g_ptr_array_index(figures, 0))->ok)
 		arc_bench_print_summary(&opts, figures);
-	if (!ok && arc_bench_interrupted)
+	if (!ok && arc_bench_is_interrupted())
 		g_printerr("compose bench: interrupted\n");
 	else if (!ok)
 		g_printerr("compose bench: %s\n", error != NULL ? error->message : "failed");
 	/* a run that failed keeps its files to be looked at; Ctrl-C does not */
-	if (work != NULL && (opts.keep || (!ok && !arc_bench_interrupted)))
+	if (work != NULL && (opts.keep || (!ok && !arc_bench_is_interrupted())))
 		g_print("kept %s\n", work);
 	else if (work != NULL)
 		arc_bench_rm_rf(work);

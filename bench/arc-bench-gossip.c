@@ -121,33 +121,6 @@ typedef struct _ArcBenchPoll {
 	guint errors;
 } ArcBenchPoll;
 
-static volatile sig_atomic_t arc_bench_interrupted = 0;
-
-static void
-arc_bench_interrupt_cb(int signum)
-{
-	arc_bench_interrupted = 1;
-}
-
-static gboolean
-arc_bench_check_interrupted(GError **error)
-{
-	if (!arc_bench_interrupted)
-		return FALSE;
-	g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "interrupted");
-	return TRUE;
-}
-
-/* sleeps @usec unless interrupted */
-static void
-arc_bench_sleep(gint64 usec)
-{
-	gint64 until = g_get_monotonic_time() + usec;
-
-	while (!arc_bench_interrupted && g_get_monotonic_time() < until)
-		g_usleep(MIN(until - g_get_monotonic_time(), 100 * 1000));
-}
-
 static gdouble
 arc_bench_secs_since(gint64 start_us)
 {
@@ -826,7 +799,8 @@ arc_bench_write_once(ArcBenchCluster *self, guint w, ArcBenchFigures *f, GError 
 		watch[i].poll = &poll;
 		watch[i].agent = arc_bench_cluster_agent(self, i);
 	}
-	while (poll.pending > 0 && g_get_monotonic_time() < deadline && !arc_bench_interrupted) {
+	while (poll.pending > 0 && g_get_monotonic_time() < deadline &&
+	       !arc_bench_is_interrupted()) {
 		arc_bench_poll_sweep(&poll, self->n);
 		f->sweeps++;
 		if (poll.pending > 0)
@@ -1242,7 +1216,7 @@ arc_bench_run_size(const ArcBenchOptions *opts, const gchar *work, ArcBenchFigur
 	g_print("  started and bootstrapped in %.1f s\n", f->start_s);
 	arc_bench_stat_sample(&machine);
 	if (!arc_bench_cluster_form(cluster, f, error)) {
-		if (!arc_bench_interrupted)
+		if (!arc_bench_is_interrupted())
 			arc_bench_cluster_diagnose(cluster);
 		*keep_work = cluster->keep;
 		return FALSE;
@@ -1407,7 +1381,6 @@ main(int argc, char **argv)
 		g_ptr_array_new_with_free_func((GDestroyNotify)arc_bench_figures_free);
 	g_autofree gchar *tmpl = NULL;
 	g_autofree gchar *work = NULL;
-	struct sigaction sa = {.sa_handler = arc_bench_interrupt_cb};
 	gint64 start = g_get_monotonic_time();
 	gboolean keep_work = FALSE;
 	gboolean ok = FALSE;
@@ -1417,8 +1390,7 @@ main(int argc, char **argv)
 		arc_bench_options_clear(&opts);
 		return 2;
 	}
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	arc_bench_catch_interrupts();
 	tmpl = g_build_filename(opts.base, "arc-bench-gossip-XXXXXX", NULL);
 	if (g_mkdtemp(tmpl) == NULL)
 		g_set_error(&error, G_IO_ERROR, g_io_error_from_errno(errno),

@@ -67,14 +67,6 @@ typedef struct {
 	gchar *loadavg;
 } ArcBenchMachine;
 
-static volatile sig_atomic_t arc_bench_interrupted = 0;
-
-static void
-arc_bench_interrupt_cb(int signum)
-{
-	arc_bench_interrupted = 1;
-}
-
 /* ---- files and file systems ---- */
 
 /* "ext4 on /dev/vda": the mount of /proc/self/mountinfo with the longest prefix of @path */
@@ -513,15 +505,6 @@ arc_bench_print_report(GPtrArray *pairs, const ArcBenchOptions *opts, const ArcB
 
 /* ---- the run ---- */
 
-static gboolean
-arc_bench_check_interrupted(GError **error)
-{
-	if (!arc_bench_interrupted)
-		return FALSE;
-	g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "interrupted");
-	return TRUE;
-}
-
 /* warm-up, the agents' idle CPU, then the measured cycles, with the machine's load */
 static gboolean
 arc_bench_run_cycles(GPtrArray *pairs, const ArcBenchOptions *opts, ArcBenchMachine *machine,
@@ -744,7 +727,6 @@ main(int argc, char **argv)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GPtrArray) pairs = NULL;
 	g_autofree gchar *work = NULL;
-	struct sigaction sa = {.sa_handler = arc_bench_interrupt_cb};
 	gboolean ok = FALSE;
 
 	if (!arc_bench_parse_options(&opts, &argc, &argv, &error)) {
@@ -752,8 +734,7 @@ main(int argc, char **argv)
 		arc_bench_options_clear(&opts);
 		return 2;
 	}
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	arc_bench_catch_interrupts();
 	arc_bench_pick_bases(&opts);
 	work = g_dir_make_tmp("arc-bench-handshake-XXXXXX", &error);
 	if (work != NULL)

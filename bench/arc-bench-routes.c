@@ -88,9 +88,9 @@ arc_bench_family(guint family, gint routes, gint lookups, gint checked)
 
 	start = g_get_monotonic_time();
 	for (gint i = 0; i < checked; i++) {
-		g_autoptr(ArcRouteDecision) decision =
-			arc_route_table_explain(table, &g_array_index(packets, ArcCidr, 2 * i),
-						&g_array_index(packets, ArcCidr, 2 * i + 1), NULL);
+		g_autoptr(ArcRouteDecision) decision = arc_route_table_explain(
+			table, &g_array_index(packets, ArcCidr, 2 * i),
+			&g_array_index(packets, ArcCidr, 2 * i + 1), NULL, TRUE);
 		const ArcRoute *indexed = arc_route_table_lookup(
 			table, &g_array_index(packets, ArcCidr, 2 * i),
 			&g_array_index(packets, ArcCidr, 2 * i + 1), NULL, NULL);

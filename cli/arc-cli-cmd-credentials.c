@@ -53,12 +53,7 @@ arc_cli_credentials_get_array(JsonNode *response, GError **error)
 	if (object == NULL)
 		return NULL;
 	list = json_object_get_member(object, "credentials");
-	if (list == NULL || !JSON_NODE_HOLDS_ARRAY(list)) {
-		g_set_error_literal(error, ARC_CLI_ERROR, ARC_CLI_ERROR_GENERAL,
-				    _("unexpected response from the agent"));
-		return NULL;
-	}
-	return json_node_get_array(list);
+	return arc_cli_json_expect_array(list, error);
 }
 
 static gboolean

@@ -97,11 +97,8 @@ arc_cli_peers_list_run(ArcCliContext *ctx, gchar **argv, GError **error)
 	response = arc_cli_client_call(client, "GET", path, NULL, error);
 	if (response == NULL)
 		return FALSE;
-	if (!JSON_NODE_HOLDS_ARRAY(response)) {
-		g_set_error_literal(error, ARC_CLI_ERROR, ARC_CLI_ERROR_GENERAL,
-				    _("unexpected response from the agent"));
+	if (arc_cli_json_expect_array(response, error) == NULL)
 		return FALSE;
-	}
 	if (arc_cli_context_get_format(ctx) != ARC_CLI_OUTPUT_TABLE)
 		return arc_cli_output_print_node(arc_cli_context_get_format(ctx), response, error);
 	arc_cli_peers_print_table(json_node_get_array(response));

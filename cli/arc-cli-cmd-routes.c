@@ -136,11 +136,8 @@ arc_cli_routes_print_list(ArcCliContext *ctx, JsonNode *response, const gchar *s
 {
 	g_autofree gchar *table = NULL;
 
-	if (!JSON_NODE_HOLDS_ARRAY(response)) {
-		g_set_error_literal(error, ARC_CLI_ERROR, ARC_CLI_ERROR_GENERAL,
-				    _("unexpected response from the agent"));
+	if (arc_cli_json_expect_array(response, error) == NULL)
 		return FALSE;
-	}
 	if (arc_cli_context_get_format(ctx) != ARC_CLI_OUTPUT_TABLE)
 		return arc_cli_output_print_node(arc_cli_context_get_format(ctx), response, error);
 	if (json_array_get_length(json_node_get_array(response)) == 0) {
@@ -259,11 +256,8 @@ arc_cli_routes_print_added(JsonNode *response, JsonNode *body, GError **error)
 	if (result == NULL)
 		return FALSE;
 	ids = json_object_get_member(result, "route_ids");
-	if (ids == NULL || !JSON_NODE_HOLDS_ARRAY(ids)) {
-		g_set_error_literal(error, ARC_CLI_ERROR, ARC_CLI_ERROR_GENERAL,
-				    _("unexpected response from the agent"));
+	if (arc_cli_json_expect_array(ids, error) == NULL)
 		return FALSE;
-	}
 	count = json_array_get_length(json_node_get_array(ids));
 	ids_text = arc_cli_json_to_text(ids);
 	count_text = arc_cli_json_to_text(json_object_get_member(result, "count"));

@@ -97,6 +97,25 @@ arc_cli_json_expect_object(JsonNode *node, GError **error)
 }
 
 /**
+ * arc_cli_json_expect_array:
+ * @node: (nullable): a response body, or a member of one
+ *
+ * Returns: (transfer none): the array, or %NULL with @error set if the agent answered with
+ * something else
+ */
+JsonArray *
+arc_cli_json_expect_array(JsonNode *node, GError **error)
+{
+	if (node == NULL || !JSON_NODE_HOLDS_ARRAY(node)) {
+		g_set_error_literal(error, ARC_CLI_ERROR, ARC_CLI_ERROR_GENERAL,
+				    /* TRANSLATORS: the agent answered with something unexpected */
+				    _("unexpected response from the agent"));
+		return NULL;
+	}
+	return json_node_get_array(node);
+}
+
+/**
  * arc_cli_json_parse:
  * @data: JSON text
  * @length: its length in bytes

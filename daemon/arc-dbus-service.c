@@ -108,7 +108,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcDbusServiceCall, arc_dbus_service_call_free)
 
 /* Answers with the D-Bus name of the error's #ArcError and the engine's message unchanged;
  * handshake reasons become the #ArcError they map to, as in the REST adapter. */
-static void
+void
 arc_dbus_service_return_error(GDBusMethodInvocation *invocation, GError **error)
 {
 	arc_handshake_error_convert(error);
@@ -161,25 +161,32 @@ arc_dbus_service_is_path_element(const gchar *str)
 	return TRUE;
 }
 
-/* Peer ids (peer_ + ULID) are path elements as they are; anything else, from a damaged
- * replicated record, is escaped so that it stays one element below /peers. */
-static gchar *
-arc_dbus_service_peer_path(const gchar *peer_id)
+/**
+ * arc_dbus_service_object_path:
+ * @base: the objects' parent path, e.g. %ARC_DBUS_SERVICE_PEERS_PATH
+ * @id: a peer or service id
+ *
+ * Ids (prefix + ULID) are path elements as they are; anything else, from a damaged
+ * replicated record, is escaped so that it stays one element below @base.
+ *
+ * Returns: (transfer full): the object path of @id
+ */
+gchar *
+arc_dbus_service_object_path(const gchar *base, const gchar *id)
 {
 	g_autofree gchar *escaped = NULL;
 
-	if (arc_dbus_service_is_path_element(peer_id))
-		return g_strconcat(ARC_DBUS_SERVICE_PEERS_PATH "/", peer_id, NULL);
-	escaped = g_dbus_escape_object_path(peer_id);
-	return g_strconcat(ARC_DBUS_SERVICE_PEERS_PATH "/", escaped[0] != '\0' ? escaped : "_",
-			   NULL);
+	if (arc_dbus_service_is_path_element(id))
+		return g_strconcat(base, "/", id, NULL);
+	escaped = g_dbus_escape_object_path(id);
+	return g_strconcat(base, "/", escaped[0] != '\0' ? escaped : "_", NULL);
 }
 
 /* Returns: (transfer full) (nullable): the Peer interface exported for @peer_id */
 static ArcDbusPeer *
 arc_dbus_service_lookup_peer(ArcDbusService *self, const gchar *peer_id, gchar **path_out)
 {
-	g_autofree gchar *path = arc_dbus_service_peer_path(peer_id);
+	g_autofree gchar *path = arc_dbus_service_object_path(ARC_DBUS_SERVICE_PEERS_PATH, peer_id);
 	g_autoptr(GDBusObject) object =
 		g_dbus_object_manager_get_object(G_DBUS_OBJECT_MANAGER(self->manager), path);
 	ArcDbusPeer *peer =
@@ -643,16 +650,9 @@ static GVariant *
 arc_dbus_service_license_to_variant(const ArcLicenseInfo *info)
 {
 	ArcLicense *lic = info->license;
-	g_autofree gchar *message = arc_license_state_message(info->state, lic->expires_at);
-	const gchar *next_state = NULL;
-	gint64 next_state_at = 0;
+	gboolean changes = info->next_change != G_MAXINT64;
 	GVariantBuilder builder;
 
-	if (info->next_change != G_MAXINT64) {
-		next_state = arc_license_state_to_string(
-			arc_license_state_compute(lic->expires_at, info->next_change, NULL));
-		next_state_at = info->next_change;
-	}
 	g_variant_builder_init(&builder, G_VARIANT_TYPE_VARDICT);
 	arc_dbus_service_add_string(&builder, "license_id", lic->license_id);
 	arc_dbus_service_add_string(&builder, "customer_id", lic->customer_id);
@@ -666,11 +666,11 @@ arc_dbus_service_license_to_variant(const ArcLicenseInfo *info)
 	arc_dbus_service_add_string(&builder, "issuer", lic->issuer_key);
 	arc_dbus_service_add_string(&builder, "state", arc_license_state_to_string(info->state));
 	arc_dbus_service_add_int64(&builder, "state_since", info->state_since);
-	arc_dbus_service_add_string(&builder, "next_state", next_state);
-	arc_dbus_service_add_int64(&builder, "next_state_at", next_state_at);
-	arc_dbus_service_add_int64(&builder, "days_until_expiry",
-				   (lic->expires_at - info->now) / (24 * 3600));
-	arc_dbus_service_add_string(&builder, "message", message);
+	arc_dbus_service_add_string(&builder, "next_state",
+				    changes ? arc_license_state_to_string(info->next_state) : NULL);
+	arc_dbus_service_add_int64(&builder, "next_state_at", changes ? info->next_change : 0);
+	arc_dbus_service_add_int64(&builder, "days_until_expiry", info->days_until_expiry);
+	arc_dbus_service_add_string(&builder, "message", info->message);
 	return g_variant_builder_end(&builder);
 }
 
@@ -746,7 +746,7 @@ arc_dbus_service_add_peer_cb(GObject *source, GAsyncResult *res, gpointer user_d
 	}
 	/* the engine's peer-changed exported it already; this only makes sure */
 	arc_dbus_service_export_peer(call->self, info);
-	path = arc_dbus_service_peer_path(info->id);
+	path = arc_dbus_service_object_path(ARC_DBUS_SERVICE_PEERS_PATH, info->id);
 	arc_dbus_agent_complete_add_peer(call->self->agent, call->invocation, path);
 }
 

@@ -19,5 +19,7 @@ G_DECLARE_FINAL_TYPE(ArcDbusService, arc_dbus_service, ARC, DBUS_SERVICE, GObjec
 ArcDbusService *arc_dbus_service_new(ArcEngine *engine, gboolean session_bus);
 void arc_dbus_service_start(ArcDbusService *self);
 GDBusObjectManagerServer *arc_dbus_service_get_object_manager(ArcDbusService *self);
+gchar *arc_dbus_service_object_path(const gchar *base, const gchar *id);
+void arc_dbus_service_return_error(GDBusMethodInvocation *invocation, GError **error);
 
 G_END_DECLS

@@ -37,47 +37,11 @@ G_DEFINE_FINAL_TYPE(ArcDbusServices, arc_dbus_services, G_TYPE_OBJECT)
 typedef void (*ArcDbusServicesWriteFunc)(ArcDbusServices *self, GDBusMethodInvocation *invocation,
 					 const ArcCaller *caller);
 
-/* the D-Bus name of the error's #ArcError, and the engine's message unchanged */
-static void
-arc_dbus_services_return_error(GDBusMethodInvocation *invocation, GError **error)
-{
-	arc_error_convert(error);
-	g_dbus_method_invocation_return_dbus_error(
-		invocation, arc_error_dbus_name((ArcError)(*error)->code), (*error)->message);
-}
-
-/* object paths */
-
-static gboolean
-arc_dbus_services_is_path_element(const gchar *str)
-{
-	if (str[0] == '\0')
-		return FALSE;
-	for (const gchar *p = str; *p != '\0'; p++) {
-		if (!g_ascii_isalnum(*p) && *p != '_')
-			return FALSE;
-	}
-	return TRUE;
-}
-
-/* Service ids (svc_ + ULID) are path elements as they are; anything else, from a damaged
- * replicated record, is escaped so that it stays one element below /services. */
-static gchar *
-arc_dbus_services_path(const gchar *service_id)
-{
-	g_autofree gchar *escaped = NULL;
-
-	if (arc_dbus_services_is_path_element(service_id))
-		return g_strconcat(ARC_DBUS_SERVICES_PATH "/", service_id, NULL);
-	escaped = g_dbus_escape_object_path(service_id);
-	return g_strconcat(ARC_DBUS_SERVICES_PATH "/", escaped[0] != '\0' ? escaped : "_", NULL);
-}
-
 /* Returns: (transfer full) (nullable): the Service interface exported for @service_id */
 static ArcDbusClusterService *
 arc_dbus_services_lookup(ArcDbusServices *self, const gchar *service_id, gchar **path_out)
 {
-	g_autofree gchar *path = arc_dbus_services_path(service_id);
+	g_autofree gchar *path = arc_dbus_service_object_path(ARC_DBUS_SERVICES_PATH, service_id);
 	g_autoptr(GDBusObject) object =
 		g_dbus_object_manager_get_object(G_DBUS_OBJECT_MANAGER(self->manager), path);
 	ArcDbusClusterService *iface =
@@ -382,12 +346,12 @@ arc_dbus_services_create(ArcDbusServices *self, GDBusMethodInvocation *invocatio
 	if (spec != NULL)
 		info = arc_engine_create_service(self->engine, caller, spec, &error);
 	if (info == NULL) {
-		arc_dbus_services_return_error(invocation, &error);
+		arc_dbus_service_return_error(invocation, &error);
 		return;
 	}
 	/* the engine's service-changed exported it already; this only makes sure */
 	arc_dbus_services_export(self, info, info->routes);
-	path = arc_dbus_services_path(info->id);
+	path = arc_dbus_service_object_path(ARC_DBUS_SERVICES_PATH, info->id);
 	arc_dbus_agent_complete_create_service(self->agent, invocation, path);
 }
 
@@ -407,7 +371,7 @@ arc_dbus_services_update(ArcDbusServices *self, GDBusMethodInvocation *invocatio
 		info = arc_engine_update_service(
 			self->engine, caller, arc_dbus_cluster_service_get_id(iface), spec, &error);
 	if (info == NULL) {
-		arc_dbus_services_return_error(invocation, &error);
+		arc_dbus_service_return_error(invocation, &error);
 		return;
 	}
 	arc_dbus_services_export(self, info, info->routes);
@@ -423,7 +387,7 @@ arc_dbus_services_delete(ArcDbusServices *self, GDBusMethodInvocation *invocatio
 	g_autoptr(GError) error = NULL;
 
 	if (!arc_engine_delete_service(self->engine, caller, id, &error)) {
-		arc_dbus_services_return_error(invocation, &error);
+		arc_dbus_service_return_error(invocation, &error);
 		return;
 	}
 	/* service-changed unexported it already; this only makes sure */
@@ -456,7 +420,7 @@ arc_dbus_services_add_routes(ArcDbusServices *self, GDBusMethodInvocation *invoc
 		ids = arc_engine_add_routes(self->engine, caller,
 					    arc_dbus_cluster_service_get_id(iface), specs, &error);
 	if (ids == NULL) {
-		arc_dbus_services_return_error(invocation, &error);
+		arc_dbus_service_return_error(invocation, &error);
 		return;
 	}
 	arc_dbus_services_refresh(self, arc_dbus_cluster_service_get_id(iface));
@@ -488,7 +452,7 @@ arc_dbus_services_update_route(ArcDbusServices *self, GDBusMethodInvocation *inv
 						arc_dbus_cluster_service_get_id(iface), route_id,
 						spec, &error);
 	if (route == NULL) {
-		arc_dbus_services_return_error(invocation, &error);
+		arc_dbus_service_return_error(invocation, &error);
 		return;
 	}
 	arc_dbus_services_refresh(self, arc_dbus_cluster_service_get_id(iface));
@@ -506,7 +470,7 @@ arc_dbus_services_delete_route(ArcDbusServices *self, GDBusMethodInvocation *inv
 	g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(x)", &route_id);
 	if (!arc_engine_delete_route(self->engine, caller, arc_dbus_cluster_service_get_id(iface),
 				     route_id, &error)) {
-		arc_dbus_services_return_error(invocation, &error);
+		arc_dbus_service_return_error(invocation, &error);
 		return;
 	}
 	arc_dbus_services_refresh(self, arc_dbus_cluster_service_get_id(iface));
@@ -603,6 +567,8 @@ arc_dbus_services_candidates_to_variant(GPtrArray *candidates)
 			&item, "category",
 			arc_route_category_to_wire(arc_route_info_get_category(candidate->route)));
 		arc_dbus_services_add_string(&item, "reason", candidate->reason);
+		g_variant_builder_add(&item, "{sv}", "matches",
+				      g_variant_new_boolean(candidate->matches));
 		g_variant_builder_add_value(&builder, g_variant_builder_end(&item));
 	}
 	return g_variant_builder_end(&builder);
@@ -623,7 +589,8 @@ arc_dbus_services_lookup_to_variant(const ArcRouteLookup *lookup, const gchar *s
 				     arc_route_category_to_wire(lookup->category));
 	arc_dbus_services_add_string(&builder, "reason", lookup->reason);
 	if (lookup->service != NULL) {
-		g_autofree gchar *path = arc_dbus_services_path(lookup->service->id);
+		g_autofree gchar *path =
+			arc_dbus_service_object_path(ARC_DBUS_SERVICES_PATH, lookup->service->id);
 		arc_dbus_services_add_string(&builder, "service_id", lookup->service->id);
 		g_variant_builder_add(&builder, "{sv}", "service", g_variant_new_object_path(path));
 	}
@@ -680,11 +647,11 @@ arc_dbus_services_handle_lookup_route_cb(ArcDbusAgent *agent, GDBusMethodInvocat
 
 	/* an empty address is a missing one, as an absent query parameter is in REST */
 	if (arc_dbus_services_lookup_options(options, &interface, &peer, &error))
-		lookup = arc_engine_lookup_route(self->engine, &arc_dbus_services_reader, peer,
-						 src[0] != '\0' ? src : NULL,
-						 dst[0] != '\0' ? dst : NULL, interface, &error);
+		lookup = arc_engine_lookup_route(
+			self->engine, &arc_dbus_services_reader, peer, src[0] != '\0' ? src : NULL,
+			dst[0] != '\0' ? dst : NULL, interface, TRUE, &error);
 	if (lookup == NULL) {
-		arc_dbus_services_return_error(invocation, &error);
+		arc_dbus_service_return_error(invocation, &error);
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
 	arc_dbus_agent_complete_lookup_route(

@@ -59,19 +59,8 @@ arc_engine_license_parse_body(const gchar *body, gsize length, GError **error)
 {
 	g_autoptr(JsonNode) root =
 		arc_json_parse_object(body, (gssize)length, ARC_ENGINE_LICENSE_MAX_DEPTH, error);
-	JsonNode *license;
 
-	if (root == NULL)
-		return NULL;
-	license = json_object_get_member(json_node_get_object(root), "license");
-	if (license == NULL)
-		return json_to_string(root, FALSE);
-	if (!JSON_NODE_HOLDS_OBJECT(license)) {
-		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
-				    "'license' must be the license object");
-		return NULL;
-	}
-	return json_to_string(license, FALSE);
+	return root != NULL ? arc_engine_license_document(root, error) : NULL;
 }
 
 /* the cluster boundary: a license of another customer never replaces this one */
@@ -199,12 +188,8 @@ arc_engine_update_license(ArcEngine *self, const ArcCaller *caller, const gchar 
 		return NULL;
 	if (age == 0)
 		return arc_engine_get_license(self, error);
-	if (arc_engine_now(self) >= license->expires_at) {
-		g_autofree gchar *when = arc_time_format_rfc3339(license->expires_at);
-		g_set_error(error, ARC_ERROR, ARC_ERROR_LICENSE_EXPIRED,
-			    "license has expired (expired %s)", when);
+	if (!arc_engine_check_unexpired(license, arc_engine_now(self), error))
 		return NULL;
-	}
 	txn = arc_storage_txn_new();
 	arc_storage_txn_set_meta(txn, "license", license->document);
 	arc_engine_license_stage_record(self, txn, license);

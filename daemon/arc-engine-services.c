@@ -1252,6 +1252,7 @@ arc_services_resolve_peer(ArcEngine *self, const gchar *peer, GError **error)
  * @source: the packet's source address
  * @destination: the packet's destination address
  * @interface: (nullable): the interface it arrived on
+ * @all: whether to list the routes that do not match the packet as well (else counted)
  * @error: return location for a #GError
  *
  * Evaluates the routes of the active services from @peer (docs/routing.md).
@@ -1261,7 +1262,7 @@ arc_services_resolve_peer(ArcEngine *self, const gchar *peer, GError **error)
 ArcRouteLookup *
 arc_engine_lookup_route(ArcEngine *self, const ArcCaller *caller, const gchar *peer,
 			const gchar *source, const gchar *destination, const gchar *interface,
-			GError **error)
+			gboolean all, GError **error)
 {
 	g_autoptr(ArcRouteLookup) lookup = g_new0(ArcRouteLookup, 1);
 	g_autoptr(ArcRouteDecision) decision = NULL;
@@ -1287,9 +1288,10 @@ arc_engine_lookup_route(ArcEngine *self, const ArcCaller *caller, const gchar *p
 	if (state == NULL)
 		return NULL;
 	decision = arc_route_table_explain(arc_services_table_for(self, state, lookup->peer_id),
-					   &src, &dst, interface);
+					   &src, &dst, interface, all);
 	lookup->category = decision->category;
 	lookup->reason = g_strdup(decision->reason);
+	lookup->unmatched = decision->unmatched;
 	lookup->candidates =
 		g_ptr_array_new_with_free_func((GDestroyNotify)arc_route_candidate_free);
 	if (decision->route != NULL) {

@@ -98,7 +98,9 @@ typedef struct {
  * @reason: (nullable): why the winner won
  * @service: (nullable): the service chosen
  * @route: (nullable): the route that chose it (%NULL for an interface match)
- * @candidates: (element-type ArcRouteCandidate): every other route, with why it lost
+ * @candidates: (element-type ArcRouteCandidate): the other routes that match the packet,
+ *   with why they lost; every other route when all were asked for
+ * @unmatched: how many routes that do not match the packet are not in @candidates
  */
 typedef struct {
 	gchar *peer_id;
@@ -107,6 +109,7 @@ typedef struct {
 	ArcServiceInfo *service;
 	ArcRouteInfo *route;
 	GPtrArray *candidates;
+	guint unmatched;
 } ArcRouteLookup;
 
 void arc_route_lookup_free(ArcRouteLookup *self);
@@ -133,6 +136,6 @@ gboolean arc_engine_delete_route(ArcEngine *self, const ArcCaller *caller, const
 				 gint64 route_id, GError **error);
 ArcRouteLookup *arc_engine_lookup_route(ArcEngine *self, const ArcCaller *caller, const gchar *peer,
 					const gchar *source, const gchar *destination,
-					const gchar *interface, GError **error);
+					const gchar *interface, gboolean all, GError **error);
 
 G_END_DECLS

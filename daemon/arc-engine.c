@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "arc-engine.h"
+#include "arc-engine-license.h"
 #include "arc-engine-private.h"
 
 #include <glib/gstdio.h>
@@ -103,6 +104,7 @@ arc_license_info_free(ArcLicenseInfo *self)
 	if (self == NULL)
 		return;
 	arc_license_unref(self->license);
+	g_free(self->message);
 	g_free(self);
 }
 
@@ -340,8 +342,7 @@ arc_engine_persist_license_state(ArcEngine *self, ArcLicenseState state, gint64 
 static void
 arc_engine_log_license_state(ArcEngine *self)
 {
-	g_autofree gchar *message =
-		arc_license_state_message(self->license_state, self->license->expires_at);
+	g_autofree gchar *message = arc_engine_get_license_message(self);
 
 	self->license_state_logged = TRUE;
 	if (self->license_state == ARC_LICENSE_STATE_VALID) {
@@ -1092,8 +1093,7 @@ arc_engine_get_readiness(ArcEngine *self, gboolean *all_ok)
 	if (self->license == NULL) {
 		arc_engine_add_check(checks, "license", TRUE, g_strdup("awaiting bootstrap"));
 	} else {
-		g_autofree gchar *message =
-			arc_license_state_message(self->license_state, self->license->expires_at);
+		g_autofree gchar *message = arc_engine_get_license_message(self);
 		arc_engine_add_check(
 			checks, "license", TRUE,
 			g_strdup_printf("%s is %s: %s", self->license->license_id,
@@ -1159,6 +1159,11 @@ arc_engine_get_license(ArcEngine *self, GError **error)
 	info->state_since = self->license_state_since;
 	info->now = now;
 	arc_license_state_compute(self->license->expires_at, now, &info->next_change);
+	if (info->next_change != G_MAXINT64)
+		info->next_state = arc_license_state_compute(self->license->expires_at,
+							     info->next_change, NULL);
+	info->days_until_expiry = (self->license->expires_at - now) / (24 * 3600);
+	info->message = arc_license_state_message(info->state, self->license->expires_at);
 	return info;
 }
 
@@ -1234,6 +1239,30 @@ arc_engine_get_optional_string(JsonObject *obj, const gchar *name, gsize max, gc
 	return TRUE;
 }
 
+/**
+ * arc_engine_license_document:
+ * @root: a request body, an object
+ *
+ * Both documented shapes of a license in a body (bootstrap, `PUT /v1/license`): the bare
+ * license object, or `{"license": …}`.
+ *
+ * Returns: (transfer full): the license document, or %NULL with %ARC_ERROR_INVALID_REQUEST
+ */
+gchar *
+arc_engine_license_document(JsonNode *root, GError **error)
+{
+	JsonNode *license = json_object_get_member(json_node_get_object(root), "license");
+
+	if (license == NULL)
+		return json_to_string(root, FALSE);
+	if (!JSON_NODE_HOLDS_OBJECT(license)) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+				    "'license' must be the license object");
+		return NULL;
+	}
+	return json_to_string(license, FALSE);
+}
+
 /* Both documented shapes: the bare license object, or {"license": …, "name", "description"} */
 static ArcBootstrapRequest *
 arc_engine_parse_bootstrap(const gchar *body, gsize length, GError **error)
@@ -1241,26 +1270,18 @@ arc_engine_parse_bootstrap(const gchar *body, gsize length, GError **error)
 	g_autoptr(JsonNode) root = arc_json_parse_object(body, (gssize)length, 16, error);
 	g_autoptr(ArcBootstrapRequest) req = g_new0(ArcBootstrapRequest, 1);
 	JsonObject *obj;
-	JsonNode *license;
 
 	if (root == NULL)
 		return NULL;
 	obj = json_node_get_object(root);
-	license = json_object_get_member(obj, "license");
-	if (license == NULL) {
-		req->license_doc = json_to_string(root, FALSE);
-		return g_steal_pointer(&req);
-	}
-	if (!JSON_NODE_HOLDS_OBJECT(license)) {
-		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
-				    "'license' must be the license object");
+	req->license_doc = arc_engine_license_document(root, error);
+	if (req->license_doc == NULL)
 		return NULL;
-	}
-	if (!arc_engine_get_optional_string(obj, "name", ARC_ENGINE_MAX_NAME, &req->name, error) ||
-	    !arc_engine_get_optional_string(obj, "description", ARC_ENGINE_MAX_DESCRIPTION,
-					    &req->description, error))
+	if (json_object_has_member(obj, "license") &&
+	    (!arc_engine_get_optional_string(obj, "name", ARC_ENGINE_MAX_NAME, &req->name, error) ||
+	     !arc_engine_get_optional_string(obj, "description", ARC_ENGINE_MAX_DESCRIPTION,
+					     &req->description, error)))
 		return NULL;
-	req->license_doc = json_to_string(license, FALSE);
 	return g_steal_pointer(&req);
 }
 
@@ -1291,22 +1312,37 @@ arc_engine_bootstrap_txn(ArcEngine *self, ArcBootstrapResult *res, ArcLicense *l
 	return txn;
 }
 
+/**
+ * arc_engine_check_unexpired:
+ * @license: a verified license
+ * @now: seconds since the epoch
+ *
+ * A new license (at bootstrap, a renewal) must not have expired already.
+ *
+ * Returns: %TRUE, or %FALSE with %ARC_ERROR_LICENSE_EXPIRED
+ */
+gboolean
+arc_engine_check_unexpired(ArcLicense *license, gint64 now, GError **error)
+{
+	g_autofree gchar *when = NULL;
+
+	if (now < license->expires_at)
+		return TRUE;
+	when = arc_time_format_rfc3339(license->expires_at);
+	g_set_error(error, ARC_ERROR, ARC_ERROR_LICENSE_EXPIRED, "license has expired (expired %s)",
+		    when);
+	return FALSE;
+}
+
 static ArcLicense *
 arc_engine_verify_new_license(ArcEngine *self, const gchar *document, gint64 now, GError **error)
 {
 	g_autoptr(ArcLicense) license = arc_license_backend_verify(self->license_backend, document,
 								   strlen(document), error);
 
-	if (license == NULL) {
-		/* the runner prefixed the plugin name; keep the code, say it plainly */
+	/* the runner prefixed the plugin name to a refusal; keep the code, say it plainly */
+	if (license == NULL || !arc_engine_check_unexpired(license, now, error))
 		return NULL;
-	}
-	if (now >= license->expires_at) {
-		g_autofree gchar *when = arc_time_format_rfc3339(license->expires_at);
-		g_set_error(error, ARC_ERROR, ARC_ERROR_LICENSE_EXPIRED,
-			    "license has expired (expired %s)", when);
-		return NULL;
-	}
 	return g_steal_pointer(&license);
 }
 
@@ -1500,7 +1536,7 @@ arc_engine_authorize(ArcEngine *self, const ArcCaller *caller, ArcScope needed, 
 	if (self->license == NULL ||
 	    arc_license_state_allows(self->license_state, needed, &refusal))
 		return TRUE;
-	message = arc_license_state_message(self->license_state, self->license->expires_at);
+	message = arc_engine_get_license_message(self);
 	g_set_error(error, ARC_ERROR, refusal, "refused: %s", message);
 	return FALSE;
 }

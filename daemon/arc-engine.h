@@ -63,7 +63,10 @@ typedef struct {
 	ArcLicense *license;
 	ArcLicenseState state;
 	gint64 state_since;
-	gint64 next_change; /* G_MAXINT64 when none */
+	gint64 next_change;         /* G_MAXINT64 when none */
+	ArcLicenseState next_state; /* the state from @next_change, when there is one */
+	gint64 days_until_expiry;
+	gchar *message; /* arc_license_state_message() */
 	gint64 now;
 } ArcLicenseInfo;
 

@@ -259,12 +259,8 @@ static void
 arc_rest_reply_license(ArcRestRequest *req, ArcLicenseInfo *info)
 {
 	g_autoptr(JsonBuilder) b = json_builder_new();
-	g_autofree gchar *message = NULL;
 	ArcLicense *lic = info->license;
-	gint64 days;
 
-	message = arc_license_state_message(info->state, lic->expires_at);
-	days = (lic->expires_at - info->now) / (24 * 3600);
 	json_builder_begin_object(b);
 	arc_rest_builder_add_string(b, "license_id", lic->license_id);
 	arc_rest_builder_add_string(b, "customer_id", lic->customer_id);
@@ -277,16 +273,15 @@ arc_rest_reply_license(ArcRestRequest *req, ArcLicenseInfo *info)
 	arc_rest_builder_add_string(b, "state", arc_license_state_to_string(info->state));
 	arc_rest_builder_add_time(b, "state_since", info->state_since);
 	if (info->next_change != G_MAXINT64) {
-		ArcLicenseState next =
-			arc_license_state_compute(lic->expires_at, info->next_change, NULL);
-		arc_rest_builder_add_string(b, "next_state", arc_license_state_to_string(next));
+		arc_rest_builder_add_string(b, "next_state",
+					    arc_license_state_to_string(info->next_state));
 		arc_rest_builder_add_time(b, "next_state_at", info->next_change);
 	} else {
 		arc_rest_builder_add_string(b, "next_state", NULL);
 		arc_rest_builder_add_string(b, "next_state_at", NULL);
 	}
-	arc_rest_builder_add_int(b, "days_until_expiry", days);
-	arc_rest_builder_add_string(b, "message", message);
+	arc_rest_builder_add_int(b, "days_until_expiry", info->days_until_expiry);
+	arc_rest_builder_add_string(b, "message", info->message);
 	json_builder_end_object(b);
 	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
 }

@@ -327,7 +327,6 @@ arc_rest_routes_lookup(ArcRestRequest *req)
 	const gchar *dst = g_hash_table_lookup(params, "dst");
 	const gchar *interface = g_hash_table_lookup(params, "interface");
 	const gchar *all = g_hash_table_lookup(params, "all");
-	guint unmatched = 0;
 	g_autoptr(ArcRouteLookup) lookup = NULL;
 
 	if (all != NULL && g_strcmp0(all, "true") != 0 && g_strcmp0(all, "false") != 0) {
@@ -337,7 +336,8 @@ arc_rest_routes_lookup(ArcRestRequest *req)
 	}
 	lookup = arc_engine_lookup_route(
 		req->engine, req->caller, g_hash_table_lookup(params, "peer"), src, dst,
-		interface != NULL && interface[0] != '\0' ? interface : NULL, &error);
+		interface != NULL && interface[0] != '\0' ? interface : NULL,
+		g_strcmp0(all, "true") == 0, &error);
 
 	if (lookup == NULL) {
 		arc_rest_reply_error(req->msg, error);
@@ -367,11 +367,6 @@ arc_rest_routes_lookup(ArcRestRequest *req)
 	for (guint i = 0; i < lookup->candidates->len; i++) {
 		ArcRouteCandidate *candidate = g_ptr_array_index(lookup->candidates, i);
 
-		/* the routes that do not match at all are counted, and listed when asked */
-		if (!candidate->matches && g_strcmp0(all, "true") != 0) {
-			unmatched++;
-			continue;
-		}
 		json_builder_begin_object(b);
 		json_builder_set_member_name(b, "route");
 		arc_rest_add_route(b, candidate->route, TRUE);
@@ -385,7 +380,7 @@ arc_rest_routes_lookup(ArcRestRequest *req)
 	}
 	json_builder_end_array(b);
 	json_builder_set_member_name(b, "unmatched_count");
-	json_builder_add_int_value(b, unmatched);
+	json_builder_add_int_value(b, lookup->unmatched);
 	json_builder_end_object(b);
 	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
 }

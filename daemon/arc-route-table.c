@@ -907,14 +907,16 @@ arc_route_lost(const ArcRoute *loser, const ArcRoute *winner)
  * @source: the packet's source address
  * @destination: the packet's destination address
  * @interface: (nullable): the interface it arrived on
+ * @all: whether to give a reason for the routes that do not match the packet too (they are
+ *   only counted otherwise: with many routes, wording each costs more than the evaluation)
  *
- * The same evaluation as arc_route_table_lookup(), with the reason for every route.
+ * The same evaluation as arc_route_table_lookup(), with the reason every other route lost.
  *
  * Returns: (transfer full): the decision
  */
 ArcRouteDecision *
 arc_route_table_explain(ArcRouteTable *self, const ArcCidr *source, const ArcCidr *destination,
-			const gchar *interface)
+			const gchar *interface, gboolean all)
 {
 	ArcRouteDecision *decision = g_new0(ArcRouteDecision, 1);
 	const gchar *service_id = NULL;
@@ -947,6 +949,10 @@ arc_route_table_explain(ArcRouteTable *self, const ArcCidr *source, const ArcCid
 		if (route == winner)
 			continue;
 		loser.matches = arc_route_matches(route, source, destination);
+		if (!loser.matches && !all) {
+			decision->unmatched++;
+			continue;
+		}
 		if (!loser.matches)
 			loser.reason = arc_route_mismatch(route, source, destination);
 		else if (winner == NULL)

@@ -83,7 +83,9 @@ typedef struct {
  * @service_id: (nullable): the service chosen
  * @route: (nullable): the route that chose it (%NULL for an interface match)
  * @reason: why it won
- * @losers: (element-type ArcRouteLoser): every other route, with why it lost
+ * @losers: (element-type ArcRouteLoser): the other routes, with why they lost: those that
+ *   match the packet, and the others too when asked for
+ * @unmatched: how many routes that do not match the packet are not in @losers
  */
 typedef struct {
 	ArcRouteCategory category;
@@ -91,6 +93,7 @@ typedef struct {
 	const ArcRoute *route;
 	gchar *reason;
 	GArray *losers;
+	guint unmatched;
 } ArcRouteDecision;
 
 void arc_route_decision_free(ArcRouteDecision *self);
@@ -110,7 +113,8 @@ const ArcRoute *arc_route_table_lookup(ArcRouteTable *self, const ArcCidr *sourc
 				       const ArcCidr *destination, const gchar *interface,
 				       const gchar **service_id);
 ArcRouteDecision *arc_route_table_explain(ArcRouteTable *self, const ArcCidr *source,
-					  const ArcCidr *destination, const gchar *interface);
+					  const ArcCidr *destination, const gchar *interface,
+					  gboolean all);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcRouteTable, arc_route_table_free)
 
 G_END_DECLS

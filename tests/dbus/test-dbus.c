@@ -988,9 +988,9 @@ arc_dbus_test_managed_objects(ArcDbusTestFixture *fx)
 	return g_variant_get_child_value(reply, 0);
 }
 
-/* Returns: (nullable): the Peer properties of @path as GetManagedObjects lists them */
+/* Returns: (nullable): the properties of @path's @iface as GetManagedObjects lists them */
 static GVariant *
-arc_dbus_test_managed_peer(ArcDbusTestFixture *fx, const gchar *path)
+arc_dbus_test_managed(ArcDbusTestFixture *fx, const gchar *path, const gchar *iface)
 {
 	g_autoptr(GVariant) objects = arc_dbus_test_managed_objects(fx);
 	g_autoptr(GVariant) ifaces =
@@ -998,11 +998,12 @@ arc_dbus_test_managed_peer(ArcDbusTestFixture *fx, const gchar *path)
 
 	if (ifaces == NULL)
 		return NULL;
-	return g_variant_lookup_value(ifaces, ARC_DBUS_TEST_PEER_IFACE, G_VARIANT_TYPE_VARDICT);
+	return g_variant_lookup_value(ifaces, iface, G_VARIANT_TYPE_VARDICT);
 }
 
+/* how many objects GetManagedObjects lists under @prefix */
 static guint
-arc_dbus_test_count_peer_objects(ArcDbusTestFixture *fx)
+arc_dbus_test_count_objects(ArcDbusTestFixture *fx, const gchar *prefix)
 {
 	g_autoptr(GVariant) objects = arc_dbus_test_managed_objects(fx);
 	GVariantIter iter;
@@ -1011,7 +1012,7 @@ arc_dbus_test_count_peer_objects(ArcDbusTestFixture *fx)
 
 	g_variant_iter_init(&iter, objects);
 	while (g_variant_iter_next(&iter, "{&o@a{sa{sv}}}", &path, NULL)) {
-		if (g_str_has_prefix(path, ARC_DBUS_TEST_PEERS_PATH "/"))
+		if (g_str_has_prefix(path, prefix))
 			count++;
 	}
 	return count;
@@ -1140,7 +1141,7 @@ arc_dbus_test_add_other(ArcDbusTestFixture *fx, const gchar *name)
 static void
 arc_dbus_test_assert_peer_as_rest(ArcDbusTestFixture *fx, const gchar *path)
 {
-	g_autoptr(GVariant) props = arc_dbus_test_managed_peer(fx, path);
+	g_autoptr(GVariant) props = arc_dbus_test_managed(fx, path, ARC_DBUS_TEST_PEER_IFACE);
 	g_autoptr(JsonNode) list = NULL;
 	g_autoptr(GDateTime) created = NULL;
 	g_autofree gchar *id = NULL;
@@ -1198,9 +1199,9 @@ arc_dbus_test_peers_objects_func(ArcDbusTestFixture *fx, gconstpointer user_data
 		return;
 	peer_id = arc_dbus_test_bootstrap_peers(fx, "local-node");
 	path = arc_dbus_test_peer_path(peer_id);
-	g_assert_cmpuint(arc_dbus_test_count_peer_objects(fx), ==, 1);
+	g_assert_cmpuint(arc_dbus_test_count_objects(fx, ARC_DBUS_TEST_PEERS_PATH "/"), ==, 1);
 
-	props = arc_dbus_test_managed_peer(fx, path);
+	props = arc_dbus_test_managed(fx, path, ARC_DBUS_TEST_PEER_IFACE);
 	g_assert_nonnull(props);
 	id = arc_dbus_test_vardict_string(props, "Id");
 	name = arc_dbus_test_vardict_string(props, "Name");
@@ -1225,7 +1226,7 @@ arc_dbus_test_peers_objects_func(ArcDbusTestFixture *fx, gconstpointer user_data
 	fx->agent_exited = FALSE;
 	arc_dbus_test_start_agent(fx, TRUE, NULL);
 	arc_dbus_test_wait_name(fx);
-	again = arc_dbus_test_managed_peer(fx, path);
+	again = arc_dbus_test_managed(fx, path, ARC_DBUS_TEST_PEER_IFACE);
 	g_assert_nonnull(again);
 	g_assert_true(arc_dbus_test_vardict_bool(again, "IsLocal"));
 	arc_dbus_test_assert_peer_as_rest(fx, path);
@@ -1254,7 +1255,7 @@ arc_dbus_test_peers_update_func(ArcDbusTestFixture *fx, gconstpointer user_data)
 	g_assert_no_error(error);
 	event = g_strdup_printf("changed %s Name", path);
 	arc_dbus_test_wait_event(fx, event);
-	props = arc_dbus_test_managed_peer(fx, path);
+	props = arc_dbus_test_managed(fx, path, ARC_DBUS_TEST_PEER_IFACE);
 	name = arc_dbus_test_vardict_string(props, "Name");
 	g_assert_cmpstr(name, ==, "after");
 	rest_path = g_strconcat("/v1/peers/", peer_id, NULL);
@@ -1308,7 +1309,7 @@ arc_dbus_test_peers_remove_local_func(ArcDbusTestFixture *fx, gconstpointer user
 	g_assert_cmpuint(status, ==, 400);
 	g_assert_cmpstr(json_object_get_string_member(json_node_get_object(rest), "error"), ==,
 			message);
-	props = arc_dbus_test_managed_peer(fx, path);
+	props = arc_dbus_test_managed(fx, path, ARC_DBUS_TEST_PEER_IFACE);
 	g_assert_nonnull(props);
 	g_assert_cmpuint(arc_dbus_test_count_events(fx, "removed "), ==, 0);
 }
@@ -1354,7 +1355,7 @@ arc_dbus_test_peers_add_refused_func(ArcDbusTestFixture *fx, gconstpointer user_
 	arc_dbus_test_assert_error_message(error, "com.tillered.Arctic1.Error.InvalidRequest",
 					   "'address' must be host:port, e.g. 192.168.1.20:8080");
 	g_assert_null(path);
-	g_assert_cmpuint(arc_dbus_test_count_peer_objects(fx), ==, 1);
+	g_assert_cmpuint(arc_dbus_test_count_objects(fx, ARC_DBUS_TEST_PEERS_PATH "/"), ==, 1);
 }
 
 static void
@@ -1388,7 +1389,7 @@ arc_dbus_test_peers_add_remove_func(ArcDbusTestFixture *fx, gconstpointer user_d
 	/* a new object, announced by InterfacesAdded, at the path AddPeer answers */
 	path = arc_dbus_test_add_other(fx, "other-node");
 	g_assert_cmpstr(path, ==, other_path);
-	props = arc_dbus_test_managed_peer(fx, path);
+	props = arc_dbus_test_managed(fx, path, ARC_DBUS_TEST_PEER_IFACE);
 	g_assert_nonnull(props);
 	id = arc_dbus_test_vardict_string(props, "Id");
 	name = arc_dbus_test_vardict_string(props, "Name");
@@ -1404,7 +1405,7 @@ arc_dbus_test_peers_add_remove_func(ArcDbusTestFixture *fx, gconstpointer user_d
 	g_assert_cmpstr(public_key, ==, arc_test_json_string(identity, "public_key"));
 	g_assert_cmpstr(state, ==, "active");
 	g_assert_false(arc_dbus_test_vardict_bool(props, "IsLocal"));
-	g_assert_cmpuint(arc_dbus_test_count_peer_objects(fx), ==, 2);
+	g_assert_cmpuint(arc_dbus_test_count_objects(fx, ARC_DBUS_TEST_PEERS_PATH "/"), ==, 2);
 
 	/* the same again: refused as REST refuses it */
 	arc_dbus_agent_call_add_peer_sync(fx->proxy, other_address, "", &again, NULL, &error);
@@ -1419,8 +1420,8 @@ arc_dbus_test_peers_add_remove_func(ArcDbusTestFixture *fx, gconstpointer user_d
 	g_assert_no_error(error);
 	removed = g_strconcat("removed ", path, NULL);
 	arc_dbus_test_wait_event(fx, removed);
-	g_assert_null(arc_dbus_test_managed_peer(fx, path));
-	g_assert_cmpuint(arc_dbus_test_count_peer_objects(fx), ==, 1);
+	g_assert_null(arc_dbus_test_managed(fx, path, ARC_DBUS_TEST_PEER_IFACE));
+	g_assert_cmpuint(arc_dbus_test_count_objects(fx, ARC_DBUS_TEST_PEERS_PATH "/"), ==, 1);
 	g_assert_cmpuint(arc_dbus_test_count_events(fx, "removed "), ==, 1);
 
 	/* and gone for good */
@@ -1481,11 +1482,11 @@ arc_dbus_test_peers_remove_self_func(ArcDbusTestFixture *fx, gconstpointer user_
 	arc_dbus_test_wait_event(fx, removed);
 	changed = g_strdup_printf("changed %s State", local_path);
 	arc_dbus_test_wait_event(fx, changed);
-	props = arc_dbus_test_managed_peer(fx, local_path);
+	props = arc_dbus_test_managed(fx, local_path, ARC_DBUS_TEST_PEER_IFACE);
 	g_assert_nonnull(props);
 	state = arc_dbus_test_vardict_string(props, "State");
 	g_assert_cmpstr(state, ==, "deactivated");
-	g_assert_cmpuint(arc_dbus_test_count_peer_objects(fx), ==, 1);
+	g_assert_cmpuint(arc_dbus_test_count_objects(fx, ARC_DBUS_TEST_PEERS_PATH "/"), ==, 1);
 
 	arc_dbus_agent_call_remove_self_sync(fx->proxy, NULL, NULL, NULL, &error);
 	arc_dbus_test_assert_error_message(error, "com.tillered.Arctic1.Error.InvalidRequest",
@@ -1524,8 +1525,10 @@ arc_dbus_test_peers_reachability_func(ArcDbusTestFixture *fx, gconstpointer user
 	path = arc_dbus_test_add_other(fx, "watched");
 
 	{
-		g_autoptr(GVariant) props = arc_dbus_test_managed_peer(fx, path);
-		g_autoptr(GVariant) local = arc_dbus_test_managed_peer(fx, local_path);
+		g_autoptr(GVariant) props =
+			arc_dbus_test_managed(fx, path, ARC_DBUS_TEST_PEER_IFACE);
+		g_autoptr(GVariant) local =
+			arc_dbus_test_managed(fx, local_path, ARC_DBUS_TEST_PEER_IFACE);
 		g_autofree gchar *reach = arc_dbus_test_vardict_string(props, "Reachability");
 		local_reach = arc_dbus_test_vardict_string(local, "Reachability");
 		g_assert_cmpstr(reach, ==, "alive");
@@ -1540,7 +1543,8 @@ arc_dbus_test_peers_reachability_func(ArcDbusTestFixture *fx, gconstpointer user
 	arc_dbus_test_wait_event(fx, changed);
 	deadline = g_get_monotonic_time() + ARC_DBUS_TEST_TIMEOUT_US;
 	for (;;) {
-		g_autoptr(GVariant) props = arc_dbus_test_managed_peer(fx, path);
+		g_autoptr(GVariant) props =
+			arc_dbus_test_managed(fx, path, ARC_DBUS_TEST_PEER_IFACE);
 		g_autofree gchar *reach = arc_dbus_test_vardict_string(props, "Reachability");
 		if (g_strcmp0(reach, "unreachable") == 0)
 			break;
@@ -1559,35 +1563,6 @@ arc_dbus_test_watch_services(ArcDbusTestFixture *fx)
 		fx->connection, NULL, "org.freedesktop.DBus.Properties", "PropertiesChanged", NULL,
 		ARC_DBUS_TEST_SERVICE_IFACE, G_DBUS_SIGNAL_FLAGS_NONE,
 		arc_dbus_test_peer_properties_cb, fx, NULL);
-}
-
-/* Returns: (nullable): the Service properties of @path as GetManagedObjects lists them */
-static GVariant *
-arc_dbus_test_managed_service(ArcDbusTestFixture *fx, const gchar *path)
-{
-	g_autoptr(GVariant) objects = arc_dbus_test_managed_objects(fx);
-	g_autoptr(GVariant) ifaces =
-		g_variant_lookup_value(objects, path, G_VARIANT_TYPE("a{sa{sv}}"));
-
-	if (ifaces == NULL)
-		return NULL;
-	return g_variant_lookup_value(ifaces, ARC_DBUS_TEST_SERVICE_IFACE, G_VARIANT_TYPE_VARDICT);
-}
-
-static guint
-arc_dbus_test_count_service_objects(ArcDbusTestFixture *fx)
-{
-	g_autoptr(GVariant) objects = arc_dbus_test_managed_objects(fx);
-	GVariantIter iter;
-	const gchar *path;
-	guint count = 0;
-
-	g_variant_iter_init(&iter, objects);
-	while (g_variant_iter_next(&iter, "{&o@a{sa{sv}}}", &path, NULL)) {
-		if (g_str_has_prefix(path, ARC_DBUS_TEST_SERVICES_PATH "/"))
-			count++;
-	}
-	return count;
 }
 
 static ArcDbusClusterService *
@@ -1659,7 +1634,7 @@ arc_dbus_test_rest_routes_text(JsonObject *service)
 static void
 arc_dbus_test_assert_service_as_rest(ArcDbusTestFixture *fx, const gchar *path)
 {
-	g_autoptr(GVariant) props = arc_dbus_test_managed_service(fx, path);
+	g_autoptr(GVariant) props = arc_dbus_test_managed(fx, path, ARC_DBUS_TEST_SERVICE_IFACE);
 	g_autoptr(JsonNode) node = NULL;
 	g_autofree gchar *id = NULL;
 	g_autofree gchar *rest_path = NULL;
@@ -1763,7 +1738,7 @@ arc_dbus_test_gossiped_service(ArcDbusTestFixture *fx, const gchar *local_id)
 	path = g_strconcat(ARC_DBUS_TEST_SERVICES_PATH "/", id, NULL);
 	added = g_strconcat("added ", path, NULL);
 	arc_dbus_test_wait_event(fx, added);
-	props = arc_dbus_test_managed_service(fx, path);
+	props = arc_dbus_test_managed(fx, path, ARC_DBUS_TEST_SERVICE_IFACE);
 	g_assert_nonnull(props);
 	source = arc_dbus_test_vardict_string(props, "SourcePeerId");
 	g_assert_cmpstr(source, ==, arc_test_agent_get_peer_id(fx->other));
@@ -1774,7 +1749,7 @@ arc_dbus_test_gossiped_service(ArcDbusTestFixture *fx, const gchar *local_id)
 	g_assert_cmpuint(status, ==, 200);
 	removed = g_strconcat("removed ", path, NULL);
 	arc_dbus_test_wait_event(fx, removed);
-	g_assert_cmpuint(arc_dbus_test_count_service_objects(fx), ==, 0);
+	g_assert_cmpuint(arc_dbus_test_count_objects(fx, ARC_DBUS_TEST_SERVICES_PATH "/"), ==, 0);
 }
 
 static void
@@ -1798,7 +1773,7 @@ arc_dbus_test_services_objects_func(ArcDbusTestFixture *fx, gconstpointer user_d
 		return;
 	local_id = arc_dbus_test_two_peers(fx);
 	other_id = arc_test_agent_get_peer_id(fx->other);
-	g_assert_cmpuint(arc_dbus_test_count_service_objects(fx), ==, 0);
+	g_assert_cmpuint(arc_dbus_test_count_objects(fx, ARC_DBUS_TEST_SERVICES_PATH "/"), ==, 0);
 
 	/* created over D-Bus, with a route: an object with every property set */
 	path = arc_dbus_test_create_service(
@@ -1810,7 +1785,7 @@ arc_dbus_test_services_objects_func(ArcDbusTestFixture *fx, gconstpointer user_d
 					 "'dest_cidr': <'192.168.0.0/16'>}]>}",
 					 other_id));
 	g_assert_true(g_str_has_prefix(path, ARC_DBUS_TEST_SERVICES_PATH "/svc_"));
-	props = arc_dbus_test_managed_service(fx, path);
+	props = arc_dbus_test_managed(fx, path, ARC_DBUS_TEST_SERVICE_IFACE);
 	g_assert_nonnull(props);
 	id = arc_dbus_test_vardict_string(props, "Id");
 	g_assert_cmpstr(path + strlen(ARC_DBUS_TEST_SERVICES_PATH "/"), ==, id);
@@ -1837,7 +1812,7 @@ arc_dbus_test_services_objects_func(ArcDbusTestFixture *fx, gconstpointer user_d
 	g_assert_cmpuint(status, ==, 200);
 	changed = g_strdup_printf("changed %s BandwidthLimitMbps", path);
 	arc_dbus_test_wait_event(fx, changed);
-	after = arc_dbus_test_managed_service(fx, path);
+	after = arc_dbus_test_managed(fx, path, ARC_DBUS_TEST_SERVICE_IFACE);
 	g_assert_cmpint(arc_dbus_test_vardict_int64(after, "BandwidthLimitMbps"), ==, 500);
 	arc_dbus_test_assert_service_as_rest(fx, path);
 
@@ -1847,8 +1822,8 @@ arc_dbus_test_services_objects_func(ArcDbusTestFixture *fx, gconstpointer user_d
 	g_assert_cmpuint(status, ==, 200);
 	removed = g_strconcat("removed ", path, NULL);
 	arc_dbus_test_wait_event(fx, removed);
-	g_assert_null(arc_dbus_test_managed_service(fx, path));
-	g_assert_cmpuint(arc_dbus_test_count_service_objects(fx), ==, 0);
+	g_assert_null(arc_dbus_test_managed(fx, path, ARC_DBUS_TEST_SERVICE_IFACE));
+	g_assert_cmpuint(arc_dbus_test_count_objects(fx, ARC_DBUS_TEST_SERVICES_PATH "/"), ==, 0);
 
 	/* created and deleted on the other agent: gossip brings both here */
 	arc_dbus_test_gossiped_service(fx, local_id);
@@ -1901,7 +1876,7 @@ arc_dbus_test_services_methods_func(ArcDbusTestFixture *fx, gconstpointer user_d
 	g_assert_no_error(error);
 	changed = g_strdup_printf("changed %s Name", path);
 	arc_dbus_test_wait_event(fx, changed);
-	props = arc_dbus_test_managed_service(fx, path);
+	props = arc_dbus_test_managed(fx, path, ARC_DBUS_TEST_SERVICE_IFACE);
 	name = arc_dbus_test_vardict_string(props, "Name");
 	cidr = arc_dbus_test_vardict_string(props, "DesiredIpv4Cidr");
 	g_assert_cmpstr(name, ==, "db");
@@ -1920,7 +1895,7 @@ arc_dbus_test_services_methods_func(ArcDbusTestFixture *fx, gconstpointer user_d
 	g_assert_cmpuint(n_ids, ==, 2);
 	g_assert_cmpint(route_ids[1], >, route_ids[0]);
 	g_clear_pointer(&props, g_variant_unref);
-	props = arc_dbus_test_managed_service(fx, path);
+	props = arc_dbus_test_managed(fx, path, ARC_DBUS_TEST_SERVICE_IFACE);
 	routes = arc_dbus_test_routes_text(props);
 	expected = g_strdup_printf("%" G_GINT64_FORMAT " 100  192.168.0.0/16\n"
 				   "%" G_GINT64_FORMAT " 200 10.0.0.0/8 192.168.100.0/24\n",
@@ -1998,7 +1973,7 @@ arc_dbus_test_services_methods_func(ArcDbusTestFixture *fx, gconstpointer user_d
 	g_clear_pointer(&props, g_variant_unref);
 	g_clear_pointer(&routes, g_free);
 	g_clear_pointer(&expected, g_free);
-	props = arc_dbus_test_managed_service(fx, path);
+	props = arc_dbus_test_managed(fx, path, ARC_DBUS_TEST_SERVICE_IFACE);
 	routes = arc_dbus_test_routes_text(props);
 	expected = g_strdup_printf("%" G_GINT64_FORMAT " 150  192.168.0.0/16\n", route_ids[0]);
 	g_assert_cmpstr(routes, ==, expected);
@@ -2016,7 +1991,7 @@ arc_dbus_test_services_methods_func(ArcDbusTestFixture *fx, gconstpointer user_d
 	state_changed = g_strdup_printf("changed %s State", path);
 	arc_dbus_test_wait_event(fx, state_changed);
 	g_clear_pointer(&props, g_variant_unref);
-	props = arc_dbus_test_managed_service(fx, path);
+	props = arc_dbus_test_managed(fx, path, ARC_DBUS_TEST_SERVICE_IFACE);
 	state = arc_dbus_test_vardict_string(props, "State");
 	g_assert_cmpstr(state, ==, "inactive");
 	arc_dbus_test_assert_service_as_rest(fx, path);
@@ -2026,7 +2001,7 @@ arc_dbus_test_services_methods_func(ArcDbusTestFixture *fx, gconstpointer user_d
 	g_assert_no_error(error);
 	removed = g_strconcat("removed ", path, NULL);
 	arc_dbus_test_wait_event(fx, removed);
-	g_assert_null(arc_dbus_test_managed_service(fx, path));
+	g_assert_null(arc_dbus_test_managed(fx, path, ARC_DBUS_TEST_SERVICE_IFACE));
 	rest = arc_dbus_test_api(fx, "GET", rest_path, NULL, &status);
 	g_assert_cmpuint(status, ==, 404);
 }
@@ -2092,7 +2067,7 @@ arc_dbus_test_services_errors_func(ArcDbusTestFixture *fx, gconstpointer user_da
 			json_object_get_string_member(json_node_get_object(rest), "error"));
 		g_assert_null(path);
 	}
-	g_assert_cmpuint(arc_dbus_test_count_service_objects(fx), ==, 0);
+	g_assert_cmpuint(arc_dbus_test_count_objects(fx, ARC_DBUS_TEST_SERVICES_PATH "/"), ==, 0);
 }
 
 /* license renewal (docs/license.md "Renewal"): UpdateLicense is PUT /v1/license */

@@ -276,7 +276,8 @@ rt_explain_func(void)
 	};
 	g_autoptr(ArcRouteTable) table = rt_table(routes);
 	ArcCidr src = rt_addr("10.1.2.3"), dst = rt_addr("192.168.100.5");
-	g_autoptr(ArcRouteDecision) decision = arc_route_table_explain(table, &src, &dst, NULL);
+	g_autoptr(ArcRouteDecision) decision =
+		arc_route_table_explain(table, &src, &dst, NULL, TRUE);
 
 	g_assert_nonnull(decision->route);
 	g_assert_cmpint(decision->route->id, ==, 1);
@@ -294,6 +295,21 @@ rt_explain_func(void)
 	g_assert_cmpstr(rt_reason_of(decision, 6), ==,
 			"destination 2001:db8::/32 is IPv6, the packet IPv4");
 	g_assert_cmpstr(rt_reason_of(decision, 7), ==, "the source is outside 172.16.0.0/12");
+	g_assert_cmpuint(decision->unmatched, ==, 0);
+
+	/* without all: the routes that match are explained, the others only counted */
+	{
+		g_autoptr(ArcRouteDecision) matching =
+			arc_route_table_explain(table, &src, &dst, NULL, FALSE);
+
+		g_assert_cmpint(matching->route->id, ==, 1);
+		g_assert_cmpuint(matching->losers->len, ==, 4);
+		g_assert_cmpuint(matching->unmatched, ==, 2);
+		for (guint i = 0; i < matching->losers->len; i++)
+			g_assert_true(g_array_index(matching->losers, ArcRouteLoser, i).matches);
+		g_assert_cmpstr(rt_reason_of(matching, 4), ==,
+				"a lower priority (50) than route 1 (200)");
+	}
 }
 
 /* ---- random tables against a brute force ---- */
@@ -508,7 +524,7 @@ rt_check_packet(ArcRouteTable *table, const RtRoute *routes, guint n, const ArcC
 static void
 rt_check_explain(ArcRouteTable *table, const ArcCidr *src, const ArcCidr *dst)
 {
-	g_autoptr(ArcRouteDecision) decision = arc_route_table_explain(table, src, dst, NULL);
+	g_autoptr(ArcRouteDecision) decision = arc_route_table_explain(table, src, dst, NULL, TRUE);
 	gint64 winner = rt_lookup(table, src, dst);
 
 	g_assert_cmpint(decision->route != NULL ? decision->route->id : 0, ==, winner);
@@ -569,8 +585,8 @@ rt_random_func(void)
 static void
 rt_compare_explain(ArcRouteTable *a, ArcRouteTable *b, const ArcCidr *src, const ArcCidr *dst)
 {
-	g_autoptr(ArcRouteDecision) da = arc_route_table_explain(a, src, dst, NULL);
-	g_autoptr(ArcRouteDecision) db = arc_route_table_explain(b, src, dst, NULL);
+	g_autoptr(ArcRouteDecision) da = arc_route_table_explain(a, src, dst, NULL, TRUE);
+	g_autoptr(ArcRouteDecision) db = arc_route_table_explain(b, src, dst, NULL, TRUE);
 
 	g_assert_cmpint(da->route != NULL ? da->route->id : 0, ==,
 			db->route != NULL ? db->route->id : 0);
