@@ -125,16 +125,18 @@ arc_rest_input_control_names_func(ArcRestFixture *fixture, gconstpointer user_da
 	}
 	/* what is allowed: 128 bytes, and any printable text, accents and emoji included */
 	{
-		g_autoptr(JsonNode) a = arc_rest_input_rename(fixture, longest_body, &status);
+		g_autoptr(JsonNode) renamed = arc_rest_input_rename(fixture, longest_body, &status);
 		arc_test_assert_status(status, SOUP_STATUS_OK);
+		g_assert_cmpstr(arc_test_json_string(renamed, "name"), ==, longest);
 	}
 	{
-		g_autoptr(JsonNode) a = arc_rest_input_rename(
+		g_autoptr(JsonNode) renamed = arc_rest_input_rename(
 			fixture,
 			"{\"name\":\"caf\\u00e9 \\ud83d\\ude00 \\u05e9\\u05dc\\u05d5\\u05dd\"}",
 			&status);
 		g_autofree gchar *after = arc_rest_input_peer_name(fixture);
 		arc_test_assert_status(status, SOUP_STATUS_OK);
+		g_assert_cmpstr(arc_test_json_string(renamed, "name"), ==, after);
 		g_assert_cmpstr(after, ==,
 				"caf\xc3\xa9 \xf0\x9f\x98\x80 \xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d");
 	}
