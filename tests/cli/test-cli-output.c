@@ -18,9 +18,10 @@
 	"evil\x1b]0;owned\x07 \xc2\x9b"                                                            \
 	"2J gpj.\xe2\x80\xae"                                                                      \
 	"exe\x7f"
-#define ARC_TEST_PEERS_BODY                                                                        \
-	"[{\"id\":\"peer_01TEST\",\"name\":\"" ARC_TEST_EVIL_JSON "\",\"address\":\"x:1\","        \
-	"\"is_local\":true,\"state\":\"active\"}]"
+#define ARC_TEST_PEER_BODY                                                                         \
+	"{\"id\":\"peer_01TEST\",\"name\":\"" ARC_TEST_EVIL_JSON "\",\"address\":\"x:1\","         \
+	"\"is_local\":true,\"state\":\"active\"}"
+#define ARC_TEST_PEERS_BODY "[" ARC_TEST_PEER_BODY "]"
 
 typedef struct {
 	ArcCliTestAgent *agent;
@@ -36,6 +37,8 @@ arc_test_fixture_setup(ArcTestFixture *fixture, gconstpointer data)
 					ARC_CLI_TEST_TOKEN_BODY);
 	arc_cli_test_agent_set_response(fixture->agent, "GET", "/v1/peers", 200,
 					ARC_TEST_PEERS_BODY);
+	arc_cli_test_agent_set_response(fixture->agent, "GET", "/v1/peers/peer_01TEST", 200,
+					ARC_TEST_PEER_BODY);
 	arc_cli_test_write_cluster_config(fixture->url, NULL);
 }
 
@@ -68,6 +71,18 @@ arc_test_table_func(ArcTestFixture *fixture, gconstpointer data)
 	/* shown, escaped, so the operator sees what is there */
 	g_assert_nonnull(strstr(list->out, "evil\\x1b]0;owned\\x07 \\x9b2J gpj.\\u202eexe\\x7f"));
 	g_assert_nonnull(strstr(list->out, "peer_01TEST"));
+}
+
+static void
+arc_test_get_func(ArcTestFixture *fixture, gconstpointer data)
+{
+	g_autoptr(ArcCliTestResult) got = NULL;
+
+	ARC_CLI_TEST_REQUIRE_CLI();
+	got = arc_cli_test_runv("peers", "get", "peer_01TEST", NULL);
+	g_assert_cmpint(got->exit_code, ==, 0);
+	arc_test_assert_inert(got->out);
+	g_assert_nonnull(strstr(got->out, "evil\\x1b]0;owned\\x07"));
 }
 
 /* JSON stays JSON with the same value; YAML is inert too */
@@ -118,6 +133,8 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 	g_test_add("/cli/output/table", ArcTestFixture, NULL, arc_test_fixture_setup,
 		   arc_test_table_func, arc_test_fixture_teardown);
+	g_test_add("/cli/output/get", ArcTestFixture, NULL, arc_test_fixture_setup,
+		   arc_test_get_func, arc_test_fixture_teardown);
 	g_test_add("/cli/output/formats", ArcTestFixture, NULL, arc_test_fixture_setup,
 		   arc_test_formats_func, arc_test_fixture_teardown);
 	g_test_add("/cli/output/error", ArcTestFixture, NULL, arc_test_fixture_setup,
