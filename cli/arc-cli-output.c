@@ -6,12 +6,113 @@
 
 #include "arc-cli-output.h"
 
+#include <arctic-plugin.h>
 #include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "arc-cli-yaml.h"
 
 /* stdout carries data only; everything else (debug, notes, errors) goes to stderr */
 static gboolean arc_cli_output_debug_enabled = FALSE;
+
+/**
+ * arc_cli_output_neutralise:
+ * @text: text on its way to the terminal, partly from an agent
+ *
+ * Names and descriptions come from agents, some older than the rule that refuses control
+ * characters in them (docs/decisions.md): each arc_text_is_unsafe_char() character but
+ * newline and tab (the CLI's own layout) is written as `\x1b` or `\u202e`, each byte that is
+ * not UTF-8 as `\xff`, so nothing received can move the cursor, retitle the window or
+ * reorder what the operator reads.
+ *
+ * Returns: (transfer full): @text, safe to print
+ */
+gchar *
+arc_cli_output_neutralise(const gchar *text)
+{
+	GString *out = g_string_sized_new(strlen(text));
+
+	for (const gchar *p = text; *p != '\0';) {
+		gunichar c = g_utf8_get_char_validated(p, -1);
+		if (c == (gunichar)-1 || c == (gunichar)-2) {
+			g_string_append_printf(out, "\\x%02x", (guchar)*p++);
+			continue;
+		}
+		if (c == '\n' || c == '\t' || !arc_text_is_unsafe_char(c))
+			g_string_append_unichar(out, c);
+		else if (c < 0x100)
+			g_string_append_printf(out, "\\x%02x", c);
+		else
+			g_string_append_printf(out, "\\u%04x", c);
+		p = g_utf8_next_char(p);
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* what GLib's own handler does, after neutralising: text in the console's charset */
+static void
+arc_cli_output_write(FILE *stream, const gchar *text)
+{
+	g_autofree gchar *safe = arc_cli_output_neutralise(text);
+	g_autofree gchar *converted = NULL;
+	const gchar *charset = NULL;
+
+	if (!g_get_console_charset(&charset))
+		converted =
+			g_convert_with_fallback(safe, -1, charset, "UTF-8", "?", NULL, NULL, NULL);
+	fputs(converted != NULL ? converted : safe, stream);
+	fflush(stream);
+}
+
+static void
+arc_cli_output_print_cb(const gchar *text)
+{
+	arc_cli_output_write(stdout, text);
+}
+
+static void
+arc_cli_output_printerr_cb(const gchar *text)
+{
+	arc_cli_output_write(stderr, text);
+}
+
+/**
+ * arc_cli_output_init:
+ *
+ * Routes everything g_print() and g_printerr() write through arc_cli_output_neutralise():
+ * tables, `get` output and error messages all carry text an agent sent.
+ */
+void
+arc_cli_output_init(void)
+{
+	g_set_print_handler(arc_cli_output_print_cb);
+	g_set_printerr_handler(arc_cli_output_printerr_cb);
+}
+
+/* JSON keeps its meaning: json-glib escapes C0 already, the rest of the unsafe characters
+ * (DEL, C1, bidirectional formatting) can only be inside strings, where `\uXXXX` is the same
+ * character */
+static gchar *
+arc_cli_output_json_escape(const gchar *json)
+{
+	GString *out = g_string_sized_new(strlen(json));
+
+	for (const gchar *p = json; *p != '\0';) {
+		gunichar c = g_utf8_get_char_validated(p, -1);
+		/* json-glib writes UTF-8; anything else is left to arc_cli_output_neutralise() */
+		if (c == (gunichar)-1 || c == (gunichar)-2) {
+			g_string_append_c(out, *p++);
+			continue;
+		}
+		if (arc_text_is_unsafe_char(c) && c != '\n' && c != '\t')
+			g_string_append_printf(out, "\\u%04x", c);
+		else
+			g_string_append_unichar(out, c);
+		p = g_utf8_next_char(p);
+	}
+	return g_string_free(out, FALSE);
+}
 
 /**
  * arc_cli_output_format_from_string:
@@ -48,6 +149,7 @@ gboolean
 arc_cli_output_print_node(ArcCliOutputFormat format, JsonNode *node, GError **error)
 {
 	g_autofree gchar *text = NULL;
+	g_autofree gchar *escaped = NULL;
 
 	if (format == ARC_CLI_OUTPUT_YAML) {
 		text = arc_cli_yaml_from_json(node, error);
@@ -57,7 +159,8 @@ arc_cli_output_print_node(ArcCliOutputFormat format, JsonNode *node, GError **er
 		return TRUE;
 	}
 	text = json_to_string(node, TRUE);
-	g_print("%s\n", text);
+	escaped = arc_cli_output_json_escape(text);
+	g_print("%s\n", escaped);
 	return TRUE;
 }
 

@@ -18,6 +18,9 @@ gboolean arc_cli_output_format_from_string(const gchar *text, ArcCliOutputFormat
 gboolean arc_cli_output_print_node(ArcCliOutputFormat format, JsonNode *node, GError **error);
 gboolean arc_cli_output_print_object(ArcCliOutputFormat format, JsonObject *object, GError **error);
 
+void arc_cli_output_init(void);
+gchar *arc_cli_output_neutralise(const gchar *text);
+
 void arc_cli_output_set_debug(gboolean debug);
 gboolean arc_cli_output_get_debug(void);
 void arc_cli_output_debug(const gchar *format, ...) G_GNUC_PRINTF(1, 2);

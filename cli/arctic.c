@@ -158,6 +158,7 @@ main(int argc, char **argv)
 	gint rc = ARC_CLI_EXIT_SUCCESS;
 
 	arc_cli_main_init_locale();
+	arc_cli_output_init();
 	g_set_prgname("arctic");
 	ctx = arc_cli_context_new();
 	if (!arc_cli_main_run(ctx, &args, &error)) {

@@ -9,6 +9,7 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 
@@ -224,6 +225,9 @@ main(int argc, char **argv)
 	int rc;
 
 	setlocale(LC_ALL, "");
+	/* a file size limit (LimitFSIZE=) reached must be a failed write that /readyz reports,
+	 * like a full disk, not a signal that kills the agent mid-transaction */
+	signal(SIGXFSZ, SIG_IGN);
 	if (sodium_init() < 0) {
 		g_printerr("arctic-agent: libsodium cannot be initialised\n");
 		return 1;

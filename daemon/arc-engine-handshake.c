@@ -13,6 +13,7 @@
 #include "arc-license-state.h"
 #include "arc-metrics.h"
 #include "arc-peer-client.h"
+#include "arc-text.h"
 #include "arc-time.h"
 
 /* The peer handshake of docs/protocol.md §5, both roles. The initiator (the agent that got
@@ -1077,9 +1078,8 @@ arc_engine_start_add_peer(ArcEngine *self, const ArcCaller *caller, const gchar 
 					"'address' must be host:port, e.g. 192.168.1.20:8080");
 		return;
 	}
-	if (name != NULL && (strlen(name) > 128 || !g_utf8_validate(name, -1, NULL))) {
-		g_task_return_new_error(task, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
-					"'name' must be a string of at most 128 bytes");
+	if (name != NULL && !arc_text_check_label(name, "name", 128, &error)) {
+		g_task_return_error(task, error);
 		return;
 	}
 	state = arc_engine_get_handshake_state(self);

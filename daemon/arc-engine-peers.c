@@ -7,6 +7,7 @@
 #include "arc-engine-private.h"
 
 #include "arc-record-sign.h"
+#include "arc-text.h"
 #include "arc-time.h"
 
 /* The peers of the cluster as the engine shows them: the replicated `peer` records, and the
@@ -452,13 +453,13 @@ arc_engine_update_peer(ArcEngine *self, const ArcCaller *caller, const gchar *pe
 
 	if (!arc_engine_authorize(self, caller, ARC_SCOPE_PEERS_WRITE, error))
 		return NULL;
-	if (name == NULL || strlen(name) > ARC_ENGINE_PEER_MAX_NAME ||
-	    !g_utf8_validate(name, -1, NULL)) {
-		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
-			    "'name' must be a string of at most %d bytes",
-			    ARC_ENGINE_PEER_MAX_NAME);
+	if (name == NULL) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+				    "'name' is required");
 		return NULL;
 	}
+	if (!arc_text_check_label(name, "name", ARC_ENGINE_PEER_MAX_NAME, error))
+		return NULL;
 	info = arc_engine_lookup_peer(self, peer_id, &record, error);
 	if (info == NULL)
 		return NULL;

@@ -16,7 +16,12 @@
 #include "arc-identity.h"
 #include "arc-metrics.h"
 #include "arc-record-sign.h"
+#include "arc-storage-probe.h"
+#include "arc-text.h"
 #include "arc-time.h"
+
+/* readiness writes to storage at most this often: k8s asks every 5 s (docs/decisions.md) */
+#define ARC_ENGINE_STORAGE_PROBE_USEC (5 * G_USEC_PER_SEC)
 
 /* The engine owns the managers and knows nothing of HTTP or D-Bus: the REST and D-Bus
  * adapters call these methods and serialise what they return. */
@@ -26,6 +31,7 @@ struct _ArcEngine {
 	ArcConfig *config;
 	ArcPluginLoader *loader;
 	ArcStorage *storage;
+	ArcStorageProbe *storage_probe; /* created by the first readiness check */
 	ArcLicenseBackend *license_backend;
 	ArcAuthManager *auth;
 	ArcIdentity *identity;
@@ -159,6 +165,7 @@ arc_engine_finalize(GObject *object)
 	g_clear_pointer(&self->handshake, arc_handshake_state_free);
 	g_clear_pointer(&self->records, arc_records_state_free);
 	g_clear_pointer(&self->services, arc_services_state_free);
+	g_clear_pointer(&self->storage_probe, arc_storage_probe_free);
 	g_free(self->peer_id);
 	g_free(self->cluster_id);
 	g_free(self->peer_name);
@@ -1084,7 +1091,11 @@ arc_engine_get_readiness(ArcEngine *self, gboolean *all_ok)
 	gboolean storage_ok;
 
 	g_array_set_clear_func(checks, arc_readiness_check_clear);
-	storage_ok = self->storage != NULL && arc_storage_check(self->storage, &error);
+	if (self->storage_probe == NULL)
+		self->storage_probe = arc_storage_probe_new(ARC_ENGINE_STORAGE_PROBE_USEC);
+	storage_ok =
+		self->storage != NULL && arc_storage_probe_check(self->storage_probe, self->storage,
+								 g_get_monotonic_time(), &error);
 	arc_engine_add_check(checks, "storage", storage_ok,
 			     storage_ok ? arc_storage_describe(self->storage)
 					: g_strdup(error != NULL ? error->message : "not open"));
@@ -1229,12 +1240,13 @@ arc_engine_get_optional_string(JsonObject *obj, const gchar *name, gsize max, gc
 	JsonNode *node = json_object_get_member(obj, name);
 	if (node == NULL || JSON_NODE_HOLDS_NULL(node))
 		return TRUE;
-	if (json_node_get_value_type(node) != G_TYPE_STRING ||
-	    strlen(json_node_get_string(node)) > max) {
+	if (json_node_get_value_type(node) != G_TYPE_STRING) {
 		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
 			    "'%s' must be a string of at most %u bytes", name, (guint)max);
 		return FALSE;
 	}
+	if (!arc_text_check_label(json_node_get_string(node), name, max, error))
+		return FALSE;
 	*out = g_strdup(json_node_get_string(node));
 	return TRUE;
 }

@@ -20,6 +20,7 @@ arc_gossip_message_free(ArcGossipMessage *self)
 		return;
 	g_free(self->type);
 	g_free(self->from);
+	g_free(self->to);
 	if (self->body != NULL)
 		json_node_unref(self->body);
 	g_free(self->signed_bytes);
@@ -53,20 +54,21 @@ arc_gossip_signed_bytes(JsonNode *envelope, gsize *len, GError **error)
  * arc_gossip_message_build:
  * @type: the message type
  * @from: the sender, this agent's peer id
+ * @to: the recipient's peer id
  * @timestamp: now, milliseconds since the epoch
  * @body: (transfer none): the message's JSON object
  * @identity: this agent's key
  * @nonce_out: (out caller-allocates) (optional): the fresh nonce, %ARC_GOSSIP_NONCE_SIZE bytes,
  *   which an answer names in its `in_reply_to`
  *
- * `{"version": 1, "type", "from", "timestamp", "nonce", "body", "signature"}`, signed over
+ * `{"version": 1, "type", "from", "to", "timestamp", "nonce", "body", "signature"}`, signed over
  * everything but the signature, with a fresh nonce.
  *
  * Returns: (transfer full): the message
  */
 gchar *
-arc_gossip_message_build(const gchar *type, const gchar *from, gint64 timestamp, JsonNode *body,
-			 ArcIdentity *identity, guint8 *nonce_out)
+arc_gossip_message_build(const gchar *type, const gchar *from, const gchar *to, gint64 timestamp,
+			 JsonNode *body, ArcIdentity *identity, guint8 *nonce_out)
 {
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autoptr(JsonNode) root = NULL;
@@ -86,6 +88,7 @@ arc_gossip_message_build(const gchar *type, const gchar *from, gint64 timestamp,
 	json_builder_add_int_value(b, ARC_GOSSIP_VERSION);
 	arc_gossip_add_string(b, "type", type);
 	arc_gossip_add_string(b, "from", from);
+	arc_gossip_add_string(b, "to", to);
 	json_builder_set_member_name(b, "timestamp");
 	json_builder_add_int_value(b, timestamp);
 	arc_gossip_add_string(b, "nonce", nonce_b64);
@@ -181,6 +184,11 @@ arc_gossip_message_parse(const gchar *data, gsize len, GError **error)
 		arc_gossip_fail(error, "'from' is not a peer id");
 		return NULL;
 	}
+	msg->to = g_strdup(arc_json_object_get_string(obj, "to"));
+	if (!arc_id_is_valid(msg->to, "peer_")) {
+		arc_gossip_fail(error, "'to' is not a peer id");
+		return NULL;
+	}
 	node = json_object_get_member(obj, "timestamp");
 	if (node == NULL || json_node_get_value_type(node) != G_TYPE_INT64 ||
 	    json_node_get_int(node) <= 0) {
@@ -218,6 +226,28 @@ arc_gossip_message_verify(const ArcGossipMessage *self, const guint8 *key, GErro
 					self->signed_len, key) != 0) {
 		g_set_error(error, ARC_ERROR, ARC_ERROR_UNAUTHORIZED,
 			    "gossip message from %s: bad signature", self->from);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/**
+ * arc_gossip_message_check_recipient:
+ * @self: a message whose signature verified
+ * @peer_id: this agent's peer id
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE if @self is addressed to @peer_id, else %FALSE with
+ *   %ARC_ERROR_UNAUTHORIZED: a message one peer received must not be replayed to another
+ */
+gboolean
+arc_gossip_message_check_recipient(const ArcGossipMessage *self, const gchar *peer_id,
+				   GError **error)
+{
+	if (g_strcmp0(self->to, peer_id) != 0) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_UNAUTHORIZED,
+			    "gossip message from %s refused: it is addressed to another peer (%s)",
+			    self->from, self->to);
 		return FALSE;
 	}
 	return TRUE;

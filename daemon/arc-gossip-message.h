@@ -22,6 +22,8 @@ G_BEGIN_DECLS
  * ArcGossipMessage:
  * @type: `digest`, `records`, `probe`, …
  * @from: the sender's peer id
+ * @to: the recipient's peer id: a message captured on its way to one peer is refused by any
+ *   other
  * @timestamp: when the sender signed, milliseconds since the epoch
  * @nonce: random bytes, unique per message
  * @body: the message's JSON object
@@ -30,6 +32,7 @@ G_BEGIN_DECLS
 typedef struct {
 	gchar *type;
 	gchar *from;
+	gchar *to;
 	gint64 timestamp;
 	guint8 nonce[ARC_GOSSIP_NONCE_SIZE];
 	JsonNode *body;
@@ -42,10 +45,13 @@ typedef struct {
 void arc_gossip_message_free(ArcGossipMessage *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcGossipMessage, arc_gossip_message_free)
 
-gchar *arc_gossip_message_build(const gchar *type, const gchar *from, gint64 timestamp,
-				JsonNode *body, ArcIdentity *identity, guint8 *nonce_out);
+gchar *arc_gossip_message_build(const gchar *type, const gchar *from, const gchar *to,
+				gint64 timestamp, JsonNode *body, ArcIdentity *identity,
+				guint8 *nonce_out);
 ArcGossipMessage *arc_gossip_message_parse(const gchar *data, gsize len, GError **error);
 gboolean arc_gossip_message_verify(const ArcGossipMessage *self, const guint8 *key, GError **error);
+gboolean arc_gossip_message_check_recipient(const ArcGossipMessage *self, const gchar *peer_id,
+					    GError **error);
 
 typedef struct _ArcGossipReplayGuard ArcGossipReplayGuard;
 

@@ -378,8 +378,8 @@ arc_gossip_send(ArcGossip *self, ArcGossipCall *call, ArcPeerClient *client, con
 	guint8 nonce[ARC_GOSSIP_NONCE_SIZE];
 	g_autofree gchar *path = g_strconcat("/v1/gossip/", type, NULL);
 	g_autofree gchar *message = arc_gossip_message_build(
-		type, arc_engine_get_peer_id(self->engine), arc_gossip_now_ms(), body,
-		arc_engine_get_identity_key(self->engine), nonce);
+		type, arc_engine_get_peer_id(self->engine), call->peer_id, arc_gossip_now_ms(),
+		body, arc_engine_get_identity_key(self->engine), nonce);
 
 	call->nonce = g_base64_encode(nonce, sizeof(nonce));
 	call->expected = g_strconcat(type, "_reply", NULL);
@@ -457,7 +457,8 @@ arc_gossip_open_reply(ArcGossip *self, ArcGossipCall *call, GObject *source, GAs
 			    "the answer is not %s's answer to this message", call->peer_id);
 		return NULL;
 	}
-	if (!arc_gossip_message_verify(msg, call->key, error))
+	if (!arc_gossip_message_verify(msg, call->key, error) ||
+	    !arc_gossip_message_check_recipient(msg, arc_engine_get_peer_id(self->engine), error))
 		return NULL;
 	arc_gossip_heard(self, call->peer_id, arc_json_object_get_string(body, "registry_hash"));
 	return json_node_ref(msg->body);
@@ -1137,7 +1138,7 @@ arc_gossip_reply(ArcGossip *self, const gchar *type, const ArcGossipMessage *msg
 	json_builder_add_string_value(b, arc_engine_get_registry_hash(self->engine));
 	body = arc_gossip_builder_end(b);
 	message = arc_gossip_message_build(reply_type, arc_engine_get_peer_id(self->engine),
-					   arc_gossip_now_ms(), body,
+					   msg->from, arc_gossip_now_ms(), body,
 					   arc_engine_get_identity_key(self->engine), NULL);
 	arc_metrics_add("arctic_gossip_bytes_total", "direction=\"sent\"", strlen(message));
 	return message;
@@ -1207,6 +1208,9 @@ arc_gossip_open(ArcGossip *self, const gchar *type, const gchar *data, gsize len
 			    msg->from);
 	} else if (!arc_gossip_message_verify(msg, member->key, &error_local)) {
 		why = "bad_signature";
+	} else if (!arc_gossip_message_check_recipient(msg, arc_engine_get_peer_id(self->engine),
+						       &error_local)) {
+		why = "wrong_recipient";
 	} else if (!arc_gossip_replay_guard_check(self->guard, msg, arc_gossip_now_ms(),
 						  &error_local)) {
 		why = strstr(error_local->message, "clock") != NULL ? "clock_skew" : "replayed";

@@ -243,6 +243,11 @@ arc_handshake_parse_peer(JsonObject *parent, GError **error)
 		arc_handshake_fail(error, "'name' must be a string of at most 128 bytes");
 		return NULL;
 	}
+	if (!arc_text_check_label(name, "name", ARC_HANDSHAKE_MAX_NAME, NULL)) {
+		arc_handshake_fail(error, "'name' must not contain control or bidirectional "
+					  "formatting characters");
+		return NULL;
+	}
 	peer->name = g_strdup(name);
 	peer->address = g_strdup(arc_json_object_get_string(obj, "address"));
 	if (!arc_handshake_address_is_valid(peer->address)) {

@@ -201,49 +201,225 @@ arc_json_is_space(gchar c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+/* The object or array being scanned, innermost last: the names of an object's members so
+ * far (unescaped), or %NULL for an array. */
+static void
+arc_json_frame_free(gpointer frame)
+{
+	if (frame != NULL)
+		g_ptr_array_unref(frame);
+}
+
+static gchar
+arc_json_unescape_char(gchar c)
+{
+	switch (c) {
+	case 'b':
+		return '\b';
+	case 'f':
+		return '\f';
+	case 'n':
+		return '\n';
+	case 'r':
+		return '\r';
+	case 't':
+		return '\t';
+	default:
+		return c; /* '"', '\\', '/' */
+	}
+}
+
+/* @p..@p+@n is the inside of a string whose escapes arc_json_check_escape() accepted */
+static gchar *
+arc_json_unescape(const gchar *p, gsize n)
+{
+	GString *out = g_string_sized_new(n);
+
+	for (gsize i = 0; i < n; i++) {
+		gunichar c;
+
+		if (p[i] != '\\') {
+			g_string_append_c(out, p[i]);
+			continue;
+		}
+		if (p[++i] != 'u') {
+			g_string_append_c(out, arc_json_unescape_char(p[i]));
+			continue;
+		}
+		c = (gunichar)arc_json_hex4(p + i + 1, 4);
+		i += 4;
+		if (c >= 0xd800 && c <= 0xdbff) {
+			c = 0x10000 + ((c - 0xd800) << 10) +
+			    ((gunichar)arc_json_hex4(p + i + 3, 4) - 0xdc00);
+			i += 6;
+		}
+		g_string_append_unichar(out, c);
+	}
+	return g_string_free(out, FALSE);
+}
+
+static gint
+arc_json_name_cmp(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(const gchar *const *)a, *(const gchar *const *)b);
+}
+
+/* Sorting rather than hashing: names are chosen by whoever sent the bytes, and a
+ * predictable hash could be made to collide. */
+static gboolean
+arc_json_check_names(GPtrArray *names, GError **error)
+{
+	g_ptr_array_sort(names, arc_json_name_cmp);
+	for (guint i = 1; i < names->len; i++) {
+		const gchar *name = g_ptr_array_index(names, i);
+		gboolean printable = strlen(name) <= 64;
+
+		if (strcmp(name, g_ptr_array_index(names, i - 1)) != 0)
+			continue;
+		for (const gchar *p = name; printable && *p != '\0'; p++)
+			printable = g_ascii_isprint(*p);
+		if (printable)
+			g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+				    "malformed JSON: duplicate member \"%s\" in an object", name);
+		else
+			g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+					    "malformed JSON: duplicate member name in an object");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+typedef struct {
+	GPtrArray *frames;    /* of arc_json_frame_free() frames */
+	gboolean expect_name; /* the next string in the innermost object is a member name */
+	gsize string_start;
+	gboolean string_is_name;
+} ArcJsonScan;
+
+static void
+arc_json_scan_string_end(ArcJsonScan *scan, const gchar *data, gsize end)
+{
+	GPtrArray *names;
+
+	if (!scan->string_is_name)
+		return;
+	names = g_ptr_array_index(scan->frames, scan->frames->len - 1);
+	g_ptr_array_add(names, arc_json_unescape(data + scan->string_start + 1,
+						 end - scan->string_start - 1));
+}
+
+/* a structural byte outside strings; returns %FALSE with @error set if the document is
+ * refused, sets @done when its outermost object closed */
+static gboolean
+arc_json_scan_byte(ArcJsonScan *scan, gchar c, gsize max_depth, gboolean *done, GError **error)
+{
+	GPtrArray *top = scan->frames->len > 0
+				 ? g_ptr_array_index(scan->frames, scan->frames->len - 1)
+				 : NULL;
+
+	if (c == '{' || c == '[') {
+		if (scan->frames->len + 1 > max_depth) {
+			g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+					    "malformed JSON: JSON nested too deeply");
+			return FALSE;
+		}
+		g_ptr_array_add(scan->frames,
+				c == '{' ? g_ptr_array_new_with_free_func(g_free) : NULL);
+		scan->expect_name = c == '{';
+	} else if (c == '}' || c == ']') {
+		if (scan->frames->len == 0)
+			return TRUE;
+		if (top != NULL && !arc_json_check_names(top, error))
+			return FALSE;
+		g_ptr_array_remove_index(scan->frames, scan->frames->len - 1);
+		scan->expect_name = FALSE;
+		*done = scan->frames->len == 0;
+	} else if (c == ',') {
+		scan->expect_name = top != NULL;
+	} else if (c == ':') {
+		scan->expect_name = FALSE;
+	}
+	return TRUE;
+}
+
 /* Checked on the raw bytes before json-glib's recursive parser sees them: exactly one
  * object with nothing but whitespace after it (json-glib keeps the first of several values
  * and leaks the rest), nesting at most @max_depth (a million '[' would exhaust the stack),
- * well-formed escapes and no raw control characters in strings.
- * Returns what is wrong, or %NULL. */
-static const gchar *
-arc_json_check_syntax(const gchar *data, gsize len, gsize max_depth)
+ * well-formed escapes, no raw control characters in strings, and no member name twice in
+ * one object, compared after unescaping (json-glib keeps the last, so a signer and a
+ * reader could see different values). The grammar itself is left to json-glib. */
+static gboolean
+arc_json_check_syntax(const gchar *data, gsize len, gsize max_depth, GError **error)
 {
-	gsize i = 0, depth = 0;
-	gboolean in_string = FALSE;
+	g_autoptr(GPtrArray) frames = g_ptr_array_new_with_free_func(arc_json_frame_free);
+	ArcJsonScan scan = {frames, FALSE, 0, FALSE};
+	const gchar *what = NULL;
+	gboolean in_string = FALSE, done = FALSE;
+	gsize i = 0;
 
 	while (i < len && arc_json_is_space(data[i]))
 		i++;
 	if (i == len || data[i] != '{')
-		return "expected a JSON object";
-	for (; i < len; i++) {
+		what = "expected a JSON object";
+	for (; what == NULL && !done && i < len; i++) {
 		gchar c = data[i];
-		if (in_string) {
-			if (c == '\\' && (i = arc_json_check_escape(data, len, i)) == 0)
-				return "invalid escape in a JSON string";
-			else if (c == '"')
-				in_string = FALSE;
-			else if ((guchar)c < 0x20)
-				return "control character in a JSON string";
-			continue;
-		}
-		if (c == '"') {
+		if (!in_string && c == '"') {
 			in_string = TRUE;
-		} else if (c == '{' || c == '[') {
-			if (++depth > max_depth)
-				return "JSON nested too deeply";
-		} else if (c == '}' || c == ']') {
-			if (depth == 0 || --depth == 0)
-				break;
+			scan.string_start = i;
+			scan.string_is_name = scan.expect_name && frames->len > 0 &&
+					      g_ptr_array_index(frames, frames->len - 1) != NULL;
+			scan.expect_name = FALSE;
+		} else if (!in_string) {
+			if (!arc_json_scan_byte(&scan, c, max_depth, &done, error))
+				return FALSE;
+		} else if (c == '\\' && (i = arc_json_check_escape(data, len, i)) == 0) {
+			what = "invalid escape in a JSON string";
+		} else if (c == '"') {
+			in_string = FALSE;
+			arc_json_scan_string_end(&scan, data, i);
+		} else if ((guchar)c < 0x20) {
+			what = "control character in a JSON string";
 		}
 	}
-	if (i >= len)
-		return "unterminated JSON object";
-	for (i++; i < len; i++) {
+	if (what == NULL && !done)
+		what = "unterminated JSON object";
+	for (; what == NULL && i < len; i++) {
 		if (!arc_json_is_space(data[i]))
-			return "more than one JSON value";
+			what = "more than one JSON value";
 	}
-	return NULL;
+	if (what != NULL) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST, "malformed JSON: %s",
+			    what);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/**
+ * arc_json_check_strict:
+ * @data: bytes from the network or a file
+ * @length: bytes in @data, or -1 if NUL-terminated
+ * @max_depth: deepest nesting accepted
+ * @error: return location for a #GError
+ *
+ * The checks arc_json_parse_object() makes before parsing, for callers that parse with
+ * something else: valid UTF-8, one object, bounded nesting, well-formed escapes without
+ * `\u0000` or lone surrogates, no raw control characters in strings, no duplicate member
+ * names (docs/protocol.md §1).
+ *
+ * Returns: %TRUE if the bytes pass, else %FALSE with %ARC_ERROR_INVALID_REQUEST
+ */
+gboolean
+arc_json_check_strict(const gchar *data, gssize length, gsize max_depth, GError **error)
+{
+	gsize len = length < 0 ? strlen(data) : (gsize)length;
+
+	if (!g_utf8_validate_len(data, len, NULL)) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+				    "body is not valid UTF-8");
+		return FALSE;
+	}
+	return arc_json_check_syntax(data, len, max_depth, error);
 }
 
 /**
@@ -263,20 +439,10 @@ arc_json_parse_object(const gchar *data, gssize length, gsize max_depth, GError 
 	g_autoptr(JsonParser) parser = json_parser_new();
 	g_autoptr(GError) error_local = NULL;
 	gsize len = length < 0 ? strlen(data) : (gsize)length;
-	const gchar *syntax_error;
 	JsonNode *root;
 
-	if (!g_utf8_validate_len(data, len, NULL)) {
-		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
-				    "body is not valid UTF-8");
+	if (!arc_json_check_strict(data, (gssize)len, max_depth, error))
 		return NULL;
-	}
-	syntax_error = arc_json_check_syntax(data, len, max_depth);
-	if (syntax_error != NULL) {
-		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST, "malformed JSON: %s",
-			    syntax_error);
-		return NULL;
-	}
 	if (!json_parser_load_from_data(parser, data, (gssize)len, &error_local)) {
 		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST, "malformed JSON: %s",
 			    error_local->message);

@@ -15,6 +15,7 @@
 #include "arc-plugin.h"
 #include "arc-record.h"
 #include "arc-storage.h"
+#include "arc-text.h"
 #include "arc-time.h"
 #include "arc-transport.h"
 #include "arc-tunnel.h"

@@ -486,12 +486,14 @@ gs_identity_of(GsNode *self)
 	return identity;
 }
 
+/* a message from @sender to @to */
 static gchar *
-gs_message(GsNode *sender, ArcIdentity *identity, const gchar *type, gint64 timestamp,
-	   const gchar *body)
+gs_message_to(GsNode *sender, ArcIdentity *identity, GsNode *to, const gchar *type,
+	      gint64 timestamp, const gchar *body)
 {
 	g_autoptr(JsonNode) node = json_from_string(body, NULL);
-	return arc_gossip_message_build(type, sender->peer_id, timestamp, node, identity, NULL);
+	return arc_gossip_message_build(type, sender->peer_id, to->peer_id, timestamp, node,
+					identity, NULL);
 }
 
 static ArcTestResponse *
@@ -558,7 +560,7 @@ gs_wire_func(void)
 	key_b = gs_identity_of(b);
 
 	/* a digest from B is answered; the same bytes again are a replay */
-	digest = gs_message(b, key_b, "digest", now, "{\"registry_hash\":\"x\"}");
+	digest = gs_message_to(b, key_b, a, "digest", now, "{\"registry_hash\":\"x\"}");
 	first = gs_post(a, "digest", digest);
 	g_assert_cmpuint(first->status, ==, 200);
 	again = gs_post(a, "digest", digest);
@@ -568,17 +570,17 @@ gs_wire_func(void)
 	/* clocks: 10 s off is within the default 30 s tolerance, 60 s is not, and the log
 	 * says which way */
 	{
-		g_autofree gchar *m = gs_message(b, key_b, "digest", now + 10000, "{}");
+		g_autofree gchar *m = gs_message_to(b, key_b, a, "digest", now + 10000, "{}");
 		near = gs_post(a, "digest", m);
 		g_assert_cmpuint(near->status, ==, 200);
 	}
 	{
-		g_autofree gchar *m = gs_message(b, key_b, "digest", now + 60000, "{}");
+		g_autofree gchar *m = gs_message_to(b, key_b, a, "digest", now + 60000, "{}");
 		ahead = gs_post(a, "digest", m);
 		g_assert_cmpuint(ahead->status, ==, 401);
 	}
 	{
-		g_autofree gchar *m = gs_message(b, key_b, "digest", now - 60000, "{}");
+		g_autofree gchar *m = gs_message_to(b, key_b, a, "digest", now - 60000, "{}");
 		behind = gs_post(a, "digest", m);
 		g_assert_cmpuint(behind->status, ==, 401);
 	}
@@ -593,16 +595,16 @@ gs_wire_func(void)
 	 * stays */
 	record_v2 = gs_alias_record(b, key_b, a->peer_id, "two", 2);
 	record_v1 = gs_alias_record(b, key_b, a->peer_id, "one", 1);
-	v2 = gs_message(b, key_b, "records", now, record_v2);
+	v2 = gs_message_to(b, key_b, a, "records", now, record_v2);
 	newer = gs_post(a, "records", v2);
 	g_assert_cmpuint(newer->status, ==, 200);
 	name = gs_peer_name(a, a->peer_id);
 	g_assert_cmpstr(name, ==, "two");
-	v1 = gs_message(b, key_b, "records", now + 1, record_v1);
+	v1 = gs_message_to(b, key_b, a, "records", now + 1, record_v1);
 	older = gs_post(a, "records", v1);
 	g_assert_cmpuint(older->status, ==, 200);
 	{
-		g_autofree gchar *m = gs_message(b, key_b, "records", now + 2, record_v2);
+		g_autofree gchar *m = gs_message_to(b, key_b, a, "records", now + 2, record_v2);
 		dup = gs_post(a, "records", m);
 		g_assert_cmpuint(dup->status, ==, 200);
 	}
@@ -618,8 +620,9 @@ gs_wire_func(void)
 	g_assert_nonnull(stranger);
 	{
 		g_autoptr(JsonNode) body = json_from_string("{}", NULL);
-		g_autofree gchar *m = arc_gossip_message_build(
-			"digest", "peer_01JSTRANGERSTRANGERSTRANGE", now, body, stranger, NULL);
+		g_autofree gchar *m =
+			arc_gossip_message_build("digest", "peer_01JSTRANGERSTRANGERSTRANGE",
+						 a->peer_id, now, body, stranger, NULL);
 		foreign = gs_post(a, "digest", m);
 		g_assert_cmpuint(foreign->status, ==, 403);
 	}
@@ -628,13 +631,28 @@ gs_wire_func(void)
 	g_assert_cmpuint(garbage->status, ==, 400);
 	/* B's key signing as B, but altered in transit */
 	{
-		g_autofree gchar *m = gs_message(b, key_b, "digest", now + 3, "{\"a\":1}");
+		g_autofree gchar *m = gs_message_to(b, key_b, a, "digest", now + 3, "{\"a\":1}");
 		gchar *at = strstr(m, "\"a\":1");
 		g_autoptr(ArcTestResponse) altered = NULL;
 		g_assert_nonnull(at);
 		at[4] = '2';
 		altered = gs_post(a, "digest", m);
 		g_assert_cmpuint(altered->status, ==, 401);
+	}
+	/* B's message to another peer, captured and replayed to A: signed, fresh, never seen
+	 * by A, and still refused, with the reason; the same message addressed to A passes */
+	{
+		g_autoptr(JsonNode) body = json_from_string("{}", NULL);
+		g_autofree gchar *m = arc_gossip_message_build("digest", b->peer_id,
+							       "peer_01JSTRANGERSTRANGERSTRANGE",
+							       now + 4, body, key_b, NULL);
+		g_autofree gchar *ok = gs_message_to(b, key_b, a, "digest", now + 5, "{}");
+		g_autoptr(ArcTestResponse) elsewhere = gs_post(a, "digest", m);
+		g_autoptr(ArcTestResponse) here = gs_post(a, "digest", ok);
+		g_assert_cmpuint(elsewhere->status, ==, 401);
+		g_assert_nonnull(strstr(g_bytes_get_data(elsewhere->body, NULL),
+					"addressed to another peer"));
+		g_assert_cmpuint(here->status, ==, 200);
 	}
 }
 

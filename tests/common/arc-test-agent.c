@@ -1028,6 +1028,19 @@ arc_test_agent_raw(ArcTestAgent *self, const gchar *head, GBytes *body, gboolean
 }
 
 /**
+ * arc_test_agent_get_pid:
+ * @self: an agent
+ *
+ * Returns: the running agent's process id, or 0
+ */
+gint
+arc_test_agent_get_pid(ArcTestAgent *self)
+{
+	const gchar *id = self->process != NULL ? g_subprocess_get_identifier(self->process) : NULL;
+	return id != NULL ? (gint)g_ascii_strtoll(id, NULL, 10) : 0;
+}
+
+/**
  * arc_test_agent_get_rss_kb:
  * @self: a running agent
  *

@@ -116,6 +116,7 @@ ArcTestResponse *arc_test_agent_raw(ArcTestAgent *self, const gchar *head, GByte
 /* conveniences */
 guint64 arc_test_agent_get_rss_kb(ArcTestAgent *self);
 gint arc_test_agent_count_fds(ArcTestAgent *self);
+gint arc_test_agent_get_pid(ArcTestAgent *self);
 guint16 arc_test_agent_free_port(void);
 JsonNode *arc_test_agent_bootstrap(ArcTestAgent *self, GError **error);
 JsonNode *arc_test_agent_bootstrap_with(ArcTestAgent *self, const gchar *license, GError **error);

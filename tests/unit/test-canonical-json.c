@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <arctic-plugin.h>
+#include <string.h>
 
 static void
 canonical_json_func(void)
@@ -75,11 +76,64 @@ parse_object_func(void)
 	}
 }
 
+/* a member name twice in one object, at any depth, compared after unescaping: json-glib
+ * would keep the last, so a signer and a reader could disagree on the value */
+static void
+duplicate_names_func(void)
+{
+	const struct {
+		const gchar *in;
+		gboolean ok;
+	} cases[] = {
+		{"{\"a\":1,\"b\":2}", TRUE},
+		{"{\"a\":1,\"a\":2}", FALSE},
+		{"{\"a\":1,\"b\":2,\"a\":1}", FALSE},
+		{"{\"x\":{\"a\":1,\"a\":2}}", FALSE},
+		{"{\"x\":[{\"a\":1},{\"a\":2}]}", TRUE},
+		{"{\"x\":[1,{\"k\":{\"a\":[],\"a\":{}}}]}", FALSE},
+		/* the same name in parent and child, or as a value, is no duplicate */
+		{"{\"a\":{\"a\":\"a\"},\"b\":\"a\"}", TRUE},
+		{"{\"a\":\"b\",\"b\":1}", TRUE},
+		/* escapes: \u0061 is 'a', \/ is '/', a surrogate pair is one character */
+		{"{\"a\":1,\"\\u0061\":2}", FALSE},
+		{"{\"a/b\":1,\"a\\/b\":2}", FALSE},
+		{"{\"\\n\":1,\"\\u000a\":2}", FALSE},
+		{"{\"\\ud83d\\ude00\":1,\"\xf0\x9f\x98\x80\":2}", FALSE},
+		{"{\"\\u00e9\":1,\"e\":2}", TRUE},
+		/* a name's quotes and colons inside strings are not structure */
+		{"{\"a\":\"x,\\\"a\\\":1\",\"b\":2}", TRUE},
+		{"{\"a\\\"\":1,\"a\":2}", TRUE},
+		{"{\"\":1,\"\":2}", FALSE},
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(GError) error = NULL;
+		g_autoptr(GError) error_check = NULL;
+		g_autoptr(JsonNode) node = arc_json_parse_object(cases[i].in, -1, 8, &error);
+		gboolean checked = arc_json_check_strict(cases[i].in, -1, 8, &error_check);
+
+		g_test_message("case %u: %s", i, cases[i].in);
+		if (cases[i].ok) {
+			g_assert_no_error(error);
+			g_assert_no_error(error_check);
+			g_assert_nonnull(node);
+			g_assert_true(checked);
+		} else {
+			g_assert_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST);
+			g_assert_error(error_check, ARC_ERROR, ARC_ERROR_INVALID_REQUEST);
+			g_assert_nonnull(strstr(error->message, "duplicate member"));
+			g_assert_null(node);
+			g_assert_false(checked);
+		}
+	}
+}
+
 int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 	g_test_add_func("/canonical-json/table", canonical_json_func);
 	g_test_add_func("/canonical-json/parse-object", parse_object_func);
+	g_test_add_func("/canonical-json/duplicate-names", duplicate_names_func);
 	return g_test_run();
 }

@@ -11,6 +11,7 @@
 /* docs/protocol.md §6.3: the signed envelope of gossip messages and the replay guard */
 
 #define GM_FROM "peer_01JAAAAAAAAAAAAAAAAAAAAAAA"
+#define GM_TO "peer_01JBBBBBBBBBBBBBBBBBBBBBBB"
 #define GM_NOW 1764633600000
 
 typedef struct {
@@ -57,7 +58,8 @@ gm_build(GmFixture *fx, gint64 timestamp)
 		"{\"registry_hash\":\"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b785"
 		"2b855\",\"records\":[{\"kind\":\"peer\",\"id\":\"x\"}]}",
 		NULL);
-	return arc_gossip_message_build("digest", GM_FROM, timestamp, body, fx->sender, NULL);
+	return arc_gossip_message_build("digest", GM_FROM, GM_TO, timestamp, body, fx->sender,
+					NULL);
 }
 
 /* what the sender built parses and verifies with its key only */
@@ -72,6 +74,14 @@ gm_roundtrip_func(GmFixture *fx, gconstpointer data)
 	g_assert_no_error(error);
 	g_assert_cmpstr(msg->type, ==, "digest");
 	g_assert_cmpstr(msg->from, ==, GM_FROM);
+	g_assert_cmpstr(msg->to, ==, GM_TO);
+	g_assert_true(arc_gossip_message_check_recipient(msg, GM_TO, &error));
+	g_assert_no_error(error);
+	/* captured on its way to GM_TO and replayed to another peer */
+	g_assert_false(arc_gossip_message_check_recipient(msg, GM_FROM, &error));
+	g_assert_error(error, ARC_ERROR, ARC_ERROR_UNAUTHORIZED);
+	g_assert_nonnull(strstr(error->message, "addressed to another peer"));
+	g_clear_error(&error);
 	g_assert_cmpint(msg->timestamp, ==, GM_NOW);
 	g_assert_true(JSON_NODE_HOLDS_OBJECT(msg->body));
 	g_assert_true(
@@ -87,7 +97,7 @@ static void
 gm_tamper_func(GmFixture *fx, gconstpointer data)
 {
 	g_autofree gchar *text = gm_build(fx, GM_NOW);
-	const gchar *const members[] = {"type", "from", "timestamp", "nonce", "body"};
+	const gchar *const members[] = {"type", "from", "to", "timestamp", "nonce", "body"};
 
 	for (guint i = 0; i < G_N_ELEMENTS(members); i++) {
 		g_autoptr(JsonNode) root = json_from_string(text, NULL);
@@ -101,6 +111,8 @@ gm_tamper_func(GmFixture *fx, gconstpointer data)
 		else if (g_strcmp0(members[i], "from") == 0)
 			json_object_set_string_member(obj, "from",
 						      "peer_01JBBBBBBBBBBBBBBBBBBBBBBB");
+		else if (g_strcmp0(members[i], "to") == 0)
+			json_object_set_string_member(obj, "to", "peer_01JCCCCCCCCCCCCCCCCCCCCCCC");
 		else if (g_strcmp0(members[i], "timestamp") == 0)
 			json_object_set_int_member(obj, "timestamp", GM_NOW + 1);
 		else if (g_strcmp0(members[i], "nonce") == 0)
@@ -137,13 +149,22 @@ gm_malformed_func(void)
 		"{\"version\":1,\"type\":\"a b\",\"from\":\"peer_01JAAAAAAAAAAAAAAAAAAAAAAA\"}",
 		"{\"version\":1,\"type\":\"digest\",\"from\":\"nobody\"}",
 		"{\"version\":1,\"type\":\"digest\",\"from\":\"peer_01JAAAAAAAAAAAAAAAAAAAAAAA\","
-		"\"timestamp\":-1}",
+		"\"to\":\"nobody\",\"timestamp\":1}",
 		"{\"version\":1,\"type\":\"digest\",\"from\":\"peer_01JAAAAAAAAAAAAAAAAAAAAAAA\","
-		"\"timestamp\":1,\"body\":[]}",
+		"\"to\":\"peer_01JBBBBBBBBBBBBBBBBBBBBBBB\",\"timestamp\":-1}",
+		/* the same member twice: a reader could see another value than the signer */
 		"{\"version\":1,\"type\":\"digest\",\"from\":\"peer_01JAAAAAAAAAAAAAAAAAAAAAAA\","
-		"\"timestamp\":1,\"body\":{},\"nonce\":\"short\",\"signature\":\"x\"}",
+		"\"to\":\"peer_01JBBBBBBBBBBBBBBBBBBBBBBB\",\"to\":\"peer_"
+		"01JCCCCCCCCCCCCCCCCCCCCCCC\","
+		"\"timestamp\":1}",
 		"{\"version\":1,\"type\":\"digest\",\"from\":\"peer_01JAAAAAAAAAAAAAAAAAAAAAAA\","
-		"\"timestamp\":1,\"body\":{\"n\":1e999},\"nonce\":\"AAAAAAAAAAAAAAAAAAAAAA==\","
+		"\"to\":\"peer_01JBBBBBBBBBBBBBBBBBBBBBBB\",\"timestamp\":1,\"body\":[]}",
+		"{\"version\":1,\"type\":\"digest\",\"from\":\"peer_01JAAAAAAAAAAAAAAAAAAAAAAA\","
+		"\"to\":\"peer_01JBBBBBBBBBBBBBBBBBBBBBBB\",\"timestamp\":1,\"body\":{},\"nonce\":"
+		"\"short\",\"signature\":\"x\"}",
+		"{\"version\":1,\"type\":\"digest\",\"from\":\"peer_01JAAAAAAAAAAAAAAAAAAAAAAA\","
+		"\"to\":\"peer_01JBBBBBBBBBBBBBBBBBBBBBBB\",\"timestamp\":1,\"body\":{\"n\":1e999},"
+		"\"nonce\":\"AAAAAAAAAAAAAAAAAAAAAA==\","
 		"\"signature\":"
 		"\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 		"AAAAAAAAAAAAAAAA==\"}",

@@ -202,6 +202,13 @@ hs_malformed_func(void)
 		{"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\",\"license",
 		 "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB=\",\"license"},
 		{"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\"}", "AAAA\"}"},
+		/* a name that would drive the operator's terminal or read as another */
+		{"\"name\":\"a\"", "\"name\":\"a\\u001b[2J\""},
+		{"\"name\":\"a\"", "\"name\":\"a\\u202eb\""},
+		/* a member twice, at any depth (docs/protocol.md §1) */
+		{"{\"version\":1,", "{\"version\":1,\"version\":1,"},
+		{"\"name\":\"a\"", "\"name\":\"a\",\"n\\u0061me\":\"b\""},
+		{"\"license\":{}", "\"license\":{\"x\":1,\"x\":2}"},
 	};
 
 	g_assert_no_error(error);
