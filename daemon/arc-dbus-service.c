@@ -1154,8 +1154,8 @@ arc_dbus_service_read_only_reply(ArcDbusServiceExported *exported, GDBusMessage 
 }
 
 /* GDBus refuses a Set of a read-only property before any code of ours runs, with
- * org.freedesktop.DBus.Error.InvalidArgs ("Property 'X' is not writable", GLib 2.74 and
- * later alike), whereas the D-Bus specification and NetworkManager's clients expect
+ * org.freedesktop.DBus.Error.InvalidArgs ("Property 'X' is not writable", as GLib 2.74
+ * does; /dbus/read-only catches it should a later GLib differ), whereas the D-Bus specification and NetworkManager's clients expect
  * org.freedesktop.DBus.Error.PropertyReadOnly. A filter on the connection answers first. It
  * runs in GDBus's worker thread, so it reads only @user_data, the exported interfaces'
  * copy, and the static introspection data. */
