@@ -591,9 +591,9 @@ arc_dbus_service_check_polkit(GTask *task, ArcDbusServiceAuth *auth)
 {
 	GDBusMethodInvocation *invocation = auth->invocation;
 	GDBusMessage *message = g_dbus_method_invocation_get_message(invocation);
-	gboolean interactive = auth->may_interact &&
-			       (g_dbus_message_get_flags(message) &
-				G_DBUS_MESSAGE_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION) != 0;
+	gboolean interactive =
+		auth->may_interact && (g_dbus_message_get_flags(message) &
+				       G_DBUS_MESSAGE_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION) != 0;
 	GVariantBuilder subject;
 	GVariantBuilder details;
 
@@ -1154,11 +1154,11 @@ arc_dbus_service_read_only_reply(ArcDbusServiceExported *exported, GDBusMessage 
 }
 
 /* GDBus refuses a Set of a read-only property before any code of ours runs, with
- * org.freedesktop.DBus.Error.InvalidArgs ("Property 'X' is not writable", as GLib 2.74
- * does; /dbus/read-only catches it should a later GLib differ), whereas the D-Bus specification and NetworkManager's clients expect
- * org.freedesktop.DBus.Error.PropertyReadOnly. A filter on the connection answers first. It
- * runs in GDBus's worker thread, so it reads only @user_data, the exported interfaces'
- * copy, and the static introspection data. */
+ * org.freedesktop.DBus.Error.InvalidArgs ("Property 'X' is not writable" in GLib 2.74;
+ * /dbus/read-only notices should a later GLib change it), whereas the D-Bus specification
+ * and NetworkManager's clients expect org.freedesktop.DBus.Error.PropertyReadOnly. A filter
+ * on the connection answers first. It runs in GDBus's worker thread, so it reads only
+ * @user_data, the exported interfaces' copy, and the static introspection data. */
 static GDBusMessage *
 arc_dbus_service_filter_cb(GDBusConnection *connection, GDBusMessage *message, gboolean incoming,
 			   gpointer user_data)
@@ -1228,9 +1228,9 @@ arc_dbus_service_export(ArcDbusService *self)
 {
 	/* the Agent is a managed object below the ObjectManager, as NetworkManager keeps its
 	 * manager object apart, so that GetManagedObjects lists it with the peers and services */
-	self->filter_id = g_dbus_connection_add_filter(
-		self->connection, arc_dbus_service_filter_cb,
-		g_atomic_rc_box_acquire(self->exported), arc_dbus_service_exported_release);
+	self->filter_id = g_dbus_connection_add_filter(self->connection, arc_dbus_service_filter_cb,
+						       g_atomic_rc_box_acquire(self->exported),
+						       arc_dbus_service_exported_release);
 	g_dbus_object_manager_server_set_connection(self->manager, self->connection);
 }
 

@@ -2406,8 +2406,7 @@ arc_dbus_test_license_update_refused_func(ArcDbusTestFixture *fx, gconstpointer 
 /* the object paths: the Agent's Peers, Services and LocalPeer, a Service's peers */
 
 static void
-arc_dbus_test_wait_agent_paths(ArcDbusTestFixture *fx, const gchar *property,
-			       const gchar *expected)
+arc_dbus_test_wait_agent_paths(ArcDbusTestFixture *fx, const gchar *property, const gchar *expected)
 {
 	gint64 deadline = g_get_monotonic_time() + ARC_DBUS_TEST_TIMEOUT_US;
 
@@ -2502,8 +2501,8 @@ arc_dbus_test_object_paths_func(ArcDbusTestFixture *fx, gconstpointer user_data)
 	g_assert_cmpstr(source, ==, local_path);
 
 	/* deleted through REST: Services is empty again */
-	rest_path = g_strconcat("/v1/services/", service_path + strlen(ARC_DBUS_TEST_SERVICES_PATH "/"),
-				NULL);
+	rest_path = g_strconcat("/v1/services/",
+				service_path + strlen(ARC_DBUS_TEST_SERVICES_PATH "/"), NULL);
 	rest = arc_dbus_test_api(fx, "DELETE", rest_path, NULL, &status);
 	g_assert_cmpuint(status, ==, 200);
 	arc_dbus_test_wait_agent_paths(fx, "services", "");
@@ -2572,10 +2571,9 @@ typedef struct {
 } ArcDbusTestPolkit;
 
 static void
-arc_dbus_test_polkit_method_cb(GDBusConnection *connection, const gchar *sender,
-			       const gchar *path, const gchar *iface, const gchar *method,
-			       GVariant *params, GDBusMethodInvocation *invocation,
-			       gpointer user_data)
+arc_dbus_test_polkit_method_cb(GDBusConnection *connection, const gchar *sender, const gchar *path,
+			       const gchar *iface, const gchar *method, GVariant *params,
+			       GDBusMethodInvocation *invocation, gpointer user_data)
 {
 	ArcDbusTestPolkit *polkit = user_data;
 	g_autoptr(GVariant) details = NULL;
@@ -2616,9 +2614,9 @@ arc_dbus_test_start_polkit(ArcDbusTestFixture *fx, ArcDbusTestPolkit *polkit)
 
 	node = g_dbus_node_info_new_for_xml(arc_dbus_test_polkit_xml, &error);
 	g_assert_no_error(error);
-	id = g_dbus_connection_register_object(
-		fx->connection, "/org/freedesktop/PolicyKit1/Authority", node->interfaces[0],
-		&vtable, polkit, NULL, &error);
+	id = g_dbus_connection_register_object(fx->connection,
+					       "/org/freedesktop/PolicyKit1/Authority",
+					       node->interfaces[0], &vtable, polkit, NULL, &error);
 	g_assert_no_error(error);
 	reply = g_dbus_connection_call_sync(
 		fx->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
@@ -2728,8 +2726,8 @@ arc_dbus_test_read_only_func(ArcDbusTestFixture *fx, gconstpointer user_data)
 				   "Bootstrapped", g_variant_new_boolean(FALSE), &error);
 	arc_dbus_test_assert_remote_error(error, "org.freedesktop.DBus.Error.PropertyReadOnly");
 	g_clear_error(&error);
-	arc_dbus_test_set_property(fx, ARC_DBUS_TEST_AGENT_PATH, ARC_DBUS_TEST_AGENT_IFACE,
-				   "Peers", g_variant_new_objv(NULL, 0), &error);
+	arc_dbus_test_set_property(fx, ARC_DBUS_TEST_AGENT_PATH, ARC_DBUS_TEST_AGENT_IFACE, "Peers",
+				   g_variant_new_objv(NULL, 0), &error);
 	arc_dbus_test_assert_remote_error(error, "org.freedesktop.DBus.Error.PropertyReadOnly");
 	g_clear_error(&error);
 	arc_dbus_test_set_property(fx, peer_path, ARC_DBUS_TEST_PEER_IFACE, "Name",
@@ -2751,8 +2749,8 @@ arc_dbus_test_read_only_func(ArcDbusTestFixture *fx, gconstpointer user_data)
 	arc_dbus_test_assert_remote_error(error, "org.freedesktop.DBus.Error.InvalidArgs");
 	g_clear_error(&error);
 	arc_dbus_test_set_property(fx, ARC_DBUS_TEST_SERVICES_PATH "/svc_none",
-				   ARC_DBUS_TEST_SERVICE_IFACE, "Name",
-				   g_variant_new_string("x"), &error);
+				   ARC_DBUS_TEST_SERVICE_IFACE, "Name", g_variant_new_string("x"),
+				   &error);
 	g_assert_true(g_dbus_error_is_remote_error(error));
 	name = g_dbus_error_get_remote_error(error);
 	g_assert_cmpstr(name, !=, "org.freedesktop.DBus.Error.PropertyReadOnly");
