@@ -842,8 +842,11 @@ arc_dbus_service_permissions_cb(GObject *source, GAsyncResult *res, gpointer use
 
 	/* a refusal is an answer here, not an error: the reason only goes to the debug log */
 	if (!g_task_propagate_boolean(G_TASK(res), &error)) {
-		if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-			return; /* the agent is stopping */
+		if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+			/* the agent is stopping and has let go of the Agent skeleton */
+			g_dbus_method_invocation_return_gerror(invocation, error);
+			return;
+		}
 		g_debug("GetPermissions by %s: %s", g_dbus_method_invocation_get_sender(invocation),
 			error->message);
 	}
