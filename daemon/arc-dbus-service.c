@@ -28,9 +28,20 @@
 #define ARC_DBUS_POLKIT_IFACE "org.freedesktop.PolicyKit1.Authority"
 #define ARC_DBUS_POLKIT_ALLOW_INTERACT 0x1
 
+#define ARC_DBUS_PROPERTIES_IFACE "org.freedesktop.DBus.Properties"
+#define ARC_DBUS_ERROR_PROPERTY_READ_ONLY "org.freedesktop.DBus.Error.PropertyReadOnly"
+
 /* The objects below the ObjectManager only mirror what the engine shows; reading the peers
  * needs no more than this. */
 static const ArcCaller arc_dbus_service_peer_reader = {.scopes = ARC_SCOPE_PEERS_READ};
+
+/* The interfaces exported below the ObjectManager, for the filter of Properties.Set, which
+ * runs in GDBus's worker thread and so reads this copy instead of the objects themselves.
+ * Shared with the filter by reference, as the filter may still run once removed. */
+typedef struct {
+	GMutex lock;
+	GHashTable *ifaces; /* "PATH IFACE" → (unowned) its static GDBusInterfaceInfo */
+} ArcDbusServiceExported;
 
 struct _ArcDbusService {
 	GObject parent_instance;
@@ -39,8 +50,11 @@ struct _ArcDbusService {
 	GCancellable *cancellable;
 	GDBusConnection *connection;
 	GDBusObjectManagerServer *manager;
-	ArcDbusAgent *agent; /* the skeleton on the root object */
+	ArcDbusObjectSkeleton *agent_object; /* at ARC_DBUS_SERVICE_AGENT_PATH */
+	ArcDbusAgent *agent;
 	ArcDbusServices *services;
+	ArcDbusServiceExported *exported;
+	guint filter_id;
 	guint owner_id;
 	gulong closed_id;
 	gboolean unavailable; /* already logged, so it is logged once */
@@ -60,10 +74,19 @@ typedef struct {
 	ArcScope scope;
 } ArcDbusServiceWrite;
 
+/* what a write by the caller would meet, as GetPermissions tells it */
+typedef enum {
+	ARC_DBUS_SERVICE_PERMISSION_NO,
+	ARC_DBUS_SERVICE_PERMISSION_AUTH, /* polkit would allow it after authentication */
+	ARC_DBUS_SERVICE_PERMISSION_YES,
+} ArcDbusServicePermission;
+
 /* what the authorisation task knows about the caller */
 typedef struct {
 	GDBusMethodInvocation *invocation;
 	guint32 uid;
+	gboolean may_interact; /* a write may let polkit ask; GetPermissions never does */
+	ArcDbusServicePermission permission; /* also set when the task fails */
 } ArcDbusServiceAuth;
 
 /* A method call waiting for an asynchronous engine operation. */
@@ -197,6 +220,127 @@ arc_dbus_service_lookup_peer(ArcDbusService *self, const gchar *peer_id, gchar *
 	return peer;
 }
 
+/**
+ * arc_dbus_service_peer_object:
+ * @self: the service
+ * @peer_id: (nullable): a peer id
+ *
+ * Returns: (transfer full): the path of the object of @peer_id, or "/" when none is exported
+ *   (no peer, or one this agent does not show), the NetworkManager convention
+ */
+gchar *
+arc_dbus_service_peer_object(ArcDbusService *self, const gchar *peer_id)
+{
+	g_autofree gchar *path = NULL;
+	g_autoptr(ArcDbusPeer) peer = NULL;
+
+	if (peer_id == NULL || peer_id[0] == '\0')
+		return g_strdup("/");
+	peer = arc_dbus_service_lookup_peer(self, peer_id, &path);
+	if (peer == NULL || g_strcmp0(arc_dbus_peer_get_id(peer), peer_id) != 0)
+		return g_strdup("/");
+	return g_steal_pointer(&path);
+}
+
+/* object paths: the Agent's Peers, Services and LocalPeer, and the Set filter's copy */
+
+static ArcDbusServiceExported *
+arc_dbus_service_exported_new(void)
+{
+	ArcDbusServiceExported *exported = g_atomic_rc_box_new0(ArcDbusServiceExported);
+
+	g_mutex_init(&exported->lock);
+	exported->ifaces = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	return exported;
+}
+
+static void
+arc_dbus_service_exported_clear(ArcDbusServiceExported *exported)
+{
+	g_mutex_clear(&exported->lock);
+	g_hash_table_unref(exported->ifaces);
+}
+
+static void
+arc_dbus_service_exported_release(gpointer data)
+{
+	g_atomic_rc_box_release_full(data, (GDestroyNotify)arc_dbus_service_exported_clear);
+}
+
+/* Returns: (transfer none) (nullable): the info of @iface if exported at @path */
+static GDBusInterfaceInfo *
+arc_dbus_service_exported_lookup(ArcDbusServiceExported *exported, const gchar *path,
+				 const gchar *iface)
+{
+	g_autofree gchar *key = g_strconcat(path, " ", iface, NULL);
+	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&exported->lock);
+
+	return g_hash_table_lookup(exported->ifaces, key);
+}
+
+/* Adds the interfaces of @object to @ifaces, and its path to @peers or @services. */
+static void
+arc_dbus_service_collect_object(GDBusObject *object, GHashTable *ifaces, GPtrArray *peers,
+				GPtrArray *services)
+{
+	const gchar *path = g_dbus_object_get_object_path(object);
+	g_autolist(GDBusInterface) list = g_dbus_object_get_interfaces(object);
+
+	for (GList *l = list; l != NULL; l = l->next) {
+		GDBusInterfaceInfo *info = g_dbus_interface_get_info(l->data);
+		g_hash_table_insert(ifaces, g_strconcat(path, " ", info->name, NULL), info);
+	}
+	if (arc_dbus_object_peek_peer(ARC_DBUS_OBJECT(object)) != NULL)
+		g_ptr_array_add(peers, (gpointer)path);
+	if (arc_dbus_object_peek_cluster_service(ARC_DBUS_OBJECT(object)) != NULL)
+		g_ptr_array_add(services, (gpointer)path);
+}
+
+static gint
+arc_dbus_service_compare_paths(gconstpointer a, gconstpointer b)
+{
+	return g_strcmp0(*(const gchar *const *)a, *(const gchar *const *)b);
+}
+
+/**
+ * arc_dbus_service_objects_changed:
+ * @self: the service
+ *
+ * Makes Peers, Services and LocalPeer of the Agent what the ObjectManager exports, after
+ * an object was exported or unexported; the skeleton announces only values that differ.
+ */
+void
+arc_dbus_service_objects_changed(ArcDbusService *self)
+{
+	g_autolist(GDBusObject) objects =
+		g_dbus_object_manager_get_objects(G_DBUS_OBJECT_MANAGER(self->manager));
+	g_autoptr(GHashTable) ifaces = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_autoptr(GPtrArray) peers = g_ptr_array_new();
+	g_autoptr(GPtrArray) services = g_ptr_array_new();
+	g_autofree gchar *peer_id = NULL;
+	g_autofree gchar *local = NULL;
+	GHashTable *old;
+
+	for (GList *l = objects; l != NULL; l = l->next)
+		arc_dbus_service_collect_object(l->data, ifaces, peers, services);
+	g_ptr_array_sort(peers, arc_dbus_service_compare_paths);
+	g_ptr_array_add(peers, NULL);
+	g_ptr_array_sort(services, arc_dbus_service_compare_paths);
+	g_ptr_array_add(services, NULL);
+	arc_dbus_agent_set_peers(self->agent, (const gchar *const *)peers->pdata);
+	arc_dbus_agent_set_services(self->agent, (const gchar *const *)services->pdata);
+	g_object_get(self->engine, "peer-id", &peer_id, NULL);
+	local = arc_dbus_service_peer_object(self, peer_id);
+	arc_dbus_agent_set_local_peer(self->agent, local);
+
+	/* the old table is freed on return, outside the lock */
+	g_mutex_lock(&self->exported->lock);
+	old = self->exported->ifaces;
+	self->exported->ifaces = g_steal_pointer(&ifaces);
+	ifaces = old;
+	g_mutex_unlock(&self->exported->lock);
+}
+
 /* the skeleton announces only the properties whose values differ, in one signal */
 static void
 arc_dbus_service_set_peer_properties(ArcDbusService *self, ArcDbusPeer *peer,
@@ -213,8 +357,9 @@ arc_dbus_service_set_peer_properties(ArcDbusService *self, ArcDbusPeer *peer,
 	arc_dbus_peer_set_reachability(peer, reachability != NULL ? reachability : "");
 }
 
-/* Exports the object of @info, or updates the one already exported. */
-static void
+/* Exports the object of @info, or updates the one already exported. Returns: whether it
+ * exported a new object */
+static gboolean
 arc_dbus_service_export_peer(ArcDbusService *self, const ArcPeerInfo *info)
 {
 	g_autofree gchar *path = NULL;
@@ -223,12 +368,12 @@ arc_dbus_service_export_peer(ArcDbusService *self, const ArcPeerInfo *info)
 
 	if (peer != NULL && g_strcmp0(arc_dbus_peer_get_id(peer), info->id) == 0) {
 		arc_dbus_service_set_peer_properties(self, peer, info);
-		return;
+		return FALSE;
 	}
 	if (peer != NULL) {
 		g_warning("peer %s would be exported at %s, which peer %s holds: not exported",
 			  info->id, path, arc_dbus_peer_get_id(peer));
-		return;
+		return FALSE;
 	}
 	/* every property is set before the export, so InterfacesAdded carries them all */
 	peer = arc_dbus_peer_skeleton_new();
@@ -237,16 +382,19 @@ arc_dbus_service_export_peer(ArcDbusService *self, const ArcPeerInfo *info)
 	object = arc_dbus_object_skeleton_new(path);
 	arc_dbus_object_skeleton_set_peer(object, peer);
 	g_dbus_object_manager_server_export(self->manager, G_DBUS_OBJECT_SKELETON(object));
+	return TRUE;
 }
 
-static void
+/* Returns: whether it unexported an object */
+static gboolean
 arc_dbus_service_unexport_peer(ArcDbusService *self, const gchar *peer_id)
 {
 	g_autofree gchar *path = NULL;
 	g_autoptr(ArcDbusPeer) peer = arc_dbus_service_lookup_peer(self, peer_id, &path);
 
-	if (peer != NULL && g_strcmp0(arc_dbus_peer_get_id(peer), peer_id) == 0)
-		g_dbus_object_manager_server_unexport(self->manager, path);
+	if (peer == NULL || g_strcmp0(arc_dbus_peer_get_id(peer), peer_id) != 0)
+		return FALSE;
+	return g_dbus_object_manager_server_unexport(self->manager, path);
 }
 
 /* Makes the peer objects what the engine shows: at start, and when the local peer changes
@@ -276,6 +424,7 @@ arc_dbus_service_sync_peers(ArcDbusService *self)
 			g_dbus_object_manager_server_unexport(
 				self->manager, g_dbus_object_get_object_path(l->data));
 	}
+	arc_dbus_service_objects_changed(self);
 }
 
 /* After any add, update, delete or departure of @peer_id: its object follows. */
@@ -288,14 +437,16 @@ arc_dbus_service_peer_changed_cb(ArcEngine *engine, const gchar *peer_id, gpoint
 
 	info = arc_engine_get_peer(engine, &arc_dbus_service_peer_reader, peer_id, &error);
 	if (info != NULL) {
-		arc_dbus_service_export_peer(self, info);
+		if (arc_dbus_service_export_peer(self, info))
+			arc_dbus_service_objects_changed(self);
 		return;
 	}
 	if (!g_error_matches(error, ARC_ERROR, ARC_ERROR_NOT_FOUND)) {
 		g_warning("cannot read peer %s for D-Bus: %s", peer_id, error->message);
 		return;
 	}
-	arc_dbus_service_unexport_peer(self, peer_id);
+	if (arc_dbus_service_unexport_peer(self, peer_id))
+		arc_dbus_service_objects_changed(self);
 }
 
 /* gossip observed a change: Reachability follows */
@@ -395,6 +546,15 @@ arc_dbus_service_bootstrap_to_variant(const ArcBootstrapResult *res)
 /* authorisation: uid 0, the agent's own uid on the session bus, or polkit on the system bus */
 
 static void
+arc_dbus_service_auth_return_yes(GTask *task)
+{
+	ArcDbusServiceAuth *auth = g_task_get_task_data(task);
+
+	auth->permission = ARC_DBUS_SERVICE_PERMISSION_YES;
+	g_task_return_boolean(task, TRUE);
+}
+
+static void
 arc_dbus_service_polkit_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	g_autoptr(GTask) task = G_TASK(user_data);
@@ -412,6 +572,10 @@ arc_dbus_service_polkit_cb(GObject *source, GAsyncResult *res, gpointer user_dat
 		return;
 	}
 	g_variant_get(reply, "((bb@a{ss}))", &authorized, &challenge, NULL);
+	if (!authorized && challenge) {
+		ArcDbusServiceAuth *auth = g_task_get_task_data(task);
+		auth->permission = ARC_DBUS_SERVICE_PERMISSION_AUTH;
+	}
 	if (!authorized) {
 		g_task_return_new_error(task, ARC_ERROR, ARC_ERROR_FORBIDDEN,
 					"forbidden: requires root or polkit action %s%s",
@@ -419,15 +583,17 @@ arc_dbus_service_polkit_cb(GObject *source, GAsyncResult *res, gpointer user_dat
 					challenge ? " (authentication required)" : "");
 		return;
 	}
-	g_task_return_boolean(task, TRUE);
+	arc_dbus_service_auth_return_yes(task);
 }
 
 static void
-arc_dbus_service_check_polkit(GTask *task, GDBusMethodInvocation *invocation)
+arc_dbus_service_check_polkit(GTask *task, ArcDbusServiceAuth *auth)
 {
+	GDBusMethodInvocation *invocation = auth->invocation;
 	GDBusMessage *message = g_dbus_method_invocation_get_message(invocation);
-	gboolean interactive = (g_dbus_message_get_flags(message) &
-				G_DBUS_MESSAGE_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION) != 0;
+	gboolean interactive =
+		auth->may_interact && (g_dbus_message_get_flags(message) &
+				       G_DBUS_MESSAGE_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION) != 0;
 	GVariantBuilder subject;
 	GVariantBuilder details;
 
@@ -468,7 +634,7 @@ arc_dbus_service_caller_uid_cb(GObject *source, GAsyncResult *res, gpointer user
 	g_variant_get(reply, "(u)", &uid);
 	auth->uid = uid;
 	if (uid == 0 || (self->session_bus && uid == (guint32)getuid())) {
-		g_task_return_boolean(task, TRUE);
+		arc_dbus_service_auth_return_yes(task);
 		return;
 	}
 	if (self->session_bus) {
@@ -476,18 +642,25 @@ arc_dbus_service_caller_uid_cb(GObject *source, GAsyncResult *res, gpointer user
 					"forbidden: uid %u is not the agent's user", uid);
 		return;
 	}
-	arc_dbus_service_check_polkit(g_steal_pointer(&task), auth->invocation);
+	arc_dbus_service_check_polkit(g_steal_pointer(&task), auth);
 }
 
+/* Finds out whether the caller of @invocation may write: the task returns TRUE, or fails
+ * with the #ArcError to answer; either way its task data, an #ArcDbusServiceAuth, holds
+ * the permission found. @may_interact: polkit may ask the user for a password when the
+ * caller allowed interactive authorisation. */
 static void
 arc_dbus_service_authorize_async(ArcDbusService *self, GDBusMethodInvocation *invocation,
-				 GAsyncReadyCallback callback, gpointer user_data)
+				 gboolean may_interact, GAsyncReadyCallback callback,
+				 gpointer user_data)
 {
 	g_autoptr(GTask) task = g_task_new(self, self->cancellable, callback, user_data);
 	const gchar *sender = g_dbus_method_invocation_get_sender(invocation);
 	ArcDbusServiceAuth *auth = g_new0(ArcDbusServiceAuth, 1);
 
 	auth->invocation = g_object_ref(invocation);
+	auth->may_interact = may_interact;
+	auth->permission = ARC_DBUS_SERVICE_PERMISSION_NO;
 	g_task_set_source_tag(task, arc_dbus_service_authorize_async);
 	g_task_set_task_data(task, auth, (GDestroyNotify)arc_dbus_service_auth_free);
 	if (sender == NULL) {
@@ -539,7 +712,8 @@ arc_dbus_service_authorize_write(ArcDbusService *self, GDBusMethodInvocation *in
 	write->invocation = invocation;
 	write->func = func;
 	write->scope = scope;
-	arc_dbus_service_authorize_async(self, invocation, arc_dbus_service_authorized_cb, write);
+	arc_dbus_service_authorize_async(self, invocation, TRUE, arc_dbus_service_authorized_cb,
+					 write);
 }
 
 static void
@@ -640,6 +814,57 @@ arc_dbus_service_handle_get_identity_cb(ArcDbusAgent *agent, GDBusMethodInvocati
 
 	arc_dbus_agent_complete_get_identity(agent, invocation,
 					     arc_dbus_service_identity_to_variant(info));
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static const gchar *
+arc_dbus_service_permission_to_string(ArcDbusServicePermission permission)
+{
+	switch (permission) {
+	case ARC_DBUS_SERVICE_PERMISSION_YES:
+		return "yes";
+	case ARC_DBUS_SERVICE_PERMISSION_AUTH:
+		return "auth";
+	case ARC_DBUS_SERVICE_PERMISSION_NO:
+	default:
+		return "no";
+	}
+}
+
+static void
+arc_dbus_service_permissions_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GDBusMethodInvocation) invocation = user_data;
+	ArcDbusService *self = ARC_DBUS_SERVICE(source);
+	ArcDbusServiceAuth *auth = g_task_get_task_data(G_TASK(res));
+	g_autoptr(GError) error = NULL;
+	GVariantBuilder builder;
+
+	/* a refusal is an answer here, not an error: the reason only goes to the debug log */
+	if (!g_task_propagate_boolean(G_TASK(res), &error)) {
+		if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+			/* the agent is stopping and has let go of the Agent skeleton */
+			g_dbus_method_invocation_return_gerror(invocation, error);
+			return;
+		}
+		g_debug("GetPermissions by %s: %s", g_dbus_method_invocation_get_sender(invocation),
+			error->message);
+	}
+	g_variant_builder_init(&builder, G_VARIANT_TYPE("a{ss}"));
+	g_variant_builder_add(&builder, "{ss}", ARC_DBUS_SERVICE_ACTION_MANAGE,
+			      arc_dbus_service_permission_to_string(auth->permission));
+	arc_dbus_agent_complete_get_permissions(self->agent, invocation,
+						g_variant_builder_end(&builder));
+}
+
+static gboolean
+arc_dbus_service_handle_get_permissions_cb(ArcDbusAgent *agent, GDBusMethodInvocation *invocation,
+					   gpointer user_data)
+{
+	/* the check every write makes, without interaction: a client asks before it offers
+	 * an action, and must not see a password dialog for that */
+	arc_dbus_service_authorize_async(ARC_DBUS_SERVICE(user_data), invocation, FALSE,
+					 arc_dbus_service_permissions_cb, g_object_ref(invocation));
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -745,7 +970,8 @@ arc_dbus_service_add_peer_cb(GObject *source, GAsyncResult *res, gpointer user_d
 		return;
 	}
 	/* the engine's peer-changed exported it already; this only makes sure */
-	arc_dbus_service_export_peer(call->self, info);
+	if (arc_dbus_service_export_peer(call->self, info))
+		arc_dbus_service_objects_changed(call->self);
 	path = arc_dbus_service_object_path(ARC_DBUS_SERVICE_PEERS_PATH, info->id);
 	arc_dbus_agent_complete_add_peer(call->self->agent, call->invocation, path);
 }
@@ -903,12 +1129,64 @@ arc_dbus_service_handle_remove_self_cb(ArcDbusAgent *agent, GDBusMethodInvocatio
 
 /* the bus */
 
+/* Returns: (transfer full) (nullable): the PropertyReadOnly error answering @message, when it
+ * is a Set of a read-only property of an interface exported below the ObjectManager */
+static GDBusMessage *
+arc_dbus_service_read_only_reply(ArcDbusServiceExported *exported, GDBusMessage *message)
+{
+	GVariant *body = g_dbus_message_get_body(message);
+	GDBusInterfaceInfo *info = NULL;
+	GDBusPropertyInfo *property = NULL;
+	const gchar *iface = NULL;
+	const gchar *name = NULL;
+
+	if (g_dbus_message_get_message_type(message) != G_DBUS_MESSAGE_TYPE_METHOD_CALL ||
+	    g_strcmp0(g_dbus_message_get_interface(message), ARC_DBUS_PROPERTIES_IFACE) != 0 ||
+	    g_strcmp0(g_dbus_message_get_member(message), "Set") != 0 || body == NULL ||
+	    !g_variant_is_of_type(body, G_VARIANT_TYPE("(ssv)")))
+		return NULL;
+	g_variant_get(body, "(&s&sv)", &iface, &name, NULL);
+	info = arc_dbus_service_exported_lookup(exported, g_dbus_message_get_path(message), iface);
+	if (info != NULL)
+		property = g_dbus_interface_info_lookup_property(info, name);
+	/* an unknown object, interface or property: GDBus's own answer is the right one */
+	if (property == NULL || (property->flags & G_DBUS_PROPERTY_INFO_FLAGS_WRITABLE) != 0)
+		return NULL;
+	return g_dbus_message_new_method_error(message, ARC_DBUS_ERROR_PROPERTY_READ_ONLY,
+					       "Property '%s' of %s is read-only", name, iface);
+}
+
+/* GDBus refuses a Set of a read-only property before any code of ours runs, with
+ * org.freedesktop.DBus.Error.InvalidArgs ("Property 'X' is not writable" in GLib 2.74;
+ * /dbus/read-only notices should a later GLib change it), whereas the D-Bus specification
+ * and NetworkManager's clients expect org.freedesktop.DBus.Error.PropertyReadOnly. A filter
+ * on the connection answers first. It runs in GDBus's worker thread, so it reads only
+ * @user_data, the exported interfaces' copy, and the static introspection data. */
+static GDBusMessage *
+arc_dbus_service_filter_cb(GDBusConnection *connection, GDBusMessage *message, gboolean incoming,
+			   gpointer user_data)
+{
+	g_autoptr(GDBusMessage) reply = NULL;
+
+	if (!incoming)
+		return message;
+	reply = arc_dbus_service_read_only_reply(user_data, message);
+	if (reply == NULL)
+		return message;
+	if ((g_dbus_message_get_flags(message) & G_DBUS_MESSAGE_FLAGS_NO_REPLY_EXPECTED) == 0)
+		g_dbus_connection_send_message(connection, reply, G_DBUS_SEND_MESSAGE_FLAGS_NONE,
+					       NULL, NULL);
+	g_object_unref(message);
+	return NULL;
+}
+
 static void
 arc_dbus_service_unexport(ArcDbusService *self)
 {
-	if (g_dbus_interface_skeleton_get_connection(G_DBUS_INTERFACE_SKELETON(self->agent)) !=
-	    NULL)
-		g_dbus_interface_skeleton_unexport(G_DBUS_INTERFACE_SKELETON(self->agent));
+	if (self->filter_id != 0) {
+		g_dbus_connection_remove_filter(self->connection, self->filter_id);
+		self->filter_id = 0;
+	}
 	g_dbus_object_manager_server_set_connection(self->manager, NULL);
 }
 
@@ -948,16 +1226,15 @@ arc_dbus_service_closed_cb(GDBusConnection *connection, gboolean remote_peer_van
 	arc_dbus_service_unavailable(self, reason);
 }
 
-static gboolean
-arc_dbus_service_export(ArcDbusService *self, GError **error)
+static void
+arc_dbus_service_export(ArcDbusService *self)
 {
-	/* The ObjectManager lists only objects below its path (D-Bus specification), so the
-	 * Agent interface is exported on the root path beside it, as ModemManager does. */
-	if (!g_dbus_interface_skeleton_export(G_DBUS_INTERFACE_SKELETON(self->agent),
-					      self->connection, ARC_DBUS_SERVICE_PATH, error))
-		return FALSE;
+	/* the Agent is a managed object below the ObjectManager, as NetworkManager keeps its
+	 * manager object apart, so that GetManagedObjects lists it with the peers and services */
+	self->filter_id = g_dbus_connection_add_filter(self->connection, arc_dbus_service_filter_cb,
+						       g_atomic_rc_box_acquire(self->exported),
+						       arc_dbus_service_exported_release);
 	g_dbus_object_manager_server_set_connection(self->manager, self->connection);
-	return TRUE;
 }
 
 static void
@@ -979,10 +1256,7 @@ arc_dbus_service_bus_get_cb(GObject *source, GAsyncResult *res, gpointer user_da
 	self->connection = g_steal_pointer(&connection);
 	self->closed_id = g_signal_connect(self->connection, "closed",
 					   G_CALLBACK(arc_dbus_service_closed_cb), self);
-	if (!arc_dbus_service_export(self, &error)) {
-		arc_dbus_service_unavailable(self, error->message);
-		return;
-	}
+	arc_dbus_service_export(self);
 	self->owner_id = g_bus_own_name_on_connection(
 		self->connection, ARC_DBUS_SERVICE_NAME, G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE,
 		arc_dbus_service_name_acquired_cb, arc_dbus_service_name_lost_cb, self, NULL);
@@ -1035,6 +1309,7 @@ arc_dbus_service_dispose(GObject *object)
 	}
 	g_clear_object(&self->services);
 	g_clear_object(&self->agent);
+	g_clear_object(&self->agent_object);
 	g_clear_object(&self->manager);
 	g_clear_object(&self->engine);
 	G_OBJECT_CLASS(arc_dbus_service_parent_class)->dispose(object);
@@ -1046,6 +1321,7 @@ arc_dbus_service_finalize(GObject *object)
 	ArcDbusService *self = ARC_DBUS_SERVICE(object);
 
 	g_object_unref(self->cancellable);
+	arc_dbus_service_exported_release(self->exported);
 	G_OBJECT_CLASS(arc_dbus_service_parent_class)->finalize(object);
 }
 
@@ -1064,6 +1340,9 @@ arc_dbus_service_init(ArcDbusService *self)
 	self->cancellable = g_cancellable_new();
 	self->manager = g_dbus_object_manager_server_new(ARC_DBUS_SERVICE_PATH);
 	self->agent = arc_dbus_agent_skeleton_new();
+	self->agent_object = arc_dbus_object_skeleton_new(ARC_DBUS_SERVICE_AGENT_PATH);
+	arc_dbus_object_skeleton_set_agent(self->agent_object, self->agent);
+	self->exported = arc_dbus_service_exported_new();
 }
 
 /**
@@ -1084,15 +1363,22 @@ arc_dbus_service_new(ArcEngine *engine, gboolean session_bus)
 	arc_dbus_agent_set_version(self->agent, info->version);
 	arc_dbus_service_sync_properties(self);
 	arc_dbus_service_sync_peers(self);
-	self->services = arc_dbus_services_new(self, engine, self->manager, self->agent);
+	g_dbus_object_manager_server_export(self->manager,
+					    G_DBUS_OBJECT_SKELETON(self->agent_object));
+	/* connected before the services module's handlers: a service's SourcePeer and
+	 * TargetPeer name the peer objects as these handlers have just made them */
 	g_signal_connect_object(engine, "notify", G_CALLBACK(arc_dbus_service_engine_notify_cb),
 				self, 0);
 	g_signal_connect_object(engine, "peer-changed",
 				G_CALLBACK(arc_dbus_service_peer_changed_cb), self, 0);
+	self->services = arc_dbus_services_new(self, engine, self->manager, self->agent);
+	arc_dbus_service_objects_changed(self);
 	g_signal_connect(self->agent, "handle-bootstrap",
 			 G_CALLBACK(arc_dbus_service_handle_bootstrap_cb), self);
 	g_signal_connect(self->agent, "handle-get-identity",
 			 G_CALLBACK(arc_dbus_service_handle_get_identity_cb), self);
+	g_signal_connect(self->agent, "handle-get-permissions",
+			 G_CALLBACK(arc_dbus_service_handle_get_permissions_cb), self);
 	g_signal_connect(self->agent, "handle-add-peer",
 			 G_CALLBACK(arc_dbus_service_handle_add_peer_cb), self);
 	g_signal_connect(self->agent, "handle-update-peer",

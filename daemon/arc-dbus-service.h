@@ -10,6 +10,7 @@ G_BEGIN_DECLS
 
 #define ARC_DBUS_SERVICE_NAME "com.tillered.Arctic1"
 #define ARC_DBUS_SERVICE_PATH "/com/tillered/Arctic1"
+#define ARC_DBUS_SERVICE_AGENT_PATH ARC_DBUS_SERVICE_PATH "/Agent"
 #define ARC_DBUS_SERVICE_PEERS_PATH ARC_DBUS_SERVICE_PATH "/peers"
 #define ARC_DBUS_SERVICE_ACTION_MANAGE "com.tillered.arctic.manage"
 
@@ -20,6 +21,8 @@ ArcDbusService *arc_dbus_service_new(ArcEngine *engine, gboolean session_bus);
 void arc_dbus_service_start(ArcDbusService *self);
 GDBusObjectManagerServer *arc_dbus_service_get_object_manager(ArcDbusService *self);
 gchar *arc_dbus_service_object_path(const gchar *base, const gchar *id);
+gchar *arc_dbus_service_peer_object(ArcDbusService *self, const gchar *peer_id);
+void arc_dbus_service_objects_changed(ArcDbusService *self);
 void arc_dbus_service_return_error(GDBusMethodInvocation *invocation, GError **error);
 
 G_END_DECLS

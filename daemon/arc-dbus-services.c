@@ -78,9 +78,16 @@ arc_dbus_services_str(const gchar *value)
 
 /* the skeleton announces only the properties whose values differ, in one signal */
 static void
-arc_dbus_services_set_properties(ArcDbusClusterService *iface, const ArcServiceInfo *info,
-				 GPtrArray *routes)
+arc_dbus_services_set_properties(ArcDbusServices *self, ArcDbusClusterService *iface,
+				 const ArcServiceInfo *info, GPtrArray *routes)
 {
+	g_autofree gchar *source_peer =
+		arc_dbus_service_peer_object(self->service, info->source_peer_id);
+	g_autofree gchar *target_peer =
+		arc_dbus_service_peer_object(self->service, info->target_peer_id);
+
+	arc_dbus_cluster_service_set_source_peer(iface, source_peer);
+	arc_dbus_cluster_service_set_target_peer(iface, target_peer);
 	arc_dbus_cluster_service_set_name(iface, arc_dbus_services_str(info->name));
 	arc_dbus_cluster_service_set_source_peer_id(iface,
 						    arc_dbus_services_str(info->source_peer_id));
@@ -182,8 +189,9 @@ arc_dbus_services_new_iface(ArcDbusServices *self, const gchar *service_id)
 	return iface;
 }
 
-/* Exports the object of @info, or updates the one already exported. */
-static void
+/* Exports the object of @info, or updates the one already exported. Returns: whether it
+ * exported a new object */
+static gboolean
 arc_dbus_services_export(ArcDbusServices *self, const ArcServiceInfo *info, GPtrArray *routes)
 {
 	g_autofree gchar *path = NULL;
@@ -191,21 +199,30 @@ arc_dbus_services_export(ArcDbusServices *self, const ArcServiceInfo *info, GPtr
 	g_autoptr(ArcDbusObjectSkeleton) object = NULL;
 
 	if (iface != NULL && g_strcmp0(arc_dbus_cluster_service_get_id(iface), info->id) == 0) {
-		arc_dbus_services_set_properties(iface, info, routes);
-		return;
+		arc_dbus_services_set_properties(self, iface, info, routes);
+		return FALSE;
 	}
 	if (iface != NULL) {
 		g_warning("service %s would be exported at %s, which service %s holds: not "
 			  "exported",
 			  info->id, path, arc_dbus_cluster_service_get_id(iface));
-		return;
+		return FALSE;
 	}
 	/* every property is set before the export, so InterfacesAdded carries them all */
 	iface = arc_dbus_services_new_iface(self, info->id);
-	arc_dbus_services_set_properties(iface, info, routes);
+	arc_dbus_services_set_properties(self, iface, info, routes);
 	object = arc_dbus_object_skeleton_new(path);
 	arc_dbus_object_skeleton_set_cluster_service(object, iface);
 	g_dbus_object_manager_server_export(self->manager, G_DBUS_OBJECT_SKELETON(object));
+	return TRUE;
+}
+
+/* Exports or updates one service's object; the Agent's Services follows a new one. */
+static void
+arc_dbus_services_export_one(ArcDbusServices *self, const ArcServiceInfo *info, GPtrArray *routes)
+{
+	if (arc_dbus_services_export(self, info, routes))
+		arc_dbus_service_objects_changed(self->service);
 }
 
 static void
@@ -214,8 +231,9 @@ arc_dbus_services_unexport(ArcDbusServices *self, const gchar *service_id)
 	g_autofree gchar *path = NULL;
 	g_autoptr(ArcDbusClusterService) iface = arc_dbus_services_lookup(self, service_id, &path);
 
-	if (iface != NULL && g_strcmp0(arc_dbus_cluster_service_get_id(iface), service_id) == 0)
-		g_dbus_object_manager_server_unexport(self->manager, path);
+	if (iface != NULL && g_strcmp0(arc_dbus_cluster_service_get_id(iface), service_id) == 0 &&
+	    g_dbus_object_manager_server_unexport(self->manager, path))
+		arc_dbus_service_objects_changed(self->service);
 }
 
 /* Returns: (transfer container): service id → (element-type ArcRouteInfo) its routes */
@@ -273,6 +291,7 @@ arc_dbus_services_sync(ArcDbusServices *self)
 			g_dbus_object_manager_server_unexport(
 				self->manager, g_dbus_object_get_object_path(l->data));
 	}
+	arc_dbus_service_objects_changed(self->service);
 }
 
 /* a service or its routes were created, changed or deleted, here or by gossip */
@@ -285,7 +304,7 @@ arc_dbus_services_service_changed_cb(ArcEngine *engine, const gchar *service_id,
 
 	info = arc_engine_get_service(engine, &arc_dbus_services_reader, service_id, &error);
 	if (info != NULL) {
-		arc_dbus_services_export(self, info, info->routes);
+		arc_dbus_services_export_one(self, info, info->routes);
 		return;
 	}
 	if (!g_error_matches(error, ARC_ERROR, ARC_ERROR_NOT_FOUND)) {
@@ -350,7 +369,7 @@ arc_dbus_services_create(ArcDbusServices *self, GDBusMethodInvocation *invocatio
 		return;
 	}
 	/* the engine's service-changed exported it already; this only makes sure */
-	arc_dbus_services_export(self, info, info->routes);
+	arc_dbus_services_export_one(self, info, info->routes);
 	path = arc_dbus_service_object_path(ARC_DBUS_SERVICES_PATH, info->id);
 	arc_dbus_agent_complete_create_service(self->agent, invocation, path);
 }
@@ -374,7 +393,7 @@ arc_dbus_services_update(ArcDbusServices *self, GDBusMethodInvocation *invocatio
 		arc_dbus_service_return_error(invocation, &error);
 		return;
 	}
-	arc_dbus_services_export(self, info, info->routes);
+	arc_dbus_services_export_one(self, info, info->routes);
 	arc_dbus_cluster_service_complete_update(iface, invocation);
 }
 

@@ -19,6 +19,8 @@
 
 #define ARC_DBUS_TEST_BUS_NAME "com.tillered.Arctic1"
 #define ARC_DBUS_TEST_OBJECT_PATH "/com/tillered/Arctic1"
+#define ARC_DBUS_TEST_AGENT_PATH "/com/tillered/Arctic1/Agent"
+#define ARC_DBUS_TEST_MANAGE_ACTION "com.tillered.arctic.manage"
 #define ARC_DBUS_TEST_AGENT_IFACE "com.tillered.Arctic1.Agent"
 #define ARC_DBUS_TEST_PEER_IFACE "com.tillered.Arctic1.Peer"
 #define ARC_DBUS_TEST_PEERS_PATH "/com/tillered/Arctic1/peers"
@@ -359,7 +361,7 @@ arc_dbus_test_fixture_start_on_bus_full(ArcDbusTestFixture *fx, gboolean session
 	arc_dbus_test_wait_name(fx);
 	fx->proxy = arc_dbus_agent_proxy_new_sync(
 		fx->connection, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, ARC_DBUS_TEST_BUS_NAME,
-		ARC_DBUS_TEST_OBJECT_PATH, NULL, &error);
+		ARC_DBUS_TEST_AGENT_PATH, NULL, &error);
 	g_assert_no_error(error);
 	g_signal_connect(fx->proxy, "g-properties-changed",
 			 G_CALLBACK(arc_dbus_test_properties_changed_cb), fx);
@@ -499,6 +501,10 @@ arc_dbus_test_changed_contains(ArcDbusTestFixture *fx, const gchar *name)
 	return arc_dbus_test_strings_contain(fx->changed, name);
 }
 
+static GVariant *arc_dbus_test_managed(ArcDbusTestFixture *fx, const gchar *path,
+				       const gchar *iface);
+static gboolean arc_dbus_test_vardict_bool(GVariant *dict, const gchar *key);
+
 /* tests */
 
 static void
@@ -508,8 +514,14 @@ arc_dbus_test_name_func(ArcDbusTestFixture *fx, gconstpointer user_data)
 	g_autoptr(GVariant) objects = NULL;
 	g_autoptr(GVariant) children = NULL;
 	g_autoptr(GVariant) xml_reply = NULL;
+	g_autoptr(GVariant) agent_xml_reply = NULL;
+	g_autoptr(GVariant) agent = NULL;
+	g_autoptr(GVariant) peers = NULL;
+	g_autoptr(GVariant) services = NULL;
+	g_autofree gchar *local_peer = NULL;
 	g_autofree gchar *pid_str = NULL;
 	g_autoptr(GDBusNodeInfo) node = NULL;
+	g_autoptr(GDBusNodeInfo) agent_node = NULL;
 	g_autoptr(GError) error = NULL;
 	const gchar *xml = NULL;
 	guint32 pid = 0;
@@ -528,7 +540,7 @@ arc_dbus_test_name_func(ArcDbusTestFixture *fx, gconstpointer user_data)
 	pid_str = g_strdup_printf("%u", pid);
 	g_assert_cmpstr(g_subprocess_get_identifier(fx->agent), ==, pid_str);
 
-	/* the root object carries the Agent interface and the ObjectManager */
+	/* the root object is the ObjectManager; the Agent is a child object of its own */
 	xml_reply = g_dbus_connection_call_sync(
 		fx->connection, ARC_DBUS_TEST_BUS_NAME, ARC_DBUS_TEST_OBJECT_PATH,
 		"org.freedesktop.DBus.Introspectable", "Introspect", NULL, G_VARIANT_TYPE("(s)"),
@@ -537,18 +549,39 @@ arc_dbus_test_name_func(ArcDbusTestFixture *fx, gconstpointer user_data)
 	g_variant_get(xml_reply, "(&s)", &xml);
 	node = g_dbus_node_info_new_for_xml(xml, &error);
 	g_assert_no_error(error);
-	g_assert_nonnull(g_dbus_node_info_lookup_interface(node, ARC_DBUS_TEST_AGENT_IFACE));
+	g_assert_null(g_dbus_node_info_lookup_interface(node, ARC_DBUS_TEST_AGENT_IFACE));
 	g_assert_nonnull(
 		g_dbus_node_info_lookup_interface(node, "org.freedesktop.DBus.ObjectManager"));
+	agent_xml_reply = g_dbus_connection_call_sync(
+		fx->connection, ARC_DBUS_TEST_BUS_NAME, ARC_DBUS_TEST_AGENT_PATH,
+		"org.freedesktop.DBus.Introspectable", "Introspect", NULL, G_VARIANT_TYPE("(s)"),
+		G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+	g_assert_no_error(error);
+	g_variant_get(agent_xml_reply, "(&s)", &xml);
+	agent_node = g_dbus_node_info_new_for_xml(xml, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(g_dbus_node_info_lookup_interface(agent_node, ARC_DBUS_TEST_AGENT_IFACE));
 
-	/* no peers or services yet: the ObjectManager answers with no children */
+	/* no peers or services yet: the ObjectManager lists the Agent alone, with its
+	 * properties, the object paths among them */
 	objects = g_dbus_connection_call_sync(
 		fx->connection, ARC_DBUS_TEST_BUS_NAME, ARC_DBUS_TEST_OBJECT_PATH,
 		"org.freedesktop.DBus.ObjectManager", "GetManagedObjects", NULL,
 		G_VARIANT_TYPE("(a{oa{sa{sv}}})"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
 	g_assert_no_error(error);
 	children = g_variant_get_child_value(objects, 0);
-	g_assert_cmpuint(g_variant_n_children(children), ==, 0);
+	g_assert_cmpuint(g_variant_n_children(children), ==, 1);
+	agent = arc_dbus_test_managed(fx, ARC_DBUS_TEST_AGENT_PATH, ARC_DBUS_TEST_AGENT_IFACE);
+	g_assert_nonnull(agent);
+	g_assert_false(arc_dbus_test_vardict_bool(agent, "Bootstrapped"));
+	peers = g_variant_lookup_value(agent, "Peers", G_VARIANT_TYPE("ao"));
+	services = g_variant_lookup_value(agent, "Services", G_VARIANT_TYPE("ao"));
+	g_assert_nonnull(peers);
+	g_assert_nonnull(services);
+	g_assert_cmpuint(g_variant_n_children(peers), ==, 0);
+	g_assert_cmpuint(g_variant_n_children(services), ==, 0);
+	g_assert_true(g_variant_lookup(agent, "LocalPeer", "o", &local_peer));
+	g_assert_cmpstr(local_peer, ==, "/");
 }
 
 static void
@@ -2370,6 +2403,371 @@ arc_dbus_test_license_update_refused_func(ArcDbusTestFixture *fx, gconstpointer 
 	g_assert_cmpstr(arc_dbus_agent_get_license_state(fx->proxy), ==, "valid");
 }
 
+/* the object paths: the Agent's Peers, Services and LocalPeer, a Service's peers */
+
+static void
+arc_dbus_test_wait_agent_paths(ArcDbusTestFixture *fx, const gchar *property, const gchar *expected)
+{
+	gint64 deadline = g_get_monotonic_time() + ARC_DBUS_TEST_TIMEOUT_US;
+
+	for (;;) {
+		g_auto(GStrv) paths = NULL;
+		g_autofree gchar *joined = NULL;
+
+		g_object_get(fx->proxy, property, &paths, NULL);
+		joined = paths != NULL ? g_strjoinv(" ", paths) : g_strdup("");
+		if (g_strcmp0(joined, expected) == 0)
+			return;
+		arc_dbus_test_check_agent_alive(fx);
+		if (g_get_monotonic_time() >= deadline)
+			g_error("%s is '%s', not '%s'", property, joined, expected);
+		arc_dbus_test_sleep();
+	}
+}
+
+static gchar *
+arc_dbus_test_vardict_path(GVariant *dict, const gchar *key)
+{
+	g_autoptr(GVariant) value = g_variant_lookup_value(dict, key, G_VARIANT_TYPE_OBJECT_PATH);
+	if (value == NULL)
+		g_error("a{sv} has no object path '%s'", key);
+	return g_variant_dup_string(value, NULL);
+}
+
+static void
+arc_dbus_test_object_paths_func(ArcDbusTestFixture *fx, gconstpointer user_data)
+{
+	g_autofree gchar *local_id = NULL;
+	g_autofree gchar *local_path = NULL;
+	g_autofree gchar *other_path = NULL;
+	g_autofree gchar *service_path = NULL;
+	g_autofree gchar *both = NULL;
+	g_autofree gchar *source = NULL;
+	g_autofree gchar *target = NULL;
+	g_autofree gchar *gone = NULL;
+	g_autofree gchar *changed = NULL;
+	g_autofree gchar *rest_path = NULL;
+	g_autoptr(GVariant) props = NULL;
+	g_autoptr(GVariant) after = NULL;
+	g_autoptr(JsonNode) rest = NULL;
+	g_autoptr(GError) error = NULL;
+	const gchar *other_id;
+	guint status = 0;
+
+	if (!arc_dbus_test_fixture_start_on_bus(fx))
+		return;
+	g_assert_cmpstr(arc_dbus_agent_get_local_peer(fx->proxy), ==, "/");
+	local_id = arc_dbus_test_two_peers(fx);
+	other_id = arc_test_agent_get_peer_id(fx->other);
+	local_path = arc_dbus_test_peer_path(local_id);
+	other_path = arc_dbus_test_peer_path(other_id);
+
+	/* both peers, sorted by path, and which one is this agent */
+	both = g_strcmp0(local_path, other_path) < 0
+		       ? g_strconcat(local_path, " ", other_path, NULL)
+		       : g_strconcat(other_path, " ", local_path, NULL);
+	arc_dbus_test_wait_agent_paths(fx, "peers", both);
+	g_assert_cmpstr(arc_dbus_agent_get_local_peer(fx->proxy), ==, local_path);
+	g_assert_true(arc_dbus_test_changed_contains(fx, "Peers"));
+	g_assert_true(arc_dbus_test_changed_contains(fx, "LocalPeer"));
+	arc_dbus_test_wait_agent_paths(fx, "services", "");
+
+	/* a new service: Services lists it, and it names its peers by object path */
+	service_path = arc_dbus_test_create_service(
+		fx, g_variant_new_parsed("{'target_peer_id': <%s>, 'name': <'paths'>}", other_id));
+	arc_dbus_test_wait_agent_paths(fx, "services", service_path);
+	g_assert_true(arc_dbus_test_changed_contains(fx, "Services"));
+	props = arc_dbus_test_managed(fx, service_path, ARC_DBUS_TEST_SERVICE_IFACE);
+	g_assert_nonnull(props);
+	source = arc_dbus_test_vardict_path(props, "SourcePeer");
+	target = arc_dbus_test_vardict_path(props, "TargetPeer");
+	g_assert_cmpstr(source, ==, local_path);
+	g_assert_cmpstr(target, ==, other_path);
+
+	/* the target leaves the cluster: the service names no object for it any more */
+	arc_dbus_agent_call_remove_peer_sync(fx->proxy, other_id, NULL, &error);
+	g_assert_no_error(error);
+	gone = g_strconcat("removed ", other_path, NULL);
+	arc_dbus_test_wait_event(fx, gone);
+	changed = g_strdup_printf("changed %s TargetPeer", service_path);
+	arc_dbus_test_wait_event(fx, changed);
+	arc_dbus_test_wait_agent_paths(fx, "peers", local_path);
+	after = arc_dbus_test_managed(fx, service_path, ARC_DBUS_TEST_SERVICE_IFACE);
+	g_clear_pointer(&target, g_free);
+	target = arc_dbus_test_vardict_path(after, "TargetPeer");
+	g_assert_cmpstr(target, ==, "/");
+	g_clear_pointer(&source, g_free);
+	source = arc_dbus_test_vardict_path(after, "SourcePeer");
+	g_assert_cmpstr(source, ==, local_path);
+
+	/* deleted through REST: Services is empty again */
+	rest_path = g_strconcat("/v1/services/",
+				service_path + strlen(ARC_DBUS_TEST_SERVICES_PATH "/"), NULL);
+	rest = arc_dbus_test_api(fx, "DELETE", rest_path, NULL, &status);
+	g_assert_cmpuint(status, ==, 200);
+	arc_dbus_test_wait_agent_paths(fx, "services", "");
+}
+
+/* GetPermissions: what a write by this caller would meet */
+
+typedef struct {
+	gboolean done;
+	GVariant *permissions;
+	GError *error;
+} ArcDbusTestPermissions;
+
+static void
+arc_dbus_test_get_permissions_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	ArcDbusTestPermissions *result = user_data;
+
+	arc_dbus_agent_call_get_permissions_finish(ARC_DBUS_AGENT(source), &result->permissions,
+						   res, &result->error);
+	result->done = TRUE;
+}
+
+/* Asynchronously, as the agent may call back into this process (the fake polkit). Returns:
+ * what GetPermissions says of com.tillered.arctic.manage, after checking it names no other */
+static gchar *
+arc_dbus_test_get_permission(ArcDbusTestFixture *fx)
+{
+	ArcDbusTestPermissions result = {0};
+	gint64 deadline = g_get_monotonic_time() + ARC_DBUS_TEST_TIMEOUT_US;
+	g_autoptr(GVariant) permissions = NULL;
+	gchar *value = NULL;
+
+	arc_dbus_agent_call_get_permissions(fx->proxy, NULL, arc_dbus_test_get_permissions_cb,
+					    &result);
+	while (!result.done) {
+		g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+		g_main_context_iteration(NULL, TRUE);
+	}
+	g_assert_no_error(result.error);
+	permissions = result.permissions;
+	g_assert_cmpuint(g_variant_n_children(permissions), ==, 1);
+	g_assert_true(g_variant_lookup(permissions, ARC_DBUS_TEST_MANAGE_ACTION, "s", &value));
+	return value;
+}
+
+static void
+arc_dbus_test_permissions_session_func(ArcDbusTestFixture *fx, gconstpointer user_data)
+{
+	g_autofree gchar *manage = NULL;
+
+	if (!arc_dbus_test_fixture_start_on_bus(fx))
+		return;
+	/* the agent's own user on the session bus: its writes go through */
+	manage = arc_dbus_test_get_permission(fx);
+	g_assert_cmpstr(manage, ==, "yes");
+}
+
+/* a polkit authority of our own on the private system bus */
+typedef struct {
+	gboolean authorized;
+	gboolean challenge;
+	guint calls;
+	guint32 last_flags;
+	gchar *last_action;
+} ArcDbusTestPolkit;
+
+static void
+arc_dbus_test_polkit_method_cb(GDBusConnection *connection, const gchar *sender, const gchar *path,
+			       const gchar *iface, const gchar *method, GVariant *params,
+			       GDBusMethodInvocation *invocation, gpointer user_data)
+{
+	ArcDbusTestPolkit *polkit = user_data;
+	g_autoptr(GVariant) details = NULL;
+
+	if (g_strcmp0(method, "CheckAuthorization") != 0) {
+		g_dbus_method_invocation_return_dbus_error(
+			invocation, "org.freedesktop.DBus.Error.UnknownMethod", method);
+		return;
+	}
+	polkit->calls++;
+	g_free(polkit->last_action);
+	g_variant_get(params, "((&s@a{sv})s@a{ss}u&s)", NULL, NULL, &polkit->last_action, NULL,
+		      &polkit->last_flags, NULL);
+	polkit->last_action = g_strdup(polkit->last_action);
+	details = g_variant_new_array(G_VARIANT_TYPE("{ss}"), NULL, 0);
+	g_dbus_method_invocation_return_value(
+		invocation, g_variant_new("((bb@a{ss}))", polkit->authorized, polkit->challenge,
+					  g_steal_pointer(&details)));
+}
+
+static const gchar arc_dbus_test_polkit_xml[] =
+	"<node><interface name='org.freedesktop.PolicyKit1.Authority'>"
+	"<method name='CheckAuthorization'>"
+	"<arg type='(sa{sv})' direction='in'/><arg type='s' direction='in'/>"
+	"<arg type='a{ss}' direction='in'/><arg type='u' direction='in'/>"
+	"<arg type='s' direction='in'/><arg type='(bba{ss})' direction='out'/>"
+	"</method></interface></node>";
+
+static guint
+arc_dbus_test_start_polkit(ArcDbusTestFixture *fx, ArcDbusTestPolkit *polkit)
+{
+	g_autoptr(GDBusNodeInfo) node = NULL;
+	g_autoptr(GVariant) reply = NULL;
+	g_autoptr(GError) error = NULL;
+	static const GDBusInterfaceVTable vtable = {arc_dbus_test_polkit_method_cb, NULL, NULL};
+	guint id;
+	guint32 result = 0;
+
+	node = g_dbus_node_info_new_for_xml(arc_dbus_test_polkit_xml, &error);
+	g_assert_no_error(error);
+	id = g_dbus_connection_register_object(fx->connection,
+					       "/org/freedesktop/PolicyKit1/Authority",
+					       node->interfaces[0], &vtable, polkit, NULL, &error);
+	g_assert_no_error(error);
+	reply = g_dbus_connection_call_sync(
+		fx->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+		"org.freedesktop.DBus", "RequestName",
+		g_variant_new("(su)", "org.freedesktop.PolicyKit1", 0x4 /* DO_NOT_QUEUE */),
+		G_VARIANT_TYPE("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+	g_assert_no_error(error);
+	g_variant_get(reply, "(u)", &result);
+	g_assert_cmpuint(result, ==, 1 /* PRIMARY_OWNER */);
+	return id;
+}
+
+/* On the system bus: polkit decides, asked without interaction; no polkit is a "no", as the
+ * writes are refused then (/dbus/system-bus). */
+static void
+arc_dbus_test_permissions_system_func(ArcDbusTestFixture *fx, gconstpointer user_data)
+{
+	ArcDbusTestPolkit polkit = {0};
+	g_autofree gchar *manage = NULL;
+	guint id;
+
+	if (!arc_dbus_test_fixture_start_on_bus_full(fx, FALSE))
+		return;
+	manage = arc_dbus_test_get_permission(fx);
+	if (getuid() == 0) {
+		/* root is let through without asking polkit */
+		g_assert_cmpstr(manage, ==, "yes");
+		return;
+	}
+	g_assert_cmpstr(manage, ==, "no");
+
+	id = arc_dbus_test_start_polkit(fx, &polkit);
+	polkit.challenge = TRUE;
+	g_clear_pointer(&manage, g_free);
+	manage = arc_dbus_test_get_permission(fx);
+	g_assert_cmpstr(manage, ==, "auth");
+	g_assert_cmpuint(polkit.calls, ==, 1);
+	g_assert_cmpstr(polkit.last_action, ==, ARC_DBUS_TEST_MANAGE_ACTION);
+	g_assert_cmpuint(polkit.last_flags, ==, 0); /* never a password dialog */
+
+	polkit.authorized = TRUE;
+	polkit.challenge = FALSE;
+	g_clear_pointer(&manage, g_free);
+	manage = arc_dbus_test_get_permission(fx);
+	g_assert_cmpstr(manage, ==, "yes");
+
+	polkit.authorized = FALSE;
+	g_clear_pointer(&manage, g_free);
+	manage = arc_dbus_test_get_permission(fx);
+	g_assert_cmpstr(manage, ==, "no");
+	g_assert_cmpuint(polkit.calls, ==, 3);
+
+	g_dbus_connection_unregister_object(fx->connection, id);
+	g_free(polkit.last_action);
+}
+
+/* Properties.Set of any property: PropertyReadOnly, and nothing changes */
+
+/* the D-Bus error name, whichever GError domain GDBus maps it to */
+static void
+arc_dbus_test_assert_remote_error(GError *error, const gchar *name)
+{
+	g_autofree gchar *remote = NULL;
+
+	g_assert_nonnull(error);
+	g_assert_true(g_dbus_error_is_remote_error(error));
+	remote = g_dbus_error_get_remote_error(error);
+	g_assert_cmpstr(remote, ==, name);
+}
+
+static void
+arc_dbus_test_set_property(ArcDbusTestFixture *fx, const gchar *path, const gchar *iface,
+			   const gchar *name, GVariant *value, GError **error)
+{
+	g_autoptr(GVariant) reply = g_dbus_connection_call_sync(
+		fx->connection, ARC_DBUS_TEST_BUS_NAME, path, "org.freedesktop.DBus.Properties",
+		"Set", g_variant_new("(ssv)", iface, name, value), NULL, G_DBUS_CALL_FLAGS_NONE, -1,
+		NULL, error);
+}
+
+static void
+arc_dbus_test_read_only_func(ArcDbusTestFixture *fx, gconstpointer user_data)
+{
+	g_autofree gchar *peer_id = NULL;
+	g_autofree gchar *peer_path = NULL;
+	g_autofree gchar *service_path = NULL;
+	g_autofree gchar *name = NULL;
+	g_autofree gchar *service_name = NULL;
+	g_autoptr(GVariant) peer = NULL;
+	g_autoptr(GVariant) service = NULL;
+	g_autoptr(GError) error = NULL;
+
+	if (!arc_dbus_test_fixture_start_on_bus(fx))
+		return;
+	peer_id = arc_dbus_test_two_peers(fx);
+	peer_path = arc_dbus_test_peer_path(peer_id);
+	service_path = arc_dbus_test_create_service(
+		fx, g_variant_new_parsed("{'target_peer_id': <%s>, 'name': <'ro'>}",
+					 arc_test_agent_get_peer_id(fx->other)));
+
+	/* one property of each interface, of several types */
+	arc_dbus_test_set_property(fx, ARC_DBUS_TEST_AGENT_PATH, ARC_DBUS_TEST_AGENT_IFACE,
+				   "PeerId", g_variant_new_string("peer_other"), &error);
+	arc_dbus_test_assert_remote_error(error, "org.freedesktop.DBus.Error.PropertyReadOnly");
+	g_clear_error(&error);
+	arc_dbus_test_set_property(fx, ARC_DBUS_TEST_AGENT_PATH, ARC_DBUS_TEST_AGENT_IFACE,
+				   "Bootstrapped", g_variant_new_boolean(FALSE), &error);
+	arc_dbus_test_assert_remote_error(error, "org.freedesktop.DBus.Error.PropertyReadOnly");
+	g_clear_error(&error);
+	arc_dbus_test_set_property(fx, ARC_DBUS_TEST_AGENT_PATH, ARC_DBUS_TEST_AGENT_IFACE, "Peers",
+				   g_variant_new_objv(NULL, 0), &error);
+	arc_dbus_test_assert_remote_error(error, "org.freedesktop.DBus.Error.PropertyReadOnly");
+	g_clear_error(&error);
+	arc_dbus_test_set_property(fx, peer_path, ARC_DBUS_TEST_PEER_IFACE, "Name",
+				   g_variant_new_string("renamed"), &error);
+	arc_dbus_test_assert_remote_error(error, "org.freedesktop.DBus.Error.PropertyReadOnly");
+	g_clear_error(&error);
+	arc_dbus_test_set_property(fx, service_path, ARC_DBUS_TEST_SERVICE_IFACE,
+				   "BandwidthLimitMbps", g_variant_new_int64(5), &error);
+	arc_dbus_test_assert_remote_error(error, "org.freedesktop.DBus.Error.PropertyReadOnly");
+	g_clear_error(&error);
+	arc_dbus_test_set_property(fx, service_path, ARC_DBUS_TEST_SERVICE_IFACE, "Name",
+				   g_variant_new_string("renamed"), &error);
+	arc_dbus_test_assert_remote_error(error, "org.freedesktop.DBus.Error.PropertyReadOnly");
+	g_clear_error(&error);
+
+	/* what does not exist keeps GDBus's own answers */
+	arc_dbus_test_set_property(fx, ARC_DBUS_TEST_AGENT_PATH, ARC_DBUS_TEST_AGENT_IFACE,
+				   "NoSuchProperty", g_variant_new_string(""), &error);
+	arc_dbus_test_assert_remote_error(error, "org.freedesktop.DBus.Error.InvalidArgs");
+	g_clear_error(&error);
+	arc_dbus_test_set_property(fx, ARC_DBUS_TEST_SERVICES_PATH "/svc_none",
+				   ARC_DBUS_TEST_SERVICE_IFACE, "Name", g_variant_new_string("x"),
+				   &error);
+	g_assert_true(g_dbus_error_is_remote_error(error));
+	name = g_dbus_error_get_remote_error(error);
+	g_assert_cmpstr(name, !=, "org.freedesktop.DBus.Error.PropertyReadOnly");
+	g_clear_error(&error);
+
+	/* nothing changed */
+	g_assert_cmpstr(arc_dbus_agent_get_peer_id(fx->proxy), ==, peer_id);
+	peer = arc_dbus_test_managed(fx, peer_path, ARC_DBUS_TEST_PEER_IFACE);
+	g_clear_pointer(&name, g_free);
+	name = arc_dbus_test_vardict_string(peer, "Name");
+	g_assert_cmpstr(name, ==, "source-node");
+	service = arc_dbus_test_managed(fx, service_path, ARC_DBUS_TEST_SERVICE_IFACE);
+	service_name = arc_dbus_test_vardict_string(service, "Name");
+	g_assert_cmpstr(service_name, ==, "ro");
+	g_assert_cmpint(arc_dbus_test_vardict_int64(service, "BandwidthLimitMbps"), ==, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -2430,5 +2828,15 @@ main(int argc, char **argv)
 	g_test_add("/dbus/license/update-refused", ArcDbusTestFixture, NULL,
 		   arc_dbus_test_fixture_setup, arc_dbus_test_license_update_refused_func,
 		   arc_dbus_test_fixture_teardown);
+	g_test_add("/dbus/object-paths", ArcDbusTestFixture, NULL, arc_dbus_test_fixture_setup,
+		   arc_dbus_test_object_paths_func, arc_dbus_test_fixture_teardown);
+	g_test_add("/dbus/permissions/session", ArcDbusTestFixture, NULL,
+		   arc_dbus_test_fixture_setup, arc_dbus_test_permissions_session_func,
+		   arc_dbus_test_fixture_teardown);
+	g_test_add("/dbus/permissions/system", ArcDbusTestFixture, NULL,
+		   arc_dbus_test_fixture_setup, arc_dbus_test_permissions_system_func,
+		   arc_dbus_test_fixture_teardown);
+	g_test_add("/dbus/read-only", ArcDbusTestFixture, NULL, arc_dbus_test_fixture_setup,
+		   arc_dbus_test_read_only_func, arc_dbus_test_fixture_teardown);
 	return g_test_run();
 }
