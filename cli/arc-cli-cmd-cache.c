@@ -10,7 +10,6 @@
 #include "arc-cli-cache.h"
 #include "arc-cli-command.h"
 #include "arc-cli-error.h"
-#include "arc-cli-fields.h"
 #include "arc-cli-json.h"
 
 /* `arctic cache refresh | status` (spec §5.12): the completion cache of arc-cli-cache.c */
@@ -348,10 +347,21 @@ arc_cli_cache_status_node(const gchar *path, JsonObject *cache, gint64 ttl)
 	return json_builder_get_root(b);
 }
 
+/* `Cache Location: …`, values at column 16 as in the reference, one space at least */
+static void
+arc_cli_cache_print_line(const gchar *label, const gchar *value)
+{
+	g_autoptr(GString) line = g_string_new(label);
+
+	do
+		g_string_append_c(line, ' ');
+	while (g_utf8_strlen(line->str, -1) < 16);
+	g_print("%s%s\n", line->str, value);
+}
+
 static void
 arc_cli_cache_print_status(JsonObject *status)
 {
-	g_autoptr(ArcCliFields) fields = arc_cli_fields_new(16);
 	g_autofree gchar *ttl =
 		arc_cli_cache_format_span(json_object_get_int_member(status, "ttl_seconds"));
 	g_autofree gchar *updated = NULL;
@@ -368,11 +378,9 @@ arc_cli_cache_print_status(JsonObject *status)
 		updated = g_strdup_printf(_("%s (%s ago) [%s]"), stamp, age,
 					  stale ? _("STALE") : _("FRESH"));
 	}
-	arc_cli_fields_add_member(fields, _("Cache Location:"), status, "location",
-				  ARC_CLI_FIELD_TEXT);
-	arc_cli_fields_add(fields, _("Last Updated:"), updated != NULL ? updated : _("never"));
-	arc_cli_fields_add(fields, _("TTL:"), ttl);
-	arc_cli_fields_print(fields);
+	arc_cli_cache_print_line(_("Cache Location:"), arc_cli_json_get_string(status, "location"));
+	arc_cli_cache_print_line(_("Last Updated:"), updated != NULL ? updated : _("never"));
+	arc_cli_cache_print_line(_("TTL:"), ttl);
 	if (stamp == NULL)
 		g_print("%s\n", _("Hint: No cache yet. Run 'arctic cache refresh' to create it."));
 	else if (stale)
