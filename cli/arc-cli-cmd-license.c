@@ -301,7 +301,8 @@ arc_cli_license_update_run(ArcCliContext *ctx, gchar **argv, GError **error)
 }
 
 static const ArcCliSubcommand arc_cli_license_subcommands[] = {
-	{"show", N_("Show the agent's license"), arc_cli_license_show_run},
+	{"show", N_("Show the agent's license and how many nodes are in use"),
+	 arc_cli_license_show_run},
 	{"status", N_("Show the license state and when it changes"), arc_cli_license_status_run},
 	{"update",
 	 N_("Install a renewed license on the agent; every peer of the cluster receives it"),
