@@ -9,7 +9,7 @@
 G_BEGIN_DECLS
 
 /* The completion cache, `$XDG_CACHE_HOME/arctic/completion.json` (docs/cli.md) */
-#define ARC_CLI_CACHE_VERSION	  1
+#define ARC_CLI_CACHE_VERSION 1
 #define ARC_CLI_CACHE_DEFAULT_TTL 3600
 
 gchar *arc_cli_cache_default_path(void);

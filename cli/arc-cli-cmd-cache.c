@@ -122,8 +122,9 @@ arc_cli_cache_print_refresh_table(GPtrArray *results)
 		g_autofree gchar *id = arc_cli_cache_short_id(r->cluster_id);
 		g_autofree gchar *ms = g_strdup_printf("%" G_GINT64_FORMAT "ms", r->duration_ms);
 
-		g_print("%-16s  %-28s  %5u  %8u  %-7s  %8s  %s\n", id, r->url != NULL ? r->url : "-",
-			r->peers, r->services, r->error == NULL ? _("success") : _("failed"), ms,
+		g_print("%-16s  %-28s  %5u  %8u  %-7s  %8s  %s\n", id,
+			r->url != NULL ? r->url : "-", r->peers, r->services,
+			r->error == NULL ? _("success") : _("failed"), ms,
 			r->error != NULL ? r->error->message : "");
 	}
 }
@@ -310,7 +311,8 @@ arc_cli_cache_build_cluster_counts(JsonBuilder *b, JsonObject *cache)
 		json_builder_set_member_name(b, "peers");
 		json_builder_add_int_value(b, peers != NULL ? json_array_get_length(peers) : 0);
 		json_builder_set_member_name(b, "services");
-		json_builder_add_int_value(b, services != NULL ? json_array_get_length(services) : 0);
+		json_builder_add_int_value(b,
+					   services != NULL ? json_array_get_length(services) : 0);
 		json_builder_set_member_name(b, "updated_at");
 		json_builder_add_string_value(b, arc_cli_json_get_string(entry, "updated_at"));
 		json_builder_end_object(b);

@@ -54,7 +54,8 @@ static const gchar arc_cli_completion_fish[] =
 	"    arctic __complete (commandline -opc) (commandline -ct) 2>/dev/null\n"
 	"end\n"
 	"function __arctic_wants_files\n"
-	"    test -z \"(__arctic_complete)\"\n"
+	"    set -l candidates (__arctic_complete)\n"
+	"    test (count $candidates) -eq 0\n"
 	"end\n"
 	"complete -c arctic -f -a '(__arctic_complete)'\n"
 	"complete -c arctic -n __arctic_wants_files -F\n";
@@ -84,20 +85,22 @@ arc_cli_completion_cmd_run(ArcCliContext *ctx, gchar **argv, GError **error)
 {
 	const gchar *script;
 
-	if (!arc_cli_command_parse(&argv, ARC_CLI_COMPLETION_USAGE,
-				   N_("Print the shell completion script for bash, zsh or fish.\n"
-				      "Peer and service ids are completed from the completion cache "
-				      "('arctic cache refresh')\nwhile it is younger than cache_ttl; "
-				      "completion never contacts an agent."),
-				   NULL, error))
+	if (!arc_cli_command_parse(
+		    &argv, ARC_CLI_COMPLETION_USAGE,
+		    N_("Print the shell completion script for bash, zsh or fish.\n"
+		       "Peer and service ids are completed from the completion cache "
+		       "('arctic cache refresh')\nwhile it is younger than cache_ttl; "
+		       "completion never contacts an agent."),
+		    NULL, error))
 		return FALSE;
 	if (!arc_cli_command_check_args(argv, 1, 1, "arctic " ARC_CLI_COMPLETION_USAGE, error))
 		return FALSE;
 	script = arc_cli_completion_script(argv[1]);
 	if (script == NULL) {
-		g_set_error(error, ARC_CLI_ERROR, ARC_CLI_ERROR_USAGE,
-			    /* TRANSLATORS: %s is what was typed; do not translate the shell names */
-			    _("unknown shell \"%s\": use bash, zsh or fish"), argv[1]);
+		g_set_error(
+			error, ARC_CLI_ERROR, ARC_CLI_ERROR_USAGE,
+			/* TRANSLATORS: %s is what was typed; do not translate the shell names */
+			_("unknown shell \"%s\": use bash, zsh or fish"), argv[1]);
 		return FALSE;
 	}
 	g_print("%s", script);

@@ -111,6 +111,7 @@ arc_cli_config_resolve_peer(ArcCliCluster *cluster, const gchar *wanted, gchar *
 			    GError **error)
 {
 	g_autoptr(GPtrArray) by_name = g_ptr_array_new();
+	g_autofree gchar *ids = NULL;
 
 	if (arc_cli_cluster_get_peer(cluster, wanted) != NULL) {
 		*peer_id = g_strdup(wanted);
@@ -134,13 +135,10 @@ arc_cli_config_resolve_peer(ArcCliCluster *cluster, const gchar *wanted, gchar *
 		return FALSE;
 	}
 	g_ptr_array_add(by_name, NULL);
-	{
-		g_autofree gchar *ids = g_strjoinv(", ", (gchar **)by_name->pdata);
-
-		g_set_error(error, ARC_CLI_ERROR, ARC_CLI_ERROR_USAGE,
-			    /* TRANSLATORS: %s is a peer name, then a list of peer ids */
-			    _("several peers are named \"%s\" (%s): give the peer id"), wanted, ids);
-	}
+	ids = g_strjoinv(", ", (gchar **)by_name->pdata);
+	g_set_error(error, ARC_CLI_ERROR, ARC_CLI_ERROR_USAGE,
+		    /* TRANSLATORS: %s is a peer name, then a list of peer ids */
+		    _("several peers are named \"%s\" (%s): give the peer id"), wanted, ids);
 	return FALSE;
 }
 

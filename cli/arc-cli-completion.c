@@ -24,10 +24,11 @@
 
 /* Global options that take a value (arc-cli-context.c), so that their value is skipped */
 static const gchar *arc_cli_completion_global_values[] = {
-	"--url", "--config", "--output", "-o", "--timeout", "--token", "--recovery-token",
-	"--recovery-token-file", NULL};
-static const gchar *arc_cli_completion_global_flags[] = {"--json", "-j", "--debug", "--trace",
-							 "--version", "--help", NULL};
+	"--url",     "--config", "--output",         "-o",
+	"--timeout", "--token",  "--recovery-token", "--recovery-token-file",
+	NULL};
+static const gchar *arc_cli_completion_global_flags[] = {
+	"--json", "-j", "--debug", "--trace", "--version", "--help", NULL};
 
 typedef struct {
 	const ArcCliCommand *command;
@@ -35,7 +36,7 @@ typedef struct {
 	guint positionals; /* after the (sub)command */
 	gchar *config_path;
 	GPtrArray *value_options; /* of the (sub)command: those that take a value */
-	GPtrArray *options;	  /* every long option of the (sub)command */
+	GPtrArray *options;       /* every long option of the (sub)command */
 } ArcCliCompletionState;
 
 static void
@@ -259,8 +260,7 @@ arc_cli_completion_add_config_peers(ArcCliCompletionState *self, GPtrArray *out,
 }
 
 static void
-arc_cli_completion_add_cluster_ids(ArcCliCompletionState *self, GPtrArray *out,
-				   const gchar *prefix)
+arc_cli_completion_add_cluster_ids(ArcCliCompletionState *self, GPtrArray *out, const gchar *prefix)
 {
 	g_autoptr(ArcCliConfig) config = arc_cli_completion_load_config(self);
 	g_autoptr(GPtrArray) ids = config != NULL ? arc_cli_config_get_cluster_ids(config) : NULL;
@@ -376,7 +376,8 @@ arc_cli_completion_run(const ArcCliCommand *const *commands, gchar **words)
 	g_autoptr(GString) text = g_string_new(NULL);
 
 	for (guint i = 0; i < candidates->len; i++)
-		g_string_append_printf(text, "%s\n", (const gchar *)g_ptr_array_index(candidates, i));
+		g_string_append_printf(text, "%s\n",
+				       (const gchar *)g_ptr_array_index(candidates, i));
 	fputs(text->str, stdout);
 	return 0;
 }

@@ -93,7 +93,8 @@ arc_test_config_view_func(ArcTestFixture *fixture, gconstpointer data)
 	g_assert_nonnull(strstr(clear->out, "client_secret: " ARC_CLI_TEST_SECRET "\n"));
 	/* nothing was asked of the agent */
 	g_assert_cmpuint(
-		arc_cli_test_agent_count_requests(fixture->agent, "POST", "/v1/oauth/token"), ==, 0);
+		arc_cli_test_agent_count_requests(fixture->agent, "POST", "/v1/oauth/token"), ==,
+		0);
 }
 
 static void
@@ -266,8 +267,7 @@ arc_test_cache_refresh_failures_func(ArcTestFixture *fixture, gconstpointer data
 	g_assert_cmpuint(json_array_get_length(json_node_get_array(node)), ==, 2);
 }
 
-static ArcCliTestResult *
-arc_test_complete(const gchar *first, ...) G_GNUC_NULL_TERMINATED;
+static ArcCliTestResult *arc_test_complete(const gchar *first, ...) G_GNUC_NULL_TERMINATED;
 
 /* `arctic __complete arctic WORD…`: what the completion scripts run */
 static ArcCliTestResult *
@@ -299,7 +299,8 @@ arc_test_complete_words_func(ArcTestFixture *fixture, gconstpointer data)
 	ARC_CLI_TEST_REQUIRE_CLI();
 	commands = arc_test_complete("c", NULL);
 	g_assert_cmpint(commands->exit_code, ==, 0);
-	g_assert_cmpstr(commands->out, ==, "cluster\ncompose\ncredentials\nconfig\ncache\ncompletion\n");
+	g_assert_cmpstr(commands->out, ==,
+			"cluster\ncompose\ncredentials\nconfig\ncache\ncompletion\n");
 	subs = arc_test_complete("--url", "http://x:1", "peers", "", NULL);
 	g_assert_cmpstr(subs->out, ==, "list\nget\nadd\nupdate\ndelete\nremove-self\n");
 	opts = arc_test_complete("services", "create", "--tr", NULL);
@@ -312,7 +313,8 @@ arc_test_complete_words_func(ArcTestFixture *fixture, gconstpointer data)
 	g_assert_cmpstr(shells->out, ==, "bash\nzsh\nfish\n");
 	/* completion never talks to the agent */
 	g_assert_cmpuint(
-		arc_cli_test_agent_count_requests(fixture->agent, "POST", "/v1/oauth/token"), ==, 0);
+		arc_cli_test_agent_count_requests(fixture->agent, "POST", "/v1/oauth/token"), ==,
+		0);
 }
 
 /* Ids from the cache while it is fresh; nothing once it is older than cache_ttl */
@@ -328,7 +330,7 @@ arc_test_complete_ids_func(ArcTestFixture *fixture, gconstpointer data)
 	g_autofree gchar *cache_path = arc_test_cache_path();
 	g_autofree gchar *text = NULL;
 	g_autofree gchar *old = NULL;
-	g_autofree gchar *config = NULL;
+	g_autoptr(GRegex) stamp = NULL;
 
 	ARC_CLI_TEST_REQUIRE_CLI();
 	refresh = arc_cli_test_runv("cache", "refresh", NULL);
@@ -342,13 +344,9 @@ arc_test_complete_ids_func(ArcTestFixture *fixture, gconstpointer data)
 
 	/* a cache refreshed two hours ago is stale under the default TTL of one hour */
 	g_assert_true(g_file_get_contents(cache_path, &text, NULL, NULL));
-	{
-		g_autoptr(GRegex) stamp =
-			g_regex_new("\"updated_at\":\"[^\"]*\"", 0, 0, NULL);
-
-		old = g_regex_replace_literal(stamp, text, -1, 0,
-					      "\"updated_at\":\"2000-01-01T00:00:00Z\"", 0, NULL);
-	}
+	stamp = g_regex_new("\"updated_at\":\"[^\"]*\"", 0, 0, NULL);
+	old = g_regex_replace_literal(stamp, text, -1, 0, "\"updated_at\":\"2000-01-01T00:00:00Z\"",
+				      0, NULL);
 	g_assert_true(g_file_set_contents(cache_path, old, -1, NULL));
 	stale = arc_test_complete("peers", "delete", "peer_", NULL);
 	g_assert_cmpstr(stale->out, ==, "");

@@ -1,6 +1,7 @@
 #!/bin/bash
 # The bash completion script as bash runs it: `arctic completion bash` is sourced and its
-# function called with COMP_WORDS/COMP_CWORD, as readline would (TAP output).
+# function called with COMP_WORDS/COMP_CWORD, as readline would; the zsh and fish scripts are
+# parsed by their shells when installed (TAP output).
 # Usage: test-completion-bash.sh (ARCTIC_CLI names the built arctic)
 set -u
 
@@ -63,5 +64,20 @@ check "tcp kcp" services create --transport ""
 check "agent-a" config delete-peer agent
 check "bash" completion ba
 check "refresh" cache re
+
+# the other shells' scripts at least parse, where those shells are installed
+for shell in zsh fish; do
+	n=$((n + 1))
+	if ! command -v "$shell" >/dev/null 2>&1; then
+		echo "ok $n # SKIP $shell is not installed"
+	elif [ "$shell" = zsh ] && "$ARCTIC_CLI" completion zsh | zsh -n; then
+		echo "ok $n - the zsh completion script parses"
+	elif [ "$shell" = fish ] && "$ARCTIC_CLI" completion fish | fish --no-execute; then
+		echo "ok $n - the fish completion script parses"
+	else
+		echo "not ok $n - the $shell completion script does not parse"
+		failed=1
+	fi
+done
 echo "1..$n"
 exit $failed
