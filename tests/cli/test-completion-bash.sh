@@ -65,6 +65,26 @@ check "agent-a" config delete-peer agent
 check "bash" completion ba
 check "refresh" cache re
 
+# every command and subcommand offers its options (read from its --help) without failing
+n=$((n + 1))
+bad=
+for command in $("$ARCTIC_CLI" __complete arctic ""); do
+	subcommands=$("$ARCTIC_CLI" __complete arctic "$command" "")
+	[ "$command" = completion ] && subcommands=
+	for sub in ${subcommands:-""}; do
+		# shellcheck disable=SC2086 # an empty $sub is no word
+		if ! "$ARCTIC_CLI" __complete arctic "$command" $sub -- | grep -qx -- --help; then
+			bad="$bad $command $sub;"
+		fi
+	done
+done
+if [ -z "$bad" ]; then
+	echo "ok $n - every command completes its options"
+else
+	echo "not ok $n - no options completed for:$bad"
+	failed=1
+fi
+
 # the other shells' scripts at least parse, where those shells are installed
 for shell in zsh fish; do
 	n=$((n + 1))
