@@ -188,7 +188,7 @@ arc_cli_cache_refresh_outcome(GPtrArray *results, GError **error)
 	} else if (results->len == 1) {
 		ArcCliCacheRefresh *r = g_ptr_array_index(results, 0);
 
-		*error = g_error_copy(r->error);
+		g_propagate_error(error, g_error_copy(r->error));
 	} else {
 		g_set_error_literal(error, ARC_CLI_ERROR, ARC_CLI_ERROR_GENERAL,
 				    _("cache refresh failed for every cluster"));
