@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "arc-cli-client.h"
 #include "arc-cli-json.h"
 
 /**
@@ -288,6 +289,72 @@ arc_cli_cluster_set_peer(ArcCliCluster *self, ArcCliPeer *peer)
 		}
 	}
 	g_ptr_array_add(self->peers, peer);
+}
+
+/**
+ * arc_cli_cluster_remove_peer:
+ * @self: a cluster entry
+ * @peer_id: a peer id
+ *
+ * Removes the peer entry; a `default_peer` naming it is cleared, so that the first peer left
+ * becomes the default.
+ *
+ * Returns: how many entries were removed
+ */
+guint
+arc_cli_cluster_remove_peer(ArcCliCluster *self, const gchar *peer_id)
+{
+	guint removed = 0;
+
+	for (guint i = self->peers->len; i > 0; i--) {
+		ArcCliPeer *peer = g_ptr_array_index(self->peers, i - 1);
+
+		if (g_strcmp0(peer->peer_id, peer_id) == 0) {
+			g_ptr_array_remove_index(self->peers, i - 1);
+			removed++;
+		}
+	}
+	if (removed > 0 && g_strcmp0(self->default_peer, peer_id) == 0)
+		g_clear_pointer(&self->default_peer, g_free);
+	return removed;
+}
+
+static void
+arc_cli_cluster_add_peer_urls(GPtrArray *urls, const ArcCliPeer *peer)
+{
+	for (guint i = 0; i < peer->endpoints->len; i++) {
+		g_autofree gchar *url =
+			arc_cli_client_normalize_url(g_ptr_array_index(peer->endpoints, i), NULL);
+
+		/* each endpoint is tried once, even if listed twice */
+		if (url != NULL && !g_ptr_array_find_with_equal_func(urls, url, g_str_equal, NULL))
+			g_ptr_array_add(urls, g_steal_pointer(&url));
+	}
+}
+
+/**
+ * arc_cli_cluster_get_urls:
+ * @self: a cluster entry
+ * @all_peers: %FALSE to keep to the default peer
+ *
+ * With the shared cluster credential any peer can answer (spec §3.3), so the endpoints to
+ * try are the default peer's, then every other peer's in file order.
+ *
+ * Returns: (transfer container) (element-type utf8): normalized URLs, possibly none
+ */
+GPtrArray *
+arc_cli_cluster_get_urls(const ArcCliCluster *self, gboolean all_peers)
+{
+	GPtrArray *urls = g_ptr_array_new_with_free_func(g_free);
+	ArcCliPeer *peer = arc_cli_cluster_get_default_peer(self);
+
+	if (peer != NULL)
+		arc_cli_cluster_add_peer_urls(urls, peer);
+	for (guint i = 0; all_peers && i < self->peers->len; i++) {
+		if (g_ptr_array_index(self->peers, i) != peer)
+			arc_cli_cluster_add_peer_urls(urls, g_ptr_array_index(self->peers, i));
+	}
+	return urls;
 }
 
 /* Endpoints as written by hand may lack the scheme or end in a slash */

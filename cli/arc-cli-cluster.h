@@ -37,6 +37,8 @@ void arc_cli_cluster_to_json(const ArcCliCluster *self, JsonObject *object);
 ArcCliPeer *arc_cli_cluster_get_peer(const ArcCliCluster *self, const gchar *peer_id);
 ArcCliPeer *arc_cli_cluster_get_default_peer(const ArcCliCluster *self);
 void arc_cli_cluster_set_peer(ArcCliCluster *self, ArcCliPeer *peer);
+guint arc_cli_cluster_remove_peer(ArcCliCluster *self, const gchar *peer_id);
+GPtrArray *arc_cli_cluster_get_urls(const ArcCliCluster *self, gboolean all_peers);
 gboolean arc_cli_cluster_has_endpoint(const ArcCliCluster *self, const gchar *url);
 gboolean arc_cli_cluster_promote_endpoint(ArcCliCluster *self, const gchar *url);
 gboolean arc_cli_cluster_remember_endpoint(ArcCliCluster *self, const gchar *url);

@@ -27,6 +27,8 @@ arc_cli_license_print(JsonObject *license)
 	arc_cli_fields_add_member(fields, _("Expires:"), license, "expires_at", ARC_CLI_FIELD_TIME);
 	arc_cli_fields_add_member(fields, _("Max Nodes:"), license, "max_nodes",
 				  ARC_CLI_FIELD_TEXT);
+	arc_cli_fields_add_member(fields, _("Nodes In Use:"), license, "nodes_in_use",
+				  ARC_CLI_FIELD_TEXT);
 	arc_cli_fields_add_member(fields, _("Max Services:"), license, "max_services",
 				  ARC_CLI_FIELD_TEXT);
 	arc_cli_fields_add_member(fields, _("Features:"), license, "features", ARC_CLI_FIELD_TEXT);
@@ -84,6 +86,45 @@ arc_cli_license_get(ArcCliContext *ctx, GError **error)
 	return arc_cli_client_call(client, "GET", "/v1/license", NULL, error);
 }
 
+/* the peers the license counts: those that have not left (nor been removed) */
+static gint64
+arc_cli_license_count_active(JsonArray *peers)
+{
+	gint64 count = 0;
+
+	for (guint i = 0; i < json_array_get_length(peers); i++) {
+		JsonObject *peer = json_array_get_object_element(peers, i);
+		const gchar *state = peer != NULL ? arc_cli_json_get_string(peer, "state") : NULL;
+
+		if (peer != NULL && (state == NULL || g_strcmp0(state, "active") == 0))
+			count++;
+	}
+	return count;
+}
+
+/*
+ * An agent older than `nodes_in_use` in GET /v1/license: count the members of /v1/peers. A
+ * credential without peers.read cannot, and the line is left out rather than failing `show`.
+ */
+static void
+arc_cli_license_add_nodes_in_use(ArcCliContext *ctx, JsonObject *license)
+{
+	g_autoptr(GError) error_local = NULL;
+	g_autoptr(JsonNode) peers = NULL;
+	ArcCliClient *client = arc_cli_context_get_authed_client(ctx, NULL);
+
+	if (json_object_has_member(license, "nodes_in_use") || client == NULL)
+		return;
+	peers = arc_cli_client_call(client, "GET", "/v1/peers", NULL, &error_local);
+	if (peers == NULL || !JSON_NODE_HOLDS_ARRAY(peers)) {
+		arc_cli_output_debug("nodes in use: %s",
+				     error_local != NULL ? error_local->message : "not a list");
+		return;
+	}
+	json_object_set_int_member(license, "nodes_in_use",
+				   arc_cli_license_count_active(json_node_get_array(peers)));
+}
+
 static gboolean
 arc_cli_license_show_run(ArcCliContext *ctx, gchar **argv, GError **error)
 {
@@ -92,8 +133,10 @@ arc_cli_license_show_run(ArcCliContext *ctx, gchar **argv, GError **error)
 	ArcCliClient *client;
 	JsonObject *license;
 
-	if (!arc_cli_command_parse(&argv, "license show", N_("Show the agent's license"), NULL,
-				   error))
+	if (!arc_cli_command_parse(&argv, "license show",
+				   N_("Show the agent's license, its node limit and how many nodes "
+				      "are in use"),
+				   NULL, error))
 		return FALSE;
 	if (!arc_cli_command_check_args(argv, 0, 0, "arctic license show", error))
 		return FALSE;
@@ -110,6 +153,7 @@ arc_cli_license_show_run(ArcCliContext *ctx, gchar **argv, GError **error)
 	license = arc_cli_json_expect_object(response, error);
 	if (license == NULL)
 		return FALSE;
+	arc_cli_license_add_nodes_in_use(ctx, license);
 	if (arc_cli_context_get_format(ctx) != ARC_CLI_OUTPUT_TABLE)
 		return arc_cli_output_print_node(arc_cli_context_get_format(ctx), response, error);
 	arc_cli_license_print(license);
@@ -257,7 +301,8 @@ arc_cli_license_update_run(ArcCliContext *ctx, gchar **argv, GError **error)
 }
 
 static const ArcCliSubcommand arc_cli_license_subcommands[] = {
-	{"show", N_("Show the agent's license"), arc_cli_license_show_run},
+	{"show", N_("Show the agent's license and how many nodes are in use"),
+	 arc_cli_license_show_run},
 	{"status", N_("Show the license state and when it changes"), arc_cli_license_status_run},
 	{"update",
 	 N_("Install a renewed license on the agent; every peer of the cluster receives it"),

@@ -414,7 +414,9 @@ arc_cli_peers_delete_run(ArcCliContext *ctx, gchar **argv, GError **error)
 	g_autofree gchar *question = NULL;
 
 	if (!arc_cli_command_parse(&argv, ARC_CLI_PEERS_DELETE_USAGE,
-				   N_("Delete a peer from this agent's view of the cluster"),
+				   N_("Delete a peer from the whole cluster, not only from this "
+				      "agent:\nthe peer is revoked on every node and told that it "
+				      "was removed."),
 				   entries, error))
 		return FALSE;
 	if (!arc_cli_command_check_args(argv, 1, 1, "arctic " ARC_CLI_PEERS_DELETE_USAGE, error))
@@ -427,8 +429,8 @@ arc_cli_peers_delete_run(ArcCliContext *ctx, gchar **argv, GError **error)
 		return FALSE;
 	}
 	/* TRANSLATORS: %s is a peer id */
-	question = g_strdup_printf(_("Delete peer %s from this agent's view of the cluster?"),
-				   argv[1]);
+	question = g_strdup_printf(
+		_("Delete peer %s from the cluster? It is revoked on every node."), argv[1]);
 	if (!yes && !arc_cli_command_confirm(question, error))
 		return FALSE;
 	client = arc_cli_context_get_authed_client(ctx, error);
@@ -544,7 +546,7 @@ static const ArcCliSubcommand arc_cli_peers_subcommands[] = {
 	{"get", N_("Show one peer"), arc_cli_peers_get_run},
 	{"add", N_("Add a peer by its address (runs the handshake)"), arc_cli_peers_add_run},
 	{"update", N_("Rename a peer"), arc_cli_peers_update_run},
-	{"delete", N_("Delete a peer from this agent's view of the cluster"),
+	{"delete", N_("Delete a peer from the whole cluster (revoked on every node)"),
 	 arc_cli_peers_delete_run},
 	{"remove-self", N_("Remove this agent from the cluster"), arc_cli_peers_remove_self_run},
 	{NULL},

@@ -31,8 +31,11 @@ typedef struct {
 
 /* The command groups, one file each (arc-cli-cmd-*.c) */
 extern const ArcCliCommand arc_cli_cmd_bootstrap;
+extern const ArcCliCommand arc_cli_cmd_cache;
 extern const ArcCliCommand arc_cli_cmd_cluster;
+extern const ArcCliCommand arc_cli_cmd_completion;
 extern const ArcCliCommand arc_cli_cmd_compose;
+extern const ArcCliCommand arc_cli_cmd_config;
 extern const ArcCliCommand arc_cli_cmd_credentials;
 extern const ArcCliCommand arc_cli_cmd_health;
 extern const ArcCliCommand arc_cli_cmd_license;

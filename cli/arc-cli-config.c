@@ -158,9 +158,16 @@ arc_cli_config_load(ArcCliConfig *self, GError **error)
 	return arc_cli_config_parse(self, data, length, error);
 }
 
-/* Known sections first, in the order of spec §6.1; anything else after, as it was */
-static JsonNode *
-arc_cli_config_ordered_root(ArcCliConfig *self)
+/**
+ * arc_cli_config_to_node:
+ * @self: a config
+ *
+ * Known sections first, in the order of spec §6.1; anything else after, as it was.
+ *
+ * Returns: (transfer full): a copy of the whole config, as saved to the file
+ */
+JsonNode *
+arc_cli_config_to_node(ArcCliConfig *self)
 {
 	const gchar *known[] = {"current_cluster", "clusters", "preferences", NULL};
 	JsonObject *ordered = json_object_new();
@@ -192,7 +199,7 @@ arc_cli_config_ordered_root(ArcCliConfig *self)
 gchar *
 arc_cli_config_to_yaml(ArcCliConfig *self, GError **error)
 {
-	g_autoptr(JsonNode) root = arc_cli_config_ordered_root(self);
+	g_autoptr(JsonNode) root = arc_cli_config_to_node(self);
 
 	return arc_cli_yaml_from_json(root, error);
 }

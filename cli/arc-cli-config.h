@@ -20,6 +20,7 @@ gboolean arc_cli_config_load(ArcCliConfig *self, GError **error);
 gboolean arc_cli_config_save(ArcCliConfig *self, GError **error);
 gboolean arc_cli_config_get_exists(ArcCliConfig *self);
 gchar *arc_cli_config_to_yaml(ArcCliConfig *self, GError **error);
+JsonNode *arc_cli_config_to_node(ArcCliConfig *self);
 
 const gchar *arc_cli_config_get_current_cluster(ArcCliConfig *self);
 void arc_cli_config_set_current_cluster(ArcCliConfig *self, const gchar *cluster_id);

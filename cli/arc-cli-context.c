@@ -279,6 +279,18 @@ arc_cli_context_get_format(ArcCliContext *self)
 }
 
 /**
+ * arc_cli_context_get_timeout:
+ * @self: a context
+ *
+ * Returns: the request timeout in seconds
+ */
+guint
+arc_cli_context_get_timeout(ArcCliContext *self)
+{
+	return self->timeout;
+}
+
+/**
  * arc_cli_context_get_url:
  * @self: a context
  *
@@ -290,19 +302,6 @@ arc_cli_context_get_url(ArcCliContext *self)
 	return self->url;
 }
 
-static void
-arc_cli_context_add_peer_urls(GPtrArray *urls, const ArcCliPeer *peer)
-{
-	for (guint i = 0; i < peer->endpoints->len; i++) {
-		g_autofree gchar *url =
-			arc_cli_client_normalize_url(g_ptr_array_index(peer->endpoints, i), NULL);
-
-		/* each endpoint is tried once, even if listed twice */
-		if (url != NULL && !g_ptr_array_find_with_equal_func(urls, url, g_str_equal, NULL))
-			g_ptr_array_add(urls, g_steal_pointer(&url));
-	}
-}
-
 /*
  * The default peer's endpoints, then every other peer's in file order: with the shared
  * cluster credential any peer can answer (spec §3.3). `auto_failover: false` in the
@@ -312,8 +311,7 @@ static GPtrArray *
 arc_cli_context_config_urls(ArcCliContext *self, GError **error)
 {
 	const gchar *current = arc_cli_config_get_current_cluster(self->config);
-	g_autoptr(GPtrArray) urls = g_ptr_array_new_with_free_func(g_free);
-	ArcCliPeer *peer;
+	g_autoptr(GPtrArray) urls = NULL;
 	gboolean all_peers;
 
 	if (current == NULL) {
@@ -328,15 +326,8 @@ arc_cli_context_config_urls(ArcCliContext *self, GError **error)
 			    arc_cli_config_get_path(self->config));
 		return NULL;
 	}
-	peer = arc_cli_cluster_get_default_peer(self->cluster);
-	if (peer != NULL)
-		arc_cli_context_add_peer_urls(urls, peer);
 	all_peers = arc_cli_config_get_preference_bool(self->config, "auto_failover", TRUE);
-	for (guint i = 0; all_peers && i < self->cluster->peers->len; i++) {
-		if (g_ptr_array_index(self->cluster->peers, i) != peer)
-			arc_cli_context_add_peer_urls(urls,
-						      g_ptr_array_index(self->cluster->peers, i));
-	}
+	urls = arc_cli_cluster_get_urls(self->cluster, all_peers);
 	if (urls->len == 0) {
 		g_set_error(error, ARC_CLI_ERROR, ARC_CLI_ERROR_CONFIG,
 			    _("cluster %s has no peer endpoints in %s"), current,

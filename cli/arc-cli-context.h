@@ -23,6 +23,7 @@ gboolean arc_cli_context_setup(ArcCliContext *self, GError **error);
 ArcCliConfig *arc_cli_context_get_config(ArcCliContext *self);
 ArcCliOutputFormat arc_cli_context_get_format(ArcCliContext *self);
 const gchar *arc_cli_context_get_url(ArcCliContext *self);
+guint arc_cli_context_get_timeout(ArcCliContext *self);
 
 ArcCliClient *arc_cli_context_get_client(ArcCliContext *self, GError **error);
 ArcCliCluster *arc_cli_context_get_cluster(ArcCliContext *self);

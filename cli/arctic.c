@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "arc-cli-command.h"
+#include "arc-cli-completion.h"
 #include "arc-cli-context.h"
 #include "arc-cli-error.h"
 
@@ -16,7 +17,7 @@
  * `arctic`, the operator CLI: a REST client of arctic-agent. Adding a command group is one
  * new arc-cli-cmd-*.c file and one line in this table.
  */
-static const ArcCliCommand *arc_cli_commands[] = {
+static const ArcCliCommand *const arc_cli_commands[] = {
 	&arc_cli_cmd_bootstrap,
 	&arc_cli_cmd_cluster,
 	&arc_cli_cmd_compose,
@@ -26,6 +27,9 @@ static const ArcCliCommand *arc_cli_commands[] = {
 	&arc_cli_cmd_peers,
 	&arc_cli_cmd_services,
 	&arc_cli_cmd_routes,
+	&arc_cli_cmd_config,
+	&arc_cli_cmd_cache,
+	&arc_cli_cmd_completion,
 	NULL,
 };
 
@@ -160,6 +164,9 @@ main(int argc, char **argv)
 	arc_cli_main_init_locale();
 	arc_cli_output_init();
 	g_set_prgname("arctic");
+	/* before the global options are parsed: the words to complete are not options for us */
+	if (argc > 1 && g_strcmp0(argv[1], ARC_CLI_COMPLETION_COMMAND) == 0)
+		return arc_cli_completion_run(arc_cli_commands, args + 2);
 	ctx = arc_cli_context_new();
 	if (!arc_cli_main_run(ctx, &args, &error)) {
 		rc = arc_cli_error_exit_code(error);

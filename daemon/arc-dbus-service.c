@@ -895,6 +895,7 @@ arc_dbus_service_license_to_variant(const ArcLicenseInfo *info)
 				    changes ? arc_license_state_to_string(info->next_state) : NULL);
 	arc_dbus_service_add_int64(&builder, "next_state_at", changes ? info->next_change : 0);
 	arc_dbus_service_add_int64(&builder, "days_until_expiry", info->days_until_expiry);
+	arc_dbus_service_add_int64(&builder, "nodes_in_use", info->nodes_in_use);
 	arc_dbus_service_add_string(&builder, "message", info->message);
 	return g_variant_builder_end(&builder);
 }

@@ -1156,6 +1156,7 @@ ArcLicenseInfo *
 arc_engine_get_license(ArcEngine *self, GError **error)
 {
 	ArcLicenseInfo *info;
+	g_autoptr(GPtrArray) peers = NULL;
 	gint64 now = arc_engine_now(self);
 
 	if (self->license == NULL) {
@@ -1174,6 +1175,8 @@ arc_engine_get_license(ArcEngine *self, GError **error)
 		info->next_state = arc_license_state_compute(self->license->expires_at,
 							     info->next_change, NULL);
 	info->days_until_expiry = (self->license->expires_at - now) / (24 * 3600);
+	peers = arc_engine_load_peers(self, NULL);
+	info->nodes_in_use = peers != NULL ? arc_engine_count_active_peers(peers) : 0;
 	info->message = arc_license_state_message(info->state, self->license->expires_at);
 	return info;
 }

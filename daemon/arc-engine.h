@@ -66,6 +66,7 @@ typedef struct {
 	gint64 next_change;         /* G_MAXINT64 when none */
 	ArcLicenseState next_state; /* the state from @next_change, when there is one */
 	gint64 days_until_expiry;
+	guint nodes_in_use; /* active members, the nodes max_nodes counts */
 	gchar *message; /* arc_license_state_message() */
 	gint64 now;
 } ArcLicenseInfo;

@@ -281,6 +281,7 @@ arc_rest_reply_license(ArcRestRequest *req, ArcLicenseInfo *info)
 		arc_rest_builder_add_string(b, "next_state_at", NULL);
 	}
 	arc_rest_builder_add_int(b, "days_until_expiry", info->days_until_expiry);
+	arc_rest_builder_add_int(b, "nodes_in_use", info->nodes_in_use);
 	arc_rest_builder_add_string(b, "message", info->message);
 	json_builder_end_object(b);
 	arc_rest_reply_json(req, SOUP_STATUS_OK, b);

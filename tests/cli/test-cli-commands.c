@@ -163,12 +163,50 @@ arc_test_license_show_func(ArcTestFixture *fixture, gconstpointer data)
 			"Issued:         2025-01-01 00:00:00 UTC\n"
 			"Expires:        2026-12-31 23:59:59 UTC\n"
 			"Max Nodes:      10\n"
+			/* the fake agent reports no count and has no /v1/peers */
+			"Nodes In Use:   -\n"
 			"Max Services:   100\n"
 			"Features:       kcp, macvlan\n"
 			"State:          warning\n");
 	auth = arc_cli_test_agent_get_last_header(fixture->agent, "GET", "/v1/license",
 						  "Authorization");
 	g_assert_cmpstr(auth, ==, "Bearer " ARC_CLI_TEST_TOKEN);
+}
+
+/* The node limit next to the nodes in use: from the agent, else counted from /v1/peers */
+static void
+arc_test_license_nodes_in_use_func(ArcTestFixture *fixture, gconstpointer data)
+{
+	g_autoptr(ArcCliTestResult) reported = NULL;
+	g_autoptr(ArcCliTestResult) counted = NULL;
+	g_autoptr(ArcCliTestResult) json = NULL;
+	g_autoptr(JsonNode) node = NULL;
+	JsonObject *license;
+
+	ARC_CLI_TEST_REQUIRE_CLI();
+	arc_cli_test_agent_set_response(fixture->agent, "GET", "/v1/license", 200,
+					"{\"license_id\":\"lic_01MINE\",\"max_nodes\":10,"
+					"\"nodes_in_use\":3,\"state\":\"valid\"}");
+	reported = arc_cli_test_runv("license", "show", NULL);
+	g_assert_cmpint(reported->exit_code, ==, 0);
+	g_assert_nonnull(strstr(reported->out, "Max Nodes:      10\nNodes In Use:   3\n"));
+	g_assert_cmpuint(arc_cli_test_agent_count_requests(fixture->agent, "GET", "/v1/peers"), ==,
+			 0);
+
+	/* an agent that does not report it: the active members of /v1/peers */
+	arc_cli_test_agent_set_response(fixture->agent, "GET", "/v1/license", 200,
+					ARC_TEST_LICENSE_BODY);
+	arc_cli_test_agent_set_response(
+		fixture->agent, "GET", "/v1/peers", 200,
+		"[{\"id\":\"peer_01A\",\"state\":\"active\"},{\"id\":\"peer_01B\",\"state\":"
+		"\"active\"},{\"id\":\"peer_01C\",\"state\":\"deactivated\"}]");
+	counted = arc_cli_test_runv("license", "show", NULL);
+	g_assert_cmpint(counted->exit_code, ==, 0);
+	g_assert_nonnull(strstr(counted->out, "Max Nodes:      10\nNodes In Use:   2\n"));
+	json = arc_cli_test_runv("license", "show", "-j", NULL);
+	license = arc_cli_test_parse_object(json->out, &node);
+	g_assert_cmpint(json_object_get_int_member(license, "nodes_in_use"), ==, 2);
+	g_assert_cmpint(json_object_get_int_member(license, "max_nodes"), ==, 10);
 }
 
 /* The seed guide's `arctic license show --url http://REMOTE_IP:8080` at another cluster */
@@ -378,6 +416,9 @@ main(int argc, char **argv)
 		   arc_test_cluster_identity_func, arc_test_fixture_teardown);
 	g_test_add("/cli/commands/license-show", ArcTestFixture, NULL, arc_test_fixture_setup,
 		   arc_test_license_show_func, arc_test_fixture_teardown);
+	g_test_add("/cli/commands/license-nodes-in-use", ArcTestFixture, NULL,
+		   arc_test_fixture_setup, arc_test_license_nodes_in_use_func,
+		   arc_test_fixture_teardown);
 	g_test_add("/cli/commands/license-show-fallback", ArcTestFixture, NULL,
 		   arc_test_fixture_setup, arc_test_license_show_fallback_func,
 		   arc_test_fixture_teardown);

@@ -149,6 +149,29 @@ arc_test_update_refused_func(ArcTestFixture *fixture, gconstpointer data)
 	g_assert_nonnull(strstr(help->out, "renewed license"));
 }
 
+/* the built agent reports the nodes in use: one, itself, right after bootstrap */
+static void
+arc_test_show_nodes_func(ArcTestFixture *fixture, gconstpointer data)
+{
+	g_autoptr(ArcCliTestResult) show = NULL;
+	g_autoptr(ArcCliTestResult) json = NULL;
+	g_autoptr(JsonNode) node = NULL;
+
+	ARC_CLI_TEST_REQUIRE_CLI();
+	show = arc_cli_test_runv("license", "show", "--trace", NULL);
+	g_assert_cmpint(show->exit_code, ==, 0);
+	g_assert_nonnull(strstr(show->out, "\nNodes In Use:   1\n"));
+	/* the agent's nodes_in_use, not the CLI's count of /v1/peers */
+	g_assert_nonnull(strstr(show->err, "/v1/license"));
+	g_assert_null(strstr(show->err, "/v1/peers"));
+	json = arc_cli_test_runv("license", "show", "-j", NULL);
+	g_assert_cmpint(json->exit_code, ==, 0);
+	node = json_from_string(json->out, NULL);
+	g_assert_nonnull(node);
+	g_assert_cmpint(json_object_get_int_member(json_node_get_object(node), "nodes_in_use"), ==,
+			1);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -157,5 +180,7 @@ main(int argc, char **argv)
 		   arc_test_update_func, arc_test_fixture_teardown);
 	g_test_add("/cli/license/update-refused", ArcTestFixture, NULL, arc_test_fixture_setup,
 		   arc_test_update_refused_func, arc_test_fixture_teardown);
+	g_test_add("/cli/license/show-nodes", ArcTestFixture, NULL, arc_test_fixture_setup,
+		   arc_test_show_nodes_func, arc_test_fixture_teardown);
 	return g_test_run();
 }

@@ -419,7 +419,8 @@ arc_test_delete_asks_func(ArcTestFixture *fixture, gconstpointer data)
 	no = arc_cli_test_run_tty(args, "n\n");
 	g_assert_cmpint(no->exit_code, ==, 1);
 	g_assert_true(g_str_has_prefix(
-		no->err, "Delete peer peer_01NEW from this agent's view of the cluster? [y/N] "));
+		no->err, "Delete peer peer_01NEW from the cluster? It is revoked on every node. "
+			 "[y/N] "));
 	g_assert_nonnull(strstr(no->err, "Error: aborted"));
 	g_assert_cmpuint(
 		arc_cli_test_agent_count_requests(fixture->agent, "DELETE", "/v1/peers/peer_01NEW"),
@@ -500,7 +501,7 @@ arc_test_help_func(ArcTestFixture *fixture, gconstpointer data)
 		 "Add a peer by the address of its agent"},
 		{"update", "peers update PEER-ID --name NAME", "Rename a peer"},
 		{"delete", "peers delete PEER-ID [--yes]",
-		 "Delete a peer from this agent's view of the cluster"},
+		 "the peer is revoked on every node and told that it was removed"},
 		{"remove-self", "peers remove-self [--yes]", "Remove this agent from the cluster"},
 	};
 	g_autoptr(ArcCliTestResult) group = NULL;
