@@ -60,6 +60,9 @@ arc_config_free(ArcConfig *self)
 	g_free(self->license_plugin);
 	g_free(self->recovery_token_file);
 	g_free(self->advertise_address);
+	g_free(self->tls_certificate);
+	g_free(self->tls_key);
+	g_free(self->tls_ca_file);
 	g_free(self);
 }
 
@@ -263,6 +266,21 @@ arc_config_apply_gossip(ArcConfig *self, GKeyFile *kf, GError **error)
 	return TRUE;
 }
 
+/* [api] tls_certificate, tls_key, tls_ca_file: the files are read when the API starts */
+static gboolean
+arc_config_apply_api(ArcConfig *self, GKeyFile *kf, GError **error)
+{
+	arc_config_take_string(kf, "api", "tls_certificate", &self->tls_certificate);
+	arc_config_take_string(kf, "api", "tls_key", &self->tls_key);
+	arc_config_take_string(kf, "api", "tls_ca_file", &self->tls_ca_file);
+	if (self->tls_key != NULL && self->tls_certificate == NULL) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+				    "[api] tls_key is set but tls_certificate is not");
+		return FALSE;
+	}
+	return TRUE;
+}
+
 static gboolean
 arc_config_apply_keyfile(ArcConfig *self, GError **error)
 {
@@ -287,7 +305,8 @@ arc_config_apply_keyfile(ArcConfig *self, GError **error)
 	}
 	if (listen != NULL && !arc_config_set_listen(self, listen, error))
 		return FALSE;
-	if (!arc_config_apply_peers(self, kf, error) || !arc_config_apply_gossip(self, kf, error))
+	if (!arc_config_apply_peers(self, kf, error) || !arc_config_apply_gossip(self, kf, error) ||
+	    !arc_config_apply_api(self, kf, error))
 		return FALSE;
 	if (port != NULL && !arc_config_parse_port(port, &self->listen_port, error))
 		return FALSE;

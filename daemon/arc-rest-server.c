@@ -9,6 +9,7 @@
 #include "arc-rest-server.h"
 
 #include "arc-rest-request.h"
+#include "arc-rest-tls.h"
 
 #include "arc-engine-license.h"
 
@@ -32,6 +33,7 @@ struct _ArcRestServer {
 	GSocket *quiet_end; /* see arc_rest_server_add_quiet_listener() */
 	guint16 port;
 	GHashTable *idle_watches; /* GSocket → ArcRestIdleWatch */
+	GTlsCertificate *tls_certificate; /* NULL: plain HTTP */
 };
 
 /*
@@ -85,6 +87,7 @@ arc_rest_server_finalize(GObject *object)
 		soup_server_disconnect(self->server);
 	g_clear_object(&self->server);
 	g_clear_object(&self->quiet_end);
+	g_clear_object(&self->tls_certificate);
 	g_clear_object(&self->engine);
 	G_OBJECT_CLASS(arc_rest_server_parent_class)->finalize(object);
 }
@@ -221,6 +224,60 @@ arc_rest_server_add_quiet_listener(ArcRestServer *self, GError **error)
 	return soup_server_listen_socket(self->server, end, 0, error);
 }
 
+typedef struct {
+	GWeakRef server;
+	GSocketAddress *local;
+	GSocketAddress *remote;
+} ArcRestTlsPending;
+
+static void
+arc_rest_tls_pending_free(ArcRestTlsPending *pending)
+{
+	g_weak_ref_clear(&pending->server);
+	g_object_unref(pending->local);
+	g_object_unref(pending->remote);
+	g_free(pending);
+}
+
+static void
+arc_rest_server_tls_accepted_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	ArcRestTlsPending *pending = user_data;
+	g_autoptr(ArcRestServer) self = g_weak_ref_get(&pending->server);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GIOStream) stream = arc_rest_tls_accept_finish(res, &error);
+
+	if (stream == NULL)
+		g_debug("TLS handshake with a client failed: %s", error->message);
+	else if (self == NULL)
+		g_io_stream_close(stream, NULL, NULL);
+	else if (!soup_server_accept_iostream(self->server, stream, pending->local,
+					      pending->remote, &error))
+		g_debug("connection from a client not taken: %s", error->message);
+	arc_rest_tls_pending_free(pending);
+}
+
+/* Hands an accepted connection to libsoup; with TLS, once the client's handshake is done
+ * (or never, when it fails or takes too long) */
+static gboolean
+arc_rest_server_accept_stream(ArcRestServer *self, GSocketConnection *connection,
+			      GSocketAddress *local, GSocketAddress *remote, GError **error)
+{
+	ArcRestTlsPending *pending;
+
+	if (self->tls_certificate == NULL)
+		return soup_server_accept_iostream(self->server, G_IO_STREAM(connection), local,
+						   remote, error);
+	pending = g_new0(ArcRestTlsPending, 1);
+	g_weak_ref_init(&pending->server, self);
+	pending->local = g_object_ref(local);
+	pending->remote = g_object_ref(remote);
+	arc_rest_tls_accept_async(connection, self->tls_certificate,
+				  ARC_REST_TLS_HANDSHAKE_TIMEOUT, arc_rest_server_tls_accepted_cb,
+				  pending);
+	return TRUE;
+}
+
 static gboolean
 arc_rest_server_incoming_cb(GSocketService *service, GSocketConnection *connection, GObject *source,
 			    gpointer user_data)
@@ -237,8 +294,7 @@ arc_rest_server_incoming_cb(GSocketService *service, GSocketConnection *connecti
 	g_socket_set_option(socket, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
 	g_object_set_qdata_full(G_OBJECT(remote), arc_rest_socket_quark(), g_object_ref(socket),
 				g_object_unref);
-	if (!soup_server_accept_iostream(self->server, G_IO_STREAM(connection), local, remote,
-					 &error))
+	if (!arc_rest_server_accept_stream(self, connection, local, remote, &error))
 		g_debug("connection from a client not taken: %s", error->message);
 	return TRUE;
 }
@@ -582,6 +638,11 @@ arc_rest_server_listen(ArcRestServer *self, GError **error)
 			    self->config->listen_address);
 		return FALSE;
 	}
+	if (!arc_rest_tls_check_ca_file(self->config, error))
+		return FALSE;
+	self->tls_certificate = arc_rest_tls_load(self->config, error);
+	if (self->tls_certificate == NULL && self->config->tls_certificate != NULL)
+		return FALSE;
 	if (!arc_rest_server_add_quiet_listener(self, error)) {
 		g_prefix_error(error, "cannot set up the API server: ");
 		return FALSE;
@@ -609,4 +670,16 @@ guint16
 arc_rest_server_get_port(ArcRestServer *self)
 {
 	return self->port;
+}
+
+/**
+ * arc_rest_server_get_tls:
+ * @self: the server
+ *
+ * Returns: whether the API port speaks HTTPS
+ */
+gboolean
+arc_rest_server_get_tls(ArcRestServer *self)
+{
+	return self->tls_certificate != NULL;
 }
