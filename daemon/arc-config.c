@@ -270,9 +270,19 @@ arc_config_apply_gossip(ArcConfig *self, GKeyFile *kf, GError **error)
 static gboolean
 arc_config_apply_api(ArcConfig *self, GKeyFile *kf, GError **error)
 {
+	gchar **paths[] = {&self->tls_certificate, &self->tls_key, &self->tls_ca_file};
+
 	arc_config_take_string(kf, "api", "tls_certificate", &self->tls_certificate);
 	arc_config_take_string(kf, "api", "tls_key", &self->tls_key);
 	arc_config_take_string(kf, "api", "tls_ca_file", &self->tls_ca_file);
+	/* GIO wants absolute paths; relative ones are taken from the working directory */
+	for (guint i = 0; i < G_N_ELEMENTS(paths); i++) {
+		if (*paths[i] != NULL && !g_path_is_absolute(*paths[i])) {
+			gchar *absolute = g_canonicalize_filename(*paths[i], NULL);
+			g_free(*paths[i]);
+			*paths[i] = absolute;
+		}
+	}
 	if (self->tls_key != NULL && self->tls_certificate == NULL) {
 		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
 				    "[api] tls_key is set but tls_certificate is not");

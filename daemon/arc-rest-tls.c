@@ -150,8 +150,8 @@ arc_rest_tls_check_key(GTlsCertificate *certificate, GError **error)
 gboolean
 arc_rest_tls_check_ca_file(const ArcConfig *config, GError **error)
 {
-	g_autoptr(GTlsDatabase) database = NULL;
 	g_autoptr(GError) error_local = NULL;
+	GList *certificates = NULL;
 
 	if (config->tls_ca_file == NULL)
 		return TRUE;
@@ -161,8 +161,13 @@ arc_rest_tls_check_ca_file(const ArcConfig *config, GError **error)
 				    "install glib-networking");
 		return FALSE;
 	}
-	database = g_tls_file_database_new(config->tls_ca_file, &error_local);
-	if (database == NULL) {
+	/* the database GIO makes of it reads the file only when it first verifies */
+	certificates = g_tls_certificate_list_new_from_file(config->tls_ca_file, &error_local);
+	if (certificates == NULL && error_local == NULL)
+		error_local = g_error_new_literal(G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE,
+						  "no PEM certificate in it");
+	g_list_free_full(certificates, g_object_unref);
+	if (error_local != NULL) {
 		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST, "[api] tls_ca_file %s: %s",
 			    config->tls_ca_file, error_local->message);
 		return FALSE;
