@@ -273,7 +273,7 @@ arc_rest_server_accept_stream(ArcRestServer *self, GSocketConnection *connection
 	pending->local = g_object_ref(local);
 	pending->remote = g_object_ref(remote);
 	arc_rest_tls_accept_async(connection, self->tls_certificate,
-				  ARC_REST_TLS_HANDSHAKE_TIMEOUT, arc_rest_server_tls_accepted_cb,
+				  self->config->tls_handshake_timeout, arc_rest_server_tls_accepted_cb,
 				  pending);
 	return TRUE;
 }

@@ -260,8 +260,7 @@ arc_rest_tls_timeout_cb(gpointer user_data)
 {
 	ArcRestTlsAccept *accept = user_data;
 
-	g_debug("TLS handshake not completed in %u s: connection closed",
-		ARC_REST_TLS_HANDSHAKE_TIMEOUT);
+	g_debug("TLS handshake not completed in time: connection closed");
 	g_cancellable_cancel(accept->cancellable);
 	return G_SOURCE_REMOVE;
 }

@@ -10,9 +10,6 @@
 
 G_BEGIN_DECLS
 
-/* how long a client has to complete its TLS handshake before the connection is closed */
-#define ARC_REST_TLS_HANDSHAKE_TIMEOUT 10
-
 gboolean arc_rest_tls_check_ca_file(const ArcConfig *config, GError **error);
 GTlsCertificate *arc_rest_tls_load(const ArcConfig *config, GError **error);
 void arc_rest_tls_accept_async(GSocketConnection *connection, GTlsCertificate *certificate,
