@@ -3,6 +3,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #define G_LOG_DOMAIN "rest"
+/* POLLRDHUP */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
 
 #include "config.h"
 
@@ -18,6 +22,7 @@
 #include "arc-metrics.h"
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -133,11 +138,39 @@ arc_rest_idle_watch_check(GSource *source)
 	return watch->pollfd.revents != 0;
 }
 
+/* a TLS record (types 0x14 to 0x17); a request in plain HTTP starts with a letter */
+static gboolean
+arc_rest_idle_watch_is_tls_record(gchar first)
+{
+	return (guchar)first >= 0x14 && (guchar)first <= 0x17;
+}
+
+/*
+ * Over TLS a client closes with an alert record (close_notify) before its FIN: data, not
+ * the end of the stream, and libsoup reads it like a request. A TLS record with the end of
+ * the client's stream behind it is a close; a TLS record alone may be either, so the watch
+ * steps aside for libsoup but keeps watching for the end of the stream (POLLRDHUP) until
+ * the next request starts.
+ */
+static gboolean
+arc_rest_idle_watch_tls_closed(ArcRestIdleWatch *watch, gchar first)
+{
+	struct pollfd pfd = {.fd = g_socket_get_fd(watch->socket), .events = POLLRDHUP};
+
+	if (!arc_rest_idle_watch_is_tls_record(first))
+		return FALSE;
+	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLRDHUP | POLLHUP)) != 0)
+		return TRUE;
+	watch->pollfd.events = POLLRDHUP;
+	return FALSE;
+}
+
 static gboolean
 arc_rest_idle_watch_dispatch(GSource *source, GSourceFunc callback, gpointer user_data)
 {
 	ArcRestIdleWatch *watch = (ArcRestIdleWatch *)source;
 	g_autoptr(GIOStream) stream = NULL;
+	gboolean stepped_aside = watch->pollfd.events == POLLRDHUP;
 	gchar byte;
 	gssize n;
 
@@ -152,14 +185,21 @@ arc_rest_idle_watch_dispatch(GSource *source, GSourceFunc callback, gpointer use
 	if (n > 0) {
 		/* the next request: libsoup reads it; the watch resumes after it */
 		arc_rest_idle_watch_set_armed(watch, FALSE);
-		return G_SOURCE_CONTINUE;
+		if (!arc_rest_idle_watch_tls_closed(watch, byte))
+			return G_SOURCE_CONTINUE;
 	}
 	/* closed by the client (or broken) while idle */
 	g_signal_handler_disconnect(watch->msg, watch->disconnected_id);
 	watch->disconnected_id = 0;
-	stream = soup_server_message_steal_connection(watch->msg);
-	if (stream != NULL)
-		g_io_stream_close(stream, NULL, NULL);
+	if (stepped_aside) {
+		/* libsoup may have read the close_notify and let go of the connection, which
+		 * can then no longer be taken from it: closing the socket is what is left */
+		g_socket_close(watch->socket, NULL);
+	} else {
+		stream = soup_server_message_steal_connection(watch->msg);
+		if (stream != NULL)
+			g_io_stream_close(stream, NULL, NULL);
+	}
 	g_hash_table_remove(watch->server->idle_watches, watch->socket);
 	return G_SOURCE_REMOVE;
 }
