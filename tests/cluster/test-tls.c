@@ -220,6 +220,65 @@ tls_bad_files_func(void)
 	}
 }
 
+/* one HTTPS request on a connection of its own, which the client then closes (close_notify,
+ * then its FIN), as every curl and CLI run does */
+static void
+tls_one_connection(ArcTestAgent *agent, GTlsDatabase *ca, const gchar *url)
+{
+	g_autoptr(SoupSession) session = soup_session_new();
+	g_autoptr(SoupMessage) msg = soup_message_new("GET", url);
+	g_autoptr(GBytes) body = NULL;
+	g_autoptr(GError) error = NULL;
+
+	soup_session_set_proxy_resolver(session, NULL);
+	soup_session_set_tls_database(session, ca);
+	body = soup_session_send_and_read(session, msg, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(soup_message_get_status(msg), ==, 200);
+	soup_session_abort(session);
+}
+
+/* Clients that close their kept-alive TLS connection leave the agent no file descriptor
+ * behind (their close_notify arrives before their FIN, and libsoup 3.2 alone would keep the
+ * connection in CLOSE_WAIT) */
+static void
+tls_closed_connections_func(void)
+{
+	g_autoptr(ArcTestAgent) agent = arc_test_agent_new();
+	g_autoptr(ArcTestTls) tls = NULL;
+	g_autoptr(GTlsDatabase) ca = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *base = NULL;
+	g_autofree gchar *url = NULL;
+	gint before, after = -1;
+
+	TLS_REQUIRE_TOOLS();
+	tls = tls_files(agent);
+	arc_test_agent_use_tls(agent, tls->cert_path, tls->key_path, tls->ca_path);
+	g_assert_true(arc_test_agent_start(agent, &error));
+	g_assert_no_error(error);
+	ca = g_tls_file_database_new(tls->ca_path, &error);
+	g_assert_no_error(error);
+	base = arc_test_agent_get_base_url(agent);
+	url = g_strconcat(base, "/livez", NULL);
+
+	tls_one_connection(agent, ca, url);
+	g_usleep(100 * 1000);
+	before = arc_test_agent_count_fds(agent);
+	g_assert_cmpint(before, >, 0);
+	for (guint i = 0; i < 30; i++)
+		tls_one_connection(agent, ca, url);
+	for (guint i = 0; i < 100; i++) {
+		after = arc_test_agent_count_fds(agent);
+		if (after <= before)
+			break;
+		g_usleep(20 * 1000);
+	}
+	g_test_message("open fds: %d before, %d after 30 closed connections", before, after);
+	g_assert_cmpint(after, <=, before);
+	tls_one_connection(agent, ca, url);
+}
+
 /* @agent's `peers list -o json` comes to contain @needle */
 static void
 tls_wait_peers_contain(ArcClusterAgent *agent, const gchar *needle)
@@ -283,6 +342,7 @@ main(int argc, char **argv)
 	g_test_add_func("/tls/plain-http", tls_plain_http_func);
 	g_test_add_func("/tls/handshake-timeout", tls_handshake_timeout_func);
 	g_test_add_func("/tls/bad-files", tls_bad_files_func);
+	g_test_add_func("/tls/closed-connections", tls_closed_connections_func);
 	g_test_add_func("/tls/peers", tls_peers_func);
 	return g_test_run();
 }
