@@ -334,6 +334,47 @@ tls_peers_func(void)
 	tls_wait_peers_contain(c, b->address);
 }
 
+/* One cluster, agents with and without TLS: A (plain HTTP, trusting the test's authority
+ * with tls_ca_file) adds B at its https:// address; then C, plain when A added it, turns TLS
+ * on and restarts, and its new https:// address reaches A through gossip, over which the
+ * two keep talking */
+static void
+tls_mixed_func(void)
+{
+	g_autoptr(ArcTestAgent) probe = arc_test_agent_new();
+	g_autoptr(ArcTestTls) tls = NULL;
+	g_autoptr(ArcClusterAgent) a = NULL, b = NULL, c = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *trust = NULL;
+	g_autofree gchar *peers_b = NULL;
+	g_autofree gchar *c_tls = NULL;
+
+	TLS_REQUIRE_TOOLS();
+	tls = tls_files(probe);
+	trust = g_strdup_printf("[api]\ntls_ca_file=%s\n", tls->ca_path);
+	a = arc_cluster_agent_new(NULL, "agent-a", ARC_CLUSTER_CUSTOMER, 10, trust);
+	b = tls_agent_new(a, "agent-b", tls);
+	c = arc_cluster_agent_new(a, "agent-c", ARC_CLUSTER_CUSTOMER, 10, trust);
+	g_assert_true(g_str_has_prefix(a->url, "http://"));
+	arc_cluster_agent_bootstrap(a);
+	arc_cluster_agent_bootstrap(b);
+	arc_cluster_agent_bootstrap(c);
+
+	arc_cluster_join(a, b);
+	peers_b = arc_cluster_peers(b);
+	g_assert_nonnull(strstr(peers_b, a->address));
+	tls_wait_peers_contain(a, b->address);
+
+	arc_cluster_join(a, c);
+	arc_test_agent_use_tls(c->agent, tls->cert_path, tls->key_path, tls->ca_path);
+	g_assert_true(arc_test_agent_restart(c->agent, &error));
+	g_assert_no_error(error);
+	c_tls = arc_test_agent_get_address(c->agent);
+	g_assert_true(g_str_has_prefix(c_tls, "https://"));
+	tls_wait_peers_contain(a, c_tls);
+	tls_wait_peers_contain(b, c_tls);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -344,5 +385,6 @@ main(int argc, char **argv)
 	g_test_add_func("/tls/bad-files", tls_bad_files_func);
 	g_test_add_func("/tls/closed-connections", tls_closed_connections_func);
 	g_test_add_func("/tls/peers", tls_peers_func);
+	g_test_add_func("/tls/mixed", tls_mixed_func);
 	return g_test_run();
 }
