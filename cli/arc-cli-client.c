@@ -419,9 +419,10 @@ arc_cli_client_send_to(ArcCliClient *self, const gchar *base, const ArcCliClient
 			g_printerr("< (%s)\n", error_local->message);
 		arc_cli_output_debug("%s: %s", base, error_local->message);
 		*may_retry = arc_cli_client_may_fail_over(error_local, connected, req->idempotent);
-		g_propagate_error(error, arc_cli_client_connection_error(
-						 error_local,
-						 soup_message_get_tls_peer_certificate_errors(msg)));
+		g_propagate_error(
+			error,
+			arc_cli_client_connection_error(
+				error_local, soup_message_get_tls_peer_certificate_errors(msg)));
 		return NULL;
 	}
 	if (self->trace)

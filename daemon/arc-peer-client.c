@@ -102,8 +102,8 @@ arc_peer_client_set_ca_file(ArcPeerClient *self, const gchar *path, GError **err
 		return TRUE;
 	self->ca_database = g_tls_file_database_new(path, &error_local);
 	if (self->ca_database == NULL) {
-		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
-			    "[api] tls_ca_file %s: %s", path, error_local->message);
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST, "[api] tls_ca_file %s: %s",
+			    path, error_local->message);
 		return FALSE;
 	}
 	return TRUE;
@@ -207,10 +207,9 @@ arc_peer_client_request_async(ArcPeerClient *self, const gchar *method, const gc
 			      GAsyncReadyCallback callback, gpointer user_data)
 {
 	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
-	g_autofree gchar *url =
-		arc_handshake_address_is_tls(address)
-			? g_strconcat(address, path, NULL)
-			: g_strdup_printf("http://%s%s", address, path);
+	g_autofree gchar *url = arc_handshake_address_is_tls(address)
+					? g_strconcat(address, path, NULL)
+					: g_strdup_printf("http://%s%s", address, path);
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GUri) uri = g_uri_parse(url, SOUP_HTTP_URI_FLAGS, &error);
 	SoupMessage *msg;

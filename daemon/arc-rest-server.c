@@ -291,8 +291,8 @@ arc_rest_server_tls_accepted_cb(GObject *source, GAsyncResult *res, gpointer use
 		g_debug("TLS handshake with a client failed: %s", error->message);
 	else if (self == NULL)
 		g_io_stream_close(stream, NULL, NULL);
-	else if (!soup_server_accept_iostream(self->server, stream, pending->local,
-					      pending->remote, &error))
+	else if (!soup_server_accept_iostream(self->server, stream, pending->local, pending->remote,
+					      &error))
 		g_debug("connection from a client not taken: %s", error->message);
 	arc_rest_tls_pending_free(pending);
 }
@@ -313,8 +313,8 @@ arc_rest_server_accept_stream(ArcRestServer *self, GSocketConnection *connection
 	pending->local = g_object_ref(local);
 	pending->remote = g_object_ref(remote);
 	arc_rest_tls_accept_async(connection, self->tls_certificate,
-				  self->config->tls_handshake_timeout, arc_rest_server_tls_accepted_cb,
-				  pending);
+				  self->config->tls_handshake_timeout,
+				  arc_rest_server_tls_accepted_cb, pending);
 	return TRUE;
 }
 

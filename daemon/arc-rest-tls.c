@@ -122,10 +122,10 @@ arc_rest_tls_check_key(GTlsCertificate *certificate, GError **error)
 	g_main_context_push_thread_default(context);
 	g_source_set_callback(timeout, arc_rest_tls_probe_timeout_cb, cancellable, NULL);
 	g_source_attach(timeout, context);
-	g_tls_connection_handshake_async(G_TLS_CONNECTION(server), G_PRIORITY_DEFAULT,
-					 cancellable, arc_rest_tls_probe_cb, &probe);
-	g_tls_connection_handshake_async(G_TLS_CONNECTION(client), G_PRIORITY_DEFAULT,
-					 cancellable, arc_rest_tls_probe_cb, &probe);
+	g_tls_connection_handshake_async(G_TLS_CONNECTION(server), G_PRIORITY_DEFAULT, cancellable,
+					 arc_rest_tls_probe_cb, &probe);
+	g_tls_connection_handshake_async(G_TLS_CONNECTION(client), G_PRIORITY_DEFAULT, cancellable,
+					 arc_rest_tls_probe_cb, &probe);
 	while (probe.pending > 0)
 		g_main_context_iteration(context, TRUE);
 	g_source_destroy(timeout);
@@ -301,9 +301,9 @@ arc_rest_tls_first_byte_cb(GSocket *socket, GIOCondition condition, gpointer use
 			return G_SOURCE_CONTINUE;
 	}
 	if (n == 1 && byte == ARC_REST_TLS_RECORD_HANDSHAKE) {
-		g_tls_connection_handshake_async(G_TLS_CONNECTION(accept->tls),
-						 G_PRIORITY_DEFAULT, accept->cancellable,
-						 arc_rest_tls_handshake_cb, g_object_ref(task));
+		g_tls_connection_handshake_async(G_TLS_CONNECTION(accept->tls), G_PRIORITY_DEFAULT,
+						 accept->cancellable, arc_rest_tls_handshake_cb,
+						 g_object_ref(task));
 		return G_SOURCE_REMOVE;
 	}
 	if (n == 1)

@@ -1274,9 +1274,9 @@ void
 arc_test_agent_use_tls(ArcTestAgent *self, const gchar *cert_path, const gchar *key_path,
 		       const gchar *ca_path)
 {
-	g_autofree gchar *group = g_strdup_printf(
-		"[api]\ntls_certificate=%s\ntls_key=%s\ntls_ca_file=%s\n", cert_path, key_path,
-		ca_path);
+	g_autofree gchar *group =
+		g_strdup_printf("[api]\ntls_certificate=%s\ntls_key=%s\ntls_ca_file=%s\n",
+				cert_path, key_path, ca_path);
 
 	g_free(self->tls_ca_path);
 	self->tls_ca_path = g_strdup(ca_path);

@@ -21,8 +21,8 @@ arc_test_tls_run(const gchar *const *argv, GError **error)
 		argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE, error);
 	g_autofree gchar *err = NULL;
 
-	if (process == NULL || !g_subprocess_communicate_utf8(process, NULL, NULL, NULL, &err,
-							      error))
+	if (process == NULL ||
+	    !g_subprocess_communicate_utf8(process, NULL, NULL, NULL, &err, error))
 		return FALSE;
 	if (!g_subprocess_get_successful(process)) {
 		g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "openssl %s failed: %s", argv[1],
@@ -38,16 +38,27 @@ arc_test_tls_make(ArcTestTls *self, const gchar *dir, GError **error)
 	g_autofree gchar *ca_key = g_build_filename(dir, "ca.key", NULL);
 	g_autofree gchar *csr = g_build_filename(dir, "server.csr", NULL);
 	g_autofree gchar *ext = g_build_filename(dir, "server.ext", NULL);
-	const gchar *ca[] = {"openssl", "req", "-x509", ARC_TEST_TLS_KEY_ARGS, "-keyout", ca_key,
-			     "-out", self->ca_path, "-days", "2", "-subj", "/CN=Arctic test CA",
+	const gchar *ca[] = {"openssl", "req",  "-x509", ARC_TEST_TLS_KEY_ARGS,
+			     "-keyout", ca_key, "-out",  self->ca_path,
+			     "-days",   "2",    "-subj", "/CN=Arctic test CA",
 			     NULL};
-	const gchar *req[] = {"openssl", "req", ARC_TEST_TLS_KEY_ARGS, "-keyout", self->key_path,
-			      "-out", csr, "-subj", "/CN=127.0.0.1", NULL};
-	const gchar *sign[] = {"openssl", "x509", "-req", "-in", csr, "-CA", self->ca_path,
-			       "-CAkey", ca_key, "-CAcreateserial", "-out", self->cert_path,
-			       "-days", "2", "-extfile", ext, NULL};
-	const gchar *other[] = {"openssl", "genpkey", "-algorithm", "ec", "-pkeyopt",
-				"ec_paramgen_curve:P-256", "-out", self->other_key_path, NULL};
+	const gchar *req[] = {
+		"openssl", "req",   ARC_TEST_TLS_KEY_ARGS, "-keyout", self->key_path, "-out",
+		csr,       "-subj", "/CN=127.0.0.1",       NULL};
+	const gchar *sign[] = {"openssl",     "x509",
+			       "-req",        "-in",
+			       csr,           "-CA",
+			       self->ca_path, "-CAkey",
+			       ca_key,        "-CAcreateserial",
+			       "-out",        self->cert_path,
+			       "-days",       "2",
+			       "-extfile",    ext,
+			       NULL};
+	const gchar *other[] = {"openssl",    "genpkey",
+				"-algorithm", "ec",
+				"-pkeyopt",   "ec_paramgen_curve:P-256",
+				"-out",       self->other_key_path,
+				NULL};
 
 	if (!g_file_set_contents(ext, "subjectAltName=IP:127.0.0.1,DNS:localhost\n", -1, error))
 		return FALSE;

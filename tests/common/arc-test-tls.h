@@ -14,9 +14,9 @@ G_BEGIN_DECLS
  * Tests skip (arc_test_tls_skip_unless_openssl()) where openssl is missing.
  */
 typedef struct {
-	gchar *ca_path;   /* the authority's certificate, PEM */
-	gchar *cert_path; /* the server's certificate, PEM */
-	gchar *key_path;  /* its key, PEM */
+	gchar *ca_path;        /* the authority's certificate, PEM */
+	gchar *cert_path;      /* the server's certificate, PEM */
+	gchar *key_path;       /* its key, PEM */
 	gchar *other_key_path; /* a key that belongs to no certificate */
 } ArcTestTls;
 
