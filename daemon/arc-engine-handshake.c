@@ -1096,8 +1096,7 @@ arc_engine_start_add_peer(ArcEngine *self, const ArcCaller *caller, const gchar 
 	}
 	if (!arc_handshake_address_is_valid(address)) {
 		g_task_return_new_error(task, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
-					"'address' must be host:port or https://host:port, "
-					"e.g. 192.168.1.20:8080");
+					"'address' must be host:port, e.g. 192.168.1.20:8080");
 		return;
 	}
 	if (name != NULL && (strlen(name) > 128 || !g_utf8_validate(name, -1, NULL))) {
