@@ -181,6 +181,49 @@ arc_cli_client_set_recovery_token(ArcCliClient *self, const gchar *token)
 }
 
 /**
+ * arc_cli_client_set_tls_database:
+ * @self: a client
+ * @database: (nullable): the authorities https:// agents are checked against instead of
+ *   the system store (`--cacert`), or %NULL for the system store
+ */
+void
+arc_cli_client_set_tls_database(ArcCliClient *self, GTlsDatabase *database)
+{
+	if (database != NULL)
+		soup_session_set_tls_database(self->session, database);
+}
+
+/**
+ * arc_cli_client_load_ca_file:
+ * @path: PEM certificates of the authorities to trust (`--cacert` or the `cacert` preference)
+ * @error: return location for a #GError (%ARC_CLI_ERROR_CONFIG)
+ *
+ * Returns: (transfer full): the authorities, or %NULL with @error set
+ */
+GTlsDatabase *
+arc_cli_client_load_ca_file(const gchar *path, GError **error)
+{
+	g_autoptr(GError) error_local = NULL;
+	/* GIO wants an absolute path, and reads the file only when it first verifies */
+	g_autofree gchar *absolute = g_canonicalize_filename(path, NULL);
+	GList *certificates = g_tls_certificate_list_new_from_file(absolute, &error_local);
+	GTlsDatabase *database = NULL;
+
+	if (certificates == NULL && error_local == NULL)
+		error_local = g_error_new_literal(G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE,
+						  _("no PEM certificate in it"));
+	g_list_free_full(certificates, g_object_unref);
+	if (error_local == NULL)
+		database = g_tls_file_database_new(absolute, &error_local);
+	if (database == NULL)
+		g_set_error(error, ARC_CLI_ERROR, ARC_CLI_ERROR_CONFIG,
+			    /* TRANSLATORS: first %s is a file, second the reason */
+			    _("cannot read CA certificates from %s: %s"), path,
+			    error_local->message);
+	return database;
+}
+
+/**
  * arc_cli_client_get_url:
  * @self: a client
  *
@@ -206,12 +249,37 @@ arc_cli_client_get_connected(ArcCliClient *self)
 	return self->connected;
 }
 
-/* Every failure to exchange a request and a response means the agent cannot be reached */
+/* why an https:// agent's certificate was refused, in the operator's terms */
 static GError *
-arc_cli_client_connection_error(const GError *error)
+arc_cli_client_certificate_error(GTlsCertificateFlags flags)
+{
+	const gchar *why;
+
+	if (flags & G_TLS_CERTIFICATE_UNKNOWN_CA)
+		why = _("it is not signed by a trusted authority (use --cacert FILE for a "
+			"private CA)");
+	else if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
+		why = _("it is not for this host name or address");
+	else if (flags & G_TLS_CERTIFICATE_EXPIRED)
+		why = _("it has expired");
+	else if (flags & G_TLS_CERTIFICATE_NOT_ACTIVATED)
+		why = _("it is not valid yet");
+	else
+		why = _("it is not valid");
+	return g_error_new(ARC_CLI_ERROR, ARC_CLI_ERROR_CONNECTION,
+			   /* TRANSLATORS: %s says why, e.g. "it has expired" */
+			   _("TLS certificate verification failed: %s"), why);
+}
+
+/* Every failure to exchange a request and a response means the agent cannot be reached;
+ * @flags are the certificate's faults when it was refused */
+static GError *
+arc_cli_client_connection_error(const GError *error, GTlsCertificateFlags flags)
 {
 	const gchar *message = NULL;
 
+	if (g_error_matches(error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
+		return arc_cli_client_certificate_error(flags);
 	if (error->domain == G_RESOLVER_ERROR)
 		/* TRANSLATORS: DNS lookup of the agent's host name failed */
 		message = _("could not resolve host");
@@ -351,7 +419,10 @@ arc_cli_client_send_to(ArcCliClient *self, const gchar *base, const ArcCliClient
 			g_printerr("< (%s)\n", error_local->message);
 		arc_cli_output_debug("%s: %s", base, error_local->message);
 		*may_retry = arc_cli_client_may_fail_over(error_local, connected, req->idempotent);
-		g_propagate_error(error, arc_cli_client_connection_error(error_local));
+		g_propagate_error(
+			error,
+			arc_cli_client_connection_error(
+				error_local, soup_message_get_tls_peer_certificate_errors(msg)));
 		return NULL;
 	}
 	if (self->trace)

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
@@ -16,6 +17,8 @@ gchar *arc_cli_client_normalize_url(const gchar *url, GError **error);
 ArcCliClient *arc_cli_client_new(GPtrArray *urls, guint timeout_sec, gboolean trace);
 void arc_cli_client_set_bearer_token(ArcCliClient *self, const gchar *token);
 void arc_cli_client_set_recovery_token(ArcCliClient *self, const gchar *token);
+void arc_cli_client_set_tls_database(ArcCliClient *self, GTlsDatabase *database);
+GTlsDatabase *arc_cli_client_load_ca_file(const gchar *path, GError **error);
 const gchar *arc_cli_client_get_url(ArcCliClient *self);
 gboolean arc_cli_client_get_connected(ArcCliClient *self);
 

@@ -300,7 +300,7 @@ arc_cli_peers_add_to_config(ArcCliContext *ctx, ArcCliClient *client, const gcha
 	const gchar *name = arc_cli_json_get_string(peer, "name");
 	g_autoptr(ArcCliCluster) cluster = NULL;
 	g_autoptr(GError) error_local = NULL;
-	g_autofree gchar *endpoint = g_strconcat("http://", address, NULL);
+	g_autofree gchar *endpoint = arc_cli_peer_address_to_url(address);
 
 	if (used == NULL || peer_id == NULL || peer_id[0] == '\0')
 		return;

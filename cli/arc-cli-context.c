@@ -25,6 +25,7 @@ struct _ArcCliContext {
 	gchar *opt_output;
 	gboolean opt_json;
 	gint opt_timeout;
+	gchar *opt_cacert;
 	gchar *opt_token;
 	gchar *opt_recovery_token;
 	gchar *opt_recovery_token_file;
@@ -37,6 +38,7 @@ struct _ArcCliContext {
 	ArcCliOutputFormat format;
 	guint timeout;
 	gchar *recovery_token;
+	GTlsDatabase *tls_database; /* --cacert: trusted instead of the system store */
 	/* the agent of this command */
 	ArcCliClient *client;
 	ArcCliCluster *cluster; /* whose credentials (and maybe endpoints) are used */
@@ -55,6 +57,8 @@ arc_cli_context_finalize(GObject *object)
 	g_free(self->opt_config);
 	g_free(self->opt_output);
 	g_free(self->opt_token);
+	g_free(self->opt_cacert);
+	g_clear_object(&self->tls_database);
 	g_free(self->opt_recovery_token);
 	g_free(self->opt_recovery_token_file);
 	g_free(self->url);
@@ -109,6 +113,10 @@ arc_cli_context_get_option_group(ArcCliContext *self)
 		 NULL},
 		{"timeout", 0, 0, G_OPTION_ARG_INT, &self->opt_timeout,
 		 N_("Request timeout (default: 30)"), N_("SECONDS")},
+		{"cacert", 0, 0, G_OPTION_ARG_FILENAME, &self->opt_cacert,
+		 N_("Verify https:// agents against the CA certificates in this PEM file "
+		    "instead of the system store"),
+		 N_("FILE")},
 		{"token", 0, 0, G_OPTION_ARG_STRING, &self->opt_token,
 		 N_("Use this access token instead of the client credentials"), N_("JWT")},
 		{"recovery-token", 0, 0, G_OPTION_ARG_STRING, &self->opt_recovery_token,
@@ -192,6 +200,21 @@ arc_cli_context_setup_timeout(ArcCliContext *self, GError **error)
 	return TRUE;
 }
 
+/* --cacert, else the `cacert` preference; neither: the system store */
+static gboolean
+arc_cli_context_setup_cacert(ArcCliContext *self, GError **error)
+{
+	const gchar *path = self->opt_cacert;
+
+	if (path == NULL || path[0] == '\0')
+		path = arc_cli_config_get_preference_string(self->config, "cacert");
+	if (path == NULL || path[0] == '\0')
+		return TRUE;
+	arc_cli_output_debug("trusting the CA certificates of %s", path);
+	self->tls_database = arc_cli_client_load_ca_file(path, error);
+	return self->tls_database != NULL;
+}
+
 /* Flag, then environment, then file */
 static gboolean
 arc_cli_context_setup_recovery_token(ArcCliContext *self, GError **error)
@@ -251,6 +274,8 @@ arc_cli_context_setup(ArcCliContext *self, GError **error)
 		if (self->url == NULL)
 			return FALSE;
 	}
+	if (!arc_cli_context_setup_cacert(self, error))
+		return FALSE;
 	return arc_cli_context_setup_recovery_token(self, error);
 }
 
@@ -375,6 +400,7 @@ arc_cli_context_get_client(ArcCliContext *self, GError **error)
 			     self->cluster != NULL ? self->cluster->cluster_id : "");
 	self->client = arc_cli_client_new(urls, self->timeout, self->opt_trace);
 	arc_cli_client_set_recovery_token(self->client, self->recovery_token);
+	arc_cli_client_set_tls_database(self->client, self->tls_database);
 	return self->client;
 }
 

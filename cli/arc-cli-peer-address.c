@@ -15,6 +15,7 @@
 /* a 255-byte host name, ':' and a port: what the agent accepts as a peer address */
 #define ARC_CLI_PEER_ADDRESS_MAX 261
 #define ARC_CLI_PEER_ADDRESS_SCHEME "http://"
+#define ARC_CLI_PEER_ADDRESS_TLS_SCHEME "https://"
 
 static gboolean
 arc_cli_peer_address_is_valid(const gchar *address)
@@ -48,18 +49,23 @@ arc_cli_peer_address_is_valid(const gchar *address)
 /**
  * arc_cli_peer_address_parse:
  * @text: the address of a peer as the user wrote it: `host:port`, `[v6]:port`, or either
- *   after `http://` (the agent's URL, as other commands take it)
+ *   after `http://` (the agent's URL, as other commands take it) or `https://` (an agent
+ *   whose API speaks TLS)
  *
- * Returns: (transfer full): the `host:port` to send to the agent, or %NULL with @error set
- * (%ARC_CLI_ERROR_USAGE), e.g. when the port is missing
+ * Returns: (transfer full): the `host:port` (`https://host:port` for TLS) to send to the
+ * agent, or %NULL with @error set (%ARC_CLI_ERROR_USAGE), e.g. when the port is missing
  */
 gchar *
 arc_cli_peer_address_parse(const gchar *text, GError **error)
 {
 	gsize scheme_len = strlen(ARC_CLI_PEER_ADDRESS_SCHEME);
+	gsize tls_len = strlen(ARC_CLI_PEER_ADDRESS_TLS_SCHEME);
+	gboolean tls = g_ascii_strncasecmp(text, ARC_CLI_PEER_ADDRESS_TLS_SCHEME, tls_len) == 0;
 	g_autofree gchar *address = NULL;
 
-	if (g_ascii_strncasecmp(text, ARC_CLI_PEER_ADDRESS_SCHEME, scheme_len) == 0) {
+	if (tls)
+		scheme_len = tls_len;
+	if (tls || g_ascii_strncasecmp(text, ARC_CLI_PEER_ADDRESS_SCHEME, scheme_len) == 0) {
 		address = g_strdup(text + scheme_len);
 		/* a URL copied from a browser or a config file ends in a slash */
 		if (g_str_has_suffix(address, "/"))
@@ -74,5 +80,21 @@ arc_cli_peer_address_parse(const gchar *text, GError **error)
 			    text);
 		return NULL;
 	}
+	if (tls)
+		return g_strconcat(ARC_CLI_PEER_ADDRESS_TLS_SCHEME, address, NULL);
 	return g_steal_pointer(&address);
+}
+
+/**
+ * arc_cli_peer_address_to_url:
+ * @address: a peer's address as the agent states it, `host:port` or `https://host:port`
+ *
+ * Returns: (transfer full): the URL of its API
+ */
+gchar *
+arc_cli_peer_address_to_url(const gchar *address)
+{
+	if (strstr(address, "://") != NULL)
+		return g_strdup(address);
+	return g_strconcat(ARC_CLI_PEER_ADDRESS_SCHEME, address, NULL);
 }

@@ -9,5 +9,6 @@
 G_BEGIN_DECLS
 
 gchar *arc_cli_peer_address_parse(const gchar *text, GError **error);
+gchar *arc_cli_peer_address_to_url(const gchar *address);
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 #include "arc-cli-error.h"
 #include "arc-cli-json.h"
 #include "arc-cli-output.h"
+#include "arc-cli-peer-address.h"
 #include "arc-cli-services.h"
 
 /**
@@ -28,6 +29,9 @@ arc_compose_session_new(ArcComposeFile *file, ArcCliConfig *config, gboolean pru
 {
 	ArcComposeSession *self = g_new0(ArcComposeSession, 1);
 	gint64 timeout = arc_cli_config_get_preference_int(config, "timeout", 30);
+	const gchar *cacert = arc_cli_config_get_preference_string(config, "cacert");
+	g_autoptr(GTlsDatabase) ca = NULL;
+	g_autoptr(GError) error = NULL;
 
 	self->file = file;
 	self->config = config;
@@ -36,14 +40,18 @@ arc_compose_session_new(ArcComposeFile *file, ArcCliConfig *config, gboolean pru
 	self->state.peer_states =
 		g_ptr_array_new_with_free_func((GDestroyNotify)arc_compose_peer_state_free);
 	self->clients = g_ptr_array_new_with_free_func(g_object_unref);
+	if (cacert != NULL && cacert[0] != '\0' &&
+	    (ca = arc_cli_client_load_ca_file(cacert, &error)) == NULL)
+		arc_cli_output_warning("%s", error->message);
 	for (guint i = 0; i < file->peers->len; i++) {
 		ArcComposePeer *peer = g_ptr_array_index(file->peers, i);
 		g_autoptr(GPtrArray) urls = g_ptr_array_new_with_free_func(g_free);
 
-		g_ptr_array_add(urls, g_strconcat("http://", peer->address, NULL));
+		g_ptr_array_add(urls, arc_cli_peer_address_to_url(peer->address));
 		g_ptr_array_add(self->state.peer_states,
 				arc_compose_peer_state_new(peer->name, peer->address));
 		g_ptr_array_add(self->clients, arc_cli_client_new(urls, self->timeout, FALSE));
+		arc_cli_client_set_tls_database(g_ptr_array_index(self->clients, i), ca);
 	}
 	return self;
 }

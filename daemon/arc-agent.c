@@ -198,7 +198,8 @@ arc_agent_run(ArcConfig *config)
 				 arc_rest_server_get_port(rest));
 	arc_engine_set_api_port(engine, arc_rest_server_get_port(rest));
 	arc_engine_set_listeners_ready(engine, TRUE, detail);
-	g_info("serving the API on %s:%u", config->listen_address, arc_rest_server_get_port(rest));
+	g_info("serving the API on %s:%u%s", config->listen_address, arc_rest_server_get_port(rest),
+	       arc_rest_server_get_tls(rest) ? " over TLS" : "");
 	if (!config->no_dbus) {
 		dbus = arc_dbus_service_new(engine, config->session_bus);
 		arc_dbus_service_start(dbus);

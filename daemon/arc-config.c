@@ -14,6 +14,8 @@
 /* the initiator waits for the confirmation, which includes the responder's probe back */
 #define ARC_CONFIG_DEFAULT_HANDSHAKE_TIMEOUT 10
 #define ARC_CONFIG_DEFAULT_REACH_BACK_TIMEOUT 5
+/* a client that opens a connection to the TLS port and never finishes its handshake */
+#define ARC_CONFIG_DEFAULT_TLS_HANDSHAKE_TIMEOUT 10
 
 /**
  * arc_config_new:
@@ -36,6 +38,7 @@ arc_config_new(void)
 	self->max_body_size = ARC_CONFIG_DEFAULT_MAX_BODY;
 	self->handshake_timeout = ARC_CONFIG_DEFAULT_HANDSHAKE_TIMEOUT;
 	self->reach_back_timeout = ARC_CONFIG_DEFAULT_REACH_BACK_TIMEOUT;
+	self->tls_handshake_timeout = ARC_CONFIG_DEFAULT_TLS_HANDSHAKE_TIMEOUT;
 	self->gossip_interval = 1000;
 	self->gossip_fanout = 3;
 	self->gossip_suspect_after = 5000;
@@ -60,6 +63,9 @@ arc_config_free(ArcConfig *self)
 	g_free(self->license_plugin);
 	g_free(self->recovery_token_file);
 	g_free(self->advertise_address);
+	g_free(self->tls_certificate);
+	g_free(self->tls_key);
+	g_free(self->tls_ca_file);
 	g_free(self);
 }
 
@@ -263,6 +269,45 @@ arc_config_apply_gossip(ArcConfig *self, GKeyFile *kf, GError **error)
 	return TRUE;
 }
 
+/* [api] tls_certificate, tls_key, tls_ca_file (the files are read when the API starts) and
+ * tls_handshake_timeout */
+static gboolean
+arc_config_apply_api(ArcConfig *self, GKeyFile *kf, GError **error)
+{
+	gchar **paths[] = {&self->tls_certificate, &self->tls_key, &self->tls_ca_file};
+
+	arc_config_take_string(kf, "api", "tls_certificate", &self->tls_certificate);
+	arc_config_take_string(kf, "api", "tls_key", &self->tls_key);
+	arc_config_take_string(kf, "api", "tls_ca_file", &self->tls_ca_file);
+	/* GIO wants absolute paths; relative ones are taken from the working directory */
+	for (guint i = 0; i < G_N_ELEMENTS(paths); i++) {
+		if (*paths[i] != NULL && !g_path_is_absolute(*paths[i])) {
+			gchar *absolute = g_canonicalize_filename(*paths[i], NULL);
+			g_free(*paths[i]);
+			*paths[i] = absolute;
+		}
+	}
+	if (g_key_file_has_key(kf, "api", "tls_handshake_timeout", NULL)) {
+		g_autofree gchar *text =
+			g_key_file_get_string(kf, "api", "tls_handshake_timeout", NULL);
+		guint64 value = 0;
+
+		if (!g_ascii_string_to_unsigned(text, 10, 1, 300, &value, NULL)) {
+			g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+					    "[api] tls_handshake_timeout must be a number of "
+					    "seconds between 1 and 300");
+			return FALSE;
+		}
+		self->tls_handshake_timeout = (guint)value;
+	}
+	if (self->tls_key != NULL && self->tls_certificate == NULL) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+				    "[api] tls_key is set but tls_certificate is not");
+		return FALSE;
+	}
+	return TRUE;
+}
+
 static gboolean
 arc_config_apply_keyfile(ArcConfig *self, GError **error)
 {
@@ -287,7 +332,8 @@ arc_config_apply_keyfile(ArcConfig *self, GError **error)
 	}
 	if (listen != NULL && !arc_config_set_listen(self, listen, error))
 		return FALSE;
-	if (!arc_config_apply_peers(self, kf, error) || !arc_config_apply_gossip(self, kf, error))
+	if (!arc_config_apply_peers(self, kf, error) || !arc_config_apply_gossip(self, kf, error) ||
+	    !arc_config_apply_api(self, kf, error))
 		return FALSE;
 	if (port != NULL && !arc_config_parse_port(port, &self->listen_port, error))
 		return FALSE;

@@ -30,6 +30,11 @@ typedef struct {
 	gchar *license_plugin;
 	gchar *recovery_token_file;
 	gchar *advertise_address;
+	/* [api]: TLS on the API port when a certificate is set */
+	gchar *tls_certificate;
+	gchar *tls_key;
+	gchar *tls_ca_file;          /* extra trust for https:// peers, besides the system store */
+	guint tls_handshake_timeout; /* seconds a client has to complete its TLS handshake */
 	guint handshake_timeout;
 	guint reach_back_timeout;
 	/* [gossip], all in milliseconds */

@@ -69,6 +69,9 @@ arc_handshake_state_new(ArcEngine *engine)
 	self->in_flight = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	self->client = arc_peer_client_new(config->handshake_timeout);
 	self->probe = arc_peer_client_new(config->reach_back_timeout);
+	/* unreadable: already refused at start (arc_rest_server_listen()) */
+	arc_peer_client_set_ca_file(self->client, config->tls_ca_file, NULL);
+	arc_peer_client_set_ca_file(self->probe, config->tls_ca_file, NULL);
 	return self;
 }
 
@@ -309,7 +312,8 @@ arc_engine_join_host_port(const gchar *host, guint16 port)
 static gchar *
 arc_engine_route_source(const gchar *remote)
 {
-	g_autoptr(GSocketConnectable) parsed = g_network_address_parse(remote, 0, NULL);
+	g_autoptr(GSocketConnectable) parsed =
+		g_network_address_parse(arc_handshake_address_host_port(remote), 0, NULL);
 	g_autoptr(GInetAddress) target = NULL;
 	g_autoptr(GSocketAddress) dest = NULL;
 	g_autoptr(GSocket) socket = NULL;
@@ -341,12 +345,12 @@ arc_engine_route_source(const gchar *remote)
  *
  * Where other agents reach this one: `advertise` of agent.conf, else the listen address
  * unless it is a wildcard, else the local address on the route to @remote, else the host
- * name.
+ * name. `https://` goes before it when the API port speaks TLS.
  *
- * Returns: (transfer full): `host:port`
+ * Returns: (transfer full): `host:port` or `https://host:port`
  */
-gchar *
-arc_engine_advertised_address(ArcEngine *self, const gchar *remote)
+static gchar *
+arc_engine_advertised_host_port(ArcEngine *self, const gchar *remote)
 {
 	ArcConfig *config = arc_engine_get_config(self);
 	g_autoptr(GInetAddress) listen = g_inet_address_new_from_string(config->listen_address);
@@ -360,6 +364,17 @@ arc_engine_advertised_address(ArcEngine *self, const gchar *remote)
 	source = remote != NULL ? arc_engine_route_source(remote) : NULL;
 	return arc_engine_join_host_port(source != NULL ? source : g_get_host_name(),
 					 arc_engine_get_api_port(self));
+}
+
+/* with TLS on the API port, other agents are told to speak HTTPS (docs/tls.md) */
+gchar *
+arc_engine_advertised_address(ArcEngine *self, const gchar *remote)
+{
+	g_autofree gchar *host_port = arc_engine_advertised_host_port(self, remote);
+
+	if (arc_engine_get_config(self)->tls_certificate != NULL)
+		return g_strconcat("https://", host_port, NULL);
+	return g_steal_pointer(&host_port);
 }
 
 /**
@@ -381,15 +396,22 @@ arc_engine_own_address(ArcEngine *self, const gchar *stored, const gchar *remote
 	ArcConfig *config = arc_engine_get_config(self);
 	g_autoptr(GInetAddress) listen = g_inet_address_new_from_string(config->listen_address);
 	g_autoptr(GSocketConnectable) parsed =
-		stored != NULL ? g_network_address_parse(stored, 0, NULL) : NULL;
+		stored != NULL
+			? g_network_address_parse(arc_handshake_address_host_port(stored), 0, NULL)
+			: NULL;
 	const gchar *host =
 		parsed != NULL ? g_network_address_get_hostname(G_NETWORK_ADDRESS(parsed)) : NULL;
 
 	if (config->advertise_address != NULL ||
 	    (listen != NULL && !g_inet_address_get_is_any(listen)))
 		return arc_engine_advertised_address(self, remote);
-	if (host != NULL && g_hostname_is_ip_address(host))
-		return arc_engine_join_host_port(host, arc_engine_get_api_port(self));
+	if (host != NULL && g_hostname_is_ip_address(host)) {
+		g_autofree gchar *host_port =
+			arc_engine_join_host_port(host, arc_engine_get_api_port(self));
+		if (config->tls_certificate != NULL)
+			return g_strconcat("https://", host_port, NULL);
+		return g_steal_pointer(&host_port);
+	}
 	return arc_engine_advertised_address(self, remote);
 }
 

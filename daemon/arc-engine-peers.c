@@ -237,7 +237,7 @@ arc_engine_load_peers(ArcEngine *self, GError **error)
  * @peers: (element-type ArcPeerInfo): from arc_engine_load_peers()
  * @id: (nullable): a peer id
  * @public_key: (nullable): a base64 key
- * @address: (nullable): a `host:port`
+ * @address: (nullable): a `host:port`, with or without `https://`
  *
  * Returns: (transfer none) (nullable): the first peer matching any of the given fields
  */
@@ -249,7 +249,9 @@ arc_engine_find_peer(GPtrArray *peers, const gchar *id, const gchar *public_key,
 		ArcPeerInfo *peer = g_ptr_array_index(peers, i);
 		if ((id != NULL && g_strcmp0(peer->id, id) == 0) ||
 		    (public_key != NULL && g_strcmp0(peer->public_key, public_key) == 0) ||
-		    (address != NULL && g_ascii_strcasecmp(peer->address, address) == 0))
+		    (address != NULL && peer->address != NULL &&
+		     g_ascii_strcasecmp(arc_handshake_address_host_port(peer->address),
+					arc_handshake_address_host_port(address)) == 0))
 			return peer;
 	}
 	return NULL;

@@ -181,6 +181,9 @@ arc_gossip_new(ArcEngine *engine)
 	/* a probe waits for the prober's own attempt */
 	self->probe_client = arc_peer_client_new_full(2 * timeout_secs + 1, ARC_GOSSIP_IDLE_SECS,
 						      ARC_GOSSIP_MAX_SIZE);
+	/* unreadable: already refused at start (arc_rest_server_listen()) */
+	arc_peer_client_set_ca_file(self->client, self->config->tls_ca_file, NULL);
+	arc_peer_client_set_ca_file(self->probe_client, self->config->tls_ca_file, NULL);
 	self->guard = arc_gossip_replay_guard_new(self->config->gossip_max_clock_skew);
 	return self;
 }

@@ -202,13 +202,45 @@ arc_handshake_get_fixed(JsonObject *obj, const gchar *member, guint8 *out, gsize
 	return TRUE;
 }
 
-/* host:port, [v6]:port; the host is not resolved here */
+#define ARC_HANDSHAKE_TLS_SCHEME "https://"
+
+/**
+ * arc_handshake_address_is_tls:
+ * @address: the API address of an agent
+ *
+ * Returns: whether it is `https://host:port`: an agent serving its API over TLS
+ */
+gboolean
+arc_handshake_address_is_tls(const gchar *address)
+{
+	return address != NULL && g_ascii_strncasecmp(address, ARC_HANDSHAKE_TLS_SCHEME,
+						      strlen(ARC_HANDSHAKE_TLS_SCHEME)) == 0;
+}
+
+/**
+ * arc_handshake_address_host_port:
+ * @address: the API address of an agent, `host:port` or `https://host:port`
+ *
+ * Returns: (transfer none): its `host:port`, within @address
+ */
+const gchar *
+arc_handshake_address_host_port(const gchar *address)
+{
+	if (arc_handshake_address_is_tls(address))
+		return address + strlen(ARC_HANDSHAKE_TLS_SCHEME);
+	return address;
+}
+
+/* host:port, [v6]:port, either after https:// (docs/tls.md); the host is not resolved here */
 gboolean
 arc_handshake_address_is_valid(const gchar *address)
 {
 	g_autoptr(GSocketConnectable) parsed = NULL;
 
-	if (address == NULL || strlen(address) > ARC_HANDSHAKE_MAX_ADDRESS)
+	if (address == NULL)
+		return FALSE;
+	address = arc_handshake_address_host_port(address);
+	if (strlen(address) > ARC_HANDSHAKE_MAX_ADDRESS)
 		return FALSE;
 	for (const gchar *p = address; *p != '\0'; p++) {
 		if (!g_ascii_isgraph(*p))

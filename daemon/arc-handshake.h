@@ -54,6 +54,8 @@ const gchar *arc_handshake_reason_get_message(ArcHandshakeReason reason);
 void arc_handshake_set_error(GError **error, ArcHandshakeReason reason);
 void arc_handshake_error_convert(GError **error);
 gboolean arc_handshake_address_is_valid(const gchar *address);
+const gchar *arc_handshake_address_host_port(const gchar *address);
+gboolean arc_handshake_address_is_tls(const gchar *address);
 
 typedef enum {
 	ARC_HANDSHAKE_ROLE_INITIATOR,

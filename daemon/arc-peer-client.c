@@ -16,6 +16,7 @@ struct _ArcPeerClient {
 	GObject parent_instance;
 	SoupSession *session;
 	gsize max_body;
+	GTlsDatabase *ca_database; /* [api] tls_ca_file, trusted besides the system store */
 };
 
 G_DEFINE_FINAL_TYPE(ArcPeerClient, arc_peer_client, G_TYPE_OBJECT)
@@ -34,6 +35,7 @@ arc_peer_client_finalize(GObject *object)
 {
 	ArcPeerClient *self = ARC_PEER_CLIENT(object);
 	g_clear_object(&self->session);
+	g_clear_object(&self->ca_database);
 	G_OBJECT_CLASS(arc_peer_client_parent_class)->finalize(object);
 }
 
@@ -52,8 +54,8 @@ arc_peer_client_init(ArcPeerClient *self)
  * arc_peer_client_new:
  * @timeout_secs: the limit for connecting and for each read or write
  *
- * Returns: (transfer full): a client; agents talk plain HTTP on the API port, never through
- *   a proxy
+ * Returns: (transfer full): a client; agents talk HTTP, or HTTPS to `https://` agents, on
+ *   the API port, never through a proxy
  */
 ArcPeerClient *
 arc_peer_client_new(guint timeout_secs)
@@ -79,6 +81,59 @@ arc_peer_client_new_full(guint timeout_secs, guint idle_secs, gsize max_body)
 					      "user-agent", "arctic-agent/" PACKAGE_VERSION, NULL);
 	soup_session_set_proxy_resolver(self->session, NULL);
 	return self;
+}
+
+/**
+ * arc_peer_client_set_ca_file:
+ * @self: the client
+ * @path: (nullable): PEM certificates of the authorities that sign other agents'
+ *   certificates (`[api] tls_ca_file`), trusted in addition to the system store
+ * @error: return location for a #GError naming the file
+ *
+ * Returns: %TRUE if @path is unset or was read
+ */
+gboolean
+arc_peer_client_set_ca_file(ArcPeerClient *self, const gchar *path, GError **error)
+{
+	g_autoptr(GError) error_local = NULL;
+
+	g_clear_object(&self->ca_database);
+	if (path == NULL)
+		return TRUE;
+	self->ca_database = g_tls_file_database_new(path, &error_local);
+	if (self->ca_database == NULL) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST, "[api] tls_ca_file %s: %s",
+			    path, error_local->message);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* Called when the system store does not vouch for an https:// agent's certificate: the
+ * cluster's own authority (tls_ca_file) may, for the host and port asked for. */
+static gboolean
+arc_peer_client_accept_certificate_cb(SoupMessage *msg, GTlsCertificate *certificate,
+				      GTlsCertificateFlags errors, gpointer user_data)
+{
+	ArcPeerClient *self = ARC_PEER_CLIENT(user_data);
+	GUri *uri = soup_message_get_uri(msg);
+	g_autoptr(GSocketConnectable) identity = NULL;
+	g_autoptr(GError) error = NULL;
+	GTlsCertificateFlags flags;
+
+	if (self->ca_database == NULL)
+		return FALSE;
+	identity = g_network_address_new(g_uri_get_host(uri), (guint16)g_uri_get_port(uri));
+	flags = g_tls_database_verify_chain(self->ca_database, certificate,
+					    G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER, identity,
+					    NULL, G_TLS_DATABASE_VERIFY_NONE, NULL, &error);
+	if (error != NULL || flags != 0) {
+		g_debug("certificate of %s:%d not trusted (flags 0x%x)%s%s", g_uri_get_host(uri),
+			g_uri_get_port(uri), flags, error != NULL ? ": " : "",
+			error != NULL ? error->message : "");
+		return FALSE;
+	}
+	return TRUE;
 }
 
 /**
@@ -137,7 +192,7 @@ arc_peer_client_read_cb(GObject *source, GAsyncResult *res, gpointer user_data)
  * arc_peer_client_request_async:
  * @self: the client
  * @method: GET or POST
- * @address: the other agent, `host:port`
+ * @address: the other agent, `host:port` (HTTP) or `https://host:port`
  * @path: the API path
  * @body: (nullable): a JSON body
  * @cancellable: (nullable): a #GCancellable
@@ -152,7 +207,9 @@ arc_peer_client_request_async(ArcPeerClient *self, const gchar *method, const gc
 			      GAsyncReadyCallback callback, gpointer user_data)
 {
 	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
-	g_autofree gchar *url = g_strdup_printf("http://%s%s", address, path);
+	g_autofree gchar *url = arc_handshake_address_is_tls(address)
+					? g_strconcat(address, path, NULL)
+					: g_strdup_printf("http://%s%s", address, path);
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GUri) uri = g_uri_parse(url, SOUP_HTTP_URI_FLAGS, &error);
 	SoupMessage *msg;
@@ -168,6 +225,8 @@ arc_peer_client_request_async(ArcPeerClient *self, const gchar *method, const gc
 	 * repeated confirm or leave is refused or has no effect), so kept-alive connections to
 	 * the other agent are reused for POSTs too */
 	soup_message_add_flags(msg, SOUP_MESSAGE_IDEMPOTENT);
+	g_signal_connect_object(msg, "accept-certificate",
+				G_CALLBACK(arc_peer_client_accept_certificate_cb), self, 0);
 	if (body != NULL) {
 		g_autoptr(GBytes) bytes = g_bytes_new(body, strlen(body));
 		soup_message_set_request_body_from_bytes(msg, "application/json", bytes);

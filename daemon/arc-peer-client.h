@@ -31,6 +31,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcPeerResponse, arc_peer_response_free)
 
 ArcPeerClient *arc_peer_client_new(guint timeout_secs);
 ArcPeerClient *arc_peer_client_new_full(guint timeout_secs, guint idle_secs, gsize max_body);
+gboolean arc_peer_client_set_ca_file(ArcPeerClient *self, const gchar *path, GError **error);
 void arc_peer_client_request_async(ArcPeerClient *self, const gchar *method, const gchar *address,
 				   const gchar *path, const gchar *body, GCancellable *cancellable,
 				   GAsyncReadyCallback callback, gpointer user_data);

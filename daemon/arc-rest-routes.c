@@ -186,10 +186,12 @@ arc_rest_base_url(ArcRestRequest *req)
 	SoupMessageHeaders *headers = soup_server_message_get_request_headers(req->msg);
 	const gchar *host = soup_message_headers_get_one(headers, "Host");
 	GUri *uri = soup_server_message_get_uri(req->msg);
+	/* https when the connection is TLS (docs/tls.md) */
+	const gchar *scheme = g_uri_get_scheme(uri);
 
 	if (host != NULL)
-		return g_strdup_printf("http://%s", host);
-	return g_strdup_printf("http://%s:%d", g_uri_get_host(uri), g_uri_get_port(uri));
+		return g_strdup_printf("%s://%s", scheme, host);
+	return g_strdup_printf("%s://%s:%d", scheme, g_uri_get_host(uri), g_uri_get_port(uri));
 }
 
 static void

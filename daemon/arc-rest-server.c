@@ -3,12 +3,17 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #define G_LOG_DOMAIN "rest"
+/* POLLRDHUP */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
 
 #include "config.h"
 
 #include "arc-rest-server.h"
 
 #include "arc-rest-request.h"
+#include "arc-rest-tls.h"
 
 #include "arc-engine-license.h"
 
@@ -17,6 +22,7 @@
 #include "arc-metrics.h"
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -32,6 +38,7 @@ struct _ArcRestServer {
 	GSocket *quiet_end; /* see arc_rest_server_add_quiet_listener() */
 	guint16 port;
 	GHashTable *idle_watches; /* GSocket → ArcRestIdleWatch */
+	GTlsCertificate *tls_certificate; /* NULL: plain HTTP */
 };
 
 /*
@@ -85,6 +92,7 @@ arc_rest_server_finalize(GObject *object)
 		soup_server_disconnect(self->server);
 	g_clear_object(&self->server);
 	g_clear_object(&self->quiet_end);
+	g_clear_object(&self->tls_certificate);
 	g_clear_object(&self->engine);
 	G_OBJECT_CLASS(arc_rest_server_parent_class)->finalize(object);
 }
@@ -130,11 +138,39 @@ arc_rest_idle_watch_check(GSource *source)
 	return watch->pollfd.revents != 0;
 }
 
+/* a TLS record (types 0x14 to 0x17); a request in plain HTTP starts with a letter */
+static gboolean
+arc_rest_idle_watch_is_tls_record(gchar first)
+{
+	return (guchar)first >= 0x14 && (guchar)first <= 0x17;
+}
+
+/*
+ * Over TLS a client closes with an alert record (close_notify) before its FIN: data, not
+ * the end of the stream, and libsoup reads it like a request. A TLS record with the end of
+ * the client's stream behind it is a close; a TLS record alone may be either, so the watch
+ * steps aside for libsoup but keeps watching for the end of the stream (POLLRDHUP) until
+ * the next request starts.
+ */
+static gboolean
+arc_rest_idle_watch_tls_closed(ArcRestIdleWatch *watch, gchar first)
+{
+	struct pollfd pfd = {.fd = g_socket_get_fd(watch->socket), .events = POLLRDHUP};
+
+	if (!arc_rest_idle_watch_is_tls_record(first))
+		return FALSE;
+	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLRDHUP | POLLHUP)) != 0)
+		return TRUE;
+	watch->pollfd.events = POLLRDHUP;
+	return FALSE;
+}
+
 static gboolean
 arc_rest_idle_watch_dispatch(GSource *source, GSourceFunc callback, gpointer user_data)
 {
 	ArcRestIdleWatch *watch = (ArcRestIdleWatch *)source;
 	g_autoptr(GIOStream) stream = NULL;
+	gboolean stepped_aside = watch->pollfd.events == POLLRDHUP;
 	gchar byte;
 	gssize n;
 
@@ -149,14 +185,21 @@ arc_rest_idle_watch_dispatch(GSource *source, GSourceFunc callback, gpointer use
 	if (n > 0) {
 		/* the next request: libsoup reads it; the watch resumes after it */
 		arc_rest_idle_watch_set_armed(watch, FALSE);
-		return G_SOURCE_CONTINUE;
+		if (!arc_rest_idle_watch_tls_closed(watch, byte))
+			return G_SOURCE_CONTINUE;
 	}
 	/* closed by the client (or broken) while idle */
 	g_signal_handler_disconnect(watch->msg, watch->disconnected_id);
 	watch->disconnected_id = 0;
-	stream = soup_server_message_steal_connection(watch->msg);
-	if (stream != NULL)
-		g_io_stream_close(stream, NULL, NULL);
+	if (stepped_aside) {
+		/* libsoup may have read the close_notify and let go of the connection, which
+		 * can then no longer be taken from it: closing the socket is what is left */
+		g_socket_close(watch->socket, NULL);
+	} else {
+		stream = soup_server_message_steal_connection(watch->msg);
+		if (stream != NULL)
+			g_io_stream_close(stream, NULL, NULL);
+	}
 	g_hash_table_remove(watch->server->idle_watches, watch->socket);
 	return G_SOURCE_REMOVE;
 }
@@ -221,6 +264,60 @@ arc_rest_server_add_quiet_listener(ArcRestServer *self, GError **error)
 	return soup_server_listen_socket(self->server, end, 0, error);
 }
 
+typedef struct {
+	GWeakRef server;
+	GSocketAddress *local;
+	GSocketAddress *remote;
+} ArcRestTlsPending;
+
+static void
+arc_rest_tls_pending_free(ArcRestTlsPending *pending)
+{
+	g_weak_ref_clear(&pending->server);
+	g_object_unref(pending->local);
+	g_object_unref(pending->remote);
+	g_free(pending);
+}
+
+static void
+arc_rest_server_tls_accepted_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	ArcRestTlsPending *pending = user_data;
+	g_autoptr(ArcRestServer) self = g_weak_ref_get(&pending->server);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GIOStream) stream = arc_rest_tls_accept_finish(res, &error);
+
+	if (stream == NULL)
+		g_debug("TLS handshake with a client failed: %s", error->message);
+	else if (self == NULL)
+		g_io_stream_close(stream, NULL, NULL);
+	else if (!soup_server_accept_iostream(self->server, stream, pending->local, pending->remote,
+					      &error))
+		g_debug("connection from a client not taken: %s", error->message);
+	arc_rest_tls_pending_free(pending);
+}
+
+/* Hands an accepted connection to libsoup; with TLS, once the client's handshake is done
+ * (or never, when it fails or takes too long) */
+static gboolean
+arc_rest_server_accept_stream(ArcRestServer *self, GSocketConnection *connection,
+			      GSocketAddress *local, GSocketAddress *remote, GError **error)
+{
+	ArcRestTlsPending *pending;
+
+	if (self->tls_certificate == NULL)
+		return soup_server_accept_iostream(self->server, G_IO_STREAM(connection), local,
+						   remote, error);
+	pending = g_new0(ArcRestTlsPending, 1);
+	g_weak_ref_init(&pending->server, self);
+	pending->local = g_object_ref(local);
+	pending->remote = g_object_ref(remote);
+	arc_rest_tls_accept_async(connection, self->tls_certificate,
+				  self->config->tls_handshake_timeout,
+				  arc_rest_server_tls_accepted_cb, pending);
+	return TRUE;
+}
+
 static gboolean
 arc_rest_server_incoming_cb(GSocketService *service, GSocketConnection *connection, GObject *source,
 			    gpointer user_data)
@@ -237,8 +334,7 @@ arc_rest_server_incoming_cb(GSocketService *service, GSocketConnection *connecti
 	g_socket_set_option(socket, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
 	g_object_set_qdata_full(G_OBJECT(remote), arc_rest_socket_quark(), g_object_ref(socket),
 				g_object_unref);
-	if (!soup_server_accept_iostream(self->server, G_IO_STREAM(connection), local, remote,
-					 &error))
+	if (!arc_rest_server_accept_stream(self, connection, local, remote, &error))
 		g_debug("connection from a client not taken: %s", error->message);
 	return TRUE;
 }
@@ -582,6 +678,11 @@ arc_rest_server_listen(ArcRestServer *self, GError **error)
 			    self->config->listen_address);
 		return FALSE;
 	}
+	if (!arc_rest_tls_check_ca_file(self->config, error))
+		return FALSE;
+	self->tls_certificate = arc_rest_tls_load(self->config, error);
+	if (self->tls_certificate == NULL && self->config->tls_certificate != NULL)
+		return FALSE;
 	if (!arc_rest_server_add_quiet_listener(self, error)) {
 		g_prefix_error(error, "cannot set up the API server: ");
 		return FALSE;
@@ -609,4 +710,16 @@ guint16
 arc_rest_server_get_port(ArcRestServer *self)
 {
 	return self->port;
+}
+
+/**
+ * arc_rest_server_get_tls:
+ * @self: the server
+ *
+ * Returns: whether the API port speaks HTTPS
+ */
+gboolean
+arc_rest_server_get_tls(ArcRestServer *self)
+{
+	return self->tls_certificate != NULL;
 }

@@ -14,5 +14,6 @@ G_DECLARE_FINAL_TYPE(ArcRestServer, arc_rest_server, ARC, REST_SERVER, GObject)
 ArcRestServer *arc_rest_server_new(ArcEngine *engine, ArcConfig *config);
 gboolean arc_rest_server_listen(ArcRestServer *self, GError **error);
 guint16 arc_rest_server_get_port(ArcRestServer *self);
+gboolean arc_rest_server_get_tls(ArcRestServer *self);
 
 G_END_DECLS

@@ -26,7 +26,11 @@ arc_test_peer_address_parse_func(void)
 		{"agent-b:65536", NULL},
 		{"agent-b:http", NULL},
 		{"fd00::5", NULL},
-		{"https://agent-b:8080", NULL},
+		/* an agent whose API speaks TLS (docs/tls.md): the scheme is kept */
+		{"https://agent-b:8080", "https://agent-b:8080"},
+		{"HTTPS://[fd00::5]:8443/", "https://[fd00::5]:8443"},
+		{"https://agent-b", NULL},
+		{"https://agent-b:8080/v1", NULL},
 		{"ftp://agent-b:8080", NULL},
 		{"http://agent-b", NULL},
 		{"http://agent-b:8080/v1", NULL},

@@ -246,7 +246,7 @@ arc_test_add_bad_address_func(ArcTestFixture *fixture, gconstpointer data)
 	const gchar *table[] = {
 		"10.0.0.5",         "10.0.0.5:",          ":8080",
 		"10.0.0.5:0",       "10.0.0.5:65536",     "10.0.0.5:http",
-		"https://x:8080",   "ftp://x:8080",       "http://10.0.0.5",
+		"https://x",        "ftp://x:8080",       "http://10.0.0.5",
 		"http://x:80/path", "user@10.0.0.5:8080", "10.0.0.5:8080?x=1",
 		"fd00::5",          "a b:8080",           "",
 	};

@@ -56,6 +56,7 @@ struct _ArcTestAgent {
 	gchar *peer_id;
 	gchar *cluster_id;
 	GString *extra_config;
+	gchar *tls_ca_path; /* set: the agent serves HTTPS with a certificate this CA signed */
 };
 
 G_DEFINE_FINAL_TYPE(ArcTestAgent, arc_test_agent, G_TYPE_OBJECT)
@@ -145,6 +146,7 @@ arc_test_agent_finalize(GObject *object)
 	g_ptr_array_unref(self->extra_args);
 	g_ptr_array_unref(self->env);
 	g_strfreev(self->wrapper);
+	g_free(self->tls_ca_path);
 	g_free(self->log_path);
 	g_free(self->out_path);
 	g_free(self->client_id);
@@ -367,7 +369,8 @@ arc_test_agent_get_port(ArcTestAgent *self)
 gchar *
 arc_test_agent_get_base_url(ArcTestAgent *self)
 {
-	return g_strdup_printf("http://127.0.0.1:%u", self->port);
+	return g_strdup_printf("%s://127.0.0.1:%u", self->tls_ca_path != NULL ? "https" : "http",
+			       self->port);
 }
 
 /**
@@ -590,6 +593,11 @@ arc_test_agent_session(ArcTestAgent *self)
 		soup_session_set_idle_timeout(self->session, self->timeout_secs);
 		/* only ever 127.0.0.1: never through a proxy from the environment */
 		soup_session_set_proxy_resolver(self->session, NULL);
+		if (self->tls_ca_path != NULL) {
+			g_autoptr(GTlsDatabase) ca =
+				g_tls_file_database_new(self->tls_ca_path, NULL);
+			soup_session_set_tls_database(self->session, ca);
+		}
 	}
 	return self->session;
 }
@@ -853,7 +861,8 @@ arc_test_agent_send(ArcTestAgent *self, const gchar *method, const gchar *path,
 		    const gchar *const *headers, const gchar *body, gssize body_len,
 		    const gchar *content_type, GError **error)
 {
-	g_autofree gchar *url = g_strdup_printf("http://127.0.0.1:%u%s", self->port, path);
+	g_autofree gchar *base = arc_test_agent_get_base_url(self);
+	g_autofree gchar *url = g_strconcat(base, path, NULL);
 	g_autoptr(SoupMessage) msg = soup_message_new(method, url);
 	g_autoptr(GBytes) resp_body = NULL;
 	ArcTestResponse *resp;
@@ -1254,10 +1263,36 @@ arc_test_agent_share_issuer(ArcTestAgent *self, ArcTestAgent *source)
  * arc_test_agent_get_address:
  * @self: the agent
  *
- * Returns: (transfer full): `127.0.0.1:PORT`, what `POST /v1/peers` takes
+ * Returns: (transfer full): `127.0.0.1:PORT` (`https://127.0.0.1:PORT` with TLS), what
+ *   `POST /v1/peers` takes
  */
 gchar *
 arc_test_agent_get_address(ArcTestAgent *self)
 {
-	return g_strdup_printf("127.0.0.1:%u", self->port);
+	return g_strdup_printf("%s127.0.0.1:%u", self->tls_ca_path != NULL ? "https://" : "",
+			       self->port);
+}
+
+/**
+ * arc_test_agent_use_tls:
+ * @self: the agent
+ * @cert_path: the API's certificate, for 127.0.0.1
+ * @key_path: its key
+ * @ca_path: the authority that signed it: the harness trusts it, and so does the agent for
+ *   its peers (`tls_ca_file`)
+ *
+ * Takes effect at the next start; from then on the harness speaks HTTPS to the agent.
+ */
+void
+arc_test_agent_use_tls(ArcTestAgent *self, const gchar *cert_path, const gchar *key_path,
+		       const gchar *ca_path)
+{
+	g_autofree gchar *group =
+		g_strdup_printf("[api]\ntls_certificate=%s\ntls_key=%s\ntls_ca_file=%s\n",
+				cert_path, key_path, ca_path);
+
+	g_free(self->tls_ca_path);
+	self->tls_ca_path = g_strdup(ca_path);
+	g_clear_object(&self->session);
+	arc_test_agent_add_config(self, group);
 }

@@ -78,6 +78,8 @@ guint16 arc_test_agent_get_port(ArcTestAgent *self);
 gchar *arc_test_agent_get_address(ArcTestAgent *self);
 void arc_test_agent_add_config(ArcTestAgent *self, const gchar *text);
 void arc_test_agent_share_issuer(ArcTestAgent *self, ArcTestAgent *source);
+void arc_test_agent_use_tls(ArcTestAgent *self, const gchar *cert_path, const gchar *key_path,
+			    const gchar *ca_path);
 gchar *arc_test_agent_get_base_url(ArcTestAgent *self);
 gchar *arc_test_agent_build_path(ArcTestAgent *self, const gchar *name);
 

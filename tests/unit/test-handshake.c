@@ -311,6 +311,40 @@ hs_vector_func(void)
 	g_rmdir(dir);
 }
 
+/* the address of an identity record: host:port, or https://host:port for an agent whose API
+ * speaks TLS (docs/tls.md) */
+static void
+hs_address_func(void)
+{
+	const struct {
+		const gchar *address;
+		gboolean valid;
+		const gchar *host_port;
+	} table[] = {
+		{"10.0.0.1:8080", TRUE, "10.0.0.1:8080"},
+		{"[fd00::1]:8080", TRUE, "[fd00::1]:8080"},
+		{"https://10.0.0.1:8443", TRUE, "10.0.0.1:8443"},
+		{"HTTPS://agent-b.example:8443", TRUE, "agent-b.example:8443"},
+		{"https://[fd00::1]:8443", TRUE, "[fd00::1]:8443"},
+		{"https://10.0.0.1", FALSE, "10.0.0.1"},
+		{"https://", FALSE, ""},
+		{"10.0.0.1", FALSE, "10.0.0.1"},
+		{"10.0.0.1:0", FALSE, "10.0.0.1:0"},
+		{"https://a b:8443", FALSE, "a b:8443"},
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(table); i++) {
+		g_test_message("%s", table[i].address);
+		g_assert_cmpint(arc_handshake_address_is_valid(table[i].address), ==,
+				table[i].valid);
+		g_assert_cmpstr(arc_handshake_address_host_port(table[i].address), ==,
+				table[i].host_port);
+		g_assert_cmpint(arc_handshake_address_is_tls(table[i].address), ==,
+				g_ascii_strncasecmp(table[i].address, "https://", 8) == 0);
+	}
+	g_assert_false(arc_handshake_address_is_valid(NULL));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -321,5 +355,6 @@ main(int argc, char **argv)
 	g_test_add("/handshake/binding", HsFixture, NULL, hs_setup, hs_binding_func, hs_teardown);
 	g_test_add_func("/handshake/malformed", hs_malformed_func);
 	g_test_add_func("/handshake/vector", hs_vector_func);
+	g_test_add_func("/handshake/address", hs_address_func);
 	return g_test_run();
 }
