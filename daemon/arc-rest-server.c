@@ -923,7 +923,10 @@ arc_rest_server_render(guint status, SoupMessageHeaders *headers, GBytes *body)
 	gsize len = 0;
 	const gchar *data = g_bytes_get_data(body, &len);
 
-	g_string_append_printf(out, "HTTP/1.1 %u %s\r\n", status, soup_status_get_phrase(status));
+	/* libsoup 3.2 has no phrase for 431 (RFC 6585) */
+	g_string_append_printf(out, "HTTP/1.1 %u %s\r\n", status,
+			       status == 431 ? "Request Header Fields Too Large"
+					     : soup_status_get_phrase(status));
 	soup_message_headers_iter_init(&iter, headers);
 	while (soup_message_headers_iter_next(&iter, &name, &value)) {
 		if (g_ascii_strcasecmp(name, "Content-Length") != 0 &&
