@@ -1106,6 +1106,21 @@ arc_rest_server_open_listener(GSocketAddress *address, GSocketAddress **effectiv
 	return g_steal_pointer(&socket);
 }
 
+/* Every API connection takes a descriptor, and the usual soft limit is 1024: the agent raises
+ * it to the hard limit (LimitNOFILE= in the unit), as Consul and Nomad do. Nothing in the
+ * agent uses select(), which could not handle descriptors above 1023. */
+static void
+arc_rest_server_raise_fd_limit(void)
+{
+	struct rlimit limit;
+
+	if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max)
+		return;
+	limit.rlim_cur = limit.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &limit) != 0)
+		g_debug("cannot raise the descriptor limit: %s", g_strerror(errno));
+}
+
 /**
  * arc_rest_server_listen:
  * @self: the server
@@ -1130,6 +1145,7 @@ arc_rest_server_listen(ArcRestServer *self, GError **error)
 		g_prefix_error(error, "cannot set up the API server: ");
 		return FALSE;
 	}
+	arc_rest_server_raise_fd_limit();
 	self->listener = arc_rest_server_open_listener(address, &effective, error);
 	if (self->listener == NULL) {
 		g_prefix_error(error, "cannot listen on %s:%u: ", self->config->listen_address,

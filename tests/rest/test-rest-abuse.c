@@ -593,6 +593,41 @@ arc_abuse_timeouts_setup(ArcRestFixture *fixture, gconstpointer user_data)
 	g_assert_true(arc_test_agent_start(fixture->agent, NULL));
 }
 
+/* the agent raises its soft descriptor limit to the hard one at start */
+static void
+arc_abuse_nofile_raised_func(void)
+{
+	g_autoptr(ArcTestAgent) agent = arc_test_agent_new();
+	g_autofree gchar *path = NULL;
+	g_autofree gchar *limits = NULL;
+	struct rlimit saved;
+	struct rlimit low;
+	const gchar *line;
+	gint status = -1;
+
+	g_assert_cmpint(getrlimit(RLIMIT_NOFILE, &saved), ==, 0);
+	if (saved.rlim_max <= 256 || saved.rlim_max == RLIM_INFINITY) {
+		g_test_skip("the hard descriptor limit leaves nothing to raise");
+		return;
+	}
+	/* the agent inherits the test's limits */
+	low.rlim_cur = 256;
+	low.rlim_max = saved.rlim_max;
+	g_assert_cmpint(setrlimit(RLIMIT_NOFILE, &low), ==, 0);
+	g_assert_true(arc_test_agent_start(agent, NULL));
+	g_assert_cmpint(setrlimit(RLIMIT_NOFILE, &saved), ==, 0);
+
+	path = g_strdup_printf("/proc/%d/limits", arc_abuse_agent_pid(agent));
+	g_assert_true(g_file_get_contents(path, &limits, NULL, NULL));
+	line = strstr(limits, "Max open files");
+	g_assert_nonnull(line);
+	/* "Max open files  SOFT  HARD  files" */
+	g_assert_cmpuint(g_ascii_strtoull(line + strlen("Max open files"), NULL, 10), ==,
+			 (guint64)saved.rlim_max);
+	g_assert_true(arc_test_agent_stop(agent, &status, NULL));
+	g_assert_cmpint(status, ==, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -612,5 +647,6 @@ main(int argc, char **argv)
 		   arc_abuse_flood_func, arc_abuse_cluster_teardown);
 	g_test_add("/rest/abuse/emfile", ArcRestFixture, NULL, arc_rest_fixture_setup,
 		   arc_abuse_emfile_func, arc_rest_fixture_teardown);
+	g_test_add_func("/rest/abuse/nofile-raised", arc_abuse_nofile_raised_func);
 	return g_test_run();
 }
