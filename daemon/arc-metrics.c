@@ -13,6 +13,9 @@ static const struct {
 	const gchar *help;
 } arc_metrics_counters[] = {
 	{"arctic_api_requests_total", "API requests answered, by method, route and status"},
+	{"arctic_api_connections_dropped_total",
+	 "API connections the agent closed or refused, by reason (limit, header_timeout, "
+	 "body_timeout, idle_timeout, accept_failed)"},
 	{"arctic_handshakes_total",
 	 "Peer handshakes, by role (initiator, responder) and result (ok or the reason)"},
 	{"arctic_token_rejections_total", "Bearer tokens refused, by reason (invalid, expired)"},
