@@ -10,16 +10,18 @@
 
 #include "arc-metrics.h"
 #include "arc-rest-conn-input.h"
+#include "arc-rest-head.h"
 
 #include <sys/socket.h>
 
 /*
  * One API connection, as the agent hands it to libsoup (soup_server_accept_iostream()). It
  * sees the client's bytes before libsoup does, because libsoup 3.2 reads a request head of up
- * to 64 KiB and then drops the connection without an answer ("Header too big"), and keeps
- * reading whatever body a Content-Length announces even after an early answer. Here a head
- * over the limits gets its 414 or 431 at once, and a request the server refuses from its
- * early handler gets its answer written at once, and no further byte of it is read.
+ * to 64 KiB and then drops the connection without an answer ("Header too big"), interns every
+ * method it is sent, and keeps reading whatever body a Content-Length announces even after an
+ * early answer. Here a head over the limits gets its 414 or 431 at once, an unknown method its
+ * 501, and a request the server refuses from its early handler gets its answer written at
+ * once, and no further byte of it is read.
  */
 
 /* what the client may still send after a refusal is read and dropped for this long, so that
@@ -39,9 +41,7 @@ struct _ArcRestConn {
 	const ArcRestConnLimits *limits;
 	ArcRestConnState state;
 	gint64 since;	   /* monotonic, when the state began */
-	gsize line_len;	   /* of the request line so far */
-	gboolean line_done;
-	gsize head_len;	   /* bytes read in this head */
+	ArcRestHeadScan head;
 	gboolean refused;  /* answered by the agent itself: nothing more is read */
 	gboolean aborted;  /* dropped by the server: nothing more is read */
 	gboolean peer;
@@ -79,26 +79,29 @@ static gboolean
 arc_rest_conn_check_head(ArcRestConn *self, const guint8 *buf, gsize n)
 {
 	const ArcRestConnLimits *limits = self->limits;
+	ArcRestHeadVerdict verdict = arc_rest_head_scan_feed(
+		&self->head, limits->max_line, limits->max_head + ARC_REST_CONN_READ_AHEAD, buf, n);
 
-	if (!self->line_done) {
-		const guint8 *lf = memchr(buf, '\n', n);
-		self->line_len += lf != NULL ? (gsize)(lf - buf) : n;
-		self->line_done = lf != NULL;
-	}
-	self->head_len += n;
-	if (self->line_len > limits->max_line) {
+	switch (verdict) {
+	case ARC_REST_HEAD_OK:
+		return TRUE;
+	case ARC_REST_HEAD_METHOD_UNKNOWN:
+		g_debug("request method not implemented: 501");
+		arc_rest_conn_count_refusal(501);
+		arc_rest_conn_refuse(self, limits->method_unknown);
+		return FALSE;
+	case ARC_REST_HEAD_LINE_TOO_LONG:
 		g_debug("request line over %" G_GSIZE_FORMAT " bytes: 414", limits->max_line);
 		arc_rest_conn_count_refusal(414);
 		arc_rest_conn_refuse(self, limits->line_too_long);
 		return FALSE;
-	}
-	if (self->head_len > limits->max_head + ARC_REST_CONN_READ_AHEAD) {
+	case ARC_REST_HEAD_TOO_LARGE:
+	default:
 		g_debug("request head over %" G_GSIZE_FORMAT " bytes: 431", limits->max_head);
 		arc_rest_conn_count_refusal(431);
 		arc_rest_conn_refuse(self, limits->head_too_large);
 		return FALSE;
 	}
-	return TRUE;
 }
 
 static gboolean
@@ -111,8 +114,8 @@ arc_rest_conn_after_read(gpointer data, const guint8 *buf, gsize n, GError **err
 		arc_rest_conn_set_state(self, ARC_REST_CONN_HEAD);
 	if (self->state != ARC_REST_CONN_HEAD || arc_rest_conn_check_head(self, buf, n))
 		return TRUE;
-	g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-			    "request head too large");
+	g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
+			    "request head refused");
 	return FALSE;
 }
 
@@ -232,6 +235,7 @@ arc_rest_conn_init(ArcRestConn *self)
 {
 	self->state = ARC_REST_CONN_HEAD;
 	self->since = g_get_monotonic_time();
+	arc_rest_head_scan_reset(&self->head);
 }
 
 /**
@@ -297,11 +301,8 @@ arc_rest_conn_set_state(ArcRestConn *self, ArcRestConnState state)
 		return;
 	self->state = state;
 	self->since = g_get_monotonic_time();
-	if (state == ARC_REST_CONN_HEAD) {
-		self->line_len = 0;
-		self->line_done = FALSE;
-		self->head_len = 0;
-	}
+	if (state == ARC_REST_CONN_HEAD)
+		arc_rest_head_scan_reset(&self->head);
 }
 
 /* whether the client's address is that of an active peer, which has connections reserved */

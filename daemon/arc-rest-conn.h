@@ -28,6 +28,8 @@ typedef enum {
  * @max_head: largest request head (line and header fields)
  * @line_too_long: (transfer none): the whole answer (414) to a longer line
  * @head_too_large: (transfer none): the whole answer (431) to a larger head
+ * @method_unknown: (transfer none): the whole answer (501) to a method that is not one of
+ *   RFC 9110's or PATCH
  *
  * Shared by every connection of a server, which owns it.
  */
@@ -36,6 +38,7 @@ typedef struct {
 	gsize max_head;
 	GBytes *line_too_long;
 	GBytes *head_too_large;
+	GBytes *method_unknown;
 } ArcRestConnLimits;
 
 #define ARC_TYPE_REST_CONN (arc_rest_conn_get_type())

@@ -16,6 +16,7 @@
 
 #include "arc-metrics.h"
 #include "arc-rest-conn.h"
+#include "arc-rest-head.h"
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/resource.h>
@@ -127,6 +128,7 @@ arc_rest_server_finalize(GObject *object)
 	g_clear_pointer(&self->log_limits, g_hash_table_unref);
 	g_clear_pointer(&self->limits.line_too_long, g_bytes_unref);
 	g_clear_pointer(&self->limits.head_too_large, g_bytes_unref);
+	g_clear_pointer(&self->limits.method_unknown, g_bytes_unref);
 	g_clear_object(&self->server);
 	g_clear_object(&self->quiet_end);
 	g_clear_object(&self->engine);
@@ -991,32 +993,6 @@ arc_rest_server_refuse_early(ArcRestServer *self, SoupServerMessage *msg, ArcErr
 	arc_rest_conn_refuse(conn, answer);
 }
 
-/* RFC 9112 §6.3: a Content-Length that is not a decimal number, or several that differ, leave
- * the request's framing unknown; the request must be refused and the connection closed.
- * libsoup 3.2 reads it with strtoull(), which takes `-1` as 2^64 - 1 (and a body without
- * end) and `+5` as 5. */
-static gboolean
-arc_rest_server_content_length_valid(SoupMessageHeaders *headers)
-{
-	const char *list = soup_message_headers_get_list(headers, "Content-Length");
-	g_auto(GStrv) values = NULL;
-	guint64 first = 0;
-
-	if (list == NULL)
-		return TRUE;
-	values = g_strsplit(list, ",", -1);
-	for (guint i = 0; values[i] != NULL; i++) {
-		guint64 value = 0;
-		g_strstrip(values[i]);
-		if (!g_ascii_string_to_unsigned(values[i], 10, 0, G_MAXINT64, &value, NULL))
-			return FALSE;
-		if (i > 0 && value != first)
-			return FALSE;
-		first = value;
-	}
-	return TRUE;
-}
-
 /* Runs once the headers are in, before any body byte is read: bodies of unknown, endless or
  * excessive length are refused without reading them. */
 static void
@@ -1027,10 +1003,12 @@ arc_rest_server_early_cb(SoupServer *server, SoupServerMessage *msg, const char 
 	SoupMessageHeaders *headers = soup_server_message_get_request_headers(msg);
 	SoupEncoding encoding = soup_message_headers_get_encoding(headers);
 	ArcRestConn *conn = arc_rest_server_conn_of(msg);
+	guint64 length = 0;
 
 	if (conn != NULL)
 		arc_rest_conn_set_state(conn, ARC_REST_CONN_BODY);
-	if (!arc_rest_server_content_length_valid(headers)) {
+	if (!arc_rest_content_length_parse(soup_message_headers_get_list(headers, "Content-Length"),
+					   &length)) {
 		arc_rest_server_refuse_early(self, msg, ARC_ERROR_INVALID_REQUEST,
 					     "invalid Content-Length");
 		return;
@@ -1070,6 +1048,8 @@ arc_rest_server_new(ArcEngine *engine, ArcConfig *config)
 		SOUP_STATUS_REQUEST_URI_TOO_LONG, "URI_TOO_LONG", "request line too long");
 	self->limits.head_too_large = arc_rest_server_render_limit(
 		431, "HEADERS_TOO_LARGE", "request header fields too large");
+	self->limits.method_unknown = arc_rest_server_render_limit(
+		SOUP_STATUS_NOT_IMPLEMENTED, "NOT_IMPLEMENTED", "method not implemented");
 	soup_server_add_early_handler(self->server, NULL, arc_rest_server_early_cb, self, NULL);
 	soup_server_add_handler(self->server, NULL, arc_rest_server_handler_cb, self, NULL);
 	g_signal_connect(self->server, "request-started",

@@ -298,7 +298,8 @@ arc_abuse_line_is_valid(const gchar *line)
 }
 
 /* A method such as `ZZ"}9,evil="1` broke every scrape, and every new method was a new
- * series: methods outside the standard ones are counted as "other". */
+ * series (and a string libsoup interns for ever): methods outside the standard ones get 501
+ * and are counted as "other". */
 static void
 arc_abuse_metric_labels_func(ArcRestFixture *fixture, gconstpointer user_data)
 {
@@ -313,7 +314,7 @@ arc_abuse_metric_labels_func(ArcRestFixture *fixture, gconstpointer user_data)
 			"%s /livez HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", method);
 		g_autoptr(ArcAbuseAnswer) answer = arc_abuse_exchange(
 			fixture->agent, ARC_ABUSE_CLIENT, request, strlen(request), 5);
-		g_assert_cmpuint(answer->status, ==, SOUP_STATUS_METHOD_NOT_ALLOWED);
+		g_assert_cmpuint(answer->status, ==, SOUP_STATUS_NOT_IMPLEMENTED);
 	}
 	metrics = arc_abuse_metrics(fixture);
 	lines = g_strsplit(metrics, "\n", -1);
@@ -325,7 +326,7 @@ arc_abuse_metric_labels_func(ArcRestFixture *fixture, gconstpointer user_data)
 	}
 	g_assert_null(strstr(metrics, "evil"));
 	g_assert_nonnull(strstr(metrics, "arctic_api_requests_total{method=\"other\",route=\"none\","
-					 "status=\"405\"} 300"));
+					 "status=\"501\"} 300"));
 	g_assert_cmpuint(series, <, 20);
 }
 
