@@ -18,10 +18,11 @@
  * One API connection, as the agent hands it to libsoup (soup_server_accept_iostream()). It
  * sees the client's bytes before libsoup does, because libsoup 3.2 reads a request head of up
  * to 64 KiB and then drops the connection without an answer ("Header too big"), interns every
- * method it is sent, and keeps reading whatever body a Content-Length announces even after an
- * early answer. Here a head over the limits gets its 414 or 431 at once, an unknown method its
- * 501, and a request the server refuses from its early handler gets its answer written at
- * once, and no further byte of it is read.
+ * method it is sent, leaks the path of a head whose body length it cannot read, and keeps
+ * reading whatever body a Content-Length announces even after an early answer. Here every head
+ * is checked first (arc-rest-head.c) and one refused gets its 414, 431, 501, 400 or 411 at
+ * once, and a request the server refuses from its early handler gets its answer written at
+ * once; either way no further byte of it is read.
  */
 
 /* what the client may still send after a refusal is read and dropped for this long, so that
@@ -29,8 +30,6 @@
  * before the client has read it */
 #define ARC_REST_CONN_LINGER_MSEC 2000
 #define ARC_REST_CONN_LINGER_BYTES (256 * 1024)
-/* libsoup reads ahead by up to one block of 8 KiB past the end of a head */
-#define ARC_REST_CONN_READ_AHEAD 8192
 
 struct _ArcRestConn {
 	GIOStream parent_instance;
@@ -74,34 +73,49 @@ arc_rest_conn_count_refusal(guint status)
 	arc_metrics_count("arctic_api_requests_total", labels);
 }
 
-/* accounts for the bytes of a request head; FALSE (and the answer sent) when over a limit */
+/* the answer to a head the scan refused, and its status */
+static GBytes *
+arc_rest_conn_answer_for(const ArcRestConnLimits *limits, ArcRestHeadVerdict verdict,
+			 guint *status)
+{
+	switch (verdict) {
+	case ARC_REST_HEAD_METHOD_UNKNOWN:
+		*status = 501;
+		return limits->method_unknown;
+	case ARC_REST_HEAD_LINE_TOO_LONG:
+		*status = 414;
+		return limits->line_too_long;
+	case ARC_REST_HEAD_BAD_LENGTH:
+		*status = 400;
+		return limits->bad_length;
+	case ARC_REST_HEAD_TRANSFER_ENCODING:
+		*status = 411;
+		return limits->length_required;
+	case ARC_REST_HEAD_TOO_LARGE:
+	case ARC_REST_HEAD_OK:
+	default:
+		*status = 431;
+		return limits->head_too_large;
+	}
+}
+
+/* follows the requests' framing; FALSE (and the answer sent) when a head is refused */
 static gboolean
 arc_rest_conn_check_head(ArcRestConn *self, const guint8 *buf, gsize n)
 {
 	const ArcRestConnLimits *limits = self->limits;
-	ArcRestHeadVerdict verdict = arc_rest_head_scan_feed(
-		&self->head, limits->max_line, limits->max_head + ARC_REST_CONN_READ_AHEAD, buf, n);
+	ArcRestHeadVerdict verdict =
+		arc_rest_head_scan_feed(&self->head, limits->max_line, limits->max_head, buf, n);
+	GBytes *answer;
+	guint status = 0;
 
-	switch (verdict) {
-	case ARC_REST_HEAD_OK:
+	if (verdict == ARC_REST_HEAD_OK)
 		return TRUE;
-	case ARC_REST_HEAD_METHOD_UNKNOWN:
-		g_debug("request method not implemented: 501");
-		arc_rest_conn_count_refusal(501);
-		arc_rest_conn_refuse(self, limits->method_unknown);
-		return FALSE;
-	case ARC_REST_HEAD_LINE_TOO_LONG:
-		g_debug("request line over %" G_GSIZE_FORMAT " bytes: 414", limits->max_line);
-		arc_rest_conn_count_refusal(414);
-		arc_rest_conn_refuse(self, limits->line_too_long);
-		return FALSE;
-	case ARC_REST_HEAD_TOO_LARGE:
-	default:
-		g_debug("request head over %" G_GSIZE_FORMAT " bytes: 431", limits->max_head);
-		arc_rest_conn_count_refusal(431);
-		arc_rest_conn_refuse(self, limits->head_too_large);
-		return FALSE;
-	}
+	answer = arc_rest_conn_answer_for(limits, verdict, &status);
+	g_debug("request head refused before it was parsed: %u", status);
+	arc_rest_conn_count_refusal(status);
+	arc_rest_conn_refuse(self, answer);
+	return FALSE;
 }
 
 static gboolean
@@ -112,7 +126,7 @@ arc_rest_conn_after_read(gpointer data, const guint8 *buf, gsize n, GError **err
 	/* the first bytes of the next request on a kept-alive connection */
 	if (self->state == ARC_REST_CONN_IDLE)
 		arc_rest_conn_set_state(self, ARC_REST_CONN_HEAD);
-	if (self->state != ARC_REST_CONN_HEAD || arc_rest_conn_check_head(self, buf, n))
+	if (arc_rest_conn_check_head(self, buf, n))
 		return TRUE;
 	g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
 			    "request head refused");
@@ -292,7 +306,7 @@ arc_rest_conn_get_since(ArcRestConn *self)
  * @self: the connection
  * @state: where the request now is
  *
- * A new head starts its byte counts afresh.
+ * The timeouts apply per state (the head scan follows the bytes, not these states).
  */
 void
 arc_rest_conn_set_state(ArcRestConn *self, ArcRestConnState state)
@@ -301,8 +315,6 @@ arc_rest_conn_set_state(ArcRestConn *self, ArcRestConnState state)
 		return;
 	self->state = state;
 	self->since = g_get_monotonic_time();
-	if (state == ARC_REST_CONN_HEAD)
-		arc_rest_head_scan_reset(&self->head);
 }
 
 /* whether the client's address is that of an active peer, which has connections reserved */

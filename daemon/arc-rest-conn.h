@@ -30,6 +30,8 @@ typedef enum {
  * @head_too_large: (transfer none): the whole answer (431) to a larger head
  * @method_unknown: (transfer none): the whole answer (501) to a method that is not one of
  *   RFC 9110's or PATCH
+ * @bad_length: (transfer none): the whole answer (400) to an invalid Content-Length
+ * @length_required: (transfer none): the whole answer (411) to a Transfer-Encoding
  *
  * Shared by every connection of a server, which owns it.
  */
@@ -39,6 +41,8 @@ typedef struct {
 	GBytes *line_too_long;
 	GBytes *head_too_large;
 	GBytes *method_unknown;
+	GBytes *bad_length;
+	GBytes *length_required;
 } ArcRestConnLimits;
 
 #define ARC_TYPE_REST_CONN (arc_rest_conn_get_type())

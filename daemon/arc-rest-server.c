@@ -129,6 +129,8 @@ arc_rest_server_finalize(GObject *object)
 	g_clear_pointer(&self->limits.line_too_long, g_bytes_unref);
 	g_clear_pointer(&self->limits.head_too_large, g_bytes_unref);
 	g_clear_pointer(&self->limits.method_unknown, g_bytes_unref);
+	g_clear_pointer(&self->limits.bad_length, g_bytes_unref);
+	g_clear_pointer(&self->limits.length_required, g_bytes_unref);
 	g_clear_object(&self->server);
 	g_clear_object(&self->quiet_end);
 	g_clear_object(&self->engine);
@@ -950,6 +952,7 @@ arc_rest_server_render_limit(guint status, const gchar *code, const gchar *messa
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autoptr(JsonGenerator) gen = json_generator_new();
 	g_autoptr(JsonNode) root = NULL;
+	g_autoptr(GBytes) body = NULL;
 	gsize len = 0;
 	gchar *data;
 
@@ -962,9 +965,10 @@ arc_rest_server_render_limit(guint status, const gchar *code, const gchar *messa
 	root = json_builder_get_root(b);
 	json_generator_set_root(gen, root);
 	data = json_generator_to_data(gen, &len);
+	body = g_bytes_new_take(data, len);
 	soup_message_headers_append(headers, "Server", ARC_REST_SERVER_HEADER);
 	soup_message_headers_append(headers, "Content-Type", "application/json");
-	return arc_rest_server_render(status, headers, g_bytes_new_take(data, len));
+	return arc_rest_server_render(status, headers, body);
 }
 
 /* Answers from the early handler, at once: libsoup 3.2 would only write the answer after
@@ -1050,6 +1054,12 @@ arc_rest_server_new(ArcEngine *engine, ArcConfig *config)
 		431, "HEADERS_TOO_LARGE", "request header fields too large");
 	self->limits.method_unknown = arc_rest_server_render_limit(
 		SOUP_STATUS_NOT_IMPLEMENTED, "NOT_IMPLEMENTED", "method not implemented");
+	self->limits.bad_length = arc_rest_server_render_limit(
+		SOUP_STATUS_BAD_REQUEST, arc_error_to_code(ARC_ERROR_INVALID_REQUEST),
+		"invalid Content-Length");
+	self->limits.length_required = arc_rest_server_render_limit(
+		SOUP_STATUS_LENGTH_REQUIRED, arc_error_to_code(ARC_ERROR_LENGTH_REQUIRED),
+		"request bodies need a Content-Length");
 	soup_server_add_early_handler(self->server, NULL, arc_rest_server_early_cb, self, NULL);
 	soup_server_add_handler(self->server, NULL, arc_rest_server_handler_cb, self, NULL);
 	g_signal_connect(self->server, "request-started",
