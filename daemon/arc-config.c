@@ -297,8 +297,7 @@ arc_config_apply_api(ArcConfig *self, GKeyFile *kf, GError **error)
 {
 	return arc_config_get_api_uint(kf, "max_connections", 16, 1048576,
 				       &self->api_max_connections, error) &&
-	       arc_config_get_api_uint(kf, "peer_reserve", 0, 50, &self->api_peer_reserve,
-				       error) &&
+	       arc_config_get_api_uint(kf, "peer_reserve", 0, 50, &self->api_peer_reserve, error) &&
 	       arc_config_get_api_uint(kf, "header_timeout", 1, 3600, &self->api_header_timeout,
 				       error) &&
 	       arc_config_get_api_uint(kf, "body_timeout", 1, 3600, &self->api_body_timeout,

@@ -31,8 +31,8 @@ arc_rest_conn_input_filter(ArcRestConnInput *self, gssize n, const void *buffer,
 }
 
 static gssize
-arc_rest_conn_input_read(GInputStream *stream, void *buffer, gsize count,
-			 GCancellable *cancellable, GError **error)
+arc_rest_conn_input_read(GInputStream *stream, void *buffer, gsize count, GCancellable *cancellable,
+			 GError **error)
 {
 	ArcRestConnInput *self = ARC_REST_CONN_INPUT(stream);
 	gssize n;

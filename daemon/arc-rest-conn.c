@@ -39,10 +39,10 @@ struct _ArcRestConn {
 	GInetAddress *remote;
 	const ArcRestConnLimits *limits;
 	ArcRestConnState state;
-	gint64 since;	   /* monotonic, when the state began */
+	gint64 since; /* monotonic, when the state began */
 	ArcRestHeadScan head;
-	gboolean refused;  /* answered by the agent itself: nothing more is read */
-	gboolean aborted;  /* dropped by the server: nothing more is read */
+	gboolean refused; /* answered by the agent itself: nothing more is read */
+	gboolean aborted; /* dropped by the server: nothing more is read */
 	gboolean peer;
 	GFunc closed_func;
 	gpointer closed_data;
@@ -75,8 +75,7 @@ arc_rest_conn_count_refusal(guint status)
 
 /* the answer to a head the scan refused, and its status */
 static GBytes *
-arc_rest_conn_answer_for(const ArcRestConnLimits *limits, ArcRestHeadVerdict verdict,
-			 guint *status)
+arc_rest_conn_answer_for(const ArcRestConnLimits *limits, ArcRestHeadVerdict verdict, guint *status)
 {
 	switch (verdict) {
 	case ARC_REST_HEAD_METHOD_UNKNOWN:

@@ -35,7 +35,7 @@ arc_rest_head_scan_next(ArcRestHeadScan *scan)
 static gboolean
 arc_rest_head_method_known(const gchar *method)
 {
-	const gchar *const known[] = {"GET",	 "HEAD",    "POST",  "PUT",   "DELETE",
+	const gchar *const known[] = {"GET",     "HEAD",    "POST",  "PUT",   "DELETE",
 				      "CONNECT", "OPTIONS", "TRACE", "PATCH", NULL};
 	return g_strv_contains(known, method);
 }

@@ -40,8 +40,8 @@ typedef enum {
  */
 typedef struct {
 	guint64 body_left; /* body bytes before the next head */
-	gsize head_len;	   /* bytes of this head so far */
-	gsize line_len;	   /* of the request line so far */
+	gsize head_len;    /* bytes of this head so far */
+	gsize line_len;    /* of the request line so far */
 	gboolean line_done;
 	gchar method[16];
 	gsize method_len;

@@ -41,7 +41,7 @@
 #define ARC_REST_SERVER_HEADER "arctic-agent/" PACKAGE_VERSION
 
 typedef struct {
-	gint64 last;	 /* monotonic µs */
+	gint64 last;      /* monotonic µs */
 	guint suppressed; /* since then */
 } ArcRestLogLimit;
 
@@ -58,7 +58,7 @@ struct _ArcRestServer {
 	GSocket *quiet_end; /* see arc_rest_server_add_quiet_listener() */
 	guint16 port;
 	GHashTable *idle_watches; /* GSocket → ArcRestIdleWatch */
-	GHashTable *conns;	  /* ArcRestConn (owned) set: every open API connection */
+	GHashTable *conns;        /* ArcRestConn (owned) set: every open API connection */
 	ArcRestConnLimits limits;
 	GHashTable *log_limits; /* static kind string → ArcRestLogLimit */
 };
@@ -243,8 +243,7 @@ static ArcRestConn *
 arc_rest_server_conn_of(SoupServerMessage *msg)
 {
 	GSocketAddress *remote = soup_server_message_get_remote_address(msg);
-	return remote != NULL ? g_object_get_qdata(G_OBJECT(remote), arc_rest_conn_quark())
-			      : NULL;
+	return remote != NULL ? g_object_get_qdata(G_OBJECT(remote), arc_rest_conn_quark()) : NULL;
 }
 
 static GSocket *
@@ -289,7 +288,10 @@ arc_rest_server_add_quiet_listener(ArcRestServer *self, GError **error)
 /* Trouble on the API port is logged by its kind, a fixed string, and at most once in
  * ARC_REST_LOG_EVERY_SECS with a count of what was left out: nothing a client sends decides
  * how much the agent logs. */
-static void G_GNUC_PRINTF(3, 4)
+static void arc_rest_server_warn_limited(ArcRestServer *self, const gchar *kind,
+					 const gchar *format, ...) G_GNUC_PRINTF(3, 4);
+
+static void
 arc_rest_server_warn_limited(ArcRestServer *self, const gchar *kind, const gchar *format, ...)
 {
 	ArcRestLogLimit *limit = g_hash_table_lookup(self->log_limits, kind);
@@ -361,8 +363,8 @@ arc_rest_server_count_peers(ArcRestServer *self)
 static ArcRestConn *
 arc_rest_server_pick_victim(ArcRestServer *self, gboolean peers_too)
 {
-	g_autoptr(GHashTable) per_address = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-								 NULL);
+	g_autoptr(GHashTable) per_address =
+		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	g_autoptr(GPtrArray) addresses = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GPtrArray) candidates = g_ptr_array_new();
 	ArcRestConn *victim = NULL;
@@ -467,8 +469,7 @@ arc_rest_server_make_room(ArcRestServer *self, gboolean peer)
  * the accepted connection first and hands the TLS stream to arc_rest_server_wrap().
  */
 static ArcRestConn *
-arc_rest_server_wrap(ArcRestServer *self, GIOStream *stream, GSocket *socket,
-		     GInetAddress *remote)
+arc_rest_server_wrap(ArcRestServer *self, GIOStream *stream, GSocket *socket, GInetAddress *remote)
 {
 	ArcRestConn *conn = arc_rest_conn_new(stream, socket, remote, &self->limits);
 
@@ -526,9 +527,9 @@ arc_rest_server_accept_failed(ArcRestServer *self, const GError *error)
 	ArcRestConn *victim = arc_rest_server_pick_victim(self, FALSE);
 
 	arc_rest_server_count_drop("accept_failed");
-	self->accept_backoff = self->accept_backoff == 0
-				       ? ARC_REST_ACCEPT_BACKOFF_MIN_MSEC
-				       : MIN(self->accept_backoff * 2, ARC_REST_ACCEPT_BACKOFF_MAX_MSEC);
+	self->accept_backoff = self->accept_backoff == 0 ? ARC_REST_ACCEPT_BACKOFF_MIN_MSEC
+							 : MIN(self->accept_backoff * 2,
+							       ARC_REST_ACCEPT_BACKOFF_MAX_MSEC);
 	arc_rest_server_warn_limited(self, "accept", "cannot accept API connections: %s",
 				     error->message);
 	if (victim != NULL)
@@ -619,8 +620,9 @@ arc_rest_server_sweep_cb(gpointer user_data)
 	}
 	for (guint i = 0; i < expired->len; i++) {
 		ArcRestConn *conn_i = g_ptr_array_index(expired, i);
-		arc_rest_server_drop(self, conn_i,
-				     arc_rest_server_timeout_reason(arc_rest_conn_get_state(conn_i)));
+		arc_rest_server_drop(
+			self, conn_i,
+			arc_rest_server_timeout_reason(arc_rest_conn_get_state(conn_i)));
 	}
 	return G_SOURCE_CONTINUE;
 }
@@ -654,7 +656,8 @@ arc_rest_server_count(SoupServerMessage *msg)
 	const gchar *route = g_object_get_qdata(G_OBJECT(msg), arc_rest_route_quark());
 	gint64 *started = g_object_get_qdata(G_OBJECT(msg), arc_rest_started_quark());
 	g_autofree gchar *route_label = arc_metrics_escape_label(route != NULL ? route : "none");
-	guint status = GPOINTER_TO_UINT(g_object_get_qdata(G_OBJECT(msg), arc_rest_refused_quark()));
+	guint status =
+		GPOINTER_TO_UINT(g_object_get_qdata(G_OBJECT(msg), arc_rest_refused_quark()));
 	gchar labels[256];
 
 	if (status == 0)
@@ -937,8 +940,8 @@ arc_rest_server_render(guint status, SoupMessageHeaders *headers, GBytes *body)
 		    g_ascii_strcasecmp(name, "Connection") != 0)
 			g_string_append_printf(out, "%s: %s\r\n", name, value);
 	}
-	g_string_append_printf(out, "Content-Length: %" G_GSIZE_FORMAT "\r\nConnection: close\r\n\r\n",
-			       len);
+	g_string_append_printf(
+		out, "Content-Length: %" G_GSIZE_FORMAT "\r\nConnection: close\r\n\r\n", len);
 	g_string_append_len(out, data, (gssize)len);
 	return g_string_free_to_bytes(out);
 }
@@ -1077,12 +1080,11 @@ arc_rest_server_new(ArcEngine *engine, ArcConfig *config)
  * failing accept() at once, for ever: out of descriptors, that was a busy loop writing
  * "Too many open files" thousands of times a second. */
 static GSocket *
-arc_rest_server_open_listener(GSocketAddress *address, GSocketAddress **effective,
-			      GError **error)
+arc_rest_server_open_listener(GSocketAddress *address, GSocketAddress **effective, GError **error)
 {
-	g_autoptr(GSocket) socket = g_socket_new(g_socket_address_get_family(address),
-						 G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-						 error);
+	g_autoptr(GSocket) socket =
+		g_socket_new(g_socket_address_get_family(address), G_SOCKET_TYPE_STREAM,
+			     G_SOCKET_PROTOCOL_TCP, error);
 
 	if (socket == NULL)
 		return NULL;

@@ -15,7 +15,7 @@
 
 /* The API port under abuse: request heads and lengths libsoup would mishandle, HEAD on every
  * GET route, metric labels a client cannot choose, and connection floods against a low
- * descriptor limit (docs/operations.md "Connection limits"). Clients speak raw HTTP over
+ * descriptor limit (docs/api-limits.md). Clients speak raw HTTP over
  * sockets bound to addresses of 127/8 of their choosing: 127.0.0.2 is the attacker,
  * 127.0.0.3 an operator, 127.0.0.1 a peer agent. */
 
@@ -34,8 +34,8 @@ typedef struct {
 	guint status;
 	gchar *head;
 	GByteArray *body;
-	gboolean closed;  /* the agent closed the connection */
-	gdouble seconds;  /* from connecting to the end of the answer */
+	gboolean closed; /* the agent closed the connection */
+	gdouble seconds; /* from connecting to the end of the answer */
 } ArcAbuseAnswer;
 
 static void
@@ -50,15 +50,16 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcAbuseAnswer, arc_abuse_answer_free)
 static GSocket *
 arc_abuse_connect(guint16 port, const gchar *source, guint timeout_secs, GError **error)
 {
-	g_autoptr(GSocket) socket =
-		g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+	g_autoptr(GSocket) socket = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+						 G_SOCKET_PROTOCOL_TCP, error);
 	g_autoptr(GSocketAddress) local = g_inet_socket_address_new_from_string(source, 0);
 	g_autoptr(GSocketAddress) remote = g_inet_socket_address_new_from_string("127.0.0.1", port);
 
 	if (socket == NULL)
 		return NULL;
 	g_socket_set_timeout(socket, timeout_secs);
-	if (!g_socket_bind(socket, local, FALSE, error) || !g_socket_connect(socket, remote, NULL, error))
+	if (!g_socket_bind(socket, local, FALSE, error) ||
+	    !g_socket_connect(socket, remote, NULL, error))
 		return NULL;
 	return g_steal_pointer(&socket);
 }
@@ -95,9 +96,9 @@ arc_abuse_read(GSocket *socket, gint64 start)
 	}
 	answer->seconds = (gdouble)(g_get_monotonic_time() - start) / G_USEC_PER_SEC;
 	answer->body = g_byte_array_new();
-	end = all->len > 0 ? (const guint8 *)g_strstr_len((const gchar *)all->data, all->len,
-							   "\r\n\r\n")
-			   : NULL;
+	end = all->len > 0
+		      ? (const guint8 *)g_strstr_len((const gchar *)all->data, all->len, "\r\n\r\n")
+		      : NULL;
 	if (end == NULL)
 		return answer;
 	answer->head = g_strndup((const gchar *)all->data, (gsize)(end - all->data));
@@ -203,8 +204,8 @@ arc_abuse_pipelined_func(ArcRestFixture *fixture, gconstpointer user_data)
 				"Content-Length: 2\r\n\r\n{}"
 				"POST /v1/bootstrap HTTP/1.1\r\nHost: 127.0.0.1\r\n"
 				"Content-Length: -1\r\n\r\n";
-	g_autoptr(ArcAbuseAnswer) answer = arc_abuse_exchange(fixture->agent, ARC_ABUSE_CLIENT,
-							      requests, strlen(requests), 5);
+	g_autoptr(ArcAbuseAnswer) answer =
+		arc_abuse_exchange(fixture->agent, ARC_ABUSE_CLIENT, requests, strlen(requests), 5);
 	g_autofree gchar *all = g_strdup_printf("%s\r\n\r\n%.*s", answer->head, answer->body->len,
 						(const gchar *)answer->body->data);
 
@@ -237,7 +238,8 @@ arc_abuse_head_limits_func(ArcRestFixture *fixture, gconstpointer user_data)
 	for (guint i = 0; i < 400; i++)
 		g_string_append_printf(fields, "X-Filler-%u: %0200u\r\n", i, i);
 	g_string_append(fields, "\r\n");
-	big_head = arc_abuse_exchange(fixture->agent, ARC_ABUSE_CLIENT, fields->str, fields->len, 5);
+	big_head =
+		arc_abuse_exchange(fixture->agent, ARC_ABUSE_CLIENT, fields->str, fields->len, 5);
 	arc_abuse_assert_error(big_head, 431, "HEADERS_TOO_LARGE");
 	g_assert_true(big_head->closed);
 
@@ -319,11 +321,11 @@ arc_abuse_metrics(ArcRestFixture *fixture)
 static gboolean
 arc_abuse_line_is_valid(const gchar *line)
 {
-	g_autoptr(GRegex) regex = g_regex_new(
-		"^[a-zA-Z_:][a-zA-Z0-9_:]*"
-		"(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\\\n]|\\\\[\\\\\"n])*\",?)*\\})?"
-		" [-+0-9.eE]+(Inf)?$",
-		G_REGEX_DEFAULT, G_REGEX_MATCH_DEFAULT, NULL);
+	g_autoptr(GRegex) regex =
+		g_regex_new("^[a-zA-Z_:][a-zA-Z0-9_:]*"
+			    "(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\\\n]|\\\\[\\\\\"n])*\",?)*\\})?"
+			    " [-+0-9.eE]+(Inf)?$",
+			    G_REGEX_DEFAULT, G_REGEX_MATCH_DEFAULT, NULL);
 	return line[0] == '#' || line[0] == '\0' || g_regex_match(regex, line, 0, NULL);
 }
 
@@ -338,10 +340,11 @@ arc_abuse_metric_labels_func(ArcRestFixture *fixture, gconstpointer user_data)
 	guint series = 0;
 
 	for (guint i = 0; i < 300; i++) {
-		g_autofree gchar *method =
-			i == 0 ? g_strdup("ZZ\"}9,evil=\"1") : g_strdup_printf("M%08X", g_random_int());
+		g_autofree gchar *method = i == 0 ? g_strdup("ZZ\"}9,evil=\"1")
+						  : g_strdup_printf("M%08X", g_random_int());
 		g_autofree gchar *request = g_strdup_printf(
-			"%s /livez HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", method);
+			"%s /livez HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+			method);
 		g_autoptr(ArcAbuseAnswer) answer = arc_abuse_exchange(
 			fixture->agent, ARC_ABUSE_CLIENT, request, strlen(request), 5);
 		g_assert_cmpuint(answer->status, ==, SOUP_STATUS_NOT_IMPLEMENTED);
@@ -355,8 +358,9 @@ arc_abuse_metric_labels_func(ArcRestFixture *fixture, gconstpointer user_data)
 			series++;
 	}
 	g_assert_null(strstr(metrics, "evil"));
-	g_assert_nonnull(strstr(metrics, "arctic_api_requests_total{method=\"other\",route=\"none\","
-					 "status=\"501\"} 300"));
+	g_assert_nonnull(strstr(metrics,
+				"arctic_api_requests_total{method=\"other\",route=\"none\","
+				"status=\"501\"} 300"));
 	g_assert_cmpuint(series, <, 20);
 }
 
@@ -517,7 +521,7 @@ arc_abuse_flood_func(ArcAbuseCluster *fixture, gconstpointer user_data)
 			      "Connection: close\r\n\r\n{}";
 	g_autoptr(GPtrArray) flood = NULL;
 	g_autoptr(ArcAbuseAnswer) live = NULL;
-	g_autoptr(ArcAbuseAnswer) operator = NULL;
+	g_autoptr(ArcAbuseAnswer) operator= NULL;
 	g_autoptr(ArcAbuseAnswer) peer = NULL;
 	guint lines_before = arc_abuse_count_lines(fixture->a);
 	gdouble cpu_before;
@@ -570,7 +574,8 @@ arc_abuse_emfile_func(ArcRestFixture *fixture, gconstpointer user_data)
 	arc_abuse_set_nofile(pid, 1024);
 	for (guint i = 0; i < 50 && (live == NULL || live->status != SOUP_STATUS_OK); i++) {
 		g_clear_pointer(&live, arc_abuse_answer_free);
-		live = arc_abuse_exchange(fixture->agent, ARC_ABUSE_CLIENT, livez, strlen(livez), 1);
+		live = arc_abuse_exchange(fixture->agent, ARC_ABUSE_CLIENT, livez, strlen(livez),
+					  1);
 	}
 	arc_test_assert_status(live->status, SOUP_STATUS_OK);
 }

@@ -172,9 +172,9 @@ config_api_func(void)
 {
 	g_autofree gchar *dir = g_dir_make_tmp("arc-config-XXXXXX", NULL);
 	g_autofree gchar *path = g_build_filename(dir, "agent.conf", NULL);
-	const gchar *bad[] = {"max_connections=15",	  "peer_reserve=51",  "header_timeout=0",
-			      "body_timeout=x",		  "idle_timeout=-1",  "max_request_line=100",
-			      "max_head=65536",		  NULL};
+	const gchar *bad[] = {
+		"max_connections=15", "peer_reserve=51",      "header_timeout=0", "body_timeout=x",
+		"idle_timeout=-1",    "max_request_line=100", "max_head=65536",   NULL};
 	g_autoptr(ArcConfig) defaults = arc_config_new();
 	g_autoptr(ArcConfig) config = arc_config_new();
 	g_autoptr(GError) error = NULL;

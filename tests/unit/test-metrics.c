@@ -15,10 +15,8 @@ metrics_escape_func(void)
 		const gchar *in;
 		const gchar *out;
 	} table[] = {
-		{"GET", "GET"},
-		{"ZZ\"}9,evil=\"1", "ZZ\\\"}9,evil=\\\"1"},
-		{"a\\b", "a\\\\b"},
-		{"line\nbreak", "line\\nbreak"},
+		{"GET", "GET"},     {"ZZ\"}9,evil=\"1", "ZZ\\\"}9,evil=\\\"1"},
+		{"a\\b", "a\\\\b"}, {"line\nbreak", "line\\nbreak"},
 		{"", ""},
 	};
 
