@@ -22,12 +22,20 @@
 #define ARC_ABUSE_ATTACKER "127.0.0.2"
 #define ARC_ABUSE_CLIENT "127.0.0.3"
 
-/* an agent under a wrapper (valgrind) is slower by as much as the harness allows it */
+/* An agent under a wrapper (valgrind) is slower by as much as the harness allows it, and
+ * slower still to get through a flood: there the flood tests check that every answer comes
+ * and that nothing breaks, not how fast. */
+static gboolean
+arc_abuse_wrapped(void)
+{
+	const gchar *wrapper = g_getenv("ARC_TEST_AGENT_WRAPPER");
+	return wrapper != NULL && wrapper[0] != '\0';
+}
+
 static gdouble
 arc_abuse_slack(void)
 {
-	const gchar *wrapper = g_getenv("ARC_TEST_AGENT_WRAPPER");
-	return wrapper != NULL && wrapper[0] != '\0' ? 6.0 : 1.0;
+	return arc_abuse_wrapped() ? 6.0 : 1.0;
 }
 
 typedef struct {
@@ -489,8 +497,24 @@ arc_abuse_cluster_setup(ArcAbuseCluster *fixture, gconstpointer user_data)
 }
 
 static void
+arc_abuse_stop(ArcTestAgent *agent)
+{
+	g_autoptr(GError) error = NULL;
+	gint status = -1;
+
+	if (!arc_test_agent_is_running(agent))
+		return;
+	arc_test_agent_stop(agent, &status, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(status, ==, 0);
+}
+
+/* both agents must stop cleanly (and, under valgrind, without errors) */
+static void
 arc_abuse_cluster_teardown(ArcAbuseCluster *fixture, gconstpointer user_data)
 {
+	arc_abuse_stop(fixture->a);
+	arc_abuse_stop(fixture->b);
 	g_clear_object(&fixture->a);
 	g_clear_object(&fixture->b);
 	g_free(fixture->token);
@@ -501,7 +525,8 @@ arc_abuse_assert_quick(ArcAbuseAnswer *answer, const gchar *what)
 {
 	g_test_message("%s: %u in %.3f s", what, answer->status, answer->seconds);
 	g_assert_cmpuint(answer->status, !=, 0);
-	g_assert_cmpfloat(answer->seconds, <, 1.0 * arc_abuse_slack());
+	if (!arc_abuse_wrapped())
+		g_assert_cmpfloat(answer->seconds, <, 1.0);
 }
 
 /* 300 idle and slowloris connections against 128 descriptors: /livez, an operator's
@@ -529,23 +554,28 @@ arc_abuse_flood_func(ArcAbuseCluster *fixture, gconstpointer user_data)
 	arc_abuse_set_nofile(pid, 128);
 	flood = arc_abuse_flood(fixture->a, 300);
 	/* let the agent take them all */
-	g_usleep(G_USEC_PER_SEC / 2);
+	g_usleep((gulong)(G_USEC_PER_SEC / 2 * arc_abuse_slack()));
 	cpu_before = arc_abuse_cpu_seconds(pid);
-	live = arc_abuse_exchange(fixture->a, ARC_ABUSE_CLIENT, livez, strlen(livez), 3);
+	live = arc_abuse_exchange(fixture->a, ARC_ABUSE_CLIENT, livez, strlen(livez),
+				  arc_abuse_wrapped() ? 60 : 3);
 	arc_abuse_assert_quick(live, "livez");
 	arc_test_assert_status(live->status, SOUP_STATUS_OK);
-	operator= arc_abuse_exchange(fixture->a, ARC_ABUSE_CLIENT, authed, strlen(authed), 3);
+	operator= arc_abuse_exchange(fixture->a, ARC_ABUSE_CLIENT, authed, strlen(authed),
+				     arc_abuse_wrapped() ? 60 : 3);
 	arc_abuse_assert_quick(operator, "GET /v1/peers");
 	arc_test_assert_status(operator->status, SOUP_STATUS_OK);
 	/* from a peer's address: the signature is refused, but the peer is heard */
-	peer = arc_abuse_exchange(fixture->a, "127.0.0.1", gossip, strlen(gossip), 3);
+	peer = arc_abuse_exchange(fixture->a, "127.0.0.1", gossip, strlen(gossip),
+				  arc_abuse_wrapped() ? 60 : 3);
 	arc_abuse_assert_quick(peer, "gossip");
 
 	/* the flood held on; the agent did not spin over it */
 	g_usleep(G_USEC_PER_SEC);
-	g_assert_cmpfloat(arc_abuse_cpu_seconds(pid) - cpu_before, <, 0.5 * arc_abuse_slack());
+	if (!arc_abuse_wrapped())
+		g_assert_cmpfloat(arc_abuse_cpu_seconds(pid) - cpu_before, <, 0.5);
 	g_assert_cmpuint(arc_abuse_count_lines(fixture->a) - lines_before, <, 20);
-	g_assert_cmpint(arc_test_agent_count_fds(fixture->a), <=, 128);
+	/* valgrind keeps descriptors of its own beyond the limit */
+	g_assert_cmpint(arc_test_agent_count_fds(fixture->a), <=, arc_abuse_wrapped() ? 144 : 128);
 }
 
 /* Out of descriptors altogether (the limit just above what the agent has open): accept()
@@ -566,7 +596,8 @@ arc_abuse_emfile_func(ArcRestFixture *fixture, gconstpointer user_data)
 	arc_abuse_set_nofile(pid, (rlim_t)fds + 3);
 	flood = arc_abuse_flood(fixture->agent, 200);
 	g_usleep(3 * G_USEC_PER_SEC);
-	g_assert_cmpfloat(arc_abuse_cpu_seconds(pid) - cpu_before, <, 0.5 * arc_abuse_slack());
+	if (!arc_abuse_wrapped())
+		g_assert_cmpfloat(arc_abuse_cpu_seconds(pid) - cpu_before, <, 0.5);
 	g_assert_cmpuint(arc_abuse_count_lines(fixture->agent) - lines_before, <, 10);
 	g_assert_true(arc_rest_log_contains(fixture->agent, "cannot accept API connections"));
 
