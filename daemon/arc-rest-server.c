@@ -359,14 +359,18 @@ arc_rest_server_count_peers(ArcRestServer *self)
 
 /* The connection to give up for a newcomer: one not being answered, of a client that is not
  * a peer (unless @peers_too), from the address that holds the most connections, the one that
- * has waited longest. Whoever floods the port loses its own connections first. */
+ * has waited longest. Whoever floods the port loses its own connections first. When the
+ * newcomer's own address (@newcomer, if not a peer) would then hold the most, there is none:
+ * the newcomer is the one to refuse, which costs nothing to set up or tear down. */
 static ArcRestConn *
-arc_rest_server_pick_victim(ArcRestServer *self, gboolean peers_too)
+arc_rest_server_pick_victim(ArcRestServer *self, gboolean peers_too, GInetAddress *newcomer)
 {
 	g_autoptr(GHashTable) per_address =
 		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	g_autoptr(GPtrArray) addresses = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GPtrArray) candidates = g_ptr_array_new();
+	g_autofree gchar *newcomer_address =
+		newcomer != NULL ? g_inet_address_to_string(newcomer) : NULL;
 	ArcRestConn *victim = NULL;
 	guint victim_count = 0;
 	GHashTableIter iter;
@@ -397,6 +401,9 @@ arc_rest_server_pick_victim(ArcRestServer *self, gboolean peers_too)
 			victim_count = count;
 		}
 	}
+	if (newcomer_address != NULL &&
+	    GPOINTER_TO_UINT(g_hash_table_lookup(per_address, newcomer_address)) + 1 > victim_count)
+		return NULL;
 	return victim;
 }
 
@@ -431,10 +438,11 @@ arc_rest_server_drop(ArcRestServer *self, ArcRestConn *conn, const gchar *reason
 		arc_rest_conn_abort(conn);
 }
 
-/* Whether a new connection may be served, making room if need be. Clients that are not
- * peers share all but peer_reserve percent of the connections; peers may use them all. */
+/* Whether a new connection from @remote may be served, making room if need be. Clients that
+ * are not peers share all but peer_reserve percent of the connections; peers may use them
+ * all. */
 static gboolean
-arc_rest_server_make_room(ArcRestServer *self, gboolean peer)
+arc_rest_server_make_room(ArcRestServer *self, GInetAddress *remote, gboolean peer)
 {
 	guint cap = arc_rest_server_capacity(self);
 	guint reserve = cap * self->config->api_peer_reserve / 100;
@@ -444,14 +452,14 @@ arc_rest_server_make_room(ArcRestServer *self, gboolean peer)
 
 	if (total < cap && (peer || others < cap - reserve))
 		return TRUE;
-	victim = arc_rest_server_pick_victim(self, FALSE);
+	victim = arc_rest_server_pick_victim(self, FALSE, peer ? NULL : remote);
 	if (victim == NULL && peer)
-		victim = arc_rest_server_pick_victim(self, TRUE);
+		victim = arc_rest_server_pick_victim(self, TRUE, NULL);
 	if (victim == NULL) {
 		arc_rest_server_count_drop("limit");
 		arc_rest_server_warn_limited(self, "limit",
-					     "API connections at the limit (%u): new ones are "
-					     "closed",
+					     "API connections at the limit (%u): new ones from "
+					     "the busiest clients are closed",
 					     cap);
 		return FALSE;
 	}
@@ -494,7 +502,7 @@ arc_rest_server_take(ArcRestServer *self, GSocket *socket)
 		return;
 	remote_inet = g_inet_socket_address_get_address(G_INET_SOCKET_ADDRESS(remote));
 	peer = arc_engine_is_member_address(self->engine, remote_inet);
-	if (!arc_rest_server_make_room(self, peer))
+	if (!arc_rest_server_make_room(self, remote_inet, peer))
 		return;
 	g_socket_set_option(socket, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
 	connection = g_socket_connection_factory_create_connection(socket);
@@ -524,7 +532,7 @@ arc_rest_server_accept_retry_cb(gpointer user_data)
 static void
 arc_rest_server_accept_failed(ArcRestServer *self, const GError *error)
 {
-	ArcRestConn *victim = arc_rest_server_pick_victim(self, FALSE);
+	ArcRestConn *victim = arc_rest_server_pick_victim(self, FALSE, NULL);
 
 	arc_rest_server_count_drop("accept_failed");
 	self->accept_backoff = self->accept_backoff == 0 ? ARC_REST_ACCEPT_BACKOFF_MIN_MSEC
