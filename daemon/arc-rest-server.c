@@ -20,6 +20,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/resource.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -486,6 +487,21 @@ arc_rest_server_wrap(ArcRestServer *self, GIOStream *stream, GSocket *socket, GI
 	return conn;
 }
 
+/* the client's address as peers advertise theirs: an IPv4 client of a dual-stack listener
+ * (`[::]`) arrives as ::ffff:a.b.c.d */
+static GInetAddress *
+arc_rest_server_client_address(GInetSocketAddress *remote)
+{
+	GInetAddress *address = g_inet_socket_address_get_address(remote);
+	const guint8 *bytes = g_inet_address_to_bytes(address);
+	static const guint8 mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+	if (g_inet_address_get_family(address) == G_SOCKET_FAMILY_IPV6 &&
+	    memcmp(bytes, mapped, sizeof(mapped)) == 0)
+		return g_inet_address_new_from_bytes(bytes + 12, G_SOCKET_FAMILY_IPV4);
+	return g_object_ref(address);
+}
+
 static void
 arc_rest_server_take(ArcRestServer *self, GSocket *socket)
 {
@@ -494,13 +510,13 @@ arc_rest_server_take(ArcRestServer *self, GSocket *socket)
 	g_autoptr(GSocketConnection) connection = NULL;
 	g_autoptr(ArcRestConn) conn = NULL;
 	g_autoptr(GError) error = NULL;
-	GInetAddress *remote_inet;
+	g_autoptr(GInetAddress) remote_inet = NULL;
 	gboolean peer;
 
 	/* a client already gone: dropping the socket closes it */
 	if (local == NULL || !G_IS_INET_SOCKET_ADDRESS(remote))
 		return;
-	remote_inet = g_inet_socket_address_get_address(G_INET_SOCKET_ADDRESS(remote));
+	remote_inet = arc_rest_server_client_address(G_INET_SOCKET_ADDRESS(remote));
 	peer = arc_engine_is_member_address(self->engine, remote_inet);
 	if (!arc_rest_server_make_room(self, remote_inet, peer))
 		return;
