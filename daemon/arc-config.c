@@ -36,6 +36,13 @@ arc_config_new(void)
 	self->recovery_token_file = g_strdup(ARC_RECOVERY_TOKEN_PATH);
 	self->log_format = ARC_LOG_FORMAT_JSON;
 	self->max_body_size = ARC_CONFIG_DEFAULT_MAX_BODY;
+	self->api_max_connections = 1024;
+	self->api_peer_reserve = 10;
+	self->api_header_timeout = 10;
+	self->api_body_timeout = 30;
+	self->api_idle_timeout = 60;
+	self->api_max_request_line = 8 * 1024;
+	self->api_max_head = 32 * 1024;
 	self->handshake_timeout = ARC_CONFIG_DEFAULT_HANDSHAKE_TIMEOUT;
 	self->reach_back_timeout = ARC_CONFIG_DEFAULT_REACH_BACK_TIMEOUT;
 	self->tls_handshake_timeout = ARC_CONFIG_DEFAULT_TLS_HANDSHAKE_TIMEOUT;
@@ -272,7 +279,7 @@ arc_config_apply_gossip(ArcConfig *self, GKeyFile *kf, GError **error)
 /* [api] tls_certificate, tls_key, tls_ca_file (the files are read when the API starts) and
  * tls_handshake_timeout */
 static gboolean
-arc_config_apply_api(ArcConfig *self, GKeyFile *kf, GError **error)
+arc_config_apply_api_tls(ArcConfig *self, GKeyFile *kf, GError **error)
 {
 	gchar **paths[] = {&self->tls_certificate, &self->tls_key, &self->tls_ca_file};
 
@@ -308,6 +315,45 @@ arc_config_apply_api(ArcConfig *self, GKeyFile *kf, GError **error)
 	return TRUE;
 }
 
+/* one [api] key: a whole number within its bounds */
+static gboolean
+arc_config_get_api_uint(GKeyFile *kf, const gchar *key, guint min, guint max, guint *out,
+			GError **error)
+{
+	g_autofree gchar *text = g_key_file_get_string(kf, "api", key, NULL);
+	guint64 value = 0;
+
+	if (text == NULL)
+		return TRUE;
+	if (!g_ascii_string_to_unsigned(text, 10, min, max, &value, NULL)) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+			    "[api] %s must be a number between %u and %u, not '%s'", key, min, max,
+			    text);
+		return FALSE;
+	}
+	*out = (guint)value;
+	return TRUE;
+}
+
+/* [api] max_connections, peer_reserve, header_timeout, body_timeout, idle_timeout,
+ * max_request_line, max_head */
+static gboolean
+arc_config_apply_api_limits(ArcConfig *self, GKeyFile *kf, GError **error)
+{
+	return arc_config_get_api_uint(kf, "max_connections", 16, 1048576,
+				       &self->api_max_connections, error) &&
+	       arc_config_get_api_uint(kf, "peer_reserve", 0, 50, &self->api_peer_reserve, error) &&
+	       arc_config_get_api_uint(kf, "header_timeout", 1, 3600, &self->api_header_timeout,
+				       error) &&
+	       arc_config_get_api_uint(kf, "body_timeout", 1, 3600, &self->api_body_timeout,
+				       error) &&
+	       arc_config_get_api_uint(kf, "idle_timeout", 1, 86400, &self->api_idle_timeout,
+				       error) &&
+	       arc_config_get_api_uint(kf, "max_request_line", 1024, 65536,
+				       &self->api_max_request_line, error) &&
+	       arc_config_get_api_uint(kf, "max_head", 4096, 49152, &self->api_max_head, error);
+}
+
 static gboolean
 arc_config_apply_keyfile(ArcConfig *self, GError **error)
 {
@@ -333,7 +379,8 @@ arc_config_apply_keyfile(ArcConfig *self, GError **error)
 	if (listen != NULL && !arc_config_set_listen(self, listen, error))
 		return FALSE;
 	if (!arc_config_apply_peers(self, kf, error) || !arc_config_apply_gossip(self, kf, error) ||
-	    !arc_config_apply_api(self, kf, error))
+	    !arc_config_apply_api_tls(self, kf, error) ||
+	    !arc_config_apply_api_limits(self, kf, error))
 		return FALSE;
 	if (port != NULL && !arc_config_parse_port(port, &self->listen_port, error))
 		return FALSE;

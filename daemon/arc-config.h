@@ -47,6 +47,14 @@ typedef struct {
 	guint tombstone_retention; /* seconds */
 	ArcLogFormat log_format;
 	gsize max_body_size;
+	/* [api]: how the API port holds under load and abuse (docs/api-limits.md) */
+	guint api_max_connections;
+	guint api_peer_reserve;   /* percent of api_max_connections */
+	guint api_header_timeout; /* seconds, all three */
+	guint api_body_timeout;
+	guint api_idle_timeout;
+	guint api_max_request_line; /* bytes */
+	guint api_max_head;
 	gboolean session_bus;
 	gboolean no_dbus;
 } ArcConfig;

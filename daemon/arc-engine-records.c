@@ -256,6 +256,52 @@ arc_engine_get_members(ArcEngine *self)
 	return g_ptr_array_ref(state->members);
 }
 
+/* the host part of a member's `HOST:PORT` or `[IPV6]:PORT` address */
+static gchar *
+arc_engine_address_host(const gchar *address)
+{
+	const gchar *colon = strrchr(address, ':');
+
+	if (address[0] == '[') {
+		const gchar *end = strchr(address, ']');
+		return end != NULL ? g_strndup(address + 1, (gsize)(end - address - 1)) : NULL;
+	}
+	if (colon != NULL && strchr(address, ':') == colon)
+		return g_strndup(address, (gsize)(colon - address));
+	return g_strdup(address);
+}
+
+/**
+ * arc_engine_is_member_address:
+ * @self: the engine
+ * @address: where a connection comes from
+ *
+ * Whether @address is the advertised address of another active peer: the API server keeps
+ * connections in reserve for those.
+ *
+ * Returns: %TRUE if it is
+ */
+gboolean
+arc_engine_is_member_address(ArcEngine *self, GInetAddress *address)
+{
+	ArcRecordsState *state = arc_engine_get_records_state(self);
+	const gchar *own_id = arc_engine_get_peer_id(self);
+
+	if (state->members == NULL)
+		arc_engine_load_members(self, state);
+	for (guint i = 0; i < state->members->len; i++) {
+		const ArcMember *member = g_ptr_array_index(state->members, i);
+		g_autofree gchar *host = arc_engine_address_host(member->address);
+		g_autoptr(GInetAddress) inet =
+			host != NULL ? g_inet_address_new_from_string(host) : NULL;
+
+		if (g_strcmp0(member->id, own_id) != 0 && inet != NULL &&
+		    g_inet_address_equal(inet, address))
+			return TRUE;
+	}
+	return FALSE;
+}
+
 /**
  * arc_engine_lookup_member:
  * @self: the engine

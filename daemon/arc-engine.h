@@ -199,6 +199,7 @@ gboolean arc_engine_load_plugins(ArcEngine *self, GError **error);
 gboolean arc_engine_start(ArcEngine *self, GError **error);
 void arc_engine_stop(ArcEngine *self);
 gboolean arc_engine_is_bootstrapped(ArcEngine *self);
+gboolean arc_engine_is_member_address(ArcEngine *self, GInetAddress *address);
 void arc_engine_set_listeners_ready(ArcEngine *self, gboolean ready, const gchar *detail);
 GArray *arc_engine_get_readiness(ArcEngine *self, gboolean *all_ok);
 

@@ -13,6 +13,9 @@ static const struct {
 	const gchar *help;
 } arc_metrics_counters[] = {
 	{"arctic_api_requests_total", "API requests answered, by method, route and status"},
+	{"arctic_api_connections_dropped_total",
+	 "API connections the agent closed or refused, by reason (limit, header_timeout, "
+	 "body_timeout, idle_timeout, accept_failed)"},
 	{"arctic_handshakes_total",
 	 "Peer handshakes, by role (initiator, responder) and result (ok or the reason)"},
 	{"arctic_token_rejections_total", "Bearer tokens refused, by reason (invalid, expired)"},
@@ -29,7 +32,17 @@ static const struct {
 static const gdouble arc_metrics_buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
 					      0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
 
+/* A bound on distinct series, whatever a caller passes: a label that escaped its fixed list
+ * must not grow the agent's memory and every scrape without end. */
+#define ARC_METRICS_MAX_SERIES 2048
+
+/* the methods of RFC 9110 §9 and RFC 5789; any other is counted as "other" */
+static const gchar *const arc_metrics_methods[] = {
+	"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH",
+};
+
 static GHashTable *arc_metrics_values; /* "name{labels}" → guint64 */
+static gboolean arc_metrics_full_warned;
 static guint64 arc_metrics_bucket_counts[G_N_ELEMENTS(arc_metrics_buckets)];
 static guint64 arc_metrics_request_count;
 static gdouble arc_metrics_request_sum;
@@ -64,11 +77,62 @@ arc_metrics_add(const gchar *name, const gchar *labels, guint64 n)
 	if (arc_metrics_values == NULL)
 		arc_metrics_values = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	value = g_hash_table_lookup(arc_metrics_values, key);
+	if (value == NULL && g_hash_table_size(arc_metrics_values) >= ARC_METRICS_MAX_SERIES) {
+		if (!arc_metrics_full_warned)
+			g_warning("metrics: more than %d series, new ones are not counted",
+				  ARC_METRICS_MAX_SERIES);
+		arc_metrics_full_warned = TRUE;
+		return;
+	}
 	if (value == NULL) {
 		value = g_new0(guint64, 1);
 		g_hash_table_insert(arc_metrics_values, g_strdup(key), value);
 	}
 	*value += n;
+}
+
+/**
+ * arc_metrics_method_label:
+ * @method: (nullable): an HTTP method as the client sent it
+ *
+ * Returns: (transfer none): @method if it is a standard one, else "other": the label's values
+ *   are a fixed list, whatever clients send
+ */
+const gchar *
+arc_metrics_method_label(const gchar *method)
+{
+	for (guint i = 0; method != NULL && i < G_N_ELEMENTS(arc_metrics_methods); i++) {
+		if (strcmp(method, arc_metrics_methods[i]) == 0)
+			return arc_metrics_methods[i];
+	}
+	return "other";
+}
+
+/**
+ * arc_metrics_escape_label:
+ * @value: a label value
+ *
+ * Escapes as the exposition format requires (backslash, double quote, line feed), so that no
+ * value can end its label or its line.
+ *
+ * Returns: (transfer full): the escaped value
+ */
+gchar *
+arc_metrics_escape_label(const gchar *value)
+{
+	GString *out = g_string_sized_new(strlen(value));
+
+	for (const gchar *p = value; *p != '\0'; p++) {
+		if (*p == '\\')
+			g_string_append(out, "\\\\");
+		else if (*p == '"')
+			g_string_append(out, "\\\"");
+		else if (*p == '\n')
+			g_string_append(out, "\\n");
+		else
+			g_string_append_c(out, *p);
+	}
+	return g_string_free(out, FALSE);
 }
 
 void
@@ -155,6 +219,7 @@ void
 arc_metrics_reset(void)
 {
 	g_clear_pointer(&arc_metrics_values, g_hash_table_unref);
+	arc_metrics_full_warned = FALSE;
 	memset(arc_metrics_bucket_counts, 0, sizeof(arc_metrics_bucket_counts));
 	arc_metrics_request_count = 0;
 	arc_metrics_request_sum = 0;

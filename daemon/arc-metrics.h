@@ -13,6 +13,8 @@ G_BEGIN_DECLS
 
 void arc_metrics_count(const gchar *name, const gchar *labels);
 void arc_metrics_add(const gchar *name, const gchar *labels, guint64 n);
+const gchar *arc_metrics_method_label(const gchar *method);
+gchar *arc_metrics_escape_label(const gchar *value);
 void arc_metrics_observe_request(gdouble seconds);
 gchar *arc_metrics_render(const gchar *extra);
 void arc_metrics_reset(void);

@@ -73,8 +73,8 @@ arc_rest_assert_not_allowed(ArcTestAgent *agent, const gchar *method, const gcha
 static void
 arc_rest_wrong_method_func(ArcRestFixture *fixture, gconstpointer user_data)
 {
-	const gchar *get_post[] = {"GET", "POST", NULL};
-	const gchar *get[] = {"GET", NULL};
+	const gchar *get_post[] = {"GET", "HEAD", "POST", NULL};
+	const gchar *get[] = {"GET", "HEAD", NULL};
 	const gchar *post[] = {"POST", NULL};
 	const gchar *delete[] = {"DELETE", NULL};
 

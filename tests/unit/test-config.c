@@ -4,6 +4,7 @@
  */
 #include <arctic-plugin.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "arc-config.h"
 
@@ -165,6 +166,49 @@ config_gossip_func(void)
 	}
 }
 
+/* [api]: defaults, a valid set, and each key out of its bounds */
+static void
+config_api_func(void)
+{
+	g_autofree gchar *dir = g_dir_make_tmp("arc-config-XXXXXX", NULL);
+	g_autofree gchar *path = g_build_filename(dir, "agent.conf", NULL);
+	const gchar *bad[] = {
+		"max_connections=15", "peer_reserve=51",      "header_timeout=0", "body_timeout=x",
+		"idle_timeout=-1",    "max_request_line=100", "max_head=65536",   NULL};
+	g_autoptr(ArcConfig) defaults = arc_config_new();
+	g_autoptr(ArcConfig) config = arc_config_new();
+	g_autoptr(GError) error = NULL;
+
+	g_assert_cmpuint(defaults->api_max_connections, ==, 1024);
+	g_assert_cmpuint(defaults->api_header_timeout, ==, 10);
+	g_assert_true(g_file_set_contents(path,
+					  "[api]\nmax_connections=64\npeer_reserve=20\n"
+					  "header_timeout=2\nbody_timeout=3\nidle_timeout=4\n"
+					  "max_request_line=2048\nmax_head=8192\n",
+					  -1, NULL));
+	g_assert_true(arc_config_load_file(config, path, TRUE, &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(config->api_max_connections, ==, 64);
+	g_assert_cmpuint(config->api_peer_reserve, ==, 20);
+	g_assert_cmpuint(config->api_header_timeout, ==, 2);
+	g_assert_cmpuint(config->api_body_timeout, ==, 3);
+	g_assert_cmpuint(config->api_idle_timeout, ==, 4);
+	g_assert_cmpuint(config->api_max_request_line, ==, 2048);
+	g_assert_cmpuint(config->api_max_head, ==, 8192);
+	for (guint i = 0; bad[i] != NULL; i++) {
+		g_autoptr(ArcConfig) refused = arc_config_new();
+		g_autoptr(GError) error_bad = NULL;
+		g_autofree gchar *text = g_strdup_printf("[api]\n%s\n", bad[i]);
+
+		g_assert_true(g_file_set_contents(path, text, -1, NULL));
+		g_assert_false(arc_config_load_file(refused, path, TRUE, &error_bad));
+		g_assert_error(error_bad, ARC_ERROR, ARC_ERROR_INVALID_REQUEST);
+		g_assert_nonnull(strstr(error_bad->message, "[api]"));
+	}
+	g_unlink(path);
+	g_rmdir(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -173,5 +217,6 @@ main(int argc, char **argv)
 	g_test_add_func("/config/file-and-env", config_file_and_env_func);
 	g_test_add_func("/config/missing-file", config_missing_file_func);
 	g_test_add_func("/config/gossip", config_gossip_func);
+	g_test_add_func("/config/api", config_api_func);
 	return g_test_run();
 }
