@@ -33,6 +33,8 @@ struct _ArcAuthManager {
 	ArcIdentity *identity;
 	gchar *peer_id;
 	gchar *cluster_id;
+	gchar *issuer_url;              /* [auth] issuer, NULL: derived from the cluster id */
+	gchar *issuer;                  /* `iss` of every token of the cluster */
 	GHashTable *former_cluster_ids; /* id → gint64: accepted as audience until then */
 	GHashTable *credentials;        /* client_id → ArcCredential */
 	GHashTable *peer_keys;          /* peer_id → GBytes (32) */
@@ -85,6 +87,8 @@ arc_auth_manager_finalize(GObject *object)
 	g_clear_object(&self->identity);
 	g_free(self->peer_id);
 	g_free(self->cluster_id);
+	g_free(self->issuer_url);
+	g_free(self->issuer);
 	g_hash_table_unref(self->former_cluster_ids);
 	g_hash_table_unref(self->credentials);
 	g_hash_table_unref(self->peer_keys);
@@ -164,11 +168,32 @@ arc_auth_manager_load(ArcAuthManager *self, GError **error)
 	return TRUE;
 }
 
+/* the issuer every peer of a cluster states when none is configured: it needs no
+ * agreement beyond the cluster id, which gossip already settles (docs/auth.md) */
+static gchar *
+arc_auth_manager_derived_issuer(const gchar *cluster_id)
+{
+	return g_strconcat(ARC_AUTH_ISSUER_URN_PREFIX, cluster_id, NULL);
+}
+
+static void
+arc_auth_manager_update_issuer(ArcAuthManager *self)
+{
+	g_free(self->issuer);
+	if (self->issuer_url != NULL)
+		self->issuer = g_strdup(self->issuer_url);
+	else
+		self->issuer = self->cluster_id != NULL
+				       ? arc_auth_manager_derived_issuer(self->cluster_id)
+				       : NULL;
+	g_hash_table_remove_all(self->token_cache);
+}
+
 /**
  * arc_auth_manager_set_issuer:
  * @self: the manager
  * @identity: the local peer's key, which signs tokens
- * @peer_id: the local peer id (`iss`, `kid`)
+ * @peer_id: the local peer id (`kid`)
  * @cluster_id: the audience of every token
  */
 void
@@ -180,7 +205,47 @@ arc_auth_manager_set_issuer(ArcAuthManager *self, ArcIdentity *identity, const g
 	self->peer_id = g_strdup(peer_id);
 	g_free(self->cluster_id);
 	self->cluster_id = g_strdup(cluster_id);
+	arc_auth_manager_update_issuer(self);
 	arc_auth_manager_add_peer_key(self, peer_id, arc_identity_get_public_key(identity));
+}
+
+/**
+ * arc_auth_manager_set_issuer_url:
+ * @self: the manager
+ * @url: (nullable): the cluster's issuer URL, or %NULL for `urn:arctic:cluster:<cluster id>`
+ *
+ * The `iss` of the tokens this agent issues and the one it accepts.
+ */
+void
+arc_auth_manager_set_issuer_url(ArcAuthManager *self, const gchar *url)
+{
+	g_free(self->issuer_url);
+	self->issuer_url = g_strdup(url);
+	arc_auth_manager_update_issuer(self);
+}
+
+/**
+ * arc_auth_manager_get_issuer:
+ * @self: the manager
+ *
+ * Returns: (nullable): the cluster's issuer, %NULL before bootstrap
+ */
+const gchar *
+arc_auth_manager_get_issuer(ArcAuthManager *self)
+{
+	return self->issuer;
+}
+
+/**
+ * arc_auth_manager_get_issuer_url:
+ * @self: the manager
+ *
+ * Returns: (nullable): the configured issuer URL, %NULL when the issuer is derived
+ */
+const gchar *
+arc_auth_manager_get_issuer_url(ArcAuthManager *self)
+{
+	return self->issuer_url;
 }
 
 /**
@@ -239,6 +304,27 @@ arc_auth_manager_audience_ok(ArcAuthManager *self, const gchar *aud, gint64 now)
 	return until != NULL && now < *until;
 }
 
+/* the cluster's issuer; after clusters merged, also the derived issuer of the former id for
+ * as long as tokens for it are accepted */
+static gboolean
+arc_auth_manager_issuer_ok(ArcAuthManager *self, const gchar *iss, gint64 now)
+{
+	GHashTableIter iter;
+	gpointer key, value;
+
+	if (g_strcmp0(iss, self->issuer) == 0)
+		return TRUE;
+	if (self->issuer_url != NULL || !g_str_has_prefix(iss, ARC_AUTH_ISSUER_URN_PREFIX))
+		return FALSE;
+	g_hash_table_iter_init(&iter, self->former_cluster_ids);
+	while (g_hash_table_iter_next(&iter, &key, &value)) {
+		g_autofree gchar *former = arc_auth_manager_derived_issuer(key);
+		if (g_strcmp0(iss, former) == 0 && now < *(const gint64 *)value)
+			return TRUE;
+	}
+	return FALSE;
+}
+
 static gint
 arc_auth_manager_strcmp_cb(gconstpointer a, gconstpointer b)
 {
@@ -289,6 +375,7 @@ arc_auth_manager_prepare_credential(ArcAuthManager *self, ArcScope scopes, const
 
 	credential->kind = g_strdup(kind);
 	credential->created_by = g_strdup(created_by);
+	credential->created_by_peer = g_strdup(self->peer_id);
 	credential->license_id = g_strdup(license_id);
 	credential->created_at = g_get_real_time() / G_USEC_PER_SEC;
 	*secret_out = secret;
@@ -360,15 +447,17 @@ arc_auth_manager_touch(ArcAuthManager *self, ArcCredential *credential, gint64 n
  * @self: the manager
  * @client_id: the OAuth2 client id
  * @secret: the client secret
+ * @requested: the scopes the client asked for, %ARC_SCOPE_NONE for all of its own
  * @error: return location for a #GError
  *
  * The client-credentials grant.
  *
- * Returns: (transfer full): the access token, or %NULL with %ARC_ERROR_UNAUTHORIZED
+ * Returns: (transfer full): the access token, or %NULL with %ARC_ERROR_UNAUTHORIZED, or
+ *   %ARC_ERROR_FORBIDDEN when @requested exceeds the client's scopes
  */
 ArcTokenGrant *
 arc_auth_manager_issue_token(ArcAuthManager *self, const gchar *client_id, const gchar *secret,
-			     GError **error)
+			     ArcScope requested, GError **error)
 {
 	ArcCredential *credential = g_hash_table_lookup(self->credentials, client_id);
 	g_autoptr(ArcJwt) jwt = arc_jwt_new();
@@ -380,16 +469,24 @@ arc_auth_manager_issue_token(ArcAuthManager *self, const gchar *client_id, const
 				    "invalid client credentials");
 		return NULL;
 	}
-	if (self->identity == NULL) {
+	if (self->identity == NULL || self->issuer == NULL) {
 		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_NOT_BOOTSTRAPPED,
 				    "agent is not bootstrapped");
 		return NULL;
 	}
 	jwt->kid = g_strdup(self->peer_id);
-	jwt->iss = g_strdup(self->peer_id);
+	jwt->iss = g_strdup(self->issuer);
 	jwt->sub = g_strdup(client_id);
+	/* RFC 9068 §2.2: with client credentials the subject is the client itself */
+	jwt->client_id = g_strdup(client_id);
 	jwt->aud = g_strdup(self->cluster_id);
-	jwt->scope = arc_scope_to_claim(credential->scopes);
+	if (requested != ARC_SCOPE_NONE && !arc_scope_is_subset(requested, credential->scopes)) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_FORBIDDEN,
+				    "the requested scope exceeds the client's scopes");
+		return NULL;
+	}
+	jwt->scope = arc_scope_to_claim(requested != ARC_SCOPE_NONE ? requested
+								    : credential->scopes);
 	jwt->iat = now;
 	jwt->exp = now + ARC_TOKEN_LIFETIME_SECS;
 	jwt->jti = arc_id_new(NULL);
@@ -440,7 +537,8 @@ arc_auth_manager_verify(ArcAuthManager *self, const gchar *token, gint64 now, GE
 	if (!arc_jwt_verify_signature(jwt, g_bytes_get_data(key, NULL), error))
 		return NULL;
 	if (!arc_auth_manager_audience_ok(self, jwt->aud, now) ||
-	    g_strcmp0(jwt->iss, jwt->kid) != 0) {
+	    !arc_auth_manager_issuer_ok(self, jwt->iss, now) ||
+	    g_strcmp0(jwt->client_id, jwt->sub) != 0) {
 		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_UNAUTHORIZED,
 				    "token is for another cluster");
 		return NULL;
@@ -448,6 +546,14 @@ arc_auth_manager_verify(ArcAuthManager *self, const gchar *token, gint64 now, GE
 	if (jwt->iat > now + ARC_AUTH_CLOCK_SKEW_SECS) {
 		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_UNAUTHORIZED,
 				    "token was issued in the future");
+		return NULL;
+	}
+	/* a peer's key signs nothing that lives longer than a token it would issue itself:
+	 * a stolen or buggy signer cannot mint a token for a year */
+	if (jwt->exp - jwt->iat > ARC_TOKEN_LIFETIME_SECS ||
+	    jwt->exp > now + ARC_TOKEN_LIFETIME_SECS + ARC_AUTH_CLOCK_SKEW_SECS) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_UNAUTHORIZED,
+				    "token outlives the issuer's maximum lifetime");
 		return NULL;
 	}
 	cached = g_new0(ArcAuthCachedToken, 1);

@@ -13,6 +13,8 @@
 G_BEGIN_DECLS
 
 #define ARC_TOKEN_LIFETIME_SECS 3600
+/* the issuer of a cluster without a configured one: this prefix and the cluster id */
+#define ARC_AUTH_ISSUER_URN_PREFIX "urn:arctic:cluster:"
 
 /**
  * ArcCaller:
@@ -52,6 +54,9 @@ ArcAuthManager *arc_auth_manager_new(ArcStorage *storage);
 gboolean arc_auth_manager_load(ArcAuthManager *self, GError **error);
 void arc_auth_manager_set_issuer(ArcAuthManager *self, ArcIdentity *identity, const gchar *peer_id,
 				 const gchar *cluster_id);
+void arc_auth_manager_set_issuer_url(ArcAuthManager *self, const gchar *url);
+const gchar *arc_auth_manager_get_issuer(ArcAuthManager *self);
+const gchar *arc_auth_manager_get_issuer_url(ArcAuthManager *self);
 void arc_auth_manager_add_peer_key(ArcAuthManager *self, const gchar *peer_id,
 				   const guint8 *public_key);
 GPtrArray *arc_auth_manager_get_peer_keys(ArcAuthManager *self);
@@ -62,7 +67,8 @@ void arc_auth_manager_stage_credential(ArcAuthManager *self, ArcStorageTxn *txn,
 				       const ArcCredential *credential);
 void arc_auth_manager_adopt_credential(ArcAuthManager *self, ArcCredential *credential);
 ArcTokenGrant *arc_auth_manager_issue_token(ArcAuthManager *self, const gchar *client_id,
-					    const gchar *secret, GError **error);
+					    const gchar *secret, ArcScope requested,
+					    GError **error);
 ArcCaller *arc_auth_manager_authenticate_bearer(ArcAuthManager *self, const gchar *token,
 						GError **error);
 gboolean arc_auth_manager_setup_recovery(ArcAuthManager *self, const gchar *path, GError **error);

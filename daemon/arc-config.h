@@ -30,6 +30,7 @@ typedef struct {
 	gchar *license_plugin;
 	gchar *recovery_token_file;
 	gchar *advertise_address;
+	gchar *auth_issuer; /* [auth] issuer, NULL: derived from the cluster id */
 	guint handshake_timeout;
 	guint reach_back_timeout;
 	/* [gossip], all in milliseconds */

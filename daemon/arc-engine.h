@@ -207,9 +207,12 @@ ArcBootstrapResult *arc_engine_bootstrap(ArcEngine *self, const gchar *body, gsi
 ArcLicenseInfo *arc_engine_get_license(ArcEngine *self, GError **error);
 ArcLicenseState arc_engine_get_license_state(ArcEngine *self);
 GPtrArray *arc_engine_get_jwks_keys(ArcEngine *self);
+const gchar *arc_engine_get_token_issuer(ArcEngine *self);
+gchar *arc_engine_get_public_url(ArcEngine *self);
 
 ArcTokenGrant *arc_engine_issue_token(ArcEngine *self, const gchar *client_id,
-				      const gchar *client_secret, GError **error);
+				      const gchar *client_secret, ArcScope requested,
+				      GError **error);
 ArcCaller *arc_engine_authenticate(ArcEngine *self, const gchar *bearer, const gchar *recovery,
 				   GError **error);
 gboolean arc_engine_authorize(ArcEngine *self, const ArcCaller *caller, ArcScope needed,
