@@ -777,6 +777,40 @@ arc_auth_manager_stage_revoke(ArcAuthManager *self, ArcStorageTxn *txn, const gc
 }
 
 /**
+ * arc_auth_manager_stage_peer_revocations:
+ * @self: the manager
+ * @txn: the transaction that removes @peer_id
+ * @peer_id: a peer being removed from the cluster
+ *
+ * The credentials @peer_id minted go with it (DESIGN.md §5 "credentials and peers"), all but
+ * the cluster's shared credential, which belongs to the cluster. Their tombstones replicate
+ * like any revocation; call arc_auth_manager_forget() for each once @txn committed.
+ *
+ * Returns: (transfer full) (element-type utf8): the client ids whose tombstones are staged,
+ *   sorted
+ */
+GPtrArray *
+arc_auth_manager_stage_peer_revocations(ArcAuthManager *self, ArcStorageTxn *txn,
+					const gchar *peer_id)
+{
+	g_autoptr(GPtrArray) list = arc_auth_manager_list_credentials(self);
+	const ArcCredential *shared =
+		self->cluster_id != NULL
+			? arc_auth_manager_get_cluster_credential(self, self->cluster_id)
+			: NULL;
+	GPtrArray *revoked = g_ptr_array_new_with_free_func(g_free);
+
+	for (guint i = 0; i < list->len; i++) {
+		const ArcCredential *credential = g_ptr_array_index(list, i);
+		if (credential == shared || g_strcmp0(credential->created_by_peer, peer_id) != 0)
+			continue;
+		if (arc_auth_manager_stage_revoke(self, txn, credential->client_id, NULL))
+			g_ptr_array_add(revoked, g_strdup(credential->client_id));
+	}
+	return revoked;
+}
+
+/**
  * arc_auth_manager_forget:
  * @self: the manager
  * @client_id: a credential whose tombstone is stored
@@ -788,6 +822,21 @@ arc_auth_manager_forget(ArcAuthManager *self, const gchar *client_id)
 {
 	g_hash_table_remove(self->credentials, client_id);
 	g_hash_table_remove_all(self->token_cache);
+}
+
+/**
+ * arc_auth_manager_forget_all:
+ * @self: the manager
+ * @client_ids: (element-type utf8): credentials whose tombstones are stored
+ */
+void
+arc_auth_manager_forget_all(ArcAuthManager *self, GPtrArray *client_ids)
+{
+	for (guint i = 0; i < client_ids->len; i++) {
+		const gchar *client_id = g_ptr_array_index(client_ids, i);
+		g_info("credential %s revoked with the peer that minted it", client_id);
+		arc_auth_manager_forget(self, client_id);
+	}
 }
 
 /**

@@ -84,7 +84,10 @@ ArcCredential *arc_auth_manager_prepare_rotation(ArcAuthManager *self,
 						 const ArcCredential *credential,
 						 const gchar *rotated_by, gint64 now,
 						 gchar **secret_out);
+GPtrArray *arc_auth_manager_stage_peer_revocations(ArcAuthManager *self, ArcStorageTxn *txn,
+						   const gchar *peer_id);
 void arc_auth_manager_forget(ArcAuthManager *self, const gchar *client_id);
+void arc_auth_manager_forget_all(ArcAuthManager *self, GPtrArray *client_ids);
 void arc_auth_manager_apply_record(ArcAuthManager *self, const ArcRecord *record);
 void arc_auth_manager_reset_peer_keys(ArcAuthManager *self);
 void arc_auth_manager_add_former_cluster_id(ArcAuthManager *self, const gchar *cluster_id,

@@ -231,7 +231,7 @@ ArcPeerInfo *arc_engine_add_peer_finish(ArcEngine *self, GAsyncResult *res, GPtr
 ArcPeerInfo *arc_engine_update_peer(ArcEngine *self, const ArcCaller *caller, const gchar *peer_id,
 				    const gchar *name, GError **error);
 gboolean arc_engine_delete_peer(ArcEngine *self, const ArcCaller *caller, const gchar *peer_id,
-				GError **error);
+				GPtrArray **revoked_credentials, GError **error);
 void arc_engine_remove_self_async(ArcEngine *self, const ArcCaller *caller,
 				  GCancellable *cancellable, GAsyncReadyCallback callback,
 				  gpointer user_data);

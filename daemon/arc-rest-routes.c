@@ -706,16 +706,26 @@ arc_rest_peers_update(ArcRestRequest *req)
 	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
 }
 
+/* `{"deleted": true, "id": …, "revoked_credentials": […]}`: what went with the peer */
 static void
 arc_rest_peers_delete(ArcRestRequest *req)
 {
 	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) revoked = NULL;
+	g_autoptr(JsonBuilder) b = json_builder_new();
 
-	if (!arc_engine_delete_peer(req->engine, req->caller, req->params[0], &error)) {
+	if (!arc_engine_delete_peer(req->engine, req->caller, req->params[0], &revoked, &error)) {
 		arc_rest_reply_error(req->msg, error);
 		return;
 	}
-	arc_rest_reply_deleted(req, req->params[0]);
+	g_ptr_array_add(revoked, NULL);
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "deleted");
+	json_builder_add_boolean_value(b, TRUE);
+	arc_rest_builder_add_string(b, "id", req->params[0]);
+	arc_rest_add_string_array(b, "revoked_credentials", (const gchar *const *)revoked->pdata);
+	json_builder_end_object(b);
+	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
 }
 
 static void
