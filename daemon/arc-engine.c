@@ -1424,6 +1424,8 @@ arc_engine_bootstrap(ArcEngine *self, const gchar *body, gsize length, GError **
 							 &res->client_secret);
 	res->client_id = g_strdup(credential->client_id);
 	credential->cluster_id = g_strdup(res->cluster_id);
+	/* the auth manager learns the peer id only when bootstrap is adopted */
+	credential->created_by_peer = g_strdup(res->peer_id);
 	credential->rotation = 1;
 	credential->rotated_by = g_strdup(res->peer_id);
 	credential->rotated_at = now;

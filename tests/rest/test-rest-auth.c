@@ -989,6 +989,67 @@ arc_rest_credentials_revoke_scopes_func(ArcRestFixture *fixture, gconstpointer u
 	arc_test_assert_status(status, SOUP_STATUS_OK);
 }
 
+/* the endpoints a client is sent to come from the agent, never from the Host header a
+ * request claims: a forged Host would otherwise point clients at another server */
+static void
+arc_rest_oauth_discovery_host_func(ArcRestFixture *fixture, gconstpointer user_data)
+{
+	g_autoptr(GError) error = NULL;
+	const gchar *forged[] = {"Host: attacker.example", NULL};
+	g_autofree gchar *base = arc_test_agent_get_base_url(fixture->agent);
+	g_autofree gchar *token_endpoint = g_strconcat(base, "/v1/oauth/token", NULL);
+	g_autofree gchar *jwks_uri = g_strconcat(base, "/.well-known/jwks.json", NULL);
+	const gchar *paths[] = {"/.well-known/openid-configuration",
+				"/.well-known/oauth-authorization-server"};
+
+	for (guint i = 0; i < G_N_ELEMENTS(paths); i++) {
+		g_autoptr(ArcTestResponse) resp = arc_test_agent_send(
+			fixture->agent, "GET", paths[i], forged, NULL, 0, NULL, &error);
+		g_assert_no_error(error);
+		arc_test_assert_status(resp->status, SOUP_STATUS_OK);
+		g_assert_cmpstr(arc_test_json_string(resp->json, "token_endpoint"), ==,
+				token_endpoint);
+		g_assert_cmpstr(arc_test_json_string(resp->json, "jwks_uri"), ==, jwks_uri);
+	}
+}
+
+/* [auth] issuer: the URL the discovery document is served under, in every token */
+static void
+arc_rest_oauth_issuer_url_func(void)
+{
+	g_autoptr(ArcTestAgent) agent = arc_test_agent_new();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonNode) boot = NULL;
+	g_autoptr(JsonNode) conf = NULL;
+	g_autofree gchar *token = NULL;
+	g_autofree gchar *claims_json = NULL;
+	g_autoptr(ArcJwt) jwt = NULL;
+	guint status = 0;
+	gint exit_status = -1;
+
+	arc_test_agent_add_config(agent, "[auth]\nissuer=https://arctic.example.com\n");
+	arc_test_agent_start(agent, &error);
+	g_assert_no_error(error);
+	boot = arc_test_agent_bootstrap(agent, &error);
+	g_assert_no_error(error);
+	conf = arc_test_agent_call(agent, "GET", "/.well-known/openid-configuration", NULL, NULL,
+				   &status);
+	arc_test_assert_status(status, SOUP_STATUS_OK);
+	g_assert_cmpstr(arc_test_json_string(conf, "issuer"), ==, "https://arctic.example.com");
+	g_assert_cmpstr(arc_test_json_string(conf, "token_endpoint"), ==,
+			"https://arctic.example.com/v1/oauth/token");
+	g_assert_cmpstr(arc_test_json_string(conf, "jwks_uri"), ==,
+			"https://arctic.example.com/.well-known/jwks.json");
+	token = arc_rest_token_for(agent, NULL, NULL);
+	jwt = arc_jwt_parse(token, strlen(token), &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(jwt->iss, ==, "https://arctic.example.com");
+	arc_rest_assert_accepted(agent, token);
+	arc_test_agent_stop(agent, &exit_status, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(exit_status, ==, 0);
+}
+
 static void
 arc_rest_routes_scope_walk_func(ArcRestFixture *fixture, gconstpointer user_data)
 {
@@ -1058,6 +1119,8 @@ main(int argc, char **argv)
 	ARC_REST_TEST("tokens/challenge", arc_rest_tokens_challenge_func);
 	ARC_REST_TEST("oauth/errors", arc_rest_oauth_errors_func);
 	ARC_REST_TEST("oauth/scope", arc_rest_oauth_scope_func);
+	ARC_REST_TEST("oauth/discovery-host", arc_rest_oauth_discovery_host_func);
+	g_test_add_func("/rest/oauth/issuer-url", arc_rest_oauth_issuer_url_func);
 	g_test_add_func("/rest/routes/declared", arc_rest_routes_declared_func);
 	ARC_REST_TEST("routes/scope-walk", arc_rest_routes_scope_walk_func);
 	return g_test_run();
