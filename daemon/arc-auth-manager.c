@@ -14,6 +14,9 @@
 #include "arc-time.h"
 
 #define ARC_AUTH_RECORD_KIND "credential"
+/* the cluster's issuer URL, one record for the whole cluster */
+#define ARC_AUTH_ISSUER_KIND "auth_issuer"
+#define ARC_AUTH_ISSUER_ID "cluster"
 #define ARC_AUTH_CACHE_MAX 4096
 #define ARC_AUTH_CLOCK_SKEW_SECS 60
 #define ARC_AUTH_RECOVERY_BYTES 32
@@ -36,6 +39,7 @@ struct _ArcAuthManager {
 	gchar *issuer_url;              /* [auth] issuer, NULL: derived from the cluster id */
 	gchar *issuer;                  /* `iss` of every token of the cluster */
 	GHashTable *former_cluster_ids; /* id → gint64: accepted as audience until then */
+	GHashTable *former_issuers;     /* iss → gint64: accepted until then */
 	GHashTable *credentials;        /* client_id → ArcCredential */
 	GHashTable *peer_keys;          /* peer_id → GBytes (32) */
 	GHashTable *token_cache;        /* token → ArcAuthCachedToken */
@@ -90,6 +94,7 @@ arc_auth_manager_finalize(GObject *object)
 	g_free(self->issuer_url);
 	g_free(self->issuer);
 	g_hash_table_unref(self->former_cluster_ids);
+	g_hash_table_unref(self->former_issuers);
 	g_hash_table_unref(self->credentials);
 	g_hash_table_unref(self->peer_keys);
 	g_hash_table_unref(self->token_cache);
@@ -114,6 +119,7 @@ arc_auth_manager_init(ArcAuthManager *self)
 	self->token_cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 						  (GDestroyNotify)arc_auth_cached_token_free);
 	self->former_cluster_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	self->former_issuers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 }
 
 /**
@@ -176,16 +182,24 @@ arc_auth_manager_derived_issuer(const gchar *cluster_id)
 	return g_strconcat(ARC_AUTH_ISSUER_URN_PREFIX, cluster_id, NULL);
 }
 
+/* A new issuer (a URL set, the cluster merged) leaves the tokens already out valid for the
+ * rest of their life: clients refresh on their own schedule */
 static void
 arc_auth_manager_update_issuer(ArcAuthManager *self)
 {
-	g_free(self->issuer);
+	if (self->issuer != NULL) {
+		gint64 *until = g_new(gint64, 1);
+		*until = g_get_real_time() / G_USEC_PER_SEC + ARC_TOKEN_LIFETIME_SECS;
+		g_hash_table_replace(self->former_issuers, g_steal_pointer(&self->issuer), until);
+	}
 	if (self->issuer_url != NULL)
 		self->issuer = g_strdup(self->issuer_url);
 	else
 		self->issuer = self->cluster_id != NULL
 				       ? arc_auth_manager_derived_issuer(self->cluster_id)
 				       : NULL;
+	if (self->issuer != NULL)
+		g_hash_table_remove(self->former_issuers, self->issuer);
 	g_hash_table_remove_all(self->token_cache);
 }
 
@@ -246,6 +260,107 @@ const gchar *
 arc_auth_manager_get_issuer_url(ArcAuthManager *self)
 {
 	return self->issuer_url;
+}
+
+/* the URL an `auth_issuer` record states: NULL for a tombstone or a body without one */
+static gchar *
+arc_auth_manager_issuer_from_record(const ArcRecord *record)
+{
+	g_autoptr(JsonNode) root = NULL;
+
+	if (record == NULL || record->deleted)
+		return NULL;
+	root = arc_json_parse_object(record->body, -1, 2, NULL);
+	if (root == NULL)
+		return NULL;
+	return g_strdup(arc_json_object_get_string(json_node_get_object(root), "issuer"));
+}
+
+/**
+ * arc_auth_manager_load_issuer:
+ * @self: the manager
+ * @configured: (nullable): `[auth] issuer` of this agent
+ *
+ * The issuer URL: this agent's own setting, else the one the cluster replicated.
+ */
+void
+arc_auth_manager_load_issuer(ArcAuthManager *self, const gchar *configured)
+{
+	g_autoptr(ArcRecord) record = NULL;
+	g_autofree gchar *stored = NULL;
+
+	if (configured != NULL) {
+		arc_auth_manager_set_issuer_url(self, configured);
+		return;
+	}
+	record = arc_storage_get_record(self->storage, ARC_AUTH_ISSUER_KIND, ARC_AUTH_ISSUER_ID,
+					NULL);
+	stored = arc_auth_manager_issuer_from_record(record);
+	arc_auth_manager_set_issuer_url(self, stored);
+}
+
+/**
+ * arc_auth_manager_stage_issuer:
+ * @self: the manager
+ * @txn: a transaction
+ * @configured: `[auth] issuer` of this agent
+ *
+ * Replicates @configured to the cluster unless the cluster already states it, so that a
+ * URL set on one peer becomes every peer's issuer.
+ *
+ * Returns: %TRUE if a record was staged
+ */
+gboolean
+arc_auth_manager_stage_issuer(ArcAuthManager *self, ArcStorageTxn *txn, const gchar *configured)
+{
+	g_autoptr(ArcRecord) old = arc_storage_get_record(self->storage, ARC_AUTH_ISSUER_KIND,
+							  ARC_AUTH_ISSUER_ID, NULL);
+	g_autofree gchar *stored = arc_auth_manager_issuer_from_record(old);
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonNode) root = NULL;
+	g_autofree gchar *body = NULL;
+	g_autoptr(ArcRecord) record = NULL;
+
+	if (g_strcmp0(stored, configured) == 0)
+		return FALSE;
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "issuer");
+	json_builder_add_string_value(b, configured);
+	json_builder_end_object(b);
+	root = json_builder_get_root(b);
+	body = json_to_string(root, FALSE);
+	record = arc_record_new(ARC_AUTH_ISSUER_KIND, ARC_AUTH_ISSUER_ID, body);
+	record->version = old != NULL ? old->version + 1 : 1;
+	record->writer = g_strdup(self->peer_id);
+	record->updated_at = g_get_real_time();
+	arc_storage_txn_put_record(txn, record);
+	return TRUE;
+}
+
+/**
+ * arc_auth_manager_apply_issuer_record:
+ * @self: the manager
+ * @record: an `auth_issuer` record another peer wrote, stored
+ * @configured: (nullable): `[auth] issuer` of this agent, which wins here
+ */
+void
+arc_auth_manager_apply_issuer_record(ArcAuthManager *self, const ArcRecord *record,
+				     const gchar *configured)
+{
+	g_autofree gchar *url = arc_auth_manager_issuer_from_record(record);
+
+	if (configured != NULL) {
+		if (g_strcmp0(url, configured) != 0)
+			g_warning("peer %s set the cluster's token issuer to %s, but [auth] issuer "
+				  "of this agent says %s: each refuses the other's tokens until "
+				  "both say the same",
+				  record->writer, url != NULL ? url : "(derived)", configured);
+		return;
+	}
+	if (g_strcmp0(url, self->issuer_url) != 0)
+		g_info("the cluster's token issuer is now %s (set by peer %s)",
+		       url != NULL ? url : "derived from the cluster id", record->writer);
+	arc_auth_manager_set_issuer_url(self, url);
 }
 
 /**
@@ -312,7 +427,12 @@ arc_auth_manager_issuer_ok(ArcAuthManager *self, const gchar *iss, gint64 now)
 	GHashTableIter iter;
 	gpointer key, value;
 
+	const gint64 *former_until;
+
 	if (g_strcmp0(iss, self->issuer) == 0)
+		return TRUE;
+	former_until = g_hash_table_lookup(self->former_issuers, iss);
+	if (former_until != NULL && now < *former_until)
 		return TRUE;
 	if (self->issuer_url != NULL || !g_str_has_prefix(iss, ARC_AUTH_ISSUER_URN_PREFIX))
 		return FALSE;

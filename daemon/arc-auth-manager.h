@@ -55,6 +55,11 @@ gboolean arc_auth_manager_load(ArcAuthManager *self, GError **error);
 void arc_auth_manager_set_issuer(ArcAuthManager *self, ArcIdentity *identity, const gchar *peer_id,
 				 const gchar *cluster_id);
 void arc_auth_manager_set_issuer_url(ArcAuthManager *self, const gchar *url);
+void arc_auth_manager_load_issuer(ArcAuthManager *self, const gchar *configured);
+gboolean arc_auth_manager_stage_issuer(ArcAuthManager *self, ArcStorageTxn *txn,
+				       const gchar *configured);
+void arc_auth_manager_apply_issuer_record(ArcAuthManager *self, const ArcRecord *record,
+					  const gchar *configured);
 const gchar *arc_auth_manager_get_issuer(ArcAuthManager *self);
 const gchar *arc_auth_manager_get_issuer_url(ArcAuthManager *self);
 void arc_auth_manager_add_peer_key(ArcAuthManager *self, const gchar *peer_id,

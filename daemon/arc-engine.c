@@ -564,6 +564,23 @@ arc_engine_load_bootstrap_state(ArcEngine *self, GError **error)
 	return arc_engine_update_license_state(self, TRUE);
 }
 
+/* `[auth] issuer` set here becomes the cluster's (docs/auth.md) */
+static void
+arc_engine_publish_issuer(ArcEngine *self)
+{
+	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+	g_autoptr(GError) error = NULL;
+
+	if (self->peer_id == NULL || self->config->auth_issuer == NULL ||
+	    !arc_auth_manager_stage_issuer(self->auth, txn, self->config->auth_issuer))
+		return;
+	if (!arc_engine_commit(self, txn, &error))
+		g_warning("cannot replicate the token issuer %s: %s", self->config->auth_issuer,
+			  error->message);
+	else
+		g_info("the cluster's token issuer is now %s", self->config->auth_issuer);
+}
+
 /**
  * arc_engine_start:
  * @self: the engine, with plugins loaded
@@ -587,11 +604,12 @@ arc_engine_start(ArcEngine *self, GError **error)
 	if (!arc_storage_open(self->storage, self->config->data_dir, error))
 		return FALSE;
 	self->auth = arc_auth_manager_new(self->storage);
-	arc_auth_manager_set_issuer_url(self->auth, self->config->auth_issuer);
+	arc_auth_manager_load_issuer(self->auth, self->config->auth_issuer);
 	if (!arc_auth_manager_load(self->auth, error))
 		return FALSE;
 	if (!arc_engine_load_bootstrap_state(self, error))
 		return FALSE;
+	arc_engine_publish_issuer(self);
 	if (!arc_auth_manager_setup_recovery(self->auth, self->config->recovery_token_file,
 					     &error_local)) {
 		g_warning("recovery token disabled: %s", error_local->message);
@@ -1360,6 +1378,7 @@ arc_engine_adopt_bootstrap(ArcEngine *self, ArcBootstrapResult *res, ArcLicense 
 	self->license_state_since = now;
 	arc_auth_manager_set_issuer(self->auth, identity, self->peer_id, self->cluster_id);
 	arc_auth_manager_adopt_credential(self->auth, credential);
+	arc_engine_publish_issuer(self);
 	arc_engine_update_license_state(self, TRUE);
 	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_PEER_ID]);
 	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_CLUSTER_ID]);
@@ -1468,9 +1487,10 @@ gchar *
 arc_engine_get_public_url(ArcEngine *self)
 {
 	g_autofree gchar *address = NULL;
+	const gchar *url = self->auth != NULL ? arc_auth_manager_get_issuer_url(self->auth) : NULL;
 
-	if (self->config->auth_issuer != NULL)
-		return g_strdup(self->config->auth_issuer);
+	if (url != NULL)
+		return g_strdup(url);
 	address = arc_engine_advertised_address(self, NULL);
 	return g_strconcat("http://", address, NULL);
 }

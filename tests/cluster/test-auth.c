@@ -198,6 +198,48 @@ au_peer_removal_func(void)
 	}
 }
 
+static gchar *
+au_issuer_of(GsNode *self)
+{
+	g_autoptr(JsonNode) conf = au_public_get(self, "/.well-known/openid-configuration");
+	return g_strdup(json_object_get_string_member(gs_object(conf), "issuer"));
+}
+
+/* [auth] issuer set on A becomes B's issuer too, and B's tokens carry it */
+static void
+au_issuer_replicated_func(void)
+{
+	g_autoptr(GsNode) a = gs_node_new(NULL, "[auth]\nissuer=https://arctic.example.com\n");
+	g_autoptr(GsNode) b = gs_node_new(a, NULL);
+	GsNode *all[] = {a, b};
+	g_autoptr(JsonNode) conf_b = NULL;
+	g_autofree gchar *token_b = NULL;
+	g_autofree gchar *issuer_a = au_issuer_of(a);
+	g_autofree gchar *issuer_b_alone = au_issuer_of(b);
+	guint status = 0;
+
+	g_assert_cmpstr(issuer_a, ==, "https://arctic.example.com");
+	g_assert_cmpstr(issuer_b_alone, !=, issuer_a);
+	gs_join(a, b);
+	GS_WAIT_FOR(gs_converged(all, 2));
+	GS_WAIT_FOR(({
+		g_autofree gchar *issuer_b = au_issuer_of(b);
+		g_strcmp0(issuer_b, issuer_a) == 0;
+	}));
+	conf_b = au_public_get(b, "/.well-known/openid-configuration");
+	g_assert_cmpstr(json_object_get_string_member(gs_object(conf_b), "token_endpoint"), ==,
+			"https://arctic.example.com/v1/oauth/token");
+	token_b = au_token_for(b, arc_test_agent_get_client_id(a->agent),
+			       arc_test_agent_get_client_secret(a->agent), &status);
+	g_assert_cmpuint(status, ==, 200);
+	{
+		G_GNUC_UNUSED g_autoptr(JsonNode) res =
+			arc_test_agent_call(a->agent, "GET", "/v1/credentials", token_b, NULL,
+					    &status);
+		g_assert_cmpuint(status, ==, 200);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -205,5 +247,6 @@ main(int argc, char **argv)
 	g_assert_cmpint(sodium_init(), >=, 0);
 	g_test_add_func("/auth/one-issuer", au_one_issuer_func);
 	g_test_add_func("/auth/peer-removal", au_peer_removal_func);
+	g_test_add_func("/auth/issuer-replicated", au_issuer_replicated_func);
 	return g_test_run();
 }
