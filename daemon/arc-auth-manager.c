@@ -605,8 +605,8 @@ arc_auth_manager_issue_token(ArcAuthManager *self, const gchar *client_id, const
 				    "the requested scope exceeds the client's scopes");
 		return NULL;
 	}
-	jwt->scope = arc_scope_to_claim(requested != ARC_SCOPE_NONE ? requested
-								    : credential->scopes);
+	jwt->scope =
+		arc_scope_to_claim(requested != ARC_SCOPE_NONE ? requested : credential->scopes);
 	jwt->iat = now;
 	jwt->exp = now + ARC_TOKEN_LIFETIME_SECS;
 	jwt->jti = arc_id_new(NULL);

@@ -1511,8 +1511,7 @@ ArcTokenGrant *
 arc_engine_issue_token(ArcEngine *self, const gchar *client_id, const gchar *client_secret,
 		       ArcScope requested, GError **error)
 {
-	return arc_auth_manager_issue_token(self->auth, client_id, client_secret, requested,
-					    error);
+	return arc_auth_manager_issue_token(self->auth, client_id, client_secret, requested, error);
 }
 
 /**

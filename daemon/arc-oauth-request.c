@@ -12,7 +12,7 @@
  * (`%00`) without a word and keeps the last of repeated parameters: a client id could then
  * mean two things, and RFC 6749 §3.2 forbids repeating a parameter anyway. */
 
-G_DEFINE_QUARK(arc-oauth-error-quark, arc_oauth_error)
+G_DEFINE_QUARK(arc - oauth - error - quark, arc_oauth_error)
 
 static const gchar *const arc_oauth_error_names[] = {
 	[ARC_OAUTH_ERROR_INVALID_REQUEST] = "invalid_request",
@@ -152,10 +152,10 @@ arc_oauth_parse_basic(ArcOAuthRequest *self, const gchar *credentials, GError **
 		gsize id_len = (gsize)(colon - text);
 
 		self->client_id = arc_oauth_unescape(text, id_len, FALSE, error);
-		self->client_secret = self->client_id != NULL ? arc_oauth_unescape(
-								    colon + 1, len - id_len - 1,
-								    FALSE, error)
-							      : NULL;
+		self->client_secret =
+			self->client_id != NULL
+				? arc_oauth_unescape(colon + 1, len - id_len - 1, FALSE, error)
+				: NULL;
 		ok = self->client_secret != NULL;
 	}
 	if (raw != NULL)

@@ -343,7 +343,8 @@ arc_test_oauth_error_func(ArcTestFixture *fixture, gconstpointer data)
 	arc_cli_test_agent_set_response(
 		fixture->agent, "POST", "/v1/oauth/token", 401,
 		"{\"error\":\"invalid_client\",\"error_description\":\"invalid client "
-		"credentials\",\"code\":\"UNAUTHORIZED\",\"message\":\"invalid client credentials\"}");
+		"credentials\",\"code\":\"UNAUTHORIZED\",\"message\":\"invalid client "
+		"credentials\"}");
 	token = arc_cli_test_runv("credentials", "list", NULL);
 	g_assert_cmpint(token->exit_code, ==, 5);
 	g_assert_cmpstr(token->err, ==, "Error: invalid client credentials\n");

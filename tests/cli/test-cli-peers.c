@@ -377,9 +377,10 @@ arc_test_delete_revoked_func(ArcTestFixture *fixture, gconstpointer data)
 	g_autoptr(ArcCliTestResult) ok = NULL;
 
 	ARC_CLI_TEST_REQUIRE_CLI();
-	arc_cli_test_agent_set_response(fixture->agent, "DELETE", "/v1/peers/peer_01NEW", 200,
-					"{\"deleted\":true,\"id\":\"peer_01NEW\","
-					"\"revoked_credentials\":[\"cli_01OTHER\",\"cli_01TEST\"]}");
+	arc_cli_test_agent_set_response(
+		fixture->agent, "DELETE", "/v1/peers/peer_01NEW", 200,
+		"{\"deleted\":true,\"id\":\"peer_01NEW\","
+		"\"revoked_credentials\":[\"cli_01OTHER\",\"cli_01TEST\"]}");
 	ok = arc_cli_test_runv("peers", "delete", "peer_01NEW", "--yes", NULL);
 	g_assert_cmpint(ok->exit_code, ==, 0);
 	g_assert_cmpstr(ok->out, ==,

@@ -28,6 +28,16 @@ au_token_for(GsNode *self, const gchar *client_id, const gchar *secret, guint *s
 	return g_strdup(json_object_get_string_member(gs_object(res), "access_token"));
 }
 
+/* the token endpoint of @self answers 401 for this client */
+static gboolean
+au_token_refused(GsNode *self, const gchar *client_id, const gchar *secret)
+{
+	guint status = 0;
+	g_autofree gchar *token = au_token_for(self, client_id, secret, &status);
+
+	return token == NULL && status == 401;
+}
+
 static JsonNode *
 au_public_get(GsNode *self, const gchar *path)
 {
@@ -83,9 +93,9 @@ au_verify_through(GsNode *verifier, JsonNode *conf_node, const gchar *token, con
 	sig = arc_base64url_decode(dot2 + 1, -1, &sig_len);
 	g_assert_cmpuint(key_len, ==, crypto_sign_PUBLICKEYBYTES);
 	g_assert_cmpuint(sig_len, ==, crypto_sign_BYTES);
-	g_assert_cmpint(crypto_sign_verify_detached(sig, (const guchar *)token,
-						    (gsize)(dot2 - token), key),
-			==, 0);
+	g_assert_cmpint(
+		crypto_sign_verify_detached(sig, (const guchar *)token, (gsize)(dot2 - token), key),
+		==, 0);
 	g_assert_cmpstr(json_object_get_string_member(header, "typ"), ==, "at+jwt");
 	g_assert_cmpstr(json_object_get_string_member(claims, "iss"), ==,
 			json_object_get_string_member(conf, "issuer"));
@@ -126,9 +136,8 @@ au_one_issuer_func(void)
 			       arc_test_agent_get_client_secret(a->agent), &status);
 	au_verify_through(b, conf_b, token_a, cluster_id);
 	{
-		G_GNUC_UNUSED g_autoptr(JsonNode) res =
-			arc_test_agent_call(a->agent, "GET", "/v1/credentials", token_b, NULL,
-					    &status);
+		G_GNUC_UNUSED g_autoptr(JsonNode) res = arc_test_agent_call(
+			a->agent, "GET", "/v1/credentials", token_b, NULL, &status);
 		g_assert_cmpuint(status, ==, 200);
 	}
 }
@@ -150,8 +159,7 @@ au_peer_removal_func(void)
 	gs_join(a, b);
 	gs_join(a, c);
 	GS_WAIT_FOR(gs_converged(all, 3));
-	created = gs_call(b, "POST", "/v1/credentials", "{\"scopes\": [\"peers.read\"]}",
-			  &status);
+	created = gs_call(b, "POST", "/v1/credentials", "{\"scopes\": [\"peers.read\"]}", &status);
 	g_assert_cmpuint(status, ==, 201);
 	minted_id = g_strdup(json_object_get_string_member(gs_object(created), "client_id"));
 	minted_secret =
@@ -185,15 +193,12 @@ au_peer_removal_func(void)
 		g_assert_null(t);
 		g_assert_cmpuint(status, ==, 401);
 	}
-	GS_WAIT_FOR(({
-		g_autofree gchar *t = au_token_for(c, minted_id, minted_secret, &status);
-		t == NULL && status == 401;
-	}));
+	GS_WAIT_FOR(au_token_refused(c, minted_id, minted_secret));
 	/* the shared credential belongs to the cluster, not to B */
 	{
-		g_autofree gchar *t = au_token_for(c, arc_test_agent_get_client_id(a->agent),
-						   arc_test_agent_get_client_secret(a->agent),
-						   &status);
+		g_autofree gchar *t =
+			au_token_for(c, arc_test_agent_get_client_id(a->agent),
+				     arc_test_agent_get_client_secret(a->agent), &status);
 		g_assert_nonnull(t);
 	}
 }
@@ -233,9 +238,8 @@ au_issuer_replicated_func(void)
 			       arc_test_agent_get_client_secret(a->agent), &status);
 	g_assert_cmpuint(status, ==, 200);
 	{
-		G_GNUC_UNUSED g_autoptr(JsonNode) res =
-			arc_test_agent_call(a->agent, "GET", "/v1/credentials", token_b, NULL,
-					    &status);
+		G_GNUC_UNUSED g_autoptr(JsonNode) res = arc_test_agent_call(
+			a->agent, "GET", "/v1/credentials", token_b, NULL, &status);
 		g_assert_cmpuint(status, ==, 200);
 	}
 }

@@ -26,7 +26,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		header != NULL && header[0] != '\0' ? header : NULL, body, body_len, &error);
 
 	if (request == NULL) {
-		if (error == NULL || error->domain != ARC_OAUTH_ERROR || error->message[0] == '\0') {
+		if (error == NULL || error->domain != ARC_OAUTH_ERROR ||
+		    error->message[0] == '\0') {
 			fprintf(stderr, "fuzz-oauth-request: refused without an OAuth error\n");
 			abort();
 		}

@@ -475,9 +475,9 @@ arc_rest_assert_token_refused(ArcTestAgent *agent, const gchar *header, const gc
 	arc_test_assert_status(status, expected);
 	g_assert_cmpstr(arc_test_json_string(answer, "code"), ==, code);
 	g_assert_cmpstr(arc_test_json_string(answer, "error"), ==,
-			status == 401 ? "invalid_client" : (strstr(form, "password") != NULL
-								? "unsupported_grant_type"
-								: "invalid_request"));
+			status == 401 ? "invalid_client"
+				      : (strstr(form, "password") != NULL ? "unsupported_grant_type"
+									  : "invalid_request"));
 	g_assert_cmpstr(arc_test_json_string(answer, "message"), !=, "");
 }
 

@@ -702,7 +702,6 @@ arc_rest_walk_grants(ArcTestAgent *agent, const ArcRestRoute *route, ArcRestWalk
 	}
 }
 
-
 /* a token signed with the agent's key for longer than it would ever issue one: before, the
  * signature and exp alone decided */
 static void
@@ -812,14 +811,12 @@ arc_rest_oauth_errors_func(ArcRestFixture *fixture, gconstpointer user_data)
 						   id, "client_secret", "sec_wrong", NULL);
 	g_autofree gchar *password = soup_form_encode("grant_type", "password", "client_id", id,
 						      "client_secret", secret, NULL);
-	g_autofree gchar *no_grant = soup_form_encode("client_id", id, "client_secret", secret,
-						      NULL);
-	g_autofree gchar *nul_secret =
-		g_strdup_printf("grant_type=client_credentials&client_id=%s&client_secret=%s%%00x",
-				id, secret);
-	g_autofree gchar *nul_id =
-		g_strdup_printf("grant_type=client_credentials&client_id=%s%%00&client_secret=%s",
-				id, secret);
+	g_autofree gchar *no_grant =
+		soup_form_encode("client_id", id, "client_secret", secret, NULL);
+	g_autofree gchar *nul_secret = g_strdup_printf(
+		"grant_type=client_credentials&client_id=%s&client_secret=%s%%00x", id, secret);
+	g_autofree gchar *nul_id = g_strdup_printf(
+		"grant_type=client_credentials&client_id=%s%%00&client_secret=%s", id, secret);
 	g_autofree gchar *twice = g_strdup_printf("%s&client_id=%s", body, id);
 	g_autofree gchar *unknown_scope = g_strconcat(body, "&scope=root", NULL);
 	g_autoptr(ArcTestResponse) r = NULL;
@@ -828,8 +825,8 @@ arc_rest_oauth_errors_func(ArcRestFixture *fixture, gconstpointer user_data)
 	g_clear_pointer(&r, arc_test_response_free);
 	r = arc_rest_assert_oauth_error(agent, basic_wrong, "grant_type=client_credentials", 401,
 					"invalid_client", "UNAUTHORIZED");
-	g_assert_true(g_str_has_prefix(
-		soup_message_headers_get_one(r->headers, "WWW-Authenticate"), "Basic "));
+	g_assert_true(g_str_has_prefix(soup_message_headers_get_one(r->headers, "WWW-Authenticate"),
+				       "Basic "));
 	g_clear_pointer(&r, arc_test_response_free);
 	r = arc_rest_assert_oauth_error(agent, NULL, password, 400, "unsupported_grant_type",
 					"INVALID_REQUEST");
@@ -863,10 +860,11 @@ arc_rest_oauth_scope_func(ArcRestFixture *fixture, gconstpointer user_data)
 	g_autofree gchar *reader_secret = NULL;
 	g_autofree gchar *reader_id = arc_rest_create_credential(
 		agent, fixture->token, "{\"scopes\": [\"peers.read\"]}", &reader_secret);
-	g_autofree gchar *narrow = soup_form_encode(
-		"grant_type", "client_credentials", "client_id", arc_test_agent_get_client_id(agent),
-		"client_secret", arc_test_agent_get_client_secret(agent), "scope",
-		ARC_REST_SCOPE_URN("peers.read"), NULL);
+	g_autofree gchar *narrow =
+		soup_form_encode("grant_type", "client_credentials", "client_id",
+				 arc_test_agent_get_client_id(agent), "client_secret",
+				 arc_test_agent_get_client_secret(agent), "scope",
+				 ARC_REST_SCOPE_URN("peers.read"), NULL);
 	g_autofree gchar *wider =
 		soup_form_encode("grant_type", "client_credentials", "client_id", reader_id,
 				 "client_secret", reader_secret, "scope", "peers.read admin", NULL);
@@ -902,8 +900,7 @@ arc_rest_credentials_empty_scopes_func(ArcRestFixture *fixture, gconstpointer us
 	id = arc_rest_create_credential(fixture->agent, fixture->token,
 					"{\"scopes\": [\"credentials.write\"]}", &secret);
 	writer = arc_rest_token_for(fixture->agent, id, secret);
-	arc_rest_assert_create_refused(fixture, writer, "{\"scopes\": []}", 400,
-				       "INVALID_REQUEST");
+	arc_rest_assert_create_refused(fixture, writer, "{\"scopes\": []}", 400, "INVALID_REQUEST");
 	/* omitting the member still inherits */
 	inherited = arc_rest_post_credential(fixture, writer, "{}", &status);
 	arc_test_assert_status(status, SOUP_STATUS_CREATED);
@@ -957,9 +954,8 @@ arc_rest_credentials_revoke_scopes_func(ArcRestFixture *fixture, gconstpointer u
 		&w_secret);
 	g_autofree gchar *writer = arc_rest_token_for(agent, w_id, w_secret);
 	g_autofree gchar *a_secret = NULL;
-	g_autofree gchar *a_id =
-		arc_rest_create_credential(agent, fixture->token, "{\"scopes\": [\"admin\"]}",
-					   &a_secret);
+	g_autofree gchar *a_id = arc_rest_create_credential(agent, fixture->token,
+							    "{\"scopes\": [\"admin\"]}", &a_secret);
 	g_autofree gchar *s_secret = NULL;
 	g_autofree gchar *s_id = arc_rest_create_credential(
 		agent, fixture->token, "{\"scopes\": [\"services.read\"]}", &s_secret);

@@ -182,8 +182,8 @@ config_auth_issuer_func(void)
 	g_autoptr(GError) error = NULL;
 
 	g_assert_null(config->auth_issuer);
-	g_assert_true(config_load_text(config, "[auth]\nissuer=https://arctic.example.com/x\n",
-				       &error));
+	g_assert_true(
+		config_load_text(config, "[auth]\nissuer=https://arctic.example.com/x\n", &error));
 	g_assert_no_error(error);
 	g_assert_cmpstr(config->auth_issuer, ==, "https://arctic.example.com/x");
 	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
