@@ -182,7 +182,6 @@ arc_oauth_take_credentials(ArcOAuthRequest *self, const gchar *authorization, GH
 			   g_hash_table_contains(form, "client_secret");
 
 	if (authorization != NULL && g_ascii_strncasecmp(authorization, "Basic ", 6) == 0) {
-		self->used_basic = TRUE;
 		/* RFC 6749 §2.3: one authentication method per request */
 		if (in_body) {
 			g_set_error_literal(error, ARC_OAUTH_ERROR, ARC_OAUTH_ERROR_INVALID_REQUEST,

@@ -30,7 +30,6 @@ const gchar *arc_oauth_error_to_string(ArcOAuthError code);
  * @client_id: the client, from HTTP Basic or the body
  * @client_secret: its secret, in memory wiped when the request is freed
  * @scope: (nullable): the `scope` parameter, if the client narrowed its scopes
- * @used_basic: the client authenticated with HTTP Basic (RFC 6749 §2.3.1)
  *
  * A client-credentials token request, parsed but not yet authenticated.
  */
@@ -38,7 +37,6 @@ typedef struct {
 	gchar *client_id;
 	gchar *client_secret;
 	gchar *scope;
-	gboolean used_basic;
 } ArcOAuthRequest;
 
 void arc_oauth_request_free(ArcOAuthRequest *self);
