@@ -105,7 +105,6 @@ ArcHandshakeState *arc_handshake_state_new(ArcEngine *engine);
 void arc_handshake_state_free(ArcHandshakeState *self);
 ArcHandshakeState *arc_engine_get_handshake_state(ArcEngine *self);
 gchar *arc_engine_advertised_address(ArcEngine *self, const gchar *remote);
-void arc_engine_revoke_peer_credentials(ArcEngine *self, const gchar *peer_id);
 gchar *arc_engine_own_address(ArcEngine *self, const gchar *stored, const gchar *remote);
 void arc_engine_discover_peer_async(ArcEngine *self, const gchar *address,
 				    GCancellable *cancellable, GAsyncReadyCallback callback,

@@ -393,10 +393,6 @@ arc_engine_apply_received(ArcEngine *self, const ArcRecord *record)
 		arc_engine_license_received(self, record);
 		return;
 	}
-	/* what the removed peer minted and the remover had not heard of yet goes too */
-	if (g_strcmp0(record->kind, "revoked_peer") == 0 && !record->deleted &&
-	    g_strcmp0(record->id, arc_engine_get_peer_id(self)) != 0)
-		arc_engine_revoke_peer_credentials(self, record->id);
 	if (g_strcmp0(record->kind, "revoked_peer") == 0 &&
 	    g_strcmp0(record->id, arc_engine_get_peer_id(self)) == 0) {
 		g_warning("this agent was removed from the cluster by peer %s: it no longer "

@@ -1462,32 +1462,6 @@ arc_engine_bootstrap(ArcEngine *self, const gchar *body, gsize length, GError **
 }
 
 /**
- * arc_engine_revoke_peer_credentials:
- * @self: the engine
- * @peer_id: a peer another member removed
- *
- * Tombstones the credentials @peer_id minted that are still live here: the member that
- * removed it revoked those it knew, but a credential can reach this agent first.
- */
-void
-arc_engine_revoke_peer_credentials(ArcEngine *self, const gchar *peer_id)
-{
-	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
-	g_autoptr(GPtrArray) revoked =
-		arc_auth_manager_stage_peer_revocations(self->auth, txn, peer_id);
-	g_autoptr(GError) error = NULL;
-
-	if (revoked->len == 0)
-		return;
-	if (!arc_engine_commit(self, txn, &error)) {
-		g_warning("cannot revoke the credentials of removed peer %s: %s", peer_id,
-			  error->message);
-		return;
-	}
-	arc_auth_manager_forget_all(self->auth, revoked);
-}
-
-/**
  * arc_engine_get_token_issuer:
  * @self: the engine
  *
