@@ -1018,7 +1018,6 @@ arc_rest_oauth_issuer_url_func(void)
 	g_autoptr(JsonNode) boot = NULL;
 	g_autoptr(JsonNode) conf = NULL;
 	g_autofree gchar *token = NULL;
-	g_autofree gchar *claims_json = NULL;
 	g_autoptr(ArcJwt) jwt = NULL;
 	guint status = 0;
 	gint exit_status = -1;
