@@ -520,7 +520,10 @@ arc_cli_client_api_error(guint status, JsonNode *body)
 {
 	JsonObject *object =
 		body != NULL && JSON_NODE_HOLDS_OBJECT(body) ? json_node_get_object(body) : NULL;
-	const gchar *message = arc_cli_json_get_string(object, "error");
+	/* the token endpoint's `error` is an RFC 6749 code; its `message` is the sentence */
+	const gchar *message = arc_cli_json_get_string(object, "message") != NULL
+				       ? arc_cli_json_get_string(object, "message")
+				       : arc_cli_json_get_string(object, "error");
 	ArcError code;
 	g_autofree gchar *fallback = NULL;
 

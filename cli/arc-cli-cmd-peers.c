@@ -400,6 +400,32 @@ arc_cli_peers_update_run(ArcCliContext *ctx, gchar **argv, GError **error)
 	return arc_cli_peers_print_peer(ctx, response, error);
 }
 
+/* the credentials minted on a removed peer went with it (docs/auth.md): say which, and warn
+ * when this CLI's own is one of them, before its next command fails */
+static void
+arc_cli_peers_print_revoked(ArcCliContext *ctx, JsonNode *response)
+{
+	JsonObject *obj = JSON_NODE_HOLDS_OBJECT(response) ? json_node_get_object(response) : NULL;
+	JsonArray *revoked = obj != NULL && json_object_has_member(obj, "revoked_credentials")
+				     ? json_object_get_array_member(obj, "revoked_credentials")
+				     : NULL;
+	ArcCliCluster *cluster = arc_cli_context_get_cluster(ctx);
+	const gchar *own = cluster != NULL ? cluster->client_id : NULL;
+
+	for (guint i = 0; revoked != NULL && i < json_array_get_length(revoked); i++) {
+		const gchar *client_id = json_array_get_string_element(revoked, i);
+		if (client_id == NULL)
+			continue;
+		/* TRANSLATORS: %s is a client id (cli_…) */
+		g_print(_("Credential %s revoked with the peer\n"), client_id);
+		if (g_strcmp0(client_id, own) == 0)
+			/* TRANSLATORS: %s is a client id (cli_…) */
+			g_printerr(_("Warning: %s is the credential this CLI uses: its next "
+				     "command will be refused; configure another credential\n"),
+				   client_id);
+	}
+}
+
 static gboolean
 arc_cli_peers_delete_run(ArcCliContext *ctx, gchar **argv, GError **error)
 {
@@ -444,6 +470,7 @@ arc_cli_peers_delete_run(ArcCliContext *ctx, gchar **argv, GError **error)
 		return arc_cli_output_print_node(arc_cli_context_get_format(ctx), response, error);
 	/* TRANSLATORS: %s is a peer id */
 	g_print(_("Peer %s deleted\n"), argv[1]);
+	arc_cli_peers_print_revoked(ctx, response);
 	return TRUE;
 }
 

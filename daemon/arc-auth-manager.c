@@ -14,6 +14,9 @@
 #include "arc-time.h"
 
 #define ARC_AUTH_RECORD_KIND "credential"
+/* the cluster's issuer URL, one record for the whole cluster */
+#define ARC_AUTH_ISSUER_KIND "auth_issuer"
+#define ARC_AUTH_ISSUER_ID "cluster"
 #define ARC_AUTH_CACHE_MAX 4096
 #define ARC_AUTH_CLOCK_SKEW_SECS 60
 #define ARC_AUTH_RECOVERY_BYTES 32
@@ -33,7 +36,10 @@ struct _ArcAuthManager {
 	ArcIdentity *identity;
 	gchar *peer_id;
 	gchar *cluster_id;
+	gchar *issuer_url;              /* [auth] issuer, NULL: derived from the cluster id */
+	gchar *issuer;                  /* `iss` of every token of the cluster */
 	GHashTable *former_cluster_ids; /* id → gint64: accepted as audience until then */
+	GHashTable *former_issuers;     /* iss → gint64: accepted until then */
 	GHashTable *credentials;        /* client_id → ArcCredential */
 	GHashTable *peer_keys;          /* peer_id → GBytes (32) */
 	GHashTable *token_cache;        /* token → ArcAuthCachedToken */
@@ -85,7 +91,10 @@ arc_auth_manager_finalize(GObject *object)
 	g_clear_object(&self->identity);
 	g_free(self->peer_id);
 	g_free(self->cluster_id);
+	g_free(self->issuer_url);
+	g_free(self->issuer);
 	g_hash_table_unref(self->former_cluster_ids);
+	g_hash_table_unref(self->former_issuers);
 	g_hash_table_unref(self->credentials);
 	g_hash_table_unref(self->peer_keys);
 	g_hash_table_unref(self->token_cache);
@@ -110,6 +119,7 @@ arc_auth_manager_init(ArcAuthManager *self)
 	self->token_cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 						  (GDestroyNotify)arc_auth_cached_token_free);
 	self->former_cluster_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	self->former_issuers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 }
 
 /**
@@ -164,11 +174,40 @@ arc_auth_manager_load(ArcAuthManager *self, GError **error)
 	return TRUE;
 }
 
+/* the issuer every peer of a cluster states when none is configured: it needs no
+ * agreement beyond the cluster id, which gossip already settles (docs/auth.md) */
+static gchar *
+arc_auth_manager_derived_issuer(const gchar *cluster_id)
+{
+	return g_strconcat(ARC_AUTH_ISSUER_URN_PREFIX, cluster_id, NULL);
+}
+
+/* A new issuer (a URL set, the cluster merged) leaves the tokens already out valid for the
+ * rest of their life: clients refresh on their own schedule */
+static void
+arc_auth_manager_update_issuer(ArcAuthManager *self)
+{
+	if (self->issuer != NULL) {
+		gint64 *until = g_new(gint64, 1);
+		*until = g_get_real_time() / G_USEC_PER_SEC + ARC_TOKEN_LIFETIME_SECS;
+		g_hash_table_replace(self->former_issuers, g_steal_pointer(&self->issuer), until);
+	}
+	if (self->issuer_url != NULL)
+		self->issuer = g_strdup(self->issuer_url);
+	else
+		self->issuer = self->cluster_id != NULL
+				       ? arc_auth_manager_derived_issuer(self->cluster_id)
+				       : NULL;
+	if (self->issuer != NULL)
+		g_hash_table_remove(self->former_issuers, self->issuer);
+	g_hash_table_remove_all(self->token_cache);
+}
+
 /**
  * arc_auth_manager_set_issuer:
  * @self: the manager
  * @identity: the local peer's key, which signs tokens
- * @peer_id: the local peer id (`iss`, `kid`)
+ * @peer_id: the local peer id (`kid`)
  * @cluster_id: the audience of every token
  */
 void
@@ -180,7 +219,148 @@ arc_auth_manager_set_issuer(ArcAuthManager *self, ArcIdentity *identity, const g
 	self->peer_id = g_strdup(peer_id);
 	g_free(self->cluster_id);
 	self->cluster_id = g_strdup(cluster_id);
+	arc_auth_manager_update_issuer(self);
 	arc_auth_manager_add_peer_key(self, peer_id, arc_identity_get_public_key(identity));
+}
+
+/**
+ * arc_auth_manager_set_issuer_url:
+ * @self: the manager
+ * @url: (nullable): the cluster's issuer URL, or %NULL for `urn:arctic:cluster:<cluster id>`
+ *
+ * The `iss` of the tokens this agent issues and the one it accepts.
+ */
+void
+arc_auth_manager_set_issuer_url(ArcAuthManager *self, const gchar *url)
+{
+	g_free(self->issuer_url);
+	self->issuer_url = g_strdup(url);
+	arc_auth_manager_update_issuer(self);
+}
+
+/**
+ * arc_auth_manager_get_issuer:
+ * @self: the manager
+ *
+ * Returns: (nullable): the cluster's issuer, %NULL before bootstrap
+ */
+const gchar *
+arc_auth_manager_get_issuer(ArcAuthManager *self)
+{
+	return self->issuer;
+}
+
+/**
+ * arc_auth_manager_get_issuer_url:
+ * @self: the manager
+ *
+ * Returns: (nullable): the configured issuer URL, %NULL when the issuer is derived
+ */
+const gchar *
+arc_auth_manager_get_issuer_url(ArcAuthManager *self)
+{
+	return self->issuer_url;
+}
+
+/* the URL an `auth_issuer` record states: NULL for a tombstone or a body without one */
+static gchar *
+arc_auth_manager_issuer_from_record(const ArcRecord *record)
+{
+	g_autoptr(JsonNode) root = NULL;
+
+	if (record == NULL || record->deleted)
+		return NULL;
+	root = arc_json_parse_object(record->body, -1, 2, NULL);
+	if (root == NULL)
+		return NULL;
+	return g_strdup(arc_json_object_get_string(json_node_get_object(root), "issuer"));
+}
+
+/**
+ * arc_auth_manager_load_issuer:
+ * @self: the manager
+ * @configured: (nullable): `[auth] issuer` of this agent
+ *
+ * The issuer URL: this agent's own setting, else the one the cluster replicated.
+ */
+void
+arc_auth_manager_load_issuer(ArcAuthManager *self, const gchar *configured)
+{
+	g_autoptr(ArcRecord) record = NULL;
+	g_autofree gchar *stored = NULL;
+
+	if (configured != NULL) {
+		arc_auth_manager_set_issuer_url(self, configured);
+		return;
+	}
+	record = arc_storage_get_record(self->storage, ARC_AUTH_ISSUER_KIND, ARC_AUTH_ISSUER_ID,
+					NULL);
+	stored = arc_auth_manager_issuer_from_record(record);
+	arc_auth_manager_set_issuer_url(self, stored);
+}
+
+/**
+ * arc_auth_manager_stage_issuer:
+ * @self: the manager
+ * @txn: a transaction
+ * @configured: `[auth] issuer` of this agent
+ *
+ * Replicates @configured to the cluster unless the cluster already states it, so that a
+ * URL set on one peer becomes every peer's issuer.
+ *
+ * Returns: %TRUE if a record was staged
+ */
+gboolean
+arc_auth_manager_stage_issuer(ArcAuthManager *self, ArcStorageTxn *txn, const gchar *configured)
+{
+	g_autoptr(ArcRecord) old = arc_storage_get_record(self->storage, ARC_AUTH_ISSUER_KIND,
+							  ARC_AUTH_ISSUER_ID, NULL);
+	g_autofree gchar *stored = arc_auth_manager_issuer_from_record(old);
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonNode) root = NULL;
+	g_autofree gchar *body = NULL;
+	g_autoptr(ArcRecord) record = NULL;
+
+	if (g_strcmp0(stored, configured) == 0)
+		return FALSE;
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "issuer");
+	json_builder_add_string_value(b, configured);
+	json_builder_end_object(b);
+	root = json_builder_get_root(b);
+	body = json_to_string(root, FALSE);
+	record = arc_record_new(ARC_AUTH_ISSUER_KIND, ARC_AUTH_ISSUER_ID, body);
+	record->version = old != NULL ? old->version + 1 : 1;
+	record->writer = g_strdup(self->peer_id);
+	record->updated_at = g_get_real_time();
+	arc_storage_txn_put_record(txn, record);
+	return TRUE;
+}
+
+/**
+ * arc_auth_manager_apply_issuer_record:
+ * @self: the manager
+ * @record: an `auth_issuer` record another peer wrote, stored
+ * @configured: (nullable): `[auth] issuer` of this agent, which wins here
+ */
+void
+arc_auth_manager_apply_issuer_record(ArcAuthManager *self, const ArcRecord *record,
+				     const gchar *configured)
+{
+	g_autofree gchar *url = arc_auth_manager_issuer_from_record(record);
+
+	if (configured != NULL) {
+		if (g_strcmp0(url, configured) != 0)
+			g_warning("peer %s set the cluster's token issuer to %s, but [auth] issuer "
+				  "of this agent says %s: each refuses the other's tokens until "
+				  "both say the same",
+				  record->writer, url != NULL ? url : "(derived)", configured);
+		return;
+	}
+	if (g_strcmp0(url, self->issuer_url) != 0)
+		g_info("the cluster's token issuer is now %s (set by peer %s)",
+		       url != NULL ? url : "derived from the cluster id", record->writer);
+	arc_auth_manager_set_issuer_url(self, url);
 }
 
 /**
@@ -239,6 +419,32 @@ arc_auth_manager_audience_ok(ArcAuthManager *self, const gchar *aud, gint64 now)
 	return until != NULL && now < *until;
 }
 
+/* the cluster's issuer; after clusters merged, also the derived issuer of the former id for
+ * as long as tokens for it are accepted */
+static gboolean
+arc_auth_manager_issuer_ok(ArcAuthManager *self, const gchar *iss, gint64 now)
+{
+	GHashTableIter iter;
+	gpointer key, value;
+
+	const gint64 *former_until;
+
+	if (g_strcmp0(iss, self->issuer) == 0)
+		return TRUE;
+	former_until = g_hash_table_lookup(self->former_issuers, iss);
+	if (former_until != NULL && now < *former_until)
+		return TRUE;
+	if (self->issuer_url != NULL || !g_str_has_prefix(iss, ARC_AUTH_ISSUER_URN_PREFIX))
+		return FALSE;
+	g_hash_table_iter_init(&iter, self->former_cluster_ids);
+	while (g_hash_table_iter_next(&iter, &key, &value)) {
+		g_autofree gchar *former = arc_auth_manager_derived_issuer(key);
+		if (g_strcmp0(iss, former) == 0 && now < *(const gint64 *)value)
+			return TRUE;
+	}
+	return FALSE;
+}
+
 static gint
 arc_auth_manager_strcmp_cb(gconstpointer a, gconstpointer b)
 {
@@ -289,6 +495,7 @@ arc_auth_manager_prepare_credential(ArcAuthManager *self, ArcScope scopes, const
 
 	credential->kind = g_strdup(kind);
 	credential->created_by = g_strdup(created_by);
+	credential->created_by_peer = g_strdup(self->peer_id);
 	credential->license_id = g_strdup(license_id);
 	credential->created_at = g_get_real_time() / G_USEC_PER_SEC;
 	*secret_out = secret;
@@ -360,15 +567,17 @@ arc_auth_manager_touch(ArcAuthManager *self, ArcCredential *credential, gint64 n
  * @self: the manager
  * @client_id: the OAuth2 client id
  * @secret: the client secret
+ * @requested: the scopes the client asked for, %ARC_SCOPE_NONE for all of its own
  * @error: return location for a #GError
  *
  * The client-credentials grant.
  *
- * Returns: (transfer full): the access token, or %NULL with %ARC_ERROR_UNAUTHORIZED
+ * Returns: (transfer full): the access token, or %NULL with %ARC_ERROR_UNAUTHORIZED, or
+ *   %ARC_ERROR_FORBIDDEN when @requested exceeds the client's scopes
  */
 ArcTokenGrant *
 arc_auth_manager_issue_token(ArcAuthManager *self, const gchar *client_id, const gchar *secret,
-			     GError **error)
+			     ArcScope requested, GError **error)
 {
 	ArcCredential *credential = g_hash_table_lookup(self->credentials, client_id);
 	g_autoptr(ArcJwt) jwt = arc_jwt_new();
@@ -380,16 +589,24 @@ arc_auth_manager_issue_token(ArcAuthManager *self, const gchar *client_id, const
 				    "invalid client credentials");
 		return NULL;
 	}
-	if (self->identity == NULL) {
+	if (self->identity == NULL || self->issuer == NULL) {
 		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_NOT_BOOTSTRAPPED,
 				    "agent is not bootstrapped");
 		return NULL;
 	}
 	jwt->kid = g_strdup(self->peer_id);
-	jwt->iss = g_strdup(self->peer_id);
+	jwt->iss = g_strdup(self->issuer);
 	jwt->sub = g_strdup(client_id);
+	/* RFC 9068 §2.2: with client credentials the subject is the client itself */
+	jwt->client_id = g_strdup(client_id);
 	jwt->aud = g_strdup(self->cluster_id);
-	jwt->scope = arc_scope_to_claim(credential->scopes);
+	if (requested != ARC_SCOPE_NONE && !arc_scope_is_subset(requested, credential->scopes)) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_FORBIDDEN,
+				    "the requested scope exceeds the client's scopes");
+		return NULL;
+	}
+	jwt->scope =
+		arc_scope_to_claim(requested != ARC_SCOPE_NONE ? requested : credential->scopes);
 	jwt->iat = now;
 	jwt->exp = now + ARC_TOKEN_LIFETIME_SECS;
 	jwt->jti = arc_id_new(NULL);
@@ -440,7 +657,8 @@ arc_auth_manager_verify(ArcAuthManager *self, const gchar *token, gint64 now, GE
 	if (!arc_jwt_verify_signature(jwt, g_bytes_get_data(key, NULL), error))
 		return NULL;
 	if (!arc_auth_manager_audience_ok(self, jwt->aud, now) ||
-	    g_strcmp0(jwt->iss, jwt->kid) != 0) {
+	    !arc_auth_manager_issuer_ok(self, jwt->iss, now) ||
+	    g_strcmp0(jwt->client_id, jwt->sub) != 0) {
 		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_UNAUTHORIZED,
 				    "token is for another cluster");
 		return NULL;
@@ -448,6 +666,14 @@ arc_auth_manager_verify(ArcAuthManager *self, const gchar *token, gint64 now, GE
 	if (jwt->iat > now + ARC_AUTH_CLOCK_SKEW_SECS) {
 		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_UNAUTHORIZED,
 				    "token was issued in the future");
+		return NULL;
+	}
+	/* a peer's key signs nothing that lives longer than a token it would issue itself:
+	 * a stolen or buggy signer cannot mint a token for a year */
+	if (jwt->exp - jwt->iat > ARC_TOKEN_LIFETIME_SECS ||
+	    jwt->exp > now + ARC_TOKEN_LIFETIME_SECS + ARC_AUTH_CLOCK_SKEW_SECS) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_UNAUTHORIZED,
+				    "token outlives the issuer's maximum lifetime");
 		return NULL;
 	}
 	cached = g_new0(ArcAuthCachedToken, 1);
@@ -671,6 +897,40 @@ arc_auth_manager_stage_revoke(ArcAuthManager *self, ArcStorageTxn *txn, const gc
 }
 
 /**
+ * arc_auth_manager_stage_peer_revocations:
+ * @self: the manager
+ * @txn: the transaction that removes @peer_id
+ * @peer_id: a peer being removed from the cluster
+ *
+ * The credentials @peer_id minted go with it (DESIGN.md §5 "credentials and peers"), all but
+ * the cluster's shared credential, which belongs to the cluster. Their tombstones replicate
+ * like any revocation; call arc_auth_manager_forget() for each once @txn committed.
+ *
+ * Returns: (transfer full) (element-type utf8): the client ids whose tombstones are staged,
+ *   sorted
+ */
+GPtrArray *
+arc_auth_manager_stage_peer_revocations(ArcAuthManager *self, ArcStorageTxn *txn,
+					const gchar *peer_id)
+{
+	g_autoptr(GPtrArray) list = arc_auth_manager_list_credentials(self);
+	const ArcCredential *shared =
+		self->cluster_id != NULL
+			? arc_auth_manager_get_cluster_credential(self, self->cluster_id)
+			: NULL;
+	GPtrArray *revoked = g_ptr_array_new_with_free_func(g_free);
+
+	for (guint i = 0; i < list->len; i++) {
+		const ArcCredential *credential = g_ptr_array_index(list, i);
+		if (credential == shared || g_strcmp0(credential->created_by_peer, peer_id) != 0)
+			continue;
+		if (arc_auth_manager_stage_revoke(self, txn, credential->client_id, NULL))
+			g_ptr_array_add(revoked, g_strdup(credential->client_id));
+	}
+	return revoked;
+}
+
+/**
  * arc_auth_manager_forget:
  * @self: the manager
  * @client_id: a credential whose tombstone is stored
@@ -682,6 +942,21 @@ arc_auth_manager_forget(ArcAuthManager *self, const gchar *client_id)
 {
 	g_hash_table_remove(self->credentials, client_id);
 	g_hash_table_remove_all(self->token_cache);
+}
+
+/**
+ * arc_auth_manager_forget_all:
+ * @self: the manager
+ * @client_ids: (element-type utf8): credentials whose tombstones are stored
+ */
+void
+arc_auth_manager_forget_all(ArcAuthManager *self, GPtrArray *client_ids)
+{
+	for (guint i = 0; i < client_ids->len; i++) {
+		const gchar *client_id = g_ptr_array_index(client_ids, i);
+		g_info("credential %s revoked with the peer that minted it", client_id);
+		arc_auth_manager_forget(self, client_id);
+	}
 }
 
 /**

@@ -13,6 +13,8 @@
 G_BEGIN_DECLS
 
 #define ARC_TOKEN_LIFETIME_SECS 3600
+/* the issuer of a cluster without a configured one: this prefix and the cluster id */
+#define ARC_AUTH_ISSUER_URN_PREFIX "urn:arctic:cluster:"
 
 /**
  * ArcCaller:
@@ -52,6 +54,14 @@ ArcAuthManager *arc_auth_manager_new(ArcStorage *storage);
 gboolean arc_auth_manager_load(ArcAuthManager *self, GError **error);
 void arc_auth_manager_set_issuer(ArcAuthManager *self, ArcIdentity *identity, const gchar *peer_id,
 				 const gchar *cluster_id);
+void arc_auth_manager_set_issuer_url(ArcAuthManager *self, const gchar *url);
+void arc_auth_manager_load_issuer(ArcAuthManager *self, const gchar *configured);
+gboolean arc_auth_manager_stage_issuer(ArcAuthManager *self, ArcStorageTxn *txn,
+				       const gchar *configured);
+void arc_auth_manager_apply_issuer_record(ArcAuthManager *self, const ArcRecord *record,
+					  const gchar *configured);
+const gchar *arc_auth_manager_get_issuer(ArcAuthManager *self);
+const gchar *arc_auth_manager_get_issuer_url(ArcAuthManager *self);
 void arc_auth_manager_add_peer_key(ArcAuthManager *self, const gchar *peer_id,
 				   const guint8 *public_key);
 GPtrArray *arc_auth_manager_get_peer_keys(ArcAuthManager *self);
@@ -62,7 +72,8 @@ void arc_auth_manager_stage_credential(ArcAuthManager *self, ArcStorageTxn *txn,
 				       const ArcCredential *credential);
 void arc_auth_manager_adopt_credential(ArcAuthManager *self, ArcCredential *credential);
 ArcTokenGrant *arc_auth_manager_issue_token(ArcAuthManager *self, const gchar *client_id,
-					    const gchar *secret, GError **error);
+					    const gchar *secret, ArcScope requested,
+					    GError **error);
 ArcCaller *arc_auth_manager_authenticate_bearer(ArcAuthManager *self, const gchar *token,
 						GError **error);
 gboolean arc_auth_manager_setup_recovery(ArcAuthManager *self, const gchar *path, GError **error);
@@ -78,7 +89,10 @@ ArcCredential *arc_auth_manager_prepare_rotation(ArcAuthManager *self,
 						 const ArcCredential *credential,
 						 const gchar *rotated_by, gint64 now,
 						 gchar **secret_out);
+GPtrArray *arc_auth_manager_stage_peer_revocations(ArcAuthManager *self, ArcStorageTxn *txn,
+						   const gchar *peer_id);
 void arc_auth_manager_forget(ArcAuthManager *self, const gchar *client_id);
+void arc_auth_manager_forget_all(ArcAuthManager *self, GPtrArray *client_ids);
 void arc_auth_manager_apply_record(ArcAuthManager *self, const ArcRecord *record);
 void arc_auth_manager_reset_peer_keys(ArcAuthManager *self);
 void arc_auth_manager_add_former_cluster_id(ArcAuthManager *self, const gchar *cluster_id,

@@ -73,6 +73,7 @@ arc_config_free(ArcConfig *self)
 	g_free(self->tls_certificate);
 	g_free(self->tls_key);
 	g_free(self->tls_ca_file);
+	g_free(self->auth_issuer);
 	g_free(self);
 }
 
@@ -205,6 +206,33 @@ arc_config_apply_peers(ArcConfig *self, GKeyFile *kf, GError **error)
 				    "handshake_timeout: the initiator waits for the probe");
 		return FALSE;
 	}
+	return TRUE;
+}
+
+/* [auth] issuer: what RFC 8414 §2 allows an issuer to be, http too for a plain API port */
+static gboolean
+arc_config_apply_auth(ArcConfig *self, GKeyFile *kf, GError **error)
+{
+	g_autofree gchar *issuer = g_key_file_get_string(kf, "auth", "issuer", NULL);
+	g_autoptr(GUri) uri = NULL;
+
+	if (issuer == NULL || issuer[0] == '\0')
+		return TRUE;
+	uri = g_uri_parse(issuer, G_URI_FLAGS_NONE, NULL);
+	if (uri == NULL ||
+	    (g_strcmp0(g_uri_get_scheme(uri), "https") != 0 &&
+	     g_strcmp0(g_uri_get_scheme(uri), "http") != 0) ||
+	    g_uri_get_host(uri) == NULL || g_uri_get_host(uri)[0] == '\0' ||
+	    g_uri_get_query(uri) != NULL || g_uri_get_fragment(uri) != NULL ||
+	    g_uri_get_userinfo(uri) != NULL || g_str_has_suffix(issuer, "/")) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+			    "[auth] issuer must be an https:// or http:// URL without query, "
+			    "fragment or trailing slash, not '%s'",
+			    issuer);
+		return FALSE;
+	}
+	g_free(self->auth_issuer);
+	self->auth_issuer = g_steal_pointer(&issuer);
 	return TRUE;
 }
 
@@ -380,7 +408,8 @@ arc_config_apply_keyfile(ArcConfig *self, GError **error)
 		return FALSE;
 	if (!arc_config_apply_peers(self, kf, error) || !arc_config_apply_gossip(self, kf, error) ||
 	    !arc_config_apply_api_tls(self, kf, error) ||
-	    !arc_config_apply_api_limits(self, kf, error))
+	    !arc_config_apply_api_limits(self, kf, error) ||
+	    !arc_config_apply_auth(self, kf, error))
 		return FALSE;
 	if (port != NULL && !arc_config_parse_port(port, &self->listen_port, error))
 		return FALSE;

@@ -46,6 +46,7 @@ arc_credential_free(ArcCredential *self)
 	g_free(self->license_id);
 	g_free(self->kind);
 	g_free(self->created_by);
+	g_free(self->created_by_peer);
 	g_free(self->cluster_id);
 	g_free(self->rotated_by);
 	g_free(self);
@@ -160,6 +161,10 @@ arc_credential_to_json(const ArcCredential *self)
 	json_builder_add_string_value(b, self->kind);
 	json_builder_set_member_name(b, "created_by");
 	json_builder_add_string_value(b, self->created_by);
+	if (self->created_by_peer != NULL) {
+		json_builder_set_member_name(b, "created_by_peer");
+		json_builder_add_string_value(b, self->created_by_peer);
+	}
 	json_builder_set_member_name(b, "created_at");
 	json_builder_add_string_value(b, created);
 	if (self->cluster_id != NULL) {
@@ -246,6 +251,7 @@ arc_credential_from_json(const gchar *json, GError **error)
 	kind = arc_json_object_get_string(obj, "kind");
 	self->kind = g_strdup(kind != NULL ? kind : "api");
 	self->created_by = g_strdup(arc_json_object_get_string(obj, "created_by"));
+	self->created_by_peer = g_strdup(arc_json_object_get_string(obj, "created_by_peer"));
 	self->created_at = arc_time_parse_rfc3339(arc_json_object_get_string(obj, "created_at"));
 	if (self->client_id == NULL ||
 	    !arc_credential_decode_fixed(obj, "salt", self->salt, sizeof(self->salt)) ||

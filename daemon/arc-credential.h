@@ -27,6 +27,7 @@ typedef struct {
 	gchar *license_id;
 	gchar *kind; /* "cluster" or "api" */
 	gchar *created_by;
+	gchar *created_by_peer; /* the peer that minted it, NULL before it was recorded */
 	gint64 created_at;
 	gint64 last_used_at; /* 0 = never */
 	/* the shared cluster credential (kind "cluster") */

@@ -1025,7 +1025,7 @@ arc_dbus_service_remove_peer(ArcDbusService *self, GDBusMethodInvocation *invoca
 	const gchar *peer_id = NULL;
 
 	g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(&s)", &peer_id);
-	if (!arc_engine_delete_peer(self->engine, caller, peer_id, &error)) {
+	if (!arc_engine_delete_peer(self->engine, caller, peer_id, NULL, &error)) {
 		arc_dbus_service_return_error(invocation, &error);
 		return;
 	}

@@ -482,6 +482,8 @@ arc_engine_update_peer(ArcEngine *self, const ArcCaller *caller, const gchar *pe
  * @self: the engine
  * @caller: who is calling
  * @peer_id: a remote peer
+ * @revoked_credentials: (out) (optional) (transfer full) (element-type utf8): the client ids
+ *   of the credentials the peer minted, revoked with it
  * @error: return location for a #GError
  *
  * Removes a remote peer from this agent's view of the cluster. The local peer leaves with
@@ -491,11 +493,12 @@ arc_engine_update_peer(ArcEngine *self, const ArcCaller *caller, const gchar *pe
  */
 gboolean
 arc_engine_delete_peer(ArcEngine *self, const ArcCaller *caller, const gchar *peer_id,
-		       GError **error)
+		       GPtrArray **revoked_credentials, GError **error)
 {
 	g_autoptr(ArcRecord) record = NULL;
 	g_autoptr(ArcPeerInfo) info = NULL;
 	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+	g_autoptr(GPtrArray) revoked = NULL;
 
 	if (!arc_engine_authorize(self, caller, ARC_SCOPE_PEERS_WRITE, error))
 		return FALSE;
@@ -511,10 +514,14 @@ arc_engine_delete_peer(ArcEngine *self, const ArcCaller *caller, const gchar *pe
 	arc_engine_stage_peer(self, txn, record, peer_id, record->body, TRUE);
 	if (!arc_engine_peer_is_revoked(self, peer_id))
 		arc_engine_stage_revocation(self, txn, peer_id, info->public_key);
+	revoked = arc_auth_manager_stage_peer_revocations(arc_engine_get_auth(self), txn, peer_id);
 	if (!arc_engine_commit(self, txn, error))
 		return FALSE;
+	arc_auth_manager_forget_all(arc_engine_get_auth(self), revoked);
 	g_info("peer %s (%s) removed from the cluster by %s", peer_id, info->address,
 	       arc_caller_describe(caller));
+	if (revoked_credentials != NULL)
+		*revoked_credentials = g_steal_pointer(&revoked);
 	arc_engine_emit_peer_changed(self, peer_id);
 	return TRUE;
 }

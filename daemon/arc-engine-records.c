@@ -15,8 +15,9 @@
  * must pass before it is stored. The transport is arc-gossip.c. */
 
 /* every kind this version replicates, sorted */
-static const gchar *const arc_engine_kinds[] = {"credential",   "license", "peer",    "peer_alias",
-						"revoked_peer", "route",   "service", NULL};
+static const gchar *const arc_engine_kinds[] = {"auth_issuer", "credential", "license",
+						"peer",        "peer_alias", "revoked_peer",
+						"route",       "service",    NULL};
 
 struct _ArcRecordsState {
 	gchar *registry_hash; /* NULL: to compute */
@@ -427,6 +428,11 @@ arc_engine_apply_received(ArcEngine *self, const ArcRecord *record)
 {
 	if (g_strcmp0(record->kind, "credential") == 0) {
 		arc_auth_manager_apply_record(arc_engine_get_auth(self), record);
+		return;
+	}
+	if (g_strcmp0(record->kind, "auth_issuer") == 0) {
+		arc_auth_manager_apply_issuer_record(arc_engine_get_auth(self), record,
+						     arc_engine_get_config(self)->auth_issuer);
 		return;
 	}
 	if (g_strcmp0(record->kind, "license") == 0) {

@@ -571,6 +571,23 @@ arc_engine_load_bootstrap_state(ArcEngine *self, GError **error)
 	return arc_engine_update_license_state(self, TRUE);
 }
 
+/* `[auth] issuer` set here becomes the cluster's (docs/auth.md) */
+static void
+arc_engine_publish_issuer(ArcEngine *self)
+{
+	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+	g_autoptr(GError) error = NULL;
+
+	if (self->peer_id == NULL || self->config->auth_issuer == NULL ||
+	    !arc_auth_manager_stage_issuer(self->auth, txn, self->config->auth_issuer))
+		return;
+	if (!arc_engine_commit(self, txn, &error))
+		g_warning("cannot replicate the token issuer %s: %s", self->config->auth_issuer,
+			  error->message);
+	else
+		g_info("the cluster's token issuer is now %s", self->config->auth_issuer);
+}
+
 /**
  * arc_engine_start:
  * @self: the engine, with plugins loaded
@@ -594,10 +611,12 @@ arc_engine_start(ArcEngine *self, GError **error)
 	if (!arc_storage_open(self->storage, self->config->data_dir, error))
 		return FALSE;
 	self->auth = arc_auth_manager_new(self->storage);
+	arc_auth_manager_load_issuer(self->auth, self->config->auth_issuer);
 	if (!arc_auth_manager_load(self->auth, error))
 		return FALSE;
 	if (!arc_engine_load_bootstrap_state(self, error))
 		return FALSE;
+	arc_engine_publish_issuer(self);
 	if (!arc_auth_manager_setup_recovery(self->auth, self->config->recovery_token_file,
 					     &error_local)) {
 		g_warning("recovery token disabled: %s", error_local->message);
@@ -1374,6 +1393,7 @@ arc_engine_adopt_bootstrap(ArcEngine *self, ArcBootstrapResult *res, ArcLicense 
 	self->license_state_since = now;
 	arc_auth_manager_set_issuer(self->auth, identity, self->peer_id, self->cluster_id);
 	arc_auth_manager_adopt_credential(self->auth, credential);
+	arc_engine_publish_issuer(self);
 	arc_engine_update_license_state(self, TRUE);
 	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_PEER_ID]);
 	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_CLUSTER_ID]);
@@ -1438,6 +1458,8 @@ arc_engine_bootstrap(ArcEngine *self, const gchar *body, gsize length, GError **
 							 &res->client_secret);
 	res->client_id = g_strdup(credential->client_id);
 	credential->cluster_id = g_strdup(res->cluster_id);
+	/* the auth manager learns the peer id only when bootstrap is adopted */
+	credential->created_by_peer = g_strdup(res->peer_id);
 	credential->rotation = 1;
 	credential->rotated_by = g_strdup(res->peer_id);
 	credential->rotated_at = now;
@@ -1455,19 +1477,59 @@ arc_engine_bootstrap(ArcEngine *self, const gchar *body, gsize length, GError **
 }
 
 /**
+ * arc_engine_get_token_issuer:
+ * @self: the engine
+ *
+ * Returns: (nullable): the `iss` of the cluster's tokens, %NULL before bootstrap
+ */
+const gchar *
+arc_engine_get_token_issuer(ArcEngine *self)
+{
+	return self->auth != NULL ? arc_auth_manager_get_issuer(self->auth) : NULL;
+}
+
+/**
+ * arc_engine_get_public_url:
+ * @self: the engine
+ *
+ * Where clients reach the token endpoint and the JWKS: the configured issuer URL, which
+ * names the cluster's front door, else this agent's advertised address. Never what a
+ * request's `Host` header claims: a client would be sent wherever it was told.
+ *
+ * Returns: (transfer full): a URL without trailing slash
+ */
+gchar *
+arc_engine_get_public_url(ArcEngine *self)
+{
+	g_autofree gchar *address = NULL;
+	const gchar *url = self->auth != NULL ? arc_auth_manager_get_issuer_url(self->auth) : NULL;
+
+	if (url != NULL)
+		return g_strdup(url);
+	/* `https://host:port` already when the API port speaks TLS */
+	address = arc_engine_advertised_address(self, NULL);
+	if (g_str_has_prefix(address, "https://"))
+		return g_steal_pointer(&address);
+	return g_strconcat("http://", address, NULL);
+}
+
+/**
  * arc_engine_issue_token:
  * @self: the engine
  * @client_id: OAuth2 client id
  * @client_secret: OAuth2 client secret
+ * @requested: the scopes asked for (the `scope` parameter), %ARC_SCOPE_NONE for all the
+ *   client's own
  * @error: return location for a #GError
  *
- * Returns: (transfer full): an access token, or %NULL with %ARC_ERROR_UNAUTHORIZED
+ * Returns: (transfer full): an access token, or %NULL with %ARC_ERROR_UNAUTHORIZED, or
+ *   %ARC_ERROR_FORBIDDEN when @requested exceeds the client's scopes
  */
 ArcTokenGrant *
 arc_engine_issue_token(ArcEngine *self, const gchar *client_id, const gchar *client_secret,
-		       GError **error)
+		       ArcScope requested, GError **error)
 {
-	return arc_auth_manager_issue_token(self->auth, client_id, client_secret, error);
+	return arc_auth_manager_issue_token(self->auth, client_id, client_secret, requested, error);
 }
 
 /**
@@ -1583,6 +1645,23 @@ arc_engine_authorize_bootstrapped(ArcEngine *self, const ArcCaller *caller, ArcS
 	return TRUE;
 }
 
+/* Rotating or revoking a credential is as strong as creating it: whoever does it must hold
+ * every scope it has, or `credentials.write` alone would reach the cluster's admin secret. */
+static gboolean
+arc_engine_check_holds(const ArcCaller *caller, const ArcCredential *credential, const gchar *what,
+		       GError **error)
+{
+	g_autofree gchar *claim = NULL;
+
+	if (arc_scope_is_subset(credential->scopes, caller->scopes))
+		return TRUE;
+	claim = arc_scope_to_claim(credential->scopes);
+	g_set_error(error, ARC_ERROR, ARC_ERROR_FORBIDDEN,
+		    "forbidden: %s credential %s requires every scope it has (%s)", what,
+		    credential->client_id, claim);
+	return FALSE;
+}
+
 /* stores a credential made or changed here and makes it effective; frees it on failure */
 static gboolean
 arc_engine_store_credential(ArcEngine *self, ArcCredential *credential, GError **error)
@@ -1618,7 +1697,8 @@ arc_engine_list_credentials(ArcEngine *self, const ArcCaller *caller, GError **e
  * arc_engine_create_credential:
  * @self: the engine
  * @caller: who is calling
- * @scopes: (nullable): scope names or URNs; %NULL or empty inherits the caller's scopes
+ * @scopes: (nullable): scope names or URNs; %NULL inherits the caller's scopes, an empty
+ *   list is refused
  * @error: return location for a #GError
  *
  * A caller can hand out only scopes it holds itself.
@@ -1635,7 +1715,14 @@ arc_engine_create_credential(ArcEngine *self, const ArcCaller *caller, const gch
 
 	if (!arc_engine_authorize_bootstrapped(self, caller, ARC_SCOPE_CREDENTIALS_WRITE, error))
 		return NULL;
-	if (scopes != NULL && scopes[0] != NULL && !arc_scope_parse_list(scopes, &wanted, error))
+	/* an empty list is a mistake, not a wish to inherit everything (docs/auth.md) */
+	if (scopes != NULL && scopes[0] == NULL) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+				    "'scopes' must not be empty: omit it to inherit the caller's "
+				    "scopes");
+		return NULL;
+	}
+	if (scopes != NULL && !arc_scope_parse_list(scopes, &wanted, error))
 		return NULL;
 	if (!arc_scope_is_subset(wanted, caller->scopes)) {
 		g_set_error_literal(
@@ -1781,6 +1868,8 @@ arc_engine_rotate_cluster_credential(ArcEngine *self, const ArcCaller *caller, G
 				    "this cluster has no shared credential");
 		return NULL;
 	}
+	if (!arc_engine_check_holds(caller, current, "rotating", error))
+		return NULL;
 	rotated = arc_auth_manager_prepare_rotation(self->auth, current, self->peer_id,
 						    arc_engine_now(self), &created->client_secret);
 	/* an older agent's credential did not state its cluster: it does from now on */
@@ -1809,6 +1898,7 @@ arc_engine_revoke_credential(ArcEngine *self, const ArcCaller *caller, const gch
 			     GError **error)
 {
 	g_autoptr(ArcStorageTxn) txn = NULL;
+	const ArcCredential *target;
 
 	if (!arc_engine_authorize(self, caller, ARC_SCOPE_CREDENTIALS_WRITE, error))
 		return FALSE;
@@ -1817,6 +1907,9 @@ arc_engine_revoke_credential(ArcEngine *self, const ArcCaller *caller, const gch
 				    "cannot revoke the credential currently in use");
 		return FALSE;
 	}
+	target = arc_auth_manager_lookup(self->auth, client_id);
+	if (target != NULL && !arc_engine_check_holds(caller, target, "revoking", error))
+		return FALSE;
 	txn = arc_storage_txn_new();
 	if (!arc_auth_manager_stage_revoke(self->auth, txn, client_id, error) ||
 	    !arc_engine_commit(self, txn, error))

@@ -209,9 +209,12 @@ ArcBootstrapResult *arc_engine_bootstrap(ArcEngine *self, const gchar *body, gsi
 ArcLicenseInfo *arc_engine_get_license(ArcEngine *self, GError **error);
 ArcLicenseState arc_engine_get_license_state(ArcEngine *self);
 GPtrArray *arc_engine_get_jwks_keys(ArcEngine *self);
+const gchar *arc_engine_get_token_issuer(ArcEngine *self);
+gchar *arc_engine_get_public_url(ArcEngine *self);
 
 ArcTokenGrant *arc_engine_issue_token(ArcEngine *self, const gchar *client_id,
-				      const gchar *client_secret, GError **error);
+				      const gchar *client_secret, ArcScope requested,
+				      GError **error);
 ArcCaller *arc_engine_authenticate(ArcEngine *self, const gchar *bearer, const gchar *recovery,
 				   GError **error);
 gboolean arc_engine_authorize(ArcEngine *self, const ArcCaller *caller, ArcScope needed,
@@ -230,7 +233,7 @@ ArcPeerInfo *arc_engine_add_peer_finish(ArcEngine *self, GAsyncResult *res, GPtr
 ArcPeerInfo *arc_engine_update_peer(ArcEngine *self, const ArcCaller *caller, const gchar *peer_id,
 				    const gchar *name, GError **error);
 gboolean arc_engine_delete_peer(ArcEngine *self, const ArcCaller *caller, const gchar *peer_id,
-				GError **error);
+				GPtrArray **revoked_credentials, GError **error);
 void arc_engine_remove_self_async(ArcEngine *self, const ArcCaller *caller,
 				  GCancellable *cancellable, GAsyncReadyCallback callback,
 				  gpointer user_data);

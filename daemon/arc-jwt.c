@@ -24,6 +24,7 @@ arc_jwt_free(ArcJwt *self)
 	g_free(self->kid);
 	g_free(self->iss);
 	g_free(self->sub);
+	g_free(self->client_id);
 	g_free(self->aud);
 	g_free(self->scope);
 	g_free(self->jti);
@@ -90,16 +91,23 @@ arc_jwt_parse_header(ArcJwt *self, const gchar *part, gsize len, GError **error)
 {
 	g_autoptr(JsonNode) node = NULL;
 	g_autofree gchar *alg = NULL;
+	g_autofree gchar *typ = NULL;
 	JsonObject *obj = arc_jwt_decode_part(part, len, &node, error);
 
 	if (obj == NULL)
 		return FALSE;
 	if (!arc_jwt_get_string(obj, "alg", &alg, error) ||
+	    !arc_jwt_get_string(obj, "typ", &typ, error) ||
 	    !arc_jwt_get_string(obj, "kid", &self->kid, error))
 		return FALSE;
 	/* the algorithm is fixed: never let the token choose it */
 	if (g_strcmp0(alg, "EdDSA") != 0)
 		return arc_jwt_fail(error, "algorithm must be EdDSA");
+	/* RFC 9068 §4: a JWT of another kind (an ID token, say) is no access token; the media
+	 * type may carry its `application/` prefix and any case (RFC 7515 §4.1.9) */
+	if (g_ascii_strcasecmp(typ, ARC_JWT_TYPE) != 0 &&
+	    g_ascii_strcasecmp(typ, "application/" ARC_JWT_TYPE) != 0)
+		return arc_jwt_fail(error, "typ must be at+jwt");
 	return TRUE;
 }
 
@@ -113,6 +121,7 @@ arc_jwt_parse_claims(ArcJwt *self, const gchar *part, gsize len, GError **error)
 		return FALSE;
 	return arc_jwt_get_string(obj, "iss", &self->iss, error) &&
 	       arc_jwt_get_string(obj, "sub", &self->sub, error) &&
+	       arc_jwt_get_string(obj, "client_id", &self->client_id, error) &&
 	       arc_jwt_get_string(obj, "aud", &self->aud, error) &&
 	       arc_jwt_get_string(obj, "scope", &self->scope, error) &&
 	       arc_jwt_get_string(obj, "jti", &self->jti, error) &&
@@ -209,7 +218,7 @@ arc_jwt_encode(ArcJwt *self, ArcIdentity *identity)
 	json_builder_set_member_name(hb, "alg");
 	json_builder_add_string_value(hb, "EdDSA");
 	json_builder_set_member_name(hb, "typ");
-	json_builder_add_string_value(hb, "JWT");
+	json_builder_add_string_value(hb, ARC_JWT_TYPE);
 	json_builder_set_member_name(hb, "kid");
 	json_builder_add_string_value(hb, self->kid);
 	json_builder_end_object(hb);
@@ -219,6 +228,8 @@ arc_jwt_encode(ArcJwt *self, ArcIdentity *identity)
 	json_builder_add_string_value(cb, self->iss);
 	json_builder_set_member_name(cb, "sub");
 	json_builder_add_string_value(cb, self->sub);
+	json_builder_set_member_name(cb, "client_id");
+	json_builder_add_string_value(cb, self->client_id);
 	json_builder_set_member_name(cb, "aud");
 	json_builder_add_string_value(cb, self->aud);
 	json_builder_set_member_name(cb, "scope");

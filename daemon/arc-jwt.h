@@ -9,17 +9,21 @@
 G_BEGIN_DECLS
 
 #define ARC_JWT_MAX_SIZE 8192
+/* RFC 9068 §2.1: the media type of a JWT access token, without `application/` */
+#define ARC_JWT_TYPE "at+jwt"
 
 /**
  * ArcJwt:
  *
- * An access token as the agent issues it: EdDSA (Ed25519), `kid` = issuing peer id, claims
- * iss, sub, aud, scope, iat, exp, jti (DESIGN.md §4).
+ * An access token as the agent issues it, an RFC 9068 JWT access token: header `typ`
+ * `at+jwt`, EdDSA (Ed25519), `kid` = issuing peer id; claims iss (the cluster's issuer),
+ * sub, client_id, aud, scope, iat, exp, jti (DESIGN.md §4).
  */
 typedef struct {
 	gchar *kid;
 	gchar *iss;
 	gchar *sub;
+	gchar *client_id;
 	gchar *aud;
 	gchar *scope;
 	gchar *jti;

@@ -6,8 +6,11 @@
 
 #include "arc-rest-request.h"
 
+#include <sodium.h>
+
 #include "arc-engine-license.h"
 #include "arc-metrics.h"
+#include "arc-oauth-request.h"
 #include "arc-rest-services.h"
 #include "arc-time.h"
 
@@ -104,31 +107,67 @@ arc_rest_bootstrap(ArcRestRequest *req)
 	arc_rest_reply_json(req, SOUP_STATUS_CREATED, b);
 }
 
-/* RFC 6749 §2.3.1: client_secret_basic carries form-urlencoded id and secret */
-static gboolean
-arc_rest_token_basic_auth(SoupServerMessage *msg, gchar **client_id, gchar **secret)
+/* RFC 6749 §5.2, keeping the API's own `code` and a `message` for the CLI. A 401 always
+ * carries a challenge (RFC 7235 §3.1); Basic is the scheme a client can answer here. */
+static void
+arc_rest_token_reply_error(SoupServerMessage *msg, const GError *error)
 {
-	SoupMessageHeaders *headers = soup_server_message_get_request_headers(msg);
-	const gchar *auth = soup_message_headers_get_one(headers, "Authorization");
-	g_autofree guchar *raw = NULL;
-	g_autofree gchar *text = NULL;
-	gsize len = 0;
-	gchar *colon;
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	SoupMessageHeaders *headers = soup_server_message_get_response_headers(msg);
+	ArcOAuthError oauth = ARC_OAUTH_ERROR_INVALID_REQUEST;
+	ArcError code = ARC_ERROR_INVALID_REQUEST;
+	g_autoptr(JsonNode) root = NULL;
+	gchar *text;
 
-	if (auth == NULL || g_ascii_strncasecmp(auth, "Basic ", 6) != 0)
-		return FALSE;
-	raw = g_base64_decode(auth + 6, &len);
-	text = g_strndup((const gchar *)raw, len);
-	colon = strchr(text, ':');
-	if (raw != NULL)
-		memset(raw, 0, len);
-	if (colon == NULL)
-		return FALSE;
-	*colon = '\0';
-	*client_id = g_uri_unescape_string(text, NULL);
-	*secret = g_uri_unescape_string(colon + 1, NULL);
-	memset(text, 0, strlen(colon + 1) + (gsize)(colon - text));
-	return *client_id != NULL && *secret != NULL;
+	if (error->domain == ARC_OAUTH_ERROR)
+		oauth = (ArcOAuthError)error->code;
+	else if (g_error_matches(error, ARC_ERROR, ARC_ERROR_UNAUTHORIZED))
+		oauth = ARC_OAUTH_ERROR_INVALID_CLIENT;
+	else if (g_error_matches(error, ARC_ERROR, ARC_ERROR_FORBIDDEN))
+		oauth = ARC_OAUTH_ERROR_INVALID_SCOPE;
+	else if (error->domain == ARC_ERROR)
+		code = (ArcError)error->code;
+	if (oauth == ARC_OAUTH_ERROR_INVALID_CLIENT)
+		code = ARC_ERROR_UNAUTHORIZED;
+	json_builder_begin_object(b);
+	arc_rest_builder_add_string(b, "error", arc_oauth_error_to_string(oauth));
+	arc_rest_builder_add_string(b, "error_description", error->message);
+	arc_rest_builder_add_string(b, "code", arc_error_to_code(code));
+	arc_rest_builder_add_string(b, "message", error->message);
+	json_builder_end_object(b);
+	root = json_builder_get_root(b);
+	text = json_to_string(root, FALSE);
+	soup_message_headers_replace(headers, "Cache-Control", "no-store");
+	soup_server_message_set_status(msg, arc_error_http_status(code), NULL);
+	soup_server_message_set_response(msg, "application/json", SOUP_MEMORY_TAKE, text,
+					 strlen(text));
+	if (code == ARC_ERROR_UNAUTHORIZED)
+		soup_message_headers_replace(headers, "WWW-Authenticate",
+					     "Basic realm=\"arctic\", charset=\"UTF-8\"");
+}
+
+/* the `scope` parameter: space-separated, each a scope this agent knows (RFC 6749 §3.3) */
+static gboolean
+arc_rest_token_scope(const gchar *scope, ArcScope *requested, GError **error)
+{
+	g_auto(GStrv) names = NULL;
+
+	*requested = ARC_SCOPE_NONE;
+	if (scope == NULL)
+		return TRUE;
+	names = g_strsplit(scope, " ", -1);
+	for (guint i = 0; names[i] != NULL; i++) {
+		ArcScope one;
+		if (names[i][0] == '\0')
+			continue;
+		if (!arc_scope_parse_one(names[i], &one)) {
+			g_set_error(error, ARC_OAUTH_ERROR, ARC_OAUTH_ERROR_INVALID_SCOPE,
+				    "unknown scope '%s'", names[i]);
+			return FALSE;
+		}
+		*requested |= one;
+	}
+	return TRUE;
 }
 
 static void
@@ -136,37 +175,23 @@ arc_rest_token(ArcRestRequest *req)
 {
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GHashTable) form = NULL;
+	g_autoptr(ArcOAuthRequest) oauth = NULL;
 	g_autoptr(ArcTokenGrant) grant = NULL;
-	g_autofree gchar *client_id = NULL;
-	g_autofree gchar *secret = NULL;
-	g_autofree gchar *text = NULL;
+	SoupMessageHeaders *headers = soup_server_message_get_request_headers(req->msg);
+	ArcScope requested = ARC_SCOPE_NONE;
 	gsize len = 0;
 	const gchar *data = g_bytes_get_data(req->body, &len);
 
-	text = g_strndup(data != NULL ? data : "", len);
-	form = soup_form_decode(text);
-	memset(text, 0, len);
-	if (g_strcmp0(g_hash_table_lookup(form, "grant_type"), "client_credentials") != 0) {
-		arc_rest_reply_error_literal(req->msg, ARC_ERROR_INVALID_REQUEST,
-					     "grant_type must be client_credentials");
-		return;
-	}
-	if (!arc_rest_token_basic_auth(req->msg, &client_id, &secret)) {
-		g_clear_pointer(&client_id, g_free);
-		g_clear_pointer(&secret, g_free);
-		client_id = g_strdup(g_hash_table_lookup(form, "client_id"));
-		secret = g_strdup(g_hash_table_lookup(form, "client_secret"));
-	}
-	if (client_id == NULL || secret == NULL) {
-		arc_rest_reply_error_literal(req->msg, ARC_ERROR_UNAUTHORIZED,
-					     "client_id and client_secret are required");
-		return;
-	}
-	grant = arc_engine_issue_token(req->engine, client_id, secret, &error);
-	memset(secret, 0, strlen(secret));
+	oauth = arc_oauth_request_parse(soup_message_headers_get_one(headers, "Authorization"),
+					data != NULL ? data : "", len, &error);
+	/* the body held the secret: nothing reads it after this (arc-rest-server.c frees it) */
+	if (data != NULL && len > 0)
+		sodium_memzero((gpointer)data, len);
+	if (oauth != NULL && arc_rest_token_scope(oauth->scope, &requested, &error))
+		grant = arc_engine_issue_token(req->engine, oauth->client_id, oauth->client_secret,
+					       requested, &error);
 	if (grant == NULL) {
-		arc_rest_reply_error(req->msg, error);
+		arc_rest_token_reply_error(req->msg, error);
 		return;
 	}
 	json_builder_begin_object(b);
@@ -180,20 +205,6 @@ arc_rest_token(ArcRestRequest *req)
 	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
 }
 
-static gchar *
-arc_rest_base_url(ArcRestRequest *req)
-{
-	SoupMessageHeaders *headers = soup_server_message_get_request_headers(req->msg);
-	const gchar *host = soup_message_headers_get_one(headers, "Host");
-	GUri *uri = soup_server_message_get_uri(req->msg);
-	/* https when the connection is TLS (docs/tls.md) */
-	const gchar *scheme = g_uri_get_scheme(uri);
-
-	if (host != NULL)
-		return g_strdup_printf("%s://%s", scheme, host);
-	return g_strdup_printf("%s://%s:%d", scheme, g_uri_get_host(uri), g_uri_get_port(uri));
-}
-
 static void
 arc_rest_add_string_array(JsonBuilder *b, const gchar *name, const gchar *const *values)
 {
@@ -204,30 +215,42 @@ arc_rest_add_string_array(JsonBuilder *b, const gchar *name, const gchar *const 
 	json_builder_end_array(b);
 }
 
+/* RFC 8414 and OpenID Connect Discovery 1.0 §3: one document for both. The issuer is the
+ * cluster's, the same on every peer; the endpoints come from configuration or the advertised
+ * address, never from the request's Host header. There is no authorization endpoint, so no
+ * response type exists; the OIDC fields a discovery client requires are kept, though no ID
+ * token is ever issued (docs/auth.md). */
 static void
 arc_rest_openid_configuration(ArcRestRequest *req)
 {
 	static const gchar *const grants[] = {"client_credentials", NULL};
-	static const gchar *const auth_methods[] = {"client_secret_post", "client_secret_basic",
+	static const gchar *const auth_methods[] = {"client_secret_basic", "client_secret_post",
 						    NULL};
 	static const gchar *const algs[] = {"EdDSA", NULL};
-	static const gchar *const response_types[] = {"token", NULL};
+	static const gchar *const none[] = {NULL};
+	static const gchar *const subjects[] = {"public", NULL};
 	g_autoptr(JsonBuilder) b = json_builder_new();
-	g_autoptr(ArcIdentityInfo) info = arc_engine_get_identity(req->engine);
-	g_autofree gchar *base = arc_rest_base_url(req);
+	const gchar *issuer = arc_engine_get_token_issuer(req->engine);
+	g_autofree gchar *base = arc_engine_get_public_url(req->engine);
 	g_autofree gchar *token = g_strconcat(base, "/v1/oauth/token", NULL);
 	g_autofree gchar *jwks = g_strconcat(base, "/.well-known/jwks.json", NULL);
 	g_auto(GStrv) scopes = arc_scope_to_strv(ARC_SCOPE_ALL);
 
+	if (issuer == NULL) {
+		arc_rest_reply_error_literal(req->msg, ARC_ERROR_NOT_BOOTSTRAPPED,
+					     "agent is not bootstrapped");
+		return;
+	}
 	json_builder_begin_object(b);
-	arc_rest_builder_add_string(b, "issuer", info->peer_id);
+	arc_rest_builder_add_string(b, "issuer", issuer);
 	arc_rest_builder_add_string(b, "token_endpoint", token);
 	arc_rest_builder_add_string(b, "jwks_uri", jwks);
 	arc_rest_add_string_array(b, "grant_types_supported", grants);
 	arc_rest_add_string_array(b, "token_endpoint_auth_methods_supported", auth_methods);
-	arc_rest_add_string_array(b, "id_token_signing_alg_values_supported", algs);
-	arc_rest_add_string_array(b, "response_types_supported", response_types);
+	arc_rest_add_string_array(b, "response_types_supported", none);
 	arc_rest_add_string_array(b, "scopes_supported", (const gchar *const *)scopes);
+	arc_rest_add_string_array(b, "subject_types_supported", subjects);
+	arc_rest_add_string_array(b, "id_token_signing_alg_values_supported", algs);
 	json_builder_end_object(b);
 	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
 }
@@ -356,8 +379,9 @@ arc_rest_credentials_list(ArcRestRequest *req)
 	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
 }
 
+/* @scopes stays %NULL when the body names none: the caller's scopes are inherited */
 static gboolean
-arc_rest_parse_scopes(JsonNode *root, GPtrArray *scopes, GError **error)
+arc_rest_parse_scopes(JsonNode *root, GPtrArray **scopes, GError **error)
 {
 	JsonNode *node =
 		root != NULL ? json_object_get_member(json_node_get_object(root), "scopes") : NULL;
@@ -371,6 +395,7 @@ arc_rest_parse_scopes(JsonNode *root, GPtrArray *scopes, GError **error)
 		return FALSE;
 	}
 	array = json_node_get_array(node);
+	*scopes = g_ptr_array_new();
 	for (guint i = 0; i < json_array_get_length(array); i++) {
 		JsonNode *item = json_array_get_element(array, i);
 		if (json_node_get_value_type(item) != G_TYPE_STRING) {
@@ -378,8 +403,9 @@ arc_rest_parse_scopes(JsonNode *root, GPtrArray *scopes, GError **error)
 					    "'scopes' must be an array of strings");
 			return FALSE;
 		}
-		g_ptr_array_add(scopes, (gpointer)json_node_get_string(item));
+		g_ptr_array_add(*scopes, (gpointer)json_node_get_string(item));
 	}
+	g_ptr_array_add(*scopes, NULL);
 	return TRUE;
 }
 
@@ -389,16 +415,16 @@ arc_rest_credentials_create(ArcRestRequest *req)
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonNode) root = arc_rest_parse_body(req, TRUE, &error);
-	g_autoptr(GPtrArray) scopes = g_ptr_array_new();
+	g_autoptr(GPtrArray) scopes = NULL;
 	g_autoptr(ArcCreatedCredential) created = NULL;
 
-	if ((root == NULL && error != NULL) || !arc_rest_parse_scopes(root, scopes, &error)) {
+	if ((root == NULL && error != NULL) || !arc_rest_parse_scopes(root, &scopes, &error)) {
 		arc_rest_reply_error(req->msg, error);
 		return;
 	}
-	g_ptr_array_add(scopes, NULL);
-	created = arc_engine_create_credential(req->engine, req->caller,
-					       (const gchar *const *)scopes->pdata, &error);
+	created = arc_engine_create_credential(
+		req->engine, req->caller,
+		scopes != NULL ? (const gchar *const *)scopes->pdata : NULL, &error);
 	if (created == NULL) {
 		arc_rest_reply_error(req->msg, error);
 		return;
@@ -681,16 +707,26 @@ arc_rest_peers_update(ArcRestRequest *req)
 	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
 }
 
+/* `{"deleted": true, "id": …, "revoked_credentials": […]}`: what went with the peer */
 static void
 arc_rest_peers_delete(ArcRestRequest *req)
 {
 	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) revoked = NULL;
+	g_autoptr(JsonBuilder) b = json_builder_new();
 
-	if (!arc_engine_delete_peer(req->engine, req->caller, req->params[0], &error)) {
+	if (!arc_engine_delete_peer(req->engine, req->caller, req->params[0], &revoked, &error)) {
 		arc_rest_reply_error(req->msg, error);
 		return;
 	}
-	arc_rest_reply_deleted(req, req->params[0]);
+	g_ptr_array_add(revoked, NULL);
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "deleted");
+	json_builder_add_boolean_value(b, TRUE);
+	arc_rest_builder_add_string(b, "id", req->params[0]);
+	arc_rest_add_string_array(b, "revoked_credentials", (const gchar *const *)revoked->pdata);
+	json_builder_end_object(b);
+	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
 }
 
 static void
@@ -1054,6 +1090,8 @@ static const ArcRestRoute arc_rest_routes[] = {
 	{"GET", "/readyz", ARC_REST_AUTH_PUBLIC, 0, arc_rest_readyz},
 	{"GET", "/metrics", ARC_REST_AUTH_PUBLIC, 0, arc_rest_metrics},
 	{"GET", "/.well-known/openid-configuration", ARC_REST_AUTH_PUBLIC, 0,
+	 arc_rest_openid_configuration},
+	{"GET", "/.well-known/oauth-authorization-server", ARC_REST_AUTH_PUBLIC, 0,
 	 arc_rest_openid_configuration},
 	{"GET", "/.well-known/jwks.json", ARC_REST_AUTH_PUBLIC, 0, arc_rest_jwks},
 	{"GET", "/v1/cluster/identity", ARC_REST_AUTH_PUBLIC, 0, arc_rest_identity},

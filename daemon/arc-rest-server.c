@@ -943,6 +943,18 @@ arc_rest_server_authorize(ArcRestServer *self, ArcRestRequest *req, const ArcRes
 	return arc_engine_authorize(self->engine, req->caller, route->scope, error);
 }
 
+/* RFC 6750 §3: a token that was sent and refused is named in the challenge; a request
+ * without one gets the bare challenge that arc_rest_reply_error() sets */
+static void
+arc_rest_server_reply_auth_error(SoupServerMessage *msg, const GError *error)
+{
+	arc_rest_reply_error(msg, error);
+	if (soup_server_message_get_status(msg) == SOUP_STATUS_UNAUTHORIZED &&
+	    arc_rest_server_bearer(msg) != NULL)
+		soup_message_headers_replace(soup_server_message_get_response_headers(msg),
+					     "WWW-Authenticate", "Bearer error=\"invalid_token\"");
+}
+
 static gboolean
 arc_rest_server_authenticate(ArcRestServer *self, ArcRestRequest *req, const ArcRestRoute *route,
 			     GError **error)
@@ -1030,7 +1042,7 @@ arc_rest_server_dispatch(ArcRestServer *self, SoupServerMessage *msg, const gcha
 			if (arc_rest_server_authenticate(self, &req, &routes[i], &error))
 				routes[i].handler(&req);
 			else
-				arc_rest_reply_error(msg, error);
+				arc_rest_server_reply_auth_error(msg, error);
 			arc_caller_free(req.caller);
 			g_bytes_unref(req.body);
 		}

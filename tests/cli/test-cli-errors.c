@@ -332,6 +332,24 @@ arc_test_url_credentials_func(ArcTestFixture *fixture, gconstpointer data)
 			"grant_type=client_credentials&client_id=cli_B&client_secret=sec_B");
 }
 
+/* the token endpoint answers RFC 6749 §5.2: `error` is a code there, `message` the sentence */
+static void
+arc_test_oauth_error_func(ArcTestFixture *fixture, gconstpointer data)
+{
+	g_autoptr(ArcCliTestResult) token = NULL;
+
+	ARC_CLI_TEST_REQUIRE_CLI();
+	arc_cli_test_write_cluster_config(fixture->url, NULL);
+	arc_cli_test_agent_set_response(
+		fixture->agent, "POST", "/v1/oauth/token", 401,
+		"{\"error\":\"invalid_client\",\"error_description\":\"invalid client "
+		"credentials\",\"code\":\"UNAUTHORIZED\",\"message\":\"invalid client "
+		"credentials\"}");
+	token = arc_cli_test_runv("credentials", "list", NULL);
+	g_assert_cmpint(token->exit_code, ==, 5);
+	g_assert_cmpstr(token->err, ==, "Error: invalid client credentials\n");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -340,6 +358,8 @@ main(int argc, char **argv)
 		   arc_test_connection_refused_func, arc_test_fixture_teardown);
 	g_test_add("/cli/errors/timeout", ArcTestFixture, NULL, arc_test_fixture_setup,
 		   arc_test_timeout_func, arc_test_fixture_teardown);
+	g_test_add("/cli/errors/oauth-error", ArcTestFixture, NULL, arc_test_fixture_setup,
+		   arc_test_oauth_error_func, arc_test_fixture_teardown);
 	g_test_add("/cli/errors/unauthorized", ArcTestFixture, NULL, arc_test_fixture_setup,
 		   arc_test_unauthorized_func, arc_test_fixture_teardown);
 	g_test_add("/cli/errors/usage", ArcTestFixture, NULL, arc_test_fixture_setup,

@@ -369,6 +369,29 @@ arc_test_delete_func(ArcTestFixture *fixture, gconstpointer data)
 		==, 2);
 }
 
+/* the credentials minted on the removed peer went with it: listed, and a warning when the
+ * CLI's own credential is one of them (docs/auth.md) */
+static void
+arc_test_delete_revoked_func(ArcTestFixture *fixture, gconstpointer data)
+{
+	g_autoptr(ArcCliTestResult) ok = NULL;
+
+	ARC_CLI_TEST_REQUIRE_CLI();
+	arc_cli_test_agent_set_response(
+		fixture->agent, "DELETE", "/v1/peers/peer_01NEW", 200,
+		"{\"deleted\":true,\"id\":\"peer_01NEW\","
+		"\"revoked_credentials\":[\"cli_01OTHER\",\"cli_01TEST\"]}");
+	ok = arc_cli_test_runv("peers", "delete", "peer_01NEW", "--yes", NULL);
+	g_assert_cmpint(ok->exit_code, ==, 0);
+	g_assert_cmpstr(ok->out, ==,
+			"Peer peer_01NEW deleted\n"
+			"Credential cli_01OTHER revoked with the peer\n"
+			"Credential cli_01TEST revoked with the peer\n");
+	g_assert_cmpstr(ok->err, ==,
+			"Warning: cli_01TEST is the credential this CLI uses: its next command "
+			"will be refused; configure another credential\n");
+}
+
 static void
 arc_test_delete_refused_func(ArcTestFixture *fixture, gconstpointer data)
 {
@@ -548,6 +571,8 @@ main(int argc, char **argv)
 		   arc_test_update_func, arc_test_fixture_teardown);
 	g_test_add("/cli/peers/delete", ArcTestFixture, NULL, arc_test_fixture_setup,
 		   arc_test_delete_func, arc_test_fixture_teardown);
+	g_test_add("/cli/peers/delete-revoked", ArcTestFixture, NULL, arc_test_fixture_setup,
+		   arc_test_delete_revoked_func, arc_test_fixture_teardown);
 	g_test_add("/cli/peers/delete-refused", ArcTestFixture, NULL, arc_test_fixture_setup,
 		   arc_test_delete_refused_func, arc_test_fixture_teardown);
 	g_test_add("/cli/peers/delete-asks", ArcTestFixture, NULL, arc_test_fixture_setup,

@@ -85,6 +85,9 @@ tls_cli_func(void)
 	g_autoptr(ArcClusterAgent) a = NULL;
 	g_autoptr(ArcCliTestResult) plain = NULL, flag = NULL, pref = NULL, bad_ca = NULL;
 	g_autoptr(ArcCliTestResult) id = NULL;
+	g_autoptr(JsonNode) discovery = NULL;
+	const gchar *token_endpoint;
+	guint status = 0;
 
 	TLS_REQUIRE_TOOLS();
 	tls = tls_files(probe);
@@ -112,6 +115,14 @@ tls_cli_func(void)
 	id = arc_cluster_cli(a, "cluster", "identity", NULL);
 	g_assert_cmpint(id->exit_code, ==, 0);
 	g_assert_nonnull(strstr(id->out, a->peer_id));
+
+	/* the discovery document sends clients to the https:// endpoints */
+	discovery = arc_test_agent_request(a->agent, "GET", "/.well-known/openid-configuration",
+					   NULL, NULL, NULL, &status);
+	g_assert_cmpuint(status, ==, 200);
+	token_endpoint = json_object_get_string_member(json_node_get_object(discovery),
+						       "token_endpoint");
+	g_assert_true(g_str_has_prefix(token_endpoint, "https://"));
 }
 
 /* a client speaking plain HTTP to the TLS port is told so, and the port keeps serving */

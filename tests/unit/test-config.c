@@ -209,6 +209,38 @@ config_api_func(void)
 	g_rmdir(dir);
 }
 
+/* [auth] issuer: an http(s) URL an RFC 8414 issuer may be, or nothing (derived) */
+static void
+config_auth_issuer_func(void)
+{
+	const gchar *bad[] = {
+		"[auth]\nissuer=arctic.example.com\n",
+		"[auth]\nissuer=ftp://arctic.example.com\n",
+		"[auth]\nissuer=https://arctic.example.com/\n",
+		"[auth]\nissuer=https://arctic.example.com/?tenant=1\n",
+		"[auth]\nissuer=https://arctic.example.com#x\n",
+		"[auth]\nissuer=https://user@arctic.example.com\n",
+		"[auth]\nissuer=https://\n",
+	};
+	g_autoptr(ArcConfig) config = arc_config_new();
+	g_autoptr(GError) error = NULL;
+
+	g_assert_null(config->auth_issuer);
+	g_assert_true(
+		config_load_text(config, "[auth]\nissuer=https://arctic.example.com/x\n", &error));
+	g_assert_no_error(error);
+	g_assert_cmpstr(config->auth_issuer, ==, "https://arctic.example.com/x");
+	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_autoptr(ArcConfig) refused = arc_config_new();
+		g_autoptr(GError) error_bad = NULL;
+
+		g_test_message("%s", bad[i]);
+		g_assert_false(config_load_text(refused, bad[i], &error_bad));
+		g_assert_error(error_bad, ARC_ERROR, ARC_ERROR_INVALID_REQUEST);
+		g_assert_nonnull(strstr(error_bad->message, "[auth] issuer"));
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -218,5 +250,6 @@ main(int argc, char **argv)
 	g_test_add_func("/config/missing-file", config_missing_file_func);
 	g_test_add_func("/config/gossip", config_gossip_func);
 	g_test_add_func("/config/api", config_api_func);
+	g_test_add_func("/config/auth-issuer", config_auth_issuer_func);
 	return g_test_run();
 }

@@ -44,6 +44,7 @@ jwt_make(JwtFixture *fx, gint64 exp)
 	jwt->kid = g_strdup("peer_01JTESTTESTTESTTESTTESTTE");
 	jwt->iss = g_strdup(jwt->kid);
 	jwt->sub = g_strdup("cli_01JTESTTESTTESTTESTTESTTE");
+	jwt->client_id = g_strdup(jwt->sub);
 	jwt->aud = g_strdup("clu_01JTESTTESTTESTTESTTESTTE");
 	jwt->scope = g_strdup("urn:tillered:arctic:admin");
 	jwt->jti = g_strdup("01JTESTTESTTESTTESTTESTTE1");
@@ -63,6 +64,7 @@ jwt_roundtrip_func(JwtFixture *fx, gconstpointer data)
 	g_assert_nonnull(parsed);
 	g_assert_cmpstr(parsed->kid, ==, "peer_01JTESTTESTTESTTESTTESTTE");
 	g_assert_cmpstr(parsed->sub, ==, "cli_01JTESTTESTTESTTESTTESTTE");
+	g_assert_cmpstr(parsed->client_id, ==, "cli_01JTESTTESTTESTTESTTESTTE");
 	g_assert_cmpstr(parsed->aud, ==, "clu_01JTESTTESTTESTTESTTESTTE");
 	g_assert_cmpstr(parsed->scope, ==, "urn:tillered:arctic:admin");
 	g_assert_cmpint(parsed->iat, ==, 1700000000);
@@ -110,14 +112,47 @@ jwt_b64(const gchar *json)
 	return arc_base64url_encode((const guint8 *)json, strlen(json));
 }
 
+/* RFC 9068 §2.1: the header says what the token is */
+static void
+jwt_access_token_type_func(JwtFixture *fx, gconstpointer data)
+{
+	g_autofree gchar *token = jwt_make(fx, 1700003600);
+	const gchar *dot = strchr(token, '.');
+	g_autofree gchar *header_b64 = g_strndup(token, (gsize)(dot - token));
+	gsize len = 0;
+	g_autofree guint8 *header = arc_base64url_decode(header_b64, -1, &len);
+	g_autofree gchar *header_text = g_strndup((const gchar *)header, len);
+	g_autoptr(JsonNode) node = json_from_string(header_text, NULL);
+	const gchar *other_types[] = {"{\"alg\":\"EdDSA\",\"typ\":\"JWT\",\"kid\":\"peer_x\"}",
+				      "{\"alg\":\"EdDSA\",\"kid\":\"peer_x\"}"};
+
+	g_assert_nonnull(node);
+	g_assert_cmpstr(json_object_get_string_member(json_node_get_object(node), "typ"), ==,
+			"at+jwt");
+	for (guint i = 0; i < G_N_ELEMENTS(other_types); i++) {
+		g_autoptr(GError) error = NULL;
+		g_autofree gchar *other = jwt_b64(other_types[i]);
+		g_autofree gchar *forged = g_strconcat(other, dot, NULL);
+		g_autoptr(ArcJwt) jwt = arc_jwt_parse(forged, strlen(forged), &error);
+
+		g_assert_error(error, ARC_ERROR, ARC_ERROR_UNAUTHORIZED);
+		g_assert_null(jwt);
+	}
+}
+
 static void
 jwt_malformed_func(void)
 {
-	g_autofree gchar *good_header = jwt_b64("{\"alg\":\"EdDSA\",\"kid\":\"peer_x\"}");
+	g_autofree gchar *good_header =
+		jwt_b64("{\"alg\":\"EdDSA\",\"typ\":\"at+jwt\",\"kid\":\"peer_x\"}");
 	g_autofree gchar *none_header = jwt_b64("{\"alg\":\"none\",\"kid\":\"peer_x\"}");
 	g_autofree gchar *hs_header = jwt_b64("{\"alg\":\"HS256\",\"kid\":\"peer_x\"}");
-	g_autofree gchar *claims = jwt_b64("{\"iss\":\"a\",\"sub\":\"b\",\"aud\":\"c\",\"scope\":"
-					   "\"d\",\"jti\":\"e\",\"iat\":1,\"exp\":2}");
+	g_autofree gchar *claims = jwt_b64("{\"iss\":\"a\",\"sub\":\"b\",\"client_id\":\"b\","
+					   "\"aud\":\"c\",\"scope\":\"d\",\"jti\":\"e\","
+					   "\"iat\":1,\"exp\":2}");
+	g_autofree gchar *no_client_id = jwt_b64("{\"iss\":\"a\",\"sub\":\"b\",\"aud\":\"c\","
+						 "\"scope\":\"d\",\"jti\":\"e\",\"iat\":1,"
+						 "\"exp\":2}");
 	g_autofree gchar *bad_claims = jwt_b64("{\"iss\":\"a\",\"sub\":\"b\",\"aud\":\"c\","
 					       "\"scope\":\"d\",\"jti\":\"e\",\"iat\":\"1\","
 					       "\"exp\":2}");
@@ -140,6 +175,7 @@ jwt_malformed_func(void)
 		g_strjoin(".", good_header, claims, short_sig, NULL),
 		g_strjoin(".", good_header, claims, "", NULL),
 		g_strjoin(".", good_header, claims, "====", NULL),
+		g_strjoin(".", good_header, no_client_id, sig_b64, NULL),
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -163,6 +199,8 @@ main(int argc, char **argv)
 		   jwt_fixture_teardown);
 	g_test_add("/jwt/tampered", JwtFixture, NULL, jwt_fixture_setup, jwt_tampered_func,
 		   jwt_fixture_teardown);
+	g_test_add("/jwt/access-token-type", JwtFixture, NULL, jwt_fixture_setup,
+		   jwt_access_token_type_func, jwt_fixture_teardown);
 	g_test_add_func("/jwt/malformed", jwt_malformed_func);
 	return g_test_run();
 }
