@@ -23,6 +23,8 @@
 
 #define ARC_HANDSHAKE_SESSION_SECS 10
 #define ARC_HANDSHAKE_MAX_SESSIONS 256
+/* one initiator runs one handshake at a time; two let a retry overlap a lost reply */
+#define ARC_HANDSHAKE_SESSIONS_PER_PEER 2
 
 typedef struct {
 	gchar *id;
@@ -495,6 +497,29 @@ arc_handshake_state_prune(ArcHandshakeState *state)
 	}
 }
 
+/* A hello costs the responder a session, so one initiator may hold only a few: a new hello
+ * from the same peer id takes the place of its oldest session. A captured hello replayed any
+ * number of times thus holds ARC_HANDSHAKE_SESSIONS_PER_PEER sessions, never the table. */
+static void
+arc_handshake_state_make_room(ArcHandshakeState *state, const gchar *initiator)
+{
+	GHashTableIter iter;
+	ArcHandshakeSession *session;
+	ArcHandshakeSession *oldest = NULL;
+	guint held = 0;
+
+	g_hash_table_iter_init(&iter, state->sessions);
+	while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&session)) {
+		if (g_strcmp0(session->initiator->peer_id, initiator) != 0)
+			continue;
+		held++;
+		if (oldest == NULL || session->expires < oldest->expires)
+			oldest = session;
+	}
+	if (held >= ARC_HANDSHAKE_SESSIONS_PER_PEER)
+		g_hash_table_remove(state->sessions, oldest->id);
+}
+
 /* sessions an initiator never confirmed go when they expire, not at the next hello */
 static gboolean
 arc_handshake_state_prune_cb(gpointer user_data)
@@ -574,6 +599,7 @@ arc_engine_handshake_hello(ArcEngine *self, const gchar *body, gsize length, GEr
 		return NULL;
 	}
 	arc_handshake_state_prune(state);
+	arc_handshake_state_make_room(state, hello->peer->peer_id);
 	if (g_hash_table_size(state->sessions) >= ARC_HANDSHAKE_MAX_SESSIONS) {
 		arc_handshake_set_error(error, ARC_HANDSHAKE_REASON_BUSY);
 		return NULL;

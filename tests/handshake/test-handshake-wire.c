@@ -307,6 +307,28 @@ arc_wire_initiator_hello_replayed_func(ArcWireFixture *fx, gconstpointer user_da
 	g_assert_cmpuint(arc_wire_peer_get_probes(fx->peer), ==, 1);
 }
 
+/* A captured hello replayed 300 times holds a session or two, not the agent's table: another
+ * peer joining right after is not refused as `busy`. */
+static void
+arc_wire_initiator_hello_flood_func(ArcWireFixture *fx, gconstpointer user_data)
+{
+	g_autoptr(ArcWireExchange) captured = arc_wire_exchange_new(fx);
+	g_autoptr(ArcWireExchange) joined = NULL;
+	g_autofree gchar *license = arc_test_agent_make_default_license(fx->agent);
+	g_autofree gchar *after = NULL;
+
+	for (guint i = 0; i < 300; i++) {
+		g_autoptr(ArcTestResponse) resp =
+			arc_wire_post(fx, "/v1/handshake/hello", captured->hello);
+		g_assert_cmpuint(resp->status, ==, SOUP_STATUS_OK);
+	}
+	g_clear_object(&fx->peer);
+	fx->peer = arc_wire_peer_new(license);
+	joined = arc_wire_join(fx);
+	after = arc_wire_peer_list(fx);
+	g_assert_nonnull(strstr(after, arc_wire_peer_get_peer_id(fx->peer)));
+}
+
 static void
 arc_wire_initiator_unknown_session_func(ArcWireFixture *fx, gconstpointer user_data)
 {
@@ -790,6 +812,8 @@ main(int argc, char **argv)
 		     arc_wire_initiator_confirm_replayed_func);
 	arc_wire_add("/handshake-wire/initiator/hello-replayed", NULL,
 		     arc_wire_initiator_hello_replayed_func);
+	arc_wire_add("/handshake-wire/initiator/hello-flood", NULL,
+		     arc_wire_initiator_hello_flood_func);
 	arc_wire_add("/handshake-wire/initiator/unknown-session", NULL,
 		     arc_wire_initiator_unknown_session_func);
 	for (guint i = 0; i < G_N_ELEMENTS(arc_wire_hello_cases); i++) {
