@@ -162,27 +162,72 @@ arc_engine_check_node_limit(ArcEngine *self, GPtrArray *peers, gchar **detail, G
 	return FALSE;
 }
 
-/* Node limit and duplicates against this agent's view; @known is set for a peer this agent
- * already holds with the same key. A peer @vouched for by the cluster (a member gossiped its
- * record, and this is transitive discovery) is not held to the node limit here: the limit
- * then marks the peers that joined last over_limit on every node (docs/protocol.md §6.4). */
+/* What check_membership found besides a refusal: the other side is @known (same id and key),
+ * @replaces a peer that presented the same key under an older id (the host was reset and
+ * bootstrapped again, keeping peer.key), or is a removed peer an operator @readmit's. */
+typedef struct {
+	gboolean known;
+	gchar *replaces;
+	gboolean readmit;
+} ArcMembership;
+
+static void
+arc_membership_clear(ArcMembership *self)
+{
+	g_clear_pointer(&self->replaces, g_free);
+	self->known = FALSE;
+	self->readmit = FALSE;
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(ArcMembership, arc_membership_clear)
+
+/* A stored peer under another id with the key @peer presents: the same host, reset and
+ * bootstrapped again (the guide's recovery). Its key is proven by the handshake, so the new id
+ * takes the old one's place. Another peer at @peer's address is still a duplicate. */
+static gboolean
+arc_engine_check_same_key(GPtrArray *peers, const ArcHandshakePeer *peer, ArcMembership *m,
+			  gchar **detail, GError **error)
+{
+	ArcPeerInfo *same = arc_engine_find_peer(peers, NULL, peer->public_key, NULL);
+	ArcPeerInfo *at = arc_engine_find_peer(peers, NULL, NULL, peer->address);
+
+	if (same != NULL && !same->is_local)
+		m->replaces = g_strdup(same->id);
+	if (at != NULL && (m->replaces == NULL || g_strcmp0(at->id, m->replaces) != 0))
+		same = at;
+	else if (m->replaces != NULL)
+		return TRUE;
+	if (same == NULL)
+		return TRUE;
+	g_clear_pointer(&m->replaces, g_free);
+	arc_engine_fail(error, detail, ARC_HANDSHAKE_REASON_ALREADY_EXISTS,
+			g_strdup_printf("%s (%s) is already in the cluster as peer %s "
+					"(%s): delete that peer first",
+					peer->peer_id, peer->address, same->id, same->address));
+	return FALSE;
+}
+
+/* Node limit and duplicates against this agent's view. A peer @vouched for by the cluster
+ * (a member gossiped its record, and this is transitive discovery) is not held to the node
+ * limit here: the limit then marks the peers that joined last over_limit on every node
+ * (docs/protocol.md §6.4). A removed peer comes back only by an operator's @explicit add. */
 static gboolean
 arc_engine_check_membership(ArcEngine *self, const ArcHandshakePeer *peer, gboolean vouched,
-			    gboolean *known, gchar **detail, GError **error)
+			    gboolean explicit, ArcMembership *m, gchar **detail, GError **error)
 {
 	g_autoptr(GPtrArray) peers = arc_engine_load_peers(self, error);
 	ArcPeerInfo *same;
 
-	*known = FALSE;
+	arc_membership_clear(m);
 	if (peers == NULL)
 		return FALSE;
-	if (arc_engine_peer_is_revoked(self, peer->peer_id)) {
+	if (arc_engine_peer_is_revoked(self, peer->peer_id) && !explicit) {
 		arc_engine_fail(error, detail, ARC_HANDSHAKE_REASON_REVOKED,
-				g_strdup_printf("peer %s left the cluster and cannot rejoin with "
-						"the same identity",
+				g_strdup_printf("peer %s was removed from the cluster: only an "
+						"operator's 'peers add' here brings it back",
 						peer->peer_id));
 		return FALSE;
 	}
+	m->readmit = arc_engine_peer_is_revoked(self, peer->peer_id);
 	same = arc_engine_find_peer(peers, peer->peer_id, NULL, NULL);
 	if (same != NULL && g_strcmp0(same->public_key, peer->public_key) != 0) {
 		arc_engine_fail(error, detail, ARC_HANDSHAKE_REASON_INVALID_SIGNATURE,
@@ -192,21 +237,12 @@ arc_engine_check_membership(ArcEngine *self, const ArcHandshakePeer *peer, gbool
 		return FALSE;
 	}
 	if (same != NULL) {
-		*known = TRUE;
+		m->known = TRUE;
 		return TRUE;
 	}
-	same = arc_engine_find_peer(peers, NULL, peer->public_key, NULL);
-	if (same == NULL)
-		same = arc_engine_find_peer(peers, NULL, NULL, peer->address);
-	if (same != NULL) {
-		arc_engine_fail(error, detail, ARC_HANDSHAKE_REASON_ALREADY_EXISTS,
-				g_strdup_printf("%s (%s) is already in the cluster as peer %s "
-						"(%s): delete that peer first",
-						peer->peer_id, peer->address, same->id,
-						same->address));
+	if (!arc_engine_check_same_key(peers, peer, m, detail, error))
 		return FALSE;
-	}
-	if (vouched)
+	if (vouched || m->replaces != NULL)
 		return TRUE;
 	return arc_engine_check_node_limit(self, peers, detail, error);
 }
@@ -253,7 +289,7 @@ arc_engine_check_peer_record(const ArcHandshakePeer *peer, gchar **detail, GErro
  * not us; then membership. */
 static ArcLicense *
 arc_engine_check_candidate(ArcEngine *self, const ArcHandshakePeer *peer, gboolean vouched,
-			   gboolean *known, gchar **detail, GError **error)
+			   gboolean explicit, ArcMembership *m, gchar **detail, GError **error)
 {
 	ArcLicense *own = arc_engine_get_license_doc(self);
 	g_autoptr(ArcLicense) license = NULL;
@@ -290,7 +326,7 @@ arc_engine_check_candidate(ArcEngine *self, const ArcHandshakePeer *peer, gboole
 						arc_license_state_to_string(state)));
 		return NULL;
 	}
-	if (!arc_engine_check_membership(self, peer, vouched, known, detail, error))
+	if (!arc_engine_check_membership(self, peer, vouched, explicit, m, detail, error))
 		return NULL;
 	return g_steal_pointer(&license);
 }
@@ -430,19 +466,48 @@ arc_engine_own_record(ArcEngine *self, const gchar *remote)
 	return peer;
 }
 
+/* What a handshake that found @m writes besides @peer's record: the record of the id it
+ * replaces is deleted and that id revoked (the host lives on under the new one); a removed
+ * peer's revocation gets its next version, the readmission, naming the tombstone it
+ * overrides (docs/protocol.md §5.6). */
+static void
+arc_engine_stage_membership(ArcEngine *self, ArcStorageTxn *txn, const ArcHandshakePeer *peer,
+			    const ArcMembership *m, const ArcRecord *old)
+{
+	if (m->replaces != NULL) {
+		g_autoptr(ArcRecord) replaced = arc_storage_get_record(
+			arc_engine_get_storage(self), "peer", m->replaces, NULL);
+		if (replaced != NULL && !replaced->deleted) {
+			arc_engine_stage_peer(self, txn, replaced, m->replaces, replaced->body,
+					      TRUE);
+			if (!arc_engine_peer_is_revoked(self, m->replaces))
+				arc_engine_stage_revocation(self, txn, m->replaces,
+							    peer->public_key);
+		}
+		g_info("peer %s has the key of peer %s and takes its place", peer->peer_id,
+		       m->replaces);
+	}
+	if (m->readmit) {
+		arc_engine_stage_revocation_full(self, txn, peer->peer_id, peer->public_key, TRUE,
+						 old != NULL ? old->version : 0);
+		g_info("peer %s, removed earlier, is added again", peer->peer_id);
+	}
+}
+
 /* Stores @peer's own record unless this agent holds a later version of it; @name, when
  * given, becomes this agent's alias for it. */
 static gboolean
 arc_engine_store_peer(ArcEngine *self, const ArcHandshakePeer *peer, const gchar *name,
-		      GError **error)
+		      const ArcMembership *m, GError **error)
 {
 	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
 	g_autoptr(ArcRecord) old =
 		arc_storage_get_record(arc_engine_get_storage(self), "peer", peer->peer_id, NULL);
 
-	/* a tombstone of an earlier delete gives way: the peer is back, and not revoked */
+	/* a tombstone of an earlier delete gives way: the peer is back */
 	if (old == NULL || old->deleted || arc_record_compare_versions(peer->record, old) > 0)
 		arc_storage_txn_put_record(txn, peer->record);
+	arc_engine_stage_membership(self, txn, peer, m, old);
 	if (name != NULL && name[0] != '\0')
 		arc_engine_stage_alias(self, txn, peer->peer_id, name);
 	/* pushed to the others: @peer gets everything in its first rounds, and before the
@@ -451,6 +516,8 @@ arc_engine_store_peer(ArcEngine *self, const ArcHandshakePeer *peer, const gchar
 	    !arc_engine_commit_full(self, txn, peer->peer_id, TRUE, error))
 		return FALSE;
 	arc_engine_emit_peer_changed(self, peer->peer_id);
+	if (m->replaces != NULL)
+		arc_engine_emit_peer_changed(self, m->replaces);
 	return TRUE;
 }
 
@@ -573,7 +640,7 @@ arc_engine_handshake_hello(ArcEngine *self, const gchar *body, gsize length, GEr
 	gchar hex[sizeof(raw) * 2 + 1];
 	guint8 signature[ARC_IDENTITY_SIGNATURE_SIZE];
 	ArcHandshakeTranscript t;
-	gboolean known = FALSE;
+	g_auto(ArcMembership) m = {0};
 	gboolean vouched;
 	GError *error_local = NULL;
 
@@ -591,7 +658,7 @@ arc_engine_handshake_hello(ArcEngine *self, const gchar *body, gsize length, GEr
 	/* the initiator says it met this agent through the cluster, and this agent learned of
 	 * it the same way */
 	vouched = hello->discovery && arc_engine_is_vouched(self, hello->peer->peer_id);
-	license = arc_engine_check_candidate(self, hello->peer, vouched, &known, &detail,
+	license = arc_engine_check_candidate(self, hello->peer, vouched, FALSE, &m, &detail,
 					     &error_local);
 	if (license == NULL) {
 		arc_engine_log_refusal("handshake", hello->peer, error_local, detail);
@@ -624,7 +691,7 @@ arc_engine_handshake_hello(ArcEngine *self, const gchar *body, gsize length, GEr
 	reply = arc_handshake_reply_to_json(session->id, session->responder, session->challenge_b,
 					    signature);
 	g_debug("handshake hello from %s at %s: session %s%s", session->initiator->peer_id,
-		session->initiator->address, session->id, known ? " (known peer)" : "");
+		session->initiator->address, session->id, m.known ? " (known peer)" : "");
 	g_hash_table_insert(state->sessions, session->id, session);
 	session = NULL;
 	return g_steal_pointer(&reply);
@@ -679,7 +746,7 @@ arc_engine_confirm_probe_cb(GObject *source, GAsyncResult *res, gpointer user_da
 	g_autoptr(ArcPeerResponse) response = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *detail = NULL;
-	gboolean known = FALSE;
+	g_auto(ArcMembership) m = {0};
 
 	response = arc_peer_client_request_finish(ARC_PEER_CLIENT(source), res, &error);
 	if (response == NULL) {
@@ -697,16 +764,16 @@ arc_engine_confirm_probe_cb(GObject *source, GAsyncResult *res, gpointer user_da
 	}
 	/* the view may have changed while the probe ran */
 	if (!arc_engine_check_can_join(op->engine, FALSE, &detail, &error) ||
-	    !arc_engine_check_membership(op->engine, peer, op->session->vouched, &known, &detail,
-					 &error) ||
-	    !arc_engine_store_peer(op->engine, peer, NULL, &error)) {
+	    !arc_engine_check_membership(op->engine, peer, op->session->vouched, FALSE, &m,
+					 &detail, &error) ||
+	    !arc_engine_store_peer(op->engine, peer, NULL, &m, &error)) {
 		arc_engine_log_refusal("handshake", peer, error, detail);
 		g_task_return_error(task, g_steal_pointer(&error));
 		return;
 	}
 	arc_engine_count_handshake("responder", NULL);
 	g_info("peer %s at %s joined (handshake it initiated)%s", peer->peer_id, peer->address,
-	       known ? ", record refreshed" : "");
+	       m.known ? ", record refreshed" : "");
 	g_task_return_boolean(task, TRUE);
 }
 
@@ -876,7 +943,7 @@ arc_add_peer_confirm_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	g_autoptr(ArcPeerInfo) info = NULL;
 	GError *error = NULL;
 	gchar *detail = NULL;
-	gboolean known = FALSE;
+	g_auto(ArcMembership) m = {0};
 
 	response = arc_peer_client_request_finish(ARC_PEER_CLIENT(source), res, &error);
 	if (response == NULL) {
@@ -893,18 +960,18 @@ arc_add_peer_confirm_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 					     "stored this agent",
 					     peer->peer_id, op->me->address));
 	/* the view may have changed during the exchange */
-	if (!arc_engine_check_membership(op->engine, peer, op->discovery, &known, &detail,
-					 &error)) {
+	if (!arc_engine_check_membership(op->engine, peer, op->discovery, !op->discovery, &m,
+					 &detail, &error)) {
 		arc_add_peer_fail(task, "store", error, detail);
 		return;
 	}
-	if (known) {
+	if (m.known) {
 		arc_handshake_set_error(&error, ARC_HANDSHAKE_REASON_ALREADY_EXISTS);
 		arc_add_peer_fail(task, "store", error,
 				  g_strdup_printf("%s was added meanwhile", peer->peer_id));
 		return;
 	}
-	if (!arc_engine_store_peer(op->engine, peer, op->name, &error)) {
+	if (!arc_engine_store_peer(op->engine, peer, op->name, &m, &error)) {
 		arc_add_peer_fail(task, "store", error, NULL);
 		return;
 	}
@@ -923,7 +990,8 @@ arc_add_peer_confirm_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 
 /* the address the operator gave may already belong to another peer */
 static gboolean
-arc_add_peer_check_dialed(ArcAddPeerOp *op, gchar **detail, GError **error)
+arc_add_peer_check_dialed(ArcAddPeerOp *op, const gchar *replaces, gchar **detail,
+			  GError **error)
 {
 	g_autoptr(GPtrArray) peers = arc_engine_load_peers(op->engine, error);
 	ArcPeerInfo *same;
@@ -931,7 +999,8 @@ arc_add_peer_check_dialed(ArcAddPeerOp *op, gchar **detail, GError **error)
 	if (peers == NULL)
 		return FALSE;
 	same = arc_engine_find_peer(peers, NULL, NULL, op->address);
-	if (same != NULL && g_strcmp0(same->id, op->reply->peer->peer_id) != 0) {
+	if (same != NULL && g_strcmp0(same->id, op->reply->peer->peer_id) != 0 &&
+	    g_strcmp0(same->id, replaces) != 0) {
 		arc_engine_fail(error, detail, ARC_HANDSHAKE_REASON_ALREADY_EXISTS,
 				g_strdup_printf("%s is already peer %s (now it answers as %s): "
 						"delete that peer first",
@@ -955,7 +1024,7 @@ arc_add_peer_hello_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	ArcHandshakeTranscript t;
 	GError *error = NULL;
 	gchar *detail = NULL;
-	gboolean known = FALSE;
+	g_auto(ArcMembership) m = {0};
 	gsize len = 0;
 	const gchar *data;
 
@@ -982,14 +1051,14 @@ arc_add_peer_hello_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	arc_add_peer_op_step(op, "hello", TRUE,
 			     g_strdup_printf("%s is peer %s, license checks passed on its side",
 					     op->address, op->reply->peer->peer_id));
-	license = arc_engine_check_candidate(op->engine, op->reply->peer, op->discovery, &known,
-					     &detail, &error);
+	license = arc_engine_check_candidate(op->engine, op->reply->peer, op->discovery,
+					     !op->discovery, &m, &detail, &error);
 	if (license == NULL) {
 		arc_add_peer_fail(task, "verify_reply", error, detail);
 		return;
 	}
-	if (known || !arc_add_peer_check_dialed(op, &detail, &error)) {
-		if (known) {
+	if (m.known || !arc_add_peer_check_dialed(op, m.replaces, &detail, &error)) {
+		if (m.known) {
 			arc_handshake_set_error(&error, ARC_HANDSHAKE_REASON_ALREADY_EXISTS);
 			detail = g_strdup_printf("%s is already peer %s", op->address,
 						 op->reply->peer->peer_id);

@@ -698,6 +698,13 @@ arc_engine_get_cluster_id(ArcEngine *self)
 	return self->cluster_id;
 }
 
+/* (transfer none) (nullable): gossip, once bootstrapped */
+ArcGossip *
+arc_engine_get_gossip(ArcEngine *self)
+{
+	return self->gossip;
+}
+
 /* tokens of every active peer are accepted here */
 void
 arc_engine_members_changed(ArcEngine *self, GPtrArray *members)

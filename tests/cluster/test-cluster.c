@@ -92,6 +92,24 @@ cl_wait_peers_contain(ArcClusterAgent *agent, const gchar *needle)
 	g_assert_not_reached();
 }
 
+/* @agent's `peers list -o json` comes to lack @needle within CL_WAIT_MS */
+static void
+cl_wait_peers_lack(ArcClusterAgent *agent, const gchar *needle)
+{
+	gint64 deadline = g_get_monotonic_time() + CL_WAIT_MS * 1000;
+	g_autofree gchar *peers = NULL;
+
+	do {
+		g_free(peers);
+		peers = arc_cluster_peers(agent);
+		if (strstr(peers, needle) == NULL)
+			return;
+		g_usleep(100 * 1000);
+	} while (g_get_monotonic_time() < deadline);
+	g_printerr("peers of %s still show %s:\n%s\n", agent->name, needle, peers);
+	g_assert_not_reached();
+}
+
 static void
 cl_wait_knows(ArcClusterAgent *agent, const gchar *peer_id)
 {
@@ -446,10 +464,8 @@ cl_already_exists_func(void)
 	g_autoptr(ArcClusterAgent) b =
 		arc_cluster_agent_new(a, "agent-b", ARC_CLUSTER_CUSTOMER, 10, NULL);
 	g_autofree gchar *before = NULL;
-	g_autofree gchar *old_b = NULL, *db = NULL;
-	g_autoptr(ArcCliTestResult) again = NULL, reverse = NULL, reset = NULL, asked = NULL,
-				    del = NULL, back = NULL;
-	g_autoptr(GError) error = NULL;
+	g_autoptr(ArcCliTestResult) again = NULL, reverse = NULL, asked = NULL, del = NULL,
+				    back = NULL;
 
 	ARC_CLI_TEST_REQUIRE_CLI();
 	arc_cluster_agent_bootstrap(a);
@@ -462,9 +478,35 @@ cl_already_exists_func(void)
 	cl_assert_error_line(reverse, "peer already exists in cluster");
 	arc_cluster_assert_views(a, b, before);
 
-	/* B is reset as the guide's recovery steps say: stop, remove arctic.db, start,
-	 * bootstrap again with the same license; peer.key stays */
-	old_b = g_strdup(b->peer_id);
+	/* "If you need to re-add, delete first": without --yes the CLI asks, and with no
+	 * terminal it refuses and deletes nothing */
+	asked = arc_cluster_cli(a, "peers", "delete", b->peer_id, NULL);
+	g_assert_cmpint(asked->exit_code, !=, 0);
+	g_assert_nonnull(strstr(asked->err, "--yes"));
+	g_assert_true(arc_cluster_knows(a, b->peer_id));
+	del = arc_cluster_cli(a, "peers", "delete", b->peer_id, "--yes", NULL);
+	g_assert_cmpint(del->exit_code, ==, 0);
+	g_assert_false(arc_cluster_knows(a, b->peer_id));
+	/* B is told, and forgets the cluster */
+	cl_wait_peers_lack(b, a->peer_id);
+	arc_cluster_assert_log(b, "this agent was removed from the cluster by peer");
+	back = arc_cluster_cli(a, "peers", "add", b->address, NULL);
+	if (back->exit_code != 0)
+		g_printerr("%s%s", back->out, back->err);
+	g_assert_cmpint(back->exit_code, ==, 0);
+	g_assert_true(arc_cluster_knows(a, b->peer_id));
+	g_assert_true(arc_cluster_knows(b, a->peer_id));
+}
+
+/* B is reset as the guide's recovery steps say: stop, remove arctic.db, start, bootstrap
+ * again with the same license; peer.key stays, the peer id changes */
+static void
+cl_reset(ArcClusterAgent *b)
+{
+	g_autofree gchar *old_b = g_strdup(b->peer_id);
+	g_autofree gchar *db = NULL;
+	g_autoptr(GError) error = NULL;
+
 	g_assert_true(arc_test_agent_stop(b->agent, NULL, &error));
 	db = g_build_filename(arc_test_agent_get_data_dir(b->agent), "arctic.db", NULL);
 	g_assert_cmpint(g_unlink(db), ==, 0);
@@ -472,27 +514,109 @@ cl_already_exists_func(void)
 	g_remove(b->config);
 	arc_cluster_agent_bootstrap(b);
 	g_assert_cmpstr(b->peer_id, !=, old_b);
+}
 
-	g_clear_pointer(&before, g_free);
-	before = arc_cluster_views(a, NULL);
-	reset = arc_cluster_cli(b, "peers", "add", a->address, NULL);
-	cl_assert_error_line(reset, "peer already exists in cluster");
-	arc_cluster_assert_log(a, "refused: peer already exists in cluster");
-	arc_cluster_assert_views(a, NULL, before);
+/* After the guide's recovery the next step, adding the agent back, works from either side
+ * without deleting the old id by hand: the same key under a new id replaces the old record,
+ * on the adding agent and, by gossip, on the others. */
+static void
+cl_recovery_func(void)
+{
+	g_autoptr(ArcClusterAgent) a =
+		arc_cluster_agent_new(NULL, "agent-a", ARC_CLUSTER_CUSTOMER, 10, NULL);
+	g_autoptr(ArcClusterAgent) b =
+		arc_cluster_agent_new(a, "agent-b", ARC_CLUSTER_CUSTOMER, 10, NULL);
+	g_autoptr(ArcClusterAgent) c =
+		arc_cluster_agent_new(a, "agent-c", ARC_CLUSTER_CUSTOMER, 10, NULL);
+	g_autofree gchar *first = NULL, *second = NULL;
+	g_autoptr(ArcCliTestResult) from_b = NULL, from_a = NULL;
 
-	/* "If you need to re-add, delete first": without --yes the CLI asks, and with no
-	 * terminal it refuses and deletes nothing */
-	asked = arc_cluster_cli(a, "peers", "delete", old_b, NULL);
-	g_assert_cmpint(asked->exit_code, !=, 0);
-	g_assert_nonnull(strstr(asked->err, "--yes"));
-	g_assert_true(arc_cluster_knows(a, old_b));
-	del = arc_cluster_cli(a, "peers", "delete", old_b, "--yes", NULL);
-	g_assert_cmpint(del->exit_code, ==, 0);
-	g_assert_false(arc_cluster_knows(a, old_b));
-	back = arc_cluster_cli(a, "peers", "add", b->address, NULL);
-	g_assert_cmpint(back->exit_code, ==, 0);
+	ARC_CLI_TEST_REQUIRE_CLI();
+	arc_cluster_agent_bootstrap(a);
+	arc_cluster_agent_bootstrap(b);
+	arc_cluster_agent_bootstrap(c);
+	arc_cluster_join(a, b);
+	arc_cluster_join(a, c);
+	cl_wait_knows(c, b->peer_id);
+
+	/* from the recovered side */
+	first = g_strdup(b->peer_id);
+	cl_reset(b);
+	from_b = arc_cluster_cli(b, "peers", "add", a->address, "--debug", NULL);
+	if (from_b->exit_code != 0)
+		g_printerr("%s%s", from_b->out, from_b->err);
+	g_assert_cmpint(from_b->exit_code, ==, 0);
 	g_assert_true(arc_cluster_knows(a, b->peer_id));
+	g_assert_false(arc_cluster_knows(a, first));
+	cl_wait_knows(c, b->peer_id);
+	cl_wait_peers_lack(c, first);
+	cl_wait_knows(b, c->peer_id);
+
+	/* from a member */
+	second = g_strdup(b->peer_id);
+	cl_reset(b);
+	from_a = arc_cluster_cli(a, "peers", "add", b->address, NULL);
+	if (from_a->exit_code != 0)
+		g_printerr("%s%s", from_a->out, from_a->err);
+	g_assert_cmpint(from_a->exit_code, ==, 0);
+	g_assert_true(arc_cluster_knows(a, b->peer_id));
+	g_assert_false(arc_cluster_knows(a, second));
 	g_assert_true(arc_cluster_knows(b, a->peer_id));
+	cl_wait_knows(c, b->peer_id);
+	cl_wait_peers_lack(c, second);
+}
+
+/* The guide's delete, then re-add, in a cluster of three. The deleted agent learns that it
+ * was removed and forgets its peers; gossip never brings it back; the operator's `peers
+ * add` does, on every agent, also on C, which saw the deletion but was down during the
+ * re-add and comes back holding the old revocation. */
+static void
+cl_delete_readd_func(void)
+{
+	g_autoptr(ArcClusterAgent) a =
+		arc_cluster_agent_new(NULL, "agent-a", ARC_CLUSTER_CUSTOMER, 10, NULL);
+	g_autoptr(ArcClusterAgent) b =
+		arc_cluster_agent_new(a, "agent-b", ARC_CLUSTER_CUSTOMER, 10, NULL);
+	g_autoptr(ArcClusterAgent) c =
+		arc_cluster_agent_new(a, "agent-c", ARC_CLUSTER_CUSTOMER, 10, NULL);
+	g_autoptr(ArcCliTestResult) del = NULL, back = NULL;
+	g_autoptr(GError) error = NULL;
+
+	ARC_CLI_TEST_REQUIRE_CLI();
+	arc_cluster_agent_bootstrap(a);
+	arc_cluster_agent_bootstrap(b);
+	arc_cluster_agent_bootstrap(c);
+	arc_cluster_join(a, b);
+	arc_cluster_join(a, c);
+	cl_wait_knows(b, c->peer_id);
+	cl_wait_knows(c, b->peer_id);
+
+	del = arc_cluster_cli(a, "peers", "delete", b->peer_id, "--yes", NULL);
+	g_assert_cmpint(del->exit_code, ==, 0);
+	cl_wait_peers_lack(b, a->peer_id);
+	cl_wait_peers_lack(b, c->peer_id);
+	arc_cluster_assert_log(b, "this agent was removed from the cluster by peer");
+	cl_wait_peers_lack(c, b->peer_id);
+	/* gossip does not resurrect it */
+	g_usleep(2 * G_USEC_PER_SEC);
+	g_assert_false(arc_cluster_knows(a, b->peer_id));
+	g_assert_false(arc_cluster_knows(c, b->peer_id));
+
+	g_assert_true(arc_test_agent_stop(c->agent, NULL, &error));
+	back = arc_cluster_cli(a, "peers", "add", b->address, NULL);
+	if (back->exit_code != 0)
+		g_printerr("%s%s", back->out, back->err);
+	g_assert_cmpint(back->exit_code, ==, 0);
+	g_assert_true(arc_cluster_knows(b, a->peer_id));
+	cl_start(c);
+	cl_wait_knows(c, b->peer_id);
+	cl_wait_knows(b, c->peer_id);
+	/* and it stays: C's old tombstone and revocation do not remove it again */
+	g_usleep(3 * G_USEC_PER_SEC);
+	g_assert_true(arc_cluster_knows(a, b->peer_id));
+	g_assert_true(arc_cluster_knows(c, b->peer_id));
+	g_assert_true(arc_cluster_knows(b, a->peer_id));
+	g_assert_true(arc_cluster_knows(b, c->peer_id));
 }
 
 /* the local peer cannot be deleted; it leaves with remove-self, and the others forget it */
@@ -602,6 +726,8 @@ main(int argc, char **argv)
 	g_test_add_func("/cluster/invalid-signature", cl_invalid_signature_func);
 	g_test_add_func("/cluster/node-limit", cl_node_limit_func);
 	g_test_add_func("/cluster/already-exists", cl_already_exists_func);
+	g_test_add_func("/cluster/recovery", cl_recovery_func);
+	g_test_add_func("/cluster/delete-readd", cl_delete_readd_func);
 	g_test_add_func("/cluster/remove-self", cl_remove_self_func);
 	g_test_add_func("/cluster/debug-trace", cl_debug_trace_func);
 	return g_test_run();
