@@ -296,13 +296,21 @@ gs_removal_func(void)
 				strstr(log_c, "this agent was removed from the cluster") != NULL;
 		}));
 	}
-	/* and neither comes back by a handshake */
+	/* D, which left, does not come back by a handshake; C, which was removed, does when an
+	 * operator adds it again (the guide: delete, then re-add) */
 	{
-		g_autofree gchar *body = g_strdup_printf("{\"address\":\"%s\"}", c->address);
+		g_autofree gchar *body = g_strdup_printf("{\"address\":\"%s\"}", d->address);
 		g_autoptr(JsonNode) again = gs_call(b, "POST", "/v1/peers", body, &status);
 		g_assert_cmpuint(status, ==, 422);
 		g_assert_cmpstr(json_object_get_string_member(gs_object(again), "reason"), ==,
 				"revoked");
+	}
+	{
+		g_autofree gchar *body = g_strdup_printf("{\"address\":\"%s\"}", c->address);
+		G_GNUC_UNUSED g_autoptr(JsonNode) back =
+			gs_call(b, "POST", "/v1/peers", body, &status);
+		g_assert_cmpuint(status, ==, 201);
+		GS_WAIT_FOR(gs_knows(a, c->peer_id));
 	}
 }
 
