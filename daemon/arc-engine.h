@@ -202,6 +202,8 @@ void arc_engine_set_listeners_ready(ArcEngine *self, gboolean ready, const gchar
 GArray *arc_engine_get_readiness(ArcEngine *self, gboolean *all_ok);
 
 ArcIdentityInfo *arc_engine_get_identity(ArcEngine *self);
+gboolean arc_engine_check_bootstrap_origin(ArcEngine *self, gboolean loopback,
+					   const gchar *recovery, GError **error);
 ArcBootstrapResult *arc_engine_bootstrap(ArcEngine *self, const gchar *body, gsize length,
 					 GError **error);
 ArcLicenseInfo *arc_engine_get_license(ArcEngine *self, GError **error);

@@ -82,7 +82,17 @@ arc_rest_bootstrap(ArcRestRequest *req)
 	g_autoptr(ArcBootstrapResult) res = NULL;
 	gsize len = 0;
 	const gchar *data = g_bytes_get_data(req->body, &len);
+	GSocketAddress *remote = soup_server_message_get_remote_address(req->msg);
+	gboolean loopback = G_IS_INET_SOCKET_ADDRESS(remote) &&
+			    g_inet_address_get_is_loopback(g_inet_socket_address_get_address(
+				    G_INET_SOCKET_ADDRESS(remote)));
+	const gchar *recovery = soup_message_headers_get_one(
+		soup_server_message_get_request_headers(req->msg), "X-Arctic-Recovery");
 
+	if (!arc_engine_check_bootstrap_origin(req->engine, loopback, recovery, &error)) {
+		arc_rest_reply_error(req->msg, error);
+		return;
+	}
 	res = arc_engine_bootstrap(req->engine, data != NULL ? data : "", len, &error);
 	if (res == NULL) {
 		arc_rest_reply_error(req->msg, error);
