@@ -35,6 +35,7 @@ typedef struct {
 	guint8 challenge_b[ARC_HANDSHAKE_CHALLENGE_SIZE];
 	gint64 expires;   /* monotonic µs */
 	gboolean vouched; /* met through the cluster: no node limit, see check_membership */
+	ArcHandshakeJoin *join; /* the join token the initiator presented */
 } ArcHandshakeSession;
 
 struct _ArcHandshakeState {
@@ -54,6 +55,7 @@ arc_handshake_session_free(ArcHandshakeSession *self)
 	arc_handshake_peer_free(self->initiator);
 	g_free(self->initiator_license_id);
 	arc_handshake_peer_free(self->responder);
+	arc_handshake_join_free(self->join);
 	sodium_memzero(self->challenge_b, sizeof(self->challenge_b));
 	g_free(self);
 }
@@ -169,12 +171,14 @@ typedef struct {
 	gboolean known;
 	gchar *replaces;
 	gboolean readmit;
+	gchar *join_token; /* the join token the admission rests on, spent when stored */
 } ArcMembership;
 
 static void
 arc_membership_clear(ArcMembership *self)
 {
 	g_clear_pointer(&self->replaces, g_free);
+	g_clear_pointer(&self->join_token, g_free);
 	self->known = FALSE;
 	self->readmit = FALSE;
 }
@@ -487,6 +491,8 @@ arc_engine_stage_membership(ArcEngine *self, ArcStorageTxn *txn, const ArcHandsh
 		g_info("peer %s has the key of peer %s and takes its place", peer->peer_id,
 		       m->replaces);
 	}
+	if (m->join_token != NULL)
+		arc_engine_stage_join_used(self, txn, m->join_token, peer->peer_id);
 	if (m->readmit) {
 		arc_engine_stage_revocation_full(self, txn, peer->peer_id, peer->public_key, TRUE,
 						 old != NULL ? old->version : 0);
@@ -660,7 +666,10 @@ arc_engine_handshake_hello(ArcEngine *self, const gchar *body, gsize length, GEr
 	vouched = hello->discovery && arc_engine_is_vouched(self, hello->peer->peer_id);
 	license = arc_engine_check_candidate(self, hello->peer, vouched, FALSE, &m, &detail,
 					     &error_local);
-	if (license == NULL) {
+	if (license == NULL ||
+	    !arc_engine_check_join(self, hello->peer, hello->challenge, hello->join,
+				   m.known || m.replaces != NULL, vouched, &m.join_token, &detail,
+				   &error_local)) {
 		arc_engine_log_refusal("handshake", hello->peer, error_local, detail);
 		g_propagate_error(error, error_local);
 		return NULL;
@@ -681,6 +690,7 @@ arc_engine_handshake_hello(ArcEngine *self, const gchar *body, gsize length, GEr
 	session->initiator = g_steal_pointer(&hello->peer);
 	session->initiator_license_id = g_strdup(license->license_id);
 	session->vouched = vouched;
+	session->join = g_steal_pointer(&hello->join);
 	session->responder = arc_engine_own_record(self, session->initiator->address);
 	memcpy(session->challenge_a, hello->challenge, sizeof(session->challenge_a));
 	randombytes_buf(session->challenge_b, sizeof(session->challenge_b));
@@ -766,6 +776,9 @@ arc_engine_confirm_probe_cb(GObject *source, GAsyncResult *res, gpointer user_da
 	if (!arc_engine_check_can_join(op->engine, FALSE, &detail, &error) ||
 	    !arc_engine_check_membership(op->engine, peer, op->session->vouched, FALSE, &m,
 					 &detail, &error) ||
+	    !arc_engine_check_join(op->engine, peer, op->session->challenge_a, op->session->join,
+				   m.known || m.replaces != NULL, op->session->vouched,
+				   &m.join_token, &detail, &error) ||
 	    !arc_engine_store_peer(op->engine, peer, NULL, &m, &error)) {
 		arc_engine_log_refusal("handshake", peer, error, detail);
 		g_task_return_error(task, g_steal_pointer(&error));
@@ -865,6 +878,7 @@ typedef struct {
 	gchar *peer_license_id;
 	gboolean in_flight;
 	gboolean discovery;
+	gchar *join_token; /* as the operator gave it; wiped */
 } ArcAddPeerOp;
 
 static void
@@ -881,6 +895,9 @@ arc_add_peer_op_free(ArcAddPeerOp *self)
 	arc_handshake_peer_free(self->me);
 	arc_handshake_message_free(self->reply);
 	g_free(self->peer_license_id);
+	if (self->join_token != NULL)
+		sodium_memzero(self->join_token, strlen(self->join_token));
+	g_free(self->join_token);
 	g_free(self);
 }
 
@@ -1094,7 +1111,8 @@ arc_add_peer_hello_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 }
 
 static void arc_engine_start_add_peer(ArcEngine *self, const ArcCaller *caller,
-				      const gchar *address, const gchar *name, gboolean discovery,
+				      const gchar *address, const gchar *name,
+				      const gchar *join_token, gboolean discovery,
 				      GCancellable *cancellable, GAsyncReadyCallback callback,
 				      gpointer user_data);
 
@@ -1115,8 +1133,31 @@ arc_engine_add_peer_async(ArcEngine *self, const ArcCaller *caller, const gchar 
 			  const gchar *name, GCancellable *cancellable,
 			  GAsyncReadyCallback callback, gpointer user_data)
 {
-	arc_engine_start_add_peer(self, caller, address, name, FALSE, cancellable, callback,
+	arc_engine_start_add_peer(self, caller, address, name, NULL, FALSE, cancellable, callback,
 				  user_data);
+}
+
+/**
+ * arc_engine_join_async:
+ * @self: the engine
+ * @caller: who is calling
+ * @address: a member of the cluster to join, `host:port`
+ * @name: (nullable): an alias for it
+ * @join_token: (nullable): a join token created on a member (docs/protocol.md §5.7)
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done; finish with arc_engine_add_peer_finish()
+ * @user_data: for @callback
+ *
+ * arc_engine_add_peer_async() from a host that is not a member yet, with the cluster's
+ * consent.
+ */
+void
+arc_engine_join_async(ArcEngine *self, const ArcCaller *caller, const gchar *address,
+		      const gchar *name, const gchar *join_token, GCancellable *cancellable,
+		      GAsyncReadyCallback callback, gpointer user_data)
+{
+	arc_engine_start_add_peer(self, caller, address, name, join_token, FALSE, cancellable,
+				  callback, user_data);
 }
 
 /**
@@ -1137,19 +1178,60 @@ arc_engine_discover_peer_async(ArcEngine *self, const gchar *address, GCancellab
 {
 	ArcCaller caller = {.client_id = (gchar *)"transitive discovery",
 			    .scopes = ARC_SCOPE_PEERS_WRITE};
-	arc_engine_start_add_peer(self, &caller, address, NULL, TRUE, cancellable, callback,
+	arc_engine_start_add_peer(self, &caller, address, NULL, NULL, TRUE, cancellable, callback,
 				  user_data);
+}
+
+/* the hello's join_token: the token's proof for this agent's record and challenge */
+static ArcHandshakeJoin *
+arc_add_peer_op_join(ArcAddPeerOp *op)
+{
+	g_autoptr(ArcHandshakeJoin) join = NULL;
+	g_autofree gchar *secret = NULL;
+	guint8 hash[ARC_HANDSHAKE_JOIN_HASH_SIZE];
+
+	if (op->join_token == NULL)
+		return NULL;
+	join = g_new0(ArcHandshakeJoin, 1);
+	if (!arc_handshake_join_token_split(op->join_token, &join->id, &secret))
+		return NULL;
+	arc_handshake_join_hash(join->id, secret, hash);
+	sodium_memzero(secret, strlen(secret));
+	arc_handshake_join_proof(hash, op->me->peer_id, op->me->public_key, op->challenge_a,
+				 join->proof);
+	sodium_memzero(hash, sizeof(hash));
+	return g_steal_pointer(&join);
+}
+
+static gboolean
+arc_engine_check_join_token_form(const gchar *join_token, GError **error)
+{
+	g_autofree gchar *id = NULL;
+	g_autofree gchar *secret = NULL;
+
+	if (join_token == NULL)
+		return TRUE;
+	if (arc_handshake_join_token_split(join_token, &id, &secret)) {
+		sodium_memzero(secret, strlen(secret));
+		return TRUE;
+	}
+	g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+			    "'join_token' must be the token 'arctic cluster join-token create' "
+			    "printed (jt_….…)");
+	return FALSE;
 }
 
 static void
 arc_engine_start_add_peer(ArcEngine *self, const ArcCaller *caller, const gchar *address,
-			  const gchar *name, gboolean discovery, GCancellable *cancellable,
-			  GAsyncReadyCallback callback, gpointer user_data)
+			  const gchar *name, const gchar *join_token, gboolean discovery,
+			  GCancellable *cancellable, GAsyncReadyCallback callback,
+			  gpointer user_data)
 {
 	ArcHandshakeState *state;
 	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
 	g_autoptr(GPtrArray) peers = NULL;
 	g_autofree gchar *hello = NULL;
+	g_autoptr(ArcHandshakeJoin) join = NULL;
 	ArcAddPeerOp *op = g_new0(ArcAddPeerOp, 1);
 	GError *error = NULL;
 	gchar *detail = NULL;
@@ -1159,6 +1241,7 @@ arc_engine_start_add_peer(ArcEngine *self, const ArcCaller *caller, const gchar 
 	op->address = g_strdup(address);
 	op->name = g_strdup(name);
 	op->discovery = discovery;
+	op->join_token = g_strdup(join_token);
 	op->caller = g_strdup(arc_caller_describe(caller));
 	op->steps = g_ptr_array_new_with_free_func((GDestroyNotify)arc_handshake_step_free);
 	op->step_start = g_get_monotonic_time();
@@ -1175,6 +1258,10 @@ arc_engine_start_add_peer(ArcEngine *self, const ArcCaller *caller, const gchar 
 	if (name != NULL && (strlen(name) > 128 || !g_utf8_validate(name, -1, NULL))) {
 		g_task_return_new_error(task, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
 					"'name' must be a string of at most 128 bytes");
+		return;
+	}
+	if (!arc_engine_check_join_token_form(join_token, &error)) {
+		g_task_return_error(task, error);
 		return;
 	}
 	state = arc_engine_get_handshake_state(self);
@@ -1214,7 +1301,8 @@ arc_engine_start_add_peer(ArcEngine *self, const ArcCaller *caller, const gchar 
 			     g_strdup_printf("this agent is %s, advertised at %s", op->me->peer_id,
 					     op->me->address));
 	randombytes_buf(op->challenge_a, sizeof(op->challenge_a));
-	hello = arc_handshake_hello_to_json(op->me, op->challenge_a, op->discovery);
+	join = arc_add_peer_op_join(op);
+	hello = arc_handshake_hello_to_json_full(op->me, op->challenge_a, op->discovery, join);
 	arc_peer_client_request_async(state->client, "POST", address, "/v1/handshake/hello", hello,
 				      cancellable, arc_add_peer_hello_cb, g_steal_pointer(&task));
 }

@@ -637,7 +637,7 @@ arc_rest_peers_add(ArcRestRequest *req)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonNode) root = arc_rest_parse_body(req, FALSE, &error);
-	const gchar *address = NULL, *name = NULL;
+	const gchar *address = NULL, *name = NULL, *join_token = NULL;
 	JsonObject *obj;
 
 	if (root == NULL) {
@@ -646,7 +646,8 @@ arc_rest_peers_add(ArcRestRequest *req)
 	}
 	obj = json_node_get_object(root);
 	if (!arc_rest_get_optional_string(obj, "address", &address, &error) ||
-	    !arc_rest_get_optional_string(obj, "name", &name, &error)) {
+	    !arc_rest_get_optional_string(obj, "name", &name, &error) ||
+	    !arc_rest_get_optional_string(obj, "join_token", &join_token, &error)) {
 		arc_rest_reply_error(req->msg, error);
 		return;
 	}
@@ -655,8 +656,43 @@ arc_rest_peers_add(ArcRestRequest *req)
 					     "'address' is required (host:port)");
 		return;
 	}
-	arc_engine_add_peer_async(req->engine, req->caller, address, name, NULL,
-				  arc_rest_peers_add_cb, arc_rest_request_pause(req));
+	arc_engine_join_async(req->engine, req->caller, address, name, join_token, NULL,
+			      arc_rest_peers_add_cb, arc_rest_request_pause(req));
+}
+
+/* POST /v1/cluster/join-tokens {"ttl": seconds}: a single-use token for one new host */
+static void
+arc_rest_join_token_create(ArcRestRequest *req)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonNode) root = arc_rest_parse_body(req, TRUE, &error);
+	g_autoptr(ArcJoinToken) token = NULL;
+	JsonNode *ttl = NULL;
+
+	if (root == NULL && error != NULL) {
+		arc_rest_reply_error(req->msg, error);
+		return;
+	}
+	if (root != NULL)
+		ttl = json_object_get_member(json_node_get_object(root), "ttl");
+	if (ttl != NULL && json_node_get_value_type(ttl) != G_TYPE_INT64) {
+		arc_rest_reply_error_literal(req->msg, ARC_ERROR_INVALID_REQUEST,
+					     "'ttl' must be an integer (seconds)");
+		return;
+	}
+	token = arc_engine_create_join_token(req->engine, req->caller,
+					     ttl != NULL ? json_node_get_int(ttl) : 0, &error);
+	if (token == NULL) {
+		arc_rest_reply_error(req->msg, error);
+		return;
+	}
+	json_builder_begin_object(b);
+	arc_rest_builder_add_string(b, "id", token->id);
+	arc_rest_builder_add_string(b, "token", token->token);
+	arc_rest_builder_add_time(b, "expires_at", token->expires_at);
+	json_builder_end_object(b);
+	arc_rest_reply_json(req, SOUP_STATUS_CREATED, b);
 }
 
 static void
@@ -1085,6 +1121,8 @@ static const ArcRestRoute arc_rest_routes[] = {
 	{"POST", "/v1/gossip/records", ARC_REST_AUTH_PUBLIC, 0, arc_rest_gossip_records},
 	{"POST", "/v1/gossip/probe", ARC_REST_AUTH_PUBLIC, 0, arc_rest_gossip_probe},
 	{"POST", "/v1/cluster/sync", ARC_REST_AUTH_SCOPE, ARC_SCOPE_ADMIN, arc_rest_cluster_sync},
+	{"POST", "/v1/cluster/join-tokens", ARC_REST_AUTH_SCOPE, ARC_SCOPE_PEERS_WRITE,
+	 arc_rest_join_token_create},
 	{"POST", "/v1/cluster/init", ARC_REST_AUTH_SCOPE, ARC_SCOPE_ADMIN, arc_rest_cluster_init},
 	{"GET", "/v1/cluster/credentials", ARC_REST_AUTH_SCOPE, ARC_SCOPE_ADMIN,
 	 arc_rest_cluster_credentials},

@@ -192,7 +192,7 @@ cl_join_func(void)
 	}
 	/* `arctic cluster status`: the local registry and every stored peer; each agent's
 	 * cluster credential is replicated */
-	cl_wait_status(a, "credential 3, license 0, peer 3");
+	cl_wait_status(a, "credential 3, join_token 0, license 0, peer 3");
 	{
 		g_autoptr(ArcCliTestResult) st = arc_cluster_cli(a, "cluster", "status", NULL);
 		g_autofree gchar *local = g_strconcat(a->peer_id, "*", NULL);
@@ -619,6 +619,91 @@ cl_delete_readd_func(void)
 	g_assert_true(arc_cluster_knows(b, c->peer_id));
 }
 
+/* the token `cluster join-token create` printed on @agent */
+static gchar *
+cl_create_join_token(ArcClusterAgent *agent)
+{
+	g_autoptr(ArcCliTestResult) res =
+		arc_cluster_cli(agent, "cluster", "join-token", "create", "--ttl", "300", NULL);
+	const gchar *line;
+
+	if (res->exit_code != 0)
+		g_printerr("%s%s", res->out, res->err);
+	g_assert_cmpint(res->exit_code, ==, 0);
+	line = strstr(res->out, "Token:");
+	g_assert_nonnull(line);
+	line += strlen("Token:");
+	while (*line == ' ')
+		line++;
+	g_assert_true(g_str_has_prefix(line, "jt_"));
+	return g_strndup(line, strcspn(line, "\n"));
+}
+
+/* `peers add` of a member from a new host with @token; the token may still be on its way to
+ * that member by gossip (it was created on another) */
+static ArcCliTestResult *
+cl_join_with_token(ArcClusterAgent *from, ArcClusterAgent *to, const gchar *token)
+{
+	for (guint i = 0;; i++) {
+		ArcCliTestResult *res = arc_cluster_cli(from, "peers", "add", to->address,
+							"--join-token", token, NULL);
+		if (res->exit_code == 0 || i == 20 ||
+		    strstr(res->err, "join token invalid") == NULL)
+			return res;
+		arc_cli_test_result_free(res);
+		g_usleep(200 * 1000);
+	}
+}
+
+/* A member accepts an unknown initiator only with the cluster's consent: a license that
+ * verifies (a stolen one, say) is not enough. The token is created on one member, used on
+ * another, and only once. */
+static void
+cl_join_token_func(void)
+{
+	g_autoptr(ArcClusterAgent) a =
+		arc_cluster_agent_new(NULL, "agent-a", ARC_CLUSTER_CUSTOMER, 10, NULL);
+	g_autoptr(ArcClusterAgent) b =
+		arc_cluster_agent_new(a, "agent-b", ARC_CLUSTER_CUSTOMER, 10, NULL);
+	g_autoptr(ArcClusterAgent) c =
+		arc_cluster_agent_new(a, "agent-c", ARC_CLUSTER_CUSTOMER, 10, NULL);
+	g_autoptr(ArcClusterAgent) d =
+		arc_cluster_agent_new(a, "agent-d", ARC_CLUSTER_CUSTOMER, 10, NULL);
+	g_autoptr(ArcCliTestResult) bare = NULL, joined = NULL, again = NULL;
+	g_autofree gchar *before = NULL, *token = NULL;
+
+	ARC_CLI_TEST_REQUIRE_CLI();
+	arc_cluster_agent_bootstrap(a);
+	arc_cluster_agent_bootstrap(b);
+	arc_cluster_agent_bootstrap(c);
+	arc_cluster_agent_bootstrap(d);
+	arc_cluster_join(a, b);
+
+	before = arc_cluster_views(a, c);
+	bare = arc_cluster_cli(c, "peers", "add", a->address, NULL);
+	cl_assert_error_line(bare, "handshake failed: this cluster requires a join token");
+	arc_cluster_assert_log(a, "refused: handshake failed: this cluster requires a join token");
+	arc_cluster_assert_views(a, c, before);
+
+	token = cl_create_join_token(a);
+	joined = cl_join_with_token(c, b, token);
+	if (joined->exit_code != 0)
+		g_printerr("%s%s", joined->out, joined->err);
+	g_assert_cmpint(joined->exit_code, ==, 0);
+	g_assert_true(arc_cluster_knows(b, c->peer_id));
+	g_assert_true(arc_cluster_knows(c, b->peer_id));
+	/* C met A through the cluster, no token needed there */
+	cl_wait_knows(a, c->peer_id);
+	cl_wait_knows(c, a->peer_id);
+
+	/* spent, on every member */
+	g_clear_pointer(&before, g_free);
+	before = arc_cluster_views(a, d);
+	again = arc_cluster_cli(d, "peers", "add", a->address, "--join-token", token, NULL);
+	cl_assert_error_line(again, "handshake failed: join token invalid, expired or already used");
+	arc_cluster_assert_views(a, d, before);
+}
+
 /* the local peer cannot be deleted; it leaves with remove-self, and the others forget it */
 static void
 cl_remove_self_func(void)
@@ -637,7 +722,7 @@ cl_remove_self_func(void)
 	arc_cluster_agent_bootstrap(b);
 	arc_cluster_agent_bootstrap(c);
 	arc_cluster_join(a, c);
-	arc_cluster_join(b, c);
+	arc_cluster_join(c, b);
 
 	local = arc_cluster_cli(c, "peers", "delete", c->peer_id, "--yes", NULL);
 	g_assert_cmpint(local->exit_code, ==, 1);
@@ -728,6 +813,7 @@ main(int argc, char **argv)
 	g_test_add_func("/cluster/already-exists", cl_already_exists_func);
 	g_test_add_func("/cluster/recovery", cl_recovery_func);
 	g_test_add_func("/cluster/delete-readd", cl_delete_readd_func);
+	g_test_add_func("/cluster/join-token", cl_join_token_func);
 	g_test_add_func("/cluster/remove-self", cl_remove_self_func);
 	g_test_add_func("/cluster/debug-trace", cl_debug_trace_func);
 	return g_test_run();
