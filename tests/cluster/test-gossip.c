@@ -458,8 +458,20 @@ gs_node_limit_func(void)
 
 	gs_join(a, b);
 	gs_join(c, d);
-	/* A's cluster has room for one more: C; D comes with it */
-	gs_join(a, c);
+	/* A's cluster has room for one more: C; D comes with it. C belongs to a cluster, so it
+	 * takes A only with a join token of its own cluster (docs/protocol.md §5.7). */
+	{
+		g_autoptr(JsonNode) token =
+			gs_call(c, "POST", "/v1/cluster/join-tokens", "{}", &status);
+		g_autofree gchar *body = NULL;
+		g_autoptr(JsonNode) joined = NULL;
+
+		g_assert_cmpuint(status, ==, 201);
+		body = g_strdup_printf("{\"address\":\"%s\",\"join_token\":\"%s\"}", c->address,
+				       json_object_get_string_member(gs_object(token), "token"));
+		joined = gs_call(a, "POST", "/v1/peers", body, &status);
+		g_assert_cmpuint(status, ==, 201);
+	}
 	GS_WAIT_FOR(gs_converged(all, 4));
 	GS_WAIT_FOR(gs_over_limit_is(all, 4, d->peer_id));
 	/* an operator cannot add a fifth */
