@@ -33,8 +33,8 @@ typedef struct {
 	ArcHandshakePeer *responder;
 	guint8 challenge_a[ARC_HANDSHAKE_CHALLENGE_SIZE];
 	guint8 challenge_b[ARC_HANDSHAKE_CHALLENGE_SIZE];
-	gint64 expires;   /* monotonic µs */
-	gboolean vouched; /* met through the cluster: no node limit, see check_membership */
+	gint64 expires;         /* monotonic µs */
+	gboolean vouched;       /* met through the cluster: no node limit, see check_membership */
 	ArcHandshakeJoin *join; /* the join token the initiator presented */
 } ArcHandshakeSession;
 
@@ -479,8 +479,8 @@ arc_engine_stage_membership(ArcEngine *self, ArcStorageTxn *txn, const ArcHandsh
 			    const ArcMembership *m, const ArcRecord *old)
 {
 	if (m->replaces != NULL) {
-		g_autoptr(ArcRecord) replaced = arc_storage_get_record(
-			arc_engine_get_storage(self), "peer", m->replaces, NULL);
+		g_autoptr(ArcRecord) replaced = arc_storage_get_record(arc_engine_get_storage(self),
+								       "peer", m->replaces, NULL);
 		if (replaced != NULL && !replaced->deleted) {
 			arc_engine_stage_peer(self, txn, replaced, m->replaces, replaced->body,
 					      TRUE);
@@ -774,8 +774,8 @@ arc_engine_confirm_probe_cb(GObject *source, GAsyncResult *res, gpointer user_da
 	}
 	/* the view may have changed while the probe ran */
 	if (!arc_engine_check_can_join(op->engine, FALSE, &detail, &error) ||
-	    !arc_engine_check_membership(op->engine, peer, op->session->vouched, FALSE, &m,
-					 &detail, &error) ||
+	    !arc_engine_check_membership(op->engine, peer, op->session->vouched, FALSE, &m, &detail,
+					 &error) ||
 	    !arc_engine_check_join(op->engine, peer, op->session->challenge_a, op->session->join,
 				   m.known || m.replaces != NULL, op->session->vouched,
 				   &m.join_token, &detail, &error) ||
@@ -1007,8 +1007,7 @@ arc_add_peer_confirm_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 
 /* the address the operator gave may already belong to another peer */
 static gboolean
-arc_add_peer_check_dialed(ArcAddPeerOp *op, const gchar *replaces, gchar **detail,
-			  GError **error)
+arc_add_peer_check_dialed(ArcAddPeerOp *op, const gchar *replaces, gchar **detail, GError **error)
 {
 	g_autoptr(GPtrArray) peers = arc_engine_load_peers(op->engine, error);
 	ArcPeerInfo *same;

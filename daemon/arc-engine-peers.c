@@ -282,7 +282,8 @@ arc_engine_revocation_is_active(const ArcRecord *record)
 	g_autoptr(JsonNode) root = arc_json_parse_object(record->body, -1, 4, NULL);
 	JsonObject *obj = root != NULL ? json_node_get_object(root) : NULL;
 
-	return obj == NULL || !json_object_get_boolean_member_with_default(obj, "readmitted", FALSE);
+	return obj == NULL ||
+	       !json_object_get_boolean_member_with_default(obj, "readmitted", FALSE);
 }
 
 gboolean
@@ -312,7 +313,7 @@ arc_engine_readmitted_floor(ArcEngine *self, const gchar *peer_id)
 		return 0;
 	root = arc_json_parse_object(record->body, -1, 4, NULL);
 	return json_object_get_int_member_with_default(json_node_get_object(root),
-							"deleted_version", 0);
+						       "deleted_version", 0);
 }
 
 /* whether the local record says this agent left the cluster with `DELETE /v1/peers/self`;

@@ -15,9 +15,9 @@
  * must pass before it is stored. The transport is arc-gossip.c. */
 
 /* every kind this version replicates, sorted */
-static const gchar *const arc_engine_kinds[] = {
-	"credential", "join_token", "license", "peer", "peer_alias", "revoked_peer", "route",
-	"service",    NULL};
+static const gchar *const arc_engine_kinds[] = {"credential", "join_token", "license",
+						"peer",       "peer_alias", "revoked_peer",
+						"route",      "service",    NULL};
 
 struct _ArcRecordsState {
 	gchar *registry_hash; /* NULL: to compute */
@@ -396,8 +396,7 @@ arc_engine_apply_received(ArcEngine *self, const ArcRecord *record)
 	/* added again: this agent's record must win over the tombstone everywhere */
 	if (g_strcmp0(record->kind, "revoked_peer") == 0 &&
 	    g_strcmp0(record->id, arc_engine_get_peer_id(self)) == 0)
-		arc_engine_own_record_above(self,
-					    arc_engine_readmitted_floor(self, record->id));
+		arc_engine_own_record_above(self, arc_engine_readmitted_floor(self, record->id));
 	if (g_strcmp0(record->kind, "peer_alias") == 0 &&
 	    g_strcmp0(record->id, arc_engine_get_peer_id(self)) == 0)
 		arc_engine_refresh_name(self);

@@ -475,8 +475,7 @@ arc_handshake_parse_hello(const gchar *data, gsize len, GError **error)
 							  sizeof(msg->challenge), error))
 		return NULL;
 	msg->discovery = json_object_get_boolean_member_with_default(obj, "discovery", FALSE);
-	if (json_object_has_member(obj, "join_token") &&
-	    !arc_handshake_parse_join(obj, msg, error))
+	if (json_object_has_member(obj, "join_token") && !arc_handshake_parse_join(obj, msg, error))
 		return NULL;
 	return g_steal_pointer(&msg);
 }

@@ -700,7 +700,8 @@ cl_join_token_func(void)
 	g_clear_pointer(&before, g_free);
 	before = arc_cluster_views(a, d);
 	again = arc_cluster_cli(d, "peers", "add", a->address, "--join-token", token, NULL);
-	cl_assert_error_line(again, "handshake failed: join token invalid, expired or already used");
+	cl_assert_error_line(again,
+			     "handshake failed: join token invalid, expired or already used");
 	arc_cluster_assert_views(a, d, before);
 }
 

@@ -382,19 +382,18 @@ arc_wire_initiator_join_token_func(ArcWireFixture *fx, gconstpointer user_data)
 
 	/* the proof of another exchange (bare's challenge) in this one */
 	copied = arc_wire_exchange_new(fx);
-	copied_hello = arc_wire_hello_with_token(copied->hello, token,
-						 arc_wire_peer_get_peer_id(fx->peer),
-						 arc_wire_peer_get_public_key(fx->peer),
-						 bare->challenge_a);
+	copied_hello = arc_wire_hello_with_token(
+		copied->hello, token, arc_wire_peer_get_peer_id(fx->peer),
+		arc_wire_peer_get_public_key(fx->peer), bare->challenge_a);
 	wrong = arc_wire_post(fx, "/v1/handshake/hello", copied_hello);
 	arc_wire_assert_refused(wrong, 422, "HANDSHAKE_FAILED", "join_token_invalid");
 	after = arc_wire_peer_list(fx);
 	g_assert_cmpstr(after, ==, before);
 
 	ok = arc_wire_exchange_new(fx);
-	ok_hello = arc_wire_hello_with_token(ok->hello, token, arc_wire_peer_get_peer_id(fx->peer),
-					     arc_wire_peer_get_public_key(fx->peer),
-					     ok->challenge_a);
+	ok_hello =
+		arc_wire_hello_with_token(ok->hello, token, arc_wire_peer_get_peer_id(fx->peer),
+					  arc_wire_peer_get_public_key(fx->peer), ok->challenge_a);
 	hello = arc_wire_exchange_send_hello(fx, ok, ok_hello);
 	g_assert_cmpuint(hello->status, ==, SOUP_STATUS_OK);
 	confirm = arc_wire_post(fx, "/v1/handshake/confirm", ok->confirm);
@@ -407,10 +406,9 @@ arc_wire_initiator_join_token_func(ArcWireFixture *fx, gconstpointer user_data)
 	g_clear_object(&fx->peer);
 	fx->peer = arc_wire_peer_new(license);
 	spent = arc_wire_exchange_new(fx);
-	spent_hello = arc_wire_hello_with_token(spent->hello, token,
-						arc_wire_peer_get_peer_id(fx->peer),
-						arc_wire_peer_get_public_key(fx->peer),
-						spent->challenge_a);
+	spent_hello = arc_wire_hello_with_token(
+		spent->hello, token, arc_wire_peer_get_peer_id(fx->peer),
+		arc_wire_peer_get_public_key(fx->peer), spent->challenge_a);
 	again = arc_wire_post(fx, "/v1/handshake/hello", spent_hello);
 	arc_wire_assert_refused(again, 422, "HANDSHAKE_FAILED", "join_token_invalid");
 }

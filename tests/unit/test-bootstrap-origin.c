@@ -159,7 +159,7 @@ main(int argc, char **argv)
 	g_assert_cmpint(sodium_init(), >=, 0);
 	g_test_add("/bootstrap-origin/db-removed", OriginFixture, GINT_TO_POINTER(FALSE),
 		   origin_setup, origin_reset_func, origin_teardown);
-	g_test_add("/bootstrap-origin/db-empty", OriginFixture, GINT_TO_POINTER(TRUE),
-		   origin_setup, origin_reset_func, origin_teardown);
+	g_test_add("/bootstrap-origin/db-empty", OriginFixture, GINT_TO_POINTER(TRUE), origin_setup,
+		   origin_reset_func, origin_teardown);
 	return g_test_run();
 }
