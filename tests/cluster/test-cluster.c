@@ -703,6 +703,14 @@ cl_join_token_func(void)
 	cl_assert_error_line(again,
 			     "handshake failed: join token invalid, expired or already used");
 	arc_cluster_assert_views(a, d, before);
+	/* --trace shows the request without the token */
+	{
+		g_autoptr(ArcCliTestResult) traced = arc_cluster_cli(
+			d, "peers", "add", a->address, "--join-token", token, "--trace", NULL);
+		g_assert_cmpint(traced->exit_code, ==, 1);
+		g_assert_nonnull(strstr(traced->err, "join_token"));
+		g_assert_null(strstr(traced->err, strchr(token, '.') + 1));
+	}
 }
 
 /* the local peer cannot be deleted; it leaves with remove-self, and the others forget it */
