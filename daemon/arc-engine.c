@@ -1434,6 +1434,9 @@ arc_engine_check_bootstrap_origin(ArcEngine *self, gboolean loopback, const gcha
 		if (caller != NULL)
 			return TRUE;
 	}
+	g_warning("bootstrap refused: it came from another host%s, and this agent was reset "
+		  "(peer.key kept, no arctic.db)",
+		  recovery != NULL ? " with a wrong recovery token" : "");
 	g_set_error_literal(error, ARC_ERROR, ARC_ERROR_FORBIDDEN,
 			    "this agent was reset (peer.key kept, no arctic.db): bootstrap it on "
 			    "the host itself (--url http://localhost:8080) or with the recovery "
