@@ -156,6 +156,8 @@ int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+	/* a refused bootstrap is logged as a warning, which is what is tested here */
+	g_log_set_always_fatal(G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_ERROR);
 	g_assert_cmpint(sodium_init(), >=, 0);
 	g_test_add("/bootstrap-origin/db-removed", OriginFixture, GINT_TO_POINTER(FALSE),
 		   origin_setup, origin_reset_func, origin_teardown);
