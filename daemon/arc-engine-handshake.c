@@ -626,6 +626,8 @@ arc_handshake_session_transcript(ArcHandshakeSession *session, const gchar *resp
  * @self: the engine
  * @body: `POST /v1/handshake/hello`, untrusted
  * @length: bytes in @body
+ * @refusal: (out) (optional) (nullable): on a refusal, why, in the terms of the initiator's
+ *   operator (never a secret): the initiator shows it with `--debug`
  * @error: return location for a #GError, %ARC_HANDSHAKE_ERROR for a refusal
  *
  * Checks the initiator's record, opens a session and answers with this agent's record, a
@@ -634,7 +636,8 @@ arc_handshake_session_transcript(ArcHandshakeSession *session, const gchar *resp
  * Returns: (transfer full): the reply's body
  */
 gchar *
-arc_engine_handshake_hello(ArcEngine *self, const gchar *body, gsize length, GError **error)
+arc_engine_handshake_hello(ArcEngine *self, const gchar *body, gsize length, gchar **refusal,
+			   GError **error)
 {
 	ArcHandshakeState *state = arc_engine_get_handshake_state(self);
 	g_autoptr(ArcHandshakeMessage) hello = NULL;
@@ -658,6 +661,8 @@ arc_engine_handshake_hello(ArcEngine *self, const gchar *body, gsize length, GEr
 	}
 	if (!arc_engine_check_can_join(self, FALSE, &detail, &error_local)) {
 		arc_engine_log_refusal("handshake", hello->peer, error_local, detail);
+		if (refusal != NULL)
+			*refusal = g_steal_pointer(&detail);
 		g_propagate_error(error, error_local);
 		return NULL;
 	}
@@ -671,6 +676,8 @@ arc_engine_handshake_hello(ArcEngine *self, const gchar *body, gsize length, GEr
 				   m.known || m.replaces != NULL, vouched, &m.join_token, &detail,
 				   &error_local)) {
 		arc_engine_log_refusal("handshake", hello->peer, error_local, detail);
+		if (refusal != NULL)
+			*refusal = g_steal_pointer(&detail);
 		g_propagate_error(error, error_local);
 		return NULL;
 	}

@@ -797,10 +797,22 @@ arc_rest_handshake_hello(ArcRestRequest *req)
 {
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *reply = NULL;
+	g_autofree gchar *refusal = NULL;
 	gsize len = 0;
 	const gchar *data = arc_rest_body_data(req, &len);
 
-	reply = arc_engine_handshake_hello(req->engine, data, len, &error);
+	reply = arc_engine_handshake_hello(req->engine, data, len, &refusal, &error);
+	if (reply == NULL && refusal != NULL) {
+		/* the refusal's `detail`, which the initiator's --debug shows */
+		g_autoptr(GPtrArray) steps =
+			g_ptr_array_new_with_free_func((GDestroyNotify)arc_handshake_step_free);
+		ArcHandshakeStep *step = g_new0(ArcHandshakeStep, 1);
+		step->step = g_strdup("hello");
+		step->detail = g_steal_pointer(&refusal);
+		g_ptr_array_add(steps, step);
+		arc_rest_reply_handshake_error(req->msg, error, steps, FALSE);
+		return;
+	}
 	if (reply == NULL) {
 		arc_rest_reply_error(req->msg, error);
 		return;

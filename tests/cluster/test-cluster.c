@@ -684,6 +684,13 @@ cl_join_token_func(void)
 	cl_assert_error_line(bare, "handshake failed: this cluster requires a join token");
 	arc_cluster_assert_log(a, "refused: handshake failed: this cluster requires a join token");
 	arc_cluster_assert_views(a, c, before);
+	/* --debug says why, in the words of the agent that refused */
+	{
+		g_autoptr(ArcCliTestResult) debug =
+			arc_cluster_cli(c, "peers", "add", a->address, "--debug", NULL);
+		g_assert_cmpint(debug->exit_code, ==, 1);
+		g_assert_nonnull(strstr(debug->err, "arctic cluster join-token create"));
+	}
 
 	token = cl_create_join_token(a);
 	joined = cl_join_with_token(c, b, token);
