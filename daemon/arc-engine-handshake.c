@@ -509,11 +509,15 @@ arc_engine_store_peer(ArcEngine *self, const ArcHandshakePeer *peer, const gchar
 	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
 	g_autoptr(ArcRecord) old =
 		arc_storage_get_record(arc_engine_get_storage(self), "peer", peer->peer_id, NULL);
+	g_autofree gchar *admitted = NULL;
 
 	/* a tombstone of an earlier delete gives way: the peer is back */
 	if (old == NULL || old->deleted || arc_record_compare_versions(peer->record, old) > 0)
 		arc_storage_txn_put_record(txn, peer->record);
 	arc_engine_stage_membership(self, txn, peer, m, old);
+	/* a removal written before this is stale here: see arc_engine_take_removal() */
+	admitted = g_strdup_printf("%" G_GINT64_FORMAT, g_get_real_time());
+	arc_storage_txn_set_meta(txn, "membership.admitted_at", admitted);
 	if (name != NULL && name[0] != '\0')
 		arc_engine_stage_alias(self, txn, peer->peer_id, name);
 	/* pushed to the others: @peer gets everything in its first rounds, and before the

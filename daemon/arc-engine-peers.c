@@ -447,7 +447,8 @@ arc_engine_edit_own_record(ArcEngine *self, const gchar *member, const gchar *va
  * @peer_id: a peer that left or was removed
  * @public_key: its key, base64
  *
- * A `revoked_peer` record, never purged: that peer id never joins again.
+ * The next version of its `revoked_peer` record, never purged: that peer id never joins again
+ * unless an operator adds it again (arc_engine_stage_revocation_full()).
  */
 void
 arc_engine_stage_revocation(ArcEngine *self, ArcStorageTxn *txn, const gchar *peer_id,
@@ -690,6 +691,8 @@ arc_engine_take_removal(ArcEngine *self, const ArcRecord *record)
 {
 	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
 	g_autoptr(GPtrArray) records = NULL;
+	g_autoptr(ArcRecord) local = NULL;
+	g_autofree gchar *admitted = NULL;
 	g_autoptr(GError) error = NULL;
 	const gchar *own = arc_engine_get_peer_id(self);
 
@@ -697,6 +700,18 @@ arc_engine_take_removal(ArcEngine *self, const ArcRecord *record)
 		return FALSE;
 	if (record->deleted) {
 		arc_engine_own_record_above(self, record->version);
+		return TRUE;
+	}
+	/* a revocation older than the readmission this agent holds, or written before this
+	 * agent last met a peer by handshake (a copy gossiped late, before the readmission got
+	 * here): it was added back since */
+	local = arc_storage_get_record(arc_engine_get_storage(self), "revoked_peer", own, NULL);
+	admitted =
+		arc_storage_get_meta(arc_engine_get_storage(self), "membership.admitted_at", NULL);
+	if ((local != NULL && arc_record_compare_versions(record, local) <= 0) ||
+	    (admitted != NULL && record->updated_at <= g_ascii_strtoll(admitted, NULL, 10))) {
+		g_info("a removal of this agent by peer %s, older than its readmission, ignored",
+		       record->writer);
 		return TRUE;
 	}
 	records = arc_storage_list_records(arc_engine_get_storage(self), "peer", NULL);
