@@ -677,6 +677,7 @@ arc_engine_own_record_above(ArcEngine *self, gint64 version)
  * arc_engine_take_removal:
  * @self: the engine
  * @record: a record a member sent, checked and signed by it
+ * @from: the member that sent it
  *
  * A member says this agent was removed from the cluster (`peers delete` there): this agent
  * stops acting as a member. It forgets the other peers (locally: what it forgets is nobody
@@ -687,7 +688,7 @@ arc_engine_own_record_above(ArcEngine *self, gint64 version)
  * Returns: whether @record was about this agent (and so must not be stored)
  */
 gboolean
-arc_engine_take_removal(ArcEngine *self, const ArcRecord *record)
+arc_engine_take_removal(ArcEngine *self, const ArcRecord *record, const gchar *from)
 {
 	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
 	g_autoptr(GPtrArray) records = NULL;
@@ -702,14 +703,16 @@ arc_engine_take_removal(ArcEngine *self, const ArcRecord *record)
 		arc_engine_own_record_above(self, record->version);
 		return TRUE;
 	}
-	/* a revocation older than the readmission this agent holds, or written before this
-	 * agent last met a peer by handshake (a copy gossiped late, before the readmission got
-	 * here): it was added back since */
+	/* A revocation older than the readmission this agent holds: it was added back since.
+	 * Before the readmission gets here, a copy relayed by another member (not by the writer,
+	 * which holds its own latest decision) that was written before this agent last met a
+	 * peer by handshake is taken for the same. */
 	local = arc_storage_get_record(arc_engine_get_storage(self), "revoked_peer", own, NULL);
 	admitted =
 		arc_storage_get_meta(arc_engine_get_storage(self), "membership.admitted_at", NULL);
 	if ((local != NULL && arc_record_compare_versions(record, local) <= 0) ||
-	    (admitted != NULL && record->updated_at <= g_ascii_strtoll(admitted, NULL, 10))) {
+	    (admitted != NULL && g_strcmp0(from, record->writer) != 0 &&
+	     record->updated_at <= g_ascii_strtoll(admitted, NULL, 10))) {
 		g_info("a removal of this agent by peer %s, older than its readmission, ignored",
 		       record->writer);
 		return TRUE;

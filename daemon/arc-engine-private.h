@@ -47,7 +47,7 @@ void arc_engine_stage_revocation_full(ArcEngine *self, ArcStorageTxn *txn, const
 gboolean arc_engine_revocation_is_active(const ArcRecord *record);
 gint64 arc_engine_readmitted_floor(ArcEngine *self, const gchar *peer_id);
 void arc_engine_tell_removed(ArcEngine *self, const gchar *peer_id);
-gboolean arc_engine_take_removal(ArcEngine *self, const ArcRecord *record);
+gboolean arc_engine_take_removal(ArcEngine *self, const ArcRecord *record, const gchar *from);
 void arc_engine_own_record_above(ArcEngine *self, gint64 version);
 gboolean arc_engine_read_deactivated(ArcEngine *self);
 gboolean arc_engine_is_deactivated(ArcEngine *self);

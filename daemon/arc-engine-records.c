@@ -473,7 +473,7 @@ arc_engine_merge_records(ArcEngine *self, GPtrArray *records, const gchar *from,
 			refused++;
 			continue;
 		}
-		if (arc_engine_take_removal(self, record))
+		if (arc_engine_take_removal(self, record, from))
 			continue;
 		local = arc_storage_get_record(arc_engine_get_storage(self), record->kind,
 					       record->id, NULL);

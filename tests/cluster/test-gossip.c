@@ -610,6 +610,10 @@ gs_readmission_func(void)
 	deleted_at = g_get_real_time();
 	gs_join(a, b);
 	GS_WAIT_FOR(gs_knows(b, a->peer_id));
+	{
+		GsNode *both[] = {a, b};
+		GS_WAIT_FOR(gs_converged(both, 2));
+	}
 	/* the deletion's revocation (version 1, written before the re-add) again, as a member
 	 * that missed the re-add would gossip it; A's readmission is version 2 */
 	stale = gs_revocation_record(a, key_a, b->peer_id, 1, deleted_at);
