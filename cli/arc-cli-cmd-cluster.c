@@ -19,6 +19,7 @@
  */
 
 #define ARC_CLI_CLUSTER_INIT_USAGE "cluster init [--force] [--yes]"
+#define ARC_CLI_CLUSTER_JOIN_TOKEN_USAGE "cluster join-token create [--ttl SECONDS]"
 
 static void
 arc_cli_cluster_print_identity(JsonObject *identity)
@@ -307,6 +308,56 @@ arc_cli_cluster_init_run(ArcCliContext *ctx, gchar **argv, GError **error)
 	return TRUE;
 }
 
+/* `cluster join-token create [--ttl SECONDS]`: one token, for one new host */
+static gboolean
+arc_cli_cluster_join_token_run(ArcCliContext *ctx, gchar **argv, GError **error)
+{
+	gint ttl = 0;
+	const GOptionEntry entries[] = {
+		{"ttl", 0, 0, G_OPTION_ARG_INT, &ttl,
+		 N_("Seconds the token stays valid (default 900, at most 86400)"), N_("SECONDS")},
+		{NULL},
+	};
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonNode) body = NULL;
+	g_autoptr(JsonNode) response = NULL;
+	g_autoptr(ArcCliFields) fields = arc_cli_fields_new(16);
+	JsonObject *result;
+
+	if (!arc_cli_command_parse(&argv, ARC_CLI_CLUSTER_JOIN_TOKEN_USAGE,
+				   N_("Create a single-use token with which one new host joins the "
+				      "cluster: 'arctic peers add THIS_AGENT --join-token TOKEN' "
+				      "there"),
+				   entries, error))
+		return FALSE;
+	if (!arc_cli_command_check_args(argv, 1, 1, "arctic " ARC_CLI_CLUSTER_JOIN_TOKEN_USAGE,
+					error))
+		return FALSE;
+	if (g_strcmp0(argv[1], "create") != 0) {
+		g_set_error(error, ARC_CLI_ERROR, ARC_CLI_ERROR_USAGE,
+			    _("unknown action '%s': use 'arctic %s'"), argv[1],
+			    ARC_CLI_CLUSTER_JOIN_TOKEN_USAGE);
+		return FALSE;
+	}
+	json_builder_begin_object(b);
+	if (ttl != 0) {
+		json_builder_set_member_name(b, "ttl");
+		json_builder_add_int_value(b, ttl);
+	}
+	json_builder_end_object(b);
+	body = json_builder_get_root(b);
+	result = arc_cli_cluster_post(ctx, "/v1/cluster/join-tokens", body, &response, error);
+	if (result == NULL)
+		return FALSE;
+	if (arc_cli_context_get_format(ctx) != ARC_CLI_OUTPUT_TABLE)
+		return TRUE;
+	arc_cli_fields_add_member(fields, _("Token:"), result, "token", ARC_CLI_FIELD_TEXT);
+	arc_cli_fields_add_member(fields, _("Expires At:"), result, "expires_at",
+				  ARC_CLI_FIELD_TIME);
+	arc_cli_fields_print(fields);
+	return TRUE;
+}
+
 static gboolean
 arc_cli_cluster_credentials_run(ArcCliContext *ctx, gchar **argv, GError **error)
 {
@@ -351,6 +402,8 @@ static const ArcCliSubcommand arc_cli_cluster_subcommands[] = {
 	{"init", N_("Give an agent upgraded from a version without clusters its cluster identity"),
 	 arc_cli_cluster_init_run},
 	{"sync", N_("Make the agent sync with every peer now"), arc_cli_cluster_sync_run},
+	{"join-token", N_("Create a single-use token for a new host to join the cluster"),
+	 arc_cli_cluster_join_token_run},
 	{"credentials", N_("Show the shared cluster credential (never its secret)"),
 	 arc_cli_cluster_credentials_run},
 	{NULL},

@@ -19,7 +19,7 @@
  * entry in the CLI config, as one more place to fail over to.
  */
 
-#define ARC_CLI_PEERS_ADD_USAGE "peers add ADDRESS [--name ALIAS]"
+#define ARC_CLI_PEERS_ADD_USAGE "peers add ADDRESS [--name ALIAS] [--join-token TOKEN]"
 #define ARC_CLI_PEERS_UPDATE_USAGE "peers update PEER-ID --name NAME"
 #define ARC_CLI_PEERS_DELETE_USAGE "peers delete PEER-ID [--yes]"
 #define ARC_CLI_PEERS_REMOVE_SELF_USAGE "peers remove-self [--yes]"
@@ -246,7 +246,7 @@ arc_cli_peers_debug_error(guint status, JsonNode *response)
 }
 
 static JsonNode *
-arc_cli_peers_add_body(const gchar *address, const gchar *name)
+arc_cli_peers_add_body(const gchar *address, const gchar *name, const gchar *join_token)
 {
 	g_autoptr(JsonBuilder) builder = json_builder_new();
 
@@ -256,6 +256,10 @@ arc_cli_peers_add_body(const gchar *address, const gchar *name)
 	if (name != NULL) {
 		json_builder_set_member_name(builder, "name");
 		json_builder_add_string_value(builder, name);
+	}
+	if (join_token != NULL) {
+		json_builder_set_member_name(builder, "join_token");
+		json_builder_add_string_value(builder, join_token);
 	}
 	json_builder_end_object(builder);
 	return json_builder_get_root(builder);
@@ -327,9 +331,15 @@ static gboolean
 arc_cli_peers_add_run(ArcCliContext *ctx, gchar **argv, GError **error)
 {
 	g_autofree gchar *name = NULL;
+	g_autofree gchar *join_token = NULL;
 	const GOptionEntry entries[] = {
 		{"name", 0, 0, G_OPTION_ARG_STRING, &name, N_("A name for the new peer"),
 		 N_("ALIAS")},
+		/* TRANSLATORS: a host that is not a member yet joins a cluster through ADDRESS */
+		{"join-token", 0, 0, G_OPTION_ARG_STRING, &join_token,
+		 N_("Join the cluster of ADDRESS with a token from 'arctic cluster join-token "
+		    "create' there"),
+		 N_("TOKEN")},
 		{NULL},
 	};
 	ArcCliClient *client;
@@ -347,7 +357,7 @@ arc_cli_peers_add_run(ArcCliContext *ctx, gchar **argv, GError **error)
 	address = arc_cli_peer_address_parse(argv[1], error);
 	if (address == NULL)
 		return FALSE;
-	body = arc_cli_peers_add_body(address, name);
+	body = arc_cli_peers_add_body(address, name, join_token);
 	client = arc_cli_context_get_authed_client(ctx, error);
 	if (client == NULL)
 		return FALSE;

@@ -14,8 +14,8 @@
 #define ARC_CLI_TRACE_MAX_BODY (64 * 1024)
 
 static const gchar *arc_cli_trace_secret_names[] = {
-	"client_secret", "access_token",   "refresh_token", "id_token", "password",
-	"secret",        "recovery_token", "token",         NULL,
+	"client_secret", "access_token",   "refresh_token", "id_token",   "password",
+	"secret",        "recovery_token", "token",         "join_token", NULL,
 };
 
 static gboolean

@@ -24,6 +24,8 @@
 
 #define ARC_HANDSHAKE_SESSION_SECS 10
 #define ARC_HANDSHAKE_MAX_SESSIONS 256
+/* one initiator runs one handshake at a time; two let a retry overlap a lost reply */
+#define ARC_HANDSHAKE_SESSIONS_PER_PEER 2
 
 typedef struct {
 	gchar *id;
@@ -32,8 +34,9 @@ typedef struct {
 	ArcHandshakePeer *responder;
 	guint8 challenge_a[ARC_HANDSHAKE_CHALLENGE_SIZE];
 	guint8 challenge_b[ARC_HANDSHAKE_CHALLENGE_SIZE];
-	gint64 expires;   /* monotonic µs */
-	gboolean vouched; /* met through the cluster: no node limit, see check_membership */
+	gint64 expires;         /* monotonic µs */
+	gboolean vouched;       /* met through the cluster: no node limit, see check_membership */
+	ArcHandshakeJoin *join; /* the join token the initiator presented */
 } ArcHandshakeSession;
 
 struct _ArcHandshakeState {
@@ -53,6 +56,7 @@ arc_handshake_session_free(ArcHandshakeSession *self)
 	arc_handshake_peer_free(self->initiator);
 	g_free(self->initiator_license_id);
 	arc_handshake_peer_free(self->responder);
+	arc_handshake_join_free(self->join);
 	sodium_memzero(self->challenge_b, sizeof(self->challenge_b));
 	g_free(self);
 }
@@ -164,27 +168,74 @@ arc_engine_check_node_limit(ArcEngine *self, GPtrArray *peers, gchar **detail, G
 	return FALSE;
 }
 
-/* Node limit and duplicates against this agent's view; @known is set for a peer this agent
- * already holds with the same key. A peer @vouched for by the cluster (a member gossiped its
- * record, and this is transitive discovery) is not held to the node limit here: the limit
- * then marks the peers that joined last over_limit on every node (docs/protocol.md §6.4). */
+/* What check_membership found besides a refusal: the other side is @known (same id and key),
+ * @replaces a peer that presented the same key under an older id (the host was reset and
+ * bootstrapped again, keeping peer.key), or is a removed peer an operator @readmit's. */
+typedef struct {
+	gboolean known;
+	gchar *replaces;
+	gboolean readmit;
+	gchar *join_token; /* the join token the admission rests on, spent when stored */
+} ArcMembership;
+
+static void
+arc_membership_clear(ArcMembership *self)
+{
+	g_clear_pointer(&self->replaces, g_free);
+	g_clear_pointer(&self->join_token, g_free);
+	self->known = FALSE;
+	self->readmit = FALSE;
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(ArcMembership, arc_membership_clear)
+
+/* A stored peer under another id with the key @peer presents: the same host, reset and
+ * bootstrapped again (the guide's recovery). Its key is proven by the handshake, so the new id
+ * takes the old one's place. Another peer at @peer's address is still a duplicate. */
+static gboolean
+arc_engine_check_same_key(GPtrArray *peers, const ArcHandshakePeer *peer, ArcMembership *m,
+			  gchar **detail, GError **error)
+{
+	ArcPeerInfo *same = arc_engine_find_peer(peers, NULL, peer->public_key, NULL);
+	ArcPeerInfo *at = arc_engine_find_peer(peers, NULL, NULL, peer->address);
+
+	if (same != NULL && !same->is_local)
+		m->replaces = g_strdup(same->id);
+	if (at != NULL && (m->replaces == NULL || g_strcmp0(at->id, m->replaces) != 0))
+		same = at;
+	else if (m->replaces != NULL)
+		return TRUE;
+	if (same == NULL)
+		return TRUE;
+	g_clear_pointer(&m->replaces, g_free);
+	arc_engine_fail(error, detail, ARC_HANDSHAKE_REASON_ALREADY_EXISTS,
+			g_strdup_printf("%s (%s) is already in the cluster as peer %s "
+					"(%s): delete that peer first",
+					peer->peer_id, peer->address, same->id, same->address));
+	return FALSE;
+}
+
+/* Node limit and duplicates against this agent's view. A peer @vouched for by the cluster
+ * (a member gossiped its record, and this is transitive discovery) is not held to the node
+ * limit here: the limit then marks the peers that joined last over_limit on every node
+ * (docs/protocol.md §6.4). A removed peer comes back only by an operator's @explicit add. */
 static gboolean
 arc_engine_check_membership(ArcEngine *self, const ArcHandshakePeer *peer, gboolean vouched,
-			    gboolean *known, gchar **detail, GError **error)
+			    gboolean explicit, ArcMembership *m, gchar **detail, GError **error)
 {
 	g_autoptr(GPtrArray) peers = arc_engine_load_peers(self, error);
 	ArcPeerInfo *same;
 
-	*known = FALSE;
+	arc_membership_clear(m);
 	if (peers == NULL)
 		return FALSE;
-	if (arc_engine_peer_is_revoked(self, peer->peer_id)) {
+	if (arc_engine_peer_is_revoked(self, peer->peer_id) && !explicit) {
 		arc_engine_fail(error, detail, ARC_HANDSHAKE_REASON_REVOKED,
-				g_strdup_printf("peer %s left the cluster and cannot rejoin with "
-						"the same identity",
+				g_strdup_printf("peer %s was removed from the cluster: only an "
+						"operator's 'peers add' here brings it back",
 						peer->peer_id));
 		return FALSE;
 	}
+	m->readmit = arc_engine_peer_is_revoked(self, peer->peer_id);
 	same = arc_engine_find_peer(peers, peer->peer_id, NULL, NULL);
 	if (same != NULL && g_strcmp0(same->public_key, peer->public_key) != 0) {
 		arc_engine_fail(error, detail, ARC_HANDSHAKE_REASON_INVALID_SIGNATURE,
@@ -194,21 +245,12 @@ arc_engine_check_membership(ArcEngine *self, const ArcHandshakePeer *peer, gbool
 		return FALSE;
 	}
 	if (same != NULL) {
-		*known = TRUE;
+		m->known = TRUE;
 		return TRUE;
 	}
-	same = arc_engine_find_peer(peers, NULL, peer->public_key, NULL);
-	if (same == NULL)
-		same = arc_engine_find_peer(peers, NULL, NULL, peer->address);
-	if (same != NULL) {
-		arc_engine_fail(error, detail, ARC_HANDSHAKE_REASON_ALREADY_EXISTS,
-				g_strdup_printf("%s (%s) is already in the cluster as peer %s "
-						"(%s): delete that peer first",
-						peer->peer_id, peer->address, same->id,
-						same->address));
+	if (!arc_engine_check_same_key(peers, peer, m, detail, error))
 		return FALSE;
-	}
-	if (vouched)
+	if (vouched || m->replaces != NULL)
 		return TRUE;
 	return arc_engine_check_node_limit(self, peers, detail, error);
 }
@@ -255,7 +297,7 @@ arc_engine_check_peer_record(const ArcHandshakePeer *peer, gchar **detail, GErro
  * not us; then membership. */
 static ArcLicense *
 arc_engine_check_candidate(ArcEngine *self, const ArcHandshakePeer *peer, gboolean vouched,
-			   gboolean *known, gchar **detail, GError **error)
+			   gboolean explicit, ArcMembership *m, gchar **detail, GError **error)
 {
 	ArcLicense *own = arc_engine_get_license_doc(self);
 	g_autoptr(ArcLicense) license = NULL;
@@ -292,7 +334,7 @@ arc_engine_check_candidate(ArcEngine *self, const ArcHandshakePeer *peer, gboole
 						arc_license_state_to_string(state)));
 		return NULL;
 	}
-	if (!arc_engine_check_membership(self, peer, vouched, known, detail, error))
+	if (!arc_engine_check_membership(self, peer, vouched, explicit, m, detail, error))
 		return NULL;
 	return g_steal_pointer(&license);
 }
@@ -451,19 +493,54 @@ arc_engine_own_record(ArcEngine *self, const gchar *remote)
 	return peer;
 }
 
+/* What a handshake that found @m writes besides @peer's record: the record of the id it
+ * replaces is deleted and that id revoked (the host lives on under the new one); a removed
+ * peer's revocation gets its next version, the readmission, naming the tombstone it
+ * overrides (docs/protocol.md §5.6). */
+static void
+arc_engine_stage_membership(ArcEngine *self, ArcStorageTxn *txn, const ArcHandshakePeer *peer,
+			    const ArcMembership *m, const ArcRecord *old)
+{
+	if (m->replaces != NULL) {
+		g_autoptr(ArcRecord) replaced = arc_storage_get_record(arc_engine_get_storage(self),
+								       "peer", m->replaces, NULL);
+		if (replaced != NULL && !replaced->deleted) {
+			arc_engine_stage_peer(self, txn, replaced, m->replaces, replaced->body,
+					      TRUE);
+			if (!arc_engine_peer_is_revoked(self, m->replaces))
+				arc_engine_stage_revocation(self, txn, m->replaces,
+							    peer->public_key);
+		}
+		g_info("peer %s has the key of peer %s and takes its place", peer->peer_id,
+		       m->replaces);
+	}
+	if (m->join_token != NULL)
+		arc_engine_stage_join_used(self, txn, m->join_token, peer->peer_id);
+	if (m->readmit) {
+		arc_engine_stage_revocation_full(self, txn, peer->peer_id, peer->public_key, TRUE,
+						 old != NULL ? old->version : 0);
+		g_info("peer %s, removed earlier, is added again", peer->peer_id);
+	}
+}
+
 /* Stores @peer's own record unless this agent holds a later version of it; @name, when
  * given, becomes this agent's alias for it. */
 static gboolean
 arc_engine_store_peer(ArcEngine *self, const ArcHandshakePeer *peer, const gchar *name,
-		      GError **error)
+		      const ArcMembership *m, GError **error)
 {
 	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
 	g_autoptr(ArcRecord) old =
 		arc_storage_get_record(arc_engine_get_storage(self), "peer", peer->peer_id, NULL);
+	g_autofree gchar *admitted = NULL;
 
-	/* a tombstone of an earlier delete gives way: the peer is back, and not revoked */
+	/* a tombstone of an earlier delete gives way: the peer is back */
 	if (old == NULL || old->deleted || arc_record_compare_versions(peer->record, old) > 0)
 		arc_storage_txn_put_record(txn, peer->record);
+	arc_engine_stage_membership(self, txn, peer, m, old);
+	/* a removal written before this is stale here: see arc_engine_take_removal() */
+	admitted = g_strdup_printf("%" G_GINT64_FORMAT, g_get_real_time());
+	arc_storage_txn_set_meta(txn, "membership.admitted_at", admitted);
 	if (name != NULL && name[0] != '\0')
 		arc_engine_stage_alias(self, txn, peer->peer_id, name);
 	/* pushed to the others: @peer gets everything in its first rounds, and before the
@@ -472,6 +549,8 @@ arc_engine_store_peer(ArcEngine *self, const ArcHandshakePeer *peer, const gchar
 	    !arc_engine_commit_full(self, txn, peer->peer_id, TRUE, error))
 		return FALSE;
 	arc_engine_emit_peer_changed(self, peer->peer_id);
+	if (m->replaces != NULL)
+		arc_engine_emit_peer_changed(self, m->replaces);
 	return TRUE;
 }
 
@@ -518,6 +597,29 @@ arc_handshake_state_prune(ArcHandshakeState *state)
 	}
 }
 
+/* A hello costs the responder a session, so one initiator may hold only a few: a new hello
+ * from the same peer id takes the place of its oldest session. A captured hello replayed any
+ * number of times thus holds ARC_HANDSHAKE_SESSIONS_PER_PEER sessions, never the table. */
+static void
+arc_handshake_state_make_room(ArcHandshakeState *state, const gchar *initiator)
+{
+	GHashTableIter iter;
+	ArcHandshakeSession *session;
+	ArcHandshakeSession *oldest = NULL;
+	guint held = 0;
+
+	g_hash_table_iter_init(&iter, state->sessions);
+	while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&session)) {
+		if (g_strcmp0(session->initiator->peer_id, initiator) != 0)
+			continue;
+		held++;
+		if (oldest == NULL || session->expires < oldest->expires)
+			oldest = session;
+	}
+	if (held >= ARC_HANDSHAKE_SESSIONS_PER_PEER)
+		g_hash_table_remove(state->sessions, oldest->id);
+}
+
 /* sessions an initiator never confirmed go when they expire, not at the next hello */
 static gboolean
 arc_handshake_state_prune_cb(gpointer user_data)
@@ -551,6 +653,8 @@ arc_handshake_session_transcript(ArcHandshakeSession *session, const gchar *resp
  * @self: the engine
  * @body: `POST /v1/handshake/hello`, untrusted
  * @length: bytes in @body
+ * @refusal: (out) (optional) (nullable): on a refusal, why, in the terms of the initiator's
+ *   operator (never a secret): the initiator shows it with `--debug`
  * @error: return location for a #GError, %ARC_HANDSHAKE_ERROR for a refusal
  *
  * Checks the initiator's record, opens a session and answers with this agent's record, a
@@ -559,7 +663,8 @@ arc_handshake_session_transcript(ArcHandshakeSession *session, const gchar *resp
  * Returns: (transfer full): the reply's body
  */
 gchar *
-arc_engine_handshake_hello(ArcEngine *self, const gchar *body, gsize length, GError **error)
+arc_engine_handshake_hello(ArcEngine *self, const gchar *body, gsize length, gchar **refusal,
+			   GError **error)
 {
 	ArcHandshakeState *state = arc_engine_get_handshake_state(self);
 	g_autoptr(ArcHandshakeMessage) hello = NULL;
@@ -571,7 +676,7 @@ arc_engine_handshake_hello(ArcEngine *self, const gchar *body, gsize length, GEr
 	gchar hex[sizeof(raw) * 2 + 1];
 	guint8 signature[ARC_IDENTITY_SIGNATURE_SIZE];
 	ArcHandshakeTranscript t;
-	gboolean known = FALSE;
+	g_auto(ArcMembership) m = {0};
 	gboolean vouched;
 	GError *error_local = NULL;
 
@@ -583,20 +688,28 @@ arc_engine_handshake_hello(ArcEngine *self, const gchar *body, gsize length, GEr
 	}
 	if (!arc_engine_check_can_join(self, FALSE, &detail, &error_local)) {
 		arc_engine_log_refusal("handshake", hello->peer, error_local, detail);
+		if (refusal != NULL)
+			*refusal = g_steal_pointer(&detail);
 		g_propagate_error(error, error_local);
 		return NULL;
 	}
 	/* the initiator says it met this agent through the cluster, and this agent learned of
 	 * it the same way */
 	vouched = hello->discovery && arc_engine_is_vouched(self, hello->peer->peer_id);
-	license = arc_engine_check_candidate(self, hello->peer, vouched, &known, &detail,
+	license = arc_engine_check_candidate(self, hello->peer, vouched, FALSE, &m, &detail,
 					     &error_local);
-	if (license == NULL) {
+	if (license == NULL ||
+	    !arc_engine_check_join(self, hello->peer, hello->challenge, hello->join,
+				   m.known || m.replaces != NULL, vouched, &m.join_token, &detail,
+				   &error_local)) {
 		arc_engine_log_refusal("handshake", hello->peer, error_local, detail);
+		if (refusal != NULL)
+			*refusal = g_steal_pointer(&detail);
 		g_propagate_error(error, error_local);
 		return NULL;
 	}
 	arc_handshake_state_prune(state);
+	arc_handshake_state_make_room(state, hello->peer->peer_id);
 	if (g_hash_table_size(state->sessions) >= ARC_HANDSHAKE_MAX_SESSIONS) {
 		arc_handshake_set_error(error, ARC_HANDSHAKE_REASON_BUSY);
 		return NULL;
@@ -611,6 +724,7 @@ arc_engine_handshake_hello(ArcEngine *self, const gchar *body, gsize length, GEr
 	session->initiator = g_steal_pointer(&hello->peer);
 	session->initiator_license_id = g_strdup(license->license_id);
 	session->vouched = vouched;
+	session->join = g_steal_pointer(&hello->join);
 	session->responder = arc_engine_own_record(self, session->initiator->address);
 	memcpy(session->challenge_a, hello->challenge, sizeof(session->challenge_a));
 	randombytes_buf(session->challenge_b, sizeof(session->challenge_b));
@@ -621,7 +735,7 @@ arc_engine_handshake_hello(ArcEngine *self, const gchar *body, gsize length, GEr
 	reply = arc_handshake_reply_to_json(session->id, session->responder, session->challenge_b,
 					    signature);
 	g_debug("handshake hello from %s at %s: session %s%s", session->initiator->peer_id,
-		session->initiator->address, session->id, known ? " (known peer)" : "");
+		session->initiator->address, session->id, m.known ? " (known peer)" : "");
 	g_hash_table_insert(state->sessions, session->id, session);
 	session = NULL;
 	return g_steal_pointer(&reply);
@@ -676,7 +790,7 @@ arc_engine_confirm_probe_cb(GObject *source, GAsyncResult *res, gpointer user_da
 	g_autoptr(ArcPeerResponse) response = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *detail = NULL;
-	gboolean known = FALSE;
+	g_auto(ArcMembership) m = {0};
 
 	response = arc_peer_client_request_finish(ARC_PEER_CLIENT(source), res, &error);
 	if (response == NULL) {
@@ -694,16 +808,19 @@ arc_engine_confirm_probe_cb(GObject *source, GAsyncResult *res, gpointer user_da
 	}
 	/* the view may have changed while the probe ran */
 	if (!arc_engine_check_can_join(op->engine, FALSE, &detail, &error) ||
-	    !arc_engine_check_membership(op->engine, peer, op->session->vouched, &known, &detail,
+	    !arc_engine_check_membership(op->engine, peer, op->session->vouched, FALSE, &m, &detail,
 					 &error) ||
-	    !arc_engine_store_peer(op->engine, peer, NULL, &error)) {
+	    !arc_engine_check_join(op->engine, peer, op->session->challenge_a, op->session->join,
+				   m.known || m.replaces != NULL, op->session->vouched,
+				   &m.join_token, &detail, &error) ||
+	    !arc_engine_store_peer(op->engine, peer, NULL, &m, &error)) {
 		arc_engine_log_refusal("handshake", peer, error, detail);
 		g_task_return_error(task, g_steal_pointer(&error));
 		return;
 	}
 	arc_engine_count_handshake("responder", NULL);
 	g_info("peer %s at %s joined (handshake it initiated)%s", peer->peer_id, peer->address,
-	       known ? ", record refreshed" : "");
+	       m.known ? ", record refreshed" : "");
 	g_task_return_boolean(task, TRUE);
 }
 
@@ -795,6 +912,7 @@ typedef struct {
 	gchar *peer_license_id;
 	gboolean in_flight;
 	gboolean discovery;
+	gchar *join_token; /* as the operator gave it; wiped */
 } ArcAddPeerOp;
 
 static void
@@ -811,6 +929,9 @@ arc_add_peer_op_free(ArcAddPeerOp *self)
 	arc_handshake_peer_free(self->me);
 	arc_handshake_message_free(self->reply);
 	g_free(self->peer_license_id);
+	if (self->join_token != NULL)
+		sodium_memzero(self->join_token, strlen(self->join_token));
+	g_free(self->join_token);
 	g_free(self);
 }
 
@@ -873,7 +994,7 @@ arc_add_peer_confirm_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	g_autoptr(ArcPeerInfo) info = NULL;
 	GError *error = NULL;
 	gchar *detail = NULL;
-	gboolean known = FALSE;
+	g_auto(ArcMembership) m = {0};
 
 	response = arc_peer_client_request_finish(ARC_PEER_CLIENT(source), res, &error);
 	if (response == NULL) {
@@ -890,18 +1011,18 @@ arc_add_peer_confirm_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 					     "stored this agent",
 					     peer->peer_id, op->me->address));
 	/* the view may have changed during the exchange */
-	if (!arc_engine_check_membership(op->engine, peer, op->discovery, &known, &detail,
-					 &error)) {
+	if (!arc_engine_check_membership(op->engine, peer, op->discovery, !op->discovery, &m,
+					 &detail, &error)) {
 		arc_add_peer_fail(task, "store", error, detail);
 		return;
 	}
-	if (known) {
+	if (m.known) {
 		arc_handshake_set_error(&error, ARC_HANDSHAKE_REASON_ALREADY_EXISTS);
 		arc_add_peer_fail(task, "store", error,
 				  g_strdup_printf("%s was added meanwhile", peer->peer_id));
 		return;
 	}
-	if (!arc_engine_store_peer(op->engine, peer, op->name, &error)) {
+	if (!arc_engine_store_peer(op->engine, peer, op->name, &m, &error)) {
 		arc_add_peer_fail(task, "store", error, NULL);
 		return;
 	}
@@ -920,7 +1041,7 @@ arc_add_peer_confirm_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 
 /* the address the operator gave may already belong to another peer */
 static gboolean
-arc_add_peer_check_dialed(ArcAddPeerOp *op, gchar **detail, GError **error)
+arc_add_peer_check_dialed(ArcAddPeerOp *op, const gchar *replaces, gchar **detail, GError **error)
 {
 	g_autoptr(GPtrArray) peers = arc_engine_load_peers(op->engine, error);
 	ArcPeerInfo *same;
@@ -928,7 +1049,8 @@ arc_add_peer_check_dialed(ArcAddPeerOp *op, gchar **detail, GError **error)
 	if (peers == NULL)
 		return FALSE;
 	same = arc_engine_find_peer(peers, NULL, NULL, op->address);
-	if (same != NULL && g_strcmp0(same->id, op->reply->peer->peer_id) != 0) {
+	if (same != NULL && g_strcmp0(same->id, op->reply->peer->peer_id) != 0 &&
+	    g_strcmp0(same->id, replaces) != 0) {
 		arc_engine_fail(error, detail, ARC_HANDSHAKE_REASON_ALREADY_EXISTS,
 				g_strdup_printf("%s is already peer %s (now it answers as %s): "
 						"delete that peer first",
@@ -952,7 +1074,7 @@ arc_add_peer_hello_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	ArcHandshakeTranscript t;
 	GError *error = NULL;
 	gchar *detail = NULL;
-	gboolean known = FALSE;
+	g_auto(ArcMembership) m = {0};
 	gsize len = 0;
 	const gchar *data;
 
@@ -979,14 +1101,14 @@ arc_add_peer_hello_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 	arc_add_peer_op_step(op, "hello", TRUE,
 			     g_strdup_printf("%s is peer %s, license checks passed on its side",
 					     op->address, op->reply->peer->peer_id));
-	license = arc_engine_check_candidate(op->engine, op->reply->peer, op->discovery, &known,
-					     &detail, &error);
+	license = arc_engine_check_candidate(op->engine, op->reply->peer, op->discovery,
+					     !op->discovery, &m, &detail, &error);
 	if (license == NULL) {
 		arc_add_peer_fail(task, "verify_reply", error, detail);
 		return;
 	}
-	if (known || !arc_add_peer_check_dialed(op, &detail, &error)) {
-		if (known) {
+	if (m.known || !arc_add_peer_check_dialed(op, m.replaces, &detail, &error)) {
+		if (m.known) {
 			arc_handshake_set_error(&error, ARC_HANDSHAKE_REASON_ALREADY_EXISTS);
 			detail = g_strdup_printf("%s is already peer %s", op->address,
 						 op->reply->peer->peer_id);
@@ -1022,7 +1144,8 @@ arc_add_peer_hello_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 }
 
 static void arc_engine_start_add_peer(ArcEngine *self, const ArcCaller *caller,
-				      const gchar *address, const gchar *name, gboolean discovery,
+				      const gchar *address, const gchar *name,
+				      const gchar *join_token, gboolean discovery,
 				      GCancellable *cancellable, GAsyncReadyCallback callback,
 				      gpointer user_data);
 
@@ -1043,8 +1166,31 @@ arc_engine_add_peer_async(ArcEngine *self, const ArcCaller *caller, const gchar 
 			  const gchar *name, GCancellable *cancellable,
 			  GAsyncReadyCallback callback, gpointer user_data)
 {
-	arc_engine_start_add_peer(self, caller, address, name, FALSE, cancellable, callback,
+	arc_engine_start_add_peer(self, caller, address, name, NULL, FALSE, cancellable, callback,
 				  user_data);
+}
+
+/**
+ * arc_engine_join_async:
+ * @self: the engine
+ * @caller: who is calling
+ * @address: a member of the cluster to join, `host:port`
+ * @name: (nullable): an alias for it
+ * @join_token: (nullable): a join token created on a member (docs/protocol.md §5.7)
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done; finish with arc_engine_add_peer_finish()
+ * @user_data: for @callback
+ *
+ * arc_engine_add_peer_async() from a host that is not a member yet, with the cluster's
+ * consent.
+ */
+void
+arc_engine_join_async(ArcEngine *self, const ArcCaller *caller, const gchar *address,
+		      const gchar *name, const gchar *join_token, GCancellable *cancellable,
+		      GAsyncReadyCallback callback, gpointer user_data)
+{
+	arc_engine_start_add_peer(self, caller, address, name, join_token, FALSE, cancellable,
+				  callback, user_data);
 }
 
 /**
@@ -1065,19 +1211,60 @@ arc_engine_discover_peer_async(ArcEngine *self, const gchar *address, GCancellab
 {
 	ArcCaller caller = {.client_id = (gchar *)"transitive discovery",
 			    .scopes = ARC_SCOPE_PEERS_WRITE};
-	arc_engine_start_add_peer(self, &caller, address, NULL, TRUE, cancellable, callback,
+	arc_engine_start_add_peer(self, &caller, address, NULL, NULL, TRUE, cancellable, callback,
 				  user_data);
+}
+
+/* the hello's join_token: the token's proof for this agent's record and challenge */
+static ArcHandshakeJoin *
+arc_add_peer_op_join(ArcAddPeerOp *op)
+{
+	g_autoptr(ArcHandshakeJoin) join = NULL;
+	g_autofree gchar *secret = NULL;
+	guint8 hash[ARC_HANDSHAKE_JOIN_HASH_SIZE];
+
+	if (op->join_token == NULL)
+		return NULL;
+	join = g_new0(ArcHandshakeJoin, 1);
+	if (!arc_handshake_join_token_split(op->join_token, &join->id, &secret))
+		return NULL;
+	arc_handshake_join_hash(join->id, secret, hash);
+	sodium_memzero(secret, strlen(secret));
+	arc_handshake_join_proof(hash, op->me->peer_id, op->me->public_key, op->challenge_a,
+				 join->proof);
+	sodium_memzero(hash, sizeof(hash));
+	return g_steal_pointer(&join);
+}
+
+static gboolean
+arc_engine_check_join_token_form(const gchar *join_token, GError **error)
+{
+	g_autofree gchar *id = NULL;
+	g_autofree gchar *secret = NULL;
+
+	if (join_token == NULL)
+		return TRUE;
+	if (arc_handshake_join_token_split(join_token, &id, &secret)) {
+		sodium_memzero(secret, strlen(secret));
+		return TRUE;
+	}
+	g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+			    "'join_token' must be the token 'arctic cluster join-token create' "
+			    "printed (jt_….…)");
+	return FALSE;
 }
 
 static void
 arc_engine_start_add_peer(ArcEngine *self, const ArcCaller *caller, const gchar *address,
-			  const gchar *name, gboolean discovery, GCancellable *cancellable,
-			  GAsyncReadyCallback callback, gpointer user_data)
+			  const gchar *name, const gchar *join_token, gboolean discovery,
+			  GCancellable *cancellable, GAsyncReadyCallback callback,
+			  gpointer user_data)
 {
 	ArcHandshakeState *state;
 	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
 	g_autoptr(GPtrArray) peers = NULL;
 	g_autofree gchar *hello = NULL;
+	g_autoptr(ArcHandshakeJoin) join = NULL;
 	ArcAddPeerOp *op = g_new0(ArcAddPeerOp, 1);
 	GError *error = NULL;
 	gchar *detail = NULL;
@@ -1087,6 +1274,7 @@ arc_engine_start_add_peer(ArcEngine *self, const ArcCaller *caller, const gchar 
 	op->address = g_strdup(address);
 	op->name = g_strdup(name);
 	op->discovery = discovery;
+	op->join_token = g_strdup(join_token);
 	op->caller = g_strdup(arc_caller_describe(caller));
 	op->steps = g_ptr_array_new_with_free_func((GDestroyNotify)arc_handshake_step_free);
 	op->step_start = g_get_monotonic_time();
@@ -1101,6 +1289,10 @@ arc_engine_start_add_peer(ArcEngine *self, const ArcCaller *caller, const gchar 
 		return;
 	}
 	if (name != NULL && !arc_text_check_label(name, "name", 128, &error)) {
+		g_task_return_error(task, error);
+		return;
+	}
+	if (!arc_engine_check_join_token_form(join_token, &error)) {
 		g_task_return_error(task, error);
 		return;
 	}
@@ -1141,7 +1333,8 @@ arc_engine_start_add_peer(ArcEngine *self, const ArcCaller *caller, const gchar 
 			     g_strdup_printf("this agent is %s, advertised at %s", op->me->peer_id,
 					     op->me->address));
 	randombytes_buf(op->challenge_a, sizeof(op->challenge_a));
-	hello = arc_handshake_hello_to_json(op->me, op->challenge_a, op->discovery);
+	join = arc_add_peer_op_join(op);
+	hello = arc_handshake_hello_to_json_full(op->me, op->challenge_a, op->discovery, join);
 	arc_peer_client_request_async(state->client, "POST", address, "/v1/handshake/hello", hello,
 				      cancellable, arc_add_peer_hello_cb, g_steal_pointer(&task));
 }

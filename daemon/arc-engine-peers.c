@@ -270,12 +270,53 @@ arc_engine_count_active_peers(GPtrArray *peers)
 	return n;
 }
 
+/**
+ * arc_engine_revocation_is_active:
+ * @record: a `revoked_peer` record
+ *
+ * A revocation stays in force until an operator's explicit `peers add` writes its next
+ * version, stating `readmitted` (docs/protocol.md §5.6).
+ *
+ * Returns: whether @record still keeps its peer out
+ */
+gboolean
+arc_engine_revocation_is_active(const ArcRecord *record)
+{
+	g_autoptr(JsonNode) root = arc_json_parse_object(record->body, -1, 4, NULL);
+	JsonObject *obj = root != NULL ? json_node_get_object(root) : NULL;
+
+	return obj == NULL ||
+	       !json_object_get_boolean_member_with_default(obj, "readmitted", FALSE);
+}
+
 gboolean
 arc_engine_peer_is_revoked(ArcEngine *self, const gchar *peer_id)
 {
 	g_autoptr(ArcRecord) record =
 		arc_storage_get_record(arc_engine_get_storage(self), "revoked_peer", peer_id, NULL);
-	return record != NULL;
+	return record != NULL && arc_engine_revocation_is_active(record);
+}
+
+/**
+ * arc_engine_readmitted_floor:
+ * @self: the engine
+ * @peer_id: a peer
+ *
+ * Returns: for a readmitted peer, the version of the deletion its readmission overrides
+ *   (tombstones of its record up to it are stale); 0 otherwise
+ */
+gint64
+arc_engine_readmitted_floor(ArcEngine *self, const gchar *peer_id)
+{
+	g_autoptr(ArcRecord) record =
+		arc_storage_get_record(arc_engine_get_storage(self), "revoked_peer", peer_id, NULL);
+	g_autoptr(JsonNode) root = NULL;
+
+	if (record == NULL || arc_engine_revocation_is_active(record))
+		return 0;
+	root = arc_json_parse_object(record->body, -1, 4, NULL);
+	return json_object_get_int_member_with_default(json_node_get_object(root),
+						       "deleted_version", 0);
 }
 
 /* whether the local record says this agent left the cluster with `DELETE /v1/peers/self`;
@@ -409,12 +450,36 @@ arc_engine_edit_own_record(ArcEngine *self, const gchar *member, const gchar *va
  * @peer_id: a peer that left or was removed
  * @public_key: its key, base64
  *
- * A `revoked_peer` record, never purged: that peer id never joins again.
+ * The next version of its `revoked_peer` record, never purged: that peer id never joins again
+ * unless an operator adds it again (arc_engine_stage_revocation_full()).
  */
 void
 arc_engine_stage_revocation(ArcEngine *self, ArcStorageTxn *txn, const gchar *peer_id,
 			    const gchar *public_key)
 {
+	arc_engine_stage_revocation_full(self, txn, peer_id, public_key, FALSE, 0);
+}
+
+/**
+ * arc_engine_stage_revocation_full:
+ * @self: the engine
+ * @txn: the transaction
+ * @peer_id: a peer
+ * @public_key: its key, base64
+ * @readmitted: %FALSE to keep the peer out, %TRUE when an operator adds it again
+ * @deleted_version: (readmitted) the version of the peer's tombstone this agent holds
+ *
+ * The next version of the peer's `revoked_peer` record. Revocation and readmission are
+ * versions of one record, so the later decision wins on every agent whatever order gossip
+ * delivers them in.
+ */
+void
+arc_engine_stage_revocation_full(ArcEngine *self, ArcStorageTxn *txn, const gchar *peer_id,
+				 const gchar *public_key, gboolean readmitted,
+				 gint64 deleted_version)
+{
+	g_autoptr(ArcRecord) old =
+		arc_storage_get_record(arc_engine_get_storage(self), "revoked_peer", peer_id, NULL);
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autoptr(JsonNode) root = NULL;
 	g_autofree gchar *body = NULL;
@@ -425,11 +490,17 @@ arc_engine_stage_revocation(ArcEngine *self, ArcStorageTxn *txn, const gchar *pe
 	json_builder_add_string_value(b, public_key != NULL ? public_key : "");
 	json_builder_set_member_name(b, "revoked_at");
 	json_builder_add_int_value(b, arc_engine_now(self));
+	if (readmitted) {
+		json_builder_set_member_name(b, "readmitted");
+		json_builder_add_boolean_value(b, TRUE);
+		json_builder_set_member_name(b, "deleted_version");
+		json_builder_add_int_value(b, deleted_version);
+	}
 	json_builder_end_object(b);
 	root = json_builder_get_root(b);
 	body = json_to_string(root, FALSE);
 	revoked = arc_record_new("revoked_peer", peer_id, body);
-	revoked->version = 1;
+	revoked->version = old != NULL ? old->version + 1 : 1;
 	revoked->writer = g_strdup(arc_engine_get_peer_id(self));
 	revoked->updated_at = g_get_real_time();
 	arc_storage_txn_put_record(txn, revoked);
@@ -523,6 +594,160 @@ arc_engine_delete_peer(ArcEngine *self, const ArcCaller *caller, const gchar *pe
 	if (revoked_credentials != NULL)
 		*revoked_credentials = g_steal_pointer(&revoked);
 	arc_engine_emit_peer_changed(self, peer_id);
+	arc_engine_tell_removed(self, peer_id);
+	return TRUE;
+}
+
+/**
+ * arc_engine_tell_removed:
+ * @self: the engine
+ * @peer_id: a peer removed from the cluster
+ *
+ * Sends the removed peer, which no member gossips with any more, the two records that
+ * removed it (its revocation and the tombstone of its record), as a gossip push signed by
+ * this agent: it still holds this agent as a member and so learns that it is out. Also
+ * called when a removed peer that was away knocks with gossip. Best effort: a peer that
+ * misses it learns it at its next knock.
+ */
+void
+arc_engine_tell_removed(ArcEngine *self, const gchar *peer_id)
+{
+	g_autoptr(ArcRecord) revoked =
+		arc_storage_get_record(arc_engine_get_storage(self), "revoked_peer", peer_id, NULL);
+	g_autoptr(ArcRecord) tombstone =
+		arc_storage_get_record(arc_engine_get_storage(self), "peer", peer_id, NULL);
+	g_autoptr(GPtrArray) records = g_ptr_array_new();
+	g_autoptr(JsonNode) root = NULL;
+	g_autofree guint8 *key = NULL;
+	ArcMember former = {0};
+	JsonObject *obj;
+	gsize len = 0;
+
+	if (revoked == NULL || !arc_engine_revocation_is_active(revoked) || tombstone == NULL ||
+	    !tombstone->deleted || arc_engine_get_gossip(self) == NULL)
+		return;
+	root = arc_json_parse_object(tombstone->body, -1, 8, NULL);
+	obj = root != NULL ? json_node_get_object(root) : NULL;
+	if (obj != NULL && arc_json_object_get_string(obj, "public_key") != NULL)
+		key = arc_base64_decode_strict(arc_json_object_get_string(obj, "public_key"), -1,
+					       &len);
+	if (key == NULL || len != sizeof(former.key) ||
+	    arc_json_object_get_string(obj, "address") == NULL)
+		return;
+	former.id = (gchar *)peer_id;
+	former.address = (gchar *)arc_json_object_get_string(obj, "address");
+	memcpy(former.key, key, sizeof(former.key));
+	/* the tombstone first: once the revocation is taken there, this agent is no longer a
+	 * member whose records count */
+	g_ptr_array_add(records, tombstone);
+	g_ptr_array_add(records, revoked);
+	g_info("telling peer %s at %s that it was removed from the cluster", peer_id,
+	       former.address);
+	arc_gossip_tell(arc_engine_get_gossip(self), former.id, former.address, former.key,
+			records);
+}
+
+/* the tombstones and revocations that name this agent itself, which another agent sent */
+static gboolean
+arc_engine_names_self_out(ArcEngine *self, const ArcRecord *record)
+{
+	if (g_strcmp0(record->id, arc_engine_get_peer_id(self)) != 0)
+		return FALSE;
+	if (g_strcmp0(record->kind, "peer") == 0)
+		return record->deleted;
+	return g_strcmp0(record->kind, "revoked_peer") == 0 &&
+	       arc_engine_revocation_is_active(record);
+}
+
+/**
+ * arc_engine_own_record_above:
+ * @self: the engine
+ * @version: a version of the local peer's record that another agent wrote (a tombstone)
+ *
+ * Writes the local peer's own record again, live, with a version above @version, so that
+ * when this agent is added again its record wins over that tombstone on every agent.
+ */
+void
+arc_engine_own_record_above(ArcEngine *self, gint64 version)
+{
+	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+	g_autoptr(ArcRecord) own = arc_storage_get_record(arc_engine_get_storage(self), "peer",
+							  arc_engine_get_peer_id(self), NULL);
+	g_autoptr(GError) error = NULL;
+
+	if (own == NULL || own->version > version)
+		return;
+	own->version = version;
+	arc_engine_stage_peer(self, txn, own, own->id, own->body, FALSE);
+	if (!arc_engine_commit(self, txn, &error))
+		g_warning("cannot write this agent's record again: %s", error->message);
+}
+
+/**
+ * arc_engine_take_removal:
+ * @self: the engine
+ * @record: a record a member sent, checked and signed by it
+ * @from: the member that sent it
+ *
+ * A member says this agent was removed from the cluster (`peers delete` there): this agent
+ * stops acting as a member. It forgets the other peers (locally: what it forgets is nobody
+ * else's business), so it neither gossips nor serves their tokens, and it lifts its own
+ * record above the tombstone, ready to be added again by an operator (docs/protocol.md
+ * §5.6). Its own tombstone and revocation are not stored here: this agent stays itself.
+ *
+ * Returns: whether @record was about this agent (and so must not be stored)
+ */
+gboolean
+arc_engine_take_removal(ArcEngine *self, const ArcRecord *record, const gchar *from)
+{
+	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+	g_autoptr(GPtrArray) records = NULL;
+	g_autoptr(ArcRecord) local = NULL;
+	g_autofree gchar *admitted = NULL;
+	g_autoptr(GError) error = NULL;
+	const gchar *own = arc_engine_get_peer_id(self);
+
+	if (!arc_engine_names_self_out(self, record))
+		return FALSE;
+	if (record->deleted) {
+		arc_engine_own_record_above(self, record->version);
+		return TRUE;
+	}
+	/* A revocation older than the readmission this agent holds: it was added back since.
+	 * Before the readmission gets here, a copy relayed by another member (not by the writer,
+	 * which holds its own latest decision) that was written before this agent last met a
+	 * peer by handshake is taken for the same. */
+	local = arc_storage_get_record(arc_engine_get_storage(self), "revoked_peer", own, NULL);
+	admitted =
+		arc_storage_get_meta(arc_engine_get_storage(self), "membership.admitted_at", NULL);
+	if ((local != NULL && arc_record_compare_versions(record, local) <= 0) ||
+	    (admitted != NULL && g_strcmp0(from, record->writer) != 0 &&
+	     record->updated_at <= g_ascii_strtoll(admitted, NULL, 10))) {
+		g_info("a removal of this agent by peer %s, older than its readmission, ignored",
+		       record->writer);
+		return TRUE;
+	}
+	records = arc_storage_list_records(arc_engine_get_storage(self), "peer", NULL);
+	for (guint i = 0; records != NULL && i < records->len; i++) {
+		ArcRecord *peer = g_ptr_array_index(records, i);
+		if (g_strcmp0(peer->id, own) != 0)
+			arc_storage_txn_purge_record(txn, "peer", peer->id);
+	}
+	if (arc_storage_txn_get_size(txn) > 0 &&
+	    !arc_storage_commit(arc_engine_get_storage(self), txn, &error)) {
+		g_warning("cannot forget the peers of the cluster: %s", error->message);
+		return TRUE;
+	}
+	arc_engine_records_invalidate(self);
+	g_ptr_array_unref(arc_engine_get_members(self));
+	for (guint i = 0; records != NULL && i < records->len; i++) {
+		ArcRecord *peer = g_ptr_array_index(records, i);
+		if (g_strcmp0(peer->id, own) != 0)
+			arc_engine_emit_peer_changed(self, peer->id);
+	}
+	g_warning("this agent was removed from the cluster by peer %s: it forgot the cluster's "
+		  "peers and takes no part until an operator adds it again",
+		  record->writer);
 	return TRUE;
 }
 

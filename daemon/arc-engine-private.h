@@ -5,6 +5,7 @@
 #pragma once
 
 #include "arc-engine.h"
+#include "arc-gossip.h"
 #include "arc-handshake.h"
 #include "arc-identity.h"
 
@@ -40,6 +41,14 @@ void arc_engine_stage_alias(ArcEngine *self, ArcStorageTxn *txn, const gchar *pe
 void arc_engine_refresh_name(ArcEngine *self);
 void arc_engine_stage_revocation(ArcEngine *self, ArcStorageTxn *txn, const gchar *peer_id,
 				 const gchar *public_key);
+void arc_engine_stage_revocation_full(ArcEngine *self, ArcStorageTxn *txn, const gchar *peer_id,
+				      const gchar *public_key, gboolean readmitted,
+				      gint64 deleted_version);
+gboolean arc_engine_revocation_is_active(const ArcRecord *record);
+gint64 arc_engine_readmitted_floor(ArcEngine *self, const gchar *peer_id);
+void arc_engine_tell_removed(ArcEngine *self, const gchar *peer_id);
+gboolean arc_engine_take_removal(ArcEngine *self, const ArcRecord *record, const gchar *from);
+void arc_engine_own_record_above(ArcEngine *self, gint64 version);
 gboolean arc_engine_read_deactivated(ArcEngine *self);
 gboolean arc_engine_is_deactivated(ArcEngine *self);
 void arc_engine_set_deactivated(ArcEngine *self);
@@ -84,6 +93,7 @@ void arc_engine_purge_tombstones(ArcEngine *self);
 gboolean arc_engine_commit_full(ArcEngine *self, ArcStorageTxn *txn, const gchar *from,
 				gboolean push, GError **error);
 void arc_engine_members_changed(ArcEngine *self, GPtrArray *members);
+ArcGossip *arc_engine_get_gossip(ArcEngine *self);
 void arc_engine_offer_cluster_id(ArcEngine *self, const gchar *cluster_id, const gchar *from);
 gboolean arc_engine_edit_own_record(ArcEngine *self, const gchar *member, const gchar *value,
 				    GError **error);
@@ -110,6 +120,14 @@ void arc_engine_discover_peer_async(ArcEngine *self, const gchar *address,
 				    GCancellable *cancellable, GAsyncReadyCallback callback,
 				    gpointer user_data);
 gboolean arc_engine_is_vouched(ArcEngine *self, const gchar *peer_id);
+
+/* arc-engine-join.c: join tokens */
+gboolean arc_engine_check_join(ArcEngine *self, const ArcHandshakePeer *peer,
+			       const guint8 *challenge_a, const ArcHandshakeJoin *join,
+			       gboolean member, gboolean vouched, gchar **token_used,
+			       gchar **detail, GError **error);
+void arc_engine_stage_join_used(ArcEngine *self, ArcStorageTxn *txn, const gchar *token_id,
+				const gchar *peer_id);
 
 /* arc-engine.c and arc-engine-license.c: the license lifecycle (docs/license.md) */
 gboolean arc_engine_check_scope(const ArcCaller *caller, ArcScope needed, GError **error);

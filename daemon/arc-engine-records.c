@@ -15,9 +15,10 @@
  * must pass before it is stored. The transport is arc-gossip.c. */
 
 /* every kind this version replicates, sorted */
-static const gchar *const arc_engine_kinds[] = {"auth_issuer", "credential", "license",
-						"peer",        "peer_alias", "revoked_peer",
-						"route",       "service",    NULL};
+static const gchar *const arc_engine_kinds[] = {"auth_issuer", "credential", "join_token",
+						"license",     "peer",       "peer_alias",
+						"revoked_peer", "route",     "service",
+						NULL};
 
 struct _ArcRecordsState {
 	gchar *registry_hash; /* NULL: to compute */
@@ -219,7 +220,8 @@ arc_engine_load_members(ArcEngine *self, ArcRecordsState *state)
 	}
 	for (guint i = 0; i < revoked->len; i++) {
 		ArcRecord *record = g_ptr_array_index(revoked, i);
-		g_hash_table_add(revoked_ids, record->id);
+		if (arc_engine_revocation_is_active(record))
+			g_hash_table_add(revoked_ids, record->id);
 	}
 	for (guint i = 0; i < peers->len; i++) {
 		ArcRecord *record = g_ptr_array_index(peers, i);
@@ -387,6 +389,10 @@ arc_engine_check_received(ArcEngine *self, const ArcRecord *record, GHashTable *
 		return arc_engine_refuse(error, record, "the peer was removed for good");
 	if (g_strcmp0(record->kind, "revoked_peer") == 0 && record->deleted)
 		return arc_engine_refuse(error, record, "a revocation cannot be undone");
+	/* the deletion an operator's `peers add` overrode, arriving late */
+	if (g_strcmp0(record->kind, "peer") == 0 && record->deleted &&
+	    record->version <= arc_engine_readmitted_floor(self, record->id))
+		return arc_engine_refuse(error, record, "the peer was added again since");
 	if (g_strcmp0(record->kind, "peer") == 0 && !record->deleted && !own_record)
 		return arc_engine_refuse(error, record, "only a peer writes its own record");
 	if (writer != NULL) {
@@ -439,14 +445,10 @@ arc_engine_apply_received(ArcEngine *self, const ArcRecord *record)
 		arc_engine_license_received(self, record);
 		return;
 	}
+	/* added again: this agent's record must win over the tombstone everywhere */
 	if (g_strcmp0(record->kind, "revoked_peer") == 0 &&
-	    g_strcmp0(record->id, arc_engine_get_peer_id(self)) == 0) {
-		g_warning("this agent was removed from the cluster by peer %s: it no longer "
-			  "takes part; reset it (remove arctic.db) and bootstrap it again to join "
-			  "a cluster",
-			  record->writer);
-		arc_engine_set_deactivated(self);
-	}
+	    g_strcmp0(record->id, arc_engine_get_peer_id(self)) == 0)
+		arc_engine_own_record_above(self, arc_engine_readmitted_floor(self, record->id));
 	if (g_strcmp0(record->kind, "peer_alias") == 0 &&
 	    g_strcmp0(record->id, arc_engine_get_peer_id(self)) == 0)
 		arc_engine_refresh_name(self);
@@ -523,6 +525,8 @@ arc_engine_merge_records(ArcEngine *self, GPtrArray *records, const gchar *from,
 			refused++;
 			continue;
 		}
+		if (arc_engine_take_removal(self, record, from))
+			continue;
 		local = arc_storage_get_record(arc_engine_get_storage(self), record->kind,
 					       record->id, NULL);
 		if (candidate) {

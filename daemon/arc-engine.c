@@ -588,6 +588,37 @@ arc_engine_publish_issuer(ArcEngine *self)
 		g_info("the cluster's token issuer is now %s", self->config->auth_issuer);
 }
 
+/* whether peer.key exists: an agent reset after it was bootstrapped once (the guide's
+ * recovery) rather than a brand-new one */
+static gboolean
+arc_engine_has_peer_key(ArcEngine *self)
+{
+	g_autofree gchar *key_path = arc_engine_peer_key_path(self);
+	return g_file_test(key_path, G_FILE_TEST_EXISTS);
+}
+
+/* Which of the states without a usable database this agent starts in, for the log: SQLite
+ * takes a 0-byte file as an empty database, which is what a missing one becomes too. */
+static void
+arc_engine_log_data_state(ArcEngine *self)
+{
+	g_autofree gchar *db = g_build_filename(self->config->data_dir, "arctic.db", NULL);
+	GStatBuf st;
+
+	if (g_stat(db, &st) != 0)
+		g_info("%s does not exist: %s", db,
+		       arc_engine_has_peer_key(self)
+			       ? "peer.key is there, so this is a reset agent; it takes POST "
+				 "/v1/bootstrap only over loopback or with the recovery token"
+			       : "a new agent");
+	else if (st.st_size == 0)
+		g_info("%s is empty (0 bytes), treated as missing%s", db,
+		       arc_engine_has_peer_key(self)
+			       ? "; peer.key is there, so this is a reset agent; it takes POST "
+				 "/v1/bootstrap only over loopback or with the recovery token"
+			       : "");
+}
+
 /**
  * arc_engine_start:
  * @self: the engine, with plugins loaded
@@ -608,6 +639,7 @@ arc_engine_start(ArcEngine *self, GError **error)
 			    g_strerror(errno));
 		return FALSE;
 	}
+	arc_engine_log_data_state(self);
 	if (!arc_storage_open(self->storage, self->config->data_dir, error))
 		return FALSE;
 	self->auth = arc_auth_manager_new(self->storage);
@@ -722,6 +754,13 @@ const gchar *
 arc_engine_get_cluster_id(ArcEngine *self)
 {
 	return self->cluster_id;
+}
+
+/* (transfer none) (nullable): gossip, once bootstrapped */
+ArcGossip *
+arc_engine_get_gossip(ArcEngine *self)
+{
+	return self->gossip;
 }
 
 /* tokens of every active peer are accepted here */
@@ -1401,6 +1440,43 @@ arc_engine_adopt_bootstrap(ArcEngine *self, ArcBootstrapResult *res, ArcLicense 
 	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_BOOTSTRAPPED]);
 	g_info("bootstrapped as peer %s of cluster %s with license %s", self->peer_id,
 	       self->cluster_id, license->license_id);
+}
+
+/**
+ * arc_engine_check_bootstrap_origin:
+ * @self: the engine
+ * @loopback: whether the request came over the loopback interface
+ * @recovery: (nullable): the recovery token the request carries
+ * @error: return location for a #GError
+ *
+ * A brand-new agent takes its bootstrap from anywhere (it has nothing to lose, and compose
+ * bootstraps containers from outside). An agent that has a peer.key but no database was reset
+ * (the guide's recovery): whoever bootstraps it first owns the identity its peers know, so
+ * only a local operator (loopback) or the holder of the recovery token may.
+ *
+ * Returns: %TRUE if this bootstrap may go ahead; %ARC_ERROR_FORBIDDEN otherwise
+ */
+gboolean
+arc_engine_check_bootstrap_origin(ArcEngine *self, gboolean loopback, const gchar *recovery,
+				  GError **error)
+{
+	g_autoptr(ArcCaller) caller = NULL;
+
+	if (arc_engine_is_bootstrapped(self) || loopback || !arc_engine_has_peer_key(self))
+		return TRUE;
+	if (recovery != NULL) {
+		caller = arc_auth_manager_authenticate_recovery(self->auth, recovery, NULL);
+		if (caller != NULL)
+			return TRUE;
+	}
+	g_warning("bootstrap refused: it came from another host%s, and this agent was reset "
+		  "(peer.key kept, no arctic.db)",
+		  recovery != NULL ? " with a wrong recovery token" : "");
+	g_set_error_literal(error, ARC_ERROR, ARC_ERROR_FORBIDDEN,
+			    "this agent was reset (peer.key kept, no arctic.db): bootstrap it on "
+			    "the host itself (--url http://localhost:8080) or with the recovery "
+			    "token (X-Arctic-Recovery)");
+	return FALSE;
 }
 
 /**

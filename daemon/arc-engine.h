@@ -55,6 +55,21 @@ void arc_bootstrap_result_free(ArcBootstrapResult *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcBootstrapResult, arc_bootstrap_result_free)
 
 /**
+ * ArcJoinToken:
+ * @id: `jt_` + ULID
+ * @token: `<id>.<secret>`, shown this once
+ * @expires_at: Unix seconds
+ */
+typedef struct {
+	gchar *id;
+	gchar *token;
+	gint64 expires_at;
+} ArcJoinToken;
+
+void arc_join_token_free(ArcJoinToken *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcJoinToken, arc_join_token_free)
+
+/**
  * ArcLicenseInfo:
  *
  * The license in force and where it stands in the expiry state machine.
@@ -204,6 +219,10 @@ void arc_engine_set_listeners_ready(ArcEngine *self, gboolean ready, const gchar
 GArray *arc_engine_get_readiness(ArcEngine *self, gboolean *all_ok);
 
 ArcIdentityInfo *arc_engine_get_identity(ArcEngine *self);
+ArcJoinToken *arc_engine_create_join_token(ArcEngine *self, const ArcCaller *caller, gint64 ttl,
+					   GError **error);
+gboolean arc_engine_check_bootstrap_origin(ArcEngine *self, gboolean loopback,
+					   const gchar *recovery, GError **error);
 ArcBootstrapResult *arc_engine_bootstrap(ArcEngine *self, const gchar *body, gsize length,
 					 GError **error);
 ArcLicenseInfo *arc_engine_get_license(ArcEngine *self, GError **error);
@@ -228,6 +247,9 @@ ArcPeerInfo *arc_engine_get_peer(ArcEngine *self, const ArcCaller *caller, const
 void arc_engine_add_peer_async(ArcEngine *self, const ArcCaller *caller, const gchar *address,
 			       const gchar *name, GCancellable *cancellable,
 			       GAsyncReadyCallback callback, gpointer user_data);
+void arc_engine_join_async(ArcEngine *self, const ArcCaller *caller, const gchar *address,
+			   const gchar *name, const gchar *join_token, GCancellable *cancellable,
+			   GAsyncReadyCallback callback, gpointer user_data);
 ArcPeerInfo *arc_engine_add_peer_finish(ArcEngine *self, GAsyncResult *res, GPtrArray **steps,
 					GError **error);
 ArcPeerInfo *arc_engine_update_peer(ArcEngine *self, const ArcCaller *caller, const gchar *peer_id,
@@ -239,7 +261,8 @@ void arc_engine_remove_self_async(ArcEngine *self, const ArcCaller *caller,
 				  gpointer user_data);
 ArcLeaveResult *arc_engine_remove_self_finish(ArcEngine *self, GAsyncResult *res, GError **error);
 
-gchar *arc_engine_handshake_hello(ArcEngine *self, const gchar *body, gsize length, GError **error);
+gchar *arc_engine_handshake_hello(ArcEngine *self, const gchar *body, gsize length, gchar **refusal,
+				  GError **error);
 void arc_engine_handshake_confirm_async(ArcEngine *self, const gchar *body, gsize length,
 					GCancellable *cancellable, GAsyncReadyCallback callback,
 					gpointer user_data);

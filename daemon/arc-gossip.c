@@ -1038,6 +1038,34 @@ arc_gossip_push(ArcGossip *self, GPtrArray *records, const gchar *exclude)
 	}
 }
 
+/**
+ * arc_gossip_tell:
+ * @self: gossip
+ * @peer_id: a peer that is no longer a member here
+ * @address: where it answers
+ * @key: its key, which signs its answer
+ * @records: (element-type ArcRecord): what it must learn (that it was removed)
+ *
+ * One push to a former member, which still holds this agent as a member.
+ */
+void
+arc_gossip_tell(ArcGossip *self, const gchar *peer_id, const gchar *address, const guint8 *key,
+		GPtrArray *records)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonNode) body = NULL;
+	ArcMember former = {.id = (gchar *)peer_id, .address = (gchar *)address};
+
+	if (arc_gossip_stopped(self))
+		return;
+	memcpy(former.key, key, sizeof(former.key));
+	json_builder_begin_object(b);
+	arc_gossip_add_records(b, records);
+	body = arc_gossip_builder_end(b);
+	arc_gossip_send(self, arc_gossip_call_new(self, ARC_GOSSIP_CALL_PUSH, &former),
+			self->client, "records", body, arc_gossip_records_reply_cb);
+}
+
 /* ---- transitive discovery ---- */
 
 typedef struct {
@@ -1154,8 +1182,9 @@ arc_gossip_count_message(const gchar *type, const gchar *result)
 	arc_metrics_count("arctic_gossip_messages_total", labels);
 }
 
-/* a sender's refusals of one kind are logged once a minute: a removed peer keeps knocking */
-static void
+/* a sender's refusals of one kind are logged once a minute: a removed peer keeps knocking;
+ * returns whether this one was */
+static gboolean
 arc_gossip_log_refusal(ArcGossip *self, const gchar *from, const gchar *why, const GError *error)
 {
 	gint64 now = g_get_monotonic_time();
@@ -1164,7 +1193,7 @@ arc_gossip_log_refusal(ArcGossip *self, const gchar *from, const gchar *why, con
 
 	if (last != NULL && now - *last < ARC_GOSSIP_LOG_EVERY_USEC) {
 		g_debug("%s", error->message);
-		return;
+		return FALSE;
 	}
 	if (last == NULL) {
 		if (g_hash_table_size(self->refusals) > 1024)
@@ -1174,6 +1203,7 @@ arc_gossip_log_refusal(ArcGossip *self, const gchar *from, const gchar *why, con
 	}
 	*last = now;
 	g_warning("%s", error->message);
+	return TRUE;
 }
 
 /* the checks every incoming message passes: a member's, signed, fresh, never seen */
@@ -1224,8 +1254,9 @@ arc_gossip_open(ArcGossip *self, const gchar *type, const gchar *data, gsize len
 		if (g_strcmp0(why, "not_a_member") == 0 &&
 		    g_hash_table_contains(self->discovery, msg->from))
 			g_debug("%s", error_local->message);
-		else
-			arc_gossip_log_refusal(self, msg->from, why, error_local);
+		else if (arc_gossip_log_refusal(self, msg->from, why, error_local) &&
+			 g_strcmp0(why, "not_a_member") == 0)
+			arc_engine_tell_removed(self->engine, msg->from); /* if it was removed */
 		g_propagate_error(error, g_steal_pointer(&error_local));
 		return NULL;
 	}

@@ -27,6 +27,8 @@ ArcGossip *arc_gossip_new(ArcEngine *engine);
 void arc_gossip_start(ArcGossip *self);
 void arc_gossip_stop(ArcGossip *self);
 void arc_gossip_push(ArcGossip *self, GPtrArray *records, const gchar *exclude);
+void arc_gossip_tell(ArcGossip *self, const gchar *peer_id, const gchar *address, const guint8 *key,
+		     GPtrArray *records);
 guint arc_gossip_sync_all(ArcGossip *self);
 gchar *arc_gossip_receive(ArcGossip *self, const gchar *type, const gchar *data, gsize len,
 			  GError **error);

@@ -61,6 +61,12 @@ static const struct {
 				       "cannot add the local agent as its own peer"},
 	[ARC_HANDSHAKE_REASON_BUSY] = {"busy", ARC_ERROR_UNAVAILABLE,
 				       "handshake failed: too many handshakes in progress"},
+	[ARC_HANDSHAKE_REASON_JOIN_TOKEN_REQUIRED] =
+		{"join_token_required", ARC_ERROR_HANDSHAKE_FAILED,
+		 "handshake failed: this cluster requires a join token"},
+	[ARC_HANDSHAKE_REASON_JOIN_TOKEN_INVALID] =
+		{"join_token_invalid", ARC_ERROR_HANDSHAKE_FAILED,
+		 "handshake failed: join token invalid, expired or already used"},
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(arc_handshake_reasons) == ARC_HANDSHAKE_REASON_LAST);
 
@@ -172,7 +178,118 @@ arc_handshake_message_free(ArcHandshakeMessage *self)
 		return;
 	arc_handshake_peer_free(self->peer);
 	g_free(self->session);
+	arc_handshake_join_free(self->join);
 	g_free(self);
+}
+
+void
+arc_handshake_join_free(ArcHandshakeJoin *self)
+{
+	if (self == NULL)
+		return;
+	g_free(self->id);
+	g_free(self);
+}
+
+#define ARC_HANDSHAKE_JOIN_ID_LEN (3 + 26)
+#define ARC_HANDSHAKE_JOIN_SECRET_LEN 43 /* base64url of 32 bytes, unpadded */
+
+static gboolean
+arc_handshake_join_id_is_valid(const gchar *id)
+{
+	if (id == NULL || strlen(id) != ARC_HANDSHAKE_JOIN_ID_LEN || !g_str_has_prefix(id, "jt_"))
+		return FALSE;
+	for (const gchar *p = id + 3; *p != '\0'; p++) {
+		if (!g_ascii_isalnum(*p))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/**
+ * arc_handshake_join_token_split:
+ * @token: a join token as `arctic cluster join-token create` printed it, `<id>.<secret>`
+ * @id: (out): its id
+ * @secret: (out): its secret; the caller wipes it
+ *
+ * Returns: whether @token has that form
+ */
+gboolean
+arc_handshake_join_token_split(const gchar *token, gchar **id, gchar **secret)
+{
+	const gchar *dot = token != NULL ? strchr(token, '.') : NULL;
+	g_autofree gchar *head = NULL;
+
+	if (dot == NULL || strlen(dot + 1) != ARC_HANDSHAKE_JOIN_SECRET_LEN)
+		return FALSE;
+	head = g_strndup(token, dot - token);
+	if (!arc_handshake_join_id_is_valid(head))
+		return FALSE;
+	for (const gchar *p = dot + 1; *p != '\0'; p++) {
+		if (!g_ascii_isalnum(*p) && *p != '-' && *p != '_')
+			return FALSE;
+	}
+	*id = g_steal_pointer(&head);
+	*secret = g_strdup(dot + 1);
+	return TRUE;
+}
+
+/**
+ * arc_handshake_join_hash:
+ * @id: the token's id
+ * @secret: its secret
+ * @hash: (out caller-allocates): %ARC_HANDSHAKE_JOIN_HASH_SIZE bytes
+ *
+ * What members store and replicate of a join token: BLAKE2b-256 of
+ * `"arctic-join-token-v1" 0x00 id 0x00 secret`. The secret is 256 random bits, so no salt
+ * or slow hash is needed.
+ */
+void
+arc_handshake_join_hash(const gchar *id, const gchar *secret, guint8 *hash)
+{
+	crypto_generichash_state st;
+	static const guint8 zero = 0;
+
+	crypto_generichash_init(&st, NULL, 0, ARC_HANDSHAKE_JOIN_HASH_SIZE);
+	crypto_generichash_update(&st, (const guint8 *)"arctic-join-token-v1", 20);
+	crypto_generichash_update(&st, &zero, 1);
+	crypto_generichash_update(&st, (const guint8 *)id, strlen(id));
+	crypto_generichash_update(&st, &zero, 1);
+	crypto_generichash_update(&st, (const guint8 *)secret, strlen(secret));
+	crypto_generichash_final(&st, hash, ARC_HANDSHAKE_JOIN_HASH_SIZE);
+	sodium_memzero(&st, sizeof(st));
+}
+
+/**
+ * arc_handshake_join_proof:
+ * @hash: the token's hash (arc_handshake_join_hash())
+ * @peer_id: the initiator
+ * @public_key: its key, base64
+ * @challenge_a: its challenge in this exchange
+ * @proof: (out caller-allocates): %ARC_HANDSHAKE_JOIN_HASH_SIZE bytes
+ *
+ * BLAKE2b-256 keyed with @hash over `"arctic-join-v1" 0x00 peer_id 0x00 public_key 0x00
+ * challenge_a`: someone who reads the hello learns nothing they could present for another
+ * key or another exchange.
+ */
+void
+arc_handshake_join_proof(const guint8 *hash, const gchar *peer_id, const gchar *public_key,
+			 const guint8 *challenge_a, guint8 *proof)
+{
+	crypto_generichash_state st;
+	static const guint8 zero = 0;
+
+	crypto_generichash_init(&st, hash, ARC_HANDSHAKE_JOIN_HASH_SIZE,
+				ARC_HANDSHAKE_JOIN_HASH_SIZE);
+	crypto_generichash_update(&st, (const guint8 *)"arctic-join-v1", 14);
+	crypto_generichash_update(&st, &zero, 1);
+	crypto_generichash_update(&st, (const guint8 *)peer_id, strlen(peer_id));
+	crypto_generichash_update(&st, &zero, 1);
+	crypto_generichash_update(&st, (const guint8 *)public_key, strlen(public_key));
+	crypto_generichash_update(&st, &zero, 1);
+	crypto_generichash_update(&st, challenge_a, ARC_HANDSHAKE_CHALLENGE_SIZE);
+	crypto_generichash_final(&st, proof, ARC_HANDSHAKE_JOIN_HASH_SIZE);
+	sodium_memzero(&st, sizeof(st));
 }
 
 static gboolean
@@ -353,6 +470,25 @@ arc_handshake_parse_session(JsonObject *obj, ArcHandshakeMessage *msg, GError **
 	return TRUE;
 }
 
+/* the optional `join_token` of a hello: {"id": "jt_<ULID>", "proof": <32 bytes>} */
+static gboolean
+arc_handshake_parse_join(JsonObject *obj, ArcHandshakeMessage *msg, GError **error)
+{
+	JsonNode *node = json_object_get_member(obj, "join_token");
+	JsonObject *join = JSON_NODE_HOLDS_OBJECT(node) ? json_node_get_object(node) : NULL;
+	g_autoptr(ArcHandshakeJoin) parsed = g_new0(ArcHandshakeJoin, 1);
+	const gchar *id = join != NULL ? arc_json_object_get_string(join, "id") : NULL;
+
+	if (!arc_handshake_join_id_is_valid(id))
+		return arc_handshake_fail(error, "'join_token' must be {\"id\": \"jt_…\", "
+						 "\"proof\": …}");
+	if (!arc_handshake_get_fixed(join, "proof", parsed->proof, sizeof(parsed->proof), error))
+		return FALSE;
+	parsed->id = g_strdup(id);
+	msg->join = g_steal_pointer(&parsed);
+	return TRUE;
+}
+
 /**
  * arc_handshake_parse_hello:
  * @data: the request body, untrusted
@@ -376,6 +512,8 @@ arc_handshake_parse_hello(const gchar *data, gsize len, GError **error)
 							  sizeof(msg->challenge), error))
 		return NULL;
 	msg->discovery = json_object_get_boolean_member_with_default(obj, "discovery", FALSE);
+	if (json_object_has_member(obj, "join_token") && !arc_handshake_parse_join(obj, msg, error))
+		return NULL;
 	return g_steal_pointer(&msg);
 }
 
@@ -497,12 +635,36 @@ gchar *
 arc_handshake_hello_to_json(const ArcHandshakePeer *peer, const guint8 *challenge,
 			    gboolean discovery)
 {
+	return arc_handshake_hello_to_json_full(peer, challenge, discovery, NULL);
+}
+
+/**
+ * arc_handshake_hello_to_json_full:
+ * @peer: the initiator's record
+ * @challenge: its fresh challenge
+ * @discovery: the initiator learned of the responder through the cluster
+ * @join: (nullable): the join token it presents
+ *
+ * Returns: (transfer full): the body of `POST /v1/handshake/hello`
+ */
+gchar *
+arc_handshake_hello_to_json_full(const ArcHandshakePeer *peer, const guint8 *challenge,
+				 gboolean discovery, const ArcHandshakeJoin *join)
+{
 	g_autoptr(JsonBuilder) b = arc_handshake_begin();
 	arc_handshake_add_peer(b, peer);
 	arc_handshake_add_bytes(b, "challenge", challenge, ARC_HANDSHAKE_CHALLENGE_SIZE);
 	if (discovery) {
 		json_builder_set_member_name(b, "discovery");
 		json_builder_add_boolean_value(b, TRUE);
+	}
+	if (join != NULL) {
+		json_builder_set_member_name(b, "join_token");
+		json_builder_begin_object(b);
+		json_builder_set_member_name(b, "id");
+		json_builder_add_string_value(b, join->id);
+		arc_handshake_add_bytes(b, "proof", join->proof, sizeof(join->proof));
+		json_builder_end_object(b);
 	}
 	return arc_handshake_finish(b);
 }

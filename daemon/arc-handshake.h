@@ -42,6 +42,8 @@ typedef enum {
 	ARC_HANDSHAKE_REASON_REVOKED,
 	ARC_HANDSHAKE_REASON_SELF,
 	ARC_HANDSHAKE_REASON_BUSY,
+	ARC_HANDSHAKE_REASON_JOIN_TOKEN_REQUIRED,
+	ARC_HANDSHAKE_REASON_JOIN_TOKEN_INVALID,
 	ARC_HANDSHAKE_REASON_LAST /*< skip >*/
 } ArcHandshakeReason;
 
@@ -85,6 +87,28 @@ typedef struct {
 	ArcRecord *record;
 } ArcHandshakePeer;
 
+#define ARC_HANDSHAKE_JOIN_HASH_SIZE 32
+
+/**
+ * ArcHandshakeJoin:
+ * @id: the join token's id, `jt_` + ULID
+ * @proof: BLAKE2b-256 keyed with the token's hash over the initiator's id, key and challenge
+ *   (docs/protocol.md §5.7): proves the token without showing it, for this exchange only
+ *
+ * The consent of the cluster an initiator carries in its hello.
+ */
+typedef struct {
+	gchar *id;
+	guint8 proof[ARC_HANDSHAKE_JOIN_HASH_SIZE];
+} ArcHandshakeJoin;
+
+void arc_handshake_join_free(ArcHandshakeJoin *self);
+gboolean arc_handshake_join_token_split(const gchar *token, gchar **id, gchar **secret);
+void arc_handshake_join_hash(const gchar *id, const gchar *secret, guint8 *hash);
+void arc_handshake_join_proof(const guint8 *hash, const gchar *peer_id, const gchar *public_key,
+			      const guint8 *challenge_a, guint8 *proof);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcHandshakeJoin, arc_handshake_join_free)
+
 /**
  * ArcHandshakeMessage:
  * @peer: the sender's record (hello and reply)
@@ -93,6 +117,7 @@ typedef struct {
  * @signature: the sender's signature over the transcript (reply and confirm)
  * @discovery: (hello) the initiator learned of the responder through the cluster rather than
  *   from an operator: the node limit then marks peers over_limit instead of refusing them
+ * @join: (hello) (nullable): the join token the initiator presents
  */
 typedef struct {
 	ArcHandshakePeer *peer;
@@ -100,6 +125,7 @@ typedef struct {
 	gchar *session;
 	guint8 signature[ARC_IDENTITY_SIGNATURE_SIZE];
 	gboolean discovery;
+	ArcHandshakeJoin *join;
 } ArcHandshakeMessage;
 
 /**
@@ -129,6 +155,8 @@ ArcHandshakeMessage *arc_handshake_parse_reply(const gchar *data, gsize len, GEr
 ArcHandshakeMessage *arc_handshake_parse_confirm(const gchar *data, gsize len, GError **error);
 gchar *arc_handshake_hello_to_json(const ArcHandshakePeer *peer, const guint8 *challenge,
 				   gboolean discovery);
+gchar *arc_handshake_hello_to_json_full(const ArcHandshakePeer *peer, const guint8 *challenge,
+					gboolean discovery, const ArcHandshakeJoin *join);
 gchar *arc_handshake_reply_to_json(const gchar *session, const ArcHandshakePeer *peer,
 				   const guint8 *challenge, const guint8 *signature);
 gchar *arc_handshake_confirm_to_json(const gchar *session, const guint8 *signature);

@@ -273,6 +273,7 @@ arc_peer_response_check(ArcPeerResponse *response, const gchar *address, gchar *
 	g_autoptr(JsonNode) root = NULL;
 	ArcHandshakeReason reason = ARC_HANDSHAKE_REASON_PROTOCOL_ERROR;
 	const gchar *message = NULL;
+	const gchar *why = NULL;
 
 	if (SOUP_STATUS_IS_SUCCESSFUL(response->status))
 		return TRUE;
@@ -281,14 +282,21 @@ arc_peer_response_check(ArcPeerResponse *response, const gchar *address, gchar *
 	if (root != NULL) {
 		JsonObject *obj = json_node_get_object(root);
 		message = arc_json_object_get_string(obj, "error");
+		why = arc_json_object_get_string(obj, "detail");
 		if (!arc_handshake_reason_from_string(arc_json_object_get_string(obj, "reason"),
 						      &reason))
 			reason = ARC_HANDSHAKE_REASON_PROTOCOL_ERROR;
 	}
 	if (detail != NULL) {
-		g_autofree gchar *safe = g_utf8_make_valid(message != NULL ? message : "", -1);
-		if (strlen(safe) > 512)
-			safe[512] = '\0';
+		/* the other side's words, untrusted: valid UTF-8, bounded */
+		g_autofree gchar *text =
+			why != NULL
+				? g_strdup_printf("%s (%s)", message != NULL ? message : "", why)
+				: g_strdup(message != NULL ? message : "");
+		g_autofree gchar *safe = NULL;
+		if (strlen(text) > 512)
+			text[512] = '\0';
+		safe = g_utf8_make_valid(text, -1);
 		*detail = message != NULL
 				  ? g_strdup_printf("%s answered HTTP %u: %s", address,
 						    response->status, safe)

@@ -85,7 +85,17 @@ arc_rest_bootstrap(ArcRestRequest *req)
 	g_autoptr(ArcBootstrapResult) res = NULL;
 	gsize len = 0;
 	const gchar *data = g_bytes_get_data(req->body, &len);
+	GSocketAddress *remote = soup_server_message_get_remote_address(req->msg);
+	gboolean loopback = G_IS_INET_SOCKET_ADDRESS(remote) &&
+			    g_inet_address_get_is_loopback(g_inet_socket_address_get_address(
+				    G_INET_SOCKET_ADDRESS(remote)));
+	const gchar *recovery = soup_message_headers_get_one(
+		soup_server_message_get_request_headers(req->msg), "X-Arctic-Recovery");
 
+	if (!arc_engine_check_bootstrap_origin(req->engine, loopback, recovery, &error)) {
+		arc_rest_reply_error(req->msg, error);
+		return;
+	}
 	res = arc_engine_bootstrap(req->engine, data != NULL ? data : "", len, &error);
 	if (res == NULL) {
 		arc_rest_reply_error(req->msg, error);
@@ -656,7 +666,7 @@ arc_rest_peers_add(ArcRestRequest *req)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonNode) root = arc_rest_parse_body(req, FALSE, &error);
-	const gchar *address = NULL, *name = NULL;
+	const gchar *address = NULL, *name = NULL, *join_token = NULL;
 	JsonObject *obj;
 
 	if (root == NULL) {
@@ -665,7 +675,8 @@ arc_rest_peers_add(ArcRestRequest *req)
 	}
 	obj = json_node_get_object(root);
 	if (!arc_rest_get_optional_string(obj, "address", &address, &error) ||
-	    !arc_rest_get_optional_string(obj, "name", &name, &error)) {
+	    !arc_rest_get_optional_string(obj, "name", &name, &error) ||
+	    !arc_rest_get_optional_string(obj, "join_token", &join_token, &error)) {
 		arc_rest_reply_error(req->msg, error);
 		return;
 	}
@@ -674,8 +685,43 @@ arc_rest_peers_add(ArcRestRequest *req)
 					     "'address' is required (host:port)");
 		return;
 	}
-	arc_engine_add_peer_async(req->engine, req->caller, address, name, NULL,
-				  arc_rest_peers_add_cb, arc_rest_request_pause(req));
+	arc_engine_join_async(req->engine, req->caller, address, name, join_token, NULL,
+			      arc_rest_peers_add_cb, arc_rest_request_pause(req));
+}
+
+/* POST /v1/cluster/join-tokens {"ttl": seconds}: a single-use token for one new host */
+static void
+arc_rest_join_token_create(ArcRestRequest *req)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonNode) root = arc_rest_parse_body(req, TRUE, &error);
+	g_autoptr(ArcJoinToken) token = NULL;
+	JsonNode *ttl = NULL;
+
+	if (root == NULL && error != NULL) {
+		arc_rest_reply_error(req->msg, error);
+		return;
+	}
+	if (root != NULL)
+		ttl = json_object_get_member(json_node_get_object(root), "ttl");
+	if (ttl != NULL && json_node_get_value_type(ttl) != G_TYPE_INT64) {
+		arc_rest_reply_error_literal(req->msg, ARC_ERROR_INVALID_REQUEST,
+					     "'ttl' must be an integer (seconds)");
+		return;
+	}
+	token = arc_engine_create_join_token(req->engine, req->caller,
+					     ttl != NULL ? json_node_get_int(ttl) : 0, &error);
+	if (token == NULL) {
+		arc_rest_reply_error(req->msg, error);
+		return;
+	}
+	json_builder_begin_object(b);
+	arc_rest_builder_add_string(b, "id", token->id);
+	arc_rest_builder_add_string(b, "token", token->token);
+	arc_rest_builder_add_time(b, "expires_at", token->expires_at);
+	json_builder_end_object(b);
+	arc_rest_reply_json(req, SOUP_STATUS_CREATED, b);
 }
 
 static void
@@ -790,10 +836,22 @@ arc_rest_handshake_hello(ArcRestRequest *req)
 {
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *reply = NULL;
+	g_autofree gchar *refusal = NULL;
 	gsize len = 0;
 	const gchar *data = arc_rest_body_data(req, &len);
 
-	reply = arc_engine_handshake_hello(req->engine, data, len, &error);
+	reply = arc_engine_handshake_hello(req->engine, data, len, &refusal, &error);
+	if (reply == NULL && refusal != NULL) {
+		/* the refusal's `detail`, which the initiator's --debug shows */
+		g_autoptr(GPtrArray) steps =
+			g_ptr_array_new_with_free_func((GDestroyNotify)arc_handshake_step_free);
+		ArcHandshakeStep *step = g_new0(ArcHandshakeStep, 1);
+		step->step = g_strdup("hello");
+		step->detail = g_steal_pointer(&refusal);
+		g_ptr_array_add(steps, step);
+		arc_rest_reply_handshake_error(req->msg, error, steps, FALSE);
+		return;
+	}
 	if (reply == NULL) {
 		arc_rest_reply_error(req->msg, error);
 		return;
@@ -1116,6 +1174,8 @@ static const ArcRestRoute arc_rest_routes[] = {
 	{"POST", "/v1/gossip/records", ARC_REST_AUTH_PUBLIC, 0, arc_rest_gossip_records},
 	{"POST", "/v1/gossip/probe", ARC_REST_AUTH_PUBLIC, 0, arc_rest_gossip_probe},
 	{"POST", "/v1/cluster/sync", ARC_REST_AUTH_SCOPE, ARC_SCOPE_ADMIN, arc_rest_cluster_sync},
+	{"POST", "/v1/cluster/join-tokens", ARC_REST_AUTH_SCOPE, ARC_SCOPE_PEERS_WRITE,
+	 arc_rest_join_token_create},
 	{"POST", "/v1/cluster/init", ARC_REST_AUTH_SCOPE, ARC_SCOPE_ADMIN, arc_rest_cluster_init},
 	{"GET", "/v1/cluster/credentials", ARC_REST_AUTH_SCOPE, ARC_SCOPE_ADMIN,
 	 arc_rest_cluster_credentials},

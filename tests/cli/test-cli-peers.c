@@ -269,7 +269,7 @@ arc_test_add_bad_address_func(ArcTestFixture *fixture, gconstpointer data)
 		g_assert_cmpint(missing->exit_code, ==, 2);
 		g_assert_cmpstr(missing->err, ==,
 				"Error: missing argument; usage: arctic peers add ADDRESS "
-				"[--name ALIAS]\n");
+				"[--name ALIAS] [--join-token TOKEN]\n");
 	}
 	/* refused before anything is sent, even before asking for a token */
 	g_assert_cmpuint(arc_cli_test_agent_count_requests(fixture->agent, "POST", "/v1/peers"), ==,

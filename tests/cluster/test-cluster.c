@@ -92,6 +92,24 @@ cl_wait_peers_contain(ArcClusterAgent *agent, const gchar *needle)
 	g_assert_not_reached();
 }
 
+/* @agent's `peers list -o json` comes to lack @needle within CL_WAIT_MS */
+static void
+cl_wait_peers_lack(ArcClusterAgent *agent, const gchar *needle)
+{
+	gint64 deadline = g_get_monotonic_time() + CL_WAIT_MS * 1000;
+	g_autofree gchar *peers = NULL;
+
+	do {
+		g_free(peers);
+		peers = arc_cluster_peers(agent);
+		if (strstr(peers, needle) == NULL)
+			return;
+		g_usleep(100 * 1000);
+	} while (g_get_monotonic_time() < deadline);
+	g_printerr("peers of %s still show %s:\n%s\n", agent->name, needle, peers);
+	g_assert_not_reached();
+}
+
 static void
 cl_wait_knows(ArcClusterAgent *agent, const gchar *peer_id)
 {
@@ -174,7 +192,7 @@ cl_join_func(void)
 	}
 	/* `arctic cluster status`: the local registry and every stored peer; each agent's
 	 * cluster credential is replicated */
-	cl_wait_status(a, "credential 3, license 0, peer 3");
+	cl_wait_status(a, "credential 3, join_token 0, license 0, peer 3");
 	{
 		g_autoptr(ArcCliTestResult) st = arc_cluster_cli(a, "cluster", "status", NULL);
 		g_autofree gchar *local = g_strconcat(a->peer_id, "*", NULL);
@@ -446,10 +464,8 @@ cl_already_exists_func(void)
 	g_autoptr(ArcClusterAgent) b =
 		arc_cluster_agent_new(a, "agent-b", ARC_CLUSTER_CUSTOMER, 10, NULL);
 	g_autofree gchar *before = NULL;
-	g_autofree gchar *old_b = NULL, *db = NULL;
-	g_autoptr(ArcCliTestResult) again = NULL, reverse = NULL, reset = NULL, asked = NULL,
-				    del = NULL, back = NULL;
-	g_autoptr(GError) error = NULL;
+	g_autoptr(ArcCliTestResult) again = NULL, reverse = NULL, asked = NULL, del = NULL,
+				    back = NULL;
 
 	ARC_CLI_TEST_REQUIRE_CLI();
 	arc_cluster_agent_bootstrap(a);
@@ -462,9 +478,35 @@ cl_already_exists_func(void)
 	cl_assert_error_line(reverse, "peer already exists in cluster");
 	arc_cluster_assert_views(a, b, before);
 
-	/* B is reset as the guide's recovery steps say: stop, remove arctic.db, start,
-	 * bootstrap again with the same license; peer.key stays */
-	old_b = g_strdup(b->peer_id);
+	/* "If you need to re-add, delete first": without --yes the CLI asks, and with no
+	 * terminal it refuses and deletes nothing */
+	asked = arc_cluster_cli(a, "peers", "delete", b->peer_id, NULL);
+	g_assert_cmpint(asked->exit_code, !=, 0);
+	g_assert_nonnull(strstr(asked->err, "--yes"));
+	g_assert_true(arc_cluster_knows(a, b->peer_id));
+	del = arc_cluster_cli(a, "peers", "delete", b->peer_id, "--yes", NULL);
+	g_assert_cmpint(del->exit_code, ==, 0);
+	g_assert_false(arc_cluster_knows(a, b->peer_id));
+	/* B is told, and forgets the cluster */
+	cl_wait_peers_lack(b, a->peer_id);
+	arc_cluster_assert_log(b, "this agent was removed from the cluster by peer");
+	back = arc_cluster_cli(a, "peers", "add", b->address, NULL);
+	if (back->exit_code != 0)
+		g_printerr("%s%s", back->out, back->err);
+	g_assert_cmpint(back->exit_code, ==, 0);
+	g_assert_true(arc_cluster_knows(a, b->peer_id));
+	g_assert_true(arc_cluster_knows(b, a->peer_id));
+}
+
+/* B is reset as the guide's recovery steps say: stop, remove arctic.db, start, bootstrap
+ * again with the same license; peer.key stays, the peer id changes */
+static void
+cl_reset(ArcClusterAgent *b)
+{
+	g_autofree gchar *old_b = g_strdup(b->peer_id);
+	g_autofree gchar *db = NULL;
+	g_autoptr(GError) error = NULL;
+
 	g_assert_true(arc_test_agent_stop(b->agent, NULL, &error));
 	db = g_build_filename(arc_test_agent_get_data_dir(b->agent), "arctic.db", NULL);
 	g_assert_cmpint(g_unlink(db), ==, 0);
@@ -472,27 +514,252 @@ cl_already_exists_func(void)
 	g_remove(b->config);
 	arc_cluster_agent_bootstrap(b);
 	g_assert_cmpstr(b->peer_id, !=, old_b);
+}
 
-	g_clear_pointer(&before, g_free);
-	before = arc_cluster_views(a, NULL);
-	reset = arc_cluster_cli(b, "peers", "add", a->address, NULL);
-	cl_assert_error_line(reset, "peer already exists in cluster");
-	arc_cluster_assert_log(a, "refused: peer already exists in cluster");
-	arc_cluster_assert_views(a, NULL, before);
+/* After the guide's recovery the next step, adding the agent back, works from either side
+ * without deleting the old id by hand: the same key under a new id replaces the old record,
+ * on the adding agent and, by gossip, on the others. */
+static void
+cl_recovery_func(void)
+{
+	g_autoptr(ArcClusterAgent) a =
+		arc_cluster_agent_new(NULL, "agent-a", ARC_CLUSTER_CUSTOMER, 10, NULL);
+	g_autoptr(ArcClusterAgent) b =
+		arc_cluster_agent_new(a, "agent-b", ARC_CLUSTER_CUSTOMER, 10, NULL);
+	g_autoptr(ArcClusterAgent) c =
+		arc_cluster_agent_new(a, "agent-c", ARC_CLUSTER_CUSTOMER, 10, NULL);
+	g_autofree gchar *first = NULL, *second = NULL;
+	g_autoptr(ArcCliTestResult) from_b = NULL, from_a = NULL;
 
-	/* "If you need to re-add, delete first": without --yes the CLI asks, and with no
-	 * terminal it refuses and deletes nothing */
-	asked = arc_cluster_cli(a, "peers", "delete", old_b, NULL);
-	g_assert_cmpint(asked->exit_code, !=, 0);
-	g_assert_nonnull(strstr(asked->err, "--yes"));
-	g_assert_true(arc_cluster_knows(a, old_b));
-	del = arc_cluster_cli(a, "peers", "delete", old_b, "--yes", NULL);
-	g_assert_cmpint(del->exit_code, ==, 0);
-	g_assert_false(arc_cluster_knows(a, old_b));
-	back = arc_cluster_cli(a, "peers", "add", b->address, NULL);
-	g_assert_cmpint(back->exit_code, ==, 0);
+	ARC_CLI_TEST_REQUIRE_CLI();
+	arc_cluster_agent_bootstrap(a);
+	arc_cluster_agent_bootstrap(b);
+	arc_cluster_agent_bootstrap(c);
+	arc_cluster_join(a, b);
+	arc_cluster_join(a, c);
+	cl_wait_knows(c, b->peer_id);
+
+	/* from the recovered side */
+	first = g_strdup(b->peer_id);
+	cl_reset(b);
+	from_b = arc_cluster_cli(b, "peers", "add", a->address, "--debug", NULL);
+	if (from_b->exit_code != 0)
+		g_printerr("%s%s", from_b->out, from_b->err);
+	g_assert_cmpint(from_b->exit_code, ==, 0);
 	g_assert_true(arc_cluster_knows(a, b->peer_id));
+	g_assert_false(arc_cluster_knows(a, first));
+	cl_wait_knows(c, b->peer_id);
+	cl_wait_peers_lack(c, first);
+	cl_wait_knows(b, c->peer_id);
+
+	/* from a member */
+	second = g_strdup(b->peer_id);
+	cl_reset(b);
+	from_a = arc_cluster_cli(a, "peers", "add", b->address, NULL);
+	if (from_a->exit_code != 0)
+		g_printerr("%s%s", from_a->out, from_a->err);
+	g_assert_cmpint(from_a->exit_code, ==, 0);
+	g_assert_true(arc_cluster_knows(a, b->peer_id));
+	g_assert_false(arc_cluster_knows(a, second));
 	g_assert_true(arc_cluster_knows(b, a->peer_id));
+	cl_wait_knows(c, b->peer_id);
+	cl_wait_peers_lack(c, second);
+}
+
+/* The value of @key (client_id, client_secret) in the CLI config @text */
+static gchar *
+cl_config_value(const gchar *text, const gchar *key)
+{
+	g_autofree gchar *pattern = g_strdup_printf("%s\"?\\s*:\\s*\"?([A-Za-z0-9_-]+)", key);
+	g_autoptr(GRegex) regex = g_regex_new(pattern, 0, 0, NULL);
+	g_autoptr(GMatchInfo) match = NULL;
+
+	g_assert_true(g_regex_match(regex, text, 0, &match));
+	return g_match_info_fetch(match, 1);
+}
+
+/* @self's operator takes the client credential of @other's operator: one minted by @other,
+ * which survives the removal of @self (credentials go with the peer that minted them) */
+static void
+cl_use_credential_of(ArcClusterAgent *self, ArcClusterAgent *other)
+{
+	g_autofree gchar *mine = NULL, *theirs = NULL;
+	const gchar *keys[] = {"client_id", "client_secret"};
+
+	g_assert_true(g_file_get_contents(self->config, &mine, NULL, NULL));
+	g_assert_true(g_file_get_contents(other->config, &theirs, NULL, NULL));
+	for (guint i = 0; i < G_N_ELEMENTS(keys); i++) {
+		g_autofree gchar *old = cl_config_value(mine, keys[i]);
+		g_autofree gchar *new = cl_config_value(theirs, keys[i]);
+		g_auto(GStrv) parts = g_strsplit(mine, old, -1);
+
+		g_free(mine);
+		mine = g_strjoinv(new, parts);
+	}
+	g_assert_true(g_file_set_contents(self->config, mine, -1, NULL));
+}
+
+/* The guide's delete, then re-add, in a cluster of three. The deleted agent learns that it
+ * was removed and forgets its peers; gossip never brings it back; the operator's `peers
+ * add` does, on every agent, also on C, which saw the deletion but was down during the
+ * re-add and comes back holding the old revocation. */
+static void
+cl_delete_readd_func(void)
+{
+	g_autoptr(ArcClusterAgent) a =
+		arc_cluster_agent_new(NULL, "agent-a", ARC_CLUSTER_CUSTOMER, 10, NULL);
+	g_autoptr(ArcClusterAgent) b =
+		arc_cluster_agent_new(a, "agent-b", ARC_CLUSTER_CUSTOMER, 10, NULL);
+	g_autoptr(ArcClusterAgent) c =
+		arc_cluster_agent_new(a, "agent-c", ARC_CLUSTER_CUSTOMER, 10, NULL);
+	g_autoptr(ArcCliTestResult) del = NULL, back = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *b_config = NULL, *b_client = NULL;
+
+	ARC_CLI_TEST_REQUIRE_CLI();
+	arc_cluster_agent_bootstrap(a);
+	arc_cluster_agent_bootstrap(b);
+	arc_cluster_agent_bootstrap(c);
+	arc_cluster_join(a, b);
+	arc_cluster_join(a, c);
+	cl_wait_knows(b, c->peer_id);
+	cl_wait_knows(c, b->peer_id);
+
+	del = arc_cluster_cli(a, "peers", "delete", b->peer_id, "--yes", NULL);
+	g_assert_cmpint(del->exit_code, ==, 0);
+	/* B's own credential goes with it (and is revoked on B once it is back): its operator
+	 * asks with one of A's from here on */
+	g_assert_true(g_file_get_contents(b->config, &b_config, NULL, NULL));
+	b_client = cl_config_value(b_config, "client_id");
+	if (strstr(del->out, b_client) == NULL)
+		g_printerr("%s", del->out);
+	g_assert_nonnull(strstr(del->out, b_client));
+	cl_use_credential_of(b, a);
+	cl_wait_peers_lack(b, a->peer_id);
+	cl_wait_peers_lack(b, c->peer_id);
+	arc_cluster_assert_log(b, "this agent was removed from the cluster by peer");
+	cl_wait_peers_lack(c, b->peer_id);
+	/* gossip does not resurrect it */
+	g_usleep(2 * G_USEC_PER_SEC);
+	g_assert_false(arc_cluster_knows(a, b->peer_id));
+	g_assert_false(arc_cluster_knows(c, b->peer_id));
+
+	g_assert_true(arc_test_agent_stop(c->agent, NULL, &error));
+	back = arc_cluster_cli(a, "peers", "add", b->address, NULL);
+	if (back->exit_code != 0)
+		g_printerr("%s%s", back->out, back->err);
+	g_assert_cmpint(back->exit_code, ==, 0);
+	g_assert_true(arc_cluster_knows(b, a->peer_id));
+	cl_start(c);
+	cl_wait_knows(c, b->peer_id);
+	cl_wait_knows(b, c->peer_id);
+	/* and it stays: C's old tombstone and revocation do not remove it again */
+	g_usleep(3 * G_USEC_PER_SEC);
+	g_assert_true(arc_cluster_knows(a, b->peer_id));
+	g_assert_true(arc_cluster_knows(c, b->peer_id));
+	g_assert_true(arc_cluster_knows(b, a->peer_id));
+	g_assert_true(arc_cluster_knows(b, c->peer_id));
+}
+
+/* the token `cluster join-token create` printed on @agent */
+static gchar *
+cl_create_join_token(ArcClusterAgent *agent)
+{
+	g_autoptr(ArcCliTestResult) res =
+		arc_cluster_cli(agent, "cluster", "join-token", "create", "--ttl", "300", NULL);
+	const gchar *line;
+
+	if (res->exit_code != 0)
+		g_printerr("%s%s", res->out, res->err);
+	g_assert_cmpint(res->exit_code, ==, 0);
+	line = strstr(res->out, "Token:");
+	g_assert_nonnull(line);
+	line += strlen("Token:");
+	while (*line == ' ')
+		line++;
+	g_assert_true(g_str_has_prefix(line, "jt_"));
+	return g_strndup(line, strcspn(line, "\n"));
+}
+
+/* `peers add` of a member from a new host with @token; the token may still be on its way to
+ * that member by gossip (it was created on another) */
+static ArcCliTestResult *
+cl_join_with_token(ArcClusterAgent *from, ArcClusterAgent *to, const gchar *token)
+{
+	for (guint i = 0;; i++) {
+		ArcCliTestResult *res = arc_cluster_cli(from, "peers", "add", to->address,
+							"--join-token", token, NULL);
+		if (res->exit_code == 0 || i == 20 ||
+		    strstr(res->err, "join token invalid") == NULL)
+			return res;
+		arc_cli_test_result_free(res);
+		g_usleep(200 * 1000);
+	}
+}
+
+/* A member accepts an unknown initiator only with the cluster's consent: a license that
+ * verifies (a stolen one, say) is not enough. The token is created on one member, used on
+ * another, and only once. */
+static void
+cl_join_token_func(void)
+{
+	g_autoptr(ArcClusterAgent) a =
+		arc_cluster_agent_new(NULL, "agent-a", ARC_CLUSTER_CUSTOMER, 10, NULL);
+	g_autoptr(ArcClusterAgent) b =
+		arc_cluster_agent_new(a, "agent-b", ARC_CLUSTER_CUSTOMER, 10, NULL);
+	g_autoptr(ArcClusterAgent) c =
+		arc_cluster_agent_new(a, "agent-c", ARC_CLUSTER_CUSTOMER, 10, NULL);
+	g_autoptr(ArcClusterAgent) d =
+		arc_cluster_agent_new(a, "agent-d", ARC_CLUSTER_CUSTOMER, 10, NULL);
+	g_autoptr(ArcCliTestResult) bare = NULL, joined = NULL, again = NULL;
+	g_autofree gchar *before = NULL, *token = NULL;
+
+	ARC_CLI_TEST_REQUIRE_CLI();
+	arc_cluster_agent_bootstrap(a);
+	arc_cluster_agent_bootstrap(b);
+	arc_cluster_agent_bootstrap(c);
+	arc_cluster_agent_bootstrap(d);
+	arc_cluster_join(a, b);
+
+	before = arc_cluster_views(a, c);
+	bare = arc_cluster_cli(c, "peers", "add", a->address, NULL);
+	cl_assert_error_line(bare, "handshake failed: this cluster requires a join token");
+	arc_cluster_assert_log(a, "refused: handshake failed: this cluster requires a join token");
+	arc_cluster_assert_views(a, c, before);
+	/* --debug says why, in the words of the agent that refused */
+	{
+		g_autoptr(ArcCliTestResult) debug =
+			arc_cluster_cli(c, "peers", "add", a->address, "--debug", NULL);
+		g_assert_cmpint(debug->exit_code, ==, 1);
+		g_assert_nonnull(strstr(debug->err, "arctic cluster join-token create"));
+	}
+
+	token = cl_create_join_token(a);
+	joined = cl_join_with_token(c, b, token);
+	if (joined->exit_code != 0)
+		g_printerr("%s%s", joined->out, joined->err);
+	g_assert_cmpint(joined->exit_code, ==, 0);
+	g_assert_true(arc_cluster_knows(b, c->peer_id));
+	g_assert_true(arc_cluster_knows(c, b->peer_id));
+	/* C met A through the cluster, no token needed there */
+	cl_wait_knows(a, c->peer_id);
+	cl_wait_knows(c, a->peer_id);
+
+	/* spent, on every member */
+	g_clear_pointer(&before, g_free);
+	before = arc_cluster_views(a, d);
+	again = arc_cluster_cli(d, "peers", "add", a->address, "--join-token", token, NULL);
+	cl_assert_error_line(again,
+			     "handshake failed: join token invalid, expired or already used");
+	arc_cluster_assert_views(a, d, before);
+	/* --trace shows the request without the token */
+	{
+		g_autoptr(ArcCliTestResult) traced = arc_cluster_cli(
+			d, "peers", "add", a->address, "--join-token", token, "--trace", NULL);
+		g_assert_cmpint(traced->exit_code, ==, 1);
+		g_assert_nonnull(strstr(traced->err, "join_token"));
+		g_assert_null(strstr(traced->err, strchr(token, '.') + 1));
+	}
 }
 
 /* the local peer cannot be deleted; it leaves with remove-self, and the others forget it */
@@ -513,7 +780,7 @@ cl_remove_self_func(void)
 	arc_cluster_agent_bootstrap(b);
 	arc_cluster_agent_bootstrap(c);
 	arc_cluster_join(a, c);
-	arc_cluster_join(b, c);
+	arc_cluster_join(c, b);
 
 	local = arc_cluster_cli(c, "peers", "delete", c->peer_id, "--yes", NULL);
 	g_assert_cmpint(local->exit_code, ==, 1);
@@ -602,6 +869,9 @@ main(int argc, char **argv)
 	g_test_add_func("/cluster/invalid-signature", cl_invalid_signature_func);
 	g_test_add_func("/cluster/node-limit", cl_node_limit_func);
 	g_test_add_func("/cluster/already-exists", cl_already_exists_func);
+	g_test_add_func("/cluster/recovery", cl_recovery_func);
+	g_test_add_func("/cluster/delete-readd", cl_delete_readd_func);
+	g_test_add_func("/cluster/join-token", cl_join_token_func);
 	g_test_add_func("/cluster/remove-self", cl_remove_self_func);
 	g_test_add_func("/cluster/debug-trace", cl_debug_trace_func);
 	return g_test_run();

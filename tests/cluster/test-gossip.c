@@ -296,13 +296,21 @@ gs_removal_func(void)
 				strstr(log_c, "this agent was removed from the cluster") != NULL;
 		}));
 	}
-	/* and neither comes back by a handshake */
+	/* D, which left, does not come back by a handshake; C, which was removed, does when an
+	 * operator adds it again (the guide: delete, then re-add) */
 	{
-		g_autofree gchar *body = g_strdup_printf("{\"address\":\"%s\"}", c->address);
+		g_autofree gchar *body = g_strdup_printf("{\"address\":\"%s\"}", d->address);
 		g_autoptr(JsonNode) again = gs_call(b, "POST", "/v1/peers", body, &status);
 		g_assert_cmpuint(status, ==, 422);
 		g_assert_cmpstr(json_object_get_string_member(gs_object(again), "reason"), ==,
 				"revoked");
+	}
+	{
+		g_autofree gchar *body = g_strdup_printf("{\"address\":\"%s\"}", c->address);
+		G_GNUC_UNUSED g_autoptr(JsonNode) back =
+			gs_call(b, "POST", "/v1/peers", body, &status);
+		g_assert_cmpuint(status, ==, 201);
+		GS_WAIT_FOR(gs_knows(a, c->peer_id));
 	}
 }
 
@@ -450,8 +458,20 @@ gs_node_limit_func(void)
 
 	gs_join(a, b);
 	gs_join(c, d);
-	/* A's cluster has room for one more: C; D comes with it */
-	gs_join(a, c);
+	/* A's cluster has room for one more: C; D comes with it. C belongs to a cluster, so it
+	 * takes A only with a join token of its own cluster (docs/protocol.md §5.7). */
+	{
+		g_autoptr(JsonNode) token =
+			gs_call(c, "POST", "/v1/cluster/join-tokens", "{}", &status);
+		g_autofree gchar *body = NULL;
+		g_autoptr(JsonNode) joined = NULL;
+
+		g_assert_cmpuint(status, ==, 201);
+		body = g_strdup_printf("{\"address\":\"%s\",\"join_token\":\"%s\"}", c->address,
+				       json_object_get_string_member(gs_object(token), "token"));
+		joined = gs_call(a, "POST", "/v1/peers", body, &status);
+		g_assert_cmpuint(status, ==, 201);
+	}
 	GS_WAIT_FOR(gs_converged(all, 4));
 	GS_WAIT_FOR(gs_over_limit_is(all, 4, d->peer_id));
 	/* an operator cannot add a fifth */
@@ -539,6 +559,76 @@ gs_peer_name(GsNode *self, const gchar *peer_id)
 	g_autoptr(JsonNode) res = gs_call(self, "GET", path, NULL, &status);
 	g_assert_cmpuint(status, ==, 200);
 	return g_strdup(json_object_get_string_member(gs_object(res), "name"));
+}
+
+/* a `revoked_peer` record of @peer_id by @writer, version @version, written at @updated_at
+ * (µs), as a records body */
+static gchar *
+gs_revocation_record(GsNode *writer, ArcIdentity *identity, const gchar *peer_id, gint64 version,
+		     gint64 updated_at)
+{
+	g_autoptr(ArcRecord) record =
+		arc_record_new("revoked_peer", peer_id, "{\"public_key\":\"\",\"revoked_at\":1}");
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonNode) root = NULL;
+
+	record->version = version;
+	record->writer = g_strdup(writer->peer_id);
+	record->updated_at = updated_at;
+	g_assert_true(arc_record_sign(record, identity, NULL));
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "records");
+	json_builder_begin_array(b);
+	arc_record_add_json(b, record);
+	json_builder_end_array(b);
+	json_builder_end_object(b);
+	root = json_builder_get_root(b);
+	return json_to_string(root, FALSE);
+}
+
+/* Deleted, then added again: the removed agent forgot its peers when told, and is back. A
+ * revocation older than its readmission, gossiped late, changes nothing; a newer one (a
+ * second delete) removes it again. */
+static void
+gs_readmission_func(void)
+{
+	g_autoptr(GsNode) a = gs_node_new(NULL, NULL);
+	g_autoptr(GsNode) b = gs_node_new(a, NULL);
+	g_autoptr(ArcIdentity) key_a = NULL;
+	g_autofree gchar *path = NULL, *stale = NULL, *newer = NULL, *m1 = NULL, *m2 = NULL;
+	g_autoptr(ArcTestResponse) late = NULL, second = NULL;
+	gint64 now = g_get_real_time() / 1000;
+	gint64 deleted_at;
+	guint status = 0;
+
+	gs_join(a, b);
+	key_a = gs_identity_of(a);
+	path = g_strconcat("/v1/peers/", b->peer_id, NULL);
+	{
+		G_GNUC_UNUSED g_autoptr(JsonNode) del = gs_call(a, "DELETE", path, NULL, &status);
+		g_assert_cmpuint(status, ==, 200);
+	}
+	GS_WAIT_FOR(!gs_knows(b, a->peer_id));
+	deleted_at = g_get_real_time();
+	gs_join(a, b);
+	GS_WAIT_FOR(gs_knows(b, a->peer_id));
+	{
+		GsNode *both[] = {a, b};
+		GS_WAIT_FOR(gs_converged(both, 2));
+	}
+	/* the deletion's revocation (version 1, written before the re-add) again, as a member
+	 * that missed the re-add would gossip it; A's readmission is version 2 */
+	stale = gs_revocation_record(a, key_a, b->peer_id, 1, deleted_at);
+	m1 = gs_message_to(a, key_a, b, "records", now, stale);
+	late = gs_post(b, "records", m1);
+	g_assert_cmpuint(late->status, ==, 200);
+	g_usleep(G_USEC_PER_SEC);
+	g_assert_true(gs_knows(b, a->peer_id));
+	newer = gs_revocation_record(a, key_a, b->peer_id, 3, g_get_real_time());
+	m2 = gs_message_to(a, key_a, b, "records", now + 1, newer);
+	second = gs_post(b, "records", m2);
+	g_assert_cmpuint(second->status, ==, 200);
+	GS_WAIT_FOR(!gs_knows(b, a->peer_id));
 }
 
 /* replayed, duplicated, reordered, skewed and foreign messages */
@@ -667,6 +757,7 @@ main(int argc, char **argv)
 	g_test_add_func("/gossip/long-absence", gs_long_absence_func);
 	g_test_add_func("/gossip/absence-beyond-retention", gs_absence_beyond_retention_func);
 	g_test_add_func("/gossip/node-limit", gs_node_limit_func);
+	g_test_add_func("/gossip/readmission", gs_readmission_func);
 	g_test_add_func("/gossip/wire", gs_wire_func);
 	return g_test_run();
 }

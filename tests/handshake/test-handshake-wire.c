@@ -307,6 +307,112 @@ arc_wire_initiator_hello_replayed_func(ArcWireFixture *fx, gconstpointer user_da
 	g_assert_cmpuint(arc_wire_peer_get_probes(fx->peer), ==, 1);
 }
 
+/* A captured hello replayed 300 times holds a session or two, not the agent's table: another
+ * peer joining right after is not refused as `busy`. */
+static void
+arc_wire_initiator_hello_flood_func(ArcWireFixture *fx, gconstpointer user_data)
+{
+	g_autoptr(ArcWireExchange) captured = arc_wire_exchange_new(fx);
+	g_autoptr(ArcWireExchange) joined = NULL;
+	g_autofree gchar *license = arc_test_agent_make_default_license(fx->agent);
+	g_autofree gchar *after = NULL;
+
+	for (guint i = 0; i < 300; i++) {
+		g_autoptr(ArcTestResponse) resp =
+			arc_wire_post(fx, "/v1/handshake/hello", captured->hello);
+		g_assert_cmpuint(resp->status, ==, SOUP_STATUS_OK);
+	}
+	g_clear_object(&fx->peer);
+	fx->peer = arc_wire_peer_new(license);
+	joined = arc_wire_join(fx);
+	after = arc_wire_peer_list(fx);
+	g_assert_nonnull(strstr(after, arc_wire_peer_get_peer_id(fx->peer)));
+}
+
+/* @hello with a join_token member proving @token for @peer_id, @public_key, @challenge_a */
+static gchar *
+arc_wire_hello_with_token(const gchar *hello, const gchar *token, const gchar *peer_id,
+			  const gchar *public_key, const guint8 *challenge_a)
+{
+	g_autofree gchar *id = NULL;
+	g_autofree gchar *secret = NULL;
+	g_autofree gchar *proof_b64 = NULL;
+	g_autofree gchar *join = NULL;
+	g_autoptr(JsonNode) root = NULL;
+	guint8 hash[ARC_HANDSHAKE_JOIN_HASH_SIZE];
+	guint8 proof[ARC_HANDSHAKE_JOIN_HASH_SIZE];
+
+	g_assert_true(arc_handshake_join_token_split(token, &id, &secret));
+	arc_handshake_join_hash(id, secret, hash);
+	arc_handshake_join_proof(hash, peer_id, public_key, challenge_a, proof);
+	proof_b64 = g_base64_encode(proof, sizeof(proof));
+	join = g_strdup_printf("{\"id\":\"%s\",\"proof\":\"%s\"}", id, proof_b64);
+	root = json_from_string(hello, NULL);
+	g_assert_true(JSON_NODE_HOLDS_OBJECT(root));
+	json_object_set_member(json_node_get_object(root), "join_token",
+			       json_from_string(join, NULL));
+	return json_to_string(root, FALSE);
+}
+
+/* Once the agent has a peer, an initiator it does not know needs a join token, and the
+ * proof in a hello is bound to that hello's key and challenge: copied into another hello it
+ * is refused. A token admits one peer. */
+static void
+arc_wire_initiator_join_token_func(ArcWireFixture *fx, gconstpointer user_data)
+{
+	G_GNUC_UNUSED g_autoptr(ArcWireExchange) first = arc_wire_join(fx);
+	g_autofree gchar *license = arc_test_agent_make_default_license(fx->agent);
+	g_autoptr(ArcWireExchange) bare = NULL, copied = NULL, ok = NULL, spent = NULL;
+	g_autoptr(ArcTestResponse) refused = NULL, created = NULL, wrong = NULL, hello = NULL,
+				   confirm = NULL, again = NULL;
+	g_autofree gchar *before = NULL, *after = NULL, *token = NULL;
+	g_autofree gchar *copied_hello = NULL, *ok_hello = NULL, *spent_hello = NULL;
+
+	g_clear_object(&fx->peer);
+	fx->peer = arc_wire_peer_new(license);
+	before = arc_wire_peer_list(fx);
+	bare = arc_wire_exchange_new(fx);
+	refused = arc_wire_post(fx, "/v1/handshake/hello", bare->hello);
+	arc_wire_assert_refused(refused, 422, "HANDSHAKE_FAILED", "join_token_required");
+
+	created = arc_wire_send(fx, "POST", "/v1/cluster/join-tokens", fx->token, "{\"ttl\":60}");
+	g_assert_cmpuint(created->status, ==, SOUP_STATUS_CREATED);
+	token = g_strdup(arc_test_json_string(created->json, "token"));
+	g_assert_true(g_str_has_prefix(token, "jt_"));
+
+	/* the proof of another exchange (bare's challenge) in this one */
+	copied = arc_wire_exchange_new(fx);
+	copied_hello = arc_wire_hello_with_token(
+		copied->hello, token, arc_wire_peer_get_peer_id(fx->peer),
+		arc_wire_peer_get_public_key(fx->peer), bare->challenge_a);
+	wrong = arc_wire_post(fx, "/v1/handshake/hello", copied_hello);
+	arc_wire_assert_refused(wrong, 422, "HANDSHAKE_FAILED", "join_token_invalid");
+	after = arc_wire_peer_list(fx);
+	g_assert_cmpstr(after, ==, before);
+
+	ok = arc_wire_exchange_new(fx);
+	ok_hello =
+		arc_wire_hello_with_token(ok->hello, token, arc_wire_peer_get_peer_id(fx->peer),
+					  arc_wire_peer_get_public_key(fx->peer), ok->challenge_a);
+	hello = arc_wire_exchange_send_hello(fx, ok, ok_hello);
+	g_assert_cmpuint(hello->status, ==, SOUP_STATUS_OK);
+	confirm = arc_wire_post(fx, "/v1/handshake/confirm", ok->confirm);
+	g_assert_cmpuint(confirm->status, ==, SOUP_STATUS_OK);
+	g_clear_pointer(&after, g_free);
+	after = arc_wire_peer_list(fx);
+	g_assert_nonnull(strstr(after, arc_wire_peer_get_peer_id(fx->peer)));
+
+	/* spent */
+	g_clear_object(&fx->peer);
+	fx->peer = arc_wire_peer_new(license);
+	spent = arc_wire_exchange_new(fx);
+	spent_hello = arc_wire_hello_with_token(
+		spent->hello, token, arc_wire_peer_get_peer_id(fx->peer),
+		arc_wire_peer_get_public_key(fx->peer), spent->challenge_a);
+	again = arc_wire_post(fx, "/v1/handshake/hello", spent_hello);
+	arc_wire_assert_refused(again, 422, "HANDSHAKE_FAILED", "join_token_invalid");
+}
+
 static void
 arc_wire_initiator_unknown_session_func(ArcWireFixture *fx, gconstpointer user_data)
 {
@@ -790,6 +896,10 @@ main(int argc, char **argv)
 		     arc_wire_initiator_confirm_replayed_func);
 	arc_wire_add("/handshake-wire/initiator/hello-replayed", NULL,
 		     arc_wire_initiator_hello_replayed_func);
+	arc_wire_add("/handshake-wire/initiator/hello-flood", NULL,
+		     arc_wire_initiator_hello_flood_func);
+	arc_wire_add("/handshake-wire/initiator/join-token", NULL,
+		     arc_wire_initiator_join_token_func);
 	arc_wire_add("/handshake-wire/initiator/unknown-session", NULL,
 		     arc_wire_initiator_unknown_session_func);
 	for (guint i = 0; i < G_N_ELEMENTS(arc_wire_hello_cases); i++) {
