@@ -254,7 +254,8 @@ arc_rest_json_clear(ArcRestJson *j)
 	j->buf = NULL;
 }
 
-/* as json-glib's generator: '"', '\\' and control characters escaped, the rest verbatim */
+/* as json-glib's generator: '"', '\\', control characters and DEL escaped, the rest verbatim
+ * (except that 0x1f is escaped too: json-glib 1.6 writes it raw, which is not JSON) */
 static void
 arc_rest_json_append_string(GString *out, const gchar *str)
 {
@@ -264,7 +265,7 @@ arc_rest_json_append_string(GString *out, const gchar *str)
 	g_string_append_c(out, '"');
 	for (const gchar *p = str; *p != '\0'; p++) {
 		guchar c = (guchar)*p;
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
 			continue;
 		g_string_append_len(out, run, p - run);
 		run = p + 1;
