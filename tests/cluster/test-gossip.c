@@ -274,10 +274,22 @@ gs_removal_func(void)
 			gs_call(d, "DELETE", "/v1/peers/self", NULL, &status);
 		g_assert_cmpuint(status, ==, 200);
 	}
-	/* C is removed by A */
+	/* C is removed by A, and A says so at once: its peer list and its handshake read the
+	 * records the joins had it parse, which must not outlive the removal */
 	{
 		G_GNUC_UNUSED g_autoptr(JsonNode) del = gs_call(a, "DELETE", path, NULL, &status);
 		g_assert_cmpuint(status, ==, 200);
+	}
+	{
+		G_GNUC_UNUSED g_autoptr(JsonNode) gone = gs_call(a, "GET", path, NULL, &status);
+		g_assert_cmpuint(status, ==, 404);
+	}
+	{
+		g_autofree gchar *body = g_strdup_printf("{\"address\":\"%s\"}", c->address);
+		g_autoptr(JsonNode) again = gs_call(a, "POST", "/v1/peers", body, &status);
+		g_assert_cmpuint(status, ==, 422);
+		g_assert_cmpstr(json_object_get_string_member(gs_object(again), "reason"), ==,
+				"revoked");
 	}
 	g_assert_true(arc_test_agent_start(b->agent, &error));
 	g_assert_no_error(error);
