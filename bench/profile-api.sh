@@ -33,18 +33,18 @@ measure() { # PID URL LABEL
 	local urls=()
 	for _ in $(seq 50); do urls+=("$2"); done
 	curl -sf "${urls[@]}" -H "Authorization: Bearer $token" >/dev/null
-	callgrind_control -z "$1" >/dev/null
+	callgrind_control -z "$1" >/dev/null 2>&1
 	urls=()
 	for _ in $(seq "$n"); do urls+=("$2"); done
 	curl -sf "${urls[@]}" -H "Authorization: Bearer $token" >/dev/null
-	callgrind_control -d "$3" "$1" >/dev/null
+	callgrind_control -d "$3" "$1" >/dev/null 2>&1
 }
 
 mkdir -p "$tmp/issuers"
 "$build/cli/arctic-license" keygen --secret "$tmp/issuer.key" --public "$tmp/issuers/bench.pub" >/dev/null
 chmod 0644 "$tmp/issuers/bench.pub"
 "$build/cli/arctic-license" issue --key "$tmp/issuer.key" --customer-id cust_bench --days 365 \
-	--max-nodes 10 --max-services 100 --output "$tmp/license.json" >/dev/null
+	--max-nodes 10 --max-services 100 --output "$tmp/license.json" >/dev/null 2>&1
 cat >"$tmp/agent.conf" <<CONF
 [agent]
 recovery_token_file=$tmp/recovery.token

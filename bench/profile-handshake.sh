@@ -54,7 +54,7 @@ mkdir -p "$tmp/issuers"
 "$build/cli/arctic-license" keygen --secret "$tmp/issuer.key" --public "$tmp/issuers/bench.pub" >/dev/null
 chmod 0644 "$tmp/issuers/bench.pub"
 "$build/cli/arctic-license" issue --key "$tmp/issuer.key" --customer-id cust_bench --days 365 \
-	--max-nodes 10 --max-services 100 --output "$tmp/license.json" >/dev/null
+	--max-nodes 10 --max-services 100 --output "$tmp/license.json" >/dev/null 2>&1
 pa=$(free_port)
 a=$(start_agent A "$pa" yes)
 pids+=("$a")
@@ -76,13 +76,13 @@ for c in $(seq "$cycles"); do
 	wait_ready "$pb"
 	bootstrap "$pb" >/dev/null
 	sleep 1
-	callgrind_control -i on "$b" >/dev/null
-	callgrind_control -z "$b" >/dev/null
-	callgrind_control -z "$a" >/dev/null
+	callgrind_control -i on "$b" >/dev/null 2>&1
+	callgrind_control -z "$b" >/dev/null 2>&1
+	callgrind_control -z "$a" >/dev/null 2>&1
 	curl -sf -X POST "http://127.0.0.1:$pa/v1/peers" -H "Authorization: Bearer $token" \
 		-H 'Content-Type: application/json' -d "{\"address\":\"127.0.0.1:$pb\"}" >"$out/post.$c.json"
-	callgrind_control -d "hs$c" "$a" >/dev/null
-	callgrind_control -d "hs$c" "$b" >/dev/null
+	callgrind_control -d "hs$c" "$a" >/dev/null 2>&1
+	callgrind_control -d "hs$c" "$b" >/dev/null 2>&1
 	peer=$(sed -n 's/^{"id":"\([^"]*\)".*/\1/p' "$out/post.$c.json")
 	curl -sf -X DELETE "http://127.0.0.1:$pa/v1/peers/$peer" -H "Authorization: Bearer $token" >/dev/null
 	kill "$b"
