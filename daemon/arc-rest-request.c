@@ -422,6 +422,5 @@ arc_rest_reply_json_text(ArcRestRequest *req, guint status, ArcRestJson *j)
 	gchar *data = arc_rest_json_steal(j, &len);
 
 	soup_server_message_set_status(req->msg, status, NULL);
-	soup_server_message_set_response(req->msg, "application/json", SOUP_MEMORY_TAKE, data,
-					 len);
+	soup_server_message_set_response(req->msg, "application/json", SOUP_MEMORY_TAKE, data, len);
 }

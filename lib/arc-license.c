@@ -280,8 +280,7 @@ arc_license_verified_digest(const ArcLicense *self, const guint8 *public_key)
 	crypto_generichash_update(&state, public_key, crypto_sign_PUBLICKEYBYTES);
 	crypto_generichash_update(&state, (const guchar *)self->signature,
 				  strlen(self->signature) + 1);
-	crypto_generichash_update(&state, (const guchar *)self->canonical,
-				  strlen(self->canonical));
+	crypto_generichash_update(&state, (const guchar *)self->canonical, strlen(self->canonical));
 	crypto_generichash_final(&state, digest, sizeof(digest));
 	return g_bytes_new(digest, sizeof(digest));
 }
@@ -290,8 +289,7 @@ static gboolean
 arc_license_verified_lookup(GBytes *digest)
 {
 	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&arc_license_verified_lock);
-	return arc_license_verified != NULL &&
-	       g_hash_table_contains(arc_license_verified, digest);
+	return arc_license_verified != NULL && g_hash_table_contains(arc_license_verified, digest);
 }
 
 static void

@@ -10,8 +10,14 @@
 /* strings a client may have put in a name or an id: quotes, backslashes, every control
  * character, UTF-8, DEL and a slash */
 static const gchar *const rest_json_strings[] = {
-	"",	"plain",	"quote \" and back\\slash", "line\nfeed\r\ttab\b\f",
-	"\x01\x02\x1e", "caf\xc3\xa9 \xe2\x82\xac", "del \x7f and </script>", "a/b",
+	"",
+	"plain",
+	"quote \" and back\\slash",
+	"line\nfeed\r\ttab\b\f",
+	"\x01\x02\x1e",
+	"caf\xc3\xa9 \xe2\x82\xac",
+	"del \x7f and </script>",
+	"a/b",
 };
 
 /* the same document through JsonBuilder + JsonGenerator, which the API used before */
