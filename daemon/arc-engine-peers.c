@@ -30,29 +30,97 @@ arc_peer_info_free(ArcPeerInfo *self)
 	g_free(self);
 }
 
-static ArcPeerInfo *
-arc_engine_peer_from_record(ArcEngine *self, const ArcRecord *record, GHashTable *aliases)
+/* What a peer record's body says, parsed once per body: the handshake reads every peer
+ * record several times (duplicates, the node limit), and removed peers stay as records, so
+ * parsing them all again cost more than the handshake's signatures (bench/README.md). Keyed
+ * by record id and checked against the exact body, so a changed record is parsed afresh;
+ * aliases and the member state are applied on every read. */
+typedef struct {
+	gchar *body;
+	gchar *name;
+	gchar *public_key;
+	gchar *address;
+	gchar *state;
+	gint64 created_at;
+} ArcPeerBody;
+
+static void
+arc_peer_body_free(ArcPeerBody *self)
 {
-	g_autoptr(JsonNode) root = arc_json_parse_object(record->body, -1, 8, NULL);
-	const gchar *alias = aliases != NULL ? g_hash_table_lookup(aliases, record->id) : NULL;
-	const ArcMember *member;
-	ArcPeerInfo *info;
+	g_free(self->body);
+	g_free(self->name);
+	g_free(self->public_key);
+	g_free(self->address);
+	g_free(self->state);
+	g_free(self);
+}
+
+static GHashTable *
+arc_engine_peer_bodies(ArcEngine *self)
+{
+	static GQuark quark;
+	GHashTable *bodies;
+
+	if (quark == 0)
+		quark = g_quark_from_static_string("arc-engine-peer-bodies");
+	bodies = g_object_get_qdata(G_OBJECT(self), quark);
+	if (bodies == NULL) {
+		bodies = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+					       (GDestroyNotify)arc_peer_body_free);
+		g_object_set_qdata_full(G_OBJECT(self), quark, bodies,
+					(GDestroyNotify)g_hash_table_unref);
+	}
+	return bodies;
+}
+
+static const ArcPeerBody *
+arc_engine_parse_peer_body(ArcEngine *self, const ArcRecord *record)
+{
+	GHashTable *bodies = arc_engine_peer_bodies(self);
+	ArcPeerBody *body = g_hash_table_lookup(bodies, record->id);
+	g_autoptr(JsonNode) root = NULL;
 	JsonObject *obj;
 	const gchar *state;
 
+	if (body != NULL && g_strcmp0(body->body, record->body) == 0)
+		return body;
+	root = arc_json_parse_object(record->body, -1, 8, NULL);
 	if (root == NULL) {
-		g_warning("peer record %s is not a JSON object, ignored", record->id);
+		g_hash_table_remove(bodies, record->id);
 		return NULL;
 	}
 	obj = json_node_get_object(root);
 	state = arc_json_object_get_string(obj, "state");
+	body = g_new0(ArcPeerBody, 1);
+	body->body = g_strdup(record->body);
+	body->name = g_strdup(arc_json_object_get_string(obj, "name"));
+	body->public_key = g_strdup(arc_json_object_get_string(obj, "public_key"));
+	body->address = g_strdup(arc_json_object_get_string(obj, "address"));
+	body->state = g_strdup(state != NULL ? state : "active");
+	body->created_at = arc_time_parse_rfc3339(arc_json_object_get_string(obj, "created_at"));
+	g_hash_table_replace(bodies, g_strdup(record->id), body);
+	return body;
+}
+
+static ArcPeerInfo *
+arc_engine_peer_from_record(ArcEngine *self, const ArcRecord *record, GHashTable *aliases)
+{
+	const ArcPeerBody *body = arc_engine_parse_peer_body(self, record);
+	const gchar *alias = aliases != NULL ? g_hash_table_lookup(aliases, record->id) : NULL;
+	const ArcMember *member;
+	ArcPeerInfo *info;
+
+	if (body == NULL) {
+		g_warning("peer record %s is not a JSON object, ignored", record->id);
+		return NULL;
+	}
 	info = g_new0(ArcPeerInfo, 1);
 	info->id = g_strdup(record->id);
-	info->name = g_strdup(alias != NULL ? alias : arc_json_object_get_string(obj, "name"));
-	info->public_key = g_strdup(arc_json_object_get_string(obj, "public_key"));
-	info->address = g_strdup(arc_json_object_get_string(obj, "address"));
-	info->state = g_strdup(state != NULL ? state : "active");
-	info->created_at = arc_time_parse_rfc3339(arc_json_object_get_string(obj, "created_at"));
+	info->name = g_strdup(alias != NULL ? alias : body->name);
+	info->public_key = g_strdup(body->public_key);
+	info->address = g_strdup(body->address);
+	info->state = g_strdup(body->state);
+	info->created_at = body->created_at;
 	info->is_local = g_strcmp0(record->id, arc_engine_get_peer_id(self)) == 0;
 	/* beyond the node limit after two partitions merged (docs/protocol.md §6.4) */
 	member = arc_engine_lookup_member(self, record->id);
@@ -229,6 +297,9 @@ arc_engine_load_peers(ArcEngine *self, GError **error)
 		if (info != NULL)
 			g_ptr_array_add(peers, info);
 	}
+	/* records gone for good (tombstones purged) leave their bodies: start over */
+	if (g_hash_table_size(arc_engine_peer_bodies(self)) > 2 * records->len + 16)
+		g_hash_table_remove_all(arc_engine_peer_bodies(self));
 	return g_steal_pointer(&peers);
 }
 

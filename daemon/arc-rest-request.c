@@ -235,3 +235,192 @@ arc_rest_builder_add_int(JsonBuilder *b, const gchar *name, gint64 value)
 	json_builder_set_member_name(b, name);
 	json_builder_add_int_value(b, value);
 }
+
+/* ---- ArcRestJson ---- */
+
+void
+arc_rest_json_init(ArcRestJson *j)
+{
+	j->buf = g_string_sized_new(512);
+	j->depth = 0;
+	j->filled = 0;
+}
+
+void
+arc_rest_json_clear(ArcRestJson *j)
+{
+	if (j->buf != NULL)
+		g_string_free(j->buf, TRUE);
+	j->buf = NULL;
+}
+
+/* as json-glib's generator: '"', '\\', control characters and DEL escaped, the rest verbatim
+ * (except that 0x1f is escaped too: json-glib 1.6 writes it raw, which is not JSON) */
+static void
+arc_rest_json_append_string(GString *out, const gchar *str)
+{
+	static const gchar hex[] = "0123456789abcdef";
+	const gchar *run = str;
+
+	g_string_append_c(out, '"');
+	for (const gchar *p = str; *p != '\0'; p++) {
+		guchar c = (guchar)*p;
+		if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+			continue;
+		g_string_append_len(out, run, p - run);
+		run = p + 1;
+		switch (c) {
+		case '"':
+			g_string_append(out, "\\\"");
+			break;
+		case '\\':
+			g_string_append(out, "\\\\");
+			break;
+		case '\b':
+			g_string_append(out, "\\b");
+			break;
+		case '\f':
+			g_string_append(out, "\\f");
+			break;
+		case '\n':
+			g_string_append(out, "\\n");
+			break;
+		case '\r':
+			g_string_append(out, "\\r");
+			break;
+		case '\t':
+			g_string_append(out, "\\t");
+			break;
+		default:
+			g_string_append(out, "\\u00");
+			g_string_append_c(out, hex[c >> 4]);
+			g_string_append_c(out, hex[c & 0xf]);
+		}
+	}
+	g_string_append(out, run);
+	g_string_append_c(out, '"');
+}
+
+/* the separator and member name before a value at the current depth */
+static void
+arc_rest_json_element(ArcRestJson *j, const gchar *name)
+{
+	guint32 bit = 1u << j->depth;
+
+	if (j->filled & bit)
+		g_string_append_c(j->buf, ',');
+	j->filled |= bit;
+	if (name != NULL) {
+		arc_rest_json_append_string(j->buf, name);
+		g_string_append_c(j->buf, ':');
+	}
+}
+
+static void
+arc_rest_json_open(ArcRestJson *j, const gchar *name, gchar bracket)
+{
+	g_return_if_fail(j->depth < ARC_REST_JSON_MAX_DEPTH);
+	arc_rest_json_element(j, name);
+	g_string_append_c(j->buf, bracket);
+	j->depth++;
+	j->filled &= ~(1u << j->depth);
+}
+
+static void
+arc_rest_json_close(ArcRestJson *j, gchar bracket)
+{
+	g_return_if_fail(j->depth > 0);
+	j->depth--;
+	g_string_append_c(j->buf, bracket);
+}
+
+/**
+ * arc_rest_json_begin_object:
+ * @j: a writer
+ * @name: (nullable): the member name, %NULL at the top or inside an array
+ */
+void
+arc_rest_json_begin_object(ArcRestJson *j, const gchar *name)
+{
+	arc_rest_json_open(j, name, '{');
+}
+
+void
+arc_rest_json_end_object(ArcRestJson *j)
+{
+	arc_rest_json_close(j, '}');
+}
+
+void
+arc_rest_json_begin_array(ArcRestJson *j, const gchar *name)
+{
+	arc_rest_json_open(j, name, '[');
+}
+
+void
+arc_rest_json_end_array(ArcRestJson *j)
+{
+	arc_rest_json_close(j, ']');
+}
+
+/**
+ * arc_rest_json_string:
+ * @j: a writer
+ * @name: (nullable): the member name, %NULL inside an array
+ * @value: (nullable): the value; %NULL writes `null`
+ */
+void
+arc_rest_json_string(ArcRestJson *j, const gchar *name, const gchar *value)
+{
+	arc_rest_json_element(j, name);
+	if (value != NULL)
+		arc_rest_json_append_string(j->buf, value);
+	else
+		g_string_append(j->buf, "null");
+}
+
+/* an RFC 3339 timestamp, or null when @unix_secs is 0 or less (never happened) */
+void
+arc_rest_json_time(ArcRestJson *j, const gchar *name, gint64 unix_secs)
+{
+	g_autofree gchar *text = unix_secs > 0 ? arc_time_format_rfc3339(unix_secs) : NULL;
+	arc_rest_json_string(j, name, text);
+}
+
+void
+arc_rest_json_int(ArcRestJson *j, const gchar *name, gint64 value)
+{
+	arc_rest_json_element(j, name);
+	g_string_append_printf(j->buf, "%" G_GINT64_FORMAT, value);
+}
+
+/**
+ * arc_rest_json_steal:
+ * @j: a writer whose containers are all closed
+ * @len: (out): the length of the text
+ *
+ * Returns: (transfer full): the text; @j is cleared
+ */
+gchar *
+arc_rest_json_steal(ArcRestJson *j, gsize *len)
+{
+	g_warn_if_fail(j->depth == 0);
+	*len = j->buf->len;
+	return g_string_free(g_steal_pointer(&j->buf), FALSE);
+}
+
+/**
+ * arc_rest_reply_json_text:
+ * @req: the request
+ * @status: HTTP status
+ * @j: a writer holding the complete response; it is cleared
+ */
+void
+arc_rest_reply_json_text(ArcRestRequest *req, guint status, ArcRestJson *j)
+{
+	gsize len = 0;
+	gchar *data = arc_rest_json_steal(j, &len);
+
+	soup_server_message_set_status(req->msg, status, NULL);
+	soup_server_message_set_response(req->msg, "application/json", SOUP_MEMORY_TAKE, data, len);
+}

@@ -261,12 +261,61 @@ arc_license_get_canonical_form(ArcLicense *self)
  *
  * Returns: %TRUE if @public_key signed @self; otherwise %ARC_ERROR_LICENSE_INVALID
  */
+/* Signatures already checked, by a BLAKE2b digest of (key, signature, canonical form). Every
+ * handshake checks the other side's license, in most clusters the same document every time,
+ * and the Ed25519 check is most of what that costs. Only a signature that verified is kept,
+ * and only under the exact bytes it verified: the answer for those bytes never changes, so the
+ * check is the same; which keys are trusted is decided by the caller on every call. */
+#define ARC_LICENSE_VERIFIED_MAX 64
+static GMutex arc_license_verified_lock;
+static GHashTable *arc_license_verified; /* (element-type GBytes) */
+
+static GBytes *
+arc_license_verified_digest(const ArcLicense *self, const guint8 *public_key)
+{
+	crypto_generichash_state state;
+	guint8 digest[crypto_generichash_BYTES];
+
+	crypto_generichash_init(&state, NULL, 0, sizeof(digest));
+	crypto_generichash_update(&state, public_key, crypto_sign_PUBLICKEYBYTES);
+	crypto_generichash_update(&state, (const guchar *)self->signature,
+				  strlen(self->signature) + 1);
+	crypto_generichash_update(&state, (const guchar *)self->canonical, strlen(self->canonical));
+	crypto_generichash_final(&state, digest, sizeof(digest));
+	return g_bytes_new(digest, sizeof(digest));
+}
+
+static gboolean
+arc_license_verified_lookup(GBytes *digest)
+{
+	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&arc_license_verified_lock);
+	return arc_license_verified != NULL && g_hash_table_contains(arc_license_verified, digest);
+}
+
+static void
+arc_license_verified_remember(GBytes *digest)
+{
+	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&arc_license_verified_lock);
+
+	if (arc_license_verified == NULL)
+		arc_license_verified = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
+							     (GDestroyNotify)g_bytes_unref, NULL);
+	if (g_hash_table_size(arc_license_verified) >= ARC_LICENSE_VERIFIED_MAX)
+		g_hash_table_remove_all(arc_license_verified);
+	g_hash_table_add(arc_license_verified, g_bytes_ref(digest));
+}
+
 gboolean
 arc_license_verify(ArcLicense *self, const guint8 *public_key, GError **error)
 {
 	g_autofree guchar *sig = NULL;
+	g_autoptr(GBytes) digest = NULL;
 	gsize sig_len = 0;
 
+	g_return_val_if_fail(self->signature != NULL && self->canonical != NULL, FALSE);
+	digest = arc_license_verified_digest(self, public_key);
+	if (arc_license_verified_lookup(digest))
+		return TRUE;
 	sig = arc_base64_decode_strict(self->signature, -1, &sig_len);
 	if (sig == NULL || sig_len != crypto_sign_BYTES ||
 	    crypto_sign_verify_detached(sig, (const guchar *)self->canonical,
@@ -275,6 +324,7 @@ arc_license_verify(ArcLicense *self, const guint8 *public_key, GError **error)
 				    "license signature does not verify");
 		return FALSE;
 	}
+	arc_license_verified_remember(digest);
 	return TRUE;
 }
 

@@ -44,16 +44,57 @@ arc_ed25519_file_issuers_set_errno(GError **error, gint errsv, const gchar *what
  *
  * Returns: %TRUE if @key_b64 is an Ed25519 public key
  */
+/* Keys (base64 text) already found to be valid points. The point check costs more than a
+ * signature check, and every license verification reads the issuer keys again (so that a key
+ * removed from the directory is dropped at once); whether some bytes are a valid point never
+ * changes, so only that answer is kept, never which keys are trusted. */
+#define ARC_ED25519_FILE_VALID_KEYS_MAX 256
+static GMutex arc_ed25519_file_valid_keys_lock;
+static GHashTable *arc_ed25519_file_valid_keys; /* base64 → its 32 bytes */
+
+static gboolean
+arc_ed25519_file_issuers_lookup_valid(const gchar *key_b64, guint8 *key_out)
+{
+	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&arc_ed25519_file_valid_keys_lock);
+	const guint8 *key = arc_ed25519_file_valid_keys != NULL
+				    ? g_hash_table_lookup(arc_ed25519_file_valid_keys, key_b64)
+				    : NULL;
+
+	if (key == NULL)
+		return FALSE;
+	memcpy(key_out, key, crypto_sign_PUBLICKEYBYTES);
+	return TRUE;
+}
+
+static void
+arc_ed25519_file_issuers_remember_valid(const gchar *key_b64, const guint8 *key)
+{
+	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&arc_ed25519_file_valid_keys_lock);
+
+	if (arc_ed25519_file_valid_keys == NULL)
+		arc_ed25519_file_valid_keys =
+			g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	if (g_hash_table_size(arc_ed25519_file_valid_keys) >= ARC_ED25519_FILE_VALID_KEYS_MAX)
+		g_hash_table_remove_all(arc_ed25519_file_valid_keys);
+	g_hash_table_replace(arc_ed25519_file_valid_keys, g_strdup(key_b64),
+			     g_memdup2(key, crypto_sign_PUBLICKEYBYTES));
+}
+
 gboolean
 arc_ed25519_file_issuers_decode_key(const gchar *key_b64, guint8 *key_out)
 {
 	gsize bin_len = 0;
 
+	if (arc_ed25519_file_issuers_lookup_valid(key_b64, key_out))
+		return TRUE;
 	if (sodium_base642bin(key_out, crypto_sign_PUBLICKEYBYTES, key_b64, strlen(key_b64), NULL,
 			      &bin_len, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
 	    bin_len != crypto_sign_PUBLICKEYBYTES)
 		return FALSE;
-	return crypto_core_ed25519_is_valid_point(key_out) == 1;
+	if (crypto_core_ed25519_is_valid_point(key_out) != 1)
+		return FALSE;
+	arc_ed25519_file_issuers_remember_valid(key_b64, key_out);
+	return TRUE;
 }
 
 /**

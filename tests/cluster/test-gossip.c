@@ -274,10 +274,16 @@ gs_removal_func(void)
 			gs_call(d, "DELETE", "/v1/peers/self", NULL, &status);
 		g_assert_cmpuint(status, ==, 200);
 	}
-	/* C is removed by A */
+	/* C is removed by A, and A says so at once: its peer list reads the records the joins
+	 * had it parse, which must not outlive the removal (an operator's `peers add` would
+	 * re-admit C: /cluster/delete-readd) */
 	{
 		G_GNUC_UNUSED g_autoptr(JsonNode) del = gs_call(a, "DELETE", path, NULL, &status);
 		g_assert_cmpuint(status, ==, 200);
+	}
+	{
+		G_GNUC_UNUSED g_autoptr(JsonNode) gone = gs_call(a, "GET", path, NULL, &status);
+		g_assert_cmpuint(status, ==, 404);
 	}
 	g_assert_true(arc_test_agent_start(b->agent, &error));
 	g_assert_no_error(error);

@@ -516,8 +516,25 @@ arc_test_issuers_rescan_func(ArcTestFixture *fx, gconstpointer user_data)
 	arc_test_assert_untrusted(fx, document);
 	arc_test_trust_issuer(fx);
 	arc_test_assert_trusted(fx, document, fx->pk_b64);
+	/* twice: the second answer comes from the checks remembered (arc_license_verify) */
+	arc_test_assert_trusted(fx, document, fx->pk_b64);
 	g_assert_cmpint(g_unlink(path), ==, 0);
+	/* and a key taken away stops the license at once all the same */
 	arc_test_assert_untrusted(fx, document);
+	/* nor does a check remembered under the old key stand for another key */
+	{
+		guint8 pk2[crypto_sign_PUBLICKEYBYTES];
+		guint8 sk2[crypto_sign_SECRETKEYBYTES];
+		g_autofree gchar *pk2_b64 = NULL;
+		g_autofree gchar *contents = NULL;
+
+		crypto_sign_keypair(pk2, sk2);
+		sodium_memzero(sk2, sizeof(sk2));
+		pk2_b64 = g_base64_encode(pk2, sizeof(pk2));
+		contents = g_strdup_printf("%s\n", pk2_b64);
+		arc_test_add_pub(fx, "other-issuer.pub", contents, 0644);
+		arc_test_assert_untrusted(fx, document);
+	}
 }
 
 static void
