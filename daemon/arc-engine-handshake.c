@@ -1221,18 +1221,19 @@ arc_add_peer_op_join(ArcAddPeerOp *op)
 {
 	g_autoptr(ArcHandshakeJoin) join = NULL;
 	g_autofree gchar *secret = NULL;
-	guint8 hash[ARC_HANDSHAKE_JOIN_HASH_SIZE];
+	guint8 token_key[ARC_HANDSHAKE_JOIN_KEY_SIZE];
+	guint8 token_secret[ARC_HANDSHAKE_JOIN_SECRET_SIZE];
 
 	if (op->join_token == NULL)
 		return NULL;
 	join = g_new0(ArcHandshakeJoin, 1);
 	if (!arc_handshake_join_token_split(op->join_token, &join->id, &secret))
 		return NULL;
-	arc_handshake_join_hash(join->id, secret, hash);
+	arc_handshake_join_keypair(join->id, secret, token_key, token_secret);
 	sodium_memzero(secret, strlen(secret));
-	arc_handshake_join_proof(hash, op->me->peer_id, op->me->public_key, op->challenge_a,
-				 join->proof);
-	sodium_memzero(hash, sizeof(hash));
+	arc_handshake_join_proof(token_secret, op->me->peer_id, op->me->public_key,
+				 op->challenge_a, join->proof);
+	sodium_memzero(token_secret, sizeof(token_secret));
 	return g_steal_pointer(&join);
 }
 

@@ -9,8 +9,9 @@
 #include <sodium.h>
 
 /* Join tokens (docs/protocol.md §5.7): the consent of the cluster an unknown initiator must
- * show to a member. A token is a replicated `join_token` record holding only the hash of its
- * secret, so every member can check it; using it writes the record's tombstone, which gossip
+ * show to a member. A token is a replicated `join_token` record holding only the public half
+ * of a key pair derived from its secret, so every member can check a proof and none can make
+ * one; using it writes the record's tombstone, which gossip
  * carries to every member, so it is spent everywhere. */
 
 #define ARC_JOIN_TOKEN_DEFAULT_TTL 900
@@ -31,15 +32,15 @@ arc_join_token_free(ArcJoinToken *self)
 }
 
 static gchar *
-arc_engine_join_token_body(const guint8 *hash, gint64 expires_at, const gchar *created_by)
+arc_engine_join_token_body(const guint8 *key, gint64 expires_at, const gchar *created_by)
 {
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autoptr(JsonNode) root = NULL;
-	g_autofree gchar *hash_b64 = g_base64_encode(hash, ARC_HANDSHAKE_JOIN_HASH_SIZE);
+	g_autofree gchar *key_b64 = g_base64_encode(key, ARC_HANDSHAKE_JOIN_KEY_SIZE);
 
 	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "hash");
-	json_builder_add_string_value(b, hash_b64);
+	json_builder_set_member_name(b, "key");
+	json_builder_add_string_value(b, key_b64);
 	json_builder_set_member_name(b, "expires_at");
 	json_builder_add_int_value(b, expires_at);
 	json_builder_set_member_name(b, "created_by");
@@ -57,7 +58,8 @@ arc_engine_join_token_body(const guint8 *hash, gint64 expires_at, const gchar *c
  * @error: return location for a #GError
  *
  * A single-use token with which one new host may join the cluster through any member
- * (`arctic peers add MEMBER --join-token TOKEN` on that host). Only its hash is stored.
+ * (`arctic peers add MEMBER --join-token TOKEN` on that host). Only its public key is
+ * stored.
  *
  * Returns: (transfer full): the token, shown this once
  */
@@ -70,7 +72,7 @@ arc_engine_create_join_token(ArcEngine *self, const ArcCaller *caller, gint64 tt
 	g_autofree gchar *secret = NULL;
 	g_autofree gchar *body = NULL;
 	guint8 raw[ARC_JOIN_TOKEN_SECRET_BYTES];
-	guint8 hash[ARC_HANDSHAKE_JOIN_HASH_SIZE];
+	guint8 key[ARC_HANDSHAKE_JOIN_KEY_SIZE];
 
 	if (!arc_engine_authorize_bootstrapped(self, caller, ARC_SCOPE_PEERS_WRITE, error))
 		return NULL;
@@ -89,10 +91,10 @@ arc_engine_create_join_token(ArcEngine *self, const ArcCaller *caller, gint64 tt
 	randombytes_buf(raw, sizeof(raw));
 	secret = arc_base64url_encode(raw, sizeof(raw));
 	sodium_memzero(raw, sizeof(raw));
-	arc_handshake_join_hash(res->id, secret, hash);
+	arc_handshake_join_keypair(res->id, secret, key, NULL);
 	res->token = g_strconcat(res->id, ".", secret, NULL);
 	sodium_memzero(secret, strlen(secret));
-	body = arc_engine_join_token_body(hash, res->expires_at, arc_engine_get_peer_id(self));
+	body = arc_engine_join_token_body(key, res->expires_at, arc_engine_get_peer_id(self));
 	record = arc_record_new("join_token", res->id, body);
 	record->version = 1;
 	record->writer = g_strdup(arc_engine_get_peer_id(self));
@@ -128,27 +130,23 @@ arc_engine_join_token_verifies(ArcEngine *self, const ArcHandshakePeer *peer,
 	g_autoptr(ArcRecord) record =
 		arc_storage_get_record(arc_engine_get_storage(self), "join_token", join->id, NULL);
 	g_autoptr(JsonNode) root = NULL;
-	g_autofree guint8 *hash = NULL;
-	guint8 expected[ARC_HANDSHAKE_JOIN_HASH_SIZE];
+	g_autofree guint8 *key = NULL;
 	JsonObject *obj;
-	const gchar *hash_b64;
+	const gchar *key_b64;
 	gsize len = 0;
-	gboolean ok;
 
 	if (record == NULL || record->deleted)
 		return FALSE;
 	root = arc_json_parse_object(record->body, -1, 4, NULL);
 	obj = root != NULL ? json_node_get_object(root) : NULL;
-	hash_b64 = obj != NULL ? arc_json_object_get_string(obj, "hash") : NULL;
-	if (hash_b64 != NULL)
-		hash = arc_base64_decode_strict(hash_b64, -1, &len);
-	if (hash == NULL || len != ARC_HANDSHAKE_JOIN_HASH_SIZE ||
+	key_b64 = obj != NULL ? arc_json_object_get_string(obj, "key") : NULL;
+	if (key_b64 != NULL)
+		key = arc_base64_decode_strict(key_b64, -1, &len);
+	if (key == NULL || len != ARC_HANDSHAKE_JOIN_KEY_SIZE ||
 	    json_object_get_int_member_with_default(obj, "expires_at", 0) <= arc_engine_now(self))
 		return FALSE;
-	arc_handshake_join_proof(hash, peer->peer_id, peer->public_key, challenge_a, expected);
-	ok = sodium_memcmp(expected, join->proof, sizeof(expected)) == 0;
-	sodium_memzero(hash, len);
-	return ok;
+	return arc_handshake_join_verify(key, peer->peer_id, peer->public_key, challenge_a,
+					 join->proof);
 }
 
 /**

@@ -235,61 +235,97 @@ arc_handshake_join_token_split(const gchar *token, gchar **id, gchar **secret)
 }
 
 /**
- * arc_handshake_join_hash:
+ * arc_handshake_join_keypair:
  * @id: the token's id
  * @secret: its secret
- * @hash: (out caller-allocates): %ARC_HANDSHAKE_JOIN_HASH_SIZE bytes
+ * @public_key: (out caller-allocates): %ARC_HANDSHAKE_JOIN_KEY_SIZE bytes
+ * @secret_key: (out caller-allocates) (nullable): %ARC_HANDSHAKE_JOIN_SECRET_SIZE bytes, to
+ *   be wiped by the caller
  *
- * What members store and replicate of a join token: BLAKE2b-256 of
- * `"arctic-join-token-v1" 0x00 id 0x00 secret`. The secret is 256 random bits, so no salt
- * or slow hash is needed.
+ * The Ed25519 key pair of a join token, seeded with BLAKE2b-256 of
+ * `"arctic-join-token-v1" 0x00 id 0x00 secret`. Members store and replicate only the public
+ * key: a copy of it (from gossip in clear, or a member's database) verifies a proof but
+ * cannot make one. The secret is 256 random bits, so no salt or slow hash is needed.
  */
 void
-arc_handshake_join_hash(const gchar *id, const gchar *secret, guint8 *hash)
+arc_handshake_join_keypair(const gchar *id, const gchar *secret, guint8 *public_key,
+			   guint8 *secret_key)
 {
 	crypto_generichash_state st;
 	static const guint8 zero = 0;
+	guint8 seed[crypto_sign_SEEDBYTES];
+	guint8 sk[crypto_sign_SECRETKEYBYTES];
 
-	crypto_generichash_init(&st, NULL, 0, ARC_HANDSHAKE_JOIN_HASH_SIZE);
+	crypto_generichash_init(&st, NULL, 0, sizeof(seed));
 	crypto_generichash_update(&st, (const guint8 *)"arctic-join-token-v1", 20);
 	crypto_generichash_update(&st, &zero, 1);
 	crypto_generichash_update(&st, (const guint8 *)id, strlen(id));
 	crypto_generichash_update(&st, &zero, 1);
 	crypto_generichash_update(&st, (const guint8 *)secret, strlen(secret));
-	crypto_generichash_final(&st, hash, ARC_HANDSHAKE_JOIN_HASH_SIZE);
+	crypto_generichash_final(&st, seed, sizeof(seed));
+	crypto_sign_seed_keypair(public_key, sk, seed);
+	if (secret_key != NULL)
+		memcpy(secret_key, sk, sizeof(sk));
 	sodium_memzero(&st, sizeof(st));
+	sodium_memzero(seed, sizeof(seed));
+	sodium_memzero(sk, sizeof(sk));
+}
+
+/* `"arctic-join-v1" 0x00 peer_id 0x00 public_key 0x00 challenge_a`, what a proof signs */
+static GByteArray *
+arc_handshake_join_message(const gchar *peer_id, const gchar *public_key,
+			   const guint8 *challenge_a)
+{
+	GByteArray *msg = g_byte_array_new();
+	static const guint8 zero = 0;
+
+	g_byte_array_append(msg, (const guint8 *)"arctic-join-v1", 14);
+	g_byte_array_append(msg, &zero, 1);
+	g_byte_array_append(msg, (const guint8 *)peer_id, strlen(peer_id));
+	g_byte_array_append(msg, &zero, 1);
+	g_byte_array_append(msg, (const guint8 *)public_key, strlen(public_key));
+	g_byte_array_append(msg, &zero, 1);
+	g_byte_array_append(msg, challenge_a, ARC_HANDSHAKE_CHALLENGE_SIZE);
+	return msg;
 }
 
 /**
  * arc_handshake_join_proof:
- * @hash: the token's hash (arc_handshake_join_hash())
+ * @secret_key: the token's secret key (arc_handshake_join_keypair())
  * @peer_id: the initiator
  * @public_key: its key, base64
  * @challenge_a: its challenge in this exchange
- * @proof: (out caller-allocates): %ARC_HANDSHAKE_JOIN_HASH_SIZE bytes
+ * @proof: (out caller-allocates): %ARC_HANDSHAKE_JOIN_PROOF_SIZE bytes
  *
- * BLAKE2b-256 keyed with @hash over `"arctic-join-v1" 0x00 peer_id 0x00 public_key 0x00
- * challenge_a`: someone who reads the hello learns nothing they could present for another
- * key or another exchange.
+ * The token key's signature over the initiator's id, key and challenge: someone who reads
+ * the hello learns nothing they could present for another key or another exchange.
  */
 void
-arc_handshake_join_proof(const guint8 *hash, const gchar *peer_id, const gchar *public_key,
+arc_handshake_join_proof(const guint8 *secret_key, const gchar *peer_id, const gchar *public_key,
 			 const guint8 *challenge_a, guint8 *proof)
 {
-	crypto_generichash_state st;
-	static const guint8 zero = 0;
+	g_autoptr(GByteArray) msg = arc_handshake_join_message(peer_id, public_key, challenge_a);
 
-	crypto_generichash_init(&st, hash, ARC_HANDSHAKE_JOIN_HASH_SIZE,
-				ARC_HANDSHAKE_JOIN_HASH_SIZE);
-	crypto_generichash_update(&st, (const guint8 *)"arctic-join-v1", 14);
-	crypto_generichash_update(&st, &zero, 1);
-	crypto_generichash_update(&st, (const guint8 *)peer_id, strlen(peer_id));
-	crypto_generichash_update(&st, &zero, 1);
-	crypto_generichash_update(&st, (const guint8 *)public_key, strlen(public_key));
-	crypto_generichash_update(&st, &zero, 1);
-	crypto_generichash_update(&st, challenge_a, ARC_HANDSHAKE_CHALLENGE_SIZE);
-	crypto_generichash_final(&st, proof, ARC_HANDSHAKE_JOIN_HASH_SIZE);
-	sodium_memzero(&st, sizeof(st));
+	crypto_sign_detached(proof, NULL, msg->data, msg->len, secret_key);
+}
+
+/**
+ * arc_handshake_join_verify:
+ * @token_key: the token's public key, as members store it
+ * @peer_id: the initiator
+ * @public_key: its key, base64
+ * @challenge_a: its challenge in this exchange
+ * @proof: the proof its hello carries
+ *
+ * Returns: whether @proof was made with the token for this initiator and exchange
+ */
+gboolean
+arc_handshake_join_verify(const guint8 *token_key, const gchar *peer_id, const gchar *public_key,
+			  const guint8 *challenge_a, const guint8 *proof)
+{
+	g_autoptr(GByteArray) msg = arc_handshake_join_message(peer_id, public_key, challenge_a);
+
+	return crypto_sign_verify_detached(proof, msg->data, msg->len, token_key) == 0;
 }
 
 static gboolean

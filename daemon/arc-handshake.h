@@ -87,26 +87,33 @@ typedef struct {
 	ArcRecord *record;
 } ArcHandshakePeer;
 
-#define ARC_HANDSHAKE_JOIN_HASH_SIZE 32
+#define ARC_HANDSHAKE_JOIN_KEY_SIZE 32    /* the token's Ed25519 public key */
+#define ARC_HANDSHAKE_JOIN_SECRET_SIZE 64 /* its Ed25519 secret key, libsodium's form */
+#define ARC_HANDSHAKE_JOIN_PROOF_SIZE 64  /* an Ed25519 signature */
 
 /**
  * ArcHandshakeJoin:
  * @id: the join token's id, `jt_` + ULID
- * @proof: BLAKE2b-256 keyed with the token's hash over the initiator's id, key and challenge
- *   (docs/protocol.md §5.7): proves the token without showing it, for this exchange only
+ * @proof: the token key's Ed25519 signature over the initiator's id, key and challenge
+ *   (docs/protocol.md §5.7): proves the token without showing it, for this exchange only,
+ *   and verifies with what members store, which cannot make one
  *
  * The consent of the cluster an initiator carries in its hello.
  */
 typedef struct {
 	gchar *id;
-	guint8 proof[ARC_HANDSHAKE_JOIN_HASH_SIZE];
+	guint8 proof[ARC_HANDSHAKE_JOIN_PROOF_SIZE];
 } ArcHandshakeJoin;
 
 void arc_handshake_join_free(ArcHandshakeJoin *self);
 gboolean arc_handshake_join_token_split(const gchar *token, gchar **id, gchar **secret);
-void arc_handshake_join_hash(const gchar *id, const gchar *secret, guint8 *hash);
-void arc_handshake_join_proof(const guint8 *hash, const gchar *peer_id, const gchar *public_key,
-			      const guint8 *challenge_a, guint8 *proof);
+void arc_handshake_join_keypair(const gchar *id, const gchar *secret, guint8 *public_key,
+				guint8 *secret_key);
+void arc_handshake_join_proof(const guint8 *secret_key, const gchar *peer_id,
+			      const gchar *public_key, const guint8 *challenge_a, guint8 *proof);
+gboolean arc_handshake_join_verify(const guint8 *token_key, const gchar *peer_id,
+				   const gchar *public_key, const guint8 *challenge_a,
+				   const guint8 *proof);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcHandshakeJoin, arc_handshake_join_free)
 
 /**

@@ -4,6 +4,7 @@
  */
 #include <arctic-plugin.h>
 #include <sodium.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "arc-handshake.h"
@@ -339,12 +340,13 @@ arc_wire_hello_with_token(const gchar *hello, const gchar *token, const gchar *p
 	g_autofree gchar *proof_b64 = NULL;
 	g_autofree gchar *join = NULL;
 	g_autoptr(JsonNode) root = NULL;
-	guint8 hash[ARC_HANDSHAKE_JOIN_HASH_SIZE];
-	guint8 proof[ARC_HANDSHAKE_JOIN_HASH_SIZE];
+	guint8 key[ARC_HANDSHAKE_JOIN_KEY_SIZE];
+	guint8 secret_key[ARC_HANDSHAKE_JOIN_SECRET_SIZE];
+	guint8 proof[ARC_HANDSHAKE_JOIN_PROOF_SIZE];
 
 	g_assert_true(arc_handshake_join_token_split(token, &id, &secret));
-	arc_handshake_join_hash(id, secret, hash);
-	arc_handshake_join_proof(hash, peer_id, public_key, challenge_a, proof);
+	arc_handshake_join_keypair(id, secret, key, secret_key);
+	arc_handshake_join_proof(secret_key, peer_id, public_key, challenge_a, proof);
 	proof_b64 = g_base64_encode(proof, sizeof(proof));
 	join = g_strdup_printf("{\"id\":\"%s\",\"proof\":\"%s\"}", id, proof_b64);
 	root = json_from_string(hello, NULL);
@@ -411,6 +413,121 @@ arc_wire_initiator_join_token_func(ArcWireFixture *fx, gconstpointer user_data)
 		arc_wire_peer_get_public_key(fx->peer), spent->challenge_a);
 	again = arc_wire_post(fx, "/v1/handshake/hello", spent_hello);
 	arc_wire_assert_refused(again, 422, "HANDSHAKE_FAILED", "join_token_invalid");
+}
+
+/* The verifier a member stores for join token @id: the first base64 member of its record
+ * body other than who made it, read from the agent's database as anyone holding a copy of
+ * it (or of gossip in clear) would */
+static guint8 *
+arc_wire_stored_verifier(ArcWireFixture *fx, const gchar *id, gsize *len)
+{
+	g_autofree gchar *db =
+		g_build_filename(arc_test_agent_get_data_dir(fx->agent), "arctic.db", NULL);
+	g_autoptr(JsonNode) root = NULL;
+	sqlite3 *handle = NULL;
+	sqlite3_stmt *stmt = NULL;
+	guint8 *verifier = NULL;
+	JsonObjectIter iter;
+	const gchar *name;
+	JsonNode *value;
+
+	g_assert_cmpint(sqlite3_open_v2(db, &handle, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+	g_assert_cmpint(sqlite3_prepare_v2(handle,
+					   "SELECT body FROM records WHERE kind = 'join_token' "
+					   "AND id = ?",
+					   -1, &stmt, NULL),
+			==, SQLITE_OK);
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
+	g_assert_cmpint(sqlite3_step(stmt), ==, SQLITE_ROW);
+	root = json_from_string((const gchar *)sqlite3_column_text(stmt, 0), NULL);
+	sqlite3_finalize(stmt);
+	sqlite3_close(handle);
+	g_assert_nonnull(root);
+	json_object_iter_init(&iter, json_node_get_object(root));
+	while (verifier == NULL && json_object_iter_next(&iter, &name, &value)) {
+		if (g_strcmp0(name, "created_by") != 0 && JSON_NODE_HOLDS_VALUE(value) &&
+		    json_node_get_value_type(value) == G_TYPE_STRING)
+			verifier = g_base64_decode(json_node_get_string(value), len);
+	}
+	g_assert_nonnull(verifier);
+	return verifier;
+}
+
+/* @hello with a join_token member whose proof is @proof */
+static gchar *
+arc_wire_hello_with_proof(const gchar *hello, const gchar *id, const guint8 *proof, gsize len)
+{
+	g_autofree gchar *proof_b64 = g_base64_encode(proof, len);
+	g_autofree gchar *join =
+		g_strdup_printf("{\"id\":\"%s\",\"proof\":\"%s\"}", id, proof_b64);
+	g_autoptr(JsonNode) root = json_from_string(hello, NULL);
+
+	json_object_set_member(json_node_get_object(root), "join_token",
+			       json_from_string(join, NULL));
+	return json_to_string(root, FALSE);
+}
+
+/* What members store of a join token, copied from a member's database (or from gossip in
+ * clear), lets nobody make a proof: neither a MAC keyed with it nor a signature with it as
+ * the seed admits a host. */
+static void
+arc_wire_initiator_join_token_stored_func(ArcWireFixture *fx, gconstpointer user_data)
+{
+	G_GNUC_UNUSED g_autoptr(ArcWireExchange) first = arc_wire_join(fx);
+	g_autofree gchar *license = arc_test_agent_make_default_license(fx->agent);
+	g_autoptr(ArcTestResponse) created = NULL;
+	g_autofree gchar *before = NULL, *id = NULL, *secret = NULL;
+	g_autofree guint8 *verifier = NULL;
+	gsize len = 0;
+
+	g_clear_object(&fx->peer);
+	fx->peer = arc_wire_peer_new(license);
+	before = arc_wire_peer_list(fx);
+	created = arc_wire_send(fx, "POST", "/v1/cluster/join-tokens", fx->token, "{\"ttl\":60}");
+	g_assert_cmpuint(created->status, ==, SOUP_STATUS_CREATED);
+	g_assert_true(arc_handshake_join_token_split(
+		arc_test_json_string(created->json, "token"), &id, &secret));
+	verifier = arc_wire_stored_verifier(fx, id, &len);
+	g_assert_cmpuint(len, ==, 32);
+
+	for (guint attack = 0; attack < 2; attack++) {
+		g_autoptr(ArcWireExchange) ex = arc_wire_exchange_new(fx);
+		g_autoptr(ArcTestResponse) resp = NULL;
+		g_autofree gchar *forged = NULL, *after = NULL;
+		const gchar *peer_id = arc_wire_peer_get_peer_id(fx->peer);
+		const gchar *public_key = arc_wire_peer_get_public_key(fx->peer);
+		guint8 proof[64] = {0};
+		gsize proof_len = 64;
+
+		if (attack == 0) {
+			/* a MAC keyed with the stored value over the initiator and its challenge */
+			crypto_generichash_state st;
+			static const guint8 zero = 0;
+
+			crypto_generichash_init(&st, verifier, len, 32);
+			crypto_generichash_update(&st, (const guint8 *)"arctic-join-v1", 14);
+			crypto_generichash_update(&st, &zero, 1);
+			crypto_generichash_update(&st, (const guint8 *)peer_id, strlen(peer_id));
+			crypto_generichash_update(&st, &zero, 1);
+			crypto_generichash_update(&st, (const guint8 *)public_key,
+						  strlen(public_key));
+			crypto_generichash_update(&st, &zero, 1);
+			crypto_generichash_update(&st, ex->challenge_a, 32);
+			crypto_generichash_final(&st, proof, 32);
+			proof_len = 32;
+		} else {
+			/* the stored value taken for the key's seed */
+			guint8 pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+
+			crypto_sign_seed_keypair(pk, sk, verifier);
+			arc_handshake_join_proof(sk, peer_id, public_key, ex->challenge_a, proof);
+		}
+		forged = arc_wire_hello_with_proof(ex->hello, id, proof, proof_len);
+		resp = arc_wire_post(fx, "/v1/handshake/hello", forged);
+		g_assert_cmpuint(resp->status, !=, SOUP_STATUS_OK);
+		after = arc_wire_peer_list(fx);
+		g_assert_cmpstr(after, ==, before);
+	}
 }
 
 static void
@@ -900,6 +1017,8 @@ main(int argc, char **argv)
 		     arc_wire_initiator_hello_flood_func);
 	arc_wire_add("/handshake-wire/initiator/join-token", NULL,
 		     arc_wire_initiator_join_token_func);
+	arc_wire_add("/handshake-wire/initiator/join-token-stored", NULL,
+		     arc_wire_initiator_join_token_stored_func);
 	arc_wire_add("/handshake-wire/initiator/unknown-session", NULL,
 		     arc_wire_initiator_unknown_session_func);
 	for (guint i = 0; i < G_N_ELEMENTS(arc_wire_hello_cases); i++) {
