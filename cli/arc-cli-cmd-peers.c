@@ -335,8 +335,8 @@ arc_cli_peers_add_run(ArcCliContext *ctx, gchar **argv, GError **error)
 	const GOptionEntry entries[] = {
 		{"name", 0, 0, G_OPTION_ARG_STRING, &name, N_("A name for the new peer"),
 		 N_("ALIAS")},
-		/* TRANSLATORS: a host that is not a member yet joins a cluster through ADDRESS */
 		{"join-token", 0, 0, G_OPTION_ARG_STRING, &join_token,
+		 /* TRANSLATORS: a host that is not a member yet joins a cluster through ADDRESS */
 		 N_("Join the cluster of ADDRESS with a token from 'arctic cluster join-token "
 		    "create' there"),
 		 N_("TOKEN")},

@@ -404,6 +404,23 @@ arc_test_german_func(ArcTestFixture *fixture, gconstpointer data)
 	g_assert_cmpstr(result->err, ==, "Fehler: --url ist für bootstrap erforderlich\n");
 }
 
+/* A usage error of a command added later than the catalog was first written (join tokens) */
+static void
+arc_test_german_join_token_func(ArcTestFixture *fixture, gconstpointer data)
+{
+	const gchar *args[] = {"cluster", "join-token", "revoke", NULL};
+	g_autoptr(ArcCliTestResult) result = NULL;
+
+	ARC_CLI_TEST_REQUIRE_CLI();
+	result = arc_cli_test_run_german(args);
+	if (result == NULL)
+		return;
+	g_assert_cmpint(result->exit_code, ==, 2);
+	g_assert_cmpstr(result->err, ==,
+			"Fehler: unbekannte Aktion »revoke«: »arctic cluster join-token create "
+			"[--ttl SECONDS]« verwenden\n");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -434,5 +451,8 @@ main(int argc, char **argv)
 		   arc_test_preferences_func, arc_test_fixture_teardown);
 	g_test_add("/cli/commands/german", ArcTestFixture, NULL, arc_test_fixture_setup,
 		   arc_test_german_func, arc_test_fixture_teardown);
+	g_test_add("/cli/commands/german-join-token", ArcTestFixture, NULL,
+		   arc_test_fixture_setup, arc_test_german_join_token_func,
+		   arc_test_fixture_teardown);
 	return g_test_run();
 }
