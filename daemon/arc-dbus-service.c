@@ -8,6 +8,7 @@
 
 #include "arc-dbus-service.h"
 
+#include <sodium.h>
 #include <unistd.h>
 
 #include "arc-dbus-generated.h"
@@ -974,7 +975,13 @@ arc_dbus_service_add_peer_cb(GObject *source, GAsyncResult *res, gpointer user_d
 	if (arc_dbus_service_export_peer(call->self, info))
 		arc_dbus_service_objects_changed(call->self);
 	path = arc_dbus_service_object_path(ARC_DBUS_SERVICE_PEERS_PATH, info->id);
-	arc_dbus_agent_complete_add_peer(call->self->agent, call->invocation, path);
+	if (g_strcmp0(g_dbus_method_invocation_get_method_name(call->invocation),
+		      "AddPeerWithOptions") == 0)
+		arc_dbus_agent_complete_add_peer_with_options(
+			call->self->agent, call->invocation, path,
+			g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0));
+	else
+		arc_dbus_agent_complete_add_peer(call->self->agent, call->invocation, path);
 }
 
 static void
@@ -996,6 +1003,70 @@ arc_dbus_service_add_peer(ArcDbusService *self, GDBusMethodInvocation *invocatio
 	arc_engine_add_peer_async(self->engine, caller, address, name[0] != '\0' ? name : NULL,
 				  self->cancellable, arc_dbus_service_add_peer_cb,
 				  arc_dbus_service_call_new(self, invocation));
+}
+
+/* The options of AddPeerWithOptions, the members of the body of POST /v1/peers besides the
+ * address; an empty string is one not given, as for AddPeer's name. */
+static gboolean
+arc_dbus_service_add_peer_options(GVariant *options, gchar **name, gchar **join_token,
+				  GError **error)
+{
+	GVariantIter iter;
+	const gchar *key = NULL;
+	GVariant *value = NULL;
+
+	g_variant_iter_init(&iter, options);
+	while (g_variant_iter_next(&iter, "{&sv}", &key, &value)) {
+		g_autoptr(GVariant) owned = value;
+		gchar **out = g_strcmp0(key, "name") == 0	  ? name
+			      : g_strcmp0(key, "join_token") == 0 ? join_token
+								  : NULL;
+		if (out == NULL) {
+			g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+				    "'%s' is not an option: name or join_token", key);
+			return FALSE;
+		}
+		if (!g_variant_is_of_type(owned, G_VARIANT_TYPE_STRING)) {
+			g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+				    "'%s' must be a string", key);
+			return FALSE;
+		}
+		g_free(*out);
+		*out = g_variant_get_string(owned, NULL)[0] != '\0'
+			       ? g_variant_dup_string(owned, NULL)
+			       : NULL;
+	}
+	return TRUE;
+}
+
+/* AddPeerWithOptions: the engine call of POST /v1/peers, join token included */
+static void
+arc_dbus_service_add_peer_with_options(ArcDbusService *self, GDBusMethodInvocation *invocation,
+				       const ArcCaller *caller)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) options = NULL;
+	g_autofree gchar *name = NULL;
+	g_autofree gchar *join_token = NULL;
+	const gchar *address = NULL;
+
+	g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(&s@a{sv})", &address,
+		      &options);
+	if (!arc_dbus_service_add_peer_options(options, &name, &join_token, &error)) {
+		arc_dbus_service_return_error(invocation, &error);
+		return;
+	}
+	if (address[0] == '\0') {
+		g_set_error_literal(&error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+				    "'address' is required (host:port)");
+		arc_dbus_service_return_error(invocation, &error);
+		return;
+	}
+	arc_engine_join_async(self->engine, caller, address, name, join_token, self->cancellable,
+			      arc_dbus_service_add_peer_cb,
+			      arc_dbus_service_call_new(self, invocation));
+	if (join_token != NULL)
+		sodium_memzero(join_token, strlen(join_token));
 }
 
 static void
@@ -1030,6 +1101,59 @@ arc_dbus_service_remove_peer(ArcDbusService *self, GDBusMethodInvocation *invoca
 		return;
 	}
 	arc_dbus_agent_complete_remove_peer(self->agent, invocation);
+}
+
+/* RemovePeerWithOptions: RemovePeer answering what DELETE /v1/peers/{id} answers */
+static void
+arc_dbus_service_remove_peer_with_options(ArcDbusService *self, GDBusMethodInvocation *invocation,
+					  const ArcCaller *caller)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) options = NULL;
+	g_autoptr(GPtrArray) revoked = NULL;
+	const gchar *peer_id = NULL;
+	const gchar *key = NULL;
+	GVariantBuilder result;
+
+	g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(&s@a{sv})", &peer_id,
+		      &options);
+	/* none defined yet: a client that sends one expects what this agent cannot do */
+	if (g_variant_n_children(options) > 0) {
+		g_variant_get_child(options, 0, "{&sv}", &key, NULL);
+		g_set_error(&error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+			    "'%s' is not an option: none are defined", key);
+		arc_dbus_service_return_error(invocation, &error);
+		return;
+	}
+	if (!arc_engine_delete_peer(self->engine, caller, peer_id, &revoked, &error)) {
+		arc_dbus_service_return_error(invocation, &error);
+		return;
+	}
+	g_ptr_array_add(revoked, NULL);
+	g_variant_builder_init(&result, G_VARIANT_TYPE_VARDICT);
+	g_variant_builder_add(&result, "{sv}", "revoked_credentials",
+			      g_variant_new_strv((const gchar *const *)revoked->pdata, -1));
+	arc_dbus_agent_complete_remove_peer_with_options(self->agent, invocation,
+							 g_variant_builder_end(&result));
+}
+
+/* CreateJoinToken: POST /v1/cluster/join-tokens */
+static void
+arc_dbus_service_create_join_token(ArcDbusService *self, GDBusMethodInvocation *invocation,
+				   const ArcCaller *caller)
+{
+	g_autoptr(ArcJoinToken) token = NULL;
+	g_autoptr(GError) error = NULL;
+	guint32 ttl = 0;
+
+	g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(u)", &ttl);
+	token = arc_engine_create_join_token(self->engine, caller, ttl, &error);
+	if (token == NULL) {
+		arc_dbus_service_return_error(invocation, &error);
+		return;
+	}
+	arc_dbus_agent_complete_create_join_token(self->agent, invocation, token->id, token->token,
+						  token->expires_at);
 }
 
 static void
@@ -1079,6 +1203,29 @@ arc_dbus_service_handle_add_peer_cb(ArcDbusAgent *agent, GDBusMethodInvocation *
 }
 
 static gboolean
+arc_dbus_service_handle_add_peer_with_options_cb(ArcDbusAgent *agent,
+						 GDBusMethodInvocation *invocation,
+						 const gchar *address, GVariant *options,
+						 gpointer user_data)
+{
+	arc_dbus_service_authorize_write(ARC_DBUS_SERVICE(user_data), invocation,
+					 ARC_SCOPE_PEERS_WRITE,
+					 arc_dbus_service_add_peer_with_options);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+arc_dbus_service_handle_create_join_token_cb(ArcDbusAgent *agent,
+					     GDBusMethodInvocation *invocation, guint ttl,
+					     gpointer user_data)
+{
+	/* peers.write, as POST /v1/cluster/join-tokens: a token admits one peer */
+	arc_dbus_service_authorize_write(ARC_DBUS_SERVICE(user_data), invocation,
+					 ARC_SCOPE_PEERS_WRITE, arc_dbus_service_create_join_token);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
 arc_dbus_service_handle_update_peer_cb(ArcDbusAgent *agent, GDBusMethodInvocation *invocation,
 				       const gchar *peer_id, const gchar *name, gpointer user_data)
 {
@@ -1093,6 +1240,18 @@ arc_dbus_service_handle_remove_peer_cb(ArcDbusAgent *agent, GDBusMethodInvocatio
 {
 	arc_dbus_service_authorize_write(ARC_DBUS_SERVICE(user_data), invocation,
 					 ARC_SCOPE_PEERS_WRITE, arc_dbus_service_remove_peer);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+arc_dbus_service_handle_remove_peer_with_options_cb(ArcDbusAgent *agent,
+						    GDBusMethodInvocation *invocation,
+						    const gchar *peer_id, GVariant *options,
+						    gpointer user_data)
+{
+	arc_dbus_service_authorize_write(ARC_DBUS_SERVICE(user_data), invocation,
+					 ARC_SCOPE_PEERS_WRITE,
+					 arc_dbus_service_remove_peer_with_options);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -1382,6 +1541,12 @@ arc_dbus_service_new(ArcEngine *engine, gboolean session_bus)
 			 G_CALLBACK(arc_dbus_service_handle_get_permissions_cb), self);
 	g_signal_connect(self->agent, "handle-add-peer",
 			 G_CALLBACK(arc_dbus_service_handle_add_peer_cb), self);
+	g_signal_connect(self->agent, "handle-add-peer-with-options",
+			 G_CALLBACK(arc_dbus_service_handle_add_peer_with_options_cb), self);
+	g_signal_connect(self->agent, "handle-create-join-token",
+			 G_CALLBACK(arc_dbus_service_handle_create_join_token_cb), self);
+	g_signal_connect(self->agent, "handle-remove-peer-with-options",
+			 G_CALLBACK(arc_dbus_service_handle_remove_peer_with_options_cb), self);
 	g_signal_connect(self->agent, "handle-update-peer",
 			 G_CALLBACK(arc_dbus_service_handle_update_peer_cb), self);
 	g_signal_connect(self->agent, "handle-remove-peer",
