@@ -1018,7 +1018,7 @@ arc_dbus_service_add_peer_options(GVariant *options, gchar **name, gchar **join_
 	g_variant_iter_init(&iter, options);
 	while (g_variant_iter_next(&iter, "{&sv}", &key, &value)) {
 		g_autoptr(GVariant) owned = value;
-		gchar **out = g_strcmp0(key, "name") == 0	  ? name
+		gchar **out = g_strcmp0(key, "name") == 0         ? name
 			      : g_strcmp0(key, "join_token") == 0 ? join_token
 								  : NULL;
 		if (out == NULL) {
@@ -1215,9 +1215,8 @@ arc_dbus_service_handle_add_peer_with_options_cb(ArcDbusAgent *agent,
 }
 
 static gboolean
-arc_dbus_service_handle_create_join_token_cb(ArcDbusAgent *agent,
-					     GDBusMethodInvocation *invocation, guint ttl,
-					     gpointer user_data)
+arc_dbus_service_handle_create_join_token_cb(ArcDbusAgent *agent, GDBusMethodInvocation *invocation,
+					     guint ttl, gpointer user_data)
 {
 	/* peers.write, as POST /v1/cluster/join-tokens: a token admits one peer */
 	arc_dbus_service_authorize_write(ARC_DBUS_SERVICE(user_data), invocation,

@@ -25,7 +25,7 @@
 typedef struct {
 	GTestDBus *bus;
 	ArcTestAgent *agent; /* on the bus */
-	gchar *token;	     /* its cluster credential's access token */
+	gchar *token;        /* its cluster credential's access token */
 	ArcDbusAgent *proxy;
 	ArcTestAgent *others[2]; /* same customer and issuer, REST only */
 	gchar *other_tokens[2];
@@ -72,8 +72,7 @@ arc_dbus_mb_setup(ArcDbusMbFixture *fx, gconstpointer user_data)
 	g_assert_no_error(error);
 	/* the name is owned a moment after the agent answers HTTP */
 	while (g_get_monotonic_time() < deadline) {
-		g_autofree gchar *owner =
-			g_dbus_proxy_get_name_owner(G_DBUS_PROXY(fx->proxy));
+		g_autofree gchar *owner = g_dbus_proxy_get_name_owner(G_DBUS_PROXY(fx->proxy));
 		if (owner != NULL)
 			break;
 		g_main_context_iteration(NULL, FALSE);
@@ -135,8 +134,8 @@ arc_dbus_mb_assert_error(GError *error, const gchar *name, const gchar *message)
 
 /* the REST answer of the agent under test, with its cluster credential */
 static JsonNode *
-arc_dbus_mb_rest(ArcDbusMbFixture *fx, const gchar *method, const gchar *path,
-		 const gchar *body, guint *status)
+arc_dbus_mb_rest(ArcDbusMbFixture *fx, const gchar *method, const gchar *path, const gchar *body,
+		 guint *status)
 {
 	return arc_test_agent_call(fx->agent, method, path, fx->token, body, status);
 }
@@ -221,10 +220,9 @@ arc_dbus_mb_join_token_func(ArcDbusMbFixture *fx, gconstpointer user_data)
 	if (arc_dbus_mb_skip(fx))
 		return;
 	/* a ttl out of range: the REST API's error and message */
-	arc_dbus_agent_call_create_join_token_sync(fx->proxy, 86401, &id, &token, &expires_at,
-						   NULL, &error);
-	rest = arc_dbus_mb_rest(fx, "POST", "/v1/cluster/join-tokens", "{\"ttl\": 86401}",
-				&status);
+	arc_dbus_agent_call_create_join_token_sync(fx->proxy, 86401, &id, &token, &expires_at, NULL,
+						   &error);
+	rest = arc_dbus_mb_rest(fx, "POST", "/v1/cluster/join-tokens", "{\"ttl\": 86401}", &status);
 	g_assert_cmpuint(status, ==, 400);
 	arc_dbus_mb_assert_error(error, ARC_DBUS_MB_ERROR "InvalidRequest",
 				 arc_test_json_string(rest, "error"));
@@ -284,18 +282,18 @@ arc_dbus_mb_add_with_options_func(ArcDbusMbFixture *fx, gconstpointer user_data)
 	g_assert_cmpuint(status, ==, 201);
 
 	/* options are checked as REST checks the body's members */
-	arc_dbus_agent_call_add_peer_with_options_sync(
-		fx->proxy, address, g_variant_new_parsed("{'name': <1>}"), &path, &result, NULL,
-		&error);
+	arc_dbus_agent_call_add_peer_with_options_sync(fx->proxy, address,
+						       g_variant_new_parsed("{'name': <1>}"), &path,
+						       &result, NULL, &error);
 	rest_body = g_strdup_printf("{\"address\": \"%s\", \"name\": 1}", address);
 	rest = arc_dbus_mb_rest(fx, "POST", "/v1/peers", rest_body, &status);
 	g_assert_cmpuint(status, ==, 400);
 	arc_dbus_mb_assert_error(error, ARC_DBUS_MB_ERROR "InvalidRequest",
 				 arc_test_json_string(rest, "error"));
 	g_clear_error(&error);
-	arc_dbus_agent_call_add_peer_with_options_sync(
-		fx->proxy, address, g_variant_new_parsed("{'token': <'x'>}"), &path, &result, NULL,
-		&error);
+	arc_dbus_agent_call_add_peer_with_options_sync(fx->proxy, address,
+						       g_variant_new_parsed("{'token': <'x'>}"),
+						       &path, &result, NULL, &error);
 	arc_dbus_mb_assert_error(error, ARC_DBUS_MB_ERROR "InvalidRequest",
 				 "'token' is not an option: name or join_token");
 	g_clear_error(&error);
@@ -388,9 +386,8 @@ arc_dbus_mb_remove_with_options_func(ArcDbusMbFixture *fx, gconstpointer user_da
 	g_clear_error(&error);
 	g_assert_true(arc_dbus_mb_has_object(fx, path));
 
-	arc_dbus_agent_call_remove_peer_with_options_sync(fx->proxy, other_id,
-							  g_variant_new_parsed("@a{sv} {}"), &result,
-							  NULL, &error);
+	arc_dbus_agent_call_remove_peer_with_options_sync(
+		fx->proxy, other_id, g_variant_new_parsed("@a{sv} {}"), &result, NULL, &error);
 	g_assert_no_error(error);
 	g_assert_true(g_variant_lookup(result, "revoked_credentials", "^a&s", &revoked));
 	g_assert_true(g_strv_contains(revoked, minted));
@@ -400,9 +397,8 @@ arc_dbus_mb_remove_with_options_func(ArcDbusMbFixture *fx, gconstpointer user_da
 	g_assert_cmpint(arc_dbus_mb_nodes_in_use(fx), ==, 1);
 
 	/* and gone: the errors of RemovePeer */
-	arc_dbus_agent_call_remove_peer_with_options_sync(fx->proxy, other_id,
-							  g_variant_new_parsed("@a{sv} {}"), NULL,
-							  NULL, &error);
+	arc_dbus_agent_call_remove_peer_with_options_sync(
+		fx->proxy, other_id, g_variant_new_parsed("@a{sv} {}"), NULL, NULL, &error);
 	g_assert_true(g_dbus_error_is_remote_error(error));
 	remote = g_dbus_error_get_remote_error(error);
 	g_assert_cmpstr(remote, ==, ARC_DBUS_MB_ERROR "NotFound");
