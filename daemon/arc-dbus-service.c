@@ -8,8 +8,9 @@
 
 #include "arc-dbus-service.h"
 
-#include <unistd.h>
+#include <sodium.h>
 
+#include "arc-dbus-authority.h"
 #include "arc-dbus-generated.h"
 #include "arc-dbus-services.h"
 #include "arc-engine-license.h"
@@ -22,11 +23,6 @@
 #define ARC_DBUS_SERVICE_MAX_LICENSE_SIZE (1024 * 1024)
 /* the engine parses {"license": …} with depth 16, one level above the license */
 #define ARC_DBUS_SERVICE_MAX_LICENSE_DEPTH 15
-
-#define ARC_DBUS_POLKIT_NAME "org.freedesktop.PolicyKit1"
-#define ARC_DBUS_POLKIT_PATH "/org/freedesktop/PolicyKit1/Authority"
-#define ARC_DBUS_POLKIT_IFACE "org.freedesktop.PolicyKit1.Authority"
-#define ARC_DBUS_POLKIT_ALLOW_INTERACT 0x1
 
 #define ARC_DBUS_PROPERTIES_IFACE "org.freedesktop.DBus.Properties"
 #define ARC_DBUS_ERROR_PROPERTY_READ_ONLY "org.freedesktop.DBus.Error.PropertyReadOnly"
@@ -74,21 +70,6 @@ typedef struct {
 	ArcScope scope;
 } ArcDbusServiceWrite;
 
-/* what a write by the caller would meet, as GetPermissions tells it */
-typedef enum {
-	ARC_DBUS_SERVICE_PERMISSION_NO,
-	ARC_DBUS_SERVICE_PERMISSION_AUTH, /* polkit would allow it after authentication */
-	ARC_DBUS_SERVICE_PERMISSION_YES,
-} ArcDbusServicePermission;
-
-/* what the authorisation task knows about the caller */
-typedef struct {
-	GDBusMethodInvocation *invocation;
-	guint32 uid;
-	gboolean may_interact; /* a write may let polkit ask; GetPermissions never does */
-	ArcDbusServicePermission permission; /* also set when the task fails */
-} ArcDbusServiceAuth;
-
 /* A method call waiting for an asynchronous engine operation. */
 typedef struct {
 	ArcDbusService *self;
@@ -102,13 +83,6 @@ arc_dbus_service_write_free(ArcDbusServiceWrite *write)
 	g_free(write);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcDbusServiceWrite, arc_dbus_service_write_free)
-
-static void
-arc_dbus_service_auth_free(ArcDbusServiceAuth *auth)
-{
-	g_object_unref(auth->invocation);
-	g_free(auth);
-}
 
 static ArcDbusServiceCall *
 arc_dbus_service_call_new(ArcDbusService *self, GDBusMethodInvocation *invocation)
@@ -543,147 +517,15 @@ arc_dbus_service_bootstrap_to_variant(const ArcBootstrapResult *res)
 	return g_variant_builder_end(&builder);
 }
 
-/* authorisation: uid 0, the agent's own uid on the session bus, or polkit on the system bus */
-
-static void
-arc_dbus_service_auth_return_yes(GTask *task)
-{
-	ArcDbusServiceAuth *auth = g_task_get_task_data(task);
-
-	auth->permission = ARC_DBUS_SERVICE_PERMISSION_YES;
-	g_task_return_boolean(task, TRUE);
-}
-
-static void
-arc_dbus_service_polkit_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(GTask) task = G_TASK(user_data);
-	g_autoptr(GVariant) reply = NULL;
-	g_autoptr(GError) error = NULL;
-	gboolean authorized = FALSE;
-	gboolean challenge = FALSE;
-
-	reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
-	if (reply == NULL) {
-		g_dbus_error_strip_remote_error(error);
-		g_task_return_new_error(task, ARC_ERROR, ARC_ERROR_FORBIDDEN,
-					"forbidden: cannot check polkit action %s: %s",
-					ARC_DBUS_SERVICE_ACTION_MANAGE, error->message);
-		return;
-	}
-	g_variant_get(reply, "((bb@a{ss}))", &authorized, &challenge, NULL);
-	if (!authorized && challenge) {
-		ArcDbusServiceAuth *auth = g_task_get_task_data(task);
-		auth->permission = ARC_DBUS_SERVICE_PERMISSION_AUTH;
-	}
-	if (!authorized) {
-		g_task_return_new_error(task, ARC_ERROR, ARC_ERROR_FORBIDDEN,
-					"forbidden: requires root or polkit action %s%s",
-					ARC_DBUS_SERVICE_ACTION_MANAGE,
-					challenge ? " (authentication required)" : "");
-		return;
-	}
-	arc_dbus_service_auth_return_yes(task);
-}
-
-static void
-arc_dbus_service_check_polkit(GTask *task, ArcDbusServiceAuth *auth)
-{
-	GDBusMethodInvocation *invocation = auth->invocation;
-	GDBusMessage *message = g_dbus_method_invocation_get_message(invocation);
-	gboolean interactive =
-		auth->may_interact && (g_dbus_message_get_flags(message) &
-				       G_DBUS_MESSAGE_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION) != 0;
-	GVariantBuilder subject;
-	GVariantBuilder details;
-
-	g_variant_builder_init(&subject, G_VARIANT_TYPE_VARDICT);
-	g_variant_builder_add(
-		&subject, "{sv}", "name",
-		g_variant_new_string(g_dbus_method_invocation_get_sender(invocation)));
-	g_variant_builder_init(&details, G_VARIANT_TYPE("a{ss}"));
-	/* an authentication dialog may take as long as the user does */
-	g_dbus_connection_call(
-		g_dbus_method_invocation_get_connection(invocation), ARC_DBUS_POLKIT_NAME,
-		ARC_DBUS_POLKIT_PATH, ARC_DBUS_POLKIT_IFACE, "CheckAuthorization",
-		g_variant_new("((sa{sv})sa{ss}us)", "system-bus-name", &subject,
-			      ARC_DBUS_SERVICE_ACTION_MANAGE, &details,
-			      interactive ? ARC_DBUS_POLKIT_ALLOW_INTERACT : 0, ""),
-		G_VARIANT_TYPE("((bba{ss}))"), G_DBUS_CALL_FLAGS_NONE, interactive ? G_MAXINT : -1,
-		g_task_get_cancellable(task), arc_dbus_service_polkit_cb, task);
-}
-
-static void
-arc_dbus_service_caller_uid_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(GTask) task = G_TASK(user_data);
-	ArcDbusService *self = g_task_get_source_object(task);
-	ArcDbusServiceAuth *auth = g_task_get_task_data(task);
-	g_autoptr(GVariant) reply = NULL;
-	g_autoptr(GError) error = NULL;
-	guint32 uid = 0;
-
-	reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
-	if (reply == NULL) {
-		g_dbus_error_strip_remote_error(error);
-		g_task_return_new_error(task, ARC_ERROR, ARC_ERROR_FORBIDDEN,
-					"forbidden: cannot identify the caller: %s",
-					error->message);
-		return;
-	}
-	g_variant_get(reply, "(u)", &uid);
-	auth->uid = uid;
-	if (uid == 0 || (self->session_bus && uid == (guint32)getuid())) {
-		arc_dbus_service_auth_return_yes(task);
-		return;
-	}
-	if (self->session_bus) {
-		g_task_return_new_error(task, ARC_ERROR, ARC_ERROR_FORBIDDEN,
-					"forbidden: uid %u is not the agent's user", uid);
-		return;
-	}
-	arc_dbus_service_check_polkit(g_steal_pointer(&task), auth);
-}
-
-/* Finds out whether the caller of @invocation may write: the task returns TRUE, or fails
- * with the #ArcError to answer; either way its task data, an #ArcDbusServiceAuth, holds
- * the permission found. @may_interact: polkit may ask the user for a password when the
- * caller allowed interactive authorisation. */
-static void
-arc_dbus_service_authorize_async(ArcDbusService *self, GDBusMethodInvocation *invocation,
-				 gboolean may_interact, GAsyncReadyCallback callback,
-				 gpointer user_data)
-{
-	g_autoptr(GTask) task = g_task_new(self, self->cancellable, callback, user_data);
-	const gchar *sender = g_dbus_method_invocation_get_sender(invocation);
-	ArcDbusServiceAuth *auth = g_new0(ArcDbusServiceAuth, 1);
-
-	auth->invocation = g_object_ref(invocation);
-	auth->may_interact = may_interact;
-	auth->permission = ARC_DBUS_SERVICE_PERMISSION_NO;
-	g_task_set_source_tag(task, arc_dbus_service_authorize_async);
-	g_task_set_task_data(task, auth, (GDestroyNotify)arc_dbus_service_auth_free);
-	if (sender == NULL) {
-		g_task_return_new_error(task, ARC_ERROR, ARC_ERROR_FORBIDDEN,
-					"forbidden: the caller has no bus name");
-		return;
-	}
-	g_dbus_connection_call(
-		g_dbus_method_invocation_get_connection(invocation), "org.freedesktop.DBus",
-		"/org/freedesktop/DBus", "org.freedesktop.DBus", "GetConnectionUnixUser",
-		g_variant_new("(s)", sender), G_VARIANT_TYPE("(u)"), G_DBUS_CALL_FLAGS_NONE, -1,
-		self->cancellable, arc_dbus_service_caller_uid_cb, g_steal_pointer(&task));
-}
-
 static void
 arc_dbus_service_authorized_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	g_autoptr(ArcDbusServiceWrite) write = user_data;
 	g_autoptr(GError) error = NULL;
-	ArcDbusServiceAuth *auth = g_task_get_task_data(G_TASK(res));
 	ArcCaller caller = {.scopes = write->scope};
+	guint32 uid = 0;
 
-	if (!g_task_propagate_boolean(G_TASK(res), &error)) {
+	if (!arc_dbus_authorize_finish(res, &uid, NULL, &error)) {
 		arc_error_convert(&error);
 		g_info("%s.%s refused to %s: %s",
 		       g_dbus_method_invocation_get_interface_name(write->invocation),
@@ -695,7 +537,7 @@ arc_dbus_service_authorized_cb(GObject *source, GAsyncResult *res, gpointer user
 	/* the engine names callers by credential; a bus caller has none, so say who it is here */
 	g_info("%s.%s by uid %u (%s)",
 	       g_dbus_method_invocation_get_interface_name(write->invocation),
-	       g_dbus_method_invocation_get_method_name(write->invocation), auth->uid,
+	       g_dbus_method_invocation_get_method_name(write->invocation), uid,
 	       g_dbus_method_invocation_get_sender(write->invocation));
 	write->func(write->self, write->invocation, &caller);
 }
@@ -712,8 +554,8 @@ arc_dbus_service_authorize_write(ArcDbusService *self, GDBusMethodInvocation *in
 	write->invocation = invocation;
 	write->func = func;
 	write->scope = scope;
-	arc_dbus_service_authorize_async(self, invocation, TRUE, arc_dbus_service_authorized_cb,
-					 write);
+	arc_dbus_authorize_async(invocation, self->session_bus, TRUE, self->cancellable,
+				 arc_dbus_service_authorized_cb, write);
 }
 
 static void
@@ -817,43 +659,28 @@ arc_dbus_service_handle_get_identity_cb(ArcDbusAgent *agent, GDBusMethodInvocati
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
-static const gchar *
-arc_dbus_service_permission_to_string(ArcDbusServicePermission permission)
-{
-	switch (permission) {
-	case ARC_DBUS_SERVICE_PERMISSION_YES:
-		return "yes";
-	case ARC_DBUS_SERVICE_PERMISSION_AUTH:
-		return "auth";
-	case ARC_DBUS_SERVICE_PERMISSION_NO:
-	default:
-		return "no";
-	}
-}
-
 static void
 arc_dbus_service_permissions_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	g_autoptr(GDBusMethodInvocation) invocation = user_data;
-	ArcDbusService *self = ARC_DBUS_SERVICE(source);
-	ArcDbusServiceAuth *auth = g_task_get_task_data(G_TASK(res));
+	g_autoptr(ArcDbusServiceCall) call = user_data;
 	g_autoptr(GError) error = NULL;
+	ArcDbusPermission permission = ARC_DBUS_PERMISSION_NO;
 	GVariantBuilder builder;
 
 	/* a refusal is an answer here, not an error: the reason only goes to the debug log */
-	if (!g_task_propagate_boolean(G_TASK(res), &error)) {
+	if (!arc_dbus_authorize_finish(res, NULL, &permission, &error)) {
 		if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
 			/* the agent is stopping and has let go of the Agent skeleton */
-			g_dbus_method_invocation_return_gerror(invocation, error);
+			g_dbus_method_invocation_return_gerror(call->invocation, error);
 			return;
 		}
-		g_debug("GetPermissions by %s: %s", g_dbus_method_invocation_get_sender(invocation),
-			error->message);
+		g_debug("GetPermissions by %s: %s",
+			g_dbus_method_invocation_get_sender(call->invocation), error->message);
 	}
 	g_variant_builder_init(&builder, G_VARIANT_TYPE("a{ss}"));
-	g_variant_builder_add(&builder, "{ss}", ARC_DBUS_SERVICE_ACTION_MANAGE,
-			      arc_dbus_service_permission_to_string(auth->permission));
-	arc_dbus_agent_complete_get_permissions(self->agent, invocation,
+	g_variant_builder_add(&builder, "{ss}", ARC_DBUS_AUTHORITY_ACTION_MANAGE,
+			      arc_dbus_permission_to_string(permission));
+	arc_dbus_agent_complete_get_permissions(call->self->agent, call->invocation,
 						g_variant_builder_end(&builder));
 }
 
@@ -861,10 +688,13 @@ static gboolean
 arc_dbus_service_handle_get_permissions_cb(ArcDbusAgent *agent, GDBusMethodInvocation *invocation,
 					   gpointer user_data)
 {
+	ArcDbusService *self = ARC_DBUS_SERVICE(user_data);
+
 	/* the check every write makes, without interaction: a client asks before it offers
 	 * an action, and must not see a password dialog for that */
-	arc_dbus_service_authorize_async(ARC_DBUS_SERVICE(user_data), invocation, FALSE,
-					 arc_dbus_service_permissions_cb, g_object_ref(invocation));
+	arc_dbus_authorize_async(invocation, self->session_bus, FALSE, self->cancellable,
+				 arc_dbus_service_permissions_cb,
+				 arc_dbus_service_call_new(self, invocation));
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -974,7 +804,13 @@ arc_dbus_service_add_peer_cb(GObject *source, GAsyncResult *res, gpointer user_d
 	if (arc_dbus_service_export_peer(call->self, info))
 		arc_dbus_service_objects_changed(call->self);
 	path = arc_dbus_service_object_path(ARC_DBUS_SERVICE_PEERS_PATH, info->id);
-	arc_dbus_agent_complete_add_peer(call->self->agent, call->invocation, path);
+	if (g_strcmp0(g_dbus_method_invocation_get_method_name(call->invocation),
+		      "AddPeerWithOptions") == 0)
+		arc_dbus_agent_complete_add_peer_with_options(
+			call->self->agent, call->invocation, path,
+			g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0));
+	else
+		arc_dbus_agent_complete_add_peer(call->self->agent, call->invocation, path);
 }
 
 static void
@@ -996,6 +832,70 @@ arc_dbus_service_add_peer(ArcDbusService *self, GDBusMethodInvocation *invocatio
 	arc_engine_add_peer_async(self->engine, caller, address, name[0] != '\0' ? name : NULL,
 				  self->cancellable, arc_dbus_service_add_peer_cb,
 				  arc_dbus_service_call_new(self, invocation));
+}
+
+/* The options of AddPeerWithOptions, the members of the body of POST /v1/peers besides the
+ * address; an empty string is one not given, as for AddPeer's name. */
+static gboolean
+arc_dbus_service_add_peer_options(GVariant *options, gchar **name, gchar **join_token,
+				  GError **error)
+{
+	GVariantIter iter;
+	const gchar *key = NULL;
+	GVariant *value = NULL;
+
+	g_variant_iter_init(&iter, options);
+	while (g_variant_iter_next(&iter, "{&sv}", &key, &value)) {
+		g_autoptr(GVariant) owned = value;
+		gchar **out = g_strcmp0(key, "name") == 0         ? name
+			      : g_strcmp0(key, "join_token") == 0 ? join_token
+								  : NULL;
+		if (out == NULL) {
+			g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+				    "'%s' is not an option: name or join_token", key);
+			return FALSE;
+		}
+		if (!g_variant_is_of_type(owned, G_VARIANT_TYPE_STRING)) {
+			g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+				    "'%s' must be a string", key);
+			return FALSE;
+		}
+		g_free(*out);
+		*out = g_variant_get_string(owned, NULL)[0] != '\0'
+			       ? g_variant_dup_string(owned, NULL)
+			       : NULL;
+	}
+	return TRUE;
+}
+
+/* AddPeerWithOptions: the engine call of POST /v1/peers, join token included */
+static void
+arc_dbus_service_add_peer_with_options(ArcDbusService *self, GDBusMethodInvocation *invocation,
+				       const ArcCaller *caller)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) options = NULL;
+	g_autofree gchar *name = NULL;
+	g_autofree gchar *join_token = NULL;
+	const gchar *address = NULL;
+
+	g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(&s@a{sv})", &address,
+		      &options);
+	if (!arc_dbus_service_add_peer_options(options, &name, &join_token, &error)) {
+		arc_dbus_service_return_error(invocation, &error);
+		return;
+	}
+	if (address[0] == '\0') {
+		g_set_error_literal(&error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+				    "'address' is required (host:port)");
+		arc_dbus_service_return_error(invocation, &error);
+		return;
+	}
+	arc_engine_join_async(self->engine, caller, address, name, join_token, self->cancellable,
+			      arc_dbus_service_add_peer_cb,
+			      arc_dbus_service_call_new(self, invocation));
+	if (join_token != NULL)
+		sodium_memzero(join_token, strlen(join_token));
 }
 
 static void
@@ -1030,6 +930,59 @@ arc_dbus_service_remove_peer(ArcDbusService *self, GDBusMethodInvocation *invoca
 		return;
 	}
 	arc_dbus_agent_complete_remove_peer(self->agent, invocation);
+}
+
+/* RemovePeerWithOptions: RemovePeer answering what DELETE /v1/peers/{id} answers */
+static void
+arc_dbus_service_remove_peer_with_options(ArcDbusService *self, GDBusMethodInvocation *invocation,
+					  const ArcCaller *caller)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) options = NULL;
+	g_autoptr(GPtrArray) revoked = NULL;
+	const gchar *peer_id = NULL;
+	const gchar *key = NULL;
+	GVariantBuilder result;
+
+	g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(&s@a{sv})", &peer_id,
+		      &options);
+	/* none defined yet: a client that sends one expects what this agent cannot do */
+	if (g_variant_n_children(options) > 0) {
+		g_variant_get_child(options, 0, "{&sv}", &key, NULL);
+		g_set_error(&error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+			    "'%s' is not an option: none are defined", key);
+		arc_dbus_service_return_error(invocation, &error);
+		return;
+	}
+	if (!arc_engine_delete_peer(self->engine, caller, peer_id, &revoked, &error)) {
+		arc_dbus_service_return_error(invocation, &error);
+		return;
+	}
+	g_ptr_array_add(revoked, NULL);
+	g_variant_builder_init(&result, G_VARIANT_TYPE_VARDICT);
+	g_variant_builder_add(&result, "{sv}", "revoked_credentials",
+			      g_variant_new_strv((const gchar *const *)revoked->pdata, -1));
+	arc_dbus_agent_complete_remove_peer_with_options(self->agent, invocation,
+							 g_variant_builder_end(&result));
+}
+
+/* CreateJoinToken: POST /v1/cluster/join-tokens */
+static void
+arc_dbus_service_create_join_token(ArcDbusService *self, GDBusMethodInvocation *invocation,
+				   const ArcCaller *caller)
+{
+	g_autoptr(ArcJoinToken) token = NULL;
+	g_autoptr(GError) error = NULL;
+	guint32 ttl = 0;
+
+	g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(u)", &ttl);
+	token = arc_engine_create_join_token(self->engine, caller, ttl, &error);
+	if (token == NULL) {
+		arc_dbus_service_return_error(invocation, &error);
+		return;
+	}
+	arc_dbus_agent_complete_create_join_token(self->agent, invocation, token->id, token->token,
+						  token->expires_at);
 }
 
 static void
@@ -1079,6 +1032,28 @@ arc_dbus_service_handle_add_peer_cb(ArcDbusAgent *agent, GDBusMethodInvocation *
 }
 
 static gboolean
+arc_dbus_service_handle_add_peer_with_options_cb(ArcDbusAgent *agent,
+						 GDBusMethodInvocation *invocation,
+						 const gchar *address, GVariant *options,
+						 gpointer user_data)
+{
+	arc_dbus_service_authorize_write(ARC_DBUS_SERVICE(user_data), invocation,
+					 ARC_SCOPE_PEERS_WRITE,
+					 arc_dbus_service_add_peer_with_options);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+arc_dbus_service_handle_create_join_token_cb(ArcDbusAgent *agent, GDBusMethodInvocation *invocation,
+					     guint ttl, gpointer user_data)
+{
+	/* peers.write, as POST /v1/cluster/join-tokens: a token admits one peer */
+	arc_dbus_service_authorize_write(ARC_DBUS_SERVICE(user_data), invocation,
+					 ARC_SCOPE_PEERS_WRITE, arc_dbus_service_create_join_token);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
 arc_dbus_service_handle_update_peer_cb(ArcDbusAgent *agent, GDBusMethodInvocation *invocation,
 				       const gchar *peer_id, const gchar *name, gpointer user_data)
 {
@@ -1093,6 +1068,18 @@ arc_dbus_service_handle_remove_peer_cb(ArcDbusAgent *agent, GDBusMethodInvocatio
 {
 	arc_dbus_service_authorize_write(ARC_DBUS_SERVICE(user_data), invocation,
 					 ARC_SCOPE_PEERS_WRITE, arc_dbus_service_remove_peer);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+arc_dbus_service_handle_remove_peer_with_options_cb(ArcDbusAgent *agent,
+						    GDBusMethodInvocation *invocation,
+						    const gchar *peer_id, GVariant *options,
+						    gpointer user_data)
+{
+	arc_dbus_service_authorize_write(ARC_DBUS_SERVICE(user_data), invocation,
+					 ARC_SCOPE_PEERS_WRITE,
+					 arc_dbus_service_remove_peer_with_options);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -1382,6 +1369,12 @@ arc_dbus_service_new(ArcEngine *engine, gboolean session_bus)
 			 G_CALLBACK(arc_dbus_service_handle_get_permissions_cb), self);
 	g_signal_connect(self->agent, "handle-add-peer",
 			 G_CALLBACK(arc_dbus_service_handle_add_peer_cb), self);
+	g_signal_connect(self->agent, "handle-add-peer-with-options",
+			 G_CALLBACK(arc_dbus_service_handle_add_peer_with_options_cb), self);
+	g_signal_connect(self->agent, "handle-create-join-token",
+			 G_CALLBACK(arc_dbus_service_handle_create_join_token_cb), self);
+	g_signal_connect(self->agent, "handle-remove-peer-with-options",
+			 G_CALLBACK(arc_dbus_service_handle_remove_peer_with_options_cb), self);
 	g_signal_connect(self->agent, "handle-update-peer",
 			 G_CALLBACK(arc_dbus_service_handle_update_peer_cb), self);
 	g_signal_connect(self->agent, "handle-remove-peer",

@@ -12,7 +12,6 @@ G_BEGIN_DECLS
 #define ARC_DBUS_SERVICE_PATH "/com/tillered/Arctic1"
 #define ARC_DBUS_SERVICE_AGENT_PATH ARC_DBUS_SERVICE_PATH "/Agent"
 #define ARC_DBUS_SERVICE_PEERS_PATH ARC_DBUS_SERVICE_PATH "/peers"
-#define ARC_DBUS_SERVICE_ACTION_MANAGE "com.tillered.arctic.manage"
 
 #define ARC_TYPE_DBUS_SERVICE (arc_dbus_service_get_type())
 G_DECLARE_FINAL_TYPE(ArcDbusService, arc_dbus_service, ARC, DBUS_SERVICE, GObject)

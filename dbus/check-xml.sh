@@ -59,6 +59,39 @@ EOF
 	return "$status"
 }
 
+# Every method of the Agent must pass the default policy of the bus: the agent authorises
+# the writes itself (root or polkit), so a method missing from the policy would be refused by
+# the bus to every user but root, whatever polkit says.
+arc_check_policy_covers() {
+	interface_xml=$1
+	policy=$2
+	missing=0
+	methods=$(xmllint --nonet --xpath \
+		'//interface[@name="com.tillered.Arctic1.Agent"]/method/@name' "$interface_xml" |
+		sed -e 's/ *name="\([^"]*\)"/\1 /g')
+	if [ -z "$methods" ]; then
+		echo "$interface_xml: no method of com.tillered.Arctic1.Agent found"
+		return 1
+	fi
+	for method in $methods; do
+		if ! xmllint --nonet --xpath "//policy[@context='default']/allow[@send_interface='com.tillered.Arctic1.Agent' and @send_member='$method']" \
+			"$policy" >/dev/null 2>&1; then
+			echo "$policy: com.tillered.Arctic1.Agent.$method is not allowed to local users"
+			missing=1
+		fi
+	done
+	return "$missing"
+}
+
+agent_xml=
+bus_policy=
+for file in "$@"; do
+	case "$file" in
+	*com.tillered.Arctic1.Agent.xml) agent_xml=$file ;;
+	*.conf) bus_policy=$file ;;
+	esac
+done
+
 for file in "$@"; do
 	case "$file" in
 	*.policy)
@@ -84,3 +117,8 @@ for file in "$@"; do
 		;;
 	esac
 done
+
+if [ -n "$agent_xml" ] && [ -n "$bus_policy" ]; then
+	arc_check_policy_covers "$agent_xml" "$bus_policy"
+	echo "$bus_policy: lets local users call every method of com.tillered.Arctic1.Agent"
+fi

@@ -806,6 +806,19 @@ arc_dbus_test_system_bus_func(ArcDbusTestFixture *fx, gconstpointer user_data)
 		arc_dbus_agent_call_remove_self_sync(fx->proxy, NULL, NULL, NULL, &error);
 		arc_dbus_test_assert_dbus_error(error, "com.tillered.Arctic1.Error.Forbidden");
 		g_clear_error(&error);
+		arc_dbus_agent_call_remove_peer_with_options_sync(
+			fx->proxy, "peer_x", g_variant_new_parsed("@a{sv} {}"), NULL, NULL, &error);
+		arc_dbus_test_assert_dbus_error(error, "com.tillered.Arctic1.Error.Forbidden");
+		g_clear_error(&error);
+		arc_dbus_agent_call_add_peer_with_options_sync(fx->proxy, "127.0.0.1:1",
+							       g_variant_new_parsed("@a{sv} {}"),
+							       NULL, NULL, NULL, &error);
+		arc_dbus_test_assert_dbus_error(error, "com.tillered.Arctic1.Error.Forbidden");
+		g_clear_error(&error);
+		arc_dbus_agent_call_create_join_token_sync(fx->proxy, 0, NULL, NULL, NULL, NULL,
+							   &error);
+		arc_dbus_test_assert_dbus_error(error, "com.tillered.Arctic1.Error.Forbidden");
+		g_clear_error(&error);
 		arc_dbus_agent_call_create_service_sync(
 			fx->proxy, g_variant_new_parsed("{'target_peer_id': <'peer_x'>}"), NULL,
 			NULL, &error);
