@@ -26,6 +26,10 @@
 #define ARC_HANDSHAKE_MAX_SESSIONS 256
 /* one initiator runs one handshake at a time; two let a retry overlap a lost reply */
 #define ARC_HANDSHAKE_SESSIONS_PER_PEER 2
+/* Sessions one source address may hold: an initiator id costs nothing to make (a license
+ * captured once goes with any key), an address does. A host behind NAT with several agents
+ * joining at once stays well below it; filling the table takes 32 addresses. */
+#define ARC_HANDSHAKE_SESSIONS_PER_SOURCE 8
 
 typedef struct {
 	gchar *id;
@@ -37,6 +41,7 @@ typedef struct {
 	gint64 expires;         /* monotonic µs */
 	gboolean vouched;       /* met through the cluster: no node limit, see check_membership */
 	ArcHandshakeJoin *join; /* the join token the initiator presented */
+	gchar *source;          /* (nullable) the address the hello came from */
 } ArcHandshakeSession;
 
 struct _ArcHandshakeState {
@@ -57,6 +62,7 @@ arc_handshake_session_free(ArcHandshakeSession *self)
 	g_free(self->initiator_license_id);
 	arc_handshake_peer_free(self->responder);
 	arc_handshake_join_free(self->join);
+	g_free(self->source);
 	sodium_memzero(self->challenge_b, sizeof(self->challenge_b));
 	g_free(self);
 }
@@ -597,11 +603,11 @@ arc_handshake_state_prune(ArcHandshakeState *state)
 	}
 }
 
-/* A hello costs the responder a session, so one initiator may hold only a few: a new hello
- * from the same peer id takes the place of its oldest session. A captured hello replayed any
- * number of times thus holds ARC_HANDSHAKE_SESSIONS_PER_PEER sessions, never the table. */
+/* Drops the oldest session of those whose initiator (@by_source FALSE) or source address
+ * (TRUE) is @key, when they hold @limit already. */
 static void
-arc_handshake_state_make_room(ArcHandshakeState *state, const gchar *initiator)
+arc_handshake_state_limit(ArcHandshakeState *state, gboolean by_source, const gchar *key,
+			  guint limit)
 {
 	GHashTableIter iter;
 	ArcHandshakeSession *session;
@@ -610,14 +616,29 @@ arc_handshake_state_make_room(ArcHandshakeState *state, const gchar *initiator)
 
 	g_hash_table_iter_init(&iter, state->sessions);
 	while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&session)) {
-		if (g_strcmp0(session->initiator->peer_id, initiator) != 0)
+		const gchar *of = by_source ? session->source : session->initiator->peer_id;
+		if (g_strcmp0(of, key) != 0)
 			continue;
 		held++;
 		if (oldest == NULL || session->expires < oldest->expires)
 			oldest = session;
 	}
-	if (held >= ARC_HANDSHAKE_SESSIONS_PER_PEER)
+	if (held >= limit)
 		g_hash_table_remove(state->sessions, oldest->id);
+}
+
+/* A hello costs the responder a session, so one initiator may hold only a few, and so may
+ * one source address: a new hello takes the place of the oldest session of the same peer id
+ * or address. A captured hello replayed any number of times thus holds
+ * ARC_HANDSHAKE_SESSIONS_PER_PEER sessions, and hellos under ever new ids from one address
+ * ARC_HANDSHAKE_SESSIONS_PER_SOURCE, never the table. */
+static void
+arc_handshake_state_make_room(ArcHandshakeState *state, const gchar *initiator,
+			      const gchar *source)
+{
+	arc_handshake_state_limit(state, FALSE, initiator, ARC_HANDSHAKE_SESSIONS_PER_PEER);
+	if (source != NULL)
+		arc_handshake_state_limit(state, TRUE, source, ARC_HANDSHAKE_SESSIONS_PER_SOURCE);
 }
 
 /* sessions an initiator never confirmed go when they expire, not at the next hello */
@@ -653,6 +674,8 @@ arc_handshake_session_transcript(ArcHandshakeSession *session, const gchar *resp
  * @self: the engine
  * @body: `POST /v1/handshake/hello`, untrusted
  * @length: bytes in @body
+ * @source: (nullable): the address the hello came from, which bounds the sessions it may
+ *   hold open
  * @refusal: (out) (optional) (nullable): on a refusal, why, in the terms of the initiator's
  *   operator (never a secret): the initiator shows it with `--debug`
  * @error: return location for a #GError, %ARC_HANDSHAKE_ERROR for a refusal
@@ -663,8 +686,8 @@ arc_handshake_session_transcript(ArcHandshakeSession *session, const gchar *resp
  * Returns: (transfer full): the reply's body
  */
 gchar *
-arc_engine_handshake_hello(ArcEngine *self, const gchar *body, gsize length, gchar **refusal,
-			   GError **error)
+arc_engine_handshake_hello(ArcEngine *self, const gchar *body, gsize length, const gchar *source,
+			   gchar **refusal, GError **error)
 {
 	ArcHandshakeState *state = arc_engine_get_handshake_state(self);
 	g_autoptr(ArcHandshakeMessage) hello = NULL;
@@ -709,7 +732,7 @@ arc_engine_handshake_hello(ArcEngine *self, const gchar *body, gsize length, gch
 		return NULL;
 	}
 	arc_handshake_state_prune(state);
-	arc_handshake_state_make_room(state, hello->peer->peer_id);
+	arc_handshake_state_make_room(state, hello->peer->peer_id, source);
 	if (g_hash_table_size(state->sessions) >= ARC_HANDSHAKE_MAX_SESSIONS) {
 		arc_handshake_set_error(error, ARC_HANDSHAKE_REASON_BUSY);
 		return NULL;
@@ -725,6 +748,7 @@ arc_engine_handshake_hello(ArcEngine *self, const gchar *body, gsize length, gch
 	session->initiator_license_id = g_strdup(license->license_id);
 	session->vouched = vouched;
 	session->join = g_steal_pointer(&hello->join);
+	session->source = g_strdup(source);
 	session->responder = arc_engine_own_record(self, session->initiator->address);
 	memcpy(session->challenge_a, hello->challenge, sizeof(session->challenge_a));
 	randombytes_buf(session->challenge_b, sizeof(session->challenge_b));

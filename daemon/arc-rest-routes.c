@@ -849,8 +849,14 @@ arc_rest_handshake_hello(ArcRestRequest *req)
 	g_autofree gchar *refusal = NULL;
 	gsize len = 0;
 	const gchar *data = arc_rest_body_data(req, &len);
+	GSocketAddress *remote = soup_server_message_get_remote_address(req->msg);
+	g_autofree gchar *source =
+		G_IS_INET_SOCKET_ADDRESS(remote)
+			? g_inet_address_to_string(
+				  g_inet_socket_address_get_address(G_INET_SOCKET_ADDRESS(remote)))
+			: NULL;
 
-	reply = arc_engine_handshake_hello(req->engine, data, len, &refusal, &error);
+	reply = arc_engine_handshake_hello(req->engine, data, len, source, &refusal, &error);
 	if (reply == NULL && refusal != NULL) {
 		/* the refusal's `detail`, which the initiator's --debug shows */
 		g_autoptr(GPtrArray) steps =

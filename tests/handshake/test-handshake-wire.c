@@ -330,6 +330,33 @@ arc_wire_initiator_hello_flood_func(ArcWireFixture *fx, gconstpointer user_data)
 	g_assert_nonnull(strstr(after, arc_wire_peer_get_peer_id(fx->peer)));
 }
 
+/* Hellos under 300 different ids (new keys, the one captured license) from one address, as
+ * a holder of a stolen license can make them: a new agent still takes a real join after
+ * them, the address holding only a few sessions */
+static void
+arc_wire_initiator_hello_many_ids_func(ArcWireFixture *fx, gconstpointer user_data)
+{
+	g_autofree gchar *license = arc_test_agent_make_default_license(fx->agent);
+	g_autoptr(ArcWireExchange) joined = NULL;
+	g_autofree gchar *after = NULL;
+
+	for (guint i = 0; i < 300; i++) {
+		g_autoptr(ArcWireExchange) ex = NULL;
+		g_autoptr(ArcTestResponse) resp = NULL;
+
+		g_clear_object(&fx->peer);
+		fx->peer = arc_wire_peer_new(license);
+		ex = arc_wire_exchange_new(fx);
+		resp = arc_wire_post(fx, "/v1/handshake/hello", ex->hello);
+		g_assert_cmpuint(resp->status, ==, SOUP_STATUS_OK);
+	}
+	g_clear_object(&fx->peer);
+	fx->peer = arc_wire_peer_new(license);
+	joined = arc_wire_join(fx);
+	after = arc_wire_peer_list(fx);
+	g_assert_nonnull(strstr(after, arc_wire_peer_get_peer_id(fx->peer)));
+}
+
 /* @hello with a join_token member proving @token for @peer_id, @public_key, @challenge_a */
 static gchar *
 arc_wire_hello_with_token(const gchar *hello, const gchar *token, const gchar *peer_id,
@@ -1015,6 +1042,8 @@ main(int argc, char **argv)
 		     arc_wire_initiator_hello_replayed_func);
 	arc_wire_add("/handshake-wire/initiator/hello-flood", NULL,
 		     arc_wire_initiator_hello_flood_func);
+	arc_wire_add("/handshake-wire/initiator/hello-many-ids", NULL,
+		     arc_wire_initiator_hello_many_ids_func);
 	arc_wire_add("/handshake-wire/initiator/join-token", NULL,
 		     arc_wire_initiator_join_token_func);
 	arc_wire_add("/handshake-wire/initiator/join-token-stored", NULL,
