@@ -179,7 +179,8 @@ arc_engine_check_join(ArcEngine *self, const ArcHandshakePeer *peer, const guint
 		*detail = g_strdup_printf(
 			"peer %s is not a member of this cluster: create a join token on a member "
 			"('arctic cluster join-token create') and pass it to 'arctic peers add "
-			"--join-token' on the new host",
+			"--join-token' on the new host (an agent that already belongs to this "
+			"cluster is introduced here by gossip within seconds)",
 			peer->peer_id);
 		return FALSE;
 	}

@@ -98,11 +98,23 @@ for n in $(seq "$count"); do
 	fi
 done
 
-# a full mesh: a pair that already met (through gossip, after agent-1 added both) is skipped
+# agent-1 adds the others; they meet each other through gossip (transitive discovery). A
+# member takes a handshake from an agent it has not heard of only with a join token, so the
+# others wait for gossip to introduce them, and add a peer themselves only if it does not.
+knows() {
+	arctic_as "$1" peers list -o json | grep -q "\"$2\""
+}
 for n in $(seq "$count"); do
 	for m in $(seq $((n + 1)) "$count"); do
 		address=127.0.0.1:$((base + m - 1))
-		if arctic_as "$n" peers list -o json | grep -q "\"$address\""; then
+		if [ "$n" -gt 1 ]; then
+			for _ in $(seq 100); do
+				knows "$n" "$address" && break
+				sleep 0.1
+			done
+		fi
+		if knows "$n" "$address"; then
+			echo "agent-$n met agent-$m ($address) through gossip"
 			continue
 		fi
 		arctic_as "$n" peers add "$address" --name "agent-$m" >/dev/null
