@@ -22,11 +22,17 @@
 #define ARC_AUTH_RECOVERY_BYTES 32
 
 /* Verified tokens are cached by their exact bytes: an Ed25519 verification costs more than
- * serving a request, and a client reuses its token for an hour. A hit still checks expiry
- * and that the credential was not revoked. */
+ * serving a request, and a client reuses its token for an hour. A hit still checks expiry,
+ * that the credential was not revoked, that the signing peer is still a member with the key
+ * that verified the signature, and the audience and issuer windows: the cache survives peer
+ * changes (every handshake is one) without letting a removed peer's tokens through. */
 typedef struct {
 	ArcScope scopes;
 	gchar *client_id;
+	gchar *kid;
+	gchar *aud;
+	gchar *iss;
+	GBytes *key; /* the key the signature verified with */
 	gint64 exp;
 } ArcAuthCachedToken;
 
@@ -80,6 +86,10 @@ static void
 arc_auth_cached_token_free(ArcAuthCachedToken *self)
 {
 	g_free(self->client_id);
+	g_free(self->kid);
+	g_free(self->aud);
+	g_free(self->iss);
+	g_bytes_unref(self->key);
 	g_free(self);
 }
 
@@ -382,13 +392,13 @@ arc_auth_manager_add_peer_key(ArcAuthManager *self, const gchar *peer_id, const 
  *
  * Forgets every peer key but this agent's own, before arc_auth_manager_add_peer_key() is
  * called for each active peer: a peer that left or was removed no longer counts, and
- * neither do the tokens it issued.
+ * neither do the tokens it issued. Verified tokens stay cached: each hit looks its signer's
+ * key up again (arc_auth_manager_cache_hit_ok()).
  */
 void
 arc_auth_manager_reset_peer_keys(ArcAuthManager *self)
 {
 	g_hash_table_remove_all(self->peer_keys);
-	g_hash_table_remove_all(self->token_cache);
 	if (self->identity != NULL)
 		arc_auth_manager_add_peer_key(self, self->peer_id,
 					      arc_identity_get_public_key(self->identity));
@@ -618,12 +628,36 @@ arc_auth_manager_issue_token(ArcAuthManager *self, const gchar *client_id, const
 	return grant;
 }
 
+/* what arc_auth_manager_verify() checked that can change without the token changing: the
+ * signer's membership and key, and the windows of a former audience or issuer */
+static gboolean
+arc_auth_manager_cache_hit_ok(ArcAuthManager *self, const ArcAuthCachedToken *cached, gint64 now,
+			      GError **error)
+{
+	GBytes *key = g_hash_table_lookup(self->peer_keys, cached->kid);
+
+	if (key == NULL || !g_bytes_equal(key, cached->key)) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_UNAUTHORIZED,
+				    "token was not issued by a peer of this cluster");
+		return FALSE;
+	}
+	if (!arc_auth_manager_audience_ok(self, cached->aud, now) ||
+	    !arc_auth_manager_issuer_ok(self, cached->iss, now)) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_UNAUTHORIZED,
+				    "token is for another cluster");
+		return FALSE;
+	}
+	return TRUE;
+}
+
 static ArcCaller *
 arc_auth_manager_caller_from_cache(ArcAuthManager *self, ArcAuthCachedToken *cached, gint64 now,
 				   GError **error)
 {
 	ArcCaller *caller;
 
+	if (!arc_auth_manager_cache_hit_ok(self, cached, now, error))
+		return NULL;
 	if (now >= cached->exp) {
 		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_TOKEN_EXPIRED, "token has expired");
 		return NULL;
@@ -679,6 +713,10 @@ arc_auth_manager_verify(ArcAuthManager *self, const gchar *token, gint64 now, GE
 	cached = g_new0(ArcAuthCachedToken, 1);
 	cached->client_id = g_strdup(jwt->sub);
 	cached->scopes = arc_scope_parse_claim(jwt->scope);
+	cached->kid = g_strdup(jwt->kid);
+	cached->aud = g_strdup(jwt->aud);
+	cached->iss = g_strdup(jwt->iss);
+	cached->key = g_bytes_ref(key);
 	cached->exp = jwt->exp;
 	return cached;
 }
@@ -937,11 +975,20 @@ arc_auth_manager_stage_peer_revocations(ArcAuthManager *self, ArcStorageTxn *txn
  *
  * Its tokens stop working at once.
  */
+static gboolean
+arc_auth_manager_cached_for_cb(gpointer key, gpointer value, gpointer user_data)
+{
+	const ArcAuthCachedToken *cached = value;
+	return g_strcmp0(cached->client_id, user_data) == 0;
+}
+
 void
 arc_auth_manager_forget(ArcAuthManager *self, const gchar *client_id)
 {
 	g_hash_table_remove(self->credentials, client_id);
-	g_hash_table_remove_all(self->token_cache);
+	/* only its own tokens: the others stay verified (a hit checks the credential anyway) */
+	g_hash_table_foreach_remove(self->token_cache, arc_auth_manager_cached_for_cb,
+				    (gpointer)client_id);
 }
 
 /**

@@ -469,22 +469,17 @@ arc_engine_own_record(ArcEngine *self, const gchar *remote)
 	g_autoptr(ArcIdentityInfo) info = arc_engine_get_identity(self);
 	g_autoptr(ArcRecord) stored =
 		arc_storage_get_record(arc_engine_get_storage(self), "peer", info->peer_id, NULL);
-	g_autoptr(JsonNode) body =
-		stored != NULL ? arc_json_parse_object(stored->body, -1, 8, NULL) : NULL;
-	g_autofree gchar *address = arc_engine_own_address(
-		self,
-		body != NULL ? arc_json_object_get_string(json_node_get_object(body), "address")
-			     : NULL,
-		remote);
+	ArcPeerFields fields;
+	gboolean parsed = stored != NULL && arc_engine_peer_record_fields(self, stored, &fields);
+	g_autofree gchar *stored_address = parsed ? g_strdup(fields.address) : NULL;
+	g_autofree gchar *address = arc_engine_own_address(self, stored_address, remote);
 	g_autoptr(GError) error = NULL;
 	ArcIdentity *identity = arc_engine_get_identity_key(self);
 	ArcHandshakePeer *peer;
 
 	/* the record the other side stores states the address this one advertises; it is
 	 * written again only when that changed (a host name giving way to a route's source) */
-	if (body != NULL &&
-	    g_strcmp0(arc_json_object_get_string(json_node_get_object(body), "address"), address) !=
-		    0) {
+	if (parsed && g_strcmp0(stored_address, address) != 0) {
 		if (!arc_engine_edit_own_record(self, "address", address, &error))
 			g_warning("cannot record this agent's address %s: %s", address,
 				  error->message);

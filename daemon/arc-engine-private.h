@@ -31,6 +31,15 @@ ArcPeerInfo *arc_engine_find_peer(GPtrArray *peers, const gchar *id, const gchar
 				  const gchar *address);
 guint arc_engine_count_active_peers(GPtrArray *peers);
 gboolean arc_engine_peer_is_revoked(ArcEngine *self, const gchar *peer_id);
+typedef struct {
+	const gchar *public_key;
+	const gchar *address;
+	const gchar *state; /* "active" when the body states none */
+	const gchar *cluster_id;
+	gint64 created_at;
+} ArcPeerFields;
+gboolean arc_engine_peer_record_fields(ArcEngine *self, const ArcRecord *record,
+				       ArcPeerFields *fields);
 gchar *arc_engine_peer_body(const gchar *id, const gchar *name, const gchar *description,
 			    const gchar *public_key, const gchar *address, const gchar *license_id,
 			    const gchar *cluster_id, const gchar *state, gint64 created_at);

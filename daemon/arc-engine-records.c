@@ -157,32 +157,26 @@ arc_engine_get_registry_hash(ArcEngine *self)
 }
 
 static ArcMember *
-arc_engine_member_from_record(const ArcRecord *record)
+arc_engine_member_from_record(ArcEngine *self, const ArcRecord *record)
 {
-	g_autoptr(JsonNode) root = arc_json_parse_object(record->body, -1, 8, NULL);
+	ArcPeerFields fields;
 	g_autofree guint8 *key = NULL;
-	JsonObject *obj;
-	const gchar *public_key, *state, *address;
 	ArcMember *member;
 	gsize len = 0;
 
-	if (root == NULL)
+	if (!arc_engine_peer_record_fields(self, record, &fields))
 		return NULL;
-	obj = json_node_get_object(root);
-	state = arc_json_object_get_string(obj, "state");
-	if (state != NULL && g_strcmp0(state, "active") != 0)
+	if (g_strcmp0(fields.state, "active") != 0)
 		return NULL;
-	public_key = arc_json_object_get_string(obj, "public_key");
-	address = arc_json_object_get_string(obj, "address");
-	if (public_key != NULL)
-		key = arc_base64_decode_strict(public_key, -1, &len);
-	if (key == NULL || len != ARC_IDENTITY_PUBLIC_KEY_SIZE || address == NULL)
+	if (fields.public_key != NULL)
+		key = arc_base64_decode_strict(fields.public_key, -1, &len);
+	if (key == NULL || len != ARC_IDENTITY_PUBLIC_KEY_SIZE || fields.address == NULL)
 		return NULL;
 	member = g_new0(ArcMember, 1);
 	member->id = g_strdup(record->id);
-	member->address = g_strdup(address);
-	member->cluster_id = g_strdup(arc_json_object_get_string(obj, "cluster_id"));
-	member->created_at = arc_time_parse_rfc3339(arc_json_object_get_string(obj, "created_at"));
+	member->address = g_strdup(fields.address);
+	member->cluster_id = g_strdup(fields.cluster_id);
+	member->created_at = fields.created_at;
 	memcpy(member->key, key, sizeof(member->key));
 	return member;
 }
@@ -229,7 +223,7 @@ arc_engine_load_members(ArcEngine *self, ArcRecordsState *state)
 
 		if (record->deleted || g_hash_table_contains(revoked_ids, record->id))
 			continue;
-		member = arc_engine_member_from_record(record);
+		member = arc_engine_member_from_record(self, record);
 		if (member != NULL)
 			g_ptr_array_add(state->members, member);
 	}

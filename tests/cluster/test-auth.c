@@ -203,6 +203,52 @@ au_peer_removal_func(void)
 	}
 }
 
+/* a token B signed that A verified and remembered stops working on A the moment A removes B,
+ * while A's own tokens, remembered across the same peer change, keep working */
+static void
+au_removed_signer_func(void)
+{
+	g_autoptr(GsNode) a = gs_node_new(NULL, NULL);
+	g_autoptr(GsNode) b = gs_node_new(a, NULL);
+	GsNode *all[] = {a, b};
+	g_autofree gchar *token_b = NULL, *token_a = NULL, *path = NULL;
+	g_autoptr(JsonNode) deleted = NULL;
+	guint status = 0;
+
+	gs_join(a, b);
+	GS_WAIT_FOR(gs_converged(all, 2));
+	GS_WAIT_FOR(({
+		g_autoptr(JsonNode) jwks = au_public_get(a, "/.well-known/jwks.json");
+		json_array_get_length(json_object_get_array_member(gs_object(jwks), "keys")) == 2;
+	}));
+	token_b = au_token_for(b, arc_test_agent_get_client_id(a->agent),
+			       arc_test_agent_get_client_secret(a->agent), &status);
+	g_assert_cmpuint(status, ==, 200);
+	token_a = au_token_for(a, arc_test_agent_get_client_id(a->agent),
+			       arc_test_agent_get_client_secret(a->agent), &status);
+	g_assert_cmpuint(status, ==, 200);
+	for (guint i = 0; i < 2; i++) {
+		G_GNUC_UNUSED g_autoptr(JsonNode) res_b = arc_test_agent_call(
+			a->agent, "GET", "/v1/credentials", token_b, NULL, &status);
+		g_assert_cmpuint(status, ==, 200);
+	}
+	path = g_strconcat("/v1/peers/", b->peer_id, NULL);
+	deleted = arc_test_agent_call(a->agent, "DELETE", path, token_a, NULL, &status);
+	g_assert_cmpuint(status, ==, 200);
+	{
+		g_autoptr(JsonNode) res = arc_test_agent_call(a->agent, "GET", "/v1/credentials",
+							      token_b, NULL, &status);
+		g_assert_cmpuint(status, ==, 401);
+		g_assert_cmpstr(json_object_get_string_member(gs_object(res), "error"), ==,
+				"token was not issued by a peer of this cluster");
+	}
+	{
+		G_GNUC_UNUSED g_autoptr(JsonNode) res = arc_test_agent_call(
+			a->agent, "GET", "/v1/credentials", token_a, NULL, &status);
+		g_assert_cmpuint(status, ==, 200);
+	}
+}
+
 static gchar *
 au_issuer_of(GsNode *self)
 {
@@ -251,6 +297,7 @@ main(int argc, char **argv)
 	g_assert_cmpint(sodium_init(), >=, 0);
 	g_test_add_func("/auth/one-issuer", au_one_issuer_func);
 	g_test_add_func("/auth/peer-removal", au_peer_removal_func);
+	g_test_add_func("/auth/removed-signer", au_removed_signer_func);
 	g_test_add_func("/auth/issuer-replicated", au_issuer_replicated_func);
 	return g_test_run();
 }
