@@ -72,9 +72,10 @@ for page in "$@"; do
 		echo "$page: warnings (run: groff -man -ww -z $page)"
 		status=1
 	fi
-	case "$page" in
-	*/arctic.1) check_arctic "$page" ;;
-	*/agent.conf.5) check_agent_conf "$page" ;;
+	# by the page's title, not its file name, so that the tests can check stale copies
+	case "$(sed -n 's/^\.TH \([^ ]*\) \([0-9]\) .*/\1(\2)/p' "$page")" in
+	"ARCTIC(1)") check_arctic "$page" ;;
+	"AGENT.CONF(5)") check_agent_conf "$page" ;;
 	esac
 done
 exit $status
