@@ -628,8 +628,7 @@ arc_handshake_state_limit(ArcHandshakeState *state, gboolean by_source, const gc
  * ARC_HANDSHAKE_SESSIONS_PER_PEER sessions, and hellos under ever new ids from one address
  * ARC_HANDSHAKE_SESSIONS_PER_SOURCE, never the table. */
 static void
-arc_handshake_state_make_room(ArcHandshakeState *state, const gchar *initiator,
-			      const gchar *source)
+arc_handshake_state_make_room(ArcHandshakeState *state, const gchar *initiator, const gchar *source)
 {
 	arc_handshake_state_limit(state, FALSE, initiator, ARC_HANDSHAKE_SESSIONS_PER_PEER);
 	if (source != NULL)
@@ -1250,8 +1249,8 @@ arc_add_peer_op_join(ArcAddPeerOp *op)
 		return NULL;
 	arc_handshake_join_keypair(join->id, secret, token_key, token_secret);
 	sodium_memzero(secret, strlen(secret));
-	arc_handshake_join_proof(token_secret, op->me->peer_id, op->me->public_key,
-				 op->challenge_a, join->proof);
+	arc_handshake_join_proof(token_secret, op->me->peer_id, op->me->public_key, op->challenge_a,
+				 join->proof);
 	sodium_memzero(token_secret, sizeof(token_secret));
 	return g_steal_pointer(&join);
 }

@@ -15,10 +15,9 @@
  * must pass before it is stored. The transport is arc-gossip.c. */
 
 /* every kind this version replicates, sorted */
-static const gchar *const arc_engine_kinds[] = {"auth_issuer", "credential", "join_token",
-						"license",     "peer",       "peer_alias",
-						"revoked_peer", "route",     "service",
-						NULL};
+static const gchar *const arc_engine_kinds[] = {
+	"auth_issuer", "credential",   "join_token", "license", "peer",
+	"peer_alias",  "revoked_peer", "route",      "service", NULL};
 
 struct _ArcRecordsState {
 	gchar *registry_hash; /* NULL: to compute */

@@ -262,8 +262,7 @@ void arc_engine_remove_self_async(ArcEngine *self, const ArcCaller *caller,
 ArcLeaveResult *arc_engine_remove_self_finish(ArcEngine *self, GAsyncResult *res, GError **error);
 
 gchar *arc_engine_handshake_hello(ArcEngine *self, const gchar *body, gsize length,
-				  const gchar *source, gchar **refusal,
-				  GError **error);
+				  const gchar *source, gchar **refusal, GError **error);
 void arc_engine_handshake_confirm_async(ArcEngine *self, const gchar *body, gsize length,
 					GCancellable *cancellable, GAsyncReadyCallback callback,
 					gpointer user_data);

@@ -273,8 +273,7 @@ arc_handshake_join_keypair(const gchar *id, const gchar *secret, guint8 *public_
 
 /* `"arctic-join-v1" 0x00 peer_id 0x00 public_key 0x00 challenge_a`, what a proof signs */
 static GByteArray *
-arc_handshake_join_message(const gchar *peer_id, const gchar *public_key,
-			   const guint8 *challenge_a)
+arc_handshake_join_message(const gchar *peer_id, const gchar *public_key, const guint8 *challenge_a)
 {
 	GByteArray *msg = g_byte_array_new();
 	static const guint8 zero = 0;

@@ -451,8 +451,7 @@ main(int argc, char **argv)
 		   arc_test_preferences_func, arc_test_fixture_teardown);
 	g_test_add("/cli/commands/german", ArcTestFixture, NULL, arc_test_fixture_setup,
 		   arc_test_german_func, arc_test_fixture_teardown);
-	g_test_add("/cli/commands/german-join-token", ArcTestFixture, NULL,
-		   arc_test_fixture_setup, arc_test_german_join_token_func,
-		   arc_test_fixture_teardown);
+	g_test_add("/cli/commands/german-join-token", ArcTestFixture, NULL, arc_test_fixture_setup,
+		   arc_test_german_join_token_func, arc_test_fixture_teardown);
 	return g_test_run();
 }

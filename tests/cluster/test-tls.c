@@ -120,8 +120,8 @@ tls_cli_func(void)
 	discovery = arc_test_agent_request(a->agent, "GET", "/.well-known/openid-configuration",
 					   NULL, NULL, NULL, &status);
 	g_assert_cmpuint(status, ==, 200);
-	token_endpoint = json_object_get_string_member(json_node_get_object(discovery),
-						       "token_endpoint");
+	token_endpoint =
+		json_object_get_string_member(json_node_get_object(discovery), "token_endpoint");
 	g_assert_true(g_str_has_prefix(token_endpoint, "https://"));
 }
 

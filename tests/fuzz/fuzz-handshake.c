@@ -92,16 +92,16 @@ arc_fuzz_handshake_peer_equal(const ArcHandshakePeer *a, const ArcHandshakePeer 
 static void
 arc_fuzz_handshake_reparse_hello(ArcHandshakeMessage *msg)
 {
-	g_autofree gchar *again =
-		arc_handshake_hello_to_json_full(msg->peer, msg->challenge, msg->discovery, msg->join);
+	g_autofree gchar *again = arc_handshake_hello_to_json_full(msg->peer, msg->challenge,
+								   msg->discovery, msg->join);
 	g_autoptr(ArcHandshakeMessage) back = arc_handshake_parse_hello(again, strlen(again), NULL);
 
 	if (back == NULL || !arc_fuzz_handshake_peer_equal(back->peer, msg->peer) ||
 	    memcmp(back->challenge, msg->challenge, sizeof(msg->challenge)) != 0 ||
 	    (back->join == NULL) != (msg->join == NULL) ||
-	    (msg->join != NULL && (g_strcmp0(back->join->id, msg->join->id) != 0 ||
-				   memcmp(back->join->proof, msg->join->proof,
-					  sizeof(msg->join->proof)) != 0)))
+	    (msg->join != NULL &&
+	     (g_strcmp0(back->join->id, msg->join->id) != 0 ||
+	      memcmp(back->join->proof, msg->join->proof, sizeof(msg->join->proof)) != 0)))
 		arc_fuzz_handshake_fail("a parsed hello does not survive a round trip");
 }
 

@@ -485,8 +485,7 @@ static gchar *
 arc_wire_hello_with_proof(const gchar *hello, const gchar *id, const guint8 *proof, gsize len)
 {
 	g_autofree gchar *proof_b64 = g_base64_encode(proof, len);
-	g_autofree gchar *join =
-		g_strdup_printf("{\"id\":\"%s\",\"proof\":\"%s\"}", id, proof_b64);
+	g_autofree gchar *join = g_strdup_printf("{\"id\":\"%s\",\"proof\":\"%s\"}", id, proof_b64);
 	g_autoptr(JsonNode) root = json_from_string(hello, NULL);
 
 	json_object_set_member(json_node_get_object(root), "join_token",
@@ -512,8 +511,8 @@ arc_wire_initiator_join_token_stored_func(ArcWireFixture *fx, gconstpointer user
 	before = arc_wire_peer_list(fx);
 	created = arc_wire_send(fx, "POST", "/v1/cluster/join-tokens", fx->token, "{\"ttl\":60}");
 	g_assert_cmpuint(created->status, ==, SOUP_STATUS_CREATED);
-	g_assert_true(arc_handshake_join_token_split(
-		arc_test_json_string(created->json, "token"), &id, &secret));
+	g_assert_true(arc_handshake_join_token_split(arc_test_json_string(created->json, "token"),
+						     &id, &secret));
 	verifier = arc_wire_stored_verifier(fx, id, &len);
 	g_assert_cmpuint(len, ==, 32);
 
