@@ -8,6 +8,8 @@
 
 #include "arc-dbus-service.h"
 
+#include "arc-dbus-options.h"
+
 #include <sodium.h>
 
 #include "arc-dbus-authority.h"
@@ -834,40 +836,6 @@ arc_dbus_service_add_peer(ArcDbusService *self, GDBusMethodInvocation *invocatio
 				  arc_dbus_service_call_new(self, invocation));
 }
 
-/* The options of AddPeerWithOptions, the members of the body of POST /v1/peers besides the
- * address; an empty string is one not given, as for AddPeer's name. */
-static gboolean
-arc_dbus_service_add_peer_options(GVariant *options, gchar **name, gchar **join_token,
-				  GError **error)
-{
-	GVariantIter iter;
-	const gchar *key = NULL;
-	GVariant *value = NULL;
-
-	g_variant_iter_init(&iter, options);
-	while (g_variant_iter_next(&iter, "{&sv}", &key, &value)) {
-		g_autoptr(GVariant) owned = value;
-		gchar **out = g_strcmp0(key, "name") == 0         ? name
-			      : g_strcmp0(key, "join_token") == 0 ? join_token
-								  : NULL;
-		if (out == NULL) {
-			g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
-				    "'%s' is not an option: name or join_token", key);
-			return FALSE;
-		}
-		if (!g_variant_is_of_type(owned, G_VARIANT_TYPE_STRING)) {
-			g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
-				    "'%s' must be a string", key);
-			return FALSE;
-		}
-		g_free(*out);
-		*out = g_variant_get_string(owned, NULL)[0] != '\0'
-			       ? g_variant_dup_string(owned, NULL)
-			       : NULL;
-	}
-	return TRUE;
-}
-
 /* AddPeerWithOptions: the engine call of POST /v1/peers, join token included */
 static void
 arc_dbus_service_add_peer_with_options(ArcDbusService *self, GDBusMethodInvocation *invocation,
@@ -878,10 +846,13 @@ arc_dbus_service_add_peer_with_options(ArcDbusService *self, GDBusMethodInvocati
 	g_autofree gchar *name = NULL;
 	g_autofree gchar *join_token = NULL;
 	const gchar *address = NULL;
+	/* the members of the body of POST /v1/peers besides the address */
+	static const gchar *const names[] = {"name", "join_token", NULL};
+	gchar **values[] = {&name, &join_token};
 
 	g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(&s@a{sv})", &address,
 		      &options);
-	if (!arc_dbus_service_add_peer_options(options, &name, &join_token, &error)) {
+	if (!arc_dbus_string_options(options, names, values, &error)) {
 		arc_dbus_service_return_error(invocation, &error);
 		return;
 	}
@@ -941,16 +912,12 @@ arc_dbus_service_remove_peer_with_options(ArcDbusService *self, GDBusMethodInvoc
 	g_autoptr(GVariant) options = NULL;
 	g_autoptr(GPtrArray) revoked = NULL;
 	const gchar *peer_id = NULL;
-	const gchar *key = NULL;
 	GVariantBuilder result;
 
 	g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(&s@a{sv})", &peer_id,
 		      &options);
 	/* none defined yet: a client that sends one expects what this agent cannot do */
-	if (g_variant_n_children(options) > 0) {
-		g_variant_get_child(options, 0, "{&sv}", &key, NULL);
-		g_set_error(&error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
-			    "'%s' is not an option: none are defined", key);
+	if (!arc_dbus_string_options(options, (const gchar *const[]){NULL}, NULL, &error)) {
 		arc_dbus_service_return_error(invocation, &error);
 		return;
 	}

@@ -8,6 +8,8 @@
 
 #include "arc-dbus-services.h"
 
+#include "arc-dbus-options.h"
+
 #include <json-glib/json-glib.h>
 
 #include "arc-engine-services.h"
@@ -621,38 +623,6 @@ arc_dbus_services_lookup_to_variant(const ArcRouteLookup *lookup, const gchar *s
 	return g_variant_builder_end(&builder);
 }
 
-/* the options of LookupRoute: interface and peer, both strings; an empty one is not given */
-static gboolean
-arc_dbus_services_lookup_options(GVariant *options, gchar **interface, gchar **peer, GError **error)
-{
-	GVariantIter iter;
-	const gchar *key = NULL;
-	GVariant *value = NULL;
-
-	g_variant_iter_init(&iter, options);
-	while (g_variant_iter_next(&iter, "{&sv}", &key, &value)) {
-		g_autoptr(GVariant) owned = value;
-		gchar **out = g_strcmp0(key, "interface") == 0 ? interface
-			      : g_strcmp0(key, "peer") == 0    ? peer
-							       : NULL;
-		if (out == NULL) {
-			g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
-				    "'%s' is not an option: interface or peer", key);
-			return FALSE;
-		}
-		if (!g_variant_is_of_type(owned, G_VARIANT_TYPE_STRING)) {
-			g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
-				    "'%s' must be a string", key);
-			return FALSE;
-		}
-		g_free(*out);
-		*out = g_variant_get_string(owned, NULL)[0] != '\0'
-			       ? g_variant_dup_string(owned, NULL)
-			       : NULL;
-	}
-	return TRUE;
-}
-
 static gboolean
 arc_dbus_services_handle_lookup_route_cb(ArcDbusAgent *agent, GDBusMethodInvocation *invocation,
 					 const gchar *src, const gchar *dst, GVariant *options,
@@ -663,9 +633,11 @@ arc_dbus_services_handle_lookup_route_cb(ArcDbusAgent *agent, GDBusMethodInvocat
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *interface = NULL;
 	g_autofree gchar *peer = NULL;
+	static const gchar *const names[] = {"interface", "peer", NULL};
+	gchar **values[] = {&interface, &peer};
 
 	/* an empty address is a missing one, as an absent query parameter is in REST */
-	if (arc_dbus_services_lookup_options(options, &interface, &peer, &error))
+	if (arc_dbus_string_options(options, names, values, &error))
 		lookup = arc_engine_lookup_route(
 			self->engine, &arc_dbus_services_reader, peer, src[0] != '\0' ? src : NULL,
 			dst[0] != '\0' ? dst : NULL, interface, TRUE, &error);
