@@ -23,6 +23,7 @@ struct _ArcRecordsState {
 	gchar *registry_hash; /* NULL: to compute */
 	GPtrArray *members;   /* (element-type ArcMember), NULL: to load */
 	GHashTable *member_index;
+	GHashTable *member_hosts; /* the other members' API hosts as IP text, for the API's cap */
 };
 
 const gchar *const *
@@ -60,6 +61,7 @@ arc_records_state_free(ArcRecordsState *self)
 	g_free(self->registry_hash);
 	g_clear_pointer(&self->members, g_ptr_array_unref);
 	g_clear_pointer(&self->member_index, g_hash_table_unref);
+	g_clear_pointer(&self->member_hosts, g_hash_table_unref);
 	g_free(self);
 }
 
@@ -77,6 +79,7 @@ arc_engine_records_invalidate(ArcEngine *self)
 	g_clear_pointer(&state->registry_hash, g_free);
 	g_clear_pointer(&state->members, g_ptr_array_unref);
 	g_clear_pointer(&state->member_index, g_hash_table_unref);
+	g_clear_pointer(&state->member_hosts, g_hash_table_unref);
 }
 
 /**
@@ -190,6 +193,34 @@ arc_member_cmp_join(gconstpointer pa, gconstpointer pb)
 	return g_strcmp0(a->id, b->id);
 }
 
+/* the host part of a member's `HOST:PORT` or `[IPV6]:PORT` address, after `https://` too */
+static gchar *
+arc_engine_address_host(const gchar *advertised)
+{
+	const gchar *address = arc_handshake_address_host_port(advertised);
+	const gchar *colon = strrchr(address, ':');
+
+	if (address[0] == '[') {
+		const gchar *end = strchr(address, ']');
+		return end != NULL ? g_strndup(address + 1, (gsize)(end - address - 1)) : NULL;
+	}
+	if (colon != NULL && strchr(address, ':') == colon)
+		return g_strndup(address, (gsize)(colon - address));
+	return g_strdup(address);
+}
+
+/* @member's API host, in the text form g_inet_address_to_string() gives (a name is not
+ * resolved: such a peer shares the general pool, docs/api-limits.md) */
+static void
+arc_engine_index_member_host(ArcEngine *self, ArcRecordsState *state, const ArcMember *member)
+{
+	g_autofree gchar *host = arc_engine_address_host(member->address);
+	g_autoptr(GInetAddress) inet = host != NULL ? g_inet_address_new_from_string(host) : NULL;
+
+	if (inet != NULL && g_strcmp0(member->id, arc_engine_get_peer_id(self)) != 0)
+		g_hash_table_add(state->member_hosts, g_inet_address_to_string(inet));
+}
+
 /* active peers: a live `peer` record in state active, with a key, not revoked; ordered as the
  * node limit counts them (docs/protocol.md §6.4) */
 static void
@@ -203,6 +234,7 @@ arc_engine_load_members(ArcEngine *self, ArcRecordsState *state)
 
 	state->members = g_ptr_array_new_with_free_func((GDestroyNotify)arc_member_free);
 	state->member_index = g_hash_table_new(g_str_hash, g_str_equal);
+	state->member_hosts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	peers = arc_storage_list_records(arc_engine_get_storage(self), "peer", &error);
 	revoked = peers != NULL ? arc_storage_list_records(arc_engine_get_storage(self),
 							   "revoked_peer", &error)
@@ -232,6 +264,7 @@ arc_engine_load_members(ArcEngine *self, ArcRecordsState *state)
 		member->over_limit =
 			license != NULL && license->max_nodes > 0 && i >= (guint)license->max_nodes;
 		g_hash_table_insert(state->member_index, member->id, member);
+		arc_engine_index_member_host(self, state, member);
 	}
 	arc_engine_members_changed(self, state->members);
 }
@@ -252,21 +285,6 @@ arc_engine_get_members(ArcEngine *self)
 	return g_ptr_array_ref(state->members);
 }
 
-/* the host part of a member's `HOST:PORT` or `[IPV6]:PORT` address */
-static gchar *
-arc_engine_address_host(const gchar *address)
-{
-	const gchar *colon = strrchr(address, ':');
-
-	if (address[0] == '[') {
-		const gchar *end = strchr(address, ']');
-		return end != NULL ? g_strndup(address + 1, (gsize)(end - address - 1)) : NULL;
-	}
-	if (colon != NULL && strchr(address, ':') == colon)
-		return g_strndup(address, (gsize)(colon - address));
-	return g_strdup(address);
-}
-
 /**
  * arc_engine_is_member_address:
  * @self: the engine
@@ -281,21 +299,11 @@ gboolean
 arc_engine_is_member_address(ArcEngine *self, GInetAddress *address)
 {
 	ArcRecordsState *state = arc_engine_get_records_state(self);
-	const gchar *own_id = arc_engine_get_peer_id(self);
+	g_autofree gchar *text = g_inet_address_to_string(address);
 
 	if (state->members == NULL)
 		arc_engine_load_members(self, state);
-	for (guint i = 0; i < state->members->len; i++) {
-		const ArcMember *member = g_ptr_array_index(state->members, i);
-		g_autofree gchar *host = arc_engine_address_host(member->address);
-		g_autoptr(GInetAddress) inet =
-			host != NULL ? g_inet_address_new_from_string(host) : NULL;
-
-		if (g_strcmp0(member->id, own_id) != 0 && inet != NULL &&
-		    g_inet_address_equal(inet, address))
-			return TRUE;
-	}
-	return FALSE;
+	return g_hash_table_contains(state->member_hosts, text);
 }
 
 /**
