@@ -347,11 +347,20 @@ arc_rest_conn_refuse(ArcRestConn *self, GBytes *answer)
 	if (self->refused || self->aborted)
 		return;
 	self->refused = TRUE;
-	/* a few hundred bytes into an empty send buffer: does not block, but is bounded */
-	g_socket_set_timeout(self->socket, 1);
-	if (!g_output_stream_write_all(out, data, len, NULL, NULL, NULL) ||
-	    !g_output_stream_flush(out, NULL, NULL))
-		g_debug("a refused client did not take its answer");
+	/* A few hundred bytes, written without blocking: a client that pipelined requests and
+	 * reads no answers has a full send buffer, and must not stall the main loop; it loses
+	 * the answer instead. */
+	if (G_IS_POLLABLE_OUTPUT_STREAM(out) &&
+	    g_pollable_output_stream_can_poll(G_POLLABLE_OUTPUT_STREAM(out))) {
+		if (g_pollable_output_stream_write_nonblocking(G_POLLABLE_OUTPUT_STREAM(out), data,
+							       len, NULL, NULL) != (gssize)len)
+			g_debug("a refused client did not take its answer");
+	} else {
+		g_socket_set_timeout(self->socket, 1);
+		if (!g_output_stream_write_all(out, data, len, NULL, NULL, NULL) ||
+		    !g_output_stream_flush(out, NULL, NULL))
+			g_debug("a refused client did not take its answer");
+	}
 	g_socket_shutdown(self->socket, FALSE, TRUE, NULL);
 }
 

@@ -492,10 +492,12 @@ arc_rest_server_make_room(ArcRestServer *self, GInetAddress *remote, gboolean pe
 	guint cap = arc_rest_server_capacity(self);
 	guint reserve = cap * self->config->api_peer_reserve / 100;
 	guint total = g_hash_table_size(self->conns) + self->tls_pending;
-	guint others = total - arc_rest_server_count_peers(self);
 	ArcRestConn *victim;
 
-	if (total < cap && (peer || others < cap - reserve))
+	/* the common case, decided without walking the connections */
+	if (total < cap - reserve)
+		return TRUE;
+	if (total < cap && (peer || total - arc_rest_server_count_peers(self) < cap - reserve))
 		return TRUE;
 	victim = arc_rest_server_pick_victim(self, FALSE, peer ? NULL : remote);
 	if (victim == NULL && peer)
