@@ -841,6 +841,29 @@ arc_rest_body_data(ArcRestRequest *req, gsize *len)
 	return data;
 }
 
+/* Where a hello comes from, as the handshake bounds sessions by it: an IPv4 address (also
+ * when it reaches a dual-stack listener as ::ffff:a.b.c.d), or an IPv6 /64, which is what
+ * one host is given and can spread its hellos over. */
+static gchar *
+arc_rest_hello_source(ArcRestRequest *req)
+{
+	GSocketAddress *remote = soup_server_message_get_remote_address(req->msg);
+	GInetAddress *address;
+	const guint8 *bytes;
+	static const guint8 mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+	if (!G_IS_INET_SOCKET_ADDRESS(remote))
+		return NULL;
+	address = g_inet_socket_address_get_address(G_INET_SOCKET_ADDRESS(remote));
+	if (g_inet_address_get_family(address) != G_SOCKET_FAMILY_IPV6)
+		return g_inet_address_to_string(address);
+	bytes = g_inet_address_to_bytes(address);
+	if (memcmp(bytes, mapped, sizeof(mapped)) == 0)
+		return g_strdup_printf("%u.%u.%u.%u", bytes[12], bytes[13], bytes[14], bytes[15]);
+	return g_strdup_printf("%02x%02x:%02x%02x:%02x%02x:%02x%02x::/64", bytes[0], bytes[1],
+			       bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7]);
+}
+
 static void
 arc_rest_handshake_hello(ArcRestRequest *req)
 {
@@ -849,12 +872,7 @@ arc_rest_handshake_hello(ArcRestRequest *req)
 	g_autofree gchar *refusal = NULL;
 	gsize len = 0;
 	const gchar *data = arc_rest_body_data(req, &len);
-	GSocketAddress *remote = soup_server_message_get_remote_address(req->msg);
-	g_autofree gchar *source =
-		G_IS_INET_SOCKET_ADDRESS(remote)
-			? g_inet_address_to_string(
-				  g_inet_socket_address_get_address(G_INET_SOCKET_ADDRESS(remote)))
-			: NULL;
+	g_autofree gchar *source = arc_rest_hello_source(req);
 
 	reply = arc_engine_handshake_hello(req->engine, data, len, source, &refusal, &error);
 	if (reply == NULL && refusal != NULL) {
