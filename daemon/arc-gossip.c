@@ -1206,6 +1206,21 @@ arc_gossip_log_refusal(ArcGossip *self, const gchar *from, const gchar *why, con
 	return TRUE;
 }
 
+/* A refused message is logged at most once a minute per sender and reason. A sender that is
+ * neither a member nor a removed peer is whoever the unsigned `from` says: those share one
+ * key, so made-up ids neither flood the log nor push the real keys out of the table. A
+ * removed peer that knocks is told, as often as it is logged. */
+static void
+arc_gossip_refused(ArcGossip *self, const gchar *from, const gchar *why, const GError *error)
+{
+	gboolean outsider = g_strcmp0(why, "not_a_member") == 0;
+	gboolean removed = outsider && arc_engine_peer_is_revoked(self->engine, from);
+
+	if (arc_gossip_log_refusal(self, outsider && !removed ? "(not a peer)" : from, why, error) &&
+	    removed)
+		arc_engine_tell_removed(self->engine, from);
+}
+
 /* the checks every incoming message passes: a member's, signed, fresh, never seen */
 static ArcGossipMessage *
 arc_gossip_open(ArcGossip *self, const gchar *type, const gchar *data, gsize len, GError **error)
@@ -1254,9 +1269,8 @@ arc_gossip_open(ArcGossip *self, const gchar *type, const gchar *data, gsize len
 		if (g_strcmp0(why, "not_a_member") == 0 &&
 		    g_hash_table_contains(self->discovery, msg->from))
 			g_debug("%s", error_local->message);
-		else if (arc_gossip_log_refusal(self, msg->from, why, error_local) &&
-			 g_strcmp0(why, "not_a_member") == 0)
-			arc_engine_tell_removed(self->engine, msg->from); /* if it was removed */
+		else
+			arc_gossip_refused(self, msg->from, why, error_local);
 		g_propagate_error(error, g_steal_pointer(&error_local));
 		return NULL;
 	}

@@ -722,6 +722,27 @@ gs_wire_func(void)
 		foreign = gs_post(a, "digest", m);
 		g_assert_cmpuint(foreign->status, ==, 403);
 	}
+	/* 200 strangers under made-up ids: refused alike, and logged once, not 200 times (the
+	 * sender picks the id, so the log cannot go by it) */
+	{
+		g_autofree gchar *log_before = arc_test_agent_get_log(a->agent);
+		g_autofree gchar *log_after = NULL;
+		guint lines = 0;
+
+		for (guint i = 0; i < 200; i++) {
+			g_autoptr(JsonNode) body = json_from_string("{}", NULL);
+			g_autofree gchar *id = g_strdup_printf("peer_01JSTRANGER%015u", i);
+			g_autofree gchar *m = arc_gossip_message_build(
+				"digest", id, a->peer_id, now, body, stranger, NULL);
+			g_autoptr(ArcTestResponse) resp = gs_post(a, "digest", m);
+			g_assert_cmpuint(resp->status, ==, 403);
+		}
+		log_after = arc_test_agent_get_log(a->agent);
+		for (const gchar *p = log_after + strlen(log_before);
+		     (p = strstr(p, "not an active peer")) != NULL; p++)
+			lines++;
+		g_assert_cmpuint(lines, <=, 1);
+	}
 	/* and bytes that are no message */
 	garbage = gs_post(a, "records", "{\"version\":1,\"type\":\"records\"}");
 	g_assert_cmpuint(garbage->status, ==, 400);
