@@ -197,17 +197,29 @@ arc_auth_manager_derived_issuer(const gchar *cluster_id)
 static void
 arc_auth_manager_update_issuer(ArcAuthManager *self)
 {
+	g_autofree gchar *next = self->issuer_url != NULL ? g_strdup(self->issuer_url)
+				 : self->cluster_id != NULL
+					 ? arc_auth_manager_derived_issuer(self->cluster_id)
+					 : NULL;
+	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+	GHashTableIter iter;
+	gint64 *until;
+
+	/* the same issuer again (a replicated record applied once more): nothing changes, and
+	 * the verified tokens stay cached */
+	if (g_strcmp0(next, self->issuer) == 0)
+		return;
+	g_hash_table_iter_init(&iter, self->former_issuers);
+	while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&until)) {
+		if (*until < now)
+			g_hash_table_iter_remove(&iter);
+	}
 	if (self->issuer != NULL) {
-		gint64 *until = g_new(gint64, 1);
-		*until = g_get_real_time() / G_USEC_PER_SEC + ARC_TOKEN_LIFETIME_SECS;
+		until = g_new(gint64, 1);
+		*until = now + ARC_TOKEN_LIFETIME_SECS;
 		g_hash_table_replace(self->former_issuers, g_steal_pointer(&self->issuer), until);
 	}
-	if (self->issuer_url != NULL)
-		self->issuer = g_strdup(self->issuer_url);
-	else
-		self->issuer = self->cluster_id != NULL
-				       ? arc_auth_manager_derived_issuer(self->cluster_id)
-				       : NULL;
+	self->issuer = g_steal_pointer(&next);
 	if (self->issuer != NULL)
 		g_hash_table_remove(self->former_issuers, self->issuer);
 	g_hash_table_remove_all(self->token_cache);
