@@ -1155,8 +1155,10 @@ arc_rest_server_refuse_early(ArcRestServer *self, SoupServerMessage *msg, ArcErr
 	arc_rest_conn_refuse(conn, answer);
 }
 
-/* Runs once the headers are in, before any body byte is read: bodies of unknown, endless or
- * excessive length are refused without reading them. */
+/* Runs once the headers are in, before any body byte is read: a body longer than
+ * max_body_size is refused without reading it. A bad Content-Length and any
+ * Transfer-Encoding never get here: the head scan of ArcRestConn answered them before
+ * libsoup parsed the head (arc-rest-head.c). */
 static void
 arc_rest_server_early_cb(SoupServer *server, SoupServerMessage *msg, const char *path,
 			 GHashTable *query, gpointer user_data)
@@ -1165,21 +1167,9 @@ arc_rest_server_early_cb(SoupServer *server, SoupServerMessage *msg, const char 
 	SoupMessageHeaders *headers = soup_server_message_get_request_headers(msg);
 	SoupEncoding encoding = soup_message_headers_get_encoding(headers);
 	ArcRestConn *conn = arc_rest_server_conn_of(msg);
-	guint64 length = 0;
 
 	if (conn != NULL)
 		arc_rest_conn_set_state(conn, ARC_REST_CONN_BODY);
-	if (!arc_rest_content_length_parse(soup_message_headers_get_list(headers, "Content-Length"),
-					   &length)) {
-		arc_rest_server_refuse_early(self, msg, ARC_ERROR_INVALID_REQUEST,
-					     "invalid Content-Length");
-		return;
-	}
-	if (encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF) {
-		arc_rest_server_refuse_early(self, msg, ARC_ERROR_LENGTH_REQUIRED,
-					     "request bodies need a Content-Length");
-		return;
-	}
 	if (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
 	    soup_message_headers_get_content_length(headers) >
 		    (goffset)self->config->max_body_size) {
