@@ -64,10 +64,11 @@ struct _ArcRestServer {
 	guint sweep_id;
 	GSocket *quiet_end; /* see arc_rest_server_add_quiet_listener() */
 	guint16 port;
-	GTlsCertificate *tls_certificate; /* NULL: plain HTTP */
-	guint tls_pending;                /* connections still in their TLS handshake */
-	GHashTable *idle_watches; /* GSocket → ArcRestIdleWatch */
-	GHashTable *conns;        /* ArcRestConn (owned) set: every open API connection */
+	GTlsCertificate *tls_certificate;   /* NULL: plain HTTP */
+	guint tls_pending;                  /* connections still in their TLS handshake */
+	GHashTable *tls_pending_by_address; /* address text → count of those */
+	GHashTable *idle_watches;           /* GSocket → ArcRestIdleWatch */
+	GHashTable *conns;                  /* ArcRestConn (owned) set: every open API connection */
 	ArcRestConnLimits limits;
 	GHashTable *log_limits; /* static kind string → ArcRestLogLimit */
 };
@@ -134,6 +135,7 @@ arc_rest_server_finalize(GObject *object)
 	if (self->server != NULL)
 		soup_server_disconnect(self->server);
 	g_hash_table_unref(self->conns);
+	g_hash_table_unref(self->tls_pending_by_address);
 	g_clear_pointer(&self->log_limits, g_hash_table_unref);
 	g_clear_pointer(&self->limits.line_too_long, g_bytes_unref);
 	g_clear_pointer(&self->limits.head_too_large, g_bytes_unref);
@@ -159,6 +161,7 @@ arc_rest_server_init(ArcRestServer *self)
 	self->idle_watches = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
 						   (GDestroyNotify)arc_rest_idle_watch_free);
 	self->conns = g_hash_table_new_full(g_direct_hash, g_direct_equal, g_object_unref, NULL);
+	self->tls_pending_by_address = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	self->log_limits = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
 }
 
@@ -570,12 +573,34 @@ arc_rest_server_serve(ArcRestServer *self, GIOStream *stream, GSocket *socket,
 		g_debug("connection from a client not taken: %s", error->message);
 }
 
+/* TLS handshakes one address may have under way at once: they cannot be chosen to make room
+ * (arc_rest_server_pick_victim() sees only served connections), so a client that opens
+ * connections and never finishes a handshake must not hold more than this many slots */
+#define ARC_REST_TLS_PENDING_PER_ADDRESS 32
+
 typedef struct {
 	GWeakRef server;
 	GSocket *socket;
 	GInetAddress *remote_inet;
 	gboolean peer;
 } ArcRestTlsPending;
+
+/* @delta (+1, -1) TLS handshakes under way from @address; returns how many there are now */
+static guint
+arc_rest_server_count_tls_pending(ArcRestServer *self, GInetAddress *address, gint delta)
+{
+	g_autofree gchar *key = g_inet_address_to_string(address);
+	guint n = GPOINTER_TO_UINT(g_hash_table_lookup(self->tls_pending_by_address, key));
+
+	n = delta < 0 && n == 0 ? 0 : (guint)((gint)n + delta);
+	self->tls_pending = (guint)((gint)self->tls_pending + delta);
+	if (n == 0)
+		g_hash_table_remove(self->tls_pending_by_address, key);
+	else
+		g_hash_table_replace(self->tls_pending_by_address, g_steal_pointer(&key),
+				     GUINT_TO_POINTER(n));
+	return n;
+}
 
 static void
 arc_rest_tls_pending_free(ArcRestTlsPending *pending)
@@ -595,7 +620,7 @@ arc_rest_server_tls_accepted_cb(GObject *source, GAsyncResult *res, gpointer use
 	g_autoptr(GIOStream) stream = arc_rest_tls_accept_finish(res, &error);
 
 	if (self != NULL)
-		self->tls_pending--;
+		arc_rest_server_count_tls_pending(self, pending->remote_inet, -1);
 	if (stream == NULL)
 		g_debug("TLS handshake with a client failed: %s", error->message);
 	else if (self == NULL)
@@ -620,10 +645,28 @@ arc_rest_server_start_tls(ArcRestServer *self, GSocketConnection *connection, GS
 	pending->socket = g_object_ref(socket);
 	pending->remote_inet = g_object_ref(remote_inet);
 	pending->peer = peer;
-	self->tls_pending++;
+	arc_rest_server_count_tls_pending(self, remote_inet, +1);
 	arc_rest_tls_accept_async(connection, self->tls_certificate,
 				  self->config->tls_handshake_timeout,
 				  arc_rest_server_tls_accepted_cb, pending);
+}
+
+/* whether @address has all the TLS handshakes under way it may have */
+static gboolean
+arc_rest_server_tls_pending_full(ArcRestServer *self, GInetAddress *address)
+{
+	g_autofree gchar *key = g_inet_address_to_string(address);
+
+	if (GPOINTER_TO_UINT(g_hash_table_lookup(self->tls_pending_by_address, key)) <
+	    ARC_REST_TLS_PENDING_PER_ADDRESS)
+		return FALSE;
+	arc_rest_server_count_drop("tls_pending");
+	arc_rest_server_warn_limited(
+		self, "tls_pending",
+		"a client has %d TLS handshakes under way: its new connections "
+		"are closed until they finish",
+		ARC_REST_TLS_PENDING_PER_ADDRESS);
+	return TRUE;
 }
 
 static void
@@ -639,6 +682,9 @@ arc_rest_server_take(ArcRestServer *self, GSocket *socket)
 		return;
 	remote_inet = arc_rest_server_client_address(G_INET_SOCKET_ADDRESS(remote));
 	peer = arc_engine_is_member_address(self->engine, remote_inet);
+	if (self->tls_certificate != NULL && !peer &&
+	    arc_rest_server_tls_pending_full(self, remote_inet))
+		return;
 	if (!arc_rest_server_make_room(self, remote_inet, peer))
 		return;
 	g_socket_set_option(socket, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);

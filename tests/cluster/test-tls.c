@@ -157,6 +157,49 @@ tls_plain_http_func(void)
 	g_assert_cmpint(health->exit_code, ==, 0);
 }
 
+/* One address holds at most 32 connections in their TLS handshake: the connections after
+ * those are closed at once (before the handshake deadline), the first ones are not */
+static void
+tls_pending_per_address_func(void)
+{
+	g_autoptr(ArcTestAgent) agent = arc_test_agent_new();
+	g_autoptr(ArcTestTls) tls = NULL;
+	g_autoptr(GSocketClient) client = g_socket_client_new();
+	g_autoptr(GPtrArray) idle = g_ptr_array_new_with_free_func(g_object_unref);
+	g_autoptr(GError) error = NULL;
+	guint closed = 0, open = 0;
+
+	TLS_REQUIRE_TOOLS();
+	tls = tls_files(agent);
+	arc_test_agent_use_tls(agent, tls->cert_path, tls->key_path, tls->ca_path);
+	arc_test_agent_add_config(agent, "[api]\ntls_handshake_timeout=30\n");
+	g_assert_true(arc_test_agent_start(agent, &error));
+	g_assert_no_error(error);
+
+	g_socket_client_set_enable_proxy(client, FALSE);
+	for (guint i = 0; i < 40; i++) {
+		GSocketConnection *conn = g_socket_client_connect_to_host(
+			client, "127.0.0.1", arc_test_agent_get_port(agent), NULL, &error);
+		g_assert_no_error(error);
+		g_ptr_array_add(idle, conn);
+	}
+	for (guint i = 0; i < idle->len; i++) {
+		GSocket *socket = g_socket_connection_get_socket(g_ptr_array_index(idle, i));
+		g_autoptr(GError) wait_error = NULL;
+		gchar byte;
+
+		/* a closed one reads its end at once; an open one times out */
+		if (g_socket_condition_timed_wait(socket, G_IO_IN, G_USEC_PER_SEC / 10, NULL,
+						  &wait_error) &&
+		    g_socket_receive(socket, &byte, 1, NULL, NULL) == 0)
+			closed++;
+		else
+			open++;
+	}
+	g_assert_cmpuint(open, ==, 32);
+	g_assert_cmpuint(closed, ==, 8);
+}
+
 /* a client that connects and never sends its handshake is cut off after
  * tls_handshake_timeout, and does not keep the agent from serving others meanwhile */
 static void
@@ -393,6 +436,7 @@ main(int argc, char **argv)
 	g_test_add_func("/tls/cli", tls_cli_func);
 	g_test_add_func("/tls/plain-http", tls_plain_http_func);
 	g_test_add_func("/tls/handshake-timeout", tls_handshake_timeout_func);
+	g_test_add_func("/tls/pending-per-address", tls_pending_per_address_func);
 	g_test_add_func("/tls/bad-files", tls_bad_files_func);
 	g_test_add_func("/tls/closed-connections", tls_closed_connections_func);
 	g_test_add_func("/tls/peers", tls_peers_func);
