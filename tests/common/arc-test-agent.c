@@ -462,9 +462,22 @@ arc_test_agent_make_default_license(ArcTestAgent *self)
 					   now + 365 * 24 * 3600, 10, 100);
 }
 
-static gboolean
+/**
+ * arc_test_agent_spawn:
+ * @self: the agent, not running
+ * @args: (array zero-terminated=1): the whole command line after the program name
+ * @error: return location for a #GError
+ *
+ * Starts arctic-agent with exactly @args (and the environment of arc_test_agent_setenv()),
+ * and returns at once, for a test that waits for what it expects itself; stop it with
+ * arc_test_agent_stop().
+ *
+ * Returns: %TRUE once started
+ */
+gboolean
 arc_test_agent_spawn(ArcTestAgent *self, const gchar *const *args, GError **error)
 {
+	g_clear_object(&self->session);
 	g_assert_false(arc_test_process_is_running(self->process));
 	self->run_count++;
 	g_free(self->log_path);

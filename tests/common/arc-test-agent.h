@@ -107,6 +107,7 @@ gchar *arc_test_agent_make_default_license(ArcTestAgent *self);
 /* the process */
 gboolean arc_test_agent_start(ArcTestAgent *self, GError **error);
 gboolean arc_test_agent_start_expect_exit(ArcTestAgent *self, gint *exit_status, GError **error);
+gboolean arc_test_agent_spawn(ArcTestAgent *self, const gchar *const *args, GError **error);
 gboolean arc_test_agent_run(ArcTestAgent *self, const gchar *const *args, gint *exit_status,
 			    GError **error);
 gboolean arc_test_agent_stop(ArcTestAgent *self, gint *exit_status, GError **error);
