@@ -3,14 +3,13 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "arc-dbus-fixture.h"
+
 #include <sqlite3.h>
 #include <string.h>
 
 /* The Agent object of the built arctic-agent on a private bus: its name and properties,
  * Bootstrap, GetIdentity, the license methods and signal, and the agent without a bus or
  * losing it. */
-
-/* tests */
 
 static void
 arc_dbus_test_name_func(ArcDbusTestFixture *fx, gconstpointer user_data)

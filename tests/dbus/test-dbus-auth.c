@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "arc-dbus-fixture.h"
+
 #include <unistd.h>
 
 /* Who may write over D-Bus: the system bus service asks polkit (a fake authority of the

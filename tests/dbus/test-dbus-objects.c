@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "arc-dbus-fixture.h"
+
 #include <string.h>
 
 /* The objects as a whole: the object paths that link the Agent, Peers and Services, and

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "arc-dbus-fixture.h"
+
 #include <string.h>
 
 /* The Service objects of the built arctic-agent on a private bus, their methods (Update,
