@@ -9,13 +9,15 @@
 # The server under test is pinned to CPU 0 and wrk to CPU 1, so "requests/s" is what one
 # core serves. All traffic stays on 127.0.0.1.
 set -euo pipefail
+# shellcheck source=../tests/common/arc-test-lib.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/../tests/common/arc-test-lib.sh"
 
 build=$(cd "${1:-build}" && pwd)
 duration=${DURATION:-10}
 connections=${CONNECTIONS:-16}
 runs=${RUNS:-3}
-for tool in wrk curl taskset; do
-	command -v "$tool" >/dev/null || { echo "bench: $tool is required (apt-get install wrk curl util-linux)" >&2; exit 1; }
+for tool in wrk curl taskset python3; do
+	command -v "$tool" >/dev/null || { echo "bench: $tool is required (apt-get install wrk curl util-linux python3)" >&2; exit 1; }
 done
 
 tmp=$(mktemp -d)
@@ -26,11 +28,6 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null ||
-		echo $((20000 + RANDOM % 20000))
-}
 
 # a development issuer and license, made on the spot
 mkdir -p "$tmp/issuers"
@@ -45,8 +42,10 @@ recovery_token_file=$tmp/recovery.token
 issuers_dir=$tmp/issuers
 CONF
 
-port=$(free_port)
-agent_cmd=("$build/daemon/arctic-agent" --config "$tmp/agent.conf" --data-dir "$tmp/data"
+port=$(arc_free_port)
+# under ARC_TEST_AGENT_WRAPPER, as every agent of the tests and benchmarks
+read -r -a wrapper <<<"${ARC_TEST_AGENT_WRAPPER:-}"
+agent_cmd=("${wrapper[@]}" "$build/daemon/arctic-agent" --config "$tmp/agent.conf" --data-dir "$tmp/data"
 	--listen "127.0.0.1:$port" --plugin-dir "$build/plugins/all" --no-dbus --log-format text)
 
 # time to ready, fresh data dir then bootstrapped data dir (median of 5 each)
@@ -92,10 +91,10 @@ curl -sf "http://127.0.0.1:$port/v1/cluster/identity" -H "Authorization: Bearer 
 curl -sf "http://127.0.0.1:$port/v1/credentials" -H "Authorization: Bearer $token" >"$tmp/credentials.body"
 
 # both bare servers, idle on CPU 0 until their turn
-bare_id_port=$(free_port)
+bare_id_port=$(arc_free_port)
 taskset -c 0 "$build/bench/arc-bench-bare-server" "$bare_id_port" "$tmp/identity.body" &
 pids+=("$!")
-bare_cr_port=$(free_port)
+bare_cr_port=$(arc_free_port)
 taskset -c 0 "$build/bench/arc-bench-bare-server" "$bare_cr_port" "$tmp/credentials.body" &
 pids+=("$!")
 sleep 0.3

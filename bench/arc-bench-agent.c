@@ -10,37 +10,11 @@
 #include <glib/gstdio.h>
 #include <errno.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <stdlib.h>
 #include <time.h>
 
 #define ARC_BENCH_READY_SECS 30
 #define ARC_BENCH_STOP_SECS 10
-
-/**
- * arc_bench_free_port:
- * @error: return location for a #GError
- *
- * Returns: a TCP port of 127.0.0.1 that was free a moment ago, or 0
- */
-guint16
-arc_bench_free_port(GError **error)
-{
-	g_autoptr(GSocket) socket = NULL;
-	g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
-	g_autoptr(GSocketAddress) any = g_inet_socket_address_new(loopback, 0);
-	g_autoptr(GSocketAddress) bound = NULL;
-
-	socket = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-			      error);
-	if (socket == NULL || !g_socket_bind(socket, any, FALSE, error))
-		return 0;
-	bound = g_socket_get_local_address(socket, error);
-	if (bound == NULL)
-		return 0;
-	return g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
-}
 
 /**
  * arc_bench_json_get_string:
@@ -177,13 +151,14 @@ arc_bench_agent_request_json(ArcBenchAgent *self, const gchar *method, const gch
 static gboolean
 arc_bench_agent_wait_ready(ArcBenchAgent *self, GError **error)
 {
-	gint64 deadline = g_get_monotonic_time() + ARC_BENCH_READY_SECS * G_USEC_PER_SEC;
+	guint ready_secs = arc_test_process_timeout(ARC_BENCH_READY_SECS);
+	gint64 deadline = g_get_monotonic_time() + (gint64)ready_secs * G_USEC_PER_SEC;
 
 	while (g_get_monotonic_time() < deadline) {
 		g_autoptr(GBytes) reply = NULL;
 		guint status = 0;
 
-		if (g_subprocess_get_identifier(self->proc) == NULL) {
+		if (!arc_test_process_is_running(self->process)) {
 			g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
 				    "arctic-agent %s exited at start; see %s", self->label,
 				    self->log_path);
@@ -196,8 +171,8 @@ arc_bench_agent_wait_ready(ArcBenchAgent *self, GError **error)
 		g_usleep(10 * 1000);
 	}
 	g_set_error(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-		    "arctic-agent %s not ready after %d s; see %s", self->label,
-		    ARC_BENCH_READY_SECS, self->log_path);
+		    "arctic-agent %s not ready after %u s; see %s", self->label, ready_secs,
+		    self->log_path);
 	return FALSE;
 }
 
@@ -211,33 +186,22 @@ arc_bench_agent_wait_ready(ArcBenchAgent *self, GError **error)
  * @port: the API port on 127.0.0.1, 0 for a free one
  * @error: return location for a #GError
  *
- * Starts `arctic-agent` on 127.0.0.1, without D-Bus, and waits until `GET /readyz` answers
- * 200. The agent dies with the bench (PR_SET_PDEATHSIG), even a bench that was killed.
+ * Starts `arctic-agent` on 127.0.0.1, without D-Bus, with ArcTestProcess (under
+ * ARC_TEST_AGENT_WRAPPER if set), and waits until `GET /readyz` answers 200. The agent dies
+ * with the bench (PR_SET_PDEATHSIG), even a bench that was killed.
  *
  * Returns: (transfer full): the running agent
  */
-/* PR_SET_PDEATHSIG: no agent outlives a bench that was killed */
-static void
-arc_bench_child_setup_cb(gpointer user_data)
-{
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-}
-
 ArcBenchAgent *
 arc_bench_agent_start(const gchar *build_dir, const gchar *label, const gchar *config_path,
 		      const gchar *data_dir, const gchar *log_path, guint16 port, GError **error)
 {
 	g_autoptr(ArcBenchAgent) self = g_new0(ArcBenchAgent, 1);
-	g_autoptr(GSubprocessLauncher) launcher =
-		g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDERR_MERGE);
 	g_autofree gchar *agent = g_build_filename(build_dir, "daemon", "arctic-agent", NULL);
 	g_autofree gchar *plugins = g_build_filename(build_dir, "plugins", "all", NULL);
-	/* the agent applies these over its options */
-	const gchar *const unset[] = {"API_PORT",      "DATA_DIR",       "LOG_FORMAT",
-				      "NOTIFY_SOCKET", "JOURNAL_STREAM", NULL};
 
 	if (port == 0)
-		port = arc_bench_free_port(error);
+		port = arc_test_free_port(error);
 	if (port == 0)
 		return NULL;
 	self->label = g_strdup(label);
@@ -246,16 +210,16 @@ arc_bench_agent_start(const gchar *build_dir, const gchar *label, const gchar *c
 	self->session =
 		soup_session_new_with_options("timeout", 30, "user-agent", "arc-bench", NULL);
 	soup_session_set_proxy_resolver(self->session, NULL);
-	for (guint k = 0; unset[k] != NULL; k++)
-		g_subprocess_launcher_unsetenv(launcher, unset[k]);
-	g_subprocess_launcher_set_stdout_file_path(launcher, log_path);
-	g_subprocess_launcher_set_child_setup(launcher, arc_bench_child_setup_cb, NULL, NULL);
-	self->proc = g_subprocess_launcher_spawn(
-		launcher, error, agent, "--config", config_path, "--data-dir", data_dir, "--listen",
-		self->address, "--plugin-dir", plugins, "--no-dbus", "--log-format", "text", NULL);
-	if (self->proc == NULL)
-		return NULL;
-	self->pid = (pid_t)atoi(g_subprocess_get_identifier(self->proc));
+	self->process = arc_test_process_new(agent);
+	arc_test_process_set_output(self->process, log_path, NULL); /* stderr with stdout */
+	{
+		const gchar *const args[] = {"--config",  config_path,    "--data-dir",   data_dir,
+					     "--listen",  self->address,  "--plugin-dir", plugins,
+					     "--no-dbus", "--log-format", "text",         NULL};
+		if (!arc_test_process_spawn(self->process, args, error))
+			return NULL;
+	}
+	self->pid = (pid_t)arc_test_process_get_pid(self->process);
 	if (!arc_bench_agent_wait_ready(self, error))
 		return NULL;
 	return g_steal_pointer(&self);
@@ -456,28 +420,42 @@ arc_bench_agent_count_fds(ArcBenchAgent *self)
 }
 
 /**
+ * arc_bench_agent_signal_stop:
+ * @self: the agent
+ *
+ * SIGTERM without waiting, so that several agents shut down side by side; then
+ * arc_bench_agent_stop() waits.
+ */
+void
+arc_bench_agent_signal_stop(ArcBenchAgent *self)
+{
+	if (self->process == NULL || self->stopping)
+		return;
+	arc_test_process_signal(self->process, SIGTERM);
+	self->stopping = TRUE;
+}
+
+/**
  * arc_bench_agent_stop:
  * @self: the agent
  *
- * SIGTERM, then waits for the agent to exit (SIGKILL after a while).
+ * SIGTERM (unless sent already), then waits for the agent to exit (SIGKILL after a while).
  */
 void
 arc_bench_agent_stop(ArcBenchAgent *self)
 {
-	gint64 deadline = g_get_monotonic_time() + ARC_BENCH_STOP_SECS * G_USEC_PER_SEC;
+	guint stop_secs = arc_test_process_timeout(ARC_BENCH_STOP_SECS);
 
-	if (self->proc == NULL || g_subprocess_get_identifier(self->proc) == NULL)
+	if (self->process == NULL || self->stopped)
 		return;
-	g_subprocess_send_signal(self->proc, SIGTERM);
-	while (g_subprocess_get_identifier(self->proc) != NULL && g_get_monotonic_time() < deadline)
-		g_usleep(10 * 1000);
-	if (g_subprocess_get_identifier(self->proc) != NULL) {
-		g_printerr("arctic-agent %s ignored SIGTERM for %d s: killing it\n", self->label,
-			   ARC_BENCH_STOP_SECS);
-		g_subprocess_force_exit(self->proc);
+	arc_bench_agent_signal_stop(self);
+	self->stopped = TRUE;
+	if (!arc_test_process_wait(self->process, stop_secs)) {
+		g_printerr("arctic-agent %s ignored SIGTERM for %u s: killing it\n", self->label,
+			   stop_secs);
+		arc_test_process_kill(self->process, stop_secs);
 	}
-	g_subprocess_wait(self->proc, NULL, NULL);
-	if (!g_subprocess_get_successful(self->proc))
+	if (arc_test_process_get_exit_status(self->process) != 0)
 		g_printerr("arctic-agent %s did not exit cleanly; see %s\n", self->label,
 			   self->log_path);
 }
@@ -488,7 +466,7 @@ arc_bench_agent_free(ArcBenchAgent *self)
 	if (self == NULL)
 		return;
 	arc_bench_agent_stop(self);
-	g_clear_object(&self->proc);
+	g_clear_object(&self->process);
 	g_clear_object(&self->session);
 	g_free(self->label);
 	g_free(self->address);

@@ -8,6 +8,8 @@
 #include <libsoup/soup.h>
 #include <sys/types.h>
 
+#include "arc-test-process.h"
+
 /* What one process has run so far, by three clocks of different precision. */
 typedef struct {
 	gint64 ticks;    /* utime + stime of /proc/PID/stat, clock ticks */
@@ -17,13 +19,16 @@ typedef struct {
 	guint threads;
 } ArcBenchCpu;
 
-/* A built arctic-agent run for the benchmark, and the bench's HTTP session to it. */
+/* A built arctic-agent run for the benchmark (started by the tests' launcher, so it honours
+ * ARC_TEST_AGENT_WRAPPER too), and the bench's HTTP session to it. */
 typedef struct {
 	gchar *label;
 	gchar *address;  /* 127.0.0.1:PORT */
 	gchar *log_path; /* the agent's stdout and stderr */
-	GSubprocess *proc;
+	ArcTestProcess *process;
 	pid_t pid;
+	gboolean stopping; /* SIGTERM sent */
+	gboolean stopped;  /* and its exit seen */
 	SoupSession *session;
 	gchar *peer_id;
 	gchar *cluster_id;
@@ -47,12 +52,12 @@ JsonNode *arc_bench_agent_request_json(ArcBenchAgent *self, const gchar *method,
 void arc_bench_agent_sample_cpu(ArcBenchAgent *self, ArcBenchCpu *cpu);
 guint arc_bench_agent_count_fds(ArcBenchAgent *self);
 guint arc_bench_agent_count_log(ArcBenchAgent *self, const gchar *level, gchar **first);
+void arc_bench_agent_signal_stop(ArcBenchAgent *self);
 void arc_bench_agent_stop(ArcBenchAgent *self);
 void arc_bench_agent_free(ArcBenchAgent *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcBenchAgent, arc_bench_agent_free)
 
-guint16 arc_bench_free_port(GError **error);
 void arc_bench_rm_rf(const gchar *path);
 gboolean arc_bench_make_license(const gchar *build_dir, const gchar *work, guint max_nodes,
 				GError **error);

@@ -369,11 +369,8 @@ arc_bench_run_free(ArcBenchRun *self)
 	if (self == NULL)
 		return;
 	/* SIGTERM to all first, so that they shut down side by side */
-	for (guint i = 0; i < self->agents->len; i++) {
-		ArcBenchAgent *agent = g_ptr_array_index(self->agents, i);
-		if (g_subprocess_get_identifier(agent->proc) != NULL)
-			g_subprocess_send_signal(agent->proc, SIGTERM);
-	}
+	for (guint i = 0; i < self->agents->len; i++)
+		arc_bench_agent_signal_stop(g_ptr_array_index(self->agents, i));
 	g_ptr_array_unref(self->agents); /* arc_bench_agent_free() waits for each */
 	g_ptr_array_unref(self->tokens);
 	g_hash_table_unref(self->own);

@@ -8,6 +8,8 @@
 #   bench/profile-api.sh [BUILD_DIR] [OUT_DIR]       (default: build, a temp dir)
 #   REQUESTS=2000 bench/profile-api.sh build /tmp/api-profile
 set -euo pipefail
+# shellcheck source=../tests/common/arc-test-lib.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/../tests/common/arc-test-lib.sh"
 
 build=$(cd "${1:-build}" && pwd)
 out=${2:-$(mktemp -d)}
@@ -25,7 +27,6 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_http() { for _ in $(seq 900); do curl -s -o /dev/null "$1" && return; sleep 0.1; done; echo "bench: $1 never answered" >&2; exit 1; }
 total_ir() { callgrind_annotate "$1" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}'; }
 # N requests on one connection (curl reuses it), the counters zeroed before and dumped after
@@ -51,7 +52,7 @@ recovery_token_file=$tmp/recovery.token
 [plugin:ed25519-file]
 issuers_dir=$tmp/issuers
 CONF
-port=$(free_port)
+port=$(arc_free_port)
 valgrind --tool=callgrind --callgrind-out-file="$out/agent.callgrind" "$build/daemon/arctic-agent" \
 	--config "$tmp/agent.conf" --data-dir "$tmp/data" --listen "127.0.0.1:$port" \
 	--plugin-dir "$build/plugins/all" --no-dbus --log-format text 2>"$out/agent.log" &
@@ -79,7 +80,7 @@ done
 kill "$agent"
 wait "$agent" 2>/dev/null || true
 for i in 0 1; do
-	bport=$(free_port)
+	bport=$(arc_free_port)
 	valgrind --tool=callgrind --callgrind-out-file="$out/bare$i.callgrind" \
 		"$build/bench/arc-bench-bare-server" "$bport" "$tmp/body.$i" 2>/dev/null &
 	bare=$!

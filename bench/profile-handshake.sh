@@ -9,6 +9,8 @@
 #   bench/profile-handshake.sh [BUILD_DIR] [OUT_DIR]    (default: build, a temp dir)
 #   CYCLES=8 GOSSIP_INTERVAL=1 bench/profile-handshake.sh build /tmp/hs-profile
 set -euo pipefail
+# shellcheck source=../tests/common/arc-test-lib.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/../tests/common/arc-test-lib.sh"
 
 build=$(cd "${1:-build}" && pwd)
 out=${2:-$(mktemp -d)}
@@ -27,7 +29,6 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_ready() { for _ in $(seq 1200); do curl -sf -o /dev/null "http://127.0.0.1:$1/readyz" && return; sleep 0.1; done; echo "bench: agent on $1 not ready" >&2; exit 1; }
 total_ir() { callgrind_annotate "$1" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}'; }
 start_agent() { # NAME PORT INSTR-AT-START
@@ -55,7 +56,7 @@ mkdir -p "$tmp/issuers"
 chmod 0644 "$tmp/issuers/bench.pub"
 "$build/cli/arctic-license" issue --key "$tmp/issuer.key" --customer-id cust_bench --days 365 \
 	--max-nodes 10 --max-services 100 --output "$tmp/license.json" >/dev/null 2>&1
-pa=$(free_port)
+pa=$(arc_free_port)
 a=$(start_agent A "$pa" yes)
 pids+=("$a")
 wait_ready "$pa"
@@ -70,7 +71,7 @@ printf '%-6s %14s %14s\n' cycle "A, initiator" "B, responder"
 sum_a=0
 sum_b=0
 for c in $(seq "$cycles"); do
-	pb=$(free_port)
+	pb=$(arc_free_port)
 	b=$(start_agent "B$c" "$pb" no)
 	pids+=("$b")
 	wait_ready "$pb"

@@ -6,6 +6,7 @@
 #define _DEFAULT_SOURCE
 
 #include "arc-cli-test-run.h"
+#include "arc-test-process.h"
 
 #include <fcntl.h>
 #include <gio/gio.h>
@@ -258,22 +259,11 @@ arc_cli_test_write_cluster_config(const gchar *first_endpoint, ...)
 gchar *
 arc_cli_test_closed_port_url(void)
 {
-	g_autoptr(GSocket) socket = NULL;
-	g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
-	g_autoptr(GSocketAddress) address = g_inet_socket_address_new(loopback, 0);
-	g_autoptr(GSocketAddress) bound = NULL;
 	g_autoptr(GError) error = NULL;
-	guint16 port;
+	guint16 port = arc_test_free_port(&error); /* the harness's one helper */
 
-	socket = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-			      &error);
 	g_assert_no_error(error);
-	g_socket_bind(socket, address, FALSE, &error);
-	g_assert_no_error(error);
-	bound = g_socket_get_local_address(socket, &error);
-	g_assert_no_error(error);
-	port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
-	g_socket_close(socket, NULL);
+	g_assert_cmpuint(port, !=, 0);
 	return g_strdup_printf("http://127.0.0.1:%u", port);
 }
 

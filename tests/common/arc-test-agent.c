@@ -9,22 +9,15 @@
 #include <arctic-plugin.h>
 #include <errno.h>
 #include <glib/gstdio.h>
-#include <signal.h>
 #include <sodium.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 
 /* A built arctic-agent in a temp dir of its own, driven only through its public interfaces
  * (the command line, files, HTTP on 127.0.0.1). The agent is its own issuer's customer: the
  * harness creates an issuer key pair, trusts its public key through agent.conf, and signs
- * licenses with the secret key. Every wait is bounded. */
-
-/* Shared between the agent object and a pending g_subprocess_wait_async(): the callback may
- * run after the object is gone, so it only ever touches this box. */
-typedef struct {
-	gboolean exited;
-} ArcTestAgentWait;
+ * licenses with the secret key. Every wait is bounded. The process itself is an
+ * ArcTestProcess, which the benchmarks use as well. */
 
 struct _ArcTestAgent {
 	GObject parent_instance;
@@ -39,14 +32,10 @@ struct _ArcTestAgent {
 	guint8 issuer_sk[crypto_sign_SECRETKEYBYTES];
 	guint8 foreign_sk[crypto_sign_SECRETKEYBYTES];
 	guint16 port;
-	gboolean no_dbus;
+	ArcTestAgentBus bus;
 	GPtrArray *extra_args;
-	GPtrArray *env; /* pairs of name, value (NULL to unset) */
-	gchar **wrapper;
 	guint timeout_secs;
-	GSubprocess *process;
-	ArcTestAgentWait *wait;
-	GCancellable *wait_cancellable;
+	ArcTestProcess *process;
 	guint run_count;
 	gchar *log_path;
 	gchar *out_path;
@@ -95,42 +84,12 @@ arc_test_agent_rm_rf(const gchar *path)
 }
 
 static void
-arc_test_agent_wait_free(ArcTestAgentWait *wait)
-{
-	g_rc_box_release(wait);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcTestAgentWait, arc_test_agent_wait_free)
-
-static gboolean
-arc_test_agent_wait_exit(ArcTestAgent *self, guint timeout_secs)
-{
-	gint64 deadline = g_get_monotonic_time() + (gint64)timeout_secs * G_USEC_PER_SEC;
-
-	while (!self->wait->exited) {
-		if (g_main_context_iteration(NULL, FALSE))
-			continue;
-		if (g_get_monotonic_time() > deadline)
-			return FALSE;
-		g_usleep(2000);
-	}
-	return TRUE;
-}
-
-static void
 arc_test_agent_finalize(GObject *object)
 {
 	ArcTestAgent *self = ARC_TEST_AGENT(object);
 
 	g_clear_object(&self->session);
-	if (self->process != NULL && !self->wait->exited) {
-		g_subprocess_force_exit(self->process);
-		arc_test_agent_wait_exit(self, self->timeout_secs);
-	}
-	if (self->wait_cancellable != NULL)
-		g_cancellable_cancel(self->wait_cancellable);
-	g_clear_object(&self->wait_cancellable);
-	g_clear_pointer(&self->wait, arc_test_agent_wait_free);
+	arc_test_process_kill(self->process, self->timeout_secs);
 	g_clear_object(&self->process);
 	if (self->tmpdir != NULL && g_getenv("ARC_TEST_KEEP_TMPDIR") == NULL)
 		arc_test_agent_rm_rf(self->tmpdir);
@@ -144,8 +103,6 @@ arc_test_agent_finalize(GObject *object)
 	g_free(self->recovery_path);
 	g_free(self->plugin_dir);
 	g_ptr_array_unref(self->extra_args);
-	g_ptr_array_unref(self->env);
-	g_strfreev(self->wrapper);
 	g_free(self->tls_ca_path);
 	g_free(self->log_path);
 	g_free(self->out_path);
@@ -167,10 +124,10 @@ arc_test_agent_class_init(ArcTestAgentClass *klass)
 static void
 arc_test_agent_init(ArcTestAgent *self)
 {
-	self->no_dbus = TRUE;
+	self->bus = ARC_TEST_AGENT_BUS_NONE;
 	self->extra_args = g_ptr_array_new_with_free_func(g_free);
-	self->env = g_ptr_array_new_with_free_func(g_free);
-	self->timeout_secs = ARC_TEST_AGENT_TIMEOUT_SECS;
+	self->process = arc_test_process_new(NULL);
+	self->timeout_secs = arc_test_process_timeout(ARC_TEST_AGENT_TIMEOUT_SECS);
 	self->plugin_dir = g_strdup(ARC_TEST_PLUGINS_DIR);
 }
 
@@ -183,20 +140,11 @@ guint16
 arc_test_agent_free_port(void)
 {
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GSocket) sock = NULL;
-	g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
-	g_autoptr(GSocketAddress) address = g_inet_socket_address_new(loopback, 0);
-	g_autoptr(GSocketAddress) bound = NULL;
+	guint16 port = arc_test_free_port(&error);
 
-	sock = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-			    &error);
 	g_assert_no_error(error);
-	g_socket_bind(sock, address, FALSE, &error);
-	g_assert_no_error(error);
-	bound = g_socket_get_local_address(sock, &error);
-	g_assert_no_error(error);
-	g_socket_close(sock, NULL);
-	return g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
+	g_assert_cmpuint(port, !=, 0);
+	return port;
 }
 
 static void
@@ -240,7 +188,6 @@ arc_test_agent_new(void)
 	g_autofree gchar *pub_b64 = NULL;
 	g_autofree gchar *pub_line = NULL;
 	guint8 foreign_pk[crypto_sign_PUBLICKEYBYTES];
-	const gchar *wrapper = g_getenv("ARC_TEST_AGENT_WRAPPER");
 
 	g_assert_cmpint(sodium_init(), >=, 0);
 	self->tmpdir = g_dir_make_tmp("arctic-test-XXXXXX", &error);
@@ -260,13 +207,6 @@ arc_test_agent_new(void)
 	arc_test_agent_write_file(self->issuer_pub_path, pub_line, 0644);
 	arc_test_agent_write_config(self);
 	self->port = arc_test_agent_free_port();
-
-	/* e.g. ARC_TEST_AGENT_WRAPPER="valgrind --log-file=/tmp/vg-%p.log" */
-	if (wrapper != NULL && wrapper[0] != '\0') {
-		g_shell_parse_argv(wrapper, NULL, &self->wrapper, &error);
-		g_assert_no_error(error);
-		self->timeout_secs *= 6;
-	}
 	return self;
 }
 
@@ -332,7 +272,25 @@ arc_test_agent_set_plugin_dir(ArcTestAgent *self, const gchar *plugin_dir)
 void
 arc_test_agent_set_no_dbus(ArcTestAgent *self, gboolean no_dbus)
 {
-	self->no_dbus = no_dbus;
+	self->bus = no_dbus ? ARC_TEST_AGENT_BUS_NONE : ARC_TEST_AGENT_BUS_SESSION;
+}
+
+/**
+ * arc_test_agent_set_bus:
+ * @self: the agent
+ * @bus: which bus the agent serves from its next start on
+ * @address: (nullable): the address of both the system and the session bus for the agent
+ *   (`DBUS_SYSTEM_BUS_ADDRESS`, `DBUS_SESSION_BUS_ADDRESS`), or %NULL to keep those of the
+ *   test's environment (e.g. the private session bus of a #GTestDBus)
+ */
+void
+arc_test_agent_set_bus(ArcTestAgent *self, ArcTestAgentBus bus, const gchar *address)
+{
+	self->bus = bus;
+	if (address != NULL) {
+		arc_test_agent_setenv(self, "DBUS_SYSTEM_BUS_ADDRESS", address);
+		arc_test_agent_setenv(self, "DBUS_SESSION_BUS_ADDRESS", address);
+	}
 }
 
 /**
@@ -356,14 +314,38 @@ arc_test_agent_add_args(ArcTestAgent *self, const gchar *const *args)
 void
 arc_test_agent_setenv(ArcTestAgent *self, const gchar *name, const gchar *value)
 {
-	g_ptr_array_add(self->env, g_strdup(name));
-	g_ptr_array_add(self->env, g_strdup(value));
+	arc_test_process_setenv(self->process, name, value);
 }
 
 guint16
 arc_test_agent_get_port(ArcTestAgent *self)
 {
 	return self->port;
+}
+
+/**
+ * arc_test_agent_set_port:
+ * @self: the agent
+ * @port: the API port on 127.0.0.1 from the next start on, or 0 for another free one
+ */
+void
+arc_test_agent_set_port(ArcTestAgent *self, guint16 port)
+{
+	self->port = port != 0 ? port : arc_test_agent_free_port();
+	g_clear_object(&self->session);
+}
+
+/**
+ * arc_test_agent_get_timeout_secs:
+ * @self: the agent
+ *
+ * Returns: how long one wait of the harness may take: %ARC_TEST_AGENT_TIMEOUT_SECS, longer
+ *   under ARC_TEST_AGENT_WRAPPER
+ */
+guint
+arc_test_agent_get_timeout_secs(ArcTestAgent *self)
+{
+	return self->timeout_secs;
 }
 
 gchar *
@@ -480,87 +462,50 @@ arc_test_agent_make_default_license(ArcTestAgent *self)
 					   now + 365 * 24 * 3600, 10, 100);
 }
 
-/* PR_SET_PDEATHSIG: an agent must not outlive a test that aborted on a failed assertion */
-static void
-arc_test_agent_child_setup_cb(gpointer user_data)
+/**
+ * arc_test_agent_spawn:
+ * @self: the agent, not running
+ * @args: (array zero-terminated=1): the whole command line after the program name
+ * @error: return location for a #GError
+ *
+ * Starts arctic-agent with exactly @args (and the environment of arc_test_agent_setenv()),
+ * and returns at once, for a test that waits for what it expects itself; stop it with
+ * arc_test_agent_stop().
+ *
+ * Returns: %TRUE once started
+ */
+gboolean
+arc_test_agent_spawn(ArcTestAgent *self, const gchar *const *args, GError **error)
 {
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static void
-arc_test_agent_wait_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(ArcTestAgentWait) wait = user_data;
-
-	if (g_subprocess_wait_finish(G_SUBPROCESS(source), res, NULL))
-		wait->exited = TRUE;
-}
-
-static GSubprocessLauncher *
-arc_test_agent_launcher(ArcTestAgent *self)
-{
-	GSubprocessLauncher *launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_NONE);
-	const gchar *const unset[] = {"API_PORT",      "DATA_DIR",       "LOG_FORMAT",
-				      "NOTIFY_SOCKET", "JOURNAL_STREAM", NULL};
-
+	g_clear_object(&self->session);
+	g_assert_false(arc_test_process_is_running(self->process));
 	self->run_count++;
 	g_free(self->log_path);
 	g_free(self->out_path);
 	self->log_path = g_strdup_printf("%s/agent-%u.stderr", self->tmpdir, self->run_count);
 	self->out_path = g_strdup_printf("%s/agent-%u.stdout", self->tmpdir, self->run_count);
-	g_subprocess_launcher_set_stderr_file_path(launcher, self->log_path);
-	g_subprocess_launcher_set_stdout_file_path(launcher, self->out_path);
-	g_subprocess_launcher_set_child_setup(launcher, arc_test_agent_child_setup_cb, NULL, NULL);
-	for (guint i = 0; unset[i] != NULL; i++)
-		g_subprocess_launcher_unsetenv(launcher, unset[i]);
-	for (guint i = 0; i + 1 < self->env->len; i += 2) {
-		const gchar *name = g_ptr_array_index(self->env, i);
-		const gchar *value = g_ptr_array_index(self->env, i + 1);
-		if (value != NULL)
-			g_subprocess_launcher_setenv(launcher, name, value, TRUE);
-		else
-			g_subprocess_launcher_unsetenv(launcher, name);
-	}
-	return launcher;
-}
-
-static gboolean
-arc_test_agent_spawn(ArcTestAgent *self, const gchar *const *args, GError **error)
-{
-	g_autoptr(GSubprocessLauncher) launcher = NULL;
-	g_autoptr(GPtrArray) argv = g_ptr_array_new();
-
-	g_assert_true(self->process == NULL || self->wait->exited);
-	for (guint i = 0; self->wrapper != NULL && self->wrapper[i] != NULL; i++)
-		g_ptr_array_add(argv, self->wrapper[i]);
-	g_ptr_array_add(argv, (gpointer)ARC_TEST_AGENT_BINARY);
-	for (guint i = 0; args[i] != NULL; i++)
-		g_ptr_array_add(argv, (gpointer)args[i]);
-	g_ptr_array_add(argv, NULL);
-
-	g_clear_object(&self->process);
-	g_clear_pointer(&self->wait, arc_test_agent_wait_free);
-	g_clear_object(&self->wait_cancellable);
-	launcher = arc_test_agent_launcher(self);
-	self->process =
-		g_subprocess_launcher_spawnv(launcher, (const gchar *const *)argv->pdata, error);
-	if (self->process == NULL)
-		return FALSE;
-	self->wait = g_rc_box_new0(ArcTestAgentWait);
-	self->wait_cancellable = g_cancellable_new();
-	g_subprocess_wait_async(self->process, self->wait_cancellable, arc_test_agent_wait_cb,
-				g_rc_box_acquire(self->wait));
-	return TRUE;
+	arc_test_process_set_output(self->process, self->out_path, self->log_path);
+	return arc_test_process_spawn(self->process, args, error);
 }
 
 static gint
 arc_test_agent_exit_status(ArcTestAgent *self)
 {
-	if (g_subprocess_get_if_exited(self->process))
-		return g_subprocess_get_exit_status(self->process);
-	if (g_subprocess_get_if_signaled(self->process))
-		return 128 + g_subprocess_get_term_sig(self->process);
-	return -1;
+	return arc_test_process_get_exit_status(self->process);
+}
+
+static const gchar *
+arc_test_agent_bus_arg(ArcTestAgent *self)
+{
+	switch (self->bus) {
+	case ARC_TEST_AGENT_BUS_SESSION:
+		return "--session-bus";
+	case ARC_TEST_AGENT_BUS_SYSTEM:
+		return NULL;
+	case ARC_TEST_AGENT_BUS_NONE:
+	default:
+		return "--no-dbus";
+	}
 }
 
 static gboolean
@@ -575,7 +520,8 @@ arc_test_agent_spawn_daemon(ArcTestAgent *self, GError **error)
 	g_ptr_array_add(args, g_strdup_printf("--listen=127.0.0.1:%u", self->port));
 	g_ptr_array_add(args, g_strdup("--plugin-dir"));
 	g_ptr_array_add(args, g_strdup(self->plugin_dir));
-	g_ptr_array_add(args, g_strdup(self->no_dbus ? "--no-dbus" : "--session-bus"));
+	if (arc_test_agent_bus_arg(self) != NULL)
+		g_ptr_array_add(args, g_strdup(arc_test_agent_bus_arg(self)));
 	g_ptr_array_add(args, g_strdup("--log-format"));
 	g_ptr_array_add(args, g_strdup("text"));
 	for (guint i = 0; i < self->extra_args->len; i++)
@@ -640,7 +586,7 @@ arc_test_agent_start(ArcTestAgent *self, GError **error)
 		return FALSE;
 	while (!arc_test_agent_livez(self)) {
 		g_main_context_iteration(NULL, FALSE);
-		if (self->wait->exited) {
+		if (!arc_test_process_is_running(self->process)) {
 			arc_test_agent_set_exit_error(self, error,
 						      "exited before answering /livez");
 			return FALSE;
@@ -671,7 +617,7 @@ arc_test_agent_start_expect_exit(ArcTestAgent *self, gint *exit_status, GError *
 	g_clear_object(&self->session);
 	if (!arc_test_agent_spawn_daemon(self, error))
 		return FALSE;
-	if (!arc_test_agent_wait_exit(self, self->timeout_secs)) {
+	if (!arc_test_process_wait(self->process, self->timeout_secs)) {
 		arc_test_agent_kill(self);
 		arc_test_agent_set_exit_error(self, error, "kept running");
 		return FALSE;
@@ -697,7 +643,7 @@ arc_test_agent_run(ArcTestAgent *self, const gchar *const *args, gint *exit_stat
 {
 	if (!arc_test_agent_spawn(self, args, error))
 		return FALSE;
-	if (!arc_test_agent_wait_exit(self, self->timeout_secs)) {
+	if (!arc_test_process_wait(self->process, self->timeout_secs)) {
 		arc_test_agent_kill(self);
 		arc_test_agent_set_exit_error(self, error, "did not exit in time");
 		return FALSE;
@@ -720,14 +666,12 @@ gboolean
 arc_test_agent_stop(ArcTestAgent *self, gint *exit_status, GError **error)
 {
 	g_clear_object(&self->session);
-	if (self->process == NULL || self->wait->exited) {
+	if (!arc_test_process_is_running(self->process)) {
 		g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_FAILED,
 				    "the agent is not running");
 		return FALSE;
 	}
-	g_subprocess_send_signal(self->process, SIGTERM);
-	if (!arc_test_agent_wait_exit(self, self->timeout_secs)) {
-		arc_test_agent_kill(self);
+	if (!arc_test_process_terminate(self->process, self->timeout_secs)) {
 		arc_test_agent_set_exit_error(self, error, "ignored SIGTERM");
 		return FALSE;
 	}
@@ -746,10 +690,8 @@ void
 arc_test_agent_kill(ArcTestAgent *self)
 {
 	g_clear_object(&self->session);
-	if (self->process == NULL || self->wait->exited)
-		return;
-	g_subprocess_force_exit(self->process);
-	g_assert_true(arc_test_agent_wait_exit(self, self->timeout_secs));
+	arc_test_process_kill(self->process, self->timeout_secs);
+	g_assert_false(arc_test_process_is_running(self->process));
 }
 
 /**
@@ -778,7 +720,7 @@ arc_test_agent_restart(ArcTestAgent *self, GError **error)
 gboolean
 arc_test_agent_is_running(ArcTestAgent *self)
 {
-	return self->process != NULL && !self->wait->exited;
+	return arc_test_process_is_running(self->process);
 }
 
 static gchar *
@@ -1045,8 +987,7 @@ arc_test_agent_raw(ArcTestAgent *self, const gchar *head, GBytes *body, gboolean
 gint
 arc_test_agent_get_pid(ArcTestAgent *self)
 {
-	const gchar *id = self->process != NULL ? g_subprocess_get_identifier(self->process) : NULL;
-	return id != NULL ? (gint)g_ascii_strtoll(id, NULL, 10) : 0;
+	return arc_test_process_get_pid(self->process);
 }
 
 /**
@@ -1062,9 +1003,9 @@ arc_test_agent_get_rss_kb(ArcTestAgent *self)
 	g_autofree gchar *status = NULL;
 	const gchar *line;
 
-	if (self->process == NULL)
+	if (arc_test_agent_get_pid(self) == 0)
 		return 0;
-	path = g_strdup_printf("/proc/%s/status", g_subprocess_get_identifier(self->process));
+	path = g_strdup_printf("/proc/%d/status", arc_test_agent_get_pid(self));
 	if (!g_file_get_contents(path, &status, NULL, NULL))
 		return 0;
 	line = strstr(status, "\nVmRSS:");
@@ -1084,9 +1025,9 @@ arc_test_agent_count_fds(ArcTestAgent *self)
 	g_autoptr(GDir) dir = NULL;
 	gint n = 0;
 
-	if (self->process == NULL)
+	if (arc_test_agent_get_pid(self) == 0)
 		return -1;
-	path = g_strdup_printf("/proc/%s/fd", g_subprocess_get_identifier(self->process));
+	path = g_strdup_printf("/proc/%d/fd", arc_test_agent_get_pid(self));
 	dir = g_dir_open(path, 0, NULL);
 	if (dir == NULL)
 		return -1;

@@ -9,6 +9,7 @@
 #include <libsoup/soup.h>
 
 #include "arc-test-assert.h"
+#include "arc-test-process.h"
 
 G_BEGIN_DECLS
 
@@ -25,8 +26,9 @@ G_BEGIN_DECLS
  *
  * The agent is started with --config <tmp>/agent.conf (recovery token and issuers dir in the
  * temp dir), --data-dir <tmp>/data, --listen 127.0.0.1:<free port>, --plugin-dir (the build's
- * plugins unless changed), --no-dbus (or --session-bus) and --log-format text; its stderr is
- * kept for arc_test_agent_get_log(). It is killed if the test process dies.
+ * plugins unless changed), --no-dbus (or --session-bus, or neither for the system bus) and
+ * --log-format text; its stderr is kept for arc_test_agent_get_log(). It is killed if the test
+ * process dies. The process is an ArcTestProcess (arc-test-process.h).
  *
  * Environment: ARC_TEST_AGENT_WRAPPER runs the agent under a command, e.g.
  * "valgrind --log-file=/tmp/vg-%p.log" (timeouts grow sixfold); ARC_TEST_KEEP_TMPDIR keeps
@@ -37,6 +39,14 @@ G_BEGIN_DECLS
 #define ARC_TEST_AGENT_TIMEOUT_SECS 10
 
 #define ARC_TEST_CUSTOMER_ID "cust_ARCTICTEST"
+
+/* Which D-Bus the agent serves: none (`--no-dbus`), the session bus (`--session-bus`) or,
+ * with neither option, the system bus. */
+typedef enum {
+	ARC_TEST_AGENT_BUS_NONE,
+	ARC_TEST_AGENT_BUS_SESSION,
+	ARC_TEST_AGENT_BUS_SYSTEM,
+} ArcTestAgentBus;
 
 /**
  * ArcTestResponse:
@@ -72,9 +82,12 @@ const gchar *arc_test_agent_get_recovery_token_path(ArcTestAgent *self);
 const gchar *arc_test_agent_get_plugin_dir(ArcTestAgent *self);
 void arc_test_agent_set_plugin_dir(ArcTestAgent *self, const gchar *plugin_dir);
 void arc_test_agent_set_no_dbus(ArcTestAgent *self, gboolean no_dbus);
+void arc_test_agent_set_bus(ArcTestAgent *self, ArcTestAgentBus bus, const gchar *address);
 void arc_test_agent_add_args(ArcTestAgent *self, const gchar *const *args);
 void arc_test_agent_setenv(ArcTestAgent *self, const gchar *name, const gchar *value);
 guint16 arc_test_agent_get_port(ArcTestAgent *self);
+void arc_test_agent_set_port(ArcTestAgent *self, guint16 port);
+guint arc_test_agent_get_timeout_secs(ArcTestAgent *self);
 gchar *arc_test_agent_get_address(ArcTestAgent *self);
 void arc_test_agent_add_config(ArcTestAgent *self, const gchar *text);
 void arc_test_agent_share_issuer(ArcTestAgent *self, ArcTestAgent *source);
@@ -94,6 +107,7 @@ gchar *arc_test_agent_make_default_license(ArcTestAgent *self);
 /* the process */
 gboolean arc_test_agent_start(ArcTestAgent *self, GError **error);
 gboolean arc_test_agent_start_expect_exit(ArcTestAgent *self, gint *exit_status, GError **error);
+gboolean arc_test_agent_spawn(ArcTestAgent *self, const gchar *const *args, GError **error);
 gboolean arc_test_agent_run(ArcTestAgent *self, const gchar *const *args, gint *exit_status,
 			    GError **error);
 gboolean arc_test_agent_stop(ArcTestAgent *self, gint *exit_status, GError **error);

@@ -53,9 +53,12 @@ arc_test_license_age(ArcTestAgent *agent, gint64 expires_in)
 	sqlite3 *handle = NULL;
 	sqlite3_stmt *stmt = NULL;
 	gint exit_status = 0;
+	gboolean ok;
 
-	g_assert_true(arc_test_agent_stop(agent, &exit_status, &error));
+	/* the error first: a failure prints the agent's log */
+	ok = arc_test_agent_stop(agent, &exit_status, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	g_assert_cmpint(sqlite3_open(db, &handle), ==, SQLITE_OK);
 	g_assert_cmpint(sqlite3_prepare_v2(handle,
 					   "UPDATE meta SET value = ?1 WHERE key = 'license'", -1,
@@ -66,6 +69,7 @@ arc_test_license_age(ArcTestAgent *agent, gint64 expires_in)
 	g_assert_cmpint(sqlite3_changes(handle), ==, 1);
 	sqlite3_finalize(stmt);
 	sqlite3_close(handle);
-	g_assert_true(arc_test_agent_start(agent, &error));
+	ok = arc_test_agent_start(agent, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 }

@@ -3,6 +3,8 @@
 # Traffic stays inside the namespaces. Callers set $port and call netns_setup first.
 
 build=${ARC_BUILD_ROOT:?ARC_BUILD_ROOT is not set}
+# shellcheck source=../common/arc-test-lib.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/../common/arc-test-lib.sh"
 agent=$build/daemon/arctic-agent
 cli=$build/cli/arctic
 licensetool=$build/cli/arctic-license
@@ -80,10 +82,12 @@ reach_back_timeout=2
 issuers_dir=$tmp/issuers
 $extra
 CONF
-	ip netns exec "$ns" "$agent" --config "$tmp/$name/agent.conf" --plugin-dir "$plugins" \
-		--no-dbus >"$tmp/$name/log" 2>&1 &
+	# ip execs the agent, under ARC_TEST_AGENT_WRAPPER as arc_exec_agent would run it
+	# shellcheck disable=SC2086 # the wrapper is a command line: split on purpose
+	ip netns exec "$ns" ${ARC_TEST_AGENT_WRAPPER:-} "$agent" --config "$tmp/$name/agent.conf" \
+		--plugin-dir "$plugins" --no-dbus >"$tmp/$name/log" 2>&1 &
 	pids+=($!)
-	for _ in $(seq 100); do
+	for _ in $(seq "$(arc_timeout 100)"); do
 		if ip netns exec "$ns" curl -sf --max-time 1 "http://$addr:$port/livez" >/dev/null; then
 			break
 		fi

@@ -118,41 +118,30 @@ systemd_environment_func(void)
 {
 	g_autoptr(ArcTestAgent) agent = arc_test_agent_new();
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(
-		G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-	g_autoptr(GSubprocess) proc = NULL;
 	g_autofree gchar *dir = g_dir_make_tmp("arc-env-XXXXXX", NULL);
 	g_autofree gchar *conf = g_build_filename(dir, "agent.conf", NULL);
 	g_autofree gchar *data = g_build_filename(dir, "data", NULL);
 	g_autofree gchar *rm = g_strdup_printf("rm -rf '%s'", dir);
 	g_autofree gchar *db = g_build_filename(data, "arctic.db", NULL);
-	g_autofree gchar *port = NULL;
+	g_autofree gchar *port = g_strdup_printf("%u", arc_test_agent_get_port(agent));
 	g_autofree gchar *url = NULL;
 	g_autofree gchar *text = NULL;
-	g_autoptr(GSocket) probe = NULL;
-	g_autoptr(GSocketAddress) any = NULL;
-	g_autoptr(GSocketAddress) bound = NULL;
+	const gchar *args[] = {"--config",     conf,
+			       "--plugin-dir", arc_test_agent_get_plugin_dir(agent),
+			       "--no-dbus",    NULL};
 	gboolean answered = FALSE;
 
 	/* agent.conf names only the address; the port comes from API_PORT */
 	text = g_strdup_printf("[agent]\nlisten=127.0.0.1\nrecovery_token_file=%s/rt\n", dir);
 	g_assert_true(g_file_set_contents(conf, text, -1, NULL));
-	probe = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, 0, &error);
-	any = g_inet_socket_address_new_from_string("127.0.0.1", 0);
-	g_assert_true(g_socket_bind(probe, any, TRUE, &error));
-	bound = g_socket_get_local_address(probe, &error);
-	port = g_strdup_printf("%u", g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound)));
-	g_socket_close(probe, NULL);
-
-	g_subprocess_launcher_setenv(launcher, "API_PORT", port, TRUE);
-	g_subprocess_launcher_setenv(launcher, "DATA_DIR", data, TRUE);
-	g_subprocess_launcher_setenv(launcher, "LOG_FORMAT", "json", TRUE);
-	proc = g_subprocess_launcher_spawn(launcher, &error, ARC_TEST_AGENT_BINARY, "--config",
-					   conf, "--plugin-dir",
-					   arc_test_agent_get_plugin_dir(agent), "--no-dbus", NULL);
+	/* through the harness, so that ARC_TEST_AGENT_WRAPPER applies to this agent too */
+	arc_test_agent_setenv(agent, "API_PORT", port);
+	arc_test_agent_setenv(agent, "DATA_DIR", data);
+	arc_test_agent_setenv(agent, "LOG_FORMAT", "json");
+	arc_test_agent_spawn(agent, args, &error);
 	g_assert_no_error(error);
 	url = g_strdup_printf("http://127.0.0.1:%s/livez", port);
-	for (guint i = 0; i < 100 && !answered; i++) {
+	for (guint i = 0; i < 100 * arc_test_process_timeout(1) && !answered; i++) {
 		g_autoptr(SoupSession) session = soup_session_new();
 		g_autoptr(SoupMessage) msg = soup_message_new("GET", url);
 		g_autoptr(GBytes) body = NULL;
@@ -163,15 +152,15 @@ systemd_environment_func(void)
 		if (!answered)
 			g_usleep(50000);
 	}
-	g_subprocess_send_signal(proc, SIGTERM);
-	g_assert_true(g_subprocess_wait(proc, NULL, &error));
+	arc_test_agent_stop(agent, NULL, &error);
+	g_assert_no_error(error);
 	g_assert_true(answered);
 	g_assert_true(g_file_test(db, G_FILE_TEST_EXISTS));
 	{
-		g_autofree gchar *first = NULL;
-		g_autoptr(GDataInputStream) err =
-			g_data_input_stream_new(g_subprocess_get_stderr_pipe(proc));
-		first = g_data_input_stream_read_line(err, NULL, NULL, NULL);
+		g_autofree gchar *log = arc_test_agent_get_log(agent);
+		g_auto(GStrv) lines = g_strsplit(log, "\n", 2);
+		const gchar *first = lines[0]; /* NULL: nothing logged */
+
 		g_assert_nonnull(first);
 		g_assert_true(g_str_has_prefix(first, "{\"time\":"));
 	}

@@ -4,6 +4,8 @@
 # symbol, list it with the agent, and run an agent whose license backend it is.
 #   check-sdk.sh BUILD_ROOT SOURCE_DIR AGENT PLUGIN_DIR
 set -eu
+# shellcheck source=../common/arc-test-lib.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/../common/arc-test-lib.sh"
 build=$1
 src=$2
 agent=$3
@@ -31,7 +33,7 @@ mkdir "$tmp/plugins"
 ln -s "$plugins/sqlite.so" "$tmp/plugins/"
 cp "$tmp/example-license.so" "$tmp/plugins/"
 export LD_LIBRARY_PATH="$build/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-list=$("$agent" --list-plugins --plugin-dir "$tmp/plugins")
+list=$(arc_exec_agent "$agent" --list-plugins --plugin-dir "$tmp/plugins")
 echo "$list"
 echo "$list" | grep -Eq '^example-license +license +9\.9\.9 +1\.0 +loaded'
 
@@ -41,7 +43,7 @@ recovery_token_file=$tmp/recovery.token
 [plugins]
 license=example-license
 CONF
-"$agent" --config "$tmp/agent.conf" --data-dir "$tmp/data" --listen 127.0.0.1:0 \
+arc_exec_agent "$agent" --config "$tmp/agent.conf" --data-dir "$tmp/data" --listen 127.0.0.1:0 \
 	--plugin-dir "$tmp/plugins" --no-dbus --log-format text 2>"$tmp/agent.log" &
 pid=$!
 # port 0: the agent picks a free port and logs it
@@ -49,7 +51,7 @@ i=0
 port=
 while [ -z "$port" ]; do
 	i=$((i + 1))
-	if [ "$i" -gt 100 ] || ! kill -0 "$pid" 2>/dev/null; then
+	if [ "$i" -gt "$(arc_timeout 100)" ] || ! kill -0 "$pid" 2>/dev/null; then
 		cat "$tmp/agent.log" >&2
 		exit 1
 	fi
