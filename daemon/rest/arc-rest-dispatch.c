@@ -101,8 +101,8 @@ arc_rest_server_authenticate(ArcEngine *engine, ArcRestRequest *req, const ArcRe
 
 	if (route->auth == ARC_REST_AUTH_PUBLIC)
 		return TRUE;
-	req->caller = arc_engine_authenticate(engine, arc_rest_server_bearer(req->msg),
-					      recovery, error);
+	req->caller =
+		arc_engine_authenticate(engine, arc_rest_server_bearer(req->msg), recovery, error);
 	if (req->caller == NULL)
 		return FALSE;
 	if (req->caller->recovery) {

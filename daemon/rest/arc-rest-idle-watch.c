@@ -25,7 +25,7 @@
  */
 struct _ArcRestIdleWatch {
 	GSource source;
-	GHashTable *watches; /* the server's, which owns the watch */
+	GHashTable *watches;    /* the server's, which owns the watch */
 	SoupServerMessage *msg; /* the connection's first; it keeps the connection */
 	GSocket *socket;
 	GPollFD pollfd;

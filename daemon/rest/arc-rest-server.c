@@ -851,10 +851,10 @@ arc_rest_server_new(ArcEngine *engine, ArcConfig *config)
 	self->server = soup_server_new("server-header", ARC_REST_SERVER_HEADER " ", NULL);
 	self->limits.max_line = config->api_max_request_line;
 	self->limits.max_head = config->api_max_head;
-	self->limits.line_too_long = arc_rest_render_limit(
-		SOUP_STATUS_REQUEST_URI_TOO_LONG, "URI_TOO_LONG", "request line too long");
-	self->limits.head_too_large = arc_rest_render_limit(
-		431, "HEADERS_TOO_LARGE", "request header fields too large");
+	self->limits.line_too_long = arc_rest_render_limit(SOUP_STATUS_REQUEST_URI_TOO_LONG,
+							   "URI_TOO_LONG", "request line too long");
+	self->limits.head_too_large =
+		arc_rest_render_limit(431, "HEADERS_TOO_LARGE", "request header fields too large");
 	self->limits.method_unknown = arc_rest_render_limit(
 		SOUP_STATUS_NOT_IMPLEMENTED, "NOT_IMPLEMENTED", "method not implemented");
 	self->limits.bad_length = arc_rest_render_limit(

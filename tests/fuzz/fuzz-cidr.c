@@ -46,7 +46,8 @@ arc_fuzz_cidr_common(const gchar *text)
 	if (interface_reason == ARC_CIDR_OK &&
 	    (arc_cidr_read(text, ARC_CIDR_LEADING_ZEROS, &lenient) != ARC_CIDR_OK ||
 	     !arc_fuzz_cidr_same(&interface, &lenient)))
-		arc_fuzz_cidr_fail("leading zeros allowed, and a strict CIDR refused or read otherwise");
+		arc_fuzz_cidr_fail(
+			"leading zeros allowed, and a strict CIDR refused or read otherwise");
 	if (interface_reason != ARC_CIDR_OK)
 		return;
 	arc_cidr_to_network(&interface);

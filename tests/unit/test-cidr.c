@@ -135,9 +135,9 @@ cidr_flags_func(void)
 
 	g_assert_cmpint(arc_cidr_read("10.0.0.0/08", ARC_CIDR_NETWORK, &cidr), ==,
 			ARC_CIDR_BAD_PREFIX);
-	g_assert_cmpint(arc_cidr_read("10.0.0.0/08", ARC_CIDR_NETWORK | ARC_CIDR_LEADING_ZEROS,
-				      &cidr),
-			==, ARC_CIDR_OK);
+	g_assert_cmpint(
+		arc_cidr_read("10.0.0.0/08", ARC_CIDR_NETWORK | ARC_CIDR_LEADING_ZEROS, &cidr), ==,
+		ARC_CIDR_OK);
 	zeros = arc_cidr_to_string(&cidr);
 	g_assert_cmpstr(zeros, ==, "10.0.0.0/8");
 	g_assert_cmpint(arc_cidr_read("10.0.0.0/033", ARC_CIDR_LEADING_ZEROS, &cidr), ==,
