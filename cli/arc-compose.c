@@ -10,7 +10,9 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "arc-cidr.h"
 #include "arc-cli-yaml.h"
+#include "arc-names.h"
 
 /*
  * The compose file is read from libyaml's document tree rather than through
@@ -20,7 +22,6 @@
 
 /* aliases can make a small file name a large tree: bound the nodes visited */
 #define ARC_COMPOSE_MAX_NODES 200000
-#define ARC_COMPOSE_MAX_NAME 64
 #define ARC_COMPOSE_MAX_BANDWIDTH 1000000
 
 typedef struct {
@@ -162,39 +163,39 @@ static void G_GNUC_PRINTF(5, 6)
 	arc_compose_report_add((reader)->report->errors, (reader)->filename, ARC_COMPOSE_AT(node), \
 			       __VA_ARGS__)
 
-/* ---- CIDRs and names ---- */
+/* ---- CIDRs and names: the rules are common/'s, the words the CLI's ---- */
 
+/* a CIDR as compose files write it, where the prefix may have leading zeros (`/08`) */
 static gboolean
-arc_compose_split_cidr(const gchar *text, GInetAddress **address, guint *prefix, GError **error)
+arc_compose_read_cidr_text(const gchar *text, ArcCidrFlags flags, ArcCidr *cidr, GError **error)
 {
-	const gchar *slash = strchr(text, '/');
-	g_autofree gchar *host = NULL;
-	guint64 value = 0;
-	guint max;
+	ArcCidrReason reason;
 
-	if (slash == NULL || slash[1] == '\0') {
+	if (!arc_cidr_has_prefix_text(text)) {
 		g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
 			    _("invalid CIDR notation \"%s\": expected ADDRESS/PREFIX"), text);
 		return FALSE;
 	}
-	host = g_strndup(text, (gsize)(slash - text));
-	*address = g_inet_address_new_from_string(host);
-	if (*address == NULL) {
+	reason = arc_cidr_read(text, flags | ARC_CIDR_LEADING_ZEROS, cidr);
+	if (reason == ARC_CIDR_BAD_ADDRESS) {
+		g_autofree gchar *host = g_strndup(text, (gsize)(strchr(text, '/') - text));
+
 		g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
 			    _("invalid CIDR notation \"%s\": \"%s\" is not an IP address"), text,
 			    host);
 		return FALSE;
 	}
-	max = g_inet_address_get_family(*address) == G_SOCKET_FAMILY_IPV4 ? 32 : 128;
-	if (!g_ascii_string_to_unsigned(slash + 1, 10, 0, max, &value, NULL) ||
-	    strspn(slash + 1, "0123456789") != strlen(slash + 1)) {
-		g_clear_object(address);
+	if (reason == ARC_CIDR_BAD_PREFIX) {
 		g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
 			    _("invalid CIDR notation \"%s\": the prefix must be 0 to %u"), text,
-			    max);
+			    arc_cidr_bits(cidr));
 		return FALSE;
 	}
-	*prefix = (guint)value;
+	if (reason == ARC_CIDR_HOST_BITS) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+			    _("invalid CIDR notation \"%s\": host bits are set"), text);
+		return FALSE;
+	}
 	return TRUE;
 }
 
@@ -209,22 +210,11 @@ arc_compose_split_cidr(const gchar *text, GInetAddress **address, guint *prefix,
 gchar *
 arc_compose_canonical_network(const gchar *text, GError **error)
 {
-	g_autoptr(GInetAddress) address = NULL;
-	g_autoptr(GInetAddressMask) mask = NULL;
-	g_autoptr(GError) error_local = NULL;
-	g_autofree gchar *host = NULL;
-	guint prefix = 0;
+	ArcCidr cidr;
 
-	if (!arc_compose_split_cidr(text, &address, &prefix, error))
+	if (!arc_compose_read_cidr_text(text, ARC_CIDR_NETWORK, &cidr, error))
 		return NULL;
-	mask = g_inet_address_mask_new(address, prefix, &error_local);
-	if (mask == NULL) {
-		g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-			    _("invalid CIDR notation \"%s\": host bits are set"), text);
-		return NULL;
-	}
-	host = g_inet_address_to_string(address);
-	return g_strdup_printf("%s/%u", host, prefix);
+	return arc_cidr_to_string(&cidr);
 }
 
 /**
@@ -237,13 +227,11 @@ arc_compose_canonical_network(const gchar *text, GError **error)
 gchar *
 arc_compose_canonical_interface(const gchar *text, GSocketFamily family, GError **error)
 {
-	g_autoptr(GInetAddress) address = NULL;
-	g_autofree gchar *host = NULL;
-	guint prefix = 0;
+	ArcCidr cidr;
 
-	if (!arc_compose_split_cidr(text, &address, &prefix, error))
+	if (!arc_compose_read_cidr_text(text, 0, &cidr, error))
 		return NULL;
-	if (g_inet_address_get_family(address) != family) {
+	if (cidr.family != (family == G_SOCKET_FAMILY_IPV4 ? 4 : 6)) {
 		g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
 			    family == G_SOCKET_FAMILY_IPV4
 				    ? _("invalid CIDR notation \"%s\": not an IPv4 address")
@@ -251,8 +239,7 @@ arc_compose_canonical_interface(const gchar *text, GSocketFamily family, GError 
 			    text);
 		return NULL;
 	}
-	host = g_inet_address_to_string(address);
-	return g_strdup_printf("%s/%u", host, prefix);
+	return arc_cidr_to_string(&cidr);
 }
 
 /**
@@ -267,22 +254,20 @@ arc_compose_canonical_interface(const gchar *text, GSocketFamily family, GError 
 gboolean
 arc_compose_check_name(const gchar *name, GError **error)
 {
-	gsize len = strlen(name);
+	ArcNameReason reason = arc_name_check(name);
 
-	if (len == 0 || len > ARC_COMPOSE_MAX_NAME) {
+	if (reason == ARC_NAME_BAD_LENGTH) {
 		g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
 			    _("invalid name \"%s\": it must be 1 to %d characters"), name,
-			    ARC_COMPOSE_MAX_NAME);
+			    ARC_NAME_MAX);
 		return FALSE;
 	}
-	for (const gchar *p = name; *p != '\0'; p++) {
-		if (!g_ascii_isalnum(*p) && strchr("-_.", *p) == NULL) {
-			g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-				    _("invalid name \"%s\": use letters, digits, '-', '_' and "
-				      "'.'"),
-				    name);
-			return FALSE;
-		}
+	if (reason == ARC_NAME_BAD_CHARACTER) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+			    _("invalid name \"%s\": use letters, digits, '-', '_' and "
+			      "'.'"),
+			    name);
+		return FALSE;
 	}
 	return TRUE;
 }

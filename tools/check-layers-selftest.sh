@@ -17,18 +17,21 @@ copy() {
 	rm -rf "$tmp/tree"
 	mkdir -p "$tmp/tree"
 	cp -R "$root/daemon" "$tmp/tree/daemon"
+	cp -R "$root/common" "$tmp/tree/common"
 }
 
-# expect_breach FILE LINE: FILE (under daemon/) with LINE appended must be refused
+# expect_breach FILE LINE: FILE (under daemon/, or common/ when it starts so) with LINE
+# appended must be refused
 expect_breach() {
 	local file=$1 text=$2
+	[[ $file == common/* ]] || file=daemon/$file
 	copy
-	printf '%s\n' "$text" >>"$tmp/tree/daemon/$file"
+	printf '%s\n' "$text" >>"$tmp/tree/$file"
 	if bash "$check" "$tmp/tree" >"$tmp/out" 2>&1; then
-		echo "not refused: $text in daemon/$file" >&2
+		echo "not refused: $text in $file" >&2
 		failures=$((failures + 1))
-	elif ! grep -qF "daemon/$file" "$tmp/out"; then
-		echo "refused without naming daemon/$file: $text" >&2
+	elif ! grep -qF "$file" "$tmp/out"; then
+		echo "refused without naming $file: $text" >&2
 		cat "$tmp/out" >&2
 		failures=$((failures + 1))
 	fi
@@ -54,6 +57,8 @@ expect_breach peer/arc-peer-client.h '#include <libsoup/soup.h>'
 expect_breach engine/arc-engine-join.c 'static SoupSession *arc_engine_session;'
 expect_breach core/arc-metrics.c 'static GDBusConnection *arc_metrics_bus;'
 expect_breach arc-stray.c '#include <glib.h>'
+expect_breach common/arc-cidr.c '#include "arc-route-table.h"'
+expect_breach common/arc-names.h '#include "../cli/arc-compose.h"'
 
 copy
 cp "$root/daemon/engine/arc-engine.h" "$tmp/tree/daemon/core/arc-engine.h"

@@ -4,7 +4,8 @@
 # never through a path ("../engine/x.h", "daemon/rest/x.h") that gets round the include
 # directories each layer's meson dependency exports. core/ and engine/ use neither libsoup nor
 # the gdbus-codegen output, and peer/'s headers show no libsoup type to the engine. Every file
-# of daemon/ lives in one layer's folder. Prints each breach and exits 1 if there is one.
+# of daemon/ lives in one layer's folder. common/, below them all and below the CLI, includes
+# only its own headers. Prints each breach and exits 1 if there is one.
 #
 #   tools/check-layers.sh [SOURCE_ROOT]
 set -euo pipefail
@@ -103,6 +104,21 @@ while IFS=: read -r file line text; do
 done < <([ "${#lower[@]}" -eq 0 ] ||
 	grep -nHE '\b(Soup[A-Z]|soup_[a-z]|GDBus[A-Z]|g_dbus_[a-z]|ArcDbus[A-Z]|arc_dbus_[a-z])' \
 		"${lower[@]}" | grep -vE '^[^:]+:[0-9]+:[[:space:]]*(\*|/\*|//)' || true)
+
+# common/ is below every layer and below cli/: it includes only its own headers
+commons=(common/*.[ch])
+[ -e "${commons[0]}" ] || commons=()
+while IFS=: read -r file line text; do
+	target=${text#*include}
+	target=${target#"${target%%[<\"]*}"}
+	[ "${target:0:1}" = '"' ] || continue
+	target=${target:1}
+	target=${target%%\"*}
+	if [[ $target == */* || ! -e common/$target ]]; then
+		fail "$file:$line: common/ may include only its own headers, not $target"
+	fi
+done < <([ "${#commons[@]}" -eq 0 ] ||
+	grep -nHE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]' "${commons[@]}" || true)
 
 if [ "$failures" -gt 0 ]; then
 	echo "check-layers: $failures breach(es) of the layers of daemon/" >&2

@@ -6,7 +6,6 @@
 
 #include "arc-route-table.h"
 
-#include <arpa/inet.h>
 #include <arctic-plugin.h>
 #include <string.h>
 
@@ -18,42 +17,6 @@ arc_cidr_fail(GError **error, const gchar *text, const gchar *why)
 	g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_CIDR, "invalid CIDR notation '%s': %s",
 		    text, why);
 	return FALSE;
-}
-
-static gboolean
-arc_cidr_parse_host(const gchar *host, ArcCidr *out)
-{
-	memset(out, 0, sizeof(*out));
-	if (strchr(host, ':') != NULL) {
-		out->family = 6;
-		return inet_pton(AF_INET6, host, out->bytes) == 1;
-	}
-	out->family = 4;
-	return inet_pton(AF_INET, host, out->bytes) == 1;
-}
-
-static guint
-arc_cidr_bits(const ArcCidr *cidr)
-{
-	return cidr->family == 4 ? 32 : 128;
-}
-
-/* whether every bit of @cidr's address beyond its prefix is zero */
-static gboolean
-arc_cidr_host_bits_clear(const ArcCidr *cidr)
-{
-	for (guint bit = cidr->prefix; bit < arc_cidr_bits(cidr); bit++) {
-		if (cidr->bytes[bit / 8] & (0x80 >> (bit % 8)))
-			return FALSE;
-	}
-	return TRUE;
-}
-
-static void
-arc_cidr_clear_host_bits(ArcCidr *cidr)
-{
-	for (guint bit = cidr->prefix; bit < arc_cidr_bits(cidr); bit++)
-		cidr->bytes[bit / 8] &= (guint8) ~(0x80 >> (bit % 8));
 }
 
 /**
@@ -71,36 +34,30 @@ arc_cidr_clear_host_bits(ArcCidr *cidr)
 gboolean
 arc_cidr_parse(const gchar *text, ArcCidr *out, GError **error)
 {
-	const gchar *slash;
-	g_autofree gchar *host = NULL;
-	guint64 prefix = 0;
+	g_autofree gchar *why = NULL;
+	g_autofree gchar *network = NULL;
 	ArcCidr cidr;
 
 	if (text == NULL || strlen(text) > 64)
 		return arc_cidr_fail(error, text != NULL ? "(too long)" : "", "not a CIDR");
-	slash = strchr(text, '/');
-	if (slash == NULL)
+	switch (arc_cidr_read(text, ARC_CIDR_NETWORK, &cidr)) {
+	case ARC_CIDR_OK:
+		*out = cidr;
+		return TRUE;
+	case ARC_CIDR_NO_SLASH:
 		return arc_cidr_fail(error, text, "a prefix length is required, e.g. 10.0.0.0/8");
-	host = g_strndup(text, (gsize)(slash - text));
-	if (!arc_cidr_parse_host(host, &cidr))
+	case ARC_CIDR_BAD_ADDRESS:
 		return arc_cidr_fail(error, text, "not an IPv4 or IPv6 address");
-	if (slash[1] == '\0' || (slash[1] == '0' && slash[2] != '\0') ||
-	    !g_ascii_string_to_unsigned(slash + 1, 10, 0, arc_cidr_bits(&cidr), &prefix, NULL)) {
-		g_autofree gchar *why =
-			g_strdup_printf("the prefix length must be 0 to %u", arc_cidr_bits(&cidr));
+	case ARC_CIDR_BAD_PREFIX:
+		why = g_strdup_printf("the prefix length must be 0 to %u", arc_cidr_bits(&cidr));
 		return arc_cidr_fail(error, text, why);
+	case ARC_CIDR_HOST_BITS:
+		break;
 	}
-	cidr.prefix = (guint8)prefix;
-	if (!arc_cidr_host_bits_clear(&cidr)) {
-		g_autofree gchar *network = NULL;
-		g_autofree gchar *why = NULL;
-		arc_cidr_clear_host_bits(&cidr);
-		network = arc_cidr_to_string(&cidr);
-		why = g_strdup_printf("host bits are set; the network is %s", network);
-		return arc_cidr_fail(error, text, why);
-	}
-	*out = cidr;
-	return TRUE;
+	arc_cidr_to_network(&cidr);
+	network = arc_cidr_to_string(&cidr);
+	why = g_strdup_printf("host bits are set; the network is %s", network);
+	return arc_cidr_fail(error, text, why);
 }
 
 /**
@@ -114,28 +71,12 @@ arc_cidr_parse(const gchar *text, ArcCidr *out, GError **error)
 gboolean
 arc_cidr_parse_address(const gchar *text, ArcCidr *out, GError **error)
 {
-	if (text == NULL || strlen(text) > 64 || !arc_cidr_parse_host(text, out)) {
+	if (text == NULL || strlen(text) > 64 || !arc_cidr_read_address(text, out)) {
 		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
 			    "'%s' is not an IPv4 or IPv6 address", text != NULL ? text : "");
 		return FALSE;
 	}
-	out->prefix = (guint8)arc_cidr_bits(out);
 	return TRUE;
-}
-
-/**
- * arc_cidr_to_string:
- * @cidr: a network
- *
- * Returns: (transfer full): its canonical text (`2001:db8::/32`)
- */
-gchar *
-arc_cidr_to_string(const ArcCidr *cidr)
-{
-	gchar host[INET6_ADDRSTRLEN];
-
-	inet_ntop(cidr->family == 4 ? AF_INET : AF_INET6, cidr->bytes, host, sizeof(host));
-	return g_strdup_printf("%s/%u", host, cidr->prefix);
 }
 
 /**
@@ -161,28 +102,6 @@ arc_route_category_to_wire(ArcRouteCategory category)
 		break;
 	}
 	return "none";
-}
-
-/**
- * arc_cidr_contains:
- * @cidr: a network
- * @address: an address (or a network: then whether all of it is inside)
- *
- * Returns: whether @address is in @cidr; never across families
- */
-gboolean
-arc_cidr_contains(const ArcCidr *cidr, const ArcCidr *address)
-{
-	guint full = cidr->prefix / 8;
-	guint rest = cidr->prefix % 8;
-
-	if (cidr->family != address->family || address->prefix < cidr->prefix)
-		return FALSE;
-	if (memcmp(cidr->bytes, address->bytes, full) != 0)
-		return FALSE;
-	if (rest == 0)
-		return TRUE;
-	return ((cidr->bytes[full] ^ address->bytes[full]) & (guint8)(0xff << (8 - rest))) == 0;
 }
 
 /* ---- routes ---- */

@@ -6,26 +6,15 @@
 
 #include <glib.h>
 
+#include "arc-cidr.h"
+
 G_BEGIN_DECLS
 
-/* CIDRs and the route evaluation of docs/routing.md: a pure module, no I/O. */
-
-/**
- * ArcCidr:
- * @family: 4 or 6
- * @prefix: the prefix length
- * @bytes: the network address, 4 or 16 bytes used
- */
-typedef struct {
-	guint8 family;
-	guint8 prefix;
-	guint8 bytes[16];
-} ArcCidr;
+/* The route evaluation of docs/routing.md: a pure module, no I/O. The CIDR rules are common/'s,
+ * worded here for the API. */
 
 gboolean arc_cidr_parse(const gchar *text, ArcCidr *out, GError **error);
 gboolean arc_cidr_parse_address(const gchar *text, ArcCidr *out, GError **error);
-gchar *arc_cidr_to_string(const ArcCidr *cidr);
-gboolean arc_cidr_contains(const ArcCidr *cidr, const ArcCidr *address);
 
 /**
  * ArcRouteCategory:

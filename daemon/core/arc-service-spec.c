@@ -7,6 +7,7 @@
 #include <arctic-plugin.h>
 #include <string.h>
 
+#include "arc-names.h"
 #include "arc-route-table.h"
 
 void
@@ -49,15 +50,7 @@ arc_service_spec_free(ArcServiceSpec *self)
 gboolean
 arc_service_name_is_valid(const gchar *name)
 {
-	gsize len = name != NULL ? strlen(name) : 0;
-
-	if (len == 0 || len > ARC_SERVICE_MAX_NAME)
-		return FALSE;
-	for (gsize i = 0; i < len; i++) {
-		if (!g_ascii_isalnum(name[i]) && name[i] != '-' && name[i] != '_' && name[i] != '.')
-			return FALSE;
-	}
-	return TRUE;
+	return arc_name_check(name) == ARC_NAME_OK;
 }
 
 /**
@@ -73,12 +66,12 @@ arc_service_name_is_valid(const gchar *name)
 gchar *
 arc_interface_cidr_normalize(const gchar *text, guint family, GError **error)
 {
-	const gchar *slash = text != NULL ? strchr(text, '/') : NULL;
-	g_autofree gchar *host = NULL;
-	guint64 prefix = 0;
+	ArcCidrReason reason = ARC_CIDR_NO_SLASH;
 	ArcCidr address;
 
-	if (slash == NULL || strlen(text) > 64) {
+	if (text != NULL && strlen(text) <= 64)
+		reason = arc_cidr_read(text, 0, &address);
+	if (reason == ARC_CIDR_NO_SLASH) {
 		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_CIDR,
 			    "invalid CIDR notation '%s': an interface address with its prefix "
 			    "length is required, e.g. %s",
@@ -86,20 +79,18 @@ arc_interface_cidr_normalize(const gchar *text, guint family, GError **error)
 			    family == 4 ? "10.0.0.1/24" : "fd00::10/64");
 		return NULL;
 	}
-	host = g_strndup(text, (gsize)(slash - text));
-	if (!arc_cidr_parse_address(host, &address, NULL) || address.family != family) {
+	/* the family before the prefix: "fd00::1/200" for IPv4 is the wrong family */
+	if (reason == ARC_CIDR_BAD_ADDRESS || address.family != family) {
 		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_CIDR,
 			    "invalid CIDR notation '%s': not an IPv%u address", text, family);
 		return NULL;
 	}
-	if (slash[1] == '\0' || (slash[1] == '0' && slash[2] != '\0') ||
-	    !g_ascii_string_to_unsigned(slash + 1, 10, 0, family == 4 ? 32 : 128, &prefix, NULL)) {
+	if (reason == ARC_CIDR_BAD_PREFIX) {
 		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_CIDR,
 			    "invalid CIDR notation '%s': the prefix length must be 0 to %u", text,
 			    family == 4 ? 32 : 128);
 		return NULL;
 	}
-	address.prefix = (guint8)prefix;
 	return arc_cidr_to_string(&address);
 }
 

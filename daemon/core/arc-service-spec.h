@@ -6,13 +6,15 @@
 
 #include <json-glib/json-glib.h>
 
+#include "arc-names.h"
+
 G_BEGIN_DECLS
 
 /* What a caller asks of a service or a route (docs/services.md), parsed from a request body
  * and checked member by member; the checks that need the cluster (peers, names, limits) are
  * the engine's. A pure module: the fuzz target fuzz-service-body feeds it. */
 
-#define ARC_SERVICE_MAX_NAME 64
+#define ARC_SERVICE_MAX_NAME ARC_NAME_MAX
 #define ARC_SERVICE_MAX_BANDWIDTH 1000000
 #define ARC_SERVICE_MAX_ROUTES_PER_CALL 10000
 

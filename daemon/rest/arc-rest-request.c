@@ -230,6 +230,16 @@ arc_rest_builder_add_time(JsonBuilder *b, const gchar *name, gint64 unix_secs)
 }
 
 void
+arc_rest_add_string_array(JsonBuilder *b, const gchar *name, const gchar *const *values)
+{
+	json_builder_set_member_name(b, name);
+	json_builder_begin_array(b);
+	for (guint i = 0; values != NULL && values[i] != NULL; i++)
+		json_builder_add_string_value(b, values[i]);
+	json_builder_end_array(b);
+}
+
+void
 arc_rest_builder_add_int(JsonBuilder *b, const gchar *name, gint64 value)
 {
 	json_builder_set_member_name(b, name);

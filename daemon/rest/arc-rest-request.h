@@ -78,6 +78,7 @@ JsonNode *arc_rest_parse_body(ArcRestRequest *req, gboolean optional, GError **e
 void arc_rest_builder_add_string(JsonBuilder *b, const gchar *name, const gchar *value);
 void arc_rest_builder_add_time(JsonBuilder *b, const gchar *name, gint64 unix_secs);
 void arc_rest_builder_add_int(JsonBuilder *b, const gchar *name, gint64 value);
+void arc_rest_add_string_array(JsonBuilder *b, const gchar *name, const gchar *const *values);
 
 /**
  * ArcRestJson:

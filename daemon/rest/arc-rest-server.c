@@ -21,7 +21,10 @@
 
 #include "arc-metrics.h"
 #include "arc-rest-conn.h"
+#include "arc-rest-dispatch.h"
 #include "arc-rest-head.h"
+#include "arc-rest-idle-watch.h"
+#include "arc-rest-render.h"
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -45,7 +48,6 @@
 #define ARC_REST_ACCEPT_BATCH 32
 /* each kind of trouble on the API port is logged at most once in this many seconds */
 #define ARC_REST_LOG_EVERY_SECS 10
-#define ARC_REST_SERVER_HEADER "arctic-agent/" PACKAGE_VERSION
 
 typedef struct {
 	gint64 last;      /* monotonic µs */
@@ -73,42 +75,7 @@ struct _ArcRestServer {
 	GHashTable *log_limits; /* static kind string → ArcRestLogLimit */
 };
 
-/*
- * libsoup 3.2 (Debian 12) never closes a kept-alive connection that the client closes while
- * it is idle (fixed upstream in 3.3.0): every curl or CLI run would leave the agent one file
- * descriptor in CLOSE_WAIT. The agent watches each kept-alive socket between requests, ahead
- * of libsoup's own source; when the client has closed it, the connection is taken back from
- * the server (which forgets it) and closed. One watch per connection, paused while a request
- * is being served (nothing is polled for but errors), so a request costs two hash lookups,
- * no allocation and no wake-up of the main loop.
- */
-typedef struct {
-	GSource source;
-	ArcRestServer *server;
-	SoupServerMessage *msg; /* the connection's first; it keeps the connection */
-	GSocket *socket;
-	GPollFD pollfd;
-	gulong disconnected_id;
-} ArcRestIdleWatch;
-
 G_DEFINE_FINAL_TYPE(ArcRestServer, arc_rest_server, G_TYPE_OBJECT)
-
-static void
-arc_rest_idle_watch_finalize(GSource *source)
-{
-	ArcRestIdleWatch *watch = (ArcRestIdleWatch *)source;
-	if (watch->disconnected_id != 0)
-		g_signal_handler_disconnect(watch->msg, watch->disconnected_id);
-	g_object_unref(watch->msg);
-	g_object_unref(watch->socket);
-}
-
-static void
-arc_rest_idle_watch_free(ArcRestIdleWatch *watch)
-{
-	g_source_destroy(&watch->source);
-	g_source_unref(&watch->source);
-}
 
 static void
 arc_rest_server_forget_conn_cb(gpointer data, gpointer value, gpointer user_data)
@@ -164,114 +131,6 @@ arc_rest_server_init(ArcRestServer *self)
 	self->tls_pending_by_address = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	self->log_limits = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
 }
-
-/* the connection ended some other way: nothing to watch */
-static void
-arc_rest_idle_watch_disconnected_cb(SoupServerMessage *msg, gpointer user_data)
-{
-	ArcRestIdleWatch *watch = user_data;
-	g_signal_handler_disconnect(msg, watch->disconnected_id);
-	watch->disconnected_id = 0;
-	g_hash_table_remove(watch->server->idle_watches, watch->socket);
-}
-
-#define ARC_REST_IDLE_EVENTS (G_IO_IN | G_IO_HUP | G_IO_ERR)
-
-static void
-arc_rest_idle_watch_set_armed(ArcRestIdleWatch *watch, gboolean armed)
-{
-	watch->pollfd.events = armed ? ARC_REST_IDLE_EVENTS : 0;
-	watch->pollfd.revents = 0;
-}
-
-/* poll() reports hang-ups and errors even for no events: a paused watch then dispatches to
- * step aside (libsoup finishes that connection itself) rather than wake the loop forever */
-static gboolean
-arc_rest_idle_watch_check(GSource *source)
-{
-	ArcRestIdleWatch *watch = (ArcRestIdleWatch *)source;
-	return watch->pollfd.revents != 0;
-}
-
-/* a TLS record (types 0x14 to 0x17); a request in plain HTTP starts with a letter */
-static gboolean
-arc_rest_idle_watch_is_tls_record(gchar first)
-{
-	return (guchar)first >= 0x14 && (guchar)first <= 0x17;
-}
-
-/*
- * Over TLS a client closes with an alert record (close_notify) before its FIN: data, not
- * the end of the stream, and libsoup reads it like a request. A TLS record with the end of
- * the client's stream behind it is a close; a TLS record alone may be either, so the watch
- * steps aside for libsoup but keeps watching for the end of the stream (POLLRDHUP) until
- * the next request starts.
- */
-static gboolean
-arc_rest_idle_watch_tls_closed(ArcRestIdleWatch *watch, gchar first)
-{
-	struct pollfd pfd = {.fd = g_socket_get_fd(watch->socket), .events = POLLRDHUP};
-
-	if (!arc_rest_idle_watch_is_tls_record(first))
-		return FALSE;
-	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLRDHUP | POLLHUP)) != 0)
-		return TRUE;
-	watch->pollfd.events = POLLRDHUP;
-	return FALSE;
-}
-
-/* takes the connection back from libsoup, which forgets it, and closes it; frees @watch */
-static void
-arc_rest_idle_watch_close(ArcRestIdleWatch *watch)
-{
-	g_autoptr(GIOStream) stream = NULL;
-
-	g_signal_handler_disconnect(watch->msg, watch->disconnected_id);
-	watch->disconnected_id = 0;
-	if (watch->pollfd.events == POLLRDHUP) {
-		/* stepped aside for a TLS record: libsoup may have read the close_notify and let
-		 * go of the connection, which can then no longer be taken from it: closing the
-		 * socket is what is left */
-		g_socket_close(watch->socket, NULL);
-	} else {
-		stream = soup_server_message_steal_connection(watch->msg);
-		if (stream != NULL)
-			g_io_stream_close(stream, NULL, NULL);
-	}
-	g_hash_table_remove(watch->server->idle_watches, watch->socket);
-}
-
-static gboolean
-arc_rest_idle_watch_dispatch(GSource *source, GSourceFunc callback, gpointer user_data)
-{
-	ArcRestIdleWatch *watch = (ArcRestIdleWatch *)source;
-	gchar byte;
-	gssize n;
-
-	if (watch->pollfd.events == 0) {
-		g_hash_table_remove(watch->server->idle_watches, watch->socket);
-		return G_SOURCE_REMOVE;
-	}
-	n = recv(g_socket_get_fd(watch->socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
-		return G_SOURCE_CONTINUE;
-	if (n > 0) {
-		/* the next request: libsoup reads it; the watch resumes after it */
-		arc_rest_idle_watch_set_armed(watch, FALSE);
-		if (!arc_rest_idle_watch_tls_closed(watch, byte))
-			return G_SOURCE_CONTINUE;
-	}
-	/* closed by the client (or broken) while idle */
-	arc_rest_idle_watch_close(watch);
-	return G_SOURCE_REMOVE;
-}
-
-static GSourceFuncs arc_rest_idle_watch_funcs = {
-	.check = arc_rest_idle_watch_check,
-	.dispatch = arc_rest_idle_watch_dispatch,
-	.finalize = arc_rest_idle_watch_finalize,
-};
 
 /*
  * The agent accepts connections itself (GSocketService) and hands each to libsoup with
@@ -824,12 +683,6 @@ arc_rest_started_quark(void)
 	return g_quark_from_static_string("arc-rest-started");
 }
 
-static GQuark
-arc_rest_route_quark(void)
-{
-	return g_quark_from_static_string("arc-rest-route");
-}
-
 /* the status of an answer the agent wrote itself (arc_rest_conn_refuse()); libsoup then ends
  * the message as aborted, with a status of its own */
 static GQuark
@@ -896,22 +749,7 @@ arc_rest_server_request_finished_cb(SoupServer *server, SoupServerMessage *msg, 
 		arc_rest_idle_watch_set_armed(watch, TRUE);
 		return;
 	}
-	watch = (ArcRestIdleWatch *)g_source_new(&arc_rest_idle_watch_funcs,
-						 sizeof(ArcRestIdleWatch));
-	watch->server = self;
-	watch->msg = g_object_ref(msg);
-	watch->socket = g_object_ref(socket);
-	watch->pollfd.fd = g_socket_get_fd(socket);
-	arc_rest_idle_watch_set_armed(watch, TRUE);
-	g_source_add_poll(&watch->source, &watch->pollfd);
-	/* ahead of libsoup's source on the same socket, which would otherwise see the end of
-	 * the stream first and drop the connection's state without closing it */
-	g_source_set_priority(&watch->source, G_PRIORITY_HIGH);
-	g_source_set_name(&watch->source, "arctic idle connection");
-	g_source_attach(&watch->source, NULL);
-	watch->disconnected_id = g_signal_connect(
-		msg, "disconnected", G_CALLBACK(arc_rest_idle_watch_disconnected_cb), watch);
-	g_hash_table_insert(self->idle_watches, socket, watch);
+	arc_rest_idle_watch_new(self->idle_watches, msg, socket);
 }
 
 static void
@@ -930,181 +768,6 @@ arc_rest_server_request_read_cb(SoupServer *server, SoupServerMessage *msg, gpoi
 		arc_rest_conn_set_state(conn, ARC_REST_CONN_SERVING);
 }
 
-/* Matches @path against @pattern segment by segment; `{}` captures one non-empty segment. */
-static gboolean
-arc_rest_server_match(const gchar *pattern, const gchar *path, const gchar **params,
-		      gchar **storage)
-{
-	guint n = 0;
-
-	while (*pattern != '\0' && *path != '\0') {
-		if (pattern[0] == '{' && pattern[1] == '}') {
-			const gchar *end = strchr(path, '/');
-			gsize len = end != NULL ? (gsize)(end - path) : strlen(path);
-			if (len == 0 || n >= ARC_REST_MAX_PARAMS)
-				return FALSE;
-			storage[n] = g_uri_unescape_segment(path, path + len, "/");
-			if (storage[n] == NULL)
-				return FALSE;
-			params[n] = storage[n];
-			n++;
-			path += len;
-			pattern += 2;
-			continue;
-		}
-		if (*pattern != *path)
-			return FALSE;
-		pattern++;
-		path++;
-	}
-	return *pattern == '\0' && *path == '\0';
-}
-
-static const gchar *
-arc_rest_server_bearer(SoupServerMessage *msg)
-{
-	SoupMessageHeaders *headers = soup_server_message_get_request_headers(msg);
-	const gchar *auth = soup_message_headers_get_one(headers, "Authorization");
-
-	if (auth == NULL || g_ascii_strncasecmp(auth, "Bearer ", 7) != 0)
-		return NULL;
-	auth += 7;
-	while (*auth == ' ')
-		auth++;
-	return auth[0] != '\0' ? auth : NULL;
-}
-
-/* the license endpoints answer in every license state, so that a renewal can always be
- * installed (docs/license.md) */
-static gboolean
-arc_rest_server_is_license_route(const ArcRestRoute *route)
-{
-	return g_strcmp0(route->pattern, "/v1/license") == 0;
-}
-
-static gboolean
-arc_rest_server_authorize(ArcRestServer *self, ArcRestRequest *req, const ArcRestRoute *route,
-			  GError **error)
-{
-	if (arc_rest_server_is_license_route(route))
-		return arc_engine_authorize_license(self->engine, req->caller, route->scope, error);
-	return arc_engine_authorize(self->engine, req->caller, route->scope, error);
-}
-
-/* RFC 6750 §3: a token that was sent and refused is named in the challenge; a request
- * without one gets the bare challenge that arc_rest_reply_error() sets */
-static void
-arc_rest_server_reply_auth_error(SoupServerMessage *msg, const GError *error)
-{
-	arc_rest_reply_error(msg, error);
-	if (soup_server_message_get_status(msg) == SOUP_STATUS_UNAUTHORIZED &&
-	    arc_rest_server_bearer(msg) != NULL)
-		soup_message_headers_replace(soup_server_message_get_response_headers(msg),
-					     "WWW-Authenticate", "Bearer error=\"invalid_token\"");
-}
-
-static gboolean
-arc_rest_server_authenticate(ArcRestServer *self, ArcRestRequest *req, const ArcRestRoute *route,
-			     GError **error)
-{
-	SoupMessageHeaders *headers = soup_server_message_get_request_headers(req->msg);
-	const gchar *recovery = soup_message_headers_get_one(headers, "X-Arctic-Recovery");
-
-	if (route->auth == ARC_REST_AUTH_PUBLIC)
-		return TRUE;
-	req->caller = arc_engine_authenticate(self->engine, arc_rest_server_bearer(req->msg),
-					      recovery, error);
-	if (req->caller == NULL)
-		return FALSE;
-	if (req->caller->recovery) {
-		g_warning("recovery token used for %s %s from %s: admin scope granted",
-			  soup_server_message_get_method(req->msg),
-			  g_uri_get_path(soup_server_message_get_uri(req->msg)),
-			  soup_server_message_get_remote_host(req->msg));
-	}
-	if (route->auth == ARC_REST_AUTH_SCOPE &&
-	    !arc_rest_server_authorize(self, req, route, error))
-		return FALSE;
-	return TRUE;
-}
-
-/* Every answer of an agent whose license is not valid says so, for the CLI to warn with
- * (docs/license.md "Warnings"). Set again after a request that may have changed it. */
-static void
-arc_rest_server_set_license_header(ArcRestServer *self, SoupServerMessage *msg)
-{
-	SoupMessageHeaders *headers = soup_server_message_get_response_headers(msg);
-	ArcLicenseState state = arc_engine_get_license_state(self->engine);
-
-	if (!arc_engine_is_bootstrapped(self->engine) || state == ARC_LICENSE_STATE_VALID) {
-		soup_message_headers_remove(headers, "Arctic-License-State");
-		return;
-	}
-	soup_message_headers_replace(headers, "Arctic-License-State",
-				     arc_license_state_to_string(state));
-}
-
-static void
-arc_rest_server_reply_not_allowed(SoupServerMessage *msg, GString *allowed)
-{
-	soup_message_headers_replace(soup_server_message_get_response_headers(msg), "Allow",
-				     allowed->str);
-	arc_rest_reply_error_literal(msg, ARC_ERROR_METHOD_NOT_ALLOWED, "method not allowed");
-}
-
-/* RFC 9110 §9.3.2: HEAD is GET without the body. The GET handler runs (so status and headers,
- * Content-Length included, are the same) and libsoup leaves the body out for a HEAD. */
-static const gchar *
-arc_rest_server_route_method(const gchar *method)
-{
-	return g_strcmp0(method, SOUP_METHOD_HEAD) == 0 ? SOUP_METHOD_GET : method;
-}
-
-static void
-arc_rest_server_dispatch(ArcRestServer *self, SoupServerMessage *msg, const gchar *path)
-{
-	const gchar *method = arc_rest_server_route_method(soup_server_message_get_method(msg));
-	g_autoptr(GString) allowed = g_string_new(NULL);
-	guint n_routes = 0;
-	const ArcRestRoute *routes = arc_rest_routes_get(&n_routes);
-
-	for (guint i = 0; i < n_routes; i++) {
-		ArcRestRequest req = {.msg = msg, .engine = self->engine};
-		gchar *storage[ARC_REST_MAX_PARAMS] = {NULL};
-		g_autoptr(GError) error = NULL;
-		gboolean matched =
-			arc_rest_server_match(routes[i].pattern, path, req.params, storage);
-
-		if (matched && g_strcmp0(routes[i].method, method) != 0) {
-			g_string_append_printf(allowed, "%s%s", allowed->len > 0 ? ", " : "",
-					       routes[i].method);
-			if (g_strcmp0(routes[i].method, SOUP_METHOD_GET) == 0)
-				g_string_append(allowed, ", HEAD");
-			matched = FALSE;
-		}
-		if (matched) {
-			g_object_set_qdata(G_OBJECT(msg), arc_rest_route_quark(),
-					   (gpointer)routes[i].pattern);
-			req.body = soup_message_body_flatten(
-				soup_server_message_get_request_body(msg));
-			if (arc_rest_server_authenticate(self, &req, &routes[i], &error))
-				routes[i].handler(&req);
-			else
-				arc_rest_server_reply_auth_error(msg, error);
-			arc_caller_free(req.caller);
-			g_bytes_unref(req.body);
-		}
-		for (guint j = 0; j < ARC_REST_MAX_PARAMS; j++)
-			g_free(storage[j]);
-		if (matched)
-			return;
-	}
-	if (allowed->len > 0)
-		arc_rest_server_reply_not_allowed(msg, allowed);
-	else
-		arc_rest_reply_error_literal(msg, ARC_ERROR_NOT_FOUND, "no such endpoint");
-}
-
 static void
 arc_rest_server_handler_cb(SoupServer *server, SoupServerMessage *msg, const char *path,
 			   GHashTable *query, gpointer user_data)
@@ -1114,65 +777,11 @@ arc_rest_server_handler_cb(SoupServer *server, SoupServerMessage *msg, const cha
 	/* already answered by the early handler */
 	if (soup_server_message_get_status(msg) != SOUP_STATUS_NONE)
 		return;
-	arc_rest_server_set_license_header(self, msg);
-	arc_rest_server_dispatch(self, msg, path);
-	arc_rest_server_set_license_header(self, msg);
+	arc_rest_set_license_header(self->engine, msg);
+	arc_rest_dispatch(self->engine, msg, path);
+	arc_rest_set_license_header(self->engine, msg);
 	g_debug("%s %s -> %u", soup_server_message_get_method(msg), path,
 		soup_server_message_get_status(msg));
-}
-
-/* a whole HTTP/1.1 response that closes the connection, as the agent writes it itself */
-static GBytes *
-arc_rest_server_render(guint status, SoupMessageHeaders *headers, GBytes *body)
-{
-	GString *out = g_string_new(NULL);
-	SoupMessageHeadersIter iter;
-	const char *name, *value;
-	gsize len = 0;
-	const gchar *data = g_bytes_get_data(body, &len);
-
-	/* libsoup 3.2 has no phrase for 431 (RFC 6585) */
-	g_string_append_printf(out, "HTTP/1.1 %u %s\r\n", status,
-			       status == 431 ? "Request Header Fields Too Large"
-					     : soup_status_get_phrase(status));
-	soup_message_headers_iter_init(&iter, headers);
-	while (soup_message_headers_iter_next(&iter, &name, &value)) {
-		if (g_ascii_strcasecmp(name, "Content-Length") != 0 &&
-		    g_ascii_strcasecmp(name, "Connection") != 0)
-			g_string_append_printf(out, "%s: %s\r\n", name, value);
-	}
-	g_string_append_printf(
-		out, "Content-Length: %" G_GSIZE_FORMAT "\r\nConnection: close\r\n\r\n", len);
-	g_string_append_len(out, data, (gssize)len);
-	return g_string_free_to_bytes(out);
-}
-
-/* the answer to a head over a limit, which libsoup 3.2 would drop without one: built once */
-static GBytes *
-arc_rest_server_render_limit(guint status, const gchar *code, const gchar *message)
-{
-	g_autoptr(SoupMessageHeaders) headers =
-		soup_message_headers_new(SOUP_MESSAGE_HEADERS_RESPONSE);
-	g_autoptr(JsonBuilder) b = json_builder_new();
-	g_autoptr(JsonGenerator) gen = json_generator_new();
-	g_autoptr(JsonNode) root = NULL;
-	g_autoptr(GBytes) body = NULL;
-	gsize len = 0;
-	gchar *data;
-
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "error");
-	json_builder_add_string_value(b, message);
-	json_builder_set_member_name(b, "code");
-	json_builder_add_string_value(b, code);
-	json_builder_end_object(b);
-	root = json_builder_get_root(b);
-	json_generator_set_root(gen, root);
-	data = json_generator_to_data(gen, &len);
-	body = g_bytes_new_take(data, len);
-	soup_message_headers_append(headers, "Server", ARC_REST_SERVER_HEADER);
-	soup_message_headers_append(headers, "Content-Type", "application/json");
-	return arc_rest_server_render(status, headers, body);
 }
 
 /* Answers from the early handler, at once: libsoup 3.2 would only write the answer after
@@ -1189,7 +798,7 @@ arc_rest_server_refuse_early(ArcRestServer *self, SoupServerMessage *msg, ArcErr
 	g_autoptr(GBytes) answer = NULL;
 
 	soup_message_body_set_accumulate(soup_server_message_get_request_body(msg), FALSE);
-	arc_rest_server_set_license_header(self, msg);
+	arc_rest_set_license_header(self->engine, msg);
 	soup_message_headers_replace(headers, "Connection", "close");
 	arc_rest_reply_error_literal(msg, code, message);
 	g_object_set_qdata(G_OBJECT(msg), arc_rest_refused_quark(),
@@ -1197,7 +806,7 @@ arc_rest_server_refuse_early(ArcRestServer *self, SoupServerMessage *msg, ArcErr
 	if (conn == NULL)
 		return;
 	body = soup_message_body_flatten(soup_server_message_get_response_body(msg));
-	answer = arc_rest_server_render(soup_server_message_get_status(msg), headers, body);
+	answer = arc_rest_render(soup_server_message_get_status(msg), headers, body);
 	arc_rest_conn_refuse(conn, answer);
 }
 
@@ -1242,16 +851,16 @@ arc_rest_server_new(ArcEngine *engine, ArcConfig *config)
 	self->server = soup_server_new("server-header", ARC_REST_SERVER_HEADER " ", NULL);
 	self->limits.max_line = config->api_max_request_line;
 	self->limits.max_head = config->api_max_head;
-	self->limits.line_too_long = arc_rest_server_render_limit(
-		SOUP_STATUS_REQUEST_URI_TOO_LONG, "URI_TOO_LONG", "request line too long");
-	self->limits.head_too_large = arc_rest_server_render_limit(
-		431, "HEADERS_TOO_LARGE", "request header fields too large");
-	self->limits.method_unknown = arc_rest_server_render_limit(
+	self->limits.line_too_long = arc_rest_render_limit(SOUP_STATUS_REQUEST_URI_TOO_LONG,
+							   "URI_TOO_LONG", "request line too long");
+	self->limits.head_too_large =
+		arc_rest_render_limit(431, "HEADERS_TOO_LARGE", "request header fields too large");
+	self->limits.method_unknown = arc_rest_render_limit(
 		SOUP_STATUS_NOT_IMPLEMENTED, "NOT_IMPLEMENTED", "method not implemented");
-	self->limits.bad_length = arc_rest_server_render_limit(
+	self->limits.bad_length = arc_rest_render_limit(
 		SOUP_STATUS_BAD_REQUEST, arc_error_to_code(ARC_ERROR_INVALID_REQUEST),
 		"invalid Content-Length");
-	self->limits.length_required = arc_rest_server_render_limit(
+	self->limits.length_required = arc_rest_render_limit(
 		SOUP_STATUS_LENGTH_REQUIRED, arc_error_to_code(ARC_ERROR_LENGTH_REQUIRED),
 		"request bodies need a Content-Length");
 	soup_server_add_early_handler(self->server, NULL, arc_rest_server_early_cb, self, NULL);
