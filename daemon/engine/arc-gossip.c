@@ -625,8 +625,8 @@ arc_gossip_merge(ArcGossip *self, JsonObject *body, const gchar *from, GPtrArray
 
 	if (records->len == 0)
 		return 0;
-	stored =
-		arc_engine_merge_records(self->engine, records, from, &candidates, &purged, &error);
+	stored = arc_registry_merge(arc_engine_get_registry(self->engine), records, from,
+				    &candidates, &purged, &error);
 	if (purged_out != NULL)
 		*purged_out = g_steal_pointer(&purged);
 	self->busy_mono = g_get_monotonic_time();
@@ -668,7 +668,7 @@ arc_gossip_apply_purged(ArcGossip *self, JsonObject *body, const gchar *from)
 			g_ptr_array_add(markers, (gpointer)marker);
 	}
 	if (markers->len > 0)
-		arc_engine_apply_purged(self->engine, markers, from);
+		arc_registry_apply_purged(arc_engine_get_registry(self->engine), markers, from);
 }
 
 static void
