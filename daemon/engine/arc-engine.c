@@ -751,13 +751,86 @@ arc_engine_commit_full(ArcEngine *self, ArcStorageTxn *txn, const gchar *from, g
 	return arc_registry_commit(self->registry, txn, from, push, error);
 }
 
+/* ---- what gossip needs of the engine (ArcGossipHost) ---- */
+
+static const gchar *
+arc_engine_gossip_cluster_id_cb(gpointer host)
+{
+	return ARC_ENGINE(host)->cluster_id;
+}
+
+static gboolean
+arc_engine_gossip_is_deactivated_cb(gpointer host)
+{
+	return arc_engine_is_deactivated(ARC_ENGINE(host));
+}
+
+static gint64
+arc_engine_gossip_now_cb(gpointer host)
+{
+	return arc_engine_now(ARC_ENGINE(host));
+}
+
+static void
+arc_engine_gossip_offer_cluster_id_cb(gpointer host, const gchar *cluster_id, const gchar *from)
+{
+	arc_engine_offer_cluster_id(ARC_ENGINE(host), cluster_id, from);
+}
+
+static void
+arc_engine_gossip_tell_removed_cb(gpointer host, const gchar *peer_id)
+{
+	arc_engine_tell_removed(ARC_ENGINE(host), peer_id);
+}
+
+static void
+arc_engine_gossip_meet_async_cb(gpointer host, const gchar *address, GCancellable *cancellable,
+				GAsyncReadyCallback callback, gpointer user_data)
+{
+	arc_engine_discover_peer_async(ARC_ENGINE(host), address, cancellable, callback, user_data);
+}
+
+static gboolean
+arc_engine_gossip_meet_finish_cb(gpointer host, GAsyncResult *res, gchar **peer_id, gchar **address,
+				 GError **error)
+{
+	g_autoptr(ArcPeerInfo) info =
+		arc_engine_add_peer_finish(ARC_ENGINE(host), res, NULL, error);
+
+	if (info == NULL)
+		return FALSE;
+	*peer_id = g_steal_pointer(&info->id);
+	*address = g_steal_pointer(&info->address);
+	return TRUE;
+}
+
+static const ArcGossipHost arc_engine_gossip_host = {
+	.get_cluster_id = arc_engine_gossip_cluster_id_cb,
+	.is_deactivated = arc_engine_gossip_is_deactivated_cb,
+	.now = arc_engine_gossip_now_cb,
+	.offer_cluster_id = arc_engine_gossip_offer_cluster_id_cb,
+	.tell_removed = arc_engine_gossip_tell_removed_cb,
+	.meet_async = arc_engine_gossip_meet_async_cb,
+	.meet_finish = arc_engine_gossip_meet_finish_cb,
+};
+
+static void
+arc_engine_gossip_peer_state_cb(ArcGossip *gossip, const gchar *peer_id, const gchar *state,
+				gpointer user_data)
+{
+	arc_engine_emit_peer_state_changed(ARC_ENGINE(user_data), peer_id, state);
+}
+
 static void
 arc_engine_start_gossip(ArcEngine *self)
 {
 	if (self->gossip != NULL || self->peer_id == NULL)
 		return;
 	g_ptr_array_unref(arc_engine_get_members(self));
-	self->gossip = arc_gossip_new(self);
+	self->gossip = arc_gossip_new(self->registry, self->config, self->identity, self->peer_id,
+				      &arc_engine_gossip_host, self);
+	g_signal_connect(self->gossip, "peer-state-changed",
+			 G_CALLBACK(arc_engine_gossip_peer_state_cb), self);
 	arc_gossip_start(self->gossip);
 }
 
