@@ -598,18 +598,6 @@ arc_engine_tell_removed(ArcEngine *self, const gchar *peer_id)
 			records);
 }
 
-/* the tombstones and revocations that name this agent itself, which another agent sent */
-static gboolean
-arc_engine_names_self_out(ArcEngine *self, const ArcRecord *record)
-{
-	if (g_strcmp0(record->id, arc_engine_get_peer_id(self)) != 0)
-		return FALSE;
-	if (g_strcmp0(record->kind, "peer") == 0)
-		return record->deleted;
-	return g_strcmp0(record->kind, "revoked_peer") == 0 &&
-	       arc_registry_revocation_is_active(record);
-}
-
 /**
  * arc_engine_own_record_above:
  * @self: the engine
@@ -637,7 +625,9 @@ arc_engine_own_record_above(ArcEngine *self, gint64 version)
 /**
  * arc_engine_take_removal:
  * @self: the engine
- * @record: a record a member sent, checked and signed by it
+ * @record: a record a member sent, checked and signed by it, that names this agent out: the
+ *   tombstone of its record or a revocation of it in force (the kinds' take handlers,
+ *   arc-engine-records.c, pick those)
  * @from: the member that sent it
  *
  * A member says this agent was removed from the cluster (`peers delete` there): this agent
@@ -646,7 +636,7 @@ arc_engine_own_record_above(ArcEngine *self, gint64 version)
  * record above the tombstone, ready to be added again by an operator (docs/protocol.md
  * §5.6). Its own tombstone and revocation are not stored here: this agent stays itself.
  *
- * Returns: whether @record was about this agent (and so must not be stored)
+ * Returns: %TRUE: @record is about this agent (and so must not be stored)
  */
 gboolean
 arc_engine_take_removal(ArcEngine *self, const ArcRecord *record, const gchar *from)
@@ -658,8 +648,6 @@ arc_engine_take_removal(ArcEngine *self, const ArcRecord *record, const gchar *f
 	g_autoptr(GError) error = NULL;
 	const gchar *own = arc_engine_get_peer_id(self);
 
-	if (!arc_engine_names_self_out(self, record))
-		return FALSE;
 	if (record->deleted) {
 		arc_engine_own_record_above(self, record->version);
 		return TRUE;

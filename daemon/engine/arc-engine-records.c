@@ -43,10 +43,27 @@ arc_engine_license_applied_cb(const ArcRecord *record, const gchar *from, gpoint
 	arc_engine_license_received(ARC_ENGINE(user_data), record);
 }
 
+/* the tombstone of this agent's own record, which another agent sent */
 static gboolean
 arc_engine_peer_take_cb(const ArcRecord *record, const gchar *from, gpointer user_data)
 {
-	return arc_engine_take_removal(ARC_ENGINE(user_data), record, from);
+	ArcEngine *self = ARC_ENGINE(user_data);
+
+	if (!record->deleted || g_strcmp0(record->id, arc_engine_get_peer_id(self)) != 0)
+		return FALSE;
+	return arc_engine_take_removal(self, record, from);
+}
+
+/* a revocation in force of this agent, which another agent sent */
+static gboolean
+arc_engine_revocation_take_cb(const ArcRecord *record, const gchar *from, gpointer user_data)
+{
+	ArcEngine *self = ARC_ENGINE(user_data);
+
+	if (g_strcmp0(record->id, arc_engine_get_peer_id(self)) != 0 ||
+	    !arc_registry_revocation_is_active(record))
+		return FALSE;
+	return arc_engine_take_removal(self, record, from);
 }
 
 static void
@@ -157,7 +174,7 @@ static const ArcRecordKind arc_engine_kinds[] = {
 	 .forgotten = arc_engine_peer_forgotten_cb},
 	{.name = "revoked_peer",
 	 .flags = ARC_RECORD_KIND_FLAG_REPLICATED | ARC_RECORD_KIND_FLAG_REVOCATION,
-	 .take = arc_engine_peer_take_cb,
+	 .take = arc_engine_revocation_take_cb,
 	 .applied = arc_engine_revocation_applied_cb,
 	 .forgotten = arc_engine_peer_forgotten_cb},
 	{.name = "route",
