@@ -30,111 +30,12 @@ arc_peer_info_free(ArcPeerInfo *self)
 	g_free(self);
 }
 
-/* What a peer record's body says, parsed once per body: the handshake reads every peer
- * record several times (duplicates, the node limit), and removed peers stay as records, so
- * parsing them all again cost more than the handshake's signatures (bench/README.md). Keyed
- * by record id and checked against the exact body, so a changed record is parsed afresh;
- * aliases and the member state are applied on every read. */
-typedef struct {
-	gchar *body;
-	gchar *name;
-	gchar *public_key;
-	gchar *address;
-	gchar *state;
-	gchar *cluster_id;
-	gint64 created_at;
-} ArcPeerBody;
-
-static void
-arc_peer_body_free(ArcPeerBody *self)
-{
-	g_free(self->body);
-	g_free(self->name);
-	g_free(self->public_key);
-	g_free(self->address);
-	g_free(self->state);
-	g_free(self->cluster_id);
-	g_free(self);
-}
-
-static GHashTable *
-arc_engine_peer_bodies(ArcEngine *self)
-{
-	static GQuark quark;
-	GHashTable *bodies;
-
-	if (quark == 0)
-		quark = g_quark_from_static_string("arc-engine-peer-bodies");
-	bodies = g_object_get_qdata(G_OBJECT(self), quark);
-	if (bodies == NULL) {
-		bodies = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-					       (GDestroyNotify)arc_peer_body_free);
-		g_object_set_qdata_full(G_OBJECT(self), quark, bodies,
-					(GDestroyNotify)g_hash_table_unref);
-	}
-	return bodies;
-}
-
-static const ArcPeerBody *
-arc_engine_parse_peer_body(ArcEngine *self, const ArcRecord *record)
-{
-	GHashTable *bodies = arc_engine_peer_bodies(self);
-	ArcPeerBody *body = g_hash_table_lookup(bodies, record->id);
-	g_autoptr(JsonNode) root = NULL;
-	JsonObject *obj;
-	const gchar *state;
-
-	if (body != NULL && g_strcmp0(body->body, record->body) == 0)
-		return body;
-	root = arc_json_parse_object(record->body, -1, 8, NULL);
-	if (root == NULL) {
-		g_hash_table_remove(bodies, record->id);
-		return NULL;
-	}
-	obj = json_node_get_object(root);
-	state = arc_json_object_get_string(obj, "state");
-	body = g_new0(ArcPeerBody, 1);
-	body->body = g_strdup(record->body);
-	body->name = g_strdup(arc_json_object_get_string(obj, "name"));
-	body->public_key = g_strdup(arc_json_object_get_string(obj, "public_key"));
-	body->address = g_strdup(arc_json_object_get_string(obj, "address"));
-	body->state = g_strdup(state != NULL ? state : "active");
-	body->cluster_id = g_strdup(arc_json_object_get_string(obj, "cluster_id"));
-	body->created_at = arc_time_parse_rfc3339(arc_json_object_get_string(obj, "created_at"));
-	g_hash_table_replace(bodies, g_strdup(record->id), body);
-	return body;
-}
-
-/**
- * arc_engine_peer_record_fields:
- * @self: the engine
- * @record: a live `peer` record
- * @fields: (out): what its body says, valid until @record's body is parsed again
- *
- * The member list reads every peer record on every change of the members; this spares it
- * the parse of the bodies it read before.
- *
- * Returns: %FALSE if the body is not a JSON object
- */
-gboolean
-arc_engine_peer_record_fields(ArcEngine *self, const ArcRecord *record, ArcPeerFields *fields)
-{
-	const ArcPeerBody *body = arc_engine_parse_peer_body(self, record);
-
-	if (body == NULL)
-		return FALSE;
-	fields->public_key = body->public_key;
-	fields->address = body->address;
-	fields->state = body->state;
-	fields->cluster_id = body->cluster_id;
-	fields->created_at = body->created_at;
-	return TRUE;
-}
-
 static ArcPeerInfo *
 arc_engine_peer_from_record(ArcEngine *self, const ArcRecord *record, GHashTable *aliases)
 {
-	const ArcPeerBody *body = arc_engine_parse_peer_body(self, record);
+	ArcPeerFields fields;
+	const ArcPeerFields *body =
+		arc_engine_peer_record_fields(self, record, &fields) ? &fields : NULL;
 	const gchar *alias = aliases != NULL ? g_hash_table_lookup(aliases, record->id) : NULL;
 	const ArcMember *member;
 	ArcPeerInfo *info;
@@ -327,8 +228,7 @@ arc_engine_load_peers(ArcEngine *self, GError **error)
 			g_ptr_array_add(peers, info);
 	}
 	/* records gone for good (tombstones purged) leave their bodies: start over */
-	if (g_hash_table_size(arc_engine_peer_bodies(self)) > 2 * records->len + 16)
-		g_hash_table_remove_all(arc_engine_peer_bodies(self));
+	arc_registry_trim_peer_bodies(arc_engine_get_registry(self), records->len);
 	return g_steal_pointer(&peers);
 }
 
@@ -368,62 +268,6 @@ arc_engine_count_active_peers(GPtrArray *peers)
 			n++;
 	}
 	return n;
-}
-
-/**
- * arc_engine_revocation_is_active:
- * @record: a `revoked_peer` record
- *
- * A revocation stays in force until an operator's explicit `peers add` writes its next
- * version, stating `readmitted` (docs/protocol.md §5.6).
- *
- * Returns: whether @record still keeps its peer out
- */
-gboolean
-arc_engine_revocation_is_active(const ArcRecord *record)
-{
-	g_autoptr(JsonNode) root = NULL;
-	JsonObject *obj;
-
-	/* Every member list reads every revocation ever written, so skip the parse when the
-	 * text cannot hold the member: without a backslash no escape can spell its name. */
-	if (record->body == NULL ||
-	    (strstr(record->body, "readmitted") == NULL && strchr(record->body, '\\') == NULL))
-		return TRUE;
-	root = arc_json_parse_object(record->body, -1, 4, NULL);
-	obj = root != NULL ? json_node_get_object(root) : NULL;
-	return obj == NULL ||
-	       !json_object_get_boolean_member_with_default(obj, "readmitted", FALSE);
-}
-
-gboolean
-arc_engine_peer_is_revoked(ArcEngine *self, const gchar *peer_id)
-{
-	g_autoptr(ArcRecord) record =
-		arc_storage_get_record(arc_engine_get_storage(self), "revoked_peer", peer_id, NULL);
-	return record != NULL && arc_engine_revocation_is_active(record);
-}
-
-/**
- * arc_engine_readmitted_floor:
- * @self: the engine
- * @peer_id: a peer
- *
- * Returns: for a readmitted peer, the version of the deletion its readmission overrides
- *   (tombstones of its record up to it are stale); 0 otherwise
- */
-gint64
-arc_engine_readmitted_floor(ArcEngine *self, const gchar *peer_id)
-{
-	g_autoptr(ArcRecord) record =
-		arc_storage_get_record(arc_engine_get_storage(self), "revoked_peer", peer_id, NULL);
-	g_autoptr(JsonNode) root = NULL;
-
-	if (record == NULL || arc_engine_revocation_is_active(record))
-		return 0;
-	root = arc_json_parse_object(record->body, -1, 4, NULL);
-	return json_object_get_int_member_with_default(json_node_get_object(root),
-						       "deleted_version", 0);
 }
 
 /* whether the local record says this agent left the cluster with `DELETE /v1/peers/self`;
@@ -730,7 +574,7 @@ arc_engine_tell_removed(ArcEngine *self, const gchar *peer_id)
 	JsonObject *obj;
 	gsize len = 0;
 
-	if (revoked == NULL || !arc_engine_revocation_is_active(revoked) || tombstone == NULL ||
+	if (revoked == NULL || !arc_registry_revocation_is_active(revoked) || tombstone == NULL ||
 	    !tombstone->deleted || arc_engine_get_gossip(self) == NULL)
 		return;
 	root = arc_json_parse_object(tombstone->body, -1, 8, NULL);
@@ -752,18 +596,6 @@ arc_engine_tell_removed(ArcEngine *self, const gchar *peer_id)
 	       former.address);
 	arc_gossip_tell(arc_engine_get_gossip(self), former.id, former.address, former.key,
 			records);
-}
-
-/* the tombstones and revocations that name this agent itself, which another agent sent */
-static gboolean
-arc_engine_names_self_out(ArcEngine *self, const ArcRecord *record)
-{
-	if (g_strcmp0(record->id, arc_engine_get_peer_id(self)) != 0)
-		return FALSE;
-	if (g_strcmp0(record->kind, "peer") == 0)
-		return record->deleted;
-	return g_strcmp0(record->kind, "revoked_peer") == 0 &&
-	       arc_engine_revocation_is_active(record);
 }
 
 /**
@@ -793,7 +625,9 @@ arc_engine_own_record_above(ArcEngine *self, gint64 version)
 /**
  * arc_engine_take_removal:
  * @self: the engine
- * @record: a record a member sent, checked and signed by it
+ * @record: a record a member sent, checked and signed by it, that names this agent out: the
+ *   tombstone of its record or a revocation of it in force (the kinds' take handlers,
+ *   arc-engine-records.c, pick those)
  * @from: the member that sent it
  *
  * A member says this agent was removed from the cluster (`peers delete` there): this agent
@@ -802,7 +636,7 @@ arc_engine_own_record_above(ArcEngine *self, gint64 version)
  * record above the tombstone, ready to be added again by an operator (docs/protocol.md
  * §5.6). Its own tombstone and revocation are not stored here: this agent stays itself.
  *
- * Returns: whether @record was about this agent (and so must not be stored)
+ * Returns: %TRUE: @record is about this agent (and so must not be stored)
  */
 gboolean
 arc_engine_take_removal(ArcEngine *self, const ArcRecord *record, const gchar *from)
@@ -814,8 +648,6 @@ arc_engine_take_removal(ArcEngine *self, const ArcRecord *record, const gchar *f
 	g_autoptr(GError) error = NULL;
 	const gchar *own = arc_engine_get_peer_id(self);
 
-	if (!arc_engine_names_self_out(self, record))
-		return FALSE;
 	if (record->deleted) {
 		arc_engine_own_record_above(self, record->version);
 		return TRUE;
@@ -983,7 +815,7 @@ arc_engine_get_cluster_status(ArcEngine *self, const ArcCaller *caller, GError *
 {
 	g_autoptr(ArcClusterStatus) status = g_new0(ArcClusterStatus, 1);
 	g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func((GDestroyNotify)arc_record_free);
-	const gchar *const *kinds = arc_engine_replicated_kinds();
+	const gchar *const *kinds = arc_registry_get_kinds(arc_engine_get_registry(self));
 
 	if (!arc_engine_authorize_bootstrapped(self, caller, ARC_SCOPE_ADMIN, error))
 		return NULL;

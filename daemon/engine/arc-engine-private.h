@@ -8,6 +8,7 @@
 #include "arc-gossip.h"
 #include "arc-handshake.h"
 #include "arc-identity.h"
+#include "arc-registry.h"
 
 G_BEGIN_DECLS
 
@@ -31,13 +32,6 @@ ArcPeerInfo *arc_engine_find_peer(GPtrArray *peers, const gchar *id, const gchar
 				  const gchar *address);
 guint arc_engine_count_active_peers(GPtrArray *peers);
 gboolean arc_engine_peer_is_revoked(ArcEngine *self, const gchar *peer_id);
-typedef struct {
-	const gchar *public_key;
-	const gchar *address;
-	const gchar *state; /* "active" when the body states none */
-	const gchar *cluster_id;
-	gint64 created_at;
-} ArcPeerFields;
 gboolean arc_engine_peer_record_fields(ArcEngine *self, const ArcRecord *record,
 				       ArcPeerFields *fields);
 gchar *arc_engine_peer_body(const gchar *id, const gchar *name, const gchar *description,
@@ -53,7 +47,6 @@ void arc_engine_stage_revocation(ArcEngine *self, ArcStorageTxn *txn, const gcha
 void arc_engine_stage_revocation_full(ArcEngine *self, ArcStorageTxn *txn, const gchar *peer_id,
 				      const gchar *public_key, gboolean readmitted,
 				      gint64 deleted_version);
-gboolean arc_engine_revocation_is_active(const ArcRecord *record);
 gint64 arc_engine_readmitted_floor(ArcEngine *self, const gchar *peer_id);
 void arc_engine_tell_removed(ArcEngine *self, const gchar *peer_id);
 gboolean arc_engine_take_removal(ArcEngine *self, const ArcRecord *record, const gchar *from);
@@ -62,46 +55,20 @@ gboolean arc_engine_read_deactivated(ArcEngine *self);
 gboolean arc_engine_is_deactivated(ArcEngine *self);
 void arc_engine_set_deactivated(ArcEngine *self);
 
-/* arc-engine-records.c: what gossip replicates (docs/protocol.md §6) */
-
-/**
- * ArcMember:
- * @id: an active peer
- * @address: where its API answers
- * @cluster_id: (nullable): the cluster id its record states
- * @key: its Ed25519 key
- * @created_at: when it was bootstrapped, the order of the node limit
- * @over_limit: beyond the license's max_nodes in that order
- */
-typedef struct {
-	gchar *id;
-	gchar *address;
-	gchar *cluster_id;
-	guint8 key[ARC_IDENTITY_PUBLIC_KEY_SIZE];
-	gint64 created_at;
-	gboolean over_limit;
-} ArcMember;
-
-typedef struct _ArcRecordsState ArcRecordsState;
-ArcRecordsState *arc_records_state_new(void);
-void arc_records_state_free(ArcRecordsState *self);
-ArcRecordsState *arc_engine_get_records_state(ArcEngine *self);
+/* arc-engine-records.c: the kinds the engine replicates, and the registry's methods under
+ * the engine's names */
+ArcRegistry *arc_engine_get_registry(ArcEngine *self);
+void arc_engine_register_kinds(ArcEngine *self, ArcRegistry *registry);
 ArcAuthManager *arc_engine_get_auth(ArcEngine *self);
 const gchar *arc_engine_get_cluster_id(ArcEngine *self);
-const gchar *const *arc_engine_replicated_kinds(void);
 void arc_engine_records_invalidate(ArcEngine *self);
-void arc_engine_records_changed(ArcEngine *self, GPtrArray *records);
 GPtrArray *arc_engine_list_all_records(ArcEngine *self, GError **error);
 const gchar *arc_engine_get_registry_hash(ArcEngine *self);
 GPtrArray *arc_engine_get_members(ArcEngine *self);
 const ArcMember *arc_engine_lookup_member(ArcEngine *self, const gchar *peer_id);
-gint arc_engine_merge_records(ArcEngine *self, GPtrArray *records, const gchar *from,
-			      GPtrArray **candidates, GPtrArray **purged, GError **error);
-void arc_engine_apply_purged(ArcEngine *self, GPtrArray *markers, const gchar *from);
 void arc_engine_purge_tombstones(ArcEngine *self);
 gboolean arc_engine_commit_full(ArcEngine *self, ArcStorageTxn *txn, const gchar *from,
 				gboolean push, GError **error);
-void arc_engine_members_changed(ArcEngine *self, GPtrArray *members);
 ArcGossip *arc_engine_get_gossip(ArcEngine *self);
 void arc_engine_offer_cluster_id(ArcEngine *self, const gchar *cluster_id, const gchar *from);
 gboolean arc_engine_edit_own_record(ArcEngine *self, const gchar *member, const gchar *value,

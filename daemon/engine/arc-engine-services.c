@@ -1117,7 +1117,8 @@ arc_engine_delete_route(ArcEngine *self, const ArcCaller *caller, const gchar *s
  * arc_engine_route_displaced:
  * @self: the engine
  * @local: the version held here
- * @received: a version from another agent that wins over it
+ * @received: a version from another agent that wins over it (the `route` kind's handler
+ *   asks)
  *
  * Returns: whether @received is another route that took the id of a route this agent
  *   created (two agents numbered a route alike in the same gossip round)
@@ -1128,7 +1129,7 @@ arc_engine_route_displaced(ArcEngine *self, const ArcRecord *local, const ArcRec
 	g_autoptr(ArcRouteInfo) mine = NULL;
 	g_autoptr(ArcRouteInfo) theirs = NULL;
 
-	if (g_strcmp0(local->kind, "route") != 0 || local->deleted)
+	if (local->deleted)
 		return FALSE;
 	mine = arc_route_from_record(local);
 	theirs = arc_route_from_record(received);

@@ -48,7 +48,7 @@ struct _ArcEngine {
 	ArcClockFunc clock_func;
 	gpointer clock_data;
 	ArcHandshakeState *handshake;
-	ArcRecordsState *records;
+	ArcRegistry *registry; /* once plugins are loaded */
 	ArcServicesState *services;
 	ArcGossip *gossip;
 	guint16 api_port;
@@ -163,7 +163,7 @@ arc_engine_finalize(GObject *object)
 	g_clear_object(&self->loader);
 	g_clear_pointer(&self->license, arc_license_unref);
 	g_clear_pointer(&self->handshake, arc_handshake_state_free);
-	g_clear_pointer(&self->records, arc_records_state_free);
+	g_clear_object(&self->registry);
 	g_clear_pointer(&self->services, arc_services_state_free);
 	g_clear_pointer(&self->storage_probe, arc_storage_probe_free);
 	g_free(self->peer_id);
@@ -240,7 +240,6 @@ arc_engine_new(ArcConfig *config)
 	self->loader = arc_plugin_loader_new(config->plugin_dir);
 	self->api_port = config->listen_port;
 	self->deactivated = -1;
-	self->records = arc_records_state_new();
 	self->services = arc_services_state_new();
 	return self;
 }
@@ -272,6 +271,44 @@ arc_engine_get_plugin_loader(ArcEngine *self)
 	return self->loader;
 }
 
+/* what a commit changes beyond storage: the services' caches, and the other peers */
+static void
+arc_engine_records_changed_cb(ArcRegistry *registry, GPtrArray *records, const gchar *from,
+			      gboolean push, gpointer user_data)
+{
+	ArcEngine *self = ARC_ENGINE(user_data);
+
+	arc_engine_services_changed(self, records);
+	if (push && self->gossip != NULL && !arc_engine_is_deactivated(self))
+		arc_gossip_push(self->gossip, records, from);
+}
+
+/* tokens of every active peer are accepted here */
+static void
+arc_engine_members_changed_cb(ArcRegistry *registry, GPtrArray *members, gpointer user_data)
+{
+	ArcEngine *self = ARC_ENGINE(user_data);
+
+	if (self->auth == NULL)
+		return;
+	arc_auth_manager_reset_peer_keys(self->auth);
+	for (guint i = 0; i < members->len; i++) {
+		ArcMember *member = g_ptr_array_index(members, i);
+		arc_auth_manager_add_peer_key(self->auth, member->id, member->key);
+	}
+}
+
+static void
+arc_engine_setup_registry(ArcEngine *self)
+{
+	self->registry = arc_registry_new(self->storage);
+	arc_engine_register_kinds(self, self->registry);
+	g_signal_connect(self->registry, "records-changed",
+			 G_CALLBACK(arc_engine_records_changed_cb), self);
+	g_signal_connect(self->registry, "members-changed",
+			 G_CALLBACK(arc_engine_members_changed_cb), self);
+}
+
 /**
  * arc_engine_load_plugins:
  * @self: the engine
@@ -301,6 +338,7 @@ arc_engine_load_plugins(ArcEngine *self, GError **error)
 		return FALSE;
 	self->storage = ARC_STORAGE(storage);
 	self->license_backend = ARC_LICENSE_BACKEND(license);
+	arc_engine_setup_registry(self);
 	return TRUE;
 }
 
@@ -418,8 +456,8 @@ arc_engine_adopt_license(ArcEngine *self, ArcLicense *license)
 	g_info("license %s replaces license %s", license->license_id, former);
 	arc_engine_update_license_state(self, TRUE);
 	/* the limits of the new license: members and services are counted again */
-	arc_engine_records_invalidate(self);
-	g_ptr_array_unref(arc_engine_get_members(self));
+	arc_registry_set_max_nodes(self->registry, license->max_nodes);
+	arc_registry_reload_members(self->registry);
 	arc_services_state_free(self->services);
 	self->services = arc_services_state_new();
 	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_LICENSE_ID]);
@@ -553,6 +591,7 @@ arc_engine_load_bootstrap_state(ArcEngine *self, GError **error)
 	}
 	if (!arc_engine_check_identity(self, error))
 		return FALSE;
+	arc_registry_set_signer(self->registry, self->identity, self->peer_id);
 	/* the stored license must still verify: a revoked issuer key stops the agent */
 	self->license = arc_license_backend_verify(self->license_backend, document,
 						   strlen(document), error);
@@ -560,6 +599,7 @@ arc_engine_load_bootstrap_state(ArcEngine *self, GError **error)
 		g_prefix_error(error, "the stored license no longer verifies, refusing to start: ");
 		return FALSE;
 	}
+	arc_registry_set_max_nodes(self->registry, self->license->max_nodes);
 	arc_engine_load_license_state(self);
 	arc_auth_manager_set_issuer(self->auth, self->identity, self->peer_id, self->cluster_id);
 	arc_engine_load_former_cluster_ids(self);
@@ -708,24 +748,77 @@ gboolean
 arc_engine_commit_full(ArcEngine *self, ArcStorageTxn *txn, const gchar *from, gboolean push,
 		       GError **error)
 {
-	g_autoptr(GPtrArray) records = NULL;
+	return arc_registry_commit(self->registry, txn, from, push, error);
+}
 
-	if (self->identity != NULL && self->peer_id != NULL &&
-	    !arc_record_sign_txn(txn, self->identity, self->peer_id, error))
+/* ---- what gossip needs of the engine (ArcGossipHost) ---- */
+
+static const gchar *
+arc_engine_gossip_cluster_id_cb(gpointer host)
+{
+	return ARC_ENGINE(host)->cluster_id;
+}
+
+static gboolean
+arc_engine_gossip_is_deactivated_cb(gpointer host)
+{
+	return arc_engine_is_deactivated(ARC_ENGINE(host));
+}
+
+static gint64
+arc_engine_gossip_now_cb(gpointer host)
+{
+	return arc_engine_now(ARC_ENGINE(host));
+}
+
+static void
+arc_engine_gossip_offer_cluster_id_cb(gpointer host, const gchar *cluster_id, const gchar *from)
+{
+	arc_engine_offer_cluster_id(ARC_ENGINE(host), cluster_id, from);
+}
+
+static void
+arc_engine_gossip_tell_removed_cb(gpointer host, const gchar *peer_id)
+{
+	arc_engine_tell_removed(ARC_ENGINE(host), peer_id);
+}
+
+static void
+arc_engine_gossip_meet_async_cb(gpointer host, const gchar *address, GCancellable *cancellable,
+				GAsyncReadyCallback callback, gpointer user_data)
+{
+	arc_engine_discover_peer_async(ARC_ENGINE(host), address, cancellable, callback, user_data);
+}
+
+static gboolean
+arc_engine_gossip_meet_finish_cb(gpointer host, GAsyncResult *res, gchar **peer_id, gchar **address,
+				 GError **error)
+{
+	g_autoptr(ArcPeerInfo) info =
+		arc_engine_add_peer_finish(ARC_ENGINE(host), res, NULL, error);
+
+	if (info == NULL)
 		return FALSE;
-	if (!arc_storage_commit(self->storage, txn, error))
-		return FALSE;
-	records = g_ptr_array_new_with_free_func((GDestroyNotify)arc_record_free);
-	for (guint i = 0; i < arc_storage_txn_get_size(txn); i++) {
-		const ArcStorageOp *op = arc_storage_txn_get_op(txn, i);
-		if (op->kind == ARC_STORAGE_OP_PUT_RECORD && op->record != NULL)
-			g_ptr_array_add(records, arc_record_copy(op->record));
-	}
-	if (records->len > 0)
-		arc_engine_records_changed(self, records);
-	if (push && records->len > 0 && self->gossip != NULL && !arc_engine_is_deactivated(self))
-		arc_gossip_push(self->gossip, records, from);
+	*peer_id = g_steal_pointer(&info->id);
+	*address = g_steal_pointer(&info->address);
 	return TRUE;
+}
+
+static const ArcGossipHost arc_engine_gossip_host = {
+	.get_cluster_id = arc_engine_gossip_cluster_id_cb,
+	.is_deactivated = arc_engine_gossip_is_deactivated_cb,
+	.now = arc_engine_gossip_now_cb,
+	.offer_cluster_id = arc_engine_gossip_offer_cluster_id_cb,
+	.tell_removed = arc_engine_gossip_tell_removed_cb,
+	.meet_async = arc_engine_gossip_meet_async_cb,
+	.meet_finish = arc_engine_gossip_meet_finish_cb,
+};
+
+static void
+arc_engine_gossip_peer_state_cb(ArcGossip *gossip, const gchar *peer_id, const gchar *state,
+				gpointer user_data)
+{
+	arc_engine_emit_peer_state_changed(ARC_ENGINE(user_data), peer_id, state);
 }
 
 static void
@@ -734,14 +827,18 @@ arc_engine_start_gossip(ArcEngine *self)
 	if (self->gossip != NULL || self->peer_id == NULL)
 		return;
 	g_ptr_array_unref(arc_engine_get_members(self));
-	self->gossip = arc_gossip_new(self);
+	self->gossip = arc_gossip_new(self->registry, self->config, self->identity, self->peer_id,
+				      &arc_engine_gossip_host, self);
+	g_signal_connect(self->gossip, "peer-state-changed",
+			 G_CALLBACK(arc_engine_gossip_peer_state_cb), self);
 	arc_gossip_start(self->gossip);
 }
 
-ArcRecordsState *
-arc_engine_get_records_state(ArcEngine *self)
+/* (transfer none) (nullable): the registry, once plugins are loaded */
+ArcRegistry *
+arc_engine_get_registry(ArcEngine *self)
 {
-	return self->records;
+	return self->registry;
 }
 
 ArcAuthManager *
@@ -761,19 +858,6 @@ ArcGossip *
 arc_engine_get_gossip(ArcEngine *self)
 {
 	return self->gossip;
-}
-
-/* tokens of every active peer are accepted here */
-void
-arc_engine_members_changed(ArcEngine *self, GPtrArray *members)
-{
-	if (self->auth == NULL)
-		return;
-	arc_auth_manager_reset_peer_keys(self->auth);
-	for (guint i = 0; i < members->len; i++) {
-		ArcMember *member = g_ptr_array_index(members, i);
-		arc_auth_manager_add_peer_key(self->auth, member->id, member->key);
-	}
 }
 
 /**
@@ -1428,6 +1512,8 @@ arc_engine_adopt_bootstrap(ArcEngine *self, ArcBootstrapResult *res, ArcLicense 
 	self->peer_name = g_strdup(res->name);
 	self->license = arc_license_ref(license);
 	self->identity = g_object_ref(identity);
+	arc_registry_set_signer(self->registry, identity, self->peer_id);
+	arc_registry_set_max_nodes(self->registry, license->max_nodes);
 	self->license_state = ARC_LICENSE_STATE_VALID;
 	self->license_state_since = now;
 	arc_auth_manager_set_issuer(self->auth, identity, self->peer_id, self->cluster_id);

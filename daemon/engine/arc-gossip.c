@@ -9,7 +9,7 @@
 #include <malloc.h>
 #include <string.h>
 
-#include "arc-engine-private.h"
+#include "arc-handshake.h"
 #include "arc-gossip-message.h"
 #include "arc-metrics.h"
 #include "arc-peer-client.h"
@@ -48,7 +48,11 @@ typedef struct {
 
 struct _ArcGossip {
 	GObject parent_instance;
-	ArcEngine *engine; /* owns this object */
+	ArcRegistry *registry;
+	ArcIdentity *identity; /* signs what this agent sends */
+	gchar *peer_id;        /* this agent */
+	const ArcGossipHost *host;
+	gpointer host_data; /* owns this object */
 	ArcConfig *config;
 	ArcPeerClient *client;
 	ArcPeerClient *probe_client;
@@ -65,6 +69,9 @@ struct _ArcGossip {
 	gint64 busy_mono; /* when records last arrived */
 	gint64 trimmed_mono;
 };
+
+enum { SIGNAL_PEER_STATE_CHANGED, N_SIGNALS };
+static guint arc_gossip_signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE(ArcGossip, arc_gossip, G_TYPE_OBJECT)
 
@@ -132,6 +139,9 @@ arc_gossip_finalize(GObject *object)
 	g_clear_object(&self->client);
 	g_clear_object(&self->probe_client);
 	g_clear_object(&self->cancellable);
+	g_clear_object(&self->registry);
+	g_clear_object(&self->identity);
+	g_free(self->peer_id);
 	arc_gossip_replay_guard_free(self->guard);
 	g_hash_table_unref(self->peers);
 	g_ptr_array_unref(self->order);
@@ -144,6 +154,14 @@ static void
 arc_gossip_class_init(ArcGossipClass *klass)
 {
 	G_OBJECT_CLASS(klass)->finalize = arc_gossip_finalize;
+	/**
+	 * ArcGossip::peer-state-changed:
+	 * @peer_id: a peer
+	 * @state: what this agent now observes of it: alive, suspect or unreachable
+	 */
+	arc_gossip_signals[SIGNAL_PEER_STATE_CHANGED] =
+		g_signal_new("peer-state-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0,
+			     NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 }
 
 static void
@@ -159,18 +177,28 @@ arc_gossip_init(ArcGossip *self)
 
 /**
  * arc_gossip_new:
- * @engine: the engine, which owns the result and outlives it
+ * @registry: the records to replicate
+ * @config: (transfer none): the settings; must outlive the result
+ * @identity: the key this agent signs its messages with
+ * @peer_id: this agent
+ * @host: (transfer none): what gossip needs of the agent, static
+ * @host_data: for @host; owns the result and outlives it
  *
  * Returns: (transfer full): gossip for a bootstrapped agent; call arc_gossip_start()
  */
 ArcGossip *
-arc_gossip_new(ArcEngine *engine)
+arc_gossip_new(ArcRegistry *registry, ArcConfig *config, ArcIdentity *identity,
+	       const gchar *peer_id, const ArcGossipHost *host, gpointer host_data)
 {
 	ArcGossip *self = g_object_new(ARC_TYPE_GOSSIP, NULL);
 	guint timeout_secs;
 
-	self->engine = engine;
-	self->config = arc_engine_get_config(engine);
+	self->registry = g_object_ref(registry);
+	self->identity = g_object_ref(identity);
+	self->peer_id = g_strdup(peer_id);
+	self->host = host;
+	self->host_data = host_data;
+	self->config = config;
 	timeout_secs = MAX(1, (self->config->gossip_timeout + 999) / 1000);
 	/* Connections are kept a few seconds: a small cluster reuses them from round to round,
 	 * while in a large one a given peer's turn comes too seldom for an open connection to
@@ -190,11 +218,18 @@ arc_gossip_new(ArcEngine *engine)
 
 static gboolean arc_gossip_tick_cb(gpointer user_data);
 
+static void
+arc_gossip_purge_tombstones(ArcGossip *self)
+{
+	arc_registry_purge_tombstones(self->registry, self->host->now(self->host_data),
+				      self->config->tombstone_retention);
+}
+
 static gboolean
 arc_gossip_purge_cb(gpointer user_data)
 {
 	ArcGossip *self = ARC_GOSSIP(user_data);
-	arc_engine_purge_tombstones(self->engine);
+	arc_gossip_purge_tombstones(self);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -207,7 +242,7 @@ arc_gossip_start(ArcGossip *self)
 	self->purge_id = g_timeout_add_seconds(
 		CLAMP(self->config->tombstone_retention / 2, 1, ARC_GOSSIP_PURGE_SECS),
 		arc_gossip_purge_cb, self);
-	arc_engine_purge_tombstones(self->engine);
+	arc_gossip_purge_tombstones(self);
 	g_debug("gossip every %u ms, fanout %u", self->config->gossip_interval,
 		self->config->gossip_fanout);
 }
@@ -216,7 +251,7 @@ arc_gossip_start(ArcGossip *self)
  * arc_gossip_stop:
  * @self: gossip
  *
- * Stops the rounds and cancels what is in flight; nothing touches the engine afterwards.
+ * Stops the rounds and cancels what is in flight; nothing calls the host afterwards.
  */
 void
 arc_gossip_stop(ArcGossip *self)
@@ -259,17 +294,17 @@ arc_gossip_set_state(ArcGossip *self, ArcGossipPeer *peer, ArcGossipState state)
 			  peer->id, arc_gossip_state_to_string(state),
 			  (g_get_monotonic_time() - peer->heard_mono) / 1000);
 	peer->state = state;
-	arc_engine_emit_peer_state_changed(self->engine, peer->id,
-					   arc_gossip_state_to_string(state));
+	g_signal_emit(self, arc_gossip_signals[SIGNAL_PEER_STATE_CHANGED], 0, peer->id,
+		      arc_gossip_state_to_string(state));
 }
 
 /* the table follows the members; a new member starts alive, heard "now" */
 static void
 arc_gossip_refresh_peers(ArcGossip *self)
 {
-	g_autoptr(GPtrArray) members = arc_engine_get_members(self->engine);
+	g_autoptr(GPtrArray) members = arc_registry_get_members(self->registry);
 	g_autoptr(GHashTable) current = g_hash_table_new(g_str_hash, g_str_equal);
-	const gchar *own = arc_engine_get_peer_id(self->engine);
+	const gchar *own = self->peer_id;
 	GHashTableIter iter;
 	gpointer key;
 
@@ -300,7 +335,7 @@ static ArcGossipPeer *
 arc_gossip_lookup(ArcGossip *self, const gchar *peer_id)
 {
 	ArcGossipPeer *peer = g_hash_table_lookup(self->peers, peer_id);
-	if (peer == NULL && arc_engine_lookup_member(self->engine, peer_id) != NULL) {
+	if (peer == NULL && arc_registry_lookup_member(self->registry, peer_id) != NULL) {
 		arc_gossip_refresh_peers(self);
 		peer = g_hash_table_lookup(self->peers, peer_id);
 	}
@@ -329,10 +364,10 @@ arc_gossip_heard(ArcGossip *self, const gchar *peer_id, const gchar *registry_ha
 static GPtrArray *
 arc_gossip_pick(ArcGossip *self, guint n, const gchar *exclude_a, const gchar *exclude_b)
 {
-	g_autoptr(GPtrArray) members = arc_engine_get_members(self->engine);
+	g_autoptr(GPtrArray) members = arc_registry_get_members(self->registry);
 	GPtrArray *picked = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GPtrArray) pool = g_ptr_array_new();
-	const gchar *own = arc_engine_get_peer_id(self->engine);
+	const gchar *own = self->peer_id;
 
 	for (guint i = 0; i < members->len; i++) {
 		ArcMember *member = g_ptr_array_index(members, i);
@@ -380,9 +415,9 @@ arc_gossip_send(ArcGossip *self, ArcGossipCall *call, ArcPeerClient *client, con
 {
 	guint8 nonce[ARC_GOSSIP_NONCE_SIZE];
 	g_autofree gchar *path = g_strconcat("/v1/gossip/", type, NULL);
-	g_autofree gchar *message = arc_gossip_message_build(
-		type, arc_engine_get_peer_id(self->engine), call->peer_id, arc_gossip_now_ms(),
-		body, arc_engine_get_identity_key(self->engine), nonce);
+	g_autofree gchar *message =
+		arc_gossip_message_build(type, self->peer_id, call->peer_id, arc_gossip_now_ms(),
+					 body, self->identity, nonce);
 
 	call->nonce = g_base64_encode(nonce, sizeof(nonce));
 	call->expected = g_strconcat(type, "_reply", NULL);
@@ -461,7 +496,7 @@ arc_gossip_open_reply(ArcGossip *self, ArcGossipCall *call, GObject *source, GAs
 		return NULL;
 	}
 	if (!arc_gossip_message_verify(msg, call->key, error) ||
-	    !arc_gossip_message_check_recipient(msg, arc_engine_get_peer_id(self->engine), error))
+	    !arc_gossip_message_check_recipient(msg, self->peer_id, error))
 		return NULL;
 	arc_gossip_heard(self, call->peer_id, arc_json_object_get_string(body, "registry_hash"));
 	return json_node_ref(msg->body);
@@ -625,8 +660,7 @@ arc_gossip_merge(ArcGossip *self, JsonObject *body, const gchar *from, GPtrArray
 
 	if (records->len == 0)
 		return 0;
-	stored =
-		arc_engine_merge_records(self->engine, records, from, &candidates, &purged, &error);
+	stored = arc_registry_merge(self->registry, records, from, &candidates, &purged, &error);
 	if (purged_out != NULL)
 		*purged_out = g_steal_pointer(&purged);
 	self->busy_mono = g_get_monotonic_time();
@@ -668,7 +702,7 @@ arc_gossip_apply_purged(ArcGossip *self, JsonObject *body, const gchar *from)
 			g_ptr_array_add(markers, (gpointer)marker);
 	}
 	if (markers->len > 0)
-		arc_engine_apply_purged(self->engine, markers, from);
+		arc_registry_apply_purged(self->registry, markers, from);
 }
 
 static void
@@ -732,12 +766,12 @@ arc_gossip_digest_reply_cb(GObject *source, GAsyncResult *res, gpointer user_dat
 	obj = json_node_get_object(body);
 	cluster_id = arc_json_object_get_string(obj, "cluster_id");
 	if (cluster_id != NULL)
-		arc_engine_offer_cluster_id(self->engine, cluster_id, call->peer_id);
+		self->host->offer_cluster_id(self->host_data, cluster_id, call->peer_id);
 	if (json_object_get_boolean_member_with_default(obj, "in_sync", FALSE)) {
 		arc_gossip_round_end(self, call->peer_id, "in_sync");
 		return;
 	}
-	local = arc_engine_list_all_records(self->engine, &error);
+	local = arc_registry_list_all(self->registry, &error);
 	if (local == NULL) {
 		g_warning("cannot read the records: %s", error->message);
 		arc_gossip_round_end(self, call->peer_id, "failed");
@@ -775,16 +809,16 @@ arc_gossip_digest_body(ArcGossip *self)
 
 	json_builder_begin_object(b);
 	json_builder_set_member_name(b, "cluster_id");
-	json_builder_add_string_value(b, arc_engine_get_cluster_id(self->engine));
+	json_builder_add_string_value(b, self->host->get_cluster_id(self->host_data));
 	json_builder_set_member_name(b, "registry_hash");
-	json_builder_add_string_value(b, arc_engine_get_registry_hash(self->engine));
+	json_builder_add_string_value(b, arc_registry_get_hash(self->registry));
 	return arc_gossip_builder_end(b);
 }
 
 static gboolean
 arc_gossip_start_round(ArcGossip *self, const gchar *peer_id)
 {
-	const ArcMember *member = arc_engine_lookup_member(self->engine, peer_id);
+	const ArcMember *member = arc_registry_lookup_member(self->registry, peer_id);
 	ArcGossipPeer *peer = g_hash_table_lookup(self->peers, peer_id);
 	g_autoptr(JsonNode) body = NULL;
 
@@ -874,7 +908,7 @@ arc_gossip_round_failed(ArcGossip *self, const gchar *peer_id)
 	peer->probing = TRUE;
 	for (guint i = 0; i < helpers->len; i++) {
 		const ArcMember *helper =
-			arc_engine_lookup_member(self->engine, g_ptr_array_index(helpers, i));
+			arc_registry_lookup_member(self->registry, g_ptr_array_index(helpers, i));
 		g_autoptr(JsonBuilder) b = json_builder_new();
 		g_autoptr(JsonNode) body = NULL;
 		ArcGossipCall *call;
@@ -956,7 +990,7 @@ arc_gossip_tick_cb(gpointer user_data)
 	ArcGossip *self = ARC_GOSSIP(user_data);
 	const gchar *target;
 
-	if (arc_engine_is_deactivated(self->engine))
+	if (self->host->is_deactivated(self->host_data))
 		return G_SOURCE_CONTINUE;
 	arc_gossip_refresh_peers(self);
 	target = arc_gossip_next_target(self);
@@ -989,7 +1023,7 @@ arc_gossip_sync_all(ArcGossip *self)
 	gpointer key;
 	guint n = 0;
 
-	if (arc_engine_is_deactivated(self->engine))
+	if (self->host->is_deactivated(self->host_data))
 		return 0;
 	arc_gossip_refresh_peers(self);
 	g_hash_table_iter_init(&iter, self->peers);
@@ -1030,7 +1064,7 @@ arc_gossip_push(ArcGossip *self, GPtrArray *records, const gchar *exclude)
 	body = arc_gossip_builder_end(b);
 	for (guint i = 0; i < targets->len; i++) {
 		const ArcMember *member =
-			arc_engine_lookup_member(self->engine, g_ptr_array_index(targets, i));
+			arc_registry_lookup_member(self->registry, g_ptr_array_index(targets, i));
 		if (member == NULL)
 			continue;
 		arc_gossip_send(self, arc_gossip_call_new(self, ARC_GOSSIP_CALL_PUSH, member),
@@ -1088,13 +1122,13 @@ arc_gossip_discovered_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	g_autoptr(ArcGossipMeeting) meeting = user_data;
 	const gchar *peer_id = meeting->peer_id;
-	g_autoptr(ArcPeerInfo) info = NULL;
+	ArcGossip *self = meeting->gossip;
+	g_autofree gchar *met = NULL;
+	g_autofree gchar *address = NULL;
 	g_autoptr(GError) error = NULL;
 
-	info = arc_engine_add_peer_finish(ARC_ENGINE(source), res, NULL, &error);
-	if (info != NULL)
-		g_info("met peer %s at %s, learned of through the cluster", info->id,
-		       info->address);
+	if (self->host->meet_finish(self->host_data, res, &met, &address, &error))
+		g_info("met peer %s at %s, learned of through the cluster", met, address);
 	else if (g_error_matches(error, ARC_HANDSHAKE_ERROR, ARC_HANDSHAKE_REASON_ALREADY_EXISTS))
 		g_debug("peer %s was met meanwhile", peer_id);
 	else
@@ -1112,7 +1146,7 @@ arc_gossip_discovered_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 arc_gossip_discover(ArcGossip *self, GPtrArray *candidates)
 {
-	const gchar *own = arc_engine_get_peer_id(self->engine);
+	const gchar *own = self->peer_id;
 	gint64 now = g_get_monotonic_time();
 
 	for (guint i = 0; i < candidates->len; i++) {
@@ -1147,8 +1181,8 @@ arc_gossip_discover(ArcGossip *self, GPtrArray *candidates)
 			meeting->gossip = g_object_ref(self);
 			meeting->peer_id = g_strdup(record->id);
 			self->meetings++;
-			arc_engine_discover_peer_async(self->engine, address, self->cancellable,
-						       arc_gossip_discovered_cb, meeting);
+			self->host->meet_async(self->host_data, address, self->cancellable,
+					       arc_gossip_discovered_cb, meeting);
 		}
 	}
 }
@@ -1166,11 +1200,10 @@ arc_gossip_reply(ArcGossip *self, const gchar *type, const ArcGossipMessage *msg
 	json_builder_set_member_name(b, "in_reply_to");
 	json_builder_add_string_value(b, nonce);
 	json_builder_set_member_name(b, "registry_hash");
-	json_builder_add_string_value(b, arc_engine_get_registry_hash(self->engine));
+	json_builder_add_string_value(b, arc_registry_get_hash(self->registry));
 	body = arc_gossip_builder_end(b);
-	message = arc_gossip_message_build(reply_type, arc_engine_get_peer_id(self->engine),
-					   msg->from, arc_gossip_now_ms(), body,
-					   arc_engine_get_identity_key(self->engine), NULL);
+	message = arc_gossip_message_build(reply_type, self->peer_id, msg->from,
+					   arc_gossip_now_ms(), body, self->identity, NULL);
 	arc_metrics_add("arctic_gossip_bytes_total", "direction=\"sent\"", strlen(message));
 	return message;
 }
@@ -1214,11 +1247,12 @@ static void
 arc_gossip_refused(ArcGossip *self, const gchar *from, const gchar *why, const GError *error)
 {
 	gboolean outsider = g_strcmp0(why, "not_a_member") == 0;
-	gboolean removed = outsider && arc_engine_peer_is_revoked(self->engine, from);
+	gboolean removed = outsider && arc_registry_peer_is_revoked(self->registry, from);
 
-	if (arc_gossip_log_refusal(self, outsider && !removed ? "(not a peer)" : from, why, error) &&
+	if (arc_gossip_log_refusal(self, outsider && !removed ? "(not a peer)" : from, why,
+				   error) &&
 	    removed)
-		arc_engine_tell_removed(self->engine, from);
+		self->host->tell_removed(self->host_data, from);
 }
 
 /* the checks every incoming message passes: a member's, signed, fresh, never seen */
@@ -1231,7 +1265,7 @@ arc_gossip_open(ArcGossip *self, const gchar *type, const gchar *data, gsize len
 	const gchar *why = NULL;
 
 	arc_metrics_add("arctic_gossip_bytes_total", "direction=\"received\"", len);
-	if (arc_engine_is_deactivated(self->engine)) {
+	if (self->host->is_deactivated(self->host_data)) {
 		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_FORBIDDEN,
 				    "gossip refused: this agent has left the cluster");
 		return NULL;
@@ -1248,16 +1282,15 @@ arc_gossip_open(ArcGossip *self, const gchar *type, const gchar *data, gsize len
 			    type);
 		return NULL;
 	}
-	member = arc_engine_lookup_member(self->engine, msg->from);
-	if (member == NULL || g_strcmp0(msg->from, arc_engine_get_peer_id(self->engine)) == 0) {
+	member = arc_registry_lookup_member(self->registry, msg->from);
+	if (member == NULL || g_strcmp0(msg->from, self->peer_id) == 0) {
 		why = "not_a_member";
 		g_set_error(&error_local, ARC_ERROR, ARC_ERROR_FORBIDDEN,
 			    "gossip from %s refused: it is not an active peer of this cluster",
 			    msg->from);
 	} else if (!arc_gossip_message_verify(msg, member->key, &error_local)) {
 		why = "bad_signature";
-	} else if (!arc_gossip_message_check_recipient(msg, arc_engine_get_peer_id(self->engine),
-						       &error_local)) {
+	} else if (!arc_gossip_message_check_recipient(msg, self->peer_id, &error_local)) {
 		why = "wrong_recipient";
 	} else if (!arc_gossip_replay_guard_check(self->guard, msg, arc_gossip_now_ms(),
 						  &error_local)) {
@@ -1284,20 +1317,20 @@ arc_gossip_on_digest(ArcGossip *self, ArcGossipMessage *msg, GError **error)
 	JsonObject *body = json_node_get_object(msg->body);
 	const gchar *their_hash = arc_json_object_get_string(body, "registry_hash");
 	const gchar *cluster_id = arc_json_object_get_string(body, "cluster_id");
-	const gchar *own_hash = arc_engine_get_registry_hash(self->engine);
+	const gchar *own_hash = arc_registry_get_hash(self->registry);
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	gboolean in_sync = g_strcmp0(their_hash, own_hash) == 0;
 
 	arc_gossip_heard(self, msg->from, their_hash);
 	if (cluster_id != NULL)
-		arc_engine_offer_cluster_id(self->engine, cluster_id, msg->from);
+		self->host->offer_cluster_id(self->host_data, cluster_id, msg->from);
 	json_builder_begin_object(b);
 	json_builder_set_member_name(b, "cluster_id");
-	json_builder_add_string_value(b, arc_engine_get_cluster_id(self->engine));
+	json_builder_add_string_value(b, self->host->get_cluster_id(self->host_data));
 	json_builder_set_member_name(b, "in_sync");
 	json_builder_add_boolean_value(b, in_sync);
 	if (!in_sync) {
-		g_autoptr(GPtrArray) local = arc_engine_list_all_records(self->engine, error);
+		g_autoptr(GPtrArray) local = arc_registry_list_all(self->registry, error);
 		if (local == NULL)
 			return NULL;
 		arc_gossip_add_digest(b, local);
@@ -1330,7 +1363,7 @@ arc_gossip_on_records(ArcGossip *self, ArcGossipMessage *msg, GError **error)
 		parts = g_strsplit(key, "/", 2);
 		if (g_strv_length(parts) != 2)
 			continue;
-		record = arc_storage_get_record(arc_engine_get_storage(self->engine), parts[0],
+		record = arc_storage_get_record(arc_registry_get_storage(self->registry), parts[0],
 						parts[1], NULL);
 		if (record != NULL)
 			g_ptr_array_add(wanted, record);
@@ -1424,10 +1457,10 @@ arc_gossip_probe_async(ArcGossip *self, const gchar *data, gsize len, GAsyncRead
 	}
 	g_task_set_task_data(task, msg, (GDestroyNotify)arc_gossip_message_free);
 	arc_gossip_heard(self, msg->from, NULL);
-	target = arc_engine_lookup_member(
-		self->engine,
+	target = arc_registry_lookup_member(
+		self->registry,
 		arc_json_object_get_string(json_node_get_object(msg->body), "target"));
-	if (target == NULL || g_strcmp0(target->id, arc_engine_get_peer_id(self->engine)) == 0) {
+	if (target == NULL || g_strcmp0(target->id, self->peer_id) == 0) {
 		g_autoptr(JsonBuilder) b = json_builder_new();
 		json_builder_begin_object(b);
 		json_builder_set_member_name(b, "reachable");

@@ -4,13 +4,16 @@
  */
 #pragma once
 
-#include "arc-engine.h"
+#include "arc-config.h"
+#include "arc-identity.h"
+#include "arc-registry.h"
 
 G_BEGIN_DECLS
 
 /* Anti-entropy, pushes and failure detection between the agents of a cluster
- * (docs/protocol.md §6.3, §6.4), over the API port. The rules for what is stored are the
- * engine's (arc-engine-records.c). */
+ * (docs/protocol.md §6.3, §6.4), over the API port. What is stored, and the rules for it, are
+ * the registry's (arc-registry.h); what gossip needs of the agent beyond them comes through
+ * ArcGossipHost. */
 
 typedef enum {
 	ARC_GOSSIP_STATE_ALIVE,
@@ -23,7 +26,33 @@ const gchar *arc_gossip_state_to_string(ArcGossipState state);
 #define ARC_TYPE_GOSSIP (arc_gossip_get_type())
 G_DECLARE_FINAL_TYPE(ArcGossip, arc_gossip, ARC, GOSSIP, GObject)
 
-ArcGossip *arc_gossip_new(ArcEngine *engine);
+/**
+ * ArcGossipHost:
+ * @get_cluster_id: the cluster id this agent states
+ * @is_deactivated: whether this agent left the cluster (it then neither sends nor takes)
+ * @now: seconds since the epoch, for the tombstone retention
+ * @offer_cluster_id: another member states @cluster_id (docs/protocol.md §6.4)
+ * @tell_removed: a removed peer knocked: tell it that it is out
+ * @meet_async: run the handshake with a peer learned of through the cluster
+ * @meet_finish: its result: the peer met, or an error
+ *
+ * What gossip needs of the agent it runs in, beyond the registry and the peer client. Every
+ * function gets the host data given to arc_gossip_new().
+ */
+typedef struct {
+	const gchar *(*get_cluster_id)(gpointer host);
+	gboolean (*is_deactivated)(gpointer host);
+	gint64 (*now)(gpointer host);
+	void (*offer_cluster_id)(gpointer host, const gchar *cluster_id, const gchar *from);
+	void (*tell_removed)(gpointer host, const gchar *peer_id);
+	void (*meet_async)(gpointer host, const gchar *address, GCancellable *cancellable,
+			   GAsyncReadyCallback callback, gpointer user_data);
+	gboolean (*meet_finish)(gpointer host, GAsyncResult *res, gchar **peer_id, gchar **address,
+				GError **error);
+} ArcGossipHost;
+
+ArcGossip *arc_gossip_new(ArcRegistry *registry, ArcConfig *config, ArcIdentity *identity,
+			  const gchar *peer_id, const ArcGossipHost *host, gpointer host_data);
 void arc_gossip_start(ArcGossip *self);
 void arc_gossip_stop(ArcGossip *self);
 void arc_gossip_push(ArcGossip *self, GPtrArray *records, const gchar *exclude);
