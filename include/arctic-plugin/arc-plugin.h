@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 /* The plugin ABI. A module is accepted when its major equals ARC_PLUGIN_ABI_MAJOR and its
  * minor is not newer than ARC_PLUGIN_ABI_MINOR. Adding a vfunc at the end of an interface
  * bumps the minor; any other change bumps the major. */
-#define ARC_PLUGIN_ABI_MAJOR 1
+#define ARC_PLUGIN_ABI_MAJOR 2
 #define ARC_PLUGIN_ABI_MINOR 0
 
 /**
