@@ -89,10 +89,9 @@ arc_transport_listen(ArcTransport *self, const ArcTransportSettings *settings, G
 
 	if (iface->listen == NULL)
 		return arc_plugin_not_supported(ARC_PLUGIN(self), "listen", error);
-	if (!arc_transport_check_size(self, "listen", settings->struct_size,
-				      G_STRUCT_OFFSET(ArcTransportSettings, private_key) +
-					      sizeof(GBytes *),
-				      error))
+	if (!arc_transport_check_size(
+		    self, "listen", settings->struct_size,
+		    G_STRUCT_OFFSET(ArcTransportSettings, private_key) + sizeof(GBytes *), error))
 		return FALSE;
 	ok = iface->listen(self, settings, &error_local);
 	return arc_plugin_check_result(ARC_PLUGIN(self), "listen", ok, error_local, error);

@@ -99,7 +99,8 @@ arc_tunnel_set_peer(ArcTunnel *self, const ArcTunnelPeer *peer, GError **error)
 	if (iface->set_peer == NULL)
 		return arc_plugin_not_supported(ARC_PLUGIN(self), "set_peer", error);
 	if (!arc_tunnel_check_size(self, "set_peer", peer->struct_size,
-				   G_STRUCT_OFFSET(ArcTunnelPeer, keepalive) + sizeof(guint), error))
+				   G_STRUCT_OFFSET(ArcTunnelPeer, keepalive) + sizeof(guint),
+				   error))
 		return FALSE;
 	ok = iface->set_peer(self, peer, &error_local);
 	return arc_plugin_check_result(ARC_PLUGIN(self), "set_peer", ok, error_local, error);

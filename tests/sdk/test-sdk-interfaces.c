@@ -44,8 +44,8 @@ arc_test_tunnel_start(ArcTunnel *tunnel, const ArcTunnelSettings *settings, GErr
 	self->listen_port = settings->listen_port;
 	self->private_key = g_bytes_ref(settings->private_key);
 	self->mtu = settings->mtu;
-	self->fwmark = ARC_STRUCT_HAS_FIELD(settings, ArcTunnelSettings, fwmark) ? settings->fwmark
-										: 0;
+	self->fwmark =
+		ARC_STRUCT_HAS_FIELD(settings, ArcTunnelSettings, fwmark) ? settings->fwmark : 0;
 	return TRUE;
 }
 

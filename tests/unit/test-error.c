@@ -49,8 +49,8 @@ error_dbus_domain_func(void)
 	for (guint i = 0; i < ARC_ERROR_LAST; i++) {
 		g_autoptr(GError) error = g_error_new_literal(ARC_ERROR, (gint)i, "message");
 		g_autofree gchar *name = g_dbus_error_encode_gerror(error);
-		g_autoptr(GError) back =
-			g_dbus_error_new_for_dbus_error(arc_error_dbus_name((ArcError)i), "message");
+		g_autoptr(GError) back = g_dbus_error_new_for_dbus_error(
+			arc_error_dbus_name((ArcError)i), "message");
 
 		g_assert_cmpstr(name, ==, arc_error_dbus_name((ArcError)i));
 		g_assert_error(back, ARC_ERROR, (gint)i);
