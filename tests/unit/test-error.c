@@ -54,6 +54,7 @@ error_dbus_domain_func(void)
 
 		g_assert_cmpstr(name, ==, arc_error_dbus_name((ArcError)i));
 		g_assert_error(back, ARC_ERROR, (gint)i);
+		g_assert_true(g_dbus_error_strip_remote_error(back));
 		g_assert_cmpstr(back->message, ==, "message");
 	}
 	g_assert_cmpstr(arc_error_dbus_name(ARC_ERROR_NOT_FOUND), ==,
