@@ -14,7 +14,7 @@
 #include "arc-cli-json.h"
 #include "arc-cli-output.h"
 #include "arc-cli-trace.h"
-#include "arc-error.h"
+#include "arc-error-map.h"
 
 /*
  * The REST client of one agent. It is given the endpoints to try in order; the first that

@@ -4,7 +4,7 @@
  */
 #include "arc-cli-error.h"
 
-#include "arc-error.h"
+#include "arc-error-map.h"
 
 G_DEFINE_QUARK(arc - cli - error - quark, arc_cli_error)
 

@@ -4,6 +4,8 @@
  */
 #include "arc-transport.h"
 
+#include <string.h>
+
 #include "arc-error.h"
 #include "arc-plugin.h"
 
@@ -15,13 +17,58 @@ arc_transport_default_init(ArcTransportInterface *iface)
 	/**
 	 * ArcTransport::incoming:
 	 * @self: the transport
-	 * @stream: the accepted stream
+	 * @stream: the accepted stream, authenticated
+	 * @peer_id: the remote peer's id (`peer_…`), as it claimed it
+	 * @public_key: the identity key (Ed25519, 32 bytes) the remote end proved it holds
 	 * @remote: the remote address
 	 *
-	 * A peer opened a stream to this transport's listener.
+	 * A peer opened a stream to this transport's listener. Emitted on the main context of
+	 * the thread that called arc_transport_listen(). The agent checks @peer_id and
+	 * @public_key against the cluster's active members and closes the stream otherwise.
 	 */
 	g_signal_new("incoming", G_TYPE_FROM_INTERFACE(iface), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-		     NULL, G_TYPE_NONE, 2, G_TYPE_IO_STREAM, G_TYPE_SOCKET_ADDRESS);
+		     NULL, G_TYPE_NONE, 4, G_TYPE_IO_STREAM, G_TYPE_STRING, G_TYPE_BYTES,
+		     G_TYPE_SOCKET_ADDRESS);
+}
+
+/**
+ * arc_transport_settings_init:
+ * @settings: settings to fill
+ *
+ * Zeroes @settings and sets its `struct_size`: call it before setting any field.
+ */
+void
+arc_transport_settings_init(ArcTransportSettings *settings)
+{
+	memset(settings, 0, sizeof(*settings));
+	settings->struct_size = sizeof(*settings);
+}
+
+/**
+ * arc_transport_peer_init:
+ * @peer: a peer to fill
+ *
+ * Zeroes @peer and sets its `struct_size`: call it before setting any field.
+ */
+void
+arc_transport_peer_init(ArcTransportPeer *peer)
+{
+	memset(peer, 0, sizeof(*peer));
+	peer->struct_size = sizeof(*peer);
+}
+
+/* A struct from a caller that did not use the init function would be read past its end. */
+static gboolean
+arc_transport_check_size(ArcTransport *self, const gchar *vfunc_name, gsize struct_size,
+			 gsize needed, GError **error)
+{
+	if (struct_size >= needed)
+		return TRUE;
+	g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+		    "%s: %s: settings of %" G_GSIZE_FORMAT " bytes, at least %" G_GSIZE_FORMAT
+		    " expected",
+		    arc_plugin_get_name(ARC_PLUGIN(self)), vfunc_name, struct_size, needed);
+	return FALSE;
 }
 
 const gchar *
@@ -34,7 +81,7 @@ arc_transport_get_protocol(ArcTransport *self)
 }
 
 gboolean
-arc_transport_listen(ArcTransport *self, GSocketAddress *address, GError **error)
+arc_transport_listen(ArcTransport *self, const ArcTransportSettings *settings, GError **error)
 {
 	ArcTransportInterface *iface = ARC_TRANSPORT_GET_IFACE(self);
 	GError *error_local = NULL;
@@ -42,7 +89,11 @@ arc_transport_listen(ArcTransport *self, GSocketAddress *address, GError **error
 
 	if (iface->listen == NULL)
 		return arc_plugin_not_supported(ARC_PLUGIN(self), "listen", error);
-	ok = iface->listen(self, address, &error_local);
+	if (!arc_transport_check_size(
+		    self, "listen", settings->struct_size,
+		    G_STRUCT_OFFSET(ArcTransportSettings, private_key) + sizeof(GBytes *), error))
+		return FALSE;
+	ok = iface->listen(self, settings, &error_local);
 	return arc_plugin_check_result(ARC_PLUGIN(self), "listen", ok, error_local, error);
 }
 
@@ -55,18 +106,25 @@ arc_transport_stop(ArcTransport *self)
 }
 
 void
-arc_transport_connect_async(ArcTransport *self, GSocketAddress *address, GCancellable *cancellable,
-			    GAsyncReadyCallback callback, gpointer user_data)
+arc_transport_connect_async(ArcTransport *self, const ArcTransportPeer *peer,
+			    GCancellable *cancellable, GAsyncReadyCallback callback,
+			    gpointer user_data)
 {
 	ArcTransportInterface *iface = ARC_TRANSPORT_GET_IFACE(self);
-	if (iface->connect_async == NULL || iface->connect_finish == NULL) {
-		g_task_report_new_error(self, callback, user_data, arc_transport_connect_async,
-					ARC_ERROR, ARC_ERROR_NOT_SUPPORTED,
-					"%s: connect is not implemented",
-					arc_plugin_get_name(ARC_PLUGIN(self)));
+	GError *error = NULL;
+
+	if (iface->connect_async == NULL || iface->connect_finish == NULL)
+		arc_plugin_not_supported(ARC_PLUGIN(self), "connect", &error);
+	else
+		arc_transport_check_size(self, "connect", peer->struct_size,
+					 G_STRUCT_OFFSET(ArcTransportPeer, address) +
+						 sizeof(GSocketAddress *),
+					 &error);
+	if (error != NULL) {
+		g_task_report_error(self, callback, user_data, arc_transport_connect_async, error);
 		return;
 	}
-	iface->connect_async(self, address, cancellable, callback, user_data);
+	iface->connect_async(self, peer, cancellable, callback, user_data);
 }
 
 GIOStream *

@@ -15,6 +15,7 @@
 #include "arc-dbus-authority.h"
 #include "arc-dbus-generated.h"
 #include "arc-dbus-services.h"
+#include "arc-error-map.h"
 #include "arc-engine-license.h"
 #include "arc-handshake.h"
 
@@ -57,15 +58,15 @@ arc_dbus_service_call_free(ArcDbusServiceCall *call)
 	g_free(call);
 }
 
-/* Answers with the D-Bus name of the error's #ArcError and the engine's message unchanged;
- * handshake reasons become the #ArcError they map to, as in the REST adapter. */
+/* Answers with the D-Bus name of the error's #ArcError (registered with GDBus, see class_init)
+ * and the engine's message unchanged; handshake reasons become the #ArcError they map to, as
+ * in the REST adapter. */
 void
 arc_dbus_service_return_error(GDBusMethodInvocation *invocation, GError **error)
 {
 	arc_handshake_error_convert(error);
 	arc_error_convert(error);
-	g_dbus_method_invocation_return_dbus_error(
-		invocation, arc_error_dbus_name((ArcError)(*error)->code), (*error)->message);
+	g_dbus_method_invocation_return_gerror(invocation, *error);
 }
 
 static void
@@ -821,6 +822,9 @@ arc_dbus_service_class_init(ArcDbusServiceClass *klass)
 
 	object_class->dispose = arc_dbus_service_dispose;
 	object_class->finalize = arc_dbus_service_finalize;
+	/* before any object is exported: every ARC_ERROR that GDBus encodes, whichever path
+	 * returns it, goes out as com.tillered.Arctic1.Error.<Name> */
+	arc_error_register_dbus_domain();
 }
 
 static void

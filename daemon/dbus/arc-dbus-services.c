@@ -531,8 +531,8 @@ arc_dbus_services_authorized(ArcDbusServices *self, GDBusMethodInvocation *invoc
 			return;
 		}
 	}
-	g_dbus_method_invocation_return_dbus_error(
-		invocation, arc_error_dbus_name(ARC_ERROR_INTERNAL), "not a write of services");
+	g_dbus_method_invocation_return_error_literal(invocation, ARC_ERROR, ARC_ERROR_INTERNAL,
+						      "not a write of services");
 }
 
 static gboolean

@@ -10,6 +10,7 @@
 
 #include <sodium.h>
 
+#include "arc-error-map.h"
 #include "arc-license-state.h"
 #include "arc-metrics.h"
 #include "arc-peer-client.h"

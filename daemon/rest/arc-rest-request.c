@@ -4,6 +4,7 @@
  */
 #include "arc-rest-request.h"
 
+#include "arc-error-map.h"
 #include "arc-handshake.h"
 #include "arc-time.h"
 

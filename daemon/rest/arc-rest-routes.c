@@ -10,6 +10,7 @@
 
 #include "arc-engine-license.h"
 #include "arc-metrics.h"
+#include "arc-error-map.h"
 #include "arc-oauth-request.h"
 #include "arc-rest-peers.h"
 #include "arc-rest-services.h"

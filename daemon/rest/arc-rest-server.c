@@ -16,6 +16,7 @@
 #include "arc-rest-tls.h"
 
 #include "arc-engine-license.h"
+#include "arc-error-map.h"
 
 #include <errno.h>
 

@@ -14,8 +14,9 @@ G_BEGIN_DECLS
  * ArcError:
  *
  * The one error enumeration of the project. Every error that leaves the engine carries one of
- * these codes; arc_error_http_status(), arc_error_to_code() and arc_error_dbus_name() map it
- * to the REST and D-Bus surfaces from a single table.
+ * these codes, and a plugin's vfuncs fail with them. How a code appears to clients (the REST
+ * `code` string and HTTP status, the D-Bus error name) is the agent's business: its one table
+ * is not part of the SDK. New codes are added before %ARC_ERROR_LAST only (a minor bump).
  */
 typedef enum {
 	ARC_ERROR_INTERNAL,
@@ -50,10 +51,6 @@ typedef enum {
 } ArcError;
 
 GQuark arc_error_quark(void);
-const gchar *arc_error_to_code(ArcError code);
-guint arc_error_http_status(ArcError code);
-const gchar *arc_error_dbus_name(ArcError code);
-gboolean arc_error_from_code(const gchar *code_str, ArcError *code);
 void arc_error_convert(GError **error);
 
 G_END_DECLS

@@ -12,8 +12,21 @@ G_BEGIN_DECLS
 /* The plugin ABI. A module is accepted when its major equals ARC_PLUGIN_ABI_MAJOR and its
  * minor is not newer than ARC_PLUGIN_ABI_MINOR. Adding a vfunc at the end of an interface
  * bumps the minor; any other change bumps the major. */
-#define ARC_PLUGIN_ABI_MAJOR 1
+#define ARC_PLUGIN_ABI_MAJOR 2
 #define ARC_PLUGIN_ABI_MINOR 0
+
+/**
+ * ARC_STRUCT_HAS_FIELD:
+ * @ptr: a settings struct whose first member is `struct_size`
+ * @type: its type
+ * @field: a member
+ *
+ * Whether the caller's struct is large enough to hold @field. Settings structs of the SDK only
+ * grow at the end (a minor bump); the caller sets `struct_size` to the size it was compiled
+ * with, so code built against a newer SDK can tell which fields an older caller did not set.
+ */
+#define ARC_STRUCT_HAS_FIELD(ptr, type, field)                                                     \
+	((ptr)->struct_size >= G_STRUCT_OFFSET(type, field) + sizeof(((type *)NULL)->field))
 
 /* The one symbol a plugin module exports. */
 #define ARC_PLUGIN_DESCRIPTOR_SYMBOL "arc_plugin_descriptor"

@@ -10,6 +10,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "arc-error-map.h"
 #include "arc-record-sign.h"
 #include "arc-wire-tamper.h"
 

@@ -116,7 +116,7 @@ arc_plugins_assert_loaded(const gchar *output, const gchar *name, const gchar *k
 {
 	g_autofree gchar *row = arc_plugins_row(output, name);
 	g_autofree gchar *expected =
-		g_strdup_printf("%s %s %s loaded", kind, PACKAGE_VERSION, "1.0");
+		g_strdup_printf("%s %s %s loaded", kind, PACKAGE_VERSION, "2.0");
 	g_auto(GStrv) columns = g_strsplit_set(row, " ", -1);
 	g_autoptr(GStrvBuilder) words = g_strv_builder_new();
 	g_auto(GStrv) joined = NULL;
@@ -164,8 +164,8 @@ arc_plugins_list_func(ArcPluginsFixture *fixture, gconstpointer user_data)
 	g_assert_true(g_str_has_prefix(output, dir_line));
 	arc_plugins_assert_loaded(output, "sqlite", "storage");
 	arc_plugins_assert_loaded(output, "ed25519-file", "license");
-	arc_plugins_assert_refused(output, "bad-abi.so", "99.0", "ABI 1.0");
-	arc_plugins_assert_refused(output, "newer-minor.so", "ABI 1.1", "ABI 1.0");
+	arc_plugins_assert_refused(output, "bad-abi.so", "99.0", "ABI 2.0");
+	arc_plugins_assert_refused(output, "newer-minor.so", "ABI 2.1", "ABI 2.0");
 	arc_plugins_assert_refused(output, "no-descriptor.so", "no arc_plugin_descriptor symbol",
 				   NULL);
 	arc_plugins_assert_refused(output, "corrupt.so", "cannot be loaded", NULL);
