@@ -1216,7 +1216,8 @@ arc_gossip_refused(ArcGossip *self, const gchar *from, const gchar *why, const G
 	gboolean outsider = g_strcmp0(why, "not_a_member") == 0;
 	gboolean removed = outsider && arc_engine_peer_is_revoked(self->engine, from);
 
-	if (arc_gossip_log_refusal(self, outsider && !removed ? "(not a peer)" : from, why, error) &&
+	if (arc_gossip_log_refusal(self, outsider && !removed ? "(not a peer)" : from, why,
+				   error) &&
 	    removed)
 		arc_engine_tell_removed(self->engine, from);
 }

@@ -732,8 +732,8 @@ gs_wire_func(void)
 		for (guint i = 0; i < 200; i++) {
 			g_autoptr(JsonNode) body = json_from_string("{}", NULL);
 			g_autofree gchar *id = g_strdup_printf("peer_01JSTRANGER%015u", i);
-			g_autofree gchar *m = arc_gossip_message_build(
-				"digest", id, a->peer_id, now, body, stranger, NULL);
+			g_autofree gchar *m = arc_gossip_message_build("digest", id, a->peer_id,
+								       now, body, stranger, NULL);
 			g_autoptr(ArcTestResponse) resp = gs_post(a, "digest", m);
 			g_assert_cmpuint(resp->status, ==, 403);
 		}

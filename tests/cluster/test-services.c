@@ -517,13 +517,15 @@ sv_lookup_func(void)
 	{
 		g_autoptr(JsonNode) res = sv_call(
 			a, "GET", "/v1/routes/lookup?src=172.16.0.1&dst=8.8.8.8", NULL, 200);
-		g_autoptr(JsonNode) every = sv_call(
-			a, "GET", "/v1/routes/lookup?src=172.16.0.1&dst=8.8.8.8&all=true", NULL, 200);
+		g_autoptr(JsonNode) every =
+			sv_call(a, "GET", "/v1/routes/lookup?src=172.16.0.1&dst=8.8.8.8&all=true",
+				NULL, 200);
 		JsonArray *listed = json_object_get_array_member(gs_object(every), "candidates");
-		g_assert_cmpuint(
-			json_array_get_length(json_object_get_array_member(gs_object(res), "candidates")),
-			==, 0);
-		g_assert_cmpint(json_object_get_int_member(gs_object(res), "unmatched_count"), ==, 4);
+		g_assert_cmpuint(json_array_get_length(json_object_get_array_member(gs_object(res),
+										    "candidates")),
+				 ==, 0);
+		g_assert_cmpint(json_object_get_int_member(gs_object(res), "unmatched_count"), ==,
+				4);
 		g_assert_cmpuint(json_array_get_length(listed), ==, 4);
 		g_assert_nonnull(strstr(json_object_get_string_member(
 						json_array_get_object_element(listed, 0), "reason"),
