@@ -369,8 +369,11 @@ static void
 cl_start(ArcClusterAgent *agent)
 {
 	g_autoptr(GError) error = NULL;
-	g_assert_true(arc_test_agent_start(agent->agent, &error));
+	gboolean ok;
+
+	ok = arc_test_agent_start(agent->agent, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 }
 
 /* "Invalid Signature": a peer key that does not match its record. On the initiating side
@@ -385,6 +388,7 @@ cl_invalid_signature_func(void)
 	g_autofree gchar *before = NULL;
 	g_autoptr(ArcCliTestResult) initiating = NULL, receiving = NULL;
 	g_autoptr(GError) error = NULL;
+	gboolean ok;
 
 	ARC_CLI_TEST_REQUIRE_CLI();
 	arc_cluster_agent_bootstrap(a);
@@ -392,7 +396,9 @@ cl_invalid_signature_func(void)
 	arc_cluster_join(a, b);
 
 	/* initiating side: A's record of B no longer matches B's key */
-	g_assert_true(arc_test_agent_stop(a->agent, NULL, &error));
+	ok = arc_test_agent_stop(a->agent, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
 	cl_tamper_peer_key(a, b->peer_id);
 	cl_start(a);
 	before = arc_cluster_views(a, b);
@@ -403,8 +409,12 @@ cl_invalid_signature_func(void)
 
 	/* receiving side: A lost its record of B (a restored backup) and adds B again, but B's
 	 * record of A was tampered */
-	g_assert_true(arc_test_agent_stop(a->agent, NULL, &error));
-	g_assert_true(arc_test_agent_stop(b->agent, NULL, &error));
+	ok = arc_test_agent_stop(a->agent, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	ok = arc_test_agent_stop(b->agent, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
 	cl_forget_peer(a, b->peer_id);
 	cl_tamper_peer_key(b, a->peer_id);
 	cl_start(a);
@@ -506,8 +516,11 @@ cl_reset(ArcClusterAgent *b)
 	g_autofree gchar *old_b = g_strdup(b->peer_id);
 	g_autofree gchar *db = NULL;
 	g_autoptr(GError) error = NULL;
+	gboolean ok;
 
-	g_assert_true(arc_test_agent_stop(b->agent, NULL, &error));
+	ok = arc_test_agent_stop(b->agent, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
 	db = g_build_filename(arc_test_agent_get_data_dir(b->agent), "arctic.db", NULL);
 	g_assert_cmpint(g_unlink(db), ==, 0);
 	cl_start(b);
@@ -615,6 +628,7 @@ cl_delete_readd_func(void)
 	g_autoptr(ArcCliTestResult) del = NULL, back = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *b_config = NULL, *b_client = NULL;
+	gboolean ok;
 
 	ARC_CLI_TEST_REQUIRE_CLI();
 	arc_cluster_agent_bootstrap(a);
@@ -644,7 +658,9 @@ cl_delete_readd_func(void)
 	g_assert_false(arc_cluster_knows(a, b->peer_id));
 	g_assert_false(arc_cluster_knows(c, b->peer_id));
 
-	g_assert_true(arc_test_agent_stop(c->agent, NULL, &error));
+	ok = arc_test_agent_stop(c->agent, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
 	back = arc_cluster_cli(a, "peers", "add", b->address, NULL);
 	if (back->exit_code != 0)
 		g_printerr("%s%s", back->out, back->err);

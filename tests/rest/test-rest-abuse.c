@@ -478,12 +478,17 @@ arc_abuse_cluster_setup(ArcAbuseCluster *fixture, gconstpointer user_data)
 	g_autofree gchar *b_address = NULL;
 	g_autofree gchar *body = NULL;
 	guint status = 0;
+	gboolean ok;
 
 	fixture->a = arc_test_agent_new();
 	fixture->b = arc_test_agent_new();
 	arc_test_agent_share_issuer(fixture->b, fixture->a);
-	g_assert_true(arc_test_agent_start(fixture->a, &error));
-	g_assert_true(arc_test_agent_start(fixture->b, &error));
+	ok = arc_test_agent_start(fixture->a, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	ok = arc_test_agent_start(fixture->b, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
 	boot_a = arc_test_agent_bootstrap(fixture->a, &error);
 	g_assert_no_error(error);
 	boot_b = arc_test_agent_bootstrap(fixture->b, &error);

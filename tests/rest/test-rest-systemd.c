@@ -53,10 +53,12 @@ systemd_ready_func(void)
 	g_autofree gchar *stopping = NULL;
 	g_autoptr(ArcTestResponse) resp = NULL;
 	gint status = -1;
+	gboolean ok;
 
 	arc_test_agent_setenv(agent, "NOTIFY_SOCKET", path);
-	g_assert_true(arc_test_agent_start(agent, &error));
+	ok = arc_test_agent_start(agent, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	ready = systemd_receive(socket);
 	g_assert_nonnull(ready);
 	g_assert_nonnull(strstr(ready, "READY=1"));
@@ -65,8 +67,9 @@ systemd_ready_func(void)
 	g_assert_no_error(error);
 	arc_test_assert_status(resp->status, 200);
 
-	g_assert_true(arc_test_agent_stop(agent, &status, &error));
+	ok = arc_test_agent_stop(agent, &status, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	g_assert_cmpint(status, ==, 0);
 	stopping = systemd_receive(socket);
 	g_assert_nonnull(stopping);
@@ -85,11 +88,15 @@ systemd_json_log_func(void)
 	g_autofree gchar *log = NULL;
 	g_auto(GStrv) lines = NULL;
 	guint n_lines = 0;
+	gboolean ok;
 
 	arc_test_agent_add_args(agent, args);
-	g_assert_true(arc_test_agent_start(agent, &error));
+	ok = arc_test_agent_start(agent, &error);
 	g_assert_no_error(error);
-	g_assert_true(arc_test_agent_stop(agent, NULL, &error));
+	g_assert_true(ok);
+	ok = arc_test_agent_stop(agent, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
 	log = arc_test_agent_get_log(agent);
 	lines = g_strsplit(log, "\n", -1);
 	for (guint i = 0; lines[i] != NULL; i++) {
@@ -98,8 +105,9 @@ systemd_json_log_func(void)
 
 		if (lines[i][0] == '\0')
 			continue;
-		g_assert_true(json_parser_load_from_data(parser, lines[i], -1, &error));
+		ok = json_parser_load_from_data(parser, lines[i], -1, &error);
 		g_assert_no_error(error);
+		g_assert_true(ok);
 		obj = json_node_get_object(json_parser_get_root(parser));
 		g_assert_nonnull(obj);
 		g_assert_true(json_object_has_member(obj, "time"));
@@ -133,13 +141,16 @@ systemd_environment_func(void)
 	g_autoptr(GSocketAddress) any = NULL;
 	g_autoptr(GSocketAddress) bound = NULL;
 	gboolean answered = FALSE;
+	gboolean ok;
 
 	/* agent.conf names only the address; the port comes from API_PORT */
 	text = g_strdup_printf("[agent]\nlisten=127.0.0.1\nrecovery_token_file=%s/rt\n", dir);
 	g_assert_true(g_file_set_contents(conf, text, -1, NULL));
 	probe = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, 0, &error);
 	any = g_inet_socket_address_new_from_string("127.0.0.1", 0);
-	g_assert_true(g_socket_bind(probe, any, TRUE, &error));
+	ok = g_socket_bind(probe, any, TRUE, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
 	bound = g_socket_get_local_address(probe, &error);
 	port = g_strdup_printf("%u", g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound)));
 	g_socket_close(probe, NULL);
@@ -164,7 +175,9 @@ systemd_environment_func(void)
 			g_usleep(50000);
 	}
 	g_subprocess_send_signal(proc, SIGTERM);
-	g_assert_true(g_subprocess_wait(proc, NULL, &error));
+	ok = g_subprocess_wait(proc, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
 	g_assert_true(answered);
 	g_assert_true(g_file_test(db, G_FILE_TEST_EXISTS));
 	{
