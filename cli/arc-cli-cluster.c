@@ -4,6 +4,7 @@
  */
 #include "arc-cli-cluster.h"
 
+#include <sodium.h>
 #include <string.h>
 
 #include "arc-cli-client.h"
@@ -64,7 +65,7 @@ arc_cli_cluster_wipe_free(gchar *secret)
 {
 	if (secret == NULL)
 		return;
-	explicit_bzero(secret, strlen(secret));
+	sodium_memzero(secret, strlen(secret));
 	g_free(secret);
 }
 

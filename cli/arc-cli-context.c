@@ -7,6 +7,7 @@
 #include "arc-cli-context.h"
 
 #include <glib/gi18n.h>
+#include <sodium.h>
 #include <string.h>
 
 #include "arc-cli-error.h"
@@ -240,7 +241,7 @@ arc_cli_context_setup_recovery_token(ArcCliContext *self, GError **error)
 		return FALSE;
 	}
 	self->recovery_token = g_strdup(g_strstrip(contents));
-	explicit_bzero(contents, strlen(contents));
+	sodium_memzero(contents, strlen(contents));
 	return TRUE;
 }
 

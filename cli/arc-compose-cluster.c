@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <sodium.h>
 #include <string.h>
 
 #include "arc-cli-error.h"
@@ -68,7 +69,7 @@ arc_compose_session_free(ArcComposeSession *self)
 	g_ptr_array_unref(self->clients);
 	g_free(self->client_id);
 	if (self->client_secret != NULL)
-		explicit_bzero(self->client_secret, strlen(self->client_secret));
+		sodium_memzero(self->client_secret, strlen(self->client_secret));
 	g_free(self->client_secret);
 	if (self->bootstrap != NULL)
 		json_object_unref(self->bootstrap);

@@ -49,19 +49,26 @@ check_arctic() {
 # every [section] of agent.conf.in is a .SH of the page, every key the head of an item
 check_agent_conf() {
 	page=$(sed 's/\\-/-/g' "$1")
-	for name in $(sed -n 's/^\[\(.*\)\]$/\1/p' "$agent_conf"); do
+	# a here-document, not a pipe: the loop must run in this shell to set $status
+	while IFS= read -r name; do
+		[ -n "$name" ] || continue
 		if ! printf '%s\n' "$page" | grep -q -F -x ".SH [$name]"; then
 			echo "$1 does not describe the section [$name] of $agent_conf"
 			status=1
 		fi
-	done
+	done <<EOF
+$(sed -n 's/^\[\(.*\)\]$/\1/p' "$agent_conf")
+EOF
 	heads=$(printf '%s\n' "$page" | awk 'previous == ".TP" { print } { previous = $0 }')
-	for key in $(sed -n 's/^#\{0,1\}\([a-z_][a-z0-9_]*\)=.*/\1/p' "$agent_conf"); do
+	while IFS= read -r key; do
+		[ -n "$key" ] || continue
 		if ! printf '%s\n' "$heads" | grep -q -E "^\.BR? .*\b$key\b"; then
 			echo "$1 does not describe the key $key of $agent_conf"
 			status=1
 		fi
-	done
+	done <<EOF
+$(sed -n 's/^#\{0,1\}\([a-z_][a-z0-9_]*\)=.*/\1/p' "$agent_conf")
+EOF
 }
 
 status=0

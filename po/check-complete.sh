@@ -29,6 +29,8 @@ xgettext --package-name=arctic -D "$srcdir" --files-from="$srcdir/po/POTFILES.in
 	--flag=g_fprintf:2:c-format --flag=g_sprintf:2:c-format --flag=g_snprintf:3:c-format
 
 status=0
+# LINGUAS may name several languages on one line: words are meant, not lines
+# shellcheck disable=SC2013
 for lang in $(sed -e 's/#.*//' "$srcdir/po/LINGUAS"); do
 	msgmerge --quiet -o "$tmp/$lang.po" "$srcdir/po/$lang.po" "$tmp/arctic.pot"
 	stats=$(LC_ALL=C msgfmt -c --statistics -o /dev/null "$tmp/$lang.po" 2>&1)

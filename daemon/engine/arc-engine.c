@@ -11,6 +11,7 @@
 #include "arc-engine-private.h"
 
 #include <glib/gstdio.h>
+#include <sodium.h>
 
 #include "arc-gossip.h"
 #include "arc-identity.h"
@@ -95,7 +96,7 @@ arc_bootstrap_result_free(ArcBootstrapResult *self)
 	g_free(self->peer_public_key);
 	g_free(self->client_id);
 	if (self->client_secret != NULL) {
-		memset(self->client_secret, 0, strlen(self->client_secret));
+		sodium_memzero(self->client_secret, strlen(self->client_secret));
 		g_free(self->client_secret);
 	}
 	g_free(self->license_id);
@@ -120,7 +121,7 @@ arc_created_credential_free(ArcCreatedCredential *self)
 	if (self == NULL)
 		return;
 	if (self->client_secret != NULL) {
-		memset(self->client_secret, 0, strlen(self->client_secret));
+		sodium_memzero(self->client_secret, strlen(self->client_secret));
 		g_free(self->client_secret);
 	}
 	g_free(self);

@@ -82,7 +82,7 @@ typedef struct {
 	ArcLicenseState next_state; /* the state from @next_change, when there is one */
 	gint64 days_until_expiry;
 	guint nodes_in_use; /* active members, the nodes max_nodes counts */
-	gchar *message; /* arc_license_state_message() */
+	gchar *message;     /* arc_license_state_message() */
 	gint64 now;
 } ArcLicenseInfo;
 

@@ -38,12 +38,14 @@ arc_test_fixture_setup(ArcTestFixture *fixture, gconstpointer data)
 	g_autofree gchar *license = NULL;
 	g_autofree gchar *license_path = NULL;
 	g_autoptr(ArcCliTestResult) boot = NULL;
+	gboolean ok;
 
 	if (g_getenv("ARCTIC_CLI") == NULL)
 		return;
 	fixture->agent = arc_test_agent_new();
-	g_assert_true(arc_test_agent_start(fixture->agent, &error));
+	ok = arc_test_agent_start(fixture->agent, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	fixture->url = arc_test_agent_get_base_url(fixture->agent);
 	license = arc_test_agent_make_default_license(fixture->agent);
 	license_path = arc_test_agent_build_path(fixture->agent, "license.json");
@@ -96,6 +98,7 @@ arc_test_failover_func(ArcTestFixture *fixture, gconstpointer data)
 	g_autoptr(ArcCliTestResult) list = NULL;
 	g_autoptr(ArcCliTestResult) down = NULL;
 	g_autoptr(GError) error = NULL;
+	gboolean ok;
 
 	ARC_CLI_TEST_REQUIRE_CLI();
 	config = arc_test_load_config();
@@ -103,8 +106,9 @@ arc_test_failover_func(ArcTestFixture *fixture, gconstpointer data)
 	g_ptr_array_insert(arc_cli_cluster_get_default_peer(cluster)->endpoints, 0,
 			   g_strdup(closed));
 	arc_cli_config_set_cluster(config, cluster);
-	g_assert_true(arc_cli_config_save(config, &error));
+	ok = arc_cli_config_save(config, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 
 	list = arc_cli_test_runv("peers", "list", NULL);
 	g_assert_cmpint(list->exit_code, ==, 0);
@@ -114,8 +118,9 @@ arc_test_failover_func(ArcTestFixture *fixture, gconstpointer data)
 	g_assert_cmpstr(list->err, ==, warning);
 
 	/* every endpoint down: the usual error */
-	g_assert_true(arc_test_agent_stop(fixture->agent, NULL, &error));
+	ok = arc_test_agent_stop(fixture->agent, NULL, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	down = arc_cli_test_runv("peers", "list", NULL);
 	g_assert_cmpint(down->exit_code, ==, 4);
 	g_assert_true(g_str_has_suffix(down->err, "Error: connection refused\n"));

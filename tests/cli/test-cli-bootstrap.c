@@ -55,11 +55,13 @@ arc_test_assert_saved_config(ArcTestFixture *fixture, const gchar *url)
 	g_autoptr(GError) error = NULL;
 	ArcCliPeer *peer;
 	GStatBuf st;
+	gboolean ok;
 
 	g_assert_cmpint(g_stat(fixture->config_path, &st), ==, 0);
 	g_assert_cmpuint(st.st_mode & 0777, ==, 0600);
-	g_assert_true(arc_cli_config_load(config, &error));
+	ok = arc_cli_config_load(config, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	g_assert_cmpstr(arc_cli_config_get_current_cluster(config), ==, "clu_01HABC");
 	cluster = arc_cli_config_get_cluster(config, "clu_01HABC");
 	g_assert_nonnull(cluster);

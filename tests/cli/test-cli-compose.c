@@ -27,6 +27,7 @@ arc_test_fixture_setup(ArcTestFixture *fixture, gconstpointer data)
 {
 	g_autofree gchar *license = NULL;
 	g_autoptr(GError) error = NULL;
+	gboolean ok;
 
 	if (g_getenv("ARCTIC_CLI") == NULL)
 		return;
@@ -36,8 +37,9 @@ arc_test_fixture_setup(ArcTestFixture *fixture, gconstpointer data)
 			arc_test_agent_share_issuer(fixture->agents[i], fixture->agents[0]);
 		arc_test_agent_add_config(fixture->agents[i],
 					  "[peers]\nhandshake_timeout=4\nreach_back_timeout=2\n");
-		g_assert_true(arc_test_agent_start(fixture->agents[i], &error));
+		ok = arc_test_agent_start(fixture->agents[i], &error);
 		g_assert_no_error(error);
+		g_assert_true(ok);
 		fixture->addresses[i] = arc_test_agent_get_address(fixture->agents[i]);
 	}
 	license = arc_test_agent_make_default_license(fixture->agents[0]);
@@ -144,6 +146,7 @@ arc_test_apply_func(ArcTestFixture *fixture, gconstpointer data)
 	g_autofree gchar *credentials_text = NULL;
 	g_autofree gchar *a_url = NULL;
 	JsonArray *services;
+	gboolean ok;
 
 	ARC_CLI_TEST_REQUIRE_CLI();
 	arc_test_write_compose(fixture, 10, FALSE);
@@ -170,7 +173,9 @@ arc_test_apply_func(ArcTestFixture *fixture, gconstpointer data)
 	apply = arc_test_compose("apply", fixture->compose, "--credentials-file", credentials);
 	g_assert_cmpint(apply->exit_code, ==, 0);
 	g_assert_nonnull(strstr(apply->out, "Apply complete: 7 changes.\n"));
-	g_assert_true(g_file_get_contents(credentials, &credentials_text, NULL, &error));
+	ok = g_file_get_contents(credentials, &credentials_text, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
 	g_assert_nonnull(strstr(credentials_text, "\"client_secret\""));
 
 	/* every agent serves both services, through the saved config */
@@ -288,11 +293,13 @@ arc_test_unreachable_func(ArcTestFixture *fixture, gconstpointer data)
 {
 	g_autoptr(ArcCliTestResult) apply = NULL;
 	g_autoptr(GError) error = NULL;
+	gboolean ok;
 
 	ARC_CLI_TEST_REQUIRE_CLI();
 	arc_test_write_compose(fixture, 10, FALSE);
-	g_assert_true(arc_test_agent_stop(fixture->agents[2], NULL, &error));
+	ok = arc_test_agent_stop(fixture->agents[2], NULL, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	apply = arc_test_compose("apply", fixture->compose, "--license-file", fixture->license);
 	g_assert_cmpint(apply->exit_code, ==, 4);
 	g_assert_nonnull(strstr(apply->err, "peer agent-c ("));
@@ -316,6 +323,7 @@ arc_test_apply_fails_func(ArcTestFixture *fixture, gconstpointer data)
 	g_autofree gchar *credentials_text = NULL;
 	g_autofree gchar *license = NULL;
 	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+	gboolean ok;
 
 	ARC_CLI_TEST_REQUIRE_CLI();
 	license = arc_test_agent_make_license(fixture->agents[0], ARC_TEST_CUSTOMER_ID, now - 3600,
@@ -327,8 +335,9 @@ arc_test_apply_fails_func(ArcTestFixture *fixture, gconstpointer data)
 	apply = arc_test_compose("apply", fixture->compose, "--credentials-file", credentials);
 	g_assert_cmpint(apply->exit_code, ==, 1);
 	g_assert_nonnull(strstr(apply->err, "Error: create service db"));
-	g_assert_true(g_file_get_contents(credentials, &credentials_text, NULL, &error));
+	ok = g_file_get_contents(credentials, &credentials_text, NULL, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	g_assert_nonnull(strstr(credentials_text, "\"client_secret\""));
 	/* the saved configuration reaches the cluster: the service created before the stop */
 	list = arc_cli_test_runv("services", "list", NULL);

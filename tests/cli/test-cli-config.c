@@ -73,9 +73,11 @@ arc_test_config_load(const gchar *path)
 {
 	g_autoptr(ArcCliConfig) config = arc_cli_config_new(path);
 	g_autoptr(GError) error = NULL;
+	gboolean ok;
 
-	g_assert_true(arc_cli_config_load(config, &error));
+	ok = arc_cli_config_load(config, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	return g_steal_pointer(&config);
 }
 
@@ -147,13 +149,15 @@ arc_test_config_round_trip_func(void)
 	g_autoptr(ArcCliCluster) again = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *text = NULL;
+	gboolean ok;
 
 	g_assert_cmpint(g_chmod(path, 0644), ==, 0);
 	g_assert_true(arc_cli_cluster_promote_endpoint(cluster, "http://10.0.0.10:8080"));
 	g_assert_false(arc_cli_cluster_promote_endpoint(cluster, "http://10.0.0.10:8080"));
 	arc_cli_config_set_cluster(config, cluster);
-	g_assert_true(arc_cli_config_save(config, &error));
+	ok = arc_cli_config_save(config, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	arc_test_config_assert_mode(path, 0600);
 
 	g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
@@ -181,13 +185,15 @@ arc_test_config_old_format_save_func(void)
 	g_autoptr(ArcCliCluster) cluster = arc_cli_config_get_cluster(config, "01HABC");
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *text = NULL;
+	gboolean ok;
 
 	g_ptr_array_add(arc_cli_cluster_get_default_peer(cluster)->endpoints,
 			g_strdup("http://10.9.9.9:8080"));
 	arc_cli_cluster_promote_endpoint(cluster, "http://10.9.9.9:8080");
 	arc_cli_config_set_cluster(config, cluster);
-	g_assert_true(arc_cli_config_save(config, &error));
+	ok = arc_cli_config_save(config, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
 	g_assert_nonnull(strstr(text, "url: http://10.9.9.9:8080\n"));
 	g_assert_nonnull(strstr(text, "endpoints:\n"));
@@ -204,6 +210,7 @@ arc_test_config_create_func(void)
 	g_autoptr(ArcCliCluster) cluster = arc_cli_cluster_new("clu_NEW");
 	g_autoptr(ArcCliCluster) again = NULL;
 	g_autoptr(GError) error = NULL;
+	gboolean ok;
 
 	g_assert_false(arc_cli_config_get_exists(config));
 	g_assert_null(arc_cli_config_get_current_cluster(config));
@@ -214,8 +221,9 @@ arc_test_config_create_func(void)
 	cluster->default_peer = g_strdup("peer_NEW");
 	arc_cli_config_set_cluster(config, cluster);
 	arc_cli_config_set_current_cluster(config, "clu_NEW");
-	g_assert_true(arc_cli_config_save(config, &error));
+	ok = arc_cli_config_save(config, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	arc_test_config_assert_mode(dir, 0700);
 	arc_test_config_assert_mode(path, 0600);
 

@@ -231,6 +231,7 @@ arc_test_failover_func(ArcTestFixture *fixture, gconstpointer data)
 	ArcCliPeer *peer;
 	g_autofree gchar *warning = NULL;
 	GStatBuf st;
+	gboolean ok;
 
 	ARC_CLI_TEST_REQUIRE_CLI();
 	arc_cli_test_write_cluster_config(closed, fixture->url, NULL);
@@ -242,8 +243,9 @@ arc_test_failover_func(ArcTestFixture *fixture, gconstpointer data)
 	g_assert_cmpstr(result->err, ==, warning);
 
 	config = arc_cli_config_new(config_path);
-	g_assert_true(arc_cli_config_load(config, &error));
+	ok = arc_cli_config_load(config, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	cluster = arc_cli_config_get_cluster(config, "clu_01TEST");
 	peer = arc_cli_cluster_get_default_peer(cluster);
 	g_assert_cmpuint(peer->endpoints->len, ==, 2);

@@ -39,12 +39,14 @@ arc_test_fixture_setup(ArcTestFixture *fixture, gconstpointer data)
 	g_autofree gchar *license = NULL;
 	g_autofree gchar *license_path = NULL;
 	g_autoptr(ArcCliTestResult) boot = NULL;
+	gboolean ok;
 
 	if (g_getenv("ARCTIC_CLI") == NULL)
 		return;
 	fixture->agent = arc_test_agent_new();
-	g_assert_true(arc_test_agent_start(fixture->agent, &error));
+	ok = arc_test_agent_start(fixture->agent, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	fixture->url = arc_test_agent_get_base_url(fixture->agent);
 	license = arc_test_agent_make_default_license(fixture->agent);
 	license_path = arc_test_write_license(fixture, "license.json", license);

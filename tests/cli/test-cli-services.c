@@ -44,18 +44,21 @@ arc_test_fixture_setup(ArcTestFixture *fixture, gconstpointer data)
 	g_autoptr(JsonNode) boot_b = NULL;
 	g_autoptr(ArcCliTestResult) boot = NULL;
 	g_autoptr(ArcCliTestResult) add = NULL;
+	gboolean ok;
 
 	if (g_getenv("ARCTIC_CLI") == NULL)
 		return;
 	fixture->a = arc_test_agent_new();
 	arc_test_agent_set_no_dbus(fixture->a, TRUE);
-	g_assert_true(arc_test_agent_start(fixture->a, &error));
+	ok = arc_test_agent_start(fixture->a, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	fixture->b = arc_test_agent_new();
 	arc_test_agent_share_issuer(fixture->b, fixture->a);
 	arc_test_agent_set_no_dbus(fixture->b, TRUE);
-	g_assert_true(arc_test_agent_start(fixture->b, &error));
+	ok = arc_test_agent_start(fixture->b, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 
 	a_url = arc_test_agent_get_base_url(fixture->a);
 	license = arc_test_agent_make_default_license(fixture->a);

@@ -25,6 +25,7 @@ arc_cluster_agent_new(ArcClusterAgent *issuer_of, const gchar *name, const gchar
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *license = NULL;
 	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+	gboolean ok;
 
 	self->agent = arc_test_agent_new();
 	self->name = g_strdup(name);
@@ -35,8 +36,9 @@ arc_cluster_agent_new(ArcClusterAgent *issuer_of, const gchar *name, const gchar
 					       "reach_back_timeout=2\n");
 	if (extra_config != NULL)
 		arc_test_agent_add_config(self->agent, extra_config);
-	g_assert_true(arc_test_agent_start(self->agent, &error));
+	ok = arc_test_agent_start(self->agent, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	self->url = arc_test_agent_get_base_url(self->agent);
 	self->address = arc_test_agent_get_address(self->agent);
 	self->config = arc_test_agent_build_path(self->agent, "cli-config.yaml");

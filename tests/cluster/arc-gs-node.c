@@ -47,6 +47,7 @@ gs_node_new_limits(GsNode *issuer_of, const gchar *extra_config, gint64 max_node
 	g_autoptr(JsonNode) boot = NULL;
 	g_autofree gchar *license = NULL;
 	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+	gboolean ok;
 
 	self->agent = arc_test_agent_new();
 	if (issuer_of != NULL)
@@ -55,8 +56,9 @@ gs_node_new_limits(GsNode *issuer_of, const gchar *extra_config, gint64 max_node
 	arc_test_agent_add_config(self->agent, GS_CONFIG);
 	if (extra_config != NULL)
 		arc_test_agent_add_config(self->agent, extra_config);
-	g_assert_true(arc_test_agent_start(self->agent, &error));
+	ok = arc_test_agent_start(self->agent, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	license = arc_test_agent_make_license(self->agent, ARC_TEST_CUSTOMER_ID, now - 3600,
 					      now + 365 * 24 * 3600, max_nodes, max_services);
 	boot = arc_test_agent_bootstrap_with(self->agent, license, &error);

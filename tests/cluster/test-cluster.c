@@ -110,6 +110,25 @@ cl_wait_peers_lack(ArcClusterAgent *agent, const gchar *needle)
 	g_assert_not_reached();
 }
 
+/* @agent's log comes to contain @needle within CL_WAIT_MS */
+static void
+cl_wait_log(ArcClusterAgent *agent, const gchar *needle)
+{
+	gint64 deadline = g_get_monotonic_time() + CL_WAIT_MS * 1000;
+	g_autofree gchar *log = NULL;
+
+	do {
+		g_free(log);
+		log = arc_test_agent_get_log(agent->agent);
+		if (log != NULL && strstr(log, needle) != NULL)
+			return;
+		g_usleep(100 * 1000);
+	} while (g_get_monotonic_time() < deadline);
+	g_printerr("log of %s never showed \"%s\":\n%s\n", agent->name, needle,
+		   log != NULL ? log : "(none)");
+	g_assert_not_reached();
+}
+
 static void
 cl_wait_knows(ArcClusterAgent *agent, const gchar *peer_id)
 {
@@ -369,8 +388,11 @@ static void
 cl_start(ArcClusterAgent *agent)
 {
 	g_autoptr(GError) error = NULL;
-	g_assert_true(arc_test_agent_start(agent->agent, &error));
+	gboolean ok;
+
+	ok = arc_test_agent_start(agent->agent, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 }
 
 /* "Invalid Signature": a peer key that does not match its record. On the initiating side
@@ -385,6 +407,7 @@ cl_invalid_signature_func(void)
 	g_autofree gchar *before = NULL;
 	g_autoptr(ArcCliTestResult) initiating = NULL, receiving = NULL;
 	g_autoptr(GError) error = NULL;
+	gboolean ok;
 
 	ARC_CLI_TEST_REQUIRE_CLI();
 	arc_cluster_agent_bootstrap(a);
@@ -392,7 +415,9 @@ cl_invalid_signature_func(void)
 	arc_cluster_join(a, b);
 
 	/* initiating side: A's record of B no longer matches B's key */
-	g_assert_true(arc_test_agent_stop(a->agent, NULL, &error));
+	ok = arc_test_agent_stop(a->agent, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
 	cl_tamper_peer_key(a, b->peer_id);
 	cl_start(a);
 	before = arc_cluster_views(a, b);
@@ -403,8 +428,12 @@ cl_invalid_signature_func(void)
 
 	/* receiving side: A lost its record of B (a restored backup) and adds B again, but B's
 	 * record of A was tampered */
-	g_assert_true(arc_test_agent_stop(a->agent, NULL, &error));
-	g_assert_true(arc_test_agent_stop(b->agent, NULL, &error));
+	ok = arc_test_agent_stop(a->agent, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	ok = arc_test_agent_stop(b->agent, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
 	cl_forget_peer(a, b->peer_id);
 	cl_tamper_peer_key(b, a->peer_id);
 	cl_start(a);
@@ -487,9 +516,10 @@ cl_already_exists_func(void)
 	del = arc_cluster_cli(a, "peers", "delete", b->peer_id, "--yes", NULL);
 	g_assert_cmpint(del->exit_code, ==, 0);
 	g_assert_false(arc_cluster_knows(a, b->peer_id));
-	/* B is told, and forgets the cluster */
-	cl_wait_peers_lack(b, a->peer_id);
-	arc_cluster_assert_log(b, "this agent was removed from the cluster by peer");
+	/* B is told, and forgets the cluster. Its log says so; its API cannot be asked, since the
+	 * credential the test's CLI holds for B was minted by B and went with it
+	 * (docs/auth.md), whether or not that revocation reached B before the removal did. */
+	cl_wait_log(b, "this agent was removed from the cluster by peer");
 	back = arc_cluster_cli(a, "peers", "add", b->address, NULL);
 	if (back->exit_code != 0)
 		g_printerr("%s%s", back->out, back->err);
@@ -506,8 +536,11 @@ cl_reset(ArcClusterAgent *b)
 	g_autofree gchar *old_b = g_strdup(b->peer_id);
 	g_autofree gchar *db = NULL;
 	g_autoptr(GError) error = NULL;
+	gboolean ok;
 
-	g_assert_true(arc_test_agent_stop(b->agent, NULL, &error));
+	ok = arc_test_agent_stop(b->agent, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
 	db = g_build_filename(arc_test_agent_get_data_dir(b->agent), "arctic.db", NULL);
 	g_assert_cmpint(g_unlink(db), ==, 0);
 	cl_start(b);
@@ -615,6 +648,7 @@ cl_delete_readd_func(void)
 	g_autoptr(ArcCliTestResult) del = NULL, back = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *b_config = NULL, *b_client = NULL;
+	gboolean ok;
 
 	ARC_CLI_TEST_REQUIRE_CLI();
 	arc_cluster_agent_bootstrap(a);
@@ -644,7 +678,9 @@ cl_delete_readd_func(void)
 	g_assert_false(arc_cluster_knows(a, b->peer_id));
 	g_assert_false(arc_cluster_knows(c, b->peer_id));
 
-	g_assert_true(arc_test_agent_stop(c->agent, NULL, &error));
+	ok = arc_test_agent_stop(c->agent, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
 	back = arc_cluster_cli(a, "peers", "add", b->address, NULL);
 	if (back->exit_code != 0)
 		g_printerr("%s%s", back->out, back->err);

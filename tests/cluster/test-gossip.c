@@ -214,6 +214,7 @@ gs_crash_func(void)
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *path = NULL;
 	guint status = 0;
+	gboolean ok;
 
 	gs_join(a, b);
 	gs_join(a, c);
@@ -228,8 +229,9 @@ gs_crash_func(void)
 	g_assert_cmpuint(status, ==, 201);
 	path = g_strdup("/v1/credentials");
 
-	g_assert_true(arc_test_agent_start(c->agent, &error));
+	ok = arc_test_agent_start(c->agent, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	gs_node_login(c);
 	GS_WAIT_FOR(gs_converged(all, 3));
 	GS_WAIT_FOR(g_strcmp0(gs_reachability(a, c->peer_id), "alive") == 0);
@@ -261,6 +263,7 @@ gs_removal_func(void)
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *path = g_strconcat("/v1/peers/", c->peer_id, NULL);
 	guint status = 0;
+	gboolean ok;
 
 	gs_join(a, b);
 	gs_join(a, c);
@@ -268,7 +271,9 @@ gs_removal_func(void)
 	GS_WAIT_FOR(gs_converged(all, 4));
 
 	/* B is down while D leaves */
-	g_assert_true(arc_test_agent_stop(b->agent, NULL, &error));
+	ok = arc_test_agent_stop(b->agent, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
 	{
 		G_GNUC_UNUSED g_autoptr(JsonNode) leave =
 			gs_call(d, "DELETE", "/v1/peers/self", NULL, &status);
@@ -285,8 +290,9 @@ gs_removal_func(void)
 		G_GNUC_UNUSED g_autoptr(JsonNode) gone = gs_call(a, "GET", path, NULL, &status);
 		g_assert_cmpuint(status, ==, 404);
 	}
-	g_assert_true(arc_test_agent_start(b->agent, &error));
+	ok = arc_test_agent_start(b->agent, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	gs_node_login(b);
 	GS_WAIT_FOR(!gs_knows(b, c->peer_id) && !gs_knows(b, d->peer_id));
 	GS_WAIT_FOR(gs_converged(rest, 2));
@@ -340,11 +346,13 @@ gs_long_absence_func(void)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func(g_free);
 	guint status = 0, expected;
+	gboolean ok;
 
 	gs_join(a, b);
 	GS_WAIT_FOR(gs_converged(all, 2));
-	g_assert_true(arc_test_agent_stop(b->agent, NULL, &error));
+	ok = arc_test_agent_stop(b->agent, NULL, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	for (guint i = 0; i < 300; i++) {
 		g_autoptr(JsonNode) created = gs_call(a, "POST", "/v1/credentials",
 						      "{\"scopes\":[\"peers.read\"]}", &status);
@@ -359,8 +367,9 @@ gs_long_absence_func(void)
 		g_assert_cmpuint(status, ==, 200);
 	}
 	expected = gs_count_credentials(a);
-	g_assert_true(arc_test_agent_start(b->agent, &error));
+	ok = arc_test_agent_start(b->agent, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	gs_node_login(b);
 	GS_WAIT_FOR(gs_converged(all, 2));
 	g_assert_cmpuint(gs_count_credentials(b), ==, expected);
@@ -391,6 +400,7 @@ gs_absence_beyond_retention_func(void)
 	g_autofree gchar *client_id = NULL;
 	g_autofree gchar *path = NULL;
 	guint status = 0;
+	gboolean ok;
 
 	gs_join(a, b);
 	created = gs_call(a, "POST", "/v1/credentials", "{\"scopes\":[\"peers.read\"]}", &status);
@@ -398,8 +408,9 @@ gs_absence_beyond_retention_func(void)
 	client_id = g_strdup(json_object_get_string_member(gs_object(created), "client_id"));
 	GS_WAIT_FOR(gs_converged(all, 2) && gs_has_credential(b, client_id));
 
-	g_assert_true(arc_test_agent_stop(b->agent, NULL, &error));
+	ok = arc_test_agent_stop(b->agent, NULL, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	path = g_strconcat("/v1/credentials/", client_id, NULL);
 	{
 		G_GNUC_UNUSED g_autoptr(JsonNode) del = gs_call(a, "DELETE", path, NULL, &status);
@@ -409,8 +420,9 @@ gs_absence_beyond_retention_func(void)
 	GS_WAIT_FOR(
 		gs_metrics_contain(a, "arctic_records{kind=\"credential\",deleted=\"true\"} 0\n"));
 
-	g_assert_true(arc_test_agent_start(b->agent, &error));
+	ok = arc_test_agent_start(b->agent, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	gs_node_login(b);
 	GS_WAIT_FOR(gs_converged(all, 2));
 	g_assert_false(gs_has_credential(b, client_id));
@@ -732,8 +744,8 @@ gs_wire_func(void)
 		for (guint i = 0; i < 200; i++) {
 			g_autoptr(JsonNode) body = json_from_string("{}", NULL);
 			g_autofree gchar *id = g_strdup_printf("peer_01JSTRANGER%015u", i);
-			g_autofree gchar *m = arc_gossip_message_build(
-				"digest", id, a->peer_id, now, body, stranger, NULL);
+			g_autofree gchar *m = arc_gossip_message_build("digest", id, a->peer_id,
+								       now, body, stranger, NULL);
 			g_autoptr(ArcTestResponse) resp = gs_post(a, "digest", m);
 			g_assert_cmpuint(resp->status, ==, 403);
 		}

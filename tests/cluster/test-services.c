@@ -352,6 +352,7 @@ sv_concurrent_ids_func(void)
 	g_autofree gchar *id = NULL, *routes_path = NULL, *body = NULL;
 	g_autoptr(GArray) on_a = NULL, on_b = NULL;
 	gint64 id_a, id_b;
+	gboolean ok;
 
 	gs_join(a, b);
 	GS_WAIT_FOR(gs_converged(all, 2));
@@ -363,8 +364,9 @@ sv_concurrent_ids_func(void)
 	GS_WAIT_FOR(gs_converged(all, 2));
 
 	/* B down: A adds a route */
-	g_assert_true(arc_test_agent_stop(b->agent, NULL, &error));
+	ok = arc_test_agent_stop(b->agent, NULL, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	{
 		g_autoptr(JsonNode) res = sv_call(
 			a, "POST", routes_path,
@@ -373,10 +375,12 @@ sv_concurrent_ids_func(void)
 			json_object_get_array_member(gs_object(res), "route_ids"), 0);
 	}
 	/* A down, B up: B adds a route, knowing nothing of A's */
-	g_assert_true(arc_test_agent_stop(a->agent, NULL, &error));
+	ok = arc_test_agent_stop(a->agent, NULL, &error);
 	g_assert_no_error(error);
-	g_assert_true(arc_test_agent_start(b->agent, &error));
+	g_assert_true(ok);
+	ok = arc_test_agent_start(b->agent, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	gs_node_login(b);
 	{
 		g_autoptr(JsonNode) res = sv_call(
@@ -388,8 +392,9 @@ sv_concurrent_ids_func(void)
 	g_assert_cmpint(id_a, ==, id_b);
 
 	/* both up: they meet, and both routes survive with distinct ids */
-	g_assert_true(arc_test_agent_start(a->agent, &error));
+	ok = arc_test_agent_start(a->agent, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	gs_node_login(a);
 	GS_WAIT_FOR(sv_count(a, "/v1/routes") == 3 && sv_count(b, "/v1/routes") == 3);
 	GS_WAIT_FOR(gs_converged(all, 2));
@@ -517,13 +522,15 @@ sv_lookup_func(void)
 	{
 		g_autoptr(JsonNode) res = sv_call(
 			a, "GET", "/v1/routes/lookup?src=172.16.0.1&dst=8.8.8.8", NULL, 200);
-		g_autoptr(JsonNode) every = sv_call(
-			a, "GET", "/v1/routes/lookup?src=172.16.0.1&dst=8.8.8.8&all=true", NULL, 200);
+		g_autoptr(JsonNode) every =
+			sv_call(a, "GET", "/v1/routes/lookup?src=172.16.0.1&dst=8.8.8.8&all=true",
+				NULL, 200);
 		JsonArray *listed = json_object_get_array_member(gs_object(every), "candidates");
-		g_assert_cmpuint(
-			json_array_get_length(json_object_get_array_member(gs_object(res), "candidates")),
-			==, 0);
-		g_assert_cmpint(json_object_get_int_member(gs_object(res), "unmatched_count"), ==, 4);
+		g_assert_cmpuint(json_array_get_length(json_object_get_array_member(gs_object(res),
+										    "candidates")),
+				 ==, 0);
+		g_assert_cmpint(json_object_get_int_member(gs_object(res), "unmatched_count"), ==,
+				4);
 		g_assert_cmpuint(json_array_get_length(listed), ==, 4);
 		g_assert_nonnull(strstr(json_object_get_string_member(
 						json_array_get_object_element(listed, 0), "reason"),

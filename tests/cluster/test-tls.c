@@ -53,6 +53,7 @@ tls_agent_new(ArcClusterAgent *issuer_of, const gchar *name, ArcTestTls *tls)
 	g_autofree gchar *license = NULL;
 	g_autofree gchar *yaml = NULL;
 	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+	gboolean ok;
 
 	self->agent = arc_test_agent_new();
 	self->name = g_strdup(name);
@@ -61,8 +62,9 @@ tls_agent_new(ArcClusterAgent *issuer_of, const gchar *name, ArcTestTls *tls)
 	arc_test_agent_add_config(self->agent,
 				  "[peers]\nhandshake_timeout=4\nreach_back_timeout=2\n");
 	arc_test_agent_use_tls(self->agent, tls->cert_path, tls->key_path, tls->ca_path);
-	g_assert_true(arc_test_agent_start(self->agent, &error));
+	ok = arc_test_agent_start(self->agent, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	self->url = arc_test_agent_get_base_url(self->agent);
 	self->address = arc_test_agent_get_address(self->agent);
 	self->config = arc_test_agent_build_path(self->agent, "cli-config.yaml");
@@ -168,13 +170,15 @@ tls_pending_per_address_func(void)
 	g_autoptr(GPtrArray) idle = g_ptr_array_new_with_free_func(g_object_unref);
 	g_autoptr(GError) error = NULL;
 	guint closed = 0, open = 0;
+	gboolean ok;
 
 	TLS_REQUIRE_TOOLS();
 	tls = tls_files(agent);
 	arc_test_agent_use_tls(agent, tls->cert_path, tls->key_path, tls->ca_path);
 	arc_test_agent_add_config(agent, "[api]\ntls_handshake_timeout=30\n");
-	g_assert_true(arc_test_agent_start(agent, &error));
+	ok = arc_test_agent_start(agent, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 
 	g_socket_client_set_enable_proxy(client, FALSE);
 	for (guint i = 0; i < 40; i++) {
@@ -214,13 +218,15 @@ tls_handshake_timeout_func(void)
 	gchar byte;
 	gssize n;
 	gint64 start;
+	gboolean ok;
 
 	TLS_REQUIRE_TOOLS();
 	tls = tls_files(agent);
 	arc_test_agent_use_tls(agent, tls->cert_path, tls->key_path, tls->ca_path);
 	arc_test_agent_add_config(agent, "[api]\ntls_handshake_timeout=1\n");
-	g_assert_true(arc_test_agent_start(agent, &error));
+	ok = arc_test_agent_start(agent, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 
 	/* 127.0.0.1 only: never through the desktop's proxy settings */
 	g_socket_client_set_enable_proxy(client, FALSE);
@@ -250,6 +256,7 @@ tls_bad_files_func(void)
 	struct {
 		const gchar *cert, *key, *ca, *says;
 	} cases[3];
+	gboolean ok;
 
 	TLS_REQUIRE_TOOLS();
 	tls = tls_files(probe);
@@ -265,8 +272,9 @@ tls_bad_files_func(void)
 		gint status = 0;
 
 		arc_test_agent_use_tls(agent, cases[i].cert, cases[i].key, cases[i].ca);
-		g_assert_true(arc_test_agent_start_expect_exit(agent, &status, &error));
+		ok = arc_test_agent_start_expect_exit(agent, &status, &error);
 		g_assert_no_error(error);
+		g_assert_true(ok);
 		g_assert_cmpint(status, ==, 1);
 		log = arc_test_agent_get_log(agent);
 		g_assert_nonnull(strstr(log, "[api]"));
@@ -305,12 +313,14 @@ tls_closed_connections_func(void)
 	g_autofree gchar *base = NULL;
 	g_autofree gchar *url = NULL;
 	gint before, after = -1;
+	gboolean ok;
 
 	TLS_REQUIRE_TOOLS();
 	tls = tls_files(agent);
 	arc_test_agent_use_tls(agent, tls->cert_path, tls->key_path, tls->ca_path);
-	g_assert_true(arc_test_agent_start(agent, &error));
+	ok = arc_test_agent_start(agent, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	ca = g_tls_file_database_new(tls->ca_path, &error);
 	g_assert_no_error(error);
 	base = arc_test_agent_get_base_url(agent);
@@ -402,6 +412,7 @@ tls_mixed_func(void)
 	g_autofree gchar *trust = NULL;
 	g_autofree gchar *peers_b = NULL;
 	g_autofree gchar *c_tls = NULL;
+	gboolean ok;
 
 	TLS_REQUIRE_TOOLS();
 	tls = tls_files(probe);
@@ -421,8 +432,9 @@ tls_mixed_func(void)
 
 	arc_cluster_join(a, c);
 	arc_test_agent_use_tls(c->agent, tls->cert_path, tls->key_path, tls->ca_path);
-	g_assert_true(arc_test_agent_restart(c->agent, &error));
+	ok = arc_test_agent_restart(c->agent, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	c_tls = arc_test_agent_get_address(c->agent);
 	g_assert_true(g_str_has_prefix(c_tls, "https://"));
 	tls_wait_peers_contain(a, c_tls);

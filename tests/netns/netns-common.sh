@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the netns tests: sourced, not run. Agents in network namespaces made by the test
 # itself; root only, skipped (exit 77) for anyone else or where ip/nft/netns are missing.
 # Traffic stays inside the namespaces. Callers set $port and call netns_setup first.
@@ -9,6 +10,7 @@ agent=$build/daemon/arctic-agent
 cli=$build/cli/arctic
 licensetool=$build/cli/arctic-license
 plugins=$build/plugins/all
+# shellcheck disable=SC2034 # used by the tests that source this file
 tag=$$
 tmp=
 pids=()
@@ -67,6 +69,7 @@ netns_add() {
 start_agent() {
 	local name=$1 ns=$2 addr=$3 extra=${4:-}
 	mkdir -p "$tmp/$name"
+	# shellcheck disable=SC2154 # $port is set by the test that sources this file
 	cat >"$tmp/$name/agent.conf" <<CONF
 [agent]
 data_dir=$tmp/$name/data

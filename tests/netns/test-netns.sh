@@ -8,6 +8,7 @@
 # anyone else or where ip/nft/netns are missing. Traffic stays inside the namespaces.
 set -uo pipefail
 
+# shellcheck source-path=SCRIPTDIR source=netns-common.sh
 . "$(dirname "$0")/netns-common.sh"
 netns_setup
 
@@ -64,9 +65,21 @@ if ip netns exec "$ns_a" curl -s --max-time 2 "http://$addr_b:$port/livez" >/dev
 else
 	pass "curl livez of B times out too"
 fi
-[ "$(peers_of a "$ns_a")" = "$before_a" ] && pass "A unchanged" || fail "A's peers changed"
-[ "$(peers_of b "$ns_b")" = "$before_b" ] && pass "B unchanged" || fail "B's peers changed"
-grep -q "failed at connect" "$tmp/a/log" && pass "A logged it" || fail "A did not log the failure"
+if [ "$(peers_of a "$ns_a")" = "$before_a" ]; then
+	pass "A unchanged"
+else
+	fail "A's peers changed"
+fi
+if [ "$(peers_of b "$ns_b")" = "$before_b" ]; then
+	pass "B unchanged"
+else
+	fail "B's peers changed"
+fi
+if grep -q "failed at connect" "$tmp/a/log"; then
+	pass "A logged it"
+else
+	fail "A did not log the failure"
+fi
 no_firewall "$ns_b"
 
 # 2. One-way reachability: A reaches B, B cannot reach A back
@@ -79,15 +92,32 @@ if [ "$rc" = 1 ] && [ "$err" = "$expected" ]; then
 else
 	fail "one-way reachability: exit $rc, '$err'"
 fi
-grep -q "cannot reach" "$tmp/b/log" && pass "B logged that it cannot reach A" ||
+if grep -q "cannot reach" "$tmp/b/log"; then
+	pass "B logged that it cannot reach A"
+else
 	fail "B did not log the probe failure"
+fi
 # "Test Network Both Directions"
-ip netns exec "$ns_a" curl -sf --max-time 2 "http://$addr_b:$port/livez" >/dev/null &&
-	pass "A -> B livez answers" || fail "A -> B livez"
-ip netns exec "$ns_b" curl -sf --max-time 2 "http://$addr_a:$port/livez" >/dev/null &&
-	fail "B -> A livez answered through the drop rule" || pass "B -> A livez times out"
-[ "$(peers_of a "$ns_a")" = "$before_a" ] && pass "A unchanged" || fail "A's peers changed"
-[ "$(peers_of b "$ns_b")" = "$before_b" ] && pass "B unchanged" || fail "B's peers changed"
+if ip netns exec "$ns_a" curl -sf --max-time 2 "http://$addr_b:$port/livez" >/dev/null; then
+	pass "A -> B livez answers"
+else
+	fail "A -> B livez"
+fi
+if ip netns exec "$ns_b" curl -sf --max-time 2 "http://$addr_a:$port/livez" >/dev/null; then
+	fail "B -> A livez answered through the drop rule"
+else
+	pass "B -> A livez times out"
+fi
+if [ "$(peers_of a "$ns_a")" = "$before_a" ]; then
+	pass "A unchanged"
+else
+	fail "A's peers changed"
+fi
+if [ "$(peers_of b "$ns_b")" = "$before_b" ]; then
+	pass "B unchanged"
+else
+	fail "B's peers changed"
+fi
 no_firewall "$ns_a"
 
 # 3. The path is clear again: the same agents join
@@ -98,8 +128,16 @@ else
 fi
 b_id=$(peer_id_of b)
 a_id=$(peer_id_of a)
-peers_of a "$ns_a" | grep -q "$b_id" && pass "A stored B" || fail "A did not store B"
-peers_of b "$ns_b" | grep -q "$a_id" && pass "B stored A at $addr_a" || fail "B did not store A"
+if peers_of a "$ns_a" | grep -q "$b_id"; then
+	pass "A stored B"
+else
+	fail "A did not store B"
+fi
+if peers_of b "$ns_b" | grep -q "$a_id"; then
+	pass "B stored A at $addr_a"
+else
+	fail "B did not store A"
+fi
 peers_of b "$ns_b" | grep -q "\"$addr_a:$port\"" || fail "B stored A at another address"
 
 netns_report a b

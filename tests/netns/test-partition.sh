@@ -8,6 +8,7 @@
 # only: exits 77 (skipped) otherwise. Traffic stays inside the namespaces.
 set -uo pipefail
 
+# shellcheck source-path=SCRIPTDIR source=netns-common.sh
 . "$(dirname "$0")/netns-common.sh"
 netns_setup
 
@@ -112,7 +113,11 @@ for name in b c d; do
 	on a peers add "${addr[$name]}:$port" >/dev/null 2>"$tmp/join.err" ||
 		fail "a adds $name: $(cat "$tmp/join.err")"
 done
-wait_until 30 converged a b c d && pass "four agents converged" || fail "no convergence"
+if wait_until 30 converged a b c d; then
+	pass "four agents converged"
+else
+	fail "no convergence"
+fi
 d_id=$(peer_id_of d)
 
 # the partition
@@ -120,31 +125,70 @@ cut_off a c d
 cut_off b c d
 cut_off c a b
 cut_off d a b
-wait_until 20 sees a c unreachable && pass "A sees C unreachable" || fail "A: C is $(reachability a "$(peer_id_of c)")"
-wait_until 20 sees d b unreachable && pass "D sees B unreachable" || fail "D: B is $(reachability d "$(peer_id_of b)")"
-sees a b alive && pass "A still sees B alive" || fail "A: B is $(reachability a "$(peer_id_of b)")"
+if wait_until 20 sees a c unreachable; then
+	pass "A sees C unreachable"
+else
+	fail "A: C is $(reachability a "$(peer_id_of c)")"
+fi
+if wait_until 20 sees d b unreachable; then
+	pass "D sees B unreachable"
+else
+	fail "D: B is $(reachability d "$(peer_id_of b)")"
+fi
+if sees a b alive; then
+	pass "A still sees B alive"
+else
+	fail "A: B is $(reachability a "$(peer_id_of b)")"
+fi
 
 # both sides serve and write
 left=$(on a credentials create --scopes peers.read 2>&1 | sed -n 's/^Client ID: *//p')
 right=$(on c credentials create --scopes peers.read 2>&1 | sed -n 's/^Client ID: *//p')
-[ -n "$left" ] && pass "left side wrote credential $left" || fail "no write on the left"
-[ -n "$right" ] && pass "right side wrote credential $right" || fail "no write on the right"
+if [ -n "$left" ]; then
+	pass "left side wrote credential $left"
+else
+	fail "no write on the left"
+fi
+if [ -n "$right" ]; then
+	pass "right side wrote credential $right"
+else
+	fail "no write on the right"
+fi
 on b peers update "$d_id" --name left-name >/dev/null || fail "rename on the left"
 on d peers update "$d_id" --name right-name >/dev/null || fail "rename on the right"
-on b peers list >/dev/null && on d peers list >/dev/null && pass "both sides serve reads" ||
+if on b peers list >/dev/null && on d peers list >/dev/null; then
+	pass "both sides serve reads"
+else
 	fail "reads during the partition"
-wait_until 10 converged a b && pass "the left half converged" || fail "left half"
-wait_until 10 converged c d && pass "the right half converged" || fail "right half"
-[ "$(registry_hash a)" != "$(registry_hash c)" ] && pass "the halves differ" ||
+fi
+if wait_until 10 converged a b; then
+	pass "the left half converged"
+else
+	fail "left half"
+fi
+if wait_until 10 converged c d; then
+	pass "the right half converged"
+else
+	fail "right half"
+fi
+if [ "$(registry_hash a)" != "$(registry_hash c)" ]; then
+	pass "the halves differ"
+else
 	fail "the halves hold the same records during the partition"
+fi
 
 # the heal
 heal
-wait_until 30 converged a b c d && pass "converged after the heal" || fail "no convergence after the heal"
+if wait_until 30 converged a b c d; then
+	pass "converged after the heal"
+else
+	fail "no convergence after the heal"
+fi
 for name in "${names[@]}"; do
 	list=$(on "$name" credentials list 2>/dev/null)
-	echo "$list" | grep -q "$left" && echo "$list" | grep -q "$right" ||
+	if ! echo "$list" | grep -q "$left" || ! echo "$list" | grep -q "$right"; then
 		fail "$name lacks a credential written during the partition"
+	fi
 done
 pass "every credential written during the partition is on every agent"
 winner=$(on a peers get "$d_id" -o json | grep -o '"name" *: *"[a-z-]*"' | cut -d'"' -f4)
@@ -156,6 +200,10 @@ case $winner in
 left-name | right-name) pass "the conflicting rename resolved to '$winner' everywhere" ;;
 *) fail "the rename resolved to '$winner'" ;;
 esac
-wait_until 20 sees a c alive && pass "A sees C alive again" || fail "A: C is $(reachability a "$(peer_id_of c)")"
+if wait_until 20 sees a c alive; then
+	pass "A sees C alive again"
+else
+	fail "A: C is $(reachability a "$(peer_id_of c)")"
+fi
 
 netns_report "${names[@]}"

@@ -162,6 +162,19 @@ arc_rest_log_contains(ArcTestAgent *agent, const gchar *needle)
 #endif
 
 /**
+ * arc_rest_agent_is_sanitized:
+ *
+ * The agent is built as the tests are (one meson build).
+ *
+ * Returns: whether the agent runs with AddressSanitizer
+ */
+gboolean
+arc_rest_agent_is_sanitized(void)
+{
+	return ARC_REST_ASAN;
+}
+
+/**
  * arc_rest_rss_is_meaningful:
  *
  * Returns: whether the agent's RSS tells what it keeps (no sanitizer, no wrapper); when it

@@ -30,6 +30,7 @@ gchar *arc_rest_create_credential(ArcTestAgent *agent, const gchar *token, const
 				  gchar **secret_out);
 gchar *arc_rest_token_for(ArcTestAgent *agent, const gchar *client_id, const gchar *secret);
 GPtrArray *arc_rest_list_client_ids(ArcTestAgent *agent, const gchar *token);
+gboolean arc_rest_agent_is_sanitized(void);
 gboolean arc_rest_rss_is_meaningful(void);
 gboolean arc_rest_log_contains(ArcTestAgent *agent, const gchar *needle);
 

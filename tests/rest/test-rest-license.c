@@ -227,6 +227,7 @@ arc_rest_lic_update_func(ArcRestFixture *fixture, gconstpointer user_data)
 		arc_rest_lic_call(fixture, "PUT", "/v1/license", wrapped, 200, NULL);
 	g_autoptr(JsonNode) again = NULL;
 	g_autoptr(JsonNode) shown = NULL;
+	gboolean ok;
 
 	g_assert_cmpstr(arc_test_json_string(answer, "license_id"), ==, renewed_id);
 	g_assert_cmpint(arc_test_json_int(answer, "max_nodes"), ==, 3);
@@ -245,8 +246,9 @@ arc_rest_lic_update_func(ArcRestFixture *fixture, gconstpointer user_data)
 		g_autoptr(GError) error = NULL;
 		g_autoptr(JsonNode) restarted = NULL;
 
-		g_assert_true(arc_test_agent_restart(fixture->agent, &error));
+		ok = arc_test_agent_restart(fixture->agent, &error);
 		g_assert_no_error(error);
+		g_assert_true(ok);
 		restarted = arc_rest_lic_call(fixture, "GET", "/v1/license", NULL, 200, NULL);
 		g_assert_cmpstr(arc_test_json_string(restarted, "license_id"), ==, renewed_id);
 	}

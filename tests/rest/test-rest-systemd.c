@@ -53,10 +53,12 @@ systemd_ready_func(void)
 	g_autofree gchar *stopping = NULL;
 	g_autoptr(ArcTestResponse) resp = NULL;
 	gint status = -1;
+	gboolean ok;
 
 	arc_test_agent_setenv(agent, "NOTIFY_SOCKET", path);
-	g_assert_true(arc_test_agent_start(agent, &error));
+	ok = arc_test_agent_start(agent, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	ready = systemd_receive(socket);
 	g_assert_nonnull(ready);
 	g_assert_nonnull(strstr(ready, "READY=1"));
@@ -65,8 +67,9 @@ systemd_ready_func(void)
 	g_assert_no_error(error);
 	arc_test_assert_status(resp->status, 200);
 
-	g_assert_true(arc_test_agent_stop(agent, &status, &error));
+	ok = arc_test_agent_stop(agent, &status, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	g_assert_cmpint(status, ==, 0);
 	stopping = systemd_receive(socket);
 	g_assert_nonnull(stopping);
@@ -85,11 +88,15 @@ systemd_json_log_func(void)
 	g_autofree gchar *log = NULL;
 	g_auto(GStrv) lines = NULL;
 	guint n_lines = 0;
+	gboolean ok;
 
 	arc_test_agent_add_args(agent, args);
-	g_assert_true(arc_test_agent_start(agent, &error));
+	ok = arc_test_agent_start(agent, &error);
 	g_assert_no_error(error);
-	g_assert_true(arc_test_agent_stop(agent, NULL, &error));
+	g_assert_true(ok);
+	ok = arc_test_agent_stop(agent, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
 	log = arc_test_agent_get_log(agent);
 	lines = g_strsplit(log, "\n", -1);
 	for (guint i = 0; lines[i] != NULL; i++) {
@@ -98,8 +105,9 @@ systemd_json_log_func(void)
 
 		if (lines[i][0] == '\0')
 			continue;
-		g_assert_true(json_parser_load_from_data(parser, lines[i], -1, &error));
+		ok = json_parser_load_from_data(parser, lines[i], -1, &error);
 		g_assert_no_error(error);
+		g_assert_true(ok);
 		obj = json_node_get_object(json_parser_get_root(parser));
 		g_assert_nonnull(obj);
 		g_assert_true(json_object_has_member(obj, "time"));
@@ -130,16 +138,20 @@ systemd_environment_func(void)
 			       "--plugin-dir", arc_test_agent_get_plugin_dir(agent),
 			       "--no-dbus",    NULL};
 	gboolean answered = FALSE;
+	gboolean ok;
 
 	/* agent.conf names only the address; the port comes from API_PORT */
 	text = g_strdup_printf("[agent]\nlisten=127.0.0.1\nrecovery_token_file=%s/rt\n", dir);
-	g_assert_true(g_file_set_contents(conf, text, -1, NULL));
+	ok = g_file_set_contents(conf, text, -1, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
 	/* through the harness, so that ARC_TEST_AGENT_WRAPPER applies to this agent too */
 	arc_test_agent_setenv(agent, "API_PORT", port);
 	arc_test_agent_setenv(agent, "DATA_DIR", data);
 	arc_test_agent_setenv(agent, "LOG_FORMAT", "json");
-	arc_test_agent_spawn(agent, args, &error);
+	ok = arc_test_agent_spawn(agent, args, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	url = g_strdup_printf("http://127.0.0.1:%s/livez", port);
 	for (guint i = 0; i < 100 * arc_test_process_timeout(1) && !answered; i++) {
 		g_autoptr(SoupSession) session = soup_session_new();
@@ -152,8 +164,9 @@ systemd_environment_func(void)
 		if (!answered)
 			g_usleep(50000);
 	}
-	arc_test_agent_stop(agent, NULL, &error);
+	ok = arc_test_agent_stop(agent, NULL, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	g_assert_true(answered);
 	g_assert_true(g_file_test(db, G_FILE_TEST_EXISTS));
 	{

@@ -26,9 +26,11 @@ seed_agent(const gchar *customer, gchar **url, gchar **license)
 {
 	g_autoptr(ArcTestAgent) agent = arc_test_agent_new();
 	g_autoptr(GError) error = NULL;
+	gboolean ok;
 
-	g_assert_true(arc_test_agent_start(agent, &error));
+	ok = arc_test_agent_start(agent, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	*url = arc_test_agent_get_base_url(agent);
 	*license = seed_write_license(agent, customer, "license.json");
 	return g_steal_pointer(&agent);
@@ -100,6 +102,7 @@ seed_recovery_func(void)
 				    id2 = NULL, down = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *peer1 = NULL, *peer2 = NULL, *key1 = NULL, *key2 = NULL;
+	gboolean ok;
 
 	ARC_CLI_TEST_REQUIRE_CLI();
 	first = arc_cli_test_runv("bootstrap", "--url", url, "--license-file", license, NULL);
@@ -119,15 +122,17 @@ seed_recovery_func(void)
 	}
 	key1 = seed_value(id1->out, "Public Key:");
 
-	g_assert_true(arc_test_agent_stop(agent, NULL, &error));
+	ok = arc_test_agent_stop(agent, NULL, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	down = arc_cli_test_runv("health", "--url", url, NULL);
 	g_assert_cmpint(down->exit_code, ==, 4);
 
 	db = g_build_filename(arc_test_agent_get_data_dir(agent), "arctic.db", NULL);
 	g_assert_cmpint(g_unlink(db), ==, 0);
-	g_assert_true(arc_test_agent_start(agent, &error));
+	ok = arc_test_agent_start(agent, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	localhost_url = g_strdup_printf("http://localhost:%u", arc_test_agent_get_port(agent));
 	again = arc_cli_test_runv("bootstrap", "--url", localhost_url, "--license-file", license,
 				  NULL);

@@ -30,6 +30,7 @@ origin_setup(OriginFixture *fx, gconstpointer data)
 	g_autofree gchar *pub_b64 = NULL;
 	g_autofree gchar *pub_line = NULL;
 	guint8 pk[crypto_sign_PUBLICKEYBYTES];
+	gboolean ok;
 
 	fx->dir = g_dir_make_tmp("arc-bootstrap-origin-XXXXXX", &error);
 	g_assert_no_error(error);
@@ -39,8 +40,9 @@ origin_setup(OriginFixture *fx, gconstpointer data)
 	pub_b64 = g_base64_encode(pk, sizeof(pk));
 	pub_line = g_strconcat(pub_b64, "\n", NULL);
 	pub_path = g_build_filename(issuers, "test.pub", NULL);
-	g_assert_true(g_file_set_contents_full(pub_path, pub_line, -1, 0, 0644, &error));
+	ok = g_file_set_contents_full(pub_path, pub_line, -1, 0, 0644, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	fx->config = arc_config_new();
 	g_free(fx->config->data_dir);
 	fx->config->data_dir = g_build_filename(fx->dir, "data", NULL);
@@ -65,11 +67,14 @@ origin_start(OriginFixture *fx)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(ArcEngine) engine = arc_engine_new(fx->config);
+	gboolean ok;
 
-	g_assert_true(arc_engine_load_plugins(engine, &error));
+	ok = arc_engine_load_plugins(engine, &error);
 	g_assert_no_error(error);
-	g_assert_true(arc_engine_start(engine, &error));
+	g_assert_true(ok);
+	ok = arc_engine_start(engine, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	return g_steal_pointer(&engine);
 }
 
@@ -95,9 +100,11 @@ origin_recovery_token(OriginFixture *fx)
 {
 	g_autoptr(GError) error = NULL;
 	gchar *token = NULL;
+	gboolean ok;
 
-	g_assert_true(g_file_get_contents(fx->config->recovery_token_file, &token, NULL, &error));
+	ok = g_file_get_contents(fx->config->recovery_token_file, &token, NULL, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	return g_strchomp(token);
 }
 
@@ -107,6 +114,7 @@ origin_assert_reset(OriginFixture *fx, ArcEngine *engine)
 {
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *token = origin_recovery_token(fx);
+	gboolean ok;
 
 	g_assert_false(arc_engine_is_bootstrapped(engine));
 	g_assert_false(arc_engine_check_bootstrap_origin(engine, FALSE, NULL, &error));
@@ -116,10 +124,12 @@ origin_assert_reset(OriginFixture *fx, ArcEngine *engine)
 	g_assert_false(arc_engine_check_bootstrap_origin(engine, FALSE, "not-the-token", &error));
 	g_assert_error(error, ARC_ERROR, ARC_ERROR_FORBIDDEN);
 	g_clear_error(&error);
-	g_assert_true(arc_engine_check_bootstrap_origin(engine, TRUE, NULL, &error));
+	ok = arc_engine_check_bootstrap_origin(engine, TRUE, NULL, &error);
 	g_assert_no_error(error);
-	g_assert_true(arc_engine_check_bootstrap_origin(engine, FALSE, token, &error));
+	g_assert_true(ok);
+	ok = arc_engine_check_bootstrap_origin(engine, FALSE, token, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	origin_bootstrap(fx, engine);
 }
 
@@ -133,10 +143,12 @@ origin_reset_func(OriginFixture *fx, gconstpointer data)
 	g_autofree gchar *db = g_build_filename(fx->config->data_dir, "arctic.db", NULL);
 	g_autofree gchar *wal = g_strconcat(db, "-wal", NULL);
 	g_autofree gchar *shm = g_strconcat(db, "-shm", NULL);
+	gboolean ok;
 
 	/* a brand-new agent: from anywhere */
-	g_assert_true(arc_engine_check_bootstrap_origin(fresh, FALSE, NULL, &error));
+	ok = arc_engine_check_bootstrap_origin(fresh, FALSE, NULL, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	origin_bootstrap(fx, fresh);
 	arc_engine_stop(fresh);
 	g_clear_object(&fresh);

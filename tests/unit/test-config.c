@@ -24,12 +24,14 @@ config_listen_func(void)
 		{"127.0.0.1:0", "127.0.0.1", 0},
 	};
 	const gchar *bad[] = {"localhost:80", "1.2.3.4:65536", "[::1", "1.2.3.4:x", "300.1.1.1:80"};
+	gboolean ok;
 
 	for (guint i = 0; i < G_N_ELEMENTS(good); i++) {
 		g_autoptr(ArcConfig) config = arc_config_new();
 		g_autoptr(GError) error = NULL;
-		g_assert_true(arc_config_set_listen(config, good[i].in, &error));
+		ok = arc_config_set_listen(config, good[i].in, &error);
 		g_assert_no_error(error);
+		g_assert_true(ok);
 		g_assert_cmpstr(config->listen_address, ==, good[i].address);
 		g_assert_cmpuint(config->listen_port, ==, good[i].port);
 	}
@@ -51,10 +53,12 @@ config_file_and_env_func(void)
 	g_autofree gchar *path = g_build_filename(dir, "agent.conf", NULL);
 	const gchar *text = "[agent]\ndata_dir=/srv/arctic\nlisten=127.0.0.1:7000\n"
 			    "log_format=text\n[plugins]\nstorage=other\n";
+	gboolean ok;
 
 	g_assert_true(g_file_set_contents(path, text, -1, NULL));
-	g_assert_true(arc_config_load_file(config, path, TRUE, &error));
+	ok = arc_config_load_file(config, path, TRUE, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	g_assert_cmpstr(config->data_dir, ==, "/srv/arctic");
 	g_assert_cmpuint(config->listen_port, ==, 7000);
 	g_assert_cmpint(config->log_format, ==, ARC_LOG_FORMAT_TEXT);
@@ -64,8 +68,9 @@ config_file_and_env_func(void)
 	g_setenv("API_PORT", "7100", TRUE);
 	g_setenv("DATA_DIR", "/var/lib/arctic", TRUE);
 	g_setenv("LOG_FORMAT", "json", TRUE);
-	g_assert_true(arc_config_apply_environment(config, &error));
+	ok = arc_config_apply_environment(config, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	g_assert_cmpuint(config->listen_port, ==, 7100);
 	g_assert_cmpstr(config->data_dir, ==, "/var/lib/arctic");
 	g_assert_cmpint(config->log_format, ==, ARC_LOG_FORMAT_JSON);
@@ -86,9 +91,11 @@ config_missing_file_func(void)
 {
 	g_autoptr(ArcConfig) config = arc_config_new();
 	g_autoptr(GError) error = NULL;
+	gboolean ok;
 
-	g_assert_true(arc_config_load_file(config, "/nonexistent/agent.conf", FALSE, &error));
+	ok = arc_config_load_file(config, "/nonexistent/agent.conf", FALSE, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	g_assert_false(arc_config_load_file(config, "/nonexistent/agent.conf", TRUE, &error));
 	g_assert_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST);
 }
@@ -130,6 +137,7 @@ config_gossip_func(void)
 			       "unreachable_after",
 			       "tombstone_retention",
 			       "timeout"};
+	gboolean ok;
 
 	{
 		g_autoptr(ArcConfig) config = arc_config_new();
@@ -141,13 +149,14 @@ config_gossip_func(void)
 		g_assert_cmpuint(config->gossip_unreachable_after, ==, 30000);
 		g_assert_cmpuint(config->gossip_max_clock_skew, ==, 30000);
 		g_assert_cmpuint(config->tombstone_retention, ==, 7 * 24 * 3600);
-		g_assert_true(config_load_text(config,
-					       "[gossip]\ninterval=0.2\nfanout=5\n"
-					       "suspect_after=1.5\nunreachable_after=4\n"
-					       "max_clock_skew=10\ntimeout=0.5\n"
-					       "tombstone_retention=3600\n",
-					       &error));
+		ok = config_load_text(config,
+				      "[gossip]\ninterval=0.2\nfanout=5\n"
+				      "suspect_after=1.5\nunreachable_after=4\n"
+				      "max_clock_skew=10\ntimeout=0.5\n"
+				      "tombstone_retention=3600\n",
+				      &error);
 		g_assert_no_error(error);
+		g_assert_true(ok);
 		g_assert_cmpuint(config->gossip_interval, ==, 200);
 		g_assert_cmpuint(config->gossip_fanout, ==, 5);
 		g_assert_cmpuint(config->gossip_suspect_after, ==, 1500);
@@ -178,6 +187,7 @@ config_api_func(void)
 	g_autoptr(ArcConfig) defaults = arc_config_new();
 	g_autoptr(ArcConfig) config = arc_config_new();
 	g_autoptr(GError) error = NULL;
+	gboolean ok;
 
 	g_assert_cmpuint(defaults->api_max_connections, ==, 1024);
 	g_assert_cmpuint(defaults->api_header_timeout, ==, 10);
@@ -186,8 +196,9 @@ config_api_func(void)
 					  "header_timeout=2\nbody_timeout=3\nidle_timeout=4\n"
 					  "max_request_line=2048\nmax_head=8192\n",
 					  -1, NULL));
-	g_assert_true(arc_config_load_file(config, path, TRUE, &error));
+	ok = arc_config_load_file(config, path, TRUE, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	g_assert_cmpuint(config->api_max_connections, ==, 64);
 	g_assert_cmpuint(config->api_peer_reserve, ==, 20);
 	g_assert_cmpuint(config->api_header_timeout, ==, 2);
@@ -224,11 +235,12 @@ config_auth_issuer_func(void)
 	};
 	g_autoptr(ArcConfig) config = arc_config_new();
 	g_autoptr(GError) error = NULL;
+	gboolean ok;
 
 	g_assert_null(config->auth_issuer);
-	g_assert_true(
-		config_load_text(config, "[auth]\nissuer=https://arctic.example.com/x\n", &error));
+	ok = config_load_text(config, "[auth]\nissuer=https://arctic.example.com/x\n", &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	g_assert_cmpstr(config->auth_issuer, ==, "https://arctic.example.com/x");
 	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
 		g_autoptr(ArcConfig) refused = arc_config_new();

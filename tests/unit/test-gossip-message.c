@@ -69,14 +69,16 @@ gm_roundtrip_func(GmFixture *fx, gconstpointer data)
 	g_autofree gchar *text = gm_build(fx, GM_NOW);
 	g_autoptr(ArcGossipMessage) msg = NULL;
 	g_autoptr(GError) error = NULL;
+	gboolean ok;
 
 	msg = arc_gossip_message_parse(text, strlen(text), &error);
 	g_assert_no_error(error);
 	g_assert_cmpstr(msg->type, ==, "digest");
 	g_assert_cmpstr(msg->from, ==, GM_FROM);
 	g_assert_cmpstr(msg->to, ==, GM_TO);
-	g_assert_true(arc_gossip_message_check_recipient(msg, GM_TO, &error));
+	ok = arc_gossip_message_check_recipient(msg, GM_TO, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	/* captured on its way to GM_TO and replayed to another peer */
 	g_assert_false(arc_gossip_message_check_recipient(msg, GM_FROM, &error));
 	g_assert_error(error, ARC_ERROR, ARC_ERROR_UNAUTHORIZED);
@@ -84,9 +86,9 @@ gm_roundtrip_func(GmFixture *fx, gconstpointer data)
 	g_clear_error(&error);
 	g_assert_cmpint(msg->timestamp, ==, GM_NOW);
 	g_assert_true(JSON_NODE_HOLDS_OBJECT(msg->body));
-	g_assert_true(
-		arc_gossip_message_verify(msg, arc_identity_get_public_key(fx->sender), &error));
+	ok = arc_gossip_message_verify(msg, arc_identity_get_public_key(fx->sender), &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	g_assert_false(
 		arc_gossip_message_verify(msg, arc_identity_get_public_key(fx->other), &error));
 	g_assert_error(error, ARC_ERROR, ARC_ERROR_UNAUTHORIZED);
@@ -193,9 +195,11 @@ gm_replay_func(GmFixture *fx, gconstpointer data)
 	g_autoptr(ArcGossipMessage) msg_future =
 		arc_gossip_message_parse(future, strlen(future), NULL);
 	g_autoptr(GError) error = NULL;
+	gboolean ok;
 
-	g_assert_true(arc_gossip_replay_guard_check(guard, msg, GM_NOW, &error));
+	ok = arc_gossip_replay_guard_check(guard, msg, GM_NOW, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	g_assert_false(arc_gossip_replay_guard_check(guard, msg, GM_NOW + 10, &error));
 	g_assert_error(error, ARC_ERROR, ARC_ERROR_UNAUTHORIZED);
 	g_assert_nonnull(strstr(error->message, "replayed"));

@@ -165,6 +165,7 @@ engine_fixture_setup(EngineFixture *fx, gconstpointer data)
 	g_autofree gchar *pub_b64 = NULL;
 	g_autofree gchar *pub_line = NULL;
 	guint8 pk[crypto_sign_PUBLICKEYBYTES];
+	gboolean ok;
 
 	fx->dir = g_dir_make_tmp("arc-license-state-XXXXXX", &error);
 	g_assert_no_error(error);
@@ -175,8 +176,9 @@ engine_fixture_setup(EngineFixture *fx, gconstpointer data)
 	pub_b64 = g_base64_encode(pk, sizeof(pk));
 	pub_line = g_strconcat(pub_b64, "\n", NULL);
 	pub_path = g_build_filename(issuers, "test.pub", NULL);
-	g_assert_true(g_file_set_contents_full(pub_path, pub_line, -1, 0, 0644, &error));
+	ok = g_file_set_contents_full(pub_path, pub_line, -1, 0, 0644, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 
 	fx->config = arc_config_new();
 	g_free(fx->config->data_dir);
@@ -204,12 +206,15 @@ engine_start(EngineFixture *fx)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(ArcEngine) engine = arc_engine_new(fx->config);
+	gboolean ok;
 
 	arc_engine_set_clock(engine, engine_clock_cb, fx);
-	g_assert_true(arc_engine_load_plugins(engine, &error));
+	ok = arc_engine_load_plugins(engine, &error);
 	g_assert_no_error(error);
-	g_assert_true(arc_engine_start(engine, &error));
+	g_assert_true(ok);
+	ok = arc_engine_start(engine, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	return g_steal_pointer(&engine);
 }
 
@@ -344,6 +349,7 @@ engine_enforce_renew_func(EngineFixture *fx, gconstpointer data)
 	g_autofree gchar *foreign = NULL;
 	ArcCaller admin = {.scopes = ARC_SCOPE_ADMIN};
 	ArcCaller reader = {.scopes = ARC_SCOPE_PEERS_READ};
+	gboolean ok;
 
 	res = arc_engine_bootstrap(engine, license, strlen(license), &error);
 	g_assert_no_error(error);
@@ -357,8 +363,9 @@ engine_enforce_renew_func(EngineFixture *fx, gconstpointer data)
 			ARC_LICENSE_STATE_SUSPENDED);
 	engine_assert_authorize(engine, ARC_SCOPE_PEERS_READ, ARC_ERROR_LICENSE_SUSPENDED);
 	engine_assert_authorize(engine, ARC_SCOPE_ADMIN, ARC_ERROR_LICENSE_SUSPENDED);
-	g_assert_true(arc_engine_authorize_license(engine, &admin, ARC_SCOPE_ADMIN, &error));
+	ok = arc_engine_authorize_license(engine, &admin, ARC_SCOPE_ADMIN, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 
 	/* renewal needs admin, the same customer, and a newer license */
 	renewal = engine_license_for(fx, "cust_state", "lic_renewed", EXPIRES + 400 * DAY, 9);

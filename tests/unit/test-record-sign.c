@@ -113,11 +113,14 @@ rs_sign_verify_func(RsFixture *fx, gconstpointer data)
 {
 	g_autoptr(ArcRecord) record = rs_record("svc_1", 3, "peer_01JAAAAAAAAAAAAAAAAAAAAAAA");
 	g_autoptr(GError) error = NULL;
+	gboolean ok;
 
-	g_assert_true(arc_record_sign(record, fx->writer, &error));
+	ok = arc_record_sign(record, fx->writer, &error);
 	g_assert_no_error(error);
-	g_assert_true(arc_record_verify(record, arc_identity_get_public_key(fx->writer), &error));
+	g_assert_true(ok);
+	ok = arc_record_verify(record, arc_identity_get_public_key(fx->writer), &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	g_assert_false(arc_record_verify(record, arc_identity_get_public_key(fx->other), &error));
 	g_assert_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST);
 	g_clear_error(&error);
@@ -128,9 +131,9 @@ rs_sign_verify_func(RsFixture *fx, gconstpointer data)
 		g_free(spaced->body);
 		spaced->body =
 			g_strdup("{ \"tags\": [\"a\", \"b\"], \"port\": 443, \"name\": \"web\" }");
-		g_assert_true(
-			arc_record_verify(spaced, arc_identity_get_public_key(fx->writer), &error));
+		ok = arc_record_verify(spaced, arc_identity_get_public_key(fx->writer), &error);
 		g_assert_no_error(error);
+		g_assert_true(ok);
 	}
 	for (guint what = 0; what <= 6; what++) {
 		g_autoptr(ArcRecord) altered = arc_record_copy(record);
@@ -171,11 +174,14 @@ rs_vector_func(RsFixture *fx, gconstpointer data)
 		","
 		"\"deleted\":false,\"id\":\"svc_1\",\"kind\":\"service\",\"updated_at\":"
 		"1764633600123,\"version\":3,\"writer\":\"peer_01JAAAAAAAAAAAAAAAAAAAAAAA\"}";
+	gboolean ok;
 
 	bytes = arc_record_signing_bytes(record, &len, &error);
 	g_assert_no_error(error);
 	g_assert_cmpmem(bytes, len, expected, sizeof(expected) - 1);
-	g_assert_true(arc_record_sign(record, fx->writer, &error));
+	ok = arc_record_sign(record, fx->writer, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
 	if (g_getenv("ARC_PRINT_VECTOR") != NULL)
 		g_printerr("signature %s\n", record->signature);
 	g_assert_cmpstr(record->signature, ==, RS_VECTOR_SIGNATURE);
@@ -248,6 +254,7 @@ rs_sign_txn_func(RsFixture *fx, gconstpointer data)
 	g_autoptr(ArcRecord) foreign = rs_record("svc_3", 1, "peer_01JBBBBBBBBBBBBBBBBBBBBBBB");
 	g_autoptr(GError) error = NULL;
 	const ArcRecord *stored[3];
+	gboolean ok;
 
 	g_clear_pointer(&unset->writer, g_free);
 	foreign->signature = g_strdup("kept");
@@ -255,9 +262,9 @@ rs_sign_txn_func(RsFixture *fx, gconstpointer data)
 	arc_storage_txn_put_record(txn, own);
 	arc_storage_txn_put_record(txn, unset);
 	arc_storage_txn_put_record(txn, foreign);
-	g_assert_true(
-		arc_record_sign_txn(txn, fx->writer, "peer_01JAAAAAAAAAAAAAAAAAAAAAAA", &error));
+	ok = arc_record_sign_txn(txn, fx->writer, "peer_01JAAAAAAAAAAAAAAAAAAAAAAA", &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	for (guint i = 0; i < 3; i++)
 		stored[i] = arc_storage_txn_get_op(txn, i + 1)->record;
 	g_assert_true(arc_record_verify(stored[0], arc_identity_get_public_key(fx->writer), NULL));

@@ -14,9 +14,11 @@ rt_cidr(const gchar *text)
 {
 	ArcCidr cidr;
 	g_autoptr(GError) error = NULL;
+	gboolean ok;
 
-	g_assert_true(arc_cidr_parse(text, &cidr, &error));
+	ok = arc_cidr_parse(text, &cidr, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	return cidr;
 }
 
@@ -25,9 +27,11 @@ rt_addr(const gchar *text)
 {
 	ArcCidr address;
 	g_autoptr(GError) error = NULL;
+	gboolean ok;
 
-	g_assert_true(arc_cidr_parse_address(text, &address, &error));
+	ok = arc_cidr_parse_address(text, &address, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	return address;
 }
 

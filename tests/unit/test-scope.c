@@ -41,9 +41,11 @@ scope_list_func(void)
 	g_autoptr(GError) error = NULL;
 	ArcScope scopes = 0;
 	g_autofree gchar *claim = NULL;
+	gboolean ok;
 
-	g_assert_true(arc_scope_parse_list(good, &scopes, &error));
+	ok = arc_scope_parse_list(good, &scopes, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	g_assert_cmpint(scopes, ==, ARC_SCOPE_PEERS_READ | ARC_SCOPE_SERVICES_READ);
 	claim = arc_scope_to_claim(scopes);
 	g_assert_cmpstr(claim, ==,

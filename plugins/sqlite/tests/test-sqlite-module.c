@@ -66,15 +66,18 @@ arc_test_round_trip(ArcStorage *storage, const gchar *data_dir)
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *where = NULL;
 	g_autofree gchar *expected_where = g_build_filename(data_dir, "arctic.db", NULL);
+	gboolean ok;
 
-	g_assert_true(arc_storage_open(storage, data_dir, &error));
+	ok = arc_storage_open(storage, data_dir, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	record->version = 2;
 	record->writer = g_strdup("peer_01");
 	record->updated_at = 1767225600000000;
 	arc_storage_txn_put_record(txn, record);
-	g_assert_true(arc_storage_commit(storage, txn, &error));
+	ok = arc_storage_commit(storage, txn, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 
 	got = arc_storage_get_record(storage, "peer", "peer_01", &error);
 	g_assert_no_error(error);
@@ -86,8 +89,9 @@ arc_test_round_trip(ArcStorage *storage, const gchar *data_dir)
 	records = arc_storage_list_records(storage, "peer", &error);
 	g_assert_no_error(error);
 	g_assert_cmpuint(records->len, ==, 1);
-	g_assert_true(arc_storage_check(storage, &error));
+	ok = arc_storage_check(storage, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	where = arc_storage_describe(storage);
 	g_assert_cmpstr(where, ==, expected_where);
 	arc_storage_close(storage);

@@ -528,6 +528,7 @@ arc_sqlite_closed_func(ArcTestFixture *fixture, gconstpointer user_data)
 	g_autofree gchar *before = arc_storage_describe(fixture->storage);
 	g_autofree gchar *opened = NULL;
 	g_autofree gchar *value = NULL;
+	gboolean ok;
 
 	g_assert_cmpstr(before, ==, "arctic.db (not opened yet)");
 	value = arc_storage_get_meta(fixture->storage, "peer_id", &error);
@@ -538,8 +539,9 @@ arc_sqlite_closed_func(ArcTestFixture *fixture, gconstpointer user_data)
 	arc_test_open(fixture);
 	opened = arc_storage_describe(fixture->storage);
 	g_assert_cmpstr(opened, ==, fixture->db_path);
-	g_assert_true(arc_storage_check(fixture->storage, &error));
+	ok = arc_storage_check(fixture->storage, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 
 	arc_storage_close(fixture->storage);
 	g_assert_false(arc_storage_check(fixture->storage, &error));
@@ -547,8 +549,9 @@ arc_sqlite_closed_func(ArcTestFixture *fixture, gconstpointer user_data)
 	g_clear_error(&error);
 	/* the same object opens again, as the interface promises */
 	arc_test_open(fixture);
-	g_assert_true(arc_storage_check(fixture->storage, &error));
+	ok = arc_storage_check(fixture->storage, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 }
 
 /* a table, column, type, constraint and index summary of a database's schema, to compare
@@ -611,11 +614,13 @@ arc_sqlite_fixture_v1_func(ArcTestFixture *fixture, gconstpointer user_data)
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *peer_id = NULL;
 	g_autofree gchar *version = NULL;
+	gboolean ok;
 
 	arc_test_create_from_fixture(fixture->db_path, 1);
 	arc_test_open(fixture);
-	g_assert_true(arc_storage_check(fixture->storage, &error));
+	ok = arc_storage_check(fixture->storage, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 
 	/* the rows the fixture holds come through every migration */
 	peer_id = arc_test_get_meta(fixture, "peer_id");
@@ -664,12 +669,14 @@ arc_sqlite_durable_after_kill_func(void)
 	g_autoptr(ArcRecord) record = arc_test_record_new("peer", "peer_01", 9, "{\"d\":1}");
 	g_autoptr(ArcRecord) got = NULL;
 	g_autoptr(GError) error = NULL;
+	gboolean ok;
 
 	arc_sqlite_commit_then_die(data_dir, record);
 
 	storage = arc_test_storage_new();
-	g_assert_true(arc_storage_open(storage, data_dir, &error));
+	ok = arc_storage_open(storage, data_dir, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	got = arc_storage_get_record(storage, "peer", "peer_01", &error);
 	g_assert_no_error(error);
 	arc_test_assert_record_equal(got, record);
@@ -688,14 +695,16 @@ arc_sqlite_reset_after_kill_func(void)
 	g_autoptr(ArcRecord) record = arc_test_record_new("peer", "peer_01", 9, "{\"d\":1}");
 	g_autoptr(ArcRecord) got = NULL;
 	g_autoptr(GError) error = NULL;
+	gboolean ok;
 
 	arc_sqlite_commit_then_die(data_dir, record);
 	g_assert_true(g_file_test(wal, G_FILE_TEST_EXISTS));
 	g_assert_cmpint(g_unlink(db), ==, 0);
 
 	storage = arc_test_storage_new();
-	g_assert_true(arc_storage_open(storage, data_dir, &error));
+	ok = arc_storage_open(storage, data_dir, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	got = arc_storage_get_record(storage, "peer", "peer_01", &error);
 	g_assert_no_error(error);
 	g_assert_null(got);
