@@ -245,6 +245,7 @@ tunnel_errors_func(void)
 {
 	g_autoptr(ArcTestTunnel) tunnel = arc_test_tunnel_new();
 	g_autoptr(GError) error = NULL;
+	gboolean ok;
 	g_autoptr(GBytes) key = g_bytes_new_static("0123456789abcdef0123456789abcdef", 32);
 	ArcTunnelSettings settings;
 	ArcTunnelPeer peer;
@@ -269,8 +270,9 @@ tunnel_errors_func(void)
 	peer.public_key = key;
 	peer.endpoint = "192.0.2.1:51840";
 	peer.allowed_ips = allowed;
-	g_assert_true(arc_tunnel_set_peer(ARC_TUNNEL(tunnel), &peer, &error));
+	ok = arc_tunnel_set_peer(ARC_TUNNEL(tunnel), &peer, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	g_assert_cmpstr(tunnel->peer_id, ==, "peer_01KA0000000000000000000000");
 	g_assert_cmpstr(tunnel->peer_endpoint, ==, "192.0.2.1:51840");
 }
@@ -301,6 +303,7 @@ transport_connect_func(void)
 	g_autoptr(GBytes) key = g_bytes_new_static("remote-ed25519-public-key-32byte", 32);
 	g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string("127.0.0.1", 9);
 	g_autoptr(GError) error = NULL;
+	gboolean ok;
 	g_autoptr(GIOStream) stream = NULL;
 	ArcTransportPeer peer;
 	ArcTransportSettings settings;
@@ -309,8 +312,9 @@ transport_connect_func(void)
 	arc_transport_settings_init(&settings);
 	settings.address = address;
 	settings.peer_id = "peer_local";
-	g_assert_true(arc_transport_listen(ARC_TRANSPORT(transport), &settings, &error));
+	ok = arc_transport_listen(ARC_TRANSPORT(transport), &settings, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	g_assert_cmpstr(transport->local_peer_id, ==, "peer_local");
 
 	arc_transport_peer_init(&peer);

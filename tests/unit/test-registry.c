@@ -77,13 +77,15 @@ test_record(const gchar *kind, const gchar *id, gint64 version, const gchar *wri
 {
 	g_autoptr(ArcRecord) record = arc_record_new(kind, id, body);
 	g_autoptr(GError) error = NULL;
+	gboolean ok;
 
 	record->version = version;
 	record->writer = g_strdup(writer);
 	record->deleted = deleted;
 	record->updated_at = TEST_T0 + version * G_USEC_PER_SEC;
-	g_assert_true(arc_record_sign(record, identity, &error));
+	ok = arc_record_sign(record, identity, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	return g_steal_pointer(&record);
 }
 
@@ -102,22 +104,26 @@ static ArcStorage *
 test_open_storage(RegistryFixture *fx, const gchar *name)
 {
 	g_autoptr(GError) error = NULL;
+	gboolean ok;
 	g_autofree gchar *data_dir = g_build_filename(fx->dir, name, NULL);
 	g_autoptr(GKeyFile) keyfile = g_key_file_new();
 	ArcPlugin *plugin;
 
 	/* each storage its own plugin instance: a second loader over the same directory */
 	g_autoptr(ArcPluginLoader) loader = arc_plugin_loader_new(g_getenv("ARC_PLUGIN_DIR"));
-	g_assert_true(arc_plugin_loader_scan(loader, &error));
+	ok = arc_plugin_loader_scan(loader, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	plugin = arc_plugin_loader_get_plugin(loader, ARC_PLUGIN_KIND_STORAGE, "sqlite", &error);
 	g_assert_no_error(error);
 	g_assert_nonnull(plugin);
 	g_assert_cmpint(g_mkdir_with_parents(data_dir, 0700), ==, 0);
-	g_assert_true(arc_plugin_setup(plugin, keyfile, data_dir, &error));
+	ok = arc_plugin_setup(plugin, keyfile, data_dir, &error);
 	g_assert_no_error(error);
-	g_assert_true(arc_storage_open(ARC_STORAGE(plugin), data_dir, &error));
+	g_assert_true(ok);
+	ok = arc_storage_open(ARC_STORAGE(plugin), data_dir, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	/* the loader keeps its plugins; the caller keeps the storage */
 	g_object_ref(plugin);
 	return ARC_STORAGE(plugin);
@@ -135,14 +141,16 @@ test_registry_new(RegistryFixture *fx, const gchar *name, GPtrArray *applied)
 	g_autoptr(ArcRecord) peer_b =
 		test_peer_record("peer_b", fx->id_b, 1, "2026-01-02T00:00:00Z");
 	g_autoptr(GError) error = NULL;
+	gboolean ok;
 
 	for (guint i = 0; i < G_N_ELEMENTS(test_kinds); i++)
 		arc_registry_register_kind(registry, &test_kinds[i], applied);
 	arc_registry_set_signer(registry, fx->id_a, "peer_a");
 	arc_storage_txn_put_record(txn, peer_a);
 	arc_storage_txn_put_record(txn, peer_b);
-	g_assert_true(arc_registry_commit(registry, txn, NULL, FALSE, &error));
+	ok = arc_registry_commit(registry, txn, NULL, FALSE, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	return g_steal_pointer(&registry);
 }
 
@@ -328,6 +336,7 @@ test_merge_refused_by_kind_func(RegistryFixture *fx, gconstpointer data)
 	g_autoptr(GPtrArray) purged = NULL;
 	g_autoptr(GPtrArray) all = NULL;
 	g_autoptr(GError) error = NULL;
+	gint merged;
 	g_autofree gchar *before = g_strdup(arc_registry_get_hash(fx->registry));
 	GPtrArray *applied = (GPtrArray *)data;
 
@@ -338,10 +347,9 @@ test_merge_refused_by_kind_func(RegistryFixture *fx, gconstpointer data)
 	/* in a message with a good one, only the good one is stored */
 	g_ptr_array_add(records, refused);
 	g_ptr_array_add(records, fine);
-	g_assert_cmpint(
-		arc_registry_merge(fx->registry, records, "peer_b", &candidates, &purged, &error),
-		==, 1);
+	merged = arc_registry_merge(fx->registry, records, "peer_b", &candidates, &purged, &error);
 	g_assert_no_error(error);
+	g_assert_cmpint(merged, ==, 1);
 	all = arc_registry_list_all(fx->registry, &error);
 	g_assert_no_error(error);
 	g_assert_cmpuint(all->len, ==, 3); /* the two peers and svc_2 */
@@ -364,6 +372,7 @@ test_revocation_func(RegistryFixture *fx, gconstpointer data)
 	g_autoptr(GPtrArray) candidates = NULL;
 	g_autoptr(GPtrArray) purged = NULL;
 	g_autoptr(GError) error = NULL;
+	gint merged;
 	guint members_before;
 
 	g_assert_nonnull(arc_registry_lookup_member(fx->registry, "peer_b"));
@@ -371,10 +380,9 @@ test_revocation_func(RegistryFixture *fx, gconstpointer data)
 	/* in one message: the revocation, then B's own newer record, which it must not outrun */
 	g_ptr_array_add(records, revoke);
 	g_ptr_array_add(records, comeback);
-	g_assert_cmpint(
-		arc_registry_merge(fx->registry, records, "peer_a", &candidates, &purged, &error),
-		==, 1);
+	merged = arc_registry_merge(fx->registry, records, "peer_a", &candidates, &purged, &error);
 	g_assert_no_error(error);
+	g_assert_cmpint(merged, ==, 1);
 	g_assert_true(arc_registry_peer_is_revoked(fx->registry, "peer_b"));
 	g_assert_null(arc_registry_lookup_member(fx->registry, "peer_b"));
 	g_assert_cmpuint(fx->members_changed, >, members_before);
@@ -490,15 +498,15 @@ test_candidate_func(RegistryFixture *fx, gconstpointer data)
 	g_autoptr(GPtrArray) candidates = NULL;
 	g_autoptr(GPtrArray) purged = NULL;
 	g_autoptr(GError) error = NULL;
+	gint merged;
 
 	/* a peer not met yet: its own record is kept aside for a handshake, not stored, and
 	 * what it writes is not taken */
 	g_ptr_array_add(records, own_c);
 	g_ptr_array_add(records, by_c);
-	g_assert_cmpint(
-		arc_registry_merge(fx->registry, records, "peer_b", &candidates, &purged, &error),
-		==, 0);
+	merged = arc_registry_merge(fx->registry, records, "peer_b", &candidates, &purged, &error);
 	g_assert_no_error(error);
+	g_assert_cmpint(merged, ==, 0);
 	g_assert_cmpuint(candidates->len, ==, 1);
 	g_assert_cmpstr(((ArcRecord *)g_ptr_array_index(candidates, 0))->id, ==, "peer_c");
 	g_assert_false(test_has(fx, "peer", "peer_c"));
@@ -513,16 +521,19 @@ test_commit_signs_func(RegistryFixture *fx, gconstpointer data)
 	g_autoptr(ArcRecord) record = arc_record_new("service", "svc_9", "{\"n\":9}");
 	g_autoptr(ArcRecord) stored = NULL;
 	g_autoptr(GError) error = NULL;
+	gboolean ok;
 
 	record->version = 1;
 	arc_storage_txn_put_record(txn, record);
-	g_assert_true(arc_registry_commit(fx->registry, txn, NULL, TRUE, &error));
+	ok = arc_registry_commit(fx->registry, txn, NULL, TRUE, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	g_assert_cmpuint(fx->records_changed, ==, 1);
 	stored = test_stored(fx, "service", "svc_9");
 	g_assert_cmpstr(stored->writer, ==, "peer_a");
-	g_assert_true(arc_record_verify(stored, arc_identity_get_public_key(fx->id_a), &error));
+	ok = arc_record_verify(stored, arc_identity_get_public_key(fx->id_a), &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 }
 
 static void
