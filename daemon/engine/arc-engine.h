@@ -10,6 +10,7 @@
 #include "arc-config.h"
 #include "arc-license-state.h"
 #include "arc-plugin-loader.h"
+#include "arc-requests.h"
 
 G_BEGIN_DECLS
 
@@ -223,7 +224,8 @@ ArcJoinToken *arc_engine_create_join_token(ArcEngine *self, const ArcCaller *cal
 					   GError **error);
 gboolean arc_engine_check_bootstrap_origin(ArcEngine *self, gboolean loopback,
 					   const gchar *recovery, GError **error);
-ArcBootstrapResult *arc_engine_bootstrap(ArcEngine *self, const gchar *body, gsize length,
+gboolean arc_engine_check_bootstrappable(ArcEngine *self, GError **error);
+ArcBootstrapResult *arc_engine_bootstrap(ArcEngine *self, const ArcBootstrapRequest *req,
 					 GError **error);
 ArcLicenseInfo *arc_engine_get_license(ArcEngine *self, GError **error);
 ArcLicenseState arc_engine_get_license_state(ArcEngine *self);
@@ -253,7 +255,7 @@ void arc_engine_join_async(ArcEngine *self, const ArcCaller *caller, const gchar
 ArcPeerInfo *arc_engine_add_peer_finish(ArcEngine *self, GAsyncResult *res, GPtrArray **steps,
 					GError **error);
 ArcPeerInfo *arc_engine_update_peer(ArcEngine *self, const ArcCaller *caller, const gchar *peer_id,
-				    const gchar *name, GError **error);
+				    const ArcPeerUpdate *update, GError **error);
 gboolean arc_engine_delete_peer(ArcEngine *self, const ArcCaller *caller, const gchar *peer_id,
 				GPtrArray **revoked_credentials, GError **error);
 void arc_engine_remove_self_async(ArcEngine *self, const ArcCaller *caller,

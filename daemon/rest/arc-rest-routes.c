@@ -84,6 +84,7 @@ arc_rest_bootstrap(ArcRestRequest *req)
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autoptr(GError) error = NULL;
 	g_autoptr(ArcBootstrapResult) res = NULL;
+	g_autoptr(ArcBootstrapRequest) bootstrap = NULL;
 	gsize len = 0;
 	const gchar *data = g_bytes_get_data(req->body, &len);
 	GSocketAddress *remote = soup_server_message_get_remote_address(req->msg);
@@ -93,11 +94,15 @@ arc_rest_bootstrap(ArcRestRequest *req)
 	const gchar *recovery = soup_message_headers_get_one(
 		soup_server_message_get_request_headers(req->msg), "X-Arctic-Recovery");
 
-	if (!arc_engine_check_bootstrap_origin(req->engine, loopback, recovery, &error)) {
+	/* a bootstrapped agent says so whatever the body is */
+	if (!arc_engine_check_bootstrap_origin(req->engine, loopback, recovery, &error) ||
+	    !arc_engine_check_bootstrappable(req->engine, &error)) {
 		arc_rest_reply_error(req->msg, error);
 		return;
 	}
-	res = arc_engine_bootstrap(req->engine, data != NULL ? data : "", len, &error);
+	bootstrap = arc_bootstrap_request_from_json(data != NULL ? data : "", len, &error);
+	if (bootstrap != NULL)
+		res = arc_engine_bootstrap(req->engine, bootstrap, &error);
 	if (res == NULL) {
 		arc_rest_reply_error(req->msg, error);
 		return;
@@ -741,6 +746,7 @@ arc_rest_peers_update(ArcRestRequest *req)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonNode) root = arc_rest_parse_body(req, FALSE, &error);
 	g_autoptr(ArcPeerInfo) peer = NULL;
+	g_autoptr(ArcPeerUpdate) update = NULL;
 	const gchar *name = NULL;
 
 	if (root == NULL ||
@@ -748,12 +754,8 @@ arc_rest_peers_update(ArcRestRequest *req)
 		arc_rest_reply_error(req->msg, error);
 		return;
 	}
-	if (name == NULL) {
-		arc_rest_reply_error_literal(req->msg, ARC_ERROR_INVALID_REQUEST,
-					     "'name' is required");
-		return;
-	}
-	peer = arc_engine_update_peer(req->engine, req->caller, arc_rest_peer_param(req), name,
+	update = arc_peer_update_new(name);
+	peer = arc_engine_update_peer(req->engine, req->caller, arc_rest_peer_param(req), update,
 				      &error);
 	if (peer == NULL) {
 		arc_rest_reply_error(req->msg, error);
