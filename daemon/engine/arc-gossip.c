@@ -391,20 +391,6 @@ arc_gossip_send(ArcGossip *self, ArcGossipCall *call, ArcPeerClient *client, con
 				      self->cancellable, callback, call);
 }
 
-/* the `error` of an agent's error answer, for the log */
-static gchar *
-arc_gossip_describe_refusal(ArcPeerResponse *response)
-{
-	gsize len = 0;
-	const gchar *data = g_bytes_get_data(response->body, &len);
-	g_autoptr(JsonNode) root =
-		arc_json_parse_object(data != NULL ? data : "", (gssize)len, 4, NULL);
-	const gchar *text =
-		root != NULL ? arc_json_object_get_string(json_node_get_object(root), "error")
-			     : NULL;
-	return g_strdup_printf("HTTP %u: %s", response->status, text != NULL ? text : "?");
-}
-
 /* logs a peer's refusals when they change, and then at most once a minute */
 static void
 arc_gossip_log_failure(ArcGossip *self, const gchar *peer_id, const gchar *what)
@@ -443,8 +429,8 @@ arc_gossip_open_reply(ArcGossip *self, ArcGossipCall *call, GObject *source, GAs
 		*transport = TRUE;
 		return NULL;
 	}
-	if (response->status != 200) {
-		g_autofree gchar *why = arc_gossip_describe_refusal(response);
+	if (!arc_peer_response_is_ok(response)) {
+		g_autofree gchar *why = arc_peer_response_describe_refusal(response);
 		g_set_error(error, ARC_ERROR, ARC_ERROR_FORBIDDEN, "refused: %s", why);
 		return NULL;
 	}
@@ -1229,6 +1215,7 @@ arc_gossip_open(ArcGossip *self, const gchar *type, const gchar *data, gsize len
 	g_autoptr(GError) error_local = NULL;
 	const ArcMember *member;
 	const gchar *why = NULL;
+	ArcGossipReplayRefusal refusal = ARC_GOSSIP_REPLAY_ACCEPTED;
 
 	arc_metrics_add("arctic_gossip_bytes_total", "direction=\"received\"", len);
 	if (arc_engine_is_deactivated(self->engine)) {
@@ -1259,9 +1246,9 @@ arc_gossip_open(ArcGossip *self, const gchar *type, const gchar *data, gsize len
 	} else if (!arc_gossip_message_check_recipient(msg, arc_engine_get_peer_id(self->engine),
 						       &error_local)) {
 		why = "wrong_recipient";
-	} else if (!arc_gossip_replay_guard_check(self->guard, msg, arc_gossip_now_ms(),
-						  &error_local)) {
-		why = strstr(error_local->message, "clock") != NULL ? "clock_skew" : "replayed";
+	} else if (!arc_gossip_replay_guard_check_full(self->guard, msg, arc_gossip_now_ms(),
+						       &refusal, &error_local)) {
+		why = arc_gossip_replay_refusal_to_string(refusal);
 	}
 	if (error_local != NULL) {
 		arc_gossip_count_message(type, why);
