@@ -322,7 +322,11 @@ static void
 arc_dbus_service_set_peer_properties(ArcDbusService *self, ArcDbusPeer *peer,
 				     const ArcPeerInfo *info)
 {
-	const gchar *reachability = arc_engine_get_peer_health(self->engine, info->id, NULL, NULL);
+	ArcGossipState health;
+	const gchar *reachability =
+		arc_engine_get_peer_health(self->engine, info->id, &health, NULL, NULL)
+			? arc_gossip_state_to_string(health)
+			: NULL;
 
 	arc_dbus_peer_set_name(peer, info->name != NULL ? info->name : "");
 	arc_dbus_peer_set_address(peer, info->address != NULL ? info->address : "");

@@ -902,28 +902,28 @@ arc_engine_emit_peer_state_changed(ArcEngine *self, const gchar *peer_id, const 
  * arc_engine_get_peer_health:
  * @self: the engine
  * @peer_id: a peer
+ * @state: (out): alive, suspect or unreachable as this agent observes it
  * @last_seen: (out) (optional): its last signed message, ms since the epoch, 0 if none
  * @registry_hash: (out) (optional) (transfer none): the registry hash it last stated
  *
- * Returns: (transfer none) (nullable): alive, suspect or unreachable as this agent observes
- *   it; %NULL for the local peer and peers gossip does not track
+ * Returns: %TRUE if gossip tracks @peer_id; %FALSE for the local peer and the peers it does
+ *   not, leaving the out arguments alone
  */
-const gchar *
-arc_engine_get_peer_health(ArcEngine *self, const gchar *peer_id, gint64 *last_seen,
-			   const gchar **registry_hash)
+gboolean
+arc_engine_get_peer_health(ArcEngine *self, const gchar *peer_id, ArcGossipState *state,
+			   gint64 *last_seen, const gchar **registry_hash)
 {
-	ArcGossipState state;
 	gint64 seen = 0;
 	const gchar *hash = NULL;
 
 	if (self->gossip == NULL ||
-	    !arc_gossip_get_peer(self->gossip, peer_id, &state, &seen, &hash))
-		return NULL;
+	    !arc_gossip_get_peer(self->gossip, peer_id, state, &seen, &hash))
+		return FALSE;
 	if (last_seen != NULL)
 		*last_seen = seen;
 	if (registry_hash != NULL)
 		*registry_hash = hash;
-	return arc_gossip_state_to_string(state);
+	return TRUE;
 }
 
 /* whether a member gossiped @peer_id's own record to this agent (a discovery candidate) */
@@ -1027,15 +1027,9 @@ arc_engine_sync(ArcEngine *self, const ArcCaller *caller, GError **error)
 }
 
 guint
-arc_engine_count_peers_in_state(ArcEngine *self, const gchar *state)
+arc_engine_count_peers_in_state(ArcEngine *self, ArcGossipState state)
 {
-	if (self->gossip == NULL)
-		return 0;
-	for (ArcGossipState s = ARC_GOSSIP_STATE_ALIVE; s <= ARC_GOSSIP_STATE_UNREACHABLE; s++) {
-		if (g_strcmp0(arc_gossip_state_to_string(s), state) == 0)
-			return arc_gossip_count_state(self->gossip, s);
-	}
-	return 0;
+	return self->gossip != NULL ? arc_gossip_count_state(self->gossip, state) : 0;
 }
 
 /* checked on every handshake: read from the local record once, then kept */

@@ -9,6 +9,7 @@
 #include "arc-auth-manager.h"
 #include "arc-config.h"
 #include "arc-license-state.h"
+#include "arc-peer-state.h"
 #include "arc-plugin-loader.h"
 #include "arc-requests.h"
 
@@ -283,9 +284,9 @@ void arc_engine_gossip_probe_async(ArcEngine *self, const gchar *body, gsize len
 				   GAsyncReadyCallback callback, gpointer user_data);
 gchar *arc_engine_gossip_probe_finish(ArcEngine *self, GAsyncResult *res, GError **error);
 gint arc_engine_sync(ArcEngine *self, const ArcCaller *caller, GError **error);
-const gchar *arc_engine_get_peer_health(ArcEngine *self, const gchar *peer_id, gint64 *last_seen,
-					const gchar **registry_hash);
-guint arc_engine_count_peers_in_state(ArcEngine *self, const gchar *state);
+gboolean arc_engine_get_peer_health(ArcEngine *self, const gchar *peer_id, ArcGossipState *state,
+				    gint64 *last_seen, const gchar **registry_hash);
+guint arc_engine_count_peers_in_state(ArcEngine *self, ArcGossipState state);
 
 GPtrArray *arc_engine_list_credentials(ArcEngine *self, const ArcCaller *caller, GError **error);
 ArcCreatedCredential *arc_engine_create_credential(ArcEngine *self, const ArcCaller *caller,

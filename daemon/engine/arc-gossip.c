@@ -88,20 +88,6 @@ typedef struct {
 	struct _ArcGossipProbe *probe; /* PROBE_ASK: the probe it is part of */
 } ArcGossipCall;
 
-const gchar *
-arc_gossip_state_to_string(ArcGossipState state)
-{
-	switch (state) {
-	case ARC_GOSSIP_STATE_ALIVE:
-		return "alive";
-	case ARC_GOSSIP_STATE_SUSPECT:
-		return "suspect";
-	case ARC_GOSSIP_STATE_UNREACHABLE:
-		return "unreachable";
-	}
-	return "unknown";
-}
-
 static void
 arc_gossip_peer_free(ArcGossipPeer *self)
 {

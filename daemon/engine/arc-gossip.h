@@ -5,20 +5,13 @@
 #pragma once
 
 #include "arc-engine.h"
+#include "arc-peer-state.h"
 
 G_BEGIN_DECLS
 
 /* Anti-entropy, pushes and failure detection between the agents of a cluster
  * (docs/protocol.md §6.3, §6.4), over the API port. The rules for what is stored are the
  * engine's (arc-engine-records.c). */
-
-typedef enum {
-	ARC_GOSSIP_STATE_ALIVE,
-	ARC_GOSSIP_STATE_SUSPECT,
-	ARC_GOSSIP_STATE_UNREACHABLE,
-} ArcGossipState;
-
-const gchar *arc_gossip_state_to_string(ArcGossipState state);
 
 #define ARC_TYPE_GOSSIP (arc_gossip_get_type())
 G_DECLARE_FINAL_TYPE(ArcGossip, arc_gossip, ARC, GOSSIP, GObject)

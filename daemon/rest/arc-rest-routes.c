@@ -1101,8 +1101,11 @@ arc_rest_cluster_status(ArcRestRequest *req)
 		ArcPeerInfo *peer = g_ptr_array_index(status->peers, i);
 		const gchar *hash = NULL;
 		gint64 last_seen = 0;
+		ArcGossipState health;
 		const gchar *reachability =
-			arc_engine_get_peer_health(req->engine, peer->id, &last_seen, &hash);
+			arc_engine_get_peer_health(req->engine, peer->id, &health, &last_seen, &hash)
+				? arc_gossip_state_to_string(health)
+				: NULL;
 
 		json_builder_begin_object(b);
 		arc_rest_builder_add_string(b, "id", peer->id);
@@ -1134,7 +1137,6 @@ arc_rest_metrics(ArcRestRequest *req)
 	g_autoptr(ArcClusterStatus) status = NULL;
 	guint active = 0, deactivated = 0, over_limit = 0;
 	const ArcCaller reader = {.scopes = ARC_SCOPE_ADMIN};
-	static const gchar *const reachability[] = {"alive", "suspect", "unreachable"};
 	gsize len;
 
 	if (arc_engine_is_bootstrapped(req->engine))
@@ -1157,10 +1159,10 @@ arc_rest_metrics(ArcRestRequest *req)
 			       active, deactivated, over_limit);
 	g_string_append(gauges, "# HELP arctic_gossip_members Other peers by what gossip "
 				"observes of them.\n# TYPE arctic_gossip_members gauge\n");
-	for (guint i = 0; i < G_N_ELEMENTS(reachability); i++)
-		g_string_append_printf(
-			gauges, "arctic_gossip_members{reachability=\"%s\"} %u\n", reachability[i],
-			arc_engine_count_peers_in_state(req->engine, reachability[i]));
+	for (ArcGossipState s = 0; s < ARC_GOSSIP_STATE_LAST; s++)
+		g_string_append_printf(gauges, "arctic_gossip_members{reachability=\"%s\"} %u\n",
+				       arc_gossip_state_to_string(s),
+				       arc_engine_count_peers_in_state(req->engine, s));
 	g_string_append(gauges,
 			"# HELP arctic_records Replicated records this agent holds, by "
 			"kind and whether they are tombstones.\n# TYPE arctic_records gauge\n");
