@@ -75,9 +75,9 @@ ArcGossipReplayGuard *arc_gossip_replay_guard_new(gint64 max_skew_ms);
 void arc_gossip_replay_guard_free(ArcGossipReplayGuard *self);
 gboolean arc_gossip_replay_guard_check(ArcGossipReplayGuard *self, const ArcGossipMessage *msg,
 				       gint64 now_ms, GError **error);
-gboolean arc_gossip_replay_guard_check_full(ArcGossipReplayGuard *self,
-					    const ArcGossipMessage *msg, gint64 now_ms,
-					    ArcGossipReplayRefusal *refusal, GError **error);
+gboolean arc_gossip_replay_guard_check_full(ArcGossipReplayGuard *self, const ArcGossipMessage *msg,
+					    gint64 now_ms, ArcGossipReplayRefusal *refusal,
+					    GError **error);
 guint arc_gossip_replay_guard_get_size(ArcGossipReplayGuard *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcGossipReplayGuard, arc_gossip_replay_guard_free)
 

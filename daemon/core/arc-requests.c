@@ -51,8 +51,7 @@ arc_request_check_label(const gchar *value, const gchar *member, gsize max, GErr
 /* a label member of a JSON body: absent and null are not given; the type is checked first so
  * that the message names the member either way */
 static gboolean
-arc_request_get_label(JsonObject *obj, const gchar *member, gsize max, gchar **out,
-		      GError **error)
+arc_request_get_label(JsonObject *obj, const gchar *member, gsize max, gchar **out, GError **error)
 {
 	JsonNode *node = json_object_get_member(obj, member);
 

@@ -1102,10 +1102,10 @@ arc_rest_cluster_status(ArcRestRequest *req)
 		const gchar *hash = NULL;
 		gint64 last_seen = 0;
 		ArcGossipState health;
-		const gchar *reachability =
-			arc_engine_get_peer_health(req->engine, peer->id, &health, &last_seen, &hash)
-				? arc_gossip_state_to_string(health)
-				: NULL;
+		const gchar *reachability = arc_engine_get_peer_health(req->engine, peer->id,
+								       &health, &last_seen, &hash)
+						    ? arc_gossip_state_to_string(health)
+						    : NULL;
 
 		json_builder_begin_object(b);
 		arc_rest_builder_add_string(b, "id", peer->id);

@@ -77,7 +77,8 @@ origin_start(OriginFixture *fx)
 static ArcBootstrapResult *
 origin_bootstrap_body(ArcEngine *engine, const gchar *body, GError **error)
 {
-	g_autoptr(ArcBootstrapRequest) req = arc_bootstrap_request_from_json(body, strlen(body), error);
+	g_autoptr(ArcBootstrapRequest) req =
+		arc_bootstrap_request_from_json(body, strlen(body), error);
 
 	return req != NULL ? arc_engine_bootstrap(engine, req, error) : NULL;
 }

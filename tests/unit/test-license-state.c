@@ -260,7 +260,8 @@ engine_state_at(ArcEngine *engine, EngineFixture *fx, gint64 now)
 static ArcBootstrapResult *
 engine_bootstrap(ArcEngine *engine, const gchar *body, GError **error)
 {
-	g_autoptr(ArcBootstrapRequest) req = arc_bootstrap_request_from_json(body, strlen(body), error);
+	g_autoptr(ArcBootstrapRequest) req =
+		arc_bootstrap_request_from_json(body, strlen(body), error);
 
 	return req != NULL ? arc_engine_bootstrap(engine, req, error) : NULL;
 }

@@ -131,8 +131,8 @@ rq_bootstrap_bodies_func(void)
 	}
 	{
 		g_autoptr(GError) error = NULL;
-		g_autoptr(ArcBootstrapRequest) req =
-			rq_from_json("{\"license\":{},\"name\":null,\"description\":\"d\"}", &error);
+		g_autoptr(ArcBootstrapRequest) req = rq_from_json(
+			"{\"license\":{},\"name\":null,\"description\":\"d\"}", &error);
 
 		g_assert_no_error(error);
 		g_assert_null(req->name);
@@ -153,7 +153,7 @@ rq_peer_update_func(void)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(ArcPeerUpdate) unset = arc_peer_update_new(NULL);
 	g_autoptr(ArcPeerUpdate) empty = arc_peer_update_new("");
-	g_autoptr(ArcPeerUpdate) bidi = arc_peer_update_new("a\xe2\x80\xae" "b");
+	g_autoptr(ArcPeerUpdate) bidi = arc_peer_update_new("a\xe2\x80\xae-b");
 	g_autoptr(ArcPeerUpdate) ok = arc_peer_update_new("edge-2");
 
 	g_assert_false(arc_peer_update_validate(unset, &error));
