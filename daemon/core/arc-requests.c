@@ -162,6 +162,25 @@ arc_peer_update_new(const gchar *name)
 }
 
 /**
+ * arc_peer_update_check_given:
+ * @self: an update
+ * @error: return location for a #GError
+ *
+ * The part of arc_peer_update_validate() that needs no more than the request's shape, for
+ * an adapter that refuses an empty request before it asks the engine.
+ *
+ * Returns: %TRUE if @self has a name, else %FALSE with %ARC_ERROR_INVALID_REQUEST
+ */
+gboolean
+arc_peer_update_check_given(const ArcPeerUpdate *self, GError **error)
+{
+	if (self->name != NULL)
+		return TRUE;
+	g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST, "'name' is required");
+	return FALSE;
+}
+
+/**
  * arc_peer_update_validate:
  * @self: an update
  * @error: return location for a #GError
@@ -172,10 +191,6 @@ arc_peer_update_new(const gchar *name)
 gboolean
 arc_peer_update_validate(const ArcPeerUpdate *self, GError **error)
 {
-	if (self->name == NULL) {
-		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
-				    "'name' is required");
-		return FALSE;
-	}
-	return arc_request_check_label(self->name, "name", ARC_REQUEST_MAX_NAME, error);
+	return arc_peer_update_check_given(self, error) &&
+	       arc_request_check_label(self->name, "name", ARC_REQUEST_MAX_NAME, error);
 }

@@ -56,6 +56,7 @@ void arc_peer_update_free(ArcPeerUpdate *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcPeerUpdate, arc_peer_update_free)
 
 ArcPeerUpdate *arc_peer_update_new(const gchar *name);
+gboolean arc_peer_update_check_given(const ArcPeerUpdate *self, GError **error);
 gboolean arc_peer_update_validate(const ArcPeerUpdate *self, GError **error);
 
 G_END_DECLS

@@ -754,9 +754,11 @@ arc_rest_peers_update(ArcRestRequest *req)
 		arc_rest_reply_error(req->msg, error);
 		return;
 	}
+	/* a body without a name is refused as such, before the engine weighs the license */
 	update = arc_peer_update_new(name);
-	peer = arc_engine_update_peer(req->engine, req->caller, arc_rest_peer_param(req), update,
-				      &error);
+	if (arc_peer_update_check_given(update, &error))
+		peer = arc_engine_update_peer(req->engine, req->caller, arc_rest_peer_param(req),
+					      update, &error);
 	if (peer == NULL) {
 		arc_rest_reply_error(req->msg, error);
 		return;

@@ -160,6 +160,13 @@ rq_peer_update_func(void)
 	g_assert_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST);
 	g_assert_cmpstr(error->message, ==, "'name' is required");
 	g_clear_error(&error);
+	g_assert_false(arc_peer_update_check_given(unset, &error));
+	g_assert_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST);
+	g_assert_cmpstr(error->message, ==, "'name' is required");
+	g_clear_error(&error);
+	/* the shape is all that is asked first: the rules on the name come later */
+	g_assert_true(arc_peer_update_check_given(bidi, &error));
+	g_assert_no_error(error);
 	/* an empty name is a name: the peer goes back to its own */
 	g_assert_true(arc_peer_update_validate(empty, &error));
 	g_assert_no_error(error);
