@@ -303,18 +303,39 @@ arc_gossip_replay_guard_prune(ArcGossipReplayGuard *self, gint64 now)
 }
 
 /**
- * arc_gossip_replay_guard_check:
+ * arc_gossip_replay_refusal_to_string:
+ * @refusal: a verdict of the guard
+ *
+ * Returns: the `result` label of `arctic_gossip_messages_total`: `ok`, `clock_skew`, `replayed`
+ */
+const gchar *
+arc_gossip_replay_refusal_to_string(ArcGossipReplayRefusal refusal)
+{
+	switch (refusal) {
+	case ARC_GOSSIP_REPLAY_CLOCK_SKEW:
+		return "clock_skew";
+	case ARC_GOSSIP_REPLAY_REPLAYED:
+		return "replayed";
+	case ARC_GOSSIP_REPLAY_ACCEPTED:
+	default:
+		return "ok";
+	}
+}
+
+/**
+ * arc_gossip_replay_guard_check_full:
  * @self: the guard
  * @msg: a message whose signature verified
  * @now_ms: this agent's clock
+ * @refusal: (out) (optional): whether the clock or a replay is to blame, for a label
  * @error: return location for a #GError
  *
  * Returns: %TRUE if @msg is fresh and new (it is then remembered); otherwise
  *   %ARC_ERROR_UNAUTHORIZED saying whether the clock or a replay is to blame
  */
 gboolean
-arc_gossip_replay_guard_check(ArcGossipReplayGuard *self, const ArcGossipMessage *msg,
-			      gint64 now_ms, GError **error)
+arc_gossip_replay_guard_check_full(ArcGossipReplayGuard *self, const ArcGossipMessage *msg,
+				   gint64 now_ms, ArcGossipReplayRefusal *refusal, GError **error)
 {
 	g_autofree gchar *nonce = g_base64_encode(msg->nonce, sizeof(msg->nonce));
 	g_autofree gchar *key = g_strconcat(msg->from, "/", nonce, NULL);
@@ -323,18 +344,24 @@ arc_gossip_replay_guard_check(ArcGossipReplayGuard *self, const ArcGossipMessage
 	gint64 hi = now_ms < G_MAXINT64 - self->max_skew ? now_ms + self->max_skew : G_MAXINT64;
 	gint64 *expiry;
 
+	if (refusal != NULL)
+		*refusal = ARC_GOSSIP_REPLAY_ACCEPTED;
 	if (msg->timestamp < lo || msg->timestamp > hi) {
 		g_set_error(error, ARC_ERROR, ARC_ERROR_UNAUTHORIZED,
 			    "gossip message from %s refused: its clock is %s than ours by more "
 			    "than %" G_GINT64_FORMAT " ms",
 			    msg->from, msg->timestamp < now_ms ? "behind" : "ahead",
 			    self->max_skew);
+		if (refusal != NULL)
+			*refusal = ARC_GOSSIP_REPLAY_CLOCK_SKEW;
 		return FALSE;
 	}
 	arc_gossip_replay_guard_prune(self, now_ms);
 	if (g_hash_table_contains(self->seen, key)) {
 		g_set_error(error, ARC_ERROR, ARC_ERROR_UNAUTHORIZED,
 			    "gossip message from %s refused: replayed", msg->from);
+		if (refusal != NULL)
+			*refusal = ARC_GOSSIP_REPLAY_REPLAYED;
 		return FALSE;
 	}
 	expiry = g_new(gint64, 1);
@@ -342,6 +369,24 @@ arc_gossip_replay_guard_check(ArcGossipReplayGuard *self, const ArcGossipMessage
 							       : G_MAXINT64;
 	g_hash_table_insert(self->seen, g_steal_pointer(&key), expiry);
 	return TRUE;
+}
+
+/**
+ * arc_gossip_replay_guard_check:
+ * @self: the guard
+ * @msg: a message whose signature verified
+ * @now_ms: this agent's clock
+ * @error: return location for a #GError
+ *
+ * arc_gossip_replay_guard_check_full() for a caller that needs no label.
+ *
+ * Returns: %TRUE if @msg is fresh and new
+ */
+gboolean
+arc_gossip_replay_guard_check(ArcGossipReplayGuard *self, const ArcGossipMessage *msg,
+			      gint64 now_ms, GError **error)
+{
+	return arc_gossip_replay_guard_check_full(self, msg, now_ms, NULL, error);
 }
 
 guint

@@ -55,10 +55,29 @@ gboolean arc_gossip_message_check_recipient(const ArcGossipMessage *self, const 
 
 typedef struct _ArcGossipReplayGuard ArcGossipReplayGuard;
 
+/**
+ * ArcGossipReplayRefusal:
+ * @ARC_GOSSIP_REPLAY_ACCEPTED: fresh and new
+ * @ARC_GOSSIP_REPLAY_CLOCK_SKEW: the timestamp is outside the window
+ * @ARC_GOSSIP_REPLAY_REPLAYED: the nonce was seen
+ *
+ * Why the guard refused a message; its string is the metric label.
+ */
+typedef enum {
+	ARC_GOSSIP_REPLAY_ACCEPTED,
+	ARC_GOSSIP_REPLAY_CLOCK_SKEW,
+	ARC_GOSSIP_REPLAY_REPLAYED,
+} ArcGossipReplayRefusal;
+
+const gchar *arc_gossip_replay_refusal_to_string(ArcGossipReplayRefusal refusal);
+
 ArcGossipReplayGuard *arc_gossip_replay_guard_new(gint64 max_skew_ms);
 void arc_gossip_replay_guard_free(ArcGossipReplayGuard *self);
 gboolean arc_gossip_replay_guard_check(ArcGossipReplayGuard *self, const ArcGossipMessage *msg,
 				       gint64 now_ms, GError **error);
+gboolean arc_gossip_replay_guard_check_full(ArcGossipReplayGuard *self, const ArcGossipMessage *msg,
+					    gint64 now_ms, ArcGossipReplayRefusal *refusal,
+					    GError **error);
 guint arc_gossip_replay_guard_get_size(ArcGossipReplayGuard *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcGossipReplayGuard, arc_gossip_replay_guard_free)
 

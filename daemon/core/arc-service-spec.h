@@ -85,6 +85,10 @@ ArcServiceSpec *arc_service_spec_from_json(JsonObject *object, gboolean create, 
 ArcRouteSpec *arc_route_spec_from_json(JsonObject *object, gboolean create, const gchar *where,
 				       GError **error);
 GPtrArray *arc_route_specs_from_json(JsonObject *object, GError **error);
+ArcServiceSpec *arc_service_spec_from_variant(GVariant *dict, gboolean create, GError **error);
+ArcRouteSpec *arc_route_spec_from_variant(GVariant *dict, gboolean create, const gchar *where,
+					  GError **error);
+GPtrArray *arc_route_specs_from_variant(GVariant *routes, GError **error);
 
 gboolean arc_service_name_is_valid(const gchar *name);
 gchar *arc_interface_cidr_normalize(const gchar *text, guint family, GError **error);

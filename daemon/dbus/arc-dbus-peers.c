@@ -59,7 +59,11 @@ static void
 arc_dbus_service_set_peer_properties(ArcDbusService *self, ArcDbusPeer *peer,
 				     const ArcPeerInfo *info)
 {
-	const gchar *reachability = arc_engine_get_peer_health(self->engine, info->id, NULL, NULL);
+	ArcGossipState health;
+	const gchar *reachability =
+		arc_engine_get_peer_health(self->engine, info->id, &health, NULL, NULL)
+			? arc_gossip_state_to_string(health)
+			: NULL;
 
 	arc_dbus_peer_set_name(peer, info->name != NULL ? info->name : "");
 	arc_dbus_peer_set_address(peer, info->address != NULL ? info->address : "");
@@ -259,13 +263,15 @@ arc_dbus_service_update_peer(ArcDbusService *self, GDBusMethodInvocation *invoca
 			     const ArcCaller *caller)
 {
 	g_autoptr(ArcPeerInfo) info = NULL;
+	g_autoptr(ArcPeerUpdate) update = NULL;
 	g_autoptr(GError) error = NULL;
 	const gchar *peer_id = NULL;
 	const gchar *name = NULL;
 
 	g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(&s&s)", &peer_id,
 		      &name);
-	info = arc_engine_update_peer(self->engine, caller, peer_id, name, &error);
+	update = arc_peer_update_new(name);
+	info = arc_engine_update_peer(self->engine, caller, peer_id, update, &error);
 	if (info == NULL) {
 		arc_dbus_service_return_error(invocation, &error);
 		return;

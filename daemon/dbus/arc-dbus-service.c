@@ -382,12 +382,12 @@ arc_dbus_service_authorize_services_write(ArcDbusService *self, GDBusMethodInvoc
 
 /* com.tillered.Arctic1.Agent */
 
-static gchar *
-arc_dbus_service_bootstrap_body(const gchar *license_json, const gchar *name, GError **error)
+/* the arguments of Bootstrap: the license is taken apart here, the name checked by the engine
+ * after it has made sure it is not bootstrapped, as for a REST body */
+static ArcBootstrapRequest *
+arc_dbus_service_bootstrap_request(const gchar *license_json, const gchar *name, GError **error)
 {
-	g_autoptr(JsonBuilder) builder = json_builder_new();
 	g_autoptr(JsonNode) license = NULL;
-	g_autoptr(JsonNode) root = NULL;
 
 	if (strlen(license_json) > ARC_DBUS_SERVICE_MAX_LICENSE_SIZE) {
 		g_set_error(error, ARC_ERROR, ARC_ERROR_PAYLOAD_TOO_LARGE,
@@ -401,14 +401,7 @@ arc_dbus_service_bootstrap_body(const gchar *license_json, const gchar *name, GE
 		g_prefix_error(error, "license_json: ");
 		return NULL;
 	}
-	json_builder_begin_object(builder);
-	json_builder_set_member_name(builder, "license");
-	json_builder_add_value(builder, g_steal_pointer(&license));
-	json_builder_set_member_name(builder, "name");
-	json_builder_add_string_value(builder, name);
-	json_builder_end_object(builder);
-	root = json_builder_get_root(builder);
-	return json_to_string(root, FALSE);
+	return arc_bootstrap_request_new(license, name);
 }
 
 static void
@@ -416,16 +409,16 @@ arc_dbus_service_bootstrap(ArcDbusService *self, GDBusMethodInvocation *invocati
 			   const ArcCaller *caller)
 {
 	g_autoptr(ArcBootstrapResult) res = NULL;
+	g_autoptr(ArcBootstrapRequest) req = NULL;
 	g_autoptr(GError) error = NULL;
-	g_autofree gchar *body = NULL;
 	const gchar *license_json = NULL;
 	const gchar *name = NULL;
 
 	g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(&s&s)", &license_json,
 		      &name);
-	body = arc_dbus_service_bootstrap_body(license_json, name, &error);
-	if (body != NULL)
-		res = arc_engine_bootstrap(self->engine, body, strlen(body), &error);
+	req = arc_dbus_service_bootstrap_request(license_json, name, &error);
+	if (req != NULL)
+		res = arc_engine_bootstrap(self->engine, req, &error);
 	if (res == NULL) {
 		arc_dbus_service_return_error(invocation, &error);
 		return;

@@ -10,15 +10,14 @@
 
 #include "arc-dbus-options.h"
 
-#include <json-glib/json-glib.h>
-
 #include "arc-engine-services.h"
 
 /* Services and routes on D-Bus (docs/dbus.md, docs/services.md): one
  * com.tillered.Arctic1.Service object per service below the ObjectManager, kept in step with
  * the engine's `service-changed`, and the writes of the REST API. The a{sv} arguments are
- * turned into the JSON bodies the REST API takes and parsed by the same functions, so both
- * APIs check alike and answer with the same errors. */
+ * read into the typed specs by the same member readers as the REST bodies
+ * (arc_service_spec_from_variant()), so both APIs check alike and answer with the same
+ * errors. */
 
 /* the objects only mirror what the engine shows; reading the services needs no more */
 static const ArcCaller arc_dbus_services_reader = {.scopes = ARC_SCOPE_SERVICES_READ};
@@ -329,22 +328,8 @@ arc_dbus_services_engine_notify_cb(GObject *engine, GParamSpec *pspec, gpointer 
 		arc_dbus_services_sync(ARC_DBUS_SERVICES(user_data));
 }
 
-/* the writes, once authorised: a{sv} → the REST body → the REST parsers → the engine */
-
-/* Returns: (transfer full): @vardict (a{sv} or aa{sv}) as JSON, variants unwrapped */
-static JsonNode *
-arc_dbus_services_to_json(GVariant *value)
-{
-	return json_gvariant_serialize(value);
-}
-
-static ArcServiceSpec *
-arc_dbus_services_spec(GVariant *vardict, gboolean create, GError **error)
-{
-	g_autoptr(JsonNode) body = arc_dbus_services_to_json(vardict);
-
-	return arc_service_spec_from_json(json_node_get_object(body), create, error);
-}
+/* the writes, once authorised: a{sv} → the typed spec (read by the rules of a REST body,
+ * arc-service-spec.c) → the engine */
 
 static ArcDbusClusterService *
 arc_dbus_services_invocation_iface(GDBusMethodInvocation *invocation)
@@ -363,7 +348,7 @@ arc_dbus_services_create(ArcDbusServices *self, GDBusMethodInvocation *invocatio
 	g_autofree gchar *path = NULL;
 
 	g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(@a{sv})", &vardict);
-	spec = arc_dbus_services_spec(vardict, TRUE, &error);
+	spec = arc_service_spec_from_variant(vardict, TRUE, &error);
 	if (spec != NULL)
 		info = arc_engine_create_service(self->engine, caller, spec, &error);
 	if (info == NULL) {
@@ -387,7 +372,7 @@ arc_dbus_services_update(ArcDbusServices *self, GDBusMethodInvocation *invocatio
 	g_autoptr(GError) error = NULL;
 
 	g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(@a{sv})", &vardict);
-	spec = arc_dbus_services_spec(vardict, FALSE, &error);
+	spec = arc_service_spec_from_variant(vardict, FALSE, &error);
 	if (spec != NULL)
 		info = arc_engine_update_service(
 			self->engine, caller, arc_dbus_cluster_service_get_id(iface), spec, &error);
@@ -429,14 +414,12 @@ arc_dbus_services_add_routes(ArcDbusServices *self, GDBusMethodInvocation *invoc
 {
 	ArcDbusClusterService *iface = arc_dbus_services_invocation_iface(invocation);
 	g_autoptr(GVariant) routes = NULL;
-	g_autoptr(JsonObject) body = json_object_new();
 	g_autoptr(GPtrArray) specs = NULL;
 	g_autoptr(GArray) ids = NULL;
 	g_autoptr(GError) error = NULL;
 
 	g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(@aa{sv})", &routes);
-	json_object_set_member(body, "routes", arc_dbus_services_to_json(routes));
-	specs = arc_route_specs_from_json(body, &error);
+	specs = arc_route_specs_from_variant(routes, &error);
 	if (specs != NULL)
 		ids = arc_engine_add_routes(self->engine, caller,
 					    arc_dbus_cluster_service_get_id(iface), specs, &error);
@@ -457,7 +440,6 @@ arc_dbus_services_update_route(ArcDbusServices *self, GDBusMethodInvocation *inv
 {
 	ArcDbusClusterService *iface = arc_dbus_services_invocation_iface(invocation);
 	g_autoptr(GVariant) vardict = NULL;
-	g_autoptr(JsonNode) body = NULL;
 	g_autoptr(ArcRouteSpec) spec = NULL;
 	g_autoptr(ArcRouteInfo) route = NULL;
 	g_autoptr(GError) error = NULL;
@@ -465,9 +447,8 @@ arc_dbus_services_update_route(ArcDbusServices *self, GDBusMethodInvocation *inv
 
 	g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(x@a{sv})", &route_id,
 		      &vardict);
-	body = arc_dbus_services_to_json(vardict);
 	/* "route", as the REST API names the route it updates */
-	spec = arc_route_spec_from_json(json_node_get_object(body), FALSE, "route", &error);
+	spec = arc_route_spec_from_variant(vardict, FALSE, "route", &error);
 	if (spec != NULL)
 		route = arc_engine_update_route(self->engine, caller,
 						arc_dbus_cluster_service_get_id(iface), route_id,

@@ -783,11 +783,9 @@ arc_engine_check_identity_answer(ArcPeerResponse *response, const ArcHandshakePe
 	g_autoptr(JsonNode) root = NULL;
 	JsonObject *obj;
 
-	if (response->status != 200) {
-		*detail = g_strdup_printf("%s answered HTTP %u to GET /v1/cluster/identity",
-					  peer->address, response->status);
+	if (!arc_peer_response_check_ok(response, peer->address, "GET /v1/cluster/identity",
+					detail))
 		return FALSE;
-	}
 	root = len > 0 ? arc_json_parse_object(data, (gssize)len, 8, NULL) : NULL;
 	obj = root != NULL ? json_node_get_object(root) : NULL;
 	if (obj == NULL ||

@@ -60,7 +60,7 @@ arc_engine_license_parse_body(const gchar *body, gsize length, GError **error)
 	g_autoptr(JsonNode) root =
 		arc_json_parse_object(body, (gssize)length, ARC_ENGINE_LICENSE_MAX_DEPTH, error);
 
-	return root != NULL ? arc_engine_license_document(root, error) : NULL;
+	return root != NULL ? arc_request_license_document(root, error) : NULL;
 }
 
 /* the cluster boundary: a license of another customer never replaces this one */

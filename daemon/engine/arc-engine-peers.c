@@ -14,7 +14,6 @@
  * operations on them that need no other agent (update, delete, receiving a deactivation).
  * The handshake that adds a peer lives in arc-engine-handshake.c. */
 
-#define ARC_ENGINE_PEER_MAX_NAME 128
 #define ARC_ENGINE_LEAVE_WINDOW_SECS 300
 
 void
@@ -462,27 +461,23 @@ arc_engine_stage_revocation_full(ArcEngine *self, ArcStorageTxn *txn, const gcha
  * @self: the engine
  * @caller: who is calling
  * @peer_id: the peer
- * @name: its new name (an alias for remote peers)
+ * @update: what changes: its name (an alias for remote peers)
  * @error: return location for a #GError
  *
  * Returns: (transfer full): the peer as stored, or %NULL
  */
 ArcPeerInfo *
 arc_engine_update_peer(ArcEngine *self, const ArcCaller *caller, const gchar *peer_id,
-		       const gchar *name, GError **error)
+		       const ArcPeerUpdate *update, GError **error)
 {
 	g_autoptr(ArcRecord) record = NULL;
 	g_autoptr(ArcPeerInfo) info = NULL;
 	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+	const gchar *name = update->name;
 
 	if (!arc_engine_authorize(self, caller, ARC_SCOPE_PEERS_WRITE, error))
 		return NULL;
-	if (name == NULL) {
-		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
-				    "'name' is required");
-		return NULL;
-	}
-	if (!arc_text_check_label(name, "name", ARC_ENGINE_PEER_MAX_NAME, error))
+	if (!arc_peer_update_validate(update, error))
 		return NULL;
 	info = arc_engine_lookup_peer(self, peer_id, &record, error);
 	if (info == NULL)

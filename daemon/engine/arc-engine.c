@@ -987,28 +987,28 @@ arc_engine_emit_peer_state_changed(ArcEngine *self, const gchar *peer_id, const 
  * arc_engine_get_peer_health:
  * @self: the engine
  * @peer_id: a peer
+ * @state: (out): alive, suspect or unreachable as this agent observes it
  * @last_seen: (out) (optional): its last signed message, ms since the epoch, 0 if none
  * @registry_hash: (out) (optional) (transfer none): the registry hash it last stated
  *
- * Returns: (transfer none) (nullable): alive, suspect or unreachable as this agent observes
- *   it; %NULL for the local peer and peers gossip does not track
+ * Returns: %TRUE if gossip tracks @peer_id; %FALSE for the local peer and the peers it does
+ *   not, leaving the out arguments alone
  */
-const gchar *
-arc_engine_get_peer_health(ArcEngine *self, const gchar *peer_id, gint64 *last_seen,
-			   const gchar **registry_hash)
+gboolean
+arc_engine_get_peer_health(ArcEngine *self, const gchar *peer_id, ArcGossipState *state,
+			   gint64 *last_seen, const gchar **registry_hash)
 {
-	ArcGossipState state;
 	gint64 seen = 0;
 	const gchar *hash = NULL;
 
 	if (self->gossip == NULL ||
-	    !arc_gossip_get_peer(self->gossip, peer_id, &state, &seen, &hash))
-		return NULL;
+	    !arc_gossip_get_peer(self->gossip, peer_id, state, &seen, &hash))
+		return FALSE;
 	if (last_seen != NULL)
 		*last_seen = seen;
 	if (registry_hash != NULL)
 		*registry_hash = hash;
-	return arc_gossip_state_to_string(state);
+	return TRUE;
 }
 
 /* whether a member gossiped @peer_id's own record to this agent (a discovery candidate) */
@@ -1112,15 +1112,9 @@ arc_engine_sync(ArcEngine *self, const ArcCaller *caller, GError **error)
 }
 
 guint
-arc_engine_count_peers_in_state(ArcEngine *self, const gchar *state)
+arc_engine_count_peers_in_state(ArcEngine *self, ArcGossipState state)
 {
-	if (self->gossip == NULL)
-		return 0;
-	for (ArcGossipState s = ARC_GOSSIP_STATE_ALIVE; s <= ARC_GOSSIP_STATE_UNREACHABLE; s++) {
-		if (g_strcmp0(arc_gossip_state_to_string(s), state) == 0)
-			return arc_gossip_count_state(self->gossip, s);
-	}
-	return 0;
+	return self->gossip != NULL ? arc_gossip_count_state(self->gossip, state) : 0;
 }
 
 /* checked on every handshake: read from the local record once, then kept */
@@ -1360,89 +1354,6 @@ arc_engine_get_jwks_keys(ArcEngine *self)
 	return keys;
 }
 
-#define ARC_ENGINE_MAX_NAME 128
-#define ARC_ENGINE_MAX_DESCRIPTION 1024
-
-typedef struct {
-	gchar *license_doc;
-	gchar *name;
-	gchar *description;
-} ArcBootstrapRequest;
-
-static void
-arc_bootstrap_request_free(ArcBootstrapRequest *self)
-{
-	g_free(self->license_doc);
-	g_free(self->name);
-	g_free(self->description);
-	g_free(self);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcBootstrapRequest, arc_bootstrap_request_free)
-
-static gboolean
-arc_engine_get_optional_string(JsonObject *obj, const gchar *name, gsize max, gchar **out,
-			       GError **error)
-{
-	JsonNode *node = json_object_get_member(obj, name);
-	if (node == NULL || JSON_NODE_HOLDS_NULL(node))
-		return TRUE;
-	if (json_node_get_value_type(node) != G_TYPE_STRING) {
-		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
-			    "'%s' must be a string of at most %u bytes", name, (guint)max);
-		return FALSE;
-	}
-	if (!arc_text_check_label(json_node_get_string(node), name, max, error))
-		return FALSE;
-	*out = g_strdup(json_node_get_string(node));
-	return TRUE;
-}
-
-/**
- * arc_engine_license_document:
- * @root: a request body, an object
- *
- * Both documented shapes of a license in a body (bootstrap, `PUT /v1/license`): the bare
- * license object, or `{"license": …}`.
- *
- * Returns: (transfer full): the license document, or %NULL with %ARC_ERROR_INVALID_REQUEST
- */
-gchar *
-arc_engine_license_document(JsonNode *root, GError **error)
-{
-	JsonNode *license = json_object_get_member(json_node_get_object(root), "license");
-
-	if (license == NULL)
-		return json_to_string(root, FALSE);
-	if (!JSON_NODE_HOLDS_OBJECT(license)) {
-		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
-				    "'license' must be the license object");
-		return NULL;
-	}
-	return json_to_string(license, FALSE);
-}
-
-/* Both documented shapes: the bare license object, or {"license": …, "name", "description"} */
-static ArcBootstrapRequest *
-arc_engine_parse_bootstrap(const gchar *body, gsize length, GError **error)
-{
-	g_autoptr(JsonNode) root = arc_json_parse_object(body, (gssize)length, 16, error);
-	g_autoptr(ArcBootstrapRequest) req = g_new0(ArcBootstrapRequest, 1);
-	JsonObject *obj;
-
-	if (root == NULL)
-		return NULL;
-	obj = json_node_get_object(root);
-	req->license_doc = arc_engine_license_document(root, error);
-	if (req->license_doc == NULL)
-		return NULL;
-	if (json_object_has_member(obj, "license") &&
-	    (!arc_engine_get_optional_string(obj, "name", ARC_ENGINE_MAX_NAME, &req->name, error) ||
-	     !arc_engine_get_optional_string(obj, "description", ARC_ENGINE_MAX_DESCRIPTION,
-					     &req->description, error)))
-		return NULL;
-	return g_steal_pointer(&req);
-}
-
 static ArcStorageTxn *
 arc_engine_bootstrap_txn(ArcEngine *self, ArcBootstrapResult *res, ArcLicense *license,
 			 const gchar *description, ArcCredential *credential, gint64 now)
@@ -1463,7 +1374,8 @@ arc_engine_bootstrap_txn(ArcEngine *self, ArcBootstrapResult *res, ArcLicense *l
 	arc_storage_txn_set_meta(txn, "cluster_id", res->cluster_id);
 	arc_storage_txn_set_meta(txn, "license", license->document);
 	arc_storage_txn_set_meta(txn, "bootstrapped_at", now_str);
-	arc_storage_txn_set_meta(txn, "license.state", "valid");
+	arc_storage_txn_set_meta(txn, "license.state",
+				 arc_license_state_to_string(ARC_LICENSE_STATE_VALID));
 	arc_storage_txn_set_meta(txn, "license.state_since", now_str);
 	arc_storage_txn_set_meta(txn, "license.state_license_id", license->license_id);
 	arc_auth_manager_stage_credential(self->auth, txn, credential);
@@ -1567,10 +1479,29 @@ arc_engine_check_bootstrap_origin(ArcEngine *self, gboolean loopback, const gcha
 }
 
 /**
+ * arc_engine_check_bootstrappable:
+ * @self: the engine
+ * @error: return location for a #GError
+ *
+ * What arc_engine_bootstrap() checks first, for an adapter to ask before it decodes the
+ * request: an agent that is bootstrapped says so whatever the request is.
+ *
+ * Returns: %TRUE before bootstrap; %ARC_ERROR_ALREADY_BOOTSTRAPPED after
+ */
+gboolean
+arc_engine_check_bootstrappable(ArcEngine *self, GError **error)
+{
+	if (!arc_engine_is_bootstrapped(self))
+		return TRUE;
+	g_set_error_literal(error, ARC_ERROR, ARC_ERROR_ALREADY_BOOTSTRAPPED,
+			    "agent is already bootstrapped");
+	return FALSE;
+}
+
+/**
  * arc_engine_bootstrap:
  * @self: the engine
- * @body: the request body, untrusted: a license, or `{"license": …, "name", "description"}`
- * @length: bytes in @body
+ * @req: the bootstrap, as an adapter decoded it
  * @error: return location for a #GError
  *
  * Verifies the license, creates the peer identity, the cluster and the cluster credential,
@@ -1579,9 +1510,8 @@ arc_engine_check_bootstrap_origin(ArcEngine *self, gboolean loopback, const gcha
  * Returns: (transfer full): the new identity and the credential's secret, or %NULL
  */
 ArcBootstrapResult *
-arc_engine_bootstrap(ArcEngine *self, const gchar *body, gsize length, GError **error)
+arc_engine_bootstrap(ArcEngine *self, const ArcBootstrapRequest *req, GError **error)
 {
-	g_autoptr(ArcBootstrapRequest) req = NULL;
 	g_autoptr(ArcLicense) license = NULL;
 	g_autoptr(ArcIdentity) identity = NULL;
 	g_autoptr(ArcBootstrapResult) res = NULL;
@@ -1591,13 +1521,8 @@ arc_engine_bootstrap(ArcEngine *self, const gchar *body, gsize length, GError **
 	gboolean key_existed = g_file_test(key_path, G_FILE_TEST_EXISTS);
 	gint64 now = arc_engine_now(self);
 
-	if (arc_engine_is_bootstrapped(self)) {
-		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_ALREADY_BOOTSTRAPPED,
-				    "agent is already bootstrapped");
-		return NULL;
-	}
-	req = arc_engine_parse_bootstrap(body, length, error);
-	if (req == NULL)
+	if (!arc_engine_check_bootstrappable(self, error) ||
+	    !arc_bootstrap_request_validate(req, error))
 		return NULL;
 	license = arc_engine_verify_new_license(self, req->license_doc, now, error);
 	if (license == NULL)

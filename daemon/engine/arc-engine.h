@@ -9,7 +9,9 @@
 #include "arc-auth-manager.h"
 #include "arc-config.h"
 #include "arc-license-state.h"
+#include "arc-peer-state.h"
 #include "arc-plugin-loader.h"
+#include "arc-requests.h"
 
 G_BEGIN_DECLS
 
@@ -223,7 +225,8 @@ ArcJoinToken *arc_engine_create_join_token(ArcEngine *self, const ArcCaller *cal
 					   GError **error);
 gboolean arc_engine_check_bootstrap_origin(ArcEngine *self, gboolean loopback,
 					   const gchar *recovery, GError **error);
-ArcBootstrapResult *arc_engine_bootstrap(ArcEngine *self, const gchar *body, gsize length,
+gboolean arc_engine_check_bootstrappable(ArcEngine *self, GError **error);
+ArcBootstrapResult *arc_engine_bootstrap(ArcEngine *self, const ArcBootstrapRequest *req,
 					 GError **error);
 ArcLicenseInfo *arc_engine_get_license(ArcEngine *self, GError **error);
 ArcLicenseState arc_engine_get_license_state(ArcEngine *self);
@@ -253,7 +256,7 @@ void arc_engine_join_async(ArcEngine *self, const ArcCaller *caller, const gchar
 ArcPeerInfo *arc_engine_add_peer_finish(ArcEngine *self, GAsyncResult *res, GPtrArray **steps,
 					GError **error);
 ArcPeerInfo *arc_engine_update_peer(ArcEngine *self, const ArcCaller *caller, const gchar *peer_id,
-				    const gchar *name, GError **error);
+				    const ArcPeerUpdate *update, GError **error);
 gboolean arc_engine_delete_peer(ArcEngine *self, const ArcCaller *caller, const gchar *peer_id,
 				GPtrArray **revoked_credentials, GError **error);
 void arc_engine_remove_self_async(ArcEngine *self, const ArcCaller *caller,
@@ -281,9 +284,9 @@ void arc_engine_gossip_probe_async(ArcEngine *self, const gchar *body, gsize len
 				   GAsyncReadyCallback callback, gpointer user_data);
 gchar *arc_engine_gossip_probe_finish(ArcEngine *self, GAsyncResult *res, GError **error);
 gint arc_engine_sync(ArcEngine *self, const ArcCaller *caller, GError **error);
-const gchar *arc_engine_get_peer_health(ArcEngine *self, const gchar *peer_id, gint64 *last_seen,
-					const gchar **registry_hash);
-guint arc_engine_count_peers_in_state(ArcEngine *self, const gchar *state);
+gboolean arc_engine_get_peer_health(ArcEngine *self, const gchar *peer_id, ArcGossipState *state,
+				    gint64 *last_seen, const gchar **registry_hash);
+guint arc_engine_count_peers_in_state(ArcEngine *self, ArcGossipState state);
 
 GPtrArray *arc_engine_list_credentials(ArcEngine *self, const ArcCaller *caller, GError **error);
 ArcCreatedCredential *arc_engine_create_credential(ArcEngine *self, const ArcCaller *caller,

@@ -95,20 +95,6 @@ typedef struct {
 	struct _ArcGossipProbe *probe; /* PROBE_ASK: the probe it is part of */
 } ArcGossipCall;
 
-const gchar *
-arc_gossip_state_to_string(ArcGossipState state)
-{
-	switch (state) {
-	case ARC_GOSSIP_STATE_ALIVE:
-		return "alive";
-	case ARC_GOSSIP_STATE_SUSPECT:
-		return "suspect";
-	case ARC_GOSSIP_STATE_UNREACHABLE:
-		return "unreachable";
-	}
-	return "unknown";
-}
-
 static void
 arc_gossip_peer_free(ArcGossipPeer *self)
 {
@@ -426,20 +412,6 @@ arc_gossip_send(ArcGossip *self, ArcGossipCall *call, ArcPeerClient *client, con
 				      self->cancellable, callback, call);
 }
 
-/* the `error` of an agent's error answer, for the log */
-static gchar *
-arc_gossip_describe_refusal(ArcPeerResponse *response)
-{
-	gsize len = 0;
-	const gchar *data = g_bytes_get_data(response->body, &len);
-	g_autoptr(JsonNode) root =
-		arc_json_parse_object(data != NULL ? data : "", (gssize)len, 4, NULL);
-	const gchar *text =
-		root != NULL ? arc_json_object_get_string(json_node_get_object(root), "error")
-			     : NULL;
-	return g_strdup_printf("HTTP %u: %s", response->status, text != NULL ? text : "?");
-}
-
 /* logs a peer's refusals when they change, and then at most once a minute */
 static void
 arc_gossip_log_failure(ArcGossip *self, const gchar *peer_id, const gchar *what)
@@ -478,8 +450,8 @@ arc_gossip_open_reply(ArcGossip *self, ArcGossipCall *call, GObject *source, GAs
 		*transport = TRUE;
 		return NULL;
 	}
-	if (response->status != 200) {
-		g_autofree gchar *why = arc_gossip_describe_refusal(response);
+	if (!arc_peer_response_is_ok(response)) {
+		g_autofree gchar *why = arc_peer_response_describe_refusal(response);
 		g_set_error(error, ARC_ERROR, ARC_ERROR_FORBIDDEN, "refused: %s", why);
 		return NULL;
 	}
@@ -1263,6 +1235,7 @@ arc_gossip_open(ArcGossip *self, const gchar *type, const gchar *data, gsize len
 	g_autoptr(GError) error_local = NULL;
 	const ArcMember *member;
 	const gchar *why = NULL;
+	ArcGossipReplayRefusal refusal = ARC_GOSSIP_REPLAY_ACCEPTED;
 
 	arc_metrics_add("arctic_gossip_bytes_total", "direction=\"received\"", len);
 	if (self->host->is_deactivated(self->host_data)) {
@@ -1292,9 +1265,9 @@ arc_gossip_open(ArcGossip *self, const gchar *type, const gchar *data, gsize len
 		why = "bad_signature";
 	} else if (!arc_gossip_message_check_recipient(msg, self->peer_id, &error_local)) {
 		why = "wrong_recipient";
-	} else if (!arc_gossip_replay_guard_check(self->guard, msg, arc_gossip_now_ms(),
-						  &error_local)) {
-		why = strstr(error_local->message, "clock") != NULL ? "clock_skew" : "replayed";
+	} else if (!arc_gossip_replay_guard_check_full(self->guard, msg, arc_gossip_now_ms(),
+						       &refusal, &error_local)) {
+		why = arc_gossip_replay_refusal_to_string(refusal);
 	}
 	if (error_local != NULL) {
 		arc_gossip_count_message(type, why);

@@ -7,6 +7,7 @@
 #include "arc-config.h"
 #include "arc-identity.h"
 #include "arc-registry.h"
+#include "arc-peer-state.h"
 
 G_BEGIN_DECLS
 
@@ -14,14 +15,6 @@ G_BEGIN_DECLS
  * (docs/protocol.md §6.3, §6.4), over the API port. What is stored, and the rules for it, are
  * the registry's (arc-registry.h); what gossip needs of the agent beyond them comes through
  * ArcGossipHost. */
-
-typedef enum {
-	ARC_GOSSIP_STATE_ALIVE,
-	ARC_GOSSIP_STATE_SUSPECT,
-	ARC_GOSSIP_STATE_UNREACHABLE,
-} ArcGossipState;
-
-const gchar *arc_gossip_state_to_string(ArcGossipState state);
 
 #define ARC_TYPE_GOSSIP (arc_gossip_get_type())
 G_DECLARE_FINAL_TYPE(ArcGossip, arc_gossip, ARC, GOSSIP, GObject)

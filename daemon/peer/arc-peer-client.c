@@ -307,3 +307,53 @@ arc_peer_response_check(ArcPeerResponse *response, const gchar *address, gchar *
 	arc_handshake_set_error(error, reason);
 	return FALSE;
 }
+
+/**
+ * arc_peer_response_is_ok:
+ * @response: an answer of another agent
+ *
+ * Returns: %TRUE for `200 OK`, the one answer of a gossip exchange or an identity probe
+ */
+gboolean
+arc_peer_response_is_ok(const ArcPeerResponse *response)
+{
+	return response->status == SOUP_STATUS_OK;
+}
+
+/**
+ * arc_peer_response_describe_refusal:
+ * @response: an error answer of another agent
+ *
+ * Returns: (transfer full): `HTTP <status>: <the answer's error>`, for the log
+ */
+gchar *
+arc_peer_response_describe_refusal(const ArcPeerResponse *response)
+{
+	gsize len = 0;
+	const gchar *data = g_bytes_get_data(response->body, &len);
+	g_autoptr(JsonNode) root =
+		arc_json_parse_object(data != NULL ? data : "", (gssize)len, 4, NULL);
+	const gchar *text =
+		root != NULL ? arc_json_object_get_string(json_node_get_object(root), "error")
+			     : NULL;
+	return g_strdup_printf("HTTP %u: %s", response->status, text != NULL ? text : "?");
+}
+
+/**
+ * arc_peer_response_check_ok:
+ * @response: an answer of another agent
+ * @address: who answered, for @detail
+ * @request: what was asked, for @detail, e.g. `GET /v1/cluster/identity`
+ * @detail: (out): set when the answer is not `200 OK`, saying so
+ *
+ * Returns: arc_peer_response_is_ok()
+ */
+gboolean
+arc_peer_response_check_ok(const ArcPeerResponse *response, const gchar *address,
+			   const gchar *request, gchar **detail)
+{
+	if (arc_peer_response_is_ok(response))
+		return TRUE;
+	*detail = g_strdup_printf("%s answered HTTP %u to %s", address, response->status, request);
+	return FALSE;
+}

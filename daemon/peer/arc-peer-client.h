@@ -18,7 +18,8 @@ G_DECLARE_FINAL_TYPE(ArcPeerClient, arc_peer_client, ARC, PEER_CLIENT, GObject)
 
 /**
  * ArcPeerResponse:
- * @status: the HTTP status
+ * @status: the HTTP status, for the peer client's own checks: callers ask
+ *   arc_peer_response_is_ok() and its siblings
  * @body: the body, possibly empty
  */
 typedef struct {
@@ -40,5 +41,9 @@ ArcPeerResponse *arc_peer_client_request_finish(ArcPeerClient *self, GAsyncResul
 void arc_peer_client_convert_error(GError **error, const gchar *address, gchar **detail);
 gboolean arc_peer_response_check(ArcPeerResponse *response, const gchar *address, gchar **detail,
 				 GError **error);
+gboolean arc_peer_response_is_ok(const ArcPeerResponse *response);
+gchar *arc_peer_response_describe_refusal(const ArcPeerResponse *response);
+gboolean arc_peer_response_check_ok(const ArcPeerResponse *response, const gchar *address,
+				    const gchar *request, gchar **detail);
 
 G_END_DECLS

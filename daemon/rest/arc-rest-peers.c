@@ -217,6 +217,7 @@ arc_rest_peers_update(ArcRestRequest *req)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonNode) root = arc_rest_parse_body(req, FALSE, &error);
 	g_autoptr(ArcPeerInfo) peer = NULL;
+	g_autoptr(ArcPeerUpdate) update = NULL;
 	const gchar *name = NULL;
 
 	if (root == NULL ||
@@ -224,13 +225,11 @@ arc_rest_peers_update(ArcRestRequest *req)
 		arc_rest_reply_error(req->msg, error);
 		return;
 	}
-	if (name == NULL) {
-		arc_rest_reply_error_literal(req->msg, ARC_ERROR_INVALID_REQUEST,
-					     "'name' is required");
-		return;
-	}
-	peer = arc_engine_update_peer(req->engine, req->caller, arc_rest_peer_param(req), name,
-				      &error);
+	/* a body without a name is refused as such, before the engine weighs the license */
+	update = arc_peer_update_new(name);
+	if (arc_peer_update_check_given(update, &error))
+		peer = arc_engine_update_peer(req->engine, req->caller, arc_rest_peer_param(req),
+					      update, &error);
 	if (peer == NULL) {
 		arc_rest_reply_error(req->msg, error);
 		return;
@@ -575,8 +574,11 @@ arc_rest_cluster_status(ArcRestRequest *req)
 		ArcPeerInfo *peer = g_ptr_array_index(status->peers, i);
 		const gchar *hash = NULL;
 		gint64 last_seen = 0;
-		const gchar *reachability =
-			arc_engine_get_peer_health(req->engine, peer->id, &last_seen, &hash);
+		ArcGossipState health;
+		const gchar *reachability = arc_engine_get_peer_health(req->engine, peer->id,
+								       &health, &last_seen, &hash)
+						    ? arc_gossip_state_to_string(health)
+						    : NULL;
 
 		json_builder_begin_object(b);
 		arc_rest_builder_add_string(b, "id", peer->id);

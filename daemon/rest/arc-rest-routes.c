@@ -86,6 +86,7 @@ arc_rest_bootstrap(ArcRestRequest *req)
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autoptr(GError) error = NULL;
 	g_autoptr(ArcBootstrapResult) res = NULL;
+	g_autoptr(ArcBootstrapRequest) bootstrap = NULL;
 	gsize len = 0;
 	const gchar *data = g_bytes_get_data(req->body, &len);
 	GSocketAddress *remote = soup_server_message_get_remote_address(req->msg);
@@ -95,11 +96,15 @@ arc_rest_bootstrap(ArcRestRequest *req)
 	const gchar *recovery = soup_message_headers_get_one(
 		soup_server_message_get_request_headers(req->msg), "X-Arctic-Recovery");
 
-	if (!arc_engine_check_bootstrap_origin(req->engine, loopback, recovery, &error)) {
+	/* a bootstrapped agent says so whatever the body is */
+	if (!arc_engine_check_bootstrap_origin(req->engine, loopback, recovery, &error) ||
+	    !arc_engine_check_bootstrappable(req->engine, &error)) {
 		arc_rest_reply_error(req->msg, error);
 		return;
 	}
-	res = arc_engine_bootstrap(req->engine, data != NULL ? data : "", len, &error);
+	bootstrap = arc_bootstrap_request_from_json(data != NULL ? data : "", len, &error);
+	if (bootstrap != NULL)
+		res = arc_engine_bootstrap(req->engine, bootstrap, &error);
 	if (res == NULL) {
 		arc_rest_reply_error(req->msg, error);
 		return;
@@ -534,7 +539,6 @@ arc_rest_metrics(ArcRestRequest *req)
 	g_autoptr(ArcClusterStatus) status = NULL;
 	guint active = 0, deactivated = 0, over_limit = 0;
 	const ArcCaller reader = {.scopes = ARC_SCOPE_ADMIN};
-	static const gchar *const reachability[] = {"alive", "suspect", "unreachable"};
 	gsize len;
 
 	if (arc_engine_is_bootstrapped(req->engine))
@@ -557,10 +561,10 @@ arc_rest_metrics(ArcRestRequest *req)
 			       active, deactivated, over_limit);
 	g_string_append(gauges, "# HELP arctic_gossip_members Other peers by what gossip "
 				"observes of them.\n# TYPE arctic_gossip_members gauge\n");
-	for (guint i = 0; i < G_N_ELEMENTS(reachability); i++)
-		g_string_append_printf(
-			gauges, "arctic_gossip_members{reachability=\"%s\"} %u\n", reachability[i],
-			arc_engine_count_peers_in_state(req->engine, reachability[i]));
+	for (ArcGossipState s = 0; s < ARC_GOSSIP_STATE_LAST; s++)
+		g_string_append_printf(gauges, "arctic_gossip_members{reachability=\"%s\"} %u\n",
+				       arc_gossip_state_to_string(s),
+				       arc_engine_count_peers_in_state(req->engine, s));
 	g_string_append(gauges,
 			"# HELP arctic_records Replicated records this agent holds, by "
 			"kind and whether they are tombstones.\n# TYPE arctic_records gauge\n");

@@ -7,6 +7,7 @@
 
 #include "arc-credential.h"
 #include "arc-fuzz.h"
+#include "arc-requests.h"
 #include "arc-scope.h"
 #include "arctic-plugin.h"
 
@@ -21,6 +22,25 @@ arc_fuzz_body_check_error(GError *error, const gchar *what)
 {
 	if (error == NULL || error->domain != ARC_ERROR) {
 		fprintf(stderr, "fuzz-json-body: %s failed without an ArcError\n", what);
+		abort();
+	}
+}
+
+/* a bootstrap body: refused with an ArcError, or a request with a license document whose
+ * labels pass the rules the engine checks again */
+static void
+arc_fuzz_body_bootstrap(const uint8_t *data, size_t size)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(ArcBootstrapRequest) req =
+		arc_bootstrap_request_from_json((const gchar *)data, size, &error);
+
+	if (req == NULL) {
+		arc_fuzz_body_check_error(error, "arc_bootstrap_request_from_json");
+		return;
+	}
+	if (req->license_doc == NULL || !arc_bootstrap_request_validate(req, NULL)) {
+		fprintf(stderr, "fuzz-json-body: a bootstrap request the engine would refuse\n");
 		abort();
 	}
 }
@@ -49,5 +69,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (credential == NULL)
 		arc_fuzz_body_check_error(error_cred, "arc_credential_from_json");
 	(void)arc_scope_parse_claim(text);
+	arc_fuzz_body_bootstrap(data, size);
 	return 0;
 }

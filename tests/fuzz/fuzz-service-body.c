@@ -15,7 +15,8 @@
  * as a service to create, a service update, a batch of routes and a route update. A refusal
  * must carry one of the documented codes; what is accepted holds only what the API stores:
  * canonical networks that parse back to themselves, a valid name, a known transport, at most
- * 10,000 routes, each with a priority and a network when new. */
+ * 10,000 routes, each with a priority and a network when new. An input in GVariant text is
+ * the a{sv} of a D-Bus call instead, read both directly and as JSON: the two agree. */
 
 static void G_GNUC_NORETURN
 arc_fuzz_service_fail(const gchar *what)
@@ -96,6 +97,100 @@ arc_fuzz_service_check_spec(const ArcServiceSpec *spec, gboolean create)
 		arc_fuzz_service_check_routes(spec->routes);
 }
 
+/* both refusals are one, word for word */
+static void
+arc_fuzz_service_same_error(const GError *a, const GError *b)
+{
+	if ((a == NULL) != (b == NULL))
+		arc_fuzz_service_fail("a{sv} and its JSON: one refused, the other not");
+	if (a != NULL && (a->code != b->code || g_strcmp0(a->message, b->message) != 0))
+		arc_fuzz_service_fail("a{sv} and its JSON refused differently");
+}
+
+static void
+arc_fuzz_service_same_route(const ArcRouteSpec *a, const ArcRouteSpec *b)
+{
+	if (a->set != b->set || a->priority != b->priority ||
+	    g_strcmp0(a->source_cidr, b->source_cidr) != 0 ||
+	    g_strcmp0(a->dest_cidr, b->dest_cidr) != 0)
+		arc_fuzz_service_fail("a{sv} and its JSON read as different routes");
+}
+
+static void
+arc_fuzz_service_same_routes(GPtrArray *a, GPtrArray *b)
+{
+	if ((a == NULL) != (b == NULL) || (a != NULL && a->len != b->len))
+		arc_fuzz_service_fail("a{sv} and its JSON read as different batches");
+	for (guint i = 0; a != NULL && i < a->len; i++)
+		arc_fuzz_service_same_route(g_ptr_array_index(a, i), g_ptr_array_index(b, i));
+}
+
+static void
+arc_fuzz_service_same_spec(const ArcServiceSpec *a, const ArcServiceSpec *b)
+{
+	if (a->set != b->set || g_strcmp0(a->name, b->name) != 0 ||
+	    g_strcmp0(a->source_peer_id, b->source_peer_id) != 0 ||
+	    g_strcmp0(a->target_peer_id, b->target_peer_id) != 0 ||
+	    g_strcmp0(a->transport_type, b->transport_type) != 0 ||
+	    a->requires_interface != b->requires_interface ||
+	    g_strcmp0(a->desired_ipv4_cidr, b->desired_ipv4_cidr) != 0 ||
+	    g_strcmp0(a->desired_ipv6_cidr, b->desired_ipv6_cidr) != 0 ||
+	    a->fully_transparent != b->fully_transparent ||
+	    a->bandwidth_limit_mbps != b->bandwidth_limit_mbps)
+		arc_fuzz_service_fail("a{sv} and its JSON read as different services");
+	arc_fuzz_service_same_routes(a->routes, b->routes);
+}
+
+/* The D-Bus arguments: an input in GVariant text that is an a{sv} (CreateService, Update,
+ * UpdateRoute) or an aa{sv} (AddRoutes) is read directly and as json-glib renders it; the
+ * D-Bus adapter must answer as the REST API does to the same members. */
+static void
+arc_fuzz_service_variant(const gchar *text, const gchar *limit)
+{
+	g_autoptr(GVariant) dict = g_variant_parse(G_VARIANT_TYPE_VARDICT, text, limit, NULL, NULL);
+	g_autoptr(GVariant) array = NULL;
+	g_autoptr(JsonNode) node = NULL;
+
+	if (dict != NULL) {
+		node = json_gvariant_serialize(dict);
+		for (guint create = 0; create < 2; create++) {
+			g_autoptr(GError) error_v = NULL;
+			g_autoptr(GError) error_j = NULL;
+			g_autoptr(ArcServiceSpec) v =
+				arc_service_spec_from_variant(dict, create, &error_v);
+			g_autoptr(ArcServiceSpec) j = arc_service_spec_from_json(
+				json_node_get_object(node), create, &error_j);
+			g_autoptr(GError) route_error_v = NULL;
+			g_autoptr(GError) route_error_j = NULL;
+			g_autoptr(ArcRouteSpec) rv =
+				arc_route_spec_from_variant(dict, create, "route", &route_error_v);
+			g_autoptr(ArcRouteSpec) rj = arc_route_spec_from_json(
+				json_node_get_object(node), create, "route", &route_error_j);
+
+			arc_fuzz_service_same_error(error_v, error_j);
+			if (v != NULL && j != NULL)
+				arc_fuzz_service_same_spec(v, j);
+			arc_fuzz_service_same_error(route_error_v, route_error_j);
+			if (rv != NULL && rj != NULL)
+				arc_fuzz_service_same_route(rv, rj);
+		}
+		return;
+	}
+	array = g_variant_parse(G_VARIANT_TYPE("aa{sv}"), text, limit, NULL, NULL);
+	if (array != NULL) {
+		g_autoptr(JsonObject) body = json_object_new();
+		g_autoptr(GError) error_v = NULL;
+		g_autoptr(GError) error_j = NULL;
+		g_autoptr(GPtrArray) v = arc_route_specs_from_variant(array, &error_v);
+		g_autoptr(GPtrArray) j = NULL;
+
+		json_object_set_member(body, "routes", json_gvariant_serialize(array));
+		j = arc_route_specs_from_json(body, &error_j);
+		arc_fuzz_service_same_error(error_v, error_j);
+		arc_fuzz_service_same_routes(v, j);
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -104,8 +199,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		arc_json_parse_object((const gchar *)data, (gssize)size, 16, &error);
 	JsonObject *object;
 
-	if (root == NULL)
+	if (root == NULL) {
+		arc_fuzz_service_variant((const gchar *)data, (const gchar *)data + size);
 		return 0;
+	}
 	object = json_node_get_object(root);
 	for (guint create = 0; create < 2; create++) {
 		g_autoptr(GError) spec_error = NULL;

@@ -78,6 +78,16 @@ origin_start(OriginFixture *fx)
 	return g_steal_pointer(&engine);
 }
 
+/* a bootstrap as `POST /v1/bootstrap` makes it of a body */
+static ArcBootstrapResult *
+origin_bootstrap_body(ArcEngine *engine, const gchar *body, GError **error)
+{
+	g_autoptr(ArcBootstrapRequest) req =
+		arc_bootstrap_request_from_json(body, strlen(body), error);
+
+	return req != NULL ? arc_engine_bootstrap(engine, req, error) : NULL;
+}
+
 static void
 origin_bootstrap(OriginFixture *fx, ArcEngine *engine)
 {
@@ -90,7 +100,7 @@ origin_bootstrap(OriginFixture *fx, ArcEngine *engine)
 		-1, fx->issuer_sk, &error);
 
 	g_assert_no_error(error);
-	res = arc_engine_bootstrap(engine, doc, strlen(doc), &error);
+	res = origin_bootstrap_body(engine, doc, &error);
 	g_assert_no_error(error);
 	g_assert_nonnull(res);
 }

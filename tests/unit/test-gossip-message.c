@@ -223,6 +223,35 @@ gm_replay_func(GmFixture *fx, gconstpointer data)
 	g_assert_cmpuint(arc_gossip_replay_guard_get_size(guard), ==, 1);
 }
 
+/* the guard says why it refused with a code, whatever its message says: the metric label
+ * `result` comes from it */
+static void
+gm_replay_refusal_func(GmFixture *fx, gconstpointer data)
+{
+	g_autoptr(ArcGossipReplayGuard) guard = arc_gossip_replay_guard_new(30000);
+	g_autofree gchar *text = gm_build(fx, GM_NOW);
+	g_autofree gchar *old = gm_build(fx, GM_NOW - 31000);
+	g_autoptr(ArcGossipMessage) msg = arc_gossip_message_parse(text, strlen(text), NULL);
+	g_autoptr(ArcGossipMessage) msg_old = arc_gossip_message_parse(old, strlen(old), NULL);
+	ArcGossipReplayRefusal refusal = ARC_GOSSIP_REPLAY_REPLAYED;
+	g_autoptr(GError) error = NULL;
+
+	g_assert_true(arc_gossip_replay_guard_check_full(guard, msg, GM_NOW, &refusal, &error));
+	g_assert_no_error(error);
+	g_assert_cmpint(refusal, ==, ARC_GOSSIP_REPLAY_ACCEPTED);
+	g_assert_false(
+		arc_gossip_replay_guard_check_full(guard, msg, GM_NOW + 10, &refusal, &error));
+	g_assert_error(error, ARC_ERROR, ARC_ERROR_UNAUTHORIZED);
+	g_assert_cmpint(refusal, ==, ARC_GOSSIP_REPLAY_REPLAYED);
+	g_assert_cmpstr(arc_gossip_replay_refusal_to_string(refusal), ==, "replayed");
+	g_clear_error(&error);
+	g_assert_false(
+		arc_gossip_replay_guard_check_full(guard, msg_old, GM_NOW, &refusal, &error));
+	g_assert_error(error, ARC_ERROR, ARC_ERROR_UNAUTHORIZED);
+	g_assert_cmpint(refusal, ==, ARC_GOSSIP_REPLAY_CLOCK_SKEW);
+	g_assert_cmpstr(arc_gossip_replay_refusal_to_string(refusal), ==, "clock_skew");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -235,5 +264,7 @@ main(int argc, char **argv)
 	g_test_add_func("/gossip-message/malformed", gm_malformed_func);
 	g_test_add("/gossip-message/replay", GmFixture, NULL, gm_setup, gm_replay_func,
 		   gm_teardown);
+	g_test_add("/gossip-message/replay-refusal", GmFixture, NULL, gm_setup,
+		   gm_replay_refusal_func, gm_teardown);
 	return g_test_run();
 }

@@ -261,6 +261,16 @@ engine_state_at(ArcEngine *engine, EngineFixture *fx, gint64 now)
 	return info->state;
 }
 
+/* a bootstrap as `POST /v1/bootstrap` makes it of a body */
+static ArcBootstrapResult *
+engine_bootstrap(ArcEngine *engine, const gchar *body, GError **error)
+{
+	g_autoptr(ArcBootstrapRequest) req =
+		arc_bootstrap_request_from_json(body, strlen(body), error);
+
+	return req != NULL ? arc_engine_bootstrap(engine, req, error) : NULL;
+}
+
 /* the persisted state moves forward with the clock and is kept across restarts; moving the
  * clock back does not revive an expired license */
 static void
@@ -273,7 +283,7 @@ engine_license_state_func(EngineFixture *fx, gconstpointer data)
 	g_autoptr(ArcBootstrapResult) res = NULL;
 	g_autofree gchar *state = NULL;
 
-	res = arc_engine_bootstrap(engine, license, strlen(license), &error);
+	res = engine_bootstrap(engine, license, &error);
 	g_assert_no_error(error);
 	g_assert_nonnull(res);
 	g_assert_cmpint(engine_state_at(engine, fx, EXPIRES - 100 * DAY), ==,
@@ -308,7 +318,7 @@ engine_bootstrap_expired_func(EngineFixture *fx, gconstpointer data)
 
 	fx->now = EXPIRES + 1;
 	engine = engine_start(fx);
-	res = arc_engine_bootstrap(engine, license, strlen(license), &error);
+	res = engine_bootstrap(engine, license, &error);
 	g_assert_error(error, ARC_ERROR, ARC_ERROR_LICENSE_EXPIRED);
 	g_assert_null(res);
 	g_assert_false(arc_engine_is_bootstrapped(engine));
@@ -351,7 +361,7 @@ engine_enforce_renew_func(EngineFixture *fx, gconstpointer data)
 	ArcCaller reader = {.scopes = ARC_SCOPE_PEERS_READ};
 	gboolean ok;
 
-	res = arc_engine_bootstrap(engine, license, strlen(license), &error);
+	res = engine_bootstrap(engine, license, &error);
 	g_assert_no_error(error);
 	g_assert_cmpint(engine_state_at(engine, fx, EXPIRES + 20 * DAY), ==,
 			ARC_LICENSE_STATE_READ_ONLY);

@@ -252,6 +252,169 @@ ss_names_func(void)
 	g_assert_false(arc_service_name_is_valid("a/b"));
 }
 
+/* both specs are the same, or both are NULL with the same error */
+static void
+ss_assert_same_route(const ArcRouteSpec *a, const ArcRouteSpec *b)
+{
+	g_assert_cmpuint(a->set, ==, b->set);
+	g_assert_cmpint(a->priority, ==, b->priority);
+	g_assert_cmpstr(a->source_cidr, ==, b->source_cidr);
+	g_assert_cmpstr(a->dest_cidr, ==, b->dest_cidr);
+}
+
+static void
+ss_assert_same_routes(GPtrArray *a, GPtrArray *b)
+{
+	g_assert_true((a == NULL) == (b == NULL));
+	if (a == NULL)
+		return;
+	g_assert_cmpuint(a->len, ==, b->len);
+	for (guint i = 0; i < a->len; i++)
+		ss_assert_same_route(g_ptr_array_index(a, i), g_ptr_array_index(b, i));
+}
+
+static void
+ss_assert_same_service(const ArcServiceSpec *a, const ArcServiceSpec *b)
+{
+	g_assert_cmpuint(a->set, ==, b->set);
+	g_assert_cmpstr(a->name, ==, b->name);
+	g_assert_cmpstr(a->source_peer_id, ==, b->source_peer_id);
+	g_assert_cmpstr(a->target_peer_id, ==, b->target_peer_id);
+	g_assert_cmpstr(a->transport_type, ==, b->transport_type);
+	g_assert_cmpint(a->requires_interface, ==, b->requires_interface);
+	g_assert_cmpstr(a->desired_ipv4_cidr, ==, b->desired_ipv4_cidr);
+	g_assert_cmpstr(a->desired_ipv6_cidr, ==, b->desired_ipv6_cidr);
+	g_assert_cmpint(a->fully_transparent, ==, b->fully_transparent);
+	g_assert_cmpint(a->bandwidth_limit_mbps, ==, b->bandwidth_limit_mbps);
+	ss_assert_same_routes(a->routes, b->routes);
+}
+
+static void
+ss_assert_same_error(const GError *a, const GError *b, const gchar *input)
+{
+	if (a == NULL && b == NULL)
+		return;
+	g_test_message("%s: %s / %s", input, a != NULL ? a->message : "(none)",
+		       b != NULL ? b->message : "(none)");
+	g_assert_nonnull(a);
+	g_assert_nonnull(b);
+	g_assert_true(a->domain == b->domain);
+	g_assert_cmpint(a->code, ==, b->code);
+	g_assert_cmpstr(a->message, ==, b->message);
+}
+
+/* A D-Bus a{sv} is read as its JSON rendering by json-glib would be (which is how the
+ * D-Bus adapter read it before it had readers of its own): every type a client may put in a
+ * variant gives the same spec or the same refusal. */
+static void
+ss_variant_agrees_func(void)
+{
+	static const gchar *const services[] = {
+		"{'name': <'web'>, 'target_peer_id': <'peer_B'>, 'transport_type': <'kcp'>}",
+		"{'name': <42>}",
+		"{'name': <<'web'>>, 'target_peer_id': <<<'peer_B'>>>}",
+		"{'name': <objectpath '/a'>}",
+		"{'name': <signature 's'>, 'target_peer_id': <'p'>}",
+		"{'name': <['a']>}",
+		"{'name': <('a', 1)>}",
+		"{'name': <@ms nothing>, 'target_peer_id': <'p'>}",
+		"{'name': <@ms 'web'>, 'target_peer_id': <'p'>}",
+		"{'target_peer_id': <@ms nothing>}",
+		"{'name': <'a'>, 'name': <'b'>, 'target_peer_id': <'p'>}",
+		"{'bogus': <1>, 'name': <'x'>}",
+		"{'name': <'x'>, 'bogus': <1>, 'other': <2>}",
+		"{'target_peer_id': <'p'>, 'bandwidth_limit_mbps': <byte 5>}",
+		"{'target_peer_id': <'p'>, 'bandwidth_limit_mbps': <int16 -3>}",
+		"{'target_peer_id': <'p'>, 'bandwidth_limit_mbps': <uint16 7>}",
+		"{'target_peer_id': <'p'>, 'bandwidth_limit_mbps': <uint32 9>}",
+		"{'target_peer_id': <'p'>, 'bandwidth_limit_mbps': <int64 1000000>}",
+		"{'target_peer_id': <'p'>, 'bandwidth_limit_mbps': <uint64 18446744073709551615>}",
+		"{'target_peer_id': <'p'>, 'bandwidth_limit_mbps': <handle 3>}",
+		"{'target_peer_id': <'p'>, 'bandwidth_limit_mbps': <2.5>}",
+		"{'target_peer_id': <'p'>, 'bandwidth_limit_mbps': <'10'>}",
+		"{'target_peer_id': <'p'>, 'requires_interface': <true>}",
+		"{'target_peer_id': <'p'>, 'requires_interface': <1>}",
+		"{'target_peer_id': <'p'>, 'fully_transparent': <@mb true>}",
+		"{'target_peer_id': <'p'>, 'desired_ipv4_cidr': <''>}",
+		"{'target_peer_id': <'p'>, 'desired_ipv4_cidr': <'10.0.0.1/24'>}",
+		"{'target_peer_id': <'p'>, 'desired_ipv6_cidr': <'10.0.0.1/24'>}",
+		"{'target_peer_id': <'p'>, 'transport_type': <'udp'>}",
+		"{'target_peer_id': <'p'>, 'routes': <[{'priority': <1>, 'dest_cidr': "
+		"<'10.0.0.0/8'>}]>}",
+		"{'target_peer_id': <'p'>, 'routes': <[<{'priority': <int64 2>, 'source_cidr': "
+		"<'10.1.0.0/16'>}>]>}",
+		"{'target_peer_id': <'p'>, 'routes': <@a{ss} {'a': 'b'}>}",
+		"{'target_peer_id': <'p'>, 'routes': <@aa{sv} []>}",
+		"{'target_peer_id': <'p'>, 'routes': <[<1>]>}",
+		"{'target_peer_id': <'p'>, 'routes': <@a(sv) [('priority', <1>)]>}",
+		"{'target_peer_id': <'p'>, 'routes': <@ay [1, 2]>}",
+		"{'target_peer_id': <'p'>, 'routes': <[{'priority': <'x'>}]>}",
+		"{'target_peer_id': <'p'>, 'routes': <[{'priority': <1>}]>}",
+		"{'target_peer_id': <'p'>, 'routes': <[{'priority': <1>, 'bogus': <2>}]>}",
+		"{'target_peer_id': <'p'>, 'routes': <[{'priority': <1>, 'dest_cidr': <@a{sv} "
+		"{}>}]>}",
+		"{'target_peer_id': <'p'>, 'routes': <[{'priority': <1>, 'dest_cidr': "
+		"<'10.0.0.1/8'>}]>}",
+		"@a{sv} {}",
+	};
+	static const gchar *const routes[] = {
+		"[{'priority': <1>, 'dest_cidr': <'10.1.0.0/16'>}]",
+		"@aa{sv} []",
+		"[{'priority': <1>}]",
+		"[{'bogus': <1>}]",
+		"[{'priority': <int64 3000000000>, 'dest_cidr': <'10.0.0.0/8'>}]",
+		"[{'priority': <uint32 7>, 'source_cidr': <'fd00::/8'>}, {'priority': <2>}]",
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(services); i++) {
+		g_autoptr(GVariant) dict =
+			g_variant_parse(G_VARIANT_TYPE_VARDICT, services[i], NULL, NULL, NULL);
+		g_autoptr(JsonNode) node = NULL;
+
+		g_assert_nonnull(dict);
+		node = json_gvariant_serialize(dict);
+		for (guint create = 0; create <= 1; create++) {
+			g_autoptr(GError) error_v = NULL;
+			g_autoptr(GError) error_j = NULL;
+			g_autoptr(ArcServiceSpec) v =
+				arc_service_spec_from_variant(dict, create, &error_v);
+			g_autoptr(ArcServiceSpec) j = arc_service_spec_from_json(
+				json_node_get_object(node), create, &error_j);
+			g_autoptr(GError) route_error_v = NULL;
+			g_autoptr(GError) route_error_j = NULL;
+			g_autoptr(ArcRouteSpec) rv =
+				arc_route_spec_from_variant(dict, create, "route", &route_error_v);
+			g_autoptr(ArcRouteSpec) rj = arc_route_spec_from_json(
+				json_node_get_object(node), create, "route", &route_error_j);
+
+			ss_assert_same_error(error_v, error_j, services[i]);
+			g_assert_true((v == NULL) == (j == NULL));
+			if (v != NULL)
+				ss_assert_same_service(v, j);
+			ss_assert_same_error(route_error_v, route_error_j, services[i]);
+			g_assert_true((rv == NULL) == (rj == NULL));
+			if (rv != NULL)
+				ss_assert_same_route(rv, rj);
+		}
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(routes); i++) {
+		g_autoptr(GVariant) array =
+			g_variant_parse(G_VARIANT_TYPE("aa{sv}"), routes[i], NULL, NULL, NULL);
+		g_autoptr(JsonObject) body = json_object_new();
+		g_autoptr(GError) error_v = NULL;
+		g_autoptr(GError) error_j = NULL;
+		g_autoptr(GPtrArray) v = NULL;
+		g_autoptr(GPtrArray) j = NULL;
+
+		g_assert_nonnull(array);
+		json_object_set_member(body, "routes", json_gvariant_serialize(array));
+		v = arc_route_specs_from_variant(array, &error_v);
+		j = arc_route_specs_from_json(body, &error_j);
+		ss_assert_same_error(error_v, error_j, routes[i]);
+		ss_assert_same_routes(v, j);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -263,5 +426,6 @@ main(int argc, char **argv)
 	g_test_add_func("/service-spec/routes-limit", ss_routes_limit_func);
 	g_test_add_func("/service-spec/route-update", ss_route_update_func);
 	g_test_add_func("/service-spec/names", ss_names_func);
+	g_test_add_func("/service-spec/variant-agrees", ss_variant_agrees_func);
 	return g_test_run();
 }
