@@ -69,8 +69,7 @@ arc_engine_get_license_state(ArcEngine *self)
 {
 	ArcLicenseManager *licenses = arc_engine_get_licenses(self);
 
-	return licenses != NULL ? arc_license_manager_get_state(licenses)
-				: ARC_LICENSE_STATE_VALID;
+	return licenses != NULL ? arc_license_manager_get_state(licenses) : ARC_LICENSE_STATE_VALID;
 }
 
 /**

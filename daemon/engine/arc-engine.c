@@ -32,7 +32,7 @@ struct _ArcEngine {
 	ArcPluginLoader *loader;
 	ArcStorage *storage;
 	ArcStorageProbe *storage_probe; /* created by the first readiness check */
-	ArcLicenseManager *licenses;     /* once plugins are loaded */
+	ArcLicenseManager *licenses;    /* once plugins are loaded */
 	ArcAuthManager *auth;
 	ArcIdentity *identity;
 	gchar *peer_id;
@@ -131,11 +131,10 @@ arc_engine_get_property(GObject *object, guint prop_id, GValue *value, GParamSpe
 						  : NULL);
 		break;
 	case PROP_LICENSE_STATE:
-		g_value_set_string(value,
-				   arc_engine_get_license_doc(self) != NULL
-					   ? arc_license_state_to_string(
-						     arc_engine_get_license_state(self))
-					   : NULL);
+		g_value_set_string(value, arc_engine_get_license_doc(self) != NULL
+						  ? arc_license_state_to_string(
+							    arc_engine_get_license_state(self))
+						  : NULL);
 		break;
 	default:
 		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
@@ -313,8 +312,7 @@ arc_engine_license_state_changed_cb(ArcLicenseManager *licenses, gpointer user_d
 /* a renewal in force: services are counted again against its limits, and this agent's own
  * record states the license id */
 static void
-arc_engine_license_changed_cb(ArcLicenseManager *licenses, ArcLicense *license,
-			      gpointer user_data)
+arc_engine_license_changed_cb(ArcLicenseManager *licenses, ArcLicense *license, gpointer user_data)
 {
 	ArcEngine *self = ARC_ENGINE(user_data);
 	g_autoptr(GError) error = NULL;
@@ -1147,10 +1145,10 @@ arc_engine_get_readiness(ArcEngine *self, gboolean *all_ok)
 		g_autofree gchar *message = arc_engine_get_license_message(self);
 		arc_engine_add_check(
 			checks, "license", TRUE,
-			g_strdup_printf("%s is %s: %s", arc_engine_get_license_doc(self)->license_id,
-					arc_license_state_to_string(
-						arc_engine_get_license_state(self)),
-					message));
+			g_strdup_printf(
+				"%s is %s: %s", arc_engine_get_license_doc(self)->license_id,
+				arc_license_state_to_string(arc_engine_get_license_state(self)),
+				message));
 	}
 	arc_engine_add_check(checks, "plugins", self->licenses != NULL,
 			     g_strdup_printf("storage=%s license=%s", self->config->storage_plugin,

@@ -22,7 +22,7 @@ struct _ArcLicenseManager {
 	ArcLicenseBackend *backend;
 	gint64 (*now)(gpointer clock_data);
 	gpointer clock_data;
-	gchar *peer_id; /* the writer of the `license` records this agent writes */
+	gchar *peer_id;      /* the writer of the `license` records this agent writes */
 	ArcLicense *license; /* (nullable): in force; %NULL before bootstrap */
 	ArcLicenseState state;
 	gint64 state_since;
@@ -82,10 +82,9 @@ arc_license_manager_class_init(ArcLicenseManagerClass *klass)
 	 * A renewal was adopted, installed here or received from a peer; its node limit is
 	 * already in force in the registry.
 	 */
-	arc_license_manager_signals[SIGNAL_LICENSE_CHANGED] =
-		g_signal_new("license-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0,
-			     NULL, NULL, NULL, G_TYPE_NONE, 1,
-			     ARC_TYPE_LICENSE | G_SIGNAL_TYPE_STATIC_SCOPE);
+	arc_license_manager_signals[SIGNAL_LICENSE_CHANGED] = g_signal_new(
+		"license-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+		G_TYPE_NONE, 1, ARC_TYPE_LICENSE | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void
@@ -536,8 +535,7 @@ arc_license_manager_record_body(ArcLicense *license)
 
 /* the next version of the `license` record of @license, written by this agent */
 static void
-arc_license_manager_stage_record(ArcLicenseManager *self, ArcStorageTxn *txn,
-				 ArcLicense *license)
+arc_license_manager_stage_record(ArcLicenseManager *self, ArcStorageTxn *txn, ArcLicense *license)
 {
 	g_autofree gchar *body = arc_license_manager_record_body(license);
 	g_autoptr(ArcRecord) local =
@@ -627,8 +625,7 @@ arc_license_manager_update(ArcLicenseManager *self, const gchar *body, gsize len
 
 /* the license a `license` record carries, verified here */
 static ArcLicense *
-arc_license_manager_from_record(ArcLicenseManager *self, const ArcRecord *record,
-				GError **error)
+arc_license_manager_from_record(ArcLicenseManager *self, const ArcRecord *record, GError **error)
 {
 	g_autoptr(JsonNode) root = NULL;
 	g_autoptr(ArcLicense) license = NULL;

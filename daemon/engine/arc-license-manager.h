@@ -28,7 +28,7 @@ typedef struct {
 	ArcLicenseState next_state; /* the state from @next_change, when there is one */
 	gint64 days_until_expiry;
 	guint nodes_in_use; /* active members, the nodes max_nodes counts */
-	gchar *message; /* arc_license_state_message() */
+	gchar *message;     /* arc_license_state_message() */
 	gint64 now;
 } ArcLicenseInfo;
 
@@ -39,8 +39,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcLicenseInfo, arc_license_info_free)
 G_DECLARE_FINAL_TYPE(ArcLicenseManager, arc_license_manager, ARC, LICENSE_MANAGER, GObject)
 
 ArcLicenseManager *arc_license_manager_new(ArcRegistry *registry, ArcLicenseBackend *backend,
-					   gint64 (*now)(gpointer clock_data),
-					   gpointer clock_data);
+					   gint64 (*now)(gpointer clock_data), gpointer clock_data);
 void arc_license_manager_set_peer_id(ArcLicenseManager *self, const gchar *peer_id);
 void arc_license_manager_stop(ArcLicenseManager *self);
 
@@ -55,13 +54,11 @@ gboolean arc_license_manager_check_unexpired(ArcLicense *license, gint64 now, GE
 ArcLicense *arc_license_manager_verify_new(ArcLicenseManager *self, const gchar *document,
 					   gint64 now, GError **error);
 
-gboolean arc_license_manager_load(ArcLicenseManager *self, const gchar *document,
-				  GError **error);
+gboolean arc_license_manager_load(ArcLicenseManager *self, const gchar *document, GError **error);
 void arc_license_manager_stage_bootstrap(ArcStorageTxn *txn, ArcLicense *license, gint64 now);
-void arc_license_manager_take_bootstrap(ArcLicenseManager *self, ArcLicense *license,
-					gint64 now);
+void arc_license_manager_take_bootstrap(ArcLicenseManager *self, ArcLicense *license, gint64 now);
 gboolean arc_license_manager_refresh(ArcLicenseManager *self);
-ArcLicenseInfo *arc_license_manager_update(ArcLicenseManager *self, const gchar *body,
-					   gsize length, const gchar *by, GError **error);
+ArcLicenseInfo *arc_license_manager_update(ArcLicenseManager *self, const gchar *body, gsize length,
+					   const gchar *by, GError **error);
 
 G_END_DECLS

@@ -45,8 +45,7 @@ static const ArcRecordKind test_peer_kinds[] = {
 static GPtrArray *test_log;
 
 static GLogWriterOutput
-test_log_writer(GLogLevelFlags level, const GLogField *fields, gsize n_fields,
-		gpointer user_data)
+test_log_writer(GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer user_data)
 {
 	const gchar *domain = "", *message = "";
 
@@ -268,8 +267,8 @@ license_setup(LicenseFixture *fx, gconstpointer data)
 	fx->loader = arc_plugin_loader_new(g_getenv("ARC_PLUGIN_DIR"));
 	g_assert_true(arc_plugin_loader_scan(fx->loader, &error));
 	g_assert_no_error(error);
-	fx->storage = ARC_STORAGE(
-		test_plugin(fx, ARC_PLUGIN_KIND_STORAGE, "sqlite", keyfile, data_dir));
+	fx->storage =
+		ARC_STORAGE(test_plugin(fx, ARC_PLUGIN_KIND_STORAGE, "sqlite", keyfile, data_dir));
 	fx->backend = ARC_LICENSE_BACKEND(
 		test_plugin(fx, ARC_PLUGIN_KIND_LICENSE, "ed25519-file", keyfile, data_dir));
 	g_assert_true(arc_storage_open(fx->storage, data_dir, &error));
@@ -322,8 +321,7 @@ test_assert_stored_license(LicenseFixture *fx, const gchar *license_id)
 
 	g_assert_nonnull(license);
 	g_assert_cmpstr(license->license_id, ==, license_id);
-	g_assert_cmpstr(arc_license_manager_get_license(fx->licenses)->license_id, ==,
-			license_id);
+	g_assert_cmpstr(arc_license_manager_get_license(fx->licenses)->license_id, ==, license_id);
 }
 
 /* a newer license that gossip brings is stored, put in force with its node limit, and
@@ -546,8 +544,8 @@ test_load_unverified_func(LicenseFixture *fx, gconstpointer data)
 	g_assert_no_error(error);
 	g_assert_false(arc_license_manager_load(restarted, untrusted, &error));
 	g_assert_nonnull(error);
-	g_assert_true(g_str_has_prefix(error->message,
-				       "the stored license no longer verifies, refusing to start: "));
+	g_assert_true(g_str_has_prefix(
+		error->message, "the stored license no longer verifies, refusing to start: "));
 	g_assert_null(arc_license_manager_get_license(restarted));
 }
 
@@ -558,11 +556,11 @@ test_nodes_in_use_func(LicenseFixture *fx, gconstpointer data)
 	g_autoptr(ArcLicenseInfo) info = NULL;
 	g_autoptr(ArcLicenseInfo) after = NULL;
 	g_autoptr(GError) error = NULL;
-	g_autofree gchar *body = g_strdup_printf(
-		"{\"id\":\"peer_b\",\"name\":\"peer_b\",\"public_key\":\"%s\","
-		"\"address\":\"127.0.0.1:18081\",\"state\":\"deactivated\","
-		"\"created_at\":\"2026-01-02T00:00:00Z\"}",
-		arc_identity_get_public_key_base64(fx->id_b));
+	g_autofree gchar *body =
+		g_strdup_printf("{\"id\":\"peer_b\",\"name\":\"peer_b\",\"public_key\":\"%s\","
+				"\"address\":\"127.0.0.1:18081\",\"state\":\"deactivated\","
+				"\"created_at\":\"2026-01-02T00:00:00Z\"}",
+				arc_identity_get_public_key_base64(fx->id_b));
 	g_autoptr(ArcRecord) left = test_record("peer", "peer_b", 2, "peer_b", fx->id_b, body);
 	g_autofree gchar *smaller = test_license(fx, "cust_one", "lic_one_node", EXPIRES + DAY, 1);
 
@@ -618,10 +616,10 @@ main(int argc, char **argv)
 		   test_received_newer_func, license_teardown);
 	g_test_add("/license-manager/received-refused", LicenseFixture, NULL, license_setup,
 		   test_received_refused_func, license_teardown);
-	g_test_add("/license-manager/update", LicenseFixture, NULL, license_setup,
-		   test_update_func, license_teardown);
-	g_test_add("/license-manager/expiry", LicenseFixture, NULL, license_setup,
-		   test_expiry_func, license_teardown);
+	g_test_add("/license-manager/update", LicenseFixture, NULL, license_setup, test_update_func,
+		   license_teardown);
+	g_test_add("/license-manager/expiry", LicenseFixture, NULL, license_setup, test_expiry_func,
+		   license_teardown);
 	g_test_add("/license-manager/load-unverified", LicenseFixture, NULL, license_setup,
 		   test_load_unverified_func, license_teardown);
 	g_test_add("/license-manager/nodes-in-use", LicenseFixture, NULL, license_setup,
