@@ -523,6 +523,37 @@ test_expiry_func(LicenseFixture *fx, gconstpointer data)
 	arc_license_manager_stop(restarted);
 }
 
+static void
+test_quit_cb(ArcLicenseManager *licenses, gpointer user_data)
+{
+	g_main_loop_quit(user_data);
+}
+
+static gboolean
+test_timeout_cb(gpointer user_data)
+{
+	g_error("the license timer did not move the state");
+	return G_SOURCE_REMOVE;
+}
+
+/* nobody asks: the timer computes the state again at the next transition */
+static void
+test_timer_func(LicenseFixture *fx, gconstpointer data)
+{
+	g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
+	guint timeout;
+
+	/* one second before the warning: the timer is due two seconds later */
+	g_assert_cmpint(test_state_at(fx, EXPIRES - 30 * DAY - 1), ==, ARC_LICENSE_STATE_VALID);
+	fx->now = EXPIRES - 30 * DAY;
+	g_signal_connect(fx->licenses, "state-changed", G_CALLBACK(test_quit_cb), loop);
+	timeout = g_timeout_add_seconds(10, test_timeout_cb, NULL);
+	g_main_loop_run(loop);
+	g_source_remove(timeout);
+	g_assert_cmpint(arc_license_manager_get_state(fx->licenses), ==, ARC_LICENSE_STATE_WARNING);
+	test_assert_persisted(fx, "warning", EXPIRES - 30 * DAY);
+}
+
 /* a stored license that no longer verifies stops the start, with the reason */
 static void
 test_load_unverified_func(LicenseFixture *fx, gconstpointer data)
@@ -619,6 +650,8 @@ main(int argc, char **argv)
 	g_test_add("/license-manager/update", LicenseFixture, NULL, license_setup, test_update_func,
 		   license_teardown);
 	g_test_add("/license-manager/expiry", LicenseFixture, NULL, license_setup, test_expiry_func,
+		   license_teardown);
+	g_test_add("/license-manager/timer", LicenseFixture, NULL, license_setup, test_timer_func,
 		   license_teardown);
 	g_test_add("/license-manager/load-unverified", LicenseFixture, NULL, license_setup,
 		   test_load_unverified_func, license_teardown);
