@@ -105,11 +105,8 @@ gboolean arc_engine_check_join(ArcEngine *self, const ArcHandshakePeer *peer,
 void arc_engine_stage_join_used(ArcEngine *self, ArcStorageTxn *txn, const gchar *token_id,
 				const gchar *peer_id);
 
-/* arc-engine.c and arc-engine-license.c: the license lifecycle (docs/license.md) */
+/* arc-engine-license.c: the license operations; the lifecycle is ArcLicenseManager's */
 gboolean arc_engine_check_scope(const ArcCaller *caller, ArcScope needed, GError **error);
-gboolean arc_engine_check_unexpired(ArcLicense *license, gint64 now, GError **error);
-void arc_engine_adopt_license(ArcEngine *self, ArcLicense *license);
-gboolean arc_engine_check_license_record(ArcEngine *self, const ArcRecord *record, GError **error);
-void arc_engine_license_received(ArcEngine *self, const ArcRecord *record);
+ArcLicenseManager *arc_engine_get_licenses(ArcEngine *self);
 
 G_END_DECLS

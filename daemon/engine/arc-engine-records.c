@@ -30,19 +30,6 @@ arc_engine_issuer_applied_cb(const ArcRecord *record, const gchar *from, gpointe
 					     arc_engine_get_config(self)->auth_issuer);
 }
 
-/* a license is checked here too, not only by the agent that took it */
-static gboolean
-arc_engine_license_check_cb(const ArcRecord *record, gpointer user_data, GError **error)
-{
-	return arc_engine_check_license_record(ARC_ENGINE(user_data), record, error);
-}
-
-static void
-arc_engine_license_applied_cb(const ArcRecord *record, const gchar *from, gpointer user_data)
-{
-	arc_engine_license_received(ARC_ENGINE(user_data), record);
-}
-
 /* the tombstone of this agent's own record, which another agent sent */
 static gboolean
 arc_engine_peer_take_cb(const ArcRecord *record, const gchar *from, gpointer user_data)
@@ -148,7 +135,7 @@ arc_engine_route_displaced_cb(GPtrArray *records, gpointer user_data)
 	arc_engine_renumber_routes(ARC_ENGINE(user_data), records);
 }
 
-/* every kind this version replicates */
+/* every kind this version replicates but `license` (ArcLicenseManager's) */
 static const ArcRecordKind arc_engine_kinds[] = {
 	{.name = "auth_issuer",
 	 .flags = ARC_RECORD_KIND_FLAG_REPLICATED,
@@ -158,10 +145,6 @@ static const ArcRecordKind arc_engine_kinds[] = {
 	 .applied = arc_engine_credential_applied_cb,
 	 .forgotten = arc_engine_credential_forgotten_cb},
 	{.name = "join_token", .flags = ARC_RECORD_KIND_FLAG_REPLICATED},
-	{.name = "license",
-	 .flags = ARC_RECORD_KIND_FLAG_REPLICATED,
-	 .check = arc_engine_license_check_cb,
-	 .applied = arc_engine_license_applied_cb},
 	{.name = "peer",
 	 .flags = ARC_RECORD_KIND_FLAG_REPLICATED | ARC_RECORD_KIND_FLAG_MEMBER,
 	 .take = arc_engine_peer_take_cb,
@@ -189,7 +172,8 @@ static const ArcRecordKind arc_engine_kinds[] = {
  * @self: the engine
  * @registry: its registry
  *
- * Makes every kind this version replicates known to @registry, with the engine's handlers.
+ * Makes the kinds the engine handles known to @registry; the license manager registers
+ * its own.
  */
 void
 arc_engine_register_kinds(ArcEngine *self, ArcRegistry *registry)

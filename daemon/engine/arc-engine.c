@@ -33,17 +33,12 @@ struct _ArcEngine {
 	ArcPluginLoader *loader;
 	ArcStorage *storage;
 	ArcStorageProbe *storage_probe; /* created by the first readiness check */
-	ArcLicenseBackend *license_backend;
+	ArcLicenseManager *licenses;    /* once plugins are loaded */
 	ArcAuthManager *auth;
 	ArcIdentity *identity;
-	ArcLicense *license;
 	gchar *peer_id;
 	gchar *cluster_id;
 	gchar *peer_name;
-	ArcLicenseState license_state;
-	gint64 license_state_since;
-	gboolean license_state_logged; /* since start or since the license changed */
-	guint license_timer_id;
 	gboolean listeners_ready;
 	gchar *listeners_detail;
 	ArcClockFunc clock_func;
@@ -106,16 +101,6 @@ arc_bootstrap_result_free(ArcBootstrapResult *self)
 }
 
 void
-arc_license_info_free(ArcLicenseInfo *self)
-{
-	if (self == NULL)
-		return;
-	arc_license_unref(self->license);
-	g_free(self->message);
-	g_free(self);
-}
-
-void
 arc_created_credential_free(ArcCreatedCredential *self)
 {
 	if (self == NULL)
@@ -131,6 +116,8 @@ static void
 arc_engine_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
 	ArcEngine *self = ARC_ENGINE(object);
+	ArcLicense *license;
+
 	switch (prop_id) {
 	case PROP_BOOTSTRAPPED:
 		g_value_set_boolean(value, self->peer_id != NULL);
@@ -142,11 +129,13 @@ arc_engine_get_property(GObject *object, guint prop_id, GValue *value, GParamSpe
 		g_value_set_string(value, self->cluster_id);
 		break;
 	case PROP_LICENSE_ID:
-		g_value_set_string(value, self->license != NULL ? self->license->license_id : NULL);
+		license = arc_engine_get_license_doc(self);
+		g_value_set_string(value, license != NULL ? license->license_id : NULL);
 		break;
 	case PROP_LICENSE_STATE:
-		g_value_set_string(value, self->license != NULL
-						  ? arc_license_state_to_string(self->license_state)
+		g_value_set_string(value, arc_engine_get_license_doc(self) != NULL
+						  ? arc_license_state_to_string(
+							    arc_engine_get_license_state(self))
 						  : NULL);
 		break;
 	default:
@@ -162,7 +151,7 @@ arc_engine_finalize(GObject *object)
 	g_clear_object(&self->auth);
 	g_clear_object(&self->identity);
 	g_clear_object(&self->loader);
-	g_clear_pointer(&self->license, arc_license_unref);
+	g_clear_object(&self->licenses);
 	g_clear_pointer(&self->handshake, arc_handshake_state_free);
 	g_clear_object(&self->registry);
 	g_clear_pointer(&self->services, arc_services_state_free);
@@ -310,6 +299,45 @@ arc_engine_setup_registry(ArcEngine *self)
 			 G_CALLBACK(arc_engine_members_changed_cb), self);
 }
 
+static gint64
+arc_engine_licenses_clock_cb(gpointer user_data)
+{
+	return arc_engine_now(ARC_ENGINE(user_data));
+}
+
+static void
+arc_engine_license_state_changed_cb(ArcLicenseManager *licenses, gpointer user_data)
+{
+	g_object_notify_by_pspec(G_OBJECT(user_data), arc_engine_props[PROP_LICENSE_STATE]);
+}
+
+/* a renewal in force: services are counted again against its limits, and this agent's own
+ * record states the license id */
+static void
+arc_engine_license_changed_cb(ArcLicenseManager *licenses, ArcLicense *license, gpointer user_data)
+{
+	ArcEngine *self = ARC_ENGINE(user_data);
+	g_autoptr(GError) error = NULL;
+
+	arc_services_state_free(self->services);
+	self->services = arc_services_state_new();
+	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_LICENSE_ID]);
+	if (!arc_engine_edit_own_record(self, "license_id", license->license_id, &error))
+		g_warning("cannot state license %s in this agent's record: %s", license->license_id,
+			  error->message);
+}
+
+static void
+arc_engine_setup_licenses(ArcEngine *self, ArcLicenseBackend *backend)
+{
+	self->licenses = arc_license_manager_new(self->registry, backend,
+						 arc_engine_licenses_clock_cb, self);
+	g_signal_connect(self->licenses, "state-changed",
+			 G_CALLBACK(arc_engine_license_state_changed_cb), self);
+	g_signal_connect(self->licenses, "license-changed",
+			 G_CALLBACK(arc_engine_license_changed_cb), self);
+}
+
 /**
  * arc_engine_load_plugins:
  * @self: the engine
@@ -338,8 +366,8 @@ arc_engine_load_plugins(ArcEngine *self, GError **error)
 	    !arc_plugin_setup(license, self->config->keyfile, self->config->data_dir, error))
 		return FALSE;
 	self->storage = ARC_STORAGE(storage);
-	self->license_backend = ARC_LICENSE_BACKEND(license);
 	arc_engine_setup_registry(self);
+	arc_engine_setup_licenses(self, ARC_LICENSE_BACKEND(license));
 	return TRUE;
 }
 
@@ -349,138 +377,7 @@ arc_engine_peer_key_path(ArcEngine *self)
 	return g_build_filename(self->config->data_dir, "peer.key", NULL);
 }
 
-static gboolean arc_engine_update_license_state(ArcEngine *self, gboolean persist);
 static void arc_engine_start_gossip(ArcEngine *self);
-
-static gboolean
-arc_engine_license_timer_cb(gpointer user_data)
-{
-	ArcEngine *self = ARC_ENGINE(user_data);
-	self->license_timer_id = 0;
-	arc_engine_update_license_state(self, TRUE);
-	return G_SOURCE_REMOVE;
-}
-
-static void
-arc_engine_schedule_license_timer(ArcEngine *self, gint64 next_change, gint64 now)
-{
-	gint64 wait = next_change == G_MAXINT64 ? 3600 : MIN(next_change - now + 1, 3600);
-	if (self->license_timer_id != 0)
-		g_source_remove(self->license_timer_id);
-	self->license_timer_id =
-		g_timeout_add_seconds((guint)MAX(wait, 1), arc_engine_license_timer_cb, self);
-}
-
-static gboolean
-arc_engine_persist_license_state(ArcEngine *self, ArcLicenseState state, gint64 since,
-				 GError **error)
-{
-	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
-	g_autofree gchar *since_str = g_strdup_printf("%" G_GINT64_FORMAT, since);
-
-	arc_storage_txn_set_meta(txn, "license.state", arc_license_state_to_string(state));
-	arc_storage_txn_set_meta(txn, "license.state_since", since_str);
-	arc_storage_txn_set_meta(txn, "license.state_license_id", self->license->license_id);
-	return arc_storage_commit(self->storage, txn, error);
-}
-
-/* A line at start and at every change: a warning unless the license is valid. */
-static void
-arc_engine_log_license_state(ArcEngine *self)
-{
-	g_autofree gchar *message = arc_engine_get_license_message(self);
-
-	self->license_state_logged = TRUE;
-	if (self->license_state == ARC_LICENSE_STATE_VALID) {
-		g_info("license %s is valid: %s", self->license->license_id, message);
-		return;
-	}
-	g_warning("license %s is %s: %s", self->license->license_id,
-		  arc_license_state_to_string(self->license_state), message);
-}
-
-/* The persisted state is a ratchet: for the same license the state never goes back, so
- * setting the clock back does not revive an expired license. A new license starts afresh
- * (arc_engine_adopt_license()). */
-static gboolean
-arc_engine_update_license_state(ArcEngine *self, gboolean persist)
-{
-	gint64 now = arc_engine_now(self);
-	gint64 next_change = G_MAXINT64;
-	ArcLicenseState state;
-	gboolean changed;
-	g_autoptr(GError) error = NULL;
-
-	if (self->license == NULL)
-		return TRUE;
-	state = arc_license_state_compute(self->license->expires_at, now, &next_change);
-	if (state < self->license_state)
-		state = self->license_state;
-	arc_engine_schedule_license_timer(self, next_change, now);
-	changed = state != self->license_state;
-	if (!changed && self->license_state_since != 0) {
-		if (!self->license_state_logged && state != ARC_LICENSE_STATE_VALID)
-			arc_engine_log_license_state(self);
-		return TRUE;
-	}
-	if (persist && !arc_engine_persist_license_state(self, state, now, &error)) {
-		g_warning("cannot persist license state: %s", error->message);
-		return FALSE;
-	}
-	self->license_state = state;
-	self->license_state_since = now;
-	if (changed || (!self->license_state_logged && state != ARC_LICENSE_STATE_VALID))
-		arc_engine_log_license_state(self);
-	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_LICENSE_STATE]);
-	return TRUE;
-}
-
-/**
- * arc_engine_adopt_license:
- * @self: the engine
- * @license: a verified license of this agent's customer, newer than the one in force, whose
- *   document is already stored as meta `license`
- *
- * Puts @license in force: its own state (the ratchet starts again), its node and service
- * limits, the state persisted and announced.
- */
-void
-arc_engine_adopt_license(ArcEngine *self, ArcLicense *license)
-{
-	g_autofree gchar *former = g_strdup(self->license->license_id);
-
-	g_clear_pointer(&self->license, arc_license_unref);
-	self->license = arc_license_ref(license);
-	self->license_state = ARC_LICENSE_STATE_VALID;
-	self->license_state_since = 0;
-	self->license_state_logged = FALSE;
-	g_info("license %s replaces license %s", license->license_id, former);
-	arc_engine_update_license_state(self, TRUE);
-	/* the limits of the new license: members and services are counted again */
-	arc_registry_set_max_nodes(self->registry, license->max_nodes);
-	arc_registry_reload_members(self->registry);
-	arc_services_state_free(self->services);
-	self->services = arc_services_state_new();
-	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_LICENSE_ID]);
-}
-
-static void
-arc_engine_load_license_state(ArcEngine *self)
-{
-	g_autofree gchar *state_str = arc_storage_get_meta(self->storage, "license.state", NULL);
-	g_autofree gchar *since = arc_storage_get_meta(self->storage, "license.state_since", NULL);
-	g_autofree gchar *lic_id =
-		arc_storage_get_meta(self->storage, "license.state_license_id", NULL);
-	ArcLicenseState state;
-
-	self->license_state = ARC_LICENSE_STATE_VALID;
-	self->license_state_since = 0;
-	if (g_strcmp0(lic_id, self->license->license_id) != 0 ||
-	    !arc_license_state_from_string(state_str, &state))
-		return;
-	self->license_state = state;
-	self->license_state_since = since != NULL ? g_ascii_strtoll(since, NULL, 10) : 0;
-}
 
 static gboolean
 arc_engine_check_identity(ArcEngine *self, GError **error)
@@ -593,15 +490,9 @@ arc_engine_load_bootstrap_state(ArcEngine *self, GError **error)
 	if (!arc_engine_check_identity(self, error))
 		return FALSE;
 	arc_registry_set_signer(self->registry, self->identity, self->peer_id);
-	/* the stored license must still verify: a revoked issuer key stops the agent */
-	self->license = arc_license_backend_verify(self->license_backend, document,
-						   strlen(document), error);
-	if (self->license == NULL) {
-		g_prefix_error(error, "the stored license no longer verifies, refusing to start: ");
+	arc_license_manager_set_peer_id(self->licenses, self->peer_id);
+	if (!arc_license_manager_load(self->licenses, document, error))
 		return FALSE;
-	}
-	arc_registry_set_max_nodes(self->registry, self->license->max_nodes);
-	arc_engine_load_license_state(self);
 	arc_auth_manager_set_issuer(self->auth, self->identity, self->peer_id, self->cluster_id);
 	arc_engine_load_former_cluster_ids(self);
 	arc_engine_sign_unsigned_records(self);
@@ -609,7 +500,7 @@ arc_engine_load_bootstrap_state(ArcEngine *self, GError **error)
 	if (!arc_engine_edit_own_record(self, "cluster_id", self->cluster_id, error))
 		return FALSE;
 	arc_engine_refresh_name(self);
-	return arc_engine_update_license_state(self, TRUE);
+	return arc_license_manager_refresh(self->licenses);
 }
 
 /* `[auth] issuer` set here becomes the cluster's (docs/auth.md) */
@@ -709,10 +600,8 @@ arc_engine_stop(ArcEngine *self)
 		arc_gossip_stop(self->gossip);
 		g_clear_object(&self->gossip);
 	}
-	if (self->license_timer_id != 0) {
-		g_source_remove(self->license_timer_id);
-		self->license_timer_id = 0;
-	}
+	if (self->licenses != NULL)
+		arc_license_manager_stop(self->licenses);
 	if (self->storage != NULL)
 		arc_storage_close(self->storage);
 }
@@ -934,16 +823,24 @@ arc_engine_get_identity_key(ArcEngine *self)
 	return self->identity;
 }
 
+/* (transfer none) (nullable): the license in force, %NULL before bootstrap */
 ArcLicense *
 arc_engine_get_license_doc(ArcEngine *self)
 {
-	return self->license;
+	return self->licenses != NULL ? arc_license_manager_get_license(self->licenses) : NULL;
 }
 
 ArcLicenseBackend *
 arc_engine_get_license_backend(ArcEngine *self)
 {
-	return self->license_backend;
+	return self->licenses != NULL ? arc_license_manager_get_backend(self->licenses) : NULL;
+}
+
+/* (transfer none) (nullable): the license manager, once plugins are loaded */
+ArcLicenseManager *
+arc_engine_get_licenses(ArcEngine *self)
+{
+	return self->licenses;
 }
 
 ArcConfig *
@@ -1225,6 +1122,7 @@ arc_engine_get_readiness(ArcEngine *self, gboolean *all_ok)
 {
 	GArray *checks = g_array_new(FALSE, TRUE, sizeof(ArcReadinessCheck));
 	g_autoptr(GError) error = NULL;
+	ArcLicense *license;
 	gboolean storage_ok;
 
 	g_array_set_clear_func(checks, arc_readiness_check_clear);
@@ -1238,16 +1136,19 @@ arc_engine_get_readiness(ArcEngine *self, gboolean *all_ok)
 					: g_strdup(error != NULL ? error->message : "not open"));
 	/* ready in every license state: a suspended agent must still take a renewed license
 	 * (docs/license.md "Warnings") */
-	if (self->license == NULL) {
+	license = arc_engine_get_license_doc(self);
+	if (license == NULL) {
 		arc_engine_add_check(checks, "license", TRUE, g_strdup("awaiting bootstrap"));
 	} else {
 		g_autofree gchar *message = arc_engine_get_license_message(self);
 		arc_engine_add_check(
 			checks, "license", TRUE,
-			g_strdup_printf("%s is %s: %s", self->license->license_id,
-					arc_license_state_to_string(self->license_state), message));
+			g_strdup_printf(
+				"%s is %s: %s", license->license_id,
+				arc_license_state_to_string(arc_engine_get_license_state(self)),
+				message));
 	}
-	arc_engine_add_check(checks, "plugins", self->license_backend != NULL,
+	arc_engine_add_check(checks, "plugins", self->licenses != NULL,
 			     g_strdup_printf("storage=%s license=%s", self->config->storage_plugin,
 					     self->config->license_plugin));
 	arc_engine_add_check(checks, "listeners", self->listeners_ready,
@@ -1269,59 +1170,20 @@ ArcIdentityInfo *
 arc_engine_get_identity(ArcEngine *self)
 {
 	ArcIdentityInfo *info = g_new0(ArcIdentityInfo, 1);
+	ArcLicense *license;
+
 	info->peer_id = g_strdup(self->peer_id);
 	info->name = g_strdup(self->peer_name);
 	info->cluster_id = g_strdup(self->cluster_id);
 	info->version = PACKAGE_VERSION;
 	if (self->identity != NULL)
 		info->public_key = g_strdup(arc_identity_get_public_key_base64(self->identity));
-	if (self->license != NULL) {
-		info->license_id = g_strdup(self->license->license_id);
-		info->customer_id = g_strdup(self->license->customer_id);
+	license = arc_engine_get_license_doc(self);
+	if (license != NULL) {
+		info->license_id = g_strdup(license->license_id);
+		info->customer_id = g_strdup(license->customer_id);
 	}
 	return info;
-}
-
-/**
- * arc_engine_get_license:
- * @self: the engine
- * @error: return location for a #GError
- *
- * Returns: (transfer full): the license in force, or %NULL with %ARC_ERROR_NOT_BOOTSTRAPPED
- */
-ArcLicenseInfo *
-arc_engine_get_license(ArcEngine *self, GError **error)
-{
-	ArcLicenseInfo *info;
-	g_autoptr(GPtrArray) peers = NULL;
-	gint64 now = arc_engine_now(self);
-
-	if (self->license == NULL) {
-		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_NOT_BOOTSTRAPPED,
-				    "agent is not bootstrapped");
-		return NULL;
-	}
-	arc_engine_update_license_state(self, TRUE);
-	info = g_new0(ArcLicenseInfo, 1);
-	info->license = arc_license_ref(self->license);
-	info->state = self->license_state;
-	info->state_since = self->license_state_since;
-	info->now = now;
-	arc_license_state_compute(self->license->expires_at, now, &info->next_change);
-	if (info->next_change != G_MAXINT64)
-		info->next_state = arc_license_state_compute(self->license->expires_at,
-							     info->next_change, NULL);
-	info->days_until_expiry = (self->license->expires_at - now) / (24 * 3600);
-	peers = arc_engine_load_peers(self, NULL);
-	info->nodes_in_use = peers != NULL ? arc_engine_count_active_peers(peers) : 0;
-	info->message = arc_license_state_message(info->state, self->license->expires_at);
-	return info;
-}
-
-ArcLicenseState
-arc_engine_get_license_state(ArcEngine *self)
-{
-	return self->license_state;
 }
 
 /**
@@ -1372,48 +1234,10 @@ arc_engine_bootstrap_txn(ArcEngine *self, ArcBootstrapResult *res, ArcLicense *l
 	arc_storage_txn_put_record(txn, peer);
 	arc_storage_txn_set_meta(txn, "peer_id", res->peer_id);
 	arc_storage_txn_set_meta(txn, "cluster_id", res->cluster_id);
-	arc_storage_txn_set_meta(txn, "license", license->document);
 	arc_storage_txn_set_meta(txn, "bootstrapped_at", now_str);
-	arc_storage_txn_set_meta(txn, "license.state",
-				 arc_license_state_to_string(ARC_LICENSE_STATE_VALID));
-	arc_storage_txn_set_meta(txn, "license.state_since", now_str);
-	arc_storage_txn_set_meta(txn, "license.state_license_id", license->license_id);
+	arc_license_manager_stage_bootstrap(txn, license, now);
 	arc_auth_manager_stage_credential(self->auth, txn, credential);
 	return txn;
-}
-
-/**
- * arc_engine_check_unexpired:
- * @license: a verified license
- * @now: seconds since the epoch
- *
- * A new license (at bootstrap, a renewal) must not have expired already.
- *
- * Returns: %TRUE, or %FALSE with %ARC_ERROR_LICENSE_EXPIRED
- */
-gboolean
-arc_engine_check_unexpired(ArcLicense *license, gint64 now, GError **error)
-{
-	g_autofree gchar *when = NULL;
-
-	if (now < license->expires_at)
-		return TRUE;
-	when = arc_time_format_rfc3339(license->expires_at);
-	g_set_error(error, ARC_ERROR, ARC_ERROR_LICENSE_EXPIRED, "license has expired (expired %s)",
-		    when);
-	return FALSE;
-}
-
-static ArcLicense *
-arc_engine_verify_new_license(ArcEngine *self, const gchar *document, gint64 now, GError **error)
-{
-	g_autoptr(ArcLicense) license = arc_license_backend_verify(self->license_backend, document,
-								   strlen(document), error);
-
-	/* the runner prefixed the plugin name to a refusal; keep the code, say it plainly */
-	if (license == NULL || !arc_engine_check_unexpired(license, now, error))
-		return NULL;
-	return g_steal_pointer(&license);
 }
 
 static void
@@ -1423,16 +1247,14 @@ arc_engine_adopt_bootstrap(ArcEngine *self, ArcBootstrapResult *res, ArcLicense 
 	self->peer_id = g_strdup(res->peer_id);
 	self->cluster_id = g_strdup(res->cluster_id);
 	self->peer_name = g_strdup(res->name);
-	self->license = arc_license_ref(license);
 	self->identity = g_object_ref(identity);
 	arc_registry_set_signer(self->registry, identity, self->peer_id);
-	arc_registry_set_max_nodes(self->registry, license->max_nodes);
-	self->license_state = ARC_LICENSE_STATE_VALID;
-	self->license_state_since = now;
+	arc_license_manager_set_peer_id(self->licenses, self->peer_id);
+	arc_license_manager_take_bootstrap(self->licenses, license, now);
 	arc_auth_manager_set_issuer(self->auth, identity, self->peer_id, self->cluster_id);
 	arc_auth_manager_adopt_credential(self->auth, credential);
 	arc_engine_publish_issuer(self);
-	arc_engine_update_license_state(self, TRUE);
+	arc_license_manager_refresh(self->licenses);
 	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_PEER_ID]);
 	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_CLUSTER_ID]);
 	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_LICENSE_ID]);
@@ -1524,7 +1346,7 @@ arc_engine_bootstrap(ArcEngine *self, const ArcBootstrapRequest *req, GError **e
 	if (!arc_engine_check_bootstrappable(self, error) ||
 	    !arc_bootstrap_request_validate(req, error))
 		return NULL;
-	license = arc_engine_verify_new_license(self, req->license_doc, now, error);
+	license = arc_license_manager_verify_new(self->licenses, req->license_doc, now, error);
 	if (license == NULL)
 		return NULL;
 	identity = arc_identity_load_or_create(key_path, error);
@@ -1698,8 +1520,8 @@ arc_engine_authorize(ArcEngine *self, const ArcCaller *caller, ArcScope needed, 
 
 	if (!arc_engine_check_scope(caller, needed, error))
 		return FALSE;
-	if (self->license == NULL ||
-	    arc_license_state_allows(self->license_state, needed, &refusal))
+	if (arc_engine_get_license_doc(self) == NULL ||
+	    arc_license_state_allows(arc_engine_get_license_state(self), needed, &refusal))
 		return TRUE;
 	message = arc_engine_get_license_message(self);
 	g_set_error(error, ARC_ERROR, refusal, "refused: %s", message);
@@ -1800,6 +1622,7 @@ arc_engine_create_credential(ArcEngine *self, const ArcCaller *caller, const gch
 	g_autoptr(ArcCreatedCredential) created = g_new0(ArcCreatedCredential, 1);
 	ArcCredential *credential;
 	ArcScope wanted = caller->scopes;
+	ArcLicense *license;
 
 	if (!arc_engine_authorize_bootstrapped(self, caller, ARC_SCOPE_CREDENTIALS_WRITE, error))
 		return NULL;
@@ -1820,11 +1643,18 @@ arc_engine_create_credential(ArcEngine *self, const ArcCaller *caller, const gch
 	}
 	if (wanted & ARC_SCOPE_ADMIN)
 		wanted = ARC_SCOPE_ADMIN;
+	/* authorised, so bootstrapped: a license is in force */
+	license = arc_engine_get_license_doc(self);
+	if (license == NULL) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_NOT_BOOTSTRAPPED,
+				    "agent is not bootstrapped");
+		return NULL;
+	}
 	credential = arc_auth_manager_prepare_credential(
 		self->auth, wanted, "api",
 		caller->client_id != NULL ? caller->client_id
 					  : (caller->recovery ? "recovery" : "local"),
-		self->license->license_id, &created->client_secret);
+		license->license_id, &created->client_secret);
 	if (!arc_engine_store_credential(self, credential, error))
 		return NULL;
 	created->credential = credential;

@@ -8,6 +8,7 @@
 
 #include "arc-auth-manager.h"
 #include "arc-config.h"
+#include "arc-license-manager.h"
 #include "arc-license-state.h"
 #include "arc-peer-state.h"
 #include "arc-plugin-loader.h"
@@ -70,26 +71,6 @@ typedef struct {
 
 void arc_join_token_free(ArcJoinToken *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcJoinToken, arc_join_token_free)
-
-/**
- * ArcLicenseInfo:
- *
- * The license in force and where it stands in the expiry state machine.
- */
-typedef struct {
-	ArcLicense *license;
-	ArcLicenseState state;
-	gint64 state_since;
-	gint64 next_change;         /* G_MAXINT64 when none */
-	ArcLicenseState next_state; /* the state from @next_change, when there is one */
-	gint64 days_until_expiry;
-	guint nodes_in_use; /* active members, the nodes max_nodes counts */
-	gchar *message;     /* arc_license_state_message() */
-	gint64 now;
-} ArcLicenseInfo;
-
-void arc_license_info_free(ArcLicenseInfo *self);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcLicenseInfo, arc_license_info_free)
 
 /**
  * ArcReadinessCheck:
