@@ -1141,12 +1141,11 @@ arc_engine_get_readiness(ArcEngine *self, gboolean *all_ok)
 		arc_engine_add_check(checks, "license", TRUE, g_strdup("awaiting bootstrap"));
 	} else {
 		g_autofree gchar *message = arc_engine_get_license_message(self);
-		arc_engine_add_check(
-			checks, "license", TRUE,
-			g_strdup_printf(
-				"%s is %s: %s", license->license_id,
-				arc_license_state_to_string(arc_engine_get_license_state(self)),
-				message));
+		arc_engine_add_check(checks, "license", TRUE,
+				     g_strdup_printf("%s is %s: %s", license->license_id,
+						     arc_license_state_to_string(
+							     arc_engine_get_license_state(self)),
+						     message));
 	}
 	arc_engine_add_check(checks, "plugins", self->licenses != NULL,
 			     g_strdup_printf("storage=%s license=%s", self->config->storage_plugin,

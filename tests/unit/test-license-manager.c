@@ -119,14 +119,16 @@ static ArcRecord *
 test_record(const gchar *kind, const gchar *id, gint64 version, const gchar *writer,
 	    ArcIdentity *identity, const gchar *body)
 {
+	gboolean ok;
 	g_autoptr(ArcRecord) record = arc_record_new(kind, id, body);
 	g_autoptr(GError) error = NULL;
 
 	record->version = version;
 	record->writer = g_strdup(writer);
 	record->updated_at = g_get_real_time();
-	g_assert_true(arc_record_sign(record, identity, &error));
+	ok = arc_record_sign(record, identity, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	return g_steal_pointer(&record);
 }
 
@@ -170,18 +172,21 @@ static ArcPlugin *
 test_plugin(LicenseFixture *fx, ArcPluginKind kind, const gchar *name, GKeyFile *keyfile,
 	    const gchar *data_dir)
 {
+	gboolean ok;
 	g_autoptr(GError) error = NULL;
 	ArcPlugin *plugin = arc_plugin_loader_get_plugin(fx->loader, kind, name, &error);
 
 	g_assert_no_error(error);
-	g_assert_true(arc_plugin_setup(plugin, keyfile, data_dir, &error));
+	ok = arc_plugin_setup(plugin, keyfile, data_dir, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	return plugin;
 }
 
 static void
 test_write_issuer(LicenseFixture *fx, const gchar *issuers)
 {
+	gboolean ok;
 	g_autoptr(GError) error = NULL;
 	guint8 pk[crypto_sign_PUBLICKEYBYTES];
 	g_autofree gchar *pub_b64 = NULL;
@@ -192,8 +197,9 @@ test_write_issuer(LicenseFixture *fx, const gchar *issuers)
 	crypto_sign_keypair(pk, fx->issuer_sk);
 	pub_b64 = g_base64_encode(pk, sizeof(pk));
 	pub_line = g_strconcat(pub_b64, "\n", NULL);
-	g_assert_true(g_file_set_contents_full(pub_path, pub_line, -1, 0, 0644, &error));
+	ok = g_file_set_contents_full(pub_path, pub_line, -1, 0, 0644, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 }
 
 /* a registry over @fx's storage, knowing the member kinds, signing as A */
@@ -224,6 +230,7 @@ test_manager_new(LicenseFixture *fx, ArcRegistry *registry)
 static void
 test_bootstrap(LicenseFixture *fx)
 {
+	gboolean ok;
 	g_autofree gchar *document = test_license(fx, "cust_one", "lic_one", EXPIRES, 3);
 	g_autoptr(GError) error = NULL;
 	g_autoptr(ArcLicense) license =
@@ -236,8 +243,9 @@ test_bootstrap(LicenseFixture *fx)
 	arc_storage_txn_put_record(txn, peer_a);
 	arc_storage_txn_put_record(txn, peer_b);
 	arc_license_manager_stage_bootstrap(txn, license, fx->now);
-	g_assert_true(arc_registry_commit(fx->registry, txn, NULL, FALSE, &error));
+	ok = arc_registry_commit(fx->registry, txn, NULL, FALSE, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	arc_license_manager_take_bootstrap(fx->licenses, license, fx->now);
 	g_assert_true(arc_license_manager_refresh(fx->licenses));
 }
@@ -245,6 +253,7 @@ test_bootstrap(LicenseFixture *fx)
 static void
 license_setup(LicenseFixture *fx, gconstpointer data)
 {
+	gboolean ok;
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *issuers = NULL;
 	g_autofree gchar *data_dir = NULL;
@@ -266,14 +275,16 @@ license_setup(LicenseFixture *fx, gconstpointer data)
 	fx->id_b = arc_identity_load_or_create(key_b, &error);
 	g_assert_no_error(error);
 	fx->loader = arc_plugin_loader_new(g_getenv("ARC_PLUGIN_DIR"));
-	g_assert_true(arc_plugin_loader_scan(fx->loader, &error));
+	ok = arc_plugin_loader_scan(fx->loader, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	fx->storage =
 		ARC_STORAGE(test_plugin(fx, ARC_PLUGIN_KIND_STORAGE, "sqlite", keyfile, data_dir));
 	fx->backend = ARC_LICENSE_BACKEND(
 		test_plugin(fx, ARC_PLUGIN_KIND_LICENSE, "ed25519-file", keyfile, data_dir));
-	g_assert_true(arc_storage_open(fx->storage, data_dir, &error));
+	ok = arc_storage_open(fx->storage, data_dir, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	fx->now = EXPIRES - 100 * DAY;
 	fx->registry = test_registry_new(fx);
 	fx->licenses = test_manager_new(fx, fx->registry);
@@ -476,6 +487,7 @@ test_assert_persisted(LicenseFixture *fx, const gchar *state, gint64 since)
 static void
 test_expiry_func(LicenseFixture *fx, gconstpointer data)
 {
+	gboolean ok;
 	g_autoptr(ArcRegistry) registry = NULL;
 	g_autoptr(ArcLicenseManager) restarted = NULL;
 	g_autofree gchar *document = NULL;
@@ -508,8 +520,9 @@ test_expiry_func(LicenseFixture *fx, gconstpointer data)
 	registry = test_registry_new(fx);
 	restarted = arc_license_manager_new(registry, fx->backend, test_clock_cb, fx);
 	document = arc_storage_get_meta(fx->storage, "license", NULL);
-	g_assert_true(arc_license_manager_load(restarted, document, &error));
+	ok = arc_license_manager_load(restarted, document, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	g_assert_cmpint(arc_license_manager_get_state(restarted), ==, ARC_LICENSE_STATE_READ_ONLY);
 	g_ptr_array_set_size(test_log, 0);
 	g_assert_true(arc_license_manager_refresh(restarted));
