@@ -136,19 +136,7 @@ arc_engine_revocation_applied_cb(const ArcRecord *record, const gchar *from, gpo
 	arc_engine_emit_peer_changed(self, record->id);
 }
 
-static gboolean
-arc_engine_route_displaces_cb(const ArcRecord *local, const ArcRecord *received, gpointer user_data)
-{
-	return arc_engine_route_displaced(ARC_ENGINE(user_data), local, received);
-}
-
-static void
-arc_engine_route_displaced_cb(GPtrArray *records, gpointer user_data)
-{
-	arc_engine_renumber_routes(ARC_ENGINE(user_data), records);
-}
-
-/* every kind this version replicates */
+/* every kind this version replicates but those of the service manager (`service`, `route`) */
 static const ArcRecordKind arc_engine_kinds[] = {
 	{.name = "auth_issuer",
 	 .flags = ARC_RECORD_KIND_FLAG_REPLICATED,
@@ -177,11 +165,6 @@ static const ArcRecordKind arc_engine_kinds[] = {
 	 .take = arc_engine_revocation_take_cb,
 	 .applied = arc_engine_revocation_applied_cb,
 	 .forgotten = arc_engine_peer_forgotten_cb},
-	{.name = "route",
-	 .flags = ARC_RECORD_KIND_FLAG_REPLICATED,
-	 .displaces = arc_engine_route_displaces_cb,
-	 .displaced = arc_engine_route_displaced_cb},
-	{.name = "service", .flags = ARC_RECORD_KIND_FLAG_REPLICATED},
 };
 
 /**
@@ -189,7 +172,8 @@ static const ArcRecordKind arc_engine_kinds[] = {
  * @self: the engine
  * @registry: its registry
  *
- * Makes every kind this version replicates known to @registry, with the engine's handlers.
+ * Makes the kinds the engine handles itself known to @registry, with its handlers; the
+ * service manager registers its own.
  */
 void
 arc_engine_register_kinds(ArcEngine *self, ArcRegistry *registry)
