@@ -9,6 +9,7 @@
 #include "arc-handshake.h"
 #include "arc-identity.h"
 #include "arc-registry.h"
+#include "arc-service-manager.h"
 
 G_BEGIN_DECLS
 
@@ -74,16 +75,9 @@ void arc_engine_offer_cluster_id(ArcEngine *self, const gchar *cluster_id, const
 gboolean arc_engine_edit_own_record(ArcEngine *self, const gchar *member, const gchar *value,
 				    GError **error);
 
-/* arc-engine-services.c: services and routes (docs/services.md) */
-typedef struct _ArcServicesState ArcServicesState;
-ArcServicesState *arc_services_state_new(void);
-void arc_services_state_free(ArcServicesState *self);
-ArcServicesState *arc_engine_get_services_state(ArcEngine *self);
-void arc_engine_emit_service_changed(ArcEngine *self, const gchar *service_id);
-void arc_engine_services_changed(ArcEngine *self, GPtrArray *records);
-gboolean arc_engine_route_displaced(ArcEngine *self, const ArcRecord *local,
-				    const ArcRecord *received);
-void arc_engine_renumber_routes(ArcEngine *self, GPtrArray *displaced);
+/* arc-engine-services.c: the service manager behind the engine's service functions */
+ArcServiceManager *arc_engine_service_manager_new(ArcEngine *self, ArcRegistry *registry);
+ArcServiceManager *arc_engine_get_service_manager(ArcEngine *self);
 
 /* arc-engine-handshake.c */
 typedef struct _ArcHandshakeState ArcHandshakeState;

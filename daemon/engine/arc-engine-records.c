@@ -123,19 +123,8 @@ arc_engine_revocation_applied_cb(const ArcRecord *record, const gchar *from, gpo
 	arc_engine_emit_peer_changed(self, record->id);
 }
 
-static gboolean
-arc_engine_route_displaces_cb(const ArcRecord *local, const ArcRecord *received, gpointer user_data)
-{
-	return arc_engine_route_displaced(ARC_ENGINE(user_data), local, received);
-}
-
-static void
-arc_engine_route_displaced_cb(GPtrArray *records, gpointer user_data)
-{
-	arc_engine_renumber_routes(ARC_ENGINE(user_data), records);
-}
-
-/* every kind this version replicates but `license` (ArcLicenseManager's) */
+/* every kind this version replicates but those of the license manager (`license`) and the
+ * service manager (`service`, `route`) */
 static const ArcRecordKind arc_engine_kinds[] = {
 	{.name = "auth_issuer",
 	 .flags = ARC_RECORD_KIND_FLAG_REPLICATED,
@@ -160,11 +149,6 @@ static const ArcRecordKind arc_engine_kinds[] = {
 	 .take = arc_engine_revocation_take_cb,
 	 .applied = arc_engine_revocation_applied_cb,
 	 .forgotten = arc_engine_peer_forgotten_cb},
-	{.name = "route",
-	 .flags = ARC_RECORD_KIND_FLAG_REPLICATED,
-	 .displaces = arc_engine_route_displaces_cb,
-	 .displaced = arc_engine_route_displaced_cb},
-	{.name = "service", .flags = ARC_RECORD_KIND_FLAG_REPLICATED},
 };
 
 /**
@@ -172,8 +156,8 @@ static const ArcRecordKind arc_engine_kinds[] = {
  * @self: the engine
  * @registry: its registry
  *
- * Makes the kinds the engine handles known to @registry; the license manager registers
- * its own.
+ * Makes the kinds the engine handles itself known to @registry, with its handlers; the
+ * license manager and the service manager register their own.
  */
 void
 arc_engine_register_kinds(ArcEngine *self, ArcRegistry *registry)

@@ -45,7 +45,7 @@ struct _ArcEngine {
 	gpointer clock_data;
 	ArcHandshakeState *handshake;
 	ArcRegistry *registry; /* once plugins are loaded */
-	ArcServicesState *services;
+	ArcServiceManager *services;
 	ArcGossip *gossip;
 	guint16 api_port;
 	gint deactivated; /* -1: not read yet */
@@ -153,8 +153,8 @@ arc_engine_finalize(GObject *object)
 	g_clear_object(&self->loader);
 	g_clear_object(&self->licenses);
 	g_clear_pointer(&self->handshake, arc_handshake_state_free);
+	g_clear_object(&self->services);
 	g_clear_object(&self->registry);
-	g_clear_pointer(&self->services, arc_services_state_free);
 	g_clear_pointer(&self->storage_probe, arc_storage_probe_free);
 	g_free(self->peer_id);
 	g_free(self->cluster_id);
@@ -230,7 +230,6 @@ arc_engine_new(ArcConfig *config)
 	self->loader = arc_plugin_loader_new(config->plugin_dir);
 	self->api_port = config->listen_port;
 	self->deactivated = -1;
-	self->services = arc_services_state_new();
 	return self;
 }
 
@@ -261,14 +260,13 @@ arc_engine_get_plugin_loader(ArcEngine *self)
 	return self->loader;
 }
 
-/* what a commit changes beyond storage: the services' caches, and the other peers */
+/* what a commit changes beyond storage: the other peers */
 static void
 arc_engine_records_changed_cb(ArcRegistry *registry, GPtrArray *records, const gchar *from,
 			      gboolean push, gpointer user_data)
 {
 	ArcEngine *self = ARC_ENGINE(user_data);
 
-	arc_engine_services_changed(self, records);
 	if (push && self->gossip != NULL && !arc_engine_is_deactivated(self))
 		arc_gossip_push(self->gossip, records, from);
 }
@@ -289,10 +287,21 @@ arc_engine_members_changed_cb(ArcRegistry *registry, GPtrArray *members, gpointe
 }
 
 static void
+arc_engine_service_changed_cb(ArcServiceManager *services, const gchar *service_id,
+			      gpointer user_data)
+{
+	g_signal_emit(ARC_ENGINE(user_data), arc_engine_signals[SIGNAL_SERVICE_CHANGED], 0,
+		      service_id);
+}
+
+static void
 arc_engine_setup_registry(ArcEngine *self)
 {
 	self->registry = arc_registry_new(self->storage);
 	arc_engine_register_kinds(self, self->registry);
+	self->services = arc_engine_service_manager_new(self, self->registry);
+	g_signal_connect(self->services, "service-changed",
+			 G_CALLBACK(arc_engine_service_changed_cb), self);
 	g_signal_connect(self->registry, "records-changed",
 			 G_CALLBACK(arc_engine_records_changed_cb), self);
 	g_signal_connect(self->registry, "members-changed",
@@ -319,8 +328,7 @@ arc_engine_license_changed_cb(ArcLicenseManager *licenses, ArcLicense *license, 
 	ArcEngine *self = ARC_ENGINE(user_data);
 	g_autoptr(GError) error = NULL;
 
-	arc_services_state_free(self->services);
-	self->services = arc_services_state_new();
+	arc_service_manager_invalidate(self->services);
 	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_LICENSE_ID]);
 	if (!arc_engine_edit_own_record(self, "license_id", license->license_id, &error))
 		g_warning("cannot state license %s in this agent's record: %s", license->license_id,
@@ -862,14 +870,8 @@ arc_engine_emit_peer_changed(ArcEngine *self, const gchar *peer_id)
 	g_signal_emit(self, arc_engine_signals[SIGNAL_PEER_CHANGED], 0, peer_id);
 }
 
-void
-arc_engine_emit_service_changed(ArcEngine *self, const gchar *service_id)
-{
-	g_signal_emit(self, arc_engine_signals[SIGNAL_SERVICE_CHANGED], 0, service_id);
-}
-
-ArcServicesState *
-arc_engine_get_services_state(ArcEngine *self)
+ArcServiceManager *
+arc_engine_get_service_manager(ArcEngine *self)
 {
 	return self->services;
 }

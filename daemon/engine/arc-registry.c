@@ -692,6 +692,18 @@ arc_registry_touches_members(ArcRegistry *self, GPtrArray *records)
 	return FALSE;
 }
 
+/* each record stored, to the handler of its kind */
+static void
+arc_registry_tell_changed(ArcRegistry *self, GPtrArray *records)
+{
+	for (guint i = 0; i < records->len; i++) {
+		const ArcRecord *record = g_ptr_array_index(records, i);
+		const ArcRegistryKindEntry *entry = arc_registry_lookup_kind(self, record->kind);
+		if (entry != NULL && entry->kind->changed != NULL)
+			entry->kind->changed(record, entry->user_data);
+	}
+}
+
 /**
  * arc_registry_commit:
  * @self: the registry
@@ -724,6 +736,7 @@ arc_registry_commit(ArcRegistry *self, ArcStorageTxn *txn, const gchar *from, gb
 	g_clear_pointer(&self->hash, g_free);
 	if (arc_registry_touches_members(self, records))
 		arc_registry_reload_members(self);
+	arc_registry_tell_changed(self, records);
 	g_signal_emit(self, arc_registry_signals[SIGNAL_RECORDS_CHANGED], 0, records, from, push);
 	return TRUE;
 }

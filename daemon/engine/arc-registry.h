@@ -85,6 +85,8 @@ void arc_registry_merge_add_revoked(ArcRegistryMerge *merge, const gchar *peer_i
  * @displaced: (nullable): after the commit, the local records @displaces pushed out
  * @applied: (nullable): a received record was stored
  * @forgotten: (nullable): a record another member purged was dropped here
+ * @changed: (nullable): a record of this kind was stored, written here or received; called
+ *   for each record of a commit before #ArcRegistry::records-changed
  *
  * The handler of one kind of record, registered with arc_registry_register_kind() by the
  * manager that owns the kind. Every hook gets the user data given at registration.
@@ -100,6 +102,7 @@ typedef struct {
 	void (*displaced)(GPtrArray *records, gpointer user_data);
 	void (*applied)(const ArcRecord *record, const gchar *from, gpointer user_data);
 	void (*forgotten)(const gchar *id, gpointer user_data);
+	void (*changed)(const ArcRecord *record, gpointer user_data);
 } ArcRecordKind;
 
 ArcRegistry *arc_registry_new(ArcStorage *storage);
