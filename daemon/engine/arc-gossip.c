@@ -4,18 +4,13 @@
  */
 #define G_LOG_DOMAIN "gossip"
 
-#include "arc-gossip.h"
+#include "arc-gossip-private.h"
 
 #include <malloc.h>
 #include <string.h>
 
 #include "arc-gossip-digest.h"
-#include "arc-gossip-discovery.h"
-#include "arc-gossip-health.h"
-#include "arc-gossip-message.h"
-#include "arc-gossip-refusals.h"
 #include "arc-metrics.h"
-#include "arc-peer-client.h"
 #include "arc-record-sign.h"
 
 /* One round every interval: the next peer of a shuffled list gets this agent's registry hash
@@ -30,53 +25,12 @@
 #define ARC_GOSSIP_IDLE_SECS 5
 #define ARC_GOSSIP_QUIET_SECS 10
 
-struct _ArcGossip {
-	GObject parent_instance;
-	ArcRegistry *registry;
-	ArcIdentity *identity; /* signs what this agent sends */
-	gchar *peer_id;        /* this agent */
-	const ArcGossipHost *host;
-	gpointer host_data; /* owns this object */
-	ArcConfig *config;
-	ArcPeerClient *client;
-	ArcPeerClient *probe_client;
-	ArcGossipReplayGuard *guard;
-	GCancellable *cancellable;
-	ArcGossipHealth *health;       /* what this agent observes of the other members */
-	ArcGossipDiscovery *discovery; /* the peers others know and this agent does not */
-	ArcGossipRefusals *refusals;   /* of incoming messages, for the log */
-	guint timer_id;
-	guint purge_id;
-	gint64 busy_mono; /* when records last arrived */
-	gint64 trimmed_mono;
-};
-
 enum { SIGNAL_PEER_STATE_CHANGED, N_SIGNALS };
 static guint arc_gossip_signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE(ArcGossip, arc_gossip, G_TYPE_OBJECT)
 
-/* one outgoing message and what to do with its answer */
-typedef enum {
-	ARC_GOSSIP_CALL_ROUND,
-	ARC_GOSSIP_CALL_PUSH,
-	ARC_GOSSIP_CALL_PROBE_PING, /* a ping on behalf of another peer's probe */
-	ARC_GOSSIP_CALL_PROBE_ASK,  /* asking another peer to probe */
-} ArcGossipCallKind;
-
-typedef struct {
-	ArcGossip *gossip;
-	ArcGossipCallKind kind;
-	gchar *peer_id;
-	gchar *address;
-	guint8 key[ARC_IDENTITY_PUBLIC_KEY_SIZE];
-	gchar *nonce;
-	gchar *expected;
-	GTask *task;                   /* PROBE_PING: the probe request waiting for the answer */
-	struct _ArcGossipProbe *probe; /* PROBE_ASK: the probe it is part of */
-} ArcGossipCall;
-
-static void
+void
 arc_gossip_call_free(ArcGossipCall *self)
 {
 	g_object_unref(self->gossip);
@@ -87,7 +41,6 @@ arc_gossip_call_free(ArcGossipCall *self)
 	g_clear_object(&self->task);
 	g_free(self);
 }
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcGossipCall, arc_gossip_call_free)
 
 static void
 arc_gossip_finalize(GObject *object)
@@ -233,7 +186,7 @@ arc_gossip_stop(ArcGossip *self)
 	}
 }
 
-static gboolean
+gboolean
 arc_gossip_stopped(ArcGossip *self)
 {
 	return g_cancellable_is_cancelled(self->cancellable);
@@ -262,7 +215,7 @@ arc_gossip_refresh_peers(ArcGossip *self)
 }
 
 /* a verified message from @peer_id */
-static void
+void
 arc_gossip_heard(ArcGossip *self, const gchar *peer_id, const gchar *registry_hash)
 {
 	if (!arc_gossip_health_contains(self->health, peer_id) &&
@@ -272,7 +225,7 @@ arc_gossip_heard(ArcGossip *self, const gchar *peer_id, const gchar *registry_ha
 }
 
 /* up to @n alive members other than @exclude_a and @exclude_b, at random */
-static GPtrArray *
+GPtrArray *
 arc_gossip_pick(ArcGossip *self, guint n, const gchar *exclude_a, const gchar *exclude_b)
 {
 	g_autoptr(GPtrArray) members = arc_registry_get_members(self->registry);
@@ -299,14 +252,14 @@ arc_gossip_pick(ArcGossip *self, guint n, const gchar *exclude_a, const gchar *e
 
 /* ---- sending ---- */
 
-static JsonNode *
+JsonNode *
 arc_gossip_builder_end(JsonBuilder *b)
 {
 	json_builder_end_object(b);
 	return json_builder_get_root(b);
 }
 
-static ArcGossipCall *
+ArcGossipCall *
 arc_gossip_call_new(ArcGossip *self, ArcGossipCallKind kind, const ArcMember *member)
 {
 	ArcGossipCall *call = g_new0(ArcGossipCall, 1);
@@ -319,7 +272,7 @@ arc_gossip_call_new(ArcGossip *self, ArcGossipCallKind kind, const ArcMember *me
 }
 
 /* signs @body as a message of @type and posts it to the peer of @call */
-static void
+void
 arc_gossip_send(ArcGossip *self, ArcGossipCall *call, ArcPeerClient *client, const gchar *type,
 		JsonNode *body, GAsyncReadyCallback callback)
 {
@@ -352,7 +305,7 @@ arc_gossip_describe_refusal(ArcPeerResponse *response)
 
 /* The answer's body if it is the signed answer of the peer that was asked, to this very
  * message. @transport is set when no answer came at all. */
-static JsonNode *
+JsonNode *
 arc_gossip_open_reply(ArcGossip *self, ArcGossipCall *call, GObject *source, GAsyncResult *res,
 		      gboolean *transport, GError **error)
 {
@@ -420,8 +373,6 @@ arc_gossip_merge(ArcGossip *self, JsonObject *body, const gchar *from, GPtrArray
 }
 
 /* ---- rounds ---- */
-
-static void arc_gossip_round_failed(ArcGossip *self, const gchar *peer_id);
 
 static void
 arc_gossip_round_end(ArcGossip *self, const gchar *peer_id, const gchar *result)
@@ -548,7 +499,7 @@ arc_gossip_digest_reply_cb(GObject *source, GAsyncResult *res, gpointer user_dat
 	arc_gossip_send(self, next, self->client, "records", request, arc_gossip_records_reply_cb);
 }
 
-static JsonNode *
+JsonNode *
 arc_gossip_digest_body(ArcGossip *self)
 {
 	g_autoptr(JsonBuilder) b = json_builder_new();
@@ -574,84 +525,6 @@ arc_gossip_start_round(ArcGossip *self, const gchar *peer_id)
 	arc_gossip_send(self, arc_gossip_call_new(self, ARC_GOSSIP_CALL_ROUND, member),
 			self->client, "digest", body, arc_gossip_digest_reply_cb);
 	return TRUE;
-}
-
-/* ---- failure detection ---- */
-
-typedef struct _ArcGossipProbe {
-	ArcGossip *gossip;
-	gchar *target;
-	guint pending;
-	gboolean reached;
-} ArcGossipProbe;
-
-static void
-arc_gossip_probe_done(ArcGossipProbe *probe)
-{
-	ArcGossip *self = probe->gossip;
-
-	if (!arc_gossip_stopped(self))
-		arc_gossip_health_end_probe(self->health, probe->target, probe->reached,
-					    g_get_monotonic_time());
-	g_object_unref(probe->gossip);
-	g_free(probe->target);
-	g_free(probe);
-}
-
-static void
-arc_gossip_probe_ask_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(ArcGossipCall) call = user_data;
-	ArcGossipProbe *probe = call->probe;
-	g_autoptr(JsonNode) body = NULL;
-	g_autoptr(GError) error = NULL;
-	gboolean transport = FALSE;
-
-	if (!arc_gossip_stopped(call->gossip)) {
-		body = arc_gossip_open_reply(call->gossip, call, source, res, &transport, &error);
-		if (body != NULL && json_object_get_boolean_member_with_default(
-					    json_node_get_object(body), "reachable", FALSE))
-			probe->reached = TRUE;
-	}
-	if (--probe->pending == 0)
-		arc_gossip_probe_done(probe);
-}
-
-/* a round found no answer: ask others to try before suspecting the peer */
-static void
-arc_gossip_round_failed(ArcGossip *self, const gchar *peer_id)
-{
-	g_autoptr(GPtrArray) helpers = NULL;
-	ArcGossipProbe *probe;
-
-	if (!arc_gossip_health_begin_probe(self->health, peer_id))
-		return;
-	helpers = arc_gossip_pick(self, self->config->gossip_fanout, peer_id, NULL);
-	probe = g_new0(ArcGossipProbe, 1);
-	probe->gossip = g_object_ref(self);
-	probe->target = g_strdup(peer_id);
-	probe->pending = 1;
-	for (guint i = 0; i < helpers->len; i++) {
-		const ArcMember *helper =
-			arc_registry_lookup_member(self->registry, g_ptr_array_index(helpers, i));
-		g_autoptr(JsonBuilder) b = json_builder_new();
-		g_autoptr(JsonNode) body = NULL;
-		ArcGossipCall *call;
-
-		if (helper == NULL)
-			continue;
-		json_builder_begin_object(b);
-		json_builder_set_member_name(b, "target");
-		json_builder_add_string_value(b, peer_id);
-		body = arc_gossip_builder_end(b);
-		call = arc_gossip_call_new(self, ARC_GOSSIP_CALL_PROBE_ASK, helper);
-		call->probe = probe;
-		probe->pending++;
-		arc_gossip_send(self, call, self->probe_client, "probe", body,
-				arc_gossip_probe_ask_cb);
-	}
-	if (--probe->pending == 0)
-		arc_gossip_probe_done(probe);
 }
 
 static gboolean
@@ -773,7 +646,7 @@ arc_gossip_tell(ArcGossip *self, const gchar *peer_id, const gchar *address, con
 
 /* ---- receiving ---- */
 
-static gchar *
+gchar *
 arc_gossip_reply(ArcGossip *self, const gchar *type, const ArcGossipMessage *msg, JsonBuilder *b)
 {
 	g_autofree gchar *nonce = g_base64_encode(msg->nonce, sizeof(msg->nonce));
@@ -816,7 +689,7 @@ arc_gossip_refused(ArcGossip *self, const gchar *from, const gchar *why, const G
 }
 
 /* the checks every incoming message passes: a member's, signed, fresh, never seen */
-static ArcGossipMessage *
+ArcGossipMessage *
 arc_gossip_open(ArcGossip *self, const gchar *type, const gchar *data, gsize len, GError **error)
 {
 	g_autoptr(ArcGossipMessage) msg = NULL;
@@ -964,80 +837,6 @@ arc_gossip_receive(ArcGossip *self, const gchar *type, const gchar *data, gsize 
 	if (g_strcmp0(type, "digest") == 0)
 		return arc_gossip_on_digest(self, msg, error);
 	return arc_gossip_on_records(self, msg, error);
-}
-
-static void
-arc_gossip_probe_ping_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(ArcGossipCall) call = user_data;
-	ArcGossipMessage *msg = g_task_get_task_data(call->task);
-	g_autoptr(JsonNode) body = NULL;
-	g_autoptr(GError) error = NULL;
-	g_autoptr(JsonBuilder) b = json_builder_new();
-	gboolean transport = FALSE;
-
-	if (arc_gossip_stopped(call->gossip)) {
-		g_task_return_new_error(call->task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-					"agent stopping");
-		return;
-	}
-	body = arc_gossip_open_reply(call->gossip, call, source, res, &transport, &error);
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "target");
-	json_builder_add_string_value(b, call->peer_id);
-	json_builder_set_member_name(b, "reachable");
-	json_builder_add_boolean_value(b, body != NULL);
-	g_task_return_pointer(call->task, arc_gossip_reply(call->gossip, "probe", msg, b), g_free);
-}
-
-/**
- * arc_gossip_probe_async:
- * @self: gossip
- * @data: `POST /v1/gossip/probe`, untrusted: `{"target": <peer id>}` from a member
- * @len: its length
- * @callback: called with the answer
- * @user_data: for @callback
- *
- * Tries to reach the target for a member that could not.
- */
-void
-arc_gossip_probe_async(ArcGossip *self, const gchar *data, gsize len, GAsyncReadyCallback callback,
-		       gpointer user_data)
-{
-	g_autoptr(GTask) task = g_task_new(self, NULL, callback, user_data);
-	g_autoptr(GError) error = NULL;
-	g_autoptr(JsonNode) body = NULL;
-	ArcGossipMessage *msg = arc_gossip_open(self, "probe", data, len, &error);
-	const ArcMember *target;
-	ArcGossipCall *call;
-
-	if (msg == NULL) {
-		g_task_return_error(task, g_steal_pointer(&error));
-		return;
-	}
-	g_task_set_task_data(task, msg, (GDestroyNotify)arc_gossip_message_free);
-	arc_gossip_heard(self, msg->from, NULL);
-	target = arc_registry_lookup_member(
-		self->registry,
-		arc_json_object_get_string(json_node_get_object(msg->body), "target"));
-	if (target == NULL || g_strcmp0(target->id, self->peer_id) == 0) {
-		g_autoptr(JsonBuilder) b = json_builder_new();
-		json_builder_begin_object(b);
-		json_builder_set_member_name(b, "reachable");
-		json_builder_add_boolean_value(b, target != NULL);
-		g_task_return_pointer(task, arc_gossip_reply(self, "probe", msg, b), g_free);
-		return;
-	}
-	body = arc_gossip_digest_body(self);
-	call = arc_gossip_call_new(self, ARC_GOSSIP_CALL_PROBE_PING, target);
-	call->task = g_steal_pointer(&task);
-	arc_gossip_send(self, call, self->client, "digest", body, arc_gossip_probe_ping_cb);
-}
-
-gchar *
-arc_gossip_probe_finish(ArcGossip *self, GAsyncResult *res, GError **error)
-{
-	return g_task_propagate_pointer(G_TASK(res), error);
 }
 
 /**
