@@ -47,6 +47,54 @@ arc_gossip_digest_add_entries(JsonBuilder *b, GPtrArray *records)
 	json_builder_end_array(b);
 }
 
+/* the record an entry `[kind, id, version, updated_at, writer, signature prefix]` of a
+ * digest describes, with no body and no signature; NULL for an entry of another shape */
+static ArcRecord *
+arc_gossip_digest_parse_entry(JsonNode *node, const gchar **their_sig)
+{
+	JsonArray *e;
+	const gchar *kind, *id, *writer;
+	ArcRecord *theirs;
+
+	if (!JSON_NODE_HOLDS_ARRAY(node) ||
+	    json_array_get_length(e = json_node_get_array(node)) != 6)
+		return NULL;
+	kind = json_array_get_string_element(e, 0);
+	id = json_array_get_string_element(e, 1);
+	writer = json_array_get_string_element(e, 4);
+	*their_sig = json_array_get_string_element(e, 5);
+	if (kind == NULL || id == NULL || writer == NULL || *their_sig == NULL ||
+	    json_node_get_value_type(json_array_get_element(e, 2)) != G_TYPE_INT64 ||
+	    json_node_get_value_type(json_array_get_element(e, 3)) != G_TYPE_INT64)
+		return NULL;
+	theirs = arc_record_new(kind, id, "{}");
+	theirs->version = json_array_get_int_element(e, 2);
+	theirs->updated_at = json_array_get_int_element(e, 3) * 1000;
+	theirs->writer = g_strdup(writer);
+	return theirs;
+}
+
+/* @mine against the other side's entry for it: who holds the newer version */
+static void
+arc_gossip_digest_weigh(ArcRecord *mine, ArcRecord *theirs, const gchar *their_sig,
+			const gchar *key, GPtrArray *push, GPtrArray *want)
+{
+	g_autofree gchar *sig = arc_gossip_digest_sig_prefix(mine);
+	gint cmp;
+
+	/* the signatures are compared by the receiver, on the full records */
+	theirs->signature = g_strdup(mine->signature);
+	cmp = arc_record_compare_versions(mine, theirs);
+	if (cmp == 0 && g_strcmp0(sig, their_sig) != 0) {
+		g_ptr_array_add(push, mine);
+		g_ptr_array_add(want, g_strdup(key));
+	} else if (cmp > 0) {
+		g_ptr_array_add(push, mine);
+	} else if (cmp < 0) {
+		g_ptr_array_add(want, g_strdup(key));
+	}
+}
+
 /* Compares the other side's digest with the local records: @push gets what it lacks or holds
  * older, @want what this agent lacks or holds older. */
 void
@@ -61,50 +109,22 @@ arc_gossip_digest_diff(GPtrArray *local, JsonArray *entries, GPtrArray *push, GP
 				    record);
 	}
 	for (guint i = 0; entries != NULL && i < json_array_get_length(entries); i++) {
-		JsonNode *node = json_array_get_element(entries, i);
-		JsonArray *e;
-		g_autoptr(ArcRecord) theirs = NULL;
+		const gchar *their_sig = NULL;
+		g_autoptr(ArcRecord) theirs = arc_gossip_digest_parse_entry(
+			json_array_get_element(entries, i), &their_sig);
 		g_autofree gchar *key = NULL;
-		g_autofree gchar *sig = NULL;
-		const gchar *kind, *id, *writer, *their_sig;
 		ArcRecord *mine;
-		gint cmp;
 
-		if (!JSON_NODE_HOLDS_ARRAY(node) ||
-		    json_array_get_length(e = json_node_get_array(node)) != 6)
+		if (theirs == NULL)
 			continue;
-		kind = json_array_get_string_element(e, 0);
-		id = json_array_get_string_element(e, 1);
-		writer = json_array_get_string_element(e, 4);
-		their_sig = json_array_get_string_element(e, 5);
-		if (kind == NULL || id == NULL || writer == NULL || their_sig == NULL ||
-		    json_node_get_value_type(json_array_get_element(e, 2)) != G_TYPE_INT64 ||
-		    json_node_get_value_type(json_array_get_element(e, 3)) != G_TYPE_INT64)
-			continue;
-		key = arc_gossip_digest_key(kind, id);
+		key = arc_gossip_digest_key(theirs->kind, theirs->id);
 		if (!g_hash_table_add(seen, g_strdup(key)))
 			continue;
 		mine = g_hash_table_lookup(by_key, key);
-		if (mine == NULL) {
+		if (mine == NULL)
 			g_ptr_array_add(want, g_steal_pointer(&key));
-			continue;
-		}
-		theirs = arc_record_new(kind, id, "{}");
-		theirs->version = json_array_get_int_element(e, 2);
-		theirs->updated_at = json_array_get_int_element(e, 3) * 1000;
-		theirs->writer = g_strdup(writer);
-		sig = arc_gossip_digest_sig_prefix(mine);
-		/* the signatures are compared by the receiver, on the full records */
-		theirs->signature = g_strdup(mine->signature);
-		cmp = arc_record_compare_versions(mine, theirs);
-		if (cmp == 0 && g_strcmp0(sig, their_sig) != 0) {
-			g_ptr_array_add(push, mine);
-			g_ptr_array_add(want, g_steal_pointer(&key));
-		} else if (cmp > 0) {
-			g_ptr_array_add(push, mine);
-		} else if (cmp < 0) {
-			g_ptr_array_add(want, g_steal_pointer(&key));
-		}
+		else
+			arc_gossip_digest_weigh(mine, theirs, their_sig, key, push, want);
 	}
 	for (guint i = 0; i < local->len; i++) {
 		ArcRecord *record = g_ptr_array_index(local, i);

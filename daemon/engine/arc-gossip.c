@@ -428,6 +428,56 @@ arc_gossip_records_reply_cb(GObject *source, GAsyncResult *res, gpointer user_da
 	arc_gossip_round_end(self, call->peer_id, "merged");
 }
 
+/* the `records` message of a round: what the other side lacks, and what this agent wants */
+static JsonNode *
+arc_gossip_records_request(GPtrArray *push, GPtrArray *want)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+
+	json_builder_begin_object(b);
+	arc_gossip_digest_add_records(b, push);
+	json_builder_set_member_name(b, "want");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < want->len && i < ARC_GOSSIP_MAX_RECORDS; i++)
+		json_builder_add_string_value(b, g_ptr_array_index(want, i));
+	json_builder_end_array(b);
+	return arc_gossip_builder_end(b);
+}
+
+/* the digest the peer of @call answered with differs from the local records: the round
+ * goes on with the records each side lacks */
+static void
+arc_gossip_exchange(ArcGossip *self, ArcGossipCall *call, JsonObject *obj)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) local = arc_registry_list_all(self->registry, &error);
+	g_autoptr(GPtrArray) push = g_ptr_array_new();
+	g_autoptr(GPtrArray) want = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(JsonNode) request = NULL;
+	ArcGossipCall *next;
+
+	if (local == NULL) {
+		g_warning("cannot read the records: %s", error->message);
+		arc_gossip_round_end(self, call->peer_id, "failed");
+		return;
+	}
+	arc_gossip_digest_diff(local, arc_json_object_get_array(obj, "entries"), push, want);
+	if (push->len == 0 && want->len == 0) {
+		arc_gossip_round_end(self, call->peer_id, "in_sync");
+		return;
+	}
+	request = arc_gossip_records_request(push, want);
+	next = g_new0(ArcGossipCall, 1);
+	next->gossip = g_object_ref(self);
+	next->kind = ARC_GOSSIP_CALL_ROUND;
+	next->peer_id = g_strdup(call->peer_id);
+	next->address = g_strdup(call->address);
+	memcpy(next->key, call->key, sizeof(next->key));
+	g_debug("round with %s: sending %u records, asking for %u", call->peer_id,
+		MIN(push->len, ARC_GOSSIP_MAX_RECORDS), MIN(want->len, ARC_GOSSIP_MAX_RECORDS));
+	arc_gossip_send(self, next, self->client, "records", request, arc_gossip_records_reply_cb);
+}
+
 static void
 arc_gossip_digest_reply_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -435,12 +485,6 @@ arc_gossip_digest_reply_cb(GObject *source, GAsyncResult *res, gpointer user_dat
 	ArcGossip *self = call->gossip;
 	g_autoptr(JsonNode) body = NULL;
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GPtrArray) local = NULL;
-	g_autoptr(GPtrArray) push = g_ptr_array_new();
-	g_autoptr(GPtrArray) want = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(JsonBuilder) b = NULL;
-	g_autoptr(JsonNode) request = NULL;
-	ArcGossipCall *next;
 	JsonObject *obj;
 	gboolean transport = FALSE;
 	const gchar *cluster_id;
@@ -468,35 +512,7 @@ arc_gossip_digest_reply_cb(GObject *source, GAsyncResult *res, gpointer user_dat
 		arc_gossip_round_end(self, call->peer_id, "in_sync");
 		return;
 	}
-	local = arc_registry_list_all(self->registry, &error);
-	if (local == NULL) {
-		g_warning("cannot read the records: %s", error->message);
-		arc_gossip_round_end(self, call->peer_id, "failed");
-		return;
-	}
-	arc_gossip_digest_diff(local, arc_json_object_get_array(obj, "entries"), push, want);
-	if (push->len == 0 && want->len == 0) {
-		arc_gossip_round_end(self, call->peer_id, "in_sync");
-		return;
-	}
-	b = json_builder_new();
-	json_builder_begin_object(b);
-	arc_gossip_digest_add_records(b, push);
-	json_builder_set_member_name(b, "want");
-	json_builder_begin_array(b);
-	for (guint i = 0; i < want->len && i < ARC_GOSSIP_MAX_RECORDS; i++)
-		json_builder_add_string_value(b, g_ptr_array_index(want, i));
-	json_builder_end_array(b);
-	request = arc_gossip_builder_end(b);
-	next = g_new0(ArcGossipCall, 1);
-	next->gossip = g_object_ref(self);
-	next->kind = ARC_GOSSIP_CALL_ROUND;
-	next->peer_id = g_strdup(call->peer_id);
-	next->address = g_strdup(call->address);
-	memcpy(next->key, call->key, sizeof(next->key));
-	g_debug("round with %s: sending %u records, asking for %u", call->peer_id,
-		MIN(push->len, ARC_GOSSIP_MAX_RECORDS), MIN(want->len, ARC_GOSSIP_MAX_RECORDS));
-	arc_gossip_send(self, next, self->client, "records", request, arc_gossip_records_reply_cb);
+	arc_gossip_exchange(self, call, obj);
 }
 
 JsonNode *
