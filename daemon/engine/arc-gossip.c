@@ -4,15 +4,13 @@
  */
 #define G_LOG_DOMAIN "gossip"
 
-#include "arc-gossip.h"
+#include "arc-gossip-private.h"
 
 #include <malloc.h>
 #include <string.h>
 
-#include "arc-handshake.h"
-#include "arc-gossip-message.h"
+#include "arc-gossip-digest.h"
 #include "arc-metrics.h"
-#include "arc-peer-client.h"
 #include "arc-record-sign.h"
 
 /* One round every interval: the next peer of a shuffled list gets this agent's registry hash
@@ -23,88 +21,16 @@
  * signed message makes a peer alive again. A local change is pushed at once to fanout peers,
  * and every agent that stores something new passes it on the same way. */
 
-#define ARC_GOSSIP_MAX_RECORDS 256
-#define ARC_GOSSIP_SIG_PREFIX 16
-#define ARC_GOSSIP_DISCOVERY_RETRY_USEC (30 * G_USEC_PER_SEC)
-#define ARC_GOSSIP_LOG_EVERY_USEC (60 * G_USEC_PER_SEC)
 #define ARC_GOSSIP_PURGE_SECS 3600
 #define ARC_GOSSIP_IDLE_SECS 5
-#define ARC_GOSSIP_MAX_MEETINGS 4
 #define ARC_GOSSIP_QUIET_SECS 10
-
-typedef struct {
-	gchar *id;
-	ArcGossipState state;
-	gint64 heard_mono;   /* last signed message, or when tracking began */
-	gint64 last_seen;    /* wall clock, ms; 0: never */
-	gint64 attempt_mono; /* last round started towards it */
-	guint failures;
-	gboolean in_flight;
-	gboolean probing;
-	gchar *registry_hash;
-	gchar *last_error; /* the last refusal logged, to log a change only once */
-	gint64 error_logged_mono;
-} ArcGossipPeer;
-
-struct _ArcGossip {
-	GObject parent_instance;
-	ArcRegistry *registry;
-	ArcIdentity *identity; /* signs what this agent sends */
-	gchar *peer_id;        /* this agent */
-	const ArcGossipHost *host;
-	gpointer host_data; /* owns this object */
-	ArcConfig *config;
-	ArcPeerClient *client;
-	ArcPeerClient *probe_client;
-	ArcGossipReplayGuard *guard;
-	GCancellable *cancellable;
-	GHashTable *peers; /* id → ArcGossipPeer */
-	GPtrArray *order;  /* ids, shuffled, for the rounds */
-	guint order_pos;
-	GHashTable *discovery; /* peer id → gint64 next attempt (monotonic) */
-	GHashTable *refusals;  /* sender → gint64 last logged (monotonic) */
-	guint timer_id;
-	guint purge_id;
-	guint meetings;   /* discovery handshakes in flight */
-	gint64 busy_mono; /* when records last arrived */
-	gint64 trimmed_mono;
-};
 
 enum { SIGNAL_PEER_STATE_CHANGED, N_SIGNALS };
 static guint arc_gossip_signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE(ArcGossip, arc_gossip, G_TYPE_OBJECT)
 
-/* one outgoing message and what to do with its answer */
-typedef enum {
-	ARC_GOSSIP_CALL_ROUND,
-	ARC_GOSSIP_CALL_PUSH,
-	ARC_GOSSIP_CALL_PROBE_PING, /* a ping on behalf of another peer's probe */
-	ARC_GOSSIP_CALL_PROBE_ASK,  /* asking another peer to probe */
-} ArcGossipCallKind;
-
-typedef struct {
-	ArcGossip *gossip;
-	ArcGossipCallKind kind;
-	gchar *peer_id;
-	gchar *address;
-	guint8 key[ARC_IDENTITY_PUBLIC_KEY_SIZE];
-	gchar *nonce;
-	gchar *expected;
-	GTask *task;                   /* PROBE_PING: the probe request waiting for the answer */
-	struct _ArcGossipProbe *probe; /* PROBE_ASK: the probe it is part of */
-} ArcGossipCall;
-
-static void
-arc_gossip_peer_free(ArcGossipPeer *self)
-{
-	g_free(self->id);
-	g_free(self->registry_hash);
-	g_free(self->last_error);
-	g_free(self);
-}
-
-static void
+void
 arc_gossip_call_free(ArcGossipCall *self)
 {
 	g_object_unref(self->gossip);
@@ -115,7 +41,6 @@ arc_gossip_call_free(ArcGossipCall *self)
 	g_clear_object(&self->task);
 	g_free(self);
 }
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcGossipCall, arc_gossip_call_free)
 
 static void
 arc_gossip_finalize(GObject *object)
@@ -129,10 +54,9 @@ arc_gossip_finalize(GObject *object)
 	g_clear_object(&self->identity);
 	g_free(self->peer_id);
 	arc_gossip_replay_guard_free(self->guard);
-	g_hash_table_unref(self->peers);
-	g_ptr_array_unref(self->order);
-	g_hash_table_unref(self->discovery);
-	g_hash_table_unref(self->refusals);
+	g_clear_object(&self->health);
+	g_clear_object(&self->discovery);
+	arc_gossip_refusals_free(self->refusals);
 	G_OBJECT_CLASS(arc_gossip_parent_class)->finalize(object);
 }
 
@@ -153,12 +77,15 @@ arc_gossip_class_init(ArcGossipClass *klass)
 static void
 arc_gossip_init(ArcGossip *self)
 {
-	self->peers = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
-					    (GDestroyNotify)arc_gossip_peer_free);
-	self->order = g_ptr_array_new_with_free_func(g_free);
-	self->discovery = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	self->refusals = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	self->refusals = arc_gossip_refusals_new();
 	self->cancellable = g_cancellable_new();
+}
+
+static void
+arc_gossip_peer_state_changed_cb(ArcGossipHealth *health, const gchar *peer_id, const gchar *state,
+				 gpointer user_data)
+{
+	g_signal_emit(user_data, arc_gossip_signals[SIGNAL_PEER_STATE_CHANGED], 0, peer_id, state);
 }
 
 /**
@@ -199,6 +126,12 @@ arc_gossip_new(ArcRegistry *registry, ArcConfig *config, ArcIdentity *identity,
 	arc_peer_client_set_ca_file(self->client, self->config->tls_ca_file, NULL);
 	arc_peer_client_set_ca_file(self->probe_client, self->config->tls_ca_file, NULL);
 	self->guard = arc_gossip_replay_guard_new(self->config->gossip_max_clock_skew);
+	self->health = arc_gossip_health_new(peer_id, self->config->gossip_suspect_after,
+					     self->config->gossip_unreachable_after);
+	g_signal_connect_object(self->health, "peer-state-changed",
+				G_CALLBACK(arc_gossip_peer_state_changed_cb), self, 0);
+	self->discovery =
+		arc_gossip_discovery_new(peer_id, self->config->gossip_interval, host, host_data);
 	return self;
 }
 
@@ -253,7 +186,7 @@ arc_gossip_stop(ArcGossip *self)
 	}
 }
 
-static gboolean
+gboolean
 arc_gossip_stopped(ArcGossip *self)
 {
 	return g_cancellable_is_cancelled(self->cancellable);
@@ -267,87 +200,32 @@ arc_gossip_now_ms(void)
 
 /* ---- membership ---- */
 
-static void
-arc_gossip_set_state(ArcGossip *self, ArcGossipPeer *peer, ArcGossipState state)
-{
-	if (peer->state == state)
-		return;
-	if (state == ARC_GOSSIP_STATE_ALIVE)
-		g_info("peer %s is alive again (was %s)", peer->id,
-		       arc_gossip_state_to_string(peer->state));
-	else
-		g_warning("peer %s is %s: nothing heard from it for %" G_GINT64_FORMAT " ms",
-			  peer->id, arc_gossip_state_to_string(state),
-			  (g_get_monotonic_time() - peer->heard_mono) / 1000);
-	peer->state = state;
-	g_signal_emit(self, arc_gossip_signals[SIGNAL_PEER_STATE_CHANGED], 0, peer->id,
-		      arc_gossip_state_to_string(state));
-}
-
-/* the table follows the members; a new member starts alive, heard "now" */
+/* the health table follows the members; a member is no longer a candidate of discovery */
 static void
 arc_gossip_refresh_peers(ArcGossip *self)
 {
 	g_autoptr(GPtrArray) members = arc_registry_get_members(self->registry);
-	g_autoptr(GHashTable) current = g_hash_table_new(g_str_hash, g_str_equal);
-	const gchar *own = self->peer_id;
-	GHashTableIter iter;
-	gpointer key;
 
 	for (guint i = 0; i < members->len; i++) {
 		ArcMember *member = g_ptr_array_index(members, i);
-		ArcGossipPeer *peer;
-
-		if (g_strcmp0(member->id, own) == 0)
-			continue;
-		g_hash_table_add(current, member->id);
-		/* met: no longer a candidate of discovery */
-		g_hash_table_remove(self->discovery, member->id);
-		if (g_hash_table_contains(self->peers, member->id))
-			continue;
-		peer = g_new0(ArcGossipPeer, 1);
-		peer->id = g_strdup(member->id);
-		peer->heard_mono = g_get_monotonic_time();
-		g_hash_table_insert(self->peers, peer->id, peer);
+		if (g_strcmp0(member->id, self->peer_id) != 0)
+			arc_gossip_discovery_met(self->discovery, member->id);
 	}
-	g_hash_table_iter_init(&iter, self->peers);
-	while (g_hash_table_iter_next(&iter, &key, NULL)) {
-		if (!g_hash_table_contains(current, key))
-			g_hash_table_iter_remove(&iter);
-	}
-}
-
-static ArcGossipPeer *
-arc_gossip_lookup(ArcGossip *self, const gchar *peer_id)
-{
-	ArcGossipPeer *peer = g_hash_table_lookup(self->peers, peer_id);
-	if (peer == NULL && arc_registry_lookup_member(self->registry, peer_id) != NULL) {
-		arc_gossip_refresh_peers(self);
-		peer = g_hash_table_lookup(self->peers, peer_id);
-	}
-	return peer;
+	arc_gossip_health_track(self->health, members, g_get_monotonic_time());
 }
 
 /* a verified message from @peer_id */
-static void
+void
 arc_gossip_heard(ArcGossip *self, const gchar *peer_id, const gchar *registry_hash)
 {
-	ArcGossipPeer *peer = arc_gossip_lookup(self, peer_id);
-
-	if (peer == NULL)
-		return;
-	peer->heard_mono = g_get_monotonic_time();
-	peer->last_seen = arc_gossip_now_ms();
-	peer->failures = 0;
-	if (registry_hash != NULL) {
-		g_free(peer->registry_hash);
-		peer->registry_hash = g_strdup(registry_hash);
-	}
-	arc_gossip_set_state(self, peer, ARC_GOSSIP_STATE_ALIVE);
+	if (!arc_gossip_health_contains(self->health, peer_id) &&
+	    arc_registry_lookup_member(self->registry, peer_id) != NULL)
+		arc_gossip_refresh_peers(self);
+	arc_gossip_health_heard(self->health, peer_id, registry_hash, g_get_monotonic_time());
 }
 
 /* up to @n alive members other than @exclude_a and @exclude_b, at random */
-static GPtrArray *
+GPtrArray *
 arc_gossip_pick(ArcGossip *self, guint n, const gchar *exclude_a, const gchar *exclude_b)
 {
 	g_autoptr(GPtrArray) members = arc_registry_get_members(self->registry);
@@ -357,11 +235,10 @@ arc_gossip_pick(ArcGossip *self, guint n, const gchar *exclude_a, const gchar *e
 
 	for (guint i = 0; i < members->len; i++) {
 		ArcMember *member = g_ptr_array_index(members, i);
-		ArcGossipPeer *peer = g_hash_table_lookup(self->peers, member->id);
 
 		if (g_strcmp0(member->id, own) == 0 || g_strcmp0(member->id, exclude_a) == 0 ||
 		    g_strcmp0(member->id, exclude_b) == 0 ||
-		    (peer != NULL && peer->state != ARC_GOSSIP_STATE_ALIVE))
+		    !arc_gossip_health_is_alive(self->health, member->id))
 			continue;
 		g_ptr_array_add(pool, member->id);
 	}
@@ -375,14 +252,14 @@ arc_gossip_pick(ArcGossip *self, guint n, const gchar *exclude_a, const gchar *e
 
 /* ---- sending ---- */
 
-static JsonNode *
+JsonNode *
 arc_gossip_builder_end(JsonBuilder *b)
 {
 	json_builder_end_object(b);
 	return json_builder_get_root(b);
 }
 
-static ArcGossipCall *
+ArcGossipCall *
 arc_gossip_call_new(ArcGossip *self, ArcGossipCallKind kind, const ArcMember *member)
 {
 	ArcGossipCall *call = g_new0(ArcGossipCall, 1);
@@ -395,7 +272,7 @@ arc_gossip_call_new(ArcGossip *self, ArcGossipCallKind kind, const ArcMember *me
 }
 
 /* signs @body as a message of @type and posts it to the peer of @call */
-static void
+void
 arc_gossip_send(ArcGossip *self, ArcGossipCall *call, ArcPeerClient *client, const gchar *type,
 		JsonNode *body, GAsyncReadyCallback callback)
 {
@@ -412,29 +289,9 @@ arc_gossip_send(ArcGossip *self, ArcGossipCall *call, ArcPeerClient *client, con
 				      self->cancellable, callback, call);
 }
 
-/* logs a peer's refusals when they change, and then at most once a minute */
-static void
-arc_gossip_log_failure(ArcGossip *self, const gchar *peer_id, const gchar *what)
-{
-	ArcGossipPeer *peer = g_hash_table_lookup(self->peers, peer_id);
-	gint64 now = g_get_monotonic_time();
-
-	if (peer == NULL)
-		return;
-	if (g_strcmp0(peer->last_error, what) == 0 &&
-	    now - peer->error_logged_mono < ARC_GOSSIP_LOG_EVERY_USEC) {
-		g_debug("gossip with peer %s: %s", peer_id, what);
-		return;
-	}
-	g_free(peer->last_error);
-	peer->last_error = g_strdup(what);
-	peer->error_logged_mono = now;
-	g_warning("gossip with peer %s: %s", peer_id, what);
-}
-
 /* The answer's body if it is the signed answer of the peer that was asked, to this very
  * message. @transport is set when no answer came at all. */
-static JsonNode *
+JsonNode *
 arc_gossip_open_reply(ArcGossip *self, ArcGossipCall *call, GObject *source, GAsyncResult *res,
 		      gboolean *transport, GError **error)
 {
@@ -474,157 +331,12 @@ arc_gossip_open_reply(ArcGossip *self, ArcGossipCall *call, GObject *source, GAs
 	return json_node_ref(msg->body);
 }
 
-/* ---- digests ---- */
-
-static gchar *
-arc_gossip_record_key(const gchar *kind, const gchar *id)
-{
-	return g_strconcat(kind, "/", id, NULL);
-}
-
-static gchar *
-arc_gossip_sig_prefix(const ArcRecord *record)
-{
-	g_autofree gchar *sum = g_compute_checksum_for_string(
-		G_CHECKSUM_SHA256, record->signature != NULL ? record->signature : "", -1);
-	return g_strndup(sum, ARC_GOSSIP_SIG_PREFIX);
-}
-
-static void
-arc_gossip_add_digest(JsonBuilder *b, GPtrArray *records)
-{
-	json_builder_set_member_name(b, "entries");
-	json_builder_begin_array(b);
-	for (guint i = 0; i < records->len; i++) {
-		ArcRecord *record = g_ptr_array_index(records, i);
-		g_autofree gchar *sig = arc_gossip_sig_prefix(record);
-
-		json_builder_begin_array(b);
-		json_builder_add_string_value(b, record->kind);
-		json_builder_add_string_value(b, record->id);
-		json_builder_add_int_value(b, record->version);
-		json_builder_add_int_value(b, record->updated_at / 1000);
-		json_builder_add_string_value(b, record->writer);
-		json_builder_add_string_value(b, sig);
-		json_builder_end_array(b);
-	}
-	json_builder_end_array(b);
-}
-
-/* Compares the other side's digest with the local records: @push gets what it lacks or holds
- * older, @want what this agent lacks or holds older. */
-static void
-arc_gossip_diff(GPtrArray *local, JsonArray *entries, GPtrArray *push, GPtrArray *want)
-{
-	g_autoptr(GHashTable) by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-
-	for (guint i = 0; i < local->len; i++) {
-		ArcRecord *record = g_ptr_array_index(local, i);
-		g_hash_table_insert(by_key, arc_gossip_record_key(record->kind, record->id),
-				    record);
-	}
-	for (guint i = 0; entries != NULL && i < json_array_get_length(entries); i++) {
-		JsonNode *node = json_array_get_element(entries, i);
-		JsonArray *e;
-		g_autoptr(ArcRecord) theirs = NULL;
-		g_autofree gchar *key = NULL;
-		g_autofree gchar *sig = NULL;
-		const gchar *kind, *id, *writer, *their_sig;
-		ArcRecord *mine;
-		gint cmp;
-
-		if (!JSON_NODE_HOLDS_ARRAY(node) ||
-		    json_array_get_length(e = json_node_get_array(node)) != 6)
-			continue;
-		kind = json_array_get_string_element(e, 0);
-		id = json_array_get_string_element(e, 1);
-		writer = json_array_get_string_element(e, 4);
-		their_sig = json_array_get_string_element(e, 5);
-		if (kind == NULL || id == NULL || writer == NULL || their_sig == NULL ||
-		    json_node_get_value_type(json_array_get_element(e, 2)) != G_TYPE_INT64 ||
-		    json_node_get_value_type(json_array_get_element(e, 3)) != G_TYPE_INT64)
-			continue;
-		key = arc_gossip_record_key(kind, id);
-		if (!g_hash_table_add(seen, g_strdup(key)))
-			continue;
-		mine = g_hash_table_lookup(by_key, key);
-		if (mine == NULL) {
-			g_ptr_array_add(want, g_steal_pointer(&key));
-			continue;
-		}
-		theirs = arc_record_new(kind, id, "{}");
-		theirs->version = json_array_get_int_element(e, 2);
-		theirs->updated_at = json_array_get_int_element(e, 3) * 1000;
-		theirs->writer = g_strdup(writer);
-		sig = arc_gossip_sig_prefix(mine);
-		/* the signatures are compared by the receiver, on the full records */
-		theirs->signature = g_strdup(mine->signature);
-		cmp = arc_record_compare_versions(mine, theirs);
-		if (cmp == 0 && g_strcmp0(sig, their_sig) != 0) {
-			g_ptr_array_add(push, mine);
-			g_ptr_array_add(want, g_steal_pointer(&key));
-		} else if (cmp > 0) {
-			g_ptr_array_add(push, mine);
-		} else if (cmp < 0) {
-			g_ptr_array_add(want, g_steal_pointer(&key));
-		}
-	}
-	for (guint i = 0; i < local->len; i++) {
-		ArcRecord *record = g_ptr_array_index(local, i);
-		g_autofree gchar *key = arc_gossip_record_key(record->kind, record->id);
-		if (!g_hash_table_contains(seen, key))
-			g_ptr_array_add(push, record);
-	}
-}
-
-static void
-arc_gossip_add_records(JsonBuilder *b, GPtrArray *records)
-{
-	json_builder_set_member_name(b, "records");
-	json_builder_begin_array(b);
-	for (guint i = 0; i < records->len && i < ARC_GOSSIP_MAX_RECORDS; i++)
-		arc_record_add_json(b, g_ptr_array_index(records, i));
-	json_builder_end_array(b);
-}
-
-/* parses the records of a message, dropping (and counting) those with a bad shape */
-static GPtrArray *
-arc_gossip_parse_records(JsonObject *body, const gchar *from)
-{
-	GPtrArray *records = g_ptr_array_new_with_free_func((GDestroyNotify)arc_record_free);
-	JsonArray *array = arc_json_object_get_array(body, "records");
-	guint bad = 0;
-
-	for (guint i = 0; array != NULL && i < json_array_get_length(array); i++) {
-		g_autoptr(GError) error = NULL;
-		ArcRecord *record;
-
-		if (i >= ARC_GOSSIP_MAX_RECORDS) {
-			bad += json_array_get_length(array) - i;
-			break;
-		}
-		record = arc_record_from_json(json_array_get_element(array, i), &error);
-		if (record == NULL) {
-			g_debug("from %s: %s", from, error->message);
-			bad++;
-			continue;
-		}
-		g_ptr_array_add(records, record);
-	}
-	if (bad > 0)
-		arc_metrics_add("arctic_gossip_records_total", "result=\"refused\"", bad);
-	return records;
-}
-
-static void arc_gossip_discover(ArcGossip *self, GPtrArray *candidates);
-
 /* stores what another member sent and meets the peers it named that this agent does not
  * know */
 static gint
 arc_gossip_merge(ArcGossip *self, JsonObject *body, const gchar *from, GPtrArray **purged_out)
 {
-	g_autoptr(GPtrArray) records = arc_gossip_parse_records(body, from);
+	g_autoptr(GPtrArray) records = arc_gossip_digest_parse_records(body, from);
 	g_autoptr(GPtrArray) candidates = NULL;
 	g_autoptr(GPtrArray) purged = NULL;
 	g_autoptr(GError) error = NULL;
@@ -641,22 +353,19 @@ arc_gossip_merge(ArcGossip *self, JsonObject *body, const gchar *from, GPtrArray
 	else if (stored > 0)
 		g_debug("stored %d records from peer %s", stored, from);
 	if (candidates != NULL && candidates->len > 0)
-		arc_gossip_discover(self, candidates);
+		arc_gossip_discovery_meet(self->discovery, candidates, g_get_monotonic_time(),
+					  self->cancellable);
 	return stored;
 }
 
 /* ---- rounds ---- */
 
-static void arc_gossip_round_failed(ArcGossip *self, const gchar *peer_id);
-
 static void
 arc_gossip_round_end(ArcGossip *self, const gchar *peer_id, const gchar *result)
 {
-	ArcGossipPeer *peer = g_hash_table_lookup(self->peers, peer_id);
 	g_autofree gchar *labels = g_strdup_printf("result=\"%s\"", result);
 
-	if (peer != NULL)
-		peer->in_flight = FALSE;
+	arc_gossip_health_end_round(self->health, peer_id);
 	arc_metrics_count("arctic_gossip_rounds_total", labels);
 }
 
@@ -695,13 +404,64 @@ arc_gossip_records_reply_cb(GObject *source, GAsyncResult *res, gpointer user_da
 		return;
 	}
 	if (body == NULL) {
-		arc_gossip_log_failure(self, call->peer_id, error->message);
+		arc_gossip_health_log_failure(self->health, call->peer_id, error->message,
+					      g_get_monotonic_time());
 		arc_gossip_round_end(self, call->peer_id, "failed");
 		return;
 	}
 	arc_gossip_merge(self, json_node_get_object(body), call->peer_id, NULL);
 	arc_gossip_apply_purged(self, json_node_get_object(body), call->peer_id);
 	arc_gossip_round_end(self, call->peer_id, "merged");
+}
+
+/* the `records` message of a round: what the other side lacks, and what this agent wants */
+static JsonNode *
+arc_gossip_records_request(GPtrArray *push, GPtrArray *want)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+
+	json_builder_begin_object(b);
+	arc_gossip_digest_add_records(b, push);
+	json_builder_set_member_name(b, "want");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < want->len && i < ARC_GOSSIP_MAX_RECORDS; i++)
+		json_builder_add_string_value(b, g_ptr_array_index(want, i));
+	json_builder_end_array(b);
+	return arc_gossip_builder_end(b);
+}
+
+/* the digest the peer of @call answered with differs from the local records: the round
+ * goes on with the records each side lacks */
+static void
+arc_gossip_exchange(ArcGossip *self, ArcGossipCall *call, JsonObject *obj)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) local = arc_registry_list_all(self->registry, &error);
+	g_autoptr(GPtrArray) push = g_ptr_array_new();
+	g_autoptr(GPtrArray) want = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(JsonNode) request = NULL;
+	ArcGossipCall *next;
+
+	if (local == NULL) {
+		g_warning("cannot read the records: %s", error->message);
+		arc_gossip_round_end(self, call->peer_id, "failed");
+		return;
+	}
+	arc_gossip_digest_diff(local, arc_json_object_get_array(obj, "entries"), push, want);
+	if (push->len == 0 && want->len == 0) {
+		arc_gossip_round_end(self, call->peer_id, "in_sync");
+		return;
+	}
+	request = arc_gossip_records_request(push, want);
+	next = g_new0(ArcGossipCall, 1);
+	next->gossip = g_object_ref(self);
+	next->kind = ARC_GOSSIP_CALL_ROUND;
+	next->peer_id = g_strdup(call->peer_id);
+	next->address = g_strdup(call->address);
+	memcpy(next->key, call->key, sizeof(next->key));
+	g_debug("round with %s: sending %u records, asking for %u", call->peer_id,
+		MIN(push->len, ARC_GOSSIP_MAX_RECORDS), MIN(want->len, ARC_GOSSIP_MAX_RECORDS));
+	arc_gossip_send(self, next, self->client, "records", request, arc_gossip_records_reply_cb);
 }
 
 static void
@@ -711,12 +471,6 @@ arc_gossip_digest_reply_cb(GObject *source, GAsyncResult *res, gpointer user_dat
 	ArcGossip *self = call->gossip;
 	g_autoptr(JsonNode) body = NULL;
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GPtrArray) local = NULL;
-	g_autoptr(GPtrArray) push = g_ptr_array_new();
-	g_autoptr(GPtrArray) want = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(JsonBuilder) b = NULL;
-	g_autoptr(JsonNode) request = NULL;
-	ArcGossipCall *next;
 	JsonObject *obj;
 	gboolean transport = FALSE;
 	const gchar *cluster_id;
@@ -730,7 +484,8 @@ arc_gossip_digest_reply_cb(GObject *source, GAsyncResult *res, gpointer user_dat
 			arc_gossip_round_end(self, call->peer_id, "failed");
 			arc_gossip_round_failed(self, call->peer_id);
 		} else {
-			arc_gossip_log_failure(self, call->peer_id, error->message);
+			arc_gossip_health_log_failure(self->health, call->peer_id, error->message,
+						      g_get_monotonic_time());
 			arc_gossip_round_end(self, call->peer_id, "failed");
 		}
 		return;
@@ -743,38 +498,10 @@ arc_gossip_digest_reply_cb(GObject *source, GAsyncResult *res, gpointer user_dat
 		arc_gossip_round_end(self, call->peer_id, "in_sync");
 		return;
 	}
-	local = arc_registry_list_all(self->registry, &error);
-	if (local == NULL) {
-		g_warning("cannot read the records: %s", error->message);
-		arc_gossip_round_end(self, call->peer_id, "failed");
-		return;
-	}
-	arc_gossip_diff(local, arc_json_object_get_array(obj, "entries"), push, want);
-	if (push->len == 0 && want->len == 0) {
-		arc_gossip_round_end(self, call->peer_id, "in_sync");
-		return;
-	}
-	b = json_builder_new();
-	json_builder_begin_object(b);
-	arc_gossip_add_records(b, push);
-	json_builder_set_member_name(b, "want");
-	json_builder_begin_array(b);
-	for (guint i = 0; i < want->len && i < ARC_GOSSIP_MAX_RECORDS; i++)
-		json_builder_add_string_value(b, g_ptr_array_index(want, i));
-	json_builder_end_array(b);
-	request = arc_gossip_builder_end(b);
-	next = g_new0(ArcGossipCall, 1);
-	next->gossip = g_object_ref(self);
-	next->kind = ARC_GOSSIP_CALL_ROUND;
-	next->peer_id = g_strdup(call->peer_id);
-	next->address = g_strdup(call->address);
-	memcpy(next->key, call->key, sizeof(next->key));
-	g_debug("round with %s: sending %u records, asking for %u", call->peer_id,
-		MIN(push->len, ARC_GOSSIP_MAX_RECORDS), MIN(want->len, ARC_GOSSIP_MAX_RECORDS));
-	arc_gossip_send(self, next, self->client, "records", request, arc_gossip_records_reply_cb);
+	arc_gossip_exchange(self, call, obj);
 }
 
-static JsonNode *
+JsonNode *
 arc_gossip_digest_body(ArcGossip *self)
 {
 	g_autoptr(JsonBuilder) b = json_builder_new();
@@ -791,169 +518,15 @@ static gboolean
 arc_gossip_start_round(ArcGossip *self, const gchar *peer_id)
 {
 	const ArcMember *member = arc_registry_lookup_member(self->registry, peer_id);
-	ArcGossipPeer *peer = g_hash_table_lookup(self->peers, peer_id);
 	g_autoptr(JsonNode) body = NULL;
 
-	if (member == NULL || peer == NULL || peer->in_flight)
+	if (member == NULL ||
+	    !arc_gossip_health_begin_round(self->health, peer_id, g_get_monotonic_time()))
 		return FALSE;
-	peer->in_flight = TRUE;
-	peer->attempt_mono = g_get_monotonic_time();
 	body = arc_gossip_digest_body(self);
 	arc_gossip_send(self, arc_gossip_call_new(self, ARC_GOSSIP_CALL_ROUND, member),
 			self->client, "digest", body, arc_gossip_digest_reply_cb);
 	return TRUE;
-}
-
-/* ---- failure detection ---- */
-
-typedef struct _ArcGossipProbe {
-	ArcGossip *gossip;
-	gchar *target;
-	guint pending;
-	gboolean reached;
-} ArcGossipProbe;
-
-static void
-arc_gossip_probe_done(ArcGossipProbe *probe)
-{
-	ArcGossip *self = probe->gossip;
-	ArcGossipPeer *peer;
-
-	if (arc_gossip_stopped(self))
-		goto out;
-	peer = g_hash_table_lookup(self->peers, probe->target);
-	if (peer == NULL)
-		goto out;
-	peer->probing = FALSE;
-	if (probe->reached) {
-		/* others reach it: the path from here is at fault, not the peer */
-		g_debug("peer %s did not answer this agent, but answered another peer",
-			probe->target);
-		peer->heard_mono = g_get_monotonic_time();
-		arc_gossip_set_state(self, peer, ARC_GOSSIP_STATE_ALIVE);
-	} else if (peer->state == ARC_GOSSIP_STATE_ALIVE &&
-		   g_get_monotonic_time() - peer->heard_mono >=
-			   (gint64)self->config->gossip_suspect_after * 1000) {
-		arc_gossip_set_state(self, peer, ARC_GOSSIP_STATE_SUSPECT);
-	}
-out:
-	g_object_unref(probe->gossip);
-	g_free(probe->target);
-	g_free(probe);
-}
-
-static void
-arc_gossip_probe_ask_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(ArcGossipCall) call = user_data;
-	ArcGossipProbe *probe = call->probe;
-	g_autoptr(JsonNode) body = NULL;
-	g_autoptr(GError) error = NULL;
-	gboolean transport = FALSE;
-
-	if (!arc_gossip_stopped(call->gossip)) {
-		body = arc_gossip_open_reply(call->gossip, call, source, res, &transport, &error);
-		if (body != NULL && json_object_get_boolean_member_with_default(
-					    json_node_get_object(body), "reachable", FALSE))
-			probe->reached = TRUE;
-	}
-	if (--probe->pending == 0)
-		arc_gossip_probe_done(probe);
-}
-
-/* a round found no answer: ask others to try before suspecting the peer */
-static void
-arc_gossip_round_failed(ArcGossip *self, const gchar *peer_id)
-{
-	ArcGossipPeer *peer = g_hash_table_lookup(self->peers, peer_id);
-	g_autoptr(GPtrArray) helpers = NULL;
-	ArcGossipProbe *probe;
-
-	if (peer == NULL || peer->probing)
-		return;
-	peer->failures++;
-	helpers = arc_gossip_pick(self, self->config->gossip_fanout, peer_id, NULL);
-	probe = g_new0(ArcGossipProbe, 1);
-	probe->gossip = g_object_ref(self);
-	probe->target = g_strdup(peer_id);
-	probe->pending = 1;
-	peer->probing = TRUE;
-	for (guint i = 0; i < helpers->len; i++) {
-		const ArcMember *helper =
-			arc_registry_lookup_member(self->registry, g_ptr_array_index(helpers, i));
-		g_autoptr(JsonBuilder) b = json_builder_new();
-		g_autoptr(JsonNode) body = NULL;
-		ArcGossipCall *call;
-
-		if (helper == NULL)
-			continue;
-		json_builder_begin_object(b);
-		json_builder_set_member_name(b, "target");
-		json_builder_add_string_value(b, peer_id);
-		body = arc_gossip_builder_end(b);
-		call = arc_gossip_call_new(self, ARC_GOSSIP_CALL_PROBE_ASK, helper);
-		call->probe = probe;
-		probe->pending++;
-		arc_gossip_send(self, call, self->probe_client, "probe", body,
-				arc_gossip_probe_ask_cb);
-	}
-	if (--probe->pending == 0)
-		arc_gossip_probe_done(probe);
-}
-
-/* peers that failed get another try sooner than their turn; suspects turn unreachable */
-static void
-arc_gossip_check_peers(ArcGossip *self)
-{
-	gint64 now = g_get_monotonic_time();
-	gint64 retry_after = (gint64)self->config->gossip_suspect_after * 1000 / 2;
-	gint64 unreachable_after = (gint64)self->config->gossip_unreachable_after * 1000;
-	GHashTableIter iter;
-	gpointer value;
-	const gchar *retry = NULL;
-
-	g_hash_table_iter_init(&iter, self->peers);
-	while (g_hash_table_iter_next(&iter, NULL, &value)) {
-		ArcGossipPeer *peer = value;
-		if (peer->state == ARC_GOSSIP_STATE_SUSPECT &&
-		    now - peer->heard_mono >= unreachable_after)
-			arc_gossip_set_state(self, peer, ARC_GOSSIP_STATE_UNREACHABLE);
-		if ((peer->failures > 0 || peer->state != ARC_GOSSIP_STATE_ALIVE) &&
-		    !peer->in_flight && now - peer->attempt_mono >= retry_after && retry == NULL)
-			retry = peer->id;
-	}
-	if (retry != NULL)
-		arc_gossip_start_round(self, retry);
-}
-
-static const gchar *
-arc_gossip_next_target(ArcGossip *self)
-{
-	for (guint tries = 0; tries < 2; tries++) {
-		while (self->order_pos < self->order->len) {
-			const gchar *id = g_ptr_array_index(self->order, self->order_pos++);
-			ArcGossipPeer *peer = g_hash_table_lookup(self->peers, id);
-			if (peer != NULL && !peer->in_flight)
-				return id;
-		}
-		/* a new shuffled turn */
-		g_ptr_array_set_size(self->order, 0);
-		self->order_pos = 0;
-		{
-			GHashTableIter iter;
-			gpointer key;
-			g_hash_table_iter_init(&iter, self->peers);
-			while (g_hash_table_iter_next(&iter, &key, NULL))
-				g_ptr_array_add(self->order, g_strdup(key));
-		}
-		for (guint i = self->order->len; i > 1; i--) {
-			guint j = (guint)g_random_int_range(0, (gint32)i);
-			gpointer tmp = self->order->pdata[i - 1];
-			self->order->pdata[i - 1] = self->order->pdata[j];
-			self->order->pdata[j] = tmp;
-		}
-	}
-	return NULL;
 }
 
 static gboolean
@@ -961,14 +534,18 @@ arc_gossip_tick_cb(gpointer user_data)
 {
 	ArcGossip *self = ARC_GOSSIP(user_data);
 	const gchar *target;
+	const gchar *retry;
 
 	if (self->host->is_deactivated(self->host_data))
 		return G_SOURCE_CONTINUE;
 	arc_gossip_refresh_peers(self);
-	target = arc_gossip_next_target(self);
+	target = arc_gossip_health_next(self->health);
 	if (target != NULL)
 		arc_gossip_start_round(self, target);
-	arc_gossip_check_peers(self);
+	/* peers that failed get another try sooner than their turn */
+	retry = arc_gossip_health_check(self->health, g_get_monotonic_time());
+	if (retry != NULL)
+		arc_gossip_start_round(self, retry);
 	/* Bursts (an agent meeting a whole cluster) leave free memory inside the heap, which
 	 * malloc keeps: it goes back to the system once things are quiet again. */
 	if (self->busy_mono > self->trimmed_mono &&
@@ -990,21 +567,18 @@ arc_gossip_tick_cb(gpointer user_data)
 guint
 arc_gossip_sync_all(ArcGossip *self)
 {
-	g_autoptr(GPtrArray) ids = g_ptr_array_new();
-	GHashTableIter iter;
-	gpointer key;
+	g_autoptr(GPtrArray) ids = NULL;
 	guint n = 0;
 
 	if (self->host->is_deactivated(self->host_data))
 		return 0;
 	arc_gossip_refresh_peers(self);
-	g_hash_table_iter_init(&iter, self->peers);
-	while (g_hash_table_iter_next(&iter, &key, NULL))
-		g_ptr_array_add(ids, key);
+	ids = arc_gossip_health_list(self->health);
 	for (guint i = 0; i < ids->len; i++) {
-		ArcGossipPeer *peer = g_hash_table_lookup(self->peers, g_ptr_array_index(ids, i));
+		const gchar *id = g_ptr_array_index(ids, i);
 		/* a round already under way counts: it is the round asked for */
-		if (peer->in_flight || arc_gossip_start_round(self, peer->id))
+		if (arc_gossip_health_in_round(self->health, id) ||
+		    arc_gossip_start_round(self, id))
 			n++;
 	}
 	return n;
@@ -1032,7 +606,7 @@ arc_gossip_push(ArcGossip *self, GPtrArray *records, const gchar *exclude)
 	if (targets->len == 0)
 		return;
 	json_builder_begin_object(b);
-	arc_gossip_add_records(b, records);
+	arc_gossip_digest_add_records(b, records);
 	body = arc_gossip_builder_end(b);
 	for (guint i = 0; i < targets->len; i++) {
 		const ArcMember *member =
@@ -1066,102 +640,15 @@ arc_gossip_tell(ArcGossip *self, const gchar *peer_id, const gchar *address, con
 		return;
 	memcpy(former.key, key, sizeof(former.key));
 	json_builder_begin_object(b);
-	arc_gossip_add_records(b, records);
+	arc_gossip_digest_add_records(b, records);
 	body = arc_gossip_builder_end(b);
 	arc_gossip_send(self, arc_gossip_call_new(self, ARC_GOSSIP_CALL_PUSH, &former),
 			self->client, "records", body, arc_gossip_records_reply_cb);
 }
 
-/* ---- transitive discovery ---- */
-
-typedef struct {
-	ArcGossip *gossip;
-	gchar *peer_id;
-} ArcGossipMeeting;
-
-static void
-arc_gossip_meeting_free(ArcGossipMeeting *self)
-{
-	self->gossip->meetings--;
-	g_object_unref(self->gossip);
-	g_free(self->peer_id);
-	g_free(self);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcGossipMeeting, arc_gossip_meeting_free)
-
-static void
-arc_gossip_discovered_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(ArcGossipMeeting) meeting = user_data;
-	const gchar *peer_id = meeting->peer_id;
-	ArcGossip *self = meeting->gossip;
-	g_autofree gchar *met = NULL;
-	g_autofree gchar *address = NULL;
-	g_autoptr(GError) error = NULL;
-
-	if (self->host->meet_finish(self->host_data, res, &met, &address, &error))
-		g_info("met peer %s at %s, learned of through the cluster", met, address);
-	else if (g_error_matches(error, ARC_HANDSHAKE_ERROR, ARC_HANDSHAKE_REASON_ALREADY_EXISTS))
-		g_debug("peer %s was met meanwhile", peer_id);
-	else
-		g_warning("cannot meet peer %s, learned of through the cluster: %s (retrying in "
-			  "%d s)",
-			  peer_id, error->message,
-			  (gint)(ARC_GOSSIP_DISCOVERY_RETRY_USEC / G_USEC_PER_SEC));
-}
-
-/* A peer another member knows and this agent does not: this agent runs the handshake with it
- * (docs/protocol.md §6.4). Of two agents that learn of each other at once, the one with the
- * smaller id goes first; the other waits a few rounds. At most ARC_GOSSIP_MAX_MEETINGS run at
- * once (an agent joining a large cluster learns of every peer at once): the others come
- * again with the next rounds. */
-static void
-arc_gossip_discover(ArcGossip *self, GPtrArray *candidates)
-{
-	const gchar *own = self->peer_id;
-	gint64 now = g_get_monotonic_time();
-
-	for (guint i = 0; i < candidates->len; i++) {
-		ArcRecord *record = g_ptr_array_index(candidates, i);
-		g_autoptr(JsonNode) root = arc_json_parse_object(record->body, -1, 8, NULL);
-		const gchar *address =
-			root != NULL
-				? arc_json_object_get_string(json_node_get_object(root), "address")
-				: NULL;
-		const gchar *state =
-			root != NULL
-				? arc_json_object_get_string(json_node_get_object(root), "state")
-				: NULL;
-		gint64 *next = g_hash_table_lookup(self->discovery, record->id);
-
-		if (address == NULL || g_strcmp0(state, "active") != 0)
-			continue;
-		if (next == NULL) {
-			next = g_new(gint64, 1);
-			*next = strcmp(own, record->id) < 0
-					? now
-					: now + 3 * (gint64)self->config->gossip_interval * 1000;
-			g_hash_table_insert(self->discovery, g_strdup(record->id), next);
-		}
-		if (now < *next || self->meetings >= ARC_GOSSIP_MAX_MEETINGS)
-			continue;
-		*next = now + ARC_GOSSIP_DISCOVERY_RETRY_USEC;
-		g_info("learned of peer %s at %s through the cluster: meeting it", record->id,
-		       address);
-		{
-			ArcGossipMeeting *meeting = g_new0(ArcGossipMeeting, 1);
-			meeting->gossip = g_object_ref(self);
-			meeting->peer_id = g_strdup(record->id);
-			self->meetings++;
-			self->host->meet_async(self->host_data, address, self->cancellable,
-					       arc_gossip_discovered_cb, meeting);
-		}
-	}
-}
-
 /* ---- receiving ---- */
 
-static gchar *
+gchar *
 arc_gossip_reply(ArcGossip *self, const gchar *type, const ArcGossipMessage *msg, JsonBuilder *b)
 {
 	g_autofree gchar *nonce = g_base64_encode(msg->nonce, sizeof(msg->nonce));
@@ -1187,30 +674,6 @@ arc_gossip_count_message(const gchar *type, const gchar *result)
 	arc_metrics_count("arctic_gossip_messages_total", labels);
 }
 
-/* a sender's refusals of one kind are logged once a minute: a removed peer keeps knocking;
- * returns whether this one was */
-static gboolean
-arc_gossip_log_refusal(ArcGossip *self, const gchar *from, const gchar *why, const GError *error)
-{
-	gint64 now = g_get_monotonic_time();
-	g_autofree gchar *key = g_strconcat(from, " ", why, NULL);
-	gint64 *last = g_hash_table_lookup(self->refusals, key);
-
-	if (last != NULL && now - *last < ARC_GOSSIP_LOG_EVERY_USEC) {
-		g_debug("%s", error->message);
-		return FALSE;
-	}
-	if (last == NULL) {
-		if (g_hash_table_size(self->refusals) > 1024)
-			g_hash_table_remove_all(self->refusals);
-		last = g_new(gint64, 1);
-		g_hash_table_insert(self->refusals, g_steal_pointer(&key), last);
-	}
-	*last = now;
-	g_warning("%s", error->message);
-	return TRUE;
-}
-
 /* A refused message is logged at most once a minute per sender and reason. A sender that is
  * neither a member nor a removed peer is whoever the unsigned `from` says: those share one
  * key, so made-up ids neither flood the log nor push the real keys out of the table. A
@@ -1221,14 +684,14 @@ arc_gossip_refused(ArcGossip *self, const gchar *from, const gchar *why, const G
 	gboolean outsider = g_strcmp0(why, "not_a_member") == 0;
 	gboolean removed = outsider && arc_registry_peer_is_revoked(self->registry, from);
 
-	if (arc_gossip_log_refusal(self, outsider && !removed ? "(not a peer)" : from, why,
-				   error) &&
+	if (arc_gossip_refusals_log(self->refusals, outsider && !removed ? "(not a peer)" : from,
+				    why, error, g_get_monotonic_time()) &&
 	    removed)
 		self->host->tell_removed(self->host_data, from);
 }
 
 /* the checks every incoming message passes: a member's, signed, fresh, never seen */
-static ArcGossipMessage *
+ArcGossipMessage *
 arc_gossip_open(ArcGossip *self, const gchar *type, const gchar *data, gsize len, GError **error)
 {
 	g_autoptr(ArcGossipMessage) msg = NULL;
@@ -1273,7 +736,7 @@ arc_gossip_open(ArcGossip *self, const gchar *type, const gchar *data, gsize len
 		arc_gossip_count_message(type, why);
 		/* a peer being met sends before this agent has stored it: no news */
 		if (g_strcmp0(why, "not_a_member") == 0 &&
-		    g_hash_table_contains(self->discovery, msg->from))
+		    arc_gossip_discovery_contains(self->discovery, msg->from))
 			g_debug("%s", error_local->message);
 		else
 			arc_gossip_refused(self, msg->from, why, error_local);
@@ -1306,7 +769,7 @@ arc_gossip_on_digest(ArcGossip *self, ArcGossipMessage *msg, GError **error)
 		g_autoptr(GPtrArray) local = arc_registry_list_all(self->registry, error);
 		if (local == NULL)
 			return NULL;
-		arc_gossip_add_digest(b, local);
+		arc_gossip_digest_add_entries(b, local);
 	}
 	return arc_gossip_reply(self, "digest", msg, b);
 }
@@ -1344,7 +807,7 @@ arc_gossip_on_records(ArcGossip *self, ArcGossipMessage *msg, GError **error)
 	json_builder_begin_object(b);
 	json_builder_set_member_name(b, "stored");
 	json_builder_add_int_value(b, MAX(stored, 0));
-	arc_gossip_add_records(b, wanted);
+	arc_gossip_digest_add_records(b, wanted);
 	if (purged != NULL && purged->len > 0) {
 		json_builder_set_member_name(b, "purged");
 		json_builder_begin_array(b);
@@ -1379,80 +842,6 @@ arc_gossip_receive(ArcGossip *self, const gchar *type, const gchar *data, gsize 
 	return arc_gossip_on_records(self, msg, error);
 }
 
-static void
-arc_gossip_probe_ping_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(ArcGossipCall) call = user_data;
-	ArcGossipMessage *msg = g_task_get_task_data(call->task);
-	g_autoptr(JsonNode) body = NULL;
-	g_autoptr(GError) error = NULL;
-	g_autoptr(JsonBuilder) b = json_builder_new();
-	gboolean transport = FALSE;
-
-	if (arc_gossip_stopped(call->gossip)) {
-		g_task_return_new_error(call->task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-					"agent stopping");
-		return;
-	}
-	body = arc_gossip_open_reply(call->gossip, call, source, res, &transport, &error);
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "target");
-	json_builder_add_string_value(b, call->peer_id);
-	json_builder_set_member_name(b, "reachable");
-	json_builder_add_boolean_value(b, body != NULL);
-	g_task_return_pointer(call->task, arc_gossip_reply(call->gossip, "probe", msg, b), g_free);
-}
-
-/**
- * arc_gossip_probe_async:
- * @self: gossip
- * @data: `POST /v1/gossip/probe`, untrusted: `{"target": <peer id>}` from a member
- * @len: its length
- * @callback: called with the answer
- * @user_data: for @callback
- *
- * Tries to reach the target for a member that could not.
- */
-void
-arc_gossip_probe_async(ArcGossip *self, const gchar *data, gsize len, GAsyncReadyCallback callback,
-		       gpointer user_data)
-{
-	g_autoptr(GTask) task = g_task_new(self, NULL, callback, user_data);
-	g_autoptr(GError) error = NULL;
-	g_autoptr(JsonNode) body = NULL;
-	ArcGossipMessage *msg = arc_gossip_open(self, "probe", data, len, &error);
-	const ArcMember *target;
-	ArcGossipCall *call;
-
-	if (msg == NULL) {
-		g_task_return_error(task, g_steal_pointer(&error));
-		return;
-	}
-	g_task_set_task_data(task, msg, (GDestroyNotify)arc_gossip_message_free);
-	arc_gossip_heard(self, msg->from, NULL);
-	target = arc_registry_lookup_member(
-		self->registry,
-		arc_json_object_get_string(json_node_get_object(msg->body), "target"));
-	if (target == NULL || g_strcmp0(target->id, self->peer_id) == 0) {
-		g_autoptr(JsonBuilder) b = json_builder_new();
-		json_builder_begin_object(b);
-		json_builder_set_member_name(b, "reachable");
-		json_builder_add_boolean_value(b, target != NULL);
-		g_task_return_pointer(task, arc_gossip_reply(self, "probe", msg, b), g_free);
-		return;
-	}
-	body = arc_gossip_digest_body(self);
-	call = arc_gossip_call_new(self, ARC_GOSSIP_CALL_PROBE_PING, target);
-	call->task = g_steal_pointer(&task);
-	arc_gossip_send(self, call, self->client, "digest", body, arc_gossip_probe_ping_cb);
-}
-
-gchar *
-arc_gossip_probe_finish(ArcGossip *self, GAsyncResult *res, GError **error)
-{
-	return g_task_propagate_pointer(G_TASK(res), error);
-}
-
 /**
  * arc_gossip_get_peer:
  * @self: gossip
@@ -1467,32 +856,18 @@ gboolean
 arc_gossip_get_peer(ArcGossip *self, const gchar *peer_id, ArcGossipState *state, gint64 *last_seen,
 		    const gchar **registry_hash)
 {
-	ArcGossipPeer *peer = g_hash_table_lookup(self->peers, peer_id);
-
-	if (peer == NULL)
-		return FALSE;
-	*state = peer->state;
-	*last_seen = peer->last_seen;
-	*registry_hash = peer->registry_hash;
-	return TRUE;
+	return arc_gossip_health_get_peer(self->health, peer_id, state, last_seen, registry_hash);
 }
 
 /* a peer a member told this agent about, that it has not met yet */
 gboolean
 arc_gossip_is_candidate(ArcGossip *self, const gchar *peer_id)
 {
-	return g_hash_table_contains(self->discovery, peer_id);
+	return arc_gossip_discovery_contains(self->discovery, peer_id);
 }
 
 guint
 arc_gossip_count_state(ArcGossip *self, ArcGossipState state)
 {
-	GHashTableIter iter;
-	gpointer value;
-	guint n = 0;
-
-	g_hash_table_iter_init(&iter, self->peers);
-	while (g_hash_table_iter_next(&iter, NULL, &value))
-		n += ((ArcGossipPeer *)value)->state == state;
-	return n;
+	return arc_gossip_health_count_state(self->health, state);
 }

@@ -99,6 +99,7 @@ static ArcRecord *
 test_record(ServiceFixture *fx, guint writer, const gchar *kind, const gchar *id, gint64 version,
 	    const gchar *body, gboolean deleted)
 {
+	gboolean ok;
 	g_autoptr(ArcRecord) record = arc_record_new(kind, id, body);
 	g_autoptr(GError) error = NULL;
 
@@ -106,8 +107,9 @@ test_record(ServiceFixture *fx, guint writer, const gchar *kind, const gchar *id
 	record->writer = g_strdup(test_peers[writer]);
 	record->deleted = deleted;
 	record->updated_at = (TEST_T0 + version) * G_USEC_PER_SEC;
-	g_assert_true(arc_record_sign(record, fx->ids[writer], &error));
+	ok = arc_record_sign(record, fx->ids[writer], &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	return g_steal_pointer(&record);
 }
 
@@ -125,39 +127,46 @@ test_peer_record(ServiceFixture *fx, guint i, const gchar *state, gint64 version
 static ArcStorage *
 test_open_storage(ServiceFixture *fx)
 {
+	gboolean ok;
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *data_dir = g_build_filename(fx->dir, "a", NULL);
 	g_autoptr(GKeyFile) keyfile = g_key_file_new();
 	g_autoptr(ArcPluginLoader) loader = arc_plugin_loader_new(g_getenv("ARC_PLUGIN_DIR"));
 	ArcPlugin *plugin;
 
-	g_assert_true(arc_plugin_loader_scan(loader, &error));
+	ok = arc_plugin_loader_scan(loader, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	plugin = arc_plugin_loader_get_plugin(loader, ARC_PLUGIN_KIND_STORAGE, "sqlite", &error);
 	g_assert_no_error(error);
 	g_assert_nonnull(plugin);
 	g_assert_cmpint(g_mkdir_with_parents(data_dir, 0700), ==, 0);
-	g_assert_true(arc_plugin_setup(plugin, keyfile, data_dir, &error));
+	ok = arc_plugin_setup(plugin, keyfile, data_dir, &error);
 	g_assert_no_error(error);
-	g_assert_true(arc_storage_open(ARC_STORAGE(plugin), data_dir, &error));
+	g_assert_true(ok);
+	ok = arc_storage_open(ARC_STORAGE(plugin), data_dir, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	return ARC_STORAGE(g_object_ref(plugin));
 }
 
 static void
 test_commit_one(ServiceFixture *fx, ArcRecord *record)
 {
+	gboolean ok;
 	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
 	g_autoptr(GError) error = NULL;
 
 	arc_storage_txn_put_record(txn, record);
-	g_assert_true(arc_registry_commit(fx->registry, txn, NULL, FALSE, &error));
+	ok = arc_registry_commit(fx->registry, txn, NULL, FALSE, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 }
 
 static void
 service_setup(ServiceFixture *fx, gconstpointer data)
 {
+	gboolean ok;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(ArcStorage) storage = NULL;
 	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
@@ -183,8 +192,9 @@ service_setup(ServiceFixture *fx, gconstpointer data)
 			test_peer_record(fx, i, i == 3 ? "deactivated" : "active", 1, FALSE);
 		arc_storage_txn_put_record(txn, peer);
 	}
-	g_assert_true(arc_registry_commit(fx->registry, txn, NULL, FALSE, &error));
+	ok = arc_registry_commit(fx->registry, txn, NULL, FALSE, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 }
 
 static void
@@ -353,6 +363,7 @@ test_update_func(ServiceFixture *fx, gconstpointer data)
 static void
 test_delete_func(ServiceFixture *fx, gconstpointer data)
 {
+	gboolean ok;
 	g_autoptr(ArcServiceInfo) web =
 		test_create(fx, "{\"name\":\"web\",\"target_peer_id\":\"peer_b\",\"routes\":["
 				"{\"dest_cidr\":\"10.0.0.0/8\",\"priority\":1},"
@@ -361,8 +372,9 @@ test_delete_func(ServiceFixture *fx, gconstpointer data)
 	g_autoptr(GError) error = NULL;
 
 	g_ptr_array_set_size(fx->changed, 0);
-	g_assert_true(arc_service_manager_delete_service(fx->manager, "web", "test", &error));
+	ok = arc_service_manager_delete_service(fx->manager, "web", "test", &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	/* the service and its routes as tombstones, for gossip to carry */
 	g_assert_cmpuint(test_count_records(fx, "service", TRUE), ==, 1);
 	g_assert_cmpuint(test_count_records(fx, "route", TRUE), ==, 2);
@@ -466,6 +478,7 @@ test_limit_func(ServiceFixture *fx, gconstpointer data)
 static void
 test_routes_func(ServiceFixture *fx, gconstpointer data)
 {
+	gboolean ok;
 	g_autoptr(ArcServiceInfo) web =
 		test_create(fx, "{\"name\":\"web\",\"target_peer_id\":\"peer_b\"}");
 	g_autoptr(ArcServiceInfo) db =
@@ -508,8 +521,9 @@ test_routes_func(ServiceFixture *fx, gconstpointer data)
 	g_assert_error(error, ARC_ERROR, ARC_ERROR_MISSING_FIELD);
 	g_assert_cmpstr(error->message, ==, "a route needs 'source_cidr' or 'dest_cidr' (or both)");
 	g_clear_error(&error);
-	g_assert_true(arc_service_manager_delete_route(fx->manager, web->id, 2, "test", &error));
+	ok = arc_service_manager_delete_route(fx->manager, web->id, 2, "test", &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	routes = arc_service_manager_list_routes(fx->manager, NULL, &error);
 	g_assert_no_error(error);
 	g_assert_cmpuint(routes->len, ==, 1);
@@ -524,6 +538,7 @@ test_routes_func(ServiceFixture *fx, gconstpointer data)
 static void
 test_displacement_func(ServiceFixture *fx, gconstpointer data)
 {
+	gint merged;
 	g_autoptr(ArcServiceInfo) web =
 		test_create(fx, "{\"name\":\"web\",\"target_peer_id\":\"peer_b\",\"routes\":["
 				"{\"dest_cidr\":\"10.0.0.0/8\",\"priority\":100}]}");
@@ -543,10 +558,9 @@ test_displacement_func(ServiceFixture *fx, gconstpointer data)
 
 	g_assert_cmpint(mine->id, ==, 1);
 	g_ptr_array_add(records, theirs);
-	g_assert_cmpint(
-		arc_registry_merge(fx->registry, records, "peer_b", &candidates, &purged, &error),
-		==, 1);
+	merged = arc_registry_merge(fx->registry, records, "peer_b", &candidates, &purged, &error);
 	g_assert_no_error(error);
+	g_assert_cmpint(merged, ==, 1);
 	routes = arc_service_manager_list_routes(fx->manager, web->id, &error);
 	g_assert_no_error(error);
 	g_assert_cmpuint(routes->len, ==, 2);
@@ -566,10 +580,10 @@ test_displacement_func(ServiceFixture *fx, gconstpointer data)
 	{
 		g_autoptr(ArcRecord) newer = test_record(fx, 1, "route", "1", 3, body, FALSE);
 		g_ptr_array_add(records, newer);
-		g_assert_cmpint(arc_registry_merge(fx->registry, records, "peer_b", &candidates,
-						   &purged, &error),
-				==, 1);
+		merged = arc_registry_merge(fx->registry, records, "peer_b", &candidates, &purged,
+					    &error);
 		g_assert_no_error(error);
+		g_assert_cmpint(merged, ==, 1);
 	}
 	g_clear_pointer(&routes, g_ptr_array_unref);
 	routes = arc_service_manager_list_routes(fx->manager, NULL, &error);
@@ -637,6 +651,7 @@ test_lookup_func(ServiceFixture *fx, gconstpointer data)
 static void
 test_received_func(ServiceFixture *fx, gconstpointer data)
 {
+	gint merged;
 	g_autoptr(ArcRecord) theirs = test_record(
 		fx, 1, "service", "svc_01B", 1,
 		"{\"name\":\"from-b\",\"source_peer_id\":\"peer_b\",\"target_peer_id\":\"peer_c\","
@@ -654,10 +669,9 @@ test_received_func(ServiceFixture *fx, gconstpointer data)
 	g_assert_no_error(error);
 	g_assert_cmpuint(list->len, ==, 0);
 	g_ptr_array_add(records, theirs);
-	g_assert_cmpint(
-		arc_registry_merge(fx->registry, records, "peer_b", &candidates, &purged, &error),
-		==, 1);
+	merged = arc_registry_merge(fx->registry, records, "peer_b", &candidates, &purged, &error);
 	g_assert_no_error(error);
+	g_assert_cmpint(merged, ==, 1);
 	g_assert_cmpuint(fx->changed->len, ==, 1);
 	g_assert_cmpstr(g_ptr_array_index(fx->changed, 0), ==, "svc_01B");
 	info = arc_service_manager_get_service(fx->manager, "from-b", &error);
