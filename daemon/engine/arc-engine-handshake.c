@@ -470,7 +470,8 @@ arc_engine_own_record(ArcEngine *self, const gchar *remote)
 	g_autoptr(ArcRecord) stored =
 		arc_storage_get_record(arc_engine_get_storage(self), "peer", info->peer_id, NULL);
 	ArcPeerFields fields;
-	gboolean parsed = stored != NULL && arc_engine_peer_record_fields(self, stored, &fields);
+	gboolean parsed = stored != NULL &&
+			  arc_registry_peer_fields(arc_engine_get_registry(self), stored, &fields);
 	g_autofree gchar *stored_address = parsed ? g_strdup(fields.address) : NULL;
 	g_autofree gchar *address = arc_engine_own_address(self, stored_address, remote);
 	g_autoptr(GError) error = NULL;
@@ -506,11 +507,8 @@ arc_engine_stage_membership(ArcEngine *self, ArcStorageTxn *txn, const ArcHandsh
 		g_autoptr(ArcRecord) replaced = arc_storage_get_record(arc_engine_get_storage(self),
 								       "peer", m->replaces, NULL);
 		if (replaced != NULL && !replaced->deleted) {
-			arc_engine_stage_peer(self, txn, replaced, m->replaces, replaced->body,
-					      TRUE);
-			if (!arc_engine_peer_is_revoked(self, m->replaces))
-				arc_engine_stage_revocation(self, txn, m->replaces,
-							    peer->public_key);
+			arc_peer_manager_stage_removal(arc_engine_get_peer_manager(self), txn,
+						       replaced, peer->public_key);
 		}
 		g_info("peer %s has the key of peer %s and takes its place", peer->peer_id,
 		       m->replaces);
@@ -518,8 +516,9 @@ arc_engine_stage_membership(ArcEngine *self, ArcStorageTxn *txn, const ArcHandsh
 	if (m->join_token != NULL)
 		arc_engine_stage_join_used(self, txn, m->join_token, peer->peer_id);
 	if (m->readmit) {
-		arc_engine_stage_revocation_full(self, txn, peer->peer_id, peer->public_key, TRUE,
-						 old != NULL ? old->version : 0);
+		arc_peer_manager_stage_revocation(arc_engine_get_peer_manager(self), txn,
+						  peer->peer_id, peer->public_key, TRUE,
+						  old != NULL ? old->version : 0);
 		g_info("peer %s, removed earlier, is added again", peer->peer_id);
 	}
 }
@@ -539,11 +538,12 @@ arc_engine_store_peer(ArcEngine *self, const ArcHandshakePeer *peer, const gchar
 	if (old == NULL || old->deleted || arc_record_compare_versions(peer->record, old) > 0)
 		arc_storage_txn_put_record(txn, peer->record);
 	arc_engine_stage_membership(self, txn, peer, m, old);
-	/* a removal written before this is stale here: see arc_engine_take_removal() */
+	/* a removal written before this is stale here: see arc_peer_manager_take_removal() */
 	admitted = g_strdup_printf("%" G_GINT64_FORMAT, g_get_real_time());
 	arc_storage_txn_set_meta(txn, "membership.admitted_at", admitted);
 	if (name != NULL && name[0] != '\0')
-		arc_engine_stage_alias(self, txn, peer->peer_id, name);
+		arc_peer_manager_stage_alias(arc_engine_get_peer_manager(self), txn,
+					     peer->peer_id, name);
 	/* pushed to the others: @peer gets everything in its first rounds, and before the
 	 * other side has stored this agent too it would refuse a push */
 	if (arc_storage_txn_get_size(txn) > 0 &&
@@ -1498,9 +1498,11 @@ arc_engine_remove_self_async(ArcEngine *self, const ArcCaller *caller, GCancella
 			json_object_set_string_member(json_node_get_object(root), "state",
 						      "deactivated");
 			body = json_to_string(root, FALSE);
-			arc_engine_stage_peer(self, txn, record, record->id, body, FALSE);
+			arc_peer_manager_stage_peer(arc_engine_get_peer_manager(self), txn,
+						    record, record->id, body, FALSE);
 		} else {
-			arc_engine_stage_peer(self, txn, record, record->id, record->body, TRUE);
+			arc_peer_manager_stage_peer(arc_engine_get_peer_manager(self), txn,
+						    record, record->id, record->body, TRUE);
 		}
 	}
 	/* not pushed: what this agent forgets is its own business. The others learn of the
@@ -1510,7 +1512,7 @@ arc_engine_remove_self_async(ArcEngine *self, const ArcCaller *caller, GCancella
 		g_task_return_error(task, error);
 		return;
 	}
-	arc_engine_set_deactivated(self);
+	arc_peer_manager_set_deactivated(arc_engine_get_peer_manager(self));
 	g_info("this agent (peer %s) left the cluster, by %s", own_id, arc_caller_describe(caller));
 	op = g_new0(ArcLeaveOp, 1);
 	op->result = g_new0(ArcLeaveResult, 1);

@@ -8,6 +8,7 @@
 #include "arc-gossip.h"
 #include "arc-handshake.h"
 #include "arc-identity.h"
+#include "arc-peer-manager.h"
 #include "arc-registry.h"
 
 G_BEGIN_DECLS
@@ -26,34 +27,16 @@ void arc_engine_set_peer_name(ArcEngine *self, const gchar *name);
 void arc_engine_emit_peer_changed(ArcEngine *self, const gchar *peer_id);
 void arc_engine_emit_peer_state_changed(ArcEngine *self, const gchar *peer_id, const gchar *state);
 
-/* arc-engine-peers.c: the `peer` records */
+/* arc-engine-peers.c: the peer manager (arc-peer-manager.h), and its methods under the
+ * engine's names for the files not moved yet */
+ArcPeerManager *arc_engine_new_peer_manager(ArcEngine *self, ArcRegistry *registry);
+ArcPeerManager *arc_engine_get_peer_manager(ArcEngine *self);
 GPtrArray *arc_engine_load_peers(ArcEngine *self, GError **error);
 ArcPeerInfo *arc_engine_find_peer(GPtrArray *peers, const gchar *id, const gchar *public_key,
 				  const gchar *address);
 guint arc_engine_count_active_peers(GPtrArray *peers);
 gboolean arc_engine_peer_is_revoked(ArcEngine *self, const gchar *peer_id);
-gboolean arc_engine_peer_record_fields(ArcEngine *self, const ArcRecord *record,
-				       ArcPeerFields *fields);
-gchar *arc_engine_peer_body(const gchar *id, const gchar *name, const gchar *description,
-			    const gchar *public_key, const gchar *address, const gchar *license_id,
-			    const gchar *cluster_id, const gchar *state, gint64 created_at);
-void arc_engine_stage_peer(ArcEngine *self, ArcStorageTxn *txn, const ArcRecord *old,
-			   const gchar *id, const gchar *body, gboolean deleted);
-void arc_engine_stage_alias(ArcEngine *self, ArcStorageTxn *txn, const gchar *peer_id,
-			    const gchar *name);
-void arc_engine_refresh_name(ArcEngine *self);
-void arc_engine_stage_revocation(ArcEngine *self, ArcStorageTxn *txn, const gchar *peer_id,
-				 const gchar *public_key);
-void arc_engine_stage_revocation_full(ArcEngine *self, ArcStorageTxn *txn, const gchar *peer_id,
-				      const gchar *public_key, gboolean readmitted,
-				      gint64 deleted_version);
-gint64 arc_engine_readmitted_floor(ArcEngine *self, const gchar *peer_id);
-void arc_engine_tell_removed(ArcEngine *self, const gchar *peer_id);
-gboolean arc_engine_take_removal(ArcEngine *self, const ArcRecord *record, const gchar *from);
-void arc_engine_own_record_above(ArcEngine *self, gint64 version);
-gboolean arc_engine_read_deactivated(ArcEngine *self);
 gboolean arc_engine_is_deactivated(ArcEngine *self);
-void arc_engine_set_deactivated(ArcEngine *self);
 
 /* arc-engine-records.c: the kinds the engine replicates, and the registry's methods under
  * the engine's names */

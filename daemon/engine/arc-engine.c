@@ -49,10 +49,10 @@ struct _ArcEngine {
 	gpointer clock_data;
 	ArcHandshakeState *handshake;
 	ArcRegistry *registry; /* once plugins are loaded */
+	ArcPeerManager *peers; /* with the registry */
 	ArcServicesState *services;
 	ArcGossip *gossip;
 	guint16 api_port;
-	gint deactivated; /* -1: not read yet */
 };
 
 enum {
@@ -163,6 +163,7 @@ arc_engine_finalize(GObject *object)
 	g_clear_object(&self->loader);
 	g_clear_pointer(&self->license, arc_license_unref);
 	g_clear_pointer(&self->handshake, arc_handshake_state_free);
+	g_clear_pointer(&self->peers, arc_peer_manager_free);
 	g_clear_object(&self->registry);
 	g_clear_pointer(&self->services, arc_services_state_free);
 	g_clear_pointer(&self->storage_probe, arc_storage_probe_free);
@@ -239,7 +240,6 @@ arc_engine_new(ArcConfig *config)
 	self->clock_func = arc_engine_real_clock_cb;
 	self->loader = arc_plugin_loader_new(config->plugin_dir);
 	self->api_port = config->listen_port;
-	self->deactivated = -1;
 	self->services = arc_services_state_new();
 	return self;
 }
@@ -303,6 +303,7 @@ arc_engine_setup_registry(ArcEngine *self)
 {
 	self->registry = arc_registry_new(self->storage);
 	arc_engine_register_kinds(self, self->registry);
+	self->peers = arc_engine_new_peer_manager(self, self->registry);
 	g_signal_connect(self->registry, "records-changed",
 			 G_CALLBACK(arc_engine_records_changed_cb), self);
 	g_signal_connect(self->registry, "members-changed",
@@ -607,7 +608,7 @@ arc_engine_load_bootstrap_state(ArcEngine *self, GError **error)
 	/* records from before gossip do not state the cluster id */
 	if (!arc_engine_edit_own_record(self, "cluster_id", self->cluster_id, error))
 		return FALSE;
-	arc_engine_refresh_name(self);
+	arc_peer_manager_refresh_name(self->peers);
 	return arc_engine_update_license_state(self, TRUE);
 }
 
@@ -780,7 +781,7 @@ arc_engine_gossip_offer_cluster_id_cb(gpointer host, const gchar *cluster_id, co
 static void
 arc_engine_gossip_tell_removed_cb(gpointer host, const gchar *peer_id)
 {
-	arc_engine_tell_removed(ARC_ENGINE(host), peer_id);
+	arc_peer_manager_tell_removed(ARC_ENGINE(host)->peers, peer_id);
 }
 
 static void
@@ -1126,17 +1127,13 @@ arc_engine_count_peers_in_state(ArcEngine *self, const gchar *state)
 gboolean
 arc_engine_is_deactivated(ArcEngine *self)
 {
-	if (self->peer_id == NULL)
-		return FALSE;
-	if (self->deactivated < 0)
-		self->deactivated = arc_engine_read_deactivated(self) ? 1 : 0;
-	return self->deactivated > 0;
+	return self->peers != NULL && arc_peer_manager_is_deactivated(self->peers);
 }
 
-void
-arc_engine_set_deactivated(ArcEngine *self)
+ArcPeerManager *
+arc_engine_get_peer_manager(ArcEngine *self)
 {
-	self->deactivated = 1;
+	return self->peers;
 }
 
 ArcHandshakeState *
@@ -1449,7 +1446,7 @@ arc_engine_bootstrap_txn(ArcEngine *self, ArcBootstrapResult *res, ArcLicense *l
 	ArcStorageTxn *txn = arc_storage_txn_new();
 	g_autofree gchar *address = arc_engine_advertised_address(self, NULL);
 	g_autofree gchar *body =
-		arc_engine_peer_body(res->peer_id, res->name, description, res->peer_public_key,
+		arc_peer_record_body(res->peer_id, res->name, description, res->peer_public_key,
 				     address, license->license_id, res->cluster_id, "active", now);
 	g_autoptr(ArcRecord) peer = arc_record_new("peer", res->peer_id, body);
 	g_autofree gchar *now_str = g_strdup_printf("%" G_GINT64_FORMAT, now);
