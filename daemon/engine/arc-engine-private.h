@@ -7,6 +7,7 @@
 #include "arc-engine.h"
 #include "arc-gossip.h"
 #include "arc-handshake.h"
+#include "arc-handshaker.h"
 #include "arc-identity.h"
 #include "arc-peer-manager.h"
 #include "arc-registry.h"
@@ -69,10 +70,7 @@ gboolean arc_engine_route_displaced(ArcEngine *self, const ArcRecord *local,
 void arc_engine_renumber_routes(ArcEngine *self, GPtrArray *displaced);
 
 /* arc-engine-handshake.c */
-typedef struct _ArcHandshakeState ArcHandshakeState;
-ArcHandshakeState *arc_handshake_state_new(ArcEngine *engine);
-void arc_handshake_state_free(ArcHandshakeState *self);
-ArcHandshakeState *arc_engine_get_handshake_state(ArcEngine *self);
+ArcHandshaker *arc_engine_get_handshaker(ArcEngine *self);
 gchar *arc_engine_advertised_address(ArcEngine *self, const gchar *remote);
 gchar *arc_engine_own_address(ArcEngine *self, const gchar *stored, const gchar *remote);
 void arc_engine_discover_peer_async(ArcEngine *self, const gchar *address,

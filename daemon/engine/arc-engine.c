@@ -47,7 +47,7 @@ struct _ArcEngine {
 	gchar *listeners_detail;
 	ArcClockFunc clock_func;
 	gpointer clock_data;
-	ArcHandshakeState *handshake;
+	ArcHandshaker *handshaker; /* at the first handshake */
 	ArcRegistry *registry; /* once plugins are loaded */
 	ArcPeerManager *peers; /* with the registry */
 	ArcServicesState *services;
@@ -162,7 +162,7 @@ arc_engine_finalize(GObject *object)
 	g_clear_object(&self->identity);
 	g_clear_object(&self->loader);
 	g_clear_pointer(&self->license, arc_license_unref);
-	g_clear_pointer(&self->handshake, arc_handshake_state_free);
+	g_clear_pointer(&self->handshaker, arc_handshaker_free);
 	g_clear_pointer(&self->peers, arc_peer_manager_free);
 	g_clear_object(&self->registry);
 	g_clear_pointer(&self->services, arc_services_state_free);
@@ -1136,12 +1136,14 @@ arc_engine_get_peer_manager(ArcEngine *self)
 	return self->peers;
 }
 
-ArcHandshakeState *
-arc_engine_get_handshake_state(ArcEngine *self)
+ArcHandshaker *
+arc_engine_get_handshaker(ArcEngine *self)
 {
-	if (self->handshake == NULL)
-		self->handshake = arc_handshake_state_new(self);
-	return self->handshake;
+	if (self->handshaker == NULL)
+		self->handshaker =
+			arc_handshaker_new(self->config->handshake_timeout,
+					   self->config->reach_back_timeout, self->config->tls_ca_file);
+	return self->handshaker;
 }
 
 /**

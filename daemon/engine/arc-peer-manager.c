@@ -154,7 +154,8 @@ void
 arc_peer_manager_stage_alias(ArcPeerManager *self, ArcStorageTxn *txn, const gchar *peer_id,
 			     const gchar *name)
 {
-	g_autoptr(ArcRecord) old = arc_storage_get_record(self->storage, "peer_alias", peer_id, NULL);
+	g_autoptr(ArcRecord) old =
+		arc_storage_get_record(self->storage, "peer_alias", peer_id, NULL);
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autoptr(JsonNode) root = NULL;
 	g_autofree gchar *body = NULL;
@@ -297,8 +298,7 @@ arc_peer_manager_load(ArcPeerManager *self, GError **error)
  * Returns: (transfer none) (nullable): the first peer matching any of the given fields
  */
 ArcPeerInfo *
-arc_peer_list_find(GPtrArray *peers, const gchar *id, const gchar *public_key,
-		   const gchar *address)
+arc_peer_list_find(GPtrArray *peers, const gchar *id, const gchar *public_key, const gchar *address)
 {
 	for (guint i = 0; i < peers->len; i++) {
 		ArcPeerInfo *peer = g_ptr_array_index(peers, i);
@@ -330,9 +330,9 @@ static gboolean
 arc_peer_manager_read_deactivated(ArcPeerManager *self)
 {
 	g_autoptr(GPtrArray) peers = arc_peer_manager_load(self, NULL);
-	ArcPeerInfo *local = peers != NULL ? arc_peer_list_find(peers, arc_peer_manager_own_id(self),
-								NULL, NULL)
-					   : NULL;
+	ArcPeerInfo *local =
+		peers != NULL ? arc_peer_list_find(peers, arc_peer_manager_own_id(self), NULL, NULL)
+			      : NULL;
 
 	return local != NULL && g_strcmp0(local->state, "deactivated") == 0;
 }
@@ -594,7 +594,8 @@ arc_peer_manager_tell_removed(ArcPeerManager *self, const gchar *peer_id)
 {
 	g_autoptr(ArcRecord) revoked =
 		arc_storage_get_record(self->storage, "revoked_peer", peer_id, NULL);
-	g_autoptr(ArcRecord) tombstone = arc_storage_get_record(self->storage, "peer", peer_id, NULL);
+	g_autoptr(ArcRecord) tombstone =
+		arc_storage_get_record(self->storage, "peer", peer_id, NULL);
 	g_autoptr(GPtrArray) records = g_ptr_array_new();
 	g_autoptr(JsonNode) root = NULL;
 	g_autofree guint8 *key = NULL;
@@ -655,8 +656,7 @@ arc_peer_manager_own_record_above(ArcPeerManager *self, gint64 version)
  * holds its own latest decision) that was written before this agent last met a peer by
  * handshake is taken for the same. */
 static gboolean
-arc_peer_manager_removal_is_stale(ArcPeerManager *self, const ArcRecord *record,
-				  const gchar *from)
+arc_peer_manager_removal_is_stale(ArcPeerManager *self, const ArcRecord *record, const gchar *from)
 {
 	g_autoptr(ArcRecord) local = arc_storage_get_record(self->storage, "revoked_peer",
 							    arc_peer_manager_own_id(self), NULL);
@@ -739,8 +739,7 @@ arc_peer_manager_peer_take_cb(const ArcRecord *record, const gchar *from, gpoint
 
 /* a revocation in force of this agent, which another agent sent */
 static gboolean
-arc_peer_manager_revocation_take_cb(const ArcRecord *record, const gchar *from,
-				    gpointer user_data)
+arc_peer_manager_revocation_take_cb(const ArcRecord *record, const gchar *from, gpointer user_data)
 {
 	ArcPeerManager *self = user_data;
 

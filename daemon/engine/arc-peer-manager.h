@@ -60,8 +60,8 @@ gchar *arc_peer_record_body(const gchar *id, const gchar *name, const gchar *des
 			    const gchar *cluster_id, const gchar *state, gint64 created_at);
 
 /* what operators change */
-ArcPeerInfo *arc_peer_manager_rename(ArcPeerManager *self, const gchar *peer_id,
-				     const gchar *name, GError **error);
+ArcPeerInfo *arc_peer_manager_rename(ArcPeerManager *self, const gchar *peer_id, const gchar *name,
+				     GError **error);
 gboolean arc_peer_manager_delete(ArcPeerManager *self, const gchar *peer_id, const gchar *by,
 				 GPtrArray **revoked_credentials, GError **error);
 gboolean arc_peer_manager_edit_own_record(ArcPeerManager *self, const gchar *member,
@@ -71,8 +71,8 @@ void arc_peer_manager_refresh_name(ArcPeerManager *self);
 /* staging, for the handshake and the removal announcements */
 void arc_peer_manager_stage_peer(ArcPeerManager *self, ArcStorageTxn *txn, const ArcRecord *old,
 				 const gchar *id, const gchar *body, gboolean deleted);
-void arc_peer_manager_stage_alias(ArcPeerManager *self, ArcStorageTxn *txn,
-				  const gchar *peer_id, const gchar *name);
+void arc_peer_manager_stage_alias(ArcPeerManager *self, ArcStorageTxn *txn, const gchar *peer_id,
+				  const gchar *name);
 void arc_peer_manager_stage_revocation(ArcPeerManager *self, ArcStorageTxn *txn,
 				       const gchar *peer_id, const gchar *public_key,
 				       gboolean readmitted, gint64 deleted_version);

@@ -153,10 +153,10 @@ test_store_members(PeersFixture *fx)
 	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
 	g_autofree gchar *body_a = test_peer_body("peer_a", fx->id_a, "active");
 	g_autofree gchar *body_b = test_peer_body("peer_b", fx->id_b, "active");
-	g_autoptr(ArcRecord) peer_a = test_record("peer", "peer_a", 1, "peer_a", fx->id_a, body_a,
-						  FALSE);
-	g_autoptr(ArcRecord) peer_b = test_record("peer", "peer_b", 1, "peer_b", fx->id_b, body_b,
-						  FALSE);
+	g_autoptr(ArcRecord) peer_a =
+		test_record("peer", "peer_a", 1, "peer_a", fx->id_a, body_a, FALSE);
+	g_autoptr(ArcRecord) peer_b =
+		test_record("peer", "peer_b", 1, "peer_b", fx->id_b, body_b, FALSE);
 	g_autoptr(GError) error = NULL;
 
 	arc_storage_txn_put_record(txn, peer_a);
@@ -449,8 +449,8 @@ static void
 test_received_departure_func(PeersFixture *fx, gconstpointer data)
 {
 	g_autofree gchar *body = test_peer_body("peer_b", fx->id_b, "deactivated");
-	g_autoptr(ArcRecord) left = test_record("peer", "peer_b", 2, "peer_b", fx->id_b, body,
-						FALSE);
+	g_autoptr(ArcRecord) left =
+		test_record("peer", "peer_b", 2, "peer_b", fx->id_b, body, FALSE);
 	g_autoptr(ArcRecord) stored = NULL;
 
 	test_merge_one(fx, left);
@@ -465,8 +465,8 @@ static void
 test_removal_tombstone_func(PeersFixture *fx, gconstpointer data)
 {
 	g_autofree gchar *body = test_peer_body("peer_a", fx->id_a, "active");
-	g_autoptr(ArcRecord) tombstone = test_record("peer", "peer_a", 5, "peer_b", fx->id_b, body,
-						     TRUE);
+	g_autoptr(ArcRecord) tombstone =
+		test_record("peer", "peer_a", 5, "peer_b", fx->id_b, body, TRUE);
 	g_autoptr(ArcRecord) own = NULL;
 
 	test_merge_one(fx, tombstone);
@@ -480,10 +480,11 @@ test_removal_tombstone_func(PeersFixture *fx, gconstpointer data)
 static void
 test_removal_revocation_func(PeersFixture *fx, gconstpointer data)
 {
-	g_autofree gchar *body = g_strdup_printf("{\"public_key\":\"%s\",\"revoked_at\":1780000400}",
-						 arc_identity_get_public_key_base64(fx->id_a));
-	g_autoptr(ArcRecord) revocation = test_record("revoked_peer", "peer_a", 1, "peer_b",
-						      fx->id_b, body, FALSE);
+	g_autofree gchar *body =
+		g_strdup_printf("{\"public_key\":\"%s\",\"revoked_at\":1780000400}",
+				arc_identity_get_public_key_base64(fx->id_a));
+	g_autoptr(ArcRecord) revocation =
+		test_record("revoked_peer", "peer_a", 1, "peer_b", fx->id_b, body, FALSE);
 	g_autoptr(ArcRecord) own = NULL;
 	g_autoptr(ArcRecord) other = NULL;
 	g_autoptr(ArcRecord) kept = NULL;
