@@ -437,7 +437,8 @@ arc_engine_stage_membership(ArcEngine *self, ArcStorageTxn *txn, const ArcHandsh
 		       m->replaces);
 	}
 	if (m->join_token != NULL)
-		arc_engine_stage_join_used(self, txn, m->join_token, peer->peer_id);
+		arc_handshaker_stage_join_used(arc_engine_get_handshaker(self), txn, m->join_token,
+					       peer->peer_id);
 	if (m->readmit) {
 		arc_peer_manager_stage_revocation(arc_engine_get_peer_manager(self), txn,
 						  peer->peer_id, peer->public_key, TRUE,
@@ -558,9 +559,9 @@ arc_engine_handshake_hello(ArcEngine *self, const gchar *body, gsize length, con
 	license = arc_engine_check_candidate(self, hello->peer, vouched, FALSE, &m, &detail,
 					     &error_local);
 	if (license == NULL ||
-	    !arc_engine_check_join(self, hello->peer, hello->challenge, hello->join,
-				   m.known || m.replaces != NULL, vouched, &m.join_token, &detail,
-				   &error_local)) {
+	    !arc_handshaker_check_join(handshaker, hello->peer, hello->challenge, hello->join,
+				       m.known || m.replaces != NULL, vouched, &m.join_token,
+				       &detail, &error_local)) {
 		arc_engine_log_refusal("handshake", hello->peer, error_local, detail);
 		if (refusal != NULL)
 			*refusal = g_steal_pointer(&detail);
@@ -659,9 +660,10 @@ arc_engine_confirm_probe_cb(GObject *source, GAsyncResult *res, gpointer user_da
 	if (!arc_engine_check_can_join(op->engine, FALSE, &detail, &error) ||
 	    !arc_engine_check_membership(op->engine, peer, op->session->vouched, FALSE, &m, &detail,
 					 &error) ||
-	    !arc_engine_check_join(op->engine, peer, op->session->challenge_a, op->session->join,
-				   m.known || m.replaces != NULL, op->session->vouched,
-				   &m.join_token, &detail, &error) ||
+	    !arc_handshaker_check_join(arc_engine_get_handshaker(op->engine), peer,
+				       op->session->challenge_a, op->session->join,
+				       m.known || m.replaces != NULL, op->session->vouched,
+				       &m.join_token, &detail, &error) ||
 	    !arc_engine_store_peer(op->engine, peer, NULL, &m, &error)) {
 		arc_engine_log_refusal("handshake", peer, error, detail);
 		g_task_return_error(task, g_steal_pointer(&error));

@@ -78,14 +78,6 @@ void arc_engine_discover_peer_async(ArcEngine *self, const gchar *address,
 				    gpointer user_data);
 gboolean arc_engine_is_vouched(ArcEngine *self, const gchar *peer_id);
 
-/* arc-engine-join.c: join tokens */
-gboolean arc_engine_check_join(ArcEngine *self, const ArcHandshakePeer *peer,
-			       const guint8 *challenge_a, const ArcHandshakeJoin *join,
-			       gboolean member, gboolean vouched, gchar **token_used,
-			       gchar **detail, GError **error);
-void arc_engine_stage_join_used(ArcEngine *self, ArcStorageTxn *txn, const gchar *token_id,
-				const gchar *peer_id);
-
 /* arc-engine.c and arc-engine-license.c: the license lifecycle (docs/license.md) */
 gboolean arc_engine_check_scope(const ArcCaller *caller, ArcScope needed, GError **error);
 gchar *arc_engine_license_document(JsonNode *root, GError **error);

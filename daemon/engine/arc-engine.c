@@ -1136,13 +1136,22 @@ arc_engine_get_peer_manager(ArcEngine *self)
 	return self->peers;
 }
 
+static gint64
+arc_engine_handshaker_now_cb(gpointer data)
+{
+	return arc_engine_now(ARC_ENGINE(data));
+}
+
 ArcHandshaker *
 arc_engine_get_handshaker(ArcEngine *self)
 {
-	if (self->handshaker == NULL)
-		self->handshaker =
-			arc_handshaker_new(self->config->handshake_timeout,
-					   self->config->reach_back_timeout, self->config->tls_ca_file);
+	if (self->handshaker != NULL)
+		return self->handshaker;
+	self->handshaker = arc_handshaker_new(self->config->handshake_timeout,
+					      self->config->reach_back_timeout,
+					      self->config->tls_ca_file);
+	arc_handshaker_set_peers(self->handshaker, self->registry, self->peers,
+				 arc_engine_handshaker_now_cb, self);
 	return self->handshaker;
 }
 

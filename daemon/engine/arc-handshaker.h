@@ -6,6 +6,7 @@
 
 #include "arc-handshake.h"
 #include "arc-peer-client.h"
+#include "arc-peer-manager.h"
 
 G_BEGIN_DECLS
 
@@ -57,8 +58,13 @@ ArcHandshakeTranscript arc_handshake_session_transcript(ArcHandshakeSession *ses
 
 typedef struct _ArcHandshaker ArcHandshaker;
 
+/* seconds since the epoch, for join tokens */
+typedef gint64 (*ArcHandshakerClock)(gpointer data);
+
 ArcHandshaker *arc_handshaker_new(guint handshake_timeout, guint reach_back_timeout,
 				  const gchar *tls_ca_file);
+void arc_handshaker_set_peers(ArcHandshaker *self, ArcRegistry *registry, ArcPeerManager *peers,
+			      ArcHandshakerClock now, gpointer now_data);
 void arc_handshaker_free(ArcHandshaker *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcHandshaker, arc_handshaker_free)
 
@@ -69,6 +75,16 @@ guint arc_handshaker_count_sessions(ArcHandshaker *self);
 
 gboolean arc_handshaker_begin_add(ArcHandshaker *self, const gchar *address);
 void arc_handshaker_end_add(ArcHandshaker *self, const gchar *address);
+
+/* join tokens (docs/protocol.md §5.7), arc-handshaker-join.c */
+ArcJoinToken *arc_handshaker_new_join_token(ArcHandshaker *self, gint64 ttl, ArcStorageTxn *txn,
+					    GError **error);
+gboolean arc_handshaker_check_join(ArcHandshaker *self, const ArcHandshakePeer *peer,
+				   const guint8 *challenge_a, const ArcHandshakeJoin *join,
+				   gboolean member, gboolean vouched, gchar **token_used,
+				   gchar **detail, GError **error);
+void arc_handshaker_stage_join_used(ArcHandshaker *self, ArcStorageTxn *txn, const gchar *token_id,
+				    const gchar *peer_id);
 
 ArcPeerClient *arc_handshaker_get_client(ArcHandshaker *self);
 ArcPeerClient *arc_handshaker_get_probe(ArcHandshaker *self);

@@ -66,6 +66,13 @@ arc_peer_manager_own_id(ArcPeerManager *self)
 	return self->host->get_peer_id(self->host_data);
 }
 
+/* this agent's peer id, %NULL before the bootstrap */
+const gchar *
+arc_peer_manager_get_local_id(ArcPeerManager *self)
+{
+	return arc_peer_manager_own_id(self);
+}
+
 static void
 arc_peer_manager_emit_changed(ArcPeerManager *self, const gchar *peer_id)
 {

@@ -46,6 +46,7 @@ typedef struct {
 ArcPeerManager *arc_peer_manager_new(ArcRegistry *registry, const ArcPeerManagerHost *host,
 				     gpointer host_data);
 void arc_peer_manager_free(ArcPeerManager *self);
+const gchar *arc_peer_manager_get_local_id(ArcPeerManager *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcPeerManager, arc_peer_manager_free)
 
 /* the peer list */
