@@ -12,8 +12,6 @@
  * (arc-peer-manager.c), which it serves as host. The handshake that adds a peer lives in
  * arc-engine-handshake.c. */
 
-#define ARC_ENGINE_LEAVE_WINDOW_SECS 300
-
 /* ---- what the peer manager needs of the engine (ArcPeerManagerHost) ---- */
 
 static const gchar *
@@ -203,101 +201,6 @@ arc_engine_delete_peer(ArcEngine *self, const ArcCaller *caller, const gchar *pe
 		return FALSE;
 	return arc_peer_manager_delete(arc_engine_get_peer_manager(self), peer_id,
 				       arc_caller_describe(caller), revoked_credentials, error);
-}
-
-/* whether @peer_id is revoked here already, and the announcement is recent and signed by the
- * key its revocation names: then it changes nothing, and is acknowledged */
-static gboolean
-arc_engine_leave_already_known(ArcEngine *self, const gchar *peer_id, const gchar *license_id,
-			       gint64 timestamp, const guint8 *signature)
-{
-	gint64 now = arc_engine_now(self);
-	g_autoptr(ArcRecord) revoked =
-		arc_storage_get_record(arc_engine_get_storage(self), "revoked_peer", peer_id, NULL);
-	g_autoptr(JsonNode) root = NULL;
-	g_autofree guchar *key = NULL;
-	const gchar *public_key;
-	gsize key_len = 0;
-
-	if (revoked == NULL || timestamp < now - ARC_ENGINE_LEAVE_WINDOW_SECS ||
-	    timestamp > now + ARC_ENGINE_LEAVE_WINDOW_SECS)
-		return FALSE;
-	root = arc_json_parse_object(revoked->body, -1, 4, NULL);
-	public_key = root != NULL
-			     ? arc_json_object_get_string(json_node_get_object(root), "public_key")
-			     : NULL;
-	if (public_key != NULL)
-		key = g_base64_decode(public_key, &key_len);
-	return key_len == ARC_IDENTITY_PUBLIC_KEY_SIZE &&
-	       arc_handshake_verify_leave(peer_id, license_id, timestamp, key, signature, NULL);
-}
-
-/**
- * arc_engine_handshake_leave:
- * @self: the engine
- * @body: `POST /v1/handshake/leave`, untrusted
- * @length: bytes in @body
- * @error: return location for a #GError
- *
- * A peer announces that it left the cluster. The announcement must be signed by the key
- * this agent holds for it and be recent; the peer is then removed and can never come back
- * with the same id.
- *
- * Returns: %TRUE once the peer is removed
- */
-gboolean
-arc_engine_handshake_leave(ArcEngine *self, const gchar *body, gsize length, GError **error)
-{
-	g_autofree gchar *peer_id = NULL;
-	g_autofree gchar *license_id = NULL;
-	g_autofree guchar *key = NULL;
-	g_autoptr(ArcRecord) record = NULL;
-	g_autoptr(ArcPeerInfo) info = NULL;
-	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
-	guint8 signature[ARC_IDENTITY_SIGNATURE_SIZE];
-	gint64 timestamp = 0, now = arc_engine_now(self);
-	gsize key_len = 0;
-
-	if (!arc_engine_is_bootstrapped(self)) {
-		arc_handshake_set_error(error, ARC_HANDSHAKE_REASON_NOT_BOOTSTRAPPED);
-		return FALSE;
-	}
-	if (!arc_handshake_parse_leave(body, length, &peer_id, &license_id, &timestamp, signature,
-				       error))
-		return FALSE;
-	/* gossip may have carried the departure here before the announcement itself */
-	if (arc_engine_leave_already_known(self, peer_id, license_id, timestamp, signature))
-		return TRUE;
-	info = arc_peer_manager_lookup(arc_engine_get_peer_manager(self), peer_id, &record, error);
-	if (info == NULL)
-		return FALSE;
-	if (info->is_local) {
-		arc_handshake_set_error(error, ARC_HANDSHAKE_REASON_SELF);
-		return FALSE;
-	}
-	key = g_base64_decode(info->public_key, &key_len);
-	if (key_len != ARC_IDENTITY_PUBLIC_KEY_SIZE ||
-	    !arc_handshake_verify_leave(peer_id, license_id, timestamp, key, signature, error)) {
-		g_warning("deactivation announcement for peer %s refused: bad signature", peer_id);
-		arc_handshake_set_error(error, ARC_HANDSHAKE_REASON_INVALID_SIGNATURE);
-		return FALSE;
-	}
-	/* compared without subtracting: an untrusted timestamp must not overflow */
-	if (timestamp < now - ARC_ENGINE_LEAVE_WINDOW_SECS ||
-	    timestamp > now + ARC_ENGINE_LEAVE_WINDOW_SECS) {
-		g_warning("deactivation announcement for peer %s refused: its timestamp "
-			  "%" G_GINT64_FORMAT " is more than %d s from now",
-			  peer_id, timestamp, ARC_ENGINE_LEAVE_WINDOW_SECS);
-		arc_handshake_set_error(error, ARC_HANDSHAKE_REASON_SESSION_EXPIRED);
-		return FALSE;
-	}
-	arc_peer_manager_stage_removal(arc_engine_get_peer_manager(self), txn, record,
-				       info->public_key);
-	if (!arc_engine_commit(self, txn, error))
-		return FALSE;
-	g_info("peer %s (%s) left the cluster", peer_id, info->address);
-	arc_engine_emit_peer_changed(self, peer_id);
-	return TRUE;
 }
 
 void
