@@ -466,8 +466,8 @@ arc_engine_store_peer(ArcEngine *self, const ArcHandshakePeer *peer, const gchar
 	admitted = g_strdup_printf("%" G_GINT64_FORMAT, g_get_real_time());
 	arc_storage_txn_set_meta(txn, "membership.admitted_at", admitted);
 	if (name != NULL && name[0] != '\0')
-		arc_peer_manager_stage_alias(arc_engine_get_peer_manager(self), txn,
-					     peer->peer_id, name);
+		arc_peer_manager_stage_alias(arc_engine_get_peer_manager(self), txn, peer->peer_id,
+					     name);
 	/* pushed to the others: @peer gets everything in its first rounds, and before the
 	 * other side has stored this agent too it would refuse a push */
 	if (arc_storage_txn_get_size(txn) > 0 &&
@@ -735,9 +735,10 @@ arc_engine_handshake_confirm_async(ArcEngine *self, const gchar *body, gsize len
 		g_task_return_error(task, error);
 		return;
 	}
-	arc_peer_client_request_async(arc_handshaker_get_probe(handshaker), "GET", op->session->initiator->address,
-				      "/v1/cluster/identity", NULL, cancellable,
-				      arc_engine_confirm_probe_cb, g_steal_pointer(&task));
+	arc_peer_client_request_async(arc_handshaker_get_probe(handshaker), "GET",
+				      op->session->initiator->address, "/v1/cluster/identity", NULL,
+				      cancellable, arc_engine_confirm_probe_cb,
+				      g_steal_pointer(&task));
 }
 
 gboolean

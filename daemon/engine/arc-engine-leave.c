@@ -109,7 +109,6 @@ arc_engine_handshake_leave(ArcEngine *self, const gchar *body, gsize length, GEr
 	return TRUE;
 }
 
-
 void
 arc_leave_result_free(ArcLeaveResult *self)
 {
@@ -226,11 +225,11 @@ arc_engine_remove_self_async(ArcEngine *self, const ArcCaller *caller, GCancella
 			json_object_set_string_member(json_node_get_object(root), "state",
 						      "deactivated");
 			body = json_to_string(root, FALSE);
-			arc_peer_manager_stage_peer(arc_engine_get_peer_manager(self), txn,
-						    record, record->id, body, FALSE);
+			arc_peer_manager_stage_peer(arc_engine_get_peer_manager(self), txn, record,
+						    record->id, body, FALSE);
 		} else {
-			arc_peer_manager_stage_peer(arc_engine_get_peer_manager(self), txn,
-						    record, record->id, record->body, TRUE);
+			arc_peer_manager_stage_peer(arc_engine_get_peer_manager(self), txn, record,
+						    record->id, record->body, TRUE);
 		}
 	}
 	/* not pushed: what this agent forgets is its own business. The others learn of the

@@ -48,8 +48,8 @@ struct _ArcEngine {
 	ArcClockFunc clock_func;
 	gpointer clock_data;
 	ArcHandshaker *handshaker; /* at the first handshake */
-	ArcRegistry *registry; /* once plugins are loaded */
-	ArcPeerManager *peers; /* with the registry */
+	ArcRegistry *registry;     /* once plugins are loaded */
+	ArcPeerManager *peers;     /* with the registry */
 	ArcServicesState *services;
 	ArcGossip *gossip;
 	guint16 api_port;
@@ -1147,9 +1147,9 @@ arc_engine_get_handshaker(ArcEngine *self)
 {
 	if (self->handshaker != NULL)
 		return self->handshaker;
-	self->handshaker = arc_handshaker_new(self->config->handshake_timeout,
-					      self->config->reach_back_timeout,
-					      self->config->tls_ca_file);
+	self->handshaker =
+		arc_handshaker_new(self->config->handshake_timeout,
+				   self->config->reach_back_timeout, self->config->tls_ca_file);
 	arc_handshaker_set_peers(self->handshaker, self->registry, self->peers,
 				 arc_engine_handshaker_now_cb, self);
 	return self->handshaker;
