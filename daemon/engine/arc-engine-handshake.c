@@ -23,83 +23,6 @@
  * record with arc_engine_check_candidate() and stores it only when every check passed and
  * the other's signature over the transcript verified. */
 
-#define ARC_HANDSHAKE_SESSION_SECS 10
-#define ARC_HANDSHAKE_MAX_SESSIONS 256
-/* one initiator runs one handshake at a time; two let a retry overlap a lost reply */
-#define ARC_HANDSHAKE_SESSIONS_PER_PEER 2
-/* Sessions one source address may hold: an initiator id costs nothing to make (a license
- * captured once goes with any key), an address does. A host behind NAT with several agents
- * joining at once stays well below it; filling the table takes 32 addresses. */
-#define ARC_HANDSHAKE_SESSIONS_PER_SOURCE 8
-
-typedef struct {
-	gchar *id;
-	ArcHandshakePeer *initiator;
-	gchar *initiator_license_id;
-	ArcHandshakePeer *responder;
-	guint8 challenge_a[ARC_HANDSHAKE_CHALLENGE_SIZE];
-	guint8 challenge_b[ARC_HANDSHAKE_CHALLENGE_SIZE];
-	gint64 expires;         /* monotonic µs */
-	gboolean vouched;       /* met through the cluster: no node limit, see check_membership */
-	ArcHandshakeJoin *join; /* the join token the initiator presented */
-	gchar *source;          /* (nullable) the address the hello came from */
-} ArcHandshakeSession;
-
-struct _ArcHandshakeState {
-	GHashTable *sessions;  /* id → ArcHandshakeSession */
-	GHashTable *in_flight; /* addresses this agent is adding */
-	ArcPeerClient *client;
-	ArcPeerClient *probe;
-	guint prune_id; /* while sessions are open */
-};
-
-static void
-arc_handshake_session_free(ArcHandshakeSession *self)
-{
-	if (self == NULL)
-		return;
-	g_free(self->id);
-	arc_handshake_peer_free(self->initiator);
-	g_free(self->initiator_license_id);
-	arc_handshake_peer_free(self->responder);
-	arc_handshake_join_free(self->join);
-	g_free(self->source);
-	sodium_memzero(self->challenge_b, sizeof(self->challenge_b));
-	g_free(self);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcHandshakeSession, arc_handshake_session_free)
-
-ArcHandshakeState *
-arc_handshake_state_new(ArcEngine *engine)
-{
-	ArcConfig *config = arc_engine_get_config(engine);
-	ArcHandshakeState *self = g_new0(ArcHandshakeState, 1);
-
-	self->sessions = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
-					       (GDestroyNotify)arc_handshake_session_free);
-	self->in_flight = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	self->client = arc_peer_client_new(config->handshake_timeout);
-	self->probe = arc_peer_client_new(config->reach_back_timeout);
-	/* unreadable: already refused at start (arc_rest_server_listen()) */
-	arc_peer_client_set_ca_file(self->client, config->tls_ca_file, NULL);
-	arc_peer_client_set_ca_file(self->probe, config->tls_ca_file, NULL);
-	return self;
-}
-
-void
-arc_handshake_state_free(ArcHandshakeState *self)
-{
-	if (self == NULL)
-		return;
-	if (self->prune_id != 0)
-		g_source_remove(self->prune_id);
-	g_hash_table_unref(self->sessions);
-	g_hash_table_unref(self->in_flight);
-	g_clear_object(&self->client);
-	g_clear_object(&self->probe);
-	g_free(self);
-}
-
 void
 arc_handshake_step_free(ArcHandshakeStep *self)
 {
@@ -471,7 +394,8 @@ arc_engine_own_record(ArcEngine *self, const gchar *remote)
 	g_autoptr(ArcRecord) stored =
 		arc_storage_get_record(arc_engine_get_storage(self), "peer", info->peer_id, NULL);
 	ArcPeerFields fields;
-	gboolean parsed = stored != NULL && arc_engine_peer_record_fields(self, stored, &fields);
+	gboolean parsed = stored != NULL &&
+			  arc_registry_peer_fields(arc_engine_get_registry(self), stored, &fields);
 	g_autofree gchar *stored_address = parsed ? g_strdup(fields.address) : NULL;
 	g_autofree gchar *address = arc_engine_own_address(self, stored_address, remote);
 	g_autoptr(GError) error = NULL;
@@ -507,20 +431,19 @@ arc_engine_stage_membership(ArcEngine *self, ArcStorageTxn *txn, const ArcHandsh
 		g_autoptr(ArcRecord) replaced = arc_storage_get_record(arc_engine_get_storage(self),
 								       "peer", m->replaces, NULL);
 		if (replaced != NULL && !replaced->deleted) {
-			arc_engine_stage_peer(self, txn, replaced, m->replaces, replaced->body,
-					      TRUE);
-			if (!arc_engine_peer_is_revoked(self, m->replaces))
-				arc_engine_stage_revocation(self, txn, m->replaces,
-							    peer->public_key);
+			arc_peer_manager_stage_removal(arc_engine_get_peer_manager(self), txn,
+						       replaced, peer->public_key);
 		}
 		g_info("peer %s has the key of peer %s and takes its place", peer->peer_id,
 		       m->replaces);
 	}
 	if (m->join_token != NULL)
-		arc_engine_stage_join_used(self, txn, m->join_token, peer->peer_id);
+		arc_handshaker_stage_join_used(arc_engine_get_handshaker(self), txn, m->join_token,
+					       peer->peer_id);
 	if (m->readmit) {
-		arc_engine_stage_revocation_full(self, txn, peer->peer_id, peer->public_key, TRUE,
-						 old != NULL ? old->version : 0);
+		arc_peer_manager_stage_revocation(arc_engine_get_peer_manager(self), txn,
+						  peer->peer_id, peer->public_key, TRUE,
+						  old != NULL ? old->version : 0);
 		g_info("peer %s, removed earlier, is added again", peer->peer_id);
 	}
 }
@@ -540,11 +463,12 @@ arc_engine_store_peer(ArcEngine *self, const ArcHandshakePeer *peer, const gchar
 	if (old == NULL || old->deleted || arc_record_compare_versions(peer->record, old) > 0)
 		arc_storage_txn_put_record(txn, peer->record);
 	arc_engine_stage_membership(self, txn, peer, m, old);
-	/* a removal written before this is stale here: see arc_engine_take_removal() */
+	/* a removal written before this is stale here: see arc_peer_manager_take_removal() */
 	admitted = g_strdup_printf("%" G_GINT64_FORMAT, g_get_real_time());
 	arc_storage_txn_set_meta(txn, "membership.admitted_at", admitted);
 	if (name != NULL && name[0] != '\0')
-		arc_engine_stage_alias(self, txn, peer->peer_id, name);
+		arc_peer_manager_stage_alias(arc_engine_get_peer_manager(self), txn, peer->peer_id,
+					     name);
 	/* pushed to the others: @peer gets everything in its first rounds, and before the
 	 * other side has stored this agent too it would refuse a push */
 	if (arc_storage_txn_get_size(txn) > 0 &&
@@ -585,85 +509,6 @@ arc_engine_log_refusal(const gchar *what, const ArcHandshakePeer *peer, const GE
 		  detail != NULL ? detail : "");
 }
 
-static void
-arc_handshake_state_prune(ArcHandshakeState *state)
-{
-	GHashTableIter iter;
-	ArcHandshakeSession *session;
-	gint64 now = g_get_monotonic_time();
-
-	g_hash_table_iter_init(&iter, state->sessions);
-	while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&session)) {
-		if (session->expires <= now)
-			g_hash_table_iter_remove(&iter);
-	}
-}
-
-/* Drops the oldest session of those whose initiator (@by_source FALSE) or source address
- * (TRUE) is @key, when they hold @limit already. */
-static void
-arc_handshake_state_limit(ArcHandshakeState *state, gboolean by_source, const gchar *key,
-			  guint limit)
-{
-	GHashTableIter iter;
-	ArcHandshakeSession *session;
-	ArcHandshakeSession *oldest = NULL;
-	guint held = 0;
-
-	g_hash_table_iter_init(&iter, state->sessions);
-	while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&session)) {
-		const gchar *of = by_source ? session->source : session->initiator->peer_id;
-		if (g_strcmp0(of, key) != 0)
-			continue;
-		held++;
-		if (oldest == NULL || session->expires < oldest->expires)
-			oldest = session;
-	}
-	if (held >= limit)
-		g_hash_table_remove(state->sessions, oldest->id);
-}
-
-/* A hello costs the responder a session, so one initiator may hold only a few, and so may
- * one source address: a new hello takes the place of the oldest session of the same peer id
- * or address. A captured hello replayed any number of times thus holds
- * ARC_HANDSHAKE_SESSIONS_PER_PEER sessions, and hellos under ever new ids from one address
- * ARC_HANDSHAKE_SESSIONS_PER_SOURCE, never the table. */
-static void
-arc_handshake_state_make_room(ArcHandshakeState *state, const gchar *initiator, const gchar *source)
-{
-	arc_handshake_state_limit(state, FALSE, initiator, ARC_HANDSHAKE_SESSIONS_PER_PEER);
-	if (source != NULL)
-		arc_handshake_state_limit(state, TRUE, source, ARC_HANDSHAKE_SESSIONS_PER_SOURCE);
-}
-
-/* sessions an initiator never confirmed go when they expire, not at the next hello */
-static gboolean
-arc_handshake_state_prune_cb(gpointer user_data)
-{
-	ArcHandshakeState *state = user_data;
-
-	arc_handshake_state_prune(state);
-	if (g_hash_table_size(state->sessions) > 0)
-		return G_SOURCE_CONTINUE;
-	state->prune_id = 0;
-	return G_SOURCE_REMOVE;
-}
-
-static ArcHandshakeTranscript
-arc_handshake_session_transcript(ArcHandshakeSession *session, const gchar *responder_license_id)
-{
-	ArcHandshakeTranscript t = {
-		.initiator = session->initiator,
-		.initiator_license_id = session->initiator_license_id,
-		.responder = session->responder,
-		.responder_license_id = responder_license_id,
-		.challenge_a = session->challenge_a,
-		.challenge_b = session->challenge_b,
-		.session = session->id,
-	};
-	return t;
-}
-
 /**
  * arc_engine_handshake_hello:
  * @self: the engine
@@ -684,14 +529,12 @@ gchar *
 arc_engine_handshake_hello(ArcEngine *self, const gchar *body, gsize length, const gchar *source,
 			   gchar **refusal, GError **error)
 {
-	ArcHandshakeState *state = arc_engine_get_handshake_state(self);
+	ArcHandshaker *handshaker = arc_engine_get_handshaker(self);
 	g_autoptr(ArcHandshakeMessage) hello = NULL;
 	g_autoptr(ArcLicense) license = NULL;
-	g_autoptr(ArcHandshakeSession) session = NULL;
+	ArcHandshakeSession *session = NULL;
 	g_autofree gchar *detail = NULL;
 	g_autofree gchar *reply = NULL;
-	guint8 raw[16];
-	gchar hex[sizeof(raw) * 2 + 1];
 	guint8 signature[ARC_IDENTITY_SIGNATURE_SIZE];
 	ArcHandshakeTranscript t;
 	g_auto(ArcMembership) m = {0};
@@ -717,37 +560,28 @@ arc_engine_handshake_hello(ArcEngine *self, const gchar *body, gsize length, con
 	license = arc_engine_check_candidate(self, hello->peer, vouched, FALSE, &m, &detail,
 					     &error_local);
 	if (license == NULL ||
-	    !arc_engine_check_join(self, hello->peer, hello->challenge, hello->join,
-				   m.known || m.replaces != NULL, vouched, &m.join_token, &detail,
-				   &error_local)) {
+	    !arc_handshaker_check_join(handshaker, hello->peer, hello->challenge, hello->join,
+				       m.known || m.replaces != NULL, vouched, &m.join_token,
+				       &detail, &error_local)) {
 		arc_engine_log_refusal("handshake", hello->peer, error_local, detail);
 		if (refusal != NULL)
 			*refusal = g_steal_pointer(&detail);
 		g_propagate_error(error, error_local);
 		return NULL;
 	}
-	arc_handshake_state_prune(state);
-	arc_handshake_state_make_room(state, hello->peer->peer_id, source);
-	if (g_hash_table_size(state->sessions) >= ARC_HANDSHAKE_MAX_SESSIONS) {
-		arc_handshake_set_error(error, ARC_HANDSHAKE_REASON_BUSY);
-		return NULL;
-	}
-	if (state->prune_id == 0)
-		state->prune_id = g_timeout_add_seconds(ARC_HANDSHAKE_SESSION_SECS,
-							arc_handshake_state_prune_cb, state);
 	session = g_new0(ArcHandshakeSession, 1);
-	randombytes_buf(raw, sizeof(raw));
-	sodium_bin2hex(hex, sizeof(hex), raw, sizeof(raw));
-	session->id = g_strconcat("hs_", hex, NULL);
 	session->initiator = g_steal_pointer(&hello->peer);
 	session->initiator_license_id = g_strdup(license->license_id);
 	session->vouched = vouched;
 	session->join = g_steal_pointer(&hello->join);
 	session->source = g_strdup(source);
-	session->responder = arc_engine_own_record(self, session->initiator->address);
 	memcpy(session->challenge_a, hello->challenge, sizeof(session->challenge_a));
+	/* the table is full: nothing of this agent's own record changes */
+	session = arc_handshaker_open_session(handshaker, session, error);
+	if (session == NULL)
+		return NULL;
+	session->responder = arc_engine_own_record(self, session->initiator->address);
 	randombytes_buf(session->challenge_b, sizeof(session->challenge_b));
-	session->expires = g_get_monotonic_time() + ARC_HANDSHAKE_SESSION_SECS * G_USEC_PER_SEC;
 	t = arc_handshake_session_transcript(session, arc_engine_get_license_doc(self)->license_id);
 	arc_handshake_sign(&t, ARC_HANDSHAKE_ROLE_RESPONDER, arc_engine_get_identity_key(self),
 			   signature);
@@ -755,8 +589,6 @@ arc_engine_handshake_hello(ArcEngine *self, const gchar *body, gsize length, con
 					    signature);
 	g_debug("handshake hello from %s at %s: session %s%s", session->initiator->peer_id,
 		session->initiator->address, session->id, m.known ? " (known peer)" : "");
-	g_hash_table_insert(state->sessions, session->id, session);
-	session = NULL;
 	return g_steal_pointer(&reply);
 }
 
@@ -827,9 +659,10 @@ arc_engine_confirm_probe_cb(GObject *source, GAsyncResult *res, gpointer user_da
 	if (!arc_engine_check_can_join(op->engine, FALSE, &detail, &error) ||
 	    !arc_engine_check_membership(op->engine, peer, op->session->vouched, FALSE, &m, &detail,
 					 &error) ||
-	    !arc_engine_check_join(op->engine, peer, op->session->challenge_a, op->session->join,
-				   m.known || m.replaces != NULL, op->session->vouched,
-				   &m.join_token, &detail, &error) ||
+	    !arc_handshaker_check_join(arc_engine_get_handshaker(op->engine), peer,
+				       op->session->challenge_a, op->session->join,
+				       m.known || m.replaces != NULL, op->session->vouched,
+				       &m.join_token, &detail, &error) ||
 	    !arc_engine_store_peer(op->engine, peer, NULL, &m, &error)) {
 		arc_engine_log_refusal("handshake", peer, error, detail);
 		g_task_return_error(task, g_steal_pointer(&error));
@@ -858,14 +691,14 @@ arc_engine_handshake_confirm_async(ArcEngine *self, const gchar *body, gsize len
 				   GCancellable *cancellable, GAsyncReadyCallback callback,
 				   gpointer user_data)
 {
-	ArcHandshakeState *state = arc_engine_get_handshake_state(self);
+	ArcHandshaker *handshaker = arc_engine_get_handshaker(self);
 	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
 	g_autoptr(ArcHandshakeMessage) confirm = NULL;
 	ArcConfirmOp *op;
 	ArcHandshakeTranscript t;
 	GError *error = NULL;
 	g_autofree gchar *detail = NULL;
-	gpointer key = NULL, value = NULL;
+	ArcHandshakeSession *session;
 
 	confirm = arc_handshake_parse_confirm(body, length, &error);
 	if (confirm == NULL) {
@@ -873,9 +706,8 @@ arc_engine_handshake_confirm_async(ArcEngine *self, const gchar *body, gsize len
 		g_task_return_error(task, error);
 		return;
 	}
-	if (!g_hash_table_steal_extended(state->sessions, confirm->session, &key, &value) ||
-	    ((ArcHandshakeSession *)value)->expires <= g_get_monotonic_time()) {
-		arc_handshake_session_free(value);
+	session = arc_handshaker_take_session(handshaker, confirm->session);
+	if (session == NULL) {
 		g_warning("handshake confirm refused: session %s is unknown, used or expired",
 			  confirm->session);
 		arc_handshake_set_error(&error, ARC_HANDSHAKE_REASON_SESSION_EXPIRED);
@@ -884,7 +716,7 @@ arc_engine_handshake_confirm_async(ArcEngine *self, const gchar *body, gsize len
 	}
 	op = g_new0(ArcConfirmOp, 1);
 	op->engine = g_object_ref(self);
-	op->session = value;
+	op->session = session;
 	g_task_set_task_data(task, op, (GDestroyNotify)arc_confirm_op_free);
 	t = arc_handshake_session_transcript(op->session,
 					     arc_engine_get_license_doc(self)->license_id);
@@ -902,9 +734,10 @@ arc_engine_handshake_confirm_async(ArcEngine *self, const gchar *body, gsize len
 		g_task_return_error(task, error);
 		return;
 	}
-	arc_peer_client_request_async(state->probe, "GET", op->session->initiator->address,
-				      "/v1/cluster/identity", NULL, cancellable,
-				      arc_engine_confirm_probe_cb, g_steal_pointer(&task));
+	arc_peer_client_request_async(arc_handshaker_get_probe(handshaker), "GET",
+				      op->session->initiator->address, "/v1/cluster/identity", NULL,
+				      cancellable, arc_engine_confirm_probe_cb,
+				      g_steal_pointer(&task));
 }
 
 gboolean
@@ -936,8 +769,7 @@ static void
 arc_add_peer_op_free(ArcAddPeerOp *self)
 {
 	if (self->in_flight)
-		g_hash_table_remove(arc_engine_get_handshake_state(self->engine)->in_flight,
-				    self->address);
+		arc_handshaker_end_add(arc_engine_get_handshaker(self->engine), self->address);
 	g_object_unref(self->engine);
 	g_free(self->address);
 	g_free(self->name);
@@ -1082,7 +914,7 @@ arc_add_peer_hello_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	g_autoptr(GTask) task = G_TASK(user_data);
 	ArcAddPeerOp *op = g_task_get_task_data(task);
-	ArcHandshakeState *state = arc_engine_get_handshake_state(op->engine);
+	ArcHandshaker *handshaker = arc_engine_get_handshaker(op->engine);
 	g_autoptr(ArcPeerResponse) response = NULL;
 	g_autoptr(ArcLicense) license = NULL;
 	g_autofree gchar *confirm = NULL;
@@ -1155,9 +987,9 @@ arc_add_peer_hello_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 			   arc_engine_get_identity_key(op->engine), signature);
 	confirm = arc_handshake_confirm_to_json(op->reply->session, signature);
 	cancellable = g_task_get_cancellable(task);
-	arc_peer_client_request_async(state->client, "POST", op->address, "/v1/handshake/confirm",
-				      confirm, cancellable, arc_add_peer_confirm_cb,
-				      g_steal_pointer(&task));
+	arc_peer_client_request_async(arc_handshaker_get_client(handshaker), "POST", op->address,
+				      "/v1/handshake/confirm", confirm, cancellable,
+				      arc_add_peer_confirm_cb, g_steal_pointer(&task));
 }
 
 static void arc_engine_start_add_peer(ArcEngine *self, const ArcCaller *caller,
@@ -1278,7 +1110,7 @@ arc_engine_start_add_peer(ArcEngine *self, const ArcCaller *caller, const gchar 
 			  GCancellable *cancellable, GAsyncReadyCallback callback,
 			  gpointer user_data)
 {
-	ArcHandshakeState *state;
+	ArcHandshaker *handshaker;
 	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
 	g_autoptr(GPtrArray) peers = NULL;
 	g_autofree gchar *hello = NULL;
@@ -1314,7 +1146,7 @@ arc_engine_start_add_peer(ArcEngine *self, const ArcCaller *caller, const gchar 
 		g_task_return_error(task, error);
 		return;
 	}
-	state = arc_engine_get_handshake_state(self);
+	handshaker = arc_engine_get_handshaker(self);
 	if (!arc_engine_check_can_join(self, TRUE, &detail, &error)) {
 		arc_add_peer_fail(task, "check", error, detail);
 		return;
@@ -1338,7 +1170,7 @@ arc_engine_start_add_peer(ArcEngine *self, const ArcCaller *caller, const gchar 
 		arc_add_peer_fail(task, "check", error, detail);
 		return;
 	}
-	if (!g_hash_table_add(state->in_flight, g_strdup(address))) {
+	if (!arc_handshaker_begin_add(handshaker, address)) {
 		arc_handshake_set_error(&error, ARC_HANDSHAKE_REASON_BUSY);
 		arc_add_peer_fail(
 			task, "check", error,
@@ -1353,8 +1185,9 @@ arc_engine_start_add_peer(ArcEngine *self, const ArcCaller *caller, const gchar 
 	randombytes_buf(op->challenge_a, sizeof(op->challenge_a));
 	join = arc_add_peer_op_join(op);
 	hello = arc_handshake_hello_to_json_full(op->me, op->challenge_a, op->discovery, join);
-	arc_peer_client_request_async(state->client, "POST", address, "/v1/handshake/hello", hello,
-				      cancellable, arc_add_peer_hello_cb, g_steal_pointer(&task));
+	arc_peer_client_request_async(arc_handshaker_get_client(handshaker), "POST", address,
+				      "/v1/handshake/hello", hello, cancellable,
+				      arc_add_peer_hello_cb, g_steal_pointer(&task));
 }
 
 /**
@@ -1376,175 +1209,5 @@ arc_engine_add_peer_finish(ArcEngine *self, GAsyncResult *res, GPtrArray **steps
 	op = g_task_get_task_data(G_TASK(res));
 	if (steps != NULL)
 		*steps = g_ptr_array_ref(op->steps);
-	return g_task_propagate_pointer(G_TASK(res), error);
-}
-
-/* ---- leaving ---- */
-
-void
-arc_leave_result_free(ArcLeaveResult *self)
-{
-	if (self == NULL)
-		return;
-	g_free(self->peer_id);
-	g_ptr_array_unref(self->notified);
-	g_ptr_array_unref(self->unreachable);
-	g_free(self);
-}
-
-typedef struct {
-	ArcLeaveResult *result;
-	guint pending;
-} ArcLeaveOp;
-
-static void
-arc_leave_op_free(ArcLeaveOp *self)
-{
-	arc_leave_result_free(self->result);
-	g_free(self);
-}
-
-typedef struct {
-	GTask *task;
-	gchar *peer_id;
-	gchar *address;
-} ArcLeaveNotice;
-
-static void
-arc_leave_notice_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	ArcLeaveNotice *notice = user_data;
-	ArcLeaveOp *op = g_task_get_task_data(notice->task);
-	g_autoptr(ArcPeerResponse) response = NULL;
-	g_autoptr(GError) error = NULL;
-	g_autofree gchar *detail = NULL;
-
-	response = arc_peer_client_request_finish(ARC_PEER_CLIENT(source), res, &error);
-	if (response != NULL &&
-	    arc_peer_response_check(response, notice->address, &detail, &error)) {
-		g_ptr_array_add(op->result->notified, g_strdup(notice->peer_id));
-	} else {
-		g_ptr_array_add(op->result->unreachable, g_strdup(notice->peer_id));
-		g_ptr_array_add(op->result->unreachable, g_strdup(notice->address));
-		g_ptr_array_add(op->result->unreachable,
-				g_strdup(detail != NULL ? detail : error->message));
-		g_warning("cannot tell peer %s at %s that this agent left: %s", notice->peer_id,
-			  notice->address, detail != NULL ? detail : error->message);
-	}
-	if (--op->pending == 0)
-		g_task_return_pointer(notice->task, g_steal_pointer(&op->result),
-				      (GDestroyNotify)arc_leave_result_free);
-	g_object_unref(notice->task);
-	g_free(notice->peer_id);
-	g_free(notice->address);
-	g_free(notice);
-}
-
-/**
- * arc_engine_remove_self_async:
- * @self: the engine
- * @caller: who is calling
- * @cancellable: (nullable): a #GCancellable
- * @callback: called when done
- * @user_data: for @callback
- *
- * The local peer leaves the cluster: it is marked deactivated and forgets the others (both
- * stored first), then a signed deactivation announcement goes to every peer it knew.
- */
-void
-arc_engine_remove_self_async(ArcEngine *self, const ArcCaller *caller, GCancellable *cancellable,
-			     GAsyncReadyCallback callback, gpointer user_data)
-{
-	ArcHandshakeState *state = arc_engine_get_handshake_state(self);
-	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
-	g_autoptr(GPtrArray) records = NULL;
-	g_autoptr(GPtrArray) peers = NULL;
-	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
-	g_autofree gchar *message = NULL;
-	ArcLeaveOp *op;
-	GError *error = NULL;
-	const gchar *own_id = arc_engine_get_peer_id(self);
-
-	if (!arc_engine_authorize(self, caller, ARC_SCOPE_PEERS_WRITE, &error)) {
-		g_task_return_error(task, error);
-		return;
-	}
-	if (!arc_engine_is_bootstrapped(self)) {
-		g_task_return_new_error(task, ARC_ERROR, ARC_ERROR_NOT_BOOTSTRAPPED,
-					"agent is not bootstrapped");
-		return;
-	}
-	if (arc_engine_is_deactivated(self)) {
-		g_task_return_new_error(task, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
-					"this agent has already left the cluster");
-		return;
-	}
-	records = arc_storage_list_records(arc_engine_get_storage(self), "peer", &error);
-	peers = records != NULL ? arc_engine_load_peers(self, &error) : NULL;
-	if (peers == NULL) {
-		g_task_return_error(task, error);
-		return;
-	}
-	for (guint i = 0; i < records->len; i++) {
-		ArcRecord *record = g_ptr_array_index(records, i);
-		if (record->deleted)
-			continue;
-		if (g_strcmp0(record->id, own_id) == 0) {
-			g_autoptr(JsonNode) root = arc_json_parse_object(record->body, -1, 8, NULL);
-			g_autofree gchar *body = NULL;
-			if (root == NULL)
-				continue;
-			json_object_set_string_member(json_node_get_object(root), "state",
-						      "deactivated");
-			body = json_to_string(root, FALSE);
-			arc_engine_stage_peer(self, txn, record, record->id, body, FALSE);
-		} else {
-			arc_engine_stage_peer(self, txn, record, record->id, record->body, TRUE);
-		}
-	}
-	/* not pushed: what this agent forgets is its own business. The others learn of the
-	 * departure from the announcement, and those it misses from the revocation the others
-	 * write and gossip. */
-	if (!arc_engine_commit_full(self, txn, NULL, FALSE, &error)) {
-		g_task_return_error(task, error);
-		return;
-	}
-	arc_engine_set_deactivated(self);
-	g_info("this agent (peer %s) left the cluster, by %s", own_id, arc_caller_describe(caller));
-	op = g_new0(ArcLeaveOp, 1);
-	op->result = g_new0(ArcLeaveResult, 1);
-	op->result->peer_id = g_strdup(own_id);
-	op->result->notified = g_ptr_array_new_with_free_func(g_free);
-	op->result->unreachable = g_ptr_array_new_with_free_func(g_free);
-	op->pending = 1;
-	g_task_set_task_data(task, op, (GDestroyNotify)arc_leave_op_free);
-	message = arc_handshake_leave_to_json(own_id, arc_engine_get_license_doc(self)->license_id,
-					      arc_engine_now(self),
-					      arc_engine_get_identity_key(self));
-	for (guint i = 0; i < peers->len; i++) {
-		ArcPeerInfo *peer = g_ptr_array_index(peers, i);
-		ArcLeaveNotice *notice;
-
-		arc_engine_emit_peer_changed(self, peer->id);
-		if (peer->is_local)
-			continue;
-		notice = g_new0(ArcLeaveNotice, 1);
-		notice->task = g_object_ref(task);
-		notice->peer_id = g_strdup(peer->id);
-		notice->address = g_strdup(peer->address);
-		op->pending++;
-		arc_peer_client_request_async(state->client, "POST", peer->address,
-					      "/v1/handshake/leave", message, cancellable,
-					      arc_leave_notice_cb, notice);
-	}
-	if (--op->pending == 0)
-		g_task_return_pointer(task, g_steal_pointer(&op->result),
-				      (GDestroyNotify)arc_leave_result_free);
-}
-
-ArcLeaveResult *
-arc_engine_remove_self_finish(ArcEngine *self, GAsyncResult *res, GError **error)
-{
-	g_return_val_if_fail(g_task_is_valid(res, self), NULL);
 	return g_task_propagate_pointer(G_TASK(res), error);
 }

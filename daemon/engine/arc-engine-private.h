@@ -7,7 +7,9 @@
 #include "arc-engine.h"
 #include "arc-gossip.h"
 #include "arc-handshake.h"
+#include "arc-handshaker.h"
 #include "arc-identity.h"
+#include "arc-peer-manager.h"
 #include "arc-registry.h"
 #include "arc-service-manager.h"
 
@@ -27,34 +29,16 @@ void arc_engine_set_peer_name(ArcEngine *self, const gchar *name);
 void arc_engine_emit_peer_changed(ArcEngine *self, const gchar *peer_id);
 void arc_engine_emit_peer_state_changed(ArcEngine *self, const gchar *peer_id, const gchar *state);
 
-/* arc-engine-peers.c: the `peer` records */
+/* arc-engine-peers.c: the peer manager (arc-peer-manager.h), and its methods under the
+ * engine's names for the files not moved yet */
+ArcPeerManager *arc_engine_new_peer_manager(ArcEngine *self, ArcRegistry *registry);
+ArcPeerManager *arc_engine_get_peer_manager(ArcEngine *self);
 GPtrArray *arc_engine_load_peers(ArcEngine *self, GError **error);
 ArcPeerInfo *arc_engine_find_peer(GPtrArray *peers, const gchar *id, const gchar *public_key,
 				  const gchar *address);
 guint arc_engine_count_active_peers(GPtrArray *peers);
 gboolean arc_engine_peer_is_revoked(ArcEngine *self, const gchar *peer_id);
-gboolean arc_engine_peer_record_fields(ArcEngine *self, const ArcRecord *record,
-				       ArcPeerFields *fields);
-gchar *arc_engine_peer_body(const gchar *id, const gchar *name, const gchar *description,
-			    const gchar *public_key, const gchar *address, const gchar *license_id,
-			    const gchar *cluster_id, const gchar *state, gint64 created_at);
-void arc_engine_stage_peer(ArcEngine *self, ArcStorageTxn *txn, const ArcRecord *old,
-			   const gchar *id, const gchar *body, gboolean deleted);
-void arc_engine_stage_alias(ArcEngine *self, ArcStorageTxn *txn, const gchar *peer_id,
-			    const gchar *name);
-void arc_engine_refresh_name(ArcEngine *self);
-void arc_engine_stage_revocation(ArcEngine *self, ArcStorageTxn *txn, const gchar *peer_id,
-				 const gchar *public_key);
-void arc_engine_stage_revocation_full(ArcEngine *self, ArcStorageTxn *txn, const gchar *peer_id,
-				      const gchar *public_key, gboolean readmitted,
-				      gint64 deleted_version);
-gint64 arc_engine_readmitted_floor(ArcEngine *self, const gchar *peer_id);
-void arc_engine_tell_removed(ArcEngine *self, const gchar *peer_id);
-gboolean arc_engine_take_removal(ArcEngine *self, const ArcRecord *record, const gchar *from);
-void arc_engine_own_record_above(ArcEngine *self, gint64 version);
-gboolean arc_engine_read_deactivated(ArcEngine *self);
 gboolean arc_engine_is_deactivated(ArcEngine *self);
-void arc_engine_set_deactivated(ArcEngine *self);
 
 /* arc-engine-records.c: the kinds the engine replicates, and the registry's methods under
  * the engine's names */
@@ -80,24 +64,13 @@ ArcServiceManager *arc_engine_service_manager_new(ArcEngine *self, ArcRegistry *
 ArcServiceManager *arc_engine_get_service_manager(ArcEngine *self);
 
 /* arc-engine-handshake.c */
-typedef struct _ArcHandshakeState ArcHandshakeState;
-ArcHandshakeState *arc_handshake_state_new(ArcEngine *engine);
-void arc_handshake_state_free(ArcHandshakeState *self);
-ArcHandshakeState *arc_engine_get_handshake_state(ArcEngine *self);
+ArcHandshaker *arc_engine_get_handshaker(ArcEngine *self);
 gchar *arc_engine_advertised_address(ArcEngine *self, const gchar *remote);
 gchar *arc_engine_own_address(ArcEngine *self, const gchar *stored, const gchar *remote);
 void arc_engine_discover_peer_async(ArcEngine *self, const gchar *address,
 				    GCancellable *cancellable, GAsyncReadyCallback callback,
 				    gpointer user_data);
 gboolean arc_engine_is_vouched(ArcEngine *self, const gchar *peer_id);
-
-/* arc-engine-join.c: join tokens */
-gboolean arc_engine_check_join(ArcEngine *self, const ArcHandshakePeer *peer,
-			       const guint8 *challenge_a, const ArcHandshakeJoin *join,
-			       gboolean member, gboolean vouched, gchar **token_used,
-			       gchar **detail, GError **error);
-void arc_engine_stage_join_used(ArcEngine *self, ArcStorageTxn *txn, const gchar *token_id,
-				const gchar *peer_id);
 
 /* arc-engine-license.c: the license operations; the lifecycle is ArcLicenseManager's */
 gboolean arc_engine_check_scope(const ArcCaller *caller, ArcScope needed, GError **error);

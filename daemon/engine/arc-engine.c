@@ -43,12 +43,12 @@ struct _ArcEngine {
 	gchar *listeners_detail;
 	ArcClockFunc clock_func;
 	gpointer clock_data;
-	ArcHandshakeState *handshake;
-	ArcRegistry *registry; /* once plugins are loaded */
+	ArcHandshaker *handshaker; /* at the first handshake */
+	ArcRegistry *registry;     /* once plugins are loaded */
+	ArcPeerManager *peers;     /* with the registry */
 	ArcServiceManager *services;
 	ArcGossip *gossip;
 	guint16 api_port;
-	gint deactivated; /* -1: not read yet */
 };
 
 enum {
@@ -152,7 +152,8 @@ arc_engine_finalize(GObject *object)
 	g_clear_object(&self->identity);
 	g_clear_object(&self->loader);
 	g_clear_object(&self->licenses);
-	g_clear_pointer(&self->handshake, arc_handshake_state_free);
+	g_clear_pointer(&self->handshaker, arc_handshaker_free);
+	g_clear_pointer(&self->peers, arc_peer_manager_free);
 	g_clear_object(&self->services);
 	g_clear_object(&self->registry);
 	g_clear_pointer(&self->storage_probe, arc_storage_probe_free);
@@ -229,7 +230,6 @@ arc_engine_new(ArcConfig *config)
 	self->clock_func = arc_engine_real_clock_cb;
 	self->loader = arc_plugin_loader_new(config->plugin_dir);
 	self->api_port = config->listen_port;
-	self->deactivated = -1;
 	return self;
 }
 
@@ -302,6 +302,7 @@ arc_engine_setup_registry(ArcEngine *self)
 	self->services = arc_engine_service_manager_new(self, self->registry);
 	g_signal_connect(self->services, "service-changed",
 			 G_CALLBACK(arc_engine_service_changed_cb), self);
+	self->peers = arc_engine_new_peer_manager(self, self->registry);
 	g_signal_connect(self->registry, "records-changed",
 			 G_CALLBACK(arc_engine_records_changed_cb), self);
 	g_signal_connect(self->registry, "members-changed",
@@ -507,7 +508,7 @@ arc_engine_load_bootstrap_state(ArcEngine *self, GError **error)
 	/* records from before gossip do not state the cluster id */
 	if (!arc_engine_edit_own_record(self, "cluster_id", self->cluster_id, error))
 		return FALSE;
-	arc_engine_refresh_name(self);
+	arc_peer_manager_refresh_name(self->peers);
 	return arc_license_manager_refresh(self->licenses);
 }
 
@@ -678,7 +679,7 @@ arc_engine_gossip_offer_cluster_id_cb(gpointer host, const gchar *cluster_id, co
 static void
 arc_engine_gossip_tell_removed_cb(gpointer host, const gchar *peer_id)
 {
-	arc_engine_tell_removed(ARC_ENGINE(host), peer_id);
+	arc_peer_manager_tell_removed(ARC_ENGINE(host)->peers, peer_id);
 }
 
 static void
@@ -1020,25 +1021,32 @@ arc_engine_count_peers_in_state(ArcEngine *self, ArcGossipState state)
 gboolean
 arc_engine_is_deactivated(ArcEngine *self)
 {
-	if (self->peer_id == NULL)
-		return FALSE;
-	if (self->deactivated < 0)
-		self->deactivated = arc_engine_read_deactivated(self) ? 1 : 0;
-	return self->deactivated > 0;
+	return self->peers != NULL && arc_peer_manager_is_deactivated(self->peers);
 }
 
-void
-arc_engine_set_deactivated(ArcEngine *self)
+ArcPeerManager *
+arc_engine_get_peer_manager(ArcEngine *self)
 {
-	self->deactivated = 1;
+	return self->peers;
 }
 
-ArcHandshakeState *
-arc_engine_get_handshake_state(ArcEngine *self)
+static gint64
+arc_engine_handshaker_now_cb(gpointer data)
 {
-	if (self->handshake == NULL)
-		self->handshake = arc_handshake_state_new(self);
-	return self->handshake;
+	return arc_engine_now(ARC_ENGINE(data));
+}
+
+ArcHandshaker *
+arc_engine_get_handshaker(ArcEngine *self)
+{
+	if (self->handshaker != NULL)
+		return self->handshaker;
+	self->handshaker =
+		arc_handshaker_new(self->config->handshake_timeout,
+				   self->config->reach_back_timeout, self->config->tls_ca_file);
+	arc_handshaker_set_peers(self->handshaker, self->registry, self->peers,
+				 arc_engine_handshaker_now_cb, self);
+	return self->handshaker;
 }
 
 /**
@@ -1224,7 +1232,7 @@ arc_engine_bootstrap_txn(ArcEngine *self, ArcBootstrapResult *res, ArcLicense *l
 	ArcStorageTxn *txn = arc_storage_txn_new();
 	g_autofree gchar *address = arc_engine_advertised_address(self, NULL);
 	g_autofree gchar *body =
-		arc_engine_peer_body(res->peer_id, res->name, description, res->peer_public_key,
+		arc_peer_record_body(res->peer_id, res->name, description, res->peer_public_key,
 				     address, license->license_id, res->cluster_id, "active", now);
 	g_autoptr(ArcRecord) peer = arc_record_new("peer", res->peer_id, body);
 	g_autofree gchar *now_str = g_strdup_printf("%" G_GINT64_FORMAT, now);

@@ -1,0 +1,91 @@
+/*
+ * Copyright 2026 The Arctic Authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "arc-auth-manager.h"
+#include "arc-engine.h"
+#include "arc-gossip.h"
+#include "arc-registry.h"
+
+G_BEGIN_DECLS
+
+/* The peers of the cluster as this agent shows them: the replicated `peer`, `peer_alias` and
+ * `revoked_peer` records (docs/protocol.md §5, §6), and what changes them without another
+ * agent: rename, delete, revocation and readmission staging, a removal of this agent sent by
+ * a member, and whether this agent left the cluster. */
+
+typedef struct _ArcPeerManager ArcPeerManager;
+
+/**
+ * ArcPeerManagerHost:
+ * @get_peer_id: this agent's peer id, %NULL before the bootstrap
+ * @now: seconds since the epoch
+ * @commit: signs and stores @txn, and hands it to gossip
+ * @peer_changed: a peer was added, changed or removed
+ * @renamed: the name the cluster shows for this agent is now @name
+ * @offer_cluster_id: a member's record states @cluster_id (docs/protocol.md §6.4)
+ * @get_gossip: (nullable): gossip, once it runs
+ * @get_auth: (nullable): the credentials, whose peer-minted ones go with a removed peer
+ *
+ * What the peer manager needs of the agent it runs in, beyond the registry. Every function
+ * gets the host data given to arc_peer_manager_new().
+ */
+typedef struct {
+	const gchar *(*get_peer_id)(gpointer host);
+	gint64 (*now)(gpointer host);
+	gboolean (*commit)(gpointer host, ArcStorageTxn *txn, GError **error);
+	void (*peer_changed)(gpointer host, const gchar *peer_id);
+	void (*renamed)(gpointer host, const gchar *name);
+	void (*offer_cluster_id)(gpointer host, const gchar *cluster_id, const gchar *from);
+	ArcGossip *(*get_gossip)(gpointer host);
+	ArcAuthManager *(*get_auth)(gpointer host);
+} ArcPeerManagerHost;
+
+ArcPeerManager *arc_peer_manager_new(ArcRegistry *registry, const ArcPeerManagerHost *host,
+				     gpointer host_data);
+void arc_peer_manager_free(ArcPeerManager *self);
+const gchar *arc_peer_manager_get_local_id(ArcPeerManager *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcPeerManager, arc_peer_manager_free)
+
+/* the peer list */
+GPtrArray *arc_peer_manager_load(ArcPeerManager *self, GError **error);
+ArcPeerInfo *arc_peer_manager_lookup(ArcPeerManager *self, const gchar *peer_id,
+				     ArcRecord **record_out, GError **error);
+ArcPeerInfo *arc_peer_list_find(GPtrArray *peers, const gchar *id, const gchar *public_key,
+				const gchar *address);
+guint arc_peer_list_count_active(GPtrArray *peers);
+gchar *arc_peer_record_body(const gchar *id, const gchar *name, const gchar *description,
+			    const gchar *public_key, const gchar *address, const gchar *license_id,
+			    const gchar *cluster_id, const gchar *state, gint64 created_at);
+
+/* what operators change */
+ArcPeerInfo *arc_peer_manager_rename(ArcPeerManager *self, const gchar *peer_id, const gchar *name,
+				     GError **error);
+gboolean arc_peer_manager_delete(ArcPeerManager *self, const gchar *peer_id, const gchar *by,
+				 GPtrArray **revoked_credentials, GError **error);
+gboolean arc_peer_manager_edit_own_record(ArcPeerManager *self, const gchar *member,
+					  const gchar *value, GError **error);
+void arc_peer_manager_refresh_name(ArcPeerManager *self);
+
+/* staging, for the handshake and the removal announcements */
+void arc_peer_manager_stage_peer(ArcPeerManager *self, ArcStorageTxn *txn, const ArcRecord *old,
+				 const gchar *id, const gchar *body, gboolean deleted);
+void arc_peer_manager_stage_alias(ArcPeerManager *self, ArcStorageTxn *txn, const gchar *peer_id,
+				  const gchar *name);
+void arc_peer_manager_stage_revocation(ArcPeerManager *self, ArcStorageTxn *txn,
+				       const gchar *peer_id, const gchar *public_key,
+				       gboolean readmitted, gint64 deleted_version);
+void arc_peer_manager_stage_removal(ArcPeerManager *self, ArcStorageTxn *txn,
+				    const ArcRecord *record, const gchar *public_key);
+
+/* removal of this agent, and its departure */
+void arc_peer_manager_tell_removed(ArcPeerManager *self, const gchar *peer_id);
+gboolean arc_peer_manager_take_removal(ArcPeerManager *self, const ArcRecord *record,
+				       const gchar *from);
+void arc_peer_manager_own_record_above(ArcPeerManager *self, gint64 version);
+gboolean arc_peer_manager_is_deactivated(ArcPeerManager *self);
+void arc_peer_manager_set_deactivated(ArcPeerManager *self);
+
+G_END_DECLS

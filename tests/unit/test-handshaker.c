@@ -1,0 +1,533 @@
+/*
+ * Copyright 2026 The Arctic Authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <sodium.h>
+
+#include "arc-handshaker.h"
+#include "arc-plugin-loader.h"
+#include "arc-record-sign.h"
+
+/* The handshaker in-process, without the network: the sessions a responder holds open for
+ * hellos, within their bounds per initiator, per source address and in all
+ * (docs/protocol.md §5), a confirm that counts once, and one handshake per address added;
+ * and join tokens, over the real sqlite storage plugin in a temp dir: when the cluster asks
+ * for one, and what a valid, spent or expired token gets. */
+
+/* a session as a hello whose checks passed leaves it */
+static ArcHandshakeSession *
+test_session(const gchar *initiator, const gchar *source)
+{
+	ArcHandshakeSession *session = g_new0(ArcHandshakeSession, 1);
+
+	session->initiator = g_new0(ArcHandshakePeer, 1);
+	session->initiator->peer_id = g_strdup(initiator);
+	session->source = g_strdup(source);
+	return session;
+}
+
+/* opens a session; returns its id */
+static gchar *
+test_open(ArcHandshaker *handshaker, const gchar *initiator, const gchar *source)
+{
+	g_autoptr(GError) error = NULL;
+	ArcHandshakeSession *session =
+		arc_handshaker_open_session(handshaker, test_session(initiator, source), &error);
+
+	g_assert_no_error(error);
+	g_assert_nonnull(session);
+	/* the oldest session is the one that expires first: no two at the same µs */
+	g_usleep(2);
+	return g_strdup(session->id);
+}
+
+/* whether a confirm for @id would find its session (and so uses it up) */
+static gboolean
+test_confirm(ArcHandshaker *handshaker, const gchar *id)
+{
+	g_autoptr(ArcHandshakeSession) session = arc_handshaker_take_session(handshaker, id);
+	return session != NULL;
+}
+
+static void
+test_session_id_func(void)
+{
+	g_autoptr(ArcHandshaker) handshaker = arc_handshaker_new(5, 5, NULL);
+	g_autofree gchar *a = test_open(handshaker, "peer_x", "192.0.2.1");
+	g_autofree gchar *b = test_open(handshaker, "peer_y", "192.0.2.2");
+
+	g_assert_true(g_str_has_prefix(a, "hs_"));
+	g_assert_cmpuint(strlen(a), ==, 3 + 32);
+	g_assert_cmpstr(a, !=, b);
+	g_assert_cmpuint(arc_handshaker_count_sessions(handshaker), ==, 2);
+}
+
+/* a confirm counts once; an unknown session is refused */
+static void
+test_confirm_once_func(void)
+{
+	g_autoptr(ArcHandshaker) handshaker = arc_handshaker_new(5, 5, NULL);
+	g_autofree gchar *id = test_open(handshaker, "peer_x", NULL);
+
+	g_assert_false(test_confirm(handshaker, "hs_00000000000000000000000000000000"));
+	g_assert_true(test_confirm(handshaker, id));
+	g_assert_false(test_confirm(handshaker, id));
+	g_assert_cmpuint(arc_handshaker_count_sessions(handshaker), ==, 0);
+}
+
+/* a session not confirmed in time is refused, and gone */
+static void
+test_expired_func(void)
+{
+	g_autoptr(ArcHandshaker) handshaker = arc_handshaker_new(5, 5, NULL);
+	g_autoptr(GError) error = NULL;
+	ArcHandshakeSession *session =
+		arc_handshaker_open_session(handshaker, test_session("peer_x", NULL), &error);
+	g_autofree gchar *id = g_strdup(session->id);
+
+	g_assert_cmpint(session->expires, >,
+			g_get_monotonic_time() + (ARC_HANDSHAKE_SESSION_SECS - 1) * G_USEC_PER_SEC);
+	session->expires = g_get_monotonic_time() - 1;
+	g_assert_false(test_confirm(handshaker, id));
+	g_assert_cmpuint(arc_handshaker_count_sessions(handshaker), ==, 0);
+}
+
+/* a hello replayed holds two sessions: each new one takes the place of the oldest */
+static void
+test_per_peer_func(void)
+{
+	g_autoptr(ArcHandshaker) handshaker = arc_handshaker_new(5, 5, NULL);
+	g_autofree gchar *first = test_open(handshaker, "peer_x", "192.0.2.1");
+	g_autofree gchar *second = test_open(handshaker, "peer_x", "192.0.2.2");
+	g_autofree gchar *third = test_open(handshaker, "peer_x", "192.0.2.3");
+	g_autofree gchar *other = test_open(handshaker, "peer_y", "192.0.2.1");
+
+	g_assert_cmpuint(arc_handshaker_count_sessions(handshaker), ==,
+			 ARC_HANDSHAKE_SESSIONS_PER_PEER + 1);
+	g_assert_false(test_confirm(handshaker, first));
+	g_assert_true(test_confirm(handshaker, second));
+	g_assert_true(test_confirm(handshaker, third));
+	g_assert_true(test_confirm(handshaker, other));
+}
+
+/* hellos under ever new peer ids from one address hold eight sessions */
+static void
+test_per_source_func(void)
+{
+	g_autoptr(ArcHandshaker) handshaker = arc_handshaker_new(5, 5, NULL);
+	g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func(g_free);
+	g_autofree gchar *elsewhere = test_open(handshaker, "peer_z", "192.0.2.99");
+
+	for (guint i = 0; i < ARC_HANDSHAKE_SESSIONS_PER_SOURCE + 2; i++) {
+		g_autofree gchar *initiator = g_strdup_printf("peer_%u", i);
+		g_ptr_array_add(ids, test_open(handshaker, initiator, "192.0.2.1"));
+	}
+	g_assert_cmpuint(arc_handshaker_count_sessions(handshaker), ==,
+			 ARC_HANDSHAKE_SESSIONS_PER_SOURCE + 1);
+	g_assert_false(test_confirm(handshaker, g_ptr_array_index(ids, 0)));
+	g_assert_false(test_confirm(handshaker, g_ptr_array_index(ids, 1)));
+	for (guint i = 2; i < ids->len; i++)
+		g_assert_true(test_confirm(handshaker, g_ptr_array_index(ids, i)));
+	g_assert_true(test_confirm(handshaker, elsewhere));
+}
+
+/* a full table refuses the next hello with the guide's `busy` */
+static void
+test_busy_func(void)
+{
+	g_autoptr(ArcHandshaker) handshaker = arc_handshaker_new(5, 5, NULL);
+	g_autoptr(GError) error = NULL;
+	ArcHandshakeSession *session;
+
+	for (guint i = 0; i < ARC_HANDSHAKE_MAX_SESSIONS; i++) {
+		g_autofree gchar *initiator = g_strdup_printf("peer_%u", i);
+		g_autofree gchar *source = g_strdup_printf("10.0.%u.%u", i / 256, i % 256);
+		g_autofree gchar *id = test_open(handshaker, initiator, source);
+	}
+	session = arc_handshaker_open_session(handshaker, test_session("peer_new", "10.1.0.1"),
+					      &error);
+	g_assert_null(session);
+	g_assert_error(error, ARC_HANDSHAKE_ERROR, ARC_HANDSHAKE_REASON_BUSY);
+	g_assert_cmpstr(error->message, ==, "handshake failed: too many handshakes in progress");
+	g_assert_cmpuint(arc_handshaker_count_sessions(handshaker), ==, ARC_HANDSHAKE_MAX_SESSIONS);
+}
+
+/* one handshake at a time with one address, as initiator */
+static void
+test_in_flight_func(void)
+{
+	g_autoptr(ArcHandshaker) handshaker = arc_handshaker_new(5, 5, NULL);
+
+	g_assert_true(arc_handshaker_begin_add(handshaker, "127.0.0.1:18081"));
+	g_assert_false(arc_handshaker_begin_add(handshaker, "127.0.0.1:18081"));
+	g_assert_true(arc_handshaker_begin_add(handshaker, "127.0.0.1:18082"));
+	arc_handshaker_end_add(handshaker, "127.0.0.1:18081");
+	g_assert_true(arc_handshaker_begin_add(handshaker, "127.0.0.1:18081"));
+	g_assert_nonnull(arc_handshaker_get_client(handshaker));
+	g_assert_nonnull(arc_handshaker_get_probe(handshaker));
+}
+
+/* ---- join tokens: this agent is peer_a; peer_b is the other member ---- */
+
+typedef struct {
+	gchar *dir;
+	ArcStorage *storage;
+	ArcRegistry *registry;
+	ArcPeerManager *peers;
+	ArcHandshaker *handshaker;
+	ArcIdentity *id_a;
+	ArcIdentity *id_b;
+	gint64 now;
+} JoinFixture;
+
+static const gchar *
+test_peer_id_cb(gpointer host)
+{
+	return "peer_a";
+}
+
+static gint64
+test_now_cb(gpointer host)
+{
+	return ((JoinFixture *)host)->now;
+}
+
+static gboolean
+test_commit_cb(gpointer host, ArcStorageTxn *txn, GError **error)
+{
+	return arc_registry_commit(((JoinFixture *)host)->registry, txn, NULL, FALSE, error);
+}
+
+static void
+test_nothing_cb(gpointer host, const gchar *text)
+{
+}
+
+static void
+test_offer_cb(gpointer host, const gchar *cluster_id, const gchar *from)
+{
+}
+
+static ArcGossip *
+test_gossip_cb(gpointer host)
+{
+	return NULL;
+}
+
+static ArcAuthManager *
+test_auth_cb(gpointer host)
+{
+	return NULL;
+}
+
+static const ArcPeerManagerHost test_host = {
+	.get_peer_id = test_peer_id_cb,
+	.now = test_now_cb,
+	.commit = test_commit_cb,
+	.peer_changed = test_nothing_cb,
+	.renamed = test_nothing_cb,
+	.offer_cluster_id = test_offer_cb,
+	.get_gossip = test_gossip_cb,
+	.get_auth = test_auth_cb,
+};
+
+static ArcStorage *
+test_open_storage(const gchar *data_dir)
+{
+	gboolean ok;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GKeyFile) keyfile = g_key_file_new();
+	g_autoptr(ArcPluginLoader) loader = arc_plugin_loader_new(g_getenv("ARC_PLUGIN_DIR"));
+	ArcPlugin *plugin;
+
+	ok = arc_plugin_loader_scan(loader, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	plugin = arc_plugin_loader_get_plugin(loader, ARC_PLUGIN_KIND_STORAGE, "sqlite", &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(plugin);
+	g_assert_cmpint(g_mkdir_with_parents(data_dir, 0700), ==, 0);
+	ok = arc_plugin_setup(plugin, keyfile, data_dir, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	ok = arc_storage_open(ARC_STORAGE(plugin), data_dir, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	return ARC_STORAGE(g_object_ref(plugin));
+}
+
+/* the own record of @id, signed by it */
+static void
+test_store_peer(JoinFixture *fx, const gchar *id, ArcIdentity *identity)
+{
+	gboolean ok;
+	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+	g_autofree gchar *body = g_strdup_printf(
+		"{\"id\":\"%s\",\"name\":\"%s\",\"public_key\":\"%s\",\"address\":\"127.0.0.1:1\","
+		"\"state\":\"active\",\"created_at\":\"2026-01-01T00:00:00Z\"}",
+		id, id, arc_identity_get_public_key_base64(identity));
+	g_autoptr(ArcRecord) record = arc_record_new("peer", id, body);
+	g_autoptr(GError) error = NULL;
+
+	record->version = 1;
+	record->writer = g_strdup(id);
+	record->updated_at = g_get_real_time();
+	ok = arc_record_sign(record, identity, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	arc_storage_txn_put_record(txn, record);
+	ok = arc_registry_commit(fx->registry, txn, NULL, FALSE, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+}
+
+static void
+join_setup(JoinFixture *fx, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *key_a = NULL;
+	g_autofree gchar *key_b = NULL;
+	g_autofree gchar *data_dir = NULL;
+
+	fx->dir = g_dir_make_tmp("arc-handshaker-XXXXXX", &error);
+	g_assert_no_error(error);
+	key_a = g_build_filename(fx->dir, "a.key", NULL);
+	key_b = g_build_filename(fx->dir, "b.key", NULL);
+	fx->id_a = arc_identity_load_or_create(key_a, &error);
+	fx->id_b = arc_identity_load_or_create(key_b, &error);
+	g_assert_no_error(error);
+	data_dir = g_build_filename(fx->dir, "a", NULL);
+	fx->storage = test_open_storage(data_dir);
+	fx->registry = arc_registry_new(fx->storage);
+	arc_registry_set_signer(fx->registry, fx->id_a, "peer_a");
+	fx->peers = arc_peer_manager_new(fx->registry, &test_host, fx);
+	fx->now = 1780000000;
+	fx->handshaker = arc_handshaker_new(5, 5, NULL);
+	arc_handshaker_set_peers(fx->handshaker, fx->registry, fx->peers, test_now_cb, fx);
+	test_store_peer(fx, "peer_a", fx->id_a);
+}
+
+static void
+join_teardown(JoinFixture *fx, gconstpointer data)
+{
+	g_autofree gchar *cmd = g_strdup_printf("rm -rf '%s'", fx->dir);
+
+	g_clear_pointer(&fx->handshaker, arc_handshaker_free);
+	g_clear_pointer(&fx->peers, arc_peer_manager_free);
+	arc_storage_close(fx->storage);
+	g_clear_object(&fx->registry);
+	g_clear_object(&fx->storage);
+	g_clear_object(&fx->id_a);
+	g_clear_object(&fx->id_b);
+	g_spawn_command_line_sync(cmd, NULL, NULL, NULL, NULL);
+	g_free(fx->dir);
+}
+
+/* a new host "peer_n" */
+static ArcHandshakePeer *
+test_newcomer(void)
+{
+	ArcHandshakePeer *peer = g_new0(ArcHandshakePeer, 1);
+
+	peer->peer_id = g_strdup("peer_n");
+	peer->public_key = g_strdup("bmV3Y29tZXIga2V5IGJhc2U2NCAzMiBieXRlcyE=");
+	return peer;
+}
+
+/* a token made here and committed */
+static ArcJoinToken *
+test_make_token(JoinFixture *fx, gint64 ttl)
+{
+	gboolean ok;
+	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+	g_autoptr(GError) error = NULL;
+	ArcJoinToken *token = arc_handshaker_new_join_token(fx->handshaker, ttl, txn, &error);
+
+	g_assert_no_error(error);
+	g_assert_nonnull(token);
+	ok = arc_registry_commit(fx->registry, txn, NULL, FALSE, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	return token;
+}
+
+/* what `arctic peers add --join-token` sends: the proof for @peer and @challenge_a */
+static ArcHandshakeJoin *
+test_present(const gchar *token, const ArcHandshakePeer *peer, const guint8 *challenge_a)
+{
+	ArcHandshakeJoin *join = g_new0(ArcHandshakeJoin, 1);
+	g_autofree gchar *secret = NULL;
+	guint8 pk[ARC_HANDSHAKE_JOIN_KEY_SIZE];
+	guint8 sk[ARC_HANDSHAKE_JOIN_SECRET_SIZE];
+
+	g_assert_true(arc_handshake_join_token_split(token, &join->id, &secret));
+	arc_handshake_join_keypair(join->id, secret, pk, sk);
+	arc_handshake_join_proof(sk, peer->peer_id, peer->public_key, challenge_a, join->proof);
+	return join;
+}
+
+static gboolean
+test_check(JoinFixture *fx, const ArcHandshakePeer *peer, const guint8 *challenge_a,
+	   const ArcHandshakeJoin *join, gboolean member, gchar **used, gchar **detail,
+	   GError **error)
+{
+	return arc_handshaker_check_join(fx->handshaker, peer, challenge_a, join, member, FALSE,
+					 used, detail, error);
+}
+
+/* an agent with no other peer takes its first handshake without a token */
+static void
+test_join_alone_func(JoinFixture *fx, gconstpointer data)
+{
+	gboolean ok;
+	g_autoptr(ArcHandshakePeer) peer = test_newcomer();
+	guint8 challenge[ARC_HANDSHAKE_CHALLENGE_SIZE] = {1};
+	g_autofree gchar *used = NULL;
+	g_autofree gchar *detail = NULL;
+	g_autoptr(GError) error = NULL;
+
+	ok = test_check(fx, peer, challenge, NULL, FALSE, &used, &detail, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	g_assert_null(used);
+}
+
+/* once in a cluster, an unknown initiator needs a token; a member does not */
+static void
+test_join_required_func(JoinFixture *fx, gconstpointer data)
+{
+	gboolean ok;
+	g_autoptr(ArcHandshakePeer) peer = test_newcomer();
+	guint8 challenge[ARC_HANDSHAKE_CHALLENGE_SIZE] = {1};
+	g_autofree gchar *used = NULL;
+	g_autofree gchar *detail = NULL;
+	g_autoptr(GError) error = NULL;
+
+	test_store_peer(fx, "peer_b", fx->id_b);
+	g_assert_false(test_check(fx, peer, challenge, NULL, FALSE, &used, &detail, &error));
+	g_assert_error(error, ARC_HANDSHAKE_ERROR, ARC_HANDSHAKE_REASON_JOIN_TOKEN_REQUIRED);
+	g_assert_cmpstr(error->message, ==, "handshake failed: this cluster requires a join token");
+	g_assert_true(g_str_has_prefix(detail, "peer peer_n is not a member of this cluster: "
+					       "create a join token on a member ('arctic cluster "
+					       "join-token create')"));
+	g_clear_error(&error);
+	g_clear_pointer(&detail, g_free);
+	ok = test_check(fx, peer, challenge, NULL, TRUE, &used, &detail, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+}
+
+/* a token admits one host once: spent, it is refused with the guide's message */
+static void
+test_join_token_func(JoinFixture *fx, gconstpointer data)
+{
+	gboolean ok;
+	g_autoptr(ArcHandshakePeer) peer = test_newcomer();
+	g_autoptr(ArcJoinToken) token = NULL;
+	g_autoptr(ArcHandshakeJoin) join = NULL;
+	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+	g_autoptr(ArcRecord) spent = NULL;
+	guint8 challenge[ARC_HANDSHAKE_CHALLENGE_SIZE] = {7};
+	guint8 other[ARC_HANDSHAKE_CHALLENGE_SIZE] = {8};
+	g_autofree gchar *used = NULL;
+	g_autofree gchar *detail = NULL;
+	g_autofree gchar *expected = NULL;
+	g_autoptr(GError) error = NULL;
+
+	test_store_peer(fx, "peer_b", fx->id_b);
+	token = test_make_token(fx, 0);
+	g_assert_cmpint(token->expires_at, ==, fx->now + 900);
+	join = test_present(token->token, peer, challenge);
+	/* a proof is good for the challenge it was made for only */
+	g_assert_false(test_check(fx, peer, other, join, FALSE, &used, &detail, &error));
+	g_assert_error(error, ARC_HANDSHAKE_ERROR, ARC_HANDSHAKE_REASON_JOIN_TOKEN_INVALID);
+	g_clear_error(&error);
+	g_clear_pointer(&detail, g_free);
+	ok = test_check(fx, peer, challenge, join, FALSE, &used, &detail, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	g_assert_cmpstr(used, ==, token->id);
+
+	arc_handshaker_stage_join_used(fx->handshaker, txn, used, peer->peer_id);
+	ok = arc_registry_commit(fx->registry, txn, NULL, FALSE, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	spent = arc_storage_get_record(fx->storage, "join_token", token->id, NULL);
+	g_assert_true(spent->deleted);
+	g_assert_cmpstr(spent->writer, ==, "peer_a");
+	g_clear_pointer(&used, g_free);
+	g_assert_false(test_check(fx, peer, challenge, join, FALSE, &used, &detail, &error));
+	g_assert_error(error, ARC_HANDSHAKE_ERROR, ARC_HANDSHAKE_REASON_JOIN_TOKEN_INVALID);
+	g_assert_cmpstr(error->message, ==,
+			"handshake failed: join token invalid, expired or already used");
+	expected = g_strdup_printf("join token %s is unknown here, expired, already used, or not "
+				   "the one presented",
+				   token->id);
+	g_assert_cmpstr(detail, ==, expected);
+}
+
+static void
+test_join_expired_func(JoinFixture *fx, gconstpointer data)
+{
+	g_autoptr(ArcHandshakePeer) peer = test_newcomer();
+	g_autoptr(ArcJoinToken) token = NULL;
+	g_autoptr(ArcHandshakeJoin) join = NULL;
+	guint8 challenge[ARC_HANDSHAKE_CHALLENGE_SIZE] = {7};
+	g_autofree gchar *used = NULL;
+	g_autofree gchar *detail = NULL;
+	g_autoptr(GError) error = NULL;
+
+	test_store_peer(fx, "peer_b", fx->id_b);
+	token = test_make_token(fx, 60);
+	join = test_present(token->token, peer, challenge);
+	fx->now += 60;
+	g_assert_false(test_check(fx, peer, challenge, join, FALSE, &used, &detail, &error));
+	g_assert_error(error, ARC_HANDSHAKE_ERROR, ARC_HANDSHAKE_REASON_JOIN_TOKEN_INVALID);
+}
+
+/* `arctic cluster join-token create --ttl`: bounds, and not after leaving */
+static void
+test_join_create_refused_func(JoinFixture *fx, gconstpointer data)
+{
+	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(ArcJoinToken) token = NULL;
+
+	token = arc_handshaker_new_join_token(fx->handshaker, 86401, txn, &error);
+	g_assert_null(token);
+	g_assert_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST);
+	g_assert_cmpstr(error->message, ==, "'ttl' must be between 1 and 86400 seconds");
+	g_clear_error(&error);
+	arc_peer_manager_set_deactivated(fx->peers);
+	token = arc_handshaker_new_join_token(fx->handshaker, 60, txn, &error);
+	g_assert_null(token);
+	g_assert_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST);
+	g_assert_cmpstr(error->message, ==, "this agent has left the cluster");
+	g_assert_cmpuint(arc_storage_txn_get_size(txn), ==, 0);
+}
+
+static void
+test_join_add(const gchar *path, void (*func)(JoinFixture *, gconstpointer))
+{
+	g_test_add(path, JoinFixture, NULL, join_setup, func, join_teardown);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+	g_assert_cmpint(sodium_init(), >=, 0);
+	g_test_add_func("/handshaker/session-id", test_session_id_func);
+	g_test_add_func("/handshaker/confirm-once", test_confirm_once_func);
+	g_test_add_func("/handshaker/expired", test_expired_func);
+	g_test_add_func("/handshaker/per-peer", test_per_peer_func);
+	g_test_add_func("/handshaker/per-source", test_per_source_func);
+	g_test_add_func("/handshaker/busy", test_busy_func);
+	g_test_add_func("/handshaker/in-flight", test_in_flight_func);
+	test_join_add("/handshaker/join-alone", test_join_alone_func);
+	test_join_add("/handshaker/join-required", test_join_required_func);
+	test_join_add("/handshaker/join-token", test_join_token_func);
+	test_join_add("/handshaker/join-expired", test_join_expired_func);
+	test_join_add("/handshaker/join-create-refused", test_join_create_refused_func);
+	return g_test_run();
+}
