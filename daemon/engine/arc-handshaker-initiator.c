@@ -173,34 +173,24 @@ arc_add_peer_check_dialed(ArcAddPeerOp *op, const gchar *replaces, gchar **detai
 	return TRUE;
 }
 
-static void
-arc_add_peer_hello_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+/* the hello's answer: the other side's reply, or the step that failed */
+static gboolean
+arc_add_peer_take_reply(GTask *task, ArcPeerResponse *response, GError *error)
 {
-	g_autoptr(GTask) task = G_TASK(user_data);
 	ArcAddPeerOp *op = g_task_get_task_data(task);
-	ArcHandshaker *handshaker = op->handshaker;
-	g_autoptr(ArcPeerResponse) response = NULL;
-	g_autoptr(ArcLicense) license = NULL;
-	g_autofree gchar *confirm = NULL;
-	GCancellable *cancellable;
-	guint8 signature[ARC_IDENTITY_SIGNATURE_SIZE];
-	ArcHandshakeTranscript t;
-	GError *error = NULL;
 	gchar *detail = NULL;
-	g_auto(ArcMembership) m = {0};
 	gsize len = 0;
 	const gchar *data;
 
-	response = arc_peer_client_request_finish(ARC_PEER_CLIENT(source), res, &error);
 	if (response == NULL) {
 		arc_peer_client_convert_error(&error, op->address, &detail);
 		arc_add_peer_fail(task, "connect", error, detail);
-		return;
+		return FALSE;
 	}
 	arc_add_peer_op_step(op, "connect", TRUE, g_strdup_printf("%s answered", op->address));
 	if (!arc_peer_response_check(response, op->address, &detail, &error)) {
 		arc_add_peer_fail(task, "hello", error, detail);
-		return;
+		return FALSE;
 	}
 	data = g_bytes_get_data(response->body, &len);
 	op->reply = arc_handshake_parse_reply(data != NULL ? data : "", len, &error);
@@ -209,37 +199,67 @@ arc_add_peer_hello_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		g_clear_error(&error);
 		arc_handshake_set_error(&error, ARC_HANDSHAKE_REASON_PROTOCOL_ERROR);
 		arc_add_peer_fail(task, "hello", error, detail);
-		return;
+		return FALSE;
 	}
 	arc_add_peer_op_step(op, "hello", TRUE,
 			     g_strdup_printf("%s is peer %s, license checks passed on its side",
 					     op->address, op->reply->peer->peer_id));
+	return TRUE;
+}
+
+/* the reply's record, its license and its signature over this exchange */
+static ArcLicense *
+arc_add_peer_verify_reply(ArcAddPeerOp *op, gchar **detail, GError **error)
+{
+	g_autoptr(ArcLicense) license = NULL;
+	g_auto(ArcMembership) m = {0};
+	ArcHandshakeTranscript t;
+
 	license = arc_handshaker_check_candidate(op->handshaker, op->reply->peer, op->discovery,
-						 !op->discovery, &m, &detail, &error);
-	if (license == NULL) {
-		arc_add_peer_fail(task, "verify_reply", error, detail);
-		return;
+						 !op->discovery, &m, detail, error);
+	if (license == NULL)
+		return NULL;
+	if (m.known) {
+		arc_handshake_set_error(error, ARC_HANDSHAKE_REASON_ALREADY_EXISTS);
+		*detail = g_strdup_printf("%s is already peer %s", op->address,
+					  op->reply->peer->peer_id);
+		return NULL;
 	}
-	if (m.known || !arc_add_peer_check_dialed(op, m.replaces, &detail, &error)) {
-		if (m.known) {
-			arc_handshake_set_error(&error, ARC_HANDSHAKE_REASON_ALREADY_EXISTS);
-			detail = g_strdup_printf("%s is already peer %s", op->address,
-						 op->reply->peer->peer_id);
-		}
-		arc_add_peer_fail(task, "verify_reply", error, detail);
-		return;
-	}
+	if (!arc_add_peer_check_dialed(op, m.replaces, detail, error))
+		return NULL;
 	op->peer_license_id = g_strdup(license->license_id);
 	t = arc_add_peer_transcript(op);
 	if (!arc_handshake_verify(&t, ARC_HANDSHAKE_ROLE_RESPONDER, op->reply->peer->key,
-				  op->reply->signature, &error)) {
-		arc_add_peer_fail(task, "verify_reply", error,
-				  g_strdup_printf("the reply of %s is not signed by the key it "
-						  "presents, over this exchange",
-						  op->address));
-		return;
+				  op->reply->signature, error)) {
+		*detail = g_strdup_printf("the reply of %s is not signed by the key it presents, "
+					  "over this exchange",
+					  op->address);
+		return NULL;
 	}
-	if (!arc_handshaker_check_peer_record(op->reply->peer, &detail, &error)) {
+	if (!arc_handshaker_check_peer_record(op->reply->peer, detail, error))
+		return NULL;
+	return g_steal_pointer(&license);
+}
+
+static void
+arc_add_peer_hello_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GTask) task = G_TASK(user_data);
+	ArcAddPeerOp *op = g_task_get_task_data(task);
+	g_autoptr(ArcPeerResponse) response = NULL;
+	g_autoptr(ArcLicense) license = NULL;
+	g_autofree gchar *confirm = NULL;
+	guint8 signature[ARC_IDENTITY_SIGNATURE_SIZE];
+	ArcHandshakeTranscript t;
+	GCancellable *cancellable;
+	GError *error = NULL;
+	gchar *detail = NULL;
+
+	response = arc_peer_client_request_finish(ARC_PEER_CLIENT(source), res, &error);
+	if (!arc_add_peer_take_reply(task, response, error))
+		return;
+	license = arc_add_peer_verify_reply(op, &detail, &error);
+	if (license == NULL) {
 		arc_add_peer_fail(task, "verify_reply", error, detail);
 		return;
 	}
@@ -247,13 +267,15 @@ arc_add_peer_hello_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 			     g_strdup_printf("license %s of customer %s, signature of %s verified",
 					     license->license_id, license->customer_id,
 					     op->reply->peer->peer_id));
+	t = arc_add_peer_transcript(op);
 	arc_handshake_sign(&t, ARC_HANDSHAKE_ROLE_INITIATOR,
 			   op->handshaker->host->get_identity(op->handshaker->host_data),
 			   signature);
 	confirm = arc_handshake_confirm_to_json(op->reply->session, signature);
+	/* read before the task is handed on: arguments are evaluated in no set order */
 	cancellable = g_task_get_cancellable(task);
-	arc_peer_client_request_async(arc_handshaker_get_client(handshaker), "POST", op->address,
-				      "/v1/handshake/confirm", confirm, cancellable,
+	arc_peer_client_request_async(arc_handshaker_get_client(op->handshaker), "POST",
+				      op->address, "/v1/handshake/confirm", confirm, cancellable,
 				      arc_add_peer_confirm_cb, g_steal_pointer(&task));
 }
 
@@ -297,6 +319,65 @@ arc_handshaker_check_join_token_form(const gchar *join_token, GError **error)
 	return FALSE;
 }
 
+/* what the operator asked for is well-formed */
+static gboolean
+arc_add_peer_check_request(const gchar *address, const gchar *name, const gchar *join_token,
+			   GError **error)
+{
+	if (!arc_handshake_address_is_valid(address)) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+				    "'address' must be host:port, e.g. 192.168.1.20:8080");
+		return FALSE;
+	}
+	if (name != NULL && !arc_text_check_label(name, "name", 128, error))
+		return FALSE;
+	return arc_handshaker_check_join_token_form(join_token, error);
+}
+
+/* The `check` step: this agent may take a peer, @address is not this agent, one more node
+ * fits (the other side would refuse it too), and no other handshake with @address runs. */
+static gboolean
+arc_add_peer_check_local(GTask *task, ArcAddPeerOp *op)
+{
+	ArcHandshaker *self = op->handshaker;
+	g_autoptr(GPtrArray) peers = NULL;
+	GError *error = NULL;
+	gchar *detail = NULL;
+	ArcPeerInfo *same;
+
+	if (!arc_handshaker_check_can_join(self, TRUE, &detail, &error)) {
+		arc_add_peer_fail(task, "check", error, detail);
+		return FALSE;
+	}
+	peers = arc_peer_manager_load(self->peers, &error);
+	if (peers == NULL) {
+		g_task_return_error(task, error);
+		return FALSE;
+	}
+	/* a known address is checked once the other side said who it is: a key that no
+	 * longer matches its record must say so, not "already exists" */
+	same = arc_peer_list_find(peers, NULL, NULL, op->address);
+	if (same != NULL && same->is_local) {
+		arc_handshake_set_error(&error, ARC_HANDSHAKE_REASON_SELF);
+		arc_add_peer_fail(task, "check", error,
+				  g_strdup_printf("%s is this agent", op->address));
+		return FALSE;
+	}
+	if (!op->discovery && !arc_handshaker_check_node_limit(self, peers, &detail, &error)) {
+		arc_add_peer_fail(task, "check", error, detail);
+		return FALSE;
+	}
+	if (!arc_handshaker_begin_add(self, op->address)) {
+		arc_handshake_set_error(&error, ARC_HANDSHAKE_REASON_BUSY);
+		arc_add_peer_fail(
+			task, "check", error,
+			g_strdup_printf("a handshake with %s is already running", op->address));
+		return FALSE;
+	}
+	op->in_flight = TRUE;
+	return TRUE;
+}
+
 /**
  * arc_handshaker_add_peer_async:
  * @self: the handshaker
@@ -319,15 +400,11 @@ arc_handshaker_add_peer_async(ArcHandshaker *self, gpointer source_object, const
 			      gboolean discovery, GCancellable *cancellable,
 			      GAsyncReadyCallback callback, gpointer user_data)
 {
-	ArcHandshaker *handshaker;
 	g_autoptr(GTask) task = g_task_new(source_object, cancellable, callback, user_data);
-	g_autoptr(GPtrArray) peers = NULL;
 	g_autofree gchar *hello = NULL;
 	g_autoptr(ArcHandshakeJoin) join = NULL;
 	ArcAddPeerOp *op = g_new0(ArcAddPeerOp, 1);
 	GError *error = NULL;
-	gchar *detail = NULL;
-	ArcPeerInfo *same;
 
 	op->handshaker = self;
 	op->address = g_strdup(address);
@@ -338,51 +415,12 @@ arc_handshaker_add_peer_async(ArcHandshaker *self, gpointer source_object, const
 	op->steps = g_ptr_array_new_with_free_func((GDestroyNotify)arc_handshake_step_free);
 	op->step_start = g_get_monotonic_time();
 	g_task_set_task_data(task, op, (GDestroyNotify)arc_add_peer_op_free);
-	if (!arc_handshake_address_is_valid(address)) {
-		g_task_return_new_error(task, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
-					"'address' must be host:port, e.g. 192.168.1.20:8080");
-		return;
-	}
-	if (name != NULL && !arc_text_check_label(name, "name", 128, &error)) {
+	if (!arc_add_peer_check_request(address, name, join_token, &error)) {
 		g_task_return_error(task, error);
 		return;
 	}
-	if (!arc_handshaker_check_join_token_form(join_token, &error)) {
-		g_task_return_error(task, error);
+	if (!arc_add_peer_check_local(task, op))
 		return;
-	}
-	handshaker = self;
-	if (!arc_handshaker_check_can_join(self, TRUE, &detail, &error)) {
-		arc_add_peer_fail(task, "check", error, detail);
-		return;
-	}
-	peers = arc_peer_manager_load(self->peers, &error);
-	if (peers == NULL) {
-		g_task_return_error(task, error);
-		return;
-	}
-	/* a known address is checked once the other side said who it is: a key that no
-	 * longer matches its record must say so, not "already exists" */
-	same = arc_peer_list_find(peers, NULL, NULL, address);
-	if (same != NULL && same->is_local) {
-		arc_handshake_set_error(&error, ARC_HANDSHAKE_REASON_SELF);
-		arc_add_peer_fail(task, "check", error,
-				  g_strdup_printf("%s is this agent", address));
-		return;
-	}
-	/* before anything is sent: the other side would refuse it too */
-	if (!discovery && !arc_handshaker_check_node_limit(self, peers, &detail, &error)) {
-		arc_add_peer_fail(task, "check", error, detail);
-		return;
-	}
-	if (!arc_handshaker_begin_add(handshaker, address)) {
-		arc_handshake_set_error(&error, ARC_HANDSHAKE_REASON_BUSY);
-		arc_add_peer_fail(
-			task, "check", error,
-			g_strdup_printf("a handshake with %s is already running", address));
-		return;
-	}
-	op->in_flight = TRUE;
 	op->me = self->host->own_record(self->host_data, address);
 	arc_add_peer_op_step(op, "check", TRUE,
 			     g_strdup_printf("this agent is %s, advertised at %s", op->me->peer_id,
@@ -390,7 +428,7 @@ arc_handshaker_add_peer_async(ArcHandshaker *self, gpointer source_object, const
 	randombytes_buf(op->challenge_a, sizeof(op->challenge_a));
 	join = arc_add_peer_op_join(op);
 	hello = arc_handshake_hello_to_json_full(op->me, op->challenge_a, op->discovery, join);
-	arc_peer_client_request_async(arc_handshaker_get_client(handshaker), "POST", address,
+	arc_peer_client_request_async(arc_handshaker_get_client(self), "POST", address,
 				      "/v1/handshake/hello", hello, cancellable,
 				      arc_add_peer_hello_cb, g_steal_pointer(&task));
 }

@@ -12,6 +12,37 @@
 #include "arc-metrics.h"
 #include "arc-record-sign.h"
 
+/* logs a refusal and hands it on, @detail (taken) for the initiator's operator */
+static void
+arc_handshaker_refuse(const ArcHandshakePeer *peer, GError *error_local, gchar *detail,
+		      gchar **refusal, GError **error)
+{
+	arc_handshaker_log_refusal("handshake", peer, error_local, detail);
+	if (refusal != NULL)
+		*refusal = detail;
+	else
+		g_free(detail);
+	g_propagate_error(error, error_local);
+}
+
+/* the reply to an open @session: this agent's record, a fresh challenge, and its signature
+ * over the transcript as responder */
+static gchar *
+arc_handshaker_answer(ArcHandshaker *self, ArcHandshakeSession *session)
+{
+	guint8 signature[ARC_IDENTITY_SIGNATURE_SIZE];
+	ArcHandshakeTranscript t;
+
+	session->responder = self->host->own_record(self->host_data, session->initiator->address);
+	randombytes_buf(session->challenge_b, sizeof(session->challenge_b));
+	t = arc_handshake_session_transcript(session,
+					     self->host->get_license(self->host_data)->license_id);
+	arc_handshake_sign(&t, ARC_HANDSHAKE_ROLE_RESPONDER,
+			   self->host->get_identity(self->host_data), signature);
+	return arc_handshake_reply_to_json(session->id, session->responder, session->challenge_b,
+					   signature);
+}
+
 /**
  * arc_handshaker_hello:
  * @self: the handshaker
@@ -38,8 +69,6 @@ arc_handshaker_hello(ArcHandshaker *self, const gchar *body, gsize length, const
 	ArcHandshakeSession *session = NULL;
 	g_autofree gchar *detail = NULL;
 	g_autofree gchar *reply = NULL;
-	guint8 signature[ARC_IDENTITY_SIGNATURE_SIZE];
-	ArcHandshakeTranscript t;
 	g_auto(ArcMembership) m = {0};
 	gboolean vouched;
 	GError *error_local = NULL;
@@ -51,10 +80,8 @@ arc_handshaker_hello(ArcHandshaker *self, const gchar *body, gsize length, const
 		return NULL;
 	}
 	if (!arc_handshaker_check_can_join(self, FALSE, &detail, &error_local)) {
-		arc_handshaker_log_refusal("handshake", hello->peer, error_local, detail);
-		if (refusal != NULL)
-			*refusal = g_steal_pointer(&detail);
-		g_propagate_error(error, error_local);
+		arc_handshaker_refuse(hello->peer, error_local, g_steal_pointer(&detail), refusal,
+				      error);
 		return NULL;
 	}
 	/* the initiator says it met this agent through the cluster, and this agent learned of
@@ -66,10 +93,8 @@ arc_handshaker_hello(ArcHandshaker *self, const gchar *body, gsize length, const
 	    !arc_handshaker_check_join(handshaker, hello->peer, hello->challenge, hello->join,
 				       m.known || m.replaces != NULL, vouched, &m.join_token,
 				       &detail, &error_local)) {
-		arc_handshaker_log_refusal("handshake", hello->peer, error_local, detail);
-		if (refusal != NULL)
-			*refusal = g_steal_pointer(&detail);
-		g_propagate_error(error, error_local);
+		arc_handshaker_refuse(hello->peer, error_local, g_steal_pointer(&detail), refusal,
+				      error);
 		return NULL;
 	}
 	session = g_new0(ArcHandshakeSession, 1);
@@ -83,14 +108,7 @@ arc_handshaker_hello(ArcHandshaker *self, const gchar *body, gsize length, const
 	session = arc_handshaker_open_session(handshaker, session, error);
 	if (session == NULL)
 		return NULL;
-	session->responder = self->host->own_record(self->host_data, session->initiator->address);
-	randombytes_buf(session->challenge_b, sizeof(session->challenge_b));
-	t = arc_handshake_session_transcript(session,
-					     self->host->get_license(self->host_data)->license_id);
-	arc_handshake_sign(&t, ARC_HANDSHAKE_ROLE_RESPONDER,
-			   self->host->get_identity(self->host_data), signature);
-	reply = arc_handshake_reply_to_json(session->id, session->responder, session->challenge_b,
-					    signature);
+	reply = arc_handshaker_answer(self, session);
 	g_debug("handshake hello from %s at %s: session %s%s", session->initiator->peer_id,
 		session->initiator->address, session->id, m.known ? " (known peer)" : "");
 	return g_steal_pointer(&reply);
