@@ -421,7 +421,7 @@ arc_handshaker_add_peer_async(ArcHandshaker *self, gpointer source_object, const
 	}
 	if (!arc_add_peer_check_local(task, op))
 		return;
-	op->me = self->host->own_record(self->host_data, address);
+	op->me = arc_handshaker_own_record(self, address);
 	arc_add_peer_op_step(op, "check", TRUE,
 			     g_strdup_printf("this agent is %s, advertised at %s", op->me->peer_id,
 					     op->me->address));

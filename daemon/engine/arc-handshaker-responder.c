@@ -33,7 +33,7 @@ arc_handshaker_answer(ArcHandshaker *self, ArcHandshakeSession *session)
 	guint8 signature[ARC_IDENTITY_SIGNATURE_SIZE];
 	ArcHandshakeTranscript t;
 
-	session->responder = self->host->own_record(self->host_data, session->initiator->address);
+	session->responder = arc_handshaker_own_record(self, session->initiator->address);
 	randombytes_buf(session->challenge_b, sizeof(session->challenge_b));
 	t = arc_handshake_session_transcript(session,
 					     self->host->get_license(self->host_data)->license_id);

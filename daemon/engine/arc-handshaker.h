@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "arc-config.h"
 #include "arc-handshake.h"
 #include "arc-identity.h"
 #include "arc-license-state.h"
@@ -100,7 +101,9 @@ ArcPeerClient *arc_handshaker_get_probe(ArcHandshaker *self);
  * @get_license_backend: what verifies the other side's license
  * @get_license_state: where this agent's license stands
  * @is_vouched: whether a member gossiped @peer_id's own record to this agent
- * @own_record: this agent's record as the agent at @remote is to see it
+ * @get_name: (transfer full): the name the cluster shows for this agent
+ * @own_address: (transfer full): the address this agent's record should state, given the
+ *   one @stored there, for the agent at @remote (arc_handshaker_own_address())
  * @commit: signs and stores @txn as coming from @from, pushed to the others when @push
  * @peer_changed: a peer was added or changed
  *
@@ -115,7 +118,8 @@ typedef struct {
 	ArcLicenseBackend *(*get_license_backend)(gpointer host);
 	ArcLicenseState (*get_license_state)(gpointer host);
 	gboolean (*is_vouched)(gpointer host, const gchar *peer_id);
-	ArcHandshakePeer *(*own_record)(gpointer host, const gchar *remote);
+	gchar *(*get_name)(gpointer host);
+	gchar *(*own_address)(gpointer host, const gchar *stored, const gchar *remote);
 	gboolean (*commit)(gpointer host, ArcStorageTxn *txn, const gchar *from, gboolean push,
 			   GError **error);
 	void (*peer_changed)(gpointer host, const gchar *peer_id);
@@ -160,6 +164,13 @@ ArcLicense *arc_handshaker_check_candidate(ArcHandshaker *self, const ArcHandsha
 					   gchar **detail, GError **error);
 gboolean arc_handshaker_store_peer(ArcHandshaker *self, const ArcHandshakePeer *peer,
 				   const gchar *name, const ArcMembership *m, GError **error);
+
+/* this agent's address and record, arc-handshaker-address.c */
+gchar *arc_handshaker_advertised_address(const ArcConfig *config, guint16 port,
+					 const gchar *remote);
+gchar *arc_handshaker_own_address(const ArcConfig *config, guint16 port, const gchar *stored,
+				  const gchar *remote);
+ArcHandshakePeer *arc_handshaker_own_record(ArcHandshaker *self, const gchar *remote);
 
 /* the responder, arc-handshaker-responder.c */
 gchar *arc_handshaker_hello(ArcHandshaker *self, const gchar *body, gsize length,

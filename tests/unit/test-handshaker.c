@@ -182,6 +182,7 @@ typedef struct {
 	const gchar *peer_id;
 	ArcLicense license;
 	ArcLicenseState license_state;
+	const gchar *address;
 	GPtrArray *changed;
 } JoinFixture;
 
@@ -273,10 +274,16 @@ test_hs_vouched_cb(gpointer host, const gchar *peer_id)
 	return FALSE;
 }
 
-static ArcHandshakePeer *
-test_hs_own_record_cb(gpointer host, const gchar *remote)
+static gchar *
+test_hs_name_cb(gpointer host)
 {
-	return NULL;
+	return g_strdup("alpha");
+}
+
+static gchar *
+test_hs_own_address_cb(gpointer host, const gchar *stored, const gchar *remote)
+{
+	return g_strdup(((JoinFixture *)host)->address);
 }
 
 static gboolean
@@ -299,7 +306,8 @@ static const ArcHandshakerHost test_handshaker_host = {
 	.get_license_backend = test_hs_backend_cb,
 	.get_license_state = test_hs_license_state_cb,
 	.is_vouched = test_hs_vouched_cb,
-	.own_record = test_hs_own_record_cb,
+	.get_name = test_hs_name_cb,
+	.own_address = test_hs_own_address_cb,
 	.commit = test_hs_commit_cb,
 	.peer_changed = test_hs_changed_cb,
 };
@@ -399,6 +407,7 @@ join_setup(JoinFixture *fx, gconstpointer data)
 	fx->license.license_id = (gchar *)"lic_test";
 	fx->license.customer_id = (gchar *)"cust_test";
 	fx->license_state = ARC_LICENSE_STATE_VALID;
+	fx->address = "127.0.0.1:1";
 	fx->changed = g_ptr_array_new_with_free_func(g_free);
 	test_store_peer(fx, "peer_a", fx->id_a);
 }
@@ -885,6 +894,63 @@ test_store_peer_func(JoinFixture *fx, gconstpointer data)
 	g_assert_cmpstr(g_ptr_array_index(fx->changed, 1), ==, "peer_b");
 }
 
+/* the address other agents are told: agent.conf's advertise, a fixed listen address, the
+ * route's source; https:// with TLS; a stored IP address stays, with the current port */
+static void
+test_address_func(void)
+{
+	ArcConfig config = {0};
+	g_autofree gchar *advertise = NULL;
+	g_autofree gchar *listen = NULL;
+	g_autofree gchar *listen6 = NULL;
+	g_autofree gchar *tls = NULL;
+	g_autofree gchar *kept = NULL;
+	g_autofree gchar *routed = NULL;
+
+	config.advertise_address = (gchar *)"node1.example:9000";
+	config.listen_address = (gchar *)"192.0.2.5";
+	advertise = arc_handshaker_own_address(&config, 8080, "10.0.0.7:8080", "127.0.0.1:9");
+	g_assert_cmpstr(advertise, ==, "node1.example:9000");
+	config.advertise_address = NULL;
+	listen = arc_handshaker_advertised_address(&config, 8080, NULL);
+	g_assert_cmpstr(listen, ==, "192.0.2.5:8080");
+	config.listen_address = (gchar *)"2001:db8::1";
+	listen6 = arc_handshaker_advertised_address(&config, 8080, NULL);
+	g_assert_cmpstr(listen6, ==, "[2001:db8::1]:8080");
+	config.tls_certificate = (gchar *)"/etc/arctic/tls.crt";
+	tls = arc_handshaker_advertised_address(&config, 8443, NULL);
+	g_assert_cmpstr(tls, ==, "https://[2001:db8::1]:8443");
+	config.tls_certificate = NULL;
+	config.listen_address = (gchar *)"0.0.0.0";
+	kept = arc_handshaker_own_address(&config, 8081, "10.0.0.7:8080", "127.0.0.1:9");
+	g_assert_cmpstr(kept, ==, "10.0.0.7:8081");
+	routed = arc_handshaker_own_address(&config, 8081, "myhost:8080", "127.0.0.1:9");
+	g_assert_cmpstr(routed, ==, "127.0.0.1:8081");
+}
+
+/* this agent in a handshake: its id, name, key, license and own record, which is written
+ * again when the address it advertises changed */
+static void
+test_own_record_func(JoinFixture *fx, gconstpointer data)
+{
+	g_autoptr(ArcHandshakePeer) me = NULL;
+	g_autoptr(ArcHandshakePeer) moved = NULL;
+
+	fx->license.document = (gchar *)"{\"license_id\":\"lic_test\"}";
+	me = arc_handshaker_own_record(fx->handshaker, "127.0.0.2:1");
+	g_assert_cmpstr(me->peer_id, ==, "peer_a");
+	g_assert_cmpstr(me->name, ==, "alpha");
+	g_assert_cmpstr(me->address, ==, "127.0.0.1:1");
+	g_assert_cmpstr(me->public_key, ==, arc_identity_get_public_key_base64(fx->id_a));
+	g_assert_cmpstr(me->license, ==, fx->license.document);
+	g_assert_cmpint(me->record->version, ==, 1);
+	fx->address = "127.0.0.9:1";
+	moved = arc_handshaker_own_record(fx->handshaker, "127.0.0.2:1");
+	g_assert_cmpstr(moved->address, ==, "127.0.0.9:1");
+	g_assert_cmpint(moved->record->version, ==, 2);
+	g_assert_nonnull(strstr(moved->record->body, "\"address\":\"127.0.0.9:1\""));
+}
+
 static void
 test_join_add(const gchar *path, void (*func)(JoinFixture *, gconstpointer))
 {
@@ -919,5 +985,7 @@ main(int argc, char **argv)
 	test_join_add("/handshaker/hello-refused", test_hello_refused_func);
 	test_join_add("/handshaker/can-join-local", test_can_join_local_func);
 	test_join_add("/handshaker/store-peer", test_store_peer_func);
+	test_join_add("/handshaker/own-record", test_own_record_func);
+	g_test_add_func("/handshaker/address", test_address_func);
 	return g_test_run();
 }
