@@ -31,7 +31,7 @@ arc_handshaker_fail(GError **error, gchar **detail, ArcHandshakeReason reason, g
 gboolean
 arc_handshaker_check_can_join(ArcHandshaker *self, gboolean local, gchar **detail, GError **error)
 {
-	if (!(self->host->get_peer_id(self->host_data) != NULL)) {
+	if (self->host->get_peer_id(self->host_data) == NULL) {
 		if (local) {
 			g_set_error_literal(error, ARC_ERROR, ARC_ERROR_NOT_BOOTSTRAPPED,
 					    "agent is not bootstrapped");
@@ -42,7 +42,7 @@ arc_handshaker_check_can_join(ArcHandshaker *self, gboolean local, gchar **detai
 			g_strdup("the agent there has no license yet: bootstrap it first"));
 		return FALSE;
 	}
-	if ((self->peers != NULL && arc_peer_manager_is_deactivated(self->peers))) {
+	if (self->peers != NULL && arc_peer_manager_is_deactivated(self->peers)) {
 		if (local) {
 			g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
 					    "this agent has left the cluster: reset it (remove "

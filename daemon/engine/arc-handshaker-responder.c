@@ -63,7 +63,6 @@ gchar *
 arc_handshaker_hello(ArcHandshaker *self, const gchar *body, gsize length, const gchar *source,
 		     gchar **refusal, GError **error)
 {
-	ArcHandshaker *handshaker = self;
 	g_autoptr(ArcHandshakeMessage) hello = NULL;
 	g_autoptr(ArcLicense) license = NULL;
 	ArcHandshakeSession *session = NULL;
@@ -90,7 +89,7 @@ arc_handshaker_hello(ArcHandshaker *self, const gchar *body, gsize length, const
 	license = arc_handshaker_check_candidate(self, hello->peer, vouched, FALSE, &m, &detail,
 						 &error_local);
 	if (license == NULL ||
-	    !arc_handshaker_check_join(handshaker, hello->peer, hello->challenge, hello->join,
+	    !arc_handshaker_check_join(self, hello->peer, hello->challenge, hello->join,
 				       m.known || m.replaces != NULL, vouched, &m.join_token,
 				       &detail, &error_local)) {
 		arc_handshaker_refuse(hello->peer, error_local, g_steal_pointer(&detail), refusal,
@@ -105,7 +104,7 @@ arc_handshaker_hello(ArcHandshaker *self, const gchar *body, gsize length, const
 	session->source = g_strdup(source);
 	memcpy(session->challenge_a, hello->challenge, sizeof(session->challenge_a));
 	/* the table is full: nothing of this agent's own record changes */
-	session = arc_handshaker_open_session(handshaker, session, error);
+	session = arc_handshaker_open_session(self, session, error);
 	if (session == NULL)
 		return NULL;
 	reply = arc_handshaker_answer(self, session);
@@ -212,7 +211,6 @@ arc_handshaker_confirm_async(ArcHandshaker *self, gpointer source_object, const 
 			     gsize length, GCancellable *cancellable, GAsyncReadyCallback callback,
 			     gpointer user_data)
 {
-	ArcHandshaker *handshaker = self;
 	g_autoptr(GTask) task = g_task_new(source_object, cancellable, callback, user_data);
 	g_autoptr(ArcHandshakeMessage) confirm = NULL;
 	ArcConfirmOp *op;
@@ -227,7 +225,7 @@ arc_handshaker_confirm_async(ArcHandshaker *self, gpointer source_object, const 
 		g_task_return_error(task, error);
 		return;
 	}
-	session = arc_handshaker_take_session(handshaker, confirm->session);
+	session = arc_handshaker_take_session(self, confirm->session);
 	if (session == NULL) {
 		g_warning("handshake confirm refused: session %s is unknown, used or expired",
 			  confirm->session);
@@ -256,7 +254,7 @@ arc_handshaker_confirm_async(ArcHandshaker *self, gpointer source_object, const 
 		g_task_return_error(task, error);
 		return;
 	}
-	arc_peer_client_request_async(arc_handshaker_get_probe(handshaker), "GET",
+	arc_peer_client_request_async(arc_handshaker_get_probe(self), "GET",
 				      op->session->initiator->address, "/v1/cluster/identity", NULL,
 				      cancellable, arc_handshaker_confirm_probe_cb,
 				      g_steal_pointer(&task));
