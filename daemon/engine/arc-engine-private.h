@@ -65,6 +65,7 @@ ArcServiceManager *arc_engine_get_service_manager(ArcEngine *self);
 
 /* arc-engine-handshake.c */
 ArcHandshaker *arc_engine_get_handshaker(ArcEngine *self);
+void arc_engine_attach_handshaker(ArcEngine *self, ArcHandshaker *handshaker);
 gchar *arc_engine_advertised_address(ArcEngine *self, const gchar *remote);
 gchar *arc_engine_own_address(ArcEngine *self, const gchar *stored, const gchar *remote);
 void arc_engine_discover_peer_async(ArcEngine *self, const gchar *address,

@@ -1046,6 +1046,7 @@ arc_engine_get_handshaker(ArcEngine *self)
 				   self->config->reach_back_timeout, self->config->tls_ca_file);
 	arc_handshaker_set_peers(self->handshaker, self->registry, self->peers,
 				 arc_engine_handshaker_now_cb, self);
+	arc_engine_attach_handshaker(self, self->handshaker);
 	return self->handshaker;
 }
 

@@ -4,7 +4,7 @@
  */
 #define G_LOG_DOMAIN "handshake"
 
-#include "arc-handshaker.h"
+#include "arc-handshaker-private.h"
 
 #include <sodium.h>
 
@@ -16,18 +16,6 @@
 #define ARC_JOIN_TOKEN_DEFAULT_TTL 900
 #define ARC_JOIN_TOKEN_MAX_TTL 86400
 #define ARC_JOIN_TOKEN_SECRET_BYTES 32
-
-struct _ArcHandshaker {
-	ArcRegistry *registry; /* (nullable) where join tokens are */
-	ArcPeerManager *peers; /* (nullable) */
-	ArcHandshakerClock now;
-	gpointer now_data;
-	GHashTable *sessions;  /* id → ArcHandshakeSession */
-	GHashTable *in_flight; /* addresses this agent is adding */
-	ArcPeerClient *client;
-	ArcPeerClient *probe;
-	guint prune_id; /* while sessions are open */
-};
 
 void
 arc_handshake_session_free(ArcHandshakeSession *self)
@@ -100,6 +88,13 @@ arc_handshaker_set_peers(ArcHandshaker *self, ArcRegistry *registry, ArcPeerMana
 	self->peers = peers;
 	self->now = now;
 	self->now_data = now_data;
+}
+
+void
+arc_handshaker_set_host(ArcHandshaker *self, const ArcHandshakerHost *host, gpointer host_data)
+{
+	self->host = host;
+	self->host_data = host_data;
 }
 
 void

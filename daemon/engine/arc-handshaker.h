@@ -4,7 +4,10 @@
  */
 #pragma once
 
+#include "arc-config.h"
 #include "arc-handshake.h"
+#include "arc-identity.h"
+#include "arc-license-state.h"
 #include "arc-peer-client.h"
 #include "arc-peer-manager.h"
 
@@ -13,7 +16,8 @@ G_BEGIN_DECLS
 /* The state of the peer handshake (docs/protocol.md §5) that outlives one request: the
  * sessions this agent holds open as responder, within their bounds per initiator, per source
  * address and in all, the addresses it is adding as initiator, and the peer clients both
- * roles use. The checks and messages of the handshake are in arc-engine-handshake.c. */
+ * roles use; the checks both sides make (arc-handshaker-checks.c), the responder's side
+ * (arc-handshaker-responder.c) and the initiator's (arc-handshaker-initiator.c). */
 
 /* how long an initiator has to confirm */
 #define ARC_HANDSHAKE_SESSION_SECS 10
@@ -88,5 +92,99 @@ void arc_handshaker_stage_join_used(ArcHandshaker *self, ArcStorageTxn *txn, con
 
 ArcPeerClient *arc_handshaker_get_client(ArcHandshaker *self);
 ArcPeerClient *arc_handshaker_get_probe(ArcHandshaker *self);
+
+/**
+ * ArcHandshakerHost:
+ * @get_peer_id: this agent's peer id, %NULL before the bootstrap
+ * @get_identity: this agent's key
+ * @get_license: this agent's license
+ * @get_license_backend: what verifies the other side's license
+ * @get_license_state: where this agent's license stands
+ * @is_vouched: whether a member gossiped @peer_id's own record to this agent
+ * @get_name: (transfer full): the name the cluster shows for this agent
+ * @own_address: (transfer full): the address this agent's record should state, given the
+ *   one @stored there, for the agent at @remote (arc_handshaker_own_address())
+ * @commit: signs and stores @txn as coming from @from, pushed to the others when @push
+ * @peer_changed: a peer was added or changed
+ *
+ * What the protocol needs of the agent it runs in, beyond the registry and the peer manager
+ * of arc_handshaker_set_peers(). Every function gets the host data given to
+ * arc_handshaker_set_host().
+ */
+typedef struct {
+	const gchar *(*get_peer_id)(gpointer host);
+	ArcIdentity *(*get_identity)(gpointer host);
+	ArcLicense *(*get_license)(gpointer host);
+	ArcLicenseBackend *(*get_license_backend)(gpointer host);
+	ArcLicenseState (*get_license_state)(gpointer host);
+	gboolean (*is_vouched)(gpointer host, const gchar *peer_id);
+	gchar *(*get_name)(gpointer host);
+	gchar *(*own_address)(gpointer host, const gchar *stored, const gchar *remote);
+	gboolean (*commit)(gpointer host, ArcStorageTxn *txn, const gchar *from, gboolean push,
+			   GError **error);
+	void (*peer_changed)(gpointer host, const gchar *peer_id);
+} ArcHandshakerHost;
+
+void arc_handshaker_set_host(ArcHandshaker *self, const ArcHandshakerHost *host,
+			     gpointer host_data);
+
+/**
+ * ArcMembership:
+ * @known: the other side is a stored peer (same id and key)
+ * @replaces: (nullable): a peer that presented the same key under an older id (the host was
+ *   reset and bootstrapped again, keeping peer.key)
+ * @readmit: a removed peer an operator adds again
+ * @join_token: (nullable): the join token the admission rests on, spent when stored
+ *
+ * What arc_handshaker_check_membership() found besides a refusal.
+ */
+typedef struct {
+	gboolean known;
+	gchar *replaces;
+	gboolean readmit;
+	gchar *join_token;
+} ArcMembership;
+
+void arc_membership_clear(ArcMembership *self);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(ArcMembership, arc_membership_clear)
+
+/* the checks both sides make, arc-handshaker-checks.c; a refusal is %ARC_HANDSHAKE_ERROR
+ * with @detail in the terms of the operator who reads it */
+gboolean arc_handshaker_check_can_join(ArcHandshaker *self, gboolean local, gchar **detail,
+				       GError **error);
+gboolean arc_handshaker_check_node_limit(ArcHandshaker *self, GPtrArray *peers, gchar **detail,
+					 GError **error);
+gboolean arc_handshaker_check_membership(ArcHandshaker *self, const ArcHandshakePeer *peer,
+					 gboolean vouched, gboolean explicit, ArcMembership *m,
+					 gchar **detail, GError **error);
+gboolean arc_handshaker_check_peer_record(const ArcHandshakePeer *peer, gchar **detail,
+					  GError **error);
+ArcLicense *arc_handshaker_check_candidate(ArcHandshaker *self, const ArcHandshakePeer *peer,
+					   gboolean vouched, gboolean explicit, ArcMembership *m,
+					   gchar **detail, GError **error);
+gboolean arc_handshaker_store_peer(ArcHandshaker *self, const ArcHandshakePeer *peer,
+				   const gchar *name, const ArcMembership *m, GError **error);
+
+/* this agent's address and record, arc-handshaker-address.c */
+gchar *arc_handshaker_advertised_address(const ArcConfig *config, guint16 port,
+					 const gchar *remote);
+gchar *arc_handshaker_own_address(const ArcConfig *config, guint16 port, const gchar *stored,
+				  const gchar *remote);
+ArcHandshakePeer *arc_handshaker_own_record(ArcHandshaker *self, const gchar *remote);
+
+/* the responder, arc-handshaker-responder.c */
+gchar *arc_handshaker_hello(ArcHandshaker *self, const gchar *body, gsize length,
+			    const gchar *source, gchar **refusal, GError **error);
+void arc_handshaker_confirm_async(ArcHandshaker *self, gpointer source_object, const gchar *body,
+				  gsize length, GCancellable *cancellable,
+				  GAsyncReadyCallback callback, gpointer user_data);
+gboolean arc_handshaker_confirm_finish(GAsyncResult *res, GError **error);
+
+/* the initiator, arc-handshaker-initiator.c: @source_object is the task's (the engine) */
+void arc_handshaker_add_peer_async(ArcHandshaker *self, gpointer source_object, const gchar *caller,
+				   const gchar *address, const gchar *name, const gchar *join_token,
+				   gboolean discovery, GCancellable *cancellable,
+				   GAsyncReadyCallback callback, gpointer user_data);
+ArcPeerInfo *arc_handshaker_add_peer_finish(GAsyncResult *res, GPtrArray **steps, GError **error);
 
 G_END_DECLS

@@ -178,6 +178,12 @@ typedef struct {
 	ArcIdentity *id_a;
 	ArcIdentity *id_b;
 	gint64 now;
+	/* what the handshaker's host answers */
+	const gchar *peer_id;
+	ArcLicense license;
+	ArcLicenseState license_state;
+	const gchar *address;
+	GPtrArray *changed;
 } JoinFixture;
 
 static const gchar *
@@ -231,6 +237,81 @@ static const ArcPeerManagerHost test_host = {
 	.get_auth = test_auth_cb,
 };
 
+/* the agent the handshaker runs in, as the fixture says */
+static const gchar *
+test_hs_peer_id_cb(gpointer host)
+{
+	return ((JoinFixture *)host)->peer_id;
+}
+
+static ArcIdentity *
+test_hs_identity_cb(gpointer host)
+{
+	return ((JoinFixture *)host)->id_a;
+}
+
+static ArcLicense *
+test_hs_license_cb(gpointer host)
+{
+	return &((JoinFixture *)host)->license;
+}
+
+static ArcLicenseBackend *
+test_hs_backend_cb(gpointer host)
+{
+	return NULL;
+}
+
+static ArcLicenseState
+test_hs_license_state_cb(gpointer host)
+{
+	return ((JoinFixture *)host)->license_state;
+}
+
+static gboolean
+test_hs_vouched_cb(gpointer host, const gchar *peer_id)
+{
+	return FALSE;
+}
+
+static gchar *
+test_hs_name_cb(gpointer host)
+{
+	return g_strdup("alpha");
+}
+
+static gchar *
+test_hs_own_address_cb(gpointer host, const gchar *stored, const gchar *remote)
+{
+	return g_strdup(((JoinFixture *)host)->address);
+}
+
+static gboolean
+test_hs_commit_cb(gpointer host, ArcStorageTxn *txn, const gchar *from, gboolean push,
+		  GError **error)
+{
+	return arc_registry_commit(((JoinFixture *)host)->registry, txn, from, FALSE, error);
+}
+
+static void
+test_hs_changed_cb(gpointer host, const gchar *peer_id)
+{
+	g_ptr_array_add(((JoinFixture *)host)->changed, g_strdup(peer_id));
+}
+
+static const ArcHandshakerHost test_handshaker_host = {
+	.get_peer_id = test_hs_peer_id_cb,
+	.get_identity = test_hs_identity_cb,
+	.get_license = test_hs_license_cb,
+	.get_license_backend = test_hs_backend_cb,
+	.get_license_state = test_hs_license_state_cb,
+	.is_vouched = test_hs_vouched_cb,
+	.get_name = test_hs_name_cb,
+	.own_address = test_hs_own_address_cb,
+	.commit = test_hs_commit_cb,
+	.peer_changed = test_hs_changed_cb,
+};
+
 static ArcStorage *
 test_open_storage(const gchar *data_dir)
 {
@@ -256,17 +337,16 @@ test_open_storage(const gchar *data_dir)
 	return ARC_STORAGE(g_object_ref(plugin));
 }
 
-/* the own record of @id, signed by it */
-static void
-test_store_peer(JoinFixture *fx, const gchar *id, ArcIdentity *identity)
+/* the own record of @id at @address, signed by it */
+static ArcRecord *
+test_peer_record(const gchar *id, ArcIdentity *identity, const gchar *address)
 {
 	gboolean ok;
-	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
 	g_autofree gchar *body = g_strdup_printf(
-		"{\"id\":\"%s\",\"name\":\"%s\",\"public_key\":\"%s\",\"address\":\"127.0.0.1:1\","
+		"{\"id\":\"%s\",\"name\":\"%s\",\"public_key\":\"%s\",\"address\":\"%s\","
 		"\"state\":\"active\",\"created_at\":\"2026-01-01T00:00:00Z\"}",
-		id, id, arc_identity_get_public_key_base64(identity));
-	g_autoptr(ArcRecord) record = arc_record_new("peer", id, body);
+		id, id, arc_identity_get_public_key_base64(identity), address);
+	ArcRecord *record = arc_record_new("peer", id, body);
 	g_autoptr(GError) error = NULL;
 
 	record->version = 1;
@@ -275,10 +355,28 @@ test_store_peer(JoinFixture *fx, const gchar *id, ArcIdentity *identity)
 	ok = arc_record_sign(record, identity, &error);
 	g_assert_no_error(error);
 	g_assert_true(ok);
+	return record;
+}
+
+static void
+test_store_peer_at(JoinFixture *fx, const gchar *id, ArcIdentity *identity, const gchar *address)
+{
+	gboolean ok;
+	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+	g_autoptr(ArcRecord) record = test_peer_record(id, identity, address);
+	g_autoptr(GError) error = NULL;
+
 	arc_storage_txn_put_record(txn, record);
 	ok = arc_registry_commit(fx->registry, txn, NULL, FALSE, &error);
 	g_assert_no_error(error);
 	g_assert_true(ok);
+}
+
+/* the own record of @id, signed by it */
+static void
+test_store_peer(JoinFixture *fx, const gchar *id, ArcIdentity *identity)
+{
+	test_store_peer_at(fx, id, identity, "127.0.0.1:1");
 }
 
 static void
@@ -304,6 +402,13 @@ join_setup(JoinFixture *fx, gconstpointer data)
 	fx->now = 1780000000;
 	fx->handshaker = arc_handshaker_new(5, 5, NULL);
 	arc_handshaker_set_peers(fx->handshaker, fx->registry, fx->peers, test_now_cb, fx);
+	arc_handshaker_set_host(fx->handshaker, &test_handshaker_host, fx);
+	fx->peer_id = "peer_a";
+	fx->license.license_id = (gchar *)"lic_test";
+	fx->license.customer_id = (gchar *)"cust_test";
+	fx->license_state = ARC_LICENSE_STATE_VALID;
+	fx->address = "127.0.0.1:1";
+	fx->changed = g_ptr_array_new_with_free_func(g_free);
 	test_store_peer(fx, "peer_a", fx->id_a);
 }
 
@@ -313,6 +418,7 @@ join_teardown(JoinFixture *fx, gconstpointer data)
 	g_autofree gchar *cmd = g_strdup_printf("rm -rf '%s'", fx->dir);
 
 	g_clear_pointer(&fx->handshaker, arc_handshaker_free);
+	g_clear_pointer(&fx->changed, g_ptr_array_unref);
 	g_clear_pointer(&fx->peers, arc_peer_manager_free);
 	arc_storage_close(fx->storage);
 	g_clear_object(&fx->registry);
@@ -506,6 +612,345 @@ test_join_create_refused_func(JoinFixture *fx, gconstpointer data)
 	g_assert_cmpuint(arc_storage_txn_get_size(txn), ==, 0);
 }
 
+/* @id with @identity's key at @address, as its hello presents it */
+static ArcHandshakePeer *
+test_presenting(const gchar *id, ArcIdentity *identity, const gchar *address)
+{
+	ArcHandshakePeer *peer =
+		arc_handshake_peer_new(id, id, address, arc_identity_get_public_key(identity),
+				       "{\"license_id\":\"lic_b\"}");
+
+	peer->record = test_peer_record(id, identity, address);
+	return peer;
+}
+
+/* a removed peer comes back only by an operator's 'peers add' (docs/protocol.md §5.6) */
+static void
+test_membership_revoked_func(JoinFixture *fx, gconstpointer data)
+{
+	gboolean ok;
+	g_autoptr(ArcHandshakePeer) peer = test_presenting("peer_b", fx->id_b, "127.0.0.2:1");
+	g_auto(ArcMembership) m = {0};
+	g_autofree gchar *detail = NULL;
+	g_autoptr(GError) error = NULL;
+
+	test_store_peer_at(fx, "peer_b", fx->id_b, "127.0.0.2:1");
+	ok = arc_peer_manager_delete(fx->peers, "peer_b", "test", NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	ok = arc_handshaker_check_membership(fx->handshaker, peer, FALSE, FALSE, &m, &detail,
+					     &error);
+	g_assert_error(error, ARC_HANDSHAKE_ERROR, ARC_HANDSHAKE_REASON_REVOKED);
+	g_assert_false(ok);
+	g_assert_cmpstr(error->message, ==, "handshake failed: peer has left the cluster");
+	g_assert_cmpstr(detail, ==,
+			"peer peer_b was removed from the cluster: only an operator's 'peers "
+			"add' here brings it back");
+	g_clear_error(&error);
+	g_clear_pointer(&detail, g_free);
+	/* vouched for by the cluster is no operator */
+	ok = arc_handshaker_check_membership(fx->handshaker, peer, TRUE, FALSE, &m, &detail,
+					     &error);
+	g_assert_error(error, ARC_HANDSHAKE_ERROR, ARC_HANDSHAKE_REASON_REVOKED);
+	g_assert_false(ok);
+	g_clear_error(&error);
+	g_clear_pointer(&detail, g_free);
+	ok = arc_handshaker_check_membership(fx->handshaker, peer, FALSE, TRUE, &m, &detail,
+					     &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	g_assert_true(m.readmit);
+	g_assert_false(m.known);
+}
+
+/* a known id must present the key of its record */
+static void
+test_membership_key_func(JoinFixture *fx, gconstpointer data)
+{
+	gboolean ok;
+	g_autoptr(ArcHandshakePeer) impostor = test_presenting("peer_b", fx->id_a, "127.0.0.2:1");
+	g_autoptr(ArcHandshakePeer) peer = test_presenting("peer_b", fx->id_b, "127.0.0.2:1");
+	g_auto(ArcMembership) m = {0};
+	g_autofree gchar *detail = NULL;
+	g_autofree gchar *expected = NULL;
+	g_autoptr(GError) error = NULL;
+
+	test_store_peer_at(fx, "peer_b", fx->id_b, "127.0.0.2:1");
+	ok = arc_handshaker_check_membership(fx->handshaker, impostor, FALSE, TRUE, &m, &detail,
+					     &error);
+	g_assert_error(error, ARC_HANDSHAKE_ERROR, ARC_HANDSHAKE_REASON_INVALID_SIGNATURE);
+	g_assert_false(ok);
+	expected = g_strdup_printf("peer peer_b presents key %s, which does not match its record "
+				   "(%s)",
+				   impostor->public_key, peer->public_key);
+	g_assert_cmpstr(detail, ==, expected);
+	g_clear_error(&error);
+	ok = arc_handshaker_check_membership(fx->handshaker, peer, FALSE, TRUE, &m, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	g_assert_true(m.known);
+	g_assert_null(m.replaces);
+}
+
+/* the same key under a new id takes the old id's place; another peer's address is taken */
+static void
+test_membership_same_key_func(JoinFixture *fx, gconstpointer data)
+{
+	gboolean ok;
+	g_autoptr(ArcHandshakePeer) reset = test_presenting("peer_c", fx->id_b, "127.0.0.3:1");
+	g_autoptr(ArcHandshakePeer) other = test_presenting("peer_c", fx->id_a, "127.0.0.2:1");
+	g_auto(ArcMembership) m = {0};
+	g_autofree gchar *detail = NULL;
+	g_autoptr(GError) error = NULL;
+
+	test_store_peer_at(fx, "peer_b", fx->id_b, "127.0.0.2:1");
+	ok = arc_handshaker_check_membership(fx->handshaker, reset, FALSE, TRUE, &m, &detail,
+					     &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	g_assert_cmpstr(m.replaces, ==, "peer_b");
+	ok = arc_handshaker_check_membership(fx->handshaker, other, FALSE, TRUE, &m, &detail,
+					     &error);
+	g_assert_error(error, ARC_HANDSHAKE_ERROR, ARC_HANDSHAKE_REASON_ALREADY_EXISTS);
+	g_assert_false(ok);
+	g_assert_cmpstr(error->message, ==, "peer already exists in cluster");
+	g_assert_cmpstr(detail, ==,
+			"peer_c (127.0.0.2:1) is already in the cluster as peer peer_b "
+			"(127.0.0.2:1): delete that peer first");
+	g_assert_null(m.replaces);
+}
+
+/* one more node must fit in the license, unless the cluster vouched for it */
+static void
+test_membership_node_limit_func(JoinFixture *fx, gconstpointer data)
+{
+	gboolean ok;
+	g_autoptr(ArcHandshakePeer) peer = test_presenting("peer_c", fx->id_b, "127.0.0.3:1");
+	g_auto(ArcMembership) m = {0};
+	g_autofree gchar *detail = NULL;
+	g_autoptr(GError) error = NULL;
+
+	fx->license.max_nodes = 1;
+	ok = arc_handshaker_check_membership(fx->handshaker, peer, FALSE, TRUE, &m, &detail,
+					     &error);
+	g_assert_error(error, ARC_HANDSHAKE_ERROR, ARC_HANDSHAKE_REASON_NODE_LIMIT_EXCEEDED);
+	g_assert_false(ok);
+	g_assert_cmpstr(error->message, ==, "handshake failed: node limit exceeded");
+	g_assert_cmpstr(detail, ==, "license lic_test allows 1 nodes and the cluster has 1");
+	g_clear_error(&error);
+	ok = arc_handshaker_check_membership(fx->handshaker, peer, TRUE, FALSE, &m, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	fx->license.max_nodes = 2;
+	ok = arc_handshaker_check_membership(fx->handshaker, peer, FALSE, FALSE, &m, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+}
+
+/* this agent is no candidate of its own */
+static void
+test_candidate_self_func(JoinFixture *fx, gconstpointer data)
+{
+	g_autoptr(ArcHandshakePeer) peer = test_presenting("peer_a", fx->id_a, "127.0.0.1:1");
+	g_auto(ArcMembership) m = {0};
+	g_autofree gchar *detail = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(ArcLicense) license = NULL;
+
+	license = arc_handshaker_check_candidate(fx->handshaker, peer, FALSE, TRUE, &m, &detail,
+						 &error);
+	g_assert_error(error, ARC_HANDSHAKE_ERROR, ARC_HANDSHAKE_REASON_SELF);
+	g_assert_null(license);
+	g_assert_cmpstr(error->message, ==, "cannot add the local agent as its own peer");
+	g_assert_cmpstr(detail, ==, "127.0.0.1:1 is this agent");
+}
+
+/* the other side's own record: signed by the key it presents, for its id */
+static void
+test_peer_record_func(JoinFixture *fx, gconstpointer data)
+{
+	gboolean ok;
+	g_autoptr(ArcHandshakePeer) peer = test_presenting("peer_b", fx->id_b, "127.0.0.2:1");
+	g_autoptr(ArcHandshakePeer) forged = test_presenting("peer_b", fx->id_b, "127.0.0.2:1");
+	g_autofree gchar *detail = NULL;
+	g_autoptr(GError) error = NULL;
+
+	ok = arc_handshaker_check_peer_record(peer, &detail, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	arc_record_free(forged->record);
+	forged->record = test_peer_record("peer_b", fx->id_a, "127.0.0.2:1");
+	ok = arc_handshaker_check_peer_record(forged, &detail, &error);
+	g_assert_error(error, ARC_HANDSHAKE_ERROR, ARC_HANDSHAKE_REASON_INVALID_SIGNATURE);
+	g_assert_false(ok);
+	g_assert_cmpstr(detail, ==,
+			"the peer record of peer_b is not signed by the key it presents");
+	g_clear_error(&error);
+	g_clear_pointer(&detail, g_free);
+	g_clear_pointer(&forged->record, arc_record_free);
+	ok = arc_handshaker_check_peer_record(forged, &detail, &error);
+	g_assert_error(error, ARC_HANDSHAKE_ERROR, ARC_HANDSHAKE_REASON_PROTOCOL_ERROR);
+	g_assert_false(ok);
+	g_assert_cmpstr(detail, ==, "peer peer_b sent no signed peer record");
+}
+
+/* a peer id as agents make them, which a hello must carry */
+#define TEST_HELLO_PEER "peer_01HV000000000000000000000C"
+
+/* a hello to an agent that cannot take peers is refused with the guide's reason, and the
+ * initiator's operator is told why; no session is opened */
+static void
+test_hello_refused_func(JoinFixture *fx, gconstpointer data)
+{
+	g_autoptr(ArcHandshakePeer) peer =
+		test_presenting(TEST_HELLO_PEER, fx->id_b, "127.0.0.3:1");
+	guint8 challenge[ARC_HANDSHAKE_CHALLENGE_SIZE] = {3};
+	g_autofree gchar *hello = arc_handshake_hello_to_json_full(peer, challenge, FALSE, NULL);
+	g_autofree gchar *reply = NULL;
+	g_autofree gchar *refusal = NULL;
+	g_autoptr(GError) error = NULL;
+
+	fx->peer_id = NULL;
+	reply = arc_handshaker_hello(fx->handshaker, hello, strlen(hello), "127.0.0.3", &refusal,
+				     &error);
+	g_assert_error(error, ARC_HANDSHAKE_ERROR, ARC_HANDSHAKE_REASON_NOT_BOOTSTRAPPED);
+	g_assert_null(reply);
+	g_assert_cmpstr(error->message, ==, "handshake failed: the peer is not bootstrapped");
+	g_assert_cmpstr(refusal, ==, "the agent there has no license yet: bootstrap it first");
+	g_clear_error(&error);
+	g_clear_pointer(&refusal, g_free);
+	fx->peer_id = "peer_a";
+	fx->license_state = ARC_LICENSE_STATE_READ_ONLY;
+	reply = arc_handshaker_hello(fx->handshaker, hello, strlen(hello), "127.0.0.3", &refusal,
+				     &error);
+	g_assert_error(error, ARC_HANDSHAKE_ERROR, ARC_HANDSHAKE_REASON_LICENSE_EXPIRED);
+	g_assert_null(reply);
+	g_assert_cmpstr(refusal, ==, "this agent's license is read_only");
+	g_clear_error(&error);
+	g_clear_pointer(&refusal, g_free);
+	arc_peer_manager_set_deactivated(fx->peers);
+	reply = arc_handshaker_hello(fx->handshaker, hello, strlen(hello), "127.0.0.3", &refusal,
+				     &error);
+	g_assert_error(error, ARC_HANDSHAKE_ERROR, ARC_HANDSHAKE_REASON_REVOKED);
+	g_assert_null(reply);
+	g_assert_cmpstr(refusal, ==, "the agent there left the cluster (peers remove-self)");
+	g_assert_cmpuint(arc_handshaker_count_sessions(fx->handshaker), ==, 0);
+}
+
+/* `arctic peers add` on an agent that cannot take peers: the local operator's messages */
+static void
+test_can_join_local_func(JoinFixture *fx, gconstpointer data)
+{
+	gboolean ok;
+	g_autoptr(GError) error = NULL;
+
+	fx->peer_id = NULL;
+	ok = arc_handshaker_check_can_join(fx->handshaker, TRUE, NULL, &error);
+	g_assert_error(error, ARC_ERROR, ARC_ERROR_NOT_BOOTSTRAPPED);
+	g_assert_false(ok);
+	g_assert_cmpstr(error->message, ==, "agent is not bootstrapped");
+	g_clear_error(&error);
+	fx->peer_id = "peer_a";
+	ok = arc_handshaker_check_can_join(fx->handshaker, TRUE, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	arc_peer_manager_set_deactivated(fx->peers);
+	ok = arc_handshaker_check_can_join(fx->handshaker, TRUE, NULL, &error);
+	g_assert_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST);
+	g_assert_false(ok);
+	g_assert_cmpstr(error->message, ==,
+			"this agent has left the cluster: reset it (remove arctic.db) and "
+			"bootstrap it again to join a cluster");
+}
+
+/* storing a peer met by handshake: its own record, its place taken from the id it replaces,
+ * and the signal for both */
+static void
+test_store_peer_func(JoinFixture *fx, gconstpointer data)
+{
+	gboolean ok;
+	g_autoptr(ArcHandshakePeer) peer = test_presenting("peer_c", fx->id_b, "127.0.0.3:1");
+	g_auto(ArcMembership) m = {0};
+	g_autoptr(ArcRecord) stored = NULL;
+	g_autoptr(ArcRecord) replaced = NULL;
+	g_autoptr(GError) error = NULL;
+
+	test_store_peer_at(fx, "peer_b", fx->id_b, "127.0.0.2:1");
+	ok = arc_handshaker_check_membership(fx->handshaker, peer, FALSE, TRUE, &m, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	ok = arc_handshaker_store_peer(fx->handshaker, peer, NULL, &m, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	stored = arc_storage_get_record(fx->storage, "peer", "peer_c", NULL);
+	g_assert_nonnull(stored);
+	g_assert_cmpstr(stored->writer, ==, "peer_c");
+	g_assert_false(stored->deleted);
+	replaced = arc_storage_get_record(fx->storage, "peer", "peer_b", NULL);
+	g_assert_true(replaced->deleted);
+	g_assert_true(arc_registry_peer_is_revoked(fx->registry, "peer_b"));
+	g_assert_cmpuint(fx->changed->len, ==, 2);
+	g_assert_cmpstr(g_ptr_array_index(fx->changed, 0), ==, "peer_c");
+	g_assert_cmpstr(g_ptr_array_index(fx->changed, 1), ==, "peer_b");
+}
+
+/* the address other agents are told: agent.conf's advertise, a fixed listen address, the
+ * route's source; https:// with TLS; a stored IP address stays, with the current port */
+static void
+test_address_func(void)
+{
+	ArcConfig config = {0};
+	g_autofree gchar *advertise = NULL;
+	g_autofree gchar *listen = NULL;
+	g_autofree gchar *listen6 = NULL;
+	g_autofree gchar *tls = NULL;
+	g_autofree gchar *kept = NULL;
+	g_autofree gchar *routed = NULL;
+
+	config.advertise_address = (gchar *)"node1.example:9000";
+	config.listen_address = (gchar *)"192.0.2.5";
+	advertise = arc_handshaker_own_address(&config, 8080, "10.0.0.7:8080", "127.0.0.1:9");
+	g_assert_cmpstr(advertise, ==, "node1.example:9000");
+	config.advertise_address = NULL;
+	listen = arc_handshaker_advertised_address(&config, 8080, NULL);
+	g_assert_cmpstr(listen, ==, "192.0.2.5:8080");
+	config.listen_address = (gchar *)"2001:db8::1";
+	listen6 = arc_handshaker_advertised_address(&config, 8080, NULL);
+	g_assert_cmpstr(listen6, ==, "[2001:db8::1]:8080");
+	config.tls_certificate = (gchar *)"/etc/arctic/tls.crt";
+	tls = arc_handshaker_advertised_address(&config, 8443, NULL);
+	g_assert_cmpstr(tls, ==, "https://[2001:db8::1]:8443");
+	config.tls_certificate = NULL;
+	config.listen_address = (gchar *)"0.0.0.0";
+	kept = arc_handshaker_own_address(&config, 8081, "10.0.0.7:8080", "127.0.0.1:9");
+	g_assert_cmpstr(kept, ==, "10.0.0.7:8081");
+	routed = arc_handshaker_own_address(&config, 8081, "myhost:8080", "127.0.0.1:9");
+	g_assert_cmpstr(routed, ==, "127.0.0.1:8081");
+}
+
+/* this agent in a handshake: its id, name, key, license and own record, which is written
+ * again when the address it advertises changed */
+static void
+test_own_record_func(JoinFixture *fx, gconstpointer data)
+{
+	g_autoptr(ArcHandshakePeer) me = NULL;
+	g_autoptr(ArcHandshakePeer) moved = NULL;
+
+	fx->license.document = (gchar *)"{\"license_id\":\"lic_test\"}";
+	me = arc_handshaker_own_record(fx->handshaker, "127.0.0.2:1");
+	g_assert_cmpstr(me->peer_id, ==, "peer_a");
+	g_assert_cmpstr(me->name, ==, "alpha");
+	g_assert_cmpstr(me->address, ==, "127.0.0.1:1");
+	g_assert_cmpstr(me->public_key, ==, arc_identity_get_public_key_base64(fx->id_a));
+	g_assert_cmpstr(me->license, ==, fx->license.document);
+	g_assert_cmpint(me->record->version, ==, 1);
+	fx->address = "127.0.0.9:1";
+	moved = arc_handshaker_own_record(fx->handshaker, "127.0.0.2:1");
+	g_assert_cmpstr(moved->address, ==, "127.0.0.9:1");
+	g_assert_cmpint(moved->record->version, ==, 2);
+	g_assert_nonnull(strstr(moved->record->body, "\"address\":\"127.0.0.9:1\""));
+}
+
 static void
 test_join_add(const gchar *path, void (*func)(JoinFixture *, gconstpointer))
 {
@@ -517,6 +962,8 @@ main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 	g_assert_cmpint(sodium_init(), >=, 0);
+	/* a refused hello is logged as a warning, which is what the agent does */
+	g_log_set_always_fatal(G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
 	g_test_add_func("/handshaker/session-id", test_session_id_func);
 	g_test_add_func("/handshaker/confirm-once", test_confirm_once_func);
 	g_test_add_func("/handshaker/expired", test_expired_func);
@@ -529,5 +976,16 @@ main(int argc, char **argv)
 	test_join_add("/handshaker/join-token", test_join_token_func);
 	test_join_add("/handshaker/join-expired", test_join_expired_func);
 	test_join_add("/handshaker/join-create-refused", test_join_create_refused_func);
+	test_join_add("/handshaker/membership-revoked", test_membership_revoked_func);
+	test_join_add("/handshaker/membership-key", test_membership_key_func);
+	test_join_add("/handshaker/membership-same-key", test_membership_same_key_func);
+	test_join_add("/handshaker/membership-node-limit", test_membership_node_limit_func);
+	test_join_add("/handshaker/candidate-self", test_candidate_self_func);
+	test_join_add("/handshaker/peer-record", test_peer_record_func);
+	test_join_add("/handshaker/hello-refused", test_hello_refused_func);
+	test_join_add("/handshaker/can-join-local", test_can_join_local_func);
+	test_join_add("/handshaker/store-peer", test_store_peer_func);
+	test_join_add("/handshaker/own-record", test_own_record_func);
+	g_test_add_func("/handshaker/address", test_address_func);
 	return g_test_run();
 }
