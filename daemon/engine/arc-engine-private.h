@@ -17,8 +17,6 @@ G_BEGIN_DECLS
 
 /* for the files of the engine split by concern (arc-engine-*.c) */
 ArcStorage *arc_engine_get_storage(ArcEngine *self);
-gboolean arc_engine_authorize_bootstrapped(ArcEngine *self, const ArcCaller *caller,
-					   ArcScope needed, GError **error);
 gboolean arc_engine_commit(ArcEngine *self, ArcStorageTxn *txn, GError **error);
 const gchar *arc_engine_get_peer_id(ArcEngine *self);
 ArcIdentity *arc_engine_get_identity_key(ArcEngine *self);
@@ -73,7 +71,20 @@ void arc_engine_discover_peer_async(ArcEngine *self, const gchar *address,
 gboolean arc_engine_is_vouched(ArcEngine *self, const gchar *peer_id);
 
 /* arc-engine-license.c: the license operations; the lifecycle is ArcLicenseManager's */
-gboolean arc_engine_check_scope(const ArcCaller *caller, ArcScope needed, GError **error);
 ArcLicenseManager *arc_engine_get_licenses(ArcEngine *self);
+
+/* arc-engine-auth.c: authorise, then delegate to ArcAuthManager */
+gboolean arc_engine_check_scope(const ArcCaller *caller, ArcScope needed, GError **error);
+gboolean arc_engine_authorize_bootstrapped(ArcEngine *self, const ArcCaller *caller,
+					   ArcScope needed, GError **error);
+
+/* arc-engine-bootstrap.c, and the facade's side of it */
+gchar *arc_engine_peer_key_path(ArcEngine *self);
+void arc_engine_log_data_state(ArcEngine *self);
+void arc_engine_adopt_bootstrap(ArcEngine *self, ArcBootstrapResult *res, ArcLicense *license,
+				ArcIdentity *identity, ArcCredential *credential, gint64 now);
+
+/* arc-engine-gossip.c: the engine as gossip's host */
+ArcGossip *arc_engine_gossip_new(ArcEngine *self, ArcRegistry *registry, ArcIdentity *identity);
 
 G_END_DECLS
