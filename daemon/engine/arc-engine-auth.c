@@ -38,7 +38,9 @@ arc_created_credential_free(ArcCreatedCredential *self)
 const gchar *
 arc_engine_get_token_issuer(ArcEngine *self)
 {
-	return arc_engine_get_auth(self) != NULL ? arc_auth_manager_get_issuer(arc_engine_get_auth(self)) : NULL;
+	return arc_engine_get_auth(self) != NULL
+		       ? arc_auth_manager_get_issuer(arc_engine_get_auth(self))
+		       : NULL;
 }
 
 /**
@@ -55,7 +57,9 @@ gchar *
 arc_engine_get_public_url(ArcEngine *self)
 {
 	g_autofree gchar *address = NULL;
-	const gchar *url = arc_engine_get_auth(self) != NULL ? arc_auth_manager_get_issuer_url(arc_engine_get_auth(self)) : NULL;
+	const gchar *url = arc_engine_get_auth(self) != NULL
+				   ? arc_auth_manager_get_issuer_url(arc_engine_get_auth(self))
+				   : NULL;
 
 	if (url != NULL)
 		return g_strdup(url);
@@ -82,7 +86,8 @@ ArcTokenGrant *
 arc_engine_issue_token(ArcEngine *self, const gchar *client_id, const gchar *client_secret,
 		       ArcScope requested, GError **error)
 {
-	return arc_auth_manager_issue_token(arc_engine_get_auth(self), client_id, client_secret, requested, error);
+	return arc_auth_manager_issue_token(arc_engine_get_auth(self), client_id, client_secret,
+					    requested, error);
 }
 
 /**
@@ -102,12 +107,14 @@ arc_engine_authenticate(ArcEngine *self, const gchar *bearer, const gchar *recov
 	ArcCaller *caller;
 
 	if (recovery != NULL)
-		return arc_auth_manager_authenticate_recovery(arc_engine_get_auth(self), recovery, error);
+		return arc_auth_manager_authenticate_recovery(arc_engine_get_auth(self), recovery,
+							      error);
 	if (bearer == NULL) {
 		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_UNAUTHORIZED, "unauthorized");
 		return NULL;
 	}
-	caller = arc_auth_manager_authenticate_bearer(arc_engine_get_auth(self), bearer, &error_local);
+	caller = arc_auth_manager_authenticate_bearer(arc_engine_get_auth(self), bearer,
+						      &error_local);
 	if (caller == NULL) {
 		arc_metrics_count("arctic_token_rejections_total",
 				  g_error_matches(error_local, ARC_ERROR, ARC_ERROR_TOKEN_EXPIRED)
@@ -323,7 +330,8 @@ arc_engine_get_cluster_credential(ArcEngine *self, const ArcCaller *caller, GErr
 	if (!arc_engine_authorize(self, caller, ARC_SCOPE_ADMIN, error))
 		return NULL;
 	credential = arc_engine_get_cluster_id(self) != NULL
-			     ? arc_auth_manager_get_cluster_credential(arc_engine_get_auth(self), arc_engine_get_cluster_id(self))
+			     ? arc_auth_manager_get_cluster_credential(
+				       arc_engine_get_auth(self), arc_engine_get_cluster_id(self))
 			     : NULL;
 	if (credential == NULL) {
 		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_NOT_FOUND,
@@ -354,7 +362,8 @@ arc_engine_rotate_cluster_credential(ArcEngine *self, const ArcCaller *caller, G
 
 	if (!arc_engine_authorize_bootstrapped(self, caller, ARC_SCOPE_CREDENTIALS_WRITE, error))
 		return NULL;
-	current = arc_auth_manager_get_cluster_credential(arc_engine_get_auth(self), arc_engine_get_cluster_id(self));
+	current = arc_auth_manager_get_cluster_credential(arc_engine_get_auth(self),
+							  arc_engine_get_cluster_id(self));
 	if (current == NULL) {
 		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_NOT_FOUND,
 				    "this cluster has no shared credential");
@@ -362,7 +371,8 @@ arc_engine_rotate_cluster_credential(ArcEngine *self, const ArcCaller *caller, G
 	}
 	if (!arc_engine_check_holds(caller, current, "rotating", error))
 		return NULL;
-	rotated = arc_auth_manager_prepare_rotation(arc_engine_get_auth(self), current, arc_engine_get_peer_id(self),
+	rotated = arc_auth_manager_prepare_rotation(arc_engine_get_auth(self), current,
+						    arc_engine_get_peer_id(self),
 						    arc_engine_now(self), &created->client_secret);
 	/* an older agent's credential did not state its cluster: it does from now on */
 	if (rotated->cluster_id == NULL)

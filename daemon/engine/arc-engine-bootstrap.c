@@ -57,7 +57,8 @@ arc_engine_has_peer_key(ArcEngine *self)
 void
 arc_engine_log_data_state(ArcEngine *self)
 {
-	g_autofree gchar *db = g_build_filename(arc_engine_get_config(self)->data_dir, "arctic.db", NULL);
+	g_autofree gchar *db =
+		g_build_filename(arc_engine_get_config(self)->data_dir, "arctic.db", NULL);
 	GStatBuf st;
 
 	if (g_stat(db, &st) != 0)
@@ -121,7 +122,8 @@ arc_engine_check_bootstrap_origin(ArcEngine *self, gboolean loopback, const gcha
 	if (arc_engine_is_bootstrapped(self) || loopback || !arc_engine_has_peer_key(self))
 		return TRUE;
 	if (recovery != NULL) {
-		caller = arc_auth_manager_authenticate_recovery(arc_engine_get_auth(self), recovery, NULL);
+		caller = arc_auth_manager_authenticate_recovery(arc_engine_get_auth(self), recovery,
+								NULL);
 		if (caller != NULL)
 			return TRUE;
 	}
@@ -181,7 +183,8 @@ arc_engine_bootstrap(ArcEngine *self, const ArcBootstrapRequest *req, GError **e
 	if (!arc_engine_check_bootstrappable(self, error) ||
 	    !arc_bootstrap_request_validate(req, error))
 		return NULL;
-	license = arc_license_manager_verify_new(arc_engine_get_licenses(self), req->license_doc, now, error);
+	license = arc_license_manager_verify_new(arc_engine_get_licenses(self), req->license_doc,
+						 now, error);
 	if (license == NULL)
 		return NULL;
 	identity = arc_identity_load_or_create(key_path, error);
@@ -198,9 +201,9 @@ arc_engine_bootstrap(ArcEngine *self, const ArcBootstrapRequest *req, GError **e
 	res->expires_at = license->expires_at;
 	res->max_nodes = license->max_nodes;
 	res->max_services = license->max_services;
-	credential = arc_auth_manager_prepare_credential(arc_engine_get_auth(self), ARC_SCOPE_ADMIN, "cluster",
-							 "bootstrap", license->license_id,
-							 &res->client_secret);
+	credential = arc_auth_manager_prepare_credential(arc_engine_get_auth(self), ARC_SCOPE_ADMIN,
+							 "cluster", "bootstrap",
+							 license->license_id, &res->client_secret);
 	res->client_id = g_strdup(credential->client_id);
 	credential->cluster_id = g_strdup(res->cluster_id);
 	/* the auth manager learns the peer id only when bootstrap is adopted */

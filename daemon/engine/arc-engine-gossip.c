@@ -94,9 +94,9 @@ arc_engine_gossip_peer_state_cb(ArcGossip *gossip, const gchar *peer_id, const g
 ArcGossip *
 arc_engine_gossip_new(ArcEngine *self, ArcRegistry *registry, ArcIdentity *identity)
 {
-	ArcGossip *gossip = arc_gossip_new(registry, arc_engine_get_config(self), identity,
-					   arc_engine_get_peer_id(self), &arc_engine_gossip_host,
-					   self);
+	ArcGossip *gossip =
+		arc_gossip_new(registry, arc_engine_get_config(self), identity,
+			       arc_engine_get_peer_id(self), &arc_engine_gossip_host, self);
 
 	g_signal_connect(gossip, "peer-state-changed", G_CALLBACK(arc_engine_gossip_peer_state_cb),
 			 self);
@@ -135,7 +135,8 @@ arc_engine_get_peer_health(ArcEngine *self, const gchar *peer_id, ArcGossipState
 gboolean
 arc_engine_is_vouched(ArcEngine *self, const gchar *peer_id)
 {
-	return arc_engine_get_gossip(self) != NULL && arc_gossip_is_candidate(arc_engine_get_gossip(self), peer_id);
+	return arc_engine_get_gossip(self) != NULL &&
+	       arc_gossip_is_candidate(arc_engine_get_gossip(self), peer_id);
 }
 
 static gboolean
@@ -234,5 +235,7 @@ arc_engine_sync(ArcEngine *self, const ArcCaller *caller, GError **error)
 guint
 arc_engine_count_peers_in_state(ArcEngine *self, ArcGossipState state)
 {
-	return arc_engine_get_gossip(self) != NULL ? arc_gossip_count_state(arc_engine_get_gossip(self), state) : 0;
+	return arc_engine_get_gossip(self) != NULL
+		       ? arc_gossip_count_state(arc_engine_get_gossip(self), state)
+		       : 0;
 }

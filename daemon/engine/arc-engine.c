@@ -9,6 +9,7 @@
 #include "arc-engine.h"
 #include "arc-engine-license.h"
 #include "arc-engine-private.h"
+#include "arc-engine-status.h"
 
 #include <glib/gstdio.h>
 #include <sodium.h>
@@ -17,12 +18,8 @@
 #include "arc-identity.h"
 #include "arc-metrics.h"
 #include "arc-record-sign.h"
-#include "arc-storage-probe.h"
 #include "arc-text.h"
 #include "arc-time.h"
-
-/* readiness writes to storage at most this often: k8s asks every 5 s (docs/decisions.md) */
-#define ARC_ENGINE_STORAGE_PROBE_USEC (5 * G_USEC_PER_SEC)
 
 /* The engine owns the managers and knows nothing of HTTP or D-Bus: the REST and D-Bus
  * adapters call these methods and serialise what they return. */
@@ -32,15 +29,13 @@ struct _ArcEngine {
 	ArcConfig *config;
 	ArcPluginLoader *loader;
 	ArcStorage *storage;
-	ArcStorageProbe *storage_probe; /* created by the first readiness check */
-	ArcLicenseManager *licenses;    /* once plugins are loaded */
+	ArcEngineReadiness *readiness;
+	ArcLicenseManager *licenses; /* once plugins are loaded */
 	ArcAuthManager *auth;
 	ArcIdentity *identity;
 	gchar *peer_id;
 	gchar *cluster_id;
 	gchar *peer_name;
-	gboolean listeners_ready;
-	gchar *listeners_detail;
 	ArcClockFunc clock_func;
 	gpointer clock_data;
 	ArcHandshaker *handshaker; /* at the first handshake */
@@ -125,11 +120,10 @@ arc_engine_finalize(GObject *object)
 	g_clear_pointer(&self->peers, arc_peer_manager_free);
 	g_clear_object(&self->services);
 	g_clear_object(&self->registry);
-	g_clear_pointer(&self->storage_probe, arc_storage_probe_free);
+	g_clear_pointer(&self->readiness, arc_engine_readiness_free);
 	g_free(self->peer_id);
 	g_free(self->cluster_id);
 	g_free(self->peer_name);
-	g_free(self->listeners_detail);
 	G_OBJECT_CLASS(arc_engine_parent_class)->finalize(object);
 }
 
@@ -177,6 +171,7 @@ arc_engine_class_init(ArcEngineClass *klass)
 static void
 arc_engine_init(ArcEngine *self)
 {
+	self->readiness = arc_engine_readiness_new();
 }
 
 static gint64
@@ -824,23 +819,7 @@ arc_engine_is_bootstrapped(ArcEngine *self)
 void
 arc_engine_set_listeners_ready(ArcEngine *self, gboolean ready, const gchar *detail)
 {
-	self->listeners_ready = ready;
-	g_free(self->listeners_detail);
-	self->listeners_detail = g_strdup(detail);
-}
-
-static void
-arc_engine_add_check(GArray *checks, const gchar *name, gboolean ok, gchar *message)
-{
-	ArcReadinessCheck check = {name, ok, message};
-	g_array_append_val(checks, check);
-}
-
-static void
-arc_readiness_check_clear(gpointer data)
-{
-	ArcReadinessCheck *check = data;
-	g_free(check->message);
+	arc_engine_readiness_set_listeners(self->readiness, ready, detail);
 }
 
 /**
@@ -855,43 +834,7 @@ arc_readiness_check_clear(gpointer data)
 GArray *
 arc_engine_get_readiness(ArcEngine *self, gboolean *all_ok)
 {
-	GArray *checks = g_array_new(FALSE, TRUE, sizeof(ArcReadinessCheck));
-	g_autoptr(GError) error = NULL;
-	ArcLicense *license;
-	gboolean storage_ok;
-
-	g_array_set_clear_func(checks, arc_readiness_check_clear);
-	if (self->storage_probe == NULL)
-		self->storage_probe = arc_storage_probe_new(ARC_ENGINE_STORAGE_PROBE_USEC);
-	storage_ok =
-		self->storage != NULL && arc_storage_probe_check(self->storage_probe, self->storage,
-								 g_get_monotonic_time(), &error);
-	arc_engine_add_check(checks, "storage", storage_ok,
-			     storage_ok ? arc_storage_describe(self->storage)
-					: g_strdup(error != NULL ? error->message : "not open"));
-	/* ready in every license state: a suspended agent must still take a renewed license
-	 * (docs/license.md "Warnings") */
-	license = arc_engine_get_license_doc(self);
-	if (license == NULL) {
-		arc_engine_add_check(checks, "license", TRUE, g_strdup("awaiting bootstrap"));
-	} else {
-		g_autofree gchar *message = arc_engine_get_license_message(self);
-		arc_engine_add_check(checks, "license", TRUE,
-				     g_strdup_printf("%s is %s: %s", license->license_id,
-						     arc_license_state_to_string(
-							     arc_engine_get_license_state(self)),
-						     message));
-	}
-	arc_engine_add_check(checks, "plugins", self->licenses != NULL,
-			     g_strdup_printf("storage=%s license=%s", self->config->storage_plugin,
-					     self->config->license_plugin));
-	arc_engine_add_check(checks, "listeners", self->listeners_ready,
-			     g_strdup(self->listeners_detail != NULL ? self->listeners_detail
-								     : "not listening"));
-	*all_ok = TRUE;
-	for (guint i = 0; i < checks->len; i++)
-		*all_ok = *all_ok && g_array_index(checks, ArcReadinessCheck, i).ok;
-	return checks;
+	return arc_engine_readiness_check(self->readiness, self, all_ok);
 }
 
 /**
@@ -918,36 +861,6 @@ arc_engine_get_identity(ArcEngine *self)
 		info->customer_id = g_strdup(license->customer_id);
 	}
 	return info;
-}
-
-/**
- * arc_engine_get_jwks_keys:
- * @self: the engine
- *
- * Returns: (transfer container) (element-type utf8): pairs of peer id and base64url public
- *   key, for /.well-known/jwks.json
- */
-GPtrArray *
-arc_engine_get_jwks_keys(ArcEngine *self)
-{
-	GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(GPtrArray) members = NULL;
-
-	if (self->identity == NULL)
-		return keys;
-	/* this agent first, then every active peer whose tokens it accepts */
-	g_ptr_array_add(keys, g_strdup(self->peer_id));
-	g_ptr_array_add(keys, arc_base64url_encode(arc_identity_get_public_key(self->identity),
-						   ARC_IDENTITY_PUBLIC_KEY_SIZE));
-	members = arc_engine_get_members(self);
-	for (guint i = 0; i < members->len; i++) {
-		ArcMember *member = g_ptr_array_index(members, i);
-		if (g_strcmp0(member->id, self->peer_id) == 0)
-			continue;
-		g_ptr_array_add(keys, g_strdup(member->id));
-		g_ptr_array_add(keys, arc_base64url_encode(member->key, sizeof(member->key)));
-	}
-	return keys;
 }
 
 /* takes the identity, cluster, license and credential bootstrap stored, then gossips */
