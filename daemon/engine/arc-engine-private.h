@@ -84,6 +84,11 @@ void arc_engine_log_data_state(ArcEngine *self);
 void arc_engine_adopt_bootstrap(ArcEngine *self, ArcBootstrapResult *res, ArcLicense *license,
 				ArcIdentity *identity, ArcCredential *credential, gint64 now);
 
+/* arc-engine-cluster.c, and the facade's side of it */
+void arc_engine_load_former_cluster_ids(ArcEngine *self);
+gchar *arc_engine_replace_cluster_id(ArcEngine *self, const gchar *cluster_id);
+void arc_engine_notify_cluster_id(ArcEngine *self);
+
 /* arc-engine-gossip.c: the engine as gossip's host */
 ArcGossip *arc_engine_gossip_new(ArcEngine *self, ArcRegistry *registry, ArcIdentity *identity);
 

@@ -85,9 +85,8 @@ arc_engine_readiness_check(ArcEngineReadiness *self, ArcEngine *engine, gboolean
 	g_array_set_clear_func(checks, arc_readiness_check_clear);
 	if (self->storage_probe == NULL)
 		self->storage_probe = arc_storage_probe_new(ARC_ENGINE_STORAGE_PROBE_USEC);
-	storage_ok =
-		storage != NULL && arc_storage_probe_check(self->storage_probe, storage,
-								 g_get_monotonic_time(), &error);
+	storage_ok = storage != NULL && arc_storage_probe_check(self->storage_probe, storage,
+								g_get_monotonic_time(), &error);
 	arc_engine_add_check(checks, "storage", storage_ok,
 			     storage_ok ? arc_storage_describe(storage)
 					: g_strdup(error != NULL ? error->message : "not open"));

@@ -392,22 +392,6 @@ arc_engine_check_identity(ArcEngine *self, GError **error)
 	return TRUE;
 }
 
-/* Tokens issued for the cluster ids this agent held before clusters merged stay valid for one
- * token lifetime (docs/protocol.md §6.4): meta cluster.former_ids, "id until" per line. */
-static void
-arc_engine_load_former_cluster_ids(ArcEngine *self)
-{
-	g_autofree gchar *former = arc_storage_get_meta(self->storage, "cluster.former_ids", NULL);
-	g_auto(GStrv) lines = former != NULL ? g_strsplit(former, "\n", -1) : NULL;
-
-	for (guint i = 0; lines != NULL && lines[i] != NULL; i++) {
-		g_auto(GStrv) parts = g_strsplit(lines[i], " ", 2);
-		if (g_strv_length(parts) == 2)
-			arc_auth_manager_add_former_cluster_id(self->auth, parts[0],
-							       g_ascii_strtoll(parts[1], NULL, 10));
-	}
-}
-
 /* Records this agent wrote before records were signed (issue 3) are signed once, at start. */
 static void
 arc_engine_sign_unsigned_records(ArcEngine *self)
@@ -613,58 +597,20 @@ arc_engine_get_gossip(ArcEngine *self)
 	return self->gossip;
 }
 
-/**
- * arc_engine_offer_cluster_id:
- * @self: the engine
- * @cluster_id: the cluster id another peer holds, untrusted beyond its signature
- * @from: that peer
- *
- * Two clusters that met merge under the older (smaller) cluster id (docs/protocol.md §6.4):
- * this agent adopts @cluster_id if it is smaller than its own, keeps accepting tokens for
- * its former id for one token lifetime, and states the new id in its own record, which
- * spreads it.
- */
-void
-arc_engine_offer_cluster_id(ArcEngine *self, const gchar *cluster_id, const gchar *from)
+/* (transfer full): the id given up; @cluster_id becomes this agent's and its tokens' */
+gchar *
+arc_engine_replace_cluster_id(ArcEngine *self, const gchar *cluster_id)
 {
-	g_autoptr(ArcStorageTxn) txn = NULL;
-	g_autoptr(GError) error = NULL;
-	g_autofree gchar *former = NULL;
-	g_autofree gchar *stored = NULL;
-	g_autoptr(GString) list = g_string_new(NULL);
-	gint64 now = arc_engine_now(self);
-	gint64 expires = now + ARC_TOKEN_LIFETIME_SECS;
+	gchar *former = g_steal_pointer(&self->cluster_id);
 
-	if (self->cluster_id == NULL || !arc_id_is_valid(cluster_id, "clu_") ||
-	    strcmp(cluster_id, self->cluster_id) >= 0)
-		return;
-	/* the ids still in their grace period, and the one given up now */
-	stored = arc_storage_get_meta(self->storage, "cluster.former_ids", NULL);
-	if (stored != NULL) {
-		g_auto(GStrv) lines = g_strsplit(stored, "\n", -1);
-		for (guint i = 0; lines[i] != NULL; i++) {
-			const gchar *space = strchr(lines[i], ' ');
-			if (space != NULL && g_ascii_strtoll(space + 1, NULL, 10) > now)
-				g_string_append_printf(list, "%s\n", lines[i]);
-		}
-	}
-	g_string_append_printf(list, "%s %" G_GINT64_FORMAT, self->cluster_id, expires);
-	txn = arc_storage_txn_new();
-	arc_storage_txn_set_meta(txn, "cluster_id", cluster_id);
-	arc_storage_txn_set_meta(txn, "cluster.former_ids", list->str);
-	if (!arc_storage_commit(self->storage, txn, &error)) {
-		g_warning("cannot adopt cluster id %s: %s", cluster_id, error->message);
-		return;
-	}
-	former = g_steal_pointer(&self->cluster_id);
 	self->cluster_id = g_strdup(cluster_id);
 	arc_auth_manager_set_issuer(self->auth, self->identity, self->peer_id, self->cluster_id);
-	arc_auth_manager_add_former_cluster_id(self->auth, former, expires);
-	g_info("cluster %s merged into cluster %s, the older id (learned from peer %s)", former,
-	       cluster_id, from);
-	if (!arc_engine_edit_own_record(self, "cluster_id", cluster_id, &error))
-		g_warning("cannot state cluster id %s in this agent's record: %s", cluster_id,
-			  error->message);
+	return former;
+}
+
+void
+arc_engine_notify_cluster_id(ArcEngine *self)
+{
 	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_CLUSTER_ID]);
 }
 
@@ -886,73 +832,4 @@ arc_engine_adopt_bootstrap(ArcEngine *self, ArcBootstrapResult *res, ArcLicense 
 	g_info("bootstrapped as peer %s of cluster %s with license %s", self->peer_id,
 	       self->cluster_id, license->license_id);
 	arc_engine_start_gossip(self);
-}
-
-void
-arc_cluster_init_result_free(ArcClusterInitResult *self)
-{
-	if (self == NULL)
-		return;
-	g_free(self->cluster_id);
-	g_free(self->created_by);
-	g_free(self->oldest_peer_id);
-	g_free(self);
-}
-
-/**
- * arc_engine_cluster_init:
- * @self: the engine
- * @caller: who is calling (admin)
- * @force: mint a new cluster id
- * @error: return location for a #GError
- *
- * `POST /v1/cluster/init`: the legacy way to give an agent a cluster. Bootstrap already
- * creates the cluster, so without @force this says which cluster the agent is in. @force
- * mints a new cluster id, for a lone agent only: in a cluster the oldest id always wins
- * (docs/protocol.md §6.4), so a new one would be overruled at the next gossip round.
- *
- * Returns: (transfer full): the cluster, or %NULL
- */
-ArcClusterInitResult *
-arc_engine_cluster_init(ArcEngine *self, const ArcCaller *caller, gboolean force, GError **error)
-{
-	g_autoptr(ArcClusterInitResult) res = g_new0(ArcClusterInitResult, 1);
-	g_autoptr(GPtrArray) members = NULL;
-	ArcMember *oldest = NULL;
-
-	if (!arc_engine_authorize_bootstrapped(self, caller, ARC_SCOPE_ADMIN, error))
-		return NULL;
-	members = arc_engine_get_members(self);
-	oldest = members->len > 0 ? g_ptr_array_index(members, 0) : NULL;
-	if (force) {
-		g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
-		g_autofree gchar *cluster_id = arc_id_new("clu_");
-
-		if (members->len > 1) {
-			g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
-				    "this agent is in a cluster of %u peers, whose oldest cluster "
-				    "id always wins: remove the other peers first",
-				    members->len);
-			return NULL;
-		}
-		arc_storage_txn_set_meta(txn, "cluster_id", cluster_id);
-		if (!arc_storage_commit(self->storage, txn, error))
-			return NULL;
-		g_info("cluster id %s replaced by %s (cluster init --force by %s)",
-		       self->cluster_id, cluster_id, arc_caller_describe(caller));
-		g_free(self->cluster_id);
-		self->cluster_id = g_strdup(cluster_id);
-		arc_auth_manager_set_issuer(self->auth, self->identity, self->peer_id,
-					    self->cluster_id);
-		if (!arc_engine_edit_own_record(self, "cluster_id", cluster_id, error))
-			return NULL;
-		g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_CLUSTER_ID]);
-		res->was_created = TRUE;
-		res->created_by = g_strdup(self->peer_id);
-	} else {
-		res->created_by = g_strdup(oldest != NULL ? oldest->id : self->peer_id);
-	}
-	res->cluster_id = g_strdup(self->cluster_id);
-	res->oldest_peer_id = g_strdup(oldest != NULL ? oldest->id : self->peer_id);
-	return g_steal_pointer(&res);
 }
