@@ -222,3 +222,90 @@ arc_engine_bootstrap(ArcEngine *self, const ArcBootstrapRequest *req, GError **e
 	arc_engine_adopt_bootstrap(self, res, license, identity, g_steal_pointer(&credential), now);
 	return g_steal_pointer(&res);
 }
+/**
+ * arc_engine_load_identity:
+ * @self: the engine, with the peer id arctic.db holds
+ * @name: (out): the name in this agent's record
+ * @error: return location for a #GError
+ *
+ * peer.key, checked against the public key this agent's record states.
+ *
+ * Returns: (transfer full): the identity, or %NULL
+ */
+ArcIdentity *
+arc_engine_load_identity(ArcEngine *self, gchar **name, GError **error)
+{
+	g_autofree gchar *path = arc_engine_peer_key_path(self);
+	g_autoptr(ArcRecord) record = NULL;
+	g_autoptr(JsonNode) body = NULL;
+	g_autoptr(GError) error_local = NULL;
+	g_autoptr(ArcIdentity) identity = NULL;
+	const gchar *peer_id = arc_engine_get_peer_id(self);
+	const gchar *stored_key;
+
+	identity = arc_identity_load(path, &error_local);
+	if (identity == NULL) {
+		if (g_error_matches(error_local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+			g_set_error(error, ARC_ERROR, ARC_ERROR_INTERNAL,
+				    "%s is missing but arctic.db says this agent is peer %s: "
+				    "restore peer.key from a backup, or reset the agent (remove "
+				    "arctic.db) and bootstrap again",
+				    path, peer_id);
+			return NULL;
+		}
+		arc_error_convert(&error_local);
+		g_propagate_error(error, g_steal_pointer(&error_local));
+		return NULL;
+	}
+	record = arc_storage_get_record(arc_engine_get_storage(self), "peer", peer_id, error);
+	if (record == NULL) {
+		if (error != NULL && *error == NULL)
+			g_set_error(error, ARC_ERROR, ARC_ERROR_STORAGE,
+				    "arctic.db has no peer record for %s", peer_id);
+		return NULL;
+	}
+	body = arc_json_parse_object(record->body, -1, 8, error);
+	if (body == NULL)
+		return NULL;
+	stored_key = arc_json_object_get_string(json_node_get_object(body), "public_key");
+	if (g_strcmp0(stored_key, arc_identity_get_public_key_base64(identity)) != 0) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INTERNAL,
+			    "%s does not match the identity stored in arctic.db for peer %s: "
+			    "restore the original peer.key, or reset the agent (remove arctic.db) "
+			    "and bootstrap again",
+			    path, peer_id);
+		return NULL;
+	}
+	*name = g_strdup(arc_json_object_get_string(json_node_get_object(body), "name"));
+	return g_steal_pointer(&identity);
+}
+
+/* Records this agent wrote before records were signed (issue 3) are signed once, at start. */
+void
+arc_engine_sign_unsigned_records(ArcEngine *self)
+{
+	static const gchar *const kinds[] = {"peer", "credential", "revoked_peer"};
+	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+	g_autoptr(GError) error = NULL;
+
+	for (guint k = 0; k < G_N_ELEMENTS(kinds); k++) {
+		g_autoptr(GPtrArray) records =
+			arc_storage_list_records(arc_engine_get_storage(self), kinds[k], NULL);
+		for (guint i = 0; records != NULL && i < records->len; i++) {
+			ArcRecord *record = g_ptr_array_index(records, i);
+			if (record->signature != NULL ||
+			    (record->writer != NULL &&
+			     g_strcmp0(record->writer, arc_engine_get_peer_id(self)) != 0))
+				continue;
+			arc_storage_txn_put_record(txn, record);
+		}
+	}
+	if (arc_storage_txn_get_size(txn) == 0)
+		return;
+	if (!arc_engine_commit(self, txn, &error)) {
+		g_warning("cannot sign the records written before signatures: %s", error->message);
+		return;
+	}
+	g_info("signed %u records written before records were signed",
+	       arc_storage_txn_get_size(txn));
+}

@@ -20,7 +20,8 @@
 void
 arc_engine_load_former_cluster_ids(ArcEngine *self)
 {
-	g_autofree gchar *former = arc_storage_get_meta(arc_engine_get_storage(self), "cluster.former_ids", NULL);
+	g_autofree gchar *former =
+		arc_storage_get_meta(arc_engine_get_storage(self), "cluster.former_ids", NULL);
 	g_auto(GStrv) lines = former != NULL ? g_strsplit(former, "\n", -1) : NULL;
 
 	for (guint i = 0; lines != NULL && lines[i] != NULL; i++) {
@@ -66,7 +67,8 @@ arc_engine_offer_cluster_id(ArcEngine *self, const gchar *cluster_id, const gcha
 				g_string_append_printf(list, "%s\n", lines[i]);
 		}
 	}
-	g_string_append_printf(list, "%s %" G_GINT64_FORMAT, arc_engine_get_cluster_id(self), expires);
+	g_string_append_printf(list, "%s %" G_GINT64_FORMAT, arc_engine_get_cluster_id(self),
+			       expires);
 	txn = arc_storage_txn_new();
 	arc_storage_txn_set_meta(txn, "cluster_id", cluster_id);
 	arc_storage_txn_set_meta(txn, "cluster.former_ids", list->str);
@@ -143,7 +145,8 @@ arc_engine_cluster_init(ArcEngine *self, const ArcCaller *caller, gboolean force
 		res->was_created = TRUE;
 		res->created_by = g_strdup(arc_engine_get_peer_id(self));
 	} else {
-		res->created_by = g_strdup(oldest != NULL ? oldest->id : arc_engine_get_peer_id(self));
+		res->created_by =
+			g_strdup(oldest != NULL ? oldest->id : arc_engine_get_peer_id(self));
 	}
 	res->cluster_id = g_strdup(arc_engine_get_cluster_id(self));
 	res->oldest_peer_id = g_strdup(oldest != NULL ? oldest->id : arc_engine_get_peer_id(self));

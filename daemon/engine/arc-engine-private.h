@@ -81,6 +81,8 @@ gboolean arc_engine_authorize_bootstrapped(ArcEngine *self, const ArcCaller *cal
 /* arc-engine-bootstrap.c, and the facade's side of it */
 gchar *arc_engine_peer_key_path(ArcEngine *self);
 void arc_engine_log_data_state(ArcEngine *self);
+ArcIdentity *arc_engine_load_identity(ArcEngine *self, gchar **name, GError **error);
+void arc_engine_sign_unsigned_records(ArcEngine *self);
 void arc_engine_adopt_bootstrap(ArcEngine *self, ArcBootstrapResult *res, ArcLicense *license,
 				ArcIdentity *identity, ArcCredential *credential, gint64 now);
 

@@ -347,82 +347,6 @@ arc_engine_load_plugins(ArcEngine *self, GError **error)
 static void arc_engine_start_gossip(ArcEngine *self);
 
 static gboolean
-arc_engine_check_identity(ArcEngine *self, GError **error)
-{
-	g_autofree gchar *path = arc_engine_peer_key_path(self);
-	g_autoptr(ArcRecord) record = NULL;
-	g_autoptr(JsonNode) body = NULL;
-	g_autoptr(GError) error_local = NULL;
-	const gchar *stored_key;
-
-	self->identity = arc_identity_load(path, &error_local);
-	if (self->identity == NULL) {
-		if (g_error_matches(error_local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
-			g_set_error(error, ARC_ERROR, ARC_ERROR_INTERNAL,
-				    "%s is missing but arctic.db says this agent is peer %s: "
-				    "restore peer.key from a backup, or reset the agent (remove "
-				    "arctic.db) and bootstrap again",
-				    path, self->peer_id);
-			return FALSE;
-		}
-		arc_error_convert(&error_local);
-		g_propagate_error(error, g_steal_pointer(&error_local));
-		return FALSE;
-	}
-	record = arc_storage_get_record(self->storage, "peer", self->peer_id, error);
-	if (record == NULL) {
-		if (error != NULL && *error == NULL)
-			g_set_error(error, ARC_ERROR, ARC_ERROR_STORAGE,
-				    "arctic.db has no peer record for %s", self->peer_id);
-		return FALSE;
-	}
-	body = arc_json_parse_object(record->body, -1, 8, error);
-	if (body == NULL)
-		return FALSE;
-	stored_key = arc_json_object_get_string(json_node_get_object(body), "public_key");
-	if (g_strcmp0(stored_key, arc_identity_get_public_key_base64(self->identity)) != 0) {
-		g_set_error(error, ARC_ERROR, ARC_ERROR_INTERNAL,
-			    "%s does not match the identity stored in arctic.db for peer %s: "
-			    "restore the original peer.key, or reset the agent (remove arctic.db) "
-			    "and bootstrap again",
-			    path, self->peer_id);
-		return FALSE;
-	}
-	self->peer_name = g_strdup(arc_json_object_get_string(json_node_get_object(body), "name"));
-	return TRUE;
-}
-
-/* Records this agent wrote before records were signed (issue 3) are signed once, at start. */
-static void
-arc_engine_sign_unsigned_records(ArcEngine *self)
-{
-	static const gchar *const kinds[] = {"peer", "credential", "revoked_peer"};
-	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
-	g_autoptr(GError) error = NULL;
-
-	for (guint k = 0; k < G_N_ELEMENTS(kinds); k++) {
-		g_autoptr(GPtrArray) records =
-			arc_storage_list_records(self->storage, kinds[k], NULL);
-		for (guint i = 0; records != NULL && i < records->len; i++) {
-			ArcRecord *record = g_ptr_array_index(records, i);
-			if (record->signature != NULL ||
-			    (record->writer != NULL &&
-			     g_strcmp0(record->writer, self->peer_id) != 0))
-				continue;
-			arc_storage_txn_put_record(txn, record);
-		}
-	}
-	if (arc_storage_txn_get_size(txn) == 0)
-		return;
-	if (!arc_engine_commit(self, txn, &error)) {
-		g_warning("cannot sign the records written before signatures: %s", error->message);
-		return;
-	}
-	g_info("signed %u records written before records were signed",
-	       arc_storage_txn_get_size(txn));
-}
-
-static gboolean
 arc_engine_load_bootstrap_state(ArcEngine *self, GError **error)
 {
 	g_autofree gchar *document = NULL;
@@ -438,7 +362,8 @@ arc_engine_load_bootstrap_state(ArcEngine *self, GError **error)
 					    "arctic.db is bootstrapped but incomplete");
 		return FALSE;
 	}
-	if (!arc_engine_check_identity(self, error))
+	self->identity = arc_engine_load_identity(self, &self->peer_name, error);
+	if (self->identity == NULL)
 		return FALSE;
 	arc_registry_set_signer(self->registry, self->identity, self->peer_id);
 	arc_license_manager_set_peer_id(self->licenses, self->peer_id);
