@@ -37,7 +37,7 @@ arc_bootstrap_result_free(ArcBootstrapResult *self)
 }
 
 /* where this agent keeps its key */
-gchar *
+static gchar *
 arc_engine_peer_key_path(ArcEngine *self)
 {
 	return g_build_filename(arc_engine_get_config(self)->data_dir, "peer.key", NULL);

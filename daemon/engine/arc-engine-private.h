@@ -45,11 +45,7 @@ void arc_engine_register_kinds(ArcEngine *self, ArcRegistry *registry);
 ArcAuthManager *arc_engine_get_auth(ArcEngine *self);
 const gchar *arc_engine_get_cluster_id(ArcEngine *self);
 void arc_engine_records_invalidate(ArcEngine *self);
-GPtrArray *arc_engine_list_all_records(ArcEngine *self, GError **error);
-const gchar *arc_engine_get_registry_hash(ArcEngine *self);
 GPtrArray *arc_engine_get_members(ArcEngine *self);
-const ArcMember *arc_engine_lookup_member(ArcEngine *self, const gchar *peer_id);
-void arc_engine_purge_tombstones(ArcEngine *self);
 gboolean arc_engine_commit_full(ArcEngine *self, ArcStorageTxn *txn, const gchar *from,
 				gboolean push, GError **error);
 ArcGossip *arc_engine_get_gossip(ArcEngine *self);
@@ -79,7 +75,6 @@ gboolean arc_engine_authorize_bootstrapped(ArcEngine *self, const ArcCaller *cal
 					   ArcScope needed, GError **error);
 
 /* arc-engine-bootstrap.c, and the facade's side of it */
-gchar *arc_engine_peer_key_path(ArcEngine *self);
 void arc_engine_log_data_state(ArcEngine *self);
 ArcIdentity *arc_engine_load_identity(ArcEngine *self, gchar **name, GError **error);
 void arc_engine_sign_unsigned_records(ArcEngine *self);
