@@ -118,11 +118,11 @@ gboolean
 arc_engine_get_peer_health(ArcEngine *self, const gchar *peer_id, ArcGossipState *state,
 			   gint64 *last_seen, const gchar **registry_hash)
 {
+	ArcGossip *gossip = arc_engine_get_gossip(self);
 	gint64 seen = 0;
 	const gchar *hash = NULL;
 
-	if (arc_engine_get_gossip(self) == NULL ||
-	    !arc_gossip_get_peer(arc_engine_get_gossip(self), peer_id, state, &seen, &hash))
+	if (gossip == NULL || !arc_gossip_get_peer(gossip, peer_id, state, &seen, &hash))
 		return FALSE;
 	if (last_seen != NULL)
 		*last_seen = seen;
@@ -135,8 +135,9 @@ arc_engine_get_peer_health(ArcEngine *self, const gchar *peer_id, ArcGossipState
 gboolean
 arc_engine_is_vouched(ArcEngine *self, const gchar *peer_id)
 {
-	return arc_engine_get_gossip(self) != NULL &&
-	       arc_gossip_is_candidate(arc_engine_get_gossip(self), peer_id);
+	ArcGossip *gossip = arc_engine_get_gossip(self);
+
+	return gossip != NULL && arc_gossip_is_candidate(gossip, peer_id);
 }
 
 static gboolean
@@ -235,7 +236,7 @@ arc_engine_sync(ArcEngine *self, const ArcCaller *caller, GError **error)
 guint
 arc_engine_count_peers_in_state(ArcEngine *self, ArcGossipState state)
 {
-	return arc_engine_get_gossip(self) != NULL
-		       ? arc_gossip_count_state(arc_engine_get_gossip(self), state)
-		       : 0;
+	ArcGossip *gossip = arc_engine_get_gossip(self);
+
+	return gossip != NULL ? arc_gossip_count_state(gossip, state) : 0;
 }
