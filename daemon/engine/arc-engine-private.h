@@ -17,8 +17,6 @@ G_BEGIN_DECLS
 
 /* for the files of the engine split by concern (arc-engine-*.c) */
 ArcStorage *arc_engine_get_storage(ArcEngine *self);
-gboolean arc_engine_authorize_bootstrapped(ArcEngine *self, const ArcCaller *caller,
-					   ArcScope needed, GError **error);
 gboolean arc_engine_commit(ArcEngine *self, ArcStorageTxn *txn, GError **error);
 const gchar *arc_engine_get_peer_id(ArcEngine *self);
 ArcIdentity *arc_engine_get_identity_key(ArcEngine *self);
@@ -47,11 +45,7 @@ void arc_engine_register_kinds(ArcEngine *self, ArcRegistry *registry);
 ArcAuthManager *arc_engine_get_auth(ArcEngine *self);
 const gchar *arc_engine_get_cluster_id(ArcEngine *self);
 void arc_engine_records_invalidate(ArcEngine *self);
-GPtrArray *arc_engine_list_all_records(ArcEngine *self, GError **error);
-const gchar *arc_engine_get_registry_hash(ArcEngine *self);
 GPtrArray *arc_engine_get_members(ArcEngine *self);
-const ArcMember *arc_engine_lookup_member(ArcEngine *self, const gchar *peer_id);
-void arc_engine_purge_tombstones(ArcEngine *self);
 gboolean arc_engine_commit_full(ArcEngine *self, ArcStorageTxn *txn, const gchar *from,
 				gboolean push, GError **error);
 ArcGossip *arc_engine_get_gossip(ArcEngine *self);
@@ -74,7 +68,26 @@ void arc_engine_discover_peer_async(ArcEngine *self, const gchar *address,
 gboolean arc_engine_is_vouched(ArcEngine *self, const gchar *peer_id);
 
 /* arc-engine-license.c: the license operations; the lifecycle is ArcLicenseManager's */
-gboolean arc_engine_check_scope(const ArcCaller *caller, ArcScope needed, GError **error);
 ArcLicenseManager *arc_engine_get_licenses(ArcEngine *self);
+
+/* arc-engine-auth.c: authorise, then delegate to ArcAuthManager */
+gboolean arc_engine_check_scope(const ArcCaller *caller, ArcScope needed, GError **error);
+gboolean arc_engine_authorize_bootstrapped(ArcEngine *self, const ArcCaller *caller,
+					   ArcScope needed, GError **error);
+
+/* arc-engine-bootstrap.c, and the facade's side of it */
+void arc_engine_log_data_state(ArcEngine *self);
+ArcIdentity *arc_engine_load_identity(ArcEngine *self, gchar **name, GError **error);
+void arc_engine_sign_unsigned_records(ArcEngine *self);
+void arc_engine_adopt_bootstrap(ArcEngine *self, ArcBootstrapResult *res, ArcLicense *license,
+				ArcIdentity *identity, ArcCredential *credential, gint64 now);
+
+/* arc-engine-cluster.c, and the facade's side of it */
+void arc_engine_load_former_cluster_ids(ArcEngine *self);
+gchar *arc_engine_replace_cluster_id(ArcEngine *self, const gchar *cluster_id);
+void arc_engine_notify_cluster_id(ArcEngine *self);
+
+/* arc-engine-gossip.c: the engine as gossip's host */
+ArcGossip *arc_engine_gossip_new(ArcEngine *self, ArcRegistry *registry, ArcIdentity *identity);
 
 G_END_DECLS

@@ -68,18 +68,6 @@ arc_engine_records_invalidate(ArcEngine *self)
 }
 
 GPtrArray *
-arc_engine_list_all_records(ArcEngine *self, GError **error)
-{
-	return arc_registry_list_all(arc_engine_get_registry(self), error);
-}
-
-const gchar *
-arc_engine_get_registry_hash(ArcEngine *self)
-{
-	return arc_registry_get_hash(arc_engine_get_registry(self));
-}
-
-GPtrArray *
 arc_engine_get_members(ArcEngine *self)
 {
 	return arc_registry_get_members(arc_engine_get_registry(self));
@@ -101,21 +89,8 @@ arc_engine_is_member_address(ArcEngine *self, GInetAddress *address)
 	return arc_registry_is_member_host(arc_engine_get_registry(self), address);
 }
 
-const ArcMember *
-arc_engine_lookup_member(ArcEngine *self, const gchar *peer_id)
-{
-	return arc_registry_lookup_member(arc_engine_get_registry(self), peer_id);
-}
-
 gboolean
 arc_engine_peer_is_revoked(ArcEngine *self, const gchar *peer_id)
 {
 	return arc_registry_peer_is_revoked(arc_engine_get_registry(self), peer_id);
-}
-
-void
-arc_engine_purge_tombstones(ArcEngine *self)
-{
-	arc_registry_purge_tombstones(arc_engine_get_registry(self), arc_engine_now(self),
-				      arc_engine_get_config(self)->tombstone_retention);
 }

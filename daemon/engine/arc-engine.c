@@ -9,6 +9,7 @@
 #include "arc-engine.h"
 #include "arc-engine-license.h"
 #include "arc-engine-private.h"
+#include "arc-engine-status.h"
 
 #include <glib/gstdio.h>
 #include <sodium.h>
@@ -17,12 +18,8 @@
 #include "arc-identity.h"
 #include "arc-metrics.h"
 #include "arc-record-sign.h"
-#include "arc-storage-probe.h"
 #include "arc-text.h"
 #include "arc-time.h"
-
-/* readiness writes to storage at most this often: k8s asks every 5 s (docs/decisions.md) */
-#define ARC_ENGINE_STORAGE_PROBE_USEC (5 * G_USEC_PER_SEC)
 
 /* The engine owns the managers and knows nothing of HTTP or D-Bus: the REST and D-Bus
  * adapters call these methods and serialise what they return. */
@@ -32,15 +29,13 @@ struct _ArcEngine {
 	ArcConfig *config;
 	ArcPluginLoader *loader;
 	ArcStorage *storage;
-	ArcStorageProbe *storage_probe; /* created by the first readiness check */
-	ArcLicenseManager *licenses;    /* once plugins are loaded */
+	ArcEngineReadiness *readiness;
+	ArcLicenseManager *licenses; /* once plugins are loaded */
 	ArcAuthManager *auth;
 	ArcIdentity *identity;
 	gchar *peer_id;
 	gchar *cluster_id;
 	gchar *peer_name;
-	gboolean listeners_ready;
-	gchar *listeners_detail;
 	ArcClockFunc clock_func;
 	gpointer clock_data;
 	ArcHandshaker *handshaker; /* at the first handshake */
@@ -78,37 +73,6 @@ arc_identity_info_free(ArcIdentityInfo *self)
 	g_free(self->license_id);
 	g_free(self->customer_id);
 	g_free(self->cluster_id);
-	g_free(self);
-}
-
-void
-arc_bootstrap_result_free(ArcBootstrapResult *self)
-{
-	if (self == NULL)
-		return;
-	g_free(self->peer_id);
-	g_free(self->name);
-	g_free(self->peer_public_key);
-	g_free(self->client_id);
-	if (self->client_secret != NULL) {
-		sodium_memzero(self->client_secret, strlen(self->client_secret));
-		g_free(self->client_secret);
-	}
-	g_free(self->license_id);
-	g_free(self->customer_id);
-	g_free(self->cluster_id);
-	g_free(self);
-}
-
-void
-arc_created_credential_free(ArcCreatedCredential *self)
-{
-	if (self == NULL)
-		return;
-	if (self->client_secret != NULL) {
-		sodium_memzero(self->client_secret, strlen(self->client_secret));
-		g_free(self->client_secret);
-	}
 	g_free(self);
 }
 
@@ -156,11 +120,10 @@ arc_engine_finalize(GObject *object)
 	g_clear_pointer(&self->peers, arc_peer_manager_free);
 	g_clear_object(&self->services);
 	g_clear_object(&self->registry);
-	g_clear_pointer(&self->storage_probe, arc_storage_probe_free);
+	g_clear_pointer(&self->readiness, arc_engine_readiness_free);
 	g_free(self->peer_id);
 	g_free(self->cluster_id);
 	g_free(self->peer_name);
-	g_free(self->listeners_detail);
 	G_OBJECT_CLASS(arc_engine_parent_class)->finalize(object);
 }
 
@@ -208,6 +171,7 @@ arc_engine_class_init(ArcEngineClass *klass)
 static void
 arc_engine_init(ArcEngine *self)
 {
+	self->readiness = arc_engine_readiness_new();
 }
 
 static gint64
@@ -380,105 +344,7 @@ arc_engine_load_plugins(ArcEngine *self, GError **error)
 	return TRUE;
 }
 
-static gchar *
-arc_engine_peer_key_path(ArcEngine *self)
-{
-	return g_build_filename(self->config->data_dir, "peer.key", NULL);
-}
-
 static void arc_engine_start_gossip(ArcEngine *self);
-
-static gboolean
-arc_engine_check_identity(ArcEngine *self, GError **error)
-{
-	g_autofree gchar *path = arc_engine_peer_key_path(self);
-	g_autoptr(ArcRecord) record = NULL;
-	g_autoptr(JsonNode) body = NULL;
-	g_autoptr(GError) error_local = NULL;
-	const gchar *stored_key;
-
-	self->identity = arc_identity_load(path, &error_local);
-	if (self->identity == NULL) {
-		if (g_error_matches(error_local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
-			g_set_error(error, ARC_ERROR, ARC_ERROR_INTERNAL,
-				    "%s is missing but arctic.db says this agent is peer %s: "
-				    "restore peer.key from a backup, or reset the agent (remove "
-				    "arctic.db) and bootstrap again",
-				    path, self->peer_id);
-			return FALSE;
-		}
-		arc_error_convert(&error_local);
-		g_propagate_error(error, g_steal_pointer(&error_local));
-		return FALSE;
-	}
-	record = arc_storage_get_record(self->storage, "peer", self->peer_id, error);
-	if (record == NULL) {
-		if (error != NULL && *error == NULL)
-			g_set_error(error, ARC_ERROR, ARC_ERROR_STORAGE,
-				    "arctic.db has no peer record for %s", self->peer_id);
-		return FALSE;
-	}
-	body = arc_json_parse_object(record->body, -1, 8, error);
-	if (body == NULL)
-		return FALSE;
-	stored_key = arc_json_object_get_string(json_node_get_object(body), "public_key");
-	if (g_strcmp0(stored_key, arc_identity_get_public_key_base64(self->identity)) != 0) {
-		g_set_error(error, ARC_ERROR, ARC_ERROR_INTERNAL,
-			    "%s does not match the identity stored in arctic.db for peer %s: "
-			    "restore the original peer.key, or reset the agent (remove arctic.db) "
-			    "and bootstrap again",
-			    path, self->peer_id);
-		return FALSE;
-	}
-	self->peer_name = g_strdup(arc_json_object_get_string(json_node_get_object(body), "name"));
-	return TRUE;
-}
-
-/* Tokens issued for the cluster ids this agent held before clusters merged stay valid for one
- * token lifetime (docs/protocol.md §6.4): meta cluster.former_ids, "id until" per line. */
-static void
-arc_engine_load_former_cluster_ids(ArcEngine *self)
-{
-	g_autofree gchar *former = arc_storage_get_meta(self->storage, "cluster.former_ids", NULL);
-	g_auto(GStrv) lines = former != NULL ? g_strsplit(former, "\n", -1) : NULL;
-
-	for (guint i = 0; lines != NULL && lines[i] != NULL; i++) {
-		g_auto(GStrv) parts = g_strsplit(lines[i], " ", 2);
-		if (g_strv_length(parts) == 2)
-			arc_auth_manager_add_former_cluster_id(self->auth, parts[0],
-							       g_ascii_strtoll(parts[1], NULL, 10));
-	}
-}
-
-/* Records this agent wrote before records were signed (issue 3) are signed once, at start. */
-static void
-arc_engine_sign_unsigned_records(ArcEngine *self)
-{
-	static const gchar *const kinds[] = {"peer", "credential", "revoked_peer"};
-	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
-	g_autoptr(GError) error = NULL;
-
-	for (guint k = 0; k < G_N_ELEMENTS(kinds); k++) {
-		g_autoptr(GPtrArray) records =
-			arc_storage_list_records(self->storage, kinds[k], NULL);
-		for (guint i = 0; records != NULL && i < records->len; i++) {
-			ArcRecord *record = g_ptr_array_index(records, i);
-			if (record->signature != NULL ||
-			    (record->writer != NULL &&
-			     g_strcmp0(record->writer, self->peer_id) != 0))
-				continue;
-			arc_storage_txn_put_record(txn, record);
-		}
-	}
-	if (arc_storage_txn_get_size(txn) == 0)
-		return;
-	if (!arc_engine_commit(self, txn, &error)) {
-		g_warning("cannot sign the records written before signatures: %s", error->message);
-		return;
-	}
-	g_info("signed %u records written before records were signed",
-	       arc_storage_txn_get_size(txn));
-}
 
 static gboolean
 arc_engine_load_bootstrap_state(ArcEngine *self, GError **error)
@@ -496,7 +362,8 @@ arc_engine_load_bootstrap_state(ArcEngine *self, GError **error)
 					    "arctic.db is bootstrapped but incomplete");
 		return FALSE;
 	}
-	if (!arc_engine_check_identity(self, error))
+	self->identity = arc_engine_load_identity(self, &self->peer_name, error);
+	if (self->identity == NULL)
 		return FALSE;
 	arc_registry_set_signer(self->registry, self->identity, self->peer_id);
 	arc_license_manager_set_peer_id(self->licenses, self->peer_id);
@@ -527,37 +394,6 @@ arc_engine_publish_issuer(ArcEngine *self)
 			  error->message);
 	else
 		g_info("the cluster's token issuer is now %s", self->config->auth_issuer);
-}
-
-/* whether peer.key exists: an agent reset after it was bootstrapped once (the guide's
- * recovery) rather than a brand-new one */
-static gboolean
-arc_engine_has_peer_key(ArcEngine *self)
-{
-	g_autofree gchar *key_path = arc_engine_peer_key_path(self);
-	return g_file_test(key_path, G_FILE_TEST_EXISTS);
-}
-
-/* Which of the states without a usable database this agent starts in, for the log: SQLite
- * takes a 0-byte file as an empty database, which is what a missing one becomes too. */
-static void
-arc_engine_log_data_state(ArcEngine *self)
-{
-	g_autofree gchar *db = g_build_filename(self->config->data_dir, "arctic.db", NULL);
-	GStatBuf st;
-
-	if (g_stat(db, &st) != 0)
-		g_info("%s does not exist: %s", db,
-		       arc_engine_has_peer_key(self)
-			       ? "peer.key is there, so this is a reset agent; it takes POST "
-				 "/v1/bootstrap only over loopback or with the recovery token"
-			       : "a new agent");
-	else if (st.st_size == 0)
-		g_info("%s is empty (0 bytes), treated as missing%s", db,
-		       arc_engine_has_peer_key(self)
-			       ? "; peer.key is there, so this is a reset agent; it takes POST "
-				 "/v1/bootstrap only over loopback or with the recovery token"
-			       : "");
 }
 
 /**
@@ -650,86 +486,13 @@ arc_engine_commit_full(ArcEngine *self, ArcStorageTxn *txn, const gchar *from, g
 	return arc_registry_commit(self->registry, txn, from, push, error);
 }
 
-/* ---- what gossip needs of the engine (ArcGossipHost) ---- */
-
-static const gchar *
-arc_engine_gossip_cluster_id_cb(gpointer host)
-{
-	return ARC_ENGINE(host)->cluster_id;
-}
-
-static gboolean
-arc_engine_gossip_is_deactivated_cb(gpointer host)
-{
-	return arc_engine_is_deactivated(ARC_ENGINE(host));
-}
-
-static gint64
-arc_engine_gossip_now_cb(gpointer host)
-{
-	return arc_engine_now(ARC_ENGINE(host));
-}
-
-static void
-arc_engine_gossip_offer_cluster_id_cb(gpointer host, const gchar *cluster_id, const gchar *from)
-{
-	arc_engine_offer_cluster_id(ARC_ENGINE(host), cluster_id, from);
-}
-
-static void
-arc_engine_gossip_tell_removed_cb(gpointer host, const gchar *peer_id)
-{
-	arc_peer_manager_tell_removed(ARC_ENGINE(host)->peers, peer_id);
-}
-
-static void
-arc_engine_gossip_meet_async_cb(gpointer host, const gchar *address, GCancellable *cancellable,
-				GAsyncReadyCallback callback, gpointer user_data)
-{
-	arc_engine_discover_peer_async(ARC_ENGINE(host), address, cancellable, callback, user_data);
-}
-
-static gboolean
-arc_engine_gossip_meet_finish_cb(gpointer host, GAsyncResult *res, gchar **peer_id, gchar **address,
-				 GError **error)
-{
-	g_autoptr(ArcPeerInfo) info =
-		arc_engine_add_peer_finish(ARC_ENGINE(host), res, NULL, error);
-
-	if (info == NULL)
-		return FALSE;
-	*peer_id = g_steal_pointer(&info->id);
-	*address = g_steal_pointer(&info->address);
-	return TRUE;
-}
-
-static const ArcGossipHost arc_engine_gossip_host = {
-	.get_cluster_id = arc_engine_gossip_cluster_id_cb,
-	.is_deactivated = arc_engine_gossip_is_deactivated_cb,
-	.now = arc_engine_gossip_now_cb,
-	.offer_cluster_id = arc_engine_gossip_offer_cluster_id_cb,
-	.tell_removed = arc_engine_gossip_tell_removed_cb,
-	.meet_async = arc_engine_gossip_meet_async_cb,
-	.meet_finish = arc_engine_gossip_meet_finish_cb,
-};
-
-static void
-arc_engine_gossip_peer_state_cb(ArcGossip *gossip, const gchar *peer_id, const gchar *state,
-				gpointer user_data)
-{
-	arc_engine_emit_peer_state_changed(ARC_ENGINE(user_data), peer_id, state);
-}
-
 static void
 arc_engine_start_gossip(ArcEngine *self)
 {
 	if (self->gossip != NULL || self->peer_id == NULL)
 		return;
 	g_ptr_array_unref(arc_engine_get_members(self));
-	self->gossip = arc_gossip_new(self->registry, self->config, self->identity, self->peer_id,
-				      &arc_engine_gossip_host, self);
-	g_signal_connect(self->gossip, "peer-state-changed",
-			 G_CALLBACK(arc_engine_gossip_peer_state_cb), self);
+	self->gossip = arc_engine_gossip_new(self, self->registry, self->identity);
 	arc_gossip_start(self->gossip);
 }
 
@@ -759,58 +522,20 @@ arc_engine_get_gossip(ArcEngine *self)
 	return self->gossip;
 }
 
-/**
- * arc_engine_offer_cluster_id:
- * @self: the engine
- * @cluster_id: the cluster id another peer holds, untrusted beyond its signature
- * @from: that peer
- *
- * Two clusters that met merge under the older (smaller) cluster id (docs/protocol.md §6.4):
- * this agent adopts @cluster_id if it is smaller than its own, keeps accepting tokens for
- * its former id for one token lifetime, and states the new id in its own record, which
- * spreads it.
- */
-void
-arc_engine_offer_cluster_id(ArcEngine *self, const gchar *cluster_id, const gchar *from)
+/* (transfer full): the id given up; @cluster_id becomes this agent's and its tokens' */
+gchar *
+arc_engine_replace_cluster_id(ArcEngine *self, const gchar *cluster_id)
 {
-	g_autoptr(ArcStorageTxn) txn = NULL;
-	g_autoptr(GError) error = NULL;
-	g_autofree gchar *former = NULL;
-	g_autofree gchar *stored = NULL;
-	g_autoptr(GString) list = g_string_new(NULL);
-	gint64 now = arc_engine_now(self);
-	gint64 expires = now + ARC_TOKEN_LIFETIME_SECS;
+	gchar *former = g_steal_pointer(&self->cluster_id);
 
-	if (self->cluster_id == NULL || !arc_id_is_valid(cluster_id, "clu_") ||
-	    strcmp(cluster_id, self->cluster_id) >= 0)
-		return;
-	/* the ids still in their grace period, and the one given up now */
-	stored = arc_storage_get_meta(self->storage, "cluster.former_ids", NULL);
-	if (stored != NULL) {
-		g_auto(GStrv) lines = g_strsplit(stored, "\n", -1);
-		for (guint i = 0; lines[i] != NULL; i++) {
-			const gchar *space = strchr(lines[i], ' ');
-			if (space != NULL && g_ascii_strtoll(space + 1, NULL, 10) > now)
-				g_string_append_printf(list, "%s\n", lines[i]);
-		}
-	}
-	g_string_append_printf(list, "%s %" G_GINT64_FORMAT, self->cluster_id, expires);
-	txn = arc_storage_txn_new();
-	arc_storage_txn_set_meta(txn, "cluster_id", cluster_id);
-	arc_storage_txn_set_meta(txn, "cluster.former_ids", list->str);
-	if (!arc_storage_commit(self->storage, txn, &error)) {
-		g_warning("cannot adopt cluster id %s: %s", cluster_id, error->message);
-		return;
-	}
-	former = g_steal_pointer(&self->cluster_id);
 	self->cluster_id = g_strdup(cluster_id);
 	arc_auth_manager_set_issuer(self->auth, self->identity, self->peer_id, self->cluster_id);
-	arc_auth_manager_add_former_cluster_id(self->auth, former, expires);
-	g_info("cluster %s merged into cluster %s, the older id (learned from peer %s)", former,
-	       cluster_id, from);
-	if (!arc_engine_edit_own_record(self, "cluster_id", cluster_id, &error))
-		g_warning("cannot state cluster id %s in this agent's record: %s", cluster_id,
-			  error->message);
+	return former;
+}
+
+void
+arc_engine_notify_cluster_id(ArcEngine *self)
+{
 	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_CLUSTER_ID]);
 }
 
@@ -881,140 +606,6 @@ void
 arc_engine_emit_peer_state_changed(ArcEngine *self, const gchar *peer_id, const gchar *state)
 {
 	g_signal_emit(self, arc_engine_signals[SIGNAL_PEER_STATE_CHANGED], 0, peer_id, state);
-}
-
-/**
- * arc_engine_get_peer_health:
- * @self: the engine
- * @peer_id: a peer
- * @state: (out): alive, suspect or unreachable as this agent observes it
- * @last_seen: (out) (optional): its last signed message, ms since the epoch, 0 if none
- * @registry_hash: (out) (optional) (transfer none): the registry hash it last stated
- *
- * Returns: %TRUE if gossip tracks @peer_id; %FALSE for the local peer and the peers it does
- *   not, leaving the out arguments alone
- */
-gboolean
-arc_engine_get_peer_health(ArcEngine *self, const gchar *peer_id, ArcGossipState *state,
-			   gint64 *last_seen, const gchar **registry_hash)
-{
-	gint64 seen = 0;
-	const gchar *hash = NULL;
-
-	if (self->gossip == NULL ||
-	    !arc_gossip_get_peer(self->gossip, peer_id, state, &seen, &hash))
-		return FALSE;
-	if (last_seen != NULL)
-		*last_seen = seen;
-	if (registry_hash != NULL)
-		*registry_hash = hash;
-	return TRUE;
-}
-
-/* whether a member gossiped @peer_id's own record to this agent (a discovery candidate) */
-gboolean
-arc_engine_is_vouched(ArcEngine *self, const gchar *peer_id)
-{
-	return self->gossip != NULL && arc_gossip_is_candidate(self->gossip, peer_id);
-}
-
-static gboolean
-arc_engine_check_gossip(ArcEngine *self, GError **error)
-{
-	if (self->gossip == NULL) {
-		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_FORBIDDEN,
-				    "gossip refused: this agent is not bootstrapped");
-		return FALSE;
-	}
-	return TRUE;
-}
-
-/**
- * arc_engine_gossip_receive:
- * @self: the engine
- * @type: `digest` or `records`
- * @body: the request, untrusted
- * @length: bytes in @body
- * @error: return location for a #GError
- *
- * Returns: (transfer full): the signed answer, or %NULL
- */
-gchar *
-arc_engine_gossip_receive(ArcEngine *self, const gchar *type, const gchar *body, gsize length,
-			  GError **error)
-{
-	if (!arc_engine_check_gossip(self, error))
-		return NULL;
-	return arc_gossip_receive(self->gossip, type, body, length, error);
-}
-
-static void
-arc_engine_probe_cb(GObject *source, GAsyncResult *res, gpointer user_data)
-{
-	g_autoptr(GTask) task = user_data;
-	GError *error = NULL;
-	gchar *reply = arc_gossip_probe_finish(ARC_GOSSIP(source), res, &error);
-
-	if (reply == NULL)
-		g_task_return_error(task, error);
-	else
-		g_task_return_pointer(task, reply, g_free);
-}
-
-void
-arc_engine_gossip_probe_async(ArcEngine *self, const gchar *body, gsize length,
-			      GAsyncReadyCallback callback, gpointer user_data)
-{
-	g_autoptr(GTask) task = g_task_new(self, NULL, callback, user_data);
-	GError *error = NULL;
-
-	if (!arc_engine_check_gossip(self, &error)) {
-		g_task_return_error(task, error);
-		return;
-	}
-	arc_gossip_probe_async(self->gossip, body, length, arc_engine_probe_cb,
-			       g_steal_pointer(&task));
-}
-
-gchar *
-arc_engine_gossip_probe_finish(ArcEngine *self, GAsyncResult *res, GError **error)
-{
-	return g_task_propagate_pointer(G_TASK(res), error);
-}
-
-/**
- * arc_engine_sync:
- * @self: the engine
- * @caller: who is calling (admin)
- * @error: return location for a #GError
- *
- * `POST /v1/cluster/sync`: a gossip round with every peer now.
- *
- * Returns: the number of peers contacted, or -1
- */
-gint
-arc_engine_sync(ArcEngine *self, const ArcCaller *caller, GError **error)
-{
-	if (!arc_engine_authorize(self, caller, ARC_SCOPE_ADMIN, error))
-		return -1;
-	if (self->gossip == NULL) {
-		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_NOT_BOOTSTRAPPED,
-				    "agent is not bootstrapped");
-		return -1;
-	}
-	if (arc_engine_is_deactivated(self)) {
-		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
-				    "this agent has left the cluster");
-		return -1;
-	}
-	g_info("cluster sync triggered by %s", arc_caller_describe(caller));
-	return (gint)arc_gossip_sync_all(self->gossip);
-}
-
-guint
-arc_engine_count_peers_in_state(ArcEngine *self, ArcGossipState state)
-{
-	return self->gossip != NULL ? arc_gossip_count_state(self->gossip, state) : 0;
 }
 
 /* checked on every handshake: read from the local record once, then kept */
@@ -1100,23 +691,7 @@ arc_engine_is_bootstrapped(ArcEngine *self)
 void
 arc_engine_set_listeners_ready(ArcEngine *self, gboolean ready, const gchar *detail)
 {
-	self->listeners_ready = ready;
-	g_free(self->listeners_detail);
-	self->listeners_detail = g_strdup(detail);
-}
-
-static void
-arc_engine_add_check(GArray *checks, const gchar *name, gboolean ok, gchar *message)
-{
-	ArcReadinessCheck check = {name, ok, message};
-	g_array_append_val(checks, check);
-}
-
-static void
-arc_readiness_check_clear(gpointer data)
-{
-	ArcReadinessCheck *check = data;
-	g_free(check->message);
+	arc_engine_readiness_set_listeners(self->readiness, ready, detail);
 }
 
 /**
@@ -1131,43 +706,7 @@ arc_readiness_check_clear(gpointer data)
 GArray *
 arc_engine_get_readiness(ArcEngine *self, gboolean *all_ok)
 {
-	GArray *checks = g_array_new(FALSE, TRUE, sizeof(ArcReadinessCheck));
-	g_autoptr(GError) error = NULL;
-	ArcLicense *license;
-	gboolean storage_ok;
-
-	g_array_set_clear_func(checks, arc_readiness_check_clear);
-	if (self->storage_probe == NULL)
-		self->storage_probe = arc_storage_probe_new(ARC_ENGINE_STORAGE_PROBE_USEC);
-	storage_ok =
-		self->storage != NULL && arc_storage_probe_check(self->storage_probe, self->storage,
-								 g_get_monotonic_time(), &error);
-	arc_engine_add_check(checks, "storage", storage_ok,
-			     storage_ok ? arc_storage_describe(self->storage)
-					: g_strdup(error != NULL ? error->message : "not open"));
-	/* ready in every license state: a suspended agent must still take a renewed license
-	 * (docs/license.md "Warnings") */
-	license = arc_engine_get_license_doc(self);
-	if (license == NULL) {
-		arc_engine_add_check(checks, "license", TRUE, g_strdup("awaiting bootstrap"));
-	} else {
-		g_autofree gchar *message = arc_engine_get_license_message(self);
-		arc_engine_add_check(checks, "license", TRUE,
-				     g_strdup_printf("%s is %s: %s", license->license_id,
-						     arc_license_state_to_string(
-							     arc_engine_get_license_state(self)),
-						     message));
-	}
-	arc_engine_add_check(checks, "plugins", self->licenses != NULL,
-			     g_strdup_printf("storage=%s license=%s", self->config->storage_plugin,
-					     self->config->license_plugin));
-	arc_engine_add_check(checks, "listeners", self->listeners_ready,
-			     g_strdup(self->listeners_detail != NULL ? self->listeners_detail
-								     : "not listening"));
-	*all_ok = TRUE;
-	for (guint i = 0; i < checks->len; i++)
-		*all_ok = *all_ok && g_array_index(checks, ArcReadinessCheck, i).ok;
-	return checks;
+	return arc_engine_readiness_check(self->readiness, self, all_ok);
 }
 
 /**
@@ -1196,61 +735,8 @@ arc_engine_get_identity(ArcEngine *self)
 	return info;
 }
 
-/**
- * arc_engine_get_jwks_keys:
- * @self: the engine
- *
- * Returns: (transfer container) (element-type utf8): pairs of peer id and base64url public
- *   key, for /.well-known/jwks.json
- */
-GPtrArray *
-arc_engine_get_jwks_keys(ArcEngine *self)
-{
-	GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(GPtrArray) members = NULL;
-
-	if (self->identity == NULL)
-		return keys;
-	/* this agent first, then every active peer whose tokens it accepts */
-	g_ptr_array_add(keys, g_strdup(self->peer_id));
-	g_ptr_array_add(keys, arc_base64url_encode(arc_identity_get_public_key(self->identity),
-						   ARC_IDENTITY_PUBLIC_KEY_SIZE));
-	members = arc_engine_get_members(self);
-	for (guint i = 0; i < members->len; i++) {
-		ArcMember *member = g_ptr_array_index(members, i);
-		if (g_strcmp0(member->id, self->peer_id) == 0)
-			continue;
-		g_ptr_array_add(keys, g_strdup(member->id));
-		g_ptr_array_add(keys, arc_base64url_encode(member->key, sizeof(member->key)));
-	}
-	return keys;
-}
-
-static ArcStorageTxn *
-arc_engine_bootstrap_txn(ArcEngine *self, ArcBootstrapResult *res, ArcLicense *license,
-			 const gchar *description, ArcCredential *credential, gint64 now)
-{
-	ArcStorageTxn *txn = arc_storage_txn_new();
-	g_autofree gchar *address = arc_engine_advertised_address(self, NULL);
-	g_autofree gchar *body =
-		arc_peer_record_body(res->peer_id, res->name, description, res->peer_public_key,
-				     address, license->license_id, res->cluster_id, "active", now);
-	g_autoptr(ArcRecord) peer = arc_record_new("peer", res->peer_id, body);
-	g_autofree gchar *now_str = g_strdup_printf("%" G_GINT64_FORMAT, now);
-
-	peer->version = 1;
-	peer->writer = g_strdup(res->peer_id);
-	peer->updated_at = g_get_real_time();
-	arc_storage_txn_put_record(txn, peer);
-	arc_storage_txn_set_meta(txn, "peer_id", res->peer_id);
-	arc_storage_txn_set_meta(txn, "cluster_id", res->cluster_id);
-	arc_storage_txn_set_meta(txn, "bootstrapped_at", now_str);
-	arc_license_manager_stage_bootstrap(txn, license, now);
-	arc_auth_manager_stage_credential(self->auth, txn, credential);
-	return txn;
-}
-
-static void
+/* takes the identity, cluster, license and credential bootstrap stored, then gossips */
+void
 arc_engine_adopt_bootstrap(ArcEngine *self, ArcBootstrapResult *res, ArcLicense *license,
 			   ArcIdentity *identity, ArcCredential *credential, gint64 now)
 {
@@ -1271,578 +757,5 @@ arc_engine_adopt_bootstrap(ArcEngine *self, ArcBootstrapResult *res, ArcLicense 
 	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_BOOTSTRAPPED]);
 	g_info("bootstrapped as peer %s of cluster %s with license %s", self->peer_id,
 	       self->cluster_id, license->license_id);
-}
-
-/**
- * arc_engine_check_bootstrap_origin:
- * @self: the engine
- * @loopback: whether the request came over the loopback interface
- * @recovery: (nullable): the recovery token the request carries
- * @error: return location for a #GError
- *
- * A brand-new agent takes its bootstrap from anywhere (it has nothing to lose, and compose
- * bootstraps containers from outside). An agent that has a peer.key but no database was reset
- * (the guide's recovery): whoever bootstraps it first owns the identity its peers know, so
- * only a local operator (loopback) or the holder of the recovery token may.
- *
- * Returns: %TRUE if this bootstrap may go ahead; %ARC_ERROR_FORBIDDEN otherwise
- */
-gboolean
-arc_engine_check_bootstrap_origin(ArcEngine *self, gboolean loopback, const gchar *recovery,
-				  GError **error)
-{
-	g_autoptr(ArcCaller) caller = NULL;
-
-	if (arc_engine_is_bootstrapped(self) || loopback || !arc_engine_has_peer_key(self))
-		return TRUE;
-	if (recovery != NULL) {
-		caller = arc_auth_manager_authenticate_recovery(self->auth, recovery, NULL);
-		if (caller != NULL)
-			return TRUE;
-	}
-	g_warning("bootstrap refused: it came from another host%s, and this agent was reset "
-		  "(peer.key kept, no arctic.db)",
-		  recovery != NULL ? " with a wrong recovery token" : "");
-	g_set_error_literal(error, ARC_ERROR, ARC_ERROR_FORBIDDEN,
-			    "this agent was reset (peer.key kept, no arctic.db): bootstrap it on "
-			    "the host itself (--url http://localhost:8080) or with the recovery "
-			    "token (X-Arctic-Recovery)");
-	return FALSE;
-}
-
-/**
- * arc_engine_check_bootstrappable:
- * @self: the engine
- * @error: return location for a #GError
- *
- * What arc_engine_bootstrap() checks first, for an adapter to ask before it decodes the
- * request: an agent that is bootstrapped says so whatever the request is.
- *
- * Returns: %TRUE before bootstrap; %ARC_ERROR_ALREADY_BOOTSTRAPPED after
- */
-gboolean
-arc_engine_check_bootstrappable(ArcEngine *self, GError **error)
-{
-	if (!arc_engine_is_bootstrapped(self))
-		return TRUE;
-	g_set_error_literal(error, ARC_ERROR, ARC_ERROR_ALREADY_BOOTSTRAPPED,
-			    "agent is already bootstrapped");
-	return FALSE;
-}
-
-/**
- * arc_engine_bootstrap:
- * @self: the engine
- * @req: the bootstrap, as an adapter decoded it
- * @error: return location for a #GError
- *
- * Verifies the license, creates the peer identity, the cluster and the cluster credential,
- * and stores them in one transaction. Happens once.
- *
- * Returns: (transfer full): the new identity and the credential's secret, or %NULL
- */
-ArcBootstrapResult *
-arc_engine_bootstrap(ArcEngine *self, const ArcBootstrapRequest *req, GError **error)
-{
-	g_autoptr(ArcLicense) license = NULL;
-	g_autoptr(ArcIdentity) identity = NULL;
-	g_autoptr(ArcBootstrapResult) res = NULL;
-	g_autoptr(ArcCredential) credential = NULL;
-	g_autoptr(ArcStorageTxn) txn = NULL;
-	g_autofree gchar *key_path = arc_engine_peer_key_path(self);
-	gboolean key_existed = g_file_test(key_path, G_FILE_TEST_EXISTS);
-	gint64 now = arc_engine_now(self);
-
-	if (!arc_engine_check_bootstrappable(self, error) ||
-	    !arc_bootstrap_request_validate(req, error))
-		return NULL;
-	license = arc_license_manager_verify_new(self->licenses, req->license_doc, now, error);
-	if (license == NULL)
-		return NULL;
-	identity = arc_identity_load_or_create(key_path, error);
-	if (identity == NULL)
-		return NULL;
-	res = g_new0(ArcBootstrapResult, 1);
-	res->peer_id = arc_id_new("peer_");
-	res->cluster_id = arc_id_new("clu_");
-	res->name =
-		g_strdup(req->name != NULL && req->name[0] != '\0' ? req->name : g_get_host_name());
-	res->peer_public_key = g_strdup(arc_identity_get_public_key_base64(identity));
-	res->license_id = g_strdup(license->license_id);
-	res->customer_id = g_strdup(license->customer_id);
-	res->expires_at = license->expires_at;
-	res->max_nodes = license->max_nodes;
-	res->max_services = license->max_services;
-	credential = arc_auth_manager_prepare_credential(self->auth, ARC_SCOPE_ADMIN, "cluster",
-							 "bootstrap", license->license_id,
-							 &res->client_secret);
-	res->client_id = g_strdup(credential->client_id);
-	credential->cluster_id = g_strdup(res->cluster_id);
-	/* the auth manager learns the peer id only when bootstrap is adopted */
-	credential->created_by_peer = g_strdup(res->peer_id);
-	credential->rotation = 1;
-	credential->rotated_by = g_strdup(res->peer_id);
-	credential->rotated_at = now;
-	txn = arc_engine_bootstrap_txn(self, res, license, req->description, credential, now);
-	if (!arc_record_sign_txn(txn, identity, res->peer_id, error) ||
-	    !arc_storage_commit(self->storage, txn, error)) {
-		if (!key_existed)
-			g_unlink(key_path);
-		return NULL;
-	}
-	arc_engine_records_invalidate(self);
-	arc_engine_adopt_bootstrap(self, res, license, identity, g_steal_pointer(&credential), now);
 	arc_engine_start_gossip(self);
-	return g_steal_pointer(&res);
-}
-
-/**
- * arc_engine_get_token_issuer:
- * @self: the engine
- *
- * Returns: (nullable): the `iss` of the cluster's tokens, %NULL before bootstrap
- */
-const gchar *
-arc_engine_get_token_issuer(ArcEngine *self)
-{
-	return self->auth != NULL ? arc_auth_manager_get_issuer(self->auth) : NULL;
-}
-
-/**
- * arc_engine_get_public_url:
- * @self: the engine
- *
- * Where clients reach the token endpoint and the JWKS: the configured issuer URL, which
- * names the cluster's front door, else this agent's advertised address. Never what a
- * request's `Host` header claims: a client would be sent wherever it was told.
- *
- * Returns: (transfer full): a URL without trailing slash
- */
-gchar *
-arc_engine_get_public_url(ArcEngine *self)
-{
-	g_autofree gchar *address = NULL;
-	const gchar *url = self->auth != NULL ? arc_auth_manager_get_issuer_url(self->auth) : NULL;
-
-	if (url != NULL)
-		return g_strdup(url);
-	/* `https://host:port` already when the API port speaks TLS */
-	address = arc_engine_advertised_address(self, NULL);
-	if (g_str_has_prefix(address, "https://"))
-		return g_steal_pointer(&address);
-	return g_strconcat("http://", address, NULL);
-}
-
-/**
- * arc_engine_issue_token:
- * @self: the engine
- * @client_id: OAuth2 client id
- * @client_secret: OAuth2 client secret
- * @requested: the scopes asked for (the `scope` parameter), %ARC_SCOPE_NONE for all the
- *   client's own
- * @error: return location for a #GError
- *
- * Returns: (transfer full): an access token, or %NULL with %ARC_ERROR_UNAUTHORIZED, or
- *   %ARC_ERROR_FORBIDDEN when @requested exceeds the client's scopes
- */
-ArcTokenGrant *
-arc_engine_issue_token(ArcEngine *self, const gchar *client_id, const gchar *client_secret,
-		       ArcScope requested, GError **error)
-{
-	return arc_auth_manager_issue_token(self->auth, client_id, client_secret, requested, error);
-}
-
-/**
- * arc_engine_authenticate:
- * @self: the engine
- * @bearer: (nullable): the bearer token
- * @recovery: (nullable): the recovery token
- * @error: return location for a #GError
- *
- * Returns: (transfer full): the caller, or %NULL with %ARC_ERROR_UNAUTHORIZED or
- *   %ARC_ERROR_TOKEN_EXPIRED
- */
-ArcCaller *
-arc_engine_authenticate(ArcEngine *self, const gchar *bearer, const gchar *recovery, GError **error)
-{
-	g_autoptr(GError) error_local = NULL;
-	ArcCaller *caller;
-
-	if (recovery != NULL)
-		return arc_auth_manager_authenticate_recovery(self->auth, recovery, error);
-	if (bearer == NULL) {
-		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_UNAUTHORIZED, "unauthorized");
-		return NULL;
-	}
-	caller = arc_auth_manager_authenticate_bearer(self->auth, bearer, &error_local);
-	if (caller == NULL) {
-		arc_metrics_count("arctic_token_rejections_total",
-				  g_error_matches(error_local, ARC_ERROR, ARC_ERROR_TOKEN_EXPIRED)
-					  ? "reason=\"expired\""
-					  : "reason=\"invalid\"");
-		g_propagate_error(error, g_steal_pointer(&error_local));
-	}
-	return caller;
-}
-
-/**
- * arc_engine_check_scope:
- * @caller: who is calling
- * @needed: the scope the operation requires
- * @error: return location for a #GError
- *
- * The scope alone, for the license operations, which every license state allows.
- *
- * Returns: %TRUE if @caller holds @needed; otherwise %ARC_ERROR_FORBIDDEN
- */
-gboolean
-arc_engine_check_scope(const ArcCaller *caller, ArcScope needed, GError **error)
-{
-	if (!arc_scope_allows(caller->scopes, needed)) {
-		g_autofree gchar *claim = arc_scope_to_claim(needed);
-		g_set_error(error, ARC_ERROR, ARC_ERROR_FORBIDDEN, "forbidden: requires scope %s",
-			    claim);
-		return FALSE;
-	}
-	return TRUE;
-}
-
-/**
- * arc_engine_authorize:
- * @self: the engine
- * @caller: who is calling
- * @needed: the scope the operation requires
- * @error: return location for a #GError
- *
- * The scope, then the license state (DESIGN.md §5 "license states"): in `read_only` the
- * writes of peers, services and routes are refused, in `suspended` every operation that
- * comes here. What needs no token (health, identity, token, the peer-to-peer endpoints)
- * never comes here, nor do the license operations (arc_engine_check_scope()).
- *
- * Returns: %TRUE if @caller may; otherwise %ARC_ERROR_FORBIDDEN,
- *   %ARC_ERROR_LICENSE_READ_ONLY or %ARC_ERROR_LICENSE_SUSPENDED
- */
-gboolean
-arc_engine_authorize(ArcEngine *self, const ArcCaller *caller, ArcScope needed, GError **error)
-{
-	ArcError refusal = ARC_ERROR_FORBIDDEN;
-	g_autofree gchar *message = NULL;
-
-	if (!arc_engine_check_scope(caller, needed, error))
-		return FALSE;
-	if (arc_engine_get_license_doc(self) == NULL ||
-	    arc_license_state_allows(arc_engine_get_license_state(self), needed, &refusal))
-		return TRUE;
-	message = arc_engine_get_license_message(self);
-	g_set_error(error, ARC_ERROR, refusal, "refused: %s", message);
-	return FALSE;
-}
-
-/**
- * arc_engine_authorize_bootstrapped:
- * @self: the engine
- * @caller: who is calling
- * @needed: the scope the operation requires
- * @error: return location for a #GError
- *
- * For operations on the cluster: the scope, then a bootstrapped agent (the recovery token
- * works before bootstrap, but there is no cluster yet).
- *
- * Returns: %TRUE if @caller may; otherwise %ARC_ERROR_FORBIDDEN or
- *   %ARC_ERROR_NOT_BOOTSTRAPPED
- */
-gboolean
-arc_engine_authorize_bootstrapped(ArcEngine *self, const ArcCaller *caller, ArcScope needed,
-				  GError **error)
-{
-	if (!arc_engine_authorize(self, caller, needed, error))
-		return FALSE;
-	if (!arc_engine_is_bootstrapped(self)) {
-		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_NOT_BOOTSTRAPPED,
-				    "agent is not bootstrapped");
-		return FALSE;
-	}
-	return TRUE;
-}
-
-/* Rotating or revoking a credential is as strong as creating it: whoever does it must hold
- * every scope it has, or `credentials.write` alone would reach the cluster's admin secret. */
-static gboolean
-arc_engine_check_holds(const ArcCaller *caller, const ArcCredential *credential, const gchar *what,
-		       GError **error)
-{
-	g_autofree gchar *claim = NULL;
-
-	if (arc_scope_is_subset(credential->scopes, caller->scopes))
-		return TRUE;
-	claim = arc_scope_to_claim(credential->scopes);
-	g_set_error(error, ARC_ERROR, ARC_ERROR_FORBIDDEN,
-		    "forbidden: %s credential %s requires every scope it has (%s)", what,
-		    credential->client_id, claim);
-	return FALSE;
-}
-
-/* stores a credential made or changed here and makes it effective; frees it on failure */
-static gboolean
-arc_engine_store_credential(ArcEngine *self, ArcCredential *credential, GError **error)
-{
-	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
-
-	arc_auth_manager_stage_credential(self->auth, txn, credential);
-	if (!arc_engine_commit(self, txn, error)) {
-		arc_credential_free(credential);
-		return FALSE;
-	}
-	arc_auth_manager_adopt_credential(self->auth, credential);
-	return TRUE;
-}
-
-/**
- * arc_engine_list_credentials:
- * @self: the engine
- * @caller: who is calling
- * @error: return location for a #GError
- *
- * Returns: (transfer container) (element-type ArcCredential): the credentials
- */
-GPtrArray *
-arc_engine_list_credentials(ArcEngine *self, const ArcCaller *caller, GError **error)
-{
-	if (!arc_engine_authorize(self, caller, ARC_SCOPE_CREDENTIALS_READ, error))
-		return NULL;
-	return arc_auth_manager_list_credentials(self->auth);
-}
-
-/**
- * arc_engine_create_credential:
- * @self: the engine
- * @caller: who is calling
- * @scopes: (nullable): scope names or URNs; %NULL inherits the caller's scopes, an empty
- *   list is refused
- * @error: return location for a #GError
- *
- * A caller can hand out only scopes it holds itself.
- *
- * Returns: (transfer full): the credential and its secret, or %NULL
- */
-ArcCreatedCredential *
-arc_engine_create_credential(ArcEngine *self, const ArcCaller *caller, const gchar *const *scopes,
-			     GError **error)
-{
-	g_autoptr(ArcCreatedCredential) created = g_new0(ArcCreatedCredential, 1);
-	ArcCredential *credential;
-	ArcScope wanted = caller->scopes;
-	ArcLicense *license;
-
-	if (!arc_engine_authorize_bootstrapped(self, caller, ARC_SCOPE_CREDENTIALS_WRITE, error))
-		return NULL;
-	/* an empty list is a mistake, not a wish to inherit everything (docs/auth.md) */
-	if (scopes != NULL && scopes[0] == NULL) {
-		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
-				    "'scopes' must not be empty: omit it to inherit the caller's "
-				    "scopes");
-		return NULL;
-	}
-	if (scopes != NULL && !arc_scope_parse_list(scopes, &wanted, error))
-		return NULL;
-	if (!arc_scope_is_subset(wanted, caller->scopes)) {
-		g_set_error_literal(
-			error, ARC_ERROR, ARC_ERROR_FORBIDDEN,
-			"forbidden: a credential cannot grant scopes its creator lacks");
-		return NULL;
-	}
-	if (wanted & ARC_SCOPE_ADMIN)
-		wanted = ARC_SCOPE_ADMIN;
-	/* authorised, so bootstrapped: a license is in force */
-	license = arc_engine_get_license_doc(self);
-	if (license == NULL) {
-		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_NOT_BOOTSTRAPPED,
-				    "agent is not bootstrapped");
-		return NULL;
-	}
-	credential = arc_auth_manager_prepare_credential(
-		self->auth, wanted, "api",
-		caller->client_id != NULL ? caller->client_id
-					  : (caller->recovery ? "recovery" : "local"),
-		license->license_id, &created->client_secret);
-	if (!arc_engine_store_credential(self, credential, error))
-		return NULL;
-	created->credential = credential;
-	g_info("credential %s created by %s", credential->client_id, credential->created_by);
-	return g_steal_pointer(&created);
-}
-
-void
-arc_cluster_init_result_free(ArcClusterInitResult *self)
-{
-	if (self == NULL)
-		return;
-	g_free(self->cluster_id);
-	g_free(self->created_by);
-	g_free(self->oldest_peer_id);
-	g_free(self);
-}
-
-/**
- * arc_engine_cluster_init:
- * @self: the engine
- * @caller: who is calling (admin)
- * @force: mint a new cluster id
- * @error: return location for a #GError
- *
- * `POST /v1/cluster/init`: the legacy way to give an agent a cluster. Bootstrap already
- * creates the cluster, so without @force this says which cluster the agent is in. @force
- * mints a new cluster id, for a lone agent only: in a cluster the oldest id always wins
- * (docs/protocol.md §6.4), so a new one would be overruled at the next gossip round.
- *
- * Returns: (transfer full): the cluster, or %NULL
- */
-ArcClusterInitResult *
-arc_engine_cluster_init(ArcEngine *self, const ArcCaller *caller, gboolean force, GError **error)
-{
-	g_autoptr(ArcClusterInitResult) res = g_new0(ArcClusterInitResult, 1);
-	g_autoptr(GPtrArray) members = NULL;
-	ArcMember *oldest = NULL;
-
-	if (!arc_engine_authorize_bootstrapped(self, caller, ARC_SCOPE_ADMIN, error))
-		return NULL;
-	members = arc_engine_get_members(self);
-	oldest = members->len > 0 ? g_ptr_array_index(members, 0) : NULL;
-	if (force) {
-		g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
-		g_autofree gchar *cluster_id = arc_id_new("clu_");
-
-		if (members->len > 1) {
-			g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
-				    "this agent is in a cluster of %u peers, whose oldest cluster "
-				    "id always wins: remove the other peers first",
-				    members->len);
-			return NULL;
-		}
-		arc_storage_txn_set_meta(txn, "cluster_id", cluster_id);
-		if (!arc_storage_commit(self->storage, txn, error))
-			return NULL;
-		g_info("cluster id %s replaced by %s (cluster init --force by %s)",
-		       self->cluster_id, cluster_id, arc_caller_describe(caller));
-		g_free(self->cluster_id);
-		self->cluster_id = g_strdup(cluster_id);
-		arc_auth_manager_set_issuer(self->auth, self->identity, self->peer_id,
-					    self->cluster_id);
-		if (!arc_engine_edit_own_record(self, "cluster_id", cluster_id, error))
-			return NULL;
-		g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_CLUSTER_ID]);
-		res->was_created = TRUE;
-		res->created_by = g_strdup(self->peer_id);
-	} else {
-		res->created_by = g_strdup(oldest != NULL ? oldest->id : self->peer_id);
-	}
-	res->cluster_id = g_strdup(self->cluster_id);
-	res->oldest_peer_id = g_strdup(oldest != NULL ? oldest->id : self->peer_id);
-	return g_steal_pointer(&res);
-}
-
-/**
- * arc_engine_get_cluster_credential:
- * @self: the engine
- * @caller: who is calling (admin)
- * @error: return location for a #GError
- *
- * `GET /v1/cluster/credentials`: the shared cluster credential, without its secret.
- *
- * Returns: (transfer none): the credential, or %NULL
- */
-const ArcCredential *
-arc_engine_get_cluster_credential(ArcEngine *self, const ArcCaller *caller, GError **error)
-{
-	const ArcCredential *credential;
-
-	if (!arc_engine_authorize(self, caller, ARC_SCOPE_ADMIN, error))
-		return NULL;
-	credential = self->cluster_id != NULL
-			     ? arc_auth_manager_get_cluster_credential(self->auth, self->cluster_id)
-			     : NULL;
-	if (credential == NULL) {
-		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_NOT_FOUND,
-				    "this cluster has no shared credential");
-		return NULL;
-	}
-	return credential;
-}
-
-/**
- * arc_engine_rotate_cluster_credential:
- * @self: the engine
- * @caller: who is calling (credentials.write)
- * @error: return location for a #GError
- *
- * `POST /v1/cluster/credentials/rotate`: a new secret for the shared cluster credential,
- * valid at once on every peer as gossip carries it; the previous secret stays valid for 24
- * hours.
- *
- * Returns: (transfer full): the credential and its new secret, or %NULL
- */
-ArcCreatedCredential *
-arc_engine_rotate_cluster_credential(ArcEngine *self, const ArcCaller *caller, GError **error)
-{
-	g_autoptr(ArcCreatedCredential) created = g_new0(ArcCreatedCredential, 1);
-	const ArcCredential *current;
-	ArcCredential *rotated;
-
-	if (!arc_engine_authorize_bootstrapped(self, caller, ARC_SCOPE_CREDENTIALS_WRITE, error))
-		return NULL;
-	current = arc_auth_manager_get_cluster_credential(self->auth, self->cluster_id);
-	if (current == NULL) {
-		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_NOT_FOUND,
-				    "this cluster has no shared credential");
-		return NULL;
-	}
-	if (!arc_engine_check_holds(caller, current, "rotating", error))
-		return NULL;
-	rotated = arc_auth_manager_prepare_rotation(self->auth, current, self->peer_id,
-						    arc_engine_now(self), &created->client_secret);
-	/* an older agent's credential did not state its cluster: it does from now on */
-	if (rotated->cluster_id == NULL)
-		rotated->cluster_id = g_strdup(self->cluster_id);
-	if (!arc_engine_store_credential(self, rotated, error))
-		return NULL;
-	created->credential = rotated;
-	g_info("cluster credential %s rotated to version %" G_GINT64_FORMAT
-	       " by %s; the previous secret is accepted for 24 hours",
-	       rotated->client_id, rotated->rotation, arc_caller_describe(caller));
-	return g_steal_pointer(&created);
-}
-
-/**
- * arc_engine_revoke_credential:
- * @self: the engine
- * @caller: who is calling
- * @client_id: the credential to revoke
- * @error: return location for a #GError
- *
- * Returns: %TRUE once revoked; %ARC_ERROR_CANNOT_REVOKE_CURRENT for the caller's own
- */
-gboolean
-arc_engine_revoke_credential(ArcEngine *self, const ArcCaller *caller, const gchar *client_id,
-			     GError **error)
-{
-	g_autoptr(ArcStorageTxn) txn = NULL;
-	const ArcCredential *target;
-
-	if (!arc_engine_authorize(self, caller, ARC_SCOPE_CREDENTIALS_WRITE, error))
-		return FALSE;
-	if (g_strcmp0(caller->client_id, client_id) == 0) {
-		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_CANNOT_REVOKE_CURRENT,
-				    "cannot revoke the credential currently in use");
-		return FALSE;
-	}
-	target = arc_auth_manager_lookup(self->auth, client_id);
-	if (target != NULL && !arc_engine_check_holds(caller, target, "revoking", error))
-		return FALSE;
-	txn = arc_storage_txn_new();
-	if (!arc_auth_manager_stage_revoke(self->auth, txn, client_id, error) ||
-	    !arc_engine_commit(self, txn, error))
-		return FALSE;
-	arc_auth_manager_forget(self->auth, client_id);
-	g_info("credential %s revoked by %s", client_id, arc_caller_describe(caller));
-	return TRUE;
 }

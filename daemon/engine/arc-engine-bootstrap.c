@@ -1,0 +1,311 @@
+/*
+ * Copyright 2026 The Arctic Authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "engine"
+
+#include "config.h"
+
+#include "arc-engine.h"
+#include "arc-engine-private.h"
+
+#include <glib/gstdio.h>
+#include <sodium.h>
+
+#include "arc-record-sign.h"
+
+/* Bootstrap: who may bootstrap this agent (a new one, a reset one), and the one transaction
+ * that makes it a peer of its own cluster; the engine adopts the result. */
+
+void
+arc_bootstrap_result_free(ArcBootstrapResult *self)
+{
+	if (self == NULL)
+		return;
+	g_free(self->peer_id);
+	g_free(self->name);
+	g_free(self->peer_public_key);
+	g_free(self->client_id);
+	if (self->client_secret != NULL) {
+		sodium_memzero(self->client_secret, strlen(self->client_secret));
+		g_free(self->client_secret);
+	}
+	g_free(self->license_id);
+	g_free(self->customer_id);
+	g_free(self->cluster_id);
+	g_free(self);
+}
+
+/* where this agent keeps its key */
+static gchar *
+arc_engine_peer_key_path(ArcEngine *self)
+{
+	return g_build_filename(arc_engine_get_config(self)->data_dir, "peer.key", NULL);
+}
+
+/* whether peer.key exists: an agent reset after it was bootstrapped once (the guide's
+ * recovery) rather than a brand-new one */
+static gboolean
+arc_engine_has_peer_key(ArcEngine *self)
+{
+	g_autofree gchar *key_path = arc_engine_peer_key_path(self);
+	return g_file_test(key_path, G_FILE_TEST_EXISTS);
+}
+
+/* Which of the states without a usable database this agent starts in, for the log: SQLite
+ * takes a 0-byte file as an empty database, which is what a missing one becomes too. */
+void
+arc_engine_log_data_state(ArcEngine *self)
+{
+	g_autofree gchar *db =
+		g_build_filename(arc_engine_get_config(self)->data_dir, "arctic.db", NULL);
+	GStatBuf st;
+
+	if (g_stat(db, &st) != 0)
+		g_info("%s does not exist: %s", db,
+		       arc_engine_has_peer_key(self)
+			       ? "peer.key is there, so this is a reset agent; it takes POST "
+				 "/v1/bootstrap only over loopback or with the recovery token"
+			       : "a new agent");
+	else if (st.st_size == 0)
+		g_info("%s is empty (0 bytes), treated as missing%s", db,
+		       arc_engine_has_peer_key(self)
+			       ? "; peer.key is there, so this is a reset agent; it takes POST "
+				 "/v1/bootstrap only over loopback or with the recovery token"
+			       : "");
+}
+
+static ArcStorageTxn *
+arc_engine_bootstrap_txn(ArcEngine *self, ArcBootstrapResult *res, ArcLicense *license,
+			 const gchar *description, ArcCredential *credential, gint64 now)
+{
+	ArcStorageTxn *txn = arc_storage_txn_new();
+	g_autofree gchar *address = arc_engine_advertised_address(self, NULL);
+	g_autofree gchar *body =
+		arc_peer_record_body(res->peer_id, res->name, description, res->peer_public_key,
+				     address, license->license_id, res->cluster_id, "active", now);
+	g_autoptr(ArcRecord) peer = arc_record_new("peer", res->peer_id, body);
+	g_autofree gchar *now_str = g_strdup_printf("%" G_GINT64_FORMAT, now);
+
+	peer->version = 1;
+	peer->writer = g_strdup(res->peer_id);
+	peer->updated_at = g_get_real_time();
+	arc_storage_txn_put_record(txn, peer);
+	arc_storage_txn_set_meta(txn, "peer_id", res->peer_id);
+	arc_storage_txn_set_meta(txn, "cluster_id", res->cluster_id);
+	arc_storage_txn_set_meta(txn, "bootstrapped_at", now_str);
+	arc_license_manager_stage_bootstrap(txn, license, now);
+	arc_auth_manager_stage_credential(arc_engine_get_auth(self), txn, credential);
+	return txn;
+}
+
+/**
+ * arc_engine_check_bootstrap_origin:
+ * @self: the engine
+ * @loopback: whether the request came over the loopback interface
+ * @recovery: (nullable): the recovery token the request carries
+ * @error: return location for a #GError
+ *
+ * A brand-new agent takes its bootstrap from anywhere (it has nothing to lose, and compose
+ * bootstraps containers from outside). An agent that has a peer.key but no database was reset
+ * (the guide's recovery): whoever bootstraps it first owns the identity its peers know, so
+ * only a local operator (loopback) or the holder of the recovery token may.
+ *
+ * Returns: %TRUE if this bootstrap may go ahead; %ARC_ERROR_FORBIDDEN otherwise
+ */
+gboolean
+arc_engine_check_bootstrap_origin(ArcEngine *self, gboolean loopback, const gchar *recovery,
+				  GError **error)
+{
+	g_autoptr(ArcCaller) caller = NULL;
+
+	if (arc_engine_is_bootstrapped(self) || loopback || !arc_engine_has_peer_key(self))
+		return TRUE;
+	if (recovery != NULL) {
+		caller = arc_auth_manager_authenticate_recovery(arc_engine_get_auth(self), recovery,
+								NULL);
+		if (caller != NULL)
+			return TRUE;
+	}
+	g_warning("bootstrap refused: it came from another host%s, and this agent was reset "
+		  "(peer.key kept, no arctic.db)",
+		  recovery != NULL ? " with a wrong recovery token" : "");
+	g_set_error_literal(error, ARC_ERROR, ARC_ERROR_FORBIDDEN,
+			    "this agent was reset (peer.key kept, no arctic.db): bootstrap it on "
+			    "the host itself (--url http://localhost:8080) or with the recovery "
+			    "token (X-Arctic-Recovery)");
+	return FALSE;
+}
+
+/**
+ * arc_engine_check_bootstrappable:
+ * @self: the engine
+ * @error: return location for a #GError
+ *
+ * What arc_engine_bootstrap() checks first, for an adapter to ask before it decodes the
+ * request: an agent that is bootstrapped says so whatever the request is.
+ *
+ * Returns: %TRUE before bootstrap; %ARC_ERROR_ALREADY_BOOTSTRAPPED after
+ */
+gboolean
+arc_engine_check_bootstrappable(ArcEngine *self, GError **error)
+{
+	if (!arc_engine_is_bootstrapped(self))
+		return TRUE;
+	g_set_error_literal(error, ARC_ERROR, ARC_ERROR_ALREADY_BOOTSTRAPPED,
+			    "agent is already bootstrapped");
+	return FALSE;
+}
+
+/**
+ * arc_engine_bootstrap:
+ * @self: the engine
+ * @req: the bootstrap, as an adapter decoded it
+ * @error: return location for a #GError
+ *
+ * Verifies the license, creates the peer identity, the cluster and the cluster credential,
+ * and stores them in one transaction. Happens once.
+ *
+ * Returns: (transfer full): the new identity and the credential's secret, or %NULL
+ */
+ArcBootstrapResult *
+arc_engine_bootstrap(ArcEngine *self, const ArcBootstrapRequest *req, GError **error)
+{
+	g_autoptr(ArcLicense) license = NULL;
+	g_autoptr(ArcIdentity) identity = NULL;
+	g_autoptr(ArcBootstrapResult) res = NULL;
+	g_autoptr(ArcCredential) credential = NULL;
+	g_autoptr(ArcStorageTxn) txn = NULL;
+	g_autofree gchar *key_path = arc_engine_peer_key_path(self);
+	gboolean key_existed = g_file_test(key_path, G_FILE_TEST_EXISTS);
+	gint64 now = arc_engine_now(self);
+
+	if (!arc_engine_check_bootstrappable(self, error) ||
+	    !arc_bootstrap_request_validate(req, error))
+		return NULL;
+	license = arc_license_manager_verify_new(arc_engine_get_licenses(self), req->license_doc,
+						 now, error);
+	if (license == NULL)
+		return NULL;
+	identity = arc_identity_load_or_create(key_path, error);
+	if (identity == NULL)
+		return NULL;
+	res = g_new0(ArcBootstrapResult, 1);
+	res->peer_id = arc_id_new("peer_");
+	res->cluster_id = arc_id_new("clu_");
+	res->name =
+		g_strdup(req->name != NULL && req->name[0] != '\0' ? req->name : g_get_host_name());
+	res->peer_public_key = g_strdup(arc_identity_get_public_key_base64(identity));
+	res->license_id = g_strdup(license->license_id);
+	res->customer_id = g_strdup(license->customer_id);
+	res->expires_at = license->expires_at;
+	res->max_nodes = license->max_nodes;
+	res->max_services = license->max_services;
+	credential = arc_auth_manager_prepare_credential(arc_engine_get_auth(self), ARC_SCOPE_ADMIN,
+							 "cluster", "bootstrap",
+							 license->license_id, &res->client_secret);
+	res->client_id = g_strdup(credential->client_id);
+	credential->cluster_id = g_strdup(res->cluster_id);
+	/* the auth manager learns the peer id only when bootstrap is adopted */
+	credential->created_by_peer = g_strdup(res->peer_id);
+	credential->rotation = 1;
+	credential->rotated_by = g_strdup(res->peer_id);
+	credential->rotated_at = now;
+	txn = arc_engine_bootstrap_txn(self, res, license, req->description, credential, now);
+	if (!arc_record_sign_txn(txn, identity, res->peer_id, error) ||
+	    !arc_storage_commit(arc_engine_get_storage(self), txn, error)) {
+		if (!key_existed)
+			g_unlink(key_path);
+		return NULL;
+	}
+	arc_engine_records_invalidate(self);
+	arc_engine_adopt_bootstrap(self, res, license, identity, g_steal_pointer(&credential), now);
+	return g_steal_pointer(&res);
+}
+/**
+ * arc_engine_load_identity:
+ * @self: the engine, with the peer id arctic.db holds
+ * @name: (out): the name in this agent's record
+ * @error: return location for a #GError
+ *
+ * peer.key, checked against the public key this agent's record states.
+ *
+ * Returns: (transfer full): the identity, or %NULL
+ */
+ArcIdentity *
+arc_engine_load_identity(ArcEngine *self, gchar **name, GError **error)
+{
+	g_autofree gchar *path = arc_engine_peer_key_path(self);
+	g_autoptr(ArcRecord) record = NULL;
+	g_autoptr(JsonNode) body = NULL;
+	g_autoptr(GError) error_local = NULL;
+	g_autoptr(ArcIdentity) identity = NULL;
+	const gchar *peer_id = arc_engine_get_peer_id(self);
+	const gchar *stored_key;
+
+	identity = arc_identity_load(path, &error_local);
+	if (identity == NULL) {
+		if (g_error_matches(error_local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+			g_set_error(error, ARC_ERROR, ARC_ERROR_INTERNAL,
+				    "%s is missing but arctic.db says this agent is peer %s: "
+				    "restore peer.key from a backup, or reset the agent (remove "
+				    "arctic.db) and bootstrap again",
+				    path, peer_id);
+			return NULL;
+		}
+		arc_error_convert(&error_local);
+		g_propagate_error(error, g_steal_pointer(&error_local));
+		return NULL;
+	}
+	record = arc_storage_get_record(arc_engine_get_storage(self), "peer", peer_id, error);
+	if (record == NULL) {
+		if (error != NULL && *error == NULL)
+			g_set_error(error, ARC_ERROR, ARC_ERROR_STORAGE,
+				    "arctic.db has no peer record for %s", peer_id);
+		return NULL;
+	}
+	body = arc_json_parse_object(record->body, -1, 8, error);
+	if (body == NULL)
+		return NULL;
+	stored_key = arc_json_object_get_string(json_node_get_object(body), "public_key");
+	if (g_strcmp0(stored_key, arc_identity_get_public_key_base64(identity)) != 0) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INTERNAL,
+			    "%s does not match the identity stored in arctic.db for peer %s: "
+			    "restore the original peer.key, or reset the agent (remove arctic.db) "
+			    "and bootstrap again",
+			    path, peer_id);
+		return NULL;
+	}
+	*name = g_strdup(arc_json_object_get_string(json_node_get_object(body), "name"));
+	return g_steal_pointer(&identity);
+}
+
+/* Records this agent wrote before records were signed (issue 3) are signed once, at start. */
+void
+arc_engine_sign_unsigned_records(ArcEngine *self)
+{
+	static const gchar *const kinds[] = {"peer", "credential", "revoked_peer"};
+	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+	g_autoptr(GError) error = NULL;
+
+	for (guint k = 0; k < G_N_ELEMENTS(kinds); k++) {
+		g_autoptr(GPtrArray) records =
+			arc_storage_list_records(arc_engine_get_storage(self), kinds[k], NULL);
+		for (guint i = 0; records != NULL && i < records->len; i++) {
+			ArcRecord *record = g_ptr_array_index(records, i);
+			if (record->signature != NULL ||
+			    (record->writer != NULL &&
+			     g_strcmp0(record->writer, arc_engine_get_peer_id(self)) != 0))
+				continue;
+			arc_storage_txn_put_record(txn, record);
+		}
+	}
+	if (arc_storage_txn_get_size(txn) == 0)
+		return;
+	if (!arc_engine_commit(self, txn, &error)) {
+		g_warning("cannot sign the records written before signatures: %s", error->message);
+		return;
+	}
+	g_info("signed %u records written before records were signed",
+	       arc_storage_txn_get_size(txn));
+}
