@@ -94,19 +94,6 @@ arc_engine_load_peers(ArcEngine *self, GError **error)
 	return arc_peer_manager_load(arc_engine_get_peer_manager(self), error);
 }
 
-ArcPeerInfo *
-arc_engine_find_peer(GPtrArray *peers, const gchar *id, const gchar *public_key,
-		     const gchar *address)
-{
-	return arc_peer_list_find(peers, id, public_key, address);
-}
-
-guint
-arc_engine_count_active_peers(GPtrArray *peers)
-{
-	return arc_peer_list_count_active(peers);
-}
-
 gboolean
 arc_engine_edit_own_record(ArcEngine *self, const gchar *member, const gchar *value, GError **error)
 {

@@ -32,10 +32,6 @@ void arc_engine_emit_peer_state_changed(ArcEngine *self, const gchar *peer_id, c
 ArcPeerManager *arc_engine_new_peer_manager(ArcEngine *self, ArcRegistry *registry);
 ArcPeerManager *arc_engine_get_peer_manager(ArcEngine *self);
 GPtrArray *arc_engine_load_peers(ArcEngine *self, GError **error);
-ArcPeerInfo *arc_engine_find_peer(GPtrArray *peers, const gchar *id, const gchar *public_key,
-				  const gchar *address);
-guint arc_engine_count_active_peers(GPtrArray *peers);
-gboolean arc_engine_peer_is_revoked(ArcEngine *self, const gchar *peer_id);
 gboolean arc_engine_is_deactivated(ArcEngine *self);
 
 /* arc-engine-records.c: the kinds the engine replicates, and the registry's methods under

@@ -88,9 +88,3 @@ arc_engine_is_member_address(ArcEngine *self, GInetAddress *address)
 {
 	return arc_registry_is_member_host(arc_engine_get_registry(self), address);
 }
-
-gboolean
-arc_engine_peer_is_revoked(ArcEngine *self, const gchar *peer_id)
-{
-	return arc_registry_peer_is_revoked(arc_engine_get_registry(self), peer_id);
-}
