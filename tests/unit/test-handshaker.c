@@ -7,6 +7,7 @@
 #include "arc-handshaker.h"
 #include "arc-plugin-loader.h"
 #include "arc-record-sign.h"
+#include "arc-unit-storage.h"
 
 /* The handshaker in-process, without the network: the sessions a responder holds open for
  * hellos, within their bounds per initiator, per source address and in all
@@ -312,31 +313,6 @@ static const ArcHandshakerHost test_handshaker_host = {
 	.peer_changed = test_hs_changed_cb,
 };
 
-static ArcStorage *
-test_open_storage(const gchar *data_dir)
-{
-	gboolean ok;
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GKeyFile) keyfile = g_key_file_new();
-	g_autoptr(ArcPluginLoader) loader = arc_plugin_loader_new(g_getenv("ARC_PLUGIN_DIR"));
-	ArcPlugin *plugin;
-
-	ok = arc_plugin_loader_scan(loader, &error);
-	g_assert_no_error(error);
-	g_assert_true(ok);
-	plugin = arc_plugin_loader_get_plugin(loader, ARC_PLUGIN_KIND_STORAGE, "sqlite", &error);
-	g_assert_no_error(error);
-	g_assert_nonnull(plugin);
-	g_assert_cmpint(g_mkdir_with_parents(data_dir, 0700), ==, 0);
-	ok = arc_plugin_setup(plugin, keyfile, data_dir, &error);
-	g_assert_no_error(error);
-	g_assert_true(ok);
-	ok = arc_storage_open(ARC_STORAGE(plugin), data_dir, &error);
-	g_assert_no_error(error);
-	g_assert_true(ok);
-	return ARC_STORAGE(g_object_ref(plugin));
-}
-
 /* the own record of @id at @address, signed by it */
 static ArcRecord *
 test_peer_record(const gchar *id, ArcIdentity *identity, const gchar *address)
@@ -395,7 +371,7 @@ join_setup(JoinFixture *fx, gconstpointer data)
 	fx->id_b = arc_identity_load_or_create(key_b, &error);
 	g_assert_no_error(error);
 	data_dir = g_build_filename(fx->dir, "a", NULL);
-	fx->storage = test_open_storage(data_dir);
+	fx->storage = arc_unit_open_storage(data_dir);
 	fx->registry = arc_registry_new(fx->storage);
 	arc_registry_set_signer(fx->registry, fx->id_a, "peer_a");
 	fx->peers = arc_peer_manager_new(fx->registry, &test_host, fx);

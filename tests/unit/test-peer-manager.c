@@ -8,6 +8,7 @@
 #include "arc-peer-manager.h"
 #include "arc-plugin-loader.h"
 #include "arc-record-sign.h"
+#include "arc-unit-storage.h"
 
 /* The peer manager in-process, over the real sqlite storage plugin in a temp dir, with no
  * agent: what renaming, deleting, revoking and readmitting a peer stores, and what a removal
@@ -126,32 +127,6 @@ test_peer_body(const gchar *id, ArcIdentity *identity, const gchar *state)
 		g_str_equal(id, "peer_a") ? "1" : "2");
 }
 
-static ArcStorage *
-test_open_storage(const gchar *data_dir)
-{
-	gboolean ok;
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GKeyFile) keyfile = g_key_file_new();
-	g_autoptr(ArcPluginLoader) loader = arc_plugin_loader_new(g_getenv("ARC_PLUGIN_DIR"));
-	ArcPlugin *plugin;
-
-	ok = arc_plugin_loader_scan(loader, &error);
-	g_assert_no_error(error);
-	g_assert_true(ok);
-	plugin = arc_plugin_loader_get_plugin(loader, ARC_PLUGIN_KIND_STORAGE, "sqlite", &error);
-	g_assert_no_error(error);
-	g_assert_nonnull(plugin);
-	g_assert_cmpint(g_mkdir_with_parents(data_dir, 0700), ==, 0);
-	ok = arc_plugin_setup(plugin, keyfile, data_dir, &error);
-	g_assert_no_error(error);
-	g_assert_true(ok);
-	ok = arc_storage_open(ARC_STORAGE(plugin), data_dir, &error);
-	g_assert_no_error(error);
-	g_assert_true(ok);
-	/* the loader keeps its plugins; the fixture keeps the storage */
-	return ARC_STORAGE(g_object_ref(plugin));
-}
-
 /* the own records of A and B, as the bootstrap and a handshake left them */
 static void
 test_store_members(PeersFixture *fx)
@@ -190,7 +165,7 @@ peers_setup(PeersFixture *fx, gconstpointer data)
 	fx->id_b = arc_identity_load_or_create(key_b, &error);
 	g_assert_no_error(error);
 	data_dir = g_build_filename(fx->dir, "a", NULL);
-	fx->storage = test_open_storage(data_dir);
+	fx->storage = arc_unit_open_storage(data_dir);
 	fx->registry = arc_registry_new(fx->storage);
 	arc_registry_set_signer(fx->registry, fx->id_a, "peer_a");
 	fx->changed = g_ptr_array_new_with_free_func(g_free);

@@ -8,6 +8,7 @@
 #include "arc-plugin-loader.h"
 #include "arc-record-sign.h"
 #include "arc-registry.h"
+#include "arc-unit-storage.h"
 
 /* The registry in-process, over the real sqlite storage plugin in a temp dir, with no
  * agent: what a record sent by another member does to what this agent stores
@@ -100,40 +101,12 @@ test_peer_record(const gchar *id, ArcIdentity *identity, gint64 version, const g
 	return test_record("peer", id, version, id, identity, body, FALSE);
 }
 
-static ArcStorage *
-test_open_storage(RegistryFixture *fx, const gchar *name)
-{
-	g_autoptr(GError) error = NULL;
-	gboolean ok;
-	g_autofree gchar *data_dir = g_build_filename(fx->dir, name, NULL);
-	g_autoptr(GKeyFile) keyfile = g_key_file_new();
-	ArcPlugin *plugin;
-
-	/* each storage its own plugin instance: a second loader over the same directory */
-	g_autoptr(ArcPluginLoader) loader = arc_plugin_loader_new(g_getenv("ARC_PLUGIN_DIR"));
-	ok = arc_plugin_loader_scan(loader, &error);
-	g_assert_no_error(error);
-	g_assert_true(ok);
-	plugin = arc_plugin_loader_get_plugin(loader, ARC_PLUGIN_KIND_STORAGE, "sqlite", &error);
-	g_assert_no_error(error);
-	g_assert_nonnull(plugin);
-	g_assert_cmpint(g_mkdir_with_parents(data_dir, 0700), ==, 0);
-	ok = arc_plugin_setup(plugin, keyfile, data_dir, &error);
-	g_assert_no_error(error);
-	g_assert_true(ok);
-	ok = arc_storage_open(ARC_STORAGE(plugin), data_dir, &error);
-	g_assert_no_error(error);
-	g_assert_true(ok);
-	/* the loader keeps its plugins; the caller keeps the storage */
-	g_object_ref(plugin);
-	return ARC_STORAGE(plugin);
-}
-
 /* a registry of @name whose storage holds the own records of A and B */
 static ArcRegistry *
 test_registry_new(RegistryFixture *fx, const gchar *name, GPtrArray *applied)
 {
-	g_autoptr(ArcStorage) storage = test_open_storage(fx, name);
+	g_autofree gchar *data_dir = g_build_filename(fx->dir, name, NULL);
+	g_autoptr(ArcStorage) storage = arc_unit_open_storage(data_dir);
 	g_autoptr(ArcRegistry) registry = arc_registry_new(storage);
 	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
 	g_autoptr(ArcRecord) peer_a =

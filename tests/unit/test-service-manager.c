@@ -10,6 +10,7 @@
 #include "arc-record-sign.h"
 #include "arc-registry.h"
 #include "arc-service-manager.h"
+#include "arc-unit-storage.h"
 
 /* The service manager in-process, over a registry on the real sqlite storage plugin in a temp
  * dir, with no agent (docs/services.md, docs/routing.md). Three members: A (this agent),
@@ -124,32 +125,6 @@ test_peer_record(ServiceFixture *fx, guint i, const gchar *state, gint64 version
 	return test_record(fx, i, "peer", test_peers[i], version, body, deleted);
 }
 
-static ArcStorage *
-test_open_storage(ServiceFixture *fx)
-{
-	gboolean ok;
-	g_autoptr(GError) error = NULL;
-	g_autofree gchar *data_dir = g_build_filename(fx->dir, "a", NULL);
-	g_autoptr(GKeyFile) keyfile = g_key_file_new();
-	g_autoptr(ArcPluginLoader) loader = arc_plugin_loader_new(g_getenv("ARC_PLUGIN_DIR"));
-	ArcPlugin *plugin;
-
-	ok = arc_plugin_loader_scan(loader, &error);
-	g_assert_no_error(error);
-	g_assert_true(ok);
-	plugin = arc_plugin_loader_get_plugin(loader, ARC_PLUGIN_KIND_STORAGE, "sqlite", &error);
-	g_assert_no_error(error);
-	g_assert_nonnull(plugin);
-	g_assert_cmpint(g_mkdir_with_parents(data_dir, 0700), ==, 0);
-	ok = arc_plugin_setup(plugin, keyfile, data_dir, &error);
-	g_assert_no_error(error);
-	g_assert_true(ok);
-	ok = arc_storage_open(ARC_STORAGE(plugin), data_dir, &error);
-	g_assert_no_error(error);
-	g_assert_true(ok);
-	return ARC_STORAGE(g_object_ref(plugin));
-}
-
 static void
 test_commit_one(ServiceFixture *fx, ArcRecord *record)
 {
@@ -170,6 +145,7 @@ service_setup(ServiceFixture *fx, gconstpointer data)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(ArcStorage) storage = NULL;
 	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+	g_autofree gchar *data_dir = NULL;
 
 	fx->dir = g_dir_make_tmp("arc-service-manager-XXXXXX", &error);
 	g_assert_no_error(error);
@@ -179,7 +155,8 @@ service_setup(ServiceFixture *fx, gconstpointer data)
 		fx->ids[i] = arc_identity_load_or_create(path, &error);
 		g_assert_no_error(error);
 	}
-	storage = test_open_storage(fx);
+	data_dir = g_build_filename(fx->dir, "a", NULL);
+	storage = arc_unit_open_storage(data_dir);
 	fx->registry = arc_registry_new(storage);
 	for (guint i = 0; i < G_N_ELEMENTS(test_peer_kinds); i++)
 		arc_registry_register_kind(fx->registry, &test_peer_kinds[i], NULL);
