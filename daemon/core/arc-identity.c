@@ -4,18 +4,15 @@
  */
 #include "arc-identity.h"
 
+#include "arc-key-file.h"
+
 #include <arctic-plugin.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <glib/gstdio.h>
 #include <sodium.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /* peer.key holds the base64 of the 32-byte Ed25519 seed on one line, mode 0600. The expanded
  * secret key lives only in sodium_malloc memory. */
 
-#define ARC_IDENTITY_SEED_B64_MAX 64
+G_STATIC_ASSERT(crypto_sign_SEEDBYTES == ARC_KEY_FILE_SECRET_SIZE);
 
 struct _ArcIdentity {
 	GObject parent_instance;
@@ -61,75 +58,14 @@ arc_identity_new_from_seed(const gchar *path, const guint8 *seed)
 }
 
 static gboolean
-arc_identity_check_mode(const gchar *path, int fd, GError **error)
-{
-	struct stat st;
-
-	if (fstat(fd, &st) != 0) {
-		g_set_error(error, ARC_ERROR, ARC_ERROR_INTERNAL, "cannot stat %s: %s", path,
-			    g_strerror(errno));
-		return FALSE;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		g_set_error(error, ARC_ERROR, ARC_ERROR_INTERNAL, "%s is not a regular file", path);
-		return FALSE;
-	}
-	if ((st.st_mode & 077) != 0) {
-		g_set_error(error, ARC_ERROR, ARC_ERROR_INTERNAL,
-			    "%s is accessible by other users (mode %04o); it is the peer's private "
-			    "key: run 'chmod 600 %s' and start the agent again",
-			    path, (guint)(st.st_mode & 07777), path);
-		return FALSE;
-	}
-	if (st.st_uid != geteuid()) {
-		g_set_error(
-			error, ARC_ERROR, ARC_ERROR_INTERNAL,
-			"%s is owned by uid %u, not by the agent's user (uid %u): run 'chown %u "
-			"%s'",
-			path, (guint)st.st_uid, (guint)geteuid(), (guint)geteuid(), path);
-		return FALSE;
-	}
-	return TRUE;
-}
-
-static gboolean
 arc_identity_read_seed(const gchar *path, guint8 *seed, GError **error)
 {
-	gchar buf[ARC_IDENTITY_SEED_B64_MAX + 2] = {0};
-	g_autofree guchar *raw = NULL;
-	gsize raw_len = 0;
-	gssize n;
-	int fd = g_open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+	g_autofree gchar *not_a_key = g_strdup_printf(
+		"%s does not hold an Ed25519 key; restore it from a backup or reset the agent "
+		"(remove arctic.db and peer.key) and bootstrap again",
+		path);
 
-	if (fd < 0) {
-		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
-			    "cannot open %s: %s", path, g_strerror(errno));
-		return FALSE;
-	}
-	if (!arc_identity_check_mode(path, fd, error)) {
-		close(fd);
-		return FALSE;
-	}
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n > 0)
-		g_strstrip(buf);
-	if (n > 0 && n <= ARC_IDENTITY_SEED_B64_MAX)
-		raw = g_base64_decode(buf, &raw_len);
-	sodium_memzero(buf, sizeof(buf));
-	if (raw_len != crypto_sign_SEEDBYTES) {
-		if (raw != NULL)
-			sodium_memzero(raw, raw_len);
-		g_set_error(
-			error, ARC_ERROR, ARC_ERROR_INTERNAL,
-			"%s does not hold an Ed25519 key; restore it from a backup or reset the "
-			"agent (remove arctic.db and peer.key) and bootstrap again",
-			path);
-		return FALSE;
-	}
-	memcpy(seed, raw, crypto_sign_SEEDBYTES);
-	sodium_memzero(raw, raw_len);
-	return TRUE;
+	return arc_key_file_read(path, "peer's private key", not_a_key, seed, error);
 }
 
 /**
@@ -151,21 +87,6 @@ arc_identity_load(const gchar *path, GError **error)
 		self = arc_identity_new_from_seed(path, seed);
 	sodium_free(seed);
 	return self;
-}
-
-static gboolean
-arc_identity_write_seed(const gchar *path, const guint8 *seed, GError **error)
-{
-	g_autofree gchar *b64 = g_base64_encode(seed, crypto_sign_SEEDBYTES);
-	g_autofree gchar *line = g_strconcat(b64, "\n", NULL);
-	gboolean ok;
-
-	ok = g_file_set_contents_full(path, line, -1,
-				      G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-				      0600, error);
-	sodium_memzero(b64, strlen(b64));
-	sodium_memzero(line, strlen(line));
-	return ok;
 }
 
 /**
@@ -194,7 +115,7 @@ arc_identity_load_or_create(const gchar *path, GError **error)
 	}
 	seed = sodium_malloc(crypto_sign_SEEDBYTES);
 	randombytes_buf(seed, crypto_sign_SEEDBYTES);
-	if (arc_identity_write_seed(path, seed, error))
+	if (arc_key_file_write(path, seed, error))
 		self = arc_identity_new_from_seed(path, seed);
 	else
 		arc_error_convert(error);
