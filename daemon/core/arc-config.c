@@ -10,6 +10,9 @@
 #include <gio/gio.h>
 
 #define ARC_CONFIG_DEFAULT_PORT 8080
+#define ARC_CONFIG_DEFAULT_TUNNEL_PORT 51840
+#define ARC_CONFIG_DEFAULT_TUNNEL_IPV4 "100.79.0.0/16"
+#define ARC_CONFIG_DEFAULT_TUNNEL_IPV6 "fd79:a7c::/64"
 #define ARC_CONFIG_DEFAULT_MAX_BODY (1024 * 1024)
 /* the initiator waits for the confirmation, which includes the responder's probe back */
 #define ARC_CONFIG_DEFAULT_HANDSHAKE_TIMEOUT 10
@@ -53,6 +56,12 @@ arc_config_new(void)
 	self->gossip_max_clock_skew = 30000;
 	self->gossip_timeout = 2000;
 	self->tombstone_retention = 7 * 24 * 3600;
+	self->tunnel_plugin = g_strdup("tempest");
+	self->tunnel_port = ARC_CONFIG_DEFAULT_TUNNEL_PORT;
+	arc_cidr_read(ARC_CONFIG_DEFAULT_TUNNEL_IPV4, ARC_CIDR_NETWORK, &self->tunnel_ipv4_range);
+	arc_cidr_read(ARC_CONFIG_DEFAULT_TUNNEL_IPV6, ARC_CIDR_NETWORK, &self->tunnel_ipv6_range);
+	self->tunnel_mtu = 1420;
+	self->tunnel_aead = g_strdup("auto");
 	return self;
 }
 
@@ -68,6 +77,8 @@ arc_config_free(ArcConfig *self)
 	g_free(self->plugin_dir);
 	g_free(self->storage_plugin);
 	g_free(self->license_plugin);
+	g_free(self->tunnel_plugin);
+	g_free(self->tunnel_aead);
 	g_free(self->recovery_token_file);
 	g_free(self->advertise_address);
 	g_free(self->tls_certificate);
@@ -382,6 +393,68 @@ arc_config_apply_api_limits(ArcConfig *self, GKeyFile *kf, GError **error)
 	       arc_config_get_api_uint(kf, "max_head", 4096, 49152, &self->api_max_head, error);
 }
 
+/* [tunnel] ipv4_range or ipv6_range: a network of @family with a prefix in [min, max] */
+static gboolean
+arc_config_get_tunnel_range(GKeyFile *kf, const gchar *key, guint family, guint min, guint max,
+			    ArcCidr *out, GError **error)
+{
+	g_autofree gchar *text = g_key_file_get_string(kf, "tunnel", key, NULL);
+	ArcCidr range;
+
+	if (text == NULL)
+		return TRUE;
+	if (arc_cidr_read(text, ARC_CIDR_NETWORK, &range) != ARC_CIDR_OK ||
+	    range.family != family || range.prefix < min || range.prefix > max) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+			    "[tunnel] %s must be an IPv%u network with a prefix from /%u to /%u, "
+			    "not '%s'",
+			    key, family, min, max, text);
+		return FALSE;
+	}
+	*out = range;
+	return TRUE;
+}
+
+/* [tunnel] port, ipv4_range, ipv6_range, mtu, aead */
+static gboolean
+arc_config_apply_tunnel(ArcConfig *self, GKeyFile *kf, GError **error)
+{
+	g_autofree gchar *port = g_key_file_get_string(kf, "tunnel", "port", NULL);
+	g_autofree gchar *mtu = g_key_file_get_string(kf, "tunnel", "mtu", NULL);
+	g_autofree gchar *aead = g_key_file_get_string(kf, "tunnel", "aead", NULL);
+	guint64 value = 0;
+
+	arc_config_take_string(kf, "plugins", "tunnel", &self->tunnel_plugin);
+	if (port != NULL && !arc_config_parse_port(port, &self->tunnel_port, error)) {
+		g_prefix_error(error, "[tunnel] port: ");
+		return FALSE;
+	}
+	if (mtu != NULL) {
+		if (!g_ascii_string_to_unsigned(mtu, 10, 1280, 9000, &value, NULL)) {
+			g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+				    "[tunnel] mtu must be a number between 1280 and 9000, not '%s'",
+				    mtu);
+			return FALSE;
+		}
+		self->tunnel_mtu = (guint)value;
+	}
+	if (aead != NULL) {
+		if (g_strcmp0(aead, "auto") != 0 && g_strcmp0(aead, "sodium") != 0 &&
+		    g_strcmp0(aead, "openssl") != 0) {
+			g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+				    "[tunnel] aead must be auto, sodium or openssl, not '%s'",
+				    aead);
+			return FALSE;
+		}
+		g_free(self->tunnel_aead);
+		self->tunnel_aead = g_steal_pointer(&aead);
+	}
+	return arc_config_get_tunnel_range(kf, "ipv4_range", 4, 8, 30, &self->tunnel_ipv4_range,
+					   error) &&
+	       arc_config_get_tunnel_range(kf, "ipv6_range", 6, 48, 120, &self->tunnel_ipv6_range,
+					   error);
+}
+
 static gboolean
 arc_config_apply_keyfile(ArcConfig *self, GError **error)
 {
@@ -409,7 +482,7 @@ arc_config_apply_keyfile(ArcConfig *self, GError **error)
 	if (!arc_config_apply_peers(self, kf, error) || !arc_config_apply_gossip(self, kf, error) ||
 	    !arc_config_apply_api_tls(self, kf, error) ||
 	    !arc_config_apply_api_limits(self, kf, error) ||
-	    !arc_config_apply_auth(self, kf, error))
+	    !arc_config_apply_auth(self, kf, error) || !arc_config_apply_tunnel(self, kf, error))
 		return FALSE;
 	if (port != NULL && !arc_config_parse_port(port, &self->listen_port, error))
 		return FALSE;

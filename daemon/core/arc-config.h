@@ -6,6 +6,8 @@
 
 #include <glib.h>
 
+#include "arc-cidr.h"
+
 G_BEGIN_DECLS
 
 typedef enum {
@@ -58,6 +60,13 @@ typedef struct {
 	guint api_max_head;
 	gboolean session_bus;
 	gboolean no_dbus;
+	/* [plugins] tunnel and [tunnel] (docs/dataplane.md) */
+	gchar *tunnel_plugin;
+	guint16 tunnel_port;
+	ArcCidr tunnel_ipv4_range;
+	ArcCidr tunnel_ipv6_range;
+	guint tunnel_mtu;
+	gchar *tunnel_aead; /* auto, sodium or openssl */
 } ArcConfig;
 
 ArcConfig *arc_config_new(void);

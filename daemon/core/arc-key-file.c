@@ -108,8 +108,7 @@ arc_key_file_read(const gchar *path, const gchar *what, const gchar *not_a_key,
  * Returns: %TRUE on success
  */
 gboolean
-arc_key_file_write(const gchar *path, const guint8 secret[ARC_KEY_FILE_SECRET_SIZE],
-		   GError **error)
+arc_key_file_write(const gchar *path, const guint8 secret[ARC_KEY_FILE_SECRET_SIZE], GError **error)
 {
 	g_autofree gchar *b64 = g_base64_encode(secret, ARC_KEY_FILE_SECRET_SIZE);
 	g_autofree gchar *line = g_strconcat(b64, "\n", NULL);

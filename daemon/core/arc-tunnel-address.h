@@ -24,8 +24,8 @@ typedef struct {
 
 gboolean arc_tunnel_address_candidate(const ArcCidr *range, const gchar *peer_id, guint attempt,
 				      ArcCidr *out);
-gboolean arc_tunnel_address_choose(const ArcCidr *range, const gchar *peer_id,
-				   const ArcCidr *taken, guint n_taken, ArcCidr *out);
+gboolean arc_tunnel_address_choose(const ArcCidr *range, const gchar *peer_id, const ArcCidr *taken,
+				   guint n_taken, ArcCidr *out);
 gboolean arc_tunnel_claim_yields(const ArcTunnelClaim *mine, const ArcTunnelClaim *other);
 
 G_END_DECLS

@@ -253,6 +253,56 @@ config_auth_issuer_func(void)
 	}
 }
 
+/* [tunnel]: defaults, a full section, and each bad value refused naming its key */
+static void
+config_tunnel_func(void)
+{
+	const gchar *bad[] = {
+		"[tunnel]\nport=65536\n",
+		"[tunnel]\nmtu=1000\n",
+		"[tunnel]\naead=fast\n",
+		"[tunnel]\nipv4_range=fd00::/64\n",
+		"[tunnel]\nipv4_range=10.1.2.3/16\n",
+		"[tunnel]\nipv4_range=10.0.0.0/31\n",
+		"[tunnel]\nipv6_range=fd00::/32\n",
+	};
+	const gchar *keys[] = {"port",       "mtu",        "aead",      "ipv4_range",
+			       "ipv4_range", "ipv4_range", "ipv6_range"};
+	g_autoptr(ArcConfig) config = arc_config_new();
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *v4 = arc_cidr_to_string(&config->tunnel_ipv4_range);
+	g_autofree gchar *v6 = arc_cidr_to_string(&config->tunnel_ipv6_range);
+	g_autofree gchar *v4_set = NULL;
+	gboolean ok;
+
+	g_assert_cmpstr(config->tunnel_plugin, ==, "tempest");
+	g_assert_cmpuint(config->tunnel_port, ==, 51840);
+	g_assert_cmpstr(v4, ==, "100.79.0.0/16");
+	g_assert_cmpstr(v6, ==, "fd79:a7c::/64");
+	g_assert_cmpuint(config->tunnel_mtu, ==, 1420);
+	g_assert_cmpstr(config->tunnel_aead, ==, "auto");
+	ok = config_load_text(config,
+			      "[plugins]\ntunnel=other\n[tunnel]\nport=51999\nmtu=1380\n"
+			      "aead=openssl\nipv4_range=10.99.0.0/20\n",
+			      &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	v4_set = arc_cidr_to_string(&config->tunnel_ipv4_range);
+	g_assert_cmpstr(config->tunnel_plugin, ==, "other");
+	g_assert_cmpuint(config->tunnel_port, ==, 51999);
+	g_assert_cmpuint(config->tunnel_mtu, ==, 1380);
+	g_assert_cmpstr(config->tunnel_aead, ==, "openssl");
+	g_assert_cmpstr(v4_set, ==, "10.99.0.0/20");
+	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_autoptr(ArcConfig) other = arc_config_new();
+		g_autoptr(GError) error_bad = NULL;
+
+		g_assert_false(config_load_text(other, bad[i], &error_bad));
+		g_assert_error(error_bad, ARC_ERROR, ARC_ERROR_INVALID_REQUEST);
+		g_assert_nonnull(strstr(error_bad->message, keys[i]));
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -263,5 +313,6 @@ main(int argc, char **argv)
 	g_test_add_func("/config/gossip", config_gossip_func);
 	g_test_add_func("/config/api", config_api_func);
 	g_test_add_func("/config/auth-issuer", config_auth_issuer_func);
+	g_test_add_func("/config/tunnel", config_tunnel_func);
 	return g_test_run();
 }

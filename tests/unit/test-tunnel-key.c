@@ -122,14 +122,18 @@ tunnel_key_parse_public_func(void)
 {
 	guint8 key[ARC_TUNNEL_KEY_SIZE];
 
-	g_assert_true(arc_tunnel_key_parse_public("Zw6ritsYkrL/pDTQtmJnawP2YiGMPJBQdf/beCSW/2U=", key));
+	g_assert_true(
+		arc_tunnel_key_parse_public("Zw6ritsYkrL/pDTQtmJnawP2YiGMPJBQdf/beCSW/2U=", key));
 	g_assert_false(arc_tunnel_key_parse_public(NULL, key));
 	g_assert_false(arc_tunnel_key_parse_public("", key));
 	/* base64url, a missing pad, a short key, trailing garbage */
-	g_assert_false(arc_tunnel_key_parse_public("WPWEXMnbyZfKUh4Hh5DWDNQfaCqKrERFNU-G1_RR7kA=", key));
-	g_assert_false(arc_tunnel_key_parse_public("WPWEXMnbyZfKUh4Hh5DWDNQfaCqKrERFNU+G1/RR7kA", key));
+	g_assert_false(
+		arc_tunnel_key_parse_public("WPWEXMnbyZfKUh4Hh5DWDNQfaCqKrERFNU-G1_RR7kA=", key));
+	g_assert_false(
+		arc_tunnel_key_parse_public("WPWEXMnbyZfKUh4Hh5DWDNQfaCqKrERFNU+G1/RR7kA", key));
 	g_assert_false(arc_tunnel_key_parse_public("WPWEXMnbyZfKUh4Hh5DWDNQfaCqKrERF", key));
-	g_assert_false(arc_tunnel_key_parse_public("WPWEXMnbyZfKUh4Hh5DWDNQfaCqKrERFNU+G1/RR7kA==", key));
+	g_assert_false(
+		arc_tunnel_key_parse_public("WPWEXMnbyZfKUh4Hh5DWDNQfaCqKrERFNU+G1/RR7kA==", key));
 }
 
 int
