@@ -73,12 +73,8 @@ tempest_bench_keypairs(TempestBenchPair *pair, TempestKeypair **kp_a, TempestKey
 
 /* seals (or seals then opens) packets of len bytes for about budget_us; returns ns per packet */
 static gdouble
-tempest_bench_transport(const TempestAead *aead,
-			TempestKeypair *kp_a,
-			TempestKeypair *kp_b,
-			gsize len,
-			gboolean open,
-			gint64 budget_us)
+tempest_bench_transport(const TempestAead *aead, TempestKeypair *kp_a, TempestKeypair *kp_b,
+			gsize len, gboolean open, gint64 budget_us)
 {
 	g_autofree guint8 *buf = g_malloc0(len + TEMPEST_MSG_TRANSPORT_MIN_LEN);
 	gint64 start = g_get_monotonic_time(), elapsed = 0;
@@ -108,8 +104,10 @@ tempest_bench_aead(const TempestAead *aead, TempestBenchPair *pair, gint64 budge
 
 	tempest_bench_keypairs(pair, &kp_a, &kp_b);
 	for (guint i = 0; i < G_N_ELEMENTS(sizes); i++) {
-		gdouble seal_ns = tempest_bench_transport(aead, kp_a, kp_b, sizes[i], FALSE, budget_us);
-		gdouble both_ns = tempest_bench_transport(aead, kp_a, kp_b, sizes[i], TRUE, budget_us);
+		gdouble seal_ns =
+			tempest_bench_transport(aead, kp_a, kp_b, sizes[i], FALSE, budget_us);
+		gdouble both_ns =
+			tempest_bench_transport(aead, kp_a, kp_b, sizes[i], TRUE, budget_us);
 		gdouble open_ns = MAX(both_ns - seal_ns, 1.0);
 
 		g_print("%-8s %5" G_GSIZE_FORMAT " B  seal %7.0f ns/packet %8.1f MB/s   "
@@ -140,7 +138,8 @@ tempest_bench_initiations(TempestBenchPair *pair, gint64 budget_us)
 			if (tempest_handshake_create_initiation_with(pair->a_hs, i, eph, ts,
 								     &msgs[i]) != TEMPEST_NOISE_OK)
 				g_error("initiation");
-			tempest_cookie_generator_add_macs(gen, (guint8 *)&msgs[i], sizeof(msgs[i]), 1);
+			tempest_cookie_generator_add_macs(gen, (guint8 *)&msgs[i], sizeof(msgs[i]),
+							  1);
 		}
 		start = g_get_monotonic_time();
 		for (guint i = 0; i < n; i++, count++) {
@@ -164,8 +163,8 @@ main(int argc, char **argv)
 {
 	gint ms = 300;
 	GOptionEntry entries[] = {
-	    {"ms", 0, 0, G_OPTION_ARG_INT, &ms, "milliseconds per figure", "MS"},
-	    {NULL},
+		{"ms", 0, 0, G_OPTION_ARG_INT, &ms, "milliseconds per figure", "MS"},
+		{NULL},
 	};
 	g_autoptr(GOptionContext) context = g_option_context_new("- Tempest protocol core figures");
 	g_autoptr(GError) error = NULL;
