@@ -24,6 +24,10 @@
 #ifndef VIRTIO_NET_HDR_GSO_UDP_L4
 #define VIRTIO_NET_HDR_GSO_UDP_L4 5
 #endif
+#ifndef TUN_F_USO4
+#define TUN_F_USO4 0x20
+#define TUN_F_USO6 0x40
+#endif
 
 struct _TempestTun {
 	gchar name[IFNAMSIZ];
@@ -74,10 +78,8 @@ tempest_tun_enable_offload(gint fd)
 {
 	guint base = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
 
-#ifdef TUN_F_USO4
 	if (ioctl(fd, TUNSETOFFLOAD, base | TUN_F_USO4 | TUN_F_USO6) == 0)
 		return TRUE;
-#endif
 	return ioctl(fd, TUNSETOFFLOAD, base) == 0;
 }
 
