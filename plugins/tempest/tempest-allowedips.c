@@ -91,7 +91,8 @@ tempest_cidr_parse(const gchar *text, TempestCidr *cidr_out)
 	cidr.family = strchr(addr, ':') != NULL ? AF_INET6 : AF_INET;
 	if (inet_pton(cidr.family, addr, cidr.addr) != 1)
 		return FALSE;
-	if (!tempest_cidr_parse_length(slash + 1, tempest_cidr_family_bits(cidr.family), &cidr.cidr))
+	if (!tempest_cidr_parse_length(slash + 1, tempest_cidr_family_bits(cidr.family),
+				       &cidr.cidr))
 		return FALSE;
 	tempest_cidr_normalise(&cidr);
 	*cidr_out = cidr;
@@ -308,7 +309,8 @@ static TempestAllowedIpsNode *
 tempest_allowedips_remove_node(TempestAllowedIpsNode *node, const TempestCidr *key, gpointer peer,
 			       gboolean *removed)
 {
-	if (node == NULL || node->cidr > key->cidr || !tempest_allowedips_node_matches(node, key->addr))
+	if (node == NULL || node->cidr > key->cidr ||
+	    !tempest_allowedips_node_matches(node, key->addr))
 		return node;
 	if (node->cidr == key->cidr) {
 		if (node->peer == NULL || node->peer != peer)
@@ -317,7 +319,8 @@ tempest_allowedips_remove_node(TempestAllowedIpsNode *node, const TempestCidr *k
 		*removed = TRUE;
 	} else {
 		guint bit = tempest_allowedips_bit(key->addr, node->cidr);
-		node->child[bit] = tempest_allowedips_remove_node(node->child[bit], key, peer, removed);
+		node->child[bit] =
+			tempest_allowedips_remove_node(node->child[bit], key, peer, removed);
 	}
 	return tempest_allowedips_node_compact(node);
 }
@@ -388,7 +391,7 @@ tempest_allowedips_remove_by_peer(TempestAllowedIps *self, gpointer peer)
 gpointer
 tempest_allowedips_lookup(const TempestAllowedIps *self, guint8 family, const guint8 *addr)
 {
-	const TempestAllowedIpsNode *node = family == AF_INET	 ? self->root4
+	const TempestAllowedIpsNode *node = family == AF_INET    ? self->root4
 					    : family == AF_INET6 ? self->root6
 								 : NULL;
 	guint bits = tempest_cidr_family_bits(family);

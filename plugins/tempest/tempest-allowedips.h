@@ -49,7 +49,8 @@ TempestAllowedIps *tempest_allowedips_copy(const TempestAllowedIps *self);
 gboolean tempest_allowedips_insert(TempestAllowedIps *self, const TempestCidr *cidr, gpointer peer);
 gboolean tempest_allowedips_remove(TempestAllowedIps *self, const TempestCidr *cidr, gpointer peer);
 guint tempest_allowedips_remove_by_peer(TempestAllowedIps *self, gpointer peer);
-gpointer tempest_allowedips_lookup(const TempestAllowedIps *self, guint8 family, const guint8 *addr);
+gpointer tempest_allowedips_lookup(const TempestAllowedIps *self, guint8 family,
+				   const guint8 *addr);
 gpointer tempest_allowedips_lookup_dst(const TempestAllowedIps *self, const guint8 *packet,
 				       gsize len);
 gpointer tempest_allowedips_lookup_src(const TempestAllowedIps *self, const guint8 *packet,

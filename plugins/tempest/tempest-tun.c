@@ -295,7 +295,8 @@ tempest_tun_pseudo_header(const guint8 *packet, guint8 proto, gsize transport_le
 	gboolean v6 = packet[0] >> 4 == 6;
 	guint16 sum = tempest_tun_checksum(packet + (v6 ? 8 : 12), v6 ? 32 : 8, 0);
 
-	return (guint32)sum + proto + (guint32)(transport_len >> 16) + (guint32)(transport_len & 0xffff);
+	return (guint32)sum + proto + (guint32)(transport_len >> 16) +
+	       (guint32)(transport_len & 0xffff);
 }
 
 /* header lengths of a super-packet, checked against what it holds */
@@ -331,8 +332,8 @@ tempest_tun_gso_fix_headers(guint8 *out, gsize total, gsize iph_len, gboolean tc
 	}
 	if (tcp) {
 		guint8 *th = out + iph_len;
-		guint32 seq = (guint32)th[4] << 24 | (guint32)th[5] << 16 | (guint32)th[6] << 8 |
-			      th[7];
+		guint32 seq =
+			(guint32)th[4] << 24 | (guint32)th[5] << 16 | (guint32)th[6] << 8 | th[7];
 		seq += (guint32)(i * gso_size);
 		th[4] = (guint8)(seq >> 24);
 		th[5] = (guint8)(seq >> 16);
@@ -373,8 +374,8 @@ tempest_tun_fill_transport_checksum(guint8 *packet, gsize total, gsize iph_len, 
  * -ENOSPC if @out has too few or too small buffers
  */
 gint
-tempest_tun_gso_split(const TempestTunVnetHdr *hdr, guint8 *in, gsize in_len,
-		      TempestTunPacket *out, guint n_out)
+tempest_tun_gso_split(const TempestTunVnetHdr *hdr, guint8 *in, gsize in_len, TempestTunPacket *out,
+		      guint n_out)
 {
 	gboolean tcp;
 	gsize hdr_len;
@@ -387,9 +388,9 @@ tempest_tun_gso_split(const TempestTunVnetHdr *hdr, guint8 *in, gsize in_len,
 			if (at + 2 > in_len)
 				return -EINVAL;
 			/* the field holds the pseudo-header sum already */
-			tempest_tun_put16(in + at,
-					  (guint16)~tempest_tun_checksum(in + hdr->csum_start,
-									 in_len - hdr->csum_start, 0));
+			tempest_tun_put16(in + at, (guint16)~tempest_tun_checksum(
+							   in + hdr->csum_start,
+							   in_len - hdr->csum_start, 0));
 		}
 		if (n_out < 1 || out[0].size < in_len)
 			return -ENOSPC;
@@ -397,8 +398,8 @@ tempest_tun_gso_split(const TempestTunVnetHdr *hdr, guint8 *in, gsize in_len,
 		out[0].len = in_len;
 		return 1;
 	}
-	if (hdr->gso_type != VIRTIO_NET_HDR_GSO_TCPV4 && hdr->gso_type != VIRTIO_NET_HDR_GSO_TCPV6 &&
-	    hdr->gso_type != VIRTIO_NET_HDR_GSO_UDP_L4)
+	if (hdr->gso_type != VIRTIO_NET_HDR_GSO_TCPV4 &&
+	    hdr->gso_type != VIRTIO_NET_HDR_GSO_TCPV6 && hdr->gso_type != VIRTIO_NET_HDR_GSO_UDP_L4)
 		return -EINVAL;
 	if (!tempest_tun_gso_headers(hdr, in, in_len, &tcp, &hdr_len))
 		return -EINVAL;
@@ -472,8 +473,8 @@ tempest_tun_read(TempestTun *self, guint queue, guint8 *scratch, TempestTunPacke
 		return -EBADF;
 	if (!tempest_tun_wait(self, fd))
 		return 0;
-	while (count < n_packets && (!vnet || n_packets - count >= TEMPEST_TUN_MAX_SEGMENTS ||
-				     count == 0)) {
+	while (count < n_packets &&
+	       (!vnet || n_packets - count >= TEMPEST_TUN_MAX_SEGMENTS || count == 0)) {
 		gssize got;
 		if (vnet) {
 			got = tempest_tun_read_offload(self, fd, scratch, packets + count,
@@ -502,8 +503,7 @@ tempest_tun_read(TempestTun *self, guint queue, guint8 *scratch, TempestTunPacke
  * Returns: how many were written, or -errno if the first failed
  */
 gint
-tempest_tun_write(TempestTun *self, guint queue, const TempestTunPacket *packets,
-		  guint n_packets)
+tempest_tun_write(TempestTun *self, guint queue, const TempestTunPacket *packets, guint n_packets)
 {
 	static const TempestTunVnetHdr plain = {0};
 	gint fd = tempest_tun_get_fd(self, queue);

@@ -48,8 +48,7 @@ struct _TempestUdpBatch {
 static gboolean
 tempest_udp_set_errno(GError **error, gint err, const gchar *what)
 {
-	g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), "%s: %s", what,
-		    g_strerror(err));
+	g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), "%s: %s", what, g_strerror(err));
 	return FALSE;
 }
 
@@ -151,13 +150,13 @@ tempest_udp_open_pair(TempestUdp *self, guint16 port, guint32 fwmark, TempestUdp
 			self->port = tempest_udp_local_port(self->fd6);
 			return TRUE;
 		}
-		if (self->fd4 >= 0 && g_error_matches(local_error, G_IO_ERROR,
-						      G_IO_ERROR_NOT_SUPPORTED)) {
+		if (self->fd4 >= 0 &&
+		    g_error_matches(local_error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED)) {
 			self->port = chosen; /* a host without IPv6 */
 			return TRUE;
 		}
-		if (port != 0 || !g_error_matches(local_error, G_IO_ERROR,
-						  G_IO_ERROR_ADDRESS_IN_USE)) {
+		if (port != 0 ||
+		    !g_error_matches(local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE)) {
 			g_propagate_error(error, g_steal_pointer(&local_error));
 			return FALSE;
 		}
@@ -248,7 +247,8 @@ tempest_udp_set_fwmark(TempestUdp *self, guint32 fwmark, GError **error)
 	gint fds[] = {self->fd4, self->fd6};
 
 	for (guint i = 0; i < G_N_ELEMENTS(fds); i++)
-		if (fds[i] >= 0 && setsockopt(fds[i], SOL_SOCKET, SO_MARK, &fwmark, sizeof(fwmark)) != 0)
+		if (fds[i] >= 0 &&
+		    setsockopt(fds[i], SOL_SOCKET, SO_MARK, &fwmark, sizeof(fwmark)) != 0)
 			return tempest_udp_set_errno(error, errno, "cannot set the fwmark");
 	return TRUE;
 }
@@ -323,8 +323,8 @@ tempest_udp_read_cmsgs(struct msghdr *hdr, TempestUdpPacket *packet)
  * Returns: how many packets were filled, 0 after tempest_udp_shutdown(), or -errno
  */
 gint
-tempest_udp_recv(TempestUdp *self, gint family, TempestUdpBatch *batch,
-		 TempestUdpPacket *packets, guint n_packets)
+tempest_udp_recv(TempestUdp *self, gint family, TempestUdpBatch *batch, TempestUdpPacket *packets,
+		 guint n_packets)
 {
 	gint fd = tempest_udp_get_fd(self, family);
 	guint n = MIN(n_packets, TEMPEST_UDP_MAX_BATCH);
@@ -399,7 +399,8 @@ tempest_udp_write_cmsgs(guint8 *buf, const TempestUdpPacket *packet, guint segme
 	socklen_t used = 0;
 
 	memset(buf, 0, TEMPEST_UDP_CMSG_SPACE);
-	if (packet->endpoint.src_family == AF_INET && packet->endpoint.dst.sa.sa_family == AF_INET) {
+	if (packet->endpoint.src_family == AF_INET &&
+	    packet->endpoint.dst.sa.sa_family == AF_INET) {
 		struct in_pktinfo info = {.ipi_spec_dst = packet->endpoint.src.in4};
 		cmsg->cmsg_level = IPPROTO_IP;
 		cmsg->cmsg_type = IP_PKTINFO;
@@ -431,8 +432,8 @@ tempest_udp_write_cmsgs(guint8 *buf, const TempestUdpPacket *packet, guint segme
 
 /* the messages for the packets from the start of @packets that share its family */
 static guint
-tempest_udp_build(TempestUdp *self, TempestUdpBatch *batch, TempestUdpPacket *packets,
-		  guint n, guint *consumed)
+tempest_udp_build(TempestUdp *self, TempestUdpBatch *batch, TempestUdpPacket *packets, guint n,
+		  guint *consumed)
 {
 	sa_family_t family = packets[0].endpoint.dst.sa.sa_family;
 	gboolean gso = tempest_udp_get_gso(self);
@@ -444,7 +445,8 @@ tempest_udp_build(TempestUdp *self, TempestUdpBatch *batch, TempestUdpPacket *pa
 		guint count = gso ? tempest_udp_gso_run(packets, i, n) : 1;
 		socklen_t control;
 		for (guint k = 0; k < count; k++)
-			batch->iovs[i + k] = (struct iovec){packets[i + k].data, packets[i + k].len};
+			batch->iovs[i + k] =
+				(struct iovec){packets[i + k].data, packets[i + k].len};
 		batch->names[m] = packets[i].endpoint.dst;
 		control = tempest_udp_write_cmsgs(batch->cmsgs[m], &packets[i], count);
 		batch->msgs[m].msg_hdr = (struct msghdr){

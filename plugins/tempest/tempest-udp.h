@@ -38,9 +38,9 @@ typedef enum {
 
 /* One datagram (or, received with GRO, several of segment_size bytes back to back). */
 typedef struct {
-	guint8 *data; /* the caller's buffer */
-	gsize size;   /* its capacity, for receiving */
-	gsize len;    /* received length, or the length to send */
+	guint8 *data;       /* the caller's buffer */
+	gsize size;         /* its capacity, for receiving */
+	gsize len;          /* received length, or the length to send */
 	gsize segment_size; /* received: 0, or the size of each coalesced datagram but the last */
 	TempestEndpoint endpoint; /* received: source and local address; sent: destination */
 } TempestUdpPacket;
@@ -48,8 +48,7 @@ typedef struct {
 typedef struct _TempestUdp TempestUdp;
 typedef struct _TempestUdpBatch TempestUdpBatch;
 
-TempestUdp *tempest_udp_open(guint16 port, guint32 fwmark, TempestUdpFlags flags,
-			     GError **error);
+TempestUdp *tempest_udp_open(guint16 port, guint32 fwmark, TempestUdpFlags flags, GError **error);
 void tempest_udp_free(TempestUdp *self);
 guint16 tempest_udp_get_port(const TempestUdp *self);
 gint tempest_udp_get_fd(const TempestUdp *self, gint family);

@@ -252,7 +252,8 @@ random_cidr(GRand *rand)
 	TempestCidr cidr = {.family = g_rand_boolean(rand) ? AF_INET : AF_INET6};
 
 	random_addr(rand, cidr.family, cidr.addr);
-	cidr.cidr = (guint8)g_rand_int_range(rand, 0, (gint)tempest_cidr_family_bits(cidr.family) + 1);
+	cidr.cidr =
+		(guint8)g_rand_int_range(rand, 0, (gint)tempest_cidr_family_bits(cidr.family) + 1);
 	tempest_cidr_normalise(&cidr);
 	return cidr;
 }
@@ -339,7 +340,8 @@ test_allowedips_differential_func(void)
 				i++;
 			}
 		}
-		g_assert_cmpuint(tempest_allowedips_remove_by_peer(table, PEER(peer)), ==, expected);
+		g_assert_cmpuint(tempest_allowedips_remove_by_peer(table, PEER(peer)), ==,
+				 expected);
 	}
 	check_against_ref(table, ref, rand, 20000);
 

@@ -51,8 +51,8 @@ build_ipv4_tcp(guint8 *buf, gsize payload)
 	static const guint8 head[40] = {
 		0x45, 0, 0, 0, 0x12, 0x34, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
 		/* TCP: ports 1000 -> 2000, seq 1000, ack 7, 20 bytes, ACK|PSH|FIN, window */
-		0x03, 0xe8, 0x07, 0xd0, 0, 0, 0x03, 0xe8, 0, 0, 0, 7, 0x50, 0x19, 0xff, 0xff,
-		0, 0, 0, 0};
+		0x03, 0xe8, 0x07, 0xd0, 0, 0, 0x03, 0xe8, 0, 0, 0, 7, 0x50, 0x19, 0xff, 0xff, 0, 0,
+		0, 0};
 
 	memcpy(buf, head, sizeof(head));
 	for (gsize i = 0; i < payload; i++)
@@ -152,9 +152,8 @@ test_tun_needs_csum_func(void)
 	guint8 in[128];
 	TempestTunPacket out[1];
 	gsize len = build_ipv4_tcp(in, 60);
-	TempestTunVnetHdr hdr = {.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
-				 .csum_start = 20,
-				 .csum_offset = 16};
+	TempestTunVnetHdr hdr = {
+		.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM, .csum_start = 20, .csum_offset = 16};
 	/* what the kernel leaves in the field: the pseudo-header's sum */
 	guint16 pseudo = ref_fold(ref_sum(in + 12, 8) + 6 + (guint32)(len - 20));
 

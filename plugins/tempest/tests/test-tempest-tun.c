@@ -56,15 +56,20 @@ open_tun(TempestTunFlags flags)
 	g_autoptr(GError) error = NULL;
 	TempestTun *tun = tempest_tun_open("tio%d", flags, &error);
 	guint mtu = 0;
+	gboolean ok;
 
 	g_assert_no_error(error);
 	g_assert_true(g_str_has_prefix(tempest_tun_get_name(tun), "tio"));
-	g_assert_true(tempest_tun_set_mtu(tun, 1380, &error));
+	ok = tempest_tun_set_mtu(tun, 1380, &error);
 	g_assert_no_error(error);
-	g_assert_true(tempest_tun_get_mtu(tun, &mtu, &error));
+	g_assert_true(ok);
+	ok = tempest_tun_get_mtu(tun, &mtu, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
 	g_assert_cmpuint(mtu, ==, 1380);
-	g_assert_true(tempest_tun_set_up(tun, TRUE, &error));
+	ok = tempest_tun_set_up(tun, TRUE, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	set_address(tempest_tun_get_name(tun));
 	return tun;
 }
@@ -85,8 +90,8 @@ free_bufs(TempestTunPacket *bufs)
 
 /* reads until a packet of @proto to @dst shows (the kernel may send others: IPv6 ND, IGMP) */
 static const TempestTunPacket *
-read_until(TempestTun *tun, guint8 *scratch, TempestTunPacket *bufs, guint8 proto,
-	   const gchar *dst, gint *n_out)
+read_until(TempestTun *tun, guint8 *scratch, TempestTunPacket *bufs, guint8 proto, const gchar *dst,
+	   gint *n_out)
 {
 	guint8 want[4];
 
@@ -194,7 +199,8 @@ test_tun_offload_func(void)
 			==, sizeof(payload));
 	while (seen < 8) {
 		gint n;
-		const TempestTunPacket *pkt = read_until(tun, scratch, bufs, IPPROTO_UDP, REMOTE, &n);
+		const TempestTunPacket *pkt =
+			read_until(tun, scratch, bufs, IPPROTO_UDP, REMOTE, &n);
 		g_test_message("one read: %d packets", n);
 		for (gint i = 0; i < n && seen < 8; i++, seen++) {
 			const guint8 *p = pkt[i].data;
@@ -225,9 +231,10 @@ test_tun_wake_func(void)
 	g_autoptr(GError) error = NULL;
 	TempestTunPacket bufs[N_BUFS];
 	GThread *thread;
+	gint queue = tempest_tun_add_queue(tun, &error);
 
-	g_assert_cmpint(tempest_tun_add_queue(tun, &error), ==, 1);
 	g_assert_no_error(error);
+	g_assert_cmpint(queue, ==, 1);
 	g_assert_cmpuint(tempest_tun_get_n_queues(tun), ==, 2);
 	/* a reader blocked on an idle queue returns 0 when woken */
 	alloc_bufs(bufs);

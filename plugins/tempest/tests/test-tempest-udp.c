@@ -63,7 +63,8 @@ check_source(const TempestUdpPacket *packet, gint family, guint16 port)
 	g_autofree gchar *want =
 		g_strdup_printf(family == AF_INET ? "127.0.0.1:%u" : "[::1]:%u", port);
 
-	g_assert_cmpstr(tempest_endpoint_to_string(&packet->endpoint, text, sizeof(text)), ==, want);
+	g_assert_cmpstr(tempest_endpoint_to_string(&packet->endpoint, text, sizeof(text)), ==,
+			want);
 	g_assert_cmpint(packet->endpoint.src_family, ==, family);
 	if (family == AF_INET)
 		g_assert_cmphex(packet->endpoint.src.in4.s_addr, ==, htonl(INADDR_LOOPBACK));
@@ -167,10 +168,12 @@ test_udp_fixed_port_func(void)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(TempestUdp) a = tempest_udp_open(0, 0x51, TEMPEST_UDP_FLAG_NONE, &error);
 	g_autoptr(TempestUdp) b = NULL;
+	gboolean ok;
 
 	g_assert_no_error(error);
-	g_assert_true(tempest_udp_set_fwmark(a, 0x52, &error));
+	ok = tempest_udp_set_fwmark(a, 0x52, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	/* no SO_REUSEADDR: the port is ours alone */
 	b = tempest_udp_open(tempest_udp_get_port(a), 0, TEMPEST_UDP_FLAG_NONE, &error);
 	g_assert_error(error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE);
