@@ -22,8 +22,6 @@ G_BEGIN_DECLS
  * thread has passed a quiescent point (RCU style).
  */
 
-#define TEMPEST_ALLOWEDIPS_MAX_DEPTH 129 /* one node per prefix length, 0 to 128 */
-
 /* A network: family is AF_INET or AF_INET6, addr in network order (4 or 16 bytes used). */
 typedef struct {
 	guint8 addr[16];

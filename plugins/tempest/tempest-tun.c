@@ -469,6 +469,7 @@ tempest_tun_read(TempestTun *self, guint queue, guint8 *scratch, TempestTunPacke
 	gboolean vnet = (self->flags & TEMPEST_TUN_FLAG_OFFLOAD) != 0;
 	guint count = 0;
 
+	g_return_val_if_fail(!vnet || scratch != NULL, -EINVAL);
 	if (fd < 0)
 		return -EBADF;
 	if (!tempest_tun_wait(self, fd))
@@ -514,11 +515,10 @@ tempest_tun_write(TempestTun *self, guint queue, const TempestTunPacket *packets
 	for (guint i = 0; i < n_packets; i++) {
 		struct iovec iov[2] = {{(void *)&plain, sizeof(plain)},
 				       {packets[i].data, packets[i].len}};
-		gssize ret = vnet ? writev(fd, iov, 2) : writev(fd, iov + 1, 1);
-		if (ret < 0 && errno == EINTR) {
-			i--;
-			continue;
-		}
+		gssize ret;
+		do
+			ret = vnet ? writev(fd, iov, 2) : writev(fd, iov + 1, 1);
+		while (ret < 0 && errno == EINTR);
 		if (ret < 0)
 			return i > 0 ? (gint)i : -errno;
 	}

@@ -64,8 +64,9 @@ tempest_udp_set_buffers(gint fd)
 		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
 }
 
+/* a socket of @family bound to @port; -1 with *err_out the errno (and @error) if not */
 static gint
-tempest_udp_socket(gint family, guint16 port, guint32 fwmark, GError **error)
+tempest_udp_socket(gint family, guint16 port, guint32 fwmark, gint *err_out, GError **error)
 {
 	gint fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP);
 	gint on = 1;
@@ -73,6 +74,7 @@ tempest_udp_socket(gint family, guint16 port, guint32 fwmark, GError **error)
 	socklen_t addr_len;
 
 	if (fd < 0) {
+		*err_out = errno;
 		tempest_udp_set_errno(error, errno, "cannot create a UDP socket");
 		return -1;
 	}
@@ -91,6 +93,7 @@ tempest_udp_socket(gint family, guint16 port, guint32 fwmark, GError **error)
 	}
 	if ((fwmark != 0 && setsockopt(fd, SOL_SOCKET, SO_MARK, &fwmark, sizeof(fwmark)) != 0) ||
 	    bind(fd, &addr.sa, addr_len) != 0) {
+		*err_out = errno;
 		tempest_udp_set_errno(error, errno, "cannot bind the UDP port");
 		close(fd);
 		return -1;
@@ -135,28 +138,25 @@ tempest_udp_open_pair(TempestUdp *self, guint16 port, guint32 fwmark, TempestUdp
 	for (guint attempt = 0; attempt < 100; attempt++) {
 		g_autoptr(GError) local_error = NULL;
 		guint16 chosen = port;
+		gint err = 0;
 		if (!(flags & TEMPEST_UDP_FLAG_IPV6_ONLY)) {
-			self->fd4 = tempest_udp_socket(AF_INET, port, fwmark, error);
+			self->fd4 = tempest_udp_socket(AF_INET, port, fwmark, &err, error);
 			if (self->fd4 < 0)
 				return FALSE;
 			chosen = tempest_udp_local_port(self->fd4);
 		}
-		if (flags & TEMPEST_UDP_FLAG_IPV4_ONLY) {
-			self->port = chosen;
+		self->port = chosen;
+		if (flags & TEMPEST_UDP_FLAG_IPV4_ONLY)
 			return TRUE;
-		}
-		self->fd6 = tempest_udp_socket(AF_INET6, chosen, fwmark, &local_error);
+		self->fd6 = tempest_udp_socket(AF_INET6, chosen, fwmark, &err, &local_error);
 		if (self->fd6 >= 0) {
 			self->port = tempest_udp_local_port(self->fd6);
 			return TRUE;
 		}
-		if (self->fd4 >= 0 &&
-		    g_error_matches(local_error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED)) {
-			self->port = chosen; /* a host without IPv6 */
+		/* a host without IPv6 (no module, or disabled): IPv4 alone */
+		if (self->fd4 >= 0 && (err == EAFNOSUPPORT || err == EADDRNOTAVAIL))
 			return TRUE;
-		}
-		if (port != 0 ||
-		    !g_error_matches(local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE)) {
+		if (port != 0 || err != EADDRINUSE || self->fd4 < 0) {
 			g_propagate_error(error, g_steal_pointer(&local_error));
 			return FALSE;
 		}
