@@ -4,6 +4,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <gio/gio.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -216,6 +217,118 @@ test_tun_offload_func(void)
 	free_bufs(bufs);
 }
 
+/* checksums of a TCP/IPv4 packet built here, as the other end's stack would set them */
+static void
+finish_tcp4(guint8 *pkt, gsize len)
+{
+	guint16 sum;
+
+	pkt[2] = (guint8)(len >> 8);
+	pkt[3] = (guint8)len;
+	pkt[10] = pkt[11] = 0;
+	sum = (guint16)~ref_fold(pkt, 20, 0);
+	pkt[10] = (guint8)(sum >> 8);
+	pkt[11] = (guint8)sum;
+	pkt[36] = pkt[37] = 0;
+	sum = (guint16)~ref_fold(pkt + 20, len - 20,
+				 ref_fold(pkt + 12, 8, 6 + (guint32)(len - 20)));
+	pkt[36] = (guint8)(sum >> 8);
+	pkt[37] = (guint8)sum;
+}
+
+/* a segment from REMOTE:5000 to the local port, seq/ack/flags as given, MSS option on SYN */
+static void
+write_tcp4(TempestTun *tun, guint16 port, guint32 seq, guint32 ack, guint8 flags)
+{
+	guint8 pkt[44] = {0x45, 0, 0, 0, 0, 0, 0x40, 0, 64, IPPROTO_TCP};
+	gsize len = flags & 0x02 ? 44 : 40;
+	TempestTunPacket packet = {.data = pkt, .size = sizeof(pkt), .len = len};
+	guint32 seq_n = htonl(seq);
+	guint32 ack_n = htonl(ack);
+
+	inet_pton(AF_INET, REMOTE, pkt + 12);
+	inet_pton(AF_INET, LOCAL, pkt + 16);
+	pkt[20] = 5000 >> 8;
+	pkt[21] = 5000 & 0xff;
+	pkt[22] = (guint8)(port >> 8);
+	pkt[23] = (guint8)port;
+	memcpy(pkt + 24, &seq_n, 4);
+	memcpy(pkt + 28, &ack_n, 4);
+	pkt[32] = (guint8)((len - 20) / 4) << 4;
+	pkt[33] = flags;
+	pkt[34] = pkt[35] = 0xff;
+	if (len == 44)
+		memcpy(pkt + 40, "\x02\x04\x05\x3c", 4); /* MSS 1340 */
+	finish_tcp4(pkt, len);
+	g_assert_cmpint(tempest_tun_write(tun, 0, &packet, 1), ==, 1);
+}
+
+/* checks one data segment of the stream and moves *next past it */
+static void
+check_tcp_segment(const TempestTunPacket *pkt, const guint8 *stream, guint32 isn, guint32 *next)
+{
+	const guint8 *p = pkt->data;
+	gsize data_offset = (gsize)(p[32] >> 4) * 4;
+	gsize payload = pkt->len - 20 - data_offset;
+	guint32 seq;
+
+	g_assert_cmpuint(pkt->len, <=, 1380);
+	g_assert_cmphex(ref_fold(p, 20, 0), ==, 0xffff);
+	g_assert_cmphex(
+		ref_fold(p + 20, pkt->len - 20, ref_fold(p + 12, 8, 6 + (guint32)(pkt->len - 20))),
+		==, 0xffff);
+	memcpy(&seq, p + 24, 4);
+	g_assert_cmpuint(ntohl(seq), ==, *next);
+	g_assert_cmpmem(p + 20 + data_offset, payload, stream + (*next - isn - 1), payload);
+	*next += (guint32)payload;
+}
+
+/* with offloads, a TCP stream through the device: the kernel hands over super-packets (TSO),
+ * which come out as segments of the negotiated MSS, in order, with valid checksums */
+static void
+test_tun_offload_tcp_func(void)
+{
+	g_autoptr(TempestTun) tun = open_tun(TEMPEST_TUN_FLAG_OFFLOAD);
+	g_autofree guint8 *scratch = g_malloc(TEMPEST_TUN_SCRATCH_LEN);
+	g_autofree guint8 *stream = g_malloc(60000);
+	TempestTunPacket bufs[N_BUFS];
+	struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(5000)};
+	gint fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	const TempestTunPacket *pkt;
+	guint32 isn, next;
+	guint16 port;
+	guint split_reads = 0;
+	gint n;
+
+	alloc_bufs(bufs);
+	for (guint i = 0; i < 60000; i++)
+		stream[i] = (guint8)(i * 31 + i / 977);
+	inet_pton(AF_INET, REMOTE, &to.sin_addr);
+	g_assert_cmpint(connect(fd, (struct sockaddr *)&to, sizeof(to)), ==, -1);
+	g_assert_cmpint(errno, ==, EINPROGRESS);
+	pkt = read_until(tun, scratch, bufs, IPPROTO_TCP, REMOTE, &n);
+	g_assert_cmphex(pkt->data[33], ==, 0x02); /* SYN */
+	memcpy(&isn, pkt->data + 24, 4);
+	isn = ntohl(isn);
+	port = (guint16)(pkt->data[20] << 8 | pkt->data[21]);
+	write_tcp4(tun, port, 7000, isn + 1, 0x12);
+	next = isn + 1;
+	g_assert_cmpint(fcntl(fd, F_SETFL, 0), ==, 0);
+	g_assert_cmpint(send(fd, stream, 60000, 0), ==, 60000);
+	while (next < isn + 1 + 60000) {
+		pkt = read_until(tun, scratch, bufs, IPPROTO_TCP, REMOTE, &n);
+		split_reads += n > 1;
+		for (gint i = 0; i < n; i++)
+			if (pkt[i].len > 40)
+				check_tcp_segment(&pkt[i], stream, isn, &next);
+		write_tcp4(tun, port, 7001, next, 0x10);
+	}
+	g_test_message("reads that were split: %u", split_reads);
+	g_assert_cmpuint(split_reads, >, 0);
+	close(fd);
+	free_bufs(bufs);
+}
+
 static gpointer
 wake_later_cb(gpointer data)
 {
@@ -252,6 +365,7 @@ main(int argc, char **argv)
 	g_test_add_func("/tempest/tun/read", test_tun_read_func);
 	g_test_add_func("/tempest/tun/write", test_tun_write_func);
 	g_test_add_func("/tempest/tun/offload", test_tun_offload_func);
+	g_test_add_func("/tempest/tun/offload-tcp", test_tun_offload_tcp_func);
 	g_test_add_func("/tempest/tun/wake", test_tun_wake_func);
 	return g_test_run();
 }
