@@ -487,6 +487,18 @@ tempest_udp_send_built(TempestUdp *self, TempestUdpBatch *batch, gint fd, guint 
 	return (gint)*sent_out;
 }
 
+/* the first packet's source is gone: every later packet from it loses it too */
+static void
+tempest_udp_forget_src(TempestUdpPacket *packets, guint n)
+{
+	TempestEndpoint gone = packets[0].endpoint;
+
+	for (guint i = 0; i < n; i++)
+		if (packets[i].endpoint.src_family == gone.src_family &&
+		    memcmp(&packets[i].endpoint.src, &gone.src, sizeof(gone.src)) == 0)
+			tempest_endpoint_clear_src(&packets[i].endpoint);
+}
+
 /**
  * tempest_udp_send:
  * @packets: datagrams with their destination (and sticky source); any number
@@ -494,8 +506,9 @@ tempest_udp_send_built(TempestUdp *self, TempestUdpBatch *batch, gint fd, guint 
  * Consecutive packets to one endpoint, of one size (the last may be shorter), leave as one
  * UDP_SEGMENT send when the kernel offers it. If the kernel refuses segmentation (EIO: a
  * device without checksum offload), GSO is turned off for good and the rest goes one by one.
- * If a sticky source is refused (EINVAL: the address is gone), it is cleared in @packets and
- * the packet is sent again from any address.
+ * If a sticky source is refused (EINVAL, ENETUNREACH or EADDRNOTAVAIL: the address is gone),
+ * it is cleared in @packets (the caller may forget it for the peer) and the packet is sent
+ * again from any address.
  *
  * Returns: @n_packets, or -errno of the first failure (packets before it were sent)
  */
@@ -521,8 +534,10 @@ tempest_udp_send(TempestUdp *self, TempestUdpBatch *batch, TempestUdpPacket *pac
 			g_atomic_int_set(&self->gso, 0);
 			continue;
 		}
-		if (ret == -EINVAL && packets[sent].endpoint.src_family != AF_UNSPEC) {
-			tempest_endpoint_clear_src(&packets[sent].endpoint);
+		/* the kernel names a source it cannot send from in several ways */
+		if ((ret == -EINVAL || ret == -ENETUNREACH || ret == -EADDRNOTAVAIL) &&
+		    packets[sent].endpoint.src_family != AF_UNSPEC) {
+			tempest_udp_forget_src(packets + sent, n_packets - sent);
 			continue;
 		}
 		if (ret < 0)

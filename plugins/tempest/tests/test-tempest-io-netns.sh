@@ -103,6 +103,16 @@ SHOW
 		fail "wg show"
 	fi
 
+	if wg showconf "$ifname" >"$tmp/conf" 2>&1 &&
+		grep -qx "PrivateKey = SKPIPB7M+1YgsxSYYfbaeK4n6rqjk3/q9Q9TUqYDBEg=" "$tmp/conf" &&
+		grep -qx "PresharedKey = PwbY/KkQd/AGD+AhOi0faFt3EfC1QBTPNoI182IPUu4=" "$tmp/conf" &&
+		grep -qx "AllowedIPs = 10.77.0.0/16, fd77::/64" "$tmp/conf"; then
+		pass "wg showconf prints the keys and networks"
+	else
+		cat "$tmp/conf"
+		fail "wg showconf"
+	fi
+
 	cat >"$tmp/changes.expected" <<'CHANGES'
 set=1
 listen_port=51999

@@ -73,7 +73,7 @@ check_source(const TempestUdpPacket *packet, gint family, guint16 port)
 }
 
 static void
-exchange(gint family, TempestUdpFlags flags)
+exchange(gint family, TempestUdpFlags flags, const gchar *src)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(TempestUdp) a = tempest_udp_open(0, 0, flags, &error);
@@ -99,9 +99,18 @@ exchange(gint family, TempestUdpFlags flags)
 		out[i].data = g_malloc(out[i].len);
 		fill_packet(out[i].data, out[i].len, i);
 		out[i].endpoint = endpoint_of(family, tempest_udp_get_port(b));
+		if (src != NULL) {
+			out[i].endpoint.src_family = (guint8)family;
+			g_assert_cmpint(inet_pton(family, src, &out[i].endpoint.src), ==, 1);
+		}
 	}
 	/* loopback: the receive buffer holds all of it, so send everything first */
 	g_assert_cmpint(tempest_udp_send(a, batch, out, N_PACKETS), ==, N_PACKETS);
+	/* a sticky source the host does not have is dropped, and the packet sent anyway */
+	if (src != NULL && !g_str_has_prefix(src, "127.") && !g_str_equal(src, "::1"))
+		g_assert_cmpint(out[0].endpoint.src_family, ==, AF_UNSPEC);
+	else if (src != NULL)
+		g_assert_cmpint(out[0].endpoint.src_family, ==, family);
 
 	for (guint i = 0; i < TEMPEST_UDP_MAX_BATCH; i++) {
 		in[i].size = TEMPEST_UDP_GRO_BUFFER;
@@ -141,25 +150,30 @@ exchange(gint family, TempestUdpFlags flags)
 static void
 test_udp_v4_offload_func(void)
 {
-	exchange(AF_INET, TEMPEST_UDP_FLAG_NONE);
+	exchange(AF_INET, TEMPEST_UDP_FLAG_NONE, NULL);
+	exchange(AF_INET, TEMPEST_UDP_FLAG_NONE, "127.0.0.1");
+	exchange(AF_INET, TEMPEST_UDP_FLAG_NONE, "10.123.0.1");
 }
 
 static void
 test_udp_v4_plain_func(void)
 {
-	exchange(AF_INET, TEMPEST_UDP_FLAG_NO_GSO | TEMPEST_UDP_FLAG_NO_GRO);
+	exchange(AF_INET, TEMPEST_UDP_FLAG_NO_GSO | TEMPEST_UDP_FLAG_NO_GRO, NULL);
+	exchange(AF_INET, TEMPEST_UDP_FLAG_NO_GSO | TEMPEST_UDP_FLAG_NO_GRO, "10.123.0.1");
 }
 
 static void
 test_udp_v6_offload_func(void)
 {
-	exchange(AF_INET6, TEMPEST_UDP_FLAG_NONE);
+	exchange(AF_INET6, TEMPEST_UDP_FLAG_NONE, NULL);
+	exchange(AF_INET6, TEMPEST_UDP_FLAG_NONE, "::1");
+	exchange(AF_INET6, TEMPEST_UDP_FLAG_NONE, "fd12::1");
 }
 
 static void
 test_udp_v6_plain_func(void)
 {
-	exchange(AF_INET6, TEMPEST_UDP_FLAG_NO_GSO | TEMPEST_UDP_FLAG_NO_GRO);
+	exchange(AF_INET6, TEMPEST_UDP_FLAG_NO_GSO | TEMPEST_UDP_FLAG_NO_GRO, NULL);
 }
 
 static void
