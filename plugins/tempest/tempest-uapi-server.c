@@ -363,9 +363,10 @@ tempest_uapi_server_thread(gpointer data)
 	for (;;) {
 		nfds_t n_fds;
 		gint timeout = tempest_uapi_server_poll_timeout(self, fds, map, &n_fds);
-		if (poll(fds, n_fds, timeout) < 0 && errno != EINTR)
-			break;
-		if (fds[0].revents != 0)
+		gint ready = poll(fds, n_fds, timeout);
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready < 0 || fds[0].revents != 0)
 			break;
 		if (fds[1].revents != 0)
 			tempest_uapi_server_accept(self);
