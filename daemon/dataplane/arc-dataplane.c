@@ -166,6 +166,7 @@ arc_dataplane_sync_slots(ArcDataplane *self, const ArcClusterView *view)
 {
 	g_autoptr(GPtrArray) ids = g_ptr_array_new();
 	const gchar *self_id = arc_cluster_view_get_self(view)->peer_id;
+	guint left_out;
 
 	for (guint i = 0; i < arc_cluster_view_get_n_members(view); i++) {
 		const ArcClusterMember *member = arc_cluster_view_get_member(view, i);
@@ -174,7 +175,10 @@ arc_dataplane_sync_slots(ArcDataplane *self, const ArcClusterView *view)
 			g_ptr_array_add(ids, member->peer_id);
 	}
 	g_ptr_array_add(ids, NULL);
-	arc_peer_slots_sync(self->slots, (const gchar *const *)ids->pdata);
+	left_out = arc_peer_slots_sync(self->slots, (const gchar *const *)ids->pdata);
+	if (left_out > 0)
+		g_warning("%u peer(s) get no mark: the range has %u slots, all taken", left_out,
+			  self->config.n_slots);
 }
 
 static gboolean

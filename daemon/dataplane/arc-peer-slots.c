@@ -82,7 +82,6 @@ arc_peer_slots_assign(ArcPeerSlots *self, const gchar *peer_id)
 		}
 		slot = slot == self->n_slots ? 1 : slot + 1;
 	}
-	g_warning("no mark left for peer %s: %u peers hold all of them", peer_id, self->n_slots);
 	return 0;
 }
 
@@ -100,12 +99,15 @@ arc_peer_slots_by_id_cb(gconstpointer a, gconstpointer b)
  * Frees the slots of peers not in @peer_ids and gives one to each new peer, in the order of
  * their ids (so that two agents given the same members in any order agree). A peer that
  * keeps its membership keeps its slot.
+ *
+ * Returns: how many new peers got no slot, all being taken
  */
-void
+guint
 arc_peer_slots_sync(ArcPeerSlots *self, const gchar *const *peer_ids)
 {
 	g_autoptr(GHashTable) wanted = g_hash_table_new(g_str_hash, g_str_equal);
 	g_autoptr(GPtrArray) added = g_ptr_array_new();
+	guint left_out = 0;
 	GHashTableIter iter;
 	gpointer key, value;
 
@@ -124,8 +126,11 @@ arc_peer_slots_sync(ArcPeerSlots *self, const gchar *const *peer_ids)
 			g_ptr_array_add(added, key);
 	}
 	g_ptr_array_sort(added, arc_peer_slots_by_id_cb);
-	for (guint i = 0; i < added->len; i++)
-		arc_peer_slots_assign(self, g_ptr_array_index(added, i));
+	for (guint i = 0; i < added->len; i++) {
+		if (arc_peer_slots_assign(self, g_ptr_array_index(added, i)) == 0)
+			left_out++;
+	}
+	return left_out;
 }
 
 /**

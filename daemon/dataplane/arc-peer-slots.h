@@ -16,7 +16,7 @@ typedef struct _ArcPeerSlots ArcPeerSlots;
 
 ArcPeerSlots *arc_peer_slots_new(guint n_slots);
 void arc_peer_slots_free(ArcPeerSlots *self);
-void arc_peer_slots_sync(ArcPeerSlots *self, const gchar *const *peer_ids);
+guint arc_peer_slots_sync(ArcPeerSlots *self, const gchar *const *peer_ids);
 guint arc_peer_slots_lookup(const ArcPeerSlots *self, const gchar *peer_id);
 guint arc_peer_slots_get_size(const ArcPeerSlots *self);
 guint arc_peer_slots_preferred(guint n_slots, const gchar *peer_id);
