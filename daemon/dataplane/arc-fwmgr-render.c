@@ -138,7 +138,7 @@ arc_fwmgr_append_hooks(GString *out, const ArcDataplaneConfig *config)
 			"\t\ttype filter hook prerouting priority mangle; policy accept;\n"
 			"\t\tiifname \"arc-*\" return comment \"from a tunnel: exit traffic\"\n"
 			"\t\tct direction reply return\n"
-			"\t\tmeta l4proto tcp goto tproxy\n"
+			"\t\tmeta l4proto tcp goto tproxymgr\n"
 			"\t\tmeta l4proto != tcp jump route\n"
 			"\t}\n");
 	g_string_append_printf(out,
@@ -147,12 +147,12 @@ arc_fwmgr_append_hooks(GString *out, const ArcDataplaneConfig *config)
 			       "\t\tmeta mark & 0x%08x == 0x%08x return comment \"the tunnel's "
 			       "own packets\"\n"
 			       "\t\tct direction reply return\n"
-			       "\t\tmeta l4proto tcp goto tproxy\n"
+			       "\t\tmeta l4proto tcp goto tproxymgr\n"
 			       "\t\tmeta l4proto != tcp jump route\n"
 			       "\t}\n",
 			       config->mark_mask, config->mark_base);
 	/* TCP matching a route is the transparent proxy's: tproxymgr fills this chain */
-	g_string_append(out, "\tchain tproxy {\n"
+	g_string_append(out, "\tchain tproxymgr {\n"
 			     "\t}\n");
 	g_string_append(out,
 			"\tchain postrouting {\n"

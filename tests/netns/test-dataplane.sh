@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# The data plane in network namespaces (all named dp-*): what fwmgr and netmgr put in the
+# kernel, and where packets go. Root only; skipped (77) otherwise.
+#   (a) a foreign nftables table and a foreign ip rule survive apply, change and stop;
+#   (b) after a crash (apply, exit without stopping) a fresh agent applying another view
+#       leaves no duplicate and no stale rule or route, and one table;
+#   (c) routes decide the peer: random route tables, UDP and ICMP forwarded from a client
+#       and sent by the agent itself reach the peer namespace `routes explain` names (veth
+#       pairs named like the tunnel devices stand in for the tunnels), the WAN when explain
+#       finds no route; TCP is never marked.
+set -uo pipefail
+
+build=${ARC_BUILD_ROOT:?ARC_BUILD_ROOT is not set}
+prog=$build/tests/netns/arc-dataplane-netns
+failures=0
+namespaces=()
+
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+fail() {
+	echo "FAIL: $*"
+	failures=$((failures + 1))
+}
+
+pass() {
+	echo "ok: $*"
+}
+
+cleanup() {
+	for ns in "${namespaces[@]}"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+}
+
+[ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
+command -v ip >/dev/null || skip "needs ip (iproute2)"
+command -v nft >/dev/null || skip "needs nft (nftables)"
+trap cleanup EXIT
+
+tag=$$
+agent=dp-agent-$tag
+client=dp-client-$tag
+wan=dp-wan-$tag
+peers=("dp-peer1-$tag" "dp-peer2-$tag" "dp-peer3-$tag")
+
+netns_add() {
+	ip netns add "$1" 2>/dev/null || skip "cannot create network namespaces here"
+	namespaces+=("$1")
+	ip -n "$1" link set lo up
+}
+
+in_agent() {
+	ip netns exec "$agent" "$@"
+}
+
+# the rules of our tables (0xa7c0 = 42944 and up), one line each
+our_rules() {
+	{
+		in_agent ip -4 rule show
+		in_agent ip -6 rule show
+	} | grep -E 'lookup (429[4-9][0-9]|43[0-9]{3})' | sort
+}
+
+netns_add "$agent"
+
+# ---- (a) foreign table and rule survive ----
+in_agent nft -f - <<'NFT'
+table inet keepme {
+	chain input {
+		type filter hook input priority 0; policy accept;
+		tcp dport 4242 counter accept
+	}
+}
+NFT
+in_agent ip rule add fwmark 0x1234 lookup 77 pref 20000
+foreign_before=$(in_agent nft list table inet keepme)
+in_agent "$prog" apply peer_1 peer_2 >/dev/null || fail "(a) first apply"
+in_agent "$prog" apply peer_2 peer_3 >/dev/null || fail "(a) changed apply"
+in_agent nft list table inet arctic >/dev/null 2>&1 || fail "(a) no table inet arctic after apply"
+in_agent "$prog" stop || fail "(a) stop"
+if [ "$(in_agent nft list table inet keepme)" != "$foreign_before" ]; then
+	fail "(a) table inet keepme changed"
+elif ! grep -q 'fwmark 0x1234 lookup 77' <<<"$(in_agent ip rule show)"; then
+	fail "(a) the foreign ip rule is gone"
+elif in_agent nft list table inet arctic >/dev/null 2>&1; then
+	fail "(a) table inet arctic left after stop"
+elif [ -n "$(our_rules)" ]; then
+	fail "(a) rules left after stop: $(our_rules)"
+else
+	pass "(a) the foreign table and rule survive apply, change and stop; ours are gone"
+fi
+
+# ---- (b) a crash, then another view ----
+out=$(in_agent "$prog" apply peer_1 peer_2 peer_3) || fail "(b) apply before the crash"
+slot3=$(sed -n 's/^slot peer_3 //p' <<<"$out")
+# leftovers a crash might leave: a second rule for a mark (the kernel refuses an exact
+# duplicate), and a route in a table of the range
+in_agent ip rule add fwmark $((0x0a7c0000 + slot3)) lookup $((0xa7c0 + slot3)) pref 10001
+in_agent ip route add unreachable 192.0.2.0/24 table $((0xa7c0 + slot3))
+out=$(in_agent "$prog" apply peer_1 peer_2) || fail "(b) apply after the crash: $out"
+want=$(for p in peer_1 peer_2; do
+	s=$(sed -n "s/^slot $p //p" <<<"$out")
+	printf '10000:\tfrom all fwmark %#x lookup %d\n' $((0x0a7c0000 + s)) $((0xa7c0 + s))
+	printf '10000:\tfrom all fwmark %#x lookup %d\n' $((0x0a7c0000 + s)) $((0xa7c0 + s))
+done | sort)
+if [ "$(our_rules)" != "$want" ]; then
+	fail "(b) the rules are not exactly the view's:"
+	our_rules
+	echo "wanted:"
+	echo "$want"
+elif [ -n "$(in_agent ip route show table $((0xa7c0 + slot3)) 2>/dev/null)" ]; then
+	fail "(b) the stale table $((0xa7c0 + slot3)) still has routes"
+elif [ "$(in_agent nft list tables | grep -c 'table inet arctic')" != 1 ]; then
+	fail "(b) not exactly one table inet arctic"
+elif ! grep -q '^unreachable default' \
+	<<<"$(in_agent ip route show table $((0xa7c0 + $(sed -n 's/^slot peer_1 //p' <<<"$out"))))"; then
+	fail "(b) a peer without a device does not get an unreachable default route"
+else
+	pass "(b) after a crash: no duplicate, no stale rule or route, one table"
+fi
+in_agent "$prog" stop
+
+# ---- (c) routes decide the peer ----
+netns_add "$client"
+netns_add "$wan"
+for ns in "${peers[@]}"; do
+	netns_add "$ns"
+done
+in_agent sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+ip -n "$agent" link add lan0 type veth peer name lan0 netns "$client"
+ip -n "$agent" addr add 192.168.50.1/24 dev lan0
+ip -n "$agent" addr add 192.168.60.1/24 dev lan0
+ip -n "$agent" addr add 192.168.70.1/32 dev lo
+ip -n "$agent" link set lan0 up
+ip -n "$client" addr add 192.168.50.2/24 dev lan0
+ip -n "$client" addr add 192.168.50.3/24 dev lan0
+ip -n "$client" addr add 192.168.60.2/24 dev lan0
+ip -n "$client" link set lan0 up
+ip -n "$client" route add default via 192.168.50.1
+ip -n "$agent" link add wan0 type veth peer name wan0 netns "$wan"
+ip -n "$agent" addr add 198.18.0.1/30 dev wan0
+ip -n "$agent" link set wan0 up
+ip -n "$agent" route add default via 198.18.0.2
+ip -n "$wan" addr add 198.18.0.2/30 dev wan0
+ip -n "$wan" link set wan0 up
+ip -n "$wan" route add local 10.0.0.0/8 dev lo
+ip -n "$wan" route add 192.168.0.0/16 via 198.18.0.1
+i=0
+for ns in "${peers[@]}"; do
+	i=$((i + 1))
+	dev=$("$prog" device "peer_$i")
+	mac=02:dc:00:00:00:0$i
+	# like a TUN device: no ARP; both ends share a MAC so frames are for the other end
+	ip -n "$agent" link add "$dev" address $mac type veth peer name tun0 netns "$ns" address $mac
+	ip -n "$agent" link set "$dev" arp off
+	ip -n "$agent" addr add 172.31.$i.1/30 dev "$dev"
+	ip -n "$agent" link set "$dev" up
+	ip -n "$ns" addr add 172.31.$i.2/30 dev tun0
+	ip -n "$ns" link set tun0 up
+	# every address of 10/8 is local here: what arrives is delivered and counted
+	ip -n "$ns" route add local 10.0.0.0/8 dev lo
+	ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0
+done
+if timeout 60 ip netns exec "$agent" "$prog" routes "$client" "$wan" "${peers[@]}"; then
+	pass "(c) every packet reached the peer explain names; TCP and unrouted ones the WAN"
+else
+	fail "(c) routes decide the peer"
+fi
+if in_agent nft list table inet arctic >/dev/null 2>&1 || [ -n "$(our_rules)" ]; then
+	fail "(c) stop left something behind"
+fi
+
+if [ "$failures" -gt 0 ]; then
+	echo "$failures check(s) failed"
+	exit 1
+fi
+echo "all checks passed"
