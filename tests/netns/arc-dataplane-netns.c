@@ -49,6 +49,9 @@ dp_view(guint64 generation, gchar **peers, GRand *rand)
 	guint n_peers = g_strv_length(peers);
 
 	arc_cluster_view_builder_set_self(builder, &node);
+	/* and the last view is one of a suspended license */
+	if (rand != NULL && generation == DP_ROUNDS)
+		arc_cluster_view_builder_set_license_state(builder, ARC_LICENSE_STATE_SUSPENDED);
 	for (guint i = 0; i < n_peers; i++) {
 		ArcClusterMember member = {0};
 		ArcClusterService service = {0};
@@ -57,6 +60,8 @@ dp_view(guint64 generation, gchar **peers, GRand *rand)
 
 		member.peer_id = peers[i];
 		member.name = peers[i];
+		/* every third view puts the last peer over the node limit */
+		member.over_limit = rand != NULL && generation % 3 == 0 && peers[i + 1] == NULL;
 		arc_cluster_view_builder_add_member(builder, &member);
 		service.id = id;
 		service.name = id;
@@ -327,13 +332,15 @@ dp_expected(ArcClusterView *view, gchar **peers, const gchar *source, const gcha
 	arc_cidr_read_address(destination, &dst);
 	decision = arc_route_table_explain(arc_cluster_view_get_route_table(view), &src, &dst, NULL,
 					   FALSE);
-	if (decision->service_id == NULL)
+	/* services carry nothing under a suspended license, nor to an over_limit peer */
+	if (decision->service_id == NULL ||
+	    arc_cluster_view_get_license_state(view) == ARC_LICENSE_STATE_SUSPENDED)
 		return 0;
 	for (guint i = 0; peers[i] != NULL; i++) {
 		const ArcClusterService *service =
 			arc_cluster_view_find_service(view, decision->service_id);
 		if (g_strcmp0(service->target_peer_id, peers[i]) == 0)
-			return i + 1;
+			return arc_cluster_view_find_member(view, peers[i])->over_limit ? 0 : i + 1;
 	}
 	g_assert_not_reached();
 }

@@ -7,7 +7,8 @@
 #   (c) routes decide the peer: random route tables, UDP and ICMP forwarded from a client
 #       and sent by the agent itself reach the peer namespace `routes explain` names (veth
 #       pairs named like the tunnel devices stand in for the tunnels), the WAN when explain
-#       finds no route; TCP is never marked.
+#       finds no route, the peer is over_limit or the license suspended; TCP is never
+#       marked.
 set -uo pipefail
 
 build=${ARC_BUILD_ROOT:?ARC_BUILD_ROOT is not set}
@@ -101,6 +102,9 @@ slot3=$(sed -n 's/^slot peer_3 //p' <<<"$out")
 in_agent ip rule add fwmark $((0x0a7c0000 + slot3)) lookup $((0xa7c0 + slot3)) pref 10001
 in_agent ip route add unreachable 192.0.2.0/24 table $((0xa7c0 + slot3))
 out=$(in_agent "$prog" apply peer_1 peer_2) || fail "(b) apply after the crash: $out"
+for manager in netmgr iptunmgr fwmgr; do
+	grep -q "^$manager: up" <<<"$out" || fail "(b) the report does not say $manager is up: $out"
+done
 want=$(for p in peer_1 peer_2; do
 	s=$(sed -n "s/^slot $p //p" <<<"$out")
 	printf '10000:\tfrom all fwmark %#x lookup %d\n' $((0x0a7c0000 + s)) $((0xa7c0 + s))
