@@ -7,9 +7,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/ip.h>
+#include <netinet/in.h>
 #include <netinet/ip_icmp.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <sched.h>
 #include <string.h>
@@ -26,19 +25,67 @@
  *                                             exits without stopping: a crash
  *   arc-dataplane-netns stop                  a fresh data plane removes what it owns
  *   arc-dataplane-netns routes CLIENT_NS WAN_NS PEER_NS…
- *       random route tables; UDP, ICMP and TCP from CLIENT_NS (forwarded) and from here
- *       (locally originated); each must reach the peer namespace explain names, WAN_NS when
- *       there is none or for TCP. PEER_NS i is reached through the device of peer_<i>. */
+ *       random route tables, IPv4 and IPv6; UDP, ICMP and TCP from CLIENT_NS (forwarded)
+ *       and from here (locally originated); each must reach the peer namespace explain
+ *       names, WAN_NS when there is none, its service carries nothing, or for TCP. PEER_NS
+ *       i is reached through the device of peer_<i>. */
 
 #define DP_SELF "peer_self"
 #define DP_UDP_PORT 5555
 #define DP_ROUNDS 8
 #define DP_PACKETS 24
 
-static const gchar *const dp_client_sources[] = {"192.168.50.2", "192.168.50.3", "192.168.60.2"};
-static const gchar *const dp_local_sources[] = {"192.168.50.1", "192.168.70.1"};
-static const gchar *const dp_destinations[] = {"10.1.2.3", "10.1.2.250", "10.9.0.1", "10.200.4.4"};
+/* addresses by family (0: IPv4, 1: IPv6): the client's, this namespace's own, and
+ * destinations, all made local in the peer and WAN namespaces (10/8, fd10::/16) */
+static const gchar *const dp_client_sources[2][3] = {
+	{"192.168.50.2", "192.168.50.3", "192.168.60.2"},
+	{"fd50::2", "fd50::3", "fd60::2"},
+};
+static const gchar *const dp_local_sources[2][2] = {
+	{"192.168.50.1", "192.168.70.1"},
+	{"fd50::1", "fd70::1"},
+};
+static const gchar *const dp_destinations[2][4] = {
+	{"10.1.2.3", "10.1.2.250", "10.9.0.1", "10.200.4.4"},
+	{"fd10:1:2::3", "fd10:1:2::fa", "fd10:9::1", "fd10:c8:4::4"},
+};
 
+/* a random network around one of the pool's addresses, so that prefixes overlap */
+static ArcCidr
+dp_random_cidr(GRand *rand, const gchar *address, guint min_prefix)
+{
+	ArcCidr cidr;
+	guint bits;
+
+	g_assert_true(arc_cidr_read_address(address, &cidr));
+	bits = arc_cidr_bits(&cidr);
+	cidr.prefix = (guint8)g_rand_int_range(rand, (gint)min_prefix, (gint)bits + 1);
+	arc_cidr_to_network(&cidr);
+	return cidr;
+}
+
+/* a route of a random category, family and priority to one of the peers' services */
+static void
+dp_add_random_route(ArcClusterViewBuilder *builder, GRand *rand, gchar **peers, gint64 id)
+{
+	g_autofree gchar *service = g_strdup_printf(
+		"svc_%s", peers[g_rand_int_range(rand, 0, (gint)g_strv_length(peers))]);
+	guint family = (guint)g_rand_int_range(rand, 0, 2);
+	gint kind = g_rand_int_range(rand, 0, 3);
+	const gchar *s = g_rand_boolean(rand)
+				 ? dp_client_sources[family][g_rand_int_range(rand, 0, 3)]
+				 : dp_local_sources[family][g_rand_int_range(rand, 0, 2)];
+	ArcCidr src = dp_random_cidr(rand, s, family == 0 ? 12 : 8);
+	ArcCidr dst = dp_random_cidr(rand, dp_destinations[family][g_rand_int_range(rand, 0, 4)],
+				     family == 0 ? 6 : 8);
+
+	arc_cluster_view_builder_add_route(builder, id, service, g_rand_int_range(rand, 0, 3),
+					   kind != 2 ? &src : NULL, kind != 1 ? &dst : NULL);
+}
+
+/* self and @peers, a service to each; with @rand random routes, every third view with the
+ * last peer over_limit and the last one under a suspended license; without, a fixed route
+ * 10.<i+1>.0.0/16 to peer i */
 static ArcClusterView *
 dp_view(guint64 generation, gchar **peers, GRand *rand)
 {
@@ -46,13 +93,12 @@ dp_view(guint64 generation, gchar **peers, GRand *rand)
 	g_autoptr(GError) error = NULL;
 	ArcClusterSelf node = {(gchar *)DP_SELF, FALSE, {0}, FALSE, {0}, 51840};
 	ArcClusterView *view;
-	guint n_peers = g_strv_length(peers);
+	guint n_routes = rand != NULL ? (guint)g_rand_int_range(rand, 1, 13) : 0;
 
 	arc_cluster_view_builder_set_self(builder, &node);
-	/* and the last view is one of a suspended license */
 	if (rand != NULL && generation == DP_ROUNDS)
 		arc_cluster_view_builder_set_license_state(builder, ARC_LICENSE_STATE_SUSPENDED);
-	for (guint i = 0; i < n_peers; i++) {
+	for (guint i = 0; peers[i] != NULL; i++) {
 		ArcClusterMember member = {0};
 		ArcClusterService service = {0};
 		g_autofree gchar *id = g_strdup_printf("svc_%s", peers[i]);
@@ -60,7 +106,6 @@ dp_view(guint64 generation, gchar **peers, GRand *rand)
 
 		member.peer_id = peers[i];
 		member.name = peers[i];
-		/* every third view puts the last peer over the node limit */
 		member.over_limit = rand != NULL && generation % 3 == 0 && peers[i + 1] == NULL;
 		arc_cluster_view_builder_add_member(builder, &member);
 		service.id = id;
@@ -71,31 +116,13 @@ dp_view(guint64 generation, gchar **peers, GRand *rand)
 		arc_cluster_view_builder_add_service(builder, &service);
 		if (rand != NULL)
 			continue;
-		/* a fixed view: 10.<i+1>.0.0/16 to peer i */
-		arc_cidr_read_address("10.0.0.0", &dst);
+		g_assert_true(arc_cidr_read_address("10.0.0.0", &dst));
 		dst.bytes[1] = (guint8)(i + 1);
 		dst.prefix = 16;
 		arc_cluster_view_builder_add_route(builder, i + 1, id, 0, NULL, &dst);
 	}
-	for (guint r = 0; rand != NULL && r < (guint)g_rand_int_range(rand, 1, 11); r++) {
-		g_autofree gchar *service =
-			g_strdup_printf("svc_%s", peers[g_rand_int_range(rand, 0, (gint)n_peers)]);
-		gint kind = g_rand_int_range(rand, 0, 3);
-		ArcCidr src, dst;
-		const gchar *s = g_rand_boolean(rand)
-					 ? dp_client_sources[g_rand_int_range(rand, 0, 3)]
-					 : dp_local_sources[g_rand_int_range(rand, 0, 2)];
-
-		arc_cidr_read_address(s, &src);
-		arc_cidr_read_address(dp_destinations[g_rand_int_range(rand, 0, 4)], &dst);
-		src.prefix = (guint8)g_rand_int_range(rand, 12, 33);
-		dst.prefix = (guint8)g_rand_int_range(rand, 6, 33);
-		arc_cidr_to_network(&src);
-		arc_cidr_to_network(&dst);
-		arc_cluster_view_builder_add_route(
-			builder, r + 1, service, g_rand_int_range(rand, 0, 3),
-			kind != 2 ? &src : NULL, kind != 1 ? &dst : NULL);
-	}
+	for (guint r = 0; r < n_routes; r++)
+		dp_add_random_route(builder, rand, peers, r + 1);
 	view = arc_cluster_view_builder_end(builder, &error);
 	g_assert_no_error(error);
 	return view;
@@ -151,19 +178,28 @@ dp_apply(gchar **peers)
 
 /* ---- packets ---- */
 
-/* a socket made in the namespace @name; this thread is back in its own afterwards */
-static gint
-dp_socket_in(const gchar *name, gint type, gint protocol)
-{
-	g_autofree gchar *path = g_strdup_printf("/run/netns/%s", name);
-	gint own = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	gint there = open(path, O_RDONLY | O_CLOEXEC);
-	gint fd;
+static const gint dp_domains[2] = {AF_INET, AF_INET6};
 
+/* a socket made in the namespace @name (NULL: this one); the thread is back in its own
+ * namespace afterwards */
+static gint
+dp_socket_in(const gchar *name, gint domain, gint type, gint protocol)
+{
+	g_autofree gchar *path = NULL;
+	gint own, there, fd;
+
+	if (name == NULL) {
+		fd = socket(domain, type | SOCK_CLOEXEC, protocol);
+		g_assert_cmpint(fd, >=, 0);
+		return fd;
+	}
+	path = g_strdup_printf("/run/netns/%s", name);
+	own = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	there = open(path, O_RDONLY | O_CLOEXEC);
 	g_assert_cmpint(own, >=, 0);
 	g_assert_cmpint(there, >=, 0);
 	g_assert_cmpint(setns(there, CLONE_NEWNET), ==, 0);
-	fd = socket(AF_INET, type | SOCK_CLOEXEC, protocol);
+	fd = socket(domain, type | SOCK_CLOEXEC, protocol);
 	g_assert_cmpint(setns(own, CLONE_NEWNET), ==, 0);
 	close(own);
 	close(there);
@@ -171,91 +207,118 @@ dp_socket_in(const gchar *name, gint type, gint protocol)
 	return fd;
 }
 
+static socklen_t
+dp_sockaddr(guint family, const gchar *address, guint16 port, struct sockaddr_storage *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (family == 0) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)out;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		g_assert_cmpint(inet_pton(AF_INET, address, &sin->sin_addr), ==, 1);
+		return sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)out;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		g_assert_cmpint(inet_pton(AF_INET6, address, &sin6->sin6_addr), ==, 1);
+		return sizeof(*sin6);
+	}
+}
+
+/* the sockets of a namespace where packets arrive: by family, UDP, ICMP and TCP */
 typedef struct {
 	const gchar *ns;
-	gint udp, icmp, tcp;
+	gint fd[2][3];
 } DpSink;
 
 static void
 dp_sink_open(DpSink *sink, const gchar *ns)
 {
-	struct sockaddr_in any = {.sin_family = AF_INET, .sin_port = htons(DP_UDP_PORT)};
+	static const gint raw[2][2] = {{IPPROTO_ICMP, IPPROTO_TCP}, {IPPROTO_ICMPV6, IPPROTO_TCP}};
+	const gint one = 1;
 
 	sink->ns = ns;
-	sink->udp = dp_socket_in(ns, SOCK_DGRAM | SOCK_NONBLOCK, 0);
-	g_assert_cmpint(bind(sink->udp, (struct sockaddr *)&any, sizeof(any)), ==, 0);
-	/* raw sockets see a copy of every ICMP and TCP packet delivered here */
-	sink->icmp = dp_socket_in(ns, SOCK_RAW | SOCK_NONBLOCK, IPPROTO_ICMP);
-	sink->tcp = dp_socket_in(ns, SOCK_RAW | SOCK_NONBLOCK, IPPROTO_TCP);
+	for (guint f = 0; f < 2; f++) {
+		struct sockaddr_storage any;
+		socklen_t len = dp_sockaddr(f, f == 0 ? "0.0.0.0" : "::", DP_UDP_PORT, &any);
+
+		sink->fd[f][0] = dp_socket_in(ns, dp_domains[f], SOCK_DGRAM | SOCK_NONBLOCK, 0);
+		if (f == 1)
+			setsockopt(sink->fd[f][0], IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+		g_assert_cmpint(bind(sink->fd[f][0], (struct sockaddr *)&any, len), ==, 0);
+		/* raw sockets see a copy of every ICMP and TCP packet delivered here */
+		for (guint p = 0; p < 2; p++)
+			sink->fd[f][p + 1] = dp_socket_in(ns, dp_domains[f],
+							  SOCK_RAW | SOCK_NONBLOCK, raw[f][p]);
+	}
 }
 
 /* a packet as the sinks see it: its tag, and its source address */
 typedef struct {
 	guint tag;
-	guint32 source;
+	gchar source[INET6_ADDRSTRLEN];
 } DpSeen;
 
+/* the tag: the UDP payload, an echo request's id, a SYN's source port */
 static gboolean
-dp_read_one(const DpSink *sink, gint which, DpSeen *seen)
+dp_read_one(gint fd, guint family, guint which, DpSeen *seen)
 {
 	guint8 buf[2048];
-	struct sockaddr_in from;
+	struct sockaddr_storage from;
 	socklen_t len = sizeof(from);
-	gint fd = which == 0 ? sink->udp : (which == 1 ? sink->icmp : sink->tcp);
 	gssize n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &len);
-	const struct iphdr *ip = (const struct iphdr *)buf;
+	const guint8 *p = buf;
 
 	if (n <= 0)
 		return FALSE;
-	if (which == 0) {
-		if (n < 4)
-			return FALSE;
-		seen->tag = GUINT32_FROM_BE(*(guint32 *)buf);
-		seen->source = from.sin_addr.s_addr;
-		return TRUE;
+	/* IPv4 raw sockets get the IP header, IPv6 ones do not */
+	if (family == 0 && which != 0) {
+		p += (buf[0] & 0x0f) * 4;
+		n -= p - buf;
 	}
-	if (n < (gssize)(ip->ihl * 4 + 8))
+	if (n < (which == 2 ? 14 : 8))
 		return FALSE;
-	seen->source = ip->saddr;
-	if (which == 1) {
-		const struct icmphdr *icmp = (const struct icmphdr *)(buf + ip->ihl * 4);
-		if (icmp->type != ICMP_ECHO)
-			return FALSE;
-		seen->tag = ntohs(icmp->un.echo.id);
-	} else {
-		const struct tcphdr *tcp = (const struct tcphdr *)(buf + ip->ihl * 4);
-		if (!tcp->syn || tcp->ack)
-			return FALSE;
-		seen->tag = ntohs(tcp->source);
-	}
+	if (which == 0)
+		seen->tag = (guint)(p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3]);
+	else if (which == 1 && p[0] == (family == 0 ? ICMP_ECHO : 128))
+		seen->tag = (guint)(p[4] << 8 | p[5]);
+	else if (which == 2 && (p[13] & 0x12) == 0x02)
+		seen->tag = (guint)(p[0] << 8 | p[1]);
+	else
+		return FALSE;
+	inet_ntop(from.ss_family,
+		  from.ss_family == AF_INET
+			  ? (gpointer) & ((struct sockaddr_in *)&from)->sin_addr
+			  : (gpointer) & ((struct sockaddr_in6 *)&from)->sin6_addr,
+		  seen->source, sizeof(seen->source));
 	return TRUE;
 }
 
 /* which sink received @tag within a while, -1 for none; its source address in @source */
 static gint
-dp_wait(DpSink *sinks, guint n_sinks, guint tag, guint32 *source)
+dp_wait(DpSink *sinks, guint n_sinks, guint tag, gchar *source)
 {
 	gint64 deadline = g_get_monotonic_time() + 400 * G_TIME_SPAN_MILLISECOND;
 
 	while (g_get_monotonic_time() < deadline) {
-		struct pollfd fds[3 * 8];
+		struct pollfd fds[6 * 8];
 
-		for (guint i = 0; i < n_sinks; i++) {
-			fds[3 * i] = (struct pollfd){sinks[i].udp, POLLIN, 0};
-			fds[3 * i + 1] = (struct pollfd){sinks[i].icmp, POLLIN, 0};
-			fds[3 * i + 2] = (struct pollfd){sinks[i].tcp, POLLIN, 0};
-		}
-		if (poll(fds, 3 * n_sinks, 20) <= 0)
+		for (guint i = 0; i < 6 * n_sinks; i++)
+			fds[i] = (struct pollfd){sinks[i / 6].fd[i % 6 / 3][i % 3], POLLIN, 0};
+		if (poll(fds, 6 * n_sinks, 20) <= 0)
 			continue;
-		for (guint i = 0; i < 3 * n_sinks; i++) {
+		for (guint i = 0; i < 6 * n_sinks; i++) {
 			DpSeen seen;
 
 			while ((fds[i].revents & POLLIN) &&
-			       dp_read_one(&sinks[i / 3], i % 3, &seen)) {
+			       dp_read_one(fds[i].fd, i % 6 / 3, i % 3, &seen)) {
 				if (seen.tag != tag)
 					continue;
-				*source = seen.source;
-				return (gint)(i / 3);
+				strcpy(source, seen.source);
+				return (gint)(i / 6);
 			}
 		}
 	}
@@ -269,76 +332,82 @@ dp_checksum(const guint8 *data, gsize len)
 
 	for (gsize i = 0; i + 1 < len; i += 2)
 		sum += (guint32)(data[i] << 8 | data[i + 1]);
-	if (len % 2)
-		sum += (guint32)data[len - 1] << 8;
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return (guint16)~sum;
 }
 
-/* sends one packet tagged @tag (the UDP payload, the ICMP echo id, the TCP source port)
- * from @source to @destination, in namespace @ns (NULL: here) */
+/* the 16 bytes sent: an echo request with id @tag (the kernel sums ICMPv6), or @tag */
 static void
-dp_send(const gchar *ns, gint protocol, const gchar *source, const gchar *destination, guint tag)
+dp_payload(guint family, gint protocol, guint tag, guint8 packet[16])
 {
-	struct sockaddr_in from = {.sin_family = AF_INET};
-	struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(DP_UDP_PORT)};
-	gint type = protocol == IPPROTO_ICMP  ? SOCK_RAW
-		    : protocol == IPPROTO_TCP ? SOCK_STREAM
-					      : SOCK_DGRAM;
-	gint fd = ns != NULL ? dp_socket_in(ns, type | SOCK_NONBLOCK, protocol)
-			     : socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
-	guint8 packet[16] = {0};
-
-	inet_pton(AF_INET, source, &from.sin_addr);
-	inet_pton(AF_INET, destination, &to.sin_addr);
-	/* a fresh source port per packet: a conntrack entry of an earlier route never applies */
-	if (protocol != IPPROTO_ICMP)
-		from.sin_port = htons((guint16)tag);
-	g_assert_cmpint(bind(fd, (struct sockaddr *)&from, sizeof(from)), ==, 0);
-	if (protocol == IPPROTO_TCP) {
-		g_assert_true(connect(fd, (struct sockaddr *)&to, sizeof(to)) == 0 ||
-			      errno == EINPROGRESS);
-		g_usleep(50 * 1000);
-		close(fd);
-		return;
-	}
+	memset(packet, 0, 16);
 	if (protocol == IPPROTO_ICMP) {
-		struct icmphdr *icmp = (struct icmphdr *)packet;
 		guint16 sum;
 
-		icmp->type = ICMP_ECHO;
-		icmp->un.echo.id = htons((guint16)tag);
-		icmp->un.echo.sequence = htons(1);
-		sum = dp_checksum(packet, sizeof(packet));
-		icmp->checksum = htons(sum);
+		packet[0] = family == 0 ? ICMP_ECHO : 128;
+		packet[4] = (guint8)(tag >> 8);
+		packet[5] = (guint8)tag;
+		packet[7] = 1;
+		sum = family == 0 ? dp_checksum(packet, 16) : 0;
+		packet[2] = (guint8)(sum >> 8);
+		packet[3] = (guint8)sum;
 	} else {
-		*(guint32 *)packet = GUINT32_TO_BE(tag);
+		packet[0] = (guint8)(tag >> 24);
+		packet[1] = (guint8)(tag >> 16);
+		packet[2] = (guint8)(tag >> 8);
+		packet[3] = (guint8)tag;
 	}
-	to.sin_port = protocol == IPPROTO_ICMP ? 0 : to.sin_port;
-	g_assert_cmpint(sendto(fd, packet, sizeof(packet), 0, (struct sockaddr *)&to, sizeof(to)),
-			==, sizeof(packet));
+}
+
+/* sends one packet tagged @tag from @source to @destination, in namespace @ns (NULL: here) */
+static void
+dp_send(const gchar *ns, guint family, gint protocol, const gchar *source, const gchar *destination,
+	guint tag)
+{
+	gint type = protocol == IPPROTO_ICMP ? SOCK_RAW
+					     : (protocol == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM);
+	gint raw = protocol == IPPROTO_ICMP && family == 1 ? IPPROTO_ICMPV6 : protocol;
+	gint fd = dp_socket_in(ns, dp_domains[family], type | SOCK_NONBLOCK, raw);
+	struct sockaddr_storage from, to;
+	/* a fresh source port per packet: a conntrack entry of an earlier route never applies */
+	socklen_t from_len = dp_sockaddr(family, source, protocol != IPPROTO_ICMP ? tag : 0, &from);
+	socklen_t to_len =
+		dp_sockaddr(family, destination, protocol != IPPROTO_ICMP ? DP_UDP_PORT : 0, &to);
+	guint8 packet[16];
+
+	g_assert_cmpint(bind(fd, (struct sockaddr *)&from, from_len), ==, 0);
+	if (protocol == IPPROTO_TCP) {
+		g_assert_true(connect(fd, (struct sockaddr *)&to, to_len) == 0 ||
+			      errno == EINPROGRESS);
+		g_usleep(50 * 1000);
+	} else {
+		dp_payload(family, protocol, tag, packet);
+		g_assert_cmpint(
+			sendto(fd, packet, sizeof(packet), 0, (struct sockaddr *)&to, to_len), ==,
+			sizeof(packet));
+	}
 	close(fd);
 }
 
-/* the sink a packet must reach: the namespace of the winner's target, the WAN one without */
+/* the sink a packet must reach: the namespace of the winner's target, the WAN one when there
+ * is no winner or its service carries nothing (suspended license, over_limit target) */
 static guint
 dp_expected(ArcClusterView *view, gchar **peers, const gchar *source, const gchar *destination)
 {
 	g_autoptr(ArcRouteDecision) decision = NULL;
+	const ArcClusterService *service;
 	ArcCidr src, dst;
 
-	arc_cidr_read_address(source, &src);
-	arc_cidr_read_address(destination, &dst);
+	g_assert_true(arc_cidr_read_address(source, &src));
+	g_assert_true(arc_cidr_read_address(destination, &dst));
 	decision = arc_route_table_explain(arc_cluster_view_get_route_table(view), &src, &dst, NULL,
 					   FALSE);
-	/* services carry nothing under a suspended license, nor to an over_limit peer */
 	if (decision->service_id == NULL ||
 	    arc_cluster_view_get_license_state(view) == ARC_LICENSE_STATE_SUSPENDED)
 		return 0;
+	service = arc_cluster_view_find_service(view, decision->service_id);
 	for (guint i = 0; peers[i] != NULL; i++) {
-		const ArcClusterService *service =
-			arc_cluster_view_find_service(view, decision->service_id);
 		if (g_strcmp0(service->target_peer_id, peers[i]) == 0)
 			return arc_cluster_view_find_member(view, peers[i])->over_limit ? 0 : i + 1;
 	}
@@ -361,49 +430,89 @@ dp_protocol_name(gint protocol)
 	return protocol == IPPROTO_UDP ? "udp" : (protocol == IPPROTO_ICMP ? "icmp" : "tcp");
 }
 
+/* a packet and where it must arrive; TCP goes where a route leads when one does, to show
+ * that it goes the normal way all the same */
+typedef struct {
+	guint family;
+	gint protocol;
+	gboolean forwarded;
+	const gchar *source;
+	const gchar *destination;
+	guint expected;
+} DpPacket;
+
 static void
-dp_check_packet(DpRun *run, ArcClusterView *view, gboolean forwarded, gint protocol, guint tag,
-		GRand *rand)
+dp_pick(DpRun *run, ArcClusterView *view, GRand *rand, DpPacket *packet)
 {
-	const gchar *source = NULL, *destination = NULL;
-	guint32 seen_source = 0, want_source;
-	guint expected = 0;
+	for (guint tries = 0; tries < 16; tries++) {
+		packet->source =
+			packet->forwarded
+				? dp_client_sources[packet->family][g_rand_int_range(rand, 0, 3)]
+				: dp_local_sources[packet->family][g_rand_int_range(rand, 0, 2)];
+		packet->destination = dp_destinations[packet->family][g_rand_int_range(rand, 0, 4)];
+		packet->expected =
+			dp_expected(view, run->peers, packet->source, packet->destination);
+		if (packet->protocol != IPPROTO_TCP || packet->expected != 0)
+			break;
+	}
+	if (packet->protocol == IPPROTO_TCP)
+		packet->expected = 0;
+}
+
+static void
+dp_check_packet(DpRun *run, const DpPacket *packet, guint tag)
+{
+	gchar seen[INET6_ADDRSTRLEN] = "";
+	g_autofree gchar *want = NULL;
 	gint got;
 
-	/* TCP to where a route leads, when one does: it must go the normal way all the same */
-	for (guint tries = 0;
-	     tries < 16 && (tries == 0 || (protocol == IPPROTO_TCP && expected == 0)); tries++) {
-		source = forwarded ? dp_client_sources[g_rand_int_range(rand, 0, 3)]
-				   : dp_local_sources[g_rand_int_range(rand, 0, 2)];
-		destination = dp_destinations[g_rand_int_range(rand, 0, 4)];
-		expected = dp_expected(view, run->peers, source, destination);
-	}
-	if (protocol == IPPROTO_TCP)
-		expected = 0;
-
-	dp_send(forwarded ? run->client_ns : NULL, protocol, source, destination, tag);
-	got = dp_wait(run->sinks, run->n_sinks, tag, &seen_source);
+	dp_send(packet->forwarded ? run->client_ns : NULL, packet->family, packet->protocol,
+		packet->source, packet->destination, tag);
+	got = dp_wait(run->sinks, run->n_sinks, tag, seen);
 	run->sent++;
 	if (got >= 0)
 		run->reached[got]++;
-	if (got != (gint)expected) {
+	if (g_getenv("ARC_DP_VERBOSE") != NULL)
+		g_print("%u %s %s %s -> %s: %s\n", tag, packet->forwarded ? "forwarded" : "local",
+			dp_protocol_name(packet->protocol), packet->source, packet->destination,
+			got < 0 ? "nothing" : run->sinks[got].ns);
+	if (got != (gint)packet->expected) {
 		g_print("FAIL: %s %s %s -> %s reached %s, explain says %s\n",
-			forwarded ? "forwarded" : "local", dp_protocol_name(protocol), source,
-			destination, got < 0 ? "nothing" : run->sinks[got].ns,
-			run->sinks[expected].ns);
+			packet->forwarded ? "forwarded" : "local",
+			dp_protocol_name(packet->protocol), packet->source, packet->destination,
+			got < 0 ? "nothing" : run->sinks[got].ns, run->sinks[packet->expected].ns);
 		run->failures++;
 		return;
 	}
-	/* into a tunnel the source is the device's address (172.31.<i>.1), else untouched */
-	if (expected > 0)
-		want_source = htonl(0xac1f0001 | (expected << 8));
+	/* into a tunnel the source is the device's address, elsewhere it is untouched */
+	if (packet->expected == 0)
+		want = g_strdup(packet->source);
+	else if (packet->family == 0)
+		want = g_strdup_printf("172.31.%u.1", packet->expected);
 	else
-		inet_pton(AF_INET, source, &want_source);
-	if (seen_source != want_source) {
-		g_print("FAIL: %s %s %s -> %s reached %s from %s\n", dp_protocol_name(protocol),
-			forwarded ? "forwarded" : "local", source, destination, run->sinks[got].ns,
-			inet_ntoa((struct in_addr){seen_source}));
+		want = g_strdup_printf("fd31:%u::1", packet->expected);
+	if (g_strcmp0(seen, want) != 0) {
+		g_print("FAIL: %s %s %s -> %s reached %s from %s, not %s\n",
+			packet->forwarded ? "forwarded" : "local",
+			dp_protocol_name(packet->protocol), packet->source, packet->destination,
+			run->sinks[got].ns, seen, want);
 		run->failures++;
+	}
+}
+
+static void
+dp_round(DpRun *run, ArcClusterView *view, GRand *rand, guint round)
+{
+	static const gint protocols[] = {IPPROTO_UDP, IPPROTO_ICMP};
+
+	for (guint n = 0; n < DP_PACKETS; n++) {
+		DpPacket packet = {0};
+
+		packet.family = n % 8 < 4 ? 0 : 1;
+		packet.forwarded = n % 4 < 2;
+		packet.protocol = n % 8 == 0 || n % 8 == 7 ? IPPROTO_TCP : protocols[n % 2];
+		dp_pick(run, view, rand, &packet);
+		dp_check_packet(run, &packet, 20000 + round * 100 + n);
 	}
 }
 
@@ -415,7 +524,6 @@ dp_routes(gchar **argv)
 	guint32 seed = fixed != NULL ? (guint32)g_ascii_strtoull(fixed, NULL, 10) : g_random_int();
 	g_autoptr(GRand) rand = g_rand_new_with_seed(seed);
 	DpRun run = {0};
-	static const gint protocols[] = {IPPROTO_UDP, IPPROTO_ICMP};
 
 	g_print("seed %u (ARC_DP_SEED repeats a run)\n", seed);
 	run.client_ns = argv[0];
@@ -434,12 +542,7 @@ dp_routes(gchar **argv)
 			g_print("FAIL: apply: %s\n", error->message);
 			return 1;
 		}
-		for (guint n = 0; n < DP_PACKETS; n++) {
-			guint tag = 20000 + round * 100 + n;
-			gint protocol = n == 0 ? IPPROTO_TCP : protocols[n % 2];
-
-			dp_check_packet(&run, view, n % 4 < 2, protocol, tag, rand);
-		}
+		dp_round(&run, view, rand, round);
 	}
 	arc_dataplane_stop(dataplane);
 	for (guint i = 0; i < run.n_sinks; i++)

@@ -4,11 +4,11 @@
 #   (a) a foreign nftables table and a foreign ip rule survive apply, change and stop;
 #   (b) after a crash (apply, exit without stopping) a fresh agent applying another view
 #       leaves no duplicate and no stale rule or route, and one table;
-#   (c) routes decide the peer: random route tables, UDP and ICMP forwarded from a client
-#       and sent by the agent itself reach the peer namespace `routes explain` names (veth
-#       pairs named like the tunnel devices stand in for the tunnels), the WAN when explain
-#       finds no route, the peer is over_limit or the license suspended; TCP is never
-#       marked.
+#   (c) routes decide the peer: random route tables (IPv4 and IPv6), UDP and ICMP forwarded
+#       from a client and sent by the agent itself reach the peer namespace `routes explain`
+#       names (veth pairs named like the tunnel devices stand in for the tunnels), the WAN
+#       when explain finds no route, the peer is over_limit or the license suspended; TCP is
+#       never marked.
 set -uo pipefail
 
 build=${ARC_BUILD_ROOT:?ARC_BUILD_ROOT is not set}
@@ -134,40 +134,62 @@ for ns in "${peers[@]}"; do
 	netns_add "$ns"
 done
 in_agent sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+# addr NS DEV ADDR…: addresses, IPv6 ones without duplicate address detection
+addr() {
+	local ns=$1 dev=$2 a
+	shift 2
+	for a in "$@"; do
+		case $a in
+		*:*) ip -n "$ns" addr add "$a" dev "$dev" nodad ;;
+		*) ip -n "$ns" addr add "$a" dev "$dev" ;;
+		esac
+	done
+	ip -n "$ns" link set "$dev" up
+}
 ip -n "$agent" link add lan0 type veth peer name lan0 netns "$client"
-ip -n "$agent" addr add 192.168.50.1/24 dev lan0
-ip -n "$agent" addr add 192.168.60.1/24 dev lan0
-ip -n "$agent" addr add 192.168.70.1/32 dev lo
-ip -n "$agent" link set lan0 up
-ip -n "$client" addr add 192.168.50.2/24 dev lan0
-ip -n "$client" addr add 192.168.50.3/24 dev lan0
-ip -n "$client" addr add 192.168.60.2/24 dev lan0
-ip -n "$client" link set lan0 up
+addr "$agent" lan0 192.168.50.1/24 192.168.60.1/24 fd50::1/64 fd60::1/64
+addr "$agent" lo 192.168.70.1/32 fd70::1/128
+addr "$client" lan0 192.168.50.2/24 192.168.50.3/24 192.168.60.2/24 fd50::2/64 fd50::3/64 \
+	fd60::2/64
 ip -n "$client" route add default via 192.168.50.1
+ip -n "$client" -6 route add default via fd50::1
 ip -n "$agent" link add wan0 type veth peer name wan0 netns "$wan"
-ip -n "$agent" addr add 198.18.0.1/30 dev wan0
-ip -n "$agent" link set wan0 up
+addr "$agent" wan0 198.18.0.1/30 fd18::1/64
+addr "$wan" wan0 198.18.0.2/30 fd18::2/64
 ip -n "$agent" route add default via 198.18.0.2
-ip -n "$wan" addr add 198.18.0.2/30 dev wan0
-ip -n "$wan" link set wan0 up
-ip -n "$wan" route add local 10.0.0.0/8 dev lo
-ip -n "$wan" route add 192.168.0.0/16 via 198.18.0.1
+ip -n "$agent" -6 route add default via fd18::2
+# the way back: without it IPv6 does not deliver what comes from the agent's own addresses
+ip -n "$wan" route add default via 198.18.0.1
+ip -n "$wan" -6 route add default via fd18::1
 i=0
-for ns in "${peers[@]}"; do
+for ns in "$wan" "${peers[@]}"; do
+	# every address of 10/8 and fd10::/16 is local here: what arrives is delivered, and seen
+	ip -n "$ns" route add local 10.0.0.0/8 dev lo
+	ip -n "$ns" -6 route add local fd10::/16 dev lo
+	ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0
+	[ "$ns" = "$wan" ] && continue
 	i=$((i + 1))
 	dev=$("$prog" device "peer_$i")
 	mac=02:dc:00:00:00:0$i
-	# like a TUN device: no ARP; both ends share a MAC so frames are for the other end
+	# like a TUN device: no ARP nor neighbour discovery; both ends share a MAC so that
+	# frames are for the other end
 	ip -n "$agent" link add "$dev" address $mac type veth peer name tun0 netns "$ns" address $mac
 	ip -n "$agent" link set "$dev" arp off
-	ip -n "$agent" addr add 172.31.$i.1/30 dev "$dev"
-	ip -n "$agent" link set "$dev" up
-	ip -n "$ns" addr add 172.31.$i.2/30 dev tun0
-	ip -n "$ns" link set tun0 up
-	# every address of 10/8 is local here: what arrives is delivered and counted
-	ip -n "$ns" route add local 10.0.0.0/8 dev lo
-	ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0
+	addr "$agent" "$dev" "172.31.$i.1/30" "fd31:$i::1/64"
+	addr "$ns" tun0 "172.31.$i.2/30" "fd31:$i::2/64"
 done
+# IPv6 is usable once the link-local addresses have passed duplicate address detection and
+# the neighbours are known: the first packets are not the test's
+for _ in $(seq 30); do
+	tentative=0
+	for ns in "$agent" "$client" "$wan" "${peers[@]}"; do
+		[ -z "$(ip -n "$ns" -6 addr show tentative)" ] || tentative=1
+	done
+	[ "$tentative" = 0 ] && break
+	sleep 0.1
+done
+ip netns exec "$client" ping -6 -c1 -W2 fd50::1 >/dev/null || fail "(c) the client cannot reach the agent"
+in_agent ping -6 -c1 -W2 fd18::2 >/dev/null || fail "(c) the agent cannot reach the WAN"
 if timeout 60 ip netns exec "$agent" "$prog" routes "$client" "$wan" "${peers[@]}"; then
 	pass "(c) every packet reached the peer explain names; TCP and unrouted ones the WAN"
 else
