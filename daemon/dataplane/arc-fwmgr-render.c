@@ -32,8 +32,8 @@ arc_fwmgr_append_comment(GString *out, const gchar *text)
  * @why: (out) (optional): when the route carries nothing, why
  *
  * What the route does to a packet it wins: the mark of its service's target peer, or 0 when
- * the service carries nothing here (the license is suspended, either peer is over_limit or
- * gone, or the traffic does not leave this node).
+ * the service carries nothing here (the license is suspended, its traffic enters at another
+ * peer, this peer or the target is over_limit, the target is gone or is this peer).
  *
  * Returns: the mark, 0 for none
  */
@@ -51,6 +51,8 @@ arc_fwmgr_route_mark(const ArcClusterView *view, const ArcPeerSlots *slots,
 	self_member = arc_cluster_view_find_member(view, node->peer_id);
 	if (arc_cluster_view_get_license_state(view) == ARC_LICENSE_STATE_SUSPENDED)
 		reason = "the license is suspended";
+	else if (g_strcmp0(service->source_peer_id, node->peer_id) != 0)
+		reason = "its traffic enters at another peer";
 	else if (self_member != NULL && self_member->over_limit)
 		reason = "this peer is over_limit";
 	else if (g_strcmp0(service->target_peer_id, node->peer_id) == 0)
@@ -108,25 +110,17 @@ arc_fwmgr_append_route(GString *out, const ArcClusterView *view, const ArcPeerSl
 	g_string_append_c(out, '\n');
 }
 
-/* the routes of the services this node is the source of, in the order of the evaluation:
- * the first match is explain's winner and stops the chain */
+/* every route of the view, in the order of the evaluation: the first match is explain's
+ * winner and stops the chain, marked or not */
 static void
 arc_fwmgr_append_route_chain(GString *out, const ArcClusterView *view, const ArcPeerSlots *slots,
 			     const ArcDataplaneConfig *config)
 {
-	const gchar *self_id = arc_cluster_view_get_self(view)->peer_id;
 	GPtrArray *ordered = arc_cluster_view_get_routes_ordered(view);
 
 	g_string_append(out, "\tchain route {\n");
-	for (guint i = 0; i < ordered->len; i++) {
-		const ArcRoute *route = g_ptr_array_index(ordered, i);
-		const ArcClusterService *service =
-			arc_cluster_view_find_service(view, route->service_id);
-
-		if (g_strcmp0(service->source_peer_id, self_id) != 0)
-			continue;
-		arc_fwmgr_append_route(out, view, slots, config, route);
-	}
+	for (guint i = 0; i < ordered->len; i++)
+		arc_fwmgr_append_route(out, view, slots, config, g_ptr_array_index(ordered, i));
 	g_string_append(out, "\t}\n");
 }
 

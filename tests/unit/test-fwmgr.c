@@ -120,6 +120,8 @@ static const gchar fw_golden[] =
 	"peer_D\"\n"
 	"\t\tip daddr 10.0.0.0/8 meta mark set 0x0a7c0003 return comment \"route 1 svc_b to "
 	"peer_B\"\n"
+	"\t\tip daddr 10.0.0.0/8 return comment \"route 8 svc_x carries nothing: its traffic "
+	"enters at another peer\"\n"
 	"\t}\n"
 	"}\n";
 
@@ -143,7 +145,8 @@ fw_small_view(ArcLicenseState state)
 	arc_cluster_view_builder_add_route(builder, 3, "svc_d", 5, NULL, &ten1);
 	arc_cluster_view_builder_add_route(builder, 4, "svc_b", 0, &lan, &ten1);
 	arc_cluster_view_builder_add_route(builder, 5, "svc_b", 0, &ula, &doc);
-	/* matches nothing (families differ), and the route of a service entering elsewhere */
+	/* matches nothing (families differ); and the route of a service whose traffic enters at
+	 * another peer, which stops the chain without a mark */
 	arc_cluster_view_builder_add_route(builder, 6, "svc_b", 0, &ula, &ten);
 	arc_cluster_view_builder_add_route(builder, 8, "svc_x", 0, NULL, &ten);
 	view = arc_cluster_view_builder_end(builder, &error);
@@ -243,13 +246,14 @@ fw_random_view(GRand *rand, const gchar *const *sources, const gchar *const *des
 {
 	g_autoptr(ArcClusterViewBuilder) builder = fw_builder();
 	g_autoptr(GError) error = NULL;
-	static const gchar *const services[] = {"svc_b", "svc_c", "svc_d"};
+	static const gchar *const services[] = {"svc_b", "svc_c", "svc_d", "svc_x"};
 	guint n = (guint)g_rand_int_range(rand, 1, 14);
 	ArcClusterView *view;
 
 	fw_add_service(builder, "svc_b", "peer_A", "peer_B");
 	fw_add_service(builder, "svc_c", "peer_A", "peer_C");
 	fw_add_service(builder, "svc_d", "peer_A", "peer_D");
+	fw_add_service(builder, "svc_x", "peer_B", "peer_A");
 	for (guint i = 0; i < n; i++) {
 		ArcCidr src = fw_random_cidr(rand, sources, 8);
 		ArcCidr dst = fw_random_cidr(rand, destinations, 4);
