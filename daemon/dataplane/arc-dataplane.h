@@ -13,7 +13,8 @@ G_BEGIN_DECLS
 
 /**
  * ArcDataplaneCheck:
- * @manager: `privileges`, `netmgr`, `iptunmgr` or `fwmgr`
+ * @manager: `netmgr`, `iptunmgr` or `fwmgr`; `dataplane` before the first view and after a
+ *   stop
  * @ok: whether it is up
  * @detail: what is up, or what failed and why
  *

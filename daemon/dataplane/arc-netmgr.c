@@ -175,8 +175,28 @@ arc_netmgr_prune_rules(ArcNetmgr *self, GHashTable *keys, GError **error)
 	return TRUE;
 }
 
+/* a host without IPv6 refuses IPv6 rules: that is reported, and IPv4 still works */
 static gboolean
-arc_netmgr_sync_rules(ArcNetmgr *self, GArray *wanted, GError **error)
+arc_netmgr_add_rule_reported(ArcNetmgr *self, gint family, guint slot, GPtrArray *problems,
+			     GError **error)
+{
+	g_autoptr(GError) error_local = NULL;
+
+	if (arc_netmgr_add_rule(self, family, slot, &error_local))
+		return TRUE;
+	if (family == AF_INET) {
+		g_propagate_error(error, g_steal_pointer(&error_local));
+		return FALSE;
+	}
+	g_warning("IPv6: %s", error_local->message);
+	if (problems != NULL)
+		g_ptr_array_add(problems,
+				g_strdup_printf("netmgr: IPv6: %s", error_local->message));
+	return TRUE;
+}
+
+static gboolean
+arc_netmgr_sync_rules(ArcNetmgr *self, GArray *wanted, GPtrArray *problems, GError **error)
 {
 	g_autoptr(GHashTable) keys = arc_netmgr_wanted_rules(self, wanted);
 	const gint families[] = {AF_INET, AF_INET6};
@@ -192,7 +212,7 @@ arc_netmgr_sync_rules(ArcNetmgr *self, GArray *wanted, GError **error)
 				self->config.mark_base + slot, self->config.rule_priority);
 
 			if (g_hash_table_contains(keys, key) &&
-			    !arc_netmgr_add_rule(self, families[f], slot, error))
+			    !arc_netmgr_add_rule_reported(self, families[f], slot, problems, error))
 				return FALSE;
 		}
 	}
@@ -353,7 +373,7 @@ arc_netmgr_apply(ArcNetmgr *self, const ArcClusterView *view, const ArcPeerSlots
 {
 	g_autoptr(GArray) wanted = arc_netmgr_wanted(view, slots);
 
-	if (!arc_netmgr_sync_rules(self, wanted, error) ||
+	if (!arc_netmgr_sync_rules(self, wanted, problems, error) ||
 	    !arc_netmgr_prune_routes(self, wanted, error))
 		return FALSE;
 	arc_netmgr_add_routes(self, wanted, problems);
@@ -374,7 +394,7 @@ arc_netmgr_remove(ArcNetmgr *self, GError **error)
 {
 	g_autoptr(GArray) none = g_array_new(FALSE, TRUE, sizeof(ArcNetmgrSlot));
 
-	if (!arc_netmgr_sync_rules(self, none, error) ||
+	if (!arc_netmgr_sync_rules(self, none, NULL, error) ||
 	    !arc_netmgr_prune_routes(self, none, error))
 		return FALSE;
 	g_info("rules and routes of tables %u-%u removed", self->config.table_base + 1,
