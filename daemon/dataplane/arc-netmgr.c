@@ -14,6 +14,7 @@
 #include <netlink/route/rule.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -310,6 +311,27 @@ arc_netmgr_add_default(ArcNetmgr *self, gint family, const ArcNetmgrSlot *slot, 
 	return TRUE;
 }
 
+static gboolean arc_netmgr_write_sysctl(const gchar *path, const gchar *value, GError **error);
+
+/* Replies from a tunnel come in on its device from addresses the main table routes
+ * elsewhere: strict reverse-path filtering (rp_filter 1) would drop them. The kernel uses
+ * the larger of the `all` and the device's value, so loose (2) on the agent's own devices
+ * is enough, and changes nothing outside them. */
+static void
+arc_netmgr_loosen_rp_filter(const gchar *device)
+{
+	g_autofree gchar *path = g_strdup_printf("/proc/sys/net/ipv4/conf/%s/rp_filter", device);
+	g_autofree gchar *now = NULL;
+	g_autoptr(GError) error = NULL;
+
+	if (!g_file_get_contents(path, &now, NULL, NULL) || g_strcmp0(g_strstrip(now), "1") != 0)
+		return;
+	if (arc_netmgr_write_sysctl(path, "2\n", &error))
+		g_info("%s: reverse-path filtering loosened (2)", device);
+	else
+		g_warning("%s: reverse-path filtering stays strict: %s", device, error->message);
+}
+
 /* what the view wants: a slot for every remote member; a device when it exists */
 static GArray *
 arc_netmgr_wanted(const ArcClusterView *view, const ArcPeerSlots *slots)
@@ -323,6 +345,8 @@ arc_netmgr_wanted(const ArcClusterView *view, const ArcPeerSlots *slots)
 		if (slot.slot == 0)
 			continue;
 		slot.ifindex = if_nametoindex(member->device);
+		if (slot.ifindex != 0)
+			arc_netmgr_loosen_rp_filter(member->device);
 		g_array_append_val(wanted, slot);
 	}
 	return wanted;
@@ -404,7 +428,7 @@ arc_netmgr_remove(ArcNetmgr *self, GError **error)
 
 /* in place: a sysctl cannot be replaced by rename as g_file_set_contents() would */
 static gboolean
-arc_netmgr_write_sysctl(const gchar *path, GError **error)
+arc_netmgr_write_sysctl(const gchar *path, const gchar *value, GError **error)
 {
 	gint fd = open(path, O_WRONLY | O_CLOEXEC);
 	gboolean ok;
@@ -414,7 +438,7 @@ arc_netmgr_write_sysctl(const gchar *path, GError **error)
 			    g_strerror(errno));
 		return FALSE;
 	}
-	ok = write(fd, "1\n", 2) == 2;
+	ok = write(fd, value, strlen(value)) == (gssize)strlen(value);
 	if (!ok)
 		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errno), "%s",
 			    g_strerror(errno));
@@ -422,10 +446,12 @@ arc_netmgr_write_sysctl(const gchar *path, GError **error)
 	return ok;
 }
 
+/* Not net.ipv4.conf.all.src_valid_mark: with it, strict reverse-path filtering looks up a
+ * LAN client's address in the table of the mark its packet just got, finds the tunnel
+ * device, and drops the packet (tests/netns/test-dataplane.sh runs with rp_filter=1). */
 static const gchar *const arc_netmgr_sysctls[] = {
 	"/proc/sys/net/ipv4/ip_forward",
 	"/proc/sys/net/ipv6/conf/all/forwarding",
-	"/proc/sys/net/ipv4/conf/all/src_valid_mark",
 };
 
 /**
@@ -433,9 +459,8 @@ static const gchar *const arc_netmgr_sysctls[] = {
  * @self: netmgr
  * @problems: (element-type utf8) (nullable): where to add those that could not be set
  *
- * Forwarding (IPv4 and IPv6) for the exit side and for LAN traffic entering a tunnel, and
- * src_valid_mark so that reverse-path filtering sees the mark the tunnel's routing uses.
- * They are left set on stop: other software may rely on forwarding too.
+ * Forwarding (IPv4 and IPv6) for the exit side and for LAN traffic entering a tunnel. They
+ * are left set on stop: other software may rely on forwarding too.
  *
  * Returns: %TRUE if every one is 1
  */
@@ -452,7 +477,7 @@ arc_netmgr_set_sysctls(ArcNetmgr *self, GPtrArray *problems)
 		if (g_file_get_contents(path, &now, NULL, NULL) &&
 		    g_strcmp0(g_strstrip(now), "1") == 0)
 			continue;
-		if (arc_netmgr_write_sysctl(path, &error)) {
+		if (arc_netmgr_write_sysctl(path, "1\n", &error)) {
 			g_info("%s set to 1 (was %s)", path, now != NULL ? now : "unreadable");
 			continue;
 		}

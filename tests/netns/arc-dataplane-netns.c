@@ -360,8 +360,9 @@ dp_payload(guint family, gint protocol, guint tag, guint8 packet[16])
 	}
 }
 
-/* sends one packet tagged @tag from @source to @destination, in namespace @ns (NULL: here) */
-static void
+/* sends one packet tagged @tag from @source to @destination, in namespace @ns (NULL: here);
+ * returns the socket, open */
+static gint
 dp_send(const gchar *ns, guint family, gint protocol, const gchar *source, const gchar *destination,
 	guint tag)
 {
@@ -381,13 +382,39 @@ dp_send(const gchar *ns, guint family, gint protocol, const gchar *source, const
 		g_assert_true(connect(fd, (struct sockaddr *)&to, to_len) == 0 ||
 			      errno == EINPROGRESS);
 		g_usleep(50 * 1000);
-	} else {
-		dp_payload(family, protocol, tag, packet);
-		g_assert_cmpint(
-			sendto(fd, packet, sizeof(packet), 0, (struct sockaddr *)&to, to_len), ==,
-			sizeof(packet));
+		return fd;
 	}
-	close(fd);
+	dp_payload(family, protocol, tag, packet);
+	g_assert_cmpint(sendto(fd, packet, sizeof(packet), 0, (struct sockaddr *)&to, to_len), ==,
+			sizeof(packet));
+	return fd;
+}
+
+/* whether the echo reply to @tag comes back to @fd, the sender's raw socket */
+static gboolean
+dp_wait_reply(gint fd, guint family, guint tag)
+{
+	gint64 deadline = g_get_monotonic_time() + 400 * G_TIME_SPAN_MILLISECOND;
+
+	while (g_get_monotonic_time() < deadline) {
+		struct pollfd pfd = {fd, POLLIN, 0};
+		guint8 buf[2048];
+		const guint8 *p = buf;
+		gssize n;
+
+		if (poll(&pfd, 1, 20) <= 0)
+			continue;
+		while ((n = recv(fd, buf, sizeof(buf), 0)) > 0) {
+			if (family == 0) {
+				p = buf + (buf[0] & 0x0f) * 4;
+				n -= p - buf;
+			}
+			if (n >= 8 && p[0] == (family == 0 ? ICMP_ECHOREPLY : 129) &&
+			    (guint)(p[4] << 8 | p[5]) == tag)
+				return TRUE;
+		}
+	}
+	return FALSE;
 }
 
 /* the sink a packet must reach: the namespace of the winner's target, the WAN one when there
@@ -464,11 +491,20 @@ dp_check_packet(DpRun *run, const DpPacket *packet, guint tag)
 {
 	gchar seen[INET6_ADDRSTRLEN] = "";
 	g_autofree gchar *want = NULL;
-	gint got;
+	gint got, fd;
 
-	dp_send(packet->forwarded ? run->client_ns : NULL, packet->family, packet->protocol,
-		packet->source, packet->destination, tag);
+	fd = dp_send(packet->forwarded ? run->client_ns : NULL, packet->family, packet->protocol,
+		     packet->source, packet->destination, tag);
 	got = dp_wait(run->sinks, run->n_sinks, tag, seen);
+	/* the reply comes back the same way, through both masquerades */
+	if (packet->protocol == IPPROTO_ICMP && got >= 0 &&
+	    !dp_wait_reply(fd, packet->family, tag)) {
+		g_print("FAIL: %s icmp %s -> %s: no reply through %s\n",
+			packet->forwarded ? "forwarded" : "local", packet->source,
+			packet->destination, run->sinks[got].ns);
+		run->failures++;
+	}
+	close(fd);
 	run->sent++;
 	if (got >= 0)
 		run->reached[got]++;

@@ -8,7 +8,8 @@
 #       from a client and sent by the agent itself reach the peer namespace `routes explain`
 #       names (veth pairs named like the tunnel devices stand in for the tunnels), the WAN
 #       when explain finds no route, the peer is over_limit or the license suspended; TCP is
-#       never marked.
+#       never marked; echo replies come back the same way; all under strict reverse-path
+#       filtering.
 set -uo pipefail
 
 build=${ARC_BUILD_ROOT:?ARC_BUILD_ROOT is not set}
@@ -133,7 +134,8 @@ netns_add "$wan"
 for ns in "${peers[@]}"; do
 	netns_add "$ns"
 done
-in_agent sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+# strict reverse-path filtering, as some distributions have it: the data plane must cope
+in_agent sysctl -qw net.ipv4.conf.all.rp_filter=1 net.ipv4.conf.default.rp_filter=1
 # addr NS DEV ADDR…: addresses, IPv6 ones without duplicate address detection
 addr() {
 	local ns=$1 dev=$2 a
@@ -175,6 +177,7 @@ for ns in "$wan" "${peers[@]}"; do
 	# frames are for the other end
 	ip -n "$agent" link add "$dev" address $mac type veth peer name tun0 netns "$ns" address $mac
 	ip -n "$agent" link set "$dev" arp off
+	ip -n "$ns" link set tun0 arp off
 	addr "$agent" "$dev" "172.31.$i.1/30" "fd31:$i::1/64"
 	addr "$ns" tun0 "172.31.$i.2/30" "fd31:$i::2/64"
 done
