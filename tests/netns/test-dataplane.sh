@@ -9,7 +9,8 @@
 #       names (veth pairs named like the tunnel devices stand in for the tunnels), the WAN
 #       when explain finds no route, the peer is over_limit or the license suspended; TCP is
 #       never marked; echo replies come back the same way; all under strict reverse-path
-#       filtering.
+#       filtering;
+#   (d) on the exit side, what comes out of a tunnel device is forwarded and masqueraded.
 set -uo pipefail
 
 build=${ARC_BUILD_ROOT:?ARC_BUILD_ROOT is not set}
@@ -201,6 +202,32 @@ fi
 if in_agent nft list table inet arctic >/dev/null 2>&1 || [ -n "$(our_rules)" ]; then
 	fail "(c) stop left something behind"
 fi
+
+# ---- (d) the exit side: what comes out of a tunnel is forwarded and masqueraded ----
+src=dp-src-$tag
+exit_ns=dp-exit-$tag
+srv=dp-srv-$tag
+netns_add "$src"
+netns_add "$exit_ns"
+netns_add "$srv"
+ip -n "$src" link add up0 type veth peer name "$("$prog" device peer_src)" netns "$exit_ns"
+addr "$src" up0 172.30.0.1/30
+addr "$exit_ns" "$("$prog" device peer_src)" 172.30.0.2/30
+ip -n "$exit_ns" link add out0 type veth peer name out0 netns "$srv"
+addr "$exit_ns" out0 198.51.100.1/24
+addr "$srv" out0 198.51.100.2/24
+ip -n "$src" route add 198.51.100.0/24 via 172.30.0.2
+# the server has no way back to 172.30.0.0/30: only a masqueraded request gets a reply
+if ip netns exec "$src" ping -c1 -W1 198.51.100.2 >/dev/null 2>&1; then
+	fail "(d) the server answers before the exit applies a view: the check proves nothing"
+fi
+ip netns exec "$exit_ns" "$prog" apply peer_src >/dev/null || fail "(d) apply on the exit"
+if ip netns exec "$src" ping -c1 -W2 198.51.100.2 >/dev/null 2>&1; then
+	pass "(d) the exit forwards and masquerades what comes out of a tunnel"
+else
+	fail "(d) no reply through the exit"
+fi
+ip netns exec "$exit_ns" "$prog" stop
 
 if [ "$failures" -gt 0 ]; then
 	echo "$failures check(s) failed"
