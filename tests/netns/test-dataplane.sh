@@ -98,10 +98,11 @@ fi
 
 # ---- (b) a crash, then another view ----
 out=$(in_agent "$prog" apply peer_1 peer_2 peer_3) || fail "(b) apply before the crash"
+slot1=$(sed -n 's/^slot peer_1 //p' <<<"$out")
 slot3=$(sed -n 's/^slot peer_3 //p' <<<"$out")
-# leftovers a crash might leave: a second rule for a mark (the kernel refuses an exact
-# duplicate), and a route in a table of the range
-in_agent ip rule add fwmark $((0x0a7c0000 + slot3)) lookup $((0xa7c0 + slot3)) pref 10001
+# leftovers a crash might leave: a second rule for the mark of a peer that stays (the kernel
+# refuses an exact duplicate), and a route in the table of a peer that goes
+in_agent ip rule add fwmark $((0x0a7c0000 + slot1)) lookup $((0xa7c0 + slot1)) pref 10001
 in_agent ip route add unreachable 192.0.2.0/24 table $((0xa7c0 + slot3))
 out=$(in_agent "$prog" apply peer_1 peer_2) || fail "(b) apply after the crash: $out"
 for manager in netmgr iptunmgr fwmgr; do
