@@ -4,8 +4,9 @@
 # never through a path ("../engine/x.h", "daemon/rest/x.h") that gets round the include
 # directories each layer's meson dependency exports. core/ and engine/ use neither libsoup nor
 # the gdbus-codegen output, and peer/'s headers show no libsoup type to the engine. Every file
-# of daemon/ lives in one layer's folder. common/, below them all and below the CLI, includes
-# only its own headers. Prints each breach and exits 1 if there is one.
+# of daemon/ lives in one layer's folder. dataplane/ includes core only, and only main
+# includes dataplane/. common/, below them all and below the CLI, includes only its own
+# headers. Prints each breach and exits 1 if there is one.
 #
 #   tools/check-layers.sh [SOURCE_ROOT]
 set -euo pipefail
@@ -13,8 +14,9 @@ set -euo pipefail
 root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 daemon=$root/daemon
 
-# lowest first; the adapters share a rank and so may not include each other
-declare -A rank=([core]=0 [peer]=1 [engine]=2 [rest]=3 [dbus]=3 [main]=4)
+# lowest first; layers that share a rank may not include each other: the adapters, and
+# dataplane beside peer (it stands on core alone; the engine publishes views, main wires it)
+declare -A rank=([core]=0 [peer]=1 [dataplane]=1 [engine]=2 [rest]=3 [dbus]=3 [main]=4)
 
 failures=0
 fail() {
@@ -59,6 +61,10 @@ check_include() {
 		if [ "${rank[$above]}" -ge "${rank[$layer]}" ]; then
 			fail "$where: includes $base of layer $above, which is not below $layer"
 		fi
+	fi
+	# the data plane consumes views and nothing calls into it but main's wiring (DESIGN.md §8)
+	if [ "${owner[$base]:-}" = dataplane ] && [ "$layer" != dataplane ] && [ "$layer" != main ]; then
+		fail "$where: $layer may not include $base of layer dataplane: only main wires it"
 	fi
 	case $layer in
 	core | engine)

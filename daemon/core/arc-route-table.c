@@ -633,9 +633,19 @@ arc_route_matches(const ArcRoute *route, const ArcCidr *source, const ArcCidr *d
 	return TRUE;
 }
 
-/* < 0 when @a is preferred over @b, both matching: the category, then within it the longer
- * destination prefix, the longer source prefix, the higher priority, the lower id */
-static gint
+/**
+ * arc_route_compare:
+ * @a: a route
+ * @b: another route
+ *
+ * The preference of the route evaluation: the category, then within it the longer
+ * destination prefix, the longer source prefix, the higher priority, the lower id. Of two
+ * routes that both match a packet, the one that sorts first wins; so the first route of
+ * arc_route_table_get_ordered() that matches a packet is the winner explain names.
+ *
+ * Returns: < 0 when @a is preferred over @b, > 0 when @b is, 0 for the same id and prefixes
+ */
+gint
 arc_route_compare(const ArcRoute *a, const ArcRoute *b)
 {
 	ArcRouteCategory ca = arc_route_get_category(a), cb = arc_route_get_category(b);
@@ -881,4 +891,40 @@ arc_route_table_explain(ArcRouteTable *self, const ArcCidr *source, const ArcCid
 		g_array_append_val(decision->losers, loser);
 	}
 	return decision;
+}
+
+/* arc_route_compare(), and among routes added twice with the same id the earlier first, as
+ * the lookup decides */
+static gint
+arc_route_order_cb(gconstpointer a, gconstpointer b)
+{
+	const ArcRouteEntry *ea = *(ArcRouteEntry *const *)a;
+	const ArcRouteEntry *eb = *(ArcRouteEntry *const *)b;
+	gint order = arc_route_compare(&ea->route, &eb->route);
+
+	if (order != 0)
+		return order;
+	return ea->seq < eb->seq ? -1 : (ea->seq > eb->seq ? 1 : 0);
+}
+
+/**
+ * arc_route_table_get_ordered:
+ * @self: the table
+ *
+ * Every route, in the order of the evaluation: the first that matches a packet is the one
+ * arc_route_table_lookup() and arc_route_table_explain() choose (interface bindings aside).
+ * This is how the firewall states the table as a list of rules where the first match stops,
+ * without a second copy of the comparator. Routes that match nothing (no CIDR) come last.
+ *
+ * Returns: (transfer container) (element-type ArcRoute): the routes, owned by @self
+ */
+GPtrArray *
+arc_route_table_get_ordered(ArcRouteTable *self)
+{
+	GPtrArray *routes = g_ptr_array_sized_new(self->order.length);
+
+	for (GList *link = self->order.head; link != NULL; link = link->next)
+		g_ptr_array_add(routes, link->data);
+	g_ptr_array_sort(routes, arc_route_order_cb);
+	return routes;
 }

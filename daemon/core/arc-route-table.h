@@ -53,6 +53,7 @@ typedef struct {
 } ArcRoute;
 
 ArcRouteCategory arc_route_get_category(const ArcRoute *route);
+gint arc_route_compare(const ArcRoute *a, const ArcRoute *b);
 
 /**
  * ArcRouteLoser:
@@ -104,6 +105,7 @@ const ArcRoute *arc_route_table_lookup(ArcRouteTable *self, const ArcCidr *sourc
 ArcRouteDecision *arc_route_table_explain(ArcRouteTable *self, const ArcCidr *source,
 					  const ArcCidr *destination, const gchar *interface,
 					  gboolean all);
+GPtrArray *arc_route_table_get_ordered(ArcRouteTable *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcRouteTable, arc_route_table_free)
 
 G_END_DECLS

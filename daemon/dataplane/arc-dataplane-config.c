@@ -1,0 +1,56 @@
+/*
+ * Copyright 2026 The Arctic Authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "dataplane"
+
+#include "arc-dataplane-config.h"
+
+#include <arctic-plugin.h>
+
+/**
+ * arc_dataplane_config_init:
+ * @config: (out): the defaults of docs/dataplane.md
+ */
+void
+arc_dataplane_config_init(ArcDataplaneConfig *config)
+{
+	config->mark_base = ARC_DATAPLANE_MARK_BASE;
+	config->mark_mask = ARC_DATAPLANE_MARK_MASK;
+	config->table_base = ARC_DATAPLANE_TABLE_BASE;
+	config->n_slots = ARC_DATAPLANE_SLOTS;
+	config->rule_priority = ARC_DATAPLANE_RULE_PRIORITY;
+	config->manage_sysctls = TRUE;
+}
+
+/**
+ * arc_dataplane_config_check:
+ * @config: ranges
+ * @error: return location for a #GError
+ *
+ * The slots must fit in the bits outside the mask, the tables must stay clear of the
+ * kernel's reserved ones (253 to 255, and 0) and of 2^32, and the rules must come before
+ * the main table's (32766).
+ *
+ * Returns: %TRUE if @config can be used, else %ARC_ERROR_INVALID_REQUEST
+ */
+gboolean
+arc_dataplane_config_check(const ArcDataplaneConfig *config, GError **error)
+{
+	const gchar *why = NULL;
+
+	if ((config->mark_base & ~config->mark_mask) != 0)
+		why = "the mark base has bits outside the mask";
+	else if (config->n_slots == 0 || config->n_slots > 0xffff ||
+		 config->n_slots > (guint32)~config->mark_mask)
+		why = "the number of slots does not fit the bits outside the mask";
+	else if (config->table_base < 256 ||
+		 (guint64)config->table_base + config->n_slots >= G_MAXUINT32)
+		why = "the tables must lie between 256 and 2^32 - 1";
+	else if (config->rule_priority == 0 || config->rule_priority >= 32766)
+		why = "the rule priority must lie between 1 and 32765";
+	if (why == NULL)
+		return TRUE;
+	g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST, "data plane ranges: %s", why);
+	return FALSE;
+}

@@ -1,0 +1,42 @@
+/*
+ * Copyright 2026 The Arctic Authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The defaults of docs/dataplane.md, "Marks and tables" */
+#define ARC_DATAPLANE_MARK_BASE 0x0a7c0000u
+#define ARC_DATAPLANE_MARK_MASK 0xffff0000u
+#define ARC_DATAPLANE_TABLE_BASE 0xa7c0u
+#define ARC_DATAPLANE_SLOTS 1024u
+#define ARC_DATAPLANE_RULE_PRIORITY 10000u
+
+/**
+ * ArcDataplaneConfig:
+ * @mark_base: the firewall marks the agent owns are those with `mark & @mark_mask ==
+ *   @mark_base`; @mark_base itself marks the tunnel's own UDP packets, `@mark_base + slot`
+ *   the packets for the peer of that slot
+ * @mark_mask: see @mark_base; the bits outside it number the slots
+ * @table_base: the routing table of slot s is `@table_base + s`
+ * @n_slots: how many remote peers can have a mark and a table (at most the bits outside
+ *   @mark_mask allow, and 65535)
+ * @rule_priority: the preference of the agent's `ip rule`s (before `main`, 32766)
+ * @manage_sysctls: whether netmgr sets the forwarding sysctls
+ */
+typedef struct {
+	guint32 mark_base;
+	guint32 mark_mask;
+	guint32 table_base;
+	guint n_slots;
+	guint32 rule_priority;
+	gboolean manage_sysctls;
+} ArcDataplaneConfig;
+
+void arc_dataplane_config_init(ArcDataplaneConfig *config);
+gboolean arc_dataplane_config_check(const ArcDataplaneConfig *config, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,492 @@
+/*
+ * Copyright 2026 The Arctic Authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "netmgr"
+
+#include "arc-netmgr.h"
+
+#include <arctic-plugin.h>
+#include <linux/fib_rules.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <netlink/route/route.h>
+#include <netlink/route/rule.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* The routing tables table_base+1 … table_base+n_slots are the agent's, and so is every
+ * `ip rule` that points at one of them: after a crash, those the view does not want are
+ * deleted, whoever added them, and nothing outside the range is looked at. A marked packet
+ * whose peer has no device yet meets an `unreachable` default route instead of falling
+ * through to the main table: it is never sent unencrypted. */
+
+struct _ArcNetmgr {
+	ArcDataplaneConfig config;
+	struct nl_sock *sock;
+};
+
+/* g_autoptr() wants a type name */
+typedef struct nl_cache ArcNlCache;
+typedef struct nl_addr ArcNlAddr;
+typedef struct rtnl_rule ArcNlRule;
+typedef struct rtnl_route ArcNlRoute;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcNlCache, nl_cache_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcNlAddr, nl_addr_put)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcNlRule, rtnl_rule_put)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcNlRoute, rtnl_route_put)
+
+/* what the view wants of one slot */
+typedef struct {
+	guint slot;
+	guint ifindex; /* 0: the device is missing, the table's default is unreachable */
+} ArcNetmgrSlot;
+
+static gboolean
+arc_netmgr_fail(GError **error, const gchar *what, gint err)
+{
+	g_set_error(error, ARC_ERROR, ARC_ERROR_UNAVAILABLE, "%s: %s", what, nl_geterror(err));
+	return FALSE;
+}
+
+/**
+ * arc_netmgr_new:
+ * @config: the ranges, copied
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): netmgr with its netlink socket, or %NULL
+ */
+ArcNetmgr *
+arc_netmgr_new(const ArcDataplaneConfig *config, GError **error)
+{
+	g_autoptr(ArcNetmgr) self = g_new0(ArcNetmgr, 1);
+	gint err;
+
+	self->config = *config;
+	self->sock = nl_socket_alloc();
+	if (self->sock == NULL) {
+		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INTERNAL, "no netlink socket");
+		return NULL;
+	}
+	err = nl_connect(self->sock, NETLINK_ROUTE);
+	if (err < 0) {
+		arc_netmgr_fail(error, "cannot open rtnetlink", err);
+		return NULL;
+	}
+	return g_steal_pointer(&self);
+}
+
+void
+arc_netmgr_free(ArcNetmgr *self)
+{
+	if (self == NULL)
+		return;
+	if (self->sock != NULL)
+		nl_socket_free(self->sock);
+	g_free(self);
+}
+
+static gboolean
+arc_netmgr_owns_table(ArcNetmgr *self, guint32 table)
+{
+	return table > self->config.table_base &&
+	       table <= self->config.table_base + self->config.n_slots;
+}
+
+/* the rules' identity, to find duplicates and those not wanted */
+static gchar *
+arc_netmgr_rule_key(gint family, guint32 table, guint32 mark, guint32 prio)
+{
+	return g_strdup_printf("%d/%u/%u/%u", family, table, mark, prio);
+}
+
+static GHashTable *
+arc_netmgr_wanted_rules(ArcNetmgr *self, GArray *wanted)
+{
+	GHashTable *keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	const gint families[] = {AF_INET, AF_INET6};
+
+	for (guint i = 0; i < wanted->len; i++) {
+		guint slot = g_array_index(wanted, ArcNetmgrSlot, i).slot;
+
+		for (guint f = 0; f < G_N_ELEMENTS(families); f++)
+			g_hash_table_add(keys, arc_netmgr_rule_key(families[f],
+								   self->config.table_base + slot,
+								   self->config.mark_base + slot,
+								   self->config.rule_priority));
+	}
+	return keys;
+}
+
+static gboolean
+arc_netmgr_add_rule(ArcNetmgr *self, gint family, guint slot, GError **error)
+{
+	g_autoptr(ArcNlRule) rule = rtnl_rule_alloc();
+	gint err;
+
+	rtnl_rule_set_family(rule, family);
+	rtnl_rule_set_mark(rule, self->config.mark_base + slot);
+	rtnl_rule_set_mask(rule, 0xffffffff);
+	rtnl_rule_set_table(rule, self->config.table_base + slot);
+	rtnl_rule_set_prio(rule, self->config.rule_priority);
+	rtnl_rule_set_action(rule, FR_ACT_TO_TBL);
+	err = rtnl_rule_add(self->sock, rule, NLM_F_CREATE);
+	if (err < 0)
+		return arc_netmgr_fail(error, "cannot add a rule", err);
+	g_info("ip rule fwmark 0x%08x lookup %u (IPv%d) added", self->config.mark_base + slot,
+	       self->config.table_base + slot, family == AF_INET ? 4 : 6);
+	return TRUE;
+}
+
+/* deletes the rules of our tables that @keys does not want or that come twice, and takes
+ * those found out of @keys: what is left there is missing */
+static gboolean
+arc_netmgr_prune_rules(ArcNetmgr *self, GHashTable *keys, GError **error)
+{
+	g_autoptr(ArcNlCache) cache = NULL;
+	g_autoptr(GPtrArray) doomed = g_ptr_array_new();
+	gint err = rtnl_rule_alloc_cache(self->sock, AF_UNSPEC, &cache);
+
+	if (err < 0)
+		return arc_netmgr_fail(error, "cannot list the rules", err);
+	for (struct nl_object *obj = nl_cache_get_first(cache); obj != NULL;
+	     obj = nl_cache_get_next(obj)) {
+		struct rtnl_rule *rule = (struct rtnl_rule *)obj;
+		g_autofree gchar *key = NULL;
+
+		if (!arc_netmgr_owns_table(self, rtnl_rule_get_table(rule)))
+			continue;
+		key = arc_netmgr_rule_key(rtnl_rule_get_family(rule), rtnl_rule_get_table(rule),
+					  rtnl_rule_get_mark(rule), rtnl_rule_get_prio(rule));
+		if (rtnl_rule_get_mask(rule) == 0xffffffff && g_hash_table_remove(keys, key))
+			continue;
+		g_ptr_array_add(doomed, rule);
+	}
+	for (guint i = 0; i < doomed->len; i++) {
+		struct rtnl_rule *rule = g_ptr_array_index(doomed, i);
+
+		err = rtnl_rule_delete(self->sock, rule, 0);
+		if (err < 0 && err != -NLE_OBJ_NOTFOUND)
+			return arc_netmgr_fail(error, "cannot delete a stale rule", err);
+		g_info("stale ip rule to table %u deleted", rtnl_rule_get_table(rule));
+	}
+	return TRUE;
+}
+
+/* a host without IPv6 refuses IPv6 rules: that is reported, and IPv4 still works */
+static gboolean
+arc_netmgr_add_rule_reported(ArcNetmgr *self, gint family, guint slot, GPtrArray *problems,
+			     GError **error)
+{
+	g_autoptr(GError) error_local = NULL;
+
+	if (arc_netmgr_add_rule(self, family, slot, &error_local))
+		return TRUE;
+	if (family == AF_INET) {
+		g_propagate_error(error, g_steal_pointer(&error_local));
+		return FALSE;
+	}
+	g_warning("IPv6: %s", error_local->message);
+	if (problems != NULL)
+		g_ptr_array_add(problems,
+				g_strdup_printf("netmgr: IPv6: %s", error_local->message));
+	return TRUE;
+}
+
+static gboolean
+arc_netmgr_sync_rules(ArcNetmgr *self, GArray *wanted, GPtrArray *problems, GError **error)
+{
+	g_autoptr(GHashTable) keys = arc_netmgr_wanted_rules(self, wanted);
+	const gint families[] = {AF_INET, AF_INET6};
+
+	if (!arc_netmgr_prune_rules(self, keys, error))
+		return FALSE;
+	for (guint i = 0; i < wanted->len; i++) {
+		guint slot = g_array_index(wanted, ArcNetmgrSlot, i).slot;
+
+		for (guint f = 0; f < G_N_ELEMENTS(families); f++) {
+			g_autofree gchar *key = arc_netmgr_rule_key(
+				families[f], self->config.table_base + slot,
+				self->config.mark_base + slot, self->config.rule_priority);
+
+			if (g_hash_table_contains(keys, key) &&
+			    !arc_netmgr_add_rule_reported(self, families[f], slot, problems, error))
+				return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+/* the wanted state of @table, NULL when the view does not want it */
+static const ArcNetmgrSlot *
+arc_netmgr_find_slot(ArcNetmgr *self, GArray *wanted, guint32 table)
+{
+	for (guint i = 0; i < wanted->len; i++) {
+		const ArcNetmgrSlot *slot = &g_array_index(wanted, ArcNetmgrSlot, i);
+
+		if (self->config.table_base + slot->slot == table)
+			return slot;
+	}
+	return NULL;
+}
+
+/* whether @route is exactly the default route @slot wants */
+static gboolean
+arc_netmgr_route_is_wanted(struct rtnl_route *route, const ArcNetmgrSlot *slot)
+{
+	struct nl_addr *dst = rtnl_route_get_dst(route);
+	struct rtnl_nexthop *nh;
+
+	if (slot == NULL || (dst != NULL && nl_addr_get_prefixlen(dst) != 0))
+		return FALSE;
+	if (slot->ifindex == 0)
+		return rtnl_route_get_type(route) == RTN_UNREACHABLE;
+	if (rtnl_route_get_type(route) != RTN_UNICAST || rtnl_route_get_nnexthops(route) != 1)
+		return FALSE;
+	nh = rtnl_route_nexthop_n(route, 0);
+	return rtnl_route_nh_get_ifindex(nh) == (gint)slot->ifindex;
+}
+
+static gboolean
+arc_netmgr_prune_routes(ArcNetmgr *self, GArray *wanted, GError **error)
+{
+	g_autoptr(ArcNlCache) cache = NULL;
+	g_autoptr(GPtrArray) doomed = g_ptr_array_new();
+	gint err = rtnl_route_alloc_cache(self->sock, AF_UNSPEC, 0, &cache);
+
+	if (err < 0)
+		return arc_netmgr_fail(error, "cannot list the routes", err);
+	for (struct nl_object *obj = nl_cache_get_first(cache); obj != NULL;
+	     obj = nl_cache_get_next(obj)) {
+		struct rtnl_route *route = (struct rtnl_route *)obj;
+		guint32 table = rtnl_route_get_table(route);
+
+		if (!arc_netmgr_owns_table(self, table))
+			continue;
+		if (!arc_netmgr_route_is_wanted(route, arc_netmgr_find_slot(self, wanted, table)))
+			g_ptr_array_add(doomed, route);
+	}
+	for (guint i = 0; i < doomed->len; i++) {
+		struct rtnl_route *route = g_ptr_array_index(doomed, i);
+
+		err = rtnl_route_delete(self->sock, route, 0);
+		if (err < 0 && err != -NLE_OBJ_NOTFOUND)
+			return arc_netmgr_fail(error, "cannot delete a stale route", err);
+		g_info("stale route in table %u deleted", rtnl_route_get_table(route));
+	}
+	return TRUE;
+}
+
+/* `default dev IFINDEX table T`, or `unreachable default table T` without a device */
+static gboolean
+arc_netmgr_add_default(ArcNetmgr *self, gint family, const ArcNetmgrSlot *slot, GError **error)
+{
+	g_autoptr(ArcNlRoute) route = rtnl_route_alloc();
+	static const guint8 zeros[16] = {0};
+	g_autoptr(ArcNlAddr) dst = nl_addr_build(family, zeros, family == AF_INET ? 4 : 16);
+	gint err;
+
+	nl_addr_set_prefixlen(dst, 0);
+	rtnl_route_set_family(route, family);
+	rtnl_route_set_table(route, self->config.table_base + slot->slot);
+	rtnl_route_set_dst(route, dst);
+	rtnl_route_set_protocol(route, RTPROT_STATIC);
+	if (slot->ifindex != 0) {
+		struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
+
+		rtnl_route_set_type(route, RTN_UNICAST);
+		rtnl_route_set_scope(route, RT_SCOPE_LINK);
+		rtnl_route_nh_set_ifindex(nh, (gint)slot->ifindex);
+		rtnl_route_add_nexthop(route, nh);
+	} else {
+		rtnl_route_set_type(route, RTN_UNREACHABLE);
+		rtnl_route_set_scope(route, RT_SCOPE_UNIVERSE);
+	}
+	err = rtnl_route_add(self->sock, route, NLM_F_CREATE | NLM_F_REPLACE);
+	if (err < 0)
+		return arc_netmgr_fail(error, "cannot add a default route", err);
+	return TRUE;
+}
+
+static gboolean arc_netmgr_write_sysctl(const gchar *path, const gchar *value, GError **error);
+
+/* Replies from a tunnel come in on its device from addresses the main table routes
+ * elsewhere: strict reverse-path filtering (rp_filter 1) would drop them. The kernel uses
+ * the larger of the `all` and the device's value, so loose (2) on the agent's own devices
+ * is enough, and changes nothing outside them. */
+static void
+arc_netmgr_loosen_rp_filter(const gchar *device)
+{
+	g_autofree gchar *path = g_strdup_printf("/proc/sys/net/ipv4/conf/%s/rp_filter", device);
+	g_autofree gchar *now = NULL;
+	g_autoptr(GError) error = NULL;
+
+	if (!g_file_get_contents(path, &now, NULL, NULL) || g_strcmp0(g_strstrip(now), "1") != 0)
+		return;
+	if (arc_netmgr_write_sysctl(path, "2\n", &error))
+		g_info("%s: reverse-path filtering loosened (2)", device);
+	else
+		g_warning("%s: reverse-path filtering stays strict: %s", device, error->message);
+}
+
+/* what the view wants: a slot for every remote member; a device when it exists */
+static GArray *
+arc_netmgr_wanted(const ArcClusterView *view, const ArcPeerSlots *slots)
+{
+	GArray *wanted = g_array_new(FALSE, TRUE, sizeof(ArcNetmgrSlot));
+
+	for (guint i = 0; i < arc_cluster_view_get_n_members(view); i++) {
+		const ArcClusterMember *member = arc_cluster_view_get_member(view, i);
+		ArcNetmgrSlot slot = {arc_peer_slots_lookup(slots, member->peer_id), 0};
+
+		if (slot.slot == 0)
+			continue;
+		slot.ifindex = if_nametoindex(member->device);
+		if (slot.ifindex != 0)
+			arc_netmgr_loosen_rp_filter(member->device);
+		g_array_append_val(wanted, slot);
+	}
+	return wanted;
+}
+
+static void
+arc_netmgr_add_routes(ArcNetmgr *self, GArray *wanted, GPtrArray *problems)
+{
+	const gint families[] = {AF_INET, AF_INET6};
+
+	for (guint i = 0; i < wanted->len; i++) {
+		const ArcNetmgrSlot *slot = &g_array_index(wanted, ArcNetmgrSlot, i);
+
+		for (guint f = 0; f < G_N_ELEMENTS(families); f++) {
+			g_autoptr(GError) error = NULL;
+
+			if (arc_netmgr_add_default(self, families[f], slot, &error))
+				continue;
+			g_warning("table %u, IPv%d: %s", self->config.table_base + slot->slot,
+				  families[f] == AF_INET ? 4 : 6, error->message);
+			if (problems != NULL)
+				g_ptr_array_add(problems, g_strdup_printf("netmgr: table %u: %s",
+									  self->config.table_base +
+										  slot->slot,
+									  error->message));
+		}
+	}
+}
+
+/**
+ * arc_netmgr_apply:
+ * @self: netmgr
+ * @view: what to realise
+ * @slots: the slots of its members
+ * @problems: (element-type utf8) (nullable): where to add what did not work but did not
+ *   stop the rest (one route that the kernel refused)
+ * @error: return location for a #GError
+ *
+ * Makes the rules and tables of the range exactly those @view wants: deletes stale and
+ * duplicate ones (after a crash too), adds those missing, points each table's default
+ * route at its peer's device or makes it unreachable while the device is missing.
+ *
+ * Returns: %TRUE unless netlink itself failed
+ */
+gboolean
+arc_netmgr_apply(ArcNetmgr *self, const ArcClusterView *view, const ArcPeerSlots *slots,
+		 GPtrArray *problems, GError **error)
+{
+	g_autoptr(GArray) wanted = arc_netmgr_wanted(view, slots);
+
+	if (!arc_netmgr_sync_rules(self, wanted, problems, error) ||
+	    !arc_netmgr_prune_routes(self, wanted, error))
+		return FALSE;
+	arc_netmgr_add_routes(self, wanted, problems);
+	return TRUE;
+}
+
+/**
+ * arc_netmgr_remove:
+ * @self: netmgr
+ * @error: return location for a #GError
+ *
+ * Deletes every rule and route of the range.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+arc_netmgr_remove(ArcNetmgr *self, GError **error)
+{
+	g_autoptr(GArray) none = g_array_new(FALSE, TRUE, sizeof(ArcNetmgrSlot));
+
+	if (!arc_netmgr_sync_rules(self, none, NULL, error) ||
+	    !arc_netmgr_prune_routes(self, none, error))
+		return FALSE;
+	g_info("rules and routes of tables %u-%u removed", self->config.table_base + 1,
+	       self->config.table_base + self->config.n_slots);
+	return TRUE;
+}
+
+/* in place: a sysctl cannot be replaced by rename as g_file_set_contents() would */
+static gboolean
+arc_netmgr_write_sysctl(const gchar *path, const gchar *value, GError **error)
+{
+	gint fd = open(path, O_WRONLY | O_CLOEXEC);
+	gboolean ok;
+
+	if (fd < 0) {
+		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errno), "%s",
+			    g_strerror(errno));
+		return FALSE;
+	}
+	ok = write(fd, value, strlen(value)) == (gssize)strlen(value);
+	if (!ok)
+		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errno), "%s",
+			    g_strerror(errno));
+	close(fd);
+	return ok;
+}
+
+/* Not net.ipv4.conf.all.src_valid_mark: with it, strict reverse-path filtering looks up a
+ * LAN client's address in the table of the mark its packet just got, finds the tunnel
+ * device, and drops the packet (tests/netns/test-dataplane.sh runs with rp_filter=1). */
+static const gchar *const arc_netmgr_sysctls[] = {
+	"/proc/sys/net/ipv4/ip_forward",
+	"/proc/sys/net/ipv6/conf/all/forwarding",
+};
+
+/**
+ * arc_netmgr_set_sysctls:
+ * @self: netmgr
+ * @problems: (element-type utf8) (nullable): where to add those that could not be set
+ *
+ * Forwarding (IPv4 and IPv6) for the exit side and for LAN traffic entering a tunnel. They
+ * are left set on stop: other software may rely on forwarding too.
+ *
+ * Returns: %TRUE if every one is 1
+ */
+gboolean
+arc_netmgr_set_sysctls(ArcNetmgr *self, GPtrArray *problems)
+{
+	gboolean ok = TRUE;
+
+	for (guint i = 0; i < G_N_ELEMENTS(arc_netmgr_sysctls); i++) {
+		g_autoptr(GError) error = NULL;
+		g_autofree gchar *now = NULL;
+		const gchar *path = arc_netmgr_sysctls[i];
+
+		if (g_file_get_contents(path, &now, NULL, NULL) &&
+		    g_strcmp0(g_strstrip(now), "1") == 0)
+			continue;
+		if (arc_netmgr_write_sysctl(path, "1\n", &error)) {
+			g_info("%s set to 1 (was %s)", path, now != NULL ? now : "unreadable");
+			continue;
+		}
+		ok = FALSE;
+		g_warning("%s cannot be set to 1: %s", path, error->message);
+		if (problems != NULL)
+			g_ptr_array_add(problems, g_strdup_printf("netmgr: %s is not 1: %s", path,
+								  error->message));
+	}
+	(void)self;
+	return ok;
+}

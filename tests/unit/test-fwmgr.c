@@ -1,0 +1,317 @@
+/*
+ * Copyright 2026 The Arctic Authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <arctic-plugin.h>
+#include <string.h>
+
+#include "arc-fwmgr.h"
+
+/* fwmgr's ruleset generator: golden text for a small view, and on random route tables the
+ * chain's first match against the route table's own evaluation */
+
+static ArcCidr
+fw_cidr(const gchar *text)
+{
+	g_autoptr(GError) error = NULL;
+	ArcCidr cidr;
+	gboolean ok = arc_cidr_parse(text, &cidr, &error);
+
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	return cidr;
+}
+
+static void
+fw_add_member(ArcClusterViewBuilder *builder, const gchar *peer_id, gboolean over_limit)
+{
+	ArcClusterMember member = {0};
+	guint8 key[32] = {0};
+
+	member.peer_id = (gchar *)peer_id;
+	member.name = (gchar *)peer_id;
+	member.tunnel_public_key = g_bytes_new(key, sizeof(key));
+	member.over_limit = over_limit;
+	arc_cluster_view_builder_add_member(builder, &member);
+	g_bytes_unref(member.tunnel_public_key);
+}
+
+static void
+fw_add_service(ArcClusterViewBuilder *builder, const gchar *id, const gchar *source,
+	       const gchar *target)
+{
+	ArcClusterService service = {0};
+
+	service.id = (gchar *)id;
+	service.name = (gchar *)id;
+	service.source_peer_id = (gchar *)source;
+	service.target_peer_id = (gchar *)target;
+	service.transport = (gchar *)"tcp";
+	arc_cluster_view_builder_add_service(builder, &service);
+}
+
+static ArcClusterViewBuilder *
+fw_builder(void)
+{
+	ArcClusterViewBuilder *builder = arc_cluster_view_builder_new(1);
+	ArcClusterSelf node = {(gchar *)"peer_A", FALSE, {0}, FALSE, {0}, 51840};
+
+	arc_cluster_view_builder_set_self(builder, &node);
+	fw_add_member(builder, "peer_A", FALSE);
+	fw_add_member(builder, "peer_B", FALSE);
+	fw_add_member(builder, "peer_C", TRUE);
+	fw_add_member(builder, "peer_D", FALSE);
+	return builder;
+}
+
+/* the slots of a view's remote members */
+static ArcPeerSlots *
+fw_slots(const ArcClusterView *view, guint n_slots)
+{
+	ArcPeerSlots *slots = arc_peer_slots_new(n_slots);
+	g_autoptr(GPtrArray) ids = g_ptr_array_new();
+
+	for (guint i = 0; i < arc_cluster_view_get_n_members(view); i++) {
+		const ArcClusterMember *member = arc_cluster_view_get_member(view, i);
+		if (g_strcmp0(member->peer_id, "peer_A") != 0)
+			g_ptr_array_add(ids, member->peer_id);
+	}
+	g_ptr_array_add(ids, NULL);
+	arc_peer_slots_sync(slots, (const gchar *const *)ids->pdata);
+	return slots;
+}
+
+static const gchar fw_golden[] =
+	"table inet arctic {\n"
+	"\tchain prerouting {\n"
+	"\t\ttype filter hook prerouting priority mangle; policy accept;\n"
+	"\t\tiifname \"arc-*\" return comment \"from a tunnel: exit traffic\"\n"
+	"\t\tct direction reply return\n"
+	"\t\tmeta l4proto tcp goto tproxymgr\n"
+	"\t\tmeta l4proto != tcp jump route\n"
+	"\t}\n"
+	"\tchain output {\n"
+	"\t\ttype route hook output priority mangle; policy accept;\n"
+	"\t\tmeta mark & 0xffff0000 == 0x0a7c0000 return comment \"the tunnel's own packets\"\n"
+	"\t\tct direction reply return\n"
+	"\t\tmeta l4proto tcp goto tproxymgr\n"
+	"\t\tmeta l4proto != tcp jump route\n"
+	"\t}\n"
+	"\tchain tproxymgr {\n"
+	"\t}\n"
+	"\tchain postrouting {\n"
+	"\t\ttype nat hook postrouting priority srcnat; policy accept;\n"
+	"\t\toifname \"arc-*\" masquerade comment \"into a tunnel\"\n"
+	"\t\tiifname \"arc-*\" oifname != \"arc-*\" masquerade comment \"out of a tunnel\"\n"
+	"\t}\n"
+	"\tchain forward {\n"
+	"\t\ttype filter hook forward priority filter; policy accept;\n"
+	"\t\tiifname \"arc-*\" accept\n"
+	"\t\toifname \"arc-*\" accept\n"
+	"\t}\n"
+	"\tchain route {\n"
+	"\t\tip6 saddr fd00::/8 ip6 daddr 2001:db8::/32 meta mark set 0x0a7c0003 return "
+	"comment \"route 5 svc_b to peer_B\"\n"
+	"\t\tip saddr 192.168.1.0/24 ip daddr 10.1.0.0/16 meta mark set 0x0a7c0003 return "
+	"comment \"route 4 svc_b to peer_B\"\n"
+	"\t\tip saddr 192.168.1.0/24 return comment \"route 2 svc_c carries nothing: the target "
+	"is over_limit\"\n"
+	"\t\tip daddr 10.1.0.0/16 meta mark set 0x0a7c0002 return comment \"route 3 svc_d to "
+	"peer_D\"\n"
+	"\t\tip daddr 10.0.0.0/8 meta mark set 0x0a7c0003 return comment \"route 1 svc_b to "
+	"peer_B\"\n"
+	"\t\tip daddr 10.0.0.0/8 return comment \"route 8 svc_x carries nothing: its traffic "
+	"enters at another peer\"\n"
+	"\t}\n"
+	"}\n";
+
+static ArcClusterView *
+fw_small_view(ArcLicenseState state)
+{
+	g_autoptr(ArcClusterViewBuilder) builder = fw_builder();
+	g_autoptr(GError) error = NULL;
+	ArcCidr ten = fw_cidr("10.0.0.0/8"), ten1 = fw_cidr("10.1.0.0/16");
+	ArcCidr lan = fw_cidr("192.168.1.0/24"), doc = fw_cidr("2001:db8::/32");
+	ArcCidr ula = fw_cidr("fd00::/8");
+	ArcClusterView *view;
+
+	arc_cluster_view_builder_set_license_state(builder, state);
+	fw_add_service(builder, "svc_b", "peer_A", "peer_B");
+	fw_add_service(builder, "svc_c", "peer_A", "peer_C");
+	fw_add_service(builder, "svc_d", "peer_A", "peer_D");
+	fw_add_service(builder, "svc_x", "peer_B", "peer_A");
+	arc_cluster_view_builder_add_route(builder, 1, "svc_b", 0, NULL, &ten);
+	arc_cluster_view_builder_add_route(builder, 2, "svc_c", 0, &lan, NULL);
+	arc_cluster_view_builder_add_route(builder, 3, "svc_d", 5, NULL, &ten1);
+	arc_cluster_view_builder_add_route(builder, 4, "svc_b", 0, &lan, &ten1);
+	arc_cluster_view_builder_add_route(builder, 5, "svc_b", 0, &ula, &doc);
+	/* matches nothing (families differ); and the route of a service whose traffic enters at
+	 * another peer, which stops the chain without a mark */
+	arc_cluster_view_builder_add_route(builder, 6, "svc_b", 0, &ula, &ten);
+	arc_cluster_view_builder_add_route(builder, 8, "svc_x", 0, NULL, &ten);
+	view = arc_cluster_view_builder_end(builder, &error);
+	g_assert_no_error(error);
+	return view;
+}
+
+static void
+fw_golden_func(void)
+{
+	g_autoptr(ArcClusterView) view = fw_small_view(ARC_LICENSE_STATE_VALID);
+	g_autoptr(ArcPeerSlots) slots = fw_slots(view, 3);
+	g_autofree gchar *text = NULL;
+	ArcDataplaneConfig config;
+
+	arc_dataplane_config_init(&config);
+	/* of three slots all prefer 3: B, first by id, takes it, then C and D wrap round */
+	g_assert_cmpuint(arc_peer_slots_lookup(slots, "peer_B"), ==, 3);
+	g_assert_cmpuint(arc_peer_slots_lookup(slots, "peer_C"), ==, 1);
+	g_assert_cmpuint(arc_peer_slots_lookup(slots, "peer_D"), ==, 2);
+	text = arc_fwmgr_render(view, slots, &config);
+	g_assert_cmpstr(text, ==, fw_golden);
+}
+
+/* suspended: every route stops the chain without a mark */
+static void
+fw_suspended_func(void)
+{
+	g_autoptr(ArcClusterView) view = fw_small_view(ARC_LICENSE_STATE_SUSPENDED);
+	g_autoptr(ArcPeerSlots) slots = fw_slots(view, 3);
+	g_autofree gchar *text = NULL;
+	ArcDataplaneConfig config;
+
+	arc_dataplane_config_init(&config);
+	text = arc_fwmgr_render(view, slots, &config);
+	g_assert_null(strstr(text, "meta mark set"));
+	g_assert_nonnull(strstr(text, "route 1 svc_b carries nothing: the license is suspended"));
+}
+
+/* the value of `FIELD CIDR` in @rule, FALSE when it has none */
+static gboolean
+fw_rule_cidr(const gchar *rule, const gchar *field, ArcCidr *out)
+{
+	const gchar *at = strstr(rule, field);
+	g_autofree gchar *text = NULL;
+
+	if (at == NULL)
+		return FALSE;
+	at += strlen(field);
+	text = g_strndup(at, strcspn(at, " "));
+	g_assert_cmpint(arc_cidr_read(text, ARC_CIDR_NETWORK, out), ==, ARC_CIDR_OK);
+	return TRUE;
+}
+
+/* the mark the route chain of @text gives a packet: the first rule that matches decides */
+static guint32
+fw_chain_mark(const gchar *text, const ArcCidr *src, const ArcCidr *dst, gboolean *matched)
+{
+	g_auto(GStrv) lines = g_strsplit(strstr(text, "\tchain route {\n"), "\n", -1);
+
+	*matched = FALSE;
+	for (guint i = 1; lines[i] != NULL && strcmp(lines[i], "\t}") != 0; i++) {
+		const gchar *family = src->family == 4 ? "ip" : "ip6";
+		g_autofree gchar *sfield = g_strconcat(family, " saddr ", NULL);
+		g_autofree gchar *dfield = g_strconcat(family, " daddr ", NULL);
+		ArcCidr cidr;
+		const gchar *mark;
+
+		/* a rule of the other family */
+		if (g_str_has_prefix(lines[i] + 2, src->family == 4 ? "ip6 " : "ip "))
+			continue;
+		if (fw_rule_cidr(lines[i], sfield, &cidr) && !arc_cidr_contains(&cidr, src))
+			continue;
+		if (fw_rule_cidr(lines[i], dfield, &cidr) && !arc_cidr_contains(&cidr, dst))
+			continue;
+		*matched = TRUE;
+		mark = strstr(lines[i], "meta mark set ");
+		return mark != NULL ? (guint32)g_ascii_strtoull(mark + 14, NULL, 16) : 0;
+	}
+	return 0;
+}
+
+static ArcCidr
+fw_random_cidr(GRand *rand, const gchar *const *pool, guint min_prefix)
+{
+	ArcCidr cidr;
+	gboolean ok = arc_cidr_read_address(pool[g_rand_int_range(rand, 0, 4)], &cidr);
+
+	g_assert_true(ok);
+	cidr.prefix = (guint8)g_rand_int_range(rand, (gint)min_prefix, 33);
+	arc_cidr_to_network(&cidr);
+	return cidr;
+}
+
+static ArcClusterView *
+fw_random_view(GRand *rand, const gchar *const *sources, const gchar *const *destinations)
+{
+	g_autoptr(ArcClusterViewBuilder) builder = fw_builder();
+	g_autoptr(GError) error = NULL;
+	static const gchar *const services[] = {"svc_b", "svc_c", "svc_d", "svc_x"};
+	guint n = (guint)g_rand_int_range(rand, 1, 14);
+	ArcClusterView *view;
+
+	fw_add_service(builder, "svc_b", "peer_A", "peer_B");
+	fw_add_service(builder, "svc_c", "peer_A", "peer_C");
+	fw_add_service(builder, "svc_d", "peer_A", "peer_D");
+	fw_add_service(builder, "svc_x", "peer_B", "peer_A");
+	for (guint i = 0; i < n; i++) {
+		ArcCidr src = fw_random_cidr(rand, sources, 8);
+		ArcCidr dst = fw_random_cidr(rand, destinations, 4);
+		gint kind = g_rand_int_range(rand, 0, 3);
+
+		arc_cluster_view_builder_add_route(
+			builder, i + 1, services[g_rand_int_range(rand, 0, 3)],
+			g_rand_int_range(rand, 0, 3), kind != 2 ? &src : NULL,
+			kind != 1 ? &dst : NULL);
+	}
+	view = arc_cluster_view_builder_end(builder, &error);
+	g_assert_no_error(error);
+	return view;
+}
+
+/* on random tables, the mark the chain gives is that of explain's winner's target */
+static void
+fw_order_func(void)
+{
+	static const gchar *const sources[] = {"192.168.1.2", "192.168.1.200", "192.168.7.1",
+					       "172.16.0.1"};
+	static const gchar *const destinations[] = {"10.1.2.3", "10.1.2.250", "10.9.0.1",
+						    "10.200.4.4"};
+	g_autoptr(GRand) rand = g_rand_new_with_seed(1414);
+	ArcDataplaneConfig config;
+
+	arc_dataplane_config_init(&config);
+	for (guint round = 0; round < 300; round++) {
+		g_autoptr(ArcClusterView) view = fw_random_view(rand, sources, destinations);
+		g_autoptr(ArcPeerSlots) slots = fw_slots(view, config.n_slots);
+		g_autofree gchar *text = arc_fwmgr_render(view, slots, &config);
+
+		for (guint p = 0; p < 16; p++) {
+			g_autoptr(ArcRouteDecision) decision = NULL;
+			ArcCidr src, dst;
+			guint32 expected = 0, got;
+			gboolean matched;
+
+			g_assert_true(arc_cidr_read_address(sources[p % 4], &src));
+			g_assert_true(arc_cidr_read_address(destinations[p / 4], &dst));
+			decision = arc_route_table_explain(arc_cluster_view_get_route_table(view),
+							   &src, &dst, NULL, FALSE);
+			if (decision->route != NULL)
+				expected = arc_fwmgr_route_mark(view, slots, &config,
+								decision->route, NULL);
+			got = fw_chain_mark(text, &src, &dst, &matched);
+			g_assert_cmpuint(got, ==, expected);
+			g_assert_cmpint(matched, ==, decision->route != NULL);
+		}
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+	g_test_add_func("/fwmgr/golden", fw_golden_func);
+	g_test_add_func("/fwmgr/suspended", fw_suspended_func);
+	g_test_add_func("/fwmgr/order", fw_order_func);
+	return g_test_run();
+}
