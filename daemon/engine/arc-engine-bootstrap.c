@@ -40,7 +40,8 @@ arc_bootstrap_result_free(ArcBootstrapResult *self)
 static gchar *
 arc_engine_peer_key_path(ArcEngine *self)
 {
-	return g_build_filename(arc_engine_get_config(self)->data_dir, "peer.key", NULL);
+	return g_build_filename(arc_node_get_config(arc_engine_get_node(self))->data_dir,
+				"peer.key", NULL);
 }
 
 /* whether peer.key exists: an agent reset after it was bootstrapped once (the guide's
@@ -57,8 +58,8 @@ arc_engine_has_peer_key(ArcEngine *self)
 void
 arc_engine_log_data_state(ArcEngine *self)
 {
-	g_autofree gchar *db =
-		g_build_filename(arc_engine_get_config(self)->data_dir, "arctic.db", NULL);
+	g_autofree gchar *db = g_build_filename(
+		arc_node_get_config(arc_engine_get_node(self))->data_dir, "arctic.db", NULL);
 	GStatBuf st;
 
 	if (g_stat(db, &st) != 0)
@@ -80,7 +81,7 @@ arc_engine_bootstrap_txn(ArcEngine *self, ArcBootstrapResult *res, ArcLicense *l
 			 const gchar *description, ArcCredential *credential, gint64 now)
 {
 	ArcStorageTxn *txn = arc_storage_txn_new();
-	g_autofree gchar *address = arc_engine_advertised_address(self, NULL);
+	g_autofree gchar *address = arc_node_advertised_address(arc_engine_get_node(self), NULL);
 	g_autofree gchar *body =
 		arc_peer_record_body(res->peer_id, res->name, description, res->peer_public_key,
 				     address, license->license_id, res->cluster_id, "active", now);
@@ -213,7 +214,7 @@ arc_engine_bootstrap(ArcEngine *self, const ArcBootstrapRequest *req, GError **e
 	credential->rotated_at = now;
 	txn = arc_engine_bootstrap_txn(self, res, license, req->description, credential, now);
 	if (!arc_record_sign_txn(txn, identity, res->peer_id, error) ||
-	    !arc_storage_commit(arc_engine_get_storage(self), txn, error)) {
+	    !arc_storage_commit(arc_node_get_storage(arc_engine_get_node(self)), txn, error)) {
 		if (!key_existed)
 			g_unlink(key_path);
 		return NULL;
@@ -224,7 +225,8 @@ arc_engine_bootstrap(ArcEngine *self, const ArcBootstrapRequest *req, GError **e
 }
 /**
  * arc_engine_load_identity:
- * @self: the engine, with the peer id arctic.db holds
+ * @self: the engine
+ * @peer_id: the peer id arctic.db holds
  * @name: (out): the name in this agent's record
  * @error: return location for a #GError
  *
@@ -233,14 +235,13 @@ arc_engine_bootstrap(ArcEngine *self, const ArcBootstrapRequest *req, GError **e
  * Returns: (transfer full): the identity, or %NULL
  */
 ArcIdentity *
-arc_engine_load_identity(ArcEngine *self, gchar **name, GError **error)
+arc_engine_load_identity(ArcEngine *self, const gchar *peer_id, gchar **name, GError **error)
 {
 	g_autofree gchar *path = arc_engine_peer_key_path(self);
 	g_autoptr(ArcRecord) record = NULL;
 	g_autoptr(JsonNode) body = NULL;
 	g_autoptr(GError) error_local = NULL;
 	g_autoptr(ArcIdentity) identity = NULL;
-	const gchar *peer_id = arc_engine_get_peer_id(self);
 	const gchar *stored_key;
 
 	identity = arc_identity_load(path, &error_local);
@@ -257,7 +258,8 @@ arc_engine_load_identity(ArcEngine *self, gchar **name, GError **error)
 		g_propagate_error(error, g_steal_pointer(&error_local));
 		return NULL;
 	}
-	record = arc_storage_get_record(arc_engine_get_storage(self), "peer", peer_id, error);
+	record = arc_storage_get_record(arc_node_get_storage(arc_engine_get_node(self)), "peer",
+					peer_id, error);
 	if (record == NULL) {
 		if (error != NULL && *error == NULL)
 			g_set_error(error, ARC_ERROR, ARC_ERROR_STORAGE,
@@ -289,13 +291,14 @@ arc_engine_sign_unsigned_records(ArcEngine *self)
 	g_autoptr(GError) error = NULL;
 
 	for (guint k = 0; k < G_N_ELEMENTS(kinds); k++) {
-		g_autoptr(GPtrArray) records =
-			arc_storage_list_records(arc_engine_get_storage(self), kinds[k], NULL);
+		g_autoptr(GPtrArray) records = arc_storage_list_records(
+			arc_node_get_storage(arc_engine_get_node(self)), kinds[k], NULL);
 		for (guint i = 0; records != NULL && i < records->len; i++) {
 			ArcRecord *record = g_ptr_array_index(records, i);
 			if (record->signature != NULL ||
 			    (record->writer != NULL &&
-			     g_strcmp0(record->writer, arc_engine_get_peer_id(self)) != 0))
+			     g_strcmp0(record->writer,
+				       arc_node_get_peer_id(arc_engine_get_node(self))) != 0))
 				continue;
 			arc_storage_txn_put_record(txn, record);
 		}

@@ -20,8 +20,8 @@
 void
 arc_engine_load_former_cluster_ids(ArcEngine *self)
 {
-	g_autofree gchar *former =
-		arc_storage_get_meta(arc_engine_get_storage(self), "cluster.former_ids", NULL);
+	g_autofree gchar *former = arc_storage_get_meta(
+		arc_node_get_storage(arc_engine_get_node(self)), "cluster.former_ids", NULL);
 	g_auto(GStrv) lines = former != NULL ? g_strsplit(former, "\n", -1) : NULL;
 
 	for (guint i = 0; lines != NULL && lines[i] != NULL; i++) {
@@ -54,11 +54,13 @@ arc_engine_offer_cluster_id(ArcEngine *self, const gchar *cluster_id, const gcha
 	gint64 now = arc_engine_now(self);
 	gint64 expires = now + ARC_TOKEN_LIFETIME_SECS;
 
-	if (arc_engine_get_cluster_id(self) == NULL || !arc_id_is_valid(cluster_id, "clu_") ||
-	    strcmp(cluster_id, arc_engine_get_cluster_id(self)) >= 0)
+	if (arc_node_get_cluster_id(arc_engine_get_node(self)) == NULL ||
+	    !arc_id_is_valid(cluster_id, "clu_") ||
+	    strcmp(cluster_id, arc_node_get_cluster_id(arc_engine_get_node(self))) >= 0)
 		return;
 	/* the ids still in their grace period, and the one given up now */
-	stored = arc_storage_get_meta(arc_engine_get_storage(self), "cluster.former_ids", NULL);
+	stored = arc_storage_get_meta(arc_node_get_storage(arc_engine_get_node(self)),
+				      "cluster.former_ids", NULL);
 	if (stored != NULL) {
 		g_auto(GStrv) lines = g_strsplit(stored, "\n", -1);
 		for (guint i = 0; lines[i] != NULL; i++) {
@@ -67,23 +69,23 @@ arc_engine_offer_cluster_id(ArcEngine *self, const gchar *cluster_id, const gcha
 				g_string_append_printf(list, "%s\n", lines[i]);
 		}
 	}
-	g_string_append_printf(list, "%s %" G_GINT64_FORMAT, arc_engine_get_cluster_id(self),
-			       expires);
+	g_string_append_printf(list, "%s %" G_GINT64_FORMAT,
+			       arc_node_get_cluster_id(arc_engine_get_node(self)), expires);
 	txn = arc_storage_txn_new();
 	arc_storage_txn_set_meta(txn, "cluster_id", cluster_id);
 	arc_storage_txn_set_meta(txn, "cluster.former_ids", list->str);
-	if (!arc_storage_commit(arc_engine_get_storage(self), txn, &error)) {
+	if (!arc_storage_commit(arc_node_get_storage(arc_engine_get_node(self)), txn, &error)) {
 		g_warning("cannot adopt cluster id %s: %s", cluster_id, error->message);
 		return;
 	}
-	former = arc_engine_replace_cluster_id(self, cluster_id);
+	former = g_strdup(arc_node_get_cluster_id(arc_engine_get_node(self)));
+	arc_node_set_cluster_id(arc_engine_get_node(self), cluster_id);
 	arc_auth_manager_add_former_cluster_id(arc_engine_get_auth(self), former, expires);
 	g_info("cluster %s merged into cluster %s, the older id (learned from peer %s)", former,
 	       cluster_id, from);
 	if (!arc_engine_edit_own_record(self, "cluster_id", cluster_id, &error))
 		g_warning("cannot state cluster id %s in this agent's record: %s", cluster_id,
 			  error->message);
-	arc_engine_notify_cluster_id(self);
 }
 
 void
@@ -134,21 +136,24 @@ arc_engine_cluster_init(ArcEngine *self, const ArcCaller *caller, gboolean force
 			return NULL;
 		}
 		arc_storage_txn_set_meta(txn, "cluster_id", cluster_id);
-		if (!arc_storage_commit(arc_engine_get_storage(self), txn, error))
+		if (!arc_storage_commit(arc_node_get_storage(arc_engine_get_node(self)), txn,
+					error))
 			return NULL;
 		g_info("cluster id %s replaced by %s (cluster init --force by %s)",
-		       arc_engine_get_cluster_id(self), cluster_id, arc_caller_describe(caller));
-		g_free(arc_engine_replace_cluster_id(self, cluster_id));
+		       arc_node_get_cluster_id(arc_engine_get_node(self)), cluster_id,
+		       arc_caller_describe(caller));
+		arc_node_set_cluster_id(arc_engine_get_node(self), cluster_id);
 		if (!arc_engine_edit_own_record(self, "cluster_id", cluster_id, error))
 			return NULL;
-		arc_engine_notify_cluster_id(self);
 		res->was_created = TRUE;
-		res->created_by = g_strdup(arc_engine_get_peer_id(self));
+		res->created_by = g_strdup(arc_node_get_peer_id(arc_engine_get_node(self)));
 	} else {
 		res->created_by =
-			g_strdup(oldest != NULL ? oldest->id : arc_engine_get_peer_id(self));
+			g_strdup(oldest != NULL ? oldest->id
+						: arc_node_get_peer_id(arc_engine_get_node(self)));
 	}
-	res->cluster_id = g_strdup(arc_engine_get_cluster_id(self));
-	res->oldest_peer_id = g_strdup(oldest != NULL ? oldest->id : arc_engine_get_peer_id(self));
+	res->cluster_id = g_strdup(arc_node_get_cluster_id(arc_engine_get_node(self)));
+	res->oldest_peer_id = g_strdup(
+		oldest != NULL ? oldest->id : arc_node_get_peer_id(arc_engine_get_node(self)));
 	return g_steal_pointer(&res);
 }

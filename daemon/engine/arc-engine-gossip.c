@@ -15,7 +15,7 @@
 static const gchar *
 arc_engine_gossip_cluster_id_cb(gpointer host)
 {
-	return arc_engine_get_cluster_id(ARC_ENGINE(host));
+	return arc_node_get_cluster_id(arc_engine_get_node(ARC_ENGINE(host)));
 }
 
 static gboolean
@@ -94,9 +94,9 @@ arc_engine_gossip_peer_state_cb(ArcGossip *gossip, const gchar *peer_id, const g
 ArcGossip *
 arc_engine_gossip_new(ArcEngine *self, ArcRegistry *registry, ArcIdentity *identity)
 {
-	ArcGossip *gossip =
-		arc_gossip_new(registry, arc_engine_get_config(self), identity,
-			       arc_engine_get_peer_id(self), &arc_engine_gossip_host, self);
+	ArcGossip *gossip = arc_gossip_new(
+		registry, arc_node_get_config(arc_engine_get_node(self)), identity,
+		arc_node_get_peer_id(arc_engine_get_node(self)), &arc_engine_gossip_host, self);
 
 	g_signal_connect(gossip, "peer-state-changed", G_CALLBACK(arc_engine_gossip_peer_state_cb),
 			 self);

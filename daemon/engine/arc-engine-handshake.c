@@ -21,37 +21,18 @@ arc_handshake_step_free(ArcHandshakeStep *self)
 	g_free(self);
 }
 
-/* ---- this agent's record ---- */
-
-/* Where other agents reach this one (arc_handshaker_advertised_address()); with TLS on the API
- * port, other agents are told to speak HTTPS (docs/tls.md) */
-gchar *
-arc_engine_advertised_address(ArcEngine *self, const gchar *remote)
-{
-	return arc_handshaker_advertised_address(arc_engine_get_config(self),
-						 arc_engine_get_api_port(self), remote);
-}
-
-/* the address the local peer's own record should state (arc_handshaker_own_address()) */
-gchar *
-arc_engine_own_address(ArcEngine *self, const gchar *stored, const gchar *remote)
-{
-	return arc_handshaker_own_address(arc_engine_get_config(self),
-					  arc_engine_get_api_port(self), stored, remote);
-}
-
 /* ---- what the handshaker needs of the engine (ArcHandshakerHost) ---- */
 
 static const gchar *
 arc_engine_handshaker_peer_id_cb(gpointer host)
 {
-	return arc_engine_get_peer_id(ARC_ENGINE(host));
+	return arc_node_get_peer_id(arc_engine_get_node(ARC_ENGINE(host)));
 }
 
 static ArcIdentity *
 arc_engine_handshaker_identity_cb(gpointer host)
 {
-	return arc_engine_get_identity_key(ARC_ENGINE(host));
+	return arc_node_get_identity(arc_engine_get_node(ARC_ENGINE(host)));
 }
 
 static ArcLicense *
@@ -63,7 +44,7 @@ arc_engine_handshaker_license_cb(gpointer host)
 static ArcLicenseBackend *
 arc_engine_handshaker_backend_cb(gpointer host)
 {
-	return arc_engine_get_license_backend(ARC_ENGINE(host));
+	return arc_node_get_license_backend(arc_engine_get_node(ARC_ENGINE(host)));
 }
 
 static ArcLicenseState
@@ -89,7 +70,7 @@ arc_engine_handshaker_name_cb(gpointer host)
 static gchar *
 arc_engine_handshaker_own_address_cb(gpointer host, const gchar *stored, const gchar *remote)
 {
-	return arc_engine_own_address(ARC_ENGINE(host), stored, remote);
+	return arc_node_own_address(arc_engine_get_node(ARC_ENGINE(host)), stored, remote);
 }
 
 static gboolean

@@ -21,8 +21,8 @@ arc_engine_leave_already_known(ArcEngine *self, const gchar *peer_id, const gcha
 			       gint64 timestamp, const guint8 *signature)
 {
 	gint64 now = arc_engine_now(self);
-	g_autoptr(ArcRecord) revoked =
-		arc_storage_get_record(arc_engine_get_storage(self), "revoked_peer", peer_id, NULL);
+	g_autoptr(ArcRecord) revoked = arc_storage_get_record(
+		arc_node_get_storage(arc_engine_get_node(self)), "revoked_peer", peer_id, NULL);
 	g_autoptr(JsonNode) root = NULL;
 	g_autofree guchar *key = NULL;
 	const gchar *public_key;
@@ -191,7 +191,7 @@ arc_engine_remove_self_async(ArcEngine *self, const ArcCaller *caller, GCancella
 	g_autofree gchar *message = NULL;
 	ArcLeaveOp *op;
 	GError *error = NULL;
-	const gchar *own_id = arc_engine_get_peer_id(self);
+	const gchar *own_id = arc_node_get_peer_id(arc_engine_get_node(self));
 
 	if (!arc_engine_authorize(self, caller, ARC_SCOPE_PEERS_WRITE, &error)) {
 		g_task_return_error(task, error);
@@ -207,7 +207,8 @@ arc_engine_remove_self_async(ArcEngine *self, const ArcCaller *caller, GCancella
 					"this agent has already left the cluster");
 		return;
 	}
-	records = arc_storage_list_records(arc_engine_get_storage(self), "peer", &error);
+	records = arc_storage_list_records(arc_node_get_storage(arc_engine_get_node(self)), "peer",
+					   &error);
 	peers = records != NULL ? arc_engine_load_peers(self, &error) : NULL;
 	if (peers == NULL) {
 		g_task_return_error(task, error);
@@ -250,7 +251,7 @@ arc_engine_remove_self_async(ArcEngine *self, const ArcCaller *caller, GCancella
 	g_task_set_task_data(task, op, (GDestroyNotify)arc_leave_op_free);
 	message = arc_handshake_leave_to_json(own_id, arc_engine_get_license_doc(self)->license_id,
 					      arc_engine_now(self),
-					      arc_engine_get_identity_key(self));
+					      arc_node_get_identity(arc_engine_get_node(self)));
 	for (guint i = 0; i < peers->len; i++) {
 		ArcPeerInfo *peer = g_ptr_array_index(peers, i);
 		ArcLeaveNotice *notice;

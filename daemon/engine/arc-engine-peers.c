@@ -17,7 +17,7 @@
 static const gchar *
 arc_engine_peers_peer_id_cb(gpointer host)
 {
-	return arc_engine_get_peer_id(ARC_ENGINE(host));
+	return arc_node_get_peer_id(arc_engine_get_node(ARC_ENGINE(host)));
 }
 
 static gint64
@@ -41,7 +41,7 @@ arc_engine_peers_changed_cb(gpointer host, const gchar *peer_id)
 static void
 arc_engine_peers_renamed_cb(gpointer host, const gchar *name)
 {
-	arc_engine_set_peer_name(ARC_ENGINE(host), name);
+	arc_node_set_name(arc_engine_get_node(ARC_ENGINE(host)), name);
 }
 
 static void
@@ -231,8 +231,8 @@ arc_engine_get_cluster_status(ArcEngine *self, const ArcCaller *caller, GError *
 	status->deleted = g_array_new(FALSE, TRUE, sizeof(guint));
 
 	for (guint k = 0; kinds[k] != NULL; k++) {
-		g_autoptr(GPtrArray) records =
-			arc_storage_list_records(arc_engine_get_storage(self), kinds[k], error);
+		g_autoptr(GPtrArray) records = arc_storage_list_records(
+			arc_node_get_storage(arc_engine_get_node(self)), kinds[k], error);
 		guint live = 0, deleted = 0;
 
 		if (records == NULL)

@@ -16,14 +16,8 @@
 G_BEGIN_DECLS
 
 /* for the files of the engine split by concern (arc-engine-*.c) */
-ArcStorage *arc_engine_get_storage(ArcEngine *self);
 gboolean arc_engine_commit(ArcEngine *self, ArcStorageTxn *txn, GError **error);
-const gchar *arc_engine_get_peer_id(ArcEngine *self);
-ArcIdentity *arc_engine_get_identity_key(ArcEngine *self);
 ArcLicense *arc_engine_get_license_doc(ArcEngine *self);
-ArcLicenseBackend *arc_engine_get_license_backend(ArcEngine *self);
-ArcConfig *arc_engine_get_config(ArcEngine *self);
-void arc_engine_set_peer_name(ArcEngine *self, const gchar *name);
 void arc_engine_emit_peer_changed(ArcEngine *self, const gchar *peer_id);
 void arc_engine_emit_peer_state_changed(ArcEngine *self, const gchar *peer_id, const gchar *state);
 
@@ -39,7 +33,6 @@ gboolean arc_engine_is_deactivated(ArcEngine *self);
 ArcRegistry *arc_engine_get_registry(ArcEngine *self);
 void arc_engine_register_kinds(ArcEngine *self, ArcRegistry *registry);
 ArcAuthManager *arc_engine_get_auth(ArcEngine *self);
-const gchar *arc_engine_get_cluster_id(ArcEngine *self);
 void arc_engine_records_invalidate(ArcEngine *self);
 GPtrArray *arc_engine_get_members(ArcEngine *self);
 gboolean arc_engine_commit_full(ArcEngine *self, ArcStorageTxn *txn, const gchar *from,
@@ -56,8 +49,6 @@ ArcServiceManager *arc_engine_get_service_manager(ArcEngine *self);
 /* arc-engine-handshake.c */
 ArcHandshaker *arc_engine_get_handshaker(ArcEngine *self);
 void arc_engine_attach_handshaker(ArcEngine *self, ArcHandshaker *handshaker);
-gchar *arc_engine_advertised_address(ArcEngine *self, const gchar *remote);
-gchar *arc_engine_own_address(ArcEngine *self, const gchar *stored, const gchar *remote);
 void arc_engine_discover_peer_async(ArcEngine *self, const gchar *address,
 				    GCancellable *cancellable, GAsyncReadyCallback callback,
 				    gpointer user_data);
@@ -73,15 +64,14 @@ gboolean arc_engine_authorize_bootstrapped(ArcEngine *self, const ArcCaller *cal
 
 /* arc-engine-bootstrap.c, and the facade's side of it */
 void arc_engine_log_data_state(ArcEngine *self);
-ArcIdentity *arc_engine_load_identity(ArcEngine *self, gchar **name, GError **error);
+ArcIdentity *arc_engine_load_identity(ArcEngine *self, const gchar *peer_id, gchar **name,
+				      GError **error);
 void arc_engine_sign_unsigned_records(ArcEngine *self);
 void arc_engine_adopt_bootstrap(ArcEngine *self, ArcBootstrapResult *res, ArcLicense *license,
 				ArcIdentity *identity, ArcCredential *credential, gint64 now);
 
 /* arc-engine-cluster.c, and the facade's side of it */
 void arc_engine_load_former_cluster_ids(ArcEngine *self);
-gchar *arc_engine_replace_cluster_id(ArcEngine *self, const gchar *cluster_id);
-void arc_engine_notify_cluster_id(ArcEngine *self);
 
 /* arc-engine-gossip.c: the engine as gossip's host */
 ArcGossip *arc_engine_gossip_new(ArcEngine *self, ArcRegistry *registry, ArcIdentity *identity);

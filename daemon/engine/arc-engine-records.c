@@ -26,8 +26,9 @@ static void
 arc_engine_issuer_applied_cb(const ArcRecord *record, const gchar *from, gpointer user_data)
 {
 	ArcEngine *self = ARC_ENGINE(user_data);
-	arc_auth_manager_apply_issuer_record(arc_engine_get_auth(self), record,
-					     arc_engine_get_config(self)->auth_issuer);
+	arc_auth_manager_apply_issuer_record(
+		arc_engine_get_auth(self), record,
+		arc_node_get_config(arc_engine_get_node(self))->auth_issuer);
 }
 
 /* every kind this version replicates but those of the peer manager (`peer`, `peer_alias`,

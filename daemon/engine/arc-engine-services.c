@@ -14,7 +14,7 @@
 static const gchar *
 arc_engine_services_peer_id_cb(gpointer user_data)
 {
-	return arc_engine_get_peer_id(ARC_ENGINE(user_data));
+	return arc_node_get_peer_id(arc_engine_get_node(ARC_ENGINE(user_data)));
 }
 
 static gint64

@@ -78,8 +78,8 @@ arc_engine_readiness_check(ArcEngineReadiness *self, ArcEngine *engine, gboolean
 	GArray *checks = g_array_new(FALSE, TRUE, sizeof(ArcReadinessCheck));
 	g_autoptr(GError) error = NULL;
 	ArcLicense *license;
-	ArcStorage *storage = arc_engine_get_storage(engine);
-	ArcConfig *config = arc_engine_get_config(engine);
+	ArcStorage *storage = arc_node_get_storage(arc_engine_get_node(engine));
+	ArcConfig *config = arc_node_get_config(arc_engine_get_node(engine));
 	gboolean storage_ok;
 
 	g_array_set_clear_func(checks, arc_readiness_check_clear);
@@ -126,8 +126,8 @@ GPtrArray *
 arc_engine_get_jwks_keys(ArcEngine *self)
 {
 	GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
-	ArcIdentity *identity = arc_engine_get_identity_key(self);
-	const gchar *peer_id = arc_engine_get_peer_id(self);
+	ArcIdentity *identity = arc_node_get_identity(arc_engine_get_node(self));
+	const gchar *peer_id = arc_node_get_peer_id(arc_engine_get_node(self));
 	g_autoptr(GPtrArray) members = NULL;
 
 	if (identity == NULL)

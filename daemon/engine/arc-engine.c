@@ -26,24 +26,16 @@
 
 struct _ArcEngine {
 	GObject parent_instance;
-	ArcConfig *config;
+	ArcNode *node;
 	ArcPluginLoader *loader;
-	ArcStorage *storage;
 	ArcEngineReadiness *readiness;
 	ArcLicenseManager *licenses; /* once plugins are loaded */
 	ArcAuthManager *auth;
-	ArcIdentity *identity;
-	gchar *peer_id;
-	gchar *cluster_id;
-	gchar *peer_name;
-	ArcClockFunc clock_func;
-	gpointer clock_data;
 	ArcHandshaker *handshaker; /* at the first handshake */
 	ArcRegistry *registry;     /* once plugins are loaded */
 	ArcPeerManager *peers;     /* with the registry */
 	ArcServiceManager *services;
 	ArcGossip *gossip;
-	guint16 api_port;
 };
 
 enum {
@@ -84,13 +76,13 @@ arc_engine_get_property(GObject *object, guint prop_id, GValue *value, GParamSpe
 
 	switch (prop_id) {
 	case PROP_BOOTSTRAPPED:
-		g_value_set_boolean(value, self->peer_id != NULL);
+		g_value_set_boolean(value, arc_node_is_bootstrapped(self->node));
 		break;
 	case PROP_PEER_ID:
-		g_value_set_string(value, self->peer_id);
+		g_value_set_string(value, arc_node_get_peer_id(self->node));
 		break;
 	case PROP_CLUSTER_ID:
-		g_value_set_string(value, self->cluster_id);
+		g_value_set_string(value, arc_node_get_cluster_id(self->node));
 		break;
 	case PROP_LICENSE_ID:
 		license = arc_engine_get_license_doc(self);
@@ -113,7 +105,6 @@ arc_engine_finalize(GObject *object)
 	ArcEngine *self = ARC_ENGINE(object);
 	arc_engine_stop(self);
 	g_clear_object(&self->auth);
-	g_clear_object(&self->identity);
 	g_clear_object(&self->loader);
 	g_clear_object(&self->licenses);
 	g_clear_pointer(&self->handshaker, arc_handshaker_free);
@@ -121,9 +112,7 @@ arc_engine_finalize(GObject *object)
 	g_clear_object(&self->services);
 	g_clear_object(&self->registry);
 	g_clear_pointer(&self->readiness, arc_engine_readiness_free);
-	g_free(self->peer_id);
-	g_free(self->cluster_id);
-	g_free(self->peer_name);
+	g_clear_object(&self->node);
 	G_OBJECT_CLASS(arc_engine_parent_class)->finalize(object);
 }
 
@@ -174,10 +163,15 @@ arc_engine_init(ArcEngine *self)
 	self->readiness = arc_engine_readiness_new();
 }
 
-static gint64
-arc_engine_real_clock_cb(gpointer user_data)
+/* clusters merged or `cluster init --force`: tokens are issued for the new id */
+static void
+arc_engine_cluster_id_changed_cb(ArcNode *node, const gchar *former, gpointer user_data)
 {
-	return g_get_real_time() / G_USEC_PER_SEC;
+	ArcEngine *self = ARC_ENGINE(user_data);
+
+	arc_auth_manager_set_issuer(self->auth, arc_node_get_identity(node),
+				    arc_node_get_peer_id(node), arc_node_get_cluster_id(node));
+	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_CLUSTER_ID]);
 }
 
 /**
@@ -190,10 +184,10 @@ ArcEngine *
 arc_engine_new(ArcConfig *config)
 {
 	ArcEngine *self = g_object_new(ARC_TYPE_ENGINE, NULL);
-	self->config = config;
-	self->clock_func = arc_engine_real_clock_cb;
+	self->node = arc_node_new(config);
+	g_signal_connect(self->node, "cluster-id-changed",
+			 G_CALLBACK(arc_engine_cluster_id_changed_cb), self);
 	self->loader = arc_plugin_loader_new(config->plugin_dir);
-	self->api_port = config->listen_port;
 	return self;
 }
 
@@ -208,14 +202,20 @@ arc_engine_new(ArcConfig *config)
 void
 arc_engine_set_clock(ArcEngine *self, ArcClockFunc func, gpointer user_data)
 {
-	self->clock_func = func;
-	self->clock_data = user_data;
+	arc_node_set_clock(self->node, func, user_data);
 }
 
 gint64
 arc_engine_now(ArcEngine *self)
 {
-	return self->clock_func(self->clock_data);
+	return arc_node_now(self->node);
+}
+
+/* (transfer none): the local node, which the managers share */
+ArcNode *
+arc_engine_get_node(ArcEngine *self)
+{
+	return self->node;
 }
 
 ArcPluginLoader *
@@ -261,7 +261,7 @@ arc_engine_service_changed_cb(ArcServiceManager *services, const gchar *service_
 static void
 arc_engine_setup_registry(ArcEngine *self)
 {
-	self->registry = arc_registry_new(self->storage);
+	self->registry = arc_registry_new(arc_node_get_storage(self->node));
 	arc_engine_register_kinds(self, self->registry);
 	self->services = arc_engine_service_manager_new(self, self->registry);
 	g_signal_connect(self->services, "service-changed",
@@ -324,21 +324,22 @@ gboolean
 arc_engine_load_plugins(ArcEngine *self, GError **error)
 {
 	ArcPlugin *storage, *license;
+	ArcConfig *config = arc_node_get_config(self->node);
 
 	if (!arc_plugin_loader_scan(self->loader, error))
 		return FALSE;
 	storage = arc_plugin_loader_get_plugin(self->loader, ARC_PLUGIN_KIND_STORAGE,
-					       self->config->storage_plugin, error);
+					       config->storage_plugin, error);
 	if (storage == NULL)
 		return FALSE;
 	license = arc_plugin_loader_get_plugin(self->loader, ARC_PLUGIN_KIND_LICENSE,
-					       self->config->license_plugin, error);
+					       config->license_plugin, error);
 	if (license == NULL)
 		return FALSE;
-	if (!arc_plugin_setup(storage, self->config->keyfile, self->config->data_dir, error) ||
-	    !arc_plugin_setup(license, self->config->keyfile, self->config->data_dir, error))
+	if (!arc_plugin_setup(storage, config->keyfile, config->data_dir, error) ||
+	    !arc_plugin_setup(license, config->keyfile, config->data_dir, error))
 		return FALSE;
-	self->storage = ARC_STORAGE(storage);
+	arc_node_set_plugins(self->node, ARC_STORAGE(storage), ARC_LICENSE_BACKEND(license));
 	arc_engine_setup_registry(self);
 	arc_engine_setup_licenses(self, ARC_LICENSE_BACKEND(license));
 	return TRUE;
@@ -349,31 +350,37 @@ static void arc_engine_start_gossip(ArcEngine *self);
 static gboolean
 arc_engine_load_bootstrap_state(ArcEngine *self, GError **error)
 {
+	ArcStorage *storage = arc_node_get_storage(self->node);
+	g_autofree gchar *peer_id = NULL;
+	g_autofree gchar *cluster_id = NULL;
 	g_autofree gchar *document = NULL;
+	g_autofree gchar *name = NULL;
+	g_autoptr(ArcIdentity) identity = NULL;
 
-	self->peer_id = arc_storage_get_meta(self->storage, "peer_id", error);
-	if (self->peer_id == NULL)
+	peer_id = arc_storage_get_meta(storage, "peer_id", error);
+	if (peer_id == NULL)
 		return error == NULL || *error == NULL;
-	self->cluster_id = arc_storage_get_meta(self->storage, "cluster_id", error);
-	document = arc_storage_get_meta(self->storage, "license", error);
-	if (self->cluster_id == NULL || document == NULL) {
+	cluster_id = arc_storage_get_meta(storage, "cluster_id", error);
+	document = arc_storage_get_meta(storage, "license", error);
+	if (cluster_id == NULL || document == NULL) {
 		if (error != NULL && *error == NULL)
 			g_set_error_literal(error, ARC_ERROR, ARC_ERROR_STORAGE,
 					    "arctic.db is bootstrapped but incomplete");
 		return FALSE;
 	}
-	self->identity = arc_engine_load_identity(self, &self->peer_name, error);
-	if (self->identity == NULL)
+	identity = arc_engine_load_identity(self, peer_id, &name, error);
+	if (identity == NULL)
 		return FALSE;
-	arc_registry_set_signer(self->registry, self->identity, self->peer_id);
-	arc_license_manager_set_peer_id(self->licenses, self->peer_id);
+	arc_node_set_identity(self->node, identity, peer_id, cluster_id, name);
+	arc_registry_set_signer(self->registry, identity, peer_id);
+	arc_license_manager_set_peer_id(self->licenses, peer_id);
 	if (!arc_license_manager_load(self->licenses, document, error))
 		return FALSE;
-	arc_auth_manager_set_issuer(self->auth, self->identity, self->peer_id, self->cluster_id);
+	arc_auth_manager_set_issuer(self->auth, identity, peer_id, cluster_id);
 	arc_engine_load_former_cluster_ids(self);
 	arc_engine_sign_unsigned_records(self);
 	/* records from before gossip do not state the cluster id */
-	if (!arc_engine_edit_own_record(self, "cluster_id", self->cluster_id, error))
+	if (!arc_engine_edit_own_record(self, "cluster_id", cluster_id, error))
 		return FALSE;
 	arc_peer_manager_refresh_name(self->peers);
 	return arc_license_manager_refresh(self->licenses);
@@ -385,15 +392,15 @@ arc_engine_publish_issuer(ArcEngine *self)
 {
 	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
 	g_autoptr(GError) error = NULL;
+	const gchar *issuer = arc_node_get_config(self->node)->auth_issuer;
 
-	if (self->peer_id == NULL || self->config->auth_issuer == NULL ||
-	    !arc_auth_manager_stage_issuer(self->auth, txn, self->config->auth_issuer))
+	if (!arc_node_is_bootstrapped(self->node) || issuer == NULL ||
+	    !arc_auth_manager_stage_issuer(self->auth, txn, issuer))
 		return;
 	if (!arc_engine_commit(self, txn, &error))
-		g_warning("cannot replicate the token issuer %s: %s", self->config->auth_issuer,
-			  error->message);
+		g_warning("cannot replicate the token issuer %s: %s", issuer, error->message);
 	else
-		g_info("the cluster's token issuer is now %s", self->config->auth_issuer);
+		g_info("the cluster's token issuer is now %s", issuer);
 }
 
 /**
@@ -409,29 +416,32 @@ gboolean
 arc_engine_start(ArcEngine *self, GError **error)
 {
 	g_autoptr(GError) error_local = NULL;
+	ArcConfig *config = arc_node_get_config(self->node);
+	ArcStorage *storage = arc_node_get_storage(self->node);
 
-	if (g_mkdir_with_parents(self->config->data_dir, 0700) != 0) {
+	if (g_mkdir_with_parents(config->data_dir, 0700) != 0) {
 		g_set_error(error, ARC_ERROR, ARC_ERROR_INTERNAL,
-			    "cannot create data directory %s: %s", self->config->data_dir,
+			    "cannot create data directory %s: %s", config->data_dir,
 			    g_strerror(errno));
 		return FALSE;
 	}
 	arc_engine_log_data_state(self);
-	if (!arc_storage_open(self->storage, self->config->data_dir, error))
+	if (!arc_storage_open(storage, config->data_dir, error))
 		return FALSE;
-	self->auth = arc_auth_manager_new(self->storage);
-	arc_auth_manager_load_issuer(self->auth, self->config->auth_issuer);
+	self->auth = arc_auth_manager_new(storage);
+	arc_auth_manager_load_issuer(self->auth, config->auth_issuer);
 	if (!arc_auth_manager_load(self->auth, error))
 		return FALSE;
 	if (!arc_engine_load_bootstrap_state(self, error))
 		return FALSE;
 	arc_engine_publish_issuer(self);
-	if (!arc_auth_manager_setup_recovery(self->auth, self->config->recovery_token_file,
+	if (!arc_auth_manager_setup_recovery(self->auth, config->recovery_token_file,
 					     &error_local)) {
 		g_warning("recovery token disabled: %s", error_local->message);
 	}
-	if (self->peer_id != NULL) {
-		g_info("agent is peer %s of cluster %s", self->peer_id, self->cluster_id);
+	if (arc_node_is_bootstrapped(self->node)) {
+		g_info("agent is peer %s of cluster %s", arc_node_get_peer_id(self->node),
+		       arc_node_get_cluster_id(self->node));
 		arc_engine_start_gossip(self);
 	} else
 		g_info("agent is not bootstrapped yet: POST /v1/bootstrap with a license");
@@ -447,8 +457,8 @@ arc_engine_stop(ArcEngine *self)
 	}
 	if (self->licenses != NULL)
 		arc_license_manager_stop(self->licenses);
-	if (self->storage != NULL)
-		arc_storage_close(self->storage);
+	if (arc_node_get_storage(self->node) != NULL)
+		arc_storage_close(arc_node_get_storage(self->node));
 }
 
 /**
@@ -489,10 +499,11 @@ arc_engine_commit_full(ArcEngine *self, ArcStorageTxn *txn, const gchar *from, g
 static void
 arc_engine_start_gossip(ArcEngine *self)
 {
-	if (self->gossip != NULL || self->peer_id == NULL)
+	if (self->gossip != NULL || !arc_node_is_bootstrapped(self->node))
 		return;
 	g_ptr_array_unref(arc_engine_get_members(self));
-	self->gossip = arc_engine_gossip_new(self, self->registry, self->identity);
+	self->gossip =
+		arc_engine_gossip_new(self, self->registry, arc_node_get_identity(self->node));
 	arc_gossip_start(self->gossip);
 }
 
@@ -509,52 +520,11 @@ arc_engine_get_auth(ArcEngine *self)
 	return self->auth;
 }
 
-const gchar *
-arc_engine_get_cluster_id(ArcEngine *self)
-{
-	return self->cluster_id;
-}
-
 /* (transfer none) (nullable): gossip, once bootstrapped */
 ArcGossip *
 arc_engine_get_gossip(ArcEngine *self)
 {
 	return self->gossip;
-}
-
-/* (transfer full): the id given up; @cluster_id becomes this agent's and its tokens' */
-gchar *
-arc_engine_replace_cluster_id(ArcEngine *self, const gchar *cluster_id)
-{
-	gchar *former = g_steal_pointer(&self->cluster_id);
-
-	self->cluster_id = g_strdup(cluster_id);
-	arc_auth_manager_set_issuer(self->auth, self->identity, self->peer_id, self->cluster_id);
-	return former;
-}
-
-void
-arc_engine_notify_cluster_id(ArcEngine *self)
-{
-	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_CLUSTER_ID]);
-}
-
-ArcStorage *
-arc_engine_get_storage(ArcEngine *self)
-{
-	return self->storage;
-}
-
-const gchar *
-arc_engine_get_peer_id(ArcEngine *self)
-{
-	return self->peer_id;
-}
-
-ArcIdentity *
-arc_engine_get_identity_key(ArcEngine *self)
-{
-	return self->identity;
 }
 
 /* (transfer none) (nullable): the license in force, %NULL before bootstrap */
@@ -564,30 +534,11 @@ arc_engine_get_license_doc(ArcEngine *self)
 	return self->licenses != NULL ? arc_license_manager_get_license(self->licenses) : NULL;
 }
 
-ArcLicenseBackend *
-arc_engine_get_license_backend(ArcEngine *self)
-{
-	return self->licenses != NULL ? arc_license_manager_get_backend(self->licenses) : NULL;
-}
-
 /* (transfer none) (nullable): the license manager, once plugins are loaded */
 ArcLicenseManager *
 arc_engine_get_licenses(ArcEngine *self)
 {
 	return self->licenses;
-}
-
-ArcConfig *
-arc_engine_get_config(ArcEngine *self)
-{
-	return self->config;
-}
-
-void
-arc_engine_set_peer_name(ArcEngine *self, const gchar *name)
-{
-	g_free(self->peer_name);
-	self->peer_name = g_strdup(name);
 }
 
 void
@@ -630,11 +581,12 @@ arc_engine_handshaker_now_cb(gpointer data)
 ArcHandshaker *
 arc_engine_get_handshaker(ArcEngine *self)
 {
+	ArcConfig *config = arc_node_get_config(self->node);
+
 	if (self->handshaker != NULL)
 		return self->handshaker;
-	self->handshaker =
-		arc_handshaker_new(self->config->handshake_timeout,
-				   self->config->reach_back_timeout, self->config->tls_ca_file);
+	self->handshaker = arc_handshaker_new(config->handshake_timeout, config->reach_back_timeout,
+					      config->tls_ca_file);
 	arc_handshaker_set_peers(self->handshaker, self->registry, self->peers,
 				 arc_engine_handshaker_now_cb, self);
 	arc_engine_attach_handshaker(self, self->handshaker);
@@ -657,16 +609,18 @@ arc_engine_set_api_port(ArcEngine *self, guint16 port)
 	g_autofree gchar *address = NULL;
 	g_autoptr(GError) error = NULL;
 
-	self->api_port = port;
-	if (self->peer_id == NULL)
+	arc_node_set_api_port(self->node, port);
+	if (!arc_node_is_bootstrapped(self->node))
 		return;
 	/* the local record follows a new port or advertise setting */
-	record = arc_storage_get_record(self->storage, "peer", self->peer_id, NULL);
+	record = arc_storage_get_record(arc_node_get_storage(self->node), "peer",
+					arc_node_get_peer_id(self->node), NULL);
 	root = record != NULL ? arc_json_parse_object(record->body, -1, 8, NULL) : NULL;
 	if (root == NULL)
 		return;
-	address = arc_engine_own_address(
-		self, arc_json_object_get_string(json_node_get_object(root), "address"), NULL);
+	address = arc_node_own_address(
+		self->node, arc_json_object_get_string(json_node_get_object(root), "address"),
+		NULL);
 	if (g_strcmp0(arc_json_object_get_string(json_node_get_object(root), "address"), address) ==
 	    0)
 		return;
@@ -679,13 +633,13 @@ arc_engine_set_api_port(ArcEngine *self, guint16 port)
 guint16
 arc_engine_get_api_port(ArcEngine *self)
 {
-	return self->api_port;
+	return arc_node_get_api_port(self->node);
 }
 
 gboolean
 arc_engine_is_bootstrapped(ArcEngine *self)
 {
-	return self->peer_id != NULL;
+	return arc_node_is_bootstrapped(self->node);
 }
 
 void
@@ -721,12 +675,14 @@ arc_engine_get_identity(ArcEngine *self)
 	ArcIdentityInfo *info = g_new0(ArcIdentityInfo, 1);
 	ArcLicense *license;
 
-	info->peer_id = g_strdup(self->peer_id);
-	info->name = g_strdup(self->peer_name);
-	info->cluster_id = g_strdup(self->cluster_id);
+	ArcIdentity *identity = arc_node_get_identity(self->node);
+
+	info->peer_id = g_strdup(arc_node_get_peer_id(self->node));
+	info->name = g_strdup(arc_node_get_name(self->node));
+	info->cluster_id = g_strdup(arc_node_get_cluster_id(self->node));
 	info->version = PACKAGE_VERSION;
-	if (self->identity != NULL)
-		info->public_key = g_strdup(arc_identity_get_public_key_base64(self->identity));
+	if (identity != NULL)
+		info->public_key = g_strdup(arc_identity_get_public_key_base64(identity));
 	license = arc_engine_get_license_doc(self);
 	if (license != NULL) {
 		info->license_id = g_strdup(license->license_id);
@@ -740,14 +696,11 @@ void
 arc_engine_adopt_bootstrap(ArcEngine *self, ArcBootstrapResult *res, ArcLicense *license,
 			   ArcIdentity *identity, ArcCredential *credential, gint64 now)
 {
-	self->peer_id = g_strdup(res->peer_id);
-	self->cluster_id = g_strdup(res->cluster_id);
-	self->peer_name = g_strdup(res->name);
-	self->identity = g_object_ref(identity);
-	arc_registry_set_signer(self->registry, identity, self->peer_id);
-	arc_license_manager_set_peer_id(self->licenses, self->peer_id);
+	arc_node_set_identity(self->node, identity, res->peer_id, res->cluster_id, res->name);
+	arc_registry_set_signer(self->registry, identity, res->peer_id);
+	arc_license_manager_set_peer_id(self->licenses, res->peer_id);
 	arc_license_manager_take_bootstrap(self->licenses, license, now);
-	arc_auth_manager_set_issuer(self->auth, identity, self->peer_id, self->cluster_id);
+	arc_auth_manager_set_issuer(self->auth, identity, res->peer_id, res->cluster_id);
 	arc_auth_manager_adopt_credential(self->auth, credential);
 	arc_engine_publish_issuer(self);
 	arc_license_manager_refresh(self->licenses);
@@ -755,7 +708,7 @@ arc_engine_adopt_bootstrap(ArcEngine *self, ArcBootstrapResult *res, ArcLicense 
 	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_CLUSTER_ID]);
 	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_LICENSE_ID]);
 	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_BOOTSTRAPPED]);
-	g_info("bootstrapped as peer %s of cluster %s with license %s", self->peer_id,
-	       self->cluster_id, license->license_id);
+	g_info("bootstrapped as peer %s of cluster %s with license %s", res->peer_id,
+	       res->cluster_id, license->license_id);
 	arc_engine_start_gossip(self);
 }

@@ -10,6 +10,7 @@
 #include "arc-config.h"
 #include "arc-license-manager.h"
 #include "arc-license-state.h"
+#include "arc-node.h"
 #include "arc-peer-state.h"
 #include "arc-plugin-loader.h"
 #include "arc-requests.h"
@@ -184,14 +185,13 @@ typedef struct {
 void arc_cluster_init_result_free(ArcClusterInitResult *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcClusterInitResult, arc_cluster_init_result_free)
 
-typedef gint64 (*ArcClockFunc)(gpointer user_data);
-
 #define ARC_TYPE_ENGINE (arc_engine_get_type())
 G_DECLARE_FINAL_TYPE(ArcEngine, arc_engine, ARC, ENGINE, GObject)
 
 ArcEngine *arc_engine_new(ArcConfig *config);
 void arc_engine_set_clock(ArcEngine *self, ArcClockFunc func, gpointer user_data);
 gint64 arc_engine_now(ArcEngine *self);
+ArcNode *arc_engine_get_node(ArcEngine *self);
 ArcPluginLoader *arc_engine_get_plugin_loader(ArcEngine *self);
 gboolean arc_engine_load_plugins(ArcEngine *self, GError **error);
 gboolean arc_engine_start(ArcEngine *self, GError **error);
