@@ -229,7 +229,7 @@ arc_engine_store_credential(ArcEngine *self, ArcCredential *credential, GError *
 	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
 
 	arc_auth_manager_stage_credential(arc_engine_get_auth(self), txn, credential);
-	if (!arc_engine_commit(self, txn, error)) {
+	if (!arc_registry_commit(arc_engine_get_registry(self), txn, NULL, TRUE, error)) {
 		arc_credential_free(credential);
 		return FALSE;
 	}
@@ -415,7 +415,7 @@ arc_engine_revoke_credential(ArcEngine *self, const ArcCaller *caller, const gch
 		return FALSE;
 	txn = arc_storage_txn_new();
 	if (!arc_auth_manager_stage_revoke(arc_engine_get_auth(self), txn, client_id, error) ||
-	    !arc_engine_commit(self, txn, error))
+	    !arc_registry_commit(arc_engine_get_registry(self), txn, NULL, TRUE, error))
 		return FALSE;
 	arc_auth_manager_forget(arc_engine_get_auth(self), client_id);
 	g_info("credential %s revoked by %s", client_id, arc_caller_describe(caller));

@@ -219,7 +219,7 @@ arc_engine_bootstrap(ArcEngine *self, const ArcBootstrapRequest *req, GError **e
 			g_unlink(key_path);
 		return NULL;
 	}
-	arc_engine_records_invalidate(self);
+	arc_registry_invalidate(arc_engine_get_registry(self));
 	arc_engine_adopt_bootstrap(self, res, license, identity, g_steal_pointer(&credential), now);
 	return g_steal_pointer(&res);
 }
@@ -305,7 +305,7 @@ arc_engine_sign_unsigned_records(ArcEngine *self)
 	}
 	if (arc_storage_txn_get_size(txn) == 0)
 		return;
-	if (!arc_engine_commit(self, txn, &error)) {
+	if (!arc_registry_commit(arc_engine_get_registry(self), txn, NULL, TRUE, &error)) {
 		g_warning("cannot sign the records written before signatures: %s", error->message);
 		return;
 	}

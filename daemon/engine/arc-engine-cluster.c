@@ -83,7 +83,8 @@ arc_engine_offer_cluster_id(ArcEngine *self, const gchar *cluster_id, const gcha
 	arc_auth_manager_add_former_cluster_id(arc_engine_get_auth(self), former, expires);
 	g_info("cluster %s merged into cluster %s, the older id (learned from peer %s)", former,
 	       cluster_id, from);
-	if (!arc_engine_edit_own_record(self, "cluster_id", cluster_id, &error))
+	if (!arc_peer_manager_edit_own_record(arc_engine_get_peer_manager(self), "cluster_id",
+					      cluster_id, &error))
 		g_warning("cannot state cluster id %s in this agent's record: %s", cluster_id,
 			  error->message);
 }
@@ -122,7 +123,7 @@ arc_engine_cluster_init(ArcEngine *self, const ArcCaller *caller, gboolean force
 
 	if (!arc_engine_authorize_bootstrapped(self, caller, ARC_SCOPE_ADMIN, error))
 		return NULL;
-	members = arc_engine_get_members(self);
+	members = arc_registry_get_members(arc_engine_get_registry(self));
 	oldest = members->len > 0 ? g_ptr_array_index(members, 0) : NULL;
 	if (force) {
 		g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
@@ -143,7 +144,8 @@ arc_engine_cluster_init(ArcEngine *self, const ArcCaller *caller, gboolean force
 		       arc_node_get_cluster_id(arc_engine_get_node(self)), cluster_id,
 		       arc_caller_describe(caller));
 		arc_node_set_cluster_id(arc_engine_get_node(self), cluster_id);
-		if (!arc_engine_edit_own_record(self, "cluster_id", cluster_id, error))
+		if (!arc_peer_manager_edit_own_record(arc_engine_get_peer_manager(self),
+						      "cluster_id", cluster_id, error))
 			return NULL;
 		res->was_created = TRUE;
 		res->created_by = g_strdup(arc_node_get_peer_id(arc_engine_get_node(self)));

@@ -102,10 +102,10 @@ arc_engine_handshake_leave(ArcEngine *self, const gchar *body, gsize length, GEr
 	}
 	arc_peer_manager_stage_removal(arc_engine_get_peer_manager(self), txn, record,
 				       info->public_key);
-	if (!arc_engine_commit(self, txn, error))
+	if (!arc_registry_commit(arc_engine_get_registry(self), txn, NULL, TRUE, error))
 		return FALSE;
 	g_info("peer %s (%s) left the cluster", peer_id, info->address);
-	arc_engine_emit_peer_changed(self, peer_id);
+	arc_peer_manager_changed(arc_engine_get_peer_manager(self), peer_id);
 	return TRUE;
 }
 
@@ -202,14 +202,15 @@ arc_engine_remove_self_async(ArcEngine *self, const ArcCaller *caller, GCancella
 					"agent is not bootstrapped");
 		return;
 	}
-	if (arc_engine_is_deactivated(self)) {
+	if (arc_peer_manager_is_deactivated(arc_engine_get_peer_manager(self))) {
 		g_task_return_new_error(task, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
 					"this agent has already left the cluster");
 		return;
 	}
 	records = arc_storage_list_records(arc_node_get_storage(arc_engine_get_node(self)), "peer",
 					   &error);
-	peers = records != NULL ? arc_engine_load_peers(self, &error) : NULL;
+	peers = records != NULL ? arc_peer_manager_load(arc_engine_get_peer_manager(self), &error)
+				: NULL;
 	if (peers == NULL) {
 		g_task_return_error(task, error);
 		return;
@@ -236,7 +237,7 @@ arc_engine_remove_self_async(ArcEngine *self, const ArcCaller *caller, GCancella
 	/* not pushed: what this agent forgets is its own business. The others learn of the
 	 * departure from the announcement, and those it misses from the revocation the others
 	 * write and gossip. */
-	if (!arc_engine_commit_full(self, txn, NULL, FALSE, &error)) {
+	if (!arc_registry_commit(arc_engine_get_registry(self), txn, NULL, FALSE, &error)) {
 		g_task_return_error(task, error);
 		return;
 	}
@@ -256,7 +257,7 @@ arc_engine_remove_self_async(ArcEngine *self, const ArcCaller *caller, GCancella
 		ArcPeerInfo *peer = g_ptr_array_index(peers, i);
 		ArcLeaveNotice *notice;
 
-		arc_engine_emit_peer_changed(self, peer->id);
+		arc_peer_manager_changed(arc_engine_get_peer_manager(self), peer->id);
 		if (peer->is_local)
 			continue;
 		notice = g_new0(ArcLeaveNotice, 1);

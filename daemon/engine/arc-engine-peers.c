@@ -9,97 +9,7 @@
 #include "arc-record-sign.h"
 
 /* The engine's side of the peers: it authorises and delegates to its ArcPeerManager
- * (arc-peer-manager.c), which it serves as host. The handshake that adds a peer lives in
- * arc-engine-handshake.c. */
-
-/* ---- what the peer manager needs of the engine (ArcPeerManagerHost) ---- */
-
-static const gchar *
-arc_engine_peers_peer_id_cb(gpointer host)
-{
-	return arc_node_get_peer_id(arc_engine_get_node(ARC_ENGINE(host)));
-}
-
-static gint64
-arc_engine_peers_now_cb(gpointer host)
-{
-	return arc_engine_now(ARC_ENGINE(host));
-}
-
-static gboolean
-arc_engine_peers_commit_cb(gpointer host, ArcStorageTxn *txn, GError **error)
-{
-	return arc_engine_commit(ARC_ENGINE(host), txn, error);
-}
-
-static void
-arc_engine_peers_changed_cb(gpointer host, const gchar *peer_id)
-{
-	arc_engine_emit_peer_changed(ARC_ENGINE(host), peer_id);
-}
-
-static void
-arc_engine_peers_renamed_cb(gpointer host, const gchar *name)
-{
-	arc_node_set_name(arc_engine_get_node(ARC_ENGINE(host)), name);
-}
-
-static void
-arc_engine_peers_offer_cluster_id_cb(gpointer host, const gchar *cluster_id, const gchar *from)
-{
-	arc_engine_offer_cluster_id(ARC_ENGINE(host), cluster_id, from);
-}
-
-static ArcGossip *
-arc_engine_peers_gossip_cb(gpointer host)
-{
-	return arc_engine_get_gossip(ARC_ENGINE(host));
-}
-
-static ArcAuthManager *
-arc_engine_peers_auth_cb(gpointer host)
-{
-	return arc_engine_get_auth(ARC_ENGINE(host));
-}
-
-static const ArcPeerManagerHost arc_engine_peers_host = {
-	.get_peer_id = arc_engine_peers_peer_id_cb,
-	.now = arc_engine_peers_now_cb,
-	.commit = arc_engine_peers_commit_cb,
-	.peer_changed = arc_engine_peers_changed_cb,
-	.renamed = arc_engine_peers_renamed_cb,
-	.offer_cluster_id = arc_engine_peers_offer_cluster_id_cb,
-	.get_gossip = arc_engine_peers_gossip_cb,
-	.get_auth = arc_engine_peers_auth_cb,
-};
-
-/**
- * arc_engine_new_peer_manager:
- * @self: the engine
- * @registry: its registry
- *
- * Returns: (transfer full): the engine's peer manager, its kinds registered with @registry
- */
-ArcPeerManager *
-arc_engine_new_peer_manager(ArcEngine *self, ArcRegistry *registry)
-{
-	return arc_peer_manager_new(registry, &arc_engine_peers_host, self);
-}
-
-/* ---- the peer manager under the engine's names, for the files not moved yet ---- */
-
-GPtrArray *
-arc_engine_load_peers(ArcEngine *self, GError **error)
-{
-	return arc_peer_manager_load(arc_engine_get_peer_manager(self), error);
-}
-
-gboolean
-arc_engine_edit_own_record(ArcEngine *self, const gchar *member, const gchar *value, GError **error)
-{
-	return arc_peer_manager_edit_own_record(arc_engine_get_peer_manager(self), member, value,
-						error);
-}
+ * (arc-peer-manager.c). The handshake that adds a peer lives in arc-engine-handshake.c. */
 
 /* ---- the public API: authorise, then delegate ---- */
 
@@ -119,7 +29,7 @@ arc_engine_list_peers(ArcEngine *self, const ArcCaller *caller, gint is_local, G
 
 	if (!arc_engine_authorize(self, caller, ARC_SCOPE_PEERS_READ, error))
 		return NULL;
-	peers = arc_engine_load_peers(self, error);
+	peers = arc_peer_manager_load(arc_engine_get_peer_manager(self), error);
 	if (peers == NULL)
 		return NULL;
 	for (guint i = peers->len; is_local >= 0 && i > 0; i--) {
@@ -250,7 +160,7 @@ arc_engine_get_cluster_status(ArcEngine *self, const ArcCaller *caller, GError *
 		g_array_append_val(status->deleted, deleted);
 	}
 	status->registry_hash = arc_record_registry_hash(all);
-	status->peers = arc_engine_load_peers(self, error);
+	status->peers = arc_peer_manager_load(arc_engine_get_peer_manager(self), error);
 	if (status->peers == NULL)
 		return NULL;
 	return g_steal_pointer(&status);

@@ -60,20 +60,6 @@ arc_engine_register_kinds(ArcEngine *self, ArcRegistry *registry)
 		arc_registry_register_kind(registry, &arc_engine_kinds[i], self);
 }
 
-/* ---- the registry's methods under the engine's names, for the files not moved yet ---- */
-
-void
-arc_engine_records_invalidate(ArcEngine *self)
-{
-	arc_registry_invalidate(arc_engine_get_registry(self));
-}
-
-GPtrArray *
-arc_engine_get_members(ArcEngine *self)
-{
-	return arc_registry_get_members(arc_engine_get_registry(self));
-}
-
 /**
  * arc_engine_is_member_address:
  * @self: the engine

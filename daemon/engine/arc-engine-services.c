@@ -6,55 +6,10 @@
 
 #include "arc-engine-services.h"
 
-#include "arc-engine-private.h"
+#include "arc-engine-managers.h"
 
 /* The engine's service and route operations (docs/services.md): each authorises its caller,
  * then the service manager (arc-service-manager.c) does the work. */
-
-static const gchar *
-arc_engine_services_peer_id_cb(gpointer user_data)
-{
-	return arc_node_get_peer_id(arc_engine_get_node(ARC_ENGINE(user_data)));
-}
-
-static gint64
-arc_engine_services_now_cb(gpointer user_data)
-{
-	return arc_engine_now(ARC_ENGINE(user_data));
-}
-
-static gint64
-arc_engine_services_max_services_cb(gpointer user_data)
-{
-	ArcLicense *license = arc_engine_get_license_doc(ARC_ENGINE(user_data));
-	return license != NULL ? license->max_services : 0;
-}
-
-static GPtrArray *
-arc_engine_services_list_peers_cb(gpointer user_data, GError **error)
-{
-	return arc_engine_load_peers(ARC_ENGINE(user_data), error);
-}
-
-static const ArcServiceHost arc_engine_service_host = {
-	.get_peer_id = arc_engine_services_peer_id_cb,
-	.now = arc_engine_services_now_cb,
-	.get_max_services = arc_engine_services_max_services_cb,
-	.list_peers = arc_engine_services_list_peers_cb,
-};
-
-/**
- * arc_engine_service_manager_new:
- * @self: the engine
- * @registry: its registry, which the manager registers the `service` and `route` kinds with
- *
- * Returns: (transfer full): the service manager of @self, which must outlive it
- */
-ArcServiceManager *
-arc_engine_service_manager_new(ArcEngine *self, ArcRegistry *registry)
-{
-	return arc_service_manager_new(registry, &arc_engine_service_host, self);
-}
 
 /**
  * arc_engine_list_services:

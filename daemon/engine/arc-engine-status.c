@@ -136,7 +136,7 @@ arc_engine_get_jwks_keys(ArcEngine *self)
 	g_ptr_array_add(keys, g_strdup(peer_id));
 	g_ptr_array_add(keys, arc_base64url_encode(arc_identity_get_public_key(identity),
 						   ARC_IDENTITY_PUBLIC_KEY_SIZE));
-	members = arc_engine_get_members(self);
+	members = arc_registry_get_members(arc_engine_get_registry(self));
 	for (guint i = 0; i < members->len; i++) {
 		ArcMember *member = g_ptr_array_index(members, i);
 		if (g_strcmp0(member->id, peer_id) == 0)

@@ -231,7 +231,7 @@ arc_engine_records_changed_cb(ArcRegistry *registry, GPtrArray *records, const g
 {
 	ArcEngine *self = ARC_ENGINE(user_data);
 
-	if (push && self->gossip != NULL && !arc_engine_is_deactivated(self))
+	if (push && self->gossip != NULL && !arc_peer_manager_is_deactivated(self->peers))
 		arc_gossip_push(self->gossip, records, from);
 }
 
@@ -250,6 +250,140 @@ arc_engine_members_changed_cb(ArcRegistry *registry, GPtrArray *members, gpointe
 	}
 }
 
+/* ---- the upcalls of the peer manager ---- */
+
+static void
+arc_engine_peer_changed_cb(gpointer host, const gchar *peer_id)
+{
+	g_signal_emit(ARC_ENGINE(host), arc_engine_signals[SIGNAL_PEER_CHANGED], 0, peer_id);
+}
+
+static void
+arc_engine_offer_cluster_id_cb(gpointer host, const gchar *cluster_id, const gchar *from)
+{
+	arc_engine_offer_cluster_id(ARC_ENGINE(host), cluster_id, from);
+}
+
+static ArcGossip *
+arc_engine_peers_gossip_cb(gpointer host)
+{
+	return ARC_ENGINE(host)->gossip;
+}
+
+static ArcAuthManager *
+arc_engine_peers_auth_cb(gpointer host)
+{
+	return ARC_ENGINE(host)->auth;
+}
+
+static const ArcPeerManagerHost arc_engine_peers_host = {
+	.peer_changed = arc_engine_peer_changed_cb,
+	.offer_cluster_id = arc_engine_offer_cluster_id_cb,
+	.get_gossip = arc_engine_peers_gossip_cb,
+	.get_auth = arc_engine_peers_auth_cb,
+};
+
+/* ---- the upcalls of gossip ---- */
+
+static gboolean
+arc_engine_gossip_is_deactivated_cb(gpointer host)
+{
+	return arc_peer_manager_is_deactivated(ARC_ENGINE(host)->peers);
+}
+
+static void
+arc_engine_gossip_tell_removed_cb(gpointer host, const gchar *peer_id)
+{
+	arc_peer_manager_tell_removed(ARC_ENGINE(host)->peers, peer_id);
+}
+
+static void
+arc_engine_gossip_meet_async_cb(gpointer host, const gchar *address, GCancellable *cancellable,
+				GAsyncReadyCallback callback, gpointer user_data)
+{
+	arc_engine_discover_peer_async(ARC_ENGINE(host), address, cancellable, callback, user_data);
+}
+
+static gboolean
+arc_engine_gossip_meet_finish_cb(gpointer host, GAsyncResult *res, gchar **peer_id, gchar **address,
+				 GError **error)
+{
+	g_autoptr(ArcPeerInfo) info =
+		arc_engine_add_peer_finish(ARC_ENGINE(host), res, NULL, error);
+
+	if (info == NULL)
+		return FALSE;
+	*peer_id = g_steal_pointer(&info->id);
+	*address = g_steal_pointer(&info->address);
+	return TRUE;
+}
+
+static const ArcGossipHost arc_engine_gossip_host = {
+	.is_deactivated = arc_engine_gossip_is_deactivated_cb,
+	.offer_cluster_id = arc_engine_offer_cluster_id_cb,
+	.tell_removed = arc_engine_gossip_tell_removed_cb,
+	.meet_async = arc_engine_gossip_meet_async_cb,
+	.meet_finish = arc_engine_gossip_meet_finish_cb,
+};
+
+/* what gossip observes of a peer is the engine's to tell */
+static void
+arc_engine_gossip_peer_state_cb(ArcGossip *gossip, const gchar *peer_id, const gchar *state,
+				gpointer user_data)
+{
+	g_signal_emit(ARC_ENGINE(user_data), arc_engine_signals[SIGNAL_PEER_STATE_CHANGED], 0,
+		      peer_id, state);
+}
+
+/* ---- the upcalls of the handshaker ---- */
+
+static ArcLicense *
+arc_engine_handshaker_license_cb(gpointer host)
+{
+	return arc_engine_get_license_doc(ARC_ENGINE(host));
+}
+
+static ArcLicenseState
+arc_engine_handshaker_license_state_cb(gpointer host)
+{
+	return arc_engine_get_license_state(ARC_ENGINE(host));
+}
+
+/* whether a member gossiped @peer_id's own record to this agent (a discovery candidate) */
+static gboolean
+arc_engine_handshaker_vouched_cb(gpointer host, const gchar *peer_id)
+{
+	ArcEngine *self = ARC_ENGINE(host);
+
+	return self->gossip != NULL && arc_gossip_is_candidate(self->gossip, peer_id);
+}
+
+static const ArcHandshakerHost arc_engine_handshaker_host = {
+	.get_license = arc_engine_handshaker_license_cb,
+	.get_license_state = arc_engine_handshaker_license_state_cb,
+	.is_vouched = arc_engine_handshaker_vouched_cb,
+};
+
+/* ---- the upcalls of the service manager ---- */
+
+static gint64
+arc_engine_services_max_services_cb(gpointer user_data)
+{
+	ArcLicense *license = arc_engine_get_license_doc(ARC_ENGINE(user_data));
+	return license != NULL ? license->max_services : 0;
+}
+
+static GPtrArray *
+arc_engine_services_list_peers_cb(gpointer user_data, GError **error)
+{
+	return arc_peer_manager_load(ARC_ENGINE(user_data)->peers, error);
+}
+
+static const ArcServiceHost arc_engine_service_host = {
+	.get_max_services = arc_engine_services_max_services_cb,
+	.list_peers = arc_engine_services_list_peers_cb,
+};
+
 static void
 arc_engine_service_changed_cb(ArcServiceManager *services, const gchar *service_id,
 			      gpointer user_data)
@@ -263,10 +397,12 @@ arc_engine_setup_registry(ArcEngine *self)
 {
 	self->registry = arc_registry_new(arc_node_get_storage(self->node));
 	arc_engine_register_kinds(self, self->registry);
-	self->services = arc_engine_service_manager_new(self, self->registry);
+	self->services =
+		arc_service_manager_new(self->node, self->registry, &arc_engine_service_host, self);
 	g_signal_connect(self->services, "service-changed",
 			 G_CALLBACK(arc_engine_service_changed_cb), self);
-	self->peers = arc_engine_new_peer_manager(self, self->registry);
+	self->peers =
+		arc_peer_manager_new(self->node, self->registry, &arc_engine_peers_host, self);
 	g_signal_connect(self->registry, "records-changed",
 			 G_CALLBACK(arc_engine_records_changed_cb), self);
 	g_signal_connect(self->registry, "members-changed",
@@ -295,7 +431,8 @@ arc_engine_license_changed_cb(ArcLicenseManager *licenses, ArcLicense *license, 
 
 	arc_service_manager_invalidate(self->services);
 	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_LICENSE_ID]);
-	if (!arc_engine_edit_own_record(self, "license_id", license->license_id, &error))
+	if (!arc_peer_manager_edit_own_record(self->peers, "license_id", license->license_id,
+					      &error))
 		g_warning("cannot state license %s in this agent's record: %s", license->license_id,
 			  error->message);
 }
@@ -380,7 +517,7 @@ arc_engine_load_bootstrap_state(ArcEngine *self, GError **error)
 	arc_engine_load_former_cluster_ids(self);
 	arc_engine_sign_unsigned_records(self);
 	/* records from before gossip do not state the cluster id */
-	if (!arc_engine_edit_own_record(self, "cluster_id", cluster_id, error))
+	if (!arc_peer_manager_edit_own_record(self->peers, "cluster_id", cluster_id, error))
 		return FALSE;
 	arc_peer_manager_refresh_name(self->peers);
 	return arc_license_manager_refresh(self->licenses);
@@ -397,7 +534,7 @@ arc_engine_publish_issuer(ArcEngine *self)
 	if (!arc_node_is_bootstrapped(self->node) || issuer == NULL ||
 	    !arc_auth_manager_stage_issuer(self->auth, txn, issuer))
 		return;
-	if (!arc_engine_commit(self, txn, &error))
+	if (!arc_registry_commit(self->registry, txn, NULL, TRUE, &error))
 		g_warning("cannot replicate the token issuer %s: %s", issuer, error->message);
 	else
 		g_info("the cluster's token issuer is now %s", issuer);
@@ -461,49 +598,15 @@ arc_engine_stop(ArcEngine *self)
 		arc_storage_close(arc_node_get_storage(self->node));
 }
 
-/**
- * arc_engine_commit:
- * @self: the engine
- * @txn: writes to store together
- * @error: return location for a #GError
- *
- * Signs the records this agent writes (docs/protocol.md §6.1), then commits.
- *
- * Returns: %TRUE once stored
- */
-gboolean
-arc_engine_commit(ArcEngine *self, ArcStorageTxn *txn, GError **error)
-{
-	return arc_engine_commit_full(self, txn, NULL, TRUE, error);
-}
-
-/**
- * arc_engine_commit_full:
- * @self: the engine
- * @txn: writes to store together
- * @from: (nullable): the peer that sent the records @txn stores, which is not sent them back
- * @push: whether to push the records to other peers at once
- * @error: return location for a #GError
- *
- * Signs the records this agent writes, commits, and hands the records to gossip.
- *
- * Returns: %TRUE once stored
- */
-gboolean
-arc_engine_commit_full(ArcEngine *self, ArcStorageTxn *txn, const gchar *from, gboolean push,
-		       GError **error)
-{
-	return arc_registry_commit(self->registry, txn, from, push, error);
-}
-
 static void
 arc_engine_start_gossip(ArcEngine *self)
 {
 	if (self->gossip != NULL || !arc_node_is_bootstrapped(self->node))
 		return;
-	g_ptr_array_unref(arc_engine_get_members(self));
-	self->gossip =
-		arc_engine_gossip_new(self, self->registry, arc_node_get_identity(self->node));
+	g_ptr_array_unref(arc_registry_get_members(self->registry));
+	self->gossip = arc_gossip_new(self->node, self->registry, &arc_engine_gossip_host, self);
+	g_signal_connect(self->gossip, "peer-state-changed",
+			 G_CALLBACK(arc_engine_gossip_peer_state_cb), self);
 	arc_gossip_start(self->gossip);
 }
 
@@ -527,24 +630,11 @@ arc_engine_get_gossip(ArcEngine *self)
 	return self->gossip;
 }
 
-/* (transfer none) (nullable): the license in force, %NULL before bootstrap */
-ArcLicense *
-arc_engine_get_license_doc(ArcEngine *self)
-{
-	return self->licenses != NULL ? arc_license_manager_get_license(self->licenses) : NULL;
-}
-
 /* (transfer none) (nullable): the license manager, once plugins are loaded */
 ArcLicenseManager *
 arc_engine_get_licenses(ArcEngine *self)
 {
 	return self->licenses;
-}
-
-void
-arc_engine_emit_peer_changed(ArcEngine *self, const gchar *peer_id)
-{
-	g_signal_emit(self, arc_engine_signals[SIGNAL_PEER_CHANGED], 0, peer_id);
 }
 
 ArcServiceManager *
@@ -553,29 +643,10 @@ arc_engine_get_service_manager(ArcEngine *self)
 	return self->services;
 }
 
-void
-arc_engine_emit_peer_state_changed(ArcEngine *self, const gchar *peer_id, const gchar *state)
-{
-	g_signal_emit(self, arc_engine_signals[SIGNAL_PEER_STATE_CHANGED], 0, peer_id, state);
-}
-
-/* checked on every handshake: read from the local record once, then kept */
-gboolean
-arc_engine_is_deactivated(ArcEngine *self)
-{
-	return self->peers != NULL && arc_peer_manager_is_deactivated(self->peers);
-}
-
 ArcPeerManager *
 arc_engine_get_peer_manager(ArcEngine *self)
 {
 	return self->peers;
-}
-
-static gint64
-arc_engine_handshaker_now_cb(gpointer data)
-{
-	return arc_engine_now(ARC_ENGINE(data));
 }
 
 ArcHandshaker *
@@ -587,9 +658,8 @@ arc_engine_get_handshaker(ArcEngine *self)
 		return self->handshaker;
 	self->handshaker = arc_handshaker_new(config->handshake_timeout, config->reach_back_timeout,
 					      config->tls_ca_file);
-	arc_handshaker_set_peers(self->handshaker, self->registry, self->peers,
-				 arc_engine_handshaker_now_cb, self);
-	arc_engine_attach_handshaker(self, self->handshaker);
+	arc_handshaker_set_peers(self->handshaker, self->node, self->registry, self->peers);
+	arc_handshaker_set_host(self->handshaker, &arc_engine_handshaker_host, self);
 	return self->handshaker;
 }
 
@@ -624,7 +694,7 @@ arc_engine_set_api_port(ArcEngine *self, guint16 port)
 	if (g_strcmp0(arc_json_object_get_string(json_node_get_object(root), "address"), address) ==
 	    0)
 		return;
-	if (!arc_engine_edit_own_record(self, "address", address, &error))
+	if (!arc_peer_manager_edit_own_record(self->peers, "address", address, &error))
 		g_warning("cannot record the new address %s: %s", address, error->message);
 	else
 		g_info("this agent is now advertised at %s", address);

@@ -220,6 +220,9 @@ ArcTokenGrant *arc_engine_issue_token(ArcEngine *self, const gchar *client_id,
 				      GError **error);
 ArcCaller *arc_engine_authenticate(ArcEngine *self, const gchar *bearer, const gchar *recovery,
 				   GError **error);
+gboolean arc_engine_check_scope(const ArcCaller *caller, ArcScope needed, GError **error);
+gboolean arc_engine_authorize_bootstrapped(ArcEngine *self, const ArcCaller *caller,
+					   ArcScope needed, GError **error);
 gboolean arc_engine_authorize(ArcEngine *self, const ArcCaller *caller, ArcScope needed,
 			      GError **error);
 
@@ -234,6 +237,9 @@ void arc_engine_add_peer_async(ArcEngine *self, const ArcCaller *caller, const g
 void arc_engine_join_async(ArcEngine *self, const ArcCaller *caller, const gchar *address,
 			   const gchar *name, const gchar *join_token, GCancellable *cancellable,
 			   GAsyncReadyCallback callback, gpointer user_data);
+void arc_engine_discover_peer_async(ArcEngine *self, const gchar *address,
+				    GCancellable *cancellable, GAsyncReadyCallback callback,
+				    gpointer user_data);
 ArcPeerInfo *arc_engine_add_peer_finish(ArcEngine *self, GAsyncResult *res, GPtrArray **steps,
 					GError **error);
 ArcPeerInfo *arc_engine_update_peer(ArcEngine *self, const ArcCaller *caller, const gchar *peer_id,
