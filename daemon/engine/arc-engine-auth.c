@@ -8,7 +8,7 @@
 
 #include "arc-engine.h"
 #include "arc-engine-license.h"
-#include "arc-engine-private.h"
+#include "arc-engine-managers.h"
 
 #include <sodium.h>
 

@@ -4,7 +4,8 @@
  */
 #define G_LOG_DOMAIN "handshake"
 
-#include "arc-engine-private.h"
+#include "arc-engine-license.h"
+#include "arc-engine-managers.h"
 
 /* Join tokens (docs/protocol.md §5.7): the engine authorises, the handshaker
  * (arc-handshaker.c) makes and checks them. */

@@ -4,7 +4,8 @@
  */
 #define G_LOG_DOMAIN "handshake"
 
-#include "arc-engine-private.h"
+#include "arc-engine-license.h"
+#include "arc-engine-managers.h"
 
 #include "arc-peer-client.h"
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "arc-auth-manager.h"
+#include "arc-cluster-identity.h"
 #include "arc-engine.h"
 #include "arc-gossip.h"
 #include "arc-handshaker.h"
@@ -26,5 +27,6 @@ ArcLicenseManager *arc_engine_get_licenses(ArcEngine *self);
 ArcAuthManager *arc_engine_get_auth(ArcEngine *self);
 ArcHandshaker *arc_engine_get_handshaker(ArcEngine *self);
 ArcGossip *arc_engine_get_gossip(ArcEngine *self);
+ArcClusterIdentity *arc_engine_get_cluster_identity(ArcEngine *self);
 
 G_END_DECLS

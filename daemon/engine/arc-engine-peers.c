@@ -4,7 +4,8 @@
  */
 #define G_LOG_DOMAIN "engine"
 
-#include "arc-engine-private.h"
+#include "arc-engine-license.h"
+#include "arc-engine-managers.h"
 
 #include "arc-record-sign.h"
 
@@ -164,4 +165,20 @@ arc_engine_get_cluster_status(ArcEngine *self, const ArcCaller *caller, GError *
 	if (status->peers == NULL)
 		return NULL;
 	return g_steal_pointer(&status);
+}
+
+/**
+ * arc_engine_is_member_address:
+ * @self: the engine
+ * @address: where a connection comes from
+ *
+ * Whether @address is the advertised address of another active peer: the API server keeps
+ * connections in reserve for those.
+ *
+ * Returns: %TRUE if it is
+ */
+gboolean
+arc_engine_is_member_address(ArcEngine *self, GInetAddress *address)
+{
+	return arc_registry_is_member_host(arc_engine_get_registry(self), address);
 }

@@ -9,7 +9,7 @@
 #include "arc-engine-status.h"
 
 #include "arc-engine-license.h"
-#include "arc-engine-private.h"
+#include "arc-engine-managers.h"
 #include "arc-storage-probe.h"
 #include "arc-text.h"
 

@@ -8,7 +8,8 @@
 
 #include "arc-engine.h"
 #include "arc-engine-license.h"
-#include "arc-engine-private.h"
+#include "arc-bootstrapper.h"
+#include "arc-engine-managers.h"
 #include "arc-engine-status.h"
 
 #include <glib/gstdio.h>
@@ -36,6 +37,8 @@ struct _ArcEngine {
 	ArcPeerManager *peers;     /* with the registry */
 	ArcServiceManager *services;
 	ArcGossip *gossip;
+	ArcClusterIdentity *cluster;   /* with the peer manager */
+	ArcBootstrapper *bootstrapper; /* once plugins are loaded */
 };
 
 enum {
@@ -108,6 +111,8 @@ arc_engine_finalize(GObject *object)
 	g_clear_object(&self->loader);
 	g_clear_object(&self->licenses);
 	g_clear_pointer(&self->handshaker, arc_handshaker_free);
+	g_clear_pointer(&self->bootstrapper, arc_bootstrapper_free);
+	g_clear_pointer(&self->cluster, arc_cluster_identity_free);
 	g_clear_pointer(&self->peers, arc_peer_manager_free);
 	g_clear_object(&self->services);
 	g_clear_object(&self->registry);
@@ -261,7 +266,7 @@ arc_engine_peer_changed_cb(gpointer host, const gchar *peer_id)
 static void
 arc_engine_offer_cluster_id_cb(gpointer host, const gchar *cluster_id, const gchar *from)
 {
-	arc_engine_offer_cluster_id(ARC_ENGINE(host), cluster_id, from);
+	arc_cluster_identity_offer(ARC_ENGINE(host)->cluster, cluster_id, from);
 }
 
 static ArcGossip *
@@ -395,14 +400,19 @@ arc_engine_service_changed_cb(ArcServiceManager *services, const gchar *service_
 static void
 arc_engine_setup_registry(ArcEngine *self)
 {
-	self->registry = arc_registry_new(arc_node_get_storage(self->node));
-	arc_engine_register_kinds(self, self->registry);
+	ArcStorage *storage = arc_node_get_storage(self->node);
+
+	self->registry = arc_registry_new(storage);
+	self->auth = arc_auth_manager_new(storage);
+	arc_auth_manager_register_kinds(self->auth, self->registry,
+					arc_node_get_config(self->node)->auth_issuer);
 	self->services =
 		arc_service_manager_new(self->node, self->registry, &arc_engine_service_host, self);
 	g_signal_connect(self->services, "service-changed",
 			 G_CALLBACK(arc_engine_service_changed_cb), self);
 	self->peers =
 		arc_peer_manager_new(self->node, self->registry, &arc_engine_peers_host, self);
+	self->cluster = arc_cluster_identity_new(self->node, self->auth, self->peers);
 	g_signal_connect(self->registry, "records-changed",
 			 G_CALLBACK(arc_engine_records_changed_cb), self);
 	g_signal_connect(self->registry, "members-changed",
@@ -479,6 +489,8 @@ arc_engine_load_plugins(ArcEngine *self, GError **error)
 	arc_node_set_plugins(self->node, ARC_STORAGE(storage), ARC_LICENSE_BACKEND(license));
 	arc_engine_setup_registry(self);
 	arc_engine_setup_licenses(self, ARC_LICENSE_BACKEND(license));
+	self->bootstrapper =
+		arc_bootstrapper_new(self->node, self->registry, self->auth, self->licenses);
 	return TRUE;
 }
 
@@ -505,7 +517,7 @@ arc_engine_load_bootstrap_state(ArcEngine *self, GError **error)
 					    "arctic.db is bootstrapped but incomplete");
 		return FALSE;
 	}
-	identity = arc_engine_load_identity(self, peer_id, &name, error);
+	identity = arc_bootstrapper_load_identity(self->bootstrapper, peer_id, &name, error);
 	if (identity == NULL)
 		return FALSE;
 	arc_node_set_identity(self->node, identity, peer_id, cluster_id, name);
@@ -514,8 +526,8 @@ arc_engine_load_bootstrap_state(ArcEngine *self, GError **error)
 	if (!arc_license_manager_load(self->licenses, document, error))
 		return FALSE;
 	arc_auth_manager_set_issuer(self->auth, identity, peer_id, cluster_id);
-	arc_engine_load_former_cluster_ids(self);
-	arc_engine_sign_unsigned_records(self);
+	arc_cluster_identity_load_former(self->cluster);
+	arc_bootstrapper_sign_unsigned_records(self->bootstrapper);
 	/* records from before gossip do not state the cluster id */
 	if (!arc_peer_manager_edit_own_record(self->peers, "cluster_id", cluster_id, error))
 		return FALSE;
@@ -562,10 +574,9 @@ arc_engine_start(ArcEngine *self, GError **error)
 			    g_strerror(errno));
 		return FALSE;
 	}
-	arc_engine_log_data_state(self);
+	arc_bootstrapper_log_data_state(self->bootstrapper);
 	if (!arc_storage_open(storage, config->data_dir, error))
 		return FALSE;
-	self->auth = arc_auth_manager_new(storage);
 	arc_auth_manager_load_issuer(self->auth, config->auth_issuer);
 	if (!arc_auth_manager_load(self->auth, error))
 		return FALSE;
@@ -621,6 +632,13 @@ ArcAuthManager *
 arc_engine_get_auth(ArcEngine *self)
 {
 	return self->auth;
+}
+
+/* (transfer none) (nullable): the keeper of the cluster id, once plugins are loaded */
+ArcClusterIdentity *
+arc_engine_get_cluster_identity(ArcEngine *self)
+{
+	return self->cluster;
 }
 
 /* (transfer none) (nullable): gossip, once bootstrapped */
@@ -762,7 +780,7 @@ arc_engine_get_identity(ArcEngine *self)
 }
 
 /* takes the identity, cluster, license and credential bootstrap stored, then gossips */
-void
+static void
 arc_engine_adopt_bootstrap(ArcEngine *self, ArcBootstrapResult *res, ArcLicense *license,
 			   ArcIdentity *identity, ArcCredential *credential, gint64 now)
 {
@@ -781,4 +799,74 @@ arc_engine_adopt_bootstrap(ArcEngine *self, ArcBootstrapResult *res, ArcLicense 
 	g_info("bootstrapped as peer %s of cluster %s with license %s", res->peer_id,
 	       res->cluster_id, license->license_id);
 	arc_engine_start_gossip(self);
+}
+
+/**
+ * arc_engine_check_bootstrap_origin:
+ * @self: the engine
+ * @loopback: whether the request came over the loopback interface
+ * @recovery: (nullable): the recovery token the request carries
+ * @error: return location for a #GError
+ *
+ * A brand-new agent takes its bootstrap from anywhere; one that was reset (peer.key kept,
+ * no arctic.db) only from a local operator or the holder of the recovery token
+ * (arc_bootstrapper_check_origin()).
+ *
+ * Returns: %TRUE if this bootstrap may go ahead; %ARC_ERROR_FORBIDDEN otherwise
+ */
+gboolean
+arc_engine_check_bootstrap_origin(ArcEngine *self, gboolean loopback, const gchar *recovery,
+				  GError **error)
+{
+	return arc_bootstrapper_check_origin(self->bootstrapper, loopback, recovery, error);
+}
+
+/**
+ * arc_engine_check_bootstrappable:
+ * @self: the engine
+ * @error: return location for a #GError
+ *
+ * What arc_engine_bootstrap() checks first, for an adapter to ask before it decodes the
+ * request: an agent that is bootstrapped says so whatever the request is.
+ *
+ * Returns: %TRUE before bootstrap; %ARC_ERROR_ALREADY_BOOTSTRAPPED after
+ */
+gboolean
+arc_engine_check_bootstrappable(ArcEngine *self, GError **error)
+{
+	if (!arc_node_is_bootstrapped(self->node))
+		return TRUE;
+	g_set_error_literal(error, ARC_ERROR, ARC_ERROR_ALREADY_BOOTSTRAPPED,
+			    "agent is already bootstrapped");
+	return FALSE;
+}
+
+/**
+ * arc_engine_bootstrap:
+ * @self: the engine
+ * @req: the bootstrap, as an adapter decoded it
+ * @error: return location for a #GError
+ *
+ * Verifies the license, creates the peer identity, the cluster and the cluster credential,
+ * and stores them in one transaction (arc_bootstrapper_run()); then this agent is that peer.
+ * Happens once.
+ *
+ * Returns: (transfer full): the new identity and the credential's secret, or %NULL
+ */
+ArcBootstrapResult *
+arc_engine_bootstrap(ArcEngine *self, const ArcBootstrapRequest *req, GError **error)
+{
+	g_autoptr(ArcLicense) license = NULL;
+	g_autoptr(ArcIdentity) identity = NULL;
+	ArcCredential *credential = NULL;
+	ArcBootstrapResult *res;
+	gint64 now = arc_node_now(self->node);
+
+	if (!arc_engine_check_bootstrappable(self, error))
+		return NULL;
+	res = arc_bootstrapper_run(self->bootstrapper, req, now, &license, &identity, &credential,
+				   error);
+	if (res != NULL)
+		arc_engine_adopt_bootstrap(self, res, license, identity, credential, now);
+	return res;
 }

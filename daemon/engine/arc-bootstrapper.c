@@ -6,16 +6,54 @@
 
 #include "config.h"
 
-#include "arc-engine.h"
-#include "arc-engine-private.h"
+#include "arc-bootstrapper.h"
 
 #include <glib/gstdio.h>
 #include <sodium.h>
 
+#include "arc-peer-manager.h"
 #include "arc-record-sign.h"
 
-/* Bootstrap: who may bootstrap this agent (a new one, a reset one), and the one transaction
- * that makes it a peer of its own cluster; the engine adopts the result. */
+struct _ArcBootstrapper {
+	ArcNode *node;
+	ArcRegistry *registry;
+	ArcAuthManager *auth;
+	ArcLicenseManager *licenses;
+};
+
+/**
+ * arc_bootstrapper_new:
+ * @node: this agent, whose settings say where peer.key is
+ * @registry: the replicated records, which sign and store
+ * @auth: the credentials, which make the cluster's first one
+ * @licenses: the license manager, which verifies the license a bootstrap brings
+ *
+ * Returns: (transfer full): the bootstrapper
+ */
+ArcBootstrapper *
+arc_bootstrapper_new(ArcNode *node, ArcRegistry *registry, ArcAuthManager *auth,
+		     ArcLicenseManager *licenses)
+{
+	ArcBootstrapper *self = g_new0(ArcBootstrapper, 1);
+
+	self->node = g_object_ref(node);
+	self->registry = g_object_ref(registry);
+	self->auth = g_object_ref(auth);
+	self->licenses = g_object_ref(licenses);
+	return self;
+}
+
+void
+arc_bootstrapper_free(ArcBootstrapper *self)
+{
+	if (self == NULL)
+		return;
+	g_clear_object(&self->node);
+	g_clear_object(&self->registry);
+	g_clear_object(&self->auth);
+	g_clear_object(&self->licenses);
+	g_free(self);
+}
 
 void
 arc_bootstrap_result_free(ArcBootstrapResult *self)
@@ -38,50 +76,49 @@ arc_bootstrap_result_free(ArcBootstrapResult *self)
 
 /* where this agent keeps its key */
 static gchar *
-arc_engine_peer_key_path(ArcEngine *self)
+arc_bootstrapper_peer_key_path(ArcBootstrapper *self)
 {
-	return g_build_filename(arc_node_get_config(arc_engine_get_node(self))->data_dir,
-				"peer.key", NULL);
+	return g_build_filename(arc_node_get_config(self->node)->data_dir, "peer.key", NULL);
 }
 
 /* whether peer.key exists: an agent reset after it was bootstrapped once (the guide's
  * recovery) rather than a brand-new one */
 static gboolean
-arc_engine_has_peer_key(ArcEngine *self)
+arc_bootstrapper_has_peer_key(ArcBootstrapper *self)
 {
-	g_autofree gchar *key_path = arc_engine_peer_key_path(self);
+	g_autofree gchar *key_path = arc_bootstrapper_peer_key_path(self);
 	return g_file_test(key_path, G_FILE_TEST_EXISTS);
 }
 
 /* Which of the states without a usable database this agent starts in, for the log: SQLite
  * takes a 0-byte file as an empty database, which is what a missing one becomes too. */
 void
-arc_engine_log_data_state(ArcEngine *self)
+arc_bootstrapper_log_data_state(ArcBootstrapper *self)
 {
-	g_autofree gchar *db = g_build_filename(
-		arc_node_get_config(arc_engine_get_node(self))->data_dir, "arctic.db", NULL);
+	g_autofree gchar *db =
+		g_build_filename(arc_node_get_config(self->node)->data_dir, "arctic.db", NULL);
 	GStatBuf st;
 
 	if (g_stat(db, &st) != 0)
 		g_info("%s does not exist: %s", db,
-		       arc_engine_has_peer_key(self)
+		       arc_bootstrapper_has_peer_key(self)
 			       ? "peer.key is there, so this is a reset agent; it takes POST "
 				 "/v1/bootstrap only over loopback or with the recovery token"
 			       : "a new agent");
 	else if (st.st_size == 0)
 		g_info("%s is empty (0 bytes), treated as missing%s", db,
-		       arc_engine_has_peer_key(self)
+		       arc_bootstrapper_has_peer_key(self)
 			       ? "; peer.key is there, so this is a reset agent; it takes POST "
 				 "/v1/bootstrap only over loopback or with the recovery token"
 			       : "");
 }
 
 static ArcStorageTxn *
-arc_engine_bootstrap_txn(ArcEngine *self, ArcBootstrapResult *res, ArcLicense *license,
-			 const gchar *description, ArcCredential *credential, gint64 now)
+arc_bootstrapper_txn(ArcBootstrapper *self, ArcBootstrapResult *res, ArcLicense *license,
+		     const gchar *description, ArcCredential *credential, gint64 now)
 {
 	ArcStorageTxn *txn = arc_storage_txn_new();
-	g_autofree gchar *address = arc_node_advertised_address(arc_engine_get_node(self), NULL);
+	g_autofree gchar *address = arc_node_advertised_address(self->node, NULL);
 	g_autofree gchar *body =
 		arc_peer_record_body(res->peer_id, res->name, description, res->peer_public_key,
 				     address, license->license_id, res->cluster_id, "active", now);
@@ -96,12 +133,12 @@ arc_engine_bootstrap_txn(ArcEngine *self, ArcBootstrapResult *res, ArcLicense *l
 	arc_storage_txn_set_meta(txn, "cluster_id", res->cluster_id);
 	arc_storage_txn_set_meta(txn, "bootstrapped_at", now_str);
 	arc_license_manager_stage_bootstrap(txn, license, now);
-	arc_auth_manager_stage_credential(arc_engine_get_auth(self), txn, credential);
+	arc_auth_manager_stage_credential(self->auth, txn, credential);
 	return txn;
 }
 
 /**
- * arc_engine_check_bootstrap_origin:
+ * arc_bootstrapper_check_origin:
  * @self: the engine
  * @loopback: whether the request came over the loopback interface
  * @recovery: (nullable): the recovery token the request carries
@@ -115,16 +152,16 @@ arc_engine_bootstrap_txn(ArcEngine *self, ArcBootstrapResult *res, ArcLicense *l
  * Returns: %TRUE if this bootstrap may go ahead; %ARC_ERROR_FORBIDDEN otherwise
  */
 gboolean
-arc_engine_check_bootstrap_origin(ArcEngine *self, gboolean loopback, const gchar *recovery,
-				  GError **error)
+arc_bootstrapper_check_origin(ArcBootstrapper *self, gboolean loopback, const gchar *recovery,
+			      GError **error)
 {
 	g_autoptr(ArcCaller) caller = NULL;
 
-	if (arc_engine_is_bootstrapped(self) || loopback || !arc_engine_has_peer_key(self))
+	if (arc_node_is_bootstrapped(self->node) || loopback ||
+	    !arc_bootstrapper_has_peer_key(self))
 		return TRUE;
 	if (recovery != NULL) {
-		caller = arc_auth_manager_authenticate_recovery(arc_engine_get_auth(self), recovery,
-								NULL);
+		caller = arc_auth_manager_authenticate_recovery(self->auth, recovery, NULL);
 		if (caller != NULL)
 			return TRUE;
 	}
@@ -138,73 +175,15 @@ arc_engine_check_bootstrap_origin(ArcEngine *self, gboolean loopback, const gcha
 	return FALSE;
 }
 
-/**
- * arc_engine_check_bootstrappable:
- * @self: the engine
- * @error: return location for a #GError
- *
- * What arc_engine_bootstrap() checks first, for an adapter to ask before it decodes the
- * request: an agent that is bootstrapped says so whatever the request is.
- *
- * Returns: %TRUE before bootstrap; %ARC_ERROR_ALREADY_BOOTSTRAPPED after
- */
-gboolean
-arc_engine_check_bootstrappable(ArcEngine *self, GError **error)
+/* the cluster's first credential, admin, for the bootstrap's caller */
+static ArcCredential *
+arc_bootstrapper_credential(ArcBootstrapper *self, ArcBootstrapResult *res, ArcLicense *license,
+			    gint64 now)
 {
-	if (!arc_engine_is_bootstrapped(self))
-		return TRUE;
-	g_set_error_literal(error, ARC_ERROR, ARC_ERROR_ALREADY_BOOTSTRAPPED,
-			    "agent is already bootstrapped");
-	return FALSE;
-}
+	ArcCredential *credential = arc_auth_manager_prepare_credential(
+		self->auth, ARC_SCOPE_ADMIN, "cluster", "bootstrap", license->license_id,
+		&res->client_secret);
 
-/**
- * arc_engine_bootstrap:
- * @self: the engine
- * @req: the bootstrap, as an adapter decoded it
- * @error: return location for a #GError
- *
- * Verifies the license, creates the peer identity, the cluster and the cluster credential,
- * and stores them in one transaction. Happens once.
- *
- * Returns: (transfer full): the new identity and the credential's secret, or %NULL
- */
-ArcBootstrapResult *
-arc_engine_bootstrap(ArcEngine *self, const ArcBootstrapRequest *req, GError **error)
-{
-	g_autoptr(ArcLicense) license = NULL;
-	g_autoptr(ArcIdentity) identity = NULL;
-	g_autoptr(ArcBootstrapResult) res = NULL;
-	g_autoptr(ArcCredential) credential = NULL;
-	g_autoptr(ArcStorageTxn) txn = NULL;
-	g_autofree gchar *key_path = arc_engine_peer_key_path(self);
-	gboolean key_existed = g_file_test(key_path, G_FILE_TEST_EXISTS);
-	gint64 now = arc_engine_now(self);
-
-	if (!arc_engine_check_bootstrappable(self, error) ||
-	    !arc_bootstrap_request_validate(req, error))
-		return NULL;
-	license = arc_license_manager_verify_new(arc_engine_get_licenses(self), req->license_doc,
-						 now, error);
-	if (license == NULL)
-		return NULL;
-	identity = arc_identity_load_or_create(key_path, error);
-	if (identity == NULL)
-		return NULL;
-	res = g_new0(ArcBootstrapResult, 1);
-	res->peer_id = arc_id_new("peer_");
-	res->cluster_id = arc_id_new("clu_");
-	res->name =
-		g_strdup(req->name != NULL && req->name[0] != '\0' ? req->name : g_get_host_name());
-	res->peer_public_key = g_strdup(arc_identity_get_public_key_base64(identity));
-	res->license_id = g_strdup(license->license_id);
-	res->customer_id = g_strdup(license->customer_id);
-	res->expires_at = license->expires_at;
-	res->max_nodes = license->max_nodes;
-	res->max_services = license->max_services;
-	credential = arc_auth_manager_prepare_credential(arc_engine_get_auth(self), ARC_SCOPE_ADMIN,
-							 "cluster", "bootstrap",
-							 license->license_id, &res->client_secret);
 	res->client_id = g_strdup(credential->client_id);
 	credential->cluster_id = g_strdup(res->cluster_id);
 	/* the auth manager learns the peer id only when bootstrap is adopted */
@@ -212,19 +191,73 @@ arc_engine_bootstrap(ArcEngine *self, const ArcBootstrapRequest *req, GError **e
 	credential->rotation = 1;
 	credential->rotated_by = g_strdup(res->peer_id);
 	credential->rotated_at = now;
-	txn = arc_engine_bootstrap_txn(self, res, license, req->description, credential, now);
-	if (!arc_record_sign_txn(txn, identity, res->peer_id, error) ||
-	    !arc_storage_commit(arc_node_get_storage(arc_engine_get_node(self)), txn, error)) {
+	return credential;
+}
+
+/**
+ * arc_bootstrapper_run:
+ * @self: the bootstrapper, of an agent not bootstrapped (the caller checks)
+ * @req: the bootstrap, as an adapter decoded it
+ * @now: the time of the bootstrap
+ * @license: (out) (transfer full): the license verified
+ * @identity: (out) (transfer full): peer.key, loaded or created
+ * @credential: (out) (transfer full): the cluster credential
+ * @error: return location for a #GError
+ *
+ * Verifies the license, creates the peer identity, the cluster and the cluster credential,
+ * and stores them in one transaction, for the engine to adopt.
+ *
+ * Returns: (transfer full): the new identity and the credential's secret, or %NULL
+ */
+ArcBootstrapResult *
+arc_bootstrapper_run(ArcBootstrapper *self, const ArcBootstrapRequest *req, gint64 now,
+		     ArcLicense **license, ArcIdentity **identity, ArcCredential **credential,
+		     GError **error)
+{
+	g_autoptr(ArcLicense) lic = NULL;
+	g_autoptr(ArcIdentity) id = NULL;
+	g_autoptr(ArcBootstrapResult) res = NULL;
+	g_autoptr(ArcCredential) cred = NULL;
+	g_autoptr(ArcStorageTxn) txn = NULL;
+	g_autofree gchar *key_path = arc_bootstrapper_peer_key_path(self);
+	gboolean key_existed = g_file_test(key_path, G_FILE_TEST_EXISTS);
+
+	if (!arc_bootstrap_request_validate(req, error))
+		return NULL;
+	lic = arc_license_manager_verify_new(self->licenses, req->license_doc, now, error);
+	if (lic == NULL)
+		return NULL;
+	id = arc_identity_load_or_create(key_path, error);
+	if (id == NULL)
+		return NULL;
+	res = g_new0(ArcBootstrapResult, 1);
+	res->peer_id = arc_id_new("peer_");
+	res->cluster_id = arc_id_new("clu_");
+	res->name =
+		g_strdup(req->name != NULL && req->name[0] != '\0' ? req->name : g_get_host_name());
+	res->peer_public_key = g_strdup(arc_identity_get_public_key_base64(id));
+	res->license_id = g_strdup(lic->license_id);
+	res->customer_id = g_strdup(lic->customer_id);
+	res->expires_at = lic->expires_at;
+	res->max_nodes = lic->max_nodes;
+	res->max_services = lic->max_services;
+	cred = arc_bootstrapper_credential(self, res, lic, now);
+	txn = arc_bootstrapper_txn(self, res, lic, req->description, cred, now);
+	if (!arc_record_sign_txn(txn, id, res->peer_id, error) ||
+	    !arc_storage_commit(arc_node_get_storage(self->node), txn, error)) {
 		if (!key_existed)
 			g_unlink(key_path);
 		return NULL;
 	}
-	arc_registry_invalidate(arc_engine_get_registry(self));
-	arc_engine_adopt_bootstrap(self, res, license, identity, g_steal_pointer(&credential), now);
+	arc_registry_invalidate(self->registry);
+	*license = g_steal_pointer(&lic);
+	*identity = g_steal_pointer(&id);
+	*credential = g_steal_pointer(&cred);
 	return g_steal_pointer(&res);
 }
+
 /**
- * arc_engine_load_identity:
+ * arc_bootstrapper_load_identity:
  * @self: the engine
  * @peer_id: the peer id arctic.db holds
  * @name: (out): the name in this agent's record
@@ -235,9 +268,10 @@ arc_engine_bootstrap(ArcEngine *self, const ArcBootstrapRequest *req, GError **e
  * Returns: (transfer full): the identity, or %NULL
  */
 ArcIdentity *
-arc_engine_load_identity(ArcEngine *self, const gchar *peer_id, gchar **name, GError **error)
+arc_bootstrapper_load_identity(ArcBootstrapper *self, const gchar *peer_id, gchar **name,
+			       GError **error)
 {
-	g_autofree gchar *path = arc_engine_peer_key_path(self);
+	g_autofree gchar *path = arc_bootstrapper_peer_key_path(self);
 	g_autoptr(ArcRecord) record = NULL;
 	g_autoptr(JsonNode) body = NULL;
 	g_autoptr(GError) error_local = NULL;
@@ -258,8 +292,7 @@ arc_engine_load_identity(ArcEngine *self, const gchar *peer_id, gchar **name, GE
 		g_propagate_error(error, g_steal_pointer(&error_local));
 		return NULL;
 	}
-	record = arc_storage_get_record(arc_node_get_storage(arc_engine_get_node(self)), "peer",
-					peer_id, error);
+	record = arc_storage_get_record(arc_node_get_storage(self->node), "peer", peer_id, error);
 	if (record == NULL) {
 		if (error != NULL && *error == NULL)
 			g_set_error(error, ARC_ERROR, ARC_ERROR_STORAGE,
@@ -284,28 +317,27 @@ arc_engine_load_identity(ArcEngine *self, const gchar *peer_id, gchar **name, GE
 
 /* Records this agent wrote before records were signed (issue 3) are signed once, at start. */
 void
-arc_engine_sign_unsigned_records(ArcEngine *self)
+arc_bootstrapper_sign_unsigned_records(ArcBootstrapper *self)
 {
 	static const gchar *const kinds[] = {"peer", "credential", "revoked_peer"};
 	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
 	g_autoptr(GError) error = NULL;
 
 	for (guint k = 0; k < G_N_ELEMENTS(kinds); k++) {
-		g_autoptr(GPtrArray) records = arc_storage_list_records(
-			arc_node_get_storage(arc_engine_get_node(self)), kinds[k], NULL);
+		g_autoptr(GPtrArray) records =
+			arc_storage_list_records(arc_node_get_storage(self->node), kinds[k], NULL);
 		for (guint i = 0; records != NULL && i < records->len; i++) {
 			ArcRecord *record = g_ptr_array_index(records, i);
 			if (record->signature != NULL ||
 			    (record->writer != NULL &&
-			     g_strcmp0(record->writer,
-				       arc_node_get_peer_id(arc_engine_get_node(self))) != 0))
+			     g_strcmp0(record->writer, arc_node_get_peer_id(self->node)) != 0))
 				continue;
 			arc_storage_txn_put_record(txn, record);
 		}
 	}
 	if (arc_storage_txn_get_size(txn) == 0)
 		return;
-	if (!arc_registry_commit(arc_engine_get_registry(self), txn, NULL, TRUE, &error)) {
+	if (!arc_registry_commit(self->registry, txn, NULL, TRUE, &error)) {
 		g_warning("cannot sign the records written before signatures: %s", error->message);
 		return;
 	}
