@@ -19,6 +19,8 @@ struct _ArcBootstrapper {
 	ArcRegistry *registry;
 	ArcAuthManager *auth;
 	ArcLicenseManager *licenses;
+	ArcPeerManager *peers;       /* not owned: outlives this */
+	ArcClusterIdentity *cluster; /* not owned: outlives this */
 };
 
 /**
@@ -27,12 +29,15 @@ struct _ArcBootstrapper {
  * @registry: the replicated records, which sign and store
  * @auth: the credentials, which make the cluster's first one
  * @licenses: the license manager, which verifies the license a bootstrap brings
+ * @peers: (transfer none): the peers, with this agent's own record; must outlive the result
+ * @cluster: (transfer none): the keeper of the cluster id; must outlive the result
  *
  * Returns: (transfer full): the bootstrapper
  */
 ArcBootstrapper *
 arc_bootstrapper_new(ArcNode *node, ArcRegistry *registry, ArcAuthManager *auth,
-		     ArcLicenseManager *licenses)
+		     ArcLicenseManager *licenses, ArcPeerManager *peers,
+		     ArcClusterIdentity *cluster)
 {
 	ArcBootstrapper *self = g_new0(ArcBootstrapper, 1);
 
@@ -40,6 +45,8 @@ arc_bootstrapper_new(ArcNode *node, ArcRegistry *registry, ArcAuthManager *auth,
 	self->registry = g_object_ref(registry);
 	self->auth = g_object_ref(auth);
 	self->licenses = g_object_ref(licenses);
+	self->peers = peers;
+	self->cluster = cluster;
 	return self;
 }
 
@@ -343,4 +350,97 @@ arc_bootstrapper_sign_unsigned_records(ArcBootstrapper *self)
 	}
 	g_info("signed %u records written before records were signed",
 	       arc_storage_txn_get_size(txn));
+}
+
+/**
+ * arc_bootstrapper_load:
+ * @self: the bootstrapper, storage open
+ * @error: return location for a #GError
+ *
+ * Who this agent is, for an agent bootstrapped before: peer.key checked against arctic.db,
+ * the license in force, and the records of older versions brought up to date. Changes
+ * nothing for an agent not bootstrapped.
+ *
+ * Returns: %TRUE if the agent may serve
+ */
+gboolean
+arc_bootstrapper_load(ArcBootstrapper *self, GError **error)
+{
+	ArcStorage *storage = arc_node_get_storage(self->node);
+	g_autofree gchar *peer_id = NULL;
+	g_autofree gchar *cluster_id = NULL;
+	g_autofree gchar *document = NULL;
+	g_autofree gchar *name = NULL;
+	g_autoptr(ArcIdentity) identity = NULL;
+
+	peer_id = arc_storage_get_meta(storage, "peer_id", error);
+	if (peer_id == NULL)
+		return error == NULL || *error == NULL;
+	cluster_id = arc_storage_get_meta(storage, "cluster_id", error);
+	document = arc_storage_get_meta(storage, "license", error);
+	if (cluster_id == NULL || document == NULL) {
+		if (error != NULL && *error == NULL)
+			g_set_error_literal(error, ARC_ERROR, ARC_ERROR_STORAGE,
+					    "arctic.db is bootstrapped but incomplete");
+		return FALSE;
+	}
+	identity = arc_bootstrapper_load_identity(self, peer_id, &name, error);
+	if (identity == NULL)
+		return FALSE;
+	arc_node_set_identity(self->node, identity, peer_id, cluster_id, name);
+	arc_registry_set_signer(self->registry, identity, peer_id);
+	arc_license_manager_set_peer_id(self->licenses, peer_id);
+	if (!arc_license_manager_load(self->licenses, document, error))
+		return FALSE;
+	arc_auth_manager_set_issuer(self->auth, identity, peer_id, cluster_id);
+	arc_cluster_identity_load_former(self->cluster);
+	arc_bootstrapper_sign_unsigned_records(self);
+	/* records from before gossip do not state the cluster id */
+	if (!arc_peer_manager_edit_own_record(self->peers, "cluster_id", cluster_id, error))
+		return FALSE;
+	arc_peer_manager_refresh_name(self->peers);
+	return arc_license_manager_refresh(self->licenses);
+}
+
+/* `[auth] issuer` set here becomes the cluster's (docs/auth.md) */
+void
+arc_bootstrapper_publish_issuer(ArcBootstrapper *self)
+{
+	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+	g_autoptr(GError) error = NULL;
+	const gchar *issuer = arc_node_get_config(self->node)->auth_issuer;
+
+	if (!arc_node_is_bootstrapped(self->node) || issuer == NULL ||
+	    !arc_auth_manager_stage_issuer(self->auth, txn, issuer))
+		return;
+	if (!arc_registry_commit(self->registry, txn, NULL, TRUE, &error))
+		g_warning("cannot replicate the token issuer %s: %s", issuer, error->message);
+	else
+		g_info("the cluster's token issuer is now %s", issuer);
+}
+
+/**
+ * arc_bootstrapper_adopt:
+ * @self: the bootstrapper
+ * @res: what arc_bootstrapper_run() made
+ * @license: the license it verified
+ * @identity: peer.key
+ * @credential: (transfer full): the cluster credential
+ * @now: the time of the bootstrap
+ *
+ * This agent becomes the peer @res names: the node, the signer of records, the license in
+ * force and the token issuer follow.
+ */
+void
+arc_bootstrapper_adopt(ArcBootstrapper *self, ArcBootstrapResult *res, ArcLicense *license,
+		       ArcIdentity *identity, ArcCredential *credential, gint64 now)
+{
+	arc_node_set_identity(self->node, identity, res->peer_id, res->cluster_id, res->name);
+	arc_registry_set_signer(self->registry, identity, res->peer_id);
+	arc_license_manager_set_peer_id(self->licenses, res->peer_id);
+	arc_license_manager_take_bootstrap(self->licenses, license, now);
+	arc_auth_manager_set_issuer(self->auth, identity, res->peer_id, res->cluster_id);
+	arc_auth_manager_adopt_credential(self->auth, credential);
+	arc_bootstrapper_publish_issuer(self);
+	arc_license_manager_refresh(self->licenses);
 }

@@ -182,3 +182,47 @@ arc_engine_is_member_address(ArcEngine *self, GInetAddress *address)
 {
 	return arc_registry_is_member_host(arc_engine_get_registry(self), address);
 }
+
+/**
+ * arc_engine_set_api_port:
+ * @self: the engine
+ * @port: the port the API listens on, once bound
+ *
+ * The port this agent advertises to its peers (it differs from the configured one when
+ * that is 0).
+ */
+void
+arc_engine_set_api_port(ArcEngine *self, guint16 port)
+{
+	ArcNode *node = arc_engine_get_node(self);
+	g_autoptr(ArcRecord) record = NULL;
+	g_autoptr(JsonNode) root = NULL;
+	g_autofree gchar *address = NULL;
+	g_autoptr(GError) error = NULL;
+	const gchar *stored;
+
+	arc_node_set_api_port(node, port);
+	if (!arc_node_is_bootstrapped(node))
+		return;
+	/* the local record follows a new port or advertise setting */
+	record = arc_storage_get_record(arc_node_get_storage(node), "peer",
+					arc_node_get_peer_id(node), NULL);
+	root = record != NULL ? arc_json_parse_object(record->body, -1, 8, NULL) : NULL;
+	if (root == NULL)
+		return;
+	stored = arc_json_object_get_string(json_node_get_object(root), "address");
+	address = arc_node_own_address(node, stored, NULL);
+	if (g_strcmp0(stored, address) == 0)
+		return;
+	if (!arc_peer_manager_edit_own_record(arc_engine_get_peer_manager(self), "address", address,
+					      &error))
+		g_warning("cannot record the new address %s: %s", address, error->message);
+	else
+		g_info("this agent is now advertised at %s", address);
+}
+
+guint16
+arc_engine_get_api_port(ArcEngine *self)
+{
+	return arc_node_get_api_port(arc_engine_get_node(self));
+}

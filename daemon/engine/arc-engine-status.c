@@ -115,6 +115,48 @@ arc_engine_readiness_check(ArcEngineReadiness *self, ArcEngine *engine, gboolean
 	return checks;
 }
 
+void
+arc_identity_info_free(ArcIdentityInfo *self)
+{
+	if (self == NULL)
+		return;
+	g_free(self->peer_id);
+	g_free(self->name);
+	g_free(self->public_key);
+	g_free(self->license_id);
+	g_free(self->customer_id);
+	g_free(self->cluster_id);
+	g_free(self);
+}
+
+/**
+ * arc_engine_get_identity:
+ * @self: the engine
+ *
+ * Returns: (transfer full): who this agent is
+ */
+ArcIdentityInfo *
+arc_engine_get_identity(ArcEngine *self)
+{
+	ArcIdentityInfo *info = g_new0(ArcIdentityInfo, 1);
+	ArcNode *node = arc_engine_get_node(self);
+	ArcIdentity *identity = arc_node_get_identity(node);
+	ArcLicense *license;
+
+	info->peer_id = g_strdup(arc_node_get_peer_id(node));
+	info->name = g_strdup(arc_node_get_name(node));
+	info->cluster_id = g_strdup(arc_node_get_cluster_id(node));
+	info->version = PACKAGE_VERSION;
+	if (identity != NULL)
+		info->public_key = g_strdup(arc_identity_get_public_key_base64(identity));
+	license = arc_engine_get_license_doc(self);
+	if (license != NULL) {
+		info->license_id = g_strdup(license->license_id);
+		info->customer_id = g_strdup(license->customer_id);
+	}
+	return info;
+}
+
 /**
  * arc_engine_get_jwks_keys:
  * @self: the engine

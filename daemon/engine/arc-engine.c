@@ -57,20 +57,6 @@ static guint arc_engine_signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE(ArcEngine, arc_engine, G_TYPE_OBJECT)
 
-void
-arc_identity_info_free(ArcIdentityInfo *self)
-{
-	if (self == NULL)
-		return;
-	g_free(self->peer_id);
-	g_free(self->name);
-	g_free(self->public_key);
-	g_free(self->license_id);
-	g_free(self->customer_id);
-	g_free(self->cluster_id);
-	g_free(self);
-}
-
 static void
 arc_engine_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
@@ -489,68 +475,12 @@ arc_engine_load_plugins(ArcEngine *self, GError **error)
 	arc_node_set_plugins(self->node, ARC_STORAGE(storage), ARC_LICENSE_BACKEND(license));
 	arc_engine_setup_registry(self);
 	arc_engine_setup_licenses(self, ARC_LICENSE_BACKEND(license));
-	self->bootstrapper =
-		arc_bootstrapper_new(self->node, self->registry, self->auth, self->licenses);
+	self->bootstrapper = arc_bootstrapper_new(self->node, self->registry, self->auth,
+						  self->licenses, self->peers, self->cluster);
 	return TRUE;
 }
 
 static void arc_engine_start_gossip(ArcEngine *self);
-
-static gboolean
-arc_engine_load_bootstrap_state(ArcEngine *self, GError **error)
-{
-	ArcStorage *storage = arc_node_get_storage(self->node);
-	g_autofree gchar *peer_id = NULL;
-	g_autofree gchar *cluster_id = NULL;
-	g_autofree gchar *document = NULL;
-	g_autofree gchar *name = NULL;
-	g_autoptr(ArcIdentity) identity = NULL;
-
-	peer_id = arc_storage_get_meta(storage, "peer_id", error);
-	if (peer_id == NULL)
-		return error == NULL || *error == NULL;
-	cluster_id = arc_storage_get_meta(storage, "cluster_id", error);
-	document = arc_storage_get_meta(storage, "license", error);
-	if (cluster_id == NULL || document == NULL) {
-		if (error != NULL && *error == NULL)
-			g_set_error_literal(error, ARC_ERROR, ARC_ERROR_STORAGE,
-					    "arctic.db is bootstrapped but incomplete");
-		return FALSE;
-	}
-	identity = arc_bootstrapper_load_identity(self->bootstrapper, peer_id, &name, error);
-	if (identity == NULL)
-		return FALSE;
-	arc_node_set_identity(self->node, identity, peer_id, cluster_id, name);
-	arc_registry_set_signer(self->registry, identity, peer_id);
-	arc_license_manager_set_peer_id(self->licenses, peer_id);
-	if (!arc_license_manager_load(self->licenses, document, error))
-		return FALSE;
-	arc_auth_manager_set_issuer(self->auth, identity, peer_id, cluster_id);
-	arc_cluster_identity_load_former(self->cluster);
-	arc_bootstrapper_sign_unsigned_records(self->bootstrapper);
-	/* records from before gossip do not state the cluster id */
-	if (!arc_peer_manager_edit_own_record(self->peers, "cluster_id", cluster_id, error))
-		return FALSE;
-	arc_peer_manager_refresh_name(self->peers);
-	return arc_license_manager_refresh(self->licenses);
-}
-
-/* `[auth] issuer` set here becomes the cluster's (docs/auth.md) */
-static void
-arc_engine_publish_issuer(ArcEngine *self)
-{
-	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
-	g_autoptr(GError) error = NULL;
-	const gchar *issuer = arc_node_get_config(self->node)->auth_issuer;
-
-	if (!arc_node_is_bootstrapped(self->node) || issuer == NULL ||
-	    !arc_auth_manager_stage_issuer(self->auth, txn, issuer))
-		return;
-	if (!arc_registry_commit(self->registry, txn, NULL, TRUE, &error))
-		g_warning("cannot replicate the token issuer %s: %s", issuer, error->message);
-	else
-		g_info("the cluster's token issuer is now %s", issuer);
-}
 
 /**
  * arc_engine_start:
@@ -580,9 +510,9 @@ arc_engine_start(ArcEngine *self, GError **error)
 	arc_auth_manager_load_issuer(self->auth, config->auth_issuer);
 	if (!arc_auth_manager_load(self->auth, error))
 		return FALSE;
-	if (!arc_engine_load_bootstrap_state(self, error))
+	if (!arc_bootstrapper_load(self->bootstrapper, error))
 		return FALSE;
-	arc_engine_publish_issuer(self);
+	arc_bootstrapper_publish_issuer(self->bootstrapper);
 	if (!arc_auth_manager_setup_recovery(self->auth, config->recovery_token_file,
 					     &error_local)) {
 		g_warning("recovery token disabled: %s", error_local->message);
@@ -681,49 +611,6 @@ arc_engine_get_handshaker(ArcEngine *self)
 	return self->handshaker;
 }
 
-/**
- * arc_engine_set_api_port:
- * @self: the engine
- * @port: the port the API listens on, once bound
- *
- * The port this agent advertises to its peers (it differs from the configured one when
- * that is 0).
- */
-void
-arc_engine_set_api_port(ArcEngine *self, guint16 port)
-{
-	g_autoptr(ArcRecord) record = NULL;
-	g_autoptr(JsonNode) root = NULL;
-	g_autofree gchar *address = NULL;
-	g_autoptr(GError) error = NULL;
-
-	arc_node_set_api_port(self->node, port);
-	if (!arc_node_is_bootstrapped(self->node))
-		return;
-	/* the local record follows a new port or advertise setting */
-	record = arc_storage_get_record(arc_node_get_storage(self->node), "peer",
-					arc_node_get_peer_id(self->node), NULL);
-	root = record != NULL ? arc_json_parse_object(record->body, -1, 8, NULL) : NULL;
-	if (root == NULL)
-		return;
-	address = arc_node_own_address(
-		self->node, arc_json_object_get_string(json_node_get_object(root), "address"),
-		NULL);
-	if (g_strcmp0(arc_json_object_get_string(json_node_get_object(root), "address"), address) ==
-	    0)
-		return;
-	if (!arc_peer_manager_edit_own_record(self->peers, "address", address, &error))
-		g_warning("cannot record the new address %s: %s", address, error->message);
-	else
-		g_info("this agent is now advertised at %s", address);
-}
-
-guint16
-arc_engine_get_api_port(ArcEngine *self)
-{
-	return arc_node_get_api_port(self->node);
-}
-
 gboolean
 arc_engine_is_bootstrapped(ArcEngine *self)
 {
@@ -751,47 +638,12 @@ arc_engine_get_readiness(ArcEngine *self, gboolean *all_ok)
 	return arc_engine_readiness_check(self->readiness, self, all_ok);
 }
 
-/**
- * arc_engine_get_identity:
- * @self: the engine
- *
- * Returns: (transfer full): who this agent is
- */
-ArcIdentityInfo *
-arc_engine_get_identity(ArcEngine *self)
-{
-	ArcIdentityInfo *info = g_new0(ArcIdentityInfo, 1);
-	ArcLicense *license;
-
-	ArcIdentity *identity = arc_node_get_identity(self->node);
-
-	info->peer_id = g_strdup(arc_node_get_peer_id(self->node));
-	info->name = g_strdup(arc_node_get_name(self->node));
-	info->cluster_id = g_strdup(arc_node_get_cluster_id(self->node));
-	info->version = PACKAGE_VERSION;
-	if (identity != NULL)
-		info->public_key = g_strdup(arc_identity_get_public_key_base64(identity));
-	license = arc_engine_get_license_doc(self);
-	if (license != NULL) {
-		info->license_id = g_strdup(license->license_id);
-		info->customer_id = g_strdup(license->customer_id);
-	}
-	return info;
-}
-
 /* takes the identity, cluster, license and credential bootstrap stored, then gossips */
 static void
 arc_engine_adopt_bootstrap(ArcEngine *self, ArcBootstrapResult *res, ArcLicense *license,
 			   ArcIdentity *identity, ArcCredential *credential, gint64 now)
 {
-	arc_node_set_identity(self->node, identity, res->peer_id, res->cluster_id, res->name);
-	arc_registry_set_signer(self->registry, identity, res->peer_id);
-	arc_license_manager_set_peer_id(self->licenses, res->peer_id);
-	arc_license_manager_take_bootstrap(self->licenses, license, now);
-	arc_auth_manager_set_issuer(self->auth, identity, res->peer_id, res->cluster_id);
-	arc_auth_manager_adopt_credential(self->auth, credential);
-	arc_engine_publish_issuer(self);
-	arc_license_manager_refresh(self->licenses);
+	arc_bootstrapper_adopt(self->bootstrapper, res, license, identity, credential, now);
 	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_PEER_ID]);
 	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_CLUSTER_ID]);
 	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_LICENSE_ID]);
