@@ -148,7 +148,7 @@ arc_engine_list_routes(ArcEngine *self, const ArcCaller *caller, const gchar *se
  * @self: the engine
  * @caller: who is calling
  * @service_id: the service
- * @specs: (element-type ArcRouteSpec): the routes, each checked (arc_route_specs_from_json())
+ * @batch: the routes, each checked (arc_route_batch_from_json())
  * @error: return location for a #GError
  *
  * Stores all the routes or none.
@@ -157,12 +157,12 @@ arc_engine_list_routes(ArcEngine *self, const ArcCaller *caller, const gchar *se
  */
 GArray *
 arc_engine_add_routes(ArcEngine *self, const ArcCaller *caller, const gchar *service_id,
-		      GPtrArray *specs, GError **error)
+		      const ArcRouteBatch *batch, GError **error)
 {
 	if (!arc_engine_authorize(self, caller, ARC_SCOPE_SERVICES_WRITE, error))
 		return NULL;
 	return arc_service_manager_add_routes(arc_engine_get_service_manager(self), service_id,
-					      specs, arc_caller_describe(caller), error);
+					      batch->routes, arc_caller_describe(caller), error);
 }
 
 /**

@@ -12,15 +12,7 @@
 #include "arc-engine-managers.h"
 #include "arc-engine-status.h"
 
-#include <glib/gstdio.h>
-#include <sodium.h>
-
 #include "arc-gossip.h"
-#include "arc-identity.h"
-#include "arc-metrics.h"
-#include "arc-record-sign.h"
-#include "arc-text.h"
-#include "arc-time.h"
 
 /* The engine owns the managers and knows nothing of HTTP or D-Bus: the REST and D-Bus
  * adapters call these methods and serialise what they return. */
@@ -134,11 +126,12 @@ arc_engine_class_init(ArcEngineClass *klass)
 	/**
 	 * ArcEngine::peer-state-changed:
 	 * @peer_id: a peer
-	 * @state: what this agent now observes of it: alive, suspect or unreachable
+	 * @state: an #ArcGossipState: what this agent now observes of it (the adapters name
+	 *   it with arc_gossip_state_to_string())
 	 */
 	arc_engine_signals[SIGNAL_PEER_STATE_CHANGED] =
 		g_signal_new("peer-state-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0,
-			     NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+			     NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_INT);
 	/**
 	 * ArcEngine::service-changed:
 	 * @service_id: the service created, changed (its routes too) or deleted
@@ -319,7 +312,7 @@ static const ArcGossipHost arc_engine_gossip_host = {
 
 /* what gossip observes of a peer is the engine's to tell */
 static void
-arc_engine_gossip_peer_state_cb(ArcGossip *gossip, const gchar *peer_id, const gchar *state,
+arc_engine_gossip_peer_state_cb(ArcGossip *gossip, const gchar *peer_id, gint state,
 				gpointer user_data)
 {
 	g_signal_emit(ARC_ENGINE(user_data), arc_engine_signals[SIGNAL_PEER_STATE_CHANGED], 0,

@@ -68,11 +68,11 @@ arc_gossip_class_init(ArcGossipClass *klass)
 	/**
 	 * ArcGossip::peer-state-changed:
 	 * @peer_id: a peer
-	 * @state: what this agent now observes of it: alive, suspect or unreachable
+	 * @state: an #ArcGossipState: what this agent now observes of it
 	 */
 	arc_gossip_signals[SIGNAL_PEER_STATE_CHANGED] =
 		g_signal_new("peer-state-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0,
-			     NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+			     NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_INT);
 }
 
 static void
@@ -83,7 +83,7 @@ arc_gossip_init(ArcGossip *self)
 }
 
 static void
-arc_gossip_peer_state_changed_cb(ArcGossipHealth *health, const gchar *peer_id, const gchar *state,
+arc_gossip_peer_state_changed_cb(ArcGossipHealth *health, const gchar *peer_id, gint state,
 				 gpointer user_data)
 {
 	g_signal_emit(user_data, arc_gossip_signals[SIGNAL_PEER_STATE_CHANGED], 0, peer_id, state);
