@@ -20,7 +20,6 @@
 struct _ArcEngine {
 	GObject parent_instance;
 	ArcNode *node;
-	ArcPluginLoader *loader;
 	ArcEngineReadiness *readiness;
 	ArcLicenseManager *licenses; /* once plugins are loaded */
 	ArcAuthManager *auth;
@@ -86,7 +85,6 @@ arc_engine_finalize(GObject *object)
 	ArcEngine *self = ARC_ENGINE(object);
 	arc_engine_stop(self);
 	g_clear_object(&self->auth);
-	g_clear_object(&self->loader);
 	g_clear_object(&self->licenses);
 	g_clear_pointer(&self->handshaker, arc_handshaker_free);
 	g_clear_pointer(&self->bootstrapper, arc_bootstrapper_free);
@@ -162,7 +160,7 @@ arc_engine_cluster_id_changed_cb(ArcNode *node, const gchar *former, gpointer us
  * arc_engine_new:
  * @config: (transfer none): the settings; must outlive the engine
  *
- * Returns: (transfer full): an engine; call arc_engine_load_plugins() and arc_engine_start()
+ * Returns: (transfer full): an engine; call arc_engine_set_plugins() and arc_engine_start()
  */
 ArcEngine *
 arc_engine_new(ArcConfig *config)
@@ -171,7 +169,6 @@ arc_engine_new(ArcConfig *config)
 	self->node = arc_node_new(config);
 	g_signal_connect(self->node, "cluster-id-changed",
 			 G_CALLBACK(arc_engine_cluster_id_changed_cb), self);
-	self->loader = arc_plugin_loader_new(config->plugin_dir);
 	return self;
 }
 
@@ -200,12 +197,6 @@ ArcNode *
 arc_engine_get_node(ArcEngine *self)
 {
 	return self->node;
-}
-
-ArcPluginLoader *
-arc_engine_get_plugin_loader(ArcEngine *self)
-{
-	return self->loader;
 }
 
 /* what a commit changes beyond storage: the other peers */
@@ -438,39 +429,22 @@ arc_engine_setup_licenses(ArcEngine *self, ArcLicenseBackend *backend)
 }
 
 /**
- * arc_engine_load_plugins:
- * @self: the engine
- * @error: return location for a #GError
+ * arc_engine_set_plugins:
+ * @self: the engine, not started
+ * @storage: the storage plugin agent.conf names, set up
+ * @license: the license plugin agent.conf names, set up
  *
- * Loads the plugin directory and picks the storage and license plugins agent.conf names.
- *
- * Returns: %TRUE if both required plugins are there
+ * The plugins the agent's wiring loaded (arc_plugin_loader_load_required()): the managers
+ * are made over them.
  */
-gboolean
-arc_engine_load_plugins(ArcEngine *self, GError **error)
+void
+arc_engine_set_plugins(ArcEngine *self, ArcStorage *storage, ArcLicenseBackend *license)
 {
-	ArcPlugin *storage, *license;
-	ArcConfig *config = arc_node_get_config(self->node);
-
-	if (!arc_plugin_loader_scan(self->loader, error))
-		return FALSE;
-	storage = arc_plugin_loader_get_plugin(self->loader, ARC_PLUGIN_KIND_STORAGE,
-					       config->storage_plugin, error);
-	if (storage == NULL)
-		return FALSE;
-	license = arc_plugin_loader_get_plugin(self->loader, ARC_PLUGIN_KIND_LICENSE,
-					       config->license_plugin, error);
-	if (license == NULL)
-		return FALSE;
-	if (!arc_plugin_setup(storage, config->keyfile, config->data_dir, error) ||
-	    !arc_plugin_setup(license, config->keyfile, config->data_dir, error))
-		return FALSE;
-	arc_node_set_plugins(self->node, ARC_STORAGE(storage), ARC_LICENSE_BACKEND(license));
+	arc_node_set_plugins(self->node, storage, license);
 	arc_engine_setup_registry(self);
-	arc_engine_setup_licenses(self, ARC_LICENSE_BACKEND(license));
+	arc_engine_setup_licenses(self, license);
 	self->bootstrapper = arc_bootstrapper_new(self->node, self->registry, self->auth,
 						  self->licenses, self->peers, self->cluster);
-	return TRUE;
 }
 
 static void arc_engine_start_gossip(ArcEngine *self);

@@ -12,7 +12,6 @@
 #include "arc-license-state.h"
 #include "arc-node.h"
 #include "arc-peer-state.h"
-#include "arc-plugin-loader.h"
 #include "arc-requests.h"
 
 G_BEGIN_DECLS
@@ -192,8 +191,7 @@ ArcEngine *arc_engine_new(ArcConfig *config);
 void arc_engine_set_clock(ArcEngine *self, ArcClockFunc func, gpointer user_data);
 gint64 arc_engine_now(ArcEngine *self);
 ArcNode *arc_engine_get_node(ArcEngine *self);
-ArcPluginLoader *arc_engine_get_plugin_loader(ArcEngine *self);
-gboolean arc_engine_load_plugins(ArcEngine *self, GError **error);
+void arc_engine_set_plugins(ArcEngine *self, ArcStorage *storage, ArcLicenseBackend *license);
 gboolean arc_engine_start(ArcEngine *self, GError **error);
 void arc_engine_stop(ArcEngine *self);
 gboolean arc_engine_is_bootstrapped(ArcEngine *self);
