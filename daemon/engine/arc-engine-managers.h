@@ -9,6 +9,7 @@
 #include "arc-engine.h"
 #include "arc-gossip.h"
 #include "arc-handshaker.h"
+#include "arc-leaver.h"
 #include "arc-license-manager.h"
 #include "arc-peer-manager.h"
 #include "arc-registry.h"
@@ -28,5 +29,6 @@ ArcAuthManager *arc_engine_get_auth(ArcEngine *self);
 ArcHandshaker *arc_engine_get_handshaker(ArcEngine *self);
 ArcGossip *arc_engine_get_gossip(ArcEngine *self);
 ArcClusterIdentity *arc_engine_get_cluster_identity(ArcEngine *self);
+ArcLeaver *arc_engine_get_leaver(ArcEngine *self);
 
 G_END_DECLS

@@ -30,6 +30,7 @@ struct _ArcEngine {
 	ArcGossip *gossip;
 	ArcClusterIdentity *cluster;   /* with the peer manager */
 	ArcBootstrapper *bootstrapper; /* once plugins are loaded */
+	ArcLeaver *leaver;             /* once plugins are loaded */
 };
 
 enum {
@@ -88,6 +89,7 @@ arc_engine_finalize(GObject *object)
 	g_clear_object(&self->licenses);
 	g_clear_pointer(&self->handshaker, arc_handshaker_free);
 	g_clear_pointer(&self->bootstrapper, arc_bootstrapper_free);
+	g_clear_pointer(&self->leaver, arc_leaver_free);
 	g_clear_pointer(&self->cluster, arc_cluster_identity_free);
 	g_clear_pointer(&self->peers, arc_peer_manager_free);
 	g_clear_object(&self->services);
@@ -445,6 +447,7 @@ arc_engine_set_plugins(ArcEngine *self, ArcStorage *storage, ArcLicenseBackend *
 	arc_engine_setup_licenses(self, license);
 	self->bootstrapper = arc_bootstrapper_new(self->node, self->registry, self->auth,
 						  self->licenses, self->peers, self->cluster);
+	self->leaver = arc_leaver_new(self->node, self->registry, self->peers, self->licenses);
 }
 
 static void arc_engine_start_gossip(ArcEngine *self);
@@ -536,6 +539,13 @@ ArcClusterIdentity *
 arc_engine_get_cluster_identity(ArcEngine *self)
 {
 	return self->cluster;
+}
+
+/* (transfer none) (nullable): the leave protocol, once plugins are loaded */
+ArcLeaver *
+arc_engine_get_leaver(ArcEngine *self)
+{
+	return self->leaver;
 }
 
 /* (transfer none) (nullable): gossip, once bootstrapped */
