@@ -247,17 +247,10 @@ arc_engine_peers_gossip_cb(gpointer host)
 	return ARC_ENGINE(host)->gossip;
 }
 
-static ArcAuthManager *
-arc_engine_peers_auth_cb(gpointer host)
-{
-	return ARC_ENGINE(host)->auth;
-}
-
 static const ArcPeerManagerHost arc_engine_peers_host = {
 	.peer_changed = arc_engine_peer_changed_cb,
 	.offer_cluster_id = arc_engine_offer_cluster_id_cb,
 	.get_gossip = arc_engine_peers_gossip_cb,
-	.get_auth = arc_engine_peers_auth_cb,
 };
 
 /* ---- the upcalls of gossip ---- */
@@ -382,8 +375,8 @@ arc_engine_setup_registry(ArcEngine *self)
 		arc_service_manager_new(self->node, self->registry, &arc_engine_service_host, self);
 	g_signal_connect(self->services, "service-changed",
 			 G_CALLBACK(arc_engine_service_changed_cb), self);
-	self->peers =
-		arc_peer_manager_new(self->node, self->registry, &arc_engine_peers_host, self);
+	self->peers = arc_peer_manager_new(self->node, self->registry, self->auth,
+					   &arc_engine_peers_host, self);
 	self->cluster = arc_cluster_identity_new(self->node, self->auth, self->peers);
 	g_signal_connect(self->registry, "records-changed",
 			 G_CALLBACK(arc_engine_records_changed_cb), self);

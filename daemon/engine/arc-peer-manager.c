@@ -20,6 +20,7 @@
 struct _ArcPeerManager {
 	ArcNode *node;
 	ArcRegistry *registry;
+	ArcAuthManager *auth; /* (nullable) whose peer-minted credentials go with a removed peer */
 	ArcStorage *storage;
 	const ArcPeerManagerHost *host;
 	gpointer host_data;
@@ -32,6 +33,7 @@ static void arc_peer_manager_register_kinds(ArcPeerManager *self);
  * arc_peer_manager_new:
  * @node: this agent: its peer id, name and clock
  * @registry: the replicated records, whose storage holds the peers
+ * @auth: (nullable): the credentials, whose peer-minted ones go with a removed peer
  * @host: (transfer none): what the manager needs of the agent; must outlive it
  * @host_data: for @host
  *
@@ -40,12 +42,13 @@ static void arc_peer_manager_register_kinds(ArcPeerManager *self);
  * Returns: (transfer full): the peer manager
  */
 ArcPeerManager *
-arc_peer_manager_new(ArcNode *node, ArcRegistry *registry, const ArcPeerManagerHost *host,
-		     gpointer host_data)
+arc_peer_manager_new(ArcNode *node, ArcRegistry *registry, ArcAuthManager *auth,
+		     const ArcPeerManagerHost *host, gpointer host_data)
 {
 	ArcPeerManager *self = g_new0(ArcPeerManager, 1);
 
 	self->node = g_object_ref(node);
+	self->auth = auth != NULL ? g_object_ref(auth) : NULL;
 
 	self->registry = g_object_ref(registry);
 	self->storage = arc_registry_get_storage(registry);
@@ -63,6 +66,7 @@ arc_peer_manager_free(ArcPeerManager *self)
 		return;
 	g_clear_object(&self->registry);
 	g_clear_object(&self->node);
+	g_clear_object(&self->auth);
 	g_free(self);
 }
 
@@ -579,7 +583,7 @@ arc_peer_manager_delete(ArcPeerManager *self, const gchar *peer_id, const gchar 
 	g_autoptr(ArcPeerInfo) info = NULL;
 	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
 	g_autoptr(GPtrArray) revoked = NULL;
-	ArcAuthManager *auth = self->host->get_auth(self->host_data);
+	ArcAuthManager *auth = self->auth;
 
 	info = arc_peer_manager_lookup(self, peer_id, &record, error);
 	if (info == NULL)

@@ -24,7 +24,6 @@ typedef struct _ArcPeerManager ArcPeerManager;
  * @peer_changed: a peer was added, changed or removed
  * @offer_cluster_id: a member's record states @cluster_id (docs/protocol.md §6.4)
  * @get_gossip: (nullable): gossip, once it runs
- * @get_auth: (nullable): the credentials, whose peer-minted ones go with a removed peer
  *
  * The upcalls of the peer manager into the agent it runs in; what it needs to know of this
  * agent (peer id, name, clock) is the #ArcNode's, and commits go to the registry. Every function
@@ -34,10 +33,9 @@ typedef struct {
 	void (*peer_changed)(gpointer host, const gchar *peer_id);
 	void (*offer_cluster_id)(gpointer host, const gchar *cluster_id, const gchar *from);
 	ArcGossip *(*get_gossip)(gpointer host);
-	ArcAuthManager *(*get_auth)(gpointer host);
 } ArcPeerManagerHost;
 
-ArcPeerManager *arc_peer_manager_new(ArcNode *node, ArcRegistry *registry,
+ArcPeerManager *arc_peer_manager_new(ArcNode *node, ArcRegistry *registry, ArcAuthManager *auth,
 				     const ArcPeerManagerHost *host, gpointer host_data);
 void arc_peer_manager_changed(ArcPeerManager *self, const gchar *peer_id);
 void arc_peer_manager_free(ArcPeerManager *self);

@@ -52,17 +52,10 @@ test_gossip_cb(gpointer host)
 	return NULL;
 }
 
-static ArcAuthManager *
-test_auth_cb(gpointer host)
-{
-	return NULL;
-}
-
 static const ArcPeerManagerHost test_host = {
 	.peer_changed = test_nothing_cb,
 	.offer_cluster_id = test_offer_cb,
 	.get_gossip = test_gossip_cb,
-	.get_auth = test_auth_cb,
 };
 
 static void
@@ -122,7 +115,7 @@ cluster_setup(ClusterFixture *fx, gconstpointer data)
 	g_signal_connect(fx->node, "cluster-id-changed", G_CALLBACK(test_cluster_id_changed_cb),
 			 fx);
 	fx->auth = arc_auth_manager_new(fx->storage);
-	fx->peers = arc_peer_manager_new(fx->node, fx->registry, &test_host, fx);
+	fx->peers = arc_peer_manager_new(fx->node, fx->registry, NULL, &test_host, fx);
 	fx->cluster = arc_cluster_identity_new(fx->node, fx->auth, fx->peers);
 	test_store_own_record(fx);
 }

@@ -211,17 +211,10 @@ test_gossip_cb(gpointer host)
 	return NULL;
 }
 
-static ArcAuthManager *
-test_auth_cb(gpointer host)
-{
-	return NULL;
-}
-
 static const ArcPeerManagerHost test_host = {
 	.peer_changed = test_changed_cb,
 	.offer_cluster_id = test_offer_cb,
 	.get_gossip = test_gossip_cb,
-	.get_auth = test_auth_cb,
 };
 
 /* the agent the handshaker runs in, as the fixture says */
@@ -326,7 +319,7 @@ join_setup(JoinFixture *fx, gconstpointer data)
 	fx->node = arc_node_new(fx->config);
 	arc_node_set_clock(fx->node, test_now_cb, fx);
 	test_set_bootstrapped(fx, TRUE);
-	fx->peers = arc_peer_manager_new(fx->node, fx->registry, &test_host, fx);
+	fx->peers = arc_peer_manager_new(fx->node, fx->registry, NULL, &test_host, fx);
 	fx->now = 1780000000;
 	fx->handshaker = arc_handshaker_new(5, 5, NULL);
 	arc_handshaker_set_peers(fx->handshaker, fx->node, fx->registry, fx->peers);

@@ -69,17 +69,10 @@ test_gossip_cb(gpointer host)
 	return NULL;
 }
 
-static ArcAuthManager *
-test_auth_cb(gpointer host)
-{
-	return NULL;
-}
-
 static const ArcPeerManagerHost test_host = {
 	.peer_changed = test_changed_cb,
 	.offer_cluster_id = test_offer_cb,
 	.get_gossip = test_gossip_cb,
-	.get_auth = test_auth_cb,
 };
 
 /* the own record of @id, signed by it */
@@ -135,7 +128,7 @@ leaver_setup(LeaverFixture *fx, gconstpointer data)
 	arc_node_set_plugins(fx->node, fx->storage, NULL);
 	arc_node_set_identity(fx->node, fx->id_a, fx->a, "clu_test", "alpha");
 	fx->changed = g_ptr_array_new_with_free_func(g_free);
-	fx->peers = arc_peer_manager_new(fx->node, fx->registry, &test_host, fx);
+	fx->peers = arc_peer_manager_new(fx->node, fx->registry, NULL, &test_host, fx);
 	fx->leaver = arc_leaver_new(fx->node, fx->registry, fx->peers, NULL);
 	test_store_peer(fx, fx->a, fx->id_a, 18080);
 	test_store_peer(fx, fx->b, fx->id_b, 18081);

@@ -76,17 +76,10 @@ test_gossip_cb(gpointer host)
 	return NULL;
 }
 
-static ArcAuthManager *
-test_auth_cb(gpointer host)
-{
-	return NULL;
-}
-
 static const ArcPeerManagerHost test_host = {
 	.peer_changed = test_changed_cb,
 	.offer_cluster_id = test_offer_cluster_id_cb,
 	.get_gossip = test_gossip_cb,
-	.get_auth = test_auth_cb,
 };
 
 /* a record @identity signed as @writer */
@@ -166,7 +159,7 @@ peers_setup(PeersFixture *fx, gconstpointer data)
 	arc_node_set_clock(fx->node, test_now_cb, NULL);
 	arc_node_set_identity(fx->node, fx->id_a, "peer_a", "clu_a", NULL);
 	g_signal_connect(fx->node, "name-changed", G_CALLBACK(test_renamed_cb), fx);
-	fx->peers = arc_peer_manager_new(fx->node, fx->registry, &test_host, fx);
+	fx->peers = arc_peer_manager_new(fx->node, fx->registry, NULL, &test_host, fx);
 	test_store_members(fx);
 	g_signal_connect(fx->registry, "records-changed", G_CALLBACK(test_records_changed_cb), fx);
 }
@@ -434,7 +427,7 @@ test_deactivated_func(PeersFixture *fx, gconstpointer data)
 	arc_peer_manager_set_deactivated(fx->peers);
 	g_assert_true(arc_peer_manager_is_deactivated(fx->peers));
 	g_clear_pointer(&fx->peers, arc_peer_manager_free);
-	fx->peers = arc_peer_manager_new(fx->node, fx->registry, &test_host, fx);
+	fx->peers = arc_peer_manager_new(fx->node, fx->registry, NULL, &test_host, fx);
 	g_assert_true(arc_peer_manager_is_deactivated(fx->peers));
 }
 
