@@ -141,23 +141,38 @@ static const ArcRecordKind arc_auth_manager_kinds[] = {
 	{.name = "join_token", .flags = ARC_RECORD_KIND_FLAG_REPLICATED},
 };
 
+/* tokens of every active peer are accepted here */
+static void
+arc_auth_manager_members_changed_cb(ArcRegistry *registry, GPtrArray *members, gpointer user_data)
+{
+	ArcAuthManager *self = ARC_AUTH_MANAGER(user_data);
+
+	arc_auth_manager_reset_peer_keys(self);
+	for (guint i = 0; i < members->len; i++) {
+		ArcMember *member = g_ptr_array_index(members, i);
+		arc_auth_manager_add_peer_key(self, member->id, member->key);
+	}
+}
+
 /**
- * arc_auth_manager_register_kinds:
+ * arc_auth_manager_set_registry:
  * @self: the manager
  * @registry: the replicated records
  * @configured: (nullable): `[auth] issuer` of this agent, which wins over the cluster's
  *
  * Makes the `auth_issuer`, `credential` and `join_token` kinds known to @registry, with the
- * manager's handlers.
+ * manager's handlers, and follows the members of @registry: their keys sign the tokens
+ * accepted here.
  */
 void
-arc_auth_manager_register_kinds(ArcAuthManager *self, ArcRegistry *registry,
-				const gchar *configured)
+arc_auth_manager_set_registry(ArcAuthManager *self, ArcRegistry *registry, const gchar *configured)
 {
 	g_free(self->configured_issuer);
 	self->configured_issuer = g_strdup(configured);
 	for (guint i = 0; i < G_N_ELEMENTS(arc_auth_manager_kinds); i++)
 		arc_registry_register_kind(registry, &arc_auth_manager_kinds[i], self);
+	g_signal_connect_object(registry, "members-changed",
+				G_CALLBACK(arc_auth_manager_members_changed_cb), self, 0);
 }
 
 /**

@@ -8,14 +8,16 @@
 
 #include "arc-engine.h"
 #include "arc-engine-license.h"
-#include "arc-bootstrapper.h"
 #include "arc-engine-managers.h"
 #include "arc-engine-status.h"
 
-#include "arc-gossip.h"
+#include "arc-bootstrapper.h"
 
-/* The engine owns the managers and knows nothing of HTTP or D-Bus: the REST and D-Bus
- * adapters call these methods and serialise what they return. */
+/* The facade: the engine owns the managers and knows nothing of HTTP or D-Bus; the REST and
+ * D-Bus adapters call its methods and serialise what they return. This file is the only one
+ * that sees the struct: it makes the managers over the local node, wires their upcalls and
+ * signals, starts and stops them, and adopts a bootstrap. The other arc-engine-*.c files
+ * implement the rest of arc-engine.h through the managers' public headers. */
 
 struct _ArcEngine {
 	GObject parent_instance;
@@ -212,21 +214,6 @@ arc_engine_records_changed_cb(ArcRegistry *registry, GPtrArray *records, const g
 		arc_gossip_push(self->gossip, records, from);
 }
 
-/* tokens of every active peer are accepted here */
-static void
-arc_engine_members_changed_cb(ArcRegistry *registry, GPtrArray *members, gpointer user_data)
-{
-	ArcEngine *self = ARC_ENGINE(user_data);
-
-	if (self->auth == NULL)
-		return;
-	arc_auth_manager_reset_peer_keys(self->auth);
-	for (guint i = 0; i < members->len; i++) {
-		ArcMember *member = g_ptr_array_index(members, i);
-		arc_auth_manager_add_peer_key(self->auth, member->id, member->key);
-	}
-}
-
 /* ---- the upcalls of the peer manager ---- */
 
 static void
@@ -369,8 +356,8 @@ arc_engine_setup_registry(ArcEngine *self)
 
 	self->registry = arc_registry_new(storage);
 	self->auth = arc_auth_manager_new(storage);
-	arc_auth_manager_register_kinds(self->auth, self->registry,
-					arc_node_get_config(self->node)->auth_issuer);
+	arc_auth_manager_set_registry(self->auth, self->registry,
+				      arc_node_get_config(self->node)->auth_issuer);
 	self->services =
 		arc_service_manager_new(self->node, self->registry, &arc_engine_service_host, self);
 	g_signal_connect(self->services, "service-changed",
@@ -380,8 +367,6 @@ arc_engine_setup_registry(ArcEngine *self)
 	self->cluster = arc_cluster_identity_new(self->node, self->auth, self->peers);
 	g_signal_connect(self->registry, "records-changed",
 			 G_CALLBACK(arc_engine_records_changed_cb), self);
-	g_signal_connect(self->registry, "members-changed",
-			 G_CALLBACK(arc_engine_members_changed_cb), self);
 }
 
 static gint64
