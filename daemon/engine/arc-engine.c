@@ -369,12 +369,6 @@ arc_engine_setup_registry(ArcEngine *self)
 			 G_CALLBACK(arc_engine_records_changed_cb), self);
 }
 
-static gint64
-arc_engine_licenses_clock_cb(gpointer user_data)
-{
-	return arc_engine_now(ARC_ENGINE(user_data));
-}
-
 static void
 arc_engine_license_state_changed_cb(ArcLicenseManager *licenses, gpointer user_data)
 {
@@ -398,10 +392,9 @@ arc_engine_license_changed_cb(ArcLicenseManager *licenses, ArcLicense *license, 
 }
 
 static void
-arc_engine_setup_licenses(ArcEngine *self, ArcLicenseBackend *backend)
+arc_engine_setup_licenses(ArcEngine *self)
 {
-	self->licenses = arc_license_manager_new(self->registry, backend,
-						 arc_engine_licenses_clock_cb, self);
+	self->licenses = arc_license_manager_new(self->node, self->registry);
 	g_signal_connect(self->licenses, "state-changed",
 			 G_CALLBACK(arc_engine_license_state_changed_cb), self);
 	g_signal_connect(self->licenses, "license-changed",
@@ -422,7 +415,7 @@ arc_engine_set_plugins(ArcEngine *self, ArcStorage *storage, ArcLicenseBackend *
 {
 	arc_node_set_plugins(self->node, storage, license);
 	arc_engine_setup_registry(self);
-	arc_engine_setup_licenses(self, license);
+	arc_engine_setup_licenses(self);
 	self->bootstrapper = arc_bootstrapper_new(self->node, self->registry, self->auth,
 						  self->licenses, self->peers, self->cluster);
 	self->leaver = arc_leaver_new(self->node, self->registry, self->peers, self->licenses);

@@ -83,7 +83,7 @@ boot_setup(BootFixture *fx, gconstpointer data)
 	arc_node_set_plugins(fx->node, fx->storage, backend);
 	fx->registry = arc_registry_new(fx->storage);
 	fx->auth = arc_auth_manager_new(fx->storage);
-	fx->licenses = arc_license_manager_new(fx->registry, backend, test_now_cb, NULL);
+	fx->licenses = arc_license_manager_new(fx->node, fx->registry);
 	fx->peers = arc_peer_manager_new(fx->node, fx->registry, fx->auth, &test_host, fx);
 	fx->cluster = arc_cluster_identity_new(fx->node, fx->auth, fx->peers);
 	fx->bootstrapper = arc_bootstrapper_new(fx->node, fx->registry, fx->auth, fx->licenses,
