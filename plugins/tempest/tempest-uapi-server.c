@@ -1,0 +1,5 @@
+/*
+ * Copyright 2026 The Arctic Authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "tempest-uapi-server.h"
