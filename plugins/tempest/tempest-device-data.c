@@ -1,0 +1,342 @@
+/*
+ * Copyright 2026 The Arctic Authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "tempest-device-private.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* The data path: the TX thread (TUN -> allowed IPs -> seal -> sendmmsg) and the RX thread
+ * (recvmmsg -> open -> source check -> TUN). Buffers are allocated once per thread; a packet
+ * is read into its buffer 16 bytes in, so the transport header is written in front of it and
+ * the AEAD works in place. A batch takes the configuration read lock once, and each peer's
+ * lock once per run of packets for that peer. */
+
+#define TEMPEST_DEV_POLL_MS 200
+
+typedef struct {
+	guint8 (*bufs)[TEMPEST_DEV_BUF_LEN];
+	struct mmsghdr msgs[TEMPEST_DEV_BATCH];
+	struct iovec iovs[TEMPEST_DEV_BATCH];
+	struct sockaddr_in6 addrs[TEMPEST_DEV_BATCH];
+	gsize lens[TEMPEST_DEV_BATCH];
+} TempestDevBatch;
+
+static TempestDevBatch *
+tempest_dev_batch_new(void)
+{
+	TempestDevBatch *b = g_new0(TempestDevBatch, 1);
+
+	b->bufs = g_malloc0(sizeof(*b->bufs) * TEMPEST_DEV_BATCH);
+	return b;
+}
+
+static void
+tempest_dev_batch_free(TempestDevBatch *b)
+{
+	g_free(b->bufs);
+	g_free(b);
+}
+
+static void
+tempest_dev_sockaddr_for(const TempestEndpoint *endpoint, struct sockaddr_in6 *to)
+{
+	memset(to, 0, sizeof(*to));
+	to->sin6_family = AF_INET6;
+	if (endpoint->dst.sa.sa_family == AF_INET) {
+		to->sin6_port = endpoint->dst.in4.sin_port;
+		to->sin6_addr.s6_addr[10] = 0xff;
+		to->sin6_addr.s6_addr[11] = 0xff;
+		memcpy(&to->sin6_addr.s6_addr[12], &endpoint->dst.in4.sin_addr, 4);
+	} else {
+		*to = endpoint->dst.in6;
+	}
+}
+
+/* the current keypair when it may still send: a new reference, or NULL */
+static TempestDevKeypair *
+tempest_dev_usable_keypair_locked(TempestPeer *peer, gint64 now)
+{
+	TempestDevKeypair *kp = peer->current;
+
+	if (kp == NULL || tempest_keypair_is_expired(kp->kp, now))
+		return NULL;
+	return tempest_dev_keypair_ref(kp);
+}
+
+static gboolean
+tempest_dev_wants_rekey(TempestDevice *self, const TempestKeypair *kp, gint64 now)
+{
+	return __atomic_load_n(&kp->send_counter, __ATOMIC_RELAXED) > TEMPEST_REKEY_AFTER_MESSAGES ||
+	       (kp->is_initiator && now - kp->created >= self->rekey_after_time);
+}
+
+/* a packet waits for a session, and the handshake thread is asked for one */
+static void
+tempest_dev_stage(TempestDevice *self, TempestPeer *peer, const guint8 *data, gsize len)
+{
+	gboolean wake;
+
+	g_mutex_lock(&peer->lock);
+	if (len > 0)
+		tempest_dev_staged_push(&peer->staged, data, len);
+	wake = !peer->timers.want_handshake;
+	peer->timers.want_handshake = TRUE;
+	g_mutex_unlock(&peer->lock);
+	if (wake)
+		tempest_device_wake(self);
+}
+
+/* pads in place (the buffer has room) and seals in front: the datagram's length, or 0 */
+static gsize
+tempest_dev_seal(TempestDevice *self, TempestDevKeypair *kp, guint8 *buf, gsize len, gint64 now)
+{
+	gsize padded = tempest_transport_padded_len(len, self->mtu);
+	gsize out_len = 0;
+
+	memset(buf + TEMPEST_MSG_TRANSPORT_HEADER_LEN + len, 0, padded - len);
+	if (tempest_transport_seal(kp->kp, self->aead, now, buf,
+				   buf + TEMPEST_MSG_TRANSPORT_HEADER_LEN, padded,
+				   &out_len) != TEMPEST_NOISE_OK)
+		return 0;
+	return out_len;
+}
+
+/* the timers and counters of a run of packets sent to one peer */
+static void
+tempest_dev_account_sent(TempestDevice *self,
+			 TempestPeer *peer,
+			 TempestDevKeypair *kp,
+			 guint64 bytes,
+			 gboolean data,
+			 gint64 now)
+{
+	gboolean rekey = kp != NULL && tempest_dev_wants_rekey(self, kp->kp, now);
+
+	__atomic_fetch_add(&peer->tx_bytes, bytes, __ATOMIC_RELAXED);
+	g_mutex_lock(&peer->lock);
+	if (data)
+		tempest_dev_timers_data_sent(peer, now);
+	tempest_dev_timers_any_authenticated_sent(peer, now);
+	rekey = rekey && !peer->timers.want_handshake;
+	if (rekey)
+		peer->timers.want_handshake = TRUE;
+	g_mutex_unlock(&peer->lock);
+	if (rekey)
+		tempest_device_wake(self);
+}
+
+gboolean
+tempest_dev_send_one(TempestDevice *self, TempestPeer *peer, const guint8 *plain, gsize len)
+{
+	guint8 buf[TEMPEST_DEV_BUF_LEN];
+	gint64 now = g_get_monotonic_time();
+	TempestDevKeypair *kp;
+	gsize out_len = 0;
+
+	if (len > TEMPEST_DEV_BUF_LEN - TEMPEST_MSG_TRANSPORT_MIN_LEN - 16)
+		return FALSE;
+	g_mutex_lock(&peer->lock);
+	kp = tempest_dev_usable_keypair_locked(peer, now);
+	g_mutex_unlock(&peer->lock);
+	if (kp != NULL) {
+		if (len > 0)
+			memcpy(buf + TEMPEST_MSG_TRANSPORT_HEADER_LEN, plain, len);
+		out_len = tempest_dev_seal(self, kp, buf, len, now);
+	}
+	if (out_len == 0 || !tempest_device_send_to_peer(self, peer, buf, out_len)) {
+		if (kp == NULL || out_len == 0)
+			tempest_dev_stage(self, peer, plain, len);
+		tempest_dev_keypair_unref(kp);
+		return FALSE;
+	}
+	tempest_dev_account_sent(self, peer, kp, out_len, len > 0, now);
+	tempest_dev_keypair_unref(kp);
+	return TRUE;
+}
+
+/* the TX side's state across one batch: the peer of the previous packet and its keypair */
+typedef struct {
+	TempestPeer *peer;
+	TempestDevKeypair *kp;
+	struct sockaddr_in6 to;
+	gboolean has_endpoint;
+	guint64 bytes;
+	guint n;
+} TempestDevTxRun;
+
+static void
+tempest_dev_tx_run_end(TempestDevice *self, TempestDevTxRun *run, gint64 now)
+{
+	if (run->peer != NULL && run->n > 0)
+		tempest_dev_account_sent(self, run->peer, run->kp, run->bytes, TRUE, now);
+	g_clear_pointer(&run->kp, tempest_dev_keypair_unref);
+	memset(run, 0, sizeof(*run));
+}
+
+static void
+tempest_dev_tx_run_begin(TempestDevTxRun *run, TempestPeer *peer, gint64 now)
+{
+	run->peer = peer;
+	g_mutex_lock(&peer->lock);
+	run->kp = tempest_dev_usable_keypair_locked(peer, now);
+	run->has_endpoint = peer->has_endpoint;
+	if (peer->has_endpoint)
+		tempest_dev_sockaddr_for(&peer->endpoint, &run->to);
+	g_mutex_unlock(&peer->lock);
+}
+
+/* seals packet i of the batch for peer into msgs[*n_out] (or stages it); config lock held */
+static void
+tempest_dev_tx_one(TempestDevice *self,
+		   TempestDevBatch *b,
+		   TempestDevTxRun *run,
+		   TempestPeer *peer,
+		   guint i,
+		   guint *n_out,
+		   gint64 now)
+{
+	guint8 *buf = b->bufs[i];
+	gsize out_len = 0;
+
+	if (peer != run->peer) {
+		tempest_dev_tx_run_end(self, run, now);
+		tempest_dev_tx_run_begin(run, peer, now);
+	}
+	if (run->kp != NULL && run->has_endpoint)
+		out_len = tempest_dev_seal(self, run->kp, buf, b->lens[i], now);
+	if (out_len == 0) {
+		tempest_dev_stage(self, peer, buf + TEMPEST_MSG_TRANSPORT_HEADER_LEN, b->lens[i]);
+		return;
+	}
+	b->iovs[*n_out].iov_base = buf;
+	b->iovs[*n_out].iov_len = out_len;
+	b->addrs[*n_out] = run->to;
+	b->msgs[*n_out] = (struct mmsghdr){ .msg_hdr = {
+		.msg_name = &b->addrs[*n_out],
+		.msg_namelen = sizeof(struct sockaddr_in6),
+		.msg_iov = &b->iovs[*n_out],
+		.msg_iovlen = 1,
+	} };
+	(*n_out)++;
+	run->bytes += out_len;
+	run->n++;
+}
+
+/* sends what was sealed; waits for room in the socket when it is full */
+static void
+tempest_dev_send_batch(TempestDevice *self, TempestDevBatch *b, guint n)
+{
+	guint done = 0;
+
+	while (done < n && !g_atomic_int_get(&self->stopping)) {
+		gint r = sendmmsg(self->udp_fd, b->msgs + done, n - done, MSG_DONTWAIT);
+		if (r > 0) {
+			done += (guint)r;
+		} else if (r < 0 && (errno == EAGAIN || errno == ENOBUFS)) {
+			struct pollfd pfd = { .fd = self->udp_fd, .events = POLLOUT };
+			(void)poll(&pfd, 1, TEMPEST_DEV_POLL_MS);
+		} else if (r < 0 && errno == EINTR) {
+			continue;
+		} else {
+			done++; /* an unreachable endpoint: skip that datagram */
+		}
+	}
+}
+
+/* reads up to a batch of packets from a TUN device (non-blocking); the count */
+static guint
+tempest_dev_read_tun(gint fd, TempestDevBatch *b, gsize mtu)
+{
+	guint n = 0;
+
+	while (n < TEMPEST_DEV_BATCH) {
+		gssize r = read(fd, b->bufs[n] + TEMPEST_MSG_TRANSPORT_HEADER_LEN,
+				MIN(mtu, TEMPEST_DEV_BUF_LEN - TEMPEST_MSG_TRANSPORT_MIN_LEN - 16));
+		if (r <= 0)
+			break;
+		b->lens[n++] = (gsize)r;
+	}
+	return n;
+}
+
+static gboolean
+tempest_dev_wait_readable(TempestDevice *self, gint fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	(void)poll(&pfd, 1, TEMPEST_DEV_POLL_MS);
+	return !g_atomic_int_get(&self->stopping);
+}
+
+/* one batch from a TUN device; forced is the peer of a peer-bound TUN, else allowed IPs
+ * choose; FALSE when a bound peer is gone */
+static gboolean
+tempest_dev_tx_batch(TempestDevice *self,
+		     TempestDevBatch *b,
+		     guint n,
+		     const guint8 *forced_key,
+		     gint tun_fd)
+{
+	TempestDevTxRun run = { 0 };
+	gint64 now = g_get_monotonic_time();
+	guint n_out = 0;
+
+	g_rw_lock_reader_lock(&self->config_lock);
+	TempestPeer *forced = forced_key != NULL ? tempest_device_find_peer_locked(self, forced_key)
+						 : NULL;
+	if (forced_key != NULL && (forced == NULL || forced->bound_tun_fd != tun_fd)) {
+		g_rw_lock_reader_unlock(&self->config_lock);
+		return FALSE;
+	}
+	for (guint i = 0; i < n; i++) {
+		TempestPeer *peer = forced;
+		if (peer == NULL)
+			peer = tempest_allowedips_lookup_dst(
+				self->allowedips, b->bufs[i] + TEMPEST_MSG_TRANSPORT_HEADER_LEN,
+				b->lens[i]);
+		if (peer != NULL)
+			tempest_dev_tx_one(self, b, &run, peer, i, &n_out, now);
+	}
+	tempest_dev_tx_run_end(self, &run, now);
+	g_rw_lock_reader_unlock(&self->config_lock);
+	tempest_dev_send_batch(self, b, n_out);
+	return TRUE;
+}
+
+gpointer
+tempest_dev_tx_thread(gpointer data)
+{
+	TempestDevice *self = data;
+	TempestDevBatch *b = tempest_dev_batch_new();
+
+	while (tempest_dev_wait_readable(self, self->tun_fd)) {
+		guint n = tempest_dev_read_tun(self->tun_fd, b, self->mtu);
+		if (n > 0)
+			tempest_dev_tx_batch(self, b, n, NULL, -1);
+	}
+	tempest_dev_batch_free(b);
+	return NULL;
+}
+
+gpointer
+tempest_dev_bound_tx_thread(gpointer data)
+{
+	TempestDevBoundTun *bound = data;
+	TempestDevice *self = bound->device;
+	TempestDevBatch *b = tempest_dev_batch_new();
+
+	while (tempest_dev_wait_readable(self, bound->tun_fd)) {
+		guint n = tempest_dev_read_tun(bound->tun_fd, b, self->mtu);
+		if (n > 0 && !tempest_dev_tx_batch(self, b, n, bound->public_key, bound->tun_fd))
+			break;
+	}
+	close(bound->tun_fd);
+	tempest_dev_batch_free(b);
+	g_free(bound);
+	return NULL;
+}
