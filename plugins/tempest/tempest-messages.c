@@ -57,15 +57,17 @@ tempest_msg_classify(const guint8 *buf, gsize len, TempestMsgType *type)
 	return TEMPEST_MSG_OK;
 }
 
+/* a parser given another type says so, whatever that type's length rules would say */
 static TempestMsgError
 tempest_msg_expect(const guint8 *buf, gsize len, TempestMsgType type)
 {
 	TempestMsgType found = 0;
-	TempestMsgError error = tempest_msg_classify(buf, len, &found);
 
-	if (error != TEMPEST_MSG_OK)
-		return error;
-	return found == type ? TEMPEST_MSG_OK : TEMPEST_MSG_ERROR_TYPE;
+	if (buf == NULL || len < TEMPEST_MSG_TRANSPORT_MIN_LEN)
+		return TEMPEST_MSG_ERROR_TOO_SHORT;
+	if (buf[0] != type)
+		return TEMPEST_MSG_ERROR_TYPE;
+	return tempest_msg_classify(buf, len, &found);
 }
 
 TempestMsgError

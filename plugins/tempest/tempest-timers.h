@@ -13,21 +13,21 @@
 #define TEMPEST_REKEY_AFTER_MESSAGES  (G_GUINT64_CONSTANT(1) << 60)
 /* 2^64 - 2^13 - 1: the replay window's size below 2^64, so no counter can wrap */
 #define TEMPEST_REJECT_AFTER_MESSAGES (G_MAXUINT64 - (G_GUINT64_CONSTANT(1) << 13))
-#define TEMPEST_REKEY_AFTER_TIME      (120 * G_USEC_PER_SEC)
-#define TEMPEST_REJECT_AFTER_TIME     (180 * G_USEC_PER_SEC)
-#define TEMPEST_REKEY_ATTEMPT_TIME    (90 * G_USEC_PER_SEC)
-#define TEMPEST_REKEY_TIMEOUT	      (5 * G_USEC_PER_SEC)
+#define TEMPEST_REKEY_AFTER_TIME      (G_GINT64_CONSTANT(120) * G_USEC_PER_SEC)
+#define TEMPEST_REJECT_AFTER_TIME     (G_GINT64_CONSTANT(180) * G_USEC_PER_SEC)
+#define TEMPEST_REKEY_ATTEMPT_TIME    (G_GINT64_CONSTANT(90) * G_USEC_PER_SEC)
+#define TEMPEST_REKEY_TIMEOUT	      (G_GINT64_CONSTANT(5) * G_USEC_PER_SEC)
 /* the random extra delay of each handshake retry: up to a third of a second */
-#define TEMPEST_REKEY_TIMEOUT_JITTER  (G_USEC_PER_SEC / 3)
-#define TEMPEST_KEEPALIVE_TIMEOUT     (10 * G_USEC_PER_SEC)
-#define TEMPEST_COOKIE_REFRESH_TIME   (120 * G_USEC_PER_SEC)
+#define TEMPEST_REKEY_TIMEOUT_JITTER  ((gint64)G_USEC_PER_SEC / 3)
+#define TEMPEST_KEEPALIVE_TIMEOUT     (G_GINT64_CONSTANT(10) * G_USEC_PER_SEC)
+#define TEMPEST_COOKIE_REFRESH_TIME   (G_GINT64_CONSTANT(120) * G_USEC_PER_SEC)
 /* how many initiations one handshake attempt sends before giving up */
 #define TEMPEST_MAX_TIMER_HANDSHAKES  (TEMPEST_REKEY_ATTEMPT_TIME / TEMPEST_REKEY_TIMEOUT)
 /* a cookie is used for mac2 only while it is this much younger than COOKIE_REFRESH_TIME, so
  * that it does not expire in flight */
-#define TEMPEST_COOKIE_LATENCY	      (5 * G_USEC_PER_SEC)
+#define TEMPEST_COOKIE_LATENCY	      (G_GINT64_CONSTANT(5) * G_USEC_PER_SEC)
 /* a peer's initiations are consumed at most this often (wireguard-go and the kernel use 50/s) */
-#define TEMPEST_INITIATION_MIN_INTERVAL (G_USEC_PER_SEC / 50)
+#define TEMPEST_INITIATION_MIN_INTERVAL ((gint64)G_USEC_PER_SEC / 50)
 
 typedef struct _TempestKeypair TempestKeypair;
 

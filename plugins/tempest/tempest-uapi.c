@@ -581,3 +581,62 @@ tempest_uapi_text_free(gchar *text)
 	sodium_memzero(text, strlen(text));
 	g_free(text);
 }
+
+static void
+tempest_uapi_append_peer_change(GString *out, const TempestUapiChange *change,
+				const TempestUapiPeerChange *peer)
+{
+	const TempestUapiAllowedIp *ips = tempest_uapi_peer_change_get_allowed_ips(change, peer);
+	gchar text[MAX(TEMPEST_ENDPOINT_STRING_MAX, TEMPEST_CIDR_STRING_MAX)];
+
+	tempest_uapi_append_key(out, "public_key", peer->public_key);
+	if (peer->flags & TEMPEST_UAPI_PEER_REMOVE)
+		g_string_append(out, "remove=true\n");
+	if (peer->flags & TEMPEST_UAPI_PEER_UPDATE_ONLY)
+		g_string_append(out, "update_only=true\n");
+	if (peer->flags & TEMPEST_UAPI_PEER_PRESHARED_KEY)
+		tempest_uapi_append_key(out, "preshared_key", peer->preshared_key);
+	if (peer->flags & TEMPEST_UAPI_PEER_ENDPOINT)
+		g_string_append_printf(
+			out, "endpoint=%s\n",
+			tempest_endpoint_to_string(&peer->endpoint, text, sizeof(text)));
+	if (peer->flags & TEMPEST_UAPI_PEER_KEEPALIVE)
+		g_string_append_printf(out, "persistent_keepalive_interval=%u\n",
+				       peer->persistent_keepalive_interval);
+	if (peer->flags & TEMPEST_UAPI_PEER_REPLACE_ALLOWED_IPS)
+		g_string_append(out, "replace_allowed_ips=true\n");
+	for (guint i = 0; i < peer->n_allowed_ips; i++)
+		g_string_append_printf(out, "allowed_ip=%s%s\n", ips[i].remove ? "-" : "",
+				       tempest_cidr_to_string(&ips[i].cidr, text, sizeof(text)));
+	if (peer->flags & TEMPEST_UAPI_PEER_PROTOCOL_VERSION)
+		g_string_append_printf(out, "protocol_version=%u\n", peer->protocol_version);
+}
+
+/**
+ * tempest_uapi_change_to_request:
+ *
+ * The canonical set request of @change: interface keys first, then each section with its flags
+ * before its networks; parsing it gives @change again. For logs of tests and the fuzzer.
+ *
+ * Returns: (transfer full): the text, holding keys: free it with tempest_uapi_text_free()
+ */
+gchar *
+tempest_uapi_change_to_request(const TempestUapiChange *change)
+{
+	GString *out = g_string_sized_new(256 + 400 * (gsize)change->n_peers +
+					  80 * (gsize)change->n_allowed_ips);
+
+	g_string_append(out, "set=1\n");
+	if (change->flags & TEMPEST_UAPI_CHANGE_PRIVATE_KEY)
+		tempest_uapi_append_key(out, "private_key", change->private_key);
+	if (change->flags & TEMPEST_UAPI_CHANGE_LISTEN_PORT)
+		g_string_append_printf(out, "listen_port=%u\n", change->listen_port);
+	if (change->flags & TEMPEST_UAPI_CHANGE_FWMARK)
+		g_string_append_printf(out, "fwmark=%u\n", change->fwmark);
+	if (change->flags & TEMPEST_UAPI_CHANGE_REPLACE_PEERS)
+		g_string_append(out, "replace_peers=true\n");
+	for (guint i = 0; i < change->n_peers; i++)
+		tempest_uapi_append_peer_change(out, change, &change->peers[i]);
+	g_string_append_c(out, '\n');
+	return g_string_free(out, FALSE);
+}

@@ -106,6 +106,7 @@ gsize tempest_uapi_request_length(const gchar *data, gsize len);
 gboolean tempest_uapi_parse_request(const gchar *data, gsize len, TempestUapiOp *op_out,
 				    TempestUapiChange **change_out, GError **error);
 TempestUapiChange *tempest_uapi_parse_set(const gchar *body, gsize len, GError **error);
+gchar *tempest_uapi_change_to_request(const TempestUapiChange *change);
 
 /* What a get answers: filled by the device, serialised here. */
 typedef struct {

@@ -6,7 +6,7 @@
 test-tempest-noise.c and test-tempest-crypto.c check tempest-core against. It uses nothing of
 tempest-core: hashlib.blake2s and hmac from Python, and X25519 (RFC 7748) and ChaCha20-Poly1305
 (RFC 8439) in pure Python below. Run it with no arguments; it prints the values pasted into
-the C tests. It checks itself first against the RFCs' own test vectors."""
+the C tests. With --fuzz-seeds DIR it writes the seed corpus of fuzz-tempest-messages. It checks itself first against the RFCs' own test vectors."""
 
 import hashlib
 import hmac
@@ -103,6 +103,22 @@ def aead_seal(key, nonce, plain, ad):
     return ct + poly1305(otk, mac_data)
 
 
+def hchacha20(key: bytes, nonce16: bytes) -> bytes:
+    """draft-irtf-cfrg-xchacha section 2.2: the ChaCha20 rounds without the final addition"""
+    w = [0x61707865, 0x3320646E, 0x79622D32, 0x6B206574]
+    w += list(struct.unpack("<8I", key)) + list(struct.unpack("<4I", nonce16))
+    for _ in range(10):
+        _quarter(w, 0, 4, 8, 12); _quarter(w, 1, 5, 9, 13)
+        _quarter(w, 2, 6, 10, 14); _quarter(w, 3, 7, 11, 15)
+        _quarter(w, 0, 5, 10, 15); _quarter(w, 1, 6, 11, 12)
+        _quarter(w, 2, 7, 8, 13); _quarter(w, 3, 4, 9, 14)
+    return struct.pack("<8I", *(w[0:4] + w[12:16]))
+
+
+def xaead_seal(key, nonce24, plain, ad):
+    return aead_seal(hchacha20(key, nonce24[:16]), b"\x00" * 4 + nonce24[16:], plain, ad)
+
+
 def aead_open(key, nonce, sealed, ad):
     ct = sealed[:-16]
     if aead_seal(key, nonce, chacha20_xor(key, 1, nonce, ct), ad)[-16:] != sealed[-16:]:
@@ -177,6 +193,47 @@ def handshake(si_priv, sr_priv, ei_priv, er_priv, timestamp, i_index, r_index, p
     return init, resp, t_send_i, t_recv_i, data
 
 
+LABEL_COOKIE = b"cookie--"
+FIXED = dict(si_priv=bytes([0x11] * 32), sr_priv=bytes([0x22] * 32),
+             ei_priv=bytes([0x33] * 32), er_priv=bytes([0x44] * 32),
+             timestamp=bytes.fromhex("400000006553f100075bcd15"),
+             i_index=0x01020304, r_index=0xA0B0C0D0)
+
+
+def fuzz_seeds(directory):
+    """The seed corpus of tests/fuzz/fuzz-tempest-messages.c, which sets up the same keys:
+    valid messages of each type, then each class of malformed one"""
+    import os
+    init, resp, send_i, recv_i, data = handshake(psk=b"\x00" * 32, **FIXED)
+    sr_pub = x25519_base(FIXED["sr_priv"])
+    nonce = bytes(range(24))
+    cookie = bytes([4, 0, 0, 0]) + struct.pack("<I", FIXED["i_index"]) + nonce
+    cookie += xaead_seal(HASH(LABEL_COOKIE + sr_pub), nonce, bytes([0xC0] * 16), init[116:132])
+    def transport(key, receiver, counter, plain):
+        return (bytes([4, 0, 0, 0]) + struct.pack("<IQ", receiver, counter)
+                + AEAD(key, counter, plain, b""))
+    seeds = {
+        "initiation": init,
+        "response": resp,
+        "cookie-reply": cookie,
+        "transport-a-to-b": data,
+        "transport-b-to-a": transport(recv_i, FIXED["i_index"], 7, bytes(range(64))),
+        "keepalive": transport(send_i, FIXED["r_index"], 1, b""),
+        "transport-counter-limit": transport(send_i, FIXED["r_index"], 2**64 - 2**13 - 2, b""),
+        "initiation-short": init[:147],
+        "initiation-long": init + b"\x00",
+        "initiation-reserved": init[:2] + b"\x01" + init[3:],
+        "initiation-bad-mac1": init[:116] + bytes([init[116] ^ 1]) + init[117:],
+        "response-wrong-receiver": resp[:8] + b"\x00\x00\x00\x00" + resp[12:],
+        "transport-short": data[:31],
+        "type-5": bytes([5]) + init[1:],
+    }
+    os.makedirs(directory, exist_ok=True)
+    for name, blob in seeds.items():
+        with open(os.path.join(directory, name), "wb") as f:
+            f.write(blob)
+
+
 def self_check():
     # RFC 7748 section 5.2, first vector, and 6.1
     k = bytes.fromhex("a546e36bf0527c9d3b16154b82465edd62144c0ac1fc5a18506a2244ba449ac4")
@@ -193,6 +250,9 @@ def self_check():
     sealed = aead_seal(key, nonce, plain, ad)
     assert sealed[-16:].hex() == "1ae10b594f09e26a7e902ecbd0600691"
     assert aead_open(key, nonce, sealed, ad) == plain
+    # draft-irtf-cfrg-xchacha-03 A.3.1 (same key, plaintext and AD)
+    sealed = xaead_seal(key, bytes(range(0x40, 0x58)), plain, ad)
+    assert sealed[-16:].hex() == "c0875924c1c7987947deafd8780acf49"
     # RFC 7693 appendix A: BLAKE2s-256("abc")
     assert HASH(b"abc").hex() == "508c5e8c327c14e2e1a72ba34eeb452f37458b209ed63a294d999b4c86675982"
 
@@ -210,10 +270,7 @@ def main():
         print("KDF2(00..1f, '')[%d]          " % n, out.hex())
     print("MAC(00..1f, 'tempest')       ", MAC(key, b"tempest").hex())
     print("MAC(00..0f, 'tempest')       ", MAC(key[:16], b"tempest").hex())
-    fixed = dict(si_priv=bytes([0x11] * 32), sr_priv=bytes([0x22] * 32),
-                 ei_priv=bytes([0x33] * 32), er_priv=bytes([0x44] * 32),
-                 timestamp=bytes.fromhex("400000006553f100075bcd15"),
-                 i_index=0x01020304, r_index=0xA0B0C0D0)
+    fixed = FIXED
     for name, psk in (("no psk", b"\x00" * 32), ("psk 55..", bytes([0x55] * 32))):
         init, resp, send_i, recv_i, data = handshake(psk=psk, **fixed)
         print("--", name)
@@ -225,4 +282,9 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+    if len(sys.argv) == 3 and sys.argv[1] == "--fuzz-seeds":
+        self_check()
+        fuzz_seeds(sys.argv[2])
+    else:
+        main()
