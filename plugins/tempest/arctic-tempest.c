@@ -63,6 +63,7 @@ tempest_daemonise(gint *ready_fd)
 	gint fds[2];
 	pid_t pid;
 	gchar status = 1;
+	gint null;
 
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return -1;
@@ -78,7 +79,7 @@ tempest_daemonise(gint *ready_fd)
 	close(fds[0]);
 	setsid();
 	*ready_fd = fds[1];
-	gint null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null >= 0) {
 		dup2(null, STDIN_FILENO);
 		dup2(null, STDOUT_FILENO);

@@ -284,11 +284,12 @@ tempest_dev_tx_batch(TempestDevice *self,
 {
 	TempestDevTxRun run = { 0 };
 	gint64 now = g_get_monotonic_time();
+	TempestPeer *forced = NULL;
 	guint n_out = 0;
 
 	g_rw_lock_reader_lock(&self->config_lock);
-	TempestPeer *forced = forced_key != NULL ? tempest_device_find_peer_locked(self, forced_key)
-						 : NULL;
+	if (forced_key != NULL)
+		forced = tempest_device_find_peer_locked(self, forced_key);
 	if (forced_key != NULL && (forced == NULL || forced->bound_tun_fd != tun_fd)) {
 		g_rw_lock_reader_unlock(&self->config_lock);
 		return FALSE;

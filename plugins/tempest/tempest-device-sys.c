@@ -16,7 +16,6 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include <glib-unix.h>
 #include <sodium.h>
 
 /* The device's system plumbing: the TUN device and the UAPI socket server (its own thread,
@@ -227,8 +226,8 @@ tempest_dev_uapi_server_start(TempestDevice *device,
 	self->path = g_strdup(path);
 	self->read_only = read_only;
 	self->listen_fd = fd;
-	if (!g_unix_open_pipe(self->stop_pipe, O_CLOEXEC, NULL))
-		g_error("cannot make a pipe");
+	if (pipe2(self->stop_pipe, O_CLOEXEC) < 0)
+		g_error("cannot make a pipe: %s", g_strerror(errno));
 	self->thread = g_thread_new("tempest-uapi", tempest_dev_uapi_thread, self);
 	return self;
 }
