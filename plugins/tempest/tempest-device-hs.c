@@ -422,14 +422,6 @@ tempest_dev_handle_item(TempestDevice *self, const TempestDevHsItem *item, guint
 		tempest_dev_handle_response(self, item, now);
 }
 
-/* what is due for one peer: returned as flags so that the sends happen without the peer lock */
-enum {
-	TEMPEST_DEV_DUE_INITIATION = 1 << 0,
-	TEMPEST_DEV_DUE_RETRY = 1 << 1,
-	TEMPEST_DEV_DUE_KEEPALIVE = 1 << 2,
-	TEMPEST_DEV_DUE_ZERO = 1 << 3,
-	TEMPEST_DEV_DUE_FLUSH = 1 << 4,
-};
 
 static gboolean
 tempest_dev_expired(gint64 *deadline, gint64 now)
@@ -455,7 +447,7 @@ tempest_dev_retransmit_due(TempestPeer *peer, gint64 now)
 	return TEMPEST_DEV_DUE_RETRY;
 }
 
-static guint
+guint
 tempest_dev_peer_due_locked(TempestPeer *peer, gint64 now)
 {
 	guint due = 0;

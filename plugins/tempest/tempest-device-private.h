@@ -209,6 +209,19 @@ tempest_dev_timers_handshake_complete(TempestPeer *peer);
 void
 tempest_dev_endpoint_from_sockaddr(TempestEndpoint *out, const TempestSockaddr *from);
 
+/* what is due for one peer at now (expired deadlines are disarmed, the requests of the data
+ * path taken): flags, so that the sends happen without the peer lock */
+enum {
+	TEMPEST_DEV_DUE_INITIATION = 1 << 0,
+	TEMPEST_DEV_DUE_RETRY = 1 << 1,
+	TEMPEST_DEV_DUE_KEEPALIVE = 1 << 2,
+	TEMPEST_DEV_DUE_ZERO = 1 << 3,
+	TEMPEST_DEV_DUE_FLUSH = 1 << 4,
+};
+
+guint
+tempest_dev_peer_due_locked(TempestPeer *peer, gint64 now);
+
 /* a received transport opened with the responder's "next" keypair confirms it: rotate */
 void
 tempest_dev_peer_confirm_next_locked(TempestPeer *peer, TempestDevKeypair *kp);
