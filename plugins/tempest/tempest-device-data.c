@@ -333,7 +333,9 @@ tempest_dev_bound_tx_thread(gpointer data)
 
 	while (tempest_dev_wait_readable(self, bound->tun_fd)) {
 		guint n = tempest_dev_read_tun(bound->tun_fd, b, self->mtu);
-		if (n > 0 && !tempest_dev_tx_batch(self, b, n, bound->public_key, bound->tun_fd))
+		/* an empty batch only checks that the peer is still there: when it is gone, its
+		 * TUN device goes within a poll interval */
+		if (!tempest_dev_tx_batch(self, b, n, bound->public_key, bound->tun_fd))
 			break;
 	}
 	close(bound->tun_fd);
