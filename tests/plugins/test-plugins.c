@@ -115,8 +115,8 @@ static void
 arc_plugins_assert_loaded(const gchar *output, const gchar *name, const gchar *kind)
 {
 	g_autofree gchar *row = arc_plugins_row(output, name);
-	g_autofree gchar *expected =
-		g_strdup_printf("%s %s %s loaded", kind, PACKAGE_VERSION, "2.0");
+	g_autofree gchar *expected = g_strdup_printf("%s %s %d.%d loaded", kind, PACKAGE_VERSION,
+						     ARC_PLUGIN_ABI_MAJOR, ARC_PLUGIN_ABI_MINOR);
 	g_auto(GStrv) columns = g_strsplit_set(row, " ", -1);
 	g_autoptr(GStrvBuilder) words = g_strv_builder_new();
 	g_auto(GStrv) joined = NULL;
