@@ -17,8 +17,8 @@
  * is refused. A peer may bring its own TUN device (ArcTunnelPeer.ifname): everything read from
  * it goes to that peer, while one UDP port and one identity serve them all. */
 
-#define ARC_TEMPEST_DEFAULT_MTU	 1420
-#define ARC_TEMPEST_SOCKET_DIR	 "/var/run/wireguard"
+#define ARC_TEMPEST_DEFAULT_MTU 1420
+#define ARC_TEMPEST_SOCKET_DIR "/var/run/wireguard"
 
 struct _ArcTempestPlugin {
 	ArcPlugin parent_instance;
@@ -56,11 +56,10 @@ arc_tempest_plugin_key(GBytes *bytes, guint8 out[TEMPEST_KEY_LEN], GError **erro
 }
 
 static gboolean
-arc_tempest_plugin_configure(ArcTempestPlugin *self,
-			     const ArcTunnelSettings *settings,
+arc_tempest_plugin_configure(ArcTempestPlugin *self, const ArcTunnelSettings *settings,
 			     GError **error)
 {
-	TempestUapiChange change = { 0 };
+	TempestUapiChange change = {0};
 	gint err;
 
 	if (!arc_tempest_plugin_key(settings->private_key, change.private_key, error))
@@ -89,12 +88,12 @@ arc_tempest_plugin_start(ArcTunnel *tunnel, const ArcTunnelSettings *settings, G
 	gint tun_fd;
 
 	if (self->device != NULL) {
-		g_set_error(error, ARC_ERROR, ARC_ERROR_ALREADY_EXISTS, "the tunnel is running already");
+		g_set_error(error, ARC_ERROR, ARC_ERROR_ALREADY_EXISTS,
+			    "the tunnel is running already");
 		return FALSE;
 	}
-	aead = tempest_aead_select(g_getenv("ARC_TEMPEST_AEAD") ? g_getenv("ARC_TEMPEST_AEAD")
-								 : "auto",
-				   &local);
+	aead = tempest_aead_select(
+		g_getenv("ARC_TEMPEST_AEAD") ? g_getenv("ARC_TEMPEST_AEAD") : "auto", &local);
 	if (aead == NULL)
 		return arc_tempest_plugin_fail(error, ARC_ERROR_INVALID_REQUEST, local);
 	self->mtu = settings->mtu != 0 ? settings->mtu : ARC_TEMPEST_DEFAULT_MTU;
@@ -138,7 +137,7 @@ static gboolean
 arc_tempest_plugin_allowed_ips(const ArcTunnelPeer *peer, GArray *ips, GError **error)
 {
 	for (guint i = 0; peer->allowed_ips != NULL && peer->allowed_ips[i] != NULL; i++) {
-		TempestUapiAllowedIp ip = { 0 };
+		TempestUapiAllowedIp ip = {0};
 		if (!tempest_cidr_parse(peer->allowed_ips[i], &ip.cidr)) {
 			g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
 				    "%s: not a network: %s", peer->peer_id, peer->allowed_ips[i]);
@@ -151,9 +150,7 @@ arc_tempest_plugin_allowed_ips(const ArcTunnelPeer *peer, GArray *ips, GError **
 }
 
 static gboolean
-arc_tempest_plugin_peer_change(const ArcTunnelPeer *peer,
-			       TempestUapiPeerChange *pc,
-			       GError **error)
+arc_tempest_plugin_peer_change(const ArcTunnelPeer *peer, TempestUapiPeerChange *pc, GError **error)
 {
 	if (!arc_tempest_plugin_key(peer->public_key, pc->public_key, error))
 		return FALSE;
@@ -172,9 +169,7 @@ arc_tempest_plugin_peer_change(const ArcTunnelPeer *peer,
 
 /* the peer's own TUN device, made once (ArcTunnelPeer.ifname, ABI 2.1) */
 static gboolean
-arc_tempest_plugin_bind(ArcTempestPlugin *self,
-			const ArcTunnelPeer *peer,
-			const guint8 *public_key,
+arc_tempest_plugin_bind(ArcTempestPlugin *self, const ArcTunnelPeer *peer, const guint8 *public_key,
 			GError **error)
 {
 	g_autofree gchar *hex = g_malloc(TEMPEST_KEY_LEN * 2 + 1);
@@ -203,8 +198,8 @@ arc_tempest_plugin_set_peer(ArcTunnel *tunnel, const ArcTunnelPeer *peer, GError
 {
 	ArcTempestPlugin *self = ARC_TEMPEST_PLUGIN(tunnel);
 	g_autoptr(GArray) ips = g_array_new(FALSE, TRUE, sizeof(TempestUapiAllowedIp));
-	TempestUapiPeerChange pc = { 0 };
-	TempestUapiChange change = { 0 };
+	TempestUapiPeerChange pc = {0};
+	TempestUapiChange change = {0};
 	gint err;
 
 	if (self->device == NULL) {
@@ -233,8 +228,8 @@ arc_tempest_plugin_remove_peer(ArcTunnel *tunnel, GBytes *public_key, GError **e
 {
 	ArcTempestPlugin *self = ARC_TEMPEST_PLUGIN(tunnel);
 	g_autofree gchar *hex = g_malloc(TEMPEST_KEY_LEN * 2 + 1);
-	TempestUapiPeerChange pc = { .flags = TEMPEST_UAPI_PEER_REMOVE };
-	TempestUapiChange change = { .peers = &pc, .n_peers = 1 };
+	TempestUapiPeerChange pc = {.flags = TEMPEST_UAPI_PEER_REMOVE};
+	TempestUapiChange change = {.peers = &pc, .n_peers = 1};
 
 	if (self->device == NULL)
 		return TRUE;

@@ -20,16 +20,17 @@
 #include <unistd.h>
 
 #define TEMPEST_DEFAULT_MTU 1420
-#define TEMPEST_SOCKET_DIR  "/var/run/wireguard"
+#define TEMPEST_SOCKET_DIR "/var/run/wireguard"
 
 static void
 tempest_usage(FILE *out)
 {
 	fprintf(out, "Usage: arctic-tempest [-f|--foreground] INTERFACE-NAME\n"
 		     "       arctic-tempest --version | --help\n\n"
-		     "A userspace WireGuard interface, configured with wg(8) through\n" TEMPEST_SOCKET_DIR
-		     "/INTERFACE-NAME.sock.\n"
-		     "Environment: WG_PROCESS_FOREGROUND=1 (like -f), ARC_TEMPEST_AEAD=auto|sodium|openssl,\n"
+		     "A userspace WireGuard interface, configured with wg(8) "
+		     "through\n" TEMPEST_SOCKET_DIR "/INTERFACE-NAME.sock.\n"
+		     "Environment: WG_PROCESS_FOREGROUND=1 (like -f), "
+		     "ARC_TEMPEST_AEAD=auto|sodium|openssl,\n"
 		     "ARC_TEMPEST_MTU (default 1420), WG_TUN_NAME_FILE is not supported.\n");
 }
 

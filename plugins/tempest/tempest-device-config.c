@@ -19,7 +19,8 @@ tempest_device_set_private_key_locked(TempestDevice *self, const guint8 key[TEMP
 	g_autoptr(TempestStaticIdentity) identity = NULL;
 
 	/* the same key again (wg setconf of an unchanged file) keeps the sessions */
-	if (self->identity != NULL && tempest_equal(self->identity->private_key, key, TEMPEST_KEY_LEN))
+	if (self->identity != NULL &&
+	    tempest_equal(self->identity->private_key, key, TEMPEST_KEY_LEN))
 		return;
 	if (!tempest_is_zero(key, TEMPEST_KEY_LEN))
 		identity = tempest_static_identity_new(key);
@@ -36,7 +37,8 @@ tempest_device_set_private_key_locked(TempestDevice *self, const guint8 key[TEMP
 		g_mutex_unlock(&peer->lock);
 		g_clear_pointer(&peer->handshake, tempest_handshake_free);
 		if (identity != NULL)
-			peer->handshake = tempest_handshake_new(identity, peer->public_key, peer->psk);
+			peer->handshake =
+				tempest_handshake_new(identity, peer->public_key, peer->psk);
 	}
 	g_clear_pointer(&self->checker, tempest_cookie_checker_free);
 	g_clear_pointer(&self->identity, tempest_static_identity_free);
@@ -73,8 +75,7 @@ tempest_device_apply_interface_locked(TempestDevice *self, const TempestUapiChan
 }
 
 static void
-tempest_device_apply_allowed_ips_locked(TempestDevice *self,
-					TempestPeer *peer,
+tempest_device_apply_allowed_ips_locked(TempestDevice *self, TempestPeer *peer,
 					const TempestUapiChange *change,
 					const TempestUapiPeerChange *pc)
 {
@@ -107,8 +108,8 @@ tempest_device_apply_peer_fields_locked(TempestPeer *peer, const TempestUapiPeer
 	}
 	if (pc->flags & TEMPEST_UAPI_PEER_KEEPALIVE) {
 		/* wireguard-go sends a keepalive at once when persistent keepalive is turned on */
-		start_keepalive = peer->keepalive_interval == 0 &&
-				  pc->persistent_keepalive_interval > 0;
+		start_keepalive =
+			peer->keepalive_interval == 0 && pc->persistent_keepalive_interval > 0;
 		peer->keepalive_interval = pc->persistent_keepalive_interval;
 		if (start_keepalive)
 			peer->timers.want_keepalive = TRUE;
@@ -119,8 +120,7 @@ tempest_device_apply_peer_fields_locked(TempestPeer *peer, const TempestUapiPeer
 }
 
 static gint
-tempest_device_apply_peer_locked(TempestDevice *self,
-				 const TempestUapiChange *change,
+tempest_device_apply_peer_locked(TempestDevice *self, const TempestUapiChange *change,
 				 const TempestUapiPeerChange *pc)
 {
 	TempestPeer *peer = tempest_device_find_peer_locked(self, pc->public_key);
@@ -165,8 +165,7 @@ tempest_device_collect_cidr(const TempestCidr *cidr, gpointer user_data)
 }
 
 static void
-tempest_device_snapshot_peer_locked(TempestDevice *self,
-				    TempestPeer *peer,
+tempest_device_snapshot_peer_locked(TempestDevice *self, TempestPeer *peer,
 				    TempestUapiSnapshot *snapshot)
 {
 	TempestUapiPeerInfo *info = tempest_uapi_snapshot_add_peer(snapshot, peer->public_key);

@@ -71,7 +71,8 @@ tempest_dev_usable_keypair_locked(TempestPeer *peer, gint64 now)
 static gboolean
 tempest_dev_wants_rekey(TempestDevice *self, const TempestKeypair *kp, gint64 now)
 {
-	return __atomic_load_n(&kp->send_counter, __ATOMIC_RELAXED) > TEMPEST_REKEY_AFTER_MESSAGES ||
+	return __atomic_load_n(&kp->send_counter, __ATOMIC_RELAXED) >
+		       TEMPEST_REKEY_AFTER_MESSAGES ||
 	       (kp->is_initiator && now - kp->created >= self->rekey_after_time);
 }
 
@@ -108,12 +109,8 @@ tempest_dev_seal(TempestDevice *self, TempestDevKeypair *kp, guint8 *buf, gsize 
 
 /* the timers and counters of a run of packets sent to one peer */
 static void
-tempest_dev_account_sent(TempestDevice *self,
-			 TempestPeer *peer,
-			 TempestDevKeypair *kp,
-			 guint64 bytes,
-			 gboolean data,
-			 gint64 now)
+tempest_dev_account_sent(TempestDevice *self, TempestPeer *peer, TempestDevKeypair *kp,
+			 guint64 bytes, gboolean data, gint64 now)
 {
 	gboolean rekey = kp != NULL && tempest_dev_wants_rekey(self, kp->kp, now);
 
@@ -192,13 +189,8 @@ tempest_dev_tx_run_begin(TempestDevTxRun *run, TempestPeer *peer, gint64 now)
 
 /* seals packet i of the batch for peer into msgs[*n_out] (or stages it); config lock held */
 static void
-tempest_dev_tx_one(TempestDevice *self,
-		   TempestDevBatch *b,
-		   TempestDevTxRun *run,
-		   TempestPeer *peer,
-		   guint i,
-		   guint *n_out,
-		   gint64 now)
+tempest_dev_tx_one(TempestDevice *self, TempestDevBatch *b, TempestDevTxRun *run, TempestPeer *peer,
+		   guint i, guint *n_out, gint64 now)
 {
 	guint8 *buf = b->bufs[i];
 	gsize out_len = 0;
@@ -216,12 +208,12 @@ tempest_dev_tx_one(TempestDevice *self,
 	b->iovs[*n_out].iov_base = buf;
 	b->iovs[*n_out].iov_len = out_len;
 	b->addrs[*n_out] = run->to;
-	b->msgs[*n_out] = (struct mmsghdr){ .msg_hdr = {
-		.msg_name = &b->addrs[*n_out],
-		.msg_namelen = sizeof(struct sockaddr_in6),
-		.msg_iov = &b->iovs[*n_out],
-		.msg_iovlen = 1,
-	} };
+	b->msgs[*n_out] = (struct mmsghdr){.msg_hdr = {
+						   .msg_name = &b->addrs[*n_out],
+						   .msg_namelen = sizeof(struct sockaddr_in6),
+						   .msg_iov = &b->iovs[*n_out],
+						   .msg_iovlen = 1,
+					   }};
 	(*n_out)++;
 	run->bytes += out_len;
 	run->n++;
@@ -238,7 +230,7 @@ tempest_dev_send_batch(TempestDevice *self, TempestDevBatch *b, guint n)
 		if (r > 0) {
 			done += (guint)r;
 		} else if (r < 0 && (errno == EAGAIN || errno == ENOBUFS)) {
-			struct pollfd pfd = { .fd = self->udp_fd, .events = POLLOUT };
+			struct pollfd pfd = {.fd = self->udp_fd, .events = POLLOUT};
 			(void)poll(&pfd, 1, TEMPEST_DEV_POLL_MS);
 		} else if (r < 0 && errno == EINTR) {
 			continue;
@@ -267,7 +259,7 @@ tempest_dev_read_tun(gint fd, TempestDevBatch *b, gsize mtu)
 static gboolean
 tempest_dev_wait_readable(TempestDevice *self, gint fd)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
 
 	(void)poll(&pfd, 1, TEMPEST_DEV_POLL_MS);
 	return !g_atomic_int_get(&self->stopping);
@@ -276,13 +268,10 @@ tempest_dev_wait_readable(TempestDevice *self, gint fd)
 /* one batch from a TUN device; forced is the peer of a peer-bound TUN, else allowed IPs
  * choose; FALSE when a bound peer is gone */
 static gboolean
-tempest_dev_tx_batch(TempestDevice *self,
-		     TempestDevBatch *b,
-		     guint n,
-		     const guint8 *forced_key,
+tempest_dev_tx_batch(TempestDevice *self, TempestDevBatch *b, guint n, const guint8 *forced_key,
 		     gint tun_fd)
 {
-	TempestDevTxRun run = { 0 };
+	TempestDevTxRun run = {0};
 	gint64 now = g_get_monotonic_time();
 	TempestPeer *forced = NULL;
 	guint n_out = 0;

@@ -45,9 +45,7 @@ tempest_dev_hs_queue_free(TempestDevHsQueue *q)
 }
 
 gboolean
-tempest_dev_hs_queue_push(TempestDevHsQueue *q,
-			  const guint8 *msg,
-			  gsize len,
+tempest_dev_hs_queue_push(TempestDevHsQueue *q, const guint8 *msg, gsize len,
 			  const TempestSockaddr *from)
 {
 	TempestDevHsItem *item;
@@ -128,7 +126,8 @@ void
 tempest_dev_timers_data_sent(TempestPeer *peer, gint64 now)
 {
 	if (peer->timers.new_handshake == 0)
-		peer->timers.new_handshake = now + TEMPEST_KEEPALIVE_TIMEOUT + TEMPEST_REKEY_TIMEOUT +
+		peer->timers.new_handshake = now + TEMPEST_KEEPALIVE_TIMEOUT +
+					     TEMPEST_REKEY_TIMEOUT +
 					     randombytes_uniform(TEMPEST_REKEY_TIMEOUT_JITTER);
 }
 
@@ -209,7 +208,8 @@ tempest_dev_send_initiation(TempestDevice *self, TempestPeer *peer, gboolean is_
 		__atomic_fetch_add(&peer->tx_bytes, sizeof(msg), __ATOMIC_RELAXED);
 	g_mutex_lock(&peer->lock);
 	tempest_dev_timers_any_authenticated_sent(peer, now);
-	peer->timers.retransmit_handshake = now + tempest_handshake_retry_delay(randombytes_random());
+	peer->timers.retransmit_handshake =
+		now + tempest_handshake_retry_delay(randombytes_random());
 	g_mutex_unlock(&peer->lock);
 	g_debug("sent handshake initiation (index %u)", index);
 }
@@ -375,7 +375,8 @@ tempest_dev_handle_cookie_reply(TempestDevice *self, const TempestDevHsItem *ite
 	const TempestMsgCookieReply *msg = (const TempestMsgCookieReply *)item->msg;
 	TempestPeer *peer = tempest_device_lookup_index(self, tempest_msg_get_u32(msg->receiver));
 
-	if (peer != NULL && !tempest_cookie_generator_consume_reply(peer->cookie, self->aead, msg, now))
+	if (peer != NULL &&
+	    !tempest_cookie_generator_consume_reply(peer->cookie, self->aead, msg, now))
 		g_debug("cookie reply refused");
 }
 
@@ -421,7 +422,6 @@ tempest_dev_handle_item(TempestDevice *self, const TempestDevHsItem *item, guint
 	else if (type == TEMPEST_MSG_RESPONSE)
 		tempest_dev_handle_response(self, item, now);
 }
-
 
 static gboolean
 tempest_dev_expired(gint64 *deadline, gint64 now)
@@ -509,7 +509,7 @@ gpointer
 tempest_dev_hs_thread(gpointer data)
 {
 	TempestDevice *self = data;
-	struct pollfd pfd = { .fd = self->wake_fd, .events = POLLIN };
+	struct pollfd pfd = {.fd = self->wake_fd, .events = POLLIN};
 	TempestDevHsItem item;
 	guint backlog = 0;
 	guint64 drain;

@@ -25,10 +25,10 @@
  * Keypairs are reference-counted (TempestDevKeypair) so the data path seals and opens outside
  * the peer lock while the handshake thread rotates them. */
 
-#define TEMPEST_DEV_BATCH	  64
-#define TEMPEST_DEV_BUF_LEN	  2048
-#define TEMPEST_DEV_STAGED_MAX	  1024
-#define TEMPEST_DEV_HS_QUEUE_LEN  1024
+#define TEMPEST_DEV_BATCH 64
+#define TEMPEST_DEV_BUF_LEN 2048
+#define TEMPEST_DEV_STAGED_MAX 1024
+#define TEMPEST_DEV_HS_QUEUE_LEN 1024
 /* wireguard-go: under load once the handshake queue is an eighth full, for a second after */
 #define TEMPEST_DEV_UNDER_LOAD_LEN (TEMPEST_DEV_HS_QUEUE_LEN / 8)
 #define TEMPEST_DEV_UNDER_LOAD_HOLD G_USEC_PER_SEC
@@ -39,11 +39,9 @@ typedef struct {
 	gint ref;
 } TempestDevKeypair;
 
-TempestDevKeypair *
-tempest_dev_keypair_ref(TempestDevKeypair *self);
+TempestDevKeypair *tempest_dev_keypair_ref(TempestDevKeypair *self);
 
-void
-tempest_dev_keypair_unref(TempestDevKeypair *self);
+void tempest_dev_keypair_unref(TempestDevKeypair *self);
 
 /* one staged packet waiting for a session */
 typedef struct {
@@ -60,15 +58,12 @@ typedef struct {
 	guint64 dropped;
 } TempestDevStagedQueue;
 
-void
-tempest_dev_staged_push(TempestDevStagedQueue *q, const guint8 *data, gsize len);
+void tempest_dev_staged_push(TempestDevStagedQueue *q, const guint8 *data, gsize len);
 
 /* the oldest packet, owned by the caller (g_free), or NULL */
-TempestDevStaged *
-tempest_dev_staged_pop(TempestDevStagedQueue *q);
+TempestDevStaged *tempest_dev_staged_pop(TempestDevStagedQueue *q);
 
-void
-tempest_dev_staged_clear(TempestDevStagedQueue *q);
+void tempest_dev_staged_clear(TempestDevStagedQueue *q);
 
 /* the timers of one peer (whitepaper §6, as wireguard-go's timers.go arms them): each deadline
  * is monotonic µs, 0 when not armed */
@@ -101,7 +96,7 @@ struct _TempestPeer {
 	guint16 keepalive_interval;
 	TempestDevTimers timers;
 	TempestDevStagedQueue staged;
-	guint32 handshake_index; /* the index of the initiation in flight, 0 when none */
+	guint32 handshake_index;   /* the index of the initiation in flight, 0 when none */
 	gint64 last_handshake_sec; /* wall clock; atomic */
 	gint64 last_handshake_nsec;
 	guint64 rx_bytes; /* atomic */
@@ -139,75 +134,56 @@ struct _TempestDevice {
 };
 
 /* tempest-device.c */
-TempestPeer *
-tempest_device_find_peer_locked(TempestDevice *self, const guint8 public_key[TEMPEST_KEY_LEN]);
+TempestPeer *tempest_device_find_peer_locked(TempestDevice *self,
+					     const guint8 public_key[TEMPEST_KEY_LEN]);
 
-TempestPeer *
-tempest_device_add_peer_locked(TempestDevice *self, const guint8 public_key[TEMPEST_KEY_LEN]);
+TempestPeer *tempest_device_add_peer_locked(TempestDevice *self,
+					    const guint8 public_key[TEMPEST_KEY_LEN]);
 
-void
-tempest_device_remove_peer_locked(TempestDevice *self, TempestPeer *peer);
+void tempest_device_remove_peer_locked(TempestDevice *self, TempestPeer *peer);
 
 /* the index table has its own lock, taken after a peer's lock when both are needed */
-guint32
-tempest_device_new_index(TempestDevice *self, TempestPeer *peer);
+guint32 tempest_device_new_index(TempestDevice *self, TempestPeer *peer);
 
-void
-tempest_device_drop_index(TempestDevice *self, guint32 index);
+void tempest_device_drop_index(TempestDevice *self, guint32 index);
 
 /* the config lock must be held (for reading) while the peer is used */
-TempestPeer *
-tempest_device_lookup_index(TempestDevice *self, guint32 index);
+TempestPeer *tempest_device_lookup_index(TempestDevice *self, guint32 index);
 
-void
-tempest_device_wake(TempestDevice *self);
+void tempest_device_wake(TempestDevice *self);
 
-gboolean
-tempest_device_rebind_locked(TempestDevice *self, guint16 port, GError **error);
+gboolean tempest_device_rebind_locked(TempestDevice *self, guint16 port, GError **error);
 
 /* the UDP send of one datagram to a peer's endpoint; FALSE without an endpoint */
-gboolean
-tempest_device_send_to_peer(TempestDevice *self, TempestPeer *peer, const guint8 *buf, gsize len);
+gboolean tempest_device_send_to_peer(TempestDevice *self, TempestPeer *peer, const guint8 *buf,
+				     gsize len);
 
 /* tempest-device-hs.c: the handshake thread, its queue and the timers */
-TempestDevHsQueue *
-tempest_dev_hs_queue_new(void);
+TempestDevHsQueue *tempest_dev_hs_queue_new(void);
 
-void
-tempest_dev_hs_queue_free(TempestDevHsQueue *q);
+void tempest_dev_hs_queue_free(TempestDevHsQueue *q);
 
 /* from the RX thread: a handshake message and where it came from; FALSE when the queue is full */
-gboolean
-tempest_dev_hs_queue_push(TempestDevHsQueue *q,
-			  const guint8 *msg,
-			  gsize len,
-			  const TempestSockaddr *from);
+gboolean tempest_dev_hs_queue_push(TempestDevHsQueue *q, const guint8 *msg, gsize len,
+				   const TempestSockaddr *from);
 
-gpointer
-tempest_dev_hs_thread(gpointer data);
+gpointer tempest_dev_hs_thread(gpointer data);
 
 /* the peer's keypairs and handshake dropped (key change, zeroing timer); peer lock held */
-void
-tempest_dev_peer_clear_keys_locked(TempestPeer *peer);
+void tempest_dev_peer_clear_keys_locked(TempestPeer *peer);
 
 /* timer events of the data path (peer lock held) */
-void
-tempest_dev_timers_data_sent(TempestPeer *peer, gint64 now);
+void tempest_dev_timers_data_sent(TempestPeer *peer, gint64 now);
 
-void
-tempest_dev_timers_data_received(TempestPeer *peer, gint64 now);
+void tempest_dev_timers_data_received(TempestPeer *peer, gint64 now);
 
-void
-tempest_dev_timers_any_authenticated_received(TempestPeer *peer, gint64 now);
+void tempest_dev_timers_any_authenticated_received(TempestPeer *peer, gint64 now);
 
-void
-tempest_dev_timers_any_authenticated_sent(TempestPeer *peer, gint64 now);
+void tempest_dev_timers_any_authenticated_sent(TempestPeer *peer, gint64 now);
 
-void
-tempest_dev_timers_handshake_complete(TempestPeer *peer);
+void tempest_dev_timers_handshake_complete(TempestPeer *peer);
 
-void
-tempest_dev_endpoint_from_sockaddr(TempestEndpoint *out, const TempestSockaddr *from);
+void tempest_dev_endpoint_from_sockaddr(TempestEndpoint *out, const TempestSockaddr *from);
 
 /* what is due for one peer at now (expired deadlines are disarmed, the requests of the data
  * path taken): flags, so that the sends happen without the peer lock */
@@ -219,30 +195,25 @@ enum {
 	TEMPEST_DEV_DUE_FLUSH = 1 << 4,
 };
 
-guint
-tempest_dev_peer_due_locked(TempestPeer *peer, gint64 now);
+guint tempest_dev_peer_due_locked(TempestPeer *peer, gint64 now);
 
 /* a received transport opened with the responder's "next" keypair confirms it: rotate */
-void
-tempest_dev_peer_confirm_next_locked(TempestPeer *peer, TempestDevKeypair *kp);
+void tempest_dev_peer_confirm_next_locked(TempestPeer *peer, TempestDevKeypair *kp);
 
 /* tempest-device-data.c */
-gpointer
-tempest_dev_tx_thread(gpointer data);
+gpointer tempest_dev_tx_thread(gpointer data);
 
-gpointer
-tempest_dev_rx_thread(gpointer data);
+gpointer tempest_dev_rx_thread(gpointer data);
 
 /* one packet sealed and sent right away (keepalives, staged packets): off the fast path */
-gboolean
-tempest_dev_send_one(TempestDevice *self, TempestPeer *peer, const guint8 *plain, gsize len);
+gboolean tempest_dev_send_one(TempestDevice *self, TempestPeer *peer, const guint8 *plain,
+			      gsize len);
 
 /* the TX thread of a TUN bound to one peer */
 typedef struct {
 	TempestDevice *device;
 	guint8 public_key[TEMPEST_KEY_LEN]; /* the peer is looked up per batch: it may go */
-	gint tun_fd;			     /* owned by the thread */
+	gint tun_fd;                        /* owned by the thread */
 } TempestDevBoundTun;
 
-gpointer
-tempest_dev_bound_tx_thread(gpointer data);
+gpointer tempest_dev_bound_tx_thread(gpointer data);

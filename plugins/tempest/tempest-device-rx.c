@@ -73,7 +73,7 @@ tempest_dev_rx_run_end(TempestDevice *self, TempestDevRxRun *run, gint64 now)
 static TempestDevKeypair *
 tempest_dev_find_keypair_locked(TempestPeer *peer, guint32 index)
 {
-	TempestDevKeypair *slots[] = { peer->current, peer->previous, peer->next };
+	TempestDevKeypair *slots[] = {peer->current, peer->previous, peer->next};
 
 	for (guint i = 0; i < G_N_ELEMENTS(slots); i++) {
 		if (slots[i] != NULL && slots[i]->kp->local_index == index)
@@ -109,10 +109,7 @@ tempest_dev_ip_len(const guint8 *p, gsize len)
 }
 
 static void
-tempest_dev_rx_transport(TempestDevice *self,
-			 TempestDevRxBatch *b,
-			 TempestDevRxRun *run,
-			 guint i,
+tempest_dev_rx_transport(TempestDevice *self, TempestDevRxBatch *b, TempestDevRxRun *run, guint i,
 			 gint64 now)
 {
 	guint8 *buf = b->bufs[i];
@@ -151,7 +148,7 @@ tempest_dev_rx_transport(TempestDevice *self,
 static void
 tempest_dev_rx_process(TempestDevice *self, TempestDevRxBatch *b, guint n)
 {
-	TempestDevRxRun run = { 0 };
+	TempestDevRxRun run = {0};
 	gint64 now = g_get_monotonic_time();
 	gboolean wake = FALSE;
 
@@ -205,7 +202,7 @@ tempest_dev_rx_thread(gpointer data)
 
 	b->bufs = g_malloc0(sizeof(*b->bufs) * TEMPEST_DEV_BATCH);
 	while (!g_atomic_int_get(&self->stopping)) {
-		struct pollfd pfd = { .fd = self->udp_fd, .events = POLLIN };
+		struct pollfd pfd = {.fd = self->udp_fd, .events = POLLIN};
 		gint n;
 		tempest_dev_rx_prepare(b);
 		n = recvmmsg(self->udp_fd, b->msgs, TEMPEST_DEV_BATCH, MSG_DONTWAIT, NULL);

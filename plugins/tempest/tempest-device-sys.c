@@ -35,7 +35,7 @@ tempest_dev_set_error_errno(GError **error, const gchar *what, const gchar *name
 static gboolean
 tempest_dev_tun_configure(const gchar *ifname, guint mtu, GError **error)
 {
-	struct ifreq ifr = { 0 };
+	struct ifreq ifr = {0};
 	gint sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	gboolean ok;
 
@@ -57,7 +57,7 @@ tempest_dev_tun_configure(const gchar *ifname, guint mtu, GError **error)
 gint
 tempest_dev_tun_create(const gchar *ifname, guint mtu, GError **error)
 {
-	struct ifreq ifr = { .ifr_flags = IFF_TUN | IFF_NO_PI };
+	struct ifreq ifr = {.ifr_flags = IFF_TUN | IFF_NO_PI};
 	gint fd;
 
 	if (strlen(ifname) == 0 || strlen(ifname) >= IFNAMSIZ) {
@@ -145,8 +145,8 @@ tempest_dev_uapi_serve(TempestDevUapiServer *self, gint fd)
 		g_byte_array_append(in, chunk, (guint)r);
 		while ((req_len = tempest_uapi_request_length((gchar *)in->data, in->len)) > 0) {
 			gsize out_len = 0;
-			gchar *out = tempest_dev_uapi_answer(self, (gchar *)in->data, req_len,
-							     &out_len);
+			gchar *out =
+				tempest_dev_uapi_answer(self, (gchar *)in->data, req_len, &out_len);
 			gboolean ok = tempest_dev_write_all(fd, out, out_len);
 			tempest_uapi_text_free(out);
 			sodium_memzero(in->data, req_len);
@@ -165,8 +165,8 @@ tempest_dev_uapi_thread(gpointer data)
 {
 	TempestDevUapiServer *self = data;
 	struct pollfd pfds[2] = {
-		{ .fd = self->listen_fd, .events = POLLIN },
-		{ .fd = self->stop_pipe[0], .events = POLLIN },
+		{.fd = self->listen_fd, .events = POLLIN},
+		{.fd = self->stop_pipe[0], .events = POLLIN},
 	};
 
 	while (poll(pfds, 2, -1) >= 0 || errno == EINTR) {
@@ -187,7 +187,7 @@ tempest_dev_uapi_thread(gpointer data)
 static gint
 tempest_dev_uapi_listen(const gchar *path, GError **error)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	g_autofree gchar *dir = g_path_get_dirname(path);
 	gint fd;
 
@@ -200,8 +200,8 @@ tempest_dev_uapi_listen(const gchar *path, GError **error)
 	(void)g_mkdir_with_parents(dir, 0755);
 	(void)unlink(path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
-	    chmod(path, 0600) < 0 || listen(fd, 8) < 0) {
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 || chmod(path, 0600) < 0 ||
+	    listen(fd, 8) < 0) {
 		tempest_dev_set_error_errno(error, "cannot listen on", path);
 		if (fd >= 0)
 			close(fd);
@@ -211,9 +211,7 @@ tempest_dev_uapi_listen(const gchar *path, GError **error)
 }
 
 TempestDevUapiServer *
-tempest_dev_uapi_server_start(TempestDevice *device,
-			      const gchar *path,
-			      gboolean read_only,
+tempest_dev_uapi_server_start(TempestDevice *device, const gchar *path, gboolean read_only,
 			      GError **error)
 {
 	TempestDevUapiServer *self;

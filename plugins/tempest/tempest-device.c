@@ -12,7 +12,7 @@
 
 #include <sodium.h>
 
-G_DEFINE_QUARK(tempest-device-error-quark, tempest_device_error)
+G_DEFINE_QUARK(tempest - device - error - quark, tempest_device_error)
 
 TempestDevKeypair *
 tempest_dev_keypair_ref(TempestDevKeypair *self)
@@ -74,7 +74,7 @@ tempest_dev_staged_clear(TempestDevStagedQueue *q)
 static gint
 tempest_device_open_socket(guint16 port, guint32 fwmark, GError **error)
 {
-	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6, .sin6_port = g_htons(port) };
+	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6, .sin6_port = g_htons(port)};
 	gint fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	gint off = 0;
 	gint size = 4 * 1024 * 1024;
@@ -118,7 +118,7 @@ tempest_device_rebind_locked(TempestDevice *self, guint16 port, GError **error)
 guint16
 tempest_device_get_port(TempestDevice *self)
 {
-	struct sockaddr_in6 sin6 = { 0 };
+	struct sockaddr_in6 sin6 = {0};
 	socklen_t len = sizeof(sin6);
 
 	if (getsockname(self->udp_fd, (struct sockaddr *)&sin6, &len) < 0)
@@ -232,7 +232,8 @@ tempest_device_peer_rekey_identity(TempestDevice *self, TempestPeer *peer)
 {
 	g_clear_pointer(&peer->handshake, tempest_handshake_free);
 	if (self->identity != NULL)
-		peer->handshake = tempest_handshake_new(self->identity, peer->public_key, peer->psk);
+		peer->handshake =
+			tempest_handshake_new(self->identity, peer->public_key, peer->psk);
 }
 
 TempestPeer *
@@ -322,7 +323,7 @@ gboolean
 tempest_device_send_to_peer(TempestDevice *self, TempestPeer *peer, const guint8 *buf, gsize len)
 {
 	TempestEndpoint endpoint;
-	struct sockaddr_in6 to = { .sin6_family = AF_INET6 };
+	struct sockaddr_in6 to = {.sin6_family = AF_INET6};
 
 	g_mutex_lock(&peer->lock);
 	endpoint = peer->endpoint;
@@ -337,13 +338,12 @@ tempest_device_send_to_peer(TempestDevice *self, TempestPeer *peer, const guint8
 	} else {
 		to = endpoint.dst.in6;
 	}
-	return sendto(self->udp_fd, buf, len, MSG_DONTWAIT, (struct sockaddr *)&to, sizeof(to)) >= 0;
+	return sendto(self->udp_fd, buf, len, MSG_DONTWAIT, (struct sockaddr *)&to, sizeof(to)) >=
+	       0;
 }
 
 gboolean
-tempest_device_bind_tun(TempestDevice *self,
-			const guint8 public_key[TEMPEST_KEY_LEN],
-			gint tun_fd,
+tempest_device_bind_tun(TempestDevice *self, const guint8 public_key[TEMPEST_KEY_LEN], gint tun_fd,
 			GError **error)
 {
 	TempestDevBoundTun *bound;

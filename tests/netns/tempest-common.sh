@@ -6,6 +6,7 @@
 # by the EXIT trap, even on failure.
 
 build=${ARC_BUILD_ROOT:?ARC_BUILD_ROOT is not set}
+# shellcheck disable=SC2034 # used by the tests that source this file
 tempest=$build/plugins/tempest/arctic-tempest
 run=$$
 nsa=td-$run-a
@@ -29,6 +30,19 @@ fail() {
 
 pass() {
 	echo "ok: $*"
+}
+
+# check WHAT COMMAND...: passes when COMMAND succeeds; refute: when it fails
+check() {
+	local what=$1
+	shift
+	if "$@"; then pass "$what"; else fail "$what"; fi
+}
+
+refute() {
+	local what=$1
+	shift
+	if "$@"; then fail "$what"; else pass "$what"; fi
 }
 
 td_cleanup() {

@@ -13,12 +13,10 @@ td_pair "$tempest" "$(command -v wireguard-go)" || td_finish
 # a packet arms the handshake; give it a moment
 td_ping "$nsa" 10.211.0.2 || sleep 1
 
-td_ping "$nsa" 10.211.0.2 && pass "ping tempest -> wireguard-go" ||
-	fail "ping tempest -> wireguard-go"
-td_ping "$nsb" 10.211.0.1 && pass "ping wireguard-go -> tempest" ||
-	fail "ping wireguard-go -> tempest"
+check "ping tempest -> wireguard-go" td_ping "$nsa" 10.211.0.2
+check "ping wireguard-go -> tempest" td_ping "$nsb" 10.211.0.1
 
-# iperf3: NS_CLIENT NS_SERVER DST [-u ...]; passes when bytes arrived
+# iperf NS_CLIENT NS_SERVER DST [-u ...]: succeeds when bytes arrived
 iperf() {
 	local client=$1 server=$2 dst=$3
 	shift 3
@@ -26,32 +24,30 @@ iperf() {
 	sleep 0.3
 	timeout 15 ip netns exec "$client" iperf3 -c "$dst" -t 2 --connect-timeout 3000 -J "$@" \
 		>"$tmp/iperf.json" 2>/dev/null
-	[ -f "$tmp/iperf.pid" ] && kill "$(cat "$tmp/iperf.pid" 2>/dev/null)" 2>/dev/null
+	kill "$(cat "$tmp/iperf.pid" 2>/dev/null)" 2>/dev/null
 	rm -f "$tmp/iperf.pid"
-	python3 - "$tmp/iperf.json" <<'EOF'
+	python3 - "$tmp/iperf.json" <<'PY'
 import json, sys
 end = json.load(open(sys.argv[1])).get("end", {})
 s = end.get("sum_received") or end.get("sum") or {}
 sys.exit(0 if s.get("bytes", 0) > 100000 else 1)
-EOF
+PY
 }
-iperf "$nsa" "$nsb" 10.211.0.2 && pass "iperf3 TCP tempest -> wireguard-go" ||
-	fail "iperf3 TCP tempest -> wireguard-go"
-iperf "$nsb" "$nsa" 10.211.0.1 && pass "iperf3 TCP wireguard-go -> tempest" ||
-	fail "iperf3 TCP wireguard-go -> tempest"
-iperf "$nsa" "$nsb" 10.211.0.2 -u -b 200M -l 1380 && pass "iperf3 UDP tempest -> wireguard-go" ||
-	fail "iperf3 UDP tempest -> wireguard-go"
-iperf "$nsb" "$nsa" 10.211.0.1 -u -b 200M -l 1380 && pass "iperf3 UDP wireguard-go -> tempest" ||
-	fail "iperf3 UDP wireguard-go -> tempest"
+check "iperf3 TCP tempest -> wireguard-go" iperf "$nsa" "$nsb" 10.211.0.2
+check "iperf3 TCP wireguard-go -> tempest" iperf "$nsb" "$nsa" 10.211.0.1
+check "iperf3 UDP tempest -> wireguard-go" iperf "$nsa" "$nsb" 10.211.0.2 -u -b 200M -l 1380
+check "iperf3 UDP wireguard-go -> tempest" iperf "$nsb" "$nsa" 10.211.0.1 -u -b 200M -l 1380
+
+over_1mb() {
+	[ "$1" -gt 1000000 ] && [ "$2" -gt 1000000 ]
+}
 
 for side in "$nsa $ifa tempest" "$nsb $ifb wireguard-go"; do
 	read -r ns ifname name <<<"$side"
 	hs=$(td_handshake "$ns" "$ifname")
 	read -r rx tx <<<"$(td_transfer "$ns" "$ifname")"
-	[ "${hs:-0}" -gt 0 ] && pass "wg show on $name: a handshake" ||
-		fail "wg show on $name: no handshake"
-	[ "${rx:-0}" -gt 1000000 ] && [ "${tx:-0}" -gt 1000000 ] &&
-		pass "wg show on $name: $rx bytes received, $tx sent" ||
-		fail "wg show on $name: transfer ${rx:-?} / ${tx:-?}"
+	check "wg show on $name: a handshake ($hs)" [ "${hs:-0}" -gt 0 ]
+	check "wg show on $name: ${rx:-?} bytes received, ${tx:-?} sent (over 1 MB each)" \
+		over_1mb "${rx:-0}" "${tx:-0}"
 done
 td_finish

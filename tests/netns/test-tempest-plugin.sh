@@ -11,7 +11,7 @@ harness=$build/plugins/tempest/tempest-plugin-harness
 module=$build/plugins/tempest/tempest.so
 ifp=tdp$run
 td_setup
-[ -x "$harness" ] && [ -f "$module" ] || skip "the tempest plugin is not built"
+[ -x "$harness" ] || skip "the tempest plugin is not built"
 
 # b: arctic-tempest, its peer a at 10.211.0.1
 td_start "$nsb" "$ifb" "$tempest" || td_finish
@@ -25,18 +25,16 @@ for _ in $(seq 100); do
 	grep -q ready "$tmp/harness.out" && break
 	sleep 0.05
 done
-grep -q ready "$tmp/harness.out" || fail "the plugin did not start: $(cat "$tmp/harness.log")"
+check "the plugin started" grep -q ready "$tmp/harness.out"
 ip -n "$nsa" addr add 10.211.0.1/32 dev "$ifp"
 ip -n "$nsa" route add 10.211.0.2/32 dev "$ifp"
 
 td_ping "$nsa" 10.211.0.2 || sleep 1
-td_ping "$nsa" 10.211.0.2 && pass "ping through the peer's own TUN device" ||
-	fail "no ping through $ifp"
-td_ping "$nsb" 10.211.0.1 && pass "ping back into the peer's own TUN device" ||
-	fail "no ping back"
-ip netns exec "$nsa" wg show "$ifa" latest-handshakes | awk '{ exit !($2 > 0) }' &&
-	pass "wg show on the plugin's interface shows the handshake" ||
-	fail "wg show on the plugin's interface: $(ip netns exec "$nsa" wg show "$ifa" 2>&1)"
-ip netns exec "$nsa" wg set "$ifa" listen-port 4242 2>/dev/null &&
-	fail "wg set was accepted by the plugin" || pass "wg set refused (read-only)"
+check "ping through the peer's own TUN device" td_ping "$nsa" 10.211.0.2
+check "ping back into the peer's own TUN device" td_ping "$nsb" 10.211.0.1
+has_handshake() {
+	ip netns exec "$nsa" wg show "$ifa" latest-handshakes | awk '{ exit !($2 > 0) }'
+}
+check "wg show on the plugin's interface shows the handshake" has_handshake
+refute "wg set refused (read-only)" ip netns exec "$nsa" wg set "$ifa" listen-port 4242
 td_finish

@@ -49,7 +49,7 @@ main(int argc, char **argv)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GBytes) private_key = NULL;
 	g_autoptr(GBytes) peer_key = NULL;
-	const gchar *ips[2] = { NULL, NULL };
+	const gchar *ips[2] = {NULL, NULL};
 	ArcTunnelSettings settings;
 	ArcTunnelPeer peer;
 	ArcTunnel *tunnel;
@@ -57,7 +57,8 @@ main(int argc, char **argv)
 	gint sig = 0;
 
 	if (argc != 9) {
-		g_printerr("usage: %s MODULE IFNAME PORT KEY PEER-KEY ENDPOINT ALLOWED-IP PEER-IFNAME\n",
+		g_printerr("usage: %s MODULE IFNAME PORT KEY PEER-KEY ENDPOINT ALLOWED-IP "
+			   "PEER-IFNAME\n",
 			   argv[0]);
 		return 2;
 	}

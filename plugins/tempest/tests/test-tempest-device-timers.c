@@ -33,7 +33,7 @@ free_peer(TempestPeer *peer)
 static void
 test_staged_fifo_and_bound(void)
 {
-	TempestDevStagedQueue q = { 0 };
+	TempestDevStagedQueue q = {0};
 	TempestDevStaged *first;
 	guint8 packet[4];
 
@@ -47,7 +47,7 @@ test_staged_fifo_and_bound(void)
 	first = tempest_dev_staged_pop(&q);
 	g_assert_nonnull(first);
 	g_assert_cmpuint(first->len, ==, 4);
-	g_assert_cmpint(memcmp(first->data, &(guint){ 3 }, 4), ==, 0);
+	g_assert_cmpint(memcmp(first->data, &(guint){3}, 4), ==, 0);
 	g_free(first);
 	g_assert_cmpuint(q.len, ==, TEMPEST_DEV_STAGED_MAX - 1);
 	tempest_dev_staged_clear(&q);

@@ -53,8 +53,9 @@ static void
 arc_test_module_hidden_symbols_func(ArcTestFixture *fx, gconstpointer user_data)
 {
 	const gchar *internal[] = {
-		"arc_tempest_plugin_get_type", "tempest_device_new",   "tempest_aead_select",
-		"tempest_noise_consume_initiation", "tempest_allowedips_new", "tempest_uapi_parse_set",
+		"arc_tempest_plugin_get_type", "tempest_device_new",
+		"tempest_aead_select",         "tempest_noise_consume_initiation",
+		"tempest_allowedips_new",      "tempest_uapi_parse_set",
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(internal); i++) {
@@ -72,7 +73,7 @@ arc_test_module_not_started_func(ArcTestFixture *fx, gconstpointer user_data)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GVariant) stats = NULL;
 	g_autoptr(GBytes) key = g_bytes_new_static("0123456789abcdef0123456789abcdef", 32);
-	const gchar *ips[] = { "10.0.0.0/24", NULL };
+	const gchar *ips[] = {"10.0.0.0/24", NULL};
 	ArcTunnelPeer peer;
 
 	g_assert_true(g_type_is_a(type, ARC_TYPE_TUNNEL));
