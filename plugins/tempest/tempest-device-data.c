@@ -18,12 +18,19 @@
 
 #define TEMPEST_DEV_POLL_MS 200
 
+/* a TUN frame: the virtio-net header, then a packet or a TSO super-packet of up to 64 KiB */
+#define TEMPEST_DEV_FRAME_LEN (65536 + 16)
+
 typedef struct {
 	guint8 (*bufs)[TEMPEST_DEV_BUF_LEN];
-	struct mmsghdr msgs[TEMPEST_DEV_BATCH];
-	struct iovec iovs[TEMPEST_DEV_BATCH];
-	struct sockaddr_in6 addrs[TEMPEST_DEV_BATCH];
-	gsize lens[TEMPEST_DEV_BATCH];
+	guint8 *plain[TEMPEST_DEV_TX_BATCH]; /* bufs[i] + 16: where packet i starts */
+	struct mmsghdr msgs[TEMPEST_DEV_TX_BATCH];
+	struct iovec iovs[TEMPEST_DEV_TX_BATCH];
+	struct sockaddr_in6 addrs[TEMPEST_DEV_TX_BATCH];
+	gsize lens[TEMPEST_DEV_TX_BATCH];
+	guint8 *frame;
+	gsize frame_len;
+	gboolean pending; /* frame was read but did not fit the last batch */
 } TempestDevBatch;
 
 static TempestDevBatch *
@@ -31,13 +38,17 @@ tempest_dev_batch_new(void)
 {
 	TempestDevBatch *b = g_new0(TempestDevBatch, 1);
 
-	b->bufs = g_malloc0(sizeof(*b->bufs) * TEMPEST_DEV_BATCH);
+	b->bufs = g_malloc0(sizeof(*b->bufs) * TEMPEST_DEV_TX_BATCH);
+	b->frame = g_malloc0(TEMPEST_DEV_FRAME_LEN);
+	for (guint i = 0; i < TEMPEST_DEV_TX_BATCH; i++)
+		b->plain[i] = b->bufs[i] + TEMPEST_MSG_TRANSPORT_HEADER_LEN;
 	return b;
 }
 
 static void
 tempest_dev_batch_free(TempestDevBatch *b)
 {
+	g_free(b->frame);
 	g_free(b->bufs);
 	g_free(b);
 }
@@ -240,18 +251,29 @@ tempest_dev_send_batch(TempestDevice *self, TempestDevBatch *b, guint n)
 	}
 }
 
-/* reads up to a batch of packets from a TUN device (non-blocking); the count */
+/* reads frames from a TUN device (non-blocking) and cuts them into packets until the batch is
+ * full: the number of packets. A frame that does not fit waits for the next batch. */
 static guint
-tempest_dev_read_tun(gint fd, TempestDevBatch *b, gsize mtu)
+tempest_dev_read_tun(gint fd, TempestDevBatch *b)
 {
 	guint n = 0;
 
-	while (n < TEMPEST_DEV_BATCH) {
-		gssize r = read(fd, b->bufs[n] + TEMPEST_MSG_TRANSPORT_HEADER_LEN,
-				MIN(mtu, TEMPEST_DEV_BUF_LEN - TEMPEST_MSG_TRANSPORT_MIN_LEN - 16));
-		if (r <= 0)
+	while (n < TEMPEST_DEV_TX_BATCH) {
+		guint need;
+		if (!b->pending) {
+			gssize r = read(fd, b->frame, TEMPEST_DEV_FRAME_LEN);
+			if (r <= 10)
+				break;
+			b->frame_len = (gsize)r;
+			b->pending = TRUE;
+		}
+		need = tempest_dev_offload_count(b->frame, b->frame_len);
+		if (need > TEMPEST_DEV_TX_BATCH - n && n > 0)
 			break;
-		b->lens[n++] = (gsize)r;
+		if (need > 0 && need <= TEMPEST_DEV_TX_BATCH - n)
+			n += tempest_dev_offload_split(b->frame, b->frame_len, b->plain + n,
+						       b->lens + n, TEMPEST_DEV_TX_BATCH - n);
+		b->pending = FALSE; /* used, or unusable and dropped */
 	}
 	return n;
 }
@@ -305,7 +327,7 @@ tempest_dev_tx_thread(gpointer data)
 	TempestDevBatch *b = tempest_dev_batch_new();
 
 	while (tempest_dev_wait_readable(self, self->tun_fd)) {
-		guint n = tempest_dev_read_tun(self->tun_fd, b, self->mtu);
+		guint n = tempest_dev_read_tun(self->tun_fd, b);
 		if (n > 0)
 			tempest_dev_tx_batch(self, b, n, NULL, -1);
 	}
@@ -321,7 +343,7 @@ tempest_dev_bound_tx_thread(gpointer data)
 	TempestDevBatch *b = tempest_dev_batch_new();
 
 	while (tempest_dev_wait_readable(self, bound->tun_fd)) {
-		guint n = tempest_dev_read_tun(bound->tun_fd, b, self->mtu);
+		guint n = tempest_dev_read_tun(bound->tun_fd, b);
 		/* an empty batch only checks that the peer is still there: when it is gone, its
 		 * TUN device goes within a poll interval */
 		if (!tempest_dev_tx_batch(self, b, n, bound->public_key, bound->tun_fd))

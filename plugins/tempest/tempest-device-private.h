@@ -26,6 +26,10 @@
  * the peer lock while the handshake thread rotates them. */
 
 #define TEMPEST_DEV_BATCH 64
+/* TX: room for two TSO super-packets of 64 KiB cut at MTU size */
+#define TEMPEST_DEV_TX_BATCH 128
+/* every TUN device is opened with IFF_VNET_HDR: this header precedes each frame */
+#define TEMPEST_DEV_VNET_HDR_LEN 10
 #define TEMPEST_DEV_BUF_LEN 2048
 #define TEMPEST_DEV_STAGED_MAX 1024
 #define TEMPEST_DEV_HS_QUEUE_LEN 1024
@@ -199,6 +203,14 @@ guint tempest_dev_peer_due_locked(TempestPeer *peer, gint64 now);
 
 /* a received transport opened with the responder's "next" keypair confirms it: rotate */
 void tempest_dev_peer_confirm_next_locked(TempestPeer *peer, TempestDevKeypair *kp);
+
+/* tempest-device-offload.c: TUN frames (virtio-net header first) into plain packets. count:
+ * how many packets the frame makes (0: unusable); split: cuts it into outs (each
+ * TEMPEST_DEV_BUF_LEN - 16 bytes long at least), checksums done; the number written */
+guint tempest_dev_offload_count(const guint8 *frame, gsize len);
+
+guint tempest_dev_offload_split(guint8 *frame, gsize len, guint8 *const *outs, gsize *out_lens,
+				guint max);
 
 /* tempest-device-data.c */
 gpointer tempest_dev_tx_thread(gpointer data);

@@ -189,8 +189,12 @@ static void
 tempest_dev_rx_write(TempestDevRxBatch *b)
 {
 	for (guint i = 0; i < b->n_out; i++) {
+		/* the TUN device takes a virtio-net header first: all zero, no offload asked for;
+		 * it goes where the transport header was */
+		guint8 *frame = b->out_buf[i] - TEMPEST_DEV_VNET_HDR_LEN;
+		memset(frame, 0, TEMPEST_DEV_VNET_HDR_LEN);
 		/* a full TUN queue drops the packet, as a NIC would */
-		(void)!write(b->out_fd[i], b->out_buf[i], b->out_len[i]);
+		(void)!write(b->out_fd[i], frame, b->out_len[i] + TEMPEST_DEV_VNET_HDR_LEN);
 	}
 }
 

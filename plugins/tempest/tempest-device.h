@@ -25,8 +25,8 @@ typedef enum {
 	TEMPEST_DEVICE_ERROR_INVALID,
 } TempestDeviceError;
 
-/* tun_fd is an open TUN device in IFF_TUN | IFF_NO_PI mode (the device owns it from here);
- * mtu its MTU. The UDP socket is bound to a free port until a listen port is set. */
+/* tun_fd is a TUN device from tempest_dev_tun_create() (IFF_VNET_HDR) (the device owns it from
+ * here); mtu its MTU. The UDP socket is bound to a free port until a listen port is set. */
 TempestDevice *tempest_device_new(gint tun_fd, gsize mtu, const TempestAead *aead, GError **error);
 
 /* starts the threads */
@@ -56,7 +56,7 @@ gboolean tempest_device_bind_tun(TempestDevice *self, const guint8 public_key[TE
 void tempest_device_set_rekey_after_time(TempestDevice *self, gint64 usec);
 
 /* TUN: opens (creating if needed) the TUN device ifname, sets its MTU and brings it up;
- * returns the fd (IFF_TUN | IFF_NO_PI) or -1 */
+ * returns the fd (IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, TSO offered) or -1 */
 gint tempest_dev_tun_create(const gchar *ifname, guint mtu, GError **error);
 
 /* UAPI server: a UNIX socket at path served on its own thread until freed. With read_only, a

@@ -42,7 +42,7 @@ check() {
 refute() {
 	local what=$1
 	shift
-	if "$@"; then fail "$what"; else pass "$what"; fi
+	if "$@" >/dev/null 2>&1; then fail "$what"; else pass "$what"; fi
 }
 
 td_cleanup() {
