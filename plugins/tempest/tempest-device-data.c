@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <netinet/udp.h>
 #include <unistd.h>
 
 /* The data path: the TX thread (TUN -> allowed IPs -> seal -> sendmmsg) and the RX thread
@@ -17,6 +18,9 @@
  * lock once per run of packets for that peer. */
 
 #define TEMPEST_DEV_POLL_MS 200
+/* UDP GSO: the kernel takes up to 64 segments and a datagram's worth of bytes per send */
+#define TEMPEST_DEV_GSO_MAX_SEGMENTS 64
+#define TEMPEST_DEV_GSO_MAX_BYTES 65000
 
 /* a TUN frame: the virtio-net header, then a packet or a TSO super-packet of up to 64 KiB */
 #define TEMPEST_DEV_FRAME_LEN (65536 + 16)
@@ -28,6 +32,9 @@ typedef struct {
 	struct iovec iovs[TEMPEST_DEV_TX_BATCH];
 	struct sockaddr_in6 addrs[TEMPEST_DEV_TX_BATCH];
 	gsize lens[TEMPEST_DEV_TX_BATCH];
+	/* the same datagrams grouped for UDP GSO, with their control messages */
+	struct mmsghdr gmsgs[TEMPEST_DEV_TX_BATCH];
+	guint8 cmsgs[TEMPEST_DEV_TX_BATCH][CMSG_SPACE(sizeof(guint16))];
 	guint8 *frame;
 	gsize frame_len;
 	gboolean pending; /* frame was read but did not fit the last batch */
@@ -230,14 +237,15 @@ tempest_dev_tx_one(TempestDevice *self, TempestDevBatch *b, TempestDevTxRun *run
 	run->n++;
 }
 
-/* sends what was sealed; waits for room in the socket when it is full */
-static void
-tempest_dev_send_batch(TempestDevice *self, TempestDevBatch *b, guint n)
+/* sendmmsg of msgs[0..n), waiting for room in the socket when it is full; FALSE when the
+ * kernel refused UDP GSO (EIO), so that the caller sends the batch again without it */
+static gboolean
+tempest_dev_sendmmsg(TempestDevice *self, struct mmsghdr *msgs, guint n)
 {
 	guint done = 0;
 
 	while (done < n && !g_atomic_int_get(&self->stopping)) {
-		gint r = sendmmsg(self->udp_fd, b->msgs + done, n - done, MSG_DONTWAIT);
+		gint r = sendmmsg(self->udp_fd, msgs + done, n - done, MSG_DONTWAIT);
 		if (r > 0) {
 			done += (guint)r;
 		} else if (r < 0 && (errno == EAGAIN || errno == ENOBUFS)) {
@@ -245,10 +253,76 @@ tempest_dev_send_batch(TempestDevice *self, TempestDevBatch *b, guint n)
 			(void)poll(&pfd, 1, TEMPEST_DEV_POLL_MS);
 		} else if (r < 0 && errno == EINTR) {
 			continue;
+		} else if (r < 0 && errno == EIO && done == 0 &&
+			   msgs[0].msg_hdr.msg_controllen > 0) {
+			return FALSE;
 		} else {
 			done++; /* an unreachable endpoint: skip that datagram */
 		}
 	}
+	return TRUE;
+}
+
+/* how many datagrams from first on can go as one UDP GSO send: the same destination, the same
+ * size (the last may be shorter), within the kernel's bounds */
+static guint
+tempest_dev_gso_run(const TempestDevBatch *b, guint first, guint n)
+{
+	gsize size = b->iovs[first].iov_len;
+	gsize total = size;
+	guint k = first + 1;
+
+	while (k < n && k - first < TEMPEST_DEV_GSO_MAX_SEGMENTS &&
+	       total + b->iovs[k].iov_len <= TEMPEST_DEV_GSO_MAX_BYTES &&
+	       b->iovs[k].iov_len <= size &&
+	       memcmp(&b->addrs[k], &b->addrs[first], sizeof(b->addrs[k])) == 0) {
+		total += b->iovs[k].iov_len;
+		if (b->iovs[k++].iov_len < size)
+			break;
+	}
+	return k - first;
+}
+
+/* the batch as UDP GSO sends: one message per run of datagrams to one peer; the count */
+static guint
+tempest_dev_gso_group(TempestDevBatch *b, guint n)
+{
+	guint groups = 0;
+
+	for (guint i = 0; i < n;) {
+		guint count = tempest_dev_gso_run(b, i, n);
+		struct msghdr *h = &b->gmsgs[groups].msg_hdr;
+		*h = b->msgs[i].msg_hdr;
+		h->msg_iovlen = count;
+		if (count > 1) {
+			struct cmsghdr *cm = (struct cmsghdr *)b->cmsgs[groups];
+			h->msg_control = cm;
+			h->msg_controllen = CMSG_SPACE(sizeof(guint16));
+			cm->cmsg_level = SOL_UDP;
+			cm->cmsg_type = UDP_SEGMENT;
+			cm->cmsg_len = CMSG_LEN(sizeof(guint16));
+			*(guint16 *)(gpointer)CMSG_DATA(cm) = (guint16)b->iovs[i].iov_len;
+		}
+		groups++;
+		i += count;
+	}
+	return groups;
+}
+
+/* sends what was sealed: with UDP GSO while the kernel takes it, else one datagram each */
+static void
+tempest_dev_send_batch(TempestDevice *self, TempestDevBatch *b, guint n)
+{
+	if (n == 0)
+		return;
+	if (!g_atomic_int_get(&self->udp_gso_off)) {
+		guint groups = tempest_dev_gso_group(b, n);
+		if (tempest_dev_sendmmsg(self, b->gmsgs, groups))
+			return;
+		g_info("the kernel refuses UDP GSO: sending one datagram at a time");
+		g_atomic_int_set(&self->udp_gso_off, TRUE);
+	}
+	(void)tempest_dev_sendmmsg(self, b->msgs, n);
 }
 
 /* reads frames from a TUN device (non-blocking) and cuts them into packets until the batch is

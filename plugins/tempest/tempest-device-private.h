@@ -135,6 +135,7 @@ struct _TempestDevice {
 	GThread *hs_thread;
 	GPtrArray *bound_tx_threads; /* one per peer-bound TUN */
 	guint64 rx_dropped;
+	gboolean udp_gso_off; /* atomic: set once the kernel refused UDP GSO */
 };
 
 /* tempest-device.c */
