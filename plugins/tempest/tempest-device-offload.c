@@ -14,16 +14,43 @@
 
 #define TEMPEST_VNET_F_NEEDS_CSUM VIRTIO_NET_HDR_F_NEEDS_CSUM
 
+/* adds the big-endian 16-bit words of data (a trailing byte as the high half of a word) to
+ * sum. Summed 8 bytes at a time in host order with end-around carries (RFC 1071: the
+ * ones'-complement sum does not care about word size or byte order until folded): the
+ * byte-at-a-time version was 30 % of the TX thread's instructions under callgrind. */
 static guint32
 tempest_csum_add(guint32 sum, const guint8 *data, gsize len)
 {
+	guint64 acc = 0;
+	guint16 folded;
 	gsize i = 0;
 
-	for (; i + 1 < len; i += 2)
-		sum += (guint32)data[i] << 8 | data[i + 1];
-	if (i < len)
-		sum += (guint32)data[i] << 8;
-	return sum;
+	for (; i + 8 <= len; i += 8) {
+		guint64 w;
+		memcpy(&w, data + i, sizeof(w));
+		acc += w;
+		acc += acc < w;
+	}
+	for (; i + 2 <= len; i += 2) {
+		guint16 w;
+		memcpy(&w, data + i, sizeof(w));
+		acc += w;
+		acc += acc < w;
+	}
+	if (i < len) {
+		guint8 last[2] = {data[i], 0};
+		guint16 w;
+		memcpy(&w, last, sizeof(w));
+		acc += w;
+		acc += acc < w;
+	}
+	acc = (acc & 0xffffffff) + (acc >> 32);
+	acc = (acc & 0xffffffff) + (acc >> 32);
+	acc = (acc & 0xffff) + (acc >> 16);
+	acc = (acc & 0xffff) + (acc >> 16);
+	acc = (acc & 0xffff) + (acc >> 16);
+	folded = GUINT16_FROM_BE((guint16)acc);
+	return sum + folded;
 }
 
 static guint16

@@ -149,6 +149,9 @@ tempest_device_new(gint tun_fd, gsize mtu, const TempestAead *aead, GError **err
 	/* for tests only (docs/tempest.md): rekeying in seconds instead of two minutes */
 	if (rekey_ms != NULL && g_ascii_strtoll(rekey_ms, NULL, 10) > 0)
 		self->rekey_after_time = g_ascii_strtoll(rekey_ms, NULL, 10) * 1000;
+	/* for measurements: ARC_TEMPEST_UDP_GSO=0 sends one datagram at a time */
+	if (g_strcmp0(g_getenv("ARC_TEMPEST_UDP_GSO"), "0") == 0)
+		self->udp_gso_off = TRUE;
 	if (!tempest_device_rebind_locked(self, 0, error))
 		return NULL;
 	return g_steal_pointer(&self);
