@@ -60,21 +60,6 @@ tempest_dev_batch_free(TempestDevBatch *b)
 	g_free(b);
 }
 
-static void
-tempest_dev_sockaddr_for(const TempestEndpoint *endpoint, struct sockaddr_in6 *to)
-{
-	memset(to, 0, sizeof(*to));
-	to->sin6_family = AF_INET6;
-	if (endpoint->dst.sa.sa_family == AF_INET) {
-		to->sin6_port = endpoint->dst.in4.sin_port;
-		to->sin6_addr.s6_addr[10] = 0xff;
-		to->sin6_addr.s6_addr[11] = 0xff;
-		memcpy(&to->sin6_addr.s6_addr[12], &endpoint->dst.in4.sin_addr, 4);
-	} else {
-		*to = endpoint->dst.in6;
-	}
-}
-
 /* the current keypair when it may still send: a new reference, or NULL */
 static TempestDevKeypair *
 tempest_dev_usable_keypair_locked(TempestPeer *peer, gint64 now)
@@ -179,6 +164,7 @@ typedef struct {
 	TempestPeer *peer;
 	TempestDevKeypair *kp;
 	struct sockaddr_in6 to;
+	socklen_t to_len;
 	gboolean has_endpoint;
 	guint64 bytes;
 	guint n;
@@ -199,9 +185,9 @@ tempest_dev_tx_run_begin(TempestDevTxRun *run, TempestPeer *peer, gint64 now)
 	run->peer = peer;
 	g_mutex_lock(&peer->lock);
 	run->kp = tempest_dev_usable_keypair_locked(peer, now);
-	run->has_endpoint = peer->has_endpoint;
 	if (peer->has_endpoint)
-		tempest_dev_sockaddr_for(&peer->endpoint, &run->to);
+		run->to_len = tempest_device_sockaddr_for(peer->device, &peer->endpoint, &run->to);
+	run->has_endpoint = run->to_len > 0;
 	g_mutex_unlock(&peer->lock);
 }
 
@@ -228,7 +214,7 @@ tempest_dev_tx_one(TempestDevice *self, TempestDevBatch *b, TempestDevTxRun *run
 	b->addrs[*n_out] = run->to;
 	b->msgs[*n_out] = (struct mmsghdr){.msg_hdr = {
 						   .msg_name = &b->addrs[*n_out],
-						   .msg_namelen = sizeof(struct sockaddr_in6),
+						   .msg_namelen = run->to_len,
 						   .msg_iov = &b->iovs[*n_out],
 						   .msg_iovlen = 1,
 					   }};

@@ -136,6 +136,7 @@ struct _TempestDevice {
 	GPtrArray *bound_tx_threads; /* one per peer-bound TUN */
 	guint64 rx_dropped;
 	gboolean udp_gso_off; /* atomic: set once the kernel refused UDP GSO */
+	gboolean udp_v4_only; /* the kernel has no IPv6: the socket is AF_INET */
 };
 
 /* tempest-device.c */
@@ -158,6 +159,9 @@ TempestPeer *tempest_device_lookup_index(TempestDevice *self, guint32 index);
 void tempest_device_wake(TempestDevice *self);
 
 gboolean tempest_device_rebind_locked(TempestDevice *self, guint16 port, GError **error);
+
+socklen_t tempest_device_sockaddr_for(TempestDevice *self, const TempestEndpoint *endpoint,
+				      struct sockaddr_in6 *to);
 
 /* the UDP send of one datagram to a peer's endpoint; FALSE without an endpoint */
 gboolean tempest_device_send_to_peer(TempestDevice *self, TempestPeer *peer, const guint8 *buf,

@@ -71,21 +71,43 @@ tempest_dev_staged_clear(TempestDevStagedQueue *q)
 		g_free(slot);
 }
 
+/* one dual-stack IPv6 socket serves both families; a kernel without IPv6 gets an IPv4 one */
 static gint
-tempest_device_open_socket(guint16 port, guint32 fwmark, GError **error)
+tempest_device_socket(guint16 port, gboolean *v4_only)
 {
 	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6, .sin6_port = g_htons(port)};
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = g_htons(port)};
 	gint fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	gint off = 0;
+
+	*v4_only = fd < 0 && errno == EAFNOSUPPORT;
+	if (*v4_only) {
+		fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (fd >= 0 && bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
+			close(fd);
+			return -1;
+		}
+		return fd;
+	}
+	if (fd >= 0 && (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off)) < 0 ||
+			bind(fd, (struct sockaddr *)&sin6, sizeof(sin6)) < 0)) {
+		gint saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+static gint
+tempest_device_open_socket(guint16 port, guint32 fwmark, gboolean *v4_only, GError **error)
+{
+	gint fd = tempest_device_socket(port, v4_only);
 	gint size = 4 * 1024 * 1024;
 
-	if (fd < 0 || setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off)) < 0 ||
-	    bind(fd, (struct sockaddr *)&sin6, sizeof(sin6)) < 0) {
-		gint saved = errno;
-		if (fd >= 0)
-			close(fd);
+	if (fd < 0) {
 		g_set_error(error, TEMPEST_DEVICE_ERROR, TEMPEST_DEVICE_ERROR_SYSTEM,
-			    "cannot listen on UDP port %u: %s", port, g_strerror(saved));
+			    "cannot listen on UDP port %u: %s", port, g_strerror(errno));
 		return -1;
 	}
 	/* large buffers absorb the bursts a batch makes; failure only costs throughput */
@@ -96,12 +118,39 @@ tempest_device_open_socket(guint16 port, guint32 fwmark, GError **error)
 	return fd;
 }
 
+/* where to send to reach endpoint from the device's socket: its length, 0 when that socket
+ * cannot (an IPv6 peer of an IPv4-only socket). IPv4 peers of the dual-stack socket are
+ * v4-mapped. */
+socklen_t
+tempest_device_sockaddr_for(TempestDevice *self, const TempestEndpoint *endpoint,
+			    struct sockaddr_in6 *to)
+{
+	memset(to, 0, sizeof(*to));
+	if (self->udp_v4_only) {
+		struct sockaddr_in *to4 = (struct sockaddr_in *)(gpointer)to;
+		if (endpoint->dst.sa.sa_family != AF_INET)
+			return 0;
+		*to4 = endpoint->dst.in4;
+		return sizeof(*to4);
+	}
+	to->sin6_family = AF_INET6;
+	if (endpoint->dst.sa.sa_family == AF_INET) {
+		to->sin6_port = endpoint->dst.in4.sin_port;
+		to->sin6_addr.s6_addr[10] = 0xff;
+		to->sin6_addr.s6_addr[11] = 0xff;
+		memcpy(&to->sin6_addr.s6_addr[12], &endpoint->dst.in4.sin_addr, 4);
+	} else {
+		*to = endpoint->dst.in6;
+	}
+	return sizeof(*to);
+}
+
 /* the socket is replaced under the same descriptor number (dup2), so the packet threads, which
  * read device->udp_fd once, go on with the new one */
 gboolean
 tempest_device_rebind_locked(TempestDevice *self, guint16 port, GError **error)
 {
-	gint fd = tempest_device_open_socket(port, self->fwmark, error);
+	gint fd = tempest_device_open_socket(port, self->fwmark, &self->udp_v4_only, error);
 
 	if (fd < 0)
 		return FALSE;
@@ -321,28 +370,18 @@ tempest_device_lookup_index(TempestDevice *self, guint32 index)
 	return peer;
 }
 
-/* v4 endpoints go out of the dual-stack socket as v4-mapped v6 addresses */
 gboolean
 tempest_device_send_to_peer(TempestDevice *self, TempestPeer *peer, const guint8 *buf, gsize len)
 {
-	TempestEndpoint endpoint;
-	struct sockaddr_in6 to = {.sin6_family = AF_INET6};
+	struct sockaddr_in6 to;
+	socklen_t to_len = 0;
 
 	g_mutex_lock(&peer->lock);
-	endpoint = peer->endpoint;
+	if (peer->has_endpoint)
+		to_len = tempest_device_sockaddr_for(self, &peer->endpoint, &to);
 	g_mutex_unlock(&peer->lock);
-	if (!peer->has_endpoint)
-		return FALSE;
-	if (endpoint.dst.sa.sa_family == AF_INET) {
-		to.sin6_port = endpoint.dst.in4.sin_port;
-		to.sin6_addr.s6_addr[10] = 0xff;
-		to.sin6_addr.s6_addr[11] = 0xff;
-		memcpy(&to.sin6_addr.s6_addr[12], &endpoint.dst.in4.sin_addr, 4);
-	} else {
-		to = endpoint.dst.in6;
-	}
-	return sendto(self->udp_fd, buf, len, MSG_DONTWAIT, (struct sockaddr *)&to, sizeof(to)) >=
-	       0;
+	return to_len > 0 &&
+	       sendto(self->udp_fd, buf, len, MSG_DONTWAIT, (struct sockaddr *)&to, to_len) >= 0;
 }
 
 gboolean
