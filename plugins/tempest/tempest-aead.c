@@ -6,12 +6,13 @@
 
 #include <sodium.h>
 #include <string.h>
+#include <time.h>
 
 #ifdef TEMPEST_HAVE_OPENSSL
 #include <openssl/evp.h>
 #endif
 
-G_DEFINE_QUARK(tempest-aead-error-quark, tempest_aead_error)
+G_DEFINE_QUARK(tempest - aead - error - quark, tempest_aead_error)
 
 /* WireGuard's 96-bit nonce: 32 zero bits, then the counter in little-endian */
 static void
@@ -23,28 +24,19 @@ tempest_aead_nonce(guint8 nonce[12], guint64 counter)
 }
 
 static void
-tempest_aead_sodium_seal(guint8 *dst,
-			 const guint8 *src,
-			 gsize len,
-			 const guint8 *ad,
-			 gsize ad_len,
-			 guint64 counter,
-			 const guint8 key[32])
+tempest_aead_sodium_seal(guint8 *dst, const guint8 *src, gsize len, const guint8 *ad, gsize ad_len,
+			 guint64 counter, const guint8 key[32])
 {
 	guint8 nonce[12];
 
 	tempest_aead_nonce(nonce, counter);
-	crypto_aead_chacha20poly1305_ietf_encrypt(dst, NULL, src, len, ad, ad_len, NULL, nonce, key);
+	crypto_aead_chacha20poly1305_ietf_encrypt(dst, NULL, src, len, ad, ad_len, NULL, nonce,
+						  key);
 }
 
 static gboolean
-tempest_aead_sodium_open(guint8 *dst,
-			 const guint8 *src,
-			 gsize len,
-			 const guint8 *ad,
-			 gsize ad_len,
-			 guint64 counter,
-			 const guint8 key[32])
+tempest_aead_sodium_open(guint8 *dst, const guint8 *src, gsize len, const guint8 *ad, gsize ad_len,
+			 guint64 counter, const guint8 key[32])
 {
 	guint8 nonce[12];
 
@@ -56,25 +48,16 @@ tempest_aead_sodium_open(guint8 *dst,
 }
 
 static void
-tempest_aead_sodium_seal_nonce(guint8 *dst,
-			       const guint8 *src,
-			       gsize len,
-			       const guint8 *ad,
-			       gsize ad_len,
-			       const guint8 nonce[12],
-			       const guint8 key[32])
+tempest_aead_sodium_seal_nonce(guint8 *dst, const guint8 *src, gsize len, const guint8 *ad,
+			       gsize ad_len, const guint8 nonce[12], const guint8 key[32])
 {
-	crypto_aead_chacha20poly1305_ietf_encrypt(dst, NULL, src, len, ad, ad_len, NULL, nonce, key);
+	crypto_aead_chacha20poly1305_ietf_encrypt(dst, NULL, src, len, ad, ad_len, NULL, nonce,
+						  key);
 }
 
 static gboolean
-tempest_aead_sodium_open_nonce(guint8 *dst,
-			       const guint8 *src,
-			       gsize len,
-			       const guint8 *ad,
-			       gsize ad_len,
-			       const guint8 nonce[12],
-			       const guint8 key[32])
+tempest_aead_sodium_open_nonce(guint8 *dst, const guint8 *src, gsize len, const guint8 *ad,
+			       gsize ad_len, const guint8 nonce[12], const guint8 key[32])
 {
 	if (len < TEMPEST_AEAD_TAG_LEN)
 		return FALSE;
@@ -83,26 +66,16 @@ tempest_aead_sodium_open_nonce(guint8 *dst,
 }
 
 static void
-tempest_aead_sodium_xseal(guint8 *dst,
-			  const guint8 *src,
-			  gsize len,
-			  const guint8 *ad,
-			  gsize ad_len,
-			  const guint8 nonce[TEMPEST_AEAD_XNONCE_LEN],
-			  const guint8 key[32])
+tempest_aead_sodium_xseal(guint8 *dst, const guint8 *src, gsize len, const guint8 *ad, gsize ad_len,
+			  const guint8 nonce[TEMPEST_AEAD_XNONCE_LEN], const guint8 key[32])
 {
 	crypto_aead_xchacha20poly1305_ietf_encrypt(dst, NULL, src, len, ad, ad_len, NULL, nonce,
 						   key);
 }
 
 static gboolean
-tempest_aead_sodium_xopen(guint8 *dst,
-			  const guint8 *src,
-			  gsize len,
-			  const guint8 *ad,
-			  gsize ad_len,
-			  const guint8 nonce[TEMPEST_AEAD_XNONCE_LEN],
-			  const guint8 key[32])
+tempest_aead_sodium_xopen(guint8 *dst, const guint8 *src, gsize len, const guint8 *ad, gsize ad_len,
+			  const guint8 nonce[TEMPEST_AEAD_XNONCE_LEN], const guint8 key[32])
 {
 	if (len < TEMPEST_AEAD_TAG_LEN)
 		return FALSE;
@@ -111,13 +84,13 @@ tempest_aead_sodium_xopen(guint8 *dst,
 }
 
 static const TempestAead tempest_aead_sodium_backend = {
-    .name = "sodium",
-    .seal = tempest_aead_sodium_seal,
-    .open = tempest_aead_sodium_open,
-    .seal_nonce = tempest_aead_sodium_seal_nonce,
-    .open_nonce = tempest_aead_sodium_open_nonce,
-    .xseal = tempest_aead_sodium_xseal,
-    .xopen = tempest_aead_sodium_xopen,
+	.name = "sodium",
+	.seal = tempest_aead_sodium_seal,
+	.open = tempest_aead_sodium_open,
+	.seal_nonce = tempest_aead_sodium_seal_nonce,
+	.open_nonce = tempest_aead_sodium_open_nonce,
+	.xseal = tempest_aead_sodium_xseal,
+	.xopen = tempest_aead_sodium_xopen,
 };
 
 const TempestAead *
@@ -151,15 +124,9 @@ tempest_aead_openssl_ctx(gboolean encrypt)
 
 /* in and out may be the same buffer: ChaCha20 is a stream cipher and EVP allows it */
 static gboolean
-tempest_aead_openssl_run(gboolean encrypt,
-			 guint8 *dst,
-			 const guint8 *src,
-			 gsize len,
-			 const guint8 *ad,
-			 gsize ad_len,
-			 const guint8 nonce[12],
-			 const guint8 key[32],
-			 guint8 tag[TEMPEST_AEAD_TAG_LEN])
+tempest_aead_openssl_run(gboolean encrypt, guint8 *dst, const guint8 *src, gsize len,
+			 const guint8 *ad, gsize ad_len, const guint8 nonce[12],
+			 const guint8 key[32], guint8 tag[TEMPEST_AEAD_TAG_LEN])
 {
 	EVP_CIPHER_CTX *ctx = tempest_aead_openssl_ctx(encrypt);
 	int out_len = 0;
@@ -168,8 +135,8 @@ tempest_aead_openssl_run(gboolean encrypt,
 		return FALSE;
 	if (EVP_CipherInit_ex(ctx, NULL, NULL, key, nonce, encrypt) != 1)
 		return FALSE;
-	if (!encrypt && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, TEMPEST_AEAD_TAG_LEN,
-					    tag) != 1)
+	if (!encrypt &&
+	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, TEMPEST_AEAD_TAG_LEN, tag) != 1)
 		return FALSE;
 	if (ad_len > 0 && EVP_CipherUpdate(ctx, NULL, &out_len, ad, (int)ad_len) != 1)
 		return FALSE;
@@ -184,26 +151,16 @@ tempest_aead_openssl_run(gboolean encrypt,
 }
 
 static void
-tempest_aead_openssl_seal_nonce(guint8 *dst,
-				const guint8 *src,
-				gsize len,
-				const guint8 *ad,
-				gsize ad_len,
-				const guint8 nonce[12],
-				const guint8 key[32])
+tempest_aead_openssl_seal_nonce(guint8 *dst, const guint8 *src, gsize len, const guint8 *ad,
+				gsize ad_len, const guint8 nonce[12], const guint8 key[32])
 {
 	if (!tempest_aead_openssl_run(TRUE, dst, src, len, ad, ad_len, nonce, key, dst + len))
 		g_error("OpenSSL ChaCha20-Poly1305 failed to seal");
 }
 
 static gboolean
-tempest_aead_openssl_open_nonce(guint8 *dst,
-				const guint8 *src,
-				gsize len,
-				const guint8 *ad,
-				gsize ad_len,
-				const guint8 nonce[12],
-				const guint8 key[32])
+tempest_aead_openssl_open_nonce(guint8 *dst, const guint8 *src, gsize len, const guint8 *ad,
+				gsize ad_len, const guint8 nonce[12], const guint8 key[32])
 {
 	guint8 tag[TEMPEST_AEAD_TAG_LEN];
 
@@ -220,13 +177,8 @@ tempest_aead_openssl_open_nonce(guint8 *dst,
 }
 
 static void
-tempest_aead_openssl_seal(guint8 *dst,
-			  const guint8 *src,
-			  gsize len,
-			  const guint8 *ad,
-			  gsize ad_len,
-			  guint64 counter,
-			  const guint8 key[32])
+tempest_aead_openssl_seal(guint8 *dst, const guint8 *src, gsize len, const guint8 *ad, gsize ad_len,
+			  guint64 counter, const guint8 key[32])
 {
 	guint8 nonce[12];
 
@@ -235,13 +187,8 @@ tempest_aead_openssl_seal(guint8 *dst,
 }
 
 static gboolean
-tempest_aead_openssl_open(guint8 *dst,
-			  const guint8 *src,
-			  gsize len,
-			  const guint8 *ad,
-			  gsize ad_len,
-			  guint64 counter,
-			  const guint8 key[32])
+tempest_aead_openssl_open(guint8 *dst, const guint8 *src, gsize len, const guint8 *ad, gsize ad_len,
+			  guint64 counter, const guint8 key[32])
 {
 	guint8 nonce[12];
 
@@ -252,10 +199,8 @@ tempest_aead_openssl_open(guint8 *dst,
 /* OpenSSL 3.0 has no XChaCha20: derive its subkey with HChaCha20 (libsodium's core function)
  * and run OpenSSL's ChaCha20-Poly1305 under it, as the XChaCha draft (§2.3) defines */
 static void
-tempest_aead_openssl_xkey(guint8 subkey[32],
-			  guint8 nonce[12],
-			  const guint8 xnonce[TEMPEST_AEAD_XNONCE_LEN],
-			  const guint8 key[32])
+tempest_aead_openssl_xkey(guint8 subkey[32], guint8 nonce[12],
+			  const guint8 xnonce[TEMPEST_AEAD_XNONCE_LEN], const guint8 key[32])
 {
 	crypto_core_hchacha20(subkey, xnonce, key, NULL);
 	memset(nonce, 0, 4);
@@ -263,12 +208,8 @@ tempest_aead_openssl_xkey(guint8 subkey[32],
 }
 
 static void
-tempest_aead_openssl_xseal(guint8 *dst,
-			   const guint8 *src,
-			   gsize len,
-			   const guint8 *ad,
-			   gsize ad_len,
-			   const guint8 xnonce[TEMPEST_AEAD_XNONCE_LEN],
+tempest_aead_openssl_xseal(guint8 *dst, const guint8 *src, gsize len, const guint8 *ad,
+			   gsize ad_len, const guint8 xnonce[TEMPEST_AEAD_XNONCE_LEN],
 			   const guint8 key[32])
 {
 	guint8 subkey[32];
@@ -280,12 +221,8 @@ tempest_aead_openssl_xseal(guint8 *dst,
 }
 
 static gboolean
-tempest_aead_openssl_xopen(guint8 *dst,
-			   const guint8 *src,
-			   gsize len,
-			   const guint8 *ad,
-			   gsize ad_len,
-			   const guint8 xnonce[TEMPEST_AEAD_XNONCE_LEN],
+tempest_aead_openssl_xopen(guint8 *dst, const guint8 *src, gsize len, const guint8 *ad,
+			   gsize ad_len, const guint8 xnonce[TEMPEST_AEAD_XNONCE_LEN],
 			   const guint8 key[32])
 {
 	guint8 subkey[32];
@@ -299,13 +236,13 @@ tempest_aead_openssl_xopen(guint8 *dst,
 }
 
 static const TempestAead tempest_aead_openssl_backend = {
-    .name = "openssl",
-    .seal = tempest_aead_openssl_seal,
-    .open = tempest_aead_openssl_open,
-    .seal_nonce = tempest_aead_openssl_seal_nonce,
-    .open_nonce = tempest_aead_openssl_open_nonce,
-    .xseal = tempest_aead_openssl_xseal,
-    .xopen = tempest_aead_openssl_xopen,
+	.name = "openssl",
+	.seal = tempest_aead_openssl_seal,
+	.open = tempest_aead_openssl_open,
+	.seal_nonce = tempest_aead_openssl_seal_nonce,
+	.open_nonce = tempest_aead_openssl_open_nonce,
+	.xseal = tempest_aead_openssl_xseal,
+	.xopen = tempest_aead_openssl_xopen,
 };
 
 const TempestAead *
@@ -326,22 +263,22 @@ tempest_aead_openssl(void)
 
 /* RFC 8439 §2.8.2 and draft-irtf-cfrg-xchacha-03 A.3.1 share plaintext, AD and key */
 static const gchar tempest_aead_kat_plain[] =
-    "Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the "
-    "future, sunscreen would be it.";
+	"Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the "
+	"future, sunscreen would be it.";
 static const guint8 tempest_aead_kat_ad[] = {0x50, 0x51, 0x52, 0x53, 0xc0, 0xc1,
 					     0xc2, 0xc3, 0xc4, 0xc5, 0xc6, 0xc7};
 static const guint8 tempest_aead_kat_nonce[12] = {0x07, 0x00, 0x00, 0x00, 0x40, 0x41,
 						  0x42, 0x43, 0x44, 0x45, 0x46, 0x47};
 static const gchar tempest_aead_kat_sealed[] =
-    "d31a8d34648e60db7b86afbc53ef7ec2a4aded51296e08fea9e2b5a736ee62d63dbea45e8ca9671282fafb69"
-    "da92728b1a71de0a9e060b2905d6a5b67ecd3b3692ddbd7f2d778b8c9803aee328091b58fab324e4fad67594"
-    "5585808b4831d7bc3ff4def08e4b7a9de576d26586cec64b6116"
-    "1ae10b594f09e26a7e902ecbd0600691";
+	"d31a8d34648e60db7b86afbc53ef7ec2a4aded51296e08fea9e2b5a736ee62d63dbea45e8ca9671282fafb69"
+	"da92728b1a71de0a9e060b2905d6a5b67ecd3b3692ddbd7f2d778b8c9803aee328091b58fab324e4fad67594"
+	"5585808b4831d7bc3ff4def08e4b7a9de576d26586cec64b6116"
+	"1ae10b594f09e26a7e902ecbd0600691";
 static const gchar tempest_aead_kat_xsealed[] =
-    "bd6d179d3e83d43b9576579493c0e939572a1700252bfaccbed2902c21396cbb731c7f1b0b4aa6440bf3a82f"
-    "4eda7e39ae64c6708c54c216cb96b72e1213b4522f8c9ba40db5d945b11b69b982c1bb9e3f3fac2bc369488f"
-    "76b2383565d3fff921f9664c97637da9768812f615c68b13b52e"
-    "c0875924c1c7987947deafd8780acf49";
+	"bd6d179d3e83d43b9576579493c0e939572a1700252bfaccbed2902c21396cbb731c7f1b0b4aa6440bf3a82f"
+	"4eda7e39ae64c6708c54c216cb96b72e1213b4522f8c9ba40db5d945b11b69b982c1bb9e3f3fac2bc369488f"
+	"76b2383565d3fff921f9664c97637da9768812f615c68b13b52e"
+	"c0875924c1c7987947deafd8780acf49";
 
 #define TEMPEST_AEAD_KAT_LEN (sizeof(tempest_aead_kat_plain) - 1)
 
@@ -422,22 +359,32 @@ tempest_aead_self_test(const TempestAead *aead)
 
 #define TEMPEST_AEAD_BENCH_LEN 1420
 
+gint64
+tempest_aead_cpu_time(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (gint64)ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+/* CPU time of this thread, not the wall clock: on a shared machine another process's burst
+ * would otherwise decide the backend */
 gdouble
 tempest_aead_measure(const TempestAead *aead, gint64 budget_us)
 {
 	static const guint8 key[32] = {1};
 	g_autofree guint8 *buf = g_malloc0(TEMPEST_AEAD_BENCH_LEN + TEMPEST_AEAD_TAG_LEN);
-	gint64 start = g_get_monotonic_time();
-	gint64 elapsed = 0;
+	gint64 start, elapsed = 0;
 	guint64 count = 0;
 
 	/* warm up the cipher contexts and caches before the clock counts */
 	aead->seal(buf, buf, TEMPEST_AEAD_BENCH_LEN, NULL, 0, 0, key);
-	start = g_get_monotonic_time();
+	start = tempest_aead_cpu_time();
 	while (elapsed < budget_us) {
 		for (guint i = 0; i < 16; i++, count++)
 			aead->seal(buf, buf, TEMPEST_AEAD_BENCH_LEN, NULL, 0, count, key);
-		elapsed = g_get_monotonic_time() - start;
+		elapsed = tempest_aead_cpu_time() - start;
 	}
 	return (gdouble)elapsed * 1000.0 / (gdouble)count;
 }

@@ -18,6 +18,9 @@ typedef struct _TempestAllowedIpsNode TempestAllowedIpsNode;
 struct _TempestAllowedIpsNode {
 	TempestAllowedIpsNode *child[2];
 	gpointer peer;
+	/* the prefix as two host-order words and its mask: a lookup compares without memcmp */
+	guint64 key[2];
+	guint64 mask[2];
 	guint8 bits[16];
 	guint8 cidr;
 };
@@ -91,7 +94,8 @@ tempest_cidr_parse(const gchar *text, TempestCidr *cidr_out)
 	cidr.family = strchr(addr, ':') != NULL ? AF_INET6 : AF_INET;
 	if (inet_pton(cidr.family, addr, cidr.addr) != 1)
 		return FALSE;
-	if (!tempest_cidr_parse_length(slash + 1, tempest_cidr_family_bits(cidr.family), &cidr.cidr))
+	if (!tempest_cidr_parse_length(slash + 1, tempest_cidr_family_bits(cidr.family),
+				       &cidr.cidr))
 		return FALSE;
 	tempest_cidr_normalise(&cidr);
 	*cidr_out = cidr;
@@ -134,15 +138,45 @@ tempest_allowedips_common_bits(const guint8 *a, const guint8 *b, guint limit)
 	return limit;
 }
 
-static inline gboolean
-tempest_allowedips_node_matches(const TempestAllowedIpsNode *node, const guint8 *key)
+/* an address (4 or 16 bytes) as two host-order words, IPv4 in the high half of the first */
+static inline void
+tempest_allowedips_load(guint8 family, const guint8 *addr, guint64 words[2])
 {
-	guint full = node->cidr >> 3;
-	guint rest = node->cidr & 7;
+	guint32 v4;
 
-	if (memcmp(node->bits, key, full) != 0)
-		return FALSE;
-	return rest == 0 || ((node->bits[full] ^ key[full]) & (guint8)(0xff << (8 - rest))) == 0;
+	if (family == AF_INET) {
+		memcpy(&v4, addr, sizeof(v4));
+		words[0] = (guint64)GUINT32_FROM_BE(v4) << 32;
+		words[1] = 0;
+		return;
+	}
+	memcpy(words, addr, 16);
+	words[0] = GUINT64_FROM_BE(words[0]);
+	words[1] = GUINT64_FROM_BE(words[1]);
+}
+
+static inline gboolean
+tempest_allowedips_node_matches(const TempestAllowedIpsNode *node, const guint64 words[2])
+{
+	return ((words[0] ^ node->key[0]) & node->mask[0]) == 0 &&
+	       ((words[1] ^ node->key[1]) & node->mask[1]) == 0;
+}
+
+static inline guint
+tempest_allowedips_word_bit(const guint64 words[2], guint index)
+{
+	return index < 64 ? (guint)(words[0] >> (63 - index)) & 1
+			  : (guint)(words[1] >> (127 - index)) & 1;
+}
+
+static guint64
+tempest_allowedips_mask_word(guint cidr, guint first_bit)
+{
+	if (cidr <= first_bit)
+		return 0;
+	if (cidr >= first_bit + 64)
+		return G_MAXUINT64;
+	return G_MAXUINT64 << (64 - (cidr - first_bit));
 }
 
 static TempestAllowedIpsNode *
@@ -154,6 +188,9 @@ tempest_allowedips_node_new(const guint8 *key, guint cidr, gpointer peer)
 	memcpy(masked.addr, key, sizeof(masked.addr));
 	tempest_cidr_normalise(&masked);
 	memcpy(node->bits, masked.addr, sizeof(node->bits));
+	tempest_allowedips_load(AF_INET6, node->bits, node->key);
+	node->mask[0] = tempest_allowedips_mask_word(cidr, 0);
+	node->mask[1] = tempest_allowedips_mask_word(cidr, 64);
 	node->cidr = (guint8)cidr;
 	node->peer = peer;
 	return node;
@@ -308,7 +345,10 @@ static TempestAllowedIpsNode *
 tempest_allowedips_remove_node(TempestAllowedIpsNode *node, const TempestCidr *key, gpointer peer,
 			       gboolean *removed)
 {
-	if (node == NULL || node->cidr > key->cidr || !tempest_allowedips_node_matches(node, key->addr))
+	guint64 words[2];
+
+	tempest_allowedips_load(AF_INET6, key->addr, words);
+	if (node == NULL || node->cidr > key->cidr || !tempest_allowedips_node_matches(node, words))
 		return node;
 	if (node->cidr == key->cidr) {
 		if (node->peer == NULL || node->peer != peer)
@@ -317,7 +357,8 @@ tempest_allowedips_remove_node(TempestAllowedIpsNode *node, const TempestCidr *k
 		*removed = TRUE;
 	} else {
 		guint bit = tempest_allowedips_bit(key->addr, node->cidr);
-		node->child[bit] = tempest_allowedips_remove_node(node->child[bit], key, peer, removed);
+		node->child[bit] =
+			tempest_allowedips_remove_node(node->child[bit], key, peer, removed);
 	}
 	return tempest_allowedips_node_compact(node);
 }
@@ -388,18 +429,22 @@ tempest_allowedips_remove_by_peer(TempestAllowedIps *self, gpointer peer)
 gpointer
 tempest_allowedips_lookup(const TempestAllowedIps *self, guint8 family, const guint8 *addr)
 {
-	const TempestAllowedIpsNode *node = family == AF_INET	 ? self->root4
+	const TempestAllowedIpsNode *node = family == AF_INET    ? self->root4
 					    : family == AF_INET6 ? self->root6
 								 : NULL;
 	guint bits = tempest_cidr_family_bits(family);
 	gpointer best = NULL;
+	guint64 words[2];
 
-	while (node != NULL && tempest_allowedips_node_matches(node, addr)) {
+	if (node == NULL)
+		return NULL;
+	tempest_allowedips_load(family, addr, words);
+	while (node != NULL && tempest_allowedips_node_matches(node, words)) {
 		if (node->peer != NULL)
 			best = node->peer;
 		if (node->cidr >= bits)
 			break;
-		node = node->child[tempest_allowedips_bit(addr, node->cidr)];
+		node = node->child[tempest_allowedips_word_bit(words, node->cidr)];
 	}
 	return best;
 }

@@ -109,11 +109,8 @@ tempest_cookie_checker_check_mac1(TempestCookieChecker *self, const guint8 *msg,
 /* the cookie of addr: MAC(secret, addr), with the secret replaced when older than
  * COOKIE_REFRESH_TIME; lock held */
 static void
-tempest_cookie_checker_cookie_locked(TempestCookieChecker *self,
-				     const guint8 *addr,
-				     gsize addr_len,
-				     gint64 now,
-				     guint8 cookie[TEMPEST_MAC_LEN])
+tempest_cookie_checker_cookie_locked(TempestCookieChecker *self, const guint8 *addr, gsize addr_len,
+				     gint64 now, guint8 cookie[TEMPEST_MAC_LEN])
 {
 	if (self->secret_born == 0 || now - self->secret_born >= TEMPEST_COOKIE_REFRESH_TIME) {
 		randombytes_buf(self->secret, sizeof(self->secret));
@@ -123,12 +120,8 @@ tempest_cookie_checker_cookie_locked(TempestCookieChecker *self,
 }
 
 gboolean
-tempest_cookie_checker_check_mac2(TempestCookieChecker *self,
-				  const guint8 *msg,
-				  gsize len,
-				  const guint8 *addr,
-				  gsize addr_len,
-				  gint64 now)
+tempest_cookie_checker_check_mac2(TempestCookieChecker *self, const guint8 *msg, gsize len,
+				  const guint8 *addr, gsize addr_len, gint64 now)
 {
 	guint8 cookie[TEMPEST_MAC_LEN];
 	guint8 mac[TEMPEST_MAC_LEN];
@@ -151,13 +144,8 @@ tempest_cookie_checker_check_mac2(TempestCookieChecker *self,
 }
 
 TempestCookieVerdict
-tempest_cookie_checker_validate(TempestCookieChecker *self,
-				const guint8 *msg,
-				gsize len,
-				const guint8 *addr,
-				gsize addr_len,
-				gboolean under_load,
-				gint64 now)
+tempest_cookie_checker_validate(TempestCookieChecker *self, const guint8 *msg, gsize len,
+				const guint8 *addr, gsize addr_len, gboolean under_load, gint64 now)
 {
 	if (!tempest_cookie_checker_check_mac1(self, msg, len))
 		return TEMPEST_COOKIE_DROP;
@@ -169,14 +157,9 @@ tempest_cookie_checker_validate(TempestCookieChecker *self,
 }
 
 void
-tempest_cookie_checker_create_reply(TempestCookieChecker *self,
-				    const TempestAead *aead,
-				    const guint8 *msg,
-				    gsize len,
-				    const guint8 *addr,
-				    gsize addr_len,
-				    gint64 now,
-				    TempestMsgCookieReply *reply)
+tempest_cookie_checker_create_reply(TempestCookieChecker *self, const TempestAead *aead,
+				    const guint8 *msg, gsize len, const guint8 *addr,
+				    gsize addr_len, gint64 now, TempestMsgCookieReply *reply)
 {
 	guint8 cookie[TEMPEST_MAC_LEN];
 	gsize mac1 = 0, mac2 = 0;
@@ -234,10 +217,8 @@ tempest_cookie_generator_add_macs(TempestCookieGenerator *self, guint8 *msg, gsi
 }
 
 gboolean
-tempest_cookie_generator_consume_reply(TempestCookieGenerator *self,
-				       const TempestAead *aead,
-				       const TempestMsgCookieReply *reply,
-				       gint64 now)
+tempest_cookie_generator_consume_reply(TempestCookieGenerator *self, const TempestAead *aead,
+				       const TempestMsgCookieReply *reply, gint64 now)
 {
 	guint8 cookie[TEMPEST_MAC_LEN];
 	gboolean ok = FALSE;

@@ -25,80 +25,57 @@
 
 /* 4 or 16 address bytes then the port in network order; returns the length, 0 for a family
  * other than AF_INET and AF_INET6 */
-gsize
-tempest_cookie_address(guint8 out[TEMPEST_COOKIE_ADDRESS_MAX], gconstpointer sockaddr);
+gsize tempest_cookie_address(guint8 out[TEMPEST_COOKIE_ADDRESS_MAX], gconstpointer sockaddr);
 
 typedef enum {
 	TEMPEST_COOKIE_DROP = 0,   /* MAC1 is wrong: not for us, or forged; no answer */
-	TEMPEST_COOKIE_ACCEPT,	   /* go on with the handshake */
+	TEMPEST_COOKIE_ACCEPT,     /* go on with the handshake */
 	TEMPEST_COOKIE_SEND_REPLY, /* under load without a valid MAC2: answer with a cookie reply */
 } TempestCookieVerdict;
 
 typedef struct _TempestCookieChecker TempestCookieChecker;
 
-TempestCookieChecker *
-tempest_cookie_checker_new(const TempestStaticIdentity *local);
+TempestCookieChecker *tempest_cookie_checker_new(const TempestStaticIdentity *local);
 
-void
-tempest_cookie_checker_free(TempestCookieChecker *self);
+void tempest_cookie_checker_free(TempestCookieChecker *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TempestCookieChecker, tempest_cookie_checker_free)
 
 /* MAC1 of an initiation or response (len is 148 or 92, the type already checked) */
-gboolean
-tempest_cookie_checker_check_mac1(TempestCookieChecker *self, const guint8 *msg, gsize len);
+gboolean tempest_cookie_checker_check_mac1(TempestCookieChecker *self, const guint8 *msg,
+					   gsize len);
 
 /* MAC2 of an initiation or response against the cookie of addr at time now (monotonic µs) */
-gboolean
-tempest_cookie_checker_check_mac2(TempestCookieChecker *self,
-				  const guint8 *msg,
-				  gsize len,
-				  const guint8 *addr,
-				  gsize addr_len,
-				  gint64 now);
+gboolean tempest_cookie_checker_check_mac2(TempestCookieChecker *self, const guint8 *msg, gsize len,
+					   const guint8 *addr, gsize addr_len, gint64 now);
 
 /* the whole decision for a received initiation or response */
-TempestCookieVerdict
-tempest_cookie_checker_validate(TempestCookieChecker *self,
-				const guint8 *msg,
-				gsize len,
-				const guint8 *addr,
-				gsize addr_len,
-				gboolean under_load,
-				gint64 now);
+TempestCookieVerdict tempest_cookie_checker_validate(TempestCookieChecker *self, const guint8 *msg,
+						     gsize len, const guint8 *addr, gsize addr_len,
+						     gboolean under_load, gint64 now);
 
 /* the cookie reply to msg (an initiation or response, whose sender index it names) */
-void
-tempest_cookie_checker_create_reply(TempestCookieChecker *self,
-				    const TempestAead *aead,
-				    const guint8 *msg,
-				    gsize len,
-				    const guint8 *addr,
-				    gsize addr_len,
-				    gint64 now,
-				    TempestMsgCookieReply *reply);
+void tempest_cookie_checker_create_reply(TempestCookieChecker *self, const TempestAead *aead,
+					 const guint8 *msg, gsize len, const guint8 *addr,
+					 gsize addr_len, gint64 now, TempestMsgCookieReply *reply);
 
 typedef struct _TempestCookieGenerator TempestCookieGenerator;
 
 /* for messages to the peer with this static public key */
-TempestCookieGenerator *
-tempest_cookie_generator_new(const guint8 remote_static[TEMPEST_KEY_LEN]);
+TempestCookieGenerator *tempest_cookie_generator_new(const guint8 remote_static[TEMPEST_KEY_LEN]);
 
-void
-tempest_cookie_generator_free(TempestCookieGenerator *self);
+void tempest_cookie_generator_free(TempestCookieGenerator *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TempestCookieGenerator, tempest_cookie_generator_free)
 
 /* fills mac1 and mac2 of an initiation or response about to be sent (mac2 stays zero without
  * a cookie younger than COOKIE_REFRESH_TIME - COOKIE_LATENCY), and remembers mac1 for the cookie
  * reply that may answer it */
-void
-tempest_cookie_generator_add_macs(TempestCookieGenerator *self, guint8 *msg, gsize len, gint64 now);
+void tempest_cookie_generator_add_macs(TempestCookieGenerator *self, guint8 *msg, gsize len,
+				       gint64 now);
 
 /* decrypts a cookie reply to our last message; FALSE when it answers nothing we sent or does
  * not open */
-gboolean
-tempest_cookie_generator_consume_reply(TempestCookieGenerator *self,
-				       const TempestAead *aead,
-				       const TempestMsgCookieReply *reply,
-				       gint64 now);
+gboolean tempest_cookie_generator_consume_reply(TempestCookieGenerator *self,
+						const TempestAead *aead,
+						const TempestMsgCookieReply *reply, gint64 now);

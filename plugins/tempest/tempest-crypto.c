@@ -31,7 +31,8 @@ tempest_secure_alloc(gsize size)
 	tempest_crypto_init();
 	mem = sodium_malloc(rounded);
 	if (mem == NULL)
-		g_error("sodium_malloc: out of memory allocating %" G_GSIZE_FORMAT " bytes", rounded);
+		g_error("sodium_malloc: out of memory allocating %" G_GSIZE_FORMAT " bytes",
+			rounded);
 	memset(mem, 0, rounded);
 	return mem;
 }
@@ -43,10 +44,7 @@ tempest_secure_free(gpointer mem)
 }
 
 void
-tempest_hash2(guint8 out[TEMPEST_HASH_LEN],
-	      const guint8 *a,
-	      gsize a_len,
-	      const guint8 *b,
+tempest_hash2(guint8 out[TEMPEST_HASH_LEN], const guint8 *a, gsize a_len, const guint8 *b,
 	      gsize b_len)
 {
 	blake2s_state state;
@@ -60,10 +58,7 @@ tempest_hash2(guint8 out[TEMPEST_HASH_LEN],
 }
 
 void
-tempest_mac(guint8 out[TEMPEST_MAC_LEN],
-	    const guint8 *key,
-	    gsize key_len,
-	    const guint8 *input,
+tempest_mac(guint8 out[TEMPEST_MAC_LEN], const guint8 *key, gsize key_len, const guint8 *input,
 	    gsize input_len)
 {
 	blake2s_state state;
@@ -76,9 +71,7 @@ tempest_mac(guint8 out[TEMPEST_MAC_LEN],
 
 /* HMAC with a key no longer than BLAKE2s' block, so it is zero-padded, never hashed first */
 void
-tempest_hmac(guint8 out[TEMPEST_HASH_LEN],
-	     const guint8 key[TEMPEST_HASH_LEN],
-	     const guint8 *input,
+tempest_hmac(guint8 out[TEMPEST_HASH_LEN], const guint8 key[TEMPEST_HASH_LEN], const guint8 *input,
 	     gsize input_len)
 {
 	guint8 pad[TEMPEST_BLAKE2S_BLOCK] = {0};
@@ -107,12 +100,8 @@ tempest_hmac(guint8 out[TEMPEST_HASH_LEN],
 }
 
 void
-tempest_kdf(guint8 out1[TEMPEST_HASH_LEN],
-	    guint8 *out2,
-	    guint8 *out3,
-	    const guint8 key[TEMPEST_HASH_LEN],
-	    const guint8 *input,
-	    gsize input_len)
+tempest_kdf(guint8 out1[TEMPEST_HASH_LEN], guint8 *out2, guint8 *out3,
+	    const guint8 key[TEMPEST_HASH_LEN], const guint8 *input, gsize input_len)
 {
 	guint8 prk[TEMPEST_HASH_LEN];
 	guint8 block[TEMPEST_HASH_LEN + 1];
@@ -136,8 +125,7 @@ tempest_kdf(guint8 out1[TEMPEST_HASH_LEN],
 }
 
 gboolean
-tempest_dh(guint8 out[TEMPEST_KEY_LEN],
-	   const guint8 private_key[TEMPEST_KEY_LEN],
+tempest_dh(guint8 out[TEMPEST_KEY_LEN], const guint8 private_key[TEMPEST_KEY_LEN],
 	   const guint8 public_key[TEMPEST_KEY_LEN])
 {
 	/* libsodium already refuses an all-zero result; the second check keeps that promise

@@ -85,7 +85,8 @@ tempest_endpoint_parse(const gchar *text, TempestEndpoint *endpoint_out)
 	if (text[0] == '[') {
 		if (colon < text + 2 || colon[-1] != ']')
 			return FALSE;
-		if (!tempest_endpoint_parse_v6(text + 1, (gsize)(colon - 1 - (text + 1)), &endpoint))
+		if (!tempest_endpoint_parse_v6(text + 1, (gsize)(colon - 1 - (text + 1)),
+					       &endpoint))
 			return FALSE;
 		endpoint.dst.in6.sin6_port = htons(port);
 	} else {
@@ -122,9 +123,11 @@ tempest_endpoint_to_string(const TempestEndpoint *endpoint, gchar *buf, gsize bu
 		inet_ntop(AF_INET6, &endpoint->dst.in6.sin6_addr, host, sizeof(host));
 		if (endpoint->dst.in6.sin6_scope_id != 0)
 			g_snprintf(buf, buf_len, "[%s%%%u]:%u", host,
-				   endpoint->dst.in6.sin6_scope_id, ntohs(endpoint->dst.in6.sin6_port));
+				   endpoint->dst.in6.sin6_scope_id,
+				   ntohs(endpoint->dst.in6.sin6_port));
 		else
-			g_snprintf(buf, buf_len, "[%s]:%u", host, ntohs(endpoint->dst.in6.sin6_port));
+			g_snprintf(buf, buf_len, "[%s]:%u", host,
+				   ntohs(endpoint->dst.in6.sin6_port));
 	} else {
 		g_strlcpy(buf, "", buf_len);
 	}

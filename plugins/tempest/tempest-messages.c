@@ -98,9 +98,7 @@ tempest_msg_parse_cookie_reply(const guint8 *buf, gsize len, const TempestMsgCoo
 }
 
 TempestMsgError
-tempest_msg_parse_transport(const guint8 *buf,
-			    gsize len,
-			    const TempestMsgTransport **out,
+tempest_msg_parse_transport(const guint8 *buf, gsize len, const TempestMsgTransport **out,
 			    gsize *sealed_len)
 {
 	TempestMsgError error = tempest_msg_expect(buf, len, TEMPEST_MSG_TRANSPORT);

@@ -25,15 +25,15 @@ typedef enum {
 	TEMPEST_MSG_OK = 0,
 	TEMPEST_MSG_ERROR_TOO_SHORT, /* fewer bytes than the type needs (or than any type) */
 	TEMPEST_MSG_ERROR_LENGTH,    /* a fixed-size message of another size */
-	TEMPEST_MSG_ERROR_TYPE,	     /* the first byte names no message, or another one */
+	TEMPEST_MSG_ERROR_TYPE,      /* the first byte names no message, or another one */
 	TEMPEST_MSG_ERROR_RESERVED,  /* bytes 1-3 are not zero */
 } TempestMsgError;
 
-#define TEMPEST_MSG_INITIATION_LEN	148
-#define TEMPEST_MSG_RESPONSE_LEN	92
-#define TEMPEST_MSG_COOKIE_REPLY_LEN	64
+#define TEMPEST_MSG_INITIATION_LEN 148
+#define TEMPEST_MSG_RESPONSE_LEN 92
+#define TEMPEST_MSG_COOKIE_REPLY_LEN 64
 #define TEMPEST_MSG_TRANSPORT_HEADER_LEN 16
-#define TEMPEST_MSG_TRANSPORT_MIN_LEN	(TEMPEST_MSG_TRANSPORT_HEADER_LEN + TEMPEST_AEAD_TAG_LEN)
+#define TEMPEST_MSG_TRANSPORT_MIN_LEN (TEMPEST_MSG_TRANSPORT_HEADER_LEN + TEMPEST_AEAD_TAG_LEN)
 
 typedef struct __attribute__((packed)) {
 	guint8 type;
@@ -81,8 +81,8 @@ G_STATIC_ASSERT(sizeof(TempestMsgTransport) == TEMPEST_MSG_TRANSPORT_HEADER_LEN)
 /* the bytes MAC1 covers (everything before it) and MAC2 covers (everything before MAC2) */
 #define TEMPEST_MSG_INITIATION_MAC1_OFFSET G_STRUCT_OFFSET(TempestMsgInitiation, mac1)
 #define TEMPEST_MSG_INITIATION_MAC2_OFFSET G_STRUCT_OFFSET(TempestMsgInitiation, mac2)
-#define TEMPEST_MSG_RESPONSE_MAC1_OFFSET   G_STRUCT_OFFSET(TempestMsgResponse, mac1)
-#define TEMPEST_MSG_RESPONSE_MAC2_OFFSET   G_STRUCT_OFFSET(TempestMsgResponse, mac2)
+#define TEMPEST_MSG_RESPONSE_MAC1_OFFSET G_STRUCT_OFFSET(TempestMsgResponse, mac1)
+#define TEMPEST_MSG_RESPONSE_MAC2_OFFSET G_STRUCT_OFFSET(TempestMsgResponse, mac2)
 
 static inline guint32
 tempest_msg_get_u32(const guint8 b[4])
@@ -111,40 +111,31 @@ tempest_msg_put_u64(guint8 b[8], guint64 v)
 }
 
 /* a short name for logs and tests: "too short", "wrong length", ... */
-const gchar *
-tempest_msg_error_to_string(TempestMsgError error);
+const gchar *tempest_msg_error_to_string(TempestMsgError error);
 
 /* the message type of a datagram, checking only its header and length (the dispatcher's first
  * step); *type is set on success */
-TempestMsgError
-tempest_msg_classify(const guint8 *buf, gsize len, TempestMsgType *type);
+TempestMsgError tempest_msg_classify(const guint8 *buf, gsize len, TempestMsgType *type);
 
-TempestMsgError
-tempest_msg_parse_initiation(const guint8 *buf, gsize len, const TempestMsgInitiation **out);
+TempestMsgError tempest_msg_parse_initiation(const guint8 *buf, gsize len,
+					     const TempestMsgInitiation **out);
 
-TempestMsgError
-tempest_msg_parse_response(const guint8 *buf, gsize len, const TempestMsgResponse **out);
+TempestMsgError tempest_msg_parse_response(const guint8 *buf, gsize len,
+					   const TempestMsgResponse **out);
 
-TempestMsgError
-tempest_msg_parse_cookie_reply(const guint8 *buf, gsize len, const TempestMsgCookieReply **out);
+TempestMsgError tempest_msg_parse_cookie_reply(const guint8 *buf, gsize len,
+					       const TempestMsgCookieReply **out);
 
 /* a transport message of len >= 32 bytes: *sealed_len is the sealed length (tag included) */
-TempestMsgError
-tempest_msg_parse_transport(const guint8 *buf,
-			    gsize len,
-			    const TempestMsgTransport **out,
-			    gsize *sealed_len);
+TempestMsgError tempest_msg_parse_transport(const guint8 *buf, gsize len,
+					    const TempestMsgTransport **out, gsize *sealed_len);
 
 /* builders: clear the message, set its type and fixed fields (the rest is filled by the
  * handshake, cookie or transport code) */
-void
-tempest_msg_init_initiation(TempestMsgInitiation *msg, guint32 sender);
+void tempest_msg_init_initiation(TempestMsgInitiation *msg, guint32 sender);
 
-void
-tempest_msg_init_response(TempestMsgResponse *msg, guint32 sender, guint32 receiver);
+void tempest_msg_init_response(TempestMsgResponse *msg, guint32 sender, guint32 receiver);
 
-void
-tempest_msg_init_cookie_reply(TempestMsgCookieReply *msg, guint32 receiver);
+void tempest_msg_init_cookie_reply(TempestMsgCookieReply *msg, guint32 receiver);
 
-void
-tempest_msg_init_transport(TempestMsgTransport *msg, guint32 receiver, guint64 counter);
+void tempest_msg_init_transport(TempestMsgTransport *msg, guint32 receiver, guint64 counter);

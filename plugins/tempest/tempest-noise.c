@@ -44,16 +44,16 @@ const gchar *
 tempest_noise_result_to_string(TempestNoiseResult result)
 {
 	static const gchar *const names[] = {
-	    [TEMPEST_NOISE_OK] = "ok",
-	    [TEMPEST_NOISE_ERROR_DECRYPT] = "does not decrypt",
-	    [TEMPEST_NOISE_ERROR_UNKNOWN_PEER] = "unknown peer",
-	    [TEMPEST_NOISE_ERROR_REPLAY] = "replayed",
-	    [TEMPEST_NOISE_ERROR_FLOOD] = "too many initiations",
-	    [TEMPEST_NOISE_ERROR_STATE] = "unexpected in this handshake state",
-	    [TEMPEST_NOISE_ERROR_INDEX] = "unknown receiver index",
-	    [TEMPEST_NOISE_ERROR_KEY] = "bad public key",
-	    [TEMPEST_NOISE_ERROR_EXPIRED] = "keypair expired",
-	    [TEMPEST_NOISE_ERROR_LENGTH] = "bad length",
+		[TEMPEST_NOISE_OK] = "ok",
+		[TEMPEST_NOISE_ERROR_DECRYPT] = "does not decrypt",
+		[TEMPEST_NOISE_ERROR_UNKNOWN_PEER] = "unknown peer",
+		[TEMPEST_NOISE_ERROR_REPLAY] = "replayed",
+		[TEMPEST_NOISE_ERROR_FLOOD] = "too many initiations",
+		[TEMPEST_NOISE_ERROR_STATE] = "unexpected in this handshake state",
+		[TEMPEST_NOISE_ERROR_INDEX] = "unknown receiver index",
+		[TEMPEST_NOISE_ERROR_KEY] = "bad public key",
+		[TEMPEST_NOISE_ERROR_EXPIRED] = "keypair expired",
+		[TEMPEST_NOISE_ERROR_LENGTH] = "bad length",
 	};
 
 	if ((guint)result >= G_N_ELEMENTS(names))
@@ -118,10 +118,8 @@ tempest_noise_mix_shared(TempestNoiseTranscript *t, const guint8 shared[TEMPEST_
 
 /* mixes DH(private, public); FALSE for a zero result */
 static gboolean
-tempest_noise_mix_dh(TempestNoiseTranscript *t,
-		     const guint8 private_key[TEMPEST_KEY_LEN],
-		     const guint8 public_key[TEMPEST_KEY_LEN],
-		     gboolean with_key)
+tempest_noise_mix_dh(TempestNoiseTranscript *t, const guint8 private_key[TEMPEST_KEY_LEN],
+		     const guint8 public_key[TEMPEST_KEY_LEN], gboolean with_key)
 {
 	guint8 shared[TEMPEST_KEY_LEN];
 
@@ -193,8 +191,7 @@ tempest_static_identity_free(TempestStaticIdentity *self)
 
 TempestHandshake *
 tempest_handshake_new(const TempestStaticIdentity *local,
-		      const guint8 remote_static[TEMPEST_KEY_LEN],
-		      const guint8 *psk)
+		      const guint8 remote_static[TEMPEST_KEY_LEN], const guint8 *psk)
 {
 	TempestHandshake *self;
 
@@ -283,8 +280,7 @@ tempest_handshake_clear(TempestHandshake *self)
 
 /* the initiation's cryptography, on the transcript only; lock held */
 static TempestNoiseResult
-tempest_handshake_build_initiation(TempestHandshake *self,
-				   TempestNoiseTranscript *t,
+tempest_handshake_build_initiation(TempestHandshake *self, TempestNoiseTranscript *t,
 				   const guint8 ephemeral_private[TEMPEST_KEY_LEN],
 				   const guint8 timestamp[TEMPEST_TIMESTAMP_LEN],
 				   TempestMsgInitiation *msg)
@@ -304,8 +300,7 @@ tempest_handshake_build_initiation(TempestHandshake *self,
 }
 
 TempestNoiseResult
-tempest_handshake_create_initiation_with(TempestHandshake *self,
-					 guint32 local_index,
+tempest_handshake_create_initiation_with(TempestHandshake *self, guint32 local_index,
 					 const guint8 ephemeral_private[TEMPEST_KEY_LEN],
 					 const guint8 timestamp[TEMPEST_TIMESTAMP_LEN],
 					 TempestMsgInitiation *msg)
@@ -330,8 +325,7 @@ tempest_handshake_create_initiation_with(TempestHandshake *self,
 }
 
 TempestNoiseResult
-tempest_handshake_create_initiation(TempestHandshake *self,
-				    guint32 local_index,
+tempest_handshake_create_initiation(TempestHandshake *self, guint32 local_index,
 				    TempestMsgInitiation *msg)
 {
 	guint8 ephemeral[TEMPEST_KEY_LEN];
@@ -348,10 +342,8 @@ tempest_handshake_create_initiation(TempestHandshake *self,
 
 /* the initiation's timestamp against the peer's record, then the commit; lock held */
 static TempestNoiseResult
-tempest_handshake_accept_initiation_locked(TempestHandshake *self,
-					   TempestNoiseTranscript *t,
-					   const TempestMsgInitiation *msg,
-					   gint64 now)
+tempest_handshake_accept_initiation_locked(TempestHandshake *self, TempestNoiseTranscript *t,
+					   const TempestMsgInitiation *msg, gint64 now)
 {
 	guint8 timestamp[TEMPEST_TIMESTAMP_LEN];
 
@@ -381,10 +373,8 @@ tempest_handshake_accept_initiation_locked(TempestHandshake *self,
 }
 
 static TempestNoiseResult
-tempest_noise_open_initiator(const TempestStaticIdentity *local,
-			     const TempestMsgInitiation *msg,
-			     TempestNoiseTranscript *t,
-			     guint8 initiator_static[TEMPEST_KEY_LEN])
+tempest_noise_open_initiator(const TempestStaticIdentity *local, const TempestMsgInitiation *msg,
+			     TempestNoiseTranscript *t, guint8 initiator_static[TEMPEST_KEY_LEN])
 {
 	memcpy(t->chaining_key, tempest_noise_initial_chaining_key(), TEMPEST_HASH_LEN);
 	memcpy(t->hash, local->responder_hash, TEMPEST_HASH_LEN);
@@ -399,10 +389,8 @@ tempest_noise_open_initiator(const TempestStaticIdentity *local,
 
 TempestNoiseResult
 tempest_noise_consume_initiation(const TempestStaticIdentity *local,
-				 const TempestMsgInitiation *msg,
-				 gint64 now,
-				 TempestHandshakeLookupFunc lookup,
-				 gpointer user_data,
+				 const TempestMsgInitiation *msg, gint64 now,
+				 TempestHandshakeLookupFunc lookup, gpointer user_data,
 				 TempestHandshake **out)
 {
 	TempestNoiseTranscript t;
@@ -430,12 +418,9 @@ tempest_noise_consume_initiation(const TempestStaticIdentity *local,
 /* the response's cryptography after the ephemeral key is in: the two DHs, the PSK and the
  * empty payload; shared by both sides, which differ only in which keys they hold */
 static TempestNoiseResult
-tempest_noise_response_keys(TempestNoiseTranscript *t,
-			    const guint8 *ee_private,
-			    const guint8 *ee_public,
-			    const guint8 *se_private,
-			    const guint8 *se_public,
-			    const guint8 psk[TEMPEST_KEY_LEN])
+tempest_noise_response_keys(TempestNoiseTranscript *t, const guint8 *ee_private,
+			    const guint8 *ee_public, const guint8 *se_private,
+			    const guint8 *se_public, const guint8 psk[TEMPEST_KEY_LEN])
 {
 	if (!tempest_noise_mix_dh(t, ee_private, ee_public, FALSE) ||
 	    !tempest_noise_mix_dh(t, se_private, se_public, FALSE))
@@ -445,8 +430,7 @@ tempest_noise_response_keys(TempestNoiseTranscript *t,
 }
 
 TempestNoiseResult
-tempest_handshake_create_response_with(TempestHandshake *self,
-				       guint32 local_index,
+tempest_handshake_create_response_with(TempestHandshake *self, guint32 local_index,
 				       const guint8 ephemeral_private[TEMPEST_KEY_LEN],
 				       TempestMsgResponse *msg)
 {
@@ -483,8 +467,7 @@ tempest_handshake_create_response_with(TempestHandshake *self,
 }
 
 TempestNoiseResult
-tempest_handshake_create_response(TempestHandshake *self,
-				  guint32 local_index,
+tempest_handshake_create_response(TempestHandshake *self, guint32 local_index,
 				  TempestMsgResponse *msg)
 {
 	guint8 ephemeral[TEMPEST_KEY_LEN];
@@ -516,9 +499,8 @@ tempest_handshake_consume_response(TempestHandshake *self, const TempestMsgRespo
 						     self->local->private_key, msg->ephemeral,
 						     self->psk);
 	}
-	if (result == TEMPEST_NOISE_OK &&
-	    !tempest_noise_open(&t, nothing, msg->encrypted_nothing,
-				sizeof(msg->encrypted_nothing)))
+	if (result == TEMPEST_NOISE_OK && !tempest_noise_open(&t, nothing, msg->encrypted_nothing,
+							      sizeof(msg->encrypted_nothing)))
 		result = TEMPEST_NOISE_ERROR_DECRYPT;
 	if (result == TEMPEST_NOISE_OK) {
 		memcpy(self->hash, t.hash, TEMPEST_HASH_LEN);
@@ -575,13 +557,8 @@ tempest_keypair_free(TempestKeypair *self)
 }
 
 TempestNoiseResult
-tempest_transport_seal(TempestKeypair *kp,
-		       const TempestAead *aead,
-		       gint64 now,
-		       guint8 *out,
-		       const guint8 *plain,
-		       gsize len,
-		       gsize *out_len)
+tempest_transport_seal(TempestKeypair *kp, const TempestAead *aead, gint64 now, guint8 *out,
+		       const guint8 *plain, gsize len, gsize *out_len)
 {
 	guint64 counter;
 
@@ -605,13 +582,8 @@ tempest_transport_seal(TempestKeypair *kp,
 }
 
 TempestNoiseResult
-tempest_transport_open(TempestKeypair *kp,
-		       const TempestAead *aead,
-		       gint64 now,
-		       const guint8 *msg,
-		       gsize len,
-		       guint8 *plain,
-		       gsize *plain_len)
+tempest_transport_open(TempestKeypair *kp, const TempestAead *aead, gint64 now, const guint8 *msg,
+		       gsize len, guint8 *plain, gsize *plain_len)
 {
 	const TempestMsgTransport *header = NULL;
 	gsize sealed_len = 0;

@@ -20,33 +20,30 @@
  * Secrets live in sodium_malloc() memory (locked, guarded) and are wiped when freed. */
 
 #define TEMPEST_NOISE_CONSTRUCTION "Noise_IKpsk2_25519_ChaChaPoly_BLAKE2s"
-#define TEMPEST_NOISE_IDENTIFIER   "WireGuard v1 zx2c4 Jason@zx2c4.com"
-#define TEMPEST_LABEL_MAC1	   "mac1----"
-#define TEMPEST_LABEL_COOKIE	   "cookie--"
+#define TEMPEST_NOISE_IDENTIFIER "WireGuard v1 zx2c4 Jason@zx2c4.com"
+#define TEMPEST_LABEL_MAC1 "mac1----"
+#define TEMPEST_LABEL_COOKIE "cookie--"
 
 typedef enum {
 	TEMPEST_NOISE_OK = 0,
-	TEMPEST_NOISE_ERROR_DECRYPT,	 /* an AEAD field does not open: wrong key or tampered */
+	TEMPEST_NOISE_ERROR_DECRYPT,      /* an AEAD field does not open: wrong key or tampered */
 	TEMPEST_NOISE_ERROR_UNKNOWN_PEER, /* the initiator's static key is no peer of ours */
-	TEMPEST_NOISE_ERROR_REPLAY,	 /* timestamp not newer than the greatest seen */
-	TEMPEST_NOISE_ERROR_FLOOD,	 /* initiations from one peer faster than 50/s */
-	TEMPEST_NOISE_ERROR_STATE,	 /* the handshake is not at the step this message needs */
-	TEMPEST_NOISE_ERROR_INDEX,	 /* the receiver index names another session */
-	TEMPEST_NOISE_ERROR_KEY,	 /* a Diffie-Hellman gave zero (a low-order point) */
-	TEMPEST_NOISE_ERROR_EXPIRED,	 /* the keypair may not send or receive any more */
-	TEMPEST_NOISE_ERROR_LENGTH,	 /* a transport message or buffer of an unusable size */
+	TEMPEST_NOISE_ERROR_REPLAY,       /* timestamp not newer than the greatest seen */
+	TEMPEST_NOISE_ERROR_FLOOD,        /* initiations from one peer faster than 50/s */
+	TEMPEST_NOISE_ERROR_STATE,        /* the handshake is not at the step this message needs */
+	TEMPEST_NOISE_ERROR_INDEX,        /* the receiver index names another session */
+	TEMPEST_NOISE_ERROR_KEY,          /* a Diffie-Hellman gave zero (a low-order point) */
+	TEMPEST_NOISE_ERROR_EXPIRED,      /* the keypair may not send or receive any more */
+	TEMPEST_NOISE_ERROR_LENGTH,       /* a transport message or buffer of an unusable size */
 } TempestNoiseResult;
 
-const gchar *
-tempest_noise_result_to_string(TempestNoiseResult result);
+const gchar *tempest_noise_result_to_string(TempestNoiseResult result);
 
 /* HASH(CONSTRUCTION) and HASH(HASH(CONSTRUCTION) || IDENTIFIER): the initial chaining key and
  * the hash before the responder's static key is mixed in */
-const guint8 *
-tempest_noise_initial_chaining_key(void);
+const guint8 *tempest_noise_initial_chaining_key(void);
 
-const guint8 *
-tempest_noise_initial_hash(void);
+const guint8 *tempest_noise_initial_hash(void);
 
 /* This interface's own keys and what is derived from them once. Immutable after creation:
  * share it between threads freely; replace it (and every handshake made with it) to change
@@ -63,11 +60,9 @@ typedef struct {
 } TempestStaticIdentity;
 
 /* NULL for the all-zero private key; the key is clamped */
-TempestStaticIdentity *
-tempest_static_identity_new(const guint8 private_key[TEMPEST_KEY_LEN]);
+TempestStaticIdentity *tempest_static_identity_new(const guint8 private_key[TEMPEST_KEY_LEN]);
 
-void
-tempest_static_identity_free(TempestStaticIdentity *self);
+void tempest_static_identity_free(TempestStaticIdentity *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TempestStaticIdentity, tempest_static_identity_free)
 
@@ -84,83 +79,67 @@ typedef struct _TempestHandshake TempestHandshake;
 
 /* NULL when DH(our static, their static) is zero (their key is a low-order point);
  * psk may be NULL (then all zeros, as WireGuard does without one) */
-TempestHandshake *
-tempest_handshake_new(const TempestStaticIdentity *local,
-		      const guint8 remote_static[TEMPEST_KEY_LEN],
-		      const guint8 *psk);
+TempestHandshake *tempest_handshake_new(const TempestStaticIdentity *local,
+					const guint8 remote_static[TEMPEST_KEY_LEN],
+					const guint8 *psk);
 
-void
-tempest_handshake_free(TempestHandshake *self);
+void tempest_handshake_free(TempestHandshake *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TempestHandshake, tempest_handshake_free)
 
-void
-tempest_handshake_set_psk(TempestHandshake *self, const guint8 *psk);
+void tempest_handshake_set_psk(TempestHandshake *self, const guint8 *psk);
 
-const guint8 *
-tempest_handshake_get_remote_static(const TempestHandshake *self);
+const guint8 *tempest_handshake_get_remote_static(const TempestHandshake *self);
 
-TempestHandshakeState
-tempest_handshake_get_state(TempestHandshake *self);
+TempestHandshakeState tempest_handshake_get_state(TempestHandshake *self);
 
 /* the index we put in our last initiation or response (0 before) */
-guint32
-tempest_handshake_get_local_index(TempestHandshake *self);
+guint32 tempest_handshake_get_local_index(TempestHandshake *self);
 
 /* forgets an unfinished handshake (wiping its secrets); the timestamp record stays */
-void
-tempest_handshake_clear(TempestHandshake *self);
+void tempest_handshake_clear(TempestHandshake *self);
 
 /* Initiator, step 1: fills msg except mac1/mac2 */
-TempestNoiseResult
-tempest_handshake_create_initiation(TempestHandshake *self,
-				    guint32 local_index,
-				    TempestMsgInitiation *msg);
+TempestNoiseResult tempest_handshake_create_initiation(TempestHandshake *self, guint32 local_index,
+						       TempestMsgInitiation *msg);
 
 /* the same with a given ephemeral private key and timestamp: for test vectors only */
 TempestNoiseResult
-tempest_handshake_create_initiation_with(TempestHandshake *self,
-					 guint32 local_index,
+tempest_handshake_create_initiation_with(TempestHandshake *self, guint32 local_index,
 					 const guint8 ephemeral_private[TEMPEST_KEY_LEN],
 					 const guint8 timestamp[TEMPEST_TIMESTAMP_LEN],
 					 TempestMsgInitiation *msg);
 
 /* maps the initiator's static public key to its handshake, or NULL for a stranger */
 typedef TempestHandshake *(*TempestHandshakeLookupFunc)(const guint8 remote_static[TEMPEST_KEY_LEN],
-							 gpointer user_data);
+							gpointer user_data);
 
 /* Responder, step 1: decrypts the initiator's identity, finds its handshake with lookup, checks
  * the timestamp against the greatest seen from it and the flood interval, and only then moves
  * that handshake to CONSUMED_INITIATION. mac1 must have been checked before. now is monotonic
  * microseconds. *out is set on success. */
-TempestNoiseResult
-tempest_noise_consume_initiation(const TempestStaticIdentity *local,
-				 const TempestMsgInitiation *msg,
-				 gint64 now,
-				 TempestHandshakeLookupFunc lookup,
-				 gpointer user_data,
-				 TempestHandshake **out);
+TempestNoiseResult tempest_noise_consume_initiation(const TempestStaticIdentity *local,
+						    const TempestMsgInitiation *msg, gint64 now,
+						    TempestHandshakeLookupFunc lookup,
+						    gpointer user_data, TempestHandshake **out);
 
 /* Responder, step 2: fills msg except mac1/mac2 */
-TempestNoiseResult
-tempest_handshake_create_response(TempestHandshake *self,
-				  guint32 local_index,
-				  TempestMsgResponse *msg);
+TempestNoiseResult tempest_handshake_create_response(TempestHandshake *self, guint32 local_index,
+						     TempestMsgResponse *msg);
 
 TempestNoiseResult
-tempest_handshake_create_response_with(TempestHandshake *self,
-				       guint32 local_index,
+tempest_handshake_create_response_with(TempestHandshake *self, guint32 local_index,
 				       const guint8 ephemeral_private[TEMPEST_KEY_LEN],
 				       TempestMsgResponse *msg);
 
 /* Initiator, step 2: the caller found self by msg's receiver index */
-TempestNoiseResult
-tempest_handshake_consume_response(TempestHandshake *self, const TempestMsgResponse *msg);
+TempestNoiseResult tempest_handshake_consume_response(TempestHandshake *self,
+						      const TempestMsgResponse *msg);
 
 /* After create_response (responder) or consume_response (initiator): derives the transport
  * keys, wipes the handshake back to ZEROED and returns the new keypair in *out */
-TempestNoiseResult
-tempest_handshake_begin_session(TempestHandshake *self, gint64 now, TempestKeypair **out);
+TempestNoiseResult tempest_handshake_begin_session(TempestHandshake *self, gint64 now,
+						   TempestKeypair **out);
 
 /* One session's transport keys. Sending and receiving are thread-safe: the send counter is
  * atomic and the replay window has its own lock, held for a few instructions. */
@@ -176,8 +155,7 @@ struct _TempestKeypair {
 	TempestReplay replay;
 };
 
-void
-tempest_keypair_free(TempestKeypair *self);
+void tempest_keypair_free(TempestKeypair *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TempestKeypair, tempest_keypair_free)
 
@@ -185,28 +163,17 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(TempestKeypair, tempest_keypair_free)
  * transport message at out, of len + 32 bytes, set in *out_len. plain may be out + 16 (in place,
  * the header written in front of it); otherwise they must not overlap. Takes the next counter;
  * EXPIRED once REJECT_AFTER_MESSAGES were sent or the keypair is older than REJECT_AFTER_TIME. */
-TempestNoiseResult
-tempest_transport_seal(TempestKeypair *kp,
-		       const TempestAead *aead,
-		       gint64 now,
-		       guint8 *out,
-		       const guint8 *plain,
-		       gsize len,
-		       gsize *out_len);
+TempestNoiseResult tempest_transport_seal(TempestKeypair *kp, const TempestAead *aead, gint64 now,
+					  guint8 *out, const guint8 *plain, gsize len,
+					  gsize *out_len);
 
 /* Opens a transport message (already found to be for kp by its receiver index) into plain, of
  * len - 32 bytes (set in *plain_len; 0 is a keepalive). plain may be msg + 16. The counter is
  * recorded only when the packet authenticates, so forgeries cannot move the window. */
-TempestNoiseResult
-tempest_transport_open(TempestKeypair *kp,
-		       const TempestAead *aead,
-		       gint64 now,
-		       const guint8 *msg,
-		       gsize len,
-		       guint8 *plain,
-		       gsize *plain_len);
+TempestNoiseResult tempest_transport_open(TempestKeypair *kp, const TempestAead *aead, gint64 now,
+					  const guint8 *msg, gsize len, guint8 *plain,
+					  gsize *plain_len);
 
 /* the length a packet of len bytes is padded to before sealing: a multiple of 16, but never
  * beyond the MTU (whitepaper §5.4.6) */
-gsize
-tempest_transport_padded_len(gsize len, gsize mtu);
+gsize tempest_transport_padded_len(gsize len, gsize mtu);

@@ -11,8 +11,8 @@
  * are remembered. Each check does a bounded amount of work whatever the jump. Not thread-safe:
  * TempestKeypair serialises the checks of one key. */
 
-#define TEMPEST_REPLAY_WORDS	   128
-#define TEMPEST_REPLAY_BITS_TOTAL  (TEMPEST_REPLAY_WORDS * 64)
+#define TEMPEST_REPLAY_WORDS 128
+#define TEMPEST_REPLAY_BITS_TOTAL (TEMPEST_REPLAY_WORDS * 64)
 #define TEMPEST_REPLAY_WINDOW_SIZE (TEMPEST_REPLAY_BITS_TOTAL - 64)
 
 typedef struct {
@@ -20,10 +20,8 @@ typedef struct {
 	guint64 bitmap[TEMPEST_REPLAY_WORDS];
 } TempestReplay;
 
-void
-tempest_replay_init(TempestReplay *self);
+void tempest_replay_init(TempestReplay *self);
 
 /* TRUE (and the counter is recorded) when the counter was not seen, is inside the window and
  * below REJECT_AFTER_MESSAGES; call it only for packets that authenticated */
-gboolean
-tempest_replay_check(TempestReplay *self, guint64 counter);
+gboolean tempest_replay_check(TempestReplay *self, guint64 counter);

@@ -24,8 +24,8 @@ gboolean
 tempest_keypair_should_rekey_on_receive(const TempestKeypair *kp, gint64 now)
 {
 	return kp->is_initiator && now - kp->created >= TEMPEST_REJECT_AFTER_TIME -
-							     TEMPEST_KEEPALIVE_TIMEOUT -
-							     TEMPEST_REKEY_TIMEOUT;
+								TEMPEST_KEEPALIVE_TIMEOUT -
+								TEMPEST_REKEY_TIMEOUT;
 }
 
 gboolean

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 typedef struct {
-	gint fd; /* -1: free slot */
+	gint fd;   /* -1: free slot */
 	gchar *in; /* may hold keys: grown by copy and wipe, never realloc'd */
 	gsize in_len;
 	gsize in_size;
@@ -93,8 +93,8 @@ tempest_uapi_server_clear_stale(const struct sockaddr_un *addr, GError **error)
 	gint err;
 
 	if (lstat(addr->sun_path, &st) != 0)
-		return errno == ENOENT ||
-		       tempest_uapi_server_set_errno(error, errno, "cannot inspect", addr->sun_path);
+		return errno == ENOENT || tempest_uapi_server_set_errno(
+						  error, errno, "cannot inspect", addr->sun_path);
 	if (!S_ISSOCK(st.st_mode) || st.st_uid != geteuid()) {
 		g_set_error(error, G_IO_ERROR, G_IO_ERROR_EXISTS,
 			    "%s exists and is not a socket of ours", addr->sun_path);
@@ -129,7 +129,8 @@ tempest_uapi_server_bind(TempestUapiServer *self, const struct sockaddr_un *addr
 
 	self->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (self->listen_fd < 0)
-		return tempest_uapi_server_set_errno(error, errno, "cannot create socket", self->path);
+		return tempest_uapi_server_set_errno(error, errno, "cannot create socket",
+						     self->path);
 	old_mask = umask(0177);
 	ret = bind(self->listen_fd, (const struct sockaddr *)addr, sizeof(*addr));
 	umask(old_mask);
@@ -252,7 +253,8 @@ tempest_uapi_server_process(TempestUapiServer *self, TempestUapiClient *client)
 	while (client->out == NULL) {
 		gsize len = tempest_uapi_request_length(client->in, client->in_len);
 		if (len == 0)
-			return client->in_len < 6 || tempest_uapi_has_op(client->in, client->in_len);
+			return client->in_len < 6 ||
+			       tempest_uapi_has_op(client->in, client->in_len);
 		if (!tempest_uapi_server_handle(self, client, len))
 			return FALSE;
 	}
@@ -321,7 +323,8 @@ tempest_uapi_server_accept(TempestUapiServer *self)
 			continue;
 		}
 		slot->fd = fd;
-		slot->deadline = g_get_monotonic_time() + self->config.timeout_ms * G_TIME_SPAN_MILLISECOND;
+		slot->deadline =
+			g_get_monotonic_time() + self->config.timeout_ms * G_TIME_SPAN_MILLISECOND;
 	}
 }
 
@@ -338,7 +341,8 @@ tempest_uapi_server_poll_timeout(TempestUapiServer *self, struct pollfd *fds, gu
 		TempestUapiClient *client = &self->clients[i];
 		if (client->fd < 0)
 			continue;
-		fds[*n_fds] = (struct pollfd){client->fd, client->out != NULL ? POLLOUT : POLLIN, 0};
+		fds[*n_fds] =
+			(struct pollfd){client->fd, client->out != NULL ? POLLOUT : POLLIN, 0};
 		map[(*n_fds)++] = i;
 		first = MIN(first, client->deadline);
 	}
@@ -359,9 +363,10 @@ tempest_uapi_server_thread(gpointer data)
 	for (;;) {
 		nfds_t n_fds;
 		gint timeout = tempest_uapi_server_poll_timeout(self, fds, map, &n_fds);
-		if (poll(fds, n_fds, timeout) < 0 && errno != EINTR)
-			break;
-		if (fds[0].revents != 0)
+		gint ready = poll(fds, n_fds, timeout);
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready < 0 || fds[0].revents != 0)
 			break;
 		if (fds[1].revents != 0)
 			tempest_uapi_server_accept(self);
@@ -463,7 +468,8 @@ tempest_uapi_server_start(const gchar *socket_dir, const gchar *ifname,
 	}
 	self->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (self->wake_fd < 0) {
-		tempest_uapi_server_set_errno(error, errno, "cannot create eventfd for", self->path);
+		tempest_uapi_server_set_errno(error, errno, "cannot create eventfd for",
+					      self->path);
 		tempest_uapi_server_free(self);
 		return NULL;
 	}

@@ -8,7 +8,7 @@
 #include <sodium.h>
 #include <string.h>
 
-G_DEFINE_QUARK(tempest-uapi-error-quark, tempest_uapi_error)
+G_DEFINE_QUARK(tempest - uapi - error - quark, tempest_uapi_error)
 
 /**
  * tempest_uapi_error_to_errno:

@@ -99,8 +99,9 @@ typedef struct {
 } TempestUapiChange;
 
 void tempest_uapi_change_free(TempestUapiChange *change);
-const TempestUapiAllowedIp *tempest_uapi_peer_change_get_allowed_ips(
-	const TempestUapiChange *change, const TempestUapiPeerChange *peer);
+const TempestUapiAllowedIp *
+tempest_uapi_peer_change_get_allowed_ips(const TempestUapiChange *change,
+					 const TempestUapiPeerChange *peer);
 
 gsize tempest_uapi_request_length(const gchar *data, gsize len);
 gboolean tempest_uapi_parse_request(const gchar *data, gsize len, TempestUapiOp *op_out,
@@ -126,8 +127,8 @@ typedef struct {
 	gboolean has_private_key;
 	guint8 private_key[TEMPEST_KEY_LEN];
 	guint16 listen_port; /* 0: not listening, not printed */
-	guint32 fwmark;	     /* 0: not printed */
-	GArray *peers;	     /* of TempestUapiPeerInfo, owned */
+	guint32 fwmark;      /* 0: not printed */
+	GArray *peers;       /* of TempestUapiPeerInfo, owned */
 } TempestUapiSnapshot;
 
 TempestUapiSnapshot *tempest_uapi_snapshot_new(void);

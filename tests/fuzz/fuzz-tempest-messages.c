@@ -91,9 +91,9 @@ tempest_fuzz_make_keypairs(TempestFuzz *f)
 	memset(eph, 0x44, sizeof(eph));
 	tempest_fuzz_initiate(f, &init);
 	if (tempest_noise_consume_initiation(f->b, &init, 1, tempest_fuzz_lookup_cb, f, &hs) !=
-		TEMPEST_NOISE_OK ||
+		    TEMPEST_NOISE_OK ||
 	    tempest_handshake_create_response_with(f->b_hs, TEMPEST_FUZZ_R_INDEX, eph, &resp) !=
-		TEMPEST_NOISE_OK ||
+		    TEMPEST_NOISE_OK ||
 	    tempest_handshake_begin_session(f->b_hs, 1, &f->kp_b) != TEMPEST_NOISE_OK ||
 	    tempest_handshake_consume_response(f->a_hs, &resp) != TEMPEST_NOISE_OK ||
 	    tempest_handshake_begin_session(f->a_hs, 1, &f->kp_a) != TEMPEST_NOISE_OK)
@@ -131,13 +131,13 @@ tempest_fuzz_parsers(const guint8 *data, gsize size, TempestMsgError error, Temp
 	gboolean ok = error == TEMPEST_MSG_OK;
 
 	if ((tempest_msg_parse_initiation(data, size, &init) == TEMPEST_MSG_OK) !=
-		(ok && type == TEMPEST_MSG_INITIATION) ||
+		    (ok && type == TEMPEST_MSG_INITIATION) ||
 	    (tempest_msg_parse_response(data, size, &resp) == TEMPEST_MSG_OK) !=
-		(ok && type == TEMPEST_MSG_RESPONSE) ||
+		    (ok && type == TEMPEST_MSG_RESPONSE) ||
 	    (tempest_msg_parse_cookie_reply(data, size, &cookie) == TEMPEST_MSG_OK) !=
-		(ok && type == TEMPEST_MSG_COOKIE_REPLY) ||
+		    (ok && type == TEMPEST_MSG_COOKIE_REPLY) ||
 	    (tempest_msg_parse_transport(data, size, &transport, &sealed) == TEMPEST_MSG_OK) !=
-		(ok && type == TEMPEST_MSG_TRANSPORT))
+		    (ok && type == TEMPEST_MSG_TRANSPORT))
 		tempest_fuzz_fail("a parser disagrees with the classifier");
 	if (transport != NULL && sealed != size - TEMPEST_MSG_TRANSPORT_HEADER_LEN)
 		tempest_fuzz_fail("a transport message's sealed length is wrong");
@@ -220,12 +220,12 @@ tempest_fuzz_transport(TempestFuzz *f, const guint8 *data, gsize size)
 		return;
 	if (plain_len != sealed - TEMPEST_AEAD_TAG_LEN)
 		tempest_fuzz_fail("a transport message opens to the wrong length");
+	g_debug("transport message of %" G_GSIZE_FORMAT " bytes accepted", plain_len);
 	if (tempest_msg_get_u64(msg->counter) >= TEMPEST_REJECT_AFTER_MESSAGES)
 		tempest_fuzz_fail("a counter past REJECT_AFTER_MESSAGES accepted");
 	if (tempest_transport_open(kp, tempest_aead_sodium(), 2, data, size, f->out, &plain_len) !=
 	    TEMPEST_NOISE_ERROR_REPLAY)
 		tempest_fuzz_fail("a transport message accepted twice");
-	g_debug("transport message of %" G_GSIZE_FORMAT " bytes accepted", plain_len);
 }
 
 int

@@ -21,11 +21,11 @@ tempest_test_unhex(guint8 *out, gsize len, const gchar *hex)
 }
 
 /* asserts that len bytes at buf are the hex, printing both when not */
-#define tempest_test_assert_hex(buf, len, hex)                                                      \
-	G_STMT_START                                                                                \
-	{                                                                                           \
-		g_autofree gchar *tempest_hex_ = g_malloc((len) * 2 + 1);                           \
-		sodium_bin2hex(tempest_hex_, (len) * 2 + 1, (buf), (len));                          \
-		g_assert_cmpstr(tempest_hex_, ==, (hex));                                           \
-	}                                                                                           \
+#define tempest_test_assert_hex(buf, len, hex)                                                     \
+	G_STMT_START                                                                               \
+	{                                                                                          \
+		g_autofree gchar *tempest_hex_ = g_malloc((len)*2 + 1);                            \
+		sodium_bin2hex(tempest_hex_, (len)*2 + 1, (buf), (len));                           \
+		g_assert_cmpstr(tempest_hex_, ==, (hex));                                          \
+	}                                                                                          \
 	G_STMT_END

@@ -207,7 +207,7 @@ def fuzz_seeds(directory):
     init, resp, send_i, recv_i, data = handshake(psk=b"\x00" * 32, **FIXED)
     sr_pub = x25519_base(FIXED["sr_priv"])
     nonce = bytes(range(24))
-    cookie = bytes([4, 0, 0, 0]) + struct.pack("<I", FIXED["i_index"]) + nonce
+    cookie = bytes([3, 0, 0, 0]) + struct.pack("<I", FIXED["i_index"]) + nonce
     cookie += xaead_seal(HASH(LABEL_COOKIE + sr_pub), nonce, bytes([0xC0] * 16), init[116:132])
     def transport(key, receiver, counter, plain):
         return (bytes([4, 0, 0, 0]) + struct.pack("<IQ", receiver, counter)

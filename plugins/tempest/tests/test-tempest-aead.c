@@ -10,29 +10,29 @@
 
 /* RFC 8439 §2.8.2 and draft-irtf-cfrg-xchacha-03 A.3.1, copied from the documents */
 static const gchar tempest_test_plain[] =
-    "Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the "
-    "future, sunscreen would be it.";
+	"Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the "
+	"future, sunscreen would be it.";
 #define TEMPEST_TEST_PLAIN_LEN (sizeof(tempest_test_plain) - 1)
 static const gchar *tempest_test_ad = "50515253c0c1c2c3c4c5c6c7";
 static const gchar *tempest_test_key =
-    "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f";
+	"808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f";
 static const gchar *tempest_test_sealed =
-    "d31a8d34648e60db7b86afbc53ef7ec2a4aded51296e08fea9e2b5a736ee62d63dbea45e8ca9671282fafb69"
-    "da92728b1a71de0a9e060b2905d6a5b67ecd3b3692ddbd7f2d778b8c9803aee328091b58fab324e4fad67594"
-    "5585808b4831d7bc3ff4def08e4b7a9de576d26586cec64b6116"
-    "1ae10b594f09e26a7e902ecbd0600691";
+	"d31a8d34648e60db7b86afbc53ef7ec2a4aded51296e08fea9e2b5a736ee62d63dbea45e8ca9671282fafb69"
+	"da92728b1a71de0a9e060b2905d6a5b67ecd3b3692ddbd7f2d778b8c9803aee328091b58fab324e4fad67594"
+	"5585808b4831d7bc3ff4def08e4b7a9de576d26586cec64b6116"
+	"1ae10b594f09e26a7e902ecbd0600691";
 static const gchar *tempest_test_xsealed =
-    "bd6d179d3e83d43b9576579493c0e939572a1700252bfaccbed2902c21396cbb731c7f1b0b4aa6440bf3a82f"
-    "4eda7e39ae64c6708c54c216cb96b72e1213b4522f8c9ba40db5d945b11b69b982c1bb9e3f3fac2bc369488f"
-    "76b2383565d3fff921f9664c97637da9768812f615c68b13b52e"
-    "c0875924c1c7987947deafd8780acf49";
+	"bd6d179d3e83d43b9576579493c0e939572a1700252bfaccbed2902c21396cbb731c7f1b0b4aa6440bf3a82f"
+	"4eda7e39ae64c6708c54c216cb96b72e1213b4522f8c9ba40db5d945b11b69b982c1bb9e3f3fac2bc369488f"
+	"76b2383565d3fff921f9664c97637da9768812f615c68b13b52e"
+	"c0875924c1c7987947deafd8780acf49";
 
 /* the backends under test: each test runs once per built-in backend */
 static const TempestAead *
 tempest_test_backend(gconstpointer data)
 {
 	const TempestAead *aead =
-	    GPOINTER_TO_INT(data) == 0 ? tempest_aead_sodium() : tempest_aead_openssl();
+		GPOINTER_TO_INT(data) == 0 ? tempest_aead_sodium() : tempest_aead_openssl();
 
 	g_assert_nonnull(aead);
 	return aead;
@@ -104,8 +104,8 @@ tempest_aead_counter_func(gconstpointer data)
 	aead->seal(a, plain, 64, NULL, 0, G_GUINT64_CONSTANT(0x0123456789abcdef), key);
 	aead->seal_nonce(b, plain, 64, NULL, 0, nonce, key);
 	g_assert_cmpmem(a, sizeof(a), b, sizeof(b));
-	g_assert_true(aead->open(b, a, sizeof(a), NULL, 0, G_GUINT64_CONSTANT(0x0123456789abcdef),
-				 key));
+	g_assert_true(
+		aead->open(b, a, sizeof(a), NULL, 0, G_GUINT64_CONSTANT(0x0123456789abcdef), key));
 	g_assert_cmpmem(b, 64, plain, 64);
 	g_assert_false(aead->open(b, a, sizeof(a), NULL, 0, 0, key));
 

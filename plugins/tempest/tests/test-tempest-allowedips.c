@@ -252,7 +252,8 @@ random_cidr(GRand *rand)
 	TempestCidr cidr = {.family = g_rand_boolean(rand) ? AF_INET : AF_INET6};
 
 	random_addr(rand, cidr.family, cidr.addr);
-	cidr.cidr = (guint8)g_rand_int_range(rand, 0, (gint)tempest_cidr_family_bits(cidr.family) + 1);
+	cidr.cidr =
+		(guint8)g_rand_int_range(rand, 0, (gint)tempest_cidr_family_bits(cidr.family) + 1);
 	tempest_cidr_normalise(&cidr);
 	return cidr;
 }
@@ -293,6 +294,42 @@ check_against_ref(TempestAllowedIps *table, GArray *ref, GRand *rand, guint prob
 	}
 }
 
+/* half of the networks by their owner; a wrong owner is refused */
+static void
+remove_half(TempestAllowedIps *table, GArray *ref, GRand *rand)
+{
+	for (guint i = 0; i < ref->len;) {
+		RefEntry e = g_array_index(ref, RefEntry, i);
+		if (g_rand_boolean(rand)) {
+			g_assert_true(tempest_allowedips_remove(table, &e.cidr, e.peer));
+			g_array_remove_index_fast(ref, i);
+		} else {
+			gpointer other = PEER(GPOINTER_TO_UINT(e.peer) % 16 + 1);
+			g_assert_false(tempest_allowedips_remove(table, &e.cidr, other));
+			i++;
+		}
+	}
+}
+
+/* every network of peers 1 to 8 */
+static void
+remove_peers(TempestAllowedIps *table, GArray *ref)
+{
+	for (guint peer = 1; peer <= 8; peer++) {
+		guint expected = 0;
+		for (guint i = 0; i < ref->len;) {
+			if (g_array_index(ref, RefEntry, i).peer == PEER(peer)) {
+				g_array_remove_index_fast(ref, i);
+				expected++;
+			} else {
+				i++;
+			}
+		}
+		g_assert_cmpuint(tempest_allowedips_remove_by_peer(table, PEER(peer)), ==,
+				 expected);
+	}
+}
+
 static void
 test_allowedips_differential_func(void)
 {
@@ -315,32 +352,9 @@ test_allowedips_differential_func(void)
 	tempest_allowedips_remove_by_peer(copy, PEER(1));
 	check_against_ref(table, ref, rand, 2000);
 
-	/* removals: half of the networks by their owner, some by a wrong owner */
-	for (guint i = 0; i < ref->len;) {
-		RefEntry e = g_array_index(ref, RefEntry, i);
-		if (g_rand_boolean(rand)) {
-			g_assert_true(tempest_allowedips_remove(table, &e.cidr, e.peer));
-			g_array_remove_index_fast(ref, i);
-		} else {
-			gpointer other = PEER(GPOINTER_TO_UINT(e.peer) % 16 + 1);
-			g_assert_false(tempest_allowedips_remove(table, &e.cidr, other));
-			i++;
-		}
-	}
+	remove_half(table, ref, rand);
 	check_against_ref(table, ref, rand, 20000);
-
-	for (guint peer = 1; peer <= 8; peer++) {
-		guint expected = 0;
-		for (guint i = 0; i < ref->len;) {
-			if (g_array_index(ref, RefEntry, i).peer == PEER(peer)) {
-				g_array_remove_index_fast(ref, i);
-				expected++;
-			} else {
-				i++;
-			}
-		}
-		g_assert_cmpuint(tempest_allowedips_remove_by_peer(table, PEER(peer)), ==, expected);
-	}
+	remove_peers(table, ref);
 	check_against_ref(table, ref, rand, 20000);
 
 	/* the walk lists exactly each peer's networks */

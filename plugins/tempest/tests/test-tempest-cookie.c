@@ -118,10 +118,10 @@ tempest_cookie_round_trip_func(TempestCookieFixture *f, gconstpointer data)
 	tempest_cookie_initiation(f, &msg);
 	g_assert_cmpmem(msg.mac2, TEMPEST_MAC_LEN, zero, TEMPEST_MAC_LEN);
 	g_assert_cmpint(tempest_cookie_b_validates(f, &msg, TRUE), ==, TEMPEST_COOKIE_SEND_REPLY);
-	tempest_cookie_checker_create_reply(f->b_checker, aead, (guint8 *)&msg, sizeof(msg), f->addr,
-					    f->addr_len, f->now, &reply);
-	g_assert_cmpint(tempest_msg_parse_cookie_reply((guint8 *)&reply, sizeof(reply), &parsed), ==,
-			TEMPEST_MSG_OK);
+	tempest_cookie_checker_create_reply(f->b_checker, aead, (guint8 *)&msg, sizeof(msg),
+					    f->addr, f->addr_len, f->now, &reply);
+	g_assert_cmpint(tempest_msg_parse_cookie_reply((guint8 *)&reply, sizeof(reply), &parsed),
+			==, TEMPEST_MSG_OK);
 	g_assert_cmpuint(tempest_msg_get_u32(parsed->receiver), ==, 77);
 
 	/* a tampered reply does not open; the genuine one does, once */
@@ -165,8 +165,8 @@ tempest_cookie_expiry_func(TempestCookieFixture *f, gconstpointer data)
 	TempestMsgCookieReply reply;
 
 	tempest_cookie_initiation(f, &msg);
-	tempest_cookie_checker_create_reply(f->b_checker, aead, (guint8 *)&msg, sizeof(msg), f->addr,
-					    f->addr_len, f->now, &reply);
+	tempest_cookie_checker_create_reply(f->b_checker, aead, (guint8 *)&msg, sizeof(msg),
+					    f->addr, f->addr_len, f->now, &reply);
 	g_assert_true(tempest_cookie_generator_consume_reply(f->to_b, aead, &reply, f->now));
 
 	f->now = born + TEMPEST_COOKIE_REFRESH_TIME - TEMPEST_COOKIE_LATENCY - 1;
@@ -194,8 +194,8 @@ tempest_cookie_unsolicited_func(TempestCookieFixture *f, gconstpointer data)
 	TempestMsgCookieReply reply;
 
 	tempest_cookie_initiation(f, &msg);
-	tempest_cookie_checker_create_reply(f->b_checker, aead, (guint8 *)&msg, sizeof(msg), f->addr,
-					    f->addr_len, f->now, &reply);
+	tempest_cookie_checker_create_reply(f->b_checker, aead, (guint8 *)&msg, sizeof(msg),
+					    f->addr, f->addr_len, f->now, &reply);
 	/* a generator that sent nothing */
 	g_assert_false(tempest_cookie_generator_consume_reply(fresh, aead, &reply, f->now));
 	/* the reply to an earlier message, once a later one went out */
@@ -232,8 +232,9 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 	tempest_crypto_init();
 	g_test_add_func("/tempest/cookie/address", tempest_cookie_address_func);
-	g_test_add("/tempest/cookie/mac1", TempestCookieFixture, NULL, tempest_cookie_fixture_set_up,
-		   tempest_cookie_mac1_func, tempest_cookie_fixture_tear_down);
+	g_test_add("/tempest/cookie/mac1", TempestCookieFixture, NULL,
+		   tempest_cookie_fixture_set_up, tempest_cookie_mac1_func,
+		   tempest_cookie_fixture_tear_down);
 	g_test_add("/tempest/cookie/round-trip", TempestCookieFixture, NULL,
 		   tempest_cookie_fixture_set_up, tempest_cookie_round_trip_func,
 		   tempest_cookie_fixture_tear_down);

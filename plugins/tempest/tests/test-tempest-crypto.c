@@ -78,13 +78,17 @@ tempest_crypto_x25519_func(void)
 	guint8 k[32], u[32], out[32], alice[32], bob[32], alice_pub[32], bob_pub[32];
 
 	/* RFC 7748 §5.2, both vectors */
-	tempest_test_unhex(k, 32, "a546e36bf0527c9d3b16154b82465edd62144c0ac1fc5a18506a2244ba449ac4");
-	tempest_test_unhex(u, 32, "e6db6867583030db3594c1a424b15f7c726624ec26b3353b10a903a6d0ab1c4c");
+	tempest_test_unhex(k, 32,
+			   "a546e36bf0527c9d3b16154b82465edd62144c0ac1fc5a18506a2244ba449ac4");
+	tempest_test_unhex(u, 32,
+			   "e6db6867583030db3594c1a424b15f7c726624ec26b3353b10a903a6d0ab1c4c");
 	g_assert_true(tempest_dh(out, k, u));
 	tempest_test_assert_hex(out, 32,
 				"c3da55379de9c6908e94ea4df28d084f32eccf03491c71f754b4075577a28552");
-	tempest_test_unhex(k, 32, "4b66e9d4d1b4673c5ad22691957d6af5c11b6421e0ea01d42ca4169e7918ba0d");
-	tempest_test_unhex(u, 32, "e5210f12786811d3f4b7959d0538ae2c31dbe7106fc03c3efc4cd549c715a493");
+	tempest_test_unhex(k, 32,
+			   "4b66e9d4d1b4673c5ad22691957d6af5c11b6421e0ea01d42ca4169e7918ba0d");
+	tempest_test_unhex(u, 32,
+			   "e5210f12786811d3f4b7959d0538ae2c31dbe7106fc03c3efc4cd549c715a493");
 	g_assert_true(tempest_dh(out, k, u));
 	tempest_test_assert_hex(out, 32,
 				"95cbde9476e8907d7aade45cb4b873f88b595a68799fa152e6f8f7647aac7957");
@@ -92,7 +96,8 @@ tempest_crypto_x25519_func(void)
 	/* RFC 7748 §6.1: both public keys and the shared secret, from both sides */
 	tempest_test_unhex(alice, 32,
 			   "77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a");
-	tempest_test_unhex(bob, 32, "5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb");
+	tempest_test_unhex(bob, 32,
+			   "5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb");
 	g_assert_true(tempest_public_key_from_private(alice_pub, alice));
 	tempest_test_assert_hex(alice_pub, 32,
 				"8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a");

@@ -17,24 +17,24 @@ typedef struct {
 } TempestMsgCase;
 
 static const TempestMsgCase tempest_msg_cases[] = {
-    {"initiation", 1, 0, 148, TEMPEST_MSG_OK, TEMPEST_MSG_INITIATION},
-    {"initiation-short", 1, 0, 147, TEMPEST_MSG_ERROR_TOO_SHORT, 0},
-    {"initiation-long", 1, 0, 149, TEMPEST_MSG_ERROR_LENGTH, 0},
-    {"initiation-reserved", 1, 1, 148, TEMPEST_MSG_ERROR_RESERVED, 0},
-    {"response", 2, 0, 92, TEMPEST_MSG_OK, TEMPEST_MSG_RESPONSE},
-    {"response-short", 2, 0, 91, TEMPEST_MSG_ERROR_TOO_SHORT, 0},
-    {"response-long", 2, 0, 148, TEMPEST_MSG_ERROR_LENGTH, 0},
-    {"cookie", 3, 0, 64, TEMPEST_MSG_OK, TEMPEST_MSG_COOKIE_REPLY},
-    {"cookie-long", 3, 0, 65, TEMPEST_MSG_ERROR_LENGTH, 0},
-    {"cookie-reserved", 3, 0x80, 64, TEMPEST_MSG_ERROR_RESERVED, 0},
-    {"keepalive", 4, 0, 32, TEMPEST_MSG_OK, TEMPEST_MSG_TRANSPORT},
-    {"transport", 4, 0, 1452, TEMPEST_MSG_OK, TEMPEST_MSG_TRANSPORT},
-    {"transport-short", 4, 0, 31, TEMPEST_MSG_ERROR_TOO_SHORT, 0},
-    {"transport-reserved", 4, 2, 100, TEMPEST_MSG_ERROR_RESERVED, 0},
-    {"type-0", 0, 0, 148, TEMPEST_MSG_ERROR_TYPE, 0},
-    {"type-5", 5, 0, 148, TEMPEST_MSG_ERROR_TYPE, 0},
-    {"type-high", 0x81, 0, 92, TEMPEST_MSG_ERROR_TYPE, 0},
-    {"empty", 1, 0, 0, TEMPEST_MSG_ERROR_TOO_SHORT, 0},
+	{"initiation", 1, 0, 148, TEMPEST_MSG_OK, TEMPEST_MSG_INITIATION},
+	{"initiation-short", 1, 0, 147, TEMPEST_MSG_ERROR_TOO_SHORT, 0},
+	{"initiation-long", 1, 0, 149, TEMPEST_MSG_ERROR_LENGTH, 0},
+	{"initiation-reserved", 1, 1, 148, TEMPEST_MSG_ERROR_RESERVED, 0},
+	{"response", 2, 0, 92, TEMPEST_MSG_OK, TEMPEST_MSG_RESPONSE},
+	{"response-short", 2, 0, 91, TEMPEST_MSG_ERROR_TOO_SHORT, 0},
+	{"response-long", 2, 0, 148, TEMPEST_MSG_ERROR_LENGTH, 0},
+	{"cookie", 3, 0, 64, TEMPEST_MSG_OK, TEMPEST_MSG_COOKIE_REPLY},
+	{"cookie-long", 3, 0, 65, TEMPEST_MSG_ERROR_LENGTH, 0},
+	{"cookie-reserved", 3, 0x80, 64, TEMPEST_MSG_ERROR_RESERVED, 0},
+	{"keepalive", 4, 0, 32, TEMPEST_MSG_OK, TEMPEST_MSG_TRANSPORT},
+	{"transport", 4, 0, 1452, TEMPEST_MSG_OK, TEMPEST_MSG_TRANSPORT},
+	{"transport-short", 4, 0, 31, TEMPEST_MSG_ERROR_TOO_SHORT, 0},
+	{"transport-reserved", 4, 2, 100, TEMPEST_MSG_ERROR_RESERVED, 0},
+	{"type-0", 0, 0, 148, TEMPEST_MSG_ERROR_TYPE, 0},
+	{"type-5", 5, 0, 148, TEMPEST_MSG_ERROR_TYPE, 0},
+	{"type-high", 0x81, 0, 92, TEMPEST_MSG_ERROR_TYPE, 0},
+	{"empty", 1, 0, 0, TEMPEST_MSG_ERROR_TOO_SHORT, 0},
 };
 
 static void
@@ -86,10 +86,12 @@ tempest_msg_parse_func(void)
 	g_assert_cmpint(tempest_msg_parse_initiation(buf, 64, &init), ==,
 			TEMPEST_MSG_ERROR_TOO_SHORT);
 
-	tempest_msg_init_transport((TempestMsgTransport *)buf, 5, G_GUINT64_CONSTANT(0x1122334455667788));
+	tempest_msg_init_transport((TempestMsgTransport *)buf, 5,
+				   G_GUINT64_CONSTANT(0x1122334455667788));
 	g_assert_cmpint(tempest_msg_parse_transport(buf, 200, &data, &sealed), ==, TEMPEST_MSG_OK);
 	g_assert_cmpuint(sealed, ==, 184);
-	g_assert_cmpuint(tempest_msg_get_u64(data->counter), ==, G_GUINT64_CONSTANT(0x1122334455667788));
+	g_assert_cmpuint(tempest_msg_get_u64(data->counter), ==,
+			 G_GUINT64_CONSTANT(0x1122334455667788));
 	g_assert_cmpuint(buf[8], ==, 0x88);
 	g_assert_cmpint(tempest_msg_parse_transport(buf, 31, &data, &sealed), ==,
 			TEMPEST_MSG_ERROR_TOO_SHORT);
@@ -124,7 +126,7 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 	for (guint i = 0; i < G_N_ELEMENTS(tempest_msg_cases); i++) {
 		g_autofree gchar *path =
-		    g_strdup_printf("/tempest/messages/classify/%s", tempest_msg_cases[i].name);
+			g_strdup_printf("/tempest/messages/classify/%s", tempest_msg_cases[i].name);
 		g_test_add_data_func(path, &tempest_msg_cases[i], tempest_msg_classify_func);
 	}
 	g_test_add_func("/tempest/messages/parse", tempest_msg_parse_func);

@@ -97,7 +97,8 @@ tempest_noise_b_receives(TempestNoiseFixture *f, const guint8 *buf, gsize len)
 		return TEMPEST_NOISE_ERROR_LENGTH;
 	if (!tempest_cookie_checker_check_mac1(f->b_checker, buf, len))
 		return TEMPEST_NOISE_ERROR_DECRYPT;
-	result = tempest_noise_consume_initiation(f->b, msg, f->now, tempest_noise_lookup_cb, f, &hs);
+	result = tempest_noise_consume_initiation(f->b, msg, f->now, tempest_noise_lookup_cb, f,
+						  &hs);
 	if (result == TEMPEST_NOISE_OK)
 		g_assert_true(hs == f->b_hs);
 	else
@@ -156,9 +157,9 @@ tempest_noise_send(TempestNoiseFixture *f, TempestKeypair *from, TempestKeypair 
 	g_assert_cmpint(tempest_transport_seal(from, f->aead, f->now, buf, buf + 16, len, &out_len),
 			==, TEMPEST_NOISE_OK);
 	g_assert_cmpuint(out_len, ==, len + 32);
-	g_assert_cmpint(tempest_transport_open(to, f->aead, f->now, buf, out_len, buf + 16,
-					       &plain_len),
-			==, TEMPEST_NOISE_OK);
+	g_assert_cmpint(
+		tempest_transport_open(to, f->aead, f->now, buf, out_len, buf + 16, &plain_len), ==,
+		TEMPEST_NOISE_OK);
 	g_assert_cmpuint(plain_len, ==, len);
 	for (gsize i = 0; i < len; i++)
 		g_assert_cmpuint(buf[16 + i], ==, (guint8)(i * 7));
@@ -233,9 +234,9 @@ tempest_noise_wrong_key_func(TempestNoiseFixture *f, gconstpointer psk)
 	TempestHandshake *hs = (gpointer)0x1;
 
 	tempest_noise_initiation(f, &init);
-	g_assert_cmpint(tempest_noise_consume_initiation(c, &init, f->now, tempest_noise_lookup_cb,
-							 f, &hs),
-			==, TEMPEST_NOISE_ERROR_DECRYPT);
+	g_assert_cmpint(
+		tempest_noise_consume_initiation(c, &init, f->now, tempest_noise_lookup_cb, f, &hs),
+		==, TEMPEST_NOISE_ERROR_DECRYPT);
 	g_assert_null(hs);
 	/* C is not a peer of B */
 	g_assert_cmpint(tempest_handshake_create_initiation(c_hs, 5, &init), ==, TEMPEST_NOISE_OK);
@@ -268,8 +269,9 @@ tempest_noise_replay_func(TempestNoiseFixture *f, gconstpointer psk)
 	tempest_timestamp_from_unix(ts, 1800000000, 1);
 	g_assert_cmpint(tempest_handshake_create_initiation_with(f->a_hs, 3, eph, ts, &newer), ==,
 			TEMPEST_NOISE_OK);
-	for (TempestMsgInitiation *m = &init; m != NULL;
-	     m = m == &init ? &older : m == &older ? &newer : NULL)
+	for (TempestMsgInitiation *m = &init; m != NULL; m = m == &init    ? &older
+							     : m == &older ? &newer
+									   : NULL)
 		tempest_cookie_generator_add_macs(f->to_b, (guint8 *)m, sizeof(*m), f->now);
 
 	g_assert_cmpint(tempest_noise_b_receives(f, (guint8 *)&init, sizeof(init)), ==,
@@ -351,17 +353,17 @@ tempest_noise_tamper_transport_func(TempestNoiseFixture *f, gconstpointer psk)
 	gsize len = 0, plain_len = 0;
 
 	tempest_noise_handshake(f, &kp_a, &kp_b);
-	g_assert_cmpint(tempest_transport_seal(kp_a, f->aead, f->now, msg, plain, sizeof(plain),
-					       &len),
-			==, TEMPEST_NOISE_OK);
+	g_assert_cmpint(
+		tempest_transport_seal(kp_a, f->aead, f->now, msg, plain, sizeof(plain), &len), ==,
+		TEMPEST_NOISE_OK);
 	for (gsize i = 0; i < len; i++) {
 		guint8 bad[sizeof(msg)];
 
 		memcpy(bad, msg, len);
 		bad[i] ^= 0x20;
-		g_assert_cmpint(tempest_transport_open(kp_b, f->aead, f->now, bad, len, out,
-						       &plain_len),
-				!=, TEMPEST_NOISE_OK);
+		g_assert_cmpint(
+			tempest_transport_open(kp_b, f->aead, f->now, bad, len, out, &plain_len),
+			!=, TEMPEST_NOISE_OK);
 		g_assert_cmpuint(plain_len, ==, 0);
 	}
 	g_assert_cmpint(tempest_transport_open(kp_b, f->aead, f->now, msg, len, out, &plain_len),
@@ -460,6 +462,59 @@ tempest_noise_timers_func(TempestNoiseFixture *f, gconstpointer psk)
 	g_assert_cmpuint(tempest_transport_padded_len(1420, 1420), ==, 1420);
 }
 
+typedef struct {
+	TempestNoiseFixture *f;
+	TempestKeypair *from;
+	TempestKeypair *to;
+} TempestNoiseThreadData;
+
+/* all threads together send fewer packets than the replay window holds: a thread preempted
+ * between sealing and opening would otherwise rightly see its packet refused as too old */
+#define TEMPEST_NOISE_THREAD_PACKETS 2000
+G_STATIC_ASSERT(4 * TEMPEST_NOISE_THREAD_PACKETS < TEMPEST_REPLAY_WINDOW_SIZE);
+
+/* one sender thread: seals and opens in its own buffer */
+static gpointer
+tempest_noise_thread_cb(gpointer user_data)
+{
+	TempestNoiseThreadData *d = user_data;
+	guint8 buf[16 + 128 + 16];
+	gsize len = 0, plain_len = 0;
+	guint refused = 0;
+
+	for (guint i = 0; i < TEMPEST_NOISE_THREAD_PACKETS; i++) {
+		memset(buf + 16, (gint)i, 128);
+		if (tempest_transport_seal(d->from, d->f->aead, d->f->now, buf, buf + 16, 128,
+					   &len) != TEMPEST_NOISE_OK ||
+		    tempest_transport_open(d->to, d->f->aead, d->f->now, buf, len, buf + 16,
+					   &plain_len) != TEMPEST_NOISE_OK)
+			refused++;
+	}
+	return GUINT_TO_POINTER(refused);
+}
+
+/* four threads on one keypair: every counter is used once, every packet opens once */
+static void
+tempest_noise_threads_func(TempestNoiseFixture *f, gconstpointer psk)
+{
+	g_autoptr(TempestKeypair) kp_a = NULL;
+	g_autoptr(TempestKeypair) kp_b = NULL;
+	TempestNoiseThreadData d;
+	GThread *threads[4];
+
+	tempest_noise_handshake(f, &kp_a, &kp_b);
+	d = (TempestNoiseThreadData){f, kp_a, kp_b};
+	for (guint i = 0; i < G_N_ELEMENTS(threads); i++)
+		threads[i] = g_thread_new("tempest-test", tempest_noise_thread_cb, &d);
+	for (guint i = 0; i < G_N_ELEMENTS(threads); i++)
+		g_assert_cmpuint(GPOINTER_TO_UINT(g_thread_join(threads[i])), ==, 0);
+	g_assert_cmpuint(kp_a->send_counter, ==,
+			 G_N_ELEMENTS(threads) * TEMPEST_NOISE_THREAD_PACKETS);
+	/* so every counter below that was accepted exactly once */
+	for (guint64 c = 0; c < kp_a->send_counter; c += 997)
+		g_assert_false(tempest_replay_check(&kp_b->replay, c));
+}
+
 /* The vectors of tempest-vectors.py: an implementation of the whitepaper in Python that shares
  * no code with ours (hashlib's BLAKE2s, pure-Python X25519 and ChaCha20-Poly1305, checked there
  * against RFC 7748 and RFC 8439), with static keys 11.. and 22.., ephemeral keys 33.. and 44..,
@@ -474,38 +529,38 @@ typedef struct {
 } TempestNoiseVector;
 
 static const TempestNoiseVector tempest_noise_vector_no_psk = {
-    "01000000040302017b0d47d93427f8311160781c7c733fd89f88970aef490d8aa0ee19a4cb8a1b1481e49831"
-    "7da959fba46669572516a5e6c021bfa620bb6c56ca0082e1feae14988c2c64d024c617734a263f76a008df04"
-    "d0f94bad8ee75ec2e699a4409b009f65dd2862df9885111bb11805d93ed39a106fa0dce62a2c5f445dbe309f"
-    "00000000000000000000000000000000",
-    "02000000d0c0b0a004030201ff2ee45601ec1b67310c7790404585ae697331eee1c1f8cf2419731c1fff3e6b"
-    "626b63ce3bce8095ba9359fd213245acaf1f95c0ea71a9c9c0a07c26b91b8a67"
-    "00000000000000000000000000000000",
-    "e07b709efbfd0361a08a9de658ceb3847d648c207ed71d4dbdfe248bef23a651",
-    "f76ba55a113d83abf16240859ca361a9017ae9fbac0b4aa43179112c40e0163f",
-    "04000000d0c0b0a00000000000000000bca9d6d24667a7aa404b3110c9266f157ac41a2341cc4907ea1d4fe3"
-    "9d2980d2",
+	"01000000040302017b0d47d93427f8311160781c7c733fd89f88970aef490d8aa0ee19a4cb8a1b1481e49831"
+	"7da959fba46669572516a5e6c021bfa620bb6c56ca0082e1feae14988c2c64d024c617734a263f76a008df04"
+	"d0f94bad8ee75ec2e699a4409b009f65dd2862df9885111bb11805d93ed39a106fa0dce62a2c5f445dbe309f"
+	"00000000000000000000000000000000",
+	"02000000d0c0b0a004030201ff2ee45601ec1b67310c7790404585ae697331eee1c1f8cf2419731c1fff3e6b"
+	"626b63ce3bce8095ba9359fd213245acaf1f95c0ea71a9c9c0a07c26b91b8a67"
+	"00000000000000000000000000000000",
+	"e07b709efbfd0361a08a9de658ceb3847d648c207ed71d4dbdfe248bef23a651",
+	"f76ba55a113d83abf16240859ca361a9017ae9fbac0b4aa43179112c40e0163f",
+	"04000000d0c0b0a00000000000000000bca9d6d24667a7aa404b3110c9266f157ac41a2341cc4907ea1d4fe3"
+	"9d2980d2",
 };
 
 static const TempestNoiseVector tempest_noise_vector_psk = {
-    "01000000040302017b0d47d93427f8311160781c7c733fd89f88970aef490d8aa0ee19a4cb8a1b1481e49831"
-    "7da959fba46669572516a5e6c021bfa620bb6c56ca0082e1feae14988c2c64d024c617734a263f76a008df04"
-    "d0f94bad8ee75ec2e699a4409b009f65dd2862df9885111bb11805d93ed39a106fa0dce62a2c5f445dbe309f"
-    "00000000000000000000000000000000",
-    "02000000d0c0b0a004030201ff2ee45601ec1b67310c7790404585ae697331eee1c1f8cf2419731c1fff3e6b"
-    "d7f89a674a43e60ce331c1d71d751db6d2b4ef47fbbc7227f1a8b86acd7a7c10"
-    "00000000000000000000000000000000",
-    "a007faf842d83f5bd3be20a14e0ffcec34c84867b78b051980602713205922de",
-    "d982d5cd10d34a7802b6c19fa441cd9164d70e4f4d62007ab416879ee8bd1b99",
-    "04000000d0c0b0a00000000000000000643526f27001cfb9d830762904652b4d6a011534c7254f63dc8ac329"
-    "e9c08472",
+	"01000000040302017b0d47d93427f8311160781c7c733fd89f88970aef490d8aa0ee19a4cb8a1b1481e49831"
+	"7da959fba46669572516a5e6c021bfa620bb6c56ca0082e1feae14988c2c64d024c617734a263f76a008df04"
+	"d0f94bad8ee75ec2e699a4409b009f65dd2862df9885111bb11805d93ed39a106fa0dce62a2c5f445dbe309f"
+	"00000000000000000000000000000000",
+	"02000000d0c0b0a004030201ff2ee45601ec1b67310c7790404585ae697331eee1c1f8cf2419731c1fff3e6b"
+	"d7f89a674a43e60ce331c1d71d751db6d2b4ef47fbbc7227f1a8b86acd7a7c10"
+	"00000000000000000000000000000000",
+	"a007faf842d83f5bd3be20a14e0ffcec34c84867b78b051980602713205922de",
+	"d982d5cd10d34a7802b6c19fa441cd9164d70e4f4d62007ab416879ee8bd1b99",
+	"04000000d0c0b0a00000000000000000643526f27001cfb9d830762904652b4d6a011534c7254f63dc8ac329"
+	"e9c08472",
 };
 
 static void
 tempest_noise_vector_func(TempestNoiseFixture *f, gconstpointer psk)
 {
-	const TempestNoiseVector *v = psk != NULL ? &tempest_noise_vector_psk
-						  : &tempest_noise_vector_no_psk;
+	const TempestNoiseVector *v =
+		psk != NULL ? &tempest_noise_vector_psk : &tempest_noise_vector_no_psk;
 	g_autoptr(TempestKeypair) kp_a = NULL;
 	g_autoptr(TempestKeypair) kp_b = NULL;
 	guint8 eph_i[32], eph_r[32], ts[12], data[48];
@@ -517,9 +572,9 @@ tempest_noise_vector_func(TempestNoiseFixture *f, gconstpointer psk)
 	memset(eph_i, 0x33, 32);
 	memset(eph_r, 0x44, 32);
 	tempest_test_unhex(ts, 12, "400000006553f100075bcd15");
-	g_assert_cmpint(tempest_handshake_create_initiation_with(f->a_hs, 0x01020304, eph_i, ts,
-								 &init),
-			==, TEMPEST_NOISE_OK);
+	g_assert_cmpint(
+		tempest_handshake_create_initiation_with(f->a_hs, 0x01020304, eph_i, ts, &init), ==,
+		TEMPEST_NOISE_OK);
 	tempest_cookie_generator_add_macs(f->to_b, (guint8 *)&init, sizeof(init), f->now);
 	tempest_test_assert_hex((guint8 *)&init, sizeof(init), v->initiation);
 	g_assert_cmpint(tempest_noise_b_receives(f, (guint8 *)&init, sizeof(init)), ==,
@@ -536,9 +591,9 @@ tempest_noise_vector_func(TempestNoiseFixture *f, gconstpointer psk)
 			TEMPEST_NOISE_OK);
 	tempest_test_assert_hex(kp_a->send_key, 32, v->send_i);
 	tempest_test_assert_hex(kp_a->recv_key, 32, v->recv_i);
-	g_assert_cmpint(tempest_transport_seal(kp_a, f->aead, f->now, data, hello, sizeof(hello),
-					       &len),
-			==, TEMPEST_NOISE_OK);
+	g_assert_cmpint(
+		tempest_transport_seal(kp_a, f->aead, f->now, data, hello, sizeof(hello), &len), ==,
+		TEMPEST_NOISE_OK);
 	tempest_test_assert_hex(data, len, v->data);
 }
 
@@ -553,15 +608,16 @@ main(int argc, char **argv)
 		const gchar *name;
 		void (*func)(TempestNoiseFixture *, gconstpointer);
 	} tests[] = {
-	    {"full", tempest_noise_full_func},
-	    {"psk-mismatch", tempest_noise_psk_mismatch_func},
-	    {"wrong-key", tempest_noise_wrong_key_func},
-	    {"replay", tempest_noise_replay_func},
-	    {"tamper", tempest_noise_tamper_func},
-	    {"tamper-transport", tempest_noise_tamper_transport_func},
-	    {"state", tempest_noise_state_func},
-	    {"timers", tempest_noise_timers_func},
-	    {"vector", tempest_noise_vector_func},
+		{"full", tempest_noise_full_func},
+		{"psk-mismatch", tempest_noise_psk_mismatch_func},
+		{"wrong-key", tempest_noise_wrong_key_func},
+		{"replay", tempest_noise_replay_func},
+		{"tamper", tempest_noise_tamper_func},
+		{"tamper-transport", tempest_noise_tamper_transport_func},
+		{"state", tempest_noise_state_func},
+		{"timers", tempest_noise_timers_func},
+		{"threads", tempest_noise_threads_func},
+		{"vector", tempest_noise_vector_func},
 	};
 
 	g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);

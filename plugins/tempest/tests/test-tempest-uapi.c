@@ -79,7 +79,8 @@ test_uapi_set_peers_func(void)
 	g_assert_cmpuint(peer->preshared_key[0], ==, 0xc6);
 	g_assert_cmpuint(peer->flags, ==,
 			 TEMPEST_UAPI_PEER_PRESHARED_KEY | TEMPEST_UAPI_PEER_ENDPOINT |
-				 TEMPEST_UAPI_PEER_KEEPALIVE | TEMPEST_UAPI_PEER_REPLACE_ALLOWED_IPS |
+				 TEMPEST_UAPI_PEER_KEEPALIVE |
+				 TEMPEST_UAPI_PEER_REPLACE_ALLOWED_IPS |
 				 TEMPEST_UAPI_PEER_PROTOCOL_VERSION);
 	g_assert_cmpstr(tempest_endpoint_to_string(&peer->endpoint, buf, sizeof(buf)), ==,
 			"[fd00::1]:51820");
@@ -94,7 +95,8 @@ test_uapi_set_peers_func(void)
 
 	peer = &change->peers[1];
 	g_assert_cmpuint(peer->public_key[0], ==, 0xc6);
-	g_assert_cmpuint(peer->flags, ==, TEMPEST_UAPI_PEER_UPDATE_ONLY | TEMPEST_UAPI_PEER_ENDPOINT);
+	g_assert_cmpuint(peer->flags, ==,
+			 TEMPEST_UAPI_PEER_UPDATE_ONLY | TEMPEST_UAPI_PEER_ENDPOINT);
 	g_assert_cmpstr(tempest_endpoint_to_string(&peer->endpoint, buf, sizeof(buf)), ==,
 			"198.51.100.7:1234");
 	g_assert_cmpuint(peer->n_allowed_ips, ==, 0);
@@ -117,7 +119,8 @@ test_uapi_set_refused_func(void)
 		{"set=1\nfwmark=0x100000000\n\n", EINVAL},
 		{"set=1\nfwmark=010\n\n", EINVAL},
 		{"set=1\nprivate_key=" KEY_A "00\n\n", EINVAL},
-		{"set=1\nprivate_key=zz4b5a6d2717c1003a13b431570353dbaca9146cf150c5f8575680feba52027a\n\n",
+		{"set=1\nprivate_key="
+		 "zz4b5a6d2717c1003a13b431570353dbaca9146cf150c5f8575680feba52027a\n\n",
 		 EINVAL},
 		{"set=1\nreplace_peers=false\n\n", EINVAL},
 		{"set=1\nbogus=1\n\n", EINVAL},
@@ -156,8 +159,8 @@ test_uapi_set_refused_func(void)
 		TempestUapiChange *change = NULL;
 		TempestUapiOp op;
 		g_test_message("%u: %s", i, cases[i].request);
-		g_assert_false(tempest_uapi_parse_request(cases[i].request, strlen(cases[i].request),
-							  &op, &change, &error));
+		g_assert_false(tempest_uapi_parse_request(
+			cases[i].request, strlen(cases[i].request), &op, &change, &error));
 		g_assert_error(error, TEMPEST_UAPI_ERROR, error->code);
 		g_assert_cmpint(tempest_uapi_error_to_errno(error), ==, cases[i].err);
 		g_assert_null(change);
@@ -218,6 +221,7 @@ test_uapi_get_func(void)
 	gsize len = 0;
 	TempestUapiOp op;
 	g_autoptr(GError) error = NULL;
+	gboolean ok;
 
 	memset(key_a, 0xaa, sizeof(key_a));
 	memset(key_b, 0x0b, sizeof(key_b));
@@ -239,34 +243,36 @@ test_uapi_get_func(void)
 	peer = tempest_uapi_snapshot_add_peer(snapshot, key_b);
 
 	text = tempest_uapi_snapshot_serialize(snapshot, &len);
-	g_assert_cmpstr(text, ==,
-			"private_key=0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b\n"
-			"listen_port=51820\n"
-			"public_key=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"
-			"preshared_key=0000000000000000000000000000000000000000000000000000000000000000\n"
-			"protocol_version=1\n"
-			"endpoint=[fd00::9]:4\n"
-			"last_handshake_time_sec=1700000000\n"
-			"last_handshake_time_nsec=42\n"
-			"tx_bytes=1000\n"
-			"rx_bytes=18446744073709551615\n"
-			"persistent_keepalive_interval=25\n"
-			"allowed_ip=10.0.0.0/8\n"
-			"allowed_ip=fd00::/64\n"
-			"public_key=0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b\n"
-			"preshared_key=0000000000000000000000000000000000000000000000000000000000000000\n"
-			"protocol_version=1\n"
-			"last_handshake_time_sec=0\n"
-			"last_handshake_time_nsec=0\n"
-			"tx_bytes=0\n"
-			"rx_bytes=0\n"
-			"persistent_keepalive_interval=0\n"
-			"errno=0\n\n");
+	g_assert_cmpstr(
+		text, ==,
+		"private_key=0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b\n"
+		"listen_port=51820\n"
+		"public_key=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"
+		"preshared_key=0000000000000000000000000000000000000000000000000000000000000000\n"
+		"protocol_version=1\n"
+		"endpoint=[fd00::9]:4\n"
+		"last_handshake_time_sec=1700000000\n"
+		"last_handshake_time_nsec=42\n"
+		"tx_bytes=1000\n"
+		"rx_bytes=18446744073709551615\n"
+		"persistent_keepalive_interval=25\n"
+		"allowed_ip=10.0.0.0/8\n"
+		"allowed_ip=fd00::/64\n"
+		"public_key=0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b\n"
+		"preshared_key=0000000000000000000000000000000000000000000000000000000000000000\n"
+		"protocol_version=1\n"
+		"last_handshake_time_sec=0\n"
+		"last_handshake_time_nsec=0\n"
+		"tx_bytes=0\n"
+		"rx_bytes=0\n"
+		"persistent_keepalive_interval=0\n"
+		"errno=0\n\n");
 	g_assert_cmpuint(len, ==, strlen(text));
 	tempest_uapi_text_free(text);
 
-	g_assert_true(tempest_uapi_parse_request("get=1\n\n", 7, &op, NULL, &error));
+	ok = tempest_uapi_parse_request("get=1\n\n", 7, &op, NULL, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	g_assert_cmpint(op, ==, TEMPEST_UAPI_OP_GET);
 }
 

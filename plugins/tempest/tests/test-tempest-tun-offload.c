@@ -1,0 +1,207 @@
+/*
+ * Copyright 2026 The Arctic Authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <glib.h>
+#include <linux/virtio_net.h>
+#include <string.h>
+
+#include "tempest-tun.h"
+
+/* Splitting what a TUN device with offloads hands over: each packet must be one a NIC would
+ * have put on the wire. Checksums are verified with a sum written here, not the one tested. */
+
+#define N_OUT 8
+#define GSO_UDP_L4 5
+
+static guint32
+ref_sum(const guint8 *data, gsize len)
+{
+	guint32 sum = 0;
+
+	for (gsize i = 0; i < len; i++)
+		sum += i % 2 == 0 ? (guint32)data[i] << 8 : data[i];
+	return sum;
+}
+
+static guint16
+ref_fold(guint32 sum)
+{
+	while (sum > 0xffff)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (guint16)sum;
+}
+
+/* a packet's transport checksum verifies: the sum with its pseudo-header is all ones */
+static void
+assert_transport_ok(const guint8 *pkt, gsize len, gsize iph_len, guint8 proto)
+{
+	gboolean v6 = pkt[0] >> 4 == 6;
+	guint32 sum = ref_sum(pkt + (v6 ? 8 : 12), v6 ? 32 : 8) + proto + (guint32)(len - iph_len);
+
+	sum += ref_sum(pkt + iph_len, len - iph_len);
+	g_assert_cmphex(ref_fold(sum), ==, 0xffff);
+}
+
+static gsize
+build_ipv4_tcp(guint8 *buf, gsize payload)
+{
+	static const guint8 head[40] = {
+		0x45, 0, 0, 0, 0x12, 0x34, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+		/* TCP: ports 1000 -> 2000, seq 1000, ack 7, 20 bytes, ACK|PSH|FIN, window */
+		0x03, 0xe8, 0x07, 0xd0, 0, 0, 0x03, 0xe8, 0, 0, 0, 7, 0x50, 0x19, 0xff, 0xff, 0, 0,
+		0, 0};
+
+	memcpy(buf, head, sizeof(head));
+	for (gsize i = 0; i < payload; i++)
+		buf[40 + i] = (guint8)(i * 13 + 1);
+	buf[2] = (guint8)((40 + payload) >> 8);
+	buf[3] = (guint8)(40 + payload);
+	return 40 + payload;
+}
+
+static void
+alloc_out(TempestTunPacket *out, guint n, gsize size)
+{
+	for (guint i = 0; i < n; i++)
+		out[i] = (TempestTunPacket){.data = g_malloc0(size), .size = size};
+}
+
+static void
+free_out(TempestTunPacket *out, guint n)
+{
+	for (guint i = 0; i < n; i++)
+		g_free(out[i].data);
+}
+
+static void
+test_tun_split_tcp4_func(void)
+{
+	guint8 in[4096];
+	TempestTunPacket out[N_OUT];
+	gsize len = build_ipv4_tcp(in, 2500);
+	TempestTunVnetHdr hdr = {.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+				 .gso_type = VIRTIO_NET_HDR_GSO_TCPV4,
+				 .hdr_len = 40,
+				 .gso_size = 1000,
+				 .csum_start = 20,
+				 .csum_offset = 16};
+	gint n;
+
+	alloc_out(out, N_OUT, 1500);
+	n = tempest_tun_gso_split(&hdr, in, len, out, N_OUT);
+	g_assert_cmpint(n, ==, 3);
+	for (gint i = 0; i < n; i++) {
+		const guint8 *p = out[i].data;
+		gsize chunk = i < 2 ? 1000 : 500;
+		guint32 seq;
+		g_assert_cmpuint(out[i].len, ==, 40 + chunk);
+		g_assert_cmpuint((guint)(p[2] << 8 | p[3]), ==, 40 + chunk);
+		g_assert_cmpuint((guint)(p[4] << 8 | p[5]), ==, 0x1234 + (guint)i);
+		g_assert_cmphex(ref_fold(ref_sum(p, 20)), ==, 0xffff);
+		memcpy(&seq, p + 24, 4);
+		g_assert_cmpuint(ntohl(seq), ==, 1000 + (guint)i * 1000);
+		/* FIN and PSH on the last segment only */
+		g_assert_cmphex(p[33], ==, i < 2 ? 0x10 : 0x19);
+		g_assert_cmpmem(p + 40, chunk, in + 40 + (gsize)i * 1000, chunk);
+		assert_transport_ok(p, out[i].len, 20, 6);
+	}
+	free_out(out, N_OUT);
+}
+
+static void
+test_tun_split_udp6_func(void)
+{
+	guint8 in[4096] = {0x60, 0, 0, 0, 0, 0, 17, 64};
+	TempestTunPacket out[N_OUT];
+	TempestTunVnetHdr hdr = {.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+				 .gso_type = GSO_UDP_L4,
+				 .hdr_len = 48,
+				 .gso_size = 700,
+				 .csum_start = 40,
+				 .csum_offset = 6};
+	gsize len = 48 + 2000;
+	gint n;
+
+	inet_pton(AF_INET6, "fd00::1", in + 8);
+	inet_pton(AF_INET6, "fd00::2", in + 24);
+	in[40] = 0x13;
+	in[42] = 0x14;
+	for (gsize i = 0; i < 2000; i++)
+		in[48 + i] = (guint8)(i * 7);
+	alloc_out(out, N_OUT, 1500);
+	n = tempest_tun_gso_split(&hdr, in, len, out, N_OUT);
+	g_assert_cmpint(n, ==, 3);
+	for (gint i = 0; i < n; i++) {
+		const guint8 *p = out[i].data;
+		gsize chunk = i < 2 ? 700 : 600;
+		g_assert_cmpuint(out[i].len, ==, 48 + chunk);
+		g_assert_cmpuint((guint)(p[4] << 8 | p[5]), ==, 8 + chunk);
+		g_assert_cmpuint((guint)(p[44] << 8 | p[45]), ==, 8 + chunk);
+		g_assert_cmpmem(p + 48, chunk, in + 48 + (gsize)i * 700, chunk);
+		assert_transport_ok(p, out[i].len, 40, 17);
+	}
+	free_out(out, N_OUT);
+}
+
+static void
+test_tun_needs_csum_func(void)
+{
+	guint8 in[128];
+	TempestTunPacket out[1];
+	gsize len = build_ipv4_tcp(in, 60);
+	TempestTunVnetHdr hdr = {
+		.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM, .csum_start = 20, .csum_offset = 16};
+	/* what the kernel leaves in the field: the pseudo-header's sum */
+	guint16 pseudo = ref_fold(ref_sum(in + 12, 8) + 6 + (guint32)(len - 20));
+
+	in[36] = (guint8)(pseudo >> 8);
+	in[37] = (guint8)pseudo;
+	alloc_out(out, 1, 1500);
+	g_assert_cmpint(tempest_tun_gso_split(&hdr, in, len, out, 1), ==, 1);
+	g_assert_cmpuint(out[0].len, ==, len);
+	assert_transport_ok(out[0].data, len, 20, 6);
+	free_out(out, 1);
+}
+
+static void
+test_tun_split_refused_func(void)
+{
+	guint8 in[4096];
+	TempestTunPacket out[2];
+	gsize len = build_ipv4_tcp(in, 2500);
+	TempestTunVnetHdr hdr = {.gso_type = VIRTIO_NET_HDR_GSO_TCPV4,
+				 .gso_size = 1000,
+				 .csum_start = 20,
+				 .csum_offset = 16};
+	TempestTunVnetHdr bad = hdr;
+	TempestTunVnetHdr zero = hdr;
+	TempestTunVnetHdr ecn = hdr;
+
+	alloc_out(out, 2, 1500);
+	/* three segments, two buffers */
+	g_assert_cmpint(tempest_tun_gso_split(&hdr, in, len, out, 2), ==, -ENOSPC);
+	bad.csum_start = 10;
+	g_assert_cmpint(tempest_tun_gso_split(&bad, in, len, out, 2), ==, -EINVAL);
+	bad.csum_start = 4000;
+	g_assert_cmpint(tempest_tun_gso_split(&bad, in, len, out, 2), ==, -EINVAL);
+	zero.gso_size = 0;
+	g_assert_cmpint(tempest_tun_gso_split(&zero, in, len, out, 2), ==, -EINVAL);
+	ecn.gso_type = 0x80 | VIRTIO_NET_HDR_GSO_TCPV4;
+	g_assert_cmpint(tempest_tun_gso_split(&ecn, in, len, out, 2), ==, -EINVAL);
+	g_assert_cmpint(tempest_tun_gso_split(&hdr, in, 30, out, 2), ==, -EINVAL);
+	free_out(out, 2);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+	g_test_add_func("/tempest/tun/split-tcp4", test_tun_split_tcp4_func);
+	g_test_add_func("/tempest/tun/split-udp6", test_tun_split_udp6_func);
+	g_test_add_func("/tempest/tun/needs-csum", test_tun_needs_csum_func);
+	g_test_add_func("/tempest/tun/split-refused", test_tun_split_refused_func);
+	return g_test_run();
+}
