@@ -50,6 +50,11 @@ td_cleanup() {
 	for pid in "${pids[@]}"; do
 		kill "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
+		# a daemonised one is no child of ours: wait for it to go
+		for _ in $(seq 40); do
+			[ -e "/proc/$pid" ] || break
+			sleep 0.05
+		done
 	done
 	ip netns del "$nsa" 2>/dev/null
 	ip netns del "$nsb" 2>/dev/null

@@ -53,4 +53,21 @@ check "no handshake on a" [ "$(td_handshake "$nsa" "$ifa")" = 0 ]
 check "no handshake on b" [ "$(td_handshake "$nsb" "$ifb")" = 0 ]
 read -r rx _ <<<"$(td_transfer "$nsb" "$ifb")"
 check "b received nothing from a (${rx:-?} bytes)" [ "${rx:-1}" = 0 ]
+
+# SIGTERM: a clean exit, the socket and the TUN device gone
+kill -TERM "${pids[0]}"
+wait "${pids[0]}"
+status=$?
+check "SIGTERM: exit status 0 (got $status)" [ "$status" = 0 ]
+refute "SIGTERM: the UAPI socket is removed" [ -e "/var/run/wireguard/$ifa.sock" ]
+refute "SIGTERM: the TUN device is gone" ip -n "$nsa" link show "$ifa"
+
+# without -f it daemonises once ready: the command returns, the socket is there
+daemonised() {
+	ip netns exec "$nsa" env -u WG_PROCESS_FOREGROUND "$tempest" "$ifa" 2>"$tmp/daemon.log" &&
+		[ -S "/var/run/wireguard/$ifa.sock" ] && ip -n "$nsa" link show "$ifa" >/dev/null
+}
+check "daemonised: returned with the device and the socket ready" daemonised
+# the daemon is the only process left in a's namespace, and it is ours: stopped at exit
+for pid in $(ip netns pids "$nsa"); do pids+=("$pid"); done
 td_finish
