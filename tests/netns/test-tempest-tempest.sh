@@ -41,6 +41,17 @@ ip netns exec "$nsa" wg showconf "$ifa" >"$tmp/conf2"
 check "wg showconf | wg setconf | wg showconf is stable" cmp "$tmp/conf1" "$tmp/conf2"
 check "traffic after setconf" td_ping "$nsa" 10.211.0.2
 
+# fwmark, and persistent keepalive: b's counters move with no traffic of ours
+ip netns exec "$nsa" wg set "$ifa" fwmark 0x1234
+check "wg show fwmark" [ "$(ip netns exec "$nsa" wg show "$ifa" fwmark)" = 0x1234 ]
+ip netns exec "$nsa" wg set "$ifa" peer "$(wg pubkey <"$tmp/kb")" persistent-keepalive 1
+read -r rx_before _ <<<"$(td_transfer "$nsb" "$ifb")"
+sleep 3.5
+read -r rx_after _ <<<"$(td_transfer "$nsb" "$ifb")"
+check "persistent keepalive: b received $((rx_after - rx_before)) bytes in 3.5 s (at least 2 keepalives of 32)" \
+	[ $((rx_after - rx_before)) -ge 64 ]
+ip netns exec "$nsa" wg set "$ifa" peer "$(wg pubkey <"$tmp/kb")" persistent-keepalive 0
+
 # a wrong key: b is told a key that is not a's; both peers made anew (no handshake yet)
 ip netns exec "$nsb" wg set "$ifb" peer "$(wg pubkey <"$tmp/ka")" remove \
 	peer "$(wg pubkey <"$tmp/kx")" allowed-ips 10.211.0.1/32 endpoint 10.210.0.1:51820
