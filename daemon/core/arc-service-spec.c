@@ -742,3 +742,23 @@ arc_service_spec_from_variant(GVariant *dict, gboolean create, GError **error)
 
 	return arc_service_spec_read(&obj, create, error);
 }
+
+/**
+ * arc_service_state_to_string:
+ * @state: a service state
+ *
+ * Returns: its name in the API
+ */
+const gchar *
+arc_service_state_to_string(ArcServiceState state)
+{
+	switch (state) {
+	case ARC_SERVICE_STATE_ACTIVE:
+		return "active";
+	case ARC_SERVICE_STATE_INACTIVE:
+		return "inactive";
+	case ARC_SERVICE_STATE_OVER_LIMIT:
+		return "over_limit";
+	}
+	g_return_val_if_reached("inactive");
+}

@@ -93,4 +93,20 @@ GPtrArray *arc_route_specs_from_variant(GVariant *routes, GError **error);
 gboolean arc_service_name_is_valid(const gchar *name);
 gchar *arc_interface_cidr_normalize(const gchar *text, guint family, GError **error);
 
+/**
+ * ArcServiceState:
+ * @ARC_SERVICE_STATE_ACTIVE: both its peers are members within the license's limits
+ * @ARC_SERVICE_STATE_INACTIVE: its source or target peer is gone or beyond the node limit
+ * @ARC_SERVICE_STATE_OVER_LIMIT: beyond the license's `max_services`
+ *
+ * A service's `state`, as the API shows it.
+ */
+typedef enum {
+	ARC_SERVICE_STATE_ACTIVE,
+	ARC_SERVICE_STATE_INACTIVE,
+	ARC_SERVICE_STATE_OVER_LIMIT,
+} ArcServiceState;
+
+const gchar *arc_service_state_to_string(ArcServiceState state);
+
 G_END_DECLS

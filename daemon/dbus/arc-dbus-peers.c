@@ -69,7 +69,7 @@ arc_dbus_service_set_peer_properties(ArcDbusService *self, ArcDbusPeer *peer,
 	arc_dbus_peer_set_address(peer, info->address != NULL ? info->address : "");
 	arc_dbus_peer_set_public_key(peer, info->public_key != NULL ? info->public_key : "");
 	arc_dbus_peer_set_is_local(peer, info->is_local);
-	arc_dbus_peer_set_state(peer, info->state != NULL ? info->state : "");
+	arc_dbus_peer_set_state(peer, arc_peer_state_to_string(info->state));
 	arc_dbus_peer_set_created_at(peer, info->created_at);
 	arc_dbus_peer_set_reachability(peer, reachability != NULL ? reachability : "");
 }

@@ -109,7 +109,7 @@ arc_dbus_services_set_properties(ArcDbusServices *self, ArcDbusClusterService *i
 		iface, info->requires_interface ? arc_dbus_services_str(info->interface_name) : "");
 	arc_dbus_cluster_service_set_fully_transparent(iface, info->fully_transparent);
 	arc_dbus_cluster_service_set_bandwidth_limit_mbps(iface, info->bandwidth_limit_mbps);
-	arc_dbus_cluster_service_set_state(iface, arc_dbus_services_str(info->state));
+	arc_dbus_cluster_service_set_state(iface, arc_service_state_to_string(info->state));
 	arc_dbus_cluster_service_set_routes(iface, arc_dbus_services_routes_to_variant(routes));
 	arc_dbus_cluster_service_set_created_at(iface, info->created_at);
 	arc_dbus_cluster_service_set_updated_at(iface, info->updated_at);

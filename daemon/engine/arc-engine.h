@@ -107,7 +107,7 @@ typedef struct {
 	gchar *name;
 	gchar *public_key;
 	gchar *address;
-	gchar *state;
+	ArcPeerState state;
 	gint64 created_at;
 	gboolean is_local;
 } ArcPeerInfo;

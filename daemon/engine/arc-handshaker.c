@@ -368,7 +368,7 @@ arc_handshaker_is_alone(ArcHandshaker *self)
 
 	for (guint i = 0; peers != NULL && i < peers->len; i++) {
 		ArcPeerInfo *peer = g_ptr_array_index(peers, i);
-		if (!peer->is_local && g_strcmp0(peer->state, "deactivated") != 0)
+		if (!peer->is_local && peer->state != ARC_PEER_STATE_DEACTIVATED)
 			return FALSE;
 	}
 	return TRUE;

@@ -112,7 +112,6 @@ arc_peer_info_free(ArcPeerInfo *self)
 	g_free(self->name);
 	g_free(self->public_key);
 	g_free(self->address);
-	g_free(self->state);
 	g_free(self);
 }
 
@@ -136,15 +135,16 @@ arc_peer_manager_info_from_record(ArcPeerManager *self, const ArcRecord *record,
 	info->name = g_strdup(alias != NULL ? alias : body->name);
 	info->public_key = g_strdup(body->public_key);
 	info->address = g_strdup(body->address);
-	info->state = g_strdup(body->state);
+	/* a state this agent does not know is not a membership: the registry does not count
+	 * such a peer as a member either */
+	if (!arc_peer_state_from_string(body->state, &info->state))
+		info->state = ARC_PEER_STATE_DEACTIVATED;
 	info->created_at = body->created_at;
 	info->is_local = g_strcmp0(record->id, arc_peer_manager_own_id(self)) == 0;
 	/* beyond the node limit after two partitions merged (docs/protocol.md §6.4) */
 	member = arc_registry_lookup_member(self->registry, record->id);
-	if (member != NULL && member->over_limit) {
-		g_free(info->state);
-		info->state = g_strdup("over_limit");
-	}
+	if (member != NULL && member->over_limit)
+		info->state = ARC_PEER_STATE_OVER_LIMIT;
 	return info;
 }
 
@@ -350,7 +350,7 @@ arc_peer_list_count_active(GPtrArray *peers)
 	guint n = 0;
 	for (guint i = 0; i < peers->len; i++) {
 		ArcPeerInfo *peer = g_ptr_array_index(peers, i);
-		if (g_strcmp0(peer->state, "active") == 0)
+		if (peer->state == ARC_PEER_STATE_ACTIVE)
 			n++;
 	}
 	return n;
@@ -365,7 +365,7 @@ arc_peer_manager_read_deactivated(ArcPeerManager *self)
 		peers != NULL ? arc_peer_list_find(peers, arc_peer_manager_own_id(self), NULL, NULL)
 			      : NULL;
 
-	return local != NULL && g_strcmp0(local->state, "deactivated") == 0;
+	return local != NULL && local->state == ARC_PEER_STATE_DEACTIVATED;
 }
 
 /* checked on every handshake: read from the local record once, then kept */

@@ -32,7 +32,7 @@ gint64 arc_service_manager_now(ArcServiceManager *self);
 const gchar *arc_service_manager_resolve_id(ArcServiceManager *self, const gchar *id,
 					    gchar **holder);
 ArcServiceInfo *arc_service_manager_find(ArcServiceManager *self, const gchar *id, GError **error);
-const gchar *arc_service_manager_state_of(ArcServiceManager *self, const ArcServiceInfo *info);
+ArcServiceState arc_service_manager_state_of(ArcServiceManager *self, const ArcServiceInfo *info);
 GHashTable *arc_service_manager_peer_names(ArcServiceManager *self);
 GPtrArray *arc_service_manager_routes_of(ArcServiceManager *self, const gchar *service_id);
 ArcServiceInfo *arc_service_manager_present(ArcServiceManager *self, const ArcServiceInfo *cached,

@@ -317,7 +317,7 @@ arc_service_manager_table_for(ArcServiceManager *self, const gchar *peer_id)
 	while (g_hash_table_iter_next(&iter, NULL, &value)) {
 		ArcServiceInfo *info = value;
 		if (g_strcmp0(info->source_peer_id, peer_id) == 0 &&
-		    g_strcmp0(arc_service_manager_state_of(self, info), "active") == 0 &&
+		    arc_service_manager_state_of(self, info) == ARC_SERVICE_STATE_ACTIVE &&
 		    info->requires_interface)
 			arc_route_table_bind_interface(table, info->interface_name, info->id);
 	}
@@ -327,7 +327,7 @@ arc_service_manager_table_for(ArcServiceManager *self, const gchar *peer_id)
 		ArcServiceInfo *info = g_hash_table_lookup(self->services, route->service_id);
 
 		if (info == NULL || g_strcmp0(info->source_peer_id, peer_id) != 0 ||
-		    g_strcmp0(arc_service_manager_state_of(self, info), "active") != 0)
+		    arc_service_manager_state_of(self, info) != ARC_SERVICE_STATE_ACTIVE)
 			continue;
 		arc_route_table_add_route(table, route);
 	}

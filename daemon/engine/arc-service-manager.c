@@ -296,17 +296,17 @@ arc_service_manager_commit(ArcServiceManager *self, ArcStorageTxn *txn, GError *
 
 /* ---- what callers see ---- */
 
-const gchar *
+ArcServiceState
 arc_service_manager_state_of(ArcServiceManager *self, const ArcServiceInfo *info)
 {
 	const ArcMember *source = arc_registry_lookup_member(self->registry, info->source_peer_id);
 	const ArcMember *target = arc_registry_lookup_member(self->registry, info->target_peer_id);
 
 	if (source == NULL || target == NULL || source->over_limit || target->over_limit)
-		return "inactive";
+		return ARC_SERVICE_STATE_INACTIVE;
 	if (g_hash_table_contains(self->over_limit, info->id))
-		return "over_limit";
-	return "active";
+		return ARC_SERVICE_STATE_OVER_LIMIT;
+	return ARC_SERVICE_STATE_ACTIVE;
 }
 
 /* (transfer full): peer id → name, of every peer not deleted */
@@ -547,7 +547,7 @@ arc_service_manager_check_peer(ArcServiceManager *self, const gchar *role, const
 		return FALSE;
 	}
 	g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST, "%s peer %s is not active (%s)",
-		    role, peer_id, peer->state);
+		    role, peer_id, arc_peer_state_to_string(peer->state));
 	return FALSE;
 }
 

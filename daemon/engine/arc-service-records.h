@@ -7,6 +7,7 @@
 #include <arctic-plugin.h>
 
 #include "arc-route-table.h"
+#include "arc-service-spec.h"
 
 G_BEGIN_DECLS
 
@@ -60,7 +61,7 @@ typedef struct {
 	gint64 bandwidth_limit_mbps;
 	gint64 created_at;
 	gint64 updated_at;
-	const gchar *state;
+	ArcServiceState state;
 	guint route_count;
 	GPtrArray *routes;
 } ArcServiceInfo;

@@ -18,7 +18,7 @@ arc_rest_add_peer_members(JsonBuilder *b, const ArcPeerInfo *peer)
 	json_builder_set_member_name(b, "is_local");
 	json_builder_add_boolean_value(b, peer->is_local);
 	arc_rest_builder_add_string(b, "address", peer->address);
-	arc_rest_builder_add_string(b, "state", peer->state);
+	arc_rest_builder_add_string(b, "state", arc_peer_state_to_string(peer->state));
 	arc_rest_builder_add_time(b, "created_at", peer->created_at);
 }
 
@@ -584,7 +584,7 @@ arc_rest_cluster_status(ArcRestRequest *req)
 		arc_rest_builder_add_string(b, "id", peer->id);
 		arc_rest_builder_add_string(b, "name", peer->name);
 		arc_rest_builder_add_string(b, "address", peer->address);
-		arc_rest_builder_add_string(b, "state", peer->state);
+		arc_rest_builder_add_string(b, "state", arc_peer_state_to_string(peer->state));
 		json_builder_set_member_name(b, "is_local");
 		json_builder_add_boolean_value(b, peer->is_local);
 		arc_rest_builder_add_string(b, "reachability", reachability);

@@ -545,9 +545,9 @@ arc_rest_metrics(ArcRestRequest *req)
 		status = arc_engine_get_cluster_status(req->engine, &reader, NULL);
 	for (guint i = 0; status != NULL && i < status->peers->len; i++) {
 		ArcPeerInfo *peer = g_ptr_array_index(status->peers, i);
-		if (g_strcmp0(peer->state, "active") == 0)
+		if (peer->state == ARC_PEER_STATE_ACTIVE)
 			active++;
-		else if (g_strcmp0(peer->state, "over_limit") == 0)
+		else if (peer->state == ARC_PEER_STATE_OVER_LIMIT)
 			over_limit++;
 		else
 			deactivated++;

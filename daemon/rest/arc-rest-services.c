@@ -61,7 +61,7 @@ arc_rest_add_service(JsonBuilder *b, const ArcServiceInfo *info)
 	arc_rest_builder_add_string(b, "actual_interface_ipv6", NULL);
 	arc_rest_add_bool(b, "fully_transparent", info->fully_transparent);
 	arc_rest_builder_add_int(b, "bandwidth_limit_mbps", info->bandwidth_limit_mbps);
-	arc_rest_builder_add_string(b, "state", info->state);
+	arc_rest_builder_add_string(b, "state", arc_service_state_to_string(info->state));
 	if (info->routes != NULL) {
 		json_builder_set_member_name(b, "routes");
 		json_builder_begin_array(b);

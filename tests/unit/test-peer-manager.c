@@ -240,7 +240,7 @@ test_load_func(PeersFixture *fx, gconstpointer data)
 	g_assert_nonnull(b);
 	g_assert_cmpstr(b->id, ==, "peer_b");
 	g_assert_false(b->is_local);
-	g_assert_cmpstr(b->state, ==, "active");
+	g_assert_cmpint(b->state, ==, ARC_PEER_STATE_ACTIVE);
 	g_assert_true(arc_peer_list_find(peers, NULL, arc_identity_get_public_key_base64(fx->id_b),
 					 NULL) == b);
 	g_assert_cmpuint(arc_peer_list_count_active(peers), ==, 2);

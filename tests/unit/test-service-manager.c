@@ -71,7 +71,8 @@ test_list_peers_cb(gpointer user_data, GError **error)
 		info = g_new0(ArcPeerInfo, 1);
 		info->id = g_strdup(record->id);
 		info->name = g_strdup(arc_json_object_get_string(obj, "name"));
-		info->state = g_strdup(arc_json_object_get_string(obj, "state"));
+		g_assert_true(arc_peer_state_from_string(arc_json_object_get_string(obj, "state"),
+							 &info->state));
 		g_ptr_array_add(peers, info);
 	}
 	return peers;
@@ -264,7 +265,7 @@ test_create_func(ServiceFixture *fx, gconstpointer data)
 	g_assert_cmpstr(info->target_peer_id, ==, "peer_b");
 	g_assert_cmpstr(info->target_peer_name, ==, "bravo");
 	g_assert_cmpstr(info->transport_type, ==, "tcp");
-	g_assert_cmpstr(info->state, ==, "active");
+	g_assert_cmpint(info->state, ==, ARC_SERVICE_STATE_ACTIVE);
 	g_assert_cmpint(info->created_at, ==, TEST_T0);
 	g_assert_cmpuint(info->route_count, ==, 2);
 	g_assert_cmpuint(info->routes->len, ==, 2);
@@ -447,7 +448,7 @@ test_limit_func(ServiceFixture *fx, gconstpointer data)
 	g_assert_cmpuint(list->len, ==, 2);
 	for (guint i = 0; i < list->len; i++) {
 		ArcServiceInfo *info = g_ptr_array_index(list, i);
-		g_assert_cmpstr(info->state, ==,
+		g_assert_cmpstr(arc_service_state_to_string(info->state), ==,
 				g_str_equal(info->id, first->id) ? "active" : "over_limit");
 	}
 }
