@@ -194,3 +194,50 @@ arc_peer_update_validate(const ArcPeerUpdate *self, GError **error)
 	return arc_peer_update_check_given(self, error) &&
 	       arc_request_check_label(self->name, "name", ARC_REQUEST_MAX_NAME, error);
 }
+
+void
+arc_route_batch_free(ArcRouteBatch *self)
+{
+	if (self == NULL)
+		return;
+	g_clear_pointer(&self->routes, g_ptr_array_unref);
+	g_free(self);
+}
+
+static ArcRouteBatch *
+arc_route_batch_new(GPtrArray *routes)
+{
+	ArcRouteBatch *self;
+
+	if (routes == NULL)
+		return NULL;
+	self = g_new0(ArcRouteBatch, 1);
+	self->routes = routes;
+	return self;
+}
+
+/**
+ * arc_route_batch_from_json:
+ * @object: the body, untrusted: `{"routes": [...]}` or one route (arc_route_specs_from_json())
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the batch, or %NULL with %ARC_ERROR_INVALID_REQUEST
+ */
+ArcRouteBatch *
+arc_route_batch_from_json(JsonObject *object, GError **error)
+{
+	return arc_route_batch_new(arc_route_specs_from_json(object, error));
+}
+
+/**
+ * arc_route_batch_from_variant:
+ * @routes: `aa{sv}`, untrusted (arc_route_specs_from_variant())
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the batch, or %NULL with %ARC_ERROR_INVALID_REQUEST
+ */
+ArcRouteBatch *
+arc_route_batch_from_variant(GVariant *routes, GError **error)
+{
+	return arc_route_batch_new(arc_route_specs_from_variant(routes, error));
+}

@@ -6,6 +6,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "arc-service-spec.h"
+
 G_BEGIN_DECLS
 
 /* What a caller asks of the engine, typed: the REST adapter decodes a body into these, the
@@ -58,5 +60,23 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcPeerUpdate, arc_peer_update_free)
 ArcPeerUpdate *arc_peer_update_new(const gchar *name);
 gboolean arc_peer_update_check_given(const ArcPeerUpdate *self, GError **error);
 gboolean arc_peer_update_validate(const ArcPeerUpdate *self, GError **error);
+
+/**
+ * ArcRouteBatch:
+ * @routes: (element-type ArcRouteSpec): routes to add to one service, each checked alone;
+ *   never empty
+ *
+ * `POST /v1/services/{id}/routes` and `AddRoutes`: the routes of one request, which are
+ * stored together or not at all.
+ */
+typedef struct {
+	GPtrArray *routes;
+} ArcRouteBatch;
+
+void arc_route_batch_free(ArcRouteBatch *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcRouteBatch, arc_route_batch_free)
+
+ArcRouteBatch *arc_route_batch_from_json(JsonObject *object, GError **error);
+ArcRouteBatch *arc_route_batch_from_variant(GVariant *routes, GError **error);
 
 G_END_DECLS

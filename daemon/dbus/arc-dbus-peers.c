@@ -168,14 +168,14 @@ arc_dbus_service_peer_changed_cb(ArcEngine *engine, const gchar *peer_id, gpoint
 
 /* gossip observed a change: Reachability follows */
 void
-arc_dbus_service_peer_state_changed_cb(ArcEngine *engine, const gchar *peer_id, const gchar *state,
+arc_dbus_service_peer_state_changed_cb(ArcEngine *engine, const gchar *peer_id, gint state,
 				       gpointer user_data)
 {
 	ArcDbusService *self = ARC_DBUS_SERVICE(user_data);
 	g_autoptr(ArcDbusPeer) peer = arc_dbus_service_lookup_peer(self, peer_id, NULL);
 
 	if (peer != NULL && g_strcmp0(arc_dbus_peer_get_id(peer), peer_id) == 0)
-		arc_dbus_peer_set_reachability(peer, state);
+		arc_dbus_peer_set_reachability(peer, arc_gossip_state_to_string(state));
 }
 
 static void

@@ -85,8 +85,8 @@ gboolean arc_dbus_service_handle_update_peer_cb(ArcDbusAgent *agent,
 						const gchar *peer_id, const gchar *name,
 						gpointer user_data);
 void arc_dbus_service_peer_changed_cb(ArcEngine *engine, const gchar *peer_id, gpointer user_data);
-void arc_dbus_service_peer_state_changed_cb(ArcEngine *engine, const gchar *peer_id,
-					    const gchar *state, gpointer user_data);
+void arc_dbus_service_peer_state_changed_cb(ArcEngine *engine, const gchar *peer_id, gint state,
+					    gpointer user_data);
 void arc_dbus_service_remove_self(ArcDbusService *self, GDBusMethodInvocation *invocation,
 				  const ArcCaller *caller);
 void arc_dbus_service_sync_peers(ArcDbusService *self);

@@ -414,15 +414,15 @@ arc_dbus_services_add_routes(ArcDbusServices *self, GDBusMethodInvocation *invoc
 {
 	ArcDbusClusterService *iface = arc_dbus_services_invocation_iface(invocation);
 	g_autoptr(GVariant) routes = NULL;
-	g_autoptr(GPtrArray) specs = NULL;
+	g_autoptr(ArcRouteBatch) batch = NULL;
 	g_autoptr(GArray) ids = NULL;
 	g_autoptr(GError) error = NULL;
 
 	g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(@aa{sv})", &routes);
-	specs = arc_route_specs_from_variant(routes, &error);
-	if (specs != NULL)
+	batch = arc_route_batch_from_variant(routes, &error);
+	if (batch != NULL)
 		ids = arc_engine_add_routes(self->engine, caller,
-					    arc_dbus_cluster_service_get_id(iface), specs, &error);
+					    arc_dbus_cluster_service_get_id(iface), batch, &error);
 	if (ids == NULL) {
 		arc_dbus_service_return_error(invocation, &error);
 		return;

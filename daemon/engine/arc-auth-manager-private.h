@@ -42,6 +42,7 @@ struct _ArcAuthManager {
 	gchar *peer_id;
 	gchar *cluster_id;
 	gchar *issuer_url;              /* [auth] issuer, NULL: derived from the cluster id */
+	gchar *configured_issuer;       /* [auth] issuer of this agent, which wins here */
 	gchar *issuer;                  /* `iss` of every token of the cluster */
 	GHashTable *former_cluster_ids; /* id → gint64: accepted as audience until then */
 	GHashTable *former_issuers;     /* iss → gint64: accepted until then */

@@ -63,6 +63,7 @@ arc_auth_manager_finalize(GObject *object)
 	g_free(self->peer_id);
 	g_free(self->cluster_id);
 	g_free(self->issuer_url);
+	g_free(self->configured_issuer);
 	g_free(self->issuer);
 	g_hash_table_unref(self->former_cluster_ids);
 	g_hash_table_unref(self->former_issuers);
@@ -105,6 +106,73 @@ arc_auth_manager_new(ArcStorage *storage)
 	ArcAuthManager *self = g_object_new(ARC_TYPE_AUTH_MANAGER, NULL);
 	self->storage = g_object_ref(storage);
 	return self;
+}
+
+static void
+arc_auth_manager_credential_applied_cb(const ArcRecord *record, const gchar *from,
+				       gpointer user_data)
+{
+	arc_auth_manager_apply_record(ARC_AUTH_MANAGER(user_data), record);
+}
+
+static void
+arc_auth_manager_credential_forgotten_cb(const gchar *id, gpointer user_data)
+{
+	arc_auth_manager_forget(ARC_AUTH_MANAGER(user_data), id);
+}
+
+static void
+arc_auth_manager_issuer_applied_cb(const ArcRecord *record, const gchar *from, gpointer user_data)
+{
+	ArcAuthManager *self = ARC_AUTH_MANAGER(user_data);
+	arc_auth_manager_apply_issuer_record(self, record, self->configured_issuer);
+}
+
+/* what a credential or the cluster's issuer received by gossip changes beyond storage (the
+ * join tokens are the handshaker's, and need nothing beyond storage) */
+static const ArcRecordKind arc_auth_manager_kinds[] = {
+	{.name = ARC_AUTH_ISSUER_KIND,
+	 .flags = ARC_RECORD_KIND_FLAG_REPLICATED,
+	 .applied = arc_auth_manager_issuer_applied_cb},
+	{.name = ARC_AUTH_RECORD_KIND,
+	 .flags = ARC_RECORD_KIND_FLAG_REPLICATED,
+	 .applied = arc_auth_manager_credential_applied_cb,
+	 .forgotten = arc_auth_manager_credential_forgotten_cb},
+	{.name = "join_token", .flags = ARC_RECORD_KIND_FLAG_REPLICATED},
+};
+
+/* tokens of every active peer are accepted here */
+static void
+arc_auth_manager_members_changed_cb(ArcRegistry *registry, GPtrArray *members, gpointer user_data)
+{
+	ArcAuthManager *self = ARC_AUTH_MANAGER(user_data);
+
+	arc_auth_manager_reset_peer_keys(self);
+	for (guint i = 0; i < members->len; i++) {
+		ArcMember *member = g_ptr_array_index(members, i);
+		arc_auth_manager_add_peer_key(self, member->id, member->key);
+	}
+}
+
+/**
+ * arc_auth_manager_set_registry:
+ * @self: the manager
+ * @registry: the replicated records
+ * @configured: (nullable): `[auth] issuer` of this agent, which wins over the cluster's
+ *
+ * Makes the `auth_issuer`, `credential` and `join_token` kinds known to @registry, with the
+ * manager's handlers, and follows the members of @registry: their keys sign the tokens
+ * accepted here.
+ */
+void
+arc_auth_manager_set_registry(ArcAuthManager *self, ArcRegistry *registry, const gchar *configured)
+{
+	g_free(self->configured_issuer);
+	self->configured_issuer = g_strdup(configured);
+	for (guint i = 0; i < G_N_ELEMENTS(arc_auth_manager_kinds); i++)
+		arc_registry_register_kind(registry, &arc_auth_manager_kinds[i], self);
+	g_signal_connect_object(registry, "members-changed",
+				G_CALLBACK(arc_auth_manager_members_changed_cb), self, 0);
 }
 
 /**

@@ -8,6 +8,7 @@
 
 #include "arc-credential.h"
 #include "arc-identity.h"
+#include "arc-registry.h"
 #include "arc-scope.h"
 
 G_BEGIN_DECLS
@@ -51,6 +52,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcTokenGrant, arc_token_grant_free)
 G_DECLARE_FINAL_TYPE(ArcAuthManager, arc_auth_manager, ARC, AUTH_MANAGER, GObject)
 
 ArcAuthManager *arc_auth_manager_new(ArcStorage *storage);
+void arc_auth_manager_set_registry(ArcAuthManager *self, ArcRegistry *registry,
+				   const gchar *configured);
 gboolean arc_auth_manager_load(ArcAuthManager *self, GError **error);
 void arc_auth_manager_set_issuer(ArcAuthManager *self, ArcIdentity *identity, const gchar *peer_id,
 				 const gchar *cluster_id);

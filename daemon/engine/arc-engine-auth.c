@@ -8,7 +8,7 @@
 
 #include "arc-engine.h"
 #include "arc-engine-license.h"
-#include "arc-engine-private.h"
+#include "arc-engine-managers.h"
 
 #include <sodium.h>
 
@@ -64,7 +64,7 @@ arc_engine_get_public_url(ArcEngine *self)
 	if (url != NULL)
 		return g_strdup(url);
 	/* `https://host:port` already when the API port speaks TLS */
-	address = arc_engine_advertised_address(self, NULL);
+	address = arc_node_advertised_address(arc_engine_get_node(self), NULL);
 	if (g_str_has_prefix(address, "https://"))
 		return g_steal_pointer(&address);
 	return g_strconcat("http://", address, NULL);
@@ -229,7 +229,7 @@ arc_engine_store_credential(ArcEngine *self, ArcCredential *credential, GError *
 	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
 
 	arc_auth_manager_stage_credential(arc_engine_get_auth(self), txn, credential);
-	if (!arc_engine_commit(self, txn, error)) {
+	if (!arc_registry_commit(arc_engine_get_registry(self), txn, NULL, TRUE, error)) {
 		arc_credential_free(credential);
 		return FALSE;
 	}
@@ -329,9 +329,10 @@ arc_engine_get_cluster_credential(ArcEngine *self, const ArcCaller *caller, GErr
 
 	if (!arc_engine_authorize(self, caller, ARC_SCOPE_ADMIN, error))
 		return NULL;
-	credential = arc_engine_get_cluster_id(self) != NULL
+	credential = arc_node_get_cluster_id(arc_engine_get_node(self)) != NULL
 			     ? arc_auth_manager_get_cluster_credential(
-				       arc_engine_get_auth(self), arc_engine_get_cluster_id(self))
+				       arc_engine_get_auth(self),
+				       arc_node_get_cluster_id(arc_engine_get_node(self)))
 			     : NULL;
 	if (credential == NULL) {
 		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_NOT_FOUND,
@@ -362,8 +363,8 @@ arc_engine_rotate_cluster_credential(ArcEngine *self, const ArcCaller *caller, G
 
 	if (!arc_engine_authorize_bootstrapped(self, caller, ARC_SCOPE_CREDENTIALS_WRITE, error))
 		return NULL;
-	current = arc_auth_manager_get_cluster_credential(arc_engine_get_auth(self),
-							  arc_engine_get_cluster_id(self));
+	current = arc_auth_manager_get_cluster_credential(
+		arc_engine_get_auth(self), arc_node_get_cluster_id(arc_engine_get_node(self)));
 	if (current == NULL) {
 		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_NOT_FOUND,
 				    "this cluster has no shared credential");
@@ -372,11 +373,11 @@ arc_engine_rotate_cluster_credential(ArcEngine *self, const ArcCaller *caller, G
 	if (!arc_engine_check_holds(caller, current, "rotating", error))
 		return NULL;
 	rotated = arc_auth_manager_prepare_rotation(arc_engine_get_auth(self), current,
-						    arc_engine_get_peer_id(self),
+						    arc_node_get_peer_id(arc_engine_get_node(self)),
 						    arc_engine_now(self), &created->client_secret);
 	/* an older agent's credential did not state its cluster: it does from now on */
 	if (rotated->cluster_id == NULL)
-		rotated->cluster_id = g_strdup(arc_engine_get_cluster_id(self));
+		rotated->cluster_id = g_strdup(arc_node_get_cluster_id(arc_engine_get_node(self)));
 	if (!arc_engine_store_credential(self, rotated, error))
 		return NULL;
 	created->credential = rotated;
@@ -414,7 +415,7 @@ arc_engine_revoke_credential(ArcEngine *self, const ArcCaller *caller, const gch
 		return FALSE;
 	txn = arc_storage_txn_new();
 	if (!arc_auth_manager_stage_revoke(arc_engine_get_auth(self), txn, client_id, error) ||
-	    !arc_engine_commit(self, txn, error))
+	    !arc_registry_commit(arc_engine_get_registry(self), txn, NULL, TRUE, error))
 		return FALSE;
 	arc_auth_manager_forget(arc_engine_get_auth(self), client_id);
 	g_info("credential %s revoked by %s", client_id, arc_caller_describe(caller));

@@ -7,84 +7,10 @@
 #include "config.h"
 
 #include "arc-engine.h"
-#include "arc-engine-private.h"
+#include "arc-engine-managers.h"
 
-#include "arc-text.h"
-
-/* The cluster id: the older of two ids wins when clusters meet (docs/protocol.md §6.4), tokens
- * for a former id stay valid for a while, and `cluster init --force` mints a new one for a
- * lone agent. The engine holds the id; this decides when it changes. */
-
-/* Tokens issued for the cluster ids this agent held before clusters merged stay valid for one
- * token lifetime (docs/protocol.md §6.4): meta cluster.former_ids, "id until" per line. */
-void
-arc_engine_load_former_cluster_ids(ArcEngine *self)
-{
-	g_autofree gchar *former =
-		arc_storage_get_meta(arc_engine_get_storage(self), "cluster.former_ids", NULL);
-	g_auto(GStrv) lines = former != NULL ? g_strsplit(former, "\n", -1) : NULL;
-
-	for (guint i = 0; lines != NULL && lines[i] != NULL; i++) {
-		g_auto(GStrv) parts = g_strsplit(lines[i], " ", 2);
-		if (g_strv_length(parts) == 2)
-			arc_auth_manager_add_former_cluster_id(arc_engine_get_auth(self), parts[0],
-							       g_ascii_strtoll(parts[1], NULL, 10));
-	}
-}
-
-/**
- * arc_engine_offer_cluster_id:
- * @self: the engine
- * @cluster_id: the cluster id another peer holds, untrusted beyond its signature
- * @from: that peer
- *
- * Two clusters that met merge under the older (smaller) cluster id (docs/protocol.md §6.4):
- * this agent adopts @cluster_id if it is smaller than its own, keeps accepting tokens for
- * its former id for one token lifetime, and states the new id in its own record, which
- * spreads it.
- */
-void
-arc_engine_offer_cluster_id(ArcEngine *self, const gchar *cluster_id, const gchar *from)
-{
-	g_autoptr(ArcStorageTxn) txn = NULL;
-	g_autoptr(GError) error = NULL;
-	g_autofree gchar *former = NULL;
-	g_autofree gchar *stored = NULL;
-	g_autoptr(GString) list = g_string_new(NULL);
-	gint64 now = arc_engine_now(self);
-	gint64 expires = now + ARC_TOKEN_LIFETIME_SECS;
-
-	if (arc_engine_get_cluster_id(self) == NULL || !arc_id_is_valid(cluster_id, "clu_") ||
-	    strcmp(cluster_id, arc_engine_get_cluster_id(self)) >= 0)
-		return;
-	/* the ids still in their grace period, and the one given up now */
-	stored = arc_storage_get_meta(arc_engine_get_storage(self), "cluster.former_ids", NULL);
-	if (stored != NULL) {
-		g_auto(GStrv) lines = g_strsplit(stored, "\n", -1);
-		for (guint i = 0; lines[i] != NULL; i++) {
-			const gchar *space = strchr(lines[i], ' ');
-			if (space != NULL && g_ascii_strtoll(space + 1, NULL, 10) > now)
-				g_string_append_printf(list, "%s\n", lines[i]);
-		}
-	}
-	g_string_append_printf(list, "%s %" G_GINT64_FORMAT, arc_engine_get_cluster_id(self),
-			       expires);
-	txn = arc_storage_txn_new();
-	arc_storage_txn_set_meta(txn, "cluster_id", cluster_id);
-	arc_storage_txn_set_meta(txn, "cluster.former_ids", list->str);
-	if (!arc_storage_commit(arc_engine_get_storage(self), txn, &error)) {
-		g_warning("cannot adopt cluster id %s: %s", cluster_id, error->message);
-		return;
-	}
-	former = arc_engine_replace_cluster_id(self, cluster_id);
-	arc_auth_manager_add_former_cluster_id(arc_engine_get_auth(self), former, expires);
-	g_info("cluster %s merged into cluster %s, the older id (learned from peer %s)", former,
-	       cluster_id, from);
-	if (!arc_engine_edit_own_record(self, "cluster_id", cluster_id, &error))
-		g_warning("cannot state cluster id %s in this agent's record: %s", cluster_id,
-			  error->message);
-	arc_engine_notify_cluster_id(self);
-}
+/* `cluster init`: authorised here, the cluster id kept by ArcClusterIdentity
+ * (arc-cluster-identity.c). */
 
 void
 arc_cluster_init_result_free(ArcClusterInitResult *self)
@@ -120,12 +46,9 @@ arc_engine_cluster_init(ArcEngine *self, const ArcCaller *caller, gboolean force
 
 	if (!arc_engine_authorize_bootstrapped(self, caller, ARC_SCOPE_ADMIN, error))
 		return NULL;
-	members = arc_engine_get_members(self);
+	members = arc_registry_get_members(arc_engine_get_registry(self));
 	oldest = members->len > 0 ? g_ptr_array_index(members, 0) : NULL;
 	if (force) {
-		g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
-		g_autofree gchar *cluster_id = arc_id_new("clu_");
-
 		if (members->len > 1) {
 			g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
 				    "this agent is in a cluster of %u peers, whose oldest cluster "
@@ -133,22 +56,18 @@ arc_engine_cluster_init(ArcEngine *self, const ArcCaller *caller, gboolean force
 				    members->len);
 			return NULL;
 		}
-		arc_storage_txn_set_meta(txn, "cluster_id", cluster_id);
-		if (!arc_storage_commit(arc_engine_get_storage(self), txn, error))
+		if (!arc_cluster_identity_renew(arc_engine_get_cluster_identity(self),
+						arc_caller_describe(caller), error))
 			return NULL;
-		g_info("cluster id %s replaced by %s (cluster init --force by %s)",
-		       arc_engine_get_cluster_id(self), cluster_id, arc_caller_describe(caller));
-		g_free(arc_engine_replace_cluster_id(self, cluster_id));
-		if (!arc_engine_edit_own_record(self, "cluster_id", cluster_id, error))
-			return NULL;
-		arc_engine_notify_cluster_id(self);
 		res->was_created = TRUE;
-		res->created_by = g_strdup(arc_engine_get_peer_id(self));
+		res->created_by = g_strdup(arc_node_get_peer_id(arc_engine_get_node(self)));
 	} else {
 		res->created_by =
-			g_strdup(oldest != NULL ? oldest->id : arc_engine_get_peer_id(self));
+			g_strdup(oldest != NULL ? oldest->id
+						: arc_node_get_peer_id(arc_engine_get_node(self)));
 	}
-	res->cluster_id = g_strdup(arc_engine_get_cluster_id(self));
-	res->oldest_peer_id = g_strdup(oldest != NULL ? oldest->id : arc_engine_get_peer_id(self));
+	res->cluster_id = g_strdup(arc_node_get_cluster_id(arc_engine_get_node(self)));
+	res->oldest_peer_id = g_strdup(
+		oldest != NULL ? oldest->id : arc_node_get_peer_id(arc_engine_get_node(self)));
 	return g_steal_pointer(&res);
 }

@@ -7,101 +7,10 @@
 #include "config.h"
 
 #include "arc-engine.h"
-#include "arc-engine-private.h"
+#include "arc-engine-managers.h"
 
-/* The engine's side of gossip: what gossip asks of the engine (ArcGossipHost), and the
- * gossip endpoints, which check that this agent gossips before they hand over to ArcGossip. */
-
-static const gchar *
-arc_engine_gossip_cluster_id_cb(gpointer host)
-{
-	return arc_engine_get_cluster_id(ARC_ENGINE(host));
-}
-
-static gboolean
-arc_engine_gossip_is_deactivated_cb(gpointer host)
-{
-	return arc_engine_is_deactivated(ARC_ENGINE(host));
-}
-
-static gint64
-arc_engine_gossip_now_cb(gpointer host)
-{
-	return arc_engine_now(ARC_ENGINE(host));
-}
-
-static void
-arc_engine_gossip_offer_cluster_id_cb(gpointer host, const gchar *cluster_id, const gchar *from)
-{
-	arc_engine_offer_cluster_id(ARC_ENGINE(host), cluster_id, from);
-}
-
-static void
-arc_engine_gossip_tell_removed_cb(gpointer host, const gchar *peer_id)
-{
-	arc_peer_manager_tell_removed(arc_engine_get_peer_manager(ARC_ENGINE(host)), peer_id);
-}
-
-static void
-arc_engine_gossip_meet_async_cb(gpointer host, const gchar *address, GCancellable *cancellable,
-				GAsyncReadyCallback callback, gpointer user_data)
-{
-	arc_engine_discover_peer_async(ARC_ENGINE(host), address, cancellable, callback, user_data);
-}
-
-static gboolean
-arc_engine_gossip_meet_finish_cb(gpointer host, GAsyncResult *res, gchar **peer_id, gchar **address,
-				 GError **error)
-{
-	g_autoptr(ArcPeerInfo) info =
-		arc_engine_add_peer_finish(ARC_ENGINE(host), res, NULL, error);
-
-	if (info == NULL)
-		return FALSE;
-	*peer_id = g_steal_pointer(&info->id);
-	*address = g_steal_pointer(&info->address);
-	return TRUE;
-}
-
-static const ArcGossipHost arc_engine_gossip_host = {
-	.get_cluster_id = arc_engine_gossip_cluster_id_cb,
-	.is_deactivated = arc_engine_gossip_is_deactivated_cb,
-	.now = arc_engine_gossip_now_cb,
-	.offer_cluster_id = arc_engine_gossip_offer_cluster_id_cb,
-	.tell_removed = arc_engine_gossip_tell_removed_cb,
-	.meet_async = arc_engine_gossip_meet_async_cb,
-	.meet_finish = arc_engine_gossip_meet_finish_cb,
-};
-
-static void
-arc_engine_gossip_peer_state_cb(ArcGossip *gossip, const gchar *peer_id, const gchar *state,
-				gpointer user_data)
-{
-	arc_engine_emit_peer_state_changed(ARC_ENGINE(user_data), peer_id, state);
-}
-
-/**
- * arc_engine_gossip_new:
- * @self: the engine, bootstrapped
- * @registry: what gossip replicates
- * @identity: this agent's key, which signs what gossip sends
- *
- * Gossip with the engine as its host, its peer states re-emitted as the engine's
- * #ArcEngine::peer-state-changed.
- *
- * Returns: (transfer full): gossip, not started
- */
-ArcGossip *
-arc_engine_gossip_new(ArcEngine *self, ArcRegistry *registry, ArcIdentity *identity)
-{
-	ArcGossip *gossip =
-		arc_gossip_new(registry, arc_engine_get_config(self), identity,
-			       arc_engine_get_peer_id(self), &arc_engine_gossip_host, self);
-
-	g_signal_connect(gossip, "peer-state-changed", G_CALLBACK(arc_engine_gossip_peer_state_cb),
-			 self);
-	return gossip;
-}
+/* The gossip endpoints and what the adapters ask of gossip: they check that this agent
+ * gossips before they hand over to ArcGossip (its upcalls are wired in arc-engine.c). */
 
 /**
  * arc_engine_get_peer_health:
@@ -129,15 +38,6 @@ arc_engine_get_peer_health(ArcEngine *self, const gchar *peer_id, ArcGossipState
 	if (registry_hash != NULL)
 		*registry_hash = hash;
 	return TRUE;
-}
-
-/* whether a member gossiped @peer_id's own record to this agent (a discovery candidate) */
-gboolean
-arc_engine_is_vouched(ArcEngine *self, const gchar *peer_id)
-{
-	ArcGossip *gossip = arc_engine_get_gossip(self);
-
-	return gossip != NULL && arc_gossip_is_candidate(gossip, peer_id);
 }
 
 static gboolean
@@ -224,7 +124,7 @@ arc_engine_sync(ArcEngine *self, const ArcCaller *caller, GError **error)
 				    "agent is not bootstrapped");
 		return -1;
 	}
-	if (arc_engine_is_deactivated(self)) {
+	if (arc_peer_manager_is_deactivated(arc_engine_get_peer_manager(self))) {
 		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
 				    "this agent has left the cluster");
 		return -1;

@@ -4,12 +4,10 @@
  */
 #define G_LOG_DOMAIN "handshake"
 
-#include "arc-engine-private.h"
+#include "arc-engine-managers.h"
 
 /* The peer handshake of docs/protocol.md §5: the engine authorises and hands the protocol to
- * the handshaker (arc-handshaker.h); what the handshaker needs of the agent it gets through
- * ArcHandshakerHost: this agent's id, name, key and license, the address it advertises
- * (agent.conf and the API port), the commit and the signal. */
+ * the handshaker (arc-handshaker.h), whose upcalls are wired in arc-engine.c. */
 
 void
 arc_handshake_step_free(ArcHandshakeStep *self)
@@ -19,110 +17,6 @@ arc_handshake_step_free(ArcHandshakeStep *self)
 	g_free(self->step);
 	g_free(self->detail);
 	g_free(self);
-}
-
-/* ---- this agent's record ---- */
-
-/* Where other agents reach this one (arc_handshaker_advertised_address()); with TLS on the API
- * port, other agents are told to speak HTTPS (docs/tls.md) */
-gchar *
-arc_engine_advertised_address(ArcEngine *self, const gchar *remote)
-{
-	return arc_handshaker_advertised_address(arc_engine_get_config(self),
-						 arc_engine_get_api_port(self), remote);
-}
-
-/* the address the local peer's own record should state (arc_handshaker_own_address()) */
-gchar *
-arc_engine_own_address(ArcEngine *self, const gchar *stored, const gchar *remote)
-{
-	return arc_handshaker_own_address(arc_engine_get_config(self),
-					  arc_engine_get_api_port(self), stored, remote);
-}
-
-/* ---- what the handshaker needs of the engine (ArcHandshakerHost) ---- */
-
-static const gchar *
-arc_engine_handshaker_peer_id_cb(gpointer host)
-{
-	return arc_engine_get_peer_id(ARC_ENGINE(host));
-}
-
-static ArcIdentity *
-arc_engine_handshaker_identity_cb(gpointer host)
-{
-	return arc_engine_get_identity_key(ARC_ENGINE(host));
-}
-
-static ArcLicense *
-arc_engine_handshaker_license_cb(gpointer host)
-{
-	return arc_engine_get_license_doc(ARC_ENGINE(host));
-}
-
-static ArcLicenseBackend *
-arc_engine_handshaker_backend_cb(gpointer host)
-{
-	return arc_engine_get_license_backend(ARC_ENGINE(host));
-}
-
-static ArcLicenseState
-arc_engine_handshaker_license_state_cb(gpointer host)
-{
-	return arc_engine_get_license_state(ARC_ENGINE(host));
-}
-
-static gboolean
-arc_engine_handshaker_vouched_cb(gpointer host, const gchar *peer_id)
-{
-	return arc_engine_is_vouched(ARC_ENGINE(host), peer_id);
-}
-
-static gchar *
-arc_engine_handshaker_name_cb(gpointer host)
-{
-	g_autoptr(ArcIdentityInfo) info = arc_engine_get_identity(ARC_ENGINE(host));
-
-	return g_steal_pointer(&info->name);
-}
-
-static gchar *
-arc_engine_handshaker_own_address_cb(gpointer host, const gchar *stored, const gchar *remote)
-{
-	return arc_engine_own_address(ARC_ENGINE(host), stored, remote);
-}
-
-static gboolean
-arc_engine_handshaker_commit_cb(gpointer host, ArcStorageTxn *txn, const gchar *from, gboolean push,
-				GError **error)
-{
-	return arc_engine_commit_full(ARC_ENGINE(host), txn, from, push, error);
-}
-
-static void
-arc_engine_handshaker_peer_changed_cb(gpointer host, const gchar *peer_id)
-{
-	arc_engine_emit_peer_changed(ARC_ENGINE(host), peer_id);
-}
-
-static const ArcHandshakerHost arc_engine_handshaker_host = {
-	.get_peer_id = arc_engine_handshaker_peer_id_cb,
-	.get_identity = arc_engine_handshaker_identity_cb,
-	.get_license = arc_engine_handshaker_license_cb,
-	.get_license_backend = arc_engine_handshaker_backend_cb,
-	.get_license_state = arc_engine_handshaker_license_state_cb,
-	.is_vouched = arc_engine_handshaker_vouched_cb,
-	.get_name = arc_engine_handshaker_name_cb,
-	.own_address = arc_engine_handshaker_own_address_cb,
-	.commit = arc_engine_handshaker_commit_cb,
-	.peer_changed = arc_engine_handshaker_peer_changed_cb,
-};
-
-/* the handshaker the engine made runs the protocol for it */
-void
-arc_engine_attach_handshaker(ArcEngine *self, ArcHandshaker *handshaker)
-{
-	arc_handshaker_set_host(handshaker, &arc_engine_handshaker_host, self);
 }
 
 /* ---- the public API: authorise, then delegate ---- */

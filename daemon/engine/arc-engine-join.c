@@ -4,7 +4,8 @@
  */
 #define G_LOG_DOMAIN "handshake"
 
-#include "arc-engine-private.h"
+#include "arc-engine-license.h"
+#include "arc-engine-managers.h"
 
 /* Join tokens (docs/protocol.md §5.7): the engine authorises, the handshaker
  * (arc-handshaker.c) makes and checks them. */
@@ -33,7 +34,7 @@ arc_engine_create_join_token(ArcEngine *self, const ArcCaller *caller, gint64 tt
 	res = arc_handshaker_new_join_token(arc_engine_get_handshaker(self), ttl, txn, error);
 	if (res == NULL)
 		return NULL;
-	if (!arc_engine_commit(self, txn, error))
+	if (!arc_registry_commit(arc_engine_get_registry(self), txn, NULL, TRUE, error))
 		return NULL;
 	g_info("join token %s created by %s, valid until %" G_GINT64_FORMAT, res->id,
 	       arc_caller_describe(caller), res->expires_at);

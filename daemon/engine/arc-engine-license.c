@@ -5,7 +5,7 @@
 #define G_LOG_DOMAIN "engine"
 
 #include "arc-engine-license.h"
-#include "arc-engine-private.h"
+#include "arc-engine-managers.h"
 
 /* The license operations of the facade: authorisation here, the lifecycle in
  * ArcLicenseManager (arc-license-manager.c, docs/license.md). */
@@ -62,6 +62,15 @@ arc_engine_get_license(ArcEngine *self, GError **error)
 		return NULL;
 	}
 	return arc_license_manager_get_info(licenses, error);
+}
+
+/* (transfer none) (nullable): the license in force, %NULL before bootstrap */
+ArcLicense *
+arc_engine_get_license_doc(ArcEngine *self)
+{
+	return arc_engine_get_licenses(self) != NULL
+		       ? arc_license_manager_get_license(arc_engine_get_licenses(self))
+		       : NULL;
 }
 
 ArcLicenseState

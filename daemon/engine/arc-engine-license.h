@@ -14,5 +14,6 @@ gboolean arc_engine_authorize_license(ArcEngine *self, const ArcCaller *caller, 
 ArcLicenseInfo *arc_engine_update_license(ArcEngine *self, const ArcCaller *caller,
 					  const gchar *body, gsize length, GError **error);
 gchar *arc_engine_get_license_message(ArcEngine *self);
+ArcLicense *arc_engine_get_license_doc(ArcEngine *self);
 
 G_END_DECLS

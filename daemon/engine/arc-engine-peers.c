@@ -4,102 +4,13 @@
  */
 #define G_LOG_DOMAIN "engine"
 
-#include "arc-engine-private.h"
+#include "arc-engine-license.h"
+#include "arc-engine-managers.h"
 
 #include "arc-record-sign.h"
 
 /* The engine's side of the peers: it authorises and delegates to its ArcPeerManager
- * (arc-peer-manager.c), which it serves as host. The handshake that adds a peer lives in
- * arc-engine-handshake.c. */
-
-/* ---- what the peer manager needs of the engine (ArcPeerManagerHost) ---- */
-
-static const gchar *
-arc_engine_peers_peer_id_cb(gpointer host)
-{
-	return arc_engine_get_peer_id(ARC_ENGINE(host));
-}
-
-static gint64
-arc_engine_peers_now_cb(gpointer host)
-{
-	return arc_engine_now(ARC_ENGINE(host));
-}
-
-static gboolean
-arc_engine_peers_commit_cb(gpointer host, ArcStorageTxn *txn, GError **error)
-{
-	return arc_engine_commit(ARC_ENGINE(host), txn, error);
-}
-
-static void
-arc_engine_peers_changed_cb(gpointer host, const gchar *peer_id)
-{
-	arc_engine_emit_peer_changed(ARC_ENGINE(host), peer_id);
-}
-
-static void
-arc_engine_peers_renamed_cb(gpointer host, const gchar *name)
-{
-	arc_engine_set_peer_name(ARC_ENGINE(host), name);
-}
-
-static void
-arc_engine_peers_offer_cluster_id_cb(gpointer host, const gchar *cluster_id, const gchar *from)
-{
-	arc_engine_offer_cluster_id(ARC_ENGINE(host), cluster_id, from);
-}
-
-static ArcGossip *
-arc_engine_peers_gossip_cb(gpointer host)
-{
-	return arc_engine_get_gossip(ARC_ENGINE(host));
-}
-
-static ArcAuthManager *
-arc_engine_peers_auth_cb(gpointer host)
-{
-	return arc_engine_get_auth(ARC_ENGINE(host));
-}
-
-static const ArcPeerManagerHost arc_engine_peers_host = {
-	.get_peer_id = arc_engine_peers_peer_id_cb,
-	.now = arc_engine_peers_now_cb,
-	.commit = arc_engine_peers_commit_cb,
-	.peer_changed = arc_engine_peers_changed_cb,
-	.renamed = arc_engine_peers_renamed_cb,
-	.offer_cluster_id = arc_engine_peers_offer_cluster_id_cb,
-	.get_gossip = arc_engine_peers_gossip_cb,
-	.get_auth = arc_engine_peers_auth_cb,
-};
-
-/**
- * arc_engine_new_peer_manager:
- * @self: the engine
- * @registry: its registry
- *
- * Returns: (transfer full): the engine's peer manager, its kinds registered with @registry
- */
-ArcPeerManager *
-arc_engine_new_peer_manager(ArcEngine *self, ArcRegistry *registry)
-{
-	return arc_peer_manager_new(registry, &arc_engine_peers_host, self);
-}
-
-/* ---- the peer manager under the engine's names, for the files not moved yet ---- */
-
-GPtrArray *
-arc_engine_load_peers(ArcEngine *self, GError **error)
-{
-	return arc_peer_manager_load(arc_engine_get_peer_manager(self), error);
-}
-
-gboolean
-arc_engine_edit_own_record(ArcEngine *self, const gchar *member, const gchar *value, GError **error)
-{
-	return arc_peer_manager_edit_own_record(arc_engine_get_peer_manager(self), member, value,
-						error);
-}
+ * (arc-peer-manager.c). The handshake that adds a peer lives in arc-engine-handshake.c. */
 
 /* ---- the public API: authorise, then delegate ---- */
 
@@ -119,7 +30,7 @@ arc_engine_list_peers(ArcEngine *self, const ArcCaller *caller, gint is_local, G
 
 	if (!arc_engine_authorize(self, caller, ARC_SCOPE_PEERS_READ, error))
 		return NULL;
-	peers = arc_engine_load_peers(self, error);
+	peers = arc_peer_manager_load(arc_engine_get_peer_manager(self), error);
 	if (peers == NULL)
 		return NULL;
 	for (guint i = peers->len; is_local >= 0 && i > 0; i--) {
@@ -231,8 +142,8 @@ arc_engine_get_cluster_status(ArcEngine *self, const ArcCaller *caller, GError *
 	status->deleted = g_array_new(FALSE, TRUE, sizeof(guint));
 
 	for (guint k = 0; kinds[k] != NULL; k++) {
-		g_autoptr(GPtrArray) records =
-			arc_storage_list_records(arc_engine_get_storage(self), kinds[k], error);
+		g_autoptr(GPtrArray) records = arc_storage_list_records(
+			arc_node_get_storage(arc_engine_get_node(self)), kinds[k], error);
 		guint live = 0, deleted = 0;
 
 		if (records == NULL)
@@ -250,8 +161,68 @@ arc_engine_get_cluster_status(ArcEngine *self, const ArcCaller *caller, GError *
 		g_array_append_val(status->deleted, deleted);
 	}
 	status->registry_hash = arc_record_registry_hash(all);
-	status->peers = arc_engine_load_peers(self, error);
+	status->peers = arc_peer_manager_load(arc_engine_get_peer_manager(self), error);
 	if (status->peers == NULL)
 		return NULL;
 	return g_steal_pointer(&status);
+}
+
+/**
+ * arc_engine_is_member_address:
+ * @self: the engine
+ * @address: where a connection comes from
+ *
+ * Whether @address is the advertised address of another active peer: the API server keeps
+ * connections in reserve for those.
+ *
+ * Returns: %TRUE if it is
+ */
+gboolean
+arc_engine_is_member_address(ArcEngine *self, GInetAddress *address)
+{
+	return arc_registry_is_member_host(arc_engine_get_registry(self), address);
+}
+
+/**
+ * arc_engine_set_api_port:
+ * @self: the engine
+ * @port: the port the API listens on, once bound
+ *
+ * The port this agent advertises to its peers (it differs from the configured one when
+ * that is 0).
+ */
+void
+arc_engine_set_api_port(ArcEngine *self, guint16 port)
+{
+	ArcNode *node = arc_engine_get_node(self);
+	g_autoptr(ArcRecord) record = NULL;
+	g_autoptr(JsonNode) root = NULL;
+	g_autofree gchar *address = NULL;
+	g_autoptr(GError) error = NULL;
+	const gchar *stored;
+
+	arc_node_set_api_port(node, port);
+	if (!arc_node_is_bootstrapped(node))
+		return;
+	/* the local record follows a new port or advertise setting */
+	record = arc_storage_get_record(arc_node_get_storage(node), "peer",
+					arc_node_get_peer_id(node), NULL);
+	root = record != NULL ? arc_json_parse_object(record->body, -1, 8, NULL) : NULL;
+	if (root == NULL)
+		return;
+	stored = arc_json_object_get_string(json_node_get_object(root), "address");
+	address = arc_node_own_address(node, stored, NULL);
+	if (g_strcmp0(stored, address) == 0)
+		return;
+	if (!arc_peer_manager_edit_own_record(arc_engine_get_peer_manager(self), "address", address,
+					      &error))
+		g_warning("cannot record the new address %s: %s", address, error->message);
+	else
+		g_info("this agent is now advertised at %s", address);
+}
+
+guint16
+arc_engine_get_api_port(ArcEngine *self)
+{
+	return arc_node_get_api_port(arc_engine_get_node(self));
 }

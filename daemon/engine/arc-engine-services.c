@@ -6,55 +6,10 @@
 
 #include "arc-engine-services.h"
 
-#include "arc-engine-private.h"
+#include "arc-engine-managers.h"
 
 /* The engine's service and route operations (docs/services.md): each authorises its caller,
  * then the service manager (arc-service-manager.c) does the work. */
-
-static const gchar *
-arc_engine_services_peer_id_cb(gpointer user_data)
-{
-	return arc_engine_get_peer_id(ARC_ENGINE(user_data));
-}
-
-static gint64
-arc_engine_services_now_cb(gpointer user_data)
-{
-	return arc_engine_now(ARC_ENGINE(user_data));
-}
-
-static gint64
-arc_engine_services_max_services_cb(gpointer user_data)
-{
-	ArcLicense *license = arc_engine_get_license_doc(ARC_ENGINE(user_data));
-	return license != NULL ? license->max_services : 0;
-}
-
-static GPtrArray *
-arc_engine_services_list_peers_cb(gpointer user_data, GError **error)
-{
-	return arc_engine_load_peers(ARC_ENGINE(user_data), error);
-}
-
-static const ArcServiceHost arc_engine_service_host = {
-	.get_peer_id = arc_engine_services_peer_id_cb,
-	.now = arc_engine_services_now_cb,
-	.get_max_services = arc_engine_services_max_services_cb,
-	.list_peers = arc_engine_services_list_peers_cb,
-};
-
-/**
- * arc_engine_service_manager_new:
- * @self: the engine
- * @registry: its registry, which the manager registers the `service` and `route` kinds with
- *
- * Returns: (transfer full): the service manager of @self, which must outlive it
- */
-ArcServiceManager *
-arc_engine_service_manager_new(ArcEngine *self, ArcRegistry *registry)
-{
-	return arc_service_manager_new(registry, &arc_engine_service_host, self);
-}
 
 /**
  * arc_engine_list_services:
@@ -193,7 +148,7 @@ arc_engine_list_routes(ArcEngine *self, const ArcCaller *caller, const gchar *se
  * @self: the engine
  * @caller: who is calling
  * @service_id: the service
- * @specs: (element-type ArcRouteSpec): the routes, each checked (arc_route_specs_from_json())
+ * @batch: the routes, each checked (arc_route_batch_from_json())
  * @error: return location for a #GError
  *
  * Stores all the routes or none.
@@ -202,12 +157,12 @@ arc_engine_list_routes(ArcEngine *self, const ArcCaller *caller, const gchar *se
  */
 GArray *
 arc_engine_add_routes(ArcEngine *self, const ArcCaller *caller, const gchar *service_id,
-		      GPtrArray *specs, GError **error)
+		      const ArcRouteBatch *batch, GError **error)
 {
 	if (!arc_engine_authorize(self, caller, ARC_SCOPE_SERVICES_WRITE, error))
 		return NULL;
 	return arc_service_manager_add_routes(arc_engine_get_service_manager(self), service_id,
-					      specs, arc_caller_describe(caller), error);
+					      batch->routes, arc_caller_describe(caller), error);
 }
 
 /**

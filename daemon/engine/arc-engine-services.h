@@ -25,7 +25,7 @@ gboolean arc_engine_delete_service(ArcEngine *self, const ArcCaller *caller, con
 GPtrArray *arc_engine_list_routes(ArcEngine *self, const ArcCaller *caller, const gchar *service_id,
 				  GError **error);
 GArray *arc_engine_add_routes(ArcEngine *self, const ArcCaller *caller, const gchar *service_id,
-			      GPtrArray *specs, GError **error);
+			      const ArcRouteBatch *batch, GError **error);
 ArcRouteInfo *arc_engine_update_route(ArcEngine *self, const ArcCaller *caller,
 				      const gchar *service_id, gint64 route_id,
 				      const ArcRouteSpec *spec, GError **error);

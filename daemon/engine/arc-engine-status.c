@@ -9,7 +9,7 @@
 #include "arc-engine-status.h"
 
 #include "arc-engine-license.h"
-#include "arc-engine-private.h"
+#include "arc-engine-managers.h"
 #include "arc-storage-probe.h"
 #include "arc-text.h"
 
@@ -78,8 +78,8 @@ arc_engine_readiness_check(ArcEngineReadiness *self, ArcEngine *engine, gboolean
 	GArray *checks = g_array_new(FALSE, TRUE, sizeof(ArcReadinessCheck));
 	g_autoptr(GError) error = NULL;
 	ArcLicense *license;
-	ArcStorage *storage = arc_engine_get_storage(engine);
-	ArcConfig *config = arc_engine_get_config(engine);
+	ArcStorage *storage = arc_node_get_storage(arc_engine_get_node(engine));
+	ArcConfig *config = arc_node_get_config(arc_engine_get_node(engine));
 	gboolean storage_ok;
 
 	g_array_set_clear_func(checks, arc_readiness_check_clear);
@@ -115,6 +115,48 @@ arc_engine_readiness_check(ArcEngineReadiness *self, ArcEngine *engine, gboolean
 	return checks;
 }
 
+void
+arc_identity_info_free(ArcIdentityInfo *self)
+{
+	if (self == NULL)
+		return;
+	g_free(self->peer_id);
+	g_free(self->name);
+	g_free(self->public_key);
+	g_free(self->license_id);
+	g_free(self->customer_id);
+	g_free(self->cluster_id);
+	g_free(self);
+}
+
+/**
+ * arc_engine_get_identity:
+ * @self: the engine
+ *
+ * Returns: (transfer full): who this agent is
+ */
+ArcIdentityInfo *
+arc_engine_get_identity(ArcEngine *self)
+{
+	ArcIdentityInfo *info = g_new0(ArcIdentityInfo, 1);
+	ArcNode *node = arc_engine_get_node(self);
+	ArcIdentity *identity = arc_node_get_identity(node);
+	ArcLicense *license;
+
+	info->peer_id = g_strdup(arc_node_get_peer_id(node));
+	info->name = g_strdup(arc_node_get_name(node));
+	info->cluster_id = g_strdup(arc_node_get_cluster_id(node));
+	info->version = PACKAGE_VERSION;
+	if (identity != NULL)
+		info->public_key = g_strdup(arc_identity_get_public_key_base64(identity));
+	license = arc_engine_get_license_doc(self);
+	if (license != NULL) {
+		info->license_id = g_strdup(license->license_id);
+		info->customer_id = g_strdup(license->customer_id);
+	}
+	return info;
+}
+
 /**
  * arc_engine_get_jwks_keys:
  * @self: the engine
@@ -126,8 +168,8 @@ GPtrArray *
 arc_engine_get_jwks_keys(ArcEngine *self)
 {
 	GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
-	ArcIdentity *identity = arc_engine_get_identity_key(self);
-	const gchar *peer_id = arc_engine_get_peer_id(self);
+	ArcIdentity *identity = arc_node_get_identity(arc_engine_get_node(self));
+	const gchar *peer_id = arc_node_get_peer_id(arc_engine_get_node(self));
 	g_autoptr(GPtrArray) members = NULL;
 
 	if (identity == NULL)
@@ -136,7 +178,7 @@ arc_engine_get_jwks_keys(ArcEngine *self)
 	g_ptr_array_add(keys, g_strdup(peer_id));
 	g_ptr_array_add(keys, arc_base64url_encode(arc_identity_get_public_key(identity),
 						   ARC_IDENTITY_PUBLIC_KEY_SIZE));
-	members = arc_engine_get_members(self);
+	members = arc_registry_get_members(arc_engine_get_registry(self));
 	for (guint i = 0; i < members->len; i++) {
 		ArcMember *member = g_ptr_array_index(members, i);
 		if (g_strcmp0(member->id, peer_id) == 0)

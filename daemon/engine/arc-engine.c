@@ -8,42 +8,31 @@
 
 #include "arc-engine.h"
 #include "arc-engine-license.h"
-#include "arc-engine-private.h"
+#include "arc-engine-managers.h"
 #include "arc-engine-status.h"
 
-#include <glib/gstdio.h>
-#include <sodium.h>
+#include "arc-bootstrapper.h"
 
-#include "arc-gossip.h"
-#include "arc-identity.h"
-#include "arc-metrics.h"
-#include "arc-record-sign.h"
-#include "arc-text.h"
-#include "arc-time.h"
-
-/* The engine owns the managers and knows nothing of HTTP or D-Bus: the REST and D-Bus
- * adapters call these methods and serialise what they return. */
+/* The facade: the engine owns the managers and knows nothing of HTTP or D-Bus; the REST and
+ * D-Bus adapters call its methods and serialise what they return. This file is the only one
+ * that sees the struct: it makes the managers over the local node, wires their upcalls and
+ * signals, starts and stops them, and adopts a bootstrap. The other arc-engine-*.c files
+ * implement the rest of arc-engine.h through the managers' public headers. */
 
 struct _ArcEngine {
 	GObject parent_instance;
-	ArcConfig *config;
-	ArcPluginLoader *loader;
-	ArcStorage *storage;
+	ArcNode *node;
 	ArcEngineReadiness *readiness;
 	ArcLicenseManager *licenses; /* once plugins are loaded */
 	ArcAuthManager *auth;
-	ArcIdentity *identity;
-	gchar *peer_id;
-	gchar *cluster_id;
-	gchar *peer_name;
-	ArcClockFunc clock_func;
-	gpointer clock_data;
 	ArcHandshaker *handshaker; /* at the first handshake */
 	ArcRegistry *registry;     /* once plugins are loaded */
 	ArcPeerManager *peers;     /* with the registry */
 	ArcServiceManager *services;
 	ArcGossip *gossip;
-	guint16 api_port;
+	ArcClusterIdentity *cluster;   /* with the peer manager */
+	ArcBootstrapper *bootstrapper; /* once plugins are loaded */
+	ArcLeaver *leaver;             /* once plugins are loaded */
 };
 
 enum {
@@ -62,20 +51,6 @@ static guint arc_engine_signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE(ArcEngine, arc_engine, G_TYPE_OBJECT)
 
-void
-arc_identity_info_free(ArcIdentityInfo *self)
-{
-	if (self == NULL)
-		return;
-	g_free(self->peer_id);
-	g_free(self->name);
-	g_free(self->public_key);
-	g_free(self->license_id);
-	g_free(self->customer_id);
-	g_free(self->cluster_id);
-	g_free(self);
-}
-
 static void
 arc_engine_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
@@ -84,13 +59,13 @@ arc_engine_get_property(GObject *object, guint prop_id, GValue *value, GParamSpe
 
 	switch (prop_id) {
 	case PROP_BOOTSTRAPPED:
-		g_value_set_boolean(value, self->peer_id != NULL);
+		g_value_set_boolean(value, arc_node_is_bootstrapped(self->node));
 		break;
 	case PROP_PEER_ID:
-		g_value_set_string(value, self->peer_id);
+		g_value_set_string(value, arc_node_get_peer_id(self->node));
 		break;
 	case PROP_CLUSTER_ID:
-		g_value_set_string(value, self->cluster_id);
+		g_value_set_string(value, arc_node_get_cluster_id(self->node));
 		break;
 	case PROP_LICENSE_ID:
 		license = arc_engine_get_license_doc(self);
@@ -113,17 +88,16 @@ arc_engine_finalize(GObject *object)
 	ArcEngine *self = ARC_ENGINE(object);
 	arc_engine_stop(self);
 	g_clear_object(&self->auth);
-	g_clear_object(&self->identity);
-	g_clear_object(&self->loader);
 	g_clear_object(&self->licenses);
 	g_clear_pointer(&self->handshaker, arc_handshaker_free);
+	g_clear_pointer(&self->bootstrapper, arc_bootstrapper_free);
+	g_clear_pointer(&self->leaver, arc_leaver_free);
+	g_clear_pointer(&self->cluster, arc_cluster_identity_free);
 	g_clear_pointer(&self->peers, arc_peer_manager_free);
 	g_clear_object(&self->services);
 	g_clear_object(&self->registry);
 	g_clear_pointer(&self->readiness, arc_engine_readiness_free);
-	g_free(self->peer_id);
-	g_free(self->cluster_id);
-	g_free(self->peer_name);
+	g_clear_object(&self->node);
 	G_OBJECT_CLASS(arc_engine_parent_class)->finalize(object);
 }
 
@@ -154,11 +128,12 @@ arc_engine_class_init(ArcEngineClass *klass)
 	/**
 	 * ArcEngine::peer-state-changed:
 	 * @peer_id: a peer
-	 * @state: what this agent now observes of it: alive, suspect or unreachable
+	 * @state: an #ArcGossipState: what this agent now observes of it (the adapters name
+	 *   it with arc_gossip_state_to_string())
 	 */
 	arc_engine_signals[SIGNAL_PEER_STATE_CHANGED] =
 		g_signal_new("peer-state-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0,
-			     NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+			     NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_INT);
 	/**
 	 * ArcEngine::service-changed:
 	 * @service_id: the service created, changed (its routes too) or deleted
@@ -174,26 +149,30 @@ arc_engine_init(ArcEngine *self)
 	self->readiness = arc_engine_readiness_new();
 }
 
-static gint64
-arc_engine_real_clock_cb(gpointer user_data)
+/* clusters merged or `cluster init --force`: tokens are issued for the new id */
+static void
+arc_engine_cluster_id_changed_cb(ArcNode *node, const gchar *former, gpointer user_data)
 {
-	return g_get_real_time() / G_USEC_PER_SEC;
+	ArcEngine *self = ARC_ENGINE(user_data);
+
+	arc_auth_manager_set_issuer(self->auth, arc_node_get_identity(node),
+				    arc_node_get_peer_id(node), arc_node_get_cluster_id(node));
+	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_CLUSTER_ID]);
 }
 
 /**
  * arc_engine_new:
  * @config: (transfer none): the settings; must outlive the engine
  *
- * Returns: (transfer full): an engine; call arc_engine_load_plugins() and arc_engine_start()
+ * Returns: (transfer full): an engine; call arc_engine_set_plugins() and arc_engine_start()
  */
 ArcEngine *
 arc_engine_new(ArcConfig *config)
 {
 	ArcEngine *self = g_object_new(ARC_TYPE_ENGINE, NULL);
-	self->config = config;
-	self->clock_func = arc_engine_real_clock_cb;
-	self->loader = arc_plugin_loader_new(config->plugin_dir);
-	self->api_port = config->listen_port;
+	self->node = arc_node_new(config);
+	g_signal_connect(self->node, "cluster-id-changed",
+			 G_CALLBACK(arc_engine_cluster_id_changed_cb), self);
 	return self;
 }
 
@@ -208,20 +187,20 @@ arc_engine_new(ArcConfig *config)
 void
 arc_engine_set_clock(ArcEngine *self, ArcClockFunc func, gpointer user_data)
 {
-	self->clock_func = func;
-	self->clock_data = user_data;
+	arc_node_set_clock(self->node, func, user_data);
 }
 
 gint64
 arc_engine_now(ArcEngine *self)
 {
-	return self->clock_func(self->clock_data);
+	return arc_node_now(self->node);
 }
 
-ArcPluginLoader *
-arc_engine_get_plugin_loader(ArcEngine *self)
+/* (transfer none): the local node, which the managers share */
+ArcNode *
+arc_engine_get_node(ArcEngine *self)
 {
-	return self->loader;
+	return self->node;
 }
 
 /* what a commit changes beyond storage: the other peers */
@@ -231,24 +210,136 @@ arc_engine_records_changed_cb(ArcRegistry *registry, GPtrArray *records, const g
 {
 	ArcEngine *self = ARC_ENGINE(user_data);
 
-	if (push && self->gossip != NULL && !arc_engine_is_deactivated(self))
+	if (push && self->gossip != NULL && !arc_peer_manager_is_deactivated(self->peers))
 		arc_gossip_push(self->gossip, records, from);
 }
 
-/* tokens of every active peer are accepted here */
-static void
-arc_engine_members_changed_cb(ArcRegistry *registry, GPtrArray *members, gpointer user_data)
-{
-	ArcEngine *self = ARC_ENGINE(user_data);
+/* ---- the upcalls of the peer manager ---- */
 
-	if (self->auth == NULL)
-		return;
-	arc_auth_manager_reset_peer_keys(self->auth);
-	for (guint i = 0; i < members->len; i++) {
-		ArcMember *member = g_ptr_array_index(members, i);
-		arc_auth_manager_add_peer_key(self->auth, member->id, member->key);
-	}
+static void
+arc_engine_peer_changed_cb(gpointer host, const gchar *peer_id)
+{
+	g_signal_emit(ARC_ENGINE(host), arc_engine_signals[SIGNAL_PEER_CHANGED], 0, peer_id);
 }
+
+static void
+arc_engine_offer_cluster_id_cb(gpointer host, const gchar *cluster_id, const gchar *from)
+{
+	arc_cluster_identity_offer(ARC_ENGINE(host)->cluster, cluster_id, from);
+}
+
+static ArcGossip *
+arc_engine_peers_gossip_cb(gpointer host)
+{
+	return ARC_ENGINE(host)->gossip;
+}
+
+static const ArcPeerManagerHost arc_engine_peers_host = {
+	.peer_changed = arc_engine_peer_changed_cb,
+	.offer_cluster_id = arc_engine_offer_cluster_id_cb,
+	.get_gossip = arc_engine_peers_gossip_cb,
+};
+
+/* ---- the upcalls of gossip ---- */
+
+static gboolean
+arc_engine_gossip_is_deactivated_cb(gpointer host)
+{
+	return arc_peer_manager_is_deactivated(ARC_ENGINE(host)->peers);
+}
+
+static void
+arc_engine_gossip_tell_removed_cb(gpointer host, const gchar *peer_id)
+{
+	arc_peer_manager_tell_removed(ARC_ENGINE(host)->peers, peer_id);
+}
+
+static void
+arc_engine_gossip_meet_async_cb(gpointer host, const gchar *address, GCancellable *cancellable,
+				GAsyncReadyCallback callback, gpointer user_data)
+{
+	arc_engine_discover_peer_async(ARC_ENGINE(host), address, cancellable, callback, user_data);
+}
+
+static gboolean
+arc_engine_gossip_meet_finish_cb(gpointer host, GAsyncResult *res, gchar **peer_id, gchar **address,
+				 GError **error)
+{
+	g_autoptr(ArcPeerInfo) info =
+		arc_engine_add_peer_finish(ARC_ENGINE(host), res, NULL, error);
+
+	if (info == NULL)
+		return FALSE;
+	*peer_id = g_steal_pointer(&info->id);
+	*address = g_steal_pointer(&info->address);
+	return TRUE;
+}
+
+static const ArcGossipHost arc_engine_gossip_host = {
+	.is_deactivated = arc_engine_gossip_is_deactivated_cb,
+	.offer_cluster_id = arc_engine_offer_cluster_id_cb,
+	.tell_removed = arc_engine_gossip_tell_removed_cb,
+	.meet_async = arc_engine_gossip_meet_async_cb,
+	.meet_finish = arc_engine_gossip_meet_finish_cb,
+};
+
+/* what gossip observes of a peer is the engine's to tell */
+static void
+arc_engine_gossip_peer_state_cb(ArcGossip *gossip, const gchar *peer_id, gint state,
+				gpointer user_data)
+{
+	g_signal_emit(ARC_ENGINE(user_data), arc_engine_signals[SIGNAL_PEER_STATE_CHANGED], 0,
+		      peer_id, state);
+}
+
+/* ---- the upcalls of the handshaker ---- */
+
+static ArcLicense *
+arc_engine_handshaker_license_cb(gpointer host)
+{
+	return arc_engine_get_license_doc(ARC_ENGINE(host));
+}
+
+static ArcLicenseState
+arc_engine_handshaker_license_state_cb(gpointer host)
+{
+	return arc_engine_get_license_state(ARC_ENGINE(host));
+}
+
+/* whether a member gossiped @peer_id's own record to this agent (a discovery candidate) */
+static gboolean
+arc_engine_handshaker_vouched_cb(gpointer host, const gchar *peer_id)
+{
+	ArcEngine *self = ARC_ENGINE(host);
+
+	return self->gossip != NULL && arc_gossip_is_candidate(self->gossip, peer_id);
+}
+
+static const ArcHandshakerHost arc_engine_handshaker_host = {
+	.get_license = arc_engine_handshaker_license_cb,
+	.get_license_state = arc_engine_handshaker_license_state_cb,
+	.is_vouched = arc_engine_handshaker_vouched_cb,
+};
+
+/* ---- the upcalls of the service manager ---- */
+
+static gint64
+arc_engine_services_max_services_cb(gpointer user_data)
+{
+	ArcLicense *license = arc_engine_get_license_doc(ARC_ENGINE(user_data));
+	return license != NULL ? license->max_services : 0;
+}
+
+static GPtrArray *
+arc_engine_services_list_peers_cb(gpointer user_data, GError **error)
+{
+	return arc_peer_manager_load(ARC_ENGINE(user_data)->peers, error);
+}
+
+static const ArcServiceHost arc_engine_service_host = {
+	.get_max_services = arc_engine_services_max_services_cb,
+	.list_peers = arc_engine_services_list_peers_cb,
+};
 
 static void
 arc_engine_service_changed_cb(ArcServiceManager *services, const gchar *service_id,
@@ -261,22 +352,21 @@ arc_engine_service_changed_cb(ArcServiceManager *services, const gchar *service_
 static void
 arc_engine_setup_registry(ArcEngine *self)
 {
-	self->registry = arc_registry_new(self->storage);
-	arc_engine_register_kinds(self, self->registry);
-	self->services = arc_engine_service_manager_new(self, self->registry);
+	ArcStorage *storage = arc_node_get_storage(self->node);
+
+	self->registry = arc_registry_new(storage);
+	self->auth = arc_auth_manager_new(storage);
+	arc_auth_manager_set_registry(self->auth, self->registry,
+				      arc_node_get_config(self->node)->auth_issuer);
+	self->services =
+		arc_service_manager_new(self->node, self->registry, &arc_engine_service_host, self);
 	g_signal_connect(self->services, "service-changed",
 			 G_CALLBACK(arc_engine_service_changed_cb), self);
-	self->peers = arc_engine_new_peer_manager(self, self->registry);
+	self->peers = arc_peer_manager_new(self->node, self->registry, self->auth,
+					   &arc_engine_peers_host, self);
+	self->cluster = arc_cluster_identity_new(self->node, self->auth, self->peers);
 	g_signal_connect(self->registry, "records-changed",
 			 G_CALLBACK(arc_engine_records_changed_cb), self);
-	g_signal_connect(self->registry, "members-changed",
-			 G_CALLBACK(arc_engine_members_changed_cb), self);
-}
-
-static gint64
-arc_engine_licenses_clock_cb(gpointer user_data)
-{
-	return arc_engine_now(ARC_ENGINE(user_data));
 }
 
 static void
@@ -295,16 +385,16 @@ arc_engine_license_changed_cb(ArcLicenseManager *licenses, ArcLicense *license, 
 
 	arc_service_manager_invalidate(self->services);
 	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_LICENSE_ID]);
-	if (!arc_engine_edit_own_record(self, "license_id", license->license_id, &error))
+	if (!arc_peer_manager_edit_own_record(self->peers, "license_id", license->license_id,
+					      &error))
 		g_warning("cannot state license %s in this agent's record: %s", license->license_id,
 			  error->message);
 }
 
 static void
-arc_engine_setup_licenses(ArcEngine *self, ArcLicenseBackend *backend)
+arc_engine_setup_licenses(ArcEngine *self)
 {
-	self->licenses = arc_license_manager_new(self->registry, backend,
-						 arc_engine_licenses_clock_cb, self);
+	self->licenses = arc_license_manager_new(self->node, self->registry);
 	g_signal_connect(self->licenses, "state-changed",
 			 G_CALLBACK(arc_engine_license_state_changed_cb), self);
 	g_signal_connect(self->licenses, "license-changed",
@@ -312,89 +402,26 @@ arc_engine_setup_licenses(ArcEngine *self, ArcLicenseBackend *backend)
 }
 
 /**
- * arc_engine_load_plugins:
- * @self: the engine
- * @error: return location for a #GError
+ * arc_engine_set_plugins:
+ * @self: the engine, not started
+ * @storage: the storage plugin agent.conf names, set up
+ * @license: the license plugin agent.conf names, set up
  *
- * Loads the plugin directory and picks the storage and license plugins agent.conf names.
- *
- * Returns: %TRUE if both required plugins are there
+ * The plugins the agent's wiring loaded (arc_plugin_loader_load_required()): the managers
+ * are made over them.
  */
-gboolean
-arc_engine_load_plugins(ArcEngine *self, GError **error)
+void
+arc_engine_set_plugins(ArcEngine *self, ArcStorage *storage, ArcLicenseBackend *license)
 {
-	ArcPlugin *storage, *license;
-
-	if (!arc_plugin_loader_scan(self->loader, error))
-		return FALSE;
-	storage = arc_plugin_loader_get_plugin(self->loader, ARC_PLUGIN_KIND_STORAGE,
-					       self->config->storage_plugin, error);
-	if (storage == NULL)
-		return FALSE;
-	license = arc_plugin_loader_get_plugin(self->loader, ARC_PLUGIN_KIND_LICENSE,
-					       self->config->license_plugin, error);
-	if (license == NULL)
-		return FALSE;
-	if (!arc_plugin_setup(storage, self->config->keyfile, self->config->data_dir, error) ||
-	    !arc_plugin_setup(license, self->config->keyfile, self->config->data_dir, error))
-		return FALSE;
-	self->storage = ARC_STORAGE(storage);
+	arc_node_set_plugins(self->node, storage, license);
 	arc_engine_setup_registry(self);
-	arc_engine_setup_licenses(self, ARC_LICENSE_BACKEND(license));
-	return TRUE;
+	arc_engine_setup_licenses(self);
+	self->bootstrapper = arc_bootstrapper_new(self->node, self->registry, self->auth,
+						  self->licenses, self->peers, self->cluster);
+	self->leaver = arc_leaver_new(self->node, self->registry, self->peers, self->licenses);
 }
 
 static void arc_engine_start_gossip(ArcEngine *self);
-
-static gboolean
-arc_engine_load_bootstrap_state(ArcEngine *self, GError **error)
-{
-	g_autofree gchar *document = NULL;
-
-	self->peer_id = arc_storage_get_meta(self->storage, "peer_id", error);
-	if (self->peer_id == NULL)
-		return error == NULL || *error == NULL;
-	self->cluster_id = arc_storage_get_meta(self->storage, "cluster_id", error);
-	document = arc_storage_get_meta(self->storage, "license", error);
-	if (self->cluster_id == NULL || document == NULL) {
-		if (error != NULL && *error == NULL)
-			g_set_error_literal(error, ARC_ERROR, ARC_ERROR_STORAGE,
-					    "arctic.db is bootstrapped but incomplete");
-		return FALSE;
-	}
-	self->identity = arc_engine_load_identity(self, &self->peer_name, error);
-	if (self->identity == NULL)
-		return FALSE;
-	arc_registry_set_signer(self->registry, self->identity, self->peer_id);
-	arc_license_manager_set_peer_id(self->licenses, self->peer_id);
-	if (!arc_license_manager_load(self->licenses, document, error))
-		return FALSE;
-	arc_auth_manager_set_issuer(self->auth, self->identity, self->peer_id, self->cluster_id);
-	arc_engine_load_former_cluster_ids(self);
-	arc_engine_sign_unsigned_records(self);
-	/* records from before gossip do not state the cluster id */
-	if (!arc_engine_edit_own_record(self, "cluster_id", self->cluster_id, error))
-		return FALSE;
-	arc_peer_manager_refresh_name(self->peers);
-	return arc_license_manager_refresh(self->licenses);
-}
-
-/* `[auth] issuer` set here becomes the cluster's (docs/auth.md) */
-static void
-arc_engine_publish_issuer(ArcEngine *self)
-{
-	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
-	g_autoptr(GError) error = NULL;
-
-	if (self->peer_id == NULL || self->config->auth_issuer == NULL ||
-	    !arc_auth_manager_stage_issuer(self->auth, txn, self->config->auth_issuer))
-		return;
-	if (!arc_engine_commit(self, txn, &error))
-		g_warning("cannot replicate the token issuer %s: %s", self->config->auth_issuer,
-			  error->message);
-	else
-		g_info("the cluster's token issuer is now %s", self->config->auth_issuer);
-}
 
 /**
  * arc_engine_start:
@@ -409,29 +436,31 @@ gboolean
 arc_engine_start(ArcEngine *self, GError **error)
 {
 	g_autoptr(GError) error_local = NULL;
+	ArcConfig *config = arc_node_get_config(self->node);
+	ArcStorage *storage = arc_node_get_storage(self->node);
 
-	if (g_mkdir_with_parents(self->config->data_dir, 0700) != 0) {
+	if (g_mkdir_with_parents(config->data_dir, 0700) != 0) {
 		g_set_error(error, ARC_ERROR, ARC_ERROR_INTERNAL,
-			    "cannot create data directory %s: %s", self->config->data_dir,
+			    "cannot create data directory %s: %s", config->data_dir,
 			    g_strerror(errno));
 		return FALSE;
 	}
-	arc_engine_log_data_state(self);
-	if (!arc_storage_open(self->storage, self->config->data_dir, error))
+	arc_bootstrapper_log_data_state(self->bootstrapper);
+	if (!arc_storage_open(storage, config->data_dir, error))
 		return FALSE;
-	self->auth = arc_auth_manager_new(self->storage);
-	arc_auth_manager_load_issuer(self->auth, self->config->auth_issuer);
+	arc_auth_manager_load_issuer(self->auth, config->auth_issuer);
 	if (!arc_auth_manager_load(self->auth, error))
 		return FALSE;
-	if (!arc_engine_load_bootstrap_state(self, error))
+	if (!arc_bootstrapper_load(self->bootstrapper, error))
 		return FALSE;
-	arc_engine_publish_issuer(self);
-	if (!arc_auth_manager_setup_recovery(self->auth, self->config->recovery_token_file,
+	arc_bootstrapper_publish_issuer(self->bootstrapper);
+	if (!arc_auth_manager_setup_recovery(self->auth, config->recovery_token_file,
 					     &error_local)) {
 		g_warning("recovery token disabled: %s", error_local->message);
 	}
-	if (self->peer_id != NULL) {
-		g_info("agent is peer %s of cluster %s", self->peer_id, self->cluster_id);
+	if (arc_node_is_bootstrapped(self->node)) {
+		g_info("agent is peer %s of cluster %s", arc_node_get_peer_id(self->node),
+		       arc_node_get_cluster_id(self->node));
 		arc_engine_start_gossip(self);
 	} else
 		g_info("agent is not bootstrapped yet: POST /v1/bootstrap with a license");
@@ -447,52 +476,19 @@ arc_engine_stop(ArcEngine *self)
 	}
 	if (self->licenses != NULL)
 		arc_license_manager_stop(self->licenses);
-	if (self->storage != NULL)
-		arc_storage_close(self->storage);
-}
-
-/**
- * arc_engine_commit:
- * @self: the engine
- * @txn: writes to store together
- * @error: return location for a #GError
- *
- * Signs the records this agent writes (docs/protocol.md §6.1), then commits.
- *
- * Returns: %TRUE once stored
- */
-gboolean
-arc_engine_commit(ArcEngine *self, ArcStorageTxn *txn, GError **error)
-{
-	return arc_engine_commit_full(self, txn, NULL, TRUE, error);
-}
-
-/**
- * arc_engine_commit_full:
- * @self: the engine
- * @txn: writes to store together
- * @from: (nullable): the peer that sent the records @txn stores, which is not sent them back
- * @push: whether to push the records to other peers at once
- * @error: return location for a #GError
- *
- * Signs the records this agent writes, commits, and hands the records to gossip.
- *
- * Returns: %TRUE once stored
- */
-gboolean
-arc_engine_commit_full(ArcEngine *self, ArcStorageTxn *txn, const gchar *from, gboolean push,
-		       GError **error)
-{
-	return arc_registry_commit(self->registry, txn, from, push, error);
+	if (arc_node_get_storage(self->node) != NULL)
+		arc_storage_close(arc_node_get_storage(self->node));
 }
 
 static void
 arc_engine_start_gossip(ArcEngine *self)
 {
-	if (self->gossip != NULL || self->peer_id == NULL)
+	if (self->gossip != NULL || !arc_node_is_bootstrapped(self->node))
 		return;
-	g_ptr_array_unref(arc_engine_get_members(self));
-	self->gossip = arc_engine_gossip_new(self, self->registry, self->identity);
+	g_ptr_array_unref(arc_registry_get_members(self->registry));
+	self->gossip = arc_gossip_new(self->node, self->registry, &arc_engine_gossip_host, self);
+	g_signal_connect(self->gossip, "peer-state-changed",
+			 G_CALLBACK(arc_engine_gossip_peer_state_cb), self);
 	arc_gossip_start(self->gossip);
 }
 
@@ -509,10 +505,18 @@ arc_engine_get_auth(ArcEngine *self)
 	return self->auth;
 }
 
-const gchar *
-arc_engine_get_cluster_id(ArcEngine *self)
+/* (transfer none) (nullable): the keeper of the cluster id, once plugins are loaded */
+ArcClusterIdentity *
+arc_engine_get_cluster_identity(ArcEngine *self)
 {
-	return self->cluster_id;
+	return self->cluster;
+}
+
+/* (transfer none) (nullable): the leave protocol, once plugins are loaded */
+ArcLeaver *
+arc_engine_get_leaver(ArcEngine *self)
+{
+	return self->leaver;
 }
 
 /* (transfer none) (nullable): gossip, once bootstrapped */
@@ -522,78 +526,11 @@ arc_engine_get_gossip(ArcEngine *self)
 	return self->gossip;
 }
 
-/* (transfer full): the id given up; @cluster_id becomes this agent's and its tokens' */
-gchar *
-arc_engine_replace_cluster_id(ArcEngine *self, const gchar *cluster_id)
-{
-	gchar *former = g_steal_pointer(&self->cluster_id);
-
-	self->cluster_id = g_strdup(cluster_id);
-	arc_auth_manager_set_issuer(self->auth, self->identity, self->peer_id, self->cluster_id);
-	return former;
-}
-
-void
-arc_engine_notify_cluster_id(ArcEngine *self)
-{
-	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_CLUSTER_ID]);
-}
-
-ArcStorage *
-arc_engine_get_storage(ArcEngine *self)
-{
-	return self->storage;
-}
-
-const gchar *
-arc_engine_get_peer_id(ArcEngine *self)
-{
-	return self->peer_id;
-}
-
-ArcIdentity *
-arc_engine_get_identity_key(ArcEngine *self)
-{
-	return self->identity;
-}
-
-/* (transfer none) (nullable): the license in force, %NULL before bootstrap */
-ArcLicense *
-arc_engine_get_license_doc(ArcEngine *self)
-{
-	return self->licenses != NULL ? arc_license_manager_get_license(self->licenses) : NULL;
-}
-
-ArcLicenseBackend *
-arc_engine_get_license_backend(ArcEngine *self)
-{
-	return self->licenses != NULL ? arc_license_manager_get_backend(self->licenses) : NULL;
-}
-
 /* (transfer none) (nullable): the license manager, once plugins are loaded */
 ArcLicenseManager *
 arc_engine_get_licenses(ArcEngine *self)
 {
 	return self->licenses;
-}
-
-ArcConfig *
-arc_engine_get_config(ArcEngine *self)
-{
-	return self->config;
-}
-
-void
-arc_engine_set_peer_name(ArcEngine *self, const gchar *name)
-{
-	g_free(self->peer_name);
-	self->peer_name = g_strdup(name);
-}
-
-void
-arc_engine_emit_peer_changed(ArcEngine *self, const gchar *peer_id)
-{
-	g_signal_emit(self, arc_engine_signals[SIGNAL_PEER_CHANGED], 0, peer_id);
 }
 
 ArcServiceManager *
@@ -602,90 +539,30 @@ arc_engine_get_service_manager(ArcEngine *self)
 	return self->services;
 }
 
-void
-arc_engine_emit_peer_state_changed(ArcEngine *self, const gchar *peer_id, const gchar *state)
-{
-	g_signal_emit(self, arc_engine_signals[SIGNAL_PEER_STATE_CHANGED], 0, peer_id, state);
-}
-
-/* checked on every handshake: read from the local record once, then kept */
-gboolean
-arc_engine_is_deactivated(ArcEngine *self)
-{
-	return self->peers != NULL && arc_peer_manager_is_deactivated(self->peers);
-}
-
 ArcPeerManager *
 arc_engine_get_peer_manager(ArcEngine *self)
 {
 	return self->peers;
 }
 
-static gint64
-arc_engine_handshaker_now_cb(gpointer data)
-{
-	return arc_engine_now(ARC_ENGINE(data));
-}
-
 ArcHandshaker *
 arc_engine_get_handshaker(ArcEngine *self)
 {
+	ArcConfig *config = arc_node_get_config(self->node);
+
 	if (self->handshaker != NULL)
 		return self->handshaker;
-	self->handshaker =
-		arc_handshaker_new(self->config->handshake_timeout,
-				   self->config->reach_back_timeout, self->config->tls_ca_file);
-	arc_handshaker_set_peers(self->handshaker, self->registry, self->peers,
-				 arc_engine_handshaker_now_cb, self);
-	arc_engine_attach_handshaker(self, self->handshaker);
+	self->handshaker = arc_handshaker_new(config->handshake_timeout, config->reach_back_timeout,
+					      config->tls_ca_file);
+	arc_handshaker_set_peers(self->handshaker, self->node, self->registry, self->peers);
+	arc_handshaker_set_host(self->handshaker, &arc_engine_handshaker_host, self);
 	return self->handshaker;
-}
-
-/**
- * arc_engine_set_api_port:
- * @self: the engine
- * @port: the port the API listens on, once bound
- *
- * The port this agent advertises to its peers (it differs from the configured one when
- * that is 0).
- */
-void
-arc_engine_set_api_port(ArcEngine *self, guint16 port)
-{
-	g_autoptr(ArcRecord) record = NULL;
-	g_autoptr(JsonNode) root = NULL;
-	g_autofree gchar *address = NULL;
-	g_autoptr(GError) error = NULL;
-
-	self->api_port = port;
-	if (self->peer_id == NULL)
-		return;
-	/* the local record follows a new port or advertise setting */
-	record = arc_storage_get_record(self->storage, "peer", self->peer_id, NULL);
-	root = record != NULL ? arc_json_parse_object(record->body, -1, 8, NULL) : NULL;
-	if (root == NULL)
-		return;
-	address = arc_engine_own_address(
-		self, arc_json_object_get_string(json_node_get_object(root), "address"), NULL);
-	if (g_strcmp0(arc_json_object_get_string(json_node_get_object(root), "address"), address) ==
-	    0)
-		return;
-	if (!arc_engine_edit_own_record(self, "address", address, &error))
-		g_warning("cannot record the new address %s: %s", address, error->message);
-	else
-		g_info("this agent is now advertised at %s", address);
-}
-
-guint16
-arc_engine_get_api_port(ArcEngine *self)
-{
-	return self->api_port;
 }
 
 gboolean
 arc_engine_is_bootstrapped(ArcEngine *self)
 {
-	return self->peer_id != NULL;
+	return arc_node_is_bootstrapped(self->node);
 }
 
 void
@@ -709,53 +586,87 @@ arc_engine_get_readiness(ArcEngine *self, gboolean *all_ok)
 	return arc_engine_readiness_check(self->readiness, self, all_ok);
 }
 
-/**
- * arc_engine_get_identity:
- * @self: the engine
- *
- * Returns: (transfer full): who this agent is
- */
-ArcIdentityInfo *
-arc_engine_get_identity(ArcEngine *self)
-{
-	ArcIdentityInfo *info = g_new0(ArcIdentityInfo, 1);
-	ArcLicense *license;
-
-	info->peer_id = g_strdup(self->peer_id);
-	info->name = g_strdup(self->peer_name);
-	info->cluster_id = g_strdup(self->cluster_id);
-	info->version = PACKAGE_VERSION;
-	if (self->identity != NULL)
-		info->public_key = g_strdup(arc_identity_get_public_key_base64(self->identity));
-	license = arc_engine_get_license_doc(self);
-	if (license != NULL) {
-		info->license_id = g_strdup(license->license_id);
-		info->customer_id = g_strdup(license->customer_id);
-	}
-	return info;
-}
-
 /* takes the identity, cluster, license and credential bootstrap stored, then gossips */
-void
+static void
 arc_engine_adopt_bootstrap(ArcEngine *self, ArcBootstrapResult *res, ArcLicense *license,
 			   ArcIdentity *identity, ArcCredential *credential, gint64 now)
 {
-	self->peer_id = g_strdup(res->peer_id);
-	self->cluster_id = g_strdup(res->cluster_id);
-	self->peer_name = g_strdup(res->name);
-	self->identity = g_object_ref(identity);
-	arc_registry_set_signer(self->registry, identity, self->peer_id);
-	arc_license_manager_set_peer_id(self->licenses, self->peer_id);
-	arc_license_manager_take_bootstrap(self->licenses, license, now);
-	arc_auth_manager_set_issuer(self->auth, identity, self->peer_id, self->cluster_id);
-	arc_auth_manager_adopt_credential(self->auth, credential);
-	arc_engine_publish_issuer(self);
-	arc_license_manager_refresh(self->licenses);
+	arc_bootstrapper_adopt(self->bootstrapper, res, license, identity, credential, now);
 	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_PEER_ID]);
 	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_CLUSTER_ID]);
 	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_LICENSE_ID]);
 	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_BOOTSTRAPPED]);
-	g_info("bootstrapped as peer %s of cluster %s with license %s", self->peer_id,
-	       self->cluster_id, license->license_id);
+	g_info("bootstrapped as peer %s of cluster %s with license %s", res->peer_id,
+	       res->cluster_id, license->license_id);
 	arc_engine_start_gossip(self);
+}
+
+/**
+ * arc_engine_check_bootstrap_origin:
+ * @self: the engine
+ * @loopback: whether the request came over the loopback interface
+ * @recovery: (nullable): the recovery token the request carries
+ * @error: return location for a #GError
+ *
+ * A brand-new agent takes its bootstrap from anywhere; one that was reset (peer.key kept,
+ * no arctic.db) only from a local operator or the holder of the recovery token
+ * (arc_bootstrapper_check_origin()).
+ *
+ * Returns: %TRUE if this bootstrap may go ahead; %ARC_ERROR_FORBIDDEN otherwise
+ */
+gboolean
+arc_engine_check_bootstrap_origin(ArcEngine *self, gboolean loopback, const gchar *recovery,
+				  GError **error)
+{
+	return arc_bootstrapper_check_origin(self->bootstrapper, loopback, recovery, error);
+}
+
+/**
+ * arc_engine_check_bootstrappable:
+ * @self: the engine
+ * @error: return location for a #GError
+ *
+ * What arc_engine_bootstrap() checks first, for an adapter to ask before it decodes the
+ * request: an agent that is bootstrapped says so whatever the request is.
+ *
+ * Returns: %TRUE before bootstrap; %ARC_ERROR_ALREADY_BOOTSTRAPPED after
+ */
+gboolean
+arc_engine_check_bootstrappable(ArcEngine *self, GError **error)
+{
+	if (!arc_node_is_bootstrapped(self->node))
+		return TRUE;
+	g_set_error_literal(error, ARC_ERROR, ARC_ERROR_ALREADY_BOOTSTRAPPED,
+			    "agent is already bootstrapped");
+	return FALSE;
+}
+
+/**
+ * arc_engine_bootstrap:
+ * @self: the engine
+ * @req: the bootstrap, as an adapter decoded it
+ * @error: return location for a #GError
+ *
+ * Verifies the license, creates the peer identity, the cluster and the cluster credential,
+ * and stores them in one transaction (arc_bootstrapper_run()); then this agent is that peer.
+ * Happens once.
+ *
+ * Returns: (transfer full): the new identity and the credential's secret, or %NULL
+ */
+ArcBootstrapResult *
+arc_engine_bootstrap(ArcEngine *self, const ArcBootstrapRequest *req, GError **error)
+{
+	g_autoptr(ArcLicense) license = NULL;
+	g_autoptr(ArcIdentity) identity = NULL;
+	ArcCredential *credential = NULL;
+	ArcBootstrapResult *res;
+	gint64 now = arc_node_now(self->node);
+
+	if (!arc_engine_check_bootstrappable(self, error))
+		return NULL;
+	res = arc_bootstrapper_run(self->bootstrapper, req, now, &license, &identity, &credential,
+				   error);
+	if (res != NULL)
+		arc_engine_adopt_bootstrap(self, res, license, identity, credential, now);
+	return res;
 }

@@ -10,8 +10,8 @@
 #include "arc-config.h"
 #include "arc-license-manager.h"
 #include "arc-license-state.h"
+#include "arc-node.h"
 #include "arc-peer-state.h"
-#include "arc-plugin-loader.h"
 #include "arc-requests.h"
 
 G_BEGIN_DECLS
@@ -184,16 +184,14 @@ typedef struct {
 void arc_cluster_init_result_free(ArcClusterInitResult *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcClusterInitResult, arc_cluster_init_result_free)
 
-typedef gint64 (*ArcClockFunc)(gpointer user_data);
-
 #define ARC_TYPE_ENGINE (arc_engine_get_type())
 G_DECLARE_FINAL_TYPE(ArcEngine, arc_engine, ARC, ENGINE, GObject)
 
 ArcEngine *arc_engine_new(ArcConfig *config);
 void arc_engine_set_clock(ArcEngine *self, ArcClockFunc func, gpointer user_data);
 gint64 arc_engine_now(ArcEngine *self);
-ArcPluginLoader *arc_engine_get_plugin_loader(ArcEngine *self);
-gboolean arc_engine_load_plugins(ArcEngine *self, GError **error);
+ArcNode *arc_engine_get_node(ArcEngine *self);
+void arc_engine_set_plugins(ArcEngine *self, ArcStorage *storage, ArcLicenseBackend *license);
 gboolean arc_engine_start(ArcEngine *self, GError **error);
 void arc_engine_stop(ArcEngine *self);
 gboolean arc_engine_is_bootstrapped(ArcEngine *self);
@@ -220,6 +218,9 @@ ArcTokenGrant *arc_engine_issue_token(ArcEngine *self, const gchar *client_id,
 				      GError **error);
 ArcCaller *arc_engine_authenticate(ArcEngine *self, const gchar *bearer, const gchar *recovery,
 				   GError **error);
+gboolean arc_engine_check_scope(const ArcCaller *caller, ArcScope needed, GError **error);
+gboolean arc_engine_authorize_bootstrapped(ArcEngine *self, const ArcCaller *caller,
+					   ArcScope needed, GError **error);
 gboolean arc_engine_authorize(ArcEngine *self, const ArcCaller *caller, ArcScope needed,
 			      GError **error);
 
@@ -234,6 +235,9 @@ void arc_engine_add_peer_async(ArcEngine *self, const ArcCaller *caller, const g
 void arc_engine_join_async(ArcEngine *self, const ArcCaller *caller, const gchar *address,
 			   const gchar *name, const gchar *join_token, GCancellable *cancellable,
 			   GAsyncReadyCallback callback, gpointer user_data);
+void arc_engine_discover_peer_async(ArcEngine *self, const gchar *address,
+				    GCancellable *cancellable, GAsyncReadyCallback callback,
+				    gpointer user_data);
 ArcPeerInfo *arc_engine_add_peer_finish(ArcEngine *self, GAsyncResult *res, GPtrArray **steps,
 					GError **error);
 ArcPeerInfo *arc_engine_update_peer(ArcEngine *self, const ArcCaller *caller, const gchar *peer_id,

@@ -64,11 +64,11 @@ arc_gossip_health_class_init(ArcGossipHealthClass *klass)
 	/**
 	 * ArcGossipHealth::peer-state-changed:
 	 * @peer_id: a peer
-	 * @state: what this agent now observes of it: alive, suspect or unreachable
+	 * @state: an #ArcGossipState: what this agent now observes of it
 	 */
 	arc_gossip_health_signals[SIGNAL_PEER_STATE_CHANGED] =
 		g_signal_new("peer-state-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0,
-			     NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+			     NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_INT);
 }
 
 static void
@@ -113,7 +113,7 @@ arc_gossip_health_set_state(ArcGossipHealth *self, ArcGossipPeer *peer, ArcGossi
 			  (now - peer->heard_mono) / 1000);
 	peer->state = state;
 	g_signal_emit(self, arc_gossip_health_signals[SIGNAL_PEER_STATE_CHANGED], 0, peer->id,
-		      arc_gossip_state_to_string(state));
+		      (gint)state);
 }
 
 /**

@@ -19,6 +19,7 @@ G_BEGIN_DECLS
 
 struct _ArcGossip {
 	GObject parent_instance;
+	ArcNode *node; /* its cluster id and clock */
 	ArcRegistry *registry;
 	ArcIdentity *identity; /* signs what this agent sends */
 	gchar *peer_id;        /* this agent */

@@ -52,6 +52,7 @@ arc_gossip_finalize(GObject *object)
 	g_clear_object(&self->cancellable);
 	g_clear_object(&self->registry);
 	g_clear_object(&self->identity);
+	g_clear_object(&self->node);
 	g_free(self->peer_id);
 	arc_gossip_replay_guard_free(self->guard);
 	g_clear_object(&self->health);
@@ -67,11 +68,11 @@ arc_gossip_class_init(ArcGossipClass *klass)
 	/**
 	 * ArcGossip::peer-state-changed:
 	 * @peer_id: a peer
-	 * @state: what this agent now observes of it: alive, suspect or unreachable
+	 * @state: an #ArcGossipState: what this agent now observes of it
 	 */
 	arc_gossip_signals[SIGNAL_PEER_STATE_CHANGED] =
 		g_signal_new("peer-state-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0,
-			     NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+			     NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_INT);
 }
 
 static void
@@ -82,7 +83,7 @@ arc_gossip_init(ArcGossip *self)
 }
 
 static void
-arc_gossip_peer_state_changed_cb(ArcGossipHealth *health, const gchar *peer_id, const gchar *state,
+arc_gossip_peer_state_changed_cb(ArcGossipHealth *health, const gchar *peer_id, gint state,
 				 gpointer user_data)
 {
 	g_signal_emit(user_data, arc_gossip_signals[SIGNAL_PEER_STATE_CHANGED], 0, peer_id, state);
@@ -90,28 +91,28 @@ arc_gossip_peer_state_changed_cb(ArcGossipHealth *health, const gchar *peer_id, 
 
 /**
  * arc_gossip_new:
+ * @node: this agent, bootstrapped: its settings, the key it signs its messages with, its peer
+ *   id, its cluster id and clock
  * @registry: the records to replicate
- * @config: (transfer none): the settings; must outlive the result
- * @identity: the key this agent signs its messages with
- * @peer_id: this agent
  * @host: (transfer none): what gossip needs of the agent, static
  * @host_data: for @host; owns the result and outlives it
  *
  * Returns: (transfer full): gossip for a bootstrapped agent; call arc_gossip_start()
  */
 ArcGossip *
-arc_gossip_new(ArcRegistry *registry, ArcConfig *config, ArcIdentity *identity,
-	       const gchar *peer_id, const ArcGossipHost *host, gpointer host_data)
+arc_gossip_new(ArcNode *node, ArcRegistry *registry, const ArcGossipHost *host, gpointer host_data)
 {
 	ArcGossip *self = g_object_new(ARC_TYPE_GOSSIP, NULL);
+	const gchar *peer_id = arc_node_get_peer_id(node);
 	guint timeout_secs;
 
+	self->node = g_object_ref(node);
 	self->registry = g_object_ref(registry);
-	self->identity = g_object_ref(identity);
+	self->identity = g_object_ref(arc_node_get_identity(node));
 	self->peer_id = g_strdup(peer_id);
 	self->host = host;
 	self->host_data = host_data;
-	self->config = config;
+	self->config = arc_node_get_config(node);
 	timeout_secs = MAX(1, (self->config->gossip_timeout + 999) / 1000);
 	/* Connections are kept a few seconds: a small cluster reuses them from round to round,
 	 * while in a large one a given peer's turn comes too seldom for an open connection to
@@ -140,7 +141,7 @@ static gboolean arc_gossip_tick_cb(gpointer user_data);
 static void
 arc_gossip_purge_tombstones(ArcGossip *self)
 {
-	arc_registry_purge_tombstones(self->registry, self->host->now(self->host_data),
+	arc_registry_purge_tombstones(self->registry, arc_node_now(self->node),
 				      self->config->tombstone_retention);
 }
 
@@ -508,7 +509,7 @@ arc_gossip_digest_body(ArcGossip *self)
 
 	json_builder_begin_object(b);
 	json_builder_set_member_name(b, "cluster_id");
-	json_builder_add_string_value(b, self->host->get_cluster_id(self->host_data));
+	json_builder_add_string_value(b, arc_node_get_cluster_id(self->node));
 	json_builder_set_member_name(b, "registry_hash");
 	json_builder_add_string_value(b, arc_registry_get_hash(self->registry));
 	return arc_gossip_builder_end(b);
@@ -762,7 +763,7 @@ arc_gossip_on_digest(ArcGossip *self, ArcGossipMessage *msg, GError **error)
 		self->host->offer_cluster_id(self->host_data, cluster_id, msg->from);
 	json_builder_begin_object(b);
 	json_builder_set_member_name(b, "cluster_id");
-	json_builder_add_string_value(b, self->host->get_cluster_id(self->host_data));
+	json_builder_add_string_value(b, arc_node_get_cluster_id(self->node));
 	json_builder_set_member_name(b, "in_sync");
 	json_builder_add_boolean_value(b, in_sync);
 	if (!in_sync) {

@@ -6,6 +6,7 @@
 
 #include "arc-config.h"
 #include "arc-identity.h"
+#include "arc-node.h"
 #include "arc-registry.h"
 #include "arc-peer-state.h"
 
@@ -21,21 +22,18 @@ G_DECLARE_FINAL_TYPE(ArcGossip, arc_gossip, ARC, GOSSIP, GObject)
 
 /**
  * ArcGossipHost:
- * @get_cluster_id: the cluster id this agent states
  * @is_deactivated: whether this agent left the cluster (it then neither sends nor takes)
- * @now: seconds since the epoch, for the tombstone retention
  * @offer_cluster_id: another member states @cluster_id (docs/protocol.md §6.4)
  * @tell_removed: a removed peer knocked: tell it that it is out
  * @meet_async: run the handshake with a peer learned of through the cluster
  * @meet_finish: its result: the peer met, or an error
  *
- * What gossip needs of the agent it runs in, beyond the registry and the peer client. Every
+ * The upcalls of gossip into the agent it runs in; what it needs to know of this agent is the
+ * #ArcNode's, and it replicates the registry through the peer client. Every
  * function gets the host data given to arc_gossip_new().
  */
 typedef struct {
-	const gchar *(*get_cluster_id)(gpointer host);
 	gboolean (*is_deactivated)(gpointer host);
-	gint64 (*now)(gpointer host);
 	void (*offer_cluster_id)(gpointer host, const gchar *cluster_id, const gchar *from);
 	void (*tell_removed)(gpointer host, const gchar *peer_id);
 	void (*meet_async)(gpointer host, const gchar *address, GCancellable *cancellable,
@@ -44,8 +42,8 @@ typedef struct {
 				GError **error);
 } ArcGossipHost;
 
-ArcGossip *arc_gossip_new(ArcRegistry *registry, ArcConfig *config, ArcIdentity *identity,
-			  const gchar *peer_id, const ArcGossipHost *host, gpointer host_data);
+ArcGossip *arc_gossip_new(ArcNode *node, ArcRegistry *registry, const ArcGossipHost *host,
+			  gpointer host_data);
 void arc_gossip_start(ArcGossip *self);
 void arc_gossip_stop(ArcGossip *self);
 void arc_gossip_push(ArcGossip *self, GPtrArray *records, const gchar *exclude);

@@ -133,25 +133,24 @@ arc_handshaker_own_address(const ArcConfig *config, guint16 port, const gchar *s
  * @remote: (nullable): the agent about to be met
  *
  * This agent's record as the agent at @remote is to see it, with its own signed `peer` record,
- * which states the address the host advertises (#ArcHandshakerHost.own_address).
+ * which states the address the host advertises (arc_node_own_address()).
  *
  * Returns: (transfer full): this agent in a handshake
  */
 ArcHandshakePeer *
 arc_handshaker_own_record(ArcHandshaker *self, const gchar *remote)
 {
-	const gchar *peer_id = self->host->get_peer_id(self->host_data);
-	g_autofree gchar *name = self->host->get_name(self->host_data);
+	const gchar *peer_id = arc_node_get_peer_id(self->node);
+	const gchar *name = arc_node_get_name(self->node);
 	ArcStorage *storage = arc_registry_get_storage(self->registry);
 	g_autoptr(ArcRecord) stored = arc_storage_get_record(storage, "peer", peer_id, NULL);
 	ArcPeerFields fields;
 	gboolean parsed =
 		stored != NULL && arc_registry_peer_fields(self->registry, stored, &fields);
 	g_autofree gchar *stored_address = parsed ? g_strdup(fields.address) : NULL;
-	g_autofree gchar *address =
-		self->host->own_address(self->host_data, stored_address, remote);
+	g_autofree gchar *address = arc_node_own_address(self->node, stored_address, remote);
 	g_autoptr(GError) error = NULL;
-	ArcIdentity *identity = self->host->get_identity(self->host_data);
+	ArcIdentity *identity = arc_node_get_identity(self->node);
 	ArcHandshakePeer *peer;
 
 	/* the record the other side stores states the address this one advertises; it is

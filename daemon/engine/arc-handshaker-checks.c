@@ -31,7 +31,7 @@ arc_handshaker_fail(GError **error, gchar **detail, ArcHandshakeReason reason, g
 gboolean
 arc_handshaker_check_can_join(ArcHandshaker *self, gboolean local, gchar **detail, GError **error)
 {
-	if (self->host->get_peer_id(self->host_data) == NULL) {
+	if (arc_node_get_peer_id(self->node) == NULL) {
 		if (local) {
 			g_set_error_literal(error, ARC_ERROR, ARC_ERROR_NOT_BOOTSTRAPPED,
 					    "agent is not bootstrapped");
@@ -209,12 +209,12 @@ arc_handshaker_check_candidate(ArcHandshaker *self, const ArcHandshakePeer *peer
 	g_autoptr(GError) error_local = NULL;
 	ArcLicenseState state;
 
-	if (g_strcmp0(peer->peer_id, self->host->get_peer_id(self->host_data)) == 0) {
+	if (g_strcmp0(peer->peer_id, arc_node_get_peer_id(self->node)) == 0) {
 		arc_handshaker_fail(error, detail, ARC_HANDSHAKE_REASON_SELF,
 				    g_strdup_printf("%s is this agent", peer->address));
 		return NULL;
 	}
-	license = arc_license_backend_verify(self->host->get_license_backend(self->host_data),
+	license = arc_license_backend_verify(arc_node_get_license_backend(self->node),
 					     peer->license, strlen(peer->license), &error_local);
 	if (license == NULL) {
 		arc_handshaker_fail(error, detail, ARC_HANDSHAKE_REASON_LICENSE_INVALID,
@@ -231,7 +231,7 @@ arc_handshaker_check_candidate(ArcHandshaker *self, const ArcHandshakePeer *peer
 						    own->customer_id));
 		return NULL;
 	}
-	state = arc_license_state_compute(license->expires_at, self->now(self->now_data), NULL);
+	state = arc_license_state_compute(license->expires_at, arc_node_now(self->node), NULL);
 	if (state >= ARC_LICENSE_STATE_READ_ONLY) {
 		arc_handshaker_fail(error, detail, ARC_HANDSHAKE_REASON_LICENSE_EXPIRED,
 				    g_strdup_printf("the license %s of peer %s is %s",
@@ -295,11 +295,11 @@ arc_handshaker_store_peer(ArcHandshaker *self, const ArcHandshakePeer *peer, con
 	/* pushed to the others: @peer gets everything in its first rounds, and before the
 	 * other side has stored this agent too it would refuse a push */
 	if (arc_storage_txn_get_size(txn) > 0 &&
-	    !self->host->commit(self->host_data, txn, peer->peer_id, TRUE, error))
+	    !arc_registry_commit(self->registry, txn, peer->peer_id, TRUE, error))
 		return FALSE;
-	self->host->peer_changed(self->host_data, peer->peer_id);
+	arc_peer_manager_changed(self->peers, peer->peer_id);
 	if (m->replaces != NULL)
-		self->host->peer_changed(self->host_data, m->replaces);
+		arc_peer_manager_changed(self->peers, m->replaces);
 	return TRUE;
 }
 

@@ -269,8 +269,7 @@ arc_add_peer_hello_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 					     op->reply->peer->peer_id));
 	t = arc_add_peer_transcript(op);
 	arc_handshake_sign(&t, ARC_HANDSHAKE_ROLE_INITIATOR,
-			   op->handshaker->host->get_identity(op->handshaker->host_data),
-			   signature);
+			   arc_node_get_identity(op->handshaker->node), signature);
 	confirm = arc_handshake_confirm_to_json(op->reply->session, signature);
 	/* read before the task is handed on: arguments are evaluated in no set order */
 	cancellable = g_task_get_cancellable(task);

@@ -12,8 +12,7 @@ G_BEGIN_DECLS
 struct _ArcHandshaker {
 	ArcRegistry *registry; /* (nullable) where join tokens are */
 	ArcPeerManager *peers; /* (nullable) */
-	ArcHandshakerClock now;
-	gpointer now_data;
+	ArcNode *node;         /* this agent: its id, name, key, address, clock */
 	GHashTable *sessions;  /* id → ArcHandshakeSession */
 	GHashTable *in_flight; /* addresses this agent is adding */
 	ArcPeerClient *client;

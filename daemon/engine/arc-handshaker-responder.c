@@ -37,8 +37,8 @@ arc_handshaker_answer(ArcHandshaker *self, ArcHandshakeSession *session)
 	randombytes_buf(session->challenge_b, sizeof(session->challenge_b));
 	t = arc_handshake_session_transcript(session,
 					     self->host->get_license(self->host_data)->license_id);
-	arc_handshake_sign(&t, ARC_HANDSHAKE_ROLE_RESPONDER,
-			   self->host->get_identity(self->host_data), signature);
+	arc_handshake_sign(&t, ARC_HANDSHAKE_ROLE_RESPONDER, arc_node_get_identity(self->node),
+			   signature);
 	return arc_handshake_reply_to_json(session->id, session->responder, session->challenge_b,
 					   signature);
 }

@@ -75,19 +75,19 @@ arc_handshaker_new(guint handshake_timeout, guint reach_back_timeout, const gcha
 /**
  * arc_handshaker_set_peers:
  * @self: the handshaker
- * @registry: the replicated records, where join tokens are
- * @peers: (transfer none): the peers of the cluster; must outlive @self
- * @now: the clock join tokens expire by
- * @now_data: for @now
+ * @node: this agent: its peer id, name, key, license plugin, the address it advertises and
+ *   the clock join tokens expire by
+ * @registry: the replicated records, where join tokens are, and which commits
+ * @peers: (transfer none): the peers of the cluster, told of each peer added; must outlive
+ *   @self
  */
 void
-arc_handshaker_set_peers(ArcHandshaker *self, ArcRegistry *registry, ArcPeerManager *peers,
-			 ArcHandshakerClock now, gpointer now_data)
+arc_handshaker_set_peers(ArcHandshaker *self, ArcNode *node, ArcRegistry *registry,
+			 ArcPeerManager *peers)
 {
+	g_set_object(&self->node, node);
 	g_set_object(&self->registry, registry);
 	self->peers = peers;
-	self->now = now;
-	self->now_data = now_data;
 }
 
 void
@@ -109,6 +109,7 @@ arc_handshaker_free(ArcHandshaker *self)
 	g_clear_object(&self->client);
 	g_clear_object(&self->probe);
 	g_clear_object(&self->registry);
+	g_clear_object(&self->node);
 	g_free(self);
 }
 
@@ -342,7 +343,7 @@ arc_handshaker_new_join_token(ArcHandshaker *self, gint64 ttl, ArcStorageTxn *tx
 		return NULL;
 	}
 	res->id = arc_id_new("jt_");
-	res->expires_at = self->now(self->now_data) + (ttl > 0 ? ttl : ARC_JOIN_TOKEN_DEFAULT_TTL);
+	res->expires_at = arc_node_now(self->node) + (ttl > 0 ? ttl : ARC_JOIN_TOKEN_DEFAULT_TTL);
 	randombytes_buf(raw, sizeof(raw));
 	secret = arc_base64url_encode(raw, sizeof(raw));
 	sodium_memzero(raw, sizeof(raw));
@@ -395,7 +396,7 @@ arc_handshaker_join_token_verifies(ArcHandshaker *self, const ArcHandshakePeer *
 		key = arc_base64_decode_strict(key_b64, -1, &len);
 	if (key == NULL || len != ARC_HANDSHAKE_JOIN_KEY_SIZE ||
 	    json_object_get_int_member_with_default(obj, "expires_at", 0) <=
-		    self->now(self->now_data))
+		    arc_node_now(self->node))
 		return FALSE;
 	return arc_handshake_join_verify(key, peer->peer_id, peer->public_key, challenge_a,
 					 join->proof);
@@ -468,7 +469,7 @@ arc_handshaker_stage_join_used(ArcHandshaker *self, ArcStorageTxn *txn, const gc
 	if (old == NULL)
 		return;
 	body = g_strdup_printf("{\"used_by\":\"%s\",\"used_at\":%" G_GINT64_FORMAT "}", peer_id,
-			       self->now(self->now_data));
+			       arc_node_now(self->node));
 	spent = arc_record_new("join_token", token_id, body);
 	spent->version = old->version + 1;
 	spent->writer = g_strdup(arc_peer_manager_get_local_id(self->peers));

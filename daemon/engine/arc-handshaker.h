@@ -62,13 +62,10 @@ ArcHandshakeTranscript arc_handshake_session_transcript(ArcHandshakeSession *ses
 
 typedef struct _ArcHandshaker ArcHandshaker;
 
-/* seconds since the epoch, for join tokens */
-typedef gint64 (*ArcHandshakerClock)(gpointer data);
-
 ArcHandshaker *arc_handshaker_new(guint handshake_timeout, guint reach_back_timeout,
 				  const gchar *tls_ca_file);
-void arc_handshaker_set_peers(ArcHandshaker *self, ArcRegistry *registry, ArcPeerManager *peers,
-			      ArcHandshakerClock now, gpointer now_data);
+void arc_handshaker_set_peers(ArcHandshaker *self, ArcNode *node, ArcRegistry *registry,
+			      ArcPeerManager *peers);
 void arc_handshaker_free(ArcHandshaker *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcHandshaker, arc_handshaker_free)
 
@@ -95,34 +92,18 @@ ArcPeerClient *arc_handshaker_get_probe(ArcHandshaker *self);
 
 /**
  * ArcHandshakerHost:
- * @get_peer_id: this agent's peer id, %NULL before the bootstrap
- * @get_identity: this agent's key
  * @get_license: this agent's license
- * @get_license_backend: what verifies the other side's license
  * @get_license_state: where this agent's license stands
  * @is_vouched: whether a member gossiped @peer_id's own record to this agent
- * @get_name: (transfer full): the name the cluster shows for this agent
- * @own_address: (transfer full): the address this agent's record should state, given the
- *   one @stored there, for the agent at @remote (arc_handshaker_own_address())
- * @commit: signs and stores @txn as coming from @from, pushed to the others when @push
- * @peer_changed: a peer was added or changed
  *
- * What the protocol needs of the agent it runs in, beyond the registry and the peer manager
- * of arc_handshaker_set_peers(). Every function gets the host data given to
- * arc_handshaker_set_host().
+ * What the protocol asks of the agent it runs in, beyond the node, the registry and the peer
+ * manager of arc_handshaker_set_peers(): the license in force and what gossip heard. Every
+ * function gets the host data given to arc_handshaker_set_host().
  */
 typedef struct {
-	const gchar *(*get_peer_id)(gpointer host);
-	ArcIdentity *(*get_identity)(gpointer host);
 	ArcLicense *(*get_license)(gpointer host);
-	ArcLicenseBackend *(*get_license_backend)(gpointer host);
 	ArcLicenseState (*get_license_state)(gpointer host);
 	gboolean (*is_vouched)(gpointer host, const gchar *peer_id);
-	gchar *(*get_name)(gpointer host);
-	gchar *(*own_address)(gpointer host, const gchar *stored, const gchar *remote);
-	gboolean (*commit)(gpointer host, ArcStorageTxn *txn, const gchar *from, gboolean push,
-			   GError **error);
-	void (*peer_changed)(gpointer host, const gchar *peer_id);
 } ArcHandshakerHost;
 
 void arc_handshaker_set_host(ArcHandshaker *self, const ArcHandshakerHost *host,

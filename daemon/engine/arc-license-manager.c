@@ -21,8 +21,7 @@ struct _ArcLicenseManager {
 	GObject parent_instance;
 	ArcRegistry *registry;
 	ArcLicenseBackend *backend;
-	gint64 (*now)(gpointer clock_data);
-	gpointer clock_data;
+	ArcNode *node;       /* its clock */
 	gchar *peer_id;      /* the writer of the `license` records this agent writes */
 	ArcLicense *license; /* (nullable): in force; %NULL before bootstrap */
 	ArcLicenseState state;
@@ -56,6 +55,7 @@ arc_license_manager_finalize(GObject *object)
 	arc_license_manager_stop(self);
 	g_clear_object(&self->registry);
 	g_clear_object(&self->backend);
+	g_clear_object(&self->node);
 	g_clear_pointer(&self->license, arc_license_unref);
 	g_free(self->peer_id);
 	G_OBJECT_CLASS(arc_license_manager_parent_class)->finalize(object);
@@ -95,25 +95,21 @@ arc_license_manager_init(ArcLicenseManager *self)
 
 /**
  * arc_license_manager_new:
+ * @node: this agent: its license plugin, and the clock (tests move it through the states)
  * @registry: the registry: the node limit is set there, `license` records are stored there
- * @backend: the license plugin
- * @now: the clock, seconds since the epoch (tests move it through the states)
- * @clock_data: for @now
  *
  * Registers the `license` record kind with @registry.
  *
  * Returns: (transfer full): a manager with no license in force yet
  */
 ArcLicenseManager *
-arc_license_manager_new(ArcRegistry *registry, ArcLicenseBackend *backend,
-			gint64 (*now)(gpointer clock_data), gpointer clock_data)
+arc_license_manager_new(ArcNode *node, ArcRegistry *registry)
 {
 	ArcLicenseManager *self = g_object_new(ARC_TYPE_LICENSE_MANAGER, NULL);
 
+	self->node = g_object_ref(node);
 	self->registry = g_object_ref(registry);
-	self->backend = g_object_ref(backend);
-	self->now = now;
-	self->clock_data = clock_data;
+	self->backend = g_object_ref(arc_node_get_license_backend(node));
 	self->state = ARC_LICENSE_STATE_VALID;
 	arc_license_manager_register_kind(self);
 	return self;
@@ -231,7 +227,7 @@ arc_license_manager_log_state(ArcLicenseManager *self)
 static gboolean
 arc_license_manager_update_state(ArcLicenseManager *self, gboolean persist)
 {
-	gint64 now = self->now(self->clock_data);
+	gint64 now = arc_node_now(self->node);
 	gint64 next_change = G_MAXINT64;
 	ArcLicenseState state;
 	gboolean changed;
@@ -303,7 +299,7 @@ ArcLicenseInfo *
 arc_license_manager_get_info(ArcLicenseManager *self, GError **error)
 {
 	ArcLicenseInfo *info;
-	gint64 now = self->now(self->clock_data);
+	gint64 now = arc_node_now(self->node);
 
 	if (self->license == NULL) {
 		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_NOT_BOOTSTRAPPED,
@@ -585,7 +581,7 @@ arc_license_manager_update(ArcLicenseManager *self, const gchar *body, gsize len
 		return NULL;
 	if (age == 0)
 		return arc_license_manager_get_info(self, error);
-	if (!arc_license_manager_check_unexpired(license, self->now(self->clock_data), error))
+	if (!arc_license_manager_check_unexpired(license, arc_node_now(self->node), error))
 		return NULL;
 	txn = arc_storage_txn_new();
 	arc_storage_txn_set_meta(txn, "license", license->document);

@@ -7,6 +7,7 @@
 #include <arctic-plugin.h>
 
 #include "arc-license-state.h"
+#include "arc-node.h"
 #include "arc-registry.h"
 
 G_BEGIN_DECLS
@@ -38,8 +39,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcLicenseInfo, arc_license_info_free)
 #define ARC_TYPE_LICENSE_MANAGER (arc_license_manager_get_type())
 G_DECLARE_FINAL_TYPE(ArcLicenseManager, arc_license_manager, ARC, LICENSE_MANAGER, GObject)
 
-ArcLicenseManager *arc_license_manager_new(ArcRegistry *registry, ArcLicenseBackend *backend,
-					   gint64 (*now)(gpointer clock_data), gpointer clock_data);
+ArcLicenseManager *arc_license_manager_new(ArcNode *node, ArcRegistry *registry);
 void arc_license_manager_set_peer_id(ArcLicenseManager *self, const gchar *peer_id);
 void arc_license_manager_stop(ArcLicenseManager *self);
 

@@ -18,7 +18,9 @@
 #define ARC_PEER_MAX_NAME 128
 
 struct _ArcPeerManager {
+	ArcNode *node;
 	ArcRegistry *registry;
+	ArcAuthManager *auth; /* (nullable) whose peer-minted credentials go with a removed peer */
 	ArcStorage *storage;
 	const ArcPeerManagerHost *host;
 	gpointer host_data;
@@ -29,7 +31,9 @@ static void arc_peer_manager_register_kinds(ArcPeerManager *self);
 
 /**
  * arc_peer_manager_new:
+ * @node: this agent: its peer id, name and clock
  * @registry: the replicated records, whose storage holds the peers
+ * @auth: (nullable): the credentials, whose peer-minted ones go with a removed peer
  * @host: (transfer none): what the manager needs of the agent; must outlive it
  * @host_data: for @host
  *
@@ -38,9 +42,13 @@ static void arc_peer_manager_register_kinds(ArcPeerManager *self);
  * Returns: (transfer full): the peer manager
  */
 ArcPeerManager *
-arc_peer_manager_new(ArcRegistry *registry, const ArcPeerManagerHost *host, gpointer host_data)
+arc_peer_manager_new(ArcNode *node, ArcRegistry *registry, ArcAuthManager *auth,
+		     const ArcPeerManagerHost *host, gpointer host_data)
 {
 	ArcPeerManager *self = g_new0(ArcPeerManager, 1);
+
+	self->node = g_object_ref(node);
+	self->auth = auth != NULL ? g_object_ref(auth) : NULL;
 
 	self->registry = g_object_ref(registry);
 	self->storage = arc_registry_get_storage(registry);
@@ -57,13 +65,15 @@ arc_peer_manager_free(ArcPeerManager *self)
 	if (self == NULL)
 		return;
 	g_clear_object(&self->registry);
+	g_clear_object(&self->node);
+	g_clear_object(&self->auth);
 	g_free(self);
 }
 
 static const gchar *
 arc_peer_manager_own_id(ArcPeerManager *self)
 {
-	return self->host->get_peer_id(self->host_data);
+	return arc_node_get_peer_id(self->node);
 }
 
 /* this agent's peer id, %NULL before the bootstrap */
@@ -77,6 +87,20 @@ static void
 arc_peer_manager_emit_changed(ArcPeerManager *self, const gchar *peer_id)
 {
 	self->host->peer_changed(self->host_data, peer_id);
+}
+
+/**
+ * arc_peer_manager_changed:
+ * @self: the manager
+ * @peer_id: a peer that was added, changed or removed by someone else than this manager (the
+ *   handshake, the leave protocol)
+ *
+ * Tells the host (#ArcPeerManagerHost.peer_changed), which every change of a peer goes through.
+ */
+void
+arc_peer_manager_changed(ArcPeerManager *self, const gchar *peer_id)
+{
+	arc_peer_manager_emit_changed(self, peer_id);
 }
 
 void
@@ -192,7 +216,7 @@ arc_peer_manager_refresh_name(ArcPeerManager *self)
 		record != NULL ? arc_peer_manager_info_from_record(self, record, aliases) : NULL;
 
 	if (info != NULL)
-		self->host->renamed(self->host_data, info->name);
+		arc_node_set_name(self->node, info->name);
 }
 
 /**
@@ -430,7 +454,7 @@ arc_peer_manager_edit_own_record(ArcPeerManager *self, const gchar *member, cons
 	json_object_set_string_member(obj, member, value);
 	body = json_to_string(root, FALSE);
 	arc_peer_manager_stage_peer(self, txn, record, record->id, body, FALSE);
-	return self->host->commit(self->host_data, txn, error);
+	return arc_registry_commit(self->registry, txn, NULL, TRUE, error);
 }
 
 /**
@@ -464,7 +488,7 @@ arc_peer_manager_stage_revocation(ArcPeerManager *self, ArcStorageTxn *txn, cons
 	json_builder_set_member_name(b, "public_key");
 	json_builder_add_string_value(b, public_key != NULL ? public_key : "");
 	json_builder_set_member_name(b, "revoked_at");
-	json_builder_add_int_value(b, self->host->now(self->host_data));
+	json_builder_add_int_value(b, arc_node_now(self->node));
 	if (readmitted) {
 		json_builder_set_member_name(b, "readmitted");
 		json_builder_add_boolean_value(b, TRUE);
@@ -526,10 +550,10 @@ arc_peer_manager_rename(ArcPeerManager *self, const gchar *peer_id, const gchar 
 	if (info == NULL)
 		return NULL;
 	arc_peer_manager_stage_alias(self, txn, peer_id, name);
-	if (!self->host->commit(self->host_data, txn, error))
+	if (!arc_registry_commit(self->registry, txn, NULL, TRUE, error))
 		return NULL;
 	if (info->is_local)
-		self->host->renamed(self->host_data, name);
+		arc_node_set_name(self->node, name);
 	g_free(info->name);
 	info->name = g_strdup(name);
 	g_info("peer %s renamed to '%s'", peer_id, name);
@@ -559,7 +583,7 @@ arc_peer_manager_delete(ArcPeerManager *self, const gchar *peer_id, const gchar 
 	g_autoptr(ArcPeerInfo) info = NULL;
 	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
 	g_autoptr(GPtrArray) revoked = NULL;
-	ArcAuthManager *auth = self->host->get_auth(self->host_data);
+	ArcAuthManager *auth = self->auth;
 
 	info = arc_peer_manager_lookup(self, peer_id, &record, error);
 	if (info == NULL)
@@ -573,7 +597,7 @@ arc_peer_manager_delete(ArcPeerManager *self, const gchar *peer_id, const gchar 
 	arc_peer_manager_stage_removal(self, txn, record, info->public_key);
 	revoked = auth != NULL ? arc_auth_manager_stage_peer_revocations(auth, txn, peer_id)
 			       : g_ptr_array_new_with_free_func(g_free);
-	if (!self->host->commit(self->host_data, txn, error))
+	if (!arc_registry_commit(self->registry, txn, NULL, TRUE, error))
 		return FALSE;
 	if (auth != NULL)
 		arc_auth_manager_forget_all(auth, revoked);
@@ -654,7 +678,7 @@ arc_peer_manager_own_record_above(ArcPeerManager *self, gint64 version)
 		return;
 	own->version = version;
 	arc_peer_manager_stage_peer(self, txn, own, own->id, own->body, FALSE);
-	if (!self->host->commit(self->host_data, txn, &error))
+	if (!arc_registry_commit(self->registry, txn, NULL, TRUE, &error))
 		g_warning("cannot write this agent's record again: %s", error->message);
 }
 

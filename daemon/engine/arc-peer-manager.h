@@ -7,6 +7,7 @@
 #include "arc-auth-manager.h"
 #include "arc-engine.h"
 #include "arc-gossip.h"
+#include "arc-node.h"
 #include "arc-registry.h"
 
 G_BEGIN_DECLS
@@ -20,31 +21,23 @@ typedef struct _ArcPeerManager ArcPeerManager;
 
 /**
  * ArcPeerManagerHost:
- * @get_peer_id: this agent's peer id, %NULL before the bootstrap
- * @now: seconds since the epoch
- * @commit: signs and stores @txn, and hands it to gossip
  * @peer_changed: a peer was added, changed or removed
- * @renamed: the name the cluster shows for this agent is now @name
  * @offer_cluster_id: a member's record states @cluster_id (docs/protocol.md §6.4)
  * @get_gossip: (nullable): gossip, once it runs
- * @get_auth: (nullable): the credentials, whose peer-minted ones go with a removed peer
  *
- * What the peer manager needs of the agent it runs in, beyond the registry. Every function
+ * The upcalls of the peer manager into the agent it runs in; what it needs to know of this
+ * agent (peer id, name, clock) is the #ArcNode's, and commits go to the registry. Every function
  * gets the host data given to arc_peer_manager_new().
  */
 typedef struct {
-	const gchar *(*get_peer_id)(gpointer host);
-	gint64 (*now)(gpointer host);
-	gboolean (*commit)(gpointer host, ArcStorageTxn *txn, GError **error);
 	void (*peer_changed)(gpointer host, const gchar *peer_id);
-	void (*renamed)(gpointer host, const gchar *name);
 	void (*offer_cluster_id)(gpointer host, const gchar *cluster_id, const gchar *from);
 	ArcGossip *(*get_gossip)(gpointer host);
-	ArcAuthManager *(*get_auth)(gpointer host);
 } ArcPeerManagerHost;
 
-ArcPeerManager *arc_peer_manager_new(ArcRegistry *registry, const ArcPeerManagerHost *host,
-				     gpointer host_data);
+ArcPeerManager *arc_peer_manager_new(ArcNode *node, ArcRegistry *registry, ArcAuthManager *auth,
+				     const ArcPeerManagerHost *host, gpointer host_data);
+void arc_peer_manager_changed(ArcPeerManager *self, const gchar *peer_id);
 void arc_peer_manager_free(ArcPeerManager *self);
 const gchar *arc_peer_manager_get_local_id(ArcPeerManager *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcPeerManager, arc_peer_manager_free)

@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 struct _ArcServiceManager {
 	GObject parent_instance;
 	ArcRegistry *registry;
+	ArcNode *node; /* this agent's peer id and clock */
 	ArcServiceHost host;
 	gpointer host_data;
 	gboolean stale;         /* records or members changed since the cache was read */

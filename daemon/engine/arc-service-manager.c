@@ -39,6 +39,7 @@ arc_service_manager_finalize(GObject *object)
 	arc_service_manager_clear(self);
 	g_clear_pointer(&self->changed, g_hash_table_unref);
 	g_clear_object(&self->registry);
+	g_clear_object(&self->node);
 	G_OBJECT_CLASS(arc_service_manager_parent_class)->finalize(object);
 }
 
@@ -123,6 +124,7 @@ arc_service_manager_members_changed_cb(ArcRegistry *registry, GPtrArray *members
 
 /**
  * arc_service_manager_new:
+ * @node: this agent: its peer id and clock
  * @registry: where the records are; the manager registers the `service` and `route` kinds
  * @host: what the manager asks of the agent, copied
  * @host_data: for the callbacks of @host
@@ -130,10 +132,12 @@ arc_service_manager_members_changed_cb(ArcRegistry *registry, GPtrArray *members
  * Returns: (transfer full): a service manager
  */
 ArcServiceManager *
-arc_service_manager_new(ArcRegistry *registry, const ArcServiceHost *host, gpointer host_data)
+arc_service_manager_new(ArcNode *node, ArcRegistry *registry, const ArcServiceHost *host,
+			gpointer host_data)
 {
 	ArcServiceManager *self = g_object_new(ARC_TYPE_SERVICE_MANAGER, NULL);
 
+	self->node = g_object_ref(node);
 	self->registry = g_object_ref(registry);
 	self->host = *host;
 	self->host_data = host_data;
@@ -161,13 +165,13 @@ arc_service_manager_invalidate(ArcServiceManager *self)
 const gchar *
 arc_service_manager_peer_id(ArcServiceManager *self)
 {
-	return self->host.get_peer_id(self->host_data);
+	return arc_node_get_peer_id(self->node);
 }
 
 gint64
 arc_service_manager_now(ArcServiceManager *self)
 {
-	return self->host.now(self->host_data);
+	return arc_node_now(self->node);
 }
 
 /* ---- the cache ---- */

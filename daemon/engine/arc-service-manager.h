@@ -6,6 +6,7 @@
 
 #include <arctic-plugin.h>
 
+#include "arc-node.h"
 #include "arc-registry.h"
 #include "arc-service-records.h"
 #include "arc-service-spec.h"
@@ -21,24 +22,21 @@ G_DECLARE_FINAL_TYPE(ArcServiceManager, arc_service_manager, ARC, SERVICE_MANAGE
 
 /**
  * ArcServiceHost:
- * @get_peer_id: (nullable): this agent's peer id, %NULL before it is bootstrapped
- * @now: seconds since the epoch
  * @get_max_services: the license's service limit, 0 for none
  * @list_peers: the peers not deleted, with their names and states, as
  *   (transfer container) (element-type ArcPeerInfo), or %NULL with @error set
  *
- * What the service manager asks of the agent around it. Every callback gets the user data
+ * What the service manager asks of the agent around it (what it needs to know of this agent
+ * is the #ArcNode's): the license's limit and the peers. Every callback gets the user data
  * given to arc_service_manager_new().
  */
 typedef struct {
-	const gchar *(*get_peer_id)(gpointer user_data);
-	gint64 (*now)(gpointer user_data);
 	gint64 (*get_max_services)(gpointer user_data);
 	GPtrArray *(*list_peers)(gpointer user_data, GError **error);
 } ArcServiceHost;
 
-ArcServiceManager *arc_service_manager_new(ArcRegistry *registry, const ArcServiceHost *host,
-					   gpointer host_data);
+ArcServiceManager *arc_service_manager_new(ArcNode *node, ArcRegistry *registry,
+					   const ArcServiceHost *host, gpointer host_data);
 void arc_service_manager_invalidate(ArcServiceManager *self);
 
 GPtrArray *arc_service_manager_list_services(ArcServiceManager *self,

@@ -17,6 +17,7 @@
 #include "arc-dbus-service.h"
 #include "arc-engine.h"
 #include "arc-log.h"
+#include "arc-plugin-loader.h"
 #include "arc-rest-server.h"
 #include "arc-sd-notify.h"
 
@@ -115,9 +116,9 @@ arc_agent_build_config(ArcAgentOptions *opts, ArcConfig *config, GError **error)
 }
 
 static int
-arc_agent_list_plugins(ArcEngine *engine)
+arc_agent_list_plugins(ArcConfig *config)
 {
-	ArcPluginLoader *loader = arc_engine_get_plugin_loader(engine);
+	g_autoptr(ArcPluginLoader) loader = arc_plugin_loader_new(config->plugin_dir);
 	g_autoptr(GError) error = NULL;
 	GPtrArray *infos;
 
@@ -178,14 +179,22 @@ static int
 arc_agent_run(ArcConfig *config)
 {
 	ArcAgent agent = {0};
+	g_autoptr(ArcPluginLoader) loader = arc_plugin_loader_new(config->plugin_dir);
 	g_autoptr(ArcEngine) engine = arc_engine_new(config);
 	g_autoptr(ArcRestServer) rest = NULL;
 	g_autoptr(ArcDbusService) dbus = NULL;
 	g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *detail = NULL;
+	ArcStorage *storage = NULL;
+	ArcLicenseBackend *license = NULL;
 
-	if (!arc_engine_load_plugins(engine, &error) || !arc_engine_start(engine, &error)) {
+	if (!arc_plugin_loader_load_required(loader, config, &storage, &license, &error)) {
+		g_printerr("arctic-agent: %s\n", error->message);
+		return 1;
+	}
+	arc_engine_set_plugins(engine, storage, license);
+	if (!arc_engine_start(engine, &error)) {
 		g_printerr("arctic-agent: %s\n", error->message);
 		return 1;
 	}
@@ -247,8 +256,7 @@ main(int argc, char **argv)
 	}
 	arc_log_setup(config->log_format, opts.verbose);
 	if (opts.list_plugins) {
-		g_autoptr(ArcEngine) engine = arc_engine_new(config);
-		rc = arc_agent_list_plugins(engine);
+		rc = arc_agent_list_plugins(config);
 	} else {
 		rc = arc_agent_run(config);
 	}

@@ -244,13 +244,13 @@ arc_rest_routes_add(ArcRestRequest *req)
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonNode) root = arc_rest_parse_body(req, FALSE, &error);
-	g_autoptr(GPtrArray) specs = NULL;
+	g_autoptr(ArcRouteBatch) batch = NULL;
 	g_autoptr(GArray) ids = NULL;
 
 	if (root != NULL)
-		specs = arc_route_specs_from_json(json_node_get_object(root), &error);
-	if (specs != NULL)
-		ids = arc_engine_add_routes(req->engine, req->caller, req->params[0], specs,
+		batch = arc_route_batch_from_json(json_node_get_object(root), &error);
+	if (batch != NULL)
+		ids = arc_engine_add_routes(req->engine, req->caller, req->params[0], batch,
 					    &error);
 	if (ids == NULL) {
 		arc_rest_reply_error(req->msg, error);

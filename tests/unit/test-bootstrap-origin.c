@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "arc-engine.h"
+#include "arc-plugin-loader.h"
 
 /* Who may bootstrap an agent (docs/decisions.md, "bootstrap exposure"): a brand-new agent
  * takes it from anywhere; an agent reset with its peer.key kept (the guide's recovery:
@@ -66,12 +67,17 @@ static ArcEngine *
 origin_start(OriginFixture *fx)
 {
 	g_autoptr(GError) error = NULL;
+	g_autoptr(ArcPluginLoader) loader = arc_plugin_loader_new(fx->config->plugin_dir);
 	g_autoptr(ArcEngine) engine = arc_engine_new(fx->config);
+	ArcStorage *storage = NULL;
+	ArcLicenseBackend *license = NULL;
 	gboolean ok;
 
-	ok = arc_engine_load_plugins(engine, &error);
+	/* the plugins as the agent loads them (arc-agent.c) */
+	ok = arc_plugin_loader_load_required(loader, fx->config, &storage, &license, &error);
 	g_assert_no_error(error);
 	g_assert_true(ok);
+	arc_engine_set_plugins(engine, storage, license);
 	ok = arc_engine_start(engine, &error);
 	g_assert_no_error(error);
 	g_assert_true(ok);

@@ -42,11 +42,11 @@ test_log_writer_cb(GLogLevelFlags level, const GLogField *fields, gsize n_fields
 }
 
 static void
-test_state_changed_cb(ArcGossipHealth *health, const gchar *peer_id, const gchar *state,
-		      gpointer user_data)
+test_state_changed_cb(ArcGossipHealth *health, const gchar *peer_id, gint state, gpointer user_data)
 {
 	HealthFixture *fx = user_data;
-	g_ptr_array_add(fx->changes, g_strconcat(peer_id, " ", state, NULL));
+	g_ptr_array_add(fx->changes,
+			g_strconcat(peer_id, " ", arc_gossip_state_to_string(state), NULL));
 }
 
 static GPtrArray *

@@ -179,19 +179,13 @@ typedef struct {
 	ArcIdentity *id_a;
 	ArcIdentity *id_b;
 	gint64 now;
+	ArcConfig *config;
+	ArcNode *node;
 	/* what the handshaker's host answers */
-	const gchar *peer_id;
 	ArcLicense license;
 	ArcLicenseState license_state;
-	const gchar *address;
 	GPtrArray *changed;
 } JoinFixture;
-
-static const gchar *
-test_peer_id_cb(gpointer host)
-{
-	return "peer_a";
-}
 
 static gint64
 test_now_cb(gpointer host)
@@ -199,15 +193,11 @@ test_now_cb(gpointer host)
 	return ((JoinFixture *)host)->now;
 }
 
-static gboolean
-test_commit_cb(gpointer host, ArcStorageTxn *txn, GError **error)
-{
-	return arc_registry_commit(((JoinFixture *)host)->registry, txn, NULL, FALSE, error);
-}
-
+/* every peer added or changed, which the handshaker tells through the peer manager */
 static void
-test_nothing_cb(gpointer host, const gchar *text)
+test_changed_cb(gpointer host, const gchar *peer_id)
 {
+	g_ptr_array_add(((JoinFixture *)host)->changed, g_strdup(peer_id));
 }
 
 static void
@@ -221,46 +211,17 @@ test_gossip_cb(gpointer host)
 	return NULL;
 }
 
-static ArcAuthManager *
-test_auth_cb(gpointer host)
-{
-	return NULL;
-}
-
 static const ArcPeerManagerHost test_host = {
-	.get_peer_id = test_peer_id_cb,
-	.now = test_now_cb,
-	.commit = test_commit_cb,
-	.peer_changed = test_nothing_cb,
-	.renamed = test_nothing_cb,
+	.peer_changed = test_changed_cb,
 	.offer_cluster_id = test_offer_cb,
 	.get_gossip = test_gossip_cb,
-	.get_auth = test_auth_cb,
 };
 
 /* the agent the handshaker runs in, as the fixture says */
-static const gchar *
-test_hs_peer_id_cb(gpointer host)
-{
-	return ((JoinFixture *)host)->peer_id;
-}
-
-static ArcIdentity *
-test_hs_identity_cb(gpointer host)
-{
-	return ((JoinFixture *)host)->id_a;
-}
-
 static ArcLicense *
 test_hs_license_cb(gpointer host)
 {
 	return &((JoinFixture *)host)->license;
-}
-
-static ArcLicenseBackend *
-test_hs_backend_cb(gpointer host)
-{
-	return NULL;
 }
 
 static ArcLicenseState
@@ -275,42 +236,10 @@ test_hs_vouched_cb(gpointer host, const gchar *peer_id)
 	return FALSE;
 }
 
-static gchar *
-test_hs_name_cb(gpointer host)
-{
-	return g_strdup("alpha");
-}
-
-static gchar *
-test_hs_own_address_cb(gpointer host, const gchar *stored, const gchar *remote)
-{
-	return g_strdup(((JoinFixture *)host)->address);
-}
-
-static gboolean
-test_hs_commit_cb(gpointer host, ArcStorageTxn *txn, const gchar *from, gboolean push,
-		  GError **error)
-{
-	return arc_registry_commit(((JoinFixture *)host)->registry, txn, from, FALSE, error);
-}
-
-static void
-test_hs_changed_cb(gpointer host, const gchar *peer_id)
-{
-	g_ptr_array_add(((JoinFixture *)host)->changed, g_strdup(peer_id));
-}
-
 static const ArcHandshakerHost test_handshaker_host = {
-	.get_peer_id = test_hs_peer_id_cb,
-	.get_identity = test_hs_identity_cb,
 	.get_license = test_hs_license_cb,
-	.get_license_backend = test_hs_backend_cb,
 	.get_license_state = test_hs_license_state_cb,
 	.is_vouched = test_hs_vouched_cb,
-	.get_name = test_hs_name_cb,
-	.own_address = test_hs_own_address_cb,
-	.commit = test_hs_commit_cb,
-	.peer_changed = test_hs_changed_cb,
 };
 
 /* the own record of @id at @address, signed by it */
@@ -355,6 +284,16 @@ test_store_peer(JoinFixture *fx, const gchar *id, ArcIdentity *identity)
 	test_store_peer_at(fx, id, identity, "127.0.0.1:1");
 }
 
+/* this agent as bootstrap left it (peer_a, named alpha), or before it */
+static void
+test_set_bootstrapped(JoinFixture *fx, gboolean bootstrapped)
+{
+	if (bootstrapped)
+		arc_node_set_identity(fx->node, fx->id_a, "peer_a", "clu_a", "alpha");
+	else
+		arc_node_set_identity(fx->node, NULL, NULL, NULL, NULL);
+}
+
 static void
 join_setup(JoinFixture *fx, gconstpointer data)
 {
@@ -374,16 +313,20 @@ join_setup(JoinFixture *fx, gconstpointer data)
 	fx->storage = arc_unit_open_storage(data_dir);
 	fx->registry = arc_registry_new(fx->storage);
 	arc_registry_set_signer(fx->registry, fx->id_a, "peer_a");
-	fx->peers = arc_peer_manager_new(fx->registry, &test_host, fx);
+	fx->config = arc_config_new();
+	/* the address this agent advertises */
+	fx->config->advertise_address = g_strdup("127.0.0.1:1");
+	fx->node = arc_node_new(fx->config);
+	arc_node_set_clock(fx->node, test_now_cb, fx);
+	test_set_bootstrapped(fx, TRUE);
+	fx->peers = arc_peer_manager_new(fx->node, fx->registry, NULL, &test_host, fx);
 	fx->now = 1780000000;
 	fx->handshaker = arc_handshaker_new(5, 5, NULL);
-	arc_handshaker_set_peers(fx->handshaker, fx->registry, fx->peers, test_now_cb, fx);
+	arc_handshaker_set_peers(fx->handshaker, fx->node, fx->registry, fx->peers);
 	arc_handshaker_set_host(fx->handshaker, &test_handshaker_host, fx);
-	fx->peer_id = "peer_a";
 	fx->license.license_id = (gchar *)"lic_test";
 	fx->license.customer_id = (gchar *)"cust_test";
 	fx->license_state = ARC_LICENSE_STATE_VALID;
-	fx->address = "127.0.0.1:1";
 	fx->changed = g_ptr_array_new_with_free_func(g_free);
 	test_store_peer(fx, "peer_a", fx->id_a);
 }
@@ -396,6 +339,8 @@ join_teardown(JoinFixture *fx, gconstpointer data)
 	g_clear_pointer(&fx->handshaker, arc_handshaker_free);
 	g_clear_pointer(&fx->changed, g_ptr_array_unref);
 	g_clear_pointer(&fx->peers, arc_peer_manager_free);
+	g_clear_object(&fx->node);
+	g_clear_pointer(&fx->config, arc_config_free);
 	arc_storage_close(fx->storage);
 	g_clear_object(&fx->registry);
 	g_clear_object(&fx->storage);
@@ -786,7 +731,7 @@ test_hello_refused_func(JoinFixture *fx, gconstpointer data)
 	g_autofree gchar *refusal = NULL;
 	g_autoptr(GError) error = NULL;
 
-	fx->peer_id = NULL;
+	test_set_bootstrapped(fx, FALSE);
 	reply = arc_handshaker_hello(fx->handshaker, hello, strlen(hello), "127.0.0.3", &refusal,
 				     &error);
 	g_assert_error(error, ARC_HANDSHAKE_ERROR, ARC_HANDSHAKE_REASON_NOT_BOOTSTRAPPED);
@@ -795,7 +740,7 @@ test_hello_refused_func(JoinFixture *fx, gconstpointer data)
 	g_assert_cmpstr(refusal, ==, "the agent there has no license yet: bootstrap it first");
 	g_clear_error(&error);
 	g_clear_pointer(&refusal, g_free);
-	fx->peer_id = "peer_a";
+	test_set_bootstrapped(fx, TRUE);
 	fx->license_state = ARC_LICENSE_STATE_READ_ONLY;
 	reply = arc_handshaker_hello(fx->handshaker, hello, strlen(hello), "127.0.0.3", &refusal,
 				     &error);
@@ -820,13 +765,13 @@ test_can_join_local_func(JoinFixture *fx, gconstpointer data)
 	gboolean ok;
 	g_autoptr(GError) error = NULL;
 
-	fx->peer_id = NULL;
+	test_set_bootstrapped(fx, FALSE);
 	ok = arc_handshaker_check_can_join(fx->handshaker, TRUE, NULL, &error);
 	g_assert_error(error, ARC_ERROR, ARC_ERROR_NOT_BOOTSTRAPPED);
 	g_assert_false(ok);
 	g_assert_cmpstr(error->message, ==, "agent is not bootstrapped");
 	g_clear_error(&error);
-	fx->peer_id = "peer_a";
+	test_set_bootstrapped(fx, TRUE);
 	ok = arc_handshaker_check_can_join(fx->handshaker, TRUE, NULL, &error);
 	g_assert_no_error(error);
 	g_assert_true(ok);
@@ -920,7 +865,8 @@ test_own_record_func(JoinFixture *fx, gconstpointer data)
 	g_assert_cmpstr(me->public_key, ==, arc_identity_get_public_key_base64(fx->id_a));
 	g_assert_cmpstr(me->license, ==, fx->license.document);
 	g_assert_cmpint(me->record->version, ==, 1);
-	fx->address = "127.0.0.9:1";
+	g_free(fx->config->advertise_address);
+	fx->config->advertise_address = g_strdup("127.0.0.9:1");
 	moved = arc_handshaker_own_record(fx->handshaker, "127.0.0.2:1");
 	g_assert_cmpstr(moved->address, ==, "127.0.0.9:1");
 	g_assert_cmpint(moved->record->version, ==, 2);

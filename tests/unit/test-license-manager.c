@@ -25,6 +25,8 @@ typedef struct {
 	ArcPluginLoader *loader;
 	ArcStorage *storage;
 	ArcLicenseBackend *backend;
+	ArcConfig *config;
+	ArcNode *node; /* this agent: the license plugin, and the fixture's clock */
 	ArcRegistry *registry;
 	ArcLicenseManager *licenses;
 	ArcIdentity *id_a;
@@ -217,8 +219,7 @@ test_registry_new(LicenseFixture *fx)
 static ArcLicenseManager *
 test_manager_new(LicenseFixture *fx, ArcRegistry *registry)
 {
-	ArcLicenseManager *licenses =
-		arc_license_manager_new(registry, fx->backend, test_clock_cb, fx);
+	ArcLicenseManager *licenses = arc_license_manager_new(fx->node, registry);
 
 	arc_license_manager_set_peer_id(licenses, "peer_a");
 	g_signal_connect(licenses, "state-changed", G_CALLBACK(test_state_changed_cb), fx);
@@ -286,6 +287,10 @@ license_setup(LicenseFixture *fx, gconstpointer data)
 	g_assert_no_error(error);
 	g_assert_true(ok);
 	fx->now = EXPIRES - 100 * DAY;
+	fx->config = arc_config_new();
+	fx->node = arc_node_new(fx->config);
+	arc_node_set_clock(fx->node, test_clock_cb, fx);
+	arc_node_set_plugins(fx->node, fx->storage, fx->backend);
 	fx->registry = test_registry_new(fx);
 	fx->licenses = test_manager_new(fx, fx->registry);
 	test_bootstrap(fx);
@@ -300,6 +305,8 @@ license_teardown(LicenseFixture *fx, gconstpointer data)
 
 	g_clear_object(&fx->licenses);
 	g_clear_object(&fx->registry);
+	g_clear_object(&fx->node);
+	g_clear_pointer(&fx->config, arc_config_free);
 	arc_storage_close(fx->storage);
 	g_clear_object(&fx->loader);
 	g_clear_object(&fx->id_a);
@@ -518,7 +525,7 @@ test_expiry_func(LicenseFixture *fx, gconstpointer data)
 	/* a restart finds the persisted state, and moves on from it */
 	arc_license_manager_stop(fx->licenses);
 	registry = test_registry_new(fx);
-	restarted = arc_license_manager_new(registry, fx->backend, test_clock_cb, fx);
+	restarted = arc_license_manager_new(fx->node, registry);
 	document = arc_storage_get_meta(fx->storage, "license", NULL);
 	ok = arc_license_manager_load(restarted, document, &error);
 	g_assert_no_error(error);
@@ -573,8 +580,7 @@ static void
 test_load_unverified_func(LicenseFixture *fx, gconstpointer data)
 {
 	g_autoptr(ArcRegistry) registry = test_registry_new(fx);
-	g_autoptr(ArcLicenseManager) restarted =
-		arc_license_manager_new(registry, fx->backend, test_clock_cb, fx);
+	g_autoptr(ArcLicenseManager) restarted = arc_license_manager_new(fx->node, registry);
 	g_autoptr(GError) error = NULL;
 	guint8 other_sk[crypto_sign_SECRETKEYBYTES];
 	guint8 other_pk[crypto_sign_PUBLICKEYBYTES];

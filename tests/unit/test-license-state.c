@@ -9,6 +9,7 @@
 
 #include "arc-engine-license.h"
 #include "arc-engine.h"
+#include "arc-plugin-loader.h"
 #include "arc-license-state.h"
 
 #define DAY G_GINT64_CONSTANT(86400)
@@ -205,13 +206,18 @@ static ArcEngine *
 engine_start(EngineFixture *fx)
 {
 	g_autoptr(GError) error = NULL;
+	g_autoptr(ArcPluginLoader) loader = arc_plugin_loader_new(fx->config->plugin_dir);
 	g_autoptr(ArcEngine) engine = arc_engine_new(fx->config);
+	ArcStorage *storage = NULL;
+	ArcLicenseBackend *license = NULL;
 	gboolean ok;
 
 	arc_engine_set_clock(engine, engine_clock_cb, fx);
-	ok = arc_engine_load_plugins(engine, &error);
+	/* the plugins as the agent loads them (arc-agent.c) */
+	ok = arc_plugin_loader_load_required(loader, fx->config, &storage, &license, &error);
 	g_assert_no_error(error);
 	g_assert_true(ok);
+	arc_engine_set_plugins(engine, storage, license);
 	ok = arc_engine_start(engine, &error);
 	g_assert_no_error(error);
 	g_assert_true(ok);

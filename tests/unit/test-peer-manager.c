@@ -21,6 +21,8 @@ typedef struct {
 	gchar *dir;
 	ArcStorage *storage;
 	ArcRegistry *registry;
+	ArcConfig *config;
+	ArcNode *node;
 	ArcPeerManager *peers;
 	ArcIdentity *id_a;
 	ArcIdentity *id_b;
@@ -33,25 +35,19 @@ static gchar *test_last_warning;
 
 /* ---- the host: this agent is peer_a ---- */
 
-static const gchar *
-test_peer_id_cb(gpointer host)
-{
-	return "peer_a";
-}
-
 static gint64
 test_now_cb(gpointer host)
 {
 	return TEST_NOW;
 }
 
-static gboolean
-test_commit_cb(gpointer host, ArcStorageTxn *txn, GError **error)
+/* what the manager committed (it commits through the registry) */
+static void
+test_records_changed_cb(ArcRegistry *registry, GPtrArray *records, const gchar *from, gboolean push,
+			gpointer user_data)
 {
-	PeersFixture *fx = host;
-
+	PeersFixture *fx = user_data;
 	fx->commits++;
-	return arc_registry_commit(fx->registry, txn, NULL, FALSE, error);
 }
 
 static void
@@ -62,11 +58,11 @@ test_changed_cb(gpointer host, const gchar *peer_id)
 }
 
 static void
-test_renamed_cb(gpointer host, const gchar *name)
+test_renamed_cb(ArcNode *node, gpointer user_data)
 {
-	PeersFixture *fx = host;
+	PeersFixture *fx = user_data;
 	g_free(fx->renamed);
-	fx->renamed = g_strdup(name);
+	fx->renamed = g_strdup(arc_node_get_name(node));
 }
 
 static void
@@ -80,21 +76,10 @@ test_gossip_cb(gpointer host)
 	return NULL;
 }
 
-static ArcAuthManager *
-test_auth_cb(gpointer host)
-{
-	return NULL;
-}
-
 static const ArcPeerManagerHost test_host = {
-	.get_peer_id = test_peer_id_cb,
-	.now = test_now_cb,
-	.commit = test_commit_cb,
 	.peer_changed = test_changed_cb,
-	.renamed = test_renamed_cb,
 	.offer_cluster_id = test_offer_cluster_id_cb,
 	.get_gossip = test_gossip_cb,
-	.get_auth = test_auth_cb,
 };
 
 /* a record @identity signed as @writer */
@@ -169,8 +154,14 @@ peers_setup(PeersFixture *fx, gconstpointer data)
 	fx->registry = arc_registry_new(fx->storage);
 	arc_registry_set_signer(fx->registry, fx->id_a, "peer_a");
 	fx->changed = g_ptr_array_new_with_free_func(g_free);
-	fx->peers = arc_peer_manager_new(fx->registry, &test_host, fx);
+	fx->config = arc_config_new();
+	fx->node = arc_node_new(fx->config);
+	arc_node_set_clock(fx->node, test_now_cb, NULL);
+	arc_node_set_identity(fx->node, fx->id_a, "peer_a", "clu_a", NULL);
+	g_signal_connect(fx->node, "name-changed", G_CALLBACK(test_renamed_cb), fx);
+	fx->peers = arc_peer_manager_new(fx->node, fx->registry, NULL, &test_host, fx);
 	test_store_members(fx);
+	g_signal_connect(fx->registry, "records-changed", G_CALLBACK(test_records_changed_cb), fx);
 }
 
 static void
@@ -179,6 +170,8 @@ peers_teardown(PeersFixture *fx, gconstpointer data)
 	g_autofree gchar *cmd = g_strdup_printf("rm -rf '%s'", fx->dir);
 
 	g_clear_pointer(&fx->peers, arc_peer_manager_free);
+	g_clear_object(&fx->node);
+	arc_config_free(fx->config);
 	arc_storage_close(fx->storage);
 	g_clear_object(&fx->registry);
 	g_clear_object(&fx->storage);
@@ -434,7 +427,7 @@ test_deactivated_func(PeersFixture *fx, gconstpointer data)
 	arc_peer_manager_set_deactivated(fx->peers);
 	g_assert_true(arc_peer_manager_is_deactivated(fx->peers));
 	g_clear_pointer(&fx->peers, arc_peer_manager_free);
-	fx->peers = arc_peer_manager_new(fx->registry, &test_host, fx);
+	fx->peers = arc_peer_manager_new(fx->node, fx->registry, NULL, &test_host, fx);
 	g_assert_true(arc_peer_manager_is_deactivated(fx->peers));
 }
 

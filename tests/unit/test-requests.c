@@ -230,6 +230,44 @@ rq_states_func(void)
 	g_assert_false(arc_peer_state_from_string(NULL, NULL));
 }
 
+/* a route batch: the routes of one request from JSON or `aa{sv}`, or the first refusal */
+static void
+rq_route_batch_func(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonNode) two =
+		json_from_string("{\"routes\":[{\"priority\":1,\"dest_cidr\":\"10.0.0.0/8\"},"
+				 "{\"priority\":2,\"source_cidr\":\"192.168.1.0/24\"}]}",
+				 NULL);
+	g_autoptr(JsonNode) empty = json_from_string("{\"routes\":[]}", NULL);
+	g_autoptr(ArcRouteBatch) batch = NULL;
+	g_autoptr(ArcRouteBatch) refused = NULL;
+	g_autoptr(ArcRouteBatch) from_variant = NULL;
+	g_autoptr(GVariant) routes = g_variant_ref_sink(
+		g_variant_new_parsed("[{'priority': <int64 3>, 'dest_cidr': <'10.9.0.0/16'>}]"));
+	ArcRouteSpec *first;
+
+	batch = arc_route_batch_from_json(json_node_get_object(two), &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(batch);
+	g_assert_cmpuint(batch->routes->len, ==, 2);
+	first = g_ptr_array_index(batch->routes, 0);
+	g_assert_cmpint(first->priority, ==, 1);
+	g_assert_cmpstr(first->dest_cidr, ==, "10.0.0.0/8");
+
+	refused = arc_route_batch_from_json(json_node_get_object(empty), &error);
+	g_assert_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST);
+	g_assert_null(refused);
+	g_clear_error(&error);
+
+	from_variant = arc_route_batch_from_variant(routes, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(from_variant);
+	g_assert_cmpuint(from_variant->routes->len, ==, 1);
+	first = g_ptr_array_index(from_variant->routes, 0);
+	g_assert_cmpstr(first->dest_cidr, ==, "10.9.0.0/16");
+}
+
 /* the metric labels of the replay guard's refusals */
 static void
 rq_replay_refusal_func(void)
@@ -249,6 +287,7 @@ main(int argc, char **argv)
 	g_test_add_func("/requests/bootstrap-refusals", rq_bootstrap_refusals_func);
 	g_test_add_func("/requests/bootstrap-bodies", rq_bootstrap_bodies_func);
 	g_test_add_func("/requests/peer-update", rq_peer_update_func);
+	g_test_add_func("/requests/route-batch", rq_route_batch_func);
 	g_test_add_func("/requests/states", rq_states_func);
 	g_test_add_func("/requests/replay-refusal", rq_replay_refusal_func);
 	return g_test_run();

@@ -20,6 +20,8 @@
 
 typedef struct {
 	gchar *dir;
+	ArcConfig *config;
+	ArcNode *node;
 	ArcRegistry *registry;
 	ArcServiceManager *manager;
 	ArcIdentity *ids[4];
@@ -35,12 +37,6 @@ static const ArcRecordKind test_peer_kinds[] = {
 	{.name = "revoked_peer",
 	 .flags = ARC_RECORD_KIND_FLAG_REPLICATED | ARC_RECORD_KIND_FLAG_REVOCATION},
 };
-
-static const gchar *
-test_peer_id_cb(gpointer user_data)
-{
-	return "peer_a";
-}
 
 static gint64
 test_now_cb(gpointer user_data)
@@ -82,8 +78,6 @@ test_list_peers_cb(gpointer user_data, GError **error)
 }
 
 static const ArcServiceHost test_host = {
-	.get_peer_id = test_peer_id_cb,
-	.now = test_now_cb,
 	.get_max_services = test_max_services_cb,
 	.list_peers = test_list_peers_cb,
 };
@@ -161,7 +155,11 @@ service_setup(ServiceFixture *fx, gconstpointer data)
 	for (guint i = 0; i < G_N_ELEMENTS(test_peer_kinds); i++)
 		arc_registry_register_kind(fx->registry, &test_peer_kinds[i], NULL);
 	arc_registry_set_signer(fx->registry, fx->ids[0], "peer_a");
-	fx->manager = arc_service_manager_new(fx->registry, &test_host, fx);
+	fx->config = arc_config_new();
+	fx->node = arc_node_new(fx->config);
+	arc_node_set_clock(fx->node, test_now_cb, NULL);
+	arc_node_set_identity(fx->node, fx->ids[0], "peer_a", "clu_a", "alpha");
+	fx->manager = arc_service_manager_new(fx->node, fx->registry, &test_host, fx);
 	fx->changed = g_ptr_array_new_with_free_func(g_free);
 	g_signal_connect(fx->manager, "service-changed", G_CALLBACK(test_service_changed_cb), fx);
 	for (guint i = 0; i < G_N_ELEMENTS(test_peers); i++) {
@@ -182,6 +180,8 @@ service_teardown(ServiceFixture *fx, gconstpointer data)
 	arc_storage_close(arc_registry_get_storage(fx->registry));
 	g_clear_object(&fx->manager);
 	g_clear_object(&fx->registry);
+	g_clear_object(&fx->node);
+	g_clear_pointer(&fx->config, arc_config_free);
 	for (guint i = 0; i < G_N_ELEMENTS(fx->ids); i++)
 		g_clear_object(&fx->ids[i]);
 	g_clear_pointer(&fx->changed, g_ptr_array_unref);

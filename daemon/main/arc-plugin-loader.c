@@ -262,3 +262,40 @@ arc_plugin_loader_get_plugin(ArcPluginLoader *self, ArcPluginKind kind, const gc
 		    arc_plugin_kind_to_string(kind), name, self->directory);
 	return NULL;
 }
+
+/**
+ * arc_plugin_loader_load_required:
+ * @self: the loader
+ * @config: agent.conf, which names the storage and license plugins
+ * @storage: (out) (transfer none): the storage plugin, set up
+ * @license: (out) (transfer none): the license plugin, set up
+ * @error: return location for a #GError
+ *
+ * Scans the plugin directory and sets up the two plugins every agent needs, for
+ * arc_engine_set_plugins().
+ *
+ * Returns: %TRUE if both are there and set up
+ */
+gboolean
+arc_plugin_loader_load_required(ArcPluginLoader *self, ArcConfig *config, ArcStorage **storage,
+				ArcLicenseBackend **license, GError **error)
+{
+	ArcPlugin *storage_plugin, *license_plugin;
+
+	if (!arc_plugin_loader_scan(self, error))
+		return FALSE;
+	storage_plugin = arc_plugin_loader_get_plugin(self, ARC_PLUGIN_KIND_STORAGE,
+						      config->storage_plugin, error);
+	if (storage_plugin == NULL)
+		return FALSE;
+	license_plugin = arc_plugin_loader_get_plugin(self, ARC_PLUGIN_KIND_LICENSE,
+						      config->license_plugin, error);
+	if (license_plugin == NULL)
+		return FALSE;
+	if (!arc_plugin_setup(storage_plugin, config->keyfile, config->data_dir, error) ||
+	    !arc_plugin_setup(license_plugin, config->keyfile, config->data_dir, error))
+		return FALSE;
+	*storage = ARC_STORAGE(storage_plugin);
+	*license = ARC_LICENSE_BACKEND(license_plugin);
+	return TRUE;
+}

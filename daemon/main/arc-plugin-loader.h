@@ -6,6 +6,8 @@
 
 #include <arctic-plugin.h>
 
+#include "arc-config.h"
+
 G_BEGIN_DECLS
 
 /**
@@ -39,5 +41,8 @@ gboolean arc_plugin_loader_scan(ArcPluginLoader *self, GError **error);
 GPtrArray *arc_plugin_loader_get_infos(ArcPluginLoader *self);
 ArcPlugin *arc_plugin_loader_get_plugin(ArcPluginLoader *self, ArcPluginKind kind,
 					const gchar *name, GError **error);
+gboolean arc_plugin_loader_load_required(ArcPluginLoader *self, ArcConfig *config,
+					 ArcStorage **storage, ArcLicenseBackend **license,
+					 GError **error);
 
 G_END_DECLS

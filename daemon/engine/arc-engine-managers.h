@@ -1,0 +1,34 @@
+/*
+ * Copyright 2026 The Arctic Authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "arc-auth-manager.h"
+#include "arc-cluster-identity.h"
+#include "arc-engine.h"
+#include "arc-gossip.h"
+#include "arc-handshaker.h"
+#include "arc-leaver.h"
+#include "arc-license-manager.h"
+#include "arc-peer-manager.h"
+#include "arc-registry.h"
+#include "arc-service-manager.h"
+
+G_BEGIN_DECLS
+
+/* The managers behind the facade, each through its own public header: for the files that
+ * implement the engine's operations (arc-engine-*.c) and for the engine's tests. The adapters
+ * call arc-engine.h only. */
+
+ArcRegistry *arc_engine_get_registry(ArcEngine *self);
+ArcPeerManager *arc_engine_get_peer_manager(ArcEngine *self);
+ArcServiceManager *arc_engine_get_service_manager(ArcEngine *self);
+ArcLicenseManager *arc_engine_get_licenses(ArcEngine *self);
+ArcAuthManager *arc_engine_get_auth(ArcEngine *self);
+ArcHandshaker *arc_engine_get_handshaker(ArcEngine *self);
+ArcGossip *arc_engine_get_gossip(ArcEngine *self);
+ArcClusterIdentity *arc_engine_get_cluster_identity(ArcEngine *self);
+ArcLeaver *arc_engine_get_leaver(ArcEngine *self);
+
+G_END_DECLS
