@@ -22,6 +22,8 @@ struct _ArcEngineReadiness {
 	ArcStorageProbe *storage_probe; /* created by the first readiness check */
 	gboolean listeners_ready;
 	gchar *listeners_detail;
+	gchar *dataplane_detail; /* (nullable): no `dataplane` check before the agent sets one */
+	gboolean dataplane_ok;
 };
 
 ArcEngineReadiness *
@@ -37,6 +39,7 @@ arc_engine_readiness_free(ArcEngineReadiness *self)
 		return;
 	g_clear_pointer(&self->storage_probe, arc_storage_probe_free);
 	g_free(self->listeners_detail);
+	g_free(self->dataplane_detail);
 	g_free(self);
 }
 
@@ -46,6 +49,15 @@ arc_engine_readiness_set_listeners(ArcEngineReadiness *self, gboolean ready, con
 	self->listeners_ready = ready;
 	g_free(self->listeners_detail);
 	self->listeners_detail = g_strdup(detail);
+}
+
+/* the agent's data plane: ok when it runs, and when it is disabled for lack of privilege */
+void
+arc_engine_readiness_set_dataplane(ArcEngineReadiness *self, gboolean ok, const gchar *detail)
+{
+	self->dataplane_ok = ok;
+	g_free(self->dataplane_detail);
+	self->dataplane_detail = g_strdup(detail);
 }
 
 static void
@@ -109,6 +121,9 @@ arc_engine_readiness_check(ArcEngineReadiness *self, ArcEngine *engine, gboolean
 	arc_engine_add_check(checks, "listeners", self->listeners_ready,
 			     g_strdup(self->listeners_detail != NULL ? self->listeners_detail
 								     : "not listening"));
+	if (self->dataplane_detail != NULL)
+		arc_engine_add_check(checks, "dataplane", self->dataplane_ok,
+				     g_strdup(self->dataplane_detail));
 	*all_ok = TRUE;
 	for (guint i = 0; i < checks->len; i++)
 		*all_ok = *all_ok && g_array_index(checks, ArcReadinessCheck, i).ok;

@@ -16,6 +16,8 @@ ArcEngineReadiness *arc_engine_readiness_new(void);
 void arc_engine_readiness_free(ArcEngineReadiness *self);
 void arc_engine_readiness_set_listeners(ArcEngineReadiness *self, gboolean ready,
 					const gchar *detail);
+void arc_engine_readiness_set_dataplane(ArcEngineReadiness *self, gboolean ok,
+					const gchar *detail);
 GArray *arc_engine_readiness_check(ArcEngineReadiness *self, ArcEngine *engine, gboolean *all_ok);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcEngineReadiness, arc_engine_readiness_free)

@@ -24,7 +24,8 @@ struct _ArcPeerManager {
 	ArcStorage *storage;
 	const ArcPeerManagerHost *host;
 	gpointer host_data;
-	gint deactivated; /* -1: not read yet */
+	gint deactivated;     /* -1: not read yet */
+	GHashTable *warned;   /* "peer id/version" of records whose tunnel fields were refused */
 };
 
 static void arc_peer_manager_register_kinds(ArcPeerManager *self);
@@ -55,6 +56,7 @@ arc_peer_manager_new(ArcNode *node, ArcRegistry *registry, ArcAuthManager *auth,
 	self->host = host;
 	self->host_data = host_data;
 	self->deactivated = -1;
+	self->warned = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	arc_peer_manager_register_kinds(self);
 	return self;
 }
@@ -67,6 +69,7 @@ arc_peer_manager_free(ArcPeerManager *self)
 	g_clear_object(&self->registry);
 	g_clear_object(&self->node);
 	g_clear_object(&self->auth);
+	g_clear_pointer(&self->warned, g_hash_table_unref);
 	g_free(self);
 }
 
@@ -74,6 +77,26 @@ static const gchar *
 arc_peer_manager_own_id(ArcPeerManager *self)
 {
 	return arc_node_get_peer_id(self->node);
+}
+
+/* (transfer none): for arc-peer-manager-tunnel.c */
+ArcNode *
+arc_peer_manager_get_node(ArcPeerManager *self)
+{
+	return self->node;
+}
+
+ArcRegistry *
+arc_peer_manager_get_registry(ArcPeerManager *self)
+{
+	return self->registry;
+}
+
+/* whether a refusal of @key ("peer id/version") is logged already; from now on it is */
+gboolean
+arc_peer_manager_warned_once(ArcPeerManager *self, const gchar *key)
+{
+	return !g_hash_table_add(self->warned, g_strdup(key));
 }
 
 /* this agent's peer id, %NULL before the bootstrap */
