@@ -468,7 +468,8 @@ arc_engine_set_plugins(ArcEngine *self, ArcStorage *storage, ArcLicenseBackend *
 
 static void arc_engine_start_gossip(ArcEngine *self);
 
-/* this node's tunnel key beside peer.key, and a first view (which claims its addresses) */
+/* this node's tunnel key beside peer.key, and a first view, which claims its addresses: at
+ * once, so that the record states them before the agent answers */
 static void
 arc_engine_start_tunnel(ArcEngine *self)
 {
@@ -476,7 +477,7 @@ arc_engine_start_tunnel(ArcEngine *self)
 
 	if (!arc_node_load_tunnel_key(self->node, &error))
 		g_warning("this node has no tunnel: %s", error->message);
-	arc_engine_view_schedule(self->view);
+	arc_engine_view_flush(self->view);
 }
 
 /**

@@ -136,7 +136,24 @@ arc_peer_info_free(ArcPeerInfo *self)
 	g_free(self->public_key);
 	g_free(self->address);
 	g_free(self->state);
+	g_free(self->tunnel_key);
+	g_free(self->tunnel_ipv4);
+	g_free(self->tunnel_ipv6);
 	g_free(self);
+}
+
+/* what the record states of the peer's tunnel, for `arctic peers get` */
+static void
+arc_peer_manager_info_tunnel(ArcPeerManager *self, const ArcRecord *record, ArcPeerInfo *info)
+{
+	ArcPeerTunnel tunnel;
+
+	if (!arc_peer_manager_read_tunnel(self, record, &tunnel))
+		return;
+	info->tunnel_key = g_base64_encode(tunnel.key, sizeof(tunnel.key));
+	info->tunnel_port = tunnel.port;
+	info->tunnel_ipv4 = tunnel.has_v4 ? arc_peer_tunnel_address_text(&tunnel.v4) : NULL;
+	info->tunnel_ipv6 = tunnel.has_v6 ? arc_peer_tunnel_address_text(&tunnel.v6) : NULL;
 }
 
 static ArcPeerInfo *
@@ -162,6 +179,7 @@ arc_peer_manager_info_from_record(ArcPeerManager *self, const ArcRecord *record,
 	info->state = g_strdup(body->state);
 	info->created_at = body->created_at;
 	info->is_local = g_strcmp0(record->id, arc_peer_manager_own_id(self)) == 0;
+	arc_peer_manager_info_tunnel(self, record, info);
 	/* beyond the node limit after two partitions merged (docs/protocol.md §6.4) */
 	member = arc_registry_lookup_member(self->registry, record->id);
 	if (member != NULL && member->over_limit) {
