@@ -9,10 +9,10 @@
 #include "arc-engine.h"
 #include "arc-engine-license.h"
 #include "arc-engine-managers.h"
-#include "arc-engine-status.h"
 
 #include "arc-bootstrapper.h"
 #include "arc-engine-view.h"
+#include "arc-readiness.h"
 
 /* The facade: the engine owns the managers and knows nothing of HTTP or D-Bus; the REST and
  * D-Bus adapters call its methods and serialise what they return. This file is the only one
@@ -23,7 +23,7 @@
 struct _ArcEngine {
 	GObject parent_instance;
 	ArcNode *node;
-	ArcEngineReadiness *readiness;
+	ArcReadiness *readiness;
 	ArcLicenseManager *licenses; /* once plugins are loaded */
 	ArcAuthManager *auth;
 	ArcHandshaker *handshaker; /* at the first handshake */
@@ -105,7 +105,7 @@ arc_engine_finalize(GObject *object)
 	g_clear_pointer(&self->peers, arc_peer_manager_free);
 	g_clear_object(&self->services);
 	g_clear_object(&self->registry);
-	g_clear_pointer(&self->readiness, arc_engine_readiness_free);
+	g_clear_pointer(&self->readiness, arc_readiness_free);
 	g_clear_object(&self->node);
 	G_OBJECT_CLASS(arc_engine_parent_class)->finalize(object);
 }
@@ -162,7 +162,6 @@ arc_engine_class_init(ArcEngineClass *klass)
 static void
 arc_engine_init(ArcEngine *self)
 {
-	self->readiness = arc_engine_readiness_new();
 }
 
 /* clusters merged or `cluster init --force`: tokens are issued for the new id */
@@ -187,6 +186,7 @@ arc_engine_new(ArcConfig *config)
 {
 	ArcEngine *self = g_object_new(ARC_TYPE_ENGINE, NULL);
 	self->node = arc_node_new(config);
+	self->readiness = arc_readiness_new(self->node);
 	g_signal_connect(self->node, "cluster-id-changed",
 			 G_CALLBACK(arc_engine_cluster_id_changed_cb), self);
 	return self;
@@ -626,7 +626,7 @@ arc_engine_is_bootstrapped(ArcEngine *self)
 void
 arc_engine_set_listeners_ready(ArcEngine *self, gboolean ready, const gchar *detail)
 {
-	arc_engine_readiness_set_listeners(self->readiness, ready, detail);
+	arc_readiness_set_listeners(self->readiness, ready, detail);
 }
 
 /**
@@ -638,7 +638,7 @@ arc_engine_set_listeners_ready(ArcEngine *self, gboolean ready, const gchar *det
 void
 arc_engine_set_dataplane_ready(ArcEngine *self, gboolean ok, const gchar *detail)
 {
-	arc_engine_readiness_set_dataplane(self->readiness, ok, detail);
+	arc_readiness_set_dataplane(self->readiness, ok, detail);
 }
 
 /**
@@ -653,7 +653,7 @@ arc_engine_set_dataplane_ready(ArcEngine *self, gboolean ok, const gchar *detail
 GArray *
 arc_engine_get_readiness(ArcEngine *self, gboolean *all_ok)
 {
-	return arc_engine_readiness_check(self->readiness, self, all_ok);
+	return arc_readiness_check(self->readiness, self->licenses, all_ok);
 }
 
 /* takes the identity, cluster, license and credential bootstrap stored, then gossips */
