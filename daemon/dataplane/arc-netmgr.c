@@ -10,6 +10,7 @@
 #include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
+#include <netlink/route/addr.h>
 #include <netlink/route/route.h>
 #include <netlink/route/rule.h>
 #include <errno.h>
@@ -34,10 +35,12 @@ typedef struct nl_cache ArcNlCache;
 typedef struct nl_addr ArcNlAddr;
 typedef struct rtnl_rule ArcNlRule;
 typedef struct rtnl_route ArcNlRoute;
+typedef struct rtnl_addr ArcNlRtAddr;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcNlCache, nl_cache_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcNlAddr, nl_addr_put)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcNlRule, rtnl_rule_put)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcNlRoute, rtnl_route_put)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcNlRtAddr, rtnl_addr_put)
 
 /* what the view wants of one slot */
 typedef struct {
@@ -376,6 +379,55 @@ arc_netmgr_add_routes(ArcNetmgr *self, GArray *wanted, GPtrArray *problems)
 	}
 }
 
+/* this node's tunnel address @address (a full-length prefix) on the device @ifindex */
+static gboolean
+arc_netmgr_add_address(ArcNetmgr *self, guint ifindex, const ArcCidr *address, GError **error)
+{
+	g_autoptr(ArcNlRtAddr) addr = rtnl_addr_alloc();
+	gint family = address->family == 4 ? AF_INET : AF_INET6;
+	g_autoptr(ArcNlAddr) local =
+		nl_addr_build(family, address->bytes, family == AF_INET ? 4 : 16);
+	gint err;
+
+	nl_addr_set_prefixlen(local, family == AF_INET ? 32 : 128);
+	rtnl_addr_set_ifindex(addr, (gint)ifindex);
+	rtnl_addr_set_family(addr, family);
+	rtnl_addr_set_local(addr, local);
+	rtnl_addr_set_prefixlen(addr, family == AF_INET ? 32 : 128);
+	/* no prefix route: the tables of the range route towards the device */
+	rtnl_addr_set_flags(addr, IFA_F_NOPREFIXROUTE | (family == AF_INET6 ? IFA_F_NODAD : 0));
+	err = rtnl_addr_add(self->sock, addr, NLM_F_CREATE | NLM_F_REPLACE);
+	if (err < 0)
+		return arc_netmgr_fail(error, "cannot add this node's tunnel address", err);
+	return TRUE;
+}
+
+/* The masquerade into a tunnel takes the device's address: each remote member's device
+ * carries this node's tunnel addresses. */
+static void
+arc_netmgr_add_addresses(ArcNetmgr *self, const ArcClusterView *view, GPtrArray *problems)
+{
+	const ArcClusterSelf *node = arc_cluster_view_get_self(view);
+
+	for (guint i = 0; i < arc_cluster_view_get_n_members(view); i++) {
+		const ArcClusterMember *member = arc_cluster_view_get_member(view, i);
+		guint ifindex = if_nametoindex(member->device);
+		g_autoptr(GError) error = NULL;
+
+		if (ifindex == 0 || g_strcmp0(member->peer_id, node->peer_id) == 0)
+			continue;
+		if ((!node->has_tunnel_v4 ||
+		     arc_netmgr_add_address(self, ifindex, &node->tunnel_v4, &error)) &&
+		    (!node->has_tunnel_v6 ||
+		     arc_netmgr_add_address(self, ifindex, &node->tunnel_v6, &error)))
+			continue;
+		g_warning("%s: %s", member->device, error->message);
+		if (problems != NULL)
+			g_ptr_array_add(problems,
+					g_strdup_printf("netmgr: %s: %s", member->device, error->message));
+	}
+}
+
 /**
  * arc_netmgr_apply:
  * @self: netmgr
@@ -401,6 +453,7 @@ arc_netmgr_apply(ArcNetmgr *self, const ArcClusterView *view, const ArcPeerSlots
 	    !arc_netmgr_prune_routes(self, wanted, error))
 		return FALSE;
 	arc_netmgr_add_routes(self, wanted, problems);
+	arc_netmgr_add_addresses(self, view, problems);
 	return TRUE;
 }
 
