@@ -423,8 +423,8 @@ arc_netmgr_add_addresses(ArcNetmgr *self, const ArcClusterView *view, GPtrArray 
 			continue;
 		g_warning("%s: %s", member->device, error->message);
 		if (problems != NULL)
-			g_ptr_array_add(problems,
-					g_strdup_printf("netmgr: %s: %s", member->device, error->message));
+			g_ptr_array_add(problems, g_strdup_printf("netmgr: %s: %s", member->device,
+								  error->message));
 	}
 }
 

@@ -89,8 +89,8 @@ static void
 arc_engine_view_add_member(ArcEngineView *self, ArcClusterViewBuilder *builder,
 			   const ArcMember *member, GHashTable *names)
 {
-	g_autoptr(ArcRecord) record = arc_storage_get_record(arc_node_get_storage(self->node),
-							     "peer", member->id, NULL);
+	g_autoptr(ArcRecord) record =
+		arc_storage_get_record(arc_node_get_storage(self->node), "peer", member->id, NULL);
 	g_autofree gchar *endpoint = NULL;
 	g_autoptr(GBytes) key = NULL;
 	ArcClusterMember out = {0};
@@ -167,7 +167,8 @@ arc_engine_view_add_routes(ArcEngineView *self, ArcClusterViewBuilder *builder,
 		ArcRouteInfo *route = g_ptr_array_index(routes, i);
 		ArcCidr source, destination;
 		gboolean has_source = arc_engine_view_read_cidr(route->source_cidr, &source);
-		gboolean has_destination = arc_engine_view_read_cidr(route->dest_cidr, &destination);
+		gboolean has_destination =
+			arc_engine_view_read_cidr(route->dest_cidr, &destination);
 
 		arc_cluster_view_builder_add_route(builder, route->id, service_id, route->priority,
 						   has_source ? &source : NULL,
@@ -195,9 +196,9 @@ arc_engine_view_add_services(ArcEngineView *self, ArcClusterViewBuilder *builder
 		service.source_peer_id = info->source_peer_id;
 		service.target_peer_id = info->target_peer_id;
 		service.transport = info->transport_type;
-		service.flags = (info->requires_interface ? ARC_CLUSTER_SERVICE_REQUIRES_INTERFACE
-							  : 0) |
-				(info->fully_transparent ? ARC_CLUSTER_SERVICE_FULLY_TRANSPARENT : 0);
+		service.flags =
+			(info->requires_interface ? ARC_CLUSTER_SERVICE_REQUIRES_INTERFACE : 0) |
+			(info->fully_transparent ? ARC_CLUSTER_SERVICE_FULLY_TRANSPARENT : 0);
 		service.bandwidth_limit_mbps = MAX(info->bandwidth_limit_mbps, 0);
 		arc_cluster_view_builder_add_service(builder, &service);
 		arc_engine_view_add_routes(self, builder, info->id);
@@ -286,8 +287,8 @@ arc_engine_view_schedule(ArcEngineView *self)
 void
 arc_engine_view_records_changed(ArcEngineView *self, GPtrArray *records)
 {
-	static const gchar *const kinds[] = {"peer", "peer_alias", "revoked_peer", "service",
-					     "route", NULL};
+	static const gchar *const kinds[] = {"peer",    "peer_alias", "revoked_peer",
+					     "service", "route",      NULL};
 
 	for (guint i = 0; i < records->len; i++) {
 		ArcRecord *record = g_ptr_array_index(records, i);

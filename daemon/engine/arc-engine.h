@@ -111,7 +111,7 @@ typedef struct {
 	gchar *state;
 	gint64 created_at;
 	gboolean is_local;
-	gchar *tunnel_key;  /* (nullable): base64, with the three below; %NULL: no tunnel yet */
+	gchar *tunnel_key; /* (nullable): base64, with the three below; %NULL: no tunnel yet */
 	guint16 tunnel_port;
 	gchar *tunnel_ipv4; /* (nullable) */
 	gchar *tunnel_ipv6; /* (nullable) */

@@ -37,8 +37,7 @@ arc_peer_manager_read_tunnel(ArcPeerManager *self, const ArcRecord *record, ArcP
 	memset(out, 0, sizeof(*out));
 	key = g_strdup_printf("%s/%" G_GINT64_FORMAT, record->id, record->version);
 	if (!arc_peer_manager_warned_once(self, key))
-		g_warning("peer %s: its tunnel fields are ignored: %s", record->id,
-			  error->message);
+		g_warning("peer %s: its tunnel fields are ignored: %s", record->id, error->message);
 	return FALSE;
 }
 

@@ -24,8 +24,8 @@ struct _ArcPeerManager {
 	ArcStorage *storage;
 	const ArcPeerManagerHost *host;
 	gpointer host_data;
-	gint deactivated;     /* -1: not read yet */
-	GHashTable *warned;   /* "peer id/version" of records whose tunnel fields were refused */
+	gint deactivated;   /* -1: not read yet */
+	GHashTable *warned; /* "peer id/version" of records whose tunnel fields were refused */
 };
 
 static void arc_peer_manager_register_kinds(ArcPeerManager *self);

@@ -57,7 +57,7 @@ void arc_peer_tunnel_claims_clear(ArcPeerTunnelClaims *claims);
 void arc_peer_tunnel_claims_add(ArcPeerTunnelClaims *claims, const gchar *peer_id,
 				const ArcPeerTunnel *tunnel);
 gboolean arc_peer_tunnel_claim(const ArcCidr *v4_range, const ArcCidr *v6_range,
-			       const gchar *peer_id, const ArcPeerTunnelClaims *others,
-			       gint64 now, ArcPeerTunnel *tunnel);
+			       const gchar *peer_id, const ArcPeerTunnelClaims *others, gint64 now,
+			       ArcPeerTunnel *tunnel);
 
 G_END_DECLS

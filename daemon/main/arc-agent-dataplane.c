@@ -92,9 +92,9 @@ arc_agent_dataplane_view_cb(ArcEngine *engine, gpointer view, gpointer user_data
 	g_autoptr(GError) error = NULL;
 
 	if (!arc_agent_dataplane_start_tunnel(self, &error)) {
-		g_autofree gchar *why = g_strdup_printf("tunnel '%s' does not start: %s",
-							self->config->tunnel_plugin,
-							error->message);
+		g_autofree gchar *why =
+			g_strdup_printf("tunnel '%s' does not start: %s",
+					self->config->tunnel_plugin, error->message);
 		g_log("iptunmgr", G_LOG_LEVEL_WARNING, "%s", why);
 		arc_engine_set_dataplane_ready(self->engine, FALSE, why);
 		return;

@@ -29,11 +29,12 @@ tn_tunnels(GsNode *self)
 		if (tunnel == NULL)
 			continue;
 		g_assert_cmpint(json_object_get_int_member(tunnel, "port"), ==, 51840);
-		g_hash_table_insert(tunnels, g_strdup(json_object_get_string_member(peer, "id")),
-				    g_strdup_printf("%s %s %s",
-						    json_object_get_string_member(tunnel, "public_key"),
-						    json_object_get_string_member(tunnel, "ipv4"),
-						    json_object_get_string_member(tunnel, "ipv6")));
+		g_hash_table_insert(
+			tunnels, g_strdup(json_object_get_string_member(peer, "id")),
+			g_strdup_printf("%s %s %s",
+					json_object_get_string_member(tunnel, "public_key"),
+					json_object_get_string_member(tunnel, "ipv4"),
+					json_object_get_string_member(tunnel, "ipv6")));
 	}
 	return tunnels;
 }
@@ -99,6 +100,7 @@ tn_three_func(void)
 	g_autoptr(GError) error = NULL;
 	GHashTableIter iter;
 	gpointer id, value;
+	gboolean restarted;
 
 	gs_join(a, b);
 	gs_join(a, c);
@@ -108,8 +110,9 @@ tn_three_func(void)
 
 	/* a restart with the same key, port and range writes nothing */
 	hash = gs_registry_hash(a);
-	g_assert_true(arc_test_agent_restart(b->agent, &error));
+	restarted = arc_test_agent_restart(b->agent, &error);
 	g_assert_no_error(error);
+	g_assert_true(restarted);
 	gs_node_login(b);
 	GS_WAIT_FOR(gs_converged(abc, 3) && tn_agree(abc, 3));
 	hash_after = gs_registry_hash(b);

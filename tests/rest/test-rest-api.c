@@ -76,7 +76,8 @@ arc_rest_readyz_func(ArcRestFixture *fixture, gconstpointer user_data)
 	g_assert_nonnull(strstr(arc_rest_readyz_check(before, "listeners"), port));
 	g_assert_nonnull(strstr(arc_rest_readyz_check(before, "plugins"), "sqlite"));
 	g_assert_nonnull(strstr(arc_rest_readyz_check(before, "plugins"), "ed25519-file"));
-	/* the harness starts agents without CAP_NET_ADMIN, as a user would: ready, data plane off */
+	/* the harness starts agents without CAP_NET_ADMIN, as a user would: ready, data plane off
+	 */
 	g_assert_true(g_str_has_prefix(arc_rest_readyz_check(before, "dataplane"), "disabled: "));
 	g_assert_nonnull(strstr(arc_rest_readyz_check(before, "dataplane"), "CAP_NET_ADMIN"));
 

@@ -39,8 +39,8 @@ static gchar *
 arc_rest_tunnel_registry_hash(ArcRestFixture *fixture)
 {
 	guint status = 0;
-	g_autoptr(JsonNode) answer = arc_test_agent_call(fixture->agent, "GET", "/v1/cluster/status",
-							 fixture->token, NULL, &status);
+	g_autoptr(JsonNode) answer = arc_test_agent_call(
+		fixture->agent, "GET", "/v1/cluster/status", fixture->token, NULL, &status);
 
 	arc_test_assert_status(status, SOUP_STATUS_OK);
 	return g_strdup(arc_test_json_string(answer, "registry_hash"));
@@ -74,6 +74,7 @@ arc_rest_tunnel_self_func(ArcRestFixture *fixture, gconstpointer user_data)
 	g_autoptr(GInetAddress) v4 = NULL;
 	g_autoptr(GInetAddress) v6 = NULL;
 	GStatBuf st;
+	gboolean restarted;
 
 	g_assert_cmpint(g_stat(key_path, &st), ==, 0);
 	g_assert_cmpint(st.st_mode & 0777, ==, 0600);
@@ -88,8 +89,9 @@ arc_rest_tunnel_self_func(ArcRestFixture *fixture, gconstpointer user_data)
 
 	/* a restart with the same key, port and addresses writes nothing */
 	hash = arc_rest_tunnel_registry_hash(fixture);
-	g_assert_true(arc_test_agent_restart(fixture->agent, &error));
+	restarted = arc_test_agent_restart(fixture->agent, &error);
 	g_assert_no_error(error);
+	g_assert_true(restarted);
 	g_usleep(500 * 1000);
 	after = arc_rest_tunnel_get_self(fixture);
 	hash_after = arc_rest_tunnel_registry_hash(fixture);
@@ -107,18 +109,20 @@ arc_rest_tunnel_port_func(ArcRestFixture *fixture, gconstpointer user_data)
 {
 	g_autoptr(JsonNode) before = arc_rest_tunnel_wait_self(fixture);
 	g_autoptr(GError) error = NULL;
+	gboolean restarted;
 
 	arc_test_agent_add_config(fixture->agent, "[tunnel]\nport = 51999\n");
-	g_assert_true(arc_test_agent_restart(fixture->agent, &error));
+	restarted = arc_test_agent_restart(fixture->agent, &error);
 	g_assert_no_error(error);
+	g_assert_true(restarted);
 	for (guint i = 0; i < 100; i++) {
 		g_autoptr(JsonNode) self = arc_rest_tunnel_get_self(fixture);
 		JsonObject *tunnel = arc_rest_tunnel_of(self);
 
 		if (json_object_get_int_member(tunnel, "port") == 51999) {
-			g_assert_cmpstr(json_object_get_string_member(tunnel, "ipv4"), ==,
-					json_object_get_string_member(arc_rest_tunnel_of(before),
-								      "ipv4"));
+			g_assert_cmpstr(
+				json_object_get_string_member(tunnel, "ipv4"), ==,
+				json_object_get_string_member(arc_rest_tunnel_of(before), "ipv4"));
 			return;
 		}
 		g_usleep(50 * 1000);

@@ -69,12 +69,15 @@ view_write_issuer(ViewFixture *fx)
 	g_autofree gchar *pub_line = NULL;
 	g_autoptr(GError) error = NULL;
 	guint8 pk[crypto_sign_PUBLICKEYBYTES];
+	gboolean ok;
 
 	g_assert_cmpint(g_mkdir(issuers, 0755), ==, 0);
 	crypto_sign_keypair(pk, fx->issuer_sk);
 	pub_b64 = g_base64_encode(pk, sizeof(pk));
 	pub_line = g_strconcat(pub_b64, "\n", NULL);
-	g_assert_true(g_file_set_contents_full(pub_path, pub_line, -1, 0, 0644, &error));
+	ok = g_file_set_contents_full(pub_path, pub_line, -1, 0, 0644, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
 	g_key_file_set_string(fx->config->keyfile, "plugin:ed25519-file", "issuers_dir", issuers);
 }
 
@@ -100,6 +103,7 @@ view_setup(ViewFixture *fx, gconstpointer data)
 	g_autoptr(ArcPluginLoader) loader = NULL;
 	ArcStorage *storage = NULL;
 	ArcLicenseBackend *license = NULL;
+	gboolean ok;
 
 	fx->dir = g_dir_make_tmp("arc-engine-view-XXXXXX", &error);
 	g_assert_no_error(error);
@@ -113,14 +117,15 @@ view_setup(ViewFixture *fx, gconstpointer data)
 	view_write_issuer(fx);
 	fx->now = EXPIRES - 100 * DAY;
 	loader = arc_plugin_loader_new(fx->config->plugin_dir);
-	g_assert_true(arc_plugin_loader_load_required(loader, fx->config, &storage, &license,
-						      &error));
+	ok = arc_plugin_loader_load_required(loader, fx->config, &storage, &license, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	fx->engine = arc_engine_new(fx->config);
 	arc_engine_set_clock(fx->engine, view_clock_cb, fx);
 	arc_engine_set_plugins(fx->engine, storage, license);
-	g_assert_true(arc_engine_start(fx->engine, &error));
+	ok = arc_engine_start(fx->engine, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	g_signal_connect(fx->engine, "view-changed", G_CALLBACK(view_changed_cb), fx);
 	for (guint i = 0; i < G_N_ELEMENTS(fx->ids); i++) {
 		g_autofree gchar *name = g_strdup_printf("id%u.key", i);
@@ -162,17 +167,20 @@ view_stage_member(ViewFixture *fx, ArcStorageTxn *txn, guint which, gint64 versi
 		"\"tunnel_key\":\"%s\",\"tunnel_port\":5184%u,\"tunnel_ipv4\":\"100.79.1.%u\","
 		"\"tunnel_claimed_at\":\"2030-01-01T00:00:00Z\"}",
 		id, id, arc_identity_get_public_key_base64(fx->ids[which]), 18081 + which,
-		which + 1, which == 0 ? "QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI="
-				      : "Q0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0M=",
+		which + 1,
+		which == 0 ? "QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI="
+			   : "Q0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0M=",
 		which + 1, which + 1);
 	g_autoptr(ArcRecord) record = arc_record_new("peer", id, body);
 	g_autoptr(GError) error = NULL;
+	gboolean ok;
 
 	record->version = version;
 	record->writer = g_strdup(id);
 	record->updated_at = g_get_real_time();
-	g_assert_true(arc_record_sign(record, fx->ids[which], &error));
+	ok = arc_record_sign(record, fx->ids[which], &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	arc_storage_txn_put_record(txn, record);
 }
 
@@ -181,12 +189,13 @@ view_commit_members(ViewFixture *fx, gint64 version)
 {
 	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
 	g_autoptr(GError) error = NULL;
+	gboolean ok;
 
 	view_stage_member(fx, txn, 0, version);
 	view_stage_member(fx, txn, 1, version);
-	g_assert_true(arc_registry_commit(arc_engine_get_registry(fx->engine), txn, NULL, FALSE,
-					  &error));
+	ok = arc_registry_commit(arc_engine_get_registry(fx->engine), txn, NULL, FALSE, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 }
 
 /* a service A → B with two routes */
@@ -194,12 +203,12 @@ static void
 view_add_service(ViewFixture *fx)
 {
 	ArcServiceManager *services = arc_engine_get_service_manager(fx->engine);
-	g_autoptr(JsonNode) spec_root =
-		arc_json_parse_object("{\"name\":\"web\",\"target_peer_id\":\"peer_b\"}", -1, 8, NULL);
-	g_autoptr(JsonNode) routes_root = arc_json_parse_object(
-		"{\"routes\":[{\"dest_cidr\":\"10.0.0.0/8\",\"priority\":5},"
-		"{\"source_cidr\":\"172.16.0.0/12\",\"priority\":0}]}",
-		-1, 8, NULL);
+	g_autoptr(JsonNode) spec_root = arc_json_parse_object(
+		"{\"name\":\"web\",\"target_peer_id\":\"peer_b\"}", -1, 8, NULL);
+	g_autoptr(JsonNode) routes_root =
+		arc_json_parse_object("{\"routes\":[{\"dest_cidr\":\"10.0.0.0/8\",\"priority\":5},"
+				      "{\"source_cidr\":\"172.16.0.0/12\",\"priority\":0}]}",
+				      -1, 8, NULL);
 	g_autoptr(ArcServiceSpec) spec = NULL;
 	g_autoptr(GPtrArray) specs = NULL;
 	g_autoptr(ArcServiceInfo) info = NULL;
