@@ -40,6 +40,9 @@ typedef struct {
  * @endpoint: where the peer's tunnel listens, `host:port`, or %NULL while unknown
  * @allowed_ips: %NULL-terminated CIDRs routed to this peer
  * @keepalive: persistent keepalive interval in seconds, 0 for none
+ * @ifname: (nullable): the peer's own TUN device (ABI 2.1): everything routed into it goes to
+ *   this peer, whatever its destination; %NULL to reach the peer through the interface of
+ *   #ArcTunnelSettings by its allowed IPs. Read it after `ARC_STRUCT_HAS_FIELD()`.
  *
  * One peer of the tunnel. Every field is borrowed for the duration of the call; new fields
  * are only ever appended, as for #ArcTunnelSettings.
@@ -51,6 +54,7 @@ typedef struct {
 	const gchar *endpoint;
 	const gchar *const *allowed_ips;
 	guint keepalive;
+	const gchar *ifname;
 } ArcTunnelPeer;
 
 #define ARC_TYPE_TUNNEL (arc_tunnel_get_type())

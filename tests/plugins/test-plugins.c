@@ -115,8 +115,8 @@ static void
 arc_plugins_assert_loaded(const gchar *output, const gchar *name, const gchar *kind)
 {
 	g_autofree gchar *row = arc_plugins_row(output, name);
-	g_autofree gchar *expected =
-		g_strdup_printf("%s %s %s loaded", kind, PACKAGE_VERSION, "2.0");
+	g_autofree gchar *expected = g_strdup_printf("%s %s %d.%d loaded", kind, PACKAGE_VERSION,
+						     ARC_PLUGIN_ABI_MAJOR, ARC_PLUGIN_ABI_MINOR);
 	g_auto(GStrv) columns = g_strsplit_set(row, " ", -1);
 	g_autoptr(GStrvBuilder) words = g_strv_builder_new();
 	g_auto(GStrv) joined = NULL;
@@ -152,6 +152,8 @@ arc_plugins_list_func(ArcPluginsFixture *fixture, gconstpointer user_data)
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *output = NULL;
 	g_autofree gchar *dir_line = NULL;
+	g_autofree gchar *agent_abi = NULL;
+	g_autofree gchar *newer_abi = NULL;
 	gint status = -1;
 
 	arc_test_agent_run(fixture->agent, args, &status, &error);
@@ -164,8 +166,11 @@ arc_plugins_list_func(ArcPluginsFixture *fixture, gconstpointer user_data)
 	g_assert_true(g_str_has_prefix(output, dir_line));
 	arc_plugins_assert_loaded(output, "sqlite", "storage");
 	arc_plugins_assert_loaded(output, "ed25519-file", "license");
-	arc_plugins_assert_refused(output, "bad-abi.so", "99.0", "ABI 2.0");
-	arc_plugins_assert_refused(output, "newer-minor.so", "ABI 2.1", "ABI 2.0");
+	/* the agent's ABI, and one minor newer (the module built with ARC_PLUGIN_ABI_MINOR + 1) */
+	agent_abi = g_strdup_printf("ABI %d.%d", ARC_PLUGIN_ABI_MAJOR, ARC_PLUGIN_ABI_MINOR);
+	newer_abi = g_strdup_printf("ABI %d.%d", ARC_PLUGIN_ABI_MAJOR, ARC_PLUGIN_ABI_MINOR + 1);
+	arc_plugins_assert_refused(output, "bad-abi.so", "99.0", agent_abi);
+	arc_plugins_assert_refused(output, "newer-minor.so", newer_abi, agent_abi);
 	arc_plugins_assert_refused(output, "no-descriptor.so", "no arc_plugin_descriptor symbol",
 				   NULL);
 	arc_plugins_assert_refused(output, "corrupt.so", "cannot be loaded", NULL);
