@@ -80,6 +80,7 @@ arc_iptunmgr_set(ArcIptunmgr *self, const ArcClusterMember *member, GPtrArray *p
 	peer.endpoint = member->tunnel_endpoint;
 	/* the peer's own device routes to it: what reaches that device may go to it */
 	peer.allowed_ips = everything;
+	peer.ifname = member->device;
 	if (!arc_tunnel_set_peer(self->tunnel, &peer, &error)) {
 		g_warning("peer %s not set in the tunnel: %s", member->peer_id, error->message);
 		if (problems != NULL)

@@ -10,6 +10,7 @@
 #include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
+#include <netlink/route/addr.h>
 #include <netlink/route/route.h>
 #include <netlink/route/rule.h>
 #include <errno.h>
@@ -34,10 +35,12 @@ typedef struct nl_cache ArcNlCache;
 typedef struct nl_addr ArcNlAddr;
 typedef struct rtnl_rule ArcNlRule;
 typedef struct rtnl_route ArcNlRoute;
+typedef struct rtnl_addr ArcNlRtAddr;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcNlCache, nl_cache_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcNlAddr, nl_addr_put)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcNlRule, rtnl_rule_put)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcNlRoute, rtnl_route_put)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcNlRtAddr, rtnl_addr_put)
 
 /* what the view wants of one slot */
 typedef struct {
@@ -376,6 +379,72 @@ arc_netmgr_add_routes(ArcNetmgr *self, GArray *wanted, GPtrArray *problems)
 	}
 }
 
+/* this node's tunnel address @local on the device @ifindex, with the member's @peer (if
+ * known) at the other end: the kernel then routes @peer through the device, the way back for
+ * what the exit side masqueraded */
+static gboolean
+arc_netmgr_add_address(ArcNetmgr *self, guint ifindex, const ArcCidr *local, const ArcCidr *peer,
+		       GError **error)
+{
+	g_autoptr(ArcNlRtAddr) addr = rtnl_addr_alloc();
+	gint family = local->family == 4 ? AF_INET : AF_INET6;
+	guint len = family == AF_INET ? 4 : 16;
+	g_autoptr(ArcNlAddr) local_addr = nl_addr_build(family, local->bytes, len);
+	g_autoptr(ArcNlAddr) peer_addr =
+		peer != NULL ? nl_addr_build(family, peer->bytes, len) : NULL;
+	gint err;
+
+	nl_addr_set_prefixlen(local_addr, len * 8);
+	rtnl_addr_set_ifindex(addr, (gint)ifindex);
+	rtnl_addr_set_family(addr, family);
+	rtnl_addr_set_local(addr, local_addr);
+	if (peer_addr != NULL) {
+		nl_addr_set_prefixlen(peer_addr, len * 8);
+		rtnl_addr_set_peer(addr, peer_addr);
+	}
+	rtnl_addr_set_prefixlen(addr, len * 8);
+	if (family == AF_INET6)
+		rtnl_addr_set_flags(addr, IFA_F_NODAD);
+	err = rtnl_addr_add(self->sock, addr, NLM_F_CREATE | NLM_F_REPLACE);
+	if (err < 0 && err != -NLE_EXIST)
+		return arc_netmgr_fail(error, "cannot add this node's tunnel address", err);
+	return TRUE;
+}
+
+static gboolean
+arc_netmgr_add_member_addresses(ArcNetmgr *self, const ArcClusterSelf *node,
+				const ArcClusterMember *member, guint ifindex, GError **error)
+{
+	return (!node->has_tunnel_v4 ||
+		arc_netmgr_add_address(self, ifindex, &node->tunnel_v4,
+				       member->has_tunnel_v4 ? &member->tunnel_v4 : NULL, error)) &&
+	       (!node->has_tunnel_v6 ||
+		arc_netmgr_add_address(self, ifindex, &node->tunnel_v6,
+				       member->has_tunnel_v6 ? &member->tunnel_v6 : NULL, error));
+}
+
+/* The masquerade into a tunnel takes the device's address: each remote member's device
+ * carries this node's tunnel addresses, the member's at the other end. */
+static void
+arc_netmgr_add_addresses(ArcNetmgr *self, const ArcClusterView *view, GPtrArray *problems)
+{
+	const ArcClusterSelf *node = arc_cluster_view_get_self(view);
+
+	for (guint i = 0; i < arc_cluster_view_get_n_members(view); i++) {
+		const ArcClusterMember *member = arc_cluster_view_get_member(view, i);
+		guint ifindex = if_nametoindex(member->device);
+		g_autoptr(GError) error = NULL;
+
+		if (ifindex == 0 || g_strcmp0(member->peer_id, node->peer_id) == 0 ||
+		    arc_netmgr_add_member_addresses(self, node, member, ifindex, &error))
+			continue;
+		g_warning("%s: %s", member->device, error->message);
+		if (problems != NULL)
+			g_ptr_array_add(problems, g_strdup_printf("netmgr: %s: %s", member->device,
+								  error->message));
+	}
+}
+
 /**
  * arc_netmgr_apply:
  * @self: netmgr
@@ -401,6 +470,7 @@ arc_netmgr_apply(ArcNetmgr *self, const ArcClusterView *view, const ArcPeerSlots
 	    !arc_netmgr_prune_routes(self, wanted, error))
 		return FALSE;
 	arc_netmgr_add_routes(self, wanted, problems);
+	arc_netmgr_add_addresses(self, view, problems);
 	return TRUE;
 }
 

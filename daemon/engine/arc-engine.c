@@ -11,6 +11,7 @@
 #include "arc-engine-managers.h"
 
 #include "arc-bootstrapper.h"
+#include "arc-engine-view.h"
 #include "arc-readiness.h"
 
 /* The facade: the engine owns the managers and knows nothing of HTTP or D-Bus; the REST and
@@ -33,6 +34,7 @@ struct _ArcEngine {
 	ArcClusterIdentity *cluster;   /* with the peer manager */
 	ArcBootstrapper *bootstrapper; /* once plugins are loaded */
 	ArcLeaver *leaver;             /* once plugins are loaded */
+	ArcEngineView *view;           /* once plugins are loaded */
 };
 
 enum {
@@ -46,7 +48,13 @@ enum {
 };
 static GParamSpec *arc_engine_props[N_PROPS];
 
-enum { SIGNAL_PEER_CHANGED, SIGNAL_PEER_STATE_CHANGED, SIGNAL_SERVICE_CHANGED, N_SIGNALS };
+enum {
+	SIGNAL_PEER_CHANGED,
+	SIGNAL_PEER_STATE_CHANGED,
+	SIGNAL_SERVICE_CHANGED,
+	SIGNAL_VIEW_CHANGED,
+	N_SIGNALS
+};
 static guint arc_engine_signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE(ArcEngine, arc_engine, G_TYPE_OBJECT)
@@ -87,6 +95,7 @@ arc_engine_finalize(GObject *object)
 {
 	ArcEngine *self = ARC_ENGINE(object);
 	arc_engine_stop(self);
+	g_clear_pointer(&self->view, arc_engine_view_free);
 	g_clear_object(&self->auth);
 	g_clear_object(&self->licenses);
 	g_clear_pointer(&self->handshaker, arc_handshaker_free);
@@ -141,6 +150,13 @@ arc_engine_class_init(ArcEngineClass *klass)
 	arc_engine_signals[SIGNAL_SERVICE_CHANGED] =
 		g_signal_new("service-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0,
 			     NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+	/**
+	 * ArcEngine::view-changed:
+	 * @view: (type gpointer): the new #ArcClusterView, as arc_engine_get_view() returns it
+	 */
+	arc_engine_signals[SIGNAL_VIEW_CHANGED] =
+		g_signal_new("view-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL,
+			     NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
 }
 
 static void
@@ -212,6 +228,8 @@ arc_engine_records_changed_cb(ArcRegistry *registry, GPtrArray *records, const g
 
 	if (push && self->gossip != NULL && !arc_peer_manager_is_deactivated(self->peers))
 		arc_gossip_push(self->gossip, records, from);
+	if (self->view != NULL)
+		arc_engine_view_records_changed(self->view, records);
 }
 
 /* ---- the upcalls of the peer manager ---- */
@@ -288,8 +306,10 @@ static void
 arc_engine_gossip_peer_state_cb(ArcGossip *gossip, const gchar *peer_id, gint state,
 				gpointer user_data)
 {
-	g_signal_emit(ARC_ENGINE(user_data), arc_engine_signals[SIGNAL_PEER_STATE_CHANGED], 0,
-		      peer_id, state);
+	ArcEngine *self = ARC_ENGINE(user_data);
+
+	g_signal_emit(self, arc_engine_signals[SIGNAL_PEER_STATE_CHANGED], 0, peer_id, state);
+	arc_engine_view_schedule(self->view);
 }
 
 /* ---- the upcalls of the handshaker ---- */
@@ -350,6 +370,27 @@ arc_engine_service_changed_cb(ArcServiceManager *services, const gchar *service_
 }
 
 static void
+arc_engine_view_publish_cb(ArcClusterView *view, gpointer user_data)
+{
+	g_signal_emit(ARC_ENGINE(user_data), arc_engine_signals[SIGNAL_VIEW_CHANGED], 0, view);
+}
+
+/**
+ * arc_engine_get_view:
+ * @self: the engine
+ *
+ * What this node must realise in the kernel, rebuilt on idle after the changes that touch
+ * it (#ArcEngine::view-changed).
+ *
+ * Returns: (transfer none) (nullable): the last view published, %NULL before the first
+ */
+ArcClusterView *
+arc_engine_get_view(ArcEngine *self)
+{
+	return self->view != NULL ? arc_engine_view_get(self->view) : NULL;
+}
+
+static void
 arc_engine_setup_registry(ArcEngine *self)
 {
 	ArcStorage *storage = arc_node_get_storage(self->node);
@@ -373,6 +414,7 @@ static void
 arc_engine_license_state_changed_cb(ArcLicenseManager *licenses, gpointer user_data)
 {
 	g_object_notify_by_pspec(G_OBJECT(user_data), arc_engine_props[PROP_LICENSE_STATE]);
+	arc_engine_view_schedule(ARC_ENGINE(user_data)->view);
 }
 
 /* a renewal in force: services are counted again against its limits, and this agent's own
@@ -384,6 +426,7 @@ arc_engine_license_changed_cb(ArcLicenseManager *licenses, ArcLicense *license, 
 	g_autoptr(GError) error = NULL;
 
 	arc_service_manager_invalidate(self->services);
+	arc_engine_view_schedule(self->view);
 	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_LICENSE_ID]);
 	if (!arc_peer_manager_edit_own_record(self->peers, "license_id", license->license_id,
 					      &error))
@@ -419,9 +462,23 @@ arc_engine_set_plugins(ArcEngine *self, ArcStorage *storage, ArcLicenseBackend *
 	self->bootstrapper = arc_bootstrapper_new(self->node, self->registry, self->auth,
 						  self->licenses, self->peers, self->cluster);
 	self->leaver = arc_leaver_new(self->node, self->registry, self->peers, self->licenses);
+	self->view = arc_engine_view_new(self->node, self->peers, self->services, self->licenses,
+					 arc_engine_view_publish_cb, self);
 }
 
 static void arc_engine_start_gossip(ArcEngine *self);
+
+/* this node's tunnel key beside peer.key, and a first view, which claims its addresses: at
+ * once, so that the record states them before the agent answers */
+static void
+arc_engine_start_tunnel(ArcEngine *self)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (!arc_node_load_tunnel_key(self->node, &error))
+		g_warning("this node has no tunnel: %s", error->message);
+	arc_engine_view_flush(self->view);
+}
 
 /**
  * arc_engine_start:
@@ -462,6 +519,7 @@ arc_engine_start(ArcEngine *self, GError **error)
 		g_info("agent is peer %s of cluster %s", arc_node_get_peer_id(self->node),
 		       arc_node_get_cluster_id(self->node));
 		arc_engine_start_gossip(self);
+		arc_engine_start_tunnel(self);
 	} else
 		g_info("agent is not bootstrapped yet: POST /v1/bootstrap with a license");
 	return TRUE;
@@ -572,6 +630,18 @@ arc_engine_set_listeners_ready(ArcEngine *self, gboolean ready, const gchar *det
 }
 
 /**
+ * arc_engine_set_dataplane_ready:
+ * @self: the engine
+ * @ok: whether the `dataplane` check of /readyz passes
+ * @detail: its message
+ */
+void
+arc_engine_set_dataplane_ready(ArcEngine *self, gboolean ok, const gchar *detail)
+{
+	arc_readiness_set_dataplane(self->readiness, ok, detail);
+}
+
+/**
  * arc_engine_get_readiness:
  * @self: the engine
  * @all_ok: (out): whether every check passes
@@ -599,6 +669,7 @@ arc_engine_adopt_bootstrap(ArcEngine *self, ArcBootstrapResult *res, ArcLicense 
 	g_info("bootstrapped as peer %s of cluster %s with license %s", res->peer_id,
 	       res->cluster_id, license->license_id);
 	arc_engine_start_gossip(self);
+	arc_engine_start_tunnel(self);
 }
 
 /**

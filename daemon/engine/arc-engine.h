@@ -7,6 +7,7 @@
 #include <arctic-plugin.h>
 
 #include "arc-auth-manager.h"
+#include "arc-cluster-view.h"
 #include "arc-config.h"
 #include "arc-license-manager.h"
 #include "arc-license-state.h"
@@ -110,6 +111,10 @@ typedef struct {
 	ArcPeerState state;
 	gint64 created_at;
 	gboolean is_local;
+	gchar *tunnel_key; /* (nullable): base64, with the three below; %NULL: no tunnel yet */
+	guint16 tunnel_port;
+	gchar *tunnel_ipv4; /* (nullable) */
+	gchar *tunnel_ipv6; /* (nullable) */
 } ArcPeerInfo;
 
 void arc_peer_info_free(ArcPeerInfo *self);
@@ -198,6 +203,8 @@ gboolean arc_engine_is_bootstrapped(ArcEngine *self);
 gboolean arc_engine_is_member_address(ArcEngine *self, GInetAddress *address);
 void arc_engine_set_listeners_ready(ArcEngine *self, gboolean ready, const gchar *detail);
 GArray *arc_engine_get_readiness(ArcEngine *self, gboolean *all_ok);
+ArcClusterView *arc_engine_get_view(ArcEngine *self);
+void arc_engine_set_dataplane_ready(ArcEngine *self, gboolean ok, const gchar *detail);
 
 ArcIdentityInfo *arc_engine_get_identity(ArcEngine *self);
 ArcJoinToken *arc_engine_create_join_token(ArcEngine *self, const ArcCaller *caller, gint64 ttl,

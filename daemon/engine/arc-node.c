@@ -16,6 +16,7 @@ struct _ArcNode {
 	ArcStorage *storage;                /* once plugins are loaded */
 	ArcLicenseBackend *license_backend; /* once plugins are loaded */
 	ArcIdentity *identity;              /* once bootstrapped */
+	ArcTunnelKey *tunnel_key;           /* once bootstrapped */
 	gchar *peer_id;
 	gchar *cluster_id;
 	gchar *name;
@@ -35,6 +36,7 @@ arc_node_finalize(GObject *object)
 	g_clear_object(&self->storage);
 	g_clear_object(&self->license_backend);
 	g_clear_object(&self->identity);
+	g_clear_object(&self->tunnel_key);
 	g_free(self->peer_id);
 	g_free(self->cluster_id);
 	g_free(self->name);
@@ -258,4 +260,37 @@ gchar *
 arc_node_own_address(ArcNode *self, const gchar *stored, const gchar *remote)
 {
 	return arc_handshaker_own_address(self->config, self->api_port, stored, remote);
+}
+
+/**
+ * arc_node_load_tunnel_key:
+ * @self: the node
+ * @error: return location for a #GError
+ *
+ * Loads `tunnel.key` beside `peer.key` in the data directory, or creates it (mode 0600):
+ * the X25519 key of this node's tunnel, which its peer record publishes.
+ *
+ * Returns: %TRUE once the node holds its tunnel key
+ */
+gboolean
+arc_node_load_tunnel_key(ArcNode *self, GError **error)
+{
+	g_autofree gchar *path = NULL;
+	ArcTunnelKey *key;
+
+	if (self->tunnel_key != NULL)
+		return TRUE;
+	path = g_build_filename(self->config->data_dir, "tunnel.key", NULL);
+	key = arc_tunnel_key_load_or_create(path, error);
+	if (key == NULL)
+		return FALSE;
+	self->tunnel_key = key;
+	return TRUE;
+}
+
+/* (transfer none) (nullable): the tunnel key, once loaded */
+ArcTunnelKey *
+arc_node_get_tunnel_key(ArcNode *self)
+{
+	return self->tunnel_key;
 }

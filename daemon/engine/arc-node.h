@@ -8,6 +8,7 @@
 
 #include "arc-config.h"
 #include "arc-identity.h"
+#include "arc-tunnel-key.h"
 
 G_BEGIN_DECLS
 
@@ -41,6 +42,8 @@ void arc_node_set_identity(ArcNode *self, ArcIdentity *identity, const gchar *pe
 gboolean arc_node_is_bootstrapped(ArcNode *self);
 ArcIdentity *arc_node_get_identity(ArcNode *self);
 const gchar *arc_node_get_peer_id(ArcNode *self);
+gboolean arc_node_load_tunnel_key(ArcNode *self, GError **error);
+ArcTunnelKey *arc_node_get_tunnel_key(ArcNode *self);
 
 const gchar *arc_node_get_cluster_id(ArcNode *self);
 void arc_node_set_cluster_id(ArcNode *self, const gchar *cluster_id);

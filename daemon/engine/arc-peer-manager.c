@@ -24,7 +24,8 @@ struct _ArcPeerManager {
 	ArcStorage *storage;
 	const ArcPeerManagerHost *host;
 	gpointer host_data;
-	gint deactivated; /* -1: not read yet */
+	gint deactivated;   /* -1: not read yet */
+	GHashTable *warned; /* "peer id/version" of records whose tunnel fields were refused */
 };
 
 static void arc_peer_manager_register_kinds(ArcPeerManager *self);
@@ -55,6 +56,7 @@ arc_peer_manager_new(ArcNode *node, ArcRegistry *registry, ArcAuthManager *auth,
 	self->host = host;
 	self->host_data = host_data;
 	self->deactivated = -1;
+	self->warned = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	arc_peer_manager_register_kinds(self);
 	return self;
 }
@@ -67,6 +69,7 @@ arc_peer_manager_free(ArcPeerManager *self)
 	g_clear_object(&self->registry);
 	g_clear_object(&self->node);
 	g_clear_object(&self->auth);
+	g_clear_pointer(&self->warned, g_hash_table_unref);
 	g_free(self);
 }
 
@@ -74,6 +77,26 @@ static const gchar *
 arc_peer_manager_own_id(ArcPeerManager *self)
 {
 	return arc_node_get_peer_id(self->node);
+}
+
+/* (transfer none): for arc-peer-manager-tunnel.c */
+ArcNode *
+arc_peer_manager_get_node(ArcPeerManager *self)
+{
+	return self->node;
+}
+
+ArcRegistry *
+arc_peer_manager_get_registry(ArcPeerManager *self)
+{
+	return self->registry;
+}
+
+/* whether a refusal of @key ("peer id/version") is logged already; from now on it is */
+gboolean
+arc_peer_manager_warned_once(ArcPeerManager *self, const gchar *key)
+{
+	return !g_hash_table_add(self->warned, g_strdup(key));
 }
 
 /* this agent's peer id, %NULL before the bootstrap */
@@ -112,7 +135,24 @@ arc_peer_info_free(ArcPeerInfo *self)
 	g_free(self->name);
 	g_free(self->public_key);
 	g_free(self->address);
+	g_free(self->tunnel_key);
+	g_free(self->tunnel_ipv4);
+	g_free(self->tunnel_ipv6);
 	g_free(self);
+}
+
+/* what the record states of the peer's tunnel, for `arctic peers get` */
+static void
+arc_peer_manager_info_tunnel(ArcPeerManager *self, const ArcRecord *record, ArcPeerInfo *info)
+{
+	ArcPeerTunnel tunnel;
+
+	if (!arc_peer_manager_read_tunnel(self, record, &tunnel))
+		return;
+	info->tunnel_key = g_base64_encode(tunnel.key, sizeof(tunnel.key));
+	info->tunnel_port = tunnel.port;
+	info->tunnel_ipv4 = tunnel.has_v4 ? arc_peer_tunnel_address_text(&tunnel.v4) : NULL;
+	info->tunnel_ipv6 = tunnel.has_v6 ? arc_peer_tunnel_address_text(&tunnel.v6) : NULL;
 }
 
 static ArcPeerInfo *
@@ -141,6 +181,7 @@ arc_peer_manager_info_from_record(ArcPeerManager *self, const ArcRecord *record,
 		info->state = ARC_PEER_STATE_DEACTIVATED;
 	info->created_at = body->created_at;
 	info->is_local = g_strcmp0(record->id, arc_peer_manager_own_id(self)) == 0;
+	arc_peer_manager_info_tunnel(self, record, info);
 	/* beyond the node limit after two partitions merged (docs/protocol.md §6.4) */
 	member = arc_registry_lookup_member(self->registry, record->id);
 	if (member != NULL && member->over_limit)

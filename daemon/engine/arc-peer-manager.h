@@ -8,6 +8,7 @@
 #include "arc-engine.h"
 #include "arc-gossip.h"
 #include "arc-node.h"
+#include "arc-peer-tunnel.h"
 #include "arc-registry.h"
 
 G_BEGIN_DECLS
@@ -40,6 +41,9 @@ ArcPeerManager *arc_peer_manager_new(ArcNode *node, ArcRegistry *registry, ArcAu
 void arc_peer_manager_changed(ArcPeerManager *self, const gchar *peer_id);
 void arc_peer_manager_free(ArcPeerManager *self);
 const gchar *arc_peer_manager_get_local_id(ArcPeerManager *self);
+ArcNode *arc_peer_manager_get_node(ArcPeerManager *self);
+ArcRegistry *arc_peer_manager_get_registry(ArcPeerManager *self);
+gboolean arc_peer_manager_warned_once(ArcPeerManager *self, const gchar *key);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcPeerManager, arc_peer_manager_free)
 
 /* the peer list */
@@ -52,6 +56,11 @@ guint arc_peer_list_count_active(GPtrArray *peers);
 gchar *arc_peer_record_body(const gchar *id, const gchar *name, const gchar *description,
 			    const gchar *public_key, const gchar *address, const gchar *license_id,
 			    const gchar *cluster_id, const gchar *state, gint64 created_at);
+
+/* the tunnel fields of the peer records (arc-peer-manager-tunnel.c) */
+gboolean arc_peer_manager_read_tunnel(ArcPeerManager *self, const ArcRecord *record,
+				      ArcPeerTunnel *out);
+gboolean arc_peer_manager_publish_tunnel(ArcPeerManager *self, GError **error);
 
 /* what operators change */
 ArcPeerInfo *arc_peer_manager_rename(ArcPeerManager *self, const gchar *peer_id, const gchar *name,

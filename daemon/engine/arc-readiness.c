@@ -16,6 +16,8 @@ struct _ArcReadiness {
 	ArcStorageProbe *storage_probe; /* created by the first readiness check */
 	gboolean listeners_ready;
 	gchar *listeners_detail;
+	gchar *dataplane_detail; /* (nullable): no `dataplane` check before the agent sets one */
+	gboolean dataplane_ok;
 };
 
 /**
@@ -41,6 +43,7 @@ arc_readiness_free(ArcReadiness *self)
 	g_clear_pointer(&self->storage_probe, arc_storage_probe_free);
 	g_clear_object(&self->node);
 	g_free(self->listeners_detail);
+	g_free(self->dataplane_detail);
 	g_free(self);
 }
 
@@ -50,6 +53,15 @@ arc_readiness_set_listeners(ArcReadiness *self, gboolean ready, const gchar *det
 	self->listeners_ready = ready;
 	g_free(self->listeners_detail);
 	self->listeners_detail = g_strdup(detail);
+}
+
+/* the agent's data plane: ok when it runs, and when it is off for lack of privilege */
+void
+arc_readiness_set_dataplane(ArcReadiness *self, gboolean ok, const gchar *detail)
+{
+	self->dataplane_ok = ok;
+	g_free(self->dataplane_detail);
+	self->dataplane_detail = g_strdup(detail);
 }
 
 static void
@@ -112,6 +124,9 @@ arc_readiness_check(ArcReadiness *self, ArcLicenseManager *licenses, gboolean *a
 	arc_readiness_add(checks, "listeners", self->listeners_ready,
 			  g_strdup(self->listeners_detail != NULL ? self->listeners_detail
 								  : "not listening"));
+	if (self->dataplane_detail != NULL)
+		arc_readiness_add(checks, "dataplane", self->dataplane_ok,
+				  g_strdup(self->dataplane_detail));
 	*all_ok = TRUE;
 	for (guint i = 0; i < checks->len; i++)
 		*all_ok = *all_ok && g_array_index(checks, ArcReadinessCheck, i).ok;

@@ -18,6 +18,7 @@ typedef struct _ArcReadiness ArcReadiness;
 ArcReadiness *arc_readiness_new(ArcNode *node);
 void arc_readiness_free(ArcReadiness *self);
 void arc_readiness_set_listeners(ArcReadiness *self, gboolean ready, const gchar *detail);
+void arc_readiness_set_dataplane(ArcReadiness *self, gboolean ok, const gchar *detail);
 GArray *arc_readiness_check(ArcReadiness *self, ArcLicenseManager *licenses, gboolean *all_ok);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcReadiness, arc_readiness_free)

@@ -13,6 +13,7 @@
 #include <sodium.h>
 #include <stdio.h>
 
+#include "arc-agent-dataplane.h"
 #include "arc-config.h"
 #include "arc-dbus-service.h"
 #include "arc-engine.h"
@@ -183,6 +184,7 @@ arc_agent_run(ArcConfig *config)
 	g_autoptr(ArcEngine) engine = arc_engine_new(config);
 	g_autoptr(ArcRestServer) rest = NULL;
 	g_autoptr(ArcDbusService) dbus = NULL;
+	g_autoptr(ArcAgentDataplane) dataplane = NULL;
 	g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *detail = NULL;
@@ -198,6 +200,7 @@ arc_agent_run(ArcConfig *config)
 		g_printerr("arctic-agent: %s\n", error->message);
 		return 1;
 	}
+	dataplane = arc_agent_dataplane_start(engine, loader, config);
 	rest = arc_rest_server_new(engine, config);
 	if (!arc_rest_server_listen(rest, &error)) {
 		g_printerr("arctic-agent: %s\n", error->message);
@@ -222,6 +225,7 @@ arc_agent_run(ArcConfig *config)
 	g_main_loop_run(loop);
 	if (agent.ready_id != 0)
 		g_source_remove(agent.ready_id);
+	arc_agent_dataplane_stop(dataplane);
 	arc_engine_stop(engine);
 	return 0;
 }

@@ -20,6 +20,19 @@ arc_rest_add_peer_members(JsonBuilder *b, const ArcPeerInfo *peer)
 	arc_rest_builder_add_string(b, "address", peer->address);
 	arc_rest_builder_add_string(b, "state", arc_peer_state_to_string(peer->state));
 	arc_rest_builder_add_time(b, "created_at", peer->created_at);
+	if (peer->tunnel_key == NULL)
+		return;
+	/* docs/protocol.md, "Tunnel addresses": what its record states of its tunnel */
+	json_builder_set_member_name(b, "tunnel");
+	json_builder_begin_object(b);
+	arc_rest_builder_add_string(b, "public_key", peer->tunnel_key);
+	json_builder_set_member_name(b, "port");
+	json_builder_add_int_value(b, peer->tunnel_port);
+	if (peer->tunnel_ipv4 != NULL)
+		arc_rest_builder_add_string(b, "ipv4", peer->tunnel_ipv4);
+	if (peer->tunnel_ipv6 != NULL)
+		arc_rest_builder_add_string(b, "ipv6", peer->tunnel_ipv6);
+	json_builder_end_object(b);
 }
 
 static void

@@ -16,7 +16,14 @@ arc_free_port() {
 # ARC_TEST_AGENT_WRAPPER when that is set (e.g. "valgrind --log-file=/tmp/vg-%p.log", split at
 # blanks). Run it in the background or in $(...): then $! is the agent's pid (or the wrapper's,
 # which for valgrind is the same).
+# As root the agent gets no CAP_NET_ADMIN (its data plane stays off, as for a user) unless
+# ARC_TEST_AGENT_PRIVILEGED is set: only the netns tests give agents the kernel.
 arc_exec_agent() {
+	if [ "$(id -u)" = 0 ] && [ -z "${ARC_TEST_AGENT_PRIVILEGED:-}" ] &&
+		command -v setpriv >/dev/null; then
+		# shellcheck disable=SC2086 # the wrapper is a command line: split on purpose
+		exec setpriv --bounding-set -net_admin ${ARC_TEST_AGENT_WRAPPER:-} "$@"
+	fi
 	# shellcheck disable=SC2086 # the wrapper is a command line: split on purpose
 	exec ${ARC_TEST_AGENT_WRAPPER:-} "$@"
 }

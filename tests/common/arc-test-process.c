@@ -7,6 +7,7 @@
 #include "arc-test-process.h"
 
 #include <signal.h>
+#include <linux/capability.h>
 #include <sys/prctl.h>
 
 /* The one place the tests and the benchmarks start a built program from. Every wait is
@@ -144,11 +145,16 @@ arc_test_process_set_output(ArcTestProcess *self, const gchar *stdout_path,
 	self->stderr_path = g_strdup(stderr_path);
 }
 
-/* PR_SET_PDEATHSIG: no program outlives a test that aborted or a bench that was killed */
+/* PR_SET_PDEATHSIG: no program outlives a test that aborted or a bench that was killed.
+ * CAP_NET_ADMIN leaves the bounding set: an agent started as root runs without its data plane,
+ * as for any user, and touches no kernel state the tests share; the netns tests, which give
+ * agents namespaces of their own, set ARC_TEST_AGENT_PRIVILEGED. */
 static void
 arc_test_process_child_setup_cb(gpointer user_data)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (user_data == NULL)
+		prctl(PR_CAPBSET_DROP, CAP_NET_ADMIN, 0, 0, 0);
 }
 
 static void
@@ -178,8 +184,9 @@ arc_test_process_launcher(ArcTestProcess *self)
 		g_subprocess_launcher_set_stdout_file_path(launcher, self->stdout_path);
 	if (self->stderr_path != NULL)
 		g_subprocess_launcher_set_stderr_file_path(launcher, self->stderr_path);
-	g_subprocess_launcher_set_child_setup(launcher, arc_test_process_child_setup_cb, NULL,
-					      NULL);
+	g_subprocess_launcher_set_child_setup(
+		launcher, arc_test_process_child_setup_cb,
+		g_getenv("ARC_TEST_AGENT_PRIVILEGED") != NULL ? GINT_TO_POINTER(1) : NULL, NULL);
 	for (guint i = 0; unset[i] != NULL; i++)
 		g_subprocess_launcher_unsetenv(launcher, unset[i]);
 	for (guint i = 0; i + 1 < self->env->len; i += 2) {

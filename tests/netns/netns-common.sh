@@ -7,6 +7,9 @@ build=${ARC_BUILD_ROOT:?ARC_BUILD_ROOT is not set}
 # shellcheck source=../common/arc-test-lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/../common/arc-test-lib.sh"
 agent=$build/daemon/arctic-agent
+# the agents here run their data plane (arc_exec_agent drops CAP_NET_ADMIN otherwise)
+ARC_TEST_AGENT_PRIVILEGED=1
+export ARC_TEST_AGENT_PRIVILEGED
 cli=$build/cli/arctic
 licensetool=$build/cli/arctic-license
 plugins=$build/plugins/all

@@ -65,7 +65,7 @@ arc_rest_readyz_func(ArcRestFixture *fixture, gconstpointer user_data)
 	g_autoptr(JsonNode) boot = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *port = g_strdup_printf("%u", arc_test_agent_get_port(fixture->agent));
-	const gchar *names[] = {"storage", "license", "plugins", "listeners"};
+	const gchar *names[] = {"storage", "license", "plugins", "listeners", "dataplane"};
 
 	before = arc_test_agent_call(fixture->agent, "GET", "/readyz", NULL, NULL, &status);
 	arc_test_assert_status(status, SOUP_STATUS_OK);
@@ -76,6 +76,10 @@ arc_rest_readyz_func(ArcRestFixture *fixture, gconstpointer user_data)
 	g_assert_nonnull(strstr(arc_rest_readyz_check(before, "listeners"), port));
 	g_assert_nonnull(strstr(arc_rest_readyz_check(before, "plugins"), "sqlite"));
 	g_assert_nonnull(strstr(arc_rest_readyz_check(before, "plugins"), "ed25519-file"));
+	/* the harness starts agents without CAP_NET_ADMIN, as a user would: ready, data plane off
+	 */
+	g_assert_true(g_str_has_prefix(arc_rest_readyz_check(before, "dataplane"), "disabled: "));
+	g_assert_nonnull(strstr(arc_rest_readyz_check(before, "dataplane"), "CAP_NET_ADMIN"));
 
 	/* once bootstrapped, the license check names the license in force */
 	boot = arc_test_agent_bootstrap(fixture->agent, &error);

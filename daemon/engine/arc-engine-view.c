@@ -1,0 +1,300 @@
+/*
+ * Copyright 2026 The Arctic Authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "engine"
+
+#include "arc-engine-view.h"
+
+#include "arc-handshake.h"
+
+struct _ArcEngineView {
+	ArcNode *node;
+	ArcPeerManager *peers;
+	ArcServiceManager *services;
+	ArcLicenseManager *licenses;
+	ArcEngineViewPublish publish;
+	gpointer user_data;
+	ArcClusterView *view; /* (nullable): the last published */
+	guint64 generation;
+	guint idle_id;
+};
+
+/**
+ * arc_engine_view_new:
+ * @node: this node
+ * @peers: whose records give the members and their tunnels
+ * @services: whose services and routes this node realises
+ * @licenses: the license state
+ * @publish: called with each new view
+ * @user_data: for @publish
+ *
+ * Returns: (transfer full): the publisher; nothing is built before a change or a
+ *   arc_engine_view_schedule()
+ */
+ArcEngineView *
+arc_engine_view_new(ArcNode *node, ArcPeerManager *peers, ArcServiceManager *services,
+		    ArcLicenseManager *licenses, ArcEngineViewPublish publish, gpointer user_data)
+{
+	ArcEngineView *self = g_new0(ArcEngineView, 1);
+
+	self->node = g_object_ref(node);
+	self->peers = peers;
+	self->services = g_object_ref(services);
+	self->licenses = g_object_ref(licenses);
+	self->publish = publish;
+	self->user_data = user_data;
+	return self;
+}
+
+void
+arc_engine_view_free(ArcEngineView *self)
+{
+	if (self == NULL)
+		return;
+	g_clear_handle_id(&self->idle_id, g_source_remove);
+	g_clear_pointer(&self->view, arc_cluster_view_unref);
+	g_clear_object(&self->node);
+	g_clear_object(&self->services);
+	g_clear_object(&self->licenses);
+	g_free(self);
+}
+
+/* (transfer none) (nullable): the last view published */
+ArcClusterView *
+arc_engine_view_get(ArcEngineView *self)
+{
+	return self->view;
+}
+
+/* `host:port` of @member's tunnel: the host of its API address, its tunnel port */
+static gchar *
+arc_engine_view_endpoint(const gchar *address, guint16 port)
+{
+	g_autoptr(GSocketConnectable) parsed = NULL;
+	const gchar *host;
+
+	if (address == NULL)
+		return NULL;
+	parsed = g_network_address_parse(arc_handshake_address_host_port(address), 0, NULL);
+	if (parsed == NULL)
+		return NULL;
+	host = g_network_address_get_hostname(G_NETWORK_ADDRESS(parsed));
+	if (strchr(host, ':') != NULL)
+		return g_strdup_printf("[%s]:%u", host, port);
+	return g_strdup_printf("%s:%u", host, port);
+}
+
+static void
+arc_engine_view_add_member(ArcEngineView *self, ArcClusterViewBuilder *builder,
+			   const ArcMember *member, GHashTable *names)
+{
+	g_autoptr(ArcRecord) record =
+		arc_storage_get_record(arc_node_get_storage(self->node), "peer", member->id, NULL);
+	g_autofree gchar *endpoint = NULL;
+	g_autoptr(GBytes) key = NULL;
+	ArcClusterMember out = {0};
+	ArcPeerTunnel tunnel = {0};
+
+	if (record != NULL && !record->deleted &&
+	    arc_peer_manager_read_tunnel(self->peers, record, &tunnel)) {
+		key = g_bytes_new(tunnel.key, sizeof(tunnel.key));
+		endpoint = arc_engine_view_endpoint(member->address, tunnel.port);
+	}
+	out.peer_id = member->id;
+	out.name = g_hash_table_lookup(names, member->id);
+	out.tunnel_public_key = key;
+	out.tunnel_endpoint = endpoint;
+	out.has_tunnel_v4 = tunnel.has_v4;
+	out.tunnel_v4 = tunnel.v4;
+	out.has_tunnel_v6 = tunnel.has_v6;
+	out.tunnel_v6 = tunnel.v6;
+	out.over_limit = member->over_limit;
+	arc_cluster_view_builder_add_member(builder, &out);
+}
+
+/* the active members, this node included; also this node's own tunnel addresses */
+static void
+arc_engine_view_add_members(ArcEngineView *self, ArcClusterViewBuilder *builder)
+{
+	ArcRegistry *registry = arc_peer_manager_get_registry(self->peers);
+	g_autoptr(GPtrArray) members = arc_registry_get_members(registry);
+	g_autoptr(GPtrArray) peers = arc_peer_manager_load(self->peers, NULL);
+	g_autoptr(GHashTable) names = g_hash_table_new(g_str_hash, g_str_equal);
+
+	for (guint i = 0; peers != NULL && i < peers->len; i++) {
+		ArcPeerInfo *peer = g_ptr_array_index(peers, i);
+		g_hash_table_insert(names, peer->id, peer->name);
+	}
+	for (guint i = 0; i < members->len; i++)
+		arc_engine_view_add_member(self, builder, g_ptr_array_index(members, i), names);
+}
+
+static void
+arc_engine_view_set_self(ArcEngineView *self, ArcClusterViewBuilder *builder)
+{
+	const gchar *own = arc_node_get_peer_id(self->node);
+	g_autoptr(ArcRecord) record =
+		arc_storage_get_record(arc_node_get_storage(self->node), "peer", own, NULL);
+	ArcClusterSelf node = {0};
+	ArcPeerTunnel tunnel = {0};
+
+	if (record != NULL && !record->deleted)
+		arc_peer_manager_read_tunnel(self->peers, record, &tunnel);
+	node.peer_id = (gchar *)own;
+	node.has_tunnel_v4 = tunnel.has_v4;
+	node.tunnel_v4 = tunnel.v4;
+	node.has_tunnel_v6 = tunnel.has_v6;
+	node.tunnel_v6 = tunnel.v6;
+	node.tunnel_listen_port = arc_node_get_config(self->node)->tunnel_port;
+	arc_cluster_view_builder_set_self(builder, &node);
+}
+
+static gboolean
+arc_engine_view_read_cidr(const gchar *text, ArcCidr *out)
+{
+	return text != NULL && arc_cidr_read(text, ARC_CIDR_NETWORK, out) == ARC_CIDR_OK;
+}
+
+static void
+arc_engine_view_add_routes(ArcEngineView *self, ArcClusterViewBuilder *builder,
+			   const gchar *service_id)
+{
+	g_autoptr(GPtrArray) routes =
+		arc_service_manager_list_routes(self->services, service_id, NULL);
+
+	for (guint i = 0; routes != NULL && i < routes->len; i++) {
+		ArcRouteInfo *route = g_ptr_array_index(routes, i);
+		ArcCidr source, destination;
+		gboolean has_source = arc_engine_view_read_cidr(route->source_cidr, &source);
+		gboolean has_destination =
+			arc_engine_view_read_cidr(route->dest_cidr, &destination);
+
+		arc_cluster_view_builder_add_route(builder, route->id, service_id, route->priority,
+						   has_source ? &source : NULL,
+						   has_destination ? &destination : NULL);
+	}
+}
+
+/* This node's services, but those beyond the license's max_services: an over_limit member or
+ * a suspended license is the data plane's to apply, from the members and the license state. */
+static void
+arc_engine_view_add_services(ArcEngineView *self, ArcClusterViewBuilder *builder)
+{
+	ArcServiceFilter filter = {arc_node_get_peer_id(self->node), NULL, -1};
+	g_autoptr(GPtrArray) services =
+		arc_service_manager_list_services(self->services, &filter, NULL);
+
+	for (guint i = 0; services != NULL && i < services->len; i++) {
+		ArcServiceInfo *info = g_ptr_array_index(services, i);
+		ArcClusterService service = {0};
+
+		if (g_strcmp0(info->state, "over_limit") == 0)
+			continue;
+		service.id = info->id;
+		service.name = info->name;
+		service.source_peer_id = info->source_peer_id;
+		service.target_peer_id = info->target_peer_id;
+		service.transport = info->transport_type;
+		service.flags =
+			(info->requires_interface ? ARC_CLUSTER_SERVICE_REQUIRES_INTERFACE : 0) |
+			(info->fully_transparent ? ARC_CLUSTER_SERVICE_FULLY_TRANSPARENT : 0);
+		service.bandwidth_limit_mbps = MAX(info->bandwidth_limit_mbps, 0);
+		arc_cluster_view_builder_add_service(builder, &service);
+		arc_engine_view_add_routes(self, builder, info->id);
+	}
+}
+
+/**
+ * arc_engine_view_build:
+ * @self: the publisher
+ * @generation: the generation number of the view
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the view of the records as they stand, or %NULL before the
+ *   bootstrap (with no error) or with @error set
+ */
+ArcClusterView *
+arc_engine_view_build(ArcEngineView *self, guint64 generation, GError **error)
+{
+	g_autoptr(ArcClusterViewBuilder) builder = NULL;
+
+	if (!arc_node_is_bootstrapped(self->node))
+		return NULL;
+	builder = arc_cluster_view_builder_new(generation);
+	arc_engine_view_set_self(self, builder);
+	arc_cluster_view_builder_set_license_state(builder,
+						   arc_license_manager_get_state(self->licenses));
+	arc_engine_view_add_members(self, builder);
+	arc_engine_view_add_services(self, builder);
+	return arc_cluster_view_builder_end(builder, error);
+}
+
+/**
+ * arc_engine_view_flush:
+ * @self: the publisher
+ *
+ * Claims this node's tunnel addresses, builds the view and publishes it if it differs from
+ * the last one; what the idle callback does, run at once (and the idle callback dropped).
+ *
+ * Returns: whether a view was published
+ */
+gboolean
+arc_engine_view_flush(ArcEngineView *self)
+{
+	g_autoptr(ArcClusterView) view = NULL;
+	g_autoptr(GError) error = NULL;
+
+	g_clear_handle_id(&self->idle_id, g_source_remove);
+	if (!arc_peer_manager_publish_tunnel(self->peers, &error)) {
+		g_warning("cannot publish this node's tunnel in its record: %s", error->message);
+		g_clear_error(&error);
+	}
+	view = arc_engine_view_build(self, self->generation + 1, &error);
+	if (view == NULL) {
+		if (error != NULL)
+			g_warning("cannot build the cluster view: %s", error->message);
+		return FALSE;
+	}
+	if (self->view != NULL && arc_cluster_view_equal(self->view, view))
+		return FALSE;
+	self->generation++;
+	g_clear_pointer(&self->view, arc_cluster_view_unref);
+	self->view = g_steal_pointer(&view);
+	self->publish(self->view, self->user_data);
+	return TRUE;
+}
+
+static gboolean
+arc_engine_view_idle_cb(gpointer user_data)
+{
+	ArcEngineView *self = user_data;
+
+	self->idle_id = 0;
+	arc_engine_view_flush(self);
+	return G_SOURCE_REMOVE;
+}
+
+/* a rebuild on idle, once however many changes come before it */
+void
+arc_engine_view_schedule(ArcEngineView *self)
+{
+	if (self != NULL && self->idle_id == 0)
+		self->idle_id = g_idle_add(arc_engine_view_idle_cb, self);
+}
+
+/* a commit: a rebuild if it touches the members, their names, the services or the routes */
+void
+arc_engine_view_records_changed(ArcEngineView *self, GPtrArray *records)
+{
+	static const gchar *const kinds[] = {"peer",    "peer_alias", "revoked_peer",
+					     "service", "route",      NULL};
+
+	for (guint i = 0; i < records->len; i++) {
+		ArcRecord *record = g_ptr_array_index(records, i);
+		if (g_strv_contains(kinds, record->kind)) {
+			arc_engine_view_schedule(self);
+			return;
+		}
+	}
+}
