@@ -189,7 +189,7 @@ arc_engine_view_add_services(ArcEngineView *self, ArcClusterViewBuilder *builder
 		ArcServiceInfo *info = g_ptr_array_index(services, i);
 		ArcClusterService service = {0};
 
-		if (g_strcmp0(info->state, "over_limit") == 0)
+		if (info->state == ARC_SERVICE_STATE_OVER_LIMIT)
 			continue;
 		service.id = info->id;
 		service.name = info->name;
