@@ -57,6 +57,7 @@ arc_config_new(void)
 	self->gossip_timeout = 2000;
 	self->tombstone_retention = 7 * 24 * 3600;
 	self->tunnel_plugin = g_strdup("tempest");
+	self->tunnel_interface = g_strdup("arctic0");
 	self->tunnel_port = ARC_CONFIG_DEFAULT_TUNNEL_PORT;
 	arc_cidr_read(ARC_CONFIG_DEFAULT_TUNNEL_IPV4, ARC_CIDR_NETWORK, &self->tunnel_ipv4_range);
 	arc_cidr_read(ARC_CONFIG_DEFAULT_TUNNEL_IPV6, ARC_CIDR_NETWORK, &self->tunnel_ipv6_range);
@@ -78,6 +79,7 @@ arc_config_free(ArcConfig *self)
 	g_free(self->storage_plugin);
 	g_free(self->license_plugin);
 	g_free(self->tunnel_plugin);
+	g_free(self->tunnel_interface);
 	g_free(self->tunnel_aead);
 	g_free(self->recovery_token_file);
 	g_free(self->advertise_address);
@@ -415,7 +417,31 @@ arc_config_get_tunnel_range(GKeyFile *kf, const gchar *key, guint family, guint 
 	return TRUE;
 }
 
-/* [tunnel] port, ipv4_range, ipv6_range, mtu, aead */
+/* [tunnel] interface: a Linux interface name the per-peer devices (arc-…) cannot take */
+static gboolean
+arc_config_get_tunnel_interface(ArcConfig *self, GKeyFile *kf, GError **error)
+{
+	g_autofree gchar *name = g_key_file_get_string(kf, "tunnel", "interface", NULL);
+	gsize len;
+
+	if (name == NULL)
+		return TRUE;
+	len = strlen(name);
+	if (len == 0 || len > 15 || g_str_has_prefix(name, "arc-") ||
+	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
+		    len) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+			    "[tunnel] interface must be 1 to 15 letters, digits, '_', '.' or '-', "
+			    "not starting with 'arc-', not '%s'",
+			    name);
+		return FALSE;
+	}
+	g_free(self->tunnel_interface);
+	self->tunnel_interface = g_steal_pointer(&name);
+	return TRUE;
+}
+
+/* [tunnel] interface, port, ipv4_range, ipv6_range, mtu, aead */
 static gboolean
 arc_config_apply_tunnel(ArcConfig *self, GKeyFile *kf, GError **error)
 {
@@ -425,6 +451,8 @@ arc_config_apply_tunnel(ArcConfig *self, GKeyFile *kf, GError **error)
 	guint64 value = 0;
 
 	arc_config_take_string(kf, "plugins", "tunnel", &self->tunnel_plugin);
+	if (!arc_config_get_tunnel_interface(self, kf, error))
+		return FALSE;
 	if (port != NULL && !arc_config_parse_port(port, &self->tunnel_port, error)) {
 		g_prefix_error(error, "[tunnel] port: ");
 		return FALSE;

@@ -62,6 +62,7 @@ typedef struct {
 	gboolean no_dbus;
 	/* [plugins] tunnel and [tunnel] (docs/dataplane.md) */
 	gchar *tunnel_plugin;
+	gchar *tunnel_interface; /* the device that carries the tunnel's UDP socket and `wg` name */
 	guint16 tunnel_port;
 	ArcCidr tunnel_ipv4_range;
 	ArcCidr tunnel_ipv6_range;

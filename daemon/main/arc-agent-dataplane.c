@@ -10,8 +10,6 @@
 
 #include "arc-dataplane.h"
 
-#define ARC_AGENT_DATAPLANE_IFNAME "arctic0"
-
 struct _ArcAgentDataplane {
 	ArcEngine *engine;
 	ArcConfig *config;
@@ -71,7 +69,7 @@ arc_agent_dataplane_start_tunnel(ArcAgentDataplane *self, GError **error)
 	arc_dataplane_config_init(&config);
 	private_key = arc_tunnel_key_dup_private_key(key);
 	arc_tunnel_settings_init(&settings);
-	settings.ifname = ARC_AGENT_DATAPLANE_IFNAME;
+	settings.ifname = self->config->tunnel_interface;
 	settings.listen_port = self->config->tunnel_port;
 	settings.private_key = private_key;
 	settings.mtu = self->config->tunnel_mtu;

@@ -259,6 +259,9 @@ config_tunnel_func(void)
 {
 	const gchar *bad[] = {
 		"[tunnel]\nport=65536\n",
+		"[tunnel]\ninterface=arc-x\n",
+		"[tunnel]\ninterface=much-too-long-name\n",
+		"[tunnel]\ninterface=a b\n",
 		"[tunnel]\nmtu=1000\n",
 		"[tunnel]\naead=fast\n",
 		"[tunnel]\nipv4_range=fd00::/64\n",
@@ -266,8 +269,8 @@ config_tunnel_func(void)
 		"[tunnel]\nipv4_range=10.0.0.0/31\n",
 		"[tunnel]\nipv6_range=fd00::/32\n",
 	};
-	const gchar *keys[] = {"port",       "mtu",        "aead",      "ipv4_range",
-			       "ipv4_range", "ipv4_range", "ipv6_range"};
+	const gchar *keys[] = {"port", "interface",  "interface",  "interface",  "mtu",
+			       "aead", "ipv4_range", "ipv4_range", "ipv4_range", "ipv6_range"};
 	g_autoptr(ArcConfig) config = arc_config_new();
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *v4 = arc_cidr_to_string(&config->tunnel_ipv4_range);
@@ -276,19 +279,22 @@ config_tunnel_func(void)
 	gboolean ok;
 
 	g_assert_cmpstr(config->tunnel_plugin, ==, "tempest");
+	g_assert_cmpstr(config->tunnel_interface, ==, "arctic0");
 	g_assert_cmpuint(config->tunnel_port, ==, 51840);
 	g_assert_cmpstr(v4, ==, "100.79.0.0/16");
 	g_assert_cmpstr(v6, ==, "fd79:a7c::/64");
 	g_assert_cmpuint(config->tunnel_mtu, ==, 1420);
 	g_assert_cmpstr(config->tunnel_aead, ==, "auto");
-	ok = config_load_text(config,
-			      "[plugins]\ntunnel=other\n[tunnel]\nport=51999\nmtu=1380\n"
-			      "aead=openssl\nipv4_range=10.99.0.0/20\n",
-			      &error);
+	ok = config_load_text(
+		config,
+		"[plugins]\ntunnel=other\n[tunnel]\ninterface=wg-arctic\nport=51999\nmtu=1380\n"
+		"aead=openssl\nipv4_range=10.99.0.0/20\n",
+		&error);
 	g_assert_no_error(error);
 	g_assert_true(ok);
 	v4_set = arc_cidr_to_string(&config->tunnel_ipv4_range);
 	g_assert_cmpstr(config->tunnel_plugin, ==, "other");
+	g_assert_cmpstr(config->tunnel_interface, ==, "wg-arctic");
 	g_assert_cmpuint(config->tunnel_port, ==, 51999);
 	g_assert_cmpuint(config->tunnel_mtu, ==, 1380);
 	g_assert_cmpstr(config->tunnel_aead, ==, "openssl");
