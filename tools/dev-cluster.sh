@@ -39,6 +39,10 @@ if [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
 fi
 
 pids=()
+unprivileged=()
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	unprivileged=(setpriv --bounding-set -net_admin)
+fi
 stop() {
 	for pid in "${pids[@]}"; do
 		kill "$pid" 2>/dev/null || true
@@ -74,8 +78,11 @@ recovery_token_file=$dev/agent-$n/recovery.token
 [plugin:ed25519-file]
 issuers_dir=$dev/issuers
 CONF
-	# API_PORT, when set, chose the first port; the agent would read it as its own
-	env -u API_PORT "$build/daemon/arctic-agent" --config "$dev/agent-$n/agent.conf" \
+	# API_PORT, when set, chose the first port; the agent would read it as its own. Several
+	# agents on one host cannot each own the host's kernel state (one table inet arctic, one
+	# UDP 51840): as root they run without CAP_NET_ADMIN, so with the data plane off, as for
+	# any other user (tools/netns-demo.sh shows the data plane, one namespace per agent).
+	"${unprivileged[@]}" env -u API_PORT "$build/daemon/arctic-agent" --config "$dev/agent-$n/agent.conf" \
 		--plugin-dir "$build/plugins/all" "$bus" 2>"$dev/agent-$n/agent.log" &
 	pids+=($!)
 done
@@ -135,5 +142,8 @@ echo "  $build/cli/arctic services create --target-peer agent-2 --name web"
 echo "  $build/cli/arctic routes add web --priority 100 --dest-cidr 192.168.0.0/16"
 echo "  $build/cli/arctic routes explain --src 10.1.2.3 --dst 192.168.100.7"
 echo "  $build/cli/arctic compose export --file cluster.yaml   # the cluster as a compose file"
+echo "The data plane is off in this cluster (each agent logs why once: several agents on one host"
+echo "cannot share its kernel state); as root, tools/netns-demo.sh $build shows traffic crossing"
+echo "the tunnel between agents in network namespaces."
 echo "Ctrl-C stops them."
 wait "${pids[0]}"
