@@ -275,12 +275,19 @@ arc_engine_view_idle_cb(gpointer user_data)
 	return G_SOURCE_REMOVE;
 }
 
-/* a rebuild on idle, once however many changes come before it */
+/* A rebuild once however many changes come in the next ARC_ENGINE_VIEW_BATCH_MS: a cluster
+ * in motion commits many times a second (every gossip merge), and each rebuild reads every
+ * member and service. On idle, 64 agents joining on one machine rebuilt so often that one
+ * stalled 10 s in a handshake; a fifth of a second still changes the data plane well within
+ * the second the issue allows. */
+#define ARC_ENGINE_VIEW_BATCH_MS 200
+
 void
 arc_engine_view_schedule(ArcEngineView *self)
 {
 	if (self != NULL && self->idle_id == 0)
-		self->idle_id = g_idle_add(arc_engine_view_idle_cb, self);
+		self->idle_id = g_timeout_add_full(G_PRIORITY_LOW, ARC_ENGINE_VIEW_BATCH_MS,
+						   arc_engine_view_idle_cb, self, NULL);
 }
 
 /* a commit: a rebuild if it touches the members, their names, the services or the routes */

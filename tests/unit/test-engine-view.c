@@ -148,12 +148,22 @@ view_teardown(ViewFixture *fx, gconstpointer data)
 	g_free(fx->dir);
 }
 
-/* what the main loop has to do now, done: the idle rebuilds */
+static gboolean
+view_done_cb(gpointer user_data)
+{
+	*(gboolean *)user_data = TRUE;
+	return G_SOURCE_REMOVE;
+}
+
+/* what the main loop has to do in the next half second, done: the batched rebuilds */
 static void
 view_run(void)
 {
-	while (g_main_context_iteration(NULL, FALSE))
-		;
+	gboolean done = FALSE;
+
+	g_timeout_add(500, view_done_cb, &done);
+	while (!done)
+		g_main_context_iteration(NULL, TRUE);
 }
 
 /* the own record of B (0) or C (1), version @version, joined after A */
