@@ -45,6 +45,11 @@ CONF
 port=$(arc_free_port)
 # under ARC_TEST_AGENT_WRAPPER, as every agent of the tests and benchmarks
 read -r -a wrapper <<<"${ARC_TEST_AGENT_WRAPPER:-}"
+# and, as root, without CAP_NET_ADMIN like them: the control plane is measured, and the host's
+# network is left alone (the data plane would otherwise start in it)
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && [ -z "${ARC_TEST_AGENT_PRIVILEGED:-}" ]; then
+	wrapper=(setpriv --bounding-set -net_admin "${wrapper[@]}")
+fi
 agent_cmd=("${wrapper[@]}" "$build/daemon/arctic-agent" --config "$tmp/agent.conf" --data-dir "$tmp/data"
 	--listen "127.0.0.1:$port" --plugin-dir "$build/plugins/all" --no-dbus --log-format text)
 

@@ -127,6 +127,7 @@ arc_agent_list_plugins(ArcConfig *config)
 		g_printerr("arctic-agent: %s\n", error->message);
 		return 1;
 	}
+	arc_plugin_loader_load_all(loader);
 	infos = arc_plugin_loader_get_infos(loader);
 	g_print("Plugin directory: %s\n", arc_plugin_loader_get_directory(loader));
 	g_print("%-16s %-10s %-10s %-6s %s\n", "NAME", "KIND", "VERSION", "ABI", "STATUS");

@@ -105,7 +105,8 @@ arc_plugin_loader_check_descriptor(ArcPluginLoader *self, ArcPluginInfo *info,
 	info->version = g_strdup(desc->version != NULL ? desc->version : "");
 	for (guint i = 0; i < self->infos->len; i++) {
 		ArcPluginInfo *other = g_ptr_array_index(self->infos, i);
-		if (other->plugin != NULL && g_strcmp0(other->name, info->name) == 0)
+		if (other != info && other->refused == NULL &&
+		    g_strcmp0(other->name, info->name) == 0)
 			return arc_plugin_loader_refuse(info,
 							"a plugin named '%s' is already "
 							"loaded from %s",
@@ -161,11 +162,50 @@ arc_plugin_loader_load_file(ArcPluginLoader *self, const gchar *path)
 		g_module_close(module);
 		return;
 	}
+	/* Only a plugin the agent uses stays loaded: the others (a tunnel plugin while the data
+	 * plane is off) would map their libraries for nothing. get_type() has not run, so the
+	 * module can still go; arc_plugin_loader_use() opens it again when it is wanted. */
+	g_module_close(module);
+}
+
+/* opens a module the scan accepted, for good, and makes its instance */
+static gboolean
+arc_plugin_loader_use(ArcPluginInfo *info)
+{
+	const ArcPluginDescriptor *desc = NULL;
+	GModule *module;
+
+	if (info->plugin != NULL || info->refused != NULL)
+		return info->plugin != NULL;
+	module = g_module_open(info->path, G_MODULE_BIND_LOCAL | G_MODULE_BIND_LAZY);
+	if (module == NULL)
+		return arc_plugin_loader_refuse(info, "cannot be loaded: %s", g_module_error());
+	if (!g_module_symbol(module, ARC_PLUGIN_DESCRIPTOR_SYMBOL, (gpointer *)&desc) ||
+	    desc == NULL || g_strcmp0(desc->name, info->name) != 0 || desc->kind != info->kind) {
+		g_module_close(module);
+		return arc_plugin_loader_refuse(info, "changed on disk since the agent started");
+	}
 	/* GTypes cannot be unregistered: once get_type() runs the code must stay */
 	g_module_make_resident(module);
-	if (arc_plugin_loader_instantiate(info, desc))
-		g_debug("loaded %s plugin %s %s from %s", arc_plugin_kind_to_string(info->kind),
-			info->name, info->version, path);
+	if (!arc_plugin_loader_instantiate(info, desc))
+		return FALSE;
+	g_debug("loaded %s plugin %s %s from %s", arc_plugin_kind_to_string(info->kind), info->name,
+		info->version, info->path);
+	return TRUE;
+}
+
+/**
+ * arc_plugin_loader_load_all:
+ * @self: the loader
+ *
+ * Loads every module the scan accepted, so that each one's type is checked too (for
+ * `--list-plugins`); the agent itself loads only those it uses.
+ */
+void
+arc_plugin_loader_load_all(ArcPluginLoader *self)
+{
+	for (guint i = 0; i < self->infos->len; i++)
+		arc_plugin_loader_use(g_ptr_array_index(self->infos, i));
 }
 
 static gint
@@ -179,8 +219,9 @@ arc_plugin_loader_cmp_cb(gconstpointer a, gconstpointer b)
  * @self: the loader
  * @error: return location for a #GError
  *
- * Loads every `*.so` of the directory in file-name order. A module that cannot be used is
- * refused with a logged reason; only an unreadable directory is an error.
+ * Reads the descriptor of every `*.so` of the directory in file-name order. A module that
+ * cannot be used is refused with a logged reason; only an unreadable directory is an error.
+ * A module stays loaded once arc_plugin_loader_get_plugin() asks for it.
  *
  * Returns: %TRUE if the directory could be read
  */
@@ -241,7 +282,9 @@ arc_plugin_loader_get_plugin(ArcPluginLoader *self, ArcPluginKind kind, const gc
 		ArcPluginInfo *info = g_ptr_array_index(self->infos, i);
 		if (g_strcmp0(info->name, name) != 0)
 			continue;
-		if (info->plugin == NULL) {
+		if (info->kind == kind)
+			arc_plugin_loader_use(info);
+		if (info->plugin == NULL && info->refused != NULL) {
 			g_set_error(error, ARC_ERROR, ARC_ERROR_INTERNAL,
 				    "%s plugin '%s' in %s was refused: %s",
 				    arc_plugin_kind_to_string(kind), name, self->directory,

@@ -18,7 +18,7 @@ G_BEGIN_DECLS
  * @version: the descriptor's version string
  * @abi_major: the ABI the module was built for
  * @abi_minor: the ABI the module was built for
- * @plugin: the instance, %NULL when refused
+ * @plugin: the instance, %NULL when refused or not used yet
  * @refused: why the module was refused, %NULL when loaded
  */
 typedef struct {
@@ -39,6 +39,7 @@ ArcPluginLoader *arc_plugin_loader_new(const gchar *directory);
 const gchar *arc_plugin_loader_get_directory(ArcPluginLoader *self);
 gboolean arc_plugin_loader_scan(ArcPluginLoader *self, GError **error);
 GPtrArray *arc_plugin_loader_get_infos(ArcPluginLoader *self);
+void arc_plugin_loader_load_all(ArcPluginLoader *self);
 ArcPlugin *arc_plugin_loader_get_plugin(ArcPluginLoader *self, ArcPluginKind kind,
 					const gchar *name, GError **error);
 gboolean arc_plugin_loader_load_required(ArcPluginLoader *self, ArcConfig *config,
