@@ -162,10 +162,11 @@ arc_plugin_loader_load_file(ArcPluginLoader *self, const gchar *path)
 		g_module_close(module);
 		return;
 	}
-	/* Only a plugin the agent uses stays loaded: the others (a tunnel plugin while the data
-	 * plane is off) would map their libraries for nothing. get_type() has not run, so the
-	 * module can still go; arc_plugin_loader_use() opens it again when it is wanted. */
-	g_module_close(module);
+	/* Only a plugin the agent uses is instantiated (a tunnel plugin while the data plane is
+	 * off is not: no types, no self-tests). The module stays mapped: closing it would not
+	 * unmap what its libraries pin (libcrypto), and their constructors' allocations would
+	 * then look leaked to LeakSanitizer. arc_plugin_loader_use() instantiates it. */
+	g_module_make_resident(module);
 }
 
 /* opens a module the scan accepted, for good, and makes its instance */
@@ -185,7 +186,7 @@ arc_plugin_loader_use(ArcPluginInfo *info)
 		g_module_close(module);
 		return arc_plugin_loader_refuse(info, "changed on disk since the agent started");
 	}
-	/* GTypes cannot be unregistered: once get_type() runs the code must stay */
+	/* resident since the scan: GTypes cannot be unregistered once get_type() runs */
 	g_module_make_resident(module);
 	if (!arc_plugin_loader_instantiate(info, desc))
 		return FALSE;
