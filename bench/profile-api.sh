@@ -10,6 +10,12 @@
 set -euo pipefail
 # shellcheck source=../tests/common/arc-test-lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/../tests/common/arc-test-lib.sh"
+# as root, the agents run without CAP_NET_ADMIN (as in the tests): the control plane is
+# measured, and the host's network is left alone (the data plane would start in it)
+unprivileged=()
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	unprivileged=(setpriv --bounding-set -net_admin)
+fi
 
 build=$(cd "${1:-build}" && pwd)
 out=${2:-$(mktemp -d)}
@@ -53,7 +59,7 @@ recovery_token_file=$tmp/recovery.token
 issuers_dir=$tmp/issuers
 CONF
 port=$(arc_free_port)
-valgrind --tool=callgrind --callgrind-out-file="$out/agent.callgrind" "$build/daemon/arctic-agent" \
+"${unprivileged[@]}" valgrind --tool=callgrind --callgrind-out-file="$out/agent.callgrind" "$build/daemon/arctic-agent" \
 	--config "$tmp/agent.conf" --data-dir "$tmp/data" --listen "127.0.0.1:$port" \
 	--plugin-dir "$build/plugins/all" --no-dbus --log-format text 2>"$out/agent.log" &
 agent=$!

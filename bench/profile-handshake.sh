@@ -11,6 +11,12 @@
 set -euo pipefail
 # shellcheck source=../tests/common/arc-test-lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/../tests/common/arc-test-lib.sh"
+# as root, the agents run without CAP_NET_ADMIN (as in the tests): the control plane is
+# measured, and the host's network is left alone (the data plane would start in it)
+unprivileged=()
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	unprivileged=(setpriv --bounding-set -net_admin)
+fi
 
 build=$(cd "${1:-build}" && pwd)
 out=${2:-$(mktemp -d)}
@@ -40,7 +46,7 @@ interval=$interval
 [plugin:ed25519-file]
 issuers_dir=$tmp/issuers
 CONF
-	valgrind --tool=callgrind --instr-atstart="$3" --callgrind-out-file="$out/$1.callgrind" \
+	"${unprivileged[@]}" valgrind --tool=callgrind --instr-atstart="$3" --callgrind-out-file="$out/$1.callgrind" \
 		"$build/daemon/arctic-agent" --config "$tmp/$1.conf" --data-dir "$tmp/$1" \
 		--listen "127.0.0.1:$2" --plugin-dir "$build/plugins/all" --no-dbus \
 		--log-format text >"$out/$1.log" 2>&1 &
