@@ -192,6 +192,11 @@ arc_agent_run(ArcConfig *config)
 	ArcStorage *storage = NULL;
 	ArcLicenseBackend *license = NULL;
 
+	/* from the start: a SIGTERM while the agent starts stops it cleanly once the loop runs */
+	agent.loop = loop;
+	agent.engine = engine;
+	g_unix_signal_add(SIGTERM, arc_agent_quit_cb, &agent);
+	g_unix_signal_add(SIGINT, arc_agent_quit_cb, &agent);
 	if (!arc_plugin_loader_load_required(loader, config, &storage, &license, &error)) {
 		g_printerr("arctic-agent: %s\n", error->message);
 		return 1;
@@ -217,10 +222,6 @@ arc_agent_run(ArcConfig *config)
 		dbus = arc_dbus_service_new(engine, config->session_bus);
 		arc_dbus_service_start(dbus);
 	}
-	agent.loop = loop;
-	agent.engine = engine;
-	g_unix_signal_add(SIGTERM, arc_agent_quit_cb, &agent);
-	g_unix_signal_add(SIGINT, arc_agent_quit_cb, &agent);
 	if (arc_agent_ready_cb(&agent) == G_SOURCE_CONTINUE)
 		agent.ready_id = g_timeout_add(ARC_AGENT_READY_POLL_MS, arc_agent_ready_cb, &agent);
 	g_main_loop_run(loop);

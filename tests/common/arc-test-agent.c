@@ -46,7 +46,11 @@ struct _ArcTestAgent {
 	gchar *cluster_id;
 	GString *extra_config;
 	gchar *tls_ca_path; /* set: the agent serves HTTPS with a certificate this CA signed */
+	gboolean
+		port_unproven; /* a port the harness picked, that no start of ours has served yet */
 };
+
+#define ARC_TEST_AGENT_PORT_ATTEMPTS 5
 
 G_DEFINE_FINAL_TYPE(ArcTestAgent, arc_test_agent, G_TYPE_OBJECT)
 
@@ -207,6 +211,7 @@ arc_test_agent_new(void)
 	arc_test_agent_write_file(self->issuer_pub_path, pub_line, 0644);
 	arc_test_agent_write_config(self);
 	self->port = arc_test_agent_free_port();
+	self->port_unproven = TRUE;
 	return self;
 }
 
@@ -332,6 +337,7 @@ void
 arc_test_agent_set_port(ArcTestAgent *self, guint16 port)
 {
 	self->port = port != 0 ? port : arc_test_agent_free_port();
+	self->port_unproven = port == 0;
 	g_clear_object(&self->session);
 }
 
@@ -576,29 +582,59 @@ arc_test_agent_set_exit_error(ArcTestAgent *self, GError **error, const gchar *w
  *
  * Returns: %TRUE once the agent serves
  */
+/* the agent's own log says it serves this port: only then is an answer on it the agent's, not
+ * that of another test's agent that took the same "free" port a moment earlier */
+static gboolean
+arc_test_agent_announced(ArcTestAgent *self)
+{
+	g_autofree gchar *log = arc_test_agent_get_log(self);
+	g_autofree gchar *line = g_strdup_printf("serving the API on 127.0.0.1:%u", self->port);
+
+	return strstr(log, line) != NULL;
+}
+
+static gboolean
+arc_test_agent_lost_port(ArcTestAgent *self)
+{
+	g_autofree gchar *log = arc_test_agent_get_log(self);
+
+	return self->port_unproven && strstr(log, "Address already in use") != NULL;
+}
+
 gboolean
 arc_test_agent_start(ArcTestAgent *self, GError **error)
 {
 	gint64 deadline = g_get_monotonic_time() + (gint64)self->timeout_secs * G_USEC_PER_SEC;
 
-	g_clear_object(&self->session);
-	if (!arc_test_agent_spawn_daemon(self, error))
+	for (guint attempt = 0;; attempt++) {
+		g_clear_object(&self->session);
+		if (!arc_test_agent_spawn_daemon(self, error))
+			return FALSE;
+		while (!arc_test_agent_announced(self) || !arc_test_agent_livez(self)) {
+			g_main_context_iteration(NULL, FALSE);
+			if (!arc_test_process_is_running(self->process))
+				break;
+			if (g_get_monotonic_time() > deadline) {
+				arc_test_agent_kill(self);
+				arc_test_agent_set_exit_error(self, error,
+							      "did not answer /livez in time");
+				return FALSE;
+			}
+			g_usleep(20000);
+		}
+		if (arc_test_process_is_running(self->process)) {
+			self->port_unproven = FALSE;
+			return TRUE;
+		}
+		/* someone else took the port between the pick and the bind: pick again */
+		if (attempt < ARC_TEST_AGENT_PORT_ATTEMPTS && arc_test_agent_lost_port(self)) {
+			g_test_message("port %u was taken, picking another", self->port);
+			self->port = arc_test_agent_free_port();
+			continue;
+		}
+		arc_test_agent_set_exit_error(self, error, "exited before answering /livez");
 		return FALSE;
-	while (!arc_test_agent_livez(self)) {
-		g_main_context_iteration(NULL, FALSE);
-		if (!arc_test_process_is_running(self->process)) {
-			arc_test_agent_set_exit_error(self, error,
-						      "exited before answering /livez");
-			return FALSE;
-		}
-		if (g_get_monotonic_time() > deadline) {
-			arc_test_agent_kill(self);
-			arc_test_agent_set_exit_error(self, error, "did not answer /livez in time");
-			return FALSE;
-		}
-		g_usleep(20000);
 	}
-	return TRUE;
 }
 
 /**
