@@ -263,13 +263,38 @@ tempest_tun_wake(TempestTun *self)
 guint16
 tempest_tun_checksum(const guint8 *data, gsize len, guint32 initial)
 {
-	guint64 sum = initial;
+	guint64 acc = 0;
+	guint64 sum;
 	gsize i = 0;
 
-	for (; i + 1 < len; i += 2)
-		sum += (guint32)(data[i] << 8 | data[i + 1]);
-	if (i < len)
-		sum += (guint32)(data[i] << 8);
+	/* Summed 8 bytes at a time in host order with end-around carries: the ones' complement
+	 * sum does not care about word size or byte order until it is folded (RFC 1071 §2), and
+	 * the two-bytes-at-a-time loop was 30 % of the TX thread's instructions under callgrind. */
+	for (; i + 8 <= len; i += 8) {
+		guint64 w;
+		memcpy(&w, data + i, sizeof(w));
+		acc += w;
+		acc += acc < w;
+	}
+	for (; i + 2 <= len; i += 2) {
+		guint16 w;
+		memcpy(&w, data + i, sizeof(w));
+		acc += w;
+		acc += acc < w;
+	}
+	if (i < len) {
+		guint8 last[2] = {data[i], 0};
+		guint16 w;
+		memcpy(&w, last, sizeof(w));
+		acc += w;
+		acc += acc < w;
+	}
+	acc = (acc & 0xffffffff) + (acc >> 32);
+	acc = (acc & 0xffffffff) + (acc >> 32);
+	while (acc >> 16)
+		acc = (acc & 0xffff) + (acc >> 16);
+	/* host order back to the big-endian words the Internet checksum is defined on */
+	sum = (guint64)GUINT16_FROM_BE((guint16)acc) + initial;
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return (guint16)sum;
@@ -312,6 +337,9 @@ tempest_tun_gso_headers(const TempestTunVnetHdr *hdr, const guint8 *in, gsize in
 	if (in_len == 0 || (in[0] >> 4 != 4 && !v6) || iph_len < (v6 ? 40u : 20u) ||
 	    iph_len + (*tcp_out ? 20u : 8u) > in_len || hdr->gso_size == 0)
 		return FALSE;
+	/* the header must carry what the kernel says it segments */
+	if (in[v6 ? 6 : 9] != (*tcp_out ? 6 : 17))
+		return FALSE;
 	/* the kernel's hdr_len is a hint; the TCP header says its own length */
 	*hdr_len_out = iph_len + (*tcp_out ? (gsize)(in[iph_len + 12] >> 4) * 4 : 8);
 	return *hdr_len_out >= iph_len + (*tcp_out ? 20u : 8u) && *hdr_len_out <= in_len;
@@ -339,7 +367,10 @@ tempest_tun_gso_fix_headers(guint8 *out, gsize total, gsize iph_len, gboolean tc
 		th[5] = (guint8)(seq >> 16);
 		th[6] = (guint8)(seq >> 8);
 		th[7] = (guint8)seq;
-		/* FIN and PSH belong to the last segment only */
+		/* CWR belongs to the first segment only, FIN and PSH to the last (as the
+		 * kernel's tcp_gso_segment() cuts) */
+		if (i > 0)
+			th[13] &= (guint8)~0x80;
 		if (!last)
 			th[13] &= (guint8)~0x09;
 	} else {

@@ -195,11 +195,63 @@ test_tun_split_refused_func(void)
 	free_out(out, 2);
 }
 
+/* an IPv4/TCP super-packet with CWR, ACK, PSH and FIN, cut at an odd MSS: segments end on half
+ * a word, which the checksum's wide sums must get right */
+static void
+test_tun_split_tcp4_odd_cwr_func(void)
+{
+	guint8 in[4096];
+	TempestTunPacket out[N_OUT];
+	gsize len = build_ipv4_tcp(in, 250);
+	TempestTunVnetHdr hdr = {.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+				 .gso_type = VIRTIO_NET_HDR_GSO_TCPV4,
+				 .hdr_len = 40,
+				 .gso_size = 99,
+				 .csum_start = 20,
+				 .csum_offset = 16};
+	gint n;
+
+	in[33] = 0x80 | 0x10 | 0x08 | 0x01;
+	alloc_out(out, N_OUT, 1500);
+	n = tempest_tun_gso_split(&hdr, in, len, out, N_OUT);
+	g_assert_cmpint(n, ==, 3);
+	for (gint i = 0; i < n; i++) {
+		const guint8 *p = out[i].data;
+		g_assert_cmpuint(out[i].len, ==, 40 + (i < 2 ? 99 : 52));
+		/* CWR on the first only, PSH and FIN on the last only, ACK everywhere */
+		g_assert_cmphex(p[33] & 0x80, ==, i == 0 ? 0x80 : 0);
+		g_assert_cmphex(p[33] & 0x09, ==, i == 2 ? 0x09 : 0);
+		g_assert_cmphex(p[33] & 0x10, ==, 0x10);
+		g_assert_cmphex(ref_fold(ref_sum(p, 20)), ==, 0xffff);
+		assert_transport_ok(p, out[i].len, 20, 6);
+	}
+	/* a TSO header over a packet that is no TCP is refused, not cut */
+	in[9] = 17;
+	g_assert_cmpint(tempest_tun_gso_split(&hdr, in, len, out, N_OUT), ==, -EINVAL);
+	free_out(out, N_OUT);
+}
+
+/* the checksum against the byte-at-a-time definition: every length and alignment */
+static void
+test_tun_checksum_func(void)
+{
+	guint8 buf[80];
+
+	for (gsize i = 0; i < sizeof(buf); i++)
+		buf[i] = (guint8)(0xff - i * 37);
+	for (gsize start = 0; start < 8; start++)
+		for (gsize len = 0; start + len <= sizeof(buf); len++)
+			g_assert_cmphex(tempest_tun_checksum(buf + start, len, 0x1fffe), ==,
+					ref_fold(ref_sum(buf + start, len) + 0x1fffe));
+}
+
 int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 	g_test_add_func("/tempest/tun/split-tcp4", test_tun_split_tcp4_func);
+	g_test_add_func("/tempest/tun/split-tcp4-odd-cwr", test_tun_split_tcp4_odd_cwr_func);
+	g_test_add_func("/tempest/tun/checksum", test_tun_checksum_func);
 	g_test_add_func("/tempest/tun/split-udp6", test_tun_split_udp6_func);
 	g_test_add_func("/tempest/tun/needs-csum", test_tun_needs_csum_func);
 	g_test_add_func("/tempest/tun/split-refused", test_tun_split_refused_func);
