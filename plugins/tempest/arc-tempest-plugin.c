@@ -27,7 +27,7 @@ struct _ArcTempestPlugin {
 	TempestUapiServer *uapi;
 	gchar *ifname;
 	guint mtu;
-	gboolean has_tun; /* the interface's own TUN device is there */
+	gboolean has_tun;  /* the interface's own TUN device is there */
 	GHashTable *bound; /* public key (hex) -> ifname of its own TUN device */
 };
 

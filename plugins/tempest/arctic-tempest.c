@@ -29,15 +29,18 @@ tempest_usage(FILE *out)
 {
 	/* TRANSLATORS: the command line's words in capitals may be translated, the options and
 	 * variables not */
-	fprintf(out, _("Usage: arctic-tempest [-f|--foreground] INTERFACE-NAME\n"
-		       "       arctic-tempest --version | --help\n\n"));
+	fputs(_("Usage: arctic-tempest [-f|--foreground] INTERFACE-NAME\n"
+		"       arctic-tempest --version | --help\n\n"),
+	      out);
 	/* TRANSLATORS: %s is the directory of the configuration sockets */
-	fprintf(out, _("A userspace WireGuard interface, configured with wg(8) through\n"
-		       "%s/INTERFACE-NAME.sock.\n"),
+	fprintf(out,
+		_("A userspace WireGuard interface, configured with wg(8) through\n"
+		  "%s/INTERFACE-NAME.sock.\n"),
 		TEMPEST_SOCKET_DIR);
-	fprintf(out, _("Environment: WG_PROCESS_FOREGROUND=1 (like -f), "
-		       "ARC_TEMPEST_AEAD=auto|sodium|openssl,\n"
-		       "ARC_TEMPEST_MTU (default 1420), WG_TUN_NAME_FILE is not supported.\n"));
+	fputs(_("Environment: WG_PROCESS_FOREGROUND=1 (like -f), "
+		"ARC_TEMPEST_AEAD=auto|sodium|openssl,\n"
+		"ARC_TEMPEST_MTU (default 1420), WG_TUN_NAME_FILE is not supported.\n"),
+	      out);
 }
 
 static void

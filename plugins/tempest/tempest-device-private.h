@@ -150,7 +150,7 @@ struct _TempestDevice {
 	GHashTable *index; /* receiver index (guint32) -> TempestPeer; under index_lock */
 	TempestAllowedIps *allowedips;
 	const TempestAead *aead;
-	TempestUdp *udp;    /* one socket per family, rebound in place on a port change */
+	TempestUdp *udp;     /* one socket per family, rebound in place on a port change */
 	guint16 listen_port; /* as configured; 0 = any */
 	guint32 fwmark;
 	TempestDevTun *tun; /* the device's own TUN device, or NULL; set under the write lock */

@@ -108,8 +108,8 @@ tempest_dev_rx_run_begin(TempestDevice *self, TempestDevRxBatch *b, TempestDevRx
 	g_mutex_lock(&run->peer->lock);
 	run->kp = tempest_dev_find_keypair_locked(run->peer, index);
 	g_mutex_unlock(&run->peer->lock);
-	run->tun = tempest_dev_rx_hold_tun(
-		b, run->peer->bound_tun != NULL ? run->peer->bound_tun : self->tun);
+	run->tun = tempest_dev_rx_hold_tun(b, run->peer->bound_tun != NULL ? run->peer->bound_tun
+									   : self->tun);
 }
 
 /* the IP packet's own length (the rest is padding), or 0 when it is no IP packet */
@@ -244,7 +244,8 @@ tempest_dev_rx_thread(gpointer data)
 	TempestDevRxBatch *b = tempest_dev_rx_batch_new(self);
 
 	while (!g_atomic_int_get(&self->stopping)) {
-		gint n = tempest_udp_recv(self->udp, start->family, b->udp, b->in, TEMPEST_DEV_BATCH);
+		gint n = tempest_udp_recv(self->udp, start->family, b->udp, b->in,
+					  TEMPEST_DEV_BATCH);
 		/* 0: shut down (or the socket was rebound under us); < 0: mostly an ICMP error
 		 * queued on the socket, which the next call no longer finds */
 		if (n < 0 && n != -ECONNREFUSED && n != -EHOSTUNREACH && n != -ENETUNREACH)

@@ -71,8 +71,7 @@ gint tempest_udp_send_one(TempestUdp *self, const TempestEndpoint *endpoint, con
 
 /* a received packet, coalesced by GRO or not, as the datagrams it holds */
 guint tempest_udp_packet_get_segments(const TempestUdpPacket *packet);
-guint8 *tempest_udp_packet_get_segment(const TempestUdpPacket *packet, guint index,
-				       gsize *len_out);
+guint8 *tempest_udp_packet_get_segment(const TempestUdpPacket *packet, guint index, gsize *len_out);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TempestUdp, tempest_udp_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TempestUdpBatch, tempest_udp_batch_free)
