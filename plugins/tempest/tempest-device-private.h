@@ -166,6 +166,7 @@ struct _TempestDevice {
 	GThread *hs_thread;
 	GPtrArray *bound_tx_threads; /* one per peer-bound TUN */
 	guint64 rx_dropped;
+	gboolean tun_gro_off; /* ARC_TEMPEST_TUN_GRO=0: one TUN write per received packet */
 };
 
 /* tempest-device.c */

@@ -7,18 +7,21 @@
 #include <errno.h>
 #include <string.h>
 
+G_STATIC_ASSERT(TEMPEST_DEV_RX_OUT_MAX <= TEMPEST_TUN_GRO_MAX_PACKETS);
+
 /* The RX threads, one per address family: tempest_udp_recv() takes a batch (recvmmsg, and
  * where the kernel coalesces, UDP GRO: one buffer holding up to 64 datagrams of one flow, cut
  * here at the segment size the kernel reports); transport messages are opened in place and,
  * after the source check of cryptokey routing, written to the TUN device once the batch is
- * done and the configuration lock released; handshake messages go to the handshake thread's
- * queue. */
+ * done and the configuration lock released, with GRO (a flow's TCP segments as one
+ * super-packet); handshake messages go to the handshake thread's queue. */
 
 typedef struct {
 	guint8 *bufs; /* TEMPEST_DEV_BATCH buffers of buf_len bytes */
 	gsize buf_len;
 	TempestUdpPacket in[TEMPEST_DEV_BATCH];
 	TempestUdpBatch *udp;
+	TempestTunGro *gro; /* NULL: one write per packet (ARC_TEMPEST_TUN_GRO=0) */
 	/* what goes to a TUN device after the batch, and the TUN device of each */
 	TempestTunPacket out[TEMPEST_DEV_RX_OUT_MAX];
 	TempestDevTun *out_tun[TEMPEST_DEV_RX_OUT_MAX];
@@ -201,8 +204,8 @@ tempest_dev_rx_process(TempestDevice *self, TempestDevRxBatch *b, guint n)
 		tempest_device_wake(self);
 }
 
-/* the packets of the batch to their TUN devices, a run per device; a full TUN queue drops a
- * packet, as a NIC would */
+/* the packets of the batch to their TUN devices, a run per device, each flow's TCP segments
+ * coalesced (tempest_tun_write_gro()); a full TUN queue drops a packet, as a NIC would */
 static void
 tempest_dev_rx_write(TempestDevRxBatch *b)
 {
@@ -210,7 +213,11 @@ tempest_dev_rx_write(TempestDevRxBatch *b)
 		guint count = 1;
 		while (i + count < b->n_out && b->out_tun[i + count] == b->out_tun[i])
 			count++;
-		(void)tempest_tun_write(b->out_tun[i]->tun, 0, &b->out[i], count);
+		if (b->gro != NULL)
+			(void)tempest_tun_write_gro(b->out_tun[i]->tun, 0, b->gro, &b->out[i],
+						    count);
+		else
+			(void)tempest_tun_write(b->out_tun[i]->tun, 0, &b->out[i], count);
 		i += count;
 	}
 	for (guint i = 0; i < b->n_held; i++)
@@ -229,6 +236,8 @@ tempest_dev_rx_batch_new(TempestDevice *self)
 	b->buf_len = tempest_udp_get_gro(self->udp) ? TEMPEST_UDP_GRO_BUFFER : TEMPEST_DEV_BUF_LEN;
 	b->bufs = g_malloc(b->buf_len * TEMPEST_DEV_BATCH);
 	b->udp = tempest_udp_batch_new();
+	if (!self->tun_gro_off)
+		b->gro = tempest_tun_gro_new();
 	for (guint i = 0; i < TEMPEST_DEV_BATCH; i++) {
 		b->in[i].data = b->bufs + i * b->buf_len;
 		b->in[i].size = b->buf_len;
@@ -256,6 +265,7 @@ tempest_dev_rx_thread(gpointer data)
 		tempest_dev_rx_write(b);
 	}
 	tempest_udp_batch_free(b->udp);
+	g_clear_pointer(&b->gro, tempest_tun_gro_free);
 	g_free(b->bufs);
 	g_free(b);
 	return NULL;

@@ -168,6 +168,8 @@ tempest_device_new(TempestTun *tun, gsize mtu, const TempestAead *aead, GError *
 	/* for tests only (docs/tempest.md): rekeying in seconds instead of two minutes */
 	if (rekey_ms != NULL && g_ascii_strtoll(rekey_ms, NULL, 10) > 0)
 		self->rekey_after_time = g_ascii_strtoll(rekey_ms, NULL, 10) * 1000;
+	/* for measurements, as the UDP flags */
+	self->tun_gro_off = g_strcmp0(g_getenv("ARC_TEMPEST_TUN_GRO"), "0") == 0;
 	self->udp = tempest_udp_open(0, 0, tempest_device_udp_flags(), error);
 	if (self->udp == NULL)
 		return NULL;
