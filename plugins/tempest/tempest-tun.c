@@ -564,7 +564,8 @@ tempest_tun_write(TempestTun *self, guint queue, const TempestTunPacket *packets
  * fields but the lengths, IDs counting up (IPv4), the same acknowledgement, window, header
  * length and options; only ACK set, PSH on the last segment alone; consecutive sequence
  * numbers; every segment as long as the first but the last, which may be shorter. Each
- * segment's checksum is verified first, since the kernel computes the super-packet's anew.
+ * segment's checksums are verified first, since the kernel computes the super-packet's anew:
+ * coalescing must not turn a damaged segment into a good one.
  */
 
 #define TEMPEST_TUN_GRO_NONE G_MAXUINT16
@@ -630,7 +631,8 @@ tempest_tun_gro_parse(const guint8 *p, gsize len, TempestTunGroInfo *info)
 			return FALSE;
 		info->iph = (gsize)(p[0] & 0x0f) * 4;
 	}
-	if (info->iph < 20 || info->iph + 20 > len)
+	if (info->iph < 20 || info->iph + 20 > len ||
+	    (!info->v6 && tempest_tun_checksum(p, info->iph, 0) != 0xffff))
 		return FALSE;
 	th = p + info->iph;
 	info->hdr = info->iph + (gsize)(th[12] >> 4) * 4;
@@ -674,8 +676,10 @@ tempest_tun_gro_fits(const TempestTunGro *gro, guint16 h, const guint8 *a, const
 			     tempest_tun_get16(b + 4) !=
 				     (guint16)(tempest_tun_get16(a + 4) + gro->count[h]))
 		return FALSE;
-	/* acknowledgement, header length, window and options; flags checked by the parse */
+	/* acknowledgement, header length, window, urgent pointer and options; the flags were
+	 * checked by the parse */
 	return memcmp(ta + 8, tb + 8, 5) == 0 && memcmp(ta + 14, tb + 14, 2) == 0 &&
+	       memcmp(ta + 18, tb + 18, 2) == 0 &&
 	       memcmp(ta + 20, tb + 20, ia->hdr - ia->iph - 20) == 0;
 }
 
