@@ -78,18 +78,25 @@ free_out(TempestTunPacket *out, guint n)
 		g_free(out[i].data);
 }
 
+/* what the kernel puts before an IPv4/TCP super-packet of build_ipv4_tcp() */
+static TempestTunVnetHdr
+tso4_hdr(guint16 gso_size)
+{
+	return (TempestTunVnetHdr){.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+				   .gso_type = VIRTIO_NET_HDR_GSO_TCPV4,
+				   .hdr_len = 40,
+				   .gso_size = gso_size,
+				   .csum_start = 20,
+				   .csum_offset = 16};
+}
+
 static void
 test_tun_split_tcp4_func(void)
 {
 	guint8 in[4096];
 	TempestTunPacket out[N_OUT];
 	gsize len = build_ipv4_tcp(in, 2500);
-	TempestTunVnetHdr hdr = {.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
-				 .gso_type = VIRTIO_NET_HDR_GSO_TCPV4,
-				 .hdr_len = 40,
-				 .gso_size = 1000,
-				 .csum_start = 20,
-				 .csum_offset = 16};
+	TempestTunVnetHdr hdr = tso4_hdr(1000);
 	gint n;
 
 	alloc_out(out, N_OUT, 1500);
@@ -205,12 +212,7 @@ test_tun_split_tcp4_odd_cwr_func(void)
 	guint8 in[4096];
 	TempestTunPacket out[N_OUT];
 	gsize len = build_ipv4_tcp(in, 250);
-	TempestTunVnetHdr hdr = {.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
-				 .gso_type = VIRTIO_NET_HDR_GSO_TCPV4,
-				 .hdr_len = 40,
-				 .gso_size = 99,
-				 .csum_start = 20,
-				 .csum_offset = 16};
+	TempestTunVnetHdr hdr = tso4_hdr(99);
 	gint n;
 
 	in[33] = 0x80 | 0x10 | 0x08 | 0x01;
@@ -331,33 +333,31 @@ test_tun_gro_func(void)
 	gint fds[2];
 	gsize len;
 
-	/* flow A: 5 segments of 500 bytes, the last with PSH, between them flow B (2), a UDP
-	 * packet, and flow C whose second segment skips ahead (not coalesced) and whose third
-	 * has a broken checksum */
-	len = build_segment(bufs[0], 1000, 1000, 7, 0x10, 500);
-	p[0] = (TempestTunPacket){bufs[0], 1500, len};
-	len = build_segment(bufs[1], 2000, 50, 90, 0x10, 300);
-	p[1] = (TempestTunPacket){bufs[1], 1500, len};
-	len = build_segment(bufs[2], 1000, 1500, 8, 0x10, 500);
-	p[2] = (TempestTunPacket){bufs[2], 1500, len};
-	len = build_segment(bufs[3], 1000, 2000, 9, 0x10, 500);
-	p[3] = (TempestTunPacket){bufs[3], 1500, len};
-	len = build_segment(bufs[4], 3000, 1, 1, 0x10, 100);
-	bufs[4][9] = 17; /* no longer TCP */
-	p[4] = (TempestTunPacket){bufs[4], 1500, len};
-	len = build_segment(bufs[5], 2000, 350, 91, 0x10, 200);
-	p[5] = (TempestTunPacket){bufs[5], 1500, len};
-	len = build_segment(bufs[6], 1000, 2500, 10, 0x10, 500);
-	p[6] = (TempestTunPacket){bufs[6], 1500, len};
-	len = build_segment(bufs[7], 1000, 3000, 11, 0x18, 200);
-	p[7] = (TempestTunPacket){bufs[7], 1500, len};
-	len = build_segment(bufs[8], 4000, 100, 20, 0x10, 100);
-	p[8] = (TempestTunPacket){bufs[8], 1500, len};
-	len = build_segment(bufs[9], 4000, 300, 21, 0x10, 100);
-	p[9] = (TempestTunPacket){bufs[9], 1500, len};
-	len = build_segment(bufs[10], 4000, 400, 22, 0x10, 100);
-	bufs[10][45] ^= 0xff;
-	p[10] = (TempestTunPacket){bufs[10], 1500, len};
+	/* flow A (port 1000): 5 segments of 500 bytes, the last with PSH, between them flow B
+	 * (2000, two), a packet that is no TCP (3000), and flow C (4000) whose second segment
+	 * skips ahead (not coalesced) and whose third has a broken checksum */
+	static const struct {
+		guint16 port;
+		guint32 seq;
+		guint16 id;
+		guint8 flags;
+		gsize payload;
+	} segs[11] = {
+		{1000, 1000, 7, 0x10, 500},  {2000, 50, 90, 0x10, 300},
+		{1000, 1500, 8, 0x10, 500},  {1000, 2000, 9, 0x10, 500},
+		{3000, 1, 1, 0x10, 100},     {2000, 350, 91, 0x10, 200},
+		{1000, 2500, 10, 0x10, 500}, {1000, 3000, 11, 0x18, 200},
+		{4000, 100, 20, 0x10, 100},  {4000, 300, 21, 0x10, 100},
+		{4000, 400, 22, 0x10, 100},
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(segs); i++) {
+		len = build_segment(bufs[i], segs[i].port, segs[i].seq, segs[i].id, segs[i].flags,
+				    segs[i].payload);
+		p[i] = (TempestTunPacket){bufs[i], sizeof(bufs[i]), len};
+	}
+	bufs[4][9] = 17;      /* no longer TCP */
+	bufs[10][45] ^= 0xff; /* the checksum no longer matches */
 
 	g_assert_cmpint(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, fds), ==, 0);
 	g_assert_cmpuint(tempest_tun_gro_write_fd(fds[0], gro, p, 11), ==, 11);
