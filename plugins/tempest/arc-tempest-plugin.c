@@ -8,24 +8,26 @@
 
 #include <sodium.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "tempest-device.h"
 
 /* The tempest tunnel plugin: ArcTunnel over one TempestDevice (docs/tempest.md). The agent owns
  * the configuration; the device's UAPI socket is read-only, so `wg show` works and `wg set`
  * is refused. A peer may bring its own TUN device (ArcTunnelPeer.ifname): everything read from
- * it goes to that peer, while one UDP port and one identity serve them all. */
+ * it goes to that peer, while one UDP port and one identity serve them all. The interface's
+ * own TUN device, which routes by allowed IPs, is made only once a peer without a device of
+ * its own needs it: the agent's peers all have theirs, and an idle device would only be a
+ * second way into the tunnel (the interface's name still names its UAPI socket). */
 
 #define ARC_TEMPEST_DEFAULT_MTU 1420
-#define ARC_TEMPEST_SOCKET_DIR "/var/run/wireguard"
 
 struct _ArcTempestPlugin {
 	ArcPlugin parent_instance;
 	TempestDevice *device;
-	TempestDevUapiServer *uapi;
+	TempestUapiServer *uapi;
 	gchar *ifname;
 	guint mtu;
+	gboolean has_tun;  /* the interface's own TUN device is there */
 	GHashTable *bound; /* public key (hex) -> ifname of its own TUN device */
 };
 
@@ -82,10 +84,8 @@ static gboolean
 arc_tempest_plugin_start(ArcTunnel *tunnel, const ArcTunnelSettings *settings, GError **error)
 {
 	ArcTempestPlugin *self = ARC_TEMPEST_PLUGIN(tunnel);
-	g_autofree gchar *path = NULL;
 	GError *local = NULL;
 	const TempestAead *aead;
-	gint tun_fd;
 
 	if (self->device != NULL) {
 		g_set_error(error, ARC_ERROR, ARC_ERROR_ALREADY_EXISTS,
@@ -97,10 +97,12 @@ arc_tempest_plugin_start(ArcTunnel *tunnel, const ArcTunnelSettings *settings, G
 	if (aead == NULL)
 		return arc_tempest_plugin_fail(error, ARC_ERROR_INVALID_REQUEST, local);
 	self->mtu = settings->mtu != 0 ? settings->mtu : ARC_TEMPEST_DEFAULT_MTU;
-	tun_fd = tempest_dev_tun_create(settings->ifname, self->mtu, &local);
-	if (tun_fd < 0)
-		return arc_tempest_plugin_fail(error, ARC_ERROR_INTERNAL, local);
-	self->device = tempest_device_new(tun_fd, self->mtu, aead, &local);
+	if (!tempest_uapi_server_check_ifname(settings->ifname)) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+			    "invalid interface name “%s”", settings->ifname);
+		return FALSE;
+	}
+	self->device = tempest_device_new(NULL, self->mtu, aead, &local);
 	if (self->device == NULL)
 		return arc_tempest_plugin_fail(error, ARC_ERROR_INTERNAL, local);
 	self->ifname = g_strdup(settings->ifname);
@@ -112,8 +114,7 @@ arc_tempest_plugin_start(ArcTunnel *tunnel, const ArcTunnelSettings *settings, G
 	g_info("%s: tempest up on UDP port %u, AEAD %s", self->ifname,
 	       tempest_device_get_port(self->device), aead->name);
 	/* `wg show` is a convenience: the tunnel runs without it */
-	path = g_strdup_printf(ARC_TEMPEST_SOCKET_DIR "/%s.sock", settings->ifname);
-	self->uapi = tempest_dev_uapi_server_start(self->device, path, TRUE, &local);
+	self->uapi = tempest_device_serve_uapi(self->device, settings->ifname, TRUE, &local);
 	if (self->uapi == NULL) {
 		g_warning("%s: no wg show: %s", self->ifname, local->message);
 		g_clear_error(&local);
@@ -126,10 +127,11 @@ arc_tempest_plugin_stop(ArcTunnel *tunnel)
 {
 	ArcTempestPlugin *self = ARC_TEMPEST_PLUGIN(tunnel);
 
-	g_clear_pointer(&self->uapi, tempest_dev_uapi_server_stop);
+	g_clear_pointer(&self->uapi, tempest_uapi_server_stop);
 	g_clear_pointer(&self->device, tempest_device_free);
 	g_hash_table_remove_all(self->bound);
 	g_clear_pointer(&self->ifname, g_free);
+	self->has_tun = FALSE;
 }
 
 /* the peer's allowed IPs into change->allowed_ips */
@@ -167,6 +169,24 @@ arc_tempest_plugin_peer_change(const ArcTunnelPeer *peer, TempestUapiPeerChange 
 	return TRUE;
 }
 
+/* the interface's own TUN device, for the peers without one of their own */
+static gboolean
+arc_tempest_plugin_ensure_tun(ArcTempestPlugin *self, GError **error)
+{
+	GError *local = NULL;
+	TempestTun *tun;
+
+	if (self->has_tun)
+		return TRUE;
+	tun = tempest_device_open_tun(self->ifname, self->mtu, &local);
+	if (tun == NULL || !tempest_device_set_tun(self->device, tun, &local)) {
+		g_clear_pointer(&tun, tempest_tun_free);
+		return arc_tempest_plugin_fail(error, ARC_ERROR_INTERNAL, local);
+	}
+	self->has_tun = TRUE;
+	return TRUE;
+}
+
 /* the peer's own TUN device, made once (ArcTunnelPeer.ifname, ABI 2.1) */
 static gboolean
 arc_tempest_plugin_bind(ArcTempestPlugin *self, const ArcTunnelPeer *peer, const guint8 *public_key,
@@ -175,18 +195,17 @@ arc_tempest_plugin_bind(ArcTempestPlugin *self, const ArcTunnelPeer *peer, const
 	g_autofree gchar *hex = g_malloc(TEMPEST_KEY_LEN * 2 + 1);
 	GError *local = NULL;
 	const gchar *bound;
-	gint fd;
+	TempestTun *tun;
 
 	if (!ARC_STRUCT_HAS_FIELD(peer, ArcTunnelPeer, ifname) || peer->ifname == NULL)
-		return TRUE;
+		return arc_tempest_plugin_ensure_tun(self, error);
 	sodium_bin2hex(hex, TEMPEST_KEY_LEN * 2 + 1, public_key, TEMPEST_KEY_LEN);
 	bound = g_hash_table_lookup(self->bound, hex);
 	if (g_strcmp0(bound, peer->ifname) == 0)
 		return TRUE;
-	fd = tempest_dev_tun_create(peer->ifname, self->mtu, &local);
-	if (fd < 0 || !tempest_device_bind_tun(self->device, public_key, fd, &local)) {
-		if (fd >= 0)
-			close(fd);
+	tun = tempest_device_open_tun(peer->ifname, self->mtu, &local);
+	if (tun == NULL || !tempest_device_bind_tun(self->device, public_key, tun, &local)) {
+		g_clear_pointer(&tun, tempest_tun_free);
 		return arc_tempest_plugin_fail(error, ARC_ERROR_INTERNAL, local);
 	}
 	g_hash_table_insert(self->bound, g_steal_pointer(&hex), g_strdup(peer->ifname));

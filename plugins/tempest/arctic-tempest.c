@@ -13,6 +13,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gi18n.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -25,13 +27,33 @@
 static void
 tempest_usage(FILE *out)
 {
-	fprintf(out, "Usage: arctic-tempest [-f|--foreground] INTERFACE-NAME\n"
-		     "       arctic-tempest --version | --help\n\n"
-		     "A userspace WireGuard interface, configured with wg(8) "
-		     "through\n" TEMPEST_SOCKET_DIR "/INTERFACE-NAME.sock.\n"
-		     "Environment: WG_PROCESS_FOREGROUND=1 (like -f), "
-		     "ARC_TEMPEST_AEAD=auto|sodium|openssl,\n"
-		     "ARC_TEMPEST_MTU (default 1420), WG_TUN_NAME_FILE is not supported.\n");
+	/* TRANSLATORS: the command line's words in capitals may be translated, the options and
+	 * variables not */
+	fputs(_("Usage: arctic-tempest [-f|--foreground] INTERFACE-NAME\n"
+		"       arctic-tempest --version | --help\n\n"),
+	      out);
+	/* TRANSLATORS: %s is the directory of the configuration sockets */
+	fprintf(out,
+		_("A userspace WireGuard interface, configured with wg(8) through\n"
+		  "%s/INTERFACE-NAME.sock.\n"),
+		TEMPEST_SOCKET_DIR);
+	fputs(_("Environment: WG_PROCESS_FOREGROUND=1 (like -f), "
+		"ARC_TEMPEST_AEAD=auto|sodium|openssl,\n"
+		"ARC_TEMPEST_MTU (default 1420), WG_TUN_NAME_FILE is not supported.\n"),
+	      out);
+}
+
+static void
+tempest_init_locale(void)
+{
+	/* lets tests use the catalogs of the build tree, as arctic does */
+	const gchar *localedir = g_getenv("ARCTIC_LOCALEDIR");
+
+	setlocale(LC_ALL, "");
+	bindtextdomain(GETTEXT_PACKAGE,
+		       localedir != NULL && localedir[0] != '\0' ? localedir : LOCALEDIR);
+	bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
+	textdomain(GETTEXT_PACKAGE);
 }
 
 static const TempestAead *
@@ -45,15 +67,16 @@ tempest_choose_aead(void)
 		name = "auto";
 	aead = tempest_aead_select(name, &error);
 	if (aead == NULL) {
-		g_printerr("arctic-tempest: ARC_TEMPEST_AEAD=%s: %s\n", name, error->message);
+		/* TRANSLATORS: %s: the backend asked for, then why it cannot be used */
+		g_printerr(_("arctic-tempest: ARC_TEMPEST_AEAD=%s: %s\n"), name, error->message);
 		return NULL;
 	}
 	if (g_strcmp0(name, "auto") == 0)
-		g_printerr("arctic-tempest: AEAD %s (auto: the fastest backend that passes its "
-			   "self-test, %.0f ns per 1420-byte packet)\n",
+		g_printerr(_("arctic-tempest: AEAD %s (auto: the fastest backend that passes its "
+			     "self-test, %.0f ns per 1420-byte packet)\n"),
 			   aead->name, tempest_aead_measure(aead, 5000));
 	else
-		g_printerr("arctic-tempest: AEAD %s (ARC_TEMPEST_AEAD)\n", aead->name);
+		g_printerr(_("arctic-tempest: AEAD %s (ARC_TEMPEST_AEAD)\n"), aead->name);
 	return aead;
 }
 
@@ -103,21 +126,21 @@ tempest_run(const gchar *ifname, const TempestAead *aead, gint ready_fd)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(TempestDevice) device = NULL;
-	g_autofree gchar *path = g_strdup_printf(TEMPEST_SOCKET_DIR "/%s.sock", ifname);
 	const gchar *mtu_text = g_getenv("ARC_TEMPEST_MTU");
 	guint mtu = mtu_text != NULL ? (guint)g_ascii_strtoull(mtu_text, NULL, 10) : 0;
-	TempestDevUapiServer *server;
+	TempestUapiServer *server;
+	TempestTun *tun;
 	sigset_t set;
 	gint sig = 0;
-	gint tun_fd;
 
 	if (mtu < 576 || mtu > 1500)
 		mtu = TEMPEST_DEFAULT_MTU;
-	tun_fd = tempest_dev_tun_create(ifname, mtu, &error);
-	if (tun_fd >= 0)
-		device = tempest_device_new(tun_fd, mtu, aead, &error);
+	tun = tempest_device_open_tun(ifname, mtu, &error);
+	if (tun != NULL)
+		device = tempest_device_new(tun, mtu, aead, &error);
 	if (device == NULL) {
-		g_printerr("arctic-tempest: %s\n", error->message);
+		/* TRANSLATORS: %s is the reason, in English */
+		g_printerr(_("arctic-tempest: %s\n"), error->message);
 		tempest_report_ready(ready_fd, 1);
 		return 1;
 	}
@@ -126,19 +149,21 @@ tempest_run(const gchar *ifname, const TempestAead *aead, gint ready_fd)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	server = tempest_dev_uapi_server_start(device, path, FALSE, &error);
+	server = tempest_device_serve_uapi(device, ifname, FALSE, &error);
 	if (server == NULL) {
-		g_printerr("arctic-tempest: %s\n", error->message);
+		g_printerr(_("arctic-tempest: %s\n"), error->message);
 		tempest_report_ready(ready_fd, 1);
 		return 1;
 	}
 	tempest_device_start(device);
-	g_printerr("arctic-tempest: %s up (MTU %u, UDP port %u), UAPI at %s\n", ifname, mtu,
-		   tempest_device_get_port(device), path);
+	/* TRANSLATORS: the interface, its MTU, its UDP port, the path of its socket */
+	g_printerr(_("arctic-tempest: %s up (MTU %u, UDP port %u), UAPI at %s\n"), ifname, mtu,
+		   tempest_device_get_port(device), tempest_uapi_server_get_path(server));
 	tempest_report_ready(ready_fd, 0);
 	sigwait(&set, &sig);
-	g_printerr("arctic-tempest: %s, shutting down %s\n", strsignal(sig), ifname);
-	tempest_dev_uapi_server_stop(server);
+	/* TRANSLATORS: the signal's name, then the interface */
+	g_printerr(_("arctic-tempest: %s, shutting down %s\n"), strsignal(sig), ifname);
+	tempest_uapi_server_stop(server);
 	return 0;
 }
 
@@ -150,6 +175,7 @@ main(gint argc, gchar **argv)
 	const TempestAead *aead;
 	gint ready_fd = -1;
 
+	tempest_init_locale();
 	for (gint i = 1; i < argc; i++) {
 		if (g_str_equal(argv[i], "-f") || g_str_equal(argv[i], "--foreground")) {
 			foreground = TRUE;
@@ -174,7 +200,7 @@ main(gint argc, gchar **argv)
 	if (aead == NULL)
 		return 1;
 	if (!foreground && tempest_daemonise(&ready_fd) < 0) {
-		g_printerr("arctic-tempest: cannot daemonise: %s\n", g_strerror(errno));
+		g_printerr(_("arctic-tempest: cannot daemonise: %s\n"), g_strerror(errno));
 		return 1;
 	}
 	return tempest_run(ifname, aead, ready_fd);

@@ -6,7 +6,7 @@
 
 #include <errno.h>
 #include <string.h>
-#include <sys/socket.h>
+#include <gio/gio.h>
 
 #include <sodium.h>
 
@@ -53,10 +53,14 @@ tempest_device_apply_interface_locked(TempestDevice *self, const TempestUapiChan
 	if (change->flags & TEMPEST_UAPI_CHANGE_PRIVATE_KEY)
 		tempest_device_set_private_key_locked(self, change->private_key);
 	if (change->flags & TEMPEST_UAPI_CHANGE_FWMARK) {
+		g_autoptr(GError) error = NULL;
+		if (!tempest_udp_set_fwmark(self->udp, change->fwmark, &error)) {
+			g_debug("%s", error->message);
+			return g_error_matches(error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED)
+				       ? EPERM
+				       : EINVAL;
+		}
 		self->fwmark = change->fwmark;
-		if (setsockopt(self->udp_fd, SOL_SOCKET, SO_MARK, &self->fwmark,
-			       sizeof(self->fwmark)) < 0)
-			return errno;
 	}
 	if ((change->flags & TEMPEST_UAPI_CHANGE_LISTEN_PORT) &&
 	    change->listen_port != self->listen_port) {
@@ -103,7 +107,8 @@ tempest_device_apply_peer_fields_locked(TempestPeer *peer, const TempestUapiPeer
 	}
 	g_mutex_lock(&peer->lock);
 	if (pc->flags & TEMPEST_UAPI_PEER_ENDPOINT) {
-		peer->endpoint = pc->endpoint;
+		/* a v4-mapped address is an IPv4 peer: it is reached through the IPv4 socket */
+		tempest_dev_endpoint_from_sockaddr(&peer->endpoint, &pc->endpoint.dst);
 		peer->has_endpoint = TRUE;
 	}
 	if (pc->flags & TEMPEST_UAPI_PEER_KEEPALIVE) {
@@ -183,11 +188,9 @@ tempest_device_snapshot_peer_locked(TempestDevice *self, TempestPeer *peer,
 	tempest_allowedips_foreach_peer(self->allowedips, peer, tempest_device_collect_cidr, info);
 }
 
-TempestUapiSnapshot *
-tempest_device_snapshot(TempestDevice *self)
+static void
+tempest_device_fill_snapshot(TempestDevice *self, TempestUapiSnapshot *snapshot)
 {
-	TempestUapiSnapshot *snapshot = tempest_uapi_snapshot_new();
-
 	g_rw_lock_reader_lock(&self->config_lock);
 	if (self->identity != NULL) {
 		snapshot->has_private_key = TRUE;
@@ -198,5 +201,39 @@ tempest_device_snapshot(TempestDevice *self)
 	for (guint i = 0; i < self->peers->len; i++)
 		tempest_device_snapshot_peer_locked(self, self->peers->pdata[i], snapshot);
 	g_rw_lock_reader_unlock(&self->config_lock);
+}
+
+TempestUapiSnapshot *
+tempest_device_snapshot(TempestDevice *self)
+{
+	TempestUapiSnapshot *snapshot = tempest_uapi_snapshot_new();
+
+	tempest_device_fill_snapshot(self, snapshot);
 	return snapshot;
+}
+
+static void
+tempest_device_uapi_get_cb(TempestUapiSnapshot *snapshot, gpointer user_data)
+{
+	tempest_device_fill_snapshot(user_data, snapshot);
+}
+
+static void
+tempest_device_uapi_set_cb(const TempestUapiChange *change, gint *errno_out, gpointer user_data)
+{
+	*errno_out = tempest_device_apply(user_data, change);
+}
+
+TempestUapiServer *
+tempest_device_serve_uapi(TempestDevice *self, const gchar *ifname, gboolean read_only,
+			  GError **error)
+{
+	TempestUapiServerConfig config = {
+		.get = tempest_device_uapi_get_cb,
+		.set = tempest_device_uapi_set_cb,
+		.user_data = self,
+		.read_only = read_only,
+	};
+
+	return tempest_uapi_server_start(NULL, ifname, &config, error);
 }

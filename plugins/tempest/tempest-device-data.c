@@ -5,39 +5,24 @@
 #include "tempest-device-private.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <netinet/udp.h>
-#include <unistd.h>
 
-/* The data path: the TX thread (TUN -> allowed IPs -> seal -> sendmmsg) and the RX thread
- * (recvmmsg -> open -> source check -> TUN). Buffers are allocated once per thread; a packet
- * is read into its buffer 16 bytes in, so the transport header is written in front of it and
- * the AEAD works in place. A batch takes the configuration read lock once, and each peer's
- * lock once per run of packets for that peer. */
+/* The data path's TX side: TUN (tempest_tun_read(): TSO super-packets cut into packets) ->
+ * allowed IPs -> seal -> UDP (tempest_udp_send(): sendmmsg, runs to one peer as UDP GSO
+ * sends). Buffers are allocated once per thread; a packet is read into its buffer 16 bytes
+ * in, so the transport header is written in front of it and the AEAD works in place. A batch
+ * takes the configuration read lock once, and each peer's lock once per run of packets for
+ * that peer. */
 
-#define TEMPEST_DEV_POLL_MS 200
-/* UDP GSO: the kernel takes up to 64 segments and a datagram's worth of bytes per send */
-#define TEMPEST_DEV_GSO_MAX_SEGMENTS 64
-#define TEMPEST_DEV_GSO_MAX_BYTES 65000
-
-/* a TUN frame: the virtio-net header, then a packet or a TSO super-packet of up to 64 KiB */
-#define TEMPEST_DEV_FRAME_LEN (65536 + 16)
+/* what a packet may be: room behind it for the padding (15) and the tag (16) */
+#define TEMPEST_DEV_PLAIN_MAX (TEMPEST_DEV_BUF_LEN - 64)
 
 typedef struct {
 	guint8 (*bufs)[TEMPEST_DEV_BUF_LEN];
-	guint8 *plain[TEMPEST_DEV_TX_BATCH]; /* bufs[i] + 16: where packet i starts */
-	struct mmsghdr msgs[TEMPEST_DEV_TX_BATCH];
-	struct iovec iovs[TEMPEST_DEV_TX_BATCH];
-	struct sockaddr_in6 addrs[TEMPEST_DEV_TX_BATCH];
-	gsize lens[TEMPEST_DEV_TX_BATCH];
-	/* the same datagrams grouped for UDP GSO, with their control messages */
-	struct mmsghdr gmsgs[TEMPEST_DEV_TX_BATCH];
-	guint8 cmsgs[TEMPEST_DEV_TX_BATCH][CMSG_SPACE(sizeof(guint16))];
-	guint8 *frame;
-	gsize frame_len;
-	gboolean pending; /* frame was read but did not fit the last batch */
+	TempestTunPacket in[TEMPEST_DEV_TX_BATCH]; /* bufs[i] + 16: where packet i starts */
+	TempestUdpPacket out[TEMPEST_DEV_TX_BATCH];
+	TempestUdpBatch *udp;
+	guint8 *scratch; /* a TUN frame: the virtio-net header, then up to 64 KiB */
 } TempestDevBatch;
 
 static TempestDevBatch *
@@ -46,16 +31,20 @@ tempest_dev_batch_new(void)
 	TempestDevBatch *b = g_new0(TempestDevBatch, 1);
 
 	b->bufs = g_malloc0(sizeof(*b->bufs) * TEMPEST_DEV_TX_BATCH);
-	b->frame = g_malloc0(TEMPEST_DEV_FRAME_LEN);
-	for (guint i = 0; i < TEMPEST_DEV_TX_BATCH; i++)
-		b->plain[i] = b->bufs[i] + TEMPEST_MSG_TRANSPORT_HEADER_LEN;
+	b->scratch = g_malloc0(TEMPEST_TUN_SCRATCH_LEN);
+	b->udp = tempest_udp_batch_new();
+	for (guint i = 0; i < TEMPEST_DEV_TX_BATCH; i++) {
+		b->in[i].data = b->bufs[i] + TEMPEST_MSG_TRANSPORT_HEADER_LEN;
+		b->in[i].size = TEMPEST_DEV_PLAIN_MAX;
+	}
 	return b;
 }
 
 static void
 tempest_dev_batch_free(TempestDevBatch *b)
 {
-	g_free(b->frame);
+	tempest_udp_batch_free(b->udp);
+	g_free(b->scratch);
 	g_free(b->bufs);
 	g_free(b);
 }
@@ -163,8 +152,7 @@ tempest_dev_send_one(TempestDevice *self, TempestPeer *peer, const guint8 *plain
 typedef struct {
 	TempestPeer *peer;
 	TempestDevKeypair *kp;
-	struct sockaddr_in6 to;
-	socklen_t to_len;
+	TempestEndpoint to;
 	gboolean has_endpoint;
 	guint64 bytes;
 	guint n;
@@ -185,13 +173,14 @@ tempest_dev_tx_run_begin(TempestDevTxRun *run, TempestPeer *peer, gint64 now)
 	run->peer = peer;
 	g_mutex_lock(&peer->lock);
 	run->kp = tempest_dev_usable_keypair_locked(peer, now);
-	if (peer->has_endpoint)
-		run->to_len = tempest_device_sockaddr_for(peer->device, &peer->endpoint, &run->to);
-	run->has_endpoint = run->to_len > 0;
+	run->has_endpoint = peer->has_endpoint;
+	run->to = peer->endpoint;
 	g_mutex_unlock(&peer->lock);
+	/* the kernel picks the source address (docs/tempest.md) */
+	tempest_endpoint_clear_src(&run->to);
 }
 
-/* seals packet i of the batch for peer into msgs[*n_out] (or stages it); config lock held */
+/* seals packet i of the batch for peer into out[*n_out] (or stages it); config lock held */
 static void
 tempest_dev_tx_one(TempestDevice *self, TempestDevBatch *b, TempestDevTxRun *run, TempestPeer *peer,
 		   guint i, guint *n_out, gint64 now)
@@ -204,154 +193,38 @@ tempest_dev_tx_one(TempestDevice *self, TempestDevBatch *b, TempestDevTxRun *run
 		tempest_dev_tx_run_begin(run, peer, now);
 	}
 	if (run->kp != NULL && run->has_endpoint)
-		out_len = tempest_dev_seal(self, run->kp, buf, b->lens[i], now);
+		out_len = tempest_dev_seal(self, run->kp, buf, b->in[i].len, now);
 	if (out_len == 0) {
-		tempest_dev_stage(self, peer, buf + TEMPEST_MSG_TRANSPORT_HEADER_LEN, b->lens[i]);
+		tempest_dev_stage(self, peer, b->in[i].data, b->in[i].len);
 		return;
 	}
-	b->iovs[*n_out].iov_base = buf;
-	b->iovs[*n_out].iov_len = out_len;
-	b->addrs[*n_out] = run->to;
-	b->msgs[*n_out] = (struct mmsghdr){.msg_hdr = {
-						   .msg_name = &b->addrs[*n_out],
-						   .msg_namelen = run->to_len,
-						   .msg_iov = &b->iovs[*n_out],
-						   .msg_iovlen = 1,
-					   }};
+	b->out[*n_out].data = buf;
+	b->out[*n_out].len = out_len;
+	b->out[*n_out].endpoint = run->to;
 	(*n_out)++;
 	run->bytes += out_len;
 	run->n++;
 }
 
-/* sendmmsg of msgs[0..n), waiting for room in the socket when it is full; FALSE when the
- * kernel refused UDP GSO (EIO), so that the caller sends the batch again without it */
-static gboolean
-tempest_dev_sendmmsg(TempestDevice *self, struct mmsghdr *msgs, guint n)
-{
-	guint done = 0;
-
-	while (done < n && !g_atomic_int_get(&self->stopping)) {
-		gint r = sendmmsg(self->udp_fd, msgs + done, n - done, MSG_DONTWAIT);
-		if (r > 0) {
-			done += (guint)r;
-		} else if (r < 0 && (errno == EAGAIN || errno == ENOBUFS)) {
-			struct pollfd pfd = {.fd = self->udp_fd, .events = POLLOUT};
-			(void)poll(&pfd, 1, TEMPEST_DEV_POLL_MS);
-		} else if (r < 0 && errno == EINTR) {
-			continue;
-		} else if (r < 0 && errno == EIO && done == 0 &&
-			   msgs[0].msg_hdr.msg_controllen > 0) {
-			return FALSE;
-		} else {
-			done++; /* an unreachable endpoint: skip that datagram */
-		}
-	}
-	return TRUE;
-}
-
-/* how many datagrams from first on can go as one UDP GSO send: the same destination, the same
- * size (the last may be shorter), within the kernel's bounds */
-static guint
-tempest_dev_gso_run(const TempestDevBatch *b, guint first, guint n)
-{
-	gsize size = b->iovs[first].iov_len;
-	gsize total = size;
-	guint k = first + 1;
-
-	while (k < n && k - first < TEMPEST_DEV_GSO_MAX_SEGMENTS &&
-	       total + b->iovs[k].iov_len <= TEMPEST_DEV_GSO_MAX_BYTES &&
-	       b->iovs[k].iov_len <= size &&
-	       memcmp(&b->addrs[k], &b->addrs[first], sizeof(b->addrs[k])) == 0) {
-		total += b->iovs[k].iov_len;
-		if (b->iovs[k++].iov_len < size)
-			break;
-	}
-	return k - first;
-}
-
-/* the batch as UDP GSO sends: one message per run of datagrams to one peer; the count */
-static guint
-tempest_dev_gso_group(TempestDevBatch *b, guint n)
-{
-	guint groups = 0;
-
-	for (guint i = 0; i < n;) {
-		guint count = tempest_dev_gso_run(b, i, n);
-		struct msghdr *h = &b->gmsgs[groups].msg_hdr;
-		*h = b->msgs[i].msg_hdr;
-		h->msg_iovlen = count;
-		if (count > 1) {
-			struct cmsghdr *cm = (struct cmsghdr *)b->cmsgs[groups];
-			h->msg_control = cm;
-			h->msg_controllen = CMSG_SPACE(sizeof(guint16));
-			cm->cmsg_level = SOL_UDP;
-			cm->cmsg_type = UDP_SEGMENT;
-			cm->cmsg_len = CMSG_LEN(sizeof(guint16));
-			*(guint16 *)(gpointer)CMSG_DATA(cm) = (guint16)b->iovs[i].iov_len;
-		}
-		groups++;
-		i += count;
-	}
-	return groups;
-}
-
-/* sends what was sealed: with UDP GSO while the kernel takes it, else one datagram each */
+/* sends what was sealed: one sendmmsg() per family and up to 128 messages, runs to one peer
+ * as UDP GSO sends while the kernel takes them (tempest_udp_send()). When a datagram is
+ * refused (an endpoint without a route), the batch goes again one datagram at a time so the
+ * others still leave; a datagram that left twice is dropped by its receiver's replay window. */
 static void
 tempest_dev_send_batch(TempestDevice *self, TempestDevBatch *b, guint n)
 {
-	if (n == 0)
+	if (n == 0 || tempest_udp_send(self->udp, b->udp, b->out, n) >= 0 ||
+	    g_atomic_int_get(&self->stopping))
 		return;
-	if (!g_atomic_int_get(&self->udp_gso_off)) {
-		guint groups = tempest_dev_gso_group(b, n);
-		if (tempest_dev_sendmmsg(self, b->gmsgs, groups))
-			return;
-		g_info("the kernel refuses UDP GSO: sending one datagram at a time");
-		g_atomic_int_set(&self->udp_gso_off, TRUE);
-	}
-	(void)tempest_dev_sendmmsg(self, b->msgs, n);
-}
-
-/* reads frames from a TUN device (non-blocking) and cuts them into packets until the batch is
- * full: the number of packets. A frame that does not fit waits for the next batch. */
-static guint
-tempest_dev_read_tun(gint fd, TempestDevBatch *b)
-{
-	guint n = 0;
-
-	while (n < TEMPEST_DEV_TX_BATCH) {
-		guint need;
-		if (!b->pending) {
-			gssize r = read(fd, b->frame, TEMPEST_DEV_FRAME_LEN);
-			if (r <= 10)
-				break;
-			b->frame_len = (gsize)r;
-			b->pending = TRUE;
-		}
-		need = tempest_dev_offload_count(b->frame, b->frame_len);
-		if (need > TEMPEST_DEV_TX_BATCH - n && n > 0)
-			break;
-		if (need > 0 && need <= TEMPEST_DEV_TX_BATCH - n)
-			n += tempest_dev_offload_split(b->frame, b->frame_len, b->plain + n,
-						       b->lens + n, TEMPEST_DEV_TX_BATCH - n);
-		b->pending = FALSE; /* used, or unusable and dropped */
-	}
-	return n;
-}
-
-static gboolean
-tempest_dev_wait_readable(TempestDevice *self, gint fd)
-{
-	struct pollfd pfd = {.fd = fd, .events = POLLIN};
-
-	(void)poll(&pfd, 1, TEMPEST_DEV_POLL_MS);
-	return !g_atomic_int_get(&self->stopping);
+	for (guint i = 0; i < n; i++)
+		(void)tempest_udp_send(self->udp, b->udp, &b->out[i], 1);
 }
 
 /* one batch from a TUN device; forced is the peer of a peer-bound TUN, else allowed IPs
  * choose; FALSE when a bound peer is gone */
 static gboolean
 tempest_dev_tx_batch(TempestDevice *self, TempestDevBatch *b, guint n, const guint8 *forced_key,
-		     gint tun_fd)
+		     TempestDevTun *tun)
 {
 	TempestDevTxRun run = {0};
 	gint64 now = g_get_monotonic_time();
@@ -361,16 +234,15 @@ tempest_dev_tx_batch(TempestDevice *self, TempestDevBatch *b, guint n, const gui
 	g_rw_lock_reader_lock(&self->config_lock);
 	if (forced_key != NULL)
 		forced = tempest_device_find_peer_locked(self, forced_key);
-	if (forced_key != NULL && (forced == NULL || forced->bound_tun_fd != tun_fd)) {
+	if (forced_key != NULL && (forced == NULL || forced->bound_tun != tun)) {
 		g_rw_lock_reader_unlock(&self->config_lock);
 		return FALSE;
 	}
 	for (guint i = 0; i < n; i++) {
 		TempestPeer *peer = forced;
 		if (peer == NULL)
-			peer = tempest_allowedips_lookup_dst(
-				self->allowedips, b->bufs[i] + TEMPEST_MSG_TRANSPORT_HEADER_LEN,
-				b->lens[i]);
+			peer = tempest_allowedips_lookup_dst(self->allowedips, b->in[i].data,
+							     b->in[i].len);
 		if (peer != NULL)
 			tempest_dev_tx_one(self, b, &run, peer, i, &n_out, now);
 	}
@@ -380,17 +252,32 @@ tempest_dev_tx_batch(TempestDevice *self, TempestDevBatch *b, guint n, const gui
 	return TRUE;
 }
 
+/* the packets of the next batch from tun: > 0, or 0 when the thread is to end (the device
+ * stops, or the TUN device's peer is gone). A frame the kernel should not have sent (or one
+ * too large for a buffer) is dropped. */
+static guint
+tempest_dev_read_tun(TempestDevice *self, TempestDevTun *tun, TempestDevBatch *b)
+{
+	for (;;) {
+		gint n = tempest_tun_read(tun->tun, 0, b->scratch, b->in, TEMPEST_DEV_TX_BATCH);
+		if (n > 0)
+			return (guint)n;
+		if (g_atomic_int_get(&self->stopping) || g_atomic_int_get(&tun->gone))
+			return 0;
+		if (n < 0 && n != -EAGAIN && n != -EINTR && n != -EINVAL && n != -ENOSPC)
+			g_debug("reading %s: %s", tempest_tun_get_name(tun->tun), g_strerror(-n));
+	}
+}
+
 gpointer
 tempest_dev_tx_thread(gpointer data)
 {
 	TempestDevice *self = data;
 	TempestDevBatch *b = tempest_dev_batch_new();
+	guint n;
 
-	while (tempest_dev_wait_readable(self, self->tun_fd)) {
-		guint n = tempest_dev_read_tun(self->tun_fd, b);
-		if (n > 0)
-			tempest_dev_tx_batch(self, b, n, NULL, -1);
-	}
+	while ((n = tempest_dev_read_tun(self, self->tun, b)) > 0)
+		tempest_dev_tx_batch(self, b, n, NULL, NULL);
 	tempest_dev_batch_free(b);
 	return NULL;
 }
@@ -401,15 +288,14 @@ tempest_dev_bound_tx_thread(gpointer data)
 	TempestDevBoundTun *bound = data;
 	TempestDevice *self = bound->device;
 	TempestDevBatch *b = tempest_dev_batch_new();
+	guint n;
 
-	while (tempest_dev_wait_readable(self, bound->tun_fd)) {
-		guint n = tempest_dev_read_tun(bound->tun_fd, b);
-		/* an empty batch only checks that the peer is still there: when it is gone, its
-		 * TUN device goes within a poll interval */
-		if (!tempest_dev_tx_batch(self, b, n, bound->public_key, bound->tun_fd))
+	while ((n = tempest_dev_read_tun(self, bound->tun, b)) > 0) {
+		if (!tempest_dev_tx_batch(self, b, n, bound->public_key, bound->tun))
 			break;
 	}
-	close(bound->tun_fd);
+	/* the last reference closes the TUN device, and it disappears */
+	tempest_dev_tun_unref(bound->tun);
 	tempest_dev_batch_free(b);
 	g_free(bound);
 	return NULL;

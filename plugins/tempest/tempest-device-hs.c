@@ -301,8 +301,10 @@ tempest_dev_install_keypair(TempestPeer *peer, TempestKeypair *kp, gint64 now)
 static void
 tempest_dev_send_reply(TempestDevice *self, const TempestSockaddr *to, const guint8 *buf, gsize len)
 {
-	(void)sendto(self->udp_fd, buf, len, MSG_DONTWAIT, &to->sa,
-		     to->sa.sa_family == AF_INET ? sizeof(to->in4) : sizeof(to->in6));
+	TempestEndpoint endpoint;
+
+	tempest_dev_endpoint_from_sockaddr(&endpoint, to);
+	(void)tempest_udp_send_one(self->udp, &endpoint, buf, len);
 }
 
 static void

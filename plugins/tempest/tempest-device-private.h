@@ -11,6 +11,8 @@
 #include "tempest-device.h"
 #include "tempest-endpoint.h"
 #include "tempest-noise.h"
+#include "tempest-tun.h"
+#include "tempest-udp.h"
 
 /* The inside of TempestDevice, shared by its files (device, config, handshake, data path).
  *
@@ -23,13 +25,25 @@
  *  - peer->lock (GMutex): a peer's keypair slots, endpoint and timer fields; held for a few
  *    instructions, never across a syscall or an AEAD call.
  * Keypairs are reference-counted (TempestDevKeypair) so the data path seals and opens outside
- * the peer lock while the handshake thread rotates them. */
+ * the peer lock while the handshake thread rotates them; TUN devices too (TempestDevTun), so
+ * the RX threads write a batch out after releasing the config lock.
+ *
+ * Why a read-write lock and not an RCU-style table swapped atomically: the packet threads take
+ * it once per batch (up to 64 receives or 256 packets), not per packet, and hold it only while
+ * they look up, seal and open in memory; every syscall of the data path (TUN read and write,
+ * recvmmsg, sendmmsg) is made outside it. A writer therefore waits at most for the batches in
+ * flight (a few hundred microseconds) and readers wait for a writer only during a
+ * configuration change, which is rare (the agent's view changes, a wg set). An immutable
+ * snapshot would need every peer's mutable state (keypairs, endpoint, timers, counters) kept
+ * outside the snapshot with its own lifetime and a grace period before a removed peer is
+ * freed; without ThreadSanitizer to check it, that is more risk than the waits it saves. */
 
+/* RX: datagrams per recvmmsg(); with UDP GRO each may hold up to 64 coalesced ones */
 #define TEMPEST_DEV_BATCH 64
-/* TX: room for two TSO super-packets of 64 KiB cut at MTU size */
-#define TEMPEST_DEV_TX_BATCH 128
-/* every TUN device is opened with IFF_VNET_HDR: this header precedes each frame */
-#define TEMPEST_DEV_VNET_HDR_LEN 10
+#define TEMPEST_DEV_RX_OUT_MAX (TEMPEST_DEV_BATCH * TEMPEST_UDP_MAX_GSO_SEGMENTS)
+/* TX: tempest_tun_read() goes on reading while TEMPEST_TUN_MAX_SEGMENTS slots are free, so
+ * twice that many hold a few TSO super-packets of 64 KiB, or 128 plain packets and more */
+#define TEMPEST_DEV_TX_BATCH (2 * TEMPEST_TUN_MAX_SEGMENTS)
 #define TEMPEST_DEV_BUF_LEN 2048
 #define TEMPEST_DEV_STAGED_MAX 1024
 #define TEMPEST_DEV_HS_QUEUE_LEN 1024
@@ -46,6 +60,21 @@ typedef struct {
 TempestDevKeypair *tempest_dev_keypair_ref(TempestDevKeypair *self);
 
 void tempest_dev_keypair_unref(TempestDevKeypair *self);
+
+/* A TUN device shared by the threads that use it: the TX thread that reads it, the RX threads
+ * that write to it (a reference per run of packets, so a peer's device removed meanwhile
+ * stays open until the write is done) and the peer or device that owns it. */
+typedef struct {
+	TempestTun *tun;
+	gint ref;
+	gboolean gone; /* atomic: its peer was removed, its TX thread ends */
+} TempestDevTun;
+
+TempestDevTun *tempest_dev_tun_new(TempestTun *tun);
+
+TempestDevTun *tempest_dev_tun_ref(TempestDevTun *self);
+
+void tempest_dev_tun_unref(TempestDevTun *self);
 
 /* one staged packet waiting for a session */
 typedef struct {
@@ -105,8 +134,9 @@ struct _TempestPeer {
 	gint64 last_handshake_nsec;
 	guint64 rx_bytes; /* atomic */
 	guint64 tx_bytes; /* atomic */
-	/* the TUN device bound to this peer, or -1: then it is reached by allowed IPs */
-	gint bound_tun_fd;
+	/* the TUN device bound to this peer (a reference; set and cleared under the config write
+	 * lock), or NULL: then it is reached by allowed IPs */
+	TempestDevTun *bound_tun;
 };
 
 typedef struct _TempestDevHsQueue TempestDevHsQueue;
@@ -120,23 +150,23 @@ struct _TempestDevice {
 	GHashTable *index; /* receiver index (guint32) -> TempestPeer; under index_lock */
 	TempestAllowedIps *allowedips;
 	const TempestAead *aead;
-	gint udp_fd;
+	TempestUdp *udp;     /* one socket per family, rebound in place on a port change */
 	guint16 listen_port; /* as configured; 0 = any */
 	guint32 fwmark;
-	gint tun_fd;
+	TempestDevTun *tun; /* the device's own TUN device, or NULL; set under the write lock */
 	gsize mtu;
 	gint wake_fd; /* eventfd: the handshake thread has work */
 	TempestDevHsQueue *hs_queue;
 	gint64 under_load_until;
 	gint64 rekey_after_time;
+	gboolean started;  /* the threads run (tempest_device_start()) */
 	gboolean stopping; /* atomic */
 	GThread *tx_thread;
-	GThread *rx_thread;
+	GThread *rx_threads[2]; /* one per address family (tempest-udp.h) */
 	GThread *hs_thread;
 	GPtrArray *bound_tx_threads; /* one per peer-bound TUN */
 	guint64 rx_dropped;
-	gboolean udp_gso_off; /* atomic: set once the kernel refused UDP GSO */
-	gboolean udp_v4_only; /* the kernel has no IPv6: the socket is AF_INET */
+	gboolean tun_gro_off; /* ARC_TEMPEST_TUN_GRO=0: one TUN write per received packet */
 };
 
 /* tempest-device.c */
@@ -159,9 +189,6 @@ TempestPeer *tempest_device_lookup_index(TempestDevice *self, guint32 index);
 void tempest_device_wake(TempestDevice *self);
 
 gboolean tempest_device_rebind_locked(TempestDevice *self, guint16 port, GError **error);
-
-socklen_t tempest_device_sockaddr_for(TempestDevice *self, const TempestEndpoint *endpoint,
-				      struct sockaddr_in6 *to);
 
 /* the UDP send of one datagram to a peer's endpoint; FALSE without an endpoint */
 gboolean tempest_device_send_to_peer(TempestDevice *self, TempestPeer *peer, const guint8 *buf,
@@ -209,16 +236,14 @@ guint tempest_dev_peer_due_locked(TempestPeer *peer, gint64 now);
 /* a received transport opened with the responder's "next" keypair confirms it: rotate */
 void tempest_dev_peer_confirm_next_locked(TempestPeer *peer, TempestDevKeypair *kp);
 
-/* tempest-device-offload.c: TUN frames (virtio-net header first) into plain packets. count:
- * how many packets the frame makes (0: unusable); split: cuts it into outs (each
- * TEMPEST_DEV_BUF_LEN - 16 bytes long at least), checksums done; the number written */
-guint tempest_dev_offload_count(const guint8 *frame, gsize len);
-
-guint tempest_dev_offload_split(guint8 *frame, gsize len, guint8 *const *outs, gsize *out_lens,
-				guint max);
-
 /* tempest-device-data.c */
 gpointer tempest_dev_tx_thread(gpointer data);
+
+/* the RX thread of one address family's socket: data is &TempestDevRxStart */
+typedef struct {
+	TempestDevice *device;
+	gint family;
+} TempestDevRxStart;
 
 gpointer tempest_dev_rx_thread(gpointer data);
 
@@ -230,7 +255,7 @@ gboolean tempest_dev_send_one(TempestDevice *self, TempestPeer *peer, const guin
 typedef struct {
 	TempestDevice *device;
 	guint8 public_key[TEMPEST_KEY_LEN]; /* the peer is looked up per batch: it may go */
-	gint tun_fd;                        /* owned by the thread */
+	TempestDevTun *tun;                 /* the thread's reference */
 } TempestDevBoundTun;
 
 gpointer tempest_dev_bound_tx_thread(gpointer data);

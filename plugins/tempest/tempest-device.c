@@ -71,95 +71,57 @@ tempest_dev_staged_clear(TempestDevStagedQueue *q)
 		g_free(slot);
 }
 
-/* one dual-stack IPv6 socket serves both families; a kernel without IPv6 gets an IPv4 one */
-static gint
-tempest_device_socket(guint16 port, gboolean *v4_only)
+TempestDevTun *
+tempest_dev_tun_new(TempestTun *tun)
 {
-	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6, .sin6_port = g_htons(port)};
-	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = g_htons(port)};
-	gint fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	gint off = 0;
+	TempestDevTun *self = g_new0(TempestDevTun, 1);
 
-	*v4_only = fd < 0 && errno == EAFNOSUPPORT;
-	if (*v4_only) {
-		fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-		if (fd >= 0 && bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
-			close(fd);
-			return -1;
-		}
-		return fd;
-	}
-	if (fd >= 0 && (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off)) < 0 ||
-			bind(fd, (struct sockaddr *)&sin6, sizeof(sin6)) < 0)) {
-		gint saved = errno;
-		close(fd);
-		errno = saved;
-		return -1;
-	}
-	return fd;
+	self->tun = tun;
+	self->ref = 1;
+	return self;
 }
 
-static gint
-tempest_device_open_socket(guint16 port, guint32 fwmark, gboolean *v4_only, GError **error)
+TempestDevTun *
+tempest_dev_tun_ref(TempestDevTun *self)
 {
-	gint fd = tempest_device_socket(port, v4_only);
-	gint size = 4 * 1024 * 1024;
-
-	if (fd < 0) {
-		g_set_error(error, TEMPEST_DEVICE_ERROR, TEMPEST_DEVICE_ERROR_SYSTEM,
-			    "cannot listen on UDP port %u: %s", port, g_strerror(errno));
-		return -1;
-	}
-	/* large buffers absorb the bursts a batch makes; failure only costs throughput */
-	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size));
-	(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size));
-	if (fwmark != 0)
-		(void)setsockopt(fd, SOL_SOCKET, SO_MARK, &fwmark, sizeof(fwmark));
-	return fd;
+	g_atomic_int_inc(&self->ref);
+	return self;
 }
 
-/* where to send to reach endpoint from the device's socket: its length, 0 when that socket
- * cannot (an IPv6 peer of an IPv4-only socket). IPv4 peers of the dual-stack socket are
- * v4-mapped. */
-socklen_t
-tempest_device_sockaddr_for(TempestDevice *self, const TempestEndpoint *endpoint,
-			    struct sockaddr_in6 *to)
+void
+tempest_dev_tun_unref(TempestDevTun *self)
 {
-	memset(to, 0, sizeof(*to));
-	if (self->udp_v4_only) {
-		struct sockaddr_in *to4 = (struct sockaddr_in *)(gpointer)to;
-		if (endpoint->dst.sa.sa_family != AF_INET)
-			return 0;
-		*to4 = endpoint->dst.in4;
-		return sizeof(*to4);
-	}
-	to->sin6_family = AF_INET6;
-	if (endpoint->dst.sa.sa_family == AF_INET) {
-		to->sin6_port = endpoint->dst.in4.sin_port;
-		to->sin6_addr.s6_addr[10] = 0xff;
-		to->sin6_addr.s6_addr[11] = 0xff;
-		memcpy(&to->sin6_addr.s6_addr[12], &endpoint->dst.in4.sin_addr, 4);
-	} else {
-		*to = endpoint->dst.in6;
-	}
-	return sizeof(*to);
+	if (self == NULL || !g_atomic_int_dec_and_test(&self->ref))
+		return;
+	tempest_tun_free(self->tun);
+	g_free(self);
 }
 
-/* the socket is replaced under the same descriptor number (dup2), so the packet threads, which
- * read device->udp_fd once, go on with the new one */
+TempestTun *
+tempest_device_open_tun(const gchar *ifname, guint mtu, GError **error)
+{
+	g_autoptr(TempestTun) tun = NULL;
+
+	/* an empty name would let the kernel choose one: the caller names its device */
+	if (ifname == NULL || *ifname == '\0' || strchr(ifname, '%') != NULL) {
+		g_set_error(error, TEMPEST_DEVICE_ERROR, TEMPEST_DEVICE_ERROR_INVALID,
+			    "invalid interface name “%s”", ifname != NULL ? ifname : "");
+		return NULL;
+	}
+	tun = tempest_tun_open(ifname, TEMPEST_TUN_FLAG_OFFLOAD, error);
+	if (tun == NULL || !tempest_tun_set_mtu(tun, mtu, error) ||
+	    !tempest_tun_set_up(tun, TRUE, error))
+		return NULL;
+	return g_steal_pointer(&tun);
+}
+
+/* the socket is replaced under the same descriptor numbers (tempest_udp_rebind()), so the
+ * packet threads go on with the new one */
 gboolean
 tempest_device_rebind_locked(TempestDevice *self, guint16 port, GError **error)
 {
-	gint fd = tempest_device_open_socket(port, self->fwmark, &self->udp_v4_only, error);
-
-	if (fd < 0)
+	if (!tempest_udp_rebind(self->udp, port, error))
 		return FALSE;
-	if (self->udp_fd < 0) {
-		self->udp_fd = fd;
-	} else {
-		dup2(fd, self->udp_fd);
-		close(fd);
-	}
 	self->listen_port = port;
 	return TRUE;
 }
@@ -167,16 +129,25 @@ tempest_device_rebind_locked(TempestDevice *self, guint16 port, GError **error)
 guint16
 tempest_device_get_port(TempestDevice *self)
 {
-	struct sockaddr_in6 sin6 = {0};
-	socklen_t len = sizeof(sin6);
+	return tempest_udp_get_port(self->udp);
+}
 
-	if (getsockname(self->udp_fd, (struct sockaddr *)&sin6, &len) < 0)
-		return self->listen_port;
-	return g_ntohs(sin6.sin6_port);
+/* for measurements (docs/tempest.md): ARC_TEMPEST_UDP_GSO=0 sends one datagram at a time,
+ * ARC_TEMPEST_UDP_GRO=0 receives one at a time */
+static TempestUdpFlags
+tempest_device_udp_flags(void)
+{
+	TempestUdpFlags flags = TEMPEST_UDP_FLAG_NONE;
+
+	if (g_strcmp0(g_getenv("ARC_TEMPEST_UDP_GSO"), "0") == 0)
+		flags |= TEMPEST_UDP_FLAG_NO_GSO;
+	if (g_strcmp0(g_getenv("ARC_TEMPEST_UDP_GRO"), "0") == 0)
+		flags |= TEMPEST_UDP_FLAG_NO_GRO;
+	return flags;
 }
 
 TempestDevice *
-tempest_device_new(gint tun_fd, gsize mtu, const TempestAead *aead, GError **error)
+tempest_device_new(TempestTun *tun, gsize mtu, const TempestAead *aead, GError **error)
 {
 	g_autoptr(TempestDevice) self = g_new0(TempestDevice, 1);
 	const gchar *rekey_ms = g_getenv("ARC_TEMPEST_REKEY_AFTER_TIME_MS");
@@ -188,9 +159,8 @@ tempest_device_new(gint tun_fd, gsize mtu, const TempestAead *aead, GError **err
 	self->index = g_hash_table_new(NULL, NULL);
 	self->allowedips = tempest_allowedips_new();
 	self->aead = aead;
-	self->tun_fd = tun_fd;
+	self->tun = tun != NULL ? tempest_dev_tun_new(tun) : NULL;
 	self->mtu = mtu;
-	self->udp_fd = -1;
 	self->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	self->hs_queue = tempest_dev_hs_queue_new();
 	self->bound_tx_threads = g_ptr_array_new();
@@ -198,10 +168,10 @@ tempest_device_new(gint tun_fd, gsize mtu, const TempestAead *aead, GError **err
 	/* for tests only (docs/tempest.md): rekeying in seconds instead of two minutes */
 	if (rekey_ms != NULL && g_ascii_strtoll(rekey_ms, NULL, 10) > 0)
 		self->rekey_after_time = g_ascii_strtoll(rekey_ms, NULL, 10) * 1000;
-	/* for measurements: ARC_TEMPEST_UDP_GSO=0 sends one datagram at a time */
-	if (g_strcmp0(g_getenv("ARC_TEMPEST_UDP_GSO"), "0") == 0)
-		self->udp_gso_off = TRUE;
-	if (!tempest_device_rebind_locked(self, 0, error))
+	/* for measurements, as the UDP flags */
+	self->tun_gro_off = g_strcmp0(g_getenv("ARC_TEMPEST_TUN_GRO"), "0") == 0;
+	self->udp = tempest_udp_open(0, 0, tempest_device_udp_flags(), error);
+	if (self->udp == NULL)
 		return NULL;
 	return g_steal_pointer(&self);
 }
@@ -223,19 +193,61 @@ tempest_device_wake(TempestDevice *self)
 void
 tempest_device_start(TempestDevice *self)
 {
+	static const gint families[] = {AF_INET, AF_INET6};
+
 	self->hs_thread = g_thread_new("tempest-hs", tempest_dev_hs_thread, self);
-	self->rx_thread = g_thread_new("tempest-rx", tempest_dev_rx_thread, self);
-	if (self->tun_fd >= 0)
+	for (guint i = 0; i < G_N_ELEMENTS(families); i++) {
+		TempestDevRxStart *start;
+		if (tempest_udp_get_fd(self->udp, families[i]) < 0)
+			continue;
+		start = g_new0(TempestDevRxStart, 1); /* the thread's */
+		start->device = self;
+		start->family = families[i];
+		self->rx_threads[i] = g_thread_new("tempest-rx", tempest_dev_rx_thread, start);
+	}
+	if (self->tun != NULL)
 		self->tx_thread = g_thread_new("tempest-tx", tempest_dev_tx_thread, self);
+	self->started = TRUE;
 }
 
+gboolean
+tempest_device_set_tun(TempestDevice *self, TempestTun *tun, GError **error)
+{
+	if (self->tun != NULL) {
+		g_set_error_literal(error, TEMPEST_DEVICE_ERROR, TEMPEST_DEVICE_ERROR_INVALID,
+				    "the device has a TUN device already");
+		return FALSE;
+	}
+	/* the RX threads read self->tun under the read lock */
+	g_rw_lock_writer_lock(&self->config_lock);
+	self->tun = tempest_dev_tun_new(tun);
+	g_rw_lock_writer_unlock(&self->config_lock);
+	if (self->started)
+		self->tx_thread = g_thread_new("tempest-tx", tempest_dev_tx_thread, self);
+	return TRUE;
+}
+
+/* every thread is woken where it blocks: the handshake thread's eventfd, the sockets (shut
+ * down), every TUN device's reader */
 static void
 tempest_device_join(TempestDevice *self)
 {
 	g_atomic_int_set(&self->stopping, TRUE);
 	tempest_device_wake(self);
+	if (self->udp != NULL)
+		tempest_udp_shutdown(self->udp);
+	if (self->tun != NULL)
+		tempest_tun_wake(self->tun->tun);
+	g_rw_lock_reader_lock(&self->config_lock);
+	for (guint i = 0; i < self->peers->len; i++) {
+		TempestPeer *peer = self->peers->pdata[i];
+		if (peer->bound_tun != NULL)
+			tempest_tun_wake(peer->bound_tun->tun);
+	}
+	g_rw_lock_reader_unlock(&self->config_lock);
 	g_clear_pointer(&self->hs_thread, g_thread_join);
-	g_clear_pointer(&self->rx_thread, g_thread_join);
+	for (guint i = 0; i < G_N_ELEMENTS(self->rx_threads); i++)
+		g_clear_pointer(&self->rx_threads[i], g_thread_join);
 	g_clear_pointer(&self->tx_thread, g_thread_join);
 	for (guint i = 0; i < self->bound_tx_threads->len; i++)
 		g_thread_join(self->bound_tx_threads->pdata[i]);
@@ -257,10 +269,8 @@ tempest_device_free(TempestDevice *self)
 	g_clear_pointer(&self->checker, tempest_cookie_checker_free);
 	g_clear_pointer(&self->identity, tempest_static_identity_free);
 	tempest_dev_hs_queue_free(self->hs_queue);
-	if (self->udp_fd >= 0)
-		close(self->udp_fd);
-	if (self->tun_fd >= 0)
-		close(self->tun_fd);
+	g_clear_pointer(&self->udp, tempest_udp_free);
+	g_clear_pointer(&self->tun, tempest_dev_tun_unref);
 	close(self->wake_fd);
 	g_rw_lock_clear(&self->config_lock);
 	g_mutex_clear(&self->index_lock);
@@ -296,7 +306,6 @@ tempest_device_add_peer_locked(TempestDevice *self, const guint8 public_key[TEMP
 	peer->device = self;
 	memcpy(peer->public_key, public_key, TEMPEST_KEY_LEN);
 	peer->cookie = tempest_cookie_generator_new(public_key);
-	peer->bound_tun_fd = -1;
 	g_mutex_init(&peer->lock);
 	tempest_device_peer_rekey_identity(self, peer);
 	g_ptr_array_add(self->peers, peer);
@@ -323,6 +332,13 @@ tempest_device_remove_peer_locked(TempestDevice *self, TempestPeer *peer)
 {
 	tempest_allowedips_remove_by_peer(self->allowedips, peer);
 	tempest_device_drop_indices_locked(self, peer);
+	/* its own TUN device goes with its TX thread, which the wake ends; RX threads that still
+	 * write to it hold references */
+	if (peer->bound_tun != NULL) {
+		g_atomic_int_set(&peer->bound_tun->gone, TRUE);
+		tempest_tun_wake(peer->bound_tun->tun);
+		g_clear_pointer(&peer->bound_tun, tempest_dev_tun_unref);
+	}
 	g_ptr_array_remove(self->peers, peer);
 	g_mutex_lock(&peer->lock);
 	tempest_dev_peer_clear_keys_locked(peer);
@@ -373,38 +389,37 @@ tempest_device_lookup_index(TempestDevice *self, guint32 index)
 gboolean
 tempest_device_send_to_peer(TempestDevice *self, TempestPeer *peer, const guint8 *buf, gsize len)
 {
-	struct sockaddr_in6 to;
-	socklen_t to_len = 0;
+	TempestEndpoint to;
+	gboolean has_endpoint;
 
 	g_mutex_lock(&peer->lock);
-	if (peer->has_endpoint)
-		to_len = tempest_device_sockaddr_for(self, &peer->endpoint, &to);
+	has_endpoint = peer->has_endpoint;
+	to = peer->endpoint;
 	g_mutex_unlock(&peer->lock);
-	return to_len > 0 &&
-	       sendto(self->udp_fd, buf, len, MSG_DONTWAIT, (struct sockaddr *)&to, to_len) >= 0;
+	return has_endpoint && tempest_udp_send_one(self->udp, &to, buf, len) == 0;
 }
 
 gboolean
-tempest_device_bind_tun(TempestDevice *self, const guint8 public_key[TEMPEST_KEY_LEN], gint tun_fd,
-			GError **error)
+tempest_device_bind_tun(TempestDevice *self, const guint8 public_key[TEMPEST_KEY_LEN],
+			TempestTun *tun, GError **error)
 {
 	TempestDevBoundTun *bound;
 	TempestPeer *peer;
 
 	g_rw_lock_writer_lock(&self->config_lock);
 	peer = tempest_device_find_peer_locked(self, public_key);
-	if (peer == NULL || peer->bound_tun_fd >= 0) {
+	if (peer == NULL || peer->bound_tun != NULL) {
 		g_rw_lock_writer_unlock(&self->config_lock);
 		g_set_error(error, TEMPEST_DEVICE_ERROR, TEMPEST_DEVICE_ERROR_INVALID,
 			    peer == NULL ? "no such peer" : "the peer has a TUN device already");
 		return FALSE;
 	}
-	peer->bound_tun_fd = tun_fd;
-	g_rw_lock_writer_unlock(&self->config_lock);
+	peer->bound_tun = tempest_dev_tun_new(tun);
 	bound = g_new0(TempestDevBoundTun, 1);
 	bound->device = self;
 	memcpy(bound->public_key, public_key, TEMPEST_KEY_LEN);
-	bound->tun_fd = tun_fd;
+	bound->tun = tempest_dev_tun_ref(peer->bound_tun);
+	g_rw_lock_writer_unlock(&self->config_lock);
 	g_ptr_array_add(self->bound_tx_threads,
 			g_thread_new("tempest-tx-peer", tempest_dev_bound_tx_thread, bound));
 	return TRUE;

@@ -263,13 +263,38 @@ tempest_tun_wake(TempestTun *self)
 guint16
 tempest_tun_checksum(const guint8 *data, gsize len, guint32 initial)
 {
-	guint64 sum = initial;
+	guint64 acc = 0;
+	guint64 sum;
 	gsize i = 0;
 
-	for (; i + 1 < len; i += 2)
-		sum += (guint32)(data[i] << 8 | data[i + 1]);
-	if (i < len)
-		sum += (guint32)(data[i] << 8);
+	/* Summed 8 bytes at a time in host order with end-around carries: the ones' complement
+	 * sum does not care about word size or byte order until it is folded (RFC 1071 §2), and
+	 * the two-bytes-at-a-time loop was 30 % of the TX thread's instructions under callgrind. */
+	for (; i + 8 <= len; i += 8) {
+		guint64 w;
+		memcpy(&w, data + i, sizeof(w));
+		acc += w;
+		acc += acc < w;
+	}
+	for (; i + 2 <= len; i += 2) {
+		guint16 w;
+		memcpy(&w, data + i, sizeof(w));
+		acc += w;
+		acc += acc < w;
+	}
+	if (i < len) {
+		guint8 last[2] = {data[i], 0};
+		guint16 w;
+		memcpy(&w, last, sizeof(w));
+		acc += w;
+		acc += acc < w;
+	}
+	acc = (acc & 0xffffffff) + (acc >> 32);
+	acc = (acc & 0xffffffff) + (acc >> 32);
+	while (acc >> 16)
+		acc = (acc & 0xffff) + (acc >> 16);
+	/* host order back to the big-endian words the Internet checksum is defined on */
+	sum = (guint64)GUINT16_FROM_BE((guint16)acc) + initial;
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return (guint16)sum;
@@ -312,6 +337,9 @@ tempest_tun_gso_headers(const TempestTunVnetHdr *hdr, const guint8 *in, gsize in
 	if (in_len == 0 || (in[0] >> 4 != 4 && !v6) || iph_len < (v6 ? 40u : 20u) ||
 	    iph_len + (*tcp_out ? 20u : 8u) > in_len || hdr->gso_size == 0)
 		return FALSE;
+	/* the header must carry what the kernel says it segments */
+	if (in[v6 ? 6 : 9] != (*tcp_out ? 6 : 17))
+		return FALSE;
 	/* the kernel's hdr_len is a hint; the TCP header says its own length */
 	*hdr_len_out = iph_len + (*tcp_out ? (gsize)(in[iph_len + 12] >> 4) * 4 : 8);
 	return *hdr_len_out >= iph_len + (*tcp_out ? 20u : 8u) && *hdr_len_out <= in_len;
@@ -339,7 +367,10 @@ tempest_tun_gso_fix_headers(guint8 *out, gsize total, gsize iph_len, gboolean tc
 		th[5] = (guint8)(seq >> 16);
 		th[6] = (guint8)(seq >> 8);
 		th[7] = (guint8)seq;
-		/* FIN and PSH belong to the last segment only */
+		/* CWR belongs to the first segment only, FIN and PSH to the last (as the
+		 * kernel's tcp_gso_segment() cuts) */
+		if (i > 0)
+			th[13] &= (guint8)~0x80;
 		if (!last)
 			th[13] &= (guint8)~0x09;
 	} else {
@@ -523,4 +554,302 @@ tempest_tun_write(TempestTun *self, guint queue, const TempestTunPacket *packets
 			return i > 0 ? (gint)i : -errno;
 	}
 	return (gint)n_packets;
+}
+
+/*
+ * GRO towards the kernel: the TCP segments of one flow that a batch received back to back
+ * leave as one super-packet (virtio-net header with GSO and checksum offload), as a NIC's GRO
+ * would have handed them up: the kernel's TCP then sees one packet per flow and batch, not
+ * forty. The rules are the kernel's tcp_gro_receive(): same addresses, ports, IP header
+ * fields but the lengths, IDs counting up (IPv4), the same acknowledgement, window, header
+ * length and options; only ACK set, PSH on the last segment alone; consecutive sequence
+ * numbers; every segment as long as the first but the last, which may be shorter. Each
+ * segment's checksums are verified first, since the kernel computes the super-packet's anew:
+ * coalescing must not turn a damaged segment into a good one.
+ */
+
+#define TEMPEST_TUN_GRO_NONE G_MAXUINT16
+#define TEMPEST_TUN_TCP_ACK 0x10
+#define TEMPEST_TUN_TCP_PSH 0x08
+
+/* what GRO looks at in a packet; FALSE when it cannot be coalesced */
+typedef struct {
+	gboolean v6;
+	gsize iph;
+	gsize hdr; /* IP and TCP headers */
+	gsize payload;
+	guint32 seq;
+	guint8 flags;
+} TempestTunGroInfo;
+
+struct _TempestTunGro {
+	guint16 next[TEMPEST_TUN_GRO_MAX_PACKETS];  /* the next segment of i's group */
+	guint16 tail[TEMPEST_TUN_GRO_MAX_PACKETS];  /* at a head: its last segment */
+	guint16 count[TEMPEST_TUN_GRO_MAX_PACKETS]; /* at a head: its segments; 0 elsewhere */
+	guint32 seq_next[TEMPEST_TUN_GRO_MAX_PACKETS];
+	guint32 total[TEMPEST_TUN_GRO_MAX_PACKETS]; /* at a head: the super-packet's length */
+	guint16 open[TEMPEST_TUN_GRO_FLOWS];        /* heads that may take more segments */
+	TempestTunGroInfo open_info[TEMPEST_TUN_GRO_FLOWS];
+	guint n_open;
+};
+
+TempestTunGro *
+tempest_tun_gro_new(void)
+{
+	return g_new0(TempestTunGro, 1);
+}
+
+void
+tempest_tun_gro_free(TempestTunGro *gro)
+{
+	g_free(gro);
+}
+
+/* open group k takes no more segments */
+static void
+tempest_tun_gro_forget(TempestTunGro *gro, guint k)
+{
+	memmove(gro->open + k, gro->open + k + 1, sizeof(gro->open[0]) * (gro->n_open - k - 1));
+	memmove(gro->open_info + k, gro->open_info + k + 1,
+		sizeof(gro->open_info[0]) * (gro->n_open - k - 1));
+	gro->n_open--;
+}
+
+static gboolean
+tempest_tun_gro_parse(const guint8 *p, gsize len, TempestTunGroInfo *info)
+{
+	const guint8 *th;
+
+	info->v6 = len >= 40 && p[0] >> 4 == 6;
+	if (info->v6) {
+		if (p[6] != 6 || (gsize)tempest_tun_get16(p + 4) + 40 != len)
+			return FALSE;
+		info->iph = 40;
+	} else {
+		if (len < 20 || p[0] >> 4 != 4 || p[9] != 6 || tempest_tun_get16(p + 2) != len ||
+		    (tempest_tun_get16(p + 6) & 0x3fff) != 0)
+			return FALSE;
+		info->iph = (gsize)(p[0] & 0x0f) * 4;
+	}
+	if (info->iph < 20 || info->iph + 20 > len ||
+	    (!info->v6 && tempest_tun_checksum(p, info->iph, 0) != 0xffff))
+		return FALSE;
+	th = p + info->iph;
+	info->hdr = info->iph + (gsize)(th[12] >> 4) * 4;
+	info->flags = th[13];
+	if (info->hdr < info->iph + 20 || info->hdr >= len ||
+	    (info->flags & ~TEMPEST_TUN_TCP_PSH) != TEMPEST_TUN_TCP_ACK)
+		return FALSE;
+	info->payload = len - info->hdr;
+	info->seq = (guint32)th[4] << 24 | (guint32)th[5] << 16 | (guint32)th[6] << 8 | th[7];
+	return tempest_tun_checksum(th, len - info->iph,
+				    tempest_tun_pseudo_header(p, 6, len - info->iph)) == 0xffff;
+}
+
+/* the same connection: addresses and ports */
+static gboolean
+tempest_tun_gro_same_flow(const guint8 *a, const guint8 *b, const TempestTunGroInfo *ia,
+			  const TempestTunGroInfo *ib)
+{
+	gsize at = ia->v6 ? 8 : 12;
+	gsize n = ia->v6 ? 32 : 8;
+
+	return ia->v6 == ib->v6 && ia->iph == ib->iph && memcmp(a + at, b + at, n) == 0 &&
+	       memcmp(a + ia->iph, b + ib->iph, 4) == 0;
+}
+
+/* whether segment b may follow the group that head a (of count segments) starts */
+static gboolean
+tempest_tun_gro_fits(const TempestTunGro *gro, guint16 h, const guint8 *a, const guint8 *b,
+		     const TempestTunGroInfo *ia, const TempestTunGroInfo *ib)
+{
+	const guint8 *ta = a + ia->iph;
+	const guint8 *tb = b + ib->iph;
+
+	if (gro->count[h] >= TEMPEST_TUN_GRO_MAX_SEGMENTS || ia->hdr != ib->hdr ||
+	    ib->payload > ia->payload || ib->seq != gro->seq_next[h] ||
+	    gro->total[h] + ib->payload > G_MAXUINT16)
+		return FALSE;
+	if (ia->v6 ? memcmp(a, b, 4) != 0 || memcmp(a + 6, b + 6, 2) != 0
+		   : memcmp(a, b, 2) != 0 || memcmp(a + 6, b + 6, 4) != 0 ||
+			     memcmp(a + 20, b + 20, ia->iph - 20) != 0 ||
+			     tempest_tun_get16(b + 4) !=
+				     (guint16)(tempest_tun_get16(a + 4) + gro->count[h]))
+		return FALSE;
+	/* acknowledgement, header length, window, urgent pointer and options; the flags were
+	 * checked by the parse */
+	return memcmp(ta + 8, tb + 8, 5) == 0 && memcmp(ta + 14, tb + 14, 2) == 0 &&
+	       memcmp(ta + 18, tb + 18, 2) == 0 &&
+	       memcmp(ta + 20, tb + 20, ia->hdr - ia->iph - 20) == 0;
+}
+
+static void
+tempest_tun_gro_start(TempestTunGro *gro, guint16 i, gsize len, const TempestTunGroInfo *info,
+		      gboolean candidate)
+{
+	gro->count[i] = 1;
+	gro->tail[i] = i;
+	gro->total[i] = (guint32)len;
+	gro->seq_next[i] = candidate ? info->seq + (guint32)info->payload : 0;
+	if (!candidate || (info->flags & TEMPEST_TUN_TCP_PSH) != 0)
+		return;
+	/* full: the oldest flow is written as it is */
+	if (gro->n_open == TEMPEST_TUN_GRO_FLOWS)
+		tempest_tun_gro_forget(gro, 0);
+	gro->open[gro->n_open] = i;
+	gro->open_info[gro->n_open] = *info;
+	gro->n_open++;
+}
+
+/* packet i joins the open group of its flow if it fits: TRUE. A flow whose group it does not
+ * fit goes on in a new group (written after the old one). */
+static gboolean
+tempest_tun_gro_join(TempestTunGro *gro, const TempestTunPacket *packets, guint16 i,
+		     const TempestTunGroInfo *info)
+{
+	for (guint k = 0; k < gro->n_open; k++) {
+		guint16 h = gro->open[k];
+		const TempestTunGroInfo *head = &gro->open_info[k];
+		if (!tempest_tun_gro_same_flow(packets[h].data, packets[i].data, head, info))
+			continue;
+		if (!tempest_tun_gro_fits(gro, h, packets[h].data, packets[i].data, head, info)) {
+			tempest_tun_gro_forget(gro, k);
+			return FALSE;
+		}
+		gro->next[gro->tail[h]] = i;
+		gro->tail[h] = i;
+		gro->count[h]++;
+		gro->total[h] += (guint32)info->payload;
+		gro->seq_next[h] += (guint32)info->payload;
+		if (info->payload < head->payload || (info->flags & TEMPEST_TUN_TCP_PSH) != 0)
+			tempest_tun_gro_forget(gro, k);
+		return TRUE;
+	}
+	return FALSE;
+}
+
+/* groups the packets: a head's count says how many segments follow it by next */
+static void
+tempest_tun_gro_plan(TempestTunGro *gro, const TempestTunPacket *packets, guint n)
+{
+	gro->n_open = 0;
+	for (guint16 i = 0; i < n; i++) {
+		TempestTunGroInfo info;
+		gboolean candidate = tempest_tun_gro_parse(packets[i].data, packets[i].len, &info);
+		gro->next[i] = TEMPEST_TUN_GRO_NONE;
+		gro->count[i] = 0;
+		if (!candidate || !tempest_tun_gro_join(gro, packets, i, &info))
+			tempest_tun_gro_start(gro, i, packets[i].len, &info, candidate);
+	}
+}
+
+/* writes one frame; the errno, or 0 */
+static gint
+tempest_tun_writev(gint fd, struct iovec *iov, guint n_iov)
+{
+	gssize ret;
+
+	do
+		ret = writev(fd, iov, (gint)n_iov);
+	while (ret < 0 && errno == EINTR);
+	return ret < 0 ? errno : 0;
+}
+
+/* the group that starts at head h as one super-packet: its headers rewritten in a copy (the
+ * packets stay as they are, for a fallback), then the payload of every segment */
+static gint
+tempest_tun_gro_write_group(gint fd, const TempestTunGro *gro, const TempestTunPacket *packets,
+			    guint16 h)
+{
+	const guint8 *p = packets[h].data;
+	TempestTunGroInfo info;
+	TempestTunVnetHdr vnet = {0};
+	struct iovec iov[TEMPEST_TUN_GRO_MAX_SEGMENTS + 2];
+	guint8 hdr[120];
+	guint n_iov = 0;
+	guint16 pseudo;
+
+	(void)tempest_tun_gro_parse(p, packets[h].len, &info);
+	memcpy(hdr, p, info.hdr);
+	if (info.v6) {
+		tempest_tun_put16(hdr + 4, (guint16)(gro->total[h] - 40));
+	} else {
+		tempest_tun_put16(hdr + 2, (guint16)gro->total[h]);
+		tempest_tun_put16(hdr + 10, 0);
+		tempest_tun_put16(hdr + 10, (guint16)~tempest_tun_checksum(hdr, info.iph, 0));
+	}
+	/* PSH, if any, came with the last segment */
+	hdr[info.iph + 13] |= packets[gro->tail[h]].data[info.iph + 13] & TEMPEST_TUN_TCP_PSH;
+	/* NEEDS_CSUM: the field holds the pseudo-header's sum, the kernel adds the rest */
+	pseudo = tempest_tun_checksum(NULL, 0,
+				      tempest_tun_pseudo_header(hdr, 6, gro->total[h] - info.iph));
+	tempest_tun_put16(hdr + info.iph + 16, pseudo);
+	vnet.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	vnet.gso_type = info.v6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4;
+	vnet.hdr_len = (guint16)info.hdr;
+	vnet.gso_size = (guint16)info.payload;
+	vnet.csum_start = (guint16)info.iph;
+	vnet.csum_offset = 16;
+	iov[n_iov++] = (struct iovec){&vnet, sizeof(vnet)};
+	iov[n_iov++] = (struct iovec){hdr, info.hdr};
+	for (guint16 i = h; i != TEMPEST_TUN_GRO_NONE; i = gro->next[i])
+		iov[n_iov++] =
+			(struct iovec){packets[i].data + info.hdr, packets[i].len - info.hdr};
+	return tempest_tun_writev(fd, iov, n_iov);
+}
+
+/**
+ * tempest_tun_gro_write_fd:
+ * @fd: a TUN queue opened with IFF_VNET_HDR and offloads (or, in tests, a SOCK_SEQPACKET)
+ *
+ * Writes @packets to @fd, the TCP segments of a flow that follow each other coalesced into
+ * super-packets (above); every other packet as it is. The order within a flow is kept. If the
+ * kernel refuses a super-packet, its segments go one by one.
+ *
+ * Returns: how many of @packets were written (a full queue drops the rest, as a NIC would)
+ */
+guint
+tempest_tun_gro_write_fd(gint fd, TempestTunGro *gro, const TempestTunPacket *packets, guint n)
+{
+	static const TempestTunVnetHdr plain = {0};
+	guint written = 0;
+
+	n = MIN(n, TEMPEST_TUN_GRO_MAX_PACKETS);
+	tempest_tun_gro_plan(gro, packets, n);
+	for (guint16 h = 0; h < n; h++) {
+		if (gro->count[h] == 0)
+			continue;
+		if (gro->count[h] > 1 && tempest_tun_gro_write_group(fd, gro, packets, h) == 0) {
+			written += gro->count[h];
+			continue;
+		}
+		for (guint16 i = h; i != TEMPEST_TUN_GRO_NONE; i = gro->next[i]) {
+			struct iovec iov[2] = {{(void *)&plain, sizeof(plain)},
+					       {packets[i].data, packets[i].len}};
+			written += tempest_tun_writev(fd, iov, 2) == 0;
+		}
+	}
+	return written;
+}
+
+/**
+ * tempest_tun_write_gro:
+ * @gro: this thread's scratch space (tempest_tun_gro_new())
+ *
+ * tempest_tun_write(), with the TCP segments of a flow coalesced into super-packets when the
+ * device has offloads (tempest_tun_gro_write_fd()).
+ *
+ * Returns: how many packets were written, or -errno
+ */
+gint
+tempest_tun_write_gro(TempestTun *self, guint queue, TempestTunGro *gro,
+		      const TempestTunPacket *packets, guint n_packets)
+{
+	gint fd = tempest_tun_get_fd(self, queue);
+
+	if (!self->offload)
+		return tempest_tun_write(self, queue, packets, n_packets);
+	if (fd < 0)
+		return -EBADF;
+	return (gint)tempest_tun_gro_write_fd(fd, gro, packets, n_packets);
 }

@@ -67,10 +67,25 @@ gint tempest_tun_read(TempestTun *self, guint queue, guint8 *scratch, TempestTun
 gint tempest_tun_write(TempestTun *self, guint queue, const TempestTunPacket *packets,
 		       guint n_packets);
 
+/* GRO towards the kernel: a thread's scratch space for coalescing what it writes */
+#define TEMPEST_TUN_GRO_MAX_PACKETS 4096
+#define TEMPEST_TUN_GRO_MAX_SEGMENTS 64 /* per super-packet */
+#define TEMPEST_TUN_GRO_FLOWS 16        /* flows coalesced at once */
+
+typedef struct _TempestTunGro TempestTunGro;
+
+TempestTunGro *tempest_tun_gro_new(void);
+void tempest_tun_gro_free(TempestTunGro *gro);
+gint tempest_tun_write_gro(TempestTun *self, guint queue, TempestTunGro *gro,
+			   const TempestTunPacket *packets, guint n_packets);
+guint tempest_tun_gro_write_fd(gint fd, TempestTunGro *gro, const TempestTunPacket *packets,
+			       guint n);
+
 gint tempest_tun_gso_split(const TempestTunVnetHdr *hdr, guint8 *in, gsize in_len,
 			   TempestTunPacket *out, guint n_out);
 guint16 tempest_tun_checksum(const guint8 *data, gsize len, guint32 initial);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TempestTun, tempest_tun_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(TempestTunGro, tempest_tun_gro_free)
 
 G_END_DECLS

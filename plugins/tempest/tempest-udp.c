@@ -33,6 +33,8 @@ struct _TempestUdp {
 	/* read on every send, cleared once when the kernel refuses segmentation */
 	gint gso;
 	gboolean gro;
+	TempestUdpFlags flags;
+	guint32 fwmark;
 	gint closing; /* set by tempest_udp_shutdown(); receivers then return 0 */
 };
 
@@ -181,8 +183,55 @@ tempest_udp_open(guint16 port, guint32 fwmark, TempestUdpFlags flags, GError **e
 	self->fd4 = self->fd6 = -1;
 	if (!tempest_udp_open_pair(self, port, fwmark, flags, error))
 		return NULL;
+	self->flags = flags;
+	self->fwmark = fwmark;
 	tempest_udp_detect_offloads(self, flags);
 	return g_steal_pointer(&self);
+}
+
+/* @fd, already in use by receivers, becomes the socket @replacement (which is consumed) */
+static void
+tempest_udp_swap_fd(gint fd, gint replacement)
+{
+	gint old = dup(fd);
+
+	dup2(replacement, fd);
+	close(replacement);
+	/* a receiver blocked in recvmmsg() holds the old socket, not the number: woken by the
+	 * shutdown, it comes back for the next batch and finds the new socket under the number */
+	if (old >= 0) {
+		shutdown(old, SHUT_RDWR);
+		close(old);
+	}
+}
+
+/**
+ * tempest_udp_rebind:
+ * @port: 0 for any
+ *
+ * Moves both sockets to @port, keeping their file descriptors, fwmark and offloads: threads
+ * that use them go on with the new ones (a receiver blocked on the old port is woken and may
+ * return empty packets, len 0). On failure nothing changes.
+ */
+gboolean
+tempest_udp_rebind(TempestUdp *self, guint16 port, GError **error)
+{
+	g_autoptr(TempestUdp) fresh = tempest_udp_open(port, self->fwmark, self->flags, error);
+
+	if (fresh == NULL)
+		return FALSE;
+	if (self->fd4 >= 0 && fresh->fd4 >= 0) {
+		tempest_udp_swap_fd(self->fd4, fresh->fd4);
+		fresh->fd4 = -1;
+	}
+	if (self->fd6 >= 0 && fresh->fd6 >= 0) {
+		tempest_udp_swap_fd(self->fd6, fresh->fd6);
+		fresh->fd6 = -1;
+	}
+	self->port = fresh->port;
+	g_atomic_int_set(&self->gso, g_atomic_int_get(&fresh->gso));
+	self->gro = fresh->gro;
+	return TRUE;
 }
 
 void
@@ -250,6 +299,7 @@ tempest_udp_set_fwmark(TempestUdp *self, guint32 fwmark, GError **error)
 		if (fds[i] >= 0 &&
 		    setsockopt(fds[i], SOL_SOCKET, SO_MARK, &fwmark, sizeof(fwmark)) != 0)
 			return tempest_udp_set_errno(error, errno, "cannot set the fwmark");
+	self->fwmark = fwmark;
 	return TRUE;
 }
 
@@ -544,4 +594,61 @@ tempest_udp_send(TempestUdp *self, TempestUdpBatch *batch, TempestUdpPacket *pac
 			return ret;
 	}
 	return (gint)sent;
+}
+
+/**
+ * tempest_udp_send_one:
+ * @endpoint: the destination (its sticky source is not used)
+ *
+ * One datagram without a batch: handshake messages and keepalives, off the fast path.
+ *
+ * Returns: 0, or -errno
+ */
+gint
+tempest_udp_send_one(TempestUdp *self, const TempestEndpoint *endpoint, const guint8 *data,
+		     gsize len)
+{
+	gint fd = tempest_udp_get_fd(self, endpoint->dst.sa.sa_family);
+	gssize ret;
+
+	if (fd < 0)
+		return -EAFNOSUPPORT;
+	do
+		ret = sendto(fd, data, len, MSG_DONTWAIT, &endpoint->dst.sa,
+			     tempest_endpoint_get_socklen(endpoint));
+	while (ret < 0 && errno == EINTR);
+	return ret < 0 ? -errno : 0;
+}
+
+/**
+ * tempest_udp_packet_get_segments:
+ *
+ * Returns: how many datagrams a received packet holds (more than one when the kernel
+ * coalesced them, UDP_GRO); 0 for an empty or truncated one
+ */
+guint
+tempest_udp_packet_get_segments(const TempestUdpPacket *packet)
+{
+	if (packet->len == 0)
+		return 0;
+	if (packet->segment_size == 0)
+		return 1;
+	return (guint)((packet->len + packet->segment_size - 1) / packet->segment_size);
+}
+
+/**
+ * tempest_udp_packet_get_segment:
+ * @index: below tempest_udp_packet_get_segments()
+ * @len_out: the datagram's length (each is segment_size long but the last)
+ *
+ * Returns: (transfer none): where datagram @index of a received packet starts
+ */
+guint8 *
+tempest_udp_packet_get_segment(const TempestUdpPacket *packet, guint index, gsize *len_out)
+{
+	gsize size = packet->segment_size != 0 ? packet->segment_size : packet->len;
+	gsize offset = (gsize)index * size;
+
+	*len_out = MIN(size, packet->len - offset);
+	return packet->data + offset;
 }

@@ -55,6 +55,7 @@ gint tempest_udp_get_fd(const TempestUdp *self, gint family);
 gboolean tempest_udp_get_gso(const TempestUdp *self);
 gboolean tempest_udp_get_gro(const TempestUdp *self);
 gboolean tempest_udp_set_fwmark(TempestUdp *self, guint32 fwmark, GError **error);
+gboolean tempest_udp_rebind(TempestUdp *self, guint16 port, GError **error);
 void tempest_udp_shutdown(TempestUdp *self);
 
 TempestUdpBatch *tempest_udp_batch_new(void);
@@ -64,6 +65,13 @@ gint tempest_udp_recv(TempestUdp *self, gint family, TempestUdpBatch *batch,
 		      TempestUdpPacket *packets, guint n_packets);
 gint tempest_udp_send(TempestUdp *self, TempestUdpBatch *batch, TempestUdpPacket *packets,
 		      guint n_packets);
+
+gint tempest_udp_send_one(TempestUdp *self, const TempestEndpoint *endpoint, const guint8 *data,
+			  gsize len);
+
+/* a received packet, coalesced by GRO or not, as the datagrams it holds */
+guint tempest_udp_packet_get_segments(const TempestUdpPacket *packet);
+guint8 *tempest_udp_packet_get_segment(const TempestUdpPacket *packet, guint index, gsize *len_out);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TempestUdp, tempest_udp_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TempestUdpBatch, tempest_udp_batch_free)

@@ -2,7 +2,7 @@
 # The tempest plugin (tempest.so) as the agent drives it, against arctic-tempest: the peer has
 # its own TUN device (ArcTunnelPeer.ifname), so everything routed into that device reaches the
 # peer; ping both ways through it; wg show works on the plugin's interface, wg set is refused
-# (the agent owns the configuration). Root only (77 otherwise).
+# (the agent owns the configuration); the interface makes no network device of its own. Root only (77 otherwise).
 set -u
 # shellcheck source=tempest-common.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/tempest-common.sh"
@@ -36,5 +36,7 @@ has_handshake() {
 	ip netns exec "$nsa" wg show "$ifa" latest-handshakes | awk '{ exit !($2 > 0) }'
 }
 check "wg show on the plugin's interface shows the handshake" has_handshake
+# every peer has its own device: the interface is the socket's name, no idle network device
+refute "no network device $ifa when every peer has its own" ip -n "$nsa" link show "$ifa"
 refute "wg set refused (read-only)" ip netns exec "$nsa" wg set "$ifa" listen-port 4242
 td_finish

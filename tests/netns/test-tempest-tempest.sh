@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# arctic-tempest on both sides: ping and iperf3 both ways; wg showconf | wg setconf | wg showconf
-# gives the same configuration back; a wrong key gives no handshake and delivers nothing.
+# arctic-tempest on both sides: ping and iperf3 both ways, the receiver's TCP segments coalesced
+# (GRO) into its device; wg showconf | wg setconf | wg showconf gives the same configuration back; a wrong key gives no handshake and delivers nothing.
 # Root only (77 otherwise).
 set -u
 # shellcheck source=tempest-common.sh source-path=SCRIPTDIR
@@ -22,8 +22,18 @@ tcp_a_to_b() {
 	kill "$(cat "$tmp/iperf.pid" 2>/dev/null)" 2>/dev/null
 	return $status
 }
+# GRO towards the kernel: b's device took a's TCP segments coalesced, so the packets it
+# received are on average larger than its MTU (1420) allows one packet to be
+coalesced() {
+	local bytes packets
+	bytes=$(ip netns exec "$nsb" cat "/sys/class/net/$ifb/statistics/rx_bytes")
+	packets=$(ip netns exec "$nsb" cat "/sys/class/net/$ifb/statistics/rx_packets")
+	echo "$ifb received $bytes bytes in $packets packets"
+	[ "$packets" -gt 0 ] && [ $((bytes / packets)) -gt 1420 ]
+}
 if command -v iperf3 >/dev/null; then
 	check "iperf3 TCP a -> b" tcp_a_to_b
+	check "GRO: b's device received TCP segments coalesced" coalesced
 fi
 
 # showconf round trip on a: what it shows, set again, shows the same

@@ -18,7 +18,6 @@ make_peer(void)
 	TempestPeer *peer = g_new0(TempestPeer, 1);
 
 	g_mutex_init(&peer->lock);
-	peer->bound_tun_fd = -1;
 	return peer;
 }
 

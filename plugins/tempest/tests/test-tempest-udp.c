@@ -194,6 +194,67 @@ test_udp_fixed_port_func(void)
 	g_assert_null(b);
 }
 
+typedef struct {
+	TempestUdp *udp;
+	guint8 got[16];
+	gsize got_len;
+} RebindReceiver;
+
+/* receives until a datagram with data comes (the rebind may wake it with empty ones) */
+static gpointer
+rebind_receiver_thread(gpointer data)
+{
+	RebindReceiver *r = data;
+	g_autoptr(TempestUdpBatch) batch = tempest_udp_batch_new();
+	guint8 buf[64];
+	TempestUdpPacket packet = {.data = buf, .size = sizeof(buf)};
+
+	while (r->got_len == 0) {
+		gint got = tempest_udp_recv(r->udp, AF_INET, batch, &packet, 1);
+		if (got <= 0)
+			continue;
+		r->got_len = MIN(packet.len, sizeof(r->got));
+		memcpy(r->got, buf, r->got_len);
+	}
+	return NULL;
+}
+
+/* a receiver blocked on the old port receives on the new one after a rebind; the old port is
+ * free again and the new one serves sends too */
+static void
+test_udp_rebind_func(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TempestUdp) a = tempest_udp_open(0, 0, TEMPEST_UDP_FLAG_NONE, &error);
+	g_autoptr(TempestUdp) b = NULL;
+	g_autoptr(TempestUdp) again = NULL;
+	RebindReceiver r = {0};
+	TempestEndpoint to;
+	guint16 old_port;
+	GThread *thread;
+	gboolean ok;
+
+	g_assert_no_error(error);
+	b = tempest_udp_open(0, 0, TEMPEST_UDP_FLAG_NONE, &error);
+	g_assert_no_error(error);
+	old_port = tempest_udp_get_port(b);
+	r.udp = b;
+	thread = g_thread_new("rebind-receiver", rebind_receiver_thread, &r);
+	g_usleep(100 * 1000); /* let it block in recvmmsg() */
+	ok = tempest_udp_rebind(b, 0, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	g_assert_cmpuint(tempest_udp_get_port(b), !=, old_port);
+	to = endpoint_of(AF_INET, tempest_udp_get_port(b));
+	g_assert_cmpint(tempest_udp_send_one(a, &to, (const guint8 *)"rebound", 7), ==, 0);
+	g_thread_join(thread);
+	g_assert_cmpmem(r.got, r.got_len, "rebound", 7);
+	/* the old port was released */
+	again = tempest_udp_open(old_port, 0, TEMPEST_UDP_FLAG_NONE, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(again);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -203,5 +264,6 @@ main(int argc, char **argv)
 	g_test_add_func("/tempest/udp/v6-offload", test_udp_v6_offload_func);
 	g_test_add_func("/tempest/udp/v6-plain", test_udp_v6_plain_func);
 	g_test_add_func("/tempest/udp/fixed-port", test_udp_fixed_port_func);
+	g_test_add_func("/tempest/udp/rebind", test_udp_rebind_func);
 	return g_test_run();
 }
