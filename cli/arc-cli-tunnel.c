@@ -29,7 +29,7 @@ arc_cli_tunnel_duration(gint64 seconds)
 			       seconds % 86400 / 3600);
 }
 
-/* a counter as 1.2 MiB; 0 for anything that is not a non-negative integer */
+/* a counter as `1.2 MiB`; 0 for anything that is not a non-negative integer */
 static gchar *
 arc_cli_tunnel_bytes(JsonObject *status, const gchar *member)
 {
@@ -38,8 +38,14 @@ arc_cli_tunnel_bytes(JsonObject *status, const gchar *member)
 				       json_node_get_value_type(node) == G_TYPE_INT64
 			       ? json_node_get_int(node)
 			       : 0;
+	g_autofree gchar *size =
+		g_format_size_full((guint64)MAX(value, 0), G_FORMAT_SIZE_IEC_UNITS);
+	GString *text = g_string_new(size);
 
-	return g_format_size_full((guint64)MAX(value, 0), G_FORMAT_SIZE_IEC_UNITS);
+	/* GLib puts a no-break space before the unit: a plain one reads the same, in any
+	 * terminal's charset, and greps as people type it */
+	g_string_replace(text, "\u00a0", " ", 0);
+	return g_string_free(text, FALSE);
 }
 
 static void
