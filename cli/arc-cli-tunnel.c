@@ -11,7 +11,7 @@
 #include "arc-cli-json.h"
 
 /* The tunnel's state of a peer in one line, from `tunnel.status` of /v1/peers/{id} or
- * `tunnel` of /v1/cluster/status (docs/dataplane.md, "Troubleshooting"). */
+ * `tunnel` of /v1/cluster/status (docs/dataplane.md, "Troubleshooting the tunnel"). */
 
 /* 42s, 5m 3s, 2h 5m, 3d 4h */
 static gchar *

@@ -9,8 +9,8 @@
 G_BEGIN_DECLS
 
 /* What the tunnel says of each of its peers, for operators (docs/dataplane.md,
- * "Troubleshooting"): the data plane reads it from its tunnel plugin, the engine hands it to
- * the REST and D-Bus adapters and to /metrics through a function the agent installs, so that
+ * "Troubleshooting the tunnel"): the data plane reads it from its tunnel plugin, the engine hands
+ * it to the REST and D-Bus adapters and to /metrics through a function the agent installs, so that
  * neither side knows the other. */
 
 /**

@@ -29,9 +29,9 @@ arc_rest_tunnel_status_add_counter(JsonBuilder *b, const gchar *name,
  * @peer_id: the remote peer
  * @now: Unix seconds, for the handshake's age
  *
- * Adds the tunnel's state of @peer_id (docs/dataplane.md, "Troubleshooting"): %NULL without a
- * tunnel, so that a disabled data plane never reads as a dead tunnel; `in_tunnel` false and
- * every other member null when this agent's tunnel does not hold the peer.
+ * Adds the tunnel's state of @peer_id (docs/dataplane.md, "Troubleshooting the tunnel"): %NULL
+ * without a tunnel, so that a disabled data plane never reads as a dead tunnel; `in_tunnel` false
+ * and every other member null when this agent's tunnel does not hold the peer.
  */
 void
 arc_rest_tunnel_status_add(JsonBuilder *b, const gchar *name, GPtrArray *list, const gchar *peer_id,

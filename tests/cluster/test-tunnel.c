@@ -88,7 +88,7 @@ tn_assert_distinct(GHashTable *tunnels)
 
 /* Agents without CAP_NET_ADMIN have no tunnel: its state of every remote peer is null
  * (never zeros that would read as a dead tunnel), the local peer has none, and /metrics
- * has no tunnel series (docs/dataplane.md, "Troubleshooting"). */
+ * has no tunnel series (docs/dataplane.md, "Troubleshooting the tunnel"). */
 static void
 tn_assert_no_tunnel_status(GsNode *self)
 {

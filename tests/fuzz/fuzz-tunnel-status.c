@@ -10,8 +10,8 @@
 #include "arc-tunnel-status.h"
 
 /* What a tunnel plugin reports of its peers (arc_tunnel_get_stats(), docs/dataplane.md,
- * "Troubleshooting"), read by arc_tunnel_peer_status_parse(). The plugin runs in the agent,
- * but the agent shows what it says to operators, in JSON, /metrics and D-Bus: whatever the
+ * "Troubleshooting the tunnel"), read by arc_tunnel_peer_status_parse(). The plugin runs in the
+ * agent, but the agent shows what it says to operators, in JSON, /metrics and D-Bus: whatever the
  * shape, every entry names one of the peers the agent gave the tunnel, once, with no negative
  * handshake time and an endpoint that is short printable ASCII or none. An input that reads
  * as GVariant text is that value (the seeds); any other is the serialised form of a `v`. */
