@@ -36,8 +36,9 @@ arc_fuzz_tunnel_status_read(const uint8_t *data, size_t size)
 	g_autoptr(GVariant) normal = NULL;
 	GVariant *parsed = g_variant_parse(NULL, text, NULL, NULL, NULL);
 
+	/* not floating: the reference is ours */
 	if (parsed != NULL)
-		return g_variant_ref_sink(parsed);
+		return parsed;
 	bytes = g_bytes_new(data, size);
 	boxed = g_variant_ref_sink(g_variant_new_from_bytes(G_VARIANT_TYPE_VARIANT, bytes, FALSE));
 	normal = g_variant_get_normal_form(boxed);
