@@ -11,6 +11,7 @@
 #include "arc-cli-fields.h"
 #include "arc-cli-json.h"
 #include "arc-cli-time.h"
+#include "arc-cli-tunnel.h"
 
 /*
  * `arctic cluster identity | status | init | sync | credentials` (§5.9). `credentials` shows
@@ -115,9 +116,9 @@ static void
 arc_cli_cluster_print_peers(JsonArray *peers)
 {
 	/* TRANSLATORS: column headings of `arctic cluster status` */
-	const gchar *headings[] = {N_("ID"),           N_("NAME"),         N_("ADDRESS"),
-				   N_("STATE"),        N_("REACHABILITY"), N_("LAST SEEN"),
-				   N_("REGISTRY HASH")};
+	const gchar *headings[] = {
+		N_("ID"),           N_("NAME"),      N_("ADDRESS"),       N_("STATE"),
+		N_("REACHABILITY"), N_("LAST SEEN"), N_("REGISTRY HASH"), N_("TUNNEL")};
 	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
 	gsize widths[G_N_ELEMENTS(headings)];
 
@@ -127,6 +128,7 @@ arc_cli_cluster_print_peers(JsonArray *peers)
 		JsonObject *peer = json_array_get_object_element(peers, i);
 		g_autofree gchar *seen = NULL;
 		g_autofree gchar *hash = NULL;
+		g_autofree gchar *tunnel = NULL;
 		gchar **row;
 
 		if (peer == NULL)
@@ -136,6 +138,7 @@ arc_cli_cluster_print_peers(JsonArray *peers)
 					 arc_cli_json_get_string(peer, "last_seen"))
 			       : NULL;
 		hash = g_strndup(arc_cli_cluster_cell(peer, "registry_hash"), 12);
+		tunnel = arc_cli_tunnel_summary(peer, "tunnel", FALSE);
 		row = g_new0(gchar *, G_N_ELEMENTS(headings) + 1);
 		row[0] = g_strconcat(
 			arc_cli_cluster_cell(peer, "id"),
@@ -148,6 +151,7 @@ arc_cli_cluster_print_peers(JsonArray *peers)
 		row[4] = g_strdup(arc_cli_cluster_cell(peer, "reachability"));
 		row[5] = g_strdup(seen != NULL ? seen : "-");
 		row[6] = g_steal_pointer(&hash);
+		row[7] = tunnel != NULL ? g_steal_pointer(&tunnel) : g_strdup("-");
 		for (guint c = 0; c < G_N_ELEMENTS(headings); c++)
 			widths[c] = MAX(widths[c], (gsize)g_utf8_strlen(row[c], -1));
 		g_ptr_array_add(rows, row);

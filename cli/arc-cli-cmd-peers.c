@@ -11,6 +11,7 @@
 #include "arc-cli-fields.h"
 #include "arc-cli-json.h"
 #include "arc-cli-peer-address.h"
+#include "arc-cli-tunnel.h"
 
 /*
  * `arctic peers list | get | add | update | delete | remove-self` (spec §5.5, API §4.7).
@@ -136,7 +137,9 @@ arc_cli_peers_print_peer(ArcCliContext *ctx, JsonNode *response, GError **error)
 {
 	g_autoptr(ArcCliFields) fields = arc_cli_fields_new(16);
 	g_autoptr(JsonObject) peer = NULL;
+	g_autofree gchar *tunnel = NULL;
 	JsonObject *object = arc_cli_json_expect_object(response, error);
+	JsonNode *node;
 
 	if (object == NULL)
 		return FALSE;
@@ -149,6 +152,12 @@ arc_cli_peers_print_peer(ArcCliContext *ctx, JsonNode *response, GError **error)
 	arc_cli_fields_add_member(fields, _("Is Local:"), peer, "is_local", ARC_CLI_FIELD_YES_NO);
 	arc_cli_fields_add_member(fields, _("Address:"), peer, "address", ARC_CLI_FIELD_TEXT);
 	arc_cli_fields_add_member(fields, _("Created At:"), peer, "created_at", ARC_CLI_FIELD_TIME);
+	/* what this agent's tunnel says of a remote peer, when the agent shows it */
+	node = json_object_get_member(peer, "tunnel");
+	if (node != NULL && JSON_NODE_HOLDS_OBJECT(node))
+		tunnel = arc_cli_tunnel_summary(json_node_get_object(node), "status", TRUE);
+	if (tunnel != NULL)
+		arc_cli_fields_add(fields, _("Tunnel:"), tunnel);
 	arc_cli_fields_print(fields);
 	return TRUE;
 }

@@ -214,6 +214,64 @@ arc_metrics_render(const gchar *extra)
 	return g_string_free(out, FALSE);
 }
 
+/* the value of the @metric-th series of arc_metrics_append_tunnel() */
+static guint64
+arc_metrics_tunnel_value(const ArcTunnelPeerStatus *peer, guint metric)
+{
+	switch (metric) {
+	case 0:
+		return peer->rx_bytes;
+	case 1:
+		return peer->tx_bytes;
+	default:
+		return (guint64)MAX(peer->last_handshake, 0);
+	}
+}
+
+/**
+ * arc_metrics_append_tunnel:
+ * @out: exposition text, for arc_metrics_render()'s @extra
+ * @peers: (nullable) (element-type ArcTunnelPeerStatus): the tunnel's peers now; %NULL when
+ *   the agent has no tunnel, and then nothing is added (no zeros for a tunnel that is not)
+ *
+ * The tunnel's per-peer counters, read from the plugin at each scrape. The `peer` label
+ * takes member peer ids only (the data plane gives the tunnel the cluster's active members,
+ * no more than the license's node limit), so the series stay few and bounded. They restart
+ * from 0 when a peer re-enters the tunnel: a counter reset, as Prometheus expects them.
+ */
+void
+arc_metrics_append_tunnel(GString *out, GPtrArray *peers)
+{
+	static const struct {
+		const gchar *name;
+		const gchar *type;
+		const gchar *help;
+	} metrics[] = {
+		{"arctic_tunnel_rx_bytes_total", "counter",
+		 "Bytes received through the tunnel from each peer"},
+		{"arctic_tunnel_tx_bytes_total", "counter",
+		 "Bytes sent through the tunnel to each peer"},
+		{"arctic_tunnel_last_handshake_timestamp_seconds", "gauge",
+		 "When the latest tunnel handshake with each peer completed, Unix seconds; 0 for "
+		 "none yet"},
+	};
+
+	if (peers == NULL)
+		return;
+	for (guint m = 0; m < G_N_ELEMENTS(metrics); m++) {
+		g_string_append_printf(out, "# HELP %s %s.\n# TYPE %s %s\n", metrics[m].name,
+				       metrics[m].help, metrics[m].name, metrics[m].type);
+		for (guint i = 0; i < peers->len; i++) {
+			const ArcTunnelPeerStatus *peer = g_ptr_array_index(peers, i);
+			g_autofree gchar *label = arc_metrics_escape_label(peer->peer_id);
+			guint64 value = arc_metrics_tunnel_value(peer, m);
+
+			g_string_append_printf(out, "%s{peer=\"%s\"} %" G_GUINT64_FORMAT "\n",
+					       metrics[m].name, label, value);
+		}
+	}
+}
+
 /* for tests that run several engines in one process */
 void
 arc_metrics_reset(void)

@@ -6,6 +6,8 @@
 
 #include <glib.h>
 
+#include "arc-tunnel-status.h"
+
 G_BEGIN_DECLS
 
 /* The agent's counters and the request-latency histogram, rendered in the Prometheus text
@@ -17,6 +19,7 @@ const gchar *arc_metrics_method_label(const gchar *method);
 gchar *arc_metrics_escape_label(const gchar *value);
 void arc_metrics_observe_request(gdouble seconds);
 gchar *arc_metrics_render(const gchar *extra);
+void arc_metrics_append_tunnel(GString *out, GPtrArray *peers);
 void arc_metrics_reset(void);
 
 G_END_DECLS

@@ -334,3 +334,19 @@ arc_dataplane_get_peer_slot(ArcDataplane *self, const gchar *peer_id)
 {
 	return arc_peer_slots_lookup(self->slots, peer_id);
 }
+
+/**
+ * arc_dataplane_get_tunnel_status:
+ * @self: the data plane
+ *
+ * Reads the tunnel's per-peer counters now (cheap: the plugin copies them); nothing polls
+ * them in the background.
+ *
+ * Returns: (transfer full) (element-type ArcTunnelPeerStatus) (nullable): one entry per
+ *   member in the tunnel, keyed by peer id; %NULL while no tunnel runs
+ */
+GPtrArray *
+arc_dataplane_get_tunnel_status(ArcDataplane *self)
+{
+	return arc_iptunmgr_get_status(self->iptunmgr);
+}

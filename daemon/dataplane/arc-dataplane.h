@@ -8,6 +8,7 @@
 
 #include "arc-cluster-view.h"
 #include "arc-dataplane-config.h"
+#include "arc-tunnel-status.h"
 
 G_BEGIN_DECLS
 
@@ -37,5 +38,6 @@ void arc_dataplane_stop(ArcDataplane *self);
 GPtrArray *arc_dataplane_get_report(ArcDataplane *self);
 gboolean arc_dataplane_is_ready(ArcDataplane *self);
 guint arc_dataplane_get_peer_slot(ArcDataplane *self, const gchar *peer_id);
+GPtrArray *arc_dataplane_get_tunnel_status(ArcDataplane *self);
 
 G_END_DECLS

@@ -165,3 +165,33 @@ arc_iptunmgr_remove(ArcIptunmgr *self)
 	}
 	g_hash_table_remove_all(self->endpoints);
 }
+
+/**
+ * arc_iptunmgr_get_status:
+ * @self: iptunmgr
+ *
+ * What the tunnel says of the peers iptunmgr gave it, read now from the plugin's counters.
+ *
+ * Returns: (transfer full) (element-type ArcTunnelPeerStatus) (nullable): one entry per peer
+ *   the tunnel holds, or %NULL without a tunnel
+ */
+GPtrArray *
+arc_iptunmgr_get_status(ArcIptunmgr *self)
+{
+	g_autoptr(GHashTable) ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_autoptr(GVariant) stats = NULL;
+	GHashTableIter iter;
+	gpointer key, value;
+
+	if (self->tunnel == NULL)
+		return NULL;
+	/* the plugin names its peers by key; the ids are what operators know them by */
+	g_hash_table_iter_init(&iter, self->peers);
+	while (g_hash_table_iter_next(&iter, &key, &value)) {
+		gsize len = 0;
+		const guint8 *raw = g_bytes_get_data(value, &len);
+		g_hash_table_insert(ids, g_base64_encode(raw, len), key);
+	}
+	stats = arc_tunnel_get_stats(self->tunnel);
+	return arc_tunnel_peer_status_parse(stats, ids);
+}

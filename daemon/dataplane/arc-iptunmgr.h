@@ -7,6 +7,7 @@
 #include <arctic-plugin.h>
 
 #include "arc-cluster-view.h"
+#include "arc-tunnel-status.h"
 
 G_BEGIN_DECLS
 
@@ -20,6 +21,7 @@ void arc_iptunmgr_free(ArcIptunmgr *self);
 gboolean arc_iptunmgr_has_tunnel(ArcIptunmgr *self);
 gboolean arc_iptunmgr_apply(ArcIptunmgr *self, const ArcClusterView *view, GPtrArray *problems);
 void arc_iptunmgr_remove(ArcIptunmgr *self);
+GPtrArray *arc_iptunmgr_get_status(ArcIptunmgr *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcIptunmgr, arc_iptunmgr_free)
 
 G_END_DECLS

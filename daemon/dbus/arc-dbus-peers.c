@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "arc-dbus-options.h"
+#include "arc-dbus-tunnel-peer.h"
 
 /* The objects of com.tillered.Arctic1.Peer below the ObjectManager, kept in step with the
  * engine, and the methods of com.tillered.Arctic1.Agent on peers. */
@@ -72,6 +73,9 @@ arc_dbus_service_set_peer_properties(ArcDbusService *self, ArcDbusPeer *peer,
 	arc_dbus_peer_set_state(peer, arc_peer_state_to_string(info->state));
 	arc_dbus_peer_set_created_at(peer, info->created_at);
 	arc_dbus_peer_set_reachability(peer, reachability != NULL ? reachability : "");
+	if (ARC_IS_DBUS_TUNNEL_PEER(peer))
+		arc_dbus_tunnel_peer_set_has_tunnel(ARC_DBUS_TUNNEL_PEER(peer),
+						    info->tunnel_key != NULL);
 }
 
 /* Exports the object of @info, or updates the one already exported. Returns: whether it
@@ -93,7 +97,7 @@ arc_dbus_service_export_peer(ArcDbusService *self, const ArcPeerInfo *info)
 		return FALSE;
 	}
 	/* every property is set before the export, so InterfacesAdded carries them all */
-	peer = arc_dbus_peer_skeleton_new();
+	peer = arc_dbus_tunnel_peer_new(self->engine);
 	arc_dbus_peer_set_id(peer, info->id);
 	arc_dbus_service_set_peer_properties(self, peer, info);
 	object = arc_dbus_object_skeleton_new(path);

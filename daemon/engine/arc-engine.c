@@ -35,6 +35,11 @@ struct _ArcEngine {
 	ArcBootstrapper *bootstrapper; /* once plugins are loaded */
 	ArcLeaver *leaver;             /* once plugins are loaded */
 	ArcEngineView *view;           /* once plugins are loaded */
+	/* the tunnel's per-peer counters, installed by the agent's data plane (none while it is
+	 * off): the engine shows them without knowing where they come from */
+	ArcTunnelStatusFunc tunnel_status_func;
+	gpointer tunnel_status_data;
+	GDestroyNotify tunnel_status_destroy;
 };
 
 enum {
@@ -95,6 +100,7 @@ arc_engine_finalize(GObject *object)
 {
 	ArcEngine *self = ARC_ENGINE(object);
 	arc_engine_stop(self);
+	arc_engine_set_tunnel_status_func(self, NULL, NULL, NULL);
 	g_clear_pointer(&self->view, arc_engine_view_free);
 	g_clear_object(&self->auth);
 	g_clear_object(&self->licenses);
@@ -639,6 +645,42 @@ void
 arc_engine_set_dataplane_ready(ArcEngine *self, gboolean ok, const gchar *detail)
 {
 	arc_readiness_set_dataplane(self->readiness, ok, detail);
+}
+
+/**
+ * arc_engine_set_tunnel_status_func:
+ * @self: the engine
+ * @func: (nullable): reads the tunnel's peers; %NULL while the data plane is off
+ * @user_data: for @func
+ * @destroy: (nullable): frees @user_data when replaced
+ */
+void
+arc_engine_set_tunnel_status_func(ArcEngine *self, ArcTunnelStatusFunc func, gpointer user_data,
+				  GDestroyNotify destroy)
+{
+	if (self->tunnel_status_destroy != NULL)
+		self->tunnel_status_destroy(self->tunnel_status_data);
+	self->tunnel_status_func = func;
+	self->tunnel_status_data = user_data;
+	self->tunnel_status_destroy = destroy;
+}
+
+/**
+ * arc_engine_get_tunnel_status:
+ * @self: the engine
+ *
+ * Reads the tunnel's per-peer counters now, from the function the data plane installed.
+ *
+ * Returns: (transfer full) (element-type ArcTunnelPeerStatus) (nullable): one entry per
+ *   member in the tunnel; %NULL when this agent has no tunnel (data plane disabled, or its
+ *   tunnel not running)
+ */
+GPtrArray *
+arc_engine_get_tunnel_status(ArcEngine *self)
+{
+	if (self->tunnel_status_func == NULL)
+		return NULL;
+	return self->tunnel_status_func(self->tunnel_status_data);
 }
 
 /**

@@ -14,6 +14,7 @@
 #include "arc-node.h"
 #include "arc-peer-state.h"
 #include "arc-requests.h"
+#include "arc-tunnel-status.h"
 
 G_BEGIN_DECLS
 
@@ -205,6 +206,9 @@ void arc_engine_set_listeners_ready(ArcEngine *self, gboolean ready, const gchar
 GArray *arc_engine_get_readiness(ArcEngine *self, gboolean *all_ok);
 ArcClusterView *arc_engine_get_view(ArcEngine *self);
 void arc_engine_set_dataplane_ready(ArcEngine *self, gboolean ok, const gchar *detail);
+void arc_engine_set_tunnel_status_func(ArcEngine *self, ArcTunnelStatusFunc func,
+				       gpointer user_data, GDestroyNotify destroy);
+GPtrArray *arc_engine_get_tunnel_status(ArcEngine *self);
 
 ArcIdentityInfo *arc_engine_get_identity(ArcEngine *self);
 ArcJoinToken *arc_engine_create_join_token(ArcEngine *self, const ArcCaller *caller, gint64 ttl,

@@ -116,6 +116,18 @@ arc_agent_dataplane_load_tunnel(ArcPluginLoader *loader, ArcConfig *config, GErr
 	return ARC_TUNNEL(plugin);
 }
 
+/* the tunnel's peers for REST, D-Bus and /metrics, read when they ask; none until the
+ * tunnel runs, so that an agent without one never shows zeros that look like a dead tunnel */
+static GPtrArray *
+arc_agent_dataplane_tunnel_status_cb(gpointer user_data)
+{
+	ArcAgentDataplane *self = user_data;
+
+	if (self->dataplane == NULL || !self->tunnel_started)
+		return NULL;
+	return arc_dataplane_get_tunnel_status(self->dataplane);
+}
+
 /* the data plane with its tunnel, or a reason it has none */
 static gboolean
 arc_agent_dataplane_setup(ArcAgentDataplane *self, ArcPluginLoader *loader, GError **error)
@@ -161,6 +173,7 @@ arc_agent_dataplane_start(ArcEngine *engine, ArcPluginLoader *loader, ArcConfig 
 		return self;
 	}
 	arc_engine_set_dataplane_ready(engine, TRUE, "waiting for the bootstrap");
+	arc_engine_set_tunnel_status_func(engine, arc_agent_dataplane_tunnel_status_cb, self, NULL);
 	self->view_handler = g_signal_connect(engine, "view-changed",
 					      G_CALLBACK(arc_agent_dataplane_view_cb), self);
 	view = arc_engine_get_view(engine);
@@ -180,6 +193,7 @@ arc_agent_dataplane_stop(ArcAgentDataplane *self)
 {
 	g_clear_signal_handler(&self->view_handler, self->engine);
 	if (self->dataplane != NULL) {
+		arc_engine_set_tunnel_status_func(self->engine, NULL, NULL, NULL);
 		arc_dataplane_stop(self->dataplane);
 		g_info("data plane stopped: table, rules, routes and devices removed");
 	}

@@ -6,11 +6,36 @@
 
 #include "arc-rest-peers.h"
 
+#include "arc-rest-tunnel-status.h"
+
 /* Handlers of /v1/peers, /v1/handshake, /v1/gossip and the cluster's membership
  * (/v1/cluster/init, sync, status, join-tokens), in the route table of arc-rest-routes.c. */
 
+/* What GET shows of the tunnels besides the peers' records; the answers to add and update
+ * leave it out (a new tunnel has nothing to show yet). */
+typedef struct {
+	GPtrArray *list; /* (nullable): arc_engine_get_tunnel_status(), %NULL without a tunnel */
+	gint64 now;
+} ArcRestTunnels;
+
 static void
-arc_rest_add_peer_members(JsonBuilder *b, const ArcPeerInfo *peer)
+arc_rest_tunnels_init(ArcRestTunnels *tunnels, ArcEngine *engine)
+{
+	tunnels->list = arc_engine_get_tunnel_status(engine);
+	/* the plugin's handshake times are wall-clock, whatever clock the engine keeps */
+	tunnels->now = g_get_real_time() / G_USEC_PER_SEC;
+}
+
+static void
+arc_rest_tunnels_clear(ArcRestTunnels *tunnels)
+{
+	g_clear_pointer(&tunnels->list, g_ptr_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(ArcRestTunnels, arc_rest_tunnels_clear)
+
+static void
+arc_rest_add_peer_members(JsonBuilder *b, const ArcPeerInfo *peer, const ArcRestTunnels *tunnels)
 {
 	arc_rest_builder_add_string(b, "id", peer->id);
 	arc_rest_builder_add_string(b, "name", peer->name);
@@ -32,14 +57,17 @@ arc_rest_add_peer_members(JsonBuilder *b, const ArcPeerInfo *peer)
 		arc_rest_builder_add_string(b, "ipv4", peer->tunnel_ipv4);
 	if (peer->tunnel_ipv6 != NULL)
 		arc_rest_builder_add_string(b, "ipv6", peer->tunnel_ipv6);
+	/* what this agent's tunnel says of it now; there is none to the local peer */
+	if (tunnels != NULL && !peer->is_local)
+		arc_rest_tunnel_status_add(b, "status", tunnels->list, peer->id, tunnels->now);
 	json_builder_end_object(b);
 }
 
 static void
-arc_rest_add_peer(JsonBuilder *b, const ArcPeerInfo *peer)
+arc_rest_add_peer(JsonBuilder *b, const ArcPeerInfo *peer, const ArcRestTunnels *tunnels)
 {
 	json_builder_begin_object(b);
-	arc_rest_add_peer_members(b, peer);
+	arc_rest_add_peer_members(b, peer, tunnels);
 	json_builder_end_object(b);
 }
 
@@ -90,6 +118,7 @@ arc_rest_peers_list(ArcRestRequest *req)
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GPtrArray) peers = NULL;
+	g_auto(ArcRestTunnels) tunnels = {NULL};
 	gint is_local = -1;
 
 	if (arc_rest_peers_filter(req, &is_local, &error))
@@ -98,9 +127,10 @@ arc_rest_peers_list(ArcRestRequest *req)
 		arc_rest_reply_error(req->msg, error);
 		return;
 	}
+	arc_rest_tunnels_init(&tunnels, req->engine);
 	json_builder_begin_array(b);
 	for (guint i = 0; i < peers->len; i++)
-		arc_rest_add_peer(b, g_ptr_array_index(peers, i));
+		arc_rest_add_peer(b, g_ptr_array_index(peers, i), &tunnels);
 	json_builder_end_array(b);
 	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
 }
@@ -112,12 +142,14 @@ arc_rest_peers_get(ArcRestRequest *req)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(ArcPeerInfo) peer =
 		arc_engine_get_peer(req->engine, req->caller, arc_rest_peer_param(req), &error);
+	g_auto(ArcRestTunnels) tunnels = {NULL};
 
 	if (peer == NULL) {
 		arc_rest_reply_error(req->msg, error);
 		return;
 	}
-	arc_rest_add_peer(b, peer);
+	arc_rest_tunnels_init(&tunnels, req->engine);
+	arc_rest_add_peer(b, peer, &tunnels);
 	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
 }
 
@@ -137,7 +169,7 @@ arc_rest_peers_add_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		return;
 	}
 	json_builder_begin_object(b);
-	arc_rest_add_peer_members(b, peer);
+	arc_rest_add_peer_members(b, peer, NULL);
 	if (debug)
 		arc_rest_builder_add_steps(b, steps);
 	json_builder_end_object(b);
@@ -247,7 +279,7 @@ arc_rest_peers_update(ArcRestRequest *req)
 		arc_rest_reply_error(req->msg, error);
 		return;
 	}
-	arc_rest_add_peer(b, peer);
+	arc_rest_add_peer(b, peer, NULL);
 	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
 }
 
@@ -554,6 +586,39 @@ arc_rest_cluster_sync(ArcRestRequest *req)
 
 /* `arctic cluster status`: the local registry and the peers, with what gossip observes of
  * each (state, last seen, the registry hash it stated) */
+/* one peer of /v1/cluster/status */
+static void
+arc_rest_cluster_status_peer(JsonBuilder *b, ArcRestRequest *req, const ArcClusterStatus *status,
+			     const ArcPeerInfo *peer, const ArcRestTunnels *tunnels)
+{
+	const gchar *hash = NULL;
+	gint64 last_seen = 0;
+	ArcGossipState health;
+	const gchar *reachability =
+		arc_engine_get_peer_health(req->engine, peer->id, &health, &last_seen, &hash)
+			? arc_gossip_state_to_string(health)
+			: NULL;
+
+	json_builder_begin_object(b);
+	arc_rest_builder_add_string(b, "id", peer->id);
+	arc_rest_builder_add_string(b, "name", peer->name);
+	arc_rest_builder_add_string(b, "address", peer->address);
+	arc_rest_builder_add_string(b, "state", arc_peer_state_to_string(peer->state));
+	json_builder_set_member_name(b, "is_local");
+	json_builder_add_boolean_value(b, peer->is_local);
+	arc_rest_builder_add_string(b, "reachability", reachability);
+	if (last_seen > 0)
+		arc_rest_builder_add_time(b, "last_seen", last_seen / 1000);
+	else
+		arc_rest_builder_add_string(b, "last_seen", NULL);
+	arc_rest_builder_add_string(b, "registry_hash",
+				    peer->is_local ? status->registry_hash : hash);
+	/* as `tunnel.status` of /v1/peers: the remote peers that publish a tunnel */
+	if (!peer->is_local && peer->tunnel_key != NULL)
+		arc_rest_tunnel_status_add(b, "tunnel", tunnels->list, peer->id, tunnels->now);
+	json_builder_end_object(b);
+}
+
 void
 arc_rest_cluster_status(ArcRestRequest *req)
 {
@@ -562,11 +627,13 @@ arc_rest_cluster_status(ArcRestRequest *req)
 	g_autoptr(ArcClusterStatus) status =
 		arc_engine_get_cluster_status(req->engine, req->caller, &error);
 	g_autoptr(ArcIdentityInfo) info = arc_engine_get_identity(req->engine);
+	g_auto(ArcRestTunnels) tunnels = {NULL};
 
 	if (status == NULL) {
 		arc_rest_reply_error(req->msg, error);
 		return;
 	}
+	arc_rest_tunnels_init(&tunnels, req->engine);
 	json_builder_begin_object(b);
 	arc_rest_builder_add_string(b, "peer_id", info->peer_id);
 	arc_rest_builder_add_string(b, "cluster_id", info->cluster_id);
@@ -583,32 +650,9 @@ arc_rest_cluster_status(ArcRestRequest *req)
 	json_builder_end_object(b);
 	json_builder_set_member_name(b, "peers");
 	json_builder_begin_array(b);
-	for (guint i = 0; i < status->peers->len; i++) {
-		ArcPeerInfo *peer = g_ptr_array_index(status->peers, i);
-		const gchar *hash = NULL;
-		gint64 last_seen = 0;
-		ArcGossipState health;
-		const gchar *reachability = arc_engine_get_peer_health(req->engine, peer->id,
-								       &health, &last_seen, &hash)
-						    ? arc_gossip_state_to_string(health)
-						    : NULL;
-
-		json_builder_begin_object(b);
-		arc_rest_builder_add_string(b, "id", peer->id);
-		arc_rest_builder_add_string(b, "name", peer->name);
-		arc_rest_builder_add_string(b, "address", peer->address);
-		arc_rest_builder_add_string(b, "state", arc_peer_state_to_string(peer->state));
-		json_builder_set_member_name(b, "is_local");
-		json_builder_add_boolean_value(b, peer->is_local);
-		arc_rest_builder_add_string(b, "reachability", reachability);
-		if (last_seen > 0)
-			arc_rest_builder_add_time(b, "last_seen", last_seen / 1000);
-		else
-			arc_rest_builder_add_string(b, "last_seen", NULL);
-		arc_rest_builder_add_string(b, "registry_hash",
-					    peer->is_local ? status->registry_hash : hash);
-		json_builder_end_object(b);
-	}
+	for (guint i = 0; i < status->peers->len; i++)
+		arc_rest_cluster_status_peer(b, req, status, g_ptr_array_index(status->peers, i),
+					     &tunnels);
 	json_builder_end_array(b);
 	json_builder_end_object(b);
 	arc_rest_reply_json(req, SOUP_STATUS_OK, b);

@@ -537,6 +537,7 @@ arc_rest_metrics(ArcRestRequest *req)
 	g_autoptr(GString) gauges = g_string_new(NULL);
 	g_autofree gchar *text = NULL;
 	g_autoptr(ArcClusterStatus) status = NULL;
+	g_autoptr(GPtrArray) tunnel = arc_engine_get_tunnel_status(req->engine);
 	guint active = 0, deactivated = 0, over_limit = 0;
 	const ArcCaller reader = {.scopes = ARC_SCOPE_ADMIN};
 	gsize len;
@@ -576,6 +577,7 @@ arc_rest_metrics(ArcRestRequest *req)
 				       kind, g_array_index(status->live, guint, i), kind,
 				       g_array_index(status->deleted, guint, i));
 	}
+	arc_metrics_append_tunnel(gauges, tunnel);
 	text = arc_metrics_render(gauges->str);
 	len = strlen(text);
 	soup_server_message_set_status(req->msg, SOUP_STATUS_OK, NULL);

@@ -399,6 +399,46 @@ arc_test_german_func(ArcTestFixture *fixture, gconstpointer data)
 	g_assert_cmpstr(result->out, ==, "Cluster-Synchronisierung angestoßen\n");
 }
 
+#define ARC_TEST_STATUS_PEER(id, local, tunnel)                                                    \
+	"{\"id\":\"" id "\",\"name\":\"n\",\"address\":\"10.0.0.5:8080\",\"state\":"               \
+	"\"active\",\"is_local\":" local ",\"reachability\":\"alive\",\"last_seen\":null,"         \
+	"\"registry_hash\":\"abcdef\"" tunnel "}"
+#define ARC_TEST_STATUS_TUNNEL_UP                                                                  \
+	",\"tunnel\":{\"in_tunnel\":true,\"endpoint\":\"10.0.0.2:51840\",\"last_handshake\":"      \
+	"\"2025-12-09T04:43:41Z\",\"handshake_age_seconds\":42,\"rx_bytes\":1258291,"              \
+	"\"tx_bytes\":3565158}"
+#define ARC_TEST_STATUS_SELF ARC_TEST_STATUS_PEER("peer_01SELF", "true", "")
+#define ARC_TEST_STATUS_UP ARC_TEST_STATUS_PEER("peer_01UP", "false", ARC_TEST_STATUS_TUNNEL_UP)
+#define ARC_TEST_STATUS_OFF ARC_TEST_STATUS_PEER("peer_01OFF", "false", ",\"tunnel\":null")
+#define ARC_TEST_STATUS_BODY                                                                       \
+	"{\"peer_id\":\"peer_01SELF\",\"cluster_id\":\"clu_01X\",\"registry_hash\":\"abcdef\","    \
+	"\"records\":{},\"peers\":[" ARC_TEST_STATUS_SELF "," ARC_TEST_STATUS_UP                   \
+	"," ARC_TEST_STATUS_OFF "]}"
+
+/* `cluster status`: a TUNNEL column with what the agent's tunnel says of each peer; that the
+ * data plane is off rather than zeros; a dash for the local peer */
+static void
+arc_test_status_tunnel_func(ArcTestFixture *fixture, gconstpointer data)
+{
+	g_autoptr(ArcCliTestResult) status = NULL;
+	g_autoptr(ArcCliTestResult) json = NULL;
+
+	ARC_CLI_TEST_REQUIRE_CLI();
+	arc_cli_test_agent_set_response(fixture->agent, "GET", "/v1/cluster/status", 200,
+					ARC_TEST_STATUS_BODY);
+	status = arc_cli_test_runv("cluster", "status", NULL);
+	g_test_message("%s", status->out);
+	g_assert_cmpint(status->exit_code, ==, 0);
+	g_assert_nonnull(strstr(status->out, "REGISTRY HASH  TUNNEL\n"));
+	g_assert_nonnull(strstr(status->out, "up, handshake 42s ago, rx 1.2 MiB, tx 3.4 MiB\n"));
+	g_assert_nonnull(strstr(status->out, "data plane disabled on this agent\n"));
+	g_assert_nonnull(strstr(status->out, "abcdef         -\n"));
+	json = arc_cli_test_runv("cluster", "status", "-o", "json", NULL);
+	g_assert_cmpint(json->exit_code, ==, 0);
+	g_assert_nonnull(strstr(json->out, "\"handshake_age_seconds\" : 42"));
+	g_assert_nonnull(strstr(json->out, "\"tunnel\" : null"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -422,6 +462,8 @@ main(int argc, char **argv)
 		   arc_test_rotate_other_client_func, arc_test_fixture_teardown);
 	g_test_add("/cli/cluster/rotate-no-config", ArcTestFixture, NULL, arc_test_fixture_setup,
 		   arc_test_rotate_no_config_func, arc_test_fixture_teardown);
+	g_test_add("/cli/cluster/status-tunnel", ArcTestFixture, NULL, arc_test_fixture_setup,
+		   arc_test_status_tunnel_func, arc_test_fixture_teardown);
 	g_test_add("/cli/cluster/help", ArcTestFixture, NULL, arc_test_fixture_setup,
 		   arc_test_help_func, arc_test_fixture_teardown);
 	g_test_add("/cli/cluster/german", ArcTestFixture, NULL, arc_test_fixture_setup,

@@ -549,6 +549,73 @@ arc_test_help_func(ArcTestFixture *fixture, gconstpointer data)
 			 0);
 }
 
+/* GET /v1/peers/{id} of a peer whose `tunnel.status` is @status (JSON; NULL: none) */
+static gchar *
+arc_test_tunnel_peer(const gchar *id, const gchar *status)
+{
+	return g_strdup_printf("{\"id\":\"%s\",\"name\":\"edge\",\"is_local\":%s,"
+			       "\"address\":\"10.0.0.5:8080\",\"state\":\"active\","
+			       "\"tunnel\":{\"public_key\":\"k\",\"port\":51840%s%s}}",
+			       id, status != NULL ? "false" : "true",
+			       status != NULL ? ",\"status\":" : "", status != NULL ? status : "");
+}
+
+/* `peers get`: what the agent's tunnel says of the peer, in one line; that the data plane
+ * is off rather than zeros; nothing for the local peer; the fields in -o json */
+static void
+arc_test_get_tunnel_func(ArcTestFixture *fixture, gconstpointer data)
+{
+	const struct {
+		const gchar *id;
+		const gchar *status;
+		const gchar *line; /* NULL: no Tunnel line */
+	} cases[] = {
+		{"peer_01UP",
+		 "{\"in_tunnel\":true,\"endpoint\":\"10.0.0.2:51840\",\"last_handshake\":"
+		 "\"2025-12-09T04:43:41Z\",\"handshake_age_seconds\":42,\"rx_bytes\":1258291,"
+		 "\"tx_bytes\":3565158}",
+		 "Tunnel:         up, handshake 42s ago, endpoint 10.0.0.2:51840, rx 1.2 MiB, "
+		 "tx 3.4 MiB\n"},
+		{"peer_01IDLE",
+		 "{\"in_tunnel\":true,\"endpoint\":\"10.0.0.3:51840\",\"last_handshake\":"
+		 "\"2025-12-09T04:43:41Z\",\"handshake_age_seconds\":3725,\"rx_bytes\":2048,"
+		 "\"tx_bytes\":512}",
+		 "Tunnel:         idle, handshake 1h 2m ago, endpoint 10.0.0.3:51840, rx 2.0 KiB, "
+		 "tx 512 bytes\n"},
+		{"peer_01NEW",
+		 "{\"in_tunnel\":true,\"endpoint\":null,\"last_handshake\":null,"
+		 "\"handshake_age_seconds\":null,\"rx_bytes\":0,\"tx_bytes\":148}",
+		 "Tunnel:         no handshake yet, endpoint unknown, rx 0 bytes, tx 148 bytes\n"},
+		{"peer_01OUT",
+		 "{\"in_tunnel\":false,\"endpoint\":null,\"last_handshake\":null,"
+		 "\"handshake_age_seconds\":null,\"rx_bytes\":null,\"tx_bytes\":null}",
+		 "Tunnel:         not in this agent's tunnel\n"},
+		{"peer_01OFF", "null", "Tunnel:         data plane disabled on this agent\n"},
+		{"peer_01SELF", NULL, NULL},
+	};
+	g_autoptr(ArcCliTestResult) json = NULL;
+
+	ARC_CLI_TEST_REQUIRE_CLI();
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree gchar *path = g_strconcat("/v1/peers/", cases[i].id, NULL);
+		g_autofree gchar *body = arc_test_tunnel_peer(cases[i].id, cases[i].status);
+		g_autoptr(ArcCliTestResult) got = NULL;
+
+		arc_cli_test_agent_set_response(fixture->agent, "GET", path, 200, body);
+		got = arc_cli_test_runv("peers", "get", cases[i].id, NULL);
+		g_test_message("%s", got->out);
+		g_assert_cmpint(got->exit_code, ==, 0);
+		if (cases[i].line != NULL)
+			g_assert_true(g_str_has_suffix(got->out, cases[i].line));
+		else
+			g_assert_null(strstr(got->out, "Tunnel:"));
+	}
+	json = arc_cli_test_runv("peers", "get", "peer_01UP", "-o", "json", NULL);
+	g_assert_cmpint(json->exit_code, ==, 0);
+	g_assert_nonnull(strstr(json->out, "\"handshake_age_seconds\" : 42"));
+	g_assert_nonnull(strstr(json->out, "\"rx_bytes\" : 1258291"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -582,6 +649,8 @@ main(int argc, char **argv)
 	g_test_add("/cli/peers/remove-self-all-notified", ArcTestFixture, NULL,
 		   arc_test_fixture_setup, arc_test_remove_self_all_notified_func,
 		   arc_test_fixture_teardown);
+	g_test_add("/cli/peers/get-tunnel", ArcTestFixture, NULL, arc_test_fixture_setup,
+		   arc_test_get_tunnel_func, arc_test_fixture_teardown);
 	g_test_add("/cli/peers/help", ArcTestFixture, NULL, arc_test_fixture_setup,
 		   arc_test_help_func, arc_test_fixture_teardown);
 	return g_test_run();

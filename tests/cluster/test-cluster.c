@@ -224,6 +224,8 @@ cl_join_func(void)
 	get = arc_cluster_cli(b, "peers", "get", a->peer_id, NULL);
 	g_assert_cmpint(get->exit_code, ==, 0);
 	g_assert_nonnull(strstr(get->out, "Is Local:       No"));
+	/* agents run without CAP_NET_ADMIN: no tunnel counters that would read as a dead tunnel */
+	g_assert_nonnull(strstr(get->out, "Tunnel:         data plane disabled on this agent"));
 
 	{
 		ArcClusterAgent *const all[] = {a, b, c};
@@ -246,6 +248,9 @@ cl_join_func(void)
 		/* what gossip observes of each other peer */
 		g_assert_nonnull(strstr(st->out, "REACHABILITY"));
 		g_assert_nonnull(strstr(st->out, "alive"));
+		/* and what the tunnel says of them: nothing, the data plane being off */
+		g_assert_nonnull(strstr(st->out, "TUNNEL"));
+		g_assert_nonnull(strstr(st->out, "data plane disabled on this agent"));
 	}
 
 	/* an alias, changed later */

@@ -86,6 +86,42 @@ tn_assert_distinct(GHashTable *tunnels)
 	}
 }
 
+/* Agents without CAP_NET_ADMIN have no tunnel: its state of every remote peer is null
+ * (never zeros that would read as a dead tunnel), the local peer has none, and /metrics
+ * has no tunnel series (docs/dataplane.md, "Troubleshooting the tunnel"). */
+static void
+tn_assert_no_tunnel_status(GsNode *self)
+{
+	guint status = 0;
+	g_autoptr(JsonNode) peers = gs_call(self, "GET", "/v1/peers", NULL, &status);
+	g_autoptr(JsonNode) cluster = gs_call(self, "GET", "/v1/cluster/status", NULL, &status);
+	g_autoptr(ArcTestResponse) metrics = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *text = NULL;
+	JsonArray *list = json_node_get_array(peers);
+
+	for (guint i = 0; i < json_array_get_length(list); i++) {
+		JsonObject *peer = json_array_get_object_element(list, i);
+		JsonObject *tunnel = json_object_get_object_member(peer, "tunnel");
+		JsonObject *in_status =
+			gs_status_peer(cluster, json_object_get_string_member(peer, "id"));
+		gboolean local = json_object_get_boolean_member(peer, "is_local");
+
+		g_assert_nonnull(in_status);
+		g_assert_cmpint(json_object_has_member(tunnel, "status"), ==, !local);
+		g_assert_cmpint(json_object_has_member(in_status, "tunnel"), ==, !local);
+		if (local)
+			continue;
+		g_assert_true(JSON_NODE_HOLDS_NULL(json_object_get_member(tunnel, "status")));
+		g_assert_true(JSON_NODE_HOLDS_NULL(json_object_get_member(in_status, "tunnel")));
+	}
+	metrics = arc_test_agent_send(self->agent, "GET", "/metrics", NULL, NULL, 0, NULL, &error);
+	g_assert_no_error(error);
+	text = g_strndup(g_bytes_get_data(metrics->body, NULL), g_bytes_get_size(metrics->body));
+	g_assert_nonnull(strstr(text, "arctic_peers{"));
+	g_assert_null(strstr(text, "arctic_tunnel_"));
+}
+
 static void
 tn_three_func(void)
 {
@@ -107,6 +143,7 @@ tn_three_func(void)
 	GS_WAIT_FOR(gs_converged(abc, 3) && tn_agree(abc, 3));
 	before = tn_tunnels(c);
 	tn_assert_distinct(before);
+	tn_assert_no_tunnel_status(a);
 
 	/* a restart with the same key, port and range writes nothing */
 	hash = gs_registry_hash(a);

@@ -392,9 +392,19 @@ arc_dbus_test_peers_reachability_func(ArcDbusTestFixture *fx, gconstpointer user
 		g_autoptr(GVariant) local =
 			arc_dbus_test_managed(fx, local_path, ARC_DBUS_TEST_PEER_IFACE);
 		g_autofree gchar *reach = arc_dbus_test_vardict_string(props, "Reachability");
+		g_autofree gchar *tunnel = arc_dbus_test_vardict_string(props, "TunnelState");
+		g_autofree gchar *local_tunnel = arc_dbus_test_vardict_string(local, "TunnelState");
+		guint64 rx = 1;
+
 		local_reach = arc_dbus_test_vardict_string(local, "Reachability");
 		g_assert_cmpstr(reach, ==, "alive");
 		g_assert_cmpstr(local_reach, ==, "");
+		/* agents run without CAP_NET_ADMIN: no tunnel, said rather than shown as zeros;
+		 * none to the local peer */
+		g_assert_cmpstr(tunnel, ==, "disabled");
+		g_assert_cmpstr(local_tunnel, ==, "none");
+		g_assert_true(g_variant_lookup(props, "TunnelRxBytes", "t", &rx));
+		g_assert_cmpuint(rx, ==, 0);
 	}
 	arc_dbus_agent_call_sync_sync(fx->proxy, &peers, NULL, &error);
 	g_assert_no_error(error);

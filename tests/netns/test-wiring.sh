@@ -142,6 +142,21 @@ else
 	fail "the server saw '$seen'"
 fi
 
+# what operators see of that tunnel (docs/dataplane.md, "Troubleshooting the tunnel"): a
+# recent handshake, bytes both ways, and the same in /metrics
+tunnel_line=$(LC_ALL=C arctic_on a "$ns_a" peers get "$id_b" 2>&1 | grep '^Tunnel:')
+case "$tunnel_line" in
+*"rx 0 bytes"* | *"tx 0 bytes"*) fail "peers get B on A: no traffic in '$tunnel_line'" ;;
+*" up, handshake "*" ago, endpoint "*", rx "*", tx "*) pass "peers get B on A: $tunnel_line" ;;
+*) fail "peers get B on A: '$tunnel_line'" ;;
+esac
+if ip netns exec "$ns_a" curl -s --max-time 2 "http://$addr_a:$port/metrics" |
+	grep -q "^arctic_tunnel_rx_bytes_total{peer=\"$id_b\"} [1-9]"; then
+	pass "/metrics on A counts bytes from B"
+else
+	fail "/metrics on A: no arctic_tunnel_rx_bytes_total for $id_b"
+fi
+
 # kill -9, then the next start reconciles: as many rules, devices and one table
 rules=$(arc_rules "$ns_a")
 kill -9 "$pid_a"

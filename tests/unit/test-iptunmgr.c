@@ -49,11 +49,40 @@ it_tunnel_remove_peer(ArcTunnel *tunnel, GBytes *public_key, GError **error)
 	return TRUE;
 }
 
+/* what tempest reports: every peer it ever saw, by key, and one it holds for someone else */
+static GVariant *
+it_tunnel_get_stats(ArcTunnel *tunnel)
+{
+	g_auto(GVariantBuilder) peers = G_VARIANT_BUILDER_INIT(G_VARIANT_TYPE("aa{sv}"));
+	g_auto(GVariantBuilder) b = G_VARIANT_BUILDER_INIT(G_VARIANT_TYPE_VARDICT);
+	const gchar keys[] = {'b', 'c', 'z'};
+
+	for (guint i = 0; i < G_N_ELEMENTS(keys); i++) {
+		g_auto(GVariantBuilder) peer = G_VARIANT_BUILDER_INIT(G_VARIANT_TYPE_VARDICT);
+		guint8 key[32];
+		g_autofree gchar *base64 = NULL;
+
+		memset(key, keys[i], sizeof(key));
+		base64 = g_base64_encode(key, sizeof(key));
+		g_variant_builder_add(&peer, "{sv}", "public-key", g_variant_new_string(base64));
+		g_variant_builder_add(&peer, "{sv}", "endpoint",
+				      g_variant_new_string("192.0.2.2:51840"));
+		g_variant_builder_add(&peer, "{sv}", "rx-bytes", g_variant_new_uint64(100 + i));
+		g_variant_builder_add(&peer, "{sv}", "tx-bytes", g_variant_new_uint64(200 + i));
+		g_variant_builder_add(&peer, "{sv}", "last-handshake",
+				      g_variant_new_int64(1700000000 + i));
+		g_variant_builder_add_value(&peers, g_variant_builder_end(&peer));
+	}
+	g_variant_builder_add(&b, "{sv}", "peers", g_variant_builder_end(&peers));
+	return g_variant_builder_end(&b);
+}
+
 static void
 it_tunnel_iface_init(ArcTunnelInterface *iface)
 {
 	iface->set_peer = it_tunnel_set_peer;
 	iface->remove_peer = it_tunnel_remove_peer;
+	iface->get_stats = it_tunnel_get_stats;
 }
 
 static void
@@ -208,6 +237,35 @@ it_follow_func(void)
 	g_assert_cmpstr(calls6, ==, "set peer_b 192.0.2.9:51840 0.0.0.0/0;remove B;");
 }
 
+/* the tunnel's counters come back by peer id, for the peers iptunmgr gave it only */
+static void
+it_status_func(void)
+{
+	g_autoptr(ItTunnel) tunnel = g_object_new(IT_TYPE_TUNNEL, NULL);
+	g_autoptr(ArcIptunmgr) iptunmgr = arc_iptunmgr_new(ARC_TUNNEL(tunnel));
+	g_autoptr(ArcIptunmgr) without = arc_iptunmgr_new(NULL);
+	g_autoptr(GPtrArray) before = NULL;
+	g_autoptr(GPtrArray) status = NULL;
+	const ItMember members[] = {
+		{"peer_b", 'b', "192.0.2.2:51840", FALSE}, {"peer_d", 'd', NULL, FALSE}, {NULL}};
+	const ArcTunnelPeerStatus *b;
+
+	g_assert_null(arc_iptunmgr_get_status(without));
+	before = arc_iptunmgr_get_status(iptunmgr);
+	g_assert_nonnull(before);
+	g_assert_cmpuint(before->len, ==, 0);
+	it_apply(iptunmgr, members, ARC_LICENSE_STATE_VALID, TRUE);
+	status = arc_iptunmgr_get_status(iptunmgr);
+	/* d is not in the plugin's report, c and z are not iptunmgr's */
+	g_assert_cmpuint(status->len, ==, 1);
+	b = arc_tunnel_peer_status_find(status, "peer_b");
+	g_assert_nonnull(b);
+	g_assert_cmpstr(b->endpoint, ==, "192.0.2.2:51840");
+	g_assert_cmpuint(b->rx_bytes, ==, 100);
+	g_assert_cmpuint(b->tx_bytes, ==, 200);
+	g_assert_cmpint(b->last_handshake, ==, 1700000000);
+}
+
 static void
 it_no_tunnel_func(void)
 {
@@ -228,5 +286,6 @@ main(int argc, char **argv)
 	g_log_set_writer_func(it_log_writer, NULL, NULL);
 	g_test_add_func("/iptunmgr/follow", it_follow_func);
 	g_test_add_func("/iptunmgr/no-tunnel", it_no_tunnel_func);
+	g_test_add_func("/iptunmgr/status", it_status_func);
 	return g_test_run();
 }

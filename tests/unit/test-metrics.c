@@ -71,6 +71,40 @@ metrics_series_bounded_func(void)
 	arc_metrics_reset();
 }
 
+/* /metrics: one series per peer and metric, labelled by peer id; none without a tunnel */
+static void
+metrics_tunnel_func(void)
+{
+	g_autoptr(GPtrArray) list = arc_tunnel_peer_status_list_new();
+	g_autoptr(GString) none = g_string_new(NULL);
+	g_autoptr(GString) out = g_string_new(NULL);
+	ArcTunnelPeerStatus *b = g_new0(ArcTunnelPeerStatus, 1);
+	ArcTunnelPeerStatus *c = g_new0(ArcTunnelPeerStatus, 1);
+
+	b->peer_id = g_strdup("peer_b");
+	b->endpoint = g_strdup("192.0.2.2:51840");
+	b->last_handshake = 1700000000;
+	b->rx_bytes = 1234;
+	b->tx_bytes = 5678;
+	c->peer_id = g_strdup("peer_c");
+	g_ptr_array_add(list, b);
+	g_ptr_array_add(list, c);
+	arc_metrics_append_tunnel(none, NULL);
+	g_assert_cmpstr(none->str, ==, "");
+	arc_metrics_append_tunnel(out, list);
+	g_test_message("%s", out->str);
+	g_assert_nonnull(strstr(out->str, "# TYPE arctic_tunnel_rx_bytes_total counter\n"
+					  "arctic_tunnel_rx_bytes_total{peer=\"peer_b\"} 1234\n"
+					  "arctic_tunnel_rx_bytes_total{peer=\"peer_c\"} 0\n"));
+	g_assert_nonnull(strstr(out->str, "# TYPE arctic_tunnel_tx_bytes_total counter\n"
+					  "arctic_tunnel_tx_bytes_total{peer=\"peer_b\"} 5678\n"));
+	g_assert_nonnull(strstr(
+		out->str,
+		"# TYPE arctic_tunnel_last_handshake_timestamp_seconds gauge\n"
+		"arctic_tunnel_last_handshake_timestamp_seconds{peer=\"peer_b\"} 1700000000\n"
+		"arctic_tunnel_last_handshake_timestamp_seconds{peer=\"peer_c\"} 0\n"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -78,5 +112,6 @@ main(int argc, char **argv)
 	g_test_add_func("/metrics/escape", metrics_escape_func);
 	g_test_add_func("/metrics/method", metrics_method_func);
 	g_test_add_func("/metrics/series-bounded", metrics_series_bounded_func);
+	g_test_add_func("/metrics/tunnel", metrics_tunnel_func);
 	return g_test_run();
 }
