@@ -7,6 +7,7 @@
 
 #include "arc-peer-manager.h"
 #include "arc-record-sign.h"
+#include "arc-tunnel-address.h"
 #include "arc-unit-storage.h"
 
 /* The tunnel fields of the peer records through the peer manager, in-process over the real
@@ -90,7 +91,7 @@ test_record_b(TunnelFixture *fx, gint64 version, const gchar *tunnel)
 }
 
 static void
-test_merge_b(TunnelFixture *fx, gint64 version, const gchar *tunnel)
+test_merge_b_stores(TunnelFixture *fx, gint64 version, const gchar *tunnel, gint expected)
 {
 	g_autoptr(GPtrArray) records =
 		g_ptr_array_new_with_free_func((GDestroyNotify)arc_record_free);
@@ -102,7 +103,28 @@ test_merge_b(TunnelFixture *fx, gint64 version, const gchar *tunnel)
 	g_ptr_array_add(records, test_record_b(fx, version, tunnel));
 	stored = arc_registry_merge(fx->registry, records, "peer_b", &candidates, &purged, &error);
 	g_assert_no_error(error);
-	g_assert_cmpint(stored, ==, 1);
+	g_assert_cmpint(stored, ==, expected);
+}
+
+static void
+test_merge_b(TunnelFixture *fx, gint64 version, const gchar *tunnel)
+{
+	test_merge_b_stores(fx, version, tunnel, 1);
+}
+
+/* B's record stored as it is, as an agent before the check stored it */
+static void
+test_put_b(TunnelFixture *fx, gint64 version, const gchar *tunnel)
+{
+	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+	g_autoptr(ArcRecord) record = test_record_b(fx, version, tunnel);
+	g_autoptr(GError) error = NULL;
+	gboolean ok;
+
+	arc_storage_txn_put_record(txn, record);
+	ok = arc_registry_commit(fx->registry, txn, NULL, FALSE, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
 }
 
 /* A's own record and B's first, as the bootstrap and a handshake left them */
@@ -250,7 +272,8 @@ test_b_tunnel(const gchar *v4, const gchar *claimed_at)
 			       b64, v4, claimed_at);
 }
 
-/* B claimed A's address before A: A yields and picks another one, not B's */
+/* B claimed A's address before A, an address B's id hashes to as well (a small range, where
+ * the candidates of two peers meet): A yields and picks another one, not B's */
 static void
 test_yield_func(TunnelFixture *fx, gconstpointer data)
 {
@@ -259,8 +282,13 @@ test_yield_func(TunnelFixture *fx, gconstpointer data)
 	g_autofree gchar *fields = NULL;
 	g_autofree gchar *v4_after = NULL;
 
+	g_assert_cmpint(arc_cidr_read("100.79.0.0/29", ARC_CIDR_NETWORK,
+				      &fx->config->tunnel_ipv4_range),
+			==, ARC_CIDR_OK);
 	test_publish(fx);
 	g_assert_true(test_tunnel_of(fx, "peer_a", &before));
+	g_assert_true(arc_tunnel_address_is_candidate(&fx->config->tunnel_ipv4_range, "peer_b",
+						      &before.v4));
 	v4 = test_address(&before.v4);
 	fields = test_b_tunnel(v4, "2026-01-01T00:00:00Z");
 	test_merge_b(fx, 2, fields);
@@ -295,7 +323,70 @@ test_keep_func(TunnelFixture *fx, gconstpointer data)
 	g_assert_cmpmem(after.v4.bytes, 4, before.v4.bytes, 4);
 }
 
-/* fields that are not valid: no tunnel for B, said once per version, and no claim counted */
+/* A member states A's address with a claim time long before A's (its own word): its id does
+ * not hash to that address, so A keeps it, and the cluster's view gives it to A alone */
+static void
+test_forged_time_func(TunnelFixture *fx, gconstpointer data)
+{
+	ArcPeerTunnel before, after;
+	g_autofree gchar *v4 = NULL;
+	g_autofree gchar *fields = NULL;
+	guint commits;
+
+	test_publish(fx);
+	g_assert_true(test_tunnel_of(fx, "peer_a", &before));
+	g_assert_false(arc_tunnel_address_is_candidate(&fx->config->tunnel_ipv4_range, "peer_b",
+						       &before.v4));
+	v4 = test_address(&before.v4);
+	fields = test_b_tunnel(v4, "1970-01-01T00:00:01Z");
+	test_merge_b(fx, 2, fields);
+	commits = fx->commits;
+	test_publish(fx);
+	g_assert_cmpuint(fx->commits, ==, commits);
+	g_assert_true(test_tunnel_of(fx, "peer_a", &after));
+	g_assert_cmpmem(after.v4.bytes, 4, before.v4.bytes, 4);
+}
+
+/* B's tunnel fields, valid, then versions with fields that are not: each is refused with its
+ * record, and B's tunnel stays as it was */
+static void
+test_bad_record_func(TunnelFixture *fx, gconstpointer data)
+{
+	g_autofree gchar *huge = g_strnfill(100000, 'Q');
+	g_autofree gchar *huge_key = g_strdup_printf(
+		"\"tunnel_key\":\"%s\",\"tunnel_port\":51840", huge);
+	const gchar *const bad[] = {
+		"\"tunnel_key\":\"junk\",\"tunnel_port\":51840",
+		"\"tunnel_key\":\"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJC\",\"tunnel_port\":51840",
+		"\"tunnel_key\":\"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=\",\"tunnel_port\":0",
+		"\"tunnel_key\":\"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=\",\"tunnel_port\":53",
+		"\"tunnel_key\":\"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=\",\"tunnel_port\":70000",
+		"\"tunnel_key\":\"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=\",\"tunnel_port\":\"51840\"",
+		"\"tunnel_key\":\"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=\",\"tunnel_port\":51840,"
+		"\"tunnel_ipv4\":\"fd00::1\",\"tunnel_claimed_at\":\"2026-01-01T00:00:00Z\"",
+		"\"tunnel_key\":\"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=\",\"tunnel_port\":51840,"
+		"\"tunnel_ipv4\":\"100.79.0.0/16\",\"tunnel_claimed_at\":\"2026-01-01T00:00:00Z\"",
+		"\"tunnel_key\":\"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=\",\"tunnel_port\":51840,"
+		"\"tunnel_ipv4\":\"100.64.0.1\"",
+		huge_key,
+	};
+	g_autofree gchar *fields = test_b_tunnel("100.79.0.9", "2026-01-01T00:00:00Z");
+	g_autoptr(ArcRecord) stored = NULL;
+	ArcPeerTunnel tunnel;
+
+	test_merge_b(fx, 2, fields);
+	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+		test_merge_b_stores(fx, 3 + i, bad[i], 0);
+		g_assert_true(test_tunnel_of(fx, "peer_b", &tunnel));
+		g_assert_cmpuint(tunnel.port, ==, 51840);
+		g_assert_true(tunnel.has_v4);
+	}
+	stored = arc_storage_get_record(fx->storage, "peer", "peer_b", NULL);
+	g_assert_cmpint(stored->version, ==, 2);
+}
+
+/* fields that are not valid in a record stored before they were checked: no tunnel for B,
+ * said once per version, and no claim counted */
 static void
 test_bad_fields_func(TunnelFixture *fx, gconstpointer data)
 {
@@ -313,7 +404,7 @@ test_bad_fields_func(TunnelFixture *fx, gconstpointer data)
 
 	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
 		test_warnings = 0;
-		test_merge_b(fx, 2 + i, bad[i]);
+		test_put_b(fx, 2 + i, bad[i]);
 		g_assert_false(test_tunnel_of(fx, "peer_b", &tunnel));
 		g_assert_false(test_tunnel_of(fx, "peer_b", &tunnel));
 		g_assert_cmpuint(test_warnings, ==, 1);
@@ -357,6 +448,8 @@ main(int argc, char **argv)
 	test_add("/peer-tunnel/publish", test_publish_func);
 	test_add("/peer-tunnel/yield", test_yield_func);
 	test_add("/peer-tunnel/keep", test_keep_func);
+	test_add("/peer-tunnel/forged-time", test_forged_time_func);
+	test_add("/peer-tunnel/bad-record", test_bad_record_func);
 	test_add("/peer-tunnel/bad-fields", test_bad_fields_func);
 	test_add("/peer-tunnel/old-record", test_old_record_func);
 	return g_test_run();
