@@ -166,22 +166,23 @@ view_run(void)
 		g_main_context_iteration(NULL, TRUE);
 }
 
-/* the own record of B (0) or C (1), version @version, joined after A, claiming @v4 */
+/* the own record of B (0) or C (1), version @version, joined after A, claiming @v4; @extra
+ * is more members of its body, each with a leading comma */
 static void
 view_stage_member_claim(ViewFixture *fx, ArcStorageTxn *txn, guint which, gint64 version,
-			const gchar *v4, const gchar *claimed_at)
+			const gchar *v4, const gchar *claimed_at, const gchar *extra)
 {
 	const gchar *id = which == 0 ? "peer_b" : "peer_c";
 	g_autofree gchar *body = g_strdup_printf(
 		"{\"id\":\"%s\",\"name\":\"%s\",\"public_key\":\"%s\",\"address\":"
 		"\"127.0.0.1:%u\",\"state\":\"active\",\"created_at\":\"2034-01-0%uT00:00:00Z\","
 		"\"tunnel_key\":\"%s\",\"tunnel_port\":5184%u,\"tunnel_ipv4\":\"%s\","
-		"\"tunnel_claimed_at\":\"%s\"}",
+		"\"tunnel_claimed_at\":\"%s\"%s}",
 		id, id, arc_identity_get_public_key_base64(fx->ids[which]), 18081 + which,
 		which + 1,
 		which == 0 ? "QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI="
 			   : "Q0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0M=",
-		which + 1, v4, claimed_at);
+		which + 1, v4, claimed_at, extra);
 	g_autoptr(ArcRecord) record = arc_record_new("peer", id, body);
 	g_autoptr(GError) error = NULL;
 	gboolean ok;
@@ -200,7 +201,7 @@ view_stage_member(ViewFixture *fx, ArcStorageTxn *txn, guint which, gint64 versi
 {
 	g_autofree gchar *v4 = g_strdup_printf("100.79.1.%u", which + 1);
 
-	view_stage_member_claim(fx, txn, which, version, v4, "2030-01-01T00:00:00Z");
+	view_stage_member_claim(fx, txn, which, version, v4, "2030-01-01T00:00:00Z", "");
 }
 
 static void
@@ -330,7 +331,7 @@ view_suspended_func(ViewFixture *fx, gconstpointer data)
 
 /* B states A's tunnel address with a claim time long before A's: its id does not hash to
  * that address, so A keeps it and the view gives B no IPv4 tunnel address (no device routes
- * A's address to B); C's claim, uncontested, stays */
+ * A's address to B); C's claim, uncontested, stays. B's endpoint stays its API host. */
 static void
 view_stolen_address_func(ViewFixture *fx, gconstpointer data)
 {
@@ -349,7 +350,9 @@ view_stolen_address_func(ViewFixture *fx, gconstpointer data)
 	g_assert_true(before.has_tunnel_v4);
 	a_v4 = g_strdup_printf("%u.%u.%u.%u", before.tunnel_v4.bytes[0], before.tunnel_v4.bytes[1],
 			       before.tunnel_v4.bytes[2], before.tunnel_v4.bytes[3]);
-	view_stage_member_claim(fx, txn, 0, 2, a_v4, "1970-01-01T00:00:01Z");
+	/* and it names another host for its tunnel, in members no agent reads */
+	view_stage_member_claim(fx, txn, 0, 2, a_v4, "1970-01-01T00:00:01Z",
+				",\"tunnel_endpoint\":\"192.0.2.1:53\",\"tunnel_host\":\"192.0.2.1\"");
 	ok = arc_registry_commit(arc_engine_get_registry(fx->engine), txn, NULL, FALSE, &error);
 	g_assert_no_error(error);
 	g_assert_true(ok);
@@ -362,6 +365,8 @@ view_stolen_address_func(ViewFixture *fx, gconstpointer data)
 	g_assert_nonnull(b);
 	g_assert_false(b->has_tunnel_v4);
 	g_assert_nonnull(b->tunnel_public_key);
+	/* the host is always that of its API address, only the port is its own */
+	g_assert_cmpstr(b->tunnel_endpoint, ==, "127.0.0.1:51841");
 	c = arc_cluster_view_find_member(view, "peer_c");
 	g_assert_true(c->has_tunnel_v4);
 }
