@@ -6,6 +6,8 @@
 
 #include "arc-netmgr.h"
 
+#include "arc-device-addresses.h"
+
 #include <arctic-plugin.h>
 #include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
@@ -423,19 +425,86 @@ arc_netmgr_add_member_addresses(ArcNetmgr *self, const ArcClusterSelf *node,
 				       member->has_tunnel_v6 ? &member->tunnel_v6 : NULL, error));
 }
 
+/* @addr as netmgr compares it: the other end when it differs from the local address */
+static void
+arc_netmgr_read_address(struct rtnl_addr *addr, ArcDeviceAddress *out)
+{
+	struct nl_addr *local = rtnl_addr_get_local(addr);
+	struct nl_addr *peer = rtnl_addr_get_peer(addr);
+	guint len = nl_addr_get_len(local);
+
+	memset(out, 0, sizeof(*out));
+	out->local.family = len == 4 ? 4 : 6;
+	out->local.prefix = (guint8)rtnl_addr_get_prefixlen(addr);
+	memcpy(out->local.bytes, nl_addr_get_binary_addr(local), MIN(len, 16));
+	out->has_peer = peer != NULL && nl_addr_get_len(peer) == len &&
+			memcmp(nl_addr_get_binary_addr(peer), nl_addr_get_binary_addr(local), len) != 0;
+	if (out->has_peer) {
+		out->peer.family = out->local.family;
+		out->peer.prefix = (guint8)(len * 8);
+		memcpy(out->peer.bytes, nl_addr_get_binary_addr(peer), MIN(len, 16));
+	}
+	out->link_local = rtnl_addr_get_scope(addr) == RT_SCOPE_LINK;
+}
+
+/* deletes what the device @ifindex carries beyond what @member's wants (an address either
+ * side gave up when it lost a claim), so only the addresses of the view route into it */
+static gboolean
+arc_netmgr_prune_addresses(ArcNetmgr *self, struct nl_cache *cache, guint ifindex,
+			   const ArcClusterSelf *node, const ArcClusterMember *member,
+			   GError **error)
+{
+	g_autoptr(GArray) wanted = arc_device_addresses_wanted(node, member);
+	g_autoptr(GArray) present = g_array_new(FALSE, TRUE, sizeof(ArcDeviceAddress));
+	g_autoptr(GPtrArray) objects = g_ptr_array_new();
+	g_autoptr(GArray) stale = NULL;
+
+	for (struct nl_object *obj = nl_cache_get_first(cache); obj != NULL;
+	     obj = nl_cache_get_next(obj)) {
+		struct rtnl_addr *addr = (struct rtnl_addr *)obj;
+		ArcDeviceAddress read;
+
+		if (rtnl_addr_get_ifindex(addr) != (gint)ifindex ||
+		    rtnl_addr_get_local(addr) == NULL)
+			continue;
+		arc_netmgr_read_address(addr, &read);
+		g_array_append_val(present, read);
+		g_ptr_array_add(objects, addr);
+	}
+	stale = arc_device_addresses_stale(wanted, (const ArcDeviceAddress *)(gpointer)present->data,
+					   present->len);
+	for (guint i = 0; i < present->len; i++) {
+		gint err;
+
+		if (!arc_device_addresses_contains(stale, &g_array_index(present, ArcDeviceAddress, i)))
+			continue;
+		err = rtnl_addr_delete(self->sock, g_ptr_array_index(objects, i), 0);
+		if (err < 0 && err != -NLE_OBJ_NOTFOUND && err != -NLE_NOADDR)
+			return arc_netmgr_fail(error, "cannot delete a stale tunnel address", err);
+		g_info("%s: stale tunnel address deleted", member->device);
+	}
+	return TRUE;
+}
+
 /* The masquerade into a tunnel takes the device's address: each remote member's device
- * carries this node's tunnel addresses, the member's at the other end. */
+ * carries this node's tunnel addresses, the member's at the other end, and no others. */
 static void
 arc_netmgr_add_addresses(ArcNetmgr *self, const ArcClusterView *view, GPtrArray *problems)
 {
 	const ArcClusterSelf *node = arc_cluster_view_get_self(view);
+	g_autoptr(ArcNlCache) cache = NULL;
 
+	if (rtnl_addr_alloc_cache(self->sock, &cache) < 0)
+		cache = NULL;
 	for (guint i = 0; i < arc_cluster_view_get_n_members(view); i++) {
 		const ArcClusterMember *member = arc_cluster_view_get_member(view, i);
 		guint ifindex = if_nametoindex(member->device);
 		g_autoptr(GError) error = NULL;
 
-		if (ifindex == 0 || g_strcmp0(member->peer_id, node->peer_id) == 0 ||
+		if (ifindex == 0 || g_strcmp0(member->peer_id, node->peer_id) == 0)
+			continue;
+		if ((cache == NULL ||
+		     arc_netmgr_prune_addresses(self, cache, ifindex, node, member, &error)) &&
 		    arc_netmgr_add_member_addresses(self, node, member, ifindex, &error))
 			continue;
 		g_warning("%s: %s", member->device, error->message);
