@@ -461,7 +461,8 @@ arc_config_apply_tunnel(ArcConfig *self, GKeyFile *kf, GError **error)
 	 * well-known service's (other agents refuse such a record, docs/protocol.md §6.5) */
 	if (port != NULL && self->tunnel_port < 1024) {
 		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
-			    "[tunnel] port must be a number between 1024 and 65535, not '%s'", port);
+			    "[tunnel] port must be a number between 1024 and 65535, not '%s'",
+			    port);
 		return FALSE;
 	}
 	if (mtu != NULL) {

@@ -166,8 +166,7 @@ arc_tunnel_address_choose(const ArcCidr *range, const gchar *peer_id, const ArcC
  *   candidates in @range: an address it could have picked without walking the range
  */
 gboolean
-arc_tunnel_address_is_candidate(const ArcCidr *range, const gchar *peer_id,
-				const ArcCidr *address)
+arc_tunnel_address_is_candidate(const ArcCidr *range, const gchar *peer_id, const ArcCidr *address)
 {
 	ArcCidr candidate;
 

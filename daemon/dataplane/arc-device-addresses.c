@@ -7,8 +7,8 @@
 #include <string.h>
 
 static void
-arc_device_addresses_add(GArray *out, gboolean has_local, const ArcCidr *local,
-			 gboolean has_peer, const ArcCidr *peer)
+arc_device_addresses_add(GArray *out, gboolean has_local, const ArcCidr *local, gboolean has_peer,
+			 const ArcCidr *peer)
 {
 	ArcDeviceAddress address = {0};
 
@@ -35,10 +35,10 @@ arc_device_addresses_wanted(const ArcClusterSelf *node, const ArcClusterMember *
 {
 	GArray *out = g_array_new(FALSE, TRUE, sizeof(ArcDeviceAddress));
 
-	arc_device_addresses_add(out, node->has_tunnel_v4, &node->tunnel_v4,
-				 member->has_tunnel_v4, &member->tunnel_v4);
-	arc_device_addresses_add(out, node->has_tunnel_v6, &node->tunnel_v6,
-				 member->has_tunnel_v6, &member->tunnel_v6);
+	arc_device_addresses_add(out, node->has_tunnel_v4, &node->tunnel_v4, member->has_tunnel_v4,
+				 &member->tunnel_v4);
+	arc_device_addresses_add(out, node->has_tunnel_v6, &node->tunnel_v6, member->has_tunnel_v6,
+				 &member->tunnel_v6);
 	return out;
 }
 
@@ -84,8 +84,7 @@ arc_device_addresses_stale(GArray *wanted, const ArcDeviceAddress *present, guin
 	GArray *stale = g_array_new(FALSE, TRUE, sizeof(ArcDeviceAddress));
 
 	for (guint i = 0; i < n_present; i++) {
-		if (!present[i].link_local &&
-		    !arc_device_addresses_contains(wanted, &present[i]))
+		if (!present[i].link_local && !arc_device_addresses_contains(wanted, &present[i]))
 			g_array_append_val(stale, present[i]);
 	}
 	return stale;

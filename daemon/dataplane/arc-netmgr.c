@@ -30,7 +30,7 @@
 struct _ArcNetmgr {
 	ArcDataplaneConfig config;
 	struct nl_sock *sock;
-	gchar *sysctl_root; /* /proc/sys, or a test's directory */
+	gchar *sysctl_root;  /* /proc/sys, or a test's directory */
 	gchar *sysctls_said; /* (nullable): the summary last logged */
 };
 
@@ -455,8 +455,9 @@ arc_netmgr_read_address(struct rtnl_addr *addr, ArcDeviceAddress *out)
 	out->local.family = len == 4 ? 4 : 6;
 	out->local.prefix = (guint8)rtnl_addr_get_prefixlen(addr);
 	memcpy(out->local.bytes, nl_addr_get_binary_addr(local), MIN(len, 16));
-	out->has_peer = peer != NULL && nl_addr_get_len(peer) == len &&
-			memcmp(nl_addr_get_binary_addr(peer), nl_addr_get_binary_addr(local), len) != 0;
+	out->has_peer =
+		peer != NULL && nl_addr_get_len(peer) == len &&
+		memcmp(nl_addr_get_binary_addr(peer), nl_addr_get_binary_addr(local), len) != 0;
 	if (out->has_peer) {
 		out->peer.family = out->local.family;
 		out->peer.prefix = (guint8)(len * 8);
@@ -489,12 +490,13 @@ arc_netmgr_prune_addresses(ArcNetmgr *self, struct nl_cache *cache, guint ifinde
 		g_array_append_val(present, read);
 		g_ptr_array_add(objects, addr);
 	}
-	stale = arc_device_addresses_stale(wanted, (const ArcDeviceAddress *)(gpointer)present->data,
-					   present->len);
+	stale = arc_device_addresses_stale(
+		wanted, (const ArcDeviceAddress *)(gpointer)present->data, present->len);
 	for (guint i = 0; i < present->len; i++) {
 		gint err;
 
-		if (!arc_device_addresses_contains(stale, &g_array_index(present, ArcDeviceAddress, i)))
+		if (!arc_device_addresses_contains(stale,
+						   &g_array_index(present, ArcDeviceAddress, i)))
 			continue;
 		err = rtnl_addr_delete(self->sock, g_ptr_array_index(objects, i), 0);
 		if (err < 0 && err != -NLE_OBJ_NOTFOUND && err != -NLE_NOADDR)

@@ -120,8 +120,7 @@ arc_engine_view_add_member(ArcEngineView *self, ArcClusterViewBuilder *builder,
 
 /* every member's address claims, whose peer ids are @members' */
 static void
-arc_engine_view_collect_claims(ArcEngineView *self, GPtrArray *members,
-			       ArcPeerTunnelClaims *claims)
+arc_engine_view_collect_claims(ArcEngineView *self, GPtrArray *members, ArcPeerTunnelClaims *claims)
 {
 	for (guint i = 0; i < members->len; i++) {
 		const ArcMember *member = g_ptr_array_index(members, i);

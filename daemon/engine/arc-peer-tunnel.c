@@ -191,7 +191,8 @@ arc_peer_tunnel_keeps(const ArcCidr *range, const gchar *peer_id, const ArcCidr 
 	if (!arc_cidr_contains(range, address))
 		return FALSE;
 	for (guint i = 0; i < others->len; i++) {
-		if (arc_tunnel_claim_yields(range, &mine, &g_array_index(others, ArcTunnelClaim, i)))
+		if (arc_tunnel_claim_yields(range, &mine,
+					    &g_array_index(others, ArcTunnelClaim, i)))
 			return FALSE;
 	}
 	return TRUE;

@@ -271,8 +271,8 @@ config_tunnel_func(void)
 		"[tunnel]\nipv4_range=10.0.0.0/31\n",
 		"[tunnel]\nipv6_range=fd00::/32\n",
 	};
-	const gchar *keys[] = {"port",       "port",       "port",      "interface",
-			       "interface",  "interface",  "mtu",       "aead",
+	const gchar *keys[] = {"port",       "port",       "port",       "interface",
+			       "interface",  "interface",  "mtu",        "aead",
 			       "ipv4_range", "ipv4_range", "ipv4_range", "ipv6_range"};
 	g_autoptr(ArcConfig) config = arc_config_new();
 	g_autoptr(GError) error = NULL;

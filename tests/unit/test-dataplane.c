@@ -187,11 +187,13 @@ dp_sysctls_func(void)
 	g_assert_cmpint(g_remove(v6), ==, 0);
 	g_assert_cmpint(g_mkdir(v6, 0755), ==, 0);
 	ok = arc_netmgr_set_sysctls(netmgr, &summary);
-	dp_assert_logged(G_LOG_LEVEL_WARNING, "sysctls: net.ipv4.ip_forward=1, "
-					      "net.ipv6.conf.all.forwarding not set: Is a directory");
+	dp_assert_logged(G_LOG_LEVEL_WARNING,
+			 "sysctls: net.ipv4.ip_forward=1, "
+			 "net.ipv6.conf.all.forwarding not set: Is a directory");
 	g_assert_false(ok);
-	g_assert_cmpstr(summary, ==,
-			"net.ipv4.ip_forward=1, net.ipv6.conf.all.forwarding not set: Is a directory");
+	g_assert_cmpstr(
+		summary, ==,
+		"net.ipv4.ip_forward=1, net.ipv6.conf.all.forwarding not set: Is a directory");
 	g_free(summary);
 	g_spawn_command_line_sync(cleanup, NULL, NULL, NULL, NULL);
 }

@@ -33,8 +33,8 @@ da_device(const gchar *local, const gchar *peer)
 
 /* this node and a member, each with the addresses given (NULL: none of that family) */
 static void
-da_sides(ArcClusterSelf *node, ArcClusterMember *member, const gchar *node_v4,
-	 const gchar *node_v6, const gchar *member_v4, const gchar *member_v6)
+da_sides(ArcClusterSelf *node, ArcClusterMember *member, const gchar *node_v4, const gchar *node_v6,
+	 const gchar *member_v4, const gchar *member_v6)
 {
 	memset(node, 0, sizeof(*node));
 	memset(member, 0, sizeof(*member));

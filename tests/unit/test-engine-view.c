@@ -351,16 +351,17 @@ view_stolen_address_func(ViewFixture *fx, gconstpointer data)
 	a_v4 = g_strdup_printf("%u.%u.%u.%u", before.tunnel_v4.bytes[0], before.tunnel_v4.bytes[1],
 			       before.tunnel_v4.bytes[2], before.tunnel_v4.bytes[3]);
 	/* and it names another host for its tunnel, in members no agent reads */
-	view_stage_member_claim(fx, txn, 0, 2, a_v4, "1970-01-01T00:00:01Z",
-				",\"tunnel_endpoint\":\"192.0.2.1:53\",\"tunnel_host\":\"192.0.2.1\"");
+	view_stage_member_claim(
+		fx, txn, 0, 2, a_v4, "1970-01-01T00:00:01Z",
+		",\"tunnel_endpoint\":\"192.0.2.1:53\",\"tunnel_host\":\"192.0.2.1\"");
 	ok = arc_registry_commit(arc_engine_get_registry(fx->engine), txn, NULL, FALSE, &error);
 	g_assert_no_error(error);
 	g_assert_true(ok);
 	view_run();
 	view = arc_engine_get_view(fx->engine);
 	g_assert_true(arc_cluster_view_get_self(view)->has_tunnel_v4);
-	g_assert_cmpmem(arc_cluster_view_get_self(view)->tunnel_v4.bytes, 4,
-			before.tunnel_v4.bytes, 4);
+	g_assert_cmpmem(arc_cluster_view_get_self(view)->tunnel_v4.bytes, 4, before.tunnel_v4.bytes,
+			4);
 	b = arc_cluster_view_find_member(view, "peer_b");
 	g_assert_nonnull(b);
 	g_assert_false(b->has_tunnel_v4);

@@ -282,9 +282,9 @@ test_yield_func(TunnelFixture *fx, gconstpointer data)
 	g_autofree gchar *fields = NULL;
 	g_autofree gchar *v4_after = NULL;
 
-	g_assert_cmpint(arc_cidr_read("100.79.0.0/29", ARC_CIDR_NETWORK,
-				      &fx->config->tunnel_ipv4_range),
-			==, ARC_CIDR_OK);
+	g_assert_cmpint(
+		arc_cidr_read("100.79.0.0/29", ARC_CIDR_NETWORK, &fx->config->tunnel_ipv4_range),
+		==, ARC_CIDR_OK);
 	test_publish(fx);
 	g_assert_true(test_tunnel_of(fx, "peer_a", &before));
 	g_assert_true(arc_tunnel_address_is_candidate(&fx->config->tunnel_ipv4_range, "peer_b",
@@ -353,20 +353,26 @@ static void
 test_bad_record_func(TunnelFixture *fx, gconstpointer data)
 {
 	g_autofree gchar *huge = g_strnfill(100000, 'Q');
-	g_autofree gchar *huge_key = g_strdup_printf(
-		"\"tunnel_key\":\"%s\",\"tunnel_port\":51840", huge);
+	g_autofree gchar *huge_key =
+		g_strdup_printf("\"tunnel_key\":\"%s\",\"tunnel_port\":51840", huge);
 	const gchar *const bad[] = {
 		"\"tunnel_key\":\"junk\",\"tunnel_port\":51840",
 		"\"tunnel_key\":\"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJC\",\"tunnel_port\":51840",
 		"\"tunnel_key\":\"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=\",\"tunnel_port\":0",
-		"\"tunnel_key\":\"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=\",\"tunnel_port\":53",
-		"\"tunnel_key\":\"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=\",\"tunnel_port\":70000",
-		"\"tunnel_key\":\"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=\",\"tunnel_port\":\"51840\"",
-		"\"tunnel_key\":\"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=\",\"tunnel_port\":51840,"
+		"\"tunnel_key\":\"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=\",\"tunnel_port\":"
+		"53",
+		"\"tunnel_key\":\"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=\",\"tunnel_port\":"
+		"70000",
+		"\"tunnel_key\":\"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=\",\"tunnel_port\":"
+		"\"51840\"",
+		"\"tunnel_key\":\"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=\",\"tunnel_port\":"
+		"51840,"
 		"\"tunnel_ipv4\":\"fd00::1\",\"tunnel_claimed_at\":\"2026-01-01T00:00:00Z\"",
-		"\"tunnel_key\":\"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=\",\"tunnel_port\":51840,"
+		"\"tunnel_key\":\"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=\",\"tunnel_port\":"
+		"51840,"
 		"\"tunnel_ipv4\":\"100.79.0.0/16\",\"tunnel_claimed_at\":\"2026-01-01T00:00:00Z\"",
-		"\"tunnel_key\":\"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=\",\"tunnel_port\":51840,"
+		"\"tunnel_key\":\"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=\",\"tunnel_port\":"
+		"51840,"
 		"\"tunnel_ipv4\":\"100.64.0.1\"",
 		huge_key,
 	};
