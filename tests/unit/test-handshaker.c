@@ -263,6 +263,28 @@ test_peer_record(const gchar *id, ArcIdentity *identity, const gchar *address)
 	return record;
 }
 
+/* the own record of @id at @address, signed by it, stating a tunnel on @port */
+static ArcRecord *
+test_peer_record_tunnel(const gchar *id, ArcIdentity *identity, const gchar *address, guint port)
+{
+	gboolean ok;
+	g_autofree gchar *body = g_strdup_printf(
+		"{\"id\":\"%s\",\"name\":\"%s\",\"public_key\":\"%s\",\"address\":\"%s\","
+		"\"state\":\"active\",\"created_at\":\"2026-01-01T00:00:00Z\",\"tunnel_key\":"
+		"\"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=\",\"tunnel_port\":%u}",
+		id, id, arc_identity_get_public_key_base64(identity), address, port);
+	ArcRecord *record = arc_record_new("peer", id, body);
+	g_autoptr(GError) error = NULL;
+
+	record->version = 1;
+	record->writer = g_strdup(id);
+	record->updated_at = g_get_real_time();
+	ok = arc_record_sign(record, identity, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	return record;
+}
+
 static void
 test_store_peer_at(JoinFixture *fx, const gchar *id, ArcIdentity *identity, const gchar *address)
 {
@@ -713,6 +735,23 @@ test_peer_record_func(JoinFixture *fx, gconstpointer data)
 	g_assert_error(error, ARC_HANDSHAKE_ERROR, ARC_HANDSHAKE_REASON_PROTOCOL_ERROR);
 	g_assert_false(ok);
 	g_assert_cmpstr(detail, ==, "peer peer_b sent no signed peer record");
+	g_clear_error(&error);
+	g_clear_pointer(&detail, g_free);
+	/* its own, signed, but with a tunnel port gossip would refuse (docs/protocol.md §6.5) */
+	forged->record = test_peer_record_tunnel("peer_b", fx->id_b, "127.0.0.2:1", 53);
+	ok = arc_handshaker_check_peer_record(forged, &detail, &error);
+	g_assert_error(error, ARC_HANDSHAKE_ERROR, ARC_HANDSHAKE_REASON_PROTOCOL_ERROR);
+	g_assert_false(ok);
+	g_assert_cmpstr(detail, ==,
+			"the peer record of peer_b is not valid: tunnel_port 53 is not a UDP port "
+			"from 1024 to 65535");
+	g_clear_error(&error);
+	g_clear_pointer(&detail, g_free);
+	arc_record_free(forged->record);
+	forged->record = test_peer_record_tunnel("peer_b", fx->id_b, "127.0.0.2:1", 51840);
+	ok = arc_handshaker_check_peer_record(forged, &detail, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
 }
 
 /* a peer id as agents make them, which a hello must carry */
