@@ -242,15 +242,16 @@ static const ArcHandshakerHost test_handshaker_host = {
 	.is_vouched = test_hs_vouched_cb,
 };
 
-/* the own record of @id at @address, signed by it */
+/* the own record of @id at @address, signed by it, with @extra members (a leading comma) */
 static ArcRecord *
-test_peer_record(const gchar *id, ArcIdentity *identity, const gchar *address)
+test_peer_record_with(const gchar *id, ArcIdentity *identity, const gchar *address,
+		      const gchar *extra)
 {
 	gboolean ok;
 	g_autofree gchar *body = g_strdup_printf(
 		"{\"id\":\"%s\",\"name\":\"%s\",\"public_key\":\"%s\",\"address\":\"%s\","
-		"\"state\":\"active\",\"created_at\":\"2026-01-01T00:00:00Z\"}",
-		id, id, arc_identity_get_public_key_base64(identity), address);
+		"\"state\":\"active\",\"created_at\":\"2026-01-01T00:00:00Z\"%s}",
+		id, id, arc_identity_get_public_key_base64(identity), address, extra);
 	ArcRecord *record = arc_record_new("peer", id, body);
 	g_autoptr(GError) error = NULL;
 
@@ -263,26 +264,23 @@ test_peer_record(const gchar *id, ArcIdentity *identity, const gchar *address)
 	return record;
 }
 
-/* the own record of @id at @address, signed by it, stating a tunnel on @port */
+/* the own record of @id at @address, signed by it */
+static ArcRecord *
+test_peer_record(const gchar *id, ArcIdentity *identity, const gchar *address)
+{
+	return test_peer_record_with(id, identity, address, "");
+}
+
+/* the same, stating a tunnel on @port */
 static ArcRecord *
 test_peer_record_tunnel(const gchar *id, ArcIdentity *identity, const gchar *address, guint port)
 {
-	gboolean ok;
-	g_autofree gchar *body = g_strdup_printf(
-		"{\"id\":\"%s\",\"name\":\"%s\",\"public_key\":\"%s\",\"address\":\"%s\","
-		"\"state\":\"active\",\"created_at\":\"2026-01-01T00:00:00Z\",\"tunnel_key\":"
-		"\"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=\",\"tunnel_port\":%u}",
-		id, id, arc_identity_get_public_key_base64(identity), address, port);
-	ArcRecord *record = arc_record_new("peer", id, body);
-	g_autoptr(GError) error = NULL;
+	g_autofree gchar *extra =
+		g_strdup_printf(",\"tunnel_key\":\"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=\","
+				"\"tunnel_port\":%u",
+				port);
 
-	record->version = 1;
-	record->writer = g_strdup(id);
-	record->updated_at = g_get_real_time();
-	ok = arc_record_sign(record, identity, &error);
-	g_assert_no_error(error);
-	g_assert_true(ok);
-	return record;
+	return test_peer_record_with(id, identity, address, extra);
 }
 
 static void
