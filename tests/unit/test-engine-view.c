@@ -11,6 +11,7 @@
 #include "arc-plugin-loader.h"
 #include "arc-record-sign.h"
 #include "arc-service-spec.h"
+#include "arc-unit-fixture.h"
 
 /* The view the engine publishes to the data plane, in-process over the real plugins: this
  * agent (A) bootstrapped with a license for two nodes, then B and C join (C beyond the node
@@ -183,16 +184,9 @@ view_stage_member_claim(ViewFixture *fx, ArcStorageTxn *txn, guint which, gint64
 		which == 0 ? "QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI="
 			   : "Q0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0M=",
 		which + 1, v4, claimed_at, extra);
-	g_autoptr(ArcRecord) record = arc_record_new("peer", id, body);
-	g_autoptr(GError) error = NULL;
-	gboolean ok;
+	g_autoptr(ArcRecord) record = arc_unit_record_signed(
+		"peer", id, version, id, fx->ids[which], body, FALSE, g_get_real_time());
 
-	record->version = version;
-	record->writer = g_strdup(id);
-	record->updated_at = g_get_real_time();
-	ok = arc_record_sign(record, fx->ids[which], &error);
-	g_assert_no_error(error);
-	g_assert_true(ok);
 	arc_storage_txn_put_record(txn, record);
 }
 
