@@ -457,6 +457,14 @@ arc_config_apply_tunnel(ArcConfig *self, GKeyFile *kf, GError **error)
 		g_prefix_error(error, "[tunnel] port: ");
 		return FALSE;
 	}
+	/* the port is published for every member to send to: a fixed one, and not a
+	 * well-known service's (other agents refuse such a record, docs/protocol.md §6.5) */
+	if (port != NULL && self->tunnel_port < 1024) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+			    "[tunnel] port must be a number between 1024 and 65535, not '%s'",
+			    port);
+		return FALSE;
+	}
 	if (mtu != NULL) {
 		if (!g_ascii_string_to_unsigned(mtu, 10, 1280, 9000, &value, NULL)) {
 			g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,

@@ -13,7 +13,9 @@
  * publishes it in its own signed record. Two nodes that claimed the same address concurrently
  * (in a partition, or joining at once) see each other's claim through gossip, and the later
  * claim yields (the higher peer id on a tie) and picks again. So addresses are stable: a node
- * keeps its address for as long as it is a member, whoever joins later. */
+ * keeps its address for as long as it is a member, whoever joins later. A claim on an address
+ * that is not one of its claimant's hashed candidates loses to one that is, whatever time it
+ * states: the time is the claimant's own word (arc_tunnel_claim_yields()). */
 
 /* how many hashed candidates before walking the range from the first one */
 #define ARC_TUNNEL_ADDRESS_ATTEMPTS 32
@@ -155,20 +157,57 @@ arc_tunnel_address_choose(const ArcCidr *range, const gchar *peer_id, const ArcC
 }
 
 /**
+ * arc_tunnel_address_is_candidate:
+ * @range: the cluster's tunnel range
+ * @peer_id: a peer
+ * @address: an address it claims
+ *
+ * Returns: whether @address is one of @peer_id's first %ARC_TUNNEL_ADDRESS_ATTEMPTS
+ *   candidates in @range: an address it could have picked without walking the range
+ */
+gboolean
+arc_tunnel_address_is_candidate(const ArcCidr *range, const gchar *peer_id, const ArcCidr *address)
+{
+	ArcCidr candidate;
+
+	for (guint attempt = 0; attempt < ARC_TUNNEL_ADDRESS_ATTEMPTS; attempt++) {
+		if (!arc_tunnel_address_candidate(range, peer_id, attempt, &candidate))
+			return FALSE;
+		if (arc_tunnel_address_is_taken(address, &candidate, 1))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/**
  * arc_tunnel_claim_yields:
+ * @range: the cluster's tunnel range of the claims' family
  * @mine: this node's claim
  * @other: another member's claim
  *
- * Returns: %TRUE when both claim the same address and @mine must give it up: it was made
- *   later, or at the same time by the higher peer id
+ * The claim time is the claimant's own word, so it decides only between claims that are
+ * both among their claimants' candidates (arc_tunnel_address_is_candidate()): a member that
+ * states another's address with a forged early time can contest at most the few addresses
+ * its own id hashes to, never follow a node from address to address.
+ *
+ * Returns: %TRUE when both claim the same address and @mine must give it up: @other is one
+ *   of its claimant's candidates and @mine is not; or both or neither are, and @mine was
+ *   made later, or at the same time by the higher peer id
  */
 gboolean
-arc_tunnel_claim_yields(const ArcTunnelClaim *mine, const ArcTunnelClaim *other)
+arc_tunnel_claim_yields(const ArcCidr *range, const ArcTunnelClaim *mine,
+			const ArcTunnelClaim *other)
 {
+	gboolean mine_hashed, other_hashed;
+
 	if (!arc_tunnel_address_is_taken(&mine->address, &other->address, 1))
 		return FALSE;
 	if (g_strcmp0(mine->peer_id, other->peer_id) == 0)
 		return FALSE;
+	mine_hashed = arc_tunnel_address_is_candidate(range, mine->peer_id, &mine->address);
+	other_hashed = arc_tunnel_address_is_candidate(range, other->peer_id, &other->address);
+	if (mine_hashed != other_hashed)
+		return other_hashed;
 	if (mine->claimed_at != other->claimed_at)
 		return mine->claimed_at > other->claimed_at;
 	return g_strcmp0(mine->peer_id, other->peer_id) > 0;

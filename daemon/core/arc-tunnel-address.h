@@ -26,6 +26,9 @@ gboolean arc_tunnel_address_candidate(const ArcCidr *range, const gchar *peer_id
 				      ArcCidr *out);
 gboolean arc_tunnel_address_choose(const ArcCidr *range, const gchar *peer_id, const ArcCidr *taken,
 				   guint n_taken, ArcCidr *out);
-gboolean arc_tunnel_claim_yields(const ArcTunnelClaim *mine, const ArcTunnelClaim *other);
+gboolean arc_tunnel_address_is_candidate(const ArcCidr *range, const gchar *peer_id,
+					 const ArcCidr *address);
+gboolean arc_tunnel_claim_yields(const ArcCidr *range, const ArcTunnelClaim *mine,
+				 const ArcTunnelClaim *other);
 
 G_END_DECLS

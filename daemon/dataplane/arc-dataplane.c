@@ -185,10 +185,12 @@ static gboolean
 arc_dataplane_run_netmgr(ArcDataplane *self, ArcClusterView *view, GError **error)
 {
 	g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
+	g_autofree gchar *sysctls = NULL;
 	g_autofree gchar *detail = NULL;
+	gboolean sysctls_ok = TRUE;
 
 	if (self->config.manage_sysctls)
-		arc_netmgr_set_sysctls(self->netmgr, problems);
+		sysctls_ok = arc_netmgr_set_sysctls(self->netmgr, &sysctls);
 	if (!arc_netmgr_apply(self->netmgr, view, self->slots, problems, error)) {
 		g_warning("%s", (*error)->message);
 		arc_dataplane_report(self, "netmgr", FALSE, (*error)->message);
@@ -196,8 +198,13 @@ arc_dataplane_run_netmgr(ArcDataplane *self, ArcClusterView *view, GError **erro
 	}
 	g_ptr_array_add(problems, NULL);
 	detail = problems->len > 1 ? g_strjoinv("; ", (gchar **)problems->pdata)
-				   : g_strdup("rules, tables and sysctls in place");
-	arc_dataplane_report(self, "netmgr", problems->len == 1, detail);
+				   : g_strdup("rules and tables in place");
+	/* which sysctls are set and which could not be, by name, whether or not all went well */
+	if (sysctls != NULL) {
+		g_autofree gchar *rest = g_steal_pointer(&detail);
+		detail = g_strdup_printf("%s; sysctls: %s", rest, sysctls);
+	}
+	arc_dataplane_report(self, "netmgr", problems->len == 1 && sysctls_ok, detail);
 	return TRUE;
 }
 

@@ -6,6 +6,8 @@
 
 #include "arc-netmgr.h"
 
+#include "arc-device-addresses.h"
+
 #include <arctic-plugin.h>
 #include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
@@ -28,6 +30,8 @@
 struct _ArcNetmgr {
 	ArcDataplaneConfig config;
 	struct nl_sock *sock;
+	gchar *sysctl_root;  /* /proc/sys, or a test's directory */
+	gchar *sysctls_said; /* (nullable): the summary last logged */
 };
 
 /* g_autoptr() wants a type name */
@@ -69,6 +73,7 @@ arc_netmgr_new(const ArcDataplaneConfig *config, GError **error)
 	gint err;
 
 	self->config = *config;
+	self->sysctl_root = g_strdup("/proc/sys");
 	self->sock = nl_socket_alloc();
 	if (self->sock == NULL) {
 		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INTERNAL, "no netlink socket");
@@ -89,7 +94,21 @@ arc_netmgr_free(ArcNetmgr *self)
 		return;
 	if (self->sock != NULL)
 		nl_socket_free(self->sock);
+	g_free(self->sysctl_root);
+	g_free(self->sysctls_said);
 	g_free(self);
+}
+
+/**
+ * arc_netmgr_set_sysctl_root:
+ * @self: netmgr
+ * @root: the directory the sysctls are files of: `/proc/sys` (the default), or a test's
+ */
+void
+arc_netmgr_set_sysctl_root(ArcNetmgr *self, const gchar *root)
+{
+	g_free(self->sysctl_root);
+	self->sysctl_root = g_strdup(root);
 }
 
 static gboolean
@@ -321,9 +340,10 @@ static gboolean arc_netmgr_write_sysctl(const gchar *path, const gchar *value, G
  * the larger of the `all` and the device's value, so loose (2) on the agent's own devices
  * is enough, and changes nothing outside them. */
 static void
-arc_netmgr_loosen_rp_filter(const gchar *device)
+arc_netmgr_loosen_rp_filter(ArcNetmgr *self, const gchar *device)
 {
-	g_autofree gchar *path = g_strdup_printf("/proc/sys/net/ipv4/conf/%s/rp_filter", device);
+	g_autofree gchar *path =
+		g_strdup_printf("%s/net/ipv4/conf/%s/rp_filter", self->sysctl_root, device);
 	g_autofree gchar *now = NULL;
 	g_autoptr(GError) error = NULL;
 
@@ -337,7 +357,7 @@ arc_netmgr_loosen_rp_filter(const gchar *device)
 
 /* what the view wants: a slot for every remote member; a device when it exists */
 static GArray *
-arc_netmgr_wanted(const ArcClusterView *view, const ArcPeerSlots *slots)
+arc_netmgr_wanted(ArcNetmgr *self, const ArcClusterView *view, const ArcPeerSlots *slots)
 {
 	GArray *wanted = g_array_new(FALSE, TRUE, sizeof(ArcNetmgrSlot));
 
@@ -349,7 +369,7 @@ arc_netmgr_wanted(const ArcClusterView *view, const ArcPeerSlots *slots)
 			continue;
 		slot.ifindex = if_nametoindex(member->device);
 		if (slot.ifindex != 0)
-			arc_netmgr_loosen_rp_filter(member->device);
+			arc_netmgr_loosen_rp_filter(self, member->device);
 		g_array_append_val(wanted, slot);
 	}
 	return wanted;
@@ -423,19 +443,88 @@ arc_netmgr_add_member_addresses(ArcNetmgr *self, const ArcClusterSelf *node,
 				       member->has_tunnel_v6 ? &member->tunnel_v6 : NULL, error));
 }
 
+/* @addr as netmgr compares it: the other end when it differs from the local address */
+static void
+arc_netmgr_read_address(struct rtnl_addr *addr, ArcDeviceAddress *out)
+{
+	struct nl_addr *local = rtnl_addr_get_local(addr);
+	struct nl_addr *peer = rtnl_addr_get_peer(addr);
+	guint len = nl_addr_get_len(local);
+
+	memset(out, 0, sizeof(*out));
+	out->local.family = len == 4 ? 4 : 6;
+	out->local.prefix = (guint8)rtnl_addr_get_prefixlen(addr);
+	memcpy(out->local.bytes, nl_addr_get_binary_addr(local), MIN(len, 16));
+	out->has_peer =
+		peer != NULL && nl_addr_get_len(peer) == len &&
+		memcmp(nl_addr_get_binary_addr(peer), nl_addr_get_binary_addr(local), len) != 0;
+	if (out->has_peer) {
+		out->peer.family = out->local.family;
+		out->peer.prefix = (guint8)(len * 8);
+		memcpy(out->peer.bytes, nl_addr_get_binary_addr(peer), MIN(len, 16));
+	}
+	out->link_local = rtnl_addr_get_scope(addr) == RT_SCOPE_LINK;
+}
+
+/* deletes what the device @ifindex carries beyond what @member's wants (an address either
+ * side gave up when it lost a claim), so only the addresses of the view route into it */
+static gboolean
+arc_netmgr_prune_addresses(ArcNetmgr *self, struct nl_cache *cache, guint ifindex,
+			   const ArcClusterSelf *node, const ArcClusterMember *member,
+			   GError **error)
+{
+	g_autoptr(GArray) wanted = arc_device_addresses_wanted(node, member);
+	g_autoptr(GArray) present = g_array_new(FALSE, TRUE, sizeof(ArcDeviceAddress));
+	g_autoptr(GPtrArray) objects = g_ptr_array_new();
+	g_autoptr(GArray) stale = NULL;
+
+	for (struct nl_object *obj = nl_cache_get_first(cache); obj != NULL;
+	     obj = nl_cache_get_next(obj)) {
+		struct rtnl_addr *addr = (struct rtnl_addr *)obj;
+		ArcDeviceAddress read;
+
+		if (rtnl_addr_get_ifindex(addr) != (gint)ifindex ||
+		    rtnl_addr_get_local(addr) == NULL)
+			continue;
+		arc_netmgr_read_address(addr, &read);
+		g_array_append_val(present, read);
+		g_ptr_array_add(objects, addr);
+	}
+	stale = arc_device_addresses_stale(
+		wanted, (const ArcDeviceAddress *)(gpointer)present->data, present->len);
+	for (guint i = 0; i < present->len; i++) {
+		gint err;
+
+		if (!arc_device_addresses_contains(stale,
+						   &g_array_index(present, ArcDeviceAddress, i)))
+			continue;
+		err = rtnl_addr_delete(self->sock, g_ptr_array_index(objects, i), 0);
+		if (err < 0 && err != -NLE_OBJ_NOTFOUND && err != -NLE_NOADDR)
+			return arc_netmgr_fail(error, "cannot delete a stale tunnel address", err);
+		g_info("%s: stale tunnel address deleted", member->device);
+	}
+	return TRUE;
+}
+
 /* The masquerade into a tunnel takes the device's address: each remote member's device
- * carries this node's tunnel addresses, the member's at the other end. */
+ * carries this node's tunnel addresses, the member's at the other end, and no others. */
 static void
 arc_netmgr_add_addresses(ArcNetmgr *self, const ArcClusterView *view, GPtrArray *problems)
 {
 	const ArcClusterSelf *node = arc_cluster_view_get_self(view);
+	g_autoptr(ArcNlCache) cache = NULL;
 
+	if (rtnl_addr_alloc_cache(self->sock, &cache) < 0)
+		cache = NULL;
 	for (guint i = 0; i < arc_cluster_view_get_n_members(view); i++) {
 		const ArcClusterMember *member = arc_cluster_view_get_member(view, i);
 		guint ifindex = if_nametoindex(member->device);
 		g_autoptr(GError) error = NULL;
 
-		if (ifindex == 0 || g_strcmp0(member->peer_id, node->peer_id) == 0 ||
+		if (ifindex == 0 || g_strcmp0(member->peer_id, node->peer_id) == 0)
+			continue;
+		if ((cache == NULL ||
+		     arc_netmgr_prune_addresses(self, cache, ifindex, node, member, &error)) &&
 		    arc_netmgr_add_member_addresses(self, node, member, ifindex, &error))
 			continue;
 		g_warning("%s: %s", member->device, error->message);
@@ -464,7 +553,7 @@ gboolean
 arc_netmgr_apply(ArcNetmgr *self, const ArcClusterView *view, const ArcPeerSlots *slots,
 		 GPtrArray *problems, GError **error)
 {
-	g_autoptr(GArray) wanted = arc_netmgr_wanted(view, slots);
+	g_autoptr(GArray) wanted = arc_netmgr_wanted(self, view, slots);
 
 	if (!arc_netmgr_sync_rules(self, wanted, problems, error) ||
 	    !arc_netmgr_prune_routes(self, wanted, error))
@@ -520,14 +609,40 @@ arc_netmgr_write_sysctl(const gchar *path, const gchar *value, GError **error)
  * LAN client's address in the table of the mark its packet just got, finds the tunnel
  * device, and drops the packet (tests/netns/test-dataplane.sh runs with rp_filter=1). */
 static const gchar *const arc_netmgr_sysctls[] = {
-	"/proc/sys/net/ipv4/ip_forward",
-	"/proc/sys/net/ipv6/conf/all/forwarding",
+	"net.ipv4.ip_forward",
+	"net.ipv6.conf.all.forwarding",
 };
+
+/* one sysctl to 1: "NAME=1" when it was, "NAME=1 set" when this set it, else why not */
+static gboolean
+arc_netmgr_set_sysctl(ArcNetmgr *self, const gchar *name, GString *summary)
+{
+	g_autofree gchar *relative = g_strdelimit(g_strdup(name), ".", '/');
+	g_autofree gchar *path = g_build_filename(self->sysctl_root, relative, NULL);
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *now = NULL;
+
+	if (summary->len > 0)
+		g_string_append(summary, ", ");
+	if (g_file_get_contents(path, &now, NULL, NULL) && g_strcmp0(g_strstrip(now), "1") == 0) {
+		g_string_append_printf(summary, "%s=1", name);
+		return TRUE;
+	}
+	if (!arc_netmgr_write_sysctl(path, "1\n", &error)) {
+		g_string_append_printf(summary, "%s not set: %s", name, error->message);
+		return FALSE;
+	}
+	g_string_append_printf(summary, "%s=1 set (was %s)", name,
+			       now != NULL ? now : "unreadable");
+	return TRUE;
+}
 
 /**
  * arc_netmgr_set_sysctls:
  * @self: netmgr
- * @problems: (element-type utf8) (nullable): where to add those that could not be set
+ * @summary: (out) (optional) (transfer full): each sysctl's outcome, comma-separated:
+ *   `net.ipv4.ip_forward=1 set (was 0), net.ipv6.conf.all.forwarding not set: Read-only
+ *   file system`; logged when it differs from the last one
  *
  * Forwarding (IPv4 and IPv6) for the exit side and for LAN traffic entering a tunnel. They
  * are left set on stop: other software may rely on forwarding too.
@@ -535,28 +650,22 @@ static const gchar *const arc_netmgr_sysctls[] = {
  * Returns: %TRUE if every one is 1
  */
 gboolean
-arc_netmgr_set_sysctls(ArcNetmgr *self, GPtrArray *problems)
+arc_netmgr_set_sysctls(ArcNetmgr *self, gchar **summary)
 {
+	g_autoptr(GString) text = g_string_new(NULL);
 	gboolean ok = TRUE;
 
-	for (guint i = 0; i < G_N_ELEMENTS(arc_netmgr_sysctls); i++) {
-		g_autoptr(GError) error = NULL;
-		g_autofree gchar *now = NULL;
-		const gchar *path = arc_netmgr_sysctls[i];
-
-		if (g_file_get_contents(path, &now, NULL, NULL) &&
-		    g_strcmp0(g_strstrip(now), "1") == 0)
-			continue;
-		if (arc_netmgr_write_sysctl(path, "1\n", &error)) {
-			g_info("%s set to 1 (was %s)", path, now != NULL ? now : "unreadable");
-			continue;
-		}
-		ok = FALSE;
-		g_warning("%s cannot be set to 1: %s", path, error->message);
-		if (problems != NULL)
-			g_ptr_array_add(problems, g_strdup_printf("netmgr: %s is not 1: %s", path,
-								  error->message));
+	for (guint i = 0; i < G_N_ELEMENTS(arc_netmgr_sysctls); i++)
+		ok &= arc_netmgr_set_sysctl(self, arc_netmgr_sysctls[i], text);
+	if (g_strcmp0(text->str, self->sysctls_said) != 0) {
+		if (ok)
+			g_message("sysctls: %s", text->str);
+		else
+			g_warning("sysctls: %s", text->str);
+		g_free(self->sysctls_said);
+		self->sysctls_said = g_strdup(text->str);
 	}
-	(void)self;
+	if (summary != NULL)
+		*summary = g_string_free(g_steal_pointer(&text), FALSE);
 	return ok;
 }

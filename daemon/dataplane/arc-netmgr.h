@@ -23,7 +23,8 @@ void arc_netmgr_free(ArcNetmgr *self);
 gboolean arc_netmgr_apply(ArcNetmgr *self, const ArcClusterView *view, const ArcPeerSlots *slots,
 			  GPtrArray *problems, GError **error);
 gboolean arc_netmgr_remove(ArcNetmgr *self, GError **error);
-gboolean arc_netmgr_set_sysctls(ArcNetmgr *self, GPtrArray *problems);
+void arc_netmgr_set_sysctl_root(ArcNetmgr *self, const gchar *root);
+gboolean arc_netmgr_set_sysctls(ArcNetmgr *self, gchar **summary);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcNetmgr, arc_netmgr_free)
 
 G_END_DECLS

@@ -87,8 +87,10 @@ arc_engine_view_endpoint(const gchar *address, guint16 port)
 
 static void
 arc_engine_view_add_member(ArcEngineView *self, ArcClusterViewBuilder *builder,
-			   const ArcMember *member, GHashTable *names)
+			   const ArcMember *member, GHashTable *names,
+			   const ArcPeerTunnelClaims *claims)
 {
+	ArcConfig *config = arc_node_get_config(self->node);
 	g_autoptr(ArcRecord) record =
 		arc_storage_get_record(arc_node_get_storage(self->node), "peer", member->id, NULL);
 	g_autofree gchar *endpoint = NULL;
@@ -100,6 +102,9 @@ arc_engine_view_add_member(ArcEngineView *self, ArcClusterViewBuilder *builder,
 	    arc_peer_manager_read_tunnel(self->peers, record, &tunnel)) {
 		key = g_bytes_new(tunnel.key, sizeof(tunnel.key));
 		endpoint = arc_engine_view_endpoint(member->address, tunnel.port);
+		arc_peer_tunnel_drop_lost_claims(&config->tunnel_ipv4_range,
+						 &config->tunnel_ipv6_range, member->id, claims,
+						 &tunnel);
 	}
 	out.peer_id = member->id;
 	out.name = g_hash_table_lookup(names, member->id);
@@ -113,6 +118,22 @@ arc_engine_view_add_member(ArcEngineView *self, ArcClusterViewBuilder *builder,
 	arc_cluster_view_builder_add_member(builder, &out);
 }
 
+/* every member's address claims, whose peer ids are @members' */
+static void
+arc_engine_view_collect_claims(ArcEngineView *self, GPtrArray *members, ArcPeerTunnelClaims *claims)
+{
+	for (guint i = 0; i < members->len; i++) {
+		const ArcMember *member = g_ptr_array_index(members, i);
+		g_autoptr(ArcRecord) record = arc_storage_get_record(
+			arc_node_get_storage(self->node), "peer", member->id, NULL);
+		ArcPeerTunnel tunnel;
+
+		if (record != NULL && !record->deleted &&
+		    arc_peer_manager_read_tunnel(self->peers, record, &tunnel))
+			arc_peer_tunnel_claims_add(claims, member->id, &tunnel);
+	}
+}
+
 /* the active members, this node included; also this node's own tunnel addresses */
 static void
 arc_engine_view_add_members(ArcEngineView *self, ArcClusterViewBuilder *builder)
@@ -121,13 +142,18 @@ arc_engine_view_add_members(ArcEngineView *self, ArcClusterViewBuilder *builder)
 	g_autoptr(GPtrArray) members = arc_registry_get_members(registry);
 	g_autoptr(GPtrArray) peers = arc_peer_manager_load(self->peers, NULL);
 	g_autoptr(GHashTable) names = g_hash_table_new(g_str_hash, g_str_equal);
+	ArcPeerTunnelClaims claims;
 
 	for (guint i = 0; peers != NULL && i < peers->len; i++) {
 		ArcPeerInfo *peer = g_ptr_array_index(peers, i);
 		g_hash_table_insert(names, peer->id, peer->name);
 	}
+	arc_peer_tunnel_claims_init(&claims);
+	arc_engine_view_collect_claims(self, members, &claims);
 	for (guint i = 0; i < members->len; i++)
-		arc_engine_view_add_member(self, builder, g_ptr_array_index(members, i), names);
+		arc_engine_view_add_member(self, builder, g_ptr_array_index(members, i), names,
+					   &claims);
+	arc_peer_tunnel_claims_clear(&claims);
 }
 
 static void

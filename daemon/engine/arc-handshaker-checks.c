@@ -8,6 +8,7 @@
 
 #include "arc-error-map.h"
 #include "arc-metrics.h"
+#include "arc-peer-tunnel.h"
 #include "arc-record-sign.h"
 
 /* The checks both sides of the handshake (docs/protocol.md §5) make of the other's record,
@@ -168,6 +169,7 @@ arc_handshaker_check_peer_record(const ArcHandshakePeer *peer, gchar **detail, G
 	g_autoptr(JsonNode) body = NULL;
 	g_autoptr(GError) error_local = NULL;
 	const gchar *key = NULL;
+	ArcPeerTunnel tunnel;
 
 	if (record == NULL) {
 		arc_handshaker_fail(
@@ -193,6 +195,16 @@ arc_handshaker_check_peer_record(const ArcHandshakePeer *peer, gchar **detail, G
 			g_strdup_printf("the peer record of %s is not signed by the key "
 					"it presents",
 					peer->peer_id));
+		return FALSE;
+	}
+	/* what gossip would refuse of it later (docs/protocol.md §6.5) is not stored now */
+	if (body == NULL ||
+	    !arc_peer_tunnel_read(json_node_get_object(body), &tunnel, &error_local)) {
+		arc_handshaker_fail(error, detail, ARC_HANDSHAKE_REASON_PROTOCOL_ERROR,
+				    g_strdup_printf("the peer record of %s is not valid: %s",
+						    peer->peer_id,
+						    error_local != NULL ? error_local->message
+									: "not a JSON object"));
 		return FALSE;
 	}
 	return TRUE;

@@ -798,6 +798,23 @@ arc_peer_manager_take_removal(ArcPeerManager *self, const ArcRecord *record, con
 
 /* ---- the handlers of the kinds the peer manager owns (ArcRecordKind) ---- */
 
+/* A member's own record whose tunnel fields are not valid is refused whole, so that a
+ * member cannot wipe or bend its tunnel in the cluster's view with junk (docs/protocol.md
+ * §6.5); what an agent stored before it checked is still read leniently. */
+static gboolean
+arc_peer_manager_peer_check_cb(const ArcRecord *record, gpointer user_data, GError **error)
+{
+	g_autoptr(JsonNode) root = NULL;
+	ArcPeerTunnel tunnel;
+
+	if (record->deleted)
+		return TRUE;
+	root = arc_json_parse_object(record->body, -1, 8, error);
+	if (root == NULL)
+		return FALSE;
+	return arc_peer_tunnel_read(json_node_get_object(root), &tunnel, error);
+}
+
 /* the tombstone of this agent's own record, which another agent sent */
 static gboolean
 arc_peer_manager_peer_take_cb(const ArcRecord *record, const gchar *from, gpointer user_data)
@@ -897,6 +914,7 @@ arc_peer_manager_revocation_applied_cb(const ArcRecord *record, const gchar *fro
 static const ArcRecordKind arc_peer_manager_kinds[] = {
 	{.name = "peer",
 	 .flags = ARC_RECORD_KIND_FLAG_REPLICATED | ARC_RECORD_KIND_FLAG_MEMBER,
+	 .check = arc_peer_manager_peer_check_cb,
 	 .take = arc_peer_manager_peer_take_cb,
 	 .staged = arc_peer_manager_peer_staged_cb,
 	 .applied = arc_peer_manager_peer_applied_cb,

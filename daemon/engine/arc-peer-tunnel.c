@@ -44,9 +44,12 @@ arc_peer_tunnel_read_port(JsonObject *body, guint16 *port, GError **error)
 		return FALSE;
 	}
 	value = json_node_get_int(node);
-	if (value < 1 || value > 65535) {
+	/* every member sends this port handshakes every 5 s: not one of the well-known
+	 * services of the member's host (DNS, NTP, IKE…) */
+	if (value < ARC_PEER_TUNNEL_PORT_MIN || value > 65535) {
 		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
-			    "tunnel_port %" G_GINT64_FORMAT " is not a UDP port", value);
+			    "tunnel_port %" G_GINT64_FORMAT " is not a UDP port from %u to 65535",
+			    value, ARC_PEER_TUNNEL_PORT_MIN);
 		return FALSE;
 	}
 	*port = (guint16)value;
@@ -188,7 +191,8 @@ arc_peer_tunnel_keeps(const ArcCidr *range, const gchar *peer_id, const ArcCidr 
 	if (!arc_cidr_contains(range, address))
 		return FALSE;
 	for (guint i = 0; i < others->len; i++) {
-		if (arc_tunnel_claim_yields(&mine, &g_array_index(others, ArcTunnelClaim, i)))
+		if (arc_tunnel_claim_yields(range, &mine,
+					    &g_array_index(others, ArcTunnelClaim, i)))
 			return FALSE;
 	}
 	return TRUE;
@@ -249,4 +253,29 @@ arc_peer_tunnel_claim(const ArcCidr *v4_range, const ArcCidr *v6_range, const gc
 	if (changed)
 		tunnel->claimed_at = now - now % G_USEC_PER_SEC;
 	return changed;
+}
+
+/**
+ * arc_peer_tunnel_drop_lost_claims:
+ * @v4_range: the cluster's IPv4 tunnel range
+ * @v6_range: the cluster's IPv6 tunnel range
+ * @peer_id: the member @tunnel is of
+ * @claims: every member's claims (@peer_id's own are skipped)
+ * @tunnel: (inout): its tunnel fields
+ *
+ * Drops the addresses of @tunnel that lie outside the ranges or that another member's claim
+ * wins (arc_tunnel_claim_yields()): the same on every node, so that stating another
+ * member's address takes no traffic from it anywhere.
+ */
+void
+arc_peer_tunnel_drop_lost_claims(const ArcCidr *v4_range, const ArcCidr *v6_range,
+				 const gchar *peer_id, const ArcPeerTunnelClaims *claims,
+				 ArcPeerTunnel *tunnel)
+{
+	if (tunnel->has_v4 &&
+	    !arc_peer_tunnel_keeps(v4_range, peer_id, &tunnel->v4, tunnel->claimed_at, claims->v4))
+		tunnel->has_v4 = FALSE;
+	if (tunnel->has_v6 &&
+	    !arc_peer_tunnel_keeps(v6_range, peer_id, &tunnel->v6, tunnel->claimed_at, claims->v6))
+		tunnel->has_v6 = FALSE;
 }

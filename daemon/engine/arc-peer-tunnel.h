@@ -11,6 +11,9 @@
 
 G_BEGIN_DECLS
 
+/* the lowest `tunnel_port` a record may state (docs/protocol.md §6.5) */
+#define ARC_PEER_TUNNEL_PORT_MIN 1024
+
 /* The tunnel fields of a `peer` record (docs/protocol.md, "Tunnel addresses"): the member's
  * X25519 key, its tunnel's UDP port, the addresses it claims and when it claimed them. A
  * record without `tunnel_key` is valid: that member has no tunnel yet. */
@@ -59,5 +62,8 @@ void arc_peer_tunnel_claims_add(ArcPeerTunnelClaims *claims, const gchar *peer_i
 gboolean arc_peer_tunnel_claim(const ArcCidr *v4_range, const ArcCidr *v6_range,
 			       const gchar *peer_id, const ArcPeerTunnelClaims *others, gint64 now,
 			       ArcPeerTunnel *tunnel);
+void arc_peer_tunnel_drop_lost_claims(const ArcCidr *v4_range, const ArcCidr *v6_range,
+				      const gchar *peer_id, const ArcPeerTunnelClaims *claims,
+				      ArcPeerTunnel *tunnel);
 
 G_END_DECLS

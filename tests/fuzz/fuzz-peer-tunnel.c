@@ -10,8 +10,9 @@
 #include "arc-peer-tunnel.h"
 
 /* The tunnel fields of a `peer` record come from other agents by gossip (docs/protocol.md
- * §6.5). Every body is read; a refusal must carry an error; what is read writes into a fresh
- * body that reads back to the same fields. */
+ * §6.5), and a record whose fields this refuses is refused whole. Every body is read; a
+ * refusal must carry an error; what is accepted has a port from 1024 and addresses of their
+ * family with the full prefix, and writes into a fresh body that reads back the same. */
 
 static void G_GNUC_NORETURN
 arc_fuzz_peer_tunnel_fail(const gchar *what)
@@ -53,6 +54,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			arc_fuzz_peer_tunnel_fail("a refusal without an error");
 		return 0;
 	}
+	/* the port every member will send to: never a well-known service's */
+	if (tunnel.has_key && tunnel.port < ARC_PEER_TUNNEL_PORT_MIN)
+		arc_fuzz_peer_tunnel_fail("a port below 1024 was accepted");
+	if ((tunnel.has_v4 && (tunnel.v4.family != 4 || tunnel.v4.prefix != 32)) ||
+	    (tunnel.has_v6 && (tunnel.v6.family != 6 || tunnel.v6.prefix != 128)))
+		arc_fuzz_peer_tunnel_fail("an address of the wrong family or with a prefix");
 	if (tunnel.has_key)
 		arc_fuzz_peer_tunnel_round_trip(&tunnel);
 	return 0;

@@ -259,6 +259,8 @@ config_tunnel_func(void)
 {
 	const gchar *bad[] = {
 		"[tunnel]\nport=65536\n",
+		"[tunnel]\nport=0\n",
+		"[tunnel]\nport=53\n",
 		"[tunnel]\ninterface=arc-x\n",
 		"[tunnel]\ninterface=much-too-long-name\n",
 		"[tunnel]\ninterface=a b\n",
@@ -269,8 +271,9 @@ config_tunnel_func(void)
 		"[tunnel]\nipv4_range=10.0.0.0/31\n",
 		"[tunnel]\nipv6_range=fd00::/32\n",
 	};
-	const gchar *keys[] = {"port", "interface",  "interface",  "interface",  "mtu",
-			       "aead", "ipv4_range", "ipv4_range", "ipv4_range", "ipv6_range"};
+	const gchar *keys[] = {"port",       "port",       "port",       "interface",
+			       "interface",  "interface",  "mtu",        "aead",
+			       "ipv4_range", "ipv4_range", "ipv4_range", "ipv6_range"};
 	g_autoptr(ArcConfig) config = arc_config_new();
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *v4 = arc_cidr_to_string(&config->tunnel_ipv4_range);

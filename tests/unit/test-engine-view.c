@@ -11,6 +11,7 @@
 #include "arc-plugin-loader.h"
 #include "arc-record-sign.h"
 #include "arc-service-spec.h"
+#include "arc-unit-fixture.h"
 
 /* The view the engine publishes to the data plane, in-process over the real plugins: this
  * agent (A) bootstrapped with a license for two nodes, then B and C join (C beyond the node
@@ -166,32 +167,35 @@ view_run(void)
 		g_main_context_iteration(NULL, TRUE);
 }
 
-/* the own record of B (0) or C (1), version @version, joined after A */
+/* the own record of B (0) or C (1), version @version, joined after A, claiming @v4; @extra
+ * is more members of its body, each with a leading comma */
 static void
-view_stage_member(ViewFixture *fx, ArcStorageTxn *txn, guint which, gint64 version)
+view_stage_member_claim(ViewFixture *fx, ArcStorageTxn *txn, guint which, gint64 version,
+			const gchar *v4, const gchar *claimed_at, const gchar *extra)
 {
 	const gchar *id = which == 0 ? "peer_b" : "peer_c";
 	g_autofree gchar *body = g_strdup_printf(
 		"{\"id\":\"%s\",\"name\":\"%s\",\"public_key\":\"%s\",\"address\":"
 		"\"127.0.0.1:%u\",\"state\":\"active\",\"created_at\":\"2034-01-0%uT00:00:00Z\","
-		"\"tunnel_key\":\"%s\",\"tunnel_port\":5184%u,\"tunnel_ipv4\":\"100.79.1.%u\","
-		"\"tunnel_claimed_at\":\"2030-01-01T00:00:00Z\"}",
+		"\"tunnel_key\":\"%s\",\"tunnel_port\":5184%u,\"tunnel_ipv4\":\"%s\","
+		"\"tunnel_claimed_at\":\"%s\"%s}",
 		id, id, arc_identity_get_public_key_base64(fx->ids[which]), 18081 + which,
 		which + 1,
 		which == 0 ? "QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI="
 			   : "Q0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0M=",
-		which + 1, which + 1);
-	g_autoptr(ArcRecord) record = arc_record_new("peer", id, body);
-	g_autoptr(GError) error = NULL;
-	gboolean ok;
+		which + 1, v4, claimed_at, extra);
+	g_autoptr(ArcRecord) record = arc_unit_record_signed(
+		"peer", id, version, id, fx->ids[which], body, FALSE, g_get_real_time());
 
-	record->version = version;
-	record->writer = g_strdup(id);
-	record->updated_at = g_get_real_time();
-	ok = arc_record_sign(record, fx->ids[which], &error);
-	g_assert_no_error(error);
-	g_assert_true(ok);
 	arc_storage_txn_put_record(txn, record);
+}
+
+static void
+view_stage_member(ViewFixture *fx, ArcStorageTxn *txn, guint which, gint64 version)
+{
+	g_autofree gchar *v4 = g_strdup_printf("100.79.1.%u", which + 1);
+
+	view_stage_member_claim(fx, txn, which, version, v4, "2030-01-01T00:00:00Z", "");
 }
 
 static void
@@ -319,6 +323,49 @@ view_suspended_func(ViewFixture *fx, gconstpointer data)
 			ARC_LICENSE_STATE_SUSPENDED);
 }
 
+/* B states A's tunnel address with a claim time long before A's: its id does not hash to
+ * that address, so A keeps it and the view gives B no IPv4 tunnel address (no device routes
+ * A's address to B); C's claim, uncontested, stays. B's endpoint stays its API host. */
+static void
+view_stolen_address_func(ViewFixture *fx, gconstpointer data)
+{
+	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *a_v4 = NULL;
+	ArcClusterSelf before;
+	const ArcClusterMember *b, *c;
+	ArcClusterView *view;
+	gboolean ok;
+
+	view_bootstrap(fx);
+	view_commit_members(fx, 1);
+	view_run();
+	before = *arc_cluster_view_get_self(arc_engine_get_view(fx->engine));
+	g_assert_true(before.has_tunnel_v4);
+	a_v4 = g_strdup_printf("%u.%u.%u.%u", before.tunnel_v4.bytes[0], before.tunnel_v4.bytes[1],
+			       before.tunnel_v4.bytes[2], before.tunnel_v4.bytes[3]);
+	/* and it names another host for its tunnel, in members no agent reads */
+	view_stage_member_claim(
+		fx, txn, 0, 2, a_v4, "1970-01-01T00:00:01Z",
+		",\"tunnel_endpoint\":\"192.0.2.1:53\",\"tunnel_host\":\"192.0.2.1\"");
+	ok = arc_registry_commit(arc_engine_get_registry(fx->engine), txn, NULL, FALSE, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	view_run();
+	view = arc_engine_get_view(fx->engine);
+	g_assert_true(arc_cluster_view_get_self(view)->has_tunnel_v4);
+	g_assert_cmpmem(arc_cluster_view_get_self(view)->tunnel_v4.bytes, 4, before.tunnel_v4.bytes,
+			4);
+	b = arc_cluster_view_find_member(view, "peer_b");
+	g_assert_nonnull(b);
+	g_assert_false(b->has_tunnel_v4);
+	g_assert_nonnull(b->tunnel_public_key);
+	/* the host is always that of its API address, only the port is its own */
+	g_assert_cmpstr(b->tunnel_endpoint, ==, "127.0.0.1:51841");
+	c = arc_cluster_view_find_member(view, "peer_c");
+	g_assert_true(c->has_tunnel_v4);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -330,5 +377,7 @@ main(int argc, char **argv)
 		   view_teardown);
 	g_test_add("/engine-view/suspended", ViewFixture, NULL, view_setup, view_suspended_func,
 		   view_teardown);
+	g_test_add("/engine-view/stolen-address", ViewFixture, NULL, view_setup,
+		   view_stolen_address_func, view_teardown);
 	return g_test_run();
 }

@@ -7,7 +7,7 @@
 #include "arc-handshaker.h"
 #include "arc-plugin-loader.h"
 #include "arc-record-sign.h"
-#include "arc-unit-storage.h"
+#include "arc-unit-fixture.h"
 
 /* The handshaker in-process, without the network: the sessions a responder holds open for
  * hellos, within their bounds per initiator, per source address and in all
@@ -171,51 +171,13 @@ test_in_flight_func(void)
 /* ---- join tokens: this agent is peer_a; peer_b is the other member ---- */
 
 typedef struct {
-	gchar *dir;
-	ArcStorage *storage;
-	ArcRegistry *registry;
+	ArcUnitFixture unit;
 	ArcPeerManager *peers;
 	ArcHandshaker *handshaker;
-	ArcIdentity *id_a;
-	ArcIdentity *id_b;
-	gint64 now;
-	ArcConfig *config;
-	ArcNode *node;
 	/* what the handshaker's host answers */
 	ArcLicense license;
 	ArcLicenseState license_state;
-	GPtrArray *changed;
 } JoinFixture;
-
-static gint64
-test_now_cb(gpointer host)
-{
-	return ((JoinFixture *)host)->now;
-}
-
-/* every peer added or changed, which the handshaker tells through the peer manager */
-static void
-test_changed_cb(gpointer host, const gchar *peer_id)
-{
-	g_ptr_array_add(((JoinFixture *)host)->changed, g_strdup(peer_id));
-}
-
-static void
-test_offer_cb(gpointer host, const gchar *cluster_id, const gchar *from)
-{
-}
-
-static ArcGossip *
-test_gossip_cb(gpointer host)
-{
-	return NULL;
-}
-
-static const ArcPeerManagerHost test_host = {
-	.peer_changed = test_changed_cb,
-	.offer_cluster_id = test_offer_cb,
-	.get_gossip = test_gossip_cb,
-};
 
 /* the agent the handshaker runs in, as the fixture says */
 static ArcLicense *
@@ -242,39 +204,44 @@ static const ArcHandshakerHost test_handshaker_host = {
 	.is_vouched = test_hs_vouched_cb,
 };
 
+/* the own record of @id at @address, signed by it, with @extra members (a leading comma) */
+static ArcRecord *
+test_peer_record_with(const gchar *id, ArcIdentity *identity, const gchar *address,
+		      const gchar *extra)
+{
+	g_autofree gchar *body = g_strdup_printf(
+		"{\"id\":\"%s\",\"name\":\"%s\",\"public_key\":\"%s\",\"address\":\"%s\","
+		"\"state\":\"active\",\"created_at\":\"2026-01-01T00:00:00Z\"%s}",
+		id, id, arc_identity_get_public_key_base64(identity), address, extra);
+
+	return arc_unit_record_signed("peer", id, 1, id, identity, body, FALSE, g_get_real_time());
+}
+
 /* the own record of @id at @address, signed by it */
 static ArcRecord *
 test_peer_record(const gchar *id, ArcIdentity *identity, const gchar *address)
 {
-	gboolean ok;
-	g_autofree gchar *body = g_strdup_printf(
-		"{\"id\":\"%s\",\"name\":\"%s\",\"public_key\":\"%s\",\"address\":\"%s\","
-		"\"state\":\"active\",\"created_at\":\"2026-01-01T00:00:00Z\"}",
-		id, id, arc_identity_get_public_key_base64(identity), address);
-	ArcRecord *record = arc_record_new("peer", id, body);
-	g_autoptr(GError) error = NULL;
+	return test_peer_record_with(id, identity, address, "");
+}
 
-	record->version = 1;
-	record->writer = g_strdup(id);
-	record->updated_at = g_get_real_time();
-	ok = arc_record_sign(record, identity, &error);
-	g_assert_no_error(error);
-	g_assert_true(ok);
-	return record;
+/* the same, stating a tunnel on @port */
+static ArcRecord *
+test_peer_record_tunnel(const gchar *id, ArcIdentity *identity, const gchar *address, guint port)
+{
+	g_autofree gchar *extra =
+		g_strdup_printf(",\"tunnel_key\":\"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=\","
+				"\"tunnel_port\":%u",
+				port);
+
+	return test_peer_record_with(id, identity, address, extra);
 }
 
 static void
 test_store_peer_at(JoinFixture *fx, const gchar *id, ArcIdentity *identity, const gchar *address)
 {
-	gboolean ok;
-	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
 	g_autoptr(ArcRecord) record = test_peer_record(id, identity, address);
-	g_autoptr(GError) error = NULL;
 
-	arc_storage_txn_put_record(txn, record);
-	ok = arc_registry_commit(fx->registry, txn, NULL, FALSE, &error);
-	g_assert_no_error(error);
-	g_assert_true(ok);
+	arc_unit_commit_record(fx->unit.registry, record);
 }
 
 /* the own record of @id, signed by it */
@@ -289,65 +256,34 @@ static void
 test_set_bootstrapped(JoinFixture *fx, gboolean bootstrapped)
 {
 	if (bootstrapped)
-		arc_node_set_identity(fx->node, fx->id_a, "peer_a", "clu_a", "alpha");
+		arc_node_set_identity(fx->unit.node, fx->unit.id_a, "peer_a", "clu_a", "alpha");
 	else
-		arc_node_set_identity(fx->node, NULL, NULL, NULL, NULL);
+		arc_node_set_identity(fx->unit.node, NULL, NULL, NULL, NULL);
 }
 
 static void
 join_setup(JoinFixture *fx, gconstpointer data)
 {
-	g_autoptr(GError) error = NULL;
-	g_autofree gchar *key_a = NULL;
-	g_autofree gchar *key_b = NULL;
-	g_autofree gchar *data_dir = NULL;
-
-	fx->dir = g_dir_make_tmp("arc-handshaker-XXXXXX", &error);
-	g_assert_no_error(error);
-	key_a = g_build_filename(fx->dir, "a.key", NULL);
-	key_b = g_build_filename(fx->dir, "b.key", NULL);
-	fx->id_a = arc_identity_load_or_create(key_a, &error);
-	fx->id_b = arc_identity_load_or_create(key_b, &error);
-	g_assert_no_error(error);
-	data_dir = g_build_filename(fx->dir, "a", NULL);
-	fx->storage = arc_unit_open_storage(data_dir);
-	fx->registry = arc_registry_new(fx->storage);
-	arc_registry_set_signer(fx->registry, fx->id_a, "peer_a");
-	fx->config = arc_config_new();
+	arc_unit_fixture_init(&fx->unit, "peer_a", "clu_a", "alpha", 1780000000);
 	/* the address this agent advertises */
-	fx->config->advertise_address = g_strdup("127.0.0.1:1");
-	fx->node = arc_node_new(fx->config);
-	arc_node_set_clock(fx->node, test_now_cb, fx);
-	test_set_bootstrapped(fx, TRUE);
-	fx->peers = arc_peer_manager_new(fx->node, fx->registry, NULL, &test_host, fx);
-	fx->now = 1780000000;
+	fx->unit.config->advertise_address = g_strdup("127.0.0.1:1");
+	fx->peers = arc_peer_manager_new(fx->unit.node, fx->unit.registry, NULL,
+					 &arc_unit_peer_host, &fx->unit);
 	fx->handshaker = arc_handshaker_new(5, 5, NULL);
-	arc_handshaker_set_peers(fx->handshaker, fx->node, fx->registry, fx->peers);
+	arc_handshaker_set_peers(fx->handshaker, fx->unit.node, fx->unit.registry, fx->peers);
 	arc_handshaker_set_host(fx->handshaker, &test_handshaker_host, fx);
 	fx->license.license_id = (gchar *)"lic_test";
 	fx->license.customer_id = (gchar *)"cust_test";
 	fx->license_state = ARC_LICENSE_STATE_VALID;
-	fx->changed = g_ptr_array_new_with_free_func(g_free);
-	test_store_peer(fx, "peer_a", fx->id_a);
+	test_store_peer(fx, "peer_a", fx->unit.id_a);
 }
 
 static void
 join_teardown(JoinFixture *fx, gconstpointer data)
 {
-	g_autofree gchar *cmd = g_strdup_printf("rm -rf '%s'", fx->dir);
-
 	g_clear_pointer(&fx->handshaker, arc_handshaker_free);
-	g_clear_pointer(&fx->changed, g_ptr_array_unref);
 	g_clear_pointer(&fx->peers, arc_peer_manager_free);
-	g_clear_object(&fx->node);
-	g_clear_pointer(&fx->config, arc_config_free);
-	arc_storage_close(fx->storage);
-	g_clear_object(&fx->registry);
-	g_clear_object(&fx->storage);
-	g_clear_object(&fx->id_a);
-	g_clear_object(&fx->id_b);
-	g_spawn_command_line_sync(cmd, NULL, NULL, NULL, NULL);
-	g_free(fx->dir);
+	arc_unit_fixture_clear(&fx->unit);
 }
 
 /* a new host "peer_n" */
@@ -372,7 +308,7 @@ test_make_token(JoinFixture *fx, gint64 ttl)
 
 	g_assert_no_error(error);
 	g_assert_nonnull(token);
-	ok = arc_registry_commit(fx->registry, txn, NULL, FALSE, &error);
+	ok = arc_registry_commit(fx->unit.registry, txn, NULL, FALSE, &error);
 	g_assert_no_error(error);
 	g_assert_true(ok);
 	return token;
@@ -430,7 +366,7 @@ test_join_required_func(JoinFixture *fx, gconstpointer data)
 	g_autofree gchar *detail = NULL;
 	g_autoptr(GError) error = NULL;
 
-	test_store_peer(fx, "peer_b", fx->id_b);
+	test_store_peer(fx, "peer_b", fx->unit.id_b);
 	g_assert_false(test_check(fx, peer, challenge, NULL, FALSE, &used, &detail, &error));
 	g_assert_error(error, ARC_HANDSHAKE_ERROR, ARC_HANDSHAKE_REASON_JOIN_TOKEN_REQUIRED);
 	g_assert_cmpstr(error->message, ==, "handshake failed: this cluster requires a join token");
@@ -461,9 +397,9 @@ test_join_token_func(JoinFixture *fx, gconstpointer data)
 	g_autofree gchar *expected = NULL;
 	g_autoptr(GError) error = NULL;
 
-	test_store_peer(fx, "peer_b", fx->id_b);
+	test_store_peer(fx, "peer_b", fx->unit.id_b);
 	token = test_make_token(fx, 0);
-	g_assert_cmpint(token->expires_at, ==, fx->now + 900);
+	g_assert_cmpint(token->expires_at, ==, fx->unit.now + 900);
 	join = test_present(token->token, peer, challenge);
 	/* a proof is good for the challenge it was made for only */
 	g_assert_false(test_check(fx, peer, other, join, FALSE, &used, &detail, &error));
@@ -476,10 +412,10 @@ test_join_token_func(JoinFixture *fx, gconstpointer data)
 	g_assert_cmpstr(used, ==, token->id);
 
 	arc_handshaker_stage_join_used(fx->handshaker, txn, used, peer->peer_id);
-	ok = arc_registry_commit(fx->registry, txn, NULL, FALSE, &error);
+	ok = arc_registry_commit(fx->unit.registry, txn, NULL, FALSE, &error);
 	g_assert_no_error(error);
 	g_assert_true(ok);
-	spent = arc_storage_get_record(fx->storage, "join_token", token->id, NULL);
+	spent = arc_storage_get_record(fx->unit.storage, "join_token", token->id, NULL);
 	g_assert_true(spent->deleted);
 	g_assert_cmpstr(spent->writer, ==, "peer_a");
 	g_clear_pointer(&used, g_free);
@@ -504,10 +440,10 @@ test_join_expired_func(JoinFixture *fx, gconstpointer data)
 	g_autofree gchar *detail = NULL;
 	g_autoptr(GError) error = NULL;
 
-	test_store_peer(fx, "peer_b", fx->id_b);
+	test_store_peer(fx, "peer_b", fx->unit.id_b);
 	token = test_make_token(fx, 60);
 	join = test_present(token->token, peer, challenge);
-	fx->now += 60;
+	fx->unit.now += 60;
 	g_assert_false(test_check(fx, peer, challenge, join, FALSE, &used, &detail, &error));
 	g_assert_error(error, ARC_HANDSHAKE_ERROR, ARC_HANDSHAKE_REASON_JOIN_TOKEN_INVALID);
 }
@@ -550,12 +486,12 @@ static void
 test_membership_revoked_func(JoinFixture *fx, gconstpointer data)
 {
 	gboolean ok;
-	g_autoptr(ArcHandshakePeer) peer = test_presenting("peer_b", fx->id_b, "127.0.0.2:1");
+	g_autoptr(ArcHandshakePeer) peer = test_presenting("peer_b", fx->unit.id_b, "127.0.0.2:1");
 	g_auto(ArcMembership) m = {0};
 	g_autofree gchar *detail = NULL;
 	g_autoptr(GError) error = NULL;
 
-	test_store_peer_at(fx, "peer_b", fx->id_b, "127.0.0.2:1");
+	test_store_peer_at(fx, "peer_b", fx->unit.id_b, "127.0.0.2:1");
 	ok = arc_peer_manager_delete(fx->peers, "peer_b", "test", NULL, &error);
 	g_assert_no_error(error);
 	g_assert_true(ok);
@@ -589,14 +525,15 @@ static void
 test_membership_key_func(JoinFixture *fx, gconstpointer data)
 {
 	gboolean ok;
-	g_autoptr(ArcHandshakePeer) impostor = test_presenting("peer_b", fx->id_a, "127.0.0.2:1");
-	g_autoptr(ArcHandshakePeer) peer = test_presenting("peer_b", fx->id_b, "127.0.0.2:1");
+	g_autoptr(ArcHandshakePeer) impostor =
+		test_presenting("peer_b", fx->unit.id_a, "127.0.0.2:1");
+	g_autoptr(ArcHandshakePeer) peer = test_presenting("peer_b", fx->unit.id_b, "127.0.0.2:1");
 	g_auto(ArcMembership) m = {0};
 	g_autofree gchar *detail = NULL;
 	g_autofree gchar *expected = NULL;
 	g_autoptr(GError) error = NULL;
 
-	test_store_peer_at(fx, "peer_b", fx->id_b, "127.0.0.2:1");
+	test_store_peer_at(fx, "peer_b", fx->unit.id_b, "127.0.0.2:1");
 	ok = arc_handshaker_check_membership(fx->handshaker, impostor, FALSE, TRUE, &m, &detail,
 					     &error);
 	g_assert_error(error, ARC_HANDSHAKE_ERROR, ARC_HANDSHAKE_REASON_INVALID_SIGNATURE);
@@ -618,13 +555,13 @@ static void
 test_membership_same_key_func(JoinFixture *fx, gconstpointer data)
 {
 	gboolean ok;
-	g_autoptr(ArcHandshakePeer) reset = test_presenting("peer_c", fx->id_b, "127.0.0.3:1");
-	g_autoptr(ArcHandshakePeer) other = test_presenting("peer_c", fx->id_a, "127.0.0.2:1");
+	g_autoptr(ArcHandshakePeer) reset = test_presenting("peer_c", fx->unit.id_b, "127.0.0.3:1");
+	g_autoptr(ArcHandshakePeer) other = test_presenting("peer_c", fx->unit.id_a, "127.0.0.2:1");
 	g_auto(ArcMembership) m = {0};
 	g_autofree gchar *detail = NULL;
 	g_autoptr(GError) error = NULL;
 
-	test_store_peer_at(fx, "peer_b", fx->id_b, "127.0.0.2:1");
+	test_store_peer_at(fx, "peer_b", fx->unit.id_b, "127.0.0.2:1");
 	ok = arc_handshaker_check_membership(fx->handshaker, reset, FALSE, TRUE, &m, &detail,
 					     &error);
 	g_assert_no_error(error);
@@ -646,7 +583,7 @@ static void
 test_membership_node_limit_func(JoinFixture *fx, gconstpointer data)
 {
 	gboolean ok;
-	g_autoptr(ArcHandshakePeer) peer = test_presenting("peer_c", fx->id_b, "127.0.0.3:1");
+	g_autoptr(ArcHandshakePeer) peer = test_presenting("peer_c", fx->unit.id_b, "127.0.0.3:1");
 	g_auto(ArcMembership) m = {0};
 	g_autofree gchar *detail = NULL;
 	g_autoptr(GError) error = NULL;
@@ -672,7 +609,7 @@ test_membership_node_limit_func(JoinFixture *fx, gconstpointer data)
 static void
 test_candidate_self_func(JoinFixture *fx, gconstpointer data)
 {
-	g_autoptr(ArcHandshakePeer) peer = test_presenting("peer_a", fx->id_a, "127.0.0.1:1");
+	g_autoptr(ArcHandshakePeer) peer = test_presenting("peer_a", fx->unit.id_a, "127.0.0.1:1");
 	g_auto(ArcMembership) m = {0};
 	g_autofree gchar *detail = NULL;
 	g_autoptr(GError) error = NULL;
@@ -691,8 +628,9 @@ static void
 test_peer_record_func(JoinFixture *fx, gconstpointer data)
 {
 	gboolean ok;
-	g_autoptr(ArcHandshakePeer) peer = test_presenting("peer_b", fx->id_b, "127.0.0.2:1");
-	g_autoptr(ArcHandshakePeer) forged = test_presenting("peer_b", fx->id_b, "127.0.0.2:1");
+	g_autoptr(ArcHandshakePeer) peer = test_presenting("peer_b", fx->unit.id_b, "127.0.0.2:1");
+	g_autoptr(ArcHandshakePeer) forged =
+		test_presenting("peer_b", fx->unit.id_b, "127.0.0.2:1");
 	g_autofree gchar *detail = NULL;
 	g_autoptr(GError) error = NULL;
 
@@ -700,7 +638,7 @@ test_peer_record_func(JoinFixture *fx, gconstpointer data)
 	g_assert_no_error(error);
 	g_assert_true(ok);
 	arc_record_free(forged->record);
-	forged->record = test_peer_record("peer_b", fx->id_a, "127.0.0.2:1");
+	forged->record = test_peer_record("peer_b", fx->unit.id_a, "127.0.0.2:1");
 	ok = arc_handshaker_check_peer_record(forged, &detail, &error);
 	g_assert_error(error, ARC_HANDSHAKE_ERROR, ARC_HANDSHAKE_REASON_INVALID_SIGNATURE);
 	g_assert_false(ok);
@@ -713,6 +651,23 @@ test_peer_record_func(JoinFixture *fx, gconstpointer data)
 	g_assert_error(error, ARC_HANDSHAKE_ERROR, ARC_HANDSHAKE_REASON_PROTOCOL_ERROR);
 	g_assert_false(ok);
 	g_assert_cmpstr(detail, ==, "peer peer_b sent no signed peer record");
+	g_clear_error(&error);
+	g_clear_pointer(&detail, g_free);
+	/* its own, signed, but with a tunnel port gossip would refuse (docs/protocol.md §6.5) */
+	forged->record = test_peer_record_tunnel("peer_b", fx->unit.id_b, "127.0.0.2:1", 53);
+	ok = arc_handshaker_check_peer_record(forged, &detail, &error);
+	g_assert_error(error, ARC_HANDSHAKE_ERROR, ARC_HANDSHAKE_REASON_PROTOCOL_ERROR);
+	g_assert_false(ok);
+	g_assert_cmpstr(detail, ==,
+			"the peer record of peer_b is not valid: tunnel_port 53 is not a UDP port "
+			"from 1024 to 65535");
+	g_clear_error(&error);
+	g_clear_pointer(&detail, g_free);
+	arc_record_free(forged->record);
+	forged->record = test_peer_record_tunnel("peer_b", fx->unit.id_b, "127.0.0.2:1", 51840);
+	ok = arc_handshaker_check_peer_record(forged, &detail, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
 }
 
 /* a peer id as agents make them, which a hello must carry */
@@ -724,7 +679,7 @@ static void
 test_hello_refused_func(JoinFixture *fx, gconstpointer data)
 {
 	g_autoptr(ArcHandshakePeer) peer =
-		test_presenting(TEST_HELLO_PEER, fx->id_b, "127.0.0.3:1");
+		test_presenting(TEST_HELLO_PEER, fx->unit.id_b, "127.0.0.3:1");
 	guint8 challenge[ARC_HANDSHAKE_CHALLENGE_SIZE] = {3};
 	g_autofree gchar *hello = arc_handshake_hello_to_json_full(peer, challenge, FALSE, NULL);
 	g_autofree gchar *reply = NULL;
@@ -790,29 +745,29 @@ static void
 test_store_peer_func(JoinFixture *fx, gconstpointer data)
 {
 	gboolean ok;
-	g_autoptr(ArcHandshakePeer) peer = test_presenting("peer_c", fx->id_b, "127.0.0.3:1");
+	g_autoptr(ArcHandshakePeer) peer = test_presenting("peer_c", fx->unit.id_b, "127.0.0.3:1");
 	g_auto(ArcMembership) m = {0};
 	g_autoptr(ArcRecord) stored = NULL;
 	g_autoptr(ArcRecord) replaced = NULL;
 	g_autoptr(GError) error = NULL;
 
-	test_store_peer_at(fx, "peer_b", fx->id_b, "127.0.0.2:1");
+	test_store_peer_at(fx, "peer_b", fx->unit.id_b, "127.0.0.2:1");
 	ok = arc_handshaker_check_membership(fx->handshaker, peer, FALSE, TRUE, &m, NULL, &error);
 	g_assert_no_error(error);
 	g_assert_true(ok);
 	ok = arc_handshaker_store_peer(fx->handshaker, peer, NULL, &m, &error);
 	g_assert_no_error(error);
 	g_assert_true(ok);
-	stored = arc_storage_get_record(fx->storage, "peer", "peer_c", NULL);
+	stored = arc_storage_get_record(fx->unit.storage, "peer", "peer_c", NULL);
 	g_assert_nonnull(stored);
 	g_assert_cmpstr(stored->writer, ==, "peer_c");
 	g_assert_false(stored->deleted);
-	replaced = arc_storage_get_record(fx->storage, "peer", "peer_b", NULL);
+	replaced = arc_storage_get_record(fx->unit.storage, "peer", "peer_b", NULL);
 	g_assert_true(replaced->deleted);
-	g_assert_true(arc_registry_peer_is_revoked(fx->registry, "peer_b"));
-	g_assert_cmpuint(fx->changed->len, ==, 2);
-	g_assert_cmpstr(g_ptr_array_index(fx->changed, 0), ==, "peer_c");
-	g_assert_cmpstr(g_ptr_array_index(fx->changed, 1), ==, "peer_b");
+	g_assert_true(arc_registry_peer_is_revoked(fx->unit.registry, "peer_b"));
+	g_assert_cmpuint(fx->unit.changed->len, ==, 2);
+	g_assert_cmpstr(g_ptr_array_index(fx->unit.changed, 0), ==, "peer_c");
+	g_assert_cmpstr(g_ptr_array_index(fx->unit.changed, 1), ==, "peer_b");
 }
 
 /* the address other agents are told: agent.conf's advertise, a fixed listen address, the
@@ -862,11 +817,11 @@ test_own_record_func(JoinFixture *fx, gconstpointer data)
 	g_assert_cmpstr(me->peer_id, ==, "peer_a");
 	g_assert_cmpstr(me->name, ==, "alpha");
 	g_assert_cmpstr(me->address, ==, "127.0.0.1:1");
-	g_assert_cmpstr(me->public_key, ==, arc_identity_get_public_key_base64(fx->id_a));
+	g_assert_cmpstr(me->public_key, ==, arc_identity_get_public_key_base64(fx->unit.id_a));
 	g_assert_cmpstr(me->license, ==, fx->license.document);
 	g_assert_cmpint(me->record->version, ==, 1);
-	g_free(fx->config->advertise_address);
-	fx->config->advertise_address = g_strdup("127.0.0.9:1");
+	g_free(fx->unit.config->advertise_address);
+	fx->unit.config->advertise_address = g_strdup("127.0.0.9:1");
 	moved = arc_handshaker_own_record(fx->handshaker, "127.0.0.2:1");
 	g_assert_cmpstr(moved->address, ==, "127.0.0.9:1");
 	g_assert_cmpint(moved->record->version, ==, 2);

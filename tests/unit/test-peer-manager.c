@@ -8,7 +8,7 @@
 #include "arc-peer-manager.h"
 #include "arc-plugin-loader.h"
 #include "arc-record-sign.h"
-#include "arc-unit-storage.h"
+#include "arc-unit-fixture.h"
 
 /* The peer manager in-process, over the real sqlite storage plugin in a temp dir, with no
  * agent: what renaming, deleting, revoking and readmitting a peer stores, and what a removal
@@ -18,28 +18,13 @@
 #define TEST_NOW G_GINT64_CONSTANT(1780000500)
 
 typedef struct {
-	gchar *dir;
-	ArcStorage *storage;
-	ArcRegistry *registry;
-	ArcConfig *config;
-	ArcNode *node;
+	ArcUnitFixture unit;
 	ArcPeerManager *peers;
-	ArcIdentity *id_a;
-	ArcIdentity *id_b;
-	GPtrArray *changed; /* peer ids, in the order peer_changed named them */
 	gchar *renamed;
 	guint commits;
 } PeersFixture;
 
-static gchar *test_last_warning;
-
 /* ---- the host: this agent is peer_a ---- */
-
-static gint64
-test_now_cb(gpointer host)
-{
-	return TEST_NOW;
-}
 
 /* what the manager committed (it commits through the registry) */
 static void
@@ -51,13 +36,6 @@ test_records_changed_cb(ArcRegistry *registry, GPtrArray *records, const gchar *
 }
 
 static void
-test_changed_cb(gpointer host, const gchar *peer_id)
-{
-	PeersFixture *fx = host;
-	g_ptr_array_add(fx->changed, g_strdup(peer_id));
-}
-
-static void
 test_renamed_cb(ArcNode *node, gpointer user_data)
 {
 	PeersFixture *fx = user_data;
@@ -65,40 +43,13 @@ test_renamed_cb(ArcNode *node, gpointer user_data)
 	fx->renamed = g_strdup(arc_node_get_name(node));
 }
 
-static void
-test_offer_cluster_id_cb(gpointer host, const gchar *cluster_id, const gchar *from)
-{
-}
-
-static ArcGossip *
-test_gossip_cb(gpointer host)
-{
-	return NULL;
-}
-
-static const ArcPeerManagerHost test_host = {
-	.peer_changed = test_changed_cb,
-	.offer_cluster_id = test_offer_cluster_id_cb,
-	.get_gossip = test_gossip_cb,
-};
-
 /* a record @identity signed as @writer */
 static ArcRecord *
 test_record(const gchar *kind, const gchar *id, gint64 version, const gchar *writer,
 	    ArcIdentity *identity, const gchar *body, gboolean deleted)
 {
-	gboolean ok;
-	g_autoptr(ArcRecord) record = arc_record_new(kind, id, body);
-	g_autoptr(GError) error = NULL;
-
-	record->version = version;
-	record->writer = g_strdup(writer);
-	record->deleted = deleted;
-	record->updated_at = TEST_T0 + version * G_USEC_PER_SEC;
-	ok = arc_record_sign(record, identity, &error);
-	g_assert_no_error(error);
-	g_assert_true(ok);
-	return g_steal_pointer(&record);
+	return arc_unit_record_signed(kind, id, version, writer, identity, body, deleted,
+				      TEST_T0 + version * G_USEC_PER_SEC);
 }
 
 static gchar *
@@ -118,17 +69,17 @@ test_store_members(PeersFixture *fx)
 {
 	gboolean ok;
 	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
-	g_autofree gchar *body_a = test_peer_body("peer_a", fx->id_a, "active");
-	g_autofree gchar *body_b = test_peer_body("peer_b", fx->id_b, "active");
+	g_autofree gchar *body_a = test_peer_body("peer_a", fx->unit.id_a, "active");
+	g_autofree gchar *body_b = test_peer_body("peer_b", fx->unit.id_b, "active");
 	g_autoptr(ArcRecord) peer_a =
-		test_record("peer", "peer_a", 1, "peer_a", fx->id_a, body_a, FALSE);
+		test_record("peer", "peer_a", 1, "peer_a", fx->unit.id_a, body_a, FALSE);
 	g_autoptr(ArcRecord) peer_b =
-		test_record("peer", "peer_b", 1, "peer_b", fx->id_b, body_b, FALSE);
+		test_record("peer", "peer_b", 1, "peer_b", fx->unit.id_b, body_b, FALSE);
 	g_autoptr(GError) error = NULL;
 
 	arc_storage_txn_put_record(txn, peer_a);
 	arc_storage_txn_put_record(txn, peer_b);
-	ok = arc_registry_commit(fx->registry, txn, NULL, FALSE, &error);
+	ok = arc_registry_commit(fx->unit.registry, txn, NULL, FALSE, &error);
 	g_assert_no_error(error);
 	g_assert_true(ok);
 }
@@ -136,57 +87,27 @@ test_store_members(PeersFixture *fx)
 static void
 peers_setup(PeersFixture *fx, gconstpointer data)
 {
-	g_autoptr(GError) error = NULL;
-	g_autofree gchar *key_a = NULL;
-	g_autofree gchar *key_b = NULL;
-	g_autofree gchar *data_dir = NULL;
-
-	fx->dir = g_dir_make_tmp("arc-peers-XXXXXX", &error);
-	g_assert_no_error(error);
-	key_a = g_build_filename(fx->dir, "a.key", NULL);
-	key_b = g_build_filename(fx->dir, "b.key", NULL);
-	fx->id_a = arc_identity_load_or_create(key_a, &error);
-	g_assert_no_error(error);
-	fx->id_b = arc_identity_load_or_create(key_b, &error);
-	g_assert_no_error(error);
-	data_dir = g_build_filename(fx->dir, "a", NULL);
-	fx->storage = arc_unit_open_storage(data_dir);
-	fx->registry = arc_registry_new(fx->storage);
-	arc_registry_set_signer(fx->registry, fx->id_a, "peer_a");
-	fx->changed = g_ptr_array_new_with_free_func(g_free);
-	fx->config = arc_config_new();
-	fx->node = arc_node_new(fx->config);
-	arc_node_set_clock(fx->node, test_now_cb, NULL);
-	arc_node_set_identity(fx->node, fx->id_a, "peer_a", "clu_a", NULL);
-	g_signal_connect(fx->node, "name-changed", G_CALLBACK(test_renamed_cb), fx);
-	fx->peers = arc_peer_manager_new(fx->node, fx->registry, NULL, &test_host, fx);
+	arc_unit_fixture_init(&fx->unit, "peer_a", "clu_a", NULL, TEST_NOW);
+	g_signal_connect(fx->unit.node, "name-changed", G_CALLBACK(test_renamed_cb), fx);
+	fx->peers = arc_peer_manager_new(fx->unit.node, fx->unit.registry, NULL,
+					 &arc_unit_peer_host, &fx->unit);
 	test_store_members(fx);
-	g_signal_connect(fx->registry, "records-changed", G_CALLBACK(test_records_changed_cb), fx);
+	g_signal_connect(fx->unit.registry, "records-changed", G_CALLBACK(test_records_changed_cb),
+			 fx);
 }
 
 static void
 peers_teardown(PeersFixture *fx, gconstpointer data)
 {
-	g_autofree gchar *cmd = g_strdup_printf("rm -rf '%s'", fx->dir);
-
 	g_clear_pointer(&fx->peers, arc_peer_manager_free);
-	g_clear_object(&fx->node);
-	arc_config_free(fx->config);
-	arc_storage_close(fx->storage);
-	g_clear_object(&fx->registry);
-	g_clear_object(&fx->storage);
-	g_clear_object(&fx->id_a);
-	g_clear_object(&fx->id_b);
-	g_ptr_array_unref(fx->changed);
+	arc_unit_fixture_clear(&fx->unit);
 	g_free(fx->renamed);
-	g_spawn_command_line_sync(cmd, NULL, NULL, NULL, NULL);
-	g_free(fx->dir);
 }
 
 static ArcRecord *
 test_stored(PeersFixture *fx, const gchar *kind, const gchar *id)
 {
-	ArcRecord *record = arc_storage_get_record(fx->storage, kind, id, NULL);
+	ArcRecord *record = arc_storage_get_record(fx->unit.storage, kind, id, NULL);
 	g_assert_nonnull(record);
 	return record;
 }
@@ -219,7 +140,8 @@ test_merge_one(PeersFixture *fx, ArcRecord *record)
 	gint stored;
 
 	g_ptr_array_add(records, record);
-	stored = arc_registry_merge(fx->registry, records, "peer_b", &candidates, &purged, &error);
+	stored = arc_registry_merge(fx->unit.registry, records, "peer_b", &candidates, &purged,
+				    &error);
 	g_assert_no_error(error);
 	return stored;
 }
@@ -241,7 +163,8 @@ test_load_func(PeersFixture *fx, gconstpointer data)
 	g_assert_cmpstr(b->id, ==, "peer_b");
 	g_assert_false(b->is_local);
 	g_assert_cmpint(b->state, ==, ARC_PEER_STATE_ACTIVE);
-	g_assert_true(arc_peer_list_find(peers, NULL, arc_identity_get_public_key_base64(fx->id_b),
+	g_assert_true(arc_peer_list_find(peers, NULL,
+					 arc_identity_get_public_key_base64(fx->unit.id_b),
 					 NULL) == b);
 	g_assert_cmpuint(arc_peer_list_count_active(peers), ==, 2);
 }
@@ -264,8 +187,8 @@ test_rename_func(PeersFixture *fx, gconstpointer data)
 	g_assert_cmpstr(name, ==, "db-1");
 	g_assert_cmpstr(alias->writer, ==, "peer_a");
 	g_assert_cmpint(alias->version, ==, 1);
-	g_assert_cmpuint(fx->changed->len, ==, 1);
-	g_assert_cmpstr(g_ptr_array_index(fx->changed, 0), ==, "peer_b");
+	g_assert_cmpuint(fx->unit.changed->len, ==, 1);
+	g_assert_cmpstr(g_ptr_array_index(fx->unit.changed, 0), ==, "peer_b");
 	g_assert_null(fx->renamed); /* not the local peer */
 	found = arc_peer_manager_lookup(fx->peers, "peer_b", NULL, &error);
 	g_assert_no_error(error);
@@ -303,10 +226,10 @@ test_rename_refused_func(PeersFixture *fx, gconstpointer data)
 	g_assert_error(error, ARC_ERROR, ARC_ERROR_NOT_FOUND);
 	g_assert_cmpstr(error->message, ==, "peer not found: peer_x");
 	/* nothing stored, nobody told */
-	alias = arc_storage_get_record(fx->storage, "peer_alias", "peer_b", NULL);
+	alias = arc_storage_get_record(fx->unit.storage, "peer_alias", "peer_b", NULL);
 	g_assert_null(alias);
 	g_assert_cmpuint(fx->commits, ==, 0);
-	g_assert_cmpuint(fx->changed->len, ==, 0);
+	g_assert_cmpuint(fx->unit.changed->len, ==, 0);
 }
 
 /* `DELETE /v1/peers/{id}`: a tombstone and a revocation, and the peer is gone from the list */
@@ -333,10 +256,10 @@ test_delete_func(PeersFixture *fx, gconstpointer data)
 	revocation = test_stored(fx, "revoked_peer", "peer_b");
 	key = test_body_member(revocation, "public_key");
 	at = test_body_member(revocation, "revoked_at");
-	g_assert_cmpstr(key, ==, arc_identity_get_public_key_base64(fx->id_b));
+	g_assert_cmpstr(key, ==, arc_identity_get_public_key_base64(fx->unit.id_b));
 	g_assert_cmpstr(at, ==, "1780000500");
-	g_assert_true(arc_registry_peer_is_revoked(fx->registry, "peer_b"));
-	g_assert_cmpuint(fx->changed->len, ==, 1);
+	g_assert_true(arc_registry_peer_is_revoked(fx->unit.registry, "peer_b"));
+	g_assert_cmpuint(fx->unit.changed->len, ==, 1);
 	peers = arc_peer_manager_load(fx->peers, NULL);
 	g_assert_cmpuint(peers->len, ==, 1);
 	g_assert_null(arc_peer_list_find(peers, "peer_b", NULL, NULL));
@@ -376,8 +299,9 @@ test_readmit_func(PeersFixture *fx, gconstpointer data)
 	g_assert_no_error(error);
 	g_assert_true(ok);
 	arc_peer_manager_stage_revocation(fx->peers, txn, "peer_b",
-					  arc_identity_get_public_key_base64(fx->id_b), TRUE, 2);
-	ok = arc_registry_commit(fx->registry, txn, NULL, FALSE, &error);
+					  arc_identity_get_public_key_base64(fx->unit.id_b), TRUE,
+					  2);
+	ok = arc_registry_commit(fx->unit.registry, txn, NULL, FALSE, &error);
 	g_assert_no_error(error);
 	g_assert_true(ok);
 	revocation = test_stored(fx, "revoked_peer", "peer_b");
@@ -386,7 +310,7 @@ test_readmit_func(PeersFixture *fx, gconstpointer data)
 	deleted_version = test_body_member(revocation, "deleted_version");
 	g_assert_cmpstr(readmitted, ==, "true");
 	g_assert_cmpstr(deleted_version, ==, "2");
-	g_assert_false(arc_registry_peer_is_revoked(fx->registry, "peer_b"));
+	g_assert_false(arc_registry_peer_is_revoked(fx->unit.registry, "peer_b"));
 }
 
 /* the own record: edited when a member changes, left alone when it does not */
@@ -427,7 +351,8 @@ test_deactivated_func(PeersFixture *fx, gconstpointer data)
 	arc_peer_manager_set_deactivated(fx->peers);
 	g_assert_true(arc_peer_manager_is_deactivated(fx->peers));
 	g_clear_pointer(&fx->peers, arc_peer_manager_free);
-	fx->peers = arc_peer_manager_new(fx->node, fx->registry, NULL, &test_host, fx);
+	fx->peers = arc_peer_manager_new(fx->unit.node, fx->unit.registry, NULL,
+					 &arc_unit_peer_host, &fx->unit);
 	g_assert_true(arc_peer_manager_is_deactivated(fx->peers));
 }
 
@@ -435,13 +360,13 @@ test_deactivated_func(PeersFixture *fx, gconstpointer data)
 static void
 test_received_departure_func(PeersFixture *fx, gconstpointer data)
 {
-	g_autofree gchar *body = test_peer_body("peer_b", fx->id_b, "deactivated");
+	g_autofree gchar *body = test_peer_body("peer_b", fx->unit.id_b, "deactivated");
 	g_autoptr(ArcRecord) left =
-		test_record("peer", "peer_b", 2, "peer_b", fx->id_b, body, FALSE);
+		test_record("peer", "peer_b", 2, "peer_b", fx->unit.id_b, body, FALSE);
 	g_autoptr(ArcRecord) stored = NULL;
 
 	test_merge_one(fx, left);
-	g_assert_true(arc_registry_peer_is_revoked(fx->registry, "peer_b"));
+	g_assert_true(arc_registry_peer_is_revoked(fx->unit.registry, "peer_b"));
 	stored = test_stored(fx, "peer", "peer_b");
 	g_assert_true(stored->deleted);
 	g_assert_cmpint(stored->version, ==, 3);
@@ -451,9 +376,9 @@ test_received_departure_func(PeersFixture *fx, gconstpointer data)
 static void
 test_removal_tombstone_func(PeersFixture *fx, gconstpointer data)
 {
-	g_autofree gchar *body = test_peer_body("peer_a", fx->id_a, "active");
+	g_autofree gchar *body = test_peer_body("peer_a", fx->unit.id_a, "active");
 	g_autoptr(ArcRecord) tombstone =
-		test_record("peer", "peer_a", 5, "peer_b", fx->id_b, body, TRUE);
+		test_record("peer", "peer_a", 5, "peer_b", fx->unit.id_b, body, TRUE);
 	g_autoptr(ArcRecord) own = NULL;
 
 	test_merge_one(fx, tombstone);
@@ -469,29 +394,29 @@ test_removal_revocation_func(PeersFixture *fx, gconstpointer data)
 {
 	g_autofree gchar *body =
 		g_strdup_printf("{\"public_key\":\"%s\",\"revoked_at\":1780000400}",
-				arc_identity_get_public_key_base64(fx->id_a));
+				arc_identity_get_public_key_base64(fx->unit.id_a));
 	g_autoptr(ArcRecord) revocation =
-		test_record("revoked_peer", "peer_a", 1, "peer_b", fx->id_b, body, FALSE);
+		test_record("revoked_peer", "peer_a", 1, "peer_b", fx->unit.id_b, body, FALSE);
 	g_autoptr(ArcRecord) own = NULL;
 	g_autoptr(ArcRecord) other = NULL;
 	g_autoptr(ArcRecord) kept = NULL;
 	g_autoptr(GPtrArray) peers = NULL;
 
-	g_clear_pointer(&test_last_warning, g_free);
+	arc_unit_warnings_reset();
 	test_merge_one(fx, revocation);
-	g_assert_nonnull(test_last_warning);
-	g_assert_true(g_str_has_prefix(test_last_warning,
+	g_assert_nonnull(arc_unit_last_warning());
+	g_assert_true(g_str_has_prefix(arc_unit_last_warning(),
 				       "this agent was removed from the cluster by peer peer_b:"));
 	own = test_stored(fx, "peer", "peer_a");
 	g_assert_false(own->deleted);
-	other = arc_storage_get_record(fx->storage, "peer", "peer_b", NULL);
+	other = arc_storage_get_record(fx->unit.storage, "peer", "peer_b", NULL);
 	g_assert_null(other);
-	kept = arc_storage_get_record(fx->storage, "revoked_peer", "peer_a", NULL);
+	kept = arc_storage_get_record(fx->unit.storage, "revoked_peer", "peer_a", NULL);
 	g_assert_null(kept);
 	peers = arc_peer_manager_load(fx->peers, NULL);
 	g_assert_cmpuint(peers->len, ==, 1);
-	g_assert_cmpuint(fx->changed->len, ==, 1);
-	g_assert_cmpstr(g_ptr_array_index(fx->changed, 0), ==, "peer_b");
+	g_assert_cmpuint(fx->unit.changed->len, ==, 1);
+	g_assert_cmpstr(g_ptr_array_index(fx->unit.changed, 0), ==, "peer_b");
 }
 
 /* the body of a new `peer` record, as the bootstrap and the handshake write it */
@@ -507,19 +432,6 @@ test_record_body_func(void)
 			"\"created_at\":\"2026-05-28T20:26:40Z\"}");
 }
 
-/* what the operator reads in the journal: the last warning logged */
-static GLogWriterOutput
-test_log_writer(GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer data)
-{
-	for (gsize i = 0; (level & G_LOG_LEVEL_WARNING) && i < n_fields; i++) {
-		if (g_strcmp0(fields[i].key, "MESSAGE") == 0) {
-			g_free(test_last_warning);
-			test_last_warning = g_strdup(fields[i].value);
-		}
-	}
-	return g_log_writer_default(level, fields, n_fields, data);
-}
-
 static void
 test_add(const gchar *path, void (*func)(PeersFixture *, gconstpointer))
 {
@@ -532,8 +444,7 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 	g_assert_cmpint(sodium_init(), >=, 0);
 	/* the removal of this agent is logged as a warning, which the test reads */
-	g_log_set_always_fatal(G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
-	g_log_set_writer_func(test_log_writer, NULL, NULL);
+	arc_unit_log_capture();
 	test_add("/peer-manager/load", test_load_func);
 	test_add("/peer-manager/rename", test_rename_func);
 	test_add("/peer-manager/rename-refused", test_rename_refused_func);

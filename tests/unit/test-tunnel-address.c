@@ -123,18 +123,48 @@ tunnel_address_yields_func(void)
 	arc_tunnel_address_candidate(&range, "x", 0, &mine.address);
 	other.address = mine.address;
 	/* the later claim yields, whichever peer id is lower */
-	g_assert_true(arc_tunnel_claim_yields(&mine, &other));
-	g_assert_false(arc_tunnel_claim_yields(&other, &mine));
+	g_assert_true(arc_tunnel_claim_yields(&range, &mine, &other));
+	g_assert_false(arc_tunnel_claim_yields(&range, &other, &mine));
 	mine.peer_id = "peer_0";
-	g_assert_true(arc_tunnel_claim_yields(&mine, &other));
+	g_assert_true(arc_tunnel_claim_yields(&range, &mine, &other));
 	/* at the same instant, the higher peer id yields */
 	mine.claimed_at = other.claimed_at;
-	g_assert_false(arc_tunnel_claim_yields(&mine, &other));
-	g_assert_true(arc_tunnel_claim_yields(&other, &mine));
+	g_assert_false(arc_tunnel_claim_yields(&range, &mine, &other));
+	g_assert_true(arc_tunnel_claim_yields(&range, &other, &mine));
 	/* different addresses never conflict */
 	arc_tunnel_address_candidate(&range, "x", 1, &other.address);
-	g_assert_false(arc_tunnel_claim_yields(&mine, &other));
-	g_assert_false(arc_tunnel_claim_yields(&other, &mine));
+	g_assert_false(arc_tunnel_claim_yields(&range, &mine, &other));
+	g_assert_false(arc_tunnel_claim_yields(&range, &other, &mine));
+}
+
+/* A claim's time is its claimant's word: a member that states another's address with an
+ * early time wins it only if its own id hashes to that address too */
+static void
+tunnel_address_forged_time_func(void)
+{
+	ArcCidr range = ta_range("100.79.0.0/16");
+	ArcTunnelClaim victim = {.peer_id = "peer_V", .claimed_at = 2000000};
+	ArcTunnelClaim thief = {.peer_id = "peer_H", .claimed_at = 1};
+	ArcCidr walked;
+
+	g_assert_true(arc_tunnel_address_candidate(&range, "peer_V", 3, &victim.address));
+	g_assert_true(arc_tunnel_address_is_candidate(&range, "peer_V", &victim.address));
+	g_assert_false(arc_tunnel_address_is_candidate(&range, "peer_H", &victim.address));
+	thief.address = victim.address;
+	g_assert_false(arc_tunnel_claim_yields(&range, &victim, &thief));
+	g_assert_true(arc_tunnel_claim_yields(&range, &thief, &victim));
+	/* an address the thief's id does hash to: then the times decide, as between any two
+	 * concurrent claims */
+	g_assert_true(arc_tunnel_address_candidate(&range, "peer_H", 0, &thief.address));
+	victim.address = thief.address;
+	g_assert_true(arc_tunnel_claim_yields(&range, &victim, &thief));
+	/* an address no one hashes to (one walked to): times again */
+	walked = victim.address;
+	walked.bytes[3] ^= 1;
+	g_assert_false(arc_tunnel_address_is_candidate(&range, "peer_V", &walked));
+	g_assert_false(arc_tunnel_address_is_candidate(&range, "peer_H", &walked));
+	victim.address = thief.address = walked;
+	g_assert_true(arc_tunnel_claim_yields(&range, &victim, &thief));
 }
 
 int
@@ -147,5 +177,6 @@ main(int argc, char **argv)
 	g_test_add_func("/tunnel-address/choose-distinct", tunnel_address_choose_distinct_func);
 	g_test_add_func("/tunnel-address/ipv6", tunnel_address_ipv6_func);
 	g_test_add_func("/tunnel-address/yields", tunnel_address_yields_func);
+	g_test_add_func("/tunnel-address/forged-time", tunnel_address_forged_time_func);
 	return g_test_run();
 }

@@ -4,69 +4,35 @@
  */
 #include "config.h"
 
-#include <gmodule.h>
 #include <string.h>
 
-#include "arctic-plugin.h"
+#include "arc-test-module.h"
 
 /* The built tempest.so as the agent's loader sees it: through its descriptor only. Starting
  * the tunnel needs CAP_NET_ADMIN (a TUN device): that is the netns suite's; here, what works
  * without it. */
 
-typedef struct {
-	GModule *module;
-	const ArcPluginDescriptor *descriptor;
-} ArcTestFixture;
-
 static void
-arc_test_fixture_setup(ArcTestFixture *fx, gconstpointer user_data)
+arc_test_module_descriptor_func(ArcTestModule *fx, gconstpointer user_data)
 {
-	const gchar *path = g_getenv("ARC_TEMPEST_MODULE");
-	gpointer symbol = NULL;
-
-	g_assert_nonnull(path);
-	fx->module = g_module_open(path, G_MODULE_BIND_LOCAL | G_MODULE_BIND_LAZY);
-	if (fx->module == NULL)
-		g_error("cannot open %s: %s", path, g_module_error());
-	g_assert_true(g_module_symbol(fx->module, ARC_PLUGIN_DESCRIPTOR_SYMBOL, &symbol));
-	fx->descriptor = symbol;
-	g_module_make_resident(fx->module);
-}
-
-static void
-arc_test_fixture_teardown(ArcTestFixture *fx, gconstpointer user_data)
-{
-	g_module_close(fx->module);
-}
-
-static void
-arc_test_module_descriptor_func(ArcTestFixture *fx, gconstpointer user_data)
-{
-	g_assert_cmpuint(fx->descriptor->abi_major, ==, ARC_PLUGIN_ABI_MAJOR);
+	arc_test_module_assert_descriptor(fx, "tempest", ARC_PLUGIN_KIND_TUNNEL, PACKAGE_VERSION);
 	g_assert_cmpuint(fx->descriptor->abi_minor, ==, ARC_PLUGIN_ABI_MINOR);
-	g_assert_cmpstr(fx->descriptor->name, ==, "tempest");
-	g_assert_cmpint(fx->descriptor->kind, ==, ARC_PLUGIN_KIND_TUNNEL);
-	g_assert_cmpstr(fx->descriptor->version, ==, PACKAGE_VERSION);
 }
 
 static void
-arc_test_module_hidden_symbols_func(ArcTestFixture *fx, gconstpointer user_data)
+arc_test_module_hidden_symbols_func(ArcTestModule *fx, gconstpointer user_data)
 {
-	const gchar *internal[] = {
+	const gchar *const internal[] = {
 		"arc_tempest_plugin_get_type", "tempest_device_new",
 		"tempest_aead_select",         "tempest_noise_consume_initiation",
 		"tempest_allowedips_new",      "tempest_uapi_parse_set",
 	};
 
-	for (guint i = 0; i < G_N_ELEMENTS(internal); i++) {
-		gpointer symbol = NULL;
-		if (g_module_symbol(fx->module, internal[i], &symbol))
-			g_error("%s is exported by the module", internal[i]);
-	}
+	arc_test_module_assert_hidden(fx, internal, G_N_ELEMENTS(internal));
 }
 
 static void
-arc_test_module_not_started_func(ArcTestFixture *fx, gconstpointer user_data)
+arc_test_module_not_started_func(ArcTestModule *fx, gconstpointer user_data)
 {
 	GType type = fx->descriptor->get_type();
 	g_autoptr(ArcPlugin) plugin = NULL;
@@ -97,11 +63,11 @@ int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-	g_test_add("/tempest-module/descriptor", ArcTestFixture, NULL, arc_test_fixture_setup,
-		   arc_test_module_descriptor_func, arc_test_fixture_teardown);
-	g_test_add("/tempest-module/hidden-symbols", ArcTestFixture, NULL, arc_test_fixture_setup,
-		   arc_test_module_hidden_symbols_func, arc_test_fixture_teardown);
-	g_test_add("/tempest-module/not-started", ArcTestFixture, NULL, arc_test_fixture_setup,
-		   arc_test_module_not_started_func, arc_test_fixture_teardown);
+	arc_test_module_add("/tempest-module/descriptor", "ARC_TEMPEST_MODULE",
+			    arc_test_module_descriptor_func);
+	arc_test_module_add("/tempest-module/hidden-symbols", "ARC_TEMPEST_MODULE",
+			    arc_test_module_hidden_symbols_func);
+	arc_test_module_add("/tempest-module/not-started", "ARC_TEMPEST_MODULE",
+			    arc_test_module_not_started_func);
 	return g_test_run();
 }
