@@ -11,8 +11,6 @@
 
 #define ARC_CONFIG_DEFAULT_PORT 8080
 #define ARC_CONFIG_DEFAULT_TUNNEL_PORT 51840
-#define ARC_CONFIG_DEFAULT_TUNNEL_IPV4 "100.79.0.0/16"
-#define ARC_CONFIG_DEFAULT_TUNNEL_IPV6 "fd79:a7c::/64"
 #define ARC_CONFIG_DEFAULT_MAX_BODY (1024 * 1024)
 /* the initiator waits for the confirmation, which includes the responder's probe back */
 #define ARC_CONFIG_DEFAULT_HANDSHAKE_TIMEOUT 10

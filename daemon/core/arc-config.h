@@ -10,6 +10,10 @@
 
 G_BEGIN_DECLS
 
+/* the cluster ranges tunnel addresses come from, unless [tunnel] says otherwise */
+#define ARC_CONFIG_DEFAULT_TUNNEL_IPV4 "100.79.0.0/16"
+#define ARC_CONFIG_DEFAULT_TUNNEL_IPV6 "fd79:a7c::/64"
+
 typedef enum {
 	ARC_LOG_FORMAT_JSON,
 	ARC_LOG_FORMAT_TEXT,

@@ -8,6 +8,8 @@
 
 #include <arctic-plugin.h>
 
+#include "arc-config.h"
+
 /**
  * arc_dataplane_config_init:
  * @config: (out): the defaults of docs/dataplane.md
@@ -21,6 +23,8 @@ arc_dataplane_config_init(ArcDataplaneConfig *config)
 	config->n_slots = ARC_DATAPLANE_SLOTS;
 	config->rule_priority = ARC_DATAPLANE_RULE_PRIORITY;
 	config->manage_sysctls = TRUE;
+	arc_cidr_read(ARC_CONFIG_DEFAULT_TUNNEL_IPV4, ARC_CIDR_NETWORK, &config->tunnel_ipv4_range);
+	arc_cidr_read(ARC_CONFIG_DEFAULT_TUNNEL_IPV6, ARC_CIDR_NETWORK, &config->tunnel_ipv6_range);
 }
 
 /**

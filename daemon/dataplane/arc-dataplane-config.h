@@ -6,6 +6,8 @@
 
 #include <glib.h>
 
+#include "arc-cidr.h"
+
 G_BEGIN_DECLS
 
 /* The defaults of docs/dataplane.md, "Marks and tables" */
@@ -34,6 +36,8 @@ typedef struct {
 	guint n_slots;
 	guint32 rule_priority;
 	gboolean manage_sysctls;
+	ArcCidr tunnel_ipv4_range;
+	ArcCidr tunnel_ipv6_range;
 } ArcDataplaneConfig;
 
 void arc_dataplane_config_init(ArcDataplaneConfig *config);

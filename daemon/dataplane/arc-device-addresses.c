@@ -67,24 +67,40 @@ arc_device_address_equal(const ArcDeviceAddress *a, const ArcDeviceAddress *b)
 /**
  * arc_device_addresses_stale:
  * @wanted: (element-type ArcDeviceAddress): arc_device_addresses_wanted()
+ * @ranges: (array length=n_ranges): the cluster's tunnel address ranges
+ * @n_ranges: how many
  * @present: (array length=n_present): what the kernel says the device carries
  * @n_present: how many
  *
- * An address this node gave up (it lost a claim, or the range changed) or one whose other
- * end the member gave up would stay on the device, and keep routing that address into the
- * tunnel, if nobody removed it: the device is the agent's, so whatever it carries beyond
- * @wanted goes, but the link-local addresses the kernel gives it.
+ * An address this node gave up (it lost a claim) or one whose other end the member gave up
+ * would stay on the device, and keep routing that address into the tunnel, if nobody
+ * removed it. Addresses of the tunnel ranges are the agent's, so those the device carries
+ * beyond @wanted go; any other (an operator's, the link-local ones the kernel gives it) is
+ * left alone, as fwmgr leaves every table but its own.
  *
  * Returns: (transfer full) (element-type ArcDeviceAddress): the addresses of @present to
  *   delete
  */
+static gboolean
+arc_device_address_in_ranges(const ArcDeviceAddress *address, const ArcCidr *ranges, guint n_ranges)
+{
+	for (guint i = 0; i < n_ranges; i++) {
+		if (arc_cidr_contains(&ranges[i], &address->local))
+			return TRUE;
+	}
+	return FALSE;
+}
+
 GArray *
-arc_device_addresses_stale(GArray *wanted, const ArcDeviceAddress *present, guint n_present)
+arc_device_addresses_stale(GArray *wanted, const ArcCidr *ranges, guint n_ranges,
+			   const ArcDeviceAddress *present, guint n_present)
 {
 	GArray *stale = g_array_new(FALSE, TRUE, sizeof(ArcDeviceAddress));
 
 	for (guint i = 0; i < n_present; i++) {
-		if (!present[i].link_local && !arc_device_addresses_contains(wanted, &present[i]))
+		if (!present[i].link_local &&
+		    arc_device_address_in_ranges(&present[i], ranges, n_ranges) &&
+		    !arc_device_addresses_contains(wanted, &present[i]))
 			g_array_append_val(stale, present[i]);
 	}
 	return stale;

@@ -31,7 +31,7 @@ typedef struct {
 GArray *arc_device_addresses_wanted(const ArcClusterSelf *node, const ArcClusterMember *member);
 gboolean arc_device_address_equal(const ArcDeviceAddress *a, const ArcDeviceAddress *b);
 gboolean arc_device_addresses_contains(GArray *addresses, const ArcDeviceAddress *address);
-GArray *arc_device_addresses_stale(GArray *wanted, const ArcDeviceAddress *present,
-				   guint n_present);
+GArray *arc_device_addresses_stale(GArray *wanted, const ArcCidr *ranges, guint n_ranges,
+				   const ArcDeviceAddress *present, guint n_present);
 
 G_END_DECLS

@@ -466,8 +466,9 @@ arc_netmgr_read_address(struct rtnl_addr *addr, ArcDeviceAddress *out)
 	out->link_local = rtnl_addr_get_scope(addr) == RT_SCOPE_LINK;
 }
 
-/* deletes what the device @ifindex carries beyond what @member's wants (an address either
- * side gave up when it lost a claim), so only the addresses of the view route into it */
+/* deletes the addresses of the tunnel ranges the device @ifindex carries beyond what
+ * @member's wants (an address either side gave up when it lost a claim), so only the
+ * addresses of the view route into it; addresses outside the ranges are not the agent's */
 static gboolean
 arc_netmgr_prune_addresses(ArcNetmgr *self, struct nl_cache *cache, guint ifindex,
 			   const ArcClusterSelf *node, const ArcClusterMember *member,
@@ -477,6 +478,7 @@ arc_netmgr_prune_addresses(ArcNetmgr *self, struct nl_cache *cache, guint ifinde
 	g_autoptr(GArray) present = g_array_new(FALSE, TRUE, sizeof(ArcDeviceAddress));
 	g_autoptr(GPtrArray) objects = g_ptr_array_new();
 	g_autoptr(GArray) stale = NULL;
+	const ArcCidr ranges[] = {self->config.tunnel_ipv4_range, self->config.tunnel_ipv6_range};
 
 	for (struct nl_object *obj = nl_cache_get_first(cache); obj != NULL;
 	     obj = nl_cache_get_next(obj)) {
@@ -490,8 +492,9 @@ arc_netmgr_prune_addresses(ArcNetmgr *self, struct nl_cache *cache, guint ifinde
 		g_array_append_val(present, read);
 		g_ptr_array_add(objects, addr);
 	}
-	stale = arc_device_addresses_stale(
-		wanted, (const ArcDeviceAddress *)(gpointer)present->data, present->len);
+	stale = arc_device_addresses_stale(wanted, ranges, G_N_ELEMENTS(ranges),
+					   (const ArcDeviceAddress *)(gpointer)present->data,
+					   present->len);
 	for (guint i = 0; i < present->len; i++) {
 		gint err;
 

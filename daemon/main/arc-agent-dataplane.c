@@ -132,10 +132,15 @@ arc_agent_dataplane_tunnel_status_cb(gpointer user_data)
 static gboolean
 arc_agent_dataplane_setup(ArcAgentDataplane *self, ArcPluginLoader *loader, GError **error)
 {
+	ArcDataplaneConfig config;
+
 	self->tunnel = arc_agent_dataplane_load_tunnel(loader, self->config, error);
 	if (self->tunnel == NULL)
 		return FALSE;
-	self->dataplane = arc_dataplane_new(NULL, error);
+	arc_dataplane_config_init(&config);
+	config.tunnel_ipv4_range = self->config->tunnel_ipv4_range;
+	config.tunnel_ipv6_range = self->config->tunnel_ipv6_range;
+	self->dataplane = arc_dataplane_new(&config, error);
 	return self->dataplane != NULL;
 }
 

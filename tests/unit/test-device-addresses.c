@@ -78,7 +78,15 @@ static void
 da_check_stale(const gchar *why, GArray *wanted, const ArcDeviceAddress *present, guint n_present,
 	       const ArcDeviceAddress *expected, guint n_expected)
 {
-	g_autoptr(GArray) stale = arc_device_addresses_stale(wanted, present, n_present);
+	ArcCidr ranges[2];
+	g_autoptr(GArray) stale = NULL;
+
+	g_assert_cmpint(arc_cidr_read("100.79.0.0/16", ARC_CIDR_NETWORK, &ranges[0]), ==,
+			ARC_CIDR_OK);
+	g_assert_cmpint(arc_cidr_read("fd79:a7c::/64", ARC_CIDR_NETWORK, &ranges[1]), ==,
+			ARC_CIDR_OK);
+	stale = arc_device_addresses_stale(wanted, ranges, G_N_ELEMENTS(ranges), present,
+					   n_present);
 
 	g_test_message("%s", why);
 	g_assert_cmpuint(stale->len, ==, n_expected);
@@ -123,6 +131,14 @@ da_stale_func(void)
 	present[2].local.prefix = 64;
 	present[3] = link_local;
 	da_check_stale("no IPv6 address", wanted, present, 4, present + 1, 2);
+
+	/* addresses outside the tunnel ranges are an operator's (or a test's): left alone */
+	present[0] = da_device("100.79.0.7", "100.79.0.2");
+	present[1] = da_device("192.0.2.1", NULL);
+	present[1].local.prefix = 24;
+	present[2] = da_device("2001:db8::1", NULL);
+	present[3] = da_device("100.80.0.1", "100.79.0.2");
+	da_check_stale("outside the ranges", wanted, present, 4, NULL, 0);
 }
 
 int
