@@ -108,7 +108,8 @@ arc_plugin_loader_check_facts(ArcPluginLoader *self, ArcPluginInfo *info,
 	if (facts->name == NULL || facts->name[0] == '\0')
 		return arc_plugin_loader_refuse(info, "descriptor has no name or no get_type");
 	if (facts->kind >= ARC_PLUGIN_KIND_LAST)
-		return arc_plugin_loader_refuse(info, "descriptor has unknown kind %u", facts->kind);
+		return arc_plugin_loader_refuse(info, "descriptor has unknown kind %u",
+						facts->kind);
 	g_free(info->name);
 	info->name = g_strdup(facts->name);
 	info->kind = facts->kind;
@@ -233,9 +234,8 @@ arc_plugin_loader_use(ArcPluginInfo *info)
 	if (!g_module_symbol(module, ARC_PLUGIN_DESCRIPTOR_SYMBOL, (gpointer *)&desc) ||
 	    !arc_plugin_loader_same(info, desc)) {
 		g_module_close(module);
-		return arc_plugin_loader_refuse(info,
-						"its descriptor differs from its note, or it "
-						"changed on disk since the agent started");
+		return arc_plugin_loader_refuse(info, "its descriptor differs from its note, or it "
+						      "changed on disk since the agent started");
 	}
 	/* for good: GTypes cannot be unregistered once get_type() runs */
 	g_module_make_resident(module);

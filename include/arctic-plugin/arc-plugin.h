@@ -97,19 +97,20 @@ typedef struct {
 		.version = plugin_version,                                                         \
 		.get_type = type_func,                                                             \
 	};                                                                                         \
-	__attribute__((section(".note.arctic.plugin"), aligned(4), used))                          \
-	static const ArcPluginNote arc_plugin_note = {                                             \
+	__attribute__((section(".note.arctic.plugin"), aligned(4),                                 \
+		       used)) static const ArcPluginNote arc_plugin_note = {                       \
 		.namesz = sizeof(ARC_PLUGIN_NOTE_OWNER),                                           \
 		.descsz = sizeof(ArcPluginNoteDesc),                                               \
 		.type = ARC_PLUGIN_NOTE_TYPE,                                                      \
 		.owner = ARC_PLUGIN_NOTE_OWNER,                                                    \
-		.desc = {                                                                          \
-			.abi_major = ARC_PLUGIN_ABI_MAJOR,                                         \
-			.abi_minor = ARC_PLUGIN_ABI_MINOR,                                         \
-			.kind = plugin_kind,                                                       \
-			.name = plugin_name,                                                       \
-			.version = plugin_version,                                                 \
-		},                                                                                 \
+		.desc =                                                                            \
+			{                                                                          \
+				.abi_major = ARC_PLUGIN_ABI_MAJOR,                                 \
+				.abi_minor = ARC_PLUGIN_ABI_MINOR,                                 \
+				.kind = plugin_kind,                                               \
+				.name = plugin_name,                                               \
+				.version = plugin_version,                                         \
+			},                                                                         \
 	};
 
 #define ARC_TYPE_PLUGIN (arc_plugin_get_type())
