@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # API benchmark of issue 2: authenticated GET /v1/cluster/identity and GET /v1/credentials
 # under wrk, side by side with a bare libsoup 3 server returning the same bytes; time from
-# exec to /readyz 200; idle RSS and private dirty memory. Prints figures, never fails on them.
+# exec to /readyz 200; idle RSS and private dirty memory, and the mappings that hold the most.
+# Prints figures, never fails on them.
 #
 #   bench/api-bench.sh [BUILD_DIR]      (default: build)
 #   DURATION=10 CONNECTIONS=16 bench/api-bench.sh
@@ -91,6 +92,11 @@ done
 sleep 2
 rss_kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$agent_pid/status")
 dirty_kb=$(awk '/^Private_Dirty:/ {print $2}' "/proc/$agent_pid/smaps_rollup")
+# where it goes: Rss and private dirty per mapped file (or [heap], [anon]), the largest first
+maps=$(awk '/^[0-9a-f]+-[0-9a-f]+ / {name = (NF >= 6) ? $6 : "[anon]"; next}
+	/^Rss:/ {rss[name] += $2} /^Private_Dirty:/ {dirty[name] += $2}
+	END {for (n in rss) printf "%8d KiB %6d KiB  %s\n", rss[n], dirty[n], n}' "/proc/$agent_pid/smaps" |
+	sort -k1,1 -n -r | head -n 12)
 
 curl -sf "http://127.0.0.1:$port/v1/cluster/identity" -H "Authorization: Bearer $token" >"$tmp/identity.body"
 curl -sf "http://127.0.0.1:$port/v1/credentials" -H "Authorization: Bearer $token" >"$tmp/credentials.body"
@@ -139,4 +145,6 @@ printf '%-34s %12s %10s %12s\n' "bare libsoup, same bytes" "$bare_cr_rps" "$bare
 echo
 echo "time from exec to /readyz 200: ${ready_fresh} ms (empty data dir), ${ready_boot} ms (bootstrapped)"
 echo "idle memory after bootstrap: RSS $((rss_kb / 1024)).$(((rss_kb % 1024) * 10 / 1024)) MB, private dirty $((dirty_kb / 1024)).$(((dirty_kb % 1024) * 10 / 1024)) MB"
+echo "largest mappings (Rss, private dirty):"
+echo "$maps"
 echo "targets: >= 60% of bare with p99 < 5 ms; ready < 200 ms; RSS < 12 MB; private dirty < 4 MB"

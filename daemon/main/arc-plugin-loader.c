@@ -8,6 +8,8 @@
 
 #include <gmodule.h>
 
+#include "arc-plugin-note.h"
+
 struct _ArcPluginLoader {
 	GObject parent_instance;
 	gchar *directory;
@@ -82,27 +84,36 @@ arc_plugin_loader_refuse(ArcPluginInfo *info, const gchar *format, ...)
 	return FALSE;
 }
 
+/* the facts a descriptor or a note gives, before anything in the module is called */
+typedef struct {
+	guint32 abi_major;
+	guint32 abi_minor;
+	const gchar *name;
+	guint kind;
+	const gchar *version;
+} ArcPluginFacts;
+
 static gboolean
-arc_plugin_loader_check_descriptor(ArcPluginLoader *self, ArcPluginInfo *info,
-				   const ArcPluginDescriptor *desc)
+arc_plugin_loader_check_facts(ArcPluginLoader *self, ArcPluginInfo *info,
+			      const ArcPluginFacts *facts)
 {
-	info->abi_major = desc->abi_major;
-	info->abi_minor = desc->abi_minor;
-	if (desc->abi_major != ARC_PLUGIN_ABI_MAJOR || desc->abi_minor > ARC_PLUGIN_ABI_MINOR) {
+	info->abi_major = facts->abi_major;
+	info->abi_minor = facts->abi_minor;
+	if (facts->abi_major != ARC_PLUGIN_ABI_MAJOR || facts->abi_minor > ARC_PLUGIN_ABI_MINOR) {
 		return arc_plugin_loader_refuse(
 			info, "built for plugin ABI %u.%u, this agent provides ABI %u.%u",
-			desc->abi_major, desc->abi_minor, (guint)ARC_PLUGIN_ABI_MAJOR,
+			facts->abi_major, facts->abi_minor, (guint)ARC_PLUGIN_ABI_MAJOR,
 			(guint)ARC_PLUGIN_ABI_MINOR);
 	}
-	if (desc->name == NULL || desc->name[0] == '\0' || desc->get_type == NULL)
+	if (facts->name == NULL || facts->name[0] == '\0')
 		return arc_plugin_loader_refuse(info, "descriptor has no name or no get_type");
-	if ((guint)desc->kind >= ARC_PLUGIN_KIND_LAST)
+	if (facts->kind >= ARC_PLUGIN_KIND_LAST)
 		return arc_plugin_loader_refuse(info, "descriptor has unknown kind %u",
-						(guint)desc->kind);
+						facts->kind);
 	g_free(info->name);
-	info->name = g_strdup(desc->name);
-	info->kind = desc->kind;
-	info->version = g_strdup(desc->version != NULL ? desc->version : "");
+	info->name = g_strdup(facts->name);
+	info->kind = facts->kind;
+	info->version = g_strdup(facts->version != NULL ? facts->version : "");
 	for (guint i = 0; i < self->infos->len; i++) {
 		ArcPluginInfo *other = g_ptr_array_index(self->infos, i);
 		if (other != info && other->refused == NULL &&
@@ -113,6 +124,18 @@ arc_plugin_loader_check_descriptor(ArcPluginLoader *self, ArcPluginInfo *info,
 							info->name, other->path);
 	}
 	return TRUE;
+}
+
+static gboolean
+arc_plugin_loader_check_descriptor(ArcPluginLoader *self, ArcPluginInfo *info,
+				   const ArcPluginDescriptor *desc)
+{
+	ArcPluginFacts facts = {desc->abi_major, desc->abi_minor, desc->name, (guint)desc->kind,
+				desc->version};
+
+	if (desc->get_type == NULL)
+		return arc_plugin_loader_refuse(info, "descriptor has no name or no get_type");
+	return arc_plugin_loader_check_facts(self, info, &facts);
 }
 
 static gboolean
@@ -134,6 +157,21 @@ arc_plugin_loader_instantiate(ArcPluginInfo *info, const ArcPluginDescriptor *de
 	return TRUE;
 }
 
+/* a module with the note of ARC_PLUGIN_DEFINE: checked from its file, opened only when used */
+static gboolean
+arc_plugin_loader_read_note(ArcPluginLoader *self, ArcPluginInfo *info)
+{
+	ArcPluginNoteDesc note;
+	ArcPluginFacts facts;
+
+	if (!arc_plugin_note_read_file(info->path, &note))
+		return FALSE;
+	facts = (ArcPluginFacts){note.abi_major, note.abi_minor, note.name, note.kind,
+				 note.version};
+	arc_plugin_loader_check_facts(self, info, &facts);
+	return TRUE;
+}
+
 static void
 arc_plugin_loader_load_file(ArcPluginLoader *self, const gchar *path)
 {
@@ -146,6 +184,9 @@ arc_plugin_loader_load_file(ArcPluginLoader *self, const gchar *path)
 	info->kind = ARC_PLUGIN_KIND_LAST;
 	g_ptr_array_add(self->infos, info);
 
+	if (arc_plugin_loader_read_note(self, info))
+		return;
+	/* no note (an older SDK, or not a plugin): the descriptor is read from the module */
 	module = g_module_open(path, G_MODULE_BIND_LOCAL | G_MODULE_BIND_LAZY);
 	if (module == NULL) {
 		arc_plugin_loader_refuse(info, "cannot be loaded: %s", g_module_error());
@@ -169,6 +210,15 @@ arc_plugin_loader_load_file(ArcPluginLoader *self, const gchar *path)
 	g_module_make_resident(module);
 }
 
+/* whether the descriptor of a module says what its note, or an earlier open, said */
+static gboolean
+arc_plugin_loader_same(const ArcPluginInfo *info, const ArcPluginDescriptor *desc)
+{
+	return desc != NULL && desc->get_type != NULL && g_strcmp0(desc->name, info->name) == 0 &&
+	       desc->kind == info->kind && desc->abi_major == info->abi_major &&
+	       desc->abi_minor == info->abi_minor;
+}
+
 /* opens a module the scan accepted, for good, and makes its instance */
 static gboolean
 arc_plugin_loader_use(ArcPluginInfo *info)
@@ -182,11 +232,12 @@ arc_plugin_loader_use(ArcPluginInfo *info)
 	if (module == NULL)
 		return arc_plugin_loader_refuse(info, "cannot be loaded: %s", g_module_error());
 	if (!g_module_symbol(module, ARC_PLUGIN_DESCRIPTOR_SYMBOL, (gpointer *)&desc) ||
-	    desc == NULL || g_strcmp0(desc->name, info->name) != 0 || desc->kind != info->kind) {
+	    !arc_plugin_loader_same(info, desc)) {
 		g_module_close(module);
-		return arc_plugin_loader_refuse(info, "changed on disk since the agent started");
+		return arc_plugin_loader_refuse(info, "its descriptor differs from its note, or it "
+						      "changed on disk since the agent started");
 	}
-	/* resident since the scan: GTypes cannot be unregistered once get_type() runs */
+	/* for good: GTypes cannot be unregistered once get_type() runs */
 	g_module_make_resident(module);
 	if (!arc_plugin_loader_instantiate(info, desc))
 		return FALSE;
@@ -220,9 +271,10 @@ arc_plugin_loader_cmp_cb(gconstpointer a, gconstpointer b)
  * @self: the loader
  * @error: return location for a #GError
  *
- * Reads the descriptor of every `*.so` of the directory in file-name order. A module that
- * cannot be used is refused with a logged reason; only an unreadable directory is an error.
- * A module stays loaded once arc_plugin_loader_get_plugin() asks for it.
+ * Reads the descriptor of every `*.so` of the directory in file-name order: from the module's
+ * plugin note, without loading it, or, for a module without one, from the loaded module. A
+ * module that cannot be used is refused with a logged reason; only an unreadable directory is
+ * an error. A module is loaded, for good, once arc_plugin_loader_get_plugin() asks for it.
  *
  * Returns: %TRUE if the directory could be read
  */

@@ -49,15 +49,43 @@ typedef struct {
 	gpointer reserved[8];
 } ArcPluginDescriptor;
 
+/* The ELF note ARC_PLUGIN_DEFINE writes beside the descriptor: the descriptor's facts without
+ * pointers, so the agent reads them from the file without loading the module, and a plugin it
+ * does not use never maps the libraries the plugin links (docs/plugins.md). A module without
+ * the note (built against an older SDK) is loaded to read its descriptor instead. */
+#define ARC_PLUGIN_NOTE_OWNER "Arctic"
+#define ARC_PLUGIN_NOTE_TYPE 0x41524331u /* "ARC1" */
+#define ARC_PLUGIN_NOTE_NAME_MAX 64
+#define ARC_PLUGIN_NOTE_VERSION_MAX 32
+
+typedef struct {
+	guint32 abi_major;
+	guint32 abi_minor;
+	guint32 kind;
+	gchar name[ARC_PLUGIN_NOTE_NAME_MAX];
+	gchar version[ARC_PLUGIN_NOTE_VERSION_MAX];
+} ArcPluginNoteDesc;
+
+/* an ELF note as it lies in the file: header, owner padded to 4 bytes, descriptor */
+typedef struct {
+	guint32 namesz;
+	guint32 descsz;
+	guint32 type;
+	gchar owner[8];
+	ArcPluginNoteDesc desc;
+} ArcPluginNote;
+
 /**
  * ARC_PLUGIN_DEFINE:
- * @plugin_name: the name the agent knows the plugin by, as in agent.conf
+ * @plugin_name: the name the agent knows the plugin by, as in agent.conf: a string literal of
+ *   at most 63 bytes
  * @plugin_kind: an #ArcPluginKind
- * @plugin_version: a version string for --list-plugins
+ * @plugin_version: a version string for --list-plugins: a string literal of at most 31 bytes
  * @type_func: the get_type function of the plugin's #ArcPlugin subclass
  *
- * Defines the descriptor of a plugin module. Use it once, in a file compiled only into the
- * module, and build the module with -fvisibility=hidden so it is the only exported symbol.
+ * Defines the descriptor of a plugin module, and the ELF note `.note.arctic.plugin` that
+ * repeats it for the loader. Use it once, in a file compiled only into the module, and build
+ * the module with -fvisibility=hidden so the descriptor is the only exported symbol.
  * The macro supplies its own semicolon.
  */
 #define ARC_PLUGIN_DEFINE(plugin_name, plugin_kind, plugin_version, type_func)                     \
@@ -68,6 +96,21 @@ typedef struct {
 		.kind = plugin_kind,                                                               \
 		.version = plugin_version,                                                         \
 		.get_type = type_func,                                                             \
+	};                                                                                         \
+	__attribute__((section(".note.arctic.plugin"), aligned(4),                                 \
+		       used)) static const ArcPluginNote arc_plugin_note = {                       \
+		.namesz = sizeof(ARC_PLUGIN_NOTE_OWNER),                                           \
+		.descsz = sizeof(ArcPluginNoteDesc),                                               \
+		.type = ARC_PLUGIN_NOTE_TYPE,                                                      \
+		.owner = ARC_PLUGIN_NOTE_OWNER,                                                    \
+		.desc =                                                                            \
+			{                                                                          \
+				.abi_major = ARC_PLUGIN_ABI_MAJOR,                                 \
+				.abi_minor = ARC_PLUGIN_ABI_MINOR,                                 \
+				.kind = plugin_kind,                                               \
+				.name = plugin_name,                                               \
+				.version = plugin_version,                                         \
+			},                                                                         \
 	};
 
 #define ARC_TYPE_PLUGIN (arc_plugin_get_type())

@@ -22,6 +22,7 @@ typedef enum {
 	ARC_PLUGINS_DIR_NO_STORAGE = 1 << 0,
 	ARC_PLUGINS_DIR_NO_LICENSE = 1 << 1,
 	ARC_PLUGINS_DIR_BROKEN_STORAGE = 1 << 2,
+	ARC_PLUGINS_DIR_UNUSED = 1 << 3,
 } ArcPluginsDirFlags;
 
 typedef struct {
@@ -73,7 +74,16 @@ arc_plugins_fixture_setup(ArcPluginsFixture *fixture, gconstpointer user_data)
 	arc_plugins_link(fixture->plugin_dir, "bad-abi.so", ARC_TEST_BAD_ABI_MODULE);
 	arc_plugins_link(fixture->plugin_dir, "newer-minor.so", ARC_TEST_NEWER_MINOR_MODULE);
 	arc_plugins_link(fixture->plugin_dir, "no-descriptor.so", ARC_TEST_NO_DESCRIPTOR_MODULE);
+	arc_plugins_link(fixture->plugin_dir, "mismatch.so", ARC_TEST_MISMATCH_MODULE);
 	arc_plugins_write_random(fixture->plugin_dir, "corrupt.so");
+	if (flags & ARC_PLUGINS_DIR_UNUSED) {
+		g_autofree gchar *tempest =
+			g_build_filename(ARC_TEST_PLUGINS_DIR, "tempest.so", NULL);
+		arc_plugins_link(fixture->plugin_dir, "unused-transport.so",
+				 ARC_TEST_UNUSED_MODULE);
+		if (g_file_test(tempest, G_FILE_TEST_EXISTS))
+			arc_plugins_link(fixture->plugin_dir, "tempest.so", tempest);
+	}
 	arc_test_agent_set_plugin_dir(fixture->agent, fixture->plugin_dir);
 }
 
@@ -174,6 +184,8 @@ arc_plugins_list_func(ArcPluginsFixture *fixture, gconstpointer user_data)
 	arc_plugins_assert_refused(output, "no-descriptor.so", "no arc_plugin_descriptor symbol",
 				   NULL);
 	arc_plugins_assert_refused(output, "corrupt.so", "cannot be loaded", NULL);
+	/* named by its note at the scan, refused once loaded */
+	arc_plugins_assert_refused(output, "mismatch", "descriptor differs from its note", NULL);
 }
 
 static guint
@@ -213,6 +225,49 @@ arc_plugins_bad_modules_func(ArcPluginsFixture *fixture, gconstpointer user_data
 	}
 	g_assert_cmpuint(arc_plugins_count_lines(log, "warning", "sqlite.so"), ==, 0);
 	g_assert_cmpuint(arc_plugins_count_lines(log, "warning", "ed25519-file.so"), ==, 0);
+}
+
+/* whether the agent has a file of that name mapped */
+static gboolean
+arc_plugins_agent_maps(ArcTestAgent *agent, const gchar *file_name)
+{
+	g_autofree gchar *path = g_strdup_printf("/proc/%d/maps", arc_test_agent_get_pid(agent));
+	g_autofree gchar *maps = NULL;
+	g_autofree gchar *needle = g_strdup_printf("/%s", file_name);
+	g_autoptr(GError) error = NULL;
+
+	g_file_get_contents(path, &maps, NULL, &error);
+	g_assert_no_error(error);
+	return strstr(maps, needle) != NULL;
+}
+
+/* Plugins the agent does not use cost it nothing: their modules, and the libraries those link,
+ * are never loaded (an unprivileged agent's tunnel plugin, a transport no one chose), though
+ * --list-plugins still lists them all. */
+static void
+arc_plugins_unused_func(ArcPluginsFixture *fixture, gconstpointer user_data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonNode) ready = NULL;
+	g_autofree gchar *log = NULL;
+	guint status = 0;
+
+	arc_test_agent_start(fixture->agent, &error);
+	g_assert_no_error(error);
+	ready = arc_test_agent_call(fixture->agent, "GET", "/readyz", NULL, NULL, &status);
+	arc_test_assert_status(status, SOUP_STATUS_OK);
+	g_assert_cmpstr(arc_test_json_string(ready, "status"), ==, "ok");
+	log = arc_test_agent_get_log(fixture->agent);
+	g_test_message("%s", log);
+	g_assert_cmpuint(arc_plugins_count_lines(log, "warning", "unused-transport.so"), ==, 0);
+
+	g_assert_true(arc_plugins_agent_maps(fixture->agent, "sqlite.so"));
+	g_assert_true(arc_plugins_agent_maps(fixture->agent, "ed25519-file.so"));
+	g_assert_false(arc_plugins_agent_maps(fixture->agent, "unused-transport.so"));
+	g_assert_false(arc_plugins_agent_maps(fixture->agent, "mismatch.so"));
+	/* the test agent lacks CAP_NET_ADMIN: no data plane, no tunnel plugin, no libcrypto */
+	g_assert_false(arc_plugins_agent_maps(fixture->agent, "tempest.so"));
+	g_assert_false(arc_plugins_agent_maps(fixture->agent, "libcrypto.so.3"));
 }
 
 static void
@@ -266,6 +321,7 @@ main(int argc, char **argv)
 
 	ARC_PLUGINS_TEST("list", ARC_PLUGINS_DIR_ALL, arc_plugins_list_func);
 	ARC_PLUGINS_TEST("bad-modules-refused", ARC_PLUGINS_DIR_ALL, arc_plugins_bad_modules_func);
+	ARC_PLUGINS_TEST("unused-not-loaded", ARC_PLUGINS_DIR_UNUSED, arc_plugins_unused_func);
 	ARC_PLUGINS_TEST("missing-storage", ARC_PLUGINS_DIR_NO_STORAGE, arc_plugins_missing_func);
 	ARC_PLUGINS_TEST("missing-license", ARC_PLUGINS_DIR_NO_LICENSE, arc_plugins_missing_func);
 	ARC_PLUGINS_TEST("broken-storage", ARC_PLUGINS_DIR_BROKEN_STORAGE,
