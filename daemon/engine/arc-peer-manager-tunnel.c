@@ -25,19 +25,20 @@
 gboolean
 arc_peer_manager_read_tunnel(ArcPeerManager *self, const ArcRecord *record, ArcPeerTunnel *out)
 {
-	g_autoptr(JsonNode) root = arc_json_parse_object(record->body, -1, 8, NULL);
-	g_autoptr(GError) error = NULL;
+	ArcPeerFields fields;
 	g_autofree gchar *key = NULL;
 
 	memset(out, 0, sizeof(*out));
-	if (root == NULL)
+	if (!arc_registry_peer_fields(arc_peer_manager_get_registry(self), record, &fields))
 		return FALSE;
-	if (arc_peer_tunnel_read(json_node_get_object(root), out, &error))
+	if (fields.tunnel_error == NULL) {
+		*out = *fields.tunnel;
 		return out->has_key;
-	memset(out, 0, sizeof(*out));
+	}
 	key = g_strdup_printf("%s/%" G_GINT64_FORMAT, record->id, record->version);
 	if (!arc_peer_manager_warned_once(self, key))
-		g_warning("peer %s: its tunnel fields are ignored: %s", record->id, error->message);
+		g_warning("peer %s: its tunnel fields are ignored: %s", record->id,
+			  fields.tunnel_error);
 	return FALSE;
 }
 
