@@ -349,9 +349,8 @@ arc_json_scan_string_end(ArcJsonScan *scan, const gchar *data, gsize end)
 static gboolean
 arc_json_scan_byte(ArcJsonScan *scan, gchar c, gsize max_depth, gboolean *done, GError **error)
 {
-	GArray *top = scan->frames->len > 0
-				 ? g_ptr_array_index(scan->frames, scan->frames->len - 1)
-				 : NULL;
+	GArray *top = scan->frames->len > 0 ? g_ptr_array_index(scan->frames, scan->frames->len - 1)
+					    : NULL;
 
 	if (c == '{' || c == '[') {
 		if (scan->frames->len + 1 > max_depth) {

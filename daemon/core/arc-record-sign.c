@@ -177,8 +177,7 @@ arc_record_verify(const ArcRecord *record, const guint8 *key, GError **error)
  * Returns: %TRUE if the record is signed by @key as it stands
  */
 gboolean
-arc_record_verify_parsed(const ArcRecord *record, JsonNode *body, const guint8 *key,
-			 GError **error)
+arc_record_verify_parsed(const ArcRecord *record, JsonNode *body, const guint8 *key, GError **error)
 {
 	g_autofree guint8 *signature = arc_record_decode_signature(record, error);
 	g_autofree gchar *bytes = NULL;
