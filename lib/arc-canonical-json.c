@@ -201,13 +201,37 @@ arc_json_is_space(gchar c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+/* A member name as scanned: the bytes between its quotes when it holds no escape (most
+ * do: copying each name cost a message more than the rest of the check), else its
+ * unescaped copy in @owned. */
+typedef struct {
+	const gchar *p;
+	gsize n;
+	gchar *owned;
+} ArcJsonName;
+
+static void
+arc_json_name_clear(gpointer data)
+{
+	g_free(((ArcJsonName *)data)->owned);
+}
+
 /* The object or array being scanned, innermost last: the names of an object's members so
- * far (unescaped), or %NULL for an array. */
+ * far (a GArray of ArcJsonName), or %NULL for an array. */
 static void
 arc_json_frame_free(gpointer frame)
 {
 	if (frame != NULL)
-		g_ptr_array_unref(frame);
+		g_array_unref(frame);
+}
+
+static GArray *
+arc_json_frame_new_object(void)
+{
+	GArray *names = g_array_sized_new(FALSE, FALSE, sizeof(ArcJsonName), 16);
+
+	g_array_set_clear_func(names, arc_json_name_clear);
+	return names;
 }
 
 static gchar
@@ -258,29 +282,37 @@ arc_json_unescape(const gchar *p, gsize n)
 	return g_string_free(out, FALSE);
 }
 
+/* orders names by their unescaped bytes; equal names compare equal (none holds a NUL) */
 static gint
-arc_json_name_cmp(gconstpointer a, gconstpointer b)
+arc_json_name_cmp(gconstpointer pa, gconstpointer pb)
 {
-	return strcmp(*(const gchar *const *)a, *(const gchar *const *)b);
+	const ArcJsonName *a = pa;
+	const ArcJsonName *b = pb;
+	gint c = memcmp(a->p, b->p, MIN(a->n, b->n));
+
+	if (c != 0)
+		return c;
+	return a->n < b->n ? -1 : (a->n > b->n ? 1 : 0);
 }
 
 /* Sorting rather than hashing: names are chosen by whoever sent the bytes, and a
  * predictable hash could be made to collide. */
 static gboolean
-arc_json_check_names(GPtrArray *names, GError **error)
+arc_json_check_names(GArray *names, GError **error)
 {
-	g_ptr_array_sort(names, arc_json_name_cmp);
+	g_array_sort(names, arc_json_name_cmp);
 	for (guint i = 1; i < names->len; i++) {
-		const gchar *name = g_ptr_array_index(names, i);
-		gboolean printable = strlen(name) <= 64;
+		const ArcJsonName *name = &g_array_index(names, ArcJsonName, i);
+		gboolean printable = name->n <= 64;
 
-		if (strcmp(name, g_ptr_array_index(names, i - 1)) != 0)
+		if (arc_json_name_cmp(name, &g_array_index(names, ArcJsonName, i - 1)) != 0)
 			continue;
-		for (const gchar *p = name; printable && *p != '\0'; p++)
-			printable = g_ascii_isprint(*p);
+		for (gsize j = 0; printable && j < name->n; j++)
+			printable = g_ascii_isprint(name->p[j]);
 		if (printable)
 			g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
-				    "malformed JSON: duplicate member \"%s\" in an object", name);
+				    "malformed JSON: duplicate member \"%.*s\" in an object",
+				    (int)name->n, name->p);
 		else
 			g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
 					    "malformed JSON: duplicate member name in an object");
@@ -299,13 +331,17 @@ typedef struct {
 static void
 arc_json_scan_string_end(ArcJsonScan *scan, const gchar *data, gsize end)
 {
-	GPtrArray *names;
+	const gchar *p = data + scan->string_start + 1;
+	ArcJsonName name = {p, end - scan->string_start - 1, NULL};
 
 	if (!scan->string_is_name)
 		return;
-	names = g_ptr_array_index(scan->frames, scan->frames->len - 1);
-	g_ptr_array_add(names, arc_json_unescape(data + scan->string_start + 1,
-						 end - scan->string_start - 1));
+	if (memchr(name.p, '\\', name.n) != NULL) {
+		name.owned = arc_json_unescape(name.p, name.n);
+		name.p = name.owned;
+		name.n = strlen(name.owned);
+	}
+	g_array_append_val(g_ptr_array_index(scan->frames, scan->frames->len - 1), name);
 }
 
 /* a structural byte outside strings; returns %FALSE with @error set if the document is
@@ -313,9 +349,8 @@ arc_json_scan_string_end(ArcJsonScan *scan, const gchar *data, gsize end)
 static gboolean
 arc_json_scan_byte(ArcJsonScan *scan, gchar c, gsize max_depth, gboolean *done, GError **error)
 {
-	GPtrArray *top = scan->frames->len > 0
-				 ? g_ptr_array_index(scan->frames, scan->frames->len - 1)
-				 : NULL;
+	GArray *top = scan->frames->len > 0 ? g_ptr_array_index(scan->frames, scan->frames->len - 1)
+					    : NULL;
 
 	if (c == '{' || c == '[') {
 		if (scan->frames->len + 1 > max_depth) {
@@ -323,8 +358,7 @@ arc_json_scan_byte(ArcJsonScan *scan, gchar c, gsize max_depth, gboolean *done, 
 					    "malformed JSON: JSON nested too deeply");
 			return FALSE;
 		}
-		g_ptr_array_add(scan->frames,
-				c == '{' ? g_ptr_array_new_with_free_func(g_free) : NULL);
+		g_ptr_array_add(scan->frames, c == '{' ? arc_json_frame_new_object() : NULL);
 		scan->expect_name = c == '{';
 	} else if (c == '}' || c == ']') {
 		if (scan->frames->len == 0)

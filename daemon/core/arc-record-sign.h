@@ -20,6 +20,8 @@ G_BEGIN_DECLS
 gchar *arc_record_signing_bytes(const ArcRecord *record, gsize *len, GError **error);
 gboolean arc_record_sign(ArcRecord *record, ArcIdentity *identity, GError **error);
 gboolean arc_record_verify(const ArcRecord *record, const guint8 *key, GError **error);
+gboolean arc_record_verify_parsed(const ArcRecord *record, JsonNode *body, const guint8 *key,
+				  GError **error);
 gint arc_record_compare_versions(const ArcRecord *a, const ArcRecord *b);
 gchar *arc_record_registry_hash(GPtrArray *records);
 void arc_record_add_json(JsonBuilder *b, const ArcRecord *record);

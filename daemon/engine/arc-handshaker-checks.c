@@ -188,8 +188,9 @@ arc_handshaker_check_peer_record(const ArcHandshakePeer *peer, gchar **detail, G
 						    peer->peer_id));
 		return FALSE;
 	}
-	if (g_strcmp0(key, peer->public_key) != 0 ||
-	    !arc_record_verify(record, peer->key, &error_local)) {
+	/* the body parsed above is the one the signature covers: no second parse */
+	if (body == NULL || g_strcmp0(key, peer->public_key) != 0 ||
+	    !arc_record_verify_parsed(record, body, peer->key, &error_local)) {
 		arc_handshaker_fail(
 			error, detail, ARC_HANDSHAKE_REASON_INVALID_SIGNATURE,
 			g_strdup_printf("the peer record of %s is not signed by the key "

@@ -25,19 +25,20 @@
 gboolean
 arc_peer_manager_read_tunnel(ArcPeerManager *self, const ArcRecord *record, ArcPeerTunnel *out)
 {
-	g_autoptr(JsonNode) root = arc_json_parse_object(record->body, -1, 8, NULL);
-	g_autoptr(GError) error = NULL;
+	ArcPeerFields fields;
 	g_autofree gchar *key = NULL;
 
 	memset(out, 0, sizeof(*out));
-	if (root == NULL)
+	if (!arc_registry_peer_fields(arc_peer_manager_get_registry(self), record, &fields))
 		return FALSE;
-	if (arc_peer_tunnel_read(json_node_get_object(root), out, &error))
+	if (fields.tunnel_error == NULL) {
+		*out = *fields.tunnel;
 		return out->has_key;
-	memset(out, 0, sizeof(*out));
+	}
 	key = g_strdup_printf("%s/%" G_GINT64_FORMAT, record->id, record->version);
 	if (!arc_peer_manager_warned_once(self, key))
-		g_warning("peer %s: its tunnel fields are ignored: %s", record->id, error->message);
+		g_warning("peer %s: its tunnel fields are ignored: %s", record->id,
+			  fields.tunnel_error);
 	return FALSE;
 }
 
@@ -99,6 +100,23 @@ arc_peer_manager_own_tunnel(ArcPeerManager *self, ArcRecord *own, GPtrArray *rec
 	arc_peer_tunnel_claims_clear(&claims);
 }
 
+/* Whether @stated (read from this node's record) already says what @wanted does, as
+ * arc_peer_tunnel_write() would write it: then the record is left as it is without
+ * building its body again, which every rebuild of the view would do otherwise. */
+static gboolean
+arc_peer_manager_tunnel_unchanged(const ArcPeerTunnel *stated, const ArcPeerTunnel *wanted)
+{
+	gboolean claims = wanted->has_v4 || wanted->has_v6;
+
+	return stated->has_key && memcmp(stated->key, wanted->key, sizeof(wanted->key)) == 0 &&
+	       stated->port == wanted->port && stated->has_v4 == wanted->has_v4 &&
+	       (!wanted->has_v4 || memcmp(&stated->v4, &wanted->v4, sizeof(ArcCidr)) == 0) &&
+	       stated->has_v6 == wanted->has_v6 &&
+	       (!wanted->has_v6 || memcmp(&stated->v6, &wanted->v6, sizeof(ArcCidr)) == 0) &&
+	       (claims ? stated->claimed_at / G_USEC_PER_SEC == wanted->claimed_at / G_USEC_PER_SEC
+		       : stated->claimed_at == 0);
+}
+
 /**
  * arc_peer_manager_publish_tunnel:
  * @self: the peer manager
@@ -121,7 +139,7 @@ arc_peer_manager_publish_tunnel(ArcPeerManager *self, GError **error)
 	g_autoptr(JsonNode) root = NULL;
 	g_autoptr(ArcStorageTxn) txn = NULL;
 	g_autofree gchar *body = NULL;
-	ArcPeerTunnel tunnel;
+	ArcPeerTunnel tunnel, stated;
 	ArcRecord *own;
 
 	if (own_id == NULL || arc_node_get_tunnel_key(node) == NULL ||
@@ -131,10 +149,15 @@ arc_peer_manager_publish_tunnel(ArcPeerManager *self, GError **error)
 	if (records == NULL)
 		return FALSE;
 	own = arc_peer_manager_find_own(records, own_id);
-	root = own != NULL ? arc_json_parse_object(own->body, -1, 8, error) : NULL;
-	if (root == NULL)
-		return own == NULL;
+	if (own == NULL)
+		return TRUE;
 	arc_peer_manager_own_tunnel(self, own, records, &tunnel);
+	if (arc_peer_manager_read_tunnel(self, own, &stated) &&
+	    arc_peer_manager_tunnel_unchanged(&stated, &tunnel))
+		return TRUE;
+	root = arc_json_parse_object(own->body, -1, 8, error);
+	if (root == NULL)
+		return FALSE;
 	arc_peer_tunnel_write(json_node_get_object(root), &tunnel);
 	body = json_to_string(root, FALSE);
 	if (g_strcmp0(body, own->body) == 0)

@@ -13,12 +13,16 @@
 /* What a peer record's body says, parsed once per body: the handshake reads every peer
  * record several times (duplicates, the node limit), and removed peers stay as records, so
  * parsing them all again cost more than the handshake's signatures (bench/README.md). Keyed
- * by record id and checked against the exact body, so a changed record is parsed afresh. */
+ * by record id and checked against the exact body, so a changed record is parsed afresh.
+ * The tunnel fields are read in the same pass: the peer list and the cluster view read them
+ * of every member, and a parse of their own cost each side of a handshake over a million
+ * instructions. */
 static const ArcRegistryPeerBody *
 arc_registry_parse_peer_body(ArcRegistry *self, const ArcRecord *record)
 {
 	ArcRegistryPeerBody *body = g_hash_table_lookup(self->peer_bodies, record->id);
 	g_autoptr(JsonNode) root = NULL;
+	g_autoptr(GError) tunnel_error = NULL;
 	JsonObject *obj;
 	const gchar *state;
 
@@ -39,6 +43,10 @@ arc_registry_parse_peer_body(ArcRegistry *self, const ArcRecord *record)
 	body->state = g_strdup(state != NULL ? state : "active");
 	body->cluster_id = g_strdup(arc_json_object_get_string(obj, "cluster_id"));
 	body->created_at = arc_time_parse_rfc3339(arc_json_object_get_string(obj, "created_at"));
+	if (!arc_peer_tunnel_read(obj, &body->tunnel, &tunnel_error)) {
+		memset(&body->tunnel, 0, sizeof(body->tunnel));
+		body->tunnel_error = g_strdup(tunnel_error->message);
+	}
 	g_hash_table_replace(self->peer_bodies, g_strdup(record->id), body);
 	return body;
 }
@@ -67,6 +75,8 @@ arc_registry_peer_fields(ArcRegistry *self, const ArcRecord *record, ArcPeerFiel
 	fields->state = body->state;
 	fields->cluster_id = body->cluster_id;
 	fields->created_at = body->created_at;
+	fields->tunnel = &body->tunnel;
+	fields->tunnel_error = body->tunnel_error;
 	return TRUE;
 }
 

@@ -25,6 +25,8 @@ typedef struct {
 	gchar *state;
 	gchar *cluster_id;
 	gint64 created_at;
+	ArcPeerTunnel tunnel;
+	gchar *tunnel_error; /* (nullable) */
 } ArcRegistryPeerBody;
 
 struct _ArcRegistry {

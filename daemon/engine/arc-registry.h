@@ -7,6 +7,7 @@
 #include <arctic-plugin.h>
 
 #include "arc-identity.h"
+#include "arc-peer-tunnel.h"
 
 G_BEGIN_DECLS
 
@@ -38,6 +39,8 @@ typedef struct {
 
 /**
  * ArcPeerFields:
+ * @tunnel: its tunnel fields (arc_peer_tunnel_read()); none when @tunnel_error is set
+ * @tunnel_error: (nullable): why the tunnel fields it states are not valid
  *
  * What the body of a member record states, valid until that body is parsed again.
  */
@@ -48,6 +51,8 @@ typedef struct {
 	const gchar *state; /* "active" when the body states none */
 	const gchar *cluster_id;
 	gint64 created_at;
+	const ArcPeerTunnel *tunnel;
+	const gchar *tunnel_error;
 } ArcPeerFields;
 
 /**

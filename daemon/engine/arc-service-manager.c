@@ -472,6 +472,9 @@ arc_service_manager_list_services(ArcServiceManager *self, const ArcServiceFilte
 
 	if (!arc_service_manager_load(self, error))
 		return NULL;
+	/* the cluster view lists this node's services on every rebuild, most often none */
+	if (g_hash_table_size(self->services) == 0)
+		return g_steal_pointer(&list);
 	names = arc_service_manager_peer_names(self);
 	/* the filters take a peer's name as well as its id */
 	source = g_strdup(filter != NULL ? filter->source_peer_id : NULL);

@@ -104,6 +104,11 @@ duplicate_names_func(void)
 		{"{\"a\":\"x,\\\"a\\\":1\",\"b\":2}", TRUE},
 		{"{\"a\\\"\":1,\"a\":2}", TRUE},
 		{"{\"\":1,\"\":2}", FALSE},
+		/* names that are prefixes of each other differ; escaped and plain ones compare as
+		 * the characters they stand for */
+		{"{\"ab\":1,\"a\":2,\"abc\":3,\"\":4}", TRUE},
+		{"{\"b\":1,\"a\\u0062\":2,\"ab\":3}", FALSE},
+		{"{\"a\\u0062\":1,\"a\\u0062c\":2,\"a\\u0062\\u0063\":3}", FALSE},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {

@@ -181,6 +181,16 @@ test_publish_func(TunnelFixture *fx, gconstpointer data)
 	g_clear_pointer(&record, arc_record_free);
 	record = arc_storage_get_record(fx->unit.storage, "peer", "peer_a", NULL);
 	g_assert_cmpint(record->version, ==, version);
+
+	/* a restart with another port: written again, the addresses and their stamp kept */
+	fx->config->tunnel_port = 51841;
+	test_publish(fx);
+	g_assert_cmpuint(fx->commits, ==, 2);
+	g_assert_true(test_tunnel_of(fx, "peer_a", &tunnel));
+	g_assert_cmpuint(tunnel.port, ==, 51841);
+	g_assert_cmpint(tunnel.claimed_at, ==, TEST_NOW * G_USEC_PER_SEC);
+	test_publish(fx);
+	g_assert_cmpuint(fx->commits, ==, 2);
 }
 
 /* B's tunnel fields claiming @v4 at @claimed_at */

@@ -161,6 +161,54 @@ rs_sign_verify_func(RsFixture *fx, gconstpointer data)
 	}
 }
 
+/* the same verdicts when the caller hands over the body it parsed: signed as it stands,
+ * refused for another key or any change, and the body passed is the one checked */
+static gboolean
+rs_verify_parsed(const ArcRecord *record, ArcIdentity *key, GError **error)
+{
+	g_autoptr(JsonNode) body = arc_json_parse_object(record->body, -1, 16, NULL);
+
+	g_assert_nonnull(body);
+	return arc_record_verify_parsed(record, body, arc_identity_get_public_key(key), error);
+}
+
+static void
+rs_verify_parsed_func(RsFixture *fx, gconstpointer data)
+{
+	g_autoptr(ArcRecord) record = rs_record("svc_1", 3, "peer_01JAAAAAAAAAAAAAAAAAAAAAAA");
+	g_autoptr(ArcRecord) other = rs_record("svc_1", 3, "peer_01JAAAAAAAAAAAAAAAAAAAAAAA");
+	g_autoptr(JsonNode) other_body = NULL;
+	g_autoptr(GError) error = NULL;
+	gboolean ok;
+
+	ok = arc_record_sign(record, fx->writer, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	ok = rs_verify_parsed(record, fx->writer, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	g_assert_false(rs_verify_parsed(record, fx->other, &error));
+	g_assert_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST);
+	g_clear_error(&error);
+	for (guint what = 0; what <= 6; what++) {
+		g_autoptr(ArcRecord) altered = arc_record_copy(record);
+		rs_alter(altered, what);
+		g_assert_false(rs_verify_parsed(altered, fx->writer, &error));
+		g_assert_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST);
+		g_clear_error(&error);
+	}
+	/* another body than the record's: what is checked is the body handed over */
+	rs_alter(other, 6);
+	other_body = arc_json_parse_object(other->body, -1, 16, NULL);
+	g_assert_false(arc_record_verify_parsed(record, other_body,
+						arc_identity_get_public_key(fx->writer), &error));
+	g_assert_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST);
+	g_clear_error(&error);
+	g_clear_pointer(&record->signature, g_free);
+	g_assert_false(rs_verify_parsed(record, fx->writer, &error));
+	g_assert_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST);
+}
+
 /* the fixed vector of docs/protocol.md §6.1 */
 static void
 rs_vector_func(RsFixture *fx, gconstpointer data)
@@ -279,6 +327,8 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 	g_assert_cmpint(sodium_init(), >=, 0);
 	g_test_add("/record/sign-verify", RsFixture, NULL, rs_setup, rs_sign_verify_func,
+		   rs_teardown);
+	g_test_add("/record/verify-parsed", RsFixture, NULL, rs_setup, rs_verify_parsed_func,
 		   rs_teardown);
 	g_test_add("/record/vector", RsFixture, NULL, rs_setup, rs_vector_func, rs_teardown);
 	g_test_add("/record/order", RsFixture, NULL, rs_setup, rs_order_func, rs_teardown);

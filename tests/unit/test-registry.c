@@ -509,6 +509,41 @@ test_commit_signs_func(RegistryFixture *fx, gconstpointer data)
 	g_assert_true(ok);
 }
 
+/* A member's tunnel fields come with the rest of its body, parsed once per body; a new body
+ * (here: its next version) states new ones, and fields that are not valid say why. */
+static void
+test_peer_fields_tunnel_func(RegistryFixture *fx, gconstpointer data)
+{
+	static const gchar *const bodies[] = {
+		"{\"id\":\"peer_b\",\"state\":\"active\",\"tunnel_key\":"
+		"\"AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=\",\"tunnel_port\":51840,"
+		"\"tunnel_ipv4\":\"100.96.0.7\",\"tunnel_claimed_at\":\"2026-01-02T00:00:00Z\"}",
+		"{\"id\":\"peer_b\",\"state\":\"active\",\"tunnel_key\":"
+		"\"AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=\",\"tunnel_port\":51841}",
+		"{\"id\":\"peer_b\",\"state\":\"active\",\"tunnel_key\":"
+		"\"AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=\",\"tunnel_port\":0}",
+		"{\"id\":\"peer_b\",\"state\":\"active\"}",
+	};
+	static const guint16 ports[] = {51840, 51841, 0, 0};
+
+	for (guint i = 0; i < G_N_ELEMENTS(bodies); i++) {
+		g_autoptr(ArcRecord) record = arc_record_new("peer", "peer_b", bodies[i]);
+		ArcPeerFields fields;
+
+		record->version = i + 1;
+		g_assert_true(arc_registry_peer_fields(fx->registry, record, &fields));
+		g_assert_nonnull(fields.tunnel);
+		g_assert_cmpuint(fields.tunnel->port, ==, ports[i]);
+		g_assert_cmpint(fields.tunnel->has_key, ==, ports[i] != 0);
+		g_assert_cmpint(fields.tunnel->has_v4, ==, i == 0);
+		g_assert_cmpint(fields.tunnel->key[0], ==, ports[i] != 0 ? 1 : 0);
+		if (i == 2)
+			g_assert_cmpstr(fields.tunnel_error, ==, "tunnel_port 0 is not a UDP port");
+		else
+			g_assert_null(fields.tunnel_error);
+	}
+}
+
 static void
 test_add(const gchar *path, void (*func)(RegistryFixture *, gconstpointer), gboolean applied)
 {
@@ -537,5 +572,6 @@ main(int argc, char **argv)
 	test_add("/registry/apply-purged", test_apply_purged_func, FALSE);
 	test_add("/registry/candidate", test_candidate_func, FALSE);
 	test_add("/registry/commit-signs", test_commit_signs_func, FALSE);
+	test_add("/registry/peer-fields-tunnel", test_peer_fields_tunnel_func, FALSE);
 	return g_test_run();
 }
