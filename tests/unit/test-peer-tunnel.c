@@ -183,7 +183,7 @@ test_publish_func(TunnelFixture *fx, gconstpointer data)
 	g_assert_cmpint(record->version, ==, version);
 
 	/* a restart with another port: written again, the addresses and their stamp kept */
-	fx->config->tunnel_port = 51841;
+	fx->unit.config->tunnel_port = 51841;
 	test_publish(fx);
 	g_assert_cmpuint(fx->commits, ==, 2);
 	g_assert_true(test_tunnel_of(fx, "peer_a", &tunnel));

@@ -538,7 +538,8 @@ test_peer_fields_tunnel_func(RegistryFixture *fx, gconstpointer data)
 		g_assert_cmpint(fields.tunnel->has_v4, ==, i == 0);
 		g_assert_cmpint(fields.tunnel->key[0], ==, ports[i] != 0 ? 1 : 0);
 		if (i == 2)
-			g_assert_cmpstr(fields.tunnel_error, ==, "tunnel_port 0 is not a UDP port");
+			g_assert_cmpstr(fields.tunnel_error, ==,
+					"tunnel_port 0 is not a UDP port from 1024 to 65535");
 		else
 			g_assert_null(fields.tunnel_error);
 	}
