@@ -132,9 +132,12 @@ tempest_dev_rx_transport(TempestDevice *self, TempestDevRxBatch *b, TempestDevRx
 	if (plain_len == 0)
 		return; /* a keepalive */
 	ip_len = tempest_dev_ip_len(plain, plain_len);
-	/* cryptokey routing: the peer may only send from its allowed IPs */
+	/* cryptokey routing: the peer may only send from its allowed IPs. A peer with its own
+	 * TUN device is told apart by that device (the agent gives each such peer 0.0.0.0/0 and
+	 * ::/0, which one shared table can hold for one peer only): anything it sends is its */
 	if (ip_len == 0 ||
-	    tempest_allowedips_lookup_src(self->allowedips, plain, ip_len) != run->peer) {
+	    (run->tun_fd == self->tun_fd &&
+	     tempest_allowedips_lookup_src(self->allowedips, plain, ip_len) != run->peer)) {
 		self->rx_dropped++;
 		return;
 	}
