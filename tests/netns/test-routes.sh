@@ -436,5 +436,16 @@ else
 	fail "(over_limit) B never went over_limit: explain sends 10.200.1.9 to $(explain "$flow_src" "$f1")"
 fi
 
+# a clean stop of every agent; under a sanitizer build (ARC_BUILD_ROOT of build-asan) its
+# reports, leaks included, land in the logs
+for pid in "$pid_a" "${pids[4]}" "${pids[5]}"; do
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+done
+for name in a b c; do
+	if grep -qE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$tmp/$name/log"; then
+		fail "a sanitizer report in the log of $name"
+	fi
+done
 echo "test-routes: $((SECONDS - started)) s"
 netns_report a b c
