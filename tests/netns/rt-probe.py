@@ -193,10 +193,11 @@ def check(name, sent, steps_path, seen, rate=50.0):
             before = [k for k, st in enumerate(steps) if st[0] <= sent_at]
             k = before[-1] if before else 0
             near = [got.get(q, [("-",)])[0][0] for q in (seq - 1, seq + 1)]
-            text = ("%s %d: lost, sent %.3f s after the answer to '%s' (asked %.3f s before "
-                    "it); the packets before and after reached %s" %
-                    (name, seq, sent_at - steps[k][3], steps[k][2], steps[k][3] - steps[k][0],
-                     near))
+            text = ("%s %d: lost, sent at %s, %.3f s after the answer to '%s' (asked %.3f s "
+                    "before it); the packets before and after reached %s" %
+                    (name, seq, time.strftime("%H:%M:%S", time.gmtime(sent_at)) +
+                     ("%.3f" % (sent_at % 1))[1:], sent_at - steps[k][3], steps[k][2],
+                     steps[k][3] - steps[k][0], near))
             # the flow a change moves may lose the one packet in flight as it switches
             # (seen leaving a tunnel device, never entering one): one per change, within
             # the change's window, is tolerated and said; the steady flows may lose none
