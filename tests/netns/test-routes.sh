@@ -434,7 +434,7 @@ b_over_limit() {
 	[ "$(explain "$flow_src" "$f1")" = wan ] &&
 		ip netns exec "$ns_a" nft list table inet arctic | grep -q "route $r1 .*over_limit\|table inet arctic"
 }
-if wait_for 10 b_over_limit; then
+if wait_for 30 b_over_limit; then
 	probe_round over-limit
 	ip -n "$ns_a" link show "$dev_b" >/dev/null 2>&1 && fail "(over_limit) B's device is up"
 else
