@@ -202,8 +202,10 @@ arc_engine_view_add_routes(ArcEngineView *self, ArcClusterViewBuilder *builder,
 	}
 }
 
-/* This node's services, but those beyond the license's max_services: an over_limit member or
- * a suspended license is the data plane's to apply, from the members and the license state. */
+/* This node's active services only, as `routes explain` evaluates them: one beyond the
+ * license's max_services, or whose source or target is gone or over_limit, is left out, so
+ * the packet takes the route explain names next rather than stopping at one it does not
+ * name. A suspended license is the data plane's to apply, from the license state. */
 static void
 arc_engine_view_add_services(ArcEngineView *self, ArcClusterViewBuilder *builder)
 {
@@ -215,7 +217,7 @@ arc_engine_view_add_services(ArcEngineView *self, ArcClusterViewBuilder *builder
 		ArcServiceInfo *info = g_ptr_array_index(services, i);
 		ArcClusterService service = {0};
 
-		if (info->state == ARC_SERVICE_STATE_OVER_LIMIT)
+		if (info->state != ARC_SERVICE_STATE_ACTIVE)
 			continue;
 		service.id = info->id;
 		service.name = info->name;

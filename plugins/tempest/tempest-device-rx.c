@@ -41,6 +41,7 @@ typedef struct {
 	guint64 bytes;
 	const TempestSockaddr *from;
 	TempestDevTun *tun; /* one of the batch's held references */
+	gboolean bound;     /* tun is the peer's own device, not the interface's */
 } TempestDevRxRun;
 
 static void
@@ -111,8 +112,8 @@ tempest_dev_rx_run_begin(TempestDevice *self, TempestDevRxBatch *b, TempestDevRx
 	g_mutex_lock(&run->peer->lock);
 	run->kp = tempest_dev_find_keypair_locked(run->peer, index);
 	g_mutex_unlock(&run->peer->lock);
-	run->tun = tempest_dev_rx_hold_tun(b, run->peer->bound_tun != NULL ? run->peer->bound_tun
-									   : self->tun);
+	run->bound = run->peer->bound_tun != NULL;
+	run->tun = tempest_dev_rx_hold_tun(b, run->bound ? run->peer->bound_tun : self->tun);
 }
 
 /* the IP packet's own length (the rest is padding), or 0 when it is no IP packet */
@@ -150,9 +151,12 @@ tempest_dev_rx_transport(TempestDevice *self, TempestDevRxBatch *b, TempestDevRx
 	if (plain_len == 0)
 		return; /* a keepalive */
 	ip_len = tempest_dev_ip_len(plain, plain_len);
-	/* cryptokey routing: the peer may only send from its allowed IPs */
+	/* cryptokey routing: the peer may only send from its allowed IPs. A peer with its own
+	 * TUN device is told apart by that device (the agent gives each such peer 0.0.0.0/0 and
+	 * ::/0, which one shared table can hold for one peer only): anything it sends is its */
 	if (ip_len == 0 || run->tun == NULL ||
-	    tempest_allowedips_lookup_src(self->allowedips, plain, ip_len) != run->peer) {
+	    (!run->bound &&
+	     tempest_allowedips_lookup_src(self->allowedips, plain, ip_len) != run->peer)) {
 		self->rx_dropped++;
 		return;
 	}

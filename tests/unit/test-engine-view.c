@@ -212,13 +212,14 @@ view_commit_members(ViewFixture *fx, gint64 version)
 	g_assert_true(ok);
 }
 
-/* a service A → B with two routes */
+/* a service @name A → @target with two routes */
 static void
-view_add_service(ViewFixture *fx)
+view_add_service(ViewFixture *fx, const gchar *name, const gchar *target)
 {
 	ArcServiceManager *services = arc_engine_get_service_manager(fx->engine);
-	g_autoptr(JsonNode) spec_root = arc_json_parse_object(
-		"{\"name\":\"web\",\"target_peer_id\":\"peer_b\"}", -1, 8, NULL);
+	g_autofree gchar *spec_text =
+		g_strdup_printf("{\"name\":\"%s\",\"target_peer_id\":\"%s\"}", name, target);
+	g_autoptr(JsonNode) spec_root = arc_json_parse_object(spec_text, -1, 8, NULL);
 	g_autoptr(JsonNode) routes_root =
 		arc_json_parse_object("{\"routes\":[{\"dest_cidr\":\"10.0.0.0/8\",\"priority\":5},"
 				      "{\"source_cidr\":\"172.16.0.0/12\",\"priority\":0}]}",
@@ -235,7 +236,7 @@ view_add_service(ViewFixture *fx)
 	g_assert_no_error(error);
 	specs = arc_route_specs_from_json(json_node_get_object(routes_root), &error);
 	g_assert_no_error(error);
-	ids = arc_service_manager_add_routes(services, "web", specs, "test", &error);
+	ids = arc_service_manager_add_routes(services, name, specs, "test", &error);
 	g_assert_no_error(error);
 }
 
@@ -282,7 +283,7 @@ view_batch_func(ViewFixture *fx, gconstpointer data)
 
 	/* three commits, one view */
 	view_commit_members(fx, 1);
-	view_add_service(fx);
+	view_add_service(fx, "web", "peer_b");
 	g_assert_cmpuint(fx->views, ==, 1);
 	view_run();
 	g_assert_cmpuint(fx->views, ==, 2);
@@ -301,6 +302,42 @@ view_batch_func(ViewFixture *fx, gconstpointer data)
 	view_commit_members(fx, 2);
 	view_run();
 	g_assert_cmpuint(fx->views, ==, 2);
+}
+
+/* A service whose target went over_limit is inactive: `routes explain` leaves its routes out,
+ * and so does the view, or the data plane would stop at a route explain does not name
+ * rather than take the one it does */
+static void
+view_inactive_func(ViewFixture *fx, gconstpointer data)
+{
+	ArcClusterView *view;
+	GPtrArray *routes;
+
+	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+	g_autoptr(GError) error = NULL;
+	gboolean ok;
+
+	/* C alone is within the limit, gets a service, then B (who joined before C) arrives */
+	view_bootstrap(fx);
+	view_stage_member(fx, txn, 1, 1);
+	ok = arc_registry_commit(arc_engine_get_registry(fx->engine), txn, NULL, FALSE, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	view_add_service(fx, "beyond", "peer_c");
+	view_commit_members(fx, 2);
+	view_add_service(fx, "web", "peer_b");
+	view_run();
+	view = arc_engine_get_view(fx->engine);
+	view_check_members(view);
+	g_assert_cmpuint(arc_cluster_view_get_n_services(view), ==, 1);
+	g_assert_cmpstr(arc_cluster_view_get_service(view, 0)->name, ==, "web");
+	routes = arc_cluster_view_get_routes_ordered(view);
+	g_assert_cmpuint(routes->len, ==, 2);
+	for (guint i = 0; i < routes->len; i++) {
+		const ArcRoute *route = g_ptr_array_index(routes, i);
+		g_assert_cmpstr(arc_cluster_view_find_service(view, route->service_id)->name, ==,
+				"web");
+	}
 }
 
 /* suspended: the next view says so */
@@ -374,6 +411,8 @@ main(int argc, char **argv)
 	/* a suspended license is logged as a warning, as the operator should see it */
 	g_log_set_always_fatal(G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
 	g_test_add("/engine-view/batch", ViewFixture, NULL, view_setup, view_batch_func,
+		   view_teardown);
+	g_test_add("/engine-view/inactive", ViewFixture, NULL, view_setup, view_inactive_func,
 		   view_teardown);
 	g_test_add("/engine-view/suspended", ViewFixture, NULL, view_setup, view_suspended_func,
 		   view_teardown);
