@@ -174,10 +174,10 @@ ip netns exec "$ns_b" timeout 40 iperf3 -s -1 -p 5202 -B "$tun_b" >/dev/null 2>&
 pids+=($!)
 sleep 0.5
 tx0=$(tx_bytes)
-ip netns exec "$ns_c" timeout 40 iperf3 -c "$server" -p 5201 -u -b 2G -l 1300 -t 18 -J \
+ip netns exec "$ns_c" timeout 40 iperf3 -c "$server" -p 5201 -u -b 2G -l 1300 -t 25 -J \
 	>"$tmp/iperf-udp.json" 2>&1 &
 udp_load=$!
-ip netns exec "$ns_a" timeout 40 iperf3 -c "$tun_b" -B "$tun_a" -p 5202 -t 18 -J \
+ip netns exec "$ns_a" timeout 40 iperf3 -c "$tun_b" -B "$tun_a" -p 5202 -t 25 -J \
 	>"$tmp/iperf-tcp.json" 2>&1 &
 tcp_load=$!
 sleep 1
