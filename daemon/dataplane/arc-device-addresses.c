@@ -28,7 +28,7 @@ arc_device_addresses_add(GArray *out, gboolean has_local, const ArcCidr *local, 
  *
  * Returns: (transfer full) (element-type ArcDeviceAddress): what the device towards @member
  *   carries: per family in which this node has a tunnel address, that address, with
- *   @member's of the family (if it has one the view grants) at the other end
+ *   @member's IPv4 address (if it has one the view grants) at the other end
  */
 GArray *
 arc_device_addresses_wanted(const ArcClusterSelf *node, const ArcClusterMember *member)
@@ -37,8 +37,10 @@ arc_device_addresses_wanted(const ArcClusterSelf *node, const ArcClusterMember *
 
 	arc_device_addresses_add(out, node->has_tunnel_v4, &node->tunnel_v4, member->has_tunnel_v4,
 				 &member->tunnel_v4);
-	arc_device_addresses_add(out, node->has_tunnel_v6, &node->tunnel_v6, member->has_tunnel_v6,
-				 &member->tunnel_v6);
+	/* IPv6 without the other end: libnl-route-3 (3.7) does not pass an IPv6 peer to the
+	 * kernel, which then keeps the address alone; wanting the peer here made every apply
+	 * delete and add the address again */
+	arc_device_addresses_add(out, node->has_tunnel_v6, &node->tunnel_v6, FALSE, NULL);
 	return out;
 }
 

@@ -439,8 +439,7 @@ arc_netmgr_add_member_addresses(ArcNetmgr *self, const ArcClusterSelf *node,
 		arc_netmgr_add_address(self, ifindex, &node->tunnel_v4,
 				       member->has_tunnel_v4 ? &member->tunnel_v4 : NULL, error)) &&
 	       (!node->has_tunnel_v6 ||
-		arc_netmgr_add_address(self, ifindex, &node->tunnel_v6,
-				       member->has_tunnel_v6 ? &member->tunnel_v6 : NULL, error));
+		arc_netmgr_add_address(self, ifindex, &node->tunnel_v6, NULL, error));
 }
 
 /* @addr as netmgr compares it: the other end when it differs from the local address */

@@ -76,7 +76,7 @@ converged() {
 	done
 	for name in "$@"; do
 		for other in "$@"; do
-			peers_of "$name" "${ns[$name]}" | grep -q "$(peer_id_of "$other")" || return 1
+			peers_of "$name" "${ns[$name]}" | grep "$(peer_id_of "$other")" >/dev/null || return 1
 		done
 	done
 }
@@ -186,7 +186,7 @@ else
 fi
 for name in "${names[@]}"; do
 	list=$(on "$name" credentials list 2>/dev/null)
-	if ! echo "$list" | grep -q "$left" || ! echo "$list" | grep -q "$right"; then
+	if ! echo "$list" | grep "$left" >/dev/null || ! echo "$list" | grep "$right" >/dev/null; then
 		fail "$name lacks a credential written during the partition"
 	fi
 done
