@@ -30,6 +30,19 @@ fail() {
 	failures=$((failures + 1))
 }
 
+# netns_require TOOL…: skips (77) unless every TOOL is installed
+netns_require() {
+	local tool
+	for tool in "$@"; do
+		command -v "$tool" >/dev/null || skip "needs $tool"
+	done
+}
+
+# netns_require_tempest: skips (77) unless the agent's tunnel plugin was built
+netns_require_tempest() {
+	[ -e "$plugins/tempest.so" ] || skip "the tempest plugin is not built"
+}
+
 pass() {
 	echo "ok: $*"
 }

@@ -19,11 +19,8 @@ set -uo pipefail
 # shellcheck source-path=SCRIPTDIR source=netns-common.sh
 . "$(dirname "$0")/netns-common.sh"
 netns_setup
-[ -e "$plugins/tempest.so" ] || skip "the tempest plugin is not built"
-command -v python3 >/dev/null || skip "needs python3"
-command -v ping >/dev/null || skip "needs ping"
-command -v iperf3 >/dev/null || skip "needs iperf3"
-command -v sha256sum >/dev/null || skip "needs sha256sum"
+netns_require_tempest
+netns_require python3 ping iperf3 sha256sum
 
 started=$SECONDS
 pfx=ld-$tag

@@ -22,11 +22,8 @@ set -uo pipefail
 # shellcheck shell=bash source-path=SCRIPTDIR source=netns-common.sh
 . "$(dirname "$0")/netns-common.sh"
 netns_setup
-[ -e "$plugins/tempest.so" ] || skip "the tempest plugin is not built"
-command -v python3 >/dev/null || skip "needs python3 (the probes)"
-command -v ping >/dev/null || skip "needs ping"
-command -v wg >/dev/null || skip "needs wg (wireguard-tools)"
-command -v sha256sum >/dev/null || skip "needs sha256sum"
+netns_require_tempest
+netns_require python3 ping wg sha256sum
 
 probe_py=$(dirname "$0")/rt-probe.py
 seed=${ARC_TEST_SEED:-$(((RANDOM << 15) | RANDOM))}

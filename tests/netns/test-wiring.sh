@@ -11,9 +11,8 @@ set -uo pipefail
 # shellcheck source-path=SCRIPTDIR source=netns-common.sh
 . "$(dirname "$0")/netns-common.sh"
 netns_setup
-[ -e "$plugins/tempest.so" ] || skip "the tempest plugin is not built"
-command -v python3 >/dev/null || skip "needs python3 (the UDP exchange)"
-command -v ping >/dev/null || skip "needs ping"
+netns_require_tempest
+netns_require python3 ping
 
 ns_a=dw-a$tag
 ns_b=dw-b$tag
