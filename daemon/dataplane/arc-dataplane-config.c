@@ -17,6 +17,7 @@
 void
 arc_dataplane_config_init(ArcDataplaneConfig *config)
 {
+	memset(config, 0, sizeof(*config));
 	config->mark_base = ARC_DATAPLANE_MARK_BASE;
 	config->mark_mask = ARC_DATAPLANE_MARK_MASK;
 	config->table_base = ARC_DATAPLANE_TABLE_BASE;
