@@ -7,6 +7,7 @@
 #include "arc-dataplane-config.h"
 
 #include <arctic-plugin.h>
+#include <string.h>
 
 #include "arc-config.h"
 
