@@ -253,7 +253,8 @@ arc_cluster_service_equal(const ArcClusterService *a, const ArcClusterService *b
 	       g_strcmp0(a->transport, b->transport) == 0 && a->flags == b->flags &&
 	       a->bandwidth_limit_mbps == b->bandwidth_limit_mbps &&
 	       a->has_desired_v4 == b->has_desired_v4 && a->has_desired_v6 == b->has_desired_v6 &&
-	       (!a->has_desired_v4 || memcmp(&a->desired_v4, &b->desired_v4, sizeof(ArcCidr)) == 0) &&
+	       (!a->has_desired_v4 ||
+		memcmp(&a->desired_v4, &b->desired_v4, sizeof(ArcCidr)) == 0) &&
 	       (!a->has_desired_v6 || memcmp(&a->desired_v6, &b->desired_v6, sizeof(ArcCidr)) == 0);
 }
 

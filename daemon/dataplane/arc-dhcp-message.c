@@ -70,9 +70,9 @@ arc_dhcp_put_address_option(guint8 *p, guint8 code, guint32 addr)
 static guint8 *
 arc_dhcp_put_options(const ArcDhcpRequest *request, guint8 *p)
 {
-	static const guint8 params[] = {ARC_DHCP_OPT_NETMASK, ARC_DHCP_OPT_ROUTER,
+	static const guint8 params[] = {ARC_DHCP_OPT_NETMASK,    ARC_DHCP_OPT_ROUTER,
 					ARC_DHCP_OPT_LEASE_TIME, ARC_DHCP_OPT_SERVER_ID,
-					ARC_DHCP_OPT_T1, ARC_DHCP_OPT_T2};
+					ARC_DHCP_OPT_T1,         ARC_DHCP_OPT_T2};
 
 	*p++ = ARC_DHCP_OPT_TYPE;
 	*p++ = 1;
@@ -255,8 +255,8 @@ arc_dhcp_netmask_prefix(guint32 netmask)
 const gchar *
 arc_dhcp_type_to_string(ArcDhcpType type)
 {
-	static const gchar *const names[] = {"?",   "DISCOVER", "OFFER", "REQUEST",
-					     "DECLINE", "ACK",  "NAK",   "RELEASE"};
+	static const gchar *const names[] = {"?",       "DISCOVER", "OFFER", "REQUEST",
+					     "DECLINE", "ACK",      "NAK",   "RELEASE"};
 
 	return (guint)type < G_N_ELEMENTS(names) ? names[type] : "?";
 }

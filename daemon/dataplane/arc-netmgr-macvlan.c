@@ -28,7 +28,7 @@
 
 struct _ArcNetmgrMacvlan {
 	struct nl_sock *sock;
-	gchar *parent; /* (nullable): [dataplane] service_parent_interface */
+	gchar *parent;       /* (nullable): [dataplane] service_parent_interface */
 	GHashTable *entries; /* service id → ArcMacvlanEntry */
 	gchar *parent_said;  /* (nullable): the parent last logged, or why there was none */
 };
@@ -147,8 +147,8 @@ arc_netmgr_macvlan_new(const gchar *parent, GError **error)
 	gint err;
 
 	self->parent = parent != NULL && parent[0] != '\0' ? g_strdup(parent) : NULL;
-	self->entries = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-					      arc_macvlan_entry_free);
+	self->entries =
+		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, arc_macvlan_entry_free);
 	self->sock = nl_socket_alloc();
 	if (self->sock == NULL) {
 		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INTERNAL, "no netlink socket");
@@ -196,7 +196,8 @@ arc_netmgr_macvlan_default_route_dev(ArcNetmgrMacvlan *self)
 		if (rtnl_route_get_table(route) != RT_TABLE_MAIN ||
 		    rtnl_route_get_type(route) != RTN_UNICAST ||
 		    (dst != NULL && nl_addr_get_prefixlen(dst) != 0) ||
-		    rtnl_route_get_nnexthops(route) < 1 || rtnl_route_get_priority(route) >= best_metric)
+		    rtnl_route_get_nnexthops(route) < 1 ||
+		    rtnl_route_get_priority(route) >= best_metric)
 			continue;
 		ifindex = rtnl_route_nh_get_ifindex(rtnl_route_nexthop_n(route, 0));
 		if (ifindex <= 0 || if_indextoname((guint)ifindex, name) == NULL ||
@@ -271,8 +272,7 @@ arc_netmgr_macvlan_drop_entries(ArcNetmgrMacvlan *self, GArray *plan)
 /* deletes our MACVLANs that @plan does not want, or that hang off another parent than
  * @parent (0: unknown, then those @plan wants stay) */
 static gboolean
-arc_netmgr_macvlan_prune_links(ArcNetmgrMacvlan *self, GArray *plan, guint parent,
-			       GError **error)
+arc_netmgr_macvlan_prune_links(ArcNetmgrMacvlan *self, GArray *plan, guint parent, GError **error)
 {
 	g_autoptr(ArcMvCache) cache = NULL;
 	g_autoptr(GPtrArray) doomed = g_ptr_array_new();
@@ -382,8 +382,7 @@ arc_netmgr_macvlan_loosen_rp_filter(const gchar *name)
 
 /* @addr as a CIDR (address and prefix), when it is a global one of @ifindex and @family */
 static gboolean
-arc_netmgr_macvlan_read_address(struct rtnl_addr *addr, guint ifindex, gint family,
-				ArcCidr *out)
+arc_netmgr_macvlan_read_address(struct rtnl_addr *addr, guint ifindex, gint family, ArcCidr *out)
 {
 	struct nl_addr *local = rtnl_addr_get_local(addr);
 	guint len = family == AF_INET ? 4 : 16;
@@ -484,8 +483,7 @@ arc_netmgr_macvlan_addresses(ArcNetmgrMacvlan *self, ArcMacvlanEntry *entry,
 		return arc_netmgr_macvlan_fail(error, "cannot list the addresses", err);
 	if (item->has_v4) {
 		arc_netmgr_dhcp_release(g_steal_pointer(&entry->dhcp));
-		if (!arc_netmgr_macvlan_sync_desired(self, cache, entry->ifindex, &item->v4,
-						     error))
+		if (!arc_netmgr_macvlan_sync_desired(self, cache, entry->ifindex, &item->v4, error))
 			return FALSE;
 	} else if (entry->dhcp == NULL) {
 		guint32 addr = 0;

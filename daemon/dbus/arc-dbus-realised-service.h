@@ -15,8 +15,8 @@ G_BEGIN_DECLS
  * properties announce no change (EmitsChangedSignal false in the XML). */
 
 #define ARC_TYPE_DBUS_REALISED_SERVICE (arc_dbus_realised_service_get_type())
-G_DECLARE_FINAL_TYPE(ArcDbusRealisedService, arc_dbus_realised_service, ARC,
-		     DBUS_REALISED_SERVICE, ArcDbusClusterServiceSkeleton)
+G_DECLARE_FINAL_TYPE(ArcDbusRealisedService, arc_dbus_realised_service, ARC, DBUS_REALISED_SERVICE,
+		     ArcDbusClusterServiceSkeleton)
 
 ArcDbusClusterService *arc_dbus_realised_service_new(ArcEngine *engine);
 void arc_dbus_realised_service_refresh(ArcDbusRealisedService *self);

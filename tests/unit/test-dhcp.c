@@ -54,8 +54,8 @@ arc_test_reply(guint8 *buf, ArcDhcpType type, guint32 xid, const gchar *yiaddr,
 }
 
 /* server 10.9.0.1, mask /24, router 10.9.0.1, lease 120 s */
-static const guint8 arc_test_options[] = {54, 4, 10, 9,  0,   1,  1,  4, 255, 255, 255, 0,
-					  3,  4, 10, 9,  0,   1,  51, 4, 0,   0,   0,   120};
+static const guint8 arc_test_options[] = {54, 4, 10, 9, 0, 1, 1,  4, 255, 255, 255, 0,
+					  3,  4, 10, 9, 0, 1, 51, 4, 0,   0,   0,   120};
 
 static void
 arc_test_build_discover_func(void)
@@ -93,9 +93,10 @@ arc_test_parse_ack_func(void)
 				   sizeof(arc_test_options));
 	g_autoptr(GError) error = NULL;
 	ArcDhcpReply reply;
+	gboolean ok = arc_dhcp_reply_parse(buf, len, &reply, &error);
 
-	g_assert_true(arc_dhcp_reply_parse(buf, len, &reply, &error));
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	g_assert_cmpint(reply.type, ==, ARC_DHCP_ACK);
 	g_assert_cmpuint(reply.xid, ==, 7);
 	g_assert_cmpuint(reply.yiaddr, ==, arc_test_addr("10.9.0.50"));

@@ -47,8 +47,8 @@ mv_mac_func(void)
 	g_assert_cmpuint(a[0] & 0x03, ==, 0x02);
 	g_assert_cmpuint(b[0] & 0x03, ==, 0x02);
 	g_assert_cmpuint(a[0], ==, (first & 0xfe) | 0x02);
-	g_assert_cmpuint(a[5], ==, (guint)g_ascii_strtoull((gchar[]){digest[10], digest[11], 0},
-							   NULL, 16));
+	g_assert_cmpuint(a[5], ==,
+			 (guint)g_ascii_strtoull((gchar[]){digest[10], digest[11], 0}, NULL, 16));
 }
 
 static void
@@ -127,8 +127,8 @@ mv_view_equal_func(void)
 		g_autoptr(GError) error = NULL;
 
 		arc_cluster_view_builder_set_self(builder, &node);
-		mv_add_service(builder, "svc_01KB0000000000FIXEDSERVICE", "peer_A", "peer_B",
-			       TRUE, addresses[i], NULL);
+		mv_add_service(builder, "svc_01KB0000000000FIXEDSERVICE", "peer_A", "peer_B", TRUE,
+			       addresses[i], NULL);
 		*views[i] = arc_cluster_view_builder_end(builder, &error);
 		g_assert_no_error(error);
 	}
