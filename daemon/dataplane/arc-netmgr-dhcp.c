@@ -8,6 +8,7 @@
 
 #include <arctic-plugin.h>
 #include <errno.h>
+#include <linux/if_addr.h>
 #include <glib-unix.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -119,6 +120,10 @@ arc_netmgr_dhcp_address(ArcNetmgrDhcp *self, const ArcDhcpLease *lease, gboolean
 	rtnl_addr_set_local(addr, local);
 	rtnl_addr_set_prefixlen(addr, (gint)lease->prefix);
 	if (add) {
+		/* the lease is on the parent's LAN, which the parent's own prefix route already
+		 * reaches: a second one through the service interface could take the host's own
+		 * traffic to that LAN (and its source address) away from the parent */
+		rtnl_addr_set_flags(addr, IFA_F_NOPREFIXROUTE);
 		rtnl_addr_set_valid_lifetime(addr, lease->lease_time);
 		rtnl_addr_set_preferred_lifetime(addr, lease->lease_time);
 		err = rtnl_addr_add(self->sock, addr, NLM_F_CREATE | NLM_F_REPLACE);

@@ -109,6 +109,18 @@ if wait_for 10 has_v4 "$if1" "${ip1:-none}/24"; then
 else
 	fail "$if1 has '$(link_v4 "$if1")', want ${ip1:-?}/24"
 fi
+if [ -z "$(ip -n "$ns_a" route show dev "$if1")" ]; then
+	pass "the lease adds no route: the host's own traffic to the LAN stays on the parent"
+else
+	fail "routes through $if1: $(ip -n "$ns_a" route show dev "$if1")"
+fi
+# category 1: what enters on the interface is marked for B before any route
+if ip netns exec "$ns_a" nft list chain inet arctic route |
+	grep "iifname \"$if1\" meta mark set 0x0a7c" >/dev/null; then
+	pass "the route chain marks what enters on $if1 for the service's target"
+else
+	fail "no interface rule for $if1: $(ip netns exec "$ns_a" nft list chain inet arctic route)"
+fi
 arctic_on a "$ns_a" services get "$svc" >"$tmp/get.out" 2>&1
 if grep -q "^Interface MAC: *$mac1\$" "$tmp/get.out" &&
 	grep -q "^Actual Interface IPv4: *${ip1:-none}/24\$" "$tmp/get.out"; then
