@@ -16,7 +16,8 @@
  * Every refusal is ARC_ERROR_INVALID_REQUEST; what is accepted is an OFFER, ACK or NAK with an
  * address (unless NAK) and a contiguous netmask; the client never holds a lease of address 0
  * nor a prefix beyond 32. The input's xid and MAC are patched to the client's when it is long
- * enough, so the state machine sees what it would accept. */
+ * enough, so the state machine sees what it would accept; one whose first option is the message
+ * type is fed as OFFER, ACK, ACK (after T1) and NAK in turn. */
 
 static void G_GNUC_NORETURN
 arc_fuzz_dhcp_fail(const gchar *what)
@@ -72,12 +73,18 @@ static void
 arc_fuzz_dhcp_drive(const uint8_t *data, size_t size)
 {
 	static const guint8 mac[6] = {0x02, 0, 0, 0, 0, 1};
+	/* an input that starts its options with a message type is tried as each type in turn,
+	 * so its options reach the binding with whatever times they hold */
+	static const guint8 types[] = {ARC_DHCP_OFFER, ARC_DHCP_ACK, ARC_DHCP_ACK, ARC_DHCP_NAK};
 	guint32 xid = 0;
 	g_autoptr(ArcDhcpClient) client = arc_dhcp_client_new(mac, &arc_fuzz_dhcp_ops, &xid);
 	g_autofree guint8 *copy = g_memdup2(data, size);
+	gboolean typed = size > 242 && copy[240] == 53 && copy[241] == 1;
 
 	arc_dhcp_client_start(client, 0, 0);
-	for (guint round = 0; round < 4; round++) {
+	for (guint round = 0; round < G_N_ELEMENTS(types); round++) {
+		if (typed)
+			copy[242] = types[round];
 		if (size >= 34) {
 			copy[4] = (guint8)(xid >> 24);
 			copy[5] = (guint8)(xid >> 16);
