@@ -189,6 +189,32 @@ else
 	cat "$tmp/dnsmasq.log"
 fi
 
+# without a default route (and no service_parent_interface) there is no parent: /readyz says
+# so, and the interfaces already made stay; with the route back the check passes again
+dataplane_check() {
+	ip netns exec "$ns_a" curl -s --max-time 2 "http://$addr_a:$port/readyz" |
+		python3 -c 'import json,sys
+for c in json.load(sys.stdin)["checks"]:
+    if c["name"] == "dataplane": print(c["status"], c["message"])'
+}
+check_says() { dataplane_check | grep -q "$1"; }
+ip -n "$ns_a" route del default
+svc3=$(create_service --name mvl-noparent)
+if wait_for 10 check_says "no IPv4 default route to take the parent interface from"; then
+	pass "without a parent, /readyz says why: $(dataplane_check | cut -c1-60)…"
+else
+	fail "/readyz without a parent: $(dataplane_check)"
+fi
+gone "$if2" && fail "$if2 was removed when the parent could not be found"
+gone "$(ifname_of "${svc3:-svc_x}")" || fail "an interface was made without a parent"
+ip -n "$ns_a" route add default via "$addr_b"
+arctic_on a "$ns_a" services delete "$svc3" --yes >/dev/null 2>&1 || fail "services delete"
+if wait_for 10 check_says "^ok"; then
+	pass "with the default route back, the dataplane check passes"
+else
+	fail "/readyz with the default route back: $(dataplane_check)"
+fi
+
 # a clean stop removes the other interface
 kill -TERM "$pid_a"
 wait "$pid_a" 2>/dev/null
