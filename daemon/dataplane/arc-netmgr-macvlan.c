@@ -37,6 +37,8 @@ typedef struct {
 	gchar name[ARC_CLUSTER_DEVICE_NAME_MAX + 1];
 	guint ifindex;
 	ArcNetmgrDhcp *dhcp; /* (nullable): while DHCP gives the IPv4 address */
+	ArcCidr desired[2];  /* the desired IPv4 and IPv6 addresses last applied */
+	gboolean has_desired[2];
 } ArcMacvlanEntry;
 
 typedef struct nl_cache ArcMvCache;
@@ -470,15 +472,47 @@ arc_netmgr_macvlan_entry(ArcNetmgrMacvlan *self, const ArcMacvlanPlan *item)
 	return entry;
 }
 
+/* a desired address the service no longer wants: DHCP (or the LAN, for IPv6) takes over */
+static void
+arc_netmgr_macvlan_forget_desired(ArcNetmgrMacvlan *self, ArcMacvlanEntry *entry,
+				  const ArcMacvlanPlan *item)
+{
+	const gboolean wanted[2] = {item->has_v4, item->has_v6};
+	const ArcCidr *want[2] = {&item->v4, &item->v6};
+
+	for (guint f = 0; f < 2; f++) {
+		g_autoptr(ArcMvRtAddr) addr = NULL;
+		g_autoptr(ArcMvAddr) local = NULL;
+		gint family = f == 0 ? AF_INET : AF_INET6;
+
+		if (entry->has_desired[f] && !wanted[f]) {
+			addr = rtnl_addr_alloc();
+			local = nl_addr_build(family, entry->desired[f].bytes, f == 0 ? 4 : 16);
+			nl_addr_set_prefixlen(local, entry->desired[f].prefix);
+			rtnl_addr_set_ifindex(addr, (gint)entry->ifindex);
+			rtnl_addr_set_family(addr, family);
+			rtnl_addr_set_local(addr, local);
+			rtnl_addr_set_prefixlen(addr, entry->desired[f].prefix);
+			if (rtnl_addr_delete(self->sock, addr, 0) == 0)
+				g_info("%s: desired address no longer wanted, deleted",
+				       entry->name);
+		}
+		entry->has_desired[f] = wanted[f];
+		entry->desired[f] = *want[f];
+	}
+}
+
 /* the addresses: the desired ones, or DHCP's for IPv4 (asking for the one it has) */
 static gboolean
 arc_netmgr_macvlan_addresses(ArcNetmgrMacvlan *self, ArcMacvlanEntry *entry,
 			     const ArcMacvlanPlan *item, GError **error)
 {
 	g_autoptr(ArcMvCache) cache = NULL;
-	gint err = rtnl_addr_alloc_cache(self->sock, &cache);
 	ArcCidr previous = {0};
+	gint err;
 
+	arc_netmgr_macvlan_forget_desired(self, entry, item);
+	err = rtnl_addr_alloc_cache(self->sock, &cache);
 	if (err < 0)
 		return arc_netmgr_macvlan_fail(error, "cannot list the addresses", err);
 	if (item->has_v4) {

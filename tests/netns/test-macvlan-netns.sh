@@ -145,6 +145,16 @@ else
 	pass "no DHCP for the service with a desired address"
 fi
 
+# the desired address cleared: it goes, and DHCP gives the interface a lease instead
+arctic_on a "$ns_a" services update "$svc2" --desired-ipv4 "" >/dev/null 2>&1 ||
+	fail "services update --desired-ipv4 ''"
+if wait_for 30 leased "$mac2" && wait_for 10 has_v4 "$if2" "$(lease_ip "$mac2")/24" &&
+	[ "$(ip -n "$ns_a" -o -4 addr show dev "$if2" | wc -l)" = 1 ]; then
+	pass "with the desired address cleared, $if2 has a lease: $(link_v4 "$if2")"
+else
+	fail "$if2 after clearing its desired address: '$(ip -n "$ns_a" -o -4 addr show dev "$if2")'"
+fi
+
 # kill -9 and a restart: the same interface, MAC and address, no duplicate; a MACVLAN named
 # like a service's that no service wants (left by a crash) goes, a veth of that name stays
 links=$(our_links)
