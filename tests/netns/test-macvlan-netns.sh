@@ -121,6 +121,17 @@ if ip netns exec "$ns_a" nft list chain inet arctic route |
 else
 	fail "no interface rule for $if1: $(ip netns exec "$ns_a" nft list chain inet arctic route)"
 fi
+# and `routes explain --interface` names the same service, whatever the addresses
+arctic_on a "$ns_a" routes explain --src 192.0.2.1 --dst 198.51.100.1 --interface "$if1" \
+	-o json >"$tmp/explain.out" 2>&1
+if python3 -c 'import json,sys
+r = json.load(open(sys.argv[1]))
+sys.exit(not (r["category"] == "interface" and r["service_id"] == sys.argv[2]))' \
+	"$tmp/explain.out" "$svc"; then
+	pass "routes explain --interface $if1: category interface, $svc"
+else
+	fail "routes explain --interface $if1: $(cat "$tmp/explain.out")"
+fi
 arctic_on a "$ns_a" services get "$svc" >"$tmp/get.out" 2>&1
 if grep -q "^Interface MAC: *$mac1\$" "$tmp/get.out" &&
 	grep -q "^Actual Interface IPv4: *${ip1:-none}/24\$" "$tmp/get.out"; then
