@@ -44,6 +44,29 @@ arc_cluster_device_name(const gchar *peer_id, gchar out[ARC_CLUSTER_DEVICE_NAME_
 		   digest);
 }
 
+/**
+ * arc_cluster_service_interface_name:
+ * @service_id: a service id
+ * @out: (out): the name of the service's MACVLAN interface
+ *
+ * `arc` and the last 12 characters of @service_id in lower case (the random part of its
+ * ULID): the name the API has always shown as `interface_name` and that `routes explain
+ * --interface` takes, the same on every node and after every restart, within the 15
+ * characters of an interface name, and never matched by the tunnels' `arc-*`.
+ */
+void
+arc_cluster_service_interface_name(const gchar *service_id,
+				   gchar out[ARC_CLUSTER_DEVICE_NAME_MAX + 1])
+{
+	gsize len = strlen(service_id);
+	const gchar *tail = len > 12 ? service_id + len - 12 : service_id;
+
+	g_snprintf(out, ARC_CLUSTER_DEVICE_NAME_MAX + 1, "%s%s", ARC_CLUSTER_INTERFACE_PREFIX,
+		   tail);
+	for (gchar *c = out; *c != '\0'; c++)
+		*c = g_ascii_tolower(*c);
+}
+
 static void
 arc_cluster_member_clear(gpointer data)
 {
@@ -228,7 +251,11 @@ arc_cluster_service_equal(const ArcClusterService *a, const ArcClusterService *b
 	       g_strcmp0(a->source_peer_id, b->source_peer_id) == 0 &&
 	       g_strcmp0(a->target_peer_id, b->target_peer_id) == 0 &&
 	       g_strcmp0(a->transport, b->transport) == 0 && a->flags == b->flags &&
-	       a->bandwidth_limit_mbps == b->bandwidth_limit_mbps;
+	       a->bandwidth_limit_mbps == b->bandwidth_limit_mbps &&
+	       a->has_desired_v4 == b->has_desired_v4 && a->has_desired_v6 == b->has_desired_v6 &&
+	       (!a->has_desired_v4 ||
+		memcmp(&a->desired_v4, &b->desired_v4, sizeof(ArcCidr)) == 0) &&
+	       (!a->has_desired_v6 || memcmp(&a->desired_v6, &b->desired_v6, sizeof(ArcCidr)) == 0);
 }
 
 static gboolean
@@ -367,6 +394,10 @@ arc_cluster_view_builder_add_service(ArcClusterViewBuilder *self, const ArcClust
 	copy.source_peer_id = g_strdup(service->source_peer_id);
 	copy.target_peer_id = g_strdup(service->target_peer_id);
 	copy.transport = g_strdup(service->transport);
+	if ((service->flags & ARC_CLUSTER_SERVICE_REQUIRES_INTERFACE) != 0)
+		arc_cluster_service_interface_name(service->id, copy.interface);
+	else
+		copy.interface[0] = '\0';
 	g_array_append_val(self->view->services, copy);
 }
 
@@ -481,6 +512,14 @@ arc_cluster_view_builder_end(ArcClusterViewBuilder *self, GError **error)
 	    !arc_cluster_view_check_services(view, error))
 		return NULL;
 	view->table = arc_route_table_new();
+	for (guint i = 0; i < view->services->len; i++) {
+		const ArcClusterService *service =
+			&g_array_index(view->services, ArcClusterService, i);
+
+		if (service->interface[0] != '\0')
+			arc_route_table_bind_interface(view->table, service->interface,
+						       service->id);
+	}
 	for (guint i = 0; i < view->routes->len; i++) {
 		ArcRoute *route = &g_array_index(view->routes, ArcRoute, i);
 

@@ -18,6 +18,8 @@ G_BEGIN_DECLS
 /* "arc-" and 11 characters: within IFNAMSIZ - 1 */
 #define ARC_CLUSTER_DEVICE_PREFIX "arc-"
 #define ARC_CLUSTER_DEVICE_NAME_MAX 15
+/* a service's MACVLAN: "arc" and 12 characters of its id, no "-" so `arc-*` never matches */
+#define ARC_CLUSTER_INTERFACE_PREFIX "arc"
 
 /**
  * ArcClusterMember:
@@ -62,6 +64,12 @@ typedef enum {
  * @transport: `tcp` or `kcp`
  * @flags: its interface flags
  * @bandwidth_limit_mbps: 0 for none
+ * @has_desired_v4: whether @desired_v4 is set
+ * @desired_v4: the address (with its prefix) its interface must have instead of DHCP's
+ * @has_desired_v6: whether @desired_v6 is set
+ * @desired_v6: the IPv6 address its interface must have
+ * @interface: the name of its MACVLAN, arc_cluster_service_interface_name(); set by the
+ *   builder, empty unless %ARC_CLUSTER_SERVICE_REQUIRES_INTERFACE
  *
  * A service this node is the source or the target of.
  */
@@ -73,6 +81,11 @@ typedef struct {
 	gchar *transport;
 	ArcClusterServiceFlags flags;
 	guint64 bandwidth_limit_mbps;
+	gboolean has_desired_v4;
+	ArcCidr desired_v4;
+	gboolean has_desired_v6;
+	ArcCidr desired_v6;
+	gchar interface[ARC_CLUSTER_DEVICE_NAME_MAX + 1];
 } ArcClusterService;
 
 /**
@@ -97,6 +110,8 @@ typedef struct _ArcClusterView ArcClusterView;
 typedef struct _ArcClusterViewBuilder ArcClusterViewBuilder;
 
 void arc_cluster_device_name(const gchar *peer_id, gchar out[ARC_CLUSTER_DEVICE_NAME_MAX + 1]);
+void arc_cluster_service_interface_name(const gchar *service_id,
+					gchar out[ARC_CLUSTER_DEVICE_NAME_MAX + 1]);
 
 ArcClusterView *arc_cluster_view_ref(ArcClusterView *self);
 void arc_cluster_view_unref(ArcClusterView *self);

@@ -7,6 +7,7 @@
 #include "arc-dataplane-config.h"
 
 #include <arctic-plugin.h>
+#include <string.h>
 
 #include "arc-config.h"
 
@@ -17,6 +18,7 @@
 void
 arc_dataplane_config_init(ArcDataplaneConfig *config)
 {
+	memset(config, 0, sizeof(*config));
 	config->mark_base = ARC_DATAPLANE_MARK_BASE;
 	config->mark_mask = ARC_DATAPLANE_MARK_MASK;
 	config->table_base = ARC_DATAPLANE_TABLE_BASE;

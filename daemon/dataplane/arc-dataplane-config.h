@@ -28,6 +28,10 @@ G_BEGIN_DECLS
  *   @mark_mask allow, and 65535)
  * @rule_priority: the preference of the agent's `ip rule`s (before `main`, 32766)
  * @manage_sysctls: whether netmgr sets the forwarding sysctls
+ * @tunnel_ipv4_range: the tunnel's IPv4 range
+ * @tunnel_ipv6_range: the tunnel's IPv6 range
+ * @service_parent_interface: the parent of the service interfaces (MACVLANs); empty for the
+ *   interface of the IPv4 default route
  */
 typedef struct {
 	guint32 mark_base;
@@ -38,6 +42,7 @@ typedef struct {
 	gboolean manage_sysctls;
 	ArcCidr tunnel_ipv4_range;
 	ArcCidr tunnel_ipv6_range;
+	gchar service_parent_interface[16];
 } ArcDataplaneConfig;
 
 void arc_dataplane_config_init(ArcDataplaneConfig *config);

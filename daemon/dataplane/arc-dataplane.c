@@ -13,6 +13,7 @@
 
 #include "arc-fwmgr.h"
 #include "arc-iptunmgr.h"
+#include "arc-netmgr-macvlan.h"
 #include "arc-netmgr.h"
 #include "arc-peer-slots.h"
 
@@ -27,6 +28,7 @@ struct _ArcDataplane {
 	ArcDataplaneConfig config;
 	ArcPeerSlots *slots;
 	ArcNetmgr *netmgr;
+	ArcNetmgrMacvlan *macvlan; /* the service interfaces, netmgr's too */
 	ArcIptunmgr *iptunmgr;
 	ArcFwmgr *fwmgr;
 	ArcClusterView *current; /* the view last applied in full, %NULL before */
@@ -63,6 +65,7 @@ arc_dataplane_finalize(GObject *object)
 
 	arc_peer_slots_free(self->slots);
 	arc_netmgr_free(self->netmgr);
+	arc_netmgr_macvlan_free(self->macvlan);
 	arc_iptunmgr_free(self->iptunmgr);
 	arc_fwmgr_free(self->fwmgr);
 	g_clear_pointer(&self->current, arc_cluster_view_unref);
@@ -136,6 +139,9 @@ arc_dataplane_new(const ArcDataplaneConfig *config, GError **error)
 	self->netmgr = arc_netmgr_new(&self->config, error);
 	if (self->netmgr == NULL)
 		return NULL;
+	self->macvlan = arc_netmgr_macvlan_new(self->config.service_parent_interface, error);
+	if (self->macvlan == NULL)
+		return NULL;
 	self->slots = arc_peer_slots_new(self->config.n_slots);
 	self->iptunmgr = arc_iptunmgr_new(NULL);
 	self->fwmgr = arc_fwmgr_new();
@@ -191,7 +197,8 @@ arc_dataplane_run_netmgr(ArcDataplane *self, ArcClusterView *view, GError **erro
 
 	if (self->config.manage_sysctls)
 		sysctls_ok = arc_netmgr_set_sysctls(self->netmgr, &sysctls);
-	if (!arc_netmgr_apply(self->netmgr, view, self->slots, problems, error)) {
+	if (!arc_netmgr_apply(self->netmgr, view, self->slots, problems, error) ||
+	    !arc_netmgr_macvlan_apply(self->macvlan, view, problems, error)) {
 		g_warning("%s", (*error)->message);
 		arc_dataplane_report(self, "netmgr", FALSE, (*error)->message);
 		return FALSE;
@@ -292,6 +299,7 @@ arc_dataplane_stop(ArcDataplane *self)
 	arc_iptunmgr_remove(self->iptunmgr);
 	if (!arc_netmgr_remove(self->netmgr, &net_error))
 		g_warning("%s", net_error->message);
+	arc_netmgr_macvlan_remove(self->macvlan);
 	g_clear_pointer(&self->current, arc_cluster_view_unref);
 	arc_peer_slots_sync(self->slots, NULL);
 	arc_dataplane_report(self, "dataplane", FALSE, "stopped");
@@ -356,4 +364,19 @@ GPtrArray *
 arc_dataplane_get_tunnel_status(ArcDataplane *self)
 {
 	return arc_iptunmgr_get_status(self->iptunmgr);
+}
+
+/**
+ * arc_dataplane_get_service_interfaces:
+ * @self: the data plane
+ *
+ * Reads the service interfaces (MACVLANs) from the kernel now.
+ *
+ * Returns: (transfer full) (element-type ArcServiceInterfaceStatus): one entry per service
+ *   interface of the last view
+ */
+GPtrArray *
+arc_dataplane_get_service_interfaces(ArcDataplane *self)
+{
+	return arc_netmgr_macvlan_get_status(self->macvlan);
 }

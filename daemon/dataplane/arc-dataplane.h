@@ -8,6 +8,7 @@
 
 #include "arc-cluster-view.h"
 #include "arc-dataplane-config.h"
+#include "arc-service-interface-status.h"
 #include "arc-tunnel-status.h"
 
 G_BEGIN_DECLS
@@ -39,5 +40,6 @@ GPtrArray *arc_dataplane_get_report(ArcDataplane *self);
 gboolean arc_dataplane_is_ready(ArcDataplane *self);
 guint arc_dataplane_get_peer_slot(ArcDataplane *self, const gchar *peer_id);
 GPtrArray *arc_dataplane_get_tunnel_status(ArcDataplane *self);
+GPtrArray *arc_dataplane_get_service_interfaces(ArcDataplane *self);
 
 G_END_DECLS

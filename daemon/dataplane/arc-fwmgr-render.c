@@ -24,25 +24,26 @@ arc_fwmgr_append_comment(GString *out, const gchar *text)
 }
 
 /**
- * arc_fwmgr_route_mark:
+ * arc_fwmgr_service_mark:
  * @view: a view
  * @slots: the slots of its members
  * @config: the ranges
- * @route: a route of @view
- * @why: (out) (optional): when the route carries nothing, why
+ * @service: a service of @view
+ * @why: (out) (optional): when the service carries nothing, why
  *
- * What the route does to a packet it wins: the mark of its service's target peer, or 0 when
- * the service carries nothing here (the license is suspended, its traffic enters at another
- * peer, this peer or the target is over_limit, the target is gone or is this peer).
+ * What the service's routes and its interface do to a packet they win: the mark of its
+ * target peer, or 0 when the service carries nothing here (the license is suspended, its
+ * traffic enters at another peer, this peer or the target is over_limit, the target is gone or
+ * is this peer).
  *
  * Returns: the mark, 0 for none
  */
 guint32
-arc_fwmgr_route_mark(const ArcClusterView *view, const ArcPeerSlots *slots,
-		     const ArcDataplaneConfig *config, const ArcRoute *route, gchar **why)
+arc_fwmgr_service_mark(const ArcClusterView *view, const ArcPeerSlots *slots,
+		       const ArcDataplaneConfig *config, const ArcClusterService *service,
+		       gchar **why)
 {
 	const ArcClusterSelf *node = arc_cluster_view_get_self(view);
-	const ArcClusterService *service = arc_cluster_view_find_service(view, route->service_id);
 	const ArcClusterMember *target, *self_member;
 	const gchar *reason = NULL;
 	guint slot = 0;
@@ -66,6 +67,60 @@ arc_fwmgr_route_mark(const ArcClusterView *view, const ArcPeerSlots *slots,
 	if (why != NULL)
 		*why = g_strdup(reason);
 	return reason == NULL ? config->mark_base + slot : 0;
+}
+
+/**
+ * arc_fwmgr_route_mark:
+ * @view: a view
+ * @slots: the slots of its members
+ * @config: the ranges
+ * @route: a route of @view
+ * @why: (out) (optional): when the route carries nothing, why
+ *
+ * What the route does to a packet it wins: its service's mark (arc_fwmgr_service_mark()).
+ *
+ * Returns: the mark, 0 for none
+ */
+guint32
+arc_fwmgr_route_mark(const ArcClusterView *view, const ArcPeerSlots *slots,
+		     const ArcDataplaneConfig *config, const ArcRoute *route, gchar **why)
+{
+	return arc_fwmgr_service_mark(view, slots, config,
+				      arc_cluster_view_find_service(view, route->service_id), why);
+}
+
+/* Category 1 of docs/routing.md: what enters on a service's MACVLAN is that service's, before
+ * any route; so these rules come first in the route chain. Only services this node is the
+ * source of have an interface here. */
+static void
+arc_fwmgr_append_interfaces(GString *out, const ArcClusterView *view, const ArcPeerSlots *slots,
+			    const ArcDataplaneConfig *config)
+{
+	const gchar *self_id = arc_cluster_view_get_self(view)->peer_id;
+
+	for (guint i = 0; i < arc_cluster_view_get_n_services(view); i++) {
+		const ArcClusterService *service = arc_cluster_view_get_service(view, i);
+		g_autofree gchar *why = NULL;
+		g_autofree gchar *comment = NULL;
+		guint32 mark;
+
+		if (service->interface[0] == '\0' ||
+		    g_strcmp0(service->source_peer_id, self_id) != 0)
+			continue;
+		mark = arc_fwmgr_service_mark(view, slots, config, service, &why);
+		g_string_append_printf(out, "\t\tiifname \"%s\" ", service->interface);
+		if (mark != 0) {
+			g_string_append_printf(out, "meta mark set 0x%08x return", mark);
+			comment = g_strdup_printf("interface %s to %s", service->id,
+						  service->target_peer_id);
+		} else {
+			g_string_append(out, "return");
+			comment = g_strdup_printf("interface %s carries nothing: %s", service->id,
+						  why);
+		}
+		arc_fwmgr_append_comment(out, comment);
+		g_string_append_c(out, '\n');
+	}
 }
 
 static void
@@ -119,6 +174,7 @@ arc_fwmgr_append_route_chain(GString *out, const ArcClusterView *view, const Arc
 	GPtrArray *ordered = arc_cluster_view_get_routes_ordered(view);
 
 	g_string_append(out, "\tchain route {\n");
+	arc_fwmgr_append_interfaces(out, view, slots, config);
 	for (guint i = 0; i < ordered->len; i++)
 		arc_fwmgr_append_route(out, view, slots, config, g_ptr_array_index(ordered, i));
 	g_string_append(out, "\t}\n");

@@ -19,6 +19,9 @@ G_BEGIN_DECLS
 
 gchar *arc_fwmgr_render(const ArcClusterView *view, const ArcPeerSlots *slots,
 			const ArcDataplaneConfig *config);
+guint32 arc_fwmgr_service_mark(const ArcClusterView *view, const ArcPeerSlots *slots,
+			       const ArcDataplaneConfig *config, const ArcClusterService *service,
+			       gchar **why);
 guint32 arc_fwmgr_route_mark(const ArcClusterView *view, const ArcPeerSlots *slots,
 			     const ArcDataplaneConfig *config, const ArcRoute *route, gchar **why);
 

@@ -9,6 +9,7 @@
 #include "arc-dbus-services.h"
 
 #include "arc-dbus-options.h"
+#include "arc-dbus-realised-service.h"
 
 #include "arc-engine-services.h"
 
@@ -174,7 +175,7 @@ arc_dbus_services_handle_delete_route_cb(ArcDbusClusterService *iface,
 static ArcDbusClusterService *
 arc_dbus_services_new_iface(ArcDbusServices *self, const gchar *service_id)
 {
-	ArcDbusClusterService *iface = arc_dbus_cluster_service_skeleton_new();
+	ArcDbusClusterService *iface = arc_dbus_realised_service_new(self->engine);
 
 	arc_dbus_cluster_service_set_id(iface, service_id);
 	g_signal_connect_object(iface, "handle-update",

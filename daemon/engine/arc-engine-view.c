@@ -228,6 +228,12 @@ arc_engine_view_add_services(ArcEngineView *self, ArcClusterViewBuilder *builder
 			(info->requires_interface ? ARC_CLUSTER_SERVICE_REQUIRES_INTERFACE : 0) |
 			(info->fully_transparent ? ARC_CLUSTER_SERVICE_FULLY_TRANSPARENT : 0);
 		service.bandwidth_limit_mbps = MAX(info->bandwidth_limit_mbps, 0);
+		service.has_desired_v4 = info->desired_ipv4_cidr != NULL &&
+					 arc_cidr_read(info->desired_ipv4_cidr, 0,
+						       &service.desired_v4) == ARC_CIDR_OK;
+		service.has_desired_v6 = info->desired_ipv6_cidr != NULL &&
+					 arc_cidr_read(info->desired_ipv6_cidr, 0,
+						       &service.desired_v6) == ARC_CIDR_OK;
 		arc_cluster_view_builder_add_service(builder, &service);
 		arc_engine_view_add_routes(self, builder, info->id);
 	}

@@ -40,6 +40,9 @@ struct _ArcEngine {
 	ArcTunnelStatusFunc tunnel_status_func;
 	gpointer tunnel_status_data;
 	GDestroyNotify tunnel_status_destroy;
+	/* the service interfaces' realised state, the same way */
+	ArcServiceInterfaceFunc service_interface_func;
+	gpointer service_interface_data;
 };
 
 enum {
@@ -681,6 +684,37 @@ arc_engine_get_tunnel_status(ArcEngine *self)
 	if (self->tunnel_status_func == NULL)
 		return NULL;
 	return self->tunnel_status_func(self->tunnel_status_data);
+}
+
+/**
+ * arc_engine_set_service_interface_func:
+ * @self: the engine
+ * @func: (nullable): reads the service interfaces; %NULL while the data plane is off
+ * @user_data: for @func
+ */
+void
+arc_engine_set_service_interface_func(ArcEngine *self, ArcServiceInterfaceFunc func,
+				      gpointer user_data)
+{
+	self->service_interface_func = func;
+	self->service_interface_data = user_data;
+}
+
+/**
+ * arc_engine_get_service_interfaces:
+ * @self: the engine
+ *
+ * Reads what the data plane realised of this node's service interfaces, now.
+ *
+ * Returns: (transfer full) (element-type ArcServiceInterfaceStatus) (nullable): one entry
+ *   per service interface of this node; %NULL without a data plane
+ */
+GPtrArray *
+arc_engine_get_service_interfaces(ArcEngine *self)
+{
+	if (self->service_interface_func == NULL)
+		return NULL;
+	return self->service_interface_func(self->service_interface_data);
 }
 
 /**

@@ -14,6 +14,7 @@
 #include "arc-node.h"
 #include "arc-peer-state.h"
 #include "arc-requests.h"
+#include "arc-service-interface-status.h"
 #include "arc-tunnel-status.h"
 
 G_BEGIN_DECLS
@@ -209,6 +210,9 @@ void arc_engine_set_dataplane_ready(ArcEngine *self, gboolean ok, const gchar *d
 void arc_engine_set_tunnel_status_func(ArcEngine *self, ArcTunnelStatusFunc func,
 				       gpointer user_data, GDestroyNotify destroy);
 GPtrArray *arc_engine_get_tunnel_status(ArcEngine *self);
+void arc_engine_set_service_interface_func(ArcEngine *self, ArcServiceInterfaceFunc func,
+					   gpointer user_data);
+GPtrArray *arc_engine_get_service_interfaces(ArcEngine *self);
 
 ArcIdentityInfo *arc_engine_get_identity(ArcEngine *self);
 ArcJoinToken *arc_engine_create_join_token(ArcEngine *self, const ArcCaller *caller, gint64 ttl,

@@ -4,6 +4,8 @@
  */
 #include "arc-service-records.h"
 
+#include "arc-cluster-view.h"
+
 #include "arc-time.h"
 
 /* The bodies of the `service` and `route` records (docs/services.md), and the structs the
@@ -111,15 +113,6 @@ arc_route_lookup_free(ArcRouteLookup *self)
 	g_free(self);
 }
 
-/* the MACVLAN interface a service gets: `arc` and the last 12 characters of its id, within
- * IFNAMSIZ */
-static gchar *
-arc_service_interface_name(const gchar *id)
-{
-	gsize len = strlen(id);
-	return g_ascii_strdown(len > 12 ? id + len - 12 : id, -1);
-}
-
 /**
  * arc_service_from_record:
  * @record: a live `service` record
@@ -132,7 +125,7 @@ arc_service_from_record(const ArcRecord *record)
 {
 	g_autoptr(JsonNode) root = arc_json_parse_object(record->body, -1, 8, NULL);
 	g_autoptr(ArcServiceInfo) info = NULL;
-	g_autofree gchar *suffix = NULL;
+	gchar interface[ARC_CLUSTER_DEVICE_NAME_MAX + 1];
 	JsonObject *obj;
 
 	if (root == NULL)
@@ -157,8 +150,8 @@ arc_service_from_record(const ArcRecord *record)
 	if (info->source_peer_id == NULL || info->target_peer_id == NULL ||
 	    info->transport_type == NULL)
 		return NULL;
-	suffix = arc_service_interface_name(record->id);
-	info->interface_name = g_strconcat("arc", suffix, NULL);
+	arc_cluster_service_interface_name(record->id, interface);
+	info->interface_name = g_strdup(interface);
 	return g_steal_pointer(&info);
 }
 

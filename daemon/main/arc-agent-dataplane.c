@@ -128,6 +128,37 @@ arc_agent_dataplane_tunnel_status_cb(gpointer user_data)
 	return arc_dataplane_get_tunnel_status(self->dataplane);
 }
 
+/* the service interfaces of REST and D-Bus, read when they ask */
+static GPtrArray *
+arc_agent_dataplane_service_interfaces_cb(gpointer user_data)
+{
+	ArcAgentDataplane *self = user_data;
+
+	return self->dataplane != NULL ? arc_dataplane_get_service_interfaces(self->dataplane)
+				       : NULL;
+}
+
+/* [dataplane] service_parent_interface: an interface name, or empty for the default route's */
+static gboolean
+arc_agent_dataplane_read_parent(ArcConfig *config, ArcDataplaneConfig *out, GError **error)
+{
+	g_autofree gchar *name = g_key_file_get_string(config->keyfile, "dataplane",
+						       "service_parent_interface", NULL);
+
+	if (name == NULL)
+		return TRUE;
+	g_strstrip(name);
+	if (strlen(name) >= sizeof(out->service_parent_interface) || strchr(name, '/') != NULL ||
+	    strchr(name, ' ') != NULL) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+			    "[dataplane] service_parent_interface is no interface name: '%s'",
+			    name);
+		return FALSE;
+	}
+	g_strlcpy(out->service_parent_interface, name, sizeof(out->service_parent_interface));
+	return TRUE;
+}
+
 /* the data plane with its tunnel, or a reason it has none */
 static gboolean
 arc_agent_dataplane_setup(ArcAgentDataplane *self, ArcPluginLoader *loader, GError **error)
@@ -140,6 +171,8 @@ arc_agent_dataplane_setup(ArcAgentDataplane *self, ArcPluginLoader *loader, GErr
 	arc_dataplane_config_init(&config);
 	config.tunnel_ipv4_range = self->config->tunnel_ipv4_range;
 	config.tunnel_ipv6_range = self->config->tunnel_ipv6_range;
+	if (!arc_agent_dataplane_read_parent(self->config, &config, error))
+		return FALSE;
 	self->dataplane = arc_dataplane_new(&config, error);
 	return self->dataplane != NULL;
 }
@@ -179,6 +212,8 @@ arc_agent_dataplane_start(ArcEngine *engine, ArcPluginLoader *loader, ArcConfig 
 	}
 	arc_engine_set_dataplane_ready(engine, TRUE, "waiting for the bootstrap");
 	arc_engine_set_tunnel_status_func(engine, arc_agent_dataplane_tunnel_status_cb, self, NULL);
+	arc_engine_set_service_interface_func(engine, arc_agent_dataplane_service_interfaces_cb,
+					      self);
 	self->view_handler = g_signal_connect(engine, "view-changed",
 					      G_CALLBACK(arc_agent_dataplane_view_cb), self);
 	view = arc_engine_get_view(engine);
@@ -199,6 +234,7 @@ arc_agent_dataplane_stop(ArcAgentDataplane *self)
 	g_clear_signal_handler(&self->view_handler, self->engine);
 	if (self->dataplane != NULL) {
 		arc_engine_set_tunnel_status_func(self->engine, NULL, NULL, NULL);
+		arc_engine_set_service_interface_func(self->engine, NULL, NULL);
 		arc_dataplane_stop(self->dataplane);
 		g_info("data plane stopped: table, rules, routes and devices removed");
 	}

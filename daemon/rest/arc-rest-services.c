@@ -38,8 +38,11 @@ arc_rest_add_route(JsonBuilder *b, const ArcRouteInfo *route, gboolean with_serv
 }
 
 static void
-arc_rest_add_service(JsonBuilder *b, const ArcServiceInfo *info)
+arc_rest_add_service(JsonBuilder *b, const ArcServiceInfo *info, GPtrArray *interfaces)
 {
+	const ArcServiceInterfaceStatus *realised =
+		arc_service_interface_status_find(interfaces, info->id);
+
 	json_builder_begin_object(b);
 	arc_rest_builder_add_string(b, "id", info->id);
 	arc_rest_builder_add_string(b, "name", info->name);
@@ -55,10 +58,12 @@ arc_rest_add_service(JsonBuilder *b, const ArcServiceInfo *info)
 	arc_rest_builder_add_string(b, "interface_ipv6_cidr", info->desired_ipv6_cidr);
 	arc_rest_builder_add_string(b, "interface_name",
 				    info->requires_interface ? info->interface_name : NULL);
-	/* realised by the data plane, which does not exist yet */
-	arc_rest_builder_add_string(b, "interface_mac", NULL);
-	arc_rest_builder_add_string(b, "actual_interface_ipv4", NULL);
-	arc_rest_builder_add_string(b, "actual_interface_ipv6", NULL);
+	/* what the data plane of the service's source realised; null on other nodes */
+	arc_rest_builder_add_string(b, "interface_mac", realised != NULL ? realised->mac : NULL);
+	arc_rest_builder_add_string(b, "actual_interface_ipv4",
+				    realised != NULL ? realised->ipv4 : NULL);
+	arc_rest_builder_add_string(b, "actual_interface_ipv6",
+				    realised != NULL ? realised->ipv6 : NULL);
 	arc_rest_add_bool(b, "fully_transparent", info->fully_transparent);
 	arc_rest_builder_add_int(b, "bandwidth_limit_mbps", info->bandwidth_limit_mbps);
 	arc_rest_builder_add_string(b, "state", arc_service_state_to_string(info->state));
@@ -80,12 +85,14 @@ static void
 arc_rest_reply_service(ArcRestRequest *req, guint status, ArcServiceInfo *info, const GError *error)
 {
 	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(GPtrArray) interfaces = NULL;
 
 	if (info == NULL) {
 		arc_rest_reply_error(req->msg, error);
 		return;
 	}
-	arc_rest_add_service(b, info);
+	interfaces = arc_engine_get_service_interfaces(req->engine);
+	arc_rest_add_service(b, info, interfaces);
 	arc_rest_reply_json(req, status, b);
 }
 
@@ -104,6 +111,7 @@ arc_rest_services_list(ArcRestRequest *req)
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GPtrArray) services = NULL;
+	g_autoptr(GPtrArray) interfaces = NULL;
 	g_autoptr(GHashTable) params = arc_rest_query(req);
 	const gchar *requires = g_hash_table_lookup(params, "requires_interface");
 	ArcServiceFilter filter = {
@@ -126,9 +134,10 @@ arc_rest_services_list(ArcRestRequest *req)
 		arc_rest_reply_error(req->msg, error);
 		return;
 	}
+	interfaces = arc_engine_get_service_interfaces(req->engine);
 	json_builder_begin_array(b);
 	for (guint i = 0; i < services->len; i++)
-		arc_rest_add_service(b, g_ptr_array_index(services, i));
+		arc_rest_add_service(b, g_ptr_array_index(services, i), interfaces);
 	json_builder_end_array(b);
 	arc_rest_reply_json(req, SOUP_STATUS_OK, b);
 }
@@ -328,6 +337,7 @@ arc_rest_routes_lookup(ArcRestRequest *req)
 	const gchar *interface = g_hash_table_lookup(params, "interface");
 	const gchar *all = g_hash_table_lookup(params, "all");
 	g_autoptr(ArcRouteLookup) lookup = NULL;
+	g_autoptr(GPtrArray) interfaces = arc_engine_get_service_interfaces(req->engine);
 
 	if (all != NULL && g_strcmp0(all, "true") != 0 && g_strcmp0(all, "false") != 0) {
 		arc_rest_reply_error_literal(req->msg, ARC_ERROR_INVALID_REQUEST,
@@ -359,7 +369,7 @@ arc_rest_routes_lookup(ArcRestRequest *req)
 	arc_rest_builder_add_string(b, "reason", lookup->reason);
 	json_builder_set_member_name(b, "service");
 	if (lookup->service != NULL)
-		arc_rest_add_service(b, lookup->service);
+		arc_rest_add_service(b, lookup->service, interfaces);
 	else
 		json_builder_add_null_value(b);
 	json_builder_set_member_name(b, "candidates");

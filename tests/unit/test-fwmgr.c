@@ -186,6 +186,62 @@ fw_suspended_func(void)
 	g_assert_nonnull(strstr(text, "route 1 svc_b carries nothing: the license is suspended"));
 }
 
+/* category 1 (docs/routing.md): what enters on a service's MACVLAN is marked for its target
+ * before any route; an interface whose service carries nothing stops the chain unmarked */
+static void
+fw_interface_func(void)
+{
+	g_autoptr(ArcClusterViewBuilder) builder = fw_builder();
+	g_autoptr(ArcClusterView) view = NULL;
+	g_autoptr(ArcPeerSlots) slots = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *text = NULL;
+	ArcCidr ten = fw_cidr("10.0.0.0/8");
+	ArcClusterService service = {0};
+	ArcDataplaneConfig config;
+	const gchar *route, *mac_b, *mac_c, *chosen = NULL;
+	ArcCidr src, dst;
+
+	service.name = service.id = (gchar *)"svc_01KBAAAAAAAAAAAAAAAAAAAAAB";
+	service.source_peer_id = (gchar *)"peer_A";
+	service.target_peer_id = (gchar *)"peer_B";
+	service.transport = (gchar *)"tcp";
+	service.flags = ARC_CLUSTER_SERVICE_REQUIRES_INTERFACE;
+	arc_cluster_view_builder_add_service(builder, &service);
+	service.name = service.id = (gchar *)"svc_01KBAAAAAAAAAAAAAAAAAAAAAC";
+	service.target_peer_id = (gchar *)"peer_C";
+	arc_cluster_view_builder_add_service(builder, &service);
+	/* entering at B: no interface here */
+	service.name = service.id = (gchar *)"svc_01KBAAAAAAAAAAAAAAAAAAAAAX";
+	service.source_peer_id = (gchar *)"peer_B";
+	service.target_peer_id = (gchar *)"peer_A";
+	arc_cluster_view_builder_add_service(builder, &service);
+	arc_cluster_view_builder_add_route(builder, 1, "svc_01KBAAAAAAAAAAAAAAAAAAAAAB", 0, NULL,
+					   &ten);
+	view = arc_cluster_view_builder_end(builder, &error);
+	g_assert_no_error(error);
+	slots = fw_slots(view, 3);
+	arc_dataplane_config_init(&config);
+	text = arc_fwmgr_render(view, slots, &config);
+	mac_b = strstr(text, "\t\tiifname \"arcaaaaaaaaaaab\" meta mark set 0x0a7c0003 return "
+			     "comment \"interface svc_01KBAAAAAAAAAAAAAAAAAAAAAB to peer_B\"\n");
+	mac_c = strstr(text, "\t\tiifname \"arcaaaaaaaaaaac\" return comment \"interface "
+			     "svc_01KBAAAAAAAAAAAAAAAAAAAAAC carries nothing: the target is "
+			     "over_limit\"\n");
+	route = strstr(text, "ip daddr 10.0.0.0/8 meta mark set");
+	g_assert_nonnull(mac_b);
+	g_assert_nonnull(mac_c);
+	g_assert_nonnull(route);
+	g_assert_true(mac_b < route && mac_c < route);
+	g_assert_null(strstr(text, "arcaaaaaaaaaaax"));
+	/* the view's route table, which explain's agrees with, says the same */
+	src = fw_cidr("192.168.9.9/32");
+	dst = fw_cidr("10.2.3.4/32");
+	g_assert_null(arc_route_table_lookup(arc_cluster_view_get_route_table(view), &src, &dst,
+					     "arcaaaaaaaaaaab", &chosen));
+	g_assert_cmpstr(chosen, ==, "svc_01KBAAAAAAAAAAAAAAAAAAAAAB");
+}
+
 /* the value of `FIELD CIDR` in @rule, FALSE when it has none */
 static gboolean
 fw_rule_cidr(const gchar *rule, const gchar *field, ArcCidr *out)
@@ -313,5 +369,6 @@ main(int argc, char **argv)
 	g_test_add_func("/fwmgr/golden", fw_golden_func);
 	g_test_add_func("/fwmgr/suspended", fw_suspended_func);
 	g_test_add_func("/fwmgr/order", fw_order_func);
+	g_test_add_func("/fwmgr/interface", fw_interface_func);
 	return g_test_run();
 }
