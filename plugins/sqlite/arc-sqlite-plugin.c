@@ -18,6 +18,7 @@
 
 typedef enum {
 	ARC_SQLITE_STMT_BEGIN,
+	ARC_SQLITE_STMT_BEGIN_READ,
 	ARC_SQLITE_STMT_COMMIT,
 	ARC_SQLITE_STMT_ROLLBACK,
 	ARC_SQLITE_STMT_GET_META,
@@ -38,6 +39,8 @@ static const gchar *const arc_sqlite_stmt_sql[] = {
 	/* IMMEDIATE takes the write lock up front: a deferred transaction could fail half way
 	 * with SQLITE_BUSY when it upgrades from reading to writing */
 	[ARC_SQLITE_STMT_BEGIN] = "BEGIN IMMEDIATE",
+	/* the reads of one turn of the main loop: see arc_sqlite_plugin_begin_read() */
+	[ARC_SQLITE_STMT_BEGIN_READ] = "BEGIN DEFERRED",
 	[ARC_SQLITE_STMT_COMMIT] = "COMMIT",
 	[ARC_SQLITE_STMT_ROLLBACK] = "ROLLBACK",
 	[ARC_SQLITE_STMT_GET_META] = "SELECT value FROM meta WHERE key = ?1",
@@ -70,6 +73,7 @@ struct _ArcSqlitePlugin {
 	sqlite3 *db;
 	gchar *path;
 	sqlite3_stmt *stmts[ARC_SQLITE_STMT_LAST];
+	GSource *end_read; /* set while the reads of this turn share a transaction */
 };
 
 static void arc_sqlite_plugin_storage_iface_init(ArcStorageInterface *iface);
@@ -102,9 +106,63 @@ arc_sqlite_plugin_run(ArcSqlitePlugin *self, ArcSqliteStmtId id, GError **error)
 	return arc_sqlite_step_done(stmt, error);
 }
 
+/* Ends the read transaction that arc_sqlite_plugin_begin_read() opened, if any. */
+static void
+arc_sqlite_plugin_end_read(ArcSqlitePlugin *self)
+{
+	g_autoptr(GError) error_local = NULL;
+
+	if (self->end_read == NULL)
+		return;
+	g_source_destroy(self->end_read);
+	g_clear_pointer(&self->end_read, g_source_unref);
+	/* an error in a read may have ended the transaction already */
+	if (self->db == NULL || sqlite3_get_autocommit(self->db))
+		return;
+	if (!arc_sqlite_plugin_run(self, ARC_SQLITE_STMT_COMMIT, &error_local))
+		g_warning("cannot end a read transaction on %s: %s", self->path,
+			  error_local->message);
+}
+
+static gboolean
+arc_sqlite_plugin_end_read_cb(gpointer user_data)
+{
+	ArcSqlitePlugin *self = ARC_SQLITE_PLUGIN(user_data);
+	G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+
+	arc_sqlite_plugin_end_read(self);
+	return G_SOURCE_REMOVE;
+}
+
+/* Every read outside a transaction is a read transaction of its own, which in WAL mode takes
+ * and drops a lock of the -shm file (two fcntl() calls) and checks the WAL header again; a
+ * handshake reads the store 20 to 50 times in a few turns of the main loop. The reads of one
+ * turn share one transaction instead, ended by an idle of the next turn, or before a write,
+ * a check or closing. This agent is the only writer while it runs and its own writes end the
+ * transaction first, so no read misses a change of its own; another connection's write (the
+ * sqlite3 CLI) is seen from the next turn on. Without a running main loop (a plugin test) the
+ * transaction lasts until the next write, check or close. */
+static gboolean
+arc_sqlite_plugin_begin_read(ArcSqlitePlugin *self, GError **error)
+{
+	GMainContext *context = g_main_context_default();
+
+	if (self->end_read != NULL || !sqlite3_get_autocommit(self->db))
+		return TRUE;
+	if (!arc_sqlite_plugin_run(self, ARC_SQLITE_STMT_BEGIN_READ, error))
+		return FALSE;
+	self->end_read = g_idle_source_new();
+	g_source_set_priority(self->end_read, G_PRIORITY_DEFAULT);
+	g_source_set_callback(self->end_read, arc_sqlite_plugin_end_read_cb, self, NULL);
+	g_source_set_static_name(self->end_read, "[arctic] sqlite read transaction");
+	g_source_attach(self->end_read, context);
+	return TRUE;
+}
+
 static void
 arc_sqlite_plugin_close_locked(ArcSqlitePlugin *self)
 {
+	arc_sqlite_plugin_end_read(self);
 	for (guint i = 0; i < ARC_SQLITE_STMT_LAST; i++)
 		g_clear_pointer(&self->stmts[i], sqlite3_finalize);
 	if (self->db == NULL)
@@ -244,7 +302,8 @@ arc_sqlite_plugin_get_meta(ArcStorage *storage, const gchar *key, GError **error
 	g_autoptr(ArcSqliteStmtLease) stmt = NULL;
 	gboolean has_row = FALSE;
 
-	if (!arc_sqlite_plugin_ensure_open(self, error))
+	if (!arc_sqlite_plugin_ensure_open(self, error) ||
+	    !arc_sqlite_plugin_begin_read(self, error))
 		return NULL;
 	stmt = self->stmts[ARC_SQLITE_STMT_GET_META];
 	if (!arc_sqlite_bind_text(stmt, 1, key, error) ||
@@ -282,7 +341,8 @@ arc_sqlite_plugin_get_record(ArcStorage *storage, const gchar *kind, const gchar
 	g_autoptr(ArcSqliteStmtLease) stmt = NULL;
 	gboolean has_row = FALSE;
 
-	if (!arc_sqlite_plugin_ensure_open(self, error))
+	if (!arc_sqlite_plugin_ensure_open(self, error) ||
+	    !arc_sqlite_plugin_begin_read(self, error))
 		return NULL;
 	stmt = self->stmts[ARC_SQLITE_STMT_GET_RECORD];
 	if (!arc_sqlite_bind_text(stmt, 1, kind, error) ||
@@ -308,7 +368,8 @@ arc_sqlite_plugin_list_records(ArcStorage *storage, const gchar *kind, GError **
 		g_ptr_array_new_with_free_func((GDestroyNotify)arc_record_free);
 	gboolean has_row = FALSE;
 
-	if (!arc_sqlite_plugin_ensure_open(self, error))
+	if (!arc_sqlite_plugin_ensure_open(self, error) ||
+	    !arc_sqlite_plugin_begin_read(self, error))
 		return NULL;
 	stmt = self->stmts[ARC_SQLITE_STMT_LIST_RECORDS];
 	if (!arc_sqlite_bind_text(stmt, 1, kind, error)) {
@@ -437,6 +498,7 @@ arc_sqlite_plugin_commit(ArcStorage *storage, ArcStorageTxn *txn, GError **error
 		return FALSE;
 	if (n_ops == 0)
 		return TRUE;
+	arc_sqlite_plugin_end_read(self);
 	if (!arc_sqlite_plugin_run(self, ARC_SQLITE_STMT_BEGIN, error)) {
 		g_prefix_error(error, "cannot begin a transaction: ");
 		return FALSE;
@@ -467,6 +529,8 @@ arc_sqlite_plugin_check(ArcStorage *storage, GError **error)
 
 	if (!arc_sqlite_plugin_ensure_open(self, error))
 		return FALSE;
+	/* what is on disk now, not what this turn's reads saw */
+	arc_sqlite_plugin_end_read(self);
 	stmt = self->stmts[ARC_SQLITE_STMT_CHECK];
 	if (!arc_sqlite_step_row(stmt, &has_row, error)) {
 		g_prefix_error(error, "cannot read %s: ", self->path);

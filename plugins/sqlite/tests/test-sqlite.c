@@ -711,6 +711,56 @@ arc_sqlite_reset_after_kill_func(void)
 }
 
 static void
+arc_test_assert_body(ArcTestFixture *fixture, const gchar *body)
+{
+	g_autoptr(ArcRecord) got = arc_test_get_record(fixture, "peer", "peer_01");
+	g_assert_nonnull(got);
+	g_assert_cmpstr(got->body, ==, body);
+}
+
+/* The reads of one turn of the main loop share a read transaction: a write of the agent in
+ * that turn still works and is read back at once, a change made by another connection (the
+ * sqlite3 CLI) is read from the next turn on, and a check always reads the file. */
+static void
+arc_sqlite_read_turn_func(ArcTestFixture *fixture, gconstpointer user_data)
+{
+	g_autoptr(ArcRecord) record = arc_test_record_new("peer", "peer_01", 1, "{\"v\":1}");
+	g_autoptr(ArcRecord) other = arc_test_record_new("peer", "peer_02", 1, "{}");
+	g_autoptr(ArcTestDb) db = NULL;
+	g_autoptr(GPtrArray) records = NULL;
+	g_autoptr(GError) error = NULL;
+
+	arc_test_open(fixture);
+	arc_test_put_record(fixture, record);
+	db = arc_test_db_open(fixture->db_path);
+
+	/* a write after reads of the same turn, then read back in that turn */
+	arc_test_assert_body(fixture, "{\"v\":1}");
+	g_free(record->body);
+	record->body = g_strdup("{\"v\":2}");
+	arc_test_put_record(fixture, record);
+	arc_test_assert_body(fixture, "{\"v\":2}");
+	records = arc_test_list_records(fixture, "peer");
+	g_assert_cmpuint(records->len, ==, 1);
+
+	/* another connection's change: seen once the loop has turned, or after a write */
+	arc_test_db_exec(db, "UPDATE records SET body = '{\"v\":3}' WHERE id = 'peer_01'");
+	while (g_main_context_iteration(NULL, FALSE))
+		;
+	arc_test_assert_body(fixture, "{\"v\":3}");
+	arc_test_db_exec(db, "UPDATE records SET body = '{\"v\":4}' WHERE id = 'peer_01'");
+	arc_test_put_record(fixture, other);
+	arc_test_assert_body(fixture, "{\"v\":4}");
+
+	/* a check within a turn that read the old schema version still sees the new one */
+	arc_test_assert_body(fixture, "{\"v\":4}");
+	arc_test_db_exec(db, "PRAGMA user_version = 999");
+	g_assert_false(arc_storage_check(fixture->storage, &error));
+	g_assert_error(error, ARC_ERROR, ARC_ERROR_STORAGE);
+	g_assert_nonnull(strstr(error->message, "schema version 999"));
+}
+
+static void
 arc_test_add(const gchar *path, void (*func)(ArcTestFixture *, gconstpointer))
 {
 	g_test_add(path, ArcTestFixture, NULL, arc_test_fixture_setup, func,
@@ -737,6 +787,7 @@ main(int argc, char **argv)
 	arc_test_add("/sqlite/closed", arc_sqlite_closed_func);
 	arc_test_add("/sqlite/fixture-current", arc_sqlite_fixture_current_func);
 	arc_test_add("/sqlite/fixture-v1", arc_sqlite_fixture_v1_func);
+	arc_test_add("/sqlite/read-turn", arc_sqlite_read_turn_func);
 	g_test_add_func("/sqlite/durable-after-kill", arc_sqlite_durable_after_kill_func);
 	g_test_add_func("/sqlite/reset-after-kill", arc_sqlite_reset_after_kill_func);
 	return g_test_run();
