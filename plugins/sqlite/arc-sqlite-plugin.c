@@ -29,6 +29,7 @@ typedef enum {
 	ARC_SQLITE_STMT_PUT_RECORD,
 	ARC_SQLITE_STMT_PURGE_RECORD,
 	ARC_SQLITE_STMT_CHECK,
+	ARC_SQLITE_STMT_DATA_VERSION,
 	ARC_SQLITE_STMT_LAST
 } ArcSqliteStmtId;
 
@@ -62,7 +63,13 @@ static const gchar *const arc_sqlite_stmt_sql[] = {
 	/* reads the database header, so a schema changed under the agent (by a newer agent
 	 * sharing the data dir) shows up, not only a closed connection */
 	[ARC_SQLITE_STMT_CHECK] = "PRAGMA user_version",
+	/* changes when another connection commits: see arc_sqlite_plugin_check_data_version() */
+	[ARC_SQLITE_STMT_DATA_VERSION] = "PRAGMA data_version",
 };
+
+/* Lists longer than this are read from the file every time rather than kept: peers, names,
+ * revocations and credentials are short; routes may number tens of thousands. */
+#define ARC_SQLITE_LIST_CACHE_MAX 1024
 G_STATIC_ASSERT(G_N_ELEMENTS(arc_sqlite_stmt_sql) == ARC_SQLITE_STMT_LAST);
 
 struct _ArcSqlitePlugin {
@@ -74,6 +81,8 @@ struct _ArcSqlitePlugin {
 	gchar *path;
 	sqlite3_stmt *stmts[ARC_SQLITE_STMT_LAST];
 	GSource *end_read; /* set while the reads of this turn share a transaction */
+	GHashTable *lists; /* kind -> (element-type ArcRecord) what list_records() last read */
+	gint64 data_version;
 };
 
 static void arc_sqlite_plugin_storage_iface_init(ArcStorageInterface *iface);
@@ -134,6 +143,25 @@ arc_sqlite_plugin_end_read_cb(gpointer user_data)
 	return G_SOURCE_REMOVE;
 }
 
+/* Starts the turn's read transaction and forgets the kept lists when another connection (the
+ * sqlite3 CLI) has committed since the last turn; this agent's own commits forget them
+ * anyway, so a kept list is what the file holds in this transaction. */
+static gboolean
+arc_sqlite_plugin_check_data_version(ArcSqlitePlugin *self, GError **error)
+{
+	g_autoptr(ArcSqliteStmtLease) stmt = self->stmts[ARC_SQLITE_STMT_DATA_VERSION];
+	gboolean has_row = FALSE;
+	gint64 version;
+
+	if (!arc_sqlite_step_row(stmt, &has_row, error))
+		return FALSE;
+	version = has_row ? sqlite3_column_int64(stmt, 0) : -1;
+	if (version != self->data_version)
+		g_hash_table_remove_all(self->lists);
+	self->data_version = version;
+	return TRUE;
+}
+
 /* Every read outside a transaction is a read transaction of its own, which in WAL mode takes
  * and drops a lock of the -shm file (two fcntl() calls) and checks the WAL header again; a
  * handshake reads the store 20 to 50 times in a few turns of the main loop. The reads of one
@@ -149,7 +177,8 @@ arc_sqlite_plugin_begin_read(ArcSqlitePlugin *self, GError **error)
 
 	if (self->end_read != NULL || !sqlite3_get_autocommit(self->db))
 		return TRUE;
-	if (!arc_sqlite_plugin_run(self, ARC_SQLITE_STMT_BEGIN_READ, error))
+	if (!arc_sqlite_plugin_run(self, ARC_SQLITE_STMT_BEGIN_READ, error) ||
+	    !arc_sqlite_plugin_check_data_version(self, error))
 		return FALSE;
 	self->end_read = g_idle_source_new();
 	g_source_set_priority(self->end_read, G_PRIORITY_DEFAULT);
@@ -163,6 +192,7 @@ static void
 arc_sqlite_plugin_close_locked(ArcSqlitePlugin *self)
 {
 	arc_sqlite_plugin_end_read(self);
+	g_hash_table_remove_all(self->lists);
 	for (guint i = 0; i < ARC_SQLITE_STMT_LAST; i++)
 		g_clear_pointer(&self->stmts[i], sqlite3_finalize);
 	if (self->db == NULL)
@@ -359,6 +389,19 @@ arc_sqlite_plugin_get_record(ArcStorage *storage, const gchar *kind, const gchar
 }
 
 static GPtrArray *
+arc_sqlite_plugin_copy_records(GPtrArray *records)
+{
+	GPtrArray *copy = g_ptr_array_new_full(records->len, (GDestroyNotify)arc_record_free);
+
+	for (guint i = 0; i < records->len; i++)
+		g_ptr_array_add(copy, arc_record_copy(g_ptr_array_index(records, i)));
+	return copy;
+}
+
+/* A list of a kind is kept until this agent commits or another connection has committed (a
+ * handshake lists the peers five times, and every removed peer stays as a tombstone and a
+ * revocation); callers get a copy. */
+static GPtrArray *
 arc_sqlite_plugin_list_records(ArcStorage *storage, const gchar *kind, GError **error)
 {
 	ArcSqlitePlugin *self = ARC_SQLITE_PLUGIN(storage);
@@ -367,10 +410,14 @@ arc_sqlite_plugin_list_records(ArcStorage *storage, const gchar *kind, GError **
 	g_autoptr(GPtrArray) records =
 		g_ptr_array_new_with_free_func((GDestroyNotify)arc_record_free);
 	gboolean has_row = FALSE;
+	GPtrArray *kept;
 
 	if (!arc_sqlite_plugin_ensure_open(self, error) ||
 	    !arc_sqlite_plugin_begin_read(self, error))
 		return NULL;
+	kept = kind != NULL ? g_hash_table_lookup(self->lists, kind) : NULL;
+	if (kept != NULL)
+		return arc_sqlite_plugin_copy_records(kept);
 	stmt = self->stmts[ARC_SQLITE_STMT_LIST_RECORDS];
 	if (!arc_sqlite_bind_text(stmt, 1, kind, error)) {
 		g_prefix_error(error, "cannot list records: ");
@@ -386,7 +433,11 @@ arc_sqlite_plugin_list_records(ArcStorage *storage, const gchar *kind, GError **
 			break;
 		g_ptr_array_add(records, arc_sqlite_plugin_record_from_row(stmt));
 	}
-	return g_steal_pointer(&records);
+	if (kind == NULL || records->len > ARC_SQLITE_LIST_CACHE_MAX)
+		return g_steal_pointer(&records);
+	kept = arc_sqlite_plugin_copy_records(records);
+	g_hash_table_replace(self->lists, g_strdup(kind), g_steal_pointer(&records));
+	return kept;
 }
 
 static gboolean
@@ -499,6 +550,7 @@ arc_sqlite_plugin_commit(ArcStorage *storage, ArcStorageTxn *txn, GError **error
 	if (n_ops == 0)
 		return TRUE;
 	arc_sqlite_plugin_end_read(self);
+	g_hash_table_remove_all(self->lists);
 	if (!arc_sqlite_plugin_run(self, ARC_SQLITE_STMT_BEGIN, error)) {
 		g_prefix_error(error, "cannot begin a transaction: ");
 		return FALSE;
@@ -578,6 +630,7 @@ arc_sqlite_plugin_finalize(GObject *object)
 
 	arc_sqlite_plugin_close_locked(self);
 	g_free(self->path);
+	g_hash_table_unref(self->lists);
 	g_mutex_clear(&self->mutex);
 	G_OBJECT_CLASS(arc_sqlite_plugin_parent_class)->finalize(object);
 }
@@ -592,4 +645,7 @@ static void
 arc_sqlite_plugin_init(ArcSqlitePlugin *self)
 {
 	g_mutex_init(&self->mutex);
+	self->lists = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+					    (GDestroyNotify)g_ptr_array_unref);
+	self->data_version = -1;
 }

@@ -710,6 +710,8 @@ arc_sqlite_reset_after_kill_func(void)
 	g_assert_null(got);
 }
 
+#define ARC_TEST_RECORD_COLUMNS "kind, id, version, writer, body, signature, deleted, updated_at"
+
 static void
 arc_test_assert_body(ArcTestFixture *fixture, const gchar *body)
 {
@@ -726,6 +728,7 @@ arc_sqlite_read_turn_func(ArcTestFixture *fixture, gconstpointer user_data)
 {
 	g_autoptr(ArcRecord) record = arc_test_record_new("peer", "peer_01", 1, "{\"v\":1}");
 	g_autoptr(ArcRecord) other = arc_test_record_new("peer", "peer_02", 1, "{}");
+	g_autoptr(ArcRecord) fourth = arc_test_record_new("peer", "peer_04", 1, "{}");
 	g_autoptr(ArcTestDb) db = NULL;
 	g_autoptr(GPtrArray) records = NULL;
 	g_autoptr(GError) error = NULL;
@@ -751,6 +754,29 @@ arc_sqlite_read_turn_func(ArcTestFixture *fixture, gconstpointer user_data)
 	arc_test_db_exec(db, "UPDATE records SET body = '{\"v\":4}' WHERE id = 'peer_01'");
 	arc_test_put_record(fixture, other);
 	arc_test_assert_body(fixture, "{\"v\":4}");
+
+	/* a list is kept across turns until a commit, of this agent's or another connection's */
+	g_clear_pointer(&records, g_ptr_array_unref);
+	records = arc_test_list_records(fixture, "peer");
+	g_assert_cmpuint(records->len, ==, 2);
+	arc_test_db_exec(db, "INSERT INTO records (" ARC_TEST_RECORD_COLUMNS ") VALUES "
+			     "('peer', 'peer_03', 1, 'peer_03', '{}', 'sig', 0, 0)");
+	while (g_main_context_iteration(NULL, FALSE))
+		;
+	g_clear_pointer(&records, g_ptr_array_unref);
+	records = arc_test_list_records(fixture, "peer");
+	g_assert_cmpuint(records->len, ==, 3);
+	g_assert_cmpstr(((ArcRecord *)g_ptr_array_index(records, 2))->id, ==, "peer_03");
+	/* a caller may change what it got: the kept list is not its */
+	g_free(((ArcRecord *)g_ptr_array_index(records, 2))->id);
+	((ArcRecord *)g_ptr_array_index(records, 2))->id = g_strdup("changed");
+	g_clear_pointer(&records, g_ptr_array_unref);
+	records = arc_test_list_records(fixture, "peer");
+	g_assert_cmpstr(((ArcRecord *)g_ptr_array_index(records, 2))->id, ==, "peer_03");
+	arc_test_put_record(fixture, fourth);
+	g_clear_pointer(&records, g_ptr_array_unref);
+	records = arc_test_list_records(fixture, "peer");
+	g_assert_cmpuint(records->len, ==, 4);
 
 	/* a check within a turn that read the old schema version still sees the new one */
 	arc_test_assert_body(fixture, "{\"v\":4}");
