@@ -5,6 +5,7 @@
 #include "arc-sqlite-plugin.h"
 
 #include <errno.h>
+#include <string.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <sys/stat.h>
@@ -144,8 +145,8 @@ arc_sqlite_plugin_end_read_cb(gpointer user_data)
 }
 
 /* Starts the turn's read transaction and forgets the kept lists when another connection (the
- * sqlite3 CLI) has committed since the last turn; this agent's own commits forget them
- * anyway, so a kept list is what the file holds in this transaction. */
+ * sqlite3 CLI) has committed since the last turn; this agent's own commits are written into
+ * them, so a kept list is what the file holds in this transaction. */
 static gboolean
 arc_sqlite_plugin_check_data_version(ArcSqlitePlugin *self, GError **error)
 {
@@ -398,9 +399,9 @@ arc_sqlite_plugin_copy_records(GPtrArray *records)
 	return copy;
 }
 
-/* A list of a kind is kept until this agent commits or another connection has committed (a
- * handshake lists the peers five times, and every removed peer stays as a tombstone and a
- * revocation); callers get a copy. */
+/* A list of a kind is kept until another connection commits (this agent's own commits are
+ * written into it): a handshake lists the peers five times, and every removed peer stays as a
+ * tombstone and a revocation. Callers get a copy. */
 static GPtrArray *
 arc_sqlite_plugin_list_records(ArcStorage *storage, const gchar *kind, GError **error)
 {
@@ -538,19 +539,12 @@ arc_sqlite_plugin_rollback(ArcSqlitePlugin *self)
 			  error_local->message);
 }
 
+/* BEGIN, @txn's operations, COMMIT; rolled back on the first failure */
 static gboolean
-arc_sqlite_plugin_commit(ArcStorage *storage, ArcStorageTxn *txn, GError **error)
+arc_sqlite_plugin_write(ArcSqlitePlugin *self, ArcStorageTxn *txn, GError **error)
 {
-	ArcSqlitePlugin *self = ARC_SQLITE_PLUGIN(storage);
-	G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
 	guint n_ops = arc_storage_txn_get_size(txn);
 
-	if (!arc_sqlite_plugin_ensure_open(self, error))
-		return FALSE;
-	if (n_ops == 0)
-		return TRUE;
-	arc_sqlite_plugin_end_read(self);
-	g_hash_table_remove_all(self->lists);
 	if (!arc_sqlite_plugin_run(self, ARC_SQLITE_STMT_BEGIN, error)) {
 		g_prefix_error(error, "cannot begin a transaction: ");
 		return FALSE;
@@ -567,6 +561,77 @@ arc_sqlite_plugin_commit(ArcStorage *storage, ArcStorageTxn *txn, GError **error
 		g_prefix_error(error, "cannot commit a transaction: ");
 		return FALSE;
 	}
+	return TRUE;
+}
+
+/* Where @id is in @kept (sorted by id as SQLite's ORDER BY sorts text: by bytes), or
+ * where it would go. */
+static gboolean
+arc_sqlite_plugin_find_kept(GPtrArray *kept, const gchar *id, guint *at)
+{
+	guint lo = 0, hi = kept->len;
+
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+		gint cmp = strcmp(((ArcRecord *)g_ptr_array_index(kept, mid))->id, id);
+
+		if (cmp == 0) {
+			*at = mid;
+			return TRUE;
+		}
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*at = lo;
+	return FALSE;
+}
+
+/* A committed @txn written into the kept lists as well, as the file now has it. */
+static void
+arc_sqlite_plugin_keep_written(ArcSqlitePlugin *self, ArcStorageTxn *txn)
+{
+	for (guint i = 0; i < arc_storage_txn_get_size(txn); i++) {
+		const ArcStorageOp *op = arc_storage_txn_get_op(txn, i);
+		GPtrArray *kept;
+		ArcRecord *copy;
+		guint at = 0;
+
+		if (op->kind != ARC_STORAGE_OP_PUT_RECORD &&
+		    op->kind != ARC_STORAGE_OP_PURGE_RECORD)
+			continue;
+		kept = g_hash_table_lookup(self->lists, op->record->kind);
+		if (kept == NULL)
+			continue;
+		if (arc_sqlite_plugin_find_kept(kept, op->record->id, &at))
+			g_ptr_array_remove_index(kept, at);
+		if (op->kind == ARC_STORAGE_OP_PURGE_RECORD)
+			continue;
+		copy = arc_record_copy(op->record);
+		copy->deleted = copy->deleted != FALSE;
+		g_ptr_array_insert(kept, (gint)at, copy);
+		if (kept->len > ARC_SQLITE_LIST_CACHE_MAX)
+			g_hash_table_remove(self->lists, op->record->kind);
+	}
+}
+
+static gboolean
+arc_sqlite_plugin_commit(ArcStorage *storage, ArcStorageTxn *txn, GError **error)
+{
+	ArcSqlitePlugin *self = ARC_SQLITE_PLUGIN(storage);
+	G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+
+	if (!arc_sqlite_plugin_ensure_open(self, error))
+		return FALSE;
+	if (arc_storage_txn_get_size(txn) == 0)
+		return TRUE;
+	arc_sqlite_plugin_end_read(self);
+	if (!arc_sqlite_plugin_write(self, txn, error)) {
+		g_hash_table_remove_all(self->lists);
+		return FALSE;
+	}
+	arc_sqlite_plugin_keep_written(self, txn);
 	return TRUE;
 }
 

@@ -786,6 +786,58 @@ arc_sqlite_read_turn_func(ArcTestFixture *fixture, gconstpointer user_data)
 	g_assert_nonnull(strstr(error->message, "schema version 999"));
 }
 
+/* This agent's own commits are written into the lists it keeps as the file has them: a new
+ * record in its place by id, a changed one, a tombstone, a purged one. */
+static void
+arc_sqlite_kept_lists_func(ArcTestFixture *fixture, gconstpointer user_data)
+{
+	g_autoptr(ArcRecord) b = arc_test_record_new("peer", "peer_b", 1, "{\"n\":1}");
+	g_autoptr(ArcRecord) d = arc_test_record_new("peer", "peer_d", 1, "{}");
+	g_autoptr(ArcRecord) a = arc_test_record_new("peer", "peer_a", 3, "{}");
+	g_autoptr(ArcRecord) c = arc_test_record_new("peer", "peer_c", 1, "{}");
+	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+	g_autoptr(ArcStorage) other = NULL;
+	g_autoptr(GPtrArray) kept = NULL;
+	g_autoptr(GPtrArray) fresh = NULL;
+	g_autoptr(GError) error = NULL;
+
+	arc_test_open(fixture);
+	arc_test_put_record(fixture, b);
+	arc_test_put_record(fixture, d);
+	kept = arc_test_list_records(fixture, "peer");
+	g_assert_cmpuint(kept->len, ==, 2);
+	g_clear_pointer(&kept, g_ptr_array_unref);
+
+	b->version = 2;
+	b->deleted = TRUE;
+	g_clear_pointer(&b->body, g_free);
+	arc_storage_txn_put_record(txn, a);
+	arc_storage_txn_put_record(txn, c);
+	arc_storage_txn_put_record(txn, b);
+	arc_storage_txn_purge_record(txn, "peer", "peer_d");
+	arc_storage_txn_set_meta(txn, "peer_id", "peer_a");
+	arc_test_commit(fixture, txn);
+	kept = arc_test_list_records(fixture, "peer");
+
+	other = arc_test_storage_new();
+	g_assert_true(arc_storage_open(other, fixture->data_dir, &error));
+	g_assert_no_error(error);
+	fresh = arc_storage_list_records(other, "peer", &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(fresh->len, ==, 3);
+	g_assert_cmpuint(kept->len, ==, fresh->len);
+	for (guint i = 0; i < fresh->len; i++) {
+		const ArcRecord *k = g_ptr_array_index(kept, i);
+		const ArcRecord *f = g_ptr_array_index(fresh, i);
+
+		arc_test_assert_record_equal(k, f);
+		g_assert_cmpint(k->deleted, ==, f->deleted);
+	}
+	g_assert_cmpstr(((ArcRecord *)g_ptr_array_index(fresh, 1))->id, ==, "peer_b");
+	g_assert_true(((ArcRecord *)g_ptr_array_index(fresh, 1))->deleted);
+	arc_storage_close(other);
+}
+
 static void
 arc_test_add(const gchar *path, void (*func)(ArcTestFixture *, gconstpointer))
 {
@@ -814,6 +866,7 @@ main(int argc, char **argv)
 	arc_test_add("/sqlite/fixture-current", arc_sqlite_fixture_current_func);
 	arc_test_add("/sqlite/fixture-v1", arc_sqlite_fixture_v1_func);
 	arc_test_add("/sqlite/read-turn", arc_sqlite_read_turn_func);
+	arc_test_add("/sqlite/kept-lists", arc_sqlite_kept_lists_func);
 	g_test_add_func("/sqlite/durable-after-kill", arc_sqlite_durable_after_kill_func);
 	g_test_add_func("/sqlite/reset-after-kill", arc_sqlite_reset_after_kill_func);
 	return g_test_run();
