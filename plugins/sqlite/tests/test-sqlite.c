@@ -800,6 +800,7 @@ arc_sqlite_kept_lists_func(ArcTestFixture *fixture, gconstpointer user_data)
 	g_autoptr(GPtrArray) kept = NULL;
 	g_autoptr(GPtrArray) fresh = NULL;
 	g_autoptr(GError) error = NULL;
+	gboolean ok;
 
 	arc_test_open(fixture);
 	arc_test_put_record(fixture, b);
@@ -820,8 +821,9 @@ arc_sqlite_kept_lists_func(ArcTestFixture *fixture, gconstpointer user_data)
 	kept = arc_test_list_records(fixture, "peer");
 
 	other = arc_test_storage_new();
-	g_assert_true(arc_storage_open(other, fixture->data_dir, &error));
+	ok = arc_storage_open(other, fixture->data_dir, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	fresh = arc_storage_list_records(other, "peer", &error);
 	g_assert_no_error(error);
 	g_assert_cmpuint(fresh->len, ==, 3);
