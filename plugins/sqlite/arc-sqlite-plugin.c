@@ -5,9 +5,9 @@
 #include "arc-sqlite-plugin.h"
 
 #include <errno.h>
-#include <string.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -68,10 +68,11 @@ static const gchar *const arc_sqlite_stmt_sql[] = {
 	[ARC_SQLITE_STMT_DATA_VERSION] = "PRAGMA data_version",
 };
 
+G_STATIC_ASSERT(G_N_ELEMENTS(arc_sqlite_stmt_sql) == ARC_SQLITE_STMT_LAST);
+
 /* Lists longer than this are read from the file every time rather than kept: peers, names,
  * revocations and credentials are short; routes may number tens of thousands. */
 #define ARC_SQLITE_LIST_CACHE_MAX 1024
-G_STATIC_ASSERT(G_N_ELEMENTS(arc_sqlite_stmt_sql) == ARC_SQLITE_STMT_LAST);
 
 struct _ArcSqlitePlugin {
 	ArcPlugin parent_instance;
