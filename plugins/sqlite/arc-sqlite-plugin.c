@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 
 typedef enum {
 	ARC_SQLITE_STMT_BEGIN,
+	ARC_SQLITE_STMT_BEGIN_READ,
 	ARC_SQLITE_STMT_COMMIT,
 	ARC_SQLITE_STMT_ROLLBACK,
 	ARC_SQLITE_STMT_GET_META,
@@ -28,6 +30,7 @@ typedef enum {
 	ARC_SQLITE_STMT_PUT_RECORD,
 	ARC_SQLITE_STMT_PURGE_RECORD,
 	ARC_SQLITE_STMT_CHECK,
+	ARC_SQLITE_STMT_DATA_VERSION,
 	ARC_SQLITE_STMT_LAST
 } ArcSqliteStmtId;
 
@@ -38,6 +41,8 @@ static const gchar *const arc_sqlite_stmt_sql[] = {
 	/* IMMEDIATE takes the write lock up front: a deferred transaction could fail half way
 	 * with SQLITE_BUSY when it upgrades from reading to writing */
 	[ARC_SQLITE_STMT_BEGIN] = "BEGIN IMMEDIATE",
+	/* the reads of one turn of the main loop: see arc_sqlite_plugin_begin_read() */
+	[ARC_SQLITE_STMT_BEGIN_READ] = "BEGIN DEFERRED",
 	[ARC_SQLITE_STMT_COMMIT] = "COMMIT",
 	[ARC_SQLITE_STMT_ROLLBACK] = "ROLLBACK",
 	[ARC_SQLITE_STMT_GET_META] = "SELECT value FROM meta WHERE key = ?1",
@@ -59,8 +64,15 @@ static const gchar *const arc_sqlite_stmt_sql[] = {
 	/* reads the database header, so a schema changed under the agent (by a newer agent
 	 * sharing the data dir) shows up, not only a closed connection */
 	[ARC_SQLITE_STMT_CHECK] = "PRAGMA user_version",
+	/* changes when another connection commits: see arc_sqlite_plugin_check_data_version() */
+	[ARC_SQLITE_STMT_DATA_VERSION] = "PRAGMA data_version",
 };
+
 G_STATIC_ASSERT(G_N_ELEMENTS(arc_sqlite_stmt_sql) == ARC_SQLITE_STMT_LAST);
+
+/* Lists longer than this are read from the file every time rather than kept: peers, names,
+ * revocations and credentials are short; routes may number tens of thousands. */
+#define ARC_SQLITE_LIST_CACHE_MAX 1024
 
 struct _ArcSqlitePlugin {
 	ArcPlugin parent_instance;
@@ -70,6 +82,9 @@ struct _ArcSqlitePlugin {
 	sqlite3 *db;
 	gchar *path;
 	sqlite3_stmt *stmts[ARC_SQLITE_STMT_LAST];
+	GSource *end_read; /* set while the reads of this turn share a transaction */
+	GHashTable *lists; /* kind -> (element-type ArcRecord) what list_records() last read */
+	gint64 data_version;
 };
 
 static void arc_sqlite_plugin_storage_iface_init(ArcStorageInterface *iface);
@@ -102,9 +117,84 @@ arc_sqlite_plugin_run(ArcSqlitePlugin *self, ArcSqliteStmtId id, GError **error)
 	return arc_sqlite_step_done(stmt, error);
 }
 
+/* Ends the read transaction that arc_sqlite_plugin_begin_read() opened, if any. */
+static void
+arc_sqlite_plugin_end_read(ArcSqlitePlugin *self)
+{
+	g_autoptr(GError) error_local = NULL;
+
+	if (self->end_read == NULL)
+		return;
+	g_source_destroy(self->end_read);
+	g_clear_pointer(&self->end_read, g_source_unref);
+	/* an error in a read may have ended the transaction already */
+	if (self->db == NULL || sqlite3_get_autocommit(self->db))
+		return;
+	if (!arc_sqlite_plugin_run(self, ARC_SQLITE_STMT_COMMIT, &error_local))
+		g_warning("cannot end a read transaction on %s: %s", self->path,
+			  error_local->message);
+}
+
+static gboolean
+arc_sqlite_plugin_end_read_cb(gpointer user_data)
+{
+	ArcSqlitePlugin *self = ARC_SQLITE_PLUGIN(user_data);
+	G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+
+	arc_sqlite_plugin_end_read(self);
+	return G_SOURCE_REMOVE;
+}
+
+/* Starts the turn's read transaction and forgets the kept lists when another connection (the
+ * sqlite3 CLI) has committed since the last turn; this agent's own commits are written into
+ * them, so a kept list is what the file holds in this transaction. */
+static gboolean
+arc_sqlite_plugin_check_data_version(ArcSqlitePlugin *self, GError **error)
+{
+	g_autoptr(ArcSqliteStmtLease) stmt = self->stmts[ARC_SQLITE_STMT_DATA_VERSION];
+	gboolean has_row = FALSE;
+	gint64 version;
+
+	if (!arc_sqlite_step_row(stmt, &has_row, error))
+		return FALSE;
+	version = has_row ? sqlite3_column_int64(stmt, 0) : -1;
+	if (version != self->data_version)
+		g_hash_table_remove_all(self->lists);
+	self->data_version = version;
+	return TRUE;
+}
+
+/* Every read outside a transaction is a read transaction of its own, which in WAL mode takes
+ * and drops a lock of the -shm file (two fcntl() calls) and checks the WAL header again; a
+ * handshake reads the store 20 to 50 times in a few turns of the main loop. The reads of one
+ * turn share one transaction instead, ended by an idle of the next turn, or before a write,
+ * a check or closing. This agent is the only writer while it runs and its own writes end the
+ * transaction first, so no read misses a change of its own; another connection's write (the
+ * sqlite3 CLI) is seen from the next turn on. Without a running main loop (a plugin test) the
+ * transaction lasts until the next write, check or close. */
+static gboolean
+arc_sqlite_plugin_begin_read(ArcSqlitePlugin *self, GError **error)
+{
+	GMainContext *context = g_main_context_default();
+
+	if (self->end_read != NULL || !sqlite3_get_autocommit(self->db))
+		return TRUE;
+	if (!arc_sqlite_plugin_run(self, ARC_SQLITE_STMT_BEGIN_READ, error) ||
+	    !arc_sqlite_plugin_check_data_version(self, error))
+		return FALSE;
+	self->end_read = g_idle_source_new();
+	g_source_set_priority(self->end_read, G_PRIORITY_DEFAULT);
+	g_source_set_callback(self->end_read, arc_sqlite_plugin_end_read_cb, self, NULL);
+	g_source_set_static_name(self->end_read, "[arctic] sqlite read transaction");
+	g_source_attach(self->end_read, context);
+	return TRUE;
+}
+
 static void
 arc_sqlite_plugin_close_locked(ArcSqlitePlugin *self)
 {
+	arc_sqlite_plugin_end_read(self);
+	g_hash_table_remove_all(self->lists);
 	for (guint i = 0; i < ARC_SQLITE_STMT_LAST; i++)
 		g_clear_pointer(&self->stmts[i], sqlite3_finalize);
 	if (self->db == NULL)
@@ -244,7 +334,8 @@ arc_sqlite_plugin_get_meta(ArcStorage *storage, const gchar *key, GError **error
 	g_autoptr(ArcSqliteStmtLease) stmt = NULL;
 	gboolean has_row = FALSE;
 
-	if (!arc_sqlite_plugin_ensure_open(self, error))
+	if (!arc_sqlite_plugin_ensure_open(self, error) ||
+	    !arc_sqlite_plugin_begin_read(self, error))
 		return NULL;
 	stmt = self->stmts[ARC_SQLITE_STMT_GET_META];
 	if (!arc_sqlite_bind_text(stmt, 1, key, error) ||
@@ -282,7 +373,8 @@ arc_sqlite_plugin_get_record(ArcStorage *storage, const gchar *kind, const gchar
 	g_autoptr(ArcSqliteStmtLease) stmt = NULL;
 	gboolean has_row = FALSE;
 
-	if (!arc_sqlite_plugin_ensure_open(self, error))
+	if (!arc_sqlite_plugin_ensure_open(self, error) ||
+	    !arc_sqlite_plugin_begin_read(self, error))
 		return NULL;
 	stmt = self->stmts[ARC_SQLITE_STMT_GET_RECORD];
 	if (!arc_sqlite_bind_text(stmt, 1, kind, error) ||
@@ -299,6 +391,19 @@ arc_sqlite_plugin_get_record(ArcStorage *storage, const gchar *kind, const gchar
 }
 
 static GPtrArray *
+arc_sqlite_plugin_copy_records(GPtrArray *records)
+{
+	GPtrArray *copy = g_ptr_array_new_full(records->len, (GDestroyNotify)arc_record_free);
+
+	for (guint i = 0; i < records->len; i++)
+		g_ptr_array_add(copy, arc_record_copy(g_ptr_array_index(records, i)));
+	return copy;
+}
+
+/* A list of a kind is kept until another connection commits (this agent's own commits are
+ * written into it): a handshake lists the peers five times, and every removed peer stays as a
+ * tombstone and a revocation. Callers get a copy. */
+static GPtrArray *
 arc_sqlite_plugin_list_records(ArcStorage *storage, const gchar *kind, GError **error)
 {
 	ArcSqlitePlugin *self = ARC_SQLITE_PLUGIN(storage);
@@ -307,9 +412,14 @@ arc_sqlite_plugin_list_records(ArcStorage *storage, const gchar *kind, GError **
 	g_autoptr(GPtrArray) records =
 		g_ptr_array_new_with_free_func((GDestroyNotify)arc_record_free);
 	gboolean has_row = FALSE;
+	GPtrArray *kept;
 
-	if (!arc_sqlite_plugin_ensure_open(self, error))
+	if (!arc_sqlite_plugin_ensure_open(self, error) ||
+	    !arc_sqlite_plugin_begin_read(self, error))
 		return NULL;
+	kept = kind != NULL ? g_hash_table_lookup(self->lists, kind) : NULL;
+	if (kept != NULL)
+		return arc_sqlite_plugin_copy_records(kept);
 	stmt = self->stmts[ARC_SQLITE_STMT_LIST_RECORDS];
 	if (!arc_sqlite_bind_text(stmt, 1, kind, error)) {
 		g_prefix_error(error, "cannot list records: ");
@@ -325,7 +435,11 @@ arc_sqlite_plugin_list_records(ArcStorage *storage, const gchar *kind, GError **
 			break;
 		g_ptr_array_add(records, arc_sqlite_plugin_record_from_row(stmt));
 	}
-	return g_steal_pointer(&records);
+	if (kind == NULL || records->len > ARC_SQLITE_LIST_CACHE_MAX)
+		return g_steal_pointer(&records);
+	kept = arc_sqlite_plugin_copy_records(records);
+	g_hash_table_replace(self->lists, g_strdup(kind), g_steal_pointer(&records));
+	return kept;
 }
 
 static gboolean
@@ -426,17 +540,12 @@ arc_sqlite_plugin_rollback(ArcSqlitePlugin *self)
 			  error_local->message);
 }
 
+/* BEGIN, @txn's operations, COMMIT; rolled back on the first failure */
 static gboolean
-arc_sqlite_plugin_commit(ArcStorage *storage, ArcStorageTxn *txn, GError **error)
+arc_sqlite_plugin_write(ArcSqlitePlugin *self, ArcStorageTxn *txn, GError **error)
 {
-	ArcSqlitePlugin *self = ARC_SQLITE_PLUGIN(storage);
-	G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
 	guint n_ops = arc_storage_txn_get_size(txn);
 
-	if (!arc_sqlite_plugin_ensure_open(self, error))
-		return FALSE;
-	if (n_ops == 0)
-		return TRUE;
 	if (!arc_sqlite_plugin_run(self, ARC_SQLITE_STMT_BEGIN, error)) {
 		g_prefix_error(error, "cannot begin a transaction: ");
 		return FALSE;
@@ -456,6 +565,77 @@ arc_sqlite_plugin_commit(ArcStorage *storage, ArcStorageTxn *txn, GError **error
 	return TRUE;
 }
 
+/* Where @id is in @kept (sorted by id as SQLite's ORDER BY sorts text: by bytes), or
+ * where it would go. */
+static gboolean
+arc_sqlite_plugin_find_kept(GPtrArray *kept, const gchar *id, guint *at)
+{
+	guint lo = 0, hi = kept->len;
+
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+		gint cmp = strcmp(((ArcRecord *)g_ptr_array_index(kept, mid))->id, id);
+
+		if (cmp == 0) {
+			*at = mid;
+			return TRUE;
+		}
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*at = lo;
+	return FALSE;
+}
+
+/* A committed @txn written into the kept lists as well, as the file now has it. */
+static void
+arc_sqlite_plugin_keep_written(ArcSqlitePlugin *self, ArcStorageTxn *txn)
+{
+	for (guint i = 0; i < arc_storage_txn_get_size(txn); i++) {
+		const ArcStorageOp *op = arc_storage_txn_get_op(txn, i);
+		GPtrArray *kept;
+		ArcRecord *copy;
+		guint at = 0;
+
+		if (op->kind != ARC_STORAGE_OP_PUT_RECORD &&
+		    op->kind != ARC_STORAGE_OP_PURGE_RECORD)
+			continue;
+		kept = g_hash_table_lookup(self->lists, op->record->kind);
+		if (kept == NULL)
+			continue;
+		if (arc_sqlite_plugin_find_kept(kept, op->record->id, &at))
+			g_ptr_array_remove_index(kept, at);
+		if (op->kind == ARC_STORAGE_OP_PURGE_RECORD)
+			continue;
+		copy = arc_record_copy(op->record);
+		copy->deleted = copy->deleted != FALSE;
+		g_ptr_array_insert(kept, (gint)at, copy);
+		if (kept->len > ARC_SQLITE_LIST_CACHE_MAX)
+			g_hash_table_remove(self->lists, op->record->kind);
+	}
+}
+
+static gboolean
+arc_sqlite_plugin_commit(ArcStorage *storage, ArcStorageTxn *txn, GError **error)
+{
+	ArcSqlitePlugin *self = ARC_SQLITE_PLUGIN(storage);
+	G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+
+	if (!arc_sqlite_plugin_ensure_open(self, error))
+		return FALSE;
+	if (arc_storage_txn_get_size(txn) == 0)
+		return TRUE;
+	arc_sqlite_plugin_end_read(self);
+	if (!arc_sqlite_plugin_write(self, txn, error)) {
+		g_hash_table_remove_all(self->lists);
+		return FALSE;
+	}
+	arc_sqlite_plugin_keep_written(self, txn);
+	return TRUE;
+}
+
 static gboolean
 arc_sqlite_plugin_check(ArcStorage *storage, GError **error)
 {
@@ -467,6 +647,8 @@ arc_sqlite_plugin_check(ArcStorage *storage, GError **error)
 
 	if (!arc_sqlite_plugin_ensure_open(self, error))
 		return FALSE;
+	/* what is on disk now, not what this turn's reads saw */
+	arc_sqlite_plugin_end_read(self);
 	stmt = self->stmts[ARC_SQLITE_STMT_CHECK];
 	if (!arc_sqlite_step_row(stmt, &has_row, error)) {
 		g_prefix_error(error, "cannot read %s: ", self->path);
@@ -514,6 +696,7 @@ arc_sqlite_plugin_finalize(GObject *object)
 
 	arc_sqlite_plugin_close_locked(self);
 	g_free(self->path);
+	g_hash_table_unref(self->lists);
 	g_mutex_clear(&self->mutex);
 	G_OBJECT_CLASS(arc_sqlite_plugin_parent_class)->finalize(object);
 }
@@ -528,4 +711,7 @@ static void
 arc_sqlite_plugin_init(ArcSqlitePlugin *self)
 {
 	g_mutex_init(&self->mutex);
+	self->lists = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+					    (GDestroyNotify)g_ptr_array_unref);
+	self->data_version = -1;
 }

@@ -710,6 +710,136 @@ arc_sqlite_reset_after_kill_func(void)
 	g_assert_null(got);
 }
 
+#define ARC_TEST_RECORD_COLUMNS "kind, id, version, writer, body, signature, deleted, updated_at"
+
+static void
+arc_test_assert_body(ArcTestFixture *fixture, const gchar *body)
+{
+	g_autoptr(ArcRecord) got = arc_test_get_record(fixture, "peer", "peer_01");
+	g_assert_nonnull(got);
+	g_assert_cmpstr(got->body, ==, body);
+}
+
+/* The reads of one turn of the main loop share a read transaction: a write of the agent in
+ * that turn still works and is read back at once, a change made by another connection (the
+ * sqlite3 CLI) is read from the next turn on, and a check always reads the file. */
+static void
+arc_sqlite_read_turn_func(ArcTestFixture *fixture, gconstpointer user_data)
+{
+	g_autoptr(ArcRecord) record = arc_test_record_new("peer", "peer_01", 1, "{\"v\":1}");
+	g_autoptr(ArcRecord) other = arc_test_record_new("peer", "peer_02", 1, "{}");
+	g_autoptr(ArcRecord) fourth = arc_test_record_new("peer", "peer_04", 1, "{}");
+	g_autoptr(ArcTestDb) db = NULL;
+	g_autoptr(GPtrArray) records = NULL;
+	g_autoptr(GError) error = NULL;
+
+	arc_test_open(fixture);
+	arc_test_put_record(fixture, record);
+	db = arc_test_db_open(fixture->db_path);
+
+	/* a write after reads of the same turn, then read back in that turn */
+	arc_test_assert_body(fixture, "{\"v\":1}");
+	g_free(record->body);
+	record->body = g_strdup("{\"v\":2}");
+	arc_test_put_record(fixture, record);
+	arc_test_assert_body(fixture, "{\"v\":2}");
+	records = arc_test_list_records(fixture, "peer");
+	g_assert_cmpuint(records->len, ==, 1);
+
+	/* another connection's change: seen once the loop has turned, or after a write */
+	arc_test_db_exec(db, "UPDATE records SET body = '{\"v\":3}' WHERE id = 'peer_01'");
+	while (g_main_context_iteration(NULL, FALSE))
+		;
+	arc_test_assert_body(fixture, "{\"v\":3}");
+	arc_test_db_exec(db, "UPDATE records SET body = '{\"v\":4}' WHERE id = 'peer_01'");
+	arc_test_put_record(fixture, other);
+	arc_test_assert_body(fixture, "{\"v\":4}");
+
+	/* a list is kept across turns until a commit, of this agent's or another connection's */
+	g_clear_pointer(&records, g_ptr_array_unref);
+	records = arc_test_list_records(fixture, "peer");
+	g_assert_cmpuint(records->len, ==, 2);
+	arc_test_db_exec(db, "INSERT INTO records (" ARC_TEST_RECORD_COLUMNS ") VALUES "
+			     "('peer', 'peer_03', 1, 'peer_03', '{}', 'sig', 0, 0)");
+	while (g_main_context_iteration(NULL, FALSE))
+		;
+	g_clear_pointer(&records, g_ptr_array_unref);
+	records = arc_test_list_records(fixture, "peer");
+	g_assert_cmpuint(records->len, ==, 3);
+	g_assert_cmpstr(((ArcRecord *)g_ptr_array_index(records, 2))->id, ==, "peer_03");
+	/* a caller may change what it got: the kept list is not its */
+	g_free(((ArcRecord *)g_ptr_array_index(records, 2))->id);
+	((ArcRecord *)g_ptr_array_index(records, 2))->id = g_strdup("changed");
+	g_clear_pointer(&records, g_ptr_array_unref);
+	records = arc_test_list_records(fixture, "peer");
+	g_assert_cmpstr(((ArcRecord *)g_ptr_array_index(records, 2))->id, ==, "peer_03");
+	arc_test_put_record(fixture, fourth);
+	g_clear_pointer(&records, g_ptr_array_unref);
+	records = arc_test_list_records(fixture, "peer");
+	g_assert_cmpuint(records->len, ==, 4);
+
+	/* a check within a turn that read the old schema version still sees the new one */
+	arc_test_assert_body(fixture, "{\"v\":4}");
+	arc_test_db_exec(db, "PRAGMA user_version = 999");
+	g_assert_false(arc_storage_check(fixture->storage, &error));
+	g_assert_error(error, ARC_ERROR, ARC_ERROR_STORAGE);
+	g_assert_nonnull(strstr(error->message, "schema version 999"));
+}
+
+/* This agent's own commits are written into the lists it keeps as the file has them: a new
+ * record in its place by id, a changed one, a tombstone, a purged one. */
+static void
+arc_sqlite_kept_lists_func(ArcTestFixture *fixture, gconstpointer user_data)
+{
+	g_autoptr(ArcRecord) b = arc_test_record_new("peer", "peer_b", 1, "{\"n\":1}");
+	g_autoptr(ArcRecord) d = arc_test_record_new("peer", "peer_d", 1, "{}");
+	g_autoptr(ArcRecord) a = arc_test_record_new("peer", "peer_a", 3, "{}");
+	g_autoptr(ArcRecord) c = arc_test_record_new("peer", "peer_c", 1, "{}");
+	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
+	g_autoptr(ArcStorage) other = NULL;
+	g_autoptr(GPtrArray) kept = NULL;
+	g_autoptr(GPtrArray) fresh = NULL;
+	g_autoptr(GError) error = NULL;
+	gboolean ok;
+
+	arc_test_open(fixture);
+	arc_test_put_record(fixture, b);
+	arc_test_put_record(fixture, d);
+	kept = arc_test_list_records(fixture, "peer");
+	g_assert_cmpuint(kept->len, ==, 2);
+	g_clear_pointer(&kept, g_ptr_array_unref);
+
+	b->version = 2;
+	b->deleted = TRUE;
+	g_clear_pointer(&b->body, g_free);
+	arc_storage_txn_put_record(txn, a);
+	arc_storage_txn_put_record(txn, c);
+	arc_storage_txn_put_record(txn, b);
+	arc_storage_txn_purge_record(txn, "peer", "peer_d");
+	arc_storage_txn_set_meta(txn, "peer_id", "peer_a");
+	arc_test_commit(fixture, txn);
+	kept = arc_test_list_records(fixture, "peer");
+
+	other = arc_test_storage_new();
+	ok = arc_storage_open(other, fixture->data_dir, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	fresh = arc_storage_list_records(other, "peer", &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(fresh->len, ==, 3);
+	g_assert_cmpuint(kept->len, ==, fresh->len);
+	for (guint i = 0; i < fresh->len; i++) {
+		const ArcRecord *k = g_ptr_array_index(kept, i);
+		const ArcRecord *f = g_ptr_array_index(fresh, i);
+
+		arc_test_assert_record_equal(k, f);
+		g_assert_cmpint(k->deleted, ==, f->deleted);
+	}
+	g_assert_cmpstr(((ArcRecord *)g_ptr_array_index(fresh, 1))->id, ==, "peer_b");
+	g_assert_true(((ArcRecord *)g_ptr_array_index(fresh, 1))->deleted);
+	arc_storage_close(other);
+}
+
 static void
 arc_test_add(const gchar *path, void (*func)(ArcTestFixture *, gconstpointer))
 {
@@ -737,6 +867,8 @@ main(int argc, char **argv)
 	arc_test_add("/sqlite/closed", arc_sqlite_closed_func);
 	arc_test_add("/sqlite/fixture-current", arc_sqlite_fixture_current_func);
 	arc_test_add("/sqlite/fixture-v1", arc_sqlite_fixture_v1_func);
+	arc_test_add("/sqlite/read-turn", arc_sqlite_read_turn_func);
+	arc_test_add("/sqlite/kept-lists", arc_sqlite_kept_lists_func);
 	g_test_add_func("/sqlite/durable-after-kill", arc_sqlite_durable_after_kill_func);
 	g_test_add_func("/sqlite/reset-after-kill", arc_sqlite_reset_after_kill_func);
 	return g_test_run();
