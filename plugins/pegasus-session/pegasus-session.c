@@ -444,8 +444,7 @@ pegasus_session_open_stream(PegasusSession *self, gpointer stream_user_data, gui
 
 	if (self->error != PEGASUS_SESSION_OK)
 		return self->error;
-	if (g_hash_table_size(self->streams) >= self->config.max_streams ||
-	    id > G_MAXUINT32 - 2)
+	if (g_hash_table_size(self->streams) >= self->config.max_streams || id > G_MAXUINT32 - 2)
 		return PEGASUS_SESSION_ERROR_STREAMS;
 	self->next_local_id += 2;
 	pegasus_session_control(self, PEGASUS_FRAME_OPEN, id, 0);
@@ -541,8 +540,8 @@ pegasus_session_data_reserve_many(PegasusSession *self, guint32 stream_id, struc
 	while (n < max_iov && credit > 0 && base + PEGASUS_DATA_RECORD_STRIDE <= self->out_cap) {
 		gsize len = (gsize)MIN(credit, PEGASUS_DATA_MAX);
 
-		iov[n].iov_base = self->out + base + PEGASUS_RECORD_HEADER_LEN +
-				  PEGASUS_DATA_HEADER_LEN;
+		iov[n].iov_base =
+			self->out + base + PEGASUS_RECORD_HEADER_LEN + PEGASUS_DATA_HEADER_LEN;
 		iov[n].iov_len = len;
 		credit -= len;
 		base += PEGASUS_DATA_RECORD_STRIDE;

@@ -40,8 +40,8 @@ pegasus_fuzz_fail(const gchar *what)
 }
 
 static gsize
-pegasus_fuzz_data(PegasusSession *session, guint32 id, gpointer sud, const guint8 *data,
-		  gsize len, gpointer user_data)
+pegasus_fuzz_data(PegasusSession *session, guint32 id, gpointer sud, const guint8 *data, gsize len,
+		  gpointer user_data)
 {
 	switch (pegasus_fuzz_turn++ % 3) {
 	case 0:
@@ -164,10 +164,9 @@ pegasus_fuzz_seeds(const gchar *dir)
 {
 	static const guint8 frames[] = {
 		0, 28, /* OPEN 1, WINDOW 1 +4096, DATA 1 "hi", FIN 1 */
-		1, 0, 0, 0, 1, 3, 0, 0, 0, 1, 0, 0, 16, 0, 2, 0, 0, 0, 1, 0, 2, 'h', 'i',
-		4, 0, 0, 0, 1,
-		0, 24, /* OPEN 3, RST 3 (cancel), PING 42 */
-		1, 0, 0, 0, 3, 5, 0, 0, 0, 3, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 42,
+		1, 0,  0, 0, 1, 3,  0, 0, 0, 1, 0, 0, 16, 0, 2, 0, 0, 0, 1, 0, 2, 'h', 'i', 4,
+		0, 0,  0, 1, 0, 24, /* OPEN 3, RST 3 (cancel), PING 42 */
+		1, 0,  0, 0, 3, 5,  0, 0, 0, 3, 0, 6, 0,  0, 0, 0, 0, 0, 0, 0, 0, 0,   0,   42,
 	};
 	g_autoptr(PegasusSession) a = pegasus_fuzz_session(&pegasus_fuzz_keys_a);
 	g_autofree guint8 *payload = g_malloc0(40000);
