@@ -30,6 +30,8 @@
 /* bytes one stream or connection may move per wakeup before others get their turn */
 #define ARC_TCP_BUDGET (512 * 1024)
 #define ARC_TCP_MAX_EVENTS 64
+/* connections accepted and not through their handshake yet: more are closed at once */
+#define ARC_TCP_MAX_HANDSHAKES 256
 /* records one readv() of a stream fills */
 #define ARC_TCP_READ_RECORDS 8
 
@@ -86,6 +88,7 @@ struct _ArcTcpConn {
 	GPtrArray *dirty;    /* ids of streams with bytes received in this read */
 	gboolean out_full;   /* streams wait until the output drains */
 	gint64 deadline;
+	gboolean counted; /* in io->n_handshakes */
 	gint64 last_rx;
 	gint64 last_ping;
 };
@@ -112,8 +115,7 @@ struct _ArcTcpIo {
 	ArcTcpEp wake;
 	int epfd;
 	PegasusIdentity *identity;
-	ArcTcpIncomingFunc incoming;
-	gpointer incoming_data;
+	ArcTcpHandoffQueue *handoff;
 	GThread *thread;
 	GAsyncQueue *commands; /* ArcTcpConnect */
 	GMutex lock;           /* guards allowed */
@@ -124,6 +126,7 @@ struct _ArcTcpIo {
 	GHashTable *last_stamp; /* X25519 key (GBytes) -> newest accepted timestamp (GBytes) */
 	GPtrArray *graveyard;   /* ArcTcpEp freed after the current batch of events */
 	PegasusSessionConfig config;
+	guint n_handshakes; /* accepted connections still in their handshake */
 	gboolean stopping;
 };
 
@@ -131,6 +134,97 @@ static void arc_tcp_conn_fail(ArcTcpConn *conn, const gchar *why);
 static GPtrArray *arc_tcp_io_conn_list(ArcTcpIo *io);
 static void arc_tcp_conn_write(ArcTcpConn *conn);
 static void arc_tcp_stream_update(ArcTcpStream *stream);
+
+/* What the I/O thread hands to the main context: finished connects and incoming streams,
+ * queued and delivered in batches, so that a burst of streams costs one wakeup of the main
+ * loop rather than one per stream. Shared with the idle that drains it (refcounted): the I/O
+ * side closes it when it stops, and what is still queued is then settled there. */
+struct _ArcTcpHandoffQueue {
+	gint refcount;
+	GMutex lock;
+	GPtrArray *items; /* ArcTcpHandoff */
+	GMainContext *context;
+	ArcTcpIncomingFunc incoming;
+	gpointer incoming_data;
+	gboolean closed;
+};
+
+typedef struct {
+	GTask *task; /* a connect: its connection or error */
+	GSocketConnection *connection;
+	GError *error;
+	int fd; /* an incoming stream: the agent's end, and who opened it */
+	gchar *peer_id;
+	GBytes *public_key;
+	GSocketAddress *remote;
+} ArcTcpHandoff;
+
+static void
+arc_tcp_handoff_settle(ArcTcpHandoffQueue *queue, ArcTcpHandoff *h, gboolean deliver)
+{
+	if (h->task != NULL) {
+		if (h->connection != NULL)
+			g_task_return_pointer(h->task, g_steal_pointer(&h->connection),
+					      g_object_unref);
+		else
+			g_task_return_error(h->task, g_steal_pointer(&h->error));
+		g_object_unref(h->task);
+	} else if (deliver) {
+		queue->incoming(h->fd, h->peer_id, h->public_key, h->remote, queue->incoming_data);
+	} else {
+		close(h->fd);
+	}
+	g_free(h->peer_id);
+	g_clear_pointer(&h->public_key, g_bytes_unref);
+	g_clear_object(&h->remote);
+	g_free(h);
+}
+
+static void
+arc_tcp_handoff_unref(ArcTcpHandoffQueue *queue)
+{
+	if (!g_atomic_int_dec_and_test(&queue->refcount))
+		return;
+	g_mutex_clear(&queue->lock);
+	g_ptr_array_free(queue->items, TRUE);
+	g_main_context_unref(queue->context);
+	g_free(queue);
+}
+
+/* on the main context: everything queued so far */
+static gboolean
+arc_tcp_handoff_drain(gpointer data)
+{
+	ArcTcpHandoffQueue *queue = data;
+	GPtrArray *items;
+	gboolean deliver;
+
+	g_mutex_lock(&queue->lock);
+	items = queue->items;
+	queue->items = g_ptr_array_new();
+	deliver = !queue->closed;
+	g_mutex_unlock(&queue->lock);
+	for (guint i = 0; i < items->len; i++)
+		arc_tcp_handoff_settle(queue, g_ptr_array_index(items, i), deliver);
+	g_ptr_array_free(items, TRUE);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+arc_tcp_handoff_push(ArcTcpHandoffQueue *queue, ArcTcpHandoff *h)
+{
+	gboolean first;
+
+	g_mutex_lock(&queue->lock);
+	first = queue->items->len == 0;
+	g_ptr_array_add(queue->items, h);
+	g_mutex_unlock(&queue->lock);
+	if (!first)
+		return;
+	g_atomic_int_inc(&queue->refcount);
+	g_main_context_invoke_full(queue->context, G_PRIORITY_DEFAULT, arc_tcp_handoff_drain, queue,
+				   (GDestroyNotify)arc_tcp_handoff_unref);
+}
 
 void
 arc_tcp_allowed_free(gpointer data)
@@ -155,10 +249,19 @@ arc_tcp_connect_free(ArcTcpConnect *req)
 	g_free(req);
 }
 
+/* the connect's answer, on its caller's context: the connection, or else the error */
 static void
-arc_tcp_connect_fail(ArcTcpConnect *req, const gchar *message)
+arc_tcp_connect_answer(ArcTcpIo *io, ArcTcpConnect *req, const gchar *message)
 {
-	g_task_return_new_error(req->task, ARC_ERROR, ARC_ERROR_PEER_UNREACHABLE, "%s", message);
+	ArcTcpHandoff *h = g_new0(ArcTcpHandoff, 1);
+
+	h->fd = -1;
+	h->task = g_steal_pointer(&req->task);
+	if (message == NULL)
+		h->connection = g_steal_pointer(&req->connection);
+	else
+		h->error = g_error_new(ARC_ERROR, ARC_ERROR_PEER_UNREACHABLE, "%s", message);
+	arc_tcp_handoff_push(io->handoff, h);
 	arc_tcp_connect_free(req);
 }
 
@@ -359,6 +462,7 @@ static void
 arc_tcp_on_opened(PegasusSession *session, guint32 id, gpointer user_data)
 {
 	ArcTcpConn *conn = user_data;
+	ArcTcpHandoff *h;
 	int fds[2];
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0) {
@@ -367,8 +471,12 @@ arc_tcp_on_opened(PegasusSession *session, guint32 id, gpointer user_data)
 		return;
 	}
 	arc_tcp_stream_new(conn, id, fds[0]);
-	conn->io->incoming(fds[1], conn->peer_id, conn->public_key, conn->remote,
-			   conn->io->incoming_data);
+	h = g_new0(ArcTcpHandoff, 1);
+	h->fd = fds[1];
+	h->peer_id = g_strdup(conn->peer_id);
+	h->public_key = g_bytes_ref(conn->public_key);
+	h->remote = conn->remote != NULL ? g_object_ref(conn->remote) : NULL;
+	arc_tcp_handoff_push(conn->io->handoff, h);
 }
 
 /* Received bytes wait in the session's stream buffer until the records of this read are all
@@ -478,13 +586,16 @@ arc_tcp_conn_fail(ArcTcpConn *conn, const gchar *why)
 		g_message("tcp: session with %s closed: %s", conn->peer_id ? conn->peer_id : "?",
 			  why);
 	conn->state = ARC_TCP_CONN_DEAD;
+	if (conn->counted)
+		io->n_handshakes--;
+	conn->counted = FALSE;
 	g_hash_table_iter_init(&iter, conn->streams);
 	while (g_hash_table_iter_next(&iter, NULL, &stream)) {
 		g_hash_table_iter_steal(&iter);
 		arc_tcp_ep_bury(io, &((ArcTcpStream *)stream)->ep);
 	}
 	for (guint i = 0; i < conn->pending->len; i++)
-		arc_tcp_connect_fail(g_ptr_array_index(conn->pending, i), why);
+		arc_tcp_connect_answer(io, g_ptr_array_index(conn->pending, i), why);
 	g_ptr_array_set_size(conn->pending, 0);
 	if (g_hash_table_lookup(io->by_peer, key) == conn)
 		g_hash_table_remove(io->by_peer, key);
@@ -573,13 +684,12 @@ arc_tcp_conn_open_stream(ArcTcpConn *conn, ArcTcpConnect *req)
 	guint32 id;
 
 	if (pegasus_session_open_stream(conn->session, NULL, &id) != PEGASUS_SESSION_OK) {
-		arc_tcp_connect_fail(req, "too many streams to this peer");
+		arc_tcp_connect_answer(conn->io, req, "too many streams to this peer");
 		return;
 	}
 	arc_tcp_stream_new(conn, id, req->plugin_fd);
 	req->plugin_fd = -1;
-	g_task_return_pointer(req->task, g_steal_pointer(&req->connection), g_object_unref);
-	arc_tcp_connect_free(req);
+	arc_tcp_connect_answer(conn->io, req, NULL);
 }
 
 static void
@@ -587,6 +697,9 @@ arc_tcp_conn_established(ArcTcpConn *conn, const PegasusKeys *keys)
 {
 	ArcTcpIo *io = conn->io;
 
+	if (conn->counted)
+		io->n_handshakes--;
+	conn->counted = FALSE;
 	conn->session = pegasus_session_new(keys, &io->config, &arc_tcp_callbacks, conn);
 	conn->state = ARC_TCP_CONN_ESTABLISHED;
 	conn->deadline = 0;
@@ -794,8 +907,14 @@ arc_tcp_io_accept(ArcTcpIo *io)
 				g_warning("tcp: accept: %s", g_strerror(errno));
 			return;
 		}
+		if (io->n_handshakes >= ARC_TCP_MAX_HANDSHAKES) {
+			close(fd);
+			continue;
+		}
 		arc_tcp_io_tune_socket(fd);
 		conn = arc_tcp_conn_new(io, fd, ARC_TCP_CONN_HS_RESPONDER);
+		conn->counted = TRUE;
+		io->n_handshakes++;
 		conn->remote = g_socket_address_new_from_native(&ss, len);
 		conn->hs = pegasus_handshake_new_responder(io->identity);
 		arc_tcp_conn_update(conn);
@@ -858,7 +977,7 @@ arc_tcp_io_do_connect(ArcTcpIo *io, ArcTcpConnect *req)
 	conn = arc_tcp_io_dial(io, req);
 	if (conn == NULL) {
 		g_autofree gchar *msg = g_strdup_printf("%s: %s", req->peer_id, g_strerror(errno));
-		arc_tcp_connect_fail(req, msg);
+		arc_tcp_connect_answer(io, req, msg);
 		return;
 	}
 	g_ptr_array_add(conn->pending, req);
@@ -902,7 +1021,7 @@ arc_tcp_io_commands(ArcTcpIo *io)
 			arc_tcp_io_recheck_peers(io);
 			arc_tcp_connect_free(req);
 		} else if (io->stopping) {
-			arc_tcp_connect_fail(req, "the transport is stopping");
+			arc_tcp_connect_answer(io, req, "the transport is stopping");
 		} else {
 			arc_tcp_io_do_connect(io, req);
 		}
@@ -1022,8 +1141,13 @@ arc_tcp_io_new(int listen_fd, PegasusIdentity *identity, ArcTcpIncomingFunc inco
 	io->wake.fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	io->epfd = epoll_create1(EPOLL_CLOEXEC);
 	io->identity = identity;
-	io->incoming = incoming;
-	io->incoming_data = user_data;
+	io->handoff = g_new0(ArcTcpHandoffQueue, 1);
+	io->handoff->refcount = 1;
+	g_mutex_init(&io->handoff->lock);
+	io->handoff->items = g_ptr_array_new();
+	io->handoff->context = g_main_context_ref_thread_default();
+	io->handoff->incoming = incoming;
+	io->handoff->incoming_data = user_data;
 	io->commands = g_async_queue_new();
 	g_mutex_init(&io->lock);
 	io->conns = g_hash_table_new(NULL, NULL);
@@ -1080,6 +1204,13 @@ arc_tcp_io_free(ArcTcpIo *self)
 		close(self->wake.fd);
 	if (self->epfd >= 0)
 		close(self->epfd);
+	/* the connects answered at stop and the streams nobody will take are settled now, on
+	 * the main thread that stops us; a drain still scheduled finds nothing */
+	g_mutex_lock(&self->handoff->lock);
+	self->handoff->closed = TRUE;
+	g_mutex_unlock(&self->handoff->lock);
+	arc_tcp_handoff_drain(self->handoff);
+	arc_tcp_handoff_unref(self->handoff);
 	pegasus_identity_free(self->identity);
 	g_async_queue_unref(self->commands);
 	g_mutex_clear(&self->lock);
