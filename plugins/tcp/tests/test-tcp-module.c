@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
 #include <string.h>
@@ -269,6 +270,161 @@ test_streams(TestNode *from, TestNode *to, guint8 *to_key_override, guint n)
 	return run.ok;
 }
 
+/* ---- one stream at a time, for the tests of stalls and ends ---- */
+
+static void
+test_got_stream(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	GIOStream **out = user_data;
+	g_autoptr(GError) error = NULL;
+
+	*out = arc_transport_connect_finish(ARC_TRANSPORT(source), result, &error);
+	g_assert_no_error(error);
+}
+
+static GIOStream *
+test_open(TestNode *from, TestNode *to)
+{
+	ArcTransportPeer peer;
+	g_autoptr(GBytes) key = NULL;
+	GIOStream *stream = NULL;
+
+	test_node_peer(to, "peer_b", &peer, &key);
+	arc_transport_connect_async(ARC_TRANSPORT(from->plugin), &peer, NULL, test_got_stream,
+				    &stream);
+	while (stream == NULL)
+		g_main_context_iteration(NULL, TRUE);
+	return stream;
+}
+
+/* b's side of each stream, kept as it arrives: the test decides what to do with it */
+static void
+test_keep_incoming(ArcTransport *transport, GIOStream *stream, const gchar *peer_id,
+		   GBytes *public_key, GSocketAddress *remote, gpointer user_data)
+{
+	g_ptr_array_add(user_data, g_object_ref(stream));
+}
+
+static GIOStream *
+test_wait_incoming(GPtrArray *kept, guint n)
+{
+	while (kept->len < n)
+		g_main_context_iteration(NULL, TRUE);
+	return g_ptr_array_index(kept, n - 1);
+}
+
+/* writes until the stream refuses: how many bytes went */
+static gsize
+test_write_until_error(int fd)
+{
+	static guint8 buf[65536];
+	gsize total = 0;
+	gssize n;
+
+	while ((n = send(fd, buf, sizeof(buf), MSG_NOSIGNAL)) > 0)
+		total += (gsize)n;
+	g_assert_cmpint(n, <, 0);
+	return total;
+}
+
+/* writes without blocking until nothing more goes for a while */
+static gsize
+test_fill_until_blocked(int fd)
+{
+	static guint8 buf[65536];
+	gsize total = 0;
+	guint idle = 0;
+
+	while (idle < 5) {
+		gssize n = send(fd, buf, sizeof(buf), MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n > 0) {
+			total += (gsize)n;
+			idle = 0;
+			continue;
+		}
+		g_assert_cmpint(errno, ==, EAGAIN);
+		idle++;
+		g_usleep(100 * 1000);
+	}
+	return total;
+}
+
+static gpointer
+test_writer_thread(gpointer data)
+{
+	return GSIZE_TO_POINTER(test_write_until_error(GPOINTER_TO_INT(data)));
+}
+
+/* a reader that never reads holds only its own stream: the writer blocks at the window and
+ * buffers, while a second stream of the same session goes on */
+static void
+test_stalled_func(ArcTestModule *fx, gconstpointer user_data)
+{
+	TestNode a = {0}, b = {0};
+	g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func(g_object_unref);
+	g_autoptr(GIOStream) stalled = NULL;
+	g_autoptr(GIOStream) other = NULL;
+	int fd, bfd, ofd;
+	guint8 byte = 0;
+	gssize n;
+	gsize filled;
+	GThread *writer;
+
+	test_node_start(fx, &a, "peer_a");
+	test_node_start(fx, &b, "peer_b");
+	test_node_allow(&b, &a, "peer_a");
+	g_signal_connect(b.plugin, "incoming", G_CALLBACK(test_keep_incoming), kept);
+	stalled = test_open(&a, &b);
+	fd = test_fd(stalled);
+	g_assert_cmpint(write(fd, "s", 1), ==, 1);
+	test_wait_incoming(kept, 1);
+	/* the stalled stream's writer fills its window and the buffers, no more */
+	filled = test_fill_until_blocked(fd);
+	g_assert_cmpuint(filled, >=, 1024 * 1024);
+	g_assert_cmpuint(filled, <=, 16 * 1024 * 1024);
+	/* the other stream still goes both ways */
+	other = test_open(&a, &b);
+	ofd = test_fd(other);
+	g_assert_cmpint(write(ofd, "ping", 4), ==, 4);
+	bfd = test_fd(test_wait_incoming(kept, 2));
+	g_assert_cmpint(read(bfd, &byte, 1), ==, 1);
+	g_assert_cmpint(byte, ==, 'p');
+	g_assert_cmpint(write(bfd, "!", 1), ==, 1);
+	n = read(ofd, &byte, 1);
+	g_assert_cmpint(n, ==, 1);
+	g_assert_cmpint(byte, ==, '!');
+	/* closing b's end of the stalled stream resets it: a's writer stops with an error */
+	writer = g_thread_new("writer", test_writer_thread, GINT_TO_POINTER(fd));
+	g_ptr_array_remove_index(kept, 0);
+	g_thread_join(writer);
+	test_node_stop(&a);
+	test_node_stop(&b);
+}
+
+/* when the session goes (b stops), a's streams read EOF */
+static void
+test_session_end_func(ArcTestModule *fx, gconstpointer user_data)
+{
+	TestNode a = {0}, b = {0};
+	g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func(g_object_unref);
+	g_autoptr(GIOStream) stream = NULL;
+	guint8 buf[16];
+	int fd;
+
+	test_node_start(fx, &a, "peer_a");
+	test_node_start(fx, &b, "peer_b");
+	test_node_allow(&b, &a, "peer_a");
+	g_signal_connect(b.plugin, "incoming", G_CALLBACK(test_keep_incoming), kept);
+	stream = test_open(&a, &b);
+	fd = test_fd(stream);
+	g_assert_cmpint(write(fd, "x", 1), ==, 1);
+	test_wait_incoming(kept, 1);
+	test_node_stop(&b);
+	g_assert_cmpint(read(fd, buf, sizeof(buf)), ==, 0);
+	test_node_stop(&a);
+}
+
 static void
 test_descriptor_func(ArcTestModule *fx, gconstpointer user_data)
 {
@@ -356,6 +512,8 @@ main(int argc, char **argv)
 	arc_test_module_add("/tcp-module/descriptor", "ARC_TCP_MODULE", test_descriptor_func);
 	arc_test_module_add("/tcp-module/streams", "ARC_TCP_MODULE", test_streams_func);
 	arc_test_module_add("/tcp-module/refused", "ARC_TCP_MODULE", test_refused_func);
+	arc_test_module_add("/tcp-module/stalled", "ARC_TCP_MODULE", test_stalled_func);
+	arc_test_module_add("/tcp-module/session-end", "ARC_TCP_MODULE", test_session_end_func);
 	arc_test_module_add("/tcp-module/not-listening", "ARC_TCP_MODULE", test_not_listening_func);
 	return g_test_run();
 }
