@@ -12,10 +12,12 @@
 #include "arctic-plugin.h"
 
 /* Two instances of a transport plugin in one process over loopback (bench/README.md):
- * single-stream throughput (one stream, bytes one way, for --seconds) and streams opened per
- * second (each stream: connect, one byte there, one byte back, close; --parallel at once).
- *   arc-bench-transport build/plugins/tcp/tcp.so [--seconds 5] [--parallel 64]
- * Prints `throughput_gbit=…` and `streams_per_s=…`. */
+ * single-stream throughput (one stream, bytes one way, for --seconds), beside the same load on
+ * one plain TCP connection, and streams opened per second (each stream: connect, one byte
+ * there, one byte back, close; --parallel at once).
+ *   arc-bench-transport build/plugins/tcp/tcp.so [--seconds 5] [--parallel 64] [--only RUN]
+ * Prints `direct_gbit=…`, `throughput_gbit=…` (each with the process's CPU seconds per Gbit)
+ * and `streams_per_s=…` (with CPU microseconds per stream). */
 
 static gint opt_seconds = 5;
 
@@ -218,6 +220,49 @@ bench_throughput(BenchRun *run)
 		(bench_cpu() - cpu) / ((gdouble)bytes * 8 / 1e9));
 }
 
+/* the same load over one plain TCP connection on loopback, side by side: the baseline */
+static void
+bench_direct(void)
+{
+	static guint8 buf[1 << 18];
+	g_autoptr(GSocketListener) listener = g_socket_listener_new();
+	g_autoptr(GInetAddress) lo = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
+	g_autoptr(GSocketAddress) any = g_inet_socket_address_new(lo, 0);
+	g_autoptr(GSocketAddress) bound = NULL;
+	g_autoptr(GSocketClient) client = g_socket_client_new();
+	g_autoptr(GSocketConnection) out = NULL;
+	g_autoptr(GSocketConnection) in = NULL;
+	g_autoptr(GError) error = NULL;
+	guint64 bytes = 0;
+	gint64 start, end;
+	gdouble cpu;
+	int fd;
+
+	if (!g_socket_listener_add_address(listener, any, G_SOCKET_TYPE_STREAM,
+					   G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error) ||
+	    (out = g_socket_client_connect(client, G_SOCKET_CONNECTABLE(bound), NULL, &error)) ==
+		    NULL ||
+	    (in = g_socket_listener_accept(listener, NULL, NULL, &error)) == NULL)
+		g_error("direct: %s", error->message);
+	g_thread_unref(g_thread_new("sink", bench_sink_thread, g_object_ref(in)));
+	fd = bench_fd(G_IO_STREAM(out));
+	memset(buf, 0x5a, sizeof(buf));
+	start = g_get_monotonic_time();
+	cpu = bench_cpu();
+	end = start + (gint64)opt_seconds * G_USEC_PER_SEC;
+	while (g_get_monotonic_time() < end) {
+		gssize n = write(fd, buf, sizeof(buf));
+		if (n <= 0)
+			g_error("write: %s", g_strerror(errno));
+		bytes += (guint64)n;
+	}
+	end = g_get_monotonic_time();
+	shutdown(fd, SHUT_WR);
+	g_print("direct_gbit=%.2f cpu_s_per_gbit=%.3f\n",
+		(gdouble)bytes * 8 / ((gdouble)(end - start) * 1000),
+		(bench_cpu() - cpu) / ((gdouble)bytes * 8 / 1e9));
+}
+
 static void
 bench_stream_rate(BenchRun *run)
 {
@@ -241,7 +286,7 @@ main(int argc, char **argv)
 	GOptionEntry entries[] = {
 		{"seconds", 0, 0, G_OPTION_ARG_INT, &opt_seconds, "length of each run", "S"},
 		{"parallel", 0, 0, G_OPTION_ARG_INT, &opt_parallel, "streams in flight", "N"},
-		{"only", 0, 0, G_OPTION_ARG_STRING, &opt_only, "one run: throughput or streams",
+		{"only", 0, 0, G_OPTION_ARG_STRING, &opt_only, "one run: direct, throughput or streams",
 		 "RUN"},
 		{NULL},
 	};
@@ -278,9 +323,11 @@ main(int argc, char **argv)
 	run.peer.peer_id = "peer_b";
 	run.peer.public_key = b_key;
 	run.peer.address = b.address;
-	if (g_strcmp0(opt_only, "streams") != 0)
+	if (opt_only == NULL || g_strcmp0(opt_only, "direct") == 0)
+		bench_direct();
+	if (g_strcmp0(opt_only, "streams") != 0 && g_strcmp0(opt_only, "direct") != 0)
 		bench_throughput(&run);
-	if (g_strcmp0(opt_only, "throughput") != 0)
+	if (opt_only == NULL || g_strcmp0(opt_only, "streams") == 0)
 		bench_stream_rate(&run);
 	arc_transport_stop(ARC_TRANSPORT(a.plugin));
 	arc_transport_stop(ARC_TRANSPORT(b.plugin));
