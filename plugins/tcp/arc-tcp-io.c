@@ -213,6 +213,7 @@ arc_tcp_handoff_drain(gpointer data)
 static void
 arc_tcp_handoff_push(ArcTcpHandoffQueue *queue, ArcTcpHandoff *h)
 {
+	GSource *source;
 	gboolean first;
 
 	g_mutex_lock(&queue->lock);
@@ -221,9 +222,16 @@ arc_tcp_handoff_push(ArcTcpHandoffQueue *queue, ArcTcpHandoff *h)
 	g_mutex_unlock(&queue->lock);
 	if (!first)
 		return;
+	/* an idle attached to the context, not g_main_context_invoke(): that would run the
+	 * drain right here whenever the main thread does not hold its context at this instant
+	 * (this thread's default context is the same global one) */
+	source = g_idle_source_new();
+	g_source_set_priority(source, G_PRIORITY_DEFAULT);
 	g_atomic_int_inc(&queue->refcount);
-	g_main_context_invoke_full(queue->context, G_PRIORITY_DEFAULT, arc_tcp_handoff_drain, queue,
-				   (GDestroyNotify)arc_tcp_handoff_unref);
+	g_source_set_callback(source, arc_tcp_handoff_drain, queue,
+			      (GDestroyNotify)arc_tcp_handoff_unref);
+	g_source_attach(source, queue->context);
+	g_source_unref(source);
 }
 
 void
@@ -305,11 +313,26 @@ arc_tcp_ep_set(ArcTcpIo *io, ArcTcpEp *ep, guint32 events)
 	ep->events = events;
 }
 
+/* A stream's end closed with unread bytes in it would make the agent's next read fail with
+ * ECONNRESET; the contract promises EOF. Shut both ways first (the agent's writes now fail
+ * with EPIPE, so nothing more arrives), then discard what it had written. */
+static void
+arc_tcp_stream_end(int fd)
+{
+	guint8 buf[4096];
+
+	shutdown(fd, SHUT_RDWR);
+	while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		;
+}
+
 /* takes ep out of the loop for good; its memory goes when the current batch is done */
 static void
 arc_tcp_ep_bury(ArcTcpIo *io, ArcTcpEp *ep)
 {
 	arc_tcp_ep_set(io, ep, 0);
+	if (ep->fd >= 0 && ep->kind == ARC_TCP_EP_STREAM)
+		arc_tcp_stream_end(ep->fd);
 	if (ep->fd >= 0)
 		close(ep->fd);
 	ep->fd = -1;

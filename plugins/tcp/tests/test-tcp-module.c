@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "arc-test-module.h"
+#include "pegasus-handshake.h"
 
 /* The built tcp.so as the agent's loader sees it: two instances on 127.0.0.1 that know each
  * other, many concurrent streams checked byte for byte (SHA-256 both ways) with half-close and
@@ -425,6 +426,64 @@ test_session_end_func(ArcTestModule *fx, gconstpointer user_data)
 	test_node_stop(&a);
 }
 
+/* sends an initiation on a fresh connection to node: the bytes answered before the listener
+ * closed (a response, or nothing) */
+static gssize
+test_raw_initiation(TestNode *node, const guint8 *initiation, guint8 *answer, gsize answer_len)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GSocket) socket = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+						 G_SOCKET_PROTOCOL_TCP, &error);
+	gsize done = 0;
+	gssize sent;
+	gboolean ok;
+
+	g_assert_no_error(error);
+	g_socket_set_timeout(socket, 10);
+	ok = g_socket_connect(socket, node->address, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	sent = g_socket_send(socket, (const gchar *)initiation, PEGASUS_INITIATION_LEN, NULL,
+			     &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(sent, ==, PEGASUS_INITIATION_LEN);
+	while (done < answer_len) {
+		gssize n = g_socket_receive(socket, (gchar *)answer + done, answer_len - done, NULL,
+					    &error);
+		g_assert_no_error(error);
+		if (n == 0)
+			break;
+		done += (gsize)n;
+	}
+	return (gssize)done;
+}
+
+/* a captured initiation sent again is refused: no response, the connection closed */
+static void
+test_replay_func(ArcTestModule *fx, gconstpointer user_data)
+{
+	TestNode a = {0}, b = {0};
+	g_autoptr(PegasusIdentity) identity = NULL;
+	g_autoptr(PegasusHandshake) hs = NULL;
+	guint8 b_key[PEGASUS_KEY_LEN];
+	guint8 initiation[PEGASUS_INITIATION_LEN];
+	guint8 answer[PEGASUS_RESPONSE_LEN];
+
+	test_node_start(fx, &a, "peer_a");
+	test_node_start(fx, &b, "peer_b");
+	test_node_allow(&b, &a, "peer_a");
+	identity = pegasus_identity_new(a.ed_secret, sizeof(a.ed_secret));
+	g_assert_true(pegasus_public_key_from_ed25519(b_key, b.ed_public, sizeof(b.ed_public)));
+	hs = pegasus_handshake_new_initiator(identity, b_key);
+	g_assert_cmpint(pegasus_handshake_write_initiation(hs, initiation), ==, PEGASUS_HS_OK);
+	g_assert_cmpint(test_raw_initiation(&b, initiation, answer, sizeof(answer)), ==,
+			PEGASUS_RESPONSE_LEN);
+	g_assert_cmpint(answer[0], ==, PEGASUS_MSG_RESPONSE);
+	g_assert_cmpint(test_raw_initiation(&b, initiation, answer, sizeof(answer)), ==, 0);
+	test_node_stop(&a);
+	test_node_stop(&b);
+}
+
 static void
 test_descriptor_func(ArcTestModule *fx, gconstpointer user_data)
 {
@@ -512,6 +571,7 @@ main(int argc, char **argv)
 	arc_test_module_add("/tcp-module/descriptor", "ARC_TCP_MODULE", test_descriptor_func);
 	arc_test_module_add("/tcp-module/streams", "ARC_TCP_MODULE", test_streams_func);
 	arc_test_module_add("/tcp-module/refused", "ARC_TCP_MODULE", test_refused_func);
+	arc_test_module_add("/tcp-module/replay", "ARC_TCP_MODULE", test_replay_func);
 	arc_test_module_add("/tcp-module/stalled", "ARC_TCP_MODULE", test_stalled_func);
 	arc_test_module_add("/tcp-module/session-end", "ARC_TCP_MODULE", test_session_end_func);
 	arc_test_module_add("/tcp-module/not-listening", "ARC_TCP_MODULE", test_not_listening_func);
