@@ -88,7 +88,8 @@ struct _ArcTcpConn {
 	GPtrArray *dirty;    /* ids of streams with bytes received in this read */
 	gboolean out_full;   /* streams wait until the output drains */
 	gint64 deadline;
-	gboolean counted; /* in io->n_handshakes */
+	gboolean counted;    /* in io->n_handshakes */
+	gboolean registered; /* in io->by_peer */
 	gint64 last_rx;
 	gint64 last_ping;
 };
@@ -715,6 +716,14 @@ arc_tcp_conn_open_stream(ArcTcpConn *conn, ArcTcpConnect *req)
 	arc_tcp_connect_answer(conn->io, req, NULL);
 }
 
+/* the session this side's connects to that peer use from now on */
+static void
+arc_tcp_conn_register(ArcTcpConn *conn)
+{
+	conn->registered = TRUE;
+	g_hash_table_replace(conn->io->by_peer, arc_tcp_key_bytes(conn->remote_key), conn);
+}
+
 static void
 arc_tcp_conn_established(ArcTcpConn *conn, const PegasusKeys *keys)
 {
@@ -728,7 +737,11 @@ arc_tcp_conn_established(ArcTcpConn *conn, const PegasusKeys *keys)
 	conn->deadline = 0;
 	conn->last_rx = conn->last_ping = g_get_monotonic_time();
 	g_clear_pointer(&conn->hs, pegasus_handshake_free);
-	g_hash_table_replace(io->by_peer, arc_tcp_key_bytes(conn->remote_key), conn);
+	/* a responder's session carries this side's streams only once a record proved the
+	 * initiator is live (a replayed initiation gets this far when the timestamp record was
+	 * lost, e.g. after a restart, and must not swallow our streams) */
+	if (conn->initiator)
+		arc_tcp_conn_register(conn);
 	for (guint i = 0; i < conn->pending->len; i++)
 		arc_tcp_conn_open_stream(conn, g_ptr_array_index(conn->pending, i));
 	g_ptr_array_set_size(conn->pending, 0);
@@ -890,6 +903,8 @@ arc_tcp_conn_readable(ArcTcpConn *conn)
 		if (pegasus_session_process(conn->session) != PEGASUS_SESSION_OK)
 			return; /* arc_tcp_conn_write() reports it */
 		arc_tcp_conn_deliver(conn);
+		if (!conn->registered && pegasus_session_is_confirmed(conn->session))
+			arc_tcp_conn_register(conn);
 		budget -= MIN(budget, (gsize)n);
 	}
 }

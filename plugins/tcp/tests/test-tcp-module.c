@@ -284,18 +284,24 @@ test_got_stream(GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static GIOStream *
-test_open(TestNode *from, TestNode *to)
+test_open_to(TestNode *from, TestNode *to, const gchar *to_id)
 {
 	ArcTransportPeer peer;
 	g_autoptr(GBytes) key = NULL;
 	GIOStream *stream = NULL;
 
-	test_node_peer(to, "peer_b", &peer, &key);
+	test_node_peer(to, to_id, &peer, &key);
 	arc_transport_connect_async(ARC_TRANSPORT(from->plugin), &peer, NULL, test_got_stream,
 				    &stream);
 	while (stream == NULL)
 		g_main_context_iteration(NULL, TRUE);
 	return stream;
+}
+
+static GIOStream *
+test_open(TestNode *from, TestNode *to)
+{
+	return test_open_to(from, to, "peer_b");
 }
 
 /* b's side of each stream, kept as it arrives: the test decides what to do with it */
@@ -484,6 +490,41 @@ test_replay_func(ArcTestModule *fx, gconstpointer user_data)
 	test_node_stop(&b);
 }
 
+/* the session a dialled carries b's streams to a too: a accepts nobody on its listener, so
+ * a stream from b can only come over that session */
+static void
+test_reverse_func(ArcTestModule *fx, gconstpointer user_data)
+{
+	TestNode a = {0}, b = {0};
+	g_autoptr(GPtrArray) at_a = g_ptr_array_new_with_free_func(g_object_unref);
+	g_autoptr(GPtrArray) at_b = g_ptr_array_new_with_free_func(g_object_unref);
+	g_autoptr(GIOStream) ab = NULL;
+	g_autoptr(GIOStream) ba = NULL;
+	guint8 byte = 0;
+	int fd, afd;
+
+	test_node_start(fx, &a, "peer_a");
+	test_node_start(fx, &b, "peer_b");
+	test_node_allow(&b, &a, "peer_a");
+	g_signal_connect(a.plugin, "incoming", G_CALLBACK(test_keep_incoming), at_a);
+	g_signal_connect(b.plugin, "incoming", G_CALLBACK(test_keep_incoming), at_b);
+	ab = test_open_to(&a, &b, "peer_b");
+	g_assert_cmpint(write(test_fd(ab), "1", 1), ==, 1);
+	g_assert_cmpint(read(test_fd(test_wait_incoming(at_b, 1)), &byte, 1), ==, 1);
+	/* a's first record reached b: the session now carries b's streams too */
+	ba = test_open_to(&b, &a, "peer_a");
+	fd = test_fd(ba);
+	g_assert_cmpint(write(fd, "2", 1), ==, 1);
+	afd = test_fd(test_wait_incoming(at_a, 1));
+	g_assert_cmpint(read(afd, &byte, 1), ==, 1);
+	g_assert_cmpint(byte, ==, '2');
+	g_assert_cmpint(write(afd, "3", 1), ==, 1);
+	g_assert_cmpint(read(fd, &byte, 1), ==, 1);
+	g_assert_cmpint(byte, ==, '3');
+	test_node_stop(&a);
+	test_node_stop(&b);
+}
+
 static void
 test_descriptor_func(ArcTestModule *fx, gconstpointer user_data)
 {
@@ -571,6 +612,7 @@ main(int argc, char **argv)
 	arc_test_module_add("/tcp-module/descriptor", "ARC_TCP_MODULE", test_descriptor_func);
 	arc_test_module_add("/tcp-module/streams", "ARC_TCP_MODULE", test_streams_func);
 	arc_test_module_add("/tcp-module/refused", "ARC_TCP_MODULE", test_refused_func);
+	arc_test_module_add("/tcp-module/reverse", "ARC_TCP_MODULE", test_reverse_func);
 	arc_test_module_add("/tcp-module/replay", "ARC_TCP_MODULE", test_replay_func);
 	arc_test_module_add("/tcp-module/stalled", "ARC_TCP_MODULE", test_stalled_func);
 	arc_test_module_add("/tcp-module/session-end", "ARC_TCP_MODULE", test_session_end_func);
