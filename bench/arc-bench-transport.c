@@ -91,6 +91,7 @@ bench_fd(GIOStream *stream)
 /* ---- the receiving side: mode 'T' discards to EOF on a thread, 'C' answers one byte ---- */
 
 static gint bench_mode;
+static gint bench_incoming; /* streams the listening side was handed */
 
 static gpointer
 bench_sink_thread(gpointer data)
@@ -121,6 +122,7 @@ static void
 bench_on_incoming(ArcTransport *transport, GIOStream *stream, const gchar *peer_id,
 		  GBytes *public_key, GSocketAddress *remote, gpointer user_data)
 {
+	bench_incoming++;
 	if (bench_mode == 'C')
 		g_input_stream_read_async(g_io_stream_get_input_stream(stream), bench_echo, 1,
 					  G_PRIORITY_DEFAULT, NULL, bench_echo_read,
@@ -203,6 +205,11 @@ bench_throughput(BenchRun *run)
 	g_main_loop_run(run->loop);
 	fd = bench_fd(run->stream);
 	memset(buf, 0x5a, sizeof(buf));
+	/* the stream reaches the listener's main loop: let it start the reader first */
+	if (write(fd, buf, 1) != 1)
+		g_error("write: %s", g_strerror(errno));
+	while (bench_incoming == 0)
+		g_main_context_iteration(NULL, TRUE);
 	start = g_get_monotonic_time();
 	cpu = bench_cpu();
 	end = start + (gint64)opt_seconds * G_USEC_PER_SEC;
@@ -286,8 +293,8 @@ main(int argc, char **argv)
 	GOptionEntry entries[] = {
 		{"seconds", 0, 0, G_OPTION_ARG_INT, &opt_seconds, "length of each run", "S"},
 		{"parallel", 0, 0, G_OPTION_ARG_INT, &opt_parallel, "streams in flight", "N"},
-		{"only", 0, 0, G_OPTION_ARG_STRING, &opt_only, "one run: direct, throughput or streams",
-		 "RUN"},
+		{"only", 0, 0, G_OPTION_ARG_STRING, &opt_only,
+		 "one run: direct, throughput or streams", "RUN"},
 		{NULL},
 	};
 	g_autoptr(GOptionContext) context = g_option_context_new("MODULE");
