@@ -556,6 +556,40 @@ test_streams_func(ArcTestModule *fx, gconstpointer user_data)
 	test_node_stop(&b);
 }
 
+typedef struct {
+	gboolean done;
+	GIOStream *stream;
+} TestAttempt;
+
+static void
+test_attempted(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	TestAttempt *attempt = user_data;
+
+	attempt->stream = arc_transport_connect_finish(ARC_TRANSPORT(source), result, NULL);
+	attempt->done = TRUE;
+}
+
+/* one connect from a to b: whether it was refused (a stream that still got through, on a
+ * session about to close, is dropped) */
+static gboolean
+test_refused_once(TestNode *a, TestNode *b)
+{
+	ArcTransportPeer peer;
+	g_autoptr(GBytes) key = NULL;
+	TestAttempt attempt = {0};
+
+	test_node_peer(b, "peer_b", &peer, &key);
+	arc_transport_connect_async(ARC_TRANSPORT(a->plugin), &peer, NULL, test_attempted,
+				    &attempt);
+	while (!attempt.done)
+		g_main_context_iteration(NULL, TRUE);
+	if (attempt.stream == NULL)
+		return TRUE;
+	g_object_unref(attempt.stream);
+	return FALSE;
+}
+
 /* b accepts only a: c is refused; a dialling b with c's key as b's is refused by a itself
  * (b cannot answer for c); and once b no longer names a, a's session is closed and a new
  * one refused */
@@ -563,6 +597,8 @@ static void
 test_refused_func(ArcTestModule *fx, gconstpointer user_data)
 {
 	TestNode a = {0}, b = {0}, c = {0};
+	g_autoptr(GPtrArray) late = g_ptr_array_new_with_free_func(g_object_unref);
+	gboolean refused = FALSE;
 
 	test_node_start(fx, &a, "peer_a");
 	test_node_start(fx, &b, "peer_b");
@@ -574,11 +610,18 @@ test_refused_func(ArcTestModule *fx, gconstpointer user_data)
 	g_assert_cmpint(g_atomic_int_get(&b.incoming), ==, 0);
 	g_assert_cmpint(test_streams(&a, &b, NULL, 1), ==, 1);
 	g_assert_true(arc_transport_set_peers(ARC_TRANSPORT(b.plugin), NULL, 0, NULL));
-	/* the closing reaches a asynchronously: a's next connect may still find the old
-	 * session, whose streams then end; none gets through */
-	g_usleep(200 * 1000);
-	g_assert_cmpint(test_streams(&a, &b, NULL, 2), ==, 0);
-	g_assert_cmpint(g_atomic_int_get(&b.incoming), ==, 1);
+	/* b's I/O thread closes the session soon after, not during the call: a stream may
+	 * still get through meanwhile (b keeps it unanswered), none after (a's new session is
+	 * refused) */
+	g_signal_handlers_disconnect_by_func(b.plugin, test_on_incoming, &b);
+	g_signal_connect(b.plugin, "incoming", G_CALLBACK(test_keep_incoming), late);
+	for (guint i = 0; i < 100 && !refused; i++) {
+		refused = test_refused_once(&a, &b);
+		if (!refused)
+			g_usleep(100 * 1000);
+	}
+	g_assert_true(refused);
+	g_assert_true(test_refused_once(&a, &b));
 	test_node_stop(&a);
 	test_node_stop(&b);
 	test_node_stop(&c);
