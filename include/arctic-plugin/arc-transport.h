@@ -62,8 +62,9 @@ G_DECLARE_INTERFACE(ArcTransport, arc_transport, ARC, TRANSPORT, GObject)
  * @set_peers: (since ABI 2.2) the peers whose streams the listener accepts, replacing the
  *   previous set; each #ArcTransportPeer gives `peer_id` and `public_key` (`address` is
  *   ignored). Until it is called the listener accepts nobody. Sessions that a peer no longer
- *   named had opened to this listener are closed, their streams with them; sessions this
- *   side dialled are not affected (the agent dials whom it chooses).
+ *   named had opened to this listener are closed, their streams with them (by the plugin's
+ *   threads, shortly after the call returns); sessions this side dialled are not affected
+ *   (the agent dials whom it chooses).
  *
  * A transport carries proxied TCP streams between two peers (the inter-peer leg of a
  * service). Encryption, authentication and framing are the plugin's business.
