@@ -385,9 +385,11 @@ arc_kcp_update_rtt(ArcKcp *self, gint32 rtt)
 static void
 arc_kcp_ack_until(ArcKcp *self, guint32 una)
 {
-	if (arc_kcp_diff(una, self->snd_nxt) > 0)
-		una = self->snd_nxt; /* nobody acknowledges what was never sent */
-	for (guint32 sn = self->snd_una; arc_kcp_diff(sn, una) < 0; sn++)
+	/* an una outside [snd_una, snd_nxt] is old news or acknowledges what was never sent;
+	 * compared as distances, so that one 2^31 away cannot pass for either */
+	if (una - self->snd_una > self->snd_nxt - self->snd_una)
+		una = self->snd_una;
+	for (guint32 sn = self->snd_una; sn != una; sn++)
 		arc_kcp_snd_seg(self, sn)->state = ARC_KCP_SEG_ACKED;
 	while (self->snd_una != self->snd_nxt &&
 	       arc_kcp_snd_seg(self, self->snd_una)->state == ARC_KCP_SEG_ACKED) {

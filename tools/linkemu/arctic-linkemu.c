@@ -32,8 +32,9 @@
 #include <unistd.h>
 
 #define ARC_LINKEMU_SLOT 2048 /* bytes per buffer: the TUN MTU must stay below it */
-#define ARC_LINKEMU_BATCH 64  /* reads per device per wakeup, so one side cannot starve the other  \
-			       */
+#define ARC_LINKEMU_BATCH                                                                          \
+	64 /* reads per device per wakeup, so one side cannot starve the other                     \
+	    */
 
 typedef struct {
 	guint64 release_ns; /* when it leaves the link */

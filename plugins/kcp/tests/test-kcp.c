@@ -270,6 +270,9 @@ kcp_hostile_func(void)
 	arc_kcp_get_stats(a.kcp, &st);
 	g_assert_cmpuint(st.segments_sent, <=, 32);
 	g_assert_cmpuint(arc_kcp_waiting(a.kcp), ==, 32);
+	/* an una exactly 2^31 ahead acknowledges nothing (it once acknowledged everything) */
+	arc_kcp_input(a.kcp, d, kcp_put_segment(d, 7, 2, 65535, 5000, 0x80000000u, 0), 0);
+	g_assert_cmpuint(arc_kcp_waiting(a.kcp), ==, 32);
 	/* bad headers */
 	g_assert_cmpint(arc_kcp_input(a.kcp, d, 10, 0), ==, ARC_KCP_INPUT_SHORT);
 	kcp_put_segment(d, 8, 1, 1, 0, 0, 1);
