@@ -5,6 +5,8 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <sodium.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -14,7 +16,8 @@
 
 /* The built kcp.so as the agent's loader sees it: two instances on 127.0.0.1 that know each
  * other, many concurrent streams checked byte for byte (SHA-256 both ways) with half-close and
- * EOF, and peers with the wrong key refused. */
+ * EOF, the same through a relay that drops 5 % of the datagrams each way, and peers with the
+ * wrong key refused (at once: the listener answers with a reset). */
 
 #define N_STREAMS 24
 #define REPLY_LEN (256 * 1024 + 7)
@@ -266,6 +269,87 @@ test_streams(TestNode *from, TestNode *to, guint8 *to_key_override, guint n)
 	return run.ok;
 }
 
+/* A UDP relay between one client and a server that drops a share of the datagrams each way,
+ * seeded: the lossy link the kcp transport is for, on loopback */
+typedef struct {
+	int front; /* the clients' side, bound on 127.0.0.1 */
+	int back;  /* connected to the server */
+	gdouble loss;
+	GRand *rand;
+	gint stop;
+	GThread *thread;
+	guint64 dropped;
+	GSocketAddress *address;
+} TestRelay;
+
+static gpointer
+test_relay_thread(gpointer data)
+{
+	TestRelay *relay = data;
+	struct sockaddr_storage client;
+	socklen_t client_len = 0;
+	guint8 buf[65536];
+
+	while (!g_atomic_int_get(&relay->stop)) {
+		struct pollfd fds[] = {{relay->front, POLLIN, 0}, {relay->back, POLLIN, 0}};
+		struct sockaddr_storage from;
+		socklen_t from_len = sizeof(from);
+		gssize n;
+
+		if (poll(fds, 2, 50) <= 0)
+			continue;
+		if (fds[0].revents & POLLIN) {
+			n = recvfrom(relay->front, buf, sizeof(buf), 0, (struct sockaddr *)&from,
+				     &from_len);
+			client = from, client_len = from_len;
+			if (n > 0 && g_rand_double(relay->rand) >= relay->loss)
+				(void)!send(relay->back, buf, (gsize)n, 0);
+			else if (n > 0)
+				relay->dropped++;
+		}
+		if ((fds[1].revents & POLLIN) && (n = recv(relay->back, buf, sizeof(buf), 0)) > 0) {
+			if (client_len > 0 && g_rand_double(relay->rand) >= relay->loss)
+				(void)!sendto(relay->front, buf, (gsize)n, 0,
+					      (struct sockaddr *)&client, client_len);
+			else
+				relay->dropped++;
+		}
+	}
+	return NULL;
+}
+
+static void
+test_relay_start(TestRelay *relay, GSocketAddress *server, gdouble loss)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in lo = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof(lo);
+
+	relay->front = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	relay->back = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	g_assert_cmpint(bind(relay->front, (struct sockaddr *)&lo, sizeof(lo)), ==, 0);
+	g_assert_cmpint(getsockname(relay->front, (struct sockaddr *)&lo, &len), ==, 0);
+	relay->address = g_socket_address_new_from_native(&lo, len);
+	g_assert_true(g_socket_address_to_native(server, &ss, sizeof(ss), NULL));
+	g_assert_cmpint(connect(relay->back, (struct sockaddr *)&ss,
+				(socklen_t)g_socket_address_get_native_size(server)),
+			==, 0);
+	relay->loss = loss;
+	relay->rand = g_rand_new_with_seed(15);
+	relay->thread = g_thread_new("relay", test_relay_thread, relay);
+}
+
+static void
+test_relay_stop(TestRelay *relay)
+{
+	g_atomic_int_set(&relay->stop, 1);
+	g_thread_join(relay->thread);
+	close(relay->front);
+	close(relay->back);
+	g_rand_free(relay->rand);
+	g_clear_object(&relay->address);
+}
+
 static void
 test_descriptor_func(ArcTestModule *fx, gconstpointer user_data)
 {
@@ -293,6 +377,29 @@ test_streams_func(ArcTestModule *fx, gconstpointer user_data)
 	g_assert_cmpint(g_atomic_int_get(&b.incoming), ==, N_STREAMS);
 	/* the session stays up: more streams on it */
 	g_assert_cmpint(test_streams(&a, &b, NULL, 4), ==, 4);
+	test_node_stop(&a);
+	test_node_stop(&b);
+}
+
+/* streams through 5 % loss each way arrive intact (FEC and retransmission) */
+static void
+test_lossy_func(ArcTestModule *fx, gconstpointer user_data)
+{
+	TestNode a = {0}, b = {0}, b_via_relay;
+	TestRelay relay = {0};
+
+	test_node_start(fx, &a, "peer_a");
+	test_node_start(fx, &b, "peer_b");
+	test_node_allow(&b, &a, "peer_a");
+	g_signal_connect(b.plugin, "incoming", G_CALLBACK(test_on_incoming), &b);
+	test_relay_start(&relay, b.address, 0.05);
+	b_via_relay = b;
+	b_via_relay.address = relay.address;
+	g_assert_cmpint(test_streams(&a, &b_via_relay, NULL, 8), ==, 8);
+	g_assert_cmpint(g_atomic_int_get(&b.incoming), ==, 8);
+	test_relay_stop(&relay);
+	g_test_message("the relay dropped %" G_GUINT64_FORMAT " datagrams", relay.dropped);
+	g_assert_cmpuint(relay.dropped, >, 0);
 	test_node_stop(&a);
 	test_node_stop(&b);
 }
@@ -352,6 +459,7 @@ main(int argc, char **argv)
 	g_assert_cmpint(sodium_init(), >=, 0);
 	arc_test_module_add("/kcp-module/descriptor", "ARC_KCP_MODULE", test_descriptor_func);
 	arc_test_module_add("/kcp-module/streams", "ARC_KCP_MODULE", test_streams_func);
+	arc_test_module_add("/kcp-module/lossy", "ARC_KCP_MODULE", test_lossy_func);
 	arc_test_module_add("/kcp-module/refused", "ARC_KCP_MODULE", test_refused_func);
 	arc_test_module_add("/kcp-module/not-listening", "ARC_KCP_MODULE", test_not_listening_func);
 	return g_test_run();
