@@ -38,6 +38,7 @@ test_node_start(ArcTestModule *fx, TestNode *node, const gchar *name)
 	g_autoptr(GSocketAddress) any = g_inet_socket_address_new(lo, 0);
 	g_autoptr(GBytes) key = NULL;
 	g_autoptr(GError) error = NULL;
+	gboolean ok;
 
 	crypto_sign_keypair(node->ed_public, node->ed_secret);
 	key = g_bytes_new(node->ed_secret, sizeof(node->ed_secret));
@@ -47,8 +48,9 @@ test_node_start(ArcTestModule *fx, TestNode *node, const gchar *name)
 	settings.address = any;
 	settings.peer_id = name;
 	settings.private_key = key;
-	g_assert_true(arc_transport_listen(ARC_TRANSPORT(node->plugin), &settings, &error));
+	ok = arc_transport_listen(ARC_TRANSPORT(node->plugin), &settings, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	g_object_get(node->plugin, "listen-address", &node->address, NULL);
 	g_assert_cmpuint(g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(node->address)), >,
 			 0);
@@ -80,11 +82,13 @@ test_node_allow(TestNode *node, TestNode *other, const gchar *other_id)
 	g_autoptr(GBytes) key = NULL;
 	const ArcTransportPeer *peers[] = {&peer};
 	g_autoptr(GError) error = NULL;
+	gboolean ok;
 
 	test_node_peer(other, other_id, &peer, &key);
-	g_assert_true(arc_transport_set_peers(ARC_TRANSPORT(node->plugin), peers,
-					      other != NULL ? 1 : 0, &error));
+	ok = arc_transport_set_peers(ARC_TRANSPORT(node->plugin), peers, other != NULL ? 1 : 0,
+				     &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 }
 
 static int
