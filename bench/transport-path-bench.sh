@@ -50,7 +50,7 @@ median() {
 run() {
 	local module=$build/plugins/all/$1.so out
 	ip netns exec "$(linkemu_ns right)" "$harness" "$module" server "$linkemu_right_addr" \
-		"$port" >/dev/null &
+		"$port" >/dev/null 2>&1 &
 	server=$!
 	sleep 0.5
 	for _ in $(seq "$rounds"); do
