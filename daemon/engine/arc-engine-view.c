@@ -85,6 +85,21 @@ arc_engine_view_endpoint(const gchar *address, guint16 port)
 	return g_strdup_printf("%s:%u", host, port);
 }
 
+/* `host:port` of @member's API: the proxy leaves connections to it alone */
+static gchar *
+arc_engine_view_api_endpoint(const gchar *address)
+{
+	g_autoptr(GSocketConnectable) parsed = NULL;
+
+	if (address == NULL)
+		return NULL;
+	parsed = g_network_address_parse(arc_handshake_address_host_port(address), 0, NULL);
+	if (parsed == NULL || g_network_address_get_port(G_NETWORK_ADDRESS(parsed)) == 0)
+		return NULL;
+	return arc_engine_view_endpoint(address,
+					g_network_address_get_port(G_NETWORK_ADDRESS(parsed)));
+}
+
 static void
 arc_engine_view_add_member(ArcEngineView *self, ArcClusterViewBuilder *builder,
 			   const ArcMember *member, GHashTable *names,
@@ -94,6 +109,7 @@ arc_engine_view_add_member(ArcEngineView *self, ArcClusterViewBuilder *builder,
 	g_autoptr(ArcRecord) record =
 		arc_storage_get_record(arc_node_get_storage(self->node), "peer", member->id, NULL);
 	g_autofree gchar *endpoint = NULL;
+	g_autofree gchar *api_endpoint = arc_engine_view_api_endpoint(member->address);
 	g_autoptr(GBytes) key = NULL;
 	ArcClusterMember out = {0};
 	ArcPeerTunnel tunnel = {0};
@@ -115,6 +131,7 @@ arc_engine_view_add_member(ArcEngineView *self, ArcClusterViewBuilder *builder,
 	out.has_tunnel_v6 = tunnel.has_v6;
 	out.tunnel_v6 = tunnel.v6;
 	out.over_limit = member->over_limit;
+	out.api_endpoint = api_endpoint;
 	arc_cluster_view_builder_add_member(builder, &out);
 }
 
