@@ -140,6 +140,8 @@ arc_agent_dataplane_setup(ArcAgentDataplane *self, ArcPluginLoader *loader, GErr
 	arc_dataplane_config_init(&config);
 	config.tunnel_ipv4_range = self->config->tunnel_ipv4_range;
 	config.tunnel_ipv6_range = self->config->tunnel_ipv6_range;
+	config.proxy_port = self->config->proxy_port;
+	config.transport_port = self->config->proxy_transport_port;
 	self->dataplane = arc_dataplane_new(&config, error);
 	return self->dataplane != NULL;
 }

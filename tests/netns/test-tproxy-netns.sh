@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# Suite 'netns': the transparent proxy (docs/dataplane.md, "TCP: the transparent proxy").
+# Namespaces tpx<pid>c (client), a (entry, peer_A), b (exit, peer_B), s (server behind B),
+# w (the WAN behind A, where what is not captured goes). Every address of 10/8 is local in s
+# and in w, whose listeners answer with their name and the source address they saw.
+#   (a) random route tables (seed printed; ARC_TEST_SEED=N repeats a run): each connection
+#       from the client reaches what `routes explain` names: the exit's side (s) from the
+#       exit's address (192.168.82.1), or from the client's own with fully_transparent; w from A's address
+#       when the service leaves at A; w from the client's address when no route carries it
+#       (not captured); every byte arrives, and the half-close after them;
+#   (b) A's own connections: to B's API (a route covers it) are not captured, other ports
+#       of B are (locally originated capture: output, lo, prerouting);
+#   (c) 4 MiB cross entry and exit intact;
+#   (d) after kill -9 the table stays and fails closed: a captured connection is refused at
+#       once (RST), one no route takes still goes straight; a restart reconciles and carries
+#       again;
+#   (e) a clean stop removes the table and the proxy's rules: nothing is captured.
+# The streams between entry and exit are plain TCP (a test fixture in arc-tproxy-netns.c):
+# the transport plugins are tested on their own.
+set -uo pipefail
+
+# shellcheck source-path=SCRIPTDIR source=netns-common.sh
+. "$(dirname "$0")/netns-common.sh"
+[ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
+netns_require ip nft python3
+tmp=$(mktemp -d /tmp/arctic-tpx-XXXXXX)
+trap netns_cleanup EXIT
+
+prog=$build/tests/netns/arc-tproxy-netns
+probe_py=$(dirname "$0")/tpx-probe.py
+seed=${ARC_TEST_SEED:-$RANDOM}
+t=tpx$$
+ns_c=${t}c ns_a=${t}a ns_b=${t}b ns_s=${t}s ns_w=${t}w
+for ns in "$ns_c" "$ns_a" "$ns_b" "$ns_s" "$ns_w"; do
+	netns_add "$ns"
+done
+# link NS1 ADDR1 NS2 ADDR2 PREFIX: a veth pair between two namespaces
+n=0
+link() {
+	n=$((n + 1))
+	ip link add "${t}x$n" type veth peer name "${t}y$n" || skip "cannot create a veth pair"
+	ip link set "${t}x$n" netns "$1"
+	ip link set "${t}y$n" netns "$3"
+	ip -n "$1" addr add "$2/$5" dev "${t}x$n"
+	ip -n "$3" addr add "$4/$5" dev "${t}y$n"
+	ip -n "$1" link set "${t}x$n" up
+	ip -n "$3" link set "${t}y$n" up
+}
+link "$ns_c" 192.168.81.2 "$ns_a" 192.168.81.1 24
+link "$ns_a" 198.51.100.1 "$ns_b" 198.51.100.2 24
+link "$ns_a" 198.51.101.1 "$ns_w" 198.51.101.2 30
+link "$ns_b" 192.168.82.1 "$ns_s" 192.168.82.2 24
+ip -n "$ns_c" route add default via 192.168.81.1
+ip -n "$ns_a" route add default via 198.51.101.2
+ip -n "$ns_b" route add 10.0.0.0/8 via 192.168.82.2
+ip -n "$ns_b" route add 192.168.81.0/24 via 198.51.100.1
+ip -n "$ns_s" route add default via 192.168.82.1
+ip -n "$ns_w" route add default via 198.51.101.1
+for ns in "$ns_s" "$ns_w"; do
+	ip -n "$ns" route add local 10.0.0.0/8 dev lo
+done
+ip netns exec "$ns_b" sysctl -qw net.ipv4.conf.all.rp_filter=0
+
+ip netns exec "$ns_s" python3 "$probe_py" serve S 7000 &
+pids+=($!)
+ip netns exec "$ns_w" python3 "$probe_py" serve W 7000 &
+pids+=($!)
+ip netns exec "$ns_b" python3 "$probe_py" serve B-api 8080 &
+pids+=($!)
+ip netns exec "$ns_b" python3 "$probe_py" serve B 7000 &
+pids+=($!)
+
+dsts=(10.1.2.3 10.1.2.4 10.1.9.9 10.2.3.4 10.3.3.3 10.200.0.1)
+echo "seed $seed"
+
+# start_side entry|exit: the program in its namespace, until it says ready
+start_side() {
+	local out=$tmp/$1.out
+	if [ "$1" = entry ]; then
+		ip netns exec "$ns_a" "$prog" entry "$seed" 198.51.100.2 198.51.100.1 "${dsts[@]}" \
+			>"$out" 2>"$tmp/$1.log" &
+	else
+		ip netns exec "$ns_b" "$prog" exit "$seed" 198.51.100.1 198.51.100.2 \
+			>"$out" 2>"$tmp/$1.log" &
+	fi
+	pids+=($!)
+	eval "pid_$1=$!"
+	for _ in $(seq 50); do
+		grep -q '^ready' "$out" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	cat "$tmp/$1.log"
+	fail "the $1 side did not start"
+	exit 1
+}
+probe() { ip netns exec "$1" python3 "$probe_py" probe "$2" "$3" "${4:-100}"; }
+
+start_side exit
+start_side entry
+grep '^route' "$tmp/entry.out"
+# what a connection must meet, from what explain's evaluation names
+want() {
+	case $1 in
+	exit) echo "S 192.168.82.1" ;; # the exit's own address towards s
+	exit-transparent) echo "S 192.168.81.2" ;;
+	direct) echo "W 198.51.101.1" ;;
+	none) echo "W 192.168.81.2" ;;
+	esac
+}
+
+# ---- (a) every connection where explain says ----
+check_all() {
+	local label=$1 bad=0 dst what got
+	while read -r _ dst what; do
+		got=$(probe "$ns_c" "$dst" 7000)
+		if [ "$got" != "$(want "$what")" ]; then
+			fail "($label) $dst: explain says $what ($(want "$what")), the server saw: $got"
+			bad=1
+		fi
+	done < <(grep '^expect' "$tmp/entry.out")
+	[ "$bad" = 0 ] && pass "($label) ${#dsts[@]} connections reached what explain names"
+}
+check_all a
+
+# ---- (b) the agent's own connections ----
+got=$(probe "$ns_a" 198.51.100.2 8080)
+[ "$got" = "B-api 198.51.100.1" ] && pass "(b) A's connection to B's API is not captured" ||
+	fail "(b) A's connection to B's API: $got"
+got=$(probe "$ns_a" 198.51.100.2 7000)
+[ "$got" = "B 198.51.100.2" ] && pass "(b) A's own connection along a route is captured" ||
+	fail "(b) A's own connection to B:7000 along route 99: $got"
+
+# ---- (c) a larger transfer through entry and exit ----
+got=$(probe "$ns_c" 198.51.100.2 7000 4194304)
+[ "$got" = "B 198.51.100.2" ] && pass "(c) 4 MiB crossed entry and exit intact" ||
+	fail "(c) 4 MiB: $got"
+
+# ---- (d) kill -9: fail-closed, then a restart reconciles ----
+kill -9 "$pid_entry"
+wait "$pid_entry" 2>/dev/null
+captured= uncaptured=
+while read -r _ dst what; do
+	[ "$what" = none ] && uncaptured=$dst || captured=$dst
+done < <(grep '^expect' "$tmp/entry.out")
+ip netns exec "$ns_a" nft list table inet arctic >/dev/null 2>&1 ||
+	fail "(d) the table is gone after kill -9"
+if [ -n "$captured" ]; then
+	got=$(probe "$ns_c" "$captured" 7000)
+	[ "$got" = refused ] && pass "(d) after kill -9 a captured connection to $captured is refused" ||
+		fail "(d) after kill -9, $captured: $got (want refused)"
+fi
+if [ -n "$uncaptured" ]; then
+	got=$(probe "$ns_c" "$uncaptured" 7000)
+	[ "$got" = "W 192.168.81.2" ] && pass "(d) $uncaptured, which no route takes, still goes straight" ||
+		fail "(d) after kill -9, $uncaptured: $got"
+fi
+rules_before=$(ip -n "$ns_a" rule show | grep -c 'fwmark 0xa7c')
+start_side entry
+rules_after=$(ip -n "$ns_a" rule show | grep -c 'fwmark 0xa7c')
+[ "$rules_before" = "$rules_after" ] && pass "(d) the restart left no duplicate rule ($rules_after)" ||
+	fail "(d) rules before the restart $rules_before, after $rules_after"
+check_all "d, restarted"
+
+# ---- (e) a clean stop removes the capture ----
+kill -TERM "$pid_entry"
+wait "$pid_entry" 2>/dev/null
+if ip netns exec "$ns_a" nft list table inet arctic >/dev/null 2>&1; then
+	fail "(e) table inet arctic left after a clean stop"
+elif [ "$(ip -n "$ns_a" rule show | grep -c 'fwmark 0xa7c')" != 0 ]; then
+	fail "(e) rules left after a clean stop: $(ip -n "$ns_a" rule show | grep 0xa7c)"
+else
+	pass "(e) a clean stop removes the table and the rules"
+fi
+if [ -n "$captured" ]; then
+	got=$(probe "$ns_c" "$captured" 7000)
+	[ "$got" = "W 192.168.81.2" ] && pass "(e) $captured goes straight once the agent stopped" ||
+		fail "(e) after the stop, $captured: $got"
+fi
+
+if [ "$failures" -gt 0 ]; then
+	echo "entry log:"
+	cat "$tmp/entry.log"
+	echo "exit log:"
+	cat "$tmp/exit.log"
+	echo "$failures failure(s) (seed $seed)"
+	exit 1
+fi
+echo "all passed (seed $seed)"
