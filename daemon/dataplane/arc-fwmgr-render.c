@@ -131,7 +131,7 @@ arc_fwmgr_append_hooks(GString *out, const ArcClusterView *view,
 {
 	g_string_append(out, "\tchain prerouting {\n"
 			     "\t\ttype filter hook prerouting priority mangle; policy accept;\n");
-	arc_tproxymgr_render_socket_rule(out, config);
+	arc_tproxymgr_render_socket_rule(out, view, config);
 	g_string_append(out, "\t\tiifname \"arc-*\" return comment \"from a tunnel: exit traffic\"\n"
 			     "\t\tct direction reply return\n"
 			     "\t\tmeta l4proto tcp goto tproxymgr\n"

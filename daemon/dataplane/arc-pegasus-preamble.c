@@ -155,8 +155,8 @@ arc_pegasus_is_protected(const ArcClusterView *view, const ArcCidr *destination,
 	return g_strcmp0(endpoint, self_member->api_endpoint) == 0;
 }
 
-/* whether one of @service_id's routes could have captured this connection; @explicit: its
- * destination prefix is more than /0 */
+/* whether one of @service_id's routes could have captured this connection; @explicit: one
+ * names the destination on purpose: a host route to it, or a network inside 127.0.0.0/8 */
 static gboolean
 arc_pegasus_route_allows(const ArcClusterView *view, const gchar *service_id,
 			 const ArcCidr *source, const ArcCidr *destination, gboolean *explicit)
@@ -176,7 +176,10 @@ arc_pegasus_route_allows(const ArcClusterView *view, const gchar *service_id,
 		if (route->has_destination && !arc_cidr_contains(&route->destination, destination))
 			continue;
 		allowed = TRUE;
-		if (route->has_destination && route->destination.prefix > 0)
+		if (route->has_destination &&
+		    (route->destination.prefix == (route->destination.family == 4 ? 32 : 128) ||
+		     (route->destination.family == 4 && route->destination.prefix >= 8 &&
+		      route->destination.bytes[0] == 127)))
 			*explicit = TRUE;
 	}
 	return allowed;
@@ -191,7 +194,8 @@ arc_pegasus_route_allows(const ArcClusterView *view, const gchar *service_id,
  *
  * The exit opens a connection only for a service that leaves here, asked by the peer where
  * it enters, towards a destination one of its routes covers; loopback and this agent's own
- * API only when such a route names them with a destination prefix.
+ * API only when such a route names them on purpose (a host route, or a destination inside
+ * 127.0.0.0/8): a broad route such as 0.0.0.0/0 or 10.0.0.0/8 does not.
  *
  * Returns: %ARC_PEGASUS_STATUS_CONNECTED when allowed, else %ARC_PEGASUS_STATUS_NOT_ALLOWED
  */

@@ -127,6 +127,15 @@ arc_tproxymgr_append_match(GString *out, const ArcRoute *route)
 				       route->destination.family == 4 ? "ip" : "ip6", destination);
 }
 
+/* no proxying without a port, nor under a suspended license (the exit refuses every stream
+ * then, and no route carries) */
+static gboolean
+arc_tproxymgr_is_on(const ArcClusterView *view, const ArcDataplaneConfig *config)
+{
+	return config->proxy_port != 0 &&
+	       arc_cluster_view_get_license_state(view) != ARC_LICENSE_STATE_SUSPENDED;
+}
+
 /* one rule per route in the order of the evaluation: the first match is explain's winner,
  * and a route that carries nothing still stops the chain where it wins */
 static void
@@ -184,7 +193,7 @@ arc_tproxymgr_render_chains(GString *out, const ArcClusterView *view,
 		arc_tproxymgr_append_routes(out, view, "goto tproxymgr_capture");
 	}
 	g_string_append(out, "\t}\n\tchain tproxymgr_capture {\n");
-	if (config->proxy_port != 0)
+	if (arc_tproxymgr_is_on(view, config))
 		g_string_append_printf(
 			out,
 			"\t\tmeta nfproto ipv4 meta l4proto tcp meta mark set 0x%08x tproxy ip to "
@@ -205,6 +214,7 @@ arc_tproxymgr_render_chains(GString *out, const ArcClusterView *view,
 /**
  * arc_tproxymgr_render_socket_rule:
  * @out: where the rule goes, first in the prerouting chain
+ * @view: the view
  * @config: the ranges and the proxy's port
  *
  * Packets of a connection that has a transparent socket here (a captured one, or the exit's
@@ -212,9 +222,10 @@ arc_tproxymgr_render_chains(GString *out, const ArcClusterView *view,
  * an address that is not this host's) get the proxy's mark, so its table delivers them.
  */
 void
-arc_tproxymgr_render_socket_rule(GString *out, const ArcDataplaneConfig *config)
+arc_tproxymgr_render_socket_rule(GString *out, const ArcClusterView *view,
+				 const ArcDataplaneConfig *config)
 {
-	if (config->proxy_port == 0)
+	if (!arc_tproxymgr_is_on(view, config))
 		return;
 	g_string_append_printf(out,
 			       "\t\tmeta l4proto tcp socket transparent 1 meta mark set 0x%08x "

@@ -70,7 +70,7 @@ arc_tproxymgr_listen_one(gint family, guint16 port, GError **error)
 
 /**
  * arc_tproxymgr_new:
- * @settings: the port, limits and threads
+ * @settings: the port (0: streams from other peers only), limits and threads
  * @error: return location for a #GError
  *
  * Listens (IPv4 must work; IPv6 is logged and skipped when the host has none) and starts
@@ -92,12 +92,16 @@ arc_tproxymgr_new(const ArcTproxymgrSettings *settings, GError **error)
 		self->threads[i].epfd = self->threads[i].wakefd = -1;
 	g_mutex_init(&self->view_lock);
 	self->main_context = g_main_context_ref_thread_default();
-	self->listen_fd[1] = arc_tproxymgr_listen_one(AF_INET6, settings->port, &v6_error);
-	self->listen_fd[0] = arc_tproxymgr_listen_one(AF_INET, settings->port, error);
-	if (self->listen_fd[0] < 0)
-		return NULL;
-	if (self->listen_fd[1] < 0)
-		g_warning("%s: IPv6 connections are not proxied", v6_error->message);
+	self->listen_fd[0] = self->listen_fd[1] = -1;
+	/* port 0: an exit only, which captures nothing (and needs no privilege) */
+	if (settings->port != 0) {
+		self->listen_fd[1] = arc_tproxymgr_listen_one(AF_INET6, settings->port, &v6_error);
+		self->listen_fd[0] = arc_tproxymgr_listen_one(AF_INET, settings->port, error);
+		if (self->listen_fd[0] < 0)
+			return NULL;
+		if (self->listen_fd[1] < 0)
+			g_warning("%s: IPv6 connections are not proxied", v6_error->message);
+	}
 	for (guint i = 0; i < self->n_threads; i++)
 		if (!arc_tproxy_thread_start(self, &self->threads[i], i, error))
 			return NULL;

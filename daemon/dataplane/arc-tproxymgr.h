@@ -20,7 +20,8 @@ gboolean arc_tproxymgr_service_carries(const ArcClusterView *view, const gchar *
 				       gchar **why);
 void arc_tproxymgr_render_chains(GString *out, const ArcClusterView *view,
 				 const ArcDataplaneConfig *config);
-void arc_tproxymgr_render_socket_rule(GString *out, const ArcDataplaneConfig *config);
+void arc_tproxymgr_render_socket_rule(GString *out, const ArcClusterView *view,
+				      const ArcDataplaneConfig *config);
 
 G_END_DECLS
 
