@@ -34,9 +34,9 @@ arc_dataplane_config_init(ArcDataplaneConfig *config)
  * @config: ranges
  * @error: return location for a #GError
  *
- * The slots (and the proxy's, after them) must fit in the bits outside the mask, the tables must stay clear of the
- * kernel's reserved ones (253 to 255, and 0) and of 2^32, and the rules must come before
- * the main table's (32766).
+ * The slots (and the proxy's, after them) must fit in the bits outside the mask, the tables must
+ * stay clear of the kernel's reserved ones (253 to 255, and 0) and of 2^32, and the rules must come
+ * before the main table's (32766).
  *
  * Returns: %TRUE if @config can be used, else %ARC_ERROR_INVALID_REQUEST
  */

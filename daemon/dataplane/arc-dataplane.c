@@ -32,8 +32,8 @@ struct _ArcDataplane {
 	ArcFwmgr *fwmgr;
 	ArcTproxymgr *tproxymgr;  /* (nullable): the proxy, from the first apply */
 	gchar *tproxymgr_problem; /* (nullable): why it does not listen */
-	ArcClusterView *current; /* the view last applied in full, %NULL before */
-	GPtrArray *report;       /* of ArcDataplaneCheck */
+	ArcClusterView *current;  /* the view last applied in full, %NULL before */
+	GPtrArray *report;        /* of ArcDataplaneCheck */
 };
 
 G_DEFINE_FINAL_TYPE(ArcDataplane, arc_dataplane, G_TYPE_OBJECT)

@@ -15,8 +15,8 @@ G_BEGIN_DECLS
 
 /**
  * ArcDataplaneCheck:
- * @manager: `netmgr`, `iptunmgr`, `tproxymgr` or `fwmgr`; `dataplane` before the first view and after a
- *   stop
+ * @manager: `netmgr`, `iptunmgr`, `tproxymgr` or `fwmgr`; `dataplane` before the first view and
+ * after a stop
  * @ok: whether it is up
  * @detail: what is up, or what failed and why
  *

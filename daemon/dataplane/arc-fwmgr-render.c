@@ -126,17 +126,17 @@ arc_fwmgr_append_route_chain(GString *out, const ArcClusterView *view, const Arc
 }
 
 static void
-arc_fwmgr_append_hooks(GString *out, const ArcClusterView *view,
-		       const ArcDataplaneConfig *config)
+arc_fwmgr_append_hooks(GString *out, const ArcClusterView *view, const ArcDataplaneConfig *config)
 {
 	g_string_append(out, "\tchain prerouting {\n"
 			     "\t\ttype filter hook prerouting priority mangle; policy accept;\n");
 	arc_tproxymgr_render_socket_rule(out, view, config);
-	g_string_append(out, "\t\tiifname \"arc-*\" return comment \"from a tunnel: exit traffic\"\n"
-			     "\t\tct direction reply return\n"
-			     "\t\tmeta l4proto tcp goto tproxymgr\n"
-			     "\t\tmeta l4proto != tcp jump route\n"
-			     "\t}\n");
+	g_string_append(out,
+			"\t\tiifname \"arc-*\" return comment \"from a tunnel: exit traffic\"\n"
+			"\t\tct direction reply return\n"
+			"\t\tmeta l4proto tcp goto tproxymgr\n"
+			"\t\tmeta l4proto != tcp jump route\n"
+			"\t}\n");
 	g_string_append_printf(out,
 			       "\tchain output {\n"
 			       "\t\ttype route hook output priority mangle; policy accept;\n"

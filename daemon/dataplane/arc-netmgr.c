@@ -49,7 +49,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcNlRtAddr, rtnl_addr_put)
 /* what the view wants of one slot */
 typedef struct {
 	guint slot;
-	guint ifindex; /* 0: the device is missing, the table's default is unreachable */
+	guint ifindex;  /* 0: the device is missing, the table's default is unreachable */
 	gboolean local; /* the proxy's: `local default dev lo` */
 } ArcNetmgrSlot;
 

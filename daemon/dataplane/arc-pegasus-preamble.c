@@ -27,8 +27,7 @@ arc_pegasus_service_char_ok(guint8 c)
  * Returns: how many bytes of @out were written
  */
 gsize
-arc_pegasus_preamble_write(const ArcPegasusPreamble *preamble,
-			   guint8 out[ARC_PEGASUS_PREAMBLE_MAX])
+arc_pegasus_preamble_write(const ArcPegasusPreamble *preamble, guint8 out[ARC_PEGASUS_PREAMBLE_MAX])
 {
 	gsize alen = preamble->family == 4 ? 4 : 16;
 	gsize idlen = strnlen(preamble->service_id, ARC_PEGASUS_SERVICE_ID_MAX);
@@ -78,8 +77,8 @@ arc_pegasus_check_header(const guint8 *data, gsize len)
  * Returns: OK with @out set, MORE for a valid beginning, INVALID
  */
 ArcPegasusParse
-arc_pegasus_preamble_parse(const guint8 *data, gsize len, ArcPegasusPreamble *out,
-			   gsize *consumed, const gchar **why)
+arc_pegasus_preamble_parse(const guint8 *data, gsize len, ArcPegasusPreamble *out, gsize *consumed,
+			   const gchar **why)
 {
 	const gchar *bad = arc_pegasus_check_header(data, len);
 	gsize alen, idlen, total;
@@ -118,8 +117,8 @@ arc_pegasus_preamble_parse(const guint8 *data, gsize len, ArcPegasusPreamble *ou
 const gchar *
 arc_pegasus_status_to_string(guint8 status)
 {
-	static const gchar *const names[] = {"connected",   "refused",     "unreachable",
-					     "timeout",     "not allowed", "bad preamble"};
+	static const gchar *const names[] = {"connected", "refused",     "unreachable",
+					     "timeout",   "not allowed", "bad preamble"};
 
 	return status < G_N_ELEMENTS(names) ? names[status] : "unknown status";
 }
@@ -158,8 +157,8 @@ arc_pegasus_is_protected(const ArcClusterView *view, const ArcCidr *destination,
 /* whether one of @service_id's routes could have captured this connection; @explicit: one
  * names the destination on purpose: a host route to it, or a network inside 127.0.0.0/8 */
 static gboolean
-arc_pegasus_route_allows(const ArcClusterView *view, const gchar *service_id,
-			 const ArcCidr *source, const ArcCidr *destination, gboolean *explicit)
+arc_pegasus_route_allows(const ArcClusterView *view, const gchar *service_id, const ArcCidr *source,
+			 const ArcCidr *destination, gboolean *explicit)
 {
 	GPtrArray *routes = arc_cluster_view_get_routes_ordered(view);
 	gboolean allowed = FALSE;

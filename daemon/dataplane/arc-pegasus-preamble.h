@@ -61,9 +61,8 @@ typedef enum {
 
 gsize arc_pegasus_preamble_write(const ArcPegasusPreamble *preamble,
 				 guint8 out[ARC_PEGASUS_PREAMBLE_MAX]);
-ArcPegasusParse arc_pegasus_preamble_parse(const guint8 *data, gsize len,
-					   ArcPegasusPreamble *out, gsize *consumed,
-					   const gchar **why);
+ArcPegasusParse arc_pegasus_preamble_parse(const guint8 *data, gsize len, ArcPegasusPreamble *out,
+					   gsize *consumed, const gchar **why);
 const gchar *arc_pegasus_status_to_string(guint8 status);
 ArcPegasusStatus arc_pegasus_exit_check(const ArcClusterView *view,
 					const ArcPegasusPreamble *preamble,

@@ -74,8 +74,8 @@ static gint
 arc_tproxy_connect_out(ArcTproxymgr *self, const ArcPegasusPreamble *p, gboolean transparent)
 {
 	struct sockaddr_storage dst, src;
-	socklen_t dst_len = arc_tproxy_sockaddr_write(p->family, p->destination,
-						      p->destination_port, &dst);
+	socklen_t dst_len =
+		arc_tproxy_sockaddr_write(p->family, p->destination, p->destination_port, &dst);
 	socklen_t src_len = arc_tproxy_sockaddr_write(p->family, p->source, p->source_port, &src);
 	gint fd = socket(dst.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	gint one = 1;
@@ -126,8 +126,7 @@ arc_tproxy_send_status(ArcTproxyConn *conn, guint8 status)
 
 /* the winner's service for a captured connection, or why there is none */
 static const ArcClusterService *
-arc_tproxy_winner(const ArcClusterView *view, const ArcCidr *src, const ArcCidr *dst,
-		  gchar **why)
+arc_tproxy_winner(const ArcClusterView *view, const ArcCidr *src, const ArcCidr *dst, gchar **why)
 {
 	const gchar *service_id = NULL;
 
@@ -137,8 +136,7 @@ arc_tproxy_winner(const ArcClusterView *view, const ArcCidr *src, const ArcCidr 
 		*why = g_strdup("no view yet");
 		return NULL;
 	}
-	arc_route_table_lookup(arc_cluster_view_get_route_table(view), src, dst, NULL,
-			       &service_id);
+	arc_route_table_lookup(arc_cluster_view_get_route_table(view), src, dst, NULL, &service_id);
 	if (service_id == NULL) {
 		*why = g_strdup("no route wins it now (the view changed since it was captured)");
 		return NULL;
@@ -175,8 +173,7 @@ arc_tproxy_connect_job_cb(gpointer data)
 {
 	ArcTproxyConnectJob *job = data;
 
-	job->mgr->connect_func(job->client_fd, &job->preamble, job->target,
-			       job->mgr->connect_data);
+	job->mgr->connect_func(job->client_fd, &job->preamble, job->target, job->mgr->connect_data);
 	g_free(job->target);
 	g_free(job);
 	return G_SOURCE_REMOVE;
@@ -189,8 +186,8 @@ arc_tproxy_route_captured(ArcTproxymgr *self, gint fd, const ArcClusterView *vie
 			  const ArcPegasusPreamble *p, const ArcClusterService *service)
 {
 	const gchar *self_id = arc_cluster_view_get_self(view)->peer_id;
-	g_autofree gchar *dst = arc_tproxy_endpoint_text(p->family, p->destination,
-							 p->destination_port);
+	g_autofree gchar *dst =
+		arc_tproxy_endpoint_text(p->family, p->destination, p->destination_port);
 	ArcTproxyConnectJob *job;
 	gint out;
 
@@ -202,9 +199,10 @@ arc_tproxy_route_captured(ArcTproxymgr *self, gint fd, const ArcClusterView *vie
 			return;
 		}
 		g_debug("connection to %s: %s leaves here", dst, service->id);
-		arc_tproxy_thread_push(&self->threads[g_atomic_int_add((gint *)&self->next_thread,
-								       1) % self->n_threads],
-				       arc_tproxy_conn_new(ARC_TPROXY_CONNECTING, fd, out));
+		arc_tproxy_thread_push(
+			&self->threads[g_atomic_int_add((gint *)&self->next_thread, 1) %
+				       self->n_threads],
+			arc_tproxy_conn_new(ARC_TPROXY_CONNECTING, fd, out));
 		return;
 	}
 	if (self->connect_func == NULL) {
@@ -317,8 +315,8 @@ arc_tproxy_exit_preamble(ArcTproxyThread *thread, ArcTproxyConn *conn)
 	}
 	conn->fd[1] = arc_tproxy_connect_out(self, &p, p.flags & ARC_PEGASUS_FLAG_TRANSPARENT);
 	if (conn->fd[1] < 0) {
-		g_autofree gchar *dst = arc_tproxy_endpoint_text(p.family, p.destination,
-								 p.destination_port);
+		g_autofree gchar *dst =
+			arc_tproxy_endpoint_text(p.family, p.destination, p.destination_port);
 		g_message("stream from %s to %s: %s", conn->from_peer, dst, g_strerror(errno));
 		arc_tproxy_send_status(conn, arc_tproxy_status_for_errno(errno));
 		return FALSE;
@@ -343,8 +341,8 @@ arc_tproxy_out_connected(ArcTproxyConn *conn)
 	if (err == 0 && getpeername(conn->fd[1], (struct sockaddr *)&peer, &len) != 0)
 		return TRUE; /* still connecting */
 	if (err != 0) {
-		g_message("%s reset: the destination: %s",
-			  conn->exit ? "stream" : "connection", g_strerror(err));
+		g_message("%s reset: the destination: %s", conn->exit ? "stream" : "connection",
+			  g_strerror(err));
 		arc_tproxy_send_status(conn, arc_tproxy_status_for_errno(err));
 		return FALSE;
 	}

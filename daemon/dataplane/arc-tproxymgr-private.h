@@ -21,13 +21,13 @@ typedef enum {
 /* one relayed connection: fixed size, whatever it carries */
 typedef struct {
 	ArcTproxyState state;
-	gboolean exit;     /* fd[0] is a stream that gets a status byte */
-	gint fd[2];        /* [0] the client side, [1] the other */
-	gint pipe[2][2];   /* pipe[d] carries fd[d] → fd[1 - d] */
+	gboolean exit;   /* fd[0] is a stream that gets a status byte */
+	gint fd[2];      /* [0] the client side, [1] the other */
+	gint pipe[2][2]; /* pipe[d] carries fd[d] → fd[1 - d] */
 	guint32 pending[2];
 	gboolean eof[2];
 	gboolean shut[2];
-	guint index;       /* in its thread's list */
+	guint index; /* in its thread's list */
 	gint64 last_active;
 	gchar from_peer[80]; /* exit: the peer the transport authenticated */
 } ArcTproxyConn;
@@ -37,9 +37,9 @@ typedef struct {
 	GThread *thread;
 	gint epfd;
 	gint wakefd;
-	GMutex lock;          /* guards incoming only */
-	GPtrArray *incoming;  /* of ArcTproxyConn, handed over by other threads */
-	GPtrArray *conns;     /* of ArcTproxyConn, this thread's */
+	GMutex lock;         /* guards incoming only */
+	GPtrArray *incoming; /* of ArcTproxyConn, handed over by other threads */
+	GPtrArray *conns;    /* of ArcTproxyConn, this thread's */
 } ArcTproxyThread;
 
 struct _ArcTproxymgr {

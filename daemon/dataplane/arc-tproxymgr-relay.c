@@ -291,7 +291,8 @@ arc_tproxy_thread_main(gpointer data)
 
 			if (ptr == thread)
 				arc_tproxy_thread_take_incoming(thread);
-			else if (ptr == &thread->mgr->listen_fd[0] || ptr == &thread->mgr->listen_fd[1])
+			else if (ptr == &thread->mgr->listen_fd[0] ||
+				 ptr == &thread->mgr->listen_fd[1])
 				arc_tproxymgr_accept(thread->mgr, *(gint *)ptr);
 			else if (!arc_tproxy_conn_run(thread, ptr, &reset))
 				arc_tproxy_thread_forget(thread, ptr, reset);

@@ -161,9 +161,9 @@ arc_tproxymgr_append_routes(GString *out, const ArcClusterView *view, const gcha
 						  service->id, service->target_peer_id);
 		} else {
 			g_string_append(out, "return");
-			comment = g_strdup_printf("route %" G_GINT64_FORMAT
-						  " %s carries nothing: %s",
-						  route->id, service->id, why);
+			comment =
+				g_strdup_printf("route %" G_GINT64_FORMAT " %s carries nothing: %s",
+						route->id, service->id, why);
 		}
 		arc_tproxymgr_append_comment(out, comment);
 	}

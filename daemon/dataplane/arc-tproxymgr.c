@@ -52,10 +52,10 @@ arc_tproxymgr_listen_one(gint family, guint16 port, GError **error)
 		len = sizeof(*sin6);
 	}
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
-	    (family == AF_INET
-		     ? setsockopt(fd, SOL_IP, IP_TRANSPARENT, &one, sizeof(one))
-		     : setsockopt(fd, SOL_IPV6, IPV6_V6ONLY, &one, sizeof(one)) ||
-			       setsockopt(fd, SOL_IPV6, IPV6_TRANSPARENT, &one, sizeof(one))) != 0 ||
+	    (family == AF_INET ? setsockopt(fd, SOL_IP, IP_TRANSPARENT, &one, sizeof(one))
+			       : setsockopt(fd, SOL_IPV6, IPV6_V6ONLY, &one, sizeof(one)) ||
+					 setsockopt(fd, SOL_IPV6, IPV6_TRANSPARENT, &one,
+						    sizeof(one))) != 0 ||
 	    bind(fd, (struct sockaddr *)&ss, len) != 0 || listen(fd, 1024) != 0) {
 		gint saved = errno;
 		g_set_error(error, ARC_ERROR, ARC_ERROR_UNAVAILABLE,
@@ -108,7 +108,8 @@ arc_tproxymgr_new(const ArcTproxymgrSettings *settings, GError **error)
 	for (guint i = 0; i < 2; i++) {
 		ev.data.ptr = &self->listen_fd[i];
 		if (self->listen_fd[i] >= 0)
-			(void)epoll_ctl(self->threads[0].epfd, EPOLL_CTL_ADD, self->listen_fd[i], &ev);
+			(void)epoll_ctl(self->threads[0].epfd, EPOLL_CTL_ADD, self->listen_fd[i],
+					&ev);
 	}
 	g_info("listening on TCP %u (IPv4%s), %u relay threads, at most %u connections",
 	       settings->port, self->listen_fd[1] >= 0 ? " and IPv6" : "", self->n_threads,
@@ -171,8 +172,7 @@ arc_tproxymgr_dup_view(ArcTproxymgr *self)
 }
 
 void
-arc_tproxymgr_set_connect_func(ArcTproxymgr *self, ArcTproxymgrConnectFunc func,
-			       gpointer user_data)
+arc_tproxymgr_set_connect_func(ArcTproxymgr *self, ArcTproxymgrConnectFunc func, gpointer user_data)
 {
 	self->connect_func = func;
 	self->connect_data = user_data;

@@ -84,7 +84,7 @@ start_side() {
 			>"$out" 2>"$tmp/$1.log" &
 	fi
 	pids+=($!)
-	eval "pid_$1=$!"
+	[ "$1" = entry ] && pid_entry=$!
 	for _ in $(seq 50); do
 		grep -q '^ready' "$out" 2>/dev/null && return 0
 		sleep 0.1
@@ -94,6 +94,15 @@ start_side() {
 	exit 1
 }
 probe() { ip netns exec "$1" python3 "$probe_py" probe "$2" "$3" "${4:-100}"; }
+# check GOT WANT WHAT: passes WHAT when GOT is WANT
+check() {
+	if [ "$1" = "$2" ]; then
+		pass "$3"
+	else
+		fail "$3: got '$1', want '$2'"
+	fi
+}
+pid_entry=''
 
 start_side exit
 start_side entry
@@ -124,21 +133,18 @@ check_all a
 
 # ---- (b) the agent's own connections ----
 got=$(probe "$ns_a" 198.51.100.2 8080)
-[ "$got" = "B-api 198.51.100.1" ] && pass "(b) A's connection to B's API is not captured" ||
-	fail "(b) A's connection to B's API: $got"
+check "$got" "B-api 198.51.100.1" "(b) A's connection to B's API is not captured"
 got=$(probe "$ns_a" 198.51.100.2 7000)
-[ "$got" = "B 198.51.100.2" ] && pass "(b) A's own connection along a route is captured" ||
-	fail "(b) A's own connection to B:7000 along route 99: $got"
+check "$got" "B 198.51.100.2" "(b) A's own connection along a route is captured"
 
 # ---- (c) a larger transfer through entry and exit ----
 got=$(probe "$ns_c" 198.51.100.2 7000 4194304)
-[ "$got" = "B 198.51.100.2" ] && pass "(c) 4 MiB crossed entry and exit intact" ||
-	fail "(c) 4 MiB: $got"
+check "$got" "B 198.51.100.2" "(c) 4 MiB crossed entry and exit intact"
 
 # ---- (d) kill -9: fail-closed, then a restart reconciles ----
 kill -9 "$pid_entry"
 wait "$pid_entry" 2>/dev/null
-captured= uncaptured=
+captured='' uncaptured=''
 while read -r _ dst what; do
 	[ "$what" = none ] && uncaptured=$dst || captured=$dst
 done < <(grep '^expect' "$tmp/entry.out")
@@ -146,19 +152,16 @@ ip netns exec "$ns_a" nft list table inet arctic >/dev/null 2>&1 ||
 	fail "(d) the table is gone after kill -9"
 if [ -n "$captured" ]; then
 	got=$(probe "$ns_c" "$captured" 7000)
-	[ "$got" = refused ] && pass "(d) after kill -9 a captured connection to $captured is refused" ||
-		fail "(d) after kill -9, $captured: $got (want refused)"
+	check "$got" "refused" "(d) after kill -9 a captured connection to $captured is refused"
 fi
 if [ -n "$uncaptured" ]; then
 	got=$(probe "$ns_c" "$uncaptured" 7000)
-	[ "$got" = "W 192.168.81.2" ] && pass "(d) $uncaptured, which no route takes, still goes straight" ||
-		fail "(d) after kill -9, $uncaptured: $got"
+	check "$got" "W 192.168.81.2" "(d) $uncaptured, which no route takes, still goes straight"
 fi
 rules_before=$(ip -n "$ns_a" rule show | grep -c 'fwmark 0xa7c')
 start_side entry
 rules_after=$(ip -n "$ns_a" rule show | grep -c 'fwmark 0xa7c')
-[ "$rules_before" = "$rules_after" ] && pass "(d) the restart left no duplicate rule ($rules_after)" ||
-	fail "(d) rules before the restart $rules_before, after $rules_after"
+check "$rules_after" "$rules_before" "(d) the restart left no duplicate rule ($rules_after)"
 check_all "d, restarted"
 
 # ---- (e) a clean stop removes the capture ----
@@ -173,8 +176,7 @@ else
 fi
 if [ -n "$captured" ]; then
 	got=$(probe "$ns_c" "$captured" 7000)
-	[ "$got" = "W 192.168.81.2" ] && pass "(e) $captured goes straight once the agent stopped" ||
-		fail "(e) after the stop, $captured: $got"
+	check "$got" "W 192.168.81.2" "(e) $captured goes straight once the agent stopped"
 fi
 
 if [ "$failures" -gt 0 ]; then

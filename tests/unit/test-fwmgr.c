@@ -412,12 +412,14 @@ tpx_order_func(void)
 			}
 			carries = arc_tproxymgr_service_carries(view, decision->route->service_id,
 								NULL);
-			name = g_strdup_printf("\"route %" G_GINT64_FORMAT " ", decision->route->id);
+			name = g_strdup_printf("\"route %" G_GINT64_FORMAT " ",
+					       decision->route->id);
 			g_assert_nonnull(pre);
 			g_assert_nonnull(strstr(pre, name));
 			g_assert_nonnull(strstr(out, name));
 			g_assert_cmpint(strstr(pre, "goto tproxymgr_capture") != NULL, ==, carries);
-			g_assert_cmpint(strstr(out, "meta mark set 0x0a7c0401") != NULL, ==, carries);
+			g_assert_cmpint(strstr(out, "meta mark set 0x0a7c0401") != NULL, ==,
+					carries);
 		}
 	}
 }
@@ -453,14 +455,16 @@ tpx_exclusions_func(void)
 	slots = fw_slots(view, 3);
 	text = arc_fwmgr_render(view, slots, &config);
 	for (guint i = 0; i < 2; i++) {
-		chain = strstr(text, i == 0 ? "\tchain tproxymgr {\n" : "\tchain tproxymgr_output {\n");
+		chain = strstr(text,
+			       i == 0 ? "\tchain tproxymgr {\n" : "\tchain tproxymgr_output {\n");
 		route = strstr(chain, "route 1 svc_b");
 		g_assert_nonnull(route);
 		for (guint j = 0; j < 5; j++) {
 			static const gchar *const rules[] = {
 				"ip daddr 127.0.0.0/8 return",
 				"ip daddr 10.1.2.3 tcp dport 8080 return comment \"peer_A's API\"",
-				"ip daddr 10.1.2.3 tcp dport 61002 return comment \"peer_A's transport\"",
+				"ip daddr 10.1.2.3 tcp dport 61002 return comment \"peer_A's "
+				"transport\"",
 				"ip6 daddr fd00::2 tcp dport 9090 return comment \"peer_B's API\"",
 				"ip6 daddr fd00::2 tcp dport 61002 return",
 			};

@@ -107,10 +107,9 @@ pg_invalid_func(void)
 				ARC_PEGASUS_PARSE_INVALID);
 		g_assert_cmpstr(why, ==, cases[i].why);
 		/* refused as soon as the wrong byte is there */
-		g_assert_cmpint(arc_pegasus_preamble_parse(bytes,
-							   cases[i].offset + (cases[i].offset == 4 ? 2 : 1),
-							   &out,
-							   &consumed, &why),
+		g_assert_cmpint(arc_pegasus_preamble_parse(
+					bytes, cases[i].offset + (cases[i].offset == 4 ? 2 : 1),
+					&out, &consumed, &why),
 				==, ARC_PEGASUS_PARSE_INVALID);
 	}
 }
