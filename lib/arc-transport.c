@@ -144,3 +144,37 @@ arc_transport_connect_finish(ArcTransport *self, GAsyncResult *result, GError **
 	}
 	return stream;
 }
+
+/**
+ * arc_transport_set_peers:
+ * @self: a transport
+ * @peers: (array length=n_peers): the peers the listener accepts, by `peer_id` and
+ *   `public_key`
+ * @n_peers: how many
+ * @error: the plugin's reason
+ *
+ * Replaces the set of peers whose streams the listener accepts (since ABI 2.2). A plugin
+ * built before it has no such vfunc: %ARC_ERROR_NOT_SUPPORTED.
+ *
+ * Returns: whether the plugin took the set
+ */
+gboolean
+arc_transport_set_peers(ArcTransport *self, const ArcTransportPeer *const *peers, guint n_peers,
+			GError **error)
+{
+	ArcTransportInterface *iface = ARC_TRANSPORT_GET_IFACE(self);
+	GError *error_local = NULL;
+	gboolean ok;
+
+	if (iface->set_peers == NULL)
+		return arc_plugin_not_supported(ARC_PLUGIN(self), "set_peers", error);
+	for (guint i = 0; i < n_peers; i++) {
+		if (!arc_transport_check_size(self, "set_peers", peers[i]->struct_size,
+					      G_STRUCT_OFFSET(ArcTransportPeer, public_key) +
+						      sizeof(GBytes *),
+					      error))
+			return FALSE;
+	}
+	ok = iface->set_peers(self, peers, n_peers, &error_local);
+	return arc_plugin_check_result(ARC_PLUGIN(self), "set_peers", ok, error_local, error);
+}

@@ -13,7 +13,7 @@ G_BEGIN_DECLS
  * minor is not newer than ARC_PLUGIN_ABI_MINOR. Adding a vfunc at the end of an interface
  * bumps the minor; any other change bumps the major. */
 #define ARC_PLUGIN_ABI_MAJOR 2
-#define ARC_PLUGIN_ABI_MINOR 1
+#define ARC_PLUGIN_ABI_MINOR 2
 
 /**
  * ARC_STRUCT_HAS_FIELD:

@@ -59,9 +59,31 @@ G_DECLARE_INTERFACE(ArcTransport, arc_transport, ARC, TRANSPORT, GObject)
  * @stop: stop listening and close every stream
  * @connect_async: open a stream to @peer, authenticated with both peers' identity keys
  * @connect_finish: the stream, or %NULL with an error
+ * @set_peers: (since ABI 2.2) the peers whose streams the listener accepts, replacing the
+ *   previous set; each #ArcTransportPeer gives `peer_id` and `public_key` (`address` is
+ *   ignored). Until it is called the listener accepts nobody. Sessions that a peer no longer
+ *   named had opened to this listener are closed, their streams with them; sessions this
+ *   side dialled are not affected (the agent dials whom it chooses).
  *
  * A transport carries proxied TCP streams between two peers (the inter-peer leg of a
  * service). Encryption, authentication and framing are the plugin's business.
+ *
+ * Streams (the contract every transport keeps). The #GIOStream handed over by
+ * connect_finish() and #ArcTransport::incoming is a #GSocketConnection whose socket is one end
+ * of an `AF_UNIX`/`SOCK_STREAM` socketpair, non-blocking and close-on-exec; the plugin's own
+ * threads relay the other end into a multiplexed, encrypted session with the remote peer.
+ * The agent owns its end: it may read, write or splice() the fd from its relay threads;
+ * `shutdown(fd, SHUT_WR)` half-closes (the remote stream's reader sees EOF after every byte
+ * written before); close() ends the stream (the remote reader sees EOF after the data already
+ * queued, and what the remote still sends is discarded and the remote stream reset). A stream
+ * the remote side resets, or whose session breaks, shows up as plain EOF on read (and EPIPE
+ * on write); data not yet delivered to the agent's end is then lost.
+ *
+ * Sessions are long-lived and shared by every stream between two peers. Opening a stream on
+ * an existing session costs no round trip: connect_async() completes as soon as the stream is
+ * registered locally, and the stream's opening travels with its first bytes. Without a
+ * session, connect_async() makes one (a handshake proving both peers' identity keys) and then
+ * completes; a broken session is rebuilt on the next connect, and its streams end.
  *
  * Threads: the agent calls every vfunc from its main thread, one at a time, and none may
  * block it. The plugin's network I/O may run on its own threads, but what it hands back to
@@ -80,6 +102,8 @@ struct _ArcTransportInterface {
 			      GCancellable *cancellable, GAsyncReadyCallback callback,
 			      gpointer user_data);
 	GIOStream *(*connect_finish)(ArcTransport *self, GAsyncResult *result, GError **error);
+	gboolean (*set_peers)(ArcTransport *self, const ArcTransportPeer *const *peers,
+			      guint n_peers, GError **error);
 };
 
 void arc_transport_settings_init(ArcTransportSettings *settings);
@@ -92,5 +116,7 @@ void arc_transport_connect_async(ArcTransport *self, const ArcTransportPeer *pee
 				 GCancellable *cancellable, GAsyncReadyCallback callback,
 				 gpointer user_data);
 GIOStream *arc_transport_connect_finish(ArcTransport *self, GAsyncResult *result, GError **error);
+gboolean arc_transport_set_peers(ArcTransport *self, const ArcTransportPeer *const *peers,
+				 guint n_peers, GError **error);
 
 G_END_DECLS
