@@ -54,6 +54,7 @@ arc_cluster_member_clear(gpointer data)
 	g_clear_pointer(&member->tunnel_public_key, g_bytes_unref);
 	g_free(member->tunnel_endpoint);
 	g_free(member->api_endpoint);
+	g_clear_pointer(&member->identity_key, g_bytes_unref);
 }
 
 static void
@@ -216,6 +217,8 @@ arc_cluster_member_equal(const ArcClusterMember *a, const ArcClusterMember *b)
 		g_bytes_equal(a->tunnel_public_key, b->tunnel_public_key)) &&
 	       g_strcmp0(a->tunnel_endpoint, b->tunnel_endpoint) == 0 &&
 	       g_strcmp0(a->api_endpoint, b->api_endpoint) == 0 &&
+	       (a->identity_key == NULL) == (b->identity_key == NULL) &&
+	       (a->identity_key == NULL || g_bytes_equal(a->identity_key, b->identity_key)) &&
 	       arc_cluster_cidr_equal(a->has_tunnel_v4, &a->tunnel_v4, b->has_tunnel_v4,
 				      &b->tunnel_v4) &&
 	       arc_cluster_cidr_equal(a->has_tunnel_v6, &a->tunnel_v6, b->has_tunnel_v6,
@@ -353,6 +356,7 @@ arc_cluster_view_builder_add_member(ArcClusterViewBuilder *self, const ArcCluste
 		member->tunnel_public_key != NULL ? g_bytes_ref(member->tunnel_public_key) : NULL;
 	copy.tunnel_endpoint = g_strdup(member->tunnel_endpoint);
 	copy.api_endpoint = g_strdup(member->api_endpoint);
+	copy.identity_key = member->identity_key != NULL ? g_bytes_ref(member->identity_key) : NULL;
 	if (member->peer_id != NULL)
 		arc_cluster_device_name(member->peer_id, copy.device);
 	else

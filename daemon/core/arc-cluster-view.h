@@ -30,6 +30,7 @@ G_BEGIN_DECLS
  * @has_tunnel_v6: whether @tunnel_v6 is set
  * @tunnel_v6: its IPv6 tunnel address (a full-length prefix)
  * @over_limit: beyond the license's node limit: it carries nothing
+ * @identity_key: (nullable): its Ed25519 identity key, 32 bytes: what its transport proves
  * @api_endpoint: (nullable): where its API listens, `host:port` (`[v6]:port`): the proxy
  *   never captures connections to it
  * @device: the name of the tunnel device towards it, arc_cluster_device_name(); set by the
@@ -48,6 +49,7 @@ typedef struct {
 	ArcCidr tunnel_v6;
 	gboolean over_limit;
 	gchar *api_endpoint;
+	GBytes *identity_key;
 	gchar device[ARC_CLUSTER_DEVICE_NAME_MAX + 1];
 } ArcClusterMember;
 

@@ -110,6 +110,7 @@ arc_engine_view_add_member(ArcEngineView *self, ArcClusterViewBuilder *builder,
 		arc_storage_get_record(arc_node_get_storage(self->node), "peer", member->id, NULL);
 	g_autofree gchar *endpoint = NULL;
 	g_autofree gchar *api_endpoint = arc_engine_view_api_endpoint(member->address);
+	g_autoptr(GBytes) identity_key = g_bytes_new(member->key, sizeof(member->key));
 	g_autoptr(GBytes) key = NULL;
 	ArcClusterMember out = {0};
 	ArcPeerTunnel tunnel = {0};
@@ -132,6 +133,7 @@ arc_engine_view_add_member(ArcEngineView *self, ArcClusterViewBuilder *builder,
 	out.tunnel_v6 = tunnel.v6;
 	out.over_limit = member->over_limit;
 	out.api_endpoint = api_endpoint;
+	out.identity_key = identity_key;
 	arc_cluster_view_builder_add_member(builder, &out);
 }
 

@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "arc-agent-transports.h"
 #include "arc-dataplane.h"
 
 struct _ArcAgentDataplane {
@@ -15,7 +16,8 @@ struct _ArcAgentDataplane {
 	ArcConfig *config;
 	ArcTunnel *tunnel; /* (nullable): the plugin, owned by the loader */
 	gboolean tunnel_started;
-	ArcDataplane *dataplane; /* (nullable): %NULL while disabled */
+	ArcDataplane *dataplane;        /* (nullable): %NULL while disabled */
+	ArcAgentTransports *transports; /* (nullable): with the data plane */
 	gulong view_handler;
 };
 
@@ -100,6 +102,9 @@ arc_agent_dataplane_view_cb(ArcEngine *engine, gpointer view, gpointer user_data
 	if (!arc_dataplane_apply(self->dataplane, view, &error))
 		g_warning("view %" G_GUINT64_FORMAT " not applied: %s",
 			  arc_cluster_view_get_generation(view), error->message);
+	if (self->transports != NULL)
+		arc_agent_transports_set_view(self->transports, view,
+					      arc_dataplane_get_tproxymgr(self->dataplane));
 	arc_agent_dataplane_report(self);
 }
 
@@ -133,6 +138,7 @@ static gboolean
 arc_agent_dataplane_setup(ArcAgentDataplane *self, ArcPluginLoader *loader, GError **error)
 {
 	ArcDataplaneConfig config;
+	ArcIdentity *identity;
 
 	self->tunnel = arc_agent_dataplane_load_tunnel(loader, self->config, error);
 	if (self->tunnel == NULL)
@@ -143,6 +149,9 @@ arc_agent_dataplane_setup(ArcAgentDataplane *self, ArcPluginLoader *loader, GErr
 	config.proxy_port = self->config->proxy_port;
 	config.transport_port = self->config->proxy_transport_port;
 	self->dataplane = arc_dataplane_new(&config, error);
+	identity = arc_node_get_identity(arc_engine_get_node(self->engine));
+	if (self->dataplane != NULL && config.proxy_port != 0 && identity != NULL)
+		self->transports = arc_agent_transports_new(loader, self->config, identity);
 	return self->dataplane != NULL;
 }
 
@@ -199,6 +208,8 @@ void
 arc_agent_dataplane_stop(ArcAgentDataplane *self)
 {
 	g_clear_signal_handler(&self->view_handler, self->engine);
+	/* the listeners and streams first: nothing reaches the proxy while it stops */
+	g_clear_pointer(&self->transports, arc_agent_transports_free);
 	if (self->dataplane != NULL) {
 		arc_engine_set_tunnel_status_func(self->engine, NULL, NULL, NULL);
 		arc_dataplane_stop(self->dataplane);

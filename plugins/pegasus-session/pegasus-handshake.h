@@ -101,8 +101,7 @@ PegasusHsResult pegasus_handshake_write_initiation_with(
  * check both (an allowed peer; a timestamp newer than its last) before writing the
  * response. */
 PegasusHsResult pegasus_handshake_read_initiation(PegasusHandshake *self, const guint8 *msg,
-						  gsize len,
-						  guint8 remote_static[PEGASUS_KEY_LEN],
+						  gsize len, guint8 remote_static[PEGASUS_KEY_LEN],
 						  guint8 timestamp[PEGASUS_TIMESTAMP_LEN]);
 
 /* Responder, step 2: the response, and the session's keys in *keys */

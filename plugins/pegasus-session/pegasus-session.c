@@ -444,8 +444,7 @@ pegasus_session_open_stream(PegasusSession *self, gpointer stream_user_data, gui
 
 	if (self->error != PEGASUS_SESSION_OK)
 		return self->error;
-	if (g_hash_table_size(self->streams) >= self->config.max_streams ||
-	    id > G_MAXUINT32 - 2)
+	if (g_hash_table_size(self->streams) >= self->config.max_streams || id > G_MAXUINT32 - 2)
 		return PEGASUS_SESSION_ERROR_STREAMS;
 	self->next_local_id += 2;
 	pegasus_session_control(self, PEGASUS_FRAME_OPEN, id, 0);

@@ -134,7 +134,7 @@ void pegasus_session_config_init(PegasusSessionConfig *config);
 
 /* keys from a finished handshake (copied: the caller wipes its own) */
 PegasusSession *pegasus_session_new(const PegasusKeys *keys, const PegasusSessionConfig *config,
-				   const PegasusSessionCallbacks *callbacks, gpointer user_data);
+				    const PegasusSessionCallbacks *callbacks, gpointer user_data);
 
 void pegasus_session_free(PegasusSession *self);
 

@@ -365,8 +365,8 @@ arc_tcp_on_opened(PegasusSession *session, guint32 id, gpointer user_data)
 }
 
 static gsize
-arc_tcp_on_data(PegasusSession *session, guint32 id, gpointer stream_user_data,
-		const guint8 *data, gsize len, gpointer user_data)
+arc_tcp_on_data(PegasusSession *session, guint32 id, gpointer stream_user_data, const guint8 *data,
+		gsize len, gpointer user_data)
 {
 	ArcTcpStream *stream = stream_user_data;
 	gssize n;
@@ -534,8 +534,8 @@ arc_tcp_conn_unblock(ArcTcpConn *conn)
 	GHashTableIter iter;
 	gpointer stream;
 
-	if (!conn->out_full || pegasus_session_output_pending(conn->session) >
-				       conn->io->config.output_soft_limit / 2)
+	if (!conn->out_full ||
+	    pegasus_session_output_pending(conn->session) > conn->io->config.output_soft_limit / 2)
 		return;
 	conn->out_full = FALSE;
 	g_hash_table_iter_init(&iter, conn->streams);
@@ -651,10 +651,10 @@ arc_tcp_conn_read_initiation(ArcTcpConn *conn)
 	refused = result != PEGASUS_HS_OK ? pegasus_hs_result_to_string(result)
 					  : arc_tcp_conn_admit(conn, stamp);
 	if (refused != NULL) {
-		g_autofree gchar *addr = conn->remote != NULL
-						 ? g_socket_connectable_to_string(
-							   G_SOCKET_CONNECTABLE(conn->remote))
-						 : g_strdup("?");
+		g_autofree gchar *addr =
+			conn->remote != NULL
+				? g_socket_connectable_to_string(G_SOCKET_CONNECTABLE(conn->remote))
+				: g_strdup("?");
 		g_message("tcp: handshake from %s refused: %s", addr, refused);
 		arc_tcp_conn_fail(conn, refused);
 		return;
@@ -676,8 +676,8 @@ arc_tcp_conn_hs_read(ArcTcpConn *conn, gsize want)
 {
 	while (conn->hs_in_len < want) {
 		/* exactly the message: the records behind it are the session's */
-		gssize n = recv(conn->ep.fd, conn->hs_in + conn->hs_in_len, want - conn->hs_in_len,
-				0);
+		gssize n =
+			recv(conn->ep.fd, conn->hs_in + conn->hs_in_len, want - conn->hs_in_len, 0);
 		if (n > 0) {
 			conn->hs_in_len += (gsize)n;
 			continue;
@@ -742,14 +742,16 @@ arc_tcp_conn_event(ArcTcpConn *conn, guint32 events)
 {
 	if (conn->state == ARC_TCP_CONN_CONNECTING && (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)))
 		arc_tcp_conn_connected(conn);
-	if (conn->state == ARC_TCP_CONN_HS_INITIATOR && (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) &&
+	if (conn->state == ARC_TCP_CONN_HS_INITIATOR &&
+	    (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) &&
 	    arc_tcp_conn_hs_read(conn, PEGASUS_RESPONSE_LEN))
 		arc_tcp_conn_read_response(conn);
 	else if (conn->state == ARC_TCP_CONN_HS_RESPONDER &&
 		 (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) &&
 		 arc_tcp_conn_hs_read(conn, PEGASUS_INITIATION_LEN))
 		arc_tcp_conn_read_initiation(conn);
-	else if (conn->state == ARC_TCP_CONN_ESTABLISHED && (events & (EPOLLIN | EPOLLERR | EPOLLHUP)))
+	else if (conn->state == ARC_TCP_CONN_ESTABLISHED &&
+		 (events & (EPOLLIN | EPOLLERR | EPOLLHUP)))
 		arc_tcp_conn_readable(conn);
 	arc_tcp_conn_write(conn);
 }
@@ -1006,9 +1008,9 @@ arc_tcp_io_new(int listen_fd, PegasusIdentity *identity, ArcTcpIncomingFunc inco
 	io->conns = g_hash_table_new(NULL, NULL);
 	io->by_peer = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
 					    (GDestroyNotify)g_bytes_unref, NULL);
-	io->last_stamp = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
-					       (GDestroyNotify)g_bytes_unref,
-					       (GDestroyNotify)g_bytes_unref);
+	io->last_stamp =
+		g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref,
+				      (GDestroyNotify)g_bytes_unref);
 	io->graveyard = g_ptr_array_new();
 	pegasus_session_config_init(&io->config);
 	if (io->wake.fd < 0 || io->epfd < 0) {
@@ -1079,9 +1081,9 @@ arc_tcp_io_set_peers(ArcTcpIo *self, GHashTable *allowed)
 }
 
 void
-arc_tcp_io_connect(ArcTcpIo *self, const guint8 remote_key[PEGASUS_KEY_LEN],
-		   const gchar *peer_id, GBytes *public_key, GSocketAddress *address,
-		   int plugin_fd, GSocketConnection *connection, GTask *task)
+arc_tcp_io_connect(ArcTcpIo *self, const guint8 remote_key[PEGASUS_KEY_LEN], const gchar *peer_id,
+		   GBytes *public_key, GSocketAddress *address, int plugin_fd,
+		   GSocketConnection *connection, GTask *task)
 {
 	ArcTcpConnect *req = arc_tcp_cmd_new(ARC_TCP_CMD_CONNECT);
 

@@ -20,8 +20,8 @@
 struct _ArcTcpPlugin {
 	ArcPlugin parent_instance;
 	ArcTcpIo *io;
-	GMainContext *context;  /* where incoming is emitted: listen()'s caller's */
-	GHashTable *allowed;    /* set_peers() before listen(): handed to the I/O thread then */
+	GMainContext *context; /* where incoming is emitted: listen()'s caller's */
+	GHashTable *allowed;   /* set_peers() before listen(): handed to the I/O thread then */
 	GSocketAddress *listen_address;
 };
 
@@ -140,8 +140,7 @@ arc_tcp_plugin_bind(GSocketAddress *address, GSocketAddress **bound, GError **er
 }
 
 static gboolean
-arc_tcp_plugin_listen(ArcTransport *transport, const ArcTransportSettings *settings,
-		      GError **error)
+arc_tcp_plugin_listen(ArcTransport *transport, const ArcTransportSettings *settings, GError **error)
 {
 	ArcTcpPlugin *self = ARC_TCP_PLUGIN(transport);
 	PegasusIdentity *identity;
@@ -194,8 +193,8 @@ static gboolean
 arc_tcp_plugin_peer_key(const ArcTransportPeer *peer, guint8 out[PEGASUS_KEY_LEN], GError **error)
 {
 	gsize len = 0;
-	const guint8 *key = peer->public_key != NULL ? g_bytes_get_data(peer->public_key, &len)
-						     : NULL;
+	const guint8 *key =
+		peer->public_key != NULL ? g_bytes_get_data(peer->public_key, &len) : NULL;
 
 	if (peer->peer_id == NULL || !pegasus_public_key_from_ed25519(out, key, len)) {
 		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,

@@ -154,8 +154,8 @@ test_tampered_and_malformed(void)
 			copy[2] = 1;
 		else
 			len--;
-		g_assert_cmpint(pegasus_handshake_read_initiation(hr, copy, len, remote, stamp),
-				==, PEGASUS_HS_ERROR_LENGTH);
+		g_assert_cmpint(pegasus_handshake_read_initiation(hr, copy, len, remote, stamp), ==,
+				PEGASUS_HS_ERROR_LENGTH);
 	}
 	test_peer_clear(&a);
 	test_peer_clear(&b);

@@ -353,7 +353,6 @@ main(int argc, char **argv)
 	arc_test_module_add("/tcp-module/descriptor", "ARC_TCP_MODULE", test_descriptor_func);
 	arc_test_module_add("/tcp-module/streams", "ARC_TCP_MODULE", test_streams_func);
 	arc_test_module_add("/tcp-module/refused", "ARC_TCP_MODULE", test_refused_func);
-	arc_test_module_add("/tcp-module/not-listening", "ARC_TCP_MODULE",
-			    test_not_listening_func);
+	arc_test_module_add("/tcp-module/not-listening", "ARC_TCP_MODULE", test_not_listening_func);
 	return g_test_run();
 }
