@@ -19,6 +19,10 @@ struct _ArcClusterView {
 	GArray *routes;   /* ArcRoute, by id: what equal() compares */
 	ArcRouteTable *table;
 	GPtrArray *ordered; /* of ArcRoute in @table, in the order of the evaluation */
+	/* services another peer enters and this one leaves (the proxy's exit checks streams
+	 * against them), with their routes: not in @table, which explain evaluates here */
+	GArray *incoming;        /* ArcClusterService, in the order added */
+	GArray *incoming_routes; /* ArcRoute */
 };
 
 struct _ArcClusterViewBuilder {
@@ -92,6 +96,8 @@ arc_cluster_view_unref(ArcClusterView *self)
 	g_array_unref(self->members);
 	g_array_unref(self->services);
 	g_array_unref(self->routes);
+	g_array_unref(self->incoming);
+	g_array_unref(self->incoming_routes);
 	g_clear_pointer(&self->ordered, g_ptr_array_unref);
 	g_clear_pointer(&self->table, arc_route_table_free);
 	g_free(self);
@@ -274,8 +280,19 @@ arc_cluster_view_equal(const ArcClusterView *a, const ArcClusterView *b)
 		return TRUE;
 	if (!arc_cluster_self_equal(&a->node, &b->node) || a->license_state != b->license_state ||
 	    a->members->len != b->members->len || a->services->len != b->services->len ||
-	    a->routes->len != b->routes->len)
+	    a->routes->len != b->routes->len || a->incoming->len != b->incoming->len ||
+	    a->incoming_routes->len != b->incoming_routes->len)
 		return FALSE;
+	for (guint i = 0; i < a->incoming->len; i++) {
+		if (!arc_cluster_service_equal(&g_array_index(a->incoming, ArcClusterService, i),
+					       &g_array_index(b->incoming, ArcClusterService, i)))
+			return FALSE;
+	}
+	for (guint i = 0; i < a->incoming_routes->len; i++) {
+		if (!arc_cluster_route_equal(&g_array_index(a->incoming_routes, ArcRoute, i),
+					     &g_array_index(b->incoming_routes, ArcRoute, i)))
+			return FALSE;
+	}
 	for (guint i = 0; i < a->members->len; i++) {
 		if (!arc_cluster_member_equal(&g_array_index(a->members, ArcClusterMember, i),
 					      &g_array_index(b->members, ArcClusterMember, i)))
@@ -317,6 +334,10 @@ arc_cluster_view_builder_new(guint64 generation)
 	g_array_set_clear_func(view->services, arc_cluster_service_clear);
 	view->routes = g_array_new(FALSE, TRUE, sizeof(ArcRoute));
 	g_array_set_clear_func(view->routes, arc_cluster_route_clear);
+	view->incoming = g_array_new(FALSE, TRUE, sizeof(ArcClusterService));
+	g_array_set_clear_func(view->incoming, arc_cluster_service_clear);
+	view->incoming_routes = g_array_new(FALSE, TRUE, sizeof(ArcRoute));
+	g_array_set_clear_func(view->incoming_routes, arc_cluster_route_clear);
 	self->view = view;
 	return self;
 }
@@ -362,6 +383,93 @@ arc_cluster_view_builder_add_member(ArcClusterViewBuilder *self, const ArcCluste
 	else
 		copy.device[0] = '\0';
 	g_array_append_val(self->view->members, copy);
+}
+
+static void
+arc_cluster_view_append_service(GArray *to, const ArcClusterService *service)
+{
+	ArcClusterService copy = *service;
+
+	copy.id = g_strdup(service->id);
+	copy.name = g_strdup(service->name);
+	copy.source_peer_id = g_strdup(service->source_peer_id);
+	copy.target_peer_id = g_strdup(service->target_peer_id);
+	copy.transport = g_strdup(service->transport);
+	g_array_append_val(to, copy);
+}
+
+/**
+ * arc_cluster_view_builder_add_incoming_service:
+ * @self: the builder
+ * @service: a service another peer enters and this one leaves, copied
+ *
+ * Not in the route table (explain does not evaluate it here): the proxy's exit checks the
+ * streams it receives against it.
+ */
+void
+arc_cluster_view_builder_add_incoming_service(ArcClusterViewBuilder *self,
+					      const ArcClusterService *service)
+{
+	arc_cluster_view_append_service(self->view->incoming, service);
+}
+
+/**
+ * arc_cluster_view_builder_add_incoming_route:
+ * @self: the builder
+ * @id: the route's id
+ * @service_id: an incoming service's id
+ * @priority: its priority
+ * @source: (nullable): its source CIDR
+ * @destination: (nullable): its destination CIDR
+ */
+void
+arc_cluster_view_builder_add_incoming_route(ArcClusterViewBuilder *self, gint64 id,
+					    const gchar *service_id, gint64 priority,
+					    const ArcCidr *source, const ArcCidr *destination)
+{
+	ArcRoute route = {0};
+
+	route.id = id;
+	route.service_id = g_strdup(service_id);
+	route.priority = priority;
+	route.has_source = source != NULL;
+	if (source != NULL)
+		route.source = *source;
+	route.has_destination = destination != NULL;
+	if (destination != NULL)
+		route.destination = *destination;
+	g_array_append_val(self->view->incoming_routes, route);
+}
+
+/**
+ * arc_cluster_view_find_incoming_service:
+ * @self: a view
+ * @service_id: a service id
+ *
+ * Returns: (transfer none) (nullable): the incoming service of that id
+ */
+const ArcClusterService *
+arc_cluster_view_find_incoming_service(const ArcClusterView *self, const gchar *service_id)
+{
+	for (guint i = 0; i < self->incoming->len; i++) {
+		const ArcClusterService *service =
+			&g_array_index(self->incoming, ArcClusterService, i);
+		if (g_strcmp0(service->id, service_id) == 0)
+			return service;
+	}
+	return NULL;
+}
+
+/**
+ * arc_cluster_view_get_incoming_routes:
+ * @self: a view
+ *
+ * Returns: (transfer none) (element-type ArcRoute): the routes of the incoming services
+ */
+GArray *
+arc_cluster_view_get_incoming_routes(const ArcClusterView *self)
+{
+	return self->incoming_routes;
 }
 
 void

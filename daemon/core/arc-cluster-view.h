@@ -118,6 +118,9 @@ const ArcClusterService *arc_cluster_view_find_service(const ArcClusterView *sel
 						       const gchar *service_id);
 ArcRouteTable *arc_cluster_view_get_route_table(const ArcClusterView *self);
 GPtrArray *arc_cluster_view_get_routes_ordered(const ArcClusterView *self);
+const ArcClusterService *arc_cluster_view_find_incoming_service(const ArcClusterView *self,
+								const gchar *service_id);
+GArray *arc_cluster_view_get_incoming_routes(const ArcClusterView *self);
 gboolean arc_cluster_view_equal(const ArcClusterView *a, const ArcClusterView *b);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcClusterView, arc_cluster_view_unref)
 
@@ -132,6 +135,11 @@ void arc_cluster_view_builder_add_service(ArcClusterViewBuilder *self,
 void arc_cluster_view_builder_add_route(ArcClusterViewBuilder *self, gint64 id,
 					const gchar *service_id, gint64 priority,
 					const ArcCidr *source, const ArcCidr *destination);
+void arc_cluster_view_builder_add_incoming_service(ArcClusterViewBuilder *self,
+						   const ArcClusterService *service);
+void arc_cluster_view_builder_add_incoming_route(ArcClusterViewBuilder *self, gint64 id,
+						 const gchar *service_id, gint64 priority,
+						 const ArcCidr *source, const ArcCidr *destination);
 ArcClusterView *arc_cluster_view_builder_end(ArcClusterViewBuilder *self, GError **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcClusterViewBuilder, arc_cluster_view_builder_free)
 

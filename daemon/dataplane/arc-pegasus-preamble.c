@@ -160,12 +160,12 @@ static gboolean
 arc_pegasus_route_allows(const ArcClusterView *view, const gchar *service_id, const ArcCidr *source,
 			 const ArcCidr *destination, gboolean *explicit)
 {
-	GPtrArray *routes = arc_cluster_view_get_routes_ordered(view);
+	GArray *routes = arc_cluster_view_get_incoming_routes(view);
 	gboolean allowed = FALSE;
 
 	*explicit = FALSE;
 	for (guint i = 0; i < routes->len; i++) {
-		const ArcRoute *route = g_ptr_array_index(routes, i);
+		const ArcRoute *route = &g_array_index(routes, ArcRoute, i);
 
 		if (g_strcmp0(route->service_id, service_id) != 0 ||
 		    arc_route_get_category(route) == ARC_ROUTE_CATEGORY_NONE)
@@ -203,7 +203,7 @@ arc_pegasus_exit_check(const ArcClusterView *view, const ArcPegasusPreamble *pre
 		       const gchar *from_peer_id, const gchar **why)
 {
 	const ArcClusterService *service =
-		arc_cluster_view_find_service(view, preamble->service_id);
+		arc_cluster_view_find_incoming_service(view, preamble->service_id);
 	ArcCidr source, destination;
 	gboolean explicit = FALSE;
 

@@ -203,7 +203,7 @@ arc_engine_view_read_cidr(const gchar *text, ArcCidr *out)
 
 static void
 arc_engine_view_add_routes(ArcEngineView *self, ArcClusterViewBuilder *builder,
-			   const gchar *service_id)
+			   const gchar *service_id, gboolean incoming)
 {
 	g_autoptr(GPtrArray) routes =
 		arc_service_manager_list_routes(self->services, service_id, NULL);
@@ -215,10 +215,28 @@ arc_engine_view_add_routes(ArcEngineView *self, ArcClusterViewBuilder *builder,
 		gboolean has_destination =
 			arc_engine_view_read_cidr(route->dest_cidr, &destination);
 
-		arc_cluster_view_builder_add_route(builder, route->id, service_id, route->priority,
-						   has_source ? &source : NULL,
-						   has_destination ? &destination : NULL);
+		if (incoming)
+			arc_cluster_view_builder_add_incoming_route(
+				builder, route->id, service_id, route->priority,
+				has_source ? &source : NULL, has_destination ? &destination : NULL);
+		else
+			arc_cluster_view_builder_add_route(
+				builder, route->id, service_id, route->priority,
+				has_source ? &source : NULL, has_destination ? &destination : NULL);
 	}
+}
+
+static void
+arc_engine_view_fill_service(ArcClusterService *service, const ArcServiceInfo *info)
+{
+	service->id = info->id;
+	service->name = info->name;
+	service->source_peer_id = info->source_peer_id;
+	service->target_peer_id = info->target_peer_id;
+	service->transport = info->transport_type;
+	service->flags = (info->requires_interface ? ARC_CLUSTER_SERVICE_REQUIRES_INTERFACE : 0) |
+			 (info->fully_transparent ? ARC_CLUSTER_SERVICE_FULLY_TRANSPARENT : 0);
+	service->bandwidth_limit_mbps = MAX(info->bandwidth_limit_mbps, 0);
 }
 
 /* This node's active services only, as `routes explain` evaluates them: one beyond the
@@ -238,17 +256,31 @@ arc_engine_view_add_services(ArcEngineView *self, ArcClusterViewBuilder *builder
 
 		if (info->state != ARC_SERVICE_STATE_ACTIVE)
 			continue;
-		service.id = info->id;
-		service.name = info->name;
-		service.source_peer_id = info->source_peer_id;
-		service.target_peer_id = info->target_peer_id;
-		service.transport = info->transport_type;
-		service.flags =
-			(info->requires_interface ? ARC_CLUSTER_SERVICE_REQUIRES_INTERFACE : 0) |
-			(info->fully_transparent ? ARC_CLUSTER_SERVICE_FULLY_TRANSPARENT : 0);
-		service.bandwidth_limit_mbps = MAX(info->bandwidth_limit_mbps, 0);
+		arc_engine_view_fill_service(&service, info);
 		arc_cluster_view_builder_add_service(builder, &service);
-		arc_engine_view_add_routes(self, builder, info->id);
+		arc_engine_view_add_routes(self, builder, info->id, FALSE);
+	}
+}
+
+/* the active services another peer enters and this one leaves: the proxy's exit checks the
+ * streams it receives against them and their routes */
+static void
+arc_engine_view_add_incoming(ArcEngineView *self, ArcClusterViewBuilder *builder)
+{
+	ArcServiceFilter filter = {NULL, arc_node_get_peer_id(self->node), -1};
+	g_autoptr(GPtrArray) services =
+		arc_service_manager_list_services(self->services, &filter, NULL);
+
+	for (guint i = 0; services != NULL && i < services->len; i++) {
+		ArcServiceInfo *info = g_ptr_array_index(services, i);
+		ArcClusterService service = {0};
+
+		if (info->state != ARC_SERVICE_STATE_ACTIVE ||
+		    g_strcmp0(info->source_peer_id, arc_node_get_peer_id(self->node)) == 0)
+			continue;
+		arc_engine_view_fill_service(&service, info);
+		arc_cluster_view_builder_add_incoming_service(builder, &service);
+		arc_engine_view_add_routes(self, builder, info->id, TRUE);
 	}
 }
 
@@ -274,6 +306,7 @@ arc_engine_view_build(ArcEngineView *self, guint64 generation, GError **error)
 						   arc_license_manager_get_state(self->licenses));
 	arc_engine_view_add_members(self, builder);
 	arc_engine_view_add_services(self, builder);
+	arc_engine_view_add_incoming(self, builder);
 	return arc_cluster_view_builder_end(builder, error);
 }
 

@@ -17,7 +17,8 @@ struct _ArcAgentDataplane {
 	ArcTunnel *tunnel; /* (nullable): the plugin, owned by the loader */
 	gboolean tunnel_started;
 	ArcDataplane *dataplane;        /* (nullable): %NULL while disabled */
-	ArcAgentTransports *transports; /* (nullable): with the data plane */
+	ArcAgentTransports *transports; /* (nullable): from the first view, with a proxy port */
+	ArcPluginLoader *loader;
 	gulong view_handler;
 };
 
@@ -102,6 +103,12 @@ arc_agent_dataplane_view_cb(ArcEngine *engine, gpointer view, gpointer user_data
 	if (!arc_dataplane_apply(self->dataplane, view, &error))
 		g_warning("view %" G_GUINT64_FORMAT " not applied: %s",
 			  arc_cluster_view_get_generation(view), error->message);
+	/* the node's identity exists from the bootstrap on, as the tunnel key does */
+	if (self->transports == NULL && self->config->proxy_port != 0 &&
+	    arc_node_get_identity(arc_engine_get_node(self->engine)) != NULL)
+		self->transports = arc_agent_transports_new(
+			self->loader, self->config,
+			arc_node_get_identity(arc_engine_get_node(self->engine)));
 	if (self->transports != NULL)
 		arc_agent_transports_set_view(self->transports, view,
 					      arc_dataplane_get_tproxymgr(self->dataplane));
@@ -138,7 +145,6 @@ static gboolean
 arc_agent_dataplane_setup(ArcAgentDataplane *self, ArcPluginLoader *loader, GError **error)
 {
 	ArcDataplaneConfig config;
-	ArcIdentity *identity;
 
 	self->tunnel = arc_agent_dataplane_load_tunnel(loader, self->config, error);
 	if (self->tunnel == NULL)
@@ -149,9 +155,6 @@ arc_agent_dataplane_setup(ArcAgentDataplane *self, ArcPluginLoader *loader, GErr
 	config.proxy_port = self->config->proxy_port;
 	config.transport_port = self->config->proxy_transport_port;
 	self->dataplane = arc_dataplane_new(&config, error);
-	identity = arc_node_get_identity(arc_engine_get_node(self->engine));
-	if (self->dataplane != NULL && config.proxy_port != 0 && identity != NULL)
-		self->transports = arc_agent_transports_new(loader, self->config, identity);
 	return self->dataplane != NULL;
 }
 
@@ -177,6 +180,7 @@ arc_agent_dataplane_start(ArcEngine *engine, ArcPluginLoader *loader, ArcConfig 
 
 	self->engine = g_object_ref(engine);
 	self->config = config;
+	self->loader = loader;
 	if (!arc_dataplane_check_privileges(&error)) {
 		arc_agent_dataplane_disable(self, TRUE, error->message);
 		return self;

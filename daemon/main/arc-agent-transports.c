@@ -24,9 +24,9 @@ static const gchar *const arc_agent_transport_names[] = {"tcp", "kcp"};
 struct _ArcAgentTransports {
 	ArcConfig *config;
 	ArcIdentity *identity;
-	GHashTable *transports; /* name → ArcTransport (owned by the loader) */
-	GHashTable *listening;  /* names of those that listen */
-	ArcClusterView *view;   /* (nullable): the last one */
+	GHashTable *transports;  /* name → ArcTransport (owned by the loader) */
+	GHashTable *listening;   /* names of those that listen */
+	ArcClusterView *view;    /* (nullable): the last one */
 	ArcTproxymgr *tproxymgr; /* (nullable) */
 	GCancellable *cancellable;
 };
@@ -55,8 +55,8 @@ arc_agent_transports_new(ArcPluginLoader *loader, ArcConfig *config, ArcIdentity
 	for (guint i = 0; i < G_N_ELEMENTS(arc_agent_transport_names); i++) {
 		const gchar *name = arc_agent_transport_names[i];
 		g_autoptr(GError) error = NULL;
-		ArcPlugin *plugin =
-			arc_plugin_loader_get_plugin(loader, ARC_PLUGIN_KIND_TRANSPORT, name, &error);
+		ArcPlugin *plugin = arc_plugin_loader_get_plugin(loader, ARC_PLUGIN_KIND_TRANSPORT,
+								 name, &error);
 
 		if (plugin == NULL ||
 		    !arc_plugin_setup(plugin, config->keyfile, config->data_dir, &error)) {
@@ -163,8 +163,8 @@ arc_agent_transports_listen(ArcAgentTransports *self, const ArcClusterView *view
 {
 	const ArcClusterMember *me =
 		arc_cluster_view_find_member(view, arc_cluster_view_get_self(view)->peer_id);
-	g_autoptr(GSocketAddress) address = me != NULL ? arc_agent_transports_address(self, me)
-							: NULL;
+	g_autoptr(GSocketAddress) address =
+		me != NULL ? arc_agent_transports_address(self, me) : NULL;
 	g_autoptr(GBytes) key = NULL;
 	GHashTableIter iter;
 	gpointer name, transport;
@@ -191,8 +191,8 @@ arc_agent_transports_listen(ArcAgentTransports *self, const ArcClusterView *view
 		g_signal_connect(transport, "incoming",
 				 G_CALLBACK(arc_agent_transports_incoming_cb), self);
 		g_hash_table_add(self->listening, g_strdup(name));
-		g_info("transport '%s' listening on %s port %u", (gchar *)name,
-		       me->api_endpoint, self->config->proxy_transport_port);
+		g_info("transport '%s' listening on %s port %u", (gchar *)name, me->api_endpoint,
+		       self->config->proxy_transport_port);
 	}
 }
 
@@ -222,7 +222,8 @@ arc_agent_transports_authorize(ArcAgentTransports *self, const ArcClusterView *v
 		g_autoptr(GError) error = NULL;
 
 		if (g_hash_table_contains(self->listening, name) &&
-		    !arc_transport_set_peers(transport, (const ArcTransportPeer *const *)peers->pdata,
+		    !arc_transport_set_peers(transport,
+					     (const ArcTransportPeer *const *)peers->pdata,
 					     peers->len, &error))
 			g_warning("transport '%s': the peers are not set: %s", (gchar *)name,
 				  error->message);

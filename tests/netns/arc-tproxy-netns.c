@@ -36,6 +36,7 @@
 #define TPX_API_PORT 8080
 
 static const gchar *tpx_exit_addr;
+static gboolean tpx_exit_side;
 
 static ArcCidr
 tpx_cidr(const gchar *text)
@@ -71,7 +72,22 @@ tpx_service(ArcClusterViewBuilder *builder, const gchar *id, const gchar *source
 	service.target_peer_id = (gchar *)target;
 	service.transport = (gchar *)"tcp";
 	service.flags = flags;
-	arc_cluster_view_builder_add_service(builder, &service);
+	/* on the exit, the services A enters are incoming ones */
+	if (tpx_exit_side && g_strcmp0(target, "peer_B") == 0)
+		arc_cluster_view_builder_add_incoming_service(builder, &service);
+	else if (!tpx_exit_side)
+		arc_cluster_view_builder_add_service(builder, &service);
+}
+
+static void
+tpx_route(ArcClusterViewBuilder *builder, gint64 id, const gchar *service, gint priority,
+	  const ArcCidr *src, const ArcCidr *dst)
+{
+	if (tpx_exit_side)
+		arc_cluster_view_builder_add_incoming_route(builder, id, service, priority, src,
+							    dst);
+	else
+		arc_cluster_view_builder_add_route(builder, id, service, priority, src, dst);
 }
 
 /* the same random table on both sides: destinations in 10/8, sources around the client's */
@@ -94,8 +110,7 @@ tpx_routes(ArcClusterViewBuilder *builder, guint32 seed)
 		g_autofree gchar *src_text = with_src ? arc_cidr_to_string(&src) : g_strdup("*");
 		g_autofree gchar *dst_text = arc_cidr_to_string(&dst);
 
-		arc_cluster_view_builder_add_route(builder, i + 1, svc, priority,
-						   with_src ? &src : NULL, &dst);
+		tpx_route(builder, i + 1, svc, priority, with_src ? &src : NULL, &dst);
 		g_print("route %u %s priority %d, %s -> %s\n", i + 1, svc, priority, src_text,
 			dst_text);
 	}
@@ -121,7 +136,7 @@ tpx_view(const gchar *self_id, guint32 seed, const gchar *a_addr, const gchar *b
 	tpx_routes(builder, seed);
 	/* the peers' own link: the API and the transport on it are never captured */
 	link = tpx_cidr("198.51.100.0/24");
-	arc_cluster_view_builder_add_route(builder, 99, "svc_b", 0, NULL, &link);
+	tpx_route(builder, 99, "svc_b", 0, NULL, &link);
 	view = arc_cluster_view_builder_end(builder, &error);
 	g_assert_no_error(error);
 	return view;
@@ -218,6 +233,7 @@ main(gint argc, gchar **argv)
 		return 77;
 	}
 	entry = g_strcmp0(argv[1], "entry") == 0;
+	tpx_exit_side = !entry;
 	tpx_exit_addr = argv[3];
 	view = entry ? tpx_view("peer_A", atoi(argv[2]), argv[4], argv[3])
 		     : tpx_view("peer_B", atoi(argv[2]), argv[3], argv[4]);

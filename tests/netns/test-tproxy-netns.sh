@@ -15,16 +15,17 @@
 #       once (RST), one no route takes still goes straight; a restart reconciles and carries
 #       again;
 #   (e) a clean stop removes the table and the proxy's rules: nothing is captured.
-# The streams between entry and exit are plain TCP (a test fixture in arc-tproxy-netns.c):
-# the transport plugins are tested on their own.
+# Parts (a)-(e) carry the streams between entry and exit over plain TCP (a test fixture in
+# arc-tproxy-netns.c), so that they test the proxy alone:
+#   (f) two real agents (A, B joined) with the `tcp` transport plugin: a service A → B and a
+#       fully_transparent one, created with the CLI; the server sees B's address, then the
+#       client's.
 set -uo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=netns-common.sh
 . "$(dirname "$0")/netns-common.sh"
-[ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
-netns_require ip nft python3
-tmp=$(mktemp -d /tmp/arctic-tpx-XXXXXX)
-trap netns_cleanup EXIT
+netns_setup
+netns_require python3
 
 prog=$build/tests/netns/arc-tproxy-netns
 probe_py=$(dirname "$0")/tpx-probe.py
@@ -84,7 +85,7 @@ start_side() {
 			>"$out" 2>"$tmp/$1.log" &
 	fi
 	pids+=($!)
-	[ "$1" = entry ] && pid_entry=$!
+	if [ "$1" = entry ]; then pid_entry=$!; else pid_exit=$!; fi
 	for _ in $(seq 50); do
 		grep -q '^ready' "$out" 2>/dev/null && return 0
 		sleep 0.1
@@ -102,7 +103,7 @@ check() {
 		fail "$3: got '$1', want '$2'"
 	fi
 }
-pid_entry=''
+pid_entry='' pid_exit=''
 
 start_side exit
 start_side entry
@@ -177,6 +178,46 @@ fi
 if [ -n "$captured" ]; then
 	got=$(probe "$ns_c" "$captured" 7000)
 	check "$got" "W 192.168.81.2" "(e) $captured goes straight once the agent stopped"
+fi
+
+# ---- (f) real agents and the tcp transport ----
+kill -TERM "$pid_exit"
+wait "$pid_exit" 2>/dev/null
+if [ ! -e "$plugins/tcp.so" ] || [ ! -e "$plugins/tempest.so" ]; then
+	echo "SKIP (f): the tcp or tempest plugin is not built"
+else
+	port=8081
+	start_agent a "$ns_a" 198.51.100.1
+	start_agent b "$ns_b" 198.51.100.2
+	arctic_on a "$ns_a" peers add "198.51.100.2:$port" >"$tmp/join.out" 2>&1 ||
+		fail "(f) join: $(cat "$tmp/join.out")"
+	id_b=$(peer_id_of b)
+	svc=$(arctic_on a "$ns_a" services create --target-peer "$id_b" --name tpx-plain 2>&1 |
+		sed -n 's/.*ID=\(svc_[A-Za-z0-9]*\).*/\1/p')
+	svc_t=$(arctic_on a "$ns_a" services create --target-peer "$id_b" --name tpx-transparent \
+		--requires-interface --fully-transparent 2>&1 |
+		sed -n 's/.*ID=\(svc_[A-Za-z0-9]*\).*/\1/p')
+	arctic_on a "$ns_a" routes add "$svc" --priority 10 --dest-cidr 10.1.0.0/16 >/dev/null ||
+		fail "(f) routes add"
+	arctic_on a "$ns_a" routes add "$svc_t" --priority 10 --dest-cidr 10.2.0.0/16 >/dev/null ||
+		fail "(f) routes add (transparent)"
+	got=''
+	for _ in $(seq 100); do
+		got=$(probe "$ns_c" 10.1.2.3 7000)
+		[ "$got" = "S 192.168.82.1" ] && break
+		sleep 0.2
+	done
+	check "$got" "S 192.168.82.1" "(f) through real agents and the tcp transport, from B's address"
+	got=$(probe "$ns_c" 10.2.3.4 7000 1048576)
+	check "$got" "S 192.168.81.2" "(f) fully_transparent: the server saw the client's address"
+	got=$(probe "$ns_c" 10.3.3.3 7000)
+	check "$got" "W 192.168.81.2" "(f) no route: not captured"
+	if [ "$failures" -gt 0 ]; then
+		echo "--- agent a"
+		grep -E "tproxymgr|transport|netmgr|fwmgr" "$tmp/a/log" | tail -30
+		echo "--- agent b"
+		grep -E "tproxymgr|transport|netmgr|fwmgr" "$tmp/b/log" | tail -30
+	fi
 fi
 
 if [ "$failures" -gt 0 ]; then

@@ -60,6 +60,9 @@ def probe(addr, port, nbytes):
     except socket.timeout:
         print("timeout")
         return
+    except OSError as e:
+        print(f"error {e.errno}")
+        return
     fields = reply.decode().split()
     if len(fields) != 4:
         print("closed")

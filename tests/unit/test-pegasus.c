@@ -114,7 +114,7 @@ pg_invalid_func(void)
 	}
 }
 
-/* peer_B's view: svc_in (A → B) leaves here, svc_out (B → A) does not */
+/* peer_B's view: svc_in and svc_lo (A → B) leave here (incoming), svc_out (B → A) does not */
 static ArcClusterView *
 pg_view(ArcLicenseState state)
 {
@@ -138,13 +138,13 @@ pg_view(ArcLicenseState state)
 	arc_cluster_view_builder_set_license_state(builder, state);
 	arc_cluster_view_builder_add_member(builder, &a);
 	arc_cluster_view_builder_add_member(builder, &b);
-	arc_cluster_view_builder_add_service(builder, &in);
+	arc_cluster_view_builder_add_incoming_service(builder, &in);
 	arc_cluster_view_builder_add_service(builder, &out);
-	arc_cluster_view_builder_add_service(builder, &lo);
-	arc_cluster_view_builder_add_route(builder, 1, "svc_in", 0, NULL, &ten);
-	arc_cluster_view_builder_add_route(builder, 2, "svc_in", 0, &lan, &any);
+	arc_cluster_view_builder_add_incoming_service(builder, &lo);
+	arc_cluster_view_builder_add_incoming_route(builder, 1, "svc_in", 0, NULL, &ten);
+	arc_cluster_view_builder_add_incoming_route(builder, 2, "svc_in", 0, &lan, &any);
 	arc_cluster_view_builder_add_route(builder, 3, "svc_out", 0, NULL, &ten);
-	arc_cluster_view_builder_add_route(builder, 4, "svc_lo", 0, NULL, &loopback);
+	arc_cluster_view_builder_add_incoming_route(builder, 4, "svc_lo", 0, NULL, &loopback);
 	view = arc_cluster_view_builder_end(builder, &error);
 	g_assert_no_error(error);
 	return view;
@@ -163,7 +163,8 @@ pg_exit_check_func(void)
 		{"svc_in", "peer_A", "10.1.2.3", 443, NULL},
 		{"svc_in", "peer_A", "8.8.8.8", 53, NULL}, /* route 2: from the LAN, anywhere */
 		{"svc_in", "peer_C", "10.1.2.3", 443, "does not come from the service's source"},
-		{"svc_out", "peer_A", "10.1.2.3", 443, "does not leave at this peer"},
+		/* B enters it: the exit knows only the services it leaves */
+		{"svc_out", "peer_A", "10.1.2.3", 443, "no such active service here"},
 		{"svc_nope", "peer_A", "10.1.2.3", 443, "no such active service"},
 		{"svc_in", "peer_A", "127.0.0.1", 22, "loopback or this agent's API"},
 		{"svc_in", "peer_A", "10.9.9.9", 8080, "loopback or this agent's API"},
