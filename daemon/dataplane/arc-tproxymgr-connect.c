@@ -168,12 +168,41 @@ typedef struct {
 	gchar *target;
 } ArcTproxyConnectJob;
 
+/* guards every proxy's list of jobs and the jobs' pointers to their proxy */
+static GMutex arc_tproxy_jobs_lock;
+
+/**
+ * arc_tproxy_forget_jobs:
+ * @self: a proxy that stops
+ *
+ * Jobs still queued on the main context reset their client instead of calling it.
+ */
+void
+arc_tproxy_forget_jobs(ArcTproxymgr *self)
+{
+	g_mutex_lock(&arc_tproxy_jobs_lock);
+	for (guint i = 0; i < self->jobs->len; i++)
+		((ArcTproxyConnectJob *)g_ptr_array_index(self->jobs, i))->mgr = NULL;
+	g_ptr_array_set_size(self->jobs, 0);
+	g_mutex_unlock(&arc_tproxy_jobs_lock);
+}
+
 static gboolean
 arc_tproxy_connect_job_cb(gpointer data)
 {
 	ArcTproxyConnectJob *job = data;
+	ArcTproxymgr *mgr;
 
-	job->mgr->connect_func(job->client_fd, &job->preamble, job->target, job->mgr->connect_data);
+	/* the proxy may have stopped since: it cleared the job's pointer to it */
+	g_mutex_lock(&arc_tproxy_jobs_lock);
+	mgr = job->mgr;
+	if (mgr != NULL)
+		g_ptr_array_remove_fast(mgr->jobs, job);
+	g_mutex_unlock(&arc_tproxy_jobs_lock);
+	if (mgr != NULL)
+		mgr->connect_func(job->client_fd, &job->preamble, job->target, mgr->connect_data);
+	else
+		arc_tproxymgr_reset_fd(job->client_fd);
 	g_free(job->target);
 	g_free(job);
 	return G_SOURCE_REMOVE;
@@ -216,6 +245,9 @@ arc_tproxy_route_captured(ArcTproxymgr *self, gint fd, const ArcClusterView *vie
 	job->client_fd = fd;
 	job->preamble = *p;
 	job->target = g_strdup(service->target_peer_id);
+	g_mutex_lock(&arc_tproxy_jobs_lock);
+	g_ptr_array_add(self->jobs, job);
+	g_mutex_unlock(&arc_tproxy_jobs_lock);
 	g_main_context_invoke(self->main_context, arc_tproxy_connect_job_cb, job);
 }
 

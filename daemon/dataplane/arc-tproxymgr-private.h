@@ -56,6 +56,7 @@ struct _ArcTproxymgr {
 	ArcTproxymgrConnectFunc connect_func;
 	gpointer connect_data;
 	GMainContext *main_context;
+	GPtrArray *jobs; /* connect jobs queued on the main context (arc_tproxy_jobs_lock) */
 };
 
 ArcTproxyConn *arc_tproxy_conn_new(ArcTproxyState state, gint fd0, gint fd1);
@@ -67,6 +68,7 @@ void arc_tproxy_thread_watch(ArcTproxyThread *thread, ArcTproxyConn *conn);
 void arc_tproxymgr_accept(ArcTproxymgr *self, gint listen_fd);
 gboolean arc_tproxy_conn_step(ArcTproxyThread *thread, ArcTproxyConn *conn);
 void arc_tproxy_conn_timeout(ArcTproxyConn *conn);
+void arc_tproxy_forget_jobs(ArcTproxymgr *self);
 ArcClusterView *arc_tproxymgr_dup_view(ArcTproxymgr *self);
 gboolean arc_tproxymgr_admit(ArcTproxymgr *self);
 

@@ -91,6 +91,7 @@ arc_tproxymgr_new(const ArcTproxymgrSettings *settings, GError **error)
 	for (guint i = 0; i < self->n_threads; i++)
 		self->threads[i].epfd = self->threads[i].wakefd = -1;
 	g_mutex_init(&self->view_lock);
+	self->jobs = g_ptr_array_new();
 	self->main_context = g_main_context_ref_thread_default();
 	self->listen_fd[0] = self->listen_fd[1] = -1;
 	/* port 0: an exit only, which captures nothing (and needs no privilege) */
@@ -131,6 +132,9 @@ arc_tproxymgr_free(ArcTproxymgr *self)
 	g_atomic_int_set(&self->stopping, 1);
 	for (guint i = 0; i < self->n_threads; i++)
 		arc_tproxy_thread_stop(&self->threads[i]);
+	/* the relay threads are joined: no job is added any more */
+	arc_tproxy_forget_jobs(self);
+	g_ptr_array_unref(self->jobs);
 	for (guint i = 0; i < 2; i++)
 		if (self->listen_fd[i] >= 0)
 			close(self->listen_fd[i]);
