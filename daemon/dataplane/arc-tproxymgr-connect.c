@@ -208,6 +208,19 @@ arc_tproxy_connect_job_cb(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
+/* runs @func on @context's own thread: g_main_context_invoke() would run it right here on
+ * the relay thread whenever it can acquire the context (the main thread idle between
+ * iterations), and transports must only be called from the main thread */
+static void
+arc_tproxy_post(GMainContext *context, GSourceFunc func, gpointer data)
+{
+	g_autoptr(GSource) source = g_idle_source_new();
+
+	g_source_set_priority(source, G_PRIORITY_DEFAULT);
+	g_source_set_callback(source, func, data, NULL);
+	g_source_attach(source, context);
+}
+
 /* where a captured connection goes: straight to the destination when its service leaves
  * here, else to the main thread, which opens a stream to the target peer */
 static void
@@ -248,7 +261,7 @@ arc_tproxy_route_captured(ArcTproxymgr *self, gint fd, const ArcClusterView *vie
 	g_mutex_lock(&arc_tproxy_jobs_lock);
 	g_ptr_array_add(self->jobs, job);
 	g_mutex_unlock(&arc_tproxy_jobs_lock);
-	g_main_context_invoke(self->main_context, arc_tproxy_connect_job_cb, job);
+	arc_tproxy_post(self->main_context, arc_tproxy_connect_job_cb, job);
 }
 
 static void
