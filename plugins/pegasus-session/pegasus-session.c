@@ -515,6 +515,59 @@ pegasus_session_data_commit(PegasusSession *self, guint32 stream_id, gsize len)
 	stream->send_credit -= len;
 }
 
+/* a whole DATA record's place: header, frame header, up to PEGASUS_DATA_MAX bytes, tag */
+#define PEGASUS_DATA_RECORD_STRIDE                                                                 \
+	(PEGASUS_RECORD_HEADER_LEN + PEGASUS_DATA_HEADER_LEN + PEGASUS_DATA_MAX +                  \
+	 PEGASUS_RECORD_TAG_LEN)
+
+guint
+pegasus_session_data_reserve_many(PegasusSession *self, guint32 stream_id, struct iovec *iov,
+				  guint max_iov)
+{
+	PegasusStream *stream = pegasus_session_lookup(self, stream_id);
+	guint64 credit;
+	guint n = 0;
+	gsize base;
+
+	if (stream == NULL || stream->local_fin || stream->send_credit == 0 ||
+	    self->error != PEGASUS_SESSION_OK)
+		return 0;
+	pegasus_session_seal(self);
+	if (!pegasus_session_out_room(self, TRUE))
+		return 0;
+	credit = stream->send_credit;
+	base = self->out_tail;
+	while (n < max_iov && credit > 0 && base + PEGASUS_DATA_RECORD_STRIDE <= self->out_cap) {
+		gsize len = (gsize)MIN(credit, PEGASUS_DATA_MAX);
+
+		iov[n].iov_base =
+			self->out + base + PEGASUS_RECORD_HEADER_LEN + PEGASUS_DATA_HEADER_LEN;
+		iov[n].iov_len = len;
+		credit -= len;
+		base += PEGASUS_DATA_RECORD_STRIDE;
+		n++;
+	}
+	return n;
+}
+
+void
+pegasus_session_data_commit_many(PegasusSession *self, guint32 stream_id, const struct iovec *iov,
+				 guint n_iov, gsize len)
+{
+	for (guint i = 0; i < n_iov && len > 0; i++) {
+		gsize chunk = MIN(len, iov[i].iov_len);
+
+		/* each slot becomes a record where it lies: open it there, frame, seal */
+		self->rec_start = (gssize)self->out_tail;
+		self->out_tail += PEGASUS_RECORD_HEADER_LEN;
+		g_assert((guint8 *)iov[i].iov_base ==
+			 self->out + self->out_tail + PEGASUS_DATA_HEADER_LEN);
+		pegasus_session_data_commit(self, stream_id, chunk);
+		pegasus_session_seal(self);
+		len -= chunk;
+	}
+}
+
 gsize
 pegasus_session_send(PegasusSession *self, guint32 stream_id, const guint8 *data, gsize len)
 {

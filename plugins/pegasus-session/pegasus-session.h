@@ -5,6 +5,7 @@
 #pragma once
 
 #include <glib.h>
+#include <sys/uio.h>
 
 #include "pegasus-handshake.h"
 
@@ -177,6 +178,13 @@ gsize pegasus_session_stream_credit(PegasusSession *self, guint32 stream_id);
 guint8 *pegasus_session_data_reserve(PegasusSession *self, guint32 stream_id, gsize *max);
 /* frames len bytes (at most the reserved max) written there; 0 cancels */
 void pegasus_session_data_commit(PegasusSession *self, guint32 stream_id, gsize len);
+/* The same for up to max_iov whole records at once (one readv() fills them): the slots in
+ * iov, their number returned (0 as data_reserve() returns NULL). Nothing else may be queued
+ * before pegasus_session_data_commit_many() frames and seals the len bytes written. */
+guint pegasus_session_data_reserve_many(PegasusSession *self, guint32 stream_id, struct iovec *iov,
+					guint max_iov);
+void pegasus_session_data_commit_many(PegasusSession *self, guint32 stream_id,
+				      const struct iovec *iov, guint n_iov, gsize len);
 /* copies up to len bytes of data into records: how many were taken */
 gsize pegasus_session_send(PegasusSession *self, guint32 stream_id, const guint8 *data, gsize len);
 

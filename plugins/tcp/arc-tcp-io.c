@@ -16,6 +16,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "arctic-plugin.h"
@@ -29,6 +30,10 @@
 /* bytes one stream or connection may move per wakeup before others get their turn */
 #define ARC_TCP_BUDGET (512 * 1024)
 #define ARC_TCP_MAX_EVENTS 64
+/* connections accepted and not through their handshake yet: more are closed at once */
+#define ARC_TCP_MAX_HANDSHAKES 256
+/* records one readv() of a stream fills */
+#define ARC_TCP_READ_RECORDS 8
 
 typedef enum {
 	ARC_TCP_EP_LISTENER,
@@ -59,6 +64,7 @@ typedef struct {
 	ArcTcpConn *conn;
 	guint32 id;
 	gboolean rd_eof; /* the agent's end will write no more: FIN sent */
+	gboolean dirty;  /* received bytes to deliver after this read */
 } ArcTcpStream;
 
 struct _ArcTcpConn {
@@ -79,8 +85,11 @@ struct _ArcTcpConn {
 	PegasusSession *session;
 	GHashTable *streams; /* id -> ArcTcpStream */
 	GPtrArray *pending;  /* ArcTcpConnect waiting for the handshake */
+	GPtrArray *dirty;    /* ids of streams with bytes received in this read */
 	gboolean out_full;   /* streams wait until the output drains */
 	gint64 deadline;
+	gboolean counted;    /* in io->n_handshakes */
+	gboolean registered; /* in io->by_peer */
 	gint64 last_rx;
 	gint64 last_ping;
 };
@@ -107,8 +116,7 @@ struct _ArcTcpIo {
 	ArcTcpEp wake;
 	int epfd;
 	PegasusIdentity *identity;
-	ArcTcpIncomingFunc incoming;
-	gpointer incoming_data;
+	ArcTcpHandoffQueue *handoff;
 	GThread *thread;
 	GAsyncQueue *commands; /* ArcTcpConnect */
 	GMutex lock;           /* guards allowed */
@@ -119,6 +127,7 @@ struct _ArcTcpIo {
 	GHashTable *last_stamp; /* X25519 key (GBytes) -> newest accepted timestamp (GBytes) */
 	GPtrArray *graveyard;   /* ArcTcpEp freed after the current batch of events */
 	PegasusSessionConfig config;
+	guint n_handshakes; /* accepted connections still in their handshake */
 	gboolean stopping;
 };
 
@@ -126,6 +135,105 @@ static void arc_tcp_conn_fail(ArcTcpConn *conn, const gchar *why);
 static GPtrArray *arc_tcp_io_conn_list(ArcTcpIo *io);
 static void arc_tcp_conn_write(ArcTcpConn *conn);
 static void arc_tcp_stream_update(ArcTcpStream *stream);
+
+/* What the I/O thread hands to the main context: finished connects and incoming streams,
+ * queued and delivered in batches, so that a burst of streams costs one wakeup of the main
+ * loop rather than one per stream. Shared with the idle that drains it (refcounted): the I/O
+ * side closes it when it stops, and what is still queued is then settled there. */
+struct _ArcTcpHandoffQueue {
+	gint refcount;
+	GMutex lock;
+	GPtrArray *items; /* ArcTcpHandoff */
+	GMainContext *context;
+	ArcTcpIncomingFunc incoming;
+	gpointer incoming_data;
+	gboolean closed;
+};
+
+typedef struct {
+	GTask *task; /* a connect: its connection or error */
+	GSocketConnection *connection;
+	GError *error;
+	int fd; /* an incoming stream: the agent's end, and who opened it */
+	gchar *peer_id;
+	GBytes *public_key;
+	GSocketAddress *remote;
+} ArcTcpHandoff;
+
+static void
+arc_tcp_handoff_settle(ArcTcpHandoffQueue *queue, ArcTcpHandoff *h, gboolean deliver)
+{
+	if (h->task != NULL) {
+		if (h->connection != NULL)
+			g_task_return_pointer(h->task, g_steal_pointer(&h->connection),
+					      g_object_unref);
+		else
+			g_task_return_error(h->task, g_steal_pointer(&h->error));
+		g_object_unref(h->task);
+	} else if (deliver) {
+		queue->incoming(h->fd, h->peer_id, h->public_key, h->remote, queue->incoming_data);
+	} else {
+		close(h->fd);
+	}
+	g_free(h->peer_id);
+	g_clear_pointer(&h->public_key, g_bytes_unref);
+	g_clear_object(&h->remote);
+	g_free(h);
+}
+
+static void
+arc_tcp_handoff_unref(ArcTcpHandoffQueue *queue)
+{
+	if (!g_atomic_int_dec_and_test(&queue->refcount))
+		return;
+	g_mutex_clear(&queue->lock);
+	g_ptr_array_free(queue->items, TRUE);
+	g_main_context_unref(queue->context);
+	g_free(queue);
+}
+
+/* on the main context: everything queued so far */
+static gboolean
+arc_tcp_handoff_drain(gpointer data)
+{
+	ArcTcpHandoffQueue *queue = data;
+	GPtrArray *items;
+	gboolean deliver;
+
+	g_mutex_lock(&queue->lock);
+	items = queue->items;
+	queue->items = g_ptr_array_new();
+	deliver = !queue->closed;
+	g_mutex_unlock(&queue->lock);
+	for (guint i = 0; i < items->len; i++)
+		arc_tcp_handoff_settle(queue, g_ptr_array_index(items, i), deliver);
+	g_ptr_array_free(items, TRUE);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+arc_tcp_handoff_push(ArcTcpHandoffQueue *queue, ArcTcpHandoff *h)
+{
+	GSource *source;
+	gboolean first;
+
+	g_mutex_lock(&queue->lock);
+	first = queue->items->len == 0;
+	g_ptr_array_add(queue->items, h);
+	g_mutex_unlock(&queue->lock);
+	if (!first)
+		return;
+	/* an idle attached to the context, not g_main_context_invoke(): that would run the
+	 * drain right here whenever the main thread does not hold its context at this instant
+	 * (this thread's default context is the same global one) */
+	source = g_idle_source_new();
+	g_source_set_priority(source, G_PRIORITY_DEFAULT);
+	g_atomic_int_inc(&queue->refcount);
+	g_source_set_callback(source, arc_tcp_handoff_drain, queue,
+			      (GDestroyNotify)arc_tcp_handoff_unref);
+	g_source_attach(source, queue->context);
+	g_source_unref(source);
+}
 
 void
 arc_tcp_allowed_free(gpointer data)
@@ -150,10 +258,19 @@ arc_tcp_connect_free(ArcTcpConnect *req)
 	g_free(req);
 }
 
+/* the connect's answer, on its caller's context: the connection, or else the error */
 static void
-arc_tcp_connect_fail(ArcTcpConnect *req, const gchar *message)
+arc_tcp_connect_answer(ArcTcpIo *io, ArcTcpConnect *req, const gchar *message)
 {
-	g_task_return_new_error(req->task, ARC_ERROR, ARC_ERROR_PEER_UNREACHABLE, "%s", message);
+	ArcTcpHandoff *h = g_new0(ArcTcpHandoff, 1);
+
+	h->fd = -1;
+	h->task = g_steal_pointer(&req->task);
+	if (message == NULL)
+		h->connection = g_steal_pointer(&req->connection);
+	else
+		h->error = g_error_new(ARC_ERROR, ARC_ERROR_PEER_UNREACHABLE, "%s", message);
+	arc_tcp_handoff_push(io->handoff, h);
 	arc_tcp_connect_free(req);
 }
 
@@ -197,11 +314,26 @@ arc_tcp_ep_set(ArcTcpIo *io, ArcTcpEp *ep, guint32 events)
 	ep->events = events;
 }
 
+/* A stream's end closed with unread bytes in it would make the agent's next read fail with
+ * ECONNRESET; the contract promises EOF. Shut both ways first (the agent's writes now fail
+ * with EPIPE, so nothing more arrives), then discard what it had written. */
+static void
+arc_tcp_stream_end(int fd)
+{
+	guint8 buf[4096];
+
+	shutdown(fd, SHUT_RDWR);
+	while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		;
+}
+
 /* takes ep out of the loop for good; its memory goes when the current batch is done */
 static void
 arc_tcp_ep_bury(ArcTcpIo *io, ArcTcpEp *ep)
 {
 	arc_tcp_ep_set(io, ep, 0);
+	if (ep->fd >= 0 && ep->kind == ARC_TCP_EP_STREAM)
+		arc_tcp_stream_end(ep->fd);
 	if (ep->fd >= 0)
 		close(ep->fd);
 	ep->fd = -1;
@@ -264,7 +396,8 @@ arc_tcp_conn_stream(ArcTcpConn *conn, guint32 id)
 	return g_hash_table_lookup(conn->streams, GUINT_TO_POINTER(id));
 }
 
-/* the agent's bytes into records, read straight into the session's output buffer */
+/* the agent's bytes into records, read straight into the session's output buffer: one
+ * readv() fills up to ARC_TCP_READ_RECORDS whole records */
 static void
 arc_tcp_stream_readable(ArcTcpStream *stream)
 {
@@ -273,15 +406,16 @@ arc_tcp_stream_readable(ArcTcpStream *stream)
 	gsize budget = ARC_TCP_BUDGET;
 
 	while (budget > 0) {
-		gsize max;
-		guint8 *p = pegasus_session_data_reserve(conn->session, id, &max);
+		struct iovec iov[ARC_TCP_READ_RECORDS];
+		guint n_iov = pegasus_session_data_reserve_many(conn->session, id, iov,
+								G_N_ELEMENTS(iov));
 		gssize n;
 
-		if (p == NULL)
+		if (n_iov == 0)
 			break;
-		n = read(stream->ep.fd, p, max);
+		n = readv(stream->ep.fd, iov, (int)n_iov);
 		if (n > 0) {
-			pegasus_session_data_commit(conn->session, id, (gsize)n);
+			pegasus_session_data_commit_many(conn->session, id, iov, n_iov, (gsize)n);
 			budget -= MIN(budget, (gsize)n);
 			continue;
 		}
@@ -316,13 +450,13 @@ arc_tcp_stream_writable(ArcTcpStream *stream)
 	if (len == 0)
 		return;
 	n = send(stream->ep.fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (n < 0) {
+	if (n < 0 && errno != EAGAIN && errno != EINTR) {
 		arc_tcp_stream_kill(stream);
 		return;
 	}
-	pegasus_session_stream_drain(conn->session, id, (gsize)n);
+	/* the rest waits for EPOLLOUT */
+	if (n > 0)
+		pegasus_session_stream_drain(conn->session, id, (gsize)n);
 	stream = arc_tcp_conn_stream(conn, id);
 	if (stream != NULL)
 		arc_tcp_stream_update(stream);
@@ -352,6 +486,7 @@ static void
 arc_tcp_on_opened(PegasusSession *session, guint32 id, gpointer user_data)
 {
 	ArcTcpConn *conn = user_data;
+	ArcTcpHandoff *h;
 	int fds[2];
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0) {
@@ -360,32 +495,31 @@ arc_tcp_on_opened(PegasusSession *session, guint32 id, gpointer user_data)
 		return;
 	}
 	arc_tcp_stream_new(conn, id, fds[0]);
-	conn->io->incoming(fds[1], conn->peer_id, conn->public_key, conn->remote,
-			   conn->io->incoming_data);
+	h = g_new0(ArcTcpHandoff, 1);
+	h->fd = fds[1];
+	h->peer_id = g_strdup(conn->peer_id);
+	h->public_key = g_bytes_ref(conn->public_key);
+	h->remote = conn->remote != NULL ? g_object_ref(conn->remote) : NULL;
+	arc_tcp_handoff_push(conn->io->handoff, h);
 }
 
+/* Received bytes wait in the session's stream buffer until the records of this read are all
+ * processed; then each stream touched gets one send() for all of them (arc_tcp_conn_deliver):
+ * a copy of the bytes costs less than a system call per record. */
 static gsize
 arc_tcp_on_data(PegasusSession *session, guint32 id, gpointer stream_user_data, const guint8 *data,
 		gsize len, gpointer user_data)
 {
 	ArcTcpStream *stream = stream_user_data;
-	gssize n;
+	ArcTcpConn *conn = user_data;
 
 	if (stream == NULL)
 		return len;
-	n = send(stream->ep.fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-	if (n >= 0) {
-		if ((gsize)n < len)
-			arc_tcp_ep_set(stream->conn->io, &stream->ep, stream->ep.events | EPOLLOUT);
-		return (gsize)n;
+	if (!stream->dirty) {
+		stream->dirty = TRUE;
+		g_ptr_array_add(conn->dirty, GUINT_TO_POINTER(id));
 	}
-	if (errno == EAGAIN || errno == EINTR) {
-		arc_tcp_ep_set(stream->conn->io, &stream->ep, stream->ep.events | EPOLLOUT);
-		return 0;
-	}
-	/* the agent closed its end: nobody will read the rest */
-	arc_tcp_stream_kill(stream);
-	return len;
+	return 0;
 }
 
 static void
@@ -435,6 +569,7 @@ arc_tcp_conn_new(ArcTcpIo *io, int fd, ArcTcpConnState state)
 	conn->initiator = state == ARC_TCP_CONN_CONNECTING;
 	conn->streams = g_hash_table_new(NULL, NULL);
 	conn->pending = g_ptr_array_new();
+	conn->dirty = g_ptr_array_new();
 	conn->deadline = g_get_monotonic_time() + ARC_TCP_HANDSHAKE_TIMEOUT;
 	g_hash_table_add(io->conns, conn);
 	return conn;
@@ -450,6 +585,7 @@ arc_tcp_conn_free(ArcTcpConn *conn)
 	g_clear_pointer(&conn->session, pegasus_session_free);
 	g_hash_table_destroy(conn->streams);
 	g_ptr_array_free(conn->pending, TRUE);
+	g_ptr_array_free(conn->dirty, TRUE);
 	g_free(conn);
 }
 
@@ -474,13 +610,16 @@ arc_tcp_conn_fail(ArcTcpConn *conn, const gchar *why)
 		g_message("tcp: session with %s closed: %s", conn->peer_id ? conn->peer_id : "?",
 			  why);
 	conn->state = ARC_TCP_CONN_DEAD;
+	if (conn->counted)
+		io->n_handshakes--;
+	conn->counted = FALSE;
 	g_hash_table_iter_init(&iter, conn->streams);
 	while (g_hash_table_iter_next(&iter, NULL, &stream)) {
 		g_hash_table_iter_steal(&iter);
 		arc_tcp_ep_bury(io, &((ArcTcpStream *)stream)->ep);
 	}
 	for (guint i = 0; i < conn->pending->len; i++)
-		arc_tcp_connect_fail(g_ptr_array_index(conn->pending, i), why);
+		arc_tcp_connect_answer(io, g_ptr_array_index(conn->pending, i), why);
 	g_ptr_array_set_size(conn->pending, 0);
 	if (g_hash_table_lookup(io->by_peer, key) == conn)
 		g_hash_table_remove(io->by_peer, key);
@@ -569,13 +708,20 @@ arc_tcp_conn_open_stream(ArcTcpConn *conn, ArcTcpConnect *req)
 	guint32 id;
 
 	if (pegasus_session_open_stream(conn->session, NULL, &id) != PEGASUS_SESSION_OK) {
-		arc_tcp_connect_fail(req, "too many streams to this peer");
+		arc_tcp_connect_answer(conn->io, req, "too many streams to this peer");
 		return;
 	}
 	arc_tcp_stream_new(conn, id, req->plugin_fd);
 	req->plugin_fd = -1;
-	g_task_return_pointer(req->task, g_steal_pointer(&req->connection), g_object_unref);
-	arc_tcp_connect_free(req);
+	arc_tcp_connect_answer(conn->io, req, NULL);
+}
+
+/* the session this side's connects to that peer use from now on */
+static void
+arc_tcp_conn_register(ArcTcpConn *conn)
+{
+	conn->registered = TRUE;
+	g_hash_table_replace(conn->io->by_peer, arc_tcp_key_bytes(conn->remote_key), conn);
 }
 
 static void
@@ -583,12 +729,19 @@ arc_tcp_conn_established(ArcTcpConn *conn, const PegasusKeys *keys)
 {
 	ArcTcpIo *io = conn->io;
 
+	if (conn->counted)
+		io->n_handshakes--;
+	conn->counted = FALSE;
 	conn->session = pegasus_session_new(keys, &io->config, &arc_tcp_callbacks, conn);
 	conn->state = ARC_TCP_CONN_ESTABLISHED;
 	conn->deadline = 0;
 	conn->last_rx = conn->last_ping = g_get_monotonic_time();
 	g_clear_pointer(&conn->hs, pegasus_handshake_free);
-	g_hash_table_replace(io->by_peer, arc_tcp_key_bytes(conn->remote_key), conn);
+	/* a responder's session carries this side's streams only once a record proved the
+	 * initiator is live (a replayed initiation gets this far when the timestamp record was
+	 * lost, e.g. after a restart, and must not swallow our streams) */
+	if (conn->initiator)
+		arc_tcp_conn_register(conn);
 	for (guint i = 0; i < conn->pending->len; i++)
 		arc_tcp_conn_open_stream(conn, g_ptr_array_index(conn->pending, i));
 	g_ptr_array_set_size(conn->pending, 0);
@@ -712,6 +865,22 @@ arc_tcp_conn_connected(ArcTcpConn *conn)
 	conn->state = ARC_TCP_CONN_HS_INITIATOR;
 }
 
+/* what this read brought, to each stream's agent end in one send() */
+static void
+arc_tcp_conn_deliver(ArcTcpConn *conn)
+{
+	for (guint i = 0; i < conn->dirty->len; i++) {
+		guint32 id = GPOINTER_TO_UINT(g_ptr_array_index(conn->dirty, i));
+		ArcTcpStream *stream = arc_tcp_conn_stream(conn, id);
+
+		if (stream == NULL)
+			continue;
+		stream->dirty = FALSE;
+		arc_tcp_stream_writable(stream);
+	}
+	g_ptr_array_set_size(conn->dirty, 0);
+}
+
 /* received records: straight into the session's input buffer, processed in place */
 static void
 arc_tcp_conn_readable(ArcTcpConn *conn)
@@ -733,6 +902,9 @@ arc_tcp_conn_readable(ArcTcpConn *conn)
 		pegasus_session_input_commit(conn->session, (gsize)n);
 		if (pegasus_session_process(conn->session) != PEGASUS_SESSION_OK)
 			return; /* arc_tcp_conn_write() reports it */
+		arc_tcp_conn_deliver(conn);
+		if (!conn->registered && pegasus_session_is_confirmed(conn->session))
+			arc_tcp_conn_register(conn);
 		budget -= MIN(budget, (gsize)n);
 	}
 }
@@ -773,8 +945,14 @@ arc_tcp_io_accept(ArcTcpIo *io)
 				g_warning("tcp: accept: %s", g_strerror(errno));
 			return;
 		}
+		if (io->n_handshakes >= ARC_TCP_MAX_HANDSHAKES) {
+			close(fd);
+			continue;
+		}
 		arc_tcp_io_tune_socket(fd);
 		conn = arc_tcp_conn_new(io, fd, ARC_TCP_CONN_HS_RESPONDER);
+		conn->counted = TRUE;
+		io->n_handshakes++;
 		conn->remote = g_socket_address_new_from_native(&ss, len);
 		conn->hs = pegasus_handshake_new_responder(io->identity);
 		arc_tcp_conn_update(conn);
@@ -837,7 +1015,7 @@ arc_tcp_io_do_connect(ArcTcpIo *io, ArcTcpConnect *req)
 	conn = arc_tcp_io_dial(io, req);
 	if (conn == NULL) {
 		g_autofree gchar *msg = g_strdup_printf("%s: %s", req->peer_id, g_strerror(errno));
-		arc_tcp_connect_fail(req, msg);
+		arc_tcp_connect_answer(io, req, msg);
 		return;
 	}
 	g_ptr_array_add(conn->pending, req);
@@ -881,7 +1059,7 @@ arc_tcp_io_commands(ArcTcpIo *io)
 			arc_tcp_io_recheck_peers(io);
 			arc_tcp_connect_free(req);
 		} else if (io->stopping) {
-			arc_tcp_connect_fail(req, "the transport is stopping");
+			arc_tcp_connect_answer(io, req, "the transport is stopping");
 		} else {
 			arc_tcp_io_do_connect(io, req);
 		}
@@ -1001,8 +1179,13 @@ arc_tcp_io_new(int listen_fd, PegasusIdentity *identity, ArcTcpIncomingFunc inco
 	io->wake.fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	io->epfd = epoll_create1(EPOLL_CLOEXEC);
 	io->identity = identity;
-	io->incoming = incoming;
-	io->incoming_data = user_data;
+	io->handoff = g_new0(ArcTcpHandoffQueue, 1);
+	io->handoff->refcount = 1;
+	g_mutex_init(&io->handoff->lock);
+	io->handoff->items = g_ptr_array_new();
+	io->handoff->context = g_main_context_ref_thread_default();
+	io->handoff->incoming = incoming;
+	io->handoff->incoming_data = user_data;
 	io->commands = g_async_queue_new();
 	g_mutex_init(&io->lock);
 	io->conns = g_hash_table_new(NULL, NULL);
@@ -1059,6 +1242,13 @@ arc_tcp_io_free(ArcTcpIo *self)
 		close(self->wake.fd);
 	if (self->epfd >= 0)
 		close(self->epfd);
+	/* the connects answered at stop and the streams nobody will take are settled now, on
+	 * the main thread that stops us; a drain still scheduled finds nothing */
+	g_mutex_lock(&self->handoff->lock);
+	self->handoff->closed = TRUE;
+	g_mutex_unlock(&self->handoff->lock);
+	arc_tcp_handoff_drain(self->handoff);
+	arc_tcp_handoff_unref(self->handoff);
 	pegasus_identity_free(self->identity);
 	g_async_queue_unref(self->commands);
 	g_mutex_clear(&self->lock);

@@ -15,6 +15,7 @@
  * connect callback, on the caller's context) and the incoming function. */
 
 typedef struct _ArcTcpIo ArcTcpIo;
+typedef struct _ArcTcpHandoffQueue ArcTcpHandoffQueue;
 
 /* a peer the listener accepts: its id and Ed25519 key, by its X25519 key */
 typedef struct {
@@ -25,15 +26,19 @@ typedef struct {
 void arc_tcp_allowed_free(gpointer data);
 
 /* a stream a peer opened: agent_fd is the agent's end of its socketpair (the callee owns it).
- * Called on the I/O thread. */
+ * Called on the main context of the thread that made the ArcTcpIo, never after
+ * arc_tcp_io_free(). */
 typedef void (*ArcTcpIncomingFunc)(int agent_fd, const gchar *peer_id, GBytes *public_key,
 				   GSocketAddress *remote, gpointer user_data);
 
-/* starts the thread on a bound, listening, non-blocking socket (taken, as is identity) */
+/* starts the thread on a bound, listening, non-blocking socket (taken, as is identity);
+ * connects are answered and incoming streams delivered on the caller's thread-default main
+ * context */
 ArcTcpIo *arc_tcp_io_new(int listen_fd, PegasusIdentity *identity, ArcTcpIncomingFunc incoming,
 			 gpointer user_data, GError **error);
 
-/* stops and joins the thread: every connection and stream closes, pending connects fail */
+/* stops and joins the thread: every connection and stream closes, pending connects fail
+ * (answered before it returns); call it from the thread that made self */
 void arc_tcp_io_free(ArcTcpIo *self);
 
 /* replaces the accepted peers (X25519 key as a 32-byte GBytes -> ArcTcpAllowed; taken);

@@ -20,8 +20,7 @@
 struct _ArcTcpPlugin {
 	ArcPlugin parent_instance;
 	ArcTcpIo *io;
-	GMainContext *context; /* where incoming is emitted: listen()'s caller's */
-	GHashTable *allowed;   /* set_peers() before listen(): handed to the I/O thread then */
+	GHashTable *allowed; /* set_peers() before listen(): handed to the I/O thread then */
 	GSocketAddress *listen_address;
 };
 
@@ -36,28 +35,6 @@ G_DEFINE_FINAL_TYPE_WITH_CODE(ArcTcpPlugin, arc_tcp_plugin, ARC_TYPE_PLUGIN,
 			      G_IMPLEMENT_INTERFACE(ARC_TYPE_TRANSPORT,
 						    arc_tcp_plugin_transport_iface_init))
 
-typedef struct {
-	ArcTcpPlugin *self;
-	int fd;
-	gchar *peer_id;
-	GBytes *public_key;
-	GSocketAddress *remote;
-} ArcTcpIncoming;
-
-static void
-arc_tcp_incoming_free(gpointer data)
-{
-	ArcTcpIncoming *in = data;
-
-	if (in->fd >= 0)
-		close(in->fd);
-	g_object_unref(in->self);
-	g_free(in->peer_id);
-	g_bytes_unref(in->public_key);
-	g_clear_object(&in->remote);
-	g_free(in);
-}
-
 static GSocketConnection *
 arc_tcp_connection_from_fd(int fd, GError **error)
 {
@@ -68,42 +45,22 @@ arc_tcp_connection_from_fd(int fd, GError **error)
 	return g_socket_connection_factory_create_connection(socket);
 }
 
-/* on the main context: the stream goes to whoever listens, or closes */
-static gboolean
-arc_tcp_incoming_emit(gpointer data)
-{
-	ArcTcpIncoming *in = data;
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GSocketConnection) connection = NULL;
-
-	if (in->self->io == NULL)
-		return G_SOURCE_REMOVE;
-	connection = arc_tcp_connection_from_fd(in->fd, &error);
-	if (connection == NULL) {
-		g_warning("tcp: stream from %s: %s", in->peer_id, error->message);
-		return G_SOURCE_REMOVE;
-	}
-	in->fd = -1;
-	g_signal_emit_by_name(in->self, "incoming", connection, in->peer_id, in->public_key,
-			      in->remote);
-	return G_SOURCE_REMOVE;
-}
-
-/* on the I/O thread */
+/* on the main context (the I/O thread hands streams over in batches): the stream goes to
+ * whoever listens, or closes */
 static void
 arc_tcp_plugin_incoming(int agent_fd, const gchar *peer_id, GBytes *public_key,
 			GSocketAddress *remote, gpointer user_data)
 {
 	ArcTcpPlugin *self = user_data;
-	ArcTcpIncoming *in = g_new0(ArcTcpIncoming, 1);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GSocketConnection) connection = arc_tcp_connection_from_fd(agent_fd, &error);
 
-	in->self = g_object_ref(self);
-	in->fd = agent_fd;
-	in->peer_id = g_strdup(peer_id);
-	in->public_key = g_bytes_ref(public_key);
-	in->remote = remote != NULL ? g_object_ref(remote) : NULL;
-	g_main_context_invoke_full(self->context, G_PRIORITY_DEFAULT, arc_tcp_incoming_emit, in,
-				   arc_tcp_incoming_free);
+	if (connection == NULL) {
+		g_warning("tcp: stream from %s: %s", peer_id, error->message);
+		close(agent_fd);
+		return;
+	}
+	g_signal_emit_by_name(self, "incoming", connection, peer_id, public_key, remote);
 }
 
 static const gchar *
@@ -170,8 +127,6 @@ arc_tcp_plugin_listen(ArcTransport *transport, const ArcTransportSettings *setti
 		pegasus_identity_free(identity);
 		return FALSE;
 	}
-	g_clear_pointer(&self->context, g_main_context_unref);
-	self->context = g_main_context_ref_thread_default();
 	self->io = arc_tcp_io_new(fd, identity, arc_tcp_plugin_incoming, self, error);
 	if (self->io == NULL)
 		return FALSE;
@@ -319,7 +274,6 @@ arc_tcp_plugin_finalize(GObject *object)
 	ArcTcpPlugin *self = ARC_TCP_PLUGIN(object);
 
 	g_clear_pointer(&self->allowed, g_hash_table_unref);
-	g_clear_pointer(&self->context, g_main_context_unref);
 	g_clear_object(&self->listen_address);
 	G_OBJECT_CLASS(arc_tcp_plugin_parent_class)->finalize(object);
 }

@@ -101,6 +101,7 @@ struct _ArcTestTransport {
 	gchar *local_peer_id;
 	gchar *connected_peer_id;
 	GBytes *connected_key;
+	guint n_peers_set;
 };
 
 static void arc_test_transport_iface_init(ArcTransportInterface *iface);
@@ -146,6 +147,15 @@ static GIOStream *
 arc_test_transport_connect_finish(ArcTransport *transport, GAsyncResult *result, GError **error)
 {
 	return g_task_propagate_pointer(G_TASK(result), error);
+}
+
+/* set_peers is installed by its test only: the others see a 2.1 transport */
+static gboolean
+arc_test_transport_set_peers(ArcTransport *transport, const ArcTransportPeer *const *peers,
+			     guint n_peers, GError **error)
+{
+	ARC_TEST_TRANSPORT(transport)->n_peers_set = n_peers;
+	return TRUE;
 }
 
 static void
@@ -390,6 +400,37 @@ transport_not_supported_func(void)
 	g_assert_cmpstr(error->message, ==, "test-transport: connect is not implemented");
 }
 
+/* set_peers (ABI 2.2): a transport built before it has no vfunc, and a peer struct too
+ * small for its key is refused before the plugin sees it */
+static void
+transport_set_peers_func(void)
+{
+	g_autoptr(ArcTestTransport) transport = g_object_new(ARC_TEST_TYPE_TRANSPORT, NULL);
+	ArcTransportPeer peer;
+	const ArcTransportPeer *peers[] = {&peer};
+	g_autoptr(GError) error = NULL;
+	gboolean ok;
+
+	arc_plugin_set_name(ARC_PLUGIN(transport), "test-transport");
+	arc_transport_peer_init(&peer);
+	g_assert_false(arc_transport_set_peers(ARC_TRANSPORT(transport), peers, 1, &error));
+	g_assert_error(error, ARC_ERROR, ARC_ERROR_NOT_SUPPORTED);
+	g_assert_cmpstr(error->message, ==, "test-transport: set_peers is not implemented");
+	g_clear_error(&error);
+	ARC_TRANSPORT_GET_IFACE(transport)->set_peers = arc_test_transport_set_peers;
+	peer.struct_size = G_STRUCT_OFFSET(ArcTransportPeer, public_key);
+	g_assert_false(arc_transport_set_peers(ARC_TRANSPORT(transport), peers, 1, &error));
+	g_assert_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST);
+	g_assert_cmpuint(transport->n_peers_set, ==, 0);
+	g_clear_error(&error);
+	arc_transport_peer_init(&peer);
+	ok = arc_transport_set_peers(ARC_TRANSPORT(transport), peers, 1, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	g_assert_cmpuint(transport->n_peers_set, ==, 1);
+	ARC_TRANSPORT_GET_IFACE(transport)->set_peers = NULL;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -400,5 +441,6 @@ main(int argc, char **argv)
 	g_test_add_func("/sdk/transport/connect", transport_connect_func);
 	g_test_add_func("/sdk/transport/incoming", transport_incoming_func);
 	g_test_add_func("/sdk/transport/not-supported", transport_not_supported_func);
+	g_test_add_func("/sdk/transport/set-peers", transport_set_peers_func);
 	return g_test_run();
 }

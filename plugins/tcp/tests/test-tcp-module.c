@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "arc-test-module.h"
+#include "pegasus-handshake.h"
 
 /* The built tcp.so as the agent's loader sees it: two instances on 127.0.0.1 that know each
  * other, many concurrent streams checked byte for byte (SHA-256 both ways) with half-close and
@@ -35,6 +37,7 @@ test_node_start(ArcTestModule *fx, TestNode *node, const gchar *name)
 	g_autoptr(GSocketAddress) any = g_inet_socket_address_new(lo, 0);
 	g_autoptr(GBytes) key = NULL;
 	g_autoptr(GError) error = NULL;
+	gboolean ok;
 
 	crypto_sign_keypair(node->ed_public, node->ed_secret);
 	key = g_bytes_new(node->ed_secret, sizeof(node->ed_secret));
@@ -44,8 +47,9 @@ test_node_start(ArcTestModule *fx, TestNode *node, const gchar *name)
 	settings.address = any;
 	settings.peer_id = name;
 	settings.private_key = key;
-	g_assert_true(arc_transport_listen(ARC_TRANSPORT(node->plugin), &settings, &error));
+	ok = arc_transport_listen(ARC_TRANSPORT(node->plugin), &settings, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 	g_object_get(node->plugin, "listen-address", &node->address, NULL);
 	g_assert_cmpuint(g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(node->address)), >,
 			 0);
@@ -77,11 +81,12 @@ test_node_allow(TestNode *node, TestNode *other, const gchar *other_id)
 	g_autoptr(GBytes) key = NULL;
 	const ArcTransportPeer *peers[] = {&peer};
 	g_autoptr(GError) error = NULL;
+	gboolean ok;
 
 	test_node_peer(other, other_id, &peer, &key);
-	g_assert_true(arc_transport_set_peers(ARC_TRANSPORT(node->plugin), peers,
-					      other != NULL ? 1 : 0, &error));
+	ok = arc_transport_set_peers(ARC_TRANSPORT(node->plugin), peers, 1, &error);
 	g_assert_no_error(error);
+	g_assert_true(ok);
 }
 
 static int
@@ -266,6 +271,260 @@ test_streams(TestNode *from, TestNode *to, guint8 *to_key_override, guint n)
 	return run.ok;
 }
 
+/* ---- one stream at a time, for the tests of stalls and ends ---- */
+
+static void
+test_got_stream(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	GIOStream **out = user_data;
+	g_autoptr(GError) error = NULL;
+
+	*out = arc_transport_connect_finish(ARC_TRANSPORT(source), result, &error);
+	g_assert_no_error(error);
+}
+
+static GIOStream *
+test_open_to(TestNode *from, TestNode *to, const gchar *to_id)
+{
+	ArcTransportPeer peer;
+	g_autoptr(GBytes) key = NULL;
+	GIOStream *stream = NULL;
+
+	test_node_peer(to, to_id, &peer, &key);
+	arc_transport_connect_async(ARC_TRANSPORT(from->plugin), &peer, NULL, test_got_stream,
+				    &stream);
+	while (stream == NULL)
+		g_main_context_iteration(NULL, TRUE);
+	return stream;
+}
+
+static GIOStream *
+test_open(TestNode *from, TestNode *to)
+{
+	return test_open_to(from, to, "peer_b");
+}
+
+/* b's side of each stream, kept as it arrives: the test decides what to do with it */
+static void
+test_keep_incoming(ArcTransport *transport, GIOStream *stream, const gchar *peer_id,
+		   GBytes *public_key, GSocketAddress *remote, gpointer user_data)
+{
+	g_ptr_array_add(user_data, g_object_ref(stream));
+}
+
+static GIOStream *
+test_wait_incoming(GPtrArray *kept, guint n)
+{
+	while (kept->len < n)
+		g_main_context_iteration(NULL, TRUE);
+	return g_ptr_array_index(kept, n - 1);
+}
+
+/* writes until the stream refuses: how many bytes went */
+static gsize
+test_write_until_error(int fd)
+{
+	static guint8 buf[65536];
+	gsize total = 0;
+	gssize n;
+
+	while ((n = send(fd, buf, sizeof(buf), MSG_NOSIGNAL)) > 0)
+		total += (gsize)n;
+	g_assert_cmpint(n, <, 0);
+	return total;
+}
+
+/* writes without blocking until nothing more goes for a while */
+static gsize
+test_fill_until_blocked(int fd)
+{
+	static guint8 buf[65536];
+	gsize total = 0;
+	guint idle = 0;
+
+	while (idle < 5) {
+		gssize n = send(fd, buf, sizeof(buf), MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n > 0) {
+			total += (gsize)n;
+			idle = 0;
+			continue;
+		}
+		g_assert_cmpint(errno, ==, EAGAIN);
+		idle++;
+		g_usleep(100 * 1000);
+	}
+	return total;
+}
+
+static gpointer
+test_writer_thread(gpointer data)
+{
+	return GSIZE_TO_POINTER(test_write_until_error(GPOINTER_TO_INT(data)));
+}
+
+/* a reader that never reads holds only its own stream: the writer blocks at the window and
+ * buffers, while a second stream of the same session goes on */
+static void
+test_stalled_func(ArcTestModule *fx, gconstpointer user_data)
+{
+	TestNode a = {0}, b = {0};
+	g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func(g_object_unref);
+	g_autoptr(GIOStream) stalled = NULL;
+	g_autoptr(GIOStream) other = NULL;
+	int fd, bfd, ofd;
+	guint8 byte = 0;
+	gssize n;
+	gsize filled;
+	GThread *writer;
+
+	test_node_start(fx, &a, "peer_a");
+	test_node_start(fx, &b, "peer_b");
+	test_node_allow(&b, &a, "peer_a");
+	g_signal_connect(b.plugin, "incoming", G_CALLBACK(test_keep_incoming), kept);
+	stalled = test_open(&a, &b);
+	fd = test_fd(stalled);
+	g_assert_cmpint(write(fd, "s", 1), ==, 1);
+	test_wait_incoming(kept, 1);
+	/* the stalled stream's writer fills its window and the buffers, no more */
+	filled = test_fill_until_blocked(fd);
+	g_assert_cmpuint(filled, >=, 1024 * 1024);
+	g_assert_cmpuint(filled, <=, 16 * 1024 * 1024);
+	/* the other stream still goes both ways */
+	other = test_open(&a, &b);
+	ofd = test_fd(other);
+	g_assert_cmpint(write(ofd, "ping", 4), ==, 4);
+	bfd = test_fd(test_wait_incoming(kept, 2));
+	g_assert_cmpint(read(bfd, &byte, 1), ==, 1);
+	g_assert_cmpint(byte, ==, 'p');
+	g_assert_cmpint(write(bfd, "!", 1), ==, 1);
+	n = read(ofd, &byte, 1);
+	g_assert_cmpint(n, ==, 1);
+	g_assert_cmpint(byte, ==, '!');
+	/* closing b's end of the stalled stream resets it: a's writer stops with an error */
+	writer = g_thread_new("writer", test_writer_thread, GINT_TO_POINTER(fd));
+	g_ptr_array_remove_index(kept, 0);
+	g_thread_join(writer);
+	test_node_stop(&a);
+	test_node_stop(&b);
+}
+
+/* when the session goes (b stops), a's streams read EOF */
+static void
+test_session_end_func(ArcTestModule *fx, gconstpointer user_data)
+{
+	TestNode a = {0}, b = {0};
+	g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func(g_object_unref);
+	g_autoptr(GIOStream) stream = NULL;
+	guint8 buf[16];
+	int fd;
+
+	test_node_start(fx, &a, "peer_a");
+	test_node_start(fx, &b, "peer_b");
+	test_node_allow(&b, &a, "peer_a");
+	g_signal_connect(b.plugin, "incoming", G_CALLBACK(test_keep_incoming), kept);
+	stream = test_open(&a, &b);
+	fd = test_fd(stream);
+	g_assert_cmpint(write(fd, "x", 1), ==, 1);
+	test_wait_incoming(kept, 1);
+	test_node_stop(&b);
+	g_assert_cmpint(read(fd, buf, sizeof(buf)), ==, 0);
+	test_node_stop(&a);
+}
+
+/* sends an initiation on a fresh connection to node: the bytes answered before the listener
+ * closed (a response, or nothing) */
+static gssize
+test_raw_initiation(TestNode *node, const guint8 *initiation, guint8 *answer, gsize answer_len)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GSocket) socket = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+						 G_SOCKET_PROTOCOL_TCP, &error);
+	gsize done = 0;
+	gssize sent;
+	gboolean ok;
+
+	g_assert_no_error(error);
+	g_socket_set_timeout(socket, 10);
+	ok = g_socket_connect(socket, node->address, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	sent = g_socket_send(socket, (const gchar *)initiation, PEGASUS_INITIATION_LEN, NULL,
+			     &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(sent, ==, PEGASUS_INITIATION_LEN);
+	while (done < answer_len) {
+		gssize n = g_socket_receive(socket, (gchar *)answer + done, answer_len - done, NULL,
+					    &error);
+		g_assert_no_error(error);
+		if (n == 0)
+			break;
+		done += (gsize)n;
+	}
+	return (gssize)done;
+}
+
+/* a captured initiation sent again is refused: no response, the connection closed */
+static void
+test_replay_func(ArcTestModule *fx, gconstpointer user_data)
+{
+	TestNode a = {0}, b = {0};
+	g_autoptr(PegasusIdentity) identity = NULL;
+	g_autoptr(PegasusHandshake) hs = NULL;
+	guint8 b_key[PEGASUS_KEY_LEN];
+	guint8 initiation[PEGASUS_INITIATION_LEN];
+	guint8 answer[PEGASUS_RESPONSE_LEN];
+
+	test_node_start(fx, &a, "peer_a");
+	test_node_start(fx, &b, "peer_b");
+	test_node_allow(&b, &a, "peer_a");
+	identity = pegasus_identity_new(a.ed_secret, sizeof(a.ed_secret));
+	g_assert_true(pegasus_public_key_from_ed25519(b_key, b.ed_public, sizeof(b.ed_public)));
+	hs = pegasus_handshake_new_initiator(identity, b_key);
+	g_assert_cmpint(pegasus_handshake_write_initiation(hs, initiation), ==, PEGASUS_HS_OK);
+	g_assert_cmpint(test_raw_initiation(&b, initiation, answer, sizeof(answer)), ==,
+			PEGASUS_RESPONSE_LEN);
+	g_assert_cmpint(answer[0], ==, PEGASUS_MSG_RESPONSE);
+	g_assert_cmpint(test_raw_initiation(&b, initiation, answer, sizeof(answer)), ==, 0);
+	test_node_stop(&a);
+	test_node_stop(&b);
+}
+
+/* the session a dialled carries b's streams to a too: a accepts nobody on its listener, so
+ * a stream from b can only come over that session */
+static void
+test_reverse_func(ArcTestModule *fx, gconstpointer user_data)
+{
+	TestNode a = {0}, b = {0};
+	g_autoptr(GPtrArray) at_a = g_ptr_array_new_with_free_func(g_object_unref);
+	g_autoptr(GPtrArray) at_b = g_ptr_array_new_with_free_func(g_object_unref);
+	g_autoptr(GIOStream) ab = NULL;
+	g_autoptr(GIOStream) ba = NULL;
+	guint8 byte = 0;
+	int fd, afd;
+
+	test_node_start(fx, &a, "peer_a");
+	test_node_start(fx, &b, "peer_b");
+	test_node_allow(&b, &a, "peer_a");
+	g_signal_connect(a.plugin, "incoming", G_CALLBACK(test_keep_incoming), at_a);
+	g_signal_connect(b.plugin, "incoming", G_CALLBACK(test_keep_incoming), at_b);
+	ab = test_open_to(&a, &b, "peer_b");
+	g_assert_cmpint(write(test_fd(ab), "1", 1), ==, 1);
+	g_assert_cmpint(read(test_fd(test_wait_incoming(at_b, 1)), &byte, 1), ==, 1);
+	/* a's first record reached b: the session now carries b's streams too */
+	ba = test_open_to(&b, &a, "peer_a");
+	fd = test_fd(ba);
+	g_assert_cmpint(write(fd, "2", 1), ==, 1);
+	afd = test_fd(test_wait_incoming(at_a, 1));
+	g_assert_cmpint(read(afd, &byte, 1), ==, 1);
+	g_assert_cmpint(byte, ==, '2');
+	g_assert_cmpint(write(afd, "3", 1), ==, 1);
+	g_assert_cmpint(read(fd, &byte, 1), ==, 1);
+	g_assert_cmpint(byte, ==, '3');
+	test_node_stop(&a);
+	test_node_stop(&b);
+}
+
 static void
 test_descriptor_func(ArcTestModule *fx, gconstpointer user_data)
 {
@@ -353,6 +612,10 @@ main(int argc, char **argv)
 	arc_test_module_add("/tcp-module/descriptor", "ARC_TCP_MODULE", test_descriptor_func);
 	arc_test_module_add("/tcp-module/streams", "ARC_TCP_MODULE", test_streams_func);
 	arc_test_module_add("/tcp-module/refused", "ARC_TCP_MODULE", test_refused_func);
+	arc_test_module_add("/tcp-module/reverse", "ARC_TCP_MODULE", test_reverse_func);
+	arc_test_module_add("/tcp-module/replay", "ARC_TCP_MODULE", test_replay_func);
+	arc_test_module_add("/tcp-module/stalled", "ARC_TCP_MODULE", test_stalled_func);
+	arc_test_module_add("/tcp-module/session-end", "ARC_TCP_MODULE", test_session_end_func);
 	arc_test_module_add("/tcp-module/not-listening", "ARC_TCP_MODULE", test_not_listening_func);
 	return g_test_run();
 }
