@@ -246,7 +246,7 @@ pg_stream(ArcTproxymgr *mgr, const ArcPegasusPreamble *p, const gchar *from)
 }
 
 static ArcTproxymgr *
-pg_exit_mgr(void)
+pg_exit_mgr_with(guint max_connections, guint idle_timeout)
 {
 	g_autoptr(ArcClusterView) view = pg_view(ARC_LICENSE_STATE_VALID);
 	g_autoptr(GError) error = NULL;
@@ -255,10 +255,51 @@ pg_exit_mgr(void)
 
 	arc_tproxymgr_settings_init(&settings);
 	settings.port = 0;
+	settings.max_connections = max_connections;
+	settings.idle_timeout = idle_timeout;
 	mgr = arc_tproxymgr_new(&settings, &error);
 	g_assert_no_error(error);
 	arc_tproxymgr_set_view(mgr, view);
 	return mgr;
+}
+
+static ArcTproxymgr *
+pg_exit_mgr(void)
+{
+	return pg_exit_mgr_with(4096, 900);
+}
+
+/* a stream that never finishes its preamble holds the only slot: the next is refused at once
+ * (status byte 1); after the idle timeout the first is closed and its slot free */
+static void
+pg_exit_limits_func(void)
+{
+	g_autoptr(ArcTproxymgr) mgr = pg_exit_mgr_with(1, 1);
+	ArcPegasusPreamble p;
+	guint8 buf[4];
+	gint pair[2], second;
+	gint64 start;
+
+	g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair), ==, 0);
+	g_assert_cmpint(write(pair[1], "\x01\x00", 2), ==, 2);
+	g_unix_set_fd_nonblocking(pair[0], TRUE, NULL);
+	arc_tproxymgr_adopt_exit(mgr, pair[0], "peer_A");
+	pg_preamble(&p, "svc_lo", "127.0.0.1", 9);
+	/* logs "connection reset: the proxy relays its limit of 1 connections" (a warning) */
+	second = pg_stream(mgr, &p, "peer_A");
+	g_assert_cmpint(read(second, buf, sizeof(buf)), ==, 1);
+	g_assert_cmpint(buf[0], ==, ARC_PEGASUS_STATUS_REFUSED);
+	close(second);
+	g_assert_cmpuint(arc_tproxymgr_get_n_connections(mgr), ==, 1);
+	start = g_get_monotonic_time();
+	/* closed with the two peeked bytes unread: a reset or EOF, by the kernel's choice */
+	g_assert_cmpint(read(pair[1], buf, sizeof(buf)), <=, 0);
+	g_assert_cmpint(g_get_monotonic_time() - start, >=, G_USEC_PER_SEC / 2);
+	g_assert_cmpint(g_get_monotonic_time() - start, <, 5 * G_USEC_PER_SEC);
+	close(pair[1]);
+	for (guint i = 0; i < 100 && arc_tproxymgr_get_n_connections(mgr) > 0; i++)
+		g_usleep(10000);
+	g_assert_cmpuint(arc_tproxymgr_get_n_connections(mgr), ==, 0);
 }
 
 /* 1 MiB through the exit, half-closed, and the server's answer back after the status byte */
@@ -343,10 +384,13 @@ int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+	/* the connection limit is a warning in the log, not a failure of the test */
+	g_log_set_always_fatal(G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
 	g_test_add_func("/pegasus/preamble/roundtrip", pg_roundtrip_func);
 	g_test_add_func("/pegasus/preamble/invalid", pg_invalid_func);
 	g_test_add_func("/pegasus/exit-check", pg_exit_check_func);
 	g_test_add_func("/pegasus/exit-relay", pg_exit_relay_func);
 	g_test_add_func("/pegasus/exit-refused", pg_exit_refused_func);
+	g_test_add_func("/pegasus/exit-limits", pg_exit_limits_func);
 	return g_test_run();
 }
