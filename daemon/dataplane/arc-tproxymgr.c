@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 /* The transparent proxy: IP_TRANSPARENT listeners on the proxy port take what the
@@ -68,6 +69,28 @@ arc_tproxymgr_listen_one(gint family, guint16 port, GError **error)
 	return fd;
 }
 
+/* a relayed connection holds six descriptors (two sockets, two pipes): the soft limit is
+ * raised towards the hard one, and the cap lowered to what the limit allows */
+static void
+arc_tproxymgr_fit_fd_limit(ArcTproxymgrSettings *settings)
+{
+	rlim_t wanted = (rlim_t)settings->max_connections * 6 + 256;
+	struct rlimit limit;
+
+	if (getrlimit(RLIMIT_NOFILE, &limit) != 0)
+		return;
+	if (limit.rlim_cur < wanted) {
+		limit.rlim_cur = MIN(wanted, limit.rlim_max);
+		(void)setrlimit(RLIMIT_NOFILE, &limit);
+		(void)getrlimit(RLIMIT_NOFILE, &limit);
+	}
+	if (limit.rlim_cur >= wanted)
+		return;
+	settings->max_connections = limit.rlim_cur > 512 ? (guint)((limit.rlim_cur - 256) / 6) : 32;
+	g_warning("the open files limit (%" G_GUINT64_FORMAT ") allows %u relayed connections",
+		  (guint64)limit.rlim_cur, settings->max_connections);
+}
+
 /**
  * arc_tproxymgr_new:
  * @settings: the port (0: streams from other peers only), limits and threads
@@ -86,6 +109,7 @@ arc_tproxymgr_new(const ArcTproxymgrSettings *settings, GError **error)
 	struct epoll_event ev = {EPOLLIN, {0}};
 
 	self->settings = *settings;
+	arc_tproxymgr_fit_fd_limit(&self->settings);
 	self->n_threads = MAX(settings->n_threads, 1);
 	self->threads = g_new0(ArcTproxyThread, self->n_threads);
 	for (guint i = 0; i < self->n_threads; i++)
@@ -114,7 +138,7 @@ arc_tproxymgr_new(const ArcTproxymgrSettings *settings, GError **error)
 	}
 	g_info("listening on TCP %u (IPv4%s), %u relay threads, at most %u connections",
 	       settings->port, self->listen_fd[1] >= 0 ? " and IPv6" : "", self->n_threads,
-	       settings->max_connections);
+	       self->settings.max_connections);
 	return g_steal_pointer(&self);
 }
 
