@@ -26,6 +26,8 @@ set -uo pipefail
 . "$(dirname "$0")/netns-common.sh"
 netns_setup
 netns_require python3
+# a timeout's SIGTERM still runs the EXIT trap (namespaces, processes and files removed)
+trap 'exit 143' TERM INT
 
 prog=$build/tests/netns/arc-tproxy-netns
 probe_py=$(dirname "$0")/tpx-probe.py
