@@ -19,6 +19,10 @@ struct _ArcClusterView {
 	GArray *routes;   /* ArcRoute, by id: what equal() compares */
 	ArcRouteTable *table;
 	GPtrArray *ordered; /* of ArcRoute in @table, in the order of the evaluation */
+	/* services another peer enters and this one leaves (the proxy's exit checks streams
+	 * against them), with their routes: not in @table, which explain evaluates here */
+	GArray *incoming;        /* ArcClusterService, in the order added */
+	GArray *incoming_routes; /* ArcRoute */
 };
 
 struct _ArcClusterViewBuilder {
@@ -76,6 +80,8 @@ arc_cluster_member_clear(gpointer data)
 	g_free(member->name);
 	g_clear_pointer(&member->tunnel_public_key, g_bytes_unref);
 	g_free(member->tunnel_endpoint);
+	g_free(member->api_endpoint);
+	g_clear_pointer(&member->identity_key, g_bytes_unref);
 }
 
 static void
@@ -113,6 +119,8 @@ arc_cluster_view_unref(ArcClusterView *self)
 	g_array_unref(self->members);
 	g_array_unref(self->services);
 	g_array_unref(self->routes);
+	g_array_unref(self->incoming);
+	g_array_unref(self->incoming_routes);
 	g_clear_pointer(&self->ordered, g_ptr_array_unref);
 	g_clear_pointer(&self->table, arc_route_table_free);
 	g_free(self);
@@ -237,6 +245,9 @@ arc_cluster_member_equal(const ArcClusterMember *a, const ArcClusterMember *b)
 	       (a->tunnel_public_key == NULL ||
 		g_bytes_equal(a->tunnel_public_key, b->tunnel_public_key)) &&
 	       g_strcmp0(a->tunnel_endpoint, b->tunnel_endpoint) == 0 &&
+	       g_strcmp0(a->api_endpoint, b->api_endpoint) == 0 &&
+	       (a->identity_key == NULL) == (b->identity_key == NULL) &&
+	       (a->identity_key == NULL || g_bytes_equal(a->identity_key, b->identity_key)) &&
 	       arc_cluster_cidr_equal(a->has_tunnel_v4, &a->tunnel_v4, b->has_tunnel_v4,
 				      &b->tunnel_v4) &&
 	       arc_cluster_cidr_equal(a->has_tunnel_v6, &a->tunnel_v6, b->has_tunnel_v6,
@@ -296,8 +307,19 @@ arc_cluster_view_equal(const ArcClusterView *a, const ArcClusterView *b)
 		return TRUE;
 	if (!arc_cluster_self_equal(&a->node, &b->node) || a->license_state != b->license_state ||
 	    a->members->len != b->members->len || a->services->len != b->services->len ||
-	    a->routes->len != b->routes->len)
+	    a->routes->len != b->routes->len || a->incoming->len != b->incoming->len ||
+	    a->incoming_routes->len != b->incoming_routes->len)
 		return FALSE;
+	for (guint i = 0; i < a->incoming->len; i++) {
+		if (!arc_cluster_service_equal(&g_array_index(a->incoming, ArcClusterService, i),
+					       &g_array_index(b->incoming, ArcClusterService, i)))
+			return FALSE;
+	}
+	for (guint i = 0; i < a->incoming_routes->len; i++) {
+		if (!arc_cluster_route_equal(&g_array_index(a->incoming_routes, ArcRoute, i),
+					     &g_array_index(b->incoming_routes, ArcRoute, i)))
+			return FALSE;
+	}
 	for (guint i = 0; i < a->members->len; i++) {
 		if (!arc_cluster_member_equal(&g_array_index(a->members, ArcClusterMember, i),
 					      &g_array_index(b->members, ArcClusterMember, i)))
@@ -339,6 +361,10 @@ arc_cluster_view_builder_new(guint64 generation)
 	g_array_set_clear_func(view->services, arc_cluster_service_clear);
 	view->routes = g_array_new(FALSE, TRUE, sizeof(ArcRoute));
 	g_array_set_clear_func(view->routes, arc_cluster_route_clear);
+	view->incoming = g_array_new(FALSE, TRUE, sizeof(ArcClusterService));
+	g_array_set_clear_func(view->incoming, arc_cluster_service_clear);
+	view->incoming_routes = g_array_new(FALSE, TRUE, sizeof(ArcRoute));
+	g_array_set_clear_func(view->incoming_routes, arc_cluster_route_clear);
 	self->view = view;
 	return self;
 }
@@ -377,11 +403,100 @@ arc_cluster_view_builder_add_member(ArcClusterViewBuilder *self, const ArcCluste
 	copy.tunnel_public_key =
 		member->tunnel_public_key != NULL ? g_bytes_ref(member->tunnel_public_key) : NULL;
 	copy.tunnel_endpoint = g_strdup(member->tunnel_endpoint);
+	copy.api_endpoint = g_strdup(member->api_endpoint);
+	copy.identity_key = member->identity_key != NULL ? g_bytes_ref(member->identity_key) : NULL;
 	if (member->peer_id != NULL)
 		arc_cluster_device_name(member->peer_id, copy.device);
 	else
 		copy.device[0] = '\0';
 	g_array_append_val(self->view->members, copy);
+}
+
+static void
+arc_cluster_view_append_service(GArray *to, const ArcClusterService *service)
+{
+	ArcClusterService copy = *service;
+
+	copy.id = g_strdup(service->id);
+	copy.name = g_strdup(service->name);
+	copy.source_peer_id = g_strdup(service->source_peer_id);
+	copy.target_peer_id = g_strdup(service->target_peer_id);
+	copy.transport = g_strdup(service->transport);
+	g_array_append_val(to, copy);
+}
+
+/**
+ * arc_cluster_view_builder_add_incoming_service:
+ * @self: the builder
+ * @service: a service another peer enters and this one leaves, copied
+ *
+ * Not in the route table (explain does not evaluate it here): the proxy's exit checks the
+ * streams it receives against it.
+ */
+void
+arc_cluster_view_builder_add_incoming_service(ArcClusterViewBuilder *self,
+					      const ArcClusterService *service)
+{
+	arc_cluster_view_append_service(self->view->incoming, service);
+}
+
+/**
+ * arc_cluster_view_builder_add_incoming_route:
+ * @self: the builder
+ * @id: the route's id
+ * @service_id: an incoming service's id
+ * @priority: its priority
+ * @source: (nullable): its source CIDR
+ * @destination: (nullable): its destination CIDR
+ */
+void
+arc_cluster_view_builder_add_incoming_route(ArcClusterViewBuilder *self, gint64 id,
+					    const gchar *service_id, gint64 priority,
+					    const ArcCidr *source, const ArcCidr *destination)
+{
+	ArcRoute route = {0};
+
+	route.id = id;
+	route.service_id = g_strdup(service_id);
+	route.priority = priority;
+	route.has_source = source != NULL;
+	if (source != NULL)
+		route.source = *source;
+	route.has_destination = destination != NULL;
+	if (destination != NULL)
+		route.destination = *destination;
+	g_array_append_val(self->view->incoming_routes, route);
+}
+
+/**
+ * arc_cluster_view_find_incoming_service:
+ * @self: a view
+ * @service_id: a service id
+ *
+ * Returns: (transfer none) (nullable): the incoming service of that id
+ */
+const ArcClusterService *
+arc_cluster_view_find_incoming_service(const ArcClusterView *self, const gchar *service_id)
+{
+	for (guint i = 0; i < self->incoming->len; i++) {
+		const ArcClusterService *service =
+			&g_array_index(self->incoming, ArcClusterService, i);
+		if (g_strcmp0(service->id, service_id) == 0)
+			return service;
+	}
+	return NULL;
+}
+
+/**
+ * arc_cluster_view_get_incoming_routes:
+ * @self: a view
+ *
+ * Returns: (transfer none) (element-type ArcRoute): the routes of the incoming services
+ */
+GArray *
+arc_cluster_view_get_incoming_routes(const ArcClusterView *self)
+{
+	return self->incoming_routes;
 }
 
 void

@@ -32,6 +32,9 @@ G_BEGIN_DECLS
  * @has_tunnel_v6: whether @tunnel_v6 is set
  * @tunnel_v6: its IPv6 tunnel address (a full-length prefix)
  * @over_limit: beyond the license's node limit: it carries nothing
+ * @identity_key: (nullable): its Ed25519 identity key, 32 bytes: what its transport proves
+ * @api_endpoint: (nullable): where its API listens, `host:port` (`[v6]:port`): the proxy
+ *   never captures connections to it
  * @device: the name of the tunnel device towards it, arc_cluster_device_name(); set by the
  *   builder
  *
@@ -47,6 +50,8 @@ typedef struct {
 	gboolean has_tunnel_v6;
 	ArcCidr tunnel_v6;
 	gboolean over_limit;
+	gchar *api_endpoint;
+	GBytes *identity_key;
 	gchar device[ARC_CLUSTER_DEVICE_NAME_MAX + 1];
 } ArcClusterMember;
 
@@ -128,6 +133,9 @@ const ArcClusterService *arc_cluster_view_find_service(const ArcClusterView *sel
 						       const gchar *service_id);
 ArcRouteTable *arc_cluster_view_get_route_table(const ArcClusterView *self);
 GPtrArray *arc_cluster_view_get_routes_ordered(const ArcClusterView *self);
+const ArcClusterService *arc_cluster_view_find_incoming_service(const ArcClusterView *self,
+								const gchar *service_id);
+GArray *arc_cluster_view_get_incoming_routes(const ArcClusterView *self);
 gboolean arc_cluster_view_equal(const ArcClusterView *a, const ArcClusterView *b);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcClusterView, arc_cluster_view_unref)
 
@@ -142,6 +150,11 @@ void arc_cluster_view_builder_add_service(ArcClusterViewBuilder *self,
 void arc_cluster_view_builder_add_route(ArcClusterViewBuilder *self, gint64 id,
 					const gchar *service_id, gint64 priority,
 					const ArcCidr *source, const ArcCidr *destination);
+void arc_cluster_view_builder_add_incoming_service(ArcClusterViewBuilder *self,
+						   const ArcClusterService *service);
+void arc_cluster_view_builder_add_incoming_route(ArcClusterViewBuilder *self, gint64 id,
+						 const gchar *service_id, gint64 priority,
+						 const ArcCidr *source, const ArcCidr *destination);
 ArcClusterView *arc_cluster_view_builder_end(ArcClusterViewBuilder *self, GError **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcClusterViewBuilder, arc_cluster_view_builder_free)
 

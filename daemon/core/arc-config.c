@@ -60,6 +60,8 @@ arc_config_new(void)
 	arc_cidr_read(ARC_CONFIG_DEFAULT_TUNNEL_IPV4, ARC_CIDR_NETWORK, &self->tunnel_ipv4_range);
 	arc_cidr_read(ARC_CONFIG_DEFAULT_TUNNEL_IPV6, ARC_CIDR_NETWORK, &self->tunnel_ipv6_range);
 	self->tunnel_mtu = 1420;
+	self->proxy_port = 61000;
+	self->proxy_transport_port = 61001;
 	self->tunnel_aead = g_strdup("auto");
 	return self;
 }
@@ -489,6 +491,44 @@ arc_config_apply_tunnel(ArcConfig *self, GKeyFile *kf, GError **error)
 					   error);
 }
 
+/* one port of [proxy]; @allow_zero: 0 turns the feature off */
+static gboolean
+arc_config_get_proxy_port(GKeyFile *kf, const gchar *key, gboolean allow_zero, guint16 *out,
+			  GError **error)
+{
+	g_autofree gchar *text = g_key_file_get_string(kf, "proxy", key, NULL);
+	guint64 value = 0;
+
+	if (text == NULL)
+		return TRUE;
+	if (!g_ascii_string_to_unsigned(text, 10, allow_zero ? 0 : 1024, 65535, &value, NULL) ||
+	    (value != 0 && value < 1024)) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+			    "[proxy] %s must be a number between 1024 and 65535%s, not '%s'", key,
+			    allow_zero ? " (or 0 for none)" : "", text);
+		return FALSE;
+	}
+	*out = (guint16)value;
+	return TRUE;
+}
+
+/* [proxy] port, transport_port: different, since both listen on this host */
+static gboolean
+arc_config_apply_proxy(ArcConfig *self, GKeyFile *kf, GError **error)
+{
+	if (!arc_config_get_proxy_port(kf, "port", TRUE, &self->proxy_port, error) ||
+	    !arc_config_get_proxy_port(kf, "transport_port", FALSE, &self->proxy_transport_port,
+				       error))
+		return FALSE;
+	if (self->proxy_port == self->proxy_transport_port) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+			    "[proxy] port and transport_port must differ (both are %u)",
+			    self->proxy_port);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 static gboolean
 arc_config_apply_keyfile(ArcConfig *self, GError **error)
 {
@@ -516,7 +556,8 @@ arc_config_apply_keyfile(ArcConfig *self, GError **error)
 	if (!arc_config_apply_peers(self, kf, error) || !arc_config_apply_gossip(self, kf, error) ||
 	    !arc_config_apply_api_tls(self, kf, error) ||
 	    !arc_config_apply_api_limits(self, kf, error) ||
-	    !arc_config_apply_auth(self, kf, error) || !arc_config_apply_tunnel(self, kf, error))
+	    !arc_config_apply_auth(self, kf, error) || !arc_config_apply_tunnel(self, kf, error) ||
+	    !arc_config_apply_proxy(self, kf, error))
 		return FALSE;
 	if (port != NULL && !arc_config_parse_port(port, &self->listen_port, error))
 		return FALSE;

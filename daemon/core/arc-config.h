@@ -72,6 +72,10 @@ typedef struct {
 	ArcCidr tunnel_ipv6_range;
 	guint tunnel_mtu;
 	gchar *tunnel_aead; /* auto, sodium or openssl */
+	/* [proxy] (docs/dataplane.md): the transparent proxy's listener, 0 for none, and the
+	 * port every member's inter-peer transport listens on, on the host of its API address */
+	guint16 proxy_port;
+	guint16 proxy_transport_port;
 } ArcConfig;
 
 ArcConfig *arc_config_new(void);

@@ -8,6 +8,7 @@
 
 #include <arctic-plugin.h>
 #include <sodium.h>
+#include <string.h>
 
 /* peer.key holds the base64 of the 32-byte Ed25519 seed on one line, mode 0600. The expanded
  * secret key lives only in sodium_malloc memory. */
@@ -153,4 +154,25 @@ arc_identity_sign(ArcIdentity *self, const guint8 *data, gsize len,
 		  guint8 signature[ARC_IDENTITY_SIGNATURE_SIZE])
 {
 	crypto_sign_detached(signature, NULL, data, len, self->secret_key);
+}
+
+/**
+ * arc_identity_dup_private_key:
+ * @self: the identity
+ *
+ * The Ed25519 secret key in libsodium's form, for a transport plugin
+ * (#ArcTransportSettings.private_key), in its own sodium_malloc memory that is wiped when
+ * the last reference goes.
+ *
+ * Returns: (transfer full): 64 bytes
+ */
+GBytes *
+arc_identity_dup_private_key(ArcIdentity *self)
+{
+	guint8 *copy;
+
+	g_return_val_if_fail(ARC_IS_IDENTITY(self), NULL);
+	copy = sodium_malloc(crypto_sign_SECRETKEYBYTES);
+	memcpy(copy, self->secret_key, crypto_sign_SECRETKEYBYTES);
+	return g_bytes_new_with_free_func(copy, crypto_sign_SECRETKEYBYTES, sodium_free, copy);
 }

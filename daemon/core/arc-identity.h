@@ -17,6 +17,7 @@ G_DECLARE_FINAL_TYPE(ArcIdentity, arc_identity, ARC, IDENTITY, GObject)
 ArcIdentity *arc_identity_load(const gchar *path, GError **error);
 ArcIdentity *arc_identity_load_or_create(const gchar *path, GError **error);
 const guint8 *arc_identity_get_public_key(ArcIdentity *self);
+GBytes *arc_identity_dup_private_key(ArcIdentity *self);
 const gchar *arc_identity_get_public_key_base64(ArcIdentity *self);
 const gchar *arc_identity_get_path(ArcIdentity *self);
 void arc_identity_sign(ArcIdentity *self, const guint8 *data, gsize len,

@@ -16,6 +16,7 @@
 #include "arc-netmgr-macvlan.h"
 #include "arc-netmgr.h"
 #include "arc-peer-slots.h"
+#include "arc-tproxymgr.h"
 
 /* Reconciles each view in a fixed order: netmgr (rules and tables the marks lead to), then
  * iptunmgr (the devices those tables route to), then fwmgr (the marks themselves, last, so
@@ -31,8 +32,10 @@ struct _ArcDataplane {
 	ArcNetmgrMacvlan *macvlan; /* the service interfaces, netmgr's too */
 	ArcIptunmgr *iptunmgr;
 	ArcFwmgr *fwmgr;
-	ArcClusterView *current; /* the view last applied in full, %NULL before */
-	GPtrArray *report;       /* of ArcDataplaneCheck */
+	ArcTproxymgr *tproxymgr;  /* (nullable): the proxy, from the first apply */
+	gchar *tproxymgr_problem; /* (nullable): why it does not listen */
+	ArcClusterView *current;  /* the view last applied in full, %NULL before */
+	GPtrArray *report;        /* of ArcDataplaneCheck */
 };
 
 G_DEFINE_FINAL_TYPE(ArcDataplane, arc_dataplane, G_TYPE_OBJECT)
@@ -68,6 +71,8 @@ arc_dataplane_finalize(GObject *object)
 	arc_netmgr_macvlan_free(self->macvlan);
 	arc_iptunmgr_free(self->iptunmgr);
 	arc_fwmgr_free(self->fwmgr);
+	arc_tproxymgr_free(self->tproxymgr);
+	g_free(self->tproxymgr_problem);
 	g_clear_pointer(&self->current, arc_cluster_view_unref);
 	g_ptr_array_unref(self->report);
 	G_OBJECT_CLASS(arc_dataplane_parent_class)->finalize(object);
@@ -232,6 +237,34 @@ arc_dataplane_run_iptunmgr(ArcDataplane *self, ArcClusterView *view)
 	arc_dataplane_report(self, "iptunmgr", problems->len == 1, detail);
 }
 
+/* the proxy listens before fwmgr captures anything for it, and gets every view */
+static void
+arc_dataplane_run_tproxymgr(ArcDataplane *self, ArcClusterView *view)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *detail = NULL;
+	ArcTproxymgrSettings settings;
+
+	if (self->config.proxy_port == 0)
+		return;
+	if (self->tproxymgr == NULL && self->tproxymgr_problem == NULL) {
+		arc_tproxymgr_settings_init(&settings);
+		settings.port = self->config.proxy_port;
+		settings.own_mark = self->config.mark_base;
+		self->tproxymgr = arc_tproxymgr_new(&settings, &error);
+		if (self->tproxymgr == NULL) {
+			g_log("tproxymgr", G_LOG_LEVEL_WARNING, "%s", error->message);
+			self->tproxymgr_problem = g_strdup(error->message);
+		}
+	}
+	if (self->tproxymgr != NULL)
+		arc_tproxymgr_set_view(self->tproxymgr, view);
+	detail = self->tproxymgr != NULL
+			 ? g_strdup_printf("listening on TCP %u", self->config.proxy_port)
+			 : g_strdup(self->tproxymgr_problem);
+	arc_dataplane_report(self, "tproxymgr", self->tproxymgr != NULL, detail);
+}
+
 static gboolean
 arc_dataplane_run_fwmgr(ArcDataplane *self, ArcClusterView *view, GError **error)
 {
@@ -251,7 +284,8 @@ arc_dataplane_run_fwmgr(ArcDataplane *self, ArcClusterView *view, GError **error
  * @view: what to realise
  * @error: return location for a #GError
  *
- * Reconciles the kernel with @view: netmgr, iptunmgr, fwmgr, in that order. A view equal
+ * Reconciles the kernel with @view: netmgr, iptunmgr, tproxymgr (the proxy's listener and
+ * its view), fwmgr, in that order. A view equal
  * to the last one applied changes nothing (unless the table went missing). The report says
  * what is up afterwards, and what failed and why.
  *
@@ -273,6 +307,7 @@ arc_dataplane_apply(ArcDataplane *self, ArcClusterView *view, GError **error)
 	if (arc_iptunmgr_has_tunnel(self->iptunmgr) &&
 	    !arc_netmgr_apply(self->netmgr, view, self->slots, NULL, error))
 		return FALSE;
+	arc_dataplane_run_tproxymgr(self, view);
 	if (!arc_dataplane_run_fwmgr(self, view, error))
 		return FALSE;
 	self->current = arc_cluster_view_ref(view);
@@ -296,6 +331,9 @@ arc_dataplane_stop(ArcDataplane *self)
 	g_ptr_array_set_size(self->report, 0);
 	if (!arc_fwmgr_remove(self->fwmgr, &fw_error))
 		g_warning("%s", fw_error->message);
+	/* nothing is captured any more: the connections it relays are reset */
+	g_clear_pointer(&self->tproxymgr, arc_tproxymgr_free);
+	g_clear_pointer(&self->tproxymgr_problem, g_free);
 	arc_iptunmgr_remove(self->iptunmgr);
 	if (!arc_netmgr_remove(self->netmgr, &net_error))
 		g_warning("%s", net_error->message);
@@ -335,6 +373,18 @@ arc_dataplane_is_ready(ArcDataplane *self)
 			return FALSE;
 	}
 	return TRUE;
+}
+
+/**
+ * arc_dataplane_get_tproxymgr:
+ * @self: the data plane
+ *
+ * Returns: (transfer none) (nullable): the transparent proxy, once it listens
+ */
+ArcTproxymgr *
+arc_dataplane_get_tproxymgr(ArcDataplane *self)
+{
+	return self->tproxymgr;
 }
 
 /**

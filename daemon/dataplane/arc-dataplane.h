@@ -9,14 +9,15 @@
 #include "arc-cluster-view.h"
 #include "arc-dataplane-config.h"
 #include "arc-service-interface-status.h"
+#include "arc-tproxymgr.h"
 #include "arc-tunnel-status.h"
 
 G_BEGIN_DECLS
 
 /**
  * ArcDataplaneCheck:
- * @manager: `netmgr`, `iptunmgr` or `fwmgr`; `dataplane` before the first view and after a
- *   stop
+ * @manager: `netmgr`, `iptunmgr`, `tproxymgr` or `fwmgr`; `dataplane` before the first view and
+ * after a stop
  * @ok: whether it is up
  * @detail: what is up, or what failed and why
  *
@@ -38,6 +39,7 @@ gboolean arc_dataplane_apply(ArcDataplane *self, ArcClusterView *view, GError **
 void arc_dataplane_stop(ArcDataplane *self);
 GPtrArray *arc_dataplane_get_report(ArcDataplane *self);
 gboolean arc_dataplane_is_ready(ArcDataplane *self);
+ArcTproxymgr *arc_dataplane_get_tproxymgr(ArcDataplane *self);
 guint arc_dataplane_get_peer_slot(ArcDataplane *self, const gchar *peer_id);
 GPtrArray *arc_dataplane_get_tunnel_status(ArcDataplane *self);
 GPtrArray *arc_dataplane_get_service_interfaces(ArcDataplane *self);

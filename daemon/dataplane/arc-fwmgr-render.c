@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "fwmgr"
 
 #include "arc-fwmgr.h"
+#include "arc-tproxymgr.h"
 
 #include <string.h>
 
@@ -181,11 +182,12 @@ arc_fwmgr_append_route_chain(GString *out, const ArcClusterView *view, const Arc
 }
 
 static void
-arc_fwmgr_append_hooks(GString *out, const ArcDataplaneConfig *config)
+arc_fwmgr_append_hooks(GString *out, const ArcClusterView *view, const ArcDataplaneConfig *config)
 {
+	g_string_append(out, "\tchain prerouting {\n"
+			     "\t\ttype filter hook prerouting priority mangle; policy accept;\n");
+	arc_tproxymgr_render_socket_rule(out, view, config);
 	g_string_append(out,
-			"\tchain prerouting {\n"
-			"\t\ttype filter hook prerouting priority mangle; policy accept;\n"
 			"\t\tiifname \"arc-*\" return comment \"from a tunnel: exit traffic\"\n"
 			"\t\tct direction reply return\n"
 			"\t\tmeta l4proto tcp goto tproxymgr\n"
@@ -197,13 +199,12 @@ arc_fwmgr_append_hooks(GString *out, const ArcDataplaneConfig *config)
 			       "\t\tmeta mark & 0x%08x == 0x%08x return comment \"the tunnel's "
 			       "own packets\"\n"
 			       "\t\tct direction reply return\n"
-			       "\t\tmeta l4proto tcp goto tproxymgr\n"
+			       "\t\tmeta l4proto tcp goto tproxymgr_output\n"
 			       "\t\tmeta l4proto != tcp jump route\n"
 			       "\t}\n",
 			       config->mark_mask, config->mark_base);
-	/* TCP matching a route is the transparent proxy's: tproxymgr fills this chain */
-	g_string_append(out, "\tchain tproxymgr {\n"
-			     "\t}\n");
+	/* TCP matching a route is the transparent proxy's */
+	arc_tproxymgr_render_chains(out, view, config);
 	g_string_append(out,
 			"\tchain postrouting {\n"
 			"\t\ttype nat hook postrouting priority srcnat; policy accept;\n"
@@ -233,7 +234,7 @@ arc_fwmgr_render(const ArcClusterView *view, const ArcPeerSlots *slots,
 	GString *out = g_string_new(NULL);
 
 	g_string_append(out, "table inet " ARC_FWMGR_TABLE " {\n");
-	arc_fwmgr_append_hooks(out, config);
+	arc_fwmgr_append_hooks(out, view, config);
 	arc_fwmgr_append_route_chain(out, view, slots, config);
 	g_string_append(out, "}\n");
 	return g_string_free(out, FALSE);

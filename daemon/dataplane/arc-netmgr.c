@@ -49,7 +49,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcNlRtAddr, rtnl_addr_put)
 /* what the view wants of one slot */
 typedef struct {
 	guint slot;
-	guint ifindex; /* 0: the device is missing, the table's default is unreachable */
+	guint ifindex;  /* 0: the device is missing, the table's default is unreachable */
+	gboolean local; /* the proxy's: `local default dev lo` */
 } ArcNetmgrSlot;
 
 static gboolean
@@ -115,7 +116,7 @@ static gboolean
 arc_netmgr_owns_table(ArcNetmgr *self, guint32 table)
 {
 	return table > self->config.table_base &&
-	       table <= self->config.table_base + self->config.n_slots;
+	       table <= self->config.table_base + self->config.n_slots + 1;
 }
 
 /* the rules' identity, to find duplicates and those not wanted */
@@ -264,6 +265,11 @@ arc_netmgr_route_is_wanted(struct rtnl_route *route, const ArcNetmgrSlot *slot)
 
 	if (slot == NULL || (dst != NULL && nl_addr_get_prefixlen(dst) != 0))
 		return FALSE;
+	if (slot->local)
+		return rtnl_route_get_type(route) == RTN_LOCAL &&
+		       rtnl_route_get_nnexthops(route) == 1 &&
+		       rtnl_route_nh_get_ifindex(rtnl_route_nexthop_n(route, 0)) ==
+			       (gint)slot->ifindex;
 	if (slot->ifindex == 0)
 		return rtnl_route_get_type(route) == RTN_UNREACHABLE;
 	if (rtnl_route_get_type(route) != RTN_UNICAST || rtnl_route_get_nnexthops(route) != 1)
@@ -319,8 +325,9 @@ arc_netmgr_add_default(ArcNetmgr *self, gint family, const ArcNetmgrSlot *slot, 
 	if (slot->ifindex != 0) {
 		struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
 
-		rtnl_route_set_type(route, RTN_UNICAST);
-		rtnl_route_set_scope(route, RT_SCOPE_LINK);
+		/* the proxy's table delivers whatever is marked for it to a local socket */
+		rtnl_route_set_type(route, slot->local ? RTN_LOCAL : RTN_UNICAST);
+		rtnl_route_set_scope(route, slot->local ? RT_SCOPE_HOST : RT_SCOPE_LINK);
 		rtnl_route_nh_set_ifindex(nh, (gint)slot->ifindex);
 		rtnl_route_add_nexthop(route, nh);
 	} else {
@@ -355,7 +362,8 @@ arc_netmgr_loosen_rp_filter(ArcNetmgr *self, const gchar *device)
 		g_warning("%s: reverse-path filtering stays strict: %s", device, error->message);
 }
 
-/* what the view wants: a slot for every remote member; a device when it exists */
+/* what the view wants: a slot for every remote member, a device when it exists; and the
+ * proxy's slot, which TPROXY needs to deliver a packet for another host to a local socket */
 static GArray *
 arc_netmgr_wanted(ArcNetmgr *self, const ArcClusterView *view, const ArcPeerSlots *slots)
 {
@@ -371,6 +379,12 @@ arc_netmgr_wanted(ArcNetmgr *self, const ArcClusterView *view, const ArcPeerSlot
 		if (slot.ifindex != 0)
 			arc_netmgr_loosen_rp_filter(self, member->device);
 		g_array_append_val(wanted, slot);
+	}
+	if (arc_dataplane_config_proxy_slot(&self->config) != 0) {
+		ArcNetmgrSlot proxy = {arc_dataplane_config_proxy_slot(&self->config),
+				       if_nametoindex("lo"), TRUE};
+
+		g_array_append_val(wanted, proxy);
 	}
 	return wanted;
 }
@@ -583,7 +597,7 @@ arc_netmgr_remove(ArcNetmgr *self, GError **error)
 	    !arc_netmgr_prune_routes(self, none, error))
 		return FALSE;
 	g_info("rules and routes of tables %u-%u removed", self->config.table_base + 1,
-	       self->config.table_base + self->config.n_slots);
+	       self->config.table_base + self->config.n_slots + 1);
 	return TRUE;
 }
 

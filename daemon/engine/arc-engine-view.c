@@ -85,6 +85,21 @@ arc_engine_view_endpoint(const gchar *address, guint16 port)
 	return g_strdup_printf("%s:%u", host, port);
 }
 
+/* `host:port` of @member's API: the proxy leaves connections to it alone */
+static gchar *
+arc_engine_view_api_endpoint(const gchar *address)
+{
+	g_autoptr(GSocketConnectable) parsed = NULL;
+
+	if (address == NULL)
+		return NULL;
+	parsed = g_network_address_parse(arc_handshake_address_host_port(address), 0, NULL);
+	if (parsed == NULL || g_network_address_get_port(G_NETWORK_ADDRESS(parsed)) == 0)
+		return NULL;
+	return arc_engine_view_endpoint(address,
+					g_network_address_get_port(G_NETWORK_ADDRESS(parsed)));
+}
+
 static void
 arc_engine_view_add_member(ArcEngineView *self, ArcClusterViewBuilder *builder,
 			   const ArcMember *member, GHashTable *names,
@@ -94,6 +109,8 @@ arc_engine_view_add_member(ArcEngineView *self, ArcClusterViewBuilder *builder,
 	g_autoptr(ArcRecord) record =
 		arc_storage_get_record(arc_node_get_storage(self->node), "peer", member->id, NULL);
 	g_autofree gchar *endpoint = NULL;
+	g_autofree gchar *api_endpoint = arc_engine_view_api_endpoint(member->address);
+	g_autoptr(GBytes) identity_key = g_bytes_new(member->key, sizeof(member->key));
 	g_autoptr(GBytes) key = NULL;
 	ArcClusterMember out = {0};
 	ArcPeerTunnel tunnel = {0};
@@ -115,6 +132,8 @@ arc_engine_view_add_member(ArcEngineView *self, ArcClusterViewBuilder *builder,
 	out.has_tunnel_v6 = tunnel.has_v6;
 	out.tunnel_v6 = tunnel.v6;
 	out.over_limit = member->over_limit;
+	out.api_endpoint = api_endpoint;
+	out.identity_key = identity_key;
 	arc_cluster_view_builder_add_member(builder, &out);
 }
 
@@ -184,7 +203,7 @@ arc_engine_view_read_cidr(const gchar *text, ArcCidr *out)
 
 static void
 arc_engine_view_add_routes(ArcEngineView *self, ArcClusterViewBuilder *builder,
-			   const gchar *service_id)
+			   const gchar *service_id, gboolean incoming)
 {
 	g_autoptr(GPtrArray) routes =
 		arc_service_manager_list_routes(self->services, service_id, NULL);
@@ -196,10 +215,34 @@ arc_engine_view_add_routes(ArcEngineView *self, ArcClusterViewBuilder *builder,
 		gboolean has_destination =
 			arc_engine_view_read_cidr(route->dest_cidr, &destination);
 
-		arc_cluster_view_builder_add_route(builder, route->id, service_id, route->priority,
-						   has_source ? &source : NULL,
-						   has_destination ? &destination : NULL);
+		if (incoming)
+			arc_cluster_view_builder_add_incoming_route(
+				builder, route->id, service_id, route->priority,
+				has_source ? &source : NULL, has_destination ? &destination : NULL);
+		else
+			arc_cluster_view_builder_add_route(
+				builder, route->id, service_id, route->priority,
+				has_source ? &source : NULL, has_destination ? &destination : NULL);
 	}
+}
+
+static void
+arc_engine_view_fill_service(ArcClusterService *service, const ArcServiceInfo *info)
+{
+	service->id = info->id;
+	service->name = info->name;
+	service->source_peer_id = info->source_peer_id;
+	service->target_peer_id = info->target_peer_id;
+	service->transport = info->transport_type;
+	service->flags = (info->requires_interface ? ARC_CLUSTER_SERVICE_REQUIRES_INTERFACE : 0) |
+			 (info->fully_transparent ? ARC_CLUSTER_SERVICE_FULLY_TRANSPARENT : 0);
+	service->bandwidth_limit_mbps = MAX(info->bandwidth_limit_mbps, 0);
+	service->has_desired_v4 =
+		info->desired_ipv4_cidr != NULL &&
+		arc_cidr_read(info->desired_ipv4_cidr, 0, &service->desired_v4) == ARC_CIDR_OK;
+	service->has_desired_v6 =
+		info->desired_ipv6_cidr != NULL &&
+		arc_cidr_read(info->desired_ipv6_cidr, 0, &service->desired_v6) == ARC_CIDR_OK;
 }
 
 /* This node's active services only, as `routes explain` evaluates them: one beyond the
@@ -219,23 +262,31 @@ arc_engine_view_add_services(ArcEngineView *self, ArcClusterViewBuilder *builder
 
 		if (info->state != ARC_SERVICE_STATE_ACTIVE)
 			continue;
-		service.id = info->id;
-		service.name = info->name;
-		service.source_peer_id = info->source_peer_id;
-		service.target_peer_id = info->target_peer_id;
-		service.transport = info->transport_type;
-		service.flags =
-			(info->requires_interface ? ARC_CLUSTER_SERVICE_REQUIRES_INTERFACE : 0) |
-			(info->fully_transparent ? ARC_CLUSTER_SERVICE_FULLY_TRANSPARENT : 0);
-		service.bandwidth_limit_mbps = MAX(info->bandwidth_limit_mbps, 0);
-		service.has_desired_v4 = info->desired_ipv4_cidr != NULL &&
-					 arc_cidr_read(info->desired_ipv4_cidr, 0,
-						       &service.desired_v4) == ARC_CIDR_OK;
-		service.has_desired_v6 = info->desired_ipv6_cidr != NULL &&
-					 arc_cidr_read(info->desired_ipv6_cidr, 0,
-						       &service.desired_v6) == ARC_CIDR_OK;
+		arc_engine_view_fill_service(&service, info);
 		arc_cluster_view_builder_add_service(builder, &service);
-		arc_engine_view_add_routes(self, builder, info->id);
+		arc_engine_view_add_routes(self, builder, info->id, FALSE);
+	}
+}
+
+/* the active services another peer enters and this one leaves: the proxy's exit checks the
+ * streams it receives against them and their routes */
+static void
+arc_engine_view_add_incoming(ArcEngineView *self, ArcClusterViewBuilder *builder)
+{
+	ArcServiceFilter filter = {NULL, arc_node_get_peer_id(self->node), -1};
+	g_autoptr(GPtrArray) services =
+		arc_service_manager_list_services(self->services, &filter, NULL);
+
+	for (guint i = 0; services != NULL && i < services->len; i++) {
+		ArcServiceInfo *info = g_ptr_array_index(services, i);
+		ArcClusterService service = {0};
+
+		if (info->state != ARC_SERVICE_STATE_ACTIVE ||
+		    g_strcmp0(info->source_peer_id, arc_node_get_peer_id(self->node)) == 0)
+			continue;
+		arc_engine_view_fill_service(&service, info);
+		arc_cluster_view_builder_add_incoming_service(builder, &service);
+		arc_engine_view_add_routes(self, builder, info->id, TRUE);
 	}
 }
 
@@ -261,6 +312,7 @@ arc_engine_view_build(ArcEngineView *self, guint64 generation, GError **error)
 						   arc_license_manager_get_state(self->licenses));
 	arc_engine_view_add_members(self, builder);
 	arc_engine_view_add_services(self, builder);
+	arc_engine_view_add_incoming(self, builder);
 	return arc_cluster_view_builder_end(builder, error);
 }
 

@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "arc-agent-transports.h"
 #include "arc-dataplane.h"
 
 struct _ArcAgentDataplane {
@@ -15,7 +16,9 @@ struct _ArcAgentDataplane {
 	ArcConfig *config;
 	ArcTunnel *tunnel; /* (nullable): the plugin, owned by the loader */
 	gboolean tunnel_started;
-	ArcDataplane *dataplane; /* (nullable): %NULL while disabled */
+	ArcDataplane *dataplane;        /* (nullable): %NULL while disabled */
+	ArcAgentTransports *transports; /* (nullable): from the first view, with a proxy port */
+	ArcPluginLoader *loader;
 	gulong view_handler;
 };
 
@@ -100,6 +103,15 @@ arc_agent_dataplane_view_cb(ArcEngine *engine, gpointer view, gpointer user_data
 	if (!arc_dataplane_apply(self->dataplane, view, &error))
 		g_warning("view %" G_GUINT64_FORMAT " not applied: %s",
 			  arc_cluster_view_get_generation(view), error->message);
+	/* the node's identity exists from the bootstrap on, as the tunnel key does */
+	if (self->transports == NULL && self->config->proxy_port != 0 &&
+	    arc_node_get_identity(arc_engine_get_node(self->engine)) != NULL)
+		self->transports = arc_agent_transports_new(
+			self->loader, self->config,
+			arc_node_get_identity(arc_engine_get_node(self->engine)));
+	if (self->transports != NULL)
+		arc_agent_transports_set_view(self->transports, view,
+					      arc_dataplane_get_tproxymgr(self->dataplane));
 	arc_agent_dataplane_report(self);
 }
 
@@ -173,6 +185,8 @@ arc_agent_dataplane_setup(ArcAgentDataplane *self, ArcPluginLoader *loader, GErr
 	config.tunnel_ipv6_range = self->config->tunnel_ipv6_range;
 	if (!arc_agent_dataplane_read_parent(self->config, &config, error))
 		return FALSE;
+	config.proxy_port = self->config->proxy_port;
+	config.transport_port = self->config->proxy_transport_port;
 	self->dataplane = arc_dataplane_new(&config, error);
 	return self->dataplane != NULL;
 }
@@ -199,6 +213,7 @@ arc_agent_dataplane_start(ArcEngine *engine, ArcPluginLoader *loader, ArcConfig 
 
 	self->engine = g_object_ref(engine);
 	self->config = config;
+	self->loader = loader;
 	if (!arc_dataplane_check_privileges(&error)) {
 		arc_agent_dataplane_disable(self, TRUE, error->message);
 		return self;
@@ -232,6 +247,8 @@ void
 arc_agent_dataplane_stop(ArcAgentDataplane *self)
 {
 	g_clear_signal_handler(&self->view_handler, self->engine);
+	/* the listeners and streams first: nothing reaches the proxy while it stops */
+	g_clear_pointer(&self->transports, arc_agent_transports_free);
 	if (self->dataplane != NULL) {
 		arc_engine_set_tunnel_status_func(self->engine, NULL, NULL, NULL);
 		arc_engine_set_service_interface_func(self->engine, NULL, NULL);

@@ -133,12 +133,16 @@ dp_dataplane(void)
 {
 	g_autoptr(GError) error = NULL;
 	ArcDataplane *dataplane;
+	ArcDataplaneConfig config;
 
 	if (!arc_dataplane_check_privileges(&error)) {
 		g_printerr("%s\n", error->message);
 		exit(77);
 	}
-	dataplane = arc_dataplane_new(NULL, &error);
+	/* the tunnel's path: TCP is left alone without the proxy (test-tproxy-netns.sh has it) */
+	arc_dataplane_config_init(&config);
+	config.proxy_port = 0;
+	dataplane = arc_dataplane_new(&config, &error);
 	g_assert_no_error(error);
 	return dataplane;
 }

@@ -312,6 +312,41 @@ config_tunnel_func(void)
 	}
 }
 
+/* [proxy]: defaults, 0 turns the capture off, each bad value refused naming its key */
+static void
+config_proxy_func(void)
+{
+	const struct {
+		const gchar *text, *says;
+	} bad[] = {
+		{"[proxy]\nport=80\n", "[proxy] port must be a number between 1024 and 65535"},
+		{"[proxy]\nport=65536\n", "[proxy] port"},
+		{"[proxy]\nport=x\n", "[proxy] port"},
+		{"[proxy]\ntransport_port=0\n", "[proxy] transport_port"},
+		{"[proxy]\ntransport_port=1000\n", "[proxy] transport_port"},
+		{"[proxy]\nport=61001\n", "[proxy] port and transport_port must differ"},
+	};
+	g_autoptr(ArcConfig) config = arc_config_new();
+	g_autoptr(GError) error = NULL;
+	gboolean ok;
+
+	g_assert_cmpuint(config->proxy_port, ==, 61000);
+	g_assert_cmpuint(config->proxy_transport_port, ==, 61001);
+	ok = config_load_text(config, "[proxy]\nport=0\ntransport_port=62000\n", &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	g_assert_cmpuint(config->proxy_port, ==, 0);
+	g_assert_cmpuint(config->proxy_transport_port, ==, 62000);
+	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_autoptr(ArcConfig) other = arc_config_new();
+		g_autoptr(GError) error_bad = NULL;
+
+		g_assert_false(config_load_text(other, bad[i].text, &error_bad));
+		g_assert_error(error_bad, ARC_ERROR, ARC_ERROR_INVALID_REQUEST);
+		g_assert_nonnull(strstr(error_bad->message, bad[i].says));
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -323,5 +358,6 @@ main(int argc, char **argv)
 	g_test_add_func("/config/api", config_api_func);
 	g_test_add_func("/config/auth-issuer", config_auth_issuer_func);
 	g_test_add_func("/config/tunnel", config_tunnel_func);
+	g_test_add_func("/config/proxy", config_proxy_func);
 	return g_test_run();
 }

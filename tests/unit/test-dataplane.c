@@ -56,7 +56,9 @@ dp_config_func(void)
 		const gchar *says; /* NULL when valid */
 	} cases[] = {
 		{0x0a7c0000, 0xffff0000, 0xa7c0, 1024, 10000, NULL},
-		{0x0a7c0000, 0xffff0000, 0xa7c0, 65535, 10000, NULL},
+		{0x0a7c0000, 0xffff0000, 0xa7c0, 65534, 10000, NULL},
+		/* the proxy's slot comes after the last */
+		{0x0a7c0000, 0xffff0000, 0xa7c0, 65535, 10000, "does not fit"},
 		{0x0a7c0001, 0xffff0000, 0xa7c0, 1024, 10000, "bits outside the mask"},
 		{0x0a7c0000, 0xffffff00, 0xa7c0, 1024, 10000, "does not fit"},
 		{0x0a7c0000, 0xffff0000, 0xa7c0, 0, 10000, "does not fit"},

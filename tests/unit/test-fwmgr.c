@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "arc-fwmgr.h"
+#include "arc-tproxymgr.h"
 
 /* fwmgr's ruleset generator: golden text for a small view, and on random route tables the
  * chain's first match against the route table's own evaluation */
@@ -85,6 +86,8 @@ static const gchar fw_golden[] =
 	"table inet arctic {\n"
 	"\tchain prerouting {\n"
 	"\t\ttype filter hook prerouting priority mangle; policy accept;\n"
+	"\t\tmeta l4proto tcp socket transparent 1 meta mark set 0x0a7c0401 accept comment \"a "
+	"transparent socket of the proxy\"\n"
 	"\t\tiifname \"arc-*\" return comment \"from a tunnel: exit traffic\"\n"
 	"\t\tct direction reply return\n"
 	"\t\tmeta l4proto tcp goto tproxymgr\n"
@@ -94,10 +97,46 @@ static const gchar fw_golden[] =
 	"\t\ttype route hook output priority mangle; policy accept;\n"
 	"\t\tmeta mark & 0xffff0000 == 0x0a7c0000 return comment \"the tunnel's own packets\"\n"
 	"\t\tct direction reply return\n"
-	"\t\tmeta l4proto tcp goto tproxymgr\n"
+	"\t\tmeta l4proto tcp goto tproxymgr_output\n"
 	"\t\tmeta l4proto != tcp jump route\n"
 	"\t}\n"
 	"\tchain tproxymgr {\n"
+	"\t\tip daddr 127.0.0.0/8 return comment \"loopback\"\n"
+	"\t\tip6 daddr ::1 return comment \"loopback\"\n"
+	"\t\tip6 saddr fd00::/8 ip6 daddr 2001:db8::/32 goto tproxymgr_capture comment \"route 5 "
+	"svc_b to peer_B\"\n"
+	"\t\tip saddr 192.168.1.0/24 ip daddr 10.1.0.0/16 goto tproxymgr_capture comment \"route "
+	"4 svc_b to peer_B\"\n"
+	"\t\tip saddr 192.168.1.0/24 return comment \"route 2 svc_c carries nothing: the target "
+	"is over_limit\"\n"
+	"\t\tip daddr 10.1.0.0/16 goto tproxymgr_capture comment \"route 3 svc_d to peer_D\"\n"
+	"\t\tip daddr 10.0.0.0/8 goto tproxymgr_capture comment \"route 1 svc_b to peer_B\"\n"
+	"\t\tip daddr 10.0.0.0/8 return comment \"route 8 svc_x carries nothing: its traffic "
+	"enters at another peer\"\n"
+	"\t}\n"
+	"\tchain tproxymgr_capture {\n"
+	"\t\tmeta nfproto ipv4 meta l4proto tcp meta mark set 0x0a7c0401 tproxy ip to :61000 "
+	"accept\n"
+	"\t\tmeta nfproto ipv6 meta l4proto tcp meta mark set 0x0a7c0401 tproxy ip6 to :61000 "
+	"accept\n"
+	"\t\tmeta l4proto tcp reject with tcp reset comment \"no proxy listening: refused "
+	"(fail-closed)\"\n"
+	"\t}\n"
+	"\tchain tproxymgr_output {\n"
+	"\t\tip daddr 127.0.0.0/8 return comment \"loopback\"\n"
+	"\t\tip6 daddr ::1 return comment \"loopback\"\n"
+	"\t\tip6 saddr fd00::/8 ip6 daddr 2001:db8::/32 meta mark set 0x0a7c0401 return comment "
+	"\"route 5 svc_b to peer_B\"\n"
+	"\t\tip saddr 192.168.1.0/24 ip daddr 10.1.0.0/16 meta mark set 0x0a7c0401 return "
+	"comment \"route 4 svc_b to peer_B\"\n"
+	"\t\tip saddr 192.168.1.0/24 return comment \"route 2 svc_c carries nothing: the target "
+	"is over_limit\"\n"
+	"\t\tip daddr 10.1.0.0/16 meta mark set 0x0a7c0401 return comment \"route 3 svc_d to "
+	"peer_D\"\n"
+	"\t\tip daddr 10.0.0.0/8 meta mark set 0x0a7c0401 return comment \"route 1 svc_b to "
+	"peer_B\"\n"
+	"\t\tip daddr 10.0.0.0/8 return comment \"route 8 svc_x carries nothing: its traffic "
+	"enters at another peer\"\n"
 	"\t}\n"
 	"\tchain postrouting {\n"
 	"\t\ttype nat hook postrouting priority srcnat; policy accept;\n"
@@ -110,8 +149,8 @@ static const gchar fw_golden[] =
 	"\t\toifname \"arc-*\" accept\n"
 	"\t}\n"
 	"\tchain route {\n"
-	"\t\tip6 saddr fd00::/8 ip6 daddr 2001:db8::/32 meta mark set 0x0a7c0003 return "
-	"comment \"route 5 svc_b to peer_B\"\n"
+	"\t\tip6 saddr fd00::/8 ip6 daddr 2001:db8::/32 meta mark set 0x0a7c0003 return comment "
+	"\"route 5 svc_b to peer_B\"\n"
 	"\t\tip saddr 192.168.1.0/24 ip daddr 10.1.0.0/16 meta mark set 0x0a7c0003 return "
 	"comment \"route 4 svc_b to peer_B\"\n"
 	"\t\tip saddr 192.168.1.0/24 return comment \"route 2 svc_c carries nothing: the target "
@@ -228,7 +267,9 @@ fw_interface_func(void)
 	mac_c = strstr(text, "\t\tiifname \"arcaaaaaaaaaaac\" return comment \"interface "
 			     "svc_01KBAAAAAAAAAAAAAAAAAAAAAC carries nothing: the target is "
 			     "over_limit\"\n");
-	route = strstr(text, "ip daddr 10.0.0.0/8 meta mark set");
+	route = strstr(text, "\tchain route {");
+	g_assert_nonnull(route);
+	route = strstr(route, "ip daddr 10.0.0.0/8 meta mark set");
 	g_assert_nonnull(mac_b);
 	g_assert_nonnull(mac_c);
 	g_assert_nonnull(route);
@@ -362,6 +403,149 @@ fw_order_func(void)
 	}
 }
 
+/* the first rule of @chain that matches a TCP packet from @src to @dst (ports: 7000), as
+ * text; NULL when none */
+static gchar *
+tpx_chain_rule(const gchar *text, const gchar *chain, const ArcCidr *src, const ArcCidr *dst)
+{
+	g_autofree gchar *head = g_strdup_printf("\tchain %s {\n", chain);
+	g_auto(GStrv) lines = g_strsplit(strstr(text, head), "\n", -1);
+
+	for (guint i = 1; lines[i] != NULL && strcmp(lines[i], "\t}") != 0; i++) {
+		const gchar *family = src->family == 4 ? "ip" : "ip6";
+		g_autofree gchar *sfield = g_strconcat(family, " saddr ", NULL);
+		g_autofree gchar *dfield = g_strconcat(family, " daddr ", NULL);
+		ArcCidr cidr;
+
+		if (g_str_has_prefix(lines[i] + 2, src->family == 4 ? "ip6 " : "ip "))
+			continue;
+		if (fw_rule_cidr(lines[i], sfield, &cidr) && !arc_cidr_contains(&cidr, src))
+			continue;
+		/* exclusions name addresses, not networks: a full-length prefix */
+		if (strstr(lines[i], " daddr ") != NULL && strstr(lines[i], "tcp dport") != NULL)
+			continue;
+		if (fw_rule_cidr(lines[i], dfield, &cidr) && !arc_cidr_contains(&cidr, dst))
+			continue;
+		return g_strdup(lines[i]);
+	}
+	return NULL;
+}
+
+/* on random tables, TCP is captured (prerouting) and marked for the proxy (output) exactly
+ * when explain finds a winner whose service carries, and the first match is the winner */
+static void
+tpx_order_func(void)
+{
+	static const gchar *const sources[] = {"192.168.1.2", "192.168.1.200", "192.168.7.1",
+					       "172.16.0.1"};
+	static const gchar *const destinations[] = {"10.1.2.3", "10.1.2.250", "10.9.0.1",
+						    "10.200.4.4"};
+	g_autoptr(GRand) rand = g_rand_new_with_seed(6100);
+	ArcDataplaneConfig config;
+
+	arc_dataplane_config_init(&config);
+	for (guint round = 0; round < 300; round++) {
+		g_autoptr(ArcClusterView) view = fw_random_view(rand, sources, destinations);
+		g_autoptr(ArcPeerSlots) slots = fw_slots(view, config.n_slots);
+		g_autofree gchar *text = arc_fwmgr_render(view, slots, &config);
+
+		for (guint p = 0; p < 16; p++) {
+			g_autoptr(ArcRouteDecision) decision = NULL;
+			g_autofree gchar *pre = NULL;
+			g_autofree gchar *out = NULL;
+			g_autofree gchar *name = NULL;
+			gboolean carries = FALSE;
+			ArcCidr src, dst;
+
+			g_assert_true(arc_cidr_read_address(sources[p % 4], &src));
+			g_assert_true(arc_cidr_read_address(destinations[p / 4], &dst));
+			decision = arc_route_table_explain(arc_cluster_view_get_route_table(view),
+							   &src, &dst, NULL, FALSE);
+			pre = tpx_chain_rule(text, "tproxymgr", &src, &dst);
+			out = tpx_chain_rule(text, "tproxymgr_output", &src, &dst);
+			if (decision->route == NULL) {
+				g_assert_null(pre);
+				g_assert_null(out);
+				continue;
+			}
+			carries = arc_tproxymgr_service_carries(view, decision->route->service_id,
+								NULL);
+			name = g_strdup_printf("\"route %" G_GINT64_FORMAT " ",
+					       decision->route->id);
+			g_assert_nonnull(pre);
+			g_assert_nonnull(strstr(pre, name));
+			g_assert_nonnull(strstr(out, name));
+			g_assert_cmpint(strstr(pre, "goto tproxymgr_capture") != NULL, ==, carries);
+			g_assert_cmpint(strstr(out, "meta mark set 0x0a7c0401") != NULL, ==,
+					carries);
+		}
+	}
+}
+
+/* members' API and transport ports, loopback and the proxy's own capture, before any route */
+static void
+tpx_exclusions_func(void)
+{
+	g_autoptr(ArcClusterViewBuilder) builder = arc_cluster_view_builder_new(1);
+	ArcClusterSelf node = {(gchar *)"peer_A", FALSE, {0}, FALSE, {0}, 51840};
+	static const gchar *const ids[] = {"peer_A", "peer_B", "peer_C"};
+	static const gchar *const apis[] = {"10.1.2.3:8080", "[fd00::2]:9090", "b.example:8080"};
+	g_autoptr(GError) error = NULL;
+	g_autoptr(ArcClusterView) view = NULL;
+	g_autoptr(ArcPeerSlots) slots = NULL;
+	g_autofree gchar *text = NULL;
+	ArcCidr ten = fw_cidr("10.0.0.0/8");
+	ArcDataplaneConfig config;
+	const gchar *chain, *route;
+
+	arc_cluster_view_builder_set_self(builder, &node);
+	for (guint i = 0; i < G_N_ELEMENTS(ids); i++) {
+		ArcClusterMember member = {(gchar *)ids[i], (gchar *)ids[i]};
+		member.api_endpoint = (gchar *)apis[i];
+		arc_cluster_view_builder_add_member(builder, &member);
+	}
+	fw_add_service(builder, "svc_b", "peer_A", "peer_B");
+	arc_cluster_view_builder_add_route(builder, 1, "svc_b", 0, NULL, &ten);
+	view = arc_cluster_view_builder_end(builder, &error);
+	g_assert_no_error(error);
+	arc_dataplane_config_init(&config);
+	config.transport_port = 61002;
+	slots = fw_slots(view, 3);
+	text = arc_fwmgr_render(view, slots, &config);
+	for (guint i = 0; i < 2; i++) {
+		chain = strstr(text,
+			       i == 0 ? "\tchain tproxymgr {\n" : "\tchain tproxymgr_output {\n");
+		route = strstr(chain, "route 1 svc_b");
+		g_assert_nonnull(route);
+		for (guint j = 0; j < 5; j++) {
+			static const gchar *const rules[] = {
+				"ip daddr 127.0.0.0/8 return",
+				"ip daddr 10.1.2.3 tcp dport 8080 return comment \"peer_A's API\"",
+				"ip daddr 10.1.2.3 tcp dport 61002 return comment \"peer_A's "
+				"transport\"",
+				"ip6 daddr fd00::2 tcp dport 9090 return comment \"peer_B's API\"",
+				"ip6 daddr fd00::2 tcp dport 61002 return",
+			};
+			const gchar *at = strstr(chain, rules[j]);
+			g_assert_nonnull(at);
+			g_assert_true(at < route);
+		}
+	}
+	/* a host name cannot be matched in the kernel */
+	g_assert_null(strstr(text, "b.example"));
+	g_assert_nonnull(strstr(text, "socket transparent 1 meta mark set 0x0a7c0401 accept"));
+	g_assert_nonnull(strstr(text, "tproxy ip to :61000 accept"));
+	g_assert_nonnull(strstr(text, "tproxy ip6 to :61000 accept"));
+	g_assert_nonnull(strstr(text, "reject with tcp reset"));
+	/* without a port nothing is captured */
+	config.proxy_port = 0;
+	g_free(text);
+	text = arc_fwmgr_render(view, slots, &config);
+	g_assert_null(strstr(text, "tproxy ip"));
+	g_assert_null(strstr(text, "socket transparent"));
+	g_assert_nonnull(strstr(text, "\tchain tproxymgr {\n\t}\n"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -370,5 +554,7 @@ main(int argc, char **argv)
 	g_test_add_func("/fwmgr/suspended", fw_suspended_func);
 	g_test_add_func("/fwmgr/order", fw_order_func);
 	g_test_add_func("/fwmgr/interface", fw_interface_func);
+	g_test_add_func("/tproxymgr/order", tpx_order_func);
+	g_test_add_func("/tproxymgr/exclusions", tpx_exclusions_func);
 	return g_test_run();
 }
