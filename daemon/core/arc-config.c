@@ -490,7 +490,7 @@ arc_config_apply_tunnel(ArcConfig *self, GKeyFile *kf, GError **error)
 }
 
 static gboolean
-arc_config_apply_keyfile(ArcConfig *self, GError **error)
+arc_config_apply_groups(ArcConfig *self, GError **error)
 {
 	GKeyFile *kf = self->keyfile;
 	g_autofree gchar *listen = g_key_file_get_string(kf, "agent", "listen", NULL);
@@ -526,29 +526,22 @@ arc_config_apply_keyfile(ArcConfig *self, GError **error)
 }
 
 /**
- * arc_config_load_file:
- * @self: the config
- * @path: an agent.conf
- * @must_exist: whether a missing file is an error (it is when named on the command line)
+ * arc_config_apply_keyfile:
+ * @self: the config, whose @keyfile holds what was read
+ * @path: where it was read from, for the messages
  * @error: return location for a #GError
  *
- * Returns: %TRUE if the file was read, or was absent and optional
+ * Applies the agent.conf that main/arc-config-file.c read into @self's @keyfile: reading the
+ * file is I/O, what it says is checked here.
+ *
+ * Returns: %TRUE if every setting was valid
  */
 gboolean
-arc_config_load_file(ArcConfig *self, const gchar *path, gboolean must_exist, GError **error)
+arc_config_apply_keyfile(ArcConfig *self, const gchar *path, GError **error)
 {
-	g_autoptr(GError) error_local = NULL;
-
-	if (!g_key_file_load_from_file(self->keyfile, path, G_KEY_FILE_NONE, &error_local)) {
-		if (!must_exist && g_error_matches(error_local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-			return TRUE;
-		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST, "%s: %s", path,
-			    error_local->message);
-		return FALSE;
-	}
 	g_free(self->config_path);
 	self->config_path = g_strdup(path);
-	if (!arc_config_apply_keyfile(self, error)) {
+	if (!arc_config_apply_groups(self, error)) {
 		g_prefix_error(error, "%s: ", path);
 		return FALSE;
 	}
@@ -556,21 +549,22 @@ arc_config_load_file(ArcConfig *self, const gchar *path, gboolean must_exist, GE
 }
 
 /**
- * arc_config_apply_environment:
+ * arc_config_apply_variables:
  * @self: the config
+ * @port: (nullable): API_PORT
+ * @data_dir: (nullable): DATA_DIR
+ * @log_format: (nullable): LOG_FORMAT
  * @error: return location for a #GError
  *
- * Applies API_PORT, DATA_DIR and LOG_FORMAT, as the product documentation names them.
+ * The environment's settings, as the product documentation names them; an unset or empty
+ * one changes nothing.
  *
  * Returns: %TRUE if every variable set was valid
  */
 gboolean
-arc_config_apply_environment(ArcConfig *self, GError **error)
+arc_config_apply_variables(ArcConfig *self, const gchar *port, const gchar *data_dir,
+			   const gchar *log_format, GError **error)
 {
-	const gchar *port = g_getenv("API_PORT");
-	const gchar *data_dir = g_getenv("DATA_DIR");
-	const gchar *log_format = g_getenv("LOG_FORMAT");
-
 	if (port != NULL && port[0] != '\0' &&
 	    !arc_config_parse_port(port, &self->listen_port, error)) {
 		g_prefix_error(error, "API_PORT: ");

@@ -13,6 +13,7 @@
 
 #include "arc-peer-manager.h"
 #include "arc-record-sign.h"
+#include "arc-key-file.h"
 
 struct _ArcBootstrapper {
 	ArcNode *node;

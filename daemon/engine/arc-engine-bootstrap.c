@@ -37,7 +37,8 @@ gboolean
 arc_engine_check_bootstrap_origin(ArcEngine *self, gboolean loopback, const gchar *recovery,
 				  GError **error)
 {
-	return arc_bootstrapper_check_origin(arc_engine_get_bootstrapper(self), loopback, recovery, error);
+	return arc_bootstrapper_check_origin(arc_engine_get_bootstrapper(self), loopback, recovery,
+					     error);
 }
 
 /**
@@ -83,8 +84,8 @@ arc_engine_bootstrap(ArcEngine *self, const ArcBootstrapRequest *req, GError **e
 
 	if (!arc_engine_check_bootstrappable(self, error))
 		return NULL;
-	res = arc_bootstrapper_run(arc_engine_get_bootstrapper(self), req, now, &license, &identity, &credential,
-				   error);
+	res = arc_bootstrapper_run(arc_engine_get_bootstrapper(self), req, now, &license, &identity,
+				   &credential, error);
 	if (res != NULL)
 		arc_engine_adopt_bootstrap(self, res, license, identity, credential, now);
 	return res;

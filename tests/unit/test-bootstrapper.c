@@ -8,6 +8,7 @@
 
 #include "arc-bootstrapper.h"
 #include "arc-plugin-loader.h"
+#include "arc-key-file.h"
 
 /* ArcBootstrapper in-process, over the storage and license plugins the agent loads, in a
  * temp dir: what a start finds in arctic.db and peer.key, and what it refuses to serve

@@ -7,6 +7,7 @@
 
 #include "arc-cluster-identity.h"
 #include "arc-unit-storage.h"
+#include "arc-key-file.h"
 
 /* ArcClusterIdentity in-process, over the real sqlite storage plugin in a temp dir: which
  * cluster id wins when clusters meet (docs/protocol.md §6.4), what a merge and

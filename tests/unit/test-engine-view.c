@@ -12,6 +12,7 @@
 #include "arc-record-sign.h"
 #include "arc-service-spec.h"
 #include "arc-unit-fixture.h"
+#include "arc-key-file.h"
 
 /* The view the engine publishes to the data plane, in-process over the real plugins: this
  * agent (A) bootstrapped with a license for two nodes, then B and C join (C beyond the node

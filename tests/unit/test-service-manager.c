@@ -11,6 +11,7 @@
 #include "arc-registry.h"
 #include "arc-service-manager.h"
 #include "arc-unit-storage.h"
+#include "arc-key-file.h"
 
 /* The service manager in-process, over a registry on the real sqlite storage plugin in a temp
  * dir, with no agent (docs/services.md, docs/routing.md). Three members: A (this agent),
