@@ -17,6 +17,7 @@
 #define ARC_CONFIG_DEFAULT_REACH_BACK_TIMEOUT 5
 /* a client that opens a connection to the TLS port and never finishes its handshake */
 #define ARC_CONFIG_DEFAULT_TLS_HANDSHAKE_TIMEOUT 10
+#define ARC_CONFIG_DEFAULT_TLS_KEY_CHECK_TIMEOUT 5
 
 /**
  * arc_config_new:
@@ -47,6 +48,7 @@ arc_config_new(void)
 	self->handshake_timeout = ARC_CONFIG_DEFAULT_HANDSHAKE_TIMEOUT;
 	self->reach_back_timeout = ARC_CONFIG_DEFAULT_REACH_BACK_TIMEOUT;
 	self->tls_handshake_timeout = ARC_CONFIG_DEFAULT_TLS_HANDSHAKE_TIMEOUT;
+	self->tls_key_check_timeout = ARC_CONFIG_DEFAULT_TLS_KEY_CHECK_TIMEOUT;
 	self->gossip_interval = 1000;
 	self->gossip_fanout = 3;
 	self->gossip_suspect_after = 5000;
@@ -315,8 +317,28 @@ arc_config_apply_gossip(ArcConfig *self, GKeyFile *kf, GError **error)
 	return TRUE;
 }
 
+/* one [api] key: a whole number within its bounds */
+static gboolean
+arc_config_get_api_uint(GKeyFile *kf, const gchar *key, guint min, guint max, guint *out,
+			GError **error)
+{
+	g_autofree gchar *text = g_key_file_get_string(kf, "api", key, NULL);
+	guint64 value = 0;
+
+	if (text == NULL)
+		return TRUE;
+	if (!g_ascii_string_to_unsigned(text, 10, min, max, &value, NULL)) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+			    "[api] %s must be a number between %u and %u, not '%s'", key, min, max,
+			    text);
+		return FALSE;
+	}
+	*out = (guint)value;
+	return TRUE;
+}
+
 /* [api] tls_certificate, tls_key, tls_ca_file (the files are read when the API starts) and
- * tls_handshake_timeout */
+ * tls_handshake_timeout, tls_key_check_timeout */
 static gboolean
 arc_config_apply_api_tls(ArcConfig *self, GKeyFile *kf, GError **error)
 {
@@ -346,31 +368,14 @@ arc_config_apply_api_tls(ArcConfig *self, GKeyFile *kf, GError **error)
 		}
 		self->tls_handshake_timeout = (guint)value;
 	}
+	if (!arc_config_get_api_uint(kf, "tls_key_check_timeout", 1, 300,
+				     &self->tls_key_check_timeout, error))
+		return FALSE;
 	if (self->tls_key != NULL && self->tls_certificate == NULL) {
 		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
 				    "[api] tls_key is set but tls_certificate is not");
 		return FALSE;
 	}
-	return TRUE;
-}
-
-/* one [api] key: a whole number within its bounds */
-static gboolean
-arc_config_get_api_uint(GKeyFile *kf, const gchar *key, guint min, guint max, guint *out,
-			GError **error)
-{
-	g_autofree gchar *text = g_key_file_get_string(kf, "api", key, NULL);
-	guint64 value = 0;
-
-	if (text == NULL)
-		return TRUE;
-	if (!g_ascii_string_to_unsigned(text, 10, min, max, &value, NULL)) {
-		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
-			    "[api] %s must be a number between %u and %u, not '%s'", key, min, max,
-			    text);
-		return FALSE;
-	}
-	*out = (guint)value;
 	return TRUE;
 }
 

@@ -41,6 +41,7 @@ typedef struct {
 	gchar *tls_key;
 	gchar *tls_ca_file;          /* extra trust for https:// peers, besides the system store */
 	guint tls_handshake_timeout; /* seconds a client has to complete its TLS handshake */
+	guint tls_key_check_timeout; /* seconds the check of the key at start may take */
 	gchar *auth_issuer;          /* [auth] issuer, NULL: derived from the cluster id */
 	guint handshake_timeout;
 	guint reach_back_timeout;

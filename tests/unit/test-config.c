@@ -181,9 +181,16 @@ config_api_func(void)
 {
 	g_autofree gchar *dir = g_dir_make_tmp("arc-config-XXXXXX", NULL);
 	g_autofree gchar *path = g_build_filename(dir, "agent.conf", NULL);
-	const gchar *bad[] = {
-		"max_connections=15", "peer_reserve=51",      "header_timeout=0", "body_timeout=x",
-		"idle_timeout=-1",    "max_request_line=100", "max_head=65536",   NULL};
+	const gchar *bad[] = {"max_connections=15",
+			      "peer_reserve=51",
+			      "header_timeout=0",
+			      "body_timeout=x",
+			      "idle_timeout=-1",
+			      "max_request_line=100",
+			      "max_head=65536",
+			      "tls_key_check_timeout=0",
+			      "tls_key_check_timeout=301",
+			      NULL};
 	g_autoptr(ArcConfig) defaults = arc_config_new();
 	g_autoptr(ArcConfig) config = arc_config_new();
 	g_autoptr(GError) error = NULL;
@@ -191,10 +198,12 @@ config_api_func(void)
 
 	g_assert_cmpuint(defaults->api_max_connections, ==, 1024);
 	g_assert_cmpuint(defaults->api_header_timeout, ==, 10);
+	g_assert_cmpuint(defaults->tls_key_check_timeout, ==, 5);
 	g_assert_true(g_file_set_contents(path,
 					  "[api]\nmax_connections=64\npeer_reserve=20\n"
 					  "header_timeout=2\nbody_timeout=3\nidle_timeout=4\n"
-					  "max_request_line=2048\nmax_head=8192\n",
+					  "max_request_line=2048\nmax_head=8192\n"
+					  "tls_key_check_timeout=40\n",
 					  -1, NULL));
 	ok = arc_config_load_file(config, path, TRUE, &error);
 	g_assert_no_error(error);
@@ -206,6 +215,7 @@ config_api_func(void)
 	g_assert_cmpuint(config->api_idle_timeout, ==, 4);
 	g_assert_cmpuint(config->api_max_request_line, ==, 2048);
 	g_assert_cmpuint(config->api_max_head, ==, 8192);
+	g_assert_cmpuint(config->tls_key_check_timeout, ==, 40);
 	for (guint i = 0; bad[i] != NULL; i++) {
 		g_autoptr(ArcConfig) refused = arc_config_new();
 		g_autoptr(GError) error_bad = NULL;
