@@ -17,6 +17,7 @@
 #define ARC_CONFIG_DEFAULT_REACH_BACK_TIMEOUT 5
 /* a client that opens a connection to the TLS port and never finishes its handshake */
 #define ARC_CONFIG_DEFAULT_TLS_HANDSHAKE_TIMEOUT 10
+#define ARC_CONFIG_DEFAULT_TLS_KEY_CHECK_TIMEOUT 5
 
 /**
  * arc_config_new:
@@ -47,6 +48,7 @@ arc_config_new(void)
 	self->handshake_timeout = ARC_CONFIG_DEFAULT_HANDSHAKE_TIMEOUT;
 	self->reach_back_timeout = ARC_CONFIG_DEFAULT_REACH_BACK_TIMEOUT;
 	self->tls_handshake_timeout = ARC_CONFIG_DEFAULT_TLS_HANDSHAKE_TIMEOUT;
+	self->tls_key_check_timeout = ARC_CONFIG_DEFAULT_TLS_KEY_CHECK_TIMEOUT;
 	self->gossip_interval = 1000;
 	self->gossip_fanout = 3;
 	self->gossip_suspect_after = 5000;
@@ -317,8 +319,28 @@ arc_config_apply_gossip(ArcConfig *self, GKeyFile *kf, GError **error)
 	return TRUE;
 }
 
+/* one [api] key: a whole number within its bounds */
+static gboolean
+arc_config_get_api_uint(GKeyFile *kf, const gchar *key, guint min, guint max, guint *out,
+			GError **error)
+{
+	g_autofree gchar *text = g_key_file_get_string(kf, "api", key, NULL);
+	guint64 value = 0;
+
+	if (text == NULL)
+		return TRUE;
+	if (!g_ascii_string_to_unsigned(text, 10, min, max, &value, NULL)) {
+		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
+			    "[api] %s must be a number between %u and %u, not '%s'", key, min, max,
+			    text);
+		return FALSE;
+	}
+	*out = (guint)value;
+	return TRUE;
+}
+
 /* [api] tls_certificate, tls_key, tls_ca_file (the files are read when the API starts) and
- * tls_handshake_timeout */
+ * tls_handshake_timeout, tls_key_check_timeout */
 static gboolean
 arc_config_apply_api_tls(ArcConfig *self, GKeyFile *kf, GError **error)
 {
@@ -348,31 +370,14 @@ arc_config_apply_api_tls(ArcConfig *self, GKeyFile *kf, GError **error)
 		}
 		self->tls_handshake_timeout = (guint)value;
 	}
+	if (!arc_config_get_api_uint(kf, "tls_key_check_timeout", 1, 300,
+				     &self->tls_key_check_timeout, error))
+		return FALSE;
 	if (self->tls_key != NULL && self->tls_certificate == NULL) {
 		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
 				    "[api] tls_key is set but tls_certificate is not");
 		return FALSE;
 	}
-	return TRUE;
-}
-
-/* one [api] key: a whole number within its bounds */
-static gboolean
-arc_config_get_api_uint(GKeyFile *kf, const gchar *key, guint min, guint max, guint *out,
-			GError **error)
-{
-	g_autofree gchar *text = g_key_file_get_string(kf, "api", key, NULL);
-	guint64 value = 0;
-
-	if (text == NULL)
-		return TRUE;
-	if (!g_ascii_string_to_unsigned(text, 10, min, max, &value, NULL)) {
-		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
-			    "[api] %s must be a number between %u and %u, not '%s'", key, min, max,
-			    text);
-		return FALSE;
-	}
-	*out = (guint)value;
 	return TRUE;
 }
 
@@ -530,7 +535,7 @@ arc_config_apply_proxy(ArcConfig *self, GKeyFile *kf, GError **error)
 }
 
 static gboolean
-arc_config_apply_keyfile(ArcConfig *self, GError **error)
+arc_config_apply_groups(ArcConfig *self, GError **error)
 {
 	GKeyFile *kf = self->keyfile;
 	g_autofree gchar *listen = g_key_file_get_string(kf, "agent", "listen", NULL);
@@ -567,29 +572,22 @@ arc_config_apply_keyfile(ArcConfig *self, GError **error)
 }
 
 /**
- * arc_config_load_file:
- * @self: the config
- * @path: an agent.conf
- * @must_exist: whether a missing file is an error (it is when named on the command line)
+ * arc_config_apply_keyfile:
+ * @self: the config, whose @keyfile holds what was read
+ * @path: where it was read from, for the messages
  * @error: return location for a #GError
  *
- * Returns: %TRUE if the file was read, or was absent and optional
+ * Applies the agent.conf that main/arc-config-file.c read into @self's @keyfile: reading the
+ * file is I/O, what it says is checked here.
+ *
+ * Returns: %TRUE if every setting was valid
  */
 gboolean
-arc_config_load_file(ArcConfig *self, const gchar *path, gboolean must_exist, GError **error)
+arc_config_apply_keyfile(ArcConfig *self, const gchar *path, GError **error)
 {
-	g_autoptr(GError) error_local = NULL;
-
-	if (!g_key_file_load_from_file(self->keyfile, path, G_KEY_FILE_NONE, &error_local)) {
-		if (!must_exist && g_error_matches(error_local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-			return TRUE;
-		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST, "%s: %s", path,
-			    error_local->message);
-		return FALSE;
-	}
 	g_free(self->config_path);
 	self->config_path = g_strdup(path);
-	if (!arc_config_apply_keyfile(self, error)) {
+	if (!arc_config_apply_groups(self, error)) {
 		g_prefix_error(error, "%s: ", path);
 		return FALSE;
 	}
@@ -597,21 +595,22 @@ arc_config_load_file(ArcConfig *self, const gchar *path, gboolean must_exist, GE
 }
 
 /**
- * arc_config_apply_environment:
+ * arc_config_apply_variables:
  * @self: the config
+ * @port: (nullable): API_PORT
+ * @data_dir: (nullable): DATA_DIR
+ * @log_format: (nullable): LOG_FORMAT
  * @error: return location for a #GError
  *
- * Applies API_PORT, DATA_DIR and LOG_FORMAT, as the product documentation names them.
+ * The environment's settings, as the product documentation names them; an unset or empty
+ * one changes nothing.
  *
  * Returns: %TRUE if every variable set was valid
  */
 gboolean
-arc_config_apply_environment(ArcConfig *self, GError **error)
+arc_config_apply_variables(ArcConfig *self, const gchar *port, const gchar *data_dir,
+			   const gchar *log_format, GError **error)
 {
-	const gchar *port = g_getenv("API_PORT");
-	const gchar *data_dir = g_getenv("DATA_DIR");
-	const gchar *log_format = g_getenv("LOG_FORMAT");
-
 	if (port != NULL && port[0] != '\0' &&
 	    !arc_config_parse_port(port, &self->listen_port, error)) {
 		g_prefix_error(error, "API_PORT: ");

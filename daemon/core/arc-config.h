@@ -41,6 +41,7 @@ typedef struct {
 	gchar *tls_key;
 	gchar *tls_ca_file;          /* extra trust for https:// peers, besides the system store */
 	guint tls_handshake_timeout; /* seconds a client has to complete its TLS handshake */
+	guint tls_key_check_timeout; /* seconds the check of the key at start may take */
 	gchar *auth_issuer;          /* [auth] issuer, NULL: derived from the cluster id */
 	guint handshake_timeout;
 	guint reach_back_timeout;
@@ -80,9 +81,9 @@ typedef struct {
 
 ArcConfig *arc_config_new(void);
 void arc_config_free(ArcConfig *self);
-gboolean arc_config_load_file(ArcConfig *self, const gchar *path, gboolean must_exist,
-			      GError **error);
-gboolean arc_config_apply_environment(ArcConfig *self, GError **error);
+gboolean arc_config_apply_keyfile(ArcConfig *self, const gchar *path, GError **error);
+gboolean arc_config_apply_variables(ArcConfig *self, const gchar *port, const gchar *data_dir,
+				    const gchar *log_format, GError **error);
 gboolean arc_config_set_listen(ArcConfig *self, const gchar *listen, GError **error);
 gboolean arc_config_set_log_format(ArcConfig *self, const gchar *format, GError **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArcConfig, arc_config_free)

@@ -4,16 +4,12 @@
  */
 #include "arc-identity.h"
 
-#include "arc-key-file.h"
-
 #include <arctic-plugin.h>
 #include <sodium.h>
 #include <string.h>
 
 /* peer.key holds the base64 of the 32-byte Ed25519 seed on one line, mode 0600. The expanded
  * secret key lives only in sodium_malloc memory. */
-
-G_STATIC_ASSERT(crypto_sign_SEEDBYTES == ARC_KEY_FILE_SECRET_SIZE);
 
 struct _ArcIdentity {
 	GObject parent_instance;
@@ -47,7 +43,16 @@ arc_identity_init(ArcIdentity *self)
 {
 }
 
-static ArcIdentity *
+/**
+ * arc_identity_new_from_seed:
+ * @path: (nullable): the file the seed came from, for arc_identity_get_path()
+ * @seed: the 32-byte Ed25519 seed, copied
+ *
+ * The key pair of a seed; reading and writing peer.key is the engine's (arc-key-file.c).
+ *
+ * Returns: (transfer full): the identity
+ */
+ArcIdentity *
 arc_identity_new_from_seed(const gchar *path, const guint8 *seed)
 {
 	ArcIdentity *self = g_object_new(ARC_TYPE_IDENTITY, NULL);
@@ -58,68 +63,21 @@ arc_identity_new_from_seed(const gchar *path, const guint8 *seed)
 	return self;
 }
 
-static gboolean
-arc_identity_read_seed(const gchar *path, guint8 *seed, GError **error)
-{
-	g_autofree gchar *not_a_key = g_strdup_printf(
-		"%s does not hold an Ed25519 key; restore it from a backup or reset the agent "
-		"(remove arctic.db and peer.key) and bootstrap again",
-		path);
-
-	return arc_key_file_read(path, "peer's private key", not_a_key, seed, error);
-}
-
 /**
- * arc_identity_load:
- * @path: the peer.key file
- * @error: return location for a #GError
+ * arc_identity_new_random:
  *
- * Loads the peer's key, refusing a file other users can read.
+ * A key pair of a fresh random seed, kept in memory only (tests, tools).
  *
- * Returns: (transfer full): the identity, or %NULL
+ * Returns: (transfer full): the identity
  */
 ArcIdentity *
-arc_identity_load(const gchar *path, GError **error)
+arc_identity_new_random(void)
 {
 	guint8 *seed = sodium_malloc(crypto_sign_SEEDBYTES);
-	ArcIdentity *self = NULL;
+	ArcIdentity *self;
 
-	if (arc_identity_read_seed(path, seed, error))
-		self = arc_identity_new_from_seed(path, seed);
-	sodium_free(seed);
-	return self;
-}
-
-/**
- * arc_identity_load_or_create:
- * @path: the peer.key file
- * @error: return location for a #GError
- *
- * Used at bootstrap: keeps an existing, well-protected key (a restored peer.key keeps the
- * host's identity) and otherwise creates one.
- *
- * Returns: (transfer full): the identity, or %NULL
- */
-ArcIdentity *
-arc_identity_load_or_create(const gchar *path, GError **error)
-{
-	g_autoptr(GError) error_local = NULL;
-	ArcIdentity *self = arc_identity_load(path, &error_local);
-	guint8 *seed;
-
-	if (self != NULL)
-		return self;
-	if (!g_error_matches(error_local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
-		arc_error_convert(&error_local);
-		g_propagate_error(error, g_steal_pointer(&error_local));
-		return NULL;
-	}
-	seed = sodium_malloc(crypto_sign_SEEDBYTES);
 	randombytes_buf(seed, crypto_sign_SEEDBYTES);
-	if (arc_key_file_write(path, seed, error))
-		self = arc_identity_new_from_seed(path, seed);
-	else
-		arc_error_convert(error);
+	self = arc_identity_new_from_seed(NULL, seed);
 	sodium_free(seed);
 	return self;
 }

@@ -14,8 +14,8 @@ G_BEGIN_DECLS
 #define ARC_TYPE_IDENTITY (arc_identity_get_type())
 G_DECLARE_FINAL_TYPE(ArcIdentity, arc_identity, ARC, IDENTITY, GObject)
 
-ArcIdentity *arc_identity_load(const gchar *path, GError **error);
-ArcIdentity *arc_identity_load_or_create(const gchar *path, GError **error);
+ArcIdentity *arc_identity_new_from_seed(const gchar *path, const guint8 *seed);
+ArcIdentity *arc_identity_new_random(void);
 const guint8 *arc_identity_get_public_key(ArcIdentity *self);
 GBytes *arc_identity_dup_private_key(ArcIdentity *self);
 const gchar *arc_identity_get_public_key_base64(ArcIdentity *self);

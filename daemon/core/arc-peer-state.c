@@ -92,3 +92,25 @@ arc_peer_state_from_string(const gchar *str, ArcPeerState *state)
 	*state = (ArcPeerState)i;
 	return TRUE;
 }
+
+/**
+ * arc_peer_state_from_record:
+ * @str: (nullable): the `state` a peer record's body states
+ *
+ * A record without a state is a member's (records older than the field); a state this
+ * agent does not know is no membership, so such a peer counts as neither member nor
+ * active peer.
+ *
+ * Returns: the membership @str means
+ */
+ArcPeerState
+arc_peer_state_from_record(const gchar *str)
+{
+	ArcPeerState state;
+
+	if (str == NULL)
+		return ARC_PEER_STATE_ACTIVE;
+	if (!arc_peer_state_from_string(str, &state))
+		return ARC_PEER_STATE_DEACTIVATED;
+	return state;
+}

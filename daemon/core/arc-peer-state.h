@@ -47,5 +47,6 @@ typedef enum {
 
 const gchar *arc_peer_state_to_string(ArcPeerState state);
 gboolean arc_peer_state_from_string(const gchar *str, ArcPeerState *state);
+ArcPeerState arc_peer_state_from_record(const gchar *str);
 
 G_END_DECLS

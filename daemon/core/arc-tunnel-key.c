@@ -4,8 +4,6 @@
  */
 #include "arc-tunnel-key.h"
 
-#include "arc-key-file.h"
-
 #include <arctic-plugin.h>
 #include <sodium.h>
 
@@ -14,7 +12,7 @@
  * half is published in the peer's signed record; the private half lives only in sodium_malloc
  * memory and goes to the tunnel plugin as a GBytes over such memory. */
 
-G_STATIC_ASSERT(crypto_scalarmult_SCALARBYTES == ARC_KEY_FILE_SECRET_SIZE);
+G_STATIC_ASSERT(crypto_scalarmult_SCALARBYTES == ARC_TUNNEL_KEY_SIZE);
 G_STATIC_ASSERT(crypto_scalarmult_BYTES == ARC_TUNNEL_KEY_SIZE);
 
 struct _ArcTunnelKey {
@@ -49,14 +47,24 @@ arc_tunnel_key_init(ArcTunnelKey *self)
 }
 
 /* WireGuard's clamping, so that the file holds the key `wg genkey` would */
-static void
-arc_tunnel_key_clamp(guint8 *key)
+void
+arc_tunnel_key_clamp(guint8 key[ARC_TUNNEL_KEY_SIZE])
 {
 	key[0] &= 248;
 	key[31] = (key[31] & 127) | 64;
 }
 
-static ArcTunnelKey *
+/**
+ * arc_tunnel_key_new:
+ * @private_key: (transfer full): a clamped private key in sodium_malloc() memory, which the
+ *   key frees
+ *
+ * The key pair of a private key; reading and writing tunnel.key is the engine's
+ * (arc-key-file.c).
+ *
+ * Returns: (transfer full): the key
+ */
+ArcTunnelKey *
 arc_tunnel_key_new(guint8 *private_key)
 {
 	ArcTunnelKey *self = g_object_new(ARC_TYPE_TUNNEL_KEY, NULL);
@@ -65,46 +73,6 @@ arc_tunnel_key_new(guint8 *private_key)
 	crypto_scalarmult_base(self->public_key, self->private_key);
 	self->public_key_b64 = g_base64_encode(self->public_key, sizeof(self->public_key));
 	return self;
-}
-
-/**
- * arc_tunnel_key_load_or_create:
- * @path: the tunnel.key file
- * @error: return location for a #GError
- *
- * Loads the peer's tunnel key, or creates it when the file does not exist. A file other users
- * can read, or that holds no key, is refused and left as it is.
- *
- * Returns: (transfer full): the key, or %NULL
- */
-ArcTunnelKey *
-arc_tunnel_key_load_or_create(const gchar *path, GError **error)
-{
-	g_autoptr(GError) error_local = NULL;
-	g_autofree gchar *not_a_key = g_strdup_printf(
-		"%s does not hold a tunnel key; remove it and start the agent again to make a new "
-		"one (the peers learn it through gossip)",
-		path);
-	guint8 *key = sodium_malloc(ARC_TUNNEL_KEY_SIZE);
-
-	if (arc_key_file_read(path, "peer's tunnel private key", not_a_key, key, &error_local)) {
-		arc_tunnel_key_clamp(key);
-		return arc_tunnel_key_new(key);
-	}
-	if (!g_error_matches(error_local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
-		sodium_free(key);
-		arc_error_convert(&error_local);
-		g_propagate_error(error, g_steal_pointer(&error_local));
-		return NULL;
-	}
-	randombytes_buf(key, ARC_TUNNEL_KEY_SIZE);
-	arc_tunnel_key_clamp(key);
-	if (!arc_key_file_write(path, key, error)) {
-		sodium_free(key);
-		arc_error_convert(error);
-		return NULL;
-	}
-	return arc_tunnel_key_new(key);
 }
 
 const guint8 *

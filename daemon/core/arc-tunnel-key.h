@@ -13,7 +13,8 @@ G_BEGIN_DECLS
 #define ARC_TYPE_TUNNEL_KEY (arc_tunnel_key_get_type())
 G_DECLARE_FINAL_TYPE(ArcTunnelKey, arc_tunnel_key, ARC, TUNNEL_KEY, GObject)
 
-ArcTunnelKey *arc_tunnel_key_load_or_create(const gchar *path, GError **error);
+void arc_tunnel_key_clamp(guint8 key[ARC_TUNNEL_KEY_SIZE]);
+ArcTunnelKey *arc_tunnel_key_new(guint8 *private_key);
 const guint8 *arc_tunnel_key_get_public_key(ArcTunnelKey *self);
 const gchar *arc_tunnel_key_get_public_key_base64(ArcTunnelKey *self);
 GBytes *arc_tunnel_key_dup_private_key(ArcTunnelKey *self);

@@ -13,6 +13,7 @@
 
 #include "arc-peer-manager.h"
 #include "arc-record-sign.h"
+#include "arc-key-file.h"
 
 struct _ArcBootstrapper {
 	ArcNode *node;
@@ -126,9 +127,9 @@ arc_bootstrapper_txn(ArcBootstrapper *self, ArcBootstrapResult *res, ArcLicense 
 {
 	ArcStorageTxn *txn = arc_storage_txn_new();
 	g_autofree gchar *address = arc_node_advertised_address(self->node, NULL);
-	g_autofree gchar *body =
-		arc_peer_record_body(res->peer_id, res->name, description, res->peer_public_key,
-				     address, license->license_id, res->cluster_id, "active", now);
+	g_autofree gchar *body = arc_peer_record_body(
+		res->peer_id, res->name, description, res->peer_public_key, address,
+		license->license_id, res->cluster_id, ARC_PEER_STATE_ACTIVE, now);
 	g_autoptr(ArcRecord) peer = arc_record_new("peer", res->peer_id, body);
 	g_autofree gchar *now_str = g_strdup_printf("%" G_GINT64_FORMAT, now);
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "arc-auth-manager.h"
+#include "arc-bootstrapper.h"
 #include "arc-cluster-identity.h"
 #include "arc-engine.h"
 #include "arc-gossip.h"
@@ -12,6 +13,7 @@
 #include "arc-leaver.h"
 #include "arc-license-manager.h"
 #include "arc-peer-manager.h"
+#include "arc-readiness.h"
 #include "arc-registry.h"
 #include "arc-service-manager.h"
 
@@ -30,5 +32,19 @@ ArcHandshaker *arc_engine_get_handshaker(ArcEngine *self);
 ArcGossip *arc_engine_get_gossip(ArcEngine *self);
 ArcClusterIdentity *arc_engine_get_cluster_identity(ArcEngine *self);
 ArcLeaver *arc_engine_get_leaver(ArcEngine *self);
+ArcBootstrapper *arc_engine_get_bootstrapper(ArcEngine *self);
+ArcReadiness *arc_engine_get_readiness_tracker(ArcEngine *self);
+
+/* the host tables the managers call through (arc-engine-managers.c); their host data is the
+ * engine */
+extern const ArcPeerManagerHost arc_engine_peers_host;
+extern const ArcGossipHost arc_engine_gossip_host;
+extern const ArcHandshakerHost arc_engine_handshaker_host;
+extern const ArcServiceHost arc_engine_service_host;
+
+/* what the facade does for the files that implement it */
+void arc_engine_emit_peer_changed(ArcEngine *self, const gchar *peer_id);
+void arc_engine_bootstrapped(ArcEngine *self, const ArcBootstrapResult *res,
+			     const ArcLicense *license);
 
 G_END_DECLS

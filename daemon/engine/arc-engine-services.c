@@ -162,7 +162,7 @@ arc_engine_add_routes(ArcEngine *self, const ArcCaller *caller, const gchar *ser
 	if (!arc_engine_authorize(self, caller, ARC_SCOPE_SERVICES_WRITE, error))
 		return NULL;
 	return arc_service_manager_add_routes(arc_engine_get_service_manager(self), service_id,
-					      batch->routes, arc_caller_describe(caller), error);
+					      batch, arc_caller_describe(caller), error);
 }
 
 /**

@@ -10,8 +10,8 @@
 #include "arc-engine-managers.h"
 #include "arc-text.h"
 
-/* The engine's status: who this agent is, and the JWKS keys (readiness is ArcReadiness's,
- * arc-readiness.c). */
+/* The engine's status: who this agent is, the JWKS keys, and what /readyz checks and the
+ * data plane reports, which ArcReadiness (arc-readiness.c) keeps. */
 
 void
 arc_identity_info_free(ArcIdentityInfo *self)
@@ -85,4 +85,98 @@ arc_engine_get_jwks_keys(ArcEngine *self)
 		g_ptr_array_add(keys, arc_base64url_encode(member->key, sizeof(member->key)));
 	}
 	return keys;
+}
+
+void
+arc_engine_set_listeners_ready(ArcEngine *self, gboolean ready, const gchar *detail)
+{
+	arc_readiness_set_listeners(arc_engine_get_readiness_tracker(self), ready, detail);
+}
+
+/**
+ * arc_engine_set_dataplane_ready:
+ * @self: the engine
+ * @ok: whether the `dataplane` check of /readyz passes
+ * @detail: its message
+ */
+void
+arc_engine_set_dataplane_ready(ArcEngine *self, gboolean ok, const gchar *detail)
+{
+	arc_readiness_set_dataplane(arc_engine_get_readiness_tracker(self), ok, detail);
+}
+
+/**
+ * arc_engine_set_tunnel_status_func:
+ * @self: the engine
+ * @func: (nullable): reads the tunnel's peers; %NULL while the data plane is off
+ * @user_data: for @func
+ * @destroy: (nullable): frees @user_data when replaced
+ */
+void
+arc_engine_set_tunnel_status_func(ArcEngine *self, ArcTunnelStatusFunc func, gpointer user_data,
+				  GDestroyNotify destroy)
+{
+	arc_readiness_set_tunnel_status_func(arc_engine_get_readiness_tracker(self), func,
+					     user_data, destroy);
+}
+
+/**
+ * arc_engine_get_tunnel_status:
+ * @self: the engine
+ *
+ * Reads the tunnel's per-peer counters now, from the function the data plane installed.
+ *
+ * Returns: (transfer full) (element-type ArcTunnelPeerStatus) (nullable): one entry per
+ *   member in the tunnel; %NULL when this agent has no tunnel (data plane disabled, or its
+ *   tunnel not running)
+ */
+GPtrArray *
+arc_engine_get_tunnel_status(ArcEngine *self)
+{
+	return arc_readiness_get_tunnel_status(arc_engine_get_readiness_tracker(self));
+}
+
+/**
+ * arc_engine_set_service_interface_func:
+ * @self: the engine
+ * @func: (nullable): reads the service interfaces; %NULL while the data plane is off
+ * @user_data: for @func
+ */
+void
+arc_engine_set_service_interface_func(ArcEngine *self, ArcServiceInterfaceFunc func,
+				      gpointer user_data)
+{
+	arc_readiness_set_service_interface_func(arc_engine_get_readiness_tracker(self), func,
+						 user_data);
+}
+
+/**
+ * arc_engine_get_service_interfaces:
+ * @self: the engine
+ *
+ * Reads what the data plane realised of this node's service interfaces, now.
+ *
+ * Returns: (transfer full) (element-type ArcServiceInterfaceStatus) (nullable): one entry
+ *   per service interface of this node; %NULL without a data plane
+ */
+GPtrArray *
+arc_engine_get_service_interfaces(ArcEngine *self)
+{
+	return arc_readiness_get_service_interfaces(arc_engine_get_readiness_tracker(self));
+}
+
+/**
+ * arc_engine_get_readiness:
+ * @self: the engine
+ * @all_ok: (out): whether every check passes
+ *
+ * The checks of /readyz and of the systemd READY notification.
+ *
+ * Returns: (transfer full) (element-type ArcReadinessCheck): the checks
+ */
+GArray *
+arc_engine_get_readiness(ArcEngine *self, gboolean *all_ok)
+{
+	return arc_readiness_check(arc_engine_get_readiness_tracker(self),
+				   arc_engine_get_licenses(self), all_ok);
 }

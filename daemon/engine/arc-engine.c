@@ -10,15 +10,15 @@
 #include "arc-engine-license.h"
 #include "arc-engine-managers.h"
 
-#include "arc-bootstrapper.h"
 #include "arc-engine-view.h"
 #include "arc-readiness.h"
 
 /* The facade: the engine owns the managers and knows nothing of HTTP or D-Bus; the REST and
  * D-Bus adapters call its methods and serialise what they return. This file is the only one
- * that sees the struct: it makes the managers over the local node, wires their upcalls and
- * signals, starts and stops them, and adopts a bootstrap. The other arc-engine-*.c files
- * implement the rest of arc-engine.h through the managers' public headers. */
+ * that sees the struct: it makes the managers over the local node, hands them the host
+ * tables of arc-engine-managers.c, turns their signals into its own, and starts and stops
+ * them. The other arc-engine-*.c files implement the rest of arc-engine.h through the
+ * managers' public headers. */
 
 struct _ArcEngine {
 	GObject parent_instance;
@@ -35,14 +35,6 @@ struct _ArcEngine {
 	ArcBootstrapper *bootstrapper; /* once plugins are loaded */
 	ArcLeaver *leaver;             /* once plugins are loaded */
 	ArcEngineView *view;           /* once plugins are loaded */
-	/* the tunnel's per-peer counters, installed by the agent's data plane (none while it is
-	 * off): the engine shows them without knowing where they come from */
-	ArcTunnelStatusFunc tunnel_status_func;
-	gpointer tunnel_status_data;
-	GDestroyNotify tunnel_status_destroy;
-	/* the service interfaces' realised state, the same way */
-	ArcServiceInterfaceFunc service_interface_func;
-	gpointer service_interface_data;
 };
 
 enum {
@@ -241,74 +233,12 @@ arc_engine_records_changed_cb(ArcRegistry *registry, GPtrArray *records, const g
 		arc_engine_view_records_changed(self->view, records);
 }
 
-/* ---- the upcalls of the peer manager ---- */
-
-static void
-arc_engine_peer_changed_cb(gpointer host, const gchar *peer_id)
+/* what the peer manager's upcall tells (arc_engine_peers_host) */
+void
+arc_engine_emit_peer_changed(ArcEngine *self, const gchar *peer_id)
 {
-	g_signal_emit(ARC_ENGINE(host), arc_engine_signals[SIGNAL_PEER_CHANGED], 0, peer_id);
+	g_signal_emit(self, arc_engine_signals[SIGNAL_PEER_CHANGED], 0, peer_id);
 }
-
-static void
-arc_engine_offer_cluster_id_cb(gpointer host, const gchar *cluster_id, const gchar *from)
-{
-	arc_cluster_identity_offer(ARC_ENGINE(host)->cluster, cluster_id, from);
-}
-
-static ArcGossip *
-arc_engine_peers_gossip_cb(gpointer host)
-{
-	return ARC_ENGINE(host)->gossip;
-}
-
-static const ArcPeerManagerHost arc_engine_peers_host = {
-	.peer_changed = arc_engine_peer_changed_cb,
-	.offer_cluster_id = arc_engine_offer_cluster_id_cb,
-	.get_gossip = arc_engine_peers_gossip_cb,
-};
-
-/* ---- the upcalls of gossip ---- */
-
-static gboolean
-arc_engine_gossip_is_deactivated_cb(gpointer host)
-{
-	return arc_peer_manager_is_deactivated(ARC_ENGINE(host)->peers);
-}
-
-static void
-arc_engine_gossip_tell_removed_cb(gpointer host, const gchar *peer_id)
-{
-	arc_peer_manager_tell_removed(ARC_ENGINE(host)->peers, peer_id);
-}
-
-static void
-arc_engine_gossip_meet_async_cb(gpointer host, const gchar *address, GCancellable *cancellable,
-				GAsyncReadyCallback callback, gpointer user_data)
-{
-	arc_engine_discover_peer_async(ARC_ENGINE(host), address, cancellable, callback, user_data);
-}
-
-static gboolean
-arc_engine_gossip_meet_finish_cb(gpointer host, GAsyncResult *res, gchar **peer_id, gchar **address,
-				 GError **error)
-{
-	g_autoptr(ArcPeerInfo) info =
-		arc_engine_add_peer_finish(ARC_ENGINE(host), res, NULL, error);
-
-	if (info == NULL)
-		return FALSE;
-	*peer_id = g_steal_pointer(&info->id);
-	*address = g_steal_pointer(&info->address);
-	return TRUE;
-}
-
-static const ArcGossipHost arc_engine_gossip_host = {
-	.is_deactivated = arc_engine_gossip_is_deactivated_cb,
-	.offer_cluster_id = arc_engine_offer_cluster_id_cb,
-	.tell_removed = arc_engine_gossip_tell_removed_cb,
-	.meet_async = arc_engine_gossip_meet_async_cb,
-	.meet_finish = arc_engine_gossip_meet_finish_cb,
-};
 
 /* what gossip observes of a peer is the engine's to tell */
 static void
@@ -320,55 +250,6 @@ arc_engine_gossip_peer_state_cb(ArcGossip *gossip, const gchar *peer_id, gint st
 	g_signal_emit(self, arc_engine_signals[SIGNAL_PEER_STATE_CHANGED], 0, peer_id, state);
 	arc_engine_view_schedule(self->view);
 }
-
-/* ---- the upcalls of the handshaker ---- */
-
-static ArcLicense *
-arc_engine_handshaker_license_cb(gpointer host)
-{
-	return arc_engine_get_license_doc(ARC_ENGINE(host));
-}
-
-static ArcLicenseState
-arc_engine_handshaker_license_state_cb(gpointer host)
-{
-	return arc_engine_get_license_state(ARC_ENGINE(host));
-}
-
-/* whether a member gossiped @peer_id's own record to this agent (a discovery candidate) */
-static gboolean
-arc_engine_handshaker_vouched_cb(gpointer host, const gchar *peer_id)
-{
-	ArcEngine *self = ARC_ENGINE(host);
-
-	return self->gossip != NULL && arc_gossip_is_candidate(self->gossip, peer_id);
-}
-
-static const ArcHandshakerHost arc_engine_handshaker_host = {
-	.get_license = arc_engine_handshaker_license_cb,
-	.get_license_state = arc_engine_handshaker_license_state_cb,
-	.is_vouched = arc_engine_handshaker_vouched_cb,
-};
-
-/* ---- the upcalls of the service manager ---- */
-
-static gint64
-arc_engine_services_max_services_cb(gpointer user_data)
-{
-	ArcLicense *license = arc_engine_get_license_doc(ARC_ENGINE(user_data));
-	return license != NULL ? license->max_services : 0;
-}
-
-static GPtrArray *
-arc_engine_services_list_peers_cb(gpointer user_data, GError **error)
-{
-	return arc_peer_manager_load(ARC_ENGINE(user_data)->peers, error);
-}
-
-static const ArcServiceHost arc_engine_service_host = {
-	.get_max_services = arc_engine_services_max_services_cb,
-	.list_peers = arc_engine_services_list_peers_cb,
-};
 
 static void
 arc_engine_service_changed_cb(ArcServiceManager *services, const gchar *service_id,
@@ -612,6 +493,13 @@ arc_engine_get_peer_manager(ArcEngine *self)
 	return self->peers;
 }
 
+/* (transfer none) (nullable): bootstrap, once plugins are loaded */
+ArcBootstrapper *
+arc_engine_get_bootstrapper(ArcEngine *self)
+{
+	return self->bootstrapper;
+}
+
 ArcHandshaker *
 arc_engine_get_handshaker(ArcEngine *self)
 {
@@ -632,112 +520,25 @@ arc_engine_is_bootstrapped(ArcEngine *self)
 	return arc_node_is_bootstrapped(self->node);
 }
 
-void
-arc_engine_set_listeners_ready(ArcEngine *self, gboolean ready, const gchar *detail)
+/* (transfer none): the checks of /readyz and the data plane's reports (arc-engine-status.c) */
+ArcReadiness *
+arc_engine_get_readiness_tracker(ArcEngine *self)
 {
-	arc_readiness_set_listeners(self->readiness, ready, detail);
+	return self->readiness;
 }
 
 /**
- * arc_engine_set_dataplane_ready:
+ * arc_engine_bootstrapped:
  * @self: the engine
- * @ok: whether the `dataplane` check of /readyz passes
- * @detail: its message
+ * @res: the bootstrap the bootstrapper stored and adopted
+ * @license: its license
+ *
+ * Tells the change of identity and starts what a bootstrapped agent runs: gossip and the
+ * tunnel.
  */
 void
-arc_engine_set_dataplane_ready(ArcEngine *self, gboolean ok, const gchar *detail)
+arc_engine_bootstrapped(ArcEngine *self, const ArcBootstrapResult *res, const ArcLicense *license)
 {
-	arc_readiness_set_dataplane(self->readiness, ok, detail);
-}
-
-/**
- * arc_engine_set_tunnel_status_func:
- * @self: the engine
- * @func: (nullable): reads the tunnel's peers; %NULL while the data plane is off
- * @user_data: for @func
- * @destroy: (nullable): frees @user_data when replaced
- */
-void
-arc_engine_set_tunnel_status_func(ArcEngine *self, ArcTunnelStatusFunc func, gpointer user_data,
-				  GDestroyNotify destroy)
-{
-	if (self->tunnel_status_destroy != NULL)
-		self->tunnel_status_destroy(self->tunnel_status_data);
-	self->tunnel_status_func = func;
-	self->tunnel_status_data = user_data;
-	self->tunnel_status_destroy = destroy;
-}
-
-/**
- * arc_engine_get_tunnel_status:
- * @self: the engine
- *
- * Reads the tunnel's per-peer counters now, from the function the data plane installed.
- *
- * Returns: (transfer full) (element-type ArcTunnelPeerStatus) (nullable): one entry per
- *   member in the tunnel; %NULL when this agent has no tunnel (data plane disabled, or its
- *   tunnel not running)
- */
-GPtrArray *
-arc_engine_get_tunnel_status(ArcEngine *self)
-{
-	if (self->tunnel_status_func == NULL)
-		return NULL;
-	return self->tunnel_status_func(self->tunnel_status_data);
-}
-
-/**
- * arc_engine_set_service_interface_func:
- * @self: the engine
- * @func: (nullable): reads the service interfaces; %NULL while the data plane is off
- * @user_data: for @func
- */
-void
-arc_engine_set_service_interface_func(ArcEngine *self, ArcServiceInterfaceFunc func,
-				      gpointer user_data)
-{
-	self->service_interface_func = func;
-	self->service_interface_data = user_data;
-}
-
-/**
- * arc_engine_get_service_interfaces:
- * @self: the engine
- *
- * Reads what the data plane realised of this node's service interfaces, now.
- *
- * Returns: (transfer full) (element-type ArcServiceInterfaceStatus) (nullable): one entry
- *   per service interface of this node; %NULL without a data plane
- */
-GPtrArray *
-arc_engine_get_service_interfaces(ArcEngine *self)
-{
-	if (self->service_interface_func == NULL)
-		return NULL;
-	return self->service_interface_func(self->service_interface_data);
-}
-
-/**
- * arc_engine_get_readiness:
- * @self: the engine
- * @all_ok: (out): whether every check passes
- *
- * The checks of /readyz and of the systemd READY notification.
- *
- * Returns: (transfer full) (element-type ArcReadinessCheck): the checks
- */
-GArray *
-arc_engine_get_readiness(ArcEngine *self, gboolean *all_ok)
-{
-	return arc_readiness_check(self->readiness, self->licenses, all_ok);
-}
-
-/* takes the identity, cluster, license and credential bootstrap stored, then gossips */
-static void
-arc_engine_adopt_bootstrap(ArcEngine *self, ArcBootstrapResult *res, ArcLicense *license,
-			   ArcIdentity *identity, ArcCredential *credential, gint64 now)
-{
-	arc_bootstrapper_adopt(self->bootstrapper, res, license, identity, credential, now);
 	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_PEER_ID]);
 	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_CLUSTER_ID]);
 	g_object_notify_by_pspec(G_OBJECT(self), arc_engine_props[PROP_LICENSE_ID]);
@@ -746,74 +547,4 @@ arc_engine_adopt_bootstrap(ArcEngine *self, ArcBootstrapResult *res, ArcLicense 
 	       res->cluster_id, license->license_id);
 	arc_engine_start_gossip(self);
 	arc_engine_start_tunnel(self);
-}
-
-/**
- * arc_engine_check_bootstrap_origin:
- * @self: the engine
- * @loopback: whether the request came over the loopback interface
- * @recovery: (nullable): the recovery token the request carries
- * @error: return location for a #GError
- *
- * A brand-new agent takes its bootstrap from anywhere; one that was reset (peer.key kept,
- * no arctic.db) only from a local operator or the holder of the recovery token
- * (arc_bootstrapper_check_origin()).
- *
- * Returns: %TRUE if this bootstrap may go ahead; %ARC_ERROR_FORBIDDEN otherwise
- */
-gboolean
-arc_engine_check_bootstrap_origin(ArcEngine *self, gboolean loopback, const gchar *recovery,
-				  GError **error)
-{
-	return arc_bootstrapper_check_origin(self->bootstrapper, loopback, recovery, error);
-}
-
-/**
- * arc_engine_check_bootstrappable:
- * @self: the engine
- * @error: return location for a #GError
- *
- * What arc_engine_bootstrap() checks first, for an adapter to ask before it decodes the
- * request: an agent that is bootstrapped says so whatever the request is.
- *
- * Returns: %TRUE before bootstrap; %ARC_ERROR_ALREADY_BOOTSTRAPPED after
- */
-gboolean
-arc_engine_check_bootstrappable(ArcEngine *self, GError **error)
-{
-	if (!arc_node_is_bootstrapped(self->node))
-		return TRUE;
-	g_set_error_literal(error, ARC_ERROR, ARC_ERROR_ALREADY_BOOTSTRAPPED,
-			    "agent is already bootstrapped");
-	return FALSE;
-}
-
-/**
- * arc_engine_bootstrap:
- * @self: the engine
- * @req: the bootstrap, as an adapter decoded it
- * @error: return location for a #GError
- *
- * Verifies the license, creates the peer identity, the cluster and the cluster credential,
- * and stores them in one transaction (arc_bootstrapper_run()); then this agent is that peer.
- * Happens once.
- *
- * Returns: (transfer full): the new identity and the credential's secret, or %NULL
- */
-ArcBootstrapResult *
-arc_engine_bootstrap(ArcEngine *self, const ArcBootstrapRequest *req, GError **error)
-{
-	g_autoptr(ArcLicense) license = NULL;
-	g_autoptr(ArcIdentity) identity = NULL;
-	ArcCredential *credential = NULL;
-	ArcBootstrapResult *res;
-	gint64 now = arc_node_now(self->node);
-
-	if (!arc_engine_check_bootstrappable(self, error))
-		return NULL;
-	res = arc_bootstrapper_run(self->bootstrapper, req, now, &license, &identity, &credential,
-				   error);
-	if (res != NULL)
-		arc_engine_adopt_bootstrap(self, res, license, identity, credential, now);
-	return res;
 }

@@ -113,8 +113,11 @@ arc_gossip_discovery_address(const ArcRecord *record)
 	JsonObject *obj = root != NULL ? json_node_get_object(root) : NULL;
 	const gchar *address = obj != NULL ? arc_json_object_get_string(obj, "address") : NULL;
 	const gchar *state = obj != NULL ? arc_json_object_get_string(obj, "state") : NULL;
+	ArcPeerState membership;
 
-	if (address == NULL || g_strcmp0(state, "active") != 0)
+	/* unlike the member list, a record that states no membership is no candidate */
+	if (address == NULL || !arc_peer_state_from_string(state, &membership) ||
+	    membership != ARC_PEER_STATE_ACTIVE)
 		return NULL;
 	return g_strdup(address);
 }

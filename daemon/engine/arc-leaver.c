@@ -222,8 +222,9 @@ arc_leaver_store_departure(ArcLeaver *self, const gchar *own_id, GError **error)
 			g_autofree gchar *body = NULL;
 			if (root == NULL)
 				continue;
-			json_object_set_string_member(json_node_get_object(root), "state",
-						      "deactivated");
+			json_object_set_string_member(
+				json_node_get_object(root), "state",
+				arc_peer_state_to_string(ARC_PEER_STATE_DEACTIVATED));
 			body = json_to_string(root, FALSE);
 			arc_peer_manager_stage_peer(self->peers, txn, record, record->id, body,
 						    FALSE);

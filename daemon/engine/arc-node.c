@@ -7,6 +7,7 @@
 #include "arc-node.h"
 
 #include "arc-handshaker.h"
+#include "arc-key-file.h"
 
 struct _ArcNode {
 	GObject parent_instance;

@@ -175,10 +175,7 @@ arc_peer_manager_info_from_record(ArcPeerManager *self, const ArcRecord *record,
 	info->name = g_strdup(alias != NULL ? alias : body->name);
 	info->public_key = g_strdup(body->public_key);
 	info->address = g_strdup(body->address);
-	/* a state this agent does not know is not a membership: the registry does not count
-	 * such a peer as a member either */
-	if (!arc_peer_state_from_string(body->state, &info->state))
-		info->state = ARC_PEER_STATE_DEACTIVATED;
+	info->state = body->state;
 	info->created_at = body->created_at;
 	info->is_local = g_strcmp0(record->id, arc_peer_manager_own_id(self)) == 0;
 	arc_peer_manager_info_tunnel(self, record, info);
@@ -268,7 +265,7 @@ arc_peer_manager_refresh_name(ArcPeerManager *self)
 gchar *
 arc_peer_record_body(const gchar *id, const gchar *name, const gchar *description,
 		     const gchar *public_key, const gchar *address, const gchar *license_id,
-		     const gchar *cluster_id, const gchar *state, gint64 created_at)
+		     const gchar *cluster_id, ArcPeerState state, gint64 created_at)
 {
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autoptr(JsonNode) root = NULL;
@@ -294,7 +291,7 @@ arc_peer_record_body(const gchar *id, const gchar *name, const gchar *descriptio
 		json_builder_add_string_value(b, cluster_id);
 	}
 	json_builder_set_member_name(b, "state");
-	json_builder_add_string_value(b, state);
+	json_builder_add_string_value(b, arc_peer_state_to_string(state));
 	json_builder_set_member_name(b, "created_at");
 	json_builder_add_string_value(b, created);
 	json_builder_end_object(b);
@@ -853,16 +850,17 @@ arc_peer_manager_peer_staged_cb(const ArcRecord *record, ArcRegistryMerge *merge
 	ArcPeerManager *self = user_data;
 	ArcStorageTxn *txn = arc_registry_merge_get_txn(merge);
 	g_autoptr(JsonNode) root = NULL;
-	const gchar *state;
+	ArcPeerState state;
 
 	if (record->deleted)
 		return;
 	root = arc_json_parse_object(record->body, -1, 8, NULL);
 	if (root == NULL)
 		return;
-	state = arc_json_object_get_string(json_node_get_object(root), "state");
-	if (g_strcmp0(state, "deactivated") != 0 ||
-	    arc_registry_merge_is_revoked(merge, record->id))
+	/* only a record that says it left: a state this agent does not know revokes nothing */
+	if (!arc_peer_state_from_string(
+		    arc_json_object_get_string(json_node_get_object(root), "state"), &state) ||
+	    state != ARC_PEER_STATE_DEACTIVATED || arc_registry_merge_is_revoked(merge, record->id))
 		return;
 	arc_peer_manager_stage_revocation(
 		self, txn, record->id,

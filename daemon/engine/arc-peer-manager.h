@@ -55,7 +55,7 @@ ArcPeerInfo *arc_peer_list_find(GPtrArray *peers, const gchar *id, const gchar *
 guint arc_peer_list_count_active(GPtrArray *peers);
 gchar *arc_peer_record_body(const gchar *id, const gchar *name, const gchar *description,
 			    const gchar *public_key, const gchar *address, const gchar *license_id,
-			    const gchar *cluster_id, const gchar *state, gint64 created_at);
+			    const gchar *cluster_id, ArcPeerState state, gint64 created_at);
 
 /* the tunnel fields of the peer records (arc-peer-manager-tunnel.c) */
 gboolean arc_peer_manager_read_tunnel(ArcPeerManager *self, const ArcRecord *record,

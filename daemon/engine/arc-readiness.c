@@ -18,6 +18,14 @@ struct _ArcReadiness {
 	gchar *listeners_detail;
 	gchar *dataplane_detail; /* (nullable): no `dataplane` check before the agent sets one */
 	gboolean dataplane_ok;
+	/* the tunnel's per-peer counters, installed by the agent's data plane (none while it is
+	 * off): the engine shows them without knowing where they come from */
+	ArcTunnelStatusFunc tunnel_status_func;
+	gpointer tunnel_status_data;
+	GDestroyNotify tunnel_status_destroy;
+	/* the service interfaces' realised state, the same way */
+	ArcServiceInterfaceFunc service_interface_func;
+	gpointer service_interface_data;
 };
 
 /**
@@ -40,6 +48,7 @@ arc_readiness_free(ArcReadiness *self)
 {
 	if (self == NULL)
 		return;
+	arc_readiness_set_tunnel_status_func(self, NULL, NULL, NULL);
 	g_clear_pointer(&self->storage_probe, arc_storage_probe_free);
 	g_clear_object(&self->node);
 	g_free(self->listeners_detail);
@@ -62,6 +71,45 @@ arc_readiness_set_dataplane(ArcReadiness *self, gboolean ok, const gchar *detail
 	self->dataplane_ok = ok;
 	g_free(self->dataplane_detail);
 	self->dataplane_detail = g_strdup(detail);
+}
+
+/* how the data plane's tunnel reports its peers; replaces (and destroys) the one before */
+void
+arc_readiness_set_tunnel_status_func(ArcReadiness *self, ArcTunnelStatusFunc func,
+				     gpointer user_data, GDestroyNotify destroy)
+{
+	if (self->tunnel_status_destroy != NULL)
+		self->tunnel_status_destroy(self->tunnel_status_data);
+	self->tunnel_status_func = func;
+	self->tunnel_status_data = user_data;
+	self->tunnel_status_destroy = destroy;
+}
+
+/* (transfer full) (nullable): the tunnel's peers now; %NULL without a tunnel */
+GPtrArray *
+arc_readiness_get_tunnel_status(ArcReadiness *self)
+{
+	if (self->tunnel_status_func == NULL)
+		return NULL;
+	return self->tunnel_status_func(self->tunnel_status_data);
+}
+
+/* how the data plane reports this node's service interfaces; %NULL while it is off */
+void
+arc_readiness_set_service_interface_func(ArcReadiness *self, ArcServiceInterfaceFunc func,
+					 gpointer user_data)
+{
+	self->service_interface_func = func;
+	self->service_interface_data = user_data;
+}
+
+/* (transfer full) (nullable): the service interfaces now; %NULL without a data plane */
+GPtrArray *
+arc_readiness_get_service_interfaces(ArcReadiness *self)
+{
+	if (self->service_interface_func == NULL)
+		return NULL;
+	return self->service_interface_func(self->service_interface_data);
 }
 
 static void

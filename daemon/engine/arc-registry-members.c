@@ -24,7 +24,6 @@ arc_registry_parse_peer_body(ArcRegistry *self, const ArcRecord *record)
 	g_autoptr(JsonNode) root = NULL;
 	g_autoptr(GError) tunnel_error = NULL;
 	JsonObject *obj;
-	const gchar *state;
 
 	if (body != NULL && g_strcmp0(body->body, record->body) == 0)
 		return body;
@@ -34,13 +33,12 @@ arc_registry_parse_peer_body(ArcRegistry *self, const ArcRecord *record)
 		return NULL;
 	}
 	obj = json_node_get_object(root);
-	state = arc_json_object_get_string(obj, "state");
 	body = g_new0(ArcRegistryPeerBody, 1);
 	body->body = g_strdup(record->body);
 	body->name = g_strdup(arc_json_object_get_string(obj, "name"));
 	body->public_key = g_strdup(arc_json_object_get_string(obj, "public_key"));
 	body->address = g_strdup(arc_json_object_get_string(obj, "address"));
-	body->state = g_strdup(state != NULL ? state : "active");
+	body->state = arc_peer_state_from_record(arc_json_object_get_string(obj, "state"));
 	body->cluster_id = g_strdup(arc_json_object_get_string(obj, "cluster_id"));
 	body->created_at = arc_time_parse_rfc3339(arc_json_object_get_string(obj, "created_at"));
 	if (!arc_peer_tunnel_read(obj, &body->tunnel, &tunnel_error)) {
@@ -175,7 +173,7 @@ arc_registry_member_from_record(ArcRegistry *self, const ArcRecord *record)
 
 	if (!arc_registry_peer_fields(self, record, &fields))
 		return NULL;
-	if (g_strcmp0(fields.state, "active") != 0)
+	if (fields.state != ARC_PEER_STATE_ACTIVE)
 		return NULL;
 	if (fields.public_key != NULL)
 		key = arc_base64_decode_strict(fields.public_key, -1, &len);

@@ -22,7 +22,7 @@ typedef struct {
 	gchar *name;
 	gchar *public_key;
 	gchar *address;
-	gchar *state;
+	ArcPeerState state;
 	gchar *cluster_id;
 	gint64 created_at;
 	ArcPeerTunnel tunnel;

@@ -35,7 +35,6 @@ arc_registry_peer_body_free(ArcRegistryPeerBody *self)
 	g_free(self->name);
 	g_free(self->public_key);
 	g_free(self->address);
-	g_free(self->state);
 	g_free(self->cluster_id);
 	g_free(self->tunnel_error);
 	g_free(self);

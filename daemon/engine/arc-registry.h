@@ -7,6 +7,7 @@
 #include <arctic-plugin.h>
 
 #include "arc-identity.h"
+#include "arc-peer-state.h"
 #include "arc-peer-tunnel.h"
 
 G_BEGIN_DECLS
@@ -48,7 +49,7 @@ typedef struct {
 	const gchar *name;
 	const gchar *public_key;
 	const gchar *address;
-	const gchar *state; /* "active" when the body states none */
+	ArcPeerState state; /* arc_peer_state_from_record() */
 	const gchar *cluster_id;
 	gint64 created_at;
 	const ArcPeerTunnel *tunnel;

@@ -81,7 +81,7 @@ arc_service_manager_list_routes(ArcServiceManager *self, const gchar *service_id
  * arc_service_manager_add_routes:
  * @self: the service manager
  * @service_id: the service, by id or name
- * @specs: (element-type ArcRouteSpec): the routes, each checked (arc_route_specs_from_json())
+ * @batch: the routes, each checked (arc_route_batch_from_json())
  * @actor: who asked, for the log
  * @error: return location for a #GError
  *
@@ -90,8 +90,8 @@ arc_service_manager_list_routes(ArcServiceManager *self, const gchar *service_id
  * Returns: (transfer full) (element-type gint64): their ids, in order, or %NULL
  */
 GArray *
-arc_service_manager_add_routes(ArcServiceManager *self, const gchar *service_id, GPtrArray *specs,
-			       const gchar *actor, GError **error)
+arc_service_manager_add_routes(ArcServiceManager *self, const gchar *service_id,
+			       const ArcRouteBatch *batch, const gchar *actor, GError **error)
 {
 	g_autofree gchar *resolved = NULL;
 	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
@@ -101,7 +101,7 @@ arc_service_manager_add_routes(ArcServiceManager *self, const gchar *service_id,
 		return NULL;
 	if (arc_service_manager_find(self, service_id, error) == NULL)
 		return NULL;
-	ids = arc_service_manager_stage_routes(self, txn, service_id, specs);
+	ids = arc_service_manager_stage_routes(self, txn, service_id, batch->routes);
 	if (!arc_service_manager_commit(self, txn, error))
 		return NULL;
 	g_info("%u routes added to service %s by %s", ids->len, service_id, actor);

@@ -7,6 +7,7 @@
 #include <arctic-plugin.h>
 
 #include "arc-node.h"
+#include "arc-requests.h"
 #include "arc-registry.h"
 #include "arc-service-records.h"
 #include "arc-service-spec.h"
@@ -55,7 +56,8 @@ gboolean arc_service_manager_delete_service(ArcServiceManager *self, const gchar
 GPtrArray *arc_service_manager_list_routes(ArcServiceManager *self, const gchar *service_id,
 					   GError **error);
 GArray *arc_service_manager_add_routes(ArcServiceManager *self, const gchar *service_id,
-				       GPtrArray *specs, const gchar *actor, GError **error);
+				       const ArcRouteBatch *batch, const gchar *actor,
+				       GError **error);
 ArcRouteInfo *arc_service_manager_update_route(ArcServiceManager *self, const gchar *service_id,
 					       gint64 route_id, const ArcRouteSpec *spec,
 					       const gchar *actor, GError **error);

@@ -14,7 +14,7 @@
 #include <stdio.h>
 
 #include "arc-agent-dataplane.h"
-#include "arc-config.h"
+#include "arc-config-file.h"
 #include "arc-dbus-service.h"
 #include "arc-engine.h"
 #include "arc-log.h"

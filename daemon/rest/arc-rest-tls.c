@@ -105,16 +105,17 @@ arc_rest_tls_probe_pair(GTlsCertificate *certificate, GIOStream **server, GIOStr
 /*
  * GIO loads a certificate and a key without checking that they belong together; a wrong key
  * would only show when clients fail their handshakes. One handshake with itself over a socket
- * pair, at start, proves that the key signs for the certificate.
+ * pair, at start, proves that the key signs for the certificate, within `[api]
+ * tls_key_check_timeout` (5 s; a slow machine or a sanitizer build may need more).
  */
 static gboolean
-arc_rest_tls_check_key(GTlsCertificate *certificate, GError **error)
+arc_rest_tls_check_key(GTlsCertificate *certificate, guint timeout_secs, GError **error)
 {
 	g_autoptr(GIOStream) server = NULL;
 	g_autoptr(GIOStream) client = NULL;
 	g_autoptr(GMainContext) context = g_main_context_new();
 	g_autoptr(GCancellable) cancellable = g_cancellable_new();
-	g_autoptr(GSource) timeout = g_timeout_source_new_seconds(5);
+	g_autoptr(GSource) timeout = g_timeout_source_new_seconds(timeout_secs);
 	ArcRestTlsProbe probe = {.pending = 2};
 
 	if (!arc_rest_tls_probe_pair(certificate, &server, &client, error))
@@ -201,7 +202,7 @@ arc_rest_tls_load(const ArcConfig *config, GError **error)
 			    config->tls_certificate, key, error_local->message);
 		return NULL;
 	}
-	if (!arc_rest_tls_check_key(certificate, &error_local)) {
+	if (!arc_rest_tls_check_key(certificate, config->tls_key_check_timeout, &error_local)) {
 		g_set_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST,
 			    "[api] the key %s does not belong to the certificate %s: %s", key,
 			    config->tls_certificate, error_local->message);

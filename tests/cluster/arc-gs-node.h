@@ -42,7 +42,8 @@ gboolean gs_converged(GsNode *const *nodes, guint n);
 #define GS_WAIT_FOR(cond)                                                                          \
 	G_STMT_START                                                                               \
 	{                                                                                          \
-		gint64 gs_deadline_ = g_get_monotonic_time() + GS_WAIT_MS * 1000;                  \
+		gint64 gs_deadline_ =                                                              \
+			g_get_monotonic_time() + arc_test_scale_ms(GS_WAIT_MS) * 1000;             \
 		while (!(cond) && g_get_monotonic_time() < gs_deadline_)                           \
 			g_usleep(50 * 1000);                                                       \
 		g_assert_true(cond);                                                               \

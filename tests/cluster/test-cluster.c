@@ -78,7 +78,7 @@ cl_assert_records_signed(ArcClusterAgent *agent, ArcClusterAgent *const *peers, 
 static void
 cl_wait_peers_contain(ArcClusterAgent *agent, const gchar *needle)
 {
-	gint64 deadline = g_get_monotonic_time() + CL_WAIT_MS * 1000;
+	gint64 deadline = g_get_monotonic_time() + arc_test_scale_ms(CL_WAIT_MS) * 1000;
 	g_autofree gchar *peers = NULL;
 
 	do {
@@ -96,7 +96,7 @@ cl_wait_peers_contain(ArcClusterAgent *agent, const gchar *needle)
 static void
 cl_wait_peers_lack(ArcClusterAgent *agent, const gchar *needle)
 {
-	gint64 deadline = g_get_monotonic_time() + CL_WAIT_MS * 1000;
+	gint64 deadline = g_get_monotonic_time() + arc_test_scale_ms(CL_WAIT_MS) * 1000;
 	g_autofree gchar *peers = NULL;
 
 	do {
@@ -115,7 +115,7 @@ cl_wait_peers_lack(ArcClusterAgent *agent, const gchar *needle)
 static void
 cl_wait_peers_contain_as(ArcClusterAgent *holder, ArcClusterAgent *agent, const gchar *needle)
 {
-	gint64 deadline = g_get_monotonic_time() + CL_WAIT_MS * 1000;
+	gint64 deadline = g_get_monotonic_time() + arc_test_scale_ms(CL_WAIT_MS) * 1000;
 	g_autoptr(ArcCliTestResult) list = NULL;
 
 	do {
@@ -135,7 +135,7 @@ cl_wait_peers_contain_as(ArcClusterAgent *holder, ArcClusterAgent *agent, const 
 static void
 cl_wait_log(ArcClusterAgent *agent, const gchar *needle)
 {
-	gint64 deadline = g_get_monotonic_time() + CL_WAIT_MS * 1000;
+	gint64 deadline = g_get_monotonic_time() + arc_test_scale_ms(CL_WAIT_MS) * 1000;
 	g_autofree gchar *log = NULL;
 
 	do {
@@ -160,7 +160,7 @@ cl_wait_knows(ArcClusterAgent *agent, const gchar *peer_id)
 static void
 cl_wait_status(ArcClusterAgent *agent, const gchar *needle)
 {
-	gint64 deadline = g_get_monotonic_time() + CL_WAIT_MS * 1000;
+	gint64 deadline = g_get_monotonic_time() + arc_test_scale_ms(CL_WAIT_MS) * 1000;
 
 	do {
 		g_autoptr(ArcCliTestResult) st = arc_cluster_cli(agent, "cluster", "status", NULL);

@@ -9,6 +9,7 @@
 #include "arc-record-sign.h"
 #include "arc-gs-node.h"
 #include "arc-test-agent.h"
+#include "arc-key-file.h"
 
 /* Suite 'cluster': replication by gossip between real agents on 127.0.0.1 (docs/protocol.md
  * §6): transitive discovery, convergence, the shared credential and tokens across peers,

@@ -193,8 +193,8 @@ tls_pending_per_address_func(void)
 		gchar byte;
 
 		/* a closed one reads its end at once; an open one times out */
-		if (g_socket_condition_timed_wait(socket, G_IO_IN, G_USEC_PER_SEC / 10, NULL,
-						  &wait_error) &&
+		if (g_socket_condition_timed_wait(socket, G_IO_IN, arc_test_scale_ms(100) * 1000,
+						  NULL, &wait_error) &&
 		    g_socket_receive(socket, &byte, 1, NULL, NULL) == 0)
 			closed++;
 		else
@@ -238,11 +238,11 @@ tls_handshake_timeout_func(void)
 	g_assert_no_error(error);
 	g_assert_cmpuint(live->status, ==, 200);
 
-	g_socket_set_timeout(g_socket_connection_get_socket(idle), 5);
+	g_socket_set_timeout(g_socket_connection_get_socket(idle), arc_test_process_timeout(5));
 	n = g_socket_receive(g_socket_connection_get_socket(idle), &byte, 1, NULL, &error);
 	g_assert_no_error(error);
 	g_assert_cmpint(n, ==, 0);
-	g_assert_cmpint(g_get_monotonic_time() - start, <, 4 * G_USEC_PER_SEC);
+	g_assert_cmpint(g_get_monotonic_time() - start, <, arc_test_scale_ms(4000) * 1000);
 }
 
 /* the agent refuses to start, naming the file, on a key that is not the certificate's, a
@@ -347,7 +347,7 @@ tls_closed_connections_func(void)
 static void
 tls_wait_peers_contain(ArcClusterAgent *agent, const gchar *needle)
 {
-	gint64 deadline = g_get_monotonic_time() + TLS_WAIT_MS * 1000;
+	gint64 deadline = g_get_monotonic_time() + arc_test_scale_ms(TLS_WAIT_MS) * 1000;
 	g_autofree gchar *peers = NULL;
 
 	do {

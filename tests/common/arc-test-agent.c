@@ -1268,6 +1268,16 @@ arc_test_agent_use_tls(ArcTestAgent *self, const gchar *cert_path, const gchar *
 		g_strdup_printf("[api]\ntls_certificate=%s\ntls_key=%s\ntls_ca_file=%s\n",
 				cert_path, key_path, ca_path);
 
+	/* the check of the key at start and every client's handshake are TLS handshakes: slow
+	 * builds give them longer (a test's own setting, added later, still wins), a plain one
+	 * keeps the defaults */
+	if (arc_test_time_scale() > 1.0) {
+		g_autofree gchar *slow = g_strdup_printf(
+			"[api]\ntls_key_check_timeout=%u\ntls_handshake_timeout=%u\n",
+			arc_test_process_timeout(5), arc_test_process_timeout(10));
+		arc_test_agent_add_config(self, slow);
+	}
+
 	g_free(self->tls_ca_path);
 	self->tls_ca_path = g_strdup(ca_path);
 	g_clear_object(&self->session);

@@ -86,15 +86,50 @@ arc_test_process_wrapper(void)
 }
 
 /**
+ * arc_test_time_scale:
+ *
+ * How much slower than a plain build the agents and tools under test run, so that the tests'
+ * waits, polls and the timeouts they configure allow for it: sanitizers and valgrind slow
+ * every allocation. A plain build waits exactly as long as the tests say.
+ *
+ * Returns: ARC_TEST_TIME_SCALE when it is a number of at least 1 (the `asan` test setup sets
+ *   it); else 6 under ARC_TEST_AGENT_WRAPPER (valgrind is that slow); else 1
+ */
+gdouble
+arc_test_time_scale(void)
+{
+	const gchar *env = g_getenv("ARC_TEST_TIME_SCALE");
+
+	if (env != NULL && env[0] != '\0') {
+		gdouble scale = g_ascii_strtod(env, NULL);
+		if (scale >= 1.0)
+			return scale;
+	}
+	return arc_test_process_wrapper() != NULL ? 6.0 : 1.0;
+}
+
+/**
  * arc_test_process_timeout:
  * @secs: how long a wait may take when the program runs as it is
  *
- * Returns: @secs, six times longer under ARC_TEST_AGENT_WRAPPER (valgrind is that slow)
+ * Returns: @secs times arc_test_time_scale(), rounded up
  */
 guint
 arc_test_process_timeout(guint secs)
 {
-	return arc_test_process_wrapper() != NULL ? secs * 6 : secs;
+	return (guint)(secs * arc_test_time_scale() + 0.999);
+}
+
+/**
+ * arc_test_scale_ms:
+ * @ms: a wait or timeout, in milliseconds, for a plain build
+ *
+ * Returns: @ms times arc_test_time_scale()
+ */
+gint64
+arc_test_scale_ms(gint64 ms)
+{
+	return (gint64)(ms * arc_test_time_scale());
 }
 
 /**

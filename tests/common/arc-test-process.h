@@ -21,7 +21,8 @@ G_BEGIN_DECLS
  *
  * ARC_TEST_AGENT_WRAPPER is a command line put before the program's, e.g.
  * "valgrind --log-file=/tmp/vg-%p.log"; arc_test_process_timeout() makes waits six times
- * longer then.
+ * longer then. ARC_TEST_TIME_SCALE (a number, at least 1) sets that factor instead: the
+ * `asan` test setup sets it, as its agents run several times slower (arc_test_time_scale()).
  */
 
 #define ARC_TYPE_TEST_PROCESS (arc_test_process_get_type())
@@ -41,7 +42,9 @@ gboolean arc_test_process_has_run(ArcTestProcess *self);
 gint arc_test_process_get_pid(ArcTestProcess *self);
 gint arc_test_process_get_exit_status(ArcTestProcess *self);
 
+gdouble arc_test_time_scale(void);
 guint arc_test_process_timeout(guint secs);
+gint64 arc_test_scale_ms(gint64 ms);
 guint16 arc_test_free_port(GError **error);
 
 G_END_DECLS

@@ -34,27 +34,10 @@ arc_fuzz_handshake_fail(const gchar *what)
 	abort();
 }
 
-/* ArcIdentity reads its seed from a peer.key file only */
 static ArcIdentity *
 arc_fuzz_handshake_load_key(void)
 {
-	g_autoptr(GError) error = NULL;
-	g_autofree gchar *dir = g_dir_make_tmp("arc-fuzz-handshake-XXXXXX", &error);
-	g_autofree gchar *path = NULL;
-	g_autofree gchar *seed = NULL;
-	ArcIdentity *identity = NULL;
-
-	if (dir == NULL)
-		arc_fuzz_handshake_fail(error->message);
-	path = g_build_filename(dir, "peer.key", NULL);
-	seed = g_base64_encode(arc_fuzz_handshake_seed, sizeof(arc_fuzz_handshake_seed));
-	if (g_file_set_contents_full(path, seed, -1, G_FILE_SET_CONTENTS_NONE, 0600, &error))
-		identity = arc_identity_load(path, &error);
-	g_unlink(path);
-	g_rmdir(dir);
-	if (identity == NULL)
-		arc_fuzz_handshake_fail(error->message);
-	return identity;
+	return arc_identity_new_from_seed(NULL, arc_fuzz_handshake_seed);
 }
 
 int

@@ -11,6 +11,7 @@
 #include "arc-jwt.h"
 #include "arc-rest-fixture.h"
 #include "arc-rest-request.h"
+#include "arc-key-file.h"
 
 /* Who may do what: bearer tokens, credentials and scopes (spec §3, §4.10, DESIGN §6). The
  * route × scope walk reads the agent's own route table, so a route added without a scope

@@ -6,6 +6,7 @@
 
 #include "arc-record-sign.h"
 #include "arc-unit-storage.h"
+#include "arc-key-file.h"
 
 static gint64
 arc_unit_now_cb(gpointer user_data)

@@ -8,6 +8,7 @@
 
 #include "arc-bootstrapper.h"
 #include "arc-plugin-loader.h"
+#include "arc-key-file.h"
 
 /* ArcBootstrapper in-process, over the storage and license plugins the agent loads, in a
  * temp dir: what a start finds in arctic.db and peer.key, and what it refuses to serve
@@ -121,7 +122,7 @@ test_store_bootstrapped(BootFixture *fx, ArcIdentity *identity, gboolean cluster
 	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
 	g_autofree gchar *body = arc_peer_record_body(
 		fx->peer_id, "alpha", NULL, arc_identity_get_public_key_base64(identity),
-		"127.0.0.1:18080", "lic_test", "clu_test", "active", TEST_NOW);
+		"127.0.0.1:18080", "lic_test", "clu_test", ARC_PEER_STATE_ACTIVE, TEST_NOW);
 	g_autoptr(ArcRecord) record = arc_record_new("peer", fx->peer_id, body);
 	g_autofree gchar *cluster = arc_id_new("clu_");
 	g_autoptr(GError) error = NULL;

@@ -7,6 +7,7 @@
 
 #include "arc-cluster-identity.h"
 #include "arc-unit-storage.h"
+#include "arc-key-file.h"
 
 /* ArcClusterIdentity in-process, over the real sqlite storage plugin in a temp dir: which
  * cluster id wins when clusters meet (docs/protocol.md §6.4), what a merge and
@@ -73,7 +74,7 @@ test_store_own_record(ClusterFixture *fx)
 	g_autoptr(ArcStorageTxn) txn = arc_storage_txn_new();
 	g_autofree gchar *body = arc_peer_record_body(
 		"peer_a", "alpha", NULL, arc_identity_get_public_key_base64(fx->identity),
-		"127.0.0.1:18080", "lic_test", fx->own, "active", TEST_NOW);
+		"127.0.0.1:18080", "lic_test", fx->own, ARC_PEER_STATE_ACTIVE, TEST_NOW);
 	g_autoptr(ArcRecord) record = arc_record_new("peer", "peer_a", body);
 	g_autoptr(GError) error = NULL;
 

@@ -6,7 +6,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "arc-config.h"
+#include "arc-config-file.h"
 
 static void
 config_listen_func(void)
@@ -181,9 +181,16 @@ config_api_func(void)
 {
 	g_autofree gchar *dir = g_dir_make_tmp("arc-config-XXXXXX", NULL);
 	g_autofree gchar *path = g_build_filename(dir, "agent.conf", NULL);
-	const gchar *bad[] = {
-		"max_connections=15", "peer_reserve=51",      "header_timeout=0", "body_timeout=x",
-		"idle_timeout=-1",    "max_request_line=100", "max_head=65536",   NULL};
+	const gchar *bad[] = {"max_connections=15",
+			      "peer_reserve=51",
+			      "header_timeout=0",
+			      "body_timeout=x",
+			      "idle_timeout=-1",
+			      "max_request_line=100",
+			      "max_head=65536",
+			      "tls_key_check_timeout=0",
+			      "tls_key_check_timeout=301",
+			      NULL};
 	g_autoptr(ArcConfig) defaults = arc_config_new();
 	g_autoptr(ArcConfig) config = arc_config_new();
 	g_autoptr(GError) error = NULL;
@@ -191,10 +198,12 @@ config_api_func(void)
 
 	g_assert_cmpuint(defaults->api_max_connections, ==, 1024);
 	g_assert_cmpuint(defaults->api_header_timeout, ==, 10);
+	g_assert_cmpuint(defaults->tls_key_check_timeout, ==, 5);
 	g_assert_true(g_file_set_contents(path,
 					  "[api]\nmax_connections=64\npeer_reserve=20\n"
 					  "header_timeout=2\nbody_timeout=3\nidle_timeout=4\n"
-					  "max_request_line=2048\nmax_head=8192\n",
+					  "max_request_line=2048\nmax_head=8192\n"
+					  "tls_key_check_timeout=40\n",
 					  -1, NULL));
 	ok = arc_config_load_file(config, path, TRUE, &error);
 	g_assert_no_error(error);
@@ -206,6 +215,7 @@ config_api_func(void)
 	g_assert_cmpuint(config->api_idle_timeout, ==, 4);
 	g_assert_cmpuint(config->api_max_request_line, ==, 2048);
 	g_assert_cmpuint(config->api_max_head, ==, 8192);
+	g_assert_cmpuint(config->tls_key_check_timeout, ==, 40);
 	for (guint i = 0; bad[i] != NULL; i++) {
 		g_autoptr(ArcConfig) refused = arc_config_new();
 		g_autoptr(GError) error_bad = NULL;
@@ -347,12 +357,45 @@ config_proxy_func(void)
 	}
 }
 
+/* core's part needs no file and no environment: the text of an agent.conf and the values of
+ * the variables, checked as the agent checks them at start */
+static void
+config_pure_func(void)
+{
+	g_autoptr(ArcConfig) config = arc_config_new();
+	g_autoptr(GError) error = NULL;
+	gboolean ok;
+
+	g_assert_true(g_key_file_load_from_data(config->keyfile, "[agent]\napi_port=7200\n", -1,
+						G_KEY_FILE_NONE, NULL));
+	ok = arc_config_apply_keyfile(config, "mem.conf", &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	g_assert_cmpuint(config->listen_port, ==, 7200);
+	g_assert_cmpstr(config->config_path, ==, "mem.conf");
+	ok = arc_config_apply_variables(config, "7300", "", NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(ok);
+	g_assert_cmpuint(config->listen_port, ==, 7300);
+	g_assert_false(arc_config_apply_variables(config, NULL, NULL, "xml", &error));
+	g_assert_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST);
+	g_assert_true(g_str_has_prefix(error->message, "LOG_FORMAT: "));
+	g_clear_error(&error);
+	g_assert_true(g_key_file_load_from_data(config->keyfile, "[agent]\nmax_body_size=1\n", -1,
+						G_KEY_FILE_NONE, NULL));
+	g_assert_false(arc_config_apply_keyfile(config, "mem.conf", &error));
+	g_assert_error(error, ARC_ERROR, ARC_ERROR_INVALID_REQUEST);
+	g_assert_cmpstr(error->message, ==,
+			"mem.conf: max_body_size must be between 1024 and 67108864");
+}
+
 int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 	g_test_add_func("/config/listen", config_listen_func);
 	g_test_add_func("/config/file-and-env", config_file_and_env_func);
+	g_test_add_func("/config/pure", config_pure_func);
 	g_test_add_func("/config/missing-file", config_missing_file_func);
 	g_test_add_func("/config/gossip", config_gossip_func);
 	g_test_add_func("/config/api", config_api_func);

@@ -12,6 +12,7 @@
 #include "arc-record-sign.h"
 #include "arc-service-spec.h"
 #include "arc-unit-fixture.h"
+#include "arc-key-file.h"
 
 /* The view the engine publishes to the data plane, in-process over the real plugins: this
  * agent (A) bootstrapped with a license for two nodes, then B and C join (C beyond the node
@@ -225,7 +226,7 @@ view_add_service(ViewFixture *fx, const gchar *name, const gchar *target)
 				      "{\"source_cidr\":\"172.16.0.0/12\",\"priority\":0}]}",
 				      -1, 8, NULL);
 	g_autoptr(ArcServiceSpec) spec = NULL;
-	g_autoptr(GPtrArray) specs = NULL;
+	g_autoptr(ArcRouteBatch) batch = NULL;
 	g_autoptr(ArcServiceInfo) info = NULL;
 	g_autoptr(GArray) ids = NULL;
 	g_autoptr(GError) error = NULL;
@@ -234,9 +235,9 @@ view_add_service(ViewFixture *fx, const gchar *name, const gchar *target)
 	g_assert_no_error(error);
 	info = arc_service_manager_create_service(services, spec, "test", &error);
 	g_assert_no_error(error);
-	specs = arc_route_specs_from_json(json_node_get_object(routes_root), &error);
+	batch = arc_route_batch_from_json(json_node_get_object(routes_root), &error);
 	g_assert_no_error(error);
-	ids = arc_service_manager_add_routes(services, name, specs, "test", &error);
+	ids = arc_service_manager_add_routes(services, name, batch, "test", &error);
 	g_assert_no_error(error);
 }
 

@@ -30,11 +30,7 @@ typedef struct {
 static ArcIdentity *
 hs_identity(const gchar *dir, const gchar *name)
 {
-	g_autoptr(GError) error = NULL;
-	g_autofree gchar *path = g_build_filename(dir, name, NULL);
-	ArcIdentity *identity = arc_identity_load_or_create(path, &error);
-	g_assert_no_error(error);
-	return identity;
+	return arc_identity_new_random();
 }
 
 static void
@@ -241,21 +237,10 @@ static ArcIdentity *
 hs_identity_from_seed(const gchar *dir, const gchar *name, guint8 first)
 {
 	guint8 seed[32];
-	g_autofree gchar *b64 = NULL;
-	g_autofree gchar *line = NULL;
-	g_autofree gchar *path = g_build_filename(dir, name, NULL);
-	g_autoptr(GError) error = NULL;
-	ArcIdentity *identity;
 
 	for (guint i = 0; i < sizeof(seed); i++)
 		seed[i] = (guint8)(first + i);
-	b64 = g_base64_encode(seed, sizeof(seed));
-	line = g_strconcat(b64, "\n", NULL);
-	g_file_set_contents_full(path, line, -1, G_FILE_SET_CONTENTS_NONE, 0600, &error);
-	g_assert_no_error(error);
-	identity = arc_identity_load(path, &error);
-	g_assert_no_error(error);
-	return identity;
+	return arc_identity_new_from_seed(NULL, seed);
 }
 
 static void

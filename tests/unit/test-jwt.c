@@ -17,13 +17,10 @@ static void
 jwt_fixture_setup(JwtFixture *fx, gconstpointer data)
 {
 	g_autoptr(GError) error = NULL;
-	g_autofree gchar *path = NULL;
 
 	fx->dir = g_dir_make_tmp("arc-jwt-XXXXXX", &error);
 	g_assert_no_error(error);
-	path = g_build_filename(fx->dir, "peer.key", NULL);
-	fx->identity = arc_identity_load_or_create(path, &error);
-	g_assert_no_error(error);
+	fx->identity = arc_identity_new_random();
 	g_assert_nonnull(fx->identity);
 }
 

@@ -28,9 +28,9 @@ static void
 test_store_peer(LeaverFixture *fx, const gchar *id, ArcIdentity *identity, guint16 port)
 {
 	g_autofree gchar *address = g_strdup_printf("127.0.0.1:%u", port);
-	g_autofree gchar *body =
-		arc_peer_record_body(id, id, NULL, arc_identity_get_public_key_base64(identity),
-				     address, "lic_test", "clu_test", "active", TEST_NOW);
+	g_autofree gchar *body = arc_peer_record_body(
+		id, id, NULL, arc_identity_get_public_key_base64(identity), address, "lic_test",
+		"clu_test", ARC_PEER_STATE_ACTIVE, TEST_NOW);
 	g_autoptr(ArcRecord) record = arc_unit_record_signed("peer", id, 1, id, identity, body,
 							     FALSE, TEST_NOW * G_USEC_PER_SEC);
 

@@ -11,6 +11,7 @@
 #include "arc-plugin-loader.h"
 #include "arc-record-sign.h"
 #include "arc-registry.h"
+#include "arc-key-file.h"
 
 /* The license manager in-process, over the real sqlite and ed25519-file plugins in a temp
  * dir with a test issuer, and a test clock, with no agent (docs/license.md): renewals that

@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "arc-node.h"
+#include "arc-key-file.h"
 
 /* ArcNode in-process: the clock the managers go by, who the node is before and after
  * bootstrap, the signals a merge and a rename emit, and the address it advertises. */

@@ -424,7 +424,7 @@ static void
 test_record_body_func(void)
 {
 	g_autofree gchar *body = arc_peer_record_body("p1", "n", NULL, "KEY", "127.0.0.1:1", NULL,
-						      "c1", "active", 1780000000);
+						      "c1", ARC_PEER_STATE_ACTIVE, 1780000000);
 
 	g_assert_cmpstr(body, ==,
 			"{\"id\":\"p1\",\"name\":\"n\",\"description\":\"\",\"public_key\":\"KEY\","

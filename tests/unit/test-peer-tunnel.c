@@ -86,7 +86,7 @@ test_store_members(TunnelFixture *fx)
 	g_autoptr(ArcRecord) record_b = test_record_b(fx, 1, NULL);
 	g_autofree gchar *body = arc_peer_record_body(
 		"peer_a", "a", NULL, arc_identity_get_public_key_base64(fx->unit.id_a),
-		"127.0.0.1:18080", NULL, "clu_a", "active", 1767225600);
+		"127.0.0.1:18080", NULL, "clu_a", ARC_PEER_STATE_ACTIVE, 1767225600);
 	g_autoptr(ArcRecord) record = arc_record_new("peer", "peer_a", body);
 	g_autoptr(GError) error = NULL;
 	gboolean ok;

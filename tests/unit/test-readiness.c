@@ -112,6 +112,63 @@ test_serving_func(ReadinessFixture *fx, gconstpointer data)
 	g_assert_cmpstr(check->message, ==, "api stopped");
 }
 
+/* a data plane's tunnel: counts how often it was read and whether it was let go */
+typedef struct {
+	guint reads;
+	gboolean destroyed;
+} TestTunnel;
+
+static GPtrArray *
+test_tunnel_status_cb(gpointer user_data)
+{
+	TestTunnel *tunnel = user_data;
+	GPtrArray *peers =
+		g_ptr_array_new_with_free_func((GDestroyNotify)arc_tunnel_peer_status_free);
+	ArcTunnelPeerStatus *peer = g_new0(ArcTunnelPeerStatus, 1);
+
+	tunnel->reads++;
+	peer->peer_id = g_strdup("peer_b");
+	peer->rx_bytes = 42;
+	g_ptr_array_add(peers, peer);
+	return peers;
+}
+
+static void
+test_tunnel_destroy_cb(gpointer user_data)
+{
+	((TestTunnel *)user_data)->destroyed = TRUE;
+}
+
+/* the data plane's report of its tunnel: none while it is off, its peers once installed; a
+ * replaced or dropped report lets go of its data */
+static void
+test_tunnel_status_func(ReadinessFixture *fx, gconstpointer data)
+{
+	TestTunnel first = {0};
+	TestTunnel second = {0};
+	g_autoptr(GPtrArray) none = arc_readiness_get_tunnel_status(fx->readiness);
+	g_autoptr(GPtrArray) peers = NULL;
+	ArcTunnelPeerStatus *peer;
+
+	g_assert_null(none);
+	arc_readiness_set_tunnel_status_func(fx->readiness, test_tunnel_status_cb, &first,
+					     test_tunnel_destroy_cb);
+	peers = arc_readiness_get_tunnel_status(fx->readiness);
+	g_assert_nonnull(peers);
+	g_assert_cmpuint(peers->len, ==, 1);
+	peer = g_ptr_array_index(peers, 0);
+	g_assert_cmpstr(peer->peer_id, ==, "peer_b");
+	g_assert_cmpuint(peer->rx_bytes, ==, 42);
+	g_assert_cmpuint(first.reads, ==, 1);
+	arc_readiness_set_tunnel_status_func(fx->readiness, test_tunnel_status_cb, &second,
+					     test_tunnel_destroy_cb);
+	g_assert_true(first.destroyed);
+	g_assert_false(second.destroyed);
+	g_clear_pointer(&fx->readiness, arc_readiness_free);
+	g_assert_true(second.destroyed);
+	g_assert_cmpuint(second.reads, ==, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -120,5 +177,7 @@ main(int argc, char **argv)
 		   test_unloaded_func, readiness_teardown);
 	g_test_add("/readiness/serving", ReadinessFixture, NULL, readiness_setup, test_serving_func,
 		   readiness_teardown);
+	g_test_add("/readiness/tunnel-status", ReadinessFixture, NULL, readiness_setup,
+		   test_tunnel_status_func, readiness_teardown);
 	return g_test_run();
 }

@@ -9,6 +9,7 @@
 #include "arc-record-sign.h"
 #include "arc-registry.h"
 #include "arc-unit-storage.h"
+#include "arc-key-file.h"
 
 /* The registry in-process, over the real sqlite storage plugin in a temp dir, with no
  * agent: what a record sent by another member does to what this agent stores

@@ -230,6 +230,20 @@ rq_states_func(void)
 	g_assert_false(arc_peer_state_from_string(NULL, NULL));
 }
 
+/* what a peer record's `state` means to the member list: none is a member (records before
+ * the field), one this agent does not know is none */
+static void
+rq_peer_state_of_record_func(void)
+{
+	g_assert_cmpint(arc_peer_state_from_record(NULL), ==, ARC_PEER_STATE_ACTIVE);
+	g_assert_cmpint(arc_peer_state_from_record("active"), ==, ARC_PEER_STATE_ACTIVE);
+	g_assert_cmpint(arc_peer_state_from_record("deactivated"), ==, ARC_PEER_STATE_DEACTIVATED);
+	g_assert_cmpint(arc_peer_state_from_record("over_limit"), ==, ARC_PEER_STATE_OVER_LIMIT);
+	g_assert_cmpint(arc_peer_state_from_record("retired"), ==, ARC_PEER_STATE_DEACTIVATED);
+	g_assert_cmpint(arc_peer_state_from_record("Active"), ==, ARC_PEER_STATE_DEACTIVATED);
+	g_assert_cmpint(arc_peer_state_from_record(""), ==, ARC_PEER_STATE_DEACTIVATED);
+}
+
 /* a route batch: the routes of one request from JSON or `aa{sv}`, or the first refusal */
 static void
 rq_route_batch_func(void)
@@ -289,6 +303,7 @@ main(int argc, char **argv)
 	g_test_add_func("/requests/peer-update", rq_peer_update_func);
 	g_test_add_func("/requests/route-batch", rq_route_batch_func);
 	g_test_add_func("/requests/states", rq_states_func);
+	g_test_add_func("/requests/peer-state-of-record", rq_peer_state_of_record_func);
 	g_test_add_func("/requests/replay-refusal", rq_replay_refusal_func);
 	return g_test_run();
 }

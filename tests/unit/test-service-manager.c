@@ -11,6 +11,7 @@
 #include "arc-registry.h"
 #include "arc-service-manager.h"
 #include "arc-unit-storage.h"
+#include "arc-key-file.h"
 
 /* The service manager in-process, over a registry on the real sqlite storage plugin in a temp
  * dir, with no agent (docs/services.md, docs/routing.md). Three members: A (this agent),
@@ -203,17 +204,17 @@ test_spec(const gchar *json, gboolean create)
 	return spec;
 }
 
-static GPtrArray *
-test_route_specs(const gchar *json)
+static ArcRouteBatch *
+test_route_batch(const gchar *json)
 {
 	g_autoptr(JsonNode) root = arc_json_parse_object(json, -1, 8, NULL);
 	g_autoptr(GError) error = NULL;
-	GPtrArray *specs;
+	ArcRouteBatch *batch;
 
 	g_assert_nonnull(root);
-	specs = arc_route_specs_from_json(json_node_get_object(root), &error);
+	batch = arc_route_batch_from_json(json_node_get_object(root), &error);
 	g_assert_no_error(error);
-	return specs;
+	return batch;
 }
 
 /* a service created from @json, which must succeed */
@@ -461,8 +462,8 @@ test_routes_func(ServiceFixture *fx, gconstpointer data)
 		test_create(fx, "{\"name\":\"web\",\"target_peer_id\":\"peer_b\"}");
 	g_autoptr(ArcServiceInfo) db =
 		test_create(fx, "{\"name\":\"db\",\"target_peer_id\":\"peer_c\"}");
-	g_autoptr(GPtrArray) specs =
-		test_route_specs("{\"routes\":[{\"dest_cidr\":\"10.0.0.0/8\",\"priority\":5},"
+	g_autoptr(ArcRouteBatch) batch =
+		test_route_batch("{\"routes\":[{\"dest_cidr\":\"10.0.0.0/8\",\"priority\":5},"
 				 "{\"source_cidr\":\"172.16.0.0/12\",\"priority\":0}]}");
 	g_autoptr(ArcRouteSpec) clear = g_new0(ArcRouteSpec, 1);
 	g_autoptr(ArcRouteSpec) raise = g_new0(ArcRouteSpec, 1);
@@ -473,7 +474,7 @@ test_routes_func(ServiceFixture *fx, gconstpointer data)
 	g_autofree gchar *elsewhere = g_strdup_printf("route 1 not found in service %s", db->id);
 
 	g_ptr_array_set_size(fx->changed, 0);
-	ids = arc_service_manager_add_routes(fx->manager, "web", specs, "test", &error);
+	ids = arc_service_manager_add_routes(fx->manager, "web", batch, "test", &error);
 	g_assert_no_error(error);
 	g_assert_cmpuint(ids->len, ==, 2);
 	g_assert_cmpint(g_array_index(ids, gint64, 0), ==, 1);

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "arc-tunnel-key.h"
+#include "arc-key-file.h"
 
 /* core/arc-tunnel-key: tunnel.key, the peer's X25519 key beside peer.key */
 

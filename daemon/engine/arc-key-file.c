@@ -12,6 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+G_STATIC_ASSERT(crypto_sign_SEEDBYTES == ARC_KEY_FILE_SECRET_SIZE);
+G_STATIC_ASSERT(ARC_TUNNEL_KEY_SIZE == ARC_KEY_FILE_SECRET_SIZE);
+
 /* the base64 of 32 bytes is 44 characters; anything much longer is not a key */
 #define ARC_KEY_FILE_B64_MAX 64
 
@@ -120,4 +123,110 @@ arc_key_file_write(const gchar *path, const guint8 secret[ARC_KEY_FILE_SECRET_SI
 	sodium_memzero(b64, strlen(b64));
 	sodium_memzero(line, strlen(line));
 	return ok;
+}
+
+static gboolean
+arc_identity_read_seed(const gchar *path, guint8 *seed, GError **error)
+{
+	g_autofree gchar *not_a_key = g_strdup_printf(
+		"%s does not hold an Ed25519 key; restore it from a backup or reset the agent "
+		"(remove arctic.db and peer.key) and bootstrap again",
+		path);
+
+	return arc_key_file_read(path, "peer's private key", not_a_key, seed, error);
+}
+
+/**
+ * arc_identity_load:
+ * @path: the peer.key file
+ * @error: return location for a #GError
+ *
+ * Loads the peer's key, refusing a file other users can read.
+ *
+ * Returns: (transfer full): the identity, or %NULL
+ */
+ArcIdentity *
+arc_identity_load(const gchar *path, GError **error)
+{
+	guint8 *seed = sodium_malloc(crypto_sign_SEEDBYTES);
+	ArcIdentity *self = NULL;
+
+	if (arc_identity_read_seed(path, seed, error))
+		self = arc_identity_new_from_seed(path, seed);
+	sodium_free(seed);
+	return self;
+}
+
+/**
+ * arc_identity_load_or_create:
+ * @path: the peer.key file
+ * @error: return location for a #GError
+ *
+ * Used at bootstrap: keeps an existing, well-protected key (a restored peer.key keeps the
+ * host's identity) and otherwise creates one.
+ *
+ * Returns: (transfer full): the identity, or %NULL
+ */
+ArcIdentity *
+arc_identity_load_or_create(const gchar *path, GError **error)
+{
+	g_autoptr(GError) error_local = NULL;
+	ArcIdentity *self = arc_identity_load(path, &error_local);
+	guint8 *seed;
+
+	if (self != NULL)
+		return self;
+	if (!g_error_matches(error_local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+		arc_error_convert(&error_local);
+		g_propagate_error(error, g_steal_pointer(&error_local));
+		return NULL;
+	}
+	seed = sodium_malloc(crypto_sign_SEEDBYTES);
+	randombytes_buf(seed, crypto_sign_SEEDBYTES);
+	if (arc_key_file_write(path, seed, error))
+		self = arc_identity_new_from_seed(path, seed);
+	else
+		arc_error_convert(error);
+	sodium_free(seed);
+	return self;
+}
+
+/**
+ * arc_tunnel_key_load_or_create:
+ * @path: the tunnel.key file
+ * @error: return location for a #GError
+ *
+ * Loads the peer's tunnel key, or creates it when the file does not exist. A file other users
+ * can read, or that holds no key, is refused and left as it is.
+ *
+ * Returns: (transfer full): the key, or %NULL
+ */
+ArcTunnelKey *
+arc_tunnel_key_load_or_create(const gchar *path, GError **error)
+{
+	g_autoptr(GError) error_local = NULL;
+	g_autofree gchar *not_a_key = g_strdup_printf(
+		"%s does not hold a tunnel key; remove it and start the agent again to make a new "
+		"one (the peers learn it through gossip)",
+		path);
+	guint8 *key = sodium_malloc(ARC_TUNNEL_KEY_SIZE);
+
+	if (arc_key_file_read(path, "peer's tunnel private key", not_a_key, key, &error_local)) {
+		arc_tunnel_key_clamp(key);
+		return arc_tunnel_key_new(key);
+	}
+	if (!g_error_matches(error_local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+		sodium_free(key);
+		arc_error_convert(&error_local);
+		g_propagate_error(error, g_steal_pointer(&error_local));
+		return NULL;
+	}
+	randombytes_buf(key, ARC_TUNNEL_KEY_SIZE);
+	arc_tunnel_key_clamp(key);
+	if (!arc_key_file_write(path, key, error)) {
+		sodium_free(key);
+		arc_error_convert(error);
+		return NULL;
+	}
+	return arc_tunnel_key_new(key);
 }
