@@ -206,8 +206,8 @@ arc_tproxymgr_close_listener(ArcTproxymgr *self, guint index)
 }
 
 /* the first relay thread's: a listener on @name for each family, or nothing when the device
- * is not there (yet): the next view tries again */
-static void
+ * is not there (yet): the next view tries again. TRUE when it listens on IPv6. */
+static gboolean
 arc_tproxymgr_open_listener(ArcTproxymgr *self, const gchar *name)
 {
 	ArcTproxyListener *listener = g_new0(ArcTproxyListener, 1);
@@ -233,9 +233,34 @@ arc_tproxymgr_open_listener(ArcTproxymgr *self, const gchar *name)
 	}
 	if (listener->fd[0] < 0 && listener->fd[1] < 0) {
 		g_free(listener);
-		return;
+		return FALSE;
 	}
 	g_ptr_array_add(self->listeners, listener);
+	return listener->fd[1] >= 0;
+}
+
+/* The kernel's listener lookup takes the first listener that fits, and keeps IPv6 listeners
+ * that share a port oldest first (IPv4 ones newest first): the unbound IPv6 listener is
+ * opened again after the devices' ones, so that theirs come first. What it has accepted is
+ * taken before it closes. */
+static void
+arc_tproxymgr_reopen_v6(ArcTproxymgr *self)
+{
+	struct epoll_event ev = {EPOLLIN, {.ptr = &self->listen_fd[1]}};
+	g_autoptr(GError) error = NULL;
+	gint old = self->listen_fd[1];
+	gint fresh = arc_tproxymgr_listen_one(AF_INET6, self->settings.port, NULL, &error);
+
+	if (fresh < 0) {
+		g_warning("%s: IPv6 entering on a service interface goes by the routes",
+			  error->message);
+		return;
+	}
+	self->listen_fd[1] = fresh;
+	(void)epoll_ctl(self->threads[0].epfd, EPOLL_CTL_ADD, fresh, &ev);
+	arc_tproxymgr_accept(self, old);
+	(void)epoll_ctl(self->threads[0].epfd, EPOLL_CTL_DEL, old, NULL);
+	close(old);
 }
 
 /**
@@ -249,6 +274,7 @@ void
 arc_tproxymgr_sync_listeners(ArcTproxymgr *self)
 {
 	g_auto(GStrv) wanted = NULL;
+	gboolean opened_v6 = FALSE;
 
 	if (!g_atomic_int_compare_and_exchange(&self->interfaces_changed, TRUE, FALSE))
 		return;
@@ -267,9 +293,11 @@ arc_tproxymgr_sync_listeners(ArcTproxymgr *self)
 				       ((ArcTproxyListener *)g_ptr_array_index(self->listeners, j))
 					       ->name,
 				       wanted[i]) == 0;
-		if (!open)
-			arc_tproxymgr_open_listener(self, wanted[i]);
+		if (!open && arc_tproxymgr_open_listener(self, wanted[i]))
+			opened_v6 = TRUE;
 	}
+	if (opened_v6)
+		arc_tproxymgr_reopen_v6(self);
 }
 
 /* whether @ptr is the epoll data of a listener on a service interface */
