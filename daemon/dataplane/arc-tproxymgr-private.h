@@ -67,6 +67,7 @@ struct _ArcTproxymgr {
 	GStrv interfaces;       /* the service interfaces of the current view */
 	gint interfaces_changed; /* atomic too: read unlocked by the first relay thread */
 	GPtrArray *listeners;    /* of ArcTproxyListener: the first relay thread's only */
+	gint64 listeners_retry;  /* the first relay thread's: when to try a missing device again */
 };
 
 ArcTproxyConn *arc_tproxy_conn_new(ArcTproxyState state, gint fd0, gint fd1);

@@ -205,13 +205,14 @@ arc_tproxymgr_close_listener(ArcTproxymgr *self, guint index)
 	g_free(listener);
 }
 
-/* the first relay thread's: a listener on @name for each family, or nothing when the device
- * is not there (yet): the next view tries again. TRUE when it listens on IPv6. */
+/* the first relay thread's: a listener on @name for each family; FALSE when the device is
+ * not there (yet), to be tried again. @opened_v6 is set when it listens on IPv6. */
 static gboolean
-arc_tproxymgr_open_listener(ArcTproxymgr *self, const gchar *name)
+arc_tproxymgr_open_listener(ArcTproxymgr *self, const gchar *name, gboolean *opened_v6)
 {
 	ArcTproxyListener *listener = g_new0(ArcTproxyListener, 1);
 	static const gint families[2] = {AF_INET, AF_INET6};
+	gboolean missing = FALSE;
 
 	g_strlcpy(listener->name, name, sizeof(listener->name));
 	for (guint i = 0; i < 2; i++) {
@@ -224,6 +225,7 @@ arc_tproxymgr_open_listener(ArcTproxymgr *self, const gchar *name)
 			continue;
 		listener->fd[i] =
 			arc_tproxymgr_listen_one(families[i], self->settings.port, name, &error);
+		missing = missing || (listener->fd[i] < 0 && errno == ENODEV);
 		if (listener->fd[i] < 0 && errno == ENODEV)
 			g_debug("%s", error->message);
 		else if (listener->fd[i] < 0)
@@ -233,10 +235,12 @@ arc_tproxymgr_open_listener(ArcTproxymgr *self, const gchar *name)
 	}
 	if (listener->fd[0] < 0 && listener->fd[1] < 0) {
 		g_free(listener);
-		return FALSE;
+		return !missing;
 	}
 	g_ptr_array_add(self->listeners, listener);
-	return listener->fd[1] >= 0;
+	if (listener->fd[1] >= 0)
+		*opened_v6 = TRUE;
+	return TRUE;
 }
 
 /* The kernel's listener lookup takes the first listener that fits, and keeps IPv6 listeners
@@ -263,6 +267,19 @@ arc_tproxymgr_reopen_v6(ArcTproxymgr *self)
 	close(old);
 }
 
+/* a listener stays bound to the device's index: one made again under the same name (netmgr
+ * replaces a MACVLAN that is not what the view wants) needs a new listener */
+static gboolean
+arc_tproxymgr_listener_is_stale(const ArcTproxyListener *listener)
+{
+	gchar name[sizeof(listener->name)] = {0};
+	socklen_t len = sizeof(name) - 1;
+	gint fd = listener->fd[0] >= 0 ? listener->fd[0] : listener->fd[1];
+
+	return getsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, name, &len) != 0 ||
+	       g_strcmp0(name, listener->name) != 0;
+}
+
 /**
  * arc_tproxymgr_sync_listeners:
  * @self: the proxy
@@ -275,15 +292,20 @@ arc_tproxymgr_sync_listeners(ArcTproxymgr *self)
 {
 	g_auto(GStrv) wanted = NULL;
 	gboolean opened_v6 = FALSE;
+	gint64 now = g_get_monotonic_time();
 
-	if (!g_atomic_int_compare_and_exchange(&self->interfaces_changed, TRUE, FALSE))
+	/* a device that was missing is tried again once a second */
+	if (!g_atomic_int_compare_and_exchange(&self->interfaces_changed, TRUE, FALSE) &&
+	    (self->listeners_retry == 0 || now < self->listeners_retry))
 		return;
+	self->listeners_retry = 0;
 	g_mutex_lock(&self->interfaces_lock);
-	wanted = g_strdupv(self->interfaces);
+	wanted = self->interfaces != NULL ? g_strdupv(self->interfaces) : g_new0(gchar *, 1);
 	g_mutex_unlock(&self->interfaces_lock);
 	for (guint i = self->listeners->len; i > 0; i--) {
 		ArcTproxyListener *listener = g_ptr_array_index(self->listeners, i - 1);
-		if (!g_strv_contains((const gchar *const *)wanted, listener->name))
+		if (!g_strv_contains((const gchar *const *)wanted, listener->name) ||
+		    arc_tproxymgr_listener_is_stale(listener))
 			arc_tproxymgr_close_listener(self, i - 1);
 	}
 	for (guint i = 0; wanted[i] != NULL; i++) {
@@ -293,8 +315,8 @@ arc_tproxymgr_sync_listeners(ArcTproxymgr *self)
 				       ((ArcTproxyListener *)g_ptr_array_index(self->listeners, j))
 					       ->name,
 				       wanted[i]) == 0;
-		if (!open && arc_tproxymgr_open_listener(self, wanted[i]))
-			opened_v6 = TRUE;
+		if (!open && !arc_tproxymgr_open_listener(self, wanted[i], &opened_v6))
+			self->listeners_retry = now + G_USEC_PER_SEC;
 	}
 	if (opened_v6)
 		arc_tproxymgr_reopen_v6(self);
