@@ -67,7 +67,8 @@ struct _ArcTproxymgr {
 	GStrv interfaces;       /* the service interfaces of the current view */
 	gint interfaces_changed; /* atomic too: read unlocked by the first relay thread */
 	GPtrArray *listeners;    /* of ArcTproxyListener: the first relay thread's only */
-	gint64 listeners_retry;  /* the first relay thread's: when to try a missing device again */
+	gint64 listeners_check;  /* the first relay thread's: when to look at the devices again */
+	gchar *listener_problem; /* the first relay thread's: the last failure it logged */
 };
 
 ArcTproxyConn *arc_tproxy_conn_new(ArcTproxyState state, gint fd0, gint fd1);

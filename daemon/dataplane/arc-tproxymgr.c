@@ -181,6 +181,7 @@ arc_tproxymgr_free(ArcTproxymgr *self)
 		g_free(listener);
 	}
 	g_ptr_array_unref(self->listeners);
+	g_free(self->listener_problem);
 	g_strfreev(self->interfaces);
 	g_mutex_clear(&self->interfaces_lock);
 	g_free(self->threads);
@@ -205,14 +206,13 @@ arc_tproxymgr_close_listener(ArcTproxymgr *self, guint index)
 	g_free(listener);
 }
 
-/* the first relay thread's: a listener on @name for each family; FALSE when the device is
- * not there (yet), to be tried again. @opened_v6 is set when it listens on IPv6. */
-static gboolean
+/* the first relay thread's: a listener on @name for each family, or none when the device is
+ * not there (yet). @opened_v6 is set when it listens on IPv6. */
+static void
 arc_tproxymgr_open_listener(ArcTproxymgr *self, const gchar *name, gboolean *opened_v6)
 {
 	ArcTproxyListener *listener = g_new0(ArcTproxyListener, 1);
 	static const gint families[2] = {AF_INET, AF_INET6};
-	gboolean missing = FALSE;
 
 	g_strlcpy(listener->name, name, sizeof(listener->name));
 	for (guint i = 0; i < 2; i++) {
@@ -225,22 +225,24 @@ arc_tproxymgr_open_listener(ArcTproxymgr *self, const gchar *name, gboolean *ope
 			continue;
 		listener->fd[i] =
 			arc_tproxymgr_listen_one(families[i], self->settings.port, name, &error);
-		missing = missing || (listener->fd[i] < 0 && errno == ENODEV);
-		if (listener->fd[i] < 0 && errno == ENODEV)
+		/* tried once a second: the same failure is said once */
+		if (listener->fd[i] < 0 &&
+		    (errno == ENODEV || g_strcmp0(self->listener_problem, error->message) == 0)) {
 			g_debug("%s", error->message);
-		else if (listener->fd[i] < 0)
+		} else if (listener->fd[i] < 0) {
 			g_warning("%s: TCP entering there goes by the routes", error->message);
-		else
+			g_free(self->listener_problem);
+			self->listener_problem = g_strdup(error->message);
+		} else
 			(void)epoll_ctl(self->threads[0].epfd, EPOLL_CTL_ADD, listener->fd[i], &ev);
 	}
 	if (listener->fd[0] < 0 && listener->fd[1] < 0) {
 		g_free(listener);
-		return !missing;
+		return;
 	}
 	g_ptr_array_add(self->listeners, listener);
 	if (listener->fd[1] >= 0)
 		*opened_v6 = TRUE;
-	return TRUE;
 }
 
 /* The kernel's listener lookup takes the first listener that fits, and keeps IPv6 listeners
@@ -294,11 +296,11 @@ arc_tproxymgr_sync_listeners(ArcTproxymgr *self)
 	gboolean opened_v6 = FALSE;
 	gint64 now = g_get_monotonic_time();
 
-	/* a device that was missing is tried again once a second */
+	/* at each view, and once a second for a device that appeared, went or was made again */
 	if (!g_atomic_int_compare_and_exchange(&self->interfaces_changed, TRUE, FALSE) &&
-	    (self->listeners_retry == 0 || now < self->listeners_retry))
+	    now < self->listeners_check)
 		return;
-	self->listeners_retry = 0;
+	self->listeners_check = now + G_USEC_PER_SEC;
 	g_mutex_lock(&self->interfaces_lock);
 	wanted = self->interfaces != NULL ? g_strdupv(self->interfaces) : g_new0(gchar *, 1);
 	g_mutex_unlock(&self->interfaces_lock);
@@ -315,8 +317,8 @@ arc_tproxymgr_sync_listeners(ArcTproxymgr *self)
 				       ((ArcTproxyListener *)g_ptr_array_index(self->listeners, j))
 					       ->name,
 				       wanted[i]) == 0;
-		if (!open && !arc_tproxymgr_open_listener(self, wanted[i], &opened_v6))
-			self->listeners_retry = now + G_USEC_PER_SEC;
+		if (!open)
+			arc_tproxymgr_open_listener(self, wanted[i], &opened_v6);
 	}
 	if (opened_v6)
 		arc_tproxymgr_reopen_v6(self);

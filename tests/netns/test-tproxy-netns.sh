@@ -165,6 +165,20 @@ grep -q '^expect 10.250.0.1 exit$' "$tmp/entry.out" ||
 	fail "(g) route 98 of svc_b does not win 10.250.0.1 for the client: $(grep 10.250 "$tmp/entry.out")"
 got=$(probe "$ns_l" 10.250.0.1 7000)
 check "$got" "W 198.51.101.1" "(g) from svc_self's interface: svc_self's, connected directly by A"
+# the device made again under the same name (a new index): the proxy listens on it again
+ip -n "$ns_a" link del "$lan_if"
+ip link add "${t}x9" type veth peer name "${t}y9"
+ip link set "${t}x9" netns "$ns_a"
+ip link set "${t}y9" netns "$ns_l"
+ip -n "$ns_a" link set "${t}x9" name "$lan_if"
+ip -n "$ns_a" addr add 192.168.83.1/24 dev "$lan_if"
+ip -n "$ns_l" addr add 192.168.83.2/24 dev "${t}y9"
+ip -n "$ns_a" link set "$lan_if" up
+ip -n "$ns_l" link set "${t}y9" up
+ip -n "$ns_l" route add default via 192.168.83.1
+sleep 1.5
+got=$(probe "$ns_l" 10.250.0.1 7000)
+check "$got" "W 198.51.101.1" "(g) the interface made again: still svc_self's"
 
 # ---- (d) kill -9: fail-closed, then a restart reconciles ----
 kill -9 "$pid_entry"
