@@ -233,8 +233,9 @@ arc_tproxymgr_open_listener(ArcTproxymgr *self, const gchar *name, gboolean *ope
 			g_warning("%s: TCP entering there goes by the routes", error->message);
 			g_free(self->listener_problem);
 			self->listener_problem = g_strdup(error->message);
-		} else
+		} else {
 			(void)epoll_ctl(self->threads[0].epfd, EPOLL_CTL_ADD, listener->fd[i], &ev);
+		}
 	}
 	if (listener->fd[0] < 0 && listener->fd[1] < 0) {
 		g_free(listener);
