@@ -126,17 +126,17 @@ arc_tproxy_send_status(ArcTproxyConn *conn, guint8 status)
 
 /* the winner's service for a captured connection, or why there is none */
 static const ArcClusterService *
-arc_tproxy_winner(const ArcClusterView *view, const ArcCidr *src, const ArcCidr *dst, gchar **why)
+arc_tproxy_winner(const ArcClusterView *view, const ArcCidr *src, const ArcCidr *dst,
+		  const gchar *interface, gchar **why)
 {
 	const gchar *service_id = NULL;
 
-	/* TODO(macvlan): the interface a connection came in on, once netmgr names the
-	 * services' MACVLAN devices; NULL matches routes only */
 	if (view == NULL) {
 		*why = g_strdup("no view yet");
 		return NULL;
 	}
-	arc_route_table_lookup(arc_cluster_view_get_route_table(view), src, dst, NULL, &service_id);
+	arc_route_table_lookup(arc_cluster_view_get_route_table(view), src, dst, interface,
+			       &service_id);
 	if (service_id == NULL) {
 		*why = g_strdup("no route wins it now (the view changed since it was captured)");
 		return NULL;
@@ -275,6 +275,8 @@ arc_tproxy_take_captured(ArcTproxymgr *self, gint fd)
 	ArcPegasusPreamble preamble;
 	ArcCidr src, dst;
 	guint16 sport, dport;
+	gchar interface[16] = {0};
+	socklen_t interface_len = sizeof(interface);
 
 	if (getsockname(fd, (struct sockaddr *)&local, &local_len) != 0 ||
 	    getpeername(fd, (struct sockaddr *)&peer, &peer_len) != 0) {
@@ -283,7 +285,13 @@ arc_tproxy_take_captured(ArcTproxymgr *self, gint fd)
 	}
 	arc_tproxy_sockaddr_read(&local, &dst, &dport);
 	arc_tproxy_sockaddr_read(&peer, &src, &sport);
-	service = arc_tproxy_winner(view, &src, &dst, &why);
+	/* accepted on a service interface's listener: the device it is bound to, as the
+	 * listener was (category 1 of docs/routing.md); none on the unbound listener */
+	if (getsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, interface, &interface_len) != 0)
+		interface_len = 0;
+	interface[MIN(interface_len, sizeof(interface) - 1)] = '\0';
+	service =
+		arc_tproxy_winner(view, &src, &dst, interface[0] != '\0' ? interface : NULL, &why);
 	if (service == NULL) {
 		g_autofree gchar *from = arc_tproxy_endpoint_text(src.family, src.bytes, sport);
 		g_autofree gchar *to = arc_tproxy_endpoint_text(dst.family, dst.bytes, dport);

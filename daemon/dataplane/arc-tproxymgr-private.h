@@ -32,6 +32,12 @@ typedef struct {
 	gchar from_peer[80]; /* exit: the peer the transport authenticated */
 } ArcTproxyConn;
 
+/* a listener bound to a service interface: what it accepts entered there (category 1) */
+typedef struct {
+	gchar name[16]; /* IFNAMSIZ */
+	gint fd[2];     /* IPv4, IPv6; -1 when not open */
+} ArcTproxyListener;
+
 typedef struct {
 	ArcTproxymgr *mgr;
 	GThread *thread;
@@ -56,7 +62,13 @@ struct _ArcTproxymgr {
 	ArcTproxymgrConnectFunc connect_func;
 	gpointer connect_data;
 	GMainContext *main_context;
-	GPtrArray *jobs; /* connect jobs queued on the main context (arc_tproxy_jobs_lock) */
+	GPtrArray *jobs;        /* connect jobs queued on the main context (arc_tproxy_jobs_lock) */
+	GMutex interfaces_lock; /* guards interfaces and interfaces_changed */
+	GStrv interfaces;       /* the service interfaces of the current view */
+	gint interfaces_changed; /* atomic too: read unlocked by the first relay thread */
+	GPtrArray *listeners;    /* of ArcTproxyListener: the first relay thread's only */
+	gint64 listeners_check;  /* the first relay thread's: when to look at the devices again */
+	gchar *listener_problem; /* the first relay thread's: the last failure it logged */
 };
 
 ArcTproxyConn *arc_tproxy_conn_new(ArcTproxyState state, gint fd0, gint fd1);
@@ -71,5 +83,7 @@ void arc_tproxy_conn_timeout(ArcTproxyConn *conn);
 void arc_tproxy_forget_jobs(ArcTproxymgr *self);
 ArcClusterView *arc_tproxymgr_dup_view(ArcTproxymgr *self);
 gboolean arc_tproxymgr_admit(ArcTproxymgr *self);
+void arc_tproxymgr_sync_listeners(ArcTproxymgr *self);
+gboolean arc_tproxymgr_is_listener(ArcTproxymgr *self, gpointer ptr);
 
 G_END_DECLS

@@ -292,11 +292,15 @@ arc_tproxy_thread_main(gpointer data)
 			if (ptr == thread)
 				arc_tproxy_thread_take_incoming(thread);
 			else if (ptr == &thread->mgr->listen_fd[0] ||
-				 ptr == &thread->mgr->listen_fd[1])
+				 ptr == &thread->mgr->listen_fd[1] ||
+				 arc_tproxymgr_is_listener(thread->mgr, ptr))
 				arc_tproxymgr_accept(thread->mgr, *(gint *)ptr);
 			else if (!arc_tproxy_conn_run(thread, ptr, &reset))
 				arc_tproxy_thread_forget(thread, ptr, reset);
 		}
+		/* after the batch: no event of it points at a listener closed here */
+		if (thread == &thread->mgr->threads[0])
+			arc_tproxymgr_sync_listeners(thread->mgr);
 		if (now - swept >= G_USEC_PER_SEC) {
 			arc_tproxy_thread_sweep(thread, now);
 			swept = now;

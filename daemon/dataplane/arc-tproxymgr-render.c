@@ -127,6 +127,38 @@ arc_tproxymgr_append_match(GString *out, const ArcRoute *route)
 				       route->destination.family == 4 ? "ip" : "ip6", destination);
 }
 
+/* Category 1 of docs/routing.md, as in the route chain: TCP entering on a service's MACVLAN
+ * is that service's before any route, captured when it carries and otherwise left alone
+ * (the chain stops). After the exclusions: a member's API stays uncaptured from any side.
+ * The proxy has a listener bound to each of these devices, which tells the relay which
+ * interface a connection came in on. */
+static void
+arc_tproxymgr_append_interfaces(GString *out, const ArcClusterView *view)
+{
+	const gchar *self_id = arc_cluster_view_get_self(view)->peer_id;
+
+	for (guint i = 0; i < arc_cluster_view_get_n_services(view); i++) {
+		const ArcClusterService *service = arc_cluster_view_get_service(view, i);
+		g_autofree gchar *why = NULL;
+		g_autofree gchar *comment = NULL;
+
+		if (service->interface[0] == '\0' ||
+		    g_strcmp0(service->source_peer_id, self_id) != 0)
+			continue;
+		g_string_append_printf(out, "\t\tiifname \"%s\" ", service->interface);
+		if (arc_tproxymgr_service_carries(view, service->id, &why)) {
+			g_string_append(out, "goto tproxymgr_capture");
+			comment = g_strdup_printf("interface %s to %s", service->id,
+						  service->target_peer_id);
+		} else {
+			g_string_append(out, "return");
+			comment = g_strdup_printf("interface %s carries nothing: %s", service->id,
+						  why);
+		}
+		arc_tproxymgr_append_comment(out, comment);
+	}
+}
+
 /* no proxying without a port, nor under a suspended license (the exit refuses every stream
  * then, and no route carries) */
 static gboolean
@@ -190,6 +222,7 @@ arc_tproxymgr_render_chains(GString *out, const ArcClusterView *view,
 	g_string_append(out, "\tchain tproxymgr {\n");
 	if (config->proxy_port != 0) {
 		arc_tproxymgr_append_exclusions(out, view, config);
+		arc_tproxymgr_append_interfaces(out, view);
 		arc_tproxymgr_append_routes(out, view, "goto tproxymgr_capture");
 	}
 	g_string_append(out, "\t}\n\tchain tproxymgr_capture {\n");

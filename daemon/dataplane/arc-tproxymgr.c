@@ -33,8 +33,10 @@ arc_tproxymgr_settings_init(ArcTproxymgrSettings *settings)
 	settings->connect_timeout = 10;
 }
 
+/* every listener shares the port (SO_REUSEPORT: a listener bound to a device conflicts with
+ * the unbound one otherwise); one bound to @device takes what enters there */
 static gint
-arc_tproxymgr_listen_one(gint family, guint16 port, GError **error)
+arc_tproxymgr_listen_one(gint family, guint16 port, const gchar *device, GError **error)
 {
 	struct sockaddr_storage ss = {0};
 	socklen_t len;
@@ -53,6 +55,9 @@ arc_tproxymgr_listen_one(gint family, guint16 port, GError **error)
 		len = sizeof(*sin6);
 	}
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) != 0 ||
+	    (device != NULL &&
+	     setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, device, strlen(device)) != 0) ||
 	    (family == AF_INET ? setsockopt(fd, SOL_IP, IP_TRANSPARENT, &one, sizeof(one))
 			       : setsockopt(fd, SOL_IPV6, IPV6_V6ONLY, &one, sizeof(one)) ||
 					 setsockopt(fd, SOL_IPV6, IPV6_TRANSPARENT, &one,
@@ -60,10 +65,12 @@ arc_tproxymgr_listen_one(gint family, guint16 port, GError **error)
 	    bind(fd, (struct sockaddr *)&ss, len) != 0 || listen(fd, 1024) != 0) {
 		gint saved = errno;
 		g_set_error(error, ARC_ERROR, ARC_ERROR_UNAVAILABLE,
-			    "the proxy cannot listen on %s port %u: %s",
-			    family == AF_INET ? "IPv4" : "IPv6", port, g_strerror(saved));
+			    "the proxy cannot listen on %s port %u%s%s: %s",
+			    family == AF_INET ? "IPv4" : "IPv6", port, device != NULL ? " on " : "",
+			    device != NULL ? device : "", g_strerror(saved));
 		if (fd >= 0)
 			close(fd);
+		errno = saved;
 		return -1;
 	}
 	return fd;
@@ -117,11 +124,14 @@ arc_tproxymgr_new(const ArcTproxymgrSettings *settings, GError **error)
 	g_mutex_init(&self->view_lock);
 	self->jobs = g_ptr_array_new();
 	self->main_context = g_main_context_ref_thread_default();
+	g_mutex_init(&self->interfaces_lock);
+	self->listeners = g_ptr_array_new();
 	self->listen_fd[0] = self->listen_fd[1] = -1;
 	/* port 0: an exit only, which captures nothing (and needs no privilege) */
 	if (settings->port != 0) {
-		self->listen_fd[1] = arc_tproxymgr_listen_one(AF_INET6, settings->port, &v6_error);
-		self->listen_fd[0] = arc_tproxymgr_listen_one(AF_INET, settings->port, error);
+		self->listen_fd[1] =
+			arc_tproxymgr_listen_one(AF_INET6, settings->port, NULL, &v6_error);
+		self->listen_fd[0] = arc_tproxymgr_listen_one(AF_INET, settings->port, NULL, error);
 		if (self->listen_fd[0] < 0)
 			return NULL;
 		if (self->listen_fd[1] < 0)
@@ -162,11 +172,193 @@ arc_tproxymgr_free(ArcTproxymgr *self)
 	for (guint i = 0; i < 2; i++)
 		if (self->listen_fd[i] >= 0)
 			close(self->listen_fd[i]);
+	/* the relay threads are joined, their epoll sets closed */
+	for (guint i = 0; i < self->listeners->len; i++) {
+		ArcTproxyListener *listener = g_ptr_array_index(self->listeners, i);
+		for (guint j = 0; j < 2; j++)
+			if (listener->fd[j] >= 0)
+				close(listener->fd[j]);
+		g_free(listener);
+	}
+	g_ptr_array_unref(self->listeners);
+	g_free(self->listener_problem);
+	g_strfreev(self->interfaces);
+	g_mutex_clear(&self->interfaces_lock);
 	g_free(self->threads);
 	g_clear_pointer(&self->view, arc_cluster_view_unref);
 	g_mutex_clear(&self->view_lock);
 	g_main_context_unref(self->main_context);
 	g_free(self);
+}
+
+/* the first relay thread's: stops accepting on a listener and closes it */
+static void
+arc_tproxymgr_close_listener(ArcTproxymgr *self, guint index)
+{
+	ArcTproxyListener *listener = g_ptr_array_steal_index_fast(self->listeners, index);
+
+	for (guint i = 0; i < 2; i++) {
+		if (listener->fd[i] < 0)
+			continue;
+		(void)epoll_ctl(self->threads[0].epfd, EPOLL_CTL_DEL, listener->fd[i], NULL);
+		close(listener->fd[i]);
+	}
+	g_free(listener);
+}
+
+/* the first relay thread's: a listener on @name for each family, or none when the device is
+ * not there (yet). @opened_v6 is set when it listens on IPv6. */
+static void
+arc_tproxymgr_open_listener(ArcTproxymgr *self, const gchar *name, gboolean *opened_v6)
+{
+	ArcTproxyListener *listener = g_new0(ArcTproxyListener, 1);
+	static const gint families[2] = {AF_INET, AF_INET6};
+
+	g_strlcpy(listener->name, name, sizeof(listener->name));
+	for (guint i = 0; i < 2; i++) {
+		g_autoptr(GError) error = NULL;
+		struct epoll_event ev = {EPOLLIN, {.ptr = &listener->fd[i]}};
+
+		listener->fd[i] = -1;
+		/* no IPv6 here at all: nor on the device */
+		if (self->listen_fd[i] < 0)
+			continue;
+		listener->fd[i] =
+			arc_tproxymgr_listen_one(families[i], self->settings.port, name, &error);
+		/* tried once a second: the same failure is said once */
+		if (listener->fd[i] < 0 &&
+		    (errno == ENODEV || g_strcmp0(self->listener_problem, error->message) == 0)) {
+			g_debug("%s", error->message);
+		} else if (listener->fd[i] < 0) {
+			g_warning("%s: TCP entering there goes by the routes", error->message);
+			g_free(self->listener_problem);
+			self->listener_problem = g_strdup(error->message);
+		} else {
+			(void)epoll_ctl(self->threads[0].epfd, EPOLL_CTL_ADD, listener->fd[i], &ev);
+		}
+	}
+	if (listener->fd[0] < 0 && listener->fd[1] < 0) {
+		g_free(listener);
+		return;
+	}
+	g_ptr_array_add(self->listeners, listener);
+	if (listener->fd[1] >= 0)
+		*opened_v6 = TRUE;
+}
+
+/* The kernel's listener lookup takes the first listener that fits, and keeps IPv6 listeners
+ * that share a port oldest first (IPv4 ones newest first): the unbound IPv6 listener is
+ * opened again after the devices' ones, so that theirs come first. What it has accepted is
+ * taken before it closes. */
+static void
+arc_tproxymgr_reopen_v6(ArcTproxymgr *self)
+{
+	struct epoll_event ev = {EPOLLIN, {.ptr = &self->listen_fd[1]}};
+	g_autoptr(GError) error = NULL;
+	gint old = self->listen_fd[1];
+	gint fresh = arc_tproxymgr_listen_one(AF_INET6, self->settings.port, NULL, &error);
+
+	if (fresh < 0) {
+		g_warning("%s: IPv6 entering on a service interface goes by the routes",
+			  error->message);
+		return;
+	}
+	self->listen_fd[1] = fresh;
+	(void)epoll_ctl(self->threads[0].epfd, EPOLL_CTL_ADD, fresh, &ev);
+	arc_tproxymgr_accept(self, old);
+	(void)epoll_ctl(self->threads[0].epfd, EPOLL_CTL_DEL, old, NULL);
+	close(old);
+}
+
+/* a listener stays bound to the device's index: one made again under the same name (netmgr
+ * replaces a MACVLAN that is not what the view wants) needs a new listener */
+static gboolean
+arc_tproxymgr_listener_is_stale(const ArcTproxyListener *listener)
+{
+	gchar name[sizeof(listener->name)] = {0};
+	socklen_t len = sizeof(name) - 1;
+	gint fd = listener->fd[0] >= 0 ? listener->fd[0] : listener->fd[1];
+
+	return getsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, name, &len) != 0 ||
+	       g_strcmp0(name, listener->name) != 0;
+}
+
+/**
+ * arc_tproxymgr_sync_listeners:
+ * @self: the proxy
+ *
+ * On the first relay thread, between two batches of events: a listener on each service
+ * interface of the view that exists, none on any other.
+ */
+void
+arc_tproxymgr_sync_listeners(ArcTproxymgr *self)
+{
+	g_auto(GStrv) wanted = NULL;
+	gboolean opened_v6 = FALSE;
+	gint64 now = g_get_monotonic_time();
+
+	/* at each view, and once a second for a device that appeared, went or was made again */
+	if (!g_atomic_int_compare_and_exchange(&self->interfaces_changed, TRUE, FALSE) &&
+	    now < self->listeners_check)
+		return;
+	self->listeners_check = now + G_USEC_PER_SEC;
+	g_mutex_lock(&self->interfaces_lock);
+	wanted = self->interfaces != NULL ? g_strdupv(self->interfaces) : g_new0(gchar *, 1);
+	g_mutex_unlock(&self->interfaces_lock);
+	for (guint i = self->listeners->len; i > 0; i--) {
+		ArcTproxyListener *listener = g_ptr_array_index(self->listeners, i - 1);
+		if (!g_strv_contains((const gchar *const *)wanted, listener->name) ||
+		    arc_tproxymgr_listener_is_stale(listener))
+			arc_tproxymgr_close_listener(self, i - 1);
+	}
+	for (guint i = 0; wanted[i] != NULL; i++) {
+		gboolean open = FALSE;
+		for (guint j = 0; j < self->listeners->len && !open; j++)
+			open = g_strcmp0(
+				       ((ArcTproxyListener *)g_ptr_array_index(self->listeners, j))
+					       ->name,
+				       wanted[i]) == 0;
+		if (!open)
+			arc_tproxymgr_open_listener(self, wanted[i], &opened_v6);
+	}
+	if (opened_v6)
+		arc_tproxymgr_reopen_v6(self);
+}
+
+/* whether @ptr is the epoll data of a listener on a service interface */
+gboolean
+arc_tproxymgr_is_listener(ArcTproxymgr *self, gpointer ptr)
+{
+	for (guint i = 0; i < self->listeners->len; i++) {
+		ArcTproxyListener *listener = g_ptr_array_index(self->listeners, i);
+		if (ptr == &listener->fd[0] || ptr == &listener->fd[1])
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* the service interfaces of this peer in @view, for the first relay thread to listen on;
+ * every view asks again, so a device that was missing gets its listener later */
+static void
+arc_tproxymgr_want_interfaces(ArcTproxymgr *self, const ArcClusterView *view)
+{
+	const gchar *self_id = arc_cluster_view_get_self(view)->peer_id;
+	g_autoptr(GStrvBuilder) builder = g_strv_builder_new();
+	guint64 one = 1;
+
+	for (guint i = 0; i < arc_cluster_view_get_n_services(view); i++) {
+		const ArcClusterService *service = arc_cluster_view_get_service(view, i);
+		if (service->interface[0] != '\0' &&
+		    g_strcmp0(service->source_peer_id, self_id) == 0)
+			g_strv_builder_add(builder, service->interface);
+	}
+	g_mutex_lock(&self->interfaces_lock);
+	g_strfreev(self->interfaces);
+	self->interfaces = g_strv_builder_end(builder);
+	g_atomic_int_set(&self->interfaces_changed, TRUE);
+	g_mutex_unlock(&self->interfaces_lock);
+	if (write(self->threads[0].wakefd, &one, sizeof(one)) < 0)
+		g_warning("cannot wake the accepting thread: %s", g_strerror(errno));
 }
 
 /**
@@ -185,6 +377,8 @@ arc_tproxymgr_set_view(ArcTproxymgr *self, ArcClusterView *view)
 	g_mutex_unlock(&self->view_lock);
 	if (old != NULL)
 		arc_cluster_view_unref(old);
+	if (self->settings.port != 0)
+		arc_tproxymgr_want_interfaces(self, view);
 }
 
 /* (transfer full) (nullable): the current view */

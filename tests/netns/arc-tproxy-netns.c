@@ -23,6 +23,8 @@
  *       peer: carries nothing here); prints "expect DST WHAT" for each DST, WHAT being
  *       `exit`, `exit-transparent`, `direct` or `none` (not captured), then "ready", and
  *       serves until SIGTERM (a clean stop) or SIGKILL (the table stays).
+ *   arc-tproxy-netns ifname SERVICE
+ *       the name of the service's interface (svc_self has one: part (g)).
  *   arc-tproxy-netns exit SEED ENTRY_ADDR SELF_ADDR
  *       peer_B's data plane with the same services and routes, taking streams on the
  *       fixture's port.
@@ -123,7 +125,7 @@ tpx_view(const gchar *self_id, guint32 seed, const gchar *a_addr, const gchar *b
 	ArcClusterSelf node = {(gchar *)self_id, FALSE, {0}, FALSE, {0}, 51840};
 	g_autoptr(GError) error = NULL;
 	ArcClusterView *view;
-	ArcCidr link;
+	ArcCidr link, lan;
 
 	arc_cluster_view_builder_set_self(builder, &node);
 	tpx_member(builder, "peer_A", a_addr);
@@ -131,12 +133,19 @@ tpx_view(const gchar *self_id, guint32 seed, const gchar *a_addr, const gchar *b
 	tpx_service(builder, "svc_b", "peer_A", "peer_B", 0);
 	tpx_service(builder, "svc_t", "peer_A", "peer_B",
 		    ARC_CLUSTER_SERVICE_FULLY_TRANSPARENT | ARC_CLUSTER_SERVICE_REQUIRES_INTERFACE);
-	tpx_service(builder, "svc_self", "peer_A", "peer_A", 0);
+	/* its interface is the LAN of part (g), which the script makes before the entry starts */
+	tpx_service(builder, "svc_self", "peer_A", "peer_A",
+		    ARC_CLUSTER_SERVICE_REQUIRES_INTERFACE);
 	tpx_service(builder, "svc_in", "peer_B", "peer_A", 0);
 	tpx_routes(builder, seed);
 	/* the peers' own link: the API and the transport on it are never captured */
 	link = tpx_cidr("198.51.100.0/24");
 	tpx_route(builder, 99, "svc_b", 0, NULL, &link);
+	/* part (g): what the LAN of svc_self's interface sends here, a route of svc_b matches too
+	 */
+	lan = tpx_cidr("192.168.0.0/16");
+	link = tpx_cidr("10.250.0.0/16");
+	tpx_route(builder, 98, "svc_b", 0, &lan, &link);
 	view = arc_cluster_view_builder_end(builder, &error);
 	g_assert_no_error(error);
 	return view;
@@ -224,6 +233,13 @@ main(gint argc, gchar **argv)
 	g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
 	gboolean entry;
 
+	/* the name of a service's interface, for the script to make the device */
+	if (argc == 3 && g_strcmp0(argv[1], "ifname") == 0) {
+		gchar name[ARC_CLUSTER_DEVICE_NAME_MAX + 1];
+		arc_cluster_service_interface_name(argv[2], name);
+		g_print("%s\n", name);
+		return 0;
+	}
 	if (argc < 5 || (g_strcmp0(argv[1], "entry") != 0 && g_strcmp0(argv[1], "exit") != 0)) {
 		g_printerr("usage: %s entry|exit SEED PEER_ADDR SELF_ADDR [DST…]\n", argv[0]);
 		return 2;

@@ -15,6 +15,10 @@
 #       once (RST), one no route takes still goes straight; a restart reconciles and carries
 #       again;
 #   (e) a clean stop removes the table and the proxy's rules: nothing is captured.
+#   (g) (run after (c)) TCP from namespace l, on the LAN of svc_self's interface (a veth in A
+#       with that name, standing in for its MACVLAN), to 10.250.0.1, which route 98 of svc_b
+#       wins for the client: svc_self's (the interface first, docs/routing.md), so A
+#       connects directly (w sees A's address), while the client's goes to the exit.
 # Parts (a)-(e) carry the streams between entry and exit over plain TCP (a test fixture in
 # arc-tproxy-netns.c), so that they test the proxy alone:
 #   (f) two real agents (A, B joined) with the `tcp` transport plugin: a service A → B and a
@@ -33,8 +37,8 @@ prog=$build/tests/netns/arc-tproxy-netns
 probe_py=$(dirname "$0")/tpx-probe.py
 seed=${ARC_TEST_SEED:-$RANDOM}
 t=tpx$$
-ns_c=${t}c ns_a=${t}a ns_b=${t}b ns_s=${t}s ns_w=${t}w
-for ns in "$ns_c" "$ns_a" "$ns_b" "$ns_s" "$ns_w"; do
+ns_c=${t}c ns_a=${t}a ns_b=${t}b ns_s=${t}s ns_w=${t}w ns_l=${t}l
+for ns in "$ns_c" "$ns_a" "$ns_b" "$ns_s" "$ns_w" "$ns_l"; do
 	netns_add "$ns"
 done
 # link NS1 ADDR1 NS2 ADDR2 PREFIX: a veth pair between two namespaces
@@ -53,6 +57,18 @@ link "$ns_c" 192.168.81.2 "$ns_a" 192.168.81.1 24
 link "$ns_a" 198.51.100.1 "$ns_b" 198.51.100.2 24
 link "$ns_a" 198.51.101.1 "$ns_w" 198.51.101.2 30
 link "$ns_b" 192.168.82.1 "$ns_s" 192.168.82.2 24
+# (g) svc_self's interface in A, under its own name (the device is made before the agent
+# starts: it listens on the interfaces that exist)
+lan_if=$("$prog" ifname svc_self)
+ip link add "${t}x9" type veth peer name "${t}y9" || skip "cannot create a veth pair"
+ip link set "${t}x9" netns "$ns_a"
+ip link set "${t}y9" netns "$ns_l"
+ip -n "$ns_a" link set "${t}x9" name "$lan_if"
+ip -n "$ns_a" addr add 192.168.83.1/24 dev "$lan_if"
+ip -n "$ns_l" addr add 192.168.83.2/24 dev "${t}y9"
+ip -n "$ns_a" link set "$lan_if" up
+ip -n "$ns_l" link set "${t}y9" up
+ip -n "$ns_l" route add default via 192.168.83.1
 ip -n "$ns_c" route add default via 192.168.81.1
 ip -n "$ns_a" route add default via 198.51.101.2
 ip -n "$ns_b" route add 10.0.0.0/8 via 192.168.82.2
@@ -73,7 +89,7 @@ pids+=($!)
 ip netns exec "$ns_b" python3 "$probe_py" serve B 7000 &
 pids+=($!)
 
-dsts=(10.1.2.3 10.1.2.4 10.1.9.9 10.2.3.4 10.3.3.3 10.200.0.1)
+dsts=(10.1.2.3 10.1.2.4 10.1.9.9 10.2.3.4 10.3.3.3 10.200.0.1 10.250.0.1)
 echo "seed $seed"
 
 # start_side entry|exit: the program in its namespace, until it says ready
@@ -143,6 +159,26 @@ check "$got" "B 198.51.100.2" "(b) A's own connection along a route is captured"
 # ---- (c) a larger transfer through entry and exit ----
 got=$(probe "$ns_c" 198.51.100.2 7000 4194304)
 check "$got" "B 198.51.100.2" "(c) 4 MiB crossed entry and exit intact"
+
+# ---- (g) TCP entering on a service's interface is that service's ----
+grep -q '^expect 10.250.0.1 exit$' "$tmp/entry.out" ||
+	fail "(g) route 98 of svc_b does not win 10.250.0.1 for the client: $(grep 10.250 "$tmp/entry.out")"
+got=$(probe "$ns_l" 10.250.0.1 7000)
+check "$got" "W 198.51.101.1" "(g) from svc_self's interface: svc_self's, connected directly by A"
+# the device made again under the same name (a new index): the proxy listens on it again
+ip -n "$ns_a" link del "$lan_if"
+ip link add "${t}x9" type veth peer name "${t}y9"
+ip link set "${t}x9" netns "$ns_a"
+ip link set "${t}y9" netns "$ns_l"
+ip -n "$ns_a" link set "${t}x9" name "$lan_if"
+ip -n "$ns_a" addr add 192.168.83.1/24 dev "$lan_if"
+ip -n "$ns_l" addr add 192.168.83.2/24 dev "${t}y9"
+ip -n "$ns_a" link set "$lan_if" up
+ip -n "$ns_l" link set "${t}y9" up
+ip -n "$ns_l" route add default via 192.168.83.1
+sleep 1.5
+got=$(probe "$ns_l" 10.250.0.1 7000)
+check "$got" "W 198.51.101.1" "(g) the interface made again: still svc_self's"
 
 # ---- (d) kill -9: fail-closed, then a restart reconciles ----
 kill -9 "$pid_entry"

@@ -482,6 +482,69 @@ tpx_order_func(void)
 	}
 }
 
+/* TCP entering on a service's MACVLAN is that service's before any route, as in the route
+ * chain: captured when the proxy carries it (a target that is this peer too), stopped
+ * uncaptured when it does not; locally originated TCP has no input interface */
+static void
+tpx_interface_func(void)
+{
+	g_autoptr(ArcClusterViewBuilder) builder = fw_builder();
+	g_autoptr(ArcClusterView) view = NULL;
+	g_autoptr(ArcPeerSlots) slots = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *text = NULL;
+	ArcCidr ten = fw_cidr("10.0.0.0/8");
+	ArcClusterService service = {0};
+	ArcDataplaneConfig config;
+	const gchar *chain, *api, *mac_b, *mac_c, *mac_d, *route, *output, *output_end;
+
+	service.name = service.id = (gchar *)"svc_01KBAAAAAAAAAAAAAAAAAAAAAB";
+	service.source_peer_id = (gchar *)"peer_A";
+	service.target_peer_id = (gchar *)"peer_B";
+	service.transport = (gchar *)"tcp";
+	service.flags = ARC_CLUSTER_SERVICE_REQUIRES_INTERFACE;
+	arc_cluster_view_builder_add_service(builder, &service);
+	service.name = service.id = (gchar *)"svc_01KBAAAAAAAAAAAAAAAAAAAAAC";
+	service.target_peer_id = (gchar *)"peer_C";
+	arc_cluster_view_builder_add_service(builder, &service);
+	service.name = service.id = (gchar *)"svc_01KBAAAAAAAAAAAAAAAAAAAAAD";
+	service.target_peer_id = (gchar *)"peer_A";
+	arc_cluster_view_builder_add_service(builder, &service);
+	service.name = service.id = (gchar *)"svc_01KBAAAAAAAAAAAAAAAAAAAAAX";
+	service.source_peer_id = (gchar *)"peer_B";
+	arc_cluster_view_builder_add_service(builder, &service);
+	arc_cluster_view_builder_add_route(builder, 1, "svc_01KBAAAAAAAAAAAAAAAAAAAAAC", 0, NULL,
+					   &ten);
+	view = arc_cluster_view_builder_end(builder, &error);
+	g_assert_no_error(error);
+	slots = fw_slots(view, 3);
+	arc_dataplane_config_init(&config);
+	text = arc_fwmgr_render(view, slots, &config);
+	chain = strstr(text, "\tchain tproxymgr {\n");
+	g_assert_nonnull(chain);
+	api = strstr(chain, "\t\tip daddr 127.0.0.0/8 return");
+	mac_b = strstr(chain, "\t\tiifname \"arcaaaaaaaaaaab\" goto tproxymgr_capture comment "
+			      "\"interface svc_01KBAAAAAAAAAAAAAAAAAAAAAB to peer_B\"\n");
+	mac_c = strstr(chain, "\t\tiifname \"arcaaaaaaaaaaac\" return comment \"interface "
+			      "svc_01KBAAAAAAAAAAAAAAAAAAAAAC carries nothing: the target is "
+			      "over_limit\"\n");
+	mac_d = strstr(chain, "\t\tiifname \"arcaaaaaaaaaaad\" goto tproxymgr_capture comment "
+			      "\"interface svc_01KBAAAAAAAAAAAAAAAAAAAAAD to peer_A\"\n");
+	route = strstr(chain, "\t\tip daddr 10.0.0.0/8 return comment \"route 1 ");
+	output = strstr(chain, "\tchain tproxymgr_output {\n");
+	g_assert_nonnull(api);
+	g_assert_nonnull(mac_b);
+	g_assert_nonnull(mac_c);
+	g_assert_nonnull(mac_d);
+	g_assert_nonnull(route);
+	g_assert_nonnull(output);
+	g_assert_true(api < mac_b && mac_b < mac_c && mac_c < mac_d && mac_d < route);
+	g_assert_true(route < output);
+	output_end = strstr(output, "\t}\n");
+	g_assert_true(strstr(output, "iifname") == NULL || strstr(output, "iifname") > output_end);
+	g_assert_null(strstr(text, "arcaaaaaaaaaaax"));
+}
+
 /* members' API and transport ports, loopback and the proxy's own capture, before any route */
 static void
 tpx_exclusions_func(void)
@@ -555,6 +618,7 @@ main(int argc, char **argv)
 	g_test_add_func("/fwmgr/order", fw_order_func);
 	g_test_add_func("/fwmgr/interface", fw_interface_func);
 	g_test_add_func("/tproxymgr/order", tpx_order_func);
+	g_test_add_func("/tproxymgr/interface", tpx_interface_func);
 	g_test_add_func("/tproxymgr/exclusions", tpx_exclusions_func);
 	return g_test_run();
 }
