@@ -666,8 +666,13 @@ pegasus_session_stream_peek(PegasusSession *self, guint32 stream_id, gsize *len)
 {
 	PegasusStream *stream = pegasus_session_lookup(self, stream_id);
 
-	*len = stream != NULL ? stream->rx_len : 0;
-	return stream != NULL ? stream->rx + stream->rx_off : NULL;
+	/* a stream that never buffered anything has no buffer yet: no pointer arithmetic on it */
+	if (stream == NULL || stream->rx == NULL) {
+		*len = 0;
+		return NULL;
+	}
+	*len = stream->rx_len;
+	return stream->rx + stream->rx_off;
 }
 
 void
