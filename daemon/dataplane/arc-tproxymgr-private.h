@@ -30,6 +30,7 @@ typedef struct {
 	guint index; /* in its thread's list */
 	gint64 last_active;
 	gchar from_peer[80]; /* exit: the peer the transport authenticated */
+	gboolean closed;     /* forgotten: freed after the epoll batch that may still name it */
 } ArcTproxyConn;
 
 /* a listener bound to a service interface: what it accepts entered there (category 1) */
@@ -46,6 +47,7 @@ typedef struct {
 	GMutex lock;         /* guards incoming only */
 	GPtrArray *incoming; /* of ArcTproxyConn, handed over by other threads */
 	GPtrArray *conns;    /* of ArcTproxyConn, this thread's */
+	GPtrArray *closed;   /* of ArcTproxyConn, forgotten during the current batch */
 } ArcTproxyThread;
 
 struct _ArcTproxymgr {

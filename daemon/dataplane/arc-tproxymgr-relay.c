@@ -96,7 +96,10 @@ arc_tproxy_thread_forget(ArcTproxyThread *thread, ArcTproxyConn *conn, gboolean 
 	g_ptr_array_set_size(thread->conns, thread->conns->len - 1);
 	arc_tproxy_conn_close(conn, reset);
 	g_atomic_int_dec_and_test(&thread->mgr->n_connections);
-	g_free(conn);
+	/* both of its sockets may have an event in the batch being handled: the memory stays
+	 * until the batch is over, and those events see it closed */
+	conn->closed = TRUE;
+	g_ptr_array_add(thread->closed, conn);
 }
 
 /* src → pipe → dst until neither moves; FALSE on an error (the connection is reset) */
@@ -295,9 +298,12 @@ arc_tproxy_thread_main(gpointer data)
 				 ptr == &thread->mgr->listen_fd[1] ||
 				 arc_tproxymgr_is_listener(thread->mgr, ptr))
 				arc_tproxymgr_accept(thread->mgr, *(gint *)ptr);
+			else if (((ArcTproxyConn *)ptr)->closed)
+				continue;
 			else if (!arc_tproxy_conn_run(thread, ptr, &reset))
 				arc_tproxy_thread_forget(thread, ptr, reset);
 		}
+		g_ptr_array_set_size(thread->closed, 0);
 		/* after the batch: no event of it points at a listener closed here */
 		if (thread == &thread->mgr->threads[0])
 			arc_tproxymgr_sync_listeners(thread->mgr);
@@ -308,6 +314,7 @@ arc_tproxy_thread_main(gpointer data)
 	}
 	while (thread->conns->len > 0)
 		arc_tproxy_thread_forget(thread, g_ptr_array_index(thread->conns, 0), TRUE);
+	g_ptr_array_set_size(thread->closed, 0);
 	return NULL;
 }
 
@@ -328,6 +335,7 @@ arc_tproxy_thread_start(ArcTproxymgr *mgr, ArcTproxyThread *thread, guint index,
 	thread->mgr = mgr;
 	g_mutex_init(&thread->lock);
 	thread->conns = g_ptr_array_new();
+	thread->closed = g_ptr_array_new_with_free_func(g_free);
 	thread->incoming = g_ptr_array_new();
 	thread->epfd = epoll_create1(EPOLL_CLOEXEC);
 	thread->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -364,5 +372,6 @@ arc_tproxy_thread_stop(ArcTproxyThread *thread)
 	}
 	g_clear_pointer(&thread->incoming, g_ptr_array_unref);
 	g_clear_pointer(&thread->conns, g_ptr_array_unref);
+	g_clear_pointer(&thread->closed, g_ptr_array_unref);
 	g_mutex_clear(&thread->lock);
 }
