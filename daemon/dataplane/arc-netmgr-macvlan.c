@@ -4,6 +4,7 @@
  */
 #define G_LOG_DOMAIN "netmgr"
 
+#include "arc-netlink.h"
 #include "arc-netmgr-macvlan.h"
 
 #include <arctic-plugin.h>
@@ -127,13 +128,6 @@ arc_netmgr_macvlan_plan(const ArcClusterView *view)
 	return plan;
 }
 
-static gboolean
-arc_netmgr_macvlan_fail(GError **error, const gchar *what, gint err)
-{
-	g_set_error(error, ARC_ERROR, ARC_ERROR_UNAVAILABLE, "%s: %s", what, nl_geterror(err));
-	return FALSE;
-}
-
 /**
  * arc_netmgr_macvlan_new:
  * @parent: (nullable): the parent interface's name; %NULL or empty for the interface of the
@@ -146,21 +140,13 @@ ArcNetmgrMacvlan *
 arc_netmgr_macvlan_new(const gchar *parent, GError **error)
 {
 	g_autoptr(ArcNetmgrMacvlan) self = g_new0(ArcNetmgrMacvlan, 1);
-	gint err;
 
 	self->parent = parent != NULL && parent[0] != '\0' ? g_strdup(parent) : NULL;
 	self->entries =
 		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, arc_macvlan_entry_free);
-	self->sock = nl_socket_alloc();
-	if (self->sock == NULL) {
-		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INTERNAL, "no netlink socket");
+	self->sock = arc_netlink_open(error);
+	if (self->sock == NULL)
 		return NULL;
-	}
-	err = nl_connect(self->sock, NETLINK_ROUTE);
-	if (err < 0) {
-		arc_netmgr_macvlan_fail(error, "cannot open rtnetlink", err);
-		return NULL;
-	}
 	return g_steal_pointer(&self);
 }
 
@@ -281,7 +267,7 @@ arc_netmgr_macvlan_prune_links(ArcNetmgrMacvlan *self, GArray *plan, guint paren
 	gint err = rtnl_link_alloc_cache(self->sock, AF_UNSPEC, &cache);
 
 	if (err < 0)
-		return arc_netmgr_macvlan_fail(error, "cannot list the links", err);
+		return arc_netlink_fail(error, "cannot list the links", err);
 	for (struct nl_object *obj = nl_cache_get_first(cache); obj != NULL;
 	     obj = nl_cache_get_next(obj)) {
 		struct rtnl_link *link = (struct rtnl_link *)obj;
@@ -305,8 +291,7 @@ arc_netmgr_macvlan_prune_links(ArcNetmgrMacvlan *self, GArray *plan, guint paren
 				arc_netmgr_dhcp_release(g_steal_pointer(&entry->dhcp));
 		err = rtnl_link_delete(self->sock, link);
 		if (err < 0 && err != -NLE_OBJ_NOTFOUND && err != -NLE_NODEV)
-			return arc_netmgr_macvlan_fail(error, "cannot delete a service interface",
-						       err);
+			return arc_netlink_fail(error, "cannot delete a service interface", err);
 		g_message("%s: service interface deleted", rtnl_link_get_name(link));
 	}
 	return TRUE;
@@ -327,7 +312,7 @@ arc_netmgr_macvlan_create(ArcNetmgrMacvlan *self, const ArcMacvlanPlan *item, gu
 	rtnl_link_macvlan_set_mode(link, MACVLAN_MODE_BRIDGE);
 	err = rtnl_link_add(self->sock, link, NLM_F_CREATE | NLM_F_EXCL);
 	if (err < 0)
-		return arc_netmgr_macvlan_fail(error, "cannot add the service interface", err);
+		return arc_netlink_fail(error, "cannot add the service interface", err);
 	g_message("%s: service interface added (macvlan bridge, MAC %s)", item->name,
 		  nl_addr2str(mac, (gchar[32]){0}, 32));
 	return TRUE;
@@ -345,7 +330,7 @@ arc_netmgr_macvlan_fix(ArcNetmgrMacvlan *self, const ArcMacvlanPlan *item, GErro
 	gint err = rtnl_link_get_kernel(self->sock, 0, item->name, &link);
 
 	if (err < 0)
-		return arc_netmgr_macvlan_fail(error, "cannot read the service interface", err);
+		return arc_netlink_fail(error, "cannot read the service interface", err);
 	now = rtnl_link_get_addr(link);
 	if (now == NULL || nl_addr_get_len(now) != 6 ||
 	    memcmp(nl_addr_get_binary_addr(now), item->mac, 6) != 0) {
@@ -360,7 +345,7 @@ arc_netmgr_macvlan_fix(ArcNetmgrMacvlan *self, const ArcMacvlanPlan *item, GErro
 		return TRUE;
 	err = rtnl_link_change(self->sock, link, change, 0);
 	if (err < 0)
-		return arc_netmgr_macvlan_fail(error, "cannot set the service interface up", err);
+		return arc_netlink_fail(error, "cannot set the service interface up", err);
 	return TRUE;
 }
 
@@ -428,7 +413,7 @@ arc_netmgr_macvlan_add_address(ArcNetmgrMacvlan *self, guint ifindex, const ArcC
 		rtnl_addr_set_flags(addr, IFA_F_NODAD);
 	err = rtnl_addr_add(self->sock, addr, NLM_F_CREATE | NLM_F_REPLACE);
 	if (err < 0 && err != -NLE_EXIST)
-		return arc_netmgr_macvlan_fail(error, "cannot add the desired address", err);
+		return arc_netlink_fail(error, "cannot add the desired address", err);
 	return TRUE;
 }
 
@@ -454,7 +439,7 @@ arc_netmgr_macvlan_sync_desired(ArcNetmgrMacvlan *self, struct nl_cache *cache, 
 		}
 		err = rtnl_addr_delete(self->sock, (struct rtnl_addr *)obj, 0);
 		if (err < 0 && err != -NLE_OBJ_NOTFOUND && err != -NLE_NOADDR)
-			return arc_netmgr_macvlan_fail(error, "cannot delete an address", err);
+			return arc_netlink_fail(error, "cannot delete an address", err);
 	}
 	return present || arc_netmgr_macvlan_add_address(self, ifindex, want, error);
 }
@@ -514,7 +499,7 @@ arc_netmgr_macvlan_addresses(ArcNetmgrMacvlan *self, ArcMacvlanEntry *entry,
 	arc_netmgr_macvlan_forget_desired(self, entry, item);
 	err = rtnl_addr_alloc_cache(self->sock, &cache);
 	if (err < 0)
-		return arc_netmgr_macvlan_fail(error, "cannot list the addresses", err);
+		return arc_netlink_fail(error, "cannot list the addresses", err);
 	if (item->has_v4) {
 		arc_netmgr_dhcp_release(g_steal_pointer(&entry->dhcp));
 		if (!arc_netmgr_macvlan_sync_desired(self, cache, entry->ifindex, &item->v4, error))

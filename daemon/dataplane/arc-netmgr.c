@@ -4,6 +4,7 @@
  */
 #define G_LOG_DOMAIN "netmgr"
 
+#include "arc-netlink.h"
 #include "arc-netmgr.h"
 
 #include "arc-device-addresses.h"
@@ -53,13 +54,6 @@ typedef struct {
 	gboolean local; /* the proxy's: `local default dev lo` */
 } ArcNetmgrSlot;
 
-static gboolean
-arc_netmgr_fail(GError **error, const gchar *what, gint err)
-{
-	g_set_error(error, ARC_ERROR, ARC_ERROR_UNAVAILABLE, "%s: %s", what, nl_geterror(err));
-	return FALSE;
-}
-
 /**
  * arc_netmgr_new:
  * @config: the ranges, copied
@@ -71,20 +65,12 @@ ArcNetmgr *
 arc_netmgr_new(const ArcDataplaneConfig *config, GError **error)
 {
 	g_autoptr(ArcNetmgr) self = g_new0(ArcNetmgr, 1);
-	gint err;
 
 	self->config = *config;
 	self->sysctl_root = g_strdup("/proc/sys");
-	self->sock = nl_socket_alloc();
-	if (self->sock == NULL) {
-		g_set_error_literal(error, ARC_ERROR, ARC_ERROR_INTERNAL, "no netlink socket");
+	self->sock = arc_netlink_open(error);
+	if (self->sock == NULL)
 		return NULL;
-	}
-	err = nl_connect(self->sock, NETLINK_ROUTE);
-	if (err < 0) {
-		arc_netmgr_fail(error, "cannot open rtnetlink", err);
-		return NULL;
-	}
 	return g_steal_pointer(&self);
 }
 
@@ -158,7 +144,7 @@ arc_netmgr_add_rule(ArcNetmgr *self, gint family, guint slot, GError **error)
 	rtnl_rule_set_action(rule, FR_ACT_TO_TBL);
 	err = rtnl_rule_add(self->sock, rule, NLM_F_CREATE);
 	if (err < 0)
-		return arc_netmgr_fail(error, "cannot add a rule", err);
+		return arc_netlink_fail(error, "cannot add a rule", err);
 	g_info("ip rule fwmark 0x%08x lookup %u (IPv%d) added", self->config.mark_base + slot,
 	       self->config.table_base + slot, family == AF_INET ? 4 : 6);
 	return TRUE;
@@ -174,7 +160,7 @@ arc_netmgr_prune_rules(ArcNetmgr *self, GHashTable *keys, GError **error)
 	gint err = rtnl_rule_alloc_cache(self->sock, AF_UNSPEC, &cache);
 
 	if (err < 0)
-		return arc_netmgr_fail(error, "cannot list the rules", err);
+		return arc_netlink_fail(error, "cannot list the rules", err);
 	for (struct nl_object *obj = nl_cache_get_first(cache); obj != NULL;
 	     obj = nl_cache_get_next(obj)) {
 		struct rtnl_rule *rule = (struct rtnl_rule *)obj;
@@ -193,7 +179,7 @@ arc_netmgr_prune_rules(ArcNetmgr *self, GHashTable *keys, GError **error)
 
 		err = rtnl_rule_delete(self->sock, rule, 0);
 		if (err < 0 && err != -NLE_OBJ_NOTFOUND)
-			return arc_netmgr_fail(error, "cannot delete a stale rule", err);
+			return arc_netlink_fail(error, "cannot delete a stale rule", err);
 		g_info("stale ip rule to table %u deleted", rtnl_rule_get_table(rule));
 	}
 	return TRUE;
@@ -286,7 +272,7 @@ arc_netmgr_prune_routes(ArcNetmgr *self, GArray *wanted, GError **error)
 	gint err = rtnl_route_alloc_cache(self->sock, AF_UNSPEC, 0, &cache);
 
 	if (err < 0)
-		return arc_netmgr_fail(error, "cannot list the routes", err);
+		return arc_netlink_fail(error, "cannot list the routes", err);
 	for (struct nl_object *obj = nl_cache_get_first(cache); obj != NULL;
 	     obj = nl_cache_get_next(obj)) {
 		struct rtnl_route *route = (struct rtnl_route *)obj;
@@ -302,7 +288,7 @@ arc_netmgr_prune_routes(ArcNetmgr *self, GArray *wanted, GError **error)
 
 		err = rtnl_route_delete(self->sock, route, 0);
 		if (err < 0 && err != -NLE_OBJ_NOTFOUND)
-			return arc_netmgr_fail(error, "cannot delete a stale route", err);
+			return arc_netlink_fail(error, "cannot delete a stale route", err);
 		g_info("stale route in table %u deleted", rtnl_route_get_table(route));
 	}
 	return TRUE;
@@ -336,7 +322,7 @@ arc_netmgr_add_default(ArcNetmgr *self, gint family, const ArcNetmgrSlot *slot, 
 	}
 	err = rtnl_route_add(self->sock, route, NLM_F_CREATE | NLM_F_REPLACE);
 	if (err < 0)
-		return arc_netmgr_fail(error, "cannot add a default route", err);
+		return arc_netlink_fail(error, "cannot add a default route", err);
 	return TRUE;
 }
 
@@ -441,7 +427,7 @@ arc_netmgr_add_address(ArcNetmgr *self, guint ifindex, const ArcCidr *local, con
 		rtnl_addr_set_flags(addr, IFA_F_NODAD);
 	err = rtnl_addr_add(self->sock, addr, NLM_F_CREATE | NLM_F_REPLACE);
 	if (err < 0 && err != -NLE_EXIST)
-		return arc_netmgr_fail(error, "cannot add this node's tunnel address", err);
+		return arc_netlink_fail(error, "cannot add this node's tunnel address", err);
 	return TRUE;
 }
 
@@ -516,7 +502,7 @@ arc_netmgr_prune_addresses(ArcNetmgr *self, struct nl_cache *cache, guint ifinde
 			continue;
 		err = rtnl_addr_delete(self->sock, g_ptr_array_index(objects, i), 0);
 		if (err < 0 && err != -NLE_OBJ_NOTFOUND && err != -NLE_NOADDR)
-			return arc_netmgr_fail(error, "cannot delete a stale tunnel address", err);
+			return arc_netlink_fail(error, "cannot delete a stale tunnel address", err);
 		g_info("%s: stale tunnel address deleted", member->device);
 	}
 	return TRUE;
